@@ -1,0 +1,84 @@
+// The parse phase: bytes → tokens → CST → AST, with every lexical and syntax error as a
+// diagnostic. Takes a decoded SourceFile; guarantees an AST only when it reports no
+// errors. Top-level garbage does not stop the parse: the driver skips to the next
+// `model`/`train` and goes on, so several broken items are all reported.
+import type { IToken, IRecognitionException } from "chevrotain";
+import { getLexer, Model, Train, UnterminatedString } from "./tokens.js";
+import { getParser } from "./parser.js";
+import { buildAst } from "./build-ast.js";
+import type { Program, Item } from "./ast.js";
+import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { SourceFile, Span } from "../source.js";
+
+export interface ParseResult {
+  readonly ast: Program | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function parse(src: SourceFile): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = getLexer().tokenize(src.text);
+  for (const e of lexed.errors) {
+    const ch = src.text.slice(e.offset, e.offset + (e.length || 1));
+    const shown = /^[\x20-\x7e]$/.test(ch) ? `'${ch}'` : `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+    diagnostics.push(error("DL1002", `unexpected character ${shown}`, { start: e.offset, end: e.offset + (e.length || 1) }));
+  }
+  const tokens: IToken[] = [];
+  for (const t of lexed.tokens) {
+    if (t.tokenType === UnterminatedString) {
+      diagnostics.push(error("DL1006", "unterminated string: it needs a closing `\"` on the same line", tokSpan(t)));
+    } else tokens.push(t);
+  }
+  if (tokens.length === 0 && diagnostics.length === 0) {
+    diagnostics.push(error("DL1003", "the file is empty: expected at least one `model`", { start: 0, end: 0 }, { hint: "a .dlm file declares models with `model name(x: [B, ...]) { ... }`" }));
+    return { ast: undefined, diagnostics };
+  }
+
+  const parser = getParser();
+  const items: Item[] = [];
+  let at = 0;
+  while (at < tokens.length) {
+    parser.input = tokens.slice(at);
+    const cst = parser.program();
+    const errors = parser.errors;
+    const redundant = errors.find((e) => e.name === "NotAllInputParsedException");
+    for (const e of errors) diagnostics.push(syntaxError(src, e));
+    if (errors.length === 0) items.push(...buildAst(cst).items);
+    if (!redundant) break;
+    // Resume at the next top-level keyword after the token the parser could not use.
+    const stuck = tokens.indexOf(redundant.token, at);
+    let next = stuck + 1;
+    while (next < tokens.length && tokens[next].tokenType !== Model && tokens[next].tokenType !== Train) next++;
+    at = next;
+  }
+  if (diagnostics.length > 0) return { ast: undefined, diagnostics: dedupe(diagnostics) };
+  return { ast: { kind: "Program", items, span: { start: 0, end: src.text.length } }, diagnostics };
+}
+
+const tokSpan = (t: IToken): Span => ({ start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 });
+
+function syntaxError(src: SourceFile, e: IRecognitionException): Diagnostic {
+  const t = e.token;
+  const atEnd = Number.isNaN(t.startOffset) || t.tokenType.name === "EOF";
+  const span = atEnd ? endSpan(src) : tokSpan(t);
+  return error("DL1001", e.message, span, atEnd ? { hint: "the file ended early: is a `)`, `]` or `}` missing?" } : {});
+}
+
+/** The last character of the file (or 0..0 when empty): where "unexpected end" points. */
+function endSpan(src: SourceFile): Span {
+  const trimmed = src.text.trimEnd().length;
+  return trimmed === 0 ? { start: 0, end: 0 } : { start: trimmed - 1, end: trimmed };
+}
+
+/** Recovery can report the same spot twice; keep the first report per position. */
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds
+    .filter((d) => {
+      const key = `${d.code}:${d.span.start}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.span.start - b.span.start);
+}
