@@ -36,6 +36,7 @@ export const codes = {
   DL2018: "value is not a tensor",
   DL2019: "invalid shape",
   DL2020: "misplaced construct",
+  DL2021: "model calls itself",
   // shapes
   DL3001: "model called with the wrong input shape",
   DL3002: "loss prediction and target shapes disagree",

@@ -1,0 +1,57 @@
+// The dlm pipeline, one line per phase. Each phase takes the previous phase's output and
+// returns new plain data or diagnostics; the first phase with errors stops the pipeline
+// (later phases assume earlier guarantees: shapes assume resolved names, and so on).
+//
+//   bytes ─decode→ SourceFile ─parse→ AST ─lower→ Graph IR ─shapes→ typed IR
+//
+// The back half (autodiff, optimizers, fusion, memory plan, emission) builds on the
+// typed IR; see docs/architecture.md.
+import { decodeSource, positionOf, type SourceFile } from "./source.js";
+import { parse } from "./syntax/parse.js";
+import { lower } from "./passes/lower.js";
+import { inferShapes } from "./passes/shapes.js";
+import type { ProgramIR } from "./ir/ir.js";
+import type { Program } from "./syntax/ast.js";
+import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
+
+export interface FrontEndResult {
+  readonly source: SourceFile;
+  readonly ast?: Program;
+  /** The typed IR: present only when there are no errors. */
+  readonly ir?: ProgramIR;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function frontEnd(path: string, bytes: Uint8Array): FrontEndResult {
+  const decoded = decodeSource(path, bytes);
+  if ("kind" in decoded) return undecodable(path, decoded);
+  const source = decoded;
+  try {
+    const parsed = parse(source); //                      tokens, grammar, AST
+    if (!parsed.ast) return { source, diagnostics: parsed.diagnostics };
+    const lowered = lower(parsed.ast); //                 names, calls, options → Graph IR
+    if (!lowered.ir) return { source, ast: parsed.ast, diagnostics: lowered.diagnostics };
+    const typed = inferShapes(lowered.ir); //             every value gets a static shape
+    return { source, ast: parsed.ast, ...(typed.ir ? { ir: typed.ir } : {}), diagnostics: typed.diagnostics };
+  } catch (e) {
+    return { source, diagnostics: [internalError(e)] };
+  }
+}
+
+/** A bug in dlm, not in the program: reported as DL9001 at 1:1 with what we know. */
+export function internalError(e: unknown): Diagnostic {
+  const what = e instanceof Error ? e.message : String(e);
+  return error("DL9001", `internal compiler error: ${what}`, { start: 0, end: 0 }, { hint: "this is a bug in dlm, not in your program; please report it with this file" });
+}
+
+/** Not UTF-8, or a NUL byte: located at the bad byte in a source made of the valid prefix. */
+function undecodable(path: string, f: { kind: "not-utf8" | "nul"; byteOffset: number; prefix: string }): FrontEndResult {
+  const source = decodeSource(path, new TextEncoder().encode(f.prefix + " ")) as SourceFile;
+  const at = f.prefix.length;
+  const pos = positionOf(source, at);
+  const d =
+    f.kind === "nul"
+      ? error("DL1005", `the file contains a NUL byte (byte ${f.byteOffset}, line ${pos.line})`, { start: at, end: at + 1 }, { hint: "is this a binary file? .dlm sources are UTF-8 text" })
+      : error("DL1004", `the file is not valid UTF-8 (byte ${f.byteOffset}, line ${pos.line})`, { start: at, end: at + 1 }, { hint: "save the file as UTF-8" });
+  return { source, diagnostics: [d] };
+}

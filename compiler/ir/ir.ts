@@ -1,0 +1,174 @@
+// The IR: plain readonly data in the spirit of JAX's jaxpr. A Graph is a straight-line
+// program of equations over values referenced by id; no node has methods. Every pass
+// takes IR and returns new IR (or diagnostics); `verify` checks the invariants below.
+//
+// Invariants (checked by verify.ts):
+// - values[i].id === i; every eqn input is a graph input, a param, or an output of an
+//   earlier eqn (straight-line, defined before use); every value is defined once.
+// - after the shapes pass every value has a shape; only the first dimension of a shape
+//   may be the symbolic batch "B".
+// - a param value belongs to exactly one layer; params are inputs of the eqn that owns them.
+import type { Span } from "../source.js";
+
+export type Dim = number | "B";
+export type Shape = readonly Dim[];
+export type DType = "f32" | "i32";
+export type ValueId = number;
+
+export type InitName = "glorot_uniform" | "he_normal" | "he_uniform" | "zeros" | "ones" | "orthogonal" | "lstm_bias";
+
+export interface ParamInfo {
+  /** Checkpoint name, from the .dlm layer: "conv2d/kernel", "dense_1/bias". */
+  readonly path: string;
+  readonly layer: string;
+  readonly role: "kernel" | "bias" | "recurrent_kernel";
+  readonly init: InitName;
+  /** The Keras layout in words, e.g. "[kh, kw, in, out]". */
+  readonly layout: string;
+}
+
+export interface Value {
+  readonly id: ValueId;
+  /** A readable name for printing and for emitted code ("x", "conv2d", "dense_1.kernel"). */
+  readonly name: string;
+  readonly kind: "input" | "param" | "temp";
+  readonly dtype: DType;
+  /** Undefined until the shapes pass. */
+  readonly shape?: Shape;
+  readonly param?: ParamInfo;
+}
+
+export type AttrValue = number | string | boolean | null | readonly number[] | readonly Dim[];
+export type Attrs = Readonly<Record<string, AttrValue>>;
+
+export type OpName =
+  // layers
+  | "dense"
+  | "conv2d"
+  | "maxpool2d"
+  | "avgpool2d"
+  | "reshape"
+  | "dropout"
+  | "lstm"
+  // activations
+  | "relu"
+  | "sigmoid"
+  | "tanh"
+  | "softmax"
+  | "leaky_relu"
+  // arithmetic (numpy broadcasting) and matmul
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "neg"
+  | "matmul"
+  // reductions
+  | "sum"
+  | "mean"
+  // sources and plumbing
+  | "constant"
+  | "normal"
+  | "uniform"
+  | "stop_gradient"
+  | "call"
+  // losses (scalar: mean over the batch, as Keras)
+  | "mse"
+  | "categorical_crossentropy"
+  | "sparse_categorical_crossentropy"
+  | "binary_crossentropy";
+
+export interface Eqn {
+  readonly op: OpName;
+  readonly inputs: readonly ValueId[];
+  readonly outputs: readonly ValueId[];
+  readonly attrs: Attrs;
+  /** The layer this eqn belongs to (models only): its name in summaries and checkpoints. */
+  readonly layer?: string;
+  /** The .dlm source this eqn comes from. */
+  readonly span: Span;
+}
+
+export interface Graph {
+  readonly values: readonly Value[];
+  readonly inputs: readonly ValueId[];
+  readonly outputs: readonly ValueId[];
+  readonly eqns: readonly Eqn[];
+}
+
+export interface Layer {
+  readonly name: string;
+  /** The Keras class name shown in summaries: "Conv2D", "Dense", "LSTM" ... */
+  readonly type: string;
+  readonly params: readonly ValueId[];
+  /** The value the layer produces (its last eqn's output). */
+  readonly output: ValueId;
+  readonly span: Span;
+}
+
+export interface ModelIR {
+  readonly name: string;
+  readonly graph: Graph;
+  readonly layers: readonly Layer[];
+  readonly span: Span;
+}
+
+export type OptimizerSpec =
+  | { readonly kind: "sgd"; readonly lr: number; readonly momentum: number; readonly nesterov: boolean }
+  | { readonly kind: "adam"; readonly lr: number; readonly beta1: number; readonly beta2: number; readonly eps: number };
+
+export interface StepIR {
+  /** The model whose parameters this step updates. */
+  readonly model: string;
+  readonly optimizer: OptimizerSpec;
+  /** A scalar value of the train graph. */
+  readonly loss: ValueId;
+  readonly span: Span;
+}
+
+/** Where training data comes from and how it is transformed (see docs/language.md). */
+export type DataSource =
+  | { readonly kind: "mnist"; readonly part: "both" | "images" | "labels"; readonly dir: string | null }
+  | { readonly kind: "idx"; readonly images: string; readonly labels: string | null; readonly testImages: string | null; readonly testLabels: string | null }
+  | { readonly kind: "npy"; readonly x: string; readonly y: string | null; readonly testX: string | null; readonly testY: string | null }
+  | { readonly kind: "csv"; readonly path: string; readonly target: readonly string[]; readonly testRows: number };
+
+export interface DataSpec {
+  readonly source: DataSource;
+  readonly flatten: boolean;
+  /** Pixels or features are mapped linearly from [0, 1] to this range. */
+  readonly range: readonly [number, number];
+  readonly rowsAsSteps: boolean;
+  readonly oneHot: boolean;
+  /** Per-sample shape and dtype of each column the source yields, when known statically. */
+  readonly columns: readonly { readonly name: string; readonly shape: Shape | null; readonly dtype: DType }[];
+  readonly span: Span;
+}
+
+export interface TrainSettings {
+  readonly batch: number;
+  readonly epochs: number;
+  readonly shuffle: boolean;
+  readonly validationSplit: number;
+  readonly seed: number;
+}
+
+export interface TrainIR {
+  readonly name: string;
+  /** Inputs are the data columns (one per train input); model calls are `call` eqns. */
+  readonly graph: Graph;
+  /** Evaluated once per batch, before the first step. */
+  readonly lets: readonly { readonly name: string; readonly value: ValueId; readonly span: Span }[];
+  readonly steps: readonly StepIR[];
+  readonly settings: TrainSettings;
+  readonly data: DataSpec | null;
+  /** Metrics and test evaluation: prediction and target values of the graph (simple form). */
+  readonly evaluation: { readonly prediction: ValueId; readonly target: ValueId; readonly metrics: readonly "accuracy"[] } | null;
+  readonly span: Span;
+}
+
+export interface ProgramIR {
+  /** In dependency order: a model appears after every model it calls. */
+  readonly models: readonly ModelIR[];
+  readonly trains: readonly TrainIR[];
+}

@@ -1,0 +1,233 @@
+// Lowering, part 2: `train` blocks → TrainIR.
+//
+// Two forms (docs/language.md): the simple form `train cnn { loss ...; optimizer ... }`
+// is desugared here into one step `step cnn with <optimizer> minimize <loss>(cnn(x), y)`
+// whose inputs are the model's inputs plus a target `y`; the explicit form declares its
+// inputs and lists `let`s and `step`s. Data sources are read into a DataSpec whose
+// column shapes the shapes pass checks against the train inputs.
+import type * as A from "../syntax/ast.js";
+import type { DataSource, DataSpec, DType, OptimizerSpec, Shape, StepIR, TrainIR, TrainSettings, ValueId } from "../ir/ir.js";
+import { GraphBuilder } from "./graph-builder.js";
+import { builtins, builtinList, trainSettings, type Builtin } from "../lang/builtins.js";
+import { bindArgs, readStatic, staticArg } from "../lang/bind.js";
+import { fail, didYouMean } from "../diagnostics/diagnostic.js";
+import { declareName, inputShape, lowerExpr, type ProgramLowering, type Scope } from "./lower.js";
+import type { Span } from "../source.js";
+
+const settingNames = trainSettings.map((s) => s.name);
+const simpleOnly = new Set(["loss", "optimizer", "metrics"]);
+
+export function lowerTrain(t: A.TrainDecl, p: ProgramLowering): TrainIR | undefined {
+  const before = p.diagnostics.length;
+  const settings = new Map<string, A.Setting>();
+  for (const item of t.body) {
+    if (item.kind !== "Setting") continue;
+    p.attempt(() => {
+      const key = item.key.name;
+      if (!settingNames.includes(key)) {
+        fail("DL2012", `unknown train setting \`${key}\``, item.key.span, { hint: didYouMean(key, settingNames) ?? `settings: ${settingNames.join(", ")}` });
+      }
+      const seen = settings.get(key);
+      if (seen) fail("DL2014", `\`${key}\` is set twice`, item.key.span, { notes: [{ message: "first set here", span: seen.key.span }] });
+      settings.set(key, item);
+    });
+  }
+  const steps = t.body.filter((i): i is A.StepStmt => i.kind === "Step");
+  const simple = steps.length === 0;
+  const g = new GraphBuilder();
+  const scope: Scope = { g, names: new Map(), program: p };
+  const numeric = readSettings(settings, p);
+  const data = p.attempt(() => (settings.has("data") ? lowerData(settings.get("data")!.value) : null));
+
+  let ir: Pick<TrainIR, "steps" | "evaluation" | "lets"> | undefined;
+  if (simple) {
+    ir = p.attempt(() => lowerSimple(t, settings, scope, data ?? null));
+  } else {
+    for (const key of simpleOnly) {
+      const s = settings.get(key);
+      if (s) p.attempt(() => fail("DL2020", `\`${key}\` belongs to the simple form; with explicit steps each \`step\` names its optimizer and loss`, s.key.span));
+    }
+    ir = lowerExplicit(t, steps, scope);
+  }
+  if (!ir || !numeric || p.diagnostics.length > before) return undefined;
+  return { name: t.name.name, graph: g.finish(ir.steps.map((s) => s.loss)), ...ir, settings: numeric, data: data ?? null, span: t.span };
+}
+
+function readSettings(settings: Map<string, A.Setting>, p: ProgramLowering): TrainSettings | undefined {
+  const get = (name: string) => {
+    const spec = trainSettings.find((s) => s.name === name)!;
+    const s = settings.get(name);
+    return s ? p.attempt(() => readStatic(s.value, spec.type, `\`${name}\``)) : spec.default;
+  };
+  const out = { batch: get("batch"), epochs: get("epochs"), shuffle: get("shuffle"), validationSplit: get("validation_split"), seed: get("seed") };
+  if (Object.values(out).some((v) => v === undefined)) return undefined;
+  return out as unknown as TrainSettings;
+}
+
+/** `train cnn { ... }`: one step on the model's output against a target `y` from the data. */
+function lowerSimple(t: A.TrainDecl, settings: Map<string, A.Setting>, s: Scope, data: DataSpec | null): Pick<TrainIR, "steps" | "evaluation" | "lets"> {
+  const p = s.program;
+  const name = t.name.name;
+  const decl = p.decls.get(name);
+  if (!decl) {
+    fail("DL2016", `\`train ${name}\` without steps trains the model \`${name}\`, but there is no such model`, t.name.span, {
+      hint: didYouMean(name, p.decls.keys()) ?? "name a model, or give the block inputs and `step`s",
+    });
+  }
+  if (t.params) fail("DL2020", "a train block that declares inputs needs `step`s", t.name.span, { hint: "add `step <model> with <optimizer> minimize <loss>`, or drop the inputs to train the model on its own inputs" });
+  for (const key of ["loss", "optimizer"]) {
+    if (!settings.has(key)) {
+      fail("DL2013", `\`train ${name}\` needs a \`${key}\` setting`, t.name.span, {
+        hint: key === "loss" ? "e.g. `loss sparse_categorical_crossentropy`" : "e.g. `optimizer adam(lr=1e-3)`",
+      });
+    }
+  }
+  if (!p.model(name, t.name.span)) fail("DL2016", `model \`${name}\` has errors`, t.name.span);
+  for (const param of decl.params) s.names.set(param.name.name, s.g.input(param.name.name, inputShape(param)));
+  const lossSetting = settings.get("loss")!;
+  const lossName = readLossName(lossSetting.value);
+  // The target's per-sample shape: from the data when it says, otherwise what the loss expects.
+  const labelColumn = data?.columns[decl.params.length];
+  const target = labelColumn?.shape
+    ? s.g.input("y", ["B", ...labelColumn.shape], labelColumn.dtype)
+    : lossName === "sparse_categorical_crossentropy"
+      ? s.g.input("y", ["B"], "i32")
+      : s.g.input("y", undefined, "f32");
+  const call: A.Expr = { kind: "Call", callee: { kind: "Name", name, span: t.name.span }, args: decl.params.map((q) => ({ name: undefined, value: { kind: "Name", name: q.name.name, span: t.name.span }, span: t.name.span })), span: t.name.span };
+  const prediction = lowerExpr(s, call);
+  s.names.set("y", target);
+  const loss = s.g.eqn(lossName, [prediction, target], {}, lossSetting.value.span, "loss");
+  const optimizer = readOptimizer(settings.get("optimizer")!.value);
+  const metrics = settings.has("metrics") ? readMetrics(settings.get("metrics")!.value) : [];
+  return { lets: [], steps: [{ model: name, optimizer, loss, span: t.span }], evaluation: { prediction, target, metrics } };
+}
+
+function readLossName(e: A.Expr): "mse" | "categorical_crossentropy" | "sparse_categorical_crossentropy" | "binary_crossentropy" {
+  const losses = builtinList.filter((b) => b.kind === "loss").map((b) => b.name);
+  const name = e.kind === "Name" ? e.name : e.kind === "Call" && e.callee.kind === "Name" ? e.callee.name : undefined;
+  if (name === undefined || !losses.includes(name)) {
+    fail("DL2003", `\`loss\` must name a loss (${losses.join(", ")})`, e.span, { hint: name ? didYouMean(name, losses) : undefined });
+  }
+  if (e.kind === "Call" && e.args.length > 0) fail("DL2004", "in the simple form the loss takes no arguments: the model's output and the labels are supplied", e.span);
+  return name as ReturnType<typeof readLossName>;
+}
+
+function readOptimizer(e: A.Expr): OptimizerSpec {
+  const optimizers = builtinList.filter((b) => b.kind === "optimizer").map((b) => b.name);
+  const name = e.kind === "Name" ? e.name : e.kind === "Call" && e.callee.kind === "Name" ? e.callee.name : undefined;
+  if (name === undefined || !optimizers.includes(name)) {
+    fail("DL2003", `expected an optimizer (${optimizers.join(", ")})`, e.span, { hint: name ? didYouMean(name, optimizers) : "e.g. `adam(lr=1e-3)`" });
+  }
+  const bound = bindArgs(builtins.get(name)!, e.kind === "Call" ? e.args : [], e.span);
+  const n = (k: string) => staticArg(bound, k) as number;
+  if (name === "sgd") return { kind: "sgd", lr: n("lr"), momentum: n("momentum"), nesterov: staticArg(bound, "nesterov") as boolean };
+  return { kind: "adam", lr: n("lr"), beta1: n("beta1"), beta2: n("beta2"), eps: n("eps") };
+}
+
+function readMetrics(e: A.Expr): "accuracy"[] {
+  const metrics = builtinList.filter((b) => b.kind === "metric").map((b) => b.name);
+  const items = e.kind === "List" ? e.items : [e];
+  return items.map((item) => {
+    if (item.kind !== "Name" || !metrics.includes(item.name)) {
+      fail("DL2001", `unknown metric ${item.kind === "Name" ? `\`${item.name}\`` : ""}`.trim(), item.span, { hint: item.kind === "Name" ? (didYouMean(item.name, metrics) ?? `metrics: ${metrics.join(", ")}`) : `write \`metrics [${metrics[0]}]\`` });
+    }
+    return "accuracy" as const;
+  });
+}
+
+function lowerExplicit(t: A.TrainDecl, steps: readonly A.StepStmt[], s: Scope): Pick<TrainIR, "steps" | "evaluation" | "lets"> | undefined {
+  const p = s.program;
+  const before = p.diagnostics.length;
+  for (const param of t.params ?? []) {
+    p.attempt(() => {
+      declareName(s.names, param.name);
+      s.names.set(param.name.name, s.g.input(param.name.name, inputShape(param)));
+    });
+  }
+  const lets: { name: string; value: ValueId; span: Span }[] = [];
+  const out: StepIR[] = [];
+  for (const item of t.body) {
+    if (item.kind === "Let") {
+      p.attempt(() => {
+        declareName(s.names, item.name);
+        const value = lowerExpr(s, item.value);
+        s.names.set(item.name.name, value);
+        lets.push({ name: item.name.name, value, span: item.span });
+      });
+    } else if (item.kind === "Step") {
+      p.attempt(() => {
+        const name = item.model.name;
+        const model = p.decls.has(name) ? p.model(name, item.model.span) : undefined;
+        if (!model) {
+          fail("DL2015", `\`step ${name}\` must name a model to train, and \`${name}\` is ${s.names.has(name) ? "a tensor" : "not a model"}`, item.model.span, {
+            hint: didYouMean(name, p.decls.keys()) ?? `models: ${[...p.decls.keys()].join(", ")}`,
+          });
+        }
+        if (!model.graph.values.some((v) => v.kind === "param")) {
+          fail("DL2015", `\`step ${name}\`: model \`${name}\` has no trainable parameters`, item.model.span, { hint: "a step trains the parameters of the layers (dense, conv2d, lstm) in its model" });
+        }
+        const optimizer = readOptimizer(item.optimizer);
+        const loss = lowerExpr(s, item.loss);
+        out.push({ model: name, optimizer, loss, span: item.span });
+      });
+    }
+  }
+  return p.diagnostics.length > before ? undefined : { lets, steps: out, evaluation: null };
+}
+
+/** `mnist`, `mnist.images(...)`, `idx(...)`, `npy(...)`, `csv(...)`. */
+function lowerData(e: A.Expr): DataSpec {
+  const sources = builtinList.filter((b) => b.kind === "source").map((b) => b.name);
+  let callee = e.kind === "Call" ? e.callee : e;
+  const args = e.kind === "Call" ? e.args : [];
+  let part: "both" | "images" | "labels" = "both";
+  if (callee.kind === "Member") {
+    const m = callee.member.name;
+    if (callee.object.kind !== "Name" || callee.object.name !== "mnist" || (m !== "images" && m !== "labels")) {
+      fail("DL2017", "only `mnist.images` and `mnist.labels` select part of a source", callee.span);
+    }
+    part = m;
+    callee = callee.object;
+  }
+  if (callee.kind !== "Name" || !sources.includes(callee.name)) {
+    const name = callee.kind === "Name" ? callee.name : "";
+    fail("DL2017", `\`data\` must name a data source (${sources.join(", ")})`, callee.span, { hint: didYouMean(name, sources) ?? 'e.g. `data mnist` or `data csv("data.csv", target="y")`' });
+  }
+  const b: Builtin = builtins.get(callee.name)!;
+  const bound = bindArgs(b, args, e.span);
+  const str = (k: string) => staticArg(bound, k) as string | null;
+  const has = (k: string) => b.args.some((a) => a.name === k);
+  const flag = (k: string) => (has(k) ? (staticArg(bound, k) as boolean) : false);
+  const flatten = flag("flatten");
+  const rowsAsSteps = flag("rows_as_steps");
+  const oneHot = flag("one_hot");
+  const range = (has("range") ? staticArg(bound, "range") : [0, 1]) as [number, number];
+  if (flatten && rowsAsSteps) fail("DL2017", "`flatten` and `rows_as_steps` exclude each other", e.span);
+  let source: DataSource;
+  let columns: { name: string; shape: Shape | null; dtype: DType }[];
+  const label = { name: "labels", shape: null as Shape | null, dtype: (oneHot ? "f32" : "i32") as DType };
+  switch (b.name) {
+    case "mnist": {
+      source = { kind: "mnist", part, dir: str("dir") };
+      const images = { name: "images", shape: flatten ? [784] : rowsAsSteps ? [28, 28] : [28, 28, 1], dtype: "f32" as DType };
+      const labels = { ...label, shape: oneHot ? [10] : [] };
+      columns = part === "both" ? [images, labels] : part === "images" ? [images] : [labels];
+      break;
+    }
+    case "idx":
+      source = { kind: "idx", images: str("images")!, labels: str("labels"), testImages: str("test_images"), testLabels: str("test_labels") };
+      columns = [{ name: "images", shape: null, dtype: "f32" }, ...(source.labels ? [label] : [])];
+      break;
+    case "npy":
+      source = { kind: "npy", x: str("x")!, y: str("y"), testX: str("test_x"), testY: str("test_y") };
+      columns = [{ name: "x", shape: null, dtype: "f32" }, ...(source.y ? [{ ...label, dtype: "f32" as DType }] : [])];
+      break;
+    default:
+      source = { kind: "csv", path: str("path")!, target: (str("target") ?? "y").split(","), testRows: staticArg(bound, "test_rows") as number };
+      columns = [
+        { name: "features", shape: null, dtype: "f32" },
+        { name: "target", shape: null, dtype: "f32" },
+      ];
+  }
+  return { source, flatten, range, rowsAsSteps, oneHot, columns, span: e.span };
+}

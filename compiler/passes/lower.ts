@@ -1,0 +1,354 @@
+// Lowering, part 1: the AST of models and expressions → Graph IR.
+//
+// Takes: a parsed Program. Guarantees: every name is resolved, every call is bound to a
+// builtin's options or a model's inputs with static options checked (types, ranges),
+// every layer owns its parameter values (shapes still unknown), models come in
+// dependency order. Shapes are not known yet: the shapes pass runs next.
+// Errors are collected per statement, so one bad line does not hide the next.
+import type * as A from "../syntax/ast.js";
+import type { Attrs, Layer, ModelIR, OpName, ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
+import { GraphBuilder } from "./graph-builder.js";
+import { builtins, builtinList, kerasLayer, type Builtin } from "../lang/builtins.js";
+import { bindArgs, readActivation, readNumber, readShape, staticArg, type Bound } from "../lang/bind.js";
+import { DiagnosticError, fail, didYouMean, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Span } from "../source.js";
+import { lowerTrain } from "./lower-train.js";
+
+/** What lowering an expression needs to know about where it is. */
+export interface Scope {
+  readonly g: GraphBuilder;
+  readonly names: Map<string, ValueId>;
+  /** Present inside a model: layers may be created there. */
+  readonly model?: ModelScope;
+  readonly program: ProgramLowering;
+}
+
+interface ModelScope {
+  readonly name: string;
+  readonly layers: Layer[];
+  readonly usedNames: Set<string>;
+}
+
+/** Program-wide state: model declarations and the models lowered so far. */
+export class ProgramLowering {
+  readonly decls = new Map<string, A.ModelDecl>();
+  readonly models = new Map<string, ModelIR>();
+  readonly order: ModelIR[] = [];
+  private readonly inProgress = new Set<string>();
+  readonly diagnostics: Diagnostic[] = [];
+
+  /** Lowers a model on first use (so models may be declared in any order). */
+  model(name: string, useSpan: Span): ModelIR | undefined {
+    const done = this.models.get(name);
+    if (done) return done;
+    const decl = this.decls.get(name)!;
+    if (this.inProgress.has(name)) fail("DL2021", `model \`${name}\` calls itself`, useSpan, { notes: [{ message: `\`${name}\` is declared here`, span: decl.name.span }] });
+    this.inProgress.add(name);
+    const ir = lowerModel(decl, this);
+    this.inProgress.delete(name);
+    if (ir) {
+      this.models.set(name, ir);
+      this.order.push(ir);
+    }
+    return ir;
+  }
+
+  /** Runs `f`, turning a thrown diagnostic into a collected one. */
+  attempt<T>(f: () => T): T | undefined {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof DiagnosticError) {
+        this.diagnostics.push(e.diagnostic);
+        return undefined;
+      }
+      throw e;
+    }
+  }
+}
+
+export function lower(ast: A.Program): { ir?: ProgramIR; diagnostics: readonly Diagnostic[] } {
+  const p = new ProgramLowering();
+  const trainNames = new Map<string, A.TrainDecl>();
+  for (const item of ast.items) {
+    const seen = item.kind === "Model" ? p.decls.get(item.name.name) : trainNames.get(item.name.name);
+    if (seen) {
+      p.diagnostics.push({
+        code: "DL2006",
+        severity: "error",
+        message: `${item.kind === "Model" ? "model" : "train block"} \`${item.name.name}\` is declared twice`,
+        span: item.name.span,
+        notes: [{ message: "first declared here", span: seen.name.span }],
+      });
+      continue;
+    }
+    if (item.kind === "Model") p.decls.set(item.name.name, item);
+    else trainNames.set(item.name.name, item);
+  }
+  if (p.decls.size === 0) {
+    const at = ast.items[0]?.span ?? { start: 0, end: 0 };
+    p.diagnostics.push({ code: "DL2013", severity: "error", message: "the file declares no model", span: at, hint: "declare one with `model name(x: [B, ...]) { x |> ... }`" });
+  }
+  for (const decl of p.decls.values()) p.attempt(() => p.model(decl.name.name, decl.name.span));
+  const trains: TrainIR[] = [];
+  for (const t of trainNames.values()) {
+    const ir = lowerTrain(t, p);
+    if (ir) trains.push(ir);
+  }
+  if (p.diagnostics.length > 0) return { diagnostics: p.diagnostics };
+  return { ir: { models: p.order, trains }, diagnostics: [] };
+}
+
+function lowerModel(decl: A.ModelDecl, p: ProgramLowering): ModelIR | undefined {
+  const g = new GraphBuilder();
+  const names = new Map<string, ValueId>();
+  const before = p.diagnostics.length;
+  for (const param of decl.params) {
+    p.attempt(() => {
+      declareName(names, param.name);
+      names.set(param.name.name, g.input(param.name.name, inputShape(param)));
+    });
+  }
+  const scope: Scope = { g, names, model: { name: decl.name.name, layers: [], usedNames: new Set() }, program: p };
+  for (const l of decl.lets) {
+    p.attempt(() => {
+      declareName(names, l.name);
+      names.set(l.name.name, lowerExpr(scope, l.value));
+    });
+  }
+  const out = p.attempt(() => lowerExpr(scope, decl.output));
+  if (out === undefined || p.diagnostics.length > before) return undefined;
+  return { name: decl.name.name, graph: g.finish([out]), layers: scope.model!.layers, span: decl.span };
+}
+
+export function declareName(names: Map<string, ValueId>, id: A.Ident): void {
+  if (names.has(id.name)) fail("DL2006", `\`${id.name}\` is already defined`, id.span, { hint: "each input and `let` needs its own name" });
+}
+
+/** A declared input shape: `B` first, then positive integer sizes. */
+export function inputShape(param: A.Param): ("B" | number)[] {
+  const list: A.Expr = {
+    kind: "List",
+    span: param.shapeSpan,
+    items: param.shape.map((d): A.Expr => (d.kind === "DimName" ? { kind: "Name", name: d.name, span: d.span } : { kind: "Number", raw: d.raw, value: Number(d.raw), span: d.span })),
+  };
+  const shape = readShape(list, `the shape of \`${param.name.name}\``);
+  if (shape[0] !== "B") {
+    fail("DL2019", `the first dimension of input \`${param.name.name}\` must be the batch \`B\``, param.shapeSpan, { hint: `write [B, ${shape.join(", ")}]` });
+  }
+  return shape;
+}
+
+const binaryOps: Readonly<Record<A.BinaryOp, OpName>> = { "+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul" };
+
+export function lowerExpr(s: Scope, e: A.Expr): ValueId {
+  switch (e.kind) {
+    case "Number":
+      return s.g.eqn("constant", [], { value: readNumber(e, "a constant", false) }, e.span, "const");
+    case "Name":
+      return lowerName(s, e);
+    case "Pipe": {
+      const input = lowerExpr(s, e.input);
+      const stage = e.stage;
+      if (stage.kind === "Call") return lowerCall(s, stage.callee, stage.args, stage.span, { id: input, span: e.input.span });
+      if (stage.kind === "Name") return lowerCall(s, stage, [], stage.span, { id: input, span: e.input.span });
+      fail("DL2003", "the right side of `|>` must be a call like `dense(10)` or a name like `relu`", stage.span);
+    }
+    case "Call":
+      return lowerCall(s, e.callee, e.args, e.span);
+    case "Binary": {
+      const op = binaryOps[e.op];
+      const a = lowerExpr(s, e.left);
+      const b = lowerExpr(s, e.right);
+      return opEqn(s, op, [a, b], {}, e.span);
+    }
+    case "Unary": {
+      if (e.operand.kind === "Number") return s.g.eqn("constant", [], { value: readNumber(e, "a constant", false) }, e.span, "const");
+      return opEqn(s, "neg", [lowerExpr(s, e.operand)], {}, e.span);
+    }
+    case "String":
+    case "Bool":
+    case "List":
+      fail("DL2018", `expected a tensor here, found a ${e.kind === "List" ? "list" : e.kind === "Bool" ? "boolean" : "string"}`, e.span);
+    case "Member":
+      fail("DL2020", "`.` selects a part of a data source and belongs in the `data` setting", e.span);
+  }
+}
+
+function lowerName(s: Scope, e: A.NameExpr): ValueId {
+  const v = s.names.get(e.name);
+  if (v !== undefined) return v;
+  if (s.program.decls.has(e.name)) fail("DL2018", `\`${e.name}\` is a model; call it with its input, e.g. \`${e.name}(x)\``, e.span);
+  const b = builtins.get(e.name);
+  if (b) fail("DL2018", `\`${e.name}\` is a ${b.kind}, not a tensor`, e.span, b.kind === "activation" || b.kind === "layer" ? { hint: `call it: \`x |> ${e.name}${b.args.length > 1 ? "(...)" : ""}\`` } : {});
+  fail("DL2007", `\`${e.name}\` is not defined`, e.span, { hint: didYouMean(e.name, s.names.keys()) ?? (s.names.size ? `defined here: ${[...s.names.keys()].join(", ")}` : undefined) });
+}
+
+interface Piped {
+  readonly id: ValueId;
+  readonly span: Span;
+}
+
+function lowerCall(s: Scope, callee: A.Expr, args: readonly A.Arg[], span: Span, piped?: Piped): ValueId {
+  if (callee.kind !== "Name") {
+    fail("DL2020", callee.kind === "Member" ? "`.` selects a part of a data source and belongs in the `data` setting" : "only names can be called", callee.span);
+  }
+  const name = callee.name;
+  if (s.names.has(name)) fail("DL2018", `\`${name}\` is a tensor, not a function`, callee.span);
+  if (s.program.decls.has(name)) return lowerModelCall(s, name, callee.span, args, span, piped);
+  const b = builtins.get(name);
+  if (!b) {
+    const candidates = [...builtinList.filter((x) => x.kind !== "source" && x.kind !== "metric").map((x) => x.name), ...s.program.decls.keys()];
+    fail("DL2001", `unknown function or layer \`${name}\``, callee.span, { hint: didYouMean(name, candidates) });
+  }
+  const bound = bindArgs(b, args, span, piped?.span);
+  const tensorArg = (argName: string): ValueId => {
+    const sup = bound.args.get(argName)!;
+    return sup.kind === "piped" ? piped!.id : lowerExpr(s, sup.expr);
+  };
+  switch (b.kind) {
+    case "layer":
+      if (!s.model) fail("DL2020", `\`${name}\` is a layer and creates parameters; layers belong inside a model`, callee.span, { hint: "declare a model with this layer and call the model here" });
+      return lowerLayer(s, bound, tensorArg("x"), callee.span);
+    case "activation": {
+      const x = tensorArg("x");
+      if (name === "linear") return x;
+      const attrs = activationAttrs(name, bound);
+      return opEqn(s, name as OpName, [x], attrs, span);
+    }
+    case "op": {
+      if (name === "matmul") return opEqn(s, "matmul", [tensorArg("a"), tensorArg("b")], {}, span);
+      if (name === "stop_gradient") return opEqn(s, "stop_gradient", [tensorArg("x")], {}, span);
+      return opEqn(s, name as OpName, [tensorArg("x")], { axes: staticArg(bound, "axis"), keepdims: staticArg(bound, "keepdims") }, span);
+    }
+    case "random": {
+      const attrs: Attrs = name === "normal"
+        ? { shape: staticArg(bound, "shape"), mean: staticArg(bound, "mean"), std: staticArg(bound, "std") }
+        : { shape: staticArg(bound, "shape"), low: staticArg(bound, "low"), high: staticArg(bound, "high") };
+      if (name === "uniform" && (attrs.low as number) >= (attrs.high as number)) fail("DL2008", "`low` must be below `high`", span);
+      return opEqn(s, name as OpName, [], attrs, span);
+    }
+    case "loss":
+      return opEqn(s, name as OpName, [tensorArg("prediction"), tensorArg("target")], {}, span);
+    case "optimizer":
+      fail("DL2020", `\`${name}\` is an optimizer; it belongs after \`with\` in a step or in the \`optimizer\` setting`, callee.span);
+    case "metric":
+      fail("DL2020", `\`${name}\` is a metric; it belongs in \`metrics [...]\``, callee.span);
+    case "source":
+      fail("DL2020", `\`${name}\` is a data source; it belongs in the \`data\` setting`, callee.span);
+  }
+}
+
+function activationAttrs(name: string, bound: Bound): Attrs {
+  if (name === "leaky_relu") return { slope: staticArg(bound, "slope") };
+  if (name === "softmax") return { axis: staticArg(bound, "axis") };
+  return {};
+}
+
+/** An eqn that is not a layer with parameters; inside a model it still gets a summary row. */
+function opEqn(s: Scope, op: OpName, inputs: readonly ValueId[], attrs: Attrs, span: Span): ValueId {
+  if (!s.model) return s.g.eqn(op, inputs, attrs, span, op);
+  const layer = newLayerName(s.model, kerasLayer[op].base, null, span);
+  const out = s.g.eqn(op, inputs, attrs, span, layer, layer);
+  s.model.layers.push({ name: layer, type: kerasLayer[op].type, params: [], output: out, span });
+  return out;
+}
+
+function newLayerName(m: ModelScope, base: string, explicit: string | null, span: Span): string {
+  if (explicit !== null) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(explicit)) fail("DL2003", `layer name "${explicit}" must be an identifier (letters, digits, _)`, span);
+    if (m.usedNames.has(explicit)) fail("DL2006", `a layer named \`${explicit}\` already exists in model \`${m.name}\``, span);
+    m.usedNames.add(explicit);
+    return explicit;
+  }
+  let name = base;
+  for (let k = 1; m.usedNames.has(name); k++) name = `${base}_${k}`;
+  m.usedNames.add(name);
+  return name;
+}
+
+function lowerLayer(s: Scope, bound: Bound, x: ValueId, span: Span): ValueId {
+  const m = s.model!;
+  const op = bound.builtin.name as OpName;
+  const layer = newLayerName(m, kerasLayer[op].base, staticArg(bound, "name") as string | null, bound.span);
+  const g = s.g;
+  const params: ValueId[] = [];
+  const param = (role: "kernel" | "bias" | "recurrent_kernel", init: "glorot_uniform" | "zeros" | "orthogonal" | "lstm_bias", layout: string) => {
+    const id = g.param(`${layer}.${role}`, { path: `${layer}/${role}`, layer, role, init, layout });
+    params.push(id);
+    return id;
+  };
+  let out: ValueId;
+  let act: A.Expr | undefined;
+  switch (bound.builtin.name) {
+    case "dense": {
+      const useBias = staticArg(bound, "use_bias") as boolean;
+      const inputs = [x, param("kernel", "glorot_uniform", "[in, units]"), ...(useBias ? [param("bias", "zeros", "[units]")] : [])];
+      out = g.eqn("dense", inputs, { units: staticArg(bound, "units"), use_bias: useBias }, bound.span, layer, layer);
+      act = argExpr(bound, "activation");
+      break;
+    }
+    case "conv2d": {
+      const useBias = staticArg(bound, "use_bias") as boolean;
+      const inputs = [x, param("kernel", "glorot_uniform", "[kh, kw, in, filters]"), ...(useBias ? [param("bias", "zeros", "[filters]")] : [])];
+      const attrs = { filters: staticArg(bound, "filters"), kernel: staticArg(bound, "kernel"), strides: staticArg(bound, "strides"), padding: staticArg(bound, "padding"), use_bias: useBias };
+      out = g.eqn("conv2d", inputs, attrs, bound.span, layer, layer);
+      act = argExpr(bound, "activation");
+      break;
+    }
+    case "maxpool2d":
+    case "avgpool2d": {
+      const pool = staticArg(bound, "pool");
+      out = g.eqn(op, [x], { pool, strides: staticArg(bound, "strides") ?? pool, padding: staticArg(bound, "padding") }, bound.span, layer, layer);
+      break;
+    }
+    case "flatten":
+      out = g.eqn("reshape", [x], { target: [-1] }, bound.span, layer, layer);
+      break;
+    case "reshape":
+      out = g.eqn("reshape", [x], { target: staticArg(bound, "shape") }, bound.span, layer, layer);
+      break;
+    case "dropout":
+      out = g.eqn("dropout", [x], { rate: staticArg(bound, "rate") }, bound.span, layer, layer);
+      break;
+    case "lstm": {
+      const inputs = [x, param("kernel", "glorot_uniform", "[in, 4·units] (gates i, f, c, o)"), param("recurrent_kernel", "orthogonal", "[units, 4·units]"), param("bias", "lstm_bias", "[4·units]")];
+      out = g.eqn("lstm", inputs, { units: staticArg(bound, "units"), return_sequences: staticArg(bound, "return_sequences") }, bound.span, layer, layer);
+      break;
+    }
+    default:
+      throw new Error(`internal: no lowering for layer ${bound.builtin.name}`);
+  }
+  if (act) {
+    const a = readActivation(act);
+    if (a.name !== "linear") {
+      const attrs: Attrs = a.name === "leaky_relu" ? { slope: a.slope ?? 0.3 } : a.name === "softmax" ? { axis: a.axis ?? -1 } : {};
+      out = g.eqn(a.name as OpName, [out], attrs, a.span, `${layer}_${a.name}`, layer);
+    }
+  }
+  m.layers.push({ name: layer, type: kerasLayer[op].type, params, output: out, span });
+  return out;
+}
+
+function argExpr(bound: Bound, name: string): A.Expr | undefined {
+  const sup = bound.args.get(name);
+  return sup && sup.kind === "expr" ? sup.expr : undefined;
+}
+
+function lowerModelCall(s: Scope, name: string, calleeSpan: Span, args: readonly A.Arg[], span: Span, piped?: Piped): ValueId {
+  const decl = s.program.decls.get(name)!;
+  const callee = s.program.model(name, calleeSpan);
+  if (!callee) fail("DL2016", `model \`${name}\` has errors, so it cannot be called`, calleeSpan);
+  // A model is called like a function of its declared inputs, positionally or by name.
+  const pseudo: Builtin = { name, kind: "op", args: decl.params.map((p) => ({ name: p.name.name, type: { t: "tensor" }, doc: `input ${p.name.name}` })), doc: "" };
+  const bound = bindArgs(pseudo, args, span, piped?.span);
+  const inputs = decl.params.map((p) => {
+    const sup = bound.args.get(p.name.name)!;
+    return sup.kind === "piped" ? piped!.id : lowerExpr(s, sup.expr);
+  });
+  if (!s.model) return s.g.eqn("call", inputs, { model: name }, span, name);
+  const layer = newLayerName(s.model, name, null, span);
+  const out = s.g.eqn("call", inputs, { model: name }, span, layer, layer);
+  s.model.layers.push({ name: layer, type: "Functional", params: [], output: out, span });
+  return out;
+}

@@ -1,0 +1,113 @@
+// Shape and dtype inference.
+//
+// Takes: lowered IR (lower.ts). Guarantees: every value of every graph has a static
+// shape (the batch stays the symbolic "B"), every parameter's shape follows from the
+// layer that owns it, every model call matches the callee's inputs, every step's loss
+// is a scalar, and the data source's columns fit the train inputs. Runs the per-op
+// rules of rules/shape-rules.ts; an eqn whose inputs are unknown because of an earlier
+// error is skipped, so one mistake is reported once.
+import type { Graph, ModelIR, ProgramIR, Shape, TrainIR, Value } from "../ir/ir.js";
+import { shapeRules, fmt, sameShape } from "../rules/shape-rules.js";
+import { DiagnosticError, type Diagnostic } from "../diagnostics/diagnostic.js";
+
+export function inferShapes(ir: ProgramIR): { ir?: ProgramIR; diagnostics: readonly Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const models = new Map<string, ModelIR>();
+  for (const m of ir.models) {
+    const graph = inferGraph(m.graph, models, diagnostics);
+    if (graph) models.set(m.name, { ...m, graph });
+  }
+  const trains: TrainIR[] = [];
+  // Train blocks call models: with a model in error, their checks would only echo it.
+  if (diagnostics.length > 0) return { diagnostics };
+  for (const t of ir.trains) {
+    const graph = inferGraph(t.graph, models, diagnostics);
+    if (!graph) continue;
+    const typed = { ...t, graph };
+    if (checkTrain(typed, diagnostics)) trains.push(typed);
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  return { ir: { models: ir.models.map((m) => models.get(m.name)!), trains }, diagnostics };
+}
+
+function inferGraph(g: Graph, models: ReadonlyMap<string, ModelIR>, diagnostics: Diagnostic[]): Graph | undefined {
+  const values: Value[] = [...g.values];
+  const before = diagnostics.length;
+  const setShape = (id: number, shape: Shape, dtype = values[id].dtype) => (values[id] = { ...values[id], shape, dtype });
+  for (const eqn of g.eqns) {
+    const dataInputs = eqn.inputs.filter((id) => values[id].kind !== "param");
+    const params = eqn.inputs.filter((id) => values[id].kind === "param");
+    // A loss target without a declared shape (the simple form's `y`) takes the prediction's.
+    if (eqn.op !== "sparse_categorical_crossentropy" && isLoss(eqn.op) && values[dataInputs[1]].kind === "input" && !values[dataInputs[1]].shape && values[dataInputs[0]].shape) {
+      setShape(dataInputs[1], values[dataInputs[0]].shape!);
+    }
+    const shapes = dataInputs.map((id) => values[id].shape);
+    if (shapes.some((s) => s === undefined)) continue; // an earlier error; already reported
+    try {
+      const r = shapeRules[eqn.op]({ op: eqn.op, attrs: eqn.attrs, inputs: shapes as Shape[], dtypes: dataInputs.map((id) => values[id].dtype), span: eqn.span, models });
+      setShape(eqn.outputs[0], r.out, r.dtype ?? values[eqn.outputs[0]].dtype);
+      params.forEach((id, i) => setShape(id, r.params![i]));
+    } catch (e) {
+      if (!(e instanceof DiagnosticError)) throw e;
+      diagnostics.push(e.diagnostic);
+    }
+  }
+  if (diagnostics.length > before) return undefined;
+  return { ...g, values };
+}
+
+const isLoss = (op: string): boolean => op === "mse" || op === "binary_crossentropy" || op === "categorical_crossentropy" || op === "sparse_categorical_crossentropy";
+
+/** Step losses are scalars; the data's columns fit the train inputs. */
+function checkTrain(t: TrainIR, diagnostics: Diagnostic[]): boolean {
+  const before = diagnostics.length;
+  const values = t.graph.values;
+  for (const step of t.steps) {
+    const loss = values[step.loss];
+    if (loss.shape!.length !== 0) {
+      const def = t.graph.eqns.find((e) => e.outputs[0] === step.loss);
+      diagnostics.push({
+        code: "DL3009",
+        severity: "error",
+        message: `the loss of \`step ${step.model}\` must be a scalar, but it has shape ${fmt(loss.shape!)}`,
+        span: def?.span ?? step.span,
+        hint: "use a loss function, or reduce with `mean(...)`",
+      });
+    }
+  }
+  if (t.data) {
+    const inputs = t.graph.inputs.map((id) => values[id]);
+    const cols = t.data.columns;
+    if (cols.length !== inputs.length) {
+      diagnostics.push({
+        code: "DL3008",
+        severity: "error",
+        message: `the data yields ${cols.length} column${cols.length === 1 ? "" : "s"} (${cols.map((c) => c.name).join(", ")}), but \`train ${t.name}\` takes ${inputs.length} (${inputs.map((v) => v.name).join(", ")})`,
+        span: t.data.span,
+        hint: t.data.source.kind === "mnist" ? "`mnist.images` yields only the images" : undefined,
+      });
+    } else {
+      cols.forEach((col, i) => {
+        const want = inputs[i].shape!.slice(1);
+        if (col.shape && !sameShape(col.shape, want)) {
+          diagnostics.push({
+            code: "DL3008",
+            severity: "error",
+            message: `the data's ${col.name} have shape ${fmt(col.shape)} per sample, but \`${inputs[i].name}\` takes ${fmt(want)}`,
+            span: t.data!.span,
+            hint: dataHint(col.shape, want),
+          });
+        }
+      });
+    }
+  }
+  return diagnostics.length === before;
+}
+
+function dataHint(have: Shape, want: Shape): string | undefined {
+  const size = (s: Shape) => s.reduce((a: number, d) => a * (d as number), 1);
+  if (size(have) !== size(want)) return undefined;
+  if (want.length === 1) return "add `flatten=true` to the data source";
+  if (want.length === 2) return "add `rows_as_steps=true` to the data source";
+  return "drop `flatten`/`rows_as_steps` from the data source";
+}

@@ -1,0 +1,49 @@
+// Keras-style model summaries (`dlm check`): a row per layer with its output shape and
+// parameter count, and totals printed as Keras prints them ("Total params: 693,962").
+import type { ModelIR, ProgramIR, Shape } from "./ir/ir.js";
+
+const kerasShape = (s: Shape): string => `(${s.map((d) => (d === "B" ? "None" : String(d))).join(", ")}${s.length === 1 ? "," : ""})`;
+const count = (s: Shape): number => s.reduce((a: number, d) => a * (d as number), 1);
+const thousands = (n: number): string => n.toLocaleString("en-US");
+
+/** Bytes as Keras prints them next to the totals (1024-based). */
+function bytes(n: number): string {
+  const units = ["B", "KB", "MB", "GB"];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) (v /= 1024), u++;
+  return `${v.toFixed(2)} ${units[u]}`;
+}
+
+export function modelParamCount(m: ModelIR, models: ReadonlyMap<string, ModelIR>): number {
+  let n = 0;
+  for (const v of m.graph.values) if (v.kind === "param") n += count(v.shape!);
+  for (const e of m.graph.eqns) if (e.op === "call") n += modelParamCount(models.get(e.attrs.model as string)!, models);
+  return n;
+}
+
+export function summarize(m: ModelIR, models: ReadonlyMap<string, ModelIR>): string {
+  const cols = [34, 26, 12];
+  const row = (a: string, b: string, c: string) => ` ${a.padEnd(cols[0] - 1)}${b.padEnd(cols[1])}${c}`.trimEnd();
+  const width = cols[0] + cols[1] + cols[2];
+  const lines = [`Model: "${m.name}"`, "_".repeat(width), row("Layer (type)", "Output Shape", "Param #"), "=".repeat(width)];
+  const values = m.graph.values;
+  m.layers.forEach((l, i) => {
+    const nested = m.graph.eqns.find((e) => e.layer === l.name && e.op === "call");
+    const params = nested ? modelParamCount(models.get(nested.attrs.model as string)!, models) : l.params.reduce((a, p) => a + count(values[p].shape!), 0);
+    if (i > 0) lines.push("");
+    lines.push(row(`${l.name} (${l.type})`, kerasShape(values[l.output].shape!), thousands(params)));
+  });
+  const total = modelParamCount(m, models);
+  lines.push("=".repeat(width));
+  lines.push(`Total params: ${thousands(total)} (${bytes(total * 4)})`);
+  lines.push(`Trainable params: ${thousands(total)} (${bytes(total * 4)})`);
+  lines.push(`Non-trainable params: 0 (${bytes(0)})`);
+  lines.push("_".repeat(width));
+  return lines.join("\n");
+}
+
+export function summarizeProgram(ir: ProgramIR): string {
+  const models = new Map(ir.models.map((m) => [m.name, m]));
+  return ir.models.map((m) => summarize(m, models)).join("\n\n") + "\n";
+}

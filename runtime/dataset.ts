@@ -1,0 +1,201 @@
+// In-memory datasets and batching. Invariants: x is row-major [n, ...xShape] and y is
+// [n, ...yShape]; splits are views (no copy); an epoch's order is a permutation drawn from
+// the Rng starting from the identity, so it depends only on the Rng state at epoch start;
+// filling a batch allocates nothing and zeroes the rows past the last real sample.
+import { DataError, formatShape } from "./errors.js";
+import type { Rng } from "./rng.js";
+
+export interface Dataset {
+  n: number;
+  /** Row-major [n, ...xShape]. */
+  x: Float32Array;
+  /** Per-sample shape of x. */
+  xShape: number[];
+  /** Row-major [n, ...yShape]: class ids (Int32Array) or targets (Float32Array). */
+  y?: Float32Array | Int32Array;
+  /** Per-sample shape of y ([] for one class id or one scalar per sample). */
+  yShape: number[];
+  /** Where the data came from, for error messages. */
+  source?: string;
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Builds a Dataset, checking that x and y hold a whole number of samples and agree on n. */
+export function makeDataset(
+  x: Float32Array,
+  xShape: number[],
+  y?: Float32Array | Int32Array,
+  yShape: number[] = [],
+  source?: string,
+): Dataset {
+  const xs = sizeOf(xShape);
+  if (xs === 0 || x.length % xs !== 0) {
+    throw new DataError(`expected samples of shape ${formatShape(xShape)} (${xs} values), found ${x.length} values in all`, source);
+  }
+  const n = x.length / xs;
+  if (y !== undefined && y.length !== n * sizeOf(yShape)) {
+    throw new DataError(`expected ${n} targets of shape ${formatShape(yShape)} (one per sample), found ${y.length} values`, source);
+  }
+  return { n, x, xShape, y, yShape, source };
+}
+
+function slice(ds: Dataset, start: number, end: number): Dataset {
+  const xs = sizeOf(ds.xShape);
+  const ys = sizeOf(ds.yShape);
+  return {
+    n: end - start,
+    x: ds.x.subarray(start * xs, end * xs),
+    xShape: ds.xShape,
+    y: ds.y?.subarray(start * ys, end * ys),
+    yShape: ds.yShape,
+    source: ds.source,
+  };
+}
+
+/**
+ * Keras's validation_split: validation is taken from the END, before any shuffling —
+ * train = the first floor(n · (1 − fraction)) samples, validation = the rest (both views).
+ */
+export function splitValidation(ds: Dataset, fraction: number): { train: Dataset; validation: Dataset } {
+  if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`validation fraction must be in [0, 1), got ${fraction}`);
+  const splitAt = Math.floor(ds.n * (1 - fraction));
+  if (splitAt === 0) {
+    throw new DataError(`validation split ${fraction} of ${ds.n} samples leaves no training samples`, ds.source);
+  }
+  return { train: slice(ds, 0, splitAt), validation: slice(ds, splitAt, ds.n) };
+}
+
+/** Batches per epoch, Keras's way: ceil(n / batchSize), the last one partial. */
+export function batchesPerEpoch(n: number, batchSize: number): number {
+  return Math.ceil(n / batchSize);
+}
+
+/**
+ * Copies batch `batchIndex` (samples order[b·B .. b·B + B), or b·B.. in order when `order`
+ * is null) into xOut/yOut, which hold a full batch. Returns how many rows are real; the
+ * rows after them are zero-filled, so a partial last batch must be masked by the caller.
+ */
+export function fillBatch(
+  ds: Dataset,
+  order: Uint32Array | null,
+  batchIndex: number,
+  batchSize: number,
+  xOut: Float32Array,
+  yOut?: Float32Array | Int32Array,
+): number {
+  const xs = sizeOf(ds.xShape);
+  const ys = sizeOf(ds.yShape);
+  const start = batchIndex * batchSize;
+  const count = Math.max(0, Math.min(batchSize, ds.n - start));
+  const x = ds.x;
+  for (let r = 0; r < count; r++) {
+    const src = (order === null ? start + r : order[start + r]) * xs;
+    const dst = r * xs;
+    for (let k = 0; k < xs; k++) xOut[dst + k] = x[src + k];
+  }
+  xOut.fill(0, count * xs, batchSize * xs);
+  const y = ds.y;
+  if (yOut !== undefined && y !== undefined) {
+    for (let r = 0; r < count; r++) {
+      const src = (order === null ? start + r : order[start + r]) * ys;
+      const dst = r * ys;
+      for (let k = 0; k < ys; k++) yOut[dst + k] = y[src + k];
+    }
+    yOut.fill(0, count * ys, batchSize * ys);
+  }
+  return count;
+}
+
+/** Per-epoch training batches with optional shuffling and preallocated batch buffers. */
+export class Batcher {
+  readonly batches: number;
+  readonly order: Uint32Array;
+  readonly x: Float32Array;
+  readonly y: Float32Array | Int32Array | undefined;
+
+  constructor(
+    readonly ds: Dataset,
+    readonly batchSize: number,
+    private readonly shuffle: boolean,
+    private readonly rng?: Rng,
+  ) {
+    if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
+    if (shuffle && rng === undefined) throw new RangeError("a shuffling Batcher needs an Rng");
+    this.batches = batchesPerEpoch(ds.n, batchSize);
+    this.order = new Uint32Array(ds.n);
+    for (let i = 0; i < ds.n; i++) this.order[i] = i;
+    this.x = new Float32Array(batchSize * sizeOf(ds.xShape));
+    const ys = batchSize * sizeOf(ds.yShape);
+    this.y = ds.y === undefined ? undefined : ds.y instanceof Int32Array ? new Int32Array(ys) : new Float32Array(ys);
+  }
+
+  /** Call at the start of every epoch: draws this epoch's order when shuffling. */
+  startEpoch(): void {
+    if (this.shuffle) this.rng!.permutation(this.ds.n, this.order);
+  }
+
+  /** Fills this.x / this.y with batch b of the current epoch; returns the real row count. */
+  fill(b: number): number {
+    return fillBatch(this.ds, this.order, b, this.batchSize, this.x, this.y);
+  }
+}
+
+/** Evaluation batches: every sample exactly once, in order; see fillBatch for the last one. */
+export function evalBatches(n: number, batchSize: number): number {
+  return batchesPerEpoch(n, batchSize);
+}
+
+/** Fills evaluation batch b (in dataset order); returns the count of real rows to score. */
+export function fillEvalBatch(
+  ds: Dataset,
+  batchIndex: number,
+  batchSize: number,
+  xOut: Float32Array,
+  yOut?: Float32Array | Int32Array,
+): number {
+  return fillBatch(ds, null, batchIndex, batchSize, xOut, yOut);
+}
+
+export interface CheckShapeOptions {
+  /** Treat shapes equal after dropping size-1 axes as the same ([28, 28] fits [28, 28, 1]). */
+  ignoreUnitDims?: boolean;
+  /** What the shape is of, for the message ("samples", "targets"). */
+  what?: string;
+}
+
+/** Throws a DataError when a per-sample shape from `source` does not fit the model's. */
+export function checkShape(
+  expected: readonly number[],
+  found: readonly number[],
+  source?: string,
+  opts: CheckShapeOptions = {},
+): void {
+  const squeeze = (s: readonly number[]): number[] => (opts.ignoreUnitDims ? s.filter((d) => d !== 1) : [...s]);
+  const a = squeeze(expected);
+  const b = squeeze(found);
+  if (a.length === b.length && a.every((d, i) => d === b[i])) return;
+  throw new DataError(`expected ${opts.what ?? "samples"} of shape ${formatShape(expected)}, found ${formatShape(found)}`, source);
+}
+
+/** Narrows any numeric typed array (8-byte integers included) to float32. */
+export function toFloat32(data: ArrayLike<number | bigint>): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
+  return out;
+}
+
+/** Narrows integer class ids to int32, checking each is a whole number in [0, 2^31). */
+export function toInt32Labels(data: ArrayLike<number | bigint>, source?: string): Int32Array {
+  const out = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = Number(data[i]);
+    if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) {
+      throw new DataError(`expected class ids (whole numbers ≥ 0), found ${String(data[i])} at index ${i}`, source);
+    }
+    out[i] = v;
+  }
+  return out;
+}
