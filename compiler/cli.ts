@@ -2,12 +2,17 @@
 // located `FILE:line:col: error DLxxxx` report); 2 bad usage or a file that cannot be
 // read; 3 an internal error (a bug in dlm). User mistakes never print a stack trace.
 // Only commands that emit code load the code generators (ts-morph, prettier).
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync, existsSync, cpSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { frontEnd, type FrontEndResult } from "./compile.js";
+import { frontEnd, compileTrainer, toJavaScript, type FrontEndResult } from "./compile.js";
 import { renderDiagnostics, diagnosticsToJson } from "./diagnostics/render.js";
 import { summarizeProgram } from "./summary.js";
 import { printProgram } from "./ir/print.js";
+import { trainOptionSpec, trainOptions, trainUsage, runTraining, UsageError as RuntimeUsageError } from "../runtime/main.js";
+import type { TrainerModule } from "../runtime/trainer.js";
 
 const usage = `usage: dlm <command> [options]
 
@@ -15,6 +20,15 @@ commands:
   check FILE.dlm      parse and type-check; print a Keras-style summary per model
       --emit ir         print the typed IR instead of the summary
       --format json     print diagnostics as JSON (for tools)
+  compile FILE.dlm -o DIR
+                      write the trainer DIR/<name>.ts and DIR/<name>.js with the runtime
+                      beside it; run it with \`node DIR/<name>.js\` (no compiler needed)
+      --train NAME      which train block (when the file has several)
+  train FILE.dlm [options]
+                      compile in memory and train; prints \`test loss … accuracy …\`
+      --train NAME      which train block (when the file has several)
+      --epochs N, --batch N, --seed N, --data PATH, --save FILE, --checkpoint-every N,
+      --resume FILE, --max-steps N, --quiet   (see \`dlm train --help\`)
   help                this text
 
 exit codes: 0 ok, 1 errors in the program, 2 bad usage or unreadable file, 3 internal error
@@ -28,6 +42,10 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
     switch (command) {
       case "check":
         return check(rest, out, err);
+      case "compile":
+        return await compileCommand(rest, out, err);
+      case "train":
+        return await trainCommand(rest, out, err);
       case "help":
       case "--help":
       case "-h":
@@ -40,7 +58,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))) {
+    if (e instanceof UsageError || e instanceof RuntimeUsageError || (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))) {
       err.write(`dlm: ${e.message}\n\n${usage}`);
       return 2;
     }
@@ -92,4 +110,89 @@ function exitCode(r: FrontEndResult): number {
 
 function useColor(stream: NodeJS.WritableStream): boolean {
   return !!(stream as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR;
+}
+
+/** Reads and checks a .dlm file; on errors prints them and returns the exit code. */
+function checked(file: string, err: NodeJS.WritableStream): FrontEndResult | number {
+  const bytes = readSource(file, err);
+  if (!bytes) return 2;
+  const result = frontEnd(file, bytes);
+  if (!result.ir) {
+    err.write(renderDiagnostics(result.source, result.diagnostics, { color: useColor(err) }));
+    return exitCode(result);
+  }
+  return result;
+}
+
+function pickTrain(result: FrontEndResult, name: string | undefined): string {
+  const trains = result.ir!.trains.map((t) => t.name);
+  if (name !== undefined) {
+    if (!trains.includes(name)) throw new UsageError(`${result.source.path} has no train block '${name}' (it has: ${trains.join(", ") || "none"})`);
+    return name;
+  }
+  if (trains.length === 0) throw new UsageError(`${result.source.path} has no train block to compile`);
+  if (trains.length > 1) throw new UsageError(`${result.source.path} has ${trains.length} train blocks (${trains.join(", ")}); choose one with --train NAME`);
+  return trains[0];
+}
+
+/** dist/runtime (the compiled runtime) and runtime/ (its TypeScript sources). */
+const runtimeJs = fileURLToPath(new URL("../runtime/", import.meta.url));
+const runtimeTs = fileURLToPath(new URL("../../runtime/", import.meta.url));
+
+async function compileCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { out: { type: "string", short: "o" }, train: { type: "string" } } });
+  if (positionals.length !== 1) throw new UsageError("compile takes exactly one FILE.dlm");
+  if (!values.out) throw new UsageError("compile needs -o DIR");
+  const result = checked(positionals[0], err);
+  if (typeof result === "number") return result;
+  const name = pickTrain(result, values.train);
+  const compiled = await compileTrainer(result, name, { runtimeImport: "./runtime", sourceDir: path.dirname(path.resolve(positionals[0])) });
+  if ("diagnostics" in compiled) {
+    err.write(renderDiagnostics(result.source, compiled.diagnostics, { color: useColor(err) }));
+    return 1;
+  }
+  const dir = values.out;
+  mkdirSync(path.join(dir, "runtime"), { recursive: true });
+  writeFileSync(path.join(dir, `${name}.ts`), compiled.ts);
+  writeFileSync(path.join(dir, `${name}.js`), await toJavaScript(compiled.ts, `${name}.ts`));
+  // The runtime goes beside the trainer: JavaScript to run, TypeScript sources to type-check.
+  cpSync(runtimeJs, path.join(dir, "runtime"), { recursive: true, filter: (f) => !f.endsWith(".map") });
+  cpSync(runtimeTs, path.join(dir, "runtime"), { recursive: true });
+  const pkg = path.join(dir, "package.json");
+  if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ type: "module", private: true }, null, 2) + "\n");
+  out.write(`wrote ${path.join(dir, `${name}.js`)} (${compiled.program.paramCount.toLocaleString("en-US")} parameters) and ${path.join(dir, `${name}.ts`)}; run: node ${path.join(dir, `${name}.js`)} --help\n`);
+  return 0;
+}
+
+async function trainCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { ...trainOptionSpec, train: { type: "string" }, help: { type: "boolean" } } });
+  if (values.help) {
+    out.write(`usage: dlm train FILE.dlm [options]\n\n${trainUsage}`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError("train takes exactly one FILE.dlm");
+  const opts = trainOptions(values);
+  const result = checked(positionals[0], err);
+  if (typeof result === "number") return result;
+  const name = pickTrain(result, values.train);
+  const sourceDir = path.dirname(path.resolve(positionals[0]));
+  const compiled = await compileTrainer(result, name, { runtimeImport: pathToFileURL(runtimeJs).href.replace(/\/$/, ""), sourceDir });
+  if ("diagnostics" in compiled) {
+    err.write(renderDiagnostics(result.source, compiled.diagnostics, { color: useColor(err) }));
+    return 1;
+  }
+  const mod = await importTrainer(await toJavaScript(compiled.ts, `${name}.ts`), name);
+  return runTraining(mod, { ...opts, baseDir: sourceDir }, out, err);
+}
+
+/** Loads generated JavaScript as a module (through a temporary file, removed at once). */
+async function importTrainer(js: string, name: string): Promise<TrainerModule> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-"));
+  try {
+    const file = path.join(dir, `${name}.mjs`);
+    writeFileSync(file, js);
+    return (await import(pathToFileURL(file).href)) as TrainerModule;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -55,3 +55,38 @@ function undecodable(path: string, f: { kind: "not-utf8" | "nul"; byteOffset: nu
       : error("DL1004", `the file is not valid UTF-8 (byte ${f.byteOffset}, line ${pos.line})`, { start: at, end: at + 1 }, { hint: "save the file as UTF-8" });
   return { source, diagnostics: [d] };
 }
+
+export interface CompiledTrainer {
+  readonly program: import("./ir/train-ir.js").TrainingProgram;
+  /** The trainer module, formatted TypeScript. */
+  readonly ts: string;
+}
+
+/**
+ * The back half, for one `train` block of a checked program:
+ *
+ *   typed IR ─inline→ flat program ─logits→ stable losses ─autodiff+schedule→ TrainingProgram
+ *            ─emit→ trainer.ts ─prettier→ formatted
+ *
+ * Code generators (ts-morph, prettier) load here, on first use, so `dlm check` stays fast.
+ */
+export async function compileTrainer(front: FrontEndResult, trainName: string, emit: { runtimeImport: string; sourceDir: string }): Promise<CompiledTrainer | { diagnostics: readonly Diagnostic[] }> {
+  const { schedule } = await import("./passes/schedule.js");
+  const train = front.ir!.trains.find((t) => t.name === trainName)!;
+  const scheduled = schedule(front.ir!, train); //      inline, logits, autodiff, phases, layout
+  if (!scheduled.tp) return { diagnostics: scheduled.diagnostics };
+  const { emitTrainerTs } = await import("./emit/emit-ts.js");
+  const raw = emitTrainerTs(scheduled.tp, { runtimeImport: emit.runtimeImport, source: front.source, sourcePath: front.source.path, sourceDir: emit.sourceDir });
+  const prettier = await import("prettier");
+  const ts = await prettier.format(raw, { parser: "typescript", printWidth: 120 });
+  return { program: scheduled.tp, ts };
+}
+
+/** TypeScript → JavaScript (types erased), with the TypeScript that ts-morph bundles. */
+export async function toJavaScript(ts: string, fileName: string): Promise<string> {
+  const { ts: typescript } = await import("ts-morph");
+  return typescript.transpileModule(ts, {
+    fileName,
+    compilerOptions: { module: typescript.ModuleKind.ESNext, target: typescript.ScriptTarget.ES2022, removeComments: false },
+  }).outputText;
+}

@@ -46,6 +46,22 @@ export class Rng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // all-zero is a fixed point
   }
 
+  /** Copies the state into `out` (4 words) without allocating: a mark to replay from. */
+  saveState(out: Uint32Array): void {
+    out[0] = this.s0;
+    out[1] = this.s1;
+    out[2] = this.s2;
+    out[3] = this.s3;
+  }
+
+  /** Restores a state written by saveState. */
+  loadState(s: Uint32Array): void {
+    this.s0 = s[0] | 0;
+    this.s1 = s[1] | 0;
+    this.s2 = s[2] | 0;
+    this.s3 = s[3] | 0;
+  }
+
   /** The next 32 random bits as an unsigned integer in [0, 2^32). */
   nextU32(): number {
     const s1 = this.s1;
@@ -84,7 +100,7 @@ export class Rng {
   }
 
   /** Fills `out` with uniforms in [lo, hi): one 32-bit draw each (24 used in [0, 1)). */
-  fillUniform(out: Float32Array, lo: number, hi: number): void {
+  fillUniform(out: Float32Array | Float64Array, lo: number, hi: number): void {
     const span = hi - lo;
     const top = float32Below(hi);
     for (let i = 0; i < out.length; i++) {
@@ -98,7 +114,7 @@ export class Rng {
    * Fills `out` with N(mean, std²) by Box–Muller on pairs of 32-bit draws, u1 in (0, 1] and
    * u2 in [0, 1): both values of a pair are used; an odd length discards the last spare.
    */
-  fillNormal(out: Float32Array, mean: number, std: number): void {
+  fillNormal(out: Float32Array | Float64Array, mean: number, std: number): void {
     const n = out.length;
     let i = 0;
     for (; i + 1 < n; i += 2) {
@@ -111,7 +127,7 @@ export class Rng {
   }
 
   /** Inverted-dropout mask: each entry is `scale` with probability keepProb, else 0. */
-  bernoulliMask(out: Float32Array, keepProb: number, scale: number): void {
+  bernoulliMask(out: Float32Array | Float64Array, keepProb: number, scale: number): void {
     const threshold = keepProb * TWO_POW_32; // nextU32() < threshold has probability keepProb
     for (let i = 0; i < out.length; i++) out[i] = this.nextU32() < threshold ? scale : 0;
   }

@@ -51,6 +51,7 @@ export const codes = {
   // training semantics
   DL4001: "step's loss does not depend on its model",
   DL4002: "stop_gradient cuts every path to the step's parameters",
+  DL4003: "cross-entropy target depends on trained parameters",
   // internal
   DL9001: "internal compiler error",
 } as const;

@@ -30,6 +30,17 @@ export class DiagnosticError extends Error {
   }
 }
 
+/**
+ * Thrown to abandon a construct that depends on one whose error has already been
+ * reported (a use of a `let` that failed, a call of a model with errors), so that one
+ * mistake yields one diagnostic. Whoever catches it must not add a diagnostic.
+ */
+export class AlreadyReported extends Error {
+  constructor() {
+    super("abandoned: depends on a construct whose error was already reported");
+  }
+}
+
 export function fail(code: Code, message: string, span: Span, extra: { notes?: Note[]; hint?: string } = {}): never {
   throw new DiagnosticError(error(code, message, span, extra));
 }

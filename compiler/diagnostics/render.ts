@@ -39,8 +39,9 @@ function codeFrame(src: SourceFile, span: Span, c: Colorer): string[] {
   const width = String(last).length;
   const out: string[] = [];
   for (let line = from.line; line <= last; line++) {
-    const text = lineText(src, line).replace(/\t/g, " ");
-    out.push(`${c("blue", String(line).padStart(width) + " |")} ${text}`);
+    // Tabs become one space so that columns line up; trailing blanks are not shown.
+    const text = lineText(src, line).replace(/\t/g, " ").trimEnd();
+    out.push(text ? `${c("blue", String(line).padStart(width) + " |")} ${text}` : c("blue", String(line).padStart(width) + " |"));
     const startCol = line === from.line ? from.column : firstNonSpace(text);
     const endCol = line === to.line ? to.column : text.length;
     const len = Math.max(1, endCol - startCol + 1);

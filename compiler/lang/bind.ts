@@ -47,7 +47,10 @@ export function bindArgs(b: Builtin, args: readonly Arg[], span: Span, piped?: S
       out.set(spec.name, { kind: "expr", expr: a.value, span: a.span });
     } else {
       if (next >= b.args.length) {
-        fail("DL2004", `\`${b.name}\` takes at most ${b.args.length} argument${b.args.length === 1 ? "" : "s"}, but this is argument ${next + 1}`, a.span, {
+        // Count as the user wrote them: the piped-in input is not among the written arguments.
+        const written = piped ? b.args.length - 1 : b.args.length;
+        const besides = piped ? ` besides the piped-in \`${b.args[0].name}\`` : "";
+        fail("DL2004", `\`${b.name}\` takes at most ${written} argument${written === 1 ? "" : "s"}${besides}, but this is argument ${next + (piped ? 0 : 1)}`, a.span, {
           hint: `\`${b.name}\` takes ${signature(b)}`,
         });
       }
@@ -101,7 +104,10 @@ function significantDigits(raw: string): number {
 
 export function readNumber(e: Expr, what: string, integer: boolean, range: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean } = {}): number {
   const n = literalNumber(e);
-  if (!n) fail("DL2003", `${what} must be ${integer ? "an integer" : "a number"}, found ${describe(e)}`, e.span);
+  if (!n) {
+    const quoted = e.kind === "String" && /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(e.value.trim());
+    fail("DL2003", `${what} must be ${integer ? "an integer" : "a number"}, found ${describe(e)}`, e.span, quoted ? { hint: `write ${e.value.trim()} without quotes` } : {});
+  }
   if (!Number.isFinite(n.value)) fail("DL2008", `${n.raw} is too large to be a number`, n.span, { hint: "the largest double is about 1.8e308" });
   if (integer) {
     if (!Number.isInteger(n.value)) fail("DL2009", `${what} must be an integer, found ${n.raw}`, n.span);

@@ -6,11 +6,11 @@
 // inputs and lists `let`s and `step`s. Data sources are read into a DataSpec whose
 // column shapes the shapes pass checks against the train inputs.
 import type * as A from "../syntax/ast.js";
-import type { DataSource, DataSpec, DType, OptimizerSpec, Shape, StepIR, TrainIR, TrainSettings, ValueId } from "../ir/ir.js";
+import type { DataSource, DataSpec, DType, ModelIR, OptimizerSpec, Shape, StepIR, TrainIR, TrainSettings, ValueId } from "../ir/ir.js";
 import { GraphBuilder } from "./graph-builder.js";
 import { builtins, builtinList, trainSettings, type Builtin } from "../lang/builtins.js";
 import { bindArgs, readStatic, staticArg } from "../lang/bind.js";
-import { fail, didYouMean } from "../diagnostics/diagnostic.js";
+import { AlreadyReported, fail, didYouMean } from "../diagnostics/diagnostic.js";
 import { declareName, inputShape, lowerExpr, type ProgramLowering, type Scope } from "./lower.js";
 import type { Span } from "../source.js";
 
@@ -82,10 +82,15 @@ function lowerSimple(t: A.TrainDecl, settings: Map<string, A.Setting>, s: Scope,
       });
     }
   }
-  if (!p.model(name, t.name.span)) fail("DL2016", `model \`${name}\` has errors`, t.name.span);
-  for (const param of decl.params) s.names.set(param.name.name, s.g.input(param.name.name, inputShape(param)));
+  // Settings that do not depend on the model are read first, so that their mistakes are
+  // reported even when the model has errors (p.model then throws AlreadyReported).
   const lossSetting = settings.get("loss")!;
-  const lossName = readLossName(lossSetting.value);
+  const lossName = p.attempt(() => readLossName(lossSetting.value));
+  const optimizer = p.attempt(() => readOptimizer(settings.get("optimizer")!.value));
+  const metrics = p.attempt(() => (settings.has("metrics") ? readMetrics(settings.get("metrics")!.value) : []));
+  p.model(name, t.name.span);
+  if (lossName === undefined || optimizer === undefined || metrics === undefined) throw new AlreadyReported();
+  for (const param of decl.params) s.names.set(param.name.name, s.g.input(param.name.name, inputShape(param)));
   // The target's per-sample shape: from the data when it says, otherwise what the loss expects.
   const labelColumn = data?.columns[decl.params.length];
   const target = labelColumn?.shape
@@ -97,8 +102,6 @@ function lowerSimple(t: A.TrainDecl, settings: Map<string, A.Setting>, s: Scope,
   const prediction = lowerExpr(s, call);
   s.names.set("y", target);
   const loss = s.g.eqn(lossName, [prediction, target], {}, lossSetting.value.span, "loss");
-  const optimizer = readOptimizer(settings.get("optimizer")!.value);
-  const metrics = settings.has("metrics") ? readMetrics(settings.get("metrics")!.value) : [];
   return { lets: [], steps: [{ model: name, optimizer, loss, span: t.span }], evaluation: { prediction, target, metrics } };
 }
 
@@ -138,41 +141,39 @@ function readMetrics(e: A.Expr): "accuracy"[] {
 function lowerExplicit(t: A.TrainDecl, steps: readonly A.StepStmt[], s: Scope): Pick<TrainIR, "steps" | "evaluation" | "lets"> | undefined {
   const p = s.program;
   const before = p.diagnostics.length;
-  for (const param of t.params ?? []) {
-    p.attempt(() => {
-      declareName(s.names, param.name);
-      s.names.set(param.name.name, s.g.input(param.name.name, inputShape(param)));
-    });
-  }
+  for (const param of t.params ?? []) p.define(s.names, param.name, () => s.g.input(param.name.name, inputShape(param)));
   const lets: { name: string; value: ValueId; span: Span }[] = [];
   const out: StepIR[] = [];
   for (const item of t.body) {
     if (item.kind === "Let") {
-      p.attempt(() => {
-        declareName(s.names, item.name);
-        const value = lowerExpr(s, item.value);
-        s.names.set(item.name.name, value);
-        lets.push({ name: item.name.name, value, span: item.span });
-      });
+      const value = p.define(s.names, item.name, () => lowerExpr(s, item.value));
+      if (value !== undefined) lets.push({ name: item.name.name, value, span: item.span });
     } else if (item.kind === "Step") {
-      p.attempt(() => {
-        const name = item.model.name;
+      // The model, the optimizer and the loss are checked independently: each reports its own mistakes.
+      const name = item.model.name;
+      const model = p.attempt(() => {
         const model = p.decls.has(name) ? p.model(name, item.model.span) : undefined;
         if (!model) {
           fail("DL2015", `\`step ${name}\` must name a model to train, and \`${name}\` is ${s.names.has(name) ? "a tensor" : "not a model"}`, item.model.span, {
             hint: didYouMean(name, p.decls.keys()) ?? `models: ${[...p.decls.keys()].join(", ")}`,
           });
         }
-        if (!model.graph.values.some((v) => v.kind === "param")) {
+        if (!hasParams(model, p)) {
           fail("DL2015", `\`step ${name}\`: model \`${name}\` has no trainable parameters`, item.model.span, { hint: "a step trains the parameters of the layers (dense, conv2d, lstm) in its model" });
         }
-        const optimizer = readOptimizer(item.optimizer);
-        const loss = lowerExpr(s, item.loss);
-        out.push({ model: name, optimizer, loss, span: item.span });
+        return model;
       });
+      const optimizer = p.attempt(() => readOptimizer(item.optimizer));
+      const loss = p.attempt(() => lowerExpr(s, item.loss));
+      if (model && optimizer && loss !== undefined) out.push({ model: name, optimizer, loss, span: item.span });
     }
   }
   return p.diagnostics.length > before ? undefined : { lets, steps: out, evaluation: null };
+}
+
+/** Whether a model owns parameters, itself or through the models it calls (lowered before it). */
+function hasParams(m: ModelIR, p: ProgramLowering): boolean {
+  return m.graph.values.some((v) => v.kind === "param") || m.graph.eqns.some((e) => e.op === "call" && hasParams(p.models.get(e.attrs.model as string)!, p));
 }
 
 /** `mnist`, `mnist.images(...)`, `idx(...)`, `npy(...)`, `csv(...)`. */

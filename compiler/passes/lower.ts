@@ -10,7 +10,7 @@ import type { Attrs, Layer, ModelIR, OpName, ProgramIR, TrainIR, ValueId } from 
 import { GraphBuilder } from "./graph-builder.js";
 import { builtins, builtinList, kerasLayer, type Builtin } from "../lang/builtins.js";
 import { bindArgs, readActivation, readNumber, readShape, staticArg, type Bound } from "../lang/bind.js";
-import { DiagnosticError, fail, didYouMean, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { AlreadyReported, DiagnosticError, fail, didYouMean, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Span } from "../source.js";
 import { lowerTrain } from "./lower-train.js";
 
@@ -35,25 +35,33 @@ export class ProgramLowering {
   readonly models = new Map<string, ModelIR>();
   readonly order: ModelIR[] = [];
   private readonly inProgress = new Set<string>();
+  /** Models whose lowering reported errors: each is lowered (and reported) once. */
+  readonly failed = new Set<string>();
   readonly diagnostics: Diagnostic[] = [];
 
-  /** Lowers a model on first use (so models may be declared in any order). */
-  model(name: string, useSpan: Span): ModelIR | undefined {
+  /**
+   * Lowers a model on first use (so models may be declared in any order). A model with
+   * errors throws AlreadyReported: its errors were reported when it was first lowered.
+   */
+  model(name: string, useSpan: Span): ModelIR {
     const done = this.models.get(name);
     if (done) return done;
+    if (this.failed.has(name)) throw new AlreadyReported();
     const decl = this.decls.get(name)!;
     if (this.inProgress.has(name)) fail("DL2021", `model \`${name}\` calls itself`, useSpan, { notes: [{ message: `\`${name}\` is declared here`, span: decl.name.span }] });
     this.inProgress.add(name);
     const ir = lowerModel(decl, this);
     this.inProgress.delete(name);
-    if (ir) {
-      this.models.set(name, ir);
-      this.order.push(ir);
+    if (!ir) {
+      this.failed.add(name);
+      throw new AlreadyReported();
     }
+    this.models.set(name, ir);
+    this.order.push(ir);
     return ir;
   }
 
-  /** Runs `f`, turning a thrown diagnostic into a collected one. */
+  /** Runs `f`, turning a thrown diagnostic into a collected one; AlreadyReported adds none. */
   attempt<T>(f: () => T): T | undefined {
     try {
       return f();
@@ -62,10 +70,30 @@ export class ProgramLowering {
         this.diagnostics.push(e.diagnostic);
         return undefined;
       }
+      if (e instanceof AlreadyReported) return undefined;
       throw e;
     }
   }
+
+  /**
+   * Defines `id` in `names` by running `define`; when that fails after the name was free,
+   * the name is bound to POISONED so that its uses are abandoned instead of reported as
+   * undefined names.
+   */
+  define(names: Map<string, ValueId>, id: A.Ident, define: () => ValueId): ValueId | undefined {
+    const v = this.attempt(() => {
+      declareName(names, id);
+      const value = define();
+      names.set(id.name, value);
+      return value;
+    });
+    if (v === undefined && !names.has(id.name)) names.set(id.name, POISONED);
+    return v;
+  }
 }
+
+/** The value of a name whose definition had errors; lowerName abandons its uses. */
+export const POISONED: ValueId = -1;
 
 export function lower(ast: A.Program): { ir?: ProgramIR; diagnostics: readonly Diagnostic[] } {
   const p = new ProgramLowering();
@@ -95,7 +123,9 @@ export function lower(ast: A.Program): { ir?: ProgramIR; diagnostics: readonly D
     const ir = lowerTrain(t, p);
     if (ir) trains.push(ir);
   }
-  if (p.diagnostics.length > 0) return { diagnostics: p.diagnostics };
+  // Models are lowered on first use, so their reports can come out of order: sort (stably) by position.
+  if (p.diagnostics.length > 0) return { diagnostics: [...p.diagnostics].sort((a, b) => a.span.start - b.span.start) };
+  if (p.failed.size > 0) throw new Error(`internal: model ${[...p.failed][0]} failed without a diagnostic`);
   return { ir: { models: p.order, trains }, diagnostics: [] };
 }
 
@@ -103,19 +133,9 @@ function lowerModel(decl: A.ModelDecl, p: ProgramLowering): ModelIR | undefined 
   const g = new GraphBuilder();
   const names = new Map<string, ValueId>();
   const before = p.diagnostics.length;
-  for (const param of decl.params) {
-    p.attempt(() => {
-      declareName(names, param.name);
-      names.set(param.name.name, g.input(param.name.name, inputShape(param)));
-    });
-  }
+  for (const param of decl.params) p.define(names, param.name, () => g.input(param.name.name, inputShape(param)));
   const scope: Scope = { g, names, model: { name: decl.name.name, layers: [], usedNames: new Set() }, program: p };
-  for (const l of decl.lets) {
-    p.attempt(() => {
-      declareName(names, l.name);
-      names.set(l.name.name, lowerExpr(scope, l.value));
-    });
-  }
+  for (const l of decl.lets) p.define(names, l.name, () => lowerExpr(scope, l.value));
   const out = p.attempt(() => lowerExpr(scope, decl.output));
   if (out === undefined || p.diagnostics.length > before) return undefined;
   return { name: decl.name.name, graph: g.finish([out]), layers: scope.model!.layers, span: decl.span };
@@ -177,6 +197,7 @@ export function lowerExpr(s: Scope, e: A.Expr): ValueId {
 
 function lowerName(s: Scope, e: A.NameExpr): ValueId {
   const v = s.names.get(e.name);
+  if (v === POISONED) throw new AlreadyReported();
   if (v !== undefined) return v;
   if (s.program.decls.has(e.name)) fail("DL2018", `\`${e.name}\` is a model; call it with its input, e.g. \`${e.name}(x)\``, e.span);
   const b = builtins.get(e.name);
@@ -337,8 +358,7 @@ function argExpr(bound: Bound, name: string): A.Expr | undefined {
 
 function lowerModelCall(s: Scope, name: string, calleeSpan: Span, args: readonly A.Arg[], span: Span, piped?: Piped): ValueId {
   const decl = s.program.decls.get(name)!;
-  const callee = s.program.model(name, calleeSpan);
-  if (!callee) fail("DL2016", `model \`${name}\` has errors, so it cannot be called`, calleeSpan);
+  s.program.model(name, calleeSpan); // lowered before its caller; throws AlreadyReported when it has errors
   // A model is called like a function of its declared inputs, positionally or by name.
   const pseudo: Builtin = { name, kind: "op", args: decl.params.map((p) => ({ name: p.name.name, type: { t: "tensor" }, doc: `input ${p.name.name}` })), doc: "" };
   const bound = bindArgs(pseudo, args, span, piped?.span);

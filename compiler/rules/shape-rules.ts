@@ -148,7 +148,7 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
   neg: same,
   matmul: (c) => {
     const [a, b] = c.inputs;
-    if (a.length < 1 || b.length < 1 || b.length > 2) fail("DL3004", `\`@\` needs a matrix or vector on the right, found ${fmt(b)}`, c.span);
+    if (a.length < 1 || b.length !== 2) fail("DL3004", `\`@\` needs a matrix [k, n] on the right, found ${fmt(b)}`, c.span, { hint: "write a vector as a [k, 1] matrix" });
     const k = a[a.length - 1];
     if (k !== b[0]) {
       fail("DL3004", `cannot multiply ${fmt(a)} by ${fmt(b)}: inner sizes ${k} and ${b[0]} differ`, c.span, { hint: "in a @ b the last size of a must equal the first size of b" });
@@ -166,8 +166,13 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
     const g = model.graph;
     g.inputs.forEach((id, i) => {
       const want = g.values[id].shape!;
-      if (!sameShape(c.inputs[i], want)) {
-        fail("DL3001", `model \`${model.name}\` takes \`${g.values[id].name}\` of shape ${fmt(want)}, but is given ${fmt(c.inputs[i])}`, c.span);
+      const given = c.inputs[i];
+      if (!sameShape(given, want)) {
+        // Same batch and the same number of values per sample: only the layout differs.
+        const perSample = (x: Shape) => (x[0] === "B" && !x.slice(1).includes("B") ? x.slice(1).reduce((a: number, d) => a * num(d), 1) : NaN);
+        const relayout = perSample(given) === perSample(want);
+        const hint = !relayout ? undefined : want.length === 2 ? "flatten the input first with `flatten()`" : `reshape the input first with \`reshape(${fmt(want.slice(1))})\``;
+        fail("DL3001", `model \`${model.name}\` takes \`${g.values[id].name}\` of shape ${fmt(want)}, but is given ${fmt(given)}`, c.span, hint ? { hint } : {});
       }
     });
     const out = g.values[g.outputs[0]];

@@ -3,7 +3,7 @@
 // errors. Top-level garbage does not stop the parse: the driver skips to the next
 // `model`/`train` and goes on, so several broken items are all reported.
 import type { IToken, IRecognitionException } from "chevrotain";
-import { getLexer, Model, Train, UnterminatedString } from "./tokens.js";
+import { getLexer, Model, StringLit, Train, UnterminatedString } from "./tokens.js";
 import { getParser } from "./parser.js";
 import { buildAst } from "./build-ast.js";
 import type { Program, Item } from "./ast.js";
@@ -27,6 +27,8 @@ export function parse(src: SourceFile): ParseResult {
   for (const t of lexed.tokens) {
     if (t.tokenType === UnterminatedString) {
       diagnostics.push(error("DL1006", "unterminated string: it needs a closing `\"` on the same line", tokSpan(t)));
+      // The parser reads it as the string it was meant to be, so what follows is checked too.
+      tokens.push({ ...t, tokenType: StringLit, tokenTypeIdx: StringLit.tokenTypeIdx! });
     } else tokens.push(t);
   }
   if (tokens.length === 0 && diagnostics.length === 0) {

@@ -83,8 +83,12 @@ export const allTokens: TokenType[] = [
 ];
 
 let lexer: Lexer | undefined;
-/** The lexer is built on first use (construction validates the token set). */
+/**
+ * The lexer is built on first use (construction validates the token set). "full" position
+ * tracking because spans need each token's end offset (chevrotain's "onlyOffset" records
+ * only the start, which would leave every span one character long).
+ */
 export function getLexer(): Lexer {
-  lexer ??= new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+  lexer ??= new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
   return lexer;
 }

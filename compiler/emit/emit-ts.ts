@@ -1,0 +1,293 @@
+// Emit TypeScript: a TrainingProgram → one trainer module that reads like a hand-written
+// llm.c trainer: flat buffers with named views, preallocated activations, a
+// forward/backward/update function per step with shape comments and the .dlm line each
+// piece comes from, and nothing allocated inside a step. Written with ts-morph's code
+// writer, formatted with prettier. The runtime (runtime/trainer.ts) drives the module.
+//
+// Takes: a TrainingProgram (schedule.ts). Guarantees: a module exporting `program`,
+// `parameters` and `createTrainer`; it imports only the runtime (`runtimeImport`).
+import { CodeBlockWriter } from "ts-morph";
+import type { Shape, ValueId } from "../ir/ir.js";
+import type { TEqn, TrainingProgram, TValue } from "../ir/train-ir.js";
+import { emitTs, aliasOps, countExpr, type EmitCtx } from "./ts-rules.js";
+import { positionOf, type SourceFile } from "../source.js";
+
+export interface EmitOptions {
+  /** Module specifier of the runtime folder, e.g. "./runtime" (no trailing slash). */
+  readonly runtimeImport: string;
+  readonly source: SourceFile;
+  /** Shown in the header and in comments. */
+  readonly sourcePath: string;
+  /** Absolute folder of the .dlm file: relative data paths resolve against it. */
+  readonly sourceDir: string;
+}
+
+const ident = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, "_").replace(/^(\d)/, "_$1");
+const shapeText = (s: Shape): string => `[${s.join(", ")}]`;
+const sizeOf = (s: Shape): number => s.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1);
+const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+
+export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
+  const values = tp.values;
+  const names = new Map<ValueId, string>();
+  const used = new Set<string>(["n", "B", "F", "K", "rng", "params", "grads", "losses", "options", "program", "parameters"]);
+  const nameOf = (id: ValueId): string => {
+    let n = names.get(id);
+    if (n) return n;
+    const base = ident(values[id].name);
+    n = base;
+    for (let k = 1; used.has(n); k++) n = `${base}_${k}`;
+    used.add(n);
+    names.set(id, n);
+    return n;
+  };
+
+  // Which buffer each value uses: aliases share their input's buffer.
+  const bufferOf = new Map<ValueId, ValueId>();
+  const allEqns: TEqn[] = [...tp.constants, ...tp.lets, ...tp.steps.flatMap((s) => [...s.forward, ...s.backward]), ...(tp.evaluation?.forward ?? [])];
+  for (const e of allEqns) if (aliasOps.has(e.op)) bufferOf.set(e.outputs[0], root(e.inputs[0]));
+  function root(id: ValueId): ValueId {
+    return bufferOf.get(id) ?? id;
+  }
+
+  // Parameter gradients live in the flat gradient buffer: the producing eqn writes the view.
+  const gradView = new Map<ValueId, ValueId>(); // grad value → param
+  const copies: { step: number; from: ValueId; param: ValueId }[] = [];
+  tp.steps.forEach((s, k) => {
+    const produced = new Set(s.backward.filter((e) => !aliasOps.has(e.op)).map((e) => e.outputs[0]));
+    for (const { param, grad } of s.grads) {
+      if (grad === null) continue;
+      if (produced.has(grad) && !gradView.has(grad)) gradView.set(grad, param);
+      else copies.push({ step: k, from: grad, param });
+    }
+  });
+
+  const hoisted: string[] = [];
+  const hoistedByCode = new Map<string, string>();
+  const hoist = (hint: string, code: string): string => {
+    // Identical constants are shared (scratch index arrays too: kernels never run concurrently).
+    const have = hoistedByCode.get(code);
+    if (have) return have;
+    let name = ident(hint).toUpperCase();
+    for (let k = 1; used.has(name); k++) name = `${ident(hint).toUpperCase()}_${k}`;
+    used.add(name);
+    hoisted.push(code.replace("NAME", name));
+    hoistedByCode.set(code, name);
+    return name;
+  };
+  const ctxFor = (e: TEqn): EmitCtx => ({
+    eqn: e,
+    value: (id) => values[id],
+    buf: (id) => nameOf(root(id)),
+    size: (id) => countExpr(values[id].shape),
+    hoist,
+  });
+  const where = (e: TEqn): string => {
+    const line = positionOf(opts.source, e.span.start).line;
+    const text = opts.source.text.slice(e.span.start, e.span.end).split("\n")[0].trim();
+    return `${opts.sourcePath}:${line}${e.origin ? ` ${e.origin}` : ""}  ${text.length > 60 ? text.slice(0, 57) + "..." : text}`;
+  };
+
+  /** Kernel calls for a list of eqns, each under a comment with its source and shapes. */
+  const body = (w: CodeBlockWriter, eqns: readonly TEqn[]) => {
+    let lastWhere = "";
+    for (const e of eqns) {
+      if (aliasOps.has(e.op)) continue;
+      const code = emitTs[e.op as keyof typeof emitTs]?.(ctxFor(e));
+      if (code === undefined) throw new Error(`internal: no TypeScript rule for ${e.op}`);
+      const here = where(e);
+      if (here !== lastWhere) w.writeLine(`// ${here}`);
+      lastWhere = here;
+      const shapes = e.inputs.length ? ` // ${e.inputs.map((id) => shapeText(values[id].shape)).join(" ")} → ${shapeText(values[e.outputs[0]].shape)}` : "";
+      w.writeLine(`${code}${shapes}`);
+    }
+  };
+
+  const w = new CodeBlockWriter({ indentNumberOfSpaces: 2, useTabs: false, useSingleQuote: false });
+  const opt = (o: TrainingProgram["steps"][number]["optimizer"]) =>
+    o.kind === "sgd" ? `sgd(lr=${o.lr}, momentum=${o.momentum}, nesterov=${o.nesterov})` : `adam(lr=${o.lr}, beta1=${o.beta1}, beta2=${o.beta2}, eps=${o.eps})`;
+  w.writeLine(`// Generated by dlm from ${opts.sourcePath} — edit the .dlm file, not this one.`);
+  w.writeLine(`// Trainer for \`train ${tp.name}\`: ${tp.paramCount.toLocaleString("en-US")} parameters; ${tp.steps.map((s) => `step ${s.model} with ${opt(s.optimizer)}`).join("; ")}.`);
+  w.writeLine(`import * as K from "${opts.runtimeImport}/kernels/index.js";`);
+  w.writeLine(`import type { Rng } from "${opts.runtimeImport}/rng.js";`);
+  w.writeLine(`import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "${opts.runtimeImport}/trainer.js";`);
+  w.writeLine(`import { isMain, runMain } from "${opts.runtimeImport}/main.js";`);
+  w.blankLine();
+
+  // Static description of the program, for the runtime driver and checkpoints.
+  const paramsInfo = tp.params.map((id) => {
+    const p = values[id].param!;
+    return { name: p.path, shape: values[id].shape as number[], offset: p.offset, size: p.size, init: p.init, layout: p.layout };
+  });
+  const info = {
+    name: tp.name,
+    source: opts.sourcePath,
+    settings: tp.settings,
+    data: tp.data ? { ...tp.data, span: undefined } : null,
+    inputs: tp.inputs.map((id) => ({ name: values[id].name, shape: values[id].shape, dtype: values[id].dtype })),
+    steps: tp.steps.map((s) => ({ model: s.model, optimizer: s.optimizer, offset: s.range.offset, size: s.range.size })),
+    evaluation: tp.evaluation
+      ? { metrics: tp.evaluation.metrics, prediction: values[tp.evaluation.prediction].shape, target: values[tp.evaluation.target].shape }
+      : null,
+    paramCount: tp.paramCount,
+  };
+  w.writeLine(`/** What this trainer trains, on what data, with which settings. */`);
+  w.writeLine(`export const program: ProgramInfo = ${JSON.stringify(info)};`);
+  w.blankLine();
+  w.writeLine(`/** The flat parameter buffer: one entry per tensor, Keras layouts. */`);
+  w.writeLine(`export const parameters: readonly ParameterInfo[] = ${JSON.stringify(paramsInfo)};`);
+  w.blankLine();
+  const hoistAt = w.getLength();
+
+  // createTrainer: buffers, then the step functions that use them.
+  const optState = new Set<string>();
+  for (const s of tp.steps) {
+    if (s.optimizer.kind === "adam") optState.add("adam_m").add("adam_v");
+    else if (s.optimizer.momentum > 0) optState.add("momentum");
+  }
+  w.writeLine(`/** Allocates every buffer once; the step functions then allocate nothing. */`);
+  w.write(`export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance`).block(() => {
+    w.writeLine(`const B = options.batch ?? ${tp.settings.batch}; // rows per batch; a step uses the first n ≤ B`);
+    w.writeLine(`const F = options.float64 ? Float64Array : Float32Array;`);
+    w.blankLine();
+    w.writeLine(`// Flat buffers: parameters, their gradients and the optimizer state share one layout.`);
+    w.writeLine(`const params = new F(${tp.paramCount});`);
+    w.writeLine(`const grads = new F(${tp.paramCount});`);
+    for (const s of optState) w.writeLine(`const ${s} = new F(${tp.paramCount});`);
+    for (const id of tp.params) {
+      const p = values[id].param!;
+      w.writeLine(`const ${nameOf(id)} = params.subarray(${p.offset}, ${p.offset + p.size}); // ${p.path} ${shapeText(values[id].shape)}`);
+    }
+    for (const [grad, param] of gradView) {
+      const p = values[param].param!;
+      w.writeLine(`const ${nameOf(grad)} = grads.subarray(${p.offset}, ${p.offset + p.size}); // d ${p.path}`);
+    }
+    w.blankLine();
+    w.writeLine(`// Inputs, one batch each, filled by the runtime.`);
+    for (const id of tp.inputs) {
+      const v = values[id];
+      w.writeLine(`const ${nameOf(id)} = new ${v.dtype === "i32" ? "Int32Array" : "F"}(${bufferSize(v)}); // ${shapeText(v.shape)}`);
+    }
+    w.blankLine();
+    w.writeLine(`// Activations and gradients, preallocated for B rows.`);
+    const declared = new Set<ValueId>([...tp.params, ...tp.inputs, ...gradView.keys()]);
+    for (const e of allEqns) {
+      for (const id of e.outputs) {
+        if (declared.has(id) || root(id) !== id) continue;
+        declared.add(id);
+        const v = values[id];
+        w.writeLine(`const ${nameOf(id)} = new ${v.dtype === "i32" ? "Int32Array" : "F"}(${bufferSize(v)}); // ${shapeText(v.shape)}`);
+      }
+    }
+    for (const e of allEqns) {
+      for (const id of e.outputs) {
+        if (root(id) === id || declared.has(id)) continue;
+        declared.add(id);
+        w.writeLine(`const ${nameOf(id)} = ${nameOf(root(id))}; // ${e.op}: the same buffer`);
+      }
+    }
+    w.blankLine();
+    w.writeLine(`// Constants.`);
+    body(w, tp.constants);
+    w.blankLine();
+    w.writeLine(`const losses = new Float64Array(${tp.steps.length});`);
+    w.writeLine(`const stepCounts = new Float64Array(${tp.steps.length}); // optimizer steps taken, per step`);
+    w.writeLine(`const rngMark = new Uint32Array(4); // the RNG state before the last step's forward pass`);
+    w.blankLine();
+
+    if (tp.lets.length) {
+      w.writeLine(`/** The \`let\`s: evaluated once per batch, before the first step. */`);
+      w.write(`function computeLets(n: number): void`).block(() => body(w, tp.lets));
+      w.blankLine();
+    }
+    const fnName = (prefix: string, k: number) => `${prefix}${camel("_" + ident(tp.steps[k].model))}${tp.steps.filter((s) => s.model === tp.steps[k].model).length > 1 ? k : ""}`;
+    tp.steps.forEach((s, k) => {
+      const line = positionOf(opts.source, s.span.start).line;
+      w.writeLine(`/** Step ${k + 1}, \`${s.model}\` (${opts.sourcePath}:${line}): the forward pass; returns the loss. */`);
+      w.write(`function ${fnName("forward", k)}(n: number): number`).block(() => {
+        body(w, s.forward);
+        w.writeLine(`return ${nameOf(root(s.loss))}[0];`);
+      });
+      w.blankLine();
+      w.writeLine(`/** Step ${k + 1}: gradients of the loss w.r.t. the parameters of \`${s.model}\`. */`);
+      w.write(`function ${fnName("backward", k)}(n: number): void`).block(() => {
+        body(w, s.backward);
+        for (const c of copies.filter((c) => c.step === k)) {
+          const p = values[c.param].param!;
+          w.writeLine(`for (let i = 0; i < ${p.size}; i++) grads[${p.offset} + i] = ${nameOf(root(c.from))}[i]; // d ${p.path}`);
+        }
+      });
+      w.blankLine();
+      const o = s.optimizer;
+      w.writeLine(`/** Step ${k + 1}: ${opt(o)} on \`${s.model}\` (params[${s.range.offset}, ${s.range.offset + s.range.size})). */`);
+      w.write(`function ${fnName("update", k)}(): void`).block(() => {
+        w.writeLine(`stepCounts[${k}]++;`);
+        if (o.kind === "adam") {
+          w.writeLine(`K.adam(params, grads, adam_m, adam_v, ${s.range.offset}, ${s.range.size}, ${o.lr}, ${o.beta1}, ${o.beta2}, ${o.eps}, stepCounts[${k}]);`);
+        } else {
+          w.writeLine(`K.sgd(params, grads, ${o.momentum > 0 ? "momentum" : "null"}, ${s.range.offset}, ${s.range.size}, ${o.lr}, ${o.momentum}, ${o.nesterov});`);
+        }
+      });
+      w.blankLine();
+    });
+
+    w.writeLine(`/** One training step on the first n rows of the inputs. Returns -1, or the index of`);
+    w.writeLine(` * the step whose loss was not finite (nothing is updated from that step on). */`);
+    w.write(`function trainStep(n: number): number`).block(() => {
+      if (tp.lets.length) w.writeLine(`computeLets(n);`);
+      tp.steps.forEach((_, k) => {
+        w.writeLine(`rng.saveState(rngMark);`);
+        w.writeLine(`losses[${k}] = ${fnName("forward", k)}(n);`);
+        w.writeLine(`if (!Number.isFinite(losses[${k}])) return ${k};`);
+        w.writeLine(`${fnName("backward", k)}(n);`);
+        w.writeLine(`${fnName("update", k)}();`);
+      });
+      w.writeLine(`return -1;`);
+    });
+    w.blankLine();
+    const ev = tp.evaluation;
+    if (ev) {
+      w.writeLine(`/** Inference on the first n rows (dropout off): returns the loss; the prediction is in \`${nameOf(root(ev.prediction))}\`. */`);
+      w.write(`function evaluate(n: number): number`).block(() => {
+        body(w, ev.forward);
+        w.writeLine(`return ${nameOf(root(ev.loss))}[0];`);
+      });
+      w.blankLine();
+    }
+    // Every tensor in execution order, so a non-finite loss can be traced to its first cause.
+    const traceEntry = (id: ValueId, stepIndex: number, e?: TEqn) =>
+      `{ name: ${JSON.stringify(values[id].param?.path ?? values[id].name)}, where: ${JSON.stringify(e ? where(e) : values[id].kind)}, step: ${stepIndex}, data: ${nameOf(root(id))}, perRow: ${values[id].shape[0] === "B"}, size: ${sizeOf(values[id].shape)} }`;
+    const traced: string[] = [];
+    for (const id of tp.params) traced.push(traceEntry(id, -2));
+    for (const id of tp.inputs) if (values[id].dtype === "f32") traced.push(traceEntry(id, -2));
+    for (const e of tp.lets) if (!aliasOps.has(e.op)) traced.push(traceEntry(e.outputs[0], -1, e));
+    tp.steps.forEach((s, k) => {
+      for (const e of s.forward) if (!aliasOps.has(e.op)) traced.push(traceEntry(e.outputs[0], k, e));
+    });
+    w.write(`return`).block(() => {
+      w.writeLine(`params, grads, state: { ${[...optState].join(", ")} }, stepCounts, losses, rng, rngMark,`);
+      w.writeLine(`inputs: [${tp.inputs.map(nameOf).join(", ")}],`);
+      w.writeLine(`trainStep,`);
+      w.writeLine(`forward: [${tp.steps.map((_, k) => fnName("forward", k)).join(", ")}],`);
+      if (tp.lets.length) w.writeLine(`computeLets,`);
+      if (ev) {
+        // The training forward pass's scores (logits when the loss reads them) give the running accuracy.
+        const lossEqn = tp.steps[0].forward.find((e) => e.outputs[0] === tp.steps[0].loss)!;
+        w.writeLine(`evaluate, prediction: ${nameOf(root(ev.prediction))}, scores: ${nameOf(root(lossEqn.inputs[0]))}, scoresAreLogits: ${!!lossEqn.attrs.from_logits},`);
+      }
+      w.writeLine(`trace: [${traced.join(",\n")}],`);
+    });
+    w.write(";");
+  });
+  w.blankLine();
+  w.writeLine(`// Run as a script: \`node ${ident(tp.name)}.js --help\`.`);
+  w.writeLine(`if (isMain(import.meta.url)) process.exitCode = runMain({ program, parameters, createTrainer }, process.argv.slice(2), ${JSON.stringify(opts.sourceDir)});`);
+  const text = w.toString();
+  const header = hoisted.length ? `// Static sizes of the kernels, computed by the compiler.\n${hoisted.join("\n")}\n\n` : "";
+  return text.slice(0, hoistAt) + header + text.slice(hoistAt);
+}
+
+function bufferSize(v: TValue): string {
+  const n = sizeOf(v.shape);
+  return v.shape[0] === "B" ? (n === 1 ? "B" : `B * ${n}`) : String(n);
+}

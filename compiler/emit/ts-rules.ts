@@ -1,0 +1,245 @@
+// emitTs: how each op of the training IR becomes TypeScript — a call of a reference kernel
+// (runtime/kernels) with the eqn's static sizes, or nothing for ops that only rename a
+// buffer (reshape, stop_gradient). One table; a test fails when an op has no rule.
+import type { Shape } from "../ir/ir.js";
+import type { TEqn, TOp, TValue } from "../ir/train-ir.js";
+import { windowOf } from "./geometry.js";
+
+export interface EmitCtx {
+  readonly eqn: TEqn;
+  value(id: number): TValue;
+  /** The identifier of a value's buffer. */
+  buf(id: number): string;
+  /** Its element count at run time, e.g. "n * 128" ("n" = valid batch rows). */
+  size(id: number): string;
+  /** A module-level constant (geometry, strides) named after `hint`; returns its name. */
+  hoist(hint: string, code: string): string;
+}
+
+/** Ops whose output is just another name for an input's buffer. */
+export const aliasOps: ReadonlySet<TOp> = new Set<TOp>(["reshape", "stop_gradient"]);
+
+export type EmitRule = (c: EmitCtx) => string;
+
+const shape = (c: EmitCtx, id: number): Shape => c.value(id).shape;
+/** An expression for the product of dims (B → n). */
+export function countExpr(dims: Shape): string {
+  const fixed = dims.reduce((a: number, d) => (d === "B" ? a : a * d), 1);
+  const symbolic = dims.includes("B");
+  if (!symbolic) return String(fixed);
+  return fixed === 1 ? "n" : `n * ${fixed}`;
+}
+const rows = (c: EmitCtx, id: number): string => countExpr(shape(c, id).slice(0, -1));
+const last = (c: EmitCtx, id: number): number => shape(c, id)[shape(c, id).length - 1] as number;
+const same = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
+const ins = (c: EmitCtx) => c.eqn.inputs.map((id) => c.buf(id));
+const out = (c: EmitCtx) => c.buf(c.eqn.outputs[0]);
+const opCode: Readonly<Record<string, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
+
+/** Row-major element strides of `s`, aligned right to an output of `rank` dims; 0 where s broadcasts. */
+function alignedStrides(s: Shape, full: Shape): number[] {
+  const offset = full.length - s.length;
+  const strides = new Array<number>(s.length);
+  let acc = 1;
+  for (let i = s.length - 1; i >= 0; i--) {
+    strides[i] = acc;
+    acc *= s[i] === "B" ? 1 : (s[i] as number); // B is only ever dim 0: its stride is never used past it
+  }
+  return full.map((d, i) => {
+    const j = i - offset;
+    if (j < 0) return 0;
+    return s[j] === d && !(s[j] === 1 && d !== 1) ? strides[j] : 0;
+  });
+}
+
+const dimsLiteral = (s: Shape): string => `new Int32Array([${s.map((d) => (d === "B" ? 0 : d)).join(", ")}])`;
+
+function windowGeom(c: EmitCtx, x: Shape, y: Shape, kind: "ConvGeom" | "PoolGeom"): string {
+  const g = windowOf(x, y, c.eqn.attrs);
+  const f = kind === "ConvGeom" ? (c.eqn.attrs.filters as number) : undefined;
+  const fields =
+    kind === "ConvGeom"
+      ? `{ h: ${g.h}, w: ${g.w}, c: ${g.c}, oh: ${g.oh}, ow: ${g.ow}, f: ${f}, kh: ${g.kh}, kw: ${g.kw}, sh: ${g.sh}, sw: ${g.sw}, pt: ${g.pt}, pl: ${g.pl} }`
+      : `{ h: ${g.h}, w: ${g.w}, c: ${g.c}, oh: ${g.oh}, ow: ${g.ow}, ph: ${g.kh}, pw: ${g.kw}, sh: ${g.sh}, sw: ${g.sw}, pt: ${g.pt}, pl: ${g.pl} }`;
+  return c.hoist(`${c.eqn.origin?.split("/")[1] ?? c.eqn.op}_geom`, `const NAME: K.${kind} = ${fields};`);
+}
+
+/** softmax along `axis` as [outer, len, inner]. */
+function axisSplit(s: Shape, axis: number): [string, number, number] {
+  const a = axis < 0 ? s.length + axis : axis;
+  const inner = s.slice(a + 1).reduce((p: number, d) => p * (d as number), 1);
+  return [countExpr(s.slice(0, a)), s[a] as number, inner];
+}
+
+function reduceCall(c: EmitCtx, x: number, y: number, scale: string): string {
+  const xs = shape(c, x);
+  const keptAxes = (c.eqn.attrs.axes as number[] | null) ?? xs.map((_, i) => i);
+  const reduced = new Set(keptAxes.map((a) => (a < 0 ? a + xs.length : a)));
+  // Output strides per input dim: 0 on reduced dims, row-major over the kept dims.
+  const kept = xs.map((d, i) => (reduced.has(i) ? 1 : d));
+  const strides = alignedStrides(kept, xs).map((s, i) => (reduced.has(i) ? 0 : s));
+  const dims = c.hoist(`${c.value(x).name}_dims`, `const NAME = ${dimsLiteral(xs)};`);
+  const st = c.hoist(`${c.value(x).name}_strides`, `const NAME = new Int32Array([${strides.join(", ")}]);`);
+  const idx = c.hoist("index", `const NAME = new Int32Array(${xs.length});`);
+  return `K.reduce(${c.buf(y)}, ${c.buf(x)}, n, ${dims}, ${st}, ${c.size(y)}, ${scale}, ${idx});`;
+}
+
+const lossCall: Readonly<Record<string, (c: EmitCtx, p: number, t: number, fromLogits: boolean, dl?: string, dp?: string) => string>> = {
+  mse: (c, p, t, _l, dl, dp) =>
+    dl ? `K.mseGrad(${dp}, ${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${shape(c, t).length === 0}, ${dl});` : `K.mse(${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${shape(c, t).length === 0})`,
+  binary_crossentropy: (c, p, t, l, dl, dp) =>
+    dl
+      ? `K.binaryCrossentropyGrad(${dp}, ${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${shape(c, t).length === 0}, ${l}, ${dl});`
+      : `K.binaryCrossentropy(${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${shape(c, t).length === 0}, ${l})`,
+  categorical_crossentropy: (c, p, t, l, dl, dp) =>
+    dl
+      ? `K.categoricalCrossentropyGrad(${dp}, ${c.buf(p)}, ${c.buf(t)}, ${rows(c, p)}, ${last(c, p)}, ${l}, ${dl});`
+      : `K.categoricalCrossentropy(${c.buf(p)}, ${c.buf(t)}, ${rows(c, p)}, ${last(c, p)}, ${l})`,
+  sparse_categorical_crossentropy: (c, p, t, l, dl, dp) =>
+    dl
+      ? `K.sparseCategoricalCrossentropyGrad(${dp}, ${c.buf(p)}, ${c.buf(t)}, ${rows(c, p)}, ${last(c, p)}, ${l}, ${dl});`
+      : `K.sparseCategoricalCrossentropy(${c.buf(p)}, ${c.buf(t)}, ${rows(c, p)}, ${last(c, p)}, ${l})`,
+};
+
+const loss: EmitRule = (c) => {
+  const [p, t] = c.eqn.inputs;
+  return `${out(c)}[0] = ${lossCall[c.eqn.op](c, p, t, !!c.eqn.attrs.from_logits)};`;
+};
+
+const unary = (fn: string, extra = ""): EmitRule => (c) => `K.${fn}(${out(c)}, ${ins(c)[0]}, ${c.size(c.eqn.outputs[0])}${extra ? `, ${c.eqn.attrs[extra]}` : ""});`;
+const fromOutput = (fn: string, extra = ""): EmitRule => (c) => `K.${fn}(${out(c)}, ${ins(c).join(", ")}, ${c.size(c.eqn.outputs[0])}${extra ? `, ${c.eqn.attrs[extra]}` : ""});`;
+
+const arithmetic: EmitRule = (c) => {
+  const [a, b] = c.eqn.inputs;
+  const y = c.eqn.outputs[0];
+  const ys = shape(c, y);
+  if (same(shape(c, a), ys) && same(shape(c, b), ys)) return `K.binary(${opCode[c.eqn.op]}, ${out(c)}, ${c.buf(a)}, ${c.buf(b)}, ${c.size(y)});`;
+  const name = c.value(y).name;
+  const dims = c.hoist(`${name}_dims`, `const NAME = ${dimsLiteral(ys)};`);
+  const sa = c.hoist(`${name}_a_strides`, `const NAME = new Int32Array([${alignedStrides(shape(c, a), ys).join(", ")}]);`);
+  const sb = c.hoist(`${name}_b_strides`, `const NAME = new Int32Array([${alignedStrides(shape(c, b), ys).join(", ")}]);`);
+  const idx = c.hoist("index", `const NAME = new Int32Array(${ys.length});`);
+  return `K.broadcastBinary(${opCode[c.eqn.op]}, ${out(c)}, ${c.buf(a)}, ${c.buf(b)}, n, ${dims}, ${sa}, ${sb}, ${idx});`;
+};
+
+export const emitTs: Readonly<Record<Exclude<TOp, "lstm">, EmitRule>> & { readonly lstm?: EmitRule } = {
+  dense: (c) => {
+    const [x, w, b] = c.eqn.inputs;
+    const [k, m] = shape(c, w) as number[];
+    return `K.matmul(${out(c)}, ${c.buf(x)}, ${c.buf(w)}, ${b === undefined ? "null" : c.buf(b)}, ${rows(c, x)}, ${k}, ${m});`;
+  },
+  conv2d: (c) => {
+    const [x, k, b] = c.eqn.inputs;
+    const g = windowGeom(c, shape(c, x), shape(c, c.eqn.outputs[0]), "ConvGeom");
+    return `K.conv2d(${out(c)}, ${c.buf(x)}, ${c.buf(k)}, ${b === undefined ? "null" : c.buf(b)}, n, ${g});`;
+  },
+  maxpool2d: (c) => `K.maxpool2d(${out(c)}, ${ins(c)[0]}, n, ${windowGeom(c, shape(c, c.eqn.inputs[0]), shape(c, c.eqn.outputs[0]), "PoolGeom")});`,
+  avgpool2d: (c) => `K.avgpool2d(${out(c)}, ${ins(c)[0]}, n, ${windowGeom(c, shape(c, c.eqn.inputs[0]), shape(c, c.eqn.outputs[0]), "PoolGeom")});`,
+  reshape: () => "",
+  stop_gradient: () => "",
+  dropout: () => {
+    throw new Error("internal: dropout is split before emission");
+  },
+  relu: unary("relu"),
+  sigmoid: unary("sigmoid"),
+  tanh: unary("tanh"),
+  leaky_relu: unary("leakyRelu", "slope"),
+  softmax: (c) => {
+    const [outer, len, inner] = axisSplit(shape(c, c.eqn.inputs[0]), c.eqn.attrs.axis as number);
+    return `K.softmax(${out(c)}, ${ins(c)[0]}, ${outer}, ${len}, ${inner});`;
+  },
+  add: arithmetic,
+  sub: arithmetic,
+  mul: arithmetic,
+  div: arithmetic,
+  neg: unary("neg"),
+  matmul: (c) => {
+    const [a, b] = c.eqn.inputs;
+    const [k, m] = shape(c, b) as number[];
+    return `K.matmul(${out(c)}, ${c.buf(a)}, ${c.buf(b)}, null, ${rows(c, a)}, ${k}, ${m});`;
+  },
+  sum: (c) => reduceCall(c, c.eqn.inputs[0], c.eqn.outputs[0], "1"),
+  mean: (c) => {
+    const x = c.eqn.inputs[0];
+    return reduceCall(c, x, c.eqn.outputs[0], `${c.size(c.eqn.outputs[0])} / (${c.size(x)})`);
+  },
+  constant: (c) => `${out(c)}[0] = ${c.eqn.attrs.value};`,
+  normal: (c) => `rng.fillNormal(${out(c)}, ${c.eqn.attrs.mean}, ${c.eqn.attrs.std});`,
+  uniform: (c) => `rng.fillUniform(${out(c)}, ${c.eqn.attrs.low}, ${c.eqn.attrs.high});`,
+  dropout_mask: (c) => {
+    const rate = c.eqn.attrs.rate as number;
+    return `rng.bernoulliMask(${out(c)}, ${1 - rate}, ${1 / (1 - rate)});`;
+  },
+  mse: loss,
+  binary_crossentropy: loss,
+  categorical_crossentropy: loss,
+  sparse_categorical_crossentropy: loss,
+  relu_grad: fromOutput("reluGrad"),
+  leaky_relu_grad: fromOutput("leakyReluGrad", "slope"),
+  sigmoid_grad: fromOutput("sigmoidGrad"),
+  tanh_grad: fromOutput("tanhGrad"),
+  softmax_grad: (c) => {
+    const [outer, len, inner] = axisSplit(shape(c, c.eqn.outputs[0]), c.eqn.attrs.axis as number);
+    return `K.softmaxGrad(${out(c)}, ${ins(c).join(", ")}, ${outer}, ${len}, ${inner});`;
+  },
+  matmul_nt: (c) => {
+    const [dy, w] = c.eqn.inputs;
+    const [k, m] = shape(c, w) as number[];
+    return `K.matmulNT(${out(c)}, ${c.buf(dy)}, ${c.buf(w)}, ${rows(c, dy)}, ${k}, ${m});`;
+  },
+  matmul_tn: (c) => {
+    const [a, dy] = c.eqn.inputs;
+    return `K.matmulTN(${out(c)}, ${c.buf(a)}, ${c.buf(dy)}, ${rows(c, a)}, ${last(c, a)}, ${last(c, dy)});`;
+  },
+  sum_to: (c) => {
+    const [dy] = c.eqn.inputs;
+    const ds = shape(c, dy);
+    const to = shape(c, c.eqn.outputs[0]);
+    if (to.length <= ds.length && same(ds.slice(ds.length - to.length), to) && !to.includes("B")) {
+      return `K.sumRows(${out(c)}, ${c.buf(dy)}, ${countExpr(ds.slice(0, ds.length - to.length))}, ${countExpr(to)});`;
+    }
+    const strides = alignedStrides(to, ds);
+    const dims = c.hoist(`${c.value(dy).name}_dims`, `const NAME = ${dimsLiteral(ds)};`);
+    const st = c.hoist(`${c.value(c.eqn.outputs[0]).name}_strides`, `const NAME = new Int32Array([${strides.join(", ")}]);`);
+    const idx = c.hoist("index", `const NAME = new Int32Array(${ds.length});`);
+    return `K.reduce(${out(c)}, ${c.buf(dy)}, n, ${dims}, ${st}, ${c.size(c.eqn.outputs[0])}, 1, ${idx});`;
+  },
+  broadcast_to: (c) => {
+    const [dy] = c.eqn.inputs;
+    const y = c.eqn.outputs[0];
+    const xs = shape(c, y);
+    const axes = (c.eqn.attrs.axes as number[] | null) ?? xs.map((_, i) => i);
+    const reduced = new Set(axes.map((a) => (a < 0 ? a + xs.length : a)));
+    const kept = xs.map((d, i) => (reduced.has(i) ? 1 : d));
+    const strides = alignedStrides(kept, xs).map((s, i) => (reduced.has(i) ? 0 : s));
+    const dims = c.hoist(`${c.value(y).name}_dims`, `const NAME = ${dimsLiteral(xs)};`);
+    const st = c.hoist(`${c.value(y).name}_strides`, `const NAME = new Int32Array([${strides.join(", ")}]);`);
+    const idx = c.hoist("index", `const NAME = new Int32Array(${xs.length});`);
+    const scale = c.eqn.attrs.mean ? `${c.size(dy)} / (${c.size(y)})` : "1";
+    return `K.spread(${out(c)}, ${c.buf(dy)}, n, ${dims}, ${st}, ${scale}, ${idx});`;
+  },
+  conv2d_grad_input: (c) => {
+    const [dy, k] = c.eqn.inputs;
+    const g = windowGeom(c, shape(c, c.eqn.outputs[0]), shape(c, dy), "ConvGeom");
+    return `K.conv2dGradInput(${out(c)}, ${c.buf(dy)}, ${c.buf(k)}, n, ${g});`;
+  },
+  conv2d_grad_kernel: (c) => {
+    const [x, dy] = c.eqn.inputs;
+    const g = windowGeom(c, shape(c, x), shape(c, dy), "ConvGeom");
+    return `K.conv2dGradKernel(${out(c)}, ${c.buf(x)}, ${c.buf(dy)}, n, ${g});`;
+  },
+  maxpool2d_grad: (c) => {
+    const [dy, x] = c.eqn.inputs;
+    const g = windowGeom(c, shape(c, x), shape(c, dy), "PoolGeom");
+    return `K.maxpool2dGrad(${out(c)}, ${c.buf(dy)}, ${c.buf(x)}, n, ${g});`;
+  },
+  avgpool2d_grad: (c) => {
+    const [dy] = c.eqn.inputs;
+    const g = windowGeom(c, shape(c, c.eqn.outputs[0]), shape(c, dy), "PoolGeom");
+    return `K.avgpool2dGrad(${out(c)}, ${c.buf(dy)}, n, ${g});`;
+  },
+  loss_grad: (c) => {
+    const [p, t, dl] = c.eqn.inputs;
+    return lossCall[c.eqn.attrs.loss as string](c, p, t, !!c.eqn.attrs.from_logits, `${c.buf(dl)}[0]`, out(c));
+  },
+};

@@ -1,0 +1,106 @@
+// Reverse-mode autodiff on the flat training program.
+//
+// Takes: forward eqns in execution order, a scalar loss, and the parameters to
+// differentiate (one model's). Guarantees: backward eqns in execution order computing
+// the loss's gradient for each of those parameters, built from the per-op rules of
+// rules/vjp-rules.ts; gradients of a value used several times are summed; nothing flows
+// through `stop_gradient`, random draws or integer values. Parameters the loss cannot
+// reach are reported (DL4001; DL4002 when only a stop_gradient is in the way).
+import type { Shape, ValueId, Attrs } from "../ir/ir.js";
+import type { TEqn, TOp, TValue } from "../ir/train-ir.js";
+import { vjpRules, TargetGradientError } from "../rules/vjp-rules.js";
+import { fail } from "../diagnostics/diagnostic.js";
+import type { Span } from "../source.js";
+
+export interface Gradients {
+  readonly backward: readonly TEqn[];
+  readonly grads: readonly { readonly param: ValueId; readonly grad: ValueId | null }[];
+  /** The constant 1 that seeds the backward pass (d loss / d loss). */
+  readonly seed: TEqn;
+}
+
+/** Values are appended to `values` (the program's value table, shared by all steps). */
+export function differentiate(values: TValue[], forward: readonly TEqn[], loss: ValueId, wrt: readonly ValueId[], where: { model: string; span: Span }): Gradients {
+  const wanted = new Set(wrt);
+  // Forward: which values depend (differentiably) on the parameters.
+  const active = new Set<ValueId>(wrt);
+  const blocked = new Set<ValueId>(); // reached the parameters only through stop_gradient
+  for (const e of forward) {
+    const out = e.outputs[0];
+    if (e.op === "stop_gradient") {
+      if (active.has(e.inputs[0]) || blocked.has(e.inputs[0])) blocked.add(out);
+      continue;
+    }
+    if (values[out].dtype !== "f32") continue;
+    if (e.inputs.some((id) => active.has(id))) active.add(out);
+    else if (e.inputs.some((id) => blocked.has(id))) blocked.add(out);
+  }
+  if (!active.has(loss)) {
+    if (blocked.has(loss)) {
+      fail("DL4002", `every path from the loss to the parameters of \`${where.model}\` goes through stop_gradient`, where.span, {
+        hint: `this step would never change \`${where.model}\`; remove the stop_gradient on its path, or train another model here`,
+      });
+    }
+    fail("DL4001", `the loss of this step does not depend on model \`${where.model}\``, where.span, { hint: `the loss must use \`${where.model}\`'s output, e.g. through a call \`${where.model}(...)\`` });
+  }
+
+  const backward: TEqn[] = [];
+  const add = (name: string, shape: Shape): ValueId => {
+    values.push({ id: values.length, name, kind: "temp", dtype: "f32", shape });
+    return values.length - 1;
+  };
+  const seedId = add(`d${values[loss].name}`, []);
+  const seed: TEqn = { op: "constant", inputs: [], outputs: [seedId], attrs: { value: 1 }, span: where.span };
+  const contributions = new Map<ValueId, ValueId[]>([[loss, [seedId]]]);
+  let span = where.span;
+  let origin: string | undefined;
+  const emit = (op: TOp, inputs: readonly ValueId[], attrs: Attrs, shape: Shape, name: string): ValueId => {
+    const out = add(name, shape);
+    backward.push({ op, inputs, outputs: [out], attrs, span, ...(origin ? { origin } : {}) });
+    return out;
+  };
+  /** The summed gradient of `id` (an add chain when several uses contribute). */
+  const total = (id: ValueId): ValueId | undefined => {
+    const parts = contributions.get(id);
+    if (!parts) return undefined;
+    let acc = parts[0];
+    for (const p of parts.slice(1)) acc = emit("add", [acc, p], {}, values[id].shape, `d${values[id].name}`);
+    contributions.set(id, [acc]);
+    return acc;
+  };
+
+  for (let k = forward.length - 1; k >= 0; k--) {
+    const e = forward[k];
+    const out = e.outputs[0];
+    if (!active.has(out)) continue;
+    const dy = total(out);
+    if (dy === undefined) continue; // does not reach the loss
+    const needs = e.inputs.map((id) => active.has(id));
+    if (!needs.some(Boolean)) continue;
+    span = e.span;
+    origin = e.origin;
+    const rule = vjpRules[e.op as keyof typeof vjpRules];
+    if (!rule) throw new Error(`internal: no VJP rule for ${e.op}`);
+    let grads: (ValueId | null)[];
+    try {
+      grads = rule({ eqn: e, dy, needs, value: (id) => values[id], emit });
+    } catch (err) {
+      if (err instanceof TargetGradientError) {
+        fail("DL4003", "this cross-entropy's target depends on the parameters being trained", e.span, { hint: "wrap the target in stop_gradient(...), or use mse" });
+      }
+      throw err;
+    }
+    grads.forEach((g, i) => {
+      if (g === null) return;
+      const list = contributions.get(e.inputs[i]);
+      if (list) list.push(g);
+      else contributions.set(e.inputs[i], [g]);
+    });
+  }
+  span = where.span;
+  origin = undefined;
+  // A parameter the loss does not reach (a layer off the loss path) gets no gradient
+  // value: its slice of the gradient buffer stays zero.
+  const grads = wrt.map((param) => ({ param, grad: total(param) ?? null }));
+  return { backward, grads, seed };
+}

@@ -1,0 +1,108 @@
+// Inlining: a typed `train` block → one flat program (train-ir.ts FlatProgram).
+//
+// Takes: typed IR (shapes.ts ran). Guarantees: no `call` eqns remain (each call site gets
+// its own copy of the callee's eqns, sharing the callee's parameters); every parameter
+// of a model the block uses is a global value "model/layer/role" with its offset in the
+// flat buffers (models in program order, each contiguous); `dropout` is split into a
+// `dropout_mask` draw and a `mul` marked {dropout: true}, so autodiff sees plain
+// arithmetic and evaluation can drop it. Returns the map from train-graph ids to flat ids.
+import type { Graph, ModelIR, ProgramIR, TrainIR, ValueId, Shape } from "../ir/ir.js";
+import type { FlatProgram, TEqn, TValue } from "../ir/train-ir.js";
+
+export interface Inlined {
+  readonly flat: FlatProgram;
+  /** Flat id of each value of the train graph. */
+  readonly map: (trainValue: ValueId) => ValueId;
+}
+
+const size = (s: Shape): number => s.reduce((a: number, d) => a * (d as number), 1);
+
+export function inline(program: ProgramIR, train: TrainIR): Inlined {
+  const models = new Map(program.models.map((m) => [m.name, m]));
+  const values: TValue[] = [];
+  const eqns: TEqn[] = [];
+  const add = (v: Omit<TValue, "id">): ValueId => {
+    values.push({ id: values.length, ...v });
+    return values.length - 1;
+  };
+
+  // Parameters of every model the block reaches, laid out model by model.
+  const used = new Set<string>();
+  const visit = (g: Graph) => {
+    for (const e of g.eqns) {
+      if (e.op !== "call") continue;
+      const name = e.attrs.model as string;
+      if (!used.has(name)) {
+        used.add(name);
+        visit(models.get(name)!.graph);
+      }
+    }
+  };
+  visit(train.graph);
+  for (const s of train.steps) used.add(s.model);
+  const paramIds = new Map<string, Map<ValueId, ValueId>>();
+  const params: ValueId[] = [];
+  let offset = 0;
+  for (const m of program.models) {
+    if (!used.has(m.name)) continue;
+    const local = new Map<ValueId, ValueId>();
+    for (const v of m.graph.values) {
+      if (v.kind !== "param") continue;
+      const n = size(v.shape!);
+      const id = add({
+        name: `${m.name}_${v.param!.layer}_${v.param!.role}`,
+        kind: "param",
+        dtype: "f32",
+        shape: v.shape!,
+        param: { path: `${m.name}/${v.param!.path}`, model: m.name, init: v.param!.init, layout: v.param!.layout, offset, size: n },
+      });
+      offset += n;
+      local.set(v.id, id);
+      params.push(id);
+    }
+    paramIds.set(m.name, local);
+  }
+
+  /** Copies graph `g`'s eqns with `env` mapping its ids to flat ids; returns the outputs. */
+  const expand = (g: Graph, env: Map<ValueId, ValueId>, prefix: string, model: string | undefined): ValueId[] => {
+    for (const e of g.eqns) {
+      const inputs = e.inputs.map((id) => env.get(id)!);
+      const origin = model && e.layer ? `${model}/${e.layer}` : undefined;
+      const out = g.values[e.outputs[0]];
+      if (e.op === "call") {
+        const callee = models.get(e.attrs.model as string)!;
+        env.set(e.outputs[0], callModel(callee, inputs));
+        continue;
+      }
+      if (e.op === "dropout") {
+        const mask = add({ name: `${prefix}${out.name}_mask`, kind: "temp", dtype: "f32", shape: out.shape! });
+        eqns.push({ op: "dropout_mask", inputs: [], outputs: [mask], attrs: { rate: e.attrs.rate }, span: e.span, ...(origin ? { origin } : {}) });
+        const y = add({ name: `${prefix}${out.name}`, kind: "temp", dtype: "f32", shape: out.shape! });
+        eqns.push({ op: "mul", inputs: [inputs[0], mask], outputs: [y], attrs: { dropout: true }, span: e.span, ...(origin ? { origin } : {}) });
+        env.set(e.outputs[0], y);
+        continue;
+      }
+      const id = add({ name: `${prefix}${out.name}`, kind: "temp", dtype: out.dtype, shape: out.shape! });
+      eqns.push({ op: e.op, inputs, outputs: [id], attrs: e.attrs, span: e.span, ...(origin ? { origin } : {}) });
+      env.set(e.outputs[0], id);
+    }
+    return g.outputs.map((id) => env.get(id)!);
+  };
+
+  const callModel = (m: ModelIR, args: readonly ValueId[]): ValueId => {
+    const env = new Map<ValueId, ValueId>();
+    m.graph.inputs.forEach((id, i) => env.set(id, args[i]));
+    for (const [local, global] of paramIds.get(m.name)!) env.set(local, global);
+    return expand(m.graph, env, `${m.name}_`, m.name)[0];
+  };
+
+  const env = new Map<ValueId, ValueId>();
+  const inputs = train.graph.inputs.map((id) => {
+    const v = train.graph.values[id];
+    const flat = add({ name: v.name, kind: "input", dtype: v.dtype, shape: v.shape! });
+    env.set(id, flat);
+    return flat;
+  });
+  expand(train.graph, env, "", undefined);
+  return { flat: { name: train.name, values, inputs, params, eqns }, map: (id) => env.get(id)! };
+}

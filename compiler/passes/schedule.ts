@@ -1,0 +1,114 @@
+// Scheduling: a typed `train` block → the TrainingProgram that emitters turn into code.
+//
+// Takes: typed IR. Runs inline.ts and logits.ts, then decides what runs when, following
+// the semantics of a training block (docs/language.md): constants once at start-up; the
+// `let`s once per batch before the first step; each step's own forward eqns, its
+// backward eqns (autodiff.ts, w.r.t. the parameters of the model it names), and its
+// optimizer update over that model's contiguous range of the flat buffers, in order, so
+// a later step sees the earlier steps' updates. Evaluation (simple form) is the forward
+// pass of prediction and loss with dropout removed. Eqns nothing needs are dropped.
+import type { ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
+import type { TEqn, TrainingProgram, TStep, TValue } from "../ir/train-ir.js";
+import { inline } from "./inline.js";
+import { useLogits } from "./logits.js";
+import { differentiate } from "./autodiff.js";
+import { DiagnosticError, type Diagnostic } from "../diagnostics/diagnostic.js";
+
+export function schedule(program: ProgramIR, train: TrainIR): { tp?: TrainingProgram; diagnostics: readonly Diagnostic[] } {
+  try {
+    return { tp: build(program, train), diagnostics: [] };
+  } catch (e) {
+    if (e instanceof DiagnosticError) return { diagnostics: [e.diagnostic] };
+    throw e;
+  }
+}
+
+/** Indices (ascending = execution order) of the eqns needed to compute `targets`. */
+function closure(eqns: readonly TEqn[], targets: readonly ValueId[], skip: ReadonlySet<number>): number[] {
+  const producer = new Map<ValueId, number>();
+  eqns.forEach((e, i) => e.outputs.forEach((o) => producer.set(o, i)));
+  const seen = new Set<number>();
+  const stack = [...targets];
+  while (stack.length) {
+    const k = producer.get(stack.pop()!);
+    if (k === undefined || seen.has(k) || skip.has(k)) continue;
+    seen.add(k);
+    stack.push(...eqns[k].inputs);
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
+function build(program: ProgramIR, train: TrainIR): TrainingProgram {
+  const { flat: raw, map } = inline(program, train);
+  const flat = useLogits(raw);
+  const values: TValue[] = [...flat.values];
+  const eqns = flat.eqns;
+  const isConst = (i: number) => eqns[i].op === "constant";
+  const constIdx = eqns.map((_, i) => i).filter(isConst);
+  const done = new Set<number>(constIdx);
+  const lets = closure(eqns, train.lets.map((l) => map(l.value)), done);
+  lets.forEach((i) => done.add(i));
+  const constants: TEqn[] = constIdx.map((i) => eqns[i]);
+
+  const steps: TStep[] = train.steps.map((s) => {
+    const loss = map(s.loss);
+    const own = closure(eqns, [loss], done);
+    own.forEach((i) => done.add(i));
+    const forwardIdx = [...lets, ...own].sort((a, b) => a - b);
+    const wrt = flat.params.filter((id) => values[id].param!.model === s.model);
+    const grads = differentiate(values, forwardIdx.map((i) => eqns[i]), loss, wrt, { model: s.model, span: s.span });
+    constants.push(grads.seed);
+    const first = values[wrt[0]].param!;
+    const last = values[wrt[wrt.length - 1]].param!;
+    return {
+      model: s.model,
+      optimizer: s.optimizer,
+      loss,
+      forward: own.map((i) => eqns[i]),
+      backward: grads.backward,
+      grads: grads.grads,
+      range: { offset: first.offset, size: last.offset + last.size - first.offset },
+      span: s.span,
+    };
+  });
+
+  let evaluation: TrainingProgram["evaluation"] = null;
+  if (train.evaluation) {
+    const prediction = map(train.evaluation.prediction);
+    const loss = steps[0].loss;
+    // Inference: y = x · mask becomes y = x, so the masks are never drawn.
+    const alias = new Map<ValueId, ValueId>();
+    const rewritten = eqns.map((e): TEqn => {
+      const inputs = e.inputs.map((id) => alias.get(id) ?? id);
+      if (e.op === "mul" && e.attrs.dropout) alias.set(e.outputs[0], inputs[0]);
+      return { ...e, inputs };
+    });
+    const skip = new Set<number>(constIdx);
+    rewritten.forEach((e, i) => e.op === "mul" && e.attrs.dropout && skip.add(i));
+    const need = closure(rewritten, [alias.get(prediction) ?? prediction, loss], skip);
+    evaluation = {
+      forward: need.map((i) => rewritten[i]),
+      prediction: alias.get(prediction) ?? prediction,
+      target: map(train.evaluation.target),
+      loss,
+      metrics: train.evaluation.metrics,
+    };
+  }
+
+  const last = values[flat.params[flat.params.length - 1]]?.param;
+  return {
+    name: train.name,
+    values,
+    inputs: flat.inputs,
+    params: flat.params,
+    paramCount: last ? last.offset + last.size : 0,
+    constants,
+    lets: lets.map((i) => eqns[i]),
+    steps,
+    evaluation,
+    settings: train.settings,
+    data: train.data,
+    models: [...new Set(flat.params.map((id) => values[id].param!.model))],
+    span: train.span,
+  };
+}

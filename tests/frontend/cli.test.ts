@@ -1,0 +1,212 @@
+// The `dlm` command as a user runs it: `node bin/dlm.js ...` in a child process, with
+// stdout and stderr piped (so never a terminal: no colour may appear). Checks the exit
+// codes (0 ok, 1 a mistake in the program, 2 bad usage or an unreadable file), the
+// Keras totals of the examples, the located error line, --format json, --emit ir, and
+// that no bad program in tests/programs/bad makes the command print a stack trace.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The environment of a user without colour preferences: colour then depends on the TTY alone. */
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NO_COLOR" && k !== "FORCE_COLOR"));
+
+function dlm(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["bin/dlm.js", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs `f` over `items` with at most `width` at a time (process starts dominate; this machine has 2 cores). */
+async function pool<T, R>(items: readonly T[], width: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return out;
+}
+
+const noStackTrace = (r: Run) => {
+  expect(r.stdout + r.stderr).not.toMatch(/^ {4}at /m);
+  expect(r.stdout + r.stderr).not.toContain("\x1b[");
+};
+
+beforeAll(() => {
+  // `npm test` builds first; a bare `vitest run` on a fresh clone builds here.
+  if (!existsSync("dist/compiler/cli.js")) execFileSync("npx", ["tsc", "-p", "."], { stdio: "inherit" });
+}, 120_000);
+
+describe("dlm check on the examples", () => {
+  const totals: Record<string, string[]> = {
+    cnn: ["693,962"],
+    rnn: ["36,510"],
+    gan: ["559,632", "402,433"],
+    gan_stabilized: ["559,632", "402,433"],
+    mlp: ["101,770"],
+    regression: ["321"],
+  };
+
+  it("exits 0 and prints each model's Keras totals", async () => {
+    const names = Object.keys(totals);
+    expect(readdirSync("dsl-examples").filter((f) => f.endsWith(".dlm")).map((f) => f.slice(0, -4)).sort()).toEqual([...names].sort());
+    const runs = await pool(names, 2, (n) => dlm("check", `dsl-examples/${n}.dlm`));
+    runs.forEach((r, i) => {
+      const name = names[i];
+      expect(r.stderr, name).toBe("");
+      expect(r.code, name).toBe(0);
+      const found = [...r.stdout.matchAll(/^Total params: ([\d,]+) \(/gm)].map((m) => m[1]);
+      expect(found, name).toEqual(totals[name]);
+      noStackTrace(r);
+    });
+  });
+
+  it("--emit ir prints the typed IR", async () => {
+    const r = await dlm("check", "--emit", "ir", "dsl-examples/gan.dlm");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^model generator\(/m);
+    expect(r.stdout).toMatch(/^train gan\(/m);
+    expect(r.stdout).toContain("f32[784,512]"); // the discriminator's first kernel
+    expect(r.stdout).not.toContain("Total params");
+  });
+
+  it("--format json on a good program says ok with no diagnostics", async () => {
+    const r = await dlm("check", "--format", "json", "dsl-examples/cnn.dlm");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ file: "dsl-examples/cnn.dlm", ok: true, diagnostics: [] });
+  });
+});
+
+describe("dlm check on a bad program", () => {
+  it("exits 1 with a FILE:line:col: error DLxxxx line on stderr", async () => {
+    const r = await dlm("check", "tests/programs/bad/unknown-layer.dlm");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.split("\n")[0]).toBe("tests/programs/bad/unknown-layer.dlm:3:8: error DL2001: unknown function or layer `dense2d`");
+    expect(r.stderr).toContain("hint: did you mean `dense`?");
+    noStackTrace(r);
+  });
+
+  it("--format json prints parseable diagnostics with code, message and location", async () => {
+    const r = await dlm("check", "--format", "json", "tests/programs/bad/several-errors.dlm");
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.ok).toBe(false);
+    expect(j.diagnostics.map((d: { code: string }) => d.code)).toEqual(["DL2008", "DL2002", "DL2001", "DL2008", "DL2012", "DL2009"]);
+    expect(j.diagnostics[1]).toMatchObject({
+      code: "DL2002",
+      severity: "error",
+      message: "`dense` has no option `activaton`",
+      hint: "did you mean `activation`?",
+      location: { file: "tests/programs/bad/several-errors.dlm", start: { line: 4, column: 26 }, end: { line: 4, column: 35 } },
+    });
+    for (const d of j.diagnostics) {
+      expect(typeof d.title).toBe("string");
+      expect(d.location.start.offset).toBeLessThanOrEqual(d.location.end.offset);
+    }
+  });
+
+  it("--format json locates an undecodable file at the bad byte", async () => {
+    const r = await dlm("check", "--format", "json", "tests/programs/bad/not-utf8.dlm");
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).diagnostics[0]).toMatchObject({ code: "DL1004", location: { start: { line: 2, column: 8 } } });
+  });
+
+  // One process per program is the real thing but costs ~0.5 s each (module loading), so
+  // one program per phase goes through `node bin/dlm.js`, and the sweep over every
+  // program runs the compiled CLI's `main` in a single child process on its real,
+  // piped stdout and stderr (bin/dlm.js only hands main's result to process.exitCode).
+  it("goes through bin/dlm.js from every phase without a stack trace or colour", async () => {
+    const byPhase = ["empty", "not-utf8", "nul-byte", "unterminated-string", "syntax-several", "several-errors", "several-shape-errors", "data-wrong-shape"];
+    const runs = await pool(byPhase, 2, (n) => dlm("check", `tests/programs/bad/${n}.dlm`));
+    runs.forEach((r, i) => {
+      const file = `tests/programs/bad/${byPhase[i]}.dlm`;
+      expect(r.code, file).toBe(1);
+      expect(r.stdout, file).toBe("");
+      expect(r.stderr.split("\n")[0], file).toMatch(new RegExp(`^${file.replace(/[.]/g, "\\.")}:\\d+:\\d+: error DL[1-8]\\d{3}: `));
+      noStackTrace(r);
+    });
+  });
+
+  it("never prints a stack trace or colour, for any program in tests/programs/bad", async () => {
+    const files = readdirSync("tests/programs/bad").filter((f) => f.endsWith(".dlm")).sort().map((f) => `tests/programs/bad/${f}`);
+    expect(files.length).toBeGreaterThanOrEqual(30);
+    const script = `
+      const { main } = await import(${JSON.stringify(new URL("../../dist/compiler/cli.js", import.meta.url).href)});
+      for (const file of process.argv.slice(1)) {
+        process.stdout.write("@@@ " + file + "\\n");
+        process.stderr.write("@@@ " + file + "\\n");
+        const code = await main(["check", file]);
+        process.stdout.write("@@@ exit " + code + "\\n");
+      }`;
+    const r = await new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script, ...files], { env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+      child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(r.code).toBe(0);
+    noStackTrace(r);
+    const errs = r.stderr.split(/^@@@ (.*)\n/m).slice(1);
+    const outs = r.stdout.split(/^@@@ (.*)\n/m).slice(1);
+    for (const [k, file] of files.entries()) {
+      expect(errs[2 * k]).toBe(file);
+      expect(outs[4 * k], file).toBe(file);
+      expect(outs[4 * k + 1], file).toBe(""); // nothing on stdout
+      expect(outs[4 * k + 2], file).toBe("exit 1");
+      expect(errs[2 * k + 1], file).toMatch(new RegExp(`^${file.replace(/[.]/g, "\\.")}:\\d+:\\d+: error DL[1-8]\\d{3}: `));
+    }
+  });
+});
+
+describe("dlm usage errors exit 2", () => {
+  const cases: [string, string[], RegExp][] = [
+    ["a missing file", ["check", "tests/programs/no-such-file.dlm"], /^dlm: cannot read tests\/programs\/no-such-file\.dlm: no such file\n$/],
+    ["a directory", ["check", "tests/programs"], /^dlm: cannot read tests\/programs: it is a directory\n$/],
+    ["an unknown command", ["frobnicate", "dsl-examples/cnn.dlm"], /^dlm: unknown command 'frobnicate'/],
+    ["an unknown flag", ["check", "--bogus", "dsl-examples/cnn.dlm"], /^dlm: .*--bogus/],
+    ["no file", ["check"], /^dlm: check takes exactly one FILE\.dlm/],
+    ["two files", ["check", "dsl-examples/cnn.dlm", "dsl-examples/rnn.dlm"], /^dlm: check takes exactly one FILE\.dlm/],
+    ["a bad --format", ["check", "--format", "xml", "dsl-examples/cnn.dlm"], /^dlm: --format must be text or json/],
+    ["a bad --emit", ["check", "--emit", "wasm", "dsl-examples/cnn.dlm"], /^dlm: --emit must be ir/],
+    ["no command", [], /^usage: dlm/],
+  ];
+
+  it("for missing files and bad usage, with a one-line reason and no stack trace", async () => {
+    const runs = await pool(cases, 2, ([, args]) => dlm(...args));
+    runs.forEach((r, i) => {
+      const [what, , message] = cases[i];
+      expect(r.code, what).toBe(2);
+      expect(r.stdout, what).toBe("");
+      expect(r.stderr, what).toMatch(message);
+      noStackTrace(r);
+    });
+  });
+
+  it("help exits 0 with the usage on stdout", async () => {
+    const r = await dlm("help");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: dlm <command>/);
+    expect(r.stderr).toBe("");
+  });
+});

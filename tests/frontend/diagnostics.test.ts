@@ -1,0 +1,138 @@
+// Rendered-golden tests for the bad programs of tests/programs/bad: for each NAME.dlm,
+// what `dlm check` prints on stderr must equal NAME.expected byte for byte, the exit
+// status must be 1, and the codes reported must be the ones listed below (in order).
+// The command runs in-process (compiler/cli.ts `main`) with plain string sinks, so there
+// is no colour, exactly as when stderr is piped. tests/frontend/cli.test.ts runs the
+// same programs through a real process.
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { main } from "../../compiler/cli.js";
+import { frontEnd } from "../../compiler/compile.js";
+import { expectGolden } from "../helpers/golden.js";
+
+const dir = "tests/programs/bad";
+
+/** Every bad program and the codes it must report, in the order they are reported. */
+const expectedCodes: Record<string, string[]> = {
+  "add-shapes": ["DL3003"],
+  "comments-only": ["DL1003"],
+  "conv2d-rank2": ["DL3006"],
+  "data-wrong-shape": ["DL3008"],
+  "dropout-rate": ["DL2008"],
+  "duplicate-model": ["DL2006"],
+  empty: ["DL1003"],
+  "fractional-units": ["DL2009"],
+  "int-too-large": ["DL2010"],
+  "kernel-1e9": ["DL3005"],
+  "kernel-larger": ["DL3005"],
+  "layer-in-train": ["DL2020"],
+  "let-rebinds": ["DL2006"],
+  "loss-binary-vs-softmax": ["DL3002"],
+  "loss-categorical-int-labels": ["DL3002"],
+  "loss-not-scalar": ["DL3009", "DL3009"],
+  "lstm-rank2": ["DL3006"],
+  "matmul-shapes": ["DL3004"],
+  "missing-arg": ["DL2004"],
+  "model-call-shape": ["DL3001"],
+  "negative-units": ["DL2008"],
+  "not-utf8": ["DL1004"],
+  "nul-byte": ["DL1005"],
+  "self-call": ["DL2021"],
+  "setting-twice": ["DL2014"],
+  "several-errors": ["DL2008", "DL2002", "DL2001", "DL2008", "DL2012", "DL2009"],
+  "several-shape-errors": ["DL3003", "DL3006", "DL3005"],
+  "step-no-params": ["DL2015"],
+  "step-not-model": ["DL2015", "DL2015"],
+  "syntax-several": ["DL1001", "DL1001", "DL1001"],
+  "too-many-args": ["DL2004"],
+  "too-many-digits": ["DL2011"],
+  "undefined-name": ["DL2007"],
+  "unknown-activation": ["DL2001"],
+  "unknown-layer": ["DL2001"],
+  "unknown-option": ["DL2002"],
+  "unknown-setting": ["DL2012"],
+  "unterminated-string": ["DL1006", "DL1001"],
+  "wrong-arg-type": ["DL2003"],
+  "zero-units": ["DL2008"],
+};
+
+/** A stand-in for process.stdout/stderr that keeps what is written (and is not a TTY). */
+function sink(): NodeJS.WritableStream & { text: string } {
+  const s = {
+    text: "",
+    write(chunk: string | Uint8Array): boolean {
+      s.text += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      return true;
+    },
+  };
+  return s as unknown as NodeJS.WritableStream & { text: string };
+}
+
+async function check(file: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = sink();
+  const err = sink();
+  const code = await main(["check", file], out, err);
+  return { code, stdout: out.text, stderr: err.text };
+}
+
+const programs = readdirSync(dir)
+  .filter((f) => f.endsWith(".dlm"))
+  .map((f) => f.slice(0, -".dlm".length))
+  .sort();
+
+describe("bad programs (tests/programs/bad)", () => {
+  it("has a golden and a code list for every program, and nothing else", () => {
+    expect(programs.length).toBeGreaterThanOrEqual(30);
+    expect(programs).toEqual(Object.keys(expectedCodes).sort());
+    const goldens = readdirSync(dir).filter((f) => f.endsWith(".expected")).map((f) => f.slice(0, -".expected".length)).sort();
+    expect(goldens).toEqual(programs);
+  });
+
+  it.each(programs)("%s", async (name) => {
+    const file = `${dir}/${name}.dlm`;
+    const r = await check(file);
+    expectGolden(`${dir}/${name}.expected`, r.stderr);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    // Every report starts with a located FILE:line:col: error DLxxxx line.
+    const headers = [...r.stderr.matchAll(/^(\S+):(\d+):(\d+): error (DL\d{4}): /gm)];
+    expect(headers.map((m) => m[4])).toEqual(expectedCodes[name]);
+    for (const m of headers) expect(m[1]).toBe(file);
+    expect(r.stderr).toMatch(new RegExp(`\\n${headers.length} errors? in ${file}\\n$`));
+    expect(r.stderr).not.toMatch(/^ {4}at /m);
+    expect(r.stderr).not.toContain("\x1b[");
+  });
+});
+
+describe("diagnostics as data", () => {
+  it.each(programs)("%s: spans lie within the file and codes are catalogued user errors", (name) => {
+    const r = frontEnd(`${dir}/${name}.dlm`, readFileSync(`${dir}/${name}.dlm`));
+    expect(r.ir).toBeUndefined();
+    expect(r.diagnostics.length).toBeGreaterThan(0);
+    for (const d of r.diagnostics) {
+      expect(d.code).not.toMatch(/^DL9/);
+      expect(d.severity).toBe("error");
+      for (const s of [d.span, ...(d.notes ?? []).flatMap((n) => (n.span ? [n.span] : []))]) {
+        expect(0 <= s.start && s.start <= s.end && s.end <= r.source.text.length).toBe(true);
+      }
+    }
+  });
+
+  it("locates a non-UTF-8 byte and a NUL byte at their line and column", () => {
+    const at = (bytes: number[]) => {
+      const r = frontEnd("x.dlm", Uint8Array.from(bytes));
+      const d = r.diagnostics[0];
+      const line = r.source.text.slice(0, d.span.start).split("\n").length;
+      const column = d.span.start - r.source.text.lastIndexOf("\n", d.span.start - 1);
+      return { code: d.code, line, column };
+    };
+    const ascii = (s: string) => [...Buffer.from(s, "utf8")];
+    expect(at([...ascii("model m(x: [B, 4]) {\n  # caf"), 0xe9, ...ascii("\n}\n")])).toEqual({ code: "DL1004", line: 2, column: 8 });
+    // A truncated multi-byte sequence at the very end, and a UTF-16 surrogate encoded in UTF-8.
+    expect(at([...ascii("model"), 0xe2, 0x82])).toEqual({ code: "DL1004", line: 1, column: 6 });
+    expect(at([...ascii("a\nb\n  "), 0xed, 0xa0, 0x80])).toEqual({ code: "DL1004", line: 3, column: 3 });
+    // Valid multi-byte text before the bad byte counts as one column per UTF-16 unit.
+    expect(at([...ascii("# é\n"), 0, ...ascii("model")])).toEqual({ code: "DL1005", line: 2, column: 1 });
+    expect(at([0])).toEqual({ code: "DL1005", line: 1, column: 1 });
+  });
+});

@@ -1,0 +1,5 @@
+model m(x: [B, 28, 28, 1]) {
+  x |> conv2d(32, kernel=1e9, activation=relu)
+    |> flatten()
+    |> dense(10, activation=softmax)
+}

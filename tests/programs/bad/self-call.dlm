@@ -1,0 +1,3 @@
+model m(x: [B, 10]) {
+  m(x) |> dense(10)
+}

@@ -1,0 +1,4 @@
+model m(x: [B, 784]) {
+  x |> dense(128, activation=rellu)
+    |> dense(10, activation=softmax)
+}
