@@ -22,7 +22,13 @@ export interface EmitOptions {
   readonly sourceDir: string;
 }
 
-const ident = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, "_").replace(/^(\d)/, "_$1");
+const reserved = new Set(
+  "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await async of arguments eval undefined NaN Infinity".split(" "),
+);
+const ident = (s: string): string => {
+  const id = s.replace(/[^A-Za-z0-9_]/g, "_").replace(/^(\d)/, "_$1");
+  return reserved.has(id) ? `${id}_` : id;
+};
 const shapeText = (s: Shape): string => `[${s.join(", ")}]`;
 const sizeOf = (s: Shape): number => s.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1);
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
@@ -34,14 +40,24 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
   const nameOf = (id: ValueId): string => {
     let n = names.get(id);
     if (n) return n;
-    const base = ident(values[id].name);
-    n = base;
-    for (let k = 1; used.has(n); k++) n = `${base}_${k}`;
-    used.add(n);
+    const v = values[id];
+    const base = v.gradOf !== undefined ? `d${nameOf(v.gradOf)}${v.name.slice(values[v.gradOf].name.length + 1)}` : ident(v.name);
+    n = uniq(base);
     names.set(id, n);
     return n;
   };
+  function uniq(base: string): string {
+    let n = base;
+    for (let k = 1; used.has(n); k++) n = `${base}_${k}`;
+    used.add(n);
+    return n;
+  }
 
+  // Constants are named after their value: c1, c0_9, cm1.
+  for (const e of tp.constants) {
+    const v = e.attrs.value as number;
+    if (values[e.outputs[0]].gradOf === undefined) names.set(e.outputs[0], uniq(`c${String(v).replace("-", "m").replace(".", "_").replace("+", "")}`));
+  }
   // Which buffer each value uses: aliases share their input's buffer.
   const bufferOf = new Map<ValueId, ValueId>();
   const allEqns: TEqn[] = [...tp.constants, ...tp.lets, ...tp.steps.flatMap((s) => [...s.forward, ...s.backward]), ...(tp.evaluation?.forward ?? [])];

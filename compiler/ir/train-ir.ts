@@ -46,6 +46,8 @@ export interface TValue {
   readonly dtype: DType;
   readonly shape: Shape;
   readonly param?: TParam;
+  /** Set on gradients: the value this is the gradient of (emitters name it d<that>). */
+  readonly gradOf?: ValueId;
 }
 
 export interface TEqn {

@@ -45,17 +45,17 @@ export function differentiate(values: TValue[], forward: readonly TEqn[], loss: 
   }
 
   const backward: TEqn[] = [];
-  const add = (name: string, shape: Shape): ValueId => {
-    values.push({ id: values.length, name, kind: "temp", dtype: "f32", shape });
+  const add = (of: ValueId, suffix: string, shape: Shape): ValueId => {
+    values.push({ id: values.length, name: `d${values[of].name}${suffix}`, kind: "temp", dtype: "f32", shape, gradOf: of });
     return values.length - 1;
   };
-  const seedId = add(`d${values[loss].name}`, []);
+  const seedId = add(loss, "", []);
   const seed: TEqn = { op: "constant", inputs: [], outputs: [seedId], attrs: { value: 1 }, span: where.span };
   const contributions = new Map<ValueId, ValueId[]>([[loss, [seedId]]]);
   let span = where.span;
   let origin: string | undefined;
-  const emit = (op: TOp, inputs: readonly ValueId[], attrs: Attrs, shape: Shape, name: string): ValueId => {
-    const out = add(name, shape);
+  const emit = (op: TOp, inputs: readonly ValueId[], attrs: Attrs, shape: Shape, of: ValueId, suffix = ""): ValueId => {
+    const out = add(of, suffix, shape);
     backward.push({ op, inputs, outputs: [out], attrs, span, ...(origin ? { origin } : {}) });
     return out;
   };
@@ -64,7 +64,7 @@ export function differentiate(values: TValue[], forward: readonly TEqn[], loss: 
     const parts = contributions.get(id);
     if (!parts) return undefined;
     let acc = parts[0];
-    for (const p of parts.slice(1)) acc = emit("add", [acc, p], {}, values[id].shape, `d${values[id].name}`);
+    for (const p of parts.slice(1)) acc = emit("add", [acc, p], {}, values[id].shape, id);
     contributions.set(id, [acc]);
     return acc;
   };

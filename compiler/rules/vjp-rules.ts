@@ -13,21 +13,20 @@ export interface VjpCtx {
   /** Which inputs need a gradient. */
   readonly needs: readonly boolean[];
   value(id: ValueId): TValue;
-  /** Adds `op(inputs)` to the backward program; the output has `shape`. */
-  emit(op: TOp, inputs: readonly ValueId[], attrs: Attrs, shape: Shape, name: string): ValueId;
+  /** Adds `op(inputs)` to the backward program: a gradient of `of` (named d<of><suffix>) of `shape`. */
+  emit(op: TOp, inputs: readonly ValueId[], attrs: Attrs, shape: Shape, of: ValueId, suffix?: string): ValueId;
 }
 
 export type VjpRule = (c: VjpCtx) => (ValueId | null)[];
 
 const shapeOf = (c: VjpCtx, id: ValueId): Shape => c.value(id).shape;
-const nameOf = (c: VjpCtx, id: ValueId): string => `d${c.value(id).name}`;
 const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** dy reduced to `target`'s shape (identity when the shapes agree). */
 function sumTo(c: VjpCtx, dy: ValueId, target: ValueId): ValueId {
   const to = shapeOf(c, target);
   if (sameShape(shapeOf(c, dy), to)) return dy;
-  return c.emit("sum_to", [dy], { shape: to }, to, nameOf(c, target));
+  return c.emit("sum_to", [dy], { shape: to }, to, target);
 }
 
 const gate = (c: VjpCtx, f: (i: number) => ValueId | null): (ValueId | null)[] => c.eqn.inputs.map((_, i) => (c.needs[i] ? f(i) : null));
@@ -36,7 +35,7 @@ const gate = (c: VjpCtx, f: (i: number) => ValueId | null): (ValueId | null)[] =
 const fromOutput = (op: TOp): VjpRule => (c) => {
   const [x] = c.eqn.inputs;
   const y = c.eqn.outputs[0];
-  return [c.needs[0] ? c.emit(op, [c.dy, y], c.eqn.attrs, shapeOf(c, x), nameOf(c, x)) : null];
+  return [c.needs[0] ? c.emit(op, [c.dy, y], c.eqn.attrs, shapeOf(c, x), x) : null];
 };
 
 const none: VjpRule = (c) => c.eqn.inputs.map(() => null);
@@ -45,30 +44,30 @@ export const vjpRules: Readonly<Record<Exclude<TOp, "lstm">, VjpRule>> & { reado
   dense: (c) => {
     const [x, w] = c.eqn.inputs;
     return gate(c, (i) => {
-      if (i === 0) return c.emit("matmul_nt", [c.dy, w], {}, shapeOf(c, x), nameOf(c, x));
-      if (i === 1) return c.emit("matmul_tn", [x, c.dy], {}, shapeOf(c, w), nameOf(c, w));
+      if (i === 0) return c.emit("matmul_nt", [c.dy, w], {}, shapeOf(c, x), x);
+      if (i === 1) return c.emit("matmul_tn", [x, c.dy], {}, shapeOf(c, w), w);
       return sumTo(c, c.dy, c.eqn.inputs[2]);
     });
   },
   conv2d: (c) => {
     const [x, k] = c.eqn.inputs;
     return gate(c, (i) => {
-      if (i === 0) return c.emit("conv2d_grad_input", [c.dy, k], c.eqn.attrs, shapeOf(c, x), nameOf(c, x));
-      if (i === 1) return c.emit("conv2d_grad_kernel", [x, c.dy], c.eqn.attrs, shapeOf(c, k), nameOf(c, k));
+      if (i === 0) return c.emit("conv2d_grad_input", [c.dy, k], c.eqn.attrs, shapeOf(c, x), x);
+      if (i === 1) return c.emit("conv2d_grad_kernel", [x, c.dy], c.eqn.attrs, shapeOf(c, k), k);
       return sumTo(c, c.dy, c.eqn.inputs[2]);
     });
   },
   maxpool2d: (c) => {
     const [x] = c.eqn.inputs;
-    return gate(c, () => c.emit("maxpool2d_grad", [c.dy, x], c.eqn.attrs, shapeOf(c, x), nameOf(c, x)));
+    return gate(c, () => c.emit("maxpool2d_grad", [c.dy, x], c.eqn.attrs, shapeOf(c, x), x));
   },
   avgpool2d: (c) => {
     const [x] = c.eqn.inputs;
-    return gate(c, () => c.emit("avgpool2d_grad", [c.dy], c.eqn.attrs, shapeOf(c, x), nameOf(c, x)));
+    return gate(c, () => c.emit("avgpool2d_grad", [c.dy], c.eqn.attrs, shapeOf(c, x), x));
   },
   reshape: (c) => {
     const [x] = c.eqn.inputs;
-    return gate(c, () => c.emit("reshape", [c.dy], { target: shapeOf(c, x).slice(1) as number[] }, shapeOf(c, x), nameOf(c, x)));
+    return gate(c, () => c.emit("reshape", [c.dy], { target: shapeOf(c, x).slice(1) as number[] }, shapeOf(c, x), x));
   },
   dropout: () => {
     throw new Error("internal: dropout is split into dropout_mask and mul before autodiff");
@@ -79,20 +78,20 @@ export const vjpRules: Readonly<Record<Exclude<TOp, "lstm">, VjpRule>> & { reado
   softmax: fromOutput("softmax_grad"),
   leaky_relu: (c) => {
     const [x] = c.eqn.inputs;
-    return gate(c, () => c.emit("leaky_relu_grad", [c.dy, x], c.eqn.attrs, shapeOf(c, x), nameOf(c, x)));
+    return gate(c, () => c.emit("leaky_relu_grad", [c.dy, x], c.eqn.attrs, shapeOf(c, x), x));
   },
   add: (c) => gate(c, (i) => sumTo(c, c.dy, c.eqn.inputs[i])),
   sub: (c) =>
     gate(c, (i) => {
       const d = sumTo(c, c.dy, c.eqn.inputs[i]);
-      return i === 0 ? d : c.emit("neg", [d], {}, shapeOf(c, d), nameOf(c, c.eqn.inputs[1]));
+      return i === 0 ? d : c.emit("neg", [d], {}, shapeOf(c, d), c.eqn.inputs[1]);
     }),
   mul: (c) => {
     const [a, b] = c.eqn.inputs;
     return gate(c, (i) => {
       const other = i === 0 ? b : a;
       const self = i === 0 ? a : b;
-      const full = c.emit("mul", [c.dy, other], {}, shapeOf(c, c.dy), `${nameOf(c, self)}_full`);
+      const full = c.emit("mul", [c.dy, other], {}, shapeOf(c, c.dy), self, "_full");
       return sumTo(c, full, self);
     });
   },
@@ -100,22 +99,22 @@ export const vjpRules: Readonly<Record<Exclude<TOp, "lstm">, VjpRule>> & { reado
     const [a, b] = c.eqn.inputs;
     const y = c.eqn.outputs[0];
     return gate(c, (i) => {
-      if (i === 0) return sumTo(c, c.emit("div", [c.dy, b], {}, shapeOf(c, c.dy), `${nameOf(c, a)}_full`), a);
+      if (i === 0) return sumTo(c, c.emit("div", [c.dy, b], {}, shapeOf(c, c.dy), a, "_full"), a);
       // d(a/b)/db = −(a/b)/b = −y/b
-      const t = c.emit("mul", [c.dy, y], {}, shapeOf(c, c.dy), `${nameOf(c, b)}_t`);
-      const q = c.emit("div", [t, b], {}, shapeOf(c, c.dy), `${nameOf(c, b)}_q`);
-      return sumTo(c, c.emit("neg", [q], {}, shapeOf(c, q), `${nameOf(c, b)}_full`), b);
+      const t = c.emit("mul", [c.dy, y], {}, shapeOf(c, c.dy), b, "_t");
+      const q = c.emit("div", [t, b], {}, shapeOf(c, c.dy), b, "_q");
+      return sumTo(c, c.emit("neg", [q], {}, shapeOf(c, q), b, "_full"), b);
     });
   },
-  neg: (c) => gate(c, () => c.emit("neg", [c.dy], {}, shapeOf(c, c.dy), nameOf(c, c.eqn.inputs[0]))),
+  neg: (c) => gate(c, () => c.emit("neg", [c.dy], {}, shapeOf(c, c.dy), c.eqn.inputs[0])),
   matmul: (c) => {
     const [a, b] = c.eqn.inputs;
     return gate(c, (i) =>
-      i === 0 ? c.emit("matmul_nt", [c.dy, b], {}, shapeOf(c, a), nameOf(c, a)) : c.emit("matmul_tn", [a, c.dy], {}, shapeOf(c, b), nameOf(c, b)),
+      i === 0 ? c.emit("matmul_nt", [c.dy, b], {}, shapeOf(c, a), a) : c.emit("matmul_tn", [a, c.dy], {}, shapeOf(c, b), b),
     );
   },
-  sum: (c) => gate(c, () => c.emit("broadcast_to", [c.dy], { ...c.eqn.attrs, mean: false }, shapeOf(c, c.eqn.inputs[0]), nameOf(c, c.eqn.inputs[0]))),
-  mean: (c) => gate(c, () => c.emit("broadcast_to", [c.dy], { ...c.eqn.attrs, mean: true }, shapeOf(c, c.eqn.inputs[0]), nameOf(c, c.eqn.inputs[0]))),
+  sum: (c) => gate(c, () => c.emit("broadcast_to", [c.dy], { ...c.eqn.attrs, mean: false }, shapeOf(c, c.eqn.inputs[0]), c.eqn.inputs[0])),
+  mean: (c) => gate(c, () => c.emit("broadcast_to", [c.dy], { ...c.eqn.attrs, mean: true }, shapeOf(c, c.eqn.inputs[0]), c.eqn.inputs[0])),
   constant: none,
   normal: none,
   uniform: none,
@@ -145,11 +144,11 @@ export const vjpRules: Readonly<Record<Exclude<TOp, "lstm">, VjpRule>> & { reado
 /** The prediction's gradient of any loss; an MSE target that depends on parameters gets −that. */
 function lossRule(c: VjpCtx): (ValueId | null)[] {
   const [pred, target] = c.eqn.inputs;
-  const dpred = c.emit("loss_grad", [pred, target, c.dy], { ...c.eqn.attrs, loss: c.eqn.op }, shapeOf(c, pred), nameOf(c, pred));
+  const dpred = c.emit("loss_grad", [pred, target, c.dy], { ...c.eqn.attrs, loss: c.eqn.op }, shapeOf(c, pred), pred);
   let dtarget: ValueId | null = null;
   if (c.needs[1]) {
     if (c.eqn.op !== "mse") throw new TargetGradientError(c.eqn);
-    dtarget = sumTo(c, c.emit("neg", [dpred], {}, shapeOf(c, pred), `${nameOf(c, target)}_full`), target);
+    dtarget = sumTo(c, c.emit("neg", [dpred], {}, shapeOf(c, pred), target, "_full"), target);
   }
   return [c.needs[0] ? dpred : null, dtarget];
 }

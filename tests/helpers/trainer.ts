@@ -1,0 +1,38 @@
+// Compiles .dlm source text in-process into a loaded trainer module, for tests. The
+// generated JavaScript imports the compiled runtime in dist/ (npm test builds it first).
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { frontEnd, compileTrainer, toJavaScript, type CompiledTrainer } from "../../compiler/compile.js";
+import { renderDiagnostics } from "../../compiler/diagnostics/render.js";
+import type { TrainerModule } from "../../runtime/trainer.js";
+
+export const root = fileURLToPath(new URL("../../", import.meta.url));
+export const distRuntime = pathToFileURL(path.join(root, "dist/runtime")).href;
+
+/** Front end + back end; throws with the rendered diagnostics when the program has errors. */
+export async function compileSource(source: string, file = "test.dlm", train?: string): Promise<CompiledTrainer> {
+  const front = frontEnd(file, new TextEncoder().encode(source));
+  if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
+  const name = train ?? front.ir.trains[0]?.name;
+  if (!name) throw new Error("no train block");
+  const compiled = await compileTrainer(front, name, { runtimeImport: distRuntime, sourceDir: root });
+  if ("diagnostics" in compiled) throw new Error(renderDiagnostics(front.source, compiled.diagnostics));
+  return compiled;
+}
+
+/** Compiles and imports the trainer module. */
+export async function loadTrainer(source: string, file = "test.dlm", train?: string): Promise<TrainerModule & { ts: string }> {
+  const compiled = await compileSource(source, file, train);
+  const js = await toJavaScript(compiled.ts, "trainer.ts");
+  const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-test-"));
+  try {
+    const f = path.join(dir, "trainer.mjs");
+    writeFileSync(f, js);
+    const mod = (await import(pathToFileURL(f).href)) as TrainerModule;
+    return { ...mod, ts: compiled.ts };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
