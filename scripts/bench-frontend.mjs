@@ -14,6 +14,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { cpus, loadavg } from "node:os";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist/compiler");
@@ -87,7 +88,9 @@ const nodeStart = wall(["-e", "0"]);
 for (const row of rows) row.process = wall([join(root, "bin/dlm.js"), "check", row.file]);
 
 // ---- report ---------------------------------------------------------------------------
-console.log(`node ${process.version}, ${runs} in-process runs and ${procs} processes per file\n`);
+const load = loadavg().map((x) => x.toFixed(2)).join(", ");
+console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load} (timings are only comparable on an idle machine)`);
+console.log(`${runs} in-process runs and ${procs} processes per file\n`);
 console.log("one process, once:");
 console.log(`  import parser module (chevrotain, tokens)  ${ms(tImportParser)}`);
 console.log(`  parser construction (getParser)           ${ms(tConstruct)}`);

@@ -91,12 +91,21 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
     hoistedByCode.set(code, name);
     return name;
   };
+  // Scratch buffers (per-row work space of a kernel), shared by kernels that never overlap.
+  const scratches: string[] = [];
+  const scratch = (perRow: number, which = 0): string => {
+    const name = `scratch${which}_${perRow}`;
+    if (!scratches.some((s) => s.startsWith(`const ${name} `))) scratches.push(`const ${name} = new F(B * ${perRow}); // kernel work space`);
+    used.add(name);
+    return name;
+  };
   const ctxFor = (e: TEqn): EmitCtx => ({
     eqn: e,
     value: (id) => values[id],
     buf: (id) => nameOf(root(id)),
     size: (id) => countExpr(values[id].shape),
     hoist,
+    scratch,
   });
   const where = (e: TEqn): string => {
     const line = positionOf(opts.source, e.span.start).line;
@@ -105,19 +114,27 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
   };
 
   /** Kernel calls for a list of eqns, each under a comment with its source and shapes. */
-  const body = (w: CodeBlockWriter, eqns: readonly TEqn[]) => {
+  const lines = (eqns: readonly TEqn[]): string[] => {
+    const out: string[] = [];
     let lastWhere = "";
     for (const e of eqns) {
       if (aliasOps.has(e.op)) continue;
-      const code = emitTs[e.op as keyof typeof emitTs]?.(ctxFor(e));
+      const code = emitTs[e.op]?.(ctxFor(e));
       if (code === undefined) throw new Error(`internal: no TypeScript rule for ${e.op}`);
       const here = where(e);
-      if (here !== lastWhere) w.writeLine(`// ${here}`);
+      if (here !== lastWhere) out.push(`// ${here}`);
       lastWhere = here;
       const shapes = e.inputs.length ? ` // ${e.inputs.map((id) => shapeText(values[id].shape)).join(" ")} → ${shapeText(values[e.outputs[0]].shape)}` : "";
-      w.writeLine(`${code}${shapes}`);
+      out.push(`${code}${shapes}`);
     }
+    return out;
   };
+  // Generate every body first: kernels register the constants and scratch space they need.
+  const constantLines = lines(tp.constants);
+  const letLines = lines(tp.lets);
+  const stepLines = tp.steps.map((s) => ({ forward: lines(s.forward), backward: lines(s.backward) }));
+  const evalLines = tp.evaluation ? lines(tp.evaluation.forward) : [];
+  const body = (w: CodeBlockWriter, ls: readonly string[]) => ls.forEach((l) => w.writeLine(l));
 
   const w = new CodeBlockWriter({ indentNumberOfSpaces: 2, useTabs: false, useSingleQuote: false });
   const opt = (o: TrainingProgram["steps"][number]["optimizer"]) =>
@@ -203,8 +220,10 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
       }
     }
     w.blankLine();
+    for (const sc of scratches) w.writeLine(sc);
+    w.blankLine();
     w.writeLine(`// Constants.`);
-    body(w, tp.constants);
+    body(w, constantLines);
     w.blankLine();
     w.writeLine(`const losses = new Float64Array(${tp.steps.length});`);
     w.writeLine(`const stepCounts = new Float64Array(${tp.steps.length}); // optimizer steps taken, per step`);
@@ -213,7 +232,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
 
     if (tp.lets.length) {
       w.writeLine(`/** The \`let\`s: evaluated once per batch, before the first step. */`);
-      w.write(`function computeLets(n: number): void`).block(() => body(w, tp.lets));
+      w.write(`function computeLets(n: number): void`).block(() => body(w, letLines));
       w.blankLine();
     }
     const fnName = (prefix: string, k: number) => `${prefix}${camel("_" + ident(tp.steps[k].model))}${tp.steps.filter((s) => s.model === tp.steps[k].model).length > 1 ? k : ""}`;
@@ -221,13 +240,13 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
       const line = positionOf(opts.source, s.span.start).line;
       w.writeLine(`/** Step ${k + 1}, \`${s.model}\` (${opts.sourcePath}:${line}): the forward pass; returns the loss. */`);
       w.write(`function ${fnName("forward", k)}(n: number): number`).block(() => {
-        body(w, s.forward);
+        body(w, stepLines[k].forward);
         w.writeLine(`return ${nameOf(root(s.loss))}[0];`);
       });
       w.blankLine();
       w.writeLine(`/** Step ${k + 1}: gradients of the loss w.r.t. the parameters of \`${s.model}\`. */`);
       w.write(`function ${fnName("backward", k)}(n: number): void`).block(() => {
-        body(w, s.backward);
+        body(w, stepLines[k].backward);
         for (const c of copies.filter((c) => c.step === k)) {
           const p = values[c.param].param!;
           w.writeLine(`for (let i = 0; i < ${p.size}; i++) grads[${p.offset} + i] = ${nameOf(root(c.from))}[i]; // d ${p.path}`);
@@ -265,7 +284,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
     if (ev) {
       w.writeLine(`/** Inference on the first n rows (dropout off): returns the loss; the prediction is in \`${nameOf(root(ev.prediction))}\`. */`);
       w.write(`function evaluate(n: number): number`).block(() => {
-        body(w, ev.forward);
+        body(w, evalLines);
         w.writeLine(`return ${nameOf(root(ev.loss))}[0];`);
       });
       w.blankLine();

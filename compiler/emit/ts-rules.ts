@@ -14,6 +14,8 @@ export interface EmitCtx {
   size(id: number): string;
   /** A module-level constant (geometry, strides) named after `hint`; returns its name. */
   hoist(hint: string, code: string): string;
+  /** A scratch buffer of `perRow` values for each of the B rows, allocated with the trainer. */
+  scratch(perRow: number, which?: number): string;
 }
 
 /** Ops whose output is just another name for an input's buffer. */
@@ -122,7 +124,7 @@ const arithmetic: EmitRule = (c) => {
   return `K.broadcastBinary(${opCode[c.eqn.op]}, ${out(c)}, ${c.buf(a)}, ${c.buf(b)}, n, ${dims}, ${sa}, ${sb}, ${idx});`;
 };
 
-export const emitTs: Readonly<Record<Exclude<TOp, "lstm">, EmitRule>> & { readonly lstm?: EmitRule } = {
+export const emitTs: Readonly<Record<TOp, EmitRule>> = {
   dense: (c) => {
     const [x, w, b] = c.eqn.inputs;
     const [k, m] = shape(c, w) as number[];
@@ -237,6 +239,32 @@ export const emitTs: Readonly<Record<Exclude<TOp, "lstm">, EmitRule>> & { readon
     const [dy] = c.eqn.inputs;
     const g = windowGeom(c, shape(c, c.eqn.outputs[0]), shape(c, dy), "PoolGeom");
     return `K.avgpool2dGrad(${out(c)}, ${c.buf(dy)}, n, ${g});`;
+  },
+  lstm: () => {
+    throw new Error("internal: lstm is expanded before emission");
+  },
+  lstm_scan: (c) => {
+    const [xw, u] = c.eqn.inputs;
+    const [, steps] = shape(c, xw);
+    const scratchOuts = c.eqn.outputs.map((id) => c.buf(id)).join(", ");
+    return `K.lstmScan(${scratchOuts}, ${c.buf(xw)}, ${c.buf(u)}, n, ${steps}, ${c.eqn.attrs.units});`;
+  },
+  lstm_scan_grad: (c) => {
+    const [dh, u, cseq, acts] = c.eqn.inputs;
+    const [, steps] = shape(c, dh);
+    const units = c.eqn.attrs.units as number;
+    // Running gradients of h_{t−1} and c_{t−1}: scratch rows, one per sample.
+    return `K.lstmScanGrad(${out(c)}, ${c.buf(dh)}, ${c.buf(u)}, ${c.buf(cseq)}, ${c.buf(acts)}, ${c.scratch(units)}, ${c.scratch(units, 1)}, n, ${steps}, ${units});`;
+  },
+  last_step: (c) => {
+    const [x] = c.eqn.inputs;
+    const [, steps, d] = shape(c, x) as number[];
+    return `K.lastStep(${out(c)}, ${c.buf(x)}, n, ${steps}, ${d});`;
+  },
+  last_step_grad: (c) => {
+    const [dy] = c.eqn.inputs;
+    const [, steps, d] = shape(c, c.eqn.outputs[0]) as number[];
+    return `K.lastStepGrad(${out(c)}, ${c.buf(dy)}, n, ${steps}, ${d});`;
   },
   loss_grad: (c) => {
     const [p, t, dl] = c.eqn.inputs;

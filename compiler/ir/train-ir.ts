@@ -23,10 +23,22 @@ export type GradOp =
   | "conv2d_grad_kernel"
   | "maxpool2d_grad"
   | "avgpool2d_grad"
-  | "loss_grad"; // the gradient of any loss w.r.t. its prediction (attrs say which loss)
+  | "loss_grad" // the gradient of any loss w.r.t. its prediction (attrs say which loss)
+  | "lstm_scan_grad" // backpropagation through time of lstm_scan: the gates' gradients
+  | "last_step_grad";
 
-/** Ops of the flat training program: the IR's ops minus `call` (inlined), plus `dropout_mask` and the gradient ops. */
-export type TOp = Exclude<OpName, "call"> | "dropout_mask" | GradOp;
+/** Ops that inlining creates when it expands composite layers (lstm). */
+export type ExpandedOp =
+  | "lstm_scan" // the LSTM time loop: outputs [hseq, hprev, cseq, acts]
+  | "last_step"; // x[:, T−1] of a sequence
+
+/**
+ * Ops of the flat training program: the IR's ops minus `call` (inlined), plus
+ * `dropout_mask`, the ops composite layers expand into, and the gradient ops. An eqn may
+ * have several outputs (lstm_scan saves state for its backward pass); only the first is
+ * differentiable, the others are read by the eqn's own VJP.
+ */
+export type TOp = Exclude<OpName, "call"> | "dropout_mask" | ExpandedOp | GradOp;
 
 export interface TParam {
   /** "generator/dense/kernel": model, layer, role. */

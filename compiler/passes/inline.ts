@@ -5,8 +5,10 @@
 // of a model the block uses is a global value "model/layer/role" with its offset in the
 // flat buffers (models in program order, each contiguous); `dropout` is split into a
 // `dropout_mask` draw and a `mul` marked {dropout: true}, so autodiff sees plain
-// arithmetic and evaluation can drop it. Returns the map from train-graph ids to flat ids.
-import type { Graph, ModelIR, ProgramIR, TrainIR, ValueId, Shape } from "../ir/ir.js";
+// arithmetic and evaluation can drop it; `lstm` becomes its input projection (a dense
+// layer over all steps) and an `lstm_scan` time loop. Returns the map from train-graph
+// ids to flat ids.
+import type { Eqn, Graph, ModelIR, ProgramIR, TrainIR, ValueId, Shape } from "../ir/ir.js";
 import type { FlatProgram, TEqn, TValue } from "../ir/train-ir.js";
 
 export interface Inlined {
@@ -82,11 +84,37 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
         env.set(e.outputs[0], y);
         continue;
       }
+      if (e.op === "lstm") {
+        env.set(e.outputs[0], expandLstm(e, inputs, `${prefix}${out.name}`, out.shape!, origin));
+        continue;
+      }
       const id = add({ name: `${prefix}${out.name}`, kind: "temp", dtype: out.dtype, shape: out.shape! });
       eqns.push({ op: e.op, inputs, outputs: [id], attrs: e.attrs, span: e.span, ...(origin ? { origin } : {}) });
       env.set(e.outputs[0], id);
     }
     return g.outputs.map((id) => env.get(id)!);
+  };
+
+  /**
+   * lstm(x, W, U, b) → xw = dense(x, W, b) over all steps (one matmul before the loop);
+   * [h, hprev, c, acts] = lstm_scan(xw, U) (one h·U matmul per step); the last h unless
+   * return_sequences. The backward pass mirrors it: BPTT inside the loop, then single
+   * GEMMs for dW, dU and dx over all steps.
+   */
+  const expandLstm = (e: Eqn, inputs: readonly ValueId[], name: string, outShape: Shape, origin: string | undefined): ValueId => {
+    const [x, w, u, b] = inputs;
+    const [batch, steps] = values[x].shape;
+    const units = e.attrs.units as number;
+    const at = { span: e.span, ...(origin ? { origin } : {}) };
+    const seq = (suffix: string, width: number) => add({ name: `${name}_${suffix}`, kind: "temp", dtype: "f32", shape: [batch, steps, width] });
+    const xw = seq("xw", 4 * units);
+    eqns.push({ op: "dense", inputs: [x, w, b], outputs: [xw], attrs: { units: 4 * units, use_bias: true }, ...at });
+    const outs = [seq("h", units), seq("hprev", units), seq("c", units), seq("gates", 4 * units)];
+    eqns.push({ op: "lstm_scan", inputs: [xw, u], outputs: outs, attrs: { units }, ...at });
+    if (e.attrs.return_sequences) return outs[0];
+    const last = add({ name, kind: "temp", dtype: "f32", shape: outShape });
+    eqns.push({ op: "last_step", inputs: [outs[0]], outputs: [last], attrs: {}, ...at });
+    return last;
   };
 
   const callModel = (m: ModelIR, args: readonly ValueId[]): ValueId => {

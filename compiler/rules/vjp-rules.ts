@@ -40,7 +40,7 @@ const fromOutput = (op: TOp): VjpRule => (c) => {
 
 const none: VjpRule = (c) => c.eqn.inputs.map(() => null);
 
-export const vjpRules: Readonly<Record<Exclude<TOp, "lstm">, VjpRule>> & { readonly lstm?: VjpRule } = {
+export const vjpRules: Readonly<Record<TOp, VjpRule>> = {
   dense: (c) => {
     const [x, w] = c.eqn.inputs;
     return gate(c, (i) => {
@@ -124,7 +124,21 @@ export const vjpRules: Readonly<Record<Exclude<TOp, "lstm">, VjpRule>> & { reado
   binary_crossentropy: lossRule,
   categorical_crossentropy: lossRule,
   sparse_categorical_crossentropy: lossRule,
+  lstm: () => {
+    throw new Error("internal: lstm is expanded into dense + lstm_scan before autodiff");
+  },
+  // BPTT: the loop computes the gates' gradients (= dxw), with only dh·Uᵀ inside it; then
+  // dU = Σ_t h_{t−1}ᵀ·dz_t is one GEMM over all (sample, step) rows.
+  lstm_scan: (c) => {
+    const [xw, u] = c.eqn.inputs;
+    const [, hprev, cseq, acts] = c.eqn.outputs;
+    const dxw = c.emit("lstm_scan_grad", [c.dy, u, cseq, acts], c.eqn.attrs, shapeOf(c, xw), xw);
+    return [c.needs[0] ? dxw : null, c.needs[1] ? c.emit("matmul_tn", [hprev, dxw], {}, shapeOf(c, u), u) : null];
+  },
+  last_step: (c) => gate(c, () => c.emit("last_step_grad", [c.dy], {}, shapeOf(c, c.eqn.inputs[0]), c.eqn.inputs[0])),
   // Gradient ops are not differentiated again (no second derivatives).
+  lstm_scan_grad: none,
+  last_step_grad: none,
   relu_grad: none,
   leaky_relu_grad: none,
   sigmoid_grad: none,
@@ -148,7 +162,12 @@ function lossRule(c: VjpCtx): (ValueId | null)[] {
   let dtarget: ValueId | null = null;
   if (c.needs[1]) {
     if (c.eqn.op !== "mse") throw new TargetGradientError(c.eqn);
-    dtarget = sumTo(c, c.emit("neg", [dpred], {}, shapeOf(c, pred), target, "_full"), target);
+    const full = c.emit("neg", [dpred], {}, shapeOf(c, pred), target, "_full");
+    const ts = shapeOf(c, target);
+    // A [B, ...] target of a [B, ..., 1] prediction lines up on the left (the loss drops
+    // the trailing 1), not by numpy's right alignment: its gradient is a reshape, not a sum.
+    const dropsLastAxis = ts.length > 0 && ts.length === shapeOf(c, pred).length - 1;
+    dtarget = dropsLastAxis ? c.emit("reshape", [full], { target: ts.slice(1) as number[] }, ts, target) : sumTo(c, full, target);
   }
   return [c.needs[0] ? dpred : null, dtarget];
 }

@@ -4,3 +4,4 @@ export * from "./conv.js";
 export * from "./elementwise.js";
 export * from "./losses.js";
 export * from "./optimizers.js";
+export * from "./lstm.js";

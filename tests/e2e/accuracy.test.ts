@@ -1,0 +1,38 @@
+// The accuracy targets of issue 3, on real MNIST through `dlm train` (one process per run,
+// as a user runs it). Slow: `npm run test:e2e` runs these, `npm test` does not.
+import { describe, expect, test } from "vitest";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+function train(file: string, ...args: string[]): { loss: number; accuracy?: number; stdout: string } {
+  const r = spawnSync(process.execPath, ["bin/dlm.js", "train", file, "--quiet", ...args], { cwd: root, encoding: "utf8" });
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  const m = /^test loss (\d+\.\d{4})(?: accuracy (\d\.\d{4}))?$/m.exec(r.stdout);
+  expect(m, r.stdout).not.toBeNull();
+  return { loss: Number(m![1]), ...(m![2] ? { accuracy: Number(m![2]) } : {}), stdout: r.stdout };
+}
+
+describe("the seed CNN, one epoch at batch 32", () => {
+  for (const seed of [1, 2, 3]) {
+    test(`seed ${seed} reaches ≥ 97.5% test accuracy`, () => {
+      const r = train("dsl-examples/cnn.dlm", "--epochs", "1", "--seed", String(seed));
+      console.log(`cnn seed ${seed}: ${r.stdout.trim()}`);
+      expect(r.accuracy).toBeGreaterThanOrEqual(0.975);
+    });
+  }
+});
+
+test("the MLP classifier reaches ≥ 95.5% in one epoch", () => {
+  const r = train("dsl-examples/mlp.dlm", "--seed", "1");
+  console.log(`mlp seed 1: ${r.stdout.trim()}`);
+  expect(r.accuracy).toBeGreaterThanOrEqual(0.955);
+});
+
+test("the regression reaches test MSE ≤ 0.02 after 50 epochs at batch 32", () => {
+  const r = train("dsl-examples/regression.dlm", "--seed", "1");
+  console.log(`regression seed 1: ${r.stdout.trim()}`);
+  expect(r.loss).toBeLessThanOrEqual(0.02);
+});
