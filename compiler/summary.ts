@@ -15,10 +15,13 @@ function bytes(n: number): string {
   return `${v.toFixed(2)} ${units[u]}`;
 }
 
-export function modelParamCount(m: ModelIR, models: ReadonlyMap<string, ModelIR>): number {
+/** Parameters of a model and of the models it calls, each model counted once (calls share weights). */
+export function modelParamCount(m: ModelIR, models: ReadonlyMap<string, ModelIR>, seen = new Set<string>()): number {
+  if (seen.has(m.name)) return 0;
+  seen.add(m.name);
   let n = 0;
   for (const v of m.graph.values) if (v.kind === "param") n += count(v.shape!);
-  for (const e of m.graph.eqns) if (e.op === "call") n += modelParamCount(models.get(e.attrs.model as string)!, models);
+  for (const e of m.graph.eqns) if (e.op === "call") n += modelParamCount(models.get(e.attrs.model as string)!, models, seen);
   return n;
 }
 

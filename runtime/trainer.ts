@@ -33,7 +33,7 @@ export interface ProgramInfo {
   readonly settings: { readonly batch: number; readonly epochs: number; readonly shuffle: boolean; readonly validationSplit: number; readonly seed: number };
   readonly data: unknown;
   readonly inputs: readonly InputInfo[];
-  readonly steps: readonly { readonly model: string; readonly optimizer: unknown; readonly offset: number; readonly size: number }[];
+  readonly steps: readonly { readonly model: string; readonly optimizer: unknown; readonly ranges: readonly { readonly offset: number; readonly size: number }[] }[];
   readonly evaluation: { readonly metrics: readonly string[]; readonly prediction: readonly (number | "B")[]; readonly target: readonly (number | "B")[] } | null;
   readonly paramCount: number;
 }

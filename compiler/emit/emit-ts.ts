@@ -158,7 +158,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
     settings: tp.settings,
     data: tp.data ? { ...tp.data, span: undefined } : null,
     inputs: tp.inputs.map((id) => ({ name: values[id].name, shape: values[id].shape, dtype: values[id].dtype })),
-    steps: tp.steps.map((s) => ({ model: s.model, optimizer: s.optimizer, offset: s.range.offset, size: s.range.size })),
+    steps: tp.steps.map((s) => ({ model: s.model, optimizer: s.optimizer, ranges: s.ranges })),
     evaluation: tp.evaluation
       ? { metrics: tp.evaluation.metrics, prediction: values[tp.evaluation.prediction].shape, target: values[tp.evaluation.target].shape }
       : null,
@@ -254,13 +254,16 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
       });
       w.blankLine();
       const o = s.optimizer;
-      w.writeLine(`/** Step ${k + 1}: ${opt(o)} on \`${s.model}\` (params[${s.range.offset}, ${s.range.offset + s.range.size})). */`);
+      const spans = s.ranges.map((r) => `[${r.offset}, ${r.offset + r.size})`).join(", ");
+      w.writeLine(`/** Step ${k + 1}: ${opt(o)} on the parameters of \`${s.model}\` (params${spans}). */`);
       w.write(`function ${fnName("update", k)}(): void`).block(() => {
         w.writeLine(`stepCounts[${k}]++;`);
-        if (o.kind === "adam") {
-          w.writeLine(`K.adam(params, grads, adam_m, adam_v, ${s.range.offset}, ${s.range.size}, ${o.lr}, ${o.beta1}, ${o.beta2}, ${o.eps}, stepCounts[${k}]);`);
-        } else {
-          w.writeLine(`K.sgd(params, grads, ${o.momentum > 0 ? "momentum" : "null"}, ${s.range.offset}, ${s.range.size}, ${o.lr}, ${o.momentum}, ${o.nesterov});`);
+        for (const r of s.ranges) {
+          if (o.kind === "adam") {
+            w.writeLine(`K.adam(params, grads, adam_m, adam_v, ${r.offset}, ${r.size}, ${o.lr}, ${o.beta1}, ${o.beta2}, ${o.eps}, stepCounts[${k}]);`);
+          } else {
+            w.writeLine(`K.sgd(params, grads, ${o.momentum > 0 ? "momentum" : "null"}, ${r.offset}, ${r.size}, ${o.lr}, ${o.momentum}, ${o.nesterov});`);
+          }
         }
       });
       w.blankLine();

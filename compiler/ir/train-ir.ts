@@ -91,8 +91,8 @@ export interface TStep {
   readonly backward: readonly TEqn[];
   /** The gradient value of each parameter of the step's model (null: unreached, zero). */
   readonly grads: readonly { readonly param: ValueId; readonly grad: ValueId | null }[];
-  /** The model's contiguous range of the flat buffers. */
-  readonly range: { readonly offset: number; readonly size: number };
+  /** The trained parameters' ranges of the flat buffers (the model's, and those of the models it calls). */
+  readonly ranges: readonly { readonly offset: number; readonly size: number }[];
   readonly span: Span;
 }
 

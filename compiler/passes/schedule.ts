@@ -38,6 +38,30 @@ function closure(eqns: readonly TEqn[], targets: readonly ValueId[], skip: Reado
   return [...seen].sort((a, b) => a - b);
 }
 
+/** The model and every model it calls, directly or not. */
+function modelClosure(program: ProgramIR, name: string): Set<string> {
+  const byName = new Map(program.models.map((m) => [m.name, m]));
+  const out = new Set<string>();
+  const visit = (n: string) => {
+    if (out.has(n)) return;
+    out.add(n);
+    for (const e of byName.get(n)!.graph.eqns) if (e.op === "call") visit(e.attrs.model as string);
+  };
+  visit(name);
+  return out;
+}
+
+/** Parameter slices merged into maximal contiguous ranges of the flat buffers. */
+function contiguous(params: readonly { offset: number; size: number }[]): { offset: number; size: number }[] {
+  const out: { offset: number; size: number }[] = [];
+  for (const p of [...params].sort((a, b) => a.offset - b.offset)) {
+    const last = out[out.length - 1];
+    if (last && last.offset + last.size === p.offset) last.size += p.size;
+    else out.push({ offset: p.offset, size: p.size });
+  }
+  return out;
+}
+
 function build(program: ProgramIR, train: TrainIR): TrainingProgram {
   const { flat: raw, map } = inline(program, train);
   const flat = useLogits(raw);
@@ -55,11 +79,11 @@ function build(program: ProgramIR, train: TrainIR): TrainingProgram {
     const own = closure(eqns, [loss], done);
     own.forEach((i) => done.add(i));
     const forwardIdx = [...lets, ...own].sort((a, b) => a - b);
-    const wrt = flat.params.filter((id) => values[id].param!.model === s.model);
+    // A step trains its model's parameters and those of every model it calls (as Keras).
+    const trained = modelClosure(program, s.model);
+    const wrt = flat.params.filter((id) => trained.has(values[id].param!.model));
     const grads = differentiate(values, forwardIdx.map((i) => eqns[i]), loss, wrt, { model: s.model, span: s.span });
     constants.push(grads.seed);
-    const first = values[wrt[0]].param!;
-    const last = values[wrt[wrt.length - 1]].param!;
     return {
       model: s.model,
       optimizer: s.optimizer,
@@ -67,7 +91,7 @@ function build(program: ProgramIR, train: TrainIR): TrainingProgram {
       forward: own.map((i) => eqns[i]),
       backward: grads.backward,
       grads: grads.grads,
-      range: { offset: first.offset, size: last.offset + last.size - first.offset },
+      ranges: contiguous(wrt.map((id) => values[id].param!)),
       span: s.span,
     };
   });
