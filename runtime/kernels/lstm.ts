@@ -3,7 +3,7 @@
 // the loop (the compiler emits it as a dense layer); inside the loop there is one matmul
 // per step, h_{t-1}·U, for all four gates. Layouts: xw, acts [B, T, 4u]; hseq, hprev,
 // cseq [B, T, u]; U [u, 4u]. No kernel allocates.
-import type { Arr } from "./dense.js";
+import { gemmStrided, gemmNTStrided, type Arr } from "./dense.js";
 
 const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
@@ -14,26 +14,16 @@ const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.e
  */
 export function lstmScan(hseq: Arr, hprev: Arr, cseq: Arr, acts: Arr, xw: Arr, u: Arr, n: number, steps: number, units: number): void {
   const g4 = 4 * units;
+  for (let i = 0; i < n * steps * g4; i++) acts[i] = xw[i];
   for (let t = 0; t < steps; t++) {
+    // z_t += h_{t−1} · U for all samples: one matmul per step (rows strided by T·u).
+    if (t > 0) gemmStrided(acts, t * g4, steps * g4, hseq, (t - 1) * units, steps * units, u, n, units, g4, true);
     for (let b = 0; b < n; b++) {
       const row = b * steps + t; // (b, t)
       const a = row * g4;
-      const hp = row * units;
-      // z = xw_t (+ h_{t−1}·U), accumulated in acts
-      for (let j = 0; j < g4; j++) acts[a + j] = xw[a + j];
-      if (t > 0) {
-        const prev = (row - 1) * units; // h_{t−1} of the same sample
-        for (let k = 0; k < units; k++) {
-          const hv = hseq[prev + k];
-          hprev[hp + k] = hv;
-          if (hv === 0) continue;
-          const ur = k * g4;
-          for (let j = 0; j < g4; j++) acts[a + j] += hv * u[ur + j];
-        }
-      } else {
-        for (let k = 0; k < units; k++) hprev[hp + k] = 0;
-      }
+      const s = row * units;
       for (let k = 0; k < units; k++) {
+        hprev[s + k] = t > 0 ? hseq[s - units + k] : 0;
         const i = sigmoid(acts[a + k]);
         const f = sigmoid(acts[a + units + k]);
         const g = Math.tanh(acts[a + 2 * units + k]);
@@ -42,10 +32,9 @@ export function lstmScan(hseq: Arr, hprev: Arr, cseq: Arr, acts: Arr, xw: Arr, u
         acts[a + units + k] = f;
         acts[a + 2 * units + k] = g;
         acts[a + 3 * units + k] = o;
-        const cPrev = t > 0 ? cseq[(row - 1) * units + k] : 0;
-        const c = f * cPrev + i * g;
-        cseq[hp + k] = c;
-        hseq[hp + k] = o * Math.tanh(c);
+        const c = f * (t > 0 ? cseq[s - units + k] : 0) + i * g;
+        cseq[s + k] = c;
+        hseq[s + k] = o * Math.tanh(c);
       }
     }
   }
@@ -84,14 +73,9 @@ export function lstmScanGrad(dxw: Arr, dhseq: Arr, u: Arr, cseq: Arr, acts: Arr,
         dxw[a + 3 * units + k] = dhk * tc * o * (1 - o);
         dc[r + k] = dck * f;
       }
-      // dh_{t−1} = dz_t · Uᵀ
-      for (let k = 0; k < units; k++) {
-        const ur = k * g4;
-        let acc = 0;
-        for (let j = 0; j < g4; j++) acc += dxw[a + j] * u[ur + j];
-        dh[r + k] = acc;
-      }
     }
+    // dh_{t−1} = dz_t · Uᵀ for all samples: the one matmul inside the backward loop.
+    gemmNTStrided(dh, 0, units, dxw, t * g4, steps * g4, u, n, units, g4);
   }
 }
 
