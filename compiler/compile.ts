@@ -70,13 +70,18 @@ export interface CompiledTrainer {
  *
  * Code generators (ts-morph, prettier) load here, on first use, so `dlm check` stays fast.
  */
-export async function compileTrainer(front: FrontEndResult, trainName: string, emit: { runtimeImport: string; sourceDir: string }): Promise<CompiledTrainer | { diagnostics: readonly Diagnostic[] }> {
+export async function compileTrainer(
+  front: FrontEndResult,
+  trainName: string,
+  emit: { runtimeImport: string; sourceDir: string; format?: boolean },
+): Promise<CompiledTrainer | { diagnostics: readonly Diagnostic[] }> {
   const { schedule } = await import("./passes/schedule.js");
   const train = front.ir!.trains.find((t) => t.name === trainName)!;
   const scheduled = schedule(front.ir!, train); //      inline, logits, autodiff, phases, layout
   if (!scheduled.tp) return { diagnostics: scheduled.diagnostics };
   const { emitTrainerTs } = await import("./emit/emit-ts.js");
   const raw = emitTrainerTs(scheduled.tp, { runtimeImport: emit.runtimeImport, source: front.source, sourcePath: front.source.path, sourceDir: emit.sourceDir });
+  if (emit.format === false) return { program: scheduled.tp, ts: raw }; // tests that only run the code
   const prettier = await import("prettier");
   const ts = await prettier.format(raw, { parser: "typescript", printWidth: 120 });
   return { program: scheduled.tp, ts };

@@ -3,6 +3,8 @@
 // what resuming needs: the step counter, the position in the epoch, the RNG state (now
 // and at the epoch's start), the optimizer step counts, and a signature of the parameter
 // table so that a checkpoint of another model is refused.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { loadSafetensors, saveSafetensors, type SafetensorsTensor } from "./safetensors.js";
 import { DataError } from "./errors.js";
 import type { TrainerInstance, TrainerModule } from "./trainer.js";
@@ -26,6 +28,24 @@ function f32(a: Float32Array | Float64Array): Float32Array {
   return a instanceof Float32Array ? a : Float32Array.from(a);
 }
 
+/** Fails early, before any training, when `file` cannot be written (no such folder, no permission). */
+export function checkWritable(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    throw new DataError(`cannot write a checkpoint here: the folder ${dir} does not exist`, file);
+  }
+  if (!stat.isDirectory()) throw new DataError(`cannot write a checkpoint here: ${dir} is not a folder`, file);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new DataError(`cannot write a checkpoint here: the folder ${dir} is not writable`, file);
+  }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new DataError("cannot write a checkpoint here: it is a folder", file);
+}
+
 export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInstance, ck: Checkpoint): void {
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const p of mod.parameters) tensors[p.name] = { dtype: "F32", shape: [...p.shape], data: f32(t.params.subarray(p.offset, p.offset + p.size)) };
@@ -34,7 +54,7 @@ export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
   }
   const rngNow = new Uint32Array(4);
   t.rng.saveState(rngNow);
-  saveSafetensors(file, tensors, {
+  const metadata = {
     format: FORMAT,
     program: mod.program.name,
     signature: signature(mod),
@@ -46,7 +66,15 @@ export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
     rng: Array.from(rngNow).join(","),
     epoch_rng: Array.from(ck.epochRng).join(","),
     step_counts: Array.from(t.stepCounts).join(","),
-  });
+  };
+  try {
+    saveSafetensors(file, tensors, metadata);
+  } catch (e) {
+    // saveSafetensors leaves the previous checkpoint in place when a write fails.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
+    throw new DataError(`cannot write the checkpoint (${code}); the previous checkpoint, if any, is unchanged`, file);
+  }
 }
 
 /** Restores parameters, optimizer state, step counts and RNG; returns where to continue. */

@@ -15,6 +15,7 @@ export const trainUsage = `options:
   --checkpoint-every N  ... and every N steps
   --resume FILE         continue from a checkpoint
   --max-steps N         stop after N steps in all (and save, with --save)
+  --samples DIR         where a GAN writes its image grids and loss plot (default samples/<name>)
   --quiet               no progress output
 `;
 
@@ -27,6 +28,7 @@ export const trainOptionSpec = {
   "checkpoint-every": { type: "string" },
   resume: { type: "string" },
   "max-steps": { type: "string" },
+  samples: { type: "string" },
   quiet: { type: "boolean" },
 } as const;
 
@@ -51,6 +53,7 @@ export function trainOptions(values: Record<string, string | boolean | undefined
   set("data", values.data as string | undefined);
   set("save", values.save as string | undefined);
   set("resume", values.resume as string | undefined);
+  set("samples", values.samples as string | undefined);
   set("quiet", values.quiet as boolean | undefined);
   if (o.checkpointEvery && !o.save) throw new UsageError("--checkpoint-every needs --save FILE");
   return o;

@@ -12,9 +12,10 @@ import { fillBatch, batchesPerEpoch, splitValidation, sizeOf, type Dataset } fro
 import { loadData, type DataInfo, type InputInfo, type LoadedData } from "./data/load.js";
 import { Progress, type ProgressStream } from "./progress.js";
 import { countArgmaxMatches, countBinaryMatches, countOneHotMatches } from "./metrics.js";
-import { TrainingError } from "./errors.js";
+import { DataError, TrainingError, displayPath } from "./errors.js";
 import { firstNonFinite } from "./kernels/optimizers.js";
-import { loadCheckpoint, saveCheckpoint, type Checkpoint } from "./checkpoint.js";
+import { checkWritable, loadCheckpoint, saveCheckpoint, type Checkpoint } from "./checkpoint.js";
+import { Samples } from "./samples.js";
 
 type Arr = Float32Array | Float64Array;
 
@@ -35,6 +36,10 @@ export interface ProgramInfo {
   readonly inputs: readonly InputInfo[];
   readonly steps: readonly { readonly model: string; readonly optimizer: unknown; readonly ranges: readonly { readonly offset: number; readonly size: number }[] }[];
   readonly evaluation: { readonly metrics: readonly string[]; readonly prediction: readonly (number | "B")[]; readonly target: readonly (number | "B")[] } | null;
+  /** Every model the program uses, with its input and output shapes (for inference). */
+  readonly models: readonly { readonly name: string; readonly inputs: readonly (readonly (number | "B")[])[]; readonly output: readonly (number | "B")[] }[];
+  /** Models fed by a random source in a `let` (GAN generators) and that source's attributes. */
+  readonly samplers: readonly { readonly model: string; readonly source: Readonly<Record<string, unknown>> }[];
   readonly paramCount: number;
 }
 
@@ -72,6 +77,8 @@ export interface TrainerInstance {
   readonly scores?: Arr;
   readonly scoresAreLogits?: boolean;
   readonly trace: readonly TraceEntry[];
+  /** Each model alone, dropout off: fill `inputs`, call run(n), read `output`. */
+  readonly models: Readonly<Record<string, { readonly inputs: readonly Arr[]; readonly output: Arr; run(n: number): void }>>;
 }
 
 export interface TrainerModule {
@@ -93,6 +100,8 @@ export interface TrainOptions {
   checkpointEvery?: number;
   /** Checkpoint file to continue from. */
   resume?: string;
+  /** Folder for generated-image grids and the loss plot (programs with a generator). */
+  samples?: string;
   /** Stop after this many steps in all (for tests and for splitting long runs). */
   maxSteps?: number;
   quiet?: boolean;
@@ -143,19 +152,42 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   let startBatch = 0;
   if (opts.resume) {
     const ck = loadCheckpoint(opts.resume, mod, trainer);
+    // A position in the epoch counts batches of the size the checkpoint was written with.
+    if (ck.batch !== batch) throw new DataError(`was written by a run at batch ${ck.batch}; resume it with --batch ${ck.batch} (this run uses batch ${batch})`, opts.resume);
     globalStep = ck.globalStep;
     startEpoch = ck.epoch;
     startBatch = ck.batchInEpoch;
     epochRng.set(ck.epochRng);
   }
+  if (opts.save) checkWritable(opts.save);
   const checkpoint = (epoch: number, b: number): Checkpoint => ({ globalStep, epoch, batchInEpoch: b, epochRng, seed, batch });
+  /** Writes a checkpoint, unless the weights went non-finite: then the last good one stays. */
+  const save = (epoch: number, b: number): void => {
+    if (!opts.save) return;
+    const bad = nonFiniteState(mod, trainer);
+    if (bad) throw new TrainingError(`after step ${globalStep} ${bad}. Training stopped; the last checkpoint in ${displayPath(opts.save)}, if any, is unchanged.`);
+    saveCheckpoint(opts.save, mod, trainer, checkpoint(epoch, b));
+  };
   const progress = new Progress({ epochs, steps, stream, quiet: opts.quiet ?? false, ...(opts.now ? { now: opts.now } : {}) });
   const metric = prog.evaluation?.metrics.includes("accuracy") ?? false;
   const maxSteps = opts.maxSteps ?? Infinity;
+  const samples = prog.samplers.length ? new Samples(mod, trainer, { dir: opts.samples ?? path.join("samples", prog.name), seed, batch, quiet: opts.quiet ?? false, stream }) : null;
+  const every = opts.checkpointEvery ?? 0;
+  let stopped = false;
 
+  // Where a checkpoint resumes: (epoch, b > 0) continues that epoch at batch b, with the
+  // order redrawn from the epoch's starting RNG state; (epoch, 0) starts that epoch, with
+  // the RNG as saved, before the epoch's shuffle. So a stop between epochs is taken before
+  // the next shuffle, and a periodic checkpoint that falls on an epoch's last step is written
+  // after the epoch's validation, as the start of the next epoch.
   outer: for (let epoch = startEpoch; epoch < epochs; epoch++) {
-    // The shuffle is drawn from the RNG state at the epoch's start (saved for resuming).
     const resuming = epoch === startEpoch && startBatch > 0;
+    if (!resuming && globalStep >= maxSteps) {
+      save(epoch, 0);
+      stopped = true;
+      break;
+    }
+    // The shuffle is drawn from the RNG state at the epoch's start (saved for resuming).
     if (resuming) {
       const now = new Uint32Array(4);
       rng.saveState(now);
@@ -172,8 +204,10 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     let correct = 0;
     for (let b = resuming ? startBatch : 0; b < steps; b++) {
       if (globalStep >= maxSteps) {
-        if (opts.save) saveCheckpoint(opts.save, mod, trainer, checkpoint(epoch, b));
+        save(epoch, b);
         progress.endEpoch(prog.steps.length === 1 ? { loss: seen ? lossSum / seen : NaN, ...(metric && seen ? { accuracy: correct / (seen * unitsPerSample(prog)) } : {}) } : stepLosses(prog, trainer.losses));
+        stopped = true;
+        samples?.write(epoch + 1);
         break outer;
       }
       const n = fillBatch(trainSet, order, b, batch, trainer.inputs[0] as Float32Array, trainer.inputs[1] as Float32Array | Int32Array | undefined);
@@ -181,13 +215,14 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
       if (bad >= 0) throw nonFinite(mod, trainer, n, bad, epoch, b, globalStep);
       globalStep++;
       opts.onStep?.(globalStep, trainer.losses);
+      samples?.record(globalStep, trainer.losses);
       lossSum += trainer.losses[0] * n;
       seen += n;
       if (metric) correct += countCorrect(prog, trainer.scores!, trainer.inputs[1], n, trainer.scoresAreLogits ? 0 : 0.5);
       const values: Record<string, number> = prog.steps.length === 1 ? { loss: lossSum / seen } : stepLosses(prog, trainer.losses);
       if (metric) values.accuracy = correct / (seen * unitsPerSample(prog));
       progress.update(b + 1, values);
-      if (opts.save && opts.checkpointEvery && globalStep % opts.checkpointEvery === 0) saveCheckpoint(opts.save, mod, trainer, checkpoint(epoch, b + 1));
+      if (every && globalStep % every === 0 && b + 1 < steps) save(epoch, b + 1);
     }
     const end: Record<string, number> = prog.steps.length === 1 ? { loss: seen ? lossSum / seen : NaN } : stepLosses(prog, trainer.losses);
     if (metric && seen) end.accuracy = correct / (seen * unitsPerSample(prog));
@@ -198,9 +233,11 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     }
     progress.endEpoch(end);
     startBatch = 0;
+    samples?.write(epoch + 1);
     opts.onEpoch?.(epoch + 1, trainer);
+    if (every && seen > 0 && globalStep % every === 0) save(epoch + 1, 0);
   }
-  if (opts.save && globalStep < maxSteps) saveCheckpoint(opts.save, mod, trainer, checkpoint(epochs, 0));
+  if (!stopped) save(epochs, 0);
   const test = loaded.test && trainer.evaluate ? evaluateOn(mod, trainer, loaded.test, batch) : null;
   return { trainer, steps: globalStep, test };
 }
@@ -247,6 +284,18 @@ export function evaluateOn(mod: TrainerModule, trainer: TrainerInstance, ds: Dat
     if (accuracy) correct += countCorrect(prog, trainer.prediction!, trainer.inputs[1], n, 0.5);
   }
   return { loss: lossSum / ds.n, ...(accuracy ? { accuracy: correct / (ds.n * unitsPerSample(prog)) } : {}), samples: ds.n };
+}
+
+/** Names the first parameter or optimizer-state entry that is not finite, or returns null. */
+function nonFiniteState(mod: TrainerModule, t: TrainerInstance): string | null {
+  const buffers: [string, Arr][] = [["", t.params], ...Object.entries(t.state).map(([k, v]): [string, Arr] => [`optimizer/${k}/`, v])];
+  for (const [prefix, buf] of buffers) {
+    for (const p of mod.parameters) {
+      const i = firstNonFinite(buf.subarray(p.offset, p.offset + p.size), p.size);
+      if (i >= 0) return `${prefix ? "the optimizer state" : "the weights"} went non-finite: the first is \`${prefix}${p.name}\` (value ${buf[p.offset + i]} at index ${i})`;
+    }
+  }
+  return null;
 }
 
 /** Replays step `k` of the failed batch and names the first tensor that is not finite. */

@@ -15,6 +15,7 @@ export const codes = {
   DL1004: "file is not valid UTF-8",
   DL1005: "NUL byte in source",
   DL1006: "unterminated string",
+  DL1007: "nesting too deep",
   // names, types, values
   DL2001: "unknown function or layer",
   DL2002: "unknown option",
@@ -37,6 +38,7 @@ export const codes = {
   DL2019: "invalid shape",
   DL2020: "misplaced construct",
   DL2021: "model calls itself",
+  DL2022: "models nest too deeply",
   // shapes
   DL3001: "model called with the wrong input shape",
   DL3002: "loss prediction and target shapes disagree",

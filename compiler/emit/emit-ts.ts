@@ -60,7 +60,13 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
   }
   // Which buffer each value uses: aliases share their input's buffer.
   const bufferOf = new Map<ValueId, ValueId>();
-  const allEqns: TEqn[] = [...tp.constants, ...tp.lets, ...tp.steps.flatMap((s) => [...s.forward, ...s.backward]), ...(tp.evaluation?.forward ?? [])];
+  const allEqns: TEqn[] = [
+    ...tp.constants,
+    ...tp.lets,
+    ...tp.steps.flatMap((s) => [...s.forward, ...s.backward]),
+    ...(tp.evaluation?.forward ?? []),
+    ...tp.inference.flatMap((m) => m.forward),
+  ];
   for (const e of allEqns) if (aliasOps.has(e.op)) bufferOf.set(e.outputs[0], root(e.inputs[0]));
   function root(id: ValueId): ValueId {
     return bufferOf.get(id) ?? id;
@@ -134,6 +140,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
   const letLines = lines(tp.lets);
   const stepLines = tp.steps.map((s) => ({ forward: lines(s.forward), backward: lines(s.backward) }));
   const evalLines = tp.evaluation ? lines(tp.evaluation.forward) : [];
+  const inferLines = tp.inference.map((m) => lines(m.forward));
   const body = (w: CodeBlockWriter, ls: readonly string[]) => ls.forEach((l) => w.writeLine(l));
 
   const w = new CodeBlockWriter({ indentNumberOfSpaces: 2, useTabs: false, useSingleQuote: false });
@@ -159,6 +166,8 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
     data: tp.data ? { ...tp.data, span: undefined } : null,
     inputs: tp.inputs.map((id) => ({ name: values[id].name, shape: values[id].shape, dtype: values[id].dtype })),
     steps: tp.steps.map((s) => ({ model: s.model, optimizer: s.optimizer, ranges: s.ranges })),
+    models: tp.inference.map((m) => ({ name: m.model, inputs: m.inputs.map((id) => values[id].shape), output: values[m.output].shape })),
+    samplers: tp.samplers,
     evaluation: tp.evaluation
       ? { metrics: tp.evaluation.metrics, prediction: values[tp.evaluation.prediction].shape, target: values[tp.evaluation.target].shape }
       : null,
@@ -201,9 +210,12 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
       const v = values[id];
       w.writeLine(`const ${nameOf(id)} = new ${v.dtype === "i32" ? "Int32Array" : "F"}(${bufferSize(v)}); // ${shapeText(v.shape)}`);
     }
+    for (const m of tp.inference) {
+      for (const id of m.inputs) w.writeLine(`const ${nameOf(id)} = new F(${bufferSize(values[id])}); // ${shapeText(values[id].shape)}: input of \`${m.model}\` for inference`);
+    }
     w.blankLine();
     w.writeLine(`// Activations and gradients, preallocated for B rows.`);
-    const declared = new Set<ValueId>([...tp.params, ...tp.inputs, ...gradView.keys()]);
+    const declared = new Set<ValueId>([...tp.params, ...tp.inputs, ...gradView.keys(), ...tp.inference.flatMap((m) => m.inputs)]);
     for (const e of allEqns) {
       for (const id of e.outputs) {
         if (declared.has(id) || root(id) !== id) continue;
@@ -247,6 +259,12 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
       w.writeLine(`/** Step ${k + 1}: gradients of the loss w.r.t. the parameters of \`${s.model}\`. */`);
       w.write(`function ${fnName("backward", k)}(n: number): void`).block(() => {
         body(w, stepLines[k].backward);
+        // A trained parameter this loss cannot reach gets a zero gradient (not an earlier step's).
+        for (const g of s.grads) {
+          if (g.grad !== null) continue;
+          const p = values[g.param].param!;
+          w.writeLine(`grads.fill(0, ${p.offset}, ${p.offset + p.size}); // d ${p.path}: not on the loss's path`);
+        }
         for (const c of copies.filter((c) => c.step === k)) {
           const p = values[c.param].param!;
           w.writeLine(`for (let i = 0; i < ${p.size}; i++) grads[${p.offset} + i] = ${nameOf(root(c.from))}[i]; // d ${p.path}`);
@@ -292,6 +310,11 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
       });
       w.blankLine();
     }
+    tp.inference.forEach((m, k) => {
+      w.writeLine(`/** \`${m.model}\` alone on the first n rows of its own inputs, dropout off (sampling, scoring). */`);
+      w.write(`function infer${camel("_" + ident(m.model))}(n: number): void`).block(() => body(w, inferLines[k]));
+      w.blankLine();
+    });
     // Every tensor in execution order, so a non-finite loss can be traced to its first cause.
     const traceEntry = (id: ValueId, stepIndex: number, e?: TEqn) =>
       `{ name: ${JSON.stringify(values[id].param?.path ?? values[id].name)}, where: ${JSON.stringify(e ? where(e) : values[id].kind)}, step: ${stepIndex}, data: ${nameOf(root(id))}, perRow: ${values[id].shape[0] === "B"}, size: ${sizeOf(values[id].shape)} }`;
@@ -313,6 +336,9 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
         const lossEqn = tp.steps[0].forward.find((e) => e.outputs[0] === tp.steps[0].loss)!;
         w.writeLine(`evaluate, prediction: ${nameOf(root(ev.prediction))}, scores: ${nameOf(root(lossEqn.inputs[0]))}, scoresAreLogits: ${!!lossEqn.attrs.from_logits},`);
       }
+      w.writeLine(
+        `models: { ${tp.inference.map((m) => `${ident(m.model)}: { inputs: [${m.inputs.map((id) => nameOf(root(id))).join(", ")}], output: ${nameOf(root(m.output))}, run: infer${camel("_" + ident(m.model))} }`).join(", ")} },`,
+      );
       w.writeLine(`trace: [${traced.join(",\n")}],`);
     });
     w.write(";");

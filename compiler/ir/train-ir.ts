@@ -115,6 +115,15 @@ export interface TrainingProgram {
     readonly loss: ValueId;
     readonly metrics: readonly "accuracy"[];
   } | null;
+  /** Each model on inputs of its own, dropout off: for sampling and scoring. */
+  readonly inference: readonly {
+    readonly model: string;
+    readonly inputs: readonly ValueId[];
+    readonly output: ValueId;
+    readonly forward: readonly TEqn[];
+  }[];
+  /** Models the block feeds with a random source in a `let` (GAN generators), and that source. */
+  readonly samplers: readonly { readonly model: string; readonly source: Readonly<Record<string, unknown>> }[];
   readonly settings: TrainSettings;
   readonly data: DataSpec | null;
   readonly models: readonly string[];

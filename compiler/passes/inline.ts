@@ -13,6 +13,8 @@ import type { FlatProgram, TEqn, TValue } from "../ir/train-ir.js";
 
 export interface Inlined {
   readonly flat: FlatProgram;
+  /** Each model the block uses, inlined once more on inputs of its own (for inference). */
+  readonly inference: readonly { readonly model: string; readonly inputs: readonly ValueId[]; readonly output: ValueId }[];
   /** Flat id of each value of the train graph. */
   readonly map: (trainValue: ValueId) => ValueId;
 }
@@ -132,5 +134,16 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
     return flat;
   });
   expand(train.graph, env, "", undefined);
-  return { flat: { name: train.name, values, inputs, params, eqns }, map: (id) => env.get(id)! };
+  // Inference entry points: every model the block trains or calls, on inputs of its own
+  // (sampling a generator, scoring with a classifier). Eqns nothing uses are dropped later.
+  const inference = program.models
+    .filter((m) => used.has(m.name))
+    .map((m) => {
+      const args = m.graph.inputs.map((id) => {
+        const v = m.graph.values[id];
+        return add({ name: `${m.name}_${v.name}`, kind: "input", dtype: v.dtype, shape: v.shape! });
+      });
+      return { model: m.name, inputs: args, output: callModel(m, args) };
+    });
+  return { flat: { name: train.name, values, inputs, params, eqns }, map: (id) => env.get(id)!, inference };
 }

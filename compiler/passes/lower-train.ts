@@ -171,9 +171,11 @@ function lowerExplicit(t: A.TrainDecl, steps: readonly A.StepStmt[], s: Scope): 
   return p.diagnostics.length > before ? undefined : { lets, steps: out, evaluation: null };
 }
 
-/** Whether a model owns parameters, itself or through the models it calls (lowered before it). */
-function hasParams(m: ModelIR, p: ProgramLowering): boolean {
-  return m.graph.values.some((v) => v.kind === "param") || m.graph.eqns.some((e) => e.op === "call" && hasParams(p.models.get(e.attrs.model as string)!, p));
+/** Whether a model owns parameters, itself or through the models it calls (lowered before it); each model is looked at once. */
+function hasParams(m: ModelIR, p: ProgramLowering, seen = new Set<string>()): boolean {
+  if (seen.has(m.name)) return false;
+  seen.add(m.name);
+  return m.graph.values.some((v) => v.kind === "param") || m.graph.eqns.some((e) => e.op === "call" && hasParams(p.models.get(e.attrs.model as string)!, p, seen));
 }
 
 /** `mnist`, `mnist.images(...)`, `idx(...)`, `npy(...)`, `csv(...)`. */

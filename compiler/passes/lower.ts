@@ -27,6 +27,8 @@ interface ModelScope {
   readonly name: string;
   readonly layers: Layer[];
   readonly usedNames: Set<string>;
+  /** Per base name, where the search for a free `base_k` resumes. */
+  readonly nextSuffix: Map<string, number>;
 }
 
 /** Program-wide state: model declarations and the models lowered so far. */
@@ -49,6 +51,10 @@ export class ProgramLowering {
     if (this.failed.has(name)) throw new AlreadyReported();
     const decl = this.decls.get(name)!;
     if (this.inProgress.has(name)) fail("DL2021", `model \`${name}\` calls itself`, useSpan, { notes: [{ message: `\`${name}\` is declared here`, span: decl.name.span }] });
+    // Lowering recurses into called models: bound the depth, as a compiler bounds nesting.
+    if (this.inProgress.size >= MAX_MODEL_NESTING) {
+      fail("DL2022", `models call each other more than ${MAX_MODEL_NESTING} deep`, useSpan, { hint: `a chain of model calls may be at most ${MAX_MODEL_NESTING} models long` });
+    }
     this.inProgress.add(name);
     const ir = lowerModel(decl, this);
     this.inProgress.delete(name);
@@ -92,6 +98,9 @@ export class ProgramLowering {
   }
 }
 
+/** How deep model calls may nest (model a calls b calls c ...). */
+export const MAX_MODEL_NESTING = 100;
+
 /** The value of a name whose definition had errors; lowerName abandons its uses. */
 export const POISONED: ValueId = -1;
 
@@ -134,7 +143,7 @@ function lowerModel(decl: A.ModelDecl, p: ProgramLowering): ModelIR | undefined 
   const names = new Map<string, ValueId>();
   const before = p.diagnostics.length;
   for (const param of decl.params) p.define(names, param.name, () => g.input(param.name.name, inputShape(param)));
-  const scope: Scope = { g, names, model: { name: decl.name.name, layers: [], usedNames: new Set() }, program: p };
+  const scope: Scope = { g, names, model: { name: decl.name.name, layers: [], usedNames: new Set(), nextSuffix: new Map() }, program: p };
   for (const l of decl.lets) p.define(names, l.name, () => lowerExpr(scope, l.value));
   const out = p.attempt(() => lowerExpr(scope, decl.output));
   if (out === undefined || p.diagnostics.length > before) return undefined;
@@ -282,8 +291,12 @@ function newLayerName(m: ModelScope, base: string, explicit: string | null, span
     m.usedNames.add(explicit);
     return explicit;
   }
-  let name = base;
-  for (let k = 1; m.usedNames.has(name); k++) name = `${base}_${k}`;
+  // The first free name of base, base_1, base_2, ... Names are never freed, so the search
+  // resumes after the last one given (linear, not quadratic, in the number of layers).
+  let k = m.nextSuffix.get(base) ?? 0;
+  let name = k === 0 ? base : `${base}_${k}`;
+  while (m.usedNames.has(name)) name = `${base}_${++k}`;
+  m.nextSuffix.set(base, k + 1);
   m.usedNames.add(name);
   return name;
 }

@@ -63,7 +63,8 @@ function contiguous(params: readonly { offset: number; size: number }[]): { offs
 }
 
 function build(program: ProgramIR, train: TrainIR): TrainingProgram {
-  const { flat: raw, map } = inline(program, train);
+  const inlined = inline(program, train);
+  const { flat: raw, map } = inlined;
   const flat = useLogits(raw);
   const values: TValue[] = [...flat.values];
   const eqns = flat.eqns;
@@ -96,28 +97,43 @@ function build(program: ProgramIR, train: TrainIR): TrainingProgram {
     };
   });
 
+  // Inference (evaluation, sampling): y = x · mask becomes y = x, so masks are never drawn.
+  const alias = new Map<ValueId, ValueId>();
+  const inferenceEqns = eqns.map((e): TEqn => {
+    const inputs = e.inputs.map((id) => alias.get(id) ?? id);
+    if (e.op === "mul" && e.attrs.dropout) alias.set(e.outputs[0], inputs[0]);
+    return { ...e, inputs };
+  });
+  const skip = new Set<number>(constIdx);
+  inferenceEqns.forEach((e, i) => e.op === "mul" && e.attrs.dropout && skip.add(i));
+  const inferred = (id: ValueId) => alias.get(id) ?? id;
+
   let evaluation: TrainingProgram["evaluation"] = null;
   if (train.evaluation) {
-    const prediction = map(train.evaluation.prediction);
+    const prediction = inferred(map(train.evaluation.prediction));
     const loss = steps[0].loss;
-    // Inference: y = x · mask becomes y = x, so the masks are never drawn.
-    const alias = new Map<ValueId, ValueId>();
-    const rewritten = eqns.map((e): TEqn => {
-      const inputs = e.inputs.map((id) => alias.get(id) ?? id);
-      if (e.op === "mul" && e.attrs.dropout) alias.set(e.outputs[0], inputs[0]);
-      return { ...e, inputs };
-    });
-    const skip = new Set<number>(constIdx);
-    rewritten.forEach((e, i) => e.op === "mul" && e.attrs.dropout && skip.add(i));
-    const need = closure(rewritten, [alias.get(prediction) ?? prediction, loss], skip);
     evaluation = {
-      forward: need.map((i) => rewritten[i]),
-      prediction: alias.get(prediction) ?? prediction,
+      forward: closure(inferenceEqns, [prediction, loss], skip).map((i) => inferenceEqns[i]),
+      prediction,
       target: map(train.evaluation.target),
       loss,
       metrics: train.evaluation.metrics,
     };
   }
+  const inference = inlined.inference.map((m) => ({
+    model: m.model,
+    inputs: m.inputs,
+    output: inferred(m.output),
+    forward: closure(inferenceEqns, [inferred(m.output)], skip).map((i) => inferenceEqns[i]),
+  }));
+  // A model called on a random source in a `let` is a generator: the runtime samples it.
+  const producer = new Map(eqns.map((e) => [e.outputs[0], e] as const));
+  const samplers = train.lets.flatMap((l) => {
+    const call = train.graph.eqns.find((e) => e.outputs[0] === l.value && e.op === "call");
+    const src = call && producer.get(map(call.inputs[0]));
+    if (!call || !src || (src.op !== "normal" && src.op !== "uniform")) return [];
+    return [{ model: call.attrs.model as string, source: { kind: src.op, ...src.attrs } }];
+  });
 
   const last = values[flat.params[flat.params.length - 1]]?.param;
   return {
@@ -130,6 +146,8 @@ function build(program: ProgramIR, train: TrainIR): TrainingProgram {
     lets: lets.map((i) => eqns[i]),
     steps,
     evaluation,
+    inference,
+    samplers,
     settings: train.settings,
     data: train.data,
     models: [...new Set(flat.params.map((id) => values[id].param!.model))],

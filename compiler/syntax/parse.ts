@@ -3,10 +3,10 @@
 // errors. Top-level garbage does not stop the parse: the driver skips to the next
 // `model`/`train` and goes on, so several broken items are all reported.
 import type { IToken, IRecognitionException } from "chevrotain";
-import { getLexer, Model, StringLit, Train, UnterminatedString } from "./tokens.js";
+import { getLexer, LBracket, LCurly, LParen, Minus, Model, RBracket, RCurly, RParen, StringLit, Train, UnterminatedString } from "./tokens.js";
 import { getParser } from "./parser.js";
 import { buildAst } from "./build-ast.js";
-import type { Program, Item } from "./ast.js";
+import type { Expr, Program, Item } from "./ast.js";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile, Span } from "../source.js";
 
@@ -36,6 +36,10 @@ export function parse(src: SourceFile): ParseResult {
     return { ast: undefined, diagnostics };
   }
 
+  // The parser recurses on brackets and signs: refuse absurd nesting before it overflows the stack.
+  const deep = tooDeep(tokens);
+  if (deep) return { ast: undefined, diagnostics: dedupe([...diagnostics, deep]) };
+
   const parser = getParser();
   const items: Item[] = [];
   let at = 0;
@@ -49,12 +53,78 @@ export function parse(src: SourceFile): ParseResult {
     if (!redundant) break;
     // Resume at the next top-level keyword after the token the parser could not use.
     const stuck = tokens.indexOf(redundant.token, at);
+    if (stuck < 0) break; // the parser only reports tokens of its input; never loop without progress
     let next = stuck + 1;
     while (next < tokens.length && tokens[next].tokenType !== Model && tokens[next].tokenType !== Train) next++;
     at = next;
   }
+  if (diagnostics.length === 0) diagnostics.push(...items.flatMap(tooDeepExpressions));
   if (diagnostics.length > 0) return { ast: undefined, diagnostics: dedupe(diagnostics) };
   return { ast: { kind: "Program", items, span: { start: 0, end: src.text.length } }, diagnostics };
+}
+
+/** Brackets and prefix signs nested deeper than this are refused (the parser recurses on each level). */
+export const MAX_NESTING = 64;
+/** Expressions deeper than this are refused (lowering recurses on each level, e.g. each stage of `|>`). */
+export const MAX_EXPRESSION_DEPTH = 256;
+
+const opening = new Set([LParen, LBracket, LCurly]);
+const closing = new Set([RParen, RBracket, RCurly]);
+
+function tooDeep(tokens: readonly IToken[]): Diagnostic | undefined {
+  let depth = 0;
+  let signs = 0;
+  for (const t of tokens) {
+    if (opening.has(t.tokenType)) depth++;
+    else if (closing.has(t.tokenType)) depth = Math.max(0, depth - 1);
+    signs = t.tokenType === Minus ? signs + 1 : 0;
+    if (depth + signs > MAX_NESTING) {
+      return error("DL1007", `brackets and signs nest more than ${MAX_NESTING} deep here`, tokSpan(t), { hint: "split the expression into `let` bindings" });
+    }
+  }
+  return undefined;
+}
+
+/** Each expression of an item deeper than MAX_EXPRESSION_DEPTH, reported once at its outermost node. */
+function tooDeepExpressions(item: Item): Diagnostic[] {
+  const roots: Expr[] =
+    item.kind === "Model"
+      ? [...item.lets.map((l) => l.value), item.output]
+      : item.body.flatMap((b) => (b.kind === "Let" ? [b.value] : b.kind === "Step" ? [b.optimizer, b.loss] : [b.value]));
+  const out: Diagnostic[] = [];
+  for (const root of roots) {
+    // Iterative on purpose: this guards the recursive passes, so it must not recurse itself.
+    const stack: [Expr, number][] = [[root, 1]];
+    let max = 0;
+    while (stack.length > 0 && max <= MAX_EXPRESSION_DEPTH) {
+      const [e, d] = stack.pop()!;
+      max = Math.max(max, d);
+      for (const child of children(e)) stack.push([child, d + 1]);
+    }
+    if (max > MAX_EXPRESSION_DEPTH) {
+      out.push(error("DL1007", `this expression nests more than ${MAX_EXPRESSION_DEPTH} deep`, root.span, { hint: "split it into `let` bindings" }));
+    }
+  }
+  return out;
+}
+
+function children(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case "Binary":
+      return [e.left, e.right];
+    case "Unary":
+      return [e.operand];
+    case "Pipe":
+      return [e.input, e.stage];
+    case "Call":
+      return [e.callee, ...e.args.map((a) => a.value)];
+    case "Member":
+      return [e.object];
+    case "List":
+      return e.items;
+    default:
+      return [];
+  }
 }
 
 const tokSpan = (t: IToken): Span => ({ start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 });

@@ -59,7 +59,8 @@ function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what
     if (!(Math.abs(actual[i] - expected[i]) <= 1e-12 * (1 + Math.abs(expected[i])))) throw new Error(`${what} [${i}]: ${actual[i]} vs ${expected[i]}`);
   }
 }
-const expectNum = (actual: number, expected: number, what = "loss") => expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(expected)));
+const expectNum = (actual: number, expected: number, what = "loss") =>
+  expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(expected)));
 
 const simple = (model: string, loss = "mse") => `${model}\ntrain m {\n  loss ${loss}\n  optimizer sgd(lr=0.1)\n}\n`;
 
@@ -100,7 +101,11 @@ describe("conv2d", () => {
     const s = c.spec;
     it(`${c.x.join("×")} × ${c.f} filters, kernel ${s.window.join("×")}, strides ${s.strides.join("×")}, ${s.padding}${c.bias === false ? ", no bias" : ""}`, async () => {
       const [h, w, ch] = c.x;
-      const l = await trainer(simple(`model m(x: [B, ${h}, ${w}, ${ch}]) { x |> conv2d(${c.f}, kernel=[${s.window}], strides=[${s.strides}], padding=${s.padding}${c.bias === false ? ", use_bias=false" : ""}) }`));
+      const l = await trainer(
+        simple(
+          `model m(x: [B, ${h}, ${w}, ${ch}]) { x |> conv2d(${c.f}, kernel=[${s.window}], strides=[${s.strides}], padding=${s.padding}${c.bias === false ? ", use_bias=false" : ""}) }`,
+        ),
+      );
       const loss = l.t.evaluate!(N);
       const ref = refConv2d(input(l, 0, h * w * ch), [N, h, w, ch], param(l, "kernel"), c.bias === false ? null : param(l, "bias"), c.f, s);
       expect(l.mod.program.evaluation!.prediction.slice(1)).toEqual(ref.shape.slice(1));
@@ -130,10 +135,17 @@ describe("pooling", () => {
     const s = c.spec;
     it(`${c.kind}pool2d ${c.x.join("×")}, pool ${s.window.join("×")}, strides ${s.strides.join("×")}, ${s.padding}`, async () => {
       const [h, w, ch] = c.x;
-      const l = await trainer(simple(`model m(x: [B, ${h}, ${w}, ${ch}]) { x |> dense(${ch}) |> ${c.kind}pool2d([${s.window}], strides=[${s.strides}], padding=${s.padding}) }`));
+      const l = await trainer(
+        simple(`model m(x: [B, ${h}, ${w}, ${ch}]) { x |> dense(${ch}) |> ${c.kind}pool2d([${s.window}], strides=[${s.strides}], padding=${s.padding}) }`),
+      );
       // The dense layer is the identity, so the pool sees x itself (negative values too:
       // max-pooling of a `same` window must not see the padding as a 0).
-      setParam(l.mod, l.t, "dense/kernel", Array.from({ length: ch * ch }, (_, i) => (i % (ch + 1) === 0 ? 1 : 0)));
+      setParam(
+        l.mod,
+        l.t,
+        "dense/kernel",
+        Array.from({ length: ch * ch }, (_, i) => (i % (ch + 1) === 0 ? 1 : 0)),
+      );
       setParam(l.mod, l.t, "dense/bias", new Array(ch).fill(0));
       for (let i = 0; i < l.t.inputs[0].length; i++) l.t.inputs[0][i] = l.r.uniform(-2, -0.5);
       const loss = l.t.evaluate!(N);
@@ -161,7 +173,12 @@ describe("pooling", () => {
 
 describe("activations and softmax", () => {
   const identity = (l: Loaded, c: number) => {
-    setParam(l.mod, l.t, "dense/kernel", Array.from({ length: c * c }, (_, i) => (i % (c + 1) === 0 ? 1 : 0)));
+    setParam(
+      l.mod,
+      l.t,
+      "dense/kernel",
+      Array.from({ length: c * c }, (_, i) => (i % (c + 1) === 0 ? 1 : 0)),
+    );
     setParam(l.mod, l.t, "dense/bias", new Array(c).fill(0));
   };
   const xs = [-800, -3, -1e-3, 0.5, 2, 40, 700, -0.25];
@@ -174,7 +191,7 @@ describe("activations and softmax", () => {
     ["linear", (v) => v],
   ];
   for (const [name, f] of cases) {
-    it(`${name} (Keras default slope 0.3 for leaky_relu), stable at large |x|`, async () => {
+    it(`${name}${name === "leaky_relu" ? " (Keras's default slope 0.3)" : ""}, stable at large |x|`, async () => {
       const l = await trainer(simple(`model m(x: [B, 8]) { x |> dense(8, activation=${name}) }`));
       identity(l, 8);
       for (let r = 0; r < B; r++) for (let j = 0; j < 8; j++) l.t.inputs[0][r * 8 + j] = xs[j] * (r + 1) * 0.5;
@@ -187,10 +204,22 @@ describe("activations and softmax", () => {
   it("softmax on the last axis, stable for large logits", async () => {
     const l = await trainer(simple("model m(x: [B, 4]) { x |> dense(4, activation=softmax) }", "categorical_crossentropy"));
     identity(l, 4);
-    const rows = [[1, 2, 3, 4], [1000, 1001, 999, 1000], [-1000, -999, -1001, -1000], [0, 0, 0, 0]];
+    const rows = [
+      [1, 2, 3, 4],
+      [1000, 1001, 999, 1000],
+      [-1000, -999, -1001, -1000],
+      [0, 0, 0, 0],
+    ];
     rows.flat().forEach((v, i) => (l.t.inputs[0][i] = v));
     l.t.evaluate!(N);
-    const want = refSoftmax(rows.slice(0, N).flat().map((v, i) => v - Math.max(...rows[Math.floor(i / 4)])), [N, 4], -1);
+    const want = refSoftmax(
+      rows
+        .slice(0, N)
+        .flat()
+        .map((v, i) => v - Math.max(...rows[Math.floor(i / 4)])),
+      [N, 4],
+      -1,
+    );
     expectSame(l.t.prediction!.subarray(0, N * 4), want, "softmax");
     expect(want[4]).toBeGreaterThan(0.1); // the large logits really are large, and fine
   });
@@ -260,7 +289,12 @@ describe("losses (Keras semantics: mean over the batch)", () => {
   async function lossProgram(c: number, loss: string, inputs: string, rowsPerSample = ""): Promise<Loaded> {
     const shape = rowsPerSample ? `[B, ${rowsPerSample}, ${c}]` : `[B, ${c}]`;
     const l = await trainer(`model m(x: ${shape}) { x |> dense(${c}) }\ntrain t(x: ${shape}${inputs}) {\n  step m with sgd(lr=0.1) minimize ${loss}\n}\n`);
-    setParam(l.mod, l.t, "dense/kernel", Array.from({ length: c * c }, (_, i) => (i % (c + 1) === 0 ? 1 : 0)));
+    setParam(
+      l.mod,
+      l.t,
+      "dense/kernel",
+      Array.from({ length: c * c }, (_, i) => (i % (c + 1) === 0 ? 1 : 0)),
+    );
     setParam(l.mod, l.t, "dense/bias", new Array(c).fill(0));
     return l;
   }
@@ -285,7 +319,14 @@ describe("losses (Keras semantics: mean over the batch)", () => {
     const l = await lossProgram(2, "binary_crossentropy(m(x), r)", ", r: [B, 2]");
     put(l.t.inputs[0], [0, 1, 0.25, 1e-9, 1, 0.5, 0.3, 0.3]);
     put(l.t.inputs[1], [1, 0, 1, 1, 0.5, 0, 0, 0]);
-    const want = (LOG_EPS + -Math.log(1 - (1 - KERAS_EPSILON)) + -Math.log(0.25) + LOG_EPS + -(0.5 * Math.log(1 - KERAS_EPSILON) + 0.5 * Math.log(1 - (1 - KERAS_EPSILON))) + -Math.log(0.5)) / 6;
+    const want =
+      (LOG_EPS +
+        -Math.log(1 - (1 - KERAS_EPSILON)) +
+        -Math.log(0.25) +
+        LOG_EPS +
+        -(0.5 * Math.log(1 - KERAS_EPSILON) + 0.5 * Math.log(1 - (1 - KERAS_EPSILON))) +
+        -Math.log(0.5)) /
+      6;
     expectNum(l.t.forward[0](N), want);
     expectNum(want, refBinaryCrossentropy([0, 1, 0.25, 1e-9, 1, 0.5], [1, 0, 1, 1, 0.5, 0], false), "reference");
     expect(want).toBeGreaterThan(5); // the clipped entries dominate: −log(1e-7) ≈ 16.1
@@ -356,7 +397,10 @@ describe("losses (Keras semantics: mean over the batch)", () => {
 
 describe("float32 and float64 trainers agree", () => {
   it("a small CNN's forward loss", async () => {
-    const src = simple("model m(x: [B, 8, 8, 1]) { x |> conv2d(4, kernel=3, padding=same, activation=relu) |> maxpool2d(2) |> flatten() |> dense(5, activation=softmax) }", "sparse_categorical_crossentropy");
+    const src = simple(
+      "model m(x: [B, 8, 8, 1]) { x |> conv2d(4, kernel=3, padding=same, activation=relu) |> maxpool2d(2) |> flatten() |> dense(5, activation=softmax) }",
+      "sparse_categorical_crossentropy",
+    );
     const mod = await loadTrainer(src);
     const t64 = mod.createTrainer(new Rng(1), { batch: B, float64: true });
     const t32 = mod.createTrainer(new Rng(1), { batch: B });

@@ -53,7 +53,12 @@ export interface Comparison {
 
 export function compare(name: string, actual: Num, expected: Num, tol: Tolerance): Comparison {
   if (actual.length !== expected.length) {
-    return { ok: false, relL2: Infinity, worst: { index: -1, actual: NaN, expected: NaN, bound: 0 }, message: `${name}: ${actual.length} values, expected ${expected.length}` };
+    return {
+      ok: false,
+      relL2: Infinity,
+      worst: { index: -1, actual: NaN, expected: NaN, bound: 0 },
+      message: `${name}: ${actual.length} values, expected ${expected.length}`,
+    };
   }
   const floor = tol.elemAbs * maxAbs(expected);
   let worst = { index: -1, actual: NaN, expected: NaN, bound: 0 };
@@ -145,10 +150,13 @@ export interface ParamTensor {
   readonly size: number;
 }
 
-/** The parameter tensors step `k` updates (its model's contiguous range). */
+/** The parameter tensors step `k` trains (its model's and those of the models it calls). */
 export function stepParams(mod: TrainerModule, k = 0): ParamTensor[] {
-  const s = mod.program.steps[k];
-  return mod.parameters.filter((p) => p.offset >= s.offset && p.offset + p.size <= s.offset + s.size);
+  const ranges = mod.program.steps[k].ranges;
+  const out = mod.parameters.filter((p) => ranges.some((r) => p.offset >= r.offset && p.offset + p.size <= r.offset + r.size));
+  const covered = ranges.reduce((a, r) => a + r.size, 0);
+  if (out.length === 0 || out.reduce((a, p) => a + p.size, 0) !== covered) throw new Error(`step ${k}: its ranges do not match whole parameter tensors`);
+  return out;
 }
 
 /** Fills every parameter with U(−s, s), s = 1/√fan_in for kernels, 0.2 for vectors (non-zero biases). */
@@ -270,7 +278,14 @@ export function refDense(x: Num, kernel: Num, bias: Num | null, rows: number, k:
 }
 
 /** Keras Conv2D: NHWC x [n, h, w, c], kernel [kh, kw, c, f]; explicit zero padding. */
-export function refConv2d(x: Num, dims: readonly [number, number, number, number], kernel: Num, bias: Num | null, f: number, s: WindowSpec): { y: Float64Array; shape: [number, number, number, number] } {
+export function refConv2d(
+  x: Num,
+  dims: readonly [number, number, number, number],
+  kernel: Num,
+  bias: Num | null,
+  f: number,
+  s: WindowSpec,
+): { y: Float64Array; shape: [number, number, number, number] } {
   const [n, h, w, c] = dims;
   const [kh, kw] = s.window;
   const { oh, ow, pt, pl } = windowDims(h, w, s);
@@ -290,7 +305,12 @@ export function refConv2d(x: Num, dims: readonly [number, number, number, number
 }
 
 /** Keras MaxPooling2D / AveragePooling2D (the average counts only real inputs, as TensorFlow). */
-export function refPool(kind: "max" | "avg", x: Num, dims: readonly [number, number, number, number], s: WindowSpec): { y: Float64Array; shape: [number, number, number, number] } {
+export function refPool(
+  kind: "max" | "avg",
+  x: Num,
+  dims: readonly [number, number, number, number],
+  s: WindowSpec,
+): { y: Float64Array; shape: [number, number, number, number] } {
   const [n, h, w, c] = dims;
   const { oh, ow, pt, pl } = windowDims(h, w, s);
   const y = new Float64Array(n * oh * ow * c);

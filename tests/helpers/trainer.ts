@@ -12,19 +12,19 @@ export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const distRuntime = pathToFileURL(path.join(root, "dist/runtime")).href;
 
 /** Front end + back end; throws with the rendered diagnostics when the program has errors. */
-export async function compileSource(source: string, file = "test.dlm", train?: string): Promise<CompiledTrainer> {
+export async function compileSource(source: string, file = "test.dlm", train?: string, format = true): Promise<CompiledTrainer> {
   const front = frontEnd(file, new TextEncoder().encode(source));
   if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
   const name = train ?? front.ir.trains[0]?.name;
   if (!name) throw new Error("no train block");
-  const compiled = await compileTrainer(front, name, { runtimeImport: distRuntime, sourceDir: root });
+  const compiled = await compileTrainer(front, name, { runtimeImport: distRuntime, sourceDir: root, format });
   if ("diagnostics" in compiled) throw new Error(renderDiagnostics(front.source, compiled.diagnostics));
   return compiled;
 }
 
-/** Compiles and imports the trainer module. */
+/** Compiles and imports the trainer module (unformatted: prettier only changes layout). */
 export async function loadTrainer(source: string, file = "test.dlm", train?: string): Promise<TrainerModule & { ts: string }> {
-  const compiled = await compileSource(source, file, train);
+  const compiled = await compileSource(source, file, train, false);
   const js = await toJavaScript(compiled.ts, "trainer.ts");
   const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-test-"));
   try {

@@ -38,19 +38,28 @@ for (const input of trainer.inputs) {
   else for (let i = 0; i < input.length; i++) input[i] = rng.uniform();
 }
 
+/**
+ * Memory after full collections. V8 finishes some work (background compilation, sweeping)
+ * on other threads; yielding to the event loop between collections lets it land first,
+ * so that it does not show up as noise of a few hundred KiB in one of the two readings.
+ */
+async function settledMemory() {
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    globalThis.gc();
+  }
+  return process.memoryUsage();
+}
+
 let bad = 0;
 const leaked = [];
 for (let i = 0; i < warmup; i++) if (trainer.trainStep(B) >= 0) bad++;
-globalThis.gc();
-globalThis.gc();
-const before = process.memoryUsage();
+const before = await settledMemory();
 for (let i = 0; i < steps; i++) {
   if (trainer.trainStep(B) >= 0) bad++;
   if (leakBytes > 0) leaked.push(new Float32Array(leakBytes / 4));
 }
-globalThis.gc();
-globalThis.gc();
-const after = process.memoryUsage();
+const after = await settledMemory();
 console.log(
   JSON.stringify({
     steps,
