@@ -56,6 +56,11 @@ function alignedStrides(s: Shape, full: Shape): number[] {
 
 const dimsLiteral = (s: Shape): string => `new Int32Array([${s.map((d) => (d === "B" ? 0 : d)).join(", ")}])`;
 
+// Index tables are module constants named by their content, so one name means one table.
+const dimsConst = (c: EmitCtx, s: Shape): string => c.hoist(`dims_${s.join("_")}`, `const NAME = ${dimsLiteral(s)};`);
+const stridesConst = (c: EmitCtx, strides: readonly number[]): string => c.hoist(`strides_${strides.join("_")}`, `const NAME = new Int32Array([${strides.join(", ")}]);`);
+const indexConst = (c: EmitCtx, rank: number): string => c.hoist(`index_${rank}`, `const NAME = new Int32Array(${rank}); // scratch multi-index`);
+
 function windowGeom(c: EmitCtx, x: Shape, y: Shape, kind: "ConvGeom" | "PoolGeom"): string {
   const g = windowOf(x, y, c.eqn.attrs);
   const f = kind === "ConvGeom" ? (c.eqn.attrs.filters as number) : undefined;
@@ -80,9 +85,9 @@ function reduceCall(c: EmitCtx, x: number, y: number, scale: string): string {
   // Output strides per input dim: 0 on reduced dims, row-major over the kept dims.
   const kept = xs.map((d, i) => (reduced.has(i) ? 1 : d));
   const strides = alignedStrides(kept, xs).map((s, i) => (reduced.has(i) ? 0 : s));
-  const dims = c.hoist(`${c.value(x).name}_dims`, `const NAME = ${dimsLiteral(xs)};`);
-  const st = c.hoist(`${c.value(x).name}_strides`, `const NAME = new Int32Array([${strides.join(", ")}]);`);
-  const idx = c.hoist("index", `const NAME = new Int32Array(${xs.length});`);
+  const dims = dimsConst(c, xs);
+  const st = stridesConst(c, strides);
+  const idx = indexConst(c, xs.length);
   return `K.reduce(${c.buf(y)}, ${c.buf(x)}, n, ${dims}, ${st}, ${c.size(y)}, ${scale}, ${idx});`;
 }
 
@@ -117,10 +122,10 @@ const arithmetic: EmitRule = (c) => {
   const ys = shape(c, y);
   if (same(shape(c, a), ys) && same(shape(c, b), ys)) return `K.binary(${opCode[c.eqn.op]}, ${out(c)}, ${c.buf(a)}, ${c.buf(b)}, ${c.size(y)});`;
   const name = c.value(y).name;
-  const dims = c.hoist(`${name}_dims`, `const NAME = ${dimsLiteral(ys)};`);
-  const sa = c.hoist(`${name}_a_strides`, `const NAME = new Int32Array([${alignedStrides(shape(c, a), ys).join(", ")}]);`);
-  const sb = c.hoist(`${name}_b_strides`, `const NAME = new Int32Array([${alignedStrides(shape(c, b), ys).join(", ")}]);`);
-  const idx = c.hoist("index", `const NAME = new Int32Array(${ys.length});`);
+  const dims = dimsConst(c, ys);
+  const sa = stridesConst(c, alignedStrides(shape(c, a), ys));
+  const sb = stridesConst(c, alignedStrides(shape(c, b), ys));
+  const idx = indexConst(c, ys.length);
   return `K.broadcastBinary(${opCode[c.eqn.op]}, ${out(c)}, ${c.buf(a)}, ${c.buf(b)}, n, ${dims}, ${sa}, ${sb}, ${idx});`;
 };
 
@@ -201,9 +206,9 @@ export const emitTs: Readonly<Record<TOp, EmitRule>> = {
       return `K.sumRows(${out(c)}, ${c.buf(dy)}, ${countExpr(ds.slice(0, ds.length - to.length))}, ${countExpr(to)});`;
     }
     const strides = alignedStrides(to, ds);
-    const dims = c.hoist(`${c.value(dy).name}_dims`, `const NAME = ${dimsLiteral(ds)};`);
-    const st = c.hoist(`${c.value(c.eqn.outputs[0]).name}_strides`, `const NAME = new Int32Array([${strides.join(", ")}]);`);
-    const idx = c.hoist("index", `const NAME = new Int32Array(${ds.length});`);
+    const dims = dimsConst(c, ds);
+    const st = stridesConst(c, strides);
+    const idx = indexConst(c, ds.length);
     return `K.reduce(${out(c)}, ${c.buf(dy)}, n, ${dims}, ${st}, ${c.size(c.eqn.outputs[0])}, 1, ${idx});`;
   },
   broadcast_to: (c) => {
@@ -214,9 +219,9 @@ export const emitTs: Readonly<Record<TOp, EmitRule>> = {
     const reduced = new Set(axes.map((a) => (a < 0 ? a + xs.length : a)));
     const kept = xs.map((d, i) => (reduced.has(i) ? 1 : d));
     const strides = alignedStrides(kept, xs).map((s, i) => (reduced.has(i) ? 0 : s));
-    const dims = c.hoist(`${c.value(y).name}_dims`, `const NAME = ${dimsLiteral(xs)};`);
-    const st = c.hoist(`${c.value(y).name}_strides`, `const NAME = new Int32Array([${strides.join(", ")}]);`);
-    const idx = c.hoist("index", `const NAME = new Int32Array(${xs.length});`);
+    const dims = dimsConst(c, xs);
+    const st = stridesConst(c, strides);
+    const idx = indexConst(c, xs.length);
     const scale = c.eqn.attrs.mean ? `${c.size(dy)} / (${c.size(y)})` : "1";
     return `K.spread(${out(c)}, ${c.buf(dy)}, n, ${dims}, ${st}, ${scale}, ${idx});`;
   },

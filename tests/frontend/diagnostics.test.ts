@@ -18,6 +18,7 @@ const expectedCodes: Record<string, string[]> = {
   "comments-only": ["DL1003"],
   "conv2d-rank2": ["DL3006"],
   "data-wrong-shape": ["DL3008"],
+  "deep-nesting": ["DL1007"],
   "dropout-rate": ["DL2008"],
   "duplicate-model": ["DL2006"],
   empty: ["DL1003"],
@@ -134,5 +135,41 @@ describe("diagnostics as data", () => {
     // Valid multi-byte text before the bad byte counts as one column per UTF-16 unit.
     expect(at([...ascii("# é\n"), 0, ...ascii("model")])).toEqual({ code: "DL1005", line: 2, column: 1 });
     expect(at([0])).toEqual({ code: "DL1005", line: 1, column: 1 });
+  });
+});
+
+describe("limits: absurd programs are user errors, not stack overflows", () => {
+  const model = (body: string) => `model m(x: [B, 1]) {\n  ${body}\n}\n`;
+  const cases: [string, string, string][] = [
+    ["10,000 nested parentheses", model(`${"(".repeat(10_000)}x${")".repeat(10_000)}`), "DL1007"],
+    ["10,000 nested lists", model(`x |> reshape(${"[".repeat(10_000)}1${"]".repeat(10_000)})`), "DL1007"],
+    ["10,000 minus signs", model(`${"-".repeat(10_000)}x`), "DL1007"],
+    ["a sum of 10,000 terms", model(`x${" + x".repeat(10_000)}`), "DL1007"],
+    ["a pipeline of 10,000 stages", model(`x${" |> relu".repeat(10_000)}`), "DL1007"],
+    ["10,000 calls of a call", model(`x${"()".repeat(10_000)}`), "DL1007"],
+    [
+      "a chain of 1,000 models, each calling the next",
+      Array.from({ length: 1000 }, (_, i) => `model m${i}(x: [B, 1]) { ${i < 999 ? `m${i + 1}(x)` : "x |> dense(1)"} }`).join("\n"),
+      "DL2022",
+    ],
+  ];
+  it.each(cases)("%s", (_, text, code) => {
+    const r = frontEnd("deep.dlm", new TextEncoder().encode(text));
+    expect(r.diagnostics.map((d) => d.code)).toEqual([code]);
+  });
+
+  it("deep but reasonable programs compile", () => {
+    const ok = [
+      model(`${"(".repeat(50)}x${")".repeat(50)} |> dense(1)`),
+      model(`x${" + x".repeat(200)} |> dense(1)`),
+      model(`x${" |> relu".repeat(200)} |> dense(1)`),
+      Array.from({ length: 90 }, (_, i) => `model m${i}(x: [B, 1]) { ${i < 89 ? `m${i + 1}(x)` : "x |> dense(1)"} }`).join("\n"),
+      // 2,000 layers in one model: naming them (dense, dense_1, ...) stays linear.
+      `model m(x: [B, 4]) {\n${Array.from({ length: 2000 }, (_, i) => `  let a${i} = ${i ? `a${i - 1}` : "x"} |> dense(4)`).join("\n")}\n  a1999\n}\n`,
+    ];
+    for (const text of ok) {
+      const r = frontEnd("deep.dlm", new TextEncoder().encode(text));
+      expect(r.diagnostics).toEqual([]);
+    }
   });
 });
