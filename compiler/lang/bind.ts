@@ -96,6 +96,17 @@ export function literalNumber(e: Expr): { value: number; raw: string; span: Span
   return undefined;
 }
 
+/**
+ * Whether a decimal literal is a whole number as written: `1e3` and `3.0` are, but
+ * `1.0000000000000001` is not, though it rounds to the double 1.
+ */
+function literalIsInteger(raw: string): boolean {
+  const [mantissa, exponent = "0"] = raw.replace(/^-/, "").split(/[eE]/);
+  const [whole, fraction = ""] = mantissa.split(".");
+  const point = whole.length + Number(exponent); // where the decimal point falls in the digits
+  return /^0*$/.test((whole + fraction).slice(Math.max(0, point)));
+}
+
 /** Significant decimal digits of a literal: a double holds 17. */
 function significantDigits(raw: string): number {
   const mantissa = raw.replace(/^-/, "").split(/[eE]/)[0].replace(".", "");
@@ -109,8 +120,11 @@ export function readNumber(e: Expr, what: string, integer: boolean, range: { min
     fail("DL2003", `${what} must be ${integer ? "an integer" : "a number"}, found ${describe(e)}`, e.span, quoted ? { hint: `write ${e.value.trim()} without quotes` } : {});
   }
   if (!Number.isFinite(n.value)) fail("DL2008", `${n.raw} is too large to be a number`, n.span, { hint: "the largest double is about 1.8e308" });
+  if (n.value === 0 && /[1-9]/.test(n.raw.split(/[eE]/)[0])) {
+    fail("DL2008", `${n.raw} is too small to be a number: it would round to 0`, n.span, { hint: "the smallest positive double is about 5e-324" });
+  }
   if (integer) {
-    if (!Number.isInteger(n.value)) fail("DL2009", `${what} must be an integer, found ${n.raw}`, n.span);
+    if (!Number.isInteger(n.value) || !literalIsInteger(n.raw)) fail("DL2009", `${what} must be an integer, found ${n.raw}`, n.span);
     if (Math.abs(n.value) >= 2 ** 31) fail("DL2010", `${what} is ${n.raw}, which does not fit in 32 bits`, n.span, { hint: "integers must be below 2^31 = 2147483648" });
   }
   const digits = significantDigits(n.raw);
@@ -224,6 +238,7 @@ export function readStatic(e: Expr, type: ArgType, what: string): AttrValue {
     case "strings": {
       if (e.kind === "String") return e.value;
       const items = readList(e, what);
+      if (items.length === 0) fail("DL2003", `${what} must name at least one column`, e.span);
       return items.map((i) => readStatic(i, { t: "string" }, what) as string).join(",");
     }
   }

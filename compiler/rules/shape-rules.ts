@@ -148,7 +148,8 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
   neg: same,
   matmul: (c) => {
     const [a, b] = c.inputs;
-    if (a.length < 1 || b.length !== 2) fail("DL3004", `\`@\` needs a matrix [k, n] on the right, found ${fmt(b)}`, c.span, { hint: "write a vector as a [k, 1] matrix" });
+    if (a.length < 1) fail("DL3004", `\`@\` needs a vector or matrix on the left, found the scalar shape ${fmt(a)}`, c.span, { hint: "to scale by a number, write `*`" });
+    if (b.length !== 2) fail("DL3004", `\`@\` needs a matrix [k, n] on the right, found ${fmt(b)}`, c.span, { hint: "write a vector as a [k, 1] matrix" });
     const k = a[a.length - 1];
     if (k !== b[0]) {
       fail("DL3004", `cannot multiply ${fmt(a)} by ${fmt(b)}: inner sizes ${k} and ${b[0]} differ`, c.span, { hint: "in a @ b the last size of a must equal the first size of b" });

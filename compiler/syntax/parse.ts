@@ -32,7 +32,8 @@ export function parse(src: SourceFile): ParseResult {
     } else tokens.push(t);
   }
   if (tokens.length === 0 && diagnostics.length === 0) {
-    diagnostics.push(error("DL1003", "the file is empty: expected at least one `model`", { start: 0, end: 0 }, { hint: "a .dlm file declares models with `model name(x: [B, ...]) { ... }`" }));
+    const what = src.text.trim() === "" ? "the file is empty" : "the file holds only comments";
+    diagnostics.push(error("DL1003", `${what}: expected at least one \`model\``, { start: 0, end: 0 }, { hint: "a .dlm file declares models with `model name(x: [B, ...]) { ... }`" }));
     return { ast: undefined, diagnostics };
   }
 

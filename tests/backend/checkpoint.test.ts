@@ -49,7 +49,8 @@ function bits(xs: ArrayLike<number>): string[] {
 /** Trains and returns every step's losses (flattened: step 1's losses, then step 2's, ...). */
 function run(mod: TrainerModule, opts: TrainOptions): { losses: number[]; params: Float32Array | Float64Array; steps: number } {
   const losses: number[] = [];
-  const r = train(mod, { quiet: true, ...opts, onStep: (k, l) => { losses.push(...l); opts.onStep?.(k, l); } });
+  // A program with a generator writes image grids after each epoch: into the temp folder.
+  const r = train(mod, { quiet: true, samples: path.join(tmp.dir, "samples"), ...opts, onStep: (k, l) => { losses.push(...l); opts.onStep?.(k, l); } });
   return { losses, params: r.trainer.params.slice(), steps: r.steps };
 }
 
@@ -62,8 +63,9 @@ function uniformData(n: number, shape: number[], seed: number, labels?: number):
   return { train: makeDataset(x, shape, y, [], "train"), test: null, description: "in memory" };
 }
 
+const tmp = tempDir("dlm-ckpt-");
+
 describe("checkpoints", () => {
-  const tmp = tempDir("dlm-ckpt-");
   let gan: TrainerModule;
   let mlp: TrainerModule;
   // 10 samples at batch 4: batches of 4, 4 and 2 per epoch; 3 epochs make 9 steps.
@@ -138,10 +140,10 @@ describe("checkpoints", () => {
     expect(readdirSync(dir)).toEqual(["gan.safetensors"]);
   });
 
-  it("resuming reproduces the GAN's losses bitwise (noise, dropout), from stops mid-epoch and at epoch boundaries", () => {
+  it("resuming reproduces the GAN's losses bitwise (noise, dropout), from stops before the first step, mid-epoch, at epoch boundaries and after the last step", () => {
     expect(baseline.losses.length).toBe(18); // 9 steps × 2 losses
     expect(new Set(baseline.losses).size).toBe(18); // the losses do change from step to step
-    for (const stop of [1, 2, 3, 4, 6, 8]) {
+    for (const stop of [0, 1, 2, 3, 4, 6, 8, 9]) {
       const ck = file(`gan-${stop}.safetensors`);
       const first = run(gan, { loaded: ganData, maxSteps: stop, save: ck });
       expect(first.steps).toBe(stop);

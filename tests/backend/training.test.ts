@@ -158,9 +158,10 @@ it("a GAN-like program with noise and dropout: same seed, same losses; another s
   const x = new Float32Array(40);
   new Rng(3).fillUniform(x, -1, 1);
   const loaded: LoadedData = { train: makeDataset(x, [4]), test: null, description: "in memory" };
-  const a = losses(gan, { loaded, seed: 7 });
-  const b = losses(gan, { loaded, seed: 7 });
-  const c = losses(gan, { loaded, seed: 8 });
+  const samples = path.join(tmp.dir, "samples"); // where the generator's image grids go
+  const a = losses(gan, { loaded, seed: 7, samples });
+  const b = losses(gan, { loaded, seed: 7, samples });
+  const c = losses(gan, { loaded, seed: 8, samples });
   expect(a.length).toBe(2 * 6); // 2 epochs × 3 batches (4, 4, 2) × 2 steps
   expect(bits(b)).toEqual(bits(a));
   expect(c.filter((v, i) => v !== a[i]).length).toBe(a.length);

@@ -4,7 +4,7 @@
 // Keras totals of the examples, the located error line, --format json, --emit ir, and
 // that no bad program in tests/programs/bad makes the command print a stack trace.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 
 interface Run {
@@ -50,6 +50,10 @@ const noStackTrace = (r: Run) => {
 beforeAll(() => {
   // `npm test` builds first; a bare `vitest run` on a fresh clone builds here.
   if (!existsSync("dist/compiler/cli.js")) execFileSync("npx", ["tsc", "-p", "."], { stdio: "inherit" });
+  // These tests run the compiled front end: refuse to test an older build than the source.
+  const built = statSync("dist/compiler/cli.js").mtimeMs;
+  const newer = readdirSync("compiler", { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && statSync(`compiler/${f}`).mtimeMs > built);
+  if (newer.length > 0) throw new Error(`dist/ is older than compiler/${newer[0]}: run \`npm run build\` (npm test builds first)`);
 }, 120_000);
 
 describe("dlm check on the examples", () => {

@@ -32,6 +32,8 @@ export const program: ProgramInfo = {
       ranges: [{ offset: 0, size: 693962 }],
     },
   ],
+  models: [{ name: "cnn", inputs: [["B", 28, 28, 1]], output: ["B", 10] }],
+  samplers: [],
   evaluation: { metrics: ["accuracy"], prediction: ["B", 10], target: ["B"] },
   paramCount: 693962,
 };
@@ -109,6 +111,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   // Inputs, one batch each, filled by the runtime.
   const x = new F(B * 784); // [B, 28, 28, 1]
   const y = new Int32Array(B); // [B]
+  const cnn_x = new F(B * 784); // [B, 28, 28, 1]: input of `cnn` for inference
 
   // Activations and gradients, preallocated for B rows.
   const dloss = new F(1); // []
@@ -126,8 +129,16 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   const dcnn_conv2d_relu = new F(B * 21632); // [B, 26, 26, 32]
   const dcnn_conv2d = new F(B * 21632); // [B, 26, 26, 32]
   const cnn_dense_1_softmax = new F(B * 10); // [B, 10]
+  const cnn_conv2d_1 = new F(B * 21632); // [B, 26, 26, 32]
+  const cnn_conv2d_relu_1 = new F(B * 21632); // [B, 26, 26, 32]
+  const cnn_max_pooling2d_1 = new F(B * 5408); // [B, 13, 13, 32]
+  const cnn_dense_2 = new F(B * 128); // [B, 128]
+  const cnn_dense_relu_1 = new F(B * 128); // [B, 128]
+  const cnn_dense_1_1 = new F(B * 10); // [B, 10]
+  const cnn_dense_1_softmax_1 = new F(B * 10); // [B, 10]
   const cnn_flatten = cnn_max_pooling2d; // reshape: the same buffer
   const dcnn_max_pooling2d = dcnn_flatten; // reshape: the same buffer
+  const cnn_flatten_1 = cnn_max_pooling2d_1; // reshape: the same buffer
 
   // Constants.
   // dsl-examples/cnn.dlm:10  train cnn {
@@ -217,6 +228,24 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     return loss[0];
   }
 
+  /** `cnn` alone on the first n rows of its own inputs, dropout off (sampling, scoring). */
+  function inferCnn(n: number): void {
+    // dsl-examples/cnn.dlm:3 cnn/conv2d  conv2d(32, kernel=3, activation=relu)
+    K.conv2d(cnn_conv2d_1, cnn_x, cnn_conv2d_kernel, cnn_conv2d_bias, n, CONV2D_GEOM); // [B, 28, 28, 1] [3, 3, 1, 32] [32] → [B, 26, 26, 32]
+    // dsl-examples/cnn.dlm:3 cnn/conv2d  relu
+    K.relu(cnn_conv2d_relu_1, cnn_conv2d_1, n * 21632); // [B, 26, 26, 32] → [B, 26, 26, 32]
+    // dsl-examples/cnn.dlm:4 cnn/max_pooling2d  maxpool2d(2)
+    K.maxpool2d(cnn_max_pooling2d_1, cnn_conv2d_relu_1, n, MAX_POOLING2D_GEOM); // [B, 26, 26, 32] → [B, 13, 13, 32]
+    // dsl-examples/cnn.dlm:6 cnn/dense  dense(128, activation=relu)
+    K.matmul(cnn_dense_2, cnn_max_pooling2d_1, cnn_dense_kernel, cnn_dense_bias, n, 5408, 128); // [B, 5408] [5408, 128] [128] → [B, 128]
+    // dsl-examples/cnn.dlm:6 cnn/dense  relu
+    K.relu(cnn_dense_relu_1, cnn_dense_2, n * 128); // [B, 128] → [B, 128]
+    // dsl-examples/cnn.dlm:7 cnn/dense_1  dense(10, activation=softmax)
+    K.matmul(cnn_dense_1_1, cnn_dense_relu_1, cnn_dense_1_kernel, cnn_dense_1_bias, n, 128, 10); // [B, 128] [128, 10] [10] → [B, 10]
+    // dsl-examples/cnn.dlm:7 cnn/dense_1  softmax
+    K.softmax(cnn_dense_1_softmax_1, cnn_dense_1_1, n, 10, 1); // [B, 10] → [B, 10]
+  }
+
   return {
     params,
     grads,
@@ -232,6 +261,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     prediction: cnn_dense_1_softmax,
     scores: cnn_dense_1,
     scoresAreLogits: true,
+    models: { cnn: { inputs: [cnn_x], output: cnn_dense_1_softmax_1, run: inferCnn } },
     trace: [
       { name: "cnn/conv2d/kernel", where: "param", step: -2, data: cnn_conv2d_kernel, perRow: false, size: 288 },
       { name: "cnn/conv2d/bias", where: "param", step: -2, data: cnn_conv2d_bias, perRow: false, size: 32 },

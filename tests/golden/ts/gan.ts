@@ -31,6 +31,11 @@ export const program: ProgramInfo = {
       ranges: [{ offset: 0, size: 559632 }],
     },
   ],
+  models: [
+    { name: "generator", inputs: [["B", 100]], output: ["B", 784] },
+    { name: "discriminator", inputs: [["B", 784]], output: ["B", 1] },
+  ],
+  samplers: [{ model: "generator", source: { kind: "normal", shape: ["B", 100], mean: 0, std: 1 } }],
   evaluation: null,
   paramCount: 962065,
 };
@@ -117,6 +122,8 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   // Inputs, one batch each, filled by the runtime.
   const real = new F(B * 784); // [B, 784]
+  const generator_z = new F(B * 100); // [B, 100]: input of `generator` for inference
+  const discriminator_x = new F(B * 784); // [B, 784]: input of `discriminator` for inference
 
   // Activations and gradients, preallocated for B rows.
   const c1 = new F(1); // []
@@ -167,6 +174,16 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   const dgenerator_dense_1 = new F(B * 512); // [B, 512]
   const dgenerator_dense_relu = new F(B * 256); // [B, 256]
   const dgenerator_dense = new F(B * 256); // [B, 256]
+  const generator_dense_3 = new F(B * 256); // [B, 256]
+  const generator_dense_relu_1 = new F(B * 256); // [B, 256]
+  const generator_dense_1_1 = new F(B * 512); // [B, 512]
+  const generator_dense_1_relu_1 = new F(B * 512); // [B, 512]
+  const generator_dense_2_1 = new F(B * 784); // [B, 784]
+  const generator_dense_2_tanh_1 = new F(B * 784); // [B, 784]
+  const discriminator_dense_4 = new F(B * 512); // [B, 512]
+  const discriminator_dense_relu_3 = new F(B * 512); // [B, 512]
+  const discriminator_dense_1_3 = new F(B); // [B, 1]
+  const discriminator_dense_1_sigmoid = new F(B); // [B, 1]
   const stop_gradient = generator_dense_2_tanh; // stop_gradient: the same buffer
 
   // Constants.
@@ -376,6 +393,58 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     return -1;
   }
 
+  /** `generator` alone on the first n rows of its own inputs, dropout off (sampling, scoring). */
+  function inferGenerator(n: number): void {
+    // dsl-examples/gan.dlm:4 generator/dense  dense(256, activation=relu)
+    K.matmul(generator_dense_3, generator_z, generator_dense_kernel, generator_dense_bias, n, 100, 256); // [B, 100] [100, 256] [256] → [B, 256]
+    // dsl-examples/gan.dlm:4 generator/dense  relu
+    K.relu(generator_dense_relu_1, generator_dense_3, n * 256); // [B, 256] → [B, 256]
+    // dsl-examples/gan.dlm:5 generator/dense_1  dense(512, activation=relu)
+    K.matmul(
+      generator_dense_1_1,
+      generator_dense_relu_1,
+      generator_dense_1_kernel,
+      generator_dense_1_bias,
+      n,
+      256,
+      512,
+    ); // [B, 256] [256, 512] [512] → [B, 512]
+    // dsl-examples/gan.dlm:5 generator/dense_1  relu
+    K.relu(generator_dense_1_relu_1, generator_dense_1_1, n * 512); // [B, 512] → [B, 512]
+    // dsl-examples/gan.dlm:6 generator/dense_2  dense(784, activation=tanh)
+    K.matmul(
+      generator_dense_2_1,
+      generator_dense_1_relu_1,
+      generator_dense_2_kernel,
+      generator_dense_2_bias,
+      n,
+      512,
+      784,
+    ); // [B, 512] [512, 784] [784] → [B, 784]
+    // dsl-examples/gan.dlm:6 generator/dense_2  tanh
+    K.tanh(generator_dense_2_tanh_1, generator_dense_2_1, n * 784); // [B, 784] → [B, 784]
+  }
+
+  /** `discriminator` alone on the first n rows of its own inputs, dropout off (sampling, scoring). */
+  function inferDiscriminator(n: number): void {
+    // dsl-examples/gan.dlm:10 discriminator/dense  dense(512, activation=relu)
+    K.matmul(discriminator_dense_4, discriminator_x, discriminator_dense_kernel, discriminator_dense_bias, n, 784, 512); // [B, 784] [784, 512] [512] → [B, 512]
+    // dsl-examples/gan.dlm:10 discriminator/dense  relu
+    K.relu(discriminator_dense_relu_3, discriminator_dense_4, n * 512); // [B, 512] → [B, 512]
+    // dsl-examples/gan.dlm:11 discriminator/dense_1  dense(1, activation=sigmoid)
+    K.matmul(
+      discriminator_dense_1_3,
+      discriminator_dense_relu_3,
+      discriminator_dense_1_kernel,
+      discriminator_dense_1_bias,
+      n,
+      512,
+      1,
+    ); // [B, 512] [512, 1] [1] → [B, 1]
+    // dsl-examples/gan.dlm:11 discriminator/dense_1  sigmoid
+    K.sigmoid(discriminator_dense_1_sigmoid, discriminator_dense_1_3, n); // [B, 1] → [B, 1]
+  }
+
   return {
     params,
     grads,
@@ -388,6 +457,10 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     trainStep,
     forward: [forwardDiscriminator, forwardGenerator],
     computeLets,
+    models: {
+      generator: { inputs: [generator_z], output: generator_dense_2_tanh_1, run: inferGenerator },
+      discriminator: { inputs: [discriminator_x], output: discriminator_dense_1_sigmoid, run: inferDiscriminator },
+    },
     trace: [
       {
         name: "generator/dense/kernel",

@@ -32,6 +32,8 @@ export const program: ProgramInfo = {
       ranges: [{ offset: 0, size: 101770 }],
     },
   ],
+  models: [{ name: "mlp", inputs: [["B", 28, 28, 1]], output: ["B", 10] }],
+  samplers: [],
   evaluation: { metrics: ["accuracy"], prediction: ["B", 10], target: ["B"] },
   paramCount: 101770,
 };
@@ -80,6 +82,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   // Inputs, one batch each, filled by the runtime.
   const x = new F(B * 784); // [B, 28, 28, 1]
   const y = new Int32Array(B); // [B]
+  const mlp_x = new F(B * 784); // [B, 28, 28, 1]: input of `mlp` for inference
 
   // Activations and gradients, preallocated for B rows.
   const dloss = new F(1); // []
@@ -91,7 +94,12 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   const dmlp_dense_relu = new F(B * 128); // [B, 128]
   const dmlp_dense = new F(B * 128); // [B, 128]
   const mlp_dense_1_softmax = new F(B * 10); // [B, 10]
+  const mlp_dense_2 = new F(B * 128); // [B, 128]
+  const mlp_dense_relu_1 = new F(B * 128); // [B, 128]
+  const mlp_dense_1_1 = new F(B * 10); // [B, 10]
+  const mlp_dense_1_softmax_1 = new F(B * 10); // [B, 10]
   const mlp_flatten = x; // reshape: the same buffer
+  const mlp_flatten_1 = mlp_x; // reshape: the same buffer
 
   // Constants.
   // dsl-examples/mlp.dlm:8  train mlp {
@@ -161,6 +169,18 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     return loss[0];
   }
 
+  /** `mlp` alone on the first n rows of its own inputs, dropout off (sampling, scoring). */
+  function inferMlp(n: number): void {
+    // dsl-examples/mlp.dlm:4 mlp/dense  dense(128, activation=relu)
+    K.matmul(mlp_dense_2, mlp_x, mlp_dense_kernel, mlp_dense_bias, n, 784, 128); // [B, 784] [784, 128] [128] → [B, 128]
+    // dsl-examples/mlp.dlm:4 mlp/dense  relu
+    K.relu(mlp_dense_relu_1, mlp_dense_2, n * 128); // [B, 128] → [B, 128]
+    // dsl-examples/mlp.dlm:5 mlp/dense_1  dense(10, activation=softmax)
+    K.matmul(mlp_dense_1_1, mlp_dense_relu_1, mlp_dense_1_kernel, mlp_dense_1_bias, n, 128, 10); // [B, 128] [128, 10] [10] → [B, 10]
+    // dsl-examples/mlp.dlm:5 mlp/dense_1  softmax
+    K.softmax(mlp_dense_1_softmax_1, mlp_dense_1_1, n, 10, 1); // [B, 10] → [B, 10]
+  }
+
   return {
     params,
     grads,
@@ -176,6 +196,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     prediction: mlp_dense_1_softmax,
     scores: mlp_dense_1,
     scoresAreLogits: true,
+    models: { mlp: { inputs: [mlp_x], output: mlp_dense_1_softmax_1, run: inferMlp } },
     trace: [
       { name: "mlp/dense/kernel", where: "param", step: -2, data: mlp_dense_kernel, perRow: false, size: 100352 },
       { name: "mlp/dense/bias", where: "param", step: -2, data: mlp_dense_bias, perRow: false, size: 128 },

@@ -32,6 +32,8 @@ export const program: ProgramInfo = {
       ranges: [{ offset: 0, size: 321 }],
     },
   ],
+  models: [{ name: "regression", inputs: [["B", 3]], output: ["B", 1] }],
+  samplers: [],
   evaluation: { metrics: [], prediction: ["B", 1], target: ["B", 1] },
   paramCount: 321,
 };
@@ -79,6 +81,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   // Inputs, one batch each, filled by the runtime.
   const x = new F(B * 3); // [B, 3]
   const y = new F(B); // [B, 1]
+  const regression_x = new F(B * 3); // [B, 3]: input of `regression` for inference
 
   // Activations and gradients, preallocated for B rows.
   const dloss = new F(1); // []
@@ -89,6 +92,9 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   const dregression_dense_1 = new F(B); // [B, 1]
   const dregression_dense_relu = new F(B * 64); // [B, 64]
   const dregression_dense = new F(B * 64); // [B, 64]
+  const regression_dense_2 = new F(B * 64); // [B, 64]
+  const regression_dense_relu_1 = new F(B * 64); // [B, 64]
+  const regression_dense_1_1 = new F(B); // [B, 1]
 
   // Constants.
   // dsl-examples/regression.dlm:8  train regression {
@@ -156,6 +162,24 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     return loss[0];
   }
 
+  /** `regression` alone on the first n rows of its own inputs, dropout off (sampling, scoring). */
+  function inferRegression(n: number): void {
+    // dsl-examples/regression.dlm:4 regression/dense  dense(64, activation=relu)
+    K.matmul(regression_dense_2, regression_x, regression_dense_kernel, regression_dense_bias, n, 3, 64); // [B, 3] [3, 64] [64] → [B, 64]
+    // dsl-examples/regression.dlm:4 regression/dense  relu
+    K.relu(regression_dense_relu_1, regression_dense_2, n * 64); // [B, 64] → [B, 64]
+    // dsl-examples/regression.dlm:5 regression/dense_1  dense(1)
+    K.matmul(
+      regression_dense_1_1,
+      regression_dense_relu_1,
+      regression_dense_1_kernel,
+      regression_dense_1_bias,
+      n,
+      64,
+      1,
+    ); // [B, 64] [64, 1] [1] → [B, 1]
+  }
+
   return {
     params,
     grads,
@@ -171,6 +195,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     prediction: regression_dense_1,
     scores: regression_dense_1,
     scoresAreLogits: false,
+    models: { regression: { inputs: [regression_x], output: regression_dense_1_1, run: inferRegression } },
     trace: [
       {
         name: "regression/dense/kernel",

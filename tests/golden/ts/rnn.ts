@@ -32,6 +32,8 @@ export const program: ProgramInfo = {
       ranges: [{ offset: 0, size: 36510 }],
     },
   ],
+  models: [{ name: "rnn", inputs: [["B", 28, 28]], output: ["B", 10] }],
+  samplers: [],
   evaluation: { metrics: ["accuracy"], prediction: ["B", 10], target: ["B"] },
   paramCount: 36510,
 };
@@ -113,6 +115,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   // Inputs, one batch each, filled by the runtime.
   const x = new F(B * 784); // [B, 28, 28]
   const y = new Int32Array(B); // [B]
+  const rnn_x = new F(B * 784); // [B, 28, 28]: input of `rnn` for inference
 
   // Activations and gradients, preallocated for B rows.
   const dloss = new F(1); // []
@@ -136,6 +139,19 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   const drnn_lstm_h = new F(B * 1400); // [B, 28, 50]
   const drnn_lstm_xw = new F(B * 5600); // [B, 28, 200]
   const rnn_dense_softmax = new F(B * 10); // [B, 10]
+  const rnn_lstm_xw_1 = new F(B * 5600); // [B, 28, 200]
+  const rnn_lstm_h_1 = new F(B * 1400); // [B, 28, 50]
+  const rnn_lstm_hprev_1 = new F(B * 1400); // [B, 28, 50]
+  const rnn_lstm_c_1 = new F(B * 1400); // [B, 28, 50]
+  const rnn_lstm_gates_1 = new F(B * 5600); // [B, 28, 200]
+  const rnn_lstm_1_xw_1 = new F(B * 5600); // [B, 28, 200]
+  const rnn_lstm_1_h_1 = new F(B * 1400); // [B, 28, 50]
+  const rnn_lstm_1_hprev_1 = new F(B * 1400); // [B, 28, 50]
+  const rnn_lstm_1_c_1 = new F(B * 1400); // [B, 28, 50]
+  const rnn_lstm_1_gates_1 = new F(B * 5600); // [B, 28, 200]
+  const rnn_lstm_1_1 = new F(B * 50); // [B, 50]
+  const rnn_dense_1 = new F(B * 10); // [B, 10]
+  const rnn_dense_softmax_1 = new F(B * 10); // [B, 10]
 
   const scratch0_50 = new F(B * 50); // kernel work space
   const scratch1_50 = new F(B * 50); // kernel work space
@@ -283,6 +299,41 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     return loss[0];
   }
 
+  /** `rnn` alone on the first n rows of its own inputs, dropout off (sampling, scoring). */
+  function inferRnn(n: number): void {
+    // dsl-examples/rnn.dlm:4 rnn/lstm  lstm(50, return_sequences=true)
+    K.matmul(rnn_lstm_xw_1, rnn_x, rnn_lstm_kernel, rnn_lstm_bias, n * 28, 28, 200); // [B, 28, 28] [28, 200] [200] → [B, 28, 200]
+    K.lstmScan(
+      rnn_lstm_h_1,
+      rnn_lstm_hprev_1,
+      rnn_lstm_c_1,
+      rnn_lstm_gates_1,
+      rnn_lstm_xw_1,
+      rnn_lstm_recurrent_kernel,
+      n,
+      28,
+      50,
+    ); // [B, 28, 200] [50, 200] → [B, 28, 50]
+    // dsl-examples/rnn.dlm:5 rnn/lstm_1  lstm(50)
+    K.matmul(rnn_lstm_1_xw_1, rnn_lstm_h_1, rnn_lstm_1_kernel, rnn_lstm_1_bias, n * 28, 50, 200); // [B, 28, 50] [50, 200] [200] → [B, 28, 200]
+    K.lstmScan(
+      rnn_lstm_1_h_1,
+      rnn_lstm_1_hprev_1,
+      rnn_lstm_1_c_1,
+      rnn_lstm_1_gates_1,
+      rnn_lstm_1_xw_1,
+      rnn_lstm_1_recurrent_kernel,
+      n,
+      28,
+      50,
+    ); // [B, 28, 200] [50, 200] → [B, 28, 50]
+    K.lastStep(rnn_lstm_1_1, rnn_lstm_1_h_1, n, 28, 50); // [B, 28, 50] → [B, 50]
+    // dsl-examples/rnn.dlm:6 rnn/dense  dense(10, activation=softmax)
+    K.matmul(rnn_dense_1, rnn_lstm_1_1, rnn_dense_kernel, rnn_dense_bias, n, 50, 10); // [B, 50] [50, 10] [10] → [B, 10]
+    // dsl-examples/rnn.dlm:6 rnn/dense  softmax
+    K.softmax(rnn_dense_softmax_1, rnn_dense_1, n, 10, 1); // [B, 10] → [B, 10]
+  }
+
   return {
     params,
     grads,
@@ -298,6 +349,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     prediction: rnn_dense_softmax,
     scores: rnn_dense,
     scoresAreLogits: true,
+    models: { rnn: { inputs: [rnn_x], output: rnn_dense_softmax_1, run: inferRnn } },
     trace: [
       { name: "rnn/lstm/kernel", where: "param", step: -2, data: rnn_lstm_kernel, perRow: false, size: 5600 },
       {
