@@ -146,7 +146,9 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
   const result = checked(positionals[0], err);
   if (typeof result === "number") return result;
   const name = pickTrain(result, values.train);
-  const compiled = await compileTrainer(result, name, { runtimeImport: "./runtime", sourceDir: path.dirname(path.resolve(positionals[0])) });
+  // The trainer finds the .dlm file's folder relative to itself, so the pair can move together.
+  const rel = path.relative(path.resolve(values.out), path.dirname(path.resolve(positionals[0]))).split(path.sep).join("/");
+  const compiled = await compileTrainer(result, name, { runtimeImport: "./runtime", sourceDir: `${rel === "" ? "." : rel}/` });
   if ("diagnostics" in compiled) {
     err.write(renderDiagnostics(result.source, compiled.diagnostics, { color: useColor(err) }));
     return 1;
@@ -176,7 +178,7 @@ async function trainCommand(args: readonly string[], out: NodeJS.WritableStream,
   if (typeof result === "number") return result;
   const name = pickTrain(result, values.train);
   const sourceDir = path.dirname(path.resolve(positionals[0]));
-  const compiled = await compileTrainer(result, name, { runtimeImport: pathToFileURL(runtimeJs).href.replace(/\/$/, ""), sourceDir });
+  const compiled = await compileTrainer(result, name, { runtimeImport: pathToFileURL(runtimeJs).href.replace(/\/$/, ""), sourceDir: pathToFileURL(sourceDir + path.sep).href });
   if ("diagnostics" in compiled) {
     err.write(renderDiagnostics(result.source, compiled.diagnostics, { color: useColor(err) }));
     return 1;

@@ -311,7 +311,7 @@ function nonFinite(mod: TrainerModule, t: TrainerInstance, n: number, k: number,
     const i = firstNonFinite(e.data, count);
     if (i < 0) continue;
     const kind = e.step === -2 ? (mod.parameters.some((p) => p.name === e.name) ? "parameter" : "input") : "tensor";
-    return new TrainingError(`${head}: the first non-finite ${kind} is \`${e.name}\` (value ${e.data[i]} at index ${i}; ${e.where}). Training stopped; the last checkpoint, if any, is unchanged.`);
+    return new TrainingError(`${head}: the first non-finite ${kind} is \`${e.name}\` (value ${e.data[i]} at index ${i}${e.where ? `; ${e.where}` : ""}). Training stopped; the last checkpoint, if any, is unchanged.`);
   }
   return new TrainingError(`${head}. Training stopped; the last checkpoint, if any, is unchanged.`);
 }

@@ -32,7 +32,7 @@ async function load(file) {
   const front = frontEnd(file, readFileSync(path.join(root, file)));
   if (!front.ir) throw new Error(`${file} does not compile`);
   const name = front.ir.trains[0].name;
-  const compiled = await compileTrainer(front, name, { runtimeImport: pathToFileURL(path.join(root, "dist/runtime")).href, sourceDir: path.join(root, "dsl-examples") });
+  const compiled = await compileTrainer(front, name, { runtimeImport: pathToFileURL(path.join(root, "dist/runtime")).href, sourceDir: pathToFileURL(path.join(root, "dsl-examples") + "/").href });
   const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-score-"));
   try {
     const f = path.join(dir, `${name}.mjs`);

@@ -18,7 +18,7 @@ export interface EmitOptions {
   readonly source: SourceFile;
   /** Shown in the header and in comments. */
   readonly sourcePath: string;
-  /** Absolute folder of the .dlm file: relative data paths resolve against it. */
+  /** The .dlm file's folder as a URL relative to the emitted module (or absolute): relative data paths resolve against it. */
   readonly sourceDir: string;
 }
 
@@ -53,10 +53,10 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
     return n;
   }
 
-  // Constants are named after their value: c1, c0_9, cm1.
+  // Constants are named after their value: c1, c0p9 (0.9), cm1 (−1).
   for (const e of tp.constants) {
     const v = e.attrs.value as number;
-    if (values[e.outputs[0]].gradOf === undefined) names.set(e.outputs[0], uniq(`c${String(v).replace("-", "m").replace(".", "_").replace("+", "")}`));
+    if (values[e.outputs[0]].gradOf === undefined) names.set(e.outputs[0], uniq(`c${String(v).replace("-", "m").replace(".", "p").replace("+", "")}`));
   }
   // Which buffer each value uses: aliases share their input's buffer.
   const bufferOf = new Map<ValueId, ValueId>();
@@ -108,7 +108,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
   const ctxFor = (e: TEqn): EmitCtx => ({
     eqn: e,
     value: (id) => values[id],
-    buf: (id) => nameOf(root(id)),
+    buf: (id) => nameOf(id), // aliases (reshape, stop_gradient) have their own declared names
     size: (id) => countExpr(values[id].shape),
     hoist,
     scratch,
@@ -152,6 +152,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
   w.writeLine(`import type { Rng } from "${opts.runtimeImport}/rng.js";`);
   w.writeLine(`import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "${opts.runtimeImport}/trainer.js";`);
   w.writeLine(`import { isMain, runMain } from "${opts.runtimeImport}/main.js";`);
+  w.writeLine(`import { fileURLToPath } from "node:url";`);
   w.blankLine();
 
   // Static description of the program, for the runtime driver and checkpoints.
@@ -317,7 +318,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
     });
     // Every tensor in execution order, so a non-finite loss can be traced to its first cause.
     const traceEntry = (id: ValueId, stepIndex: number, e?: TEqn) =>
-      `{ name: ${JSON.stringify(values[id].param?.path ?? values[id].name)}, where: ${JSON.stringify(e ? where(e) : values[id].kind)}, step: ${stepIndex}, data: ${nameOf(root(id))}, perRow: ${values[id].shape[0] === "B"}, size: ${sizeOf(values[id].shape)} }`;
+      `{ name: ${JSON.stringify(values[id].param?.path ?? values[id].name)}, where: ${JSON.stringify(e ? where(e) : "")}, step: ${stepIndex}, data: ${nameOf(root(id))}, perRow: ${values[id].shape[0] === "B"}, size: ${sizeOf(values[id].shape)} }`;
     const traced: string[] = [];
     for (const id of tp.params) traced.push(traceEntry(id, -2));
     for (const id of tp.inputs) if (values[id].dtype === "f32") traced.push(traceEntry(id, -2));
@@ -345,7 +346,10 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
   });
   w.blankLine();
   w.writeLine(`// Run as a script: \`node ${ident(tp.name)}.js --help\`.`);
-  w.writeLine(`if (isMain(import.meta.url)) process.exitCode = runMain({ program, parameters, createTrainer }, process.argv.slice(2), ${JSON.stringify(opts.sourceDir)});`);
+  // Relative data paths resolve against the .dlm file's folder, found relative to this module.
+  w.writeLine(
+    `if (isMain(import.meta.url)) process.exitCode = runMain({ program, parameters, createTrainer }, process.argv.slice(2), fileURLToPath(new URL(${JSON.stringify(opts.sourceDir)}, import.meta.url)));`,
+  );
   const text = w.toString();
   const header = hoisted.length ? `// Static sizes of the kernels, computed by the compiler.\n${hoisted.join("\n")}\n\n` : "";
   return text.slice(0, hoistAt) + header + text.slice(hoistAt);

@@ -36,7 +36,7 @@ const last = (c: EmitCtx, id: number): number => shape(c, id)[shape(c, id).lengt
 const same = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
 const ins = (c: EmitCtx) => c.eqn.inputs.map((id) => c.buf(id));
 const out = (c: EmitCtx) => c.buf(c.eqn.outputs[0]);
-const opCode: Readonly<Record<string, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
+const opCode: Readonly<Record<string, string>> = { add: "K.ADD", sub: "K.SUB", mul: "K.MUL", div: "K.DIV" };
 
 /** Row-major element strides of `s`, aligned right to an output of `rank` dims; 0 where s broadcasts. */
 function alignedStrides(s: Shape, full: Shape): number[] {

@@ -70,7 +70,12 @@ export function neg(y: Arr, x: Arr, size: number): void {
   for (let i = 0; i < size; i++) y[i] = -x[i];
 }
 
-/** Binary op codes: 0 add, 1 sub, 2 mul, 3 div. */
+/** Binary op codes for binary() and broadcastBinary(). */
+export const ADD = 0;
+export const SUB = 1;
+export const MUL = 2;
+export const DIV = 3;
+
 function apply(op: number, a: number, b: number): number {
   return op === 0 ? a + b : op === 1 ? a - b : op === 2 ? a * b : a / b;
 }

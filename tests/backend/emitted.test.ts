@@ -2,7 +2,7 @@
 // - every example's trainer, and the trainer that `dlm compile` writes with the runtime
 //   beside it, type-checks under strict settings with ts-morph's Project, together with the
 //   runtime's .ts sources (the diagnostics are the failure message);
-// - a trainer imports only the runtime;
+// - a trainer imports only the runtime (and Node's standard library);
 // - golden files of the emitted code: tests/golden/ts/<example>.ts (`UPDATE_GOLDEN=1`
 //   rewrites them; review the diff). They are compiled with the source named
 //   `dsl-examples/<example>.dlm` and a relative source folder, so they do not depend on
@@ -45,7 +45,7 @@ async function emitExample(name: string): Promise<string> {
   const rel = `dsl-examples/${name}.dlm`;
   const front = frontEnd(rel, readFileSync(path.join(repoRoot, rel)));
   if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
-  const compiled = await compileTrainer(front, front.ir.trains[0].name, { runtimeImport: "./runtime", sourceDir: "dsl-examples" });
+  const compiled = await compileTrainer(front, front.ir.trains[0].name, { runtimeImport: "./runtime", sourceDir: "../dsl-examples/" });
   if ("diagnostics" in compiled) throw new Error(renderDiagnostics(front.source, compiled.diagnostics));
   return compiled.ts;
 }
@@ -108,10 +108,10 @@ describe("emitted trainers", () => {
         expect(format(diagnosticsFor(path.join(tmp.dir, "examples"), `${name}.ts`))).toBe("");
       });
 
-      it("imports only the runtime", () => {
+      it("imports only the runtime and Node's standard library", () => {
         const imports = [...source().matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
         expect(imports.length).toBeGreaterThan(0);
-        for (const i of imports) expect(i).toMatch(/^\.\/runtime\//);
+        for (const i of imports) expect(i).toMatch(/^(\.\/runtime\/|node:)/);
         expect(source()).not.toMatch(/\bcompiler\//);
       });
 

@@ -4,6 +4,7 @@ import * as K from "./runtime/kernels/index.js";
 import type { Rng } from "./runtime/rng.js";
 import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
 import { isMain, runMain } from "./runtime/main.js";
+import { fileURLToPath } from "node:url";
 
 /** What this trainer trains, on what data, with which settings. */
 export const program: ProgramInfo = {
@@ -157,7 +158,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     // dsl-examples/cnn.dlm:4 cnn/max_pooling2d  maxpool2d(2)
     K.maxpool2d(cnn_max_pooling2d, cnn_conv2d_relu, n, MAX_POOLING2D_GEOM); // [B, 26, 26, 32] → [B, 13, 13, 32]
     // dsl-examples/cnn.dlm:6 cnn/dense  dense(128, activation=relu)
-    K.matmul(cnn_dense, cnn_max_pooling2d, cnn_dense_kernel, cnn_dense_bias, n, 5408, 128); // [B, 5408] [5408, 128] [128] → [B, 128]
+    K.matmul(cnn_dense, cnn_flatten, cnn_dense_kernel, cnn_dense_bias, n, 5408, 128); // [B, 5408] [5408, 128] [128] → [B, 128]
     // dsl-examples/cnn.dlm:6 cnn/dense  relu
     K.relu(cnn_dense_relu, cnn_dense, n * 128); // [B, 128] → [B, 128]
     // dsl-examples/cnn.dlm:7 cnn/dense_1  dense(10, activation=softmax)
@@ -179,10 +180,10 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     K.reluGrad(dcnn_dense, dcnn_dense_relu, cnn_dense_relu, n * 128); // [B, 128] [B, 128] → [B, 128]
     // dsl-examples/cnn.dlm:6 cnn/dense  dense(128, activation=relu)
     K.matmulNT(dcnn_flatten, dcnn_dense, cnn_dense_kernel, n, 5408, 128); // [B, 128] [5408, 128] → [B, 5408]
-    K.matmulTN(dcnn_dense_kernel, cnn_max_pooling2d, dcnn_dense, n, 5408, 128); // [B, 5408] [B, 128] → [5408, 128]
+    K.matmulTN(dcnn_dense_kernel, cnn_flatten, dcnn_dense, n, 5408, 128); // [B, 5408] [B, 128] → [5408, 128]
     K.sumRows(dcnn_dense_bias, dcnn_dense, n, 128); // [B, 128] → [128]
     // dsl-examples/cnn.dlm:4 cnn/max_pooling2d  maxpool2d(2)
-    K.maxpool2dGrad(dcnn_conv2d_relu, dcnn_flatten, cnn_conv2d_relu, n, MAX_POOLING2D_GEOM); // [B, 13, 13, 32] [B, 26, 26, 32] → [B, 26, 26, 32]
+    K.maxpool2dGrad(dcnn_conv2d_relu, dcnn_max_pooling2d, cnn_conv2d_relu, n, MAX_POOLING2D_GEOM); // [B, 13, 13, 32] [B, 26, 26, 32] → [B, 26, 26, 32]
     // dsl-examples/cnn.dlm:3 cnn/conv2d  relu
     K.reluGrad(dcnn_conv2d, dcnn_conv2d_relu, cnn_conv2d_relu, n * 21632); // [B, 26, 26, 32] [B, 26, 26, 32] → [B, 26, 26, 32]
     // dsl-examples/cnn.dlm:3 cnn/conv2d  conv2d(32, kernel=3, activation=relu)
@@ -216,7 +217,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     // dsl-examples/cnn.dlm:4 cnn/max_pooling2d  maxpool2d(2)
     K.maxpool2d(cnn_max_pooling2d, cnn_conv2d_relu, n, MAX_POOLING2D_GEOM); // [B, 26, 26, 32] → [B, 13, 13, 32]
     // dsl-examples/cnn.dlm:6 cnn/dense  dense(128, activation=relu)
-    K.matmul(cnn_dense, cnn_max_pooling2d, cnn_dense_kernel, cnn_dense_bias, n, 5408, 128); // [B, 5408] [5408, 128] [128] → [B, 128]
+    K.matmul(cnn_dense, cnn_flatten, cnn_dense_kernel, cnn_dense_bias, n, 5408, 128); // [B, 5408] [5408, 128] [128] → [B, 128]
     // dsl-examples/cnn.dlm:6 cnn/dense  relu
     K.relu(cnn_dense_relu, cnn_dense, n * 128); // [B, 128] → [B, 128]
     // dsl-examples/cnn.dlm:7 cnn/dense_1  dense(10, activation=softmax)
@@ -237,7 +238,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     // dsl-examples/cnn.dlm:4 cnn/max_pooling2d  maxpool2d(2)
     K.maxpool2d(cnn_max_pooling2d_1, cnn_conv2d_relu_1, n, MAX_POOLING2D_GEOM); // [B, 26, 26, 32] → [B, 13, 13, 32]
     // dsl-examples/cnn.dlm:6 cnn/dense  dense(128, activation=relu)
-    K.matmul(cnn_dense_2, cnn_max_pooling2d_1, cnn_dense_kernel, cnn_dense_bias, n, 5408, 128); // [B, 5408] [5408, 128] [128] → [B, 128]
+    K.matmul(cnn_dense_2, cnn_flatten_1, cnn_dense_kernel, cnn_dense_bias, n, 5408, 128); // [B, 5408] [5408, 128] [128] → [B, 128]
     // dsl-examples/cnn.dlm:6 cnn/dense  relu
     K.relu(cnn_dense_relu_1, cnn_dense_2, n * 128); // [B, 128] → [B, 128]
     // dsl-examples/cnn.dlm:7 cnn/dense_1  dense(10, activation=softmax)
@@ -263,13 +264,13 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     scoresAreLogits: true,
     models: { cnn: { inputs: [cnn_x], output: cnn_dense_1_softmax_1, run: inferCnn } },
     trace: [
-      { name: "cnn/conv2d/kernel", where: "param", step: -2, data: cnn_conv2d_kernel, perRow: false, size: 288 },
-      { name: "cnn/conv2d/bias", where: "param", step: -2, data: cnn_conv2d_bias, perRow: false, size: 32 },
-      { name: "cnn/dense/kernel", where: "param", step: -2, data: cnn_dense_kernel, perRow: false, size: 692224 },
-      { name: "cnn/dense/bias", where: "param", step: -2, data: cnn_dense_bias, perRow: false, size: 128 },
-      { name: "cnn/dense_1/kernel", where: "param", step: -2, data: cnn_dense_1_kernel, perRow: false, size: 1280 },
-      { name: "cnn/dense_1/bias", where: "param", step: -2, data: cnn_dense_1_bias, perRow: false, size: 10 },
-      { name: "x", where: "input", step: -2, data: x, perRow: true, size: 784 },
+      { name: "cnn/conv2d/kernel", where: "", step: -2, data: cnn_conv2d_kernel, perRow: false, size: 288 },
+      { name: "cnn/conv2d/bias", where: "", step: -2, data: cnn_conv2d_bias, perRow: false, size: 32 },
+      { name: "cnn/dense/kernel", where: "", step: -2, data: cnn_dense_kernel, perRow: false, size: 692224 },
+      { name: "cnn/dense/bias", where: "", step: -2, data: cnn_dense_bias, perRow: false, size: 128 },
+      { name: "cnn/dense_1/kernel", where: "", step: -2, data: cnn_dense_1_kernel, perRow: false, size: 1280 },
+      { name: "cnn/dense_1/bias", where: "", step: -2, data: cnn_dense_1_bias, perRow: false, size: 10 },
+      { name: "x", where: "", step: -2, data: x, perRow: true, size: 784 },
       {
         name: "cnn_conv2d",
         where: "dsl-examples/cnn.dlm:3 cnn/conv2d  conv2d(32, kernel=3, activation=relu)",
@@ -332,4 +333,8 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
 // Run as a script: `node cnn.js --help`.
 if (isMain(import.meta.url))
-  process.exitCode = runMain({ program, parameters, createTrainer }, process.argv.slice(2), "dsl-examples");
+  process.exitCode = runMain(
+    { program, parameters, createTrainer },
+    process.argv.slice(2),
+    fileURLToPath(new URL("../dsl-examples/", import.meta.url)),
+  );

@@ -4,6 +4,7 @@ import * as K from "./runtime/kernels/index.js";
 import type { Rng } from "./runtime/rng.js";
 import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
 import { isMain, runMain } from "./runtime/main.js";
+import { fileURLToPath } from "node:url";
 
 /** What this trainer trains, on what data, with which settings. */
 export const program: ProgramInfo = {
@@ -239,15 +240,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     // dsl-examples/gan.dlm:25  binary_crossentropy(discriminator(real), 1)
     binary_crossentropy_1[0] = K.binaryCrossentropy(discriminator_dense_1, c1, n, true, true); // [B, 1] [] → []
     // dsl-examples/gan.dlm:10 discriminator/dense  dense(512, activation=relu)
-    K.matmul(
-      discriminator_dense_2,
-      generator_dense_2_tanh,
-      discriminator_dense_kernel,
-      discriminator_dense_bias,
-      n,
-      784,
-      512,
-    ); // [B, 784] [784, 512] [512] → [B, 512]
+    K.matmul(discriminator_dense_2, stop_gradient, discriminator_dense_kernel, discriminator_dense_bias, n, 784, 512); // [B, 784] [784, 512] [512] → [B, 512]
     // dsl-examples/gan.dlm:10 discriminator/dense  relu
     K.relu(discriminator_dense_relu_1, discriminator_dense_2, n * 512); // [B, 512] → [B, 512]
     // dsl-examples/gan.dlm:11 discriminator/dense_1  dense(1, activation=sigmoid)
@@ -263,7 +256,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     // dsl-examples/gan.dlm:26  binary_crossentropy(discriminator(stop_gradient(fake)), 0)
     binary_crossentropy_2[0] = K.binaryCrossentropy(discriminator_dense_1_1, c0, n, true, true); // [B, 1] [] → []
     // dsl-examples/gan.dlm:25  binary_crossentropy(discriminator(real), 1) +
-    K.binary(0, add, binary_crossentropy_1, binary_crossentropy_2, 1); // [] [] → []
+    K.binary(K.ADD, add, binary_crossentropy_1, binary_crossentropy_2, 1); // [] [] → []
     return add[0];
   }
 
@@ -278,7 +271,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     // dsl-examples/gan.dlm:10 discriminator/dense  relu
     K.reluGrad(ddiscriminator_dense_2, ddiscriminator_dense_relu_1, discriminator_dense_relu_1, n * 512); // [B, 512] [B, 512] → [B, 512]
     // dsl-examples/gan.dlm:10 discriminator/dense  dense(512, activation=relu)
-    K.matmulTN(ddiscriminator_dense_kernel, generator_dense_2_tanh, ddiscriminator_dense_2, n, 784, 512); // [B, 784] [B, 512] → [784, 512]
+    K.matmulTN(ddiscriminator_dense_kernel, stop_gradient, ddiscriminator_dense_2, n, 784, 512); // [B, 784] [B, 512] → [784, 512]
     K.sumRows(ddiscriminator_dense_bias, ddiscriminator_dense_2, n, 512); // [B, 512] → [512]
     // dsl-examples/gan.dlm:25  binary_crossentropy(discriminator(real), 1)
     K.binaryCrossentropyGrad(ddiscriminator_dense_1, discriminator_dense_1, c1, n, true, true, dadd[0]); // [B, 1] [] [] → [B, 1]
@@ -292,10 +285,16 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     K.matmulTN(ddiscriminator_dense_kernel_1, real, ddiscriminator_dense, n, 784, 512); // [B, 784] [B, 512] → [784, 512]
     K.sumRows(ddiscriminator_dense_bias_1, ddiscriminator_dense, n, 512); // [B, 512] → [512]
     // dsl-examples/gan.dlm:24  step discriminator with adam(lr=2e-4, beta1=0.5) minimize
-    K.binary(0, ddiscriminator_dense_kernel_2, ddiscriminator_dense_kernel, ddiscriminator_dense_kernel_1, 401408); // [784, 512] [784, 512] → [784, 512]
-    K.binary(0, ddiscriminator_dense_bias_2, ddiscriminator_dense_bias, ddiscriminator_dense_bias_1, 512); // [512] [512] → [512]
-    K.binary(0, ddiscriminator_dense_1_kernel_2, ddiscriminator_dense_1_kernel, ddiscriminator_dense_1_kernel_1, 512); // [512, 1] [512, 1] → [512, 1]
-    K.binary(0, ddiscriminator_dense_1_bias_2, ddiscriminator_dense_1_bias, ddiscriminator_dense_1_bias_1, 1); // [1] [1] → [1]
+    K.binary(K.ADD, ddiscriminator_dense_kernel_2, ddiscriminator_dense_kernel, ddiscriminator_dense_kernel_1, 401408); // [784, 512] [784, 512] → [784, 512]
+    K.binary(K.ADD, ddiscriminator_dense_bias_2, ddiscriminator_dense_bias, ddiscriminator_dense_bias_1, 512); // [512] [512] → [512]
+    K.binary(
+      K.ADD,
+      ddiscriminator_dense_1_kernel_2,
+      ddiscriminator_dense_1_kernel,
+      ddiscriminator_dense_1_kernel_1,
+      512,
+    ); // [512, 1] [512, 1] → [512, 1]
+    K.binary(K.ADD, ddiscriminator_dense_1_bias_2, ddiscriminator_dense_1_bias, ddiscriminator_dense_1_bias_1, 1); // [1] [1] → [1]
   }
 
   /** Step 1: adam(lr=0.0002, beta1=0.5, beta2=0.999, eps=1e-7) on the parameters of `discriminator` (params[559632, 962065)). */
@@ -462,50 +461,29 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       discriminator: { inputs: [discriminator_x], output: discriminator_dense_1_sigmoid, run: inferDiscriminator },
     },
     trace: [
-      {
-        name: "generator/dense/kernel",
-        where: "param",
-        step: -2,
-        data: generator_dense_kernel,
-        perRow: false,
-        size: 25600,
-      },
-      { name: "generator/dense/bias", where: "param", step: -2, data: generator_dense_bias, perRow: false, size: 256 },
+      { name: "generator/dense/kernel", where: "", step: -2, data: generator_dense_kernel, perRow: false, size: 25600 },
+      { name: "generator/dense/bias", where: "", step: -2, data: generator_dense_bias, perRow: false, size: 256 },
       {
         name: "generator/dense_1/kernel",
-        where: "param",
+        where: "",
         step: -2,
         data: generator_dense_1_kernel,
         perRow: false,
         size: 131072,
       },
-      {
-        name: "generator/dense_1/bias",
-        where: "param",
-        step: -2,
-        data: generator_dense_1_bias,
-        perRow: false,
-        size: 512,
-      },
+      { name: "generator/dense_1/bias", where: "", step: -2, data: generator_dense_1_bias, perRow: false, size: 512 },
       {
         name: "generator/dense_2/kernel",
-        where: "param",
+        where: "",
         step: -2,
         data: generator_dense_2_kernel,
         perRow: false,
         size: 401408,
       },
-      {
-        name: "generator/dense_2/bias",
-        where: "param",
-        step: -2,
-        data: generator_dense_2_bias,
-        perRow: false,
-        size: 784,
-      },
+      { name: "generator/dense_2/bias", where: "", step: -2, data: generator_dense_2_bias, perRow: false, size: 784 },
       {
         name: "discriminator/dense/kernel",
-        where: "param",
+        where: "",
         step: -2,
         data: discriminator_dense_kernel,
         perRow: false,
@@ -513,7 +491,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       },
       {
         name: "discriminator/dense/bias",
-        where: "param",
+        where: "",
         step: -2,
         data: discriminator_dense_bias,
         perRow: false,
@@ -521,7 +499,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       },
       {
         name: "discriminator/dense_1/kernel",
-        where: "param",
+        where: "",
         step: -2,
         data: discriminator_dense_1_kernel,
         perRow: false,
@@ -529,13 +507,13 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       },
       {
         name: "discriminator/dense_1/bias",
-        where: "param",
+        where: "",
         step: -2,
         data: discriminator_dense_1_bias,
         perRow: false,
         size: 1,
       },
-      { name: "real", where: "input", step: -2, data: real, perRow: true, size: 784 },
+      { name: "real", where: "", step: -2, data: real, perRow: true, size: 784 },
       {
         name: "normal",
         where: "dsl-examples/gan.dlm:20  normal([B, 100])",
@@ -702,4 +680,8 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
 // Run as a script: `node gan.js --help`.
 if (isMain(import.meta.url))
-  process.exitCode = runMain({ program, parameters, createTrainer }, process.argv.slice(2), "dsl-examples");
+  process.exitCode = runMain(
+    { program, parameters, createTrainer },
+    process.argv.slice(2),
+    fileURLToPath(new URL("../dsl-examples/", import.meta.url)),
+  );

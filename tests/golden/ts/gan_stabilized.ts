@@ -4,6 +4,7 @@ import * as K from "./runtime/kernels/index.js";
 import type { Rng } from "./runtime/rng.js";
 import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
 import { isMain, runMain } from "./runtime/main.js";
+import { fileURLToPath } from "node:url";
 
 /** What this trainer trains, on what data, with which settings. */
 export const program: ProgramInfo = {
@@ -126,7 +127,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   const discriminator_x = new F(B * 784); // [B, 784]: input of `discriminator` for inference
 
   // Activations and gradients, preallocated for B rows.
-  const c0_9 = new F(1); // []
+  const c0p9 = new F(1); // []
   const c0 = new F(1); // []
   const c1 = new F(1); // []
   const dadd = new F(1); // []
@@ -197,7 +198,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   // Constants.
   // dsl-examples/gan_stabilized.dlm:24  0.9
-  c0_9[0] = 0.9;
+  c0p9[0] = 0.9;
   // dsl-examples/gan_stabilized.dlm:25  0
   c0[0] = 0;
   // dsl-examples/gan_stabilized.dlm:28  1
@@ -237,7 +238,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     K.leakyRelu(discriminator_dense_leaky_relu, discriminator_dense, n * 512, 0.2); // [B, 512] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:12 discriminator/dropout  dropout(0.3)
     rng.bernoulliMask(discriminator_dropout_mask, 0.7, 1.4285714285714286);
-    K.binary(2, discriminator_dropout, discriminator_dense_leaky_relu, discriminator_dropout_mask, n * 512); // [B, 512] [B, 512] → [B, 512]
+    K.binary(K.MUL, discriminator_dropout, discriminator_dense_leaky_relu, discriminator_dropout_mask, n * 512); // [B, 512] [B, 512] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:13 discriminator/dense_1  dense(1, activation=sigmoid)
     K.matmul(
       discriminator_dense_1,
@@ -249,22 +250,14 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       1,
     ); // [B, 512] [512, 1] [1] → [B, 1]
     // dsl-examples/gan_stabilized.dlm:24  binary_crossentropy(discriminator(real), 0.9)
-    binary_crossentropy_1[0] = K.binaryCrossentropy(discriminator_dense_1, c0_9, n, true, true); // [B, 1] [] → []
+    binary_crossentropy_1[0] = K.binaryCrossentropy(discriminator_dense_1, c0p9, n, true, true); // [B, 1] [] → []
     // dsl-examples/gan_stabilized.dlm:11 discriminator/dense  dense(512, activation=leaky_relu(0.2))
-    K.matmul(
-      discriminator_dense_2,
-      generator_dense_2_tanh,
-      discriminator_dense_kernel,
-      discriminator_dense_bias,
-      n,
-      784,
-      512,
-    ); // [B, 784] [784, 512] [512] → [B, 512]
+    K.matmul(discriminator_dense_2, stop_gradient, discriminator_dense_kernel, discriminator_dense_bias, n, 784, 512); // [B, 784] [784, 512] [512] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:11 discriminator/dense  leaky_relu(0.2)
     K.leakyRelu(discriminator_dense_leaky_relu_1, discriminator_dense_2, n * 512, 0.2); // [B, 512] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:12 discriminator/dropout  dropout(0.3)
     rng.bernoulliMask(discriminator_dropout_mask_1, 0.7, 1.4285714285714286);
-    K.binary(2, discriminator_dropout_1, discriminator_dense_leaky_relu_1, discriminator_dropout_mask_1, n * 512); // [B, 512] [B, 512] → [B, 512]
+    K.binary(K.MUL, discriminator_dropout_1, discriminator_dense_leaky_relu_1, discriminator_dropout_mask_1, n * 512); // [B, 512] [B, 512] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:13 discriminator/dense_1  dense(1, activation=sigmoid)
     K.matmul(
       discriminator_dense_1_1,
@@ -278,7 +271,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     // dsl-examples/gan_stabilized.dlm:25  binary_crossentropy(discriminator(stop_gradient(fake)), 0)
     binary_crossentropy_2[0] = K.binaryCrossentropy(discriminator_dense_1_1, c0, n, true, true); // [B, 1] [] → []
     // dsl-examples/gan_stabilized.dlm:24  binary_crossentropy(discriminator(real), 0.9) +
-    K.binary(0, add, binary_crossentropy_1, binary_crossentropy_2, 1); // [] [] → []
+    K.binary(K.ADD, add, binary_crossentropy_1, binary_crossentropy_2, 1); // [] [] → []
     return add[0];
   }
 
@@ -292,7 +285,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     K.sumRows(ddiscriminator_dense_1_bias, ddiscriminator_dense_1_1, n, 1); // [B, 1] → [1]
     // dsl-examples/gan_stabilized.dlm:12 discriminator/dropout  dropout(0.3)
     K.binary(
-      2,
+      K.MUL,
       ddiscriminator_dense_leaky_relu_1_full,
       ddiscriminator_dropout_1,
       discriminator_dropout_mask_1,
@@ -307,26 +300,32 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       0.2,
     ); // [B, 512] [B, 512] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:11 discriminator/dense  dense(512, activation=leaky_relu(0.2))
-    K.matmulTN(ddiscriminator_dense_kernel, generator_dense_2_tanh, ddiscriminator_dense_2, n, 784, 512); // [B, 784] [B, 512] → [784, 512]
+    K.matmulTN(ddiscriminator_dense_kernel, stop_gradient, ddiscriminator_dense_2, n, 784, 512); // [B, 784] [B, 512] → [784, 512]
     K.sumRows(ddiscriminator_dense_bias, ddiscriminator_dense_2, n, 512); // [B, 512] → [512]
     // dsl-examples/gan_stabilized.dlm:24  binary_crossentropy(discriminator(real), 0.9)
-    K.binaryCrossentropyGrad(ddiscriminator_dense_1, discriminator_dense_1, c0_9, n, true, true, dadd[0]); // [B, 1] [] [] → [B, 1]
+    K.binaryCrossentropyGrad(ddiscriminator_dense_1, discriminator_dense_1, c0p9, n, true, true, dadd[0]); // [B, 1] [] [] → [B, 1]
     // dsl-examples/gan_stabilized.dlm:13 discriminator/dense_1  dense(1, activation=sigmoid)
     K.matmulNT(ddiscriminator_dropout, ddiscriminator_dense_1, discriminator_dense_1_kernel, n, 512, 1); // [B, 1] [512, 1] → [B, 512]
     K.matmulTN(ddiscriminator_dense_1_kernel_1, discriminator_dropout, ddiscriminator_dense_1, n, 512, 1); // [B, 512] [B, 1] → [512, 1]
     K.sumRows(ddiscriminator_dense_1_bias_1, ddiscriminator_dense_1, n, 1); // [B, 1] → [1]
     // dsl-examples/gan_stabilized.dlm:12 discriminator/dropout  dropout(0.3)
-    K.binary(2, ddiscriminator_dense_leaky_relu_full, ddiscriminator_dropout, discriminator_dropout_mask, n * 512); // [B, 512] [B, 512] → [B, 512]
+    K.binary(K.MUL, ddiscriminator_dense_leaky_relu_full, ddiscriminator_dropout, discriminator_dropout_mask, n * 512); // [B, 512] [B, 512] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:11 discriminator/dense  leaky_relu(0.2)
     K.leakyReluGrad(ddiscriminator_dense, ddiscriminator_dense_leaky_relu_full, discriminator_dense, n * 512, 0.2); // [B, 512] [B, 512] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:11 discriminator/dense  dense(512, activation=leaky_relu(0.2))
     K.matmulTN(ddiscriminator_dense_kernel_1, real, ddiscriminator_dense, n, 784, 512); // [B, 784] [B, 512] → [784, 512]
     K.sumRows(ddiscriminator_dense_bias_1, ddiscriminator_dense, n, 512); // [B, 512] → [512]
     // dsl-examples/gan_stabilized.dlm:23  step discriminator with adam(lr=2e-4, beta1=0.5) minimize
-    K.binary(0, ddiscriminator_dense_kernel_2, ddiscriminator_dense_kernel, ddiscriminator_dense_kernel_1, 401408); // [784, 512] [784, 512] → [784, 512]
-    K.binary(0, ddiscriminator_dense_bias_2, ddiscriminator_dense_bias, ddiscriminator_dense_bias_1, 512); // [512] [512] → [512]
-    K.binary(0, ddiscriminator_dense_1_kernel_2, ddiscriminator_dense_1_kernel, ddiscriminator_dense_1_kernel_1, 512); // [512, 1] [512, 1] → [512, 1]
-    K.binary(0, ddiscriminator_dense_1_bias_2, ddiscriminator_dense_1_bias, ddiscriminator_dense_1_bias_1, 1); // [1] [1] → [1]
+    K.binary(K.ADD, ddiscriminator_dense_kernel_2, ddiscriminator_dense_kernel, ddiscriminator_dense_kernel_1, 401408); // [784, 512] [784, 512] → [784, 512]
+    K.binary(K.ADD, ddiscriminator_dense_bias_2, ddiscriminator_dense_bias, ddiscriminator_dense_bias_1, 512); // [512] [512] → [512]
+    K.binary(
+      K.ADD,
+      ddiscriminator_dense_1_kernel_2,
+      ddiscriminator_dense_1_kernel,
+      ddiscriminator_dense_1_kernel_1,
+      512,
+    ); // [512, 1] [512, 1] → [512, 1]
+    K.binary(K.ADD, ddiscriminator_dense_1_bias_2, ddiscriminator_dense_1_bias, ddiscriminator_dense_1_bias_1, 1); // [1] [1] → [1]
   }
 
   /** Step 1: adam(lr=0.0002, beta1=0.5, beta2=0.999, eps=1e-7) on the parameters of `discriminator` (params[559632, 962065)). */
@@ -351,7 +350,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     K.leakyRelu(discriminator_dense_leaky_relu_2, discriminator_dense_3, n * 512, 0.2); // [B, 512] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:12 discriminator/dropout  dropout(0.3)
     rng.bernoulliMask(discriminator_dropout_mask_2, 0.7, 1.4285714285714286);
-    K.binary(2, discriminator_dropout_2, discriminator_dense_leaky_relu_2, discriminator_dropout_mask_2, n * 512); // [B, 512] [B, 512] → [B, 512]
+    K.binary(K.MUL, discriminator_dropout_2, discriminator_dense_leaky_relu_2, discriminator_dropout_mask_2, n * 512); // [B, 512] [B, 512] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:13 discriminator/dense_1  dense(1, activation=sigmoid)
     K.matmul(
       discriminator_dense_1_2,
@@ -383,7 +382,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     K.matmulNT(ddiscriminator_dropout_2, ddiscriminator_dense_1_2, discriminator_dense_1_kernel, n, 512, 1); // [B, 1] [512, 1] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:12 discriminator/dropout  dropout(0.3)
     K.binary(
-      2,
+      K.MUL,
       ddiscriminator_dense_leaky_relu_2_full,
       ddiscriminator_dropout_2,
       discriminator_dropout_mask_2,
@@ -510,50 +509,29 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       discriminator: { inputs: [discriminator_x], output: discriminator_dense_1_sigmoid, run: inferDiscriminator },
     },
     trace: [
-      {
-        name: "generator/dense/kernel",
-        where: "param",
-        step: -2,
-        data: generator_dense_kernel,
-        perRow: false,
-        size: 25600,
-      },
-      { name: "generator/dense/bias", where: "param", step: -2, data: generator_dense_bias, perRow: false, size: 256 },
+      { name: "generator/dense/kernel", where: "", step: -2, data: generator_dense_kernel, perRow: false, size: 25600 },
+      { name: "generator/dense/bias", where: "", step: -2, data: generator_dense_bias, perRow: false, size: 256 },
       {
         name: "generator/dense_1/kernel",
-        where: "param",
+        where: "",
         step: -2,
         data: generator_dense_1_kernel,
         perRow: false,
         size: 131072,
       },
-      {
-        name: "generator/dense_1/bias",
-        where: "param",
-        step: -2,
-        data: generator_dense_1_bias,
-        perRow: false,
-        size: 512,
-      },
+      { name: "generator/dense_1/bias", where: "", step: -2, data: generator_dense_1_bias, perRow: false, size: 512 },
       {
         name: "generator/dense_2/kernel",
-        where: "param",
+        where: "",
         step: -2,
         data: generator_dense_2_kernel,
         perRow: false,
         size: 401408,
       },
-      {
-        name: "generator/dense_2/bias",
-        where: "param",
-        step: -2,
-        data: generator_dense_2_bias,
-        perRow: false,
-        size: 784,
-      },
+      { name: "generator/dense_2/bias", where: "", step: -2, data: generator_dense_2_bias, perRow: false, size: 784 },
       {
         name: "discriminator/dense/kernel",
-        where: "param",
+        where: "",
         step: -2,
         data: discriminator_dense_kernel,
         perRow: false,
@@ -561,7 +539,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       },
       {
         name: "discriminator/dense/bias",
-        where: "param",
+        where: "",
         step: -2,
         data: discriminator_dense_bias,
         perRow: false,
@@ -569,7 +547,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       },
       {
         name: "discriminator/dense_1/kernel",
-        where: "param",
+        where: "",
         step: -2,
         data: discriminator_dense_1_kernel,
         perRow: false,
@@ -577,13 +555,13 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       },
       {
         name: "discriminator/dense_1/bias",
-        where: "param",
+        where: "",
         step: -2,
         data: discriminator_dense_1_bias,
         perRow: false,
         size: 1,
       },
-      { name: "real", where: "input", step: -2, data: real, perRow: true, size: 784 },
+      { name: "real", where: "", step: -2, data: real, perRow: true, size: 784 },
       {
         name: "normal",
         where: "dsl-examples/gan_stabilized.dlm:21  normal([B, 100])",
@@ -798,4 +776,8 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
 // Run as a script: `node gan.js --help`.
 if (isMain(import.meta.url))
-  process.exitCode = runMain({ program, parameters, createTrainer }, process.argv.slice(2), "dsl-examples");
+  process.exitCode = runMain(
+    { program, parameters, createTrainer },
+    process.argv.slice(2),
+    fileURLToPath(new URL("../dsl-examples/", import.meta.url)),
+  );

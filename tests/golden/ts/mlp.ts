@@ -4,6 +4,7 @@ import * as K from "./runtime/kernels/index.js";
 import type { Rng } from "./runtime/rng.js";
 import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
 import { isMain, runMain } from "./runtime/main.js";
+import { fileURLToPath } from "node:url";
 
 /** What this trainer trains, on what data, with which settings. */
 export const program: ProgramInfo = {
@@ -112,7 +113,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Step 1, `mlp` (dsl-examples/mlp.dlm:8): the forward pass; returns the loss. */
   function forwardMlp(n: number): number {
     // dsl-examples/mlp.dlm:4 mlp/dense  dense(128, activation=relu)
-    K.matmul(mlp_dense, x, mlp_dense_kernel, mlp_dense_bias, n, 784, 128); // [B, 784] [784, 128] [128] → [B, 128]
+    K.matmul(mlp_dense, mlp_flatten, mlp_dense_kernel, mlp_dense_bias, n, 784, 128); // [B, 784] [784, 128] [128] → [B, 128]
     // dsl-examples/mlp.dlm:4 mlp/dense  relu
     K.relu(mlp_dense_relu, mlp_dense, n * 128); // [B, 128] → [B, 128]
     // dsl-examples/mlp.dlm:5 mlp/dense_1  dense(10, activation=softmax)
@@ -133,7 +134,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     // dsl-examples/mlp.dlm:4 mlp/dense  relu
     K.reluGrad(dmlp_dense, dmlp_dense_relu, mlp_dense_relu, n * 128); // [B, 128] [B, 128] → [B, 128]
     // dsl-examples/mlp.dlm:4 mlp/dense  dense(128, activation=relu)
-    K.matmulTN(dmlp_dense_kernel, x, dmlp_dense, n, 784, 128); // [B, 784] [B, 128] → [784, 128]
+    K.matmulTN(dmlp_dense_kernel, mlp_flatten, dmlp_dense, n, 784, 128); // [B, 784] [B, 128] → [784, 128]
     K.sumRows(dmlp_dense_bias, dmlp_dense, n, 128); // [B, 128] → [128]
   }
 
@@ -157,7 +158,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Inference on the first n rows (dropout off): returns the loss; the prediction is in `mlp_dense_1_softmax`. */
   function evaluate(n: number): number {
     // dsl-examples/mlp.dlm:4 mlp/dense  dense(128, activation=relu)
-    K.matmul(mlp_dense, x, mlp_dense_kernel, mlp_dense_bias, n, 784, 128); // [B, 784] [784, 128] [128] → [B, 128]
+    K.matmul(mlp_dense, mlp_flatten, mlp_dense_kernel, mlp_dense_bias, n, 784, 128); // [B, 784] [784, 128] [128] → [B, 128]
     // dsl-examples/mlp.dlm:4 mlp/dense  relu
     K.relu(mlp_dense_relu, mlp_dense, n * 128); // [B, 128] → [B, 128]
     // dsl-examples/mlp.dlm:5 mlp/dense_1  dense(10, activation=softmax)
@@ -172,7 +173,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** `mlp` alone on the first n rows of its own inputs, dropout off (sampling, scoring). */
   function inferMlp(n: number): void {
     // dsl-examples/mlp.dlm:4 mlp/dense  dense(128, activation=relu)
-    K.matmul(mlp_dense_2, mlp_x, mlp_dense_kernel, mlp_dense_bias, n, 784, 128); // [B, 784] [784, 128] [128] → [B, 128]
+    K.matmul(mlp_dense_2, mlp_flatten_1, mlp_dense_kernel, mlp_dense_bias, n, 784, 128); // [B, 784] [784, 128] [128] → [B, 128]
     // dsl-examples/mlp.dlm:4 mlp/dense  relu
     K.relu(mlp_dense_relu_1, mlp_dense_2, n * 128); // [B, 128] → [B, 128]
     // dsl-examples/mlp.dlm:5 mlp/dense_1  dense(10, activation=softmax)
@@ -198,11 +199,11 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     scoresAreLogits: true,
     models: { mlp: { inputs: [mlp_x], output: mlp_dense_1_softmax_1, run: inferMlp } },
     trace: [
-      { name: "mlp/dense/kernel", where: "param", step: -2, data: mlp_dense_kernel, perRow: false, size: 100352 },
-      { name: "mlp/dense/bias", where: "param", step: -2, data: mlp_dense_bias, perRow: false, size: 128 },
-      { name: "mlp/dense_1/kernel", where: "param", step: -2, data: mlp_dense_1_kernel, perRow: false, size: 1280 },
-      { name: "mlp/dense_1/bias", where: "param", step: -2, data: mlp_dense_1_bias, perRow: false, size: 10 },
-      { name: "x", where: "input", step: -2, data: x, perRow: true, size: 784 },
+      { name: "mlp/dense/kernel", where: "", step: -2, data: mlp_dense_kernel, perRow: false, size: 100352 },
+      { name: "mlp/dense/bias", where: "", step: -2, data: mlp_dense_bias, perRow: false, size: 128 },
+      { name: "mlp/dense_1/kernel", where: "", step: -2, data: mlp_dense_1_kernel, perRow: false, size: 1280 },
+      { name: "mlp/dense_1/bias", where: "", step: -2, data: mlp_dense_1_bias, perRow: false, size: 10 },
+      { name: "x", where: "", step: -2, data: x, perRow: true, size: 784 },
       {
         name: "mlp_dense",
         where: "dsl-examples/mlp.dlm:4 mlp/dense  dense(128, activation=relu)",
@@ -241,4 +242,8 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
 // Run as a script: `node mlp.js --help`.
 if (isMain(import.meta.url))
-  process.exitCode = runMain({ program, parameters, createTrainer }, process.argv.slice(2), "dsl-examples");
+  process.exitCode = runMain(
+    { program, parameters, createTrainer },
+    process.argv.slice(2),
+    fileURLToPath(new URL("../dsl-examples/", import.meta.url)),
+  );

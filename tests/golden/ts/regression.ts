@@ -4,6 +4,7 @@ import * as K from "./runtime/kernels/index.js";
 import type { Rng } from "./runtime/rng.js";
 import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
 import { isMain, runMain } from "./runtime/main.js";
+import { fileURLToPath } from "node:url";
 
 /** What this trainer trains, on what data, with which settings. */
 export const program: ProgramInfo = {
@@ -197,33 +198,19 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     scoresAreLogits: false,
     models: { regression: { inputs: [regression_x], output: regression_dense_1_1, run: inferRegression } },
     trace: [
-      {
-        name: "regression/dense/kernel",
-        where: "param",
-        step: -2,
-        data: regression_dense_kernel,
-        perRow: false,
-        size: 192,
-      },
-      { name: "regression/dense/bias", where: "param", step: -2, data: regression_dense_bias, perRow: false, size: 64 },
+      { name: "regression/dense/kernel", where: "", step: -2, data: regression_dense_kernel, perRow: false, size: 192 },
+      { name: "regression/dense/bias", where: "", step: -2, data: regression_dense_bias, perRow: false, size: 64 },
       {
         name: "regression/dense_1/kernel",
-        where: "param",
+        where: "",
         step: -2,
         data: regression_dense_1_kernel,
         perRow: false,
         size: 64,
       },
-      {
-        name: "regression/dense_1/bias",
-        where: "param",
-        step: -2,
-        data: regression_dense_1_bias,
-        perRow: false,
-        size: 1,
-      },
-      { name: "x", where: "input", step: -2, data: x, perRow: true, size: 3 },
-      { name: "y", where: "input", step: -2, data: y, perRow: true, size: 1 },
+      { name: "regression/dense_1/bias", where: "", step: -2, data: regression_dense_1_bias, perRow: false, size: 1 },
+      { name: "x", where: "", step: -2, data: x, perRow: true, size: 3 },
+      { name: "y", where: "", step: -2, data: y, perRow: true, size: 1 },
       {
         name: "regression_dense",
         where: "dsl-examples/regression.dlm:4 regression/dense  dense(64, activation=relu)",
@@ -255,4 +242,8 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
 // Run as a script: `node regression.js --help`.
 if (isMain(import.meta.url))
-  process.exitCode = runMain({ program, parameters, createTrainer }, process.argv.slice(2), "dsl-examples");
+  process.exitCode = runMain(
+    { program, parameters, createTrainer },
+    process.argv.slice(2),
+    fileURLToPath(new URL("../dsl-examples/", import.meta.url)),
+  );

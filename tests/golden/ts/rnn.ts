@@ -4,6 +4,7 @@ import * as K from "./runtime/kernels/index.js";
 import type { Rng } from "./runtime/rng.js";
 import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
 import { isMain, runMain } from "./runtime/main.js";
+import { fileURLToPath } from "node:url";
 
 /** What this trainer trains, on what data, with which settings. */
 export const program: ProgramInfo = {
@@ -351,29 +352,29 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     scoresAreLogits: true,
     models: { rnn: { inputs: [rnn_x], output: rnn_dense_softmax_1, run: inferRnn } },
     trace: [
-      { name: "rnn/lstm/kernel", where: "param", step: -2, data: rnn_lstm_kernel, perRow: false, size: 5600 },
+      { name: "rnn/lstm/kernel", where: "", step: -2, data: rnn_lstm_kernel, perRow: false, size: 5600 },
       {
         name: "rnn/lstm/recurrent_kernel",
-        where: "param",
+        where: "",
         step: -2,
         data: rnn_lstm_recurrent_kernel,
         perRow: false,
         size: 10000,
       },
-      { name: "rnn/lstm/bias", where: "param", step: -2, data: rnn_lstm_bias, perRow: false, size: 200 },
-      { name: "rnn/lstm_1/kernel", where: "param", step: -2, data: rnn_lstm_1_kernel, perRow: false, size: 10000 },
+      { name: "rnn/lstm/bias", where: "", step: -2, data: rnn_lstm_bias, perRow: false, size: 200 },
+      { name: "rnn/lstm_1/kernel", where: "", step: -2, data: rnn_lstm_1_kernel, perRow: false, size: 10000 },
       {
         name: "rnn/lstm_1/recurrent_kernel",
-        where: "param",
+        where: "",
         step: -2,
         data: rnn_lstm_1_recurrent_kernel,
         perRow: false,
         size: 10000,
       },
-      { name: "rnn/lstm_1/bias", where: "param", step: -2, data: rnn_lstm_1_bias, perRow: false, size: 200 },
-      { name: "rnn/dense/kernel", where: "param", step: -2, data: rnn_dense_kernel, perRow: false, size: 500 },
-      { name: "rnn/dense/bias", where: "param", step: -2, data: rnn_dense_bias, perRow: false, size: 10 },
-      { name: "x", where: "input", step: -2, data: x, perRow: true, size: 784 },
+      { name: "rnn/lstm_1/bias", where: "", step: -2, data: rnn_lstm_1_bias, perRow: false, size: 200 },
+      { name: "rnn/dense/kernel", where: "", step: -2, data: rnn_dense_kernel, perRow: false, size: 500 },
+      { name: "rnn/dense/bias", where: "", step: -2, data: rnn_dense_bias, perRow: false, size: 10 },
+      { name: "x", where: "", step: -2, data: x, perRow: true, size: 784 },
       {
         name: "rnn_lstm_xw",
         where: "dsl-examples/rnn.dlm:4 rnn/lstm  lstm(50, return_sequences=true)",
@@ -436,4 +437,8 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
 // Run as a script: `node rnn.js --help`.
 if (isMain(import.meta.url))
-  process.exitCode = runMain({ program, parameters, createTrainer }, process.argv.slice(2), "dsl-examples");
+  process.exitCode = runMain(
+    { program, parameters, createTrainer },
+    process.argv.slice(2),
+    fileURLToPath(new URL("../dsl-examples/", import.meta.url)),
+  );
