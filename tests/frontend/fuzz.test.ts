@@ -16,7 +16,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const SEED = 20_240_601;
-const RUNS = 10_000;
+const RUNS = 5000;
 const LIMIT_MS = 2000;
 
 const examples = readdirSync("dsl-examples")
@@ -227,7 +227,13 @@ class Checker {
 
 /** Shows a mutant so that it can be pasted into a file: its origin, ops and exact text. */
 function show(origin: string, ops: unknown, bytes: Uint8Array, o: Outcome): string {
-  return [`mutant of ${origin} by ${JSON.stringify(ops)}:`, JSON.stringify(Buffer.from(bytes).toString("latin1")), ...o.problems.map((p) => `  ${p}`)].join("\n");
+  let text: string;
+  try {
+    text = JSON.stringify(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    text = `(not UTF-8; one character per byte) ${JSON.stringify(Buffer.from(bytes).toString("latin1"))}`;
+  }
+  return [`mutant of ${origin} by ${JSON.stringify(ops)}:`, text, ...o.problems.map((p) => `  ${p}`)].join("\n");
 }
 
 let checker: Checker;
