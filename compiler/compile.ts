@@ -2,7 +2,7 @@
 // returns new plain data or diagnostics; the first phase with errors stops the pipeline
 // (later phases assume earlier guarantees: shapes assume resolved names, and so on).
 //
-//   bytes ─decode→ SourceFile ─parse→ AST ─lower→ Graph IR ─shapes→ typed IR
+//   bytes ─decode→ SourceFile ─parse→ AST ─lower→ Graph IR ─shapes→ typed IR ─steps→ checked
 //
 // The back half (autodiff, optimizers, fusion, memory plan, emission) builds on the
 // typed IR; see docs/architecture.md.
@@ -10,6 +10,7 @@ import { decodeSource, positionOf, type SourceFile } from "./source.js";
 import { parse } from "./syntax/parse.js";
 import { lower } from "./passes/lower.js";
 import { inferShapes } from "./passes/shapes.js";
+import { schedule } from "./passes/schedule.js";
 import type { ProgramIR } from "./ir/ir.js";
 import type { Program } from "./syntax/ast.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
@@ -32,7 +33,12 @@ export function frontEnd(path: string, bytes: Uint8Array): FrontEndResult {
     const lowered = lower(parsed.ast); //                 names, calls, options → Graph IR
     if (!lowered.ir) return { source, ast: parsed.ast, diagnostics: lowered.diagnostics };
     const typed = inferShapes(lowered.ir); //             every value gets a static shape
-    return { source, ast: parsed.ast, ...(typed.ir ? { ir: typed.ir } : {}), diagnostics: typed.diagnostics };
+    if (!typed.ir) return { source, ast: parsed.ast, diagnostics: typed.diagnostics };
+    // Each step must reach the parameters it trains (DL4xxx): found by scheduling and
+    // differentiating every train block, so `dlm check` reports what compiling would.
+    const steps = typed.ir.trains.flatMap((t) => schedule(typed.ir!, t).diagnostics);
+    if (steps.length > 0) return { source, ast: parsed.ast, diagnostics: steps };
+    return { source, ast: parsed.ast, ir: typed.ir, diagnostics: [] };
   } catch (e) {
     return { source, diagnostics: [internalError(e)] };
   }
@@ -75,7 +81,6 @@ export async function compileTrainer(
   trainName: string,
   emit: { runtimeImport: string; sourceDir: string; format?: boolean },
 ): Promise<CompiledTrainer | { diagnostics: readonly Diagnostic[] }> {
-  const { schedule } = await import("./passes/schedule.js");
   const train = front.ir!.trains.find((t) => t.name === trainName)!;
   const scheduled = schedule(front.ir!, train); //      inline, logits, autodiff, phases, layout
   if (!scheduled.tp) return { diagnostics: scheduled.diagnostics };

@@ -21,13 +21,14 @@ export interface Gradients {
 
 /** Values are appended to `values` (the program's value table, shared by all steps). */
 export function differentiate(values: TValue[], forward: readonly TEqn[], loss: ValueId, wrt: readonly ValueId[], where: { model: string; span: Span }): Gradients {
-  const wanted = new Set(wrt);
   // Forward: which values depend (differentiably) on the parameters.
   const active = new Set<ValueId>(wrt);
   const blocked = new Set<ValueId>(); // reached the parameters only through stop_gradient
+  const cuts: TEqn[] = []; // the stop_gradients that cut a path from the parameters
   for (const e of forward) {
     const out = e.outputs[0];
     if (e.op === "stop_gradient") {
+      if (active.has(e.inputs[0])) cuts.push(e);
       if (active.has(e.inputs[0]) || blocked.has(e.inputs[0])) blocked.add(out);
       continue;
     }
@@ -39,6 +40,7 @@ export function differentiate(values: TValue[], forward: readonly TEqn[], loss: 
     if (blocked.has(loss)) {
       fail("DL4002", `every path from the loss to the parameters of \`${where.model}\` goes through stop_gradient`, where.span, {
         hint: `this step would never change \`${where.model}\`; remove the stop_gradient on its path, or train another model here`,
+        notes: cuts.slice(0, 3).map((e) => ({ message: "the path is cut here", span: e.span })),
       });
     }
     fail("DL4001", `the loss of this step does not depend on model \`${where.model}\``, where.span, { hint: `the loss must use \`${where.model}\`'s output, e.g. through a call \`${where.model}(...)\`` });

@@ -1,4 +1,4 @@
-// The accuracy targets of issue 3, on real MNIST through `dlm train` (one process per run,
+// The accuracy targets of issues 3 and 4, on real MNIST through `dlm train` (one process per run,
 // as a user runs it). Slow: `npm run test:e2e` runs these, `npm test` does not.
 import { describe, expect, test } from "vitest";
 import { spawnSync } from "node:child_process";
@@ -35,4 +35,21 @@ test("the regression reaches test MSE ≤ 0.02 after 50 epochs at batch 32", () 
   const r = train("dsl-examples/regression.dlm", "--seed", "1");
   console.log(`regression seed 1: ${r.stdout.trim()}`);
   expect(r.loss).toBeLessThanOrEqual(0.02);
+});
+
+describe("the stacked LSTM, one epoch at batch 32 (row-wise MNIST)", () => {
+  const accuracies: number[] = [];
+  for (const seed of [1, 2, 3]) {
+    test(`seed ${seed}`, () => {
+      const r = train("dsl-examples/rnn.dlm", "--epochs", "1", "--seed", String(seed));
+      console.log(`rnn seed ${seed}: ${r.stdout.trim()}`);
+      accuracies.push(r.accuracy!);
+      if (seed === 1) expect(r.accuracy).toBeGreaterThanOrEqual(0.945);
+    });
+  }
+  test("median over seeds 1, 2 and 3 ≥ 94.8%", () => {
+    expect(accuracies).toHaveLength(3);
+    const median = [...accuracies].sort((a, b) => a - b)[1];
+    expect(median).toBeGreaterThanOrEqual(0.948);
+  });
 });
