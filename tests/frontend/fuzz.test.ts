@@ -15,8 +15,9 @@ import { Worker } from "node:worker_threads";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const SEED = 20_240_601;
-const RUNS = 5000;
+// FUZZ_SEED and FUZZ_RUNS override these for a longer hunt (`FUZZ_RUNS=100000 npx vitest run tests/frontend/fuzz.test.ts`).
+const SEED = Number(process.env.FUZZ_SEED ?? 20_240_601);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 5000);
 const LIMIT_MS = 2000;
 
 const examples = readdirSync("dsl-examples")
