@@ -6,7 +6,7 @@
 //
 // The back half (autodiff, optimizers, fusion, memory plan, emission) builds on the
 // typed IR; see docs/architecture.md.
-import { decodeSource, positionOf, type SourceFile } from "./source.js";
+import { decodeSource, makeSource, positionOf, type DecodeFailure, type SourceFile } from "./source.js";
 import { parse } from "./syntax/parse.js";
 import { lower } from "./passes/lower.js";
 import { inferShapes } from "./passes/shapes.js";
@@ -51,8 +51,8 @@ export function internalError(e: unknown): Diagnostic {
 }
 
 /** Not UTF-8, or a NUL byte: located at the bad byte in a source made of the valid prefix. */
-function undecodable(path: string, f: { kind: "not-utf8" | "nul"; byteOffset: number; prefix: string }): FrontEndResult {
-  const source = decodeSource(path, new TextEncoder().encode(f.prefix + " ")) as SourceFile;
+function undecodable(path: string, f: DecodeFailure): FrontEndResult {
+  const source = makeSource(path, f.display);
   const at = f.prefix.length;
   const pos = positionOf(source, at);
   const d =

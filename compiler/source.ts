@@ -55,15 +55,18 @@ export interface DecodeFailure {
   readonly byteOffset: number;
   /** The valid text before the bad byte, so the failure can be located by line/column. */
   readonly prefix: string;
+  /** The whole file for display: invalid bytes as U+FFFD, NUL as ␀ (same offsets up to the bad byte). */
+  readonly display: string;
 }
 
 export function decodeSource(path: string, bytes: Uint8Array): SourceFile | DecodeFailure {
   const bad = firstInvalidUtf8(bytes);
+  const display = () => utf8(bytes).replace(/\0/g, "\u2400");
   const nul = bytes.indexOf(0);
   if (nul >= 0 && (bad < 0 || nul < bad)) {
-    return { kind: "nul", byteOffset: nul, prefix: utf8(bytes.subarray(0, nul)) };
+    return { kind: "nul", byteOffset: nul, prefix: utf8(bytes.subarray(0, nul)), display: display() };
   }
-  if (bad >= 0) return { kind: "not-utf8", byteOffset: bad, prefix: utf8(bytes.subarray(0, bad)) };
+  if (bad >= 0) return { kind: "not-utf8", byteOffset: bad, prefix: utf8(bytes.subarray(0, bad)), display: display() };
   let text = utf8(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = " " + text.slice(1); // keep offsets: BOM becomes a space
   return makeSource(path, text);

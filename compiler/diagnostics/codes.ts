@@ -39,6 +39,7 @@ export const codes = {
   DL2020: "misplaced construct",
   DL2021: "model calls itself",
   DL2022: "models nest too deeply",
+  DL2023: "no model declared",
   // shapes
   DL3001: "model called with the wrong input shape",
   DL3002: "loss prediction and target shapes disagree",
@@ -50,6 +51,7 @@ export const codes = {
   DL3008: "data does not fit the model's input",
   DL3009: "loss is not a scalar",
   DL3010: "axis out of range",
+  DL3011: "tensor too large",
   // training semantics
   DL4001: "step's loss does not depend on its model",
   DL4002: "stop_gradient cuts every path to the step's parameters",

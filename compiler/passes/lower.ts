@@ -124,7 +124,7 @@ export function lower(ast: A.Program): { ir?: ProgramIR; diagnostics: readonly D
   }
   if (p.decls.size === 0) {
     const at = ast.items[0]?.span ?? { start: 0, end: 0 };
-    p.diagnostics.push({ code: "DL2013", severity: "error", message: "the file declares no model", span: at, hint: "declare one with `model name(x: [B, ...]) { x |> ... }`" });
+    p.diagnostics.push({ code: "DL2023", severity: "error", message: "the file declares no model", span: at, hint: "declare one with `model name(x: [B, ...]) { x |> ... }`" });
   }
   for (const decl of p.decls.values()) p.attempt(() => p.model(decl.name.name, decl.name.span));
   const trains: TrainIR[] = [];
@@ -163,7 +163,7 @@ export function inputShape(param: A.Param): ("B" | number)[] {
   };
   const shape = readShape(list, `the shape of \`${param.name.name}\``);
   if (shape[0] !== "B") {
-    fail("DL2019", `the first dimension of input \`${param.name.name}\` must be the batch \`B\``, param.shapeSpan, { hint: `write [B, ${shape.join(", ")}]` });
+    fail("DL2019", `the first dimension of input \`${param.name.name}\` must be the batch \`B\``, param.shapeSpan, { hint: shape.length ? `write [B, ${shape.join(", ")}]` : "write the batch and the sample's shape, e.g. [B, 784]" });
   }
   return shape;
 }

@@ -8,7 +8,8 @@
 // error is skipped, so one mistake is reported once.
 import type { Graph, ModelIR, ProgramIR, Shape, TrainIR, Value } from "../ir/ir.js";
 import { shapeRules, fmt, sameShape } from "../rules/shape-rules.js";
-import { DiagnosticError, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { DiagnosticError, fail, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Span } from "../source.js";
 
 export function inferShapes(ir: ProgramIR): { ir?: ProgramIR; diagnostics: readonly Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -45,6 +46,7 @@ function inferGraph(g: Graph, models: ReadonlyMap<string, ModelIR>, diagnostics:
     if (shapes.some((s) => s === undefined)) continue; // an earlier error; already reported
     try {
       const r = shapeRules[eqn.op]({ op: eqn.op, attrs: eqn.attrs, inputs: shapes as Shape[], dtypes: dataInputs.map((id) => values[id].dtype), span: eqn.span, models });
+      for (const s of [r.out, ...(r.params ?? [])]) checkSize(s, eqn.span);
       setShape(eqn.outputs[0], r.out, r.dtype ?? values[eqn.outputs[0]].dtype);
       params.forEach((id, i) => setShape(id, r.params![i]));
     } catch (e) {
@@ -54,6 +56,16 @@ function inferGraph(g: Graph, models: ReadonlyMap<string, ModelIR>, diagnostics:
   }
   if (diagnostics.length > before) return undefined;
   return { ...g, values };
+}
+
+/** A tensor no trainer could allocate: 2³¹ or more elements per sample. */
+function checkSize(s: Shape, span: Span): void {
+  const per = s.reduce((a: number, d) => (d === "B" ? a : a * d), 1);
+  if (per >= 2 ** 31) {
+    fail("DL3011", `a tensor of shape ${fmt(s)} has ${per.toExponential(2)} elements${s[0] === "B" ? " per sample" : ""}, more than a trainer can allocate (2^31)`, span, {
+      hint: "use smaller layers",
+    });
+  }
 }
 
 const isLoss = (op: string): boolean => op === "mse" || op === "binary_crossentropy" || op === "categorical_crossentropy" || op === "sparse_categorical_crossentropy";

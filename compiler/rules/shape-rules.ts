@@ -70,6 +70,11 @@ const same: ShapeRule = (c) => ({ out: c.inputs[0] });
 
 const elementwise: ShapeRule = (c) => {
   const out = broadcast(c.inputs[0], c.inputs[1]);
+  if (out && out.slice(1).includes("B")) {
+    fail("DL3003", `combining ${fmt(c.inputs[0])} and ${fmt(c.inputs[1])} with \`${c.op}\` would put the batch B in position ${out.lastIndexOf("B") + 1} of ${fmt(out)}`, c.span, {
+      hint: "operands with the batch need it first in both; use keepdims=true on a reduction to keep the axes aligned",
+    });
+  }
   if (!out) fail("DL3003", `cannot combine shapes ${fmt(c.inputs[0])} and ${fmt(c.inputs[1])} with \`${c.op}\``, c.span, { hint: "elementwise operands need equal shapes, or sizes of 1 that broadcast" });
   return { out };
 };
@@ -114,6 +119,7 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
   avgpool2d: pool,
   reshape: (c) => {
     const x = c.inputs[0];
+    if (x.length === 0) fail("DL3006", "cannot flatten or reshape a scalar", c.span, { hint: "reshape works on tensors [B, ...], keeping the batch" });
     const [lead, ...rest] = x;
     if (rest.includes("B")) fail("DL3006", `cannot reshape ${fmt(x)}: only the batch dimension may be symbolic`, c.span);
     const size = rest.reduce((a: number, d) => a * num(d), 1);
@@ -151,6 +157,7 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
     if (a.length < 1) fail("DL3004", `\`@\` needs a vector or matrix on the left, found the scalar shape ${fmt(a)}`, c.span, { hint: "to scale by a number, write `*`" });
     if (b.length !== 2) fail("DL3004", `\`@\` needs a matrix [k, n] on the right, found ${fmt(b)}`, c.span, { hint: "write a vector as a [k, 1] matrix" });
     const k = a[a.length - 1];
+    if (k === "B") fail("DL3004", `\`@\` would sum over the batch B of ${fmt(a)}`, c.span, { hint: "matmul contracts the last axis of the left operand, which must be a feature axis" });
     if (k !== b[0]) {
       fail("DL3004", `cannot multiply ${fmt(a)} by ${fmt(b)}: inner sizes ${k} and ${b[0]} differ`, c.span, { hint: "in a @ b the last size of a must equal the first size of b" });
     }

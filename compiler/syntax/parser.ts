@@ -2,7 +2,7 @@
 // reports every syntax error it can. The grammar (docs/language.md has it in EBNF):
 //
 //   program    = { model | train } ;
-//   model      = "model" IDENT "(" [ params ] ")" "{" { let } expr "}" ;
+//   model      = "model" IDENT "(" [ params ] ")" "{" { let } expr [ ";" ] "}" ;
 //   train      = "train" IDENT [ "(" [ params ] ")" ] "{" { let | step | setting } "}" ;
 //   params     = param { "," param } ;            param = IDENT ":" shape ;
 //   shape      = "[" [ dim { "," dim } ] "]" ;     dim   = NUMBER | IDENT ;
@@ -16,7 +16,7 @@
 //   postfix    = primary { "." IDENT | "(" [ arg { "," arg } ] ")" } ;
 //   arg        = [ IDENT "=" ] expr ;
 //   primary    = NUMBER | STRING | "true" | "false" | IDENT | "(" expr ")" | "[" [ expr { "," expr } ] "]" ;
-import { CstParser, EOF, type IParserErrorMessageProvider, type TokenType, type IToken } from "chevrotain";
+import { CstParser, EOF, type IParserErrorMessageProvider, type TokenType, type IToken } from "./chevrotain.js";
 import * as T from "./tokens.js";
 
 const tokenName = (t: TokenType): string => (t === EOF ? "end of file" : (t.LABEL ?? t.name));

@@ -1,7 +1,7 @@
 // The tokens of the .dlm language (chevrotain). Keywords are few: everything else a
 // model uses (layers, activations, losses, settings) is an identifier resolved later,
 // so a misspelt layer gets a "did you mean" instead of a syntax error.
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import { createToken, Lexer, type TokenType } from "./chevrotain.js";
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: "Comment", pattern: /(?:#|\/\/)[^\n]*/, group: Lexer.SKIPPED });
