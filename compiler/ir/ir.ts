@@ -124,6 +124,9 @@ export interface StepIR {
   /** A scalar value of the train graph. */
   readonly loss: ValueId;
   readonly span: Span;
+  /** Where the step names its model, and its loss expression. */
+  readonly modelSpan: Span;
+  readonly lossSpan: Span;
 }
 
 /** Where training data comes from and how it is transformed (see docs/language.md). */

@@ -113,8 +113,24 @@ function significantDigits(raw: string): number {
   return mantissa.replace(/^0+/, "").replace(/0+$/, "").length;
 }
 
+/** Arithmetic on number literals (`28 * 28`, `1 / 255`) is folded; each literal is checked itself. */
+function folded(e: Expr, what: string): { value: number; raw: string; span: Span } | undefined {
+  if (e.kind === "Binary" && e.op !== "@") {
+    const a = readNumber(e.left, what, false);
+    const b = readNumber(e.right, what, false);
+    const value = e.op === "+" ? a + b : e.op === "-" ? a - b : e.op === "*" ? a * b : a / b;
+    if (!Number.isFinite(value)) fail("DL2008", `${what} is not a finite number`, e.span);
+    return { value, raw: String(value), span: e.span };
+  }
+  if (e.kind === "Unary" && e.operand.kind !== "Number") {
+    const inner = folded(e.operand, what);
+    return inner && { value: -inner.value, raw: String(-inner.value), span: e.span };
+  }
+  return undefined;
+}
+
 export function readNumber(e: Expr, what: string, integer: boolean, range: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean } = {}): number {
-  const n = literalNumber(e);
+  const n = folded(e, what) ?? literalNumber(e);
   if (!n) {
     const quoted = e.kind === "String" && /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(e.value.trim());
     fail("DL2003", `${what} must be ${integer ? "an integer" : "a number"}, found ${describe(e)}`, e.span, quoted ? { hint: `write ${e.value.trim()} without quotes` } : {});

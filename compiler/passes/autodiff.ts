@@ -20,7 +20,7 @@ export interface Gradients {
 }
 
 /** Values are appended to `values` (the program's value table, shared by all steps). */
-export function differentiate(values: TValue[], forward: readonly TEqn[], loss: ValueId, wrt: readonly ValueId[], where: { model: string; span: Span }): Gradients {
+export function differentiate(values: TValue[], forward: readonly TEqn[], loss: ValueId, wrt: readonly ValueId[], where: { model: string; span: Span; lossSpan: Span }): Gradients {
   // Forward: which values depend (differentiably) on the parameters.
   const active = new Set<ValueId>(wrt);
   const blocked = new Set<ValueId>(); // reached the parameters only through stop_gradient
@@ -40,10 +40,13 @@ export function differentiate(values: TValue[], forward: readonly TEqn[], loss: 
     if (blocked.has(loss)) {
       fail("DL4002", `every path from the loss to the parameters of \`${where.model}\` goes through stop_gradient`, where.span, {
         hint: `this step would never change \`${where.model}\`; remove the stop_gradient on its path, or train another model here`,
-        notes: cuts.slice(0, 3).map((e) => ({ message: "the path is cut here", span: e.span })),
+        notes: [{ message: "the loss", span: where.lossSpan }, ...cuts.slice(0, 3).map((e) => ({ message: "the path is cut here", span: e.span }))],
       });
     }
-    fail("DL4001", `the loss of this step does not depend on model \`${where.model}\``, where.span, { hint: `the loss must use \`${where.model}\`'s output, e.g. through a call \`${where.model}(...)\`` });
+    fail("DL4001", `the loss of this step does not depend on model \`${where.model}\``, where.span, {
+      notes: [{ message: "the loss", span: where.lossSpan }],
+      hint: `the loss must use \`${where.model}\`'s output, e.g. through a call \`${where.model}(...)\``,
+    });
   }
 
   const backward: TEqn[] = [];

@@ -102,7 +102,7 @@ function lowerSimple(t: A.TrainDecl, settings: Map<string, A.Setting>, s: Scope,
   const prediction = lowerExpr(s, call);
   s.names.set("y", target);
   const loss = s.g.eqn(lossName, [prediction, target], {}, lossSetting.value.span, "loss");
-  return { lets: [], steps: [{ model: name, optimizer, loss, span: t.span }], evaluation: { prediction, target, metrics } };
+  return { lets: [], steps: [{ model: name, optimizer, loss, span: t.span, modelSpan: t.name.span, lossSpan: lossSetting.value.span }], evaluation: { prediction, target, metrics } };
 }
 
 function readLossName(e: A.Expr): "mse" | "categorical_crossentropy" | "sparse_categorical_crossentropy" | "binary_crossentropy" {
@@ -165,7 +165,7 @@ function lowerExplicit(t: A.TrainDecl, steps: readonly A.StepStmt[], s: Scope): 
       });
       const optimizer = p.attempt(() => readOptimizer(item.optimizer));
       const loss = p.attempt(() => lowerExpr(s, item.loss));
-      if (model && optimizer && loss !== undefined) out.push({ model: name, optimizer, loss, span: item.span });
+      if (model && optimizer && loss !== undefined) out.push({ model: name, optimizer, loss, span: item.span, modelSpan: item.model.span, lossSpan: item.loss.span });
     }
   }
   return p.diagnostics.length > before ? undefined : { lets, steps: out, evaluation: null };

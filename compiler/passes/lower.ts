@@ -238,7 +238,10 @@ function lowerCall(s: Scope, callee: A.Expr, args: readonly A.Arg[], span: Span,
   };
   switch (b.kind) {
     case "layer":
-      if (!s.model) fail("DL2020", `\`${name}\` is a layer and creates parameters; layers belong inside a model`, callee.span, { hint: "declare a model with this layer and call the model here" });
+      // Layers with parameters belong to a model (its weights); the others may be used anywhere.
+      if (!s.model && layersWithParameters.has(name)) {
+        fail("DL2020", `\`${name}\` is a layer and creates parameters; layers belong inside a model`, callee.span, { hint: "declare a model with this layer and call the model here" });
+      }
       return lowerLayer(s, bound, tensorArg("x"), callee.span);
     case "activation": {
       const x = tensorArg("x");
@@ -301,10 +304,13 @@ function newLayerName(m: ModelScope, base: string, explicit: string | null, span
   return name;
 }
 
+const layersWithParameters = new Set(["dense", "conv2d", "lstm"]);
+
 function lowerLayer(s: Scope, bound: Bound, x: ValueId, span: Span): ValueId {
-  const m = s.model!;
+  const m = s.model; // absent in a train block (parameter-free layers only)
   const op = bound.builtin.name as OpName;
-  const layer = newLayerName(m, kerasLayer[op].base, staticArg(bound, "name") as string | null, bound.span);
+  const explicit = staticArg(bound, "name") as string | null;
+  const layer = m ? newLayerName(m, kerasLayer[op].base, explicit, bound.span) : (explicit ?? kerasLayer[op].base);
   const g = s.g;
   const params: ValueId[] = [];
   const param = (role: "kernel" | "bias" | "recurrent_kernel", init: "glorot_uniform" | "zeros" | "orthogonal" | "lstm_bias", layout: string) => {
@@ -360,7 +366,7 @@ function lowerLayer(s: Scope, bound: Bound, x: ValueId, span: Span): ValueId {
       out = g.eqn(a.name as OpName, [out], attrs, a.span, `${layer}_${a.name}`, layer);
     }
   }
-  m.layers.push({ name: layer, type: kerasLayer[op].type, params, output: out, span });
+  m?.layers.push({ name: layer, type: kerasLayer[op].type, params, output: out, span });
   return out;
 }
 

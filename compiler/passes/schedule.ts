@@ -83,7 +83,7 @@ function build(program: ProgramIR, train: TrainIR): TrainingProgram {
     // A step trains its model's parameters and those of every model it calls (as Keras).
     const trained = modelClosure(program, s.model);
     const wrt = flat.params.filter((id) => trained.has(values[id].param!.model));
-    const grads = differentiate(values, forwardIdx.map((i) => eqns[i]), loss, wrt, { model: s.model, span: s.span });
+    const grads = differentiate(values, forwardIdx.map((i) => eqns[i]), loss, wrt, { model: s.model, span: s.modelSpan, lossSpan: s.lossSpan });
     constants.push(grads.seed);
     return {
       model: s.model,

@@ -179,8 +179,12 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
         // Same batch and the same number of values per sample: only the layout differs.
         const perSample = (x: Shape) => (x[0] === "B" && !x.slice(1).includes("B") ? x.slice(1).reduce((a: number, d) => a * num(d), 1) : NaN);
         const relayout = perSample(given) === perSample(want);
-        const hint = !relayout ? undefined : want.length === 2 ? "flatten the input first with `flatten()`" : `reshape the input first with \`reshape(${fmt(want.slice(1))})\``;
-        fail("DL3001", `model \`${model.name}\` takes \`${g.values[id].name}\` of shape ${fmt(want)}, but is given ${fmt(given)}`, c.span, hint ? { hint } : {});
+        const hint = !relayout
+          ? `the argument must have shape ${fmt(want)}: ${want[0] === "B" ? "one row per sample, " : ""}${fmt(want.slice(1))} each`
+          : want.length === 2
+            ? "flatten the input first with `flatten()`"
+            : `reshape the input first with \`reshape(${fmt(want.slice(1))})\``;
+        fail("DL3001", `model \`${model.name}\` takes \`${g.values[id].name}\` of shape ${fmt(want)}, but is given ${fmt(given)}`, c.span, { hint });
       }
     });
     const out = g.values[g.outputs[0]];

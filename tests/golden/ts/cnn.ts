@@ -142,7 +142,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   const cnn_flatten_1 = cnn_max_pooling2d_1; // reshape: the same buffer
 
   // Constants.
-  // dsl-examples/cnn.dlm:10  train cnn {
+  // dsl-examples/cnn.dlm:10  cnn
   dloss[0] = 1;
 
   const losses = new Float64Array(1);

@@ -194,9 +194,9 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   c0[0] = 0;
   // dsl-examples/gan.dlm:30  1
   c1_1[0] = 1;
-  // dsl-examples/gan.dlm:24  step discriminator with adam(lr=2e-4, beta1=0.5) minimize
+  // dsl-examples/gan.dlm:24  discriminator
   dadd[0] = 1;
-  // dsl-examples/gan.dlm:29  step generator with adam(lr=2e-4, beta1=0.5) minimize
+  // dsl-examples/gan.dlm:29  generator
   dbinary_crossentropy[0] = 1;
 
   const losses = new Float64Array(2);
@@ -284,7 +284,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     // dsl-examples/gan.dlm:10 discriminator/dense  dense(512, activation=relu)
     K.matmulTN(ddiscriminator_dense_kernel_1, real, ddiscriminator_dense, n, 784, 512); // [B, 784] [B, 512] → [784, 512]
     K.sumRows(ddiscriminator_dense_bias_1, ddiscriminator_dense, n, 512); // [B, 512] → [512]
-    // dsl-examples/gan.dlm:24  step discriminator with adam(lr=2e-4, beta1=0.5) minimize
+    // dsl-examples/gan.dlm:24  discriminator
     K.binary(K.ADD, ddiscriminator_dense_kernel_2, ddiscriminator_dense_kernel, ddiscriminator_dense_kernel_1, 401408); // [784, 512] [784, 512] → [784, 512]
     K.binary(K.ADD, ddiscriminator_dense_bias_2, ddiscriminator_dense_bias, ddiscriminator_dense_bias_1, 512); // [512] [512] → [512]
     K.binary(

@@ -203,9 +203,9 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   c0[0] = 0;
   // dsl-examples/gan_stabilized.dlm:28  1
   c1[0] = 1;
-  // dsl-examples/gan_stabilized.dlm:23  step discriminator with adam(lr=2e-4, beta1=0.5) minimize
+  // dsl-examples/gan_stabilized.dlm:23  discriminator
   dadd[0] = 1;
-  // dsl-examples/gan_stabilized.dlm:27  step generator with adam(lr=2e-4, beta1=0.5) minimize
+  // dsl-examples/gan_stabilized.dlm:27  generator
   dbinary_crossentropy[0] = 1;
 
   const losses = new Float64Array(2);
@@ -315,7 +315,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     // dsl-examples/gan_stabilized.dlm:11 discriminator/dense  dense(512, activation=leaky_relu(0.2))
     K.matmulTN(ddiscriminator_dense_kernel_1, real, ddiscriminator_dense, n, 784, 512); // [B, 784] [B, 512] → [784, 512]
     K.sumRows(ddiscriminator_dense_bias_1, ddiscriminator_dense, n, 512); // [B, 512] → [512]
-    // dsl-examples/gan_stabilized.dlm:23  step discriminator with adam(lr=2e-4, beta1=0.5) minimize
+    // dsl-examples/gan_stabilized.dlm:23  discriminator
     K.binary(K.ADD, ddiscriminator_dense_kernel_2, ddiscriminator_dense_kernel, ddiscriminator_dense_kernel_1, 401408); // [784, 512] [784, 512] → [784, 512]
     K.binary(K.ADD, ddiscriminator_dense_bias_2, ddiscriminator_dense_bias, ddiscriminator_dense_bias_1, 512); // [512] [512] → [512]
     K.binary(

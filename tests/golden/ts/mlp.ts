@@ -103,7 +103,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   const mlp_flatten_1 = mlp_x; // reshape: the same buffer
 
   // Constants.
-  // dsl-examples/mlp.dlm:8  train mlp {
+  // dsl-examples/mlp.dlm:8  mlp
   dloss[0] = 1;
 
   const losses = new Float64Array(1);

@@ -98,7 +98,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   const regression_dense_1_1 = new F(B); // [B, 1]
 
   // Constants.
-  // dsl-examples/regression.dlm:8  train regression {
+  // dsl-examples/regression.dlm:8  regression
   dloss[0] = 1;
 
   const losses = new Float64Array(1);

@@ -158,7 +158,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   const scratch1_50 = new F(B * 50); // kernel work space
 
   // Constants.
-  // dsl-examples/rnn.dlm:9  train rnn {
+  // dsl-examples/rnn.dlm:9  rnn
   dloss[0] = 1;
 
   const losses = new Float64Array(1);
