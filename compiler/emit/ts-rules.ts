@@ -78,17 +78,22 @@ function axisSplit(s: Shape, axis: number): [string, number, number] {
   return [countExpr(s.slice(0, a)), s[a] as number, inner];
 }
 
-function reduceCall(c: EmitCtx, x: number, y: number, scale: string): string {
-  const xs = shape(c, x);
-  const keptAxes = (c.eqn.attrs.axes as number[] | null) ?? xs.map((_, i) => i);
-  const reduced = new Set(keptAxes.map((a) => (a < 0 ? a + xs.length : a)));
-  // Output strides per input dim: 0 on reduced dims, row-major over the kept dims.
+/**
+ * The index tables of a reduction over `axes` of a tensor of shape `xs` (the eqn's
+ * attrs): its dims, and for each dim the stride into the reduced tensor (0 on reduced
+ * dims, row-major over the kept ones). `reduce` sums with them; `spread` is its adjoint.
+ */
+function reductionTables(c: EmitCtx, xs: Shape): string {
+  const axes = (c.eqn.attrs.axes as number[] | null) ?? xs.map((_, i) => i);
+  const reduced = new Set(axes.map((a) => (a < 0 ? a + xs.length : a)));
   const kept = xs.map((d, i) => (reduced.has(i) ? 1 : d));
   const strides = alignedStrides(kept, xs).map((s, i) => (reduced.has(i) ? 0 : s));
-  const dims = dimsConst(c, xs);
-  const st = stridesConst(c, strides);
-  const idx = indexConst(c, xs.length);
-  return `K.reduce(${c.buf(y)}, ${c.buf(x)}, n, ${dims}, ${st}, ${c.size(y)}, ${scale}, ${idx});`;
+  return `${dimsConst(c, xs)}, ${stridesConst(c, strides)}`;
+}
+
+function reduceCall(c: EmitCtx, x: number, y: number, scale: string): string {
+  const xs = shape(c, x);
+  return `K.reduce(${c.buf(y)}, ${c.buf(x)}, n, ${reductionTables(c, xs)}, ${c.size(y)}, ${scale}, ${indexConst(c, xs.length)});`;
 }
 
 const lossCall: Readonly<Record<string, (c: EmitCtx, p: number, t: number, fromLogits: boolean, dl?: string, dp?: string) => string>> = {
@@ -215,15 +220,8 @@ export const emitTs: Readonly<Record<TOp, EmitRule>> = {
     const [dy] = c.eqn.inputs;
     const y = c.eqn.outputs[0];
     const xs = shape(c, y);
-    const axes = (c.eqn.attrs.axes as number[] | null) ?? xs.map((_, i) => i);
-    const reduced = new Set(axes.map((a) => (a < 0 ? a + xs.length : a)));
-    const kept = xs.map((d, i) => (reduced.has(i) ? 1 : d));
-    const strides = alignedStrides(kept, xs).map((s, i) => (reduced.has(i) ? 0 : s));
-    const dims = dimsConst(c, xs);
-    const st = stridesConst(c, strides);
-    const idx = indexConst(c, xs.length);
     const scale = c.eqn.attrs.mean ? `${c.size(dy)} / (${c.size(y)})` : "1";
-    return `K.spread(${out(c)}, ${c.buf(dy)}, n, ${dims}, ${st}, ${scale}, ${idx});`;
+    return `K.spread(${out(c)}, ${c.buf(dy)}, n, ${reductionTables(c, xs)}, ${scale}, ${indexConst(c, xs.length)});`;
   },
   conv2d_grad_input: (c) => {
     const [dy, k] = c.eqn.inputs;
