@@ -202,10 +202,15 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     let lossSum = 0;
     let seen = 0;
     let correct = 0;
+    /** What the progress line shows: the running mean loss and accuracy, or each step's loss. */
+    const shown = (): Record<string, number> => {
+      if (prog.steps.length > 1) return stepLosses(prog, trainer.losses);
+      return { loss: seen ? lossSum / seen : NaN, ...(metric && seen ? { accuracy: correct / (seen * unitsPerSample(prog)) } : {}) };
+    };
     for (let b = resuming ? startBatch : 0; b < steps; b++) {
       if (globalStep >= maxSteps) {
         save(epoch, b);
-        progress.endEpoch(prog.steps.length === 1 ? { loss: seen ? lossSum / seen : NaN, ...(metric && seen ? { accuracy: correct / (seen * unitsPerSample(prog)) } : {}) } : stepLosses(prog, trainer.losses));
+        progress.endEpoch(shown());
         stopped = true;
         samples?.write(epoch + 1);
         break outer;
@@ -219,13 +224,10 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
       lossSum += trainer.losses[0] * n;
       seen += n;
       if (metric) correct += countCorrect(prog, trainer.scores!, trainer.inputs[1], n, trainer.scoresAreLogits ? 0 : 0.5);
-      const values: Record<string, number> = prog.steps.length === 1 ? { loss: lossSum / seen } : stepLosses(prog, trainer.losses);
-      if (metric) values.accuracy = correct / (seen * unitsPerSample(prog));
-      progress.update(b + 1, values);
+      progress.update(b + 1, shown());
       if (every && globalStep % every === 0 && b + 1 < steps) save(epoch, b + 1);
     }
-    const end: Record<string, number> = prog.steps.length === 1 ? { loss: seen ? lossSum / seen : NaN } : stepLosses(prog, trainer.losses);
-    if (metric && seen) end.accuracy = correct / (seen * unitsPerSample(prog));
+    const end = shown();
     if (validation && trainer.evaluate) {
       const v = evaluateOn(mod, trainer, validation, batch);
       end.val_loss = v.loss;
