@@ -45,8 +45,13 @@ const messages: IParserErrorMessageProvider = {
 };
 
 export class DlmParser extends CstParser {
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", errorMessageProvider: messages });
+  /**
+   * `validate` runs chevrotain's grammar checks (ambiguities, left recursion): a test does
+   * (tests/frontend/rules.test.ts); the compiler skips them, which halves the parser's
+   * construction time in every `dlm check`.
+   */
+  constructor(validate = false) {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", errorMessageProvider: messages, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
