@@ -115,13 +115,14 @@ export class Progress {
   }
 
   /** Ends the epoch with its final values (validation values included, if any). */
-  endEpoch(values: ProgressValues): void {
+  /** Ends the epoch's line; `done` is the steps run when the epoch stopped early (--max-steps). */
+  endEpoch(values: ProgressValues, done = this.opts.steps): void {
     if (this.quiet) return;
     const seconds = (this.now() - this.start) / 1000;
-    const steps = this.opts.steps;
+    const steps = done;
     if (this.tty) {
       const time = ` - ${seconds.toFixed(0)}s ${formatPerStep(seconds / Math.max(steps, 1))}`;
-      this.redraw(`${formatBar(steps, steps)}${time}${formatValues(values)}`, true);
+      this.redraw(`${formatBar(steps, this.opts.steps)}${time}${formatValues(values)}`, true);
     } else {
       const line = `Epoch ${this.epoch}/${this.opts.epochs} - ${steps} steps - ${seconds.toFixed(1)}s${formatValues(values)}`;
       this.stream.write(checkLine(line) + "\n");

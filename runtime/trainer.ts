@@ -210,7 +210,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     for (let b = resuming ? startBatch : 0; b < steps; b++) {
       if (globalStep >= maxSteps) {
         save(epoch, b);
-        progress.endEpoch(shown());
+        progress.endEpoch(shown(), b);
         stopped = true;
         samples?.write(epoch + 1);
         break outer;
