@@ -22,7 +22,7 @@ export class Samples {
   constructor(
     private readonly mod: TrainerModule,
     private readonly trainer: TrainerInstance,
-    private readonly opts: { dir: string; seed: number; batch: number; quiet: boolean; stream: ProgressStream },
+    private readonly opts: { dir: string; seed: number; batch: number; epochs: number; stepsPerEpoch: number; quiet: boolean; stream: ProgressStream },
   ) {
     const rng = new Rng(opts.seed + 0x5eed);
     this.noise = new Map(
@@ -36,8 +36,7 @@ export class Samples {
       }),
     );
     this.sums = new Float64Array(mod.program.steps.length);
-    const epochs = mod.program.settings.epochs;
-    this.every = Math.max(1, Math.round((epochs * 60000) / opts.batch / POINTS));
+    this.every = Math.max(1, Math.round((opts.epochs * opts.stepsPerEpoch) / POINTS));
   }
 
   /** Accumulates the step's losses; keeps one averaged point per `every` steps. */

@@ -171,7 +171,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   const progress = new Progress({ epochs, steps, stream, quiet: opts.quiet ?? false, ...(opts.now ? { now: opts.now } : {}) });
   const metric = prog.evaluation?.metrics.includes("accuracy") ?? false;
   const maxSteps = opts.maxSteps ?? Infinity;
-  const samples = prog.samplers.length ? new Samples(mod, trainer, { dir: opts.samples ?? path.join("samples", prog.name), seed, batch, quiet: opts.quiet ?? false, stream }) : null;
+  const samples = prog.samplers.length ? new Samples(mod, trainer, { dir: opts.samples ?? path.join("samples", prog.name), seed, batch, epochs, stepsPerEpoch: steps, quiet: opts.quiet ?? false, stream }) : null;
   const every = opts.checkpointEvery ?? 0;
   let stopped = false;
 
