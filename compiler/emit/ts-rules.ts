@@ -126,7 +126,6 @@ const arithmetic: EmitRule = (c) => {
   const y = c.eqn.outputs[0];
   const ys = shape(c, y);
   if (same(shape(c, a), ys) && same(shape(c, b), ys)) return `K.binary(${opCode[c.eqn.op]}, ${out(c)}, ${c.buf(a)}, ${c.buf(b)}, ${c.size(y)});`;
-  const name = c.value(y).name;
   const dims = dimsConst(c, ys);
   const sa = stridesConst(c, alignedStrides(shape(c, a), ys));
   const sb = stridesConst(c, alignedStrides(shape(c, b), ys));

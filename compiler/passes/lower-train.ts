@@ -11,7 +11,7 @@ import { GraphBuilder } from "./graph-builder.js";
 import { builtins, builtinList, trainSettings, type Builtin } from "../lang/builtins.js";
 import { bindArgs, readStatic, staticArg } from "../lang/bind.js";
 import { AlreadyReported, fail, didYouMean } from "../diagnostics/diagnostic.js";
-import { declareName, inputShape, lowerExpr, type ProgramLowering, type Scope } from "./lower.js";
+import { inputShape, lowerExpr, type ProgramLowering, type Scope } from "./lower.js";
 import type { Span } from "../source.js";
 
 const settingNames = trainSettings.map((s) => s.name);

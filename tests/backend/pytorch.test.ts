@@ -15,44 +15,9 @@ import { loadTrainer, root } from "../helpers/trainer.js";
 import { Rng } from "../../runtime/rng.js";
 import type { TrainerInstance, TrainerModule } from "../../runtime/trainer.js";
 import { MNIST_FILES, mnistDataDir } from "../../runtime/data/mnist.js";
-import { assertClose, compare, detValues, findParam, paramSlice, PYTORCH_TOL, setParam, type Tolerance } from "../helpers/numerics.js";
+import { assertClose, compare, findParam, paramSlice, PYTORCH_TOL, setParam, type Tolerance } from "../helpers/numerics.js";
+import { flat, fromRecipe, readF32, readJson, type Recipe } from "../helpers/fixtures.js";
 
-const fixtures = path.join(root, "tests/fixtures");
-const readJson = (name: string) => JSON.parse(readFileSync(path.join(fixtures, name), "utf8"));
-
-interface Recipe {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly k: number;
-  readonly scale: number;
-  readonly first: readonly number[];
-  readonly sum: number;
-}
-
-/** The recipe's values, checked against its self-checks (first values and sequential float64 sum). */
-function fromRecipe(r: Recipe): Float32Array {
-  const v = detValues(
-    r.shape.reduce((a, d) => a * d, 1),
-    r.k,
-    r.scale,
-  );
-  expect(Array.from(v.subarray(0, r.first.length)), `${r.name}: first values`).toEqual(r.first);
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i];
-  expect(s, `${r.name}: sum`).toBe(r.sum);
-  return v;
-}
-
-const flat = (a: unknown): number[] => (Array.isArray(a) ? a.flatMap(flat) : [a as number]);
-
-/** Float32 little-endian, whatever the host's byte order. */
-function readF32(file: string): Float32Array {
-  const buf = readFileSync(path.join(fixtures, file));
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const out = new Float32Array(buf.byteLength / 4);
-  for (let i = 0; i < out.length; i++) out[i] = dv.getFloat32(4 * i, true);
-  return out;
-}
 
 /** Float32 trainer: float32 arithmetic against PyTorch's float64. */
 const FLOAT32_TOL: Tolerance = { rel: 2e-5, elemRel: 1e-3, elemAbs: 1e-4 };

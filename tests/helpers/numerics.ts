@@ -2,7 +2,6 @@
 // an elementwise check with an absolute floor scaled to the tensor, the PyTorch fixtures'
 // weight recipe, a small seeded generator for test data, and float64 central finite
 // differences through a generated trainer.
-import { Rng } from "../../runtime/rng.js";
 import type { TrainerInstance, TrainerModule } from "../../runtime/trainer.js";
 
 export type Num = ArrayLike<number>;
