@@ -200,11 +200,12 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     }
     progress.startEpoch(epoch + 1);
     let lossSum = 0;
+    const stepSums = new Float64Array(prog.steps.length); // per-step loss sums, for several steps
     let seen = 0;
     let correct = 0;
     /** What the progress line shows: the running mean loss and accuracy, or each step's loss. */
     const shown = (): Record<string, number> => {
-      if (prog.steps.length > 1) return stepLosses(prog, trainer.losses);
+      if (prog.steps.length > 1) return stepLosses(prog, stepSums, seen);
       return { loss: seen ? lossSum / seen : NaN, ...(metric && seen ? { accuracy: correct / (seen * unitsPerSample(prog)) } : {}) };
     };
     for (let b = resuming ? startBatch : 0; b < steps; b++) {
@@ -222,6 +223,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
       opts.onStep?.(globalStep, trainer.losses);
       samples?.record(globalStep, trainer.losses);
       lossSum += trainer.losses[0] * n;
+      for (let k = 0; k < stepSums.length; k++) stepSums[k] += trainer.losses[k] * n;
       seen += n;
       if (metric) correct += countCorrect(prog, trainer.scores!, trainer.inputs[1], n, trainer.scoresAreLogits ? 0 : 0.5);
       progress.update(b + 1, shown());
@@ -249,9 +251,10 @@ function shuffle(order: Uint32Array, on: boolean, rng: Rng): void {
   else for (let i = 0; i < order.length; i++) order[i] = i;
 }
 
-function stepLosses(prog: ProgramInfo, losses: Float64Array): Record<string, number> {
+/** Each step's mean loss over the epoch so far (as Keras shows running means). */
+function stepLosses(prog: ProgramInfo, sums: Float64Array, seen: number): Record<string, number> {
   const out: Record<string, number> = {};
-  prog.steps.forEach((s, k) => (out[`${s.model}_loss`] = losses[k]));
+  prog.steps.forEach((s, k) => (out[`${s.model}_loss`] = seen ? sums[k] / seen : NaN));
   return out;
 }
 
