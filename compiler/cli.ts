@@ -149,10 +149,6 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
   // The trainer finds the .dlm file's folder relative to itself, so the pair can move together.
   const rel = path.relative(path.resolve(values.out), path.dirname(path.resolve(positionals[0]))).split(path.sep).join("/");
   const compiled = await compileTrainer(result, name, { runtimeImport: "./runtime", sourceDir: `${rel === "" ? "." : rel}/` });
-  if ("diagnostics" in compiled) {
-    err.write(renderDiagnostics(result.source, compiled.diagnostics, { color: useColor(err) }));
-    return 1;
-  }
   const dir = values.out;
   mkdirSync(path.join(dir, "runtime"), { recursive: true });
   writeFileSync(path.join(dir, `${name}.ts`), compiled.ts);
@@ -179,10 +175,6 @@ async function trainCommand(args: readonly string[], out: NodeJS.WritableStream,
   const name = pickTrain(result, values.train);
   const sourceDir = path.dirname(path.resolve(positionals[0]));
   const compiled = await compileTrainer(result, name, { runtimeImport: pathToFileURL(runtimeJs).href.replace(/\/$/, ""), sourceDir: pathToFileURL(sourceDir + path.sep).href });
-  if ("diagnostics" in compiled) {
-    err.write(renderDiagnostics(result.source, compiled.diagnostics, { color: useColor(err) }));
-    return 1;
-  }
   const mod = await importTrainer(await toJavaScript(compiled.ts, `${name}.ts`), name);
   return runTraining(mod, { ...opts, baseDir: sourceDir }, out, err);
 }

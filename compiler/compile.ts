@@ -12,6 +12,7 @@ import { lower } from "./passes/lower.js";
 import { inferShapes } from "./passes/shapes.js";
 import { schedule } from "./passes/schedule.js";
 import type { ProgramIR } from "./ir/ir.js";
+import type { TrainingProgram } from "./ir/train-ir.js";
 import type { Program } from "./syntax/ast.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
 
@@ -20,6 +21,8 @@ export interface FrontEndResult {
   readonly ast?: Program;
   /** The typed IR: present only when there are no errors. */
   readonly ir?: ProgramIR;
+  /** Each train block scheduled and differentiated (with `ir`): what compileTrainer emits. */
+  readonly trainings?: ReadonlyMap<string, TrainingProgram>;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -36,9 +39,11 @@ export function frontEnd(path: string, bytes: Uint8Array): FrontEndResult {
     if (!typed.ir) return { source, ast: parsed.ast, diagnostics: typed.diagnostics };
     // Each step must reach the parameters it trains (DL4xxx): found by scheduling and
     // differentiating every train block, so `dlm check` reports what compiling would.
-    const steps = typed.ir.trains.flatMap((t) => schedule(typed.ir!, t).diagnostics);
+    const scheduled = typed.ir.trains.map((t) => [t.name, schedule(typed.ir!, t)] as const);
+    const steps = scheduled.flatMap(([, s]) => s.diagnostics);
     if (steps.length > 0) return { source, ast: parsed.ast, diagnostics: steps };
-    return { source, ast: parsed.ast, ir: typed.ir, diagnostics: [] };
+    const trainings = new Map(scheduled.map(([name, s]) => [name, s.tp!]));
+    return { source, ast: parsed.ast, ir: typed.ir, trainings, diagnostics: [] };
   } catch (e) {
     return { source, diagnostics: [internalError(e)] };
   }
@@ -63,7 +68,7 @@ function undecodable(path: string, f: DecodeFailure): FrontEndResult {
 }
 
 export interface CompiledTrainer {
-  readonly program: import("./ir/train-ir.js").TrainingProgram;
+  readonly program: TrainingProgram;
   /** The trainer module, formatted TypeScript. */
   readonly ts: string;
 }
@@ -80,16 +85,16 @@ export async function compileTrainer(
   front: FrontEndResult,
   trainName: string,
   emit: { runtimeImport: string; sourceDir: string; format?: boolean },
-): Promise<CompiledTrainer | { diagnostics: readonly Diagnostic[] }> {
-  const train = front.ir!.trains.find((t) => t.name === trainName)!;
-  const scheduled = schedule(front.ir!, train); //      inline, logits, autodiff, phases, layout
-  if (!scheduled.tp) return { diagnostics: scheduled.diagnostics };
+): Promise<CompiledTrainer> {
+  // frontEnd already scheduled every train block (inline, logits, autodiff, phases, layout).
+  const tp = front.trainings?.get(trainName);
+  if (!tp) throw new Error(`internal: train block ${trainName} was not scheduled`);
   const { emitTrainerTs } = await import("./emit/emit-ts.js");
-  const raw = emitTrainerTs(scheduled.tp, { runtimeImport: emit.runtimeImport, source: front.source, sourcePath: front.source.path, sourceDir: emit.sourceDir });
-  if (emit.format === false) return { program: scheduled.tp, ts: raw }; // tests that only run the code
+  const raw = emitTrainerTs(tp, { runtimeImport: emit.runtimeImport, source: front.source, sourcePath: front.source.path, sourceDir: emit.sourceDir });
+  if (emit.format === false) return { program: tp, ts: raw }; // tests that only run the code
   const prettier = await import("prettier");
   const ts = await prettier.format(raw, { parser: "typescript", printWidth: 120 });
-  return { program: scheduled.tp, ts };
+  return { program: tp, ts };
 }
 
 /** TypeScript → JavaScript (types erased), with the TypeScript that ts-morph bundles. */

@@ -18,7 +18,6 @@ export async function compileSource(source: string, file = "test.dlm", train?: s
   const name = train ?? front.ir.trains[0]?.name;
   if (!name) throw new Error("no train block");
   const compiled = await compileTrainer(front, name, { runtimeImport: distRuntime, sourceDir: pathToFileURL(root).href, format });
-  if ("diagnostics" in compiled) throw new Error(renderDiagnostics(front.source, compiled.diagnostics));
   return compiled;
 }
 
