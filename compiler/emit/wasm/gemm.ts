@@ -21,8 +21,9 @@
 // last full MR tile run a 1-row kernel. tn reads both operands in place (its reduction is
 // over the m rows, which advance both A and B), with partial loads for the tail panel and a
 // static MR = k mod 4 tile for the last rows of C.
-import type Binaryen from "binaryen";
 import type { BinaryenApi } from "./binaryen.js";
+import { buildModule, type EmittedModule, type ModuleOptions } from "./module.js";
+import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 
 export type GemmKind = "nn" | "nt" | "tn";
 
@@ -42,11 +43,9 @@ export interface GemmSpec {
   readonly rowTile?: number;
 }
 
-type X = Binaryen.ExpressionRef;
 
 /** Rows of A per block in nn/nt (A's block stays in L2 while B's panels pass). */
 const ROW_BLOCK = 64;
-type Mod = Binaryen.Module;
 
 /** The parameter names of a spec's export, in order. */
 export function gemmParams(spec: GemmSpec): string[] {
@@ -71,77 +70,6 @@ export function gemmOutShape(spec: GemmSpec, m: number): [number, number] {
 /** Multiply-adds for m rows (2 FLOP each). */
 export function gemmMacs(spec: GemmSpec, m: number): number {
   return m * spec.k * spec.n;
-}
-
-/** A function under construction: its locals and fresh labels. */
-class Fn {
-  readonly types: number[];
-  private readonly nParams: number;
-  private labels = 0;
-  constructor(readonly b: BinaryenApi, readonly mod: Mod, params: number[]) {
-    this.types = [...params];
-    this.nParams = params.length;
-  }
-  local(type: number): number {
-    this.types.push(type);
-    return this.types.length - 1;
-  }
-  get(i: number): X {
-    return this.mod.local.get(i, this.types[i]);
-  }
-  set(i: number, v: X): X {
-    return this.mod.local.set(i, v);
-  }
-  label(what: string): string {
-    return `${what}${this.labels++}`;
-  }
-  vars(): number[] {
-    return this.types.slice(this.nParams);
-  }
-  i32(v: number): X {
-    return this.mod.i32.const(v);
-  }
-  addI(local: number, bytes: number): X {
-    return this.set(local, this.mod.i32.add(this.get(local), this.i32(bytes)));
-  }
-  /** `for (; cond; ) body`, the condition tested before each iteration. */
-  whileLoop(cond: () => X, body: X[]): X {
-    const m = this.mod;
-    const out = this.label("out");
-    const top = this.label("top");
-    return m.block(out, [m.loop(top, m.block(null, [m.br(out, m.i32.eqz(cond())), ...body, m.br(top)]))]);
-  }
-  /** A loop run `count` (> 0, static) times with a counter local. */
-  countedLoop(count: number, body: X[]): X {
-    const m = this.mod;
-    const ctr = this.local(this.b.i32);
-    const top = this.label("cnt");
-    return m.block(null, [
-      this.set(ctr, this.i32(count)),
-      m.loop(top, m.block(null, [...body, this.set(ctr, m.i32.sub(this.get(ctr), this.i32(1))), m.br(top, this.get(ctr))])),
-    ]);
-  }
-}
-
-const ZERO16 = new Array(16).fill(0);
-
-/** Loads `lanes` (1..4) f32 at ptr+offset into the low lanes of a v128, the rest zero. */
-function loadPartial(f: Fn, ptr: X, offset: number, lanes: number): X {
-  const v = f.mod.v128;
-  if (lanes >= 4) return v.load(offset, 4, ptr);
-  if (lanes === 1) return v.load32_zero(offset, 4, ptr);
-  if (lanes === 2) return v.load64_zero(offset, 4, ptr);
-  // 3 lanes: ptr is read twice, so it must be a pure expression (a local.get).
-  return v.load32_lane(offset + 8, 4, 2, ptr, v.load64_zero(offset, 4, f.mod.copyExpression(ptr)));
-}
-
-/** Stores the low `lanes` (1..4) f32 of val at ptr+offset. `val` must be a local.get when lanes = 3. */
-function storePartial(f: Fn, ptr: X, offset: number, lanes: number, val: X): X[] {
-  const v = f.mod.v128;
-  if (lanes >= 4) return [v.store(offset, 4, ptr, val)];
-  if (lanes === 1) return [v.store32_lane(offset, 4, 0, ptr, val)];
-  if (lanes === 2) return [v.store64_lane(offset, 4, 0, ptr, val)];
-  return [v.store64_lane(offset, 4, 0, ptr, val), v.store32_lane(offset + 8, 4, 2, f.mod.copyExpression(ptr), f.mod.copyExpression(val))];
 }
 
 interface TileSpec {
@@ -369,39 +297,7 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
   mod.addFunctionExport(spec.name, spec.name);
 }
 
-export interface GemmModuleOptions {
-  /** Initial pages (64 KiB) of the imported memory env.memory; the instantiator may give more. */
-  readonly minPages?: number;
-  /** binaryen's optimize level (default 3); 0 skips optimization. */
-  readonly optimizeLevel?: number;
-  /** Also print the module as WAT (after optimization). */
-  readonly text?: boolean;
-}
-
-export interface EmittedModule {
-  readonly binary: Uint8Array;
-  readonly text?: string;
-  readonly exports: readonly string[];
-}
-
 /** A standalone module with the given GEMMs, importing its memory as env.memory. */
-export function emitGemmModule(b: BinaryenApi, specs: readonly GemmSpec[], opts: GemmModuleOptions = {}): EmittedModule {
-  const mod = new b.Module();
-  try {
-    mod.setFeatures(b.Features.MVP | b.Features.SIMD128);
-    mod.setMemory(opts.minPages ?? 1, 65536, null, [], false, false, "memory");
-    mod.addMemoryImport("memory", "env", "memory");
-    for (const s of specs) addGemm(b, mod, s);
-    if (!mod.validate()) throw new Error("binaryen: the generated GEMM module does not validate");
-    const level = opts.optimizeLevel ?? 3;
-    if (level > 0) {
-      b.setOptimizeLevel(level);
-      b.setShrinkLevel(0);
-      mod.optimize();
-      if (!mod.validate()) throw new Error("binaryen: the optimized GEMM module does not validate");
-    }
-    return { binary: mod.emitBinary(), text: opts.text ? mod.emitText() : undefined, exports: specs.map((s) => s.name) };
-  } finally {
-    mod.dispose();
-  }
+export function emitGemmModule(b: BinaryenApi, specs: readonly GemmSpec[], opts: ModuleOptions = {}): EmittedModule {
+  return buildModule(b, (mod) => specs.forEach((s) => addGemm(b, mod, s)), opts);
 }
