@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { frontEnd, compileTrainer, toJavaScript, type FrontEndResult } from "./compile.js";
+import { frontEnd, compileTrainer, trainerFiles, type Backend, type CompiledTrainer, type FrontEndResult } from "./compile.js";
 import { renderDiagnostics, diagnosticsToJson } from "./diagnostics/render.js";
 import { summarizeProgram } from "./summary.js";
 import { printProgram } from "./ir/print.js";
@@ -24,9 +24,12 @@ commands:
                       write the trainer DIR/<name>.ts and DIR/<name>.js with the runtime
                       beside it; run it with \`node DIR/<name>.js\` (no compiler needed)
       --train NAME      which train block (when the file has several)
+      --backend wasm|ts kernels in a WebAssembly module (default) or the TypeScript reference
+      --emit wat        also write DIR/<name>.wat, the kernel module as text
   train FILE.dlm [options]
                       compile in memory and train; prints \`test loss … accuracy …\`
       --train NAME      which train block (when the file has several)
+      --backend wasm|ts as for compile
       --epochs N, --batch N, --seed N, --data PATH, --save FILE, --checkpoint-every N,
       --resume FILE, --max-steps N, --quiet   (see \`dlm train --help\`)
   help                this text
@@ -140,52 +143,67 @@ const runtimeJs = fileURLToPath(new URL("../runtime/", import.meta.url));
 const runtimeTs = fileURLToPath(new URL("../../runtime/", import.meta.url));
 
 async function compileCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { out: { type: "string", short: "o" }, train: { type: "string" } } });
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { out: { type: "string", short: "o" }, train: { type: "string" }, backend: { type: "string" }, emit: { type: "string", multiple: true } },
+  });
   if (positionals.length !== 1) throw new UsageError("compile takes exactly one FILE.dlm");
   if (!values.out) throw new UsageError("compile needs -o DIR");
+  const backend = backendOf(values.backend);
+  const emits = new Set(values.emit ?? []);
+  for (const e of emits) if (e !== "wat") throw new UsageError(`--emit takes wat, not '${e}'`);
+  if (emits.has("wat") && backend !== "wasm") throw new UsageError("--emit wat needs the wasm backend");
   const result = checked(positionals[0], err);
   if (typeof result === "number") return result;
   const name = pickTrain(result, values.train);
   // The trainer finds the .dlm file's folder relative to itself, so the pair can move together.
   const rel = path.relative(path.resolve(values.out), path.dirname(path.resolve(positionals[0]))).split(path.sep).join("/");
-  const compiled = await compileTrainer(result, name, { runtimeImport: "./runtime", sourceDir: `${rel === "" ? "." : rel}/` });
+  const compiled = await compileTrainer(result, name, { runtimeImport: "./runtime", sourceDir: `${rel === "" ? "." : rel}/`, backend, wat: emits.has("wat") });
   const dir = values.out;
   mkdirSync(path.join(dir, "runtime"), { recursive: true });
-  writeFileSync(path.join(dir, `${name}.ts`), compiled.ts);
-  writeFileSync(path.join(dir, `${name}.js`), await toJavaScript(compiled.ts, `${name}.ts`));
+  for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file), f.data);
+  if (compiled.wasm?.text !== undefined) writeFileSync(path.join(dir, `${compiled.name}.wat`), compiled.wasm.text);
   // The runtime goes beside the trainer: JavaScript to run, TypeScript sources to type-check.
   cpSync(runtimeJs, path.join(dir, "runtime"), { recursive: true, filter: (f) => !f.endsWith(".map") });
   cpSync(runtimeTs, path.join(dir, "runtime"), { recursive: true });
   const pkg = path.join(dir, "package.json");
   if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ type: "module", private: true }, null, 2) + "\n");
-  out.write(`wrote ${path.join(dir, `${name}.js`)} (${compiled.program.paramCount.toLocaleString("en-US")} parameters) and ${path.join(dir, `${name}.ts`)}; run: node ${path.join(dir, `${name}.js`)} --help\n`);
+  const js = path.join(dir, `${compiled.name}.js`);
+  const kernels = compiled.wasm ? ` and ${path.join(dir, compiled.wasm.file)} (${compiled.wasm.kernels.length} kernels, ${compiled.wasm.binary.length.toLocaleString("en-US")} bytes)` : "";
+  out.write(`wrote ${js} (${compiled.program.paramCount.toLocaleString("en-US")} parameters), ${path.join(dir, `${compiled.name}.ts`)}${kernels}; run: node ${js} --help\n`);
   return 0;
 }
 
 async function trainCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { ...trainOptionSpec, train: { type: "string" }, help: { type: "boolean" } } });
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { ...trainOptionSpec, train: { type: "string" }, backend: { type: "string" }, help: { type: "boolean" } } });
   if (values.help) {
     out.write(`usage: dlm train FILE.dlm [options]\n\n${trainUsage}`);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError("train takes exactly one FILE.dlm");
   const opts = trainOptions(values);
+  const backend = backendOf(values.backend);
   const result = checked(positionals[0], err);
   if (typeof result === "number") return result;
   const name = pickTrain(result, values.train);
   const sourceDir = path.dirname(path.resolve(positionals[0]));
-  const compiled = await compileTrainer(result, name, { runtimeImport: pathToFileURL(runtimeJs).href.replace(/\/$/, ""), sourceDir: pathToFileURL(sourceDir + path.sep).href });
-  const mod = await importTrainer(await toJavaScript(compiled.ts, `${name}.ts`), name);
+  const compiled = await compileTrainer(result, name, { runtimeImport: pathToFileURL(runtimeJs).href.replace(/\/$/, ""), sourceDir: pathToFileURL(sourceDir + path.sep).href, backend, format: false });
+  const mod = await importTrainer(compiled);
   return runTraining(mod, { ...opts, baseDir: sourceDir }, out, err);
 }
 
-/** Loads generated JavaScript as a module (through a temporary file, removed at once). */
-async function importTrainer(js: string, name: string): Promise<TrainerModule> {
+function backendOf(v: string | undefined): Backend {
+  if (v === undefined || v === "wasm" || v === "ts") return v ?? "wasm";
+  throw new UsageError(`--backend takes wasm or ts, not '${v}'`);
+}
+
+/** Loads a compiled trainer as a module (through a temporary folder, removed once it has loaded). */
+async function importTrainer(compiled: CompiledTrainer): Promise<TrainerModule> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-"));
   try {
-    const file = path.join(dir, `${name}.mjs`);
-    writeFileSync(file, js);
-    return (await import(pathToFileURL(file).href)) as TrainerModule;
+    for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file.replace(/\.js$/, ".mjs")), f.data);
+    return (await import(pathToFileURL(path.join(dir, `${compiled.name}.mjs`)).href)) as TrainerModule;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,6 +15,7 @@ import type { ProgramIR } from "./ir/ir.js";
 import type { TrainingProgram } from "./ir/train-ir.js";
 import type { Program } from "./syntax/ast.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { planMemory, type MemoryPlan } from "./passes/plan-memory.js";
 
 export interface FrontEndResult {
   readonly source: SourceFile;
@@ -67,34 +68,85 @@ function undecodable(path: string, f: DecodeFailure): FrontEndResult {
   return { source, diagnostics: [d] };
 }
 
+export type Backend = "ts" | "wasm";
+
+export interface CompileOptions {
+  /** Module specifier of the runtime folder, e.g. "./runtime" (no trailing slash). */
+  readonly runtimeImport: string;
+  /** The .dlm file's folder as a URL relative to the emitted module (or absolute). */
+  readonly sourceDir: string;
+  /** Format with prettier (default true; tests that only run the code skip it). */
+  readonly format?: boolean;
+  /** "wasm" (default): kernels in a WebAssembly module; "ts": the reference kernels. */
+  readonly backend?: Backend;
+  /** Also return the kernel module as WebAssembly text. */
+  readonly wat?: boolean;
+}
+
 export interface CompiledTrainer {
   readonly program: TrainingProgram;
   /** The trainer module, formatted TypeScript. */
   readonly ts: string;
+  /** The file name the trainer module should have, without extension. */
+  readonly name: string;
+  /** The WebAssembly backend's kernel module. */
+  readonly wasm?: {
+    readonly file: string;
+    readonly binary: Uint8Array;
+    readonly text?: string;
+    readonly kernels: readonly { readonly name: string; readonly ops: readonly string[] }[];
+    /** Linear memory at batch size B: fixed + perRow · B bytes. */
+    readonly memory: { readonly fixed: number; readonly perRow: number };
+    readonly plan: MemoryPlan;
+  };
 }
 
 /**
  * The back half, for one `train` block of a checked program:
  *
  *   typed IR ─inline→ flat program ─logits→ stable losses ─autodiff+schedule→ TrainingProgram
- *            ─emit→ trainer.ts ─prettier→ formatted
+ *            ─plan memory→ offsets ─emit→ trainer.ts (+ kernels.wasm) ─prettier→ formatted
  *
- * Code generators (ts-morph, prettier) load here, on first use, so `dlm check` stays fast.
+ * Code generators (ts-morph, prettier, binaryen) load here, on first use, so `dlm check` stays fast.
  */
-export async function compileTrainer(
-  front: FrontEndResult,
-  trainName: string,
-  emit: { runtimeImport: string; sourceDir: string; format?: boolean },
-): Promise<CompiledTrainer> {
+export async function compileTrainer(front: FrontEndResult, trainName: string, opts: CompileOptions): Promise<CompiledTrainer> {
   // frontEnd already scheduled every train block (inline, logits, autodiff, phases, layout).
   const tp = front.trainings?.get(trainName);
   if (!tp) throw new Error(`internal: train block ${trainName} was not scheduled`);
-  const { emitTrainerTs } = await import("./emit/emit-ts.js");
-  const raw = emitTrainerTs(tp, { runtimeImport: emit.runtimeImport, source: front.source, sourcePath: front.source.path, sourceDir: emit.sourceDir });
-  if (emit.format === false) return { program: tp, ts: raw }; // tests that only run the code
+  const { emitTrainerTs, optimizerState } = await import("./emit/emit-ts.js");
+  const { aliasOps } = await import("./emit/ts-rules.js");
+  const name = fileName(trainName);
+  const backend = opts.backend ?? "wasm";
+  const plan = backend === "wasm" ? planMemory(tp, aliasOps, optimizerState(tp)) : undefined; //  offsets from lifetimes
+  const file = `${name}.wasm`;
+  const emitted = emitTrainerTs(tp, { runtimeImport: opts.runtimeImport, source: front.source, sourcePath: front.source.path, sourceDir: opts.sourceDir, wasm: plan && { plan, file } });
+  let wasm: CompiledTrainer["wasm"];
+  if (plan) {
+    const { loadBinaryen } = await import("./emit/wasm/binaryen.js");
+    const { buildModule } = await import("./emit/wasm/module.js");
+    const b = await loadBinaryen();
+    const built = buildModule(b, (mod) => emitted.kernels.forEach((k) => k.add(b, mod, k.name)), { text: opts.wat });
+    wasm = { file, binary: built.binary, text: built.text, kernels: emitted.kernels.map((k) => ({ name: k.name, ops: k.ops })), memory: emitted.memory!, plan };
+  }
+  if (opts.format === false) return { program: tp, ts: emitted.text, name, wasm }; // tests that only run the code
   const prettier = await import("prettier");
-  const ts = await prettier.format(raw, { parser: "typescript", printWidth: 120 });
-  return { program: tp, ts };
+  const ts = await prettier.format(emitted.text, { parser: "typescript", printWidth: 120 });
+  return { program: tp, ts, name, wasm };
+}
+
+/** A train block's name as a file name. */
+function fileName(train: string): string {
+  return train.replace(/[^A-Za-z0-9_-]/g, "_");
+}
+
+/** Every file of a compiled trainer: NAME.ts, NAME.js and the kernels NAME.wasm (wasm backend). */
+export async function trainerFiles(c: CompiledTrainer): Promise<{ readonly file: string; readonly data: string | Uint8Array }[]> {
+  const files: { file: string; data: string | Uint8Array }[] = [
+    { file: `${c.name}.ts`, data: c.ts },
+    { file: `${c.name}.js`, data: await toJavaScript(c.ts, `${c.name}.ts`) },
+  ];
+  if (c.wasm) files.push({ file: c.wasm.file, data: c.wasm.binary });
+  return files;
 }
 
 /** TypeScript → JavaScript (types erased), with the TypeScript that ts-morph bundles. */

@@ -11,6 +11,10 @@ import type { Shape, ValueId } from "../ir/ir.js";
 import type { TEqn, TrainingProgram, TValue } from "../ir/train-ir.js";
 import { emitTs, aliasOps, countExpr, type EmitCtx } from "./ts-rules.js";
 import { positionOf, type SourceFile } from "../source.js";
+import type { MemoryPlan, Slot } from "../passes/plan-memory.js";
+import { emitWasm, type WasmCtx } from "./wasm-rules.js";
+import type { BinaryenApi } from "./wasm/binaryen.js";
+import type { Mod } from "./wasm/fn.js";
 
 export interface EmitOptions {
   /** Module specifier of the runtime folder, e.g. "./runtime" (no trailing slash). */
@@ -20,6 +24,25 @@ export interface EmitOptions {
   readonly sourcePath: string;
   /** The .dlm file's folder as a URL relative to the emitted module (or absolute): relative data paths resolve against it. */
   readonly sourceDir: string;
+  /** The WebAssembly backend: buffers live in one memory laid out by `plan`; kernels are calls into `file`. */
+  readonly wasm?: { readonly plan: MemoryPlan; readonly file: string; readonly relaxedFile?: string };
+}
+
+/** A kernel the trainer calls: added to the trainer's module under `name`. */
+export interface KernelRequest {
+  readonly name: string;
+  readonly key: string;
+  readonly add: (b: BinaryenApi, mod: Mod, name: string) => void;
+  /** The ops it computes, with their origins, for `--emit kernels`. */
+  readonly ops: string[];
+}
+
+export interface EmittedTrainer {
+  readonly text: string;
+  /** The WebAssembly backend's kernels (empty for the TypeScript backend). */
+  readonly kernels: readonly KernelRequest[];
+  /** Bytes of linear memory at batch size B (the plan plus kernel scratch). */
+  readonly memory?: Slot;
 }
 
 const reserved = new Set(
@@ -33,10 +56,10 @@ const shapeText = (s: Shape): string => `[${s.join(", ")}]`;
 const sizeOf = (s: Shape): number => s.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1);
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
 
-export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
+export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTrainer {
   const values = tp.values;
   const names = new Map<ValueId, string>();
-  const used = new Set<string>(["n", "B", "F", "K", "rng", "params", "grads", "losses", "options", "program", "parameters"]);
+  const used = new Set<string>(["n", "B", "F", "K", "k", "mem", "WS", "rng", "params", "grads", "losses", "options", "program", "parameters", "kernelModule"]);
   const nameOf = (id: ValueId): string => {
     let n = names.get(id);
     if (n) return n;
@@ -119,13 +142,47 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
     return `${opts.sourcePath}:${line}${e.origin ? ` ${e.origin}` : ""}  ${text.length > 60 ? text.slice(0, 57) + "..." : text}`;
   };
 
+  // The WebAssembly backend: kernels by key, byte-offset constants by value, shared scratch.
+  const wasm = opts.wasm;
+  const kernels = new Map<string, KernelRequest>();
+  const addrNames = new Map<ValueId, string>();
+  let scratchNeed: Slot = { fixed: 0, perRow: 0 };
+  const addrOf = (id: ValueId): string => {
+    const r = root(id);
+    let a = addrNames.get(r);
+    if (!a) {
+      a = uniq(`A_${nameOf(r)}`);
+      addrNames.set(r, a);
+    }
+    return a;
+  };
+  const wasmCtxFor = (e: TEqn): WasmCtx => ({
+    eqn: e,
+    value: (id) => values[id],
+    addr: addrOf,
+    size: (id) => countExpr(values[id].shape),
+    kernel: (key, add) => {
+      let kr = kernels.get(key);
+      if (!kr) {
+        kr = { name: ident(key), key, add, ops: [] };
+        kernels.set(key, kr);
+      }
+      kr.ops.push(`${e.op}${e.origin ? ` (${e.origin})` : ""}`);
+      return `k.${kr.name}`;
+    },
+    scratch: (fixed, perRow = 0) => {
+      scratchNeed = { fixed: Math.max(scratchNeed.fixed, fixed), perRow: Math.max(scratchNeed.perRow, perRow) };
+      return "WS";
+    },
+  });
+
   /** Kernel calls for a list of eqns, each under a comment with its source and shapes. */
   const lines = (eqns: readonly TEqn[]): string[] => {
     const out: string[] = [];
     let lastWhere = "";
     for (const e of eqns) {
       if (aliasOps.has(e.op)) continue;
-      const code = emitTs[e.op]?.(ctxFor(e));
+      const code = (wasm ? emitWasm[e.op](wasmCtxFor(e)) : null) ?? emitTs[e.op]?.(ctxFor(e));
       if (code === undefined) throw new Error(`internal: no TypeScript rule for ${e.op}`);
       const here = where(e);
       if (here !== lastWhere) out.push(`// ${here}`);
@@ -153,6 +210,13 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
   w.writeLine(`import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "${opts.runtimeImport}/trainer.js";`);
   w.writeLine(`import { isMain, runMain } from "${opts.runtimeImport}/main.js";`);
   w.writeLine(`import { fileURLToPath } from "node:url";`);
+  if (wasm) {
+    w.writeLine(`import { loadKernelModule, instantiate } from "${opts.runtimeImport}/wasm/trainer-memory.js";`);
+    w.blankLine();
+    const relaxed = wasm.relaxedFile ? `, new URL(${JSON.stringify("./" + wasm.relaxedFile)}, import.meta.url)` : "";
+    w.writeLine(`/** The trainer's kernels (${kernels.size}), compiled once${wasm.relaxedFile ? "; the relaxed-SIMD variant where the engine has it" : ""}. */`);
+    w.writeLine(`const kernelModule = await loadKernelModule(new URL(${JSON.stringify("./" + wasm.file)}, import.meta.url)${relaxed});`);
+  }
   w.blankLine();
 
   // Static description of the program, for the runtime driver and checkpoints.
@@ -183,46 +247,69 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
   const hoistAt = w.getLength();
 
   // createTrainer: buffers, then the step functions that use them.
-  const optState = new Set<string>();
-  for (const s of tp.steps) {
-    if (s.optimizer.kind === "adam") optState.add("adam_m").add("adam_v");
-    else if (s.optimizer.momentum > 0) optState.add("momentum");
-  }
+  const optState = optimizerState(tp);
   w.writeLine(`/** Allocates every buffer once; the step functions then allocate nothing. */`);
   w.write(`export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance`).block(() => {
     w.writeLine(`const B = options.batch ?? ${tp.settings.batch}; // rows per batch; a step uses the first n ≤ B`);
-    w.writeLine(`const F = options.float64 ? Float64Array : Float32Array;`);
+    const plan = wasm?.plan;
+    const at = (slot: Slot): string => (slot.perRow === 0 ? String(slot.fixed) : `${slot.fixed} + ${slot.perRow} * B`);
+    if (plan) {
+      const total = { fixed: plan.bytes.fixed + scratchNeed.fixed + 16, perRow: plan.bytes.perRow + scratchNeed.perRow };
+      w.writeLine(`if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");`);
+      w.writeLine(`const F = Float32Array;`);
+      w.writeLine(`// One linear memory, laid out by the compiler's memory plan: ${total.fixed.toLocaleString("en-US")} bytes + ${total.perRow.toLocaleString("en-US")} per batch row.`);
+      w.writeLine(`const mem = instantiate(kernelModule, ${at(total)});`);
+      w.writeLine(`const k = mem.exports;`);
+      w.writeLine(`const WS = ${at(plan.bytes)}; // kernel scratch space`);
+    } else {
+      w.writeLine(`const F = options.float64 ? Float64Array : Float32Array;`);
+    }
+    /** Declares a buffer: its own typed array (TS backend), or a view at its planned offset (wasm). */
+    const declare = (id: ValueId, count: string, dtype: string, comment: string) => {
+      const name = nameOf(id);
+      if (!plan) {
+        w.writeLine(`const ${name} = new ${dtype === "i32" ? "Int32Array" : "F"}(${count}); // ${comment}`);
+        return;
+      }
+      const slot = plan.slots.get(id);
+      if (!slot) throw new Error(`internal: ${name} has no slot in the memory plan`);
+      w.writeLine(`const ${addrOf(id)} = ${at(slot)};`);
+      w.writeLine(`const ${name} = mem.${dtype === "i32" ? "i32" : "f32"}(${addrOf(id)}, ${count}); // ${comment}`);
+    };
     w.blankLine();
     w.writeLine(`// Flat buffers: parameters, their gradients and the optimizer state share one layout.`);
-    w.writeLine(`const params = new F(${tp.paramCount});`);
-    w.writeLine(`const grads = new F(${tp.paramCount});`);
-    for (const s of optState) w.writeLine(`const ${s} = new F(${tp.paramCount});`);
+    for (const f of ["params", "grads", ...optState]) {
+      if (plan) w.writeLine(`const ${f} = mem.f32(${plan.flat.get(f)}, ${tp.paramCount});`);
+      else w.writeLine(`const ${f} = new F(${tp.paramCount});`);
+    }
     for (const id of tp.params) {
       const p = values[id].param!;
+      if (plan) w.writeLine(`const ${addrOf(id)} = ${plan.flat.get("params")! + p.offset * 4};`);
       w.writeLine(`const ${nameOf(id)} = params.subarray(${p.offset}, ${p.offset + p.size}); // ${p.path} ${shapeText(values[id].shape)}`);
     }
     for (const [grad, param] of gradView) {
       const p = values[param].param!;
+      if (plan) w.writeLine(`const ${addrOf(grad)} = ${plan.flat.get("grads")! + p.offset * 4};`);
       w.writeLine(`const ${nameOf(grad)} = grads.subarray(${p.offset}, ${p.offset + p.size}); // d ${p.path}`);
     }
     w.blankLine();
     w.writeLine(`// Inputs, one batch each, filled by the runtime.`);
     for (const id of tp.inputs) {
       const v = values[id];
-      w.writeLine(`const ${nameOf(id)} = new ${v.dtype === "i32" ? "Int32Array" : "F"}(${bufferSize(v)}); // ${shapeText(v.shape)}`);
+      declare(id, bufferSize(v), v.dtype, shapeText(v.shape));
     }
     for (const m of tp.inference) {
-      for (const id of m.inputs) w.writeLine(`const ${nameOf(id)} = new F(${bufferSize(values[id])}); // ${shapeText(values[id].shape)}: input of \`${m.model}\` for inference`);
+      for (const id of m.inputs) declare(id, bufferSize(values[id]), "f32", `${shapeText(values[id].shape)}: input of \`${m.model}\` for inference`);
     }
     w.blankLine();
-    w.writeLine(`// Activations and gradients, preallocated for B rows.`);
+    w.writeLine(plan ? `// Activations and gradients, for B rows, at the offsets of the memory plan (buffers whose lifetimes do not overlap share memory).` : `// Activations and gradients, preallocated for B rows.`);
     const declared = new Set<ValueId>([...tp.params, ...tp.inputs, ...gradView.keys(), ...tp.inference.flatMap((m) => m.inputs)]);
     for (const e of allEqns) {
       for (const id of e.outputs) {
         if (declared.has(id) || root(id) !== id) continue;
         declared.add(id);
         const v = values[id];
-        w.writeLine(`const ${nameOf(id)} = new ${v.dtype === "i32" ? "Int32Array" : "F"}(${bufferSize(v)}); // ${shapeText(v.shape)}`);
+        declare(id, bufferSize(v), v.dtype, shapeText(v.shape));
       }
     }
     for (const e of allEqns) {
@@ -327,7 +414,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
       for (const e of s.forward) if (!aliasOps.has(e.op)) traced.push(traceEntry(e.outputs[0], k, e));
     });
     w.write(`return`).block(() => {
-      w.writeLine(`params, grads, state: { ${[...optState].join(", ")} }, stepCounts, losses, rng, rngMark,`);
+      w.writeLine(`params, grads, state: { ${optState.join(", ")} }, stepCounts, losses, rng, rngMark,`);
       w.writeLine(`inputs: [${tp.inputs.map(nameOf).join(", ")}],`);
       w.writeLine(`trainStep,`);
       w.writeLine(`forward: [${tp.steps.map((_, k) => fnName("forward", k)).join(", ")}],`);
@@ -352,7 +439,18 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): string {
   );
   const text = w.toString();
   const header = hoisted.length ? `// Static sizes of the kernels, computed by the compiler.\n${hoisted.join("\n")}\n\n` : "";
-  return text.slice(0, hoistAt) + header + text.slice(hoistAt);
+  const memory = wasm ? { fixed: wasm.plan.bytes.fixed + scratchNeed.fixed + 16, perRow: wasm.plan.bytes.perRow + scratchNeed.perRow } : undefined;
+  return { text: text.slice(0, hoistAt) + header + text.slice(hoistAt), kernels: [...kernels.values()], memory };
+}
+
+/** The optimizer state buffers a program needs, each of the parameters' size. */
+export function optimizerState(tp: TrainingProgram): string[] {
+  const state = new Set<string>();
+  for (const s of tp.steps) {
+    if (s.optimizer.kind === "adam") state.add("adam_m").add("adam_v");
+    else if (s.optimizer.momentum > 0) state.add("momentum");
+  }
+  return [...state];
 }
 
 function bufferSize(v: TValue): string {

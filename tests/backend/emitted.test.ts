@@ -45,7 +45,7 @@ async function emitExample(name: string): Promise<string> {
   const rel = `dsl-examples/${name}.dlm`;
   const front = frontEnd(rel, readFileSync(path.join(repoRoot, rel)));
   if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
-  const compiled = await compileTrainer(front, front.ir.trains[0].name, { runtimeImport: "./runtime", sourceDir: "../dsl-examples/" });
+  const compiled = await compileTrainer(front, front.ir.trains[0].name, { runtimeImport: "./runtime", sourceDir: "../dsl-examples/", backend: "ts" });
   return compiled.ts;
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { frontEnd, compileTrainer, toJavaScript, type CompiledTrainer } from "../../compiler/compile.js";
+import { frontEnd, compileTrainer, trainerFiles, type Backend, type CompiledTrainer } from "../../compiler/compile.js";
 import { renderDiagnostics } from "../../compiler/diagnostics/render.js";
 import type { TrainerModule } from "../../runtime/trainer.js";
 
@@ -12,25 +12,26 @@ export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const distRuntime = pathToFileURL(path.join(root, "dist/runtime")).href;
 
 /** Front end + back end; throws with the rendered diagnostics when the program has errors. */
-export async function compileSource(source: string, file = "test.dlm", train?: string, format = true): Promise<CompiledTrainer> {
+export async function compileSource(source: string, file = "test.dlm", train?: string, format = true, backend: Backend = "ts"): Promise<CompiledTrainer> {
   const front = frontEnd(file, new TextEncoder().encode(source));
   if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
   const name = train ?? front.ir.trains[0]?.name;
   if (!name) throw new Error("no train block");
-  const compiled = await compileTrainer(front, name, { runtimeImport: distRuntime, sourceDir: pathToFileURL(root).href, format });
+  const compiled = await compileTrainer(front, name, { runtimeImport: distRuntime, sourceDir: pathToFileURL(root).href, format, backend });
   return compiled;
 }
 
-/** Compiles and imports the trainer module (unformatted: prettier only changes layout). */
-export async function loadTrainer(source: string, file = "test.dlm", train?: string): Promise<TrainerModule & { ts: string }> {
-  const compiled = await compileSource(source, file, train, false);
-  const js = await toJavaScript(compiled.ts, "trainer.ts");
+/**
+ * Compiles and imports the trainer module (unformatted: prettier only changes layout).
+ * The TypeScript backend by default: it is the reference, and it computes in float64 on request.
+ */
+export async function loadTrainer(source: string, file = "test.dlm", train?: string, backend: Backend = "ts"): Promise<TrainerModule & { ts: string; compiled: CompiledTrainer }> {
+  const compiled = await compileSource(source, file, train, false, backend);
   const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-test-"));
   try {
-    const f = path.join(dir, "trainer.mjs");
-    writeFileSync(f, js);
-    const mod = (await import(pathToFileURL(f).href)) as TrainerModule;
-    return { ...mod, ts: compiled.ts };
+    for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file.replace(/\.js$/, ".mjs")), f.data);
+    const mod = (await import(pathToFileURL(path.join(dir, `${compiled.name}.mjs`)).href)) as TrainerModule;
+    return { ...mod, ts: compiled.ts, compiled };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
