@@ -122,10 +122,14 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
     for (const id of entry.pinned) if (first.has(rootOf(id))) last.set(rootOf(id), end);
     if (entry === entries[0]) {
       // The non-finite trace reads a step's forward values after replaying that forward pass.
+      // A gradient that is copied into `grads` (not written there by its eqn) is read after the
+      // step's last backward eqn.
       let at = start + tp.lets.length;
       for (const s of tp.steps) {
         const fwdEnd = at + s.forward.length - 1;
+        const bwdEnd = fwdEnd + s.backward.length;
         for (const e of s.forward) for (const id of e.outputs) if (first.has(rootOf(id))) last.set(rootOf(id), Math.max(last.get(rootOf(id))!, fwdEnd));
+        for (const g of s.grads) if (g.grad !== null && first.has(rootOf(g.grad))) last.set(rootOf(g.grad), Math.max(last.get(rootOf(g.grad))!, bwdEnd));
         at += s.forward.length + s.backward.length;
       }
     }

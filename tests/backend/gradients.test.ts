@@ -12,6 +12,7 @@
 // forward loss against an independent float64 computation (tests/helpers/numerics.ts).
 import { describe, expect, it } from "vitest";
 import { loadTrainer } from "../helpers/trainer.js";
+import { agreeBackends } from "../helpers/backends.js";
 import { Rng } from "../../runtime/rng.js";
 import type { TrainerInstance, TrainerModule } from "../../runtime/trainer.js";
 import {
@@ -69,14 +70,20 @@ async function run(c: Case): Promise<void> {
     for (const m of calls) expect(m[1].trim().endsWith(String(c.fromLogits)), m[0]).toBe(true);
   }
   const t = mod.createTrainer(new Rng(c.seed ?? 7), { batch: B, float64: true });
-  const r = new TestRandom(c.seed ?? 1234);
-  randomParams(mod, t, r, c.gain ?? 1);
-  c.params?.(mod, t, r);
-  mod.program.inputs.forEach((info, i) => {
-    const fill = c.fill?.[info.name] ?? ((q: TestRandom) => q.uniform(-1, 1));
-    const arr = t.inputs[i];
-    for (let j = 0; j < arr.length; j++) arr[j] = fill(r);
-  });
+  const setup = (m: TrainerModule, tt: TrainerInstance) => {
+    const r = new TestRandom(c.seed ?? 1234);
+    randomParams(m, tt, r, c.gain ?? 1);
+    c.params?.(m, tt, r);
+    m.program.inputs.forEach((info, i) => {
+      const fill = c.fill?.[info.name] ?? ((q: TestRandom) => q.uniform(-1, 1));
+      const arr = tt.inputs[i];
+      for (let j = 0; j < arr.length; j++) arr[j] = fill(r);
+    });
+  };
+  setup(mod, t);
+  // The WebAssembly backend agrees with this (TypeScript, float32) on the same case.
+  const agree = await agreeBackends({ src: c.src, batch: B, n: N, seed: c.seed ?? 7, setup });
+  expect(agree.problems, agree.problems.join("\n")).toEqual([]);
   const g = checkGradients(mod, t, N);
   expect(Number.isFinite(g.loss)).toBe(true);
   expect(g.tensors.length, "no parameter tensor checked").toBeGreaterThan(0);
