@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadBinaryen } from "../../compiler/emit/wasm/binaryen.js";
 import { emitGemmModule, gemmOutShape, gemmParams, gemmScratchBytes, type GemmSpec } from "../../compiler/emit/wasm/gemm.js";
 import { gemmStrided, matmul, matmulNT, matmulTN } from "../../runtime/kernels/dense.js";
+import { leakyRelu, relu, sigmoid, tanh } from "../../runtime/kernels/elementwise.js";
 import { hasRelaxedSimd, instantiateKernels, Layout, type KernelInstance } from "../../runtime/wasm/instantiate.js";
 
 // [m, k, n] of X[m, k] · W[k, n]: the dense layers of the seed models, then edge cases.
@@ -44,6 +45,12 @@ for (const [tag, m, k, n] of SMALL) {
   cases.push({ spec: { name: `${tag}_nt_bias_acc`, kind: "nt", k, n, bias: true, accumulate: true }, m });
   cases.push({ spec: { name: `${tag}_tn_bias_acc`, kind: "tn", k, n, bias: true, accumulate: true }, m });
   cases.push({ spec: { name: `${tag}_nn_mr6`, kind: "nn", k, n, bias: true, rowTile: 6 }, m });
+}
+// Activation epilogues (nn): act(A·B + bias), with and without the pre-activation stored.
+for (const [i, [tag, m, k, n]] of [...SMALL, SEED[0], SEED[7]].entries()) {
+  const act = (["relu", "leaky_relu", "tanh", "sigmoid"] as const)[i % 4];
+  cases.push({ spec: { name: `${tag}_nn_${act}`, kind: "nn", k, n, bias: true, activation: act, slope: 0.2 }, m });
+  cases.push({ spec: { name: `${tag}_nn_${act}_pre`, kind: "nn", k, n, bias: i % 2 === 0, activation: act, slope: 0.2, preOut: true }, m });
 }
 // More rows than one row block (64), not a multiple of it nor of the row tile.
 for (const kind of ["nn", "nt", "tn"] as const) cases.push({ spec: { name: `rb131_${kind}`, kind, k: 20, n: 19, bias: true, accumulate: kind === "nt" }, m: 131 });
@@ -107,7 +114,7 @@ let emitted: { text?: string; bytes: number };
 
 function bytesFor(spec: GemmSpec, m: number): number {
   const s = shapes(spec, m);
-  return (s.a + s.b + s.c + s.bias) * 4 + gemmScratchBytes(spec) + 6 * 16;
+  return (s.a + s.b + 2 * s.c + s.bias) * 4 + gemmScratchBytes(spec) + 7 * 16;
 }
 
 beforeAll(async () => {
@@ -123,16 +130,23 @@ function run(spec: GemmSpec, m: number, seed: number): number {
   const r = rng(seed);
   const s = shapes(spec, m);
   const lay = new Layout(16);
-  const at = { a: lay.floats(s.a), b: lay.floats(s.b), c: lay.floats(s.c), bias: lay.floats(s.bias), ws: lay.alloc(gemmScratchBytes(spec)) };
+  const at = { a: lay.floats(s.a), b: lay.floats(s.b), c: lay.floats(s.c), bias: lay.floats(s.bias), ws: lay.alloc(gemmScratchBytes(spec)), pre: lay.floats(s.c) };
   const a = fill(inst.f32(at.a, s.a), r);
   const b = fill(inst.f32(at.b, s.b), r);
   const c = fill(inst.f32(at.c, s.c), r);
   const bias = spec.bias ? fill(inst.f32(at.bias, s.bias), r) : null;
   fill(inst.f32(at.ws, gemmScratchBytes(spec) / 4), r); // garbage scratch: must not matter
-  const want = reference(spec, m, a, b, c.slice(), bias);
+  const pre = reference(spec, m, a, b, c.slice(), bias);
+  const want = new Float32Array(pre.length);
+  if (spec.activation === "relu") relu(want, pre, pre.length);
+  else if (spec.activation === "leaky_relu") leakyRelu(want, pre, pre.length, spec.slope!);
+  else if (spec.activation === "tanh") tanh(want, pre, pre.length);
+  else if (spec.activation === "sigmoid") sigmoid(want, pre, pre.length);
+  else want.set(pre);
   const args = gemmParams(spec).map((p) => (p === "m" ? m : at[p as keyof typeof at]));
   inst.exports[spec.name](...args);
-  return relL2(inst.f32(at.c, s.c), want);
+  const err = relL2(inst.f32(at.c, s.c), want);
+  return spec.preOut ? Math.max(err, relL2(inst.f32(at.pre, s.c), pre)) : err;
 }
 
 describe("wasm SIMD128 GEMM vs runtime/kernels/dense.ts", () => {

@@ -23,6 +23,7 @@
 // static MR = k mod 4 tile for the last rows of C.
 import type { BinaryenApi } from "./binaryen.js";
 import { buildModule, type EmittedModule, type ModuleOptions } from "./module.js";
+import { expV, sigmoidV, splatF, tanhV } from "./math.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 
 export type GemmKind = "nn" | "nt" | "tn";
@@ -41,7 +42,17 @@ export interface GemmSpec {
   readonly accumulate?: boolean;
   /** Rows per register tile (1..6); default 4. */
   readonly rowTile?: number;
+  /** An activation applied in the epilogue (nn only): C = act(A·B + bias). */
+  readonly activation?: GemmActivation;
+  /** leaky_relu's slope. */
+  readonly slope?: number;
+  /** Also store the pre-activation A·B + bias at `pre` (when something else reads it). */
+  readonly preOut?: boolean;
+  /** Multiply-add with relaxed SIMD's f32x4.relaxed_madd (the module variant for engines that have it). */
+  readonly relaxed?: boolean;
 }
+
+export type GemmActivation = "relu" | "leaky_relu" | "tanh" | "sigmoid";
 
 
 /** Rows of A per block in nn/nt (A's block stays in L2 while B's panels pass). */
@@ -51,6 +62,7 @@ const ROW_BLOCK = 64;
 export function gemmParams(spec: GemmSpec): string[] {
   const p = ["m", "a", "b", "c"];
   if (spec.bias) p.push("bias");
+  if (spec.activation && spec.preOut) p.push("pre");
   if (gemmScratchBytes(spec) > 0) p.push("ws");
   return p;
 }
@@ -87,6 +99,32 @@ interface TileSpec {
   cRowBytes: number;
   biasPtr: number | null; // local: bias at col 0
   accumulate: boolean;
+  activation?: GemmActivation;
+  slope?: number;
+  preDelta?: number | null; // local: pre − c in bytes, when the pre-activation is stored too
+  relaxed?: boolean;
+}
+
+/** a·b + c with f32x4.relaxed_madd (binaryen's JS API has no wrapper for it; the C API does). */
+function relaxedMadd(f: Fn, a: X, b: X, c: X): X {
+  const api = f.b as unknown as { _BinaryenSIMDTernary(mod: number, op: number, a: X, b: X, c: X): X; RelaxedMaddVecF32x4: number };
+  return api._BinaryenSIMDTernary(f.mod.ptr, api.RelaxedMaddVecF32x4, a, b, c);
+}
+
+/** act(v) on a v128 held in local `v`. */
+function activate(f: Fn, act: GemmActivation, v: number, slope: number): X {
+  const m = f.mod;
+  switch (act) {
+    case "relu":
+      return m.f32x4.max(f.get(v), splatF(f, 0));
+    case "leaky_relu":
+      // x > 0 ? x : slope·x, as the reference (NaN stays NaN through the multiply).
+      return m.v128.bitselect(f.get(v), m.f32x4.mul(f.get(v), splatF(f, slope)), m.f32x4.gt(f.get(v), splatF(f, 0)));
+    case "tanh":
+      return tanhV(f, f.get(v));
+    case "sigmoid":
+      return sigmoidV(f, f.get(v));
+  }
 }
 
 /** An MR×width block of C = Σ_steps A[r, s] · B[s, 0..width). Clobbers its own locals only. */
@@ -116,7 +154,14 @@ function tile(f: Fn, t: TileSpec): X {
   for (let q = 0; q < t.rows; q++) {
     step.push(f.set(av, m.v128.load32_splat(q * t.aRowBytes, 4, f.get(ap))));
     for (let v = 0; v < nv; v++) {
-      step.push(f.set(acc[q][v], m.f32x4.add(f.get(acc[q][v]), m.f32x4.mul(f.get(av), f.get(bv[v])))));
+      step.push(
+        f.set(
+          acc[q][v],
+          t.relaxed
+            ? relaxedMadd(f, f.get(av), f.get(bv[v]), f.get(acc[q][v]))
+            : m.f32x4.add(f.get(acc[q][v]), m.f32x4.mul(f.get(av), f.get(bv[v]))),
+        ),
+      );
     }
   }
   step.push(f.addI(ap, t.aStepBytes), f.addI(bp, t.bStepBytes), f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))));
@@ -132,7 +177,12 @@ function tile(f: Fn, t: TileSpec): X {
       let val = f.get(acc[q][v]);
       if (t.biasPtr !== null) val = m.f32x4.add(val, loadPartial(f, f.get(t.biasPtr), v * 16, lanes));
       if (t.accumulate) val = m.f32x4.add(val, loadPartial(f, f.get(t.cPtr), off, lanes));
-      body.push(f.set(tmp, val), ...storePartial(f, f.get(t.cPtr), off, lanes, f.get(tmp)));
+      body.push(f.set(tmp, val));
+      if (t.activation) {
+        if (t.preDelta !== undefined && t.preDelta !== null) body.push(...storePartial(f, m.i32.add(f.get(t.cPtr), f.get(t.preDelta)), off, lanes, f.get(tmp)));
+        body.push(f.set(tmp, activate(f, t.activation, tmp, t.slope ?? 0)));
+      }
+      body.push(...storePartial(f, f.get(t.cPtr), off, lanes, f.get(tmp)));
     }
   }
   return m.block(null, body);
@@ -153,6 +203,10 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
   const m = mod;
   const acc = spec.accumulate ?? false;
   const body: X[] = [];
+  if (spec.activation && kind !== "nn") throw new Error(`gemm ${spec.name}: an activation epilogue needs kind nn`);
+  const preDelta = spec.activation && spec.preOut ? f.local(b.i32) : null;
+  if (preDelta !== null) body.push(f.set(preDelta, m.i32.sub(f.get(P("pre")), f.get(pc))));
+  const epilogue = { activation: spec.activation, slope: spec.slope, preDelta, relaxed: spec.relaxed };
 
   if (kind === "nn" || kind === "nt") {
     // op(B) is [inner, outCols]; C is [m, outCols]; A is [m, inner].
@@ -207,6 +261,7 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
         cRowBytes: outCols * 4,
         biasPtr: pbias === null ? null : biasCol,
         accumulate: acc,
+        ...epilogue,
       });
       const out: X[] = [
         f.set(r, f.get(r0)),
@@ -269,6 +324,7 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
       cRowBytes: n * 4,
       biasPtr: pbias === null ? null : biasCol,
       accumulate: acc,
+      relaxed: spec.relaxed,
     });
     const setPtrs = (): X[] => {
       const s = [
