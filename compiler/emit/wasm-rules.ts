@@ -9,7 +9,8 @@ import type { Shape } from "../ir/ir.js";
 import type { TEqn, TOp, TValue } from "../ir/train-ir.js";
 import type { BinaryenApi } from "./wasm/binaryen.js";
 import type { Mod } from "./wasm/fn.js";
-import { addGemm, gemmScratchBytes, type GemmSpec } from "./wasm/gemm.js";
+import { addGemm, gemmScratchBytes, type GemmActivation, type GemmSpec } from "./wasm/gemm.js";
+import * as EW from "./wasm/elementwise.js";
 
 export interface WasmCtx {
   readonly eqn: TEqn;
@@ -55,6 +56,103 @@ function gemm(c: WasmCtx, kind: GemmSpec["kind"], k: number, n: number, m: strin
 
 const ts: WasmRule = () => null;
 
+/** A kernel's name from its generator and spec: readable and unique per specialization. */
+function keyOf(kind: string, spec: object): string {
+  const parts = Object.entries(spec)
+    .filter(([k, v]) => k !== "name" && v !== undefined && v !== false)
+    .map(([k, v]) => (Array.isArray(v) ? v.join("x") : v === true ? k : String(v).replace("-", "m").replace(".", "p")));
+  return [kind, ...parts].join("_");
+}
+
+/** Adds (once) the kernel `add(spec)` and returns its call with `args` for the parameters `params(spec)` names. */
+function call<S extends { name: string }>(c: WasmCtx, kind: string, spec: Omit<S, "name">, add: (b: BinaryenApi, mod: Mod, spec: S) => void, params: (spec: S) => string[], args: Readonly<Record<string, string>>): string {
+  const key = keyOf(kind, spec);
+  const fn = c.kernel(key, (b, mod, name) => add(b, mod, { ...spec, name } as S));
+  const list = params({ ...spec, name: key } as S).map((p) => {
+    if (p === "n") return "n";
+    const a = args[p];
+    if (a === undefined) throw new Error(`internal: kernel ${key} has a parameter ${p} that its rule does not give`);
+    return a;
+  });
+  return `${fn}(${list.join(", ")});`;
+}
+
+/** The element count of a value as perRow · n (batched) or perRow. */
+function extentOf(c: WasmCtx, id: number): EW.Extent {
+  const s = shape(c, id);
+  return { perRow: s.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1), batched: s.includes("B") };
+}
+
+const unaryEw = (op: EW.UnaryOp): WasmRule => (c) => {
+  const [x] = c.eqn.inputs;
+  const spec = { ...extentOf(c, c.eqn.outputs[0]), op, slope: op === "leaky_relu" ? (c.eqn.attrs.slope as number) : undefined };
+  return call(c, op, spec, EW.addUnary, EW.unaryParams, { y: out(c), x: c.addr(x) });
+};
+
+const binaryGradEw = (op: EW.BinaryOp): WasmRule => (c) => {
+  const [a, b] = c.eqn.inputs;
+  const spec = { ...extentOf(c, c.eqn.outputs[0]), op, slope: op === "leaky_relu_grad" ? (c.eqn.attrs.slope as number) : undefined };
+  return call(c, op, spec, EW.addBinary, EW.binaryParams, { out: out(c), a: c.addr(a), b: c.addr(b) });
+};
+
+/** dims with B as 0, as the elementwise generators take them. */
+const dims0 = (s: Shape): number[] => s.map((d) => (d === "B" ? 0 : d));
+
+/** Row-major element strides of `s`, aligned right to `full`; 0 where s broadcasts (as ts-rules). */
+function alignedStrides(s: Shape, full: Shape): number[] {
+  const offset = full.length - s.length;
+  const strides = new Array<number>(s.length);
+  let acc = 1;
+  for (let i = s.length - 1; i >= 0; i--) {
+    strides[i] = acc;
+    acc *= s[i] === "B" ? 1 : (s[i] as number);
+  }
+  return full.map((d, i) => {
+    const j = i - offset;
+    if (j < 0) return 0;
+    return s[j] === d && !(s[j] === 1 && d !== 1) ? strides[j] : 0;
+  });
+}
+const sameShape = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+const arithmeticEw: WasmRule = (c) => {
+  const op = c.eqn.op as "add" | "sub" | "mul" | "div";
+  const [a, b] = c.eqn.inputs;
+  const y = c.eqn.outputs[0];
+  const ys = shape(c, y);
+  if (sameShape(shape(c, a), ys) && sameShape(shape(c, b), ys)) return call(c, op, { ...extentOf(c, y), op }, EW.addBinary, EW.binaryParams, { out: out(c), a: c.addr(a), b: c.addr(b) });
+  const spec = { op, dims: dims0(ys), aStrides: alignedStrides(shape(c, a), ys), bStrides: alignedStrides(shape(c, b), ys) };
+  return call(c, `bcast_${op}`, spec, EW.addBroadcastBinary, EW.broadcastParams, { y: out(c), a: c.addr(a), b: c.addr(b) });
+};
+
+/** Reduction tables of a reduction over `axes` of xs (as ts-rules reductionTables). */
+function reductionStrides(c: WasmCtx, xs: Shape): number[] {
+  const axes = (c.eqn.attrs.axes as number[] | null) ?? xs.map((_, i) => i);
+  const reduced = new Set(axes.map((a) => (a < 0 ? a + xs.length : a)));
+  const kept = xs.map((d, i) => (reduced.has(i) ? 1 : d));
+  return alignedStrides(kept, xs).map((s, i) => (reduced.has(i) ? 0 : s));
+}
+
+const reduceEw = (mean: boolean): WasmRule => (c) => {
+  const [x] = c.eqn.inputs;
+  const xs = shape(c, x);
+  const spec = { dims: dims0(xs), outStrides: reductionStrides(c, xs), mean: mean || undefined };
+  return call(c, mean ? "mean" : "sum", spec, EW.addReduce, EW.reduceParams, { y: out(c), x: c.addr(x) });
+};
+
+/** softmax's [outer, len, inner] split along `axis`. */
+function softmaxSpec(c: WasmCtx, s: Shape): { outerPerRow: number; batched: boolean; len: number; inner: number } {
+  const axis = c.eqn.attrs.axis as number;
+  const a = axis < 0 ? s.length + axis : axis;
+  const outer = s.slice(0, a);
+  return {
+    outerPerRow: outer.reduce((p: number, d) => p * (d === "B" ? 1 : d), 1),
+    batched: outer.includes("B"),
+    len: s[a] as number,
+    inner: s.slice(a + 1).reduce((p: number, d) => p * (d as number), 1),
+  };
+}
+
 export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
   dense: (c) => {
     const [x, w, b] = c.eqn.inputs;
@@ -82,18 +180,21 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
   reshape: ts,
   stop_gradient: ts,
   dropout: ts,
-  relu: ts,
-  sigmoid: ts,
-  tanh: ts,
-  leaky_relu: ts,
-  softmax: ts,
-  add: ts,
-  sub: ts,
-  mul: ts,
-  div: ts,
-  neg: ts,
-  sum: ts,
-  mean: ts,
+  relu: unaryEw("relu"),
+  sigmoid: unaryEw("sigmoid"),
+  tanh: unaryEw("tanh"),
+  leaky_relu: unaryEw("leaky_relu"),
+  softmax: (c) => {
+    const [x] = c.eqn.inputs;
+    return call(c, "softmax", softmaxSpec(c, shape(c, x)), EW.addSoftmax, EW.softmaxParams, { y: out(c), x: c.addr(x) });
+  },
+  add: arithmeticEw,
+  sub: arithmeticEw,
+  mul: arithmeticEw,
+  div: arithmeticEw,
+  neg: unaryEw("neg"),
+  sum: reduceEw(false),
+  mean: reduceEw(true),
   // Scalars set once at start-up, and random draws from the runtime's seeded RNG (so both
   // backends draw the same numbers for the same seed): TypeScript by design.
   constant: ts,
@@ -104,13 +205,32 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
   binary_crossentropy: ts,
   categorical_crossentropy: ts,
   sparse_categorical_crossentropy: ts,
-  relu_grad: ts,
-  leaky_relu_grad: ts,
-  sigmoid_grad: ts,
-  tanh_grad: ts,
-  softmax_grad: ts,
-  sum_to: ts,
-  broadcast_to: ts,
+  relu_grad: binaryGradEw("relu_grad"),
+  leaky_relu_grad: binaryGradEw("leaky_relu_grad"),
+  sigmoid_grad: binaryGradEw("sigmoid_grad"),
+  tanh_grad: binaryGradEw("tanh_grad"),
+  softmax_grad: (c) => {
+    const [dy, y] = c.eqn.inputs;
+    return call(c, "softmax_grad", softmaxSpec(c, shape(c, c.eqn.outputs[0])), EW.addSoftmaxGrad, EW.softmaxGradParams, { dx: out(c), dy: c.addr(dy), y: c.addr(y) });
+  },
+  sum_to: (c) => {
+    const [dy] = c.eqn.inputs;
+    const ds = shape(c, dy);
+    const to = shape(c, c.eqn.outputs[0]);
+    if (to.length <= ds.length && sameShape(ds.slice(ds.length - to.length), to) && !to.includes("B")) {
+      const lead = ds.slice(0, ds.length - to.length);
+      const spec = { rowsPerBatch: lead.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1), batched: lead.includes("B"), cols: to.reduce((a: number, d) => a * (d as number), 1) };
+      return call(c, "sum_rows", spec, EW.addSumRows, EW.sumRowsParams, { out: out(c), dy: c.addr(dy) });
+    }
+    const spec = { dims: dims0(ds), outStrides: alignedStrides(to, ds) };
+    return call(c, "sum_to", spec, EW.addReduce, EW.reduceParams, { y: out(c), x: c.addr(dy) });
+  },
+  broadcast_to: (c) => {
+    const [dy] = c.eqn.inputs;
+    const xs = shape(c, c.eqn.outputs[0]);
+    const spec = { dims: dims0(xs), inStrides: reductionStrides(c, xs), mean: (c.eqn.attrs.mean as boolean) || undefined };
+    return call(c, "spread", spec, EW.addSpread, EW.spreadParams, { y: out(c), dy: c.addr(dy) });
+  },
   conv2d_grad_input: ts,
   conv2d_grad_kernel: ts,
   maxpool2d_grad: ts,
@@ -118,7 +238,15 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
   lstm: ts,
   lstm_scan: ts,
   lstm_scan_grad: ts,
-  last_step: ts,
-  last_step_grad: ts,
+  last_step: (c) => {
+    const [x] = c.eqn.inputs;
+    const [, steps, d] = shape(c, x) as number[];
+    return call(c, "last_step", { steps, d }, EW.addLastStep, EW.lastStepParams, { y: out(c), x: c.addr(x) });
+  },
+  last_step_grad: (c) => {
+    const [dy] = c.eqn.inputs;
+    const [, steps, d] = shape(c, c.eqn.outputs[0]) as number[];
+    return call(c, "last_step_grad", { steps, d }, EW.addLastStepGrad, EW.lastStepGradParams, { dx: out(c), dy: c.addr(dy) });
+  },
   loss_grad: ts,
 };

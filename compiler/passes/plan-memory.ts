@@ -23,6 +23,7 @@
 // range — the usual heuristic for offline interval packing.
 import type { Shape, ValueId } from "../ir/ir.js";
 import type { TEqn, TOp, TrainingProgram } from "../ir/train-ir.js";
+import type { FusedProgram } from "./fuse.js";
 
 /** Byte offset at batch size B: fixed + perRow · B. */
 export interface Slot {
@@ -59,8 +60,11 @@ interface Interval {
   readonly to: number;
 }
 
-export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optState: readonly string[]): MemoryPlan {
+export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optState: readonly string[], fused?: FusedProgram): MemoryPlan {
   const values = tp.values;
+  // Eqns in the order they run: fusion may move an eqn up into its group.
+  const ord = (seg: readonly TEqn[]): TEqn[] => (fused ? (fused.segments.get(seg) ?? []).flatMap((g) => g.eqns) : [...seg]);
+  const internal = fused?.internal ?? new Set<ValueId>();
   // Aliases share their root's buffer.
   const root = new Map<ValueId, ValueId>();
   const rootOf = (id: ValueId): ValueId => root.get(id) ?? id;
@@ -93,12 +97,12 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
   for (const e of tp.constants) slots.set(rootOf(e.outputs[0]), { fixed: reserveFixed(4 * extent(values[e.outputs[0]].shape).count), perRow: 0 });
 
   // Entry points and their live ranges. Positions are global; entries follow one another.
-  const trainEqns = [...tp.lets, ...tp.steps.flatMap((s) => [...s.forward, ...s.backward])];
+  const trainEqns = [...ord(tp.lets), ...tp.steps.flatMap((s) => [...ord(s.forward), ...ord(s.backward)])];
   const lossEqn = tp.steps[0]?.forward.find((e) => e.outputs[0] === tp.steps[0].loss);
   const trainPinned = [...tp.lets.flatMap((e) => e.outputs), ...(lossEqn && tp.evaluation ? [lossEqn.inputs[0]] : [])];
   entries.push({ eqns: trainEqns, pinned: trainPinned });
-  if (tp.evaluation) entries.push({ eqns: [...tp.evaluation.forward], pinned: [tp.evaluation.prediction, tp.evaluation.loss] });
-  for (const m of tp.inference) entries.push({ eqns: [...m.forward], pinned: [m.output] });
+  if (tp.evaluation) entries.push({ eqns: ord(tp.evaluation.forward), pinned: [tp.evaluation.prediction, tp.evaluation.loss] });
+  for (const m of tp.inference) entries.push({ eqns: ord(m.forward), pinned: [m.output] });
 
   const live = new Map<ValueId, Interval[]>();
   const persistent = new Set<ValueId>([...tp.params, ...tp.inputs, ...tp.inference.flatMap((m) => m.inputs), ...slots.keys()]);
@@ -108,7 +112,7 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
     const last = new Map<ValueId, number>();
     const touch = (id: ValueId, at: number) => {
       const r = rootOf(id);
-      if (persistent.has(r)) return;
+      if (persistent.has(r) || internal.has(r)) return;
       if (!first.has(r)) first.set(r, at);
       last.set(r, Math.max(last.get(r) ?? at, at));
     };

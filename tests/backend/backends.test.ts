@@ -42,4 +42,18 @@ describe("the seed models: TypeScript and WebAssembly backends agree", () => {
       expect(Object.keys(a.worst)).toContain("gradient");
     }, 60_000);
   }
+  // SGD: the update is linear in the gradient, so parameters after several steps are held to 1e-5 too.
+  for (const [name, batch] of [
+    ["mlp", 8],
+    ["cnn", 4],
+    ["rnn", 6],
+    ["gan_stabilized", 5],
+  ] as const) {
+    it(`${name} with sgd(lr=0.05, momentum=0.9) instead of adam`, async () => {
+      const src = example(name).replace(/adam\([^)]*\)/g, "sgd(lr=0.05, momentum=0.9)");
+      expect(src).not.toContain("adam");
+      const a = await agreeBackends({ src, setup, batch, n: batch - 1, steps: 3 });
+      expect(a.problems, a.problems.join("\n")).toEqual([]);
+    }, 60_000);
+  }
 });

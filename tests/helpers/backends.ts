@@ -9,6 +9,13 @@ import { Rng } from "../../runtime/rng.js";
 import type { TrainerInstance, TrainerModule } from "../../runtime/trainer.js";
 
 export const BACKEND_TOL: Tolerance = { rel: 1e-5, elemRel: 1e-3, elemAbs: 1e-4 };
+/**
+ * Parameters and state after Adam steps: Adam divides each gradient entry by its own
+ * running magnitude, so the tiny entries' float32 rounding differences (invisible in a
+ * gradient's relative L2) become visible in the update. Checked at PyTorch's bound, with
+ * the same elementwise floor; the same models with SGD are held to BACKEND_TOL.
+ */
+export const ADAM_TOL: Tolerance = { rel: 1e-4, elemRel: 1e-3, elemAbs: 1e-4 };
 
 export interface Agreement {
   /** Every mismatch, as a message (empty when the backends agree). */
@@ -44,8 +51,10 @@ export async function agreeBackends(c: AgreementCase): Promise<Agreement> {
   const tol = c.tol ?? BACKEND_TOL;
   const problems: string[] = [];
   const worst: Record<string, number> = {};
+  const adam = ts.program.steps.some((st) => st.optimizer.kind === "adam");
   const check = (kind: string, name: string, x: ArrayLike<number>, y: ArrayLike<number>) => {
-    const cmp = compare(`${kind} ${name}`, Float64Array.from(y), Float64Array.from(x), tol);
+    const t = adam && (kind === "parameter" || kind.startsWith("optimizer") || kind === "evaluation" || kind === "inference" || (kind.startsWith("loss") && !name.endsWith(" 0"))) ? ADAM_TOL : tol;
+    const cmp = compare(`${kind} ${name}`, Float64Array.from(y), Float64Array.from(x), t);
     worst[kind] = Math.max(worst[kind] ?? 0, cmp.relL2);
     if (!cmp.ok) problems.push(cmp.message);
   };
