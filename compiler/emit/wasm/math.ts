@@ -7,8 +7,8 @@
 //                            n·ln2_hi exact), Cephes' degree-7 expf polynomial on r, scale by
 //                            2^n as two exponent-field products 2^⌊n/2⌋·2^(n−⌊n/2⌋) so that
 //                            denormal results round once and x ≥ 88.73 gives +Inf. The input
-//                            is clamped to [−104, 89] (f32x4.min/max keep NaN): exp(−∞) = 0,
-//                            exp(+∞) = +Inf, exp(NaN) = NaN.
+//                            is clamped to [−104, 89] (NaN passes): exp(−∞) = 0,
+//                            exp(+∞) = +Inf, exp(NaN) = NaN. n by the 1.5·2^23 rounding trick.
 //   logV(f, x)      ln x     denormals scaled by 2^23 first; x = m·2^e, m ∈ [√½, √2),
 //                            Cephes' logf polynomial on m − 1, e·ln2 added in hi/lo parts.
 //                            log(±0) = −Inf, log(x < 0) = NaN, log(+Inf) = +Inf, log(NaN) = NaN.
@@ -44,6 +44,7 @@ function horner(f: Fn, x: () => X, c: readonly number[]): X {
 const LOG2E = 1.44269504088896341;
 const LN2_HI = 0.693359375; // 355/512: n·LN2_HI is exact for |n| < 2^15
 const LN2_LO = -2.12194440e-4;
+const MAGIC = 12582912; // 1.5·2^23: bits 0x4b400000
 // Cephes expf: e^r ≈ 1 + r + r²·P(r), |r| ≤ ln2/2.
 const EXP_P = [5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.9875691500e-4];
 
@@ -56,17 +57,23 @@ export function expV(f: Fn, x: X): X {
   const r = f.local(b.v128);
   const ni = f.local(b.v128);
   const h = f.local(b.v128);
+  const t = f.local(b.v128);
   const body: X[] = [];
-  // Clamp (NaN survives f32x4.min/max): below −104 the result is 0, above 89 it is +Inf.
-  body.push(f.set(xv, m.f32x4.max(m.f32x4.min(x, splatF(f, 89)), splatF(f, -104))));
-  body.push(f.set(nf, m.f32x4.nearest(m.f32x4.mul(f.get(xv), splatF(f, LOG2E)))));
+  // Clamp: below −104 the result is 0, above 89 it is +Inf. pmin/pmax (one instruction each,
+  // unlike min/max) with x first: a NaN x compares false and passes through.
+  body.push(f.set(xv, m.f32x4.pmax(m.f32x4.pmin(x, splatF(f, 89)), splatF(f, -104))));
+  // n = round(x·log2 e) by adding 1.5·2^23: the sum's low mantissa bits are n (|n| ≤ 151),
+  // cheaper than f32x4.nearest + i32x4.trunc_sat (a 7-instruction sequence on x64).
+  body.push(f.set(t, m.f32x4.add(m.f32x4.mul(f.get(xv), splatF(f, LOG2E)), splatF(f, MAGIC))));
+  body.push(f.set(nf, m.f32x4.sub(f.get(t), splatF(f, MAGIC))));
   body.push(f.set(r, m.f32x4.sub(f.get(xv), m.f32x4.mul(f.get(nf), splatF(f, LN2_HI)))));
   body.push(f.set(r, m.f32x4.sub(f.get(r), m.f32x4.mul(f.get(nf), splatF(f, LN2_LO)))));
   // p = 1 + r + r²·P(r)
   const r2 = m.f32x4.mul(f.get(r), f.get(r));
   const p = m.f32x4.add(m.f32x4.add(m.f32x4.mul(r2, horner(f, () => f.get(r), EXP_P)), f.get(r)), splatF(f, 1));
-  // n ∈ [−150, 129] (NaN → 0); 2^n = 2^h · 2^(n−h), h = n >> 1, each factor a normal float.
-  body.push(f.set(ni, m.i32x4.trunc_sat_f32x4_s(f.get(nf))));
+  // n ∈ [−150, 129] (NaN: garbage, the product stays NaN); 2^n = 2^h · 2^(n−h), h = n >> 1,
+  // each factor a normal float.
+  body.push(f.set(ni, m.i32x4.sub(f.get(t), splatI(f, 0x4b400000))));
   body.push(f.set(h, m.i32x4.shr_s(f.get(ni), f.i32(1))));
   const pow2 = (e: X) => m.i32x4.shl(m.i32x4.add(e, splatI(f, 127)), f.i32(23));
   const s1 = pow2(f.get(h));
