@@ -384,6 +384,17 @@ describe("wasm elementwise kernels vs runtime/kernels", () => {
     });
   });
 
+  it("softmax: a NaN makes its row NaN, as the reference", () => {
+    const spec = smSpec(0, false);
+    const x = rand(30, -3, 3);
+    x[12] = NaN;
+    const got = call({ fn: spec.name, params: E.softmaxParams(spec), n: 3, ins: { x }, outs: { y: 30 } }).y;
+    const want = new Float32Array(30);
+    K.softmax(want, x, 3, 10, 1);
+    for (let i = 0; i < 30; i++) expect(Number.isNaN(got[i]), `[${i}]`).toBe(Number.isNaN(want[i]));
+    check("softmax rows without NaN", got.subarray(0, 10), want.subarray(0, 10), 1e-5);
+  });
+
   it("sumRows (bit-identical: same summation order)", () => {
     SUMROWS.forEach(([rowsPerBatch, batched, cols], i) => {
       const spec: E.SumRowsSpec = { name: `sr${i}`, rowsPerBatch, batched, cols };

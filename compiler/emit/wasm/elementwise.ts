@@ -318,7 +318,7 @@ export function binaryParams(spec: BinarySpec): string[] {
 }
 
 /** f32x4 op of two locals. */
-function binaryOp(f: Fn, op: BinaryOp, a: number, bb: number, slope?: number): X {
+export function binaryOp(f: Fn, op: BinaryOp, a: number, bb: number, slope?: number): X {
   const m = f.mod;
   const A = () => f.get(a);
   const B = () => f.get(bb);
@@ -747,11 +747,13 @@ export function addSoftmax(b: BinaryenApi, mod: Mod, spec: SoftmaxSpec): void {
     const group = (ptrs: number[], along: boolean, lanes: number): X[] => {
       const [y, x] = ptrs;
       const negInf = (l: number, v: X): X => (along && l < 4 ? m.v128.bitselect(v, splatF(f, -Infinity), laneMask(f, l)) : v);
+      // pmax (one instruction) skips a NaN, but the NaN's exp makes Σ and so the whole group
+      // NaN, as the reference's NaN max does.
       const out: X[] = [
         f.set(mx, splatF(f, -Infinity)),
-        groupPass(f, spec, [x], along, lanes, (l, el, [sx]) => [f.set(mx, m.f32x4.max(f.get(mx), negInf(l, loadStream(f, sx, l, el))))]),
+        groupPass(f, spec, [x], along, lanes, (l, el, [sx]) => [f.set(mx, m.f32x4.pmax(f.get(mx), negInf(l, loadStream(f, sx, l, el))))]),
       ];
-      if (along) out.push(f.set(mx, hReduce(f, f.get(mx), (a, c) => m.f32x4.max(a, c))));
+      if (along) out.push(f.set(mx, hReduce(f, f.get(mx), (a, c) => m.f32x4.pmax(a, c))));
       out.push(
         f.set(sum, m.v128.const(ZERO16)),
         groupPass(f, spec, [x, y], along, lanes, (l, el, [sx, sy]) => [

@@ -283,7 +283,7 @@ function elementwiseSum(f: Fn, spec: LossSpec, count: Count, p0: X, t0: X): X[] 
   return [...pre, loop, total(f, acc)];
 }
 
-/** The row max of cols f32 at the stream (masked tails), splat in a v128. */
+/** The row max of cols f32 at the stream (masked tails), splat in a v128 (pmax skips NaN; its exp then makes the row NaN). */
 function rowMax(f: Fn, ptr: number, cols: number, out: number): X[] {
   const m = f.mod;
   const s: Stream = { ptr: f.local(f.b.i32), step: 4 };
@@ -296,11 +296,11 @@ function rowMax(f: Fn, ptr: number, cols: number, out: number): X[] {
       [s],
       (lanes, e) => {
         const v = loadStream(f, s, lanes, e);
-        return [f.set(out, m.f32x4.max(f.get(out), lanes < 4 ? m.v128.bitselect(v, splatF(f, -Infinity), laneMask(f, lanes)) : v))];
+        return [f.set(out, m.f32x4.pmax(f.get(out), lanes < 4 ? m.v128.bitselect(v, splatF(f, -Infinity), laneMask(f, lanes)) : v))];
       },
       { unrollUpTo: 16 },
     ),
-    f.set(out, hReduce(f, f.get(out), (a, c) => m.f32x4.max(a, c))),
+    f.set(out, hReduce(f, f.get(out), (a, c) => m.f32x4.pmax(a, c))),
   ];
 }
 
