@@ -16,6 +16,7 @@ import type { TrainingProgram } from "./ir/train-ir.js";
 import type { Program } from "./syntax/ast.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { planMemory, type MemoryPlan } from "./passes/plan-memory.js";
+import { fuse, type FusedProgram } from "./passes/fuse.js";
 
 export interface FrontEndResult {
   readonly source: SourceFile;
@@ -81,6 +82,8 @@ export interface CompileOptions {
   readonly backend?: Backend;
   /** Also return the kernel module as WebAssembly text. */
   readonly wat?: boolean;
+  /** Fuse ops into kernels (default true); false: one kernel per op, the same numbers (`--no-fuse`). */
+  readonly fuse?: boolean;
 }
 
 export interface CompiledTrainer {
@@ -98,6 +101,7 @@ export interface CompiledTrainer {
     /** Linear memory at batch size B: fixed + perRow · B bytes. */
     readonly memory: { readonly fixed: number; readonly perRow: number };
     readonly plan: MemoryPlan;
+    readonly fused: FusedProgram;
   };
 }
 
@@ -117,16 +121,18 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
   const { aliasOps } = await import("./emit/ts-rules.js");
   const name = fileName(trainName);
   const backend = opts.backend ?? "wasm";
-  const plan = backend === "wasm" ? planMemory(tp, aliasOps, optimizerState(tp)) : undefined; //  offsets from lifetimes
+  const fused = backend === "wasm" ? fuse(tp, opts.fuse ?? true) : undefined; //                 ops → kernels
+  const plan = fused ? planMemory(tp, aliasOps, optimizerState(tp), fused) : undefined; //       offsets from lifetimes
   const file = `${name}.wasm`;
-  const emitted = emitTrainerTs(tp, { runtimeImport: opts.runtimeImport, source: front.source, sourcePath: front.source.path, sourceDir: opts.sourceDir, wasm: plan && { plan, file } });
+  const wasmOpts = plan && fused ? { plan, fused, file } : undefined;
+  const emitted = emitTrainerTs(tp, { runtimeImport: opts.runtimeImport, source: front.source, sourcePath: front.source.path, sourceDir: opts.sourceDir, wasm: wasmOpts });
   let wasm: CompiledTrainer["wasm"];
   if (plan) {
     const { loadBinaryen } = await import("./emit/wasm/binaryen.js");
     const { buildModule } = await import("./emit/wasm/module.js");
     const b = await loadBinaryen();
     const built = buildModule(b, (mod) => emitted.kernels.forEach((k) => k.add(b, mod, k.name)), { text: opts.wat });
-    wasm = { file, binary: built.binary, text: built.text, kernels: emitted.kernels.map((k) => ({ name: k.name, ops: k.ops })), memory: emitted.memory!, plan };
+    wasm = { file, binary: built.binary, text: built.text, kernels: emitted.kernels.map((k) => ({ name: k.name, ops: k.ops })), memory: emitted.memory!, plan, fused: fused! };
   }
   if (opts.format === false) return { program: tp, ts: emitted.text, name, wasm }; // tests that only run the code
   const prettier = await import("prettier");

@@ -12,7 +12,8 @@ import type { TEqn, TrainingProgram, TValue } from "../ir/train-ir.js";
 import { emitTs, aliasOps, countExpr, type EmitCtx } from "./ts-rules.js";
 import { positionOf, type SourceFile } from "../source.js";
 import type { MemoryPlan, Slot } from "../passes/plan-memory.js";
-import { emitWasm, type WasmCtx } from "./wasm-rules.js";
+import { emitWasm, emitFused, type WasmCtx } from "./wasm-rules.js";
+import type { FusedProgram } from "../passes/fuse.js";
 import type { BinaryenApi } from "./wasm/binaryen.js";
 import type { Mod } from "./wasm/fn.js";
 
@@ -25,7 +26,7 @@ export interface EmitOptions {
   /** The .dlm file's folder as a URL relative to the emitted module (or absolute): relative data paths resolve against it. */
   readonly sourceDir: string;
   /** The WebAssembly backend: buffers live in one memory laid out by `plan`; kernels are calls into `file`. */
-  readonly wasm?: { readonly plan: MemoryPlan; readonly file: string; readonly relaxedFile?: string };
+  readonly wasm?: { readonly plan: MemoryPlan; readonly fused: FusedProgram; readonly file: string; readonly relaxedFile?: string };
 }
 
 /** A kernel the trainer calls: added to the trainer's module under `name`. */
@@ -156,10 +157,12 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
     }
     return a;
   };
-  const wasmCtxFor = (e: TEqn): WasmCtx => ({
+  const wasmCtxFor = (e: TEqn, group: readonly TEqn[] = [e]): WasmCtx => ({
     eqn: e,
+    group,
     value: (id) => values[id],
     addr: addrOf,
+    hasBuffer: (id) => !wasm?.fused.internal.has(root(id)),
     size: (id) => countExpr(values[id].shape),
     kernel: (key, add) => {
       let kr = kernels.get(key);
@@ -167,7 +170,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
         kr = { name: ident(key), key, add, ops: [] };
         kernels.set(key, kr);
       }
-      kr.ops.push(`${e.op}${e.origin ? ` (${e.origin})` : ""}`);
+      kr.ops.push(group.map((g) => `${g.op}${g.origin ? ` (${g.origin})` : ""}`).join(" + "));
       return `k.${kr.name}`;
     },
     scratch: (fixed, perRow = 0) => {
@@ -176,18 +179,29 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
     },
   });
 
-  /** Kernel calls for a list of eqns, each under a comment with its source and shapes. */
+  /** Kernel calls for a list of eqns (one segment), each under a comment with its source and shapes. */
   const lines = (eqns: readonly TEqn[]): string[] => {
     const out: string[] = [];
     let lastWhere = "";
-    for (const e of eqns) {
+    const groups = wasm ? wasm.fused.segments.get(eqns) ?? eqns.map((e) => ({ pattern: e.op, eqns: [e] })) : eqns.map((e) => ({ pattern: e.op as string, eqns: [e] }));
+    for (const g of groups) {
+      const e = g.eqns[0];
       if (aliasOps.has(e.op)) continue;
-      const code = (wasm ? emitWasm[e.op](wasmCtxFor(e)) : null) ?? emitTs[e.op]?.(ctxFor(e));
-      if (code === undefined) throw new Error(`internal: no TypeScript rule for ${e.op}`);
-      const here = where(e);
-      if (here !== lastWhere) out.push(`// ${here}`);
-      lastWhere = here;
-      const shapes = e.inputs.length ? ` // ${e.inputs.map((id) => shapeText(values[id].shape)).join(" ")} → ${shapeText(values[e.outputs[0]].shape)}` : "";
+      let code: string | null;
+      if (g.eqns.length > 1) {
+        const rule = emitFused[g.pattern.replace(/^(dense|conv2d)\+.*/, "$1+act").replace(/^.*_grad\+sum_to$/, "act_grad+sum_to")];
+        if (!rule) throw new Error(`internal: no rule for the fused pattern ${g.pattern}`);
+        code = rule(wasmCtxFor(e, g.eqns));
+      } else code = (wasm ? emitWasm[e.op](wasmCtxFor(e)) : null) ?? emitTs[e.op]?.(ctxFor(e));
+      if (code === undefined || code === null) throw new Error(`internal: no TypeScript rule for ${e.op}`);
+      for (const x of g.eqns) {
+        const here = where(x);
+        if (here !== lastWhere) out.push(`// ${here}`);
+        lastWhere = here;
+      }
+      const last = g.eqns[g.eqns.length - 1];
+      const fusedNote = g.eqns.length > 1 ? ` (fused: ${g.pattern})` : "";
+      const shapes = e.inputs.length ? ` // ${e.inputs.map((id) => shapeText(values[id].shape)).join(" ")} → ${shapeText(values[last.outputs[0]].shape)}${fusedNote}` : "";
       out.push(`${code}${shapes}`);
     }
     return out;
@@ -303,7 +317,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
     }
     w.blankLine();
     w.writeLine(plan ? `// Activations and gradients, for B rows, at the offsets of the memory plan (buffers whose lifetimes do not overlap share memory).` : `// Activations and gradients, preallocated for B rows.`);
-    const declared = new Set<ValueId>([...tp.params, ...tp.inputs, ...gradView.keys(), ...tp.inference.flatMap((m) => m.inputs)]);
+    const declared = new Set<ValueId>([...tp.params, ...tp.inputs, ...gradView.keys(), ...tp.inference.flatMap((m) => m.inputs), ...(wasm?.fused.internal ?? [])]);
     for (const e of allEqns) {
       for (const id of e.outputs) {
         if (declared.has(id) || root(id) !== id) continue;
@@ -409,9 +423,10 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
     const traced: string[] = [];
     for (const id of tp.params) traced.push(traceEntry(id, -2));
     for (const id of tp.inputs) if (values[id].dtype === "f32") traced.push(traceEntry(id, -2));
-    for (const e of tp.lets) if (!aliasOps.has(e.op)) traced.push(traceEntry(e.outputs[0], -1, e));
+    const kept = (e: TEqn) => !aliasOps.has(e.op) && !wasm?.fused.internal.has(e.outputs[0]);
+    for (const e of tp.lets) if (kept(e)) traced.push(traceEntry(e.outputs[0], -1, e));
     tp.steps.forEach((s, k) => {
-      for (const e of s.forward) if (!aliasOps.has(e.op)) traced.push(traceEntry(e.outputs[0], k, e));
+      for (const e of s.forward) if (kept(e)) traced.push(traceEntry(e.outputs[0], k, e));
     });
     w.write(`return`).block(() => {
       w.writeLine(`params, grads, state: { ${optState.join(", ")} }, stepCounts, losses, rng, rngMark,`);

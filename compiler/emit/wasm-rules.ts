@@ -11,12 +11,17 @@ import type { BinaryenApi } from "./wasm/binaryen.js";
 import type { Mod } from "./wasm/fn.js";
 import { addGemm, gemmScratchBytes, type GemmActivation, type GemmSpec } from "./wasm/gemm.js";
 import * as EW from "./wasm/elementwise.js";
+import { actGradBiasParams, addActGradBias, type ActGradBiasSpec } from "./wasm/fused.js";
 
 export interface WasmCtx {
   readonly eqn: TEqn;
+  /** The eqns of a fused group (fuse.ts), in order; [eqn] for a single op. */
+  readonly group: readonly TEqn[];
   value(id: number): TValue;
   /** The identifier of the constant holding a value's byte offset in linear memory. */
   addr(id: number): string;
+  /** Whether a value has a buffer (fusion leaves values that only their group reads without one). */
+  hasBuffer(id: number): boolean;
   /** Its element count at run time, e.g. "n * 128" ("n" = valid batch rows). */
   size(id: number): string;
   /**
@@ -42,13 +47,15 @@ const rows = (c: WasmCtx, id: number): string => countExpr(shape(c, id).slice(0,
 const last = (c: WasmCtx, id: number): number => shape(c, id)[shape(c, id).length - 1] as number;
 const out = (c: WasmCtx) => c.addr(c.eqn.outputs[0]);
 
-/** A GEMM kernel call: `name(m, a, b, c [, bias] [, ws])`. */
-function gemm(c: WasmCtx, kind: GemmSpec["kind"], k: number, n: number, m: string, a: number, b: number, bias: number | undefined): string {
-  const key = `gemm_${kind}_${k}x${n}${bias === undefined ? "" : "_bias"}`;
-  const spec = { kind, k, n, bias: bias !== undefined };
+/** A GEMM kernel call: `name(m, a, b, c [, bias] [, pre] [, ws])`; with an activation epilogue, c is the activation's output. */
+function gemm(c: WasmCtx, kind: GemmSpec["kind"], k: number, n: number, m: string, a: number, b: number, bias: number | undefined, epi?: { act: GemmActivation; slope?: number; out: number; pre: number | null }): string {
+  const actKey = epi ? `_${epi.act}${epi.slope !== undefined ? `${String(epi.slope).replace(".", "p")}` : ""}${epi.pre !== null ? "_pre" : ""}` : "";
+  const key = `gemm_${kind}_${k}x${n}${bias === undefined ? "" : "_bias"}${actKey}`;
+  const spec = { kind, k, n, bias: bias !== undefined, activation: epi?.act, slope: epi?.slope, preOut: epi ? epi.pre !== null : undefined };
   const fn = c.kernel(key, (bn, mod, name) => addGemm(bn, mod, { ...spec, name }));
-  const args = [m, c.addr(a), c.addr(b), out(c)];
+  const args = [m, c.addr(a), c.addr(b), epi ? c.addr(epi.out) : out(c)];
   if (bias !== undefined) args.push(c.addr(bias));
+  if (epi && epi.pre !== null) args.push(c.addr(epi.pre));
   const ws = gemmScratchBytes({ ...spec, name: key });
   if (ws > 0) args.push(c.scratch(ws));
   return `${fn}(${args.join(", ")});`;
@@ -152,6 +159,34 @@ function softmaxSpec(c: WasmCtx, s: Shape): { outerPerRow: number; batched: bool
     inner: s.slice(a + 1).reduce((p: number, d) => p * (d as number), 1),
   };
 }
+
+/** Rules for the fused patterns of compiler/passes/fuse.ts, by pattern family. */
+export const emitFused: Readonly<Record<string, (c: WasmCtx) => string>> = {
+  // dense → act: the activation in the GEMM's epilogue; the pre-activation stored only when read elsewhere.
+  "dense+act": (c) => {
+    const [d, act] = c.group;
+    const [x, w, b] = d.inputs;
+    const [k, n] = shape(c, w) as number[];
+    const pre = c.hasBuffer(d.outputs[0]) ? d.outputs[0] : null;
+    const slope = act.op === "leaky_relu" ? (act.attrs.slope as number) : undefined;
+    return gemm(c, "nn", k, n, rows(c, x), x, w, b, { act: act.op as GemmActivation, slope, out: act.outputs[0], pre });
+  },
+  // act_grad → sum_to: the activation's derivative and the bias gradient in one pass.
+  "act_grad+sum_to": (c) => {
+    const [g, sum] = c.group;
+    const [dy, y] = g.inputs;
+    const ds = shape(c, g.outputs[0]);
+    const lead = ds.slice(0, -1);
+    const spec: Omit<ActGradBiasSpec, "name"> = {
+      op: g.op as ActGradBiasSpec["op"],
+      slope: g.op === "leaky_relu_grad" ? (g.attrs.slope as number) : undefined,
+      rowsPerBatch: lead.reduce((a: number, d2) => a * (d2 === "B" ? 1 : d2), 1),
+      batched: lead.includes("B"),
+      cols: ds[ds.length - 1] as number,
+    };
+    return call(c, "act_bias", spec, addActGradBias, actGradBiasParams, { dx: c.addr(g.outputs[0]), dy: c.addr(dy), y: c.addr(y), db: c.addr(sum.outputs[0]) });
+  },
+};
 
 export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
   dense: (c) => {

@@ -42,6 +42,8 @@ export interface MemoryPlan {
   readonly flat: ReadonlyMap<string, number>;
   /** Bytes of the whole plan at batch size B: fixed + perRow · B. */
   readonly bytes: Slot;
+  /** Values without a buffer: fusion keeps them inside one kernel. */
+  readonly internal: ReadonlySet<ValueId>;
   /** What the arenas save: bytes with one buffer per tensor, for the same B split. */
   readonly unshared: Slot;
 }
@@ -62,13 +64,15 @@ interface Interval {
 
 export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optState: readonly string[], fused?: FusedProgram): MemoryPlan {
   const values = tp.values;
-  // Eqns in the order they run: fusion may move an eqn up into its group.
-  const ord = (seg: readonly TEqn[]): TEqn[] => (fused ? (fused.segments.get(seg) ?? []).flatMap((g) => g.eqns) : [...seg]);
+  // Kernels in the order they run, each the eqns it computes (fusion groups eqns, and may
+  // move one up into its group): one position per kernel, since a fused kernel writes its
+  // outputs while it still reads its inputs.
+  const ord = (seg: readonly TEqn[]): (readonly TEqn[])[] => (fused ? (fused.segments.get(seg) ?? []).map((g) => g.eqns) : seg.map((e) => [e]));
   const internal = fused?.internal ?? new Set<ValueId>();
   // Aliases share their root's buffer.
   const root = new Map<ValueId, ValueId>();
   const rootOf = (id: ValueId): ValueId => root.get(id) ?? id;
-  const entries: { eqns: TEqn[]; pinned: ValueId[]; pinForward?: { end: number; ids: ValueId[] }[] }[] = [];
+  const entries: { eqns: (readonly TEqn[])[]; pinned: ValueId[]; pinForward?: { end: number; ids: ValueId[] }[] }[] = [];
   const all = [...tp.constants, ...tp.lets, ...tp.steps.flatMap((s) => [...s.forward, ...s.backward]), ...(tp.evaluation?.forward ?? []), ...tp.inference.flatMap((m) => m.forward)];
   for (const e of all) if (aliasOps.has(e.op)) root.set(e.outputs[0], rootOf(e.inputs[0]));
 
@@ -117,9 +121,8 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
       last.set(r, Math.max(last.get(r) ?? at, at));
     };
     const start = pos;
-    for (const e of entry.eqns) {
-      for (const id of e.inputs) touch(id, pos);
-      for (const id of e.outputs) touch(id, pos);
+    for (const group of entry.eqns) {
+      for (const e of group) for (const id of [...e.inputs, ...e.outputs]) touch(id, pos);
       pos++;
     }
     const end = pos - 1;
@@ -128,13 +131,13 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
       // The non-finite trace reads a step's forward values after replaying that forward pass.
       // A gradient that is copied into `grads` (not written there by its eqn) is read after the
       // step's last backward eqn.
-      let at = start + tp.lets.length;
+      let at = start + ord(tp.lets).length;
       for (const s of tp.steps) {
-        const fwdEnd = at + s.forward.length - 1;
-        const bwdEnd = fwdEnd + s.backward.length;
+        const fwdEnd = at + ord(s.forward).length - 1;
+        const bwdEnd = fwdEnd + ord(s.backward).length;
         for (const e of s.forward) for (const id of e.outputs) if (first.has(rootOf(id))) last.set(rootOf(id), Math.max(last.get(rootOf(id))!, fwdEnd));
         for (const g of s.grads) if (g.grad !== null && first.has(rootOf(g.grad))) last.set(rootOf(g.grad), Math.max(last.get(rootOf(g.grad))!, bwdEnd));
-        at += s.forward.length + s.backward.length;
+        at += ord(s.forward).length + ord(s.backward).length;
       }
     }
     for (const [id, from] of first) {
@@ -196,6 +199,7 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
     slots,
     root,
     gradView,
+    internal,
     flat,
     bytes: { fixed: fixedTop, perRow },
     unshared: { fixed: fixedTop - fixedArena.top + unsharedFixed, perRow: rowTop + unsharedRows },

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { agreeBackends } from "../helpers/backends.js";
-import { root } from "../helpers/trainer.js";
+import { loadTrainer, root } from "../helpers/trainer.js";
 import { TestRandom } from "../helpers/numerics.js";
 import { initParameters, type TrainerInstance, type TrainerModule } from "../../runtime/trainer.js";
 import { Rng } from "../../runtime/rng.js";
@@ -16,7 +16,7 @@ import { Rng } from "../../runtime/rng.js";
 function setup(mod: TrainerModule, t: TrainerInstance): void {
   initParameters(t, mod.parameters, new Rng(5));
   const r = new TestRandom(99);
-  const range = mod.program.data?.range ?? [0, 1];
+  const range = (mod.program.data as { range?: [number, number] } | null)?.range ?? [0, 1];
   mod.program.inputs.forEach((info, i) => {
     const arr = t.inputs[i];
     const classes = mod.program.models[0]?.output.at(-1) as number;
@@ -54,6 +54,31 @@ describe("the seed models: TypeScript and WebAssembly backends agree", () => {
       expect(src).not.toContain("adam");
       const a = await agreeBackends({ src, setup, batch, n: batch - 1, steps: 3 });
       expect(a.problems, a.problems.join("\n")).toEqual([]);
+    }, 60_000);
+  }
+});
+
+describe("--no-fuse changes only how ops are grouped into kernels, never the numbers", () => {
+  for (const [name, batch] of [
+    ["mlp", 8],
+    ["cnn", 4],
+    ["gan_stabilized", 5],
+  ] as const) {
+    it(`${name}: fused and unfused wasm trainers give bitwise the same losses, parameters and state`, async () => {
+      const [fused, plain] = await Promise.all([true, false].map((f) => loadTrainer(example(name), `${name}.dlm`, undefined, "wasm", f)));
+      expect(fused.compiled.wasm!.kernels.length).toBeLessThan(plain.compiled.wasm!.kernels.length);
+      const [a, b] = [fused, plain].map((m) => {
+        const t = m.createTrainer(new Rng(3), { batch });
+        setup(m, t);
+        return t;
+      });
+      for (let s = 0; s < 3; s++) {
+        a.trainStep(batch - 1);
+        b.trainStep(batch - 1);
+        expect(Array.from(a.losses)).toEqual(Array.from(b.losses));
+      }
+      expect(a.params).toEqual(b.params);
+      for (const k of Object.keys(a.state)) expect(a.state[k]).toEqual(b.state[k]);
     }, 60_000);
   }
 });

@@ -3,7 +3,8 @@
 // that records which buffer last wrote each 4-byte word. Every read must find its own
 // buffer's data intact, no eqn may write over a persistent buffer (weights, gradients,
 // optimizer state, inputs), and what the runtime reads after an entry returns (scores,
-// prediction, model outputs, the non-finite trace) must be intact at its end. Also: the
+// prediction, model outputs, the non-finite trace) must be intact at its end. Kernels are
+// replayed as the fusion pass grouped them (with fusion on and off). Also: the
 // plan shares memory (it is smaller than one buffer per tensor) and aligns every buffer.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
@@ -12,10 +13,11 @@ import { compileSource, root } from "../helpers/trainer.js";
 import { offsetAt, type MemoryPlan } from "../../compiler/passes/plan-memory.js";
 import type { TEqn, TrainingProgram } from "../../compiler/ir/train-ir.js";
 import { aliasOps } from "../../compiler/emit/ts-rules.js";
+import type { FusedProgram } from "../../compiler/passes/fuse.js";
 
 const B = 3;
 
-function replay(tp: TrainingProgram, plan: MemoryPlan): string[] {
+function replay(tp: TrainingProgram, plan: MemoryPlan, fused: FusedProgram): string[] {
   const problems: string[] = [];
   const size = plan.bytes.fixed + plan.bytes.perRow * B;
   const owner = new Int32Array(size / 4).fill(-1);
@@ -30,6 +32,7 @@ function replay(tp: TrainingProgram, plan: MemoryPlan): string[] {
   const persistent = new Set<number>([...tp.params, ...tp.inputs, ...tp.inference.flatMap((m) => m.inputs), ...plan.gradView.keys(), ...tp.constants.map((e) => e.outputs[0])]);
   const write = (id: number, where: string) => {
     const r = rootOf(id);
+    if (plan.internal.has(r)) return; // fused away: never in memory
     const [a, b] = words(r);
     for (let i = a; i < b; i++) {
       const o = owner[i];
@@ -42,6 +45,7 @@ function replay(tp: TrainingProgram, plan: MemoryPlan): string[] {
   };
   const read = (id: number, where: string) => {
     const r = rootOf(id);
+    if (plan.internal.has(r)) return;
     const [a, b] = words(r);
     for (let i = a; i < b; i++) {
       if (owner[i] !== r) {
@@ -51,11 +55,29 @@ function replay(tp: TrainingProgram, plan: MemoryPlan): string[] {
     }
   };
   for (const id of persistent) write(id, "start");
+  // One kernel at a time (a fused group reads all its inputs while it writes its outputs).
   const run = (eqns: readonly TEqn[], entry: string) => {
-    eqns.forEach((e, i) => {
-      if (aliasOps.has(e.op)) return;
-      for (const id of e.inputs) read(id, `${entry} eqn ${i} (${e.op})`);
-      for (const id of e.outputs) write(id, `${entry} eqn ${i} (${e.op})`);
+    const groups = fused.segments.get(eqns)!;
+    expect(groups.flatMap((g) => g.eqns).length, `${entry}: the groups cover the segment`).toBe(eqns.length);
+    groups.forEach((g, i) => {
+      if (g.eqns.every((e) => aliasOps.has(e.op))) return;
+      const inside = new Set(g.eqns.flatMap((e) => e.outputs));
+      for (const e of g.eqns) for (const id of e.inputs) if (!inside.has(id)) read(id, `${entry} kernel ${i} (${g.pattern})`);
+      // A kernel's outputs never overlap its inputs (kernels read and write as they go).
+      const ins = new Set(g.eqns.flatMap((e) => e.inputs).filter((id) => !inside.has(id)).map(rootOf));
+      for (const e of g.eqns) {
+        for (const id of e.outputs) {
+          if (plan.internal.has(rootOf(id))) continue;
+          const [a, b] = words(rootOf(id));
+          for (let w = a; w < b; w++) {
+            if (ins.has(owner[w]) && owner[w] !== rootOf(id)) {
+              problems.push(`${entry} kernel ${i} (${g.pattern}): its output ${tp.values[rootOf(id)].name} overlaps its input ${tp.values[owner[w]].name}`);
+              break;
+            }
+          }
+        }
+      }
+      for (const e of g.eqns) for (const id of e.outputs) write(id, `${entry} kernel ${i} (${g.pattern})`);
     });
   };
   // trainStep: the lets, then each step's forward and backward, then its gradient copies.
@@ -81,11 +103,11 @@ function replay(tp: TrainingProgram, plan: MemoryPlan): string[] {
 }
 
 describe("memory plan", () => {
-  for (const name of ["mlp", "cnn", "rnn", "regression", "gan", "gan_stabilized"]) {
-    it(`${name}: no live buffer is overwritten, persistent ones never, and memory is shared`, async () => {
-      const c = await compileSource(readFileSync(path.join(root, "dsl-examples", `${name}.dlm`), "utf8"), `${name}.dlm`, undefined, false, "wasm");
+  for (const [name, fuse] of ["mlp", "cnn", "rnn", "regression", "gan", "gan_stabilized"].flatMap((n) => [[n, true], [n, false]] as const)) {
+    it(`${name}${fuse ? "" : " (--no-fuse)"}: no live buffer is overwritten, persistent ones never, and memory is shared`, async () => {
+      const c = await compileSource(readFileSync(path.join(root, "dsl-examples", `${name}.dlm`), "utf8"), `${name}.dlm`, undefined, false, "wasm", fuse);
       const plan = c.wasm!.plan;
-      const problems = replay(c.program, plan);
+      const problems = replay(c.program, plan, c.wasm!.fused);
       expect(problems.slice(0, 10), problems.slice(0, 10).join("\n")).toEqual([]);
       expect(plan.bytes.perRow).toBeLessThan(plan.unshared.perRow);
       expect(plan.bytes.fixed % 16).toBe(0);

@@ -51,7 +51,7 @@ export async function agreeBackends(c: AgreementCase): Promise<Agreement> {
   const tol = c.tol ?? BACKEND_TOL;
   const problems: string[] = [];
   const worst: Record<string, number> = {};
-  const adam = ts.program.steps.some((st) => st.optimizer.kind === "adam");
+  const adam = ts.program.steps.some((st) => (st.optimizer as { kind: string }).kind === "adam");
   const check = (kind: string, name: string, x: ArrayLike<number>, y: ArrayLike<number>) => {
     const t = adam && (kind === "parameter" || kind.startsWith("optimizer") || kind === "evaluation" || kind === "inference" || (kind.startsWith("loss") && !name.endsWith(" 0"))) ? ADAM_TOL : tol;
     const cmp = compare(`${kind} ${name}`, Float64Array.from(y), Float64Array.from(x), t);

@@ -12,12 +12,12 @@ export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const distRuntime = pathToFileURL(path.join(root, "dist/runtime")).href;
 
 /** Front end + back end; throws with the rendered diagnostics when the program has errors. */
-export async function compileSource(source: string, file = "test.dlm", train?: string, format = true, backend: Backend = "ts"): Promise<CompiledTrainer> {
+export async function compileSource(source: string, file = "test.dlm", train?: string, format = true, backend: Backend = "ts", fuse = true): Promise<CompiledTrainer> {
   const front = frontEnd(file, new TextEncoder().encode(source));
   if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
   const name = train ?? front.ir.trains[0]?.name;
   if (!name) throw new Error("no train block");
-  const compiled = await compileTrainer(front, name, { runtimeImport: distRuntime, sourceDir: pathToFileURL(root).href, format, backend });
+  const compiled = await compileTrainer(front, name, { runtimeImport: distRuntime, sourceDir: pathToFileURL(root).href, format, backend, fuse });
   return compiled;
 }
 
@@ -25,8 +25,8 @@ export async function compileSource(source: string, file = "test.dlm", train?: s
  * Compiles and imports the trainer module (unformatted: prettier only changes layout).
  * The TypeScript backend by default: it is the reference, and it computes in float64 on request.
  */
-export async function loadTrainer(source: string, file = "test.dlm", train?: string, backend: Backend = "ts"): Promise<TrainerModule & { ts: string; compiled: CompiledTrainer }> {
-  const compiled = await compileSource(source, file, train, false, backend);
+export async function loadTrainer(source: string, file = "test.dlm", train?: string, backend: Backend = "ts", fuse = true): Promise<TrainerModule & { ts: string; compiled: CompiledTrainer }> {
+  const compiled = await compileSource(source, file, train, false, backend, fuse);
   const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-test-"));
   try {
     for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file.replace(/\.js$/, ".mjs")), f.data);

@@ -23,7 +23,7 @@
 // static MR = k mod 4 tile for the last rows of C.
 import type { BinaryenApi } from "./binaryen.js";
 import { buildModule, type EmittedModule, type ModuleOptions } from "./module.js";
-import { expV, sigmoidV, splatF, tanhV } from "./math.js";
+import { sigmoidV, splatF, tanhV } from "./math.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 
 export type GemmKind = "nn" | "nt" | "tn";
