@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { frontEnd, compileTrainer, trainerFiles, type Backend, type CompiledTrainer, type FrontEndResult } from "./compile.js";
+import { frontEnd, compileTrainer, memoryPlanOf, trainerFiles, type Backend, type CompiledTrainer, type FrontEndResult } from "./compile.js";
 import { renderDiagnostics, diagnosticsToJson } from "./diagnostics/render.js";
 import { summarizeProgram } from "./summary.js";
 import { printProgram } from "./ir/print.js";
@@ -26,10 +26,12 @@ commands:
       --train NAME      which train block (when the file has several)
       --backend wasm|ts kernels in a WebAssembly module (default) or the TypeScript reference
       --emit wat        also write DIR/<name>.wat, the kernel module as text
+      --emit kernels    list the kernels after fusion with the ops each computes
+      --no-fuse         one kernel per op (the same numbers; to measure what fusion gains)
   train FILE.dlm [options]
                       compile in memory and train; prints \`test loss … accuracy …\`
       --train NAME      which train block (when the file has several)
-      --backend wasm|ts as for compile
+      --backend wasm|ts, --no-fuse   as for compile
       --epochs N, --batch N, --seed N, --data PATH, --save FILE, --checkpoint-every N,
       --resume FILE, --max-steps N, --quiet   (see \`dlm train --help\`)
   help                this text
@@ -44,7 +46,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
   try {
     switch (command) {
       case "check":
-        return check(rest, out, err);
+        return await check(rest, out, err);
       case "compile":
         return await compileCommand(rest, out, err);
       case "train":
@@ -81,7 +83,7 @@ function readSource(file: string, err: NodeJS.WritableStream): Uint8Array | unde
   }
 }
 
-function check(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+async function check(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -102,7 +104,22 @@ function check(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.
     err.write(renderDiagnostics(result.source, result.diagnostics, { color: useColor(err) }));
     return exitCode(result);
   }
-  out.write(values.emit === "ir" ? printProgram(result.ir, result.source) : summarizeProgram(result.ir));
+  if (values.emit === "ir") {
+    out.write(printProgram(result.ir, result.source));
+    return 0;
+  }
+  out.write(summarizeProgram(result.ir));
+  for (const t of result.ir.trains) {
+    const plan = await memoryPlanOf(result, t.name);
+    const batch = t.settings.batch;
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 1)} MiB`;
+    const at = plan.bytes.fixed + plan.bytes.perRow * batch;
+    const unshared = plan.unshared.fixed + plan.unshared.perRow * batch;
+    out.write(
+      `Memory plan of \`train ${t.name}\` (WebAssembly backend): ${mb(plan.bytes.fixed)} + ${(plan.bytes.perRow / 1024).toFixed(1)} KiB per batch row` +
+        ` = ${mb(at)} at batch ${batch} (one buffer per tensor: ${mb(unshared)}); kernel scratch not included\n`,
+    );
+  }
   return 0;
 }
 
@@ -146,20 +163,20 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { out: { type: "string", short: "o" }, train: { type: "string" }, backend: { type: "string" }, emit: { type: "string", multiple: true } },
+    options: { out: { type: "string", short: "o" }, train: { type: "string" }, backend: { type: "string" }, emit: { type: "string", multiple: true }, "no-fuse": { type: "boolean" } },
   });
   if (positionals.length !== 1) throw new UsageError("compile takes exactly one FILE.dlm");
   if (!values.out) throw new UsageError("compile needs -o DIR");
   const backend = backendOf(values.backend);
   const emits = new Set(values.emit ?? []);
-  for (const e of emits) if (e !== "wat") throw new UsageError(`--emit takes wat, not '${e}'`);
-  if (emits.has("wat") && backend !== "wasm") throw new UsageError("--emit wat needs the wasm backend");
+  for (const e of emits) if (e !== "wat" && e !== "kernels") throw new UsageError(`--emit takes wat or kernels, not '${e}'`);
+  if (emits.size > 0 && backend !== "wasm") throw new UsageError(`--emit ${[...emits][0]} needs the wasm backend`);
   const result = checked(positionals[0], err);
   if (typeof result === "number") return result;
   const name = pickTrain(result, values.train);
   // The trainer finds the .dlm file's folder relative to itself, so the pair can move together.
   const rel = path.relative(path.resolve(values.out), path.dirname(path.resolve(positionals[0]))).split(path.sep).join("/");
-  const compiled = await compileTrainer(result, name, { runtimeImport: "./runtime", sourceDir: `${rel === "" ? "." : rel}/`, backend, wat: emits.has("wat") });
+  const compiled = await compileTrainer(result, name, { runtimeImport: "./runtime", sourceDir: `${rel === "" ? "." : rel}/`, backend, wat: emits.has("wat"), fuse: !values["no-fuse"] });
   const dir = values.out;
   mkdirSync(path.join(dir, "runtime"), { recursive: true });
   for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file), f.data);
@@ -171,12 +188,16 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
   if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ type: "module", private: true }, null, 2) + "\n");
   const js = path.join(dir, `${compiled.name}.js`);
   const kernels = compiled.wasm ? ` and ${path.join(dir, compiled.wasm.file)} (${compiled.wasm.kernels.length} kernels, ${compiled.wasm.binary.length.toLocaleString("en-US")} bytes)` : "";
+  if (emits.has("kernels") && compiled.wasm) {
+    // The kernels after fusion, each with the ops it computes (a kernel shared by several eqns lists each use).
+    for (const k of compiled.wasm.kernels) out.write(`${k.name}\n${[...new Set(k.ops)].map((o) => `  ${o}\n`).join("")}`);
+  }
   out.write(`wrote ${js} (${compiled.program.paramCount.toLocaleString("en-US")} parameters), ${path.join(dir, `${compiled.name}.ts`)}${kernels}; run: node ${js} --help\n`);
   return 0;
 }
 
 async function trainCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { ...trainOptionSpec, train: { type: "string" }, backend: { type: "string" }, help: { type: "boolean" } } });
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { ...trainOptionSpec, train: { type: "string" }, backend: { type: "string" }, "no-fuse": { type: "boolean" }, help: { type: "boolean" } } });
   if (values.help) {
     out.write(`usage: dlm train FILE.dlm [options]\n\n${trainUsage}`);
     return 0;
@@ -188,7 +209,7 @@ async function trainCommand(args: readonly string[], out: NodeJS.WritableStream,
   if (typeof result === "number") return result;
   const name = pickTrain(result, values.train);
   const sourceDir = path.dirname(path.resolve(positionals[0]));
-  const compiled = await compileTrainer(result, name, { runtimeImport: pathToFileURL(runtimeJs).href.replace(/\/$/, ""), sourceDir: pathToFileURL(sourceDir + path.sep).href, backend, format: false });
+  const compiled = await compileTrainer(result, name, { runtimeImport: pathToFileURL(runtimeJs).href.replace(/\/$/, ""), sourceDir: pathToFileURL(sourceDir + path.sep).href, backend, format: false, fuse: !values["no-fuse"] });
   const mod = await importTrainer(compiled);
   return runTraining(mod, { ...opts, baseDir: sourceDir }, out, err);
 }

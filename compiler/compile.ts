@@ -15,7 +15,7 @@ import type { ProgramIR } from "./ir/ir.js";
 import type { TrainingProgram } from "./ir/train-ir.js";
 import type { Program } from "./syntax/ast.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
-import { planMemory, type MemoryPlan } from "./passes/plan-memory.js";
+import { optimizerState, planMemory, type MemoryPlan } from "./passes/plan-memory.js";
 import { fuse, type FusedProgram } from "./passes/fuse.js";
 
 export interface FrontEndResult {
@@ -117,7 +117,7 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
   // frontEnd already scheduled every train block (inline, logits, autodiff, phases, layout).
   const tp = front.trainings?.get(trainName);
   if (!tp) throw new Error(`internal: train block ${trainName} was not scheduled`);
-  const { emitTrainerTs, optimizerState } = await import("./emit/emit-ts.js");
+  const { emitTrainerTs } = await import("./emit/emit-ts.js");
   const { aliasOps } = await import("./emit/ts-rules.js");
   const name = fileName(trainName);
   const backend = opts.backend ?? "wasm";
@@ -138,6 +138,14 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
   const prettier = await import("prettier");
   const ts = await prettier.format(emitted.text, { parser: "typescript", printWidth: 120 });
   return { program: tp, ts, name, wasm };
+}
+
+/** The WebAssembly backend's memory plan of a train block (no code generator loaded: `dlm check`). */
+export async function memoryPlanOf(front: FrontEndResult, trainName: string, fuseOps = true): Promise<MemoryPlan> {
+  const tp = front.trainings?.get(trainName);
+  if (!tp) throw new Error(`internal: train block ${trainName} was not scheduled`);
+  const { aliasOps } = await import("./emit/ts-rules.js");
+  return planMemory(tp, aliasOps, optimizerState(tp), fuse(tp, fuseOps));
 }
 
 /** A train block's name as a file name. */

@@ -11,7 +11,7 @@ import type { Shape, ValueId } from "../ir/ir.js";
 import type { TEqn, TrainingProgram, TValue } from "../ir/train-ir.js";
 import { emitTs, aliasOps, countExpr, type EmitCtx } from "./ts-rules.js";
 import { positionOf, type SourceFile } from "../source.js";
-import type { MemoryPlan, Slot } from "../passes/plan-memory.js";
+import { optimizerState, type MemoryPlan, type Slot } from "../passes/plan-memory.js";
 import { emitWasm, emitFused, type WasmCtx } from "./wasm-rules.js";
 import type { FusedProgram } from "../passes/fuse.js";
 import type { BinaryenApi } from "./wasm/binaryen.js";
@@ -56,6 +56,8 @@ const ident = (s: string): string => {
 const shapeText = (s: Shape): string => `[${s.join(", ")}]`;
 const sizeOf = (s: Shape): number => s.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1);
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+
+export { optimizerState };
 
 export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTrainer {
   const values = tp.values;
@@ -456,16 +458,6 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   const header = hoisted.length ? `// Static sizes of the kernels, computed by the compiler.\n${hoisted.join("\n")}\n\n` : "";
   const memory = wasm ? { fixed: wasm.plan.bytes.fixed + scratchNeed.fixed + 16, perRow: wasm.plan.bytes.perRow + scratchNeed.perRow } : undefined;
   return { text: text.slice(0, hoistAt) + header + text.slice(hoistAt), kernels: [...kernels.values()], memory };
-}
-
-/** The optimizer state buffers a program needs, each of the parameters' size. */
-export function optimizerState(tp: TrainingProgram): string[] {
-  const state = new Set<string>();
-  for (const s of tp.steps) {
-    if (s.optimizer.kind === "adam") state.add("adam_m").add("adam_v");
-    else if (s.optimizer.momentum > 0) state.add("momentum");
-  }
-  return [...state];
 }
 
 function bufferSize(v: TValue): string {

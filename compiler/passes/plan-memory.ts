@@ -212,3 +212,13 @@ export function offsetAt(plan: MemoryPlan, id: ValueId, batch: number): number {
   if (!s) throw new Error(`internal: value ${id} has no slot in the memory plan`);
   return s.fixed + s.perRow * batch;
 }
+
+/** The optimizer state buffers a program needs, each of the parameters' size. */
+export function optimizerState(tp: TrainingProgram): string[] {
+  const state = new Set<string>();
+  for (const s of tp.steps) {
+    if (s.optimizer.kind === "adam") state.add("adam_m").add("adam_v");
+    else if (s.optimizer.momentum > 0) state.add("momentum");
+  }
+  return [...state];
+}
