@@ -23,7 +23,7 @@ const { buildModule } = await import(dist("compiler/emit/wasm/module.js"));
 const C = await import(dist("compiler/emit/wasm/conv.js"));
 const { windowOf } = await import(dist("compiler/emit/geometry.js"));
 const K = await import(dist("runtime/kernels/conv.js"));
-const { relu } = await import(dist("runtime/kernels/elementwise.js"));
+const { relu, reluGrad } = await import(dist("runtime/kernels/elementwise.js"));
 const { instantiateKernels, Layout } = await import(dist("runtime/wasm/instantiate.js"));
 
 function geom(h, w, c, kernel, strides, padding) {
@@ -35,6 +35,7 @@ const LAYERS = [
   { tag: "CNN conv 28×28×1→26×26×32 k3", g: geom(28, 28, 1, [3, 3], [1, 1], "valid"), filters: 32, cnn: true },
   { tag: "mid conv 13×13×32→13×13×64 k3 same", g: geom(13, 13, 32, [3, 3], [1, 1], "same"), filters: 64 },
 ];
+const CONVPOOL = { ...LAYERS[0], tag: "CNN conv+relu+maxpool" };
 const POOL = { tag: "CNN maxpool 26×26×32→13×13", g: geom(26, 26, 32, [2, 2], [2, 2], "valid") };
 
 // Kernels: [label, kind, spec, layer]
@@ -57,19 +58,22 @@ for (const L of LAYERS) {
         kernels.push([`${t} gi tile ${tile} unroll ${unroll}`, "gi", { ...base, name: `${t}_gi_${tile.join("x")}_${unroll}`, tile, unroll }, L]);
   }
 }
+kernels.push([`CNN conv+relu+maxpool+argmax fused`, "cp", { ...CONVPOOL.g, filters: 32, name: "cp", bias: true, activation: "relu", pool: POOL.g, argmax: true }, CONVPOOL]);
 kernels.push([`pool max`, "max", { ...POOL.g, name: "p_max" }, POOL]);
 kernels.push([`pool max+argmax`, "max", { ...POOL.g, name: "p_maxa", argmax: true }, POOL]);
 kernels.push([`pool maxGrad(x)`, "maxg", { ...POOL.g, name: "p_maxg" }, POOL]);
 kernels.push([`pool maxGrad(argmax)`, "maxg", { ...POOL.g, name: "p_maxga", fromArgmax: true }, POOL]);
+kernels.push([`pool maxGrad(x)+relu mask`, "maxg", { ...POOL.g, name: "p_maxgr", reluMask: true }, POOL]);
+kernels.push([`pool maxGrad(argmax)+relu mask`, "maxg", { ...POOL.g, name: "p_maxgar", fromArgmax: true, reluMask: true }, POOL]);
 kernels.push([`pool avg`, "avg", { ...POOL.g, name: "p_avg" }, POOL]);
 kernels.push([`pool avgGrad`, "avgg", { ...POOL.g, name: "p_avgg" }, POOL]);
 
 const t0 = performance.now();
 const binaryen = await loadBinaryen();
 const tLoad = performance.now() - t0;
-const add = { fwd: C.addConv2d, gk: C.addConv2dGradKernel, gi: C.addConv2dGradInput, max: C.addMaxPool2d, maxg: C.addMaxPool2dGrad, avg: C.addAvgPool2d, avgg: C.addAvgPool2dGrad };
-const prm = { fwd: C.conv2dParams, gk: C.conv2dGradKernelParams, gi: C.conv2dGradInputParams, max: C.maxpool2dParams, maxg: C.maxpool2dGradParams, avg: C.avgpool2dParams, avgg: C.avgpool2dGradParams };
-const scratch = { fwd: C.conv2dScratchBytes, gk: C.conv2dGradKernelScratchBytes, gi: C.conv2dGradInputScratchBytes };
+const add = { cp: C.addConvMaxPool, fwd: C.addConv2d, gk: C.addConv2dGradKernel, gi: C.addConv2dGradInput, max: C.addMaxPool2d, maxg: C.addMaxPool2dGrad, avg: C.addAvgPool2d, avgg: C.addAvgPool2dGrad };
+const prm = { cp: C.convMaxPoolParams, fwd: C.conv2dParams, gk: C.conv2dGradKernelParams, gi: C.conv2dGradInputParams, max: C.maxpool2dParams, maxg: C.maxpool2dGradParams, avg: C.avgpool2dParams, avgg: C.avgpool2dGradParams };
+const scratch = { cp: C.convMaxPoolScratchBytes, fwd: C.conv2dScratchBytes, gk: C.conv2dGradKernelScratchBytes, gi: C.conv2dGradInputScratchBytes };
 const mod = buildModule(binaryen, (m) => kernels.forEach(([, kind, spec]) => add[kind](binaryen, m, spec)));
 const tEmit = performance.now() - t0 - tLoad;
 
@@ -115,7 +119,9 @@ for (const [label, kind, spec, L] of kernels) {
   const w = time(() => fn(...args));
   let t = NaN;
   if (!values["no-ts"] && !/tile/.test(label)) {
-    const G = kind === "fwd" || kind === "gk" || kind === "gi" ? { ...g, f } : { ...g, ph: g.kh, pw: g.kw };
+    const G = kind === "fwd" || kind === "gk" || kind === "gi" || kind === "cp" ? { ...g, f } : { ...g, ph: g.kh, pw: g.kw };
+    const PG = { ...POOL.g, ph: POOL.g.kh, pw: POOL.g.kw };
+    const yp = new Float32Array(N * POOL.g.oh * POOL.g.ow * POOL.g.c);
     const y = new Float32Array(zy);
     const dk = new Float32Array(zk);
     const db = new Float32Array(f);
@@ -125,6 +131,11 @@ for (const [label, kind, spec, L] of kernels) {
         K.conv2d(y, x, k, bias, N, G);
         relu(y, y, zy);
       },
+      cp: () => {
+        K.conv2d(y, x, k, bias, N, G);
+        relu(y, y, zy);
+        K.maxpool2d(yp, y, N, PG);
+      },
       gk: () => {
         K.conv2dGradKernel(dk, x, dy, N, G);
         db.fill(0);
@@ -132,13 +143,16 @@ for (const [label, kind, spec, L] of kernels) {
       },
       gi: () => K.conv2dGradInput(dx, dy, k, N, G),
       max: () => K.maxpool2d(y, x, N, G),
-      maxg: () => K.maxpool2dGrad(dx, dy, x, N, G),
+      maxg: () => {
+        K.maxpool2dGrad(dx, dy, x, N, G);
+        if (spec.reluMask) reluGrad(dx, dx, x, zx);
+      },
       avg: () => K.avgpool2d(y, x, N, G),
       avgg: () => K.avgpool2dGrad(dx, dy, N, G),
     }[kind];
     t = time(ref);
   }
-  const flop = kind === "fwd" || kind === "gk" || kind === "gi" ? 2 * C.convMacs(spec, N) : NaN;
+  const flop = kind === "fwd" || kind === "gk" || kind === "gi" || kind === "cp" ? 2 * C.convMacs(spec, N) : NaN;
   const gf = Number.isNaN(flop) ? "" : (flop / (w / 1000) / 1e9).toFixed(1);
   console.log(`${label.padEnd(40)} ${w.toFixed(3).padStart(9)} ${Number.isNaN(t) ? "".padStart(9) : t.toFixed(3).padStart(9)} ${Number.isNaN(t) ? "".padStart(7) : (t / w).toFixed(1).padStart(7)} ${gf.padStart(8)}`);
 }

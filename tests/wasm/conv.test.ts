@@ -14,8 +14,11 @@ import {
   addConv2d,
   addConv2dGradInput,
   addConv2dGradKernel,
+  addConvMaxPool,
   addMaxPool2d,
   addMaxPool2dGrad,
+  convMaxPoolParams,
+  convMaxPoolScratchBytes,
   avgpool2dGradParams,
   avgpool2dParams,
   conv2dGradInputParams,
@@ -75,20 +78,41 @@ const convCases: ConvCase[] = [
 interface PoolCase {
   tag: string;
   same?: string;
+  /** Also the max-pool gradients with the fused relu mask. */
+  relu?: boolean;
   g: Window;
   n: number;
 }
 const poolCases: PoolCase[] = [
-  { tag: "cnn32", g: geom(26, 26, 32, [2, 2], [2, 2], "valid"), n: 32 },
-  { tag: "cnn17", same: "cnn32", g: geom(26, 26, 32, [2, 2], [2, 2], "valid"), n: 17 },
-  { tag: "k3s2same", g: geom(7, 7, 5, [3, 3], [2, 2], "same"), n: 2 },
-  { tag: "k2s1valid", g: geom(5, 6, 3, [2, 2], [1, 1], "valid"), n: 2 },
+  { tag: "cnn32", g: geom(26, 26, 32, [2, 2], [2, 2], "valid"), n: 32, relu: true },
+  { tag: "cnn17", same: "cnn32", g: geom(26, 26, 32, [2, 2], [2, 2], "valid"), n: 17, relu: true },
+  { tag: "k3s2same", g: geom(7, 7, 5, [3, 3], [2, 2], "same"), n: 2, relu: true },
+  { tag: "k2s1valid", g: geom(5, 6, 3, [2, 2], [1, 1], "valid"), n: 2, relu: true },
   { tag: "k3s1same", g: geom(6, 5, 13, [3, 3], [1, 1], "same"), n: 2 },
   { tag: "k23s21same", g: geom(7, 8, 4, [2, 3], [2, 1], "same"), n: 2 },
   { tag: "k2s3valid", g: geom(8, 8, 6, [2, 2], [3, 3], "valid"), n: 2 },
   { tag: "k2s2same_odd", g: geom(7, 5, 1, [2, 2], [2, 2], "same"), n: 3 },
   { tag: "k1s1", g: geom(4, 3, 9, [1, 1], [1, 1], "valid"), n: 2 },
   { tag: "k5s2same", g: geom(6, 9, 40, [5, 5], [2, 2], "same"), n: 1 },
+];
+
+interface ConvPoolCase {
+  tag: string;
+  same?: string;
+  g: Window;
+  filters: number;
+  pool: Window;
+  n: number;
+  bias: boolean;
+  relu: boolean;
+  argmax: boolean;
+}
+const cnnPool = geom(26, 26, 32, [2, 2], [2, 2], "valid");
+const convPoolCases: ConvPoolCase[] = [
+  { tag: "cp_cnn32", g: CNN, filters: 32, pool: cnnPool, n: 32, bias: true, relu: true, argmax: true },
+  { tag: "cp_cnn17", same: "cp_cnn32", g: CNN, filters: 32, pool: cnnPool, n: 17, bias: true, relu: true, argmax: true },
+  { tag: "cp_same", g: geom(8, 8, 3, [3, 3], [2, 2], "same"), filters: 13, pool: geom(4, 4, 13, [3, 3], [2, 2], "same"), n: 3, bias: false, relu: true, argmax: true },
+  { tag: "cp_overlap", g: geom(7, 6, 5, [2, 2], [1, 1], "valid"), filters: 5, pool: geom(6, 5, 5, [2, 2], [1, 1], "valid"), n: 2, bias: true, relu: false, argmax: false },
 ];
 
 const convG = (cc: ConvCase): K.ConvGeom => ({ ...cc.g, f: cc.filters });
@@ -111,12 +135,23 @@ beforeAll(async () => {
       addConv2dGradKernel(b, mod, { ...base, name: `${cc.tag}_gk_alt`, bias: !cc.bias, accumulate: cc.accumulate, blockRows: 1 });
       addConv2dGradInput(b, mod, { ...base, name: `${cc.tag}_gi`, tile: cc.tile, unroll });
     }
+    for (const cp of convPoolCases) {
+      if (cp.same) continue;
+      const conv = { ...cp.g, filters: cp.filters, bias: cp.bias, activation: cp.relu ? ("relu" as const) : ("none" as const) };
+      addConvMaxPool(b, mod, { ...conv, name: `${cp.tag}_fused`, pool: cp.pool, argmax: cp.argmax });
+      addConv2d(b, mod, { ...conv, name: `${cp.tag}_conv` });
+      addMaxPool2d(b, mod, { ...cp.pool, name: `${cp.tag}_pool`, argmax: true });
+    }
     for (const pc of poolCases) {
       if (pc.same) continue;
       addMaxPool2d(b, mod, { ...pc.g, name: `${pc.tag}_max` });
       addMaxPool2d(b, mod, { ...pc.g, name: `${pc.tag}_maxa`, argmax: true });
       addMaxPool2dGrad(b, mod, { ...pc.g, name: `${pc.tag}_maxg` });
       addMaxPool2dGrad(b, mod, { ...pc.g, name: `${pc.tag}_maxga`, fromArgmax: true });
+      if (pc.relu) {
+        addMaxPool2dGrad(b, mod, { ...pc.g, name: `${pc.tag}_maxgr`, reluMask: true });
+        addMaxPool2dGrad(b, mod, { ...pc.g, name: `${pc.tag}_maxgar`, fromArgmax: true, reluMask: true });
+      }
       addAvgPool2d(b, mod, { ...pc.g, name: `${pc.tag}_avg` });
       addAvgPool2dGrad(b, mod, { ...pc.g, name: `${pc.tag}_avgg` });
     }
@@ -259,6 +294,15 @@ function runPool(pc: PoolCase, n: number, seed: number, values: "random" | "ties
     inst.exports[`${kn}_${suffix}`](...args(maxpool2dGradParams({ ...spec, fromArgmax: suffix === "maxga" })));
     check(`${pc.tag}_${suffix} dx`, inst.f32(at.dx, zx), wantDx);
   }
+  if (pc.relu) {
+    // relu_grad(maxpool2dGrad(dy, x), x): dx where x > 0
+    const wantMasked = wantDx.map((v, i) => (x[i] > 0 ? v : 0));
+    for (const suffix of ["maxgr", "maxgar"]) {
+      inst.f32(at.dx, zx).fill(NaN);
+      inst.exports[`${kn}_${suffix}`](...args(maxpool2dGradParams({ ...spec, fromArgmax: suffix === "maxgar", reluMask: true })));
+      check(`${pc.tag}_${suffix} dx`, inst.f32(at.dx, zx), wantMasked);
+    }
+  }
   inst.f32(at.y, zy).fill(NaN);
   inst.exports[`${kn}_avg`](...args(avgpool2dParams(spec)));
   const wantAvg = new Float32Array(zy);
@@ -286,6 +330,56 @@ describe("wasm SIMD128 conv2d vs runtime/kernels/conv.ts", () => {
       runConv(cc, 0, 600 + i);
     }
   });
+});
+
+function runConvPool(cp: ConvPoolCase, n: number, seed: number): void {
+  const kn = cp.same ?? cp.tag;
+  const r = new TestRandom(seed);
+  const g = cp.g;
+  const p = cp.pool;
+  const z = sizes(g, cp.filters, n);
+  const zp = n * p.oh * p.ow * p.c;
+  const B = new Bufs();
+  const at = { x: B.alloc(z.x), k: B.alloc(z.k), bias: B.alloc(cp.filters), y: B.alloc(zp), argmax: B.alloc(zp), conv: B.alloc(z.y), y2: B.alloc(zp), argmax2: B.alloc(zp), ws: 0 };
+  const spec = { ...g, name: "", filters: cp.filters, bias: cp.bias, pool: p, argmax: cp.argmax };
+  at.ws = B.scratch(Math.max(convMaxPoolScratchBytes(spec), conv2dScratchBytes(spec)));
+  const x = inst.f32(at.x, z.x);
+  r.fill(x, -1, 1);
+  const k = inst.f32(at.k, z.k);
+  r.fill(k, -0.5, 0.5);
+  const bias = inst.f32(at.bias, cp.filters);
+  r.fill(bias, -0.5, 0.5);
+  inst.f32(at.y, zp).fill(NaN);
+  inst.exports[`${kn}_fused`](...convMaxPoolParams(spec).map((q) => (q === "n" ? n : at[q as keyof typeof at])));
+  // the reference: conv2d, relu, maxpool2d
+  const conv = new Float32Array(z.y);
+  K.conv2d(conv, x, k, cp.bias ? bias : null, n, { ...g, f: cp.filters });
+  if (cp.relu) for (let i = 0; i < conv.length; i++) conv[i] = conv[i] > 0 ? conv[i] : 0;
+  const want = new Float32Array(zp);
+  K.maxpool2d(want, conv, n, poolG(p));
+  check(`${cp.tag} y`, inst.f32(at.y, zp), want);
+  // the unfused wasm kernels: the same bits, the same argmax
+  inst.exports[`${kn}_conv`](...conv2dParams(spec).map((q) => (q === "n" ? n : q === "y" ? at.conv : at[q as keyof typeof at])));
+  inst.exports[`${kn}_pool`](n, at.conv, at.y2, at.argmax2);
+  same(`${cp.tag} y vs unfused`, inst.f32(at.y, zp), inst.f32(at.y2, zp));
+  if (cp.argmax) {
+    const [a1, a2] = [new Int32Array(inst.memory.buffer, at.argmax, zp), new Int32Array(inst.memory.buffer, at.argmax2, zp)];
+    const bad = a1.findIndex((v, i) => v !== a2[i]);
+    if (bad >= 0) throw new Error(`${cp.tag} argmax[${bad}]: ${a1[bad]}, unfused ${a2[bad]}`);
+  }
+  expect(B.guardsIntact()).toBe(true);
+}
+
+describe("wasm SIMD128 conv2d + max pooling (fused) vs runtime/kernels/conv.ts", () => {
+  for (const [i, cp] of convPoolCases.entries()) {
+    it(`${cp.tag}: conv ${cp.g.h}×${cp.g.w}×${cp.g.c} → ${cp.g.oh}×${cp.g.ow}×${cp.filters}, pool ${cp.pool.kh}×${cp.pool.kw}/${cp.pool.sh} → ${cp.pool.oh}×${cp.pool.ow}, n=${cp.n}`, () => {
+      runConvPool(cp, cp.n, 700 + i);
+      if (cp.n <= 3) {
+        runConvPool(cp, 1, 710 + i);
+        runConvPool(cp, 0, 720 + i);
+      }
+    });
+  }
 });
 
 describe("wasm SIMD128 pooling vs runtime/kernels/conv.ts", () => {

@@ -12,9 +12,10 @@
 //   conv2dGradKernel     (n, x, dy, dk [, dbias] [, ws]) dk (+)= Σ x ⋆ dy; dbias (+)= Σ dy
 //   conv2dGradInput      (n, dy, k, dx, ws)             dx = convᵀ(dy, k)
 //   maxpool2d            (n, x, y [, argmax])           argmax: i32 window tap i·kw + j
-//   maxpool2dGrad        (n, dy, x, dx) | (n, dy, argmax, dx)
+//   maxpool2dGrad        (n, dy, x, dx) | (n, dy, argmax, dx) | (n, dy, argmax, y, dx)
 //   avgpool2d            (n, x, y)
 //   avgpool2dGrad        (n, dy, dx)
+//   convMaxPool          (n, x, k, y [, bias] [, argmax], ws)  y = maxpool(act(conv(x, k) + bias))
 //
 // xxxParams(spec) lists the names in order. Scratch never depends on n.
 //
@@ -98,10 +99,25 @@ export interface MaxPool2dGradSpec extends Window {
   readonly name: string;
   /** Read the forward's argmax buffer instead of recomputing it from x. */
   readonly fromArgmax?: boolean;
+  /**
+   * Fuses the relu gradient of the pooled input (relu_grad(maxpool2dGrad(dy, x), x) for
+   * x = relu(…)): a window's dy is routed only where its maximum is > 0. From x the mask is
+   * the routed element itself (exactly the unfused result); from the argmax it is the
+   * pooled output y, an extra input (the same unless a window's first element is NaN).
+   */
+  readonly reluMask?: boolean;
 }
 
 export interface AvgPool2dSpec extends Window {
   readonly name: string;
+}
+
+/** conv2d (+ bias, activation) then maxpool2d, one image at a time through scratch. */
+export interface ConvMaxPoolSpec extends Conv2dSpec {
+  /** The pool's window geometry over the convolution's output (h, w, c = its oh, ow, filters). */
+  readonly pool: Window;
+  /** Also write the pool's argmax (as maxpool2d's). */
+  readonly argmax?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -122,7 +138,10 @@ export function maxpool2dParams(spec: MaxPool2dSpec): string[] {
   return ["n", "x", "y", ...(spec.argmax ? ["argmax"] : [])];
 }
 export function maxpool2dGradParams(spec: MaxPool2dGradSpec): string[] {
-  return ["n", "dy", spec.fromArgmax ? "argmax" : "x", "dx"];
+  return ["n", "dy", ...(spec.fromArgmax ? ["argmax", ...(spec.reluMask ? ["y"] : [])] : ["x"]), "dx"];
+}
+export function convMaxPoolParams(spec: ConvMaxPoolSpec): string[] {
+  return ["n", "x", "k", "y", ...(spec.bias ? ["bias"] : []), ...(spec.argmax ? ["argmax"] : []), "ws"];
 }
 export function avgpool2dParams(_spec: AvgPool2dSpec): string[] {
   return ["n", "x", "y"];
@@ -147,6 +166,11 @@ export function conv2dScratchBytes(spec: Conv2dSpec, _maxRows?: number): number 
 }
 export function conv2dGradKernelScratchBytes(spec: Conv2dGradKernelSpec, _maxRows?: number): number {
   return slack(frameOf(spec).bytes);
+}
+const round16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+/** The frame, then one image's convolution output. */
+export function convMaxPoolScratchBytes(spec: ConvMaxPoolSpec, _maxRows?: number): number {
+  return slack(round16(frameOf(spec).bytes) + spec.oh * spec.ow * spec.filters * 4);
 }
 function packedKernelBytes(spec: Conv2dGradInputSpec): number {
   return spec.kh * spec.filters * Math.ceil((spec.kw * spec.c) / 4) * 16;
@@ -180,6 +204,22 @@ function checkTile(name: string, t: readonly [number, number] | undefined): void
   if (t && !(Number.isInteger(t[0]) && Number.isInteger(t[1]) && t[0] >= 1 && t[1] >= 1 && t[0] * t[1] <= 16)) throw new Error(`${name}: bad tile [${t.join(", ")}]`);
 }
 
+const sharedLocals = new WeakMap<Fn, Map<string, number>>();
+
+/**
+ * The local named `key` in f, created on first use: code whose live ranges never overlap
+ * (successive tiles, successive loop nests) shares its locals, which keeps functions small
+ * for binaryen's local passes.
+ */
+function shared(f: Fn, key: string, type: number): number {
+  let byKey = sharedLocals.get(f);
+  if (!byKey) sharedLocals.set(f, (byKey = new Map()));
+  const k = `${key}:${type}`;
+  let l = byKey.get(k);
+  if (l === undefined) byKey.set(k, (l = f.local(type)));
+  return l;
+}
+
 /** One level of a loop nest: `count` iterations advancing each pointer by its stride (bytes). */
 interface Dim {
   readonly count: number;
@@ -202,10 +242,10 @@ function offsetsOf(dims: readonly Dim[], nPtr: number, base?: readonly number[])
  * unrolled by a chunk and looped, its remainder unrolled after the loop); the rest are
  * counted loops on copies of the pointer locals (`ptrs` themselves are never modified).
  */
-function nest(f: Fn, ptrs: readonly number[], dims: readonly Dim[], budget: number, step: (ptrs: readonly number[], offs: readonly number[]) => X[]): X[] {
+function nest(f: Fn, ptrs: readonly number[], dims: readonly Dim[], budget: number, step: (ptrs: readonly number[], offs: readonly number[]) => X[], depth = 0): X[] {
   if (prod(dims.map((d) => d.count)) <= budget) return offsetsOf(dims, ptrs.length).flatMap((o) => step(ptrs, o));
   const [d0, ...rest] = dims;
-  const lp = ptrs.map(() => f.local(f.b.i32));
+  const lp = ptrs.map((_, p) => shared(f, `nest${depth}.${p}`, f.b.i32));
   const out: X[] = lp.map((l, p) => f.set(l, f.get(ptrs[p])));
   const restCount = prod(rest.map((d) => d.count));
   if (restCount <= budget) {
@@ -217,7 +257,7 @@ function nest(f: Fn, ptrs: readonly number[], dims: readonly Dim[], budget: numb
     else out.push(f.countedLoop(loops, [...chunk(u), ...adv]));
     if (d0.count % u > 0) out.push(...chunk(d0.count % u));
   } else {
-    out.push(f.countedLoop(d0.count, [...nest(f, lp, rest, budget, step), ...lp.map((l, p) => f.addI(l, d0.strides[p]))]));
+    out.push(f.countedLoop(d0.count, [...nest(f, lp, rest, budget, step, depth + 1), ...lp.map((l, p) => f.addI(l, d0.strides[p]))]));
   }
   return out;
 }
@@ -304,24 +344,24 @@ function defaultTile(lanes: number): [number, number] {
 // ---------------------------------------------------------------------------------------
 // conv2d forward
 
-/** Adds the export `spec.name`: y[n, oh, ow, f] = act(bias[f] + Σ x[…] · k[i, j, c, f]). */
-export function addConv2d(b: BinaryenApi, mod: Mod, spec: Conv2dSpec): void {
-  const { name, c, h, w, oh, ow, kh, kw, sh, sw, pt, pl } = spec;
+/**
+ * The forward convolution of one image: reads the image at local `xs` (through the frame
+ * when padded), writes its output rows from local `yp`, which ends advanced past the image.
+ * `k`, `bias`: the kernel's and bias's locals or parameters; `frame`: the zeroed frame.
+ */
+function convForwardImage(f: Fn, spec: Conv2dSpec, k: number, bias: number | null, frame: number, xs: number, yp: number): X[] {
+  const { c, h, w, oh, ow, kh, kw, sh, sw, pt, pl } = spec;
   const fl = spec.filters;
-  checkWindow(name, spec, { filters: fl });
-  checkTile(name, spec.tile);
   const relu = (spec.activation ?? "none") === "relu";
   const fr = frameOf(spec);
-  const names = conv2dParams(spec);
-  const { f, P } = params(b, mod, names);
-  const m = mod;
-  const [i32, v128] = [b.i32, b.v128];
+  const m = f.mod;
+  const [i32, v128] = [f.b.i32, f.b.v128];
   const [t0, t1] = spec.tile ?? defaultTile(fl);
   const MR = Math.min(t0, ow);
   const NV = Math.min(t1, Math.ceil(fl / 4));
   const PW = NV * 4;
 
-  const [s, xs, xImg, yp, xr, xp, kp, bp, op, pOff, frame] = range(11).map(() => f.local(i32));
+  const [xImg, xr, xp, kp, bp, op, pOff] = range(7).map(() => f.local(i32));
   const zero = m.v128.const(ZERO16);
   const dims: Dim[] = [
     { count: kh, strides: [fr.wf * c * 4, kw * c * fl * 4] },
@@ -330,12 +370,12 @@ export function addConv2d(b: BinaryenApi, mod: Mod, spec: Conv2dSpec): void {
 
   const tile = (px: number, width: number): X[] => {
     const nv = Math.ceil(width / 4);
-    const acc = range(px).map(() => range(nv).map(() => f.local(v128)));
-    const kv = range(nv).map(() => f.local(v128));
-    const sv = f.local(v128);
-    const tmp = f.local(v128);
+    const acc = range(px).map((q) => range(nv).map((v) => shared(f, `acc${q}.${v}`, v128)));
+    const kv = range(nv).map((v) => shared(f, `kv${v}`, v128));
+    const sv = shared(f, "sv", v128);
+    const tmp = shared(f, "tmp", v128);
     const out: X[] = [];
-    for (let v = 0; v < nv; v++) out.push(f.set(acc[0][v], spec.bias ? loadPartial(f, f.get(bp), 16 * v, lanesOf(width, v)) : m.copyExpression(zero)));
+    for (let v = 0; v < nv; v++) out.push(f.set(acc[0][v], bias !== null ? loadPartial(f, f.get(bp), 16 * v, lanesOf(width, v)) : m.copyExpression(zero)));
     for (let q = 1; q < px; q++) for (let v = 0; v < nv; v++) out.push(f.set(acc[q][v], f.get(acc[0][v])));
     out.push(
       ...nest(f, [xp, kp], dims, spec.unroll ?? UNROLL, (ptr, offs) => {
@@ -358,8 +398,8 @@ export function addConv2d(b: BinaryenApi, mod: Mod, spec: Conv2dSpec): void {
   };
 
   const panel = (width: number): X[] => [
-    f.set(kp, m.i32.add(f.get(P("k")), f.get(pOff))),
-    ...(spec.bias ? [f.set(bp, m.i32.add(f.get(P("bias")), f.get(pOff)))] : []),
+    f.set(kp, m.i32.add(f.get(k), f.get(pOff))),
+    ...(bias !== null ? [f.set(bp, m.i32.add(f.get(bias), f.get(pOff)))] : []),
     f.set(xp, f.get(xr)),
     f.set(op, m.i32.add(f.get(yp), f.get(pOff))),
     ...repeat(f, Math.floor(ow / MR), [...tile(MR, width), f.addI(xp, MR * sw * c * 4), f.addI(op, MR * fl * 4)]),
@@ -373,7 +413,25 @@ export function addConv2d(b: BinaryenApi, mod: Mod, spec: Conv2dSpec): void {
     f.addI(xr, sh * fr.wf * c * 4),
     f.addI(yp, ow * fl * 4),
   ];
+  return [
+    ...(fr.direct
+      ? [f.set(xImg, f.get(xs))]
+      : [...copyRows(f, f.get(xs), m.i32.add(f.get(frame), f.i32((pt * fr.wf + pl) * c * 4)), h, w * c * 4, w * c * 4, fr.wf * c * 4), f.set(xImg, f.get(frame))]),
+    f.set(xr, f.get(xImg)),
+    ...repeat(f, oh, row),
+  ];
+}
 
+/** Adds the export `spec.name`: y[n, oh, ow, f] = act(bias[f] + Σ x[…] · k[i, j, c, f]). */
+export function addConv2d(b: BinaryenApi, mod: Mod, spec: Conv2dSpec): void {
+  const { name, c, h, w } = spec;
+  checkWindow(name, spec, { filters: spec.filters });
+  checkTile(name, spec.tile);
+  const fr = frameOf(spec);
+  const names = conv2dParams(spec);
+  const { f, P } = params(b, mod, names);
+  const m = mod;
+  const [s, xs, yp, frame] = range(4).map(() => f.local(b.i32));
   const body: X[] = [];
   if (!fr.direct) body.push(f.set(frame, align16(f, f.get(P("ws")))), ...zeroBytes(f, f.get(frame), fr.bytes));
   body.push(
@@ -381,15 +439,49 @@ export function addConv2d(b: BinaryenApi, mod: Mod, spec: Conv2dSpec): void {
     f.set(xs, f.get(P("x"))),
     f.set(yp, f.get(P("y"))),
     f.whileLoop(() => m.i32.lt_s(f.get(s), f.get(P("n"))), [
-      ...(fr.direct
-        ? [f.set(xImg, f.get(xs))]
-        : [
-            ...copyRows(f, f.get(xs), m.i32.add(f.get(frame), f.i32((pt * fr.wf + pl) * c * 4)), h, w * c * 4, w * c * 4, fr.wf * c * 4),
-            f.set(xImg, f.get(frame)),
-          ]),
-      f.set(xr, f.get(xImg)),
-      ...repeat(f, oh, row),
+      ...convForwardImage(f, spec, P("k"), spec.bias ? P("bias") : null, frame, xs, yp),
       f.addI(xs, h * w * c * 4),
+      f.addI(s, 1),
+    ]),
+  );
+  finish(b, mod, name, names, f, body);
+}
+
+/**
+ * Adds the export `spec.name`: y = maxpool2d(act(conv2d(x) + bias)) (and its argmax), one
+ * image at a time: the convolution's output of an image goes to scratch (L2-sized) and is
+ * pooled from there, so the full-size activation is never written. The backward needs
+ * only the pooled output and the argmax (maxpool2dGrad with fromArgmax and reluMask).
+ */
+export function addConvMaxPool(b: BinaryenApi, mod: Mod, spec: ConvMaxPoolSpec): void {
+  const { name, c, h, w, oh, ow } = spec;
+  const p = spec.pool;
+  checkWindow(name, spec, { filters: spec.filters });
+  checkWindow(`${name} (pool)`, p);
+  checkTile(name, spec.tile);
+  if (p.h !== oh || p.w !== ow || p.c !== spec.filters) throw new Error(`${name}: the pool's input ${p.h}×${p.w}×${p.c} is not the convolution's output ${oh}×${ow}×${spec.filters}`);
+  const fr = frameOf(spec);
+  const names = convMaxPoolParams(spec);
+  const { f, P } = params(b, mod, names);
+  const m = mod;
+  const [s, xs, yp, frame, convOut, yOut, aOut] = range(7).map(() => f.local(b.i32));
+  const body: X[] = [f.set(frame, align16(f, f.get(P("ws")))), f.set(convOut, m.i32.add(f.get(frame), f.i32(round16(fr.bytes))))];
+  if (!fr.direct) body.push(...zeroBytes(f, f.get(frame), fr.bytes));
+  const img: Record<string, number> = { x: convOut, y: yOut };
+  if (spec.argmax) img.argmax = aOut;
+  const poolBytes = p.oh * p.ow * p.c * 4;
+  body.push(
+    f.set(s, f.i32(0)),
+    f.set(xs, f.get(P("x"))),
+    f.set(yOut, f.get(P("y"))),
+    ...(spec.argmax ? [f.set(aOut, f.get(P("argmax")))] : []),
+    f.whileLoop(() => m.i32.lt_s(f.get(s), f.get(P("n"))), [
+      f.set(yp, f.get(convOut)),
+      ...convForwardImage(f, spec, P("k"), spec.bias ? P("bias") : null, frame, xs, yp),
+      ...poolImage(f, p, spec.argmax ? "maxArgmax" : "max", false, img),
+      f.addI(xs, h * w * c * 4),
+      f.addI(yOut, poolBytes),
+      ...(spec.argmax ? [f.addI(aOut, poolBytes)] : []),
       f.addI(s, 1),
     ]),
   );
@@ -420,24 +512,22 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
   const PW = NV * 4;
   const RB = Math.max(1, Math.min(oh, spec.blockRows ?? Math.floor(16384 / (ow * fl * 4))));
 
-  const [s, xs, xImg, dyImg, xb, dyb, pOff, dy0, dkp, dbp, xi, dki, frame] = range(13).map(() => f.local(i32));
+  const [s, xs, xImg, dyImg, xb, dyb, pOff, dy0, dkp, dbp, xi, dki, frame, rb, rem] = range(15).map(() => f.local(i32));
 
   // A row of dk: its x offset (bytes, from the window's origin in the frame) and its dk offset, or the bias row.
   type Row = { x: number; dk: number } | "bias";
-  const tile = (rows: readonly Row[], width: number, blockRows: number, xBase: number, dkBase: number): X[] => {
+  // The block's rows are the run-time count `rb` (so one copy of the code serves the last, shorter block).
+  const tile = (rows: readonly Row[], width: number, xBase: number, dkBase: number): X[] => {
     const nv = Math.ceil(width / 4);
-    const acc = rows.map(() => range(nv).map(() => f.local(v128)));
-    const dv = range(nv).map(() => f.local(v128));
-    const sv = f.local(v128);
-    const tmp = f.local(v128);
+    const acc = rows.map((_, q) => range(nv).map((v) => shared(f, `acc${q}.${v}`, v128)));
+    const dv = range(nv).map((v) => shared(f, `dv${v}`, v128));
+    const sv = shared(f, "sv", v128);
+    const tmp = shared(f, "tmp", v128);
+    const [xr, dr, cnt] = ["xr", "dr", "cnt"].map((k) => shared(f, k, i32));
     const out: X[] = acc.flat().map((a) => f.set(a, m.v128.const(ZERO16)));
-    const dims: Dim[] = [
-      { count: blockRows, strides: [sh * fr.wf * c * 4, ow * fl * 4] },
-      { count: ow, strides: [sw * c * 4, fl * 4] },
-    ];
     const budget = spec.unroll ?? UNROLL;
-    out.push(
-      ...nest(f, [xBase, dy0], dims, budget, (ptr, offs) => {
+    const top = f.label("rows");
+    const pixels = nest(f, [xr, dr], [{ count: ow, strides: [sw * c * 4, fl * 4] }], budget, (ptr, offs) => {
         const st: X[] = [];
         for (let v = 0; v < nv; v++) st.push(f.set(dv[v], loadPartial(f, f.get(ptr[1]), offs[1] + 16 * v, lanesOf(width, v))));
         rows.forEach((r, q) => {
@@ -449,7 +539,12 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
           }
         });
         return st;
-      }),
+      });
+    out.push(
+      f.set(xr, f.get(xBase)),
+      f.set(dr, f.get(dy0)),
+      f.set(cnt, f.get(rb)),
+      m.loop(top, m.block(null, [...pixels, f.addI(xr, sh * fr.wf * c * 4), f.addI(dr, ow * fl * 4), f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))), m.br(top, f.get(cnt))])),
     );
     rows.forEach((r, q) => {
       for (let v = 0; v < nv; v++) {
@@ -468,7 +563,7 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
   };
 
   // All row tiles of one panel over one block of output rows.
-  const rowTiles = (width: number, blockRows: number): X[] => {
+  const rowTiles = (width: number): X[] => {
     const nv = Math.ceil(width / 4);
     const MR = Math.max(1, Math.min(t0, Math.floor(16 / nv)));
     const out: X[] = [f.set(dy0, m.i32.add(f.get(dyb), f.get(pOff))), f.set(dkp, m.i32.add(f.get(P("dk")), f.get(pOff)))];
@@ -477,7 +572,7 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
       const rows: Row[] = [];
       for (let i = 0; i < kh; i++) for (let jc = 0; jc < kw * c; jc++) rows.push({ x: (i * fr.wf * c + jc) * 4, dk: ((i * kw * c + jc) * fl) * 4 });
       if (spec.bias) rows.push("bias");
-      for (const t of split(rows, MR)) out.push(...tile(t, width, blockRows, xb, dkp));
+      for (const t of split(rows, MR)) out.push(...tile(t, width, xb, dkp));
     } else {
       // Loop over kernel rows i and tiles of MR consecutive (j, ch) within a kernel row.
       const kwc = kw * c;
@@ -490,21 +585,21 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
         ...repeat(f, kh, [
           f.set(xt, f.get(xi)),
           f.set(dkt, f.get(dki)),
-          ...repeat(f, Math.floor(kwc / MR), [...tile(mk(MR), width, blockRows, xt, dkt), f.addI(xt, MR * 4), f.addI(dkt, MR * fl * 4)]),
-          ...(kwc % MR > 0 ? tile(mk(kwc % MR), width, blockRows, xt, dkt) : []),
+          ...repeat(f, Math.floor(kwc / MR), [...tile(mk(MR), width, xt, dkt), f.addI(xt, MR * 4), f.addI(dkt, MR * fl * 4)]),
+          ...(kwc % MR > 0 ? tile(mk(kwc % MR), width, xt, dkt) : []),
           f.addI(xi, fr.wf * c * 4),
           f.addI(dki, kwc * fl * 4),
         ]),
       );
-      if (spec.bias) out.push(...tile(["bias"], width, blockRows, xb, dkp));
+      if (spec.bias) out.push(...tile(["bias"], width, xb, dkp));
     }
     return out;
   };
 
-  const block = (blockRows: number): X[] => [
+  const block: X[] = [
     f.set(pOff, f.i32(0)),
-    ...repeat(f, Math.floor(fl / PW), [...rowTiles(PW, blockRows), f.addI(pOff, PW * 4)]),
-    ...(fl % PW > 0 ? rowTiles(fl % PW, blockRows) : []),
+    ...repeat(f, Math.floor(fl / PW), [...rowTiles(PW), f.addI(pOff, PW * 4)]),
+    ...(fl % PW > 0 ? rowTiles(fl % PW) : []),
   ];
 
   const body: X[] = [];
@@ -526,8 +621,14 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
           ]),
       f.set(xb, f.get(xImg)),
       f.set(dyb, f.get(dyImg)),
-      ...repeat(f, Math.floor(oh / RB), [...block(RB), f.addI(xb, RB * sh * fr.wf * c * 4), f.addI(dyb, RB * ow * fl * 4)]),
-      ...(oh % RB > 0 ? block(oh % RB) : []),
+      f.set(rem, f.i32(oh)),
+      ...repeat(f, Math.ceil(oh / RB), [
+        f.set(rb, m.select(m.i32.lt_s(f.get(rem), f.i32(RB)), f.get(rem), f.i32(RB))),
+        ...block,
+        f.addI(xb, RB * sh * fr.wf * c * 4),
+        f.addI(dyb, RB * ow * fl * 4),
+        f.addI(rem, -RB),
+      ]),
       f.addI(xs, h * w * c * 4),
       f.addI(dyImg, oh * ow * fl * 4),
       f.addI(s, 1),
@@ -579,10 +680,10 @@ export function addConv2dGradInput(b: BinaryenApi, mod: Mod, spec: Conv2dGradInp
 
   const tile = (px: number, width: number): X[] => {
     const nv = Math.ceil(width / 4);
-    const acc = range(px).map(() => range(nv).map(() => f.local(v128)));
-    const kv = range(nv).map(() => f.local(v128));
-    const sv = f.local(v128);
-    const tmp = f.local(v128);
+    const acc = range(px).map((q) => range(nv).map((v) => shared(f, `acc${q}.${v}`, v128)));
+    const kv = range(nv).map((v) => shared(f, `kv${v}`, v128));
+    const sv = shared(f, "sv", v128);
+    const tmp = shared(f, "tmp", v128);
     const out: X[] = acc.flat().map((a) => f.set(a, m.v128.const(ZERO16)));
     out.push(
       ...nest(f, [dyp, kTp], [{ count: fl, strides: [4, L4 * 4] }], spec.unroll ?? UNROLL, (ptr, offs) => {
@@ -682,23 +783,28 @@ const NEG_INF16 = Array.from(new Uint8Array(new Float32Array([-Infinity, -Infini
 const i32x4Const = (v: number): number[] => Array.from(new Uint8Array(new Int32Array([v, v, v, v]).buffer));
 const f32x4Const = (v: number): number[] => Array.from(new Uint8Array(new Float32Array([v, v, v, v]).buffer));
 
-function addPool(b: BinaryenApi, mod: Mod, spec: Window & { name: string }, mode: PoolMode, names: readonly string[]): void {
-  const { name, c, h, w, oh, ow, kh, kw, sh, sw, pt, pl } = spec;
-  checkWindow(name, spec);
-  const { f, P } = params(b, mod, names);
-  const m = mod;
-  const [i32, v128] = [b.i32, b.v128];
-  const grad = mode === "maxGrad" || mode === "maxGradArgmax" || mode === "avgGrad";
-  // Pointer groups: the input layout (x, dx), walked by window origin; the output layout (y, dy, argmax).
+const isGrad = (mode: PoolMode): boolean => mode === "maxGrad" || mode === "maxGradArgmax" || mode === "avgGrad";
+
+/** The buffers of a pooling kernel: the input layout (x, dx), walked by window origin; the output layout (y, dy, argmax). */
+function poolBuffers(mode: PoolMode, reluMask: boolean): { inBufs: string[]; outBufs: string[] } {
+  const grad = isGrad(mode);
   const inBufs = mode === "maxGrad" ? ["x", "dx"] : grad ? ["dx"] : ["x"];
-  const outBufs = mode === "maxArgmax" ? ["y", "argmax"] : mode === "maxGradArgmax" ? ["dy", "argmax"] : grad ? ["dy"] : ["y"];
+  const outBufs = mode === "maxArgmax" ? ["y", "argmax"] : mode === "maxGradArgmax" ? ["dy", "argmax", ...(reluMask ? ["y"] : [])] : grad ? ["dy"] : ["y"];
+  return { inBufs, outBufs };
+}
+
+/** Pooling of one image; `img` maps each buffer of poolBuffers to the local holding its image base (read only). */
+function poolImage(f: Fn, spec: Window, mode: PoolMode, reluMask: boolean, img: Readonly<Record<string, number>>): X[] {
+  const { c, h, w, oh, ow, kh, kw, sh, sw, pt, pl } = spec;
+  const m = f.mod;
+  const [i32, v128] = [f.b.i32, f.b.v128];
+  const grad = isGrad(mode);
+  const { inBufs, outBufs } = poolBuffers(mode, reluMask);
   const bufs = [...inBufs, ...outBufs];
   const isIn = (k: number): boolean => k < inBufs.length;
-  const img = bufs.map(() => f.local(i32)); // image bases
   const rowp = bufs.map(() => f.local(i32));
   const pix = bufs.map(() => f.local(i32));
   const at = (buf: string): number => bufs.indexOf(buf);
-  const s = f.local(i32);
 
   const rc = coverage(h, oh, kh, sh, pt);
   const cc = coverage(w, ow, kw, sw, pl);
@@ -754,6 +860,10 @@ function addPool(b: BinaryenApi, mod: Mod, spec: Window & { name: string }, mode
           if (mode === "maxGrad") argmaxOf(false);
           else out.push(f.set(idx, ld("argmax", 0)));
           out.push(f.set(dv, ld("dy", 0)));
+          if (reluMask) {
+            const positive = m.f32x4.gt(mode === "maxGrad" ? f.get(bestG) : ld("y", 0), m.v128.const(ZERO16));
+            out.push(f.set(dv, m.v128.and(f.get(dv), positive)));
+          }
           for (const tp of taps) out.push(...put(tp.off, m.v128.and(f.get(dv), m.i32x4.eq(f.get(idx), m.v128.const(i32x4Const(tp.t))))));
           break;
         case "avg": {
@@ -776,7 +886,7 @@ function addPool(b: BinaryenApi, mod: Mod, spec: Window & { name: string }, mode
   };
 
   const perImage: X[] = [];
-  if (grad && (overlap || !exact)) perImage.push(...zeroBytes(f, f.get(img[at("dx")]), h * w * c * 4));
+  if (grad && (overlap || !exact)) perImage.push(...zeroBytes(f, f.get(img.dx), h * w * c * 4));
   for (const rs of rsegs) {
     for (const cs of csegs) {
       const inOff = ((rs.start * sh - pt + rs.lo) * w + (cs.start * sw - pl + cs.lo)) * c * 4;
@@ -784,7 +894,7 @@ function addPool(b: BinaryenApi, mod: Mod, spec: Window & { name: string }, mode
       const rowStride = (k: number): number => (isIn(k) ? sh * w * c * 4 : ow * c * 4);
       const colStride = (k: number): number => (isIn(k) ? sw * c * 4 : c * 4);
       perImage.push(
-        ...bufs.map((_, k) => f.set(rowp[k], m.i32.add(f.get(img[k]), f.i32(isIn(k) ? inOff : outOff)))),
+        ...bufs.map((buf, k) => f.set(rowp[k], m.i32.add(f.get(img[buf]), f.i32(isIn(k) ? inOff : outOff)))),
         ...repeat(f, rs.count, [
           ...bufs.map((_, k) => f.set(pix[k], f.get(rowp[k]))),
           ...repeat(f, cs.count, [...window(rs, cs), ...bufs.map((_, k) => f.addI(pix[k], colStride(k)))]),
@@ -793,11 +903,27 @@ function addPool(b: BinaryenApi, mod: Mod, spec: Window & { name: string }, mode
       );
     }
   }
-  perImage.push(...bufs.map((_, k) => f.addI(img[k], isIn(k) ? h * w * c * 4 : oh * ow * c * 4)), f.addI(s, 1));
+  return perImage;
+}
+
+function addPool(b: BinaryenApi, mod: Mod, spec: Window & { name: string }, mode: PoolMode, names: readonly string[], reluMask = false): void {
+  const { name, c, h, w, oh, ow } = spec;
+  checkWindow(name, spec);
+  const { f, P } = params(b, mod, names);
+  const m = mod;
+  const { inBufs, outBufs } = poolBuffers(mode, reluMask);
+  const img: Record<string, number> = {};
+  for (const buf of [...inBufs, ...outBufs]) img[buf] = f.local(b.i32);
+  const s = f.local(b.i32);
   const body: X[] = [
-    ...bufs.map((buf, k) => f.set(img[k], f.get(P(buf)))),
+    ...Object.entries(img).map(([buf, l]) => f.set(l, f.get(P(buf)))),
     f.set(s, f.i32(0)),
-    f.whileLoop(() => m.i32.lt_s(f.get(s), f.get(P("n"))), perImage),
+    f.whileLoop(() => m.i32.lt_s(f.get(s), f.get(P("n"))), [
+      ...poolImage(f, spec, mode, reluMask, img),
+      ...inBufs.map((buf) => f.addI(img[buf], h * w * c * 4)),
+      ...outBufs.map((buf) => f.addI(img[buf], oh * ow * c * 4)),
+      f.addI(s, 1),
+    ]),
   ];
   finish(b, mod, name, names, f, body);
 }
@@ -809,7 +935,7 @@ export function addMaxPool2d(b: BinaryenApi, mod: Mod, spec: MaxPool2dSpec): voi
 
 /** Adds the export `spec.name`: dx = dy routed to each window's first maximum (row-major). */
 export function addMaxPool2dGrad(b: BinaryenApi, mod: Mod, spec: MaxPool2dGradSpec): void {
-  addPool(b, mod, spec, spec.fromArgmax ? "maxGradArgmax" : "maxGrad", maxpool2dGradParams(spec));
+  addPool(b, mod, spec, spec.fromArgmax ? "maxGradArgmax" : "maxGrad", maxpool2dGradParams(spec), spec.reluMask ?? false);
 }
 
 /** Adds the export `spec.name`: y = mean over each window's real inputs. */
