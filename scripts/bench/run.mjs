@@ -314,10 +314,14 @@ async function runCell(sys, m, cmd) {
     if (fixed) {
       overheads.push(Math.max(0, r.wallS - r.seconds));
       overheadS = Math.max(overheadS, overheads.reduce((a, b) => a + b, 0) / overheads.length);
-      if (r.note) r.note = r.note.replace(/stopped by the [\d.]+ s cap/, `stopped by its share of the bench's time budget (${cap.toFixed(0)} s of timed steps)`);
+      const c = r.note?.match(/stopped by the [\d.]+ s cap after (\d+) of (\d+) batches(; )?/);
+      if (c) {
+        r.capped = { cap, steps: Number(c[1]), of: Number(c[2]) };
+        r.note = r.note.replace(c[0], "") || undefined;
+      }
     }
     runs.push(r);
-    log(`  ${sys.name} ${m} #${i + 1}: ${r.samplesPerSec.toFixed(0)} samples/s over ${r.steps} steps (${r.seconds.toFixed(1)} s), first step ${r.firstStepS?.toFixed(2)} s, peak RSS ${r.maxRssMB.toFixed(0)} MB${r.note ? `; ${r.note}` : ""}; ${left().toFixed(0)} s of the budget left`);
+    log(`  ${sys.name} ${m} #${i + 1}: ${r.samplesPerSec.toFixed(0)} samples/s over ${r.steps} steps (${r.seconds.toFixed(1)} s), first step ${r.firstStepS?.toFixed(2)} s, peak RSS ${r.maxRssMB.toFixed(0)} MB${r.capped ? `; stopped at its ${cap.toFixed(0)} s share of the budget` : ""}${r.note ? `; ${r.note}` : ""}; ${left().toFixed(0)} s of the budget left`);
   }
   const rates = runs.map((r) => r.samplesPerSec).sort((a, b) => a - b);
   const mid = rates.length % 2 ? rates[(rates.length - 1) / 2] : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
@@ -327,7 +331,12 @@ async function runCell(sys, m, cmd) {
     steps: runs.map((r) => r.steps),
     maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)),
     firstStepS: Math.min(...runs.map((r) => r.firstStepS)),
-    note: [...new Set(runs.map((r) => r.note).filter(Boolean))].join("; ") || undefined,
+    note: [
+      ...(runs.some((r) => r.capped)
+        ? [`stopped by its share of the bench's time budget in ${runs.filter((r) => r.capped).length} of ${runs.length} processes (${runs.map((r) => (r.capped ? `${r.capped.cap.toFixed(0)} s: ${r.capped.steps}` : `${r.steps}`)).join(" / ")} of ${(runs.find((r) => r.capped)).capped.of} batches)`]
+        : []),
+      ...new Set(runs.map((r) => r.note).filter(Boolean)),
+    ].join("; ") || undefined,
     info: runs[0].info,
   };
 }
@@ -553,7 +562,11 @@ if (gemm) {
 const notes = [];
 if (names.includes("pytorch") && torchBlasNote) notes.push(torchBlasNote);
 for (const s of names) for (const m of modelNames) if (results[s][m]?.note) notes.push(`${s} ${m}: ${results[s][m].note}`);
-for (const s of names) for (const m of modelNames) if (results[s][m]?.info) notes.push(`${s} ${m}: ${results[s][m].info}`);
+for (const s of names) {
+  const infos = modelNames.filter((m) => results[s][m]?.info).map((m) => [m, results[s][m].info]);
+  if (infos.length && infos.every(([, i]) => i === infos[0][1])) notes.push(`${s}: ${infos[0][1]}`);
+  else for (const [m, i] of infos) notes.push(`${s} ${m}: ${i}`);
+}
 notes.push(...compileNotes);
 if (notes.length) {
   out("Notes:");
