@@ -12,7 +12,7 @@ import type { TEqn, TrainingProgram, TValue } from "../ir/train-ir.js";
 import { emitTs, aliasOps, countExpr, type EmitCtx } from "./ts-rules.js";
 import { positionOf, type SourceFile } from "../source.js";
 import { optimizerState, type MemoryPlan, type Slot } from "../passes/plan-memory.js";
-import { emitWasm, emitFused, type WasmCtx } from "./wasm-rules.js";
+import { emitWasm, emitFused, optimizerCall, type WasmCtx } from "./wasm-rules.js";
 import type { FusedProgram } from "../passes/fuse.js";
 import type { BinaryenApi } from "./wasm/binaryen.js";
 import type { Mod } from "./wasm/fn.js";
@@ -208,6 +208,19 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
     }
     return out;
   };
+  // The optimizer updates (wasm: one kernel per trained range of the flat buffers).
+  const updateLines = tp.steps.map((s, k) =>
+    s.ranges.map((r) => {
+      const o = s.optimizer;
+      if (wasm) {
+        const ctx = wasmCtxFor({ op: "constant", inputs: [], outputs: [], attrs: {}, span: s.span, origin: `${s.model}/${o.kind}` });
+        return optimizerCall(ctx, o, r, (f) => wasm.plan.flat.get(f)!, `stepCounts[${k}]`);
+      }
+      return o.kind === "adam"
+        ? `K.adam(params, grads, adam_m, adam_v, ${r.offset}, ${r.size}, ${o.lr}, ${o.beta1}, ${o.beta2}, ${o.eps}, stepCounts[${k}]);`
+        : `K.sgd(params, grads, ${o.momentum > 0 ? "momentum" : "null"}, ${r.offset}, ${r.size}, ${o.lr}, ${o.momentum}, ${o.nesterov});`;
+    }),
+  );
   // Generate every body first: kernels register the constants and scratch space they need.
   const constantLines = lines(tp.constants);
   const letLines = lines(tp.lets);
@@ -380,13 +393,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       w.writeLine(`/** Step ${k + 1}: ${opt(o)} on the parameters of \`${s.model}\` (params${spans}). */`);
       w.write(`function ${fnName("update", k)}(): void`).block(() => {
         w.writeLine(`stepCounts[${k}]++;`);
-        for (const r of s.ranges) {
-          if (o.kind === "adam") {
-            w.writeLine(`K.adam(params, grads, adam_m, adam_v, ${r.offset}, ${r.size}, ${o.lr}, ${o.beta1}, ${o.beta2}, ${o.eps}, stepCounts[${k}]);`);
-          } else {
-            w.writeLine(`K.sgd(params, grads, ${o.momentum > 0 ? "momentum" : "null"}, ${r.offset}, ${r.size}, ${o.lr}, ${o.momentum}, ${o.nesterov});`);
-          }
-        }
+        for (const line of updateLines[k]) w.writeLine(line);
       });
       w.blankLine();
     });

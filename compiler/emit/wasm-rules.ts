@@ -12,6 +12,9 @@ import type { Mod } from "./wasm/fn.js";
 import { addGemm, gemmScratchBytes, type GemmActivation, type GemmSpec } from "./wasm/gemm.js";
 import * as EW from "./wasm/elementwise.js";
 import { actGradBiasParams, addActGradBias, type ActGradBiasSpec } from "./wasm/fused.js";
+import { addLoss, addLossGrad, lossGradParams, lossParams, type LossKind, type LossSpec } from "./wasm/losses.js";
+import { adamParams, addAdam, addSgd, sgdParams } from "./wasm/optimizers.js";
+import type { OptimizerSpec } from "../ir/ir.js";
 
 export interface WasmCtx {
   readonly eqn: TEqn;
@@ -161,6 +164,58 @@ function softmaxSpec(c: WasmCtx, s: Shape): { outerPerRow: number; batched: bool
 }
 
 /** Rules for the fused patterns of compiler/passes/fuse.ts, by pattern family. */
+/** A loss's kernel spec from its prediction and target, or null where the rows are not static per batch row. */
+function lossSpec(c: WasmCtx, loss: LossKind, p: number, t: number, fromLogits: boolean): Omit<LossSpec, "name"> | null {
+  const ps = shape(c, p);
+  const cols = ps[ps.length - 1];
+  if (cols === "B" || ps.length === 0) return null; // a [B] prediction: the TypeScript kernel
+  // Integer labels as floats (an explicit `y: [B]` input is f32): the TypeScript kernel reads either.
+  if (loss === "sparse_categorical_crossentropy" && c.value(t).dtype !== "i32") return null;
+  const lead = ps.slice(0, -1);
+  return {
+    loss,
+    fromLogits: fromLogits || undefined,
+    rowsPerBatch: lead.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1),
+    batched: lead.includes("B"),
+    cols,
+    tScalar: (loss === "mse" || loss === "binary_crossentropy") && shape(c, t).length === 0 ? true : undefined,
+  };
+}
+
+const lossEw: WasmRule = (c) => {
+  const [p, t] = c.eqn.inputs;
+  const spec = lossSpec(c, c.eqn.op as LossKind, p, t, !!c.eqn.attrs.from_logits);
+  if (!spec) return null;
+  return call(c, "loss", spec, addLoss, lossParams, { p: c.addr(p), t: c.addr(t), out: out(c) });
+};
+
+/**
+ * An optimizer update over one range of the flat buffers: a call with the flat buffers'
+ * byte offsets (`flat`: params, grads, and the state buffers by name) and `step`, the
+ * expression of the 1-based step count.
+ */
+export function optimizerCall(c: Pick<WasmCtx, "kernel">, o: OptimizerSpec, range: { offset: number; size: number }, flat: (name: string) => number, step: string): string {
+  if (o.kind === "adam") {
+    const spec = { offset: range.offset, size: range.size, lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps };
+    const key = keyOf("adam", spec);
+    const fn = c.kernel(key, (b, mod, name) => addAdam(b, mod, { ...spec, name }));
+    const args: Record<string, string> = {
+      w: String(flat("params")),
+      g: String(flat("grads")),
+      m: String(flat("adam_m")),
+      v: String(flat("adam_v")),
+      c1: `1 - Math.pow(${o.beta1}, ${step})`,
+      c2: `1 - Math.pow(${o.beta2}, ${step})`,
+    };
+    return `${fn}(${adamParams({ ...spec, name: key }).map((p) => args[p]).join(", ")});`;
+  }
+  const spec = { offset: range.offset, size: range.size, lr: o.lr, momentum: o.momentum || undefined, nesterov: o.nesterov || undefined };
+  const key = keyOf("sgd", spec);
+  const fn = c.kernel(key, (b, mod, name) => addSgd(b, mod, { ...spec, name }));
+  const args: Record<string, string> = { w: String(flat("params")), g: String(flat("grads")), buf: o.momentum > 0 ? String(flat("momentum")) : "" };
+  return `${fn}(${sgdParams({ ...spec, name: key }).map((p) => args[p]).join(", ")});`;
+}
+
 export const emitFused: Readonly<Record<string, (c: WasmCtx) => string>> = {
   // dense → act: the activation in the GEMM's epilogue; the pre-activation stored only when read elsewhere.
   "dense+act": (c) => {
@@ -236,10 +291,10 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
   normal: ts,
   uniform: ts,
   dropout_mask: ts,
-  mse: ts,
-  binary_crossentropy: ts,
-  categorical_crossentropy: ts,
-  sparse_categorical_crossentropy: ts,
+  mse: lossEw,
+  binary_crossentropy: lossEw,
+  categorical_crossentropy: lossEw,
+  sparse_categorical_crossentropy: lossEw,
   relu_grad: binaryGradEw("relu_grad"),
   leaky_relu_grad: binaryGradEw("leaky_relu_grad"),
   sigmoid_grad: binaryGradEw("sigmoid_grad"),
@@ -283,5 +338,10 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
     const [, steps, d] = shape(c, c.eqn.outputs[0]) as number[];
     return call(c, "last_step_grad", { steps, d }, EW.addLastStepGrad, EW.lastStepGradParams, { dx: out(c), dy: c.addr(dy) });
   },
-  loss_grad: ts,
+  loss_grad: (c) => {
+    const [p, t, dl] = c.eqn.inputs;
+    const spec = lossSpec(c, c.eqn.attrs.loss as LossKind, p, t, !!c.eqn.attrs.from_logits);
+    if (!spec) return null;
+    return call(c, "loss_grad", spec, addLossGrad, lossGradParams, { dp: out(c), p: c.addr(p), t: c.addr(t), dl: c.addr(dl) });
+  },
 };
