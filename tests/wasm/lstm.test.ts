@@ -28,13 +28,17 @@ const TOL: Tolerance = { rel: 1e-5, elemRel: 1e-3, elemAbs: 1e-4 };
 interface Case {
   spec: LstmScanSpec;
   rows: number[];
+  /** In the module built as trainers are (binaryen -O3); the others in one built at -O0 (5× faster to build). */
+  optimized?: boolean;
 }
 
 const cases: Case[] = [
   // The seed RNN (dsl-examples/rnn.dlm): both lstm(50) layers scan 28 steps of 4·50 gates.
-  { spec: { name: "rnn", steps: 28, units: 50 }, rows: [32, 17] },
+  { spec: { name: "rnn", steps: 28, units: 50 }, rows: [32, 17], optimized: true },
 ];
-for (const units of [1, 3, 5, 8]) for (const steps of [1, 2, 7]) cases.push({ spec: { name: `s_u${units}_t${steps}`, steps, units }, rows: [0, 1, 5] });
+for (const units of [1, 3, 5, 8]) {
+  for (const steps of [1, 2, 7]) cases.push({ spec: { name: `s_u${units}_t${steps}`, steps, units }, rows: [0, 1, 5] });
+}
 // Other row tiles and partial unrolling (chunk loops with remainders).
 cases.push({ spec: { name: "rt1", steps: 4, units: 6, rowTile: 1 }, rows: [3] });
 cases.push({ spec: { name: "rt3", steps: 5, units: 7, rowTile: 3, unroll: 3 }, rows: [0, 1, 2, 3, 7, 8] });
@@ -44,7 +48,10 @@ cases.push({ spec: { name: "er3", steps: 3, units: 4, epilogueRows: 3, rowTile: 
 cases.push({ spec: { name: "shared_math", steps: 4, units: 7, sharedMath: true }, rows: [5] });
 const gradOnly: Case[] = [{ spec: { name: "g_rt6", steps: 3, units: 9, rowTile: 6 }, rows: [5, 6, 13] }];
 
-let inst: KernelInstance<Record<string, Kernel>>;
+type Instance = KernelInstance<Record<string, Kernel>>;
+let optimized: Instance;
+let quick: Instance;
+const instFor = (c: Case): Instance => (c.optimized ? optimized : quick);
 
 function bytesFor(spec: LstmScanSpec, n: number): number {
   const { steps: T, units: u } = spec;
@@ -54,21 +61,24 @@ function bytesFor(spec: LstmScanSpec, n: number): number {
 
 beforeAll(async () => {
   const need = Math.max(APPLY_BYTES, ...[...cases, ...gradOnly].map((c) => bytesFor(c.spec, Math.max(...c.rows))));
-  inst = await kernelModule(
-    (b, mod) => {
-      for (const c of cases) {
-        addLstmScan(b, mod, c.spec);
-        addLstmScanGrad(b, mod, { ...c.spec, name: `${c.spec.name}_grad` });
-      }
-      for (const c of gradOnly) addLstmScanGrad(b, mod, { ...c.spec, name: `${c.spec.name}_grad` });
-      for (const [name, fn] of [["apply_sigmoid", sigmoidFastV], ["apply_tanh", tanhFastV]] as const) addApply(b, mod, name, fn);
-    },
-    need,
-  );
+  const add = (b: Api, mod: Module, which: boolean): void => {
+    for (const c of cases.filter((x) => !!x.optimized === which)) {
+      addLstmScan(b, mod, c.spec);
+      addLstmScanGrad(b, mod, { ...c.spec, name: `${c.spec.name}_grad` });
+    }
+    if (which) return;
+    for (const c of gradOnly) addLstmScanGrad(b, mod, { ...c.spec, name: `${c.spec.name}_grad` });
+    for (const [name, fn] of [["apply_sigmoid", sigmoidFastV], ["apply_tanh", tanhFastV]] as const) addApply(b, mod, name, fn);
+  };
+  optimized = await kernelModule((b, mod) => add(b, mod, true), need);
+  quick = await kernelModule((b, mod) => add(b, mod, false), need, { optimizeLevel: 0 });
 }, 60_000);
 
+type Api = Parameters<Parameters<typeof kernelModule>[0]>[0];
+type Module = Parameters<Parameters<typeof kernelModule>[0]>[1];
+
 /** name(count, src, dst): dst[i] = fn(src[i]) for count floats (a multiple of 4). */
-function addApply(b: Parameters<Parameters<typeof kernelModule>[0]>[0], mod: Parameters<Parameters<typeof kernelModule>[0]>[1], name: string, fn: (f: Fn, x: X) => X): void {
+function addApply(b: Api, mod: Module, name: string, fn: (f: Fn, x: X) => X): void {
   const f = new Fn(b, mod, [b.i32, b.i32, b.i32]);
   const m = mod;
   const body = f.whileLoop(
@@ -93,9 +103,9 @@ function apply(name: string, xs: Float32Array): Float32Array {
   const count = Math.ceil(xs.length / 4) * 4;
   const src = 64;
   const dst = src + count * 4;
-  inst.f32(src, count).fill(0).set(xs);
-  inst.exports[name](count, src, dst);
-  return inst.f32(dst, xs.length).slice();
+  quick.f32(src, count).fill(0).set(xs);
+  quick.exports[name](count, src, dst);
+  return quick.f32(dst, xs.length).slice();
 }
 
 function maxUlp(name: string, xs: Float32Array, ref: (x: number) => number): { ulp: number; at: number } {
@@ -121,24 +131,27 @@ const GUARD = 1234.5;
 class Buffers {
   private lay = new Layout(64);
   private guards: number[] = [];
-  constructor(private readonly r: TestRandom) {}
+  constructor(
+    private readonly k: Instance,
+    private readonly r: TestRandom,
+  ) {}
   /** A buffer of `len` floats filled with uniform values in [lo, hi). */
   buf(len: number, lo = -1, hi = 1): { at: number; view: Float32Array } {
     const at = this.lay.floats(len);
-    const view = inst.f32(at, len);
+    const view = this.k.f32(at, len);
     this.r.fill(view, lo, hi);
     const g = this.lay.floats(4);
-    inst.f32(g, 4).fill(GUARD);
+    this.k.f32(g, 4).fill(GUARD);
     this.guards.push(g);
     return { at, view };
   }
   scratch(bytes: number): number {
     const at = this.lay.alloc(bytes, 4);
-    this.r.fill(inst.f32(at, Math.floor(bytes / 4)), -1e3, 1e3); // garbage: must not matter
+    this.r.fill(this.k.f32(at, Math.floor(bytes / 4)), -1e3, 1e3); // garbage: must not matter
     return at;
   }
   guardsIntact(): boolean {
-    return this.guards.every((g) => inst.f32(g, 4).every((v) => v === GUARD));
+    return this.guards.every((g) => this.k.f32(g, 4).every((v) => v === GUARD));
   }
 }
 
@@ -148,10 +161,12 @@ function check(what: string, got: Float32Array, want: Float32Array): void {
 }
 
 /** Forward: wasm vs lstmScan on random xw, U (scale sets the pre-activations' range). */
-function runForward(spec: LstmScanSpec, n: number, seed: number, scale = 1): void {
+function runForward(c: Case, n: number, seed: number, scale = 1): void {
+  const spec = c.spec;
+  const k = instFor(c);
   const { steps: T, units: u } = spec;
   const r = new TestRandom(seed);
-  const B = new Buffers(r);
+  const B = new Buffers(k, r);
   const seq = n * T * u;
   const gates = n * T * 4 * u;
   const hseq = B.buf(seq), hprev = B.buf(seq), cseq = B.buf(seq), acts = B.buf(gates);
@@ -161,7 +176,7 @@ function runForward(spec: LstmScanSpec, n: number, seed: number, scale = 1): voi
   const want = { hseq: new Float32Array(seq), hprev: new Float32Array(seq), cseq: new Float32Array(seq), acts: new Float32Array(gates) };
   lstmScan(want.hseq, want.hprev, want.cseq, want.acts, xw.view.slice(), U.view.slice(), n, T, u);
   const at: Record<string, number> = { n, hseq: hseq.at, hprev: hprev.at, cseq: cseq.at, acts: acts.at, xw: xw.at, u: U.at, ws };
-  inst.exports[spec.name](...lstmScanParams(spec).map((p) => at[p]));
+  k.exports[spec.name](...lstmScanParams(spec).map((p) => at[p]));
   const tag = `${spec.name} n=${n}`;
   check(`${tag} hseq`, hseq.view, want.hseq);
   check(`${tag} hprev`, hprev.view, want.hprev);
@@ -171,10 +186,13 @@ function runForward(spec: LstmScanSpec, n: number, seed: number, scale = 1): voi
 }
 
 /** Backward: wasm vs lstmScanGrad, on the reference forward's cseq and acts. */
-function runBackward(spec: LstmScanSpec, name: string, n: number, seed: number, lastOnly = false): void {
+function runBackward(c: Case, n: number, seed: number, lastOnly = false): void {
+  const spec = c.spec;
+  const name = `${spec.name}_grad`;
+  const k = instFor(c);
   const { steps: T, units: u } = spec;
   const r = new TestRandom(seed);
-  const B = new Buffers(r);
+  const B = new Buffers(k, r);
   const seq = n * T * u;
   const gates = n * T * 4 * u;
   const xw = new Float32Array(gates);
@@ -194,7 +212,7 @@ function runBackward(spec: LstmScanSpec, name: string, n: number, seed: number, 
   const want = new Float32Array(gates);
   lstmScanGrad(want, dhseq.view.slice(), Uw, fwd.c, fwd.a, new Float32Array(n * u), new Float32Array(n * u), n, T, u);
   const at: Record<string, number> = { n, dxw: dxw.at, dhseq: dhseq.at, u: U.at, cseq: cseq.at, acts: acts.at, dh: dh.at, dc: dc.at, ws };
-  inst.exports[name](...lstmScanGradParams(spec).map((p) => at[p]));
+  k.exports[name](...lstmScanGradParams(spec).map((p) => at[p]));
   const tag = `${name} n=${n}${lastOnly ? " last-step dh" : ""}`;
   check(`${tag} dxw`, dxw.view, want);
   if (!B.guardsIntact()) throw new Error(`${tag}: wrote past an output`);
@@ -204,23 +222,23 @@ describe("wasm SIMD128 LSTM scans vs runtime/kernels/lstm.ts", () => {
   for (const [i, c] of cases.entries()) {
     const { name, steps, units } = c.spec;
     it(`lstm_scan ${name}: T=${steps} u=${units} n=${c.rows.join(",")}`, () => {
-      for (const n of c.rows) runForward(c.spec, n, 100 + i * 7 + n);
+      for (const n of c.rows) runForward(c, n, 100 + i * 7 + n);
     });
     it(`lstm_scan_grad ${name}: T=${steps} u=${units} n=${c.rows.join(",")}`, () => {
-      for (const n of c.rows) runBackward(c.spec, `${name}_grad`, n, 500 + i * 7 + n);
+      for (const n of c.rows) runBackward(c, n, 500 + i * 7 + n);
     });
   }
   for (const c of gradOnly) {
     it(`lstm_scan_grad ${c.spec.name}: T=${c.spec.steps} u=${c.spec.units} n=${c.rows.join(",")}`, () => {
-      for (const n of c.rows) runBackward(c.spec, `${c.spec.name}_grad`, n, 900 + n);
+      for (const n of c.rows) runBackward(c, n, 900 + n);
     });
   }
 
   it("saturated gates (pre-activations up to ±12) and a last-step-only gradient", () => {
-    runForward(cases[0].spec, 32, 41, 12);
-    runForward(cases[1].spec, 5, 42, 12);
-    runBackward(cases[0].spec, "rnn_grad", 32, 43, true);
-    runBackward(cases[0].spec, "rnn_grad", 17, 44, true);
+    runForward(cases[0], 32, 41, 12);
+    runForward(cases[1], 5, 42, 12);
+    runBackward(cases[0], 32, 43, true);
+    runBackward(cases[0], 17, 44, true);
   });
 
   it("σ ≤ 2 ulp on [−87, 87] (≤ 1.2e−38 below), tanh ≤ 2 ulp; NaN and ±∞", () => {
