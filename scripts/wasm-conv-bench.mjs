@@ -3,9 +3,9 @@
 // (runtime/kernels/conv.ts), one thread, on the seed CNN's shapes (batch 32) and a
 // mid-size layer. Needs `npm run build` (reads dist/).
 //
-//   node scripts/wasm-conv-bench.mjs [--seconds 0.3] [--n 32] [--no-ts] [--tiles]
+//   node scripts/wasm-conv-bench.mjs [--seconds 0.3] [--n 32] [--no-ts] [--tiles] [--level 3]
 //
-// --tiles also times the register-tile and block-row variants of the CNN's kernels.
+// --tiles also times register-tile and unroll variants; --level is binaryen's optimize level.
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => pathToFileURL(path.join(root, "dist", p)).href;
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "0.3" }, n: { type: "string", default: "32" }, "no-ts": { type: "boolean", default: false }, tiles: { type: "boolean", default: false } },
+  options: { seconds: { type: "string", default: "0.3" }, n: { type: "string", default: "32" }, "no-ts": { type: "boolean", default: false }, tiles: { type: "boolean", default: false }, level: { type: "string", default: "3" } },
 });
 const SECONDS = Number(values.seconds);
 const N = Number(values.n);
@@ -74,7 +74,7 @@ const tLoad = performance.now() - t0;
 const add = { cp: C.addConvMaxPool, fwd: C.addConv2d, gk: C.addConv2dGradKernel, gi: C.addConv2dGradInput, max: C.addMaxPool2d, maxg: C.addMaxPool2dGrad, avg: C.addAvgPool2d, avgg: C.addAvgPool2dGrad };
 const prm = { cp: C.convMaxPoolParams, fwd: C.conv2dParams, gk: C.conv2dGradKernelParams, gi: C.conv2dGradInputParams, max: C.maxpool2dParams, maxg: C.maxpool2dGradParams, avg: C.avgpool2dParams, avgg: C.avgpool2dGradParams };
 const scratch = { cp: C.convMaxPoolScratchBytes, fwd: C.conv2dScratchBytes, gk: C.conv2dGradKernelScratchBytes, gi: C.conv2dGradInputScratchBytes };
-const mod = buildModule(binaryen, (m) => kernels.forEach(([, kind, spec]) => add[kind](binaryen, m, spec)));
+const mod = buildModule(binaryen, (m) => kernels.forEach(([, kind, spec]) => add[kind](binaryen, m, spec)), { optimizeLevel: Number(values.level) });
 const tEmit = performance.now() - t0 - tLoad;
 
 const inst = await instantiateKernels(mod.binary, { memoryBytes: 96 << 20 });

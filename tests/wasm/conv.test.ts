@@ -66,7 +66,7 @@ const convCases: ConvCase[] = [
   { tag: "c5f13k5s1same", g: geom(8, 9, 5, [5, 5], [1, 1], "same"), filters: 13, n: 2, bias: true, relu: true, accumulate: true, unroll: 7 },
   { tag: "c3f1k1s1valid", g: geom(5, 4, 3, [1, 1], [1, 1], "valid"), filters: 1, n: 3, bias: true, relu: false },
   { tag: "c5f5k32s21same", g: geom(9, 7, 5, [3, 2], [2, 1], "same"), filters: 5, n: 2, bias: true, relu: false, unroll: 3 },
-  { tag: "c1f13k5s2same", g: geom(11, 10, 1, [5, 5], [2, 2], "same"), filters: 13, n: 2, bias: false, relu: false },
+  { tag: "c1f13k5s2same", g: geom(11, 10, 1, [5, 5], [2, 2], "same"), filters: 13, n: 2, bias: false, relu: false, accumulate: true },
   { tag: "c3f13k3s2same", g: geom(8, 8, 3, [3, 3], [2, 2], "same"), filters: 13, n: 2, bias: true, relu: true, tile: [3, 3], gkTile: [3, 2] },
   { tag: "c5f8k23s12valid", g: geom(7, 9, 5, [2, 3], [1, 2], "valid"), filters: 8, n: 2, bias: true, relu: false, tile: [1, 8], gkTile: [1, 2] },
   { tag: "c3f5k2s3valid", g: geom(8, 7, 3, [2, 2], [3, 3], "valid"), filters: 5, n: 2, bias: true, relu: false },

@@ -1,50 +1,65 @@
 // Convolution and pooling kernels for the WebAssembly backend (binaryen builder API, f32x4
 // SIMD128), specialized to static geometry. They compute what runtime/kernels/conv.ts
 // computes: NHWC activations, Keras kernels [kh, kw, cin, filters], the window geometry of
-// compiler/emit/geometry.ts (`windowOf`: h, w, c, oh, ow, kh, kw, sh, sw and the top/left
-// padding pt/pl of `same`; for pooling kh/kw is the pool window). Only the batch rows `n`
-// are a run-time value; every stride, tail width and border is a constant in the code.
+// compiler/emit/geometry.ts (every spec extends its `Window`, as `windowOf(x, y, attrs)`
+// returns it: h, w, c, oh, ow, kh, kw, sh, sw and the top/left padding pt/pl of `same`, 0
+// for `valid`; for pooling kh × kw is the pool window). Only the batch rows `n` are a
+// run-time value; every stride, tail width and border is a constant in the code.
 //
 // Exports (all parameters i32: `n`, then byte offsets into the imported memory; every
-// buffer 16-byte aligned; `ws` is scratch of xxxScratchBytes(spec) bytes, any alignment):
+// buffer 16-byte aligned, none overlapping another; `ws` is scratch of
+// xxxScratchBytes(spec) bytes, any alignment, independent of n; xxxParams(spec) lists the
+// names in order):
 //
-//   conv2d               (n, x, k, y [, bias] [, ws])   y = act(conv(x, k) + bias)
-//   conv2dGradKernel     (n, x, dy, dk [, dbias] [, ws]) dk (+)= Σ x ⋆ dy; dbias (+)= Σ dy
-//   conv2dGradInput      (n, dy, k, dx, ws)             dx = convᵀ(dy, k)
-//   maxpool2d            (n, x, y [, argmax])           argmax: i32 window tap i·kw + j
-//   maxpool2dGrad        (n, dy, x, dx) | (n, dy, argmax, dx) | (n, dy, argmax, y, dx)
-//   avgpool2d            (n, x, y)
-//   avgpool2dGrad        (n, dy, dx)
-//   convMaxPool          (n, x, k, y [, bias] [, argmax], ws)  y = maxpool(act(conv(x, k) + bias))
+//   conv2d            (n, x, k, y [, bias] [, ws])      y = act(conv(x, k) + bias), act ∈ none, relu
+//   conv2dGradKernel  (n, x, dy, dk [, dbias] [, ws])   dk (+)= Σ x ⋆ dy; dbias (+)= Σ dy (same pass)
+//   conv2dGradInput   (n, dy, k, dx, ws)                dx = convᵀ(dy, k)
+//   maxpool2d         (n, x, y [, argmax])              argmax: i32, window tap i·kw + j of the max
+//   maxpool2dGrad     (n, dy, x, dx)                    the reference's signature: argmax from x
+//                     (n, dy, argmax, dx)               from the forward's argmax
+//                     (n, dy, argmax, y, dx)            … with reluMask: dy only where y > 0
+//   avgpool2d         (n, x, y)
+//   avgpool2dGrad     (n, dy, dx)
+//   convMaxPool       (n, x, k, y [, bias] [, argmax], ws)  y = maxpool(act(conv(x, k) + bias))
 //
-// xxxParams(spec) lists the names in order. Scratch never depends on n.
+// ws is needed only by padded (`same`, or strides leaving a bottom/right edge) convolutions,
+// by the input gradient (a transposed kernel) and by convMaxPool (one image's conv output).
 //
 // Convolutions are implicit GEMMs on register tiles, with no im2col: a tile keeps MR
-// outputs × NV f32x4 vectors in MR·NV v128 locals, and every reduction step is NV vector
-// loads + MR broadcast loads (load32_splat) + MR·NV f32x4 mul+add, all at static offsets
-// from two pointers (the reduction over kernel taps is unrolled up to a budget, loops
-// above it).
+// outputs × NV f32x4 vectors in MR·NV v128 locals (default 2×4, or 4×2 / 6×1 for < 12
+// lanes), and every reduction step is NV vector loads + MR broadcast loads
+// (load32_splat) + MR·NV f32x4 mul+add at static offsets from two pointers. The
+// reduction runs one step per loop iteration: measured on node 20 (Zen 4), that is
+// ≈ 50 GFLOP/s on the seed CNN's shapes, 17–35 with 2–64 steps unrolled (TurboFan seems
+// to hoist the unrolled steps' loads and spill the accumulators); `unroll` overrides it.
 //  - forward: MR output pixels of one output row × NV·4 filters; reduction over the taps
-//    (i, j·c + ch) of the window (x broadcast, kernel row loaded in place: it stays in L1).
+//    (i, j·c + ch) of the window (x broadcast, kernel row loaded in place: it stays in L1);
+//    bias and relu (f32x4.pmax with 0: exactly `x > 0 ? x : 0`) in the epilogue.
 //  - kernel gradient: MR rows of dk (taps) × NV·4 filters; reduction over the output
-//    pixels of a block of output rows (dy loaded, x broadcast), so dy's block stays in L1
-//    while every tile passes over it; the block's sums are added into dk. The bias
-//    gradient is one more row whose "x" is 1 (plain adds), in the same passes.
+//    pixels of a block of output rows (dy loaded, x broadcast), so dy's block (≈ 16 KiB)
+//    stays in L1 while every tile passes over it; each block's sums are added into dk. The
+//    bias gradient is one more row whose "x" is 1 (plain adds), in the same passes.
 //  - input gradient: MR output pixels × NV·4 consecutive (j, ch) of one kernel row i;
 //    reduction over the filters (dy broadcast, a transposed copy of the kernel in ws
 //    loaded); the tile is added into dx (scatter form: read-modify-write, in order).
-// `same` padding (and a bottom/right edge that strides leave uncovered) goes through a
-// zero-padded frame of one image in ws: the image is copied in (forward, kernel gradient)
-// or the frame is accumulated and its interior copied out (input gradient), so the
-// convolution itself never tests a border. `valid` convolutions read and write in place.
+// Padding goes through a zero-padded frame of one image in ws: the image is copied in
+// (forward, kernel gradient) or the frame is accumulated and its interior copied out (input
+// gradient), so the convolution itself never tests a border. `valid` works in place.
 //
 // Pooling vectorizes over channels; each window's taps are unrolled with the border
 // clipping static: output rows and columns are split into segments whose windows clip
 // alike (the interior is one segment), so no tap is ever tested at run time. Max uses
-// f32x4.pmax (`best < v ? v : best`, exactly the reference's `v > best`, NaN included);
-// the argmax (first maximum, row-major, as the reference gradient picks it) is tracked
-// with f32x4.gt + bitselect. Gradients store directly when windows do not overlap and
-// read-modify-write when they do; dx is zeroed first unless the windows tile it exactly.
+// f32x4.pmax (`best < v ? v : best`: exactly the reference's `v > best`, NaN included);
+// the argmax (the reference gradient's: the first real element, replaced only by a
+// strictly greater one) is tracked with f32x4.gt + bitselect. Gradients store directly
+// when windows do not overlap and read-modify-write when they do; dx is zeroed first
+// unless the windows tile it exactly. Average pooling sums in f32 (the reference in f64).
+//
+// Fusion: convMaxPool convolves one image into scratch and pools it from there (the
+// full activation is never written); its backward needs only the pooled y and the argmax:
+// maxpool2dGrad { fromArgmax, reluMask } gives relu_grad(maxpool2dGrad(dy)) in one pass
+// (the max of relu outputs is > 0 exactly where the routed element is), then
+// conv2dGradKernel { bias } gives dk and dbias.
 import type { BinaryenApi } from "./binaryen.js";
 import type { Window } from "../geometry.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
@@ -833,11 +848,13 @@ function poolImage(f: Fn, spec: Window, mode: PoolMode, reluMask: boolean, img: 
         out.push(f.set(cur, ld("x", taps[0].off)), f.set(bestG, f.get(cur)), f.set(idx, m.v128.const(i32x4Const(taps[0].t))));
         if (withBest) out.push(f.set(best, m.f32x4.pmax(m.v128.const(NEG_INF16), f.get(cur))));
         for (const tp of taps.slice(1)) {
+          // bestG = v > bestG ? v : bestG is pmax(bestG, v); taps come in increasing order, so
+          // the index update is a max with the tap where v > bestG (0 elsewhere).
           out.push(
             f.set(cur, ld("x", tp.off)),
             f.set(mk, m.f32x4.gt(f.get(cur), f.get(bestG))),
-            f.set(bestG, m.v128.bitselect(f.get(cur), f.get(bestG), f.get(mk))),
-            f.set(idx, m.v128.bitselect(m.v128.const(i32x4Const(tp.t)), f.get(idx), f.get(mk))),
+            f.set(bestG, m.f32x4.pmax(f.get(bestG), f.get(cur))),
+            f.set(idx, m.i32x4.max_s(f.get(idx), m.v128.and(f.get(mk), m.v128.const(i32x4Const(tp.t))))),
           );
           if (withBest) out.push(f.set(best, m.f32x4.pmax(f.get(best), f.get(cur))));
         }
