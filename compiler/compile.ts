@@ -96,6 +96,9 @@ export interface CompiledTrainer {
   readonly wasm?: {
     readonly file: string;
     readonly binary: Uint8Array;
+    /** The same kernels with relaxed SIMD (f32x4.relaxed_madd), for engines that accept it. */
+    readonly relaxedFile: string;
+    readonly relaxedBinary: Uint8Array;
     readonly text?: string;
     readonly kernels: readonly { readonly name: string; readonly ops: readonly string[] }[];
     /** Linear memory at batch size B: fixed + perRow · B bytes. */
@@ -124,15 +127,19 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
   const fused = backend === "wasm" ? fuse(tp, opts.fuse ?? true) : undefined; //                 ops → kernels
   const plan = fused ? planMemory(tp, aliasOps, optimizerState(tp), fused) : undefined; //       offsets from lifetimes
   const file = `${name}.wasm`;
-  const wasmOpts = plan && fused ? { plan, fused, file } : undefined;
+  const relaxedFile = `${name}.relaxed.wasm`;
+  const wasmOpts = plan && fused ? { plan, fused, file, relaxedFile } : undefined;
   const emitted = emitTrainerTs(tp, { runtimeImport: opts.runtimeImport, source: front.source, sourcePath: front.source.path, sourceDir: opts.sourceDir, wasm: wasmOpts });
   let wasm: CompiledTrainer["wasm"];
   if (plan) {
     const { loadBinaryen } = await import("./emit/wasm/binaryen.js");
     const { buildModule } = await import("./emit/wasm/module.js");
     const b = await loadBinaryen();
-    const built = buildModule(b, (mod) => emitted.kernels.forEach((k) => k.add(b, mod, k.name)), { text: opts.wat });
-    wasm = { file, binary: built.binary, text: built.text, kernels: emitted.kernels.map((k) => ({ name: k.name, ops: k.ops })), memory: emitted.memory!, plan, fused: fused! };
+    const build = (relaxed: boolean) => buildModule(b, (mod) => emitted.kernels.forEach((k) => k.add(b, mod, k.name, { relaxed })), { text: opts.wat && !relaxed, relaxed });
+    const built = build(false);
+    // The relaxed-SIMD variant (fused multiply-add), chosen at load time by feature detection.
+    const relaxed = build(true);
+    wasm = { file, binary: built.binary, relaxedFile, relaxedBinary: relaxed.binary, text: built.text, kernels: emitted.kernels.map((k) => ({ name: k.name, ops: k.ops })), memory: emitted.memory!, plan, fused: fused! };
   }
   if (opts.format === false) return { program: tp, ts: emitted.text, name, wasm }; // tests that only run the code
   const prettier = await import("prettier");
@@ -153,13 +160,13 @@ function fileName(train: string): string {
   return train.replace(/[^A-Za-z0-9_-]/g, "_");
 }
 
-/** Every file of a compiled trainer: NAME.ts, NAME.js and the kernels NAME.wasm (wasm backend). */
+/** Every file of a compiled trainer: NAME.ts, NAME.js and the kernels NAME.wasm and NAME.relaxed.wasm (wasm backend). */
 export async function trainerFiles(c: CompiledTrainer): Promise<{ readonly file: string; readonly data: string | Uint8Array }[]> {
   const files: { file: string; data: string | Uint8Array }[] = [
     { file: `${c.name}.ts`, data: c.ts },
     { file: `${c.name}.js`, data: await toJavaScript(c.ts, `${c.name}.ts`) },
   ];
-  if (c.wasm) files.push({ file: c.wasm.file, data: c.wasm.binary });
+  if (c.wasm) files.push({ file: c.wasm.file, data: c.wasm.binary }, { file: c.wasm.relaxedFile, data: c.wasm.relaxedBinary });
   return files;
 }
 

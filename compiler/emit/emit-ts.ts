@@ -12,10 +12,8 @@ import type { TEqn, TrainingProgram, TValue } from "../ir/train-ir.js";
 import { emitTs, aliasOps, countExpr, type EmitCtx } from "./ts-rules.js";
 import { positionOf, type SourceFile } from "../source.js";
 import { optimizerState, type MemoryPlan, type Slot } from "../passes/plan-memory.js";
-import { emitWasm, emitFused, optimizerCall, type WasmCtx } from "./wasm-rules.js";
+import { emitWasm, emitFused, optimizerCall, type KernelAdder, type WasmCtx } from "./wasm-rules.js";
 import type { FusedProgram } from "../passes/fuse.js";
-import type { BinaryenApi } from "./wasm/binaryen.js";
-import type { Mod } from "./wasm/fn.js";
 
 export interface EmitOptions {
   /** Module specifier of the runtime folder, e.g. "./runtime" (no trailing slash). */
@@ -33,7 +31,7 @@ export interface EmitOptions {
 export interface KernelRequest {
   readonly name: string;
   readonly key: string;
-  readonly add: (b: BinaryenApi, mod: Mod, name: string) => void;
+  readonly add: KernelAdder;
   /** The ops it computes, with their origins, for `--emit kernels`. */
   readonly ops: string[];
 }

@@ -16,6 +16,14 @@ import { addLoss, addLossGrad, lossGradParams, lossParams, type LossKind, type L
 import { adamParams, addAdam, addSgd, sgdParams } from "./wasm/optimizers.js";
 import type { OptimizerSpec } from "../ir/ir.js";
 
+/** Which module is being built: the default (SIMD128) or the relaxed-SIMD variant. */
+export interface Variant {
+  readonly relaxed: boolean;
+}
+
+/** Adds one kernel to a module under construction, under the export name it is given. */
+export type KernelAdder = (b: BinaryenApi, mod: Mod, name: string, variant: Variant) => void;
+
 export interface WasmCtx {
   readonly eqn: TEqn;
   /** The eqns of a fused group (fuse.ts), in order; [eqn] for a single op. */
@@ -31,7 +39,7 @@ export interface WasmCtx {
    * The kernel with this key, added to the module once by `add` (under the export name it
    * is given); returns the expression to call it with.
    */
-  kernel(key: string, add: (b: BinaryenApi, mod: Mod, name: string) => void): string;
+  kernel(key: string, add: KernelAdder): string;
   /** The byte offset of the shared kernel scratch space, reserving `fixed + perRow·B` bytes. */
   scratch(fixed: number, perRow?: number): string;
 }
@@ -55,7 +63,7 @@ function gemm(c: WasmCtx, kind: GemmSpec["kind"], k: number, n: number, m: strin
   const actKey = epi ? `_${epi.act}${epi.slope !== undefined ? `${String(epi.slope).replace(".", "p")}` : ""}${epi.pre !== null ? "_pre" : ""}` : "";
   const key = `gemm_${kind}_${k}x${n}${bias === undefined ? "" : "_bias"}${actKey}`;
   const spec = { kind, k, n, bias: bias !== undefined, activation: epi?.act, slope: epi?.slope, preOut: epi ? epi.pre !== null : undefined };
-  const fn = c.kernel(key, (bn, mod, name) => addGemm(bn, mod, { ...spec, name }));
+  const fn = c.kernel(key, (bn, mod, name, variant) => addGemm(bn, mod, { ...spec, name, relaxed: variant.relaxed || undefined }));
   const args = [m, c.addr(a), c.addr(b), epi ? c.addr(epi.out) : out(c)];
   if (bias !== undefined) args.push(c.addr(bias));
   if (epi && epi.pre !== null) args.push(c.addr(epi.pre));

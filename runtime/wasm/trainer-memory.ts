@@ -33,10 +33,24 @@ async function readBytes(url: URL): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** Compiles the kernel module (the relaxed-SIMD variant when given and supported). */
+/**
+ * Compiles the kernel module: the relaxed-SIMD variant when given and the engine accepts it
+ * (node 20 needs --experimental-wasm-relaxed-simd), else the SIMD128 one. The environment
+ * variable DLM_WASM_VARIANT=simd128|relaxed overrides the choice (tests, benchmarks).
+ */
 export async function loadKernelModule(url: URL, relaxedUrl?: URL): Promise<WasmModule> {
-  const pick = relaxedUrl && hasRelaxedSimd() ? relaxedUrl : url;
-  return WA.compile(await readBytes(pick));
+  const forced = typeof process !== "undefined" ? process.env.DLM_WASM_VARIANT : undefined;
+  if (forced !== undefined && forced !== "simd128" && forced !== "relaxed") throw new Error(`DLM_WASM_VARIANT must be simd128 or relaxed, not '${forced}'`);
+  if (forced === "relaxed" && !(relaxedUrl && hasRelaxedSimd())) throw new Error("DLM_WASM_VARIANT=relaxed: this engine does not accept relaxed SIMD (node 20: --experimental-wasm-relaxed-simd)");
+  const relaxed = forced === undefined ? !!relaxedUrl && hasRelaxedSimd() : forced === "relaxed";
+  loadedVariant = relaxed ? "relaxed" : "simd128";
+  return WA.compile(await readBytes(relaxed ? relaxedUrl! : url));
+}
+
+let loadedVariant: "simd128" | "relaxed" | null = null;
+/** Which variant the last loadKernelModule chose (for progress output and benchmarks). */
+export function lastLoadedVariant(): "simd128" | "relaxed" | null {
+  return loadedVariant;
 }
 
 /** An instance of the module with `bytes` of zeroed linear memory. */

@@ -12,6 +12,7 @@ import { loadTrainer, root } from "../helpers/trainer.js";
 import { TestRandom } from "../helpers/numerics.js";
 import { initParameters, type TrainerInstance, type TrainerModule } from "../../runtime/trainer.js";
 import { Rng } from "../../runtime/rng.js";
+import { hasRelaxedSimd } from "../../runtime/wasm/instantiate.js";
 
 function setup(mod: TrainerModule, t: TrainerInstance): void {
   initParameters(t, mod.parameters, new Rng(5));
@@ -40,6 +41,19 @@ describe("the seed models: TypeScript and WebAssembly backends agree", () => {
       const a = await agreeBackends({ src: example(name), setup, batch, n: batch - 1, steps: 3 });
       expect(a.problems, a.problems.join("\n")).toEqual([]);
       expect(Object.keys(a.worst)).toContain("gradient");
+    }, 60_000);
+  }
+  // The relaxed-SIMD module (fused multiply-add in the GEMMs), which vitest's node accepts.
+  for (const [name, batch] of [
+    ["mlp", 8],
+    ["cnn", 4],
+    ["rnn", 6],
+    ["gan_stabilized", 5],
+  ] as const) {
+    it(`${name} with the relaxed-SIMD module`, async () => {
+      expect(hasRelaxedSimd(), "vitest runs node with --experimental-wasm-relaxed-simd").toBe(true);
+      const a = await agreeBackends({ src: example(name), setup, batch, n: batch - 1, steps: 3, variant: "relaxed" });
+      expect(a.problems, a.problems.join("\n")).toEqual([]);
     }, 60_000);
   }
   // SGD: the update is linear in the gradient, so parameters after several steps are held to 1e-5 too.

@@ -37,10 +37,13 @@ export interface AgreementCase {
   readonly steps?: number;
   readonly seed?: number;
   readonly tol?: Tolerance;
+  /** The wasm module variant (default: SIMD128). */
+  readonly variant?: "simd128" | "relaxed";
 }
 
 export async function agreeBackends(c: AgreementCase): Promise<Agreement> {
-  const [ts, wasm] = await Promise.all([loadTrainer(c.src, "test.dlm", undefined, "ts"), loadTrainer(c.src, "test.dlm", undefined, "wasm")]);
+  const ts = await loadTrainer(c.src, "test.dlm", undefined, "ts");
+  const wasm = await withVariant(c.variant ?? "simd128", () => loadTrainer(c.src, "test.dlm", undefined, "wasm"));
   const make = (mod: TrainerModule) => {
     const t = mod.createTrainer(new Rng(c.seed ?? 11), { batch: c.batch });
     c.setup(mod, t);
@@ -89,4 +92,16 @@ export async function agreeBackends(c: AgreementCase): Promise<Agreement> {
     check("inference", name, m.output.subarray(0, per * c.n), b.models[name].output.subarray(0, per * c.n));
   }
   return { problems, worst, wasm };
+}
+
+/** Runs `load` with DLM_WASM_VARIANT set (the trainer module picks its kernels when it loads). */
+export async function withVariant<T>(variant: "simd128" | "relaxed", load: () => Promise<T>): Promise<T> {
+  const saved = process.env.DLM_WASM_VARIANT;
+  process.env.DLM_WASM_VARIANT = variant;
+  try {
+    return await load();
+  } finally {
+    if (saved === undefined) delete process.env.DLM_WASM_VARIANT;
+    else process.env.DLM_WASM_VARIANT = saved;
+  }
 }

@@ -2,6 +2,7 @@
 // runtime/kernels/dense.ts, on the seed models' dense shapes (forward nn, input gradient nt,
 // kernel gradient tn) and awkward small ones, on random inputs: relative L2 ≤ 1e-5.
 import { beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { loadBinaryen } from "../../compiler/emit/wasm/binaryen.js";
 import { emitGemmModule, gemmOutShape, gemmParams, gemmScratchBytes, type GemmSpec } from "../../compiler/emit/wasm/gemm.js";
 import { gemmStrided, matmul, matmulNT, matmulTN } from "../../runtime/kernels/dense.js";
@@ -188,8 +189,27 @@ describe("wasm SIMD128 GEMM vs runtime/kernels/dense.ts", () => {
     expect([...inst.f32(at.c + s.c * 4, 4)]).toEqual([9, 9, 9, 9]);
   });
 
-  it("detects relaxed SIMD as node 20 does (off without --experimental-wasm-relaxed-simd)", () => {
-    expect(typeof hasRelaxedSimd()).toBe("boolean");
-    if (process.versions.node.startsWith("20.") && !process.execArgv.some((a) => a.includes("relaxed-simd"))) expect(hasRelaxedSimd()).toBe(false);
+  it("detects relaxed SIMD as node 20 does (off without --experimental-wasm-relaxed-simd, on with it)", () => {
+    const probe = "import('./dist/runtime/wasm/instantiate.js').then((m) => process.stdout.write(String(m.hasRelaxedSimd())))";
+    const run = (flags: string[]) => spawnSync(process.execPath, [...flags, "--input-type=module", "-e", probe], { encoding: "utf8" }).stdout;
+    if (process.versions.node.startsWith("20.")) expect(run([])).toBe("false");
+    expect(run(["--experimental-wasm-relaxed-simd"])).toBe("true");
+    expect(hasRelaxedSimd()).toBe(process.execArgv.some((a) => a.includes("relaxed-simd")) || !process.versions.node.startsWith("20."));
+  });
+
+  it("relaxed variant: the same GEMMs with f32x4.relaxed_madd agree with the reference", async () => {
+    const binaryen = await loadBinaryen();
+    const specs = cases.slice(0, 40).map((c) => ({ ...c.spec, name: `${c.spec.name}_rx`, relaxed: true }));
+    const mod = emitGemmModule(binaryen, specs, { relaxed: true, text: true });
+    expect(mod.text).toContain("f32x4.relaxed_madd");
+    if (!hasRelaxedSimd()) return;
+    const rx = await instantiateKernels<Record<string, Fn>>(mod.binary, { memoryBytes: inst.memory.buffer.byteLength });
+    const saved = inst;
+    inst = rx;
+    try {
+      for (const [i, s] of specs.entries()) expect(run(s, cases[i].m, 500 + i), s.name).toBeLessThanOrEqual(1e-5);
+    } finally {
+      inst = saved;
+    }
   });
 });
