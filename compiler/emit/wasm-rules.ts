@@ -15,6 +15,7 @@ import { actGradBiasParams, addActGradBias, type ActGradBiasSpec } from "./wasm/
 import { addLoss, addLossGrad, lossGradParams, lossParams, type LossKind, type LossSpec } from "./wasm/losses.js";
 import { adamParams, addAdam, addSgd, sgdParams } from "./wasm/optimizers.js";
 import type { OptimizerSpec } from "../ir/ir.js";
+import { addLstmScan, addLstmScanGrad, lstmScanGradParams, lstmScanGradScratchBytes, lstmScanParams, lstmScanScratchBytes } from "./wasm/lstm.js";
 
 /** Which module is being built: the default (SIMD128) or the relaxed-SIMD variant. */
 export interface Variant {
@@ -334,8 +335,23 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
   maxpool2d_grad: ts,
   avgpool2d_grad: ts,
   lstm: ts,
-  lstm_scan: ts,
-  lstm_scan_grad: ts,
+  lstm_scan: (c) => {
+    const [xw, u] = c.eqn.inputs;
+    const [hseq, hprev, cseq, acts] = c.eqn.outputs;
+    const spec = { steps: shape(c, xw)[1] as number, units: c.eqn.attrs.units as number };
+    const ws = c.scratch(lstmScanScratchBytes({ ...spec, name: "" }));
+    return call(c, "lstm_scan", spec, addLstmScan, lstmScanParams, { hseq: c.addr(hseq), hprev: c.addr(hprev), cseq: c.addr(cseq), acts: c.addr(acts), xw: c.addr(xw), u: c.addr(u), ws });
+  },
+  lstm_scan_grad: (c) => {
+    const [dh, u, cseq, acts] = c.eqn.inputs;
+    const spec = { steps: shape(c, dh)[1] as number, units: c.eqn.attrs.units as number };
+    // Packing scratch, then the running gradients of h and c: one row of units per sample.
+    const packed = Math.ceil(lstmScanGradScratchBytes({ ...spec, name: "" }) / 16) * 16;
+    const rowBytes = Math.ceil(spec.units / 4) * 16;
+    const ws = c.scratch(packed, 2 * rowBytes);
+    const args = { dxw: out(c), dhseq: c.addr(dh), u: c.addr(u), cseq: c.addr(cseq), acts: c.addr(acts), dh: `${ws} + ${packed}`, dc: `${ws} + ${packed} + ${rowBytes} * B`, ws };
+    return call(c, "lstm_scan_grad", spec, addLstmScanGrad, lstmScanGradParams, args);
+  },
   last_step: (c) => {
     const [x] = c.eqn.inputs;
     const [, steps, d] = shape(c, x) as number[];
