@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run gan:score -- --epochs N [--seed S] [--quiet]
+// npm run gan:score -- --epochs N [--seed S] [--backend wasm|ts] [--quiet]
 //
 // Scores the stabilized GAN as it trains: first trains a scorer — the seed CNN
 // (dsl-examples/cnn.dlm), one epoch at batch 32, fixed seed, never tuned — then trains
@@ -16,13 +16,16 @@ import { parseArgs } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const { frontEnd, compileTrainer, toJavaScript } = await import(pathToFileURL(path.join(root, "dist/compiler/compile.js")).href);
+const { frontEnd, compileTrainer, trainerFiles } = await import(pathToFileURL(path.join(root, "dist/compiler/compile.js")).href);
 const { train } = await import(pathToFileURL(path.join(root, "dist/runtime/trainer.js")).href);
 const { loadMnist } = await import(pathToFileURL(path.join(root, "dist/runtime/data/mnist.js")).href);
 const { makeDataset } = await import(pathToFileURL(path.join(root, "dist/runtime/dataset.js")).href);
 const { Rng } = await import(pathToFileURL(path.join(root, "dist/runtime/rng.js")).href);
 
-const { values } = parseArgs({ options: { epochs: { type: "string", default: "5" }, seed: { type: "string", default: "1" }, quiet: { type: "boolean" }, samples: { type: "string" } } });
+const { values } = parseArgs({
+  options: { epochs: { type: "string", default: "5" }, seed: { type: "string", default: "1" }, backend: { type: "string", default: "wasm" }, quiet: { type: "boolean" }, samples: { type: "string" } },
+});
+if (values.backend !== "wasm" && values.backend !== "ts") throw new Error(`--backend takes wasm or ts, not '${values.backend}'`);
 const epochs = Number(values.epochs);
 const seed = Number(values.seed);
 const SCORER_SEED = 1;
@@ -32,12 +35,16 @@ async function load(file) {
   const front = frontEnd(file, readFileSync(path.join(root, file)));
   if (!front.ir) throw new Error(`${file} does not compile`);
   const name = front.ir.trains[0].name;
-  const compiled = await compileTrainer(front, name, { runtimeImport: pathToFileURL(path.join(root, "dist/runtime")).href, sourceDir: pathToFileURL(path.join(root, "dsl-examples") + "/").href });
+  const compiled = await compileTrainer(front, name, {
+    runtimeImport: pathToFileURL(path.join(root, "dist/runtime")).href,
+    sourceDir: pathToFileURL(path.join(root, "dsl-examples") + "/").href,
+    backend: values.backend,
+    format: false,
+  });
   const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-score-"));
   try {
-    const f = path.join(dir, `${name}.mjs`);
-    writeFileSync(f, await toJavaScript(compiled.ts, `${name}.ts`));
-    return await import(pathToFileURL(f).href);
+    for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file.replace(/\.js$/, ".mjs")), f.data);
+    return await import(pathToFileURL(path.join(dir, `${compiled.name}.mjs`)).href);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -45,7 +52,9 @@ async function load(file) {
 
 const t0 = performance.now();
 const log = (s) => process.stdout.write(s + "\n");
+const { lastLoadedVariant } = await import(pathToFileURL(path.join(root, "dist/runtime/wasm/trainer-memory.js")).href);
 const [cnn, gan] = [await load("dsl-examples/cnn.dlm"), await load("dsl-examples/gan_stabilized.dlm")];
+log(`backend: ${values.backend}${values.backend === "wasm" ? ` (${lastLoadedVariant()} kernels)` : ""}, seed ${seed}`);
 const mnist = loadMnist();
 const scorerData = { train: makeDataset(mnist.train.images, [28, 28, 1], mnist.train.labels, []), test: makeDataset(mnist.test.images, [28, 28, 1], mnist.test.labels, []), description: "MNIST" };
 const scorer = train(cnn, { epochs: 1, batch: 32, seed: SCORER_SEED, loaded: scorerData, quiet: values.quiet ?? false });
