@@ -4,6 +4,7 @@
 // mid-size layer. Needs `npm run build` (reads dist/).
 //
 //   node scripts/wasm-conv-bench.mjs [--seconds 0.3] [--n 32] [--no-ts] [--tiles] [--level 3]
+//   node --experimental-wasm-relaxed-simd scripts/wasm-conv-bench.mjs --relaxed   (f32x4.relaxed_madd)
 //
 // --tiles also times register-tile and unroll variants; --level is binaryen's optimize level.
 import * as path from "node:path";
@@ -13,7 +14,7 @@ import { parseArgs } from "node:util";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => pathToFileURL(path.join(root, "dist", p)).href;
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "0.3" }, n: { type: "string", default: "32" }, "no-ts": { type: "boolean", default: false }, tiles: { type: "boolean", default: false }, level: { type: "string", default: "3" } },
+  options: { seconds: { type: "string", default: "0.3" }, n: { type: "string", default: "32" }, "no-ts": { type: "boolean", default: false }, tiles: { type: "boolean", default: false }, level: { type: "string", default: "3" }, relaxed: { type: "boolean", default: false } },
 });
 const SECONDS = Number(values.seconds);
 const N = Number(values.n);
@@ -74,7 +75,8 @@ const tLoad = performance.now() - t0;
 const add = { cp: C.addConvMaxPool, fwd: C.addConv2d, gk: C.addConv2dGradKernel, gi: C.addConv2dGradInput, max: C.addMaxPool2d, maxg: C.addMaxPool2dGrad, avg: C.addAvgPool2d, avgg: C.addAvgPool2dGrad };
 const prm = { cp: C.convMaxPoolParams, fwd: C.conv2dParams, gk: C.conv2dGradKernelParams, gi: C.conv2dGradInputParams, max: C.maxpool2dParams, maxg: C.maxpool2dGradParams, avg: C.avgpool2dParams, avgg: C.avgpool2dGradParams };
 const scratch = { cp: C.convMaxPoolScratchBytes, fwd: C.conv2dScratchBytes, gk: C.conv2dGradKernelScratchBytes, gi: C.conv2dGradInputScratchBytes };
-const mod = buildModule(binaryen, (m) => kernels.forEach(([, kind, spec]) => add[kind](binaryen, m, spec)), { optimizeLevel: Number(values.level) });
+const RX = values.relaxed;
+const mod = buildModule(binaryen, (m) => kernels.forEach(([, kind, spec]) => add[kind](binaryen, m, RX ? { ...spec, relaxed: true } : spec)), { optimizeLevel: Number(values.level), relaxed: RX });
 const tEmit = performance.now() - t0 - tLoad;
 
 const inst = await instantiateKernels(mod.binary, { memoryBytes: 96 << 20 });
@@ -97,7 +99,7 @@ function time(fn) {
 }
 
 console.log(
-  `binaryen load ${tLoad.toFixed(0)} ms, emit+validate+optimize ${kernels.length} kernels ${tEmit.toFixed(0)} ms, ${mod.binary.length} bytes; n = ${N}; node ${process.version}`,
+  `binaryen load ${tLoad.toFixed(0)} ms, emit+validate+optimize ${kernels.length} kernels ${tEmit.toFixed(0)} ms, ${mod.binary.length} bytes; n = ${N}; ${RX ? "relaxed_madd" : "SIMD128"}; node ${process.version}`,
 );
 console.log(`${"kernel".padEnd(40)} ${"wasm ms".padStart(9)} ${"ts ms".padStart(9)} ${"ratio".padStart(7)} ${"GFLOP/s".padStart(8)}`);
 for (const [label, kind, spec, L] of kernels) {

@@ -5,7 +5,8 @@
 // |a − b| ≤ 1e-3·|b| + 1e-4·max|b|; batch rows n = 0, 1 and more through the same code;
 // guard words after every output.
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadBinaryen } from "../../compiler/emit/wasm/binaryen.js";
+import { loadBinaryen, type BinaryenApi } from "../../compiler/emit/wasm/binaryen.js";
+import type { Mod } from "../../compiler/emit/wasm/fn.js";
 import { buildModule } from "../../compiler/emit/wasm/module.js";
 import { windowOf, type Window } from "../../compiler/emit/geometry.js";
 import {
@@ -31,7 +32,7 @@ import {
   maxpool2dParams,
 } from "../../compiler/emit/wasm/conv.js";
 import * as K from "../../runtime/kernels/conv.js";
-import { instantiateKernels, Layout, type KernelInstance } from "../../runtime/wasm/instantiate.js";
+import { hasRelaxedSimd, instantiateKernels, Layout, type KernelInstance } from "../../runtime/wasm/instantiate.js";
 import { compare, TestRandom, type Tolerance } from "../helpers/numerics.js";
 
 const TOL: Tolerance = { rel: 1e-5, elemRel: 1e-3, elemAbs: 1e-4 };
@@ -122,26 +123,29 @@ const sizes = (g: Window, f: number, n: number) => ({ x: n * g.h * g.w * g.c, y:
 let inst: KernelInstance<Record<string, (...a: number[]) => void>>;
 const MEM = 64 << 20;
 
+/** The kernels runConv calls for a case (relaxed: f32x4.relaxed_madd). */
+function addConvKernels(b: BinaryenApi, mod: Mod, cc: ConvCase, relaxed = false): void {
+  const base = { ...cc.g, filters: cc.filters, relaxed };
+  const unroll = cc.unroll;
+  addConv2d(b, mod, { ...base, name: `${cc.tag}_fwd`, bias: cc.bias, activation: cc.relu ? "relu" : "none", tile: cc.tile, unroll });
+  addConv2d(b, mod, { ...base, name: `${cc.tag}_fwd_plain`, bias: !cc.bias, activation: "none" });
+  addConv2dGradKernel(b, mod, { ...base, name: `${cc.tag}_gk`, bias: cc.bias, tile: cc.gkTile, unroll });
+  addConv2dGradKernel(b, mod, { ...base, name: `${cc.tag}_gk_alt`, bias: !cc.bias, accumulate: cc.accumulate, blockRows: 1 });
+  addConv2dGradInput(b, mod, { ...base, name: `${cc.tag}_gi`, tile: cc.tile, unroll });
+}
+
+function addConvPoolKernels(b: BinaryenApi, mod: Mod, cp: ConvPoolCase, relaxed = false): void {
+  const conv = { ...cp.g, filters: cp.filters, bias: cp.bias, activation: cp.relu ? ("relu" as const) : ("none" as const), relaxed };
+  addConvMaxPool(b, mod, { ...conv, name: `${cp.tag}_fused`, pool: cp.pool, argmax: cp.argmax });
+  addConv2d(b, mod, { ...conv, name: `${cp.tag}_conv` });
+  addMaxPool2d(b, mod, { ...cp.pool, name: `${cp.tag}_pool`, argmax: true });
+}
+
 beforeAll(async () => {
   const b = await loadBinaryen();
   const built = buildModule(b, (mod) => {
-    for (const cc of convCases) {
-      if (cc.same) continue;
-      const base = { ...cc.g, filters: cc.filters };
-      const unroll = cc.unroll;
-      addConv2d(b, mod, { ...base, name: `${cc.tag}_fwd`, bias: cc.bias, activation: cc.relu ? "relu" : "none", tile: cc.tile, unroll });
-      addConv2d(b, mod, { ...base, name: `${cc.tag}_fwd_plain`, bias: !cc.bias, activation: "none" });
-      addConv2dGradKernel(b, mod, { ...base, name: `${cc.tag}_gk`, bias: cc.bias, tile: cc.gkTile, unroll });
-      addConv2dGradKernel(b, mod, { ...base, name: `${cc.tag}_gk_alt`, bias: !cc.bias, accumulate: cc.accumulate, blockRows: 1 });
-      addConv2dGradInput(b, mod, { ...base, name: `${cc.tag}_gi`, tile: cc.tile, unroll });
-    }
-    for (const cp of convPoolCases) {
-      if (cp.same) continue;
-      const conv = { ...cp.g, filters: cp.filters, bias: cp.bias, activation: cp.relu ? ("relu" as const) : ("none" as const) };
-      addConvMaxPool(b, mod, { ...conv, name: `${cp.tag}_fused`, pool: cp.pool, argmax: cp.argmax });
-      addConv2d(b, mod, { ...conv, name: `${cp.tag}_conv` });
-      addMaxPool2d(b, mod, { ...cp.pool, name: `${cp.tag}_pool`, argmax: true });
-    }
+    for (const cc of convCases) if (!cc.same) addConvKernels(b, mod, cc);
+    for (const cp of convPoolCases) if (!cp.same) addConvPoolKernels(b, mod, cp);
     for (const pc of poolCases) {
       if (pc.same) continue;
       addMaxPool2d(b, mod, { ...pc.g, name: `${pc.tag}_max` });
@@ -323,6 +327,26 @@ describe("wasm SIMD128 conv2d vs runtime/kernels/conv.ts", () => {
       runConv(cc, cc.n, 100 + i);
     });
   }
+  it("relaxed variant: the same kernels with f32x4.relaxed_madd agree with the reference", async () => {
+    const b = await loadBinaryen();
+    const pick = ["cnn32", "c5f13k5s1same", "c3f13k3s2same", "c16f20k3s1valid"];
+    const cases = convCases.filter((c) => pick.includes(c.tag));
+    const built = buildModule(b, (mod) => {
+      for (const cc of cases) addConvKernels(b, mod, cc, true);
+      addConvPoolKernels(b, mod, convPoolCases[0], true);
+    }, { relaxed: true, text: true });
+    expect(built.text).toContain("f32x4.relaxed_madd");
+    if (!hasRelaxedSimd()) return;
+    const saved = inst;
+    inst = await instantiateKernels(built.binary, { memoryBytes: MEM });
+    try {
+      for (const [i, cc] of cases.entries()) runConv(cc, cc.n, 800 + i);
+      runConvPool(convPoolCases[0], 32, 810);
+    } finally {
+      inst = saved;
+    }
+  });
+
   it("takes n at run time: 0 and 1 rows through the same kernels (n = 0 writes dk = 0, nothing else)", () => {
     for (const [i, cc] of convCases.entries()) {
       if (cc.n > 3) continue;

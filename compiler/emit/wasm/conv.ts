@@ -77,6 +77,8 @@ export interface Conv2dSpec extends Window {
   readonly tile?: readonly [number, number];
   /** Reduction steps unrolled per loop iteration (tuning; default 1). */
   readonly unroll?: number;
+  /** Multiply-add with f32x4.relaxed_madd (the module variant built with `relaxed`). */
+  readonly relaxed?: boolean;
 }
 
 export interface Conv2dGradKernelSpec extends Window {
@@ -92,6 +94,8 @@ export interface Conv2dGradKernelSpec extends Window {
   readonly blockRows?: number;
   /** Output pixels unrolled per loop iteration (tuning). */
   readonly unroll?: number;
+  /** Multiply-add with f32x4.relaxed_madd (the module variant built with `relaxed`). */
+  readonly relaxed?: boolean;
 }
 
 export interface Conv2dGradInputSpec extends Window {
@@ -101,6 +105,8 @@ export interface Conv2dGradInputSpec extends Window {
   readonly tile?: readonly [number, number];
   /** Reduction steps (filters) unrolled per loop iteration (tuning). */
   readonly unroll?: number;
+  /** Multiply-add with f32x4.relaxed_madd (the module variant built with `relaxed`). */
+  readonly relaxed?: boolean;
 }
 
 /** kh × kw is the pool window. */
@@ -339,8 +345,15 @@ function finish(b: BinaryenApi, mod: Mod, name: string, names: readonly string[]
 const lanesOf = (width: number, v: number): number => Math.min(4, width - 4 * v);
 const align16 = (f: Fn, p: X): X => f.mod.i32.and(f.mod.i32.add(p, f.i32(15)), f.i32(~15));
 
-/** acc += a · b */
-const mac = (f: Fn, acc: number, a: X, b: X): X => f.set(acc, f.mod.f32x4.add(f.get(acc), f.mod.f32x4.mul(a, b)));
+/** a·b + c with f32x4.relaxed_madd (binaryen's JS API has no wrapper for it; the C API does). */
+function relaxedMadd(f: Fn, a: X, b: X, c: X): X {
+  const api = f.b as unknown as { _BinaryenSIMDTernary(mod: number, op: number, a: X, b: X, c: X): X; RelaxedMaddVecF32x4: number };
+  return api._BinaryenSIMDTernary(f.mod.ptr, api.RelaxedMaddVecF32x4, a, b, c);
+}
+
+/** acc += a · b (one f32x4.relaxed_madd in the relaxed variant). */
+const mac = (f: Fn, acc: number, a: X, b: X, relaxed = false): X =>
+  f.set(acc, relaxed ? relaxedMadd(f, a, b, f.get(acc)) : f.mod.f32x4.add(f.get(acc), f.mod.f32x4.mul(a, b)));
 
 /**
  * Reduction steps per loop iteration of the convolution tiles. Measured (node 20, Zen 4):
@@ -398,7 +411,7 @@ function convForwardImage(f: Fn, spec: Conv2dSpec, k: number, bias: number | nul
         for (let v = 0; v < nv; v++) st.push(f.set(kv[v], loadPartial(f, f.get(ptr[1]), offs[1] + 16 * v, lanesOf(width, v))));
         for (let q = 0; q < px; q++) {
           st.push(f.set(sv, m.v128.load32_splat(offs[0] + q * sw * c * 4, 4, f.get(ptr[0]))));
-          for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(kv[v])));
+          for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(kv[v]), spec.relaxed));
         }
         return st;
       }),
@@ -550,7 +563,7 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
             for (let v = 0; v < nv; v++) st.push(f.set(acc[q][v], m.f32x4.add(f.get(acc[q][v]), f.get(dv[v]))));
           } else {
             st.push(f.set(sv, m.v128.load32_splat(offs[0] + r.x, 4, f.get(ptr[0]))));
-            for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(dv[v])));
+            for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(dv[v]), spec.relaxed));
           }
         });
         return st;
@@ -706,7 +719,7 @@ export function addConv2dGradInput(b: BinaryenApi, mod: Mod, spec: Conv2dGradInp
         for (let v = 0; v < nv; v++) st.push(f.set(kv[v], m.v128.load(offs[1] + 16 * v, 4, f.get(ptr[1]))));
         for (let q = 0; q < px; q++) {
           st.push(f.set(sv, m.v128.load32_splat(offs[0] + q * fl * 4, 4, f.get(ptr[0]))));
-          for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(kv[v])));
+          for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(kv[v]), spec.relaxed));
         }
         return st;
       }),
