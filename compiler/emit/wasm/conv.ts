@@ -32,6 +32,8 @@
 // reduction runs one step per loop iteration: measured on node 20 (Zen 4), that is
 // ≈ 50 GFLOP/s on the seed CNN's shapes, 17–35 with 2–64 steps unrolled (TurboFan seems
 // to hoist the unrolled steps' loads and spill the accumulators); `unroll` overrides it.
+// `relaxed` (for the module variant built with relaxed SIMD) makes each mul+add one
+// f32x4.relaxed_madd; measured no faster on Zen 4, whose mul and add pipes already overlap.
 //  - forward: MR output pixels of one output row × NV·4 filters; reduction over the taps
 //    (i, j·c + ch) of the window (x broadcast, kernel row loaded in place: it stays in L1);
 //    bias and relu (f32x4.pmax with 0: exactly `x > 0 ? x : 0`) in the epilogue.
