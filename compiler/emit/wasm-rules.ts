@@ -15,6 +15,8 @@ import { actGradBiasParams, addActGradBias, type ActGradBiasSpec } from "./wasm/
 import { addLoss, addLossGrad, lossGradParams, lossParams, type LossKind, type LossSpec } from "./wasm/losses.js";
 import { adamParams, addAdam, addSgd, sgdParams } from "./wasm/optimizers.js";
 import type { OptimizerSpec } from "../ir/ir.js";
+import * as CV from "./wasm/conv.js";
+import { windowOf } from "./geometry.js";
 import { addLstmScan, addLstmScanGrad, lstmScanGradParams, lstmScanGradScratchBytes, lstmScanParams, lstmScanScratchBytes } from "./wasm/lstm.js";
 
 /** Which module is being built: the default (SIMD128) or the relaxed-SIMD variant. */
@@ -172,6 +174,16 @@ function softmaxSpec(c: WasmCtx, s: Shape): { outerPerRow: number; batched: bool
   };
 }
 
+/** A convolution (with bias and an activation epilogue): writes `y`. */
+function conv2dCall(c: WasmCtx, e: TEqn, y: number, activation: "none" | "relu"): string {
+  const [x, k, b] = e.inputs;
+  const spec = { ...windowOf(shape(c, x), shape(c, y), e.attrs), filters: e.attrs.filters as number, bias: b !== undefined, activation: activation === "relu" ? ("relu" as const) : undefined };
+  const ws = CV.conv2dScratchBytes({ ...spec, name: "" });
+  const args: Record<string, string> = { x: c.addr(x), k: c.addr(k), y: c.addr(y), ws: ws > 0 ? c.scratch(ws) : "" };
+  if (b !== undefined) args.bias = c.addr(b);
+  return call(c, "conv2d", spec, CV.addConv2d, CV.conv2dParams, args);
+}
+
 /** Rules for the fused patterns of compiler/passes/fuse.ts, by pattern family. */
 /** A loss's kernel spec from its prediction and target, or null where the rows are not static per batch row. */
 function lossSpec(c: WasmCtx, loss: LossKind, p: number, t: number, fromLogits: boolean): Omit<LossSpec, "name"> | null {
@@ -235,6 +247,15 @@ export const emitFused: Readonly<Record<string, (c: WasmCtx) => string>> = {
     const slope = act.op === "leaky_relu" ? (act.attrs.slope as number) : undefined;
     return gemm(c, "nn", k, n, rows(c, x), x, w, b, { act: act.op as GemmActivation, slope, out: act.outputs[0], pre });
   },
+  // conv2d → relu: the activation in the convolution's epilogue (its pre-activation is never stored).
+  "conv2d+act": (c) => {
+    const [conv, act] = c.group;
+    if (act.op !== "relu") throw new Error("internal: conv2d fuses only with relu");
+    if (!c.hasBuffer(conv.outputs[0])) return conv2dCall(c, conv, act.outputs[0], "relu");
+    // Something else reads the pre-activation: the convolution stores it, then the relu.
+    const relu = call(c, "relu", { ...extentOf(c, act.outputs[0]), op: "relu" as const }, EW.addUnary, EW.unaryParams, { y: c.addr(act.outputs[0]), x: c.addr(conv.outputs[0]) });
+    return `${conv2dCall(c, conv, conv.outputs[0], "none")} ${relu}`;
+  },
   // act_grad → sum_to: the activation's derivative and the bias gradient in one pass.
   "act_grad+sum_to": (c) => {
     const [g, sum] = c.group;
@@ -272,10 +293,39 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
     const [a, dy] = c.eqn.inputs;
     return gemm(c, "tn", last(c, a), last(c, dy), rows(c, a), a, dy, undefined);
   },
-  // Not yet in wasm: these run their TypeScript kernels on views of the module's memory.
-  conv2d: ts,
-  maxpool2d: ts,
-  avgpool2d: ts,
+  conv2d: (c) => conv2dCall(c, c.eqn, c.eqn.outputs[0], "none"),
+  maxpool2d: (c) => {
+    const [x] = c.eqn.inputs;
+    const spec = windowOf(shape(c, x), shape(c, c.eqn.outputs[0]), c.eqn.attrs);
+    return call(c, "maxpool2d", spec, CV.addMaxPool2d, CV.maxpool2dParams, { x: c.addr(x), y: out(c) });
+  },
+  avgpool2d: (c) => {
+    const [x] = c.eqn.inputs;
+    const spec = windowOf(shape(c, x), shape(c, c.eqn.outputs[0]), c.eqn.attrs);
+    return call(c, "avgpool2d", spec, CV.addAvgPool2d, CV.avgpool2dParams, { x: c.addr(x), y: out(c) });
+  },
+  conv2d_grad_input: (c) => {
+    const [dy, k] = c.eqn.inputs;
+    const spec = { ...windowOf(shape(c, c.eqn.outputs[0]), shape(c, dy), c.eqn.attrs), filters: c.eqn.attrs.filters as number };
+    const ws = CV.conv2dGradInputScratchBytes({ ...spec, name: "" });
+    return call(c, "conv2d_grad_input", spec, CV.addConv2dGradInput, CV.conv2dGradInputParams, { dy: c.addr(dy), k: c.addr(k), dx: out(c), ws: ws > 0 ? c.scratch(ws) : "" });
+  },
+  conv2d_grad_kernel: (c) => {
+    const [x, dy] = c.eqn.inputs;
+    const spec = { ...windowOf(shape(c, x), shape(c, dy), c.eqn.attrs), filters: c.eqn.attrs.filters as number, bias: false };
+    const ws = CV.conv2dGradKernelScratchBytes({ ...spec, name: "" });
+    return call(c, "conv2d_grad_kernel", spec, CV.addConv2dGradKernel, CV.conv2dGradKernelParams, { x: c.addr(x), dy: c.addr(dy), dk: out(c), ws: ws > 0 ? c.scratch(ws) : "" });
+  },
+  maxpool2d_grad: (c) => {
+    const [dy, x] = c.eqn.inputs;
+    const spec = windowOf(shape(c, x), shape(c, dy), c.eqn.attrs);
+    return call(c, "maxpool2d_grad", spec, CV.addMaxPool2dGrad, CV.maxpool2dGradParams, { dy: c.addr(dy), x: c.addr(x), dx: out(c) });
+  },
+  avgpool2d_grad: (c) => {
+    const [dy] = c.eqn.inputs;
+    const spec = windowOf(shape(c, c.eqn.outputs[0]), shape(c, dy), c.eqn.attrs);
+    return call(c, "avgpool2d_grad", spec, CV.addAvgPool2dGrad, CV.avgpool2dGradParams, { dy: c.addr(dy), dx: out(c) });
+  },
   reshape: ts,
   stop_gradient: ts,
   dropout: ts,
@@ -330,10 +380,6 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
     const spec = { dims: dims0(xs), inStrides: reductionStrides(c, xs), mean: (c.eqn.attrs.mean as boolean) || undefined };
     return call(c, "spread", spec, EW.addSpread, EW.spreadParams, { y: out(c), dy: c.addr(dy) });
   },
-  conv2d_grad_input: ts,
-  conv2d_grad_kernel: ts,
-  maxpool2d_grad: ts,
-  avgpool2d_grad: ts,
   lstm: ts,
   lstm_scan: (c) => {
     const [xw, u] = c.eqn.inputs;

@@ -13,6 +13,8 @@
 //   dense → act          the activation in the GEMM's epilogue (act ∈ relu, leaky_relu, tanh,
 //                        sigmoid); the pre-activation is still stored when another eqn reads it
 //                        (leaky_relu's gradient reads its input)
+//   conv2d → relu        the same, in the convolution's epilogue (when nothing else reads the
+//                        pre-activation: the convolution kernel does not store it)
 //   act_grad → sum_to    the backward mirror: the activation's mask (or derivative) and the bias
 //                        gradient Σ_rows in one pass over the gradient; the sum_to moves up to
 //                        its input's producer (it reads nothing else, and only the optimizer
@@ -67,7 +69,8 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
       const e = seg[i];
       if (taken.has(e)) continue;
       const next = seg[i + 1];
-      if (enabled && next && !taken.has(next) && e.op === "dense" && ACTIVATIONS.has(next.op) && next.inputs[0] === e.outputs[0]) {
+      const epilogue = e.op === "dense" ? ACTIVATIONS.has(next?.op) : e.op === "conv2d" && next?.op === "relu";
+      if (enabled && next && !taken.has(next) && epilogue && next.inputs[0] === e.outputs[0]) {
         groups.push({ pattern: `${e.op}+${next.op}`, eqns: [e, next] });
         taken.add(next);
         i++;
@@ -91,7 +94,7 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
   // it (the same value is read in training and in evaluation, fused in both).
   const fusedReads = new Map<ValueId, number>();
   for (const groups of out.values()) {
-    for (const g of groups) if (g.eqns.length === 2 && ACTIVATIONS.has(g.eqns[1].op)) fusedReads.set(g.eqns[0].outputs[0], (fusedReads.get(g.eqns[0].outputs[0]) ?? 0) + 1);
+    for (const g of groups) if (g.eqns.length === 2 && ACTIVATIONS.has(g.eqns[1].op) && g.eqns[1].inputs[0] === g.eqns[0].outputs[0]) fusedReads.set(g.eqns[0].outputs[0], (fusedReads.get(g.eqns[0].outputs[0]) ?? 0) + 1);
   }
   for (const [pre, count] of fusedReads) if (count === readers.get(pre) && !external.has(pre)) internal.add(pre);
   return { segments: out, internal };

@@ -56,7 +56,10 @@ export async function agreeBackends(c: AgreementCase): Promise<Agreement> {
   const worst: Record<string, number> = {};
   const adam = ts.program.steps.some((st) => (st.optimizer as { kind: string }).kind === "adam");
   const check = (kind: string, name: string, x: ArrayLike<number>, y: ArrayLike<number>) => {
-    const t = adam && (kind === "parameter" || kind.startsWith("optimizer") || kind === "evaluation" || kind === "inference" || (kind.startsWith("loss") && !name.endsWith(" 0"))) ? ADAM_TOL : tol;
+    // A loss is one sum of many float32 terms, added in another order (4 lanes at a time in
+    // wasm): with cancellation its relative error exceeds the per-tensor bound, so a loss is
+    // held to PyTorch's (as is everything downstream of an Adam step).
+    const t = kind.startsWith("loss") || (adam && (kind === "parameter" || kind.startsWith("optimizer") || kind === "evaluation" || kind === "inference")) ? ADAM_TOL : tol;
     const cmp = compare(`${kind} ${name}`, Float64Array.from(y), Float64Array.from(x), t);
     worst[kind] = Math.max(worst[kind] ?? 0, cmp.relL2);
     if (!cmp.ok) problems.push(cmp.message);
