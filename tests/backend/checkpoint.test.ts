@@ -113,7 +113,8 @@ describe("checkpoints", () => {
     const t = r.trainer;
     const K = tensors["mlp/dense/kernel"].data as Float32Array, b = tensors["mlp/dense/bias"].data as Float32Array;
     const K1 = tensors["mlp/dense_1/kernel"].data as Float32Array, b1 = tensors["mlp/dense_1/bias"].data as Float32Array;
-    const x = mlpData.train.x.subarray(0, 784);
+    const ds = mlpData.train;
+    const x = Float32Array.from(ds.x.subarray(0, 784), (v) => (ds.table ? ds.table[v] : v)); // bytes through their table
     (t.inputs[0] as Float32Array).set(x);
     t.evaluate!(1);
     const h = Array.from({ length: 128 }, (_, j) => Math.max(0, b[j] + x.reduce((s, xi, i) => s + xi * K[i * 128 + j], 0)));
