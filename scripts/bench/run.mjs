@@ -12,8 +12,8 @@
 // Then GEMM GFLOP/s (512³ and every GEMM shape of the seed trainers) and the standalone
 // compiled trainer (`dlm compile dsl-examples/cnn.dlm -o DIR; node DIR/cnn.js --epochs 1`).
 // The whole bench (from the start of `npm run bench`, build included) stays within --budget
-// seconds (default 570): each fixed process gets an equal share of the time left (unused
-// time rolls over to the next), and a process that reaches its share stops early and says so.
+// seconds (default 570): when the estimated work does not fit, every fixed process gets the
+// same fraction of the time its batches need and says so (see "The time budget" below).
 // --quick: 100 batches (the CNN too), 3 s windows. Always exits 0: a system or model that
 // cannot run prints "n/a (reason)". Progress goes to stderr; the report (markdown) to stdout.
 import { spawn, spawnSync } from "node:child_process";
@@ -34,6 +34,7 @@ const { values: opt } = parseArgs({
     models: { type: "string" },
     systems: { type: "string" },
     json: { type: "string" },
+    plan: { type: "boolean", default: false },
   },
 });
 
@@ -127,7 +128,7 @@ async function runChild(argv, env, extra, timeoutS) {
     r.wallS = (p.ended - p.started) / 1000;
     return r;
   }
-  if (p.signal) return { na: `killed after ${timeoutS.toFixed(0)} s (${p.signal})` };
+  if (p.signal) return { na: `killed after ${timeoutS.toFixed(0)} s: the bench's time budget ran out` };
   return { na: `exit ${p.code}: ${lastLine(p.stderr)}` };
 }
 
@@ -261,7 +262,7 @@ const SYSTEMS = [
     dlm: true,
     cmd: (m) => {
       const a = compiled.wasm[m], b = compiled.nofuse[m];
-      if (a && b && !a.na && !b.na && a.binary === b.binary && a.ts === b.ts) return { na: "fuse: false compiles the same trainer: nothing is fused yet" };
+      if (a && b && !a.na && !b.na && a.binary === b.binary && a.ts === b.ts) return { na: "fuse: false compiles the same trainer: nothing in it is fused" };
       return trainerCmd("nofuse", m);
     },
   },
@@ -282,59 +283,123 @@ const SYSTEMS = [
   { name: "tfjs-cpu", kind: "window", cmd: () => [process.execPath, "scripts/bench/tfjs.mjs", "--backend", "cpu"] },
 ];
 const systems = SYSTEMS.filter((s) => wanted(s.name));
-const FIXED_ORDER = ["pytorch", "dlm-wasm", "dlm-wasm --no-fuse"]; // PyTorch first: the time it leaves rolls over to dlm
 
 // ---------------------------------------------------------------------------------------
-// The time budget. Windows, the GEMM process and the standalone trainer take what they take;
-// each fixed process gets (time left − what the later non-fixed work needs) / (fixed
-// processes left), less its start-up; a process that reaches it stops and says so.
-let overheadS = quick ? 3 : 4; // start-up + warm-up of a fixed process, updated as they run
-const overheads = [];
-let fixedProcsLeft = 0;
-let standaloneEstS = 0; // reserved for the standalone trainer while it is pending
-function fixedCap() {
-  if (opt.cap) return Number(opt.cap);
-  const share = (left() - RESERVE_S - standaloneEstS) / Math.max(1, fixedProcsLeft);
-  return Math.max(MIN_CAP, share - overheadS);
+// The time budget. The plan runs in this order: PyTorch, dlm-wasm, the standalone trainer,
+// dlm-wasm --no-fuse (the "fixed" processes), GEMM, then the windows. Every task has an
+// estimate: its start-up and warm-up (from the rates below until the system has run once),
+// plus its timed part (a fixed process's batches, a window's seconds). When the budget left
+// does not cover every task left, the windows give way first, down to half their length
+// (WINDOW_MIN); then every fixed process left gets the same fraction of the time its batches
+// need (the cell says after how many batches each process stopped). A process still running
+// at the deadline is killed (n/a).
+// Reference samples/s (PEERS.md's machine; dlm: guesses): only to plan the budget.
+const EXPECT = {
+  pytorch: { mlp: 20000, cnn: 3000, lstm: 3000, gan: 4000 },
+  "dlm-wasm": { mlp: 60000, cnn: 5000, lstm: 4000, gan: 5000 },
+  "dlm-ts": { mlp: 5700, cnn: 390, lstm: 400, gan: 490 },
+  "jax-js": { mlp: 21600, cnn: 380, lstm: 214, gan: 1770 },
+  "tfjs-wasm": { mlp: 5850, cnn: 100, lstm: 262, gan: 278 },
+  "tfjs-cpu": { mlp: 880, cnn: 22, lstm: 56, gan: 69 },
+};
+EXPECT["dlm-wasm --no-fuse"] = EXPECT["dlm-wasm relaxed"] = EXPECT["dlm-wasm"];
+const START_S = { pytorch: 2.5, "jax-js": 3, "tfjs-wasm": 2.5, "tfjs-cpu": 2.5 }; // before the warm-up (dlm: 1.5)
+const PAD = 1.2; // estimates are padded by this factor
+const WINDOW_MIN = SECONDS / 2;
+const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
+const mean = (a) => a.reduce((s, x) => s + x, 0) / a.length;
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const measuredRate = {}; // "system model" → samples/s of its first process
+const startObs = {}; // system → measured start-up seconds (wall − timed − warm-up)
+const fixedBatches = (m) => (m === "cnn" && CNN_EPOCH ? CNN_EPOCH_BATCHES : BATCHES);
+const rateOf = (s, m) => measuredRate[`${s} ${m}`] ?? (EXPECT[s]?.[m] ?? 1000) / PAD;
+const startOf = (s) => (startObs[s]?.length ? Math.max(...startObs[s]) : (START_S[s] ?? 1.5) * PAD);
+const warmOf = (s, m) => (WARMUP * MODELS[m].batch) / rateOf(s, m);
+const STANDALONE_STEPS = quick ? 300 : CNN_EPOCH_BATCHES;
+/** { fixed: start-up etc., scalable: a fixed process's timed steps, window: a window's seconds } */
+function estimate(t) {
+  switch (t.type) {
+    case "fixed":
+      return { fixed: startOf(t.sys.name) + warmOf(t.sys.name, t.m), scalable: (fixedBatches(t.m) * MODELS[t.m].batch) / rateOf(t.sys.name, t.m), window: 0 };
+    case "standalone": // dlm compile, then two runs that each start up and evaluate the test set
+      return { fixed: 6 + 2 * (startOf("dlm-wasm") + 1 + 10000 / rateOf("dlm-wasm", "cnn")), scalable: (STANDALONE_STEPS * 32) / rateOf("dlm-wasm", "cnn"), window: 0 };
+    case "gemm":
+      return { fixed: quick ? 12 : 24, scalable: 0, window: 0 };
+    case "window":
+      return { fixed: startOf(t.sys.name) + warmOf(t.sys.name, t.m), scalable: 0, window: SECONDS };
+  }
+  return { fixed: 0, scalable: 0, window: 0 };
+}
+/** How the budget left splits from plan[i] on: { scale: of the fixed processes' batches,
+ *  window: seconds per window, avail, scalable } */
+function budgetFrom(plan, i) {
+  let fixed = 0, scalable = 0, windows = 0;
+  for (const t of plan.slice(i)) {
+    if (t.skip) continue;
+    const e = estimate(t);
+    fixed += e.fixed;
+    scalable += e.scalable;
+    windows += e.window ? 1 : 0;
+  }
+  const avail = left() - RESERVE_S - fixed;
+  if (avail >= scalable + windows * SECONDS) return { scale: 1, window: SECONDS, slack: avail - scalable - windows * SECONDS };
+  if (avail >= scalable + windows * WINDOW_MIN) return { scale: 1, window: (avail - scalable) / windows, slack: 0 };
+  return { scale: scalable > 0 ? clamp((avail - windows * WINDOW_MIN) / scalable, 0, 1) : 1, window: WINDOW_MIN, slack: 0 };
+}
+/** Seconds of timed steps the fixed task (or the standalone trainer) at plan[i] may use: its
+ *  estimate scaled by the budget, or, when everything fits, its estimate with some room. */
+function shareOf(plan, i) {
+  const b = budgetFrom(plan, i);
+  const own = estimate(plan[i]).scalable;
+  return Math.max(MIN_CAP, b.scale >= 1 ? own + Math.max(b.slack, 0.5 * own + 5) : own * b.scale);
 }
 
 const results = {}; // results[system][model] = { samplesPerSec, runs, maxRssMB, firstStepS, note } | { na }
-async function runCell(sys, m, cmd) {
+/** One process of a cell: a fixed process with its cap, or a window (maybe shortened). */
+async function runOne(t, plan, i) {
+  const { sys, m, cmd } = t;
   const fixed = sys.kind === "fixed";
-  const runs = [];
-  for (let i = 0; i < (fixed ? 2 : 1); i++) {
-    const cap = fixed ? fixedCap() : 0;
-    const extra = ["--model", m, "--warmup", String(WARMUP), ...(fixed ? ["--batches", String(BATCHES), "--cap", cap.toFixed(1)] : ["--seconds", String(SECONDS)]), ...(fixed && m === "cnn" && CNN_EPOCH ? ["--epoch"] : [])];
-    const r = await runChild(cmd, sys.env, extra, (fixed ? cap : SECONDS) + (quick ? 90 : 150));
-    if (fixed) fixedProcsLeft--;
-    if (r.na) {
-      if (fixed && i === 0) fixedProcsLeft--;
-      return r;
-    }
-    if (fixed) {
-      overheads.push(Math.max(0, r.wallS - r.seconds));
-      overheadS = Math.max(overheadS, overheads.reduce((a, b) => a + b, 0) / overheads.length);
-      const c = r.note?.match(/stopped by the [\d.]+ s cap after (\d+) of (\d+) batches(; )?/);
-      if (c) {
-        r.capped = { cap, steps: Number(c[1]), of: Number(c[2]) };
-        r.note = r.note.replace(c[0], "") || undefined;
-      }
-    }
-    runs.push(r);
-    log(`  ${sys.name} ${m} #${i + 1}: ${r.samplesPerSec.toFixed(0)} samples/s over ${r.steps} steps (${r.seconds.toFixed(1)} s), first step ${r.firstStepS?.toFixed(2)} s, peak RSS ${r.maxRssMB.toFixed(0)} MB${r.capped ? `; stopped at its ${cap.toFixed(0)} s share of the budget` : ""}${r.note ? `; ${r.note}` : ""}; ${left().toFixed(0)} s of the budget left`);
+  let cap = 0;
+  let seconds = SECONDS;
+  if (fixed) cap = opt.cap ? Number(opt.cap) : shareOf(plan, i);
+  else {
+    if (left() - RESERVE_S < 3) return { na: "skipped: the bench's time budget was spent" };
+    const b = budgetFrom(plan, i);
+    seconds = Math.min(SECONDS, Math.max(1, Math.floor(b.window * 10) / 10));
   }
-  const rates = runs.map((r) => r.samplesPerSec).sort((a, b) => a - b);
-  const mid = rates.length % 2 ? rates[(rates.length - 1) / 2] : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
+  const shortened = !fixed && seconds < SECONDS;
+  const extra = ["--model", m, "--warmup", String(WARMUP), ...(fixed ? ["--batches", String(BATCHES), "--cap", cap.toFixed(1)] : ["--seconds", String(seconds)]), ...(fixed && m === "cnn" && CNN_EPOCH ? ["--epoch"] : [])];
+  const timeoutS = Math.max((fixed ? cap : seconds) + 30, left() - RESERVE_S / 2);
+  const r = await runChild(cmd, sys.env, extra, timeoutS);
+  if (r.na) return r;
+  const warm = (WARMUP * MODELS[m].batch) / r.samplesPerSec;
+  (startObs[sys.name] ??= []).push(Math.max(0, r.wallS - r.seconds - warm));
+  measuredRate[`${sys.name} ${m}`] ??= r.samplesPerSec;
+  const c = r.note?.match(/stopped by the [\d.]+ s cap after (\d+) of (\d+) batches(; )?/);
+  if (c) {
+    r.capped = { cap, steps: Number(c[1]), of: Number(c[2]) };
+    r.note = r.note.replace(c[0], "") || undefined;
+  }
+  if (shortened) r.shortened = seconds;
+  log(`  ${sys.name} ${m}${fixed ? ` #${t.i + 1}` : ""}: ${r.samplesPerSec.toFixed(0)} samples/s over ${r.steps} steps (${r.seconds.toFixed(1)} s), first step ${r.firstStepS?.toFixed(2)} s, peak RSS ${r.maxRssMB.toFixed(0)} MB${r.capped ? `; stopped at its ${cap.toFixed(0)} s share of the budget` : ""}${shortened ? `; window shortened to ${seconds} s by the budget` : ""}${r.note ? `; ${r.note}` : ""}; ${left().toFixed(0)} s of the budget left`);
+  return r;
+}
+/** A cell's result from its processes: median samples/s, largest RSS, smallest first step. */
+function cellResult(runs) {
   return {
-    samplesPerSec: mid,
+    samplesPerSec: median(runs.map((r) => r.samplesPerSec)),
     runs: runs.map((r) => r.samplesPerSec),
     steps: runs.map((r) => r.steps),
     maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)),
     firstStepS: Math.min(...runs.map((r) => r.firstStepS)),
     note: [
       ...(runs.some((r) => r.capped)
-        ? [`stopped by its share of the bench's time budget in ${runs.filter((r) => r.capped).length} of ${runs.length} processes (${runs.map((r) => (r.capped ? `${r.capped.cap.toFixed(0)} s: ${r.capped.steps}` : `${r.steps}`)).join(" / ")} of ${(runs.find((r) => r.capped)).capped.of} batches)`]
+        ? [`stopped by its share of the bench's time budget in ${runs.filter((r) => r.capped).length} of ${runs.length} processes (${runs.map((r) => (r.capped ? `${r.capped.cap.toFixed(0)} s: ${r.capped.steps}` : `${r.steps}`)).join(" / ")} of ${runs.find((r) => r.capped).capped.of} batches)`]
         : []),
+      ...runs.filter((r) => r.shortened).map((r) => `the ${SECONDS} s window was shortened to ${r.shortened} s by the bench's time budget`),
       ...new Set(runs.map((r) => r.note).filter(Boolean)),
     ].join("; ") || undefined,
     info: runs[0].info,
@@ -365,7 +430,7 @@ function trainerShapes() {
 }
 async function runGemm() {
   const shapes = trainerShapes();
-  const argv = [process.execPath, ...(relaxedEngine.flags ?? []), "scripts/bench/gemm.mjs", "--seconds", quick ? "0.5" : "1.5", "--shape-seconds", quick ? "0.1" : "0.2", "--shapes", JSON.stringify(shapes.map(({ kind, m, k, n }) => ({ kind, m, k, n })))];
+  const argv = [process.execPath, ...(relaxedEngine.flags ?? []), "scripts/bench/gemm.mjs", "--seconds", quick ? "0.5" : "1", "--shape-seconds", quick ? "0.1" : "0.15", "--shapes", JSON.stringify(shapes.map(({ kind, m, k, n }) => ({ kind, m, k, n })))];
   const r = await runChild(argv, process.env, [], 240);
   if (!r.na) r.shapes.forEach((s, i) => Object.assign(s, { models: shapes[i].models, guessed: shapes[i].guessed }));
   log(`  gemm: ${r.na ? `n/a (${r.na})` : `512³ ${JSON.stringify(r.big)}, ${r.shapes.length} trainer shapes`}; ${left().toFixed(0)} s of the budget left`);
@@ -373,15 +438,18 @@ async function runGemm() {
 }
 
 // ---------------------------------------------------------------------------------------
-// The standalone trainer: `dlm compile dsl-examples/cnn.dlm -o DIR`, then
-//   A: node DIR/cnn.js --epochs 1 --data MNIST --max-steps 1  (time to the first step: its
-//      "Epoch 1/1 - 1 steps" line, which a trainer whose stdout is not a terminal prints when
-//      the epoch stops, before the test evaluation; peak RSS; wall time to exit)
-//   B: node DIR/cnn.js --epochs 1 --data MNIST --quiet         (the epoch; peak RSS; wall)
-// B and A both start up, load MNIST and evaluate the test set once, so B − A is the time of
-// B's steps after the first: samples/s = (steps − 1) · 32 / (wall B − wall A).
+// The standalone trainer: `dlm compile dsl-examples/cnn.dlm -o DIR`, then two processes:
+//   A: node DIR/cnn.js --epochs 1 --data MNIST --max-steps 1: the time from its spawn to its
+//      "Epoch 1/1 - 1 steps" line (a trainer whose stdout is not a terminal prints that line
+//      when the epoch stops, before the test evaluation) is the time to the first step;
+//   B: node DIR/cnn.js --epochs 1 --data MNIST: the epoch, its peak RSS and wall time;
+//      samples/s from its one progress line "Epoch 1/1 - 1875 steps - 41.2s" (the trainer's
+//      clock around the epoch's steps). On a pipe --quiet would only drop that line.
+// The runtime has no hook a preload could reach for the first step (onStep is an option of
+// train(), which runMain does not set), hence the two processes.
 const TIME_BIN = "/usr/bin/time";
-async function runStandalone() {
+async function runStandalone(plan, i) {
+  const share = shareOf(plan, i); // seconds for B's steps, decided before anything of this task runs
   const dir = path.join(tmp, "standalone");
   const c = await runProcess([process.execPath, "bin/dlm.js", "compile", "dsl-examples/cnn.dlm", "-o", dir], { timeoutS: 120 });
   if (c.code !== 0) return { na: `dlm compile failed: ${lastLine(c.stderr + c.stdout)}` };
@@ -401,25 +469,30 @@ async function runStandalone() {
   });
   if (a.code !== 0 || !firstAt) return { na: `the --max-steps 1 run failed: ${lastLine(a.stderr + a.stdout)}` };
   const wallA = (a.ended - a.started) / 1000;
-  // B: the full epoch when it fits the budget (fixed processes still need their minimum).
-  const fixedMin = fixedProcsLeft * (overheadS + MIN_CAP);
-  const allowed = left() - RESERVE_S - fixedMin;
-  const dlmCnn = results["dlm-wasm"]?.cnn;
-  const stepRate = dlmCnn && !dlmCnn.na ? dlmCnn.samplesPerSec / 32 : 0; // batches/s of the same trainer's kernels
-  let steps = quick ? 100 : CNN_EPOCH_BATCHES;
-  if (stepRate > 0) steps = Math.min(steps, Math.max(2, Math.floor((allowed - wallA) * stepRate)));
-  const b = await runProcess(wrap([...base, "--quiet", ...(steps < CNN_EPOCH_BATCHES ? ["--max-steps", String(steps)] : [])]), { timeoutS: Math.max(20, allowed) });
-  if (b.signal) return { na: `the epoch run was stopped after ${Math.max(20, allowed).toFixed(0)} s: over the bench's time budget` };
+  // B: the full epoch (--quick: 100 steps), or fewer steps when its share of the budget is short.
+  const stepRate = rateOf("dlm-wasm", "cnn") / 32; // batches/s of the same trainer's kernels
+  const target = STANDALONE_STEPS;
+  const steps = opt.cap ? target : Math.min(target, Math.max(2, Math.floor(share * stepRate)));
+  const timeoutS = Math.max(30, left() - RESERVE_S / 2);
+  const b = await runProcess(wrap([...base, ...(steps < CNN_EPOCH_BATCHES ? ["--max-steps", String(steps)] : [])]), { timeoutS });
+  if (b.signal) return { na: `the epoch run was stopped after ${timeoutS.toFixed(0)} s: over the bench's time budget` };
   if (b.code !== 0) return { na: `the epoch run failed: ${lastLine(b.stderr + b.stdout)}` };
   const wallB = (b.ended - b.started) / 1000;
   const test = b.stdout.match(/test loss ([\d.]+) accuracy ([\d.]+)/);
+  const epoch = b.stdout.match(/^Epoch 1\/1 - (\d+) steps - ([\d.]+)s/m);
+  const epochSteps = epoch ? Number(epoch[1]) : steps;
+  const epochS = epoch ? Number(epoch[2]) : NaN;
+  const epochText = epoch ? epoch[2] : "?";
   return {
     compileS,
     firstStepS: (firstAt - a.started) / 1000,
     wallA,
     wallB,
-    steps,
-    samplesPerSec: wallB > wallA ? ((steps - 1) * 32) / (wallB - wallA) : NaN,
+    steps: epochSteps,
+    epochS,
+    epochText,
+    target,
+    samplesPerSec: epochS > 0 ? Math.min(epochSteps * 32, 60000) / epochS : NaN,
     maxRssMB: rssKB(b) / 1024,
     maxRssMBFirst: rssKB(a) / 1024,
     rssBy: hasTime ? `${TIME_BIN} -f %M` : "a --import preload reading process.resourceUsage().maxRSS at exit",
@@ -441,30 +514,49 @@ for (const sys of systems) {
     else results[sys.name][m] = cmd;
   }
 }
-const fixedCells = cells.filter(([s]) => s.kind === "fixed").sort((a, b) => FIXED_ORDER.indexOf(a[0].name) - FIXED_ORDER.indexOf(b[0].name));
-fixedProcsLeft = fixedCells.length * 2;
 const doStandalone = wanted("standalone") && modelNames.includes("cnn");
-standaloneEstS = doStandalone ? (quick ? 25 : 60) : 0;
-
-for (const [sys, m, cmd] of cells.filter(([s]) => s.kind === "window")) {
-  results[sys.name][m] = await runCell(sys, m, cmd);
+const ORDER = ["pytorch", "dlm-wasm", "standalone", "dlm-wasm --no-fuse", "gemm"];
+const plan = [];
+for (const name of ORDER) {
+  if (name === "standalone") doStandalone && plan.push({ type: "standalone" });
+  else if (name === "gemm") wanted("gemm") && plan.push({ type: "gemm" });
+  else for (const [sys, m, cmd] of cells.filter(([s]) => s.name === name)) for (let i = 0; i < 2; i++) plan.push({ type: "fixed", sys, m, cmd, i });
 }
-const gemm = wanted("gemm") ? await runGemm() : null;
-let standalone = null;
-for (let i = 0; i <= fixedCells.length; i++) {
-  const next = fixedCells[i];
-  if (doStandalone && !standalone && (!next || next[0].name === "dlm-wasm --no-fuse")) {
-    standaloneEstS = 0;
-    standalone = await runStandalone();
-    log(`  standalone cnn.js: ${standalone.na ? `n/a (${standalone.na})` : `${standalone.samplesPerSec.toFixed(0)} samples/s over ${standalone.steps} steps, first step ${standalone.firstStepS.toFixed(2)} s, peak RSS ${standalone.maxRssMB.toFixed(0)} MB`}; ${left().toFixed(0)} s of the budget left`);
+for (const [sys, m, cmd] of cells.filter(([s]) => s.kind === "window")) plan.push({ type: "window", sys, m, cmd });
+const estTotal = plan.reduce((s, t) => s + estimate(t).fixed + estimate(t).scalable + estimate(t).window, 0);
+log(`plan: ${plan.length} tasks, estimated ${estTotal.toFixed(0)} s for ${left().toFixed(0)} s of budget left`);
+if (opt.plan) {
+  // --plan: the tasks and their estimates, then exit (nothing is timed).
+  for (const t of plan) {
+    const e = estimate(t);
+    log(`  ${t.type === "fixed" || t.type === "window" ? `${t.sys.name} ${t.m}${t.type === "fixed" ? ` #${t.i + 1}` : ""}` : t.type}: start-up ${e.fixed.toFixed(1)} s + ${e.scalable ? `${e.scalable.toFixed(1)} s of batches` : `${e.window} s window`}`);
   }
-  if (!next) break;
-  const [sys, m, cmd] = next;
-  results[sys.name][m] = await runCell(sys, m, cmd);
-  if (sys.name === "dlm-wasm" && m === "cnn" && doStandalone && !results[sys.name][m].na) {
-    // The standalone run costs two start-ups + test evaluations and (steps − 1) steps.
-    const r = results[sys.name][m];
-    standaloneEstS = Math.min(left() / 3, 2 * (r.firstStepS + 4) + ((quick ? 100 : CNN_EPOCH_BATCHES) * 32) / r.samplesPerSec);
+  const b = budgetFrom(plan, 0);
+  log(`budget: fixed processes at ${(b.scale * 100).toFixed(0)}% of their batches, windows ${b.window.toFixed(1)} s`);
+  process.exit(0);
+}
+
+let gemm = null;
+let standalone = null;
+const runsOf = {};
+for (let i = 0; i < plan.length; i++) {
+  const t = plan[i];
+  if (t.skip) continue;
+  if (t.type === "gemm") {
+    gemm = await runGemm();
+  } else if (t.type === "standalone") {
+    standalone = await runStandalone(plan, i);
+    log(`  standalone cnn.js: ${standalone.na ? `n/a (${standalone.na})` : `${standalone.samplesPerSec.toFixed(0)} samples/s over ${standalone.steps} steps, first step ${standalone.firstStepS.toFixed(2)} s, peak RSS ${standalone.maxRssMB.toFixed(0)} MB`}; ${left().toFixed(0)} s of the budget left`);
+  } else {
+    const r = await runOne(t, plan, i);
+    const key = `${t.sys.name} ${t.m}`;
+    if (r.na) {
+      results[t.sys.name][t.m] = r;
+      for (const u of plan.slice(i + 1)) if (u.sys === t.sys && u.m === t.m) u.skip = true; // its second process
+      continue;
+    }
+    (runsOf[key] ??= []).push(r);
+    if (t.type === "window" || t.i === 1) results[t.sys.name][t.m] = cellResult(runsOf[key]);
   }
 }
 
@@ -511,18 +603,18 @@ if (names.length) {
   table("**Peak RSS of each process, MB** (largest of its processes)", ["system", ...modelHead], names.map((s) => [s, ...modelNames.map((m) => shortText(results[s][m], (r) => fmt(r.maxRssMB)))]));
   table("**Seconds from process start to the first finished training step** (smallest of its processes)", ["system", ...modelHead], names.map((s) => [s, ...modelNames.map((m) => shortText(results[s][m], (r) => (r.firstStepS ?? NaN).toFixed(2)))]));
 }
-if (doStandalone) {
+if (doStandalone && standalone) {
   const s = standalone;
   const full = s && !s.na && s.steps >= CNN_EPOCH_BATCHES;
   table(
-    "**The standalone compiled trainer**: `dlm compile dsl-examples/cnn.dlm -o DIR`, then `node DIR/cnn.js --epochs 1 --data MNIST --quiet`",
+    "**The standalone compiled trainer**: `dlm compile dsl-examples/cnn.dlm -o DIR`, then `node DIR/cnn.js --epochs 1 --data MNIST`",
     ["trainer", "samples/s", "peak RSS, MB", "first step, s", "wall, s", "test accuracy", "compile, s"],
     [s.na
       ? ["cnn.js (wasm)", `n/a (${s.na})`, "", "", "", "", ""]
       : ["cnn.js (wasm)", `${fmt(s.samplesPerSec)}${full ? "" : ` (${s.steps} of ${CNN_EPOCH_BATCHES} steps)`}`, fmt(s.maxRssMB), s.firstStepS.toFixed(2), s.wallB.toFixed(1), s.test ? s.test.accuracy.toFixed(4) : "n/a", s.compileS.toFixed(1)]],
   );
   if (!s.na) {
-    out(`samples/s: ${full ? "the epoch" : `a run stopped by \`--max-steps ${s.steps}\` (${quick ? "--quick" : "the bench's time budget"})`} with \`--quiet\`, as (steps − 1) · 32 / (its wall time − the wall time of a \`--max-steps 1\` run): both start up, load MNIST and evaluate the test set once. First step: seconds from the spawn of the \`--max-steps 1\` run to its \`Epoch 1/1 - 1 steps\` line (printed when the epoch stops, before the test evaluation). Peak RSS of the epoch run by ${s.rssBy} (${fmt(s.maxRssMBFirst)} MB for the one-step run). Wall: spawn to exit of the epoch run, test evaluation included. Compile: \`dlm compile\`, binaryen included.`);
+    out(`samples/s: ${full ? "the epoch" : `a run stopped by \`--max-steps ${s.steps}\` (${s.steps < s.target ? "its share of the bench's time budget" : "--quick"})`}, from the trainer's own progress line (\`Epoch 1/1 - ${s.steps} steps - ${s.epochText}s\`: its clock around the epoch's steps, batch filling included); the run is the command above without \`--quiet\`, which on a pipe would only drop that line. First step: seconds from the spawn of a \`--max-steps 1\` run to its \`Epoch 1/1 - 1 steps\` line (printed when the epoch stops, before the test evaluation): start-up, wasm compile, MNIST (train and test) loaded, the trainer built, one step. Peak RSS of the epoch run by ${s.rssBy} (${fmt(s.maxRssMBFirst)} MB for the one-step run). Wall: spawn to exit of the epoch run (the test evaluation included). Compile: \`dlm compile\` (binaryen included).`);
     out();
   }
 }
