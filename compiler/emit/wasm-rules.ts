@@ -79,9 +79,18 @@ const ts: WasmRule = () => null;
 
 /** A kernel's name from its generator and spec: readable and unique per specialization. */
 function keyOf(kind: string, spec: object): string {
-  const parts = Object.entries(spec)
-    .filter(([k, v]) => k !== "name" && v !== undefined && v !== false)
-    .map(([k, v]) => (Array.isArray(v) ? v.join("x") : v === true ? k : String(v).replace("-", "m").replace(".", "p")));
+  const fields = spec as Record<string, unknown>;
+  const win = ["h", "w", "c", "oh", "ow", "kh", "kw", "sh", "sw", "pt", "pl"];
+  const parts: string[] = [];
+  // Window geometry (convolution, pooling): 28x28x1_k3x3_s1x1 (then _p<top>x<left> when padded).
+  if (win.every((k) => typeof fields[k] === "number")) {
+    const f = fields as Record<string, number>;
+    parts.push(`${f.h}x${f.w}x${f.c}_k${f.kh}x${f.kw}_s${f.sh}x${f.sw}${f.pt || f.pl ? `_p${f.pt}x${f.pl}` : ""}`);
+  }
+  for (const [k, v] of Object.entries(fields)) {
+    if (k === "name" || v === undefined || v === false || v === kind || (parts.length > 0 && win.includes(k))) continue;
+    parts.push(Array.isArray(v) ? v.join("x") : v === true ? k : String(v).replace("-", "m").replace(".", "p"));
+  }
   return [kind, ...parts].join("_");
 }
 
