@@ -13,7 +13,7 @@ import { emitTs, aliasOps, countExpr, type EmitCtx } from "./ts-rules.js";
 import { positionOf, type SourceFile } from "../source.js";
 import { optimizerState, type MemoryPlan, type Slot } from "../passes/plan-memory.js";
 import { emitWasm, emitFused, optimizerCall, type KernelAdder, type WasmCtx } from "./wasm-rules.js";
-import type { FusedProgram } from "../passes/fuse.js";
+import type { FusedProgram, Group } from "../passes/fuse.js";
 
 export interface EmitOptions {
   /** Module specifier of the runtime folder, e.g. "./runtime" (no trailing slash). */
@@ -58,7 +58,7 @@ const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, ch: string) =
 export { optimizerState };
 
 export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTrainer {
-  const values = tp.values;
+  const values = opts.wasm?.fused.values ?? tp.values; // fusion may add values (a max-pool's argmax)
   const names = new Map<ValueId, string>();
   const used = new Set<string>(["n", "B", "F", "K", "k", "mem", "WS", "rng", "params", "grads", "losses", "options", "program", "parameters", "kernelModule"]);
   const nameOf = (id: ValueId): string => {
@@ -157,9 +157,11 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
     }
     return a;
   };
-  const wasmCtxFor = (e: TEqn, group: readonly TEqn[] = [e]): WasmCtx => ({
+  const wasmCtxFor = (e: TEqn, group: readonly TEqn[] = [e], g?: Group, label?: string): WasmCtx => ({
     eqn: e,
     group,
+    extraIn: g?.extraIn ?? [],
+    extraOut: g?.extraOut ?? [],
     value: (id) => values[id],
     addr: addrOf,
     hasBuffer: (id) => !wasm?.fused.internal.has(root(id)),
@@ -170,7 +172,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
         kr = { name: ident(key), key, add, ops: [] };
         kernels.set(key, kr);
       }
-      kr.ops.push(group.map((g) => `${g.op}${g.origin ? ` (${g.origin})` : ""}`).join(" + "));
+      kr.ops.push(label ?? group.map((x) => `${x.op}${x.origin ? ` (${x.origin})` : ""}`).join(" + "));
       return `k.${kr.name}`;
     },
     scratch: (fixed, perRow = 0) => {
@@ -189,9 +191,9 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       if (aliasOps.has(e.op)) continue;
       let code: string | null;
       if (g.eqns.length > 1) {
-        const rule = emitFused[g.pattern.replace(/^(dense|conv2d)\+.*/, "$1+act").replace(/^.*_grad\+sum_to$/, "act_grad+sum_to")];
+        const rule = emitFused[g.pattern] ?? emitFused[g.pattern.replace(/^(dense|conv2d)\+[a-z_]+$/, "$1+act").replace(/^.*_grad\+sum_to$/, "act_grad+sum_to")];
         if (!rule) throw new Error(`internal: no rule for the fused pattern ${g.pattern}`);
-        code = rule(wasmCtxFor(e, g.eqns));
+        code = rule(wasmCtxFor(e, g.eqns, g));
       } else code = (wasm ? emitWasm[e.op](wasmCtxFor(e)) : null) ?? emitTs[e.op]?.(ctxFor(e));
       if (code === undefined || code === null) throw new Error(`internal: no TypeScript rule for ${e.op}`);
       for (const x of g.eqns) {
@@ -211,7 +213,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
     s.ranges.map((r) => {
       const o = s.optimizer;
       if (wasm) {
-        const ctx = wasmCtxFor({ op: "constant", inputs: [], outputs: [], attrs: {}, span: s.span, origin: `${s.model}/${o.kind}` });
+        const ctx = wasmCtxFor({ op: "constant", inputs: [], outputs: [], attrs: {}, span: s.span }, undefined, undefined, `${o.kind} update of ${s.model}'s parameters [${r.offset}, ${r.offset + r.size})`);
         return optimizerCall(ctx, o, r, (f) => wasm.plan.flat.get(f)!, `stepCounts[${k}]`);
       }
       return o.kind === "adam"
@@ -339,6 +341,8 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
         declare(id, bufferSize(v), v.dtype, shapeText(v.shape));
       }
     }
+    // Values fusion adds (a max-pool's argmax, kept from the forward to the backward pass).
+    for (let id = tp.values.length; id < values.length; id++) declare(id, bufferSize(values[id]), values[id].dtype, `${shapeText(values[id].shape)}: written by a fused kernel`);
     for (const e of allEqns) {
       for (const id of e.outputs) {
         if (root(id) === id || declared.has(id)) continue;

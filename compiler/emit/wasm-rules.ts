@@ -31,6 +31,9 @@ export interface WasmCtx {
   readonly eqn: TEqn;
   /** The eqns of a fused group (fuse.ts), in order; [eqn] for a single op. */
   readonly group: readonly TEqn[];
+  /** Values the fused kernel reads and writes besides its eqns' (fuse.ts Group). */
+  readonly extraIn: readonly number[];
+  readonly extraOut: readonly number[];
   value(id: number): TValue;
   /** The identifier of the constant holding a value's byte offset in linear memory. */
   addr(id: number): string;
@@ -89,6 +92,11 @@ function keyOf(kind: string, spec: object): string {
   }
   for (const [k, v] of Object.entries(fields)) {
     if (k === "name" || v === undefined || v === false || v === kind || (parts.length > 0 && win.includes(k))) continue;
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      const w = v as Record<string, number>; // a nested window (a fused pool's)
+      parts.push(`${k}_k${w.kh}x${w.kw}_s${w.sh}x${w.sw}${w.pt || w.pl ? `_p${w.pt}x${w.pl}` : ""}`);
+      continue;
+    }
     parts.push(Array.isArray(v) ? v.join("x") : v === true ? k : String(v).replace("-", "m").replace(".", "p"));
   }
   return [kind, ...parts].join("_");
@@ -264,6 +272,35 @@ export const emitFused: Readonly<Record<string, (c: WasmCtx) => string>> = {
     // Something else reads the pre-activation: the convolution stores it, then the relu.
     const relu = call(c, "relu", { ...extentOf(c, act.outputs[0]), op: "relu" as const }, EW.addUnary, EW.unaryParams, { y: c.addr(act.outputs[0]), x: c.addr(conv.outputs[0]) });
     return `${conv2dCall(c, conv, conv.outputs[0], "none")} ${relu}`;
+  },
+  // conv2d → relu → maxpool2d: one image at a time through scratch; the training pass also writes the argmax.
+  "conv2d+relu+maxpool2d": (c) => {
+    const [conv, , pool] = c.group;
+    const [x, k, b] = conv.inputs;
+    const convOut = conv.outputs[0];
+    const y = pool.outputs[0];
+    const argmax = c.extraOut[0];
+    const spec = {
+      ...windowOf(shape(c, x), shape(c, convOut), conv.attrs),
+      filters: conv.attrs.filters as number,
+      bias: b !== undefined,
+      activation: "relu" as const,
+      pool: windowOf(shape(c, convOut), shape(c, y), pool.attrs),
+      argmax: argmax !== undefined || undefined,
+    };
+    const ws = c.scratch(CV.convMaxPoolScratchBytes({ ...spec, name: "" }));
+    const args: Record<string, string> = { x: c.addr(x), k: c.addr(k), y: c.addr(y), ws };
+    if (b !== undefined) args.bias = c.addr(b);
+    if (argmax !== undefined) args.argmax = c.addr(argmax);
+    return call(c, "conv_relu_maxpool", spec, CV.addConvMaxPool, CV.convMaxPoolParams, args);
+  },
+  // maxpool2d_grad → relu_grad: through the forward's argmax, masked by the pooled relu value.
+  "maxpool2d_grad+relu_grad": (c) => {
+    const [pg, rg] = c.group;
+    const [dy, x] = pg.inputs;
+    const [argmax, pooled] = c.extraIn;
+    const spec = { ...windowOf(shape(c, x), shape(c, dy), pg.attrs), fromArgmax: true, reluMask: true };
+    return call(c, "maxpool2d_grad_relu", spec, CV.addMaxPool2dGrad, CV.maxpool2dGradParams, { dy: c.addr(dy), argmax: c.addr(argmax), y: c.addr(pooled), dx: c.addr(rg.outputs[0]) });
   },
   // act_grad → sum_to: the activation's derivative and the bias gradient in one pass.
   "act_grad+sum_to": (c) => {

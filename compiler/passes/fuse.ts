@@ -15,6 +15,12 @@
 //                        (leaky_relu's gradient reads its input)
 //   conv2d → relu        the same, in the convolution's epilogue (when nothing else reads the
 //                        pre-activation: the convolution kernel does not store it)
+//   conv2d → relu → maxpool2d   one image at a time through scratch: the convolution's output
+//                        is never stored; the training pass also writes the pool's argmax
+//                        (an i32 value fusion adds), and the backward pair
+//   maxpool2d_grad → relu_grad  routes the gradient through that argmax, masked where the
+//                        pooled (relu) value is 0: the relu output needs no buffer at all.
+//                        Only when every reader of the relu output is one of these patterns.
 //   act_grad → sum_to    the backward mirror: the activation's mask (or derivative) and the bias
 //                        gradient Σ_rows in one pass over the gradient; the sum_to moves up to
 //                        its input's producer (it reads nothing else, and only the optimizer
@@ -26,18 +32,26 @@
 // it, and the weight and input gradients single GEMMs after its backward scan), and the
 // optimizer (one loop over each trained range of the flat parameter buffer).
 import type { ValueId } from "../ir/ir.js";
-import type { TEqn, TOp, TrainingProgram } from "../ir/train-ir.js";
+import type { TEqn, TOp, TrainingProgram, TValue } from "../ir/train-ir.js";
 
 export interface Group {
   /** "dense+relu", "relu_grad+sum_to", or the op of a single eqn. */
   readonly pattern: string;
   readonly eqns: readonly TEqn[];
+  /** Values the kernel writes besides its eqns' outputs (a max-pool's argmax). */
+  readonly extraOut?: readonly ValueId[];
+  /** Values the kernel reads besides its eqns' inputs. */
+  readonly extraIn?: readonly ValueId[];
+  /** Inputs of its eqns that the kernel does not read (the argmax and the pooled output stand in). */
+  readonly skipReads?: readonly ValueId[];
 }
 
 export interface FusedProgram {
   readonly segments: ReadonlyMap<readonly TEqn[], readonly Group[]>;
   /** Values that only their own group reads: no buffer, not traced. */
   readonly internal: ReadonlySet<ValueId>;
+  /** The program's values and the ones fusion adds (ids from tp.values.length on). */
+  readonly values: readonly TValue[];
 }
 
 export const ACTIVATIONS: ReadonlySet<TOp> = new Set<TOp>(["relu", "leaky_relu", "tanh", "sigmoid"]);
@@ -60,8 +74,31 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
   if (lossEqn) external.add(lossEqn.inputs[0]);
   for (const s of tp.steps) for (const g of s.grads) if (g.grad !== null) external.add(g.grad);
 
+  // Readers of each value, over every segment.
+  const readerEqns = new Map<ValueId, TEqn[]>();
+  for (const seg of segments) for (const e of seg) for (const id of e.inputs) readerEqns.set(id, [...(readerEqns.get(id) ?? []), e]);
+  const values: TValue[] = [...tp.values];
+
+  // conv2d → relu → maxpool2d: the relu outputs all of whose readers are a max-pool right
+  // after it, or a backward maxpool2d_grad (reading it as x) followed by its relu_grad (as y).
+  const poolable = new Set<ValueId>();
+  if (enabled) {
+    for (const seg of segments) {
+      for (let i = 0; i + 2 < seg.length; i++) {
+        const [conv, relu, pool] = [seg[i], seg[i + 1], seg[i + 2]];
+        if (conv.op !== "conv2d" || relu.op !== "relu" || pool.op !== "maxpool2d" || relu.inputs[0] !== conv.outputs[0] || pool.inputs[0] !== relu.outputs[0]) continue;
+        const y = relu.outputs[0];
+        if (external.has(y) || external.has(conv.outputs[0]) || readerEqns.get(conv.outputs[0])?.some((r) => r.op !== "relu")) continue;
+        const ok = (readerEqns.get(y) ?? []).every((r) => (r.op === "maxpool2d" && r.inputs[0] === y) || (r.op === "maxpool2d_grad" && r.inputs[1] === y) || (r.op === "relu_grad" && r.inputs[1] === y));
+        if (ok) poolable.add(y);
+      }
+    }
+  }
+  const argmaxOf = new Map<ValueId, ValueId>(); // relu output → the argmax value of its training pool
+
   const internal = new Set<ValueId>();
   const out = new Map<readonly TEqn[], Group[]>();
+  const forwardSegments = new Set<readonly TEqn[]>(tp.steps.map((s) => s.forward));
   for (const seg of segments) {
     const groups: Group[] = [];
     const taken = new Set<TEqn>();
@@ -69,6 +106,33 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
       const e = seg[i];
       if (taken.has(e)) continue;
       const next = seg[i + 1];
+      if (enabled && e.op === "conv2d" && next?.op === "relu" && poolable.has(next.outputs[0]) && seg[i + 2]?.op === "maxpool2d") {
+        const pool = seg[i + 2];
+        const y = next.outputs[0];
+        // Training passes keep the argmax for the backward pass; evaluation and inference do not.
+        let extraOut: ValueId[] = [];
+        if (forwardSegments.has(seg)) {
+          const id = values.length;
+          const ps = tp.values[pool.outputs[0]];
+          values.push({ id, name: `${ps.name}_argmax`, kind: "temp", dtype: "i32", shape: ps.shape });
+          argmaxOf.set(y, id);
+          extraOut = [id];
+        }
+        groups.push({ pattern: "conv2d+relu+maxpool2d", eqns: [e, next, pool], extraOut });
+        taken.add(next).add(pool);
+        i += 2;
+        continue;
+      }
+      if (enabled && e.op === "maxpool2d_grad" && poolable.has(e.inputs[1]) && next?.op === "relu_grad" && next.inputs[0] === e.outputs[0] && next.inputs[1] === e.inputs[1]) {
+        const y = e.inputs[1];
+        const argmax = argmaxOf.get(y);
+        const pooled = [...(readerEqns.get(y) ?? [])].find((r) => r.op === "maxpool2d")?.outputs[0];
+        if (argmax === undefined || pooled === undefined) throw new Error("internal: a pooled relu's gradient without its training pass's argmax");
+        groups.push({ pattern: "maxpool2d_grad+relu_grad", eqns: [e, next], extraIn: [argmax, pooled], skipReads: [y] });
+        taken.add(next);
+        i++;
+        continue;
+      }
       const epilogue = e.op === "dense" ? ACTIVATIONS.has(next?.op) : e.op === "conv2d" && next?.op === "relu";
       if (enabled && next && !taken.has(next) && epilogue && next.inputs[0] === e.outputs[0]) {
         groups.push({ pattern: `${e.op}+${next.op}`, eqns: [e, next] });
@@ -90,14 +154,18 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
     }
     out.set(seg, groups);
   }
-  // A pre-activation keeps a buffer only when something besides its fused activations reads
-  // it (the same value is read in training and in evaluation, fused in both).
-  const fusedReads = new Map<ValueId, number>();
+  // A value needs no buffer when every group that reads it either computes it itself or
+  // does not actually read it (skipReads): pre-activations of fused epilogues, the
+  // convolution output and the relu output of a fused conv → relu → maxpool.
+  const satisfied = new Map<ValueId, number>();
   for (const groups of out.values()) {
-    for (const g of groups) if (g.eqns.length === 2 && ACTIVATIONS.has(g.eqns[1].op) && g.eqns[1].inputs[0] === g.eqns[0].outputs[0]) fusedReads.set(g.eqns[0].outputs[0], (fusedReads.get(g.eqns[0].outputs[0]) ?? 0) + 1);
+    for (const g of groups) {
+      const inside = new Set(g.eqns.flatMap((e) => e.outputs));
+      for (const e of g.eqns) for (const id of e.inputs) if (inside.has(id) || g.skipReads?.includes(id)) satisfied.set(id, (satisfied.get(id) ?? 0) + 1);
+    }
   }
-  for (const [pre, count] of fusedReads) if (count === readers.get(pre) && !external.has(pre)) internal.add(pre);
-  return { segments: out, internal };
+  for (const [id, count] of satisfied) if (count === readers.get(id) && !external.has(id)) internal.add(id);
+  return { segments: out, internal, values };
 }
 
 /** A sum over the leading (row) dimensions to a vector: the bias gradient's shape. */

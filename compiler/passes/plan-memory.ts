@@ -25,6 +25,13 @@ import type { Shape, ValueId } from "../ir/ir.js";
 import type { TEqn, TOp, TrainingProgram } from "../ir/train-ir.js";
 import type { FusedProgram } from "./fuse.js";
 
+/** A kernel: the eqns it computes, and the values fusion adds to what it reads and writes. */
+interface Kernel {
+  readonly eqns: readonly TEqn[];
+  readonly extraIn?: readonly ValueId[];
+  readonly extraOut?: readonly ValueId[];
+}
+
 /** Byte offset at batch size B: fixed + perRow · B. */
 export interface Slot {
   readonly fixed: number;
@@ -63,16 +70,16 @@ interface Interval {
 }
 
 export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optState: readonly string[], fused?: FusedProgram): MemoryPlan {
-  const values = tp.values;
+  const values = fused?.values ?? tp.values;
   // Kernels in the order they run, each the eqns it computes (fusion groups eqns, and may
   // move one up into its group): one position per kernel, since a fused kernel writes its
   // outputs while it still reads its inputs.
-  const ord = (seg: readonly TEqn[]): (readonly TEqn[])[] => (fused ? (fused.segments.get(seg) ?? []).map((g) => g.eqns) : seg.map((e) => [e]));
+  const ord = (seg: readonly TEqn[]): Kernel[] => (fused ? [...(fused.segments.get(seg) ?? [])] : seg.map((e) => ({ eqns: [e] })));
   const internal = fused?.internal ?? new Set<ValueId>();
   // Aliases share their root's buffer.
   const root = new Map<ValueId, ValueId>();
   const rootOf = (id: ValueId): ValueId => root.get(id) ?? id;
-  const entries: { eqns: (readonly TEqn[])[]; pinned: ValueId[]; pinForward?: { end: number; ids: ValueId[] }[] }[] = [];
+  const entries: { eqns: Kernel[]; pinned: ValueId[]; pinForward?: { end: number; ids: ValueId[] }[] }[] = [];
   const all = [...tp.constants, ...tp.lets, ...tp.steps.flatMap((s) => [...s.forward, ...s.backward]), ...(tp.evaluation?.forward ?? []), ...tp.inference.flatMap((m) => m.forward)];
   for (const e of all) if (aliasOps.has(e.op)) root.set(e.outputs[0], rootOf(e.inputs[0]));
 
@@ -122,7 +129,8 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
     };
     const start = pos;
     for (const group of entry.eqns) {
-      for (const e of group) for (const id of [...e.inputs, ...e.outputs]) touch(id, pos);
+      for (const e of group.eqns) for (const id of [...e.inputs, ...e.outputs]) touch(id, pos);
+      for (const id of [...(group.extraIn ?? []), ...(group.extraOut ?? [])]) touch(id, pos);
       pos++;
     }
     const end = pos - 1;

@@ -23,7 +23,7 @@ function replay(tp: TrainingProgram, plan: MemoryPlan, fused: FusedProgram): str
   const owner = new Int32Array(size / 4).fill(-1);
   const rootOf = (id: number) => plan.root.get(id) ?? id;
   const words = (id: number): [number, number] => {
-    const v = tp.values[id];
+    const v = fused.values[id];
     const count = v.shape.reduce((a: number, d) => a * (d === "B" ? B : d), 1);
     const at = offsetAt(plan, id, B);
     if (at % 16 !== 0 && v.kind !== "param" && v.gradOf === undefined) problems.push(`${v.name} at ${at}: not 16-byte aligned`);
@@ -37,7 +37,7 @@ function replay(tp: TrainingProgram, plan: MemoryPlan, fused: FusedProgram): str
     for (let i = a; i < b; i++) {
       const o = owner[i];
       if (o >= 0 && o !== r && persistent.has(o)) {
-        problems.push(`${where}: writing ${tp.values[r].name} overwrites the persistent ${tp.values[o].name}`);
+        problems.push(`${where}: writing ${fused.values[r].name} overwrites the persistent ${fused.values[o].name}`);
         return;
       }
       owner[i] = r;
@@ -49,7 +49,7 @@ function replay(tp: TrainingProgram, plan: MemoryPlan, fused: FusedProgram): str
     const [a, b] = words(r);
     for (let i = a; i < b; i++) {
       if (owner[i] !== r) {
-        problems.push(`${where}: ${tp.values[r].name} was overwritten by ${owner[i] >= 0 ? tp.values[owner[i]].name : "nothing (never written)"}`);
+        problems.push(`${where}: ${fused.values[r].name} was overwritten by ${owner[i] >= 0 ? fused.values[owner[i]].name : "nothing (never written)"}`);
         return;
       }
     }
@@ -62,22 +62,23 @@ function replay(tp: TrainingProgram, plan: MemoryPlan, fused: FusedProgram): str
     groups.forEach((g, i) => {
       if (g.eqns.every((e) => aliasOps.has(e.op))) return;
       const inside = new Set(g.eqns.flatMap((e) => e.outputs));
-      for (const e of g.eqns) for (const id of e.inputs) if (!inside.has(id)) read(id, `${entry} kernel ${i} (${g.pattern})`);
+      const reads = [...g.eqns.flatMap((e) => e.inputs).filter((id) => !inside.has(id) && !g.skipReads?.includes(id)), ...(g.extraIn ?? [])];
+      for (const id of reads) read(id, `${entry} kernel ${i} (${g.pattern})`);
       // A kernel's outputs never overlap its inputs (kernels read and write as they go).
-      const ins = new Set(g.eqns.flatMap((e) => e.inputs).filter((id) => !inside.has(id)).map(rootOf));
-      for (const e of g.eqns) {
-        for (const id of e.outputs) {
+      const ins = new Set(reads.map(rootOf));
+      for (const outs of [...g.eqns.map((e) => e.outputs), g.extraOut ?? []]) {
+        for (const id of outs) {
           if (plan.internal.has(rootOf(id))) continue;
           const [a, b] = words(rootOf(id));
           for (let w = a; w < b; w++) {
             if (ins.has(owner[w]) && owner[w] !== rootOf(id)) {
-              problems.push(`${entry} kernel ${i} (${g.pattern}): its output ${tp.values[rootOf(id)].name} overlaps its input ${tp.values[owner[w]].name}`);
+              problems.push(`${entry} kernel ${i} (${g.pattern}): its output ${fused.values[rootOf(id)].name} overlaps its input ${fused.values[owner[w]].name}`);
               break;
             }
           }
         }
       }
-      for (const e of g.eqns) for (const id of e.outputs) write(id, `${entry} kernel ${i} (${g.pattern})`);
+      for (const id of [...g.eqns.flatMap((e) => e.outputs), ...(g.extraOut ?? [])]) write(id, `${entry} kernel ${i} (${g.pattern})`);
     });
   };
   // trainStep: the lets, then each step's forward and backward, then its gradient copies.
