@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { train, type TrainerModule, type TrainOptions } from "./trainer.js";
 import { DataError, TrainingError } from "./errors.js";
+import { KernelProfile } from "./profile.js";
 
 export const trainUsage = `options:
   --epochs N            epochs (default: the .dlm file's)
@@ -17,6 +18,7 @@ export const trainUsage = `options:
   --max-steps N         stop after N steps in all (and save, with --save)
   --samples DIR         where a GAN writes its image grids and loss plot (default samples/<name>)
   --quiet               no progress output
+  --profile             time every kernel (WebAssembly trainers) and print where the time went
 `;
 
 export const trainOptionSpec = {
@@ -30,6 +32,7 @@ export const trainOptionSpec = {
   "max-steps": { type: "string" },
   samples: { type: "string" },
   quiet: { type: "boolean" },
+  profile: { type: "boolean" },
 } as const;
 
 export class UsageError extends Error {}
@@ -55,6 +58,7 @@ export function trainOptions(values: Record<string, string | boolean | undefined
   set("resume", values.resume as string | undefined);
   set("samples", values.samples as string | undefined);
   set("quiet", values.quiet as boolean | undefined);
+  if (values.profile) o.profile = new KernelProfile();
   if (o.checkpointEvery && !o.save) throw new UsageError("--checkpoint-every needs --save FILE");
   return o;
 }
@@ -63,6 +67,7 @@ export function trainOptions(values: Record<string, string | boolean | undefined
 export function runTraining(mod: TrainerModule, opts: TrainOptions, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
   try {
     const r = train(mod, { stream: out, ...opts });
+    if (opts.profile) err.write(`\nkernel profile (wall time inside each kernel, over training and evaluation):\n${opts.profile.report()}`);
     if (r.test) out.write(`test loss ${r.test.loss.toFixed(4)}${r.test.accuracy !== undefined ? ` accuracy ${r.test.accuracy.toFixed(4)}` : ""}\n`);
     return 0;
   } catch (e) {

@@ -7,6 +7,7 @@
 // (weights, then per epoch: the shuffle, then per step: noise and dropout masks).
 import * as path from "node:path";
 import { Rng } from "./rng.js";
+import type { KernelProfile } from "./profile.js";
 import { initialize } from "./init.js";
 import { fillBatch, batchesPerEpoch, splitValidation, sizeOf, type Dataset } from "./dataset.js";
 import { loadData, type DataInfo, type InputInfo, type LoadedData } from "./data/load.js";
@@ -46,6 +47,8 @@ export interface ProgramInfo {
 export interface TrainerOptions {
   readonly batch?: number;
   readonly float64?: boolean;
+  /** Time every kernel call (WebAssembly trainers; `--profile`). */
+  readonly profile?: KernelProfile;
 }
 
 export interface TraceEntry {
@@ -102,6 +105,8 @@ export interface TrainOptions {
   resume?: string;
   /** Folder for generated-image grids and the loss plot (programs with a generator). */
   samples?: string;
+  /** Collects per-kernel times (`--profile`); the caller prints its report. */
+  profile?: KernelProfile;
   /** Stop after this many steps in all (for tests and for splitting long runs). */
   maxSteps?: number;
   quiet?: boolean;
@@ -142,7 +147,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   const { train: trainSet, validation } = settings.validationSplit > 0 ? splitValidation(loaded.train, settings.validationSplit) : { train: loaded.train, validation: null };
 
   const rng = new Rng(seed);
-  const trainer = mod.createTrainer(rng, { batch });
+  const trainer = mod.createTrainer(rng, { batch, ...(opts.profile ? { profile: opts.profile } : {}) });
   initParameters(trainer, mod.parameters, rng);
   const steps = batchesPerEpoch(trainSet.n, batch);
   const order = new Uint32Array(trainSet.n);

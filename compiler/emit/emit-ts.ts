@@ -288,7 +288,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       w.writeLine(`const F = Float32Array;`);
       w.writeLine(`// One linear memory, laid out by the compiler's memory plan: ${total.fixed.toLocaleString("en-US")} bytes + ${total.perRow.toLocaleString("en-US")} per batch row.`);
       w.writeLine(`const mem = instantiate(kernelModule, ${at(total)});`);
-      w.writeLine(`const k = mem.exports;`);
+      w.writeLine(`const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel`);
       w.writeLine(`const WS = ${at(plan.bytes)}; // kernel scratch space`);
     } else {
       w.writeLine(`const F = options.float64 ? Float64Array : Float32Array;`);
