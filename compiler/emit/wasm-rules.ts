@@ -103,9 +103,18 @@ function keyOf(kind: string, spec: object): string {
 }
 
 /** Adds (once) the kernel `add(spec)` and returns its call with `args` for the parameters `params(spec)` names. */
-function call<S extends { name: string }>(c: WasmCtx, kind: string, spec: Omit<S, "name">, add: (b: BinaryenApi, mod: Mod, spec: S) => void, params: (spec: S) => string[], args: Readonly<Record<string, string>>): string {
+function call<S extends { name: string }>(
+  c: WasmCtx,
+  kind: string,
+  spec: Omit<S, "name">,
+  add: (b: BinaryenApi, mod: Mod, spec: S) => void,
+  params: (spec: S) => string[],
+  args: Readonly<Record<string, string>>,
+  relaxable = false,
+): string {
   const key = keyOf(kind, spec);
-  const fn = c.kernel(key, (b, mod, name) => add(b, mod, { ...spec, name } as S));
+  // Kernels with multiply-add tiles (convolutions) use relaxed_madd in the relaxed module.
+  const fn = c.kernel(key, (b, mod, name, variant) => add(b, mod, { ...spec, name, ...(relaxable && variant.relaxed ? { relaxed: true } : {}) } as S));
   const list = params({ ...spec, name: key } as S).map((p) => {
     if (p === "n") return "n";
     const a = args[p];
@@ -198,7 +207,7 @@ function conv2dCall(c: WasmCtx, e: TEqn, y: number, activation: "none" | "relu")
   const ws = CV.conv2dScratchBytes({ ...spec, name: "" });
   const args: Record<string, string> = { x: c.addr(x), k: c.addr(k), y: c.addr(y), ws: ws > 0 ? c.scratch(ws) : "" };
   if (b !== undefined) args.bias = c.addr(b);
-  return call(c, "conv2d", spec, CV.addConv2d, CV.conv2dParams, args);
+  return call(c, "conv2d", spec, CV.addConv2d, CV.conv2dParams, args, true);
 }
 
 /** Rules for the fused patterns of compiler/passes/fuse.ts, by pattern family. */
@@ -292,7 +301,7 @@ export const emitFused: Readonly<Record<string, (c: WasmCtx) => string>> = {
     const args: Record<string, string> = { x: c.addr(x), k: c.addr(k), y: c.addr(y), ws };
     if (b !== undefined) args.bias = c.addr(b);
     if (argmax !== undefined) args.argmax = c.addr(argmax);
-    return call(c, "conv_relu_maxpool", spec, CV.addConvMaxPool, CV.convMaxPoolParams, args);
+    return call(c, "conv_relu_maxpool", spec, CV.addConvMaxPool, CV.convMaxPoolParams, args, true);
   },
   // maxpool2d_grad → relu_grad: through the forward's argmax, masked by the pooled relu value.
   "maxpool2d_grad+relu_grad": (c) => {
@@ -354,13 +363,13 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
     const [dy, k] = c.eqn.inputs;
     const spec = { ...windowOf(shape(c, c.eqn.outputs[0]), shape(c, dy), c.eqn.attrs), filters: c.eqn.attrs.filters as number };
     const ws = CV.conv2dGradInputScratchBytes({ ...spec, name: "" });
-    return call(c, "conv2d_grad_input", spec, CV.addConv2dGradInput, CV.conv2dGradInputParams, { dy: c.addr(dy), k: c.addr(k), dx: out(c), ws: ws > 0 ? c.scratch(ws) : "" });
+    return call(c, "conv2d_grad_input", spec, CV.addConv2dGradInput, CV.conv2dGradInputParams, { dy: c.addr(dy), k: c.addr(k), dx: out(c), ws: ws > 0 ? c.scratch(ws) : "" }, true);
   },
   conv2d_grad_kernel: (c) => {
     const [x, dy] = c.eqn.inputs;
     const spec = { ...windowOf(shape(c, x), shape(c, dy), c.eqn.attrs), filters: c.eqn.attrs.filters as number, bias: false };
     const ws = CV.conv2dGradKernelScratchBytes({ ...spec, name: "" });
-    return call(c, "conv2d_grad_kernel", spec, CV.addConv2dGradKernel, CV.conv2dGradKernelParams, { x: c.addr(x), dy: c.addr(dy), dk: out(c), ws: ws > 0 ? c.scratch(ws) : "" });
+    return call(c, "conv2d_grad_kernel", spec, CV.addConv2dGradKernel, CV.conv2dGradKernelParams, { x: c.addr(x), dy: c.addr(dy), dk: out(c), ws: ws > 0 ? c.scratch(ws) : "" }, true);
   },
   maxpool2d_grad: (c) => {
     const [dy, x] = c.eqn.inputs;
