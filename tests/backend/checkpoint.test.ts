@@ -114,6 +114,7 @@ describe("checkpoints", () => {
     const K = tensors["mlp/dense/kernel"].data as Float32Array, b = tensors["mlp/dense/bias"].data as Float32Array;
     const K1 = tensors["mlp/dense_1/kernel"].data as Float32Array, b1 = tensors["mlp/dense_1/bias"].data as Float32Array;
     const ds = mlpData.train;
+    ds.fetch?.(0); // rows are read on demand
     const x = Float32Array.from(ds.x.subarray(0, 784), (v) => (ds.table ? ds.table[v] : v)); // bytes through their table
     (t.inputs[0] as Float32Array).set(x);
     t.evaluate!(1);
