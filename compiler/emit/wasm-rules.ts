@@ -64,13 +64,27 @@ const rows = (c: WasmCtx, id: number): string => countExpr(shape(c, id).slice(0,
 const last = (c: WasmCtx, id: number): number => shape(c, id)[shape(c, id).length - 1] as number;
 const out = (c: WasmCtx) => c.addr(c.eqn.outputs[0]);
 
-/** A GEMM kernel call: `name(m, a, b, c [, bias] [, pre] [, ws])`; with an activation epilogue, c is the activation's output. */
-function gemm(c: WasmCtx, kind: GemmSpec["kind"], k: number, n: number, m: string, a: number, b: number, bias: number | undefined, epi?: { act: GemmActivation; slope?: number; out: number; pre: number | null }): string {
+/**
+ * A GEMM kernel call: `name(m, a, b, c [, bias] [, pre] [, ws])`; with an activation epilogue, c
+ * is the activation's output; `into` writes C elsewhere than the eqn's output, `accumulate` adds to it.
+ */
+function gemm(
+  c: WasmCtx,
+  kind: GemmSpec["kind"],
+  k: number,
+  n: number,
+  m: string,
+  a: number,
+  b: number,
+  bias: number | undefined,
+  epi?: { act: GemmActivation; slope?: number; out: number; pre: number | null },
+  into?: { out: number; accumulate: boolean },
+): string {
   const actKey = epi ? `_${epi.act}${epi.slope !== undefined ? `${String(epi.slope).replace(".", "p")}` : ""}${epi.pre !== null ? "_pre" : ""}` : "";
-  const key = `gemm_${kind}_${k}x${n}${bias === undefined ? "" : "_bias"}${actKey}`;
-  const spec = { kind, k, n, bias: bias !== undefined, activation: epi?.act, slope: epi?.slope, preOut: epi ? epi.pre !== null : undefined };
+  const key = `gemm_${kind}_${k}x${n}${bias === undefined ? "" : "_bias"}${actKey}${into?.accumulate ? "_acc" : ""}`;
+  const spec = { kind, k, n, bias: bias !== undefined, activation: epi?.act, slope: epi?.slope, preOut: epi ? epi.pre !== null : undefined, accumulate: into?.accumulate || undefined };
   const fn = c.kernel(key, (bn, mod, name, variant) => addGemm(bn, mod, { ...spec, name, relaxed: variant.relaxed || undefined }));
-  const args = [m, c.addr(a), c.addr(b), epi ? c.addr(epi.out) : out(c)];
+  const args = [m, c.addr(a), c.addr(b), into ? c.addr(into.out) : epi ? c.addr(epi.out) : out(c)];
   if (bias !== undefined) args.push(c.addr(bias));
   if (epi && epi.pre !== null) args.push(c.addr(epi.pre));
   const ws = gemmScratchBytes({ ...spec, name: key });
@@ -310,6 +324,16 @@ export const emitFused: Readonly<Record<string, (c: WasmCtx) => string>> = {
     const [argmax, pooled] = c.extraIn;
     const spec = { ...windowOf(shape(c, x), shape(c, dy), pg.attrs), fromArgmax: true, reluMask: true };
     return call(c, "maxpool2d_grad_relu", spec, CV.addMaxPool2dGrad, CV.maxpool2dGradParams, { dy: c.addr(dy), argmax: c.addr(argmax), y: c.addr(pooled), dx: c.addr(rg.outputs[0]) });
+  },
+  // matmul_tn, matmul_tn → add: the second kernel gradient accumulates into the add's output.
+  "matmul_tn+matmul_tn+add": (c) => {
+    const [t1, t2, add] = c.group;
+    const sum = add.outputs[0];
+    const one = (e: TEqn, accumulate: boolean) => {
+      const [a, dy] = e.inputs;
+      return gemm(c, "tn", last(c, a), last(c, dy), rows(c, a), a, dy, undefined, undefined, { out: sum, accumulate });
+    };
+    return `${one(t1, false)} ${one(t2, true)}`;
   },
   // act_grad → sum_to: the activation's derivative and the bias gradient in one pass.
   "act_grad+sum_to": (c) => {

@@ -21,6 +21,10 @@
 //   maxpool2d_grad → relu_grad  routes the gradient through that argmax, masked where the
 //                        pooled (relu) value is 0: the relu output needs no buffer at all.
 //                        Only when every reader of the relu output is one of these patterns.
+//   matmul_tn, matmul_tn → add   a weight used twice (the discriminator on real and on fake
+//                        images): the second kernel gradient accumulates into the first's
+//                        output (C += Aᵀ·B) instead of both going to temporaries and an add;
+//                        the group runs where the add was
 //   act_grad → sum_to    the backward mirror: the activation's mask (or derivative) and the bias
 //                        gradient Σ_rows in one pass over the gradient; the sum_to moves up to
 //                        its input's producer (it reads nothing else, and only the optimizer
@@ -102,10 +106,31 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
   for (const seg of segments) {
     const groups: Group[] = [];
     const taken = new Set<TEqn>();
+    // add(g1, g2) of two kernel gradients that only the add reads: both GEMMs join the add.
+    const producer = new Map<ValueId, TEqn>();
+    for (const e of seg) for (const id of e.outputs) producer.set(id, e);
+    const accumulated = new Map<TEqn, [TEqn, TEqn]>();
+    if (enabled) {
+      for (const e of seg) {
+        if (e.op !== "add") continue;
+        const [p1, p2] = e.inputs.map((id) => producer.get(id));
+        const same = (id: ValueId) => tp.values[id].shape.join() === tp.values[e.outputs[0]].shape.join();
+        const sole = (id: ValueId) => readers.get(id) === 1 && !external.has(id);
+        if (p1?.op === "matmul_tn" && p2?.op === "matmul_tn" && p1 !== p2 && e.inputs.every((id) => same(id) && sole(id))) {
+          accumulated.set(e, [p1, p2]);
+          taken.add(p1).add(p2);
+        }
+      }
+    }
     for (let i = 0; i < seg.length; i++) {
       const e = seg[i];
       if (taken.has(e)) continue;
       const next = seg[i + 1];
+      const acc = accumulated.get(e);
+      if (acc) {
+        groups.push({ pattern: "matmul_tn+matmul_tn+add", eqns: [...acc, e] });
+        continue;
+      }
       if (enabled && e.op === "conv2d" && next?.op === "relu" && poolable.has(next.outputs[0]) && seg[i + 2]?.op === "maxpool2d") {
         const pool = seg[i + 2];
         const y = next.outputs[0];
