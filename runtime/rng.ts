@@ -129,7 +129,28 @@ export class Rng {
   /** Inverted-dropout mask: each entry is `scale` with probability keepProb, else 0. */
   bernoulliMask(out: Float32Array | Float64Array, keepProb: number, scale: number): void {
     const threshold = keepProb * TWO_POW_32; // nextU32() < threshold has probability keepProb
-    for (let i = 0; i < out.length; i++) out[i] = this.nextU32() < threshold ? scale : 0;
+    // nextU32 with the state in locals (the same stream, ~3× faster than through `this`:
+    // a GAN step draws 98,304 mask entries).
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let i = 0; i < out.length; i++) {
+      let r = Math.imul(s1, 5);
+      r = Math.imul((r << 7) | (r >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = r >>> 0 < threshold ? scale : 0;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
   }
 
   /**

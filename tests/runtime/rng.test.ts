@@ -99,6 +99,18 @@ describe("Rng", () => {
     expect(m.every((v) => v === 0)).toBe(true);
   });
 
+  it("draws a mask entry per nextU32 of the same stream, and leaves the state where nextU32 would", () => {
+    for (const seed of [0, 7, 123456]) {
+      const a = new Rng(seed);
+      const b = new Rng(seed);
+      const m = new Float32Array(1001);
+      a.bernoulliMask(m, 0.3, 2);
+      const threshold = 0.3 * 2 ** 32;
+      for (let i = 0; i < m.length; i++) expect(m[i]).toBe(b.nextU32() < threshold ? 2 : 0);
+      expect(a.nextU32()).toBe(b.nextU32());
+    }
+  });
+
   it("draws permutations, into a given buffer, roughly uniformly", () => {
     const r = new Rng(5);
     const out = new Uint32Array(10);
