@@ -5,7 +5,9 @@
 // that no bad program in tests/programs/bad makes the command print a stack trace.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as path from "node:path";
+import { mnistDir, tempDir } from "../helpers/spawn.js";
 
 interface Run {
   readonly code: number | null;
@@ -187,6 +189,9 @@ describe("dlm usage errors exit 2", () => {
     ["an unknown flag", ["check", "--bogus", "dsl-examples/cnn.dlm"], /^dlm: .*--bogus/],
     ["no file", ["check"], /^dlm: check takes exactly one FILE\.dlm/],
     ["a bad --format", ["check", "--format", "xml", "dsl-examples/cnn.dlm"], /^dlm: --format must be text or json/],
+    ["a bad --backend", ["compile", "dsl-examples/mlp.dlm", "-o", "/tmp/dlm-never", "--backend", "gpu"], /^dlm: --backend takes wasm or ts, not 'gpu'/],
+    ["a bad --emit", ["compile", "dsl-examples/mlp.dlm", "-o", "/tmp/dlm-never", "--emit", "asm"], /^dlm: --emit takes wat or kernels, not 'asm'/],
+    ["--emit wat with the TS backend", ["compile", "dsl-examples/mlp.dlm", "-o", "/tmp/dlm-never", "--backend", "ts", "--emit", "wat"], /^dlm: --emit wat needs the wasm backend/],
   ];
 
   it("for missing files and bad usage, with a one-line reason and no stack trace", async () => {
@@ -205,5 +210,45 @@ describe("dlm usage errors exit 2", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: dlm <command>/);
     expect(r.stderr).toBe("");
+  });
+});
+
+describe("the WebAssembly backend on the command line", () => {
+  const tmp = tempDir("dlm-cli-wasm-");
+  afterAll(() => tmp.cleanup());
+
+  it("dlm check prints the memory plan of each train block", async () => {
+    const r = await dlm("check", "dsl-examples/cnn.dlm");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Memory plan of `train cnn` \(WebAssembly backend\): [\d.]+ MiB \+ [\d.]+ KiB per batch row = [\d.]+ MiB at batch 32 \(one buffer per tensor: [\d.]+ MiB\)/m);
+  });
+
+  it("dlm compile writes the trainer with both kernel modules, lists kernels and writes WAT on request", async () => {
+    const out = path.join(tmp.dir, "wasm");
+    const r = await dlm("compile", "dsl-examples/mlp.dlm", "-o", out, "--emit", "kernels", "--emit", "wat");
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ["mlp.js", "mlp.ts", "mlp.wasm", "mlp.relaxed.wasm", "mlp.wat"]) expect(existsSync(path.join(out, f)), f).toBe(true);
+    // The kernel list: each kernel, then its ops indented.
+    expect(r.stdout).toMatch(/^gemm_nn_784x128_bias_relu\n {2}dense \(mlp\/dense\) \+ relu \(mlp\/dense\)$/m);
+    expect(r.stdout).toMatch(/^adam_0_101770_\S+\n {2}adam update of mlp's parameters \[0, 101770\)$/m);
+  });
+
+  it("--no-fuse lists one kernel per op; --backend ts writes no kernel module", async () => {
+    const plain = await dlm("compile", "dsl-examples/mlp.dlm", "-o", path.join(tmp.dir, "plain"), "--emit", "kernels", "--no-fuse");
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toMatch(/^relu_128_batched$/m);
+    expect(plain.stdout).not.toMatch(/_bias_relu$/m);
+    const ts = await dlm("compile", "dsl-examples/mlp.dlm", "-o", path.join(tmp.dir, "ts"), "--backend", "ts");
+    expect(ts.code, ts.stderr).toBe(0);
+    expect(existsSync(path.join(tmp.dir, "ts", "mlp.js"))).toBe(true);
+    expect(existsSync(path.join(tmp.dir, "ts", "mlp.wasm"))).toBe(false);
+  });
+
+  it("dlm train --profile prints the time of each kernel on stderr", async () => {
+    const r = await dlm("train", "dsl-examples/mlp.dlm", "--max-steps", "20", "--quiet", "--profile", "--data", mnistDir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^kernel profile/m);
+    expect(r.stderr).toMatch(/^gemm_nn_784x128_bias_relu +[\d.]+ +[\d.]+% +\d+ +[\d.]+$/m);
+    expect(r.stdout).toMatch(/^test loss \d\.\d{4} accuracy \d\.\d{4}$/m);
   });
 });
