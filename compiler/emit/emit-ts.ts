@@ -4,8 +4,13 @@
 // piece comes from, and nothing allocated inside a step. Written with ts-morph's code
 // writer, formatted with prettier. The runtime (runtime/trainer.ts) drives the module.
 //
-// Takes: a TrainingProgram (schedule.ts). Guarantees: a module exporting `program`,
-// `parameters` and `createTrainer`; it imports only the runtime (`runtimeImport`).
+// Takes: a TrainingProgram (schedule.ts), and for the WebAssembly backend its fused kernel
+// groups (fuse.ts) and memory plan (plan-memory.ts). Guarantees: a module exporting
+// `program`, `parameters` and `createTrainer`; it imports only the runtime
+// (`runtimeImport`). On the wasm backend every buffer is a typed-array view at its planned
+// offset in one memory and every kernel a call `k.<kernel>(n, byte offsets…)` into the
+// trainer's module (`kernels` lists what to build, wasm-rules.ts how); ops whose wasm rule
+// returns null (random draws, constants) keep their TypeScript line, on the same views.
 import { CodeBlockWriter } from "ts-morph";
 import type { Shape, ValueId } from "../ir/ir.js";
 import type { TEqn, TrainingProgram, TValue } from "../ir/train-ir.js";
@@ -54,8 +59,6 @@ const ident = (s: string): string => {
 const shapeText = (s: Shape): string => `[${s.join(", ")}]`;
 const sizeOf = (s: Shape): number => s.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1);
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
-
-export { optimizerState };
 
 export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTrainer {
   const values = opts.wasm?.fused.values ?? tp.values; // fusion may add values (a max-pool's argmax)

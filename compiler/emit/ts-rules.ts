@@ -3,7 +3,7 @@
 // buffer (reshape, stop_gradient). One table; a test fails when an op has no rule.
 import type { Shape } from "../ir/ir.js";
 import type { TEqn, TOp, TValue } from "../ir/train-ir.js";
-import { windowOf } from "./geometry.js";
+import { alignedStrides, reductionStrides, windowOf } from "./geometry.js";
 
 export interface EmitCtx {
   readonly eqn: TEqn;
@@ -38,22 +38,6 @@ const ins = (c: EmitCtx) => c.eqn.inputs.map((id) => c.buf(id));
 const out = (c: EmitCtx) => c.buf(c.eqn.outputs[0]);
 const opCode: Readonly<Record<string, string>> = { add: "K.ADD", sub: "K.SUB", mul: "K.MUL", div: "K.DIV" };
 
-/** Row-major element strides of `s`, aligned right to an output of `rank` dims; 0 where s broadcasts. */
-function alignedStrides(s: Shape, full: Shape): number[] {
-  const offset = full.length - s.length;
-  const strides = new Array<number>(s.length);
-  let acc = 1;
-  for (let i = s.length - 1; i >= 0; i--) {
-    strides[i] = acc;
-    acc *= s[i] === "B" ? 1 : (s[i] as number); // B is only ever dim 0: its stride is never used past it
-  }
-  return full.map((d, i) => {
-    const j = i - offset;
-    if (j < 0) return 0;
-    return s[j] === d && !(s[j] === 1 && d !== 1) ? strides[j] : 0;
-  });
-}
-
 const dimsLiteral = (s: Shape): string => `new Int32Array([${s.map((d) => (d === "B" ? 0 : d)).join(", ")}])`;
 
 // Index tables are module constants named by their content, so one name means one table.
@@ -84,11 +68,7 @@ function axisSplit(s: Shape, axis: number): [string, number, number] {
  * dims, row-major over the kept ones). `reduce` sums with them; `spread` is its adjoint.
  */
 function reductionTables(c: EmitCtx, xs: Shape): string {
-  const axes = (c.eqn.attrs.axes as number[] | null) ?? xs.map((_, i) => i);
-  const reduced = new Set(axes.map((a) => (a < 0 ? a + xs.length : a)));
-  const kept = xs.map((d, i) => (reduced.has(i) ? 1 : d));
-  const strides = alignedStrides(kept, xs).map((s, i) => (reduced.has(i) ? 0 : s));
-  return `${dimsConst(c, xs)}, ${stridesConst(c, strides)}`;
+  return `${dimsConst(c, xs)}, ${stridesConst(c, reductionStrides(c.eqn.attrs.axes as number[] | null, xs))}`;
 }
 
 function reduceCall(c: EmitCtx, x: number, y: number, scale: string): string {

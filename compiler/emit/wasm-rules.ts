@@ -16,7 +16,8 @@ import { addLoss, addLossGrad, lossGradParams, lossParams, type LossKind, type L
 import { adamParams, addAdam, addSgd, sgdParams } from "./wasm/optimizers.js";
 import type { OptimizerSpec } from "../ir/ir.js";
 import * as CV from "./wasm/conv.js";
-import { windowOf } from "./geometry.js";
+import { alignedStrides, reductionStrides, windowOf } from "./geometry.js";
+import { countExpr } from "./ts-rules.js";
 import { addLstmScan, addLstmScanGrad, lstmScanGradParams, lstmScanGradScratchBytes, lstmScanParams, lstmScanScratchBytes } from "./wasm/lstm.js";
 
 /** Which module is being built: the default (SIMD128) or the relaxed-SIMD variant. */
@@ -54,12 +55,6 @@ export interface WasmCtx {
 export type WasmRule = (c: WasmCtx) => string | null;
 
 const shape = (c: WasmCtx, id: number): Shape => c.value(id).shape;
-/** An expression for the product of dims (B → n). */
-function countExpr(dims: Shape): string {
-  const fixed = dims.reduce((a: number, d) => (d === "B" ? a : a * d), 1);
-  if (!dims.includes("B")) return String(fixed);
-  return fixed === 1 ? "n" : `n * ${fixed}`;
-}
 const rows = (c: WasmCtx, id: number): string => countExpr(shape(c, id).slice(0, -1));
 const last = (c: WasmCtx, id: number): number => shape(c, id)[shape(c, id).length - 1] as number;
 const out = (c: WasmCtx) => c.addr(c.eqn.outputs[0]);
@@ -159,21 +154,6 @@ const binaryGradEw = (op: EW.BinaryOp): WasmRule => (c) => {
 /** dims with B as 0, as the elementwise generators take them. */
 const dims0 = (s: Shape): number[] => s.map((d) => (d === "B" ? 0 : d));
 
-/** Row-major element strides of `s`, aligned right to `full`; 0 where s broadcasts (as ts-rules). */
-function alignedStrides(s: Shape, full: Shape): number[] {
-  const offset = full.length - s.length;
-  const strides = new Array<number>(s.length);
-  let acc = 1;
-  for (let i = s.length - 1; i >= 0; i--) {
-    strides[i] = acc;
-    acc *= s[i] === "B" ? 1 : (s[i] as number);
-  }
-  return full.map((d, i) => {
-    const j = i - offset;
-    if (j < 0) return 0;
-    return s[j] === d && !(s[j] === 1 && d !== 1) ? strides[j] : 0;
-  });
-}
 const sameShape = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 const arithmeticEw: WasmRule = (c) => {
@@ -186,18 +166,10 @@ const arithmeticEw: WasmRule = (c) => {
   return call(c, `bcast_${op}`, spec, EW.addBroadcastBinary, EW.broadcastParams, { y: out(c), a: c.addr(a), b: c.addr(b) });
 };
 
-/** Reduction tables of a reduction over `axes` of xs (as ts-rules reductionTables). */
-function reductionStrides(c: WasmCtx, xs: Shape): number[] {
-  const axes = (c.eqn.attrs.axes as number[] | null) ?? xs.map((_, i) => i);
-  const reduced = new Set(axes.map((a) => (a < 0 ? a + xs.length : a)));
-  const kept = xs.map((d, i) => (reduced.has(i) ? 1 : d));
-  return alignedStrides(kept, xs).map((s, i) => (reduced.has(i) ? 0 : s));
-}
-
 const reduceEw = (mean: boolean): WasmRule => (c) => {
   const [x] = c.eqn.inputs;
   const xs = shape(c, x);
-  const spec = { dims: dims0(xs), outStrides: reductionStrides(c, xs), mean: mean || undefined };
+  const spec = { dims: dims0(xs), outStrides: reductionStrides(c.eqn.attrs.axes as number[] | null, xs), mean: mean || undefined };
   return call(c, mean ? "mean" : "sum", spec, EW.addReduce, EW.reduceParams, { y: out(c), x: c.addr(x) });
 };
 
@@ -456,7 +428,7 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
   broadcast_to: (c) => {
     const [dy] = c.eqn.inputs;
     const xs = shape(c, c.eqn.outputs[0]);
-    const spec = { dims: dims0(xs), inStrides: reductionStrides(c, xs), mean: (c.eqn.attrs.mean as boolean) || undefined };
+    const spec = { dims: dims0(xs), inStrides: reductionStrides(c.eqn.attrs.axes as number[] | null, xs), mean: (c.eqn.attrs.mean as boolean) || undefined };
     return call(c, "spread", spec, EW.addSpread, EW.spreadParams, { y: out(c), dy: c.addr(dy) });
   },
   lstm: ts,
