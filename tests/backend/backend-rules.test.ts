@@ -139,3 +139,19 @@ describe("ops lowered away before autodiff and emission", () => {
     for (const op of ["conv2d", "maxpool2d", "dense", "dropout_mask", "lstm_scan", "loss_grad", "conv2d_grad_kernel"]) expect(seen).toContain(op);
   });
 });
+
+describe("the WebAssembly rule table", () => {
+  it("has a rule for every op; only random draws, constants and aliases stay in TypeScript in the seed trainers", async () => {
+    const { emitWasm } = await import("../../compiler/emit/wasm-rules.js");
+    const { compileSource } = await import("../helpers/trainer.js");
+    const tOps = resolveUnion("TOp", [source("compiler/ir/ir.ts"), source("compiler/ir/train-ir.ts")]);
+    for (const op of tOps) expect(typeof (emitWasm as Record<string, unknown>)[op], `wasm rule for ${op}`).toBe("function");
+    for (const file of ["cnn", "mlp", "regression", "rnn", "gan", "gan_stabilized"]) {
+      const c = await compileSource(readFileSync(path.join(root, "dsl-examples", `${file}.dlm`), "utf8"), `${file}.dlm`, undefined, false, "wasm");
+      // No reference kernel is called (nor imported): every op runs in the module, except the RNG's draws.
+      expect(c.ts, file).not.toMatch(/\bK\./);
+      expect(c.ts, file).not.toContain("/kernels/index.js");
+      expect(c.wasm!.kernels.length, file).toBeGreaterThan(5);
+    }
+  }, 60_000);
+});
