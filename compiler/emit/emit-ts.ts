@@ -63,7 +63,7 @@ const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, ch: string) =
 export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTrainer {
   const values = opts.wasm?.fused.values ?? tp.values; // fusion may add values (a max-pool's argmax)
   const names = new Map<ValueId, string>();
-  const used = new Set<string>(["n", "B", "F", "K", "k", "mem", "WS", "rng", "params", "grads", "losses", "options", "program", "parameters", "kernelModule"]);
+  const used = new Set<string>(["n", "B", "F", "K", "k", "mem", "WS", "rng", "params", "grads", "losses", "options", "program", "parameters", "kernelModule", "rngWords"]);
   const nameOf = (id: ValueId): string => {
     let n = names.get(id);
     if (n) return n;
@@ -296,6 +296,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       w.writeLine(`const mem = instantiate(kernelModule, ${at(total)});`);
       w.writeLine(`const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel`);
       w.writeLine(`const WS = ${at(plan.bytes)}; // kernel scratch space`);
+      w.writeLine(`const rngWords = new Uint32Array(mem.memory.buffer, WS, 4); // the Rng's state, for draws inside the module`);
     } else {
       w.writeLine(`const F = options.float64 ? Float64Array : Float32Array;`);
     }

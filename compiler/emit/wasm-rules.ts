@@ -18,6 +18,7 @@ import type { OptimizerSpec } from "../ir/ir.js";
 import * as CV from "./wasm/conv.js";
 import { alignedStrides, reductionStrides, windowOf } from "./geometry.js";
 import { countExpr } from "./ts-rules.js";
+import { addBernoulliMask, bernoulliMaskParams } from "./wasm/random.js";
 import { addLstmScan, addLstmScanGrad, lstmScanGradParams, lstmScanGradScratchBytes, lstmScanParams, lstmScanScratchBytes } from "./wasm/lstm.js";
 
 /** Which module is being built: the default (SIMD128) or the relaxed-SIMD variant. */
@@ -400,7 +401,22 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
   constant: ts,
   normal: ts,
   uniform: ts,
-  dropout_mask: ts,
+  // The runtime's xoshiro128** stream continued inside the module (bit for bit Rng.bernoulliMask,
+  // over the whole B-row buffer as the TS line does): the Rng's state goes in and comes back
+  // through the scratch words `rngWords`.
+  dropout_mask: (c) => {
+    const rate = c.eqn.attrs.rate as number;
+    const y = c.eqn.outputs[0];
+    const s = shape(c, y);
+    const perRow = s.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1);
+    c.scratch(16);
+    const mask = call(c, "bernoulli_mask", { keepProb: 1 - rate, scale: 1 / (1 - rate) }, addBernoulliMask, bernoulliMaskParams, {
+      out: out(c),
+      count: s.includes("B") ? `B * ${perRow}` : String(perRow),
+      state: "WS",
+    });
+    return `rng.saveState(rngWords); ${mask} rng.loadState(rngWords);`;
+  },
   mse: lossEw,
   binary_crossentropy: lossEw,
   categorical_crossentropy: lossEw,
