@@ -79,7 +79,7 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
   // Aliases share their root's buffer.
   const root = new Map<ValueId, ValueId>();
   const rootOf = (id: ValueId): ValueId => root.get(id) ?? id;
-  const entries: { eqns: Kernel[]; pinned: ValueId[]; pinForward?: { end: number; ids: ValueId[] }[] }[] = [];
+  const entries: { eqns: Kernel[]; pinned: ValueId[] }[] = [];
   const all = [...tp.constants, ...tp.lets, ...tp.steps.flatMap((s) => [...s.forward, ...s.backward]), ...(tp.evaluation?.forward ?? []), ...tp.inference.flatMap((m) => m.forward)];
   for (const e of all) if (aliasOps.has(e.op)) root.set(e.outputs[0], rootOf(e.inputs[0]));
 
