@@ -76,10 +76,9 @@ export const vjpRules: Readonly<Record<TOp, VjpRule>> = {
   sigmoid: fromOutput("sigmoid_grad"),
   tanh: fromOutput("tanh_grad"),
   softmax: fromOutput("softmax_grad"),
-  leaky_relu: (c) => {
-    const [x] = c.eqn.inputs;
-    return gate(c, () => c.emit("leaky_relu_grad", [c.dy, x], c.eqn.attrs, shapeOf(c, x), x));
-  },
+  // From the output too: with slope ≥ 0 (the builtin's range), y > 0 exactly where x > 0
+  // (−0, 0 and NaN included), so the pre-activation need not be kept for the backward pass.
+  leaky_relu: fromOutput("leaky_relu_grad"),
   add: (c) => gate(c, (i) => sumTo(c, c.dy, c.eqn.inputs[i])),
   sub: (c) =>
     gate(c, (i) => {

@@ -12,8 +12,9 @@ export function reluGrad(dx: Arr, dy: Arr, y: Arr, size: number): void {
 export function leakyRelu(y: Arr, x: Arr, size: number, slope: number): void {
   for (let i = 0; i < size; i++) y[i] = x[i] > 0 ? x[i] : slope * x[i];
 }
-export function leakyReluGrad(dx: Arr, dy: Arr, x: Arr, size: number, slope: number): void {
-  for (let i = 0; i < size; i++) dx[i] = x[i] > 0 ? dy[i] : slope * dy[i];
+/** dx = dy where y > 0, else slope·dy: from the output (or the input: their signs agree for slope ≥ 0). */
+export function leakyReluGrad(dx: Arr, dy: Arr, y: Arr, size: number, slope: number): void {
+  for (let i = 0; i < size; i++) dx[i] = y[i] > 0 ? dy[i] : slope * dy[i];
 }
 /** Stable for large |x|: never exponentiates a positive number. */
 export function sigmoid(y: Arr, x: Arr, size: number): void {

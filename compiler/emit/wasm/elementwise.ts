@@ -19,7 +19,7 @@
 //   addUnary      (op: relu | leaky_relu | sigmoid | tanh | neg | copy)   [n,] y, x
 //   addBinary     (op: add | sub | mul | div | relu_grad | leaky_relu_grad | sigmoid_grad
 //                  | tanh_grad)                           [n,] out, a, b
-//                  (the grads: out = dx, a = dy, b = y, or x for leaky_relu_grad)
+//                  (the grads: out = dx, a = dy, b = y, the activation's output)
 //   addFill       y[0..count) = value (default 0)          [n,] y
 //   addBroadcastBinary  numpy broadcasting, static dims (0 = B) and element strides
 //                  (0 where an operand broadcasts)          [n,] y, a, b

@@ -5,7 +5,7 @@
 //   addActGradBias   the backward mirror of dense/conv + activation, one pass over the rows:
 //                    dx = act_grad(dy, y) (the elementwise kernel's formula), and the bias
 //                    gradient db[j] = Σ_rows dx[r, j] in row order (as sumRows).
-//                    Parameters: [n,] dx, dy, y, db   (y is x for leaky_relu_grad)
+//                    Parameters: [n,] dx, dy, y, db   (y: the activation's output)
 import type { BinaryenApi } from "./binaryen.js";
 import { loadPartial, storePartial, type Mod, type X } from "./fn.js";
 import { addKernel, binaryOp, nParam, type BinaryOp } from "./elementwise.js";

@@ -295,7 +295,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     K.leakyReluGrad(
       ddiscriminator_dense_2,
       ddiscriminator_dense_leaky_relu_1_full,
-      discriminator_dense_2,
+      discriminator_dense_leaky_relu_1,
       n * 512,
       0.2,
     ); // [B, 512] [B, 512] → [B, 512]
@@ -311,7 +311,13 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     // dsl-examples/gan_stabilized.dlm:12 discriminator/dropout  dropout(0.3)
     K.binary(K.MUL, ddiscriminator_dense_leaky_relu_full, ddiscriminator_dropout, discriminator_dropout_mask, n * 512); // [B, 512] [B, 512] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:11 discriminator/dense  leaky_relu(0.2)
-    K.leakyReluGrad(ddiscriminator_dense, ddiscriminator_dense_leaky_relu_full, discriminator_dense, n * 512, 0.2); // [B, 512] [B, 512] → [B, 512]
+    K.leakyReluGrad(
+      ddiscriminator_dense,
+      ddiscriminator_dense_leaky_relu_full,
+      discriminator_dense_leaky_relu,
+      n * 512,
+      0.2,
+    ); // [B, 512] [B, 512] → [B, 512]
     // dsl-examples/gan_stabilized.dlm:11 discriminator/dense  dense(512, activation=leaky_relu(0.2))
     K.matmulTN(ddiscriminator_dense_kernel_1, real, ddiscriminator_dense, n, 784, 512); // [B, 784] [B, 512] → [784, 512]
     K.sumRows(ddiscriminator_dense_bias_1, ddiscriminator_dense, n, 512); // [B, 512] → [512]
@@ -392,7 +398,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     K.leakyReluGrad(
       ddiscriminator_dense_3,
       ddiscriminator_dense_leaky_relu_2_full,
-      discriminator_dense_3,
+      discriminator_dense_leaky_relu_2,
       n * 512,
       0.2,
     ); // [B, 512] [B, 512] → [B, 512]
