@@ -476,7 +476,8 @@ function countFromDims(f: Fn, dims: readonly number[], keep: (i: number) => bool
   return batch ? countOf(f, { perRow: fixed, batched: true }, n as () => X) : fixed;
 }
 
-const asF64 = (f: Fn, c: Count): X => (typeof c === "number" ? f.mod.f64.const(c) : f.mod.f64.convert_s.i32(c()));
+/** A count (static, or an i32 expression factory) as an f64 expression. */
+export const asF64 = (f: Fn, c: Count): X => (typeof c === "number" ? f.mod.f64.const(c) : f.mod.f64.convert_s.i32(c()));
 
 // ---------------------------------------------------------------------------------------
 // Broadcasting binary ops

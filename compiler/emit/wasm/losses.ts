@@ -24,7 +24,7 @@
 // once. Clipping to [ε, 1 − ε] (ε = 1e-7) compares exactly as the reference's doubles do.
 import type { BinaryenApi } from "./binaryen.js";
 import { ZERO16, type Fn, type Mod, type X } from "./fn.js";
-import { addKernel, countOf, demote2, flatLoop, hReduce, hsum64, laneMask, loadStream, nParam, promoteHi, promoteLo, repeat, storeStream, tailsOf, type Count, type Stream } from "./elementwise.js";
+import { addKernel, asF64, countOf, demote2, flatLoop, hReduce, hsum64, laneMask, loadStream, nParam, promoteHi, promoteLo, repeat, storeStream, tailsOf, type Count, type Stream } from "./elementwise.js";
 import { expV, logV, splatF } from "./math.js";
 
 export type LossKind = "mse" | "binary_crossentropy" | "categorical_crossentropy" | "sparse_categorical_crossentropy";
@@ -173,7 +173,6 @@ export function addLoss(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
     const n = () => f.get(p("n"));
     const rows = countOf(f, { perRow: spec.rowsPerBatch, batched: spec.batched }, n);
     const elems = countOf(f, { perRow: spec.rowsPerBatch * spec.cols, batched: spec.batched }, n);
-    const asF64 = (c: Count): X => (typeof c === "number" ? m.f64.const(c) : m.f64.convert_s.i32(c()));
     const res = f.local(b.f32);
     let sum: X[];
     let den: Count;
@@ -188,7 +187,7 @@ export function addLoss(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
     return [
       ...sum.slice(0, -1),
       f.set(s, sum[sum.length - 1]),
-      f.set(res, m.f32.demote(m.f64.div(f.get(s), asF64(den)))),
+      f.set(res, m.f32.demote(m.f64.div(f.get(s), asF64(f, den)))),
       m.f32.store(0, 4, f.get(p("out")), f.get(res)),
       f.get(res),
     ];
@@ -457,7 +456,6 @@ export function addLossGrad(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
     const rows = countOf(f, { perRow: spec.rowsPerBatch, batched: spec.batched }, n);
     const elemExtent = { perRow: spec.rowsPerBatch * spec.cols, batched: spec.batched };
     const elems = countOf(f, elemExtent, n);
-    const asF64 = (c: Count): X => (typeof c === "number" ? m.f64.const(c) : m.f64.convert_s.i32(c()));
     const dl = () => m.f64.promote(m.f32.load(0, 4, f.get(p("dl"))));
     const k = f.local(b.f64);
     const kv = f.local(b.v128);
@@ -471,7 +469,7 @@ export function addLossGrad(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
       const vp = f.local(b.v128);
       const vt = f.local(b.v128);
       const r = f.local(b.v128);
-      const pre: X[] = [...init, f.set(k, m.f64.div(kk, asF64(elems))), f.set(kv, m.f32x4.splat(m.f32.demote(f.get(k))))];
+      const pre: X[] = [...init, f.set(k, m.f64.div(kk, asF64(f, elems))), f.set(kv, m.f32x4.splat(m.f32.demote(f.get(k))))];
       if (spec.tScalar) pre.push(f.set(vt, m.v128.load32_splat(0, 4, f.get(st.ptr))));
       const streams = spec.tScalar ? [sdp, sp] : [sdp, sp, st];
       let value: () => X;
@@ -519,7 +517,7 @@ export function addLossGrad(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
     // Categorical: per row; k = dl / rows in f64.
     const { cols } = spec;
     const k2 = f.local(b.v128);
-    const pre: X[] = [...init, f.set(k, m.f64.div(dl(), asF64(rows))), f.set(k2, m.f64x2.splat(f.get(k)))];
+    const pre: X[] = [...init, f.set(k, m.f64.div(dl(), asF64(f, rows))), f.set(k2, m.f64x2.splat(f.get(k)))];
     const pr = sp.ptr;
     const tr = st.ptr;
     const dr = sdp.ptr;

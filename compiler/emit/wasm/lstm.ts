@@ -38,7 +38,7 @@
 // instructions of math.ts's general sigmoidV/tanhV, which `sharedMath` selects instead.
 import type { BinaryenApi } from "./binaryen.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
-import { sigmoidV as sigmoidMathV, splatF, splatI, tanhV as tanhMathV } from "./math.js";
+import { EXP_P, LN2_HI, LN2_LO, LOG2E, MAGIC, TANH_T, sigmoidV as sigmoidMathV, splatF, splatI, tanhV as tanhMathV } from "./math.js";
 
 export interface LstmScanSpec {
   /** The export's name. */
@@ -104,12 +104,8 @@ function check(spec: LstmScanSpec, what: string, maxTile: number, defTile: numbe
 // against Math.* rounded to f32: σ ≤ 2 ulp on [−87, 87] (below, ≤ 1.2e−38 absolute), tanh
 // ≤ 2 ulp everywhere; NaN stays NaN, tanh(±∞) = ±1, σ(+∞) = 1.
 
-const LOG2E = 1.44269504088896341;
-const LN2_HI = 0.693359375;
-const LN2_LO = -2.12194440e-4;
-const EXP_P = [5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.9875691500e-4];
-const TANH_T = [-3.33332819422e-1, 1.33314422036e-1, -5.37397155531e-2, 2.06390887954e-2, -5.70498872745e-3];
-const ROUND = 12582912; // 1.5·2^23
+// The polynomial and range-reduction constants are math.ts's (the same Cephes expf/tanhf).
+const ROUND = MAGIC; // 1.5·2^23
 const EXP_CLAMP = 87.3; // |n| ≤ 126: 2^n normal
 
 /** e^y for y already in [−87.3, 87.3] (or NaN); y is evaluated once. */

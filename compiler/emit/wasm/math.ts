@@ -41,12 +41,12 @@ function horner(f: Fn, x: () => X, c: readonly number[]): X {
   return acc;
 }
 
-const LOG2E = 1.44269504088896341;
-const LN2_HI = 0.693359375; // 355/512: n·LN2_HI is exact for |n| < 2^15
-const LN2_LO = -2.12194440e-4;
-const MAGIC = 12582912; // 1.5·2^23: bits 0x4b400000
+export const LOG2E = 1.44269504088896341;
+export const LN2_HI = 0.693359375; // 355/512: n·LN2_HI is exact for |n| < 2^15
+export const LN2_LO = -2.12194440e-4;
+export const MAGIC = 12582912; // 1.5·2^23: bits 0x4b400000
 // Cephes expf: e^r ≈ 1 + r + r²·P(r), |r| ≤ ln2/2.
-const EXP_P = [5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.9875691500e-4];
+export const EXP_P = [5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.9875691500e-4];
 
 /** e^x, lane-wise. */
 export function expV(f: Fn, x: X): X {
@@ -131,7 +131,7 @@ export function logV(f: Fn, x: X): X {
 }
 
 // Cephes tanhf on |x| < 0.625: tanh x ≈ x + x·x²·T(x²).
-const TANH_T = [-3.33332819422e-1, 1.33314422036e-1, -5.37397155531e-2, 2.06390887954e-2, -5.70498872745e-3];
+export const TANH_T = [-3.33332819422e-1, 1.33314422036e-1, -5.37397155531e-2, 2.06390887954e-2, -5.70498872745e-3];
 const SIGN = 0x80000000 | 0;
 
 /** tanh x, lane-wise. */
