@@ -13,82 +13,18 @@ import * as K from "../../runtime/kernels/elementwise.js";
 import { sumRows } from "../../runtime/kernels/dense.js";
 import { lastStep, lastStepGrad } from "../../runtime/kernels/lstm.js";
 import { assertClose, TestRandom } from "../helpers/numerics.js";
-import { kernelModule, type Kernel } from "../helpers/wasm.js";
+import { callKernel, callKernelAllLayouts, kernelModule, type Kernel, type KernelCall } from "../helpers/wasm.js";
 import type { KernelInstance } from "../../runtime/wasm/instantiate.js";
 
 const MEM = 1 << 22;
 const NS = [0, 1, 3, 32, 33];
-const GUARD = 7777;
-const GARBAGE = -5555.5;
-
-// ---------------------------------------------------------------------------------------
-// Harness: lays out the buffers, fills outputs with garbage and guards, calls, checks guards.
-
-interface Call {
-  fn: string;
-  params: string[];
-  n?: number;
-  ins: Record<string, Float32Array>;
-  outs: Record<string, number>;
-  /** The input placed flush against the end of memory. */
-  atEnd?: string;
-}
 
 let k: KernelInstance<Record<string, Kernel>>;
 
-function call(c: Call): Record<string, Float32Array> {
-  let top = 64;
-  const alloc = (bytes: number) => {
-    const at = Math.ceil(top / 16) * 16;
-    top = at + bytes;
-    return at;
-  };
-  const args: number[] = [];
-  const outs: [string, number, number][] = [];
-  for (const p of c.params) {
-    if (p === "n") args.push(c.n ?? 0);
-    else if (p in c.ins) {
-      const data = c.ins[p];
-      const at = c.atEnd === p ? MEM - data.length * 4 : alloc(data.length * 4);
-      k.f32(at, data.length).set(data);
-      args.push(at);
-    } else if (p in c.outs) {
-      const len = c.outs[p];
-      const g0 = alloc(16 + len * 4 + 16);
-      k.f32(g0, 4).fill(GUARD);
-      k.f32(g0 + 16, len).fill(GARBAGE);
-      k.f32(g0 + 16 + len * 4, 4).fill(GUARD);
-      outs.push([p, g0 + 16, len]);
-      args.push(g0 + 16);
-    } else throw new Error(`${c.fn}: no value for parameter ${p}`);
-  }
-  if (top > MEM - (1 << 20)) throw new Error("test layout too large");
-  (k.exports[c.fn] as Kernel)(...args);
-  const res: Record<string, Float32Array> = {};
-  for (const [p, at, len] of outs) {
-    const before = [...k.f32(at - 16, 4)];
-    const after = [...k.f32(at + len * 4, 4)];
-    if (before.some((v) => v !== GUARD) || after.some((v) => v !== GUARD)) throw new Error(`${c.fn}: wrote outside ${p} (n=${c.n}): ${before} | ${after}`);
-    res[p] = k.f32(at, len).slice();
-  }
-  return res;
-}
-
-/** Runs the call with normal layout, then with each input flush at the end of memory. */
-function callAll(c: Call): Record<string, Float32Array> {
-  const res = call(c);
-  for (const name of Object.keys(c.ins)) {
-    const again = call({ ...c, atEnd: name });
-    for (const o of Object.keys(res)) if (!sameBits(again[o], res[o])) throw new Error(`${c.fn}: result depends on layout`);
-  }
-  return res;
-}
-
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i]) && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
-  return true;
-}
+// The harness (tests/helpers/wasm.ts): guard words around every output, inputs flush
+// against the end of memory in turn.
+const call = (c: KernelCall): Record<string, Float32Array> => callKernel(k, MEM, c).outs;
+const callAll = (c: KernelCall): Record<string, Float32Array> => callKernelAllLayouts(k, MEM, c).outs;
 
 type Tol = "exact" | number;
 function check(what: string, got: Float32Array, want: ArrayLike<number>, tol: Tol): void {

@@ -9,75 +9,19 @@ import type { Mod } from "../../compiler/emit/wasm/fn.js";
 import { addLoss, addLossGrad, lossGradParams, lossParams, type LossKind, type LossSpec } from "../../compiler/emit/wasm/losses.js";
 import * as L from "../../runtime/kernels/losses.js";
 import { assertClose, TestRandom } from "../helpers/numerics.js";
-import { kernelModule, type Kernel } from "../helpers/wasm.js";
+import { callKernelAllLayouts, kernelModule, type Kernel, type KernelCall } from "../helpers/wasm.js";
 import type { KernelInstance } from "../../runtime/wasm/instantiate.js";
 
 const MEM = 1 << 21;
 const NS = [0, 1, 3, 32, 33];
-const GUARD = 7777;
-const GARBAGE = -5555.5;
 
 type Buf = Float32Array | Int32Array;
-interface Call {
-  fn: string;
-  params: string[];
-  n: number;
-  ins: Record<string, Buf>;
-  outs: Record<string, number>;
-  atEnd?: string;
-}
-
 let k: KernelInstance<Record<string, Kernel>>;
-
-function call(c: Call): { outs: Record<string, Float32Array>; ret: number | void } {
-  let top = 64;
-  const alloc = (bytes: number) => {
-    const at = Math.ceil(top / 16) * 16;
-    top = at + bytes;
-    return at;
-  };
-  const args: number[] = [];
-  const outs: [string, number, number][] = [];
-  for (const p of c.params) {
-    if (p === "n") args.push(c.n);
-    else if (p in c.ins) {
-      const data = c.ins[p];
-      const at = c.atEnd === p ? MEM - data.length * 4 : alloc(data.length * 4);
-      (data instanceof Int32Array ? new Int32Array(k.memory.buffer, at, data.length) : k.f32(at, data.length)).set(data as never);
-      args.push(at);
-    } else if (p in c.outs) {
-      const len = c.outs[p];
-      const g0 = alloc(16 + len * 4 + 16);
-      k.f32(g0, 4).fill(GUARD);
-      k.f32(g0 + 16, len).fill(GARBAGE);
-      k.f32(g0 + 16 + len * 4, 4).fill(GUARD);
-      outs.push([p, g0 + 16, len]);
-      args.push(g0 + 16);
-    } else throw new Error(`${c.fn}: no value for parameter ${p}`);
-  }
-  const ret = (k.exports[c.fn] as Kernel)(...args);
-  const res: Record<string, Float32Array> = {};
-  for (const [p, at, len] of outs) {
-    const before = [...k.f32(at - 16, 4)];
-    const after = [...k.f32(at + len * 4, 4)];
-    if (before.some((v) => v !== GUARD) || after.some((v) => v !== GUARD)) throw new Error(`${c.fn}: wrote outside ${p} (n=${c.n})`);
-    res[p] = k.f32(at, len).slice();
-  }
-  return { outs: res, ret };
-}
-
 const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 
-/** Normal layout, then each input flush against the end of memory: identical results. */
-function callAll(c: Call): { outs: Record<string, Float32Array>; ret: number | void } {
-  const res = call(c);
-  for (const name of Object.keys(c.ins)) {
-    const again = call({ ...c, atEnd: name });
-    if (typeof res.ret === "number" && !same(res.ret, again.ret as number)) throw new Error(`${c.fn}: result depends on layout`);
-    for (const o of Object.keys(res.outs)) if (!res.outs[o].every((v, i) => same(v, again.outs[o][i]))) throw new Error(`${c.fn}: result depends on layout`);
-  }
-  return res;
-}
+// The harness (tests/helpers/wasm.ts): guard words around every output, inputs flush
+// against the end of memory in turn; the loss's return value compared too.
+const callAll = (c: KernelCall) => callKernelAllLayouts(k, MEM, c);
 
 const r = new TestRandom(4242);
 const KINDS: LossKind[] = ["mse", "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"];
