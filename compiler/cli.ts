@@ -13,6 +13,7 @@ import { summarizeProgram } from "./summary.js";
 import { printProgram } from "./ir/print.js";
 import { trainOptionSpec, trainOptions, trainUsage, runTraining, UsageError as RuntimeUsageError } from "../runtime/main.js";
 import type { TrainerModule } from "../runtime/trainer.js";
+import { hasRelaxedSimd } from "../runtime/wasm/instantiate.js";
 
 const usage = `usage: dlm <command> [options]
 
@@ -209,7 +210,15 @@ async function trainCommand(args: readonly string[], out: NodeJS.WritableStream,
   if (typeof result === "number") return result;
   const name = pickTrain(result, values.train);
   const sourceDir = path.dirname(path.resolve(positionals[0]));
-  const compiled = await compileTrainer(result, name, { runtimeImport: pathToFileURL(runtimeJs).href.replace(/\/$/, ""), sourceDir: pathToFileURL(sourceDir + path.sep).href, backend, format: false, fuse: !values["no-fuse"] });
+  const compiled = await compileTrainer(result, name, {
+    runtimeImport: pathToFileURL(runtimeJs).href.replace(/\/$/, ""),
+    sourceDir: pathToFileURL(sourceDir + path.sep).href,
+    backend,
+    format: false,
+    fuse: !values["no-fuse"],
+    // The trainer runs in this process: its relaxed module is built only if this engine could load it.
+    relaxed: hasRelaxedSimd(),
+  });
   const mod = await importTrainer(compiled);
   return runTraining(mod, { ...opts, baseDir: sourceDir }, out, err);
 }

@@ -84,6 +84,8 @@ export interface CompileOptions {
   readonly wat?: boolean;
   /** Fuse ops into kernels (default true); false: one kernel per op, the same numbers (`--no-fuse`). */
   readonly fuse?: boolean;
+  /** Also build the relaxed-SIMD variant (default true; `dlm train` skips it where this engine could not load it). */
+  readonly relaxed?: boolean;
 }
 
 export interface CompiledTrainer {
@@ -96,9 +98,9 @@ export interface CompiledTrainer {
   readonly wasm?: {
     readonly file: string;
     readonly binary: Uint8Array;
-    /** The same kernels with relaxed SIMD (f32x4.relaxed_madd), for engines that accept it. */
-    readonly relaxedFile: string;
-    readonly relaxedBinary: Uint8Array;
+    /** The same kernels with relaxed SIMD (f32x4.relaxed_madd), for engines that accept it (unless not asked for). */
+    readonly relaxedFile?: string;
+    readonly relaxedBinary?: Uint8Array;
     readonly text?: string;
     readonly kernels: readonly { readonly name: string; readonly ops: readonly string[] }[];
     /** Linear memory at batch size B: fixed + perRow · B bytes. */
@@ -127,7 +129,7 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
   const fused = backend === "wasm" ? fuse(tp, opts.fuse ?? true) : undefined; //                 ops → kernels
   const plan = fused ? planMemory(tp, aliasOps, optimizerState(tp), fused) : undefined; //       offsets from lifetimes
   const file = `${name}.wasm`;
-  const relaxedFile = `${name}.relaxed.wasm`;
+  const relaxedFile = opts.relaxed === false ? undefined : `${name}.relaxed.wasm`;
   const wasmOpts = plan && fused ? { plan, fused, file, relaxedFile } : undefined;
   const emitted = emitTrainerTs(tp, { runtimeImport: opts.runtimeImport, source: front.source, sourcePath: front.source.path, sourceDir: opts.sourceDir, wasm: wasmOpts });
   let wasm: CompiledTrainer["wasm"];
@@ -138,8 +140,8 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
     const build = (relaxed: boolean) => buildModule(b, (mod) => emitted.kernels.forEach((k) => k.add(b, mod, k.name, { relaxed })), { text: opts.wat && !relaxed, relaxed });
     const built = build(false);
     // The relaxed-SIMD variant (fused multiply-add), chosen at load time by feature detection.
-    const relaxed = build(true);
-    wasm = { file, binary: built.binary, relaxedFile, relaxedBinary: relaxed.binary, text: built.text, kernels: emitted.kernels.map((k) => ({ name: k.name, ops: k.ops })), memory: emitted.memory!, plan, fused: fused! };
+    const relaxedBinary = relaxedFile ? build(true).binary : undefined;
+    wasm = { file, binary: built.binary, relaxedFile, relaxedBinary, text: built.text, kernels: emitted.kernels.map((k) => ({ name: k.name, ops: k.ops })), memory: emitted.memory!, plan, fused: fused! };
   }
   if (opts.format === false) return { program: tp, ts: emitted.text, name, wasm }; // tests that only run the code
   const prettier = await import("prettier");
@@ -166,7 +168,8 @@ export async function trainerFiles(c: CompiledTrainer): Promise<{ readonly file:
     { file: `${c.name}.ts`, data: c.ts },
     { file: `${c.name}.js`, data: await toJavaScript(c.ts, `${c.name}.ts`) },
   ];
-  if (c.wasm) files.push({ file: c.wasm.file, data: c.wasm.binary }, { file: c.wasm.relaxedFile, data: c.wasm.relaxedBinary });
+  if (c.wasm) files.push({ file: c.wasm.file, data: c.wasm.binary });
+  if (c.wasm?.relaxedFile && c.wasm.relaxedBinary) files.push({ file: c.wasm.relaxedFile, data: c.wasm.relaxedBinary });
   return files;
 }
 
