@@ -16,7 +16,7 @@ import type { Shape, ValueId } from "../ir/ir.js";
 import type { TEqn, TrainingProgram, TValue } from "../ir/train-ir.js";
 import { emitTs, aliasOps, countExpr, type EmitCtx } from "./ts-rules.js";
 import { positionOf, type SourceFile } from "../source.js";
-import { optimizerState, type MemoryPlan, type Slot } from "../passes/plan-memory.js";
+import { gradientPlacement, optimizerState, type MemoryPlan, type Slot } from "../passes/plan-memory.js";
 import { emitWasm, emitFused, optimizerCall, type KernelAdder, type WasmCtx } from "./wasm-rules.js";
 import type { FusedProgram, Group } from "../passes/fuse.js";
 
@@ -100,16 +100,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   }
 
   // Parameter gradients live in the flat gradient buffer: the producing eqn writes the view.
-  const gradView = new Map<ValueId, ValueId>(); // grad value → param
-  const copies: { step: number; from: ValueId; param: ValueId }[] = [];
-  tp.steps.forEach((s, k) => {
-    const produced = new Set(s.backward.filter((e) => !aliasOps.has(e.op)).map((e) => e.outputs[0]));
-    for (const { param, grad } of s.grads) {
-      if (grad === null) continue;
-      if (produced.has(grad) && !gradView.has(grad)) gradView.set(grad, param);
-      else copies.push({ step: k, from: grad, param });
-    }
-  });
+  const { views: gradView, copies } = gradientPlacement(tp, aliasOps);
 
   const hoisted: string[] = [];
   const hoistedByCode = new Map<string, string>();

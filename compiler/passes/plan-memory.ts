@@ -94,17 +94,8 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
   };
   for (const name of ["params", "grads", ...optState]) flat.set(name, reserveFixed(tp.paramCount * 4));
   for (const id of tp.params) slots.set(id, { fixed: flat.get("params")! + values[id].param!.offset * 4, perRow: 0 });
-  // A parameter's gradient is written in place into `grads` when one eqn of the step
-  // produces it (the first such step: later steps reuse the view); otherwise it is copied.
-  const gradView = new Map<ValueId, ValueId>();
-  for (const s of tp.steps) {
-    const produced = new Set(s.backward.filter((e) => !aliasOps.has(e.op)).map((e) => e.outputs[0]));
-    for (const { param, grad } of s.grads) {
-      if (grad === null || !produced.has(grad) || gradView.has(grad)) continue;
-      gradView.set(grad, param);
-      slots.set(grad, { fixed: flat.get("grads")! + values[param].param!.offset * 4, perRow: 0 });
-    }
-  }
+  const gradView = gradientPlacement(tp, aliasOps).views;
+  for (const [grad, param] of gradView) slots.set(grad, { fixed: flat.get("grads")! + values[param].param!.offset * 4, perRow: 0 });
   for (const e of tp.constants) slots.set(rootOf(e.outputs[0]), { fixed: reserveFixed(4 * extent(values[e.outputs[0]].shape).count), perRow: 0 });
 
   // Entry points and their live ranges. Positions are global; entries follow one another.
@@ -229,4 +220,27 @@ export function optimizerState(tp: TrainingProgram): string[] {
     else if (s.optimizer.momentum > 0) state.add("momentum");
   }
   return [...state];
+}
+
+/**
+ * Where each step's parameter gradients go (both backends): a gradient that an eqn of the
+ * step produces is written in place into the flat `grads` buffer (the first step to produce
+ * it: later steps reuse the view); any other (an alias, or one an earlier step already
+ * placed) is copied into it after the step's backward pass.
+ */
+export function gradientPlacement(
+  tp: TrainingProgram,
+  aliasOps: ReadonlySet<TOp>,
+): { views: Map<ValueId, ValueId>; copies: { step: number; from: ValueId; param: ValueId }[] } {
+  const views = new Map<ValueId, ValueId>(); // grad value → param
+  const copies: { step: number; from: ValueId; param: ValueId }[] = [];
+  tp.steps.forEach((s, k) => {
+    const produced = new Set(s.backward.filter((e) => !aliasOps.has(e.op)).map((e) => e.outputs[0]));
+    for (const { param, grad } of s.grads) {
+      if (grad === null) continue;
+      if (produced.has(grad) && !views.has(grad)) views.set(grad, param);
+      else copies.push({ step: k, from: grad, param });
+    }
+  });
+  return { views, copies };
 }
