@@ -185,7 +185,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       if (aliasOps.has(e.op)) continue;
       let code: string | null;
       if (g.eqns.length > 1) {
-        const rule = emitFused[g.pattern] ?? emitFused[g.pattern.replace(/^(dense|conv2d)\+[a-z_]+$/, "$1+act").replace(/^.*_grad\+sum_to$/, "act_grad+sum_to")];
+        const rule = "rule" in g && g.rule ? emitFused[g.rule] : undefined;
         if (!rule) throw new Error(`internal: no rule for the fused pattern ${g.pattern}`);
         code = rule(wasmCtxFor(e, g.eqns, g));
       } else code = (wasm ? emitWasm[e.op](wasmCtxFor(e)) : null) ?? emitTs[e.op]?.(ctxFor(e));

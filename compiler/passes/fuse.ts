@@ -41,6 +41,8 @@ import type { TEqn, TOp, TrainingProgram, TValue } from "../ir/train-ir.js";
 export interface Group {
   /** "dense+relu", "relu_grad+sum_to", or the op of a single eqn. */
   readonly pattern: string;
+  /** The fused pattern's family, which one emitter rule serves ("dense+act"); absent for a single eqn. */
+  readonly rule?: string;
   readonly eqns: readonly TEqn[];
   /** Values the kernel writes besides its eqns' outputs (a max-pool's argmax). */
   readonly extraOut?: readonly ValueId[];
@@ -128,7 +130,7 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
       const next = seg[i + 1];
       const acc = accumulated.get(e);
       if (acc) {
-        groups.push({ pattern: "matmul_tn+matmul_tn+add", eqns: [...acc, e] });
+        groups.push({ pattern: "matmul_tn+matmul_tn+add", rule: "matmul_tn+matmul_tn+add", eqns: [...acc, e] });
         continue;
       }
       if (enabled && e.op === "conv2d" && next?.op === "relu" && poolable.has(next.outputs[0]) && seg[i + 2]?.op === "maxpool2d") {
@@ -143,7 +145,7 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
           argmaxOf.set(y, id);
           extraOut = [id];
         }
-        groups.push({ pattern: "conv2d+relu+maxpool2d", eqns: [e, next, pool], extraOut });
+        groups.push({ pattern: "conv2d+relu+maxpool2d", rule: "conv2d+relu+maxpool2d", eqns: [e, next, pool], extraOut });
         taken.add(next).add(pool);
         i += 2;
         continue;
@@ -153,14 +155,14 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
         const argmax = argmaxOf.get(y);
         const pooled = [...(readerEqns.get(y) ?? [])].find((r) => r.op === "maxpool2d")?.outputs[0];
         if (argmax === undefined || pooled === undefined) throw new Error("internal: a pooled relu's gradient without its training pass's argmax");
-        groups.push({ pattern: "maxpool2d_grad+relu_grad", eqns: [e, next], extraIn: [argmax, pooled], skipReads: [y] });
+        groups.push({ pattern: "maxpool2d_grad+relu_grad", rule: "maxpool2d_grad+relu_grad", eqns: [e, next], extraIn: [argmax, pooled], skipReads: [y] });
         taken.add(next);
         i++;
         continue;
       }
       const epilogue = e.op === "dense" ? ACTIVATIONS.has(next?.op) : e.op === "conv2d" && next?.op === "relu";
       if (enabled && next && !taken.has(next) && epilogue && next.inputs[0] === e.outputs[0]) {
-        groups.push({ pattern: `${e.op}+${next.op}`, eqns: [e, next] });
+        groups.push({ pattern: `${e.op}+${next.op}`, rule: `${e.op}+act`, eqns: [e, next] });
         taken.add(next);
         i++;
         continue;
@@ -170,7 +172,7 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
         const dx = e.outputs[0];
         const j = seg.findIndex((x, k) => k > i && !taken.has(x) && x.op === "sum_to" && x.inputs[0] === dx && isRowSum(tp, x));
         if (j > 0 && !readBetween(seg, i, j, seg[j].outputs[0])) {
-          groups.push({ pattern: `${e.op}+sum_to`, eqns: [e, seg[j]] });
+          groups.push({ pattern: `${e.op}+sum_to`, rule: "act_grad+sum_to", eqns: [e, seg[j]] });
           taken.add(seg[j]);
           continue;
         }
