@@ -3,6 +3,7 @@
 // accepts it), and an instance with a memory of the planned size, never grown, with
 // typed-array views at the offsets the compiler planned.
 import { hasRelaxedSimd, WASM_PAGE, type WasmMemory, type WasmModule } from "./instantiate.js";
+import { DataError } from "../errors.js";
 
 type Bytes = ArrayBuffer | ArrayBufferView;
 interface WasmApi {
@@ -29,22 +30,42 @@ async function readBytes(url: URL): Promise<Uint8Array> {
     return readFile(url);
   }
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`cannot load the trainer's kernels from ${url.href}: HTTP ${response.status}`);
+  if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { code: `HTTP ${response.status}` });
   return new Uint8Array(await response.arrayBuffer());
 }
+
+/** A compiled kernel module, or why it could not be loaded (reported when a trainer is created). */
+export type LoadedKernels = { readonly module: WasmModule } | { readonly error: string; readonly file?: string };
 
 /**
  * Compiles the kernel module: the relaxed-SIMD variant when given and the engine accepts it
  * (node 20 needs --experimental-wasm-relaxed-simd), else the SIMD128 one. The environment
  * variable DLM_WASM_VARIANT=simd128|relaxed overrides the choice (tests, benchmarks).
+ * Never throws: it runs while the trainer module loads (top-level await), where an
+ * exception would end the process with a stack trace; a failure is kept and reported by
+ * `instantiate`, inside the training command, as a one-line error.
  */
-export async function loadKernelModule(url: URL, relaxedUrl?: URL): Promise<WasmModule> {
+export async function loadKernelModule(url: URL, relaxedUrl?: URL): Promise<LoadedKernels> {
   const forced = typeof process !== "undefined" ? process.env.DLM_WASM_VARIANT : undefined;
-  if (forced !== undefined && forced !== "simd128" && forced !== "relaxed") throw new Error(`DLM_WASM_VARIANT must be simd128 or relaxed, not '${forced}'`);
-  if (forced === "relaxed" && !(relaxedUrl && hasRelaxedSimd())) throw new Error("DLM_WASM_VARIANT=relaxed: this engine does not accept relaxed SIMD (node 20: --experimental-wasm-relaxed-simd)");
+  if (forced !== undefined && forced !== "simd128" && forced !== "relaxed") return { error: `DLM_WASM_VARIANT must be simd128 or relaxed, not '${forced}'` };
+  if (forced === "relaxed" && !(relaxedUrl && hasRelaxedSimd())) return { error: "DLM_WASM_VARIANT=relaxed: this engine does not accept relaxed SIMD (node 20: --experimental-wasm-relaxed-simd)" };
   const relaxed = forced === undefined ? !!relaxedUrl && hasRelaxedSimd() : forced === "relaxed";
-  loadedVariant = relaxed ? "relaxed" : "simd128";
-  return WA.compile(await readBytes(relaxed ? relaxedUrl! : url));
+  const pick = relaxed ? relaxedUrl! : url;
+  const file = pick.protocol === "file:" ? decodeURIComponent(pick.pathname) : pick.href;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBytes(pick);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return { file, error: code === "ENOENT" ? "the trainer's kernel module is missing (it is written beside the trainer by `dlm compile`)" : `cannot read the trainer's kernel module (${code ?? String(e)})` };
+  }
+  try {
+    const module = await WA.compile(bytes);
+    loadedVariant = relaxed ? "relaxed" : "simd128";
+    return { module };
+  } catch (e) {
+    return { file, error: `not a valid kernel module for this trainer (${e instanceof Error ? e.message : String(e)})` };
+  }
 }
 
 let loadedVariant: "simd128" | "relaxed" | null = null;
@@ -53,8 +74,10 @@ export function lastLoadedVariant(): "simd128" | "relaxed" | null {
   return loadedVariant;
 }
 
-/** An instance of the module with `bytes` of zeroed linear memory. */
-export function instantiate(module: WasmModule, bytes: number): TrainerMemory {
+/** An instance of the module with `bytes` of zeroed linear memory; a module that failed to load is a DataError here. */
+export function instantiate(kernels: LoadedKernels, bytes: number): TrainerMemory {
+  if ("error" in kernels) throw new DataError(kernels.error, kernels.file);
+  const module = kernels.module;
   const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE));
   const memory = new WA.Memory({ initial: pages, maximum: pages });
   const instance = new WA.Instance(module, { env: { memory } });

@@ -4,7 +4,7 @@
 // Keras totals of the examples, the located error line, --format json, --emit ir, and
 // that no bad program in tests/programs/bad makes the command print a stack trace.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as path from "node:path";
 import { mnistDir, tempDir } from "../helpers/spawn.js";
@@ -242,6 +242,16 @@ describe("the WebAssembly backend on the command line", () => {
     expect(ts.code, ts.stderr).toBe(0);
     expect(existsSync(path.join(tmp.dir, "ts", "mlp.js"))).toBe(true);
     expect(existsSync(path.join(tmp.dir, "ts", "mlp.wasm"))).toBe(false);
+  });
+
+  it("a compiled trainer whose kernel module is missing says so in one line, exit 1, no stack trace", async () => {
+    const out = path.join(tmp.dir, "missing");
+    expect((await dlm("compile", "dsl-examples/mlp.dlm", "-o", out)).code).toBe(0);
+    rmSync(path.join(out, "mlp.wasm"));
+    const r = await node([path.join(out, "mlp.js"), "--max-steps", "1", "--data", mnistDir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*mlp\.wasm: the trainer's kernel module is missing \(it is written beside the trainer by `dlm compile`\)\n$/);
+    noStackTrace(r);
   });
 
   it("dlm train --profile prints the time of each kernel on stderr", async () => {
