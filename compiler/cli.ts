@@ -2,17 +2,15 @@
 // located `FILE:line:col: error DLxxxx` report); 2 bad usage or a file that cannot be
 // read; 3 an internal error (a bug in dlm). User mistakes never print a stack trace.
 // Only commands that emit code load the code generators (ts-morph, prettier).
-import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync, existsSync, cpSync } from "node:fs";
-import * as os from "node:os";
+import { readFileSync, writeFileSync, mkdirSync, existsSync, cpSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { frontEnd, compileTrainer, memoryPlanOf, trainerFiles, type Backend, type CompiledTrainer, type FrontEndResult } from "./compile.js";
+import { frontEnd, compileTrainer, importTrainer, memoryPlanOf, trainerFiles, type Backend, type FrontEndResult } from "./compile.js";
 import { renderDiagnostics, diagnosticsToJson } from "./diagnostics/render.js";
 import { summarizeProgram } from "./summary.js";
 import { printProgram } from "./ir/print.js";
 import { trainOptionSpec, trainOptions, trainUsage, runTraining, UsageError as RuntimeUsageError } from "../runtime/main.js";
-import type { TrainerModule } from "../runtime/trainer.js";
 import { hasRelaxedSimd } from "../runtime/wasm/instantiate.js";
 
 const usage = `usage: dlm <command> [options]
@@ -228,13 +226,3 @@ function backendOf(v: string | undefined): Backend {
   throw new UsageError(`--backend takes wasm or ts, not '${v}'`);
 }
 
-/** Loads a compiled trainer as a module (through a temporary folder, removed once it has loaded). */
-async function importTrainer(compiled: CompiledTrainer): Promise<TrainerModule> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-"));
-  try {
-    for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file.replace(/\.js$/, ".mjs")), f.data);
-    return (await import(pathToFileURL(path.join(dir, `${compiled.name}.mjs`)).href)) as TrainerModule;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}

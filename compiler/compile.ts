@@ -17,6 +17,7 @@ import type { Program } from "./syntax/ast.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { optimizerState, planMemory, type MemoryPlan } from "./passes/plan-memory.js";
 import { fuse, type FusedProgram } from "./passes/fuse.js";
+import type { TrainerModule } from "../runtime/trainer.js";
 
 export interface FrontEndResult {
   readonly source: SourceFile;
@@ -171,6 +172,24 @@ export async function trainerFiles(c: CompiledTrainer): Promise<{ readonly file:
   if (c.wasm) files.push({ file: c.wasm.file, data: c.wasm.binary });
   if (c.wasm?.relaxedFile && c.wasm.relaxedBinary) files.push({ file: c.wasm.relaxedFile, data: c.wasm.relaxedBinary });
   return files;
+}
+
+/**
+ * Loads a compiled trainer as a module in this process: its files go to a temporary folder
+ * (NAME.mjs beside its kernel modules, which it reads while it loads), removed once loaded.
+ */
+export async function importTrainer(compiled: CompiledTrainer, prefix = "dlm-"): Promise<TrainerModule> {
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const { pathToFileURL } = await import("node:url");
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file.replace(/\.js$/, ".mjs")), f.data);
+    return (await import(pathToFileURL(path.join(dir, `${compiled.name}.mjs`)).href)) as TrainerModule;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** TypeScript → JavaScript (types erased), with the TypeScript that ts-morph bundles. */

@@ -9,14 +9,13 @@
 // top: the mean top-class probability; rarest: the share of the least generated digit;
 // covered: how many digits get at least 1% of the images. These are the only lines that
 // start with "epoch " (progress lines say "Epoch 5/20").
-import { readFileSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import * as os from "node:os";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const { frontEnd, compileTrainer, trainerFiles } = await import(pathToFileURL(path.join(root, "dist/compiler/compile.js")).href);
+const { frontEnd, compileTrainer, importTrainer } = await import(pathToFileURL(path.join(root, "dist/compiler/compile.js")).href);
 const { train } = await import(pathToFileURL(path.join(root, "dist/runtime/trainer.js")).href);
 const { loadMnist } = await import(pathToFileURL(path.join(root, "dist/runtime/data/mnist.js")).href);
 const { makeDataset } = await import(pathToFileURL(path.join(root, "dist/runtime/dataset.js")).href);
@@ -41,13 +40,7 @@ async function load(file) {
     backend: values.backend,
     format: false,
   });
-  const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-score-"));
-  try {
-    for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file.replace(/\.js$/, ".mjs")), f.data);
-    return await import(pathToFileURL(path.join(dir, `${compiled.name}.mjs`)).href);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return importTrainer(compiled, "dlm-score-");
 }
 
 const t0 = performance.now();

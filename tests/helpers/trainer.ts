@@ -1,10 +1,8 @@
 // Compiles .dlm source text in-process into a loaded trainer module, for tests. The
 // generated JavaScript imports the compiled runtime in dist/ (npm test builds it first).
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { frontEnd, compileTrainer, trainerFiles, type Backend, type CompiledTrainer } from "../../compiler/compile.js";
+import { frontEnd, compileTrainer, importTrainer, type Backend, type CompiledTrainer } from "../../compiler/compile.js";
 import { renderDiagnostics } from "../../compiler/diagnostics/render.js";
 import type { TrainerModule } from "../../runtime/trainer.js";
 
@@ -27,12 +25,6 @@ export async function compileSource(source: string, file = "test.dlm", train?: s
  */
 export async function loadTrainer(source: string, file = "test.dlm", train?: string, backend: Backend = "ts", fuse = true): Promise<TrainerModule & { ts: string; compiled: CompiledTrainer }> {
   const compiled = await compileSource(source, file, train, false, backend, fuse);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-test-"));
-  try {
-    for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file.replace(/\.js$/, ".mjs")), f.data);
-    const mod = (await import(pathToFileURL(path.join(dir, `${compiled.name}.mjs`)).href)) as TrainerModule;
-    return { ...mod, ts: compiled.ts, compiled };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const mod = await importTrainer(compiled, "dlm-test-");
+  return { ...mod, ts: compiled.ts, compiled };
 }
