@@ -40,7 +40,11 @@ exit codes: 0 ok, 1 errors in the program, 2 bad usage or unreadable file, 3 int
 
 class UsageError extends Error {}
 
-export async function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -62,7 +66,11 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof RuntimeUsageError || (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))) {
+    if (
+      e instanceof UsageError ||
+      e instanceof RuntimeUsageError ||
+      (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))
+    ) {
       err.write(`dlm: ${e.message}\n\n${usage}`);
       return 2;
     }
@@ -76,7 +84,14 @@ function readSource(file: string, err: NodeJS.WritableStream): Uint8Array | unde
     return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String(code ?? e);
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : String(code ?? e);
     err.write(`dlm: cannot read ${file}: ${why}\n`);
     return undefined;
   }
@@ -146,11 +161,13 @@ function checked(file: string, err: NodeJS.WritableStream): FrontEndResult | num
 function pickTrain(result: FrontEndResult, name: string | undefined): string {
   const trains = result.ir!.trains.map((t) => t.name);
   if (name !== undefined) {
-    if (!trains.includes(name)) throw new UsageError(`${result.source.path} has no train block '${name}' (it has: ${trains.join(", ") || "none"})`);
+    if (!trains.includes(name))
+      throw new UsageError(`${result.source.path} has no train block '${name}' (it has: ${trains.join(", ") || "none"})`);
     return name;
   }
   if (trains.length === 0) throw new UsageError(`${result.source.path} has no train block to compile`);
-  if (trains.length > 1) throw new UsageError(`${result.source.path} has ${trains.length} train blocks (${trains.join(", ")}); choose one with --train NAME`);
+  if (trains.length > 1)
+    throw new UsageError(`${result.source.path} has ${trains.length} train blocks (${trains.join(", ")}); choose one with --train NAME`);
   return trains[0];
 }
 
@@ -162,7 +179,13 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { out: { type: "string", short: "o" }, train: { type: "string" }, backend: { type: "string" }, emit: { type: "string", multiple: true }, "no-fuse": { type: "boolean" } },
+    options: {
+      out: { type: "string", short: "o" },
+      train: { type: "string" },
+      backend: { type: "string" },
+      emit: { type: "string", multiple: true },
+      "no-fuse": { type: "boolean" },
+    },
   });
   if (positionals.length !== 1) throw new UsageError("compile takes exactly one FILE.dlm");
   if (!values.out) throw new UsageError("compile needs -o DIR");
@@ -174,8 +197,17 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
   if (typeof result === "number") return result;
   const name = pickTrain(result, values.train);
   // The trainer finds the .dlm file's folder relative to itself, so the pair can move together.
-  const rel = path.relative(path.resolve(values.out), path.dirname(path.resolve(positionals[0]))).split(path.sep).join("/");
-  const compiled = await compileTrainer(result, name, { runtimeImport: "./runtime", sourceDir: `${rel === "" ? "." : rel}/`, backend, wat: emits.has("wat"), fuse: !values["no-fuse"] });
+  const rel = path
+    .relative(path.resolve(values.out), path.dirname(path.resolve(positionals[0])))
+    .split(path.sep)
+    .join("/");
+  const compiled = await compileTrainer(result, name, {
+    runtimeImport: "./runtime",
+    sourceDir: `${rel === "" ? "." : rel}/`,
+    backend,
+    wat: emits.has("wat"),
+    fuse: !values["no-fuse"],
+  });
   const dir = values.out;
   mkdirSync(path.join(dir, "runtime"), { recursive: true });
   for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file), f.data);
@@ -186,17 +218,31 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
   const pkg = path.join(dir, "package.json");
   if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ type: "module", private: true }, null, 2) + "\n");
   const js = path.join(dir, `${compiled.name}.js`);
-  const kernels = compiled.wasm ? ` and ${path.join(dir, compiled.wasm.file)} (${compiled.wasm.kernels.length} kernels, ${compiled.wasm.binary.length.toLocaleString("en-US")} bytes)` : "";
+  const kernels = compiled.wasm
+    ? ` and ${path.join(dir, compiled.wasm.file)} (${compiled.wasm.kernels.length} kernels, ${compiled.wasm.binary.length.toLocaleString("en-US")} bytes)`
+    : "";
   if (emits.has("kernels") && compiled.wasm) {
     // The kernels after fusion, each with the ops it computes (a kernel shared by several eqns lists each use).
     for (const k of compiled.wasm.kernels) out.write(`${k.name}\n${[...new Set(k.ops)].map((o) => `  ${o}\n`).join("")}`);
   }
-  out.write(`wrote ${js} (${compiled.program.paramCount.toLocaleString("en-US")} parameters), ${path.join(dir, `${compiled.name}.ts`)}${kernels}; run: node ${js} --help\n`);
+  out.write(
+    `wrote ${js} (${compiled.program.paramCount.toLocaleString("en-US")} parameters), ${path.join(dir, `${compiled.name}.ts`)}${kernels}; run: node ${js} --help\n`,
+  );
   return 0;
 }
 
 async function trainCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { ...trainOptionSpec, train: { type: "string" }, backend: { type: "string" }, "no-fuse": { type: "boolean" }, help: { type: "boolean" } } });
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      ...trainOptionSpec,
+      train: { type: "string" },
+      backend: { type: "string" },
+      "no-fuse": { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
   if (values.help) {
     out.write(`usage: dlm train FILE.dlm [options]\n\n${trainUsage}`);
     return 0;
@@ -225,4 +271,3 @@ function backendOf(v: string | undefined): Backend {
   if (v === undefined || v === "wasm" || v === "ts") return v ?? "wasm";
   throw new UsageError(`--backend takes wasm or ts, not '${v}'`);
 }
-

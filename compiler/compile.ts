@@ -55,7 +55,12 @@ export function frontEnd(path: string, bytes: Uint8Array): FrontEndResult {
 /** A bug in dlm, not in the program: reported as DL9001 at 1:1 with what we know. */
 export function internalError(e: unknown): Diagnostic {
   const what = e instanceof Error ? e.message : String(e);
-  return error("DL9001", `internal compiler error: ${what}`, { start: 0, end: 0 }, { hint: "this is a bug in dlm, not in your program; please report it with this file" });
+  return error(
+    "DL9001",
+    `internal compiler error: ${what}`,
+    { start: 0, end: 0 },
+    { hint: "this is a bug in dlm, not in your program; please report it with this file" },
+  );
 }
 
 /** Not UTF-8, or a NUL byte: located at the bad byte in a source made of the valid prefix. */
@@ -65,8 +70,18 @@ function undecodable(path: string, f: DecodeFailure): FrontEndResult {
   const pos = positionOf(source, at);
   const d =
     f.kind === "nul"
-      ? error("DL1005", `the file contains a NUL byte (byte ${f.byteOffset}, line ${pos.line})`, { start: at, end: at + 1 }, { hint: "is this a binary file? .dlm sources are UTF-8 text" })
-      : error("DL1004", `the file is not valid UTF-8 (byte ${f.byteOffset}, line ${pos.line})`, { start: at, end: at + 1 }, { hint: "save the file as UTF-8" });
+      ? error(
+          "DL1005",
+          `the file contains a NUL byte (byte ${f.byteOffset}, line ${pos.line})`,
+          { start: at, end: at + 1 },
+          { hint: "is this a binary file? .dlm sources are UTF-8 text" },
+        )
+      : error(
+          "DL1004",
+          `the file is not valid UTF-8 (byte ${f.byteOffset}, line ${pos.line})`,
+          { start: at, end: at + 1 },
+          { hint: "save the file as UTF-8" },
+        );
   return { source, diagnostics: [d] };
 }
 
@@ -132,17 +147,34 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
   const file = `${name}.wasm`;
   const relaxedFile = opts.relaxed === false ? undefined : `${name}.relaxed.wasm`;
   const wasmOpts = plan && fused ? { plan, fused, file, relaxedFile } : undefined;
-  const emitted = emitTrainerTs(tp, { runtimeImport: opts.runtimeImport, source: front.source, sourcePath: front.source.path, sourceDir: opts.sourceDir, wasm: wasmOpts });
+  const emitted = emitTrainerTs(tp, {
+    runtimeImport: opts.runtimeImport,
+    source: front.source,
+    sourcePath: front.source.path,
+    sourceDir: opts.sourceDir,
+    wasm: wasmOpts,
+  });
   let wasm: CompiledTrainer["wasm"];
   if (plan) {
     const { loadBinaryen } = await import("./emit/wasm/binaryen.js");
     const { buildModule } = await import("./emit/wasm/module.js");
     const b = await loadBinaryen();
-    const build = (relaxed: boolean) => buildModule(b, (mod) => emitted.kernels.forEach((k) => k.add(b, mod, k.name, { relaxed })), { text: opts.wat && !relaxed, relaxed });
+    const build = (relaxed: boolean) =>
+      buildModule(b, (mod) => emitted.kernels.forEach((k) => k.add(b, mod, k.name, { relaxed })), { text: opts.wat && !relaxed, relaxed });
     const built = build(false);
     // The relaxed-SIMD variant (fused multiply-add), chosen at load time by feature detection.
     const relaxedBinary = relaxedFile ? build(true).binary : undefined;
-    wasm = { file, binary: built.binary, relaxedFile, relaxedBinary, text: built.text, kernels: emitted.kernels.map((k) => ({ name: k.name, ops: k.ops })), memory: emitted.memory!, plan, fused: fused! };
+    wasm = {
+      file,
+      binary: built.binary,
+      relaxedFile,
+      relaxedBinary,
+      text: built.text,
+      kernels: emitted.kernels.map((k) => ({ name: k.name, ops: k.ops })),
+      memory: emitted.memory!,
+      plan,
+      fused: fused!,
+    };
   }
   if (opts.format === false) return { program: tp, ts: emitted.text, name, wasm }; // tests that only run the code
   const prettier = await import("prettier");

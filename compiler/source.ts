@@ -88,9 +88,9 @@ export function firstInvalidUtf8(b: Uint8Array): number {
     }
     let len: number;
     let min: number;
-    if (c >= 0xc2 && c <= 0xdf) (len = 2), (min = 0x80);
-    else if (c >= 0xe0 && c <= 0xef) (len = 3), (min = 0x800);
-    else if (c >= 0xf0 && c <= 0xf4) (len = 4), (min = 0x10000);
+    if (c >= 0xc2 && c <= 0xdf) ((len = 2), (min = 0x80));
+    else if (c >= 0xe0 && c <= 0xef) ((len = 3), (min = 0x800));
+    else if (c >= 0xf0 && c <= 0xf4) ((len = 4), (min = 0x10000));
     else return i;
     if (i + len > n) return i;
     let cp = c & (0xff >> (len + 1));

@@ -12,7 +12,7 @@ function bytes(n: number): string {
   const units = ["B", "KB", "MB", "GB"];
   let v = n;
   let u = 0;
-  while (v >= 1024 && u < units.length - 1) (v /= 1024), u++;
+  while (v >= 1024 && u < units.length - 1) ((v /= 1024), u++);
   return `${v.toFixed(2)} ${units[u]}`;
 }
 
@@ -34,7 +34,9 @@ export function summarize(m: ModelIR, models: ReadonlyMap<string, ModelIR>): str
   const values = m.graph.values;
   m.layers.forEach((l, i) => {
     const nested = m.graph.eqns.find((e) => e.layer === l.name && e.op === "call");
-    const params = nested ? modelParamCount(models.get(nested.attrs.model as string)!, models) : l.params.reduce((a, p) => a + count(values[p].shape!), 0);
+    const params = nested
+      ? modelParamCount(models.get(nested.attrs.model as string)!, models)
+      : l.params.reduce((a, p) => a + count(values[p].shape!), 0);
     if (i > 0) lines.push("");
     lines.push(row(`${l.name} (${l.type})`, kerasShape(values[l.output].shape!), thousands(params)));
   });

@@ -48,9 +48,11 @@ export function checkWritable(file: string): void {
 
 export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInstance, ck: Checkpoint): void {
   const tensors: Record<string, SafetensorsTensor> = {};
-  for (const p of mod.parameters) tensors[p.name] = { dtype: "F32", shape: [...p.shape], data: f32(t.params.subarray(p.offset, p.offset + p.size)) };
+  for (const p of mod.parameters)
+    tensors[p.name] = { dtype: "F32", shape: [...p.shape], data: f32(t.params.subarray(p.offset, p.offset + p.size)) };
   for (const [buf, arr] of Object.entries(t.state)) {
-    for (const p of mod.parameters) tensors[`optimizer/${buf}/${p.name}`] = { dtype: "F32", shape: [...p.shape], data: f32(arr.subarray(p.offset, p.offset + p.size)) };
+    for (const p of mod.parameters)
+      tensors[`optimizer/${buf}/${p.name}`] = { dtype: "F32", shape: [...p.shape], data: f32(arr.subarray(p.offset, p.offset + p.size)) };
   }
   const rngNow = new Uint32Array(4);
   t.rng.saveState(rngNow);
@@ -80,9 +82,19 @@ export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
 /** Restores parameters, optimizer state, step counts and RNG; returns where to continue. */
 export function loadCheckpoint(file: string, mod: TrainerModule, t: TrainerInstance): Checkpoint {
   const { tensors, metadata } = loadSafetensors(file);
-  if (metadata.format !== FORMAT) throw new DataError(`is not a dlm checkpoint (metadata format is ${JSON.stringify(metadata.format ?? null)}, expected "${FORMAT}")`, file);
+  if (metadata.format !== FORMAT)
+    throw new DataError(
+      `is not a dlm checkpoint (metadata format is ${JSON.stringify(metadata.format ?? null)}, expected "${FORMAT}")`,
+      file,
+    );
   if (metadata.signature !== signature(mod)) {
-    throw new DataError(`was written by \`train ${metadata.program}\` with other parameters; this trainer (\`train ${mod.program.name}\`) expects ${mod.parameters.length} tensors: ${mod.parameters.map((p) => `${p.name} [${p.shape.join(", ")}]`).slice(0, 4).join(", ")}${mod.parameters.length > 4 ? ", ..." : ""}`, file);
+    throw new DataError(
+      `was written by \`train ${metadata.program}\` with other parameters; this trainer (\`train ${mod.program.name}\`) expects ${mod.parameters.length} tensors: ${mod.parameters
+        .map((p) => `${p.name} [${p.shape.join(", ")}]`)
+        .slice(0, 4)
+        .join(", ")}${mod.parameters.length > 4 ? ", ..." : ""}`,
+      file,
+    );
   }
   const words = (key: string, count: number): number[] => {
     const v = (metadata[key] ?? "").split(",").map(Number);
@@ -91,13 +103,22 @@ export function loadCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
   };
   const take = (name: string, into: Float32Array | Float64Array, offset: number, size: number) => {
     const tensor = tensors[name];
-    if (!tensor || tensor.dtype !== "F32" || tensor.data.length !== size) throw new DataError(`is missing tensor "${name}" (F32, ${size} values)`, file);
+    if (!tensor || tensor.dtype !== "F32" || tensor.data.length !== size)
+      throw new DataError(`is missing tensor "${name}" (F32, ${size} values)`, file);
     into.set(tensor.data as Float32Array, offset);
   };
   for (const p of mod.parameters) take(p.name, t.params, p.offset, p.size);
-  for (const [buf, arr] of Object.entries(t.state)) for (const p of mod.parameters) take(`optimizer/${buf}/${p.name}`, arr, p.offset, p.size);
+  for (const [buf, arr] of Object.entries(t.state))
+    for (const p of mod.parameters) take(`optimizer/${buf}/${p.name}`, arr, p.offset, p.size);
   t.stepCounts.set(words("step_counts", t.stepCounts.length));
   t.rng.loadState(Uint32Array.from(words("rng", 4)));
   const int = (key: string) => words(key, 1)[0];
-  return { globalStep: int("global_step"), epoch: int("epoch"), batchInEpoch: int("batch_in_epoch"), epochRng: Uint32Array.from(words("epoch_rng", 4)), seed: int("seed"), batch: int("batch") };
+  return {
+    globalStep: int("global_step"),
+    epoch: int("epoch"),
+    batchInEpoch: int("batch_in_epoch"),
+    epochRng: Uint32Array.from(words("epoch_rng", 4)),
+    seed: int("seed"),
+    batch: int("batch"),
+  };
 }

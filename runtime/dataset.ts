@@ -39,7 +39,8 @@ export function makeDataset(
   table?: Float32Array,
   fetch?: (row: number) => void,
 ): Dataset {
-  if (x instanceof Uint8Array && table?.length !== 256) throw new RangeError("a dataset of bytes needs the 256-entry table of their values");
+  if (x instanceof Uint8Array && table?.length !== 256)
+    throw new RangeError("a dataset of bytes needs the 256-entry table of their values");
   const xs = sizeOf(xShape);
   if (xs === 0 || x.length % xs !== 0) {
     throw new DataError(`expected samples of shape ${formatShape(xShape)} (${xs} values), found ${x.length} values in all`, source);
@@ -183,12 +184,7 @@ export interface CheckShapeOptions {
 }
 
 /** Throws a DataError when a per-sample shape from `source` does not fit the model's. */
-export function checkShape(
-  expected: readonly number[],
-  found: readonly number[],
-  source?: string,
-  opts: CheckShapeOptions = {},
-): void {
+export function checkShape(expected: readonly number[], found: readonly number[], source?: string, opts: CheckShapeOptions = {}): void {
   const squeeze = (s: readonly number[]): number[] => (opts.ignoreUnitDims ? s.filter((d) => d !== 1) : [...s]);
   const a = squeeze(expected);
   const b = squeeze(found);

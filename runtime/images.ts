@@ -39,7 +39,12 @@ export function encodePng(width: number, height: number, gray: Uint8Array): Uint
   ihdr[9] = 0; // grayscale
   const raw = new Uint8Array(height * (width + 1)); // each row: filter byte 0, then pixels
   for (let y = 0; y < height; y++) raw.set(gray.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", new Uint8Array(0))];
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", new Uint8Array(0)),
+  ];
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
   for (const p of parts) (out.set(p, o), (o += p.length));
@@ -50,7 +55,14 @@ export function encodePng(width: number, height: number, gray: Uint8Array): Uint
  * Lays `count` images of h × w values (in [lo, hi]) out in a grid of `cols` columns with a
  * 2-pixel dark border, scaled to 0–255.
  */
-export function imageGrid(images: ArrayLike<number>, count: number, h: number, w: number, cols: number, range: readonly [number, number]): { width: number; height: number; pixels: Uint8Array } {
+export function imageGrid(
+  images: ArrayLike<number>,
+  count: number,
+  h: number,
+  w: number,
+  cols: number,
+  range: readonly [number, number],
+): { width: number; height: number; pixels: Uint8Array } {
   const rows = Math.ceil(count / cols);
   const pad = 2;
   const width = cols * (w + pad) + pad;
@@ -71,7 +83,11 @@ export function imageGrid(images: ArrayLike<number>, count: number, h: number, w
 }
 
 /** A line plot of named series over steps, as an SVG document. */
-export function lossPlotSvg(title: string, xLabel: string, series: readonly { name: string; xs: readonly number[]; ys: readonly number[] }[]): string {
+export function lossPlotSvg(
+  title: string,
+  xLabel: string,
+  series: readonly { name: string; xs: readonly number[]; ys: readonly number[] }[],
+): string {
   const W = 720;
   const H = 400;
   const m = { l: 60, r: 20, t: 40, b: 50 };
@@ -90,7 +106,10 @@ export function lossPlotSvg(title: string, xLabel: string, series: readonly { na
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${esc(title)}</text>`,
     `<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="black"/>`,
     `<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="black"/>`,
-    ...ticks(y0, y1).map((t) => `<text x="${m.l - 6}" y="${py(t) + 4}" text-anchor="end">${t.toFixed(2)}</text><line x1="${m.l}" x2="${W - m.r}" y1="${py(t)}" y2="${py(t)}" stroke="#eee"/>`),
+    ...ticks(y0, y1).map(
+      (t) =>
+        `<text x="${m.l - 6}" y="${py(t) + 4}" text-anchor="end">${t.toFixed(2)}</text><line x1="${m.l}" x2="${W - m.r}" y1="${py(t)}" y2="${py(t)}" stroke="#eee"/>`,
+    ),
     ...ticks(x0, x1).map((t) => `<text x="${px(t)}" y="${H - m.b + 18}" text-anchor="middle">${Math.round(t)}</text>`),
     `<text x="${W / 2}" y="${H - 10}" text-anchor="middle">${esc(xLabel)}</text>`,
   ];

@@ -112,15 +112,7 @@ export function lstmBias(out: Float32Array, units: number): void {
   out.fill(1, units, 2 * units);
 }
 
-export const INITIALIZER_NAMES = [
-  "glorot_uniform",
-  "he_normal",
-  "he_uniform",
-  "zeros",
-  "ones",
-  "orthogonal",
-  "lstm_bias",
-] as const;
+export const INITIALIZER_NAMES = ["glorot_uniform", "he_normal", "he_uniform", "zeros", "ones", "orthogonal", "lstm_bias"] as const;
 export type InitializerName = (typeof INITIALIZER_NAMES)[number];
 
 /** Runs the initializer called `name` (Keras's spelling) on `out` of the given shape. */

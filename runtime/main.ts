@@ -64,11 +64,17 @@ export function trainOptions(values: Record<string, string | boolean | undefined
 }
 
 /** Trains and prints the test line; returns the exit code. */
-export function runTraining(mod: TrainerModule, opts: TrainOptions, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+export function runTraining(
+  mod: TrainerModule,
+  opts: TrainOptions,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): number {
   try {
     const r = train(mod, { stream: out, ...opts });
     if (opts.profile) err.write(`\nkernel profile (wall time inside each kernel, over training and evaluation):\n${opts.profile.report()}`);
-    if (r.test) out.write(`test loss ${r.test.loss.toFixed(4)}${r.test.accuracy !== undefined ? ` accuracy ${r.test.accuracy.toFixed(4)}` : ""}\n`);
+    if (r.test)
+      out.write(`test loss ${r.test.loss.toFixed(4)}${r.test.accuracy !== undefined ? ` accuracy ${r.test.accuracy.toFixed(4)}` : ""}\n`);
     return 0;
   } catch (e) {
     if (e instanceof DataError || e instanceof TrainingError) {
@@ -82,7 +88,11 @@ export function runTraining(mod: TrainerModule, opts: TrainOptions, out: NodeJS.
 /** `node trainer.js [options]`. */
 export function runMain(mod: TrainerModule, argv: readonly string[], baseDir?: string): number {
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: { ...trainOptionSpec, help: { type: "boolean" } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { ...trainOptionSpec, help: { type: "boolean" } },
+      allowPositionals: true,
+    });
     if (values.help) {
       process.stdout.write(`usage: node ${mod.program.name}.js [options]\n\n${trainUsage}`);
       return 0;

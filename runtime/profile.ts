@@ -30,9 +30,13 @@ export class KernelProfile {
     const rows = [...this.totals.entries()].filter(([, e]) => e.calls > 0).sort((a, b) => b[1].ms - a[1].ms);
     const total = rows.reduce((a, [, e]) => a + e.ms, 0);
     const width = Math.max(6, ...rows.map(([n]) => n.length));
-    const lines = [`${"kernel".padEnd(width)}  ${"total ms".padStart(10)}  ${"share".padStart(6)}  ${"calls".padStart(8)}  ${"µs/call".padStart(9)}`];
+    const lines = [
+      `${"kernel".padEnd(width)}  ${"total ms".padStart(10)}  ${"share".padStart(6)}  ${"calls".padStart(8)}  ${"µs/call".padStart(9)}`,
+    ];
     for (const [name, e] of rows) {
-      lines.push(`${name.padEnd(width)}  ${e.ms.toFixed(1).padStart(10)}  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  ${String(e.calls).padStart(8)}  ${((1000 * e.ms) / e.calls).toFixed(1).padStart(9)}`);
+      lines.push(
+        `${name.padEnd(width)}  ${e.ms.toFixed(1).padStart(10)}  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  ${String(e.calls).padStart(8)}  ${((1000 * e.ms) / e.calls).toFixed(1).padStart(9)}`,
+      );
     }
     lines.push(`${"all kernels".padEnd(width)}  ${total.toFixed(1).padStart(10)}`);
     return lines.join("\n") + "\n";

@@ -14,7 +14,8 @@ const i32 = new Int32Array(f32.buffer);
 function float32Below(x: number): number {
   f32[0] = x;
   while (f32[0] >= x) {
-    if (f32[0] === 0) i32[0] = 0x80000001 | 0; // -0 or +0: step to the smallest negative
+    if (f32[0] === 0)
+      i32[0] = 0x80000001 | 0; // -0 or +0: step to the smallest negative
     else i32[0] += f32[0] > 0 ? -1 : 1;
   }
   return f32[0];
@@ -177,11 +178,7 @@ export class Rng {
 
   /** Restores a state from getState(); the stream then continues exactly as it did. */
   setState(state: readonly number[]): void {
-    if (
-      state.length !== 4 ||
-      !state.every((w) => Number.isInteger(w) && w >= 0 && w < TWO_POW_32) ||
-      state.every((w) => w === 0)
-    ) {
+    if (state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= 0 && w < TWO_POW_32) || state.every((w) => w === 0)) {
       throw new RangeError(`Rng state must be four uint32 words, not all zero; got [${state.join(", ")}]`);
     }
     this.s0 = state[0] | 0;

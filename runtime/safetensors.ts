@@ -40,8 +40,10 @@ export function encodeSafetensors(tensors: Record<string, SafetensorsTensor>, me
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (arrayDtype(t.data) !== t.dtype) throw new TypeError(`tensor '${name}': dtype ${t.dtype} does not match its ${t.data.constructor.name}`);
-    if (count !== t.data.length) throw new RangeError(`tensor '${name}': shape [${t.shape.join(", ")}] needs ${count} elements, data has ${t.data.length}`);
+    if (arrayDtype(t.data) !== t.dtype)
+      throw new TypeError(`tensor '${name}': dtype ${t.dtype} does not match its ${t.data.constructor.name}`);
+    if (count !== t.data.length)
+      throw new RangeError(`tensor '${name}': shape [${t.shape.join(", ")}] needs ${count} elements, data has ${t.data.length}`);
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
     parts.push(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
     offset += t.data.byteLength;
@@ -151,7 +153,9 @@ export function decodeSafetensors(
     }
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     if (count * SIZE[dtype] !== end - begin) {
-      corrupt(`tensor '${name}': shape [${(shape as number[]).join(", ")}] of ${dtype} needs ${count * SIZE[dtype]} bytes, data_offsets give ${end - begin}`);
+      corrupt(
+        `tensor '${name}': shape [${(shape as number[]).join(", ")}] of ${dtype} needs ${count * SIZE[dtype]} bytes, data_offsets give ${end - begin}`,
+      );
     }
     spans.push({ name, begin, end });
     tensors[name] = { dtype, shape: [...(shape as number[])], data: new Uint8Array(0) };
@@ -160,7 +164,10 @@ export function decodeSafetensors(
   let at = 0;
   for (let i = 0; i < spans.length; i++) {
     const s = spans[i];
-    if (s.begin < at) corrupt(`tensor '${s.name}' [${s.begin}, ${s.end}) overlaps tensor '${spans[i - 1].name}' [${spans[i - 1].begin}, ${spans[i - 1].end})`);
+    if (s.begin < at)
+      corrupt(
+        `tensor '${s.name}' [${s.begin}, ${s.end}) overlaps tensor '${spans[i - 1].name}' [${spans[i - 1].begin}, ${spans[i - 1].end})`,
+      );
     if (s.begin > at) corrupt(`data bytes [${at}, ${s.begin}) belong to no tensor`);
     at = s.end;
   }
@@ -170,11 +177,15 @@ export function decodeSafetensors(
     const t = tensors[s.name];
     const buf = copyBytes(bytes, dataStart + s.begin, dataStart + s.end);
     t.data =
-      t.dtype === "F32" ? new Float32Array(buf)
-      : t.dtype === "F64" ? new Float64Array(buf)
-      : t.dtype === "I32" ? new Int32Array(buf)
-      : t.dtype === "I64" ? new BigInt64Array(buf)
-      : new Uint8Array(buf);
+      t.dtype === "F32"
+        ? new Float32Array(buf)
+        : t.dtype === "F64"
+          ? new Float64Array(buf)
+          : t.dtype === "I32"
+            ? new Int32Array(buf)
+            : t.dtype === "I64"
+              ? new BigInt64Array(buf)
+              : new Uint8Array(buf);
   }
   return { tensors, metadata };
 }

@@ -22,7 +22,15 @@ export class Samples {
   constructor(
     private readonly mod: TrainerModule,
     private readonly trainer: TrainerInstance,
-    private readonly opts: { dir: string; seed: number; batch: number; epochs: number; stepsPerEpoch: number; quiet: boolean; stream: ProgressStream },
+    private readonly opts: {
+      dir: string;
+      seed: number;
+      batch: number;
+      epochs: number;
+      stepsPerEpoch: number;
+      quiet: boolean;
+      stream: ProgressStream;
+    },
   ) {
     const rng = new Rng(opts.seed + 0x5eed);
     this.noise = new Map(

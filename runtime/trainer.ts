@@ -32,13 +32,31 @@ export interface ParameterInfo {
 export interface ProgramInfo {
   readonly name: string;
   readonly source: string;
-  readonly settings: { readonly batch: number; readonly epochs: number; readonly shuffle: boolean; readonly validationSplit: number; readonly seed: number };
+  readonly settings: {
+    readonly batch: number;
+    readonly epochs: number;
+    readonly shuffle: boolean;
+    readonly validationSplit: number;
+    readonly seed: number;
+  };
   readonly data: unknown;
   readonly inputs: readonly InputInfo[];
-  readonly steps: readonly { readonly model: string; readonly optimizer: unknown; readonly ranges: readonly { readonly offset: number; readonly size: number }[] }[];
-  readonly evaluation: { readonly metrics: readonly string[]; readonly prediction: readonly (number | "B")[]; readonly target: readonly (number | "B")[] } | null;
+  readonly steps: readonly {
+    readonly model: string;
+    readonly optimizer: unknown;
+    readonly ranges: readonly { readonly offset: number; readonly size: number }[];
+  }[];
+  readonly evaluation: {
+    readonly metrics: readonly string[];
+    readonly prediction: readonly (number | "B")[];
+    readonly target: readonly (number | "B")[];
+  } | null;
   /** Every model the program uses, with its input and output shapes (for inference). */
-  readonly models: readonly { readonly name: string; readonly inputs: readonly (readonly (number | "B")[])[]; readonly output: readonly (number | "B")[] }[];
+  readonly models: readonly {
+    readonly name: string;
+    readonly inputs: readonly (readonly (number | "B")[])[];
+    readonly output: readonly (number | "B")[];
+  }[];
   /** Models fed by a random source in a `let` (GAN generators) and that source's attributes. */
   readonly samplers: readonly { readonly model: string; readonly source: Readonly<Record<string, unknown>> }[];
   readonly paramCount: number;
@@ -143,8 +161,14 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   const seed = opts.seed ?? settings.seed;
   const stream = opts.stream ?? process.stdout;
   if (!prog.data && !opts.loaded) throw new TrainingError(`\`train ${prog.name}\` has no \`data\` setting; add one to ${prog.source}`);
-  const loaded = opts.loaded ?? loadData(prog.data as DataInfo, prog.inputs, { baseDir: opts.baseDir ?? path.dirname(prog.source), ...(opts.data ? { override: opts.data } : {}) });
-  const { train: trainSet, validation } = settings.validationSplit > 0 ? splitValidation(loaded.train, settings.validationSplit) : { train: loaded.train, validation: null };
+  const loaded =
+    opts.loaded ??
+    loadData(prog.data as DataInfo, prog.inputs, {
+      baseDir: opts.baseDir ?? path.dirname(prog.source),
+      ...(opts.data ? { override: opts.data } : {}),
+    });
+  const { train: trainSet, validation } =
+    settings.validationSplit > 0 ? splitValidation(loaded.train, settings.validationSplit) : { train: loaded.train, validation: null };
 
   const rng = new Rng(seed);
   const trainer = mod.createTrainer(rng, { batch, ...(opts.profile ? { profile: opts.profile } : {}) });
@@ -158,7 +182,11 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   if (opts.resume) {
     const ck = loadCheckpoint(opts.resume, mod, trainer);
     // A position in the epoch counts batches of the size the checkpoint was written with.
-    if (ck.batch !== batch) throw new DataError(`was written by a run at batch ${ck.batch}; resume it with --batch ${ck.batch} (this run uses batch ${batch})`, opts.resume);
+    if (ck.batch !== batch)
+      throw new DataError(
+        `was written by a run at batch ${ck.batch}; resume it with --batch ${ck.batch} (this run uses batch ${batch})`,
+        opts.resume,
+      );
     globalStep = ck.globalStep;
     startEpoch = ck.epoch;
     startBatch = ck.batchInEpoch;
@@ -170,13 +198,26 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   const save = (epoch: number, b: number): void => {
     if (!opts.save) return;
     const bad = nonFiniteState(mod, trainer);
-    if (bad) throw new TrainingError(`after step ${globalStep} ${bad}. Training stopped; the last checkpoint in ${displayPath(opts.save)}, if any, is unchanged.`);
+    if (bad)
+      throw new TrainingError(
+        `after step ${globalStep} ${bad}. Training stopped; the last checkpoint in ${displayPath(opts.save)}, if any, is unchanged.`,
+      );
     saveCheckpoint(opts.save, mod, trainer, checkpoint(epoch, b));
   };
   const progress = new Progress({ epochs, steps, stream, quiet: opts.quiet ?? false, ...(opts.now ? { now: opts.now } : {}) });
   const metric = prog.evaluation?.metrics.includes("accuracy") ?? false;
   const maxSteps = opts.maxSteps ?? Infinity;
-  const samples = prog.samplers.length ? new Samples(mod, trainer, { dir: opts.samples ?? path.join("samples", prog.name), seed, batch, epochs, stepsPerEpoch: steps, quiet: opts.quiet ?? false, stream }) : null;
+  const samples = prog.samplers.length
+    ? new Samples(mod, trainer, {
+        dir: opts.samples ?? path.join("samples", prog.name),
+        seed,
+        batch,
+        epochs,
+        stepsPerEpoch: steps,
+        quiet: opts.quiet ?? false,
+        stream,
+      })
+    : null;
   const every = opts.checkpointEvery ?? 0;
   let stopped = false;
 
@@ -221,7 +262,14 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
         samples?.write(epoch + 1);
         break outer;
       }
-      const n = fillBatch(trainSet, order, b, batch, trainer.inputs[0] as Float32Array, trainer.inputs[1] as Float32Array | Int32Array | undefined);
+      const n = fillBatch(
+        trainSet,
+        order,
+        b,
+        batch,
+        trainer.inputs[0] as Float32Array,
+        trainer.inputs[1] as Float32Array | Int32Array | undefined,
+      );
       const bad = trainer.trainStep(n);
       if (bad >= 0) throw nonFinite(mod, trainer, n, bad, epoch, b, globalStep);
       globalStep++;
@@ -282,7 +330,12 @@ function countCorrect(prog: ProgramInfo, scores: Arr, y: Arr | Int32Array, n: nu
 }
 
 /** Loss and accuracy over every sample of `ds` (the last batch is partial: masked by n). */
-export function evaluateOn(mod: TrainerModule, trainer: TrainerInstance, ds: Dataset, batch: number): { loss: number; accuracy?: number; samples: number } {
+export function evaluateOn(
+  mod: TrainerModule,
+  trainer: TrainerInstance,
+  ds: Dataset,
+  batch: number,
+): { loss: number; accuracy?: number; samples: number } {
   const prog = mod.program;
   const accuracy = prog.evaluation!.metrics.includes("accuracy");
   let lossSum = 0;
@@ -302,14 +355,23 @@ function nonFiniteState(mod: TrainerModule, t: TrainerInstance): string | null {
   for (const [prefix, buf] of buffers) {
     for (const p of mod.parameters) {
       const i = firstNonFinite(buf.subarray(p.offset, p.offset + p.size), p.size);
-      if (i >= 0) return `${prefix ? "the optimizer state" : "the weights"} went non-finite: the first is \`${prefix}${p.name}\` (value ${buf[p.offset + i]} at index ${i})`;
+      if (i >= 0)
+        return `${prefix ? "the optimizer state" : "the weights"} went non-finite: the first is \`${prefix}${p.name}\` (value ${buf[p.offset + i]} at index ${i})`;
     }
   }
   return null;
 }
 
 /** Replays step `k` of the failed batch and names the first tensor that is not finite. */
-function nonFinite(mod: TrainerModule, t: TrainerInstance, n: number, k: number, epoch: number, b: number, globalStep: number): TrainingError {
+function nonFinite(
+  mod: TrainerModule,
+  t: TrainerInstance,
+  n: number,
+  k: number,
+  epoch: number,
+  b: number,
+  globalStep: number,
+): TrainingError {
   const stepName = mod.program.steps.length > 1 ? ` (step ${mod.program.steps[k].model})` : "";
   const head = `the loss became ${t.losses[k]} at epoch ${epoch + 1}, batch ${b + 1} (step ${globalStep + 1} overall)${stepName}`;
   t.rng.loadState(t.rngMark);
@@ -321,7 +383,9 @@ function nonFinite(mod: TrainerModule, t: TrainerInstance, n: number, k: number,
     const i = firstNonFinite(e.data, count);
     if (i < 0) continue;
     const kind = e.step === -2 ? (mod.parameters.some((p) => p.name === e.name) ? "parameter" : "input") : "tensor";
-    return new TrainingError(`${head}: the first non-finite ${kind} is \`${e.name}\` (value ${e.data[i]} at index ${i}${e.where ? `; ${e.where}` : ""}). Training stopped; the last checkpoint, if any, is unchanged.`);
+    return new TrainingError(
+      `${head}: the first non-finite ${kind} is \`${e.name}\` (value ${e.data[i]} at index ${i}${e.where ? `; ${e.where}` : ""}). Training stopped; the last checkpoint, if any, is unchanged.`,
+    );
   }
   return new TrainingError(`${head}. Training stopped; the last checkpoint, if any, is unchanged.`);
 }

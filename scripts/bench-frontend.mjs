@@ -88,7 +88,9 @@ const nodeStart = wall(["-e", "0"]);
 for (const row of rows) row.process = wall([join(root, "bin/dlm.js"), "check", row.file]);
 
 // ---- report ---------------------------------------------------------------------------
-const load = loadavg().map((x) => x.toFixed(2)).join(", ");
+const load = loadavg()
+  .map((x) => x.toFixed(2))
+  .join(", ");
 console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load} (timings are only comparable on an idle machine)`);
 console.log(`${runs} in-process runs and ${procs} processes per file\n`);
 console.log("one process, once:");

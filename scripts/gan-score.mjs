@@ -22,7 +22,13 @@ const { makeDataset } = await import(pathToFileURL(path.join(root, "dist/runtime
 const { Rng } = await import(pathToFileURL(path.join(root, "dist/runtime/rng.js")).href);
 
 const { values } = parseArgs({
-  options: { epochs: { type: "string", default: "5" }, seed: { type: "string", default: "1" }, backend: { type: "string", default: "wasm" }, quiet: { type: "boolean" }, samples: { type: "string" } },
+  options: {
+    epochs: { type: "string", default: "5" },
+    seed: { type: "string", default: "1" },
+    backend: { type: "string", default: "wasm" },
+    quiet: { type: "boolean" },
+    samples: { type: "string" },
+  },
 });
 if (values.backend !== "wasm" && values.backend !== "ts") throw new Error(`--backend takes wasm or ts, not '${values.backend}'`);
 const epochs = Number(values.epochs);
@@ -49,9 +55,15 @@ const { lastLoadedVariant } = await import(pathToFileURL(path.join(root, "dist/r
 const [cnn, gan] = [await load("dsl-examples/cnn.dlm"), await load("dsl-examples/gan_stabilized.dlm")];
 log(`backend: ${values.backend}${values.backend === "wasm" ? ` (${lastLoadedVariant()} kernels)` : ""}, seed ${seed}`);
 const mnist = loadMnist();
-const scorerData = { train: makeDataset(mnist.train.images, [28, 28, 1], mnist.train.labels, []), test: makeDataset(mnist.test.images, [28, 28, 1], mnist.test.labels, []), description: "MNIST" };
+const scorerData = {
+  train: makeDataset(mnist.train.images, [28, 28, 1], mnist.train.labels, []),
+  test: makeDataset(mnist.test.images, [28, 28, 1], mnist.test.labels, []),
+  description: "MNIST",
+};
 const scorer = train(cnn, { epochs: 1, batch: 32, seed: SCORER_SEED, loaded: scorerData, quiet: values.quiet ?? false });
-log(`scorer: the seed CNN, 1 epoch at batch 32, seed ${SCORER_SEED}: test accuracy ${scorer.test.accuracy.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+log(
+  `scorer: the seed CNN, 1 epoch at batch 32, seed ${SCORER_SEED}: test accuracy ${scorer.test.accuracy.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+);
 
 // Fixed noise for the scored images, from an RNG of its own.
 const z = new Float32Array(IMAGES * 100);

@@ -14,7 +14,14 @@ import { parseArgs } from "node:util";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => pathToFileURL(path.join(root, "dist", p)).href;
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "0.3" }, n: { type: "string", default: "32" }, "no-ts": { type: "boolean", default: false }, tiles: { type: "boolean", default: false }, level: { type: "string", default: "3" }, relaxed: { type: "boolean", default: false } },
+  options: {
+    seconds: { type: "string", default: "0.3" },
+    n: { type: "string", default: "32" },
+    "no-ts": { type: "boolean", default: false },
+    tiles: { type: "boolean", default: false },
+    level: { type: "string", default: "3" },
+    relaxed: { type: "boolean", default: false },
+  },
 });
 const SECONDS = Number(values.seconds);
 const N = Number(values.n);
@@ -48,18 +55,60 @@ for (const L of LAYERS) {
   kernels.push([`${t} gradKernel+bias`, "gk", { ...base, name: `${t}_gk`, bias: true }, L]);
   kernels.push([`${t} gradInput`, "gi", { ...base, name: `${t}_gi` }, L]);
   if (values.tiles) {
-    for (const tile of [[2, 4], [3, 4], [3, 2], [4, 2], [5, 2], [6, 2], [2, 2]])
+    for (const tile of [
+      [2, 4],
+      [3, 4],
+      [3, 2],
+      [4, 2],
+      [5, 2],
+      [6, 2],
+      [2, 2],
+    ])
       for (const unroll of [1, 2, 4])
-        kernels.push([`${t} fwd tile ${tile} unroll ${unroll}`, "fwd", { ...base, name: `${t}_fwd_${tile.join("x")}_${unroll}`, bias: true, activation: "relu", tile, unroll }, L]);
-    for (const tile of [[2, 4], [3, 4], [3, 2], [4, 2], [5, 2], [6, 2]])
+        kernels.push([
+          `${t} fwd tile ${tile} unroll ${unroll}`,
+          "fwd",
+          { ...base, name: `${t}_fwd_${tile.join("x")}_${unroll}`, bias: true, activation: "relu", tile, unroll },
+          L,
+        ]);
+    for (const tile of [
+      [2, 4],
+      [3, 4],
+      [3, 2],
+      [4, 2],
+      [5, 2],
+      [6, 2],
+    ])
       for (const unroll of [1, 2, 4])
-        kernels.push([`${t} gk tile ${tile} unroll ${unroll}`, "gk", { ...base, name: `${t}_gk_${tile.join("x")}_${unroll}`, bias: true, tile, unroll }, L]);
-    for (const tile of [[2, 4], [3, 4], [3, 2], [4, 2], [6, 2], [2, 2]])
+        kernels.push([
+          `${t} gk tile ${tile} unroll ${unroll}`,
+          "gk",
+          { ...base, name: `${t}_gk_${tile.join("x")}_${unroll}`, bias: true, tile, unroll },
+          L,
+        ]);
+    for (const tile of [
+      [2, 4],
+      [3, 4],
+      [3, 2],
+      [4, 2],
+      [6, 2],
+      [2, 2],
+    ])
       for (const unroll of [1, 2, 4])
-        kernels.push([`${t} gi tile ${tile} unroll ${unroll}`, "gi", { ...base, name: `${t}_gi_${tile.join("x")}_${unroll}`, tile, unroll }, L]);
+        kernels.push([
+          `${t} gi tile ${tile} unroll ${unroll}`,
+          "gi",
+          { ...base, name: `${t}_gi_${tile.join("x")}_${unroll}`, tile, unroll },
+          L,
+        ]);
   }
 }
-kernels.push([`CNN conv+relu+maxpool+argmax fused`, "cp", { ...CONVPOOL.g, filters: 32, name: "cp", bias: true, activation: "relu", pool: POOL.g, argmax: true }, CONVPOOL]);
+kernels.push([
+  `CNN conv+relu+maxpool+argmax fused`,
+  "cp",
+  { ...CONVPOOL.g, filters: 32, name: "cp", bias: true, activation: "relu", pool: POOL.g, argmax: true },
+  CONVPOOL,
+]);
 kernels.push([`pool max`, "max", { ...POOL.g, name: "p_max" }, POOL]);
 kernels.push([`pool max+argmax`, "max", { ...POOL.g, name: "p_maxa", argmax: true }, POOL]);
 kernels.push([`pool maxGrad(x)`, "maxg", { ...POOL.g, name: "p_maxg" }, POOL]);
@@ -72,11 +121,38 @@ kernels.push([`pool avgGrad`, "avgg", { ...POOL.g, name: "p_avgg" }, POOL]);
 const t0 = performance.now();
 const binaryen = await loadBinaryen();
 const tLoad = performance.now() - t0;
-const add = { cp: C.addConvMaxPool, fwd: C.addConv2d, gk: C.addConv2dGradKernel, gi: C.addConv2dGradInput, max: C.addMaxPool2d, maxg: C.addMaxPool2dGrad, avg: C.addAvgPool2d, avgg: C.addAvgPool2dGrad };
-const prm = { cp: C.convMaxPoolParams, fwd: C.conv2dParams, gk: C.conv2dGradKernelParams, gi: C.conv2dGradInputParams, max: C.maxpool2dParams, maxg: C.maxpool2dGradParams, avg: C.avgpool2dParams, avgg: C.avgpool2dGradParams };
-const scratch = { cp: C.convMaxPoolScratchBytes, fwd: C.conv2dScratchBytes, gk: C.conv2dGradKernelScratchBytes, gi: C.conv2dGradInputScratchBytes };
+const add = {
+  cp: C.addConvMaxPool,
+  fwd: C.addConv2d,
+  gk: C.addConv2dGradKernel,
+  gi: C.addConv2dGradInput,
+  max: C.addMaxPool2d,
+  maxg: C.addMaxPool2dGrad,
+  avg: C.addAvgPool2d,
+  avgg: C.addAvgPool2dGrad,
+};
+const prm = {
+  cp: C.convMaxPoolParams,
+  fwd: C.conv2dParams,
+  gk: C.conv2dGradKernelParams,
+  gi: C.conv2dGradInputParams,
+  max: C.maxpool2dParams,
+  maxg: C.maxpool2dGradParams,
+  avg: C.avgpool2dParams,
+  avgg: C.avgpool2dGradParams,
+};
+const scratch = {
+  cp: C.convMaxPoolScratchBytes,
+  fwd: C.conv2dScratchBytes,
+  gk: C.conv2dGradKernelScratchBytes,
+  gi: C.conv2dGradInputScratchBytes,
+};
 const RX = values.relaxed;
-const mod = buildModule(binaryen, (m) => kernels.forEach(([, kind, spec]) => add[kind](binaryen, m, RX ? { ...spec, relaxed: true } : spec)), { optimizeLevel: Number(values.level), relaxed: RX });
+const mod = buildModule(
+  binaryen,
+  (m) => kernels.forEach(([, kind, spec]) => add[kind](binaryen, m, RX ? { ...spec, relaxed: true } : spec)),
+  { optimizeLevel: Number(values.level), relaxed: RX },
+);
 const tEmit = performance.now() - t0 - tLoad;
 
 const inst = await instantiateKernels(mod.binary, { memoryBytes: 96 << 20 });
@@ -109,7 +185,17 @@ for (const [label, kind, spec, L] of kernels) {
   const zy = N * g.oh * g.ow * f;
   const zk = g.kh * g.kw * g.c * f;
   const lay = new Layout(64);
-  const at = { x: lay.floats(zx), k: lay.floats(zk), y: lay.floats(zy), bias: lay.floats(f), dy: lay.floats(zy), dk: lay.floats(zk), dbias: lay.floats(f), dx: lay.floats(zx), argmax: lay.floats(zy) };
+  const at = {
+    x: lay.floats(zx),
+    k: lay.floats(zk),
+    y: lay.floats(zy),
+    bias: lay.floats(f),
+    dy: lay.floats(zy),
+    dk: lay.floats(zk),
+    dbias: lay.floats(f),
+    dx: lay.floats(zx),
+    argmax: lay.floats(zy),
+  };
   at.ws = lay.alloc(scratch[kind] ? scratch[kind](spec) : 0);
   const x = rnd(inst.f32(at.x, zx));
   const k = rnd(inst.f32(at.k, zk));
@@ -156,5 +242,7 @@ for (const [label, kind, spec, L] of kernels) {
   }
   const flop = kind === "fwd" || kind === "gk" || kind === "gi" || kind === "cp" ? 2 * C.convMacs(spec, N) : NaN;
   const gf = Number.isNaN(flop) ? "" : (flop / (w / 1000) / 1e9).toFixed(1);
-  console.log(`${label.padEnd(40)} ${w.toFixed(3).padStart(9)} ${Number.isNaN(t) ? "".padStart(9) : t.toFixed(3).padStart(9)} ${Number.isNaN(t) ? "".padStart(7) : (t / w).toFixed(1).padStart(7)} ${gf.padStart(8)}`);
+  console.log(
+    `${label.padEnd(40)} ${w.toFixed(3).padStart(9)} ${Number.isNaN(t) ? "".padStart(9) : t.toFixed(3).padStart(9)} ${Number.isNaN(t) ? "".padStart(7) : (t / w).toFixed(1).padStart(7)} ${gf.padStart(8)}`,
+  );
 }

@@ -10,7 +10,13 @@ import { parseArgs } from "node:util";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => pathToFileURL(path.join(root, "dist", p)).href;
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "0.3" }, mr: { type: "string", default: "4" }, "no-ts": { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "0.3" },
+    mr: { type: "string", default: "4" },
+    "no-ts": { type: "boolean", default: false },
+  },
+});
 const SECONDS = Number(values.seconds);
 const MR = Number(values.mr);
 
@@ -33,7 +39,8 @@ const SHAPES = [
 const KINDS = ["nn", "nt", "tn"];
 
 const specs = [];
-for (const [, m, k, n] of SHAPES) for (const kind of KINDS) specs.push({ name: `g_${kind}_${m}_${k}_${n}`, kind, m, k, n, bias: kind === "nn", rowTile: MR });
+for (const [, m, k, n] of SHAPES)
+  for (const kind of KINDS) specs.push({ name: `g_${kind}_${m}_${k}_${n}`, kind, m, k, n, bias: kind === "nn", rowTile: MR });
 
 const t0 = performance.now();
 const binaryen = await loadBinaryen();
@@ -46,7 +53,12 @@ function sizes(s) {
   const [cr, cc] = gemmOutShape(s, m);
   return { a: s.kind === "nt" ? m * n : m * k, b: s.kind === "tn" ? m * n : k * n, c: cr * cc, bias: cc };
 }
-const need = Math.max(...specs.map((s) => { const z = sizes(s); return (z.a + z.b + z.c + z.bias) * 4 + gemmScratchBytes(s) + 256; }));
+const need = Math.max(
+  ...specs.map((s) => {
+    const z = sizes(s);
+    return (z.a + z.b + z.c + z.bias) * 4 + gemmScratchBytes(s) + 256;
+  }),
+);
 const inst = await instantiateKernels(mod.binary, { memoryBytes: need });
 
 function rate(flop, fn) {
@@ -61,14 +73,21 @@ function rate(flop, fn) {
   return (n * flop) / (el / 1000) / 1e9;
 }
 
-const rnd = (a) => { for (let i = 0; i < a.length; i++) a[i] = Math.random() - 0.5; return a; };
-console.log(`binaryen load ${tLoad.toFixed(0)} ms, emit+validate+optimize ${specs.length} kernels ${tEmit.toFixed(0)} ms, ${mod.binary.length} bytes; rowTile ${MR}; node ${process.version}`);
+const rnd = (a) => {
+  for (let i = 0; i < a.length; i++) a[i] = Math.random() - 0.5;
+  return a;
+};
+console.log(
+  `binaryen load ${tLoad.toFixed(0)} ms, emit+validate+optimize ${specs.length} kernels ${tEmit.toFixed(0)} ms, ${mod.binary.length} bytes; rowTile ${MR}; node ${process.version}`,
+);
 console.log(`${"shape".padEnd(24)} ${"kind".padEnd(5)} ${"wasm GFLOP/s".padStart(13)} ${"ts GFLOP/s".padStart(11)} ${"ratio".padStart(7)}`);
 for (const s of specs) {
   const z = sizes(s);
   const lay = new Layout(16);
   const at = { a: lay.floats(z.a), b: lay.floats(z.b), c: lay.floats(z.c), bias: lay.floats(z.bias), ws: lay.alloc(gemmScratchBytes(s)) };
-  const a = rnd(inst.f32(at.a, z.a)), b = rnd(inst.f32(at.b, z.b)), bias = rnd(inst.f32(at.bias, z.bias));
+  const a = rnd(inst.f32(at.a, z.a)),
+    b = rnd(inst.f32(at.b, z.b)),
+    bias = rnd(inst.f32(at.bias, z.bias));
   const out = new Float32Array(z.c);
   const args = gemmParams(s).map((p) => (p === "m" ? s.m : at[p]));
   const fn = inst.exports[s.name];
@@ -76,9 +95,16 @@ for (const s of specs) {
   const w = rate(flop, () => fn(...args));
   let t = NaN;
   if (!values["no-ts"]) {
-    const ref = s.kind === "nn" ? () => matmul(out, a, b, bias, s.m, s.k, s.n) : s.kind === "nt" ? () => matmulNT(out, a, b, s.m, s.k, s.n) : () => matmulTN(out, a, b, s.m, s.k, s.n);
+    const ref =
+      s.kind === "nn"
+        ? () => matmul(out, a, b, bias, s.m, s.k, s.n)
+        : s.kind === "nt"
+          ? () => matmulNT(out, a, b, s.m, s.k, s.n)
+          : () => matmulTN(out, a, b, s.m, s.k, s.n);
     t = rate(flop, ref);
   }
   const label = SHAPES.find(([, m, k, n]) => m === s.m && k === s.k && n === s.n)[0];
-  console.log(`${label.padEnd(24)} ${s.kind.padEnd(5)} ${w.toFixed(1).padStart(13)} ${t.toFixed(2).padStart(11)} ${(w / t).toFixed(1).padStart(6)}×`);
+  console.log(
+    `${label.padEnd(24)} ${s.kind.padEnd(5)} ${w.toFixed(1).padStart(13)} ${t.toFixed(2).padStart(11)} ${(w / t).toFixed(1).padStart(6)}×`,
+  );
 }

@@ -51,7 +51,10 @@ if (values.variants) {
 // forward xw = x·W + b; backward dU = hprevᵀ·dxw, dW = xᵀ·dxw, dx = dxw·Wᵀ (layer 2 only needs dx).
 const M = N * T;
 const gemms = [];
-for (const [layer, k] of [["lstm1", 28], ["lstm2", 50]]) {
+for (const [layer, k] of [
+  ["lstm1", 28],
+  ["lstm2", 50],
+]) {
   gemms.push({ name: `${layer}_xw`, kind: "nn", k, n: 4 * U, bias: true });
   gemms.push({ name: `${layer}_dU`, kind: "tn", k: U, n: 4 * U, bias: false });
   gemms.push({ name: `${layer}_dW`, kind: "tn", k, n: 4 * U, bias: false });
@@ -71,13 +74,30 @@ const seq = N * T * U;
 const g4 = N * T * 4 * U;
 const lay = new Layout(16);
 const at = {
-  hseq: lay.floats(seq), hprev: lay.floats(seq), cseq: lay.floats(seq), acts: lay.floats(g4), xw: lay.floats(g4), u: lay.floats(4 * U * U),
-  dxw: lay.floats(g4), dhseq: lay.floats(seq), dh: lay.floats(N * U), dc: lay.floats(N * U),
-  ws: lay.alloc(Math.max(lstm.lstmScanScratchBytes(base, N), lstm.lstmScanGradScratchBytes(base, N), ...gemms.map((g) => gemmScratchBytes(g)))),
-  x: lay.floats(M * 50), w: lay.floats(50 * 4 * U), bias: lay.floats(4 * U), dU: lay.floats(50 * 4 * U), dx: lay.floats(M * 50),
+  hseq: lay.floats(seq),
+  hprev: lay.floats(seq),
+  cseq: lay.floats(seq),
+  acts: lay.floats(g4),
+  xw: lay.floats(g4),
+  u: lay.floats(4 * U * U),
+  dxw: lay.floats(g4),
+  dhseq: lay.floats(seq),
+  dh: lay.floats(N * U),
+  dc: lay.floats(N * U),
+  ws: lay.alloc(
+    Math.max(lstm.lstmScanScratchBytes(base, N), lstm.lstmScanGradScratchBytes(base, N), ...gemms.map((g) => gemmScratchBytes(g))),
+  ),
+  x: lay.floats(M * 50),
+  w: lay.floats(50 * 4 * U),
+  bias: lay.floats(4 * U),
+  dU: lay.floats(50 * 4 * U),
+  dx: lay.floats(M * 50),
 };
 const inst = await instantiateKernels(built.binary, { memoryBytes: lay.bytes + 1024 });
-const rnd = (a, s) => { for (let i = 0; i < a.length; i++) a[i] = (Math.random() * 2 - 1) * s; return a; };
+const rnd = (a, s) => {
+  for (let i = 0; i < a.length; i++) a[i] = (Math.random() * 2 - 1) * s;
+  return a;
+};
 const view = (name, len) => inst.f32(at[name], len);
 rnd(view("xw", g4), 1.5);
 rnd(view("u", 4 * U * U), 1 / Math.sqrt(U));
@@ -98,18 +118,36 @@ function msPerCall(fn) {
   return best;
 }
 
-const call = (s, params) => { const f = inst.exports[s.name]; const args = params(s).map((p) => (p === "n" ? N : at[p])); return () => f(...args); };
+const call = (s, params) => {
+  const f = inst.exports[s.name];
+  const args = params(s).map((p) => (p === "n" ? N : at[p]));
+  return () => f(...args);
+};
 inst.exports.fwd(...lstm.lstmScanParams(base).map((p) => (p === "n" ? N : at[p]))); // cseq, acts for the backward
 const macs = lstm.lstmScanMacs(base, N);
-console.log(`node ${process.version}; module ${built.binary.length} bytes, built in ${tBuild.toFixed(0)} ms (binaryen load included); batch ${N}, ${T} steps, ${U} units`);
+console.log(
+  `node ${process.version}; module ${built.binary.length} bytes, built in ${tBuild.toFixed(0)} ms (binaryen load included); batch ${N}, ${T} steps, ${U} units`,
+);
 const row = (label, ms, ts) =>
-  console.log(`${label.padEnd(26)} ${ms.toFixed(3).padStart(8)} ms ${((2 * macs) / (ms / 1000) / 1e9).toFixed(1).padStart(6)} GFLOP/s(h·U)` + (ts ? `   ts ${ts.toFixed(3).padStart(7)} ms  ${(ts / ms).toFixed(1)}×` : ""));
+  console.log(
+    `${label.padEnd(26)} ${ms.toFixed(3).padStart(8)} ms ${((2 * macs) / (ms / 1000) / 1e9).toFixed(1).padStart(6)} GFLOP/s(h·U)` +
+      (ts ? `   ts ${ts.toFixed(3).padStart(7)} ms  ${(ts / ms).toFixed(1)}×` : ""),
+  );
 
-let tsF = 0, tsB = 0;
+let tsF = 0,
+  tsB = 0;
 if (!values["no-ts"]) {
-  const h = new Float32Array(seq), hp = new Float32Array(seq), c = new Float32Array(seq), a = new Float32Array(g4), xw = view("xw", g4).slice(), u = view("u", 4 * U * U).slice();
+  const h = new Float32Array(seq),
+    hp = new Float32Array(seq),
+    c = new Float32Array(seq),
+    a = new Float32Array(g4),
+    xw = view("xw", g4).slice(),
+    u = view("u", 4 * U * U).slice();
   tsF = msPerCall(() => lstmScan(h, hp, c, a, xw, u, N, T, U));
-  const dxw = new Float32Array(g4), dhs = view("dhseq", seq).slice(), dh = new Float32Array(N * U), dc = new Float32Array(N * U);
+  const dxw = new Float32Array(g4),
+    dhs = view("dhseq", seq).slice(),
+    dh = new Float32Array(N * U),
+    dc = new Float32Array(N * U);
   tsB = msPerCall(() => lstmScanGrad(dxw, dhs, u, c, a, dh, dc, N, T, U));
 }
 for (const s of fwdSpecs) row(`lstm_scan ${s.name}`, msPerCall(call(s, lstm.lstmScanParams)), s.name === "fwd" ? tsF : 0);
@@ -126,5 +164,8 @@ for (const g of gemms) {
   const f = inst.exports[g.name];
   const args = gemmParams(g).map((p) => gAt[p] ?? ops[p]);
   const ms = msPerCall(() => f(...args));
-  console.log(`gemm ${g.name} ${g.kind} ${M}×${g.k}×${g.n}`.padEnd(38) + `${ms.toFixed(3).padStart(8)} ms ${((2 * M * g.k * g.n) / (ms / 1000) / 1e9).toFixed(1).padStart(6)} GFLOP/s`);
+  console.log(
+    `gemm ${g.name} ${g.kind} ${M}×${g.k}×${g.n}`.padEnd(38) +
+      `${ms.toFixed(3).padStart(8)} ms ${((2 * M * g.k * g.n) / (ms / 1000) / 1e9).toFixed(1).padStart(6)} GFLOP/s`,
+  );
 }

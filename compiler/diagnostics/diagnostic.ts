@@ -69,7 +69,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   const lower = word.toLowerCase();
   for (const c of candidates) {
     const d = distance(lower, c.toLowerCase());
-    if (d < bestD) (best = c), (bestD = d);
+    if (d < bestD) ((best = c), (bestD = d));
   }
   const limit = Math.max(1, Math.floor(word.length / 3));
   return bestD <= limit ? best : undefined;

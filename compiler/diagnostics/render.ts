@@ -67,7 +67,11 @@ export function diagnosticsToJson(src: SourceFile, ds: readonly Diagnostic[]): o
   const loc = (s: Span) => {
     const a = positionOf(src, s.start);
     const b = positionOf(src, s.end);
-    return { file: src.path, start: { offset: s.start, line: a.line, column: a.column }, end: { offset: s.end, line: b.line, column: b.column } };
+    return {
+      file: src.path,
+      start: { offset: s.start, line: a.line, column: a.column },
+      end: { offset: s.end, line: b.line, column: b.column },
+    };
   };
   return ds.map((d) => ({
     code: d.code,

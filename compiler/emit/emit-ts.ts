@@ -50,7 +50,9 @@ export interface EmittedTrainer {
 }
 
 const reserved = new Set(
-  "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await async of arguments eval undefined NaN Infinity".split(" "),
+  "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await async of arguments eval undefined NaN Infinity".split(
+    " ",
+  ),
 );
 const ident = (s: string): string => {
   const id = s.replace(/[^A-Za-z0-9_]/g, "_").replace(/^(\d)/, "_$1");
@@ -63,7 +65,24 @@ const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, ch: string) =
 export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTrainer {
   const values = opts.wasm?.fused.values ?? tp.values; // fusion may add values (a max-pool's argmax)
   const names = new Map<ValueId, string>();
-  const used = new Set<string>(["n", "B", "F", "K", "k", "mem", "WS", "rng", "params", "grads", "losses", "options", "program", "parameters", "kernelModule", "rngWords"]);
+  const used = new Set<string>([
+    "n",
+    "B",
+    "F",
+    "K",
+    "k",
+    "mem",
+    "WS",
+    "rng",
+    "params",
+    "grads",
+    "losses",
+    "options",
+    "program",
+    "parameters",
+    "kernelModule",
+    "rngWords",
+  ]);
   const nameOf = (id: ValueId): string => {
     let n = names.get(id);
     if (n) return n;
@@ -83,7 +102,8 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   // Constants are named after their value: c1, c0p9 (0.9), cm1 (−1).
   for (const e of tp.constants) {
     const v = e.attrs.value as number;
-    if (values[e.outputs[0]].gradOf === undefined) names.set(e.outputs[0], uniq(`c${String(v).replace("-", "m").replace(".", "p").replace("+", "")}`));
+    if (values[e.outputs[0]].gradOf === undefined)
+      names.set(e.outputs[0], uniq(`c${String(v).replace("-", "m").replace(".", "p").replace("+", "")}`));
   }
   // Which buffer each value uses: aliases share their input's buffer.
   const bufferOf = new Map<ValueId, ValueId>();
@@ -119,7 +139,8 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   const scratches: string[] = [];
   const scratch = (perRow: number, which = 0): string => {
     const name = `scratch${which}_${perRow}`;
-    if (!scratches.some((s) => s.startsWith(`const ${name} `))) scratches.push(`const ${name} = new F(B * ${perRow}); // kernel work space`);
+    if (!scratches.some((s) => s.startsWith(`const ${name} `)))
+      scratches.push(`const ${name} = new F(B * ${perRow}); // kernel work space`);
     used.add(name);
     return name;
   };
@@ -179,7 +200,9 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   const lines = (eqns: readonly TEqn[]): string[] => {
     const out: string[] = [];
     let lastWhere = "";
-    const groups = wasm ? wasm.fused.segments.get(eqns) ?? eqns.map((e) => ({ pattern: e.op, eqns: [e] })) : eqns.map((e) => ({ pattern: e.op as string, eqns: [e] }));
+    const groups = wasm
+      ? (wasm.fused.segments.get(eqns) ?? eqns.map((e) => ({ pattern: e.op, eqns: [e] })))
+      : eqns.map((e) => ({ pattern: e.op as string, eqns: [e] }));
     for (const g of groups) {
       const e = g.eqns[0];
       if (aliasOps.has(e.op)) continue;
@@ -197,7 +220,9 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       }
       const last = g.eqns[g.eqns.length - 1];
       const fusedNote = g.eqns.length > 1 ? ` (fused: ${g.pattern})` : "";
-      const shapes = e.inputs.length ? ` // ${e.inputs.map((id) => shapeText(values[id].shape)).join(" ")} → ${shapeText(values[last.outputs[0]].shape)}${fusedNote}` : "";
+      const shapes = e.inputs.length
+        ? ` // ${e.inputs.map((id) => shapeText(values[id].shape)).join(" ")} → ${shapeText(values[last.outputs[0]].shape)}${fusedNote}`
+        : "";
       out.push(`${code}${shapes}`);
     }
     return out;
@@ -207,7 +232,12 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
     s.ranges.map((r) => {
       const o = s.optimizer;
       if (wasm) {
-        const ctx = wasmCtxFor({ op: "constant", inputs: [], outputs: [], attrs: {}, span: s.span }, undefined, undefined, `${o.kind} update of ${s.model}'s parameters [${r.offset}, ${r.offset + r.size})`);
+        const ctx = wasmCtxFor(
+          { op: "constant", inputs: [], outputs: [], attrs: {}, span: s.span },
+          undefined,
+          undefined,
+          `${o.kind} update of ${s.model}'s parameters [${r.offset}, ${r.offset + r.size})`,
+        );
         return optimizerCall(ctx, o, r, (f) => wasm.plan.flat.get(f)!, `stepCounts[${k}]`);
       }
       return o.kind === "adam"
@@ -225,12 +255,20 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
 
   const w = new CodeBlockWriter({ indentNumberOfSpaces: 2, useTabs: false, useSingleQuote: false });
   const opt = (o: TrainingProgram["steps"][number]["optimizer"]) =>
-    o.kind === "sgd" ? `sgd(lr=${o.lr}, momentum=${o.momentum}, nesterov=${o.nesterov})` : `adam(lr=${o.lr}, beta1=${o.beta1}, beta2=${o.beta2}, eps=${o.eps})`;
+    o.kind === "sgd"
+      ? `sgd(lr=${o.lr}, momentum=${o.momentum}, nesterov=${o.nesterov})`
+      : `adam(lr=${o.lr}, beta1=${o.beta1}, beta2=${o.beta2}, eps=${o.eps})`;
   w.writeLine(`// Generated by dlm from ${opts.sourcePath} — edit the .dlm file, not this one.`);
-  w.writeLine(`// Trainer for \`train ${tp.name}\`: ${tp.paramCount.toLocaleString("en-US")} parameters; ${tp.steps.map((s) => `step ${s.model} with ${opt(s.optimizer)}`).join("; ")}.`);
+  w.writeLine(
+    `// Trainer for \`train ${tp.name}\`: ${tp.paramCount.toLocaleString("en-US")} parameters; ${tp.steps.map((s) => `step ${s.model} with ${opt(s.optimizer)}`).join("; ")}.`,
+  );
   // The reference kernels, where a line calls one (always on the TS backend; on the wasm
   // backend only for the rare ops that stay in TypeScript).
-  const usesReference = !wasm || [constantLines, letLines, ...stepLines.flatMap((l) => [l.forward, l.backward]), evalLines, ...inferLines, ...updateLines].some((ls) => ls.some((l) => /\bK\./.test(l)));
+  const usesReference =
+    !wasm ||
+    [constantLines, letLines, ...stepLines.flatMap((l) => [l.forward, l.backward]), evalLines, ...inferLines, ...updateLines].some((ls) =>
+      ls.some((l) => /\bK\./.test(l)),
+    );
   if (usesReference) w.writeLine(`import * as K from "${opts.runtimeImport}/kernels/index.js";`);
   w.writeLine(`import type { Rng } from "${opts.runtimeImport}/rng.js";`);
   w.writeLine(`import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "${opts.runtimeImport}/trainer.js";`);
@@ -240,7 +278,9 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
     w.writeLine(`import { loadKernelModule, instantiate } from "${opts.runtimeImport}/wasm/trainer-memory.js";`);
     w.blankLine();
     const relaxed = wasm.relaxedFile ? `, new URL(${JSON.stringify("./" + wasm.relaxedFile)}, import.meta.url)` : "";
-    w.writeLine(`/** The trainer's kernels (${kernels.size}), compiled once${wasm.relaxedFile ? "; the relaxed-SIMD variant where the engine has it" : ""}. */`);
+    w.writeLine(
+      `/** The trainer's kernels (${kernels.size}), compiled once${wasm.relaxedFile ? "; the relaxed-SIMD variant where the engine has it" : ""}. */`,
+    );
     w.writeLine(`const kernelModule = await loadKernelModule(new URL(${JSON.stringify("./" + wasm.file)}, import.meta.url)${relaxed});`);
   }
   w.blankLine();
@@ -283,7 +323,9 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       const total = { fixed: plan.bytes.fixed + scratchNeed.fixed + 16, perRow: plan.bytes.perRow + scratchNeed.perRow };
       w.writeLine(`if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");`);
       w.writeLine(`const F = Float32Array;`);
-      w.writeLine(`// One linear memory, laid out by the compiler's memory plan: ${total.fixed.toLocaleString("en-US")} bytes + ${total.perRow.toLocaleString("en-US")} per batch row.`);
+      w.writeLine(
+        `// One linear memory, laid out by the compiler's memory plan: ${total.fixed.toLocaleString("en-US")} bytes + ${total.perRow.toLocaleString("en-US")} per batch row.`,
+      );
       w.writeLine(`const mem = instantiate(kernelModule, ${at(total)});`);
       w.writeLine(`const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel`);
       w.writeLine(`const WS = ${at(plan.bytes)}; // kernel scratch space`);
@@ -326,11 +368,22 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       declare(id, bufferSize(v), v.dtype, shapeText(v.shape));
     }
     for (const m of tp.inference) {
-      for (const id of m.inputs) declare(id, bufferSize(values[id]), "f32", `${shapeText(values[id].shape)}: input of \`${m.model}\` for inference`);
+      for (const id of m.inputs)
+        declare(id, bufferSize(values[id]), "f32", `${shapeText(values[id].shape)}: input of \`${m.model}\` for inference`);
     }
     w.blankLine();
-    w.writeLine(plan ? `// Activations and gradients, for B rows, at the offsets of the memory plan (buffers whose lifetimes do not overlap share memory).` : `// Activations and gradients, preallocated for B rows.`);
-    const declared = new Set<ValueId>([...tp.params, ...tp.inputs, ...gradView.keys(), ...tp.inference.flatMap((m) => m.inputs), ...(wasm?.fused.internal ?? [])]);
+    w.writeLine(
+      plan
+        ? `// Activations and gradients, for B rows, at the offsets of the memory plan (buffers whose lifetimes do not overlap share memory).`
+        : `// Activations and gradients, preallocated for B rows.`,
+    );
+    const declared = new Set<ValueId>([
+      ...tp.params,
+      ...tp.inputs,
+      ...gradView.keys(),
+      ...tp.inference.flatMap((m) => m.inputs),
+      ...(wasm?.fused.internal ?? []),
+    ]);
     for (const e of allEqns) {
       for (const id of e.outputs) {
         if (declared.has(id) || root(id) !== id) continue;
@@ -340,7 +393,8 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       }
     }
     // Values fusion adds (a max-pool's argmax, kept from the forward to the backward pass).
-    for (let id = tp.values.length; id < values.length; id++) declare(id, bufferSize(values[id]), values[id].dtype, `${shapeText(values[id].shape)}: written by a fused kernel`);
+    for (let id = tp.values.length; id < values.length; id++)
+      declare(id, bufferSize(values[id]), values[id].dtype, `${shapeText(values[id].shape)}: written by a fused kernel`);
     for (const e of allEqns) {
       for (const id of e.outputs) {
         if (root(id) === id || declared.has(id)) continue;
@@ -364,7 +418,8 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       w.write(`function computeLets(n: number): void`).block(() => body(w, letLines));
       w.blankLine();
     }
-    const fnName = (prefix: string, k: number) => `${prefix}${camel("_" + ident(tp.steps[k].model))}${tp.steps.filter((s) => s.model === tp.steps[k].model).length > 1 ? k : ""}`;
+    const fnName = (prefix: string, k: number) =>
+      `${prefix}${camel("_" + ident(tp.steps[k].model))}${tp.steps.filter((s) => s.model === tp.steps[k].model).length > 1 ? k : ""}`;
     tp.steps.forEach((s, k) => {
       const line = positionOf(opts.source, s.span.start).line;
       w.writeLine(`/** Step ${k + 1}, \`${s.model}\` (${opts.sourcePath}:${line}): the forward pass; returns the loss. */`);
@@ -414,7 +469,9 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
     w.blankLine();
     const ev = tp.evaluation;
     if (ev) {
-      w.writeLine(`/** Inference on the first n rows (dropout off): returns the loss; the prediction is in \`${nameOf(root(ev.prediction))}\`. */`);
+      w.writeLine(
+        `/** Inference on the first n rows (dropout off): returns the loss; the prediction is in \`${nameOf(root(ev.prediction))}\`. */`,
+      );
       w.write(`function evaluate(n: number): number`).block(() => {
         body(w, evalLines);
         w.writeLine(`return ${nameOf(root(ev.loss))}[0];`);
@@ -446,7 +503,9 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       if (ev) {
         // The training forward pass's scores (logits when the loss reads them) give the running accuracy.
         const lossEqn = tp.steps[0].forward.find((e) => e.outputs[0] === tp.steps[0].loss)!;
-        w.writeLine(`evaluate, prediction: ${nameOf(root(ev.prediction))}, scores: ${nameOf(root(lossEqn.inputs[0]))}, scoresAreLogits: ${!!lossEqn.attrs.from_logits},`);
+        w.writeLine(
+          `evaluate, prediction: ${nameOf(root(ev.prediction))}, scores: ${nameOf(root(lossEqn.inputs[0]))}, scoresAreLogits: ${!!lossEqn.attrs.from_logits},`,
+        );
       }
       w.writeLine(
         `models: { ${tp.inference.map((m) => `${ident(m.model)}: { inputs: [${m.inputs.map((id) => nameOf(root(id))).join(", ")}], output: ${nameOf(root(m.output))}, run: infer${camel("_" + ident(m.model))} }`).join(", ")} },`,
@@ -463,7 +522,9 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   );
   const text = w.toString();
   const header = hoisted.length ? `// Static sizes of the kernels, computed by the compiler.\n${hoisted.join("\n")}\n\n` : "";
-  const memory = wasm ? { fixed: wasm.plan.bytes.fixed + scratchNeed.fixed + 16, perRow: wasm.plan.bytes.perRow + scratchNeed.perRow } : undefined;
+  const memory = wasm
+    ? { fixed: wasm.plan.bytes.fixed + scratchNeed.fixed + 16, perRow: wasm.plan.bytes.perRow + scratchNeed.perRow }
+    : undefined;
   return { text: text.slice(0, hoistAt) + header + text.slice(hoistAt), kernels: [...kernels.values()], memory };
 }
 

@@ -42,8 +42,10 @@ const dimsLiteral = (s: Shape): string => `new Int32Array([${s.map((d) => (d ===
 
 // Index tables are module constants named by their content, so one name means one table.
 const dimsConst = (c: EmitCtx, s: Shape): string => c.hoist(`dims_${s.join("_")}`, `const NAME = ${dimsLiteral(s)};`);
-const stridesConst = (c: EmitCtx, strides: readonly number[]): string => c.hoist(`strides_${strides.join("_")}`, `const NAME = new Int32Array([${strides.join(", ")}]);`);
-const indexConst = (c: EmitCtx, rank: number): string => c.hoist(`index_${rank}`, `const NAME = new Int32Array(${rank}); // scratch multi-index`);
+const stridesConst = (c: EmitCtx, strides: readonly number[]): string =>
+  c.hoist(`strides_${strides.join("_")}`, `const NAME = new Int32Array([${strides.join(", ")}]);`);
+const indexConst = (c: EmitCtx, rank: number): string =>
+  c.hoist(`index_${rank}`, `const NAME = new Int32Array(${rank}); // scratch multi-index`);
 
 function windowGeom(c: EmitCtx, x: Shape, y: Shape, kind: "ConvGeom" | "PoolGeom"): string {
   const g = windowOf(x, y, c.eqn.attrs);
@@ -78,7 +80,9 @@ function reduceCall(c: EmitCtx, x: number, y: number, scale: string): string {
 
 const lossCall: Readonly<Record<string, (c: EmitCtx, p: number, t: number, fromLogits: boolean, dl?: string, dp?: string) => string>> = {
   mse: (c, p, t, _l, dl, dp) =>
-    dl ? `K.mseGrad(${dp}, ${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${shape(c, t).length === 0}, ${dl});` : `K.mse(${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${shape(c, t).length === 0})`,
+    dl
+      ? `K.mseGrad(${dp}, ${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${shape(c, t).length === 0}, ${dl});`
+      : `K.mse(${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${shape(c, t).length === 0})`,
   binary_crossentropy: (c, p, t, l, dl, dp) =>
     dl
       ? `K.binaryCrossentropyGrad(${dp}, ${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${shape(c, t).length === 0}, ${l}, ${dl});`
@@ -98,14 +102,21 @@ const loss: EmitRule = (c) => {
   return `${out(c)}[0] = ${lossCall[c.eqn.op](c, p, t, !!c.eqn.attrs.from_logits)};`;
 };
 
-const unary = (fn: string, extra = ""): EmitRule => (c) => `K.${fn}(${out(c)}, ${ins(c)[0]}, ${c.size(c.eqn.outputs[0])}${extra ? `, ${c.eqn.attrs[extra]}` : ""});`;
-const fromOutput = (fn: string, extra = ""): EmitRule => (c) => `K.${fn}(${out(c)}, ${ins(c).join(", ")}, ${c.size(c.eqn.outputs[0])}${extra ? `, ${c.eqn.attrs[extra]}` : ""});`;
+const unary =
+  (fn: string, extra = ""): EmitRule =>
+  (c) =>
+    `K.${fn}(${out(c)}, ${ins(c)[0]}, ${c.size(c.eqn.outputs[0])}${extra ? `, ${c.eqn.attrs[extra]}` : ""});`;
+const fromOutput =
+  (fn: string, extra = ""): EmitRule =>
+  (c) =>
+    `K.${fn}(${out(c)}, ${ins(c).join(", ")}, ${c.size(c.eqn.outputs[0])}${extra ? `, ${c.eqn.attrs[extra]}` : ""});`;
 
 const arithmetic: EmitRule = (c) => {
   const [a, b] = c.eqn.inputs;
   const y = c.eqn.outputs[0];
   const ys = shape(c, y);
-  if (same(shape(c, a), ys) && same(shape(c, b), ys)) return `K.binary(${opCode[c.eqn.op]}, ${out(c)}, ${c.buf(a)}, ${c.buf(b)}, ${c.size(y)});`;
+  if (same(shape(c, a), ys) && same(shape(c, b), ys))
+    return `K.binary(${opCode[c.eqn.op]}, ${out(c)}, ${c.buf(a)}, ${c.buf(b)}, ${c.size(y)});`;
   const dims = dimsConst(c, ys);
   const sa = stridesConst(c, alignedStrides(shape(c, a), ys));
   const sb = stridesConst(c, alignedStrides(shape(c, b), ys));
@@ -124,8 +135,10 @@ export const emitTs: Readonly<Record<TOp, EmitRule>> = {
     const g = windowGeom(c, shape(c, x), shape(c, c.eqn.outputs[0]), "ConvGeom");
     return `K.conv2d(${out(c)}, ${c.buf(x)}, ${c.buf(k)}, ${b === undefined ? "null" : c.buf(b)}, n, ${g});`;
   },
-  maxpool2d: (c) => `K.maxpool2d(${out(c)}, ${ins(c)[0]}, n, ${windowGeom(c, shape(c, c.eqn.inputs[0]), shape(c, c.eqn.outputs[0]), "PoolGeom")});`,
-  avgpool2d: (c) => `K.avgpool2d(${out(c)}, ${ins(c)[0]}, n, ${windowGeom(c, shape(c, c.eqn.inputs[0]), shape(c, c.eqn.outputs[0]), "PoolGeom")});`,
+  maxpool2d: (c) =>
+    `K.maxpool2d(${out(c)}, ${ins(c)[0]}, n, ${windowGeom(c, shape(c, c.eqn.inputs[0]), shape(c, c.eqn.outputs[0]), "PoolGeom")});`,
+  avgpool2d: (c) =>
+    `K.avgpool2d(${out(c)}, ${ins(c)[0]}, n, ${windowGeom(c, shape(c, c.eqn.inputs[0]), shape(c, c.eqn.outputs[0]), "PoolGeom")});`,
   reshape: () => "",
   stop_gradient: () => "",
   dropout: () => {

@@ -19,7 +19,14 @@ import * as CV from "./wasm/conv.js";
 import { alignedStrides, reductionStrides, windowOf } from "./geometry.js";
 import { countExpr } from "./ts-rules.js";
 import { addBernoulliMask, bernoulliMaskParams } from "./wasm/random.js";
-import { addLstmScan, addLstmScanGrad, lstmScanGradParams, lstmScanGradScratchBytes, lstmScanParams, lstmScanScratchBytes } from "./wasm/lstm.js";
+import {
+  addLstmScan,
+  addLstmScanGrad,
+  lstmScanGradParams,
+  lstmScanGradScratchBytes,
+  lstmScanParams,
+  lstmScanScratchBytes,
+} from "./wasm/lstm.js";
 
 /** Which module is being built: the default (SIMD128) or the relaxed-SIMD variant. */
 export interface Variant {
@@ -76,9 +83,20 @@ function gemm(
   epi?: { act: GemmActivation; slope?: number; out: number; pre: number | null },
   into?: { out: number; accumulate: boolean },
 ): string {
-  const actKey = epi ? `_${epi.act}${epi.slope !== undefined ? `${String(epi.slope).replace(".", "p")}` : ""}${epi.pre !== null ? "_pre" : ""}` : "";
+  const actKey = epi
+    ? `_${epi.act}${epi.slope !== undefined ? `${String(epi.slope).replace(".", "p")}` : ""}${epi.pre !== null ? "_pre" : ""}`
+    : "";
   const key = `gemm_${kind}_${k}x${n}${bias === undefined ? "" : "_bias"}${actKey}${into?.accumulate ? "_acc" : ""}`;
-  const spec = { kind, k, n, bias: bias !== undefined, activation: epi?.act, slope: epi?.slope, preOut: epi ? epi.pre !== null : undefined, accumulate: into?.accumulate || undefined };
+  const spec = {
+    kind,
+    k,
+    n,
+    bias: bias !== undefined,
+    activation: epi?.act,
+    slope: epi?.slope,
+    preOut: epi ? epi.pre !== null : undefined,
+    accumulate: into?.accumulate || undefined,
+  };
   const fn = c.kernel(key, (bn, mod, name, variant) => addGemm(bn, mod, { ...spec, name, relaxed: variant.relaxed || undefined }));
   const args = [m, c.addr(a), c.addr(b), into ? c.addr(into.out) : epi ? c.addr(epi.out) : out(c)];
   if (bias !== undefined) args.push(c.addr(bias));
@@ -124,7 +142,9 @@ function call<S extends { name: string }>(
 ): string {
   const key = keyOf(kind, spec);
   // Kernels with multiply-add tiles (convolutions) use relaxed_madd in the relaxed module.
-  const fn = c.kernel(key, (b, mod, name, variant) => add(b, mod, { ...spec, name, ...(relaxable && variant.relaxed ? { relaxed: true } : {}) } as S));
+  const fn = c.kernel(key, (b, mod, name, variant) =>
+    add(b, mod, { ...spec, name, ...(relaxable && variant.relaxed ? { relaxed: true } : {}) } as S),
+  );
   const list = params({ ...spec, name: key } as S).map((p) => {
     if (p === "n") return "n";
     const a = args[p];
@@ -140,17 +160,21 @@ function extentOf(c: WasmCtx, id: number): EW.Extent {
   return { perRow: s.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1), batched: s.includes("B") };
 }
 
-const unaryEw = (op: EW.UnaryOp): WasmRule => (c) => {
-  const [x] = c.eqn.inputs;
-  const spec = { ...extentOf(c, c.eqn.outputs[0]), op, slope: op === "leaky_relu" ? (c.eqn.attrs.slope as number) : undefined };
-  return call(c, op, spec, EW.addUnary, EW.unaryParams, { y: out(c), x: c.addr(x) });
-};
+const unaryEw =
+  (op: EW.UnaryOp): WasmRule =>
+  (c) => {
+    const [x] = c.eqn.inputs;
+    const spec = { ...extentOf(c, c.eqn.outputs[0]), op, slope: op === "leaky_relu" ? (c.eqn.attrs.slope as number) : undefined };
+    return call(c, op, spec, EW.addUnary, EW.unaryParams, { y: out(c), x: c.addr(x) });
+  };
 
-const binaryGradEw = (op: EW.BinaryOp): WasmRule => (c) => {
-  const [a, b] = c.eqn.inputs;
-  const spec = { ...extentOf(c, c.eqn.outputs[0]), op, slope: op === "leaky_relu_grad" ? (c.eqn.attrs.slope as number) : undefined };
-  return call(c, op, spec, EW.addBinary, EW.binaryParams, { out: out(c), a: c.addr(a), b: c.addr(b) });
-};
+const binaryGradEw =
+  (op: EW.BinaryOp): WasmRule =>
+  (c) => {
+    const [a, b] = c.eqn.inputs;
+    const spec = { ...extentOf(c, c.eqn.outputs[0]), op, slope: op === "leaky_relu_grad" ? (c.eqn.attrs.slope as number) : undefined };
+    return call(c, op, spec, EW.addBinary, EW.binaryParams, { out: out(c), a: c.addr(a), b: c.addr(b) });
+  };
 
 /** dims with B as 0, as the elementwise generators take them. */
 const dims0 = (s: Shape): number[] => s.map((d) => (d === "B" ? 0 : d));
@@ -162,17 +186,20 @@ const arithmeticEw: WasmRule = (c) => {
   const [a, b] = c.eqn.inputs;
   const y = c.eqn.outputs[0];
   const ys = shape(c, y);
-  if (sameShape(shape(c, a), ys) && sameShape(shape(c, b), ys)) return call(c, op, { ...extentOf(c, y), op }, EW.addBinary, EW.binaryParams, { out: out(c), a: c.addr(a), b: c.addr(b) });
+  if (sameShape(shape(c, a), ys) && sameShape(shape(c, b), ys))
+    return call(c, op, { ...extentOf(c, y), op }, EW.addBinary, EW.binaryParams, { out: out(c), a: c.addr(a), b: c.addr(b) });
   const spec = { op, dims: dims0(ys), aStrides: alignedStrides(shape(c, a), ys), bStrides: alignedStrides(shape(c, b), ys) };
   return call(c, `bcast_${op}`, spec, EW.addBroadcastBinary, EW.broadcastParams, { y: out(c), a: c.addr(a), b: c.addr(b) });
 };
 
-const reduceEw = (mean: boolean): WasmRule => (c) => {
-  const [x] = c.eqn.inputs;
-  const xs = shape(c, x);
-  const spec = { dims: dims0(xs), outStrides: reductionStrides(c.eqn.attrs.axes as number[] | null, xs), mean: mean || undefined };
-  return call(c, mean ? "mean" : "sum", spec, EW.addReduce, EW.reduceParams, { y: out(c), x: c.addr(x) });
-};
+const reduceEw =
+  (mean: boolean): WasmRule =>
+  (c) => {
+    const [x] = c.eqn.inputs;
+    const xs = shape(c, x);
+    const spec = { dims: dims0(xs), outStrides: reductionStrides(c.eqn.attrs.axes as number[] | null, xs), mean: mean || undefined };
+    return call(c, mean ? "mean" : "sum", spec, EW.addReduce, EW.reduceParams, { y: out(c), x: c.addr(x) });
+  };
 
 /** softmax's [outer, len, inner] split along `axis`. */
 function softmaxSpec(c: WasmCtx, s: Shape): { outerPerRow: number; batched: boolean; len: number; inner: number } {
@@ -190,7 +217,12 @@ function softmaxSpec(c: WasmCtx, s: Shape): { outerPerRow: number; batched: bool
 /** A convolution (with bias and an activation epilogue): writes `y`. */
 function conv2dCall(c: WasmCtx, e: TEqn, y: number, activation: "none" | "relu"): string {
   const [x, k, b] = e.inputs;
-  const spec = { ...windowOf(shape(c, x), shape(c, y), e.attrs), filters: e.attrs.filters as number, bias: b !== undefined, activation: activation === "relu" ? ("relu" as const) : undefined };
+  const spec = {
+    ...windowOf(shape(c, x), shape(c, y), e.attrs),
+    filters: e.attrs.filters as number,
+    bias: b !== undefined,
+    activation: activation === "relu" ? ("relu" as const) : undefined,
+  };
   const ws = CV.conv2dScratchBytes({ ...spec, name: "" });
   const args: Record<string, string> = { x: c.addr(x), k: c.addr(k), y: c.addr(y), ws: ws > 0 ? c.scratch(ws) : "" };
   if (b !== undefined) args.bias = c.addr(b);
@@ -228,7 +260,13 @@ const lossEw: WasmRule = (c) => {
  * byte offsets (`flat`: params, grads, and the state buffers by name) and `step`, the
  * expression of the 1-based step count.
  */
-export function optimizerCall(c: Pick<WasmCtx, "kernel">, o: OptimizerSpec, range: { offset: number; size: number }, flat: (name: string) => number, step: string): string {
+export function optimizerCall(
+  c: Pick<WasmCtx, "kernel">,
+  o: OptimizerSpec,
+  range: { offset: number; size: number },
+  flat: (name: string) => number,
+  step: string,
+): string {
   if (o.kind === "adam") {
     const spec = { offset: range.offset, size: range.size, lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps };
     const key = keyOf("adam", spec);
@@ -241,13 +279,21 @@ export function optimizerCall(c: Pick<WasmCtx, "kernel">, o: OptimizerSpec, rang
       c1: `1 - Math.pow(${o.beta1}, ${step})`,
       c2: `1 - Math.pow(${o.beta2}, ${step})`,
     };
-    return `${fn}(${adamParams({ ...spec, name: key }).map((p) => args[p]).join(", ")});`;
+    return `${fn}(${adamParams({ ...spec, name: key })
+      .map((p) => args[p])
+      .join(", ")});`;
   }
   const spec = { offset: range.offset, size: range.size, lr: o.lr, momentum: o.momentum || undefined, nesterov: o.nesterov || undefined };
   const key = keyOf("sgd", spec);
   const fn = c.kernel(key, (b, mod, name) => addSgd(b, mod, { ...spec, name }));
-  const args: Record<string, string> = { w: String(flat("params")), g: String(flat("grads")), buf: o.momentum > 0 ? String(flat("momentum")) : "" };
-  return `${fn}(${sgdParams({ ...spec, name: key }).map((p) => args[p]).join(", ")});`;
+  const args: Record<string, string> = {
+    w: String(flat("params")),
+    g: String(flat("grads")),
+    buf: o.momentum > 0 ? String(flat("momentum")) : "",
+  };
+  return `${fn}(${sgdParams({ ...spec, name: key })
+    .map((p) => args[p])
+    .join(", ")});`;
 }
 
 export const emitFused: Readonly<Record<string, (c: WasmCtx) => string>> = {
@@ -266,7 +312,10 @@ export const emitFused: Readonly<Record<string, (c: WasmCtx) => string>> = {
     if (act.op !== "relu") throw new Error("internal: conv2d fuses only with relu");
     if (!c.hasBuffer(conv.outputs[0])) return conv2dCall(c, conv, act.outputs[0], "relu");
     // Something else reads the pre-activation: the convolution stores it, then the relu.
-    const relu = call(c, "relu", { ...extentOf(c, act.outputs[0]), op: "relu" as const }, EW.addUnary, EW.unaryParams, { y: c.addr(act.outputs[0]), x: c.addr(conv.outputs[0]) });
+    const relu = call(c, "relu", { ...extentOf(c, act.outputs[0]), op: "relu" as const }, EW.addUnary, EW.unaryParams, {
+      y: c.addr(act.outputs[0]),
+      x: c.addr(conv.outputs[0]),
+    });
     return `${conv2dCall(c, conv, conv.outputs[0], "none")} ${relu}`;
   },
   // conv2d → relu → maxpool2d: one image at a time through scratch; the training pass also writes the argmax.
@@ -296,7 +345,12 @@ export const emitFused: Readonly<Record<string, (c: WasmCtx) => string>> = {
     const [dy, x] = pg.inputs;
     const [argmax, pooled] = c.extraIn;
     const spec = { ...windowOf(shape(c, x), shape(c, dy), pg.attrs), fromArgmax: true, reluMask: true };
-    return call(c, "maxpool2d_grad_relu", spec, CV.addMaxPool2dGrad, CV.maxpool2dGradParams, { dy: c.addr(dy), argmax: c.addr(argmax), y: c.addr(pooled), dx: c.addr(rg.outputs[0]) });
+    return call(c, "maxpool2d_grad_relu", spec, CV.addMaxPool2dGrad, CV.maxpool2dGradParams, {
+      dy: c.addr(dy),
+      argmax: c.addr(argmax),
+      y: c.addr(pooled),
+      dx: c.addr(rg.outputs[0]),
+    });
   },
   // matmul_tn, matmul_tn → add: the second kernel gradient accumulates into the add's output.
   "matmul_tn+matmul_tn+add": (c) => {
@@ -321,7 +375,12 @@ export const emitFused: Readonly<Record<string, (c: WasmCtx) => string>> = {
       batched: lead.includes("B"),
       cols: ds[ds.length - 1] as number,
     };
-    return call(c, "act_bias", spec, addActGradBias, actGradBiasParams, { dx: c.addr(g.outputs[0]), dy: c.addr(dy), y: c.addr(y), db: c.addr(sum.outputs[0]) });
+    return call(c, "act_bias", spec, addActGradBias, actGradBiasParams, {
+      dx: c.addr(g.outputs[0]),
+      dy: c.addr(dy),
+      y: c.addr(y),
+      db: c.addr(sum.outputs[0]),
+    });
   },
 };
 
@@ -360,13 +419,29 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
     const [dy, k] = c.eqn.inputs;
     const spec = { ...windowOf(shape(c, c.eqn.outputs[0]), shape(c, dy), c.eqn.attrs), filters: c.eqn.attrs.filters as number };
     const ws = CV.conv2dGradInputScratchBytes({ ...spec, name: "" });
-    return call(c, "conv2d_grad_input", spec, CV.addConv2dGradInput, CV.conv2dGradInputParams, { dy: c.addr(dy), k: c.addr(k), dx: out(c), ws: ws > 0 ? c.scratch(ws) : "" }, true);
+    return call(
+      c,
+      "conv2d_grad_input",
+      spec,
+      CV.addConv2dGradInput,
+      CV.conv2dGradInputParams,
+      { dy: c.addr(dy), k: c.addr(k), dx: out(c), ws: ws > 0 ? c.scratch(ws) : "" },
+      true,
+    );
   },
   conv2d_grad_kernel: (c) => {
     const [x, dy] = c.eqn.inputs;
     const spec = { ...windowOf(shape(c, x), shape(c, dy), c.eqn.attrs), filters: c.eqn.attrs.filters as number, bias: false };
     const ws = CV.conv2dGradKernelScratchBytes({ ...spec, name: "" });
-    return call(c, "conv2d_grad_kernel", spec, CV.addConv2dGradKernel, CV.conv2dGradKernelParams, { x: c.addr(x), dy: c.addr(dy), dk: out(c), ws: ws > 0 ? c.scratch(ws) : "" }, true);
+    return call(
+      c,
+      "conv2d_grad_kernel",
+      spec,
+      CV.addConv2dGradKernel,
+      CV.conv2dGradKernelParams,
+      { x: c.addr(x), dy: c.addr(dy), dk: out(c), ws: ws > 0 ? c.scratch(ws) : "" },
+      true,
+    );
   },
   maxpool2d_grad: (c) => {
     const [dy, x] = c.eqn.inputs;
@@ -427,7 +502,11 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
   tanh_grad: binaryGradEw("tanh_grad"),
   softmax_grad: (c) => {
     const [dy, y] = c.eqn.inputs;
-    return call(c, "softmax_grad", softmaxSpec(c, shape(c, c.eqn.outputs[0])), EW.addSoftmaxGrad, EW.softmaxGradParams, { dx: out(c), dy: c.addr(dy), y: c.addr(y) });
+    return call(c, "softmax_grad", softmaxSpec(c, shape(c, c.eqn.outputs[0])), EW.addSoftmaxGrad, EW.softmaxGradParams, {
+      dx: out(c),
+      dy: c.addr(dy),
+      y: c.addr(y),
+    });
   },
   sum_to: (c) => {
     const [dy] = c.eqn.inputs;
@@ -435,7 +514,11 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
     const to = shape(c, c.eqn.outputs[0]);
     if (to.length <= ds.length && sameShape(ds.slice(ds.length - to.length), to) && !to.includes("B")) {
       const lead = ds.slice(0, ds.length - to.length);
-      const spec = { rowsPerBatch: lead.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1), batched: lead.includes("B"), cols: to.reduce((a: number, d) => a * (d as number), 1) };
+      const spec = {
+        rowsPerBatch: lead.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1),
+        batched: lead.includes("B"),
+        cols: to.reduce((a: number, d) => a * (d as number), 1),
+      };
       return call(c, "sum_rows", spec, EW.addSumRows, EW.sumRowsParams, { out: out(c), dy: c.addr(dy) });
     }
     const spec = { dims: dims0(ds), outStrides: alignedStrides(to, ds) };
@@ -444,7 +527,11 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
   broadcast_to: (c) => {
     const [dy] = c.eqn.inputs;
     const xs = shape(c, c.eqn.outputs[0]);
-    const spec = { dims: dims0(xs), inStrides: reductionStrides(c.eqn.attrs.axes as number[] | null, xs), mean: (c.eqn.attrs.mean as boolean) || undefined };
+    const spec = {
+      dims: dims0(xs),
+      inStrides: reductionStrides(c.eqn.attrs.axes as number[] | null, xs),
+      mean: (c.eqn.attrs.mean as boolean) || undefined,
+    };
     return call(c, "spread", spec, EW.addSpread, EW.spreadParams, { y: out(c), dy: c.addr(dy) });
   },
   lstm: ts,
@@ -453,7 +540,15 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
     const [hseq, hprev, cseq, acts] = c.eqn.outputs;
     const spec = { steps: shape(c, xw)[1] as number, units: c.eqn.attrs.units as number };
     const ws = c.scratch(lstmScanScratchBytes({ ...spec, name: "" }));
-    return call(c, "lstm_scan", spec, addLstmScan, lstmScanParams, { hseq: c.addr(hseq), hprev: c.addr(hprev), cseq: c.addr(cseq), acts: c.addr(acts), xw: c.addr(xw), u: c.addr(u), ws });
+    return call(c, "lstm_scan", spec, addLstmScan, lstmScanParams, {
+      hseq: c.addr(hseq),
+      hprev: c.addr(hprev),
+      cseq: c.addr(cseq),
+      acts: c.addr(acts),
+      xw: c.addr(xw),
+      u: c.addr(u),
+      ws,
+    });
   },
   lstm_scan_grad: (c) => {
     const [dh, u, cseq, acts] = c.eqn.inputs;
@@ -462,7 +557,16 @@ export const emitWasm: Readonly<Record<TOp, WasmRule>> = {
     const packed = Math.ceil(lstmScanGradScratchBytes({ ...spec, name: "" }) / 16) * 16;
     const rowBytes = Math.ceil(spec.units / 4) * 16;
     const ws = c.scratch(packed, 2 * rowBytes);
-    const args = { dxw: out(c), dhseq: c.addr(dh), u: c.addr(u), cseq: c.addr(cseq), acts: c.addr(acts), dh: `${ws} + ${packed}`, dc: `${ws} + ${packed} + ${rowBytes} * B`, ws };
+    const args = {
+      dxw: out(c),
+      dhseq: c.addr(dh),
+      u: c.addr(u),
+      cseq: c.addr(cseq),
+      acts: c.addr(acts),
+      dh: `${ws} + ${packed}`,
+      dc: `${ws} + ${packed} + ${rowBytes} * B`,
+      ws,
+    };
     return call(c, "lstm_scan_grad", spec, addLstmScanGrad, lstmScanGradParams, args);
   },
   last_step: (c) => {

@@ -132,7 +132,13 @@ export interface StepIR {
 /** Where training data comes from and how it is transformed (see docs/language.md). */
 export type DataSource =
   | { readonly kind: "mnist"; readonly part: "both" | "images" | "labels"; readonly dir: string | null }
-  | { readonly kind: "idx"; readonly images: string; readonly labels: string | null; readonly testImages: string | null; readonly testLabels: string | null }
+  | {
+      readonly kind: "idx";
+      readonly images: string;
+      readonly labels: string | null;
+      readonly testImages: string | null;
+      readonly testLabels: string | null;
+    }
   | { readonly kind: "npy"; readonly x: string; readonly y: string | null; readonly testX: string | null; readonly testY: string | null }
   | { readonly kind: "csv"; readonly path: string; readonly target: readonly string[]; readonly testRows: number };
 

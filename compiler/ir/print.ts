@@ -16,7 +16,9 @@ function graphLines(g: Graph, src: SourceFile | undefined): string[] {
     const attrs = Object.entries(e.attrs).map(([k, v]) => `${k}=${attrText(v)}`);
     const where = src ? ` @${positionOf(src, e.span.start).line}` : "";
     const layer = e.layer ? `  # ${e.layer}${where}` : where ? `  #${where}` : "";
-    lines.push(`  ${outs} = ${e.op}${attrs.length ? `{${attrs.join(", ")}}` : ""} ${e.inputs.map((id) => ref(g.values[id])).join(" ")}${layer}`.trimEnd());
+    lines.push(
+      `  ${outs} = ${e.op}${attrs.length ? `{${attrs.join(", ")}}` : ""} ${e.inputs.map((id) => ref(g.values[id])).join(" ")}${layer}`.trimEnd(),
+    );
   }
   lines.push(`  return ${g.outputs.map((id) => ref(g.values[id])).join(", ")}`);
   return lines;
@@ -34,11 +36,16 @@ export function printTrain(t: TrainIR, src?: SourceFile): string {
     `train ${t.name}(${signature(t.graph)}) {`,
     `  settings batch=${s.batch} epochs=${s.epochs} shuffle=${s.shuffle} validation_split=${s.validationSplit} seed=${s.seed}`,
   ];
-  if (t.data) head.push(`  data ${JSON.stringify(t.data.source)} flatten=${t.data.flatten} range=[${t.data.range.join(",")}] rows_as_steps=${t.data.rowsAsSteps} one_hot=${t.data.oneHot}`);
+  if (t.data)
+    head.push(
+      `  data ${JSON.stringify(t.data.source)} flatten=${t.data.flatten} range=[${t.data.range.join(",")}] rows_as_steps=${t.data.rowsAsSteps} one_hot=${t.data.oneHot}`,
+    );
   const tail = [
     ...t.lets.map((l) => `  let ${l.name} = %${l.value}`),
     ...t.steps.map((st) => `  step ${st.model} with ${JSON.stringify(st.optimizer)} minimize %${st.loss}`),
-    ...(t.evaluation ? [`  evaluate prediction=%${t.evaluation.prediction} target=%${t.evaluation.target} metrics=[${t.evaluation.metrics.join(",")}]`] : []),
+    ...(t.evaluation
+      ? [`  evaluate prediction=%${t.evaluation.prediction} target=%${t.evaluation.target} metrics=[${t.evaluation.metrics.join(",")}]`]
+      : []),
     "}",
   ];
   return [...head, ...graphLines(t.graph, src), ...tail].join("\n");

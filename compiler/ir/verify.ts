@@ -45,16 +45,22 @@ export function verify(ir: ProgramIR, opts: { typed: boolean }): string[] {
   for (const m of ir.models) {
     errs.push(...verifyGraph(m.graph, `model ${m.name}`, opts.typed));
     for (const e of m.graph.eqns) {
-      if (e.op === "call" && !seen.has(e.attrs.model as string)) errs.push(`model ${m.name}: calls ${String(e.attrs.model)} before it is defined`);
+      if (e.op === "call" && !seen.has(e.attrs.model as string))
+        errs.push(`model ${m.name}: calls ${String(e.attrs.model)} before it is defined`);
     }
-    for (const l of m.layers) for (const p of l.params) if (m.graph.values[p]?.param?.layer !== l.name) errs.push(`model ${m.name}: layer ${l.name} lists a param it does not own`);
+    for (const l of m.layers)
+      for (const p of l.params)
+        if (m.graph.values[p]?.param?.layer !== l.name) errs.push(`model ${m.name}: layer ${l.name} lists a param it does not own`);
     seen.add(m.name);
   }
   for (const t of ir.trains) {
     errs.push(...verifyGraph(t.graph, `train ${t.name}`, opts.typed));
     for (const s of t.steps) if (!seen.has(s.model)) errs.push(`train ${t.name}: step trains unknown model ${s.model}`);
-    for (const e of t.graph.eqns) if (e.op === "call" && !seen.has(e.attrs.model as string)) errs.push(`train ${t.name}: calls unknown model ${String(e.attrs.model)}`);
-    if (opts.typed) for (const s of t.steps) if (t.graph.values[s.loss].shape?.length !== 0) errs.push(`train ${t.name}: loss of step ${s.model} is not a scalar`);
+    for (const e of t.graph.eqns)
+      if (e.op === "call" && !seen.has(e.attrs.model as string)) errs.push(`train ${t.name}: calls unknown model ${String(e.attrs.model)}`);
+    if (opts.typed)
+      for (const s of t.steps)
+        if (t.graph.values[s.loss].shape?.length !== 0) errs.push(`train ${t.name}: loss of step ${s.model} is not a scalar`);
   }
   return errs;
 }

@@ -9,7 +9,9 @@ import type { Span } from "../source.js";
 import type { AttrValue, Dim } from "../ir/ir.js";
 
 /** What a call supplied for each option: an AST expression, or the piped-in tensor. */
-export type Supplied = { readonly kind: "expr"; readonly expr: Expr; readonly span: Span } | { readonly kind: "piped"; readonly span: Span };
+export type Supplied =
+  | { readonly kind: "expr"; readonly expr: Expr; readonly span: Span }
+  | { readonly kind: "piped"; readonly span: Span };
 
 export interface Bound {
   readonly builtin: Builtin;
@@ -50,9 +52,14 @@ export function bindArgs(b: Builtin, args: readonly Arg[], span: Span, piped?: S
         // Count as the user wrote them: the piped-in input is not among the written arguments.
         const written = piped ? b.args.length - 1 : b.args.length;
         const besides = piped ? ` besides the piped-in \`${b.args[0].name}\`` : "";
-        fail("DL2004", `\`${b.name}\` takes at most ${written} argument${written === 1 ? "" : "s"}${besides}, but this is argument ${next + (piped ? 0 : 1)}`, a.span, {
-          hint: `\`${b.name}\` takes ${signature(b)}`,
-        });
+        fail(
+          "DL2004",
+          `\`${b.name}\` takes at most ${written} argument${written === 1 ? "" : "s"}${besides}, but this is argument ${next + (piped ? 0 : 1)}`,
+          a.span,
+          {
+            hint: `\`${b.name}\` takes ${signature(b)}`,
+          },
+        );
       }
       const spec = b.args[next++];
       if (out.has(spec.name)) fail("DL2005", `\`${spec.name}\` is given twice`, a.span, { hint: `\`${b.name}\` takes ${signature(b)}` });
@@ -87,7 +94,18 @@ export function staticArg(bound: Bound, name: string): AttrValue {
 }
 
 const describe = (e: Expr): string =>
-  ({ Number: "a number", String: "a string", Bool: "a boolean", Name: `the name \`${e.kind === "Name" ? e.name : ""}\``, List: "a list", Call: "a call", Member: "a member access", Binary: "an arithmetic expression", Unary: "an arithmetic expression", Pipe: "a pipeline" })[e.kind];
+  ({
+    Number: "a number",
+    String: "a string",
+    Bool: "a boolean",
+    Name: `the name \`${e.kind === "Name" ? e.name : ""}\``,
+    List: "a list",
+    Call: "a call",
+    Member: "a member access",
+    Binary: "an arithmetic expression",
+    Unary: "an arithmetic expression",
+    Pipe: "a pipeline",
+  })[e.kind];
 
 /** A numeric literal, possibly negated. */
 export function literalNumber(e: Expr): { value: number; raw: string; span: Span } | undefined {
@@ -129,22 +147,37 @@ function folded(e: Expr, what: string): { value: number; raw: string; span: Span
   return undefined;
 }
 
-export function readNumber(e: Expr, what: string, integer: boolean, range: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean } = {}): number {
+export function readNumber(
+  e: Expr,
+  what: string,
+  integer: boolean,
+  range: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean } = {},
+): number {
   const n = folded(e, what) ?? literalNumber(e);
   if (!n) {
     const quoted = e.kind === "String" && /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(e.value.trim());
-    fail("DL2003", `${what} must be ${integer ? "an integer" : "a number"}, found ${describe(e)}`, e.span, quoted ? { hint: `write ${e.value.trim()} without quotes` } : {});
+    fail(
+      "DL2003",
+      `${what} must be ${integer ? "an integer" : "a number"}, found ${describe(e)}`,
+      e.span,
+      quoted ? { hint: `write ${e.value.trim()} without quotes` } : {},
+    );
   }
-  if (!Number.isFinite(n.value)) fail("DL2008", `${n.raw} is too large to be a number`, n.span, { hint: "the largest double is about 1.8e308" });
+  if (!Number.isFinite(n.value))
+    fail("DL2008", `${n.raw} is too large to be a number`, n.span, { hint: "the largest double is about 1.8e308" });
   if (n.value === 0 && /[1-9]/.test(n.raw.split(/[eE]/)[0])) {
-    fail("DL2008", `${n.raw} is too small to be a number: it would round to 0`, n.span, { hint: "the smallest positive double is about 5e-324" });
+    fail("DL2008", `${n.raw} is too small to be a number: it would round to 0`, n.span, {
+      hint: "the smallest positive double is about 5e-324",
+    });
   }
   if (integer) {
     if (!Number.isInteger(n.value) || !literalIsInteger(n.raw)) fail("DL2009", `${what} must be an integer, found ${n.raw}`, n.span);
-    if (Math.abs(n.value) >= 2 ** 31) fail("DL2010", `${what} is ${n.raw}, which does not fit in 32 bits`, n.span, { hint: "integers must be below 2^31 = 2147483648" });
+    if (Math.abs(n.value) >= 2 ** 31)
+      fail("DL2010", `${what} is ${n.raw}, which does not fit in 32 bits`, n.span, { hint: "integers must be below 2^31 = 2147483648" });
   }
   const digits = significantDigits(n.raw);
-  if (digits > 17) fail("DL2011", `${n.raw} has ${digits} significant digits; a double holds at most 17`, n.span, { hint: `write it as ${n.value}` });
+  if (digits > 17)
+    fail("DL2011", `${n.raw} has ${digits} significant digits; a double holds at most 17`, n.span, { hint: `write it as ${n.value}` });
   const { min, max, minOpen, maxOpen } = range;
   if (min !== undefined && (minOpen ? n.value <= min : n.value < min)) {
     fail("DL2008", `${what} must be ${minOpen ? "greater than" : "at least"} ${min}, found ${n.raw}`, n.span);
@@ -164,7 +197,9 @@ function readWord(e: Expr, what: string, values: readonly string[]): string {
   const word = e.kind === "Name" || e.kind === "String" ? (e.kind === "Name" ? e.name : e.value) : undefined;
   if (word === undefined) fail("DL2003", `${what} must be one of ${values.join(", ")}, found ${describe(e)}`, e.span);
   if (!values.includes(word)) {
-    fail("DL2003", `${what} must be one of ${values.map((v) => `\`${v}\``).join(", ")}, found \`${word}\``, e.span, { hint: didYouMean(word, values) });
+    fail("DL2003", `${what} must be one of ${values.map((v) => `\`${v}\``).join(", ")}, found \`${word}\``, e.span, {
+      hint: didYouMean(word, values),
+    });
   }
   return word;
 }
@@ -179,7 +214,9 @@ export interface ActivationSpec {
 /** `relu`, `"relu"`, `leaky_relu(0.2)` or `leaky_relu(slope=0.2)`. */
 export function readActivation(e: Expr): ActivationSpec {
   const unknown = (name: string, span: Span): never =>
-    fail("DL2001", `unknown activation \`${name}\``, span, { hint: didYouMean(name, activationNames) ?? `activations: ${activationNames.join(", ")}` });
+    fail("DL2001", `unknown activation \`${name}\``, span, {
+      hint: didYouMean(name, activationNames) ?? `activations: ${activationNames.join(", ")}`,
+    });
   if (e.kind === "Name" || e.kind === "String") {
     const name = e.kind === "Name" ? e.name : e.value;
     if (!activationNames.includes(name)) unknown(name, e.span);
@@ -249,7 +286,13 @@ export function readStatic(e: Expr, type: ArgType, what: string): AttrValue {
       return [lo, hi];
     }
     case "string":
-      if (e.kind !== "String") fail("DL2003", `${what} must be a string in double quotes, found ${describe(e)}`, e.span, e.kind === "Name" ? { hint: `write "${e.name}"` } : {});
+      if (e.kind !== "String")
+        fail(
+          "DL2003",
+          `${what} must be a string in double quotes, found ${describe(e)}`,
+          e.span,
+          e.kind === "Name" ? { hint: `write "${e.name}"` } : {},
+        );
       return e.value;
     case "strings": {
       if (e.kind === "String") return e.value;
@@ -265,7 +308,10 @@ export function readShape(e: Expr, what: string): Dim[] {
   const items = readList(e, what);
   return items.map((item, i): Dim => {
     if (item.kind === "Name") {
-      if (item.name !== "B") fail("DL2019", `unknown dimension \`${item.name}\` in ${what}`, item.span, { hint: "dimensions are positive integers or `B`, the batch size" });
+      if (item.name !== "B")
+        fail("DL2019", `unknown dimension \`${item.name}\` in ${what}`, item.span, {
+          hint: "dimensions are positive integers or `B`, the batch size",
+        });
       if (i !== 0) fail("DL2019", "the batch dimension `B` may only come first", item.span);
       return "B";
     }

@@ -37,7 +37,12 @@ export interface Builtin {
 }
 
 const tensor = (name: string, doc: string): ArgSpec => ({ name, type: { t: "tensor" }, doc });
-const layerName: ArgSpec = { name: "name", type: { t: "string" }, default: null, doc: "the layer's name in summaries and checkpoints (default: Keras-style `dense`, `dense_1`, ...)" };
+const layerName: ArgSpec = {
+  name: "name",
+  type: { t: "string" },
+  default: null,
+  doc: "the layer's name in summaries and checkpoints (default: Keras-style `dense`, `dense_1`, ...)",
+};
 const activation: ArgSpec = { name: "activation", type: { t: "activation" }, default: "linear", doc: "activation applied to the output" };
 const useBias: ArgSpec = { name: "use_bias", type: { t: "bool" }, default: true, doc: "whether the layer adds a bias vector" };
 const pool = (what: string): readonly ArgSpec[] => [
@@ -82,7 +87,13 @@ export const builtinList: readonly Builtin[] = [
   {
     name: "dense",
     kind: "layer",
-    args: [tensor("x", "input [..., in]"), { name: "units", type: { t: "int", min: 1 }, doc: "output size" }, activation, useBias, layerName],
+    args: [
+      tensor("x", "input [..., in]"),
+      { name: "units", type: { t: "int", min: 1 }, doc: "output size" },
+      activation,
+      useBias,
+      layerName,
+    ],
     doc: "fully connected layer on the last axis: y = activation(x · kernel + bias); kernel [in, units] Glorot-uniform, bias zeros",
   },
   {
@@ -93,7 +104,12 @@ export const builtinList: readonly Builtin[] = [
       { name: "filters", type: { t: "int", min: 1 }, doc: "number of output channels" },
       { name: "kernel", type: { t: "size2", min: 1 }, doc: "kernel size, an int or [kh, kw]" },
       { name: "strides", type: { t: "size2", min: 1 }, default: 1, doc: "an int or [sh, sw]" },
-      { name: "padding", type: { t: "enum", values: ["valid", "same"] }, default: "valid", doc: "`valid` (no padding) or `same` (output size ceil(in / stride))" },
+      {
+        name: "padding",
+        type: { t: "enum", values: ["valid", "same"] },
+        default: "valid",
+        doc: "`valid` (no padding) or `same` (output size ceil(in / stride))",
+      },
       activation,
       useBias,
       layerName,
@@ -101,18 +117,36 @@ export const builtinList: readonly Builtin[] = [
     doc: "2-D convolution (cross-correlation, as Keras); kernel [kh, kw, in, filters] Glorot-uniform, bias zeros",
   },
   { name: "maxpool2d", kind: "layer", args: pool("pooling"), doc: "2-D max pooling (Keras MaxPooling2D)" },
-  { name: "avgpool2d", kind: "layer", args: pool("pooling"), doc: "2-D average pooling (Keras AveragePooling2D); `same` padding averages only the real inputs" },
-  { name: "flatten", kind: "layer", args: [tensor("x", "input [B, ...]"), layerName], doc: "flatten each sample to a vector in (h, w, c) order" },
+  {
+    name: "avgpool2d",
+    kind: "layer",
+    args: pool("pooling"),
+    doc: "2-D average pooling (Keras AveragePooling2D); `same` padding averages only the real inputs",
+  },
+  {
+    name: "flatten",
+    kind: "layer",
+    args: [tensor("x", "input [B, ...]"), layerName],
+    doc: "flatten each sample to a vector in (h, w, c) order",
+  },
   {
     name: "reshape",
     kind: "layer",
-    args: [tensor("x", "input [B, ...]"), { name: "shape", type: { t: "ints" }, doc: "the per-sample target shape; one entry may be -1" }, layerName],
+    args: [
+      tensor("x", "input [B, ...]"),
+      { name: "shape", type: { t: "ints" }, doc: "the per-sample target shape; one entry may be -1" },
+      layerName,
+    ],
     doc: "reshape each sample (the batch dimension stays)",
   },
   {
     name: "dropout",
     kind: "layer",
-    args: [tensor("x", "input"), { name: "rate", type: { t: "float", min: 0, max: 1, maxOpen: true }, doc: "fraction of units dropped" }, layerName],
+    args: [
+      tensor("x", "input"),
+      { name: "rate", type: { t: "float", min: 0, max: 1, maxOpen: true }, doc: "fraction of units dropped" },
+      layerName,
+    ],
     doc: "inverted dropout: in training, zero each unit with probability `rate` and scale the rest by 1/(1 − rate); identity in evaluation",
   },
   {
@@ -121,7 +155,12 @@ export const builtinList: readonly Builtin[] = [
     args: [
       tensor("x", "input [B, time, features]"),
       { name: "units", type: { t: "int", min: 1 }, doc: "size of the hidden state" },
-      { name: "return_sequences", type: { t: "bool" }, default: false, doc: "output every step [B, time, units] instead of the last [B, units]" },
+      {
+        name: "return_sequences",
+        type: { t: "bool" },
+        default: false,
+        doc: "output every step [B, time, units] instead of the last [B, units]",
+      },
       layerName,
     ],
     doc: "LSTM with Keras semantics: gates i, f, c, o; sigmoid gates, tanh cell and output; kernel [in, 4u] Glorot-uniform, recurrent kernel [u, 4u] orthogonal, bias [4u] zeros with forget-gate bias 1",
@@ -132,12 +171,19 @@ export const builtinList: readonly Builtin[] = [
   activationFn("tanh", "hyperbolic tangent"),
   activationFn("softmax", "exp(x) / sum(exp(x)) along an axis", [{ name: "axis", type: { t: "int" }, default: -1, doc: "the axis" }]),
   activationFn("linear", "identity"),
-  activationFn("leaky_relu", "x if x > 0 else slope · x", [{ name: "slope", type: { t: "float", min: 0 }, default: 0.3, doc: "slope for x < 0 (Keras default 0.3)" }]),
+  activationFn("leaky_relu", "x if x > 0 else slope · x", [
+    { name: "slope", type: { t: "float", min: 0 }, default: 0.3, doc: "slope for x < 0 (Keras default 0.3)" },
+  ]),
   // ops
   reduction("sum", "sum over axes"),
   reduction("mean", "mean over axes"),
   { name: "matmul", kind: "op", args: [tensor("a", "[..., m, k]"), tensor("b", "[k, n]")], doc: "matrix product (also written `a @ b`)" },
-  { name: "stop_gradient", kind: "op", args: [tensor("x", "input")], doc: "identity whose gradient is zero: training does not flow back through it" },
+  {
+    name: "stop_gradient",
+    kind: "op",
+    args: [tensor("x", "input")],
+    doc: "identity whose gradient is zero: training does not flow back through it",
+  },
   // random sources (drawn from the trainer's seeded RNG)
   {
     name: "normal",
@@ -161,16 +207,30 @@ export const builtinList: readonly Builtin[] = [
   },
   // losses
   loss("mse", "mean squared error: mean over the last axis, then over the batch"),
-  loss("categorical_crossentropy", "cross-entropy against one-hot (or soft) targets [B, classes]; from the logits when the prediction is a softmax"),
-  loss("sparse_categorical_crossentropy", "cross-entropy against integer class labels [B]; from the logits when the prediction is a softmax"),
-  loss("binary_crossentropy", "binary cross-entropy, mean over the last axis then the batch; from the logits when the prediction is a sigmoid"),
+  loss(
+    "categorical_crossentropy",
+    "cross-entropy against one-hot (or soft) targets [B, classes]; from the logits when the prediction is a softmax",
+  ),
+  loss(
+    "sparse_categorical_crossentropy",
+    "cross-entropy against integer class labels [B]; from the logits when the prediction is a softmax",
+  ),
+  loss(
+    "binary_crossentropy",
+    "binary cross-entropy, mean over the last axis then the batch; from the logits when the prediction is a sigmoid",
+  ),
   // optimizers
   {
     name: "sgd",
     kind: "optimizer",
     args: [
       { name: "lr", type: { t: "float", min: 0, minOpen: true }, default: 0.01, doc: "learning rate" },
-      { name: "momentum", type: { t: "float", min: 0, max: 1, maxOpen: true }, default: 0, doc: "momentum μ (buffer form b ← μb + g, w ← w − lr·b)" },
+      {
+        name: "momentum",
+        type: { t: "float", min: 0, max: 1, maxOpen: true },
+        default: 0,
+        doc: "momentum μ (buffer form b ← μb + g, w ← w − lr·b)",
+      },
       { name: "nesterov", type: { t: "bool" }, default: false, doc: "Nesterov momentum (w ← w − lr·(g + μb))" },
     ],
     doc: "stochastic gradient descent",
@@ -182,12 +242,22 @@ export const builtinList: readonly Builtin[] = [
       { name: "lr", type: { t: "float", min: 0, minOpen: true }, default: 0.001, doc: "learning rate α" },
       { name: "beta1", type: { t: "float", min: 0, max: 1, maxOpen: true }, default: 0.9, doc: "decay of the first moment" },
       { name: "beta2", type: { t: "float", min: 0, max: 1, maxOpen: true }, default: 0.999, doc: "decay of the second moment" },
-      { name: "eps", type: { t: "float", min: 0, minOpen: true }, default: 1e-7, doc: "ε, added to √v̂ (PyTorch's placement, Keras's value)" },
+      {
+        name: "eps",
+        type: { t: "float", min: 0, minOpen: true },
+        default: 1e-7,
+        doc: "ε, added to √v̂ (PyTorch's placement, Keras's value)",
+      },
     ],
     doc: "Adam, bias-corrected: w ← w − α·m̂/(√v̂ + ε)",
   },
   // metrics
-  { name: "accuracy", kind: "metric", args: [], doc: "share of samples whose arg-max class equals the label (threshold 0.5 for one output)" },
+  {
+    name: "accuracy",
+    kind: "metric",
+    args: [],
+    doc: "share of samples whose arg-max class equals the label (threshold 0.5 for one output)",
+  },
   // data sources
   {
     name: "mnist",
@@ -276,6 +346,11 @@ export const trainSettings: readonly ArgSpec[] = [
   { name: "batch", type: { t: "int", min: 1, max: 65536 }, default: 32, doc: "batch size" },
   { name: "epochs", type: { t: "int", min: 1, max: 100000 }, default: 1, doc: "passes over the training data" },
   { name: "shuffle", type: { t: "bool" }, default: true, doc: "reshuffle the training data every epoch" },
-  { name: "validation_split", type: { t: "float", min: 0, max: 1, maxOpen: true }, default: 0, doc: "fraction of the training data held out, taken from the end before shuffling (as Keras)" },
+  {
+    name: "validation_split",
+    type: { t: "float", min: 0, max: 1, maxOpen: true },
+    default: 0,
+    doc: "fraction of the training data held out, taken from the end before shuffling (as Keras)",
+  },
   { name: "seed", type: { t: "int", min: 0 }, default: 0, doc: "seed of the trainer's RNG (initial weights, shuffling, dropout, noise)" },
 ];

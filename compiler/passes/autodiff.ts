@@ -20,7 +20,13 @@ export interface Gradients {
 }
 
 /** Values are appended to `values` (the program's value table, shared by all steps). */
-export function differentiate(values: TValue[], forward: readonly TEqn[], loss: ValueId, wrt: readonly ValueId[], where: { model: string; span: Span; lossSpan: Span }): Gradients {
+export function differentiate(
+  values: TValue[],
+  forward: readonly TEqn[],
+  loss: ValueId,
+  wrt: readonly ValueId[],
+  where: { model: string; span: Span; lossSpan: Span },
+): Gradients {
   // Forward: which values depend (differentiably) on the parameters.
   const active = new Set<ValueId>(wrt);
   const blocked = new Set<ValueId>(); // reached the parameters only through stop_gradient
@@ -40,7 +46,10 @@ export function differentiate(values: TValue[], forward: readonly TEqn[], loss: 
     if (blocked.has(loss)) {
       fail("DL4002", `every path from the loss to the parameters of \`${where.model}\` goes through stop_gradient`, where.span, {
         hint: `this step would never change \`${where.model}\`; remove the stop_gradient on its path, or train another model here`,
-        notes: [{ message: "the loss", span: where.lossSpan }, ...cuts.slice(0, 3).map((e) => ({ message: "the path is cut here", span: e.span }))],
+        notes: [
+          { message: "the loss", span: where.lossSpan },
+          ...cuts.slice(0, 3).map((e) => ({ message: "the path is cut here", span: e.span })),
+        ],
       });
     }
     fail("DL4001", `the loss of this step does not depend on model \`${where.model}\``, where.span, {
@@ -91,7 +100,9 @@ export function differentiate(values: TValue[], forward: readonly TEqn[], loss: 
       grads = rule({ eqn: e, dy, needs, value: (id) => values[id], emit });
     } catch (err) {
       if (err instanceof TargetGradientError) {
-        fail("DL4003", "this cross-entropy's target depends on the parameters being trained", e.span, { hint: "wrap the target in stop_gradient(...), or use mse" });
+        fail("DL4003", "this cross-entropy's target depends on the parameters being trained", e.span, {
+          hint: "wrap the target in stop_gradient(...), or use mse",
+        });
       }
       throw err;
     }

@@ -65,7 +65,13 @@ export const ACTIVATION_GRADS: ReadonlySet<TOp> = new Set<TOp>(["relu_grad", "le
 
 /** Every segment of the program, in the emitter's order. */
 export function segmentsOf(tp: TrainingProgram): (readonly TEqn[])[] {
-  return [tp.constants, tp.lets, ...tp.steps.flatMap((s) => [s.forward, s.backward]), ...(tp.evaluation ? [tp.evaluation.forward] : []), ...tp.inference.map((m) => m.forward)];
+  return [
+    tp.constants,
+    tp.lets,
+    ...tp.steps.flatMap((s) => [s.forward, s.backward]),
+    ...(tp.evaluation ? [tp.evaluation.forward] : []),
+    ...tp.inference.map((m) => m.forward),
+  ];
 }
 
 export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
@@ -92,10 +98,22 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
     for (const seg of segments) {
       for (let i = 0; i + 2 < seg.length; i++) {
         const [conv, relu, pool] = [seg[i], seg[i + 1], seg[i + 2]];
-        if (conv.op !== "conv2d" || relu.op !== "relu" || pool.op !== "maxpool2d" || relu.inputs[0] !== conv.outputs[0] || pool.inputs[0] !== relu.outputs[0]) continue;
+        if (
+          conv.op !== "conv2d" ||
+          relu.op !== "relu" ||
+          pool.op !== "maxpool2d" ||
+          relu.inputs[0] !== conv.outputs[0] ||
+          pool.inputs[0] !== relu.outputs[0]
+        )
+          continue;
         const y = relu.outputs[0];
         if (external.has(y) || external.has(conv.outputs[0]) || readerEqns.get(conv.outputs[0])?.some((r) => r.op !== "relu")) continue;
-        const ok = (readerEqns.get(y) ?? []).every((r) => (r.op === "maxpool2d" && r.inputs[0] === y) || (r.op === "maxpool2d_grad" && r.inputs[1] === y) || (r.op === "relu_grad" && r.inputs[1] === y));
+        const ok = (readerEqns.get(y) ?? []).every(
+          (r) =>
+            (r.op === "maxpool2d" && r.inputs[0] === y) ||
+            (r.op === "maxpool2d_grad" && r.inputs[1] === y) ||
+            (r.op === "relu_grad" && r.inputs[1] === y),
+        );
         if (ok) poolable.add(y);
       }
     }
@@ -150,12 +168,26 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
         i += 2;
         continue;
       }
-      if (enabled && e.op === "maxpool2d_grad" && poolable.has(e.inputs[1]) && next?.op === "relu_grad" && next.inputs[0] === e.outputs[0] && next.inputs[1] === e.inputs[1]) {
+      if (
+        enabled &&
+        e.op === "maxpool2d_grad" &&
+        poolable.has(e.inputs[1]) &&
+        next?.op === "relu_grad" &&
+        next.inputs[0] === e.outputs[0] &&
+        next.inputs[1] === e.inputs[1]
+      ) {
         const y = e.inputs[1];
         const argmax = argmaxOf.get(y);
         const pooled = [...(readerEqns.get(y) ?? [])].find((r) => r.op === "maxpool2d")?.outputs[0];
-        if (argmax === undefined || pooled === undefined) throw new Error("internal: a pooled relu's gradient without its training pass's argmax");
-        groups.push({ pattern: "maxpool2d_grad+relu_grad", rule: "maxpool2d_grad+relu_grad", eqns: [e, next], extraIn: [argmax, pooled], skipReads: [y] });
+        if (argmax === undefined || pooled === undefined)
+          throw new Error("internal: a pooled relu's gradient without its training pass's argmax");
+        groups.push({
+          pattern: "maxpool2d_grad+relu_grad",
+          rule: "maxpool2d_grad+relu_grad",
+          eqns: [e, next],
+          extraIn: [argmax, pooled],
+          skipReads: [y],
+        });
         taken.add(next);
         i++;
         continue;
@@ -188,7 +220,8 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
   for (const groups of out.values()) {
     for (const g of groups) {
       const inside = new Set(g.eqns.flatMap((e) => e.outputs));
-      for (const e of g.eqns) for (const id of e.inputs) if (inside.has(id) || g.skipReads?.includes(id)) satisfied.set(id, (satisfied.get(id) ?? 0) + 1);
+      for (const e of g.eqns)
+        for (const id of e.inputs) if (inside.has(id) || g.skipReads?.includes(id)) satisfied.set(id, (satisfied.get(id) ?? 0) + 1);
     }
   }
   for (const [id, count] of satisfied) if (count === readers.get(id) && !external.has(id)) internal.add(id);

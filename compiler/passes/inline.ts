@@ -80,9 +80,23 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
       }
       if (e.op === "dropout") {
         const mask = add({ name: `${prefix}${out.name}_mask`, kind: "temp", dtype: "f32", shape: out.shape! });
-        eqns.push({ op: "dropout_mask", inputs: [], outputs: [mask], attrs: { rate: e.attrs.rate }, span: e.span, ...(origin ? { origin } : {}) });
+        eqns.push({
+          op: "dropout_mask",
+          inputs: [],
+          outputs: [mask],
+          attrs: { rate: e.attrs.rate },
+          span: e.span,
+          ...(origin ? { origin } : {}),
+        });
         const y = add({ name: `${prefix}${out.name}`, kind: "temp", dtype: "f32", shape: out.shape! });
-        eqns.push({ op: "mul", inputs: [inputs[0], mask], outputs: [y], attrs: { dropout: true }, span: e.span, ...(origin ? { origin } : {}) });
+        eqns.push({
+          op: "mul",
+          inputs: [inputs[0], mask],
+          outputs: [y],
+          attrs: { dropout: true },
+          span: e.span,
+          ...(origin ? { origin } : {}),
+        });
         env.set(e.outputs[0], y);
         continue;
       }
@@ -108,7 +122,8 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
     const [batch, steps] = values[x].shape;
     const units = e.attrs.units as number;
     const at = { span: e.span, ...(origin ? { origin } : {}) };
-    const seq = (suffix: string, width: number) => add({ name: `${name}_${suffix}`, kind: "temp", dtype: "f32", shape: [batch, steps, width] });
+    const seq = (suffix: string, width: number) =>
+      add({ name: `${name}_${suffix}`, kind: "temp", dtype: "f32", shape: [batch, steps, width] });
     const xw = seq("xw", 4 * units);
     eqns.push({ op: "dense", inputs: [x, w, b], outputs: [xw], attrs: { units: 4 * units, use_bias: true }, ...at });
     const outs = [seq("h", units), seq("hprev", units), seq("c", units), seq("gates", 4 * units)];

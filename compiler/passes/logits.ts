@@ -20,8 +20,10 @@ export function useLogits(p: FlatProgram): FlatProgram {
     const want = activationFor[e.op];
     if (!want) return e;
     const pred = producer.get(e.inputs[0]);
-    const lastAxis = pred && (pred.op !== "softmax" || pred.attrs.axis === -1 || pred.attrs.axis === p.values[pred.outputs[0]].shape.length - 1);
-    if (pred && pred.op === want && lastAxis) return { ...e, inputs: [pred.inputs[0], e.inputs[1]], attrs: { ...e.attrs, from_logits: true } };
+    const lastAxis =
+      pred && (pred.op !== "softmax" || pred.attrs.axis === -1 || pred.attrs.axis === p.values[pred.outputs[0]].shape.length - 1);
+    if (pred && pred.op === want && lastAxis)
+      return { ...e, inputs: [pred.inputs[0], e.inputs[1]], attrs: { ...e.attrs, from_logits: true } };
     return { ...e, attrs: { ...e.attrs, from_logits: false } };
   });
   return { ...p, eqns };

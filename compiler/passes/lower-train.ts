@@ -25,7 +25,9 @@ export function lowerTrain(t: A.TrainDecl, p: ProgramLowering): TrainIR | undefi
     p.attempt(() => {
       const key = item.key.name;
       if (!settingNames.includes(key)) {
-        fail("DL2012", `unknown train setting \`${key}\``, item.key.span, { hint: didYouMean(key, settingNames) ?? `settings: ${settingNames.join(", ")}` });
+        fail("DL2012", `unknown train setting \`${key}\``, item.key.span, {
+          hint: didYouMean(key, settingNames) ?? `settings: ${settingNames.join(", ")}`,
+        });
       }
       const seen = settings.get(key);
       if (seen) fail("DL2014", `\`${key}\` is set twice`, item.key.span, { notes: [{ message: "first set here", span: seen.key.span }] });
@@ -45,7 +47,14 @@ export function lowerTrain(t: A.TrainDecl, p: ProgramLowering): TrainIR | undefi
   } else {
     for (const key of simpleOnly) {
       const s = settings.get(key);
-      if (s) p.attempt(() => fail("DL2020", `\`${key}\` belongs to the simple form; with explicit steps each \`step\` names its optimizer and loss`, s.key.span));
+      if (s)
+        p.attempt(() =>
+          fail(
+            "DL2020",
+            `\`${key}\` belongs to the simple form; with explicit steps each \`step\` names its optimizer and loss`,
+            s.key.span,
+          ),
+        );
     }
     ir = lowerExplicit(t, steps, scope);
   }
@@ -59,13 +68,24 @@ function readSettings(settings: Map<string, A.Setting>, p: ProgramLowering): Tra
     const s = settings.get(name);
     return s ? p.attempt(() => readStatic(s.value, spec.type, `\`${name}\``)) : spec.default;
   };
-  const out = { batch: get("batch"), epochs: get("epochs"), shuffle: get("shuffle"), validationSplit: get("validation_split"), seed: get("seed") };
+  const out = {
+    batch: get("batch"),
+    epochs: get("epochs"),
+    shuffle: get("shuffle"),
+    validationSplit: get("validation_split"),
+    seed: get("seed"),
+  };
   if (Object.values(out).some((v) => v === undefined)) return undefined;
   return out as unknown as TrainSettings;
 }
 
 /** `train cnn { ... }`: one step on the model's output against a target `y` from the data. */
-function lowerSimple(t: A.TrainDecl, settings: Map<string, A.Setting>, s: Scope, data: DataSpec | null): Pick<TrainIR, "steps" | "evaluation" | "lets"> {
+function lowerSimple(
+  t: A.TrainDecl,
+  settings: Map<string, A.Setting>,
+  s: Scope,
+  data: DataSpec | null,
+): Pick<TrainIR, "steps" | "evaluation" | "lets"> {
   const p = s.program;
   const name = t.name.name;
   const decl = p.decls.get(name);
@@ -74,7 +94,10 @@ function lowerSimple(t: A.TrainDecl, settings: Map<string, A.Setting>, s: Scope,
       hint: didYouMean(name, p.decls.keys()) ?? "name a model, or give the block inputs and `step`s",
     });
   }
-  if (t.params) fail("DL2020", "a train block that declares inputs needs `step`s", t.name.span, { hint: "add `step <model> with <optimizer> minimize <loss>`, or drop the inputs to train the model on its own inputs" });
+  if (t.params)
+    fail("DL2020", "a train block that declares inputs needs `step`s", t.name.span, {
+      hint: "add `step <model> with <optimizer> minimize <loss>`, or drop the inputs to train the model on its own inputs",
+    });
   for (const key of ["loss", "optimizer"]) {
     if (!settings.has(key)) {
       fail("DL2013", `\`train ${name}\` needs a \`${key}\` setting`, t.name.span, {
@@ -98,11 +121,20 @@ function lowerSimple(t: A.TrainDecl, settings: Map<string, A.Setting>, s: Scope,
     : lossName === "sparse_categorical_crossentropy"
       ? s.g.input("y", ["B"], "i32")
       : s.g.input("y", undefined, "f32");
-  const call: A.Expr = { kind: "Call", callee: { kind: "Name", name, span: t.name.span }, args: decl.params.map((q) => ({ name: undefined, value: { kind: "Name", name: q.name.name, span: t.name.span }, span: t.name.span })), span: t.name.span };
+  const call: A.Expr = {
+    kind: "Call",
+    callee: { kind: "Name", name, span: t.name.span },
+    args: decl.params.map((q) => ({ name: undefined, value: { kind: "Name", name: q.name.name, span: t.name.span }, span: t.name.span })),
+    span: t.name.span,
+  };
   const prediction = lowerExpr(s, call);
   s.names.set("y", target);
   const loss = s.g.eqn(lossName, [prediction, target], {}, lossSetting.value.span, "loss");
-  return { lets: [], steps: [{ model: name, optimizer, loss, span: t.span, modelSpan: t.name.span, lossSpan: lossSetting.value.span }], evaluation: { prediction, target, metrics } };
+  return {
+    lets: [],
+    steps: [{ model: name, optimizer, loss, span: t.span, modelSpan: t.name.span, lossSpan: lossSetting.value.span }],
+    evaluation: { prediction, target, metrics },
+  };
 }
 
 function readLossName(e: A.Expr): "mse" | "categorical_crossentropy" | "sparse_categorical_crossentropy" | "binary_crossentropy" {
@@ -111,7 +143,8 @@ function readLossName(e: A.Expr): "mse" | "categorical_crossentropy" | "sparse_c
   if (name === undefined || !losses.includes(name)) {
     fail("DL2003", `\`loss\` must name a loss (${losses.join(", ")})`, e.span, { hint: name ? didYouMean(name, losses) : undefined });
   }
-  if (e.kind === "Call" && e.args.length > 0) fail("DL2004", "in the simple form the loss takes no arguments: the model's output and the labels are supplied", e.span);
+  if (e.kind === "Call" && e.args.length > 0)
+    fail("DL2004", "in the simple form the loss takes no arguments: the model's output and the labels are supplied", e.span);
   return name as ReturnType<typeof readLossName>;
 }
 
@@ -119,7 +152,9 @@ function readOptimizer(e: A.Expr): OptimizerSpec {
   const optimizers = builtinList.filter((b) => b.kind === "optimizer").map((b) => b.name);
   const name = e.kind === "Name" ? e.name : e.kind === "Call" && e.callee.kind === "Name" ? e.callee.name : undefined;
   if (name === undefined || !optimizers.includes(name)) {
-    fail("DL2003", `expected an optimizer (${optimizers.join(", ")})`, e.span, { hint: name ? didYouMean(name, optimizers) : "e.g. `adam(lr=1e-3)`" });
+    fail("DL2003", `expected an optimizer (${optimizers.join(", ")})`, e.span, {
+      hint: name ? didYouMean(name, optimizers) : "e.g. `adam(lr=1e-3)`",
+    });
   }
   const bound = bindArgs(builtins.get(name)!, e.kind === "Call" ? e.args : [], e.span);
   const n = (k: string) => staticArg(bound, k) as number;
@@ -132,7 +167,10 @@ function readMetrics(e: A.Expr): "accuracy"[] {
   const items = e.kind === "List" ? e.items : [e];
   return items.map((item) => {
     if (item.kind !== "Name" || !metrics.includes(item.name)) {
-      fail("DL2001", `unknown metric ${item.kind === "Name" ? `\`${item.name}\`` : ""}`.trim(), item.span, { hint: item.kind === "Name" ? (didYouMean(item.name, metrics) ?? `metrics: ${metrics.join(", ")}`) : `write \`metrics [${metrics[0]}]\`` });
+      fail("DL2001", `unknown metric ${item.kind === "Name" ? `\`${item.name}\`` : ""}`.trim(), item.span, {
+        hint:
+          item.kind === "Name" ? (didYouMean(item.name, metrics) ?? `metrics: ${metrics.join(", ")}`) : `write \`metrics [${metrics[0]}]\``,
+      });
     }
     return "accuracy" as const;
   });
@@ -154,18 +192,26 @@ function lowerExplicit(t: A.TrainDecl, steps: readonly A.StepStmt[], s: Scope): 
       const model = p.attempt(() => {
         const model = p.decls.has(name) ? p.model(name, item.model.span) : undefined;
         if (!model) {
-          fail("DL2015", `\`step ${name}\` must name a model to train, and \`${name}\` is ${s.names.has(name) ? "a tensor" : "not a model"}`, item.model.span, {
-            hint: didYouMean(name, p.decls.keys()) ?? `models: ${[...p.decls.keys()].join(", ")}`,
-          });
+          fail(
+            "DL2015",
+            `\`step ${name}\` must name a model to train, and \`${name}\` is ${s.names.has(name) ? "a tensor" : "not a model"}`,
+            item.model.span,
+            {
+              hint: didYouMean(name, p.decls.keys()) ?? `models: ${[...p.decls.keys()].join(", ")}`,
+            },
+          );
         }
         if (!hasParams(model, p)) {
-          fail("DL2015", `\`step ${name}\`: model \`${name}\` has no trainable parameters`, item.model.span, { hint: "a step trains the parameters of the layers (dense, conv2d, lstm) in its model" });
+          fail("DL2015", `\`step ${name}\`: model \`${name}\` has no trainable parameters`, item.model.span, {
+            hint: "a step trains the parameters of the layers (dense, conv2d, lstm) in its model",
+          });
         }
         return model;
       });
       const optimizer = p.attempt(() => readOptimizer(item.optimizer));
       const loss = p.attempt(() => lowerExpr(s, item.loss));
-      if (model && optimizer && loss !== undefined) out.push({ model: name, optimizer, loss, span: item.span, modelSpan: item.model.span, lossSpan: item.loss.span });
+      if (model && optimizer && loss !== undefined)
+        out.push({ model: name, optimizer, loss, span: item.span, modelSpan: item.model.span, lossSpan: item.loss.span });
     }
   }
   return p.diagnostics.length > before ? undefined : { lets, steps: out, evaluation: null };
@@ -175,7 +221,10 @@ function lowerExplicit(t: A.TrainDecl, steps: readonly A.StepStmt[], s: Scope): 
 function hasParams(m: ModelIR, p: ProgramLowering, seen = new Set<string>()): boolean {
   if (seen.has(m.name)) return false;
   seen.add(m.name);
-  return m.graph.values.some((v) => v.kind === "param") || m.graph.eqns.some((e) => e.op === "call" && hasParams(p.models.get(e.attrs.model as string)!, p, seen));
+  return (
+    m.graph.values.some((v) => v.kind === "param") ||
+    m.graph.eqns.some((e) => e.op === "call" && hasParams(p.models.get(e.attrs.model as string)!, p, seen))
+  );
 }
 
 /** `mnist`, `mnist.images(...)`, `idx(...)`, `npy(...)`, `csv(...)`. */
@@ -194,7 +243,9 @@ function lowerData(e: A.Expr): DataSpec {
   }
   if (callee.kind !== "Name" || !sources.includes(callee.name)) {
     const name = callee.kind === "Name" ? callee.name : "";
-    fail("DL2017", `\`data\` must name a data source (${sources.join(", ")})`, callee.span, { hint: didYouMean(name, sources) ?? 'e.g. `data mnist` or `data csv("data.csv", target="y")`' });
+    fail("DL2017", `\`data\` must name a data source (${sources.join(", ")})`, callee.span, {
+      hint: didYouMean(name, sources) ?? 'e.g. `data mnist` or `data csv("data.csv", target="y")`',
+    });
   }
   const b: Builtin = builtins.get(callee.name)!;
   const bound = bindArgs(b, args, e.span);
@@ -218,7 +269,13 @@ function lowerData(e: A.Expr): DataSpec {
       break;
     }
     case "idx":
-      source = { kind: "idx", images: str("images")!, labels: str("labels"), testImages: str("test_images"), testLabels: str("test_labels") };
+      source = {
+        kind: "idx",
+        images: str("images")!,
+        labels: str("labels"),
+        testImages: str("test_images"),
+        testLabels: str("test_labels"),
+      };
       columns = [{ name: "images", shape: null, dtype: "f32" }, ...(source.labels ? [label] : [])];
       break;
     case "npy":
@@ -226,7 +283,12 @@ function lowerData(e: A.Expr): DataSpec {
       columns = [{ name: "x", shape: null, dtype: "f32" }, ...(source.y ? [{ ...label, dtype: "f32" as DType }] : [])];
       break;
     default:
-      source = { kind: "csv", path: str("path")!, target: (str("target") ?? "y").split(","), testRows: staticArg(bound, "test_rows") as number };
+      source = {
+        kind: "csv",
+        path: str("path")!,
+        target: (str("target") ?? "y").split(","),
+        testRows: staticArg(bound, "test_rows") as number,
+      };
       columns = [
         { name: "features", shape: null, dtype: "f32" },
         { name: "target", shape: null, dtype: "f32" },

@@ -50,10 +50,15 @@ export class ProgramLowering {
     if (done) return done;
     if (this.failed.has(name)) throw new AlreadyReported();
     const decl = this.decls.get(name)!;
-    if (this.inProgress.has(name)) fail("DL2021", `model \`${name}\` calls itself`, useSpan, { notes: [{ message: `\`${name}\` is declared here`, span: decl.name.span }] });
+    if (this.inProgress.has(name))
+      fail("DL2021", `model \`${name}\` calls itself`, useSpan, {
+        notes: [{ message: `\`${name}\` is declared here`, span: decl.name.span }],
+      });
     // Lowering recurses into called models: bound the depth, as a compiler bounds nesting.
     if (this.inProgress.size >= MAX_MODEL_NESTING) {
-      fail("DL2022", `models call each other more than ${MAX_MODEL_NESTING} deep`, useSpan, { hint: `a chain of model calls may be at most ${MAX_MODEL_NESTING} models long` });
+      fail("DL2022", `models call each other more than ${MAX_MODEL_NESTING} deep`, useSpan, {
+        hint: `a chain of model calls may be at most ${MAX_MODEL_NESTING} models long`,
+      });
     }
     this.inProgress.add(name);
     const ir = lowerModel(decl, this);
@@ -124,7 +129,13 @@ export function lower(ast: A.Program): { ir?: ProgramIR; diagnostics: readonly D
   }
   if (p.decls.size === 0) {
     const at = ast.items[0]?.span ?? { start: 0, end: 0 };
-    p.diagnostics.push({ code: "DL2023", severity: "error", message: "the file declares no model", span: at, hint: "declare one with `model name(x: [B, ...]) { x |> ... }`" });
+    p.diagnostics.push({
+      code: "DL2023",
+      severity: "error",
+      message: "the file declares no model",
+      span: at,
+      hint: "declare one with `model name(x: [B, ...]) { x |> ... }`",
+    });
   }
   for (const decl of p.decls.values()) p.attempt(() => p.model(decl.name.name, decl.name.span));
   const trains: TrainIR[] = [];
@@ -159,11 +170,18 @@ export function inputShape(param: A.Param): ("B" | number)[] {
   const list: A.Expr = {
     kind: "List",
     span: param.shapeSpan,
-    items: param.shape.map((d): A.Expr => (d.kind === "DimName" ? { kind: "Name", name: d.name, span: d.span } : { kind: "Number", raw: d.raw, value: Number(d.raw), span: d.span })),
+    items: param.shape.map(
+      (d): A.Expr =>
+        d.kind === "DimName"
+          ? { kind: "Name", name: d.name, span: d.span }
+          : { kind: "Number", raw: d.raw, value: Number(d.raw), span: d.span },
+    ),
   };
   const shape = readShape(list, `the shape of \`${param.name.name}\``);
   if (shape[0] !== "B") {
-    fail("DL2019", `the first dimension of input \`${param.name.name}\` must be the batch \`B\``, param.shapeSpan, { hint: shape.length ? `write [B, ${shape.join(", ")}]` : "write the batch and the sample's shape, e.g. [B, 784]" });
+    fail("DL2019", `the first dimension of input \`${param.name.name}\` must be the batch \`B\``, param.shapeSpan, {
+      hint: shape.length ? `write [B, ${shape.join(", ")}]` : "write the batch and the sample's shape, e.g. [B, 784]",
+    });
   }
   return shape;
 }
@@ -210,8 +228,16 @@ function lowerName(s: Scope, e: A.NameExpr): ValueId {
   if (v !== undefined) return v;
   if (s.program.decls.has(e.name)) fail("DL2018", `\`${e.name}\` is a model; call it with its input, e.g. \`${e.name}(x)\``, e.span);
   const b = builtins.get(e.name);
-  if (b) fail("DL2018", `\`${e.name}\` is a ${b.kind}, not a tensor`, e.span, b.kind === "activation" || b.kind === "layer" ? { hint: `call it: \`x |> ${e.name}${b.args.length > 1 ? "(...)" : ""}\`` } : {});
-  fail("DL2007", `\`${e.name}\` is not defined`, e.span, { hint: didYouMean(e.name, s.names.keys()) ?? (s.names.size ? `defined here: ${[...s.names.keys()].join(", ")}` : undefined) });
+  if (b)
+    fail(
+      "DL2018",
+      `\`${e.name}\` is a ${b.kind}, not a tensor`,
+      e.span,
+      b.kind === "activation" || b.kind === "layer" ? { hint: `call it: \`x |> ${e.name}${b.args.length > 1 ? "(...)" : ""}\`` } : {},
+    );
+  fail("DL2007", `\`${e.name}\` is not defined`, e.span, {
+    hint: didYouMean(e.name, s.names.keys()) ?? (s.names.size ? `defined here: ${[...s.names.keys()].join(", ")}` : undefined),
+  });
 }
 
 interface Piped {
@@ -221,14 +247,21 @@ interface Piped {
 
 function lowerCall(s: Scope, callee: A.Expr, args: readonly A.Arg[], span: Span, piped?: Piped): ValueId {
   if (callee.kind !== "Name") {
-    fail("DL2020", callee.kind === "Member" ? "`.` selects a part of a data source and belongs in the `data` setting" : "only names can be called", callee.span);
+    fail(
+      "DL2020",
+      callee.kind === "Member" ? "`.` selects a part of a data source and belongs in the `data` setting" : "only names can be called",
+      callee.span,
+    );
   }
   const name = callee.name;
   if (s.names.has(name)) fail("DL2018", `\`${name}\` is a tensor, not a function`, callee.span);
   if (s.program.decls.has(name)) return lowerModelCall(s, name, callee.span, args, span, piped);
   const b = builtins.get(name);
   if (!b) {
-    const candidates = [...builtinList.filter((x) => x.kind !== "source" && x.kind !== "metric").map((x) => x.name), ...s.program.decls.keys()];
+    const candidates = [
+      ...builtinList.filter((x) => x.kind !== "source" && x.kind !== "metric").map((x) => x.name),
+      ...s.program.decls.keys(),
+    ];
     fail("DL2001", `unknown function or layer \`${name}\``, callee.span, { hint: didYouMean(name, candidates) });
   }
   const bound = bindArgs(b, args, span, piped?.span);
@@ -240,7 +273,9 @@ function lowerCall(s: Scope, callee: A.Expr, args: readonly A.Arg[], span: Span,
     case "layer":
       // Layers with parameters belong to a model (its weights); the others may be used anywhere.
       if (!s.model && layersWithParameters.has(name)) {
-        fail("DL2020", `\`${name}\` is a layer and creates parameters; layers belong inside a model`, callee.span, { hint: "declare a model with this layer and call the model here" });
+        fail("DL2020", `\`${name}\` is a layer and creates parameters; layers belong inside a model`, callee.span, {
+          hint: "declare a model with this layer and call the model here",
+        });
       }
       return lowerLayer(s, bound, tensorArg("x"), callee.span);
     case "activation": {
@@ -255,9 +290,10 @@ function lowerCall(s: Scope, callee: A.Expr, args: readonly A.Arg[], span: Span,
       return opEqn(s, name as OpName, [tensorArg("x")], { axes: staticArg(bound, "axis"), keepdims: staticArg(bound, "keepdims") }, span);
     }
     case "random": {
-      const attrs: Attrs = name === "normal"
-        ? { shape: staticArg(bound, "shape"), mean: staticArg(bound, "mean"), std: staticArg(bound, "std") }
-        : { shape: staticArg(bound, "shape"), low: staticArg(bound, "low"), high: staticArg(bound, "high") };
+      const attrs: Attrs =
+        name === "normal"
+          ? { shape: staticArg(bound, "shape"), mean: staticArg(bound, "mean"), std: staticArg(bound, "std") }
+          : { shape: staticArg(bound, "shape"), low: staticArg(bound, "low"), high: staticArg(bound, "high") };
       if (name === "uniform" && (attrs.low as number) >= (attrs.high as number)) fail("DL2008", "`low` must be below `high`", span);
       return opEqn(s, name as OpName, [], attrs, span);
     }
@@ -289,7 +325,8 @@ function opEqn(s: Scope, op: OpName, inputs: readonly ValueId[], attrs: Attrs, s
 
 function newLayerName(m: ModelScope, base: string, explicit: string | null, span: Span): string {
   if (explicit !== null) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(explicit)) fail("DL2003", `layer name "${explicit}" must be an identifier (letters, digits, _)`, span);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(explicit))
+      fail("DL2003", `layer name "${explicit}" must be an identifier (letters, digits, _)`, span);
     if (m.usedNames.has(explicit)) fail("DL2006", `a layer named \`${explicit}\` already exists in model \`${m.name}\``, span);
     m.usedNames.add(explicit);
     return explicit;
@@ -313,7 +350,11 @@ function lowerLayer(s: Scope, bound: Bound, x: ValueId, span: Span): ValueId {
   const layer = m ? newLayerName(m, kerasLayer[op].base, explicit, bound.span) : (explicit ?? kerasLayer[op].base);
   const g = s.g;
   const params: ValueId[] = [];
-  const param = (role: "kernel" | "bias" | "recurrent_kernel", init: "glorot_uniform" | "zeros" | "orthogonal" | "lstm_bias", layout: string) => {
+  const param = (
+    role: "kernel" | "bias" | "recurrent_kernel",
+    init: "glorot_uniform" | "zeros" | "orthogonal" | "lstm_bias",
+    layout: string,
+  ) => {
     const id = g.param(`${layer}.${role}`, { path: `${layer}/${role}`, layer, role, init, layout });
     params.push(id);
     return id;
@@ -330,8 +371,18 @@ function lowerLayer(s: Scope, bound: Bound, x: ValueId, span: Span): ValueId {
     }
     case "conv2d": {
       const useBias = staticArg(bound, "use_bias") as boolean;
-      const inputs = [x, param("kernel", "glorot_uniform", "[kh, kw, in, filters]"), ...(useBias ? [param("bias", "zeros", "[filters]")] : [])];
-      const attrs = { filters: staticArg(bound, "filters"), kernel: staticArg(bound, "kernel"), strides: staticArg(bound, "strides"), padding: staticArg(bound, "padding"), use_bias: useBias };
+      const inputs = [
+        x,
+        param("kernel", "glorot_uniform", "[kh, kw, in, filters]"),
+        ...(useBias ? [param("bias", "zeros", "[filters]")] : []),
+      ];
+      const attrs = {
+        filters: staticArg(bound, "filters"),
+        kernel: staticArg(bound, "kernel"),
+        strides: staticArg(bound, "strides"),
+        padding: staticArg(bound, "padding"),
+        use_bias: useBias,
+      };
       out = g.eqn("conv2d", inputs, attrs, bound.span, layer, layer);
       act = argExpr(bound, "activation");
       break;
@@ -339,7 +390,14 @@ function lowerLayer(s: Scope, bound: Bound, x: ValueId, span: Span): ValueId {
     case "maxpool2d":
     case "avgpool2d": {
       const pool = staticArg(bound, "pool");
-      out = g.eqn(op, [x], { pool, strides: staticArg(bound, "strides") ?? pool, padding: staticArg(bound, "padding") }, bound.span, layer, layer);
+      out = g.eqn(
+        op,
+        [x],
+        { pool, strides: staticArg(bound, "strides") ?? pool, padding: staticArg(bound, "padding") },
+        bound.span,
+        layer,
+        layer,
+      );
       break;
     }
     case "flatten":
@@ -352,8 +410,20 @@ function lowerLayer(s: Scope, bound: Bound, x: ValueId, span: Span): ValueId {
       out = g.eqn("dropout", [x], { rate: staticArg(bound, "rate") }, bound.span, layer, layer);
       break;
     case "lstm": {
-      const inputs = [x, param("kernel", "glorot_uniform", "[in, 4·units] (gates i, f, c, o)"), param("recurrent_kernel", "orthogonal", "[units, 4·units]"), param("bias", "lstm_bias", "[4·units]")];
-      out = g.eqn("lstm", inputs, { units: staticArg(bound, "units"), return_sequences: staticArg(bound, "return_sequences") }, bound.span, layer, layer);
+      const inputs = [
+        x,
+        param("kernel", "glorot_uniform", "[in, 4·units] (gates i, f, c, o)"),
+        param("recurrent_kernel", "orthogonal", "[units, 4·units]"),
+        param("bias", "lstm_bias", "[4·units]"),
+      ];
+      out = g.eqn(
+        "lstm",
+        inputs,
+        { units: staticArg(bound, "units"), return_sequences: staticArg(bound, "return_sequences") },
+        bound.span,
+        layer,
+        layer,
+      );
       break;
     }
     default:
@@ -379,7 +449,12 @@ function lowerModelCall(s: Scope, name: string, calleeSpan: Span, args: readonly
   const decl = s.program.decls.get(name)!;
   s.program.model(name, calleeSpan); // lowered before its caller; throws AlreadyReported when it has errors
   // A model is called like a function of its declared inputs, positionally or by name.
-  const pseudo: Builtin = { name, kind: "op", args: decl.params.map((p) => ({ name: p.name.name, type: { t: "tensor" }, doc: `input ${p.name.name}` })), doc: "" };
+  const pseudo: Builtin = {
+    name,
+    kind: "op",
+    args: decl.params.map((p) => ({ name: p.name.name, type: { t: "tensor" }, doc: `input ${p.name.name}` })),
+    doc: "",
+  };
   const bound = bindArgs(pseudo, args, span, piped?.span);
   const inputs = decl.params.map((p) => {
     const sup = bound.args.get(p.name.name)!;

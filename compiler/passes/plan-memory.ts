@@ -80,7 +80,13 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
   const root = new Map<ValueId, ValueId>();
   const rootOf = (id: ValueId): ValueId => root.get(id) ?? id;
   const entries: { eqns: Kernel[]; pinned: ValueId[] }[] = [];
-  const all = [...tp.constants, ...tp.lets, ...tp.steps.flatMap((s) => [...s.forward, ...s.backward]), ...(tp.evaluation?.forward ?? []), ...tp.inference.flatMap((m) => m.forward)];
+  const all = [
+    ...tp.constants,
+    ...tp.lets,
+    ...tp.steps.flatMap((s) => [...s.forward, ...s.backward]),
+    ...(tp.evaluation?.forward ?? []),
+    ...tp.inference.flatMap((m) => m.forward),
+  ];
   for (const e of all) if (aliasOps.has(e.op)) root.set(e.outputs[0], rootOf(e.inputs[0]));
 
   // Persistent buffers.
@@ -96,7 +102,8 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
   for (const id of tp.params) slots.set(id, { fixed: flat.get("params")! + values[id].param!.offset * 4, perRow: 0 });
   const gradView = gradientPlacement(tp, aliasOps).views;
   for (const [grad, param] of gradView) slots.set(grad, { fixed: flat.get("grads")! + values[param].param!.offset * 4, perRow: 0 });
-  for (const e of tp.constants) slots.set(rootOf(e.outputs[0]), { fixed: reserveFixed(4 * extent(values[e.outputs[0]].shape).count), perRow: 0 });
+  for (const e of tp.constants)
+    slots.set(rootOf(e.outputs[0]), { fixed: reserveFixed(4 * extent(values[e.outputs[0]].shape).count), perRow: 0 });
 
   // Entry points and their live ranges. Positions are global; entries follow one another.
   const trainEqns = [...ord(tp.lets), ...tp.steps.flatMap((s) => [...ord(s.forward), ...ord(s.backward)])];
@@ -134,8 +141,10 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
       for (const s of tp.steps) {
         const fwdEnd = at + ord(s.forward).length - 1;
         const bwdEnd = fwdEnd + ord(s.backward).length;
-        for (const e of s.forward) for (const id of e.outputs) if (first.has(rootOf(id))) last.set(rootOf(id), Math.max(last.get(rootOf(id))!, fwdEnd));
-        for (const g of s.grads) if (g.grad !== null && first.has(rootOf(g.grad))) last.set(rootOf(g.grad), Math.max(last.get(rootOf(g.grad))!, bwdEnd));
+        for (const e of s.forward)
+          for (const id of e.outputs) if (first.has(rootOf(id))) last.set(rootOf(id), Math.max(last.get(rootOf(id))!, fwdEnd));
+        for (const g of s.grads)
+          if (g.grad !== null && first.has(rootOf(g.grad))) last.set(rootOf(g.grad), Math.max(last.get(rootOf(g.grad))!, bwdEnd));
         at += ord(s.forward).length + ord(s.backward).length;
       }
     }

@@ -71,7 +71,11 @@ function build(program: ProgramIR, train: TrainIR): TrainingProgram {
   const isConst = (i: number) => eqns[i].op === "constant";
   const constIdx = eqns.map((_, i) => i).filter(isConst);
   const done = new Set<number>(constIdx);
-  const lets = closure(eqns, train.lets.map((l) => map(l.value)), done);
+  const lets = closure(
+    eqns,
+    train.lets.map((l) => map(l.value)),
+    done,
+  );
   lets.forEach((i) => done.add(i));
   const constants: TEqn[] = constIdx.map((i) => eqns[i]);
 
@@ -83,7 +87,13 @@ function build(program: ProgramIR, train: TrainIR): TrainingProgram {
     // A step trains its model's parameters and those of every model it calls (as Keras).
     const trained = modelClosure(program, s.model);
     const wrt = flat.params.filter((id) => trained.has(values[id].param!.model));
-    const grads = differentiate(values, forwardIdx.map((i) => eqns[i]), loss, wrt, { model: s.model, span: s.modelSpan, lossSpan: s.lossSpan });
+    const grads = differentiate(
+      values,
+      forwardIdx.map((i) => eqns[i]),
+      loss,
+      wrt,
+      { model: s.model, span: s.modelSpan, lossSpan: s.lossSpan },
+    );
     constants.push(grads.seed);
     return {
       model: s.model,

@@ -39,13 +39,26 @@ function inferGraph(g: Graph, models: ReadonlyMap<string, ModelIR>, diagnostics:
     const dataInputs = eqn.inputs.filter((id) => values[id].kind !== "param");
     const params = eqn.inputs.filter((id) => values[id].kind === "param");
     // A loss target without a declared shape (the simple form's `y`) takes the prediction's.
-    if (eqn.op !== "sparse_categorical_crossentropy" && isLoss(eqn.op) && values[dataInputs[1]].kind === "input" && !values[dataInputs[1]].shape && values[dataInputs[0]].shape) {
+    if (
+      eqn.op !== "sparse_categorical_crossentropy" &&
+      isLoss(eqn.op) &&
+      values[dataInputs[1]].kind === "input" &&
+      !values[dataInputs[1]].shape &&
+      values[dataInputs[0]].shape
+    ) {
       setShape(dataInputs[1], values[dataInputs[0]].shape!);
     }
     const shapes = dataInputs.map((id) => values[id].shape);
     if (shapes.some((s) => s === undefined)) continue; // an earlier error; already reported
     try {
-      const r = shapeRules[eqn.op]({ op: eqn.op, attrs: eqn.attrs, inputs: shapes as Shape[], dtypes: dataInputs.map((id) => values[id].dtype), span: eqn.span, models });
+      const r = shapeRules[eqn.op]({
+        op: eqn.op,
+        attrs: eqn.attrs,
+        inputs: shapes as Shape[],
+        dtypes: dataInputs.map((id) => values[id].dtype),
+        span: eqn.span,
+        models,
+      });
       for (const s of [r.out, ...(r.params ?? [])]) checkSize(s, eqn.span);
       setShape(eqn.outputs[0], r.out, r.dtype ?? values[eqn.outputs[0]].dtype);
       params.forEach((id, i) => setShape(id, r.params![i]));
@@ -62,13 +75,19 @@ function inferGraph(g: Graph, models: ReadonlyMap<string, ModelIR>, diagnostics:
 function checkSize(s: Shape, span: Span): void {
   const per = s.reduce((a: number, d) => (d === "B" ? a : a * d), 1);
   if (per >= 2 ** 31) {
-    fail("DL3011", `a tensor of shape ${fmt(s)} has ${per.toExponential(2)} elements${s[0] === "B" ? " per sample" : ""}, more than a trainer can allocate (2^31)`, span, {
-      hint: "use smaller layers",
-    });
+    fail(
+      "DL3011",
+      `a tensor of shape ${fmt(s)} has ${per.toExponential(2)} elements${s[0] === "B" ? " per sample" : ""}, more than a trainer can allocate (2^31)`,
+      span,
+      {
+        hint: "use smaller layers",
+      },
+    );
   }
 }
 
-const isLoss = (op: string): boolean => op === "mse" || op === "binary_crossentropy" || op === "categorical_crossentropy" || op === "sparse_categorical_crossentropy";
+const isLoss = (op: string): boolean =>
+  op === "mse" || op === "binary_crossentropy" || op === "categorical_crossentropy" || op === "sparse_categorical_crossentropy";
 
 /** Step losses are scalars; the data's columns fit the train inputs. */
 function checkTrain(t: TrainIR, diagnostics: Diagnostic[]): boolean {

@@ -39,9 +39,14 @@ function rank(c: ShapeCtx, i: number, want: number, what: string, hint?: string)
 function windowOut(c: ShapeCtx, size: number, window: number, stride: number, padding: string, axis: string): number {
   if (padding === "same") return Math.ceil(size / stride);
   if (window > size) {
-    fail("DL3005", `the ${c.op === "conv2d" ? "kernel" : "pool window"} (${window} along ${axis}) is larger than its input (${size})`, c.span, {
-      hint: `use a window of at most ${size}, or padding=same`,
-    });
+    fail(
+      "DL3005",
+      `the ${c.op === "conv2d" ? "kernel" : "pool window"} (${window} along ${axis}) is larger than its input (${size})`,
+      c.span,
+      {
+        hint: `use a window of at most ${size}, or padding=same`,
+      },
+    );
   }
   return Math.floor((size - window) / stride) + 1;
 }
@@ -71,11 +76,19 @@ const same: ShapeRule = (c) => ({ out: c.inputs[0] });
 const elementwise: ShapeRule = (c) => {
   const out = broadcast(c.inputs[0], c.inputs[1]);
   if (out && out.slice(1).includes("B")) {
-    fail("DL3003", `combining ${fmt(c.inputs[0])} and ${fmt(c.inputs[1])} with \`${c.op}\` would put the batch B in position ${out.lastIndexOf("B") + 1} of ${fmt(out)}`, c.span, {
-      hint: "operands with the batch need it first in both; use keepdims=true on a reduction to keep the axes aligned",
-    });
+    fail(
+      "DL3003",
+      `combining ${fmt(c.inputs[0])} and ${fmt(c.inputs[1])} with \`${c.op}\` would put the batch B in position ${out.lastIndexOf("B") + 1} of ${fmt(out)}`,
+      c.span,
+      {
+        hint: "operands with the batch need it first in both; use keepdims=true on a reduction to keep the axes aligned",
+      },
+    );
   }
-  if (!out) fail("DL3003", `cannot combine shapes ${fmt(c.inputs[0])} and ${fmt(c.inputs[1])} with \`${c.op}\``, c.span, { hint: "elementwise operands need equal shapes, or sizes of 1 that broadcast" });
+  if (!out)
+    fail("DL3003", `cannot combine shapes ${fmt(c.inputs[0])} and ${fmt(c.inputs[1])} with \`${c.op}\``, c.span, {
+      hint: "elementwise operands need equal shapes, or sizes of 1 that broadcast",
+    });
   return { out };
 };
 
@@ -88,14 +101,20 @@ const pool: ShapeRule = (c) => {
 /** The loss target must match the prediction; a scalar broadcasts; [B] matches [B, 1]. */
 function lossTarget(c: ShapeCtx, target: Shape, pred: Shape, hint: string): void {
   const ok = target.length === 0 || sameShape(target, pred) || (pred[pred.length - 1] === 1 && sameShape(target, pred.slice(0, -1)));
-  if (!ok) fail("DL3002", `\`${c.op}\` compares a prediction of shape ${fmt(pred)} with a target of shape ${fmt(target)}`, c.span, { hint });
+  if (!ok)
+    fail("DL3002", `\`${c.op}\` compares a prediction of shape ${fmt(pred)} with a target of shape ${fmt(target)}`, c.span, { hint });
 }
 
 const elementLoss: ShapeRule = (c) => {
   const [pred, target] = c.inputs;
-  lossTarget(c, target, pred, c.op === "binary_crossentropy"
-    ? `a binary target needs a prediction with one output per target, e.g. \`dense(1, activation=sigmoid)\`; for ${pred[pred.length - 1]} classes use sparse_categorical_crossentropy`
-    : "prediction and target need the same shape");
+  lossTarget(
+    c,
+    target,
+    pred,
+    c.op === "binary_crossentropy"
+      ? `a binary target needs a prediction with one output per target, e.g. \`dense(1, activation=sigmoid)\`; for ${pred[pred.length - 1]} classes use sparse_categorical_crossentropy`
+      : "prediction and target need the same shape",
+  );
   return { out: [] };
 };
 
@@ -108,7 +127,13 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
     return { out: [...x.slice(0, -1), units], params: c.attrs.use_bias ? [[inF, units], [units]] : [[inF, units]] };
   },
   conv2d: (c) => {
-    const [b, , , ch] = rank(c, 0, 4, "[B, height, width, channels]", "reshape the input first, e.g. `reshape([28, 28, 1])`, or load images unflattened");
+    const [b, , , ch] = rank(
+      c,
+      0,
+      4,
+      "[B, height, width, channels]",
+      "reshape the input first, e.g. `reshape([28, 28, 1])`, or load images unflattened",
+    );
     const k = pair(c.attrs.kernel);
     const [oh, ow] = spatial(c, k, pair(c.attrs.strides), c.attrs.padding as string);
     const f = c.attrs.filters as number;
@@ -119,7 +144,8 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
   avgpool2d: pool,
   reshape: (c) => {
     const x = c.inputs[0];
-    if (x.length === 0) fail("DL3006", "cannot flatten or reshape a scalar", c.span, { hint: "reshape works on tensors [B, ...], keeping the batch" });
+    if (x.length === 0)
+      fail("DL3006", "cannot flatten or reshape a scalar", c.span, { hint: "reshape works on tensors [B, ...], keeping the batch" });
     const [lead, ...rest] = x;
     if (rest.includes("B")) fail("DL3006", `cannot reshape ${fmt(x)}: only the batch dimension may be symbolic`, c.span);
     const size = rest.reduce((a: number, d) => a * num(d), 1);
@@ -133,7 +159,13 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
   },
   dropout: same,
   lstm: (c) => {
-    const [b, t, f] = rank(c, 0, 3, "[B, time, features]", "load images with `rows_as_steps=true` for 28 steps of 28 features, or `reshape([steps, features])`");
+    const [b, t, f] = rank(
+      c,
+      0,
+      3,
+      "[B, time, features]",
+      "load images with `rows_as_steps=true` for 28 steps of 28 features, or `reshape([steps, features])`",
+    );
     const u = c.attrs.units as number;
     return { out: c.attrs.return_sequences ? [b, t, u] : [b, u], params: [[f, 4 * u], [u, 4 * u], [4 * u]] };
   },
@@ -154,12 +186,21 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
   neg: same,
   matmul: (c) => {
     const [a, b] = c.inputs;
-    if (a.length < 1) fail("DL3004", `\`@\` needs a vector or matrix on the left, found the scalar shape ${fmt(a)}`, c.span, { hint: "to scale by a number, write `*`" });
-    if (b.length !== 2) fail("DL3004", `\`@\` needs a matrix [k, n] on the right, found ${fmt(b)}`, c.span, { hint: "write a vector as a [k, 1] matrix" });
+    if (a.length < 1)
+      fail("DL3004", `\`@\` needs a vector or matrix on the left, found the scalar shape ${fmt(a)}`, c.span, {
+        hint: "to scale by a number, write `*`",
+      });
+    if (b.length !== 2)
+      fail("DL3004", `\`@\` needs a matrix [k, n] on the right, found ${fmt(b)}`, c.span, { hint: "write a vector as a [k, 1] matrix" });
     const k = a[a.length - 1];
-    if (k === "B") fail("DL3004", `\`@\` would sum over the batch B of ${fmt(a)}`, c.span, { hint: "matmul contracts the last axis of the left operand, which must be a feature axis" });
+    if (k === "B")
+      fail("DL3004", `\`@\` would sum over the batch B of ${fmt(a)}`, c.span, {
+        hint: "matmul contracts the last axis of the left operand, which must be a feature axis",
+      });
     if (k !== b[0]) {
-      fail("DL3004", `cannot multiply ${fmt(a)} by ${fmt(b)}: inner sizes ${k} and ${b[0]} differ`, c.span, { hint: "in a @ b the last size of a must equal the first size of b" });
+      fail("DL3004", `cannot multiply ${fmt(a)} by ${fmt(b)}: inner sizes ${k} and ${b[0]} differ`, c.span, {
+        hint: "in a @ b the last size of a must equal the first size of b",
+      });
     }
     return { out: [...a.slice(0, -1), ...b.slice(1)] };
   },
@@ -177,14 +218,17 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
       const given = c.inputs[i];
       if (!sameShape(given, want)) {
         // Same batch and the same number of values per sample: only the layout differs.
-        const perSample = (x: Shape) => (x[0] === "B" && !x.slice(1).includes("B") ? x.slice(1).reduce((a: number, d) => a * num(d), 1) : NaN);
+        const perSample = (x: Shape) =>
+          x[0] === "B" && !x.slice(1).includes("B") ? x.slice(1).reduce((a: number, d) => a * num(d), 1) : NaN;
         const relayout = perSample(given) === perSample(want);
         const hint = !relayout
           ? `the argument must have shape ${fmt(want)}: ${want[0] === "B" ? "one row per sample, " : ""}${fmt(want.slice(1))} each`
           : want.length === 2
             ? "flatten the input first with `flatten()`"
             : `reshape the input first with \`reshape(${fmt(want.slice(1))})\``;
-        fail("DL3001", `model \`${model.name}\` takes \`${g.values[id].name}\` of shape ${fmt(want)}, but is given ${fmt(given)}`, c.span, { hint });
+        fail("DL3001", `model \`${model.name}\` takes \`${g.values[id].name}\` of shape ${fmt(want)}, but is given ${fmt(given)}`, c.span, {
+          hint,
+        });
       }
     });
     const out = g.values[g.outputs[0]];
@@ -195,7 +239,14 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
   categorical_crossentropy: (c) => {
     const [pred, target] = c.inputs;
     if (pred.length < 2) fail("DL3002", `categorical_crossentropy needs class scores [B, classes], found ${fmt(pred)}`, c.span);
-    lossTarget(c, target, pred, sameShape(target, pred.slice(0, -1)) ? "the target holds class indices: use sparse_categorical_crossentropy, or one-hot labels (`one_hot=true`)" : "the target needs one entry per class");
+    lossTarget(
+      c,
+      target,
+      pred,
+      sameShape(target, pred.slice(0, -1))
+        ? "the target holds class indices: use sparse_categorical_crossentropy, or one-hot labels (`one_hot=true`)"
+        : "the target needs one entry per class",
+    );
     return { out: [] };
   },
   sparse_categorical_crossentropy: (c) => {
@@ -203,9 +254,14 @@ export const shapeRules: Readonly<Record<OpName, ShapeRule>> = {
     if (pred.length < 2) fail("DL3002", `sparse_categorical_crossentropy needs class scores [B, classes], found ${fmt(pred)}`, c.span);
     const labels = pred.slice(0, -1);
     if (!sameShape(target, labels) && !sameShape(target, [...labels, 1])) {
-      fail("DL3002", `sparse_categorical_crossentropy compares scores ${fmt(pred)} with integer labels, which must have shape ${fmt(labels)}, found ${fmt(target)}`, c.span, {
-        hint: sameShape(target, pred) ? "one-hot targets need categorical_crossentropy" : undefined,
-      });
+      fail(
+        "DL3002",
+        `sparse_categorical_crossentropy compares scores ${fmt(pred)} with integer labels, which must have shape ${fmt(labels)}, found ${fmt(target)}`,
+        c.span,
+        {
+          hint: sameShape(target, pred) ? "one-hot targets need categorical_crossentropy" : undefined,
+        },
+      );
     }
     return { out: [] };
   },

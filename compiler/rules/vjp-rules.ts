@@ -32,11 +32,13 @@ function sumTo(c: VjpCtx, dy: ValueId, target: ValueId): ValueId {
 const gate = (c: VjpCtx, f: (i: number) => ValueId | null): (ValueId | null)[] => c.eqn.inputs.map((_, i) => (c.needs[i] ? f(i) : null));
 
 /** y = f(x) elementwise with f' from the output (relu, sigmoid, tanh, softmax). */
-const fromOutput = (op: TOp): VjpRule => (c) => {
-  const [x] = c.eqn.inputs;
-  const y = c.eqn.outputs[0];
-  return [c.needs[0] ? c.emit(op, [c.dy, y], c.eqn.attrs, shapeOf(c, x), x) : null];
-};
+const fromOutput =
+  (op: TOp): VjpRule =>
+  (c) => {
+    const [x] = c.eqn.inputs;
+    const y = c.eqn.outputs[0];
+    return [c.needs[0] ? c.emit(op, [c.dy, y], c.eqn.attrs, shapeOf(c, x), x) : null];
+  };
 
 const none: VjpRule = (c) => c.eqn.inputs.map(() => null);
 

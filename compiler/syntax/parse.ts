@@ -3,7 +3,20 @@
 // errors. Top-level garbage does not stop the parse: the driver skips to the next
 // `model`/`train` and goes on, so several broken items are all reported.
 import type { IToken, IRecognitionException } from "chevrotain";
-import { getLexer, LBracket, LCurly, LParen, Minus, Model, RBracket, RCurly, RParen, StringLit, Train, UnterminatedString } from "./tokens.js";
+import {
+  getLexer,
+  LBracket,
+  LCurly,
+  LParen,
+  Minus,
+  Model,
+  RBracket,
+  RCurly,
+  RParen,
+  StringLit,
+  Train,
+  UnterminatedString,
+} from "./tokens.js";
 import { getParser } from "./parser.js";
 import { buildAst } from "./build-ast.js";
 import type { Expr, Program, Item } from "./ast.js";
@@ -26,14 +39,21 @@ export function parse(src: SourceFile): ParseResult {
   const tokens: IToken[] = [];
   for (const t of lexed.tokens) {
     if (t.tokenType === UnterminatedString) {
-      diagnostics.push(error("DL1006", "unterminated string: it needs a closing `\"` on the same line", tokSpan(t)));
+      diagnostics.push(error("DL1006", 'unterminated string: it needs a closing `"` on the same line', tokSpan(t)));
       // The parser reads it as the string it was meant to be, so what follows is checked too.
       tokens.push({ ...t, tokenType: StringLit, tokenTypeIdx: StringLit.tokenTypeIdx! });
     } else tokens.push(t);
   }
   if (tokens.length === 0 && diagnostics.length === 0) {
     const what = src.text.trim() === "" ? "the file is empty" : "the file holds only comments";
-    diagnostics.push(error("DL1003", `${what}: expected at least one \`model\``, { start: 0, end: 0 }, { hint: "a .dlm file declares models with `model name(x: [B, ...]) { ... }`" }));
+    diagnostics.push(
+      error(
+        "DL1003",
+        `${what}: expected at least one \`model\``,
+        { start: 0, end: 0 },
+        { hint: "a .dlm file declares models with `model name(x: [B, ...]) { ... }`" },
+      ),
+    );
     return { ast: undefined, diagnostics };
   }
 
@@ -80,7 +100,9 @@ function tooDeep(tokens: readonly IToken[]): Diagnostic | undefined {
     else if (closing.has(t.tokenType)) depth = Math.max(0, depth - 1);
     signs = t.tokenType === Minus ? signs + 1 : 0;
     if (depth + signs > MAX_NESTING) {
-      return error("DL1007", `brackets and signs nest more than ${MAX_NESTING} deep here`, tokSpan(t), { hint: "split the expression into `let` bindings" });
+      return error("DL1007", `brackets and signs nest more than ${MAX_NESTING} deep here`, tokSpan(t), {
+        hint: "split the expression into `let` bindings",
+      });
     }
   }
   return undefined;
@@ -103,7 +125,11 @@ function tooDeepExpressions(item: Item): Diagnostic[] {
       for (const child of children(e)) stack.push([child, d + 1]);
     }
     if (max > MAX_EXPRESSION_DEPTH) {
-      out.push(error("DL1007", `this expression nests more than ${MAX_EXPRESSION_DEPTH} deep`, root.span, { hint: "split it into `let` bindings" }));
+      out.push(
+        error("DL1007", `this expression nests more than ${MAX_EXPRESSION_DEPTH} deep`, root.span, {
+          hint: "split it into `let` bindings",
+        }),
+      );
     }
   }
   return out;

@@ -39,7 +39,7 @@ function hex(magic: number): string {
 function describe(magic: number): string {
   const code = CODES[(magic >>> 8) & 0xff];
   const dims = magic & 0xff;
-  if ((magic >>> 16) !== 0 || code === undefined) return "not an IDX magic";
+  if (magic >>> 16 !== 0 || code === undefined) return "not an IDX magic";
   return `${code.label}, ${dims} dim${dims === 1 ? "" : "s"}`;
 }
 
@@ -145,7 +145,12 @@ export function openIdxRows(file: string, opts: IdxOptions & { dtype: "ubyte" })
 }
 
 /** Checks an IDX header (and that the file has exactly the bytes it announces). */
-function parseHeader(file: string, bytes: Uint8Array, fileSize: number, opts: IdxOptions): { dtype: IdxDtype; shape: number[]; headerBytes: number; count: number } {
+function parseHeader(
+  file: string,
+  bytes: Uint8Array,
+  fileSize: number,
+  opts: IdxOptions,
+): { dtype: IdxDtype; shape: number[]; headerBytes: number; count: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (fileSize < 4) {
     throw new DataError(`expected ${expectedText(opts)}, found a file of ${fileSize} bytes`, file);

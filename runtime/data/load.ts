@@ -129,11 +129,18 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         // Bytes stay bytes (converted per batch through a table of the same values).
         const bytes = img.dtype === "ubyte" ? (img.data as Uint8Array) : null;
         const xs = bytes ?? scaled(img.data, false, data.range);
-        const table = bytes ? scaled(Uint8Array.from({ length: 256 }, (_, p) => p), true, data.range) : undefined;
+        const table = bytes
+          ? scaled(
+              Uint8Array.from({ length: 256 }, (_, p) => p),
+              true,
+              data.range,
+            )
+          : undefined;
         if (!labelsPath || !y) return makeDataset(xs, shape, undefined, [], imagesFile, table);
         const labelsFile = resolve(labelsPath, opts);
         const lab = readIdx(labelsFile);
-        if (lab.shape[0] !== n) throw new DataError(`expected ${n} labels (one per image in ${path.basename(imagesFile)}), found ${lab.shape[0]}`, labelsFile);
+        if (lab.shape[0] !== n)
+          throw new DataError(`expected ${n} labels (one per image in ${path.basename(imagesFile)}), found ${lab.shape[0]}`, labelsFile);
         const ids = Int32Array.from(lab.data as ArrayLike<number>);
         return makeDataset(xs, shape, targets(ids, y, labelsFile), perSample(y), imagesFile, table);
       };
@@ -155,11 +162,18 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         fit(shape, x, xFile, "samples");
         const bytes = xt.dtype === "u1" ? (xt.data as Uint8Array) : null;
         const xs = bytes ?? scaled(xt.data as ArrayLike<number>, false, data.range);
-        const table = bytes ? scaled(Uint8Array.from({ length: 256 }, (_, p) => p), true, data.range) : undefined;
+        const table = bytes
+          ? scaled(
+              Uint8Array.from({ length: 256 }, (_, p) => p),
+              true,
+              data.range,
+            )
+          : undefined;
         if (!yPath || !y) return makeDataset(xs, shape, undefined, [], xFile, table);
         const yFile = resolve(yPath, opts);
         const yt = readNpy(yFile);
-        if (yt.shape[0] !== xt.shape[0]) throw new DataError(`expected ${xt.shape[0]} targets (one per sample in ${path.basename(xFile)}), found ${yt.shape[0]}`, yFile);
+        if (yt.shape[0] !== xt.shape[0])
+          throw new DataError(`expected ${xt.shape[0]} targets (one per sample in ${path.basename(xFile)}), found ${yt.shape[0]}`, yFile);
         const isInt = /^[iu]/.test(yt.dtype);
         if (y.dtype === "i32") {
           if (!isInt) throw new DataError(`expected integer class labels (int32 or int64), found dtype '${yt.dtype}'`, yFile);
@@ -178,25 +192,37 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
       return { train: load(src.x, src.y), test: src.testX ? load(src.testX, src.testY) : null, description: resolve(src.x, opts) };
     }
     case "csv": {
-      const file = opts.override && !(existsSync(opts.override) && statSync(opts.override).isDirectory()) ? opts.override : resolve(src.path, opts);
+      const file =
+        opts.override && !(existsSync(opts.override) && statSync(opts.override).isDirectory()) ? opts.override : resolve(src.path, opts);
       const table = readCsv(file);
-      for (const t of src.target) if (!table.columns.includes(t)) throw new DataError(`has no target column "${t}" (columns: ${table.columns.join(", ")})`, file);
+      for (const t of src.target)
+        if (!table.columns.includes(t)) throw new DataError(`has no target column "${t}" (columns: ${table.columns.join(", ")})`, file);
       const features = table.columns.filter((c) => !src.target.includes(c));
       fit([features.length], x, file, "rows (feature columns)");
       if (y && sizeOf(perSample(y)) !== src.target.length) {
-        throw new DataError(`the target has ${src.target.length} column(s) (${src.target.join(", ")}), but \`${y.name}\` takes ${formatShape(perSample(y))}`, file);
+        throw new DataError(
+          `the target has ${src.target.length} column(s) (${src.target.join(", ")}), but \`${y.name}\` takes ${formatShape(perSample(y))}`,
+          file,
+        );
       }
       if (src.testRows >= table.rows) throw new DataError(`has ${table.rows} rows, too few to hold out test_rows=${src.testRows}`, file);
       const column = (names: string[], from: number, to: number): Float32Array => {
         const idx = names.map((c) => table.columns.indexOf(c));
         const out = new Float32Array((to - from) * names.length);
-        for (let r = from; r < to; r++) for (let j = 0; j < idx.length; j++) out[(r - from) * idx.length + j] = table.data[r * table.columns.length + idx[j]];
+        for (let r = from; r < to; r++)
+          for (let j = 0; j < idx.length; j++) out[(r - from) * idx.length + j] = table.data[r * table.columns.length + idx[j]];
         return out;
       };
       const split = table.rows - src.testRows;
       const yShape = y ? perSample(y) : [];
       const part = (from: number, to: number) =>
-        makeDataset(scaled(column(features, from, to), false, [data.range[0], data.range[0] + (data.range[1] - data.range[0])]), [features.length], y ? column(src.target, from, to) : undefined, yShape, file);
+        makeDataset(
+          scaled(column(features, from, to), false, [data.range[0], data.range[0] + (data.range[1] - data.range[0])]),
+          [features.length],
+          y ? column(src.target, from, to) : undefined,
+          yShape,
+          file,
+        );
       return { train: part(0, split), test: src.testRows > 0 ? part(split, table.rows) : null, description: file };
     }
   }

@@ -93,10 +93,18 @@ export function readNpy(file: string, opts: NpyOptions = {}): NpyTensor {
   }
   const dtype = stripOrder(descr) as NpyDtype;
   if (!Object.hasOwn(SIZES, dtype)) {
-    throw new DataError(`unsupported dtype '${descr}'; expected one of ${Object.keys(SIZES).map((d) => npyDescr(d as NpyDtype)).join(", ")}`, file);
+    throw new DataError(
+      `unsupported dtype '${descr}'; expected one of ${Object.keys(SIZES)
+        .map((d) => npyDescr(d as NpyDtype))
+        .join(", ")}`,
+      file,
+    );
   }
   if (descr.startsWith(">") && SIZES[dtype] > 1) {
-    throw new DataError(`expected little-endian data ('<${dtype}'), found big-endian '${descr}'; save it with arr.astype('<${dtype}')`, file);
+    throw new DataError(
+      `expected little-endian data ('<${dtype}'), found big-endian '${descr}'; save it with arr.astype('<${dtype}')`,
+      file,
+    );
   }
   if (fortran) throw new DataError("expected fortran_order False (C order), found True; save np.ascontiguousarray(arr)", file);
   if (opts.expectRank !== undefined && shape.length !== opts.expectRank) {
@@ -115,16 +123,27 @@ export function readNpy(file: string, opts: NpyOptions = {}): NpyTensor {
 
 function makeArray(dtype: NpyDtype, buf: ArrayBuffer): NpyArray {
   switch (dtype) {
-    case "f4": return new Float32Array(buf);
-    case "f8": return new Float64Array(buf);
-    case "i1": return new Int8Array(buf);
-    case "u1": case "b1": return new Uint8Array(buf);
-    case "i2": return new Int16Array(buf);
-    case "u2": return new Uint16Array(buf);
-    case "i4": return new Int32Array(buf);
-    case "u4": return new Uint32Array(buf);
-    case "i8": return new BigInt64Array(buf);
-    case "u8": return new BigUint64Array(buf);
+    case "f4":
+      return new Float32Array(buf);
+    case "f8":
+      return new Float64Array(buf);
+    case "i1":
+      return new Int8Array(buf);
+    case "u1":
+    case "b1":
+      return new Uint8Array(buf);
+    case "i2":
+      return new Int16Array(buf);
+    case "u2":
+      return new Uint16Array(buf);
+    case "i4":
+      return new Int32Array(buf);
+    case "u4":
+      return new Uint32Array(buf);
+    case "i8":
+      return new BigInt64Array(buf);
+    case "u8":
+      return new BigUint64Array(buf);
   }
 }
 

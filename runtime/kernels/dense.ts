@@ -7,33 +7,107 @@
 export type Arr = Float32Array | Float64Array;
 
 /** C[r, j] (+)= Σ_i A[r, i] · B[i, j] for r < m, j < n, i < k; B is [k, n] contiguous. */
-export function gemmStrided(c: Arr, cOff: number, ldc: number, a: Arr, aOff: number, lda: number, b: Arr, m: number, k: number, n: number, accumulate: boolean): void {
+export function gemmStrided(
+  c: Arr,
+  cOff: number,
+  ldc: number,
+  a: Arr,
+  aOff: number,
+  lda: number,
+  b: Arr,
+  m: number,
+  k: number,
+  n: number,
+  accumulate: boolean,
+): void {
   let r = 0;
   for (; r + 4 <= m; r += 4) {
-    const a0 = aOff + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-    const o0 = cOff + r * ldc, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+    const a0 = aOff + r * lda,
+      a1 = a0 + lda,
+      a2 = a1 + lda,
+      a3 = a2 + lda;
+    const o0 = cOff + r * ldc,
+      o1 = o0 + ldc,
+      o2 = o1 + ldc,
+      o3 = o2 + ldc;
     let j = 0;
     for (; j + 4 <= n; j += 4) {
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
       for (let i = 0, bi = j; i < k; i++, bi += n) {
-        const b0 = b[bi], b1 = b[bi + 1], b2 = b[bi + 2], b3 = b[bi + 3];
-        const x0 = a[a0 + i], x1 = a[a1 + i], x2 = a[a2 + i], x3 = a[a3 + i];
-        c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
-        c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
-        c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
-        c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2; c33 += x3 * b3;
+        const b0 = b[bi],
+          b1 = b[bi + 1],
+          b2 = b[bi + 2],
+          b3 = b[bi + 3];
+        const x0 = a[a0 + i],
+          x1 = a[a1 + i],
+          x2 = a[a2 + i],
+          x3 = a[a3 + i];
+        c00 += x0 * b0;
+        c01 += x0 * b1;
+        c02 += x0 * b2;
+        c03 += x0 * b3;
+        c10 += x1 * b0;
+        c11 += x1 * b1;
+        c12 += x1 * b2;
+        c13 += x1 * b3;
+        c20 += x2 * b0;
+        c21 += x2 * b1;
+        c22 += x2 * b2;
+        c23 += x2 * b3;
+        c30 += x3 * b0;
+        c31 += x3 * b1;
+        c32 += x3 * b2;
+        c33 += x3 * b3;
       }
       if (accumulate) {
-        c[o0 + j] += c00; c[o0 + j + 1] += c01; c[o0 + j + 2] += c02; c[o0 + j + 3] += c03;
-        c[o1 + j] += c10; c[o1 + j + 1] += c11; c[o1 + j + 2] += c12; c[o1 + j + 3] += c13;
-        c[o2 + j] += c20; c[o2 + j + 1] += c21; c[o2 + j + 2] += c22; c[o2 + j + 3] += c23;
-        c[o3 + j] += c30; c[o3 + j + 1] += c31; c[o3 + j + 2] += c32; c[o3 + j + 3] += c33;
+        c[o0 + j] += c00;
+        c[o0 + j + 1] += c01;
+        c[o0 + j + 2] += c02;
+        c[o0 + j + 3] += c03;
+        c[o1 + j] += c10;
+        c[o1 + j + 1] += c11;
+        c[o1 + j + 2] += c12;
+        c[o1 + j + 3] += c13;
+        c[o2 + j] += c20;
+        c[o2 + j + 1] += c21;
+        c[o2 + j + 2] += c22;
+        c[o2 + j + 3] += c23;
+        c[o3 + j] += c30;
+        c[o3 + j + 1] += c31;
+        c[o3 + j + 2] += c32;
+        c[o3 + j + 3] += c33;
       } else {
-        c[o0 + j] = c00; c[o0 + j + 1] = c01; c[o0 + j + 2] = c02; c[o0 + j + 3] = c03;
-        c[o1 + j] = c10; c[o1 + j + 1] = c11; c[o1 + j + 2] = c12; c[o1 + j + 3] = c13;
-        c[o2 + j] = c20; c[o2 + j + 1] = c21; c[o2 + j + 2] = c22; c[o2 + j + 3] = c23;
-        c[o3 + j] = c30; c[o3 + j + 1] = c31; c[o3 + j + 2] = c32; c[o3 + j + 3] = c33;
+        c[o0 + j] = c00;
+        c[o0 + j + 1] = c01;
+        c[o0 + j + 2] = c02;
+        c[o0 + j + 3] = c03;
+        c[o1 + j] = c10;
+        c[o1 + j + 1] = c11;
+        c[o1 + j + 2] = c12;
+        c[o1 + j + 3] = c13;
+        c[o2 + j] = c20;
+        c[o2 + j + 1] = c21;
+        c[o2 + j + 2] = c22;
+        c[o2 + j + 3] = c23;
+        c[o3 + j] = c30;
+        c[o3 + j + 1] = c31;
+        c[o3 + j + 2] = c32;
+        c[o3 + j + 3] = c33;
       }
     }
     for (; j < n; j++) {
@@ -60,28 +134,92 @@ export function gemmStrided(c: Arr, cOff: number, ldc: number, a: Arr, aOff: num
 }
 
 /** C[r, i] = Σ_j A[r, j] · B[i, j] for r < m, i < k, j < n (A · Bᵀ, B is [k, n] contiguous). */
-export function gemmNTStrided(c: Arr, cOff: number, ldc: number, a: Arr, aOff: number, lda: number, b: Arr, m: number, k: number, n: number): void {
+export function gemmNTStrided(
+  c: Arr,
+  cOff: number,
+  ldc: number,
+  a: Arr,
+  aOff: number,
+  lda: number,
+  b: Arr,
+  m: number,
+  k: number,
+  n: number,
+): void {
   let r = 0;
   for (; r + 4 <= m; r += 4) {
-    const a0 = aOff + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-    const o0 = cOff + r * ldc, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+    const a0 = aOff + r * lda,
+      a1 = a0 + lda,
+      a2 = a1 + lda,
+      a3 = a2 + lda;
+    const o0 = cOff + r * ldc,
+      o1 = o0 + ldc,
+      o2 = o1 + ldc,
+      o3 = o2 + ldc;
     let i = 0;
     for (; i + 4 <= k; i += 4) {
-      const b0 = i * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      const b0 = i * n,
+        b1 = b0 + n,
+        b2 = b1 + n,
+        b3 = b2 + n;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
       for (let j = 0; j < n; j++) {
-        const y0 = b[b0 + j], y1 = b[b1 + j], y2 = b[b2 + j], y3 = b[b3 + j];
-        const x0 = a[a0 + j], x1 = a[a1 + j], x2 = a[a2 + j], x3 = a[a3 + j];
-        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
-        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
-        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
-        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+        const y0 = b[b0 + j],
+          y1 = b[b1 + j],
+          y2 = b[b2 + j],
+          y3 = b[b3 + j];
+        const x0 = a[a0 + j],
+          x1 = a[a1 + j],
+          x2 = a[a2 + j],
+          x3 = a[a3 + j];
+        c00 += x0 * y0;
+        c01 += x0 * y1;
+        c02 += x0 * y2;
+        c03 += x0 * y3;
+        c10 += x1 * y0;
+        c11 += x1 * y1;
+        c12 += x1 * y2;
+        c13 += x1 * y3;
+        c20 += x2 * y0;
+        c21 += x2 * y1;
+        c22 += x2 * y2;
+        c23 += x2 * y3;
+        c30 += x3 * y0;
+        c31 += x3 * y1;
+        c32 += x3 * y2;
+        c33 += x3 * y3;
       }
-      c[o0 + i] = c00; c[o0 + i + 1] = c01; c[o0 + i + 2] = c02; c[o0 + i + 3] = c03;
-      c[o1 + i] = c10; c[o1 + i + 1] = c11; c[o1 + i + 2] = c12; c[o1 + i + 3] = c13;
-      c[o2 + i] = c20; c[o2 + i + 1] = c21; c[o2 + i + 2] = c22; c[o2 + i + 3] = c23;
-      c[o3 + i] = c30; c[o3 + i + 1] = c31; c[o3 + i + 2] = c32; c[o3 + i + 3] = c33;
+      c[o0 + i] = c00;
+      c[o0 + i + 1] = c01;
+      c[o0 + i + 2] = c02;
+      c[o0 + i + 3] = c03;
+      c[o1 + i] = c10;
+      c[o1 + i + 1] = c11;
+      c[o1 + i + 2] = c12;
+      c[o1 + i + 3] = c13;
+      c[o2 + i] = c20;
+      c[o2 + i + 1] = c21;
+      c[o2 + i + 2] = c22;
+      c[o2 + i + 3] = c23;
+      c[o3 + i] = c30;
+      c[o3 + i + 1] = c31;
+      c[o3 + i + 2] = c32;
+      c[o3 + i + 3] = c33;
     }
     for (; i < k; i++) {
       const bi = i * n;
@@ -124,23 +262,70 @@ export function matmulNT(out: Arr, a: Arr, b: Arr, rows: number, k: number, m: n
 export function matmulTN(out: Arr, a: Arr, b: Arr, rows: number, k: number, m: number): void {
   let i = 0;
   for (; i + 4 <= k; i += 4) {
-    const o0 = i * m, o1 = o0 + m, o2 = o1 + m, o3 = o2 + m;
+    const o0 = i * m,
+      o1 = o0 + m,
+      o2 = o1 + m,
+      o3 = o2 + m;
     let j = 0;
     for (; j + 4 <= m; j += 4) {
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
       for (let r = 0, ar = i, br = j; r < rows; r++, ar += k, br += m) {
-        const x0 = a[ar], x1 = a[ar + 1], x2 = a[ar + 2], x3 = a[ar + 3];
-        const y0 = b[br], y1 = b[br + 1], y2 = b[br + 2], y3 = b[br + 3];
-        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
-        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
-        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
-        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+        const x0 = a[ar],
+          x1 = a[ar + 1],
+          x2 = a[ar + 2],
+          x3 = a[ar + 3];
+        const y0 = b[br],
+          y1 = b[br + 1],
+          y2 = b[br + 2],
+          y3 = b[br + 3];
+        c00 += x0 * y0;
+        c01 += x0 * y1;
+        c02 += x0 * y2;
+        c03 += x0 * y3;
+        c10 += x1 * y0;
+        c11 += x1 * y1;
+        c12 += x1 * y2;
+        c13 += x1 * y3;
+        c20 += x2 * y0;
+        c21 += x2 * y1;
+        c22 += x2 * y2;
+        c23 += x2 * y3;
+        c30 += x3 * y0;
+        c31 += x3 * y1;
+        c32 += x3 * y2;
+        c33 += x3 * y3;
       }
-      out[o0 + j] = c00; out[o0 + j + 1] = c01; out[o0 + j + 2] = c02; out[o0 + j + 3] = c03;
-      out[o1 + j] = c10; out[o1 + j + 1] = c11; out[o1 + j + 2] = c12; out[o1 + j + 3] = c13;
-      out[o2 + j] = c20; out[o2 + j + 1] = c21; out[o2 + j + 2] = c22; out[o2 + j + 3] = c23;
-      out[o3 + j] = c30; out[o3 + j + 1] = c31; out[o3 + j + 2] = c32; out[o3 + j + 3] = c33;
+      out[o0 + j] = c00;
+      out[o0 + j + 1] = c01;
+      out[o0 + j + 2] = c02;
+      out[o0 + j + 3] = c03;
+      out[o1 + j] = c10;
+      out[o1 + j + 1] = c11;
+      out[o1 + j + 2] = c12;
+      out[o1 + j + 3] = c13;
+      out[o2 + j] = c20;
+      out[o2 + j + 1] = c21;
+      out[o2 + j + 2] = c22;
+      out[o2 + j + 3] = c23;
+      out[o3 + j] = c30;
+      out[o3 + j + 1] = c31;
+      out[o3 + j + 2] = c32;
+      out[o3 + j + 3] = c33;
     }
     for (; j < m; j++) {
       for (let q = 0; q < 4; q++) {

@@ -94,7 +94,17 @@ export function binary(op: number, y: Arr, a: Arr, b: Arr, size: number): void {
  * batch n); aStrides/bStrides give each operand's element stride per output dim (0 where it
  * broadcasts).
  */
-export function broadcastBinary(op: number, y: Arr, a: Arr, b: Arr, n: number, dims: Int32Array, aStrides: Int32Array, bStrides: Int32Array, index: Int32Array): void {
+export function broadcastBinary(
+  op: number,
+  y: Arr,
+  a: Arr,
+  b: Arr,
+  n: number,
+  dims: Int32Array,
+  aStrides: Int32Array,
+  bStrides: Int32Array,
+  index: Int32Array,
+): void {
   const rank = dims.length;
   let size = 1;
   for (let d = 0; d < rank; d++) size *= dims[d] === 0 ? n : dims[d];
@@ -120,7 +130,16 @@ export function broadcastBinary(op: number, y: Arr, a: Arr, b: Arr, n: number, d
  * Sum of x over the dims where outStrides is 0 (sum / mean / sum_to), written into y
  * (which has the kept dims); `scale` multiplies the result (1/count for a mean).
  */
-export function reduce(y: Arr, x: Arr, n: number, dims: Int32Array, outStrides: Int32Array, outSize: number, scale: number, index: Int32Array): void {
+export function reduce(
+  y: Arr,
+  x: Arr,
+  n: number,
+  dims: Int32Array,
+  outStrides: Int32Array,
+  outSize: number,
+  scale: number,
+  index: Int32Array,
+): void {
   const rank = dims.length;
   let size = 1;
   for (let d = 0; d < rank; d++) size *= dims[d] === 0 ? n : dims[d];

@@ -117,7 +117,15 @@ export function sparseCategoricalCrossentropy(p: Arr, labels: Int32Array | Arr, 
   }
   return s / rows;
 }
-export function sparseCategoricalCrossentropyGrad(dp: Arr, p: Arr, labels: Int32Array | Arr, rows: number, cols: number, fromLogits: boolean, dl: number): void {
+export function sparseCategoricalCrossentropyGrad(
+  dp: Arr,
+  p: Arr,
+  labels: Int32Array | Arr,
+  rows: number,
+  cols: number,
+  fromLogits: boolean,
+  dl: number,
+): void {
   const k = dl / rows;
   for (let r = 0; r < rows; r++) {
     const o = r * cols;

@@ -47,7 +47,18 @@ export function lstmScan(hseq: Arr, hprev: Arr, cseq: Arr, acts: Arr, xw: Arr, u
  * and input gradients are single GEMMs over all steps afterwards (the compiler emits
  * them). `dh` and `dc` hold the running gradients of h_{t−1} and c_{t−1} for B rows.
  */
-export function lstmScanGrad(dxw: Arr, dhseq: Arr, u: Arr, cseq: Arr, acts: Arr, dh: Arr, dc: Arr, n: number, steps: number, units: number): void {
+export function lstmScanGrad(
+  dxw: Arr,
+  dhseq: Arr,
+  u: Arr,
+  cseq: Arr,
+  acts: Arr,
+  dh: Arr,
+  dc: Arr,
+  n: number,
+  steps: number,
+  units: number,
+): void {
   const g4 = 4 * units;
   dh.fill(0, 0, n * units);
   dc.fill(0, 0, n * units);

@@ -16,7 +16,19 @@ export function sgd(w: Arr, g: Arr, buf: Arr | null, off: number, len: number, l
   }
 }
 
-export function adam(w: Arr, g: Arr, m: Arr, v: Arr, off: number, len: number, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
+export function adam(
+  w: Arr,
+  g: Arr,
+  m: Arr,
+  v: Arr,
+  off: number,
+  len: number,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  t: number,
+): void {
   const c1 = 1 - Math.pow(beta1, t);
   const c2 = 1 - Math.pow(beta2, t);
   const end = off + len;

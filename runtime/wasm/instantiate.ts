@@ -61,14 +61,20 @@ function wrap<E>(instance: WasmInstance, memory: WasmMemory): KernelInstance<E> 
 }
 
 /** Compiles and instantiates kernel bytes with a fresh memory of opts.memoryBytes. */
-export async function instantiateKernels<E = Record<string, (...args: number[]) => void>>(bytes: Bytes, opts: InstantiateOptions): Promise<KernelInstance<E>> {
+export async function instantiateKernels<E = Record<string, (...args: number[]) => void>>(
+  bytes: Bytes,
+  opts: InstantiateOptions,
+): Promise<KernelInstance<E>> {
   const memory = makeMemory(opts.memoryBytes);
   const { instance } = await WA.instantiate(bytes, { env: { memory } });
   return wrap<E>(instance, memory);
 }
 
 /** The synchronous form (small modules, or a precompiled WasmModule). */
-export function instantiateKernelsSync<E = Record<string, (...args: number[]) => void>>(bytes: Bytes | WasmModule, opts: InstantiateOptions): KernelInstance<E> {
+export function instantiateKernelsSync<E = Record<string, (...args: number[]) => void>>(
+  bytes: Bytes | WasmModule,
+  opts: InstantiateOptions,
+): KernelInstance<E> {
   const memory = makeMemory(opts.memoryBytes);
   const module = bytes instanceof WA.Module ? (bytes as WasmModule) : new WA.Module(bytes as Bytes);
   return wrap<E>(new WA.Instance(module, { env: { memory } }), memory);
@@ -78,11 +84,8 @@ export function instantiateKernelsSync<E = Record<string, (...args: number[]) =>
 export function hasRelaxedSimd(): boolean {
   // (module (func (result v128) v128.const i32x4 0 0 0 0 ×3 f32x4.relaxed_madd))
   const probe = new Uint8Array([
-    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0,
-    253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    253, 133, 2, 11,
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 133, 2, 11,
   ]);
   return WA.validate(probe);
 }

@@ -47,8 +47,10 @@ export type LoadedKernels = { readonly module: WasmModule } | { readonly error: 
  */
 export async function loadKernelModule(url: URL, relaxedUrl?: URL): Promise<LoadedKernels> {
   const forced = typeof process !== "undefined" ? process.env.DLM_WASM_VARIANT : undefined;
-  if (forced !== undefined && forced !== "simd128" && forced !== "relaxed") return { error: `DLM_WASM_VARIANT must be simd128 or relaxed, not '${forced}'` };
-  if (forced === "relaxed" && !(relaxedUrl && hasRelaxedSimd())) return { error: "DLM_WASM_VARIANT=relaxed: this engine does not accept relaxed SIMD (node 20: --experimental-wasm-relaxed-simd)" };
+  if (forced !== undefined && forced !== "simd128" && forced !== "relaxed")
+    return { error: `DLM_WASM_VARIANT must be simd128 or relaxed, not '${forced}'` };
+  if (forced === "relaxed" && !(relaxedUrl && hasRelaxedSimd()))
+    return { error: "DLM_WASM_VARIANT=relaxed: this engine does not accept relaxed SIMD (node 20: --experimental-wasm-relaxed-simd)" };
   const relaxed = forced === undefined ? !!relaxedUrl && hasRelaxedSimd() : forced === "relaxed";
   const pick = relaxed ? relaxedUrl! : url;
   const file = pick.protocol === "file:" ? decodeURIComponent(pick.pathname) : pick.href;
@@ -57,7 +59,13 @@ export async function loadKernelModule(url: URL, relaxedUrl?: URL): Promise<Load
     bytes = await readBytes(pick);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    return { file, error: code === "ENOENT" ? "the trainer's kernel module is missing (it is written beside the trainer by `dlm compile`)" : `cannot read the trainer's kernel module (${code ?? String(e)})` };
+    return {
+      file,
+      error:
+        code === "ENOENT"
+          ? "the trainer's kernel module is missing (it is written beside the trainer by `dlm compile`)"
+          : `cannot read the trainer's kernel module (${code ?? String(e)})`,
+    };
   }
   try {
     const module = await WA.compile(bytes);

@@ -127,5 +127,13 @@ export async function timeLoop({ warmup, batches, seconds, cap = 0, batch, step,
   }
   const secs = (performance.now() - t0) / 1000;
   if (!Number.isFinite(loss)) note = (note ? note + "; " : "") + `loss is ${loss}`;
-  return { samplesPerSec: (steps * batch) / secs, samples: steps * batch, seconds: secs, steps, firstStepAt, loss, ...(note ? { note } : {}) };
+  return {
+    samplesPerSec: (steps * batch) / secs,
+    samples: steps * batch,
+    seconds: secs,
+    steps,
+    firstStepAt,
+    loss,
+    ...(note ? { note } : {}),
+  };
 }

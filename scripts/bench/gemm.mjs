@@ -15,12 +15,21 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { dist, report } from "./common.mjs";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "2" }, "shape-seconds": { type: "string", default: "0.25" }, shapes: { type: "string", default: "[]" } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "2" },
+    "shape-seconds": { type: "string", default: "0.25" },
+    shapes: { type: "string", default: "[]" },
+  },
+});
 const BIG_SECONDS = Number(values.seconds);
 const SHAPE_SECONDS = Number(values["shape-seconds"]);
 const SHAPES = JSON.parse(values.shapes);
 const BIG = { kind: "nn", m: 512, k: 512, n: 512 };
-const errText = (e) => `n/a (${String(e?.message ?? e).split("\n")[0].slice(0, 120)})`;
+const errText = (e) =>
+  `n/a (${String(e?.message ?? e)
+    .split("\n")[0]
+    .slice(0, 120)})`;
 
 /** GFLOP/s of fn (synchronous work; `finish` reads the result back) over `seconds`. */
 async function rate(flop, seconds, fn, finish) {
@@ -66,13 +75,19 @@ try {
   relaxed = hasRelaxedSimd();
   const all = [BIG, ...shapes];
   const bin = await loadBinaryen();
-  const specsOf = (r) => all.map((s, i) => ({ name: `g${i}`, kind: s.kind, m: s.m, k: s.k, n: s.n, bias: false, ...(r ? { relaxed: true } : {}) }));
+  const specsOf = (r) =>
+    all.map((s, i) => ({ name: `g${i}`, kind: s.kind, m: s.m, k: s.k, n: s.n, bias: false, ...(r ? { relaxed: true } : {}) }));
   const variants = [["dlm-wasm", false], ...(relaxed ? [["dlm-wasm relaxed", true]] : [])];
   for (const [label, r] of variants) {
     try {
       const specs = specsOf(r);
       const mod = emitGemmModule(bin, specs, r ? { relaxed: true } : {});
-      const need = Math.max(...specs.map((s) => { const z = sizes(s); return (z.a + z.b + z.c) * 4 + gemmScratchBytes(s) + 256; }));
+      const need = Math.max(
+        ...specs.map((s) => {
+          const z = sizes(s);
+          return (z.a + z.b + z.c) * 4 + gemmScratchBytes(s) + 256;
+        }),
+      );
       const inst = await instantiateKernels(mod.binary, { memoryBytes: need });
       specs.forEach((s, i) => {
         const z = sizes(s);
@@ -86,7 +101,8 @@ try {
         specs[i].run = () => fn(...args);
       });
       big[label] = (await rate(flopOf(BIG), BIG_SECONDS, specs[0].run)).toFixed(1);
-      for (let i = 0; i < shapes.length; i++) shapes[i][label] = (await rate(flopOf(shapes[i]), SHAPE_SECONDS, specs[i + 1].run)).toFixed(1);
+      for (let i = 0; i < shapes.length; i++)
+        shapes[i][label] = (await rate(flopOf(shapes[i]), SHAPE_SECONDS, specs[i + 1].run)).toFixed(1);
     } catch (e) {
       big[label] = errText(e);
       for (const s of shapes) s[label] = big[label];
@@ -102,7 +118,9 @@ info.push(relaxed ? "relaxed SIMD: yes (f32x4.relaxed_madd variant timed too)" :
 try {
   const { matmul } = await import(dist("runtime/kernels/dense.js"));
   const N = 512;
-  const a = fill(new Float32Array(N * N), 1), b = fill(new Float32Array(N * N), 2), c = new Float32Array(N * N);
+  const a = fill(new Float32Array(N * N), 1),
+    b = fill(new Float32Array(N * N), 2),
+    c = new Float32Array(N * N);
   big["dlm-ts"] = (await rate(flopOf(BIG), BIG_SECONDS, () => matmul(c, a, b, null, N, N, N))).toFixed(1);
 } catch (e) {
   big["dlm-ts"] = errText(e);
@@ -123,14 +141,33 @@ try {
   if (!ok) throw new Error("tfjs wasm backend did not start");
   const timeTf = async (s, seconds) => {
     const z = sizes(s);
-    const [ash, bsh] = s.kind === "nn" ? [[s.m, s.k], [s.k, s.n]] : s.kind === "nt" ? [[s.m, s.n], [s.k, s.n]] : [[s.m, s.k], [s.m, s.n]];
+    const [ash, bsh] =
+      s.kind === "nn"
+        ? [
+            [s.m, s.k],
+            [s.k, s.n],
+          ]
+        : s.kind === "nt"
+          ? [
+              [s.m, s.n],
+              [s.k, s.n],
+            ]
+          : [
+              [s.m, s.k],
+              [s.m, s.n],
+            ];
     const ta = tf.tensor2d(fill(new Float32Array(z.a), 1), ash);
     const tb = tf.tensor2d(fill(new Float32Array(z.b), 2), bsh);
     let last = null;
-    const r = await rate(flopOf(s), seconds, () => {
-      last?.dispose();
-      last = tf.matMul(ta, tb, s.kind === "tn", s.kind === "nt");
-    }, async () => void (await last.data()));
+    const r = await rate(
+      flopOf(s),
+      seconds,
+      () => {
+        last?.dispose();
+        last = tf.matMul(ta, tb, s.kind === "tn", s.kind === "nt");
+      },
+      async () => void (await last.data()),
+    );
     last.dispose();
     ta.dispose();
     tb.dispose();

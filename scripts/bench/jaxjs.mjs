@@ -32,7 +32,9 @@ const dense = (i, o) => [glorot([i, o], i, o), zeros([o])];
 
 // Adam, Keras's form: p -= lr_t · m / (√v + ε), lr_t = lr·√(1−β2^t)/(1−β1^t).
 function adam(params, grads, m, v, lrt, b1, b2, eps = 1e-7) {
-  const P = [], M = [], V = [];
+  const P = [],
+    M = [],
+    V = [];
   for (let i = 0; i < params.length; i++) {
     const g = grads[i];
     const mi = m[i].mul(b1).add(g.ref.mul(1 - b1));
@@ -49,7 +51,11 @@ const lrtOf = (lr, b1, b2, t) => np.array(new Float32Array([(lr * Math.sqrt(1 - 
 const affine = (x, w, b) => np.matmul(x, w).add(b);
 function xent(logits, y) {
   // sparse categorical cross-entropy on logits (softmax + CE, stable), mean over the batch
-  return nn.logSoftmax(logits, -1).mul(nn.oneHot(y, 10)).sum().mul(-1 / batch);
+  return nn
+    .logSoftmax(logits, -1)
+    .mul(nn.oneHot(y, 10))
+    .sum()
+    .mul(-1 / batch);
 }
 
 let forward; // (params, x) → logits
@@ -73,7 +79,8 @@ if (args.model === "mlp") {
   const U = 50;
   // One LSTM layer over a list of [B, in] steps; returns the list of hidden states.
   const layer = (xs, W, R, b) => {
-    let h = null, c = null;
+    let h = null,
+      c = null;
     const hs = [];
     for (let t = 0; t < xs.length; t++) {
       let z = np.matmul(xs[t], W.ref).add(b.ref);
@@ -92,7 +99,9 @@ if (args.model === "mlp") {
     }
     h.dispose();
     c.dispose();
-    W.dispose(); R.dispose(); b.dispose();
+    W.dispose();
+    R.dispose();
+    b.dispose();
     return hs;
   };
   forward = (p, x) => {
@@ -119,15 +128,28 @@ if (args.model !== "gan") {
   let m = params.map((p) => np.zerosLike(p.ref));
   let v = params.map((p) => np.zerosLike(p.ref));
   const trainStep = jit((p, m, v, lrt, xb, yb) => {
-    const [loss, g] = valueAndGrad(lossFn)(p.map((q) => q.ref), xb, yb);
+    const [loss, g] = valueAndGrad(lossFn)(
+      p.map((q) => q.ref),
+      xb,
+      yb,
+    );
     const [P, M, V] = adam(p, g, m, v, lrt, 0.9, 0.999);
     return [loss, P, M, V];
   });
   step = async () => {
     data.next(batch, x, y);
     t++;
-    const [loss, P, M, V] = trainStep(params, m, v, lrtOf(1e-3, 0.9, 0.999, t), np.array(x).reshape(xShape), np.array(y, { dtype: np.int32 }));
-    params = P; m = M; v = V;
+    const [loss, P, M, V] = trainStep(
+      params,
+      m,
+      v,
+      lrtOf(1e-3, 0.9, 0.999, t),
+      np.array(x).reshape(xShape),
+      np.array(y, { dtype: np.int32 }),
+    );
+    params = P;
+    m = M;
+    v = V;
     return (await loss.data())[0];
   };
 } else {
@@ -137,16 +159,37 @@ if (args.model !== "gan") {
   const Dlogit = (p, img) => affine(nn.relu(affine(img, p[0], p[1])), p[2], p[3]);
   // binary cross-entropy of sigmoid(logit) against a constant target, on logits (stable)
   const bce = (logit, target) => (target === 1 ? nn.softplus(logit.mul(-1)) : nn.softplus(logit)).mean();
-  let gm = gp.map((p) => np.zerosLike(p.ref)), gv = gp.map((p) => np.zerosLike(p.ref));
-  let dm = dp.map((p) => np.zerosLike(p.ref)), dv = dp.map((p) => np.zerosLike(p.ref));
+  let gm = gp.map((p) => np.zerosLike(p.ref)),
+    gv = gp.map((p) => np.zerosLike(p.ref));
+  let dm = dp.map((p) => np.zerosLike(p.ref)),
+    dv = dp.map((p) => np.zerosLike(p.ref));
   const ganStep = jit((gp, dp, gm, gv, dm, dv, lrt, real, z) => {
     // fake once from fresh noise; its vjp is kept for the generator step (reuses fake).
     const [fake, gBack] = vjp((q) => G(q, z), [gp.map((q) => q.ref)]);
-    const dLossFn = (q, r, f) => bce(Dlogit(q.map((w) => w.ref), r), 1).add(bce(Dlogit(q, f), 0));
-    const [dLoss, dg] = valueAndGrad(dLossFn)(dp.map((w) => w.ref), real, lax.stopGradient(fake.ref));
+    const dLossFn = (q, r, f) =>
+      bce(
+        Dlogit(
+          q.map((w) => w.ref),
+          r,
+        ),
+        1,
+      ).add(bce(Dlogit(q, f), 0));
+    const [dLoss, dg] = valueAndGrad(dLossFn)(
+      dp.map((w) => w.ref),
+      real,
+      lax.stopGradient(fake.ref),
+    );
     const [DP, DM, DV] = adam(dp, dg, dm, dv, lrt.ref, 0.5, 0.999);
     // generator step through the updated discriminator, reusing fake
-    const [gLoss, dFake] = valueAndGrad((f) => bce(Dlogit(DP.map((w) => w.ref), f), 1))(fake);
+    const [gLoss, dFake] = valueAndGrad((f) =>
+      bce(
+        Dlogit(
+          DP.map((w) => w.ref),
+          f,
+        ),
+        1,
+      ),
+    )(fake);
     const [gg] = gBack(dFake);
     gBack.dispose?.();
     const [GP, GM, GV] = adam(gp, gg, gm, gv, lrt, 0.5, 0.999);
@@ -157,7 +200,17 @@ if (args.model !== "gan") {
     data.next(batch, x);
     rng.fillNormal(zbuf, 0, 1);
     t++;
-    const r = ganStep(gp, dp, gm, gv, dm, dv, lrtOf(2e-4, 0.5, 0.999, t), np.array(x).reshape([batch, 784]), np.array(zbuf).reshape([batch, 100]));
+    const r = ganStep(
+      gp,
+      dp,
+      gm,
+      gv,
+      dm,
+      dv,
+      lrtOf(2e-4, 0.5, 0.999, t),
+      np.array(x).reshape([batch, 784]),
+      np.array(zbuf).reshape([batch, 100]),
+    );
     [, gp, dp, gm, gv, dm, dv] = r;
     return (await r[0].data())[0];
   };
@@ -167,6 +220,10 @@ let r;
 try {
   r = await timeLoop({ warmup: args.warmup, batches: args.batches, seconds: args.seconds, cap: args.cap, batch, step });
 } catch (e) {
-  na(`jax-js failed: ${String(e.message ?? e).split("\n")[0].slice(0, 160)}`);
+  na(
+    `jax-js failed: ${String(e.message ?? e)
+      .split("\n")[0]
+      .slice(0, 160)}`,
+  );
 }
 report(r);

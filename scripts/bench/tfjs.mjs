@@ -32,8 +32,16 @@ const L = tf.layers;
 let step;
 
 if (args.model === "gan") {
-  const G = tf.sequential({ layers: [L.dense({ inputShape: [100], units: 256, activation: "relu" }), L.dense({ units: 512, activation: "relu" }), L.dense({ units: 784, activation: "tanh" })] });
-  const D = tf.sequential({ layers: [L.dense({ inputShape: [784], units: 512, activation: "relu" }), L.dense({ units: 1, activation: "sigmoid" })] });
+  const G = tf.sequential({
+    layers: [
+      L.dense({ inputShape: [100], units: 256, activation: "relu" }),
+      L.dense({ units: 512, activation: "relu" }),
+      L.dense({ units: 784, activation: "tanh" }),
+    ],
+  });
+  const D = tf.sequential({
+    layers: [L.dense({ inputShape: [784], units: 512, activation: "relu" }), L.dense({ units: 1, activation: "sigmoid" })],
+  });
   const dOpt = tf.train.adam(2e-4, 0.5, 0.999, 1e-7);
   const gOpt = tf.train.adam(2e-4, 0.5, 0.999, 1e-7);
   const ones = tf.ones([batch, 1]);
@@ -47,7 +55,11 @@ if (args.model === "gan") {
     const z = tf.randomNormal([batch, 100]);
     // fake once from fresh noise (no gradient: stop_gradient(fake) for the D step).
     const fake = tf.tidy(() => G.apply(z, { training: true }));
-    const dLoss = dOpt.minimize(() => bce(D.apply(real, { training: true }), ones).add(bce(D.apply(fake, { training: true }), zeros)), true, dVars);
+    const dLoss = dOpt.minimize(
+      () => bce(D.apply(real, { training: true }), ones).add(bce(D.apply(fake, { training: true }), zeros)),
+      true,
+      dVars,
+    );
     // The G step through the updated D. tfjs keeps no tape across two updates, so the
     // generator's forward pass on the same z is recomputed here (same values as `fake`).
     const gLoss = gOpt.minimize(() => bce(D.apply(G.apply(z, { training: true }), { training: true }), ones), true, gVars);
@@ -58,7 +70,13 @@ if (args.model === "gan") {
 } else {
   let model;
   if (args.model === "mlp") {
-    model = tf.sequential({ layers: [L.flatten({ inputShape: [28, 28, 1] }), L.dense({ units: 128, activation: "relu" }), L.dense({ units: 10, activation: "softmax" })] });
+    model = tf.sequential({
+      layers: [
+        L.flatten({ inputShape: [28, 28, 1] }),
+        L.dense({ units: 128, activation: "relu" }),
+        L.dense({ units: 10, activation: "softmax" }),
+      ],
+    });
   } else if (args.model === "cnn") {
     model = tf.sequential({
       layers: [
@@ -94,6 +112,10 @@ let r;
 try {
   r = await timeLoop({ warmup: args.warmup, batches: args.batches, seconds: args.seconds, cap: args.cap, batch, step });
 } catch (e) {
-  na(`${args.backend} backend failed: ${String(e.message ?? e).split("\n")[0].slice(0, 140)}`);
+  na(
+    `${args.backend} backend failed: ${String(e.message ?? e)
+      .split("\n")[0]
+      .slice(0, 140)}`,
+  );
 }
 report({ ...r, ...(args.model === "gan" ? { info: "tfjs recomputes G(z) for the generator step (no tape across two updates)" } : {}) });

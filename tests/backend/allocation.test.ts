@@ -27,13 +27,41 @@ const examples = readdirSync(examplesDir)
   .sort();
 
 /** Names of the functions that run inside the step loop. */
-const isStepFunction = (name: string): boolean => /^(forward|backward|update|infer)/.test(name) || ["trainStep", "computeLets", "evaluate"].includes(name);
+const isStepFunction = (name: string): boolean =>
+  /^(forward|backward|update|infer)/.test(name) || ["trainStep", "computeLets", "evaluate"].includes(name);
 
 /** Methods that return a new array, string or view (or take a closure). */
 const allocatingMethods = new Set([
-  "slice", "map", "concat", "filter", "subarray", "from", "of", "flat", "flatMap", "forEach", "reduce", "reduceRight",
-  "join", "split", "toString", "toFixed", "toPrecision", "padStart", "padEnd", "repeat", "push", "unshift", "splice", "bind",
-  "entries", "keys", "values", "toSorted", "toReversed", "with",
+  "slice",
+  "map",
+  "concat",
+  "filter",
+  "subarray",
+  "from",
+  "of",
+  "flat",
+  "flatMap",
+  "forEach",
+  "reduce",
+  "reduceRight",
+  "join",
+  "split",
+  "toString",
+  "toFixed",
+  "toPrecision",
+  "padStart",
+  "padEnd",
+  "repeat",
+  "push",
+  "unshift",
+  "splice",
+  "bind",
+  "entries",
+  "keys",
+  "values",
+  "toSorted",
+  "toReversed",
+  "with",
 ]);
 /** Globals whose use makes objects or strings. */
 const allocatingGlobals = new Set(["String", "Array", "Object", "JSON", "Map", "Set", "Promise", "Symbol", "Error"]);
@@ -93,11 +121,11 @@ function allocations(sf: SourceFile, found: Set<string>): Violation[] {
         case SyntaxKind.BinaryExpression: {
           const b = n.asKindOrThrow(SyntaxKind.BinaryExpression);
           const op = b.getOperatorToken().getKind();
-          if ((op === SyntaxKind.PlusToken || op === SyntaxKind.PlusEqualsToken) && (isStringy(b.getLeft()) || isStringy(b.getRight()))) flag(n, "string concatenation");
+          if ((op === SyntaxKind.PlusToken || op === SyntaxKind.PlusEqualsToken) && (isStringy(b.getLeft()) || isStringy(b.getRight())))
+            flag(n, "string concatenation");
           break;
         }
-        case SyntaxKind.Identifier:
-        {
+        case SyntaxKind.Identifier: {
           const parent = n.getParentOrThrow();
           const isMemberName = Node.isPropertyAccessExpression(parent) && parent.getNameNode() === n;
           if (allocatingGlobals.has(n.getText()) && !isMemberName) flag(n, `use of ${n.getText()}`);
@@ -156,9 +184,21 @@ describe("the emitted step functions allocate nothing (AST)", () => {
     const kinds = new Set(allocations(parse(bad, "bad.ts"), found).map((v) => v.what));
     expect([...found].sort()).toEqual(["forwardBad", "trainStep", "updateOk"]);
     for (const k of [
-      "new expression", "array literal", "object literal", "closure", "spread", "template literal", "string concatenation",
-      "call of .slice", "call of .map", "call of .concat", "call of .filter", "call of .subarray", "call of helper (not a step function)",
-      "use of JSON", "use of String",
+      "new expression",
+      "array literal",
+      "object literal",
+      "closure",
+      "spread",
+      "template literal",
+      "string concatenation",
+      "call of .slice",
+      "call of .map",
+      "call of .concat",
+      "call of .filter",
+      "call of .subarray",
+      "call of helper (not a step function)",
+      "use of JSON",
+      "use of String",
     ]) {
       expect(kinds, k).toContain(k);
     }
@@ -200,7 +240,10 @@ describe("the step loop does not grow the heap (2,000 steps under --expose-gc)",
   });
   afterAll(() => tmp.cleanup());
 
-  const measure = async (trainer: string, ...args: string[]): Promise<{ steps: number; bad: number; growth: number; arrayBuffersGrowth: number }> => {
+  const measure = async (
+    trainer: string,
+    ...args: string[]
+  ): Promise<{ steps: number; bad: number; growth: number; arrayBuffersGrowth: number }> => {
     await ready;
     const r: RunResult = await runNode(["--expose-gc", script, trainer, ...args], { cwd: tmp.dir });
     expect(r.stderr).toBe("");

@@ -84,7 +84,8 @@ describe("the training IR's ops", () => {
     expect(new Set(tOps).size).toBe(tOps.length);
     expect(tOps).not.toContain("call");
     for (const op of opNames.filter((o) => o !== "call")) expect(tOps).toContain(op);
-    for (const op of ["dropout_mask", "loss_grad", "conv2d_grad_input", "maxpool2d_grad", "matmul_nt", "sum_to", "broadcast_to"]) expect(tOps).toContain(op);
+    for (const op of ["dropout_mask", "loss_grad", "conv2d_grad_input", "maxpool2d_grad", "matmul_nt", "sum_to", "broadcast_to"])
+      expect(tOps).toContain(op);
     expect(tOps.length).toBeGreaterThanOrEqual(45);
   });
 
@@ -114,7 +115,9 @@ describe("ops lowered away before autodiff and emission", () => {
     const vjp = (vjpRules as Record<string, (c: unknown) => unknown>)[op];
     const emit = (emitTs as Record<string, (c: unknown) => unknown>)[op];
     expect(() => vjp({ eqn, dy: 2, needs: [true], value: () => ({ shape: [] }), emit: () => 3 })).toThrow(/internal/);
-    expect(() => emit({ eqn, value: () => ({ shape: [] }), buf: () => "b", size: () => "n", hoist: () => "H", scratch: () => "S" })).toThrow(/internal/);
+    expect(() =>
+      emit({ eqn, value: () => ({ shape: [] }), buf: () => "b", size: () => "n", hoist: () => "H", scratch: () => "S" }),
+    ).toThrow(/internal/);
   });
 
   it("no scheduled example program contains them, and every op it does contain has both rules", () => {
@@ -126,7 +129,12 @@ describe("ops lowered away before autodiff and emission", () => {
       for (const train of front.ir!.trains) {
         const { tp, diagnostics } = schedule(front.ir!, train);
         expect(diagnostics, rel).toEqual([]);
-        const eqns = [...tp!.constants, ...tp!.lets, ...tp!.steps.flatMap((s) => [...s.forward, ...s.backward]), ...(tp!.evaluation?.forward ?? [])];
+        const eqns = [
+          ...tp!.constants,
+          ...tp!.lets,
+          ...tp!.steps.flatMap((s) => [...s.forward, ...s.backward]),
+          ...(tp!.evaluation?.forward ?? []),
+        ];
         for (const e of eqns) seen.add(e.op);
       }
     }
@@ -136,7 +144,8 @@ describe("ops lowered away before autodiff and emission", () => {
       expect(typeof (emitTs as Record<string, unknown>)[op], `TS rule for ${op}`).toBe("function");
     }
     // The examples exercise the layers the seed models need (dropout as dropout_mask + mul).
-    for (const op of ["conv2d", "maxpool2d", "dense", "dropout_mask", "lstm_scan", "loss_grad", "conv2d_grad_kernel"]) expect(seen).toContain(op);
+    for (const op of ["conv2d", "maxpool2d", "dense", "dropout_mask", "lstm_scan", "loss_grad", "conv2d_grad_kernel"])
+      expect(seen).toContain(op);
   });
 });
 
@@ -147,7 +156,13 @@ describe("the WebAssembly rule table", () => {
     const tOps = resolveUnion("TOp", [source("compiler/ir/ir.ts"), source("compiler/ir/train-ir.ts")]);
     for (const op of tOps) expect(typeof (emitWasm as Record<string, unknown>)[op], `wasm rule for ${op}`).toBe("function");
     for (const file of ["cnn", "mlp", "regression", "rnn", "gan", "gan_stabilized"]) {
-      const c = await compileSource(readFileSync(path.join(root, "dsl-examples", `${file}.dlm`), "utf8"), `${file}.dlm`, undefined, false, "wasm");
+      const c = await compileSource(
+        readFileSync(path.join(root, "dsl-examples", `${file}.dlm`), "utf8"),
+        `${file}.dlm`,
+        undefined,
+        false,
+        "wasm",
+      );
       // No reference kernel is called (nor imported): every op runs in the module, except the RNG's draws.
       expect(c.ts, file).not.toMatch(/\bK\./);
       expect(c.ts, file).not.toContain("/kernels/index.js");

@@ -59,9 +59,17 @@ function idxFolder(name: string, change: Partial<Record<"train-images.idx" | "tr
   const d = dir("data", name);
   mkdirSync(d, { recursive: true });
   const files: Record<string, Uint8Array | null> = {
-    "train-images.idx": encodeIdx("ubyte", [8, 4, 4], Array.from({ length: 128 }, (_, i) => (i * 37) % 256)),
+    "train-images.idx": encodeIdx(
+      "ubyte",
+      [8, 4, 4],
+      Array.from({ length: 128 }, (_, i) => (i * 37) % 256),
+    ),
     "train-labels.idx": encodeIdx("ubyte", [8], [0, 1, 2, 0, 1, 2, 0, 1]),
-    "test-images.idx": encodeIdx("ubyte", [4, 4, 4], Array.from({ length: 64 }, (_, i) => (i * 53) % 256)),
+    "test-images.idx": encodeIdx(
+      "ubyte",
+      [4, 4, 4],
+      Array.from({ length: 64 }, (_, i) => (i * 53) % 256),
+    ),
     "test-labels.idx": encodeIdx("ubyte", [4], [2, 1, 0, 2]),
     ...change,
   };
@@ -131,7 +139,11 @@ describe.concurrent("bad data files", () => {
   });
 
   it("data whose shape does not fit the model's input", async () => {
-    const r = await trainer("idx", "--data", idxFolder("shape", { "train-images.idx": encodeIdx("ubyte", [8, 5, 5], new Array(200).fill(1)) }));
+    const r = await trainer(
+      "idx",
+      "--data",
+      idxFolder("shape", { "train-images.idx": encodeIdx("ubyte", [8, 5, 5], new Array(200).fill(1)) }),
+    );
     expectCleanError(r, "train-images.idx", "[5, 5, 1]", "takes [4, 4, 1]");
   });
 
@@ -205,7 +217,9 @@ describe("bad checkpoints", () => {
 describe("a loss that turns non-finite", () => {
   it("stops, names the step and the first non-finite tensor, and keeps the last good checkpoint (through `dlm train`)", async () => {
     const ck = dir("nan.safetensors");
-    const r = await runDlm(["train", dir("nan.dlm"), "--data", dir("nan-data", "rows.csv"), "--save", ck, "--checkpoint-every", "1"], { cwd: tmp.dir });
+    const r = await runDlm(["train", dir("nan.dlm"), "--data", dir("nan-data", "rows.csv"), "--save", ck, "--checkpoint-every", "1"], {
+      cwd: tmp.dir,
+    });
     expectCleanError(r, /the loss became (NaN|-?Infinity)/, "step 2 overall", /the first non-finite \w+ is `[^`]+`/, "nan.dlm:");
     // The checkpoint of step 1 is still there, loads, and its weights are finite.
     const { tensors, metadata } = loadSafetensors(ck);

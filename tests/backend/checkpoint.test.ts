@@ -50,7 +50,15 @@ function bits(xs: ArrayLike<number>): string[] {
 function run(mod: TrainerModule, opts: TrainOptions): { losses: number[]; params: Float32Array | Float64Array; steps: number } {
   const losses: number[] = [];
   // A program with a generator writes image grids after each epoch: into the temp folder.
-  const r = train(mod, { quiet: true, samples: path.join(tmp.dir, "samples"), ...opts, onStep: (k, l) => { losses.push(...l); opts.onStep?.(k, l); } });
+  const r = train(mod, {
+    quiet: true,
+    samples: path.join(tmp.dir, "samples"),
+    ...opts,
+    onStep: (k, l) => {
+      losses.push(...l);
+      opts.onStep?.(k, l);
+    },
+  });
   return { losses, params: r.trainer.params.slice(), steps: r.steps };
 }
 
@@ -111,8 +119,10 @@ describe("checkpoints", () => {
     // Keras layout: kernel [in, units] row-major, so softmax(relu(x·K + b)·K1 + b1) from the
     // checkpoint's tensors is the trainer's own prediction.
     const t = r.trainer;
-    const K = tensors["mlp/dense/kernel"].data as Float32Array, b = tensors["mlp/dense/bias"].data as Float32Array;
-    const K1 = tensors["mlp/dense_1/kernel"].data as Float32Array, b1 = tensors["mlp/dense_1/bias"].data as Float32Array;
+    const K = tensors["mlp/dense/kernel"].data as Float32Array,
+      b = tensors["mlp/dense/bias"].data as Float32Array;
+    const K1 = tensors["mlp/dense_1/kernel"].data as Float32Array,
+      b1 = tensors["mlp/dense_1/bias"].data as Float32Array;
     const ds = mlpData.train;
     ds.fetch?.(0); // rows are read on demand
     const x = Float32Array.from(ds.x.subarray(0, 784), (v) => (ds.table ? ds.table[v] : v)); // bytes through their table

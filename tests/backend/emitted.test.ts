@@ -45,7 +45,11 @@ async function emitExample(name: string): Promise<string> {
   const rel = `dsl-examples/${name}.dlm`;
   const front = frontEnd(rel, readFileSync(path.join(repoRoot, rel)));
   if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
-  const compiled = await compileTrainer(front, front.ir.trains[0].name, { runtimeImport: "./runtime", sourceDir: "../dsl-examples/", backend: "ts" });
+  const compiled = await compileTrainer(front, front.ir.trains[0].name, {
+    runtimeImport: "./runtime",
+    sourceDir: "../dsl-examples/",
+    backend: "ts",
+  });
   return compiled.ts;
 }
 
@@ -72,7 +76,10 @@ describe("emitted trainers", () => {
     const cli = compileTo(path.join(examplesDir, "mlp.dlm"), compiledDir);
     const examplesOut = path.join(tmp.dir, "examples");
     mkdirSync(examplesOut, { recursive: true });
-    cpSync(path.join(repoRoot, "runtime"), path.join(examplesOut, "runtime"), { recursive: true, filter: (f) => !f.endsWith(".js") && !f.endsWith(".map") });
+    cpSync(path.join(repoRoot, "runtime"), path.join(examplesOut, "runtime"), {
+      recursive: true,
+      filter: (f) => !f.endsWith(".js") && !f.endsWith(".map"),
+    });
     for (const name of examples) {
       try {
         const ts = await emitExample(name);
@@ -83,7 +90,12 @@ describe("emitted trainers", () => {
       }
     }
     await cli;
-    diagnostics = typeCheck([`${examplesOut}/*.ts`, `${examplesOut}/runtime/**/*.ts`, `${compiledDir}/*.ts`, `${compiledDir}/runtime/**/*.ts`]);
+    diagnostics = typeCheck([
+      `${examplesOut}/*.ts`,
+      `${examplesOut}/runtime/**/*.ts`,
+      `${compiledDir}/*.ts`,
+      `${compiledDir}/runtime/**/*.ts`,
+    ]);
   }, 180_000);
   afterAll(() => tmp.cleanup());
 
@@ -124,8 +136,11 @@ describe("emitted trainers", () => {
     expect(readdirSync(compiledDir)).toEqual(expect.arrayContaining(["mlp.js", "mlp.ts", "package.json", "runtime"]));
     expect(format(diagnosticsFor(compiledDir, "mlp.ts"))).toBe("");
     // The copied runtime does not reach back into the compiler.
-    const runtimeTs = readdirSync(path.join(compiledDir, "runtime"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") || f.endsWith(".js"));
+    const runtimeTs = readdirSync(path.join(compiledDir, "runtime"), { recursive: true, encoding: "utf8" }).filter(
+      (f) => f.endsWith(".ts") || f.endsWith(".js"),
+    );
     expect(runtimeTs.length).toBeGreaterThan(10);
-    for (const f of runtimeTs) expect(readFileSync(path.join(compiledDir, "runtime", f), "utf8"), f).not.toMatch(/from "(\.\.\/)+compiler\//);
+    for (const f of runtimeTs)
+      expect(readFileSync(path.join(compiledDir, "runtime", f), "utf8"), f).not.toMatch(/from "(\.\.\/)+compiler\//);
   });
 });

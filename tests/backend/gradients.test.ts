@@ -127,10 +127,17 @@ const close = (actual: number, expected: number, rel = 1e-12) =>
   expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThanOrEqual(rel * Math.abs(expected) + 1e-15);
 
 describe("layers", () => {
-  it("dense with bias on [B, 4]", () => run({ src: prog("model m(x: [B, 4]) { x |> dense(3) }", "x: [B, 4], r: [B, 3]", "sum(m(x) * r)") }));
+  it("dense with bias on [B, 4]", () =>
+    run({ src: prog("model m(x: [B, 4]) { x |> dense(3) }", "x: [B, 4], r: [B, 3]", "sum(m(x) * r)") }));
 
   it("dense without bias on a rank-3 input, then dense with bias on rank 3", () =>
-    run({ src: prog("model m(x: [B, 3, 4]) { x |> dense(5, use_bias=false, activation=tanh) |> dense(2) }", "x: [B, 3, 4], r: [B, 3, 2]", "sum(m(x) * r)") }));
+    run({
+      src: prog(
+        "model m(x: [B, 3, 4]) { x |> dense(5, use_bias=false, activation=tanh) |> dense(2) }",
+        "x: [B, 3, 4], r: [B, 3, 2]",
+        "sum(m(x) * r)",
+      ),
+    }));
 
   it("conv2d valid, stride 1, non-square kernel, 2 → 3 → 2 channels", () =>
     run({
@@ -155,7 +162,11 @@ describe("layers", () => {
           strides: [1, 1],
           padding: "valid",
         });
-        const y = refConv2d(a.y, a.shape, param("conv2d_1/kernel"), param("conv2d_1/bias"), 4, { window: [3, 2], strides: [2, 2], padding: "same" });
+        const y = refConv2d(a.y, a.shape, param("conv2d_1/kernel"), param("conv2d_1/bias"), 4, {
+          window: [3, 2],
+          strides: [2, 2],
+          padding: "same",
+        });
         expect(y.shape).toEqual([N, 3, 3, 4]);
         const r = input("r");
         close(
@@ -185,7 +196,11 @@ describe("layers", () => {
 
   it("maxpool2d valid, pool 2, stride 1 (overlapping windows)", () =>
     run({
-      src: prog("model m(x: [B, 5, 5, 2]) { x |> conv2d(3, kernel=2) |> maxpool2d(2, strides=1) }", "x: [B, 5, 5, 2], r: [B, 3, 3, 3]", "sum(m(x) * r)"),
+      src: prog(
+        "model m(x: [B, 5, 5, 2]) { x |> conv2d(3, kernel=2) |> maxpool2d(2, strides=1) }",
+        "x: [B, 5, 5, 2], r: [B, 3, 3, 3]",
+        "sum(m(x) * r)",
+      ),
     }));
 
   it("maxpool2d same, pool 3, stride 2", () =>
@@ -208,7 +223,11 @@ describe("layers", () => {
 
   it("avgpool2d valid, pool 3, stride 2", () =>
     run({
-      src: prog("model m(x: [B, 6, 6, 2]) { x |> conv2d(3, kernel=2) |> avgpool2d(3, strides=2) }", "x: [B, 6, 6, 2], r: [B, 2, 2, 3]", "sum(m(x) * r)"),
+      src: prog(
+        "model m(x: [B, 6, 6, 2]) { x |> conv2d(3, kernel=2) |> avgpool2d(3, strides=2) }",
+        "x: [B, 6, 6, 2], r: [B, 2, 2, 3]",
+        "sum(m(x) * r)",
+      ),
     }));
 
   it("avgpool2d same, pool 2, stride 1 (partial windows at the bottom/right)", () =>
@@ -239,11 +258,21 @@ describe("layers", () => {
     }));
 
   it("reshape with -1", () =>
-    run({ src: prog("model m(x: [B, 4]) { x |> dense(12, activation=tanh) |> reshape([-1, 3]) |> dense(2) }", "x: [B, 4], r: [B, 4, 2]", "sum(m(x) * r)") }));
+    run({
+      src: prog(
+        "model m(x: [B, 4]) { x |> dense(12, activation=tanh) |> reshape([-1, 3]) |> dense(2) }",
+        "x: [B, 4], r: [B, 4, 2]",
+        "sum(m(x) * r)",
+      ),
+    }));
 
   it("dropout (masks fixed by replaying the RNG)", () =>
     run({
-      src: prog("model m(x: [B, 4]) { x |> dense(6, activation=tanh) |> dropout(0.4) |> dense(2) }", "x: [B, 4], r: [B, 2]", "sum(m(x) * r)"),
+      src: prog(
+        "model m(x: [B, 4]) { x |> dense(6, activation=tanh) |> dropout(0.4) |> dense(2) }",
+        "x: [B, 4], r: [B, 2]",
+        "sum(m(x) * r)",
+      ),
       check: ({ mod, t }) => {
         // Some entries of the mask are dropped and the others scaled by 1/(1 − 0.4).
         const mask = t.trace.find((e) => e.name.endsWith("_mask"));
@@ -265,7 +294,10 @@ describe("layers", () => {
     }));
 
   it("lstm: the sequence output", () =>
-    run({ src: prog("model m(x: [B, 4, 2]) { x |> lstm(3, return_sequences=true) |> dense(2) }", "x: [B, 4, 2], r: [B, 4, 2]", "sum(m(x) * r)"), gain: 2 }));
+    run({
+      src: prog("model m(x: [B, 4, 2]) { x |> lstm(3, return_sequences=true) |> dense(2) }", "x: [B, 4, 2], r: [B, 4, 2]", "sum(m(x) * r)"),
+      gain: 2,
+    }));
 
   it("normal and uniform noise (replayed)", () =>
     run({
@@ -284,13 +316,25 @@ describe("activations", () => {
   it("tanh", () => run({ src: act("tanh") }));
   it("leaky_relu (default slope)", () => run({ src: act("leaky_relu") }));
   it("leaky_relu(0.1) as a layer's activation", () =>
-    run({ src: prog("model m(x: [B, 4]) { x |> dense(5, activation=leaky_relu(0.1)) |> dense(3) }", "x: [B, 4], r: [B, 3]", "sum(m(x) * r)") }));
+    run({
+      src: prog("model m(x: [B, 4]) { x |> dense(5, activation=leaky_relu(0.1)) |> dense(3) }", "x: [B, 4], r: [B, 3]", "sum(m(x) * r)"),
+    }));
   it("linear", () =>
-    run({ src: prog("model m(x: [B, 4]) { x |> dense(5, activation=linear) |> linear |> dense(3) }", "x: [B, 4], r: [B, 3]", "sum(m(x) * m(x) * r)") }));
+    run({
+      src: prog(
+        "model m(x: [B, 4]) { x |> dense(5, activation=linear) |> linear |> dense(3) }",
+        "x: [B, 4], r: [B, 3]",
+        "sum(m(x) * m(x) * r)",
+      ),
+    }));
   it("softmax on the last axis", () => run({ src: act("softmax") }));
   it("softmax on another axis", () =>
     run({
-      src: prog("model m(x: [B, 3, 4]) { x |> dense(4, activation=tanh) |> softmax(axis=1) }", "x: [B, 3, 4], r: [B, 3, 4]", "sum(m(x) * r)"),
+      src: prog(
+        "model m(x: [B, 3, 4]) { x |> dense(4, activation=tanh) |> softmax(axis=1) }",
+        "x: [B, 3, 4], r: [B, 3, 4]",
+        "sum(m(x) * r)",
+      ),
       check: ({ loss, input, param }) => {
         const z = refDense(rows(input("x"), 12), param("dense/kernel"), param("dense/bias"), N * 3, 4, 4);
         const y = refSoftmax(z.map(Math.tanh), [N, 3, 4], 1);
@@ -331,7 +375,8 @@ describe("arithmetic", () => {
       ),
     }));
 
-  it("unary minus", () => run({ src: prog("model m(x: [B, 4]) { -(x |> dense(3)) * (x |> dense(3)) }", "x: [B, 4], r: [B, 3]", "sum(-m(x) * r)") }));
+  it("unary minus", () =>
+    run({ src: prog("model m(x: [B, 4]) { -(x |> dense(3)) * (x |> dense(3)) }", "x: [B, 4], r: [B, 3]", "sum(-m(x) * r)") }));
 
   it("@ with a rank-3 left side (both operands depend on parameters)", () =>
     run({
@@ -375,7 +420,11 @@ describe("plumbing", () => {
 
   it("stop_gradient: parameters behind it get no gradient", () =>
     run({
-      src: prog("model m(x: [B, 4]) {\n  let a = x |> dense(3)\n  let b = stop_gradient(a) |> dense(3)\n  b * b\n}", "x: [B, 4], r: [B, 3]", "sum(m(x) * r)"),
+      src: prog(
+        "model m(x: [B, 4]) {\n  let a = x |> dense(3)\n  let b = stop_gradient(a) |> dense(3)\n  b * b\n}",
+        "x: [B, 4], r: [B, 3]",
+        "sum(m(x) * r)",
+      ),
       scale: { "m/dense/kernel": 0, "m/dense/bias": 0 },
     }));
 
@@ -420,7 +469,8 @@ describe("plumbing", () => {
     expect(t.trainStep(N)).toBe(-1);
     // Only step f moves f: by −0.1 × (Σ_b xᵀ·r, Σ_b r).
     const [x, rr] = t.inputs;
-    const want = (i: number, j: number) => k0[i * 3 + j] - 0.1 * [0, 1, 2].slice(0, N).reduce((s, b) => s + x[b * 3 + i] * rr[b * 3 + j], 0);
+    const want = (i: number, j: number) =>
+      k0[i * 3 + j] - 0.1 * [0, 1, 2].slice(0, N).reduce((s, b) => s + x[b * 3 + i] * rr[b * 3 + j], 0);
     const k1 = paramSlice(t, kernel);
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) close(k1[i * 3 + j], want(i, j));
     const b1 = paramSlice(t, bias);
@@ -462,10 +512,17 @@ describe("losses", () => {
       check: ({ loss, input, param }) => close(loss, refMse(logits(input, param, 1), rows(input("r"), 1))),
     }));
 
-  it("mse, targets that depend on the parameters (full and scalar)", () => run({ src: prog(dense(3, "tanh"), "x: [B, 4], r: [B, 3]", "mse(m(x), 0.5 * m(x) * r) + mse(m(x), mean(m(x)))") }));
+  it("mse, targets that depend on the parameters (full and scalar)", () =>
+    run({ src: prog(dense(3, "tanh"), "x: [B, 4], r: [B, 3]", "mse(m(x), 0.5 * m(x) * r) + mse(m(x), mean(m(x)))") }));
 
   it("mse, a [B] target that depends on the parameters against a [B, 1] prediction", () =>
-    run({ src: prog("model m(x: [B, 4]) { x |> dense(2, activation=tanh) |> dense(1) }", "x: [B, 4], r: [B]", "mse(m(x), mean(m(x), axis=1) * r)") }));
+    run({
+      src: prog(
+        "model m(x: [B, 4]) { x |> dense(2, activation=tanh) |> dense(1) }",
+        "x: [B, 4], r: [B]",
+        "mse(m(x), mean(m(x), axis=1) * r)",
+      ),
+    }));
 
   it("binary_crossentropy from logits (after sigmoid), soft targets", () =>
     run({
@@ -484,7 +541,11 @@ describe("losses", () => {
     }));
 
   it("binary_crossentropy from logits, [B] target against a [B, 1] prediction", () =>
-    run({ fromLogits: true, src: prog(dense(1, "sigmoid"), "x: [B, 4], r: [B]", "binary_crossentropy(m(x), r)"), fill: { r: (q) => q.int(2) } }));
+    run({
+      fromLogits: true,
+      src: prog(dense(1, "sigmoid"), "x: [B, 4], r: [B]", "binary_crossentropy(m(x), r)"),
+      fill: { r: (q) => q.int(2) },
+    }));
 
   it("binary_crossentropy on probabilities (tanh scaled into (0, 1))", () =>
     run({
@@ -503,7 +564,11 @@ describe("losses", () => {
     }));
 
   it("binary_crossentropy on a plain value in (0, 1)", () =>
-    run({ fromLogits: false, src: prog(dense(3), "x: [B, 4], r: [B, 3]", "binary_crossentropy(m(x) * 0.2 + 0.5, r)"), fill: { r: probs01 } }));
+    run({
+      fromLogits: false,
+      src: prog(dense(3), "x: [B, 4], r: [B, 3]", "binary_crossentropy(m(x) * 0.2 + 0.5, r)"),
+      fill: { r: probs01 },
+    }));
 
   it("binary_crossentropy on probabilities that get clipped at both ends", () =>
     run({
@@ -539,7 +604,11 @@ describe("losses", () => {
   it("categorical_crossentropy from logits on a rank-3 prediction", () =>
     run({
       fromLogits: true,
-      src: prog("model m(x: [B, 3, 4]) { x |> dense(4, activation=softmax) }", "x: [B, 3, 4], r: [B, 3, 4]", "categorical_crossentropy(m(x), r)"),
+      src: prog(
+        "model m(x: [B, 3, 4]) { x |> dense(4, activation=softmax) }",
+        "x: [B, 3, 4], r: [B, 3, 4]",
+        "categorical_crossentropy(m(x), r)",
+      ),
       fill: { r: (q) => q.uniform(0, 1) },
     }));
 
@@ -548,7 +617,8 @@ describe("losses", () => {
       fromLogits: false,
       src: prog(dense(4, "sigmoid"), "x: [B, 4], r: [B, 4]", "categorical_crossentropy(m(x), r)"),
       fill: { r: (q) => q.uniform(0, 1) },
-      check: ({ loss, input, param }) => close(loss, refCategoricalCrossentropy(logits(input, param, 4).map(sigmoid), rows(input("r"), 4), 4, false)),
+      check: ({ loss, input, param }) =>
+        close(loss, refCategoricalCrossentropy(logits(input, param, 4).map(sigmoid), rows(input("r"), 4), 4, false)),
     }));
 
   it("categorical_crossentropy after a softmax on another axis (probabilities)", () =>
@@ -587,12 +657,20 @@ describe("losses", () => {
   it("sparse_categorical_crossentropy from logits, explicit form ([B] and [B, 1] labels)", () =>
     run({
       fromLogits: true,
-      src: prog(dense(4, "softmax"), "x: [B, 4], y: [B], y1: [B, 1]", "sparse_categorical_crossentropy(m(x), y) + sparse_categorical_crossentropy(m(x), y1)"),
+      src: prog(
+        dense(4, "softmax"),
+        "x: [B, 4], y: [B], y1: [B, 1]",
+        "sparse_categorical_crossentropy(m(x), y) + sparse_categorical_crossentropy(m(x), y1)",
+      ),
       fill: { y: label(4), y1: label(4) },
       gain: 3,
       check: ({ loss, input, param }) => {
         const z = logits(input, param, 4);
-        close(loss, refSparseCategoricalCrossentropy(z, rows(input("y"), 1), 4, true) + refSparseCategoricalCrossentropy(z, rows(input("y1"), 1), 4, true));
+        close(
+          loss,
+          refSparseCategoricalCrossentropy(z, rows(input("y"), 1), 4, true) +
+            refSparseCategoricalCrossentropy(z, rows(input("y1"), 1), 4, true),
+        );
       },
     }));
 
@@ -601,7 +679,8 @@ describe("losses", () => {
       fromLogits: false,
       src: prog(dense(4, "sigmoid"), "x: [B, 4], y: [B]", "sparse_categorical_crossentropy(m(x), y)"),
       fill: { y: label(4) },
-      check: ({ loss, input, param }) => close(loss, refSparseCategoricalCrossentropy(logits(input, param, 4).map(sigmoid), rows(input("y"), 1), 4, false)),
+      check: ({ loss, input, param }) =>
+        close(loss, refSparseCategoricalCrossentropy(logits(input, param, 4).map(sigmoid), rows(input("y"), 1), 4, false)),
     }));
 
   it("sparse_categorical_crossentropy on probabilities, a clipped label entry", () =>

@@ -107,7 +107,8 @@ async function run(c: Case): Promise<Result> {
 }
 
 /** A one-step program: `model` and `step m with sgd(lr=0.1) minimize <loss>`. */
-const prog = (model: string, inputs: string, loss: string): string => `${model}\ntrain t(${inputs}) {\n  step m with sgd(lr=0.1) minimize ${loss}\n}\n`;
+const prog = (model: string, inputs: string, loss: string): string =>
+  `${model}\ntrain t(${inputs}) {\n  step m with sgd(lr=0.1) minimize ${loss}\n}\n`;
 
 /** One-hot codes of (sample, step) for the first N rows; the spare row gets other data. */
 function oneHotCodes(steps: number) {
@@ -123,7 +124,13 @@ function oneHotCodes(steps: number) {
 
 describe("lstm gradients against float64 finite differences", () => {
   it("one layer, return_sequences=true, after a dense layer (input gradient through it)", () =>
-    run({ src: prog("model m(x: [B, 5, 3]) { x |> dense(3, activation=tanh) |> lstm(4, return_sequences=true) }", "x: [B, 5, 3], r: [B, 5, 4]", "sum(m(x) * r)") }));
+    run({
+      src: prog(
+        "model m(x: [B, 5, 3]) { x |> dense(3, activation=tanh) |> lstm(4, return_sequences=true) }",
+        "x: [B, 5, 3], r: [B, 5, 4]",
+        "sum(m(x) * r)",
+      ),
+    }));
 
   it("one layer, return_sequences=false (the last step only), after a dense layer", () =>
     run({ src: prog("model m(x: [B, 5, 3]) { x |> dense(3, activation=tanh) |> lstm(4) }", "x: [B, 5, 3], r: [B, 4]", "sum(m(x) * r)") }));
@@ -132,7 +139,13 @@ describe("lstm gradients against float64 finite differences", () => {
     run({ src: prog("model m(x: [B, 6, 2]) { x |> lstm(3, return_sequences=true) }", "x: [B, 6, 2], y: [B, 6, 3]", "mse(m(x), y)") }));
 
   it("stacked: lstm(4, return_sequences) → lstm(3, return_sequences)", () =>
-    run({ src: prog("model m(x: [B, 5, 3]) { x |> dense(3, activation=tanh) |> lstm(4, return_sequences=true) |> lstm(3, return_sequences=true) }", "x: [B, 5, 3], r: [B, 5, 3]", "sum(m(x) * r)") }));
+    run({
+      src: prog(
+        "model m(x: [B, 5, 3]) { x |> dense(3, activation=tanh) |> lstm(4, return_sequences=true) |> lstm(3, return_sequences=true) }",
+        "x: [B, 5, 3], r: [B, 5, 3]",
+        "sum(m(x) * r)",
+      ),
+    }));
 
   it("stacked: lstm(4, return_sequences) → lstm(3) → dense(5, softmax), sparse CE (the seed RNN in miniature, simple form)", () =>
     run({
@@ -144,7 +157,11 @@ describe("lstm gradients against float64 finite differences", () => {
     const steps = 12;
     const codes = N * steps;
     const res = await run({
-      src: prog(`model m(code: [B, ${steps}, ${codes}]) { code |> dense(2, use_bias=false) |> lstm(3) }`, `code: [B, ${steps}, ${codes}], r: [B, 3]`, "sum(m(code) * r)"),
+      src: prog(
+        `model m(code: [B, ${steps}, ${codes}]) { code |> dense(2, use_bias=false) |> lstm(3) }`,
+        `code: [B, ${steps}, ${codes}], r: [B, 3]`,
+        "sum(m(code) * r)",
+      ),
       inputs: oneHotCodes(steps),
       // A forget-gate bias around 2 (Keras initializes it to 1) keeps the cell's memory.
       params: (mod, t) => {
@@ -179,7 +196,9 @@ describe("lstm gradients against float64 finite differences", () => {
   }
 
   it("the spare batch row does not matter (n < B): its data changes neither loss nor gradient", async () => {
-    const c: Case = { src: prog("model m(x: [B, 5, 3]) { x |> lstm(4, return_sequences=true) |> lstm(2) }", "x: [B, 5, 3], r: [B, 2]", "sum(m(x) * r)") };
+    const c: Case = {
+      src: prog("model m(x: [B, 5, 3]) { x |> lstm(4, return_sequences=true) |> lstm(2) }", "x: [B, 5, 3], r: [B, 2]", "sum(m(x) * r)"),
+    };
     const a = await setUp(c);
     const x = a.t.inputs[0];
     for (let i = N * 15; i < x.length; i++) x[i] = 10 * Math.cos(i);

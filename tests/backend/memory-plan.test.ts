@@ -29,7 +29,13 @@ function replay(tp: TrainingProgram, plan: MemoryPlan, fused: FusedProgram): str
     if (at % 16 !== 0 && v.kind !== "param" && v.gradOf === undefined) problems.push(`${v.name} at ${at}: not 16-byte aligned`);
     return [at / 4, at / 4 + count];
   };
-  const persistent = new Set<number>([...tp.params, ...tp.inputs, ...tp.inference.flatMap((m) => m.inputs), ...plan.gradView.keys(), ...tp.constants.map((e) => e.outputs[0])]);
+  const persistent = new Set<number>([
+    ...tp.params,
+    ...tp.inputs,
+    ...tp.inference.flatMap((m) => m.inputs),
+    ...plan.gradView.keys(),
+    ...tp.constants.map((e) => e.outputs[0]),
+  ]);
   const write = (id: number, where: string) => {
     const r = rootOf(id);
     if (plan.internal.has(r)) return; // fused away: never in memory
@@ -49,7 +55,9 @@ function replay(tp: TrainingProgram, plan: MemoryPlan, fused: FusedProgram): str
     const [a, b] = words(r);
     for (let i = a; i < b; i++) {
       if (owner[i] !== r) {
-        problems.push(`${where}: ${fused.values[r].name} was overwritten by ${owner[i] >= 0 ? fused.values[owner[i]].name : "nothing (never written)"}`);
+        problems.push(
+          `${where}: ${fused.values[r].name} was overwritten by ${owner[i] >= 0 ? fused.values[owner[i]].name : "nothing (never written)"}`,
+        );
         return;
       }
     }
@@ -62,7 +70,10 @@ function replay(tp: TrainingProgram, plan: MemoryPlan, fused: FusedProgram): str
     groups.forEach((g, i) => {
       if (g.eqns.every((e) => aliasOps.has(e.op))) return;
       const inside = new Set(g.eqns.flatMap((e) => e.outputs));
-      const reads = [...g.eqns.flatMap((e) => e.inputs).filter((id) => !inside.has(id) && !g.skipReads?.includes(id)), ...(g.extraIn ?? [])];
+      const reads = [
+        ...g.eqns.flatMap((e) => e.inputs).filter((id) => !inside.has(id) && !g.skipReads?.includes(id)),
+        ...(g.extraIn ?? []),
+      ];
       for (const id of reads) read(id, `${entry} kernel ${i} (${g.pattern})`);
       // A kernel's outputs never overlap its inputs (kernels read and write as they go).
       const ins = new Set(reads.map(rootOf));
@@ -72,7 +83,9 @@ function replay(tp: TrainingProgram, plan: MemoryPlan, fused: FusedProgram): str
           const [a, b] = words(rootOf(id));
           for (let w = a; w < b; w++) {
             if (ins.has(owner[w]) && owner[w] !== rootOf(id)) {
-              problems.push(`${entry} kernel ${i} (${g.pattern}): its output ${fused.values[rootOf(id)].name} overlaps its input ${fused.values[owner[w]].name}`);
+              problems.push(
+                `${entry} kernel ${i} (${g.pattern}): its output ${fused.values[rootOf(id)].name} overlaps its input ${fused.values[owner[w]].name}`,
+              );
               break;
             }
           }
@@ -104,9 +117,22 @@ function replay(tp: TrainingProgram, plan: MemoryPlan, fused: FusedProgram): str
 }
 
 describe("memory plan", () => {
-  for (const [name, fuse] of ["mlp", "cnn", "rnn", "regression", "gan", "gan_stabilized"].flatMap((n) => [[n, true], [n, false]] as const)) {
+  for (const [name, fuse] of ["mlp", "cnn", "rnn", "regression", "gan", "gan_stabilized"].flatMap(
+    (n) =>
+      [
+        [n, true],
+        [n, false],
+      ] as const,
+  )) {
     it(`${name}${fuse ? "" : " (--no-fuse)"}: no live buffer is overwritten, persistent ones never, and memory is shared`, async () => {
-      const c = await compileSource(readFileSync(path.join(root, "dsl-examples", `${name}.dlm`), "utf8"), `${name}.dlm`, undefined, false, "wasm", fuse);
+      const c = await compileSource(
+        readFileSync(path.join(root, "dsl-examples", `${name}.dlm`), "utf8"),
+        `${name}.dlm`,
+        undefined,
+        false,
+        "wasm",
+        fuse,
+      );
       const plan = c.wasm!.plan;
       const problems = replay(c.program, plan, c.wasm!.fused);
       expect(problems.slice(0, 10), problems.slice(0, 10).join("\n")).toEqual([]);

@@ -56,7 +56,8 @@ const input = (l: Loaded, i: number, perRow: number): Float64Array => Float64Arr
 function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   expect(actual.length, what).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= 1e-12 * (1 + Math.abs(expected[i])))) throw new Error(`${what} [${i}]: ${actual[i]} vs ${expected[i]}`);
+    if (!(Math.abs(actual[i] - expected[i]) <= 1e-12 * (1 + Math.abs(expected[i]))))
+      throw new Error(`${what} [${i}]: ${actual[i]} vs ${expected[i]}`);
   }
 }
 const expectNum = (actual: number, expected: number, what = "loss") =>
@@ -114,7 +115,10 @@ describe("conv2d", () => {
       expectNum(loss, refMse(ref.y, input(l, 1, ref.y.length / N)));
       if (c.asymmetric) {
         // The test can tell the splits apart: the odd padding pixel on top/left gives other values.
-        const flipped = refConv2d(input(l, 0, h * w * ch), [N, h, w, ch], param(l, "kernel"), param(l, "bias"), c.f, { ...s, flipSplit: true });
+        const flipped = refConv2d(input(l, 0, h * w * ch), [N, h, w, ch], param(l, "kernel"), param(l, "bias"), c.f, {
+          ...s,
+          flipSplit: true,
+        });
         expect(relL2(pred, flipped.y)).toBeGreaterThan(0.05);
       }
     });
@@ -136,7 +140,9 @@ describe("pooling", () => {
     it(`${c.kind}pool2d ${c.x.join("×")}, pool ${s.window.join("×")}, strides ${s.strides.join("×")}, ${s.padding}`, async () => {
       const [h, w, ch] = c.x;
       const l = await trainer(
-        simple(`model m(x: [B, ${h}, ${w}, ${ch}]) { x |> dense(${ch}) |> ${c.kind}pool2d([${s.window}], strides=[${s.strides}], padding=${s.padding}) }`),
+        simple(
+          `model m(x: [B, ${h}, ${w}, ${ch}]) { x |> dense(${ch}) |> ${c.kind}pool2d([${s.window}], strides=[${s.strides}], padding=${s.padding}) }`,
+        ),
       );
       // The dense layer is the identity, so the pool sees x itself (negative values too:
       // max-pooling of a `same` window must not see the padding as a 0).
@@ -231,7 +237,8 @@ describe("activations and softmax", () => {
     const want = refSoftmax(z, [N, 3, 4], 1);
     expectSame(l.t.prediction!.subarray(0, N * 12), want, "softmax(axis=1)");
     // Each column (over axis 1) sums to 1.
-    for (let b = 0; b < N; b++) for (let j = 0; j < 4; j++) expectNum(want[b * 12 + j] + want[b * 12 + 4 + j] + want[b * 12 + 8 + j], 1, "column sum");
+    for (let b = 0; b < N; b++)
+      for (let j = 0; j < 4; j++) expectNum(want[b * 12 + j] + want[b * 12 + 4 + j] + want[b * 12 + 8 + j], 1, "column sum");
   });
 });
 
@@ -288,7 +295,9 @@ describe("losses (Keras semantics: mean over the batch)", () => {
   /** A model that passes its input through exactly (identity kernel, zero bias). */
   async function lossProgram(c: number, loss: string, inputs: string, rowsPerSample = ""): Promise<Loaded> {
     const shape = rowsPerSample ? `[B, ${rowsPerSample}, ${c}]` : `[B, ${c}]`;
-    const l = await trainer(`model m(x: ${shape}) { x |> dense(${c}) }\ntrain t(x: ${shape}${inputs}) {\n  step m with sgd(lr=0.1) minimize ${loss}\n}\n`);
+    const l = await trainer(
+      `model m(x: ${shape}) { x |> dense(${c}) }\ntrain t(x: ${shape}${inputs}) {\n  step m with sgd(lr=0.1) minimize ${loss}\n}\n`,
+    );
     setParam(
       l.mod,
       l.t,
@@ -354,7 +363,11 @@ describe("losses (Keras semantics: mean over the batch)", () => {
     // Row 1: −log(0.4/0.8) = log 2; row 2: −log(clip(0)) = −log(1e-7); row 3: soft target on (0.5, 0.25, 0.25).
     const want = (Math.log(2) + LOG_EPS + -(0.5 * Math.log(0.5) + 0.5 * Math.log(0.25))) / 3;
     expectNum(l.t.forward[0](N), want);
-    expectNum(want, refCategoricalCrossentropy([0.2, 0.2, 0.4, 0, 0.5, 0.5, 2, 1, 1], [0, 0, 1, 1, 0, 0, 0.5, 0.25, 0.25], 3, false), "reference");
+    expectNum(
+      want,
+      refCategoricalCrossentropy([0.2, 0.2, 0.4, 0, 0.5, 0.5, 2, 1, 1], [0, 0, 1, 1, 0, 0, 0.5, 0.25, 0.25], 3, false),
+      "reference",
+    );
   });
 
   it("categorical_crossentropy from logits (after softmax), stable, rank 3 averaged over batch × steps", async () => {
@@ -373,7 +386,10 @@ describe("losses (Keras semantics: mean over the batch)", () => {
     const z = [1, 2, 3, 1000, 0, -1000, -5, 5, 0];
     put(l.t.inputs[0], [...z, 0, 0, 0]);
     put(l.t.inputs[1], [2, 1, 0, 1]);
-    expectNum(l.t.forward[0](N), (Math.log(Math.exp(-2) + Math.exp(-1) + 1) + 1000 + (10 + Math.log(Math.exp(-10) + 1 + Math.exp(-5)))) / 3);
+    expectNum(
+      l.t.forward[0](N),
+      (Math.log(Math.exp(-2) + Math.exp(-1) + 1) + 1000 + (10 + Math.log(Math.exp(-10) + 1 + Math.exp(-5)))) / 3,
+    );
     l = await lossProgram(3, "sparse_categorical_crossentropy(m(x), y)", ", y: [B]");
     put(l.t.inputs[0], [0.2, 0.2, 0.4, 0, 0.5, 0.5, 2, 1, 1, 1, 1, 1]);
     put(l.t.inputs[1], [2, 0, 1, 0]);

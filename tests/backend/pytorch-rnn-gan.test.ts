@@ -26,7 +26,6 @@ import type { TrainerInstance, TrainerModule } from "../../runtime/trainer.js";
 import { compare, findParam, l2, maxAbs, paramSlice, PYTORCH_TOL, setParam, type Num } from "../helpers/numerics.js";
 import { fixtures, flat, fromRecipe, readF32, readJson, type Recipe } from "../helpers/fixtures.js";
 
-
 /** Float32 little-endian split into 4 byte planes and zlib-compressed (make_fixtures.py f32_planes_zlib). */
 function readF32PlanesZlib(file: string): Float32Array {
   const planes = inflateSync(readFileSync(path.join(fixtures, file)));
@@ -55,7 +54,10 @@ function checker(problems: string[], exact: number) {
 /** The value a trainer traced for step 0 at an op of `what` (e.g. "lstm("), `size` per row. */
 function traced(t: TrainerInstance, what: string, size: number): Float64Array | Float32Array {
   const hits = t.trace.filter((e) => e.step === 0 && e.where.includes(what) && e.perRow && e.size === size);
-  if (hits.length === 0) throw new Error(`no traced value of ${what} with ${size} per row among ${t.trace.map((e) => `${e.name} (${e.where}, ${e.size})`).join("; ")}`);
+  if (hits.length === 0)
+    throw new Error(
+      `no traced value of ${what} with ${size} per row among ${t.trace.map((e) => `${e.name} (${e.where}, ${e.size})`).join("; ")}`,
+    );
   return hits[hits.length - 1].data as Float64Array | Float32Array;
 }
 
@@ -73,7 +75,14 @@ describe("lstm.json: one LSTM layer against PyTorch's LSTM", () => {
     expect(Array.from(fromRecipe(fx.inputs[0]))).toEqual(flat(fx.x));
   });
 
-  for (const c of fx.cases as { returnSequences: boolean; r: string; outputShape: number[]; output: unknown; loss: number; grads: Record<string, unknown> }[]) {
+  for (const c of fx.cases as {
+    returnSequences: boolean;
+    r: string;
+    outputShape: number[];
+    output: unknown;
+    loss: number;
+    grads: Record<string, unknown>;
+  }[]) {
     it(`return_sequences=${c.returnSequences}: output, loss, and the gradients of kernel, recurrent kernel, bias and x`, async () => {
       const rShape = c.returnSequences ? `[B, ${steps}, ${units}]` : `[B, ${units}]`;
       const src =
@@ -104,7 +113,8 @@ describe("lstm.json: one LSTM layer against PyTorch's LSTM", () => {
 
       expect(t.trainStep(batch)).toBe(-1);
       expect(t.losses[0]).toBe(loss);
-      for (const name of ["lstm/kernel", "lstm/recurrent_kernel", "lstm/bias"]) check(`grad ${name}`, paramSlice(t, findParam(mod, name), "grads"), flat(c.grads[name]));
+      for (const name of ["lstm/kernel", "lstm/recurrent_kernel", "lstm/bias"])
+        check(`grad ${name}`, paramSlice(t, findParam(mod, name), "grads"), flat(c.grads[name]));
       check("grad x (as dense/kernel's gradient)", paramSlice(t, findParam(mod, "dense/kernel"), "grads"), flat(c.grads.x));
       expect(problems, problems.join("\n")).toEqual([]);
     });
@@ -193,10 +203,16 @@ describe("gan_step.json: one full step of the seed GAN", () => {
       const problems: string[] = [];
       const losses = { discriminator: t.losses[0], generator: t.losses[1] };
       for (const k of ["discriminator", "generator"] as const) {
-        if (!(Math.abs(losses[k] - fx.losses[k]) <= (float64 ? 1e-12 : 1e-6) * fx.losses[k])) problems.push(`${k} loss ${losses[k]} vs ${fx.losses[k]}`);
+        if (!(Math.abs(losses[k] - fx.losses[k]) <= (float64 ? 1e-12 : 1e-6) * fx.losses[k]))
+          problems.push(`${k} loss ${losses[k]} vs ${fx.losses[k]}`);
       }
       const check = checker(problems, 1e-6); // float64: only the float32 storage of the updates (~3e-8)
-      for (const u of fx.updates as { name: string; file: string; zeroUpdates: number; grad: { l2: number; maxAbs: number; zeros: number } }[]) {
+      for (const u of fx.updates as {
+        name: string;
+        file: string;
+        zeroUpdates: number;
+        grad: { l2: number; maxAbs: number; zeros: number };
+      }[]) {
         const p = findParam(mod, u.name);
         const want = readF32PlanesZlib(u.file);
         expect(want.length).toBe(p.size);
@@ -228,7 +244,8 @@ describe("gan_step.json: one full step of the seed GAN", () => {
             const a = Math.min(Math.abs(want[i]) / lr, 1);
             const allow = (lr * dg * (1 - a) ** 2) / eps;
             if (allow > floor) sensitive++;
-            if (Math.abs(update[i] - want[i]) > PYTORCH_TOL.elemRel * Math.abs(want[i]) + floor + allow + ulp32(before[p.offset + i])) bad++;
+            if (Math.abs(update[i] - want[i]) > PYTORCH_TOL.elemRel * Math.abs(want[i]) + floor + allow + ulp32(before[p.offset + i]))
+              bad++;
           }
           if (bad > 0 || !(c.relL2 <= PYTORCH_TOL.rel)) problems.push(`${c.message}; ${bad} beyond the float32 allowance`);
           // The allowance must stay an exception (here < 1% of the entries), or the check
@@ -241,8 +258,14 @@ describe("gan_step.json: one full step of the seed GAN", () => {
         const g = paramSlice(t, p, "grads");
         const gz = g.reduce((a, v) => a + (v === 0 ? 1 : 0), 0);
         const tol = float64 ? 1e-10 : 1e-5;
-        if (Math.abs(l2(g) - u.grad.l2) > tol * u.grad.l2 || Math.abs(maxAbs(g) - u.grad.maxAbs) > tol * u.grad.maxAbs || gz !== u.grad.zeros) {
-          problems.push(`grad ${u.name}: l2 ${l2(g)}, max ${maxAbs(g)}, ${gz} zeros; PyTorch ${u.grad.l2}, ${u.grad.maxAbs}, ${u.grad.zeros}`);
+        if (
+          Math.abs(l2(g) - u.grad.l2) > tol * u.grad.l2 ||
+          Math.abs(maxAbs(g) - u.grad.maxAbs) > tol * u.grad.maxAbs ||
+          gz !== u.grad.zeros
+        ) {
+          problems.push(
+            `grad ${u.name}: l2 ${l2(g)}, max ${maxAbs(g)}, ${gz} zeros; PyTorch ${u.grad.l2}, ${u.grad.maxAbs}, ${u.grad.zeros}`,
+          );
         }
       }
       expect(problems, problems.join("\n")).toEqual([]);

@@ -18,7 +18,6 @@ import { MNIST_FILES, mnistDataDir } from "../../runtime/data/mnist.js";
 import { assertClose, compare, findParam, paramSlice, PYTORCH_TOL, setParam, type Tolerance } from "../helpers/numerics.js";
 import { flat, fromRecipe, readF32, readJson, type Recipe } from "../helpers/fixtures.js";
 
-
 /** Float32 trainer: float32 arithmetic against PyTorch's float64. */
 const FLOAT32_TOL: Tolerance = { rel: 2e-5, elemRel: 1e-3, elemAbs: 1e-4 };
 
@@ -40,7 +39,13 @@ describe("optimizers.json: Dense(4→3) + MSE, five steps", () => {
   });
 
   for (const float64 of [true, false]) {
-    for (const opt of fx.optimizers as { name: string; loss: number[]; grads: Record<string, unknown>[]; kernel: unknown[]; bias: unknown[] }[]) {
+    for (const opt of fx.optimizers as {
+      name: string;
+      loss: number[];
+      grads: Record<string, unknown>[];
+      kernel: unknown[];
+      bias: unknown[];
+    }[]) {
       it(`${opt.name} (${float64 ? "float64" : "float32"} trainer)`, async () => {
         const src = `model m(x: [B, 4]) { x |> dense(3) }\ntrain t(x: [B, 4], y: [B, 3]) {\n  step m with ${optimizerSource[opt.name]} minimize mse(m(x), y)\n}\n`;
         const mod = await loadTrainer(src);
@@ -161,7 +166,8 @@ describe("cnn.json: the seed CNN's loss and gradients on 8 MNIST images", () => 
         const c = compare(`grad ${g.name}`, paramSlice(t, p, "grads"), want, tol);
         if (!c.ok) problems.push(c.message);
         // In float64 the only difference is the fixture's float32 storage (~3e-8 relative).
-        else if (float64 && c.relL2 > 1e-6) problems.push(`${c.message} — more than the fixture's float32 rounding (limit 1e-6 in float64)`);
+        else if (float64 && c.relL2 > 1e-6)
+          problems.push(`${c.message} — more than the fixture's float32 rounding (limit 1e-6 in float64)`);
       }
       expect(problems, problems.join("\n")).toEqual([]);
     });

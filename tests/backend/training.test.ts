@@ -168,7 +168,6 @@ it("a GAN-like program with noise and dropout: same seed, same losses; another s
 });
 
 describe("the command line", () => {
-
   it("`dlm compile` writes a trainer that runs with plain node from anywhere, on --data", async () => {
     const r = await compiled;
     expect(path.relative(repoRoot, out).startsWith("..")).toBe(true); // outside the checkout

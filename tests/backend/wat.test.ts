@@ -13,7 +13,13 @@ async function wat(file: string, fuse = true): Promise<{ text: string; kernels: 
   const rel = `tests/programs/wat/${file}`;
   const front = frontEnd(rel, readFileSync(path.join(root, rel)));
   if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
-  const c = await compileTrainer(front, front.ir.trains[0].name, { runtimeImport: "./runtime", sourceDir: "./", wat: true, fuse, format: false });
+  const c = await compileTrainer(front, front.ir.trains[0].name, {
+    runtimeImport: "./runtime",
+    sourceDir: "./",
+    wat: true,
+    fuse,
+    format: false,
+  });
   return { text: c.wasm!.text!, kernels: c.wasm!.kernels };
 }
 

@@ -57,7 +57,9 @@ beforeAll(() => {
   if (!existsSync("dist/compiler/cli.js")) execFileSync("npx", ["tsc", "-p", "."], { stdio: "inherit" });
   // These tests run the compiled front end: refuse to test an older build than the source.
   const built = statSync("dist/compiler/cli.js").mtimeMs;
-  const newer = readdirSync("compiler", { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && statSync(`compiler/${f}`).mtimeMs > built);
+  const newer = readdirSync("compiler", { recursive: true, encoding: "utf8" }).filter(
+    (f) => f.endsWith(".ts") && statSync(`compiler/${f}`).mtimeMs > built,
+  );
   if (newer.length > 0) throw new Error(`dist/ is older than compiler/${newer[0]}: run \`npm run build\` (npm test builds first)`);
 }, 120_000);
 
@@ -73,7 +75,12 @@ describe("dlm check on the examples", () => {
 
   it("exits 0 and prints each model's Keras totals", async () => {
     const names = Object.keys(totals);
-    expect(readdirSync("dsl-examples").filter((f) => f.endsWith(".dlm")).map((f) => f.slice(0, -4)).sort()).toEqual([...names].sort());
+    expect(
+      readdirSync("dsl-examples")
+        .filter((f) => f.endsWith(".dlm"))
+        .map((f) => f.slice(0, -4))
+        .sort(),
+    ).toEqual([...names].sort());
     const runs = await pool(names, 2, (n) => dlm("check", `dsl-examples/${n}.dlm`));
     runs.forEach((r, i) => {
       const name = names[i];
@@ -156,7 +163,10 @@ describe("dlm check on a bad program", () => {
   });
 
   it("never prints a stack trace or colour, for any program in tests/programs/bad", async () => {
-    const files = readdirSync("tests/programs/bad").filter((f) => f.endsWith(".dlm")).sort().map((f) => `tests/programs/bad/${f}`);
+    const files = readdirSync("tests/programs/bad")
+      .filter((f) => f.endsWith(".dlm"))
+      .sort()
+      .map((f) => `tests/programs/bad/${f}`);
     expect(files.length).toBeGreaterThanOrEqual(30);
     const script = `
       const { main } = await import(${JSON.stringify(new URL("../../dist/compiler/cli.js", import.meta.url).href)});
@@ -183,15 +193,31 @@ describe("dlm check on a bad program", () => {
 
 describe("dlm usage errors exit 2", () => {
   const cases: [string, string[], RegExp][] = [
-    ["a missing file", ["check", "tests/programs/no-such-file.dlm"], /^dlm: cannot read tests\/programs\/no-such-file\.dlm: no such file\n$/],
+    [
+      "a missing file",
+      ["check", "tests/programs/no-such-file.dlm"],
+      /^dlm: cannot read tests\/programs\/no-such-file\.dlm: no such file\n$/,
+    ],
     ["a directory", ["check", "tests/programs"], /^dlm: cannot read tests\/programs: it is a directory\n$/],
     ["an unknown command", ["frobnicate", "dsl-examples/cnn.dlm"], /^dlm: unknown command 'frobnicate'/],
     ["an unknown flag", ["check", "--bogus", "dsl-examples/cnn.dlm"], /^dlm: .*--bogus/],
     ["no file", ["check"], /^dlm: check takes exactly one FILE\.dlm/],
     ["a bad --format", ["check", "--format", "xml", "dsl-examples/cnn.dlm"], /^dlm: --format must be text or json/],
-    ["a bad --backend", ["compile", "dsl-examples/mlp.dlm", "-o", "/tmp/dlm-never", "--backend", "gpu"], /^dlm: --backend takes wasm or ts, not 'gpu'/],
-    ["a bad --emit", ["compile", "dsl-examples/mlp.dlm", "-o", "/tmp/dlm-never", "--emit", "asm"], /^dlm: --emit takes wat or kernels, not 'asm'/],
-    ["--emit wat with the TS backend", ["compile", "dsl-examples/mlp.dlm", "-o", "/tmp/dlm-never", "--backend", "ts", "--emit", "wat"], /^dlm: --emit wat needs the wasm backend/],
+    [
+      "a bad --backend",
+      ["compile", "dsl-examples/mlp.dlm", "-o", "/tmp/dlm-never", "--backend", "gpu"],
+      /^dlm: --backend takes wasm or ts, not 'gpu'/,
+    ],
+    [
+      "a bad --emit",
+      ["compile", "dsl-examples/mlp.dlm", "-o", "/tmp/dlm-never", "--emit", "asm"],
+      /^dlm: --emit takes wat or kernels, not 'asm'/,
+    ],
+    [
+      "--emit wat with the TS backend",
+      ["compile", "dsl-examples/mlp.dlm", "-o", "/tmp/dlm-never", "--backend", "ts", "--emit", "wat"],
+      /^dlm: --emit wat needs the wasm backend/,
+    ],
   ];
 
   it("for missing files and bad usage, with a one-line reason and no stack trace", async () => {
@@ -220,7 +246,9 @@ describe("the WebAssembly backend on the command line", () => {
   it("dlm check prints the memory plan of each train block", async () => {
     const r = await dlm("check", "dsl-examples/cnn.dlm");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Memory plan of `train cnn` \(WebAssembly backend\): [\d.]+ MiB \+ [\d.]+ KiB per batch row = [\d.]+ MiB at batch 32 \(one buffer per tensor: [\d.]+ MiB\)/m);
+    expect(r.stdout).toMatch(
+      /^Memory plan of `train cnn` \(WebAssembly backend\): [\d.]+ MiB \+ [\d.]+ KiB per batch row = [\d.]+ MiB at batch 32 \(one buffer per tensor: [\d.]+ MiB\)/m,
+    );
   });
 
   it("dlm compile writes the trainer with both kernel modules, lists kernels and writes WAT on request", async () => {
@@ -250,7 +278,9 @@ describe("the WebAssembly backend on the command line", () => {
     rmSync(path.join(out, "mlp.wasm"));
     const r = await node([path.join(out, "mlp.js"), "--max-steps", "1", "--data", mnistDir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: .*mlp\.wasm: the trainer's kernel module is missing \(it is written beside the trainer by `dlm compile`\)\n$/);
+    expect(r.stderr).toMatch(
+      /^error: .*mlp\.wasm: the trainer's kernel module is missing \(it is written beside the trainer by `dlm compile`\)\n$/,
+    );
     noStackTrace(r);
   });
 

@@ -92,7 +92,10 @@ describe("bad programs (tests/programs/bad)", () => {
   it("has a golden and a code list for every program, and nothing else", () => {
     expect(programs.length).toBeGreaterThanOrEqual(30);
     expect(programs).toEqual(Object.keys(expectedCodes).sort());
-    const goldens = readdirSync(dir).filter((f) => f.endsWith(".expected")).map((f) => f.slice(0, -".expected".length)).sort();
+    const goldens = readdirSync(dir)
+      .filter((f) => f.endsWith(".expected"))
+      .map((f) => f.slice(0, -".expected".length))
+      .sort();
     expect(goldens).toEqual(programs);
   });
 

@@ -28,7 +28,8 @@ function check(bytes) {
   for (const d of r.diagnostics) {
     if (d.code.startsWith("DL9")) problems.push(`${d.code}: ${d.message}`);
     if (!spanOk(d.span)) problems.push(`${d.code} has span ${JSON.stringify(d.span)} in a text of length ${n}`);
-    for (const note of d.notes ?? []) if (note.span && !spanOk(note.span)) problems.push(`${d.code} has a note span ${JSON.stringify(note.span)}`);
+    for (const note of d.notes ?? [])
+      if (note.span && !spanOk(note.span)) problems.push(`${d.code} has a note span ${JSON.stringify(note.span)}`);
   }
   if (r.ir && r.diagnostics.some((d) => d.severity === "error")) problems.push("typed IR returned together with errors");
   if (!r.ir && !r.diagnostics.some((d) => d.severity === "error")) problems.push("no IR and no error");

@@ -26,21 +26,138 @@ const examples = readdirSync("dsl-examples")
   .map((f) => ({ name: `dsl-examples/${f}`, text: readFileSync(`dsl-examples/${f}`, "utf8") }));
 
 /** Numbers that sit on an edge: zero, negative, huge, fractional, beyond a double or 2^31. */
-const interesting = ["0", "-1", "1e9", "2147483648", "0.5", "1e400", "123456789012345678901", "1", "-0", "1e-400", "2147483647", "9007199254740993", "3.0", "65537", ".5"];
+const interesting = [
+  "0",
+  "-1",
+  "1e9",
+  "2147483648",
+  "0.5",
+  "1e400",
+  "123456789012345678901",
+  "1",
+  "-0",
+  "1e-400",
+  "2147483647",
+  "9007199254740993",
+  "3.0",
+  "65537",
+  ".5",
+];
 
 /** Tokens spliced in or substituted: keywords, punctuation, layers, names, odd literals. */
 const vocabulary = [
-  "model", "train", "let", "step", "with", "minimize", "true", "false", "(", ")", "[", "]", "{", "}", ",", ":", ";", "=", "|>", "+", "-", "*", "/", "@", ".",
-  "B", "x", "z", "real", "fake", "y", "dense", "conv2d", "lstm", "flatten", "reshape", "dropout", "maxpool2d", "avgpool2d", "relu", "softmax", "sigmoid",
-  "leaky_relu", "linear", "mse", "sum", "mean", "matmul", "stop_gradient", "normal", "uniform", "mnist", "idx", "npy", "csv", "adam", "sgd", "accuracy",
-  "data", "loss", "optimizer", "metrics", "batch", "epochs", "seed", "shuffle", "validation_split", "return_sequences", "padding", "same", "kernel", "strides",
-  "units", "name", "axis", "keepdims", "shape", "flatten=true", "rows_as_steps=true", "one_hot=true", "images", "labels",
-  '"s"', '"', "\\", "#", "$", "é", "\t", "\n", "[B, 10]", "[B]", "[]", "[-1]", "[1, 2, 3]", "1", "0", "-1", "1e9", "generator", "discriminator", "cnn",
+  "model",
+  "train",
+  "let",
+  "step",
+  "with",
+  "minimize",
+  "true",
+  "false",
+  "(",
+  ")",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  ":",
+  ";",
+  "=",
+  "|>",
+  "+",
+  "-",
+  "*",
+  "/",
+  "@",
+  ".",
+  "B",
+  "x",
+  "z",
+  "real",
+  "fake",
+  "y",
+  "dense",
+  "conv2d",
+  "lstm",
+  "flatten",
+  "reshape",
+  "dropout",
+  "maxpool2d",
+  "avgpool2d",
+  "relu",
+  "softmax",
+  "sigmoid",
+  "leaky_relu",
+  "linear",
+  "mse",
+  "sum",
+  "mean",
+  "matmul",
+  "stop_gradient",
+  "normal",
+  "uniform",
+  "mnist",
+  "idx",
+  "npy",
+  "csv",
+  "adam",
+  "sgd",
+  "accuracy",
+  "data",
+  "loss",
+  "optimizer",
+  "metrics",
+  "batch",
+  "epochs",
+  "seed",
+  "shuffle",
+  "validation_split",
+  "return_sequences",
+  "padding",
+  "same",
+  "kernel",
+  "strides",
+  "units",
+  "name",
+  "axis",
+  "keepdims",
+  "shape",
+  "flatten=true",
+  "rows_as_steps=true",
+  "one_hot=true",
+  "images",
+  "labels",
+  '"s"',
+  '"',
+  "\\",
+  "#",
+  "$",
+  "é",
+  "\t",
+  "\n",
+  "[B, 10]",
+  "[B]",
+  "[]",
+  "[-1]",
+  "[1, 2, 3]",
+  "1",
+  "0",
+  "-1",
+  "1e9",
+  "generator",
+  "discriminator",
+  "cnn",
 ];
 
 /** Every identifier of the examples and the vocabulary: swapping one for another keeps the syntax. */
 const keywords = new Set(["model", "train", "let", "step", "with", "minimize", "true", "false"]);
-const identifiers = [...new Set([...examples.flatMap((e) => e.text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []), ...vocabulary.filter((v) => /^[A-Za-z_]\w*$/.test(v))])]
+const identifiers = [
+  ...new Set([
+    ...examples.flatMap((e) => e.text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []),
+    ...vocabulary.filter((v) => /^[A-Za-z_]\w*$/.test(v)),
+  ]),
+]
   .filter((w) => !keywords.has(w))
   .sort();
 /** Every line of every example, for splicing one program's line into another. */
@@ -98,7 +215,8 @@ function mutate(text: string, ops: readonly Op[]): { text: string; bytes: [numbe
       bytes.push([op.a, [0x00, 0xff, 0xfe, 0xc3, 0x80, 0xed, 0xf4, 0x1b, 0x7f, 0x0d][op.b % 10]]);
       continue;
     }
-    if (toks.length === 0 && op.kind !== "deleteRange" && op.kind !== "swapChars" && op.kind !== "insertToken" && op.kind !== "spliceLine") continue;
+    if (toks.length === 0 && op.kind !== "deleteRange" && op.kind !== "swapChars" && op.kind !== "insertToken" && op.kind !== "spliceLine")
+      continue;
     switch (op.kind) {
       case "deleteToken": {
         const t = tok(op.a);
@@ -116,7 +234,8 @@ function mutate(text: string, ops: readonly Op[]): { text: string; bytes: [numbe
       case "swapTokens": {
         const [x, y] = [tok(op.a), tok(op.b)].sort((p, q) => p.start - q.start);
         if (x === y) break;
-        text = text.slice(0, x.start) + y.text + text.slice(x.start + x.text.length, y.start) + x.text + text.slice(y.start + y.text.length);
+        text =
+          text.slice(0, x.start) + y.text + text.slice(x.start + x.text.length, y.start) + x.text + text.slice(y.start + y.text.length);
         break;
       }
       case "swapChars": {
@@ -244,7 +363,9 @@ beforeAll(() => {
   if (!existsSync("dist/compiler/compile.js")) execFileSync("npx", ["tsc", "-p", "."], { stdio: "inherit" });
   // These tests run the compiled front end: refuse to test an older build than the source.
   const built = statSync("dist/compiler/compile.js").mtimeMs;
-  const newer = readdirSync("compiler", { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && statSync(`compiler/${f}`).mtimeMs > built);
+  const newer = readdirSync("compiler", { recursive: true, encoding: "utf8" }).filter(
+    (f) => f.endsWith(".ts") && statSync(`compiler/${f}`).mtimeMs > built,
+  );
   if (newer.length > 0) throw new Error(`dist/ is older than compiler/${newer[0]}: run \`npm run build\` (npm test builds first)`);
   checker = new Checker();
 }, 120_000);
@@ -294,7 +415,10 @@ describe("fuzzing the front end", () => {
     const kind = fc.oneof(...Object.entries(weights).map(([k, weight]) => ({ arbitrary: fc.constant(k as Op["kind"]), weight })));
     const op = fc.record({ kind, a: fc.nat(), b: fc.nat(), c: fc.nat() });
     // Mostly one mutation (several compound into a syntax error more often than not).
-    const ops = fc.oneof({ arbitrary: op.map((o) => [o]), weight: 3 }, { arbitrary: fc.array(op, { minLength: 2, maxLength: 3 }), weight: 2 });
+    const ops = fc.oneof(
+      { arbitrary: op.map((o) => [o]), weight: 3 },
+      { arbitrary: fc.array(op, { minLength: 2, maxLength: 3 }), weight: 2 },
+    );
     const mutant = fc.record({ file: fc.nat(examples.length - 1), ops });
     const failures: string[] = [];
     const seen = new Map<string, number>();

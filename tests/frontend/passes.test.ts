@@ -23,7 +23,10 @@ function example(file: string): ProgramIR {
 
 const modelOf = (ir: ProgramIR, name: string): ModelIR => ir.models.find((m) => m.name === name)!;
 const layerRows = (m: ModelIR): [string, string][] => m.layers.map((l) => [l.name, l.type]);
-const params = (m: ModelIR) => m.graph.values.filter((v) => v.kind === "param").map((v) => ({ path: v.param!.path, role: v.param!.role, init: v.param!.init, layout: v.param!.layout, shape: v.shape }));
+const params = (m: ModelIR) =>
+  m.graph.values
+    .filter((v) => v.kind === "param")
+    .map((v) => ({ path: v.param!.path, role: v.param!.role, init: v.param!.init, layout: v.param!.layout, shape: v.shape }));
 
 /** The eqn that defines `id`, or undefined for inputs and params. */
 const defining = (g: Graph, id: ValueId): Eqn | undefined => g.eqns.find((e) => e.outputs.includes(id));
@@ -44,7 +47,8 @@ function dependsOn(g: Graph, from: ValueId, target: ValueId): boolean {
 
 describe("Keras layer naming", () => {
   it("numbers layers per base name: dense, dense_1, dense_2; other bases count separately", () => {
-    const m = typed("model m(x: [B, 8, 8, 1]) { x |> conv2d(2, 3) |> flatten() |> dense(4) |> dense(3) |> dropout(0.5) |> dense(2) }").models[0];
+    const m = typed("model m(x: [B, 8, 8, 1]) { x |> conv2d(2, 3) |> flatten() |> dense(4) |> dense(3) |> dropout(0.5) |> dense(2) }")
+      .models[0];
     expect(layerRows(m)).toEqual([
       ["conv2d", "Conv2D"],
       ["flatten", "Flatten"],
@@ -58,7 +62,16 @@ describe("Keras layer naming", () => {
   it("takes explicit names, and automatic names skip the ones already used", () => {
     const m = typed('model m(x: [B, 4]) { x |> dense(4, name="dense") |> dense(3) |> dense(2, name="head") |> dense(1) }').models[0];
     expect(m.layers.map((l) => l.name)).toEqual(["dense", "dense_1", "head", "dense_2"]);
-    expect(params(m).map((p) => p.path)).toEqual(["dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias", "head/kernel", "head/bias", "dense_2/kernel", "dense_2/bias"]);
+    expect(params(m).map((p) => p.path)).toEqual([
+      "dense/kernel",
+      "dense/bias",
+      "dense_1/kernel",
+      "dense_1/bias",
+      "head/kernel",
+      "head/bias",
+      "dense_2/kernel",
+      "dense_2/bias",
+    ]);
   });
 
   it("rejects a duplicate explicit name and a name that is not an identifier", () => {
@@ -74,7 +87,8 @@ describe("Keras layer naming", () => {
   });
 
   it("names stand-alone activations and ops after their Keras layers", () => {
-    const m = typed("model m(x: [B, 4]) { let a = x |> relu |> sigmoid |> tanh |> softmax |> leaky_relu |> linear\n a + x * 2 - x / 3 }").models[0];
+    const m = typed("model m(x: [B, 4]) { let a = x |> relu |> sigmoid |> tanh |> softmax |> leaky_relu |> linear\n a + x * 2 - x / 3 }")
+      .models[0];
     expect(layerRows(m)).toEqual([
       ["re_lu", "ReLU"],
       ["activation", "Activation"],
@@ -109,7 +123,16 @@ describe("parameters: paths, roles, initializers, Keras layouts", () => {
       { path: "lstm/recurrent_kernel", role: "recurrent_kernel", init: "orthogonal", layout: "[units, 4·units]", shape: [50, 200] },
       { path: "lstm/bias", role: "bias", init: "lstm_bias", layout: "[4·units]", shape: [200] },
     ]);
-    expect(params(rnn).map((p) => p.path)).toEqual(["lstm/kernel", "lstm/recurrent_kernel", "lstm/bias", "lstm_1/kernel", "lstm_1/recurrent_kernel", "lstm_1/bias", "dense/kernel", "dense/bias"]);
+    expect(params(rnn).map((p) => p.path)).toEqual([
+      "lstm/kernel",
+      "lstm/recurrent_kernel",
+      "lstm/bias",
+      "lstm_1/kernel",
+      "lstm_1/recurrent_kernel",
+      "lstm_1/bias",
+      "dense/kernel",
+      "dense/bias",
+    ]);
   });
 
   it("conv2d and dense: glorot_uniform kernels, zero biases, [kh, kw, in, out] and [in, out]", () => {

@@ -138,7 +138,8 @@ describe("docs/language.md", () => {
         expect(cells, `\`${b.name}\`: no row for option \`${a.name}\``).toBeDefined();
         expect(cells![1], `\`${b.name}(${a.name})\`: type`).toBe(typeText(a.type));
         const d = defaultText(a);
-        if (d === "none") expect(cells![2].startsWith("none"), `\`${b.name}(${a.name})\`: default "${cells![2]}" should start with none`).toBe(true);
+        if (d === "none")
+          expect(cells![2].startsWith("none"), `\`${b.name}(${a.name})\`: default "${cells![2]}" should start with none`).toBe(true);
         else expect(cells![2], `\`${b.name}(${a.name})\`: default`).toBe(d);
       }
       // No documented option that the table does not have.
@@ -195,7 +196,10 @@ const model = (input: string, body: string): ModelIR => typed(`model m(x: ${inpu
 
 describe("shape rules", () => {
   it("conv2d: valid and same padding, with strides, kernel [kh, kw, in, filters]", () => {
-    const m = model("[B, 28, 28, 3]", "x |> conv2d(8, kernel=3) |> conv2d(4, kernel=[3, 5], strides=2, padding=same) |> conv2d(2, 4, strides=[3, 2])");
+    const m = model(
+      "[B, 28, 28, 3]",
+      "x |> conv2d(8, kernel=3) |> conv2d(4, kernel=[3, 5], strides=2, padding=same) |> conv2d(2, 4, strides=[3, 2])",
+    );
     expect(outShapes(m, "conv2d")).toEqual([
       ["B", 26, 26, 8],
       ["B", 13, 13, 4],
@@ -219,7 +223,10 @@ describe("shape rules", () => {
   });
 
   it("pooling: default stride = window, explicit strides, same padding", () => {
-    const m = model("[B, 28, 28, 3]", "x |> maxpool2d(2) |> maxpool2d([3, 2], strides=1) |> avgpool2d(3, padding=same) |> avgpool2d(pool=2, strides=[1, 2])");
+    const m = model(
+      "[B, 28, 28, 3]",
+      "x |> maxpool2d(2) |> maxpool2d([3, 2], strides=1) |> avgpool2d(3, padding=same) |> avgpool2d(pool=2, strides=[1, 2])",
+    );
     expect(outShapes(m, "maxpool2d")).toEqual([
       ["B", 14, 14, 3],
       ["B", 12, 13, 3],
@@ -245,7 +252,10 @@ describe("shape rules", () => {
   });
 
   it("broadcasting: numpy rules, scalars, size-1 axes; B matches B or 1", () => {
-    const m = model("[B, 3, 4]", "let a = x + normal([4])\n let b = a * normal([3, 1])\n let c = b - 2\n c / sum(x, axis=[1, 2], keepdims=true)");
+    const m = model(
+      "[B, 3, 4]",
+      "let a = x + normal([4])\n let b = a * normal([3, 1])\n let c = b - 2\n c / sum(x, axis=[1, 2], keepdims=true)",
+    );
     expect(outShapes(m, "add")).toEqual([["B", 3, 4]]);
     expect(outShapes(m, "mul")).toEqual([["B", 3, 4]]);
     expect(outShapes(m, "sub")).toEqual([["B", 3, 4]]);
@@ -267,7 +277,10 @@ describe("shape rules", () => {
   });
 
   it("reductions: all axes, chosen axes, negative axes, keepdims", () => {
-    const m = model("[B, 3, 4]", "let a = sum(x)\n let b = sum(x, axis=1)\n let c = mean(x, axis=[1, -1], keepdims=true)\n let d = mean(x, -1)\n d");
+    const m = model(
+      "[B, 3, 4]",
+      "let a = sum(x)\n let b = sum(x, axis=1)\n let c = mean(x, axis=[1, -1], keepdims=true)\n let d = mean(x, -1)\n d",
+    );
     expect(outShapes(m, "sum")).toEqual([[], ["B", 4]]);
     expect(outShapes(m, "mean")).toEqual([
       ["B", 1, 1],
@@ -311,15 +324,27 @@ train t(x: [B, 4], y: [B], h: [B, 3]) {
 }`);
     const g = ir.trains[0].graph;
     for (const e of g.eqns.filter((e) => e.op.endsWith("crossentropy") || e.op === "mse")) expect(g.values[e.outputs[0]].shape).toEqual([]);
-    expect(codesOf("model m(x: [B, 4]) { x |> dense(10, activation=softmax) }\ntrain t(x: [B, 4], y: [B]) { step m with sgd minimize binary_crossentropy(m(x), y) }")).toEqual(["DL3002"]);
-    expect(codesOf("model m(x: [B, 4]) { x |> dense(10, activation=softmax) }\ntrain t(x: [B, 4], y: [B, 10]) { step m with sgd minimize sparse_categorical_crossentropy(m(x), y) }")).toEqual(["DL3002"]);
+    expect(
+      codesOf(
+        "model m(x: [B, 4]) { x |> dense(10, activation=softmax) }\ntrain t(x: [B, 4], y: [B]) { step m with sgd minimize binary_crossentropy(m(x), y) }",
+      ),
+    ).toEqual(["DL3002"]);
+    expect(
+      codesOf(
+        "model m(x: [B, 4]) { x |> dense(10, activation=softmax) }\ntrain t(x: [B, 4], y: [B, 10]) { step m with sgd minimize sparse_categorical_crossentropy(m(x), y) }",
+      ),
+    ).toEqual(["DL3002"]);
     expect(codesOf("model m(x: [B, 4]) { x |> dense(1) }\ntrain t(x: [B, 4]) { step m with sgd minimize m(x) }")).toEqual(["DL3009"]);
   });
 
   it("random sources take their declared shape; model calls check the input shape", () => {
-    const ir = typed("model g(z: [B, 8]) { z |> dense(2) }\ntrain t(x: [B, 2]) {\n let n = uniform([B, 8], -1, 1)\n step g with adam minimize mean(g(n) - x) + sum(normal([3]))\n}");
+    const ir = typed(
+      "model g(z: [B, 8]) { z |> dense(2) }\ntrain t(x: [B, 2]) {\n let n = uniform([B, 8], -1, 1)\n step g with adam minimize mean(g(n) - x) + sum(normal([3]))\n}",
+    );
     const g = ir.trains[0].graph;
-    const shapes = g.eqns.filter((e) => e.op === "uniform" || e.op === "normal" || e.op === "call").map((e) => [e.op, g.values[e.outputs[0]].shape]);
+    const shapes = g.eqns
+      .filter((e) => e.op === "uniform" || e.op === "normal" || e.op === "call")
+      .map((e) => [e.op, g.values[e.outputs[0]].shape]);
     expect(shapes).toEqual([
       ["uniform", ["B", 8]],
       ["call", ["B", 2]],

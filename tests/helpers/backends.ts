@@ -59,7 +59,11 @@ export async function agreeBackends(c: AgreementCase): Promise<Agreement> {
     // A loss is one sum of many float32 terms, added in another order (4 lanes at a time in
     // wasm): with cancellation its relative error exceeds the per-tensor bound, so a loss is
     // held to PyTorch's (as is everything downstream of an Adam step).
-    const t = kind.startsWith("loss") || (adam && (kind === "parameter" || kind.startsWith("optimizer") || kind === "evaluation" || kind === "inference")) ? ADAM_TOL : tol;
+    const t =
+      kind.startsWith("loss") ||
+      (adam && (kind === "parameter" || kind.startsWith("optimizer") || kind === "evaluation" || kind === "inference"))
+        ? ADAM_TOL
+        : tol;
     const cmp = compare(`${kind} ${name}`, Float64Array.from(y), Float64Array.from(x), t);
     worst[kind] = Math.max(worst[kind] ?? 0, cmp.relL2);
     if (!cmp.ok) problems.push(cmp.message);
@@ -67,7 +71,12 @@ export async function agreeBackends(c: AgreementCase): Promise<Agreement> {
   const perTensor = (kind: string, x: ArrayLike<number>, y: ArrayLike<number>, ranges: readonly { offset: number; size: number }[]) => {
     for (const p of ts.parameters) {
       if (!ranges.some((r) => p.offset >= r.offset && p.offset < r.offset + r.size)) continue;
-      check(kind, p.name, Array.prototype.slice.call(x, p.offset, p.offset + p.size), Array.prototype.slice.call(y, p.offset, p.offset + p.size));
+      check(
+        kind,
+        p.name,
+        Array.prototype.slice.call(x, p.offset, p.offset + p.size),
+        Array.prototype.slice.call(y, p.offset, p.offset + p.size),
+      );
     }
   };
   const all = [{ offset: 0, size: ts.program.paramCount }];
@@ -85,7 +94,12 @@ export async function agreeBackends(c: AgreementCase): Promise<Agreement> {
   }
   if (a.evaluate && b.evaluate) {
     check("evaluation", "loss", [a.evaluate(c.n)], [b.evaluate(c.n)]);
-    check("evaluation", "prediction", a.prediction!.subarray(0, (a.prediction!.length / c.batch) * c.n), b.prediction!.subarray(0, (b.prediction!.length / c.batch) * c.n));
+    check(
+      "evaluation",
+      "prediction",
+      a.prediction!.subarray(0, (a.prediction!.length / c.batch) * c.n),
+      b.prediction!.subarray(0, (b.prediction!.length / c.batch) * c.n),
+    );
   }
   for (const [name, m] of Object.entries(a.models)) {
     m.inputs.forEach((x, i) => b.models[name].inputs[i].set(x));

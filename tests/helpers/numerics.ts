@@ -93,7 +93,8 @@ export function assertClose(name: string, actual: Num, expected: Num, tol: Toler
 /** |a − b| ≤ rel·|b| + abs, for scalars (losses). */
 export function assertScalarClose(name: string, actual: number, expected: number, rel: number, abs = 0): void {
   const err = Math.abs(actual - expected);
-  if (!(err <= rel * Math.abs(expected) + abs)) throw new Error(`${name}: ${actual} vs expected ${expected} (|diff| ${err.toExponential(3)})`);
+  if (!(err <= rel * Math.abs(expected) + abs))
+    throw new Error(`${name}: ${actual} vs expected ${expected} (|diff| ${err.toExponential(3)})`);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -154,7 +155,8 @@ export function stepParams(mod: TrainerModule, k = 0): ParamTensor[] {
   const ranges = mod.program.steps[k].ranges;
   const out = mod.parameters.filter((p) => ranges.some((r) => p.offset >= r.offset && p.offset + p.size <= r.offset + r.size));
   const covered = ranges.reduce((a, r) => a + r.size, 0);
-  if (out.length === 0 || out.reduce((a, p) => a + p.size, 0) !== covered) throw new Error(`step ${k}: its ranges do not match whole parameter tensors`);
+  if (out.length === 0 || out.reduce((a, p) => a + p.size, 0) !== covered)
+    throw new Error(`step ${k}: its ranges do not match whole parameter tensors`);
   return out;
 }
 
@@ -211,7 +213,8 @@ export function checkGradients(mod: TrainerModule, t: TrainerInstance, n: number
   t.grads.fill(0);
   const bad = t.trainStep(n);
   if (bad >= 0) throw new Error(`trainStep: non-finite loss in step ${bad}`);
-  if (t.losses[0] !== loss) throw new Error(`trainStep's loss ${t.losses[0]} differs from the forward pass's ${loss}: the RNG or the lets are not replayed`);
+  if (t.losses[0] !== loss)
+    throw new Error(`trainStep's loss ${t.losses[0]} differs from the forward pass's ${loss}: the RNG or the lets are not replayed`);
   const grads = Float64Array.from(t.grads);
   t.params.set(saved);
   t.rng.loadState(mark);
@@ -297,7 +300,8 @@ export function refConv2d(
           let acc = bias ? bias[q] : 0;
           for (let i = 0; i < kh; i++)
             for (let j = 0; j < kw; j++)
-              for (let ch = 0; ch < c; ch++) acc += at(b, oy * s.strides[0] + i - pt, ox * s.strides[1] + j - pl, ch) * kernel[((i * kw + j) * c + ch) * f + q];
+              for (let ch = 0; ch < c; ch++)
+                acc += at(b, oy * s.strides[0] + i - pt, ox * s.strides[1] + j - pl, ch) * kernel[((i * kw + j) * c + ch) * f + q];
           y[((b * oh + oy) * ow + ox) * f + q] = acc;
         }
   return { y, shape: [n, oh, ow, f] };

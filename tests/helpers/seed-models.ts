@@ -20,4 +20,3 @@ export function setup(mod: TrainerModule, t: TrainerInstance): void {
 }
 
 export const example = (name: string) => readFileSync(path.join(root, "dsl-examples", `${name}.dlm`), "utf8");
-

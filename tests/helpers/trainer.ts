@@ -10,12 +10,25 @@ export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const distRuntime = pathToFileURL(path.join(root, "dist/runtime")).href;
 
 /** Front end + back end; throws with the rendered diagnostics when the program has errors. */
-export async function compileSource(source: string, file = "test.dlm", train?: string, format = true, backend: Backend = "ts", fuse = true): Promise<CompiledTrainer> {
+export async function compileSource(
+  source: string,
+  file = "test.dlm",
+  train?: string,
+  format = true,
+  backend: Backend = "ts",
+  fuse = true,
+): Promise<CompiledTrainer> {
   const front = frontEnd(file, new TextEncoder().encode(source));
   if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
   const name = train ?? front.ir.trains[0]?.name;
   if (!name) throw new Error("no train block");
-  const compiled = await compileTrainer(front, name, { runtimeImport: distRuntime, sourceDir: pathToFileURL(root).href, format, backend, fuse });
+  const compiled = await compileTrainer(front, name, {
+    runtimeImport: distRuntime,
+    sourceDir: pathToFileURL(root).href,
+    format,
+    backend,
+    fuse,
+  });
   return compiled;
 }
 
@@ -23,7 +36,13 @@ export async function compileSource(source: string, file = "test.dlm", train?: s
  * Compiles and imports the trainer module (unformatted: prettier only changes layout).
  * The TypeScript backend by default: it is the reference, and it computes in float64 on request.
  */
-export async function loadTrainer(source: string, file = "test.dlm", train?: string, backend: Backend = "ts", fuse = true): Promise<TrainerModule & { ts: string; compiled: CompiledTrainer }> {
+export async function loadTrainer(
+  source: string,
+  file = "test.dlm",
+  train?: string,
+  backend: Backend = "ts",
+  fuse = true,
+): Promise<TrainerModule & { ts: string; compiled: CompiledTrainer }> {
   const compiled = await compileSource(source, file, train, false, backend, fuse);
   const mod = await importTrainer(compiled, "dlm-test-");
   return { ...mod, ts: compiled.ts, compiled };

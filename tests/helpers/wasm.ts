@@ -8,7 +8,11 @@ import { instantiateKernels, type KernelInstance } from "../../runtime/wasm/inst
 export type Kernel = (...args: number[]) => number | void;
 
 /** `add` puts the kernels into the module; `memoryBytes` sizes the memory the test lays out. */
-export async function kernelModule(add: (b: BinaryenApi, mod: Mod) => void, memoryBytes: number, opts: ModuleOptions = {}): Promise<KernelInstance<Record<string, Kernel>>> {
+export async function kernelModule(
+  add: (b: BinaryenApi, mod: Mod) => void,
+  memoryBytes: number,
+  opts: ModuleOptions = {},
+): Promise<KernelInstance<Record<string, Kernel>>> {
   const b = await loadBinaryen();
   const built = buildModule(b, (mod) => add(b, mod), opts);
   return instantiateKernels<Record<string, Kernel>>(built.binary, { memoryBytes });
@@ -73,7 +77,8 @@ export function callKernel(k: KernelInstance<Record<string, Kernel>>, memBytes: 
   for (const [p, at, len] of outs) {
     const before = [...k.f32(at - 16, 4)];
     const after = [...k.f32(at + len * 4, 4)];
-    if (before.some((v) => v !== GUARD) || after.some((v) => v !== GUARD)) throw new Error(`${c.fn}: wrote outside ${p} (n=${c.n}): ${before} | ${after}`);
+    if (before.some((v) => v !== GUARD) || after.some((v) => v !== GUARD))
+      throw new Error(`${c.fn}: wrote outside ${p} (n=${c.n}): ${before} | ${after}`);
     res[p] = k.f32(at, len).slice();
   }
   return { outs: res, ret };

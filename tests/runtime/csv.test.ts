@@ -50,7 +50,9 @@ describe("readCsv", () => {
   it("rejects an empty file, a header-only file and a missing header", () => {
     expect(errorMessage(() => readCsv(write("empty.csv", "")))).toMatch(/empty\.csv: empty file: expected a header row/);
     expect(errorMessage(() => readCsv(write("head.csv", "a,b\n")))).toMatch(/expected data rows after the header/);
-    expect(errorMessage(() => readCsv(write("nohead.csv", "1,2\n3,4\n")))).toMatch(/expected a header row of column names, found the number '1'/);
+    expect(errorMessage(() => readCsv(write("nohead.csv", "1,2\n3,4\n")))).toMatch(
+      /expected a header row of column names, found the number '1'/,
+    );
     expect(errorMessage(() => readCsv(path.join(dir, "gone.csv")))).toMatch(/gone\.csv: file not found/);
   });
 });

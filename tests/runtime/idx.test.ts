@@ -52,14 +52,14 @@ describe("readIdx", () => {
   it("reports the wrong magic with expected and found values", () => {
     const file = write("train-images-idx3-ubyte", encodeIdx("ubyte", [4], [1, 2, 3, 4]));
     const e = errorOf(() => readIdx(file, { dtype: "ubyte", rank: 3 }));
-    expect(e.message).toContain(
-      "train-images-idx3-ubyte: expected IDX magic 0x00000803 (unsigned byte, 3 dims), found 0x00000801",
-    );
+    expect(e.message).toContain("train-images-idx3-ubyte: expected IDX magic 0x00000803 (unsigned byte, 3 dims), found 0x00000801");
   });
 
   it("reports the wrong dtype and a non-IDX file", () => {
     const file = write("floats", encodeIdx("float", [2], [1, 2]));
-    expect(errorOf(() => readIdx(file, { dtype: "ubyte" })).message).toMatch(/expected an IDX file of unsigned bytes, found 0x00000d01 \(float, 1 dim\)/);
+    expect(errorOf(() => readIdx(file, { dtype: "ubyte" })).message).toMatch(
+      /expected an IDX file of unsigned bytes, found 0x00000d01 \(float, 1 dim\)/,
+    );
     const junk = write("junk", new TextEncoder().encode("hello world"));
     expect(errorOf(() => readIdx(junk)).message).toMatch(/found 0x68656c6c \(not an IDX magic\)/);
     const tiny = write("tiny", new Uint8Array([0, 0]));
@@ -69,7 +69,9 @@ describe("readIdx", () => {
   it("reports a truncated file and trailing bytes", () => {
     const full = encodeIdx("ubyte", [3, 2, 2], new Array(12).fill(1));
     const file = write("short-idx3", full.subarray(0, full.length - 5));
-    expect(errorOf(() => readIdx(file)).message).toMatch(/truncated file: expected 28 bytes \(header 16 \+ 3×2×2 unsigned bytes\), found 23/);
+    expect(errorOf(() => readIdx(file)).message).toMatch(
+      /truncated file: expected 28 bytes \(header 16 \+ 3×2×2 unsigned bytes\), found 23/,
+    );
     const header = write("header-cut", full.subarray(0, 10));
     expect(errorOf(() => readIdx(header)).message).toMatch(/truncated header/);
     const long = new Uint8Array(full.length + 3);

@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  computeFans,
-  glorotUniform,
-  heNormal,
-  heUniform,
-  initialize,
-  lstmBias,
-  orthogonal,
-} from "../../runtime/init.js";
+import { computeFans, glorotUniform, heNormal, heUniform, initialize, lstmBias, orthogonal } from "../../runtime/init.js";
 import { Rng } from "../../runtime/rng.js";
 import { moments } from "./helpers.js";
 

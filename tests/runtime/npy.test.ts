@@ -65,7 +65,11 @@ describe("readNpy", () => {
     const file = path.join(dir, "one.npy");
     writeNpy(file, [4], new Float32Array([1, 2, 3, 4]));
     expect(readNpy(file).shape).toEqual([4]);
-    const scalar = rawNpy("scalar.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (), }", new Uint8Array(new Float64Array([2.5]).buffer));
+    const scalar = rawNpy(
+      "scalar.npy",
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (), }",
+      new Uint8Array(new Float64Array([2.5]).buffer),
+    );
     expect(readNpy(scalar)).toMatchObject({ shape: [], dtype: "f8" });
   });
 

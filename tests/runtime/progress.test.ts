@@ -52,7 +52,9 @@ describe("progress", () => {
     expect(draws).toBeGreaterThan(300); // 41 s at ≤ 10 redraws a second
     expect(draws).toBeLessThanOrEqual(Math.ceil((1875 * 22) / 100) + 2);
     expect(text).toContain("\r   6/1875 [..............................] - ETA: 41s - loss: 0.5000 - accuracy: 0.9000\r");
-    expect(text.endsWith("0.9000\r1875/1875 [==============================] - 41s 22ms/step - loss: 0.2345 - accuracy: 0.9312\n")).toBe(true);
+    expect(text.endsWith("0.9000\r1875/1875 [==============================] - 41s 22ms/step - loss: 0.2345 - accuracy: 0.9312\n")).toBe(
+      true,
+    );
     expect(text.split("\n")).toHaveLength(3);
     expectNoTestAccLine(text);
   });

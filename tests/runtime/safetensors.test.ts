@@ -87,10 +87,14 @@ describe("safetensors", () => {
   });
 
   it("rejects a bad header length and bad JSON", () => {
-    expect(corrupt("len.safetensors", bytesOf("{}", new Uint8Array(0), 2n ** 60n))).toMatch(/cut|header length 1152921504606846976 exceeds/);
+    expect(corrupt("len.safetensors", bytesOf("{}", new Uint8Array(0), 2n ** 60n))).toMatch(
+      /cut|header length 1152921504606846976 exceeds/,
+    );
     expect(corrupt("json.safetensors", bytesOf('{"a": {"dtype": ', new Uint8Array(0)))).toMatch(/header is not valid JSON/);
     expect(corrupt("arr.safetensors", bytesOf("[1, 2]", new Uint8Array(0)))).toMatch(/header is not a JSON object/);
-    expect(corrupt("meta.safetensors", bytesOf('{"__metadata__": {"a": 1}}', new Uint8Array(0)))).toMatch(/__metadata__\.a is not a string/);
+    expect(corrupt("meta.safetensors", bytesOf('{"__metadata__": {"a": 1}}', new Uint8Array(0)))).toMatch(
+      /__metadata__\.a is not a string/,
+    );
   });
 
   it("rejects offsets out of range, overlapping, leaving gaps or disagreeing with the shape", () => {
@@ -99,9 +103,9 @@ describe("safetensors", () => {
     expect(corrupt("range.safetensors", bytesOf(t('"b": {"dtype": "F32", "shape": [2], "data_offsets": [8, 24]}'), d))).toMatch(
       /tensor 'b': data_offsets \[8, 24\] out of range: the data section has 16 bytes/,
     );
-    expect(corrupt("overlap.safetensors", bytesOf(t('"b": {"dtype": "F64", "shape": [2], "data_offsets": [4, 20]}'), new Uint8Array(20)))).toMatch(
-      /tensor 'b' \[4, 20\) overlaps tensor 'a' \[0, 8\)/,
-    );
+    expect(
+      corrupt("overlap.safetensors", bytesOf(t('"b": {"dtype": "F64", "shape": [2], "data_offsets": [4, 20]}'), new Uint8Array(20))),
+    ).toMatch(/tensor 'b' \[4, 20\) overlaps tensor 'a' \[0, 8\)/);
     expect(corrupt("gap.safetensors", bytesOf(t('"b": {"dtype": "F32", "shape": [1], "data_offsets": [12, 16]}'), d))).toMatch(
       /data bytes \[8, 12\) belong to no tensor/,
     );
@@ -111,7 +115,9 @@ describe("safetensors", () => {
     expect(corrupt("dtype.safetensors", bytesOf(t('"b": {"dtype": "BF16", "shape": [4], "data_offsets": [8, 16]}'), d))).toMatch(
       /tensor 'b': expected dtype F32, F64, I32, I64 or U8, found "BF16"/,
     );
-    expect(corrupt("neg.safetensors", bytesOf(t('"b": {"dtype": "F32", "shape": [2], "data_offsets": [16, 8]}'), d))).toMatch(/out of range/);
+    expect(corrupt("neg.safetensors", bytesOf(t('"b": {"dtype": "F32", "shape": [2], "data_offsets": [16, 8]}'), d))).toMatch(
+      /out of range/,
+    );
     expect(() => loadSafetensors(path.join(dir, "absent.safetensors"))).toThrow(/absent\.safetensors: file not found/);
   });
 });

@@ -64,16 +64,61 @@ const convCases: ConvCase[] = [
   { tag: "cnn17", same: "cnn32", g: CNN, filters: 32, n: 17, bias: true, relu: true },
   { tag: "c1f5k3s1same", g: geom(7, 6, 1, [3, 3], [1, 1], "same"), filters: 5, n: 3, bias: true, relu: false },
   { tag: "c3f8k2s2valid", g: geom(9, 8, 3, [2, 2], [2, 2], "valid"), filters: 8, n: 2, bias: false, relu: true },
-  { tag: "c5f13k5s1same", g: geom(8, 9, 5, [5, 5], [1, 1], "same"), filters: 13, n: 2, bias: true, relu: true, accumulate: true, unroll: 7 },
+  {
+    tag: "c5f13k5s1same",
+    g: geom(8, 9, 5, [5, 5], [1, 1], "same"),
+    filters: 13,
+    n: 2,
+    bias: true,
+    relu: true,
+    accumulate: true,
+    unroll: 7,
+  },
   { tag: "c3f1k1s1valid", g: geom(5, 4, 3, [1, 1], [1, 1], "valid"), filters: 1, n: 3, bias: true, relu: false },
   { tag: "c5f5k32s21same", g: geom(9, 7, 5, [3, 2], [2, 1], "same"), filters: 5, n: 2, bias: true, relu: false, unroll: 3 },
   { tag: "c1f13k5s2same", g: geom(11, 10, 1, [5, 5], [2, 2], "same"), filters: 13, n: 2, bias: false, relu: false, accumulate: true },
-  { tag: "c3f13k3s2same", g: geom(8, 8, 3, [3, 3], [2, 2], "same"), filters: 13, n: 2, bias: true, relu: true, tile: [3, 3], gkTile: [3, 2] },
-  { tag: "c5f8k23s12valid", g: geom(7, 9, 5, [2, 3], [1, 2], "valid"), filters: 8, n: 2, bias: true, relu: false, tile: [1, 8], gkTile: [1, 2] },
+  {
+    tag: "c3f13k3s2same",
+    g: geom(8, 8, 3, [3, 3], [2, 2], "same"),
+    filters: 13,
+    n: 2,
+    bias: true,
+    relu: true,
+    tile: [3, 3],
+    gkTile: [3, 2],
+  },
+  {
+    tag: "c5f8k23s12valid",
+    g: geom(7, 9, 5, [2, 3], [1, 2], "valid"),
+    filters: 8,
+    n: 2,
+    bias: true,
+    relu: false,
+    tile: [1, 8],
+    gkTile: [1, 2],
+  },
   { tag: "c3f5k2s3valid", g: geom(8, 7, 3, [2, 2], [3, 3], "valid"), filters: 5, n: 2, bias: true, relu: false },
   { tag: "c8f16k3s1same", g: geom(6, 5, 8, [3, 3], [1, 1], "same"), filters: 16, n: 2, bias: true, relu: true, tile: [6, 2], unroll: 4 },
-  { tag: "c16f20k3s1valid", g: geom(7, 6, 16, [3, 3], [1, 1], "valid"), filters: 20, n: 2, bias: true, relu: false, gkTile: [4, 2], unroll: 20 },
-  { tag: "c1f32k3s1same", g: geom(9, 9, 1, [3, 3], [1, 1], "same"), filters: 32, n: 2, bias: true, relu: true, tile: [1, 8], gkTile: [1, 8] },
+  {
+    tag: "c16f20k3s1valid",
+    g: geom(7, 6, 16, [3, 3], [1, 1], "valid"),
+    filters: 20,
+    n: 2,
+    bias: true,
+    relu: false,
+    gkTile: [4, 2],
+    unroll: 20,
+  },
+  {
+    tag: "c1f32k3s1same",
+    g: geom(9, 9, 1, [3, 3], [1, 1], "same"),
+    filters: 32,
+    n: 2,
+    bias: true,
+    relu: true,
+    tile: [1, 8],
+    gkTile: [1, 8],
+  },
 ];
 
 interface PoolCase {
@@ -112,8 +157,26 @@ const cnnPool = geom(26, 26, 32, [2, 2], [2, 2], "valid");
 const convPoolCases: ConvPoolCase[] = [
   { tag: "cp_cnn32", g: CNN, filters: 32, pool: cnnPool, n: 32, bias: true, relu: true, argmax: true },
   { tag: "cp_cnn17", same: "cp_cnn32", g: CNN, filters: 32, pool: cnnPool, n: 17, bias: true, relu: true, argmax: true },
-  { tag: "cp_same", g: geom(8, 8, 3, [3, 3], [2, 2], "same"), filters: 13, pool: geom(4, 4, 13, [3, 3], [2, 2], "same"), n: 3, bias: false, relu: true, argmax: true },
-  { tag: "cp_overlap", g: geom(7, 6, 5, [2, 2], [1, 1], "valid"), filters: 5, pool: geom(6, 5, 5, [2, 2], [1, 1], "valid"), n: 2, bias: true, relu: false, argmax: false },
+  {
+    tag: "cp_same",
+    g: geom(8, 8, 3, [3, 3], [2, 2], "same"),
+    filters: 13,
+    pool: geom(4, 4, 13, [3, 3], [2, 2], "same"),
+    n: 3,
+    bias: false,
+    relu: true,
+    argmax: true,
+  },
+  {
+    tag: "cp_overlap",
+    g: geom(7, 6, 5, [2, 2], [1, 1], "valid"),
+    filters: 5,
+    pool: geom(6, 5, 5, [2, 2], [1, 1], "valid"),
+    n: 2,
+    bias: true,
+    relu: false,
+    argmax: false,
+  },
 ];
 
 const convG = (cc: ConvCase): K.ConvGeom => ({ ...cc.g, f: cc.filters });
@@ -193,7 +256,8 @@ class Bufs {
 /** Bit-for-bit equal (NaN equal to NaN): the max is exact. */
 function same(name: string, got: Float32Array, want: Float32Array): void {
   for (let i = 0; i < want.length; i++) {
-    if (!Object.is(got[i], want[i]) && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) throw new Error(`${name}[${i}]: ${got[i]}, expected ${want[i]}`);
+    if (!Object.is(got[i], want[i]) && !(Number.isNaN(got[i]) && Number.isNaN(want[i])))
+      throw new Error(`${name}[${i}]: ${got[i]}, expected ${want[i]}`);
   }
   if (got.length !== want.length) throw new Error(`${name}: length ${got.length}, expected ${want.length}`);
 }
@@ -209,7 +273,16 @@ function runConv(cc: ConvCase, n: number, seed: number): void {
   const z = sizes(cc.g, cc.filters, n);
   const G = convG(cc);
   const B = new Bufs();
-  const at = { x: B.alloc(z.x), k: B.alloc(z.k), y: B.alloc(z.y), bias: B.alloc(cc.filters), dy: B.alloc(z.y), dk: B.alloc(z.k), dbias: B.alloc(cc.filters), dx: B.alloc(z.x) };
+  const at = {
+    x: B.alloc(z.x),
+    k: B.alloc(z.k),
+    y: B.alloc(z.y),
+    bias: B.alloc(cc.filters),
+    dy: B.alloc(z.y),
+    dk: B.alloc(z.k),
+    dbias: B.alloc(cc.filters),
+    dx: B.alloc(z.x),
+  };
   const x = inst.f32(at.x, z.x);
   r.fill(x, -1, 1);
   // Some exact zeros in x (the reference skips them).
@@ -220,13 +293,20 @@ function runConv(cc: ConvCase, n: number, seed: number): void {
   r.fill(bias, -0.5, 0.5);
   const dy = inst.f32(at.dy, z.y);
   r.fill(dy, -1, 1);
-  const wsBytes = Math.max(conv2dScratchBytes({ ...cc.g, name: "", filters: cc.filters, bias: true }), conv2dGradKernelScratchBytes({ ...cc.g, name: "", filters: cc.filters, bias: true }), conv2dGradInputScratchBytes({ ...cc.g, name: "", filters: cc.filters }));
+  const wsBytes = Math.max(
+    conv2dScratchBytes({ ...cc.g, name: "", filters: cc.filters, bias: true }),
+    conv2dGradKernelScratchBytes({ ...cc.g, name: "", filters: cc.filters, bias: true }),
+    conv2dGradInputScratchBytes({ ...cc.g, name: "", filters: cc.filters }),
+  );
   const wsAt = B.scratch(wsBytes);
   if (B.bytes > MEM) throw new Error("test memory too small");
   const args = (names: string[]): number[] => names.map((p) => (p === "n" ? n : p === "ws" ? wsAt : at[p as keyof typeof at]));
 
   // forward (bias/activation as the case says), then the other bias setting without activation
-  for (const [suffix, useBias, relu] of [["fwd", cc.bias, cc.relu], ["fwd_plain", !cc.bias, false]] as const) {
+  for (const [suffix, useBias, relu] of [
+    ["fwd", cc.bias, cc.relu],
+    ["fwd_plain", !cc.bias, false],
+  ] as const) {
     const yv = inst.f32(at.y, z.y);
     yv.fill(NaN);
     inst.exports[`${kn}_${suffix}`](...args(conv2dParams({ ...cc.g, name: "", filters: cc.filters, bias: useBias })));
@@ -241,7 +321,10 @@ function runConv(cc: ConvCase, n: number, seed: number): void {
   K.conv2dGradKernel(wantDk, x, dy, n, G);
   const wantDb = new Float32Array(cc.filters);
   for (let i = 0; i < z.y; i++) wantDb[i % cc.filters] += dy[i];
-  for (const [suffix, useBias, acc] of [["gk", cc.bias, false], ["gk_alt", !cc.bias, cc.accumulate ?? false]] as const) {
+  for (const [suffix, useBias, acc] of [
+    ["gk", cc.bias, false],
+    ["gk_alt", !cc.bias, cc.accumulate ?? false],
+  ] as const) {
     const dk = inst.f32(at.dk, z.k);
     const db = inst.f32(at.dbias, cc.filters);
     const dk0 = new Float32Array(z.k);
@@ -253,8 +336,17 @@ function runConv(cc: ConvCase, n: number, seed: number): void {
     dk.set(acc ? dk0 : new Float32Array(z.k).fill(NaN));
     db.set(acc ? db0 : new Float32Array(cc.filters).fill(NaN));
     inst.exports[`${kn}_${suffix}`](...args(conv2dGradKernelParams({ ...cc.g, name: "", filters: cc.filters, bias: useBias })));
-    check(`${cc.tag}_${suffix} dk`, inst.f32(at.dk, z.k), wantDk.map((v, i) => v + dk0[i]));
-    if (useBias) check(`${cc.tag}_${suffix} dbias`, inst.f32(at.dbias, cc.filters), wantDb.map((v, i) => v + db0[i]));
+    check(
+      `${cc.tag}_${suffix} dk`,
+      inst.f32(at.dk, z.k),
+      wantDk.map((v, i) => v + dk0[i]),
+    );
+    if (useBias)
+      check(
+        `${cc.tag}_${suffix} dbias`,
+        inst.f32(at.dbias, cc.filters),
+        wantDb.map((v, i) => v + db0[i]),
+      );
   }
 
   // input gradient
@@ -331,10 +423,14 @@ describe("wasm SIMD128 conv2d vs runtime/kernels/conv.ts", () => {
     const b = await loadBinaryen();
     const pick = ["cnn32", "c5f13k5s1same", "c3f13k3s2same", "c16f20k3s1valid"];
     const cases = convCases.filter((c) => pick.includes(c.tag));
-    const built = buildModule(b, (mod) => {
-      for (const cc of cases) addConvKernels(b, mod, cc, true);
-      addConvPoolKernels(b, mod, convPoolCases[0], true);
-    }, { relaxed: true, text: true });
+    const built = buildModule(
+      b,
+      (mod) => {
+        for (const cc of cases) addConvKernels(b, mod, cc, true);
+        addConvPoolKernels(b, mod, convPoolCases[0], true);
+      },
+      { relaxed: true, text: true },
+    );
     expect(built.text).toContain("f32x4.relaxed_madd");
     if (!hasRelaxedSimd()) return;
     const saved = inst;
@@ -364,7 +460,17 @@ function runConvPool(cp: ConvPoolCase, n: number, seed: number): void {
   const z = sizes(g, cp.filters, n);
   const zp = n * p.oh * p.ow * p.c;
   const B = new Bufs();
-  const at = { x: B.alloc(z.x), k: B.alloc(z.k), bias: B.alloc(cp.filters), y: B.alloc(zp), argmax: B.alloc(zp), conv: B.alloc(z.y), y2: B.alloc(zp), argmax2: B.alloc(zp), ws: 0 };
+  const at = {
+    x: B.alloc(z.x),
+    k: B.alloc(z.k),
+    bias: B.alloc(cp.filters),
+    y: B.alloc(zp),
+    argmax: B.alloc(zp),
+    conv: B.alloc(z.y),
+    y2: B.alloc(zp),
+    argmax2: B.alloc(zp),
+    ws: 0,
+  };
   const spec = { ...g, name: "", filters: cp.filters, bias: cp.bias, pool: p, argmax: cp.argmax };
   at.ws = B.scratch(Math.max(convMaxPoolScratchBytes(spec), conv2dScratchBytes(spec)));
   const x = inst.f32(at.x, z.x);

@@ -30,7 +30,8 @@ type Tol = "exact" | number;
 function check(what: string, got: Float32Array, want: ArrayLike<number>, tol: Tol): void {
   if (tol === "exact") {
     for (let i = 0; i < want.length; i++) {
-      if (!(Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i])))) throw new Error(`${what}: [${i}] ${got[i]} vs ${want[i]} (bit-exact expected)`);
+      if (!(Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i]))))
+        throw new Error(`${what}: [${i}] ${got[i]} vs ${want[i]} (bit-exact expected)`);
     }
     expect(got.length).toBe(want.length);
     return;
@@ -103,17 +104,39 @@ const sizeOf = (s: Shape, n: number) => s.reduce((a: number, d) => a * (d === "B
 
 const BCAST: [Shape, Shape, Shape][] = [
   [["B", 13], ["B", 13], [13]],
-  [["B", 3, 5], ["B", 3, 5], [3, 1]],
-  [["B", 4, 5], ["B", 4, 1], ["B", 1, 5]],
+  [
+    ["B", 3, 5],
+    ["B", 3, 5],
+    [3, 1],
+  ],
+  [
+    ["B", 4, 5],
+    ["B", 4, 1],
+    ["B", 1, 5],
+  ],
   [[7, 5], [7, 1], [5]],
   [["B", 10], ["B", 1], []],
-  [["B", 2, 3, 5], [2, 1, 5], ["B", 1, 3, 1]],
+  [
+    ["B", 2, 3, 5],
+    [2, 1, 5],
+    ["B", 1, 3, 1],
+  ],
   [["B", 784], [], ["B", 784]],
-  [["B", 1, 3], ["B", 1, 3], [1, 3]],
+  [
+    ["B", 1, 3],
+    ["B", 1, 3],
+    [1, 3],
+  ],
 ];
 const bcastSpec = (i: number): E.BroadcastSpec => {
   const [ys, as, bs] = BCAST[i];
-  return { name: `bcast${i}`, op: (["add", "sub", "mul", "div"] as const)[i % 4], dims: dimsOf(ys), aStrides: alignedStrides(as, ys), bStrides: alignedStrides(bs, ys) };
+  return {
+    name: `bcast${i}`,
+    op: (["add", "sub", "mul", "div"] as const)[i % 4],
+    dims: dimsOf(ys),
+    aStrides: alignedStrides(as, ys),
+    bStrides: alignedStrides(bs, ys),
+  };
 };
 
 // Reductions: [shape, axes (null = all), mean]
@@ -224,7 +247,8 @@ describe("wasm elementwise kernels vs runtime/kernels", () => {
         for (const n of nsFor(e)) {
           const size = count(e, n);
           const a = rand(size);
-          const bb = op === "div" ? randAway(size) : op === "sigmoid_grad" ? rand(size, 0, 1) : op === "tanh_grad" ? rand(size, -1, 1) : rand(size);
+          const bb =
+            op === "div" ? randAway(size) : op === "sigmoid_grad" ? rand(size, 0, 1) : op === "tanh_grad" ? rand(size, -1, 1) : rand(size);
           const got = callAll({ fn: spec.name, params: E.binaryParams(spec), n, ins: { a, b: bb }, outs: { out: size } });
           const want = new Float32Array(size);
           ref(want, a, bb, size);
@@ -237,10 +261,21 @@ describe("wasm elementwise kernels vs runtime/kernels", () => {
   it("fill", () => {
     for (const e of extents) {
       const spec: E.FillSpec = { name: `fill_${tag(e)}`, ...e };
-      for (const n of nsFor(e)) check(spec.name, call({ fn: spec.name, params: E.fillParams(spec), n, ins: {}, outs: { y: count(e, n) } }).y, new Float32Array(count(e, n)), "exact");
+      for (const n of nsFor(e))
+        check(
+          spec.name,
+          call({ fn: spec.name, params: E.fillParams(spec), n, ins: {}, outs: { y: count(e, n) } }).y,
+          new Float32Array(count(e, n)),
+          "exact",
+        );
     }
     const spec: E.FillSpec = { name: "fill7", perRow: 5, batched: true, value: 7 };
-    check("fill7", call({ fn: "fill7", params: E.fillParams(spec), n: 3, ins: {}, outs: { y: 15 } }).y, new Float32Array(15).fill(7), "exact");
+    check(
+      "fill7",
+      call({ fn: "fill7", params: E.fillParams(spec), n: 3, ins: {}, outs: { y: 15 } }).y,
+      new Float32Array(15).fill(7),
+      "exact",
+    );
   });
 
   it("broadcastBinary over static dims with the batch", () => {
@@ -253,7 +288,17 @@ describe("wasm elementwise kernels vs runtime/kernels", () => {
         const got = callAll({ fn: spec.name, params: E.broadcastParams(spec), n, ins: { a, b: bb }, outs: { y: size } });
         const want = new Float32Array(size);
         const code = { add: K.ADD, sub: K.SUB, mul: K.MUL, div: K.DIV }[spec.op];
-        K.broadcastBinary(code, want, a, bb, n, Int32Array.from(spec.dims), Int32Array.from(spec.aStrides), Int32Array.from(spec.bStrides), new Int32Array(ys.length));
+        K.broadcastBinary(
+          code,
+          want,
+          a,
+          bb,
+          n,
+          Int32Array.from(spec.dims),
+          Int32Array.from(spec.aStrides),
+          Int32Array.from(spec.bStrides),
+          new Int32Array(ys.length),
+        );
         check(`${spec.name} n=${n}`, got.y, want, "exact");
       }
     });
@@ -278,10 +323,29 @@ describe("wasm elementwise kernels vs runtime/kernels", () => {
         else {
           const exact = new Float64Array(outSize);
           const abs = new Float64Array(outSize);
-          K.reduce(exact, Float64Array.from(x), n, Int32Array.from(t.dims), Int32Array.from(t.strides), outSize, scale, new Int32Array(xs.length));
-          K.reduce(abs, Float64Array.from(x, Math.abs), n, Int32Array.from(t.dims), Int32Array.from(t.strides), outSize, scale, new Int32Array(xs.length));
+          K.reduce(
+            exact,
+            Float64Array.from(x),
+            n,
+            Int32Array.from(t.dims),
+            Int32Array.from(t.strides),
+            outSize,
+            scale,
+            new Int32Array(xs.length),
+          );
+          K.reduce(
+            abs,
+            Float64Array.from(x, Math.abs),
+            n,
+            Int32Array.from(t.dims),
+            Int32Array.from(t.strides),
+            outSize,
+            scale,
+            new Int32Array(xs.length),
+          );
           for (let j = 0; j < outSize; j++) {
-            if (!(Math.abs(got.y[j] - exact[j]) <= 1e-6 * abs[j] + 1e-30)) throw new Error(`${spec.name} n=${n} [${j}]: ${got.y[j]} vs exact ${exact[j]} (Σ|x|·scale ${abs[j]})`);
+            if (!(Math.abs(got.y[j] - exact[j]) <= 1e-6 * abs[j] + 1e-30))
+              throw new Error(`${spec.name} n=${n} [${j}]: ${got.y[j]} vs exact ${exact[j]} (Σ|x|·scale ${abs[j]})`);
           }
           check(`${spec.name} n=${n} vs reference`, got.y, want, 1e-4);
         }

@@ -54,7 +54,8 @@ for (const [i, [tag, m, k, n]] of [...SMALL, SEED[0], SEED[7]].entries()) {
   cases.push({ spec: { name: `${tag}_nn_${act}_pre`, kind: "nn", k, n, bias: i % 2 === 0, activation: act, slope: 0.2, preOut: true }, m });
 }
 // More rows than one row block (64), not a multiple of it nor of the row tile.
-for (const kind of ["nn", "nt", "tn"] as const) cases.push({ spec: { name: `rb131_${kind}`, kind, k: 20, n: 19, bias: true, accumulate: kind === "nt" }, m: 131 });
+for (const kind of ["nn", "nt", "tn"] as const)
+  cases.push({ spec: { name: `rb131_${kind}`, kind, k: 20, n: 19, bias: true, accumulate: kind === "nt" }, m: 131 });
 for (const [tag, m, k, n] of [SEED[0], SEED[7]]) {
   cases.push({ spec: { name: `${tag}_tn_acc`, kind: "tn", k, n, bias: false, accumulate: true }, m });
   cases.push({ spec: { name: `${tag}_nn_mr6`, kind: "nn", k, n, bias: true, rowTile: 6 }, m });
@@ -120,7 +121,11 @@ function bytesFor(spec: GemmSpec, m: number): number {
 
 beforeAll(async () => {
   const binaryen = await loadBinaryen();
-  const mod = emitGemmModule(binaryen, cases.map((c) => c.spec), { text: true });
+  const mod = emitGemmModule(
+    binaryen,
+    cases.map((c) => c.spec),
+    { text: true },
+  );
   emitted = { text: mod.text, bytes: mod.binary.length };
   const need = Math.max(...cases.map((c) => bytesFor(c.spec, Math.max(c.m, 8))));
   inst = await instantiateKernels(mod.binary, { memoryBytes: need });
@@ -131,7 +136,14 @@ function run(spec: GemmSpec, m: number, seed: number): number {
   const r = rng(seed);
   const s = shapes(spec, m);
   const lay = new Layout(16);
-  const at = { a: lay.floats(s.a), b: lay.floats(s.b), c: lay.floats(s.c), bias: lay.floats(s.bias), ws: lay.alloc(gemmScratchBytes(spec)), pre: lay.floats(s.c) };
+  const at = {
+    a: lay.floats(s.a),
+    b: lay.floats(s.b),
+    c: lay.floats(s.c),
+    bias: lay.floats(s.bias),
+    ws: lay.alloc(gemmScratchBytes(spec)),
+    pre: lay.floats(s.c),
+  };
   const a = fill(inst.f32(at.a, s.a), r);
   const b = fill(inst.f32(at.b, s.b), r);
   const c = fill(inst.f32(at.c, s.c), r);
@@ -191,7 +203,8 @@ describe("wasm SIMD128 GEMM vs runtime/kernels/dense.ts", () => {
 
   it("detects relaxed SIMD as node 20 does (off without --experimental-wasm-relaxed-simd, on with it)", () => {
     const probe = "import('./dist/runtime/wasm/instantiate.js').then((m) => process.stdout.write(String(m.hasRelaxedSimd())))";
-    const run = (flags: string[]) => spawnSync(process.execPath, [...flags, "--input-type=module", "-e", probe], { encoding: "utf8" }).stdout;
+    const run = (flags: string[]) =>
+      spawnSync(process.execPath, [...flags, "--input-type=module", "-e", probe], { encoding: "utf8" }).stdout;
     if (process.versions.node.startsWith("20.")) expect(run([])).toBe("false");
     expect(run(["--experimental-wasm-relaxed-simd"])).toBe("true");
     expect(hasRelaxedSimd()).toBe(process.execArgv.some((a) => a.includes("relaxed-simd")) || !process.versions.node.startsWith("20."));

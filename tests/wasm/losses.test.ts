@@ -88,12 +88,14 @@ function inputs(c: Case, rows: number): { p: Float32Array; t: Buf } {
   if (fromLogits) {
     r.fill(p, -8, 8);
     for (let i = 0; i < size; i += 7) p[i] = i % 2 ? 80 : -80;
-    if (c.confident) for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) p[i * cols + j] = j === labels[i] ? 20 : r.uniform(-10, -5);
+    if (c.confident)
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) p[i * cols + j] = j === labels[i] ? 20 : r.uniform(-10, -5);
   } else {
     // Probabilities, rows not normalized (Keras divides by Σp), some exact zeros.
     r.fill(p, 0, 1);
     for (let i = 0; i < size; i += 6) p[i] = 0;
-    if (c.confident) for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) p[i * cols + j] = j === labels[i] ? 1 : r.uniform(0, 1e-6);
+    if (c.confident)
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) p[i * cols + j] = j === labels[i] ? 1 : r.uniform(0, 1e-6);
   }
   if (loss === "sparse_categorical_crossentropy") return { p, t: labels };
   const t = new Float32Array(size);
@@ -171,7 +173,10 @@ describe("wasm losses vs runtime/kernels/losses.ts", () => {
           const { p, t } = inputs(c, rows);
           // Confident logit rows: the reference's max + log Σ − z[l] cancels (its doubles keep
           // ~1e-4 of a 3e-11 loss); compare with Σ log1p(Σ_{j≠l} e^(z_j − z_l)) instead.
-          const want = c.confident && spec.fromLogits && spec.loss !== "binary_crossentropy" ? confidentLoss(p, t, rows, spec.cols, spec.loss) : refLoss(spec, p, t, rows);
+          const want =
+            c.confident && spec.fromLogits && spec.loss !== "binary_crossentropy"
+              ? confidentLoss(p, t, rows, spec.cols, spec.loss)
+              : refLoss(spec, p, t, rows);
           const fwd = callAll({ fn: spec.name, params: lossParams(spec), n, ins: { p, t }, outs: { out: 1 } });
           const got = fwd.ret as number;
           expect(same(fwd.outs.out[0], got), `${label}: stored ${fwd.outs.out[0]}, returned ${got}`).toBe(true);
@@ -180,7 +185,8 @@ describe("wasm losses vs runtime/kernels/losses.ts", () => {
             const rel = got === want ? 0 : Math.abs(got - want) / Math.abs(want);
             worst[kind] = Math.max(worst[kind] ?? 0, rel);
             // f32 exp of a rounded z − max: ~1e-6 relative per term, felt only in tiny losses.
-            if (!(rel <= (c.confident ? 5e-6 : 2e-6))) throw new Error(`${label} n=${n}: loss ${got} vs ${want} (rel ${rel.toExponential(2)})`);
+            if (!(rel <= (c.confident ? 5e-6 : 2e-6)))
+              throw new Error(`${label} n=${n}: loss ${got} vs ${want} (rel ${rel.toExponential(2)})`);
           }
 
           const dl = new Float32Array([r.uniform(0.5, 2)]);
@@ -211,13 +217,22 @@ describe("wasm losses vs runtime/kernels/losses.ts", () => {
           // to 1e-3, elementwise with a negligible floor (f32 rounding of σ or softmax would be
           // off by 1e4×). Not tighter: f64's ulp of 1 is ~1e-5 of such a value, in the
           // reference's doubles as in ours (and the reference rounds σ(80) − 1 to 0).
-          assertClose(`${label} grad n=${n}`, gotDp, gwant, { rel: spec.loss === "mse" ? 1e-6 : c.confident ? 1e-3 : 1e-5, elemRel: 1e-3, elemAbs: 1e-4 });
-          if (c.confident) assertClose(`${label} grad n=${n} (elementwise, tiny floor)`, gotDp, gwant, { rel: 1e-3, elemRel: 1e-3, elemAbs: 1e-6 });
+          assertClose(`${label} grad n=${n}`, gotDp, gwant, {
+            rel: spec.loss === "mse" ? 1e-6 : c.confident ? 1e-3 : 1e-5,
+            elemRel: 1e-3,
+            elemAbs: 1e-4,
+          });
+          if (c.confident)
+            assertClose(`${label} grad n=${n} (elementwise, tiny floor)`, gotDp, gwant, { rel: 1e-3, elemRel: 1e-3, elemAbs: 1e-6 });
         }
       }
     });
   }
   it("reports the worst relative error of the forward values", () => {
-    console.log(Object.entries(worst).map(([kk, v]) => `${kk} ${v.toExponential(2)}`).join(", "));
+    console.log(
+      Object.entries(worst)
+        .map(([kk, v]) => `${kk} ${v.toExponential(2)}`)
+        .join(", "),
+    );
   });
 });

@@ -56,7 +56,9 @@ const instFor = (c: Case): Instance => (c.optimized ? optimized : quick);
 function bytesFor(spec: LstmScanSpec, n: number): number {
   const { steps: T, units: u } = spec;
   const seq = n * T * u;
-  return (3 * seq + 2 * n * T * 4 * u + u * 4 * u + 2 * n * u) * 4 * 2 + lstmScanScratchBytes(spec) + lstmScanGradScratchBytes(spec) + 64 * 16;
+  return (
+    (3 * seq + 2 * n * T * 4 * u + u * 4 * u + 2 * n * u) * 4 * 2 + lstmScanScratchBytes(spec) + lstmScanGradScratchBytes(spec) + 64 * 16
+  );
 }
 
 beforeAll(async () => {
@@ -68,7 +70,11 @@ beforeAll(async () => {
     }
     if (which) return;
     for (const c of gradOnly) addLstmScanGrad(b, mod, { ...c.spec, name: `${c.spec.name}_grad` });
-    for (const [name, fn] of [["apply_sigmoid", sigmoidFastV], ["apply_tanh", tanhFastV]] as const) addApply(b, mod, name, fn);
+    for (const [name, fn] of [
+      ["apply_sigmoid", sigmoidFastV],
+      ["apply_tanh", tanhFastV],
+    ] as const)
+      addApply(b, mod, name, fn);
   };
   optimized = await kernelModule((b, mod) => add(b, mod, true), need);
   quick = await kernelModule((b, mod) => add(b, mod, false), need, { optimizeLevel: 0 });
@@ -83,7 +89,12 @@ function addApply(b: Api, mod: Module, name: string, fn: (f: Fn, x: X) => X): vo
   const m = mod;
   const body = f.whileLoop(
     () => m.i32.gt_s(f.get(0), f.i32(0)),
-    [m.v128.store(0, 4, f.get(2), fn(f, m.v128.load(0, 4, f.get(1)))), f.addI(1, 16), f.addI(2, 16), f.set(0, m.i32.sub(f.get(0), f.i32(4)))],
+    [
+      m.v128.store(0, 4, f.get(2), fn(f, m.v128.load(0, 4, f.get(1)))),
+      f.addI(1, 16),
+      f.addI(2, 16),
+      f.set(0, m.i32.sub(f.get(0), f.i32(4))),
+    ],
   );
   mod.addFunction(name, b.createType([b.i32, b.i32, b.i32]), b.none, f.vars(), body);
   mod.addFunctionExport(name, name);
@@ -96,7 +107,14 @@ const ordered = (v: number): number => {
   return bits[0] >= 0 ? bits[0] : -(bits[0] & 0x7fffffff);
 };
 /** Distance in f32 ulps (0 when both are NaN, Infinity when exactly one is). */
-const ulps = (a: number, b: number): number => (Number.isNaN(a) || Number.isNaN(b) ? (Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity) : a === b ? 0 : Math.abs(ordered(a) - ordered(b)));
+const ulps = (a: number, b: number): number =>
+  Number.isNaN(a) || Number.isNaN(b)
+    ? Number.isNaN(a) && Number.isNaN(b)
+      ? 0
+      : Infinity
+    : a === b
+      ? 0
+      : Math.abs(ordered(a) - ordered(b));
 
 /** fn over xs in wasm (at byte 64 onwards; the scans' buffers are laid out fresh per case). */
 function apply(name: string, xs: Float32Array): Float32Array {
@@ -123,7 +141,8 @@ function maxUlp(name: string, xs: Float32Array, ref: (x: number) => number): { u
 const SWEEP = 200_001;
 const APPLY_BYTES = 64 + 8 * (SWEEP + 3) + 64;
 
-const grid = (lo: number, hi: number, count: number): Float32Array => Float32Array.from({ length: count }, (_, i) => lo + ((hi - lo) * i) / (count - 1));
+const grid = (lo: number, hi: number, count: number): Float32Array =>
+  Float32Array.from({ length: count }, (_, i) => lo + ((hi - lo) * i) / (count - 1));
 
 const GUARD = 1234.5;
 
@@ -169,7 +188,10 @@ function runForward(c: Case, n: number, seed: number, scale = 1): void {
   const B = new Buffers(k, r);
   const seq = n * T * u;
   const gates = n * T * 4 * u;
-  const hseq = B.buf(seq), hprev = B.buf(seq), cseq = B.buf(seq), acts = B.buf(gates);
+  const hseq = B.buf(seq),
+    hprev = B.buf(seq),
+    cseq = B.buf(seq),
+    acts = B.buf(gates);
   const xw = B.buf(gates, -scale, scale);
   const U = B.buf(u * 4 * u, -scale / Math.sqrt(u), scale / Math.sqrt(u));
   const ws = B.scratch(lstmScanScratchBytes(spec, n));
@@ -202,7 +224,13 @@ function runBackward(c: Case, n: number, seed: number, lastOnly = false): void {
   const fwd = { h: new Float32Array(seq), hp: new Float32Array(seq), c: new Float32Array(seq), a: new Float32Array(gates) };
   lstmScan(fwd.h, fwd.hp, fwd.c, fwd.a, xw, Uw, n, T, u);
 
-  const dxw = B.buf(gates), dhseq = B.buf(seq), U = B.buf(u * 4 * u), cseq = B.buf(seq), acts = B.buf(gates), dh = B.buf(n * u, -9, 9), dc = B.buf(n * u, -9, 9);
+  const dxw = B.buf(gates),
+    dhseq = B.buf(seq),
+    U = B.buf(u * 4 * u),
+    cseq = B.buf(seq),
+    acts = B.buf(gates),
+    dh = B.buf(n * u, -9, 9),
+    dc = B.buf(n * u, -9, 9);
   U.view.set(Uw);
   cseq.view.set(fwd.c);
   acts.view.set(fwd.a);

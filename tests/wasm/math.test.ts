@@ -55,9 +55,12 @@ function ulps(a: number, b: number): number {
 let run: (name: string, xs: Float32Array) => Float32Array;
 
 beforeAll(async () => {
-  const k = await kernelModule((b, mod) => {
-    for (const [name, fn] of Object.entries(FNS)) addApply(b, mod, name, fn);
-  }, 8 * MAX + 64);
+  const k = await kernelModule(
+    (b, mod) => {
+      for (const [name, fn] of Object.entries(FNS)) addApply(b, mod, name, fn);
+    },
+    8 * MAX + 64,
+  );
   run = (name, xs) => {
     if (xs.length > MAX) throw new Error("sweep too long");
     const count = Math.ceil(xs.length / 4) * 4;
@@ -84,7 +87,8 @@ function sweep(name: string, xs: Float32Array): Stats {
       maxUlp = u;
       at = xs[i];
     }
-    if (Number.isFinite(want) && Math.abs(want) >= 1.1754943508222875e-38) maxRel = Math.max(maxRel, Math.abs(got[i] - want) / Math.abs(want));
+    if (Number.isFinite(want) && Math.abs(want) >= 1.1754943508222875e-38)
+      maxRel = Math.max(maxRel, Math.abs(got[i] - want) / Math.abs(want));
   }
   return { maxUlp, at, maxRel };
 }
@@ -101,7 +105,10 @@ function specials(name: string, xs: number[]): void {
     const want = Math.fround(REF[name](Math.fround(x)));
     const u = ulps(got[i], want);
     if (!(u <= 3)) throw new Error(`${name}(${x}) = ${got[i]}, expected ${want}`);
-    if (want === 0 || !Number.isFinite(want)) expect(Object.is(got[i], want) || (Number.isNaN(got[i]) && Number.isNaN(want)), `${name}(${x}) = ${got[i]}, expected ${want}`).toBe(true);
+    if (want === 0 || !Number.isFinite(want))
+      expect(Object.is(got[i], want) || (Number.isNaN(got[i]) && Number.isNaN(want)), `${name}(${x}) = ${got[i]}, expected ${want}`).toBe(
+        true,
+      );
   });
 }
 
@@ -116,7 +123,31 @@ describe("SIMD transcendentals (max ulp vs Math.* rounded to f32)", () => {
     report.push(`exp ${s.maxUlp} ulp at ${s.at} (rel ${s.maxRel.toExponential(2)}); [−1, 1] ${s2.maxUlp} ulp`);
     expect(s.maxUlp).toBeLessThanOrEqual(2);
     expect(s2.maxUlp).toBeLessThanOrEqual(2);
-    specials("exp", [0, -0, 1, -1, 1e-8, -1e-8, 88.72, 88.7228, 88.7229, 88.73, 89, 100, 1e30, Infinity, -87.3, -88, -100, -103.9, -104, -110, -1e30, -Infinity, NaN]);
+    specials("exp", [
+      0,
+      -0,
+      1,
+      -1,
+      1e-8,
+      -1e-8,
+      88.72,
+      88.7228,
+      88.7229,
+      88.73,
+      89,
+      100,
+      1e30,
+      Infinity,
+      -87.3,
+      -88,
+      -100,
+      -103.9,
+      -104,
+      -110,
+      -1e30,
+      -Infinity,
+      NaN,
+    ]);
   });
 
   it("log over all positive binades (denormals included) and specials", () => {
@@ -129,7 +160,25 @@ describe("SIMD transcendentals (max ulp vs Math.* rounded to f32)", () => {
     report.push(`log ${s.maxUlp} ulp at ${s.at} (rel ${s.maxRel.toExponential(2)}); [0.5, 2] ${s2.maxUlp} ulp at ${s2.at}`);
     expect(s.maxUlp).toBeLessThanOrEqual(2);
     expect(s2.maxUlp).toBeLessThanOrEqual(2);
-    specials("log", [0, -0, 1, 1.0000001, 0.99999994, 2, 0.5, Math.E, 1.4e-45, 1e-40, 1.1754943508222875e-38, 3.4028234663852886e38, Infinity, -1, -1e-30, -Infinity, NaN]);
+    specials("log", [
+      0,
+      -0,
+      1,
+      1.0000001,
+      0.99999994,
+      2,
+      0.5,
+      Math.E,
+      1.4e-45,
+      1e-40,
+      1.1754943508222875e-38,
+      3.4028234663852886e38,
+      Infinity,
+      -1,
+      -1e-30,
+      -Infinity,
+      NaN,
+    ]);
   });
 
   it("tanh on [−10, 10], near 0, and specials", () => {

@@ -35,10 +35,13 @@ RANGES.forEach(([offset, size], i) => {
 
 let k: KernelInstance<Record<string, Kernel>>;
 beforeAll(async () => {
-  k = await kernelModule((b: BinaryenApi, mod: Mod) => {
-    for (const s of sgdSpecs) addSgd(b, mod, s);
-    for (const s of adamSpecs) addAdam(b, mod, s);
-  }, 8 * TOTAL * 4 + 1024);
+  k = await kernelModule(
+    (b: BinaryenApi, mod: Mod) => {
+      for (const s of sgdSpecs) addSgd(b, mod, s);
+      for (const s of adamSpecs) addAdam(b, mod, s);
+    },
+    8 * TOTAL * 4 + 1024,
+  );
 }, 60_000);
 
 const r = new TestRandom(99);
@@ -62,7 +65,9 @@ function place(bufs: Record<string, Float32Array>): Record<string, number> {
 
 function compareAll(what: string, got: Float32Array, want: Float32Array, offset: number, size: number): void {
   // Outside the range: untouched, bit for bit.
-  for (let i = 0; i < TOTAL; i++) if ((i < offset || i >= offset + size) && !Object.is(got[i], want[i])) throw new Error(`${what}: element ${i} outside [${offset}, ${offset + size}) changed`);
+  for (let i = 0; i < TOTAL; i++)
+    if ((i < offset || i >= offset + size) && !Object.is(got[i], want[i]))
+      throw new Error(`${what}: element ${i} outside [${offset}, ${offset + size}) changed`);
   assertClose(what, got.subarray(offset, offset + size), want.subarray(offset, offset + size), TOL);
 }
 

@@ -215,8 +215,10 @@ const prod = (a: readonly number[]): number => a.reduce((p, v) => p * v, 1);
 
 function checkWindow(name: string, g: Window, extra: Record<string, number> = {}): void {
   const pos = { h: g.h, w: g.w, c: g.c, oh: g.oh, ow: g.ow, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, ...extra };
-  for (const [k, v] of Object.entries(pos)) if (!(Number.isInteger(v) && v > 0)) throw new Error(`${name}: ${k} must be a positive integer, got ${v}`);
-  for (const [k, v] of Object.entries({ pt: g.pt, pl: g.pl })) if (!(Number.isInteger(v) && v >= 0)) throw new Error(`${name}: ${k} must be a non-negative integer`);
+  for (const [k, v] of Object.entries(pos))
+    if (!(Number.isInteger(v) && v > 0)) throw new Error(`${name}: ${k} must be a positive integer, got ${v}`);
+  for (const [k, v] of Object.entries({ pt: g.pt, pl: g.pl }))
+    if (!(Number.isInteger(v) && v >= 0)) throw new Error(`${name}: ${k} must be a non-negative integer`);
   // Every window sees at least one real input (true of `valid` and of TensorFlow's `same`).
   if (g.pt >= g.kh || g.pl >= g.kw || (g.oh - 1) * g.sh - g.pt >= g.h || (g.ow - 1) * g.sw - g.pl >= g.w) {
     throw new Error(`${name}: a window lies entirely in the padding (h ${g.h}, oh ${g.oh}, pt ${g.pt}; w ${g.w}, ow ${g.ow}, pl ${g.pl})`);
@@ -224,7 +226,8 @@ function checkWindow(name: string, g: Window, extra: Record<string, number> = {}
 }
 
 function checkTile(name: string, t: readonly [number, number] | undefined): void {
-  if (t && !(Number.isInteger(t[0]) && Number.isInteger(t[1]) && t[0] >= 1 && t[1] >= 1 && t[0] * t[1] <= 16)) throw new Error(`${name}: bad tile [${t.join(", ")}]`);
+  if (t && !(Number.isInteger(t[0]) && Number.isInteger(t[1]) && t[0] >= 1 && t[1] >= 1 && t[0] * t[1] <= 16))
+    throw new Error(`${name}: bad tile [${t.join(", ")}]`);
 }
 
 const sharedLocals = new WeakMap<Fn, Map<string, number>>();
@@ -265,7 +268,14 @@ function offsetsOf(dims: readonly Dim[], nPtr: number, base?: readonly number[])
  * unrolled by a chunk and looped, its remainder unrolled after the loop); the rest are
  * counted loops on copies of the pointer locals (`ptrs` themselves are never modified).
  */
-function nest(f: Fn, ptrs: readonly number[], dims: readonly Dim[], budget: number, step: (ptrs: readonly number[], offs: readonly number[]) => X[], depth = 0): X[] {
+function nest(
+  f: Fn,
+  ptrs: readonly number[],
+  dims: readonly Dim[],
+  budget: number,
+  step: (ptrs: readonly number[], offs: readonly number[]) => X[],
+  depth = 0,
+): X[] {
   if (prod(dims.map((d) => d.count)) <= budget) return offsetsOf(dims, ptrs.length).flatMap((o) => step(ptrs, o));
   const [d0, ...rest] = dims;
   const lp = ptrs.map((_, p) => shared(f, `nest${depth}.${p}`, f.b.i32));
@@ -320,7 +330,10 @@ function copyRows(f: Fn, src: X, dst: X, rows: number, rowBytes: number, srcStri
   const row: X[] = [
     f.set(cs, f.get(rs)),
     f.set(cd, f.get(rd)),
-    ...chunks(f, [cs, cd], rowBytes, (off, lanes) => [f.set(t, loadPartial(f, f.get(cs), off, lanes)), ...storePartial(f, f.get(cd), off, lanes, f.get(t))]),
+    ...chunks(f, [cs, cd], rowBytes, (off, lanes) => [
+      f.set(t, loadPartial(f, f.get(cs), off, lanes)),
+      ...storePartial(f, f.get(cd), off, lanes, f.get(t)),
+    ]),
     f.addI(rs, srcStride),
     f.addI(rd, dstStride),
   ];
@@ -328,7 +341,11 @@ function copyRows(f: Fn, src: X, dst: X, rows: number, rowBytes: number, srcStri
 }
 
 function params(b: BinaryenApi, mod: Mod, names: readonly string[]): { f: Fn; P: (name: string) => number } {
-  const f = new Fn(b, mod, names.map(() => b.i32));
+  const f = new Fn(
+    b,
+    mod,
+    names.map(() => b.i32),
+  );
   return {
     f,
     P: (name: string) => {
@@ -405,7 +422,8 @@ function convForwardImage(f: Fn, spec: Conv2dSpec, k: number, bias: number | nul
     const sv = shared(f, "sv", v128);
     const tmp = shared(f, "tmp", v128);
     const out: X[] = [];
-    for (let v = 0; v < nv; v++) out.push(f.set(acc[0][v], bias !== null ? loadPartial(f, f.get(bp), 16 * v, lanesOf(width, v)) : m.copyExpression(zero)));
+    for (let v = 0; v < nv; v++)
+      out.push(f.set(acc[0][v], bias !== null ? loadPartial(f, f.get(bp), 16 * v, lanesOf(width, v)) : m.copyExpression(zero)));
     for (let q = 1; q < px; q++) for (let v = 0; v < nv; v++) out.push(f.set(acc[q][v], f.get(acc[0][v])));
     out.push(
       ...nest(f, [xp, kp], dims, spec.unroll ?? UNROLL, (ptr, offs) => {
@@ -446,7 +464,10 @@ function convForwardImage(f: Fn, spec: Conv2dSpec, k: number, bias: number | nul
   return [
     ...(fr.direct
       ? [f.set(xImg, f.get(xs))]
-      : [...copyRows(f, f.get(xs), m.i32.add(f.get(frame), f.i32((pt * fr.wf + pl) * c * 4)), h, w * c * 4, w * c * 4, fr.wf * c * 4), f.set(xImg, f.get(frame))]),
+      : [
+          ...copyRows(f, f.get(xs), m.i32.add(f.get(frame), f.i32((pt * fr.wf + pl) * c * 4)), h, w * c * 4, w * c * 4, fr.wf * c * 4),
+          f.set(xImg, f.get(frame)),
+        ]),
     f.set(xr, f.get(xImg)),
     ...repeat(f, oh, row),
   ];
@@ -468,11 +489,10 @@ export function addConv2d(b: BinaryenApi, mod: Mod, spec: Conv2dSpec): void {
     f.set(s, f.i32(0)),
     f.set(xs, f.get(P("x"))),
     f.set(yp, f.get(P("y"))),
-    f.whileLoop(() => m.i32.lt_s(f.get(s), f.get(P("n"))), [
-      ...convForwardImage(f, spec, P("k"), spec.bias ? P("bias") : null, frame, xs, yp),
-      f.addI(xs, h * w * c * 4),
-      f.addI(s, 1),
-    ]),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(s), f.get(P("n"))),
+      [...convForwardImage(f, spec, P("k"), spec.bias ? P("bias") : null, frame, xs, yp), f.addI(xs, h * w * c * 4), f.addI(s, 1)],
+    ),
   );
   finish(b, mod, name, names, f, body);
 }
@@ -489,7 +509,8 @@ export function addConvMaxPool(b: BinaryenApi, mod: Mod, spec: ConvMaxPoolSpec):
   checkWindow(name, spec, { filters: spec.filters });
   checkWindow(`${name} (pool)`, p);
   checkTile(name, spec.tile);
-  if (p.h !== oh || p.w !== ow || p.c !== spec.filters) throw new Error(`${name}: the pool's input ${p.h}×${p.w}×${p.c} is not the convolution's output ${oh}×${ow}×${spec.filters}`);
+  if (p.h !== oh || p.w !== ow || p.c !== spec.filters)
+    throw new Error(`${name}: the pool's input ${p.h}×${p.w}×${p.c} is not the convolution's output ${oh}×${ow}×${spec.filters}`);
   const fr = frameOf(spec);
   const names = convMaxPoolParams(spec);
   const { f, P } = params(b, mod, names);
@@ -505,15 +526,18 @@ export function addConvMaxPool(b: BinaryenApi, mod: Mod, spec: ConvMaxPoolSpec):
     f.set(xs, f.get(P("x"))),
     f.set(yOut, f.get(P("y"))),
     ...(spec.argmax ? [f.set(aOut, f.get(P("argmax")))] : []),
-    f.whileLoop(() => m.i32.lt_s(f.get(s), f.get(P("n"))), [
-      f.set(yp, f.get(convOut)),
-      ...convForwardImage(f, spec, P("k"), spec.bias ? P("bias") : null, frame, xs, yp),
-      ...poolImage(f, p, spec.argmax ? "maxArgmax" : "max", false, img),
-      f.addI(xs, h * w * c * 4),
-      f.addI(yOut, poolBytes),
-      ...(spec.argmax ? [f.addI(aOut, poolBytes)] : []),
-      f.addI(s, 1),
-    ]),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(s), f.get(P("n"))),
+      [
+        f.set(yp, f.get(convOut)),
+        ...convForwardImage(f, spec, P("k"), spec.bias ? P("bias") : null, frame, xs, yp),
+        ...poolImage(f, p, spec.argmax ? "maxArgmax" : "max", false, img),
+        f.addI(xs, h * w * c * 4),
+        f.addI(yOut, poolBytes),
+        ...(spec.argmax ? [f.addI(aOut, poolBytes)] : []),
+        f.addI(s, 1),
+      ],
+    ),
   );
   finish(b, mod, name, names, f, body);
 }
@@ -558,29 +582,41 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
     const budget = spec.unroll ?? UNROLL;
     const top = f.label("rows");
     const pixels = nest(f, [xr, dr], [{ count: ow, strides: [sw * c * 4, fl * 4] }], budget, (ptr, offs) => {
-        const st: X[] = [];
-        for (let v = 0; v < nv; v++) st.push(f.set(dv[v], loadPartial(f, f.get(ptr[1]), offs[1] + 16 * v, lanesOf(width, v))));
-        rows.forEach((r, q) => {
-          if (r === "bias") {
-            for (let v = 0; v < nv; v++) st.push(f.set(acc[q][v], m.f32x4.add(f.get(acc[q][v]), f.get(dv[v]))));
-          } else {
-            st.push(f.set(sv, m.v128.load32_splat(offs[0] + r.x, 4, f.get(ptr[0]))));
-            for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(dv[v]), spec.relaxed));
-          }
-        });
-        return st;
+      const st: X[] = [];
+      for (let v = 0; v < nv; v++) st.push(f.set(dv[v], loadPartial(f, f.get(ptr[1]), offs[1] + 16 * v, lanesOf(width, v))));
+      rows.forEach((r, q) => {
+        if (r === "bias") {
+          for (let v = 0; v < nv; v++) st.push(f.set(acc[q][v], m.f32x4.add(f.get(acc[q][v]), f.get(dv[v]))));
+        } else {
+          st.push(f.set(sv, m.v128.load32_splat(offs[0] + r.x, 4, f.get(ptr[0]))));
+          for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(dv[v]), spec.relaxed));
+        }
       });
+      return st;
+    });
     out.push(
       f.set(xr, f.get(xBase)),
       f.set(dr, f.get(dy0)),
       f.set(cnt, f.get(rb)),
-      m.loop(top, m.block(null, [...pixels, f.addI(xr, sh * fr.wf * c * 4), f.addI(dr, ow * fl * 4), f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))), m.br(top, f.get(cnt))])),
+      m.loop(
+        top,
+        m.block(null, [
+          ...pixels,
+          f.addI(xr, sh * fr.wf * c * 4),
+          f.addI(dr, ow * fl * 4),
+          f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))),
+          m.br(top, f.get(cnt)),
+        ]),
+      ),
     );
     rows.forEach((r, q) => {
       for (let v = 0; v < nv; v++) {
         const lanes = lanesOf(width, v);
         const [ptr, off] = r === "bias" ? [dbp, 16 * v] : [dkBase, r.dk + 16 * v];
-        out.push(f.set(tmp, m.f32x4.add(f.get(acc[q][v]), loadPartial(f, f.get(ptr), off, lanes))), ...storePartial(f, f.get(ptr), off, lanes, f.get(tmp)));
+        out.push(
+          f.set(tmp, m.f32x4.add(f.get(acc[q][v]), loadPartial(f, f.get(ptr), off, lanes))),
+          ...storePartial(f, f.get(ptr), off, lanes, f.get(tmp)),
+        );
       }
     });
     return out;
@@ -600,7 +636,8 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
     if (spec.bias) out.push(f.set(dbp, m.i32.add(f.get(P("dbias")), f.get(pOff))));
     if (R <= STATIC_ROWS) {
       const rows: Row[] = [];
-      for (let i = 0; i < kh; i++) for (let jc = 0; jc < kw * c; jc++) rows.push({ x: (i * fr.wf * c + jc) * 4, dk: ((i * kw * c + jc) * fl) * 4 });
+      for (let i = 0; i < kh; i++)
+        for (let jc = 0; jc < kw * c; jc++) rows.push({ x: (i * fr.wf * c + jc) * 4, dk: (i * kw * c + jc) * fl * 4 });
       if (spec.bias) rows.push("bias");
       for (const t of split(rows, MR)) out.push(...tile(t, width, xb, dkp));
     } else {
@@ -642,27 +679,30 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
     f.set(s, f.i32(0)),
     f.set(xs, f.get(P("x"))),
     f.set(dyImg, f.get(P("dy"))),
-    f.whileLoop(() => m.i32.lt_s(f.get(s), f.get(P("n"))), [
-      ...(fr.direct
-        ? [f.set(xImg, f.get(xs))]
-        : [
-            ...copyRows(f, f.get(xs), m.i32.add(f.get(frame), f.i32((pt * fr.wf + pl) * c * 4)), h, w * c * 4, w * c * 4, fr.wf * c * 4),
-            f.set(xImg, f.get(frame)),
-          ]),
-      f.set(xb, f.get(xImg)),
-      f.set(dyb, f.get(dyImg)),
-      f.set(rem, f.i32(oh)),
-      ...repeat(f, Math.ceil(oh / RB), [
-        f.set(rb, m.select(m.i32.lt_s(f.get(rem), f.i32(RB)), f.get(rem), f.i32(RB))),
-        ...block,
-        f.addI(xb, RB * sh * fr.wf * c * 4),
-        f.addI(dyb, RB * ow * fl * 4),
-        f.addI(rem, -RB),
-      ]),
-      f.addI(xs, h * w * c * 4),
-      f.addI(dyImg, oh * ow * fl * 4),
-      f.addI(s, 1),
-    ]),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(s), f.get(P("n"))),
+      [
+        ...(fr.direct
+          ? [f.set(xImg, f.get(xs))]
+          : [
+              ...copyRows(f, f.get(xs), m.i32.add(f.get(frame), f.i32((pt * fr.wf + pl) * c * 4)), h, w * c * 4, w * c * 4, fr.wf * c * 4),
+              f.set(xImg, f.get(frame)),
+            ]),
+        f.set(xb, f.get(xImg)),
+        f.set(dyb, f.get(dyImg)),
+        f.set(rem, f.i32(oh)),
+        ...repeat(f, Math.ceil(oh / RB), [
+          f.set(rb, m.select(m.i32.lt_s(f.get(rem), f.i32(RB)), f.get(rem), f.i32(RB))),
+          ...block,
+          f.addI(xb, RB * sh * fr.wf * c * 4),
+          f.addI(dyb, RB * ow * fl * 4),
+          f.addI(rem, -RB),
+        ]),
+        f.addI(xs, h * w * c * 4),
+        f.addI(dyImg, oh * ow * fl * 4),
+        f.addI(s, 1),
+      ],
+    ),
   );
   finish(b, mod, name, names, f, body);
 }
@@ -731,7 +771,10 @@ export function addConv2dGradInput(b: BinaryenApi, mod: Mod, spec: Conv2dGradInp
       for (let v = 0; v < nv; v++) {
         const lanes = lanesOf(width, v);
         const off = q * sw * c * 4 + 16 * v;
-        out.push(f.set(tmp, m.f32x4.add(f.get(acc[q][v]), loadPartial(f, f.get(tp), off, lanes))), ...storePartial(f, f.get(tp), off, lanes, f.get(tmp)));
+        out.push(
+          f.set(tmp, m.f32x4.add(f.get(acc[q][v]), loadPartial(f, f.get(tp), off, lanes))),
+          ...storePartial(f, f.get(tp), off, lanes, f.get(tmp)),
+        );
       }
     }
     return out;
@@ -752,23 +795,34 @@ export function addConv2dGradInput(b: BinaryenApi, mod: Mod, spec: Conv2dGradInp
     f.addI(ti, fr.wf * c * 4),
     f.addI(kTi, fl * L4 * 4),
   ];
-  const outRow: X[] = [f.set(ti, f.get(tr)), f.set(kTi, f.get(kT)), ...repeat(f, kh, kernelRow), f.addI(tr, sh * fr.wf * c * 4), f.addI(dyr, ow * fl * 4)];
+  const outRow: X[] = [
+    f.set(ti, f.get(tr)),
+    f.set(kTi, f.get(kT)),
+    ...repeat(f, kh, kernelRow),
+    f.addI(tr, sh * fr.wf * c * 4),
+    f.addI(dyr, ow * fl * 4),
+  ];
 
   body.push(
     f.set(s, f.i32(0)),
     f.set(dxImg, f.get(P("dx"))),
     f.set(dyImg, f.get(P("dy"))),
-    f.whileLoop(() => m.i32.lt_s(f.get(s), f.get(P("n"))), [
-      f.set(tgt, f.get(fr.direct ? dxImg : frame)),
-      ...zeroBytes(f, f.get(tgt), fr.direct ? h * w * c * 4 : fr.bytes),
-      f.set(tr, f.get(tgt)),
-      f.set(dyr, f.get(dyImg)),
-      ...repeat(f, oh, outRow),
-      ...(fr.direct ? [] : copyRows(f, m.i32.add(f.get(frame), f.i32((pt * fr.wf + pl) * c * 4)), f.get(dxImg), h, w * c * 4, fr.wf * c * 4, w * c * 4)),
-      f.addI(dxImg, h * w * c * 4),
-      f.addI(dyImg, oh * ow * fl * 4),
-      f.addI(s, 1),
-    ]),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(s), f.get(P("n"))),
+      [
+        f.set(tgt, f.get(fr.direct ? dxImg : frame)),
+        ...zeroBytes(f, f.get(tgt), fr.direct ? h * w * c * 4 : fr.bytes),
+        f.set(tr, f.get(tgt)),
+        f.set(dyr, f.get(dyImg)),
+        ...repeat(f, oh, outRow),
+        ...(fr.direct
+          ? []
+          : copyRows(f, m.i32.add(f.get(frame), f.i32((pt * fr.wf + pl) * c * 4)), f.get(dxImg), h, w * c * 4, fr.wf * c * 4, w * c * 4)),
+        f.addI(dxImg, h * w * c * 4),
+        f.addI(dyImg, oh * ow * fl * 4),
+        f.addI(s, 1),
+      ],
+    ),
   );
   finish(b, mod, name, names, f, body);
 }
@@ -800,10 +854,11 @@ function segments(size: number, out: number, win: number, stride: number, pad: n
 /** How many windows cover each input index along one axis. */
 function coverage(size: number, out: number, win: number, stride: number, pad: number): number[] {
   const cov = new Array<number>(size).fill(0);
-  for (let o = 0; o < out; o++) for (let i = 0; i < win; i++) {
-    const at = o * stride - pad + i;
-    if (at >= 0 && at < size) cov[at]++;
-  }
+  for (let o = 0; o < out; o++)
+    for (let i = 0; i < win; i++) {
+      const at = o * stride - pad + i;
+      if (at >= 0 && at < size) cov[at]++;
+    }
   return cov;
 }
 
@@ -819,7 +874,14 @@ const isGrad = (mode: PoolMode): boolean => mode === "maxGrad" || mode === "maxG
 function poolBuffers(mode: PoolMode, reluMask: boolean): { inBufs: string[]; outBufs: string[] } {
   const grad = isGrad(mode);
   const inBufs = mode === "maxGrad" ? ["x", "dx"] : grad ? ["dx"] : ["x"];
-  const outBufs = mode === "maxArgmax" ? ["y", "argmax"] : mode === "maxGradArgmax" ? ["dy", "argmax", ...(reluMask ? ["y"] : [])] : grad ? ["dy"] : ["y"];
+  const outBufs =
+    mode === "maxArgmax"
+      ? ["y", "argmax"]
+      : mode === "maxGradArgmax"
+        ? ["dy", "argmax", ...(reluMask ? ["y"] : [])]
+        : grad
+          ? ["dy"]
+          : ["y"];
   return { inBufs, outBufs };
 }
 
@@ -853,11 +915,15 @@ function poolImage(f: Fn, spec: Window, mode: PoolMode, reluMask: boolean, img: 
 
   const window = (rs: Seg, cs: Seg): X[] => {
     const taps: { off: number; t: number }[] = [];
-    for (let i = rs.lo; i < rs.hi; i++) for (let j = cs.lo; j < cs.hi; j++) taps.push({ off: ((i - rs.lo) * w + (j - cs.lo)) * c * 4, t: i * kw + j });
+    for (let i = rs.lo; i < rs.hi; i++)
+      for (let j = cs.lo; j < cs.hi; j++) taps.push({ off: ((i - rs.lo) * w + (j - cs.lo)) * c * 4, t: i * kw + j });
     const inv = Math.fround(1 / taps.length);
     const vec = (ptr: readonly number[], co: number, lanes: number): X[] => {
       const ld = (buf: string, off: number): X => loadPartial(f, f.get(ptr[at(buf)]), co + off, lanes);
-      const st = (buf: string, off: number, val: X): X[] => [f.set(tmp, val), ...storePartial(f, f.get(ptr[at(buf)]), co + off, lanes, f.get(tmp))];
+      const st = (buf: string, off: number, val: X): X[] => [
+        f.set(tmp, val),
+        ...storePartial(f, f.get(ptr[at(buf)]), co + off, lanes, f.get(tmp)),
+      ];
       const out: X[] = [];
       const argmaxOf = (withBest: boolean): void => {
         out.push(f.set(cur, ld("x", taps[0].off)), f.set(bestG, f.get(cur)), f.set(idx, m.v128.const(i32x4Const(taps[0].t))));
@@ -912,7 +978,9 @@ function poolImage(f: Fn, spec: Window, mode: PoolMode, reluMask: boolean, img: 
       return out;
     };
     const full = Math.floor(c / 4);
-    const out: X[] = nest(f, pix, [{ count: full, strides: bufs.map(() => 16) }], Math.max(1, Math.floor(32 / taps.length)), (ptr, offs) => vec(ptr, offs[0], 4));
+    const out: X[] = nest(f, pix, [{ count: full, strides: bufs.map(() => 16) }], Math.max(1, Math.floor(32 / taps.length)), (ptr, offs) =>
+      vec(ptr, offs[0], 4),
+    );
     if (c % 4 > 0) out.push(...vec(pix, full * 16, c % 4));
     return out;
   };
@@ -938,7 +1006,14 @@ function poolImage(f: Fn, spec: Window, mode: PoolMode, reluMask: boolean, img: 
   return perImage;
 }
 
-function addPool(b: BinaryenApi, mod: Mod, spec: Window & { name: string }, mode: PoolMode, names: readonly string[], reluMask = false): void {
+function addPool(
+  b: BinaryenApi,
+  mod: Mod,
+  spec: Window & { name: string },
+  mode: PoolMode,
+  names: readonly string[],
+  reluMask = false,
+): void {
   const { name, c, h, w, oh, ow } = spec;
   checkWindow(name, spec);
   const { f, P } = params(b, mod, names);
@@ -950,12 +1025,15 @@ function addPool(b: BinaryenApi, mod: Mod, spec: Window & { name: string }, mode
   const body: X[] = [
     ...Object.entries(img).map(([buf, l]) => f.set(l, f.get(P(buf)))),
     f.set(s, f.i32(0)),
-    f.whileLoop(() => m.i32.lt_s(f.get(s), f.get(P("n"))), [
-      ...poolImage(f, spec, mode, reluMask, img),
-      ...inBufs.map((buf) => f.addI(img[buf], h * w * c * 4)),
-      ...outBufs.map((buf) => f.addI(img[buf], oh * ow * c * 4)),
-      f.addI(s, 1),
-    ]),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(s), f.get(P("n"))),
+      [
+        ...poolImage(f, spec, mode, reluMask, img),
+        ...inBufs.map((buf) => f.addI(img[buf], h * w * c * 4)),
+        ...outBufs.map((buf) => f.addI(img[buf], oh * ow * c * 4)),
+        f.addI(s, 1),
+      ],
+    ),
   ];
   finish(b, mod, name, names, f, body);
 }

@@ -63,14 +63,24 @@ export function addKernel(
   result: number,
   build: (f: Fn, p: (param: string) => number) => X[],
 ): void {
-  const f = new Fn(b, mod, params.map((p) => p[1]));
+  const f = new Fn(
+    b,
+    mod,
+    params.map((p) => p[1]),
+  );
   const p = (param: string): number => {
     const i = params.findIndex((q) => q[0] === param);
     if (i < 0) throw new Error(`kernel ${name}: no parameter ${param}`);
     return i;
   };
   const body = build(f, p);
-  mod.addFunction(name, b.createType(params.map((q) => q[1])), result, f.vars(), mod.block(null, body, result === b.none ? undefined : result));
+  mod.addFunction(
+    name,
+    b.createType(params.map((q) => q[1])),
+    result,
+    f.vars(),
+    mod.block(null, body, result === b.none ? undefined : result),
+  );
   mod.addFunctionExport(name, name);
 }
 
@@ -120,7 +130,13 @@ export interface LoopOptions {
  * chunk (lanes 1..3); `elem` is the chunk's first element relative to the streams'
  * pointers, which advance by step·elements after each block (and end one past the range).
  */
-export function flatLoop(f: Fn, count: Count, streams: readonly Stream[], body: (lanes: number, elem: number) => X[], opts: LoopOptions = {}): X {
+export function flatLoop(
+  f: Fn,
+  count: Count,
+  streams: readonly Stream[],
+  body: (lanes: number, elem: number) => X[],
+  opts: LoopOptions = {},
+): X {
   const m = f.mod;
   const u = opts.unroll ?? 2;
   const advance = (elems: number): X[] => streams.filter((s) => s.step !== 0).map((s) => f.addI(s.ptr, s.step * elems));
@@ -151,8 +167,13 @@ export function flatLoop(f: Fn, count: Count, streams: readonly Stream[], body: 
   out.push(f.set(rem, count()));
   const blk: X[] = [];
   for (let v = 0; v < u; v++) blk.push(...body(4, 4 * v));
-  out.push(f.whileLoop(() => m.i32.ge_s(f.get(rem), f.i32(4 * u)), [...blk, ...advance(4 * u), f.set(rem, m.i32.sub(f.get(rem), f.i32(4 * u)))]));
-  if (u > 1) out.push(f.whileLoop(() => m.i32.ge_s(f.get(rem), f.i32(4)), [...body(4, 0), ...advance(4), f.set(rem, m.i32.sub(f.get(rem), f.i32(4)))]));
+  out.push(
+    f.whileLoop(() => m.i32.ge_s(f.get(rem), f.i32(4 * u)), [...blk, ...advance(4 * u), f.set(rem, m.i32.sub(f.get(rem), f.i32(4 * u)))]),
+  );
+  if (u > 1)
+    out.push(
+      f.whileLoop(() => m.i32.ge_s(f.get(rem), f.i32(4)), [...body(4, 0), ...advance(4), f.set(rem, m.i32.sub(f.get(rem), f.i32(4)))]),
+    );
   for (const t of opts.tails ?? [1, 2, 3]) out.push(m.if(m.i32.eq(f.get(rem), f.i32(t)), m.block(null, [...body(t, 0), ...advance(t)])));
   return m.block(null, out);
 }
@@ -166,7 +187,10 @@ export function repeat(f: Fn, count: Count, body: X[]): X {
     return f.countedLoop(count, body);
   }
   const c = f.local(f.b.i32);
-  return m.block(null, [f.set(c, count()), f.whileLoop(() => m.i32.gt_s(f.get(c), f.i32(0)), [...body, f.set(c, m.i32.sub(f.get(c), f.i32(1)))])]);
+  return m.block(null, [
+    f.set(c, count()),
+    f.whileLoop(() => m.i32.gt_s(f.get(c), f.i32(0)), [...body, f.set(c, m.i32.sub(f.get(c), f.i32(1)))]),
+  ]);
 }
 
 /** All-ones in the first `lanes` 32-bit lanes. */
@@ -207,7 +231,11 @@ export function promoteHi(f: Fn, v: number): X {
 /** Two f64x2 rounded to one f32x4 [lo0, lo1, hi0, hi1]. */
 export function demote2(f: Fn, lo: X, hi: X): X {
   const m = f.mod;
-  return m.i8x16.shuffle(m.f32x4.demote_f64x2_zero(lo), m.f32x4.demote_f64x2_zero(hi), [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+  return m.i8x16.shuffle(
+    m.f32x4.demote_f64x2_zero(lo),
+    m.f32x4.demote_f64x2_zero(hi),
+    [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23],
+  );
 }
 
 /** The sum of an f64x2's two lanes, in both lanes. */
@@ -263,42 +291,62 @@ export function addUnary(b: BinaryenApi, mod: Mod, spec: UnarySpec): void {
   if (spec.op === "leaky_relu" && typeof spec.slope !== "number") throw new Error(`${spec.name}: leaky_relu needs a slope`);
   const m = mod;
   const names = unaryParams(spec);
-  addKernel(b, mod, spec.name, names.map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const y = f.local(b.i32);
-    const x = f.local(b.i32);
-    const apply = (v: X): X => {
-      switch (spec.op) {
-        case "relu": // x > 0 ? x : 0 (NaN and −0 give +0, as the reference)
-          return m.f32x4.pmax(splatF(f, 0), v);
-        case "leaky_relu": {
-          const t = f.local(b.v128);
-          return m.block(null, [f.set(t, v), m.v128.bitselect(f.get(t), m.f32x4.mul(f.get(t), splatF(f, spec.slope as number)), m.f32x4.gt(f.get(t), splatF(f, 0)))], b.v128);
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    names.map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const y = f.local(b.i32);
+      const x = f.local(b.i32);
+      const apply = (v: X): X => {
+        switch (spec.op) {
+          case "relu": // x > 0 ? x : 0 (NaN and −0 give +0, as the reference)
+            return m.f32x4.pmax(splatF(f, 0), v);
+          case "leaky_relu": {
+            const t = f.local(b.v128);
+            return m.block(
+              null,
+              [
+                f.set(t, v),
+                m.v128.bitselect(f.get(t), m.f32x4.mul(f.get(t), splatF(f, spec.slope as number)), m.f32x4.gt(f.get(t), splatF(f, 0))),
+              ],
+              b.v128,
+            );
+          }
+          case "sigmoid":
+            return sigmoidV(f, v);
+          case "tanh":
+            return tanhV(f, v);
+          case "neg":
+            return m.f32x4.neg(v);
+          case "copy":
+            return v;
         }
-        case "sigmoid":
-          return sigmoidV(f, v);
-        case "tanh":
-          return tanhV(f, v);
-        case "neg":
-          return m.f32x4.neg(v);
-        case "copy":
-          return v;
-      }
-    };
-    const sx: Stream = { ptr: x, step: 4 };
-    const sy: Stream = { ptr: y, step: 4 };
-    const tmp = f.local(b.v128);
-    const heavy = spec.op === "sigmoid" || spec.op === "tanh";
-    return [
-      f.set(y, f.get(p("y"))),
-      f.set(x, f.get(p("x"))),
-      flatLoop(f, countOf(f, spec, () => f.get(p("n"))), [sy, sx], (lanes, e) => [f.set(tmp, apply(loadStream(f, sx, lanes, e))), ...storeStream(f, sy, lanes, e, tmp)], {
-        tails: tailsOf(spec),
-        unrollUpTo: heavy ? 8 : 32,
-        // exp-based bodies are long dependency chains of independent iterations: no unroll.
-        unroll: spec.op === "copy" ? 4 : heavy ? 1 : 2,
-      }),
-    ];
-  });
+      };
+      const sx: Stream = { ptr: x, step: 4 };
+      const sy: Stream = { ptr: y, step: 4 };
+      const tmp = f.local(b.v128);
+      const heavy = spec.op === "sigmoid" || spec.op === "tanh";
+      return [
+        f.set(y, f.get(p("y"))),
+        f.set(x, f.get(p("x"))),
+        flatLoop(
+          f,
+          countOf(f, spec, () => f.get(p("n"))),
+          [sy, sx],
+          (lanes, e) => [f.set(tmp, apply(loadStream(f, sx, lanes, e))), ...storeStream(f, sy, lanes, e, tmp)],
+          {
+            tails: tailsOf(spec),
+            unrollUpTo: heavy ? 8 : 32,
+            // exp-based bodies are long dependency chains of independent iterations: no unroll.
+            unroll: spec.op === "copy" ? 4 : heavy ? 1 : 2,
+          },
+        ),
+      ];
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -348,26 +396,38 @@ export function addBinary(b: BinaryenApi, mod: Mod, spec: BinarySpec): void {
   checkExtent(spec.name, spec);
   if (spec.op === "leaky_relu_grad" && typeof spec.slope !== "number") throw new Error(`${spec.name}: leaky_relu_grad needs a slope`);
   const names = binaryParams(spec);
-  addKernel(b, mod, spec.name, names.map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const so: Stream = { ptr: f.local(b.i32), step: 4 };
-    const sa: Stream = { ptr: f.local(b.i32), step: 4 };
-    const sb: Stream = { ptr: f.local(b.i32), step: 4 };
-    const va = f.local(b.v128);
-    const vb = f.local(b.v128);
-    const r = f.local(b.v128);
-    return [
-      f.set(so.ptr, f.get(p("out"))),
-      f.set(sa.ptr, f.get(p("a"))),
-      f.set(sb.ptr, f.get(p("b"))),
-      flatLoop(
-        f,
-        countOf(f, spec, () => f.get(p("n"))),
-        [so, sa, sb],
-        (lanes, e) => [f.set(va, loadStream(f, sa, lanes, e)), f.set(vb, loadStream(f, sb, lanes, e)), f.set(r, binaryOp(f, spec.op, va, vb, spec.slope)), ...storeStream(f, so, lanes, e, r)],
-        { tails: tailsOf(spec) },
-      ),
-    ];
-  });
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    names.map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const so: Stream = { ptr: f.local(b.i32), step: 4 };
+      const sa: Stream = { ptr: f.local(b.i32), step: 4 };
+      const sb: Stream = { ptr: f.local(b.i32), step: 4 };
+      const va = f.local(b.v128);
+      const vb = f.local(b.v128);
+      const r = f.local(b.v128);
+      return [
+        f.set(so.ptr, f.get(p("out"))),
+        f.set(sa.ptr, f.get(p("a"))),
+        f.set(sb.ptr, f.get(p("b"))),
+        flatLoop(
+          f,
+          countOf(f, spec, () => f.get(p("n"))),
+          [so, sa, sb],
+          (lanes, e) => [
+            f.set(va, loadStream(f, sa, lanes, e)),
+            f.set(vb, loadStream(f, sb, lanes, e)),
+            f.set(r, binaryOp(f, spec.op, va, vb, spec.slope)),
+            ...storeStream(f, so, lanes, e, r),
+          ],
+          { tails: tailsOf(spec) },
+        ),
+      ];
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -387,15 +447,28 @@ export function fillParams(spec: FillSpec): string[] {
 export function addFill(b: BinaryenApi, mod: Mod, spec: FillSpec): void {
   checkName(spec.name);
   checkExtent(spec.name, spec);
-  addKernel(b, mod, spec.name, fillParams(spec).map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const sy: Stream = { ptr: f.local(b.i32), step: 4 };
-    const v = f.local(b.v128);
-    return [
-      f.set(sy.ptr, f.get(p("y"))),
-      f.set(v, splatF(f, spec.value ?? 0)),
-      flatLoop(f, countOf(f, spec, () => f.get(p("n"))), [sy], (lanes, e) => storeStream(f, sy, lanes, e, v), { tails: tailsOf(spec), unroll: 4 }),
-    ];
-  });
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    fillParams(spec).map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const sy: Stream = { ptr: f.local(b.i32), step: 4 };
+      const v = f.local(b.v128);
+      return [
+        f.set(sy.ptr, f.get(p("y"))),
+        f.set(v, splatF(f, spec.value ?? 0)),
+        flatLoop(
+          f,
+          countOf(f, spec, () => f.get(p("n"))),
+          [sy],
+          (lanes, e) => storeStream(f, sy, lanes, e, v),
+          { tails: tailsOf(spec), unroll: 4 },
+        ),
+      ];
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -415,7 +488,8 @@ function checkDims(name: string, dims: readonly number[], strideSets: readonly (
     if (d === 0 && i !== 0) throw new Error(`${name}: only dim 0 may be the batch (0)`);
   });
   for (const s of strideSets) {
-    if (s.length !== dims.length || s.some((v) => !(Number.isInteger(v) && v >= 0))) throw new Error(`${name}: a stride table does not match dims`);
+    if (s.length !== dims.length || s.some((v) => !(Number.isInteger(v) && v >= 0)))
+      throw new Error(`${name}: a stride table does not match dims`);
   }
 }
 
@@ -449,7 +523,13 @@ function extentOf(f: Fn, d: CDim, n: (() => X) | null): Count {
  * given working pointer locals of the strided operands (at the row's start; it may advance
  * them). `bases` are the strided operands' base pointer locals (not modified).
  */
-function nest(f: Fn, dims: readonly CDim[], n: (() => X) | null, bases: readonly number[], inner: (ptrs: number[], count: Count, d: CDim) => X[]): X {
+function nest(
+  f: Fn,
+  dims: readonly CDim[],
+  n: (() => X) | null,
+  bases: readonly number[],
+  inner: (ptrs: number[], count: Count, d: CDim) => X[],
+): X {
   const m = f.mod;
   const level = (l: number, from: readonly number[]): X => {
     const cur = from.map(() => f.local(f.b.i32));
@@ -502,34 +582,41 @@ export function addBroadcastBinary(b: BinaryenApi, mod: Mod, spec: BroadcastSpec
   checkDims(spec.name, spec.dims, [spec.aStrides, spec.bStrides]);
   const m = mod;
   const dims = canonical(spec.dims, [spec.aStrides, spec.bStrides]);
-  addKernel(b, mod, spec.name, broadcastParams(spec).map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const n = usesBatch(spec.dims) ? () => f.get(p("n")) : null;
-    const y = f.local(b.i32);
-    const a0 = f.local(b.i32);
-    const b0 = f.local(b.i32);
-    const va = f.local(b.v128);
-    const vb = f.local(b.v128);
-    const r = f.local(b.v128);
-    const sy: Stream = { ptr: y, step: 4 };
-    const inner = (ptrs: number[], count: Count, d: CDim): X[] => {
-      const [sa, sb]: Stream[] = ptrs.map((ptr, k) => ({ ptr, step: d.strides[k] * 4 }));
-      const pre: X[] = [];
-      // An operand broadcast along the innermost dim is one splat for the whole row.
-      if (sa.step === 0) pre.push(f.set(va, m.v128.load32_splat(0, 4, f.get(sa.ptr))));
-      if (sb.step === 0) pre.push(f.set(vb, m.v128.load32_splat(0, 4, f.get(sb.ptr))));
-      const streams = [sy, sa, sb].filter((s) => s.step !== 0);
-      return [
-        ...pre,
-        flatLoop(f, count, streams, (lanes, e) => [
-          ...(sa.step !== 0 ? [f.set(va, loadStream(f, sa, lanes, e))] : []),
-          ...(sb.step !== 0 ? [f.set(vb, loadStream(f, sb, lanes, e))] : []),
-          f.set(r, binaryOp(f, spec.op, va, vb)),
-          ...storeStream(f, sy, lanes, e, r),
-        ]),
-      ];
-    };
-    return [f.set(y, f.get(p("y"))), f.set(a0, f.get(p("a"))), f.set(b0, f.get(p("b"))), nest(f, dims, n, [a0, b0], inner)];
-  });
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    broadcastParams(spec).map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const n = usesBatch(spec.dims) ? () => f.get(p("n")) : null;
+      const y = f.local(b.i32);
+      const a0 = f.local(b.i32);
+      const b0 = f.local(b.i32);
+      const va = f.local(b.v128);
+      const vb = f.local(b.v128);
+      const r = f.local(b.v128);
+      const sy: Stream = { ptr: y, step: 4 };
+      const inner = (ptrs: number[], count: Count, d: CDim): X[] => {
+        const [sa, sb]: Stream[] = ptrs.map((ptr, k) => ({ ptr, step: d.strides[k] * 4 }));
+        const pre: X[] = [];
+        // An operand broadcast along the innermost dim is one splat for the whole row.
+        if (sa.step === 0) pre.push(f.set(va, m.v128.load32_splat(0, 4, f.get(sa.ptr))));
+        if (sb.step === 0) pre.push(f.set(vb, m.v128.load32_splat(0, 4, f.get(sb.ptr))));
+        const streams = [sy, sa, sb].filter((s) => s.step !== 0);
+        return [
+          ...pre,
+          flatLoop(f, count, streams, (lanes, e) => [
+            ...(sa.step !== 0 ? [f.set(va, loadStream(f, sa, lanes, e))] : []),
+            ...(sb.step !== 0 ? [f.set(vb, loadStream(f, sb, lanes, e))] : []),
+            f.set(r, binaryOp(f, spec.op, va, vb)),
+            ...storeStream(f, sy, lanes, e, r),
+          ]),
+        ];
+      };
+      return [f.set(y, f.get(p("y"))), f.set(a0, f.get(p("a"))), f.set(b0, f.get(p("b"))), nest(f, dims, n, [a0, b0], inner)];
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -567,57 +654,73 @@ export function addReduce(b: BinaryenApi, mod: Mod, spec: ReduceSpec): void {
   checkDims(spec.name, spec.dims, [spec.outStrides]);
   const m = mod;
   const dims = canonical(spec.dims, [spec.outStrides]);
-  addKernel(b, mod, spec.name, reduceParams(spec).map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const n = usesBatch(spec.dims) ? () => f.get(p("n")) : null;
-    const x = f.local(b.i32);
-    const y0 = f.local(b.i32);
-    const yz = f.local(b.i32);
-    const acc = f.local(b.v128);
-    const r = f.local(b.v128);
-    const zero = f.local(b.v128);
-    const sx: Stream = { ptr: x, step: 4 };
-    const outCount = countFromDims(f, spec.dims, (i) => spec.outStrides[i] !== 0, n);
-    const inner = (ptrs: number[], count: Count, d: CDim): X[] => {
-      const sy: Stream = { ptr: ptrs[0], step: d.strides[0] * 4 };
-      if (sy.step === 0) {
-        // A row sum: 4 partial sums, then y[o] += their total.
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    reduceParams(spec).map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const n = usesBatch(spec.dims) ? () => f.get(p("n")) : null;
+      const x = f.local(b.i32);
+      const y0 = f.local(b.i32);
+      const yz = f.local(b.i32);
+      const acc = f.local(b.v128);
+      const r = f.local(b.v128);
+      const zero = f.local(b.v128);
+      const sx: Stream = { ptr: x, step: 4 };
+      const outCount = countFromDims(f, spec.dims, (i) => spec.outStrides[i] !== 0, n);
+      const inner = (ptrs: number[], count: Count, d: CDim): X[] => {
+        const sy: Stream = { ptr: ptrs[0], step: d.strides[0] * 4 };
+        if (sy.step === 0) {
+          // A row sum: 4 partial sums, then y[o] += their total.
+          return [
+            f.set(acc, f.get(zero)),
+            flatLoop(f, count, [sx], (lanes, e) => [f.set(acc, m.f32x4.add(f.get(acc), loadStream(f, sx, lanes, e)))]),
+            m.f32.store(
+              0,
+              4,
+              f.get(sy.ptr),
+              m.f32.add(
+                m.f32.load(0, 4, f.get(sy.ptr)),
+                m.f32x4.extract_lane(
+                  hReduce(f, f.get(acc), (a, c) => m.f32x4.add(a, c)),
+                  0,
+                ),
+              ),
+            ),
+          ];
+        }
         return [
-          f.set(acc, f.get(zero)),
-          flatLoop(f, count, [sx], (lanes, e) => [f.set(acc, m.f32x4.add(f.get(acc), loadStream(f, sx, lanes, e)))]),
-          m.f32.store(
-            0,
-            4,
-            f.get(sy.ptr),
-            m.f32.add(m.f32.load(0, 4, f.get(sy.ptr)), m.f32x4.extract_lane(hReduce(f, f.get(acc), (a, c) => m.f32x4.add(a, c)), 0)),
-          ),
+          flatLoop(f, count, [sx, sy], (lanes, e) => [
+            f.set(r, m.f32x4.add(loadStream(f, sy, lanes, e), loadStream(f, sx, lanes, e))),
+            ...storeStream(f, sy, lanes, e, r),
+          ]),
         ];
-      }
-      return [
-        flatLoop(f, count, [sx, sy], (lanes, e) => [
-          f.set(r, m.f32x4.add(loadStream(f, sy, lanes, e), loadStream(f, sx, lanes, e))),
-          ...storeStream(f, sy, lanes, e, r),
-        ]),
-      ];
-    };
-    const syz: Stream = { ptr: yz, step: 4 };
-    const body: X[] = [
-      f.set(x, f.get(p("x"))),
-      f.set(y0, f.get(p("y"))),
-      f.set(yz, f.get(y0)),
-      f.set(zero, m.v128.const(ZERO16)),
-      flatLoop(f, outCount, [syz], (lanes, e) => storeStream(f, syz, lanes, e, zero), { unroll: 4 }),
-      nest(f, dims, n, [y0], inner),
-    ];
-    if (spec.mean) {
-      const sc = f.local(b.v128);
-      body.push(
-        f.set(sc, meanScale(f, spec.dims, spec.outStrides, n)),
+      };
+      const syz: Stream = { ptr: yz, step: 4 };
+      const body: X[] = [
+        f.set(x, f.get(p("x"))),
+        f.set(y0, f.get(p("y"))),
         f.set(yz, f.get(y0)),
-        flatLoop(f, outCount, [syz], (lanes, e) => [f.set(r, m.f32x4.mul(loadStream(f, syz, lanes, e), f.get(sc))), ...storeStream(f, syz, lanes, e, r)]),
-      );
-    }
-    return body;
-  });
+        f.set(zero, m.v128.const(ZERO16)),
+        flatLoop(f, outCount, [syz], (lanes, e) => storeStream(f, syz, lanes, e, zero), { unroll: 4 }),
+        nest(f, dims, n, [y0], inner),
+      ];
+      if (spec.mean) {
+        const sc = f.local(b.v128);
+        body.push(
+          f.set(sc, meanScale(f, spec.dims, spec.outStrides, n)),
+          f.set(yz, f.get(y0)),
+          flatLoop(f, outCount, [syz], (lanes, e) => [
+            f.set(r, m.f32x4.mul(loadStream(f, syz, lanes, e), f.get(sc))),
+            ...storeStream(f, syz, lanes, e, r),
+          ]),
+        );
+      }
+      return body;
+    },
+  );
 }
 
 export interface SpreadSpec {
@@ -640,26 +743,38 @@ export function addSpread(b: BinaryenApi, mod: Mod, spec: SpreadSpec): void {
   checkDims(spec.name, spec.dims, [spec.inStrides]);
   const m = mod;
   const dims = canonical(spec.dims, [spec.inStrides]);
-  addKernel(b, mod, spec.name, spreadParams(spec).map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const n = usesBatch(spec.dims) ? () => f.get(p("n")) : null;
-    const y = f.local(b.i32);
-    const d0 = f.local(b.i32);
-    const sc = f.local(b.v128);
-    const r = f.local(b.v128);
-    const sy: Stream = { ptr: y, step: 4 };
-    const scaled = (v: X): X => (spec.mean ? m.f32x4.mul(v, f.get(sc)) : v);
-    const inner = (ptrs: number[], count: Count, d: CDim): X[] => {
-      const sd: Stream = { ptr: ptrs[0], step: d.strides[0] * 4 };
-      if (sd.step === 0) {
-        return [f.set(r, scaled(m.v128.load32_splat(0, 4, f.get(sd.ptr)))), flatLoop(f, count, [sy], (lanes, e) => storeStream(f, sy, lanes, e, r), { unroll: 4 })];
-      }
-      return [flatLoop(f, count, [sy, sd], (lanes, e) => [f.set(r, scaled(loadStream(f, sd, lanes, e))), ...storeStream(f, sy, lanes, e, r)])];
-    };
-    const body: X[] = [f.set(y, f.get(p("y"))), f.set(d0, f.get(p("dy")))];
-    if (spec.mean) body.push(f.set(sc, meanScale(f, spec.dims, spec.inStrides, n)));
-    body.push(nest(f, dims, n, [d0], inner));
-    return body;
-  });
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    spreadParams(spec).map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const n = usesBatch(spec.dims) ? () => f.get(p("n")) : null;
+      const y = f.local(b.i32);
+      const d0 = f.local(b.i32);
+      const sc = f.local(b.v128);
+      const r = f.local(b.v128);
+      const sy: Stream = { ptr: y, step: 4 };
+      const scaled = (v: X): X => (spec.mean ? m.f32x4.mul(v, f.get(sc)) : v);
+      const inner = (ptrs: number[], count: Count, d: CDim): X[] => {
+        const sd: Stream = { ptr: ptrs[0], step: d.strides[0] * 4 };
+        if (sd.step === 0) {
+          return [
+            f.set(r, scaled(m.v128.load32_splat(0, 4, f.get(sd.ptr)))),
+            flatLoop(f, count, [sy], (lanes, e) => storeStream(f, sy, lanes, e, r), { unroll: 4 }),
+          ];
+        }
+        return [
+          flatLoop(f, count, [sy, sd], (lanes, e) => [f.set(r, scaled(loadStream(f, sd, lanes, e))), ...storeStream(f, sy, lanes, e, r)]),
+        ];
+      };
+      const body: X[] = [f.set(y, f.get(p("y"))), f.set(d0, f.get(p("dy")))];
+      if (spec.mean) body.push(f.set(sc, meanScale(f, spec.dims, spec.inStrides, n)));
+      body.push(nest(f, dims, n, [d0], inner));
+      return body;
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -687,7 +802,8 @@ export function softmaxGradParams(spec: SoftmaxSpec): string[] {
 function checkSoftmax(spec: SoftmaxSpec): void {
   checkName(spec.name);
   for (const k of ["outerPerRow", "len", "inner"] as const) {
-    if (!(Number.isInteger(spec[k]) && spec[k] >= (k === "outerPerRow" ? 0 : 1))) throw new Error(`${spec.name}: ${k} must be a positive integer`);
+    if (!(Number.isInteger(spec[k]) && spec[k] >= (k === "outerPerRow" ? 0 : 1)))
+      throw new Error(`${spec.name}: ${k} must be a positive integer`);
   }
 }
 
@@ -724,7 +840,14 @@ function softmaxNest(
  * (indices into ptrs); along = true: `len` elements contiguous with masked tails (the
  * body gets lanes); otherwise `len` steps of stride inner, `lanes` lanes each.
  */
-function groupPass(f: Fn, spec: SoftmaxSpec, ptrs: number[], along: boolean, lanes: number, body: (lanesNow: number, elem: number, streams: Stream[]) => X[]): X {
+function groupPass(
+  f: Fn,
+  spec: SoftmaxSpec,
+  ptrs: number[],
+  along: boolean,
+  lanes: number,
+  body: (lanesNow: number, elem: number, streams: Stream[]) => X[],
+): X {
   const m = f.mod;
   const work = ptrs.map(() => f.local(f.b.i32));
   const init = work.map((w, k) => f.set(w, f.get(ptrs[k])));
@@ -740,38 +863,60 @@ function groupPass(f: Fn, spec: SoftmaxSpec, ptrs: number[], along: boolean, lan
 export function addSoftmax(b: BinaryenApi, mod: Mod, spec: SoftmaxSpec): void {
   checkSoftmax(spec);
   const m = mod;
-  addKernel(b, mod, spec.name, softmaxParams(spec).map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const n = spec.batched ? () => f.get(p("n")) : null;
-    const mx = f.local(b.v128);
-    const sum = f.local(b.v128);
-    const e = f.local(b.v128);
-    const group = (ptrs: number[], along: boolean, lanes: number): X[] => {
-      const [y, x] = ptrs;
-      const negInf = (l: number, v: X): X => (along && l < 4 ? m.v128.bitselect(v, splatF(f, -Infinity), laneMask(f, l)) : v);
-      // pmax (one instruction) skips a NaN, but the NaN's exp makes Σ and so the whole group
-      // NaN, as the reference's NaN max does.
-      const out: X[] = [
-        f.set(mx, splatF(f, -Infinity)),
-        groupPass(f, spec, [x], along, lanes, (l, el, [sx]) => [f.set(mx, m.f32x4.pmax(f.get(mx), negInf(l, loadStream(f, sx, l, el))))]),
-      ];
-      if (along) out.push(f.set(mx, hReduce(f, f.get(mx), (a, c) => m.f32x4.pmax(a, c))));
-      out.push(
-        f.set(sum, m.v128.const(ZERO16)),
-        groupPass(f, spec, [x, y], along, lanes, (l, el, [sx, sy]) => [
-          f.set(e, expV(f, m.f32x4.sub(loadStream(f, sx, l, el), f.get(mx)))),
-          ...storeStream(f, sy, l, el, e),
-          f.set(sum, m.f32x4.add(f.get(sum), along && l < 4 ? m.v128.and(f.get(e), laneMask(f, l)) : f.get(e))),
-        ]),
-      );
-      if (along) out.push(f.set(sum, hReduce(f, f.get(sum), (a, c) => m.f32x4.add(a, c))));
-      out.push(
-        f.set(sum, m.f32x4.div(splatF(f, 1), f.get(sum))),
-        groupPass(f, spec, [y], along, lanes, (l, el, [sy]) => [f.set(e, m.f32x4.mul(loadStream(f, sy, l, el), f.get(sum))), ...storeStream(f, sy, l, el, e)]),
-      );
-      return out;
-    };
-    return [softmaxNest(f, spec, n, [p("y"), p("x")], group)];
-  });
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    softmaxParams(spec).map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const n = spec.batched ? () => f.get(p("n")) : null;
+      const mx = f.local(b.v128);
+      const sum = f.local(b.v128);
+      const e = f.local(b.v128);
+      const group = (ptrs: number[], along: boolean, lanes: number): X[] => {
+        const [y, x] = ptrs;
+        const negInf = (l: number, v: X): X => (along && l < 4 ? m.v128.bitselect(v, splatF(f, -Infinity), laneMask(f, l)) : v);
+        // pmax (one instruction) skips a NaN, but the NaN's exp makes Σ and so the whole group
+        // NaN, as the reference's NaN max does.
+        const out: X[] = [
+          f.set(mx, splatF(f, -Infinity)),
+          groupPass(f, spec, [x], along, lanes, (l, el, [sx]) => [f.set(mx, m.f32x4.pmax(f.get(mx), negInf(l, loadStream(f, sx, l, el))))]),
+        ];
+        if (along)
+          out.push(
+            f.set(
+              mx,
+              hReduce(f, f.get(mx), (a, c) => m.f32x4.pmax(a, c)),
+            ),
+          );
+        out.push(
+          f.set(sum, m.v128.const(ZERO16)),
+          groupPass(f, spec, [x, y], along, lanes, (l, el, [sx, sy]) => [
+            f.set(e, expV(f, m.f32x4.sub(loadStream(f, sx, l, el), f.get(mx)))),
+            ...storeStream(f, sy, l, el, e),
+            f.set(sum, m.f32x4.add(f.get(sum), along && l < 4 ? m.v128.and(f.get(e), laneMask(f, l)) : f.get(e))),
+          ]),
+        );
+        if (along)
+          out.push(
+            f.set(
+              sum,
+              hReduce(f, f.get(sum), (a, c) => m.f32x4.add(a, c)),
+            ),
+          );
+        out.push(
+          f.set(sum, m.f32x4.div(splatF(f, 1), f.get(sum))),
+          groupPass(f, spec, [y], along, lanes, (l, el, [sy]) => [
+            f.set(e, m.f32x4.mul(loadStream(f, sy, l, el), f.get(sum))),
+            ...storeStream(f, sy, l, el, e),
+          ]),
+        );
+        return out;
+      };
+      return [softmaxNest(f, spec, n, [p("y"), p("x")], group)];
+    },
+  );
 }
 
 /**
@@ -782,45 +927,52 @@ export function addSoftmax(b: BinaryenApi, mod: Mod, spec: SoftmaxSpec): void {
 export function addSoftmaxGrad(b: BinaryenApi, mod: Mod, spec: SoftmaxSpec): void {
   checkSoftmax(spec);
   const m = mod;
-  addKernel(b, mod, spec.name, softmaxGradParams(spec).map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const n = spec.batched ? () => f.get(p("n")) : null;
-    const dlo = f.local(b.v128);
-    const dhi = f.local(b.v128);
-    const vy = f.local(b.v128);
-    const vdy = f.local(b.v128);
-    const r = f.local(b.v128);
-    const group = (ptrs: number[], along: boolean, lanes: number): X[] => {
-      const [dx, dy, y] = ptrs;
-      const out: X[] = [
-        f.set(dlo, m.v128.const(ZERO16)),
-        f.set(dhi, m.v128.const(ZERO16)),
-        groupPass(f, spec, [dy, y], along, lanes, (l, el, [sdy, sy]) => [
-          f.set(vdy, loadStream(f, sdy, l, el)),
-          f.set(vy, loadStream(f, sy, l, el)),
-          f.set(dlo, m.f64x2.add(f.get(dlo), m.f64x2.mul(promoteLo(f, vdy), promoteLo(f, vy)))),
-          ...(l > 2 || !along ? [f.set(dhi, m.f64x2.add(f.get(dhi), m.f64x2.mul(promoteHi(f, vdy), promoteHi(f, vy))))] : []),
-        ]),
-      ];
-      if (along) out.push(f.set(dlo, hsum64(f, m.f64x2.add(f.get(dlo), f.get(dhi)))), f.set(dhi, f.get(dlo)));
-      out.push(
-        groupPass(f, spec, [dx, dy, y], along, lanes, (l, el, [sdx, sdy, sy]) => [
-          f.set(vy, loadStream(f, sy, l, el)),
-          f.set(vdy, loadStream(f, sdy, l, el)),
-          f.set(
-            r,
-            demote2(
-              f,
-              m.f64x2.mul(promoteLo(f, vy), m.f64x2.sub(promoteLo(f, vdy), f.get(dlo))),
-              m.f64x2.mul(promoteHi(f, vy), m.f64x2.sub(promoteHi(f, vdy), f.get(dhi))),
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    softmaxGradParams(spec).map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const n = spec.batched ? () => f.get(p("n")) : null;
+      const dlo = f.local(b.v128);
+      const dhi = f.local(b.v128);
+      const vy = f.local(b.v128);
+      const vdy = f.local(b.v128);
+      const r = f.local(b.v128);
+      const group = (ptrs: number[], along: boolean, lanes: number): X[] => {
+        const [dx, dy, y] = ptrs;
+        const out: X[] = [
+          f.set(dlo, m.v128.const(ZERO16)),
+          f.set(dhi, m.v128.const(ZERO16)),
+          groupPass(f, spec, [dy, y], along, lanes, (l, el, [sdy, sy]) => [
+            f.set(vdy, loadStream(f, sdy, l, el)),
+            f.set(vy, loadStream(f, sy, l, el)),
+            f.set(dlo, m.f64x2.add(f.get(dlo), m.f64x2.mul(promoteLo(f, vdy), promoteLo(f, vy)))),
+            ...(l > 2 || !along ? [f.set(dhi, m.f64x2.add(f.get(dhi), m.f64x2.mul(promoteHi(f, vdy), promoteHi(f, vy))))] : []),
+          ]),
+        ];
+        if (along) out.push(f.set(dlo, hsum64(f, m.f64x2.add(f.get(dlo), f.get(dhi)))), f.set(dhi, f.get(dlo)));
+        out.push(
+          groupPass(f, spec, [dx, dy, y], along, lanes, (l, el, [sdx, sdy, sy]) => [
+            f.set(vy, loadStream(f, sy, l, el)),
+            f.set(vdy, loadStream(f, sdy, l, el)),
+            f.set(
+              r,
+              demote2(
+                f,
+                m.f64x2.mul(promoteLo(f, vy), m.f64x2.sub(promoteLo(f, vdy), f.get(dlo))),
+                m.f64x2.mul(promoteHi(f, vy), m.f64x2.sub(promoteHi(f, vdy), f.get(dhi))),
+              ),
             ),
-          ),
-          ...storeStream(f, sdx, l, el, r),
-        ]),
-      );
-      return out;
-    };
-    return [softmaxNest(f, spec, n, [p("dx"), p("dy"), p("y")], group)];
-  });
+            ...storeStream(f, sdx, l, el, r),
+          ]),
+        );
+        return out;
+      };
+      return [softmaxNest(f, spec, n, [p("dx"), p("dy"), p("y")], group)];
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -848,32 +1000,39 @@ export function addSumRows(b: BinaryenApi, mod: Mod, spec: SumRowsSpec): void {
   if (!(Number.isInteger(cols) && cols > 0)) throw new Error(`${spec.name}: cols must be a positive integer`);
   checkExtent(spec.name, { perRow: spec.rowsPerBatch, batched: spec.batched });
   const m = mod;
-  addKernel(b, mod, spec.name, sumRowsParams(spec).map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const rows = countOf(f, { perRow: spec.rowsPerBatch, batched: spec.batched }, () => f.get(p("n")));
-    const col = f.local(b.i32); // dy at this block's first column
-    const out = f.local(b.i32);
-    const rp = f.local(b.i32);
-    const acc = [0, 1, 2, 3].map(() => f.local(b.v128));
-    const tmp = f.local(b.v128);
-    const block = (width: number): X[] => {
-      const nv = Math.ceil(width / 4);
-      const lanes = (v: number) => Math.min(4, width - 4 * v);
-      const code: X[] = [];
-      for (let v = 0; v < nv; v++) code.push(f.set(acc[v], m.v128.const(ZERO16)));
-      code.push(f.set(rp, f.get(col)));
-      const step: X[] = [];
-      for (let v = 0; v < nv; v++) step.push(f.set(acc[v], m.f32x4.add(f.get(acc[v]), loadPartial(f, f.get(rp), v * 16, lanes(v)))));
-      code.push(repeat(f, rows, [...step, f.addI(rp, cols * 4)]));
-      for (let v = 0; v < nv; v++) code.push(f.set(tmp, f.get(acc[v])), ...storePartial(f, f.get(out), v * 16, lanes(v), f.get(tmp)));
-      return code;
-    };
-    const body: X[] = [f.set(col, f.get(p("dy"))), f.set(out, f.get(p("out")))];
-    const full = Math.floor(cols / SUM_BLOCK);
-    const tail = cols % SUM_BLOCK;
-    if (full > 0) body.push(repeat(f, full, [...block(SUM_BLOCK), f.addI(col, SUM_BLOCK * 4), f.addI(out, SUM_BLOCK * 4)]));
-    if (tail > 0) body.push(...block(tail));
-    return body;
-  });
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    sumRowsParams(spec).map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const rows = countOf(f, { perRow: spec.rowsPerBatch, batched: spec.batched }, () => f.get(p("n")));
+      const col = f.local(b.i32); // dy at this block's first column
+      const out = f.local(b.i32);
+      const rp = f.local(b.i32);
+      const acc = [0, 1, 2, 3].map(() => f.local(b.v128));
+      const tmp = f.local(b.v128);
+      const block = (width: number): X[] => {
+        const nv = Math.ceil(width / 4);
+        const lanes = (v: number) => Math.min(4, width - 4 * v);
+        const code: X[] = [];
+        for (let v = 0; v < nv; v++) code.push(f.set(acc[v], m.v128.const(ZERO16)));
+        code.push(f.set(rp, f.get(col)));
+        const step: X[] = [];
+        for (let v = 0; v < nv; v++) step.push(f.set(acc[v], m.f32x4.add(f.get(acc[v]), loadPartial(f, f.get(rp), v * 16, lanes(v)))));
+        code.push(repeat(f, rows, [...step, f.addI(rp, cols * 4)]));
+        for (let v = 0; v < nv; v++) code.push(f.set(tmp, f.get(acc[v])), ...storePartial(f, f.get(out), v * 16, lanes(v), f.get(tmp)));
+        return code;
+      };
+      const body: X[] = [f.set(col, f.get(p("dy"))), f.set(out, f.get(p("out")))];
+      const full = Math.floor(cols / SUM_BLOCK);
+      const tail = cols % SUM_BLOCK;
+      if (full > 0) body.push(repeat(f, full, [...block(SUM_BLOCK), f.addI(col, SUM_BLOCK * 4), f.addI(out, SUM_BLOCK * 4)]));
+      if (tail > 0) body.push(...block(tail));
+      return body;
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -896,40 +1055,66 @@ export function lastStepGradParams(_spec: LastStepSpec): string[] {
 
 function checkLastStep(spec: LastStepSpec): void {
   checkName(spec.name);
-  if (!(Number.isInteger(spec.steps) && spec.steps > 0 && Number.isInteger(spec.d) && spec.d > 0)) throw new Error(`${spec.name}: steps and d must be positive integers`);
+  if (!(Number.isInteger(spec.steps) && spec.steps > 0 && Number.isInteger(spec.d) && spec.d > 0))
+    throw new Error(`${spec.name}: steps and d must be positive integers`);
 }
 
 /** y[b, :] = x[b, steps − 1, :] for b < n. */
 export function addLastStep(b: BinaryenApi, mod: Mod, spec: LastStepSpec): void {
   checkLastStep(spec);
   const { steps, d } = spec;
-  addKernel(b, mod, spec.name, lastStepParams(spec).map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const sx: Stream = { ptr: f.local(b.i32), step: 4 };
-    const sy: Stream = { ptr: f.local(b.i32), step: 4 };
-    const v = f.local(b.v128);
-    return [
-      f.set(sx.ptr, mod.i32.add(f.get(p("x")), f.i32((steps - 1) * d * 4))),
-      f.set(sy.ptr, f.get(p("y"))),
-      repeat(f, () => f.get(p("n")), [
-        flatLoop(f, d, [sx, sy], (lanes, e) => [f.set(v, loadStream(f, sx, lanes, e)), ...storeStream(f, sy, lanes, e, v)], { unroll: 4 }),
-        f.addI(sx.ptr, (steps - 1) * d * 4),
-      ]),
-    ];
-  });
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    lastStepParams(spec).map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const sx: Stream = { ptr: f.local(b.i32), step: 4 };
+      const sy: Stream = { ptr: f.local(b.i32), step: 4 };
+      const v = f.local(b.v128);
+      return [
+        f.set(sx.ptr, mod.i32.add(f.get(p("x")), f.i32((steps - 1) * d * 4))),
+        f.set(sy.ptr, f.get(p("y"))),
+        repeat(f, () => f.get(p("n")), [
+          flatLoop(f, d, [sx, sy], (lanes, e) => [f.set(v, loadStream(f, sx, lanes, e)), ...storeStream(f, sy, lanes, e, v)], {
+            unroll: 4,
+          }),
+          f.addI(sx.ptr, (steps - 1) * d * 4),
+        ]),
+      ];
+    },
+  );
 }
 
 /** dx[b, t, :] = 0 for t < steps − 1, dx[b, steps − 1, :] = dy[b, :], for b < n (one pass). */
 export function addLastStepGrad(b: BinaryenApi, mod: Mod, spec: LastStepSpec): void {
   checkLastStep(spec);
   const { steps, d } = spec;
-  addKernel(b, mod, spec.name, lastStepGradParams(spec).map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const sdx: Stream = { ptr: f.local(b.i32), step: 4 };
-    const sdy: Stream = { ptr: f.local(b.i32), step: 4 };
-    const v = f.local(b.v128);
-    const zero = f.local(b.v128);
-    const row: X[] = [];
-    if (steps > 1) row.push(flatLoop(f, (steps - 1) * d, [sdx], (lanes, e) => storeStream(f, sdx, lanes, e, zero), { unroll: 4 }));
-    row.push(flatLoop(f, d, [sdx, sdy], (lanes, e) => [f.set(v, loadStream(f, sdy, lanes, e)), ...storeStream(f, sdx, lanes, e, v)], { unroll: 4 }));
-    return [f.set(sdx.ptr, f.get(p("dx"))), f.set(sdy.ptr, f.get(p("dy"))), f.set(zero, mod.v128.const(ZERO16)), repeat(f, () => f.get(p("n")), row)];
-  });
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    lastStepGradParams(spec).map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const sdx: Stream = { ptr: f.local(b.i32), step: 4 };
+      const sdy: Stream = { ptr: f.local(b.i32), step: 4 };
+      const v = f.local(b.v128);
+      const zero = f.local(b.v128);
+      const row: X[] = [];
+      if (steps > 1) row.push(flatLoop(f, (steps - 1) * d, [sdx], (lanes, e) => storeStream(f, sdx, lanes, e, zero), { unroll: 4 }));
+      row.push(
+        flatLoop(f, d, [sdx, sdy], (lanes, e) => [f.set(v, loadStream(f, sdy, lanes, e)), ...storeStream(f, sdx, lanes, e, v)], {
+          unroll: 4,
+        }),
+      );
+      return [
+        f.set(sdx.ptr, f.get(p("dx"))),
+        f.set(sdy.ptr, f.get(p("dy"))),
+        f.set(zero, mod.v128.const(ZERO16)),
+        repeat(f, () => f.get(p("n")), row),
+      ];
+    },
+  );
 }

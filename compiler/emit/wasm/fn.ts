@@ -12,7 +12,11 @@ export class Fn {
   readonly types: number[];
   private readonly nParams: number;
   private labels = 0;
-  constructor(readonly b: BinaryenApi, readonly mod: Mod, params: number[]) {
+  constructor(
+    readonly b: BinaryenApi,
+    readonly mod: Mod,
+    params: number[],
+  ) {
     this.types = [...params];
     this.nParams = params.length;
   }
@@ -77,4 +81,3 @@ export function storePartial(f: Fn, ptr: X, offset: number, lanes: number, val: 
   if (lanes === 2) return [v.store64_lane(offset, 4, 0, ptr, val)];
   return [v.store64_lane(offset, 4, 0, ptr, val), v.store32_lane(offset + 8, 4, 2, f.mod.copyExpression(ptr), f.mod.copyExpression(val))];
 }
-

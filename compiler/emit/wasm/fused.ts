@@ -27,37 +27,44 @@ export function actGradBiasParams(spec: ActGradBiasSpec): string[] {
 
 export function addActGradBias(b: BinaryenApi, mod: Mod, spec: ActGradBiasSpec): void {
   const { cols } = spec;
-  addKernel(b, mod, spec.name, actGradBiasParams(spec).map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const m = mod;
-    const rows = f.local(b.i32);
-    const dx = f.local(b.i32);
-    const dy = f.local(b.i32);
-    const y = f.local(b.i32);
-    const va = f.local(b.v128);
-    const vb = f.local(b.v128);
-    const vr = f.local(b.v128);
-    const body: X[] = [
-      f.set(rows, spec.batched ? m.i32.mul(f.get(p("n")), f.i32(spec.rowsPerBatch)) : f.i32(spec.rowsPerBatch)),
-      f.set(dx, f.get(p("dx"))),
-      f.set(dy, f.get(p("dy"))),
-      f.set(y, f.get(p("y"))),
-    ];
-    // db = 0
-    for (let j = 0; j < cols; j += 4) body.push(...storePartial(f, f.get(p("db")), j * 4, Math.min(4, cols - j), splatF(f, 0)));
-    const row: X[] = [];
-    for (let j = 0; j < cols; j += 4) {
-      const lanes = Math.min(4, cols - j);
-      row.push(
-        f.set(va, loadPartial(f, f.get(dy), j * 4, lanes)),
-        f.set(vb, loadPartial(f, f.get(y), j * 4, lanes)),
-        f.set(vr, binaryOp(f, spec.op, va, vb, spec.slope)),
-        ...storePartial(f, f.get(dx), j * 4, lanes, f.get(vr)),
-        f.set(vr, m.f32x4.add(loadPartial(f, f.get(p("db")), j * 4, lanes), f.get(vr))),
-        ...storePartial(f, f.get(p("db")), j * 4, lanes, f.get(vr)),
-      );
-    }
-    row.push(f.addI(dx, cols * 4), f.addI(dy, cols * 4), f.addI(y, cols * 4), f.set(rows, m.i32.sub(f.get(rows), f.i32(1))));
-    body.push(f.whileLoop(() => m.i32.gt_s(f.get(rows), f.i32(0)), row));
-    return body;
-  });
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    actGradBiasParams(spec).map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const m = mod;
+      const rows = f.local(b.i32);
+      const dx = f.local(b.i32);
+      const dy = f.local(b.i32);
+      const y = f.local(b.i32);
+      const va = f.local(b.v128);
+      const vb = f.local(b.v128);
+      const vr = f.local(b.v128);
+      const body: X[] = [
+        f.set(rows, spec.batched ? m.i32.mul(f.get(p("n")), f.i32(spec.rowsPerBatch)) : f.i32(spec.rowsPerBatch)),
+        f.set(dx, f.get(p("dx"))),
+        f.set(dy, f.get(p("dy"))),
+        f.set(y, f.get(p("y"))),
+      ];
+      // db = 0
+      for (let j = 0; j < cols; j += 4) body.push(...storePartial(f, f.get(p("db")), j * 4, Math.min(4, cols - j), splatF(f, 0)));
+      const row: X[] = [];
+      for (let j = 0; j < cols; j += 4) {
+        const lanes = Math.min(4, cols - j);
+        row.push(
+          f.set(va, loadPartial(f, f.get(dy), j * 4, lanes)),
+          f.set(vb, loadPartial(f, f.get(y), j * 4, lanes)),
+          f.set(vr, binaryOp(f, spec.op, va, vb, spec.slope)),
+          ...storePartial(f, f.get(dx), j * 4, lanes, f.get(vr)),
+          f.set(vr, m.f32x4.add(loadPartial(f, f.get(p("db")), j * 4, lanes), f.get(vr))),
+          ...storePartial(f, f.get(p("db")), j * 4, lanes, f.get(vr)),
+        );
+      }
+      row.push(f.addI(dx, cols * 4), f.addI(dy, cols * 4), f.addI(y, cols * 4), f.set(rows, m.i32.sub(f.get(rows), f.i32(1))));
+      body.push(f.whileLoop(() => m.i32.gt_s(f.get(rows), f.i32(0)), row));
+      return body;
+    },
+  );
 }

@@ -54,7 +54,6 @@ export interface GemmSpec {
 
 export type GemmActivation = "relu" | "leaky_relu" | "tanh" | "sigmoid";
 
-
 /** Rows of A per block in nn/nt (A's block stays in L2 while B's panels pass). */
 const ROW_BLOCK = 64;
 
@@ -179,7 +178,8 @@ function tile(f: Fn, t: TileSpec): X {
       if (t.accumulate) val = m.f32x4.add(val, loadPartial(f, f.get(t.cPtr), off, lanes));
       body.push(f.set(tmp, val));
       if (t.activation) {
-        if (t.preDelta !== undefined && t.preDelta !== null) body.push(...storePartial(f, m.i32.add(f.get(t.cPtr), f.get(t.preDelta)), off, lanes, f.get(tmp)));
+        if (t.preDelta !== undefined && t.preDelta !== null)
+          body.push(...storePartial(f, m.i32.add(f.get(t.cPtr), f.get(t.preDelta)), off, lanes, f.get(tmp)));
         body.push(f.set(tmp, activate(f, t.activation, tmp, t.slope ?? 0)));
       }
       body.push(...storePartial(f, f.get(t.cPtr), off, lanes, f.get(tmp)));
@@ -191,11 +191,16 @@ function tile(f: Fn, t: TileSpec): X {
 /** Adds the export `spec.name` to `mod` (memory 0 must exist). */
 export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
   const { k, n, kind } = spec;
-  if (!(Number.isInteger(k) && Number.isInteger(n) && k > 0 && n > 0)) throw new Error(`gemm ${spec.name}: k and n must be positive integers`);
+  if (!(Number.isInteger(k) && Number.isInteger(n) && k > 0 && n > 0))
+    throw new Error(`gemm ${spec.name}: k and n must be positive integers`);
   const mr = spec.rowTile ?? 4;
   if (!(mr >= 1 && mr <= 6)) throw new Error(`gemm ${spec.name}: rowTile must be 1..6`);
   const names = gemmParams(spec);
-  const f = new Fn(b, mod, names.map(() => b.i32));
+  const f = new Fn(
+    b,
+    mod,
+    names.map(() => b.i32),
+  );
   const P = (name: string) => names.indexOf(name);
   const [pm, pa, pb, pc] = [P("m"), P("a"), P("b"), P("c")];
   const pbias = spec.bias ? P("bias") : null;
@@ -242,7 +247,8 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
         }
         steps.push(f.addI(src, 4), f.addI(dst, 32));
       }
-      const srcStart = kind === "nn" ? m.i32.add(f.get(pb), m.i32.shl(f.get(j), f.i32(2))) : m.i32.add(f.get(pb), m.i32.mul(f.get(j), f.i32(n * 4)));
+      const srcStart =
+        kind === "nn" ? m.i32.add(f.get(pb), m.i32.shl(f.get(j), f.i32(2))) : m.i32.add(f.get(pb), m.i32.mul(f.get(j), f.i32(n * 4)));
       return m.block(null, [f.set(src, srcStart), f.set(dst, f.get(ws)), f.countedLoop(inner, steps)]);
     };
     const rowTiles = (w: number): X => {
@@ -271,16 +277,17 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
       if (pbias !== null) out.push(f.set(biasCol, m.i32.add(f.get(pbias), m.i32.shl(f.get(j), f.i32(2)))));
       if (mr > 1) {
         out.push(
-          f.whileLoop(() => m.i32.le_s(m.i32.add(f.get(r), f.i32(mr)), f.get(rEnd)), [
-            tile(f, mk(mr)),
-            f.addI(r, mr),
-            f.addI(aRow, mr * inner * 4),
-            f.addI(cRow, mr * outCols * 4),
-          ]),
+          f.whileLoop(
+            () => m.i32.le_s(m.i32.add(f.get(r), f.i32(mr)), f.get(rEnd)),
+            [tile(f, mk(mr)), f.addI(r, mr), f.addI(aRow, mr * inner * 4), f.addI(cRow, mr * outCols * 4)],
+          ),
         );
       }
       out.push(
-        f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(rEnd)), [tile(f, mk(1)), f.addI(r, 1), f.addI(aRow, inner * 4), f.addI(cRow, outCols * 4)]),
+        f.whileLoop(
+          () => m.i32.lt_s(f.get(r), f.get(rEnd)),
+          [tile(f, mk(1)), f.addI(r, 1), f.addI(aRow, inner * 4), f.addI(cRow, outCols * 4)],
+        ),
       );
       return m.block(null, out);
     };
@@ -295,11 +302,14 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
     const rb = Math.max(mr, Math.floor(ROW_BLOCK / mr) * mr);
     body.push(
       f.set(r0, f.i32(0)),
-      f.whileLoop(() => m.i32.lt_s(f.get(r0), f.get(pm)), [
-        f.set(rEnd, m.select(m.i32.lt_s(m.i32.add(f.get(r0), f.i32(rb)), f.get(pm)), m.i32.add(f.get(r0), f.i32(rb)), f.get(pm))),
-        ...panels,
-        f.addI(r0, rb),
-      ]),
+      f.whileLoop(
+        () => m.i32.lt_s(f.get(r0), f.get(pm)),
+        [
+          f.set(rEnd, m.select(m.i32.lt_s(m.i32.add(f.get(r0), f.i32(rb)), f.get(pm)), m.i32.add(f.get(r0), f.i32(rb)), f.get(pm))),
+          ...panels,
+          f.addI(r0, rb),
+        ],
+      ),
     );
   } else {
     // tn: C[k, n] = Σ_r A[r, 0..k)ᵀ B[r, 0..n): C's rows are A's columns.

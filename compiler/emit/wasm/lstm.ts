@@ -86,10 +86,12 @@ export function lstmScanMacs(spec: LstmScanSpec, n: number): number {
 
 function check(spec: LstmScanSpec, what: string, maxTile: number, defTile: number): number {
   const { steps, units } = spec;
-  if (!(Number.isInteger(steps) && Number.isInteger(units) && steps > 0 && units > 0)) throw new Error(`${what} ${spec.name}: steps and units must be positive integers`);
+  if (!(Number.isInteger(steps) && Number.isInteger(units) && steps > 0 && units > 0))
+    throw new Error(`${what} ${spec.name}: steps and units must be positive integers`);
   const mr = spec.rowTile ?? defTile;
   if (!(Number.isInteger(mr) && mr >= 1 && mr <= maxTile)) throw new Error(`${what} ${spec.name}: rowTile must be 1..${maxTile}`);
-  if (spec.unroll !== undefined && !(Number.isInteger(spec.unroll) && spec.unroll >= 1)) throw new Error(`${what} ${spec.name}: unroll must be a positive integer`);
+  if (spec.unroll !== undefined && !(Number.isInteger(spec.unroll) && spec.unroll >= 1))
+    throw new Error(`${what} ${spec.name}: unroll must be a positive integer`);
   return mr;
 }
 
@@ -119,7 +121,9 @@ function expClamped(f: Fn, y: X): X {
   const body: X[] = [f.set(yv, y)];
   body.push(f.set(t, m.f32x4.add(m.f32x4.mul(f.get(yv), splatF(f, LOG2E)), splatF(f, ROUND))));
   body.push(f.set(nf, m.f32x4.sub(f.get(t), splatF(f, ROUND))));
-  body.push(f.set(r, m.f32x4.sub(m.f32x4.sub(f.get(yv), m.f32x4.mul(f.get(nf), splatF(f, LN2_HI))), m.f32x4.mul(f.get(nf), splatF(f, LN2_LO)))));
+  body.push(
+    f.set(r, m.f32x4.sub(m.f32x4.sub(f.get(yv), m.f32x4.mul(f.get(nf), splatF(f, LN2_HI))), m.f32x4.mul(f.get(nf), splatF(f, LN2_LO)))),
+  );
   let p = splatF(f, EXP_P[EXP_P.length - 1]);
   for (let i = EXP_P.length - 2; i >= 0; i--) p = m.f32x4.add(m.f32x4.mul(p, f.get(r)), splatF(f, EXP_P[i]));
   // 1 + r + r²·P(r), times 2^n.
@@ -235,7 +239,11 @@ export function addLstmScan(b: BinaryenApi, mod: Mod, spec: LstmScanSpec): void 
   const g4 = 4 * u;
   const unroll = spec.unroll ?? 1;
   const names = lstmScanParams(spec);
-  const f = new Fn(b, mod, names.map(() => b.i32));
+  const f = new Fn(
+    b,
+    mod,
+    names.map(() => b.i32),
+  );
   const m = mod;
   const [pn, pH, pHp, pC, pA, pXw, pU, pWs] = names.map((_, i) => i);
   const hRow = T * u * 4; // bytes between batch rows of hseq, hprev, cseq
@@ -375,7 +383,11 @@ export function addLstmScanGrad(b: BinaryenApi, mod: Mod, spec: LstmScanGradSpec
   const g4 = 4 * u;
   const unroll = spec.unroll ?? 1;
   const names = lstmScanGradParams(spec);
-  const f = new Fn(b, mod, names.map(() => b.i32));
+  const f = new Fn(
+    b,
+    mod,
+    names.map(() => b.i32),
+  );
   const m = mod;
   const [pn, pDxw, pDhs, pU, pC, pA, pDh, pDc, pWs] = names.map((_, i) => i);
   const hRow = T * u * 4;
@@ -514,7 +526,8 @@ export function addLstmScanGrad(b: BinaryenApi, mod: Mod, spec: LstmScanGradSpec
     const panelRows = (width: number, nv: number): X => {
       const out: X[] = [f.set(r, f.i32(0)), f.set(aP, m.i32.add(f.get(pDxw), f.get(gStep))), f.set(cOff, f.get(d))];
       const adv = (rows: number): X[] => [f.addI(r, rows), f.addI(aP, rows * aRow), f.addI(cOff, rows * uB)];
-      if (mr > 1) out.push(f.whileLoop(() => m.i32.le_s(m.i32.add(f.get(r), f.i32(mr)), f.get(pn)), [...tileCode(mr, width, nv), ...adv(mr)]));
+      if (mr > 1)
+        out.push(f.whileLoop(() => m.i32.le_s(m.i32.add(f.get(r), f.i32(mr)), f.get(pn)), [...tileCode(mr, width, nv), ...adv(mr)]));
       out.push(f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(pn)), [...tileCode(1, width, nv), ...adv(1)]));
       return m.block(null, out);
     };

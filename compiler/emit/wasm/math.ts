@@ -43,10 +43,10 @@ function horner(f: Fn, x: () => X, c: readonly number[]): X {
 
 export const LOG2E = 1.44269504088896341;
 export const LN2_HI = 0.693359375; // 355/512: n·LN2_HI is exact for |n| < 2^15
-export const LN2_LO = -2.12194440e-4;
+export const LN2_LO = -2.1219444e-4;
 export const MAGIC = 12582912; // 1.5·2^23: bits 0x4b400000
 // Cephes expf: e^r ≈ 1 + r + r²·P(r), |r| ≤ ln2/2.
-export const EXP_P = [5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.9875691500e-4];
+export const EXP_P = [5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.98756915e-4];
 
 /** e^x, lane-wise. */
 export function expV(f: Fn, x: X): X {
@@ -70,7 +70,16 @@ export function expV(f: Fn, x: X): X {
   body.push(f.set(r, m.f32x4.sub(f.get(r), m.f32x4.mul(f.get(nf), splatF(f, LN2_LO)))));
   // p = 1 + r + r²·P(r)
   const r2 = m.f32x4.mul(f.get(r), f.get(r));
-  const p = m.f32x4.add(m.f32x4.add(m.f32x4.mul(r2, horner(f, () => f.get(r), EXP_P)), f.get(r)), splatF(f, 1));
+  const p = m.f32x4.add(
+    m.f32x4.add(
+      m.f32x4.mul(
+        r2,
+        horner(f, () => f.get(r), EXP_P),
+      ),
+      f.get(r),
+    ),
+    splatF(f, 1),
+  );
   // n ∈ [−150, 129] (NaN: garbage, the product stays NaN); 2^n = 2^h · 2^(n−h), h = n >> 1,
   // each factor a normal float.
   body.push(f.set(ni, m.i32x4.sub(f.get(t), splatI(f, 0x4b400000))));
@@ -85,7 +94,7 @@ export function expV(f: Fn, x: X): X {
 const SQRTHF = 0.707106781186547524;
 // Cephes logf: log(1 + z) ≈ z − z²/2 + z³·Q(z), z ∈ [√½ − 1, √2 − 1).
 const LOG_Q = [
-  3.3333331174e-1, -2.4999993993e-1, 2.0000714765e-1, -1.6668057665e-1, 1.4249322787e-1, -1.2420140846e-1, 1.1676998740e-1, -1.1514610310e-1,
+  3.3333331174e-1, -2.4999993993e-1, 2.0000714765e-1, -1.6668057665e-1, 1.4249322787e-1, -1.2420140846e-1, 1.167699874e-1, -1.151461031e-1,
   7.0376836292e-2,
 ];
 
@@ -108,9 +117,7 @@ export function logV(f: Fn, x: X): X {
   body.push(f.set(den, m.f32x4.lt(f.get(xv), splatF(f, 1.1754943508222875e-38))));
   body.push(f.set(xs, m.v128.bitselect(m.f32x4.mul(f.get(xv), splatF(f, 8388608)), f.get(xv), f.get(den))));
   // x = mant·2^e with mant ∈ [0.5, 1): e = biased exponent − 126.
-  body.push(
-    f.set(e, m.i32x4.sub(m.i32x4.sub(m.i32x4.shr_u(f.get(xs), f.i32(23)), splatI(f, 126)), m.v128.and(f.get(den), splatI(f, 23)))),
-  );
+  body.push(f.set(e, m.i32x4.sub(m.i32x4.sub(m.i32x4.shr_u(f.get(xs), f.i32(23)), splatI(f, 126)), m.v128.and(f.get(den), splatI(f, 23)))));
   body.push(f.set(mant, m.v128.or(m.v128.and(f.get(xs), splatI(f, 0x007fffff)), splatI(f, 0x3f000000))));
   // mant < √½: use 2·mant − 1 and e − 1 (lt is all-ones, i.e. −1, there).
   body.push(f.set(lt, m.f32x4.lt(f.get(mant), splatF(f, SQRTHF))));
@@ -119,7 +126,18 @@ export function logV(f: Fn, x: X): X {
   body.push(f.set(ef, m.f32x4.convert_i32x4_s(f.get(e))));
   const z2 = () => m.f32x4.mul(f.get(z), f.get(z));
   // y = z³·Q(z) + e·LN2_LO − z²/2; result = (z + y) + e·LN2_HI
-  body.push(f.set(y, m.f32x4.mul(m.f32x4.mul(horner(f, () => f.get(z), LOG_Q), f.get(z)), z2())));
+  body.push(
+    f.set(
+      y,
+      m.f32x4.mul(
+        m.f32x4.mul(
+          horner(f, () => f.get(z), LOG_Q),
+          f.get(z),
+        ),
+        z2(),
+      ),
+    ),
+  );
   body.push(f.set(y, m.f32x4.add(f.get(y), m.f32x4.mul(f.get(ef), splatF(f, LN2_LO)))));
   body.push(f.set(y, m.f32x4.sub(f.get(y), m.f32x4.mul(z2(), splatF(f, 0.5)))));
   body.push(f.set(y, m.f32x4.add(m.f32x4.add(f.get(z), f.get(y)), m.f32x4.mul(f.get(ef), splatF(f, LN2_HI)))));
@@ -150,7 +168,13 @@ export function tanhV(f: Fn, x: X): X {
   body.push(f.set(t, expV(f, m.f32x4.mul(f.get(ax), splatF(f, -2)))));
   const big = m.f32x4.div(m.f32x4.sub(splatF(f, 1), f.get(t)), m.f32x4.add(splatF(f, 1), f.get(t)));
   body.push(f.set(z, m.f32x4.mul(f.get(xv), f.get(xv))));
-  const small = m.f32x4.add(m.f32x4.mul(m.f32x4.mul(f.get(ax), f.get(z)), horner(f, () => f.get(z), TANH_T)), f.get(ax));
+  const small = m.f32x4.add(
+    m.f32x4.mul(
+      m.f32x4.mul(f.get(ax), f.get(z)),
+      horner(f, () => f.get(z), TANH_T),
+    ),
+    f.get(ax),
+  );
   const mag = m.v128.bitselect(small, big, m.f32x4.lt(f.get(ax), splatF(f, 0.625)));
   body.push(m.v128.bitselect(f.get(xv), mag, splatI(f, SIGN)));
   return m.block(null, body, b.v128);

@@ -59,7 +59,8 @@ export function adamParams(_spec: AdamSpec): string[] {
 
 function checkRange(r: OptimizerRange): void {
   if (!/^[A-Za-z_$][\w$]*$/.test(r.name)) throw new Error(`kernel name ${JSON.stringify(r.name)} is not an identifier`);
-  if (!(Number.isInteger(r.offset) && r.offset >= 0 && Number.isInteger(r.size) && r.size >= 0)) throw new Error(`${r.name}: offset and size must be non-negative integers`);
+  if (!(Number.isInteger(r.offset) && r.offset >= 0 && Number.isInteger(r.size) && r.size >= 0))
+    throw new Error(`${r.name}: offset and size must be non-negative integers`);
 }
 
 /** w -= lr·g, or with momentum: buf = μ·buf + g; w -= lr·(nesterov ? g + μ·buf : buf). */
@@ -68,32 +69,45 @@ export function addSgd(b: BinaryenApi, mod: Mod, spec: SgdSpec): void {
   const m = mod;
   const names = sgdParams(spec);
   const mu = spec.momentum ?? 0;
-  addKernel(b, mod, spec.name, names.map((p) => [p, b.i32] as const), b.none, (f, p) => {
-    const base = spec.offset * 4;
-    const streams: Stream[] = names.map(() => ({ ptr: f.local(b.i32), step: 4 }));
-    const [sw, sg, sb] = streams;
-    const vg = f.local(b.v128);
-    const vb = f.local(b.v128);
-    const vw = f.local(b.v128);
-    const zero = f.local(b.v128);
-    const body = (lanes: number, e: number): X[] => {
-      const out: X[] = [f.set(vg, loadStream(f, sg, lanes, e))];
-      let step: X;
-      if (mu === 0) step = f.get(vg);
-      else {
-        out.push(f.set(vb, m.f32x4.add(m.f32x4.mul(splatF(f, mu), loadStream(f, sb, lanes, e)), f.get(vg))), ...storeStream(f, sb, lanes, e, vb));
-        step = spec.nesterov ? m.f32x4.add(f.get(vg), m.f32x4.mul(splatF(f, mu), f.get(vb))) : f.get(vb);
-      }
-      out.push(f.set(vw, m.f32x4.sub(loadStream(f, sw, lanes, e), m.f32x4.mul(splatF(f, spec.lr), step))), ...storeStream(f, sw, lanes, e, vw));
-      if (spec.zeroGrad) out.push(...storeStream(f, sg, lanes, e, zero));
-      return out;
-    };
-    return [
-      ...streams.map((s, k) => f.set(s.ptr, m.i32.add(f.get(p(names[k])), f.i32(base)))),
-      f.set(zero, splatF(f, 0)),
-      flatLoop(f, spec.size, streams, body),
-    ];
-  });
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    names.map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const base = spec.offset * 4;
+      const streams: Stream[] = names.map(() => ({ ptr: f.local(b.i32), step: 4 }));
+      const [sw, sg, sb] = streams;
+      const vg = f.local(b.v128);
+      const vb = f.local(b.v128);
+      const vw = f.local(b.v128);
+      const zero = f.local(b.v128);
+      const body = (lanes: number, e: number): X[] => {
+        const out: X[] = [f.set(vg, loadStream(f, sg, lanes, e))];
+        let step: X;
+        if (mu === 0) step = f.get(vg);
+        else {
+          out.push(
+            f.set(vb, m.f32x4.add(m.f32x4.mul(splatF(f, mu), loadStream(f, sb, lanes, e)), f.get(vg))),
+            ...storeStream(f, sb, lanes, e, vb),
+          );
+          step = spec.nesterov ? m.f32x4.add(f.get(vg), m.f32x4.mul(splatF(f, mu), f.get(vb))) : f.get(vb);
+        }
+        out.push(
+          f.set(vw, m.f32x4.sub(loadStream(f, sw, lanes, e), m.f32x4.mul(splatF(f, spec.lr), step))),
+          ...storeStream(f, sw, lanes, e, vw),
+        );
+        if (spec.zeroGrad) out.push(...storeStream(f, sg, lanes, e, zero));
+        return out;
+      };
+      return [
+        ...streams.map((s, k) => f.set(s.ptr, m.i32.add(f.get(p(names[k])), f.i32(base)))),
+        f.set(zero, splatF(f, 0)),
+        flatLoop(f, spec.size, streams, body),
+      ];
+    },
+  );
 }
 
 /**
@@ -104,42 +118,61 @@ export function addAdam(b: BinaryenApi, mod: Mod, spec: AdamSpec): void {
   checkRange(spec);
   const m = mod;
   const names = adamParams(spec);
-  addKernel(b, mod, spec.name, names.map((p) => [p, p === "c1" || p === "c2" ? b.f64 : b.i32] as const), b.none, (f, p) => {
-    const base = spec.offset * 4;
-    const streams: Stream[] = ["w", "g", "m", "v"].map(() => ({ ptr: f.local(b.i32), step: 4 }));
-    const [sw, sg, sm, sv] = streams;
-    const step = f.local(b.v128); // lr / c1
-    const ic2 = f.local(b.v128); // 1 / c2
-    const vg = f.local(b.v128);
-    const vm = f.local(b.v128);
-    const vv = f.local(b.v128);
-    const vw = f.local(b.v128);
-    const zero = f.local(b.v128);
-    const body = (lanes: number, e: number): X[] => {
-      const out: X[] = [
-        f.set(vg, loadStream(f, sg, lanes, e)),
-        f.set(vm, m.f32x4.add(m.f32x4.mul(splatF(f, spec.beta1), loadStream(f, sm, lanes, e)), m.f32x4.mul(splatF(f, 1 - spec.beta1), f.get(vg)))),
-        f.set(vv, m.f32x4.add(m.f32x4.mul(splatF(f, spec.beta2), loadStream(f, sv, lanes, e)), m.f32x4.mul(m.f32x4.mul(splatF(f, 1 - spec.beta2), f.get(vg)), f.get(vg)))),
-        ...storeStream(f, sm, lanes, e, vm),
-        ...storeStream(f, sv, lanes, e, vv),
-        f.set(
-          vw,
-          m.f32x4.sub(
-            loadStream(f, sw, lanes, e),
-            m.f32x4.div(m.f32x4.mul(f.get(step), f.get(vm)), m.f32x4.add(m.f32x4.sqrt(m.f32x4.mul(f.get(vv), f.get(ic2))), splatF(f, spec.eps))),
+  addKernel(
+    b,
+    mod,
+    spec.name,
+    names.map((p) => [p, p === "c1" || p === "c2" ? b.f64 : b.i32] as const),
+    b.none,
+    (f, p) => {
+      const base = spec.offset * 4;
+      const streams: Stream[] = ["w", "g", "m", "v"].map(() => ({ ptr: f.local(b.i32), step: 4 }));
+      const [sw, sg, sm, sv] = streams;
+      const step = f.local(b.v128); // lr / c1
+      const ic2 = f.local(b.v128); // 1 / c2
+      const vg = f.local(b.v128);
+      const vm = f.local(b.v128);
+      const vv = f.local(b.v128);
+      const vw = f.local(b.v128);
+      const zero = f.local(b.v128);
+      const body = (lanes: number, e: number): X[] => {
+        const out: X[] = [
+          f.set(vg, loadStream(f, sg, lanes, e)),
+          f.set(
+            vm,
+            m.f32x4.add(m.f32x4.mul(splatF(f, spec.beta1), loadStream(f, sm, lanes, e)), m.f32x4.mul(splatF(f, 1 - spec.beta1), f.get(vg))),
           ),
-        ),
-        ...storeStream(f, sw, lanes, e, vw),
+          f.set(
+            vv,
+            m.f32x4.add(
+              m.f32x4.mul(splatF(f, spec.beta2), loadStream(f, sv, lanes, e)),
+              m.f32x4.mul(m.f32x4.mul(splatF(f, 1 - spec.beta2), f.get(vg)), f.get(vg)),
+            ),
+          ),
+          ...storeStream(f, sm, lanes, e, vm),
+          ...storeStream(f, sv, lanes, e, vv),
+          f.set(
+            vw,
+            m.f32x4.sub(
+              loadStream(f, sw, lanes, e),
+              m.f32x4.div(
+                m.f32x4.mul(f.get(step), f.get(vm)),
+                m.f32x4.add(m.f32x4.sqrt(m.f32x4.mul(f.get(vv), f.get(ic2))), splatF(f, spec.eps)),
+              ),
+            ),
+          ),
+          ...storeStream(f, sw, lanes, e, vw),
+        ];
+        if (spec.zeroGrad) out.push(...storeStream(f, sg, lanes, e, zero));
+        return out;
+      };
+      return [
+        ...streams.map((s, k) => f.set(s.ptr, m.i32.add(f.get(p(["w", "g", "m", "v"][k])), f.i32(base)))),
+        f.set(step, m.f32x4.splat(m.f32.demote(m.f64.div(m.f64.const(spec.lr), f.get(p("c1")))))),
+        f.set(ic2, m.f32x4.splat(m.f32.demote(m.f64.div(m.f64.const(1), f.get(p("c2")))))),
+        f.set(zero, splatF(f, 0)),
+        flatLoop(f, spec.size, streams, body),
       ];
-      if (spec.zeroGrad) out.push(...storeStream(f, sg, lanes, e, zero));
-      return out;
-    };
-    return [
-      ...streams.map((s, k) => f.set(s.ptr, m.i32.add(f.get(p(["w", "g", "m", "v"][k])), f.i32(base)))),
-      f.set(step, m.f32x4.splat(m.f32.demote(m.f64.div(m.f64.const(spec.lr), f.get(p("c1")))))),
-      f.set(ic2, m.f32x4.splat(m.f32.demote(m.f64.div(m.f64.const(1), f.get(p("c2")))))),
-      f.set(zero, splatF(f, 0)),
-      flatLoop(f, spec.size, streams, body),
-    ];
-  });
+    },
+  );
 }
