@@ -290,12 +290,25 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
     const p = values[id].param!;
     return { name: p.path, shape: values[id].shape as number[], offset: p.offset, size: p.size, init: p.init, layout: p.layout };
   });
+  // Inputs read as class ids (a sparse cross-entropy's labels, accuracy's integer labels) and
+  // their class count (the scores' last dimension): the runtime checks the labels at load.
+  const classes = new Map<ValueId, number>();
+  for (const e of allEqns)
+    if (e.op === "sparse_categorical_crossentropy") classes.set(root(e.inputs[1]), values[e.inputs[0]].shape.at(-1) as number);
+  const evaluation = tp.evaluation;
+  if (evaluation && values[evaluation.target].dtype === "i32")
+    classes.set(root(evaluation.target), values[evaluation.prediction].shape.at(-1) as number);
   const info = {
     name: tp.name,
     source: opts.sourcePath,
     settings: tp.settings,
     data: tp.data ? { ...tp.data, span: undefined } : null,
-    inputs: tp.inputs.map((id) => ({ name: values[id].name, shape: values[id].shape, dtype: values[id].dtype })),
+    inputs: tp.inputs.map((id) => ({
+      name: values[id].name,
+      shape: values[id].shape,
+      dtype: values[id].dtype,
+      ...(classes.has(id) ? { classes: classes.get(id) } : {}),
+    })),
     steps: tp.steps.map((s) => ({ model: s.model, optimizer: s.optimizer, ranges: s.ranges })),
     models: tp.inference.map((m) => ({ name: m.model, inputs: m.inputs.map((id) => values[id].shape), output: values[m.output].shape })),
     samplers: tp.samplers,

@@ -28,6 +28,8 @@ export interface InputInfo {
   name: string;
   shape: (number | "B")[];
   dtype: "f32" | "i32";
+  /** Set when the input holds class ids (a sparse cross-entropy's or accuracy's labels): ids lie in 0..classes-1. */
+  classes?: number;
 }
 
 export interface LoadedData {

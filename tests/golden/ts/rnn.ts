@@ -24,7 +24,7 @@ export const program: ProgramInfo = {
   },
   inputs: [
     { name: "x", shape: ["B", 28, 28], dtype: "f32" },
-    { name: "y", shape: ["B"], dtype: "i32" },
+    { name: "y", shape: ["B"], dtype: "i32", classes: 10 },
   ],
   steps: [
     {
