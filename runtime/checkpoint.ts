@@ -5,8 +5,9 @@
 // table so that a checkpoint of another model is refused.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadSafetensors, saveSafetensors, type SafetensorsTensor } from "./safetensors.js";
-import { DataError } from "./errors.js";
+import { CHECKSUM_KEY, loadSafetensors, removeOrphanTemps, saveSafetensors, type SafetensorsTensor } from "./safetensors.js";
+import { DataError, displayPath } from "./errors.js";
+import { firstNonFinite } from "./kernels/optimizers.js";
 import type { TrainerInstance, TrainerModule } from "./trainer.js";
 
 export interface Checkpoint {
@@ -46,7 +47,17 @@ export function checkWritable(file: string): void {
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new DataError("cannot write a checkpoint here: it is a folder", file);
 }
 
-export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInstance, ck: Checkpoint): void {
+/** Where a checkpoint's notes go (one line each, without a newline): stderr in `dlm train`. */
+export type Note = (line: string) => void;
+
+/** Removes the temp files that killed writers of `file` left (see removeOrphanTemps), with a note for each. */
+function cleanOrphans(file: string, note: Note): void {
+  for (const tmp of removeOrphanTemps(file))
+    note(`note: removed ${displayPath(tmp)}, left by a checkpoint write that was killed (its process is no longer running)`);
+}
+
+export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInstance, ck: Checkpoint, note: Note = () => {}): void {
+  cleanOrphans(file, note);
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const p of mod.parameters)
     tensors[p.name] = { dtype: "F32", shape: [...p.shape], data: f32(t.params.subarray(p.offset, p.offset + p.size)) };
@@ -79,14 +90,34 @@ export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
   }
 }
 
-/** Restores parameters, optimizer state, step counts and RNG; returns where to continue. */
-export function loadCheckpoint(file: string, mod: TrainerModule, t: TrainerInstance): Checkpoint {
-  const { tensors, metadata } = loadSafetensors(file);
-  if (metadata.format !== FORMAT)
-    throw new DataError(
-      `is not a dlm checkpoint (metadata format is ${JSON.stringify(metadata.format ?? null)}, expected "${FORMAT}")`,
-      file,
+/** What resuming needs to know about this run to validate a checkpoint against it. */
+export interface ResumeContext {
+  /** This run's batch size. */
+  readonly batch: number;
+  /** This run's batches per epoch, and the training samples they come from. */
+  readonly stepsPerEpoch: number;
+  readonly samples: number;
+  readonly note: Note;
+}
+
+/**
+ * Validates every field and tensor that resuming reads, then restores parameters, optimizer
+ * state, step counts and RNG, and returns where to continue. Each problem is a DataError that
+ * names the file and the field or tensor; nothing in the trainer changes until all pass.
+ */
+export function loadCheckpoint(file: string, mod: TrainerModule, t: TrainerInstance, ctx: ResumeContext): Checkpoint {
+  cleanOrphans(file, ctx.note);
+  const { tensors, metadata, checksum } = loadSafetensors(file);
+  if (!checksum)
+    ctx.note(
+      `note: ${displayPath(file)} has no checksum (${CHECKSUM_KEY} in its metadata), so its contents cannot be verified; using it as it is`,
     );
+  const format = metadata.format;
+  const version = /^dlm-checkpoint-([0-9]+)$/.exec(format ?? "");
+  if (version && format !== FORMAT)
+    throw new DataError(`has checkpoint format "${format}", which this runtime cannot read (it reads "${FORMAT}")`, file);
+  if (format !== FORMAT)
+    throw new DataError(`is not a dlm checkpoint (metadata format is ${JSON.stringify(format ?? null)}, expected "${FORMAT}")`, file);
   if (metadata.signature !== signature(mod)) {
     throw new DataError(
       `was written by \`train ${metadata.program}\` with other parameters; this trainer (\`train ${mod.program.name}\`) expects ${mod.parameters.length} tensors: ${mod.parameters
@@ -96,29 +127,100 @@ export function loadCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
       file,
     );
   }
-  const words = (key: string, count: number): number[] => {
-    const v = (metadata[key] ?? "").split(",").map(Number);
-    if (v.length !== count || v.some((x) => !Number.isFinite(x))) throw new DataError(`has a corrupt "${key}" entry in its metadata`, file);
+
+  // Metadata: every entry is a decimal integer, or a comma-separated list of them.
+  const bad = (key: string, expected: string): never => {
+    const v = metadata[key];
+    throw new DataError(
+      `corrupt checkpoint metadata: "${key}" is ${v === undefined ? "missing" : JSON.stringify(v.length > 60 ? v.slice(0, 60) + "…" : v)}; expected ${expected}`,
+      file,
+    );
+  };
+  const ints = (key: string, count: number, max: number, expected: string): number[] => {
+    const parts = (metadata[key] ?? "").split(",");
+    if (parts.length !== count || !parts.every((w) => /^(0|[1-9][0-9]{0,15})$/.test(w) && Number(w) <= max)) bad(key, expected);
+    return parts.map(Number);
+  };
+  const int = (key: string, min: number, expected: string): number => {
+    const v = ints(key, 1, Number.MAX_SAFE_INTEGER, expected)[0];
+    if (v < min) bad(key, expected);
     return v;
   };
-  const take = (name: string, into: Float32Array | Float64Array, offset: number, size: number) => {
-    const tensor = tensors[name];
-    if (!tensor || tensor.dtype !== "F32" || tensor.data.length !== size)
-      throw new DataError(`is missing tensor "${name}" (F32, ${size} values)`, file);
-    into.set(tensor.data as Float32Array, offset);
+  const rngWords = (key: string, nonZero: boolean): Uint32Array => {
+    const expected = `four 32-bit words (0 to 4294967295)${nonZero ? ", not all zero" : ""}`;
+    const w = ints(key, 4, 0xffffffff, expected);
+    if (nonZero && w.every((x) => x === 0)) bad(key, `${expected} (an all-zero xoshiro128** state draws only zeros)`);
+    return Uint32Array.from(w);
   };
-  for (const p of mod.parameters) take(p.name, t.params, p.offset, p.size);
+  const batch = int("batch", 1, "a batch size (an integer ≥ 1)");
+  // A position in the epoch counts batches of the size the checkpoint was written with.
+  if (batch !== ctx.batch)
+    throw new DataError(`was written by a run at batch ${batch}; resume it with --batch ${batch} (this run uses batch ${ctx.batch})`, file);
+  const globalStep = int("global_step", 0, "a step count (an integer ≥ 0)");
+  const epoch = int("epoch", 0, "an epoch index (an integer ≥ 0)");
+  const last = ctx.stepsPerEpoch - 1;
+  const batchInEpoch = int(
+    "batch_in_epoch",
+    0,
+    `a batch index from 0 to ${last} (this run's ${ctx.samples} training samples make ${ctx.stepsPerEpoch} batches of ${ctx.batch} per epoch)`,
+  );
+  if (batchInEpoch > last)
+    bad(
+      "batch_in_epoch",
+      `a batch index from 0 to ${last} (this run's ${ctx.samples} training samples make ${ctx.stepsPerEpoch} batches of ${ctx.batch} per epoch)`,
+    );
+  const seed = int("seed", 0, "the run's seed (an integer ≥ 0)");
+  const rng = rngWords("rng", true);
+  // The state at the epoch's start redraws its shuffle when resuming mid-epoch; at an epoch's
+  // start (batch_in_epoch 0) it is not used, and before the first epoch it is all zero.
+  const epochRng = rngWords("epoch_rng", batchInEpoch > 0);
+  // Every optimizer step updates once per training step, so each count is the step counter.
+  const counts = ints(
+    "step_counts",
+    t.stepCounts.length,
+    Number.MAX_SAFE_INTEGER,
+    `${t.stepCounts.length} optimizer step count${t.stepCounts.length > 1 ? "s, each" : ""} equal to global_step (${globalStep})`,
+  );
+  if (counts.some((c) => c !== globalStep))
+    bad(
+      "step_counts",
+      `${t.stepCounts.length} optimizer step count${t.stepCounts.length > 1 ? "s, each" : ""} equal to global_step (${globalStep})`,
+    );
+
+  // Tensors: exactly the trainer's, each F32 of its parameter's shape, finite (and Adam's
+  // second moment not negative), all checked before any is copied.
+  const wanted: { name: string; into: Float32Array | Float64Array; offset: number; p: (typeof mod.parameters)[number] }[] = [];
+  for (const p of mod.parameters) wanted.push({ name: p.name, into: t.params, offset: p.offset, p });
   for (const [buf, arr] of Object.entries(t.state))
-    for (const p of mod.parameters) take(`optimizer/${buf}/${p.name}`, arr, p.offset, p.size);
-  t.stepCounts.set(words("step_counts", t.stepCounts.length));
-  t.rng.loadState(Uint32Array.from(words("rng", 4)));
-  const int = (key: string) => words(key, 1)[0];
-  return {
-    globalStep: int("global_step"),
-    epoch: int("epoch"),
-    batchInEpoch: int("batch_in_epoch"),
-    epochRng: Uint32Array.from(words("epoch_rng", 4)),
-    seed: int("seed"),
-    batch: int("batch"),
-  };
+    for (const p of mod.parameters) wanted.push({ name: `optimizer/${buf}/${p.name}`, into: arr, offset: p.offset, p });
+  const names = new Set(wanted.map((w) => w.name));
+  const extra = Object.keys(tensors).find((n) => !names.has(n));
+  if (extra !== undefined)
+    throw new DataError(
+      `holds tensor "${extra}", which this trainer does not have${extra.startsWith("optimizer/") ? " (was it written with another optimizer?)" : ""}`,
+      file,
+    );
+  for (const { name, p } of wanted) {
+    const tensor = tensors[name];
+    const shape = `[${p.shape.join(", ")}]`;
+    if (!tensor) throw new DataError(`is missing tensor "${name}" (F32, shape ${shape})`, file);
+    if (tensor.dtype !== "F32" || tensor.shape.join(",") !== p.shape.join(","))
+      throw new DataError(`tensor "${name}" is ${tensor.dtype} [${tensor.shape.join(", ")}]; expected F32 ${shape}`, file);
+    const data = tensor.data as Float32Array;
+    const i = firstNonFinite(data, data.length);
+    if (i >= 0)
+      throw new DataError(`tensor "${name}" holds a non-finite value (${data[i]} at index ${i}); training cannot resume from it`, file);
+    if (name.startsWith("optimizer/adam_v/")) {
+      const j = data.findIndex((v) => v < 0);
+      if (j >= 0)
+        throw new DataError(
+          `tensor "${name}" holds a negative value (${data[j]} at index ${j}); Adam's second moment is never negative`,
+          file,
+        );
+    }
+  }
+  for (const w of wanted) w.into.set(tensors[w.name].data as Float32Array, w.offset);
+  t.stepCounts.set(counts);
+  t.rng.loadState(rng);
+  return { globalStep, epoch, batchInEpoch, epochRng, seed, batch };
 }

@@ -71,7 +71,7 @@ export function runTraining(
   err: NodeJS.WritableStream = process.stderr,
 ): number {
   try {
-    const r = train(mod, { stream: out, ...opts });
+    const r = train(mod, { stream: out, note: (line) => err.write(`${line}\n`), ...opts });
     if (opts.profile) err.write(`\nkernel profile (wall time inside each kernel, over training and evaluation):\n${opts.profile.report()}`);
     if (r.test)
       out.write(`test loss ${r.test.loss.toFixed(4)}${r.test.accuracy !== undefined ? ` accuracy ${r.test.accuracy.toFixed(4)}` : ""}\n`);

@@ -4,11 +4,14 @@
 // Invariants: writes are atomic (temp file in the same folder, fsync, rename), so a crash
 // never leaves a half-written checkpoint under the real name; reads validate every field
 // and the byte layout (tensors tile the data section exactly) before touching the data,
-// and any problem is a DataError naming the file.
+// and any problem is a DataError naming the file. Files written here carry a SHA-256 of
+// their contents in the metadata (CHECKSUM_KEY), verified on read when present.
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DataError } from "./errors.js";
 import { copyBytes, HOST_IS_LITTLE_ENDIAN, readBytes } from "./data/files.js";
+import { testKillNow, testKillThisSave } from "./testhooks.js";
 
 export type SafetensorsDtype = "F32" | "F64" | "I32" | "I64" | "U8";
 export type SafetensorsArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
@@ -22,6 +25,32 @@ export interface SafetensorsTensor {
 const SIZE: Record<SafetensorsDtype, number> = { F32: 4, F64: 8, I32: 4, I64: 8, U8: 1 };
 /** The spec caps the header at 100 MB; a larger length means a corrupt file. */
 const MAX_HEADER = 100_000_000;
+/**
+ * The metadata key of the checksum: the SHA-256 (lowercase hex) of the canonical header
+ * (`canonicalHeader`: every other metadata entry and every tensor's dtype, shape and offsets)
+ * followed by the whole data section. Readers verify it when present; other tools ignore it.
+ */
+export const CHECKSUM_KEY = "dlm.sha256";
+
+interface Span {
+  readonly name: string;
+  readonly dtype: SafetensorsDtype;
+  readonly shape: readonly number[];
+  readonly begin: number;
+  readonly end: number;
+}
+
+/** What the checksum covers besides the data: the header's content, independent of its JSON layout. */
+function canonicalHeader(metadata: Readonly<Record<string, string>>, spans: readonly Span[]): string {
+  const meta = Object.keys(metadata)
+    .filter((k) => k !== CHECKSUM_KEY)
+    .sort()
+    .map((k) => [k, metadata[k]]);
+  const entries = [...spans]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((s) => [s.name, s.dtype, s.shape, s.begin, s.end]);
+  return JSON.stringify({ metadata: meta, tensors: entries }) + "\n";
+}
 
 function arrayDtype(data: SafetensorsArray): SafetensorsDtype {
   if (data instanceof Float32Array) return "F32";
@@ -31,11 +60,16 @@ function arrayDtype(data: SafetensorsArray): SafetensorsDtype {
   return "U8";
 }
 
-/** Serializes tensors (in the record's order) and optional string metadata. */
+/**
+ * Serializes tensors (in the record's order) and optional string metadata, to which the
+ * checksum (CHECKSUM_KEY) is added.
+ */
 export function encodeSafetensors(tensors: Record<string, SafetensorsTensor>, metadata?: Record<string, string>): Uint8Array[] {
   if (!HOST_IS_LITTLE_ENDIAN) throw new Error("writing safetensors needs a little-endian host");
-  const header: Record<string, unknown> = {};
-  if (metadata !== undefined) header.__metadata__ = metadata;
+  const meta: Record<string, string> = { ...metadata };
+  delete meta[CHECKSUM_KEY];
+  const header: Record<string, unknown> = { __metadata__: meta };
+  const spans: Span[] = [];
   const parts: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
@@ -45,9 +79,13 @@ export function encodeSafetensors(tensors: Record<string, SafetensorsTensor>, me
     if (count !== t.data.length)
       throw new RangeError(`tensor '${name}': shape [${t.shape.join(", ")}] needs ${count} elements, data has ${t.data.length}`);
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    spans.push({ name, dtype: t.dtype, shape: t.shape, begin: offset, end: offset + t.data.byteLength });
     parts.push(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
     offset += t.data.byteLength;
   }
+  const hash = createHash("sha256").update(canonicalHeader(meta, spans));
+  for (const p of parts) hash.update(p);
+  meta[CHECKSUM_KEY] = hash.digest("hex");
   const raw = new TextEncoder().encode(JSON.stringify(header));
   const head = new Uint8Array(raw.length + ((8 - (raw.length % 8)) % 8)).fill(0x20); // space padding
   head.set(raw);
@@ -60,10 +98,13 @@ export function encodeSafetensors(tensors: Record<string, SafetensorsTensor>, me
 export function saveSafetensors(file: string, tensors: Record<string, SafetensorsTensor>, metadata?: Record<string, string>): void {
   const parts = encodeSafetensors(tensors, metadata);
   const tmp = `${file}.tmp-${process.pid}`;
+  const kill = testKillThisSave();
   let fd = -1;
   try {
     fd = fs.openSync(tmp, "w");
-    for (const p of parts) {
+    for (let i = 0; i < parts.length; i++) {
+      if (kill && i === 2) testKillNow(); // testing hook: the length and header are written, no data
+      const p = parts[i];
       let done = 0;
       while (done < p.length) done += fs.writeSync(fd, p, done, p.length - done);
     }
@@ -77,6 +118,52 @@ export function saveSafetensors(file: string, tensors: Record<string, Safetensor
     throw e;
   }
   syncDir(path.dirname(path.resolve(file)));
+}
+
+/**
+ * Removes the temporary files `<file>.tmp-<pid>` that writers of `file` left when they were
+ * killed mid-write: only this file's, only regular files, and only those whose writer pid is
+ * no longer running (`process.kill(pid, 0)` fails with ESRCH). A live writer's file, this
+ * process's own, and anything whose pid cannot be checked are kept. Returns the removed
+ * paths (in the folder `file` names). Pids are only meaningful on this machine: a folder
+ * shared with other machines may hold another machine's live writer's file.
+ */
+export function removeOrphanTemps(file: string): string[] {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.tmp-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names.sort()) {
+    if (!name.startsWith(prefix)) continue;
+    const digits = name.slice(prefix.length);
+    if (!/^[1-9][0-9]{0,9}$/.test(digits)) continue;
+    const pid = Number(digits);
+    if (pid === process.pid || pid > 0x7fffffff || running(pid)) continue;
+    const tmp = path.join(dir, name);
+    try {
+      if (!fs.lstatSync(tmp).isFile()) continue;
+      fs.rmSync(tmp);
+      removed.push(tmp);
+    } catch {
+      /* gone already, or not ours to remove: leave it */
+    }
+  }
+  return removed;
+}
+
+/** True unless signalling `pid` says there is no such process. */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== "ESRCH";
+  }
 }
 
 /** Makes the rename durable; some platforms cannot open a folder, which is harmless. */
@@ -93,16 +180,21 @@ function syncDir(dir: string): void {
   }
 }
 
-/** Reads and validates a safetensors file. */
-export function loadSafetensors(file: string): { tensors: Record<string, SafetensorsTensor>; metadata: Record<string, string> } {
+export interface SafetensorsFile {
+  readonly tensors: Record<string, SafetensorsTensor>;
+  /** The `__metadata__` map, without the checksum entry. */
+  readonly metadata: Record<string, string>;
+  /** True when the file carried a checksum (CHECKSUM_KEY), which was verified; false when it had none. */
+  readonly checksum: boolean;
+}
+
+/** Reads and validates a safetensors file, and verifies its checksum when it has one. */
+export function loadSafetensors(file: string): SafetensorsFile {
   const bytes = readBytes(file, "a safetensors checkpoint");
   return decodeSafetensors(bytes, file);
 }
 
-export function decodeSafetensors(
-  bytes: Uint8Array,
-  file: string,
-): { tensors: Record<string, SafetensorsTensor>; metadata: Record<string, string> } {
+export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsFile {
   const corrupt = (what: string): never => {
     throw new DataError(`corrupt checkpoint: ${what}`, file);
   };
@@ -122,7 +214,7 @@ export function decodeSafetensors(
   const dataStart = 8 + headerLen;
   const dataLen = bytes.length - dataStart;
   const metadata: Record<string, string> = {};
-  const spans: { name: string; begin: number; end: number }[] = [];
+  const spans: Span[] = [];
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === "__metadata__") {
@@ -157,7 +249,7 @@ export function decodeSafetensors(
         `tensor '${name}': shape [${(shape as number[]).join(", ")}] of ${dtype} needs ${count * SIZE[dtype]} bytes, data_offsets give ${end - begin}`,
       );
     }
-    spans.push({ name, begin, end });
+    spans.push({ name, dtype, shape: shape as number[], begin, end });
     tensors[name] = { dtype, shape: [...(shape as number[])], data: new Uint8Array(0) };
   }
   spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
@@ -172,6 +264,19 @@ export function decodeSafetensors(
     at = s.end;
   }
   if (at !== dataLen) corrupt(`data bytes [${at}, ${dataLen}) belong to no tensor (truncated header or trailing data)`);
+  let checksum = false;
+  if (Object.hasOwn(metadata, CHECKSUM_KEY)) {
+    const stored = metadata[CHECKSUM_KEY];
+    if (!/^[0-9a-f]{64}$/.test(stored))
+      corrupt(`__metadata__["${CHECKSUM_KEY}"] is not a SHA-256 (64 hex digits): ${JSON.stringify(stored.slice(0, 80))}`);
+    const found = createHash("sha256").update(canonicalHeader(metadata, spans)).update(bytes.subarray(dataStart)).digest("hex");
+    if (found !== stored)
+      corrupt(
+        `its contents do not match the checksum written with them (${CHECKSUM_KEY} ${stored.slice(0, 12)}…, computed ${found.slice(0, 12)}…): the file was damaged or changed after it was written`,
+      );
+    delete metadata[CHECKSUM_KEY];
+    checksum = true;
+  }
   if (!HOST_IS_LITTLE_ENDIAN) corrupt("reading safetensors needs a little-endian host");
   for (const s of spans) {
     const t = tensors[s.name];
@@ -187,5 +292,5 @@ export function decodeSafetensors(
               ? new BigInt64Array(buf)
               : new Uint8Array(buf);
   }
-  return { tensors, metadata };
+  return { tensors, metadata, checksum };
 }

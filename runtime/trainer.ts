@@ -13,9 +13,10 @@ import { fillBatch, batchesPerEpoch, splitValidation, sizeOf, type Dataset } fro
 import { loadData, type DataInfo, type InputInfo, type LoadedData } from "./data/load.js";
 import { Progress, type ProgressStream } from "./progress.js";
 import { countArgmaxMatches, countBinaryMatches, countOneHotMatches } from "./metrics.js";
-import { DataError, TrainingError, displayPath } from "./errors.js";
+import { TrainingError, displayPath } from "./errors.js";
 import { firstNonFinite } from "./kernels/optimizers.js";
-import { checkWritable, loadCheckpoint, saveCheckpoint, type Checkpoint } from "./checkpoint.js";
+import { checkWritable, loadCheckpoint, saveCheckpoint, type Checkpoint, type Note } from "./checkpoint.js";
+import { testKillAfterStep } from "./testhooks.js";
 import { Samples } from "./samples.js";
 
 type Arr = Float32Array | Float64Array;
@@ -129,6 +130,8 @@ export interface TrainOptions {
   maxSteps?: number;
   quiet?: boolean;
   stream?: ProgressStream;
+  /** Where notes go (an ignored flag, a checkpoint without a checksum), one line each; default stderr. */
+  note?: Note;
   /** Called after every step with its losses (one per `step` of the program). */
   onStep?: (globalStep: number, losses: Float64Array) => void;
   /** Called after every epoch (1-based) with the trainer, e.g. to write samples. */
@@ -158,8 +161,9 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   const settings = prog.settings;
   const batch = opts.batch ?? settings.batch;
   const epochs = opts.epochs ?? settings.epochs;
-  const seed = opts.seed ?? settings.seed;
+  let seed = opts.seed ?? settings.seed;
   const stream = opts.stream ?? process.stdout;
+  const note: Note = opts.note ?? ((line) => process.stderr.write(`${line}\n`));
   if (!prog.data && !opts.loaded) throw new TrainingError(`\`train ${prog.name}\` has no \`data\` setting; add one to ${prog.source}`);
   const loaded =
     opts.loaded ??
@@ -180,13 +184,13 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   let startEpoch = 0;
   let startBatch = 0;
   if (opts.resume) {
-    const ck = loadCheckpoint(opts.resume, mod, trainer);
-    // A position in the epoch counts batches of the size the checkpoint was written with.
-    if (ck.batch !== batch)
-      throw new DataError(
-        `was written by a run at batch ${ck.batch}; resume it with --batch ${ck.batch} (this run uses batch ${batch})`,
-        opts.resume,
+    const ck = loadCheckpoint(opts.resume, mod, trainer, { batch, stepsPerEpoch: steps, samples: trainSet.n, note });
+    // The weights and the random stream come from the checkpoint: the run keeps its seed.
+    if (opts.seed !== undefined && opts.seed !== ck.seed)
+      note(
+        `note: --seed ${opts.seed} is ignored: ${displayPath(opts.resume)} continues a run with seed ${ck.seed}, whose random stream it holds`,
       );
+    seed = ck.seed;
     globalStep = ck.globalStep;
     startEpoch = ck.epoch;
     startBatch = ck.batchInEpoch;
@@ -202,7 +206,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
       throw new TrainingError(
         `after step ${globalStep} ${bad}. Training stopped; the last checkpoint in ${displayPath(opts.save)}, if any, is unchanged.`,
       );
-    saveCheckpoint(opts.save, mod, trainer, checkpoint(epoch, b));
+    saveCheckpoint(opts.save, mod, trainer, checkpoint(epoch, b), note);
   };
   const progress = new Progress({ epochs, steps, stream, quiet: opts.quiet ?? false, ...(opts.now ? { now: opts.now } : {}) });
   const metric = prog.evaluation?.metrics.includes("accuracy") ?? false;
@@ -273,6 +277,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
       const bad = trainer.trainStep(n);
       if (bad >= 0) throw nonFinite(mod, trainer, n, bad, epoch, b, globalStep);
       globalStep++;
+      testKillAfterStep(globalStep);
       opts.onStep?.(globalStep, trainer.losses);
       samples?.record(globalStep, trainer.losses);
       lossSum += trainer.losses[0] * n;
