@@ -1,4 +1,5 @@
-// Numeric CSV reader: a header row of column names, then rows of finite numbers.
+// Numeric CSV reader: a header row of column names, then rows of finite numbers that
+// float32 can hold (the trainers' data type: 1e40 would become Infinity).
 // Invariants: every data row has exactly as many fields as the header; blank lines are
 // skipped; `data` is row-major [rows, columns.length] float64; any deviation is a
 // DataError naming the file, the 1-based line number, and the column where it applies.
@@ -10,6 +11,8 @@ export interface CsvTable {
   rows: number;
   /** Row-major [rows, columns.length]. */
   data: Float64Array;
+  /** The 1-based line of the file each row came from (for messages). */
+  lines: Uint32Array;
 }
 
 export interface CsvOptions {
@@ -48,6 +51,7 @@ export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Csv
   });
 
   const values: number[] = [];
+  const rowLines: number[] = [];
   let rows = 0;
   for (let l = first + 1; l < lines.length; l++) {
     if (lines[l].trim() === "") continue;
@@ -61,12 +65,19 @@ export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Csv
         const found = fields[c] === "" ? "an empty cell" : `'${fields[c]}'`;
         throw new DataError(`line ${l + 1}, column '${columns[c]}': expected a finite number, found ${found}`, file);
       }
+      if (!Number.isFinite(Math.fround(v))) {
+        throw new DataError(
+          `line ${l + 1}, column '${columns[c]}': expected a finite number, found '${fields[c]}', beyond float32's range (±3.4028235e38)`,
+          file,
+        );
+      }
       values.push(v);
     }
+    rowLines.push(l + 1);
     rows++;
   }
   if (rows === 0) throw new DataError(`expected data rows after the header (${columns.join(", ")}), found none`, file);
-  return { columns, rows, data: Float64Array.from(values) };
+  return { columns, rows, data: Float64Array.from(values), lines: Uint32Array.from(rowLines) };
 }
 
 /** Copies the named columns, in the given order, into a row-major float32 [rows, names.length]. */

