@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DataError } from "../../runtime/errors.js";
-import { encodeSafetensors, loadSafetensors, saveSafetensors, type SafetensorsTensor } from "../../runtime/safetensors.js";
+import { CHECKSUM_KEY, encodeSafetensors, loadSafetensors, saveSafetensors, type SafetensorsTensor } from "../../runtime/safetensors.js";
 import { removeDir, tmpDir } from "./helpers.js";
 
 const dir = tmpDir();
@@ -70,6 +70,36 @@ describe("safetensors", () => {
     expect(Object.keys(loadSafetensors(file).tensors)).toEqual(["b"]);
     expect(() => saveSafetensors(path.join(dir, "no", "such", "dir.safetensors"), { b: tensors.counts })).toThrow();
     expect(fs.readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+
+  it("writes a SHA-256 of header and data (dlm.sha256), verifies it on read and leaves it out of the metadata", () => {
+    const file = path.join(dir, "sum.safetensors");
+    saveSafetensors(file, tensors, { format: "dlm" });
+    const raw = fs.readFileSync(file);
+    const n = Number(raw.readBigUInt64LE(0));
+    expect(JSON.parse(raw.subarray(8, 8 + n).toString()).__metadata__[CHECKSUM_KEY]).toMatch(/^[0-9a-f]{64}$/);
+    const back = loadSafetensors(file);
+    expect(back.checksum).toBe(true);
+    expect(back.metadata).toEqual({ format: "dlm" });
+    // A file with no checksum (another tool's) reads, and says so.
+    const plainFile = path.join(dir, "plain.safetensors");
+    fs.writeFileSync(
+      plainFile,
+      bytesOf('{"__metadata__": {"a": "b"}, "x": {"dtype": "U8", "shape": [2], "data_offsets": [0, 2]}}', new Uint8Array([1, 2])),
+    );
+    const plain = loadSafetensors(plainFile);
+    expect(plain.checksum).toBe(false);
+    expect(plain.metadata).toEqual({ a: "b" });
+    // One flipped bit anywhere in the data, or a changed metadata value, fails it.
+    const flipped = Uint8Array.from(raw);
+    flipped[flipped.length - 1] ^= 1;
+    expect(corrupt("flipped.safetensors", flipped)).toMatch(/corrupt checkpoint: its contents do not match the checksum written with them/);
+    const renamed = Uint8Array.from(raw);
+    renamed.set(new TextEncoder().encode('"format":"dlx"'), raw.indexOf('"format":"dlm"'));
+    expect(corrupt("renamed.safetensors", renamed)).toMatch(/do not match the checksum/);
+    const bad = Uint8Array.from(raw);
+    bad.set(new TextEncoder().encode("zz"), raw.indexOf(CHECKSUM_KEY) + CHECKSUM_KEY.length + 3);
+    expect(corrupt("badsum.safetensors", bad)).toMatch(/__metadata__\["dlm\.sha256"\] is not a SHA-256 \(64 hex digits\)/);
   });
 
   it("refuses tensors whose dtype or size does not match their data", () => {
