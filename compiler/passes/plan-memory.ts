@@ -20,7 +20,11 @@
 // model's output, and everything the non-finite trace inspects after replaying a step's
 // forward pass (that step's forward values and the lets). Placement is greedy — largest
 // first, at the lowest offset that overlaps no placed buffer with an intersecting live
-// range — the usual heuristic for offline interval packing.
+// range — the usual heuristic for offline interval packing. Placed buffers are indexed
+// by live range (a segment tree over positions), so a buffer meets only the buffers it
+// could clash with; when those are more than CLASH_LIMIT (a long chain of pinned forward
+// values), it goes right above the highest of them instead of searching their gaps, which
+// keeps the planner's work linear in the number of buffers.
 import type { Shape, ValueId } from "../ir/ir.js";
 import type { TEqn, TOp, TrainingProgram } from "../ir/train-ir.js";
 import type { FusedProgram } from "./fuse.js";
@@ -70,6 +74,7 @@ interface Interval {
 }
 
 export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optState: readonly string[], fused?: FusedProgram): MemoryPlan {
+  work = 0;
   const values = fused?.values ?? tp.values;
   // Kernels in the order they run, each the eqns it computes (fusion groups eqns, and may
   // move one up into its group): one position per kernel, since a fused kernel writes its
@@ -168,26 +173,13 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
   }
 
   // Arena values, split by whether they scale with B.
-  const overlaps = (a: Interval[], b: Interval[]) => a.some((x) => b.some((y) => x.from <= y.to && y.from <= x.to));
-  const pack = (ids: ValueId[], size: (id: ValueId) => number): { offsets: Map<ValueId, number>; top: number } => {
-    const order = [...ids].sort((a, b) => size(b) - size(a) || a - b);
-    const placed: { id: ValueId; at: number; end: number }[] = [];
-    const offsets = new Map<ValueId, number>();
-    let top = 0;
-    for (const id of order) {
-      const bytes = align(size(id));
-      const clash = placed.filter((p) => overlaps(live.get(p.id)!, live.get(id)!)).sort((a, b) => a.at - b.at);
-      let at = 0;
-      for (const p of clash) {
-        if (at + bytes <= p.at) break;
-        at = Math.max(at, p.end);
-      }
-      placed.push({ id, at, end: at + bytes });
-      offsets.set(id, at);
-      top = Math.max(top, at + bytes);
-    }
-    return { offsets, top };
-  };
+  const pack = (ids: ValueId[], size: (id: ValueId) => number) =>
+    packArena(
+      ids,
+      (id) => align(size(id)),
+      (id) => live.get(id)!,
+      pos,
+    );
   const arena = [...live.keys()];
   const rowIds = arena.filter((id) => extent(values[id].shape).perRow);
   const fixedIds = arena.filter((id) => !extent(values[id].shape).perRow);
@@ -252,4 +244,127 @@ export function gradientPlacement(
     }
   });
   return { views, copies };
+}
+
+/** Clashing buffers searched for a gap; beyond this a buffer goes above all of them. */
+export const CLASH_LIMIT = 128;
+
+let work = 0;
+/**
+ * The packing work of the last planMemory call: clash candidates examined plus index nodes
+ * visited. Deterministic, for tests that check the planner's work grows near-linearly.
+ */
+export function planWork(): number {
+  return work;
+}
+
+/**
+ * Greedy packing of one arena: values largest first, each at the lowest offset that overlaps
+ * no placed buffer whose live range intersects its own (positions 0 … span-1).
+ */
+function packArena(ids: readonly ValueId[], bytes: (id: ValueId) => number, live: (id: ValueId) => readonly Interval[], span: number) {
+  const order = [...ids].sort((a, b) => bytes(b) - bytes(a) || a - b);
+  const offsets = new Map<ValueId, number>();
+  const index = new LiveIndex(Math.max(1, span));
+  const at: number[] = []; // by placement number
+  const end: number[] = [];
+  let top = 0;
+  order.forEach((id, k) => {
+    const size = bytes(id);
+    const ranges = live(id);
+    const clash = index.clashing(ranges, CLASH_LIMIT);
+    let offset = 0;
+    if (clash === null) offset = Math.max(...ranges.map((r) => index.highest(r)));
+    else {
+      clash.sort((a, b) => at[a] - at[b]);
+      for (const p of clash) {
+        work++;
+        if (offset + size <= at[p]) break;
+        offset = Math.max(offset, end[p]);
+      }
+    }
+    at.push(offset);
+    end.push(offset + size);
+    for (const r of ranges) index.add(k, r, offset + size);
+    offsets.set(id, offset);
+    top = Math.max(top, offset + size);
+  });
+  return { offsets, top };
+}
+
+/**
+ * Placed buffers by live range: a segment tree over positions in which a buffer is stored
+ * at the O(log n) nodes that cover its range. Finds the buffers whose ranges intersect a
+ * range (up to a limit), and the highest end address among them.
+ */
+class LiveIndex {
+  private readonly size: number;
+  private readonly lists: number[][];
+  private readonly count: Int32Array; // buffers stored in the subtree
+  private readonly cover: Float64Array; // highest end address of a buffer stored at the node
+  private readonly sub: Float64Array; // ... of a buffer stored in the subtree
+  private readonly seen: number[] = [];
+  private stamp = 0;
+
+  constructor(positions: number) {
+    let size = 1;
+    while (size < positions) size *= 2;
+    this.size = size;
+    this.lists = Array.from({ length: 2 * size }, () => []);
+    this.count = new Int32Array(2 * size);
+    this.cover = new Float64Array(2 * size);
+    this.sub = new Float64Array(2 * size);
+  }
+
+  add(buffer: number, r: Interval, endAddress: number): void {
+    const visit = (node: number, lo: number, hi: number): void => {
+      work++;
+      if (r.to < lo || hi < r.from) return;
+      this.count[node]++;
+      this.sub[node] = Math.max(this.sub[node], endAddress);
+      if (r.from <= lo && hi <= r.to) {
+        this.lists[node].push(buffer);
+        this.cover[node] = Math.max(this.cover[node], endAddress);
+        return;
+      }
+      const mid = (lo + hi) >> 1;
+      visit(2 * node, lo, mid);
+      visit(2 * node + 1, mid + 1, hi);
+    };
+    visit(1, 0, this.size - 1);
+  }
+
+  /** The buffers whose ranges intersect any of `ranges`, or null when there are more than `limit`. */
+  clashing(ranges: readonly Interval[], limit: number): number[] | null {
+    const stamp = ++this.stamp;
+    const found: number[] = [];
+    const visit = (node: number, lo: number, hi: number, r: Interval): boolean => {
+      work++;
+      if (r.to < lo || hi < r.from || this.count[node] === 0) return true;
+      for (const b of this.lists[node]) {
+        work++;
+        if (this.seen[b] === stamp) continue;
+        this.seen[b] = stamp;
+        found.push(b);
+        if (found.length > limit) return false;
+      }
+      if (lo === hi) return true;
+      const mid = (lo + hi) >> 1;
+      return visit(2 * node, lo, mid, r) && visit(2 * node + 1, mid + 1, hi, r);
+    };
+    for (const r of ranges) if (!visit(1, 0, this.size - 1, r)) return null;
+    return found;
+  }
+
+  /** The highest end address of a buffer whose range intersects `r` (0 when none). */
+  highest(r: Interval): number {
+    const visit = (node: number, lo: number, hi: number): number => {
+      work++;
+      if (r.to < lo || hi < r.from) return 0;
+      if (r.from <= lo && hi <= r.to) return this.sub[node];
+      const mid = (lo + hi) >> 1;
+      return Math.max(this.cover[node], visit(2 * node, lo, mid), visit(2 * node + 1, mid + 1, hi));
+    };
+    return visit(1, 0, this.size - 1);
+  }
 }
