@@ -196,6 +196,13 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     startBatch = ck.batchInEpoch;
     epochRng.set(ck.epochRng);
   }
+  // A checkpoint at or past this run's last epoch leaves nothing to train; its position is
+  // saved back unchanged (not as the end of this run's fewer epochs).
+  const finished = opts.resume !== undefined && startEpoch >= epochs;
+  if (finished && (startEpoch > epochs || startBatch > 0))
+    note(
+      `note: nothing to train: ${displayPath(opts.resume!)} is ${startBatch > 0 ? `${startBatch} batches into epoch ${startEpoch + 1}` : `at the end of epoch ${startEpoch}`}, and this run trains ${epochs} epoch${epochs > 1 ? "s" : ""} (raise --epochs to go on)`,
+    );
   if (opts.save) checkWritable(opts.save);
   const checkpoint = (epoch: number, b: number): Checkpoint => ({ globalStep, epoch, batchInEpoch: b, epochRng, seed, batch });
   /** Writes a checkpoint, unless the weights went non-finite: then the last good one stays. */
@@ -299,7 +306,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     opts.onEpoch?.(epoch + 1, trainer);
     if (every && seen > 0 && globalStep % every === 0) save(epoch + 1, 0);
   }
-  if (!stopped) save(epochs, 0);
+  if (!stopped) save(finished ? startEpoch : epochs, finished ? startBatch : 0);
   const test = loaded.test && trainer.evaluate ? evaluateOn(mod, trainer, loaded.test, batch) : null;
   return { trainer, steps: globalStep, test };
 }

@@ -238,6 +238,30 @@ describe("a checkpoint is verified before resuming", () => {
   });
 });
 
+describe("a checkpoint past the end of this run", () => {
+  it("trains nothing, says so, and saves its position back unchanged", () => {
+    const ck = file("done.safetensors");
+    const r = run({ save: ck }); // the whole run: 2 epochs of 3 steps
+    expect(r).toEqual({ code: 0, stderr: "" });
+    const again = file("done-again.safetensors");
+    const notes: string[] = [];
+    const short = train(mod, { loaded: data, quiet: true, resume: ck, epochs: 1, save: again, note: (l) => notes.push(l) });
+    expect(short.steps).toBe(6);
+    expect(notes).toEqual([
+      `note: nothing to train: ${ck} is at the end of epoch 2, and this run trains 1 epoch (raise --epochs to go on)`,
+    ]);
+    const meta = loadSafetensors(again).metadata;
+    expect([meta.epoch, meta.batch_in_epoch, meta.global_step]).toEqual(["2", "0", "6"]);
+    // Going on from the re-saved checkpoint is going on from the original.
+    const a = train(mod, { loaded: data, quiet: true, resume: again, epochs: 3 });
+    const b = train(mod, { loaded: data, quiet: true, resume: ck, epochs: 3 });
+    expect(a.steps).toBe(9);
+    expect(bits(a.trainer.params)).toEqual(bits(b.trainer.params));
+    // Resuming a finished run with its own epochs is quiet (e.g. to evaluate it).
+    expect(run({ resume: ck })).toEqual({ code: 0, stderr: "" });
+  });
+});
+
 describe("temp files of killed writers", () => {
   /** Runs a child node process; resolves with its pid once it has exited (and been reaped). */
   function deadPid(): Promise<number> {
