@@ -12,6 +12,10 @@ import { summarizeProgram } from "./summary.js";
 import { printProgram } from "./ir/print.js";
 import { trainOptionSpec, trainOptions, trainUsage, runTraining, UsageError as RuntimeUsageError } from "../runtime/main.js";
 import { hasRelaxedSimd } from "../runtime/wasm/instantiate.js";
+import { memoryLimitDiagnostic, tsMemoryNeed } from "./passes/memory-limit.js";
+import { memoryProblem } from "../runtime/memory.js";
+import { optimizerState } from "./passes/plan-memory.js";
+import { totalmem } from "node:os";
 
 const usage = `usage: dlm <command> [options]
 
@@ -122,9 +126,22 @@ async function check(args: readonly string[], out: NodeJS.WritableStream, err: N
     out.write(printProgram(result.ir, result.source));
     return 0;
   }
-  out.write(summarizeProgram(result.ir));
+  // A plan over what a wasm32 memory holds is an error (DL3012), found before printing anything.
+  const plans = new Map<string, Awaited<ReturnType<typeof memoryPlanOf>>>();
+  const tooLarge = [];
   for (const t of result.ir.trains) {
     const plan = await memoryPlanOf(result, t.name);
+    plans.set(t.name, plan);
+    const d = memoryLimitDiagnostic(result.ast, t.name, plan.bytes, t.settings.batch);
+    if (d) tooLarge.push(d);
+  }
+  if (tooLarge.length > 0) {
+    err.write(renderDiagnostics(result.source, tooLarge, { color: useColor(err) }));
+    return 1;
+  }
+  out.write(summarizeProgram(result.ir));
+  for (const t of result.ir.trains) {
+    const plan = plans.get(t.name)!;
     const batch = t.settings.batch;
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 1)} MiB`;
     const at = plan.bytes.fixed + plan.bytes.perRow * batch;
@@ -196,6 +213,10 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
   const result = checked(positionals[0], err);
   if (typeof result === "number") return result;
   const name = pickTrain(result, values.train);
+  if (backend === "wasm") {
+    const limit = await memoryLimit(result, name, !values["no-fuse"], undefined);
+    if (limit) return report(limit, err);
+  }
   // The trainer finds the .dlm file's folder relative to itself, so the pair can move together.
   const rel = path
     .relative(path.resolve(values.out), path.dirname(path.resolve(positionals[0])))
@@ -253,6 +274,10 @@ async function trainCommand(args: readonly string[], out: NodeJS.WritableStream,
   const result = checked(positionals[0], err);
   if (typeof result === "number") return result;
   const name = pickTrain(result, values.train);
+  // Memory limits before any work: the wasm plan (a located DL3012 for the file's batch, one
+  // line for --batch), the TypeScript backend's buffers against this machine's memory.
+  const limit = backend === "wasm" ? await memoryLimit(result, name, !values["no-fuse"], opts.batch) : tsLimit(result, name, opts.batch);
+  if (limit) return report(limit, err);
   const sourceDir = path.dirname(path.resolve(positionals[0]));
   const compiled = await compileTrainer(result, name, {
     runtimeImport: pathToFileURL(runtimeJs).href.replace(/\/$/, ""),
@@ -265,6 +290,38 @@ async function trainCommand(args: readonly string[], out: NodeJS.WritableStream,
   });
   const mod = await importTrainer(compiled);
   return runTraining(mod, { ...opts, baseDir: sourceDir }, out, err);
+}
+
+/** A memory limit a train block is over: a located diagnostic, or a one-line message about --batch. */
+type LimitProblem = { readonly diagnostic: import("./diagnostics/diagnostic.js").Diagnostic; readonly source: FrontEndResult } | string;
+
+async function memoryLimit(
+  result: FrontEndResult,
+  name: string,
+  fuse: boolean,
+  batch: number | undefined,
+): Promise<LimitProblem | undefined> {
+  const plan = await memoryPlanOf(result, name, fuse);
+  const t = result.ir!.trains.find((x) => x.name === name)!;
+  if (batch !== undefined) return memoryProblem({ backend: "wasm", ...plan.bytes }, batch, true, totalmem());
+  const d = memoryLimitDiagnostic(result.ast, name, plan.bytes, t.settings.batch);
+  return d && { diagnostic: d, source: result };
+}
+
+function tsLimit(result: FrontEndResult, name: string, batch: number | undefined): LimitProblem | undefined {
+  const tp = result.trainings!.get(name)!;
+  const need = { backend: "ts" as const, ...tsMemoryNeed(tp, optimizerState(tp)) };
+  return memoryProblem(need, batch ?? tp.settings.batch, batch !== undefined, totalmem());
+}
+
+/** Prints a memory-limit problem: exit 1 for the program's own batch, 2 for a --batch option. */
+function report(p: LimitProblem, err: NodeJS.WritableStream): number {
+  if (typeof p === "string") {
+    err.write(`dlm: ${p}\n`);
+    return p.startsWith("--batch") ? 2 : 1;
+  }
+  err.write(renderDiagnostics(p.source.source, [p.diagnostic], { color: useColor(err) }));
+  return 1;
 }
 
 function backendOf(v: string | undefined): Backend {

@@ -52,6 +52,7 @@ export const codes = {
   DL3009: "loss is not a scalar",
   DL3010: "axis out of range",
   DL3011: "tensor too large",
+  DL3012: "training does not fit in memory",
   // training semantics
   DL4001: "step's loss does not depend on its model",
   DL4002: "stop_gradient cuts every path to the step's parameters",
