@@ -269,19 +269,40 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
     [constantLines, letLines, ...stepLines.flatMap((l) => [l.forward, l.backward]), evalLines, ...inferLines, ...updateLines].some((ls) =>
       ls.some((l) => /\bK\./.test(l)),
     );
-  if (usesReference) w.writeLine(`import * as K from "${opts.runtimeImport}/kernels/index.js";`);
+  // Types of the reference kernels that the code names (`K.ConvGeom`): K is a value imported at
+  // run time, so they reach it through a type-only namespace of the same name.
+  const kernelTypes = usesReference
+    ? [
+        ...new Set(
+          [hoisted, constantLines, letLines, ...stepLines.flatMap((l) => [l.forward, l.backward]), evalLines, ...inferLines, ...updateLines]
+            .flat()
+            .flatMap((l) => [...l.matchAll(/(?::|\bas\b|<)\s*K\.([A-Z]\w*)/g)].map((m) => m[1])),
+        ),
+      ]
+    : [];
+  if (kernelTypes.length > 0) w.writeLine(`import type * as KernelTypes from "${opts.runtimeImport}/kernels/index.js";`);
   w.writeLine(`import type { Rng } from "${opts.runtimeImport}/rng.js";`);
   w.writeLine(`import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "${opts.runtimeImport}/trainer.js";`);
-  w.writeLine(`import { isMain, runMain } from "${opts.runtimeImport}/main.js";`);
-  w.writeLine(`import { fileURLToPath } from "node:url";`);
+  w.writeLine(`import { fileURLToPath, pathToFileURL } from "node:url";`);
+  w.blankLine();
+  w.writeLine(`// The runtime, loaded here so that a missing runtime file is reported in one line.`);
+  if (usesReference) w.writeLine(`const K = await import("${opts.runtimeImport}/kernels/index.js").catch(runtimeMissing);`);
+  if (kernelTypes.length > 0)
+    w.writeLine(`declare namespace K { ${kernelTypes.map((t) => `export type ${t} = KernelTypes.${t};`).join(" ")} }`);
+  w.writeLine(`const { isMain, runMain } = await import("${opts.runtimeImport}/main.js").catch(runtimeMissing);`);
   if (wasm) {
-    w.writeLine(`import { loadKernelModule, instantiate } from "${opts.runtimeImport}/wasm/trainer-memory.js";`);
-    w.blankLine();
-    const relaxed = wasm.relaxedFile ? `, new URL(${JSON.stringify("./" + wasm.relaxedFile)}, import.meta.url)` : "";
     w.writeLine(
-      `/** The trainer's kernels (${kernels.size}), compiled once${wasm.relaxedFile ? "; the relaxed-SIMD variant where the engine has it" : ""}. */`,
+      `const { loadKernelModule, instantiate } = await import("${opts.runtimeImport}/wasm/trainer-memory.js").catch(runtimeMissing);`,
     );
-    w.writeLine(`const kernelModule = await loadKernelModule(new URL(${JSON.stringify("./" + wasm.file)}, import.meta.url)${relaxed});`);
+    w.blankLine();
+    const relaxed = wasm.relaxedFile ? `new URL(${JSON.stringify("./" + wasm.relaxedFile)}, import.meta.url)` : "undefined";
+    w.writeLine(
+      `/** The trainer's kernels (${kernels.size}), compiled once${wasm.relaxedFile ? "; the relaxed-SIMD variant where the engine has it" : ""}; a module of another build (one that lacks a kernel called here) is refused. */`,
+    );
+    const names = JSON.stringify([...kernels.values()].map((k) => k.name));
+    w.writeLine(
+      `const kernelModule = await loadKernelModule(new URL(${JSON.stringify("./" + wasm.file)}, import.meta.url), ${relaxed}, ${names});`,
+    );
   }
   w.blankLine();
 
@@ -533,6 +554,17 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   w.writeLine(
     `if (isMain(import.meta.url)) process.exitCode = runMain({ program, parameters, createTrainer }, process.argv.slice(2), fileURLToPath(new URL(${JSON.stringify(opts.sourceDir)}, import.meta.url)));`,
   );
+  w.blankLine();
+  w.writeLine(`/** A runtime file that cannot be loaded: run as a script, one line and exit code 1; imported, the error itself. */`);
+  w.writeLine(`function runtimeMissing(e: unknown): never {`);
+  w.writeLine(`  if (!process.argv[1] || pathToFileURL(process.argv[1]).href !== import.meta.url) throw e;`);
+  w.writeLine(`  const missing = /Cannot find module '([^']+)'/.exec(e instanceof Error ? e.message : "")?.[1];`);
+  w.writeLine(`  const what = missing ? \`\${missing} is missing\` : \`cannot load the runtime (\${String(e).split("\\n")[0]})\`;`);
+  w.writeLine(
+    `  process.stderr.write(\`error: \${what}: the runtime beside this trainer is incomplete; compile it again with \\\`dlm compile\\\`\\n\`);`,
+  );
+  w.writeLine(`  process.exit(1);`);
+  w.writeLine(`}`);
   const text = w.toString();
   const header = hoisted.length ? `// Static sizes of the kernels, computed by the compiler.\n${hoisted.join("\n")}\n\n` : "";
   const memory = wasm

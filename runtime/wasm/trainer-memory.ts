@@ -8,7 +8,10 @@ import { DataError } from "../errors.js";
 type Bytes = ArrayBuffer | ArrayBufferView;
 interface WasmApi {
   Memory: new (d: { initial: number; maximum?: number }) => WasmMemory;
-  Module: new (bytes: Bytes) => WasmModule;
+  Module: (new (bytes: Bytes) => WasmModule) & {
+    exports(m: WasmModule): { readonly name: string; readonly kind: string }[];
+    imports(m: WasmModule): { readonly module: string; readonly name: string; readonly kind: string }[];
+  };
   Instance: new (m: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
   compile(bytes: Bytes): Promise<WasmModule>;
 }
@@ -41,11 +44,14 @@ export type LoadedKernels = { readonly module: WasmModule } | { readonly error: 
  * Compiles the kernel module: the relaxed-SIMD variant when given and the engine accepts it
  * (node 20 needs --experimental-wasm-relaxed-simd), else the SIMD128 one. The environment
  * variable DLM_WASM_VARIANT=simd128|relaxed overrides the choice (tests, benchmarks).
+ * `kernels` names every kernel the trainer calls: a module that lacks one, or that imports
+ * anything but `env.memory`, is of another build (the trainer and its .wasm were not
+ * written together) and is refused, with the advice to compile again.
  * Never throws: it runs while the trainer module loads (top-level await), where an
  * exception would end the process with a stack trace; a failure is kept and reported by
  * `instantiate`, inside the training command, as a one-line error.
  */
-export async function loadKernelModule(url: URL, relaxedUrl?: URL): Promise<LoadedKernels> {
+export async function loadKernelModule(url: URL, relaxedUrl?: URL, kernels: readonly string[] = []): Promise<LoadedKernels> {
   const forced = typeof process !== "undefined" ? process.env.DLM_WASM_VARIANT : undefined;
   if (forced !== undefined && forced !== "simd128" && forced !== "relaxed")
     return { error: `DLM_WASM_VARIANT must be simd128 or relaxed, not '${forced}'` };
@@ -67,13 +73,29 @@ export async function loadKernelModule(url: URL, relaxedUrl?: URL): Promise<Load
           : `cannot read the trainer's kernel module (${code ?? String(e)})`,
     };
   }
+  let module: WasmModule;
   try {
-    const module = await WA.compile(bytes);
-    loadedVariant = relaxed ? "relaxed" : "simd128";
-    return { module };
+    module = await WA.compile(bytes);
   } catch (e) {
     return { file, error: `not a valid kernel module for this trainer (${e instanceof Error ? e.message : String(e)})` };
   }
+  const mismatch = buildMismatch(module, kernels);
+  if (mismatch) return { file, error: `a kernel module of another build: ${mismatch}; compile the trainer again with \`dlm compile\`` };
+  loadedVariant = relaxed ? "relaxed" : "simd128";
+  return { module };
+}
+
+/** Why `module` cannot serve a trainer that calls `kernels` (undefined when it can). */
+function buildMismatch(module: WasmModule, kernels: readonly string[]): string | undefined {
+  const exported = new Set(WA.Module.exports(module).flatMap((e) => (e.kind === "function" ? [e.name] : [])));
+  const missing = kernels.filter((k) => !exported.has(k));
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 3).join(", ") + (missing.length > 3 ? `, … (${missing.length - 3} more)` : "");
+    return `it lacks ${missing.length} of the ${kernels.length} kernels this trainer calls (${shown})`;
+  }
+  const imports = WA.Module.imports(module).filter((i) => !(i.module === "env" && i.name === "memory" && i.kind === "memory"));
+  if (imports.length > 0) return `it imports ${imports.map((i) => `${i.module}.${i.name}`).join(", ")}, which a trainer does not provide`;
+  return undefined;
 }
 
 let loadedVariant: "simd128" | "relaxed" | null = null;
