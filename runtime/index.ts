@@ -49,7 +49,10 @@ export {
   loadSafetensors,
   encodeSafetensors,
   decodeSafetensors,
+  removeOrphanTemps,
+  CHECKSUM_KEY,
   type SafetensorsDtype,
+  type SafetensorsFile,
   type SafetensorsArray,
   type SafetensorsTensor,
 } from "./safetensors.js";
