@@ -194,6 +194,11 @@ export function loadSafetensors(file: string): SafetensorsFile {
   return decodeSafetensors(bytes, file);
 }
 
+/** Sets an own property even for a name like "__proto__" (which `obj[name] =` would not). */
+function own<T>(obj: Record<string, T>, name: string, value: T): void {
+  Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsFile {
   const corrupt = (what: string): never => {
     throw new DataError(`corrupt checkpoint: ${what}`, file);
@@ -221,7 +226,7 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsF
       if (typeof entry !== "object" || entry === null || Array.isArray(entry)) corrupt("__metadata__ is not an object");
       for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
         if (typeof v !== "string") corrupt(`__metadata__.${k} is not a string`);
-        metadata[k] = v as string;
+        own(metadata, k, v as string);
       }
       continue;
     }
@@ -250,7 +255,7 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsF
       );
     }
     spans.push({ name, dtype, shape: shape as number[], begin, end });
-    tensors[name] = { dtype, shape: [...(shape as number[])], data: new Uint8Array(0) };
+    own(tensors, name, { dtype, shape: [...(shape as number[])], data: new Uint8Array(0) });
   }
   spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let at = 0;

@@ -102,6 +102,17 @@ describe("safetensors", () => {
     expect(corrupt("badsum.safetensors", bad)).toMatch(/__metadata__\["dlm\.sha256"\] is not a SHA-256 \(64 hex digits\)/);
   });
 
+  it("keeps a tensor or metadata entry named __proto__ as an ordinary entry", () => {
+    const file = path.join(dir, "proto.safetensors");
+    const header =
+      '{"__metadata__": {"__proto__": "m"}, "a": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}, "__proto__": {"dtype": "U8", "shape": [1], "data_offsets": [1, 2]}}';
+    fs.writeFileSync(file, bytesOf(header, new Uint8Array([7, 9])));
+    const back = loadSafetensors(file);
+    expect(Object.keys(back.tensors).sort()).toEqual(["__proto__", "a"]);
+    expect(Array.from(back.tensors["__proto__"].data as Uint8Array)).toEqual([9]);
+    expect(Object.keys(back.metadata)).toEqual(["__proto__"]);
+  });
+
   it("refuses tensors whose dtype or size does not match their data", () => {
     expect(() => encodeSafetensors({ a: { dtype: "F64", shape: [1], data: new Float32Array(1) } })).toThrow(TypeError);
     expect(() => encodeSafetensors({ a: { dtype: "F32", shape: [2], data: new Float32Array(1) } })).toThrow(RangeError);
