@@ -17,6 +17,7 @@ import type { Program } from "./syntax/ast.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { optimizerState, planMemory, type MemoryPlan } from "./passes/plan-memory.js";
 import { fuse, type FusedProgram } from "./passes/fuse.js";
+import { aliasOps } from "./ops/index.js";
 import type { TrainerModule } from "../runtime/trainer.js";
 
 export interface FrontEndResult {
@@ -139,7 +140,6 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
   const tp = front.trainings?.get(trainName);
   if (!tp) throw new Error(`internal: train block ${trainName} was not scheduled`);
   const { emitTrainerTs } = await import("./emit/emit-ts.js");
-  const { aliasOps } = await import("./emit/ts-rules.js");
   const name = fileName(trainName);
   const backend = opts.backend ?? "wasm";
   const fused = backend === "wasm" ? fuse(tp, opts.fuse ?? true) : undefined; //                 ops → kernels
@@ -186,7 +186,6 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
 export async function memoryPlanOf(front: FrontEndResult, trainName: string, fuseOps = true): Promise<MemoryPlan> {
   const tp = front.trainings?.get(trainName);
   if (!tp) throw new Error(`internal: train block ${trainName} was not scheduled`);
-  const { aliasOps } = await import("./emit/ts-rules.js");
   return planMemory(tp, aliasOps, optimizerState(tp), fuse(tp, fuseOps));
 }
 

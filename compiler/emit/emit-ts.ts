@@ -9,15 +9,17 @@
 // `program`, `parameters` and `createTrainer`; it imports only the runtime
 // (`runtimeImport`). On the wasm backend every buffer is a typed-array view at its planned
 // offset in one memory and every kernel a call `k.<kernel>(n, byte offsets…)` into the
-// trainer's module (`kernels` lists what to build, wasm-rules.ts how); ops whose wasm rule
+// trainer's module (`kernels` lists what to build, each op's module in compiler/ops how); ops whose wasm rule
 // returns null (random draws, constants) keep their TypeScript line, on the same views.
 import { CodeBlockWriter } from "ts-morph";
 import type { Shape, ValueId } from "../ir/ir.js";
 import type { TEqn, TrainingProgram, TValue } from "../ir/train-ir.js";
-import { emitTs, aliasOps, countExpr, type EmitCtx } from "./ts-rules.js";
+import { countExpr } from "../ops/kit/ts.js";
+import { aliasOps, fusedRules, kernelOf } from "../ops/index.js";
+import type { EmitCtx, KernelAdder, WasmCtx } from "../ops/op.js";
 import { positionOf, type SourceFile } from "../source.js";
 import { gradientPlacement, optimizerState, type MemoryPlan, type Slot } from "../passes/plan-memory.js";
-import { emitWasm, emitFused, optimizerCall, type KernelAdder, type WasmCtx } from "./wasm-rules.js";
+import { optimizerCall } from "../ops/kit/wasm.js";
 import type { FusedProgram, Group } from "../passes/fuse.js";
 
 export interface EmitOptions {
@@ -146,6 +148,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   };
   const ctxFor = (e: TEqn): EmitCtx => ({
     eqn: e,
+    attrs: e.attrs,
     value: (id) => values[id],
     buf: (id) => nameOf(id), // aliases (reshape, stop_gradient) have their own declared names
     size: (id) => countExpr(values[id].shape),
@@ -174,6 +177,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   };
   const wasmCtxFor = (e: TEqn, group: readonly TEqn[] = [e], g?: Group, label?: string): WasmCtx => ({
     eqn: e,
+    attrs: e.attrs,
     group,
     extraIn: g?.extraIn ?? [],
     extraOut: g?.extraOut ?? [],
@@ -208,10 +212,10 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       if (aliasOps.has(e.op)) continue;
       let code: string | null;
       if (g.eqns.length > 1) {
-        const rule = "rule" in g && g.rule ? emitFused[g.rule] : undefined;
+        const rule = "rule" in g && g.rule ? fusedRules[g.rule] : undefined;
         if (!rule) throw new Error(`internal: no rule for the fused pattern ${g.pattern}`);
         code = rule(wasmCtxFor(e, g.eqns, g));
-      } else code = (wasm ? emitWasm[e.op](wasmCtxFor(e)) : null) ?? emitTs[e.op]?.(ctxFor(e));
+      } else code = (wasm ? kernelOf(e.op).wasm(wasmCtxFor(e)) : null) ?? kernelOf(e.op).ts(ctxFor(e));
       if (code === undefined || code === null) throw new Error(`internal: no TypeScript rule for ${e.op}`);
       for (const x of g.eqns) {
         const here = where(x);

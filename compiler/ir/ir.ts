@@ -17,11 +17,14 @@ export type ValueId = number;
 
 export type InitName = "glorot_uniform" | "he_normal" | "he_uniform" | "zeros" | "ones" | "orthogonal" | "lstm_bias";
 
+/** What a parameter is to its layer (the last part of its checkpoint name). */
+export type ParamRole = "kernel" | "bias" | "recurrent_kernel";
+
 export interface ParamInfo {
   /** Checkpoint name, from the .dlm layer: "conv2d/kernel", "dense_1/bias". */
   readonly path: string;
   readonly layer: string;
-  readonly role: "kernel" | "bias" | "recurrent_kernel";
+  readonly role: ParamRole;
   readonly init: InitName;
   /** The Keras layout in words, e.g. "[kh, kw, in, out]". */
   readonly layout: string;
@@ -41,42 +44,9 @@ export interface Value {
 export type AttrValue = number | string | boolean | null | readonly number[] | readonly Dim[];
 export type Attrs = Readonly<Record<string, AttrValue>>;
 
-export type OpName =
-  // layers
-  | "dense"
-  | "conv2d"
-  | "maxpool2d"
-  | "avgpool2d"
-  | "reshape"
-  | "dropout"
-  | "lstm"
-  // activations
-  | "relu"
-  | "sigmoid"
-  | "tanh"
-  | "softmax"
-  | "leaky_relu"
-  // arithmetic (numpy broadcasting) and matmul
-  | "add"
-  | "sub"
-  | "mul"
-  | "div"
-  | "neg"
-  | "matmul"
-  // reductions
-  | "sum"
-  | "mean"
-  // sources and plumbing
-  | "constant"
-  | "normal"
-  | "uniform"
-  | "stop_gradient"
-  | "call"
-  // losses (scalar: mean over the batch, as Keras)
-  | "mse"
-  | "categorical_crossentropy"
-  | "sparse_categorical_crossentropy"
-  | "binary_crossentropy";
+/** The ops of the Graph IR: defined by the op registry (compiler/ops). */
+export type { OpName } from "../ops/index.js";
+import type { OpName } from "../ops/index.js";
 
 export interface Eqn {
   readonly op: OpName;

@@ -5,40 +5,18 @@
 // Invariants: every value has a static shape whose first dimension may be "B" (the
 // batch, n ≤ B rows valid at run time); eqn lists are in execution order; values are
 // single-assignment, so a value may alias another's buffer (reshape, stop_gradient).
-import type { Attrs, DataSpec, DType, OptimizerSpec, Shape, TrainSettings, ValueId, InitName, OpName } from "./ir.js";
+import type { Attrs, DataSpec, DType, OptimizerSpec, Shape, TrainSettings, ValueId, InitName } from "./ir.js";
 import type { Span } from "../source.js";
 
-/** Ops that only autodiff creates. */
-export type GradOp =
-  | "relu_grad"
-  | "leaky_relu_grad"
-  | "sigmoid_grad"
-  | "tanh_grad"
-  | "softmax_grad"
-  | "matmul_nt" // a · bᵀ
-  | "matmul_tn" // aᵀ · b, leading dimensions of a and b flattened
-  | "sum_to" // reduce a broadcast gradient to an operand's shape
-  | "broadcast_to" // spread a reduction's gradient back over its input
-  | "conv2d_grad_input"
-  | "conv2d_grad_kernel"
-  | "maxpool2d_grad"
-  | "avgpool2d_grad"
-  | "loss_grad" // the gradient of any loss w.r.t. its prediction (attrs say which loss)
-  | "lstm_scan_grad" // backpropagation through time of lstm_scan: the gates' gradients
-  | "last_step_grad";
-
-/** Ops that inlining creates when it expands composite layers (lstm). */
-export type ExpandedOp =
-  | "lstm_scan" // the LSTM time loop: outputs [hseq, hprev, cseq, acts]
-  | "last_step"; // x[:, T−1] of a sequence
-
 /**
- * Ops of the flat training program: the IR's ops minus `call` (inlined), plus
- * `dropout_mask`, the ops composite layers expand into, and the gradient ops. An eqn may
- * have several outputs (lstm_scan saves state for its backward pass); only the first is
- * differentiable, the others are read by the eqn's own VJP.
+ * Ops of the flat training program: the registry's primitive ops (the Graph IR's ops minus
+ * `call`, inlined, and the composites, expanded) plus its training ops — the gradient ops
+ * VJP rules emit and the ops of expansions (compiler/ops). An eqn may have several outputs
+ * (lstm_scan saves state for its backward pass); only the first is differentiable, the
+ * others are read by the eqn's own VJP.
  */
-export type TOp = Exclude<OpName, "call"> | "dropout_mask" | ExpandedOp | GradOp;
+export type { TOp } from "../ops/index.js";
+import type { TOp } from "../ops/index.js";
 
 export interface TParam {
   /** "generator/dense/kernel": model, layer, role. */

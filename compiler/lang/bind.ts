@@ -3,10 +3,12 @@
 // check a user can get wrong: type, arity, range, integrality, size, precision.
 import type { Arg, Expr } from "../syntax/ast.js";
 import type { ArgSpec, ArgType, Builtin } from "./builtins.js";
-import { activationNames, builtins } from "./builtins.js";
+import { activationNames } from "./builtins.js";
+import { surfaceOf } from "../ops/index.js";
+import type { ActivationSurface } from "../ops/op.js";
 import { fail, didYouMean } from "../diagnostics/diagnostic.js";
 import type { Span } from "../source.js";
-import type { AttrValue, Dim } from "../ir/ir.js";
+import type { AttrValue, Attrs, Dim, OpName } from "../ir/ir.js";
 
 /** What a call supplied for each option: an AST expression, or the piped-in tensor. */
 export type Supplied =
@@ -206,8 +208,9 @@ function readWord(e: Expr, what: string, values: readonly string[]): string {
 
 export interface ActivationSpec {
   readonly name: string;
-  readonly slope?: number;
-  readonly axis?: number;
+  /** The op it applies (null: `linear`, the identity) and that op's attributes. */
+  readonly op: OpName | null;
+  readonly attrs: Attrs;
   readonly span: Span;
 }
 
@@ -217,25 +220,21 @@ export function readActivation(e: Expr): ActivationSpec {
     fail("DL2001", `unknown activation \`${name}\``, span, {
       hint: didYouMean(name, activationNames) ?? `activations: ${activationNames.join(", ")}`,
     });
+  const surface = (name: string, span: Span): ActivationSurface => {
+    const s = surfaceOf.get(name);
+    if (!s || s.kind !== "activation") unknown(name, span);
+    return s as ActivationSurface;
+  };
+  // The activation's own options (its tensor input excluded), bound to `args`.
+  const bind = (s: ActivationSurface, args: readonly Arg[], span: Span): ActivationSpec => {
+    const bound = bindArgs({ ...s, args: s.args.slice(1) }, args, span);
+    return { name: s.name, op: s.op, attrs: s.attrs((n) => staticArg(bound, n) as never), span };
+  };
   if (e.kind === "Name" || e.kind === "String") {
     const name = e.kind === "Name" ? e.name : e.value;
-    if (!activationNames.includes(name)) unknown(name, e.span);
-    return { name, span: e.span };
+    return bind(surface(name, e.span), [], e.span);
   }
-  if (e.kind === "Call" && e.callee.kind === "Name") {
-    const name = e.callee.name;
-    if (!activationNames.includes(name)) unknown(name, e.callee.span);
-    const b = builtins.get(name)!;
-    // The activation's own options, without its tensor input.
-    const opts: Builtin = { ...b, args: b.args.slice(1) };
-    const bound = bindArgs(opts, e.args, e.span);
-    return {
-      name,
-      span: e.span,
-      ...(name === "leaky_relu" ? { slope: staticArg(bound, "slope") as number } : {}),
-      ...(name === "softmax" ? { axis: staticArg(bound, "axis") as number } : {}),
-    };
-  }
+  if (e.kind === "Call" && e.callee.kind === "Name") return bind(surface(e.callee.name, e.callee.span), e.args, e.span);
   fail("DL2003", `an activation must be a name like \`relu\` or a call like \`leaky_relu(0.2)\`, found ${describe(e)}`, e.span);
 }
 

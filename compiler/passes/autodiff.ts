@@ -2,13 +2,14 @@
 //
 // Takes: forward eqns in execution order, a scalar loss, and the parameters to
 // differentiate (one model's). Guarantees: backward eqns in execution order computing
-// the loss's gradient for each of those parameters, built from the per-op rules of
-// rules/vjp-rules.ts; gradients of a value used several times are summed; nothing flows
+// the loss's gradient for each of those parameters, built from the per-op VJP rules of
+// the op registry (compiler/ops); gradients of a value used several times are summed; nothing flows
 // through `stop_gradient`, random draws or integer values. Parameters the loss cannot
 // reach are reported (DL4001; DL4002 when only a stop_gradient is in the way).
 import type { Shape, ValueId, Attrs } from "../ir/ir.js";
 import type { TEqn, TOp, TValue } from "../ir/train-ir.js";
-import { vjpRules, TargetGradientError } from "../rules/vjp-rules.js";
+import { kernelOf } from "../ops/index.js";
+import { TargetGradientError } from "../ops/kit/vjp.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import type { Span } from "../source.js";
 
@@ -93,11 +94,10 @@ export function differentiate(
     if (!needs.some(Boolean)) continue;
     span = e.span;
     origin = e.origin;
-    const rule = vjpRules[e.op as keyof typeof vjpRules];
-    if (!rule) throw new Error(`internal: no VJP rule for ${e.op}`);
+    const rule = kernelOf(e.op).vjp;
     let grads: (ValueId | null)[];
     try {
-      grads = rule({ eqn: e, dy, needs, value: (id) => values[id], emit });
+      grads = rule({ eqn: e, attrs: e.attrs, dy, needs, value: (id) => values[id], emit });
     } catch (err) {
       if (err instanceof TargetGradientError) {
         fail("DL4003", "this cross-entropy's target depends on the parameters being trained", e.span, {

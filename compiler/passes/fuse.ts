@@ -36,7 +36,8 @@
 // it, and the weight and input gradients single GEMMs after its backward scan), and the
 // optimizer (one loop over each trained range of the flat parameter buffer).
 import type { ValueId } from "../ir/ir.js";
-import type { TEqn, TOp, TrainingProgram, TValue } from "../ir/train-ir.js";
+import type { TEqn, TrainingProgram, TValue } from "../ir/train-ir.js";
+import { epilogueOps, opsWithFused } from "../ops/index.js";
 
 export interface Group {
   /** "dense+relu", "relu_grad+sum_to", or the op of a single eqn. */
@@ -60,8 +61,9 @@ export interface FusedProgram {
   readonly values: readonly TValue[];
 }
 
-export const ACTIVATIONS: ReadonlySet<TOp> = new Set<TOp>(["relu", "leaky_relu", "tanh", "sigmoid"]);
-export const ACTIVATION_GRADS: ReadonlySet<TOp> = new Set<TOp>(["relu_grad", "leaky_relu_grad", "tanh_grad", "sigmoid_grad"]);
+/** Activations a GEMM applies in its epilogue, and the activation gradients that fuse with a bias gradient (registry facts). */
+const ACTIVATIONS = epilogueOps;
+const ACTIVATION_GRADS = opsWithFused("act_grad+sum_to");
 
 /** Every segment of the program, in the emitter's order. */
 export function segmentsOf(tp: TrainingProgram): (readonly TEqn[])[] {

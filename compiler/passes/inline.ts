@@ -3,13 +3,12 @@
 // Takes: typed IR (shapes.ts ran). Guarantees: no `call` eqns remain (each call site gets
 // its own copy of the callee's eqns, sharing the callee's parameters); every parameter
 // of a model the block uses is a global value "model/layer/role" with its offset in the
-// flat buffers (models in program order, each contiguous); `dropout` is split into a
-// `dropout_mask` draw and a `mul` marked {dropout: true}, so autodiff sees plain
-// arithmetic and evaluation can drop it; `lstm` becomes its input projection (a dense
-// layer over all steps) and an `lstm_scan` time loop. Returns the map from train-graph
-// ids to flat ids.
-import type { Eqn, Graph, ModelIR, ProgramIR, TrainIR, ValueId, Shape } from "../ir/ir.js";
-import type { FlatProgram, TEqn, TValue } from "../ir/train-ir.js";
+// flat buffers (models in program order, each contiguous); every composite op of the
+// registry (lstm, dropout, conv1d …) is replaced by its expansion into primitive and
+// training ops (compiler/ops). Returns the map from train-graph ids to flat ids.
+import type { Graph, ModelIR, ProgramIR, TrainIR, ValueId, Shape } from "../ir/ir.js";
+import { compositeOf } from "../ops/index.js";
+import type { FlatProgram, TEqn, TOp, TValue } from "../ir/train-ir.js";
 
 export interface Inlined {
   readonly flat: FlatProgram;
@@ -78,60 +77,30 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
         env.set(e.outputs[0], callModel(callee, inputs));
         continue;
       }
-      if (e.op === "dropout") {
-        const mask = add({ name: `${prefix}${out.name}_mask`, kind: "temp", dtype: "f32", shape: out.shape! });
-        eqns.push({
-          op: "dropout_mask",
-          inputs: [],
-          outputs: [mask],
-          attrs: { rate: e.attrs.rate },
-          span: e.span,
-          ...(origin ? { origin } : {}),
-        });
-        const y = add({ name: `${prefix}${out.name}`, kind: "temp", dtype: "f32", shape: out.shape! });
-        eqns.push({
-          op: "mul",
-          inputs: [inputs[0], mask],
-          outputs: [y],
-          attrs: { dropout: true },
-          span: e.span,
-          ...(origin ? { origin } : {}),
-        });
-        env.set(e.outputs[0], y);
-        continue;
-      }
-      if (e.op === "lstm") {
-        env.set(e.outputs[0], expandLstm(e, inputs, `${prefix}${out.name}`, out.shape!, origin));
+      const comp = compositeOf(e.op);
+      if (comp) {
+        // A composite (lstm, dropout, conv1d …) is replaced by its expansion (ops/*.ts).
+        const base = `${prefix}${out.name}`;
+        const at = { span: e.span, ...(origin ? { origin } : {}) };
+        env.set(
+          e.outputs[0],
+          comp.expand({
+            eqn: e,
+            attrs: e.attrs,
+            inputs,
+            shape: out.shape!,
+            value: (id) => values[id],
+            temp: (suffix, shape, dtype = "f32") => add({ name: suffix ? `${base}_${suffix}` : base, kind: "temp", dtype, shape }),
+            emit: (op, ins, outs, attrs) => eqns.push({ op, inputs: ins, outputs: outs, attrs, ...at }),
+          }),
+        );
         continue;
       }
       const id = add({ name: `${prefix}${out.name}`, kind: "temp", dtype: out.dtype, shape: out.shape! });
-      eqns.push({ op: e.op, inputs, outputs: [id], attrs: e.attrs, span: e.span, ...(origin ? { origin } : {}) });
+      eqns.push({ op: e.op as TOp, inputs, outputs: [id], attrs: e.attrs, span: e.span, ...(origin ? { origin } : {}) });
       env.set(e.outputs[0], id);
     }
     return g.outputs.map((id) => env.get(id)!);
-  };
-
-  /**
-   * lstm(x, W, U, b) → xw = dense(x, W, b) over all steps (one matmul before the loop);
-   * [h, hprev, c, acts] = lstm_scan(xw, U) (one h·U matmul per step); the last h unless
-   * return_sequences. The backward pass mirrors it: BPTT inside the loop, then single
-   * GEMMs for dW, dU and dx over all steps.
-   */
-  const expandLstm = (e: Eqn, inputs: readonly ValueId[], name: string, outShape: Shape, origin: string | undefined): ValueId => {
-    const [x, w, u, b] = inputs;
-    const [batch, steps] = values[x].shape;
-    const units = e.attrs.units as number;
-    const at = { span: e.span, ...(origin ? { origin } : {}) };
-    const seq = (suffix: string, width: number) =>
-      add({ name: `${name}_${suffix}`, kind: "temp", dtype: "f32", shape: [batch, steps, width] });
-    const xw = seq("xw", 4 * units);
-    eqns.push({ op: "dense", inputs: [x, w, b], outputs: [xw], attrs: { units: 4 * units, use_bias: true }, ...at });
-    const outs = [seq("h", units), seq("hprev", units), seq("c", units), seq("gates", 4 * units)];
-    eqns.push({ op: "lstm_scan", inputs: [xw, u], outputs: outs, attrs: { units }, ...at });
-    if (e.attrs.return_sequences) return outs[0];
-    const last = add({ name, kind: "temp", dtype: "f32", shape: outShape });
-    eqns.push({ op: "last_step", inputs: [outs[0]], outputs: [last], attrs: {}, ...at });
-    return last;
   };
 
   const callModel = (m: ModelIR, args: readonly ValueId[]): ValueId => {

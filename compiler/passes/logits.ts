@@ -6,18 +6,17 @@
 // prediction (metrics) and is dropped by the scheduler when nothing does. Any other
 // cross-entropy keeps {from_logits: false} and clips its probabilities as Keras does.
 import type { FlatProgram, TEqn } from "../ir/train-ir.js";
+import { ops } from "../ops/index.js";
+import type { PrimitiveOp } from "../ops/op.js";
 
-const activationFor: Readonly<Record<string, string>> = {
-  categorical_crossentropy: "softmax",
-  sparse_categorical_crossentropy: "softmax",
-  binary_crossentropy: "sigmoid",
-};
+/** The activation whose input a loss reads instead of its output (the registry's `loss.logits`). */
+const activationFor = (op: TEqn["op"]): string | undefined => (ops[op] as Partial<PrimitiveOp>).loss?.logits;
 
 export function useLogits(p: FlatProgram): FlatProgram {
   const producer = new Map<number, TEqn>();
   for (const e of p.eqns) producer.set(e.outputs[0], e);
   const eqns = p.eqns.map((e): TEqn => {
-    const want = activationFor[e.op];
+    const want = activationFor(e.op);
     if (!want) return e;
     const pred = producer.get(e.inputs[0]);
     const lastAxis =

@@ -6,9 +6,11 @@
 // dependency order. Shapes are not known yet: the shapes pass runs next.
 // Errors are collected per statement, so one bad line does not hide the next.
 import type * as A from "../syntax/ast.js";
-import type { Attrs, Layer, ModelIR, OpName, ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
+import type { AttrValue, Attrs, Layer, ModelIR, OpName, ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
 import { GraphBuilder } from "./graph-builder.js";
-import { builtins, builtinList, kerasLayer, type Builtin } from "../lang/builtins.js";
+import { builtins, builtinList, type Builtin } from "../lang/builtins.js";
+import { kerasOf, surfaceOf } from "../ops/index.js";
+import type { LayerSurface, LowerCtx } from "../ops/op.js";
 import { bindArgs, readActivation, readNumber, readShape, staticArg, type Bound } from "../lang/bind.js";
 import { AlreadyReported, DiagnosticError, fail, didYouMean, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Span } from "../source.js";
@@ -269,57 +271,46 @@ function lowerCall(s: Scope, callee: A.Expr, args: readonly A.Arg[], span: Span,
     const sup = bound.args.get(argName)!;
     return sup.kind === "piped" ? piped!.id : lowerExpr(s, sup.expr);
   };
-  switch (b.kind) {
-    case "layer":
-      // Layers with parameters belong to a model (its weights); the others may be used anywhere.
-      if (!s.model && layersWithParameters.has(name)) {
-        fail("DL2020", `\`${name}\` is a layer and creates parameters; layers belong inside a model`, callee.span, {
-          hint: "declare a model with this layer and call the model here",
-        });
+  const arg = <T extends AttrValue>(argName: string): T => staticArg(bound, argName) as T;
+  const op = surfaceOf.get(name);
+  if (op) {
+    const c: LowerCtx = { bound, arg, tensor: tensorArg, span, op: (o, inputs, attrs) => opEqn(s, o, inputs, attrs, span) };
+    switch (op.kind) {
+      case "layer":
+        // Layers with parameters belong to a model (its weights); the others may be used anywhere.
+        if (!s.model && op.params) {
+          fail("DL2020", `\`${name}\` is a layer and creates parameters; layers belong inside a model`, callee.span, {
+            hint: "declare a model with this layer and call the model here",
+          });
+        }
+        return lowerLayer(s, op, c, tensorArg("x"), callee.span);
+      case "activation": {
+        const x = tensorArg("x");
+        return op.op === null ? x : opEqn(s, op.op, [x], op.attrs(arg), span);
       }
-      return lowerLayer(s, bound, tensorArg("x"), callee.span);
-    case "activation": {
-      const x = tensorArg("x");
-      if (name === "linear") return x;
-      const attrs = activationAttrs(name, bound);
-      return opEqn(s, name as OpName, [x], attrs, span);
+      default:
+        return op.lower(c);
     }
-    case "op": {
-      if (name === "matmul") return opEqn(s, "matmul", [tensorArg("a"), tensorArg("b")], {}, span);
-      if (name === "stop_gradient") return opEqn(s, "stop_gradient", [tensorArg("x")], {}, span);
-      return opEqn(s, name as OpName, [tensorArg("x")], { axes: staticArg(bound, "axis"), keepdims: staticArg(bound, "keepdims") }, span);
-    }
-    case "random": {
-      const attrs: Attrs =
-        name === "normal"
-          ? { shape: staticArg(bound, "shape"), mean: staticArg(bound, "mean"), std: staticArg(bound, "std") }
-          : { shape: staticArg(bound, "shape"), low: staticArg(bound, "low"), high: staticArg(bound, "high") };
-      if (name === "uniform" && (attrs.low as number) >= (attrs.high as number)) fail("DL2008", "`low` must be below `high`", span);
-      return opEqn(s, name as OpName, [], attrs, span);
-    }
-    case "loss":
-      return opEqn(s, name as OpName, [tensorArg("prediction"), tensorArg("target")], {}, span);
+  }
+  switch (b.kind) {
     case "optimizer":
       fail("DL2020", `\`${name}\` is an optimizer; it belongs after \`with\` in a step or in the \`optimizer\` setting`, callee.span);
     case "metric":
       fail("DL2020", `\`${name}\` is a metric; it belongs in \`metrics [...]\``, callee.span);
     case "source":
       fail("DL2020", `\`${name}\` is a data source; it belongs in the \`data\` setting`, callee.span);
+    default:
+      throw new Error(`internal: builtin ${name} has no lowering`);
   }
-}
-
-function activationAttrs(name: string, bound: Bound): Attrs {
-  if (name === "leaky_relu") return { slope: staticArg(bound, "slope") };
-  if (name === "softmax") return { axis: staticArg(bound, "axis") };
-  return {};
 }
 
 /** An eqn that is not a layer with parameters; inside a model it still gets a summary row. */
 function opEqn(s: Scope, op: OpName, inputs: readonly ValueId[], attrs: Attrs, span: Span): ValueId {
   if (!s.model) return s.g.eqn(op, inputs, attrs, span, op);
-  const layer = newLayerName(s.model, kerasLayer[op].base, null, span);
+  const keras = kerasOf(op);
+  const layer = newLayerName(s.model, keras.base, null, span);
   const out = s.g.eqn(op, inputs, attrs, span, layer, layer);
-  s.model.layers.push({ name: layer, type: kerasLayer[op].type, params: [], output: out, span });
+  s.model.layers.push({ name: layer, type: keras.type, params: [], output: out, span });
   return out;
 }
 
@@ -341,102 +332,32 @@ function newLayerName(m: ModelScope, base: string, explicit: string | null, span
   return name;
 }
 
-const layersWithParameters = new Set(["dense", "conv2d", "lstm"]);
-
-function lowerLayer(s: Scope, bound: Bound, x: ValueId, span: Span): ValueId {
+/** A layer: its name, its parameters, the eqns its surface lowers to, and its summary row. */
+function lowerLayer(s: Scope, surface: LayerSurface, c: LowerCtx, x: ValueId, span: Span): ValueId {
   const m = s.model; // absent in a train block (parameter-free layers only)
-  const op = bound.builtin.name as OpName;
+  const bound = c.bound;
   const explicit = staticArg(bound, "name") as string | null;
-  const layer = m ? newLayerName(m, kerasLayer[op].base, explicit, bound.span) : (explicit ?? kerasLayer[op].base);
+  const layer = m ? newLayerName(m, surface.keras.base, explicit, bound.span) : (explicit ?? surface.keras.base);
   const g = s.g;
   const params: ValueId[] = [];
-  const param = (
-    role: "kernel" | "bias" | "recurrent_kernel",
-    init: "glorot_uniform" | "zeros" | "orthogonal" | "lstm_bias",
-    layout: string,
-  ) => {
-    const id = g.param(`${layer}.${role}`, { path: `${layer}/${role}`, layer, role, init, layout });
-    params.push(id);
-    return id;
-  };
-  let out: ValueId;
-  let act: A.Expr | undefined;
-  switch (bound.builtin.name) {
-    case "dense": {
-      const useBias = staticArg(bound, "use_bias") as boolean;
-      const inputs = [x, param("kernel", "glorot_uniform", "[in, units]"), ...(useBias ? [param("bias", "zeros", "[units]")] : [])];
-      out = g.eqn("dense", inputs, { units: staticArg(bound, "units"), use_bias: useBias }, bound.span, layer, layer);
-      act = argExpr(bound, "activation");
-      break;
-    }
-    case "conv2d": {
-      const useBias = staticArg(bound, "use_bias") as boolean;
-      const inputs = [
-        x,
-        param("kernel", "glorot_uniform", "[kh, kw, in, filters]"),
-        ...(useBias ? [param("bias", "zeros", "[filters]")] : []),
-      ];
-      const attrs = {
-        filters: staticArg(bound, "filters"),
-        kernel: staticArg(bound, "kernel"),
-        strides: staticArg(bound, "strides"),
-        padding: staticArg(bound, "padding"),
-        use_bias: useBias,
-      };
-      out = g.eqn("conv2d", inputs, attrs, bound.span, layer, layer);
-      act = argExpr(bound, "activation");
-      break;
-    }
-    case "maxpool2d":
-    case "avgpool2d": {
-      const pool = staticArg(bound, "pool");
-      out = g.eqn(
-        op,
-        [x],
-        { pool, strides: staticArg(bound, "strides") ?? pool, padding: staticArg(bound, "padding") },
-        bound.span,
-        layer,
-        layer,
-      );
-      break;
-    }
-    case "flatten":
-      out = g.eqn("reshape", [x], { target: [-1] }, bound.span, layer, layer);
-      break;
-    case "reshape":
-      out = g.eqn("reshape", [x], { target: staticArg(bound, "shape") }, bound.span, layer, layer);
-      break;
-    case "dropout":
-      out = g.eqn("dropout", [x], { rate: staticArg(bound, "rate") }, bound.span, layer, layer);
-      break;
-    case "lstm": {
-      const inputs = [
-        x,
-        param("kernel", "glorot_uniform", "[in, 4·units] (gates i, f, c, o)"),
-        param("recurrent_kernel", "orthogonal", "[units, 4·units]"),
-        param("bias", "lstm_bias", "[4·units]"),
-      ];
-      out = g.eqn(
-        "lstm",
-        inputs,
-        { units: staticArg(bound, "units"), return_sequences: staticArg(bound, "return_sequences") },
-        bound.span,
-        layer,
-        layer,
-      );
-      break;
-    }
-    default:
-      throw new Error(`internal: no lowering for layer ${bound.builtin.name}`);
-  }
-  if (act) {
-    const a = readActivation(act);
-    if (a.name !== "linear") {
-      const attrs: Attrs = a.name === "leaky_relu" ? { slope: a.slope ?? 0.3 } : a.name === "softmax" ? { axis: a.axis ?? -1 } : {};
-      out = g.eqn(a.name as OpName, [out], attrs, a.span, `${layer}_${a.name}`, layer);
-    }
-  }
-  m?.layers.push({ name: layer, type: kerasLayer[op].type, params, output: out, span });
+  const out = surface.lower({
+    ...c,
+    x,
+    layer,
+    param: (role, init, layout, state) => {
+      const id = g.param(`${layer}.${role}`, { path: `${layer}/${role}`, layer, role, init, layout, ...(state ? { state: true } : {}) });
+      params.push(id);
+      return id;
+    },
+    eqn: (op, inputs, attrs) => g.eqn(op, inputs, attrs, bound.span, layer, layer),
+    activation: (y) => {
+      const act = argExpr(bound, "activation");
+      if (!act) return y;
+      const a = readActivation(act);
+      return a.op === null ? y : g.eqn(a.op, [y], a.attrs, a.span, `${layer}_${a.name}`, layer);
+    },
+  });
+  m?.layers.push({ name: layer, type: surface.keras.type, params, output: out, span });
   return out;
 }
 

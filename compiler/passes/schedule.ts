@@ -6,12 +6,13 @@
 // backward eqns (autodiff.ts, w.r.t. the parameters of the model it names), and its
 // optimizer update over that model's contiguous range of the flat buffers, in order, so
 // a later step sees the earlier steps' updates. Evaluation (simple form) is the forward
-// pass of prediction and loss with dropout removed. Eqns nothing needs are dropped.
+// pass of prediction and loss with each eqn in its inference form (dropout removed). Eqns nothing needs are dropped.
 import type { ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
 import type { TEqn, TrainingProgram, TStep, TValue } from "../ir/train-ir.js";
 import { inline } from "./inline.js";
 import { useLogits } from "./logits.js";
 import { differentiate } from "./autodiff.js";
+import { kernelOf } from "../ops/index.js";
 import { DiagnosticError, type Diagnostic } from "../diagnostics/diagnostic.js";
 
 export function schedule(program: ProgramIR, train: TrainIR): { tp?: TrainingProgram; diagnostics: readonly Diagnostic[] } {
@@ -107,15 +108,19 @@ function build(program: ProgramIR, train: TrainIR): TrainingProgram {
     };
   });
 
-  // Inference (evaluation, sampling): y = x · mask becomes y = x, so masks are never drawn.
+  // Inference (evaluation, sampling): eqns that run differently outside training take their
+  // inference form from the registry — a dropout's y = x · mask becomes y = x, so no mask is drawn.
   const alias = new Map<ValueId, ValueId>();
-  const inferenceEqns = eqns.map((e): TEqn => {
+  const skip = new Set<number>(constIdx);
+  const inferenceEqns = eqns.map((e, i): TEqn => {
     const inputs = e.inputs.map((id) => alias.get(id) ?? id);
-    if (e.op === "mul" && e.attrs.dropout) alias.set(e.outputs[0], inputs[0]);
+    const form = kernelOf(e.op).inference?.(e);
+    if (form) {
+      alias.set(e.outputs[0], inputs[form.alias]);
+      skip.add(i);
+    }
     return { ...e, inputs };
   });
-  const skip = new Set<number>(constIdx);
-  inferenceEqns.forEach((e, i) => e.op === "mul" && e.attrs.dropout && skip.add(i));
   const inferred = (id: ValueId) => alias.get(id) ?? id;
 
   let evaluation: TrainingProgram["evaluation"] = null;

@@ -4,10 +4,12 @@
 // shape (the batch stays the symbolic "B"), every parameter's shape follows from the
 // layer that owns it, every model call matches the callee's inputs, every step's loss
 // is a scalar, and the data source's columns fit the train inputs. Runs the per-op
-// rules of rules/shape-rules.ts; an eqn whose inputs are unknown because of an earlier
+// shape rules of the op registry (compiler/ops); an eqn whose inputs are unknown because of an earlier
 // error is skipped, so one mistake is reported once.
-import type { Graph, ModelIR, ProgramIR, Shape, TrainIR, Value } from "../ir/ir.js";
-import { shapeRules, fmt, sameShape } from "../rules/shape-rules.js";
+import type { Graph, ModelIR, OpName, ProgramIR, Shape, TrainIR, Value } from "../ir/ir.js";
+import { ops, shapeRuleOf } from "../ops/index.js";
+import type { PrimitiveOp } from "../ops/op.js";
+import { fmt, sameShape } from "../ops/kit/shape.js";
 import { DiagnosticError, fail, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Span } from "../source.js";
 
@@ -51,7 +53,7 @@ function inferGraph(g: Graph, models: ReadonlyMap<string, ModelIR>, diagnostics:
     const shapes = dataInputs.map((id) => values[id].shape);
     if (shapes.some((s) => s === undefined)) continue; // an earlier error; already reported
     try {
-      const r = shapeRules[eqn.op]({
+      const r = shapeRuleOf(eqn.op)({
         op: eqn.op,
         attrs: eqn.attrs,
         inputs: shapes as Shape[],
@@ -86,8 +88,8 @@ function checkSize(s: Shape, span: Span): void {
   }
 }
 
-const isLoss = (op: string): boolean =>
-  op === "mse" || op === "binary_crossentropy" || op === "categorical_crossentropy" || op === "sparse_categorical_crossentropy";
+/** A loss op of the registry (its target may take the prediction's shape). */
+const isLoss = (op: OpName): boolean => op !== "call" && (ops[op] as Partial<PrimitiveOp>).loss !== undefined;
 
 /** Step losses are scalars; the data's columns fit the train inputs. */
 function checkTrain(t: TrainIR, diagnostics: Diagnostic[]): boolean {

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { compileSource, root } from "../helpers/trainer.js";
 import { offsetAt, type MemoryPlan } from "../../compiler/passes/plan-memory.js";
 import type { TEqn, TrainingProgram } from "../../compiler/ir/train-ir.js";
-import { aliasOps } from "../../compiler/emit/ts-rules.js";
+import { aliasOps } from "../../compiler/ops/index.js";
 import type { FusedProgram } from "../../compiler/passes/fuse.js";
 
 const B = 3;

@@ -1,0 +1,52 @@
+// The vocabulary of builtin options: argument types, option specs and the shared option
+// specs op modules use (the tensor input, `name=`, `activation=`, `use_bias=`). A builtin's
+// options are data that binding (bind.ts), lowering, "did you mean" hints and
+// docs/language.md all read.
+import type { AttrValue } from "../ir/ir.js";
+
+export type ArgType =
+  | { readonly t: "tensor" }
+  | { readonly t: "int"; readonly min?: number; readonly max?: number }
+  | { readonly t: "float"; readonly min?: number; readonly max?: number; readonly minOpen?: boolean; readonly maxOpen?: boolean }
+  | { readonly t: "bool" }
+  | { readonly t: "size2"; readonly min: number } // an int or [int, int]
+  | { readonly t: "enum"; readonly values: readonly string[] }
+  | { readonly t: "activation" }
+  | { readonly t: "shape" } // a list of dimensions, `B` allowed first
+  | { readonly t: "ints" } // a list of integers (reshape target; -1 allowed once)
+  | { readonly t: "axes" } // an int or a list of ints
+  | { readonly t: "range" } // [lo, hi] with lo < hi
+  | { readonly t: "string" }
+  | { readonly t: "strings" }; // a string or a list of strings
+
+export interface ArgSpec {
+  readonly name: string;
+  readonly type: ArgType;
+  /** Absent: required. `null`: optional with no value. */
+  readonly default?: AttrValue;
+  readonly doc: string;
+}
+
+export type BuiltinKind = "layer" | "activation" | "op" | "random" | "loss" | "optimizer" | "metric" | "source";
+
+export interface Builtin {
+  readonly name: string;
+  readonly kind: BuiltinKind;
+  readonly args: readonly ArgSpec[];
+  readonly doc: string;
+}
+
+export const tensor = (name: string, doc: string): ArgSpec => ({ name, type: { t: "tensor" }, doc });
+export const layerName: ArgSpec = {
+  name: "name",
+  type: { t: "string" },
+  default: null,
+  doc: "the layer's name in summaries and checkpoints (default: Keras-style `dense`, `dense_1`, ...)",
+};
+export const activation: ArgSpec = {
+  name: "activation",
+  type: { t: "activation" },
+  default: "linear",
+  doc: "activation applied to the output",
+};
+export const useBias: ArgSpec = { name: "use_bias", type: { t: "bool" }, default: true, doc: "whether the layer adds a bias vector" };

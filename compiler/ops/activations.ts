@@ -1,0 +1,149 @@
+// Activations (Keras semantics): relu, sigmoid, tanh, softmax (along an axis), leaky_relu
+// (Keras's default slope 0.3), and `linear` (the identity). Each is a builtin of its own
+// and an `activation=` value of a layer. Their gradients are computed from the output
+// (y > 0 exactly where x > 0 for relu and for leaky_relu with slope ≥ 0), so no
+// pre-activation is kept. Fused: relu, leaky_relu, tanh and sigmoid run in a GEMM's
+// epilogue (dense+act, ops/dense.ts); their gradients with the bias gradient (act_grad+sum_to).
+import type { AttrValue, Shape } from "../ir/ir.js";
+import { tensor, type ArgSpec } from "../lang/args.js";
+import { primitive, trainOp, type ActivationSurface, type FusedRule, type OpTable, type PrimitiveOp, type TrainOp } from "./op.js";
+import { fmt, same } from "./kit/shape.js";
+import { fromOutput, none } from "./kit/vjp.js";
+import * as T from "./kit/ts.js";
+import * as W from "./kit/wasm.js";
+import * as EW from "../emit/wasm/elementwise.js";
+import { actGradBiasParams, addActGradBias, type ActGradBiasSpec } from "../emit/wasm/fused.js";
+import type { WasmCtx } from "./op.js";
+import { fail } from "../diagnostics/diagnostic.js";
+
+export type Names = {
+  primitive: "relu" | "sigmoid" | "tanh" | "softmax" | "leaky_relu";
+  composite: never;
+  train: "relu_grad" | "leaky_relu_grad" | "sigmoid_grad" | "tanh_grad" | "softmax_grad";
+};
+
+export type SoftmaxAttrs = { readonly axis: number };
+export type LeakyReluAttrs = { readonly slope: number };
+
+// act_grad → sum_to: the activation's derivative and the bias gradient in one pass.
+const actGradBias: FusedRule = (c) => {
+  const [g, sum] = c.group;
+  const [dy, y] = g.inputs;
+  const ds = W.shape(c, g.outputs[0]);
+  const lead = ds.slice(0, -1);
+  const spec: Omit<ActGradBiasSpec, "name"> = {
+    op: g.op as ActGradBiasSpec["op"],
+    slope: g.op === "leaky_relu_grad" ? (g.attrs.slope as number) : undefined,
+    rowsPerBatch: lead.reduce((a: number, d2) => a * (d2 === "B" ? 1 : d2), 1),
+    batched: lead.includes("B"),
+    cols: ds[ds.length - 1] as number,
+  };
+  return W.call(c, "act_bias", spec, addActGradBias, actGradBiasParams, {
+    dx: c.addr(g.outputs[0]),
+    dy: c.addr(dy),
+    y: c.addr(y),
+    db: c.addr(sum.outputs[0]),
+  });
+};
+
+/** An elementwise activation with a SIMD kernel and a GEMM epilogue; its gradient op reads the output. */
+const pointwise = (
+  op: "relu" | "sigmoid" | "tanh" | "leaky_relu",
+  keras: { type: string; base: string },
+  tsKernel: string,
+  extra?: "slope",
+): PrimitiveOp =>
+  primitive({ keras, shape: same, vjp: fromOutput(`${op}_grad`), ts: T.unary(tsKernel, extra), wasm: W.unaryEw(op), epilogue: true });
+
+const pointwiseGrad = (op: "relu_grad" | "sigmoid_grad" | "tanh_grad" | "leaky_relu_grad", tsKernel: string, extra?: "slope"): TrainOp =>
+  trainOp({ vjp: none, ts: T.fromOutput(tsKernel, extra), wasm: W.binaryGradEw(op), fused: { "act_grad+sum_to": actGradBias } });
+
+/** softmax's [outer, len, inner] split along `axis`. */
+function softmaxSpec(c: WasmCtx<unknown>, s: Shape): { outerPerRow: number; batched: boolean; len: number; inner: number } {
+  const axis = c.eqn.attrs.axis as number;
+  const a = axis < 0 ? s.length + axis : axis;
+  const outer = s.slice(0, a);
+  return {
+    outerPerRow: outer.reduce((p: number, d) => p * (d === "B" ? 1 : d), 1),
+    batched: outer.includes("B"),
+    len: s[a] as number,
+    inner: s.slice(a + 1).reduce((p: number, d) => p * (d as number), 1),
+  };
+}
+
+export const ops: OpTable<Names> = {
+  relu: pointwise("relu", { type: "ReLU", base: "re_lu" }, "relu"),
+  sigmoid: pointwise("sigmoid", { type: "Activation", base: "activation" }, "sigmoid"),
+  tanh: pointwise("tanh", { type: "Activation", base: "activation" }, "tanh"),
+  leaky_relu: pointwise("leaky_relu", { type: "LeakyReLU", base: "leaky_re_lu" }, "leakyRelu", "slope"),
+  softmax: primitive<SoftmaxAttrs>({
+    keras: { type: "Softmax", base: "softmax" },
+    shape: (c) => {
+      const axis = c.attrs.axis;
+      const r = c.inputs[0].length;
+      if (axis < -r || axis >= r) fail("DL3010", `softmax axis ${axis} is out of range for ${fmt(c.inputs[0])}`, c.span);
+      return { out: c.inputs[0] };
+    },
+    vjp: fromOutput("softmax_grad"),
+    ts: (c) => {
+      const [outer, len, inner] = T.axisSplit(T.shape(c, c.eqn.inputs[0]), c.attrs.axis);
+      return `K.softmax(${T.out(c)}, ${T.ins(c)[0]}, ${outer}, ${len}, ${inner});`;
+    },
+    wasm: (c) => {
+      const [x] = c.eqn.inputs;
+      return W.call(c, "softmax", softmaxSpec(c, W.shape(c, x)), EW.addSoftmax, EW.softmaxParams, { y: W.out(c), x: c.addr(x) });
+    },
+  }),
+  relu_grad: pointwiseGrad("relu_grad", "reluGrad"),
+  // From the output too: with slope ≥ 0 (the builtin's range), y > 0 exactly where x > 0
+  // (−0, 0 and NaN included), so the pre-activation need not be kept for the backward pass.
+  leaky_relu_grad: pointwiseGrad("leaky_relu_grad", "leakyReluGrad", "slope"),
+  sigmoid_grad: pointwiseGrad("sigmoid_grad", "sigmoidGrad"),
+  tanh_grad: pointwiseGrad("tanh_grad", "tanhGrad"),
+  softmax_grad: trainOp<SoftmaxAttrs>({
+    vjp: none,
+    ts: (c) => {
+      const [outer, len, inner] = T.axisSplit(T.shape(c, c.eqn.outputs[0]), c.attrs.axis);
+      return `K.softmaxGrad(${T.out(c)}, ${T.ins(c).join(", ")}, ${outer}, ${len}, ${inner});`;
+    },
+    wasm: (c) => {
+      const [dy, y] = c.eqn.inputs;
+      return W.call(c, "softmax_grad", softmaxSpec(c, W.shape(c, c.eqn.outputs[0])), EW.addSoftmaxGrad, EW.softmaxGradParams, {
+        dx: W.out(c),
+        dy: c.addr(dy),
+        y: c.addr(y),
+      });
+    },
+  }),
+};
+
+type Arg = <T extends AttrValue>(name: string) => T;
+
+const activationSurface = (
+  name: string,
+  op: ActivationSurface["op"],
+  doc: string,
+  extra: readonly ArgSpec[] = [],
+  attrs: (arg: Arg) => Record<string, AttrValue> = () => ({}),
+): ActivationSurface => ({ name, kind: "activation", op, args: [tensor("x", "input"), ...extra], doc, attrs });
+
+export const surfaces: readonly ActivationSurface[] = [
+  activationSurface("relu", "relu", "max(x, 0)"),
+  activationSurface("sigmoid", "sigmoid", "1 / (1 + exp(−x))"),
+  activationSurface("tanh", "tanh", "hyperbolic tangent"),
+  activationSurface(
+    "softmax",
+    "softmax",
+    "exp(x) / sum(exp(x)) along an axis",
+    [{ name: "axis", type: { t: "int" }, default: -1, doc: "the axis" }],
+    (arg) => ({ axis: arg("axis") }),
+  ),
+  activationSurface("linear", null, "identity"),
+  activationSurface(
+    "leaky_relu",
+    "leaky_relu",
+    "x if x > 0 else slope · x",
+    [{ name: "slope", type: { t: "float", min: 0 }, default: 0.3, doc: "slope for x < 0 (Keras default 0.3)" }],
+    (arg) => ({ slope: arg("slope") }),
+  ),
+];

@@ -1,0 +1,195 @@
+// Convolutions: `conv2d` (Keras Conv2D: NHWC, kernel [kh, kw, in, filters], cross-correlation,
+// TensorFlow's `same` padding split) and the kernels of its gradients. The WebAssembly
+// kernels are implicit GEMMs on register tiles (emit/wasm/conv.ts); the reference kernels
+// are runtime/kernels/conv.ts. Fused here: conv2d → relu (the activation in the epilogue)
+// and conv2d → relu → maxpool2d (one image at a time through scratch, with the argmax).
+import { activation, layerName, tensor, useBias } from "../lang/args.js";
+import type { TEqn } from "../ir/train-ir.js";
+import type { WasmCtx } from "./op.js";
+import { primitive, trainOp, type LayerSurface, type OpTable } from "./op.js";
+import { rank, spatial } from "./kit/shape.js";
+import { gate, none, shapeOf, sumTo } from "./kit/vjp.js";
+import * as T from "./kit/ts.js";
+import * as W from "./kit/wasm.js";
+import * as CV from "../emit/wasm/conv.js";
+import * as EW from "../emit/wasm/elementwise.js";
+import { windowOf } from "../emit/geometry.js";
+
+export type Names = { primitive: "conv2d"; composite: never; train: "conv2d_grad_input" | "conv2d_grad_kernel" };
+
+export type Conv2dAttrs = {
+  readonly filters: number;
+  readonly kernel: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly padding: "valid" | "same";
+  readonly use_bias: boolean;
+};
+
+/** A convolution (with bias and an activation epilogue): writes `y`. */
+function conv2dCall(c: WasmCtx<unknown>, e: TEqn, y: number, act: "none" | "relu"): string {
+  const [x, k, b] = e.inputs;
+  const spec = {
+    ...windowOf(W.shape(c, x), W.shape(c, y), e.attrs),
+    filters: e.attrs.filters as number,
+    bias: b !== undefined,
+    activation: act === "relu" ? ("relu" as const) : undefined,
+  };
+  const ws = CV.conv2dScratchBytes({ ...spec, name: "" });
+  const args: Record<string, string> = { x: c.addr(x), k: c.addr(k), y: c.addr(y), ws: ws > 0 ? c.scratch(ws) : "" };
+  if (b !== undefined) args.bias = c.addr(b);
+  return W.call(c, "conv2d", spec, CV.addConv2d, CV.conv2dParams, args, true);
+}
+
+export const ops: OpTable<Names> = {
+  conv2d: primitive<Conv2dAttrs>({
+    keras: { type: "Conv2D", base: "conv2d" },
+    shape: (c) => {
+      const [b, , , ch] = rank(
+        c,
+        0,
+        4,
+        "[B, height, width, channels]",
+        "reshape the input first, e.g. `reshape([28, 28, 1])`, or load images unflattened",
+      );
+      const k = c.attrs.kernel;
+      const [oh, ow] = spatial(c, k, c.attrs.strides, c.attrs.padding, "kernel");
+      const f = c.attrs.filters;
+      const kernel = [k[0], k[1], ch, f];
+      return { out: [b, oh, ow, f], params: c.attrs.use_bias ? [kernel, [f]] : [kernel] };
+    },
+    vjp: (c) => {
+      const [x, k] = c.eqn.inputs;
+      return gate(c, (i) => {
+        if (i === 0) return c.emit("conv2d_grad_input", [c.dy, k], c.eqn.attrs, shapeOf(c, x), x);
+        if (i === 1) return c.emit("conv2d_grad_kernel", [x, c.dy], c.eqn.attrs, shapeOf(c, k), k);
+        return sumTo(c, c.dy, c.eqn.inputs[2]);
+      });
+    },
+    ts: (c) => {
+      const [x, k, b] = c.eqn.inputs;
+      const g = T.windowGeom(c, T.shape(c, x), T.shape(c, c.eqn.outputs[0]), "ConvGeom");
+      return `K.conv2d(${T.out(c)}, ${c.buf(x)}, ${c.buf(k)}, ${b === undefined ? "null" : c.buf(b)}, n, ${g});`;
+    },
+    wasm: (c) => conv2dCall(c, c.eqn, c.eqn.outputs[0], "none"),
+    fused: {
+      // conv2d → relu: the activation in the convolution's epilogue (its pre-activation is never stored).
+      "conv2d+act": (c) => {
+        const [conv, act] = c.group;
+        if (act.op !== "relu") throw new Error("internal: conv2d fuses only with relu");
+        if (!c.hasBuffer(conv.outputs[0])) return conv2dCall(c, conv, act.outputs[0], "relu");
+        // Something else reads the pre-activation: the convolution stores it, then the relu.
+        const relu = W.call(c, "relu", { ...W.extentOf(c, act.outputs[0]), op: "relu" as const }, EW.addUnary, EW.unaryParams, {
+          y: c.addr(act.outputs[0]),
+          x: c.addr(conv.outputs[0]),
+        });
+        return `${conv2dCall(c, conv, conv.outputs[0], "none")} ${relu}`;
+      },
+      // conv2d → relu → maxpool2d: one image at a time through scratch; the training pass also writes the argmax.
+      "conv2d+relu+maxpool2d": (c) => {
+        const [conv, , pool] = c.group;
+        const [x, k, b] = conv.inputs;
+        const convOut = conv.outputs[0];
+        const y = pool.outputs[0];
+        const argmax = c.extraOut[0];
+        const spec = {
+          ...windowOf(W.shape(c, x), W.shape(c, convOut), conv.attrs),
+          filters: conv.attrs.filters as number,
+          bias: b !== undefined,
+          activation: "relu" as const,
+          pool: windowOf(W.shape(c, convOut), W.shape(c, y), pool.attrs),
+          argmax: argmax !== undefined || undefined,
+        };
+        const ws = c.scratch(CV.convMaxPoolScratchBytes({ ...spec, name: "" }));
+        const args: Record<string, string> = { x: c.addr(x), k: c.addr(k), y: c.addr(y), ws };
+        if (b !== undefined) args.bias = c.addr(b);
+        if (argmax !== undefined) args.argmax = c.addr(argmax);
+        return W.call(c, "conv_relu_maxpool", spec, CV.addConvMaxPool, CV.convMaxPoolParams, args, true);
+      },
+    },
+  }),
+  conv2d_grad_input: trainOp<Conv2dAttrs>({
+    vjp: none,
+    ts: (c) => {
+      const [dy, k] = c.eqn.inputs;
+      const g = T.windowGeom(c, T.shape(c, c.eqn.outputs[0]), T.shape(c, dy), "ConvGeom");
+      return `K.conv2dGradInput(${T.out(c)}, ${c.buf(dy)}, ${c.buf(k)}, n, ${g});`;
+    },
+    wasm: (c) => {
+      const [dy, k] = c.eqn.inputs;
+      const spec = { ...windowOf(W.shape(c, c.eqn.outputs[0]), W.shape(c, dy), c.eqn.attrs), filters: c.attrs.filters };
+      const ws = CV.conv2dGradInputScratchBytes({ ...spec, name: "" });
+      return W.call(
+        c,
+        "conv2d_grad_input",
+        spec,
+        CV.addConv2dGradInput,
+        CV.conv2dGradInputParams,
+        { dy: c.addr(dy), k: c.addr(k), dx: W.out(c), ws: ws > 0 ? c.scratch(ws) : "" },
+        true,
+      );
+    },
+  }),
+  conv2d_grad_kernel: trainOp<Conv2dAttrs>({
+    vjp: none,
+    ts: (c) => {
+      const [x, dy] = c.eqn.inputs;
+      const g = T.windowGeom(c, T.shape(c, x), T.shape(c, dy), "ConvGeom");
+      return `K.conv2dGradKernel(${T.out(c)}, ${c.buf(x)}, ${c.buf(dy)}, n, ${g});`;
+    },
+    wasm: (c) => {
+      const [x, dy] = c.eqn.inputs;
+      const spec = { ...windowOf(W.shape(c, x), W.shape(c, dy), c.eqn.attrs), filters: c.attrs.filters, bias: false };
+      const ws = CV.conv2dGradKernelScratchBytes({ ...spec, name: "" });
+      return W.call(
+        c,
+        "conv2d_grad_kernel",
+        spec,
+        CV.addConv2dGradKernel,
+        CV.conv2dGradKernelParams,
+        { x: c.addr(x), dy: c.addr(dy), dk: W.out(c), ws: ws > 0 ? c.scratch(ws) : "" },
+        true,
+      );
+    },
+  }),
+};
+
+export const surfaces: readonly LayerSurface[] = [
+  {
+    name: "conv2d",
+    kind: "layer",
+    keras: { type: "Conv2D", base: "conv2d" },
+    params: true,
+    args: [
+      tensor("x", "input [B, h, w, c] (NHWC)"),
+      { name: "filters", type: { t: "int", min: 1 }, doc: "number of output channels" },
+      { name: "kernel", type: { t: "size2", min: 1 }, doc: "kernel size, an int or [kh, kw]" },
+      { name: "strides", type: { t: "size2", min: 1 }, default: 1, doc: "an int or [sh, sw]" },
+      {
+        name: "padding",
+        type: { t: "enum", values: ["valid", "same"] },
+        default: "valid",
+        doc: "`valid` (no padding) or `same` (output size ceil(in / stride))",
+      },
+      activation,
+      useBias,
+      layerName,
+    ],
+    doc: "2-D convolution (cross-correlation, as Keras); kernel [kh, kw, in, filters] Glorot-uniform, bias zeros",
+    lower: (c) => {
+      const useBias = c.arg<boolean>("use_bias");
+      const inputs = [
+        c.x,
+        c.param("kernel", "glorot_uniform", "[kh, kw, in, filters]"),
+        ...(useBias ? [c.param("bias", "zeros", "[filters]")] : []),
+      ];
+      const attrs = {
+        filters: c.arg("filters"),
+        kernel: c.arg("kernel"),
+        strides: c.arg("strides"),
+        padding: c.arg("padding"),
+        use_bias: useBias,
+      };
+      return c.activation(c.eqn("conv2d", inputs, attrs));
+    },
+  },
+];

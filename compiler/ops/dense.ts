@@ -1,0 +1,163 @@
+// Dense layers and matrix products: `dense` (Keras Dense), `matmul` (`a @ b`), and the
+// GEMMs of their gradients (`matmul_nt` = a·bᵀ, `matmul_tn` = aᵀ·b over all leading rows).
+// One GEMM generator serves them all (emit/wasm/gemm.ts: register tiles, packed panels,
+// epilogues for the bias and an activation); the reference kernels are runtime/kernels/dense.ts.
+import { fail } from "../diagnostics/diagnostic.js";
+import { activation, layerName, tensor, useBias } from "../lang/args.js";
+import type { TEqn } from "../ir/train-ir.js";
+import type { GemmActivation } from "../emit/wasm/gemm.js";
+import { primitive, trainOp, type CallSurface, type LayerSurface, type OpTable } from "./op.js";
+import { fmt } from "./kit/shape.js";
+import { gate, shapeOf, sumTo, none } from "./kit/vjp.js";
+import * as T from "./kit/ts.js";
+import * as W from "./kit/wasm.js";
+
+export type Names = { primitive: "dense" | "matmul"; composite: never; train: "matmul_nt" | "matmul_tn" };
+
+export type DenseAttrs = { readonly units: number; readonly use_bias: boolean };
+
+export const ops: OpTable<Names> = {
+  dense: primitive<DenseAttrs>({
+    keras: { type: "Dense", base: "dense" },
+    shape: (c) => {
+      const x = c.inputs[0];
+      const inF = x[x.length - 1];
+      if (x.length < 2 || inF === "B") fail("DL3006", `\`dense\` needs a feature axis, found ${fmt(x)}`, c.span);
+      const units = c.attrs.units;
+      return { out: [...x.slice(0, -1), units], params: c.attrs.use_bias ? [[inF, units], [units]] : [[inF, units]] };
+    },
+    vjp: (c) => {
+      const [x, w] = c.eqn.inputs;
+      return gate(c, (i) => {
+        if (i === 0) return c.emit("matmul_nt", [c.dy, w], {}, shapeOf(c, x), x);
+        if (i === 1) return c.emit("matmul_tn", [x, c.dy], {}, shapeOf(c, w), w);
+        return sumTo(c, c.dy, c.eqn.inputs[2]);
+      });
+    },
+    ts: (c) => {
+      const [x, w, b] = c.eqn.inputs;
+      const [k, m] = T.shape(c, w) as number[];
+      return `K.matmul(${T.out(c)}, ${c.buf(x)}, ${c.buf(w)}, ${b === undefined ? "null" : c.buf(b)}, ${T.rows(c, x)}, ${k}, ${m});`;
+    },
+    wasm: (c) => {
+      const [x, w, b] = c.eqn.inputs;
+      const [k, n] = W.shape(c, w) as number[];
+      return W.gemm(c, "nn", k, n, W.rows(c, x), x, w, b);
+    },
+    fused: {
+      // dense → act: the activation in the GEMM's epilogue; the pre-activation stored only when read elsewhere.
+      "dense+act": (c) => {
+        const [d, act] = c.group;
+        const [x, w, b] = d.inputs;
+        const [k, n] = W.shape(c, w) as number[];
+        const pre = c.hasBuffer(d.outputs[0]) ? d.outputs[0] : null;
+        const slope = act.op === "leaky_relu" ? (act.attrs.slope as number) : undefined;
+        return W.gemm(c, "nn", k, n, W.rows(c, x), x, w, b, { act: act.op as GemmActivation, slope, out: act.outputs[0], pre });
+      },
+    },
+  }),
+  matmul: primitive({
+    keras: { type: "MatMul", base: "matmul" },
+    shape: (c) => {
+      const [a, b] = c.inputs;
+      if (a.length < 1)
+        fail("DL3004", `\`@\` needs a vector or matrix on the left, found the scalar shape ${fmt(a)}`, c.span, {
+          hint: "to scale by a number, write `*`",
+        });
+      if (b.length !== 2)
+        fail("DL3004", `\`@\` needs a matrix [k, n] on the right, found ${fmt(b)}`, c.span, { hint: "write a vector as a [k, 1] matrix" });
+      const k = a[a.length - 1];
+      if (k === "B")
+        fail("DL3004", `\`@\` would sum over the batch B of ${fmt(a)}`, c.span, {
+          hint: "matmul contracts the last axis of the left operand, which must be a feature axis",
+        });
+      if (k !== b[0]) {
+        fail("DL3004", `cannot multiply ${fmt(a)} by ${fmt(b)}: inner sizes ${k} and ${b[0]} differ`, c.span, {
+          hint: "in a @ b the last size of a must equal the first size of b",
+        });
+      }
+      return { out: [...a.slice(0, -1), ...b.slice(1)] };
+    },
+    vjp: (c) => {
+      const [a, b] = c.eqn.inputs;
+      return gate(c, (i) =>
+        i === 0 ? c.emit("matmul_nt", [c.dy, b], {}, shapeOf(c, a), a) : c.emit("matmul_tn", [a, c.dy], {}, shapeOf(c, b), b),
+      );
+    },
+    ts: (c) => {
+      const [a, b] = c.eqn.inputs;
+      const [k, m] = T.shape(c, b) as number[];
+      return `K.matmul(${T.out(c)}, ${c.buf(a)}, ${c.buf(b)}, null, ${T.rows(c, a)}, ${k}, ${m});`;
+    },
+    wasm: (c) => {
+      const [a, b] = c.eqn.inputs;
+      const [k, n] = W.shape(c, b) as number[];
+      return W.gemm(c, "nn", k, n, W.rows(c, a), a, b, undefined);
+    },
+  }),
+  matmul_nt: trainOp({
+    vjp: none,
+    ts: (c) => {
+      const [dy, w] = c.eqn.inputs;
+      const [k, m] = T.shape(c, w) as number[];
+      return `K.matmulNT(${T.out(c)}, ${c.buf(dy)}, ${c.buf(w)}, ${T.rows(c, dy)}, ${k}, ${m});`;
+    },
+    wasm: (c) => {
+      const [dy, w] = c.eqn.inputs;
+      const [k, n] = W.shape(c, w) as number[];
+      return W.gemm(c, "nt", k, n, W.rows(c, dy), dy, w, undefined);
+    },
+  }),
+  matmul_tn: trainOp({
+    vjp: none,
+    ts: (c) => {
+      const [a, dy] = c.eqn.inputs;
+      return `K.matmulTN(${T.out(c)}, ${c.buf(a)}, ${c.buf(dy)}, ${T.rows(c, a)}, ${T.last(c, a)}, ${T.last(c, dy)});`;
+    },
+    wasm: (c) => {
+      const [a, dy] = c.eqn.inputs;
+      return W.gemm(c, "tn", W.last(c, a), W.last(c, dy), W.rows(c, a), a, dy, undefined);
+    },
+    fused: {
+      // matmul_tn, matmul_tn → add: the second kernel gradient accumulates into the add's output.
+      "matmul_tn+matmul_tn+add": (c) => {
+        const [t1, t2, add] = c.group;
+        const sum = add.outputs[0];
+        const one = (e: TEqn, accumulate: boolean) => {
+          const [a, dy] = e.inputs;
+          return W.gemm(c, "tn", W.last(c, a), W.last(c, dy), W.rows(c, a), a, dy, undefined, undefined, { out: sum, accumulate });
+        };
+        return `${one(t1, false)} ${one(t2, true)}`;
+      },
+    },
+  }),
+};
+
+export const surfaces: readonly (LayerSurface | CallSurface)[] = [
+  {
+    name: "dense",
+    kind: "layer",
+    keras: { type: "Dense", base: "dense" },
+    params: true,
+    args: [
+      tensor("x", "input [..., in]"),
+      { name: "units", type: { t: "int", min: 1 }, doc: "output size" },
+      activation,
+      useBias,
+      layerName,
+    ],
+    doc: "fully connected layer on the last axis: y = activation(x · kernel + bias); kernel [in, units] Glorot-uniform, bias zeros",
+    lower: (c) => {
+      const useBias = c.arg<boolean>("use_bias");
+      const inputs = [c.x, c.param("kernel", "glorot_uniform", "[in, units]"), ...(useBias ? [c.param("bias", "zeros", "[units]")] : [])];
+      return c.activation(c.eqn("dense", inputs, { units: c.arg("units"), use_bias: useBias }));
+    },
+  },
+  {
+    name: "matmul",
+    kind: "op",
+    args: [tensor("a", "[..., m, k]"), tensor("b", "[k, n]")],
+    doc: "matrix product (also written `a @ b`)",
+    lower: (c) => c.op("matmul", [c.tensor("a"), c.tensor("b")], {}),
+  },
+];

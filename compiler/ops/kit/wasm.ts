@@ -1,0 +1,191 @@
+// Helpers of WebAssembly emit rules: a kernel call from a generator and its spec (the
+// kernel added to the trainer's module once per specialization, named by its spec), the
+// GEMM call with its epilogues, the elementwise families, and the optimizer updates.
+import type { OptimizerSpec, Shape } from "../../ir/ir.js";
+import type { BinaryenApi } from "../../emit/wasm/binaryen.js";
+import type { Mod } from "../../emit/wasm/fn.js";
+import type { WasmCtx, WasmRule } from "../op.js";
+import { addGemm, gemmScratchBytes, type GemmActivation, type GemmSpec } from "../../emit/wasm/gemm.js";
+import * as EW from "../../emit/wasm/elementwise.js";
+import { adamParams, addAdam, addSgd, sgdParams } from "../../emit/wasm/optimizers.js";
+import { alignedStrides, reductionStrides } from "../../emit/geometry.js";
+import { countExpr } from "./ts.js";
+import { sameShape } from "./shape.js";
+
+export const shape = (c: WasmCtx<unknown>, id: number): Shape => c.value(id).shape;
+export const rows = (c: WasmCtx<unknown>, id: number): string => countExpr(shape(c, id).slice(0, -1));
+export const last = (c: WasmCtx<unknown>, id: number): number => shape(c, id)[shape(c, id).length - 1] as number;
+export const out = (c: WasmCtx<unknown>) => c.addr(c.eqn.outputs[0]);
+
+/**
+ * A GEMM kernel call: `name(m, a, b, c [, bias] [, pre] [, ws])`; with an activation epilogue, c
+ * is the activation's output; `into` writes C elsewhere than the eqn's output, `accumulate` adds to it.
+ */
+export function gemm(
+  c: WasmCtx<unknown>,
+  kind: GemmSpec["kind"],
+  k: number,
+  n: number,
+  m: string,
+  a: number,
+  b: number,
+  bias: number | undefined,
+  epi?: { act: GemmActivation; slope?: number; out: number; pre: number | null },
+  into?: { out: number; accumulate: boolean },
+): string {
+  const actKey = epi
+    ? `_${epi.act}${epi.slope !== undefined ? `${String(epi.slope).replace(".", "p")}` : ""}${epi.pre !== null ? "_pre" : ""}`
+    : "";
+  const key = `gemm_${kind}_${k}x${n}${bias === undefined ? "" : "_bias"}${actKey}${into?.accumulate ? "_acc" : ""}`;
+  const spec = {
+    kind,
+    k,
+    n,
+    bias: bias !== undefined,
+    activation: epi?.act,
+    slope: epi?.slope,
+    preOut: epi ? epi.pre !== null : undefined,
+    accumulate: into?.accumulate || undefined,
+  };
+  const fn = c.kernel(key, (bn, mod, name, variant) => addGemm(bn, mod, { ...spec, name, relaxed: variant.relaxed || undefined }));
+  const args = [m, c.addr(a), c.addr(b), into ? c.addr(into.out) : epi ? c.addr(epi.out) : out(c)];
+  if (bias !== undefined) args.push(c.addr(bias));
+  if (epi && epi.pre !== null) args.push(c.addr(epi.pre));
+  const ws = gemmScratchBytes({ ...spec, name: key });
+  if (ws > 0) args.push(c.scratch(ws));
+  return `${fn}(${args.join(", ")});`;
+}
+
+export const ts: WasmRule<unknown> = () => null;
+
+/** A kernel's name from its generator and spec: readable and unique per specialization. */
+export function keyOf(kind: string, spec: object): string {
+  const fields = spec as Record<string, unknown>;
+  const win = ["h", "w", "c", "oh", "ow", "kh", "kw", "sh", "sw", "pt", "pl"];
+  const parts: string[] = [];
+  // Window geometry (convolution, pooling): 28x28x1_k3x3_s1x1 (then _p<top>x<left> when padded).
+  if (win.every((k) => typeof fields[k] === "number")) {
+    const f = fields as Record<string, number>;
+    parts.push(`${f.h}x${f.w}x${f.c}_k${f.kh}x${f.kw}_s${f.sh}x${f.sw}${f.pt || f.pl ? `_p${f.pt}x${f.pl}` : ""}`);
+  }
+  for (const [k, v] of Object.entries(fields)) {
+    if (k === "name" || v === undefined || v === false || v === kind || (parts.length > 0 && win.includes(k))) continue;
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      const w = v as Record<string, number>; // a nested window (a fused pool's)
+      parts.push(`${k}_k${w.kh}x${w.kw}_s${w.sh}x${w.sw}${w.pt || w.pl ? `_p${w.pt}x${w.pl}` : ""}`);
+      continue;
+    }
+    parts.push(Array.isArray(v) ? v.join("x") : v === true ? k : String(v).replace("-", "m").replace(".", "p"));
+  }
+  return [kind, ...parts].join("_");
+}
+
+/** Adds (once) the kernel `add(spec)` and returns its call with `args` for the parameters `params(spec)` names. */
+export function call<S extends { name: string }>(
+  c: WasmCtx<unknown>,
+  kind: string,
+  spec: Omit<S, "name">,
+  add: (b: BinaryenApi, mod: Mod, spec: S) => void,
+  params: (spec: S) => string[],
+  args: Readonly<Record<string, string>>,
+  relaxable = false,
+): string {
+  const key = keyOf(kind, spec);
+  // Kernels with multiply-add tiles (convolutions) use relaxed_madd in the relaxed module.
+  const fn = c.kernel(key, (b, mod, name, variant) =>
+    add(b, mod, { ...spec, name, ...(relaxable && variant.relaxed ? { relaxed: true } : {}) } as S),
+  );
+  const list = params({ ...spec, name: key } as S).map((p) => {
+    if (p === "n") return "n";
+    const a = args[p];
+    if (a === undefined) throw new Error(`internal: kernel ${key} has a parameter ${p} that its rule does not give`);
+    return a;
+  });
+  return `${fn}(${list.join(", ")});`;
+}
+
+/** The element count of a value as perRow · n (batched) or perRow. */
+export function extentOf(c: WasmCtx<unknown>, id: number): EW.Extent {
+  const s = shape(c, id);
+  return { perRow: s.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1), batched: s.includes("B") };
+}
+
+export const unaryEw =
+  (op: EW.UnaryOp): WasmRule<unknown> =>
+  (c) => {
+    const [x] = c.eqn.inputs;
+    const spec = { ...extentOf(c, c.eqn.outputs[0]), op, slope: op === "leaky_relu" ? (c.eqn.attrs.slope as number) : undefined };
+    return call(c, op, spec, EW.addUnary, EW.unaryParams, { y: out(c), x: c.addr(x) });
+  };
+
+export const binaryGradEw =
+  (op: EW.BinaryOp): WasmRule<unknown> =>
+  (c) => {
+    const [a, b] = c.eqn.inputs;
+    const spec = { ...extentOf(c, c.eqn.outputs[0]), op, slope: op === "leaky_relu_grad" ? (c.eqn.attrs.slope as number) : undefined };
+    return call(c, op, spec, EW.addBinary, EW.binaryParams, { out: out(c), a: c.addr(a), b: c.addr(b) });
+  };
+
+/** dims with B as 0, as the elementwise generators take them. */
+export const dims0 = (s: Shape): number[] => s.map((d) => (d === "B" ? 0 : d));
+
+export const arithmeticEw: WasmRule<unknown> = (c) => {
+  const op = c.eqn.op as "add" | "sub" | "mul" | "div";
+  const [a, b] = c.eqn.inputs;
+  const y = c.eqn.outputs[0];
+  const ys = shape(c, y);
+  if (sameShape(shape(c, a), ys) && sameShape(shape(c, b), ys))
+    return call(c, op, { ...extentOf(c, y), op }, EW.addBinary, EW.binaryParams, { out: out(c), a: c.addr(a), b: c.addr(b) });
+  const spec = { op, dims: dims0(ys), aStrides: alignedStrides(shape(c, a), ys), bStrides: alignedStrides(shape(c, b), ys) };
+  return call(c, `bcast_${op}`, spec, EW.addBroadcastBinary, EW.broadcastParams, { y: out(c), a: c.addr(a), b: c.addr(b) });
+};
+
+export const reduceEw =
+  (mean: boolean): WasmRule<unknown> =>
+  (c) => {
+    const [x] = c.eqn.inputs;
+    const xs = shape(c, x);
+    const spec = { dims: dims0(xs), outStrides: reductionStrides(c.eqn.attrs.axes as number[] | null, xs), mean: mean || undefined };
+    return call(c, mean ? "mean" : "sum", spec, EW.addReduce, EW.reduceParams, { y: out(c), x: c.addr(x) });
+  };
+
+/**
+ * An optimizer update over one range of the flat buffers: a call with the flat buffers'
+ * byte offsets (`flat`: params, grads, and the state buffers by name) and `step`, the
+ * expression of the 1-based step count.
+ */
+export function optimizerCall(
+  c: Pick<WasmCtx<unknown>, "kernel">,
+  o: OptimizerSpec,
+  range: { offset: number; size: number },
+  flat: (name: string) => number,
+  step: string,
+): string {
+  if (o.kind === "adam") {
+    const spec = { offset: range.offset, size: range.size, lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps };
+    const key = keyOf("adam", spec);
+    const fn = c.kernel(key, (b, mod, name) => addAdam(b, mod, { ...spec, name }));
+    const args: Record<string, string> = {
+      w: String(flat("params")),
+      g: String(flat("grads")),
+      m: String(flat("adam_m")),
+      v: String(flat("adam_v")),
+      c1: `1 - Math.pow(${o.beta1}, ${step})`,
+      c2: `1 - Math.pow(${o.beta2}, ${step})`,
+    };
+    return `${fn}(${adamParams({ ...spec, name: key })
+      .map((p) => args[p])
+      .join(", ")});`;
+  }
+  const spec = { offset: range.offset, size: range.size, lr: o.lr, momentum: o.momentum || undefined, nesterov: o.nesterov || undefined };
+  const key = keyOf("sgd", spec);
+  const fn = c.kernel(key, (b, mod, name) => addSgd(b, mod, { ...spec, name }));
+  const args: Record<string, string> = {
+    w: String(flat("params")),
+    g: String(flat("grads")),
+    buf: o.momentum > 0 ? String(flat("momentum")) : "",
+  };
+  return `${fn}(${sgdParams({ ...spec, name: key })
+    .map((p) => args[p])
+    .join(", ")});`;
+}

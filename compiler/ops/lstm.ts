@@ -1,0 +1,178 @@
+// LSTM with Keras semantics: gates i, f, c, o; sigmoid gates, tanh cell and output; kernel
+// [in, 4u] Glorot-uniform, recurrent kernel [u, 4u] orthogonal, bias [4u] zeros with
+// forget-gate bias 1. A composite: inlining expands it into
+//
+//   xw = dense(x, W, b)                  the input projection of all steps, one GEMM
+//   [h, hprev, c, gates] = lstm_scan(xw, U)   the time loop, one h·U product per step
+//   y = last_step(h)                     unless return_sequences
+//
+// and lstm_scan's derivative is backpropagation through time with only dh·Uᵀ inside the
+// loop; dU is then one GEMM over all (sample, step) rows, and dW, dx the dense layer's.
+import { layerName, tensor } from "../lang/args.js";
+import { composite, trainOp, type LayerSurface, type OpTable } from "./op.js";
+import { rank } from "./kit/shape.js";
+import { gate, none, shapeOf } from "./kit/vjp.js";
+import * as T from "./kit/ts.js";
+import * as W from "./kit/wasm.js";
+import * as EW from "../emit/wasm/elementwise.js";
+import {
+  addLstmScan,
+  addLstmScanGrad,
+  lstmScanGradParams,
+  lstmScanGradScratchBytes,
+  lstmScanParams,
+  lstmScanScratchBytes,
+} from "../emit/wasm/lstm.js";
+
+export type Names = { primitive: never; composite: "lstm"; train: "lstm_scan" | "lstm_scan_grad" | "last_step" | "last_step_grad" };
+
+export type LstmAttrs = { readonly units: number; readonly return_sequences: boolean };
+export type ScanAttrs = { readonly units: number };
+
+export const ops: OpTable<Names> = {
+  lstm: composite<LstmAttrs>({
+    keras: { type: "LSTM", base: "lstm" },
+    shape: (c) => {
+      const [b, t, f] = rank(
+        c,
+        0,
+        3,
+        "[B, time, features]",
+        "load images with `rows_as_steps=true` for 28 steps of 28 features, or `reshape([steps, features])`",
+      );
+      const u = c.attrs.units;
+      return { out: c.attrs.return_sequences ? [b, t, u] : [b, u], params: [[f, 4 * u], [u, 4 * u], [4 * u]] };
+    },
+    expand: (c) => {
+      const [x, w, u, b] = c.inputs;
+      const [batch, steps] = c.value(x).shape;
+      const units = c.attrs.units;
+      const seq = (suffix: string, width: number) => c.temp(suffix, [batch, steps, width]);
+      const xw = seq("xw", 4 * units);
+      c.emit("dense", [x, w, b], [xw], { units: 4 * units, use_bias: true });
+      const outs = [seq("h", units), seq("hprev", units), seq("c", units), seq("gates", 4 * units)];
+      c.emit("lstm_scan", [xw, u], outs, { units });
+      if (c.attrs.return_sequences) return outs[0];
+      const last = c.temp("", c.shape);
+      c.emit("last_step", [outs[0]], [last], {});
+      return last;
+    },
+  }),
+  // Only the first output (h) is differentiable; hprev, c and the gates are kept for the VJP.
+  lstm_scan: trainOp<ScanAttrs>({
+    // BPTT: the loop computes the gates' gradients (= dxw), with only dh·Uᵀ inside it; then
+    // dU = Σ_t h_{t−1}ᵀ·dz_t is one GEMM over all (sample, step) rows.
+    vjp: (c) => {
+      const [xw, u] = c.eqn.inputs;
+      const [, hprev, cseq, acts] = c.eqn.outputs;
+      const dxw = c.emit("lstm_scan_grad", [c.dy, u, cseq, acts], c.eqn.attrs, shapeOf(c, xw), xw);
+      return [c.needs[0] ? dxw : null, c.needs[1] ? c.emit("matmul_tn", [hprev, dxw], {}, shapeOf(c, u), u) : null];
+    },
+    ts: (c) => {
+      const [xw, u] = c.eqn.inputs;
+      const [, steps] = T.shape(c, xw);
+      const scratchOuts = c.eqn.outputs.map((id) => c.buf(id)).join(", ");
+      return `K.lstmScan(${scratchOuts}, ${c.buf(xw)}, ${c.buf(u)}, n, ${steps}, ${c.attrs.units});`;
+    },
+    wasm: (c) => {
+      const [xw, u] = c.eqn.inputs;
+      const [hseq, hprev, cseq, acts] = c.eqn.outputs;
+      const spec = { steps: W.shape(c, xw)[1] as number, units: c.attrs.units };
+      const ws = c.scratch(lstmScanScratchBytes({ ...spec, name: "" }));
+      return W.call(c, "lstm_scan", spec, addLstmScan, lstmScanParams, {
+        hseq: c.addr(hseq),
+        hprev: c.addr(hprev),
+        cseq: c.addr(cseq),
+        acts: c.addr(acts),
+        xw: c.addr(xw),
+        u: c.addr(u),
+        ws,
+      });
+    },
+  }),
+  lstm_scan_grad: trainOp<ScanAttrs>({
+    vjp: none,
+    ts: (c) => {
+      const [dh, u, cseq, acts] = c.eqn.inputs;
+      const [, steps] = T.shape(c, dh);
+      const units = c.attrs.units;
+      // Running gradients of h_{t−1} and c_{t−1}: scratch rows, one per sample.
+      return `K.lstmScanGrad(${T.out(c)}, ${c.buf(dh)}, ${c.buf(u)}, ${c.buf(cseq)}, ${c.buf(acts)}, ${c.scratch(units)}, ${c.scratch(units, 1)}, n, ${steps}, ${units});`;
+    },
+    wasm: (c) => {
+      const [dh, u, cseq, acts] = c.eqn.inputs;
+      const spec = { steps: W.shape(c, dh)[1] as number, units: c.attrs.units };
+      // Packing scratch, then the running gradients of h and c: one row of units per sample.
+      const packed = Math.ceil(lstmScanGradScratchBytes({ ...spec, name: "" }) / 16) * 16;
+      const rowBytes = Math.ceil(spec.units / 4) * 16;
+      const ws = c.scratch(packed, 2 * rowBytes);
+      const args = {
+        dxw: W.out(c),
+        dhseq: c.addr(dh),
+        u: c.addr(u),
+        cseq: c.addr(cseq),
+        acts: c.addr(acts),
+        dh: `${ws} + ${packed}`,
+        dc: `${ws} + ${packed} + ${rowBytes} * B`,
+        ws,
+      };
+      return W.call(c, "lstm_scan_grad", spec, addLstmScanGrad, lstmScanGradParams, args);
+    },
+  }),
+  last_step: trainOp({
+    vjp: (c) => gate(c, () => c.emit("last_step_grad", [c.dy], {}, shapeOf(c, c.eqn.inputs[0]), c.eqn.inputs[0])),
+    ts: (c) => {
+      const [x] = c.eqn.inputs;
+      const [, steps, d] = T.shape(c, x) as number[];
+      return `K.lastStep(${T.out(c)}, ${c.buf(x)}, n, ${steps}, ${d});`;
+    },
+    wasm: (c) => {
+      const [x] = c.eqn.inputs;
+      const [, steps, d] = W.shape(c, x) as number[];
+      return W.call(c, "last_step", { steps, d }, EW.addLastStep, EW.lastStepParams, { y: W.out(c), x: c.addr(x) });
+    },
+  }),
+  last_step_grad: trainOp({
+    vjp: none,
+    ts: (c) => {
+      const [dy] = c.eqn.inputs;
+      const [, steps, d] = T.shape(c, c.eqn.outputs[0]) as number[];
+      return `K.lastStepGrad(${T.out(c)}, ${c.buf(dy)}, n, ${steps}, ${d});`;
+    },
+    wasm: (c) => {
+      const [dy] = c.eqn.inputs;
+      const [, steps, d] = W.shape(c, c.eqn.outputs[0]) as number[];
+      return W.call(c, "last_step_grad", { steps, d }, EW.addLastStepGrad, EW.lastStepGradParams, { dx: W.out(c), dy: c.addr(dy) });
+    },
+  }),
+};
+
+export const surfaces: readonly LayerSurface[] = [
+  {
+    name: "lstm",
+    kind: "layer",
+    keras: { type: "LSTM", base: "lstm" },
+    params: true,
+    args: [
+      tensor("x", "input [B, time, features]"),
+      { name: "units", type: { t: "int", min: 1 }, doc: "size of the hidden state" },
+      {
+        name: "return_sequences",
+        type: { t: "bool" },
+        default: false,
+        doc: "output every step [B, time, units] instead of the last [B, units]",
+      },
+      layerName,
+    ],
+    doc: "LSTM with Keras semantics: gates i, f, c, o; sigmoid gates, tanh cell and output; kernel [in, 4u] Glorot-uniform, recurrent kernel [u, 4u] orthogonal, bias [4u] zeros with forget-gate bias 1",
+    lower: (c) => {
+      const inputs = [
+        c.x,
+        c.param("kernel", "glorot_uniform", "[in, 4·units] (gates i, f, c, o)"),
+        c.param("recurrent_kernel", "orthogonal", "[units, 4·units]"),
+        c.param("bias", "lstm_bias", "[4·units]"),
+      ];
+      return c.eqn("lstm", inputs, { units: c.arg("units"), return_sequences: c.arg("return_sequences") });
+    },
+  },
+];

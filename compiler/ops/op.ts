@@ -1,0 +1,266 @@
+// What the compiler knows about an op, as the slots an op module fills (compiler/ops/*.ts).
+// The registry (index.ts) collects the modules; every table a pass uses is derived from it,
+// so an op that lacks a fact is a type error at build time.
+//
+// Three kinds of op, by the IR they live in:
+// - a *primitive* op (PrimitiveOp) appears in the Graph IR and in the training IR: it has a
+//   shape rule, a derivative (VJP rule), a TypeScript reference-kernel call and a
+//   WebAssembly kernel; `dense`, `conv2d`, `relu`, `add`, the losses.
+// - a *composite* op (CompositeOp) appears in the Graph IR only (summaries, checkpoints,
+//   shapes): inlining replaces it by its expansion into other ops, so it needs no
+//   derivative and no kernel; `lstm`, `dropout`, `conv1d`.
+// - a *training* op (TrainOp) appears only in the training IR: gradient ops that VJP rules
+//   emit (`matmul_nt`, `relu_grad`) and ops that expansions emit (`lstm_scan`): kernels and
+//   (for expansion ops) a derivative, no shape rule (their creator knows the shape).
+//
+// The surface of an op — the builtin a .dlm file calls, with its options, Keras class and
+// how a call lowers to eqns — is a Surface; one op may have several (flatten and reshape
+// both lower to `reshape`) or none (`add` comes from `+`).
+import type { AttrValue, Attrs, DType, Eqn, InitName, ModelIR, OpName, ParamRole, Shape, ValueId } from "../ir/ir.js";
+import type { TEqn, TOp, TValue } from "../ir/train-ir.js";
+import type { Span } from "../source.js";
+import type { Builtin } from "../lang/args.js";
+import type { Bound } from "../lang/bind.js";
+import type { BinaryenApi } from "../emit/wasm/binaryen.js";
+import type { Mod } from "../emit/wasm/fn.js";
+
+/** The Keras class shown in summaries and the base of default layer names (`dense`, `dense_1`). */
+export interface KerasName {
+  readonly type: string;
+  readonly base: string;
+}
+
+// ── Shapes ──────────────────────────────────────────────────────────────────────────────
+
+export interface ShapeCtx<A = Attrs> {
+  readonly op: OpName;
+  readonly attrs: A;
+  /** Shapes of the eqn's data inputs (parameters excluded). */
+  readonly inputs: readonly Shape[];
+  readonly dtypes: readonly DType[];
+  readonly span: Span;
+  /** Models already typed, for `call`. */
+  readonly models: ReadonlyMap<string, ModelIR>;
+}
+
+export interface ShapeResult {
+  readonly out: Shape;
+  readonly dtype?: DType;
+  /** The shapes of the parameters (and state) the eqn owns, in input order. */
+  readonly params?: readonly Shape[];
+}
+
+/** The output shape (and parameter shapes) from the input shapes; user mistakes `fail` at the eqn's span. */
+export type ShapeRule<A = Attrs> = (c: ShapeCtx<A>) => ShapeResult;
+
+// ── Derivatives ─────────────────────────────────────────────────────────────────────────
+
+export interface VjpCtx<A = Attrs> {
+  readonly eqn: TEqn;
+  readonly attrs: A;
+  /** The gradient of the eqn's output. */
+  readonly dy: ValueId;
+  /** Which inputs need a gradient. */
+  readonly needs: readonly boolean[];
+  value(id: ValueId): TValue;
+  /** Adds `op(inputs)` to the backward program: a gradient of `of` (named d<of><suffix>) of `shape`. */
+  emit(op: TOp, inputs: readonly ValueId[], attrs: Attrs, shape: Shape, of: ValueId, suffix?: string): ValueId;
+}
+
+/**
+ * The gradients of an eqn's inputs given the gradient `dy` of its output, written as new
+ * eqns: one entry per input, a gradient value (summed to the input's shape) or null where
+ * no gradient flows or `needs[i]` is false.
+ */
+export type VjpRule<A = Attrs> = (c: VjpCtx<A>) => (ValueId | null)[];
+
+// ── The TypeScript backend ──────────────────────────────────────────────────────────────
+
+export interface EmitCtx<A = Attrs> {
+  readonly eqn: TEqn;
+  readonly attrs: A;
+  value(id: number): TValue;
+  /** The identifier of a value's buffer. */
+  buf(id: number): string;
+  /** Its element count at run time, e.g. "n * 128" ("n" = valid batch rows). */
+  size(id: number): string;
+  /** A module-level constant (geometry, strides) named after `hint`; returns its name. */
+  hoist(hint: string, code: string): string;
+  /** A scratch buffer of `perRow` values for each of the B rows, allocated with the trainer. */
+  scratch(perRow: number, which?: number): string;
+}
+
+/** The statement that runs the eqn with a reference kernel (runtime/kernels). */
+export type EmitRule<A = Attrs> = (c: EmitCtx<A>) => string;
+
+// ── The WebAssembly backend ─────────────────────────────────────────────────────────────
+
+/** Which module is being built: the default (SIMD128) or the relaxed-SIMD variant. */
+export interface Variant {
+  readonly relaxed: boolean;
+}
+
+/** Adds one kernel to a module under construction, under the export name it is given. */
+export type KernelAdder = (b: BinaryenApi, mod: Mod, name: string, variant: Variant) => void;
+
+export interface WasmCtx<A = Attrs> {
+  readonly eqn: TEqn;
+  readonly attrs: A;
+  /** The eqns of a fused group (passes/fuse.ts), in order; [eqn] for a single op. */
+  readonly group: readonly TEqn[];
+  /** Values the fused kernel reads and writes besides its eqns' (fuse.ts Group). */
+  readonly extraIn: readonly number[];
+  readonly extraOut: readonly number[];
+  value(id: number): TValue;
+  /** The identifier of the constant holding a value's byte offset in linear memory. */
+  addr(id: number): string;
+  /** Whether a value has a buffer (fusion leaves values that only their group reads without one). */
+  hasBuffer(id: number): boolean;
+  /** Its element count at run time, e.g. "n * 128" ("n" = valid batch rows). */
+  size(id: number): string;
+  /** The kernel with this key, added to the module once by `add`; returns the expression to call it with. */
+  kernel(key: string, add: KernelAdder): string;
+  /** The byte offset of the shared kernel scratch space, reserving `fixed + perRow·B` bytes. */
+  scratch(fixed: number, perRow?: number): string;
+}
+
+/** A kernel call statement, or null: this op stays in TypeScript (its EmitRule line runs on views of the memory). */
+export type WasmRule<A = Attrs> = (c: WasmCtx<A>) => string | null;
+
+/** The kernel call of a fused group (passes/fuse.ts names the rule; `c.group` holds its eqns). */
+export type FusedRule = (c: WasmCtx) => string;
+
+// ── Training and inference ──────────────────────────────────────────────────────────────
+
+/**
+ * How an eqn of the training pass runs in evaluation and inference, when that differs:
+ * `alias` — not at all: its output is its input `alias` (a dropout's mask multiply).
+ */
+export type InferenceForm = { readonly alias: number };
+
+// ── The op kinds ────────────────────────────────────────────────────────────────────────
+
+/** What every op of the training IR has: a derivative and a kernel on each backend. */
+export interface Kernel<A = Attrs> {
+  readonly vjp: VjpRule<A>;
+  readonly ts: EmitRule<A>;
+  readonly wasm: WasmRule<A>;
+  /** The output is another name for input 0's buffer (reshape, stop_gradient): no kernel runs. */
+  readonly alias?: true;
+  /** How the eqn runs outside training; absent: the same as in training. */
+  readonly inference?: (e: TEqn) => InferenceForm;
+  /** Kernels of the fused groups that start with this op, by rule name (passes/fuse.ts decides the groups). */
+  readonly fused?: Readonly<Record<string, FusedRule>>;
+  /** An activation the GEMM kernel can apply in its epilogue (fusion `dense+act`). */
+  readonly epilogue?: true;
+}
+
+export interface PrimitiveOp<A = Attrs> extends Kernel<A> {
+  readonly keras?: KerasName;
+  readonly shape: ShapeRule<A>;
+  /**
+   * A loss of (prediction, target): a scalar, the mean over the batch. `logits`: the
+   * activation whose input the loss reads instead when the prediction is that activation's
+   * output (passes/logits.ts: stable cross-entropy from the logits).
+   */
+  readonly loss?: { readonly logits?: OpName };
+}
+
+export interface ExpandCtx<A = Attrs> {
+  readonly eqn: Eqn;
+  readonly attrs: A;
+  /** The eqn's inputs as ids of the flat program. */
+  readonly inputs: readonly ValueId[];
+  /** The output's shape. */
+  readonly shape: Shape;
+  value(id: ValueId): TValue;
+  /** A new value named after the eqn's output (`suffix` "" gives the output's own name). */
+  temp(suffix: string, shape: Shape, dtype?: DType): ValueId;
+  /** Appends `op(inputs) → outputs` to the flat program, at the eqn's span and layer. */
+  emit(op: TOp, inputs: readonly ValueId[], outputs: readonly ValueId[], attrs: Attrs): void;
+}
+
+/** The composite's replacement in the flat program; returns the value that stands for its output. */
+export type ExpandRule<A = Attrs> = (c: ExpandCtx<A>) => ValueId;
+
+export interface CompositeOp<A = Attrs> {
+  readonly keras?: KerasName;
+  readonly shape: ShapeRule<A>;
+  readonly expand: ExpandRule<A>;
+}
+
+export type TrainOp<A = Attrs> = Kernel<A>;
+
+/** One op of either IR. */
+export type AnyOp = PrimitiveOp | CompositeOp | TrainOp;
+
+/**
+ * An op module's table: every name of its unions with a definition of the right kind, so
+ * that a missing entry, or an entry of the wrong kind, does not compile.
+ */
+export type OpTable<N extends OpNames> = { readonly [K in N["primitive"]]: PrimitiveOp } & {
+  readonly [K in N["composite"]]: CompositeOp;
+} & { readonly [K in N["train"]]: TrainOp };
+
+/** The names an op module defines, by kind (`never` for none). */
+export interface OpNames {
+  readonly primitive: string;
+  readonly composite: string;
+  readonly train: string;
+}
+
+/** A primitive op with typed attributes (the one place they are cast). */
+export const primitive = <A extends Attrs = Attrs>(op: PrimitiveOp<A>): PrimitiveOp => op as unknown as PrimitiveOp;
+export const composite = <A extends Attrs = Attrs>(op: CompositeOp<A>): CompositeOp => op as unknown as CompositeOp;
+export const trainOp = <A extends Attrs = Attrs>(op: TrainOp<A>): TrainOp => op as unknown as TrainOp;
+
+// ── Surfaces: the builtins a .dlm file calls ────────────────────────────────────────────
+
+export interface LowerCtx {
+  readonly bound: Bound;
+  /** The static value of an option (its default when absent). */
+  arg<T extends AttrValue = AttrValue>(name: string): T;
+  /** Lowers a tensor argument. */
+  tensor(name: string): ValueId;
+  readonly span: Span;
+  /** An eqn of `op` that is its own summary row inside a model. */
+  op(op: OpName, inputs: readonly ValueId[], attrs: Attrs): ValueId;
+}
+
+export interface LayerCtx extends LowerCtx {
+  /** The layer's input, already lowered. */
+  readonly x: ValueId;
+  /** The layer's name (`dense_1`, or its `name=`). */
+  readonly layer: string;
+  /** A parameter of the layer (its checkpoint name is `layer/role`); trainable unless `state`. */
+  param(role: ParamRole, init: InitName, layout: string, state?: boolean): ValueId;
+  /** An eqn of this layer. */
+  eqn(op: OpName, inputs: readonly ValueId[], attrs: Attrs): ValueId;
+  /** The layer's `activation=` option applied to `out` (a second eqn of the layer), or `out`. */
+  activation(out: ValueId): ValueId;
+}
+
+/** A layer: owns its parameters, has a summary row of its Keras class. */
+export interface LayerSurface extends Builtin {
+  readonly kind: "layer";
+  readonly keras: KerasName;
+  /** Creates parameters (so it belongs inside a model). */
+  readonly params?: true;
+  lower(c: LayerCtx): ValueId;
+}
+
+/** An activation: also an `activation=` value; `op` null is the identity (`linear`). */
+export interface ActivationSurface extends Builtin {
+  readonly kind: "activation";
+  readonly op: OpName | null;
+  /** The op's attributes from the activation's bound options (its tensor input excluded). */
+  attrs(arg: <T extends AttrValue>(name: string) => T): Attrs;
+}
+
+/** A function-like builtin: an op, a random source or a loss. */
+export interface CallSurface extends Builtin {
+  readonly kind: "op" | "random" | "loss";
+  lower(c: LowerCtx): ValueId;
+}
+
+export type Surface = LayerSurface | ActivationSurface | CallSurface;
