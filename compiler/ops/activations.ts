@@ -1,5 +1,5 @@
 // Activations (Keras semantics): relu, sigmoid, tanh, softmax (along an axis), leaky_relu
-// (Keras's default slope 0.3), and `linear` (the identity). Each is a builtin of its own
+// (Keras's default slope 0.3), elu (α 1.0), and `linear` (the identity). Each is a builtin of its own
 // and an `activation=` value of a layer. Their gradients are computed from the output
 // (y > 0 exactly where x > 0 for relu and for leaky_relu with slope ≥ 0), so no
 // pre-activation is kept. Fused: relu, leaky_relu, tanh and sigmoid run in a GEMM's
@@ -14,16 +14,87 @@ import * as W from "./kit/wasm.js";
 import * as EW from "../emit/wasm/elementwise.js";
 import { actGradBiasParams, addActGradBias, type ActGradBiasSpec } from "../emit/wasm/fused.js";
 import type { WasmCtx } from "./op.js";
+import type { BinaryenApi } from "../emit/wasm/binaryen.js";
+import type { Mod } from "../emit/wasm/fn.js";
+import { expV, splatF } from "../emit/wasm/math.js";
 import { fail } from "../diagnostics/diagnostic.js";
 
 export type Names = {
-  primitive: "relu" | "sigmoid" | "tanh" | "softmax" | "leaky_relu";
+  primitive: "relu" | "sigmoid" | "tanh" | "softmax" | "leaky_relu" | "elu";
   composite: never;
-  train: "relu_grad" | "leaky_relu_grad" | "sigmoid_grad" | "tanh_grad" | "softmax_grad";
+  train: "relu_grad" | "leaky_relu_grad" | "sigmoid_grad" | "tanh_grad" | "softmax_grad" | "elu_grad";
 };
 
 export type SoftmaxAttrs = { readonly axis: number };
 export type LeakyReluAttrs = { readonly slope: number };
+export type EluAttrs = { readonly alpha: number };
+
+/**
+ * ELU's kernels: y = x > 0 ? x : α·(eˣ − 1), and its gradient from the output,
+ * dx = y > 0 ? dy : dy·(y + α) (for x ≤ 0, α·eˣ = y + α; with α ≥ 0, y > 0 exactly where x > 0).
+ * eˣ is taken of min(x, 0), so large inputs never overflow.
+ */
+function addElu(
+  b: BinaryenApi,
+  mod: Mod,
+  spec: EW.Extent & { readonly name: string; readonly alpha: number; readonly grad: boolean },
+): void {
+  const m = mod;
+  const params = [...EW.nParam(spec.batched), ...(spec.grad ? ["dx", "dy", "y"] : ["y", "x"])];
+  EW.addKernel(
+    b,
+    mod,
+    spec.name,
+    params.map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const streams = params.filter((q) => q !== "n").map((q): EW.Stream => ({ ptr: f.local(b.i32), step: 4 }));
+      const [so, sa, sb] = streams;
+      const v = f.local(b.v128);
+      const w = f.local(b.v128);
+      const r = f.local(b.v128);
+      const positive = (x: number) => m.f32x4.gt(f.get(x), splatF(f, 0));
+      const body = (lanes: number, e: number) => {
+        if (spec.grad) {
+          // dy in v, y in w
+          return [
+            f.set(v, EW.loadStream(f, sa, lanes, e)),
+            f.set(w, EW.loadStream(f, sb, lanes, e)),
+            f.set(r, m.v128.bitselect(f.get(v), m.f32x4.mul(f.get(v), m.f32x4.add(f.get(w), splatF(f, spec.alpha))), positive(w))),
+            ...EW.storeStream(f, so, lanes, e, r),
+          ];
+        }
+        const ex = expV(f, m.f32x4.min(f.get(v), splatF(f, 0)));
+        return [
+          f.set(v, EW.loadStream(f, sa, lanes, e)),
+          f.set(r, m.v128.bitselect(f.get(v), m.f32x4.mul(splatF(f, spec.alpha), m.f32x4.sub(ex, splatF(f, 1))), positive(v))),
+          ...EW.storeStream(f, so, lanes, e, r),
+        ];
+      };
+      return [
+        ...streams.map((s, i) => f.set(s.ptr, f.get(p(params.filter((q) => q !== "n")[i])))),
+        EW.flatLoop(
+          f,
+          EW.countOf(f, spec, () => f.get(p("n"))),
+          streams,
+          body,
+          { tails: EW.tailsOf(spec), unrollUpTo: 8, unroll: 1 },
+        ),
+      ];
+    },
+  );
+}
+
+/** The call of an ELU kernel (forward: y ← x; gradient: dx ← dy, y). */
+const eluCall =
+  (grad: boolean) =>
+  (c: WasmCtx<EluAttrs>): string => {
+    const [a, bb] = c.eqn.inputs;
+    const spec = { ...W.extentOf(c, c.eqn.outputs[0]), alpha: c.attrs.alpha, grad };
+    const kind = grad ? "elu_grad" : "elu";
+    const args: Record<string, string> = grad ? { dx: W.out(c), dy: c.addr(a), y: c.addr(bb) } : { y: W.out(c), x: c.addr(a) };
+    return W.call(c, kind, spec, addElu, (s) => [...EW.nParam(s.batched), ...(s.grad ? ["dx", "dy", "y"] : ["y", "x"])], args);
+  };
 
 // act_grad → sum_to: the activation's derivative and the bias gradient in one pass.
 const actGradBias: FusedRule = (c) => {
@@ -94,12 +165,20 @@ export const ops: OpTable<Names> = {
       return W.call(c, "softmax", softmaxSpec(c, W.shape(c, x)), EW.addSoftmax, EW.softmaxParams, { y: W.out(c), x: c.addr(x) });
     },
   }),
+  elu: primitive<EluAttrs>({
+    keras: { type: "ELU", base: "elu" },
+    shape: same,
+    vjp: fromOutput("elu_grad"),
+    ts: T.unary("elu", "alpha"),
+    wasm: eluCall(false),
+  }),
   relu_grad: pointwiseGrad("relu_grad", "reluGrad"),
   // From the output too: with slope ≥ 0 (the builtin's range), y > 0 exactly where x > 0
   // (−0, 0 and NaN included), so the pre-activation need not be kept for the backward pass.
   leaky_relu_grad: pointwiseGrad("leaky_relu_grad", "leakyReluGrad", "slope"),
   sigmoid_grad: pointwiseGrad("sigmoid_grad", "sigmoidGrad"),
   tanh_grad: pointwiseGrad("tanh_grad", "tanhGrad"),
+  elu_grad: trainOp<EluAttrs>({ vjp: none, ts: T.fromOutput("eluGrad", "alpha"), wasm: eluCall(true) }),
   softmax_grad: trainOp<SoftmaxAttrs>({
     vjp: none,
     ts: (c) => {
@@ -145,5 +224,12 @@ export const surfaces: readonly ActivationSurface[] = [
     "x if x > 0 else slope · x",
     [{ name: "slope", type: { t: "float", min: 0 }, default: 0.3, doc: "slope for x < 0 (Keras default 0.3)" }],
     (arg) => ({ slope: arg("slope") }),
+  ),
+  activationSurface(
+    "elu",
+    "elu",
+    "x if x > 0 else alpha · (exp(x) − 1) (Keras ELU)",
+    [{ name: "alpha", type: { t: "float", min: 0 }, default: 1, doc: "scale of the negative part (Keras default 1.0)" }],
+    (arg) => ({ alpha: arg("alpha") }),
   ),
 ];

@@ -1,12 +1,13 @@
 // Convolutions: `conv2d` (Keras Conv2D: NHWC, kernel [kh, kw, in, filters], cross-correlation,
-// TensorFlow's `same` padding split) and the kernels of its gradients. The WebAssembly
+// TensorFlow's `same` padding split) and the kernels of its gradients; `conv1d` (Keras
+// Conv1D), a composite of conv2d. The WebAssembly
 // kernels are implicit GEMMs on register tiles (emit/wasm/conv.ts); the reference kernels
 // are runtime/kernels/conv.ts. Fused here: conv2d → relu (the activation in the epilogue)
 // and conv2d → relu → maxpool2d (one image at a time through scratch, with the argmax).
 import { activation, layerName, tensor, useBias } from "../lang/args.js";
 import type { TEqn } from "../ir/train-ir.js";
 import type { WasmCtx } from "./op.js";
-import { primitive, trainOp, type LayerSurface, type OpTable } from "./op.js";
+import { composite, primitive, trainOp, type LayerSurface, type OpTable } from "./op.js";
 import { rank, spatial } from "./kit/shape.js";
 import { gate, none, shapeOf, sumTo } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
@@ -15,12 +16,21 @@ import * as CV from "../emit/wasm/conv.js";
 import * as EW from "../emit/wasm/elementwise.js";
 import { windowOf } from "../emit/geometry.js";
 
-export type Names = { primitive: "conv2d"; composite: never; train: "conv2d_grad_input" | "conv2d_grad_kernel" };
+export type Names = { primitive: "conv2d"; composite: "conv1d"; train: "conv2d_grad_input" | "conv2d_grad_kernel" };
 
 export type Conv2dAttrs = {
   readonly filters: number;
   readonly kernel: readonly [number, number];
   readonly strides: readonly [number, number];
+  readonly padding: "valid" | "same";
+  readonly use_bias: boolean;
+};
+
+/** Keras Conv1D: a [B, steps, channels] input, kernel [k, in, filters]. */
+export type Conv1dAttrs = {
+  readonly filters: number;
+  readonly kernel: number;
+  readonly strides: number;
   readonly padding: "valid" | "same";
   readonly use_bias: boolean;
 };
@@ -107,6 +117,40 @@ export const ops: OpTable<Names> = {
       },
     },
   }),
+  // conv1d is conv2d over a [B, 1, steps, channels] view with a [1, k, in, filters] view of
+  // its kernel: reshapes (no copy), so it needs no kernel, derivative or fusion of its own.
+  conv1d: composite<Conv1dAttrs>({
+    keras: { type: "Conv1D", base: "conv1d" },
+    shape: (c) => {
+      const [b, w, ch] = rank(
+        c,
+        0,
+        3,
+        "[B, steps, channels]",
+        "for images use conv2d; for a sequence of vectors reshape to [steps, features]",
+      );
+      const [, ow] = spatial({ ...c, inputs: [[b, 1, w, ch]] }, [1, c.attrs.kernel], [1, c.attrs.strides], c.attrs.padding, "kernel");
+      const f = c.attrs.filters;
+      const kernel = [c.attrs.kernel, ch, f];
+      return { out: [b, ow, f], params: c.attrs.use_bias ? [kernel, [f]] : [kernel] };
+    },
+    expand: (c) => {
+      const [x, k, bias] = c.inputs;
+      const [batch, w, ch] = c.value(x).shape;
+      const { filters, kernel, strides, padding, use_bias } = c.attrs;
+      const ow = c.shape[1];
+      const x2 = c.temp("x2d", [batch, 1, w, ch]);
+      c.emit("reshape", [x], [x2], { target: [1, w as number, ch as number] });
+      const k2 = c.temp("kernel2d", [1, kernel, ch, filters]);
+      c.emit("reshape", [k], [k2], { target: [kernel, ch as number, filters] });
+      const y2 = c.temp("y2d", [batch, 1, ow, filters]);
+      const conv2d: Conv2dAttrs = { filters, kernel: [1, kernel], strides: [1, strides], padding, use_bias };
+      c.emit("conv2d", [x2, k2, ...(use_bias ? [bias] : [])], [y2], conv2d);
+      const y = c.temp("", c.shape);
+      c.emit("reshape", [y2], [y], { target: [ow as number, filters] });
+      return y;
+    },
+  }),
   conv2d_grad_input: trainOp<Conv2dAttrs>({
     vjp: none,
     ts: (c) => {
@@ -190,6 +234,44 @@ export const surfaces: readonly LayerSurface[] = [
         use_bias: useBias,
       };
       return c.activation(c.eqn("conv2d", inputs, attrs));
+    },
+  },
+  {
+    name: "conv1d",
+    kind: "layer",
+    keras: { type: "Conv1D", base: "conv1d" },
+    params: true,
+    args: [
+      tensor("x", "input [B, steps, channels]"),
+      { name: "filters", type: { t: "int", min: 1 }, doc: "number of output channels" },
+      { name: "kernel", type: { t: "int", min: 1 }, doc: "kernel size (steps)" },
+      { name: "strides", type: { t: "int", min: 1 }, default: 1, doc: "step of the kernel" },
+      {
+        name: "padding",
+        type: { t: "enum", values: ["valid", "same"] },
+        default: "valid",
+        doc: "`valid` (no padding) or `same` (output size ceil(steps / stride))",
+      },
+      activation,
+      useBias,
+      layerName,
+    ],
+    doc: "1-D convolution over steps (Keras Conv1D); kernel [k, in, filters] Glorot-uniform, bias zeros; runs as conv2d over a [B, 1, steps, channels] view",
+    lower: (c) => {
+      const useBias = c.arg<boolean>("use_bias");
+      const inputs = [
+        c.x,
+        c.param("kernel", "glorot_uniform", "[k, in, filters]"),
+        ...(useBias ? [c.param("bias", "zeros", "[filters]")] : []),
+      ];
+      const attrs = {
+        filters: c.arg("filters"),
+        kernel: c.arg("kernel"),
+        strides: c.arg("strides"),
+        padding: c.arg("padding"),
+        use_bias: useBias,
+      };
+      return c.activation(c.eqn("conv1d", inputs, attrs));
     },
   },
 ];

@@ -16,6 +16,14 @@ export function leakyRelu(y: Arr, x: Arr, size: number, slope: number): void {
 export function leakyReluGrad(dx: Arr, dy: Arr, y: Arr, size: number, slope: number): void {
   for (let i = 0; i < size; i++) dx[i] = y[i] > 0 ? dy[i] : slope * dy[i];
 }
+/** ELU (Keras): x if x > 0, else α·(eˣ − 1) (expm1: exact near 0). */
+export function elu(y: Arr, x: Arr, size: number, alpha: number): void {
+  for (let i = 0; i < size; i++) y[i] = x[i] > 0 ? x[i] : alpha * Math.expm1(x[i]);
+}
+/** dx = dy where y > 0, else dy·(y + α) (α·eˣ from the output; with α ≥ 0, y > 0 exactly where x > 0). */
+export function eluGrad(dx: Arr, dy: Arr, y: Arr, size: number, alpha: number): void {
+  for (let i = 0; i < size; i++) dx[i] = y[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
+}
 /** Stable for large |x|: never exponentiates a positive number. */
 export function sigmoid(y: Arr, x: Arr, size: number): void {
   for (let i = 0; i < size; i++) {

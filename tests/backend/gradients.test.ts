@@ -176,6 +176,36 @@ describe("layers", () => {
       },
     }));
 
+  it("conv1d valid then conv1d same, stride 2, without bias (Keras Conv1D: kernel [k, in, filters])", () =>
+    run({
+      src: prog(
+        "model m(x: [B, 9, 2]) { x |> conv1d(3, kernel=3, activation=tanh) |> conv1d(2, kernel=2, strides=2, padding=same, use_bias=false) }",
+        "x: [B, 9, 2], r: [B, 4, 2]",
+        "sum(m(x) * r)",
+      ),
+      check: ({ loss, input, param, mod }) => {
+        expect(mod.parameters.find((p) => p.name === "m/conv1d/kernel")?.shape).toEqual([3, 2, 3]);
+        // Forward: a 1-D convolution is a 2-D one over a [N, 1, steps, c] view ([k, in, f] = [1, k, in, f] in memory).
+        const a = refConv2d(rows(input("x"), 18), [N, 1, 9, 2], param("conv1d/kernel"), param("conv1d/bias"), 3, {
+          window: [1, 3],
+          strides: [1, 1],
+          padding: "valid",
+        });
+        const y = refConv2d(Float64Array.from(a.y, Math.tanh), a.shape, param("conv1d_1/kernel"), null, 2, {
+          window: [1, 2],
+          strides: [1, 2],
+          padding: "same",
+        });
+        expect(y.shape).toEqual([N, 1, 4, 2]);
+        const r = input("r");
+        close(
+          loss,
+          y.y.reduce((s, v, i) => s + v * r[i], 0),
+          1e-10,
+        );
+      },
+    }));
+
   it("conv2d same, stride [1, 2], even kernel", () =>
     run({
       src: prog(
@@ -318,6 +348,11 @@ describe("activations", () => {
   it("leaky_relu(0.1) as a layer's activation", () =>
     run({
       src: prog("model m(x: [B, 4]) { x |> dense(5, activation=leaky_relu(0.1)) |> dense(3) }", "x: [B, 4], r: [B, 3]", "sum(m(x) * r)"),
+    }));
+  it("elu (default alpha)", () => run({ src: act("elu") }));
+  it("elu(0.5) as a layer's activation", () =>
+    run({
+      src: prog("model m(x: [B, 4]) { x |> dense(5, activation=elu(0.5)) |> dense(3) }", "x: [B, 4], r: [B, 3]", "sum(m(x) * r)"),
     }));
   it("linear", () =>
     run({
