@@ -2,7 +2,7 @@
 // located `FILE:line:col: error DLxxxx` report); 2 bad usage or a file that cannot be
 // read; 3 an internal error (a bug in dlm). User mistakes never print a stack trace.
 // Only commands that emit code load the code generators (ts-morph, prettier).
-import { readFileSync, writeFileSync, mkdirSync, existsSync, cpSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, existsSync, cpSync, statSync, accessSync, constants as fsConstants } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -10,7 +10,14 @@ import { frontEnd, compileTrainer, importTrainer, memoryPlanOf, trainerFiles, ty
 import { renderDiagnostics, diagnosticsToJson } from "./diagnostics/render.js";
 import { summarizeProgram } from "./summary.js";
 import { printProgram } from "./ir/print.js";
-import { trainOptionSpec, trainOptions, trainUsage, runTraining, UsageError as RuntimeUsageError } from "../runtime/main.js";
+import {
+  trainOptionSpec,
+  trainOptions,
+  trainUsage,
+  runTraining,
+  joinNumericValues,
+  UsageError as RuntimeUsageError,
+} from "../runtime/main.js";
 import { hasRelaxedSimd } from "../runtime/wasm/instantiate.js";
 import { memoryLimitDiagnostic, tsMemoryNeed } from "./passes/memory-limit.js";
 import { memoryProblem } from "../runtime/memory.js";
@@ -43,6 +50,8 @@ exit codes: 0 ok, 1 errors in the program, 2 bad usage or unreadable file, 3 int
 `;
 
 class UsageError extends Error {}
+/** A file or folder named on the command line that cannot be read or written: one line, exit 2, no usage text. */
+class FileError extends Error {}
 
 export async function main(
   argv: readonly string[],
@@ -70,6 +79,10 @@ export async function main(
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {
+    if (e instanceof FileError) {
+      err.write(`dlm: ${e.message}\n`);
+      return 2;
+    }
     if (
       e instanceof UsageError ||
       e instanceof RuntimeUsageError ||
@@ -115,7 +128,14 @@ async function check(args: readonly string[], out: NodeJS.WritableStream, err: N
   if (!bytes) return 2;
   const result = frontEnd(file, bytes);
   if (values.format === "json") {
-    out.write(JSON.stringify({ file, ok: !!result.ir, diagnostics: diagnosticsToJson(result.source, result.diagnostics) }, null, 2) + "\n");
+    // `count`: every diagnostic found; `diagnostics`: the first MAX_SHOWN of them.
+    const json = {
+      file,
+      ok: !!result.ir,
+      count: result.diagnostics.length,
+      diagnostics: diagnosticsToJson(result.source, result.diagnostics),
+    };
+    out.write(JSON.stringify(json, null, 2) + "\n");
     return exitCode(result);
   }
   if (!result.ir) {
@@ -210,6 +230,7 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
   const emits = new Set(values.emit ?? []);
   for (const e of emits) if (e !== "wat" && e !== "kernels") throw new UsageError(`--emit takes wat or kernels, not '${e}'`);
   if (emits.size > 0 && backend !== "wasm") throw new UsageError(`--emit ${[...emits][0]} needs the wasm backend`);
+  checkOutputFolder(values.out);
   const result = checked(positionals[0], err);
   if (typeof result === "number") return result;
   const name = pickTrain(result, values.train);
@@ -230,14 +251,17 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
     fuse: !values["no-fuse"],
   });
   const dir = values.out;
-  mkdirSync(path.join(dir, "runtime"), { recursive: true });
-  for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file), f.data);
-  if (compiled.wasm?.text !== undefined) writeFileSync(path.join(dir, `${compiled.name}.wat`), compiled.wasm.text);
-  // The runtime goes beside the trainer: JavaScript to run, TypeScript sources to type-check.
-  cpSync(runtimeJs, path.join(dir, "runtime"), { recursive: true, filter: (f) => !f.endsWith(".map") });
-  cpSync(runtimeTs, path.join(dir, "runtime"), { recursive: true });
-  const pkg = path.join(dir, "package.json");
-  if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ type: "module", private: true }, null, 2) + "\n");
+  const files = await trainerFiles(compiled);
+  writing(dir, () => {
+    makeFolders(path.join(dir, "runtime"));
+    for (const f of files) writeFileSync(path.join(dir, f.file), f.data);
+    if (compiled.wasm?.text !== undefined) writeFileSync(path.join(dir, `${compiled.name}.wat`), compiled.wasm.text);
+    // The runtime goes beside the trainer: JavaScript to run, TypeScript sources to type-check.
+    cpSync(runtimeJs, path.join(dir, "runtime"), { recursive: true, filter: (f) => !f.endsWith(".map") });
+    cpSync(runtimeTs, path.join(dir, "runtime"), { recursive: true });
+    const pkg = path.join(dir, "package.json");
+    if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ type: "module", private: true }, null, 2) + "\n");
+  });
   const js = path.join(dir, `${compiled.name}.js`);
   const kernels = compiled.wasm
     ? ` and ${path.join(dir, compiled.wasm.file)} (${compiled.wasm.kernels.length} kernels, ${compiled.wasm.binary.length.toLocaleString("en-US")} bytes)`
@@ -253,17 +277,14 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
 }
 
 async function trainCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      ...trainOptionSpec,
-      train: { type: "string" },
-      backend: { type: "string" },
-      "no-fuse": { type: "boolean" },
-      help: { type: "boolean" },
-    },
-  });
+  const options = {
+    ...trainOptionSpec,
+    train: { type: "string" },
+    backend: { type: "string" },
+    "no-fuse": { type: "boolean" },
+    help: { type: "boolean" },
+  } as const;
+  const { values, positionals } = parseArgs({ args: joinNumericValues(args, options), allowPositionals: true, options });
   if (values.help) {
     out.write(`usage: dlm train FILE.dlm [options]\n\n${trainUsage}`);
     return 0;
@@ -322,6 +343,78 @@ function report(p: LimitProblem, err: NodeJS.WritableStream): number {
   }
   err.write(renderDiagnostics(p.source.source, [p.diagnostic], { color: useColor(err) }));
   return 1;
+}
+
+/** Why `dir` cannot take a compiled trainer, found before compiling: it is a file, lies under one, or is not writable. */
+function checkOutputFolder(dir: string): void {
+  let at = path.resolve(dir);
+  // The folder itself, or the nearest ancestor that exists (compile creates the rest).
+  for (;;) {
+    let isFolder: boolean;
+    try {
+      isFolder = statSync(at).isDirectory();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code === "ENOENT" || code === "ENOTDIR") && path.dirname(at) !== at) {
+        at = path.dirname(at);
+        continue;
+      }
+      throw new FileError(`cannot write the trainer to ${dir}: ${why(e)}`);
+    }
+    if (!isFolder)
+      throw new FileError(`cannot write the trainer to ${dir}: ${at === path.resolve(dir) ? "it" : shownPath(at)} is a file, not a folder`);
+    try {
+      accessSync(at, fsConstants.W_OK);
+    } catch (e) {
+      throw new FileError(`cannot write the trainer to ${dir}: ${why(e)}${at === path.resolve(dir) ? "" : ` (${at})`}`);
+    }
+    return;
+  }
+}
+
+/** Runs the writes of `dlm compile` into `dir`; a file-system error is a FileError naming the folder. */
+function writing(dir: string, write: () => void): void {
+  try {
+    write();
+  } catch (e) {
+    if (typeof (e as NodeJS.ErrnoException).code !== "string") throw e;
+    const file = (e as NodeJS.ErrnoException).path;
+    throw new FileError(
+      `cannot write the trainer to ${dir}: ${why(e)}${file && path.resolve(file) !== path.resolve(dir) ? ` (${shownPath(file)})` : ""}`,
+    );
+  }
+}
+
+/**
+ * mkdir -p, one level at a time: node's recursive mkdirSync never returns where a level
+ * cannot be made but does not say so (under /proc).
+ */
+function makeFolders(dir: string): void {
+  if (existsSync(dir)) return;
+  makeFolders(path.dirname(dir));
+  mkdirSync(dir);
+}
+
+/** A path as messages show it: relative when under the working folder. */
+function shownPath(p: string): string {
+  const rel = path.relative(".", p);
+  return rel === "" ? "." : rel.startsWith("..") || path.isAbsolute(rel) ? path.resolve(p) : rel;
+}
+
+/** A file-system error in words. */
+function why(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOENT: "no such file or folder",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder",
+    EEXIST: "a file is in the way",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EROFS: "read-only file system",
+    ENOSPC: "no space left on the device",
+  };
+  return (code && words[code]) ?? String(code ?? e);
 }
 
 function backendOf(v: string | undefined): Backend {

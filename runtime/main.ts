@@ -1,11 +1,14 @@
 // The command line of a compiled trainer (`node out/cnn.js --epochs 1`) and of `dlm train`:
 // options, training, the final `test loss … accuracy …` line, and errors a user can fix
 // (bad data, a diverged run) printed as one clear message with exit code 1 — never a stack.
+import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { train, type TrainerModule, type TrainOptions } from "./trainer.js";
 import { DataError, TrainingError } from "./errors.js";
 import { KernelProfile } from "./profile.js";
+import { trainSettingRanges, type IntRange } from "./ranges.js";
+import type { DataInfo } from "./data/load.js";
 
 export const trainUsage = `options:
   --epochs N            epochs (default: the .dlm file's)
@@ -37,22 +40,71 @@ export const trainOptionSpec = {
 
 export class UsageError extends Error {}
 
-function int(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, not '${v}'`);
-  return n;
+/** The range of each numeric option: the train settings' (as in a .dlm file) and the command line's own. */
+export const optionRanges = {
+  ...trainSettingRanges,
+  "checkpoint-every": { min: 1 },
+  "max-steps": { min: 0 },
+} as const satisfies Record<string, IntRange>;
+
+/**
+ * The value of the numeric option `--flag`: a decimal integer (written as in a .dlm file:
+ * `1000`, `1e3` and `1000.0` are the same integer) within `range`, else a UsageError that
+ * names the flag and the range. The upper bound is at most 2^53 − 1, so every accepted
+ * value is exact.
+ */
+export function intOption(flag: string, text: string, range: IntRange): number {
+  const max = Math.min(range.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  const fail = (why = "") => new UsageError(`--${flag} must be an integer in [${range.min}, ${max}]${why}, not '${text}'`);
+  if (!/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text)) throw fail();
+  const n = Number(text);
+  if (!Number.isInteger(n) || !literalIsInteger(text)) throw fail();
+  if (n < range.min || n > max) throw fail();
+  return n === 0 ? 0 : n; // not -0
+}
+
+/** Whether a decimal literal denotes an integer exactly (no nonzero digit after the point), as the compiler decides. */
+function literalIsInteger(raw: string): boolean {
+  const [mantissa, exponent = "0"] = raw.replace(/^[+-]/, "").split(/[eE]/);
+  const [whole, fraction = ""] = mantissa.split(".");
+  const point = whole.length + Number(exponent);
+  return /^0*$/.test((whole + fraction).slice(Math.max(0, point)));
+}
+
+/**
+ * node's parseArgs refuses `--epochs -1` as ambiguous (is -1 an option?): a number after a
+ * valued option is that option's value, so it reaches intOption and gets its message.
+ */
+export function joinNumericValues(args: readonly string[], spec: Readonly<Record<string, { readonly type: string }>>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") return [...out, ...args.slice(i)];
+    const name = a.startsWith("--") ? a.slice(2) : undefined;
+    const next = args[i + 1];
+    if (name && spec[name]?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 /** Turns parsed option values into TrainOptions. */
 export function trainOptions(values: Record<string, string | boolean | undefined>): TrainOptions {
   const o: TrainOptions = {};
   const set = <K extends keyof TrainOptions>(k: K, v: TrainOptions[K] | undefined) => v !== undefined && (o[k] = v);
-  set("epochs", int("epochs", values.epochs as string | undefined, 1));
-  set("batch", int("batch", values.batch as string | undefined, 1));
-  set("seed", int("seed", values.seed as string | undefined, 0));
-  set("checkpointEvery", int("checkpoint-every", values["checkpoint-every"] as string | undefined, 1));
-  set("maxSteps", int("max-steps", values["max-steps"] as string | undefined, 0));
+  const int = (flag: keyof typeof optionRanges) => {
+    const v = values[flag];
+    return typeof v === "string" ? intOption(flag, v, optionRanges[flag]) : undefined;
+  };
+  set("epochs", int("epochs"));
+  set("batch", int("batch"));
+  set("seed", int("seed"));
+  set("checkpointEvery", int("checkpoint-every"));
+  set("maxSteps", int("max-steps"));
+  for (const flag of ["data", "save", "resume", "samples"] as const)
+    if (values[flag] === "") throw new UsageError(`--${flag} needs a path, not an empty string`);
   set("data", values.data as string | undefined);
   set("save", values.save as string | undefined);
   set("resume", values.resume as string | undefined);
@@ -63,6 +115,28 @@ export function trainOptions(values: Record<string, string | boolean | undefined
   return o;
 }
 
+/** `--data` must name what the program's source reads: a folder (mnist, idx, npy), or a CSV file or its folder (csv). */
+function checkDataOption(data: DataInfo | null, given: string | undefined): void {
+  if (given === undefined) return;
+  if (!data) throw new UsageError("--data: this trainer reads no data");
+  let folder: boolean;
+  try {
+    folder = statSync(given).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `--data ${given}: ${code === "ENOENT" || code === "ENOTDIR" ? "no such file or folder" : `cannot read it (${code})`}`,
+    );
+  }
+  const src = data.source;
+  if (src.kind === "csv" || folder) return;
+  const what =
+    src.kind === "mnist"
+      ? "the folder of the four MNIST IDX files"
+      : `the folder that holds ${src.kind === "idx" ? src.images : src.x} and the source's other files`;
+  throw new UsageError(`--data ${given} is a file, but this trainer's ${src.kind} source reads a folder: ${what}`);
+}
+
 /** Trains and prints the test line; returns the exit code. */
 export function runTraining(
   mod: TrainerModule,
@@ -70,6 +144,7 @@ export function runTraining(
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WritableStream = process.stderr,
 ): number {
+  checkDataOption(mod.program.data as DataInfo | null, opts.data);
   try {
     const r = train(mod, { stream: out, note: (line) => err.write(`${line}\n`), ...opts });
     if (opts.profile) err.write(`\nkernel profile (wall time inside each kernel, over training and evaluation):\n${opts.profile.report()}`);
@@ -89,7 +164,7 @@ export function runTraining(
 export function runMain(mod: TrainerModule, argv: readonly string[], baseDir?: string): number {
   try {
     const { values, positionals } = parseArgs({
-      args: [...argv],
+      args: joinNumericValues(argv, trainOptionSpec),
       options: { ...trainOptionSpec, help: { type: "boolean" } },
       allowPositionals: true,
     });

@@ -8,7 +8,14 @@ const ansi = { red: "\x1b[31;1m", blue: "\x1b[34;1m", cyan: "\x1b[36m", bold: "\
 
 export interface RenderOptions {
   readonly color?: boolean;
+  /** At most this many diagnostics are rendered (default MAX_SHOWN); the rest are counted. */
+  readonly limit?: number;
 }
+
+/** Diagnostics shown (text and JSON) before the rest are only counted: a file of junk stays readable. */
+export const MAX_SHOWN = 100;
+/** A source line longer than this is cut around the caret in a code frame, with an ellipsis. */
+export const MAX_FRAME_WIDTH = 200;
 
 export function renderDiagnostic(src: SourceFile, d: Diagnostic, opts: RenderOptions = {}): string {
   const c = (style: keyof typeof ansi, s: string) => (opts.color ? ansi[style] + s + ansi.reset : s);
@@ -40,15 +47,31 @@ function codeFrame(src: SourceFile, span: Span, c: Colorer): string[] {
   const out: string[] = [];
   for (let line = from.line; line <= last; line++) {
     // Tabs become one space so that columns line up; trailing blanks are not shown.
-    const text = lineText(src, line).replace(/\t/g, " ").trimEnd();
+    const full = lineText(src, line).replace(/\t/g, " ").trimEnd();
+    const startCol = line === from.line ? from.column : firstNonSpace(full);
+    const endCol = line === to.line ? to.column : full.length;
+    const cut = cutLine(full, startCol - 1, Math.max(1, endCol - startCol + 1));
+    const text = cut.text;
     out.push(text ? `${c("blue", String(line).padStart(width) + " |")} ${text}` : c("blue", String(line).padStart(width) + " |"));
-    const startCol = line === from.line ? from.column : firstNonSpace(text);
-    const endCol = line === to.line ? to.column : text.length;
-    const len = Math.max(1, endCol - startCol + 1);
-    out.push(`${c("blue", " ".repeat(width) + " |")} ${" ".repeat(Math.max(0, startCol - 1))}${c("red", "^".repeat(len))}`);
+    out.push(`${c("blue", " ".repeat(width) + " |")} ${" ".repeat(Math.max(0, cut.at))}${c("red", "^".repeat(cut.len))}`);
   }
   if (to.line > last) out.push(`${c("blue", " ".repeat(width) + " |")} ...`);
   return out;
+}
+
+/**
+ * A line of at most MAX_FRAME_WIDTH characters around the caret span [at, at + len): a longer
+ * line keeps a window that starts a little before the span, with `…` where text was cut
+ * (a span wider than the window is cut too). Returns the caret span within the result.
+ */
+export function cutLine(text: string, at: number, len: number): { text: string; at: number; len: number } {
+  if (text.length <= MAX_FRAME_WIDTH) return { text, at, len };
+  const room = MAX_FRAME_WIDTH - 2; // an ellipsis on each side, at most
+  const start = at + len <= room ? 0 : Math.max(0, Math.min(at - 20, text.length - room));
+  const end = Math.min(text.length, start + room);
+  const shown = (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
+  const from = at - start + (start > 0 ? 1 : 0);
+  return { text: shown, at: from, len: Math.max(1, Math.min(len, end - Math.max(at, start))) };
 }
 
 function firstNonSpace(text: string): number {
@@ -56,14 +79,25 @@ function firstNonSpace(text: string): number {
   return m ? m.index + 1 : 1;
 }
 
+/**
+ * The first `limit` (MAX_SHOWN) diagnostics, then the count: "N errors in FILE", or, when
+ * some were left out, "and M more errors (N errors in FILE)".
+ */
 export function renderDiagnostics(src: SourceFile, ds: readonly Diagnostic[], opts: RenderOptions = {}): string {
-  const errors = ds.filter((d) => d.severity === "error").length;
-  const body = ds.map((d) => renderDiagnostic(src, d, opts)).join("\n\n");
-  return `${body}\n\n${errors} error${errors === 1 ? "" : "s"} in ${src.path}\n`;
+  const isError = (d: Diagnostic) => d.severity === "error";
+  const errors = ds.filter(isError).length;
+  const shown = ds.slice(0, opts.limit ?? MAX_SHOWN);
+  const body = shown.map((d) => renderDiagnostic(src, d, opts)).join("\n\n");
+  const total = `${errors} error${errors === 1 ? "" : "s"} in ${src.path}`;
+  const more = errors - shown.filter(isError).length;
+  return `${body}\n\n${more > 0 ? `and ${more} more error${more === 1 ? "" : "s"} (${total})` : total}\n`;
 }
 
-/** Machine-readable form: one object per diagnostic with 1-based positions. */
-export function diagnosticsToJson(src: SourceFile, ds: readonly Diagnostic[]): object[] {
+/**
+ * Machine-readable form: one object per diagnostic with 1-based positions, for the first
+ * `limit` (MAX_SHOWN) diagnostics; `dlm check --format json` adds the count of all of them.
+ */
+export function diagnosticsToJson(src: SourceFile, ds: readonly Diagnostic[], limit = MAX_SHOWN): object[] {
   const loc = (s: Span) => {
     const a = positionOf(src, s.start);
     const b = positionOf(src, s.end);
@@ -73,7 +107,7 @@ export function diagnosticsToJson(src: SourceFile, ds: readonly Diagnostic[]): o
       end: { offset: s.end, line: b.line, column: b.column },
     };
   };
-  return ds.map((d) => ({
+  return ds.slice(0, limit).map((d) => ({
     code: d.code,
     title: codes[d.code],
     severity: d.severity,

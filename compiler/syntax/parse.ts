@@ -64,20 +64,31 @@ export function parse(src: SourceFile): ParseResult {
   const parser = getParser();
   const items: Item[] = [];
   let at = 0;
-  while (at < tokens.length) {
-    parser.input = tokens.slice(at);
-    const cst = parser.program();
-    const errors = parser.errors;
-    const redundant = errors.find((e) => e.name === "NotAllInputParsedException");
-    for (const e of errors) diagnostics.push(syntaxError(src, e));
-    if (errors.length === 0) items.push(...buildAst(cst).items);
-    if (!redundant) break;
-    // Resume at the next top-level keyword after the token the parser could not use.
-    const stuck = tokens.indexOf(redundant.token, at);
-    if (stuck < 0) break; // the parser only reports tokens of its input; never loop without progress
-    let next = stuck + 1;
-    while (next < tokens.length && tokens[next].tokenType !== Model && tokens[next].tokenType !== Train) next++;
-    at = next;
+  // Chevrotain reports each syntax error with an exception: without stack traces they cost a
+  // tenth as much, which matters on junk (hundreds of thousands of errors).
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    while (at < tokens.length) {
+      // The whole token vector each time, starting at `at` (not a copy of the rest: on junk with
+      // a keyword every few tokens, copies made the resynchronization quadratic).
+      parser.input = tokens;
+      parser.startAt(at);
+      const cst = parser.program();
+      const errors = parser.errors;
+      const redundant = errors.find((e) => e.name === "NotAllInputParsedException");
+      for (const e of errors) diagnostics.push(syntaxError(src, e));
+      if (errors.length === 0) items.push(...buildAst(cst).items);
+      if (!redundant) break;
+      // Resume at the next top-level keyword after the token the parser could not use.
+      const stuck = tokens.indexOf(redundant.token, at);
+      if (stuck < 0) break; // the parser only reports tokens of its input; never loop without progress
+      let next = stuck + 1;
+      while (next < tokens.length && tokens[next].tokenType !== Model && tokens[next].tokenType !== Train) next++;
+      at = next;
+    }
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   if (diagnostics.length === 0) diagnostics.push(...items.flatMap(tooDeepExpressions));
   if (diagnostics.length > 0) return { ast: undefined, diagnostics: dedupe(diagnostics) };

@@ -20,7 +20,9 @@ import { CstParser, EOF, type IParserErrorMessageProvider, type TokenType, type 
 import * as T from "./tokens.js";
 
 const tokenName = (t: TokenType): string => (t === EOF ? "end of file" : (t.LABEL ?? t.name));
-const shown = (t: IToken): string => (t.tokenType === EOF ? "end of file" : `'${t.image}'`);
+/** A token as messages show it; a very long one (a runaway identifier in junk) is cut. */
+const shown = (t: IToken): string =>
+  t.tokenType === EOF ? "end of file" : `'${t.image.length > 40 ? `${t.image.slice(0, 30)}…` : t.image}'`;
 const expressionStarts = new Set(["NumberLit", "StringLit", "True", "False", "Identifier", "LParen", "LBracket", "Minus"]);
 
 /** Short messages in the user's terms instead of chevrotain's defaults. */
@@ -59,6 +61,14 @@ export class DlmParser extends CstParser {
       skipValidations: !validate,
     });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Makes the next rule start at token `index` of the input (instead of 0), through the hook
+   * chevrotain's own backtracking uses to restore its position (the token index minus one).
+   */
+  startAt(index: number): void {
+    (this as unknown as { importLexerState(state: number): void }).importLexerState(index - 1);
   }
 
   program = this.RULE("program", () => {

@@ -184,3 +184,85 @@ describe("limits: absurd programs are user errors, not stack overflows", () => {
     }
   });
 });
+
+describe("junk stays readable: at most 100 diagnostics shown, long lines cut", () => {
+  /** Deterministic printable junk: `lines` lines of `width` characters (an LCG, not Math.random). */
+  const junk = (lines: number, width: number): string => {
+    let s = 1;
+    const line = () =>
+      Array.from({ length: width }, () => {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        return String.fromCharCode(32 + ((s >>> 16) % 95));
+      }).join("");
+    return Array.from({ length: lines }, line).join("\n") + "\n";
+  };
+  const run = async (args: string[], text: string) => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const d = mkdtempSync(path.join(os.tmpdir(), "dlm-junk-"));
+    const file = path.join(d, "junk.dlm");
+    writeFileSync(file, text);
+    let out = "";
+    let err = "";
+    const code = await main(
+      [...args, file],
+      { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream,
+      { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream,
+    );
+    rmSync(d, { recursive: true, force: true });
+    return { code, out, err, file };
+  };
+
+  it("text: the first 100 diagnostics, then `and N more errors (M errors in FILE)`", async () => {
+    const text = junk(200, 80);
+    const total = frontEnd("junk.dlm", new TextEncoder().encode(text)).diagnostics.length;
+    expect(total).toBeGreaterThan(150);
+    const r = await run(["check"], text);
+    expect(r.code).toBe(1);
+    expect(r.err.match(/^\S+:\d+:\d+: error DL\d{4}: /gm)).toHaveLength(100);
+    expect(r.err.endsWith(`\n\nand ${total - 100} more errors (${total} errors in ${r.file})\n`)).toBe(true);
+  });
+
+  it("JSON: `count` holds every diagnostic found, `diagnostics` the first 100", async () => {
+    const text = junk(200, 80);
+    const r = await run(["check", "--format", "json"], text);
+    const j = JSON.parse(r.out);
+    expect(j.count).toBe(frontEnd("junk.dlm", new TextEncoder().encode(text)).diagnostics.length);
+    expect(j.diagnostics).toHaveLength(100);
+    expect(r.code).toBe(1);
+  });
+
+  it("a program with few errors shows them all, with the plain count", async () => {
+    const r = await run(["check"], "model m(x: [B, 4]) {\n  x |> dense2d(3)\n}\n");
+    expect(r.err.endsWith("\n\n1 error in " + r.file + "\n")).toBe(true);
+  });
+
+  it("a 100,000-character line is cut around the caret, with ellipses", async () => {
+    const long = `model m(x: [B, 4]) {\n  x |> dense(3, name="${"a".repeat(50_000)}") |> dense2d(3) |> dense(1, name="${"b".repeat(50_000)}")\n}\n`;
+    const r = await run(["check"], long);
+    expect(r.code).toBe(1);
+    const lines = r.err.split("\n");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(210);
+    const at = lines.findIndex((l) => l.includes("dense2d(3)"));
+    expect(lines[at]).toMatch(/^2 \| …a+"\) \|> dense2d\(3\) \|> dense\(1, name="b+…$/);
+    // The carets still sit under `dense2d`.
+    const caret = lines[at + 1].indexOf("^");
+    expect(lines[at].slice(caret, caret + 7)).toBe("dense2d");
+    expect(lines[at + 1].trimEnd().endsWith("^".repeat(7))).toBe(true);
+  });
+
+  it("a token of 100,000 characters is cut in the message", async () => {
+    const r = await run(["check"], `${"z".repeat(100_000)}\n`);
+    expect(r.err.split("\n")[0]).toMatch(/found 'z{30}…'$/);
+    expect(r.err.length).toBeLessThan(1000);
+  });
+
+  it("resynchronizing after each of 20,000 broken items stays linear (no copy of the rest per item)", () => {
+    const t = performance.now();
+    const r = frontEnd("models.dlm", new TextEncoder().encode("model ".repeat(20_000)));
+    expect(r.diagnostics.length).toBe(20_000);
+    // ~1-2 s here; the quadratic resynchronization took over 10 s at 80,000.
+    expect(performance.now() - t).toBeLessThan(15_000);
+  }, 30_000);
+});
