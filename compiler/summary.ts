@@ -16,13 +16,16 @@ function bytes(n: number): string {
   return `${v.toFixed(2)} ${units[u]}`;
 }
 
-/** Parameters of a model and of the models it calls, each model counted once (calls share weights). */
-export function modelParamCount(m: ModelIR, models: ReadonlyMap<string, ModelIR>, seen = new Set<string>()): number {
+/**
+ * Parameters of a model and of the models it calls, each model counted once (calls share
+ * weights); `state` counts only the state that is not trained (Keras's non-trainable params).
+ */
+export function modelParamCount(m: ModelIR, models: ReadonlyMap<string, ModelIR>, state = false, seen = new Set<string>()): number {
   if (seen.has(m.name)) return 0;
   seen.add(m.name);
   let n = 0;
-  for (const v of m.graph.values) if (v.kind === "param") n += count(v.shape!);
-  for (const e of m.graph.eqns) if (e.op === "call") n += modelParamCount(models.get(e.attrs.model as string)!, models, seen);
+  for (const v of m.graph.values) if (v.kind === "param" && (!state || v.param?.state)) n += count(v.shape!);
+  for (const e of m.graph.eqns) if (e.op === "call") n += modelParamCount(models.get(e.attrs.model as string)!, models, state, seen);
   return n;
 }
 
@@ -41,10 +44,11 @@ export function summarize(m: ModelIR, models: ReadonlyMap<string, ModelIR>): str
     lines.push(row(`${l.name} (${l.type})`, kerasShape(values[l.output].shape!), thousands(params)));
   });
   const total = modelParamCount(m, models);
+  const state = modelParamCount(m, models, true);
   lines.push("=".repeat(width));
   lines.push(`Total params: ${thousands(total)} (${bytes(total * 4)})`);
-  lines.push(`Trainable params: ${thousands(total)} (${bytes(total * 4)})`);
-  lines.push(`Non-trainable params: 0 (${bytes(0)})`);
+  lines.push(`Trainable params: ${thousands(total - state)} (${bytes((total - state) * 4)})`);
+  lines.push(`Non-trainable params: ${thousands(state)} (${bytes(state * 4)})`);
   lines.push("_".repeat(width));
   return lines.join("\n");
 }

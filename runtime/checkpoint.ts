@@ -56,13 +56,16 @@ function cleanOrphans(file: string, note: Note): void {
     note(`note: removed ${displayPath(tmp)}, left by a checkpoint write that was killed (its process is no longer running)`);
 }
 
+/** The parameters an optimizer updates (state, such as moving statistics, has no optimizer state). */
+const trained = (mod: TrainerModule) => mod.parameters.filter((p) => !p.state);
+
 export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInstance, ck: Checkpoint, note: Note = () => {}): void {
   cleanOrphans(file, note);
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const p of mod.parameters)
     tensors[p.name] = { dtype: "F32", shape: [...p.shape], data: f32(t.params.subarray(p.offset, p.offset + p.size)) };
   for (const [buf, arr] of Object.entries(t.state)) {
-    for (const p of mod.parameters)
+    for (const p of trained(mod))
       tensors[`optimizer/${buf}/${p.name}`] = { dtype: "F32", shape: [...p.shape], data: f32(arr.subarray(p.offset, p.offset + p.size)) };
   }
   const rngNow = new Uint32Array(4);
@@ -192,7 +195,7 @@ export function loadCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
   const wanted: { name: string; into: Float32Array | Float64Array; offset: number; p: (typeof mod.parameters)[number] }[] = [];
   for (const p of mod.parameters) wanted.push({ name: p.name, into: t.params, offset: p.offset, p });
   for (const [buf, arr] of Object.entries(t.state))
-    for (const p of mod.parameters) wanted.push({ name: `optimizer/${buf}/${p.name}`, into: arr, offset: p.offset, p });
+    for (const p of trained(mod)) wanted.push({ name: `optimizer/${buf}/${p.name}`, into: arr, offset: p.offset, p });
   const names = new Set(wanted.map((w) => w.name));
   const extra = Object.keys(tensors).find((n) => !names.has(n));
   if (extra !== undefined)

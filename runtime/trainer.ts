@@ -28,6 +28,8 @@ export interface ParameterInfo {
   readonly size: number;
   readonly init: string;
   readonly layout: string;
+  /** State that is not trained (moving statistics): no gradient, no optimizer state, saved like a weight. */
+  readonly state?: boolean;
 }
 
 export interface ProgramInfo {

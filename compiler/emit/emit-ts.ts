@@ -313,7 +313,15 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   // Static description of the program, for the runtime driver and checkpoints.
   const paramsInfo = tp.params.map((id) => {
     const p = values[id].param!;
-    return { name: p.path, shape: values[id].shape as number[], offset: p.offset, size: p.size, init: p.init, layout: p.layout };
+    return {
+      name: p.path,
+      shape: values[id].shape as number[],
+      offset: p.offset,
+      size: p.size,
+      init: p.init,
+      layout: p.layout,
+      ...(p.state ? { state: true } : {}),
+    };
   });
   // Inputs read as class ids (a sparse cross-entropy's labels, accuracy's integer labels) and
   // their class count (the scores' last dimension): the runtime checks the labels at load.
@@ -487,6 +495,11 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
       w.write(`function ${fnName("update", k)}(): void`).block(() => {
         w.writeLine(`stepCounts[${k}]++;`);
         for (const line of updateLines[k]) w.writeLine(line);
+        // State that is not trained (moving statistics) takes the values this step's forward pass computed.
+        for (const u of s.updates) {
+          if (values[u.value].shape.includes("B")) throw new Error("internal: a state update cannot depend on the batch size");
+          w.writeLine(`${nameOf(u.param)}.set(${nameOf(root(u.value))}); // ${values[u.param].param!.path}: not trained, updated`);
+        }
       });
       w.blankLine();
     });

@@ -18,7 +18,7 @@ export type ValueId = number;
 export type InitName = "glorot_uniform" | "he_normal" | "he_uniform" | "zeros" | "ones" | "orthogonal" | "lstm_bias";
 
 /** What a parameter is to its layer (the last part of its checkpoint name). */
-export type ParamRole = "kernel" | "bias" | "recurrent_kernel";
+export type ParamRole = "kernel" | "bias" | "recurrent_kernel" | "gamma" | "beta" | "moving_mean" | "moving_variance";
 
 export interface ParamInfo {
   /** Checkpoint name, from the .dlm layer: "conv2d/kernel", "dense_1/bias". */
@@ -28,6 +28,12 @@ export interface ParamInfo {
   readonly init: InitName;
   /** The Keras layout in words, e.g. "[kh, kw, in, out]". */
   readonly layout: string;
+  /**
+   * State that is not trained (a batch norm's moving statistics): the op that owns it updates
+   * it inside the training step; it gets no gradient and no optimizer state, and counts as
+   * non-trainable in summaries, as Keras counts it. Saved in checkpoints like a weight.
+   */
+  readonly state?: true;
 }
 
 export interface Value {

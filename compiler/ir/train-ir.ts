@@ -27,6 +27,8 @@ export interface TParam {
   /** Offset and size in the flat parameter buffer (and the gradient / optimizer buffers). */
   readonly offset: number;
   readonly size: number;
+  /** Not trained: updated by its op inside the training step (ir.ts ParamInfo.state). */
+  readonly state?: true;
 }
 
 export interface TValue {
@@ -48,6 +50,17 @@ export interface TEqn {
   readonly span: Span;
   /** For comments: "cnn/dense_1" — the model and layer the eqn comes from, if any. */
   readonly origin?: string;
+  /**
+   * Runs only in training (`train`: a dropout's mask) or only in evaluation and inference
+   * (`inference`: a batch norm with its moving statistics); absent: in both.
+   */
+  readonly mode?: "train" | "inference";
+}
+
+/** At the end of a training step, the state `param` takes the value `value` (a moving statistic). */
+export interface StateUpdate {
+  readonly param: ValueId;
+  readonly value: ValueId;
 }
 
 export interface FlatProgram {
@@ -58,6 +71,10 @@ export interface FlatProgram {
   /** In flat-buffer order: models in program order, each model's parameters contiguous. */
   readonly params: readonly ValueId[];
   readonly eqns: readonly TEqn[];
+  /** Values that evaluation and inference read as another value (a dropout's output as its input). */
+  readonly inferAs: readonly { readonly value: ValueId; readonly as: ValueId }[];
+  /** State updates, each with the value whose computation makes it (the op's output). */
+  readonly updates: readonly (StateUpdate & { readonly anchor: ValueId })[];
 }
 
 export interface TStep {
@@ -71,6 +88,8 @@ export interface TStep {
   readonly grads: readonly { readonly param: ValueId; readonly grad: ValueId | null }[];
   /** The trained parameters' ranges of the flat buffers (the model's, and those of the models it calls). */
   readonly ranges: readonly { readonly offset: number; readonly size: number }[];
+  /** State the step's forward pass (or the lets before the first step) updates, written after the optimizer. */
+  readonly updates: readonly StateUpdate[];
   readonly span: Span;
 }
 

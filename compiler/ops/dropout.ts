@@ -1,11 +1,11 @@
 // Inverted dropout (Keras Dropout). A composite that behaves differently in training and
-// inference: inlining expands `dropout(x)` into a mask draw and a multiply,
+// inference: inlining expands `dropout(x)` into a mask draw and a multiply, both for
+// training only,
 //
 //   mask = dropout_mask{rate}()        each unit kept with probability 1 − rate, as 1/(1 − rate)
-//   y    = dropout_apply(x, mask)      x · mask
+//   y    = mul(x, mask)
 //
-// and evaluation and inference run `dropout_apply` as the identity (its inference form
-// aliases x), so no mask is drawn there. Masks come from the trainer's seeded RNG: the
+// and evaluation and inference read y as x (the identity), so no mask is drawn there. Masks come from the trainer's seeded RNG: the
 // TypeScript backend calls Rng.bernoulliMask; the WebAssembly module continues the same
 // xoshiro128** stream bit for bit (emit/wasm/random.ts), its state in and out through scratch.
 import { layerName, tensor } from "../lang/args.js";
@@ -15,14 +15,10 @@ import { none } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import { addBernoulliMask, bernoulliMaskParams } from "../emit/wasm/random.js";
-import { ops as arithmetic } from "./arithmetic.js";
 
-export type Names = { primitive: never; composite: "dropout"; train: "dropout_mask" | "dropout_apply" };
+export type Names = { primitive: never; composite: "dropout"; train: "dropout_mask" };
 
 export type DropoutAttrs = { readonly rate: number };
-
-/** `dropout_apply` runs as the multiply it is (the same kernel as `x * mask`). */
-const asMul = <C extends { eqn: { op: string } }>(c: C): C => ({ ...c, eqn: { ...c.eqn, op: "mul" } });
 
 export const ops: OpTable<Names> = {
   dropout: composite<DropoutAttrs>({
@@ -30,9 +26,10 @@ export const ops: OpTable<Names> = {
     shape: same,
     expand: (c) => {
       const mask = c.temp("mask", c.shape);
-      c.emit("dropout_mask", [], [mask], { rate: c.attrs.rate });
+      c.emit("dropout_mask", [], [mask], { rate: c.attrs.rate }, "train");
       const y = c.temp("", c.shape);
-      c.emit("dropout_apply", [c.inputs[0], mask], [y], {});
+      c.emit("mul", [c.inputs[0], mask], [y], {}, "train");
+      c.inferAs(y, c.inputs[0]);
       return y;
     },
   }),
@@ -54,12 +51,6 @@ export const ops: OpTable<Names> = {
       });
       return `rng.saveState(rngWords); ${mask} rng.loadState(rngWords);`;
     },
-  }),
-  dropout_apply: trainOp({
-    vjp: (c) => arithmetic.mul.vjp(asMul(c)),
-    ts: (c) => T.arithmetic(asMul(c)),
-    wasm: (c) => W.arithmeticEw(asMul(c)),
-    inference: () => ({ alias: 0 }),
   }),
 };
 

@@ -19,6 +19,7 @@ import * as pool from "./pool.js";
 import * as random from "./random.js";
 import * as reductions from "./reductions.js";
 import * as shape from "./shape.js";
+import * as testing from "./testing.js";
 
 type Modules = [
   dense.Names,
@@ -32,6 +33,7 @@ type Modules = [
   arithmetic.Names,
   random.Names,
   losses.Names,
+  testing.Names,
 ];
 type Kind<K extends keyof OpNames> = Modules[number][K];
 
@@ -51,7 +53,7 @@ export type TOp = PrimitiveName | TrainName;
  * The modules in the order their builtins are listed within a kind (docs/language.md, "did
  * you mean" candidates). Reductions first: sum, mean, then matmul, stop_gradient.
  */
-const modules = [reductions, dense, conv, pool, shape, dropout, lstm, activations, arithmetic, random, losses] as const;
+const modules = [reductions, dense, conv, pool, shape, dropout, lstm, activations, arithmetic, random, losses, testing] as const;
 
 /** Every op of both IRs by name. */
 export const ops: { readonly [K in PrimitiveName]: PrimitiveOp } & { readonly [K in CompositeName]: CompositeOp } & {
@@ -98,12 +100,19 @@ export const fusedRules: Readonly<Record<string, FusedRule>> = Object.assign(
 export const opsWithFused = (rule: string): ReadonlySet<TOp> =>
   new Set((Object.keys(ops) as (keyof typeof ops)[]).filter((k) => (ops[k] as Kernel).fused?.[rule]) as TOp[]);
 
-/** The builtins the op modules define, layers first, then activations, ops, random sources, losses. */
-export const opSurfaces: readonly Surface[] = (["layer", "activation", "op", "random", "loss"] as const).flatMap((kind) =>
+const allSurfaces: readonly Surface[] = (["layer", "activation", "op", "random", "loss"] as const).flatMap((kind) =>
   modules.flatMap((m) => (m.surfaces as readonly Surface[]).filter((s) => s.kind === kind)),
 );
 
-export const surfaceOf: ReadonlyMap<string, Surface> = new Map(opSurfaces.map((s) => [s.name, s]));
+/** The builtins the op modules define, layers first, then activations, ops, random sources, losses. */
+export const opSurfaces: readonly Surface[] = allSurfaces.filter((s) => !("testOnly" in s && s.testOnly));
+
+/** Test-only builtins (ops/testing.ts): callable only when the compiler runs with DLM_TEST_OPS=1. */
+export const testSurfaces: ReadonlyMap<string, Surface> = new Map(
+  allSurfaces.filter((s) => "testOnly" in s && s.testOnly).map((s) => [s.name, s]),
+);
+
+export const surfaceOf: ReadonlyMap<string, Surface> = new Map(allSurfaces.map((s) => [s.name, s]));
 
 /** Builtins that create parameters, so belong inside a model. */
 export const layersWithParameters: ReadonlySet<string> = new Set(

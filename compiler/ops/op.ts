@@ -130,14 +130,6 @@ export type WasmRule<A = Attrs> = (c: WasmCtx<A>) => string | null;
 /** The kernel call of a fused group (passes/fuse.ts names the rule; `c.group` holds its eqns). */
 export type FusedRule = (c: WasmCtx) => string;
 
-// ── Training and inference ──────────────────────────────────────────────────────────────
-
-/**
- * How an eqn of the training pass runs in evaluation and inference, when that differs:
- * `alias` — not at all: its output is its input `alias` (a dropout's mask multiply).
- */
-export type InferenceForm = { readonly alias: number };
-
 // ── The op kinds ────────────────────────────────────────────────────────────────────────
 
 /** What every op of the training IR has: a derivative and a kernel on each backend. */
@@ -147,8 +139,6 @@ export interface Kernel<A = Attrs> {
   readonly wasm: WasmRule<A>;
   /** The output is another name for input 0's buffer (reshape, stop_gradient): no kernel runs. */
   readonly alias?: true;
-  /** How the eqn runs outside training; absent: the same as in training. */
-  readonly inference?: (e: TEqn) => InferenceForm;
   /** Kernels of the fused groups that start with this op, by rule name (passes/fuse.ts decides the groups). */
   readonly fused?: Readonly<Record<string, FusedRule>>;
   /** An activation the GEMM kernel can apply in its epilogue (fusion `dense+act`). */
@@ -176,8 +166,19 @@ export interface ExpandCtx<A = Attrs> {
   value(id: ValueId): TValue;
   /** A new value named after the eqn's output (`suffix` "" gives the output's own name). */
   temp(suffix: string, shape: Shape, dtype?: DType): ValueId;
-  /** Appends `op(inputs) → outputs` to the flat program, at the eqn's span and layer. */
-  emit(op: TOp, inputs: readonly ValueId[], outputs: readonly ValueId[], attrs: Attrs): void;
+  /**
+   * Appends `op(inputs) → outputs` to the flat program, at the eqn's span and layer; `mode`:
+   * only in training, or only in evaluation and inference.
+   */
+  emit(op: TOp, inputs: readonly ValueId[], outputs: readonly ValueId[], attrs: Attrs, mode?: "train" | "inference"): void;
+  /**
+   * Behaviour that differs between training and inference: evaluation and inference read
+   * `value` (the training result) as `as` (computed by eqns emitted with mode "inference",
+   * or an input: a dropout is the identity there).
+   */
+  inferAs(value: ValueId, as: ValueId): void;
+  /** State that is not trained: at the end of a training step, `param` (a state parameter among `inputs`) takes `value`. */
+  update(param: ValueId, value: ValueId): void;
 }
 
 /** The composite's replacement in the flat program; returns the value that stands for its output. */
@@ -243,6 +244,8 @@ export interface LayerCtx extends LowerCtx {
 /** A layer: owns its parameters, has a summary row of its Keras class. */
 export interface LayerSurface extends Builtin {
   readonly kind: "layer";
+  /** A test-only builtin: callable only with DLM_TEST_OPS=1 (it tests a concept before a real op uses it). */
+  readonly testOnly?: true;
   readonly keras: KerasName;
   /** Creates parameters (so it belongs inside a model). */
   readonly params?: true;

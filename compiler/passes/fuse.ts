@@ -87,6 +87,8 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
   const lossEqn = tp.steps[0]?.forward.find((e) => e.outputs[0] === tp.steps[0].loss);
   if (lossEqn) external.add(lossEqn.inputs[0]);
   for (const s of tp.steps) for (const g of s.grads) if (g.grad !== null) external.add(g.grad);
+  // New values of state, copied into the parameters after the step's update.
+  for (const s of tp.steps) for (const u of s.updates) external.add(u.value);
 
   // Readers of each value, over every segment.
   const readerEqns = new Map<ValueId, TEqn[]>();

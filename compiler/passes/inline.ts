@@ -8,7 +8,7 @@
 // training ops (compiler/ops). Returns the map from train-graph ids to flat ids.
 import type { Graph, ModelIR, ProgramIR, TrainIR, ValueId, Shape } from "../ir/ir.js";
 import { compositeOf } from "../ops/index.js";
-import type { FlatProgram, TEqn, TOp, TValue } from "../ir/train-ir.js";
+import type { FlatProgram, StateUpdate, TEqn, TOp, TValue } from "../ir/train-ir.js";
 
 export interface Inlined {
   readonly flat: FlatProgram;
@@ -24,6 +24,8 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
   const models = new Map(program.models.map((m) => [m.name, m]));
   const values: TValue[] = [];
   const eqns: TEqn[] = [];
+  const inferAs: { value: ValueId; as: ValueId }[] = [];
+  const updates: (StateUpdate & { anchor: ValueId })[] = [];
   const add = (v: Omit<TValue, "id">): ValueId => {
     values.push({ id: values.length, ...v });
     return values.length - 1;
@@ -57,7 +59,15 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
         kind: "param",
         dtype: "f32",
         shape: v.shape!,
-        param: { path: `${m.name}/${v.param!.path}`, model: m.name, init: v.param!.init, layout: v.param!.layout, offset, size: n },
+        param: {
+          path: `${m.name}/${v.param!.path}`,
+          model: m.name,
+          init: v.param!.init,
+          layout: v.param!.layout,
+          offset,
+          size: n,
+          ...(v.param!.state ? { state: true as const } : {}),
+        },
       });
       offset += n;
       local.set(v.id, id);
@@ -82,18 +92,23 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
         // A composite (lstm, dropout, conv1d …) is replaced by its expansion (ops/*.ts).
         const base = `${prefix}${out.name}`;
         const at = { span: e.span, ...(origin ? { origin } : {}) };
-        env.set(
-          e.outputs[0],
-          comp.expand({
-            eqn: e,
-            attrs: e.attrs,
-            inputs,
-            shape: out.shape!,
-            value: (id) => values[id],
-            temp: (suffix, shape, dtype = "f32") => add({ name: suffix ? `${base}_${suffix}` : base, kind: "temp", dtype, shape }),
-            emit: (op, ins, outs, attrs) => eqns.push({ op, inputs: ins, outputs: outs, attrs, ...at }),
-          }),
-        );
+        const pending: StateUpdate[] = [];
+        const output = comp.expand({
+          eqn: e,
+          attrs: e.attrs,
+          inputs,
+          shape: out.shape!,
+          value: (id) => values[id],
+          temp: (suffix, shape, dtype = "f32") => add({ name: suffix ? `${base}_${suffix}` : base, kind: "temp", dtype, shape }),
+          emit: (op, ins, outs, attrs, mode) => eqns.push({ op, inputs: ins, outputs: outs, attrs, ...at, ...(mode ? { mode } : {}) }),
+          inferAs: (value, as) => inferAs.push({ value, as }),
+          update: (param, value) => {
+            if (!values[param].param?.state) throw new Error(`internal: ${e.op} updates ${values[param].name}, which is not state`);
+            pending.push({ param, value });
+          },
+        });
+        for (const u of pending) updates.push({ ...u, anchor: output });
+        env.set(e.outputs[0], output);
         continue;
       }
       const id = add({ name: `${prefix}${out.name}`, kind: "temp", dtype: out.dtype, shape: out.shape! });
@@ -129,5 +144,5 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
       });
       return { model: m.name, inputs: args, output: callModel(m, args) };
     });
-  return { flat: { name: train.name, values, inputs, params, eqns }, map: (id) => env.get(id)!, inference };
+  return { flat: { name: train.name, values, inputs, params, eqns, inferAs, updates }, map: (id) => env.get(id)!, inference };
 }

@@ -9,7 +9,7 @@ import type * as A from "../syntax/ast.js";
 import type { AttrValue, Attrs, Layer, ModelIR, OpName, ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
 import { GraphBuilder } from "./graph-builder.js";
 import { builtins, builtinList, type Builtin } from "../lang/builtins.js";
-import { kerasOf, surfaceOf } from "../ops/index.js";
+import { kerasOf, surfaceOf, testSurfaces } from "../ops/index.js";
 import type { LayerSurface, LowerCtx } from "../ops/op.js";
 import { bindArgs, readActivation, readNumber, readShape, staticArg, type Bound } from "../lang/bind.js";
 import { AlreadyReported, DiagnosticError, fail, didYouMean, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -258,7 +258,7 @@ function lowerCall(s: Scope, callee: A.Expr, args: readonly A.Arg[], span: Span,
   const name = callee.name;
   if (s.names.has(name)) fail("DL2018", `\`${name}\` is a tensor, not a function`, callee.span);
   if (s.program.decls.has(name)) return lowerModelCall(s, name, callee.span, args, span, piped);
-  const b = builtins.get(name);
+  const b = builtins.get(name) ?? (process.env.DLM_TEST_OPS === "1" ? testSurfaces.get(name) : undefined);
   if (!b) {
     const candidates = [
       ...builtinList.filter((x) => x.kind !== "source" && x.kind !== "metric").map((x) => x.name),

@@ -113,7 +113,12 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
   // Entry points and their live ranges. Positions are global; entries follow one another.
   const trainEqns = [...ord(tp.lets), ...tp.steps.flatMap((s) => [...ord(s.forward), ...ord(s.backward)])];
   const lossEqn = tp.steps[0]?.forward.find((e) => e.outputs[0] === tp.steps[0].loss);
-  const trainPinned = [...tp.lets.flatMap((e) => e.outputs), ...(lossEqn && tp.evaluation ? [lossEqn.inputs[0]] : [])];
+  const trainPinned = [
+    ...tp.lets.flatMap((e) => e.outputs),
+    ...(lossEqn && tp.evaluation ? [lossEqn.inputs[0]] : []),
+    // New values of state: read after the step's update, when the step's own buffers are free again.
+    ...tp.steps.flatMap((s) => s.updates.map((u) => u.value)),
+  ];
   entries.push({ eqns: trainEqns, pinned: trainPinned });
   if (tp.evaluation) entries.push({ eqns: ord(tp.evaluation.forward), pinned: [tp.evaluation.prediction, tp.evaluation.loss] });
   for (const m of tp.inference) entries.push({ eqns: ord(m.forward), pinned: [m.output] });

@@ -8,11 +8,10 @@
 // a later step sees the earlier steps' updates. Evaluation (simple form) is the forward
 // pass of prediction and loss with each eqn in its inference form (dropout removed). Eqns nothing needs are dropped.
 import type { ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
-import type { TEqn, TrainingProgram, TStep, TValue } from "../ir/train-ir.js";
+import type { StateUpdate, TEqn, TrainingProgram, TStep, TValue } from "../ir/train-ir.js";
 import { inline } from "./inline.js";
 import { useLogits } from "./logits.js";
 import { differentiate } from "./autodiff.js";
-import { kernelOf } from "../ops/index.js";
 import { DiagnosticError, type Diagnostic } from "../diagnostics/diagnostic.js";
 
 export function schedule(program: ProgramIR, train: TrainIR): { tp?: TrainingProgram; diagnostics: readonly Diagnostic[] } {
@@ -80,14 +79,28 @@ function build(program: ProgramIR, train: TrainIR): TrainingProgram {
   lets.forEach((i) => done.add(i));
   const constants: TEqn[] = constIdx.map((i) => eqns[i]);
 
-  const steps: TStep[] = train.steps.map((s) => {
+  const producedBy = new Map<ValueId, number>();
+  eqns.forEach((e, i) => e.outputs.forEach((o) => producedBy.set(o, i)));
+  const letSet = new Set(lets);
+  const updated = new Set<StateUpdate>();
+  const steps: TStep[] = train.steps.map((s, k) => {
     const loss = map(s.loss);
-    const own = closure(eqns, [loss], done);
+    let own = closure(eqns, [loss], done);
+    // State updated by the ops this step's forward pass runs (the first step also takes those
+    // of the lets): their new values are computed in this step too, and written after its update.
+    const ran = new Set(own);
+    const updates = flat.updates.filter((u) => {
+      const at = producedBy.get(u.anchor)!;
+      const mine = !updated.has(u) && (ran.has(at) || (k === 0 && letSet.has(at)));
+      if (mine) updated.add(u);
+      return mine;
+    });
+    if (updates.length > 0) own = closure(eqns, [loss, ...updates.map((u) => u.value)], done);
     own.forEach((i) => done.add(i));
     const forwardIdx = [...lets, ...own].sort((a, b) => a - b);
-    // A step trains its model's parameters and those of every model it calls (as Keras).
+    // A step trains its model's parameters and those of every model it calls (as Keras), but not their state.
     const trained = modelClosure(program, s.model);
-    const wrt = flat.params.filter((id) => trained.has(values[id].param!.model));
+    const wrt = flat.params.filter((id) => trained.has(values[id].param!.model) && !values[id].param!.state);
     const grads = differentiate(
       values,
       forwardIdx.map((i) => eqns[i]),
@@ -104,24 +117,22 @@ function build(program: ProgramIR, train: TrainIR): TrainingProgram {
       backward: grads.backward,
       grads: grads.grads,
       ranges: contiguous(wrt.map((id) => values[id].param!)),
+      updates: updates.map((u) => ({ param: u.param, value: u.value })),
       span: s.span,
     };
   });
 
-  // Inference (evaluation, sampling): eqns that run differently outside training take their
-  // inference form from the registry — a dropout's y = x · mask becomes y = x, so no mask is drawn.
-  const alias = new Map<ValueId, ValueId>();
+  // Inference (evaluation, sampling): eqns that run only in training are skipped, and values
+  // the expansions said to read otherwise are read so (a dropout's y = x · mask as x).
+  const alias = new Map(flat.inferAs.map((a) => [a.value, a.as] as const));
+  const inferred = (id: ValueId): ValueId => {
+    let r = id;
+    while (alias.has(r)) r = alias.get(r)!;
+    return r;
+  };
   const skip = new Set<number>(constIdx);
-  const inferenceEqns = eqns.map((e, i): TEqn => {
-    const inputs = e.inputs.map((id) => alias.get(id) ?? id);
-    const form = kernelOf(e.op).inference?.(e);
-    if (form) {
-      alias.set(e.outputs[0], inputs[form.alias]);
-      skip.add(i);
-    }
-    return { ...e, inputs };
-  });
-  const inferred = (id: ValueId) => alias.get(id) ?? id;
+  eqns.forEach((e, i) => e.mode === "train" && skip.add(i));
+  const inferenceEqns = eqns.map((e): TEqn => ({ ...e, inputs: e.inputs.map(inferred) }));
 
   let evaluation: TrainingProgram["evaluation"] = null;
   if (train.evaluation) {
