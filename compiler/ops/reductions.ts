@@ -53,7 +53,7 @@ export const ops: OpTable<Names> = {
       const [dy] = c.eqn.inputs;
       const ds = T.shape(c, dy);
       const to = T.shape(c, c.eqn.outputs[0]);
-      if (to.length <= ds.length && T.same(ds.slice(ds.length - to.length), to) && !to.includes("B")) {
+      if (to.length <= ds.length && sameShape(ds.slice(ds.length - to.length), to) && !to.includes("B")) {
         return `K.sumRows(${T.out(c)}, ${c.buf(dy)}, ${T.countExpr(ds.slice(0, ds.length - to.length))}, ${T.countExpr(to)});`;
       }
       const strides = alignedStrides(to, ds);

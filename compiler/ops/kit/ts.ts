@@ -2,6 +2,7 @@
 // constants, and the calls of the reference kernels (runtime/kernels) shared by several ops.
 import type { Shape } from "../../ir/ir.js";
 import type { EmitCtx, EmitRule } from "../op.js";
+import { sameShape } from "./shape.js";
 import { alignedStrides, reductionStrides, windowOf } from "../../emit/geometry.js";
 
 export const shape = (c: EmitCtx<unknown>, id: number): Shape => c.value(id).shape;
@@ -14,7 +15,6 @@ export function countExpr(dims: Shape): string {
 }
 export const rows = (c: EmitCtx<unknown>, id: number): string => countExpr(shape(c, id).slice(0, -1));
 export const last = (c: EmitCtx<unknown>, id: number): number => shape(c, id)[shape(c, id).length - 1] as number;
-export const same = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
 export const ins = (c: EmitCtx<unknown>) => c.eqn.inputs.map((id) => c.buf(id));
 export const out = (c: EmitCtx<unknown>) => c.buf(c.eqn.outputs[0]);
 export const opCode: Readonly<Record<string, string>> = { add: "K.ADD", sub: "K.SUB", mul: "K.MUL", div: "K.DIV" };
@@ -72,7 +72,7 @@ export const arithmetic: EmitRule<unknown> = (c) => {
   const [a, b] = c.eqn.inputs;
   const y = c.eqn.outputs[0];
   const ys = shape(c, y);
-  if (same(shape(c, a), ys) && same(shape(c, b), ys))
+  if (sameShape(shape(c, a), ys) && sameShape(shape(c, b), ys))
     return `K.binary(${opCode[c.eqn.op]}, ${out(c)}, ${c.buf(a)}, ${c.buf(b)}, ${c.size(y)});`;
   const dims = dimsConst(c, ys);
   const sa = stridesConst(c, alignedStrides(shape(c, a), ys));
