@@ -5,6 +5,8 @@
 // of call arguments to options (bind.ts) and lowering (passes/lower.ts) read it.
 import type { ArgSpec, Builtin } from "./args.js";
 import { opSurfaces } from "../ops/index.js";
+// The ranges the trainer's command line checks too (--batch, --epochs, --seed): one table.
+import { trainSettingRanges } from "../../runtime/ranges.js";
 
 export type { ArgSpec, ArgType, Builtin, BuiltinKind } from "./args.js";
 
@@ -112,8 +114,8 @@ export const trainSettings: readonly ArgSpec[] = [
   { name: "loss", type: { t: "tensor" }, default: null, doc: "simple form: the loss between the model's output and the labels" },
   { name: "optimizer", type: { t: "tensor" }, default: null, doc: "simple form: `sgd(...)` or `adam(...)`" },
   { name: "metrics", type: { t: "tensor" }, default: null, doc: "simple form: `[accuracy]`" },
-  { name: "batch", type: { t: "int", min: 1, max: 65536 }, default: 32, doc: "batch size" },
-  { name: "epochs", type: { t: "int", min: 1, max: 100000 }, default: 1, doc: "passes over the training data" },
+  { name: "batch", type: { t: "int", ...trainSettingRanges.batch }, default: 32, doc: "batch size" },
+  { name: "epochs", type: { t: "int", ...trainSettingRanges.epochs }, default: 1, doc: "passes over the training data" },
   { name: "shuffle", type: { t: "bool" }, default: true, doc: "reshuffle the training data every epoch" },
   {
     name: "validation_split",
@@ -121,5 +123,10 @@ export const trainSettings: readonly ArgSpec[] = [
     default: 0,
     doc: "fraction of the training data held out, taken from the end before shuffling (as Keras)",
   },
-  { name: "seed", type: { t: "int", min: 0 }, default: 0, doc: "seed of the trainer's RNG (initial weights, shuffling, dropout, noise)" },
+  {
+    name: "seed",
+    type: { t: "int", ...trainSettingRanges.seed },
+    default: 0,
+    doc: "seed of the trainer's RNG (initial weights, shuffling, dropout, noise)",
+  },
 ];

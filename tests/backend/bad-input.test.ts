@@ -5,11 +5,11 @@
 // expected, and never a stack trace. A run whose loss turns non-finite names the step and
 // the first non-finite tensor, and the last good checkpoint is still there and loads.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { compileSource } from "../helpers/trainer.js";
 import { toJavaScript } from "../../compiler/compile.js";
-import { repoRoot, runDlm, runNode, stackLines, tempDir, type RunResult } from "../helpers/spawn.js";
+import { compileTo, repoRoot, runDlm, runNode, stackLines, tempDir, type RunResult } from "../helpers/spawn.js";
 import { encodeIdx } from "../../runtime/data/idx.js";
 import { encodeNpy } from "../../runtime/data/npy.js";
 import { loadSafetensors } from "../../runtime/safetensors.js";
@@ -243,5 +243,64 @@ describe("a loss that turns non-finite", () => {
     // Without checkpoints, the next step's loss is what stops it, naming the weight.
     const plain = await trainer("inf", "--data", csv);
     expectCleanError(plain, "step 2 overall", /the first non-finite parameter is `regression\/dense(_1)?\/(kernel|bias)`/);
+  });
+});
+
+describe("a compiled trainer's command line and its files", () => {
+  // `dlm compile` output (the trainer with ./runtime beside it), copied for each breakage.
+  const compiled = dir("compiled", "out");
+  beforeAll(async () => {
+    await compileTo(path.join(repoRoot, "dsl-examples/regression.dlm"), compiled);
+  }, 120_000);
+  const copy = (name: string): string => {
+    const to = dir("compiled", name);
+    cpSync(compiled, to, { recursive: true });
+    return to;
+  };
+
+  it("numeric flags: the .dlm settings' ranges, integers only, one line and exit 2", async () => {
+    const cases: [string[], string][] = [
+      [["--epochs", "-1"], "error: --epochs must be an integer in [1, 100000], not '-1'"],
+      [["--batch", "65537"], "error: --batch must be an integer in [1, 65536], not '65537'"],
+      [["--seed", "1e20"], "error: --seed must be an integer in [0, 9007199254740991], not '1e20'"],
+      [
+        ["--checkpoint-every", "2.5", "--save", "x.safetensors"],
+        "error: --checkpoint-every must be an integer in [1, 9007199254740991], not '2.5'",
+      ],
+      [["--data", "no-such.csv"], "error: --data no-such.csv: no such file or folder"],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => runNode([path.join(compiled, "regression.js"), ...args], { cwd: tmp.dir })));
+    runs.forEach((r, i) => {
+      expect(r.stderr.split("\n")[0], cases[i][0].join(" ")).toBe(cases[i][1]);
+      expect(r.code).toBe(2);
+      expect(stackLines(r.stderr)).toEqual([]);
+    });
+  });
+
+  it("a kernel module of another build is refused at load, with the advice to compile again", async () => {
+    const d = copy("other-wasm");
+    // A valid module with none of the trainer's kernels (the smallest: the header alone).
+    const empty = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0]);
+    writeFileSync(path.join(d, "regression.wasm"), empty);
+    writeFileSync(path.join(d, "regression.relaxed.wasm"), empty);
+    const r = await runNode([path.join(d, "regression.js"), "--data", regressionCsv, "--max-steps", "1"], { cwd: tmp.dir });
+    expectCleanError(
+      r,
+      "regression.wasm: a kernel module of another build: it lacks",
+      "kernels this trainer calls",
+      "compile the trainer again",
+    );
+    expect(r.stderr.split("\n")).toHaveLength(2);
+  });
+
+  it("a runtime file deleted beside the trainer: one line, exit 1, no loader stack trace", async () => {
+    const d = copy("no-rng");
+    rmSync(path.join(d, "runtime", "rng.js"));
+    const r = await runNode([path.join(d, "regression.js"), "--data", regressionCsv], { cwd: tmp.dir });
+    expectCleanError(
+      r,
+      /runtime\/rng\.js is missing: the runtime beside this trainer is incomplete; compile it again with `dlm compile`\n$/,
+    );
+    expect(r.stderr.split("\n")).toHaveLength(2);
   });
 });

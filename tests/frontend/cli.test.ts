@@ -4,7 +4,7 @@
 // Keras totals of the examples, the located error line, --format json, --emit ir, and
 // that no bad program in tests/programs/bad makes the command print a stack trace.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as path from "node:path";
 import { mnistDir, tempDir } from "../helpers/spawn.js";
@@ -218,6 +218,54 @@ describe("dlm usage errors exit 2", () => {
       ["compile", "dsl-examples/mlp.dlm", "-o", "/tmp/dlm-never", "--backend", "ts", "--emit", "wat"],
       /^dlm: --emit wat needs the wasm backend/,
     ],
+    [
+      "-o onto an existing file",
+      ["compile", "dsl-examples/mlp.dlm", "-o", "package.json"],
+      /^dlm: cannot write the trainer to package\.json: it is a file, not a folder\n$/,
+    ],
+    [
+      "-o into a folder under a file",
+      ["compile", "dsl-examples/mlp.dlm", "-o", "package.json/out"],
+      /^dlm: cannot write the trainer to package\.json\/out: package\.json is a file, not a folder\n$/,
+    ],
+    // Numeric flags: one parser, the .dlm settings' ranges, integers only (before anything is compiled).
+    ["--epochs -1", ["train", "dsl-examples/mlp.dlm", "--epochs", "-1"], /^dlm: --epochs must be an integer in \[1, 100000\], not '-1'\n/],
+    [
+      "--batch 65537",
+      ["train", "dsl-examples/mlp.dlm", "--batch", "65537"],
+      /^dlm: --batch must be an integer in \[1, 65536\], not '65537'\n/,
+    ],
+    [
+      "--epochs 99999999999999999999",
+      ["train", "dsl-examples/mlp.dlm", "--epochs", "99999999999999999999"],
+      /^dlm: --epochs must be an integer in \[1, 100000\], not '99999999999999999999'\n/,
+    ],
+    [
+      "--seed beyond the RNG's range (safe integers)",
+      ["train", "dsl-examples/mlp.dlm", "--seed", "1e20"],
+      /^dlm: --seed must be an integer in \[0, 9007199254740991\], not '1e20'\n/,
+    ],
+    ["--batch 1.5", ["train", "dsl-examples/mlp.dlm", "--batch", "1.5"], /^dlm: --batch must be an integer in \[1, 65536\], not '1\.5'\n/],
+    [
+      "--batch 0x10",
+      ["train", "dsl-examples/mlp.dlm", "--batch", "0x10"],
+      /^dlm: --batch must be an integer in \[1, 65536\], not '0x10'\n/,
+    ],
+    [
+      "--max-steps -5",
+      ["train", "dsl-examples/mlp.dlm", "--max-steps", "-5"],
+      /^dlm: --max-steps must be an integer in \[0, 9007199254740991\], not '-5'\n/,
+    ],
+    [
+      "--data naming a file where the source reads a folder",
+      ["train", "dsl-examples/mlp.dlm", "--data", "package.json"],
+      /^dlm: --data package\.json is a file, but this trainer's mnist source reads a folder: the folder of the four MNIST IDX files\n/,
+    ],
+    [
+      "--data naming nothing",
+      ["train", "dsl-examples/mlp.dlm", "--data", "no-such-folder"],
+      /^dlm: --data no-such-folder: no such file or folder\n/,
+    ],
   ];
 
   it("for missing files and bad usage, with a one-line reason and no stack trace", async () => {
@@ -229,6 +277,20 @@ describe("dlm usage errors exit 2", () => {
       expect(r.stderr, what).toMatch(message);
       noStackTrace(r);
     });
+  });
+
+  it.skipIf(process.getuid?.() === 0)("-o into a folder without write permission", async () => {
+    const tmp = tempDir("dlm-cli-ro-");
+    try {
+      chmodSync(tmp.dir, 0o555);
+      const r = await dlm("compile", "dsl-examples/mlp.dlm", "-o", path.join(tmp.dir, "out"));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^dlm: cannot write the trainer to .*out: permission denied/);
+      noStackTrace(r);
+    } finally {
+      chmodSync(tmp.dir, 0o755);
+      tmp.cleanup();
+    }
   });
 
   it("help exits 0 with the usage on stdout", async () => {
