@@ -1,4 +1,4 @@
-# The seed CNN (DESIGN.md §2): 693,962 parameters, one epoch of MNIST at batch 32.
+# The seed CNN (docs/keras-semantics.md §3): 693,962 parameters, one epoch of MNIST at batch 32.
 model cnn(x: [B, 28, 28, 1]) {
   x |> conv2d(32, kernel=3, activation=relu)
     |> maxpool2d(2)

@@ -1,4 +1,4 @@
-# The seed GAN (DESIGN.md §2): generator 559,632 and discriminator 402,433 parameters,
+# The seed GAN (docs/keras-semantics.md §3): generator 559,632 and discriminator 402,433 parameters,
 # MNIST scaled to [-1, 1]. Unstable by design: see gan_stabilized.dlm.
 model generator(z: [B, 100]) {
   z |> dense(256, activation=relu)

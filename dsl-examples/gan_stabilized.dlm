@@ -1,4 +1,4 @@
-# The stabilized GAN (DESIGN.md §2): the seed GAN's generator; a discriminator with
+# The stabilized GAN (docs/keras-semantics.md §3): the seed GAN's generator; a discriminator with
 # leaky_relu(0.2) and dropout(0.3) after its hidden layer; one-sided label smoothing
 # (real target 0.9). Parameters as the seed GAN: 559,632 and 402,433.
 model generator(z: [B, 100]) {

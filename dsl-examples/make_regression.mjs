@@ -1,5 +1,5 @@
 // make_regression.mjs — writes dsl-examples/data/regression.csv, the data set of the
-// MLP-regression seed model (DESIGN.md §2).
+// MLP-regression seed model (docs/keras-semantics.md §3).
 //
 //   node dsl-examples/make_regression.mjs
 //

@@ -1,4 +1,4 @@
-# The MLP classifier (DESIGN.md §2): 101,770 parameters.
+# The MLP classifier (docs/keras-semantics.md §3): 101,770 parameters.
 model mlp(x: [B, 28, 28, 1]) {
   x |> flatten()
     |> dense(128, activation=relu)

@@ -1,4 +1,4 @@
-# The stacked LSTM classifier (DESIGN.md §2): row-wise MNIST, 28 time steps of 28
+# The stacked LSTM classifier (docs/keras-semantics.md §3): row-wise MNIST, 28 time steps of 28
 # features; 36,510 parameters.
 model rnn(x: [B, 28, 28]) {
   x |> lstm(50, return_sequences=true)

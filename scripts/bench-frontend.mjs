@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Front-end timings (issue 2's budgets): `dlm check FILE` as a whole process (≤ 1 s), and,
+// Front-end timings (the budgets of docs/architecture.md §6): `dlm check FILE` as a whole process (≤ 1 s), and,
 // in one process, parse + check of each example (≤ 50 ms, median of 20 runs) with module
 // import, parser construction and the first (cold) parse reported separately.
 //

@@ -2,8 +2,9 @@
 // npm run bench [-- --quick] [--batches N] [--seconds S] [--budget S] [--cap S]
 //               [--models mlp,cnn,...] [--systems dlm-wasm,pytorch,gemm,standalone,...] [--json FILE]
 //
-// Trains MLP b32, CNN b32, LSTM b32 and GAN b64 (DESIGN.md §2, the GAN step of §3) on real
-// MNIST batches in dlm and in its peers (../../shared/PEERS.md), each system × model in its
+// Trains MLP b32, CNN b32, LSTM b32 and GAN b64 (the seed models and their GAN step:
+// docs/keras-semantics.md §3) on real MNIST batches in dlm and in its peers (docs/benchmarks.md:
+// their reference figures and traps), each system × model in its
 // own child process, one process at a time, one thread each. After ≥ 20 warm-up steps:
 //   "fixed" systems (dlm-wasm, dlm-wasm --no-fuse, PyTorch): N batches (default 1,000; the
 //     CNN one full shuffled epoch), median of 2 processes;
@@ -257,7 +258,7 @@ function torchAvailable() {
 }
 const torchBlasNote = existsSync(OPENBLAS_DIR)
   ? null
-  : `PyTorch: ${OPENBLAS_DIR} is missing (apt install libopenblas0-pthread), so torch runs on the BLAS the system selects (often the slow reference BLAS): its figures are far below PEERS.md's`;
+  : `PyTorch: ${OPENBLAS_DIR} is missing (apt install libopenblas0-pthread), so torch runs on the BLAS the system selects (often the slow reference BLAS): its figures are far below those on OpenBLAS (docs/benchmarks.md)`;
 const mnistDir = (() => {
   try {
     return path.join(
@@ -349,7 +350,8 @@ const systems = SYSTEMS.filter((s) => wanted(s.name));
 // (WINDOW_MIN); then every fixed process left gets the same fraction of the time its batches
 // need (the cell says after how many batches each process stopped). A process still running
 // at the deadline is killed (n/a).
-// Reference samples/s (PEERS.md's machine; dlm: guesses): only to plan the budget.
+// Reference samples/s (the peers' figures in docs/benchmarks.md, rounded; dlm: guesses): only to
+// plan the budget.
 const EXPECT = {
   pytorch: { mlp: 40000, cnn: 3000, lstm: 2400, gan: 4500 },
   "dlm-wasm": { mlp: 60000, cnn: 5000, lstm: 4000, gan: 5000 },

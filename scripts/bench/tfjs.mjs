@@ -1,7 +1,7 @@
 // TensorFlow.js 4.22 (cpu or wasm backend), one model, in its own process:
 //   node tfjs.mjs --backend cpu|wasm --model mlp|cnn|lstm|gan --warmup 20 --seconds 10
 // Keras-equivalent models (Glorot-uniform kernels, zero biases, Adam eps 1e-7 as tfjs's
-// default). Traps (../../shared/PEERS.md): setWasmPaths() with the package's dist/ folder as
+// default). Traps (docs/benchmarks.md): setWasmPaths() with the package's dist/ folder as
 // a file path; batches built from typed arrays, not sliced out of one big tensor; LSTM with
 // recurrentActivation 'sigmoid'; the loss is read back every step so that the work is done.
 import { createRequire } from "node:module";

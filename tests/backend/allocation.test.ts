@@ -1,4 +1,4 @@
-// The step loop allocates nothing (DESIGN.md §1, issue 3), checked two ways:
+// The step loop allocates nothing (docs/architecture.md §2, principle 9), checked two ways:
 //
 // 1. Statically, on the emitted TypeScript of every example model (ts-morph's AST): inside
 //    the step functions (forward*, backward*, update*, trainStep, computeLets, evaluate, and

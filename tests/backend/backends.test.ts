@@ -1,4 +1,4 @@
-// The seed models of DESIGN.md §2 on both backends (tests/helpers/backends.ts): the same
+// The seed models (docs/keras-semantics.md §3) on both backends (tests/helpers/backends.ts): the same
 // weights (Keras initializers from one seed), the same random batch and the same RNG
 // seed; each step's loss and gradients, then the parameters and optimizer state after
 // three optimizer steps, the evaluation and every model's inference agree to relative

@@ -1,4 +1,4 @@
-// Bad input gets a clear error and loses nothing (issue 3). Each case runs a real command —
+// Bad input gets a clear error and loses nothing (docs/runtime.md). Each case runs a real command —
 // a compiled trainer (`node trainer.mjs --data DIR ...`, the same code path as `dlm
 // compile`'s output) or `dlm train FILE.dlm` — on small files written into a temp folder,
 // and must exit with code 1, print `error: ` with the file (or value) at fault and what was

@@ -1,4 +1,4 @@
-// Checkpoints (issue 3): safetensors files whose tensors are named after the .dlm layers in
+// Checkpoints (docs/runtime.md): safetensors files whose tensors are named after the .dlm layers in
 // Keras layouts, with the optimizer state; written at the end and every N steps, atomically;
 // and resuming — a run stopped at step N and resumed gives bitwise the same per-step losses
 // and final weights as a run that was never stopped. Resuming is checked on a GAN-like

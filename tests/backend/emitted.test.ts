@@ -1,4 +1,4 @@
-// The emitted TypeScript (DESIGN.md §4, issue 3):
+// The emitted TypeScript (docs/architecture.md §1, emit TS):
 // - every example's trainer, and the trainer that `dlm compile` writes with the runtime
 //   beside it, type-checks under strict settings with ts-morph's Project, together with the
 //   runtime's .ts sources (the diagnostics are the failure message);

@@ -1,4 +1,4 @@
-// Every op's VJP against float64 central finite differences (DESIGN.md §7), through tiny
+// Every op's VJP against float64 central finite differences (docs/architecture.md §5), through tiny
 // programs compiled in-process: a float64 trainer's `trainStep` gives the analytic
 // gradient of step 0's loss for every parameter of the step's model, and the forward pass
 // differenced one parameter at a time gives the numeric one. A layer with parameters sits

@@ -1,6 +1,6 @@
 // The LSTM's gradients (compiler/passes/inline.ts expands `lstm` into a dense input
 // projection and an `lstm_scan` time loop; runtime/kernels/lstm.ts runs BPTT) against
-// float64 central finite differences (DESIGN.md §7) of the whole compiled program, every
+// float64 central finite differences (docs/architecture.md §5) of the whole compiled program, every
 // entry of every parameter: return_sequences true and false, stacked LSTMs, an LSTM into
 // a softmax classifier (the seed RNN in miniature), and the input's gradient.
 //

@@ -1,4 +1,4 @@
-// Agreement with PyTorch (DESIGN.md §7) for the LSTM layer, the seed RNN and one step of
+// Agreement with PyTorch (docs/architecture.md §5) for the LSTM layer, the seed RNN and one step of
 // the seed GAN, through the committed fixtures of tests/fixtures (README.md there: PyTorch
 // float64 on float32-representable inputs, weights from a deterministic recipe reproduced
 // here bit-exactly). Per tensor: relative L2 ≤ 1e-4 and |a − b| ≤ 1e-3·|b| + 1e-4·max|b|;
@@ -223,7 +223,7 @@ describe("gan_step.json: one full step of the seed GAN", () => {
         // gradients' norms are checked as well (a gradient off by a factor would pass here).
         if (float64) check(`update ${u.name}`, update, want);
         else {
-          // Float32 (DESIGN.md §7: near-zero gradients). Adam's first update lr·g/(|g| + ε)
+          // Float32 (docs/architecture.md §5: near-zero gradients). Adam's first update lr·g/(|g| + ε)
           // moves by lr·Δg·ε/(|g| + ε)² = lr·Δg·(1 − a)²/ε when g moves by Δg, where
           // a = |update|/lr (read off PyTorch's update). Where |g| ≲ ε (a few dozen entries
           // per kernel, from cancelling sums) float32's rounding of g, Δg ≈ 2⁻²⁰·max|g|, moves

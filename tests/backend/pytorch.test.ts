@@ -1,4 +1,4 @@
-// Agreement with PyTorch (DESIGN.md §7) through the committed fixtures of tests/fixtures
+// Agreement with PyTorch (docs/architecture.md §5) through the committed fixtures of tests/fixtures
 // (README.md there: PyTorch float64 on float32-representable inputs; weights from a
 // deterministic recipe reproduced here bit-exactly). Per tensor: relative L2 ≤ 1e-4 and
 // |a − b| ≤ 1e-3·|b| + 1e-4·max|b|.

@@ -1,4 +1,4 @@
-// Training end to end (issue 3), at `npm test` scale:
+// Training end to end, at `npm test` scale:
 // (a) the same seed gives bitwise the same per-step losses, another seed others (the MLP on
 //     MNIST, and a GAN-like program with noise and dropout);
 // (b) the MLP classifier learns real MNIST: 300 steps at batch 32, then ≥ 85% on the 10,000

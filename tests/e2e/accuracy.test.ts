@@ -1,5 +1,5 @@
-// The accuracy targets of issues 3 and 4, on real MNIST through `dlm train` (one process per run,
-// as a user runs it). Slow: `npm run test:e2e` runs these, `npm test` does not.
+// The accuracy targets (docs/architecture.md §5), on real MNIST through `dlm train` (one process
+// per run, as a user runs it). Slow: `npm run test:e2e` runs these, `npm test` does not.
 import { describe, expect, test } from "vitest";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";

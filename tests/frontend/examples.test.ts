@@ -33,7 +33,7 @@ function check(file: string): { source: SourceFile; ir: ProgramIR } {
 
 const byName = (ir: ProgramIR): Map<string, ModelIR> => new Map(ir.models.map((m) => [m.name, m]));
 
-/** Keras totals (DESIGN.md §2); the models of each example file. */
+/** Keras totals (docs/keras-semantics.md §3); the models of each example file. */
 const totals: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   "cnn.dlm": { cnn: 693_962 },
   "rnn.dlm": { rnn: 36_510 },

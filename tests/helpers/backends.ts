@@ -1,5 +1,5 @@
 // The TypeScript and WebAssembly backends on the same program, weights, inputs and seed
-// (DESIGN.md §7: they agree to relative L2 ≤ 1e-5 per tensor, with an elementwise floor):
+// (docs/architecture.md §5: they agree to relative L2 ≤ 1e-5 per tensor, with an elementwise floor):
 // the loss, every gradient of each step, and the parameters and optimizer state after
 // several optimizer steps. Both run in float32; noise and dropout masks come from the
 // runtime's RNG on both, so the same seed gives the same draws.

@@ -1,4 +1,4 @@
-// Numerical test helpers (DESIGN.md §7): per-tensor comparison by relative L2 error plus
+// Numerical test helpers (tolerances: docs/architecture.md §5): per-tensor comparison by relative L2 error plus
 // an elementwise check with an absolute floor scaled to the tensor, the PyTorch fixtures'
 // weight recipe, a small seeded generator for test data, and float64 central finite
 // differences through a generated trainer.
@@ -17,7 +17,7 @@ export interface Tolerance {
   readonly elemAbs: number;
 }
 
-/** DESIGN.md §7, against PyTorch's float64. */
+/** Against PyTorch's float64 (docs/architecture.md §5). */
 export const PYTORCH_TOL: Tolerance = { rel: 1e-4, elemRel: 1e-3, elemAbs: 1e-4 };
 /** Analytic float64 gradients against float64 central differences. */
 export const FD_TOL: Tolerance = { rel: 1e-6, elemRel: 1e-4, elemAbs: 1e-6 };

@@ -3,7 +3,7 @@
 // (units 50, 28 steps; batch 32 and a short batch of 17), small awkward shapes, the batch
 // rows at run time through the same kernels, and guard words around every output. Every
 // output (hseq, hprev, cseq, acts; dxw) agrees to relative L2 ≤ 1e-5 and elementwise
-// |a − b| ≤ 1e-3·|b| + 1e-4·max|b| (DESIGN.md §7 between backends). Also the scans' own
+// |a − b| ≤ 1e-3·|b| + 1e-4·max|b| (docs/architecture.md §5, between backends). Also the scans' own
 // σ and tanh (sigmoidFastV, tanhFastV) against Math.* rounded to f32, in ulps.
 import { beforeAll, describe, expect, it } from "vitest";
 import { Fn, type X } from "../../compiler/emit/wasm/fn.js";
