@@ -2,14 +2,20 @@
 // returns new plain data or diagnostics; the first phase with errors stops the pipeline
 // (later phases assume earlier guarantees: shapes assume resolved names, and so on).
 //
-//   bytes ─decode→ SourceFile ─parse→ AST ─lower→ Graph IR ─shapes→ typed IR ─steps→ checked
+//   frontEnd:       bytes ─decode→ SourceFile ─parse→ AST ─lower→ Graph IR ─shapes→ typed IR
+//                   per train block: ─inline→ flat program ─logits→ stable losses
+//                   ─schedule (autodiff per step)→ TrainingProgram
+//   compileTrainer: ─fuse→ kernel groups ─plan memory→ offsets ─emit→ trainer.ts (+ .wasm) ─prettier→
 //
-// The back half (autodiff, optimizers, fusion, memory plan, emission) builds on the
-// typed IR; see docs/architecture.md.
+// Every train block is scheduled (and differentiated) by the front end, so `dlm check`
+// reports a step that cannot train its model as compiling would. Each op's facts come
+// from the op registry (compiler/ops); docs/architecture.md is the map.
 import { decodeSource, makeSource, positionOf, type DecodeFailure, type SourceFile } from "./source.js";
 import { parse } from "./syntax/parse.js";
 import { lower } from "./passes/lower.js";
 import { inferShapes } from "./passes/shapes.js";
+import { inline } from "./passes/inline.js";
+import { useLogits } from "./passes/logits.js";
 import { schedule } from "./passes/schedule.js";
 import type { ProgramIR } from "./ir/ir.js";
 import type { TrainingProgram } from "./ir/train-ir.js";
@@ -43,7 +49,11 @@ export function frontEnd(path: string, bytes: Uint8Array): FrontEndResult {
     if (!typed.ir) return { source, ast: parsed.ast, diagnostics: typed.diagnostics };
     // Each step must reach the parameters it trains (DL4xxx): found by scheduling and
     // differentiating every train block, so `dlm check` reports what compiling would.
-    const scheduled = typed.ir.trains.map((t) => [t.name, schedule(typed.ir!, t)] as const);
+    const scheduled = typed.ir.trains.map((t) => {
+      const inlined = inline(typed.ir!, t); //            calls inlined, composites expanded, parameters global
+      const flat = useLogits(inlined.flat); //            cross-entropies of a softmax/sigmoid read its logits
+      return [t.name, schedule(typed.ir!, t, { ...inlined, flat })] as const; // phases; autodiff per step
+    });
     const steps = scheduled.flatMap(([, s]) => s.diagnostics);
     if (steps.length > 0) return { source, ast: parsed.ast, diagnostics: steps };
     const trainings = new Map(scheduled.map(([name, s]) => [name, s.tp!]));
@@ -128,11 +138,14 @@ export interface CompiledTrainer {
 }
 
 /**
- * The back half, for one `train` block of a checked program:
+ * The back half, for one `train` block of a checked program (its TrainingProgram, which
+ * frontEnd scheduled):
  *
- *   typed IR ─inline→ flat program ─logits→ stable losses ─autodiff+schedule→ TrainingProgram
- *            ─plan memory→ offsets ─emit→ trainer.ts (+ kernels.wasm) ─prettier→ formatted
+ *   TrainingProgram ─fuse→ kernel groups ─plan memory→ offsets ─emit→ trainer.ts (+ kernels.wasm)
+ *                   ─binaryen→ NAME.wasm, NAME.relaxed.wasm ─prettier→ formatted
  *
+ * Fusion runs before the memory plan: a fused kernel is one position in the live ranges,
+ * and values only its own kernel reads get no buffer.
  * Code generators (ts-morph, prettier, binaryen) load here, on first use, so `dlm check` stays fast.
  */
 export async function compileTrainer(front: FrontEndResult, trainName: string, opts: CompileOptions): Promise<CompiledTrainer> {

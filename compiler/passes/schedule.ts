@@ -1,22 +1,26 @@
 // Scheduling: a typed `train` block → the TrainingProgram that emitters turn into code.
 //
-// Takes: typed IR. Runs inline.ts and logits.ts, then decides what runs when, following
-// the semantics of a training block (docs/language.md): constants once at start-up; the
-// `let`s once per batch before the first step; each step's own forward eqns, its
-// backward eqns (autodiff.ts, w.r.t. the parameters of the model it names), and its
-// optimizer update over that model's contiguous range of the flat buffers, in order, so
-// a later step sees the earlier steps' updates. Evaluation (simple form) is the forward
-// pass of prediction and loss with each eqn in its inference form (dropout removed). Eqns nothing needs are dropped.
+// Takes: a train block's flat program (inline.ts, then logits.ts). Decides what runs when,
+// following the semantics of a training block (docs/language.md): constants once at
+// start-up; the `let`s once per batch before the first step; each step's own forward
+// eqns, its backward eqns (autodiff.ts, w.r.t. the parameters of the model it names), its
+// optimizer update over that model's contiguous range of the flat buffers and the state
+// its ops update, in order, so a later step sees the earlier steps' updates. Evaluation
+// (simple form) and inference run the eqns of inference mode (no dropout; moving
+// statistics). Eqns nothing needs are dropped.
 import type { ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
 import type { StateUpdate, TEqn, TrainingProgram, TStep, TValue } from "../ir/train-ir.js";
-import { inline } from "./inline.js";
-import { useLogits } from "./logits.js";
+import type { Inlined } from "./inline.js";
 import { differentiate } from "./autodiff.js";
 import { DiagnosticError, type Diagnostic } from "../diagnostics/diagnostic.js";
 
-export function schedule(program: ProgramIR, train: TrainIR): { tp?: TrainingProgram; diagnostics: readonly Diagnostic[] } {
+export function schedule(
+  program: ProgramIR,
+  train: TrainIR,
+  inlined: Inlined,
+): { tp?: TrainingProgram; diagnostics: readonly Diagnostic[] } {
   try {
-    return { tp: build(program, train), diagnostics: [] };
+    return { tp: build(program, train, inlined), diagnostics: [] };
   } catch (e) {
     if (e instanceof DiagnosticError) return { diagnostics: [e.diagnostic] };
     throw e;
@@ -62,10 +66,8 @@ function contiguous(params: readonly { offset: number; size: number }[]): { offs
   return out;
 }
 
-function build(program: ProgramIR, train: TrainIR): TrainingProgram {
-  const inlined = inline(program, train);
-  const { flat: raw, map } = inlined;
-  const flat = useLogits(raw);
+function build(program: ProgramIR, train: TrainIR, inlined: Inlined): TrainingProgram {
+  const { flat, map } = inlined;
   const values: TValue[] = [...flat.values];
   const eqns = flat.eqns;
   const isConst = (i: number) => eqns[i].op === "constant";
