@@ -4,7 +4,7 @@
 // Keras totals of the examples, the located error line, --format json, --emit ir, and
 // that no bad program in tests/programs/bad makes the command print a stack trace.
 import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as path from "node:path";
 import { mnistDir, tempDir } from "../helpers/spawn.js";
@@ -291,6 +291,28 @@ describe("dlm usage errors exit 2", () => {
       chmodSync(tmp.dir, 0o755);
       tmp.cleanup();
     }
+  });
+
+  it("a reader that stops early (`| head`) ends dlm quietly, without node's EPIPE stack trace", async () => {
+    // A model of 2,000 layers: its IR (~300 KB) outlasts the pipe's buffer.
+    const tmp = tempDir("dlm-cli-pipe-");
+    const file = path.join(tmp.dir, "long.dlm");
+    const lets = Array.from({ length: 2000 }, (_, i) => `  let a${i} = ${i ? `a${i - 1}` : "x"} |> dense(4)`).join("\n");
+    writeFileSync(file, `model m(x: [B, 4]) {\n${lets}\n  a1999\n}\n`);
+    const r = await new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, ["bin/dlm.js", "check", "--emit", "ir", file], {
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stdout.once("data", () => child.stdout.destroy()); // as `head -1` does after its line
+      child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout: "", stderr }));
+    });
+    tmp.cleanup();
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
   });
 
   it("help exits 0 with the usage on stdout", async () => {
