@@ -1,4 +1,7 @@
-// The runtime's public API: what generated trainers import. It never imports the compiler.
+// The runtime's public API in one module, for code that uses the runtime as a library. Nothing
+// in the repository imports it: a generated trainer imports only the modules it needs
+// (kernels/index.js, main.js, wasm/trainer-memory.js; types from rng.js and trainer.js), so
+// that it loads no more than it uses. It never imports the compiler.
 export { DataError, TrainingError, displayPath, formatShape } from "./errors.js";
 export { Rng } from "./rng.js";
 export {
