@@ -84,7 +84,7 @@ const BINARY: [E.BinaryOp, Tol, (o: Float32Array, a: Float32Array, b: Float32Arr
 ];
 
 type Shape = (number | "B")[];
-/** ts-rules' alignedStrides: row-major strides of s aligned right to full; 0 where s broadcasts. */
+/** compiler/emit/geometry.ts's alignedStrides: row-major strides of s aligned right to full; 0 where s broadcasts. */
 function alignedStrides(s: Shape, full: Shape): number[] {
   const offset = full.length - s.length;
   const strides = new Array<number>(s.length);
