@@ -2,7 +2,7 @@
 // C-order, little-endian (or single-byte) numeric arrays are accepted; the data has exactly
 // prod(shape) elements in a fresh, aligned typed array; anything else is a DataError
 // naming the file and saying what was expected and found. 8-byte integers come back as
-// BigInt64Array/BigUint64Array (use toInt32/toFloat32 in dataset.ts to narrow them).
+// BigInt64Array/BigUint64Array (use toInt32Labels/toFloat32 in dataset.ts to narrow them).
 import * as fs from "node:fs";
 import { DataError } from "../errors.js";
 import { copyBytes, HOST_IS_LITTLE_ENDIAN, readBytes } from "./files.js";
