@@ -13,6 +13,7 @@ import { gate, none, shapeOf, sumTo } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import * as CV from "../emit/wasm/conv.js";
+import * as CG from "../emit/wasm/conv-grad.js";
 import * as EW from "../emit/wasm/elementwise.js";
 import { windowOf } from "../emit/geometry.js";
 
@@ -161,13 +162,13 @@ export const ops: OpTable<Names> = {
     wasm: (c) => {
       const [dy, k] = c.eqn.inputs;
       const spec = { ...windowOf(W.shape(c, c.eqn.outputs[0]), W.shape(c, dy), c.eqn.attrs), filters: c.attrs.filters };
-      const ws = CV.conv2dGradInputScratchBytes({ ...spec, name: "" });
+      const ws = CG.conv2dGradInputScratchBytes({ ...spec, name: "" });
       return W.call(
         c,
         "conv2d_grad_input",
         spec,
-        CV.addConv2dGradInput,
-        CV.conv2dGradInputParams,
+        CG.addConv2dGradInput,
+        CG.conv2dGradInputParams,
         { dy: c.addr(dy), k: c.addr(k), dx: W.out(c), ws: ws > 0 ? c.scratch(ws) : "" },
         true,
       );
@@ -183,19 +184,35 @@ export const ops: OpTable<Names> = {
     wasm: (c) => {
       const [x, dy] = c.eqn.inputs;
       const spec = { ...windowOf(W.shape(c, x), W.shape(c, dy), c.eqn.attrs), filters: c.attrs.filters, bias: false };
-      const ws = CV.conv2dGradKernelScratchBytes({ ...spec, name: "" });
+      const ws = CG.conv2dGradKernelScratchBytes({ ...spec, name: "" });
       return W.call(
         c,
         "conv2d_grad_kernel",
         spec,
-        CV.addConv2dGradKernel,
-        CV.conv2dGradKernelParams,
+        CG.addConv2dGradKernel,
+        CG.conv2dGradKernelParams,
         { x: c.addr(x), dy: c.addr(dy), dk: W.out(c), ws: ws > 0 ? c.scratch(ws) : "" },
         true,
       );
     },
   }),
 };
+
+/** A convolution layer's lowering: its kernel (in `layout`), its bias, the eqn, then its activation. */
+const convLower =
+  (op: "conv2d" | "conv1d", layout: string): LayerSurface["lower"] =>
+  (c) => {
+    const useBias = c.arg<boolean>("use_bias");
+    const inputs = [c.x, c.param("kernel", "glorot_uniform", layout), ...(useBias ? [c.param("bias", "zeros", "[filters]")] : [])];
+    const attrs = {
+      filters: c.arg("filters"),
+      kernel: c.arg("kernel"),
+      strides: c.arg("strides"),
+      padding: c.arg("padding"),
+      use_bias: useBias,
+    };
+    return c.activation(c.eqn(op, inputs, attrs));
+  };
 
 export const surfaces: readonly LayerSurface[] = [
   {
@@ -219,22 +236,7 @@ export const surfaces: readonly LayerSurface[] = [
       layerName,
     ],
     doc: "2-D convolution (cross-correlation, as Keras); kernel [kh, kw, in, filters] Glorot-uniform, bias zeros",
-    lower: (c) => {
-      const useBias = c.arg<boolean>("use_bias");
-      const inputs = [
-        c.x,
-        c.param("kernel", "glorot_uniform", "[kh, kw, in, filters]"),
-        ...(useBias ? [c.param("bias", "zeros", "[filters]")] : []),
-      ];
-      const attrs = {
-        filters: c.arg("filters"),
-        kernel: c.arg("kernel"),
-        strides: c.arg("strides"),
-        padding: c.arg("padding"),
-        use_bias: useBias,
-      };
-      return c.activation(c.eqn("conv2d", inputs, attrs));
-    },
+    lower: convLower("conv2d", "[kh, kw, in, filters]"),
   },
   {
     name: "conv1d",
@@ -257,21 +259,6 @@ export const surfaces: readonly LayerSurface[] = [
       layerName,
     ],
     doc: "1-D convolution over steps (Keras Conv1D); kernel [k, in, filters] Glorot-uniform, bias zeros; runs as conv2d over a [B, 1, steps, channels] view",
-    lower: (c) => {
-      const useBias = c.arg<boolean>("use_bias");
-      const inputs = [
-        c.x,
-        c.param("kernel", "glorot_uniform", "[k, in, filters]"),
-        ...(useBias ? [c.param("bias", "zeros", "[filters]")] : []),
-      ];
-      const attrs = {
-        filters: c.arg("filters"),
-        kernel: c.arg("kernel"),
-        strides: c.arg("strides"),
-        padding: c.arg("padding"),
-        use_bias: useBias,
-      };
-      return c.activation(c.eqn("conv1d", inputs, attrs));
-    },
+    lower: convLower("conv1d", "[k, in, filters]"),
   },
 ];
