@@ -1,12 +1,15 @@
 // `call`: a model used inside another model or a train block. It lives only in the Graph
 // IR: inlining (passes/inline.ts) copies the callee's eqns at each call site. Its shape rule
 // checks the arguments against the callee's typed inputs.
-import type { Shape } from "../ir/ir.js";
+import type { Attrs, Shape } from "../ir/ir.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import type { ShapeRule } from "./op.js";
 import { fmt, num, sameShape } from "./kit/shape.js";
 
 export type CallAttrs = { readonly model: string };
+
+/** The model a `call` eqn calls. */
+export const calleeOf = (e: { readonly attrs: Attrs }): string => (e.attrs as CallAttrs).model;
 
 export const callShape: ShapeRule<CallAttrs> = (c) => {
   const model = c.models.get(c.attrs.model)!;

@@ -8,6 +8,7 @@
 // training ops (compiler/ops). Returns the map from train-graph ids to flat ids.
 import type { Graph, ModelIR, ProgramIR, TrainIR, ValueId, Shape } from "../ir/ir.js";
 import { compositeOf } from "../ops/index.js";
+import { calleeOf } from "../ops/call.js";
 import type { FlatProgram, StateUpdate, TEqn, TOp, TValue } from "../ir/train-ir.js";
 
 export interface Inlined {
@@ -36,7 +37,7 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
   const visit = (g: Graph) => {
     for (const e of g.eqns) {
       if (e.op !== "call") continue;
-      const name = e.attrs.model as string;
+      const name = calleeOf(e);
       if (!used.has(name)) {
         used.add(name);
         visit(models.get(name)!.graph);
@@ -83,7 +84,7 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
       const origin = model && e.layer ? `${model}/${e.layer}` : undefined;
       const out = g.values[e.outputs[0]];
       if (e.op === "call") {
-        const callee = models.get(e.attrs.model as string)!;
+        const callee = models.get(calleeOf(e))!;
         env.set(e.outputs[0], callModel(callee, inputs));
         continue;
       }

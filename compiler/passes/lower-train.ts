@@ -13,6 +13,7 @@ import { bindArgs, readStatic, staticArg } from "../lang/bind.js";
 import { AlreadyReported, fail, didYouMean } from "../diagnostics/diagnostic.js";
 import { inputShape, lowerExpr, type ProgramLowering, type Scope } from "./lower.js";
 import type { Span } from "../source.js";
+import { calleeOf } from "../ops/call.js";
 
 const settingNames = trainSettings.map((s) => s.name);
 const simpleOnly = new Set(["loss", "optimizer", "metrics"]);
@@ -56,7 +57,7 @@ export function lowerTrain(t: A.TrainDecl, p: ProgramLowering): TrainIR | undefi
           ),
         );
     }
-    ir = lowerExplicit(t, steps, scope);
+    ir = lowerExplicit(t, scope);
   }
   if (!ir || !numeric || p.diagnostics.length > before) return undefined;
   return { name: t.name.name, graph: g.finish(ir.steps.map((s) => s.loss)), ...ir, settings: numeric, data: data ?? null, span: t.span };
@@ -176,7 +177,7 @@ function readMetrics(e: A.Expr): "accuracy"[] {
   });
 }
 
-function lowerExplicit(t: A.TrainDecl, steps: readonly A.StepStmt[], s: Scope): Pick<TrainIR, "steps" | "evaluation" | "lets"> | undefined {
+function lowerExplicit(t: A.TrainDecl, s: Scope): Pick<TrainIR, "steps" | "evaluation" | "lets"> | undefined {
   const p = s.program;
   const before = p.diagnostics.length;
   for (const param of t.params ?? []) p.define(s.names, param.name, () => s.g.input(param.name.name, inputShape(param)));
@@ -223,7 +224,7 @@ function hasParams(m: ModelIR, p: ProgramLowering, seen = new Set<string>()): bo
   seen.add(m.name);
   return (
     m.graph.values.some((v) => v.kind === "param") ||
-    m.graph.eqns.some((e) => e.op === "call" && hasParams(p.models.get(e.attrs.model as string)!, p, seen))
+    m.graph.eqns.some((e) => e.op === "call" && hasParams(p.models.get(calleeOf(e))!, p, seen))
   );
 }
 

@@ -12,6 +12,7 @@ import type { ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
 import type { StateUpdate, TEqn, TrainingProgram, TStep, TValue } from "../ir/train-ir.js";
 import type { Inlined } from "./inline.js";
 import { differentiate } from "./autodiff.js";
+import { calleeOf } from "../ops/call.js";
 import { DiagnosticError, type Diagnostic } from "../diagnostics/diagnostic.js";
 
 export function schedule(
@@ -49,7 +50,7 @@ function modelClosure(program: ProgramIR, name: string): Set<string> {
   const visit = (n: string) => {
     if (out.has(n)) return;
     out.add(n);
-    for (const e of byName.get(n)!.graph.eqns) if (e.op === "call") visit(e.attrs.model as string);
+    for (const e of byName.get(n)!.graph.eqns) if (e.op === "call") visit(calleeOf(e));
   };
   visit(name);
   return out;
@@ -160,7 +161,7 @@ function build(program: ProgramIR, train: TrainIR, inlined: Inlined): TrainingPr
     const call = train.graph.eqns.find((e) => e.outputs[0] === l.value && e.op === "call");
     const src = call && producer.get(map(call.inputs[0]));
     if (!call || !src || (src.op !== "normal" && src.op !== "uniform")) return [];
-    return [{ model: call.attrs.model as string, source: { kind: src.op, ...src.attrs } }];
+    return [{ model: calleeOf(call), source: { kind: src.op, ...src.attrs } }];
   });
 
   const last = values[flat.params[flat.params.length - 1]]?.param;
