@@ -11,7 +11,8 @@ import { fmt, same } from "./kit/shape.js";
 import { fromOutput, none } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
-import * as EW from "../emit/wasm/elementwise.js";
+import * as LP from "../emit/wasm/loops.js";
+import * as SM from "../emit/wasm/softmax.js";
 import { actGradBiasParams, addActGradBias, type ActGradBiasSpec } from "../emit/wasm/fused.js";
 import type { WasmCtx } from "./op.js";
 import type { BinaryenApi } from "../emit/wasm/binaryen.js";
@@ -37,18 +38,18 @@ export type EluAttrs = { readonly alpha: number };
 function addElu(
   b: BinaryenApi,
   mod: Mod,
-  spec: EW.Extent & { readonly name: string; readonly alpha: number; readonly grad: boolean },
+  spec: LP.Extent & { readonly name: string; readonly alpha: number; readonly grad: boolean },
 ): void {
   const m = mod;
-  const params = [...EW.nParam(spec.batched), ...(spec.grad ? ["dx", "dy", "y"] : ["y", "x"])];
-  EW.addKernel(
+  const params = [...LP.nParam(spec.batched), ...(spec.grad ? ["dx", "dy", "y"] : ["y", "x"])];
+  LP.addKernel(
     b,
     mod,
     spec.name,
     params.map((p) => [p, b.i32] as const),
     b.none,
     (f, p) => {
-      const streams = params.filter((q) => q !== "n").map((q): EW.Stream => ({ ptr: f.local(b.i32), step: 4 }));
+      const streams = params.filter((q) => q !== "n").map((): LP.Stream => ({ ptr: f.local(b.i32), step: 4 }));
       const [so, sa, sb] = streams;
       const v = f.local(b.v128);
       const w = f.local(b.v128);
@@ -58,27 +59,27 @@ function addElu(
         if (spec.grad) {
           // dy in v, y in w
           return [
-            f.set(v, EW.loadStream(f, sa, lanes, e)),
-            f.set(w, EW.loadStream(f, sb, lanes, e)),
+            f.set(v, LP.loadStream(f, sa, lanes, e)),
+            f.set(w, LP.loadStream(f, sb, lanes, e)),
             f.set(r, m.v128.bitselect(f.get(v), m.f32x4.mul(f.get(v), m.f32x4.add(f.get(w), splatF(f, spec.alpha))), positive(w))),
-            ...EW.storeStream(f, so, lanes, e, r),
+            ...LP.storeStream(f, so, lanes, e, r),
           ];
         }
         const ex = expV(f, m.f32x4.min(f.get(v), splatF(f, 0)));
         return [
-          f.set(v, EW.loadStream(f, sa, lanes, e)),
+          f.set(v, LP.loadStream(f, sa, lanes, e)),
           f.set(r, m.v128.bitselect(f.get(v), m.f32x4.mul(splatF(f, spec.alpha), m.f32x4.sub(ex, splatF(f, 1))), positive(v))),
-          ...EW.storeStream(f, so, lanes, e, r),
+          ...LP.storeStream(f, so, lanes, e, r),
         ];
       };
       return [
         ...streams.map((s, i) => f.set(s.ptr, f.get(p(params.filter((q) => q !== "n")[i])))),
-        EW.flatLoop(
+        LP.flatLoop(
           f,
-          EW.countOf(f, spec, () => f.get(p("n"))),
+          LP.countOf(f, spec, () => f.get(p("n"))),
           streams,
           body,
-          { tails: EW.tailsOf(spec), unrollUpTo: 8, unroll: 1 },
+          { tails: LP.tailsOf(spec), unrollUpTo: 8, unroll: 1 },
         ),
       ];
     },
@@ -93,7 +94,7 @@ const eluCall =
     const spec = { ...W.extentOf(c, c.eqn.outputs[0]), alpha: c.attrs.alpha, grad };
     const kind = grad ? "elu_grad" : "elu";
     const args: Record<string, string> = grad ? { dx: W.out(c), dy: c.addr(a), y: c.addr(bb) } : { y: W.out(c), x: c.addr(a) };
-    return W.call(c, kind, spec, addElu, (s) => [...EW.nParam(s.batched), ...(s.grad ? ["dx", "dy", "y"] : ["y", "x"])], args);
+    return W.call(c, kind, spec, addElu, (s) => [...LP.nParam(s.batched), ...(s.grad ? ["dx", "dy", "y"] : ["y", "x"])], args);
   };
 
 // act_grad → sum_to: the activation's derivative and the bias gradient in one pass.
@@ -162,7 +163,7 @@ export const ops: OpTable<Names> = {
     },
     wasm: (c) => {
       const [x] = c.eqn.inputs;
-      return W.call(c, "softmax", softmaxSpec(c, W.shape(c, x)), EW.addSoftmax, EW.softmaxParams, { y: W.out(c), x: c.addr(x) });
+      return W.call(c, "softmax", softmaxSpec(c, W.shape(c, x)), SM.addSoftmax, SM.softmaxParams, { y: W.out(c), x: c.addr(x) });
     },
   }),
   elu: primitive<EluAttrs>({
@@ -187,7 +188,7 @@ export const ops: OpTable<Names> = {
     },
     wasm: (c) => {
       const [dy, y] = c.eqn.inputs;
-      return W.call(c, "softmax_grad", softmaxSpec(c, W.shape(c, c.eqn.outputs[0])), EW.addSoftmaxGrad, EW.softmaxGradParams, {
+      return W.call(c, "softmax_grad", softmaxSpec(c, W.shape(c, c.eqn.outputs[0])), SM.addSoftmaxGrad, SM.softmaxGradParams, {
         dx: W.out(c),
         dy: c.addr(dy),
         y: c.addr(y),

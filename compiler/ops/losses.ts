@@ -23,7 +23,8 @@ import { fmt, sameShape } from "./kit/shape.js";
 import { none, shapeOf, sumTo, TargetGradientError } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
-import { addLoss, addLossGrad, lossGradParams, lossParams, type LossKind, type LossSpec } from "../emit/wasm/losses.js";
+import { addLossGrad } from "../emit/wasm/loss-grad.js";
+import { addLoss, lossGradParams, lossParams, type LossKind, type LossSpec } from "../emit/wasm/losses.js";
 import type { ValueId } from "../ir/ir.js";
 
 export type LossName = "mse" | "categorical_crossentropy" | "sparse_categorical_crossentropy" | "binary_crossentropy";

@@ -9,7 +9,7 @@ import { rank, spatial } from "./kit/shape.js";
 import { gate, none, shapeOf } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
-import * as CV from "../emit/wasm/conv.js";
+import * as PL from "../emit/wasm/pool.js";
 import { windowOf } from "../emit/geometry.js";
 
 export type Names = { primitive: "maxpool2d" | "avgpool2d"; composite: never; train: "maxpool2d_grad" | "avgpool2d_grad" };
@@ -44,7 +44,7 @@ export const ops: OpTable<Names> = {
       wasm: (c) => {
         const [x] = c.eqn.inputs;
         const spec = windowOf(W.shape(c, x), W.shape(c, c.eqn.outputs[0]), c.eqn.attrs);
-        return W.call(c, "maxpool2d", spec, CV.addMaxPool2d, CV.maxpool2dParams, { x: c.addr(x), y: W.out(c) });
+        return W.call(c, "maxpool2d", spec, PL.addMaxPool2d, PL.maxpool2dParams, { x: c.addr(x), y: W.out(c) });
       },
     },
   ),
@@ -60,7 +60,7 @@ export const ops: OpTable<Names> = {
       wasm: (c) => {
         const [x] = c.eqn.inputs;
         const spec = windowOf(W.shape(c, x), W.shape(c, c.eqn.outputs[0]), c.eqn.attrs);
-        return W.call(c, "avgpool2d", spec, CV.addAvgPool2d, CV.avgpool2dParams, { x: c.addr(x), y: W.out(c) });
+        return W.call(c, "avgpool2d", spec, PL.addAvgPool2d, PL.avgpool2dParams, { x: c.addr(x), y: W.out(c) });
       },
     },
   ),
@@ -74,7 +74,7 @@ export const ops: OpTable<Names> = {
     wasm: (c) => {
       const [dy, x] = c.eqn.inputs;
       const spec = windowOf(W.shape(c, x), W.shape(c, dy), c.eqn.attrs);
-      return W.call(c, "maxpool2d_grad", spec, CV.addMaxPool2dGrad, CV.maxpool2dGradParams, {
+      return W.call(c, "maxpool2d_grad", spec, PL.addMaxPool2dGrad, PL.maxpool2dGradParams, {
         dy: c.addr(dy),
         x: c.addr(x),
         dx: W.out(c),
@@ -87,7 +87,7 @@ export const ops: OpTable<Names> = {
         const [dy, x] = pg.inputs;
         const [argmax, pooled] = c.extraIn;
         const spec = { ...windowOf(W.shape(c, x), W.shape(c, dy), pg.attrs), fromArgmax: true, reluMask: true };
-        return W.call(c, "maxpool2d_grad_relu", spec, CV.addMaxPool2dGrad, CV.maxpool2dGradParams, {
+        return W.call(c, "maxpool2d_grad_relu", spec, PL.addMaxPool2dGrad, PL.maxpool2dGradParams, {
           dy: c.addr(dy),
           argmax: c.addr(argmax),
           y: c.addr(pooled),
@@ -106,7 +106,7 @@ export const ops: OpTable<Names> = {
     wasm: (c) => {
       const [dy] = c.eqn.inputs;
       const spec = windowOf(W.shape(c, c.eqn.outputs[0]), W.shape(c, dy), c.eqn.attrs);
-      return W.call(c, "avgpool2d_grad", spec, CV.addAvgPool2dGrad, CV.avgpool2dGradParams, { dy: c.addr(dy), dx: W.out(c) });
+      return W.call(c, "avgpool2d_grad", spec, PL.addAvgPool2dGrad, PL.avgpool2dGradParams, { dy: c.addr(dy), dx: W.out(c) });
     },
   }),
 };

@@ -10,7 +10,7 @@ import { fmt, sameShape } from "./kit/shape.js";
 import { gate, none } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
-import * as EW from "../emit/wasm/elementwise.js";
+import * as RD from "../emit/wasm/reductions.js";
 import { alignedStrides, reductionStrides } from "../emit/geometry.js";
 
 export type Names = { primitive: "sum" | "mean"; composite: never; train: "sum_to" | "broadcast_to" };
@@ -73,10 +73,10 @@ export const ops: OpTable<Names> = {
           batched: lead.includes("B"),
           cols: to.reduce((a: number, d) => a * (d as number), 1),
         };
-        return W.call(c, "sum_rows", spec, EW.addSumRows, EW.sumRowsParams, { out: W.out(c), dy: c.addr(dy) });
+        return W.call(c, "sum_rows", spec, RD.addSumRows, RD.sumRowsParams, { out: W.out(c), dy: c.addr(dy) });
       }
       const spec = { dims: W.dims0(ds), outStrides: alignedStrides(to, ds) };
-      return W.call(c, "sum_to", spec, EW.addReduce, EW.reduceParams, { y: W.out(c), x: c.addr(dy) });
+      return W.call(c, "sum_to", spec, RD.addReduce, RD.reduceParams, { y: W.out(c), x: c.addr(dy) });
     },
   }),
   broadcast_to: trainOp<BroadcastToAttrs>({
@@ -96,7 +96,7 @@ export const ops: OpTable<Names> = {
         inStrides: reductionStrides(c.attrs.axes as number[] | null, xs),
         mean: c.attrs.mean || undefined,
       };
-      return W.call(c, "spread", spec, EW.addSpread, EW.spreadParams, { y: W.out(c), dy: c.addr(dy) });
+      return W.call(c, "spread", spec, RD.addSpread, RD.spreadParams, { y: W.out(c), dy: c.addr(dy) });
     },
   }),
 };

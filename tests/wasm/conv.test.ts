@@ -10,27 +10,31 @@ import type { Mod } from "../../compiler/emit/wasm/fn.js";
 import { buildModule } from "../../compiler/emit/wasm/module.js";
 import { windowOf, type Window } from "../../compiler/emit/geometry.js";
 import {
-  addAvgPool2d,
-  addAvgPool2dGrad,
   addConv2d,
-  addConv2dGradInput,
-  addConv2dGradKernel,
   addConvMaxPool,
-  addMaxPool2d,
-  addMaxPool2dGrad,
   convMaxPoolParams,
   convMaxPoolScratchBytes,
-  avgpool2dGradParams,
-  avgpool2dParams,
+  conv2dParams,
+  conv2dScratchBytes,
+} from "../../compiler/emit/wasm/conv.js";
+import {
+  addConv2dGradInput,
+  addConv2dGradKernel,
   conv2dGradInputParams,
   conv2dGradInputScratchBytes,
   conv2dGradKernelParams,
   conv2dGradKernelScratchBytes,
-  conv2dParams,
-  conv2dScratchBytes,
+} from "../../compiler/emit/wasm/conv-grad.js";
+import {
+  addAvgPool2d,
+  addAvgPool2dGrad,
+  addMaxPool2d,
+  addMaxPool2dGrad,
+  avgpool2dGradParams,
+  avgpool2dParams,
   maxpool2dGradParams,
   maxpool2dParams,
-} from "../../compiler/emit/wasm/conv.js";
+} from "../../compiler/emit/wasm/pool.js";
 import * as K from "../../runtime/kernels/conv.js";
 import { hasRelaxedSimd, instantiateKernels, Layout, type KernelInstance } from "../../runtime/wasm/instantiate.js";
 import { compare, TestRandom, type Tolerance } from "../helpers/numerics.js";

@@ -9,6 +9,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { BinaryenApi } from "../../compiler/emit/wasm/binaryen.js";
 import type { Mod } from "../../compiler/emit/wasm/fn.js";
 import * as E from "../../compiler/emit/wasm/elementwise.js";
+import * as LP from "../../compiler/emit/wasm/loops.js";
+import * as RD from "../../compiler/emit/wasm/reductions.js";
+import * as SM from "../../compiler/emit/wasm/softmax.js";
 import * as K from "../../runtime/kernels/elementwise.js";
 import { sumRows } from "../../runtime/kernels/dense.js";
 import { lastStep, lastStepGrad } from "../../runtime/kernels/lstm.js";
@@ -58,11 +61,14 @@ function randAway(len: number): Float32Array {
 
 const ROWS = [1, 3, 5, 13, 784]; // 10 is in the softmax and sumRows cases
 const STATIC = [1, 13, 784];
-const extents: E.Extent[] = [...ROWS.map((perRow) => ({ perRow, batched: true })), ...STATIC.map((perRow) => ({ perRow, batched: false }))];
-const tag = (e: E.Extent) => `${e.batched ? "b" : "s"}${e.perRow}`;
+const extents: LP.Extent[] = [
+  ...ROWS.map((perRow) => ({ perRow, batched: true })),
+  ...STATIC.map((perRow) => ({ perRow, batched: false })),
+];
+const tag = (e: LP.Extent) => `${e.batched ? "b" : "s"}${e.perRow}`;
 /** sigmoid and tanh (large bodies, slow to optimize) on fewer extents. */
 const HEAVY = new Set(["b1", "b3", "b5", "s13"]);
-const skip = (op: string, e: E.Extent) => (op === "sigmoid" || op === "tanh") && !HEAVY.has(tag(e));
+const skip = (op: string, e: LP.Extent) => (op === "sigmoid" || op === "tanh") && !HEAVY.has(tag(e));
 
 const UNARY: [E.UnaryOp, Tol, (y: Float32Array, x: Float32Array, size: number) => void][] = [
   ["relu", "exact", K.relu],
@@ -173,7 +179,7 @@ const SOFTMAX: [number, boolean, number, number][] = [
   [1, true, 7, 9],
   [3, false, 17, 1],
 ];
-const smSpec = (i: number, grad: boolean): E.SoftmaxSpec => {
+const smSpec = (i: number, grad: boolean): SM.SoftmaxSpec => {
   const [outerPerRow, batched, len, inner] = SOFTMAX[i];
   return { name: `${grad ? "smg" : "sm"}${i}`, outerPerRow, batched, len, inner };
 };
@@ -203,14 +209,14 @@ beforeAll(async () => {
     BCAST.forEach((_, i) => E.addBroadcastBinary(b, mod, bcastSpec(i)));
     REDUCE.forEach(([xs, axes, mean], i) => {
       const t = reduceTables(xs, axes);
-      E.addReduce(b, mod, { name: `red${i}`, dims: t.dims, outStrides: t.strides, mean });
-      E.addSpread(b, mod, { name: `spr${i}`, dims: t.dims, inStrides: t.strides, mean });
+      RD.addReduce(b, mod, { name: `red${i}`, dims: t.dims, outStrides: t.strides, mean });
+      RD.addSpread(b, mod, { name: `spr${i}`, dims: t.dims, inStrides: t.strides, mean });
     });
     SOFTMAX.forEach((_, i) => {
-      E.addSoftmax(b, mod, smSpec(i, false));
-      E.addSoftmaxGrad(b, mod, smSpec(i, true));
+      SM.addSoftmax(b, mod, smSpec(i, false));
+      SM.addSoftmaxGrad(b, mod, smSpec(i, true));
     });
-    SUMROWS.forEach(([rowsPerBatch, batched, cols], i) => E.addSumRows(b, mod, { name: `sr${i}`, rowsPerBatch, batched, cols }));
+    SUMROWS.forEach(([rowsPerBatch, batched, cols], i) => RD.addSumRows(b, mod, { name: `sr${i}`, rowsPerBatch, batched, cols }));
     LASTSTEP.forEach(([steps, d], i) => {
       E.addLastStep(b, mod, { name: `ls${i}`, steps, d });
       E.addLastStepGrad(b, mod, { name: `lsg${i}`, steps, d });
@@ -220,7 +226,7 @@ beforeAll(async () => {
 }, 60_000);
 
 const nsFor = (e: { batched: boolean }) => (e.batched ? NS : [0]);
-const count = (e: E.Extent, n: number) => (e.batched ? n * e.perRow : e.perRow);
+const count = (e: LP.Extent, n: number) => (e.batched ? n * e.perRow : e.perRow);
 
 describe("wasm elementwise kernels vs runtime/kernels", () => {
   it("unary maps: relu, leaky_relu, sigmoid, tanh, neg, copy", () => {
@@ -312,8 +318,8 @@ describe("wasm elementwise kernels vs runtime/kernels", () => {
         const outSize = sizeOf(t.kept, n);
         const scale = mean ? outSize / inSize : 1;
         const x = rand(inSize);
-        const spec: E.ReduceSpec = { name: `red${i}`, dims: t.dims, outStrides: t.strides, mean };
-        const got = callAll({ fn: spec.name, params: E.reduceParams(spec), n, ins: { x }, outs: { y: outSize } });
+        const spec: RD.ReduceSpec = { name: `red${i}`, dims: t.dims, outStrides: t.strides, mean };
+        const got = callAll({ fn: spec.name, params: RD.reduceParams(spec), n, ins: { x }, outs: { y: outSize } });
         const want = new Float32Array(outSize);
         K.reduce(want, x, n, Int32Array.from(t.dims), Int32Array.from(t.strides), outSize, scale, new Int32Array(xs.length));
         // Bit-identical where the innermost non-unit dim is kept (same summation order) and no
@@ -351,8 +357,8 @@ describe("wasm elementwise kernels vs runtime/kernels", () => {
         }
 
         const dy = rand(outSize);
-        const sspec: E.SpreadSpec = { name: `spr${i}`, dims: t.dims, inStrides: t.strides, mean };
-        const sgot = callAll({ fn: sspec.name, params: E.spreadParams(sspec), n, ins: { dy }, outs: { y: inSize } });
+        const sspec: RD.SpreadSpec = { name: `spr${i}`, dims: t.dims, inStrides: t.strides, mean };
+        const sgot = callAll({ fn: sspec.name, params: RD.spreadParams(sspec), n, ins: { dy }, outs: { y: inSize } });
         const swant = new Float32Array(inSize);
         K.spread(swant, dy, n, Int32Array.from(t.dims), Int32Array.from(t.strides), scale, new Int32Array(xs.length));
         check(`${sspec.name} n=${n}`, sgot.y, swant, mean ? 1e-6 : "exact");
@@ -368,7 +374,7 @@ describe("wasm elementwise kernels vs runtime/kernels", () => {
         const x = rand(size, -8, 8);
         for (let j = 0; j < size; j += 7) x[j] = j % 2 ? 80 : -80;
         const spec = smSpec(i, false);
-        const got = callAll({ fn: spec.name, params: E.softmaxParams(spec), n, ins: { x }, outs: { y: size } });
+        const got = callAll({ fn: spec.name, params: SM.softmaxParams(spec), n, ins: { x }, outs: { y: size } });
         const want = new Float32Array(size);
         K.softmax(want, x, outer, len, inner);
         check(`${spec.name} n=${n}`, got.y, want, 1e-5);
@@ -376,7 +382,7 @@ describe("wasm elementwise kernels vs runtime/kernels", () => {
         const gspec = smSpec(i, true);
         const dy = rand(size);
         const y = want;
-        const ggot = callAll({ fn: gspec.name, params: E.softmaxGradParams(gspec), n, ins: { dy, y }, outs: { dx: size } });
+        const ggot = callAll({ fn: gspec.name, params: SM.softmaxGradParams(gspec), n, ins: { dy, y }, outs: { dx: size } });
         const gwant = new Float32Array(size);
         K.softmaxGrad(gwant, dy, y, outer, len, inner);
         check(`${gspec.name} n=${n}`, ggot.dx, gwant, 1e-6);
@@ -388,7 +394,7 @@ describe("wasm elementwise kernels vs runtime/kernels", () => {
     const spec = smSpec(0, false);
     const x = rand(30, -3, 3);
     x[12] = NaN;
-    const got = call({ fn: spec.name, params: E.softmaxParams(spec), n: 3, ins: { x }, outs: { y: 30 } }).y;
+    const got = call({ fn: spec.name, params: SM.softmaxParams(spec), n: 3, ins: { x }, outs: { y: 30 } }).y;
     const want = new Float32Array(30);
     K.softmax(want, x, 3, 10, 1);
     for (let i = 0; i < 30; i++) expect(Number.isNaN(got[i]), `[${i}]`).toBe(Number.isNaN(want[i]));
@@ -397,11 +403,11 @@ describe("wasm elementwise kernels vs runtime/kernels", () => {
 
   it("sumRows (bit-identical: same summation order)", () => {
     SUMROWS.forEach(([rowsPerBatch, batched, cols], i) => {
-      const spec: E.SumRowsSpec = { name: `sr${i}`, rowsPerBatch, batched, cols };
+      const spec: RD.SumRowsSpec = { name: `sr${i}`, rowsPerBatch, batched, cols };
       for (const n of batched ? NS : [0]) {
         const rows = batched ? rowsPerBatch * n : rowsPerBatch;
         const dy = rand(rows * cols);
-        const got = callAll({ fn: spec.name, params: E.sumRowsParams(spec), n, ins: { dy }, outs: { out: cols } });
+        const got = callAll({ fn: spec.name, params: RD.sumRowsParams(spec), n, ins: { dy }, outs: { out: cols } });
         const want = new Float32Array(cols);
         sumRows(want, dy, rows, cols);
         check(`${spec.name} n=${n}`, got.out, want, "exact");

@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BinaryenApi } from "../../compiler/emit/wasm/binaryen.js";
 import type { Mod } from "../../compiler/emit/wasm/fn.js";
-import { addLoss, addLossGrad, lossGradParams, lossParams, type LossKind, type LossSpec } from "../../compiler/emit/wasm/losses.js";
+import { addLossGrad } from "../../compiler/emit/wasm/loss-grad.js";
+import { addLoss, lossGradParams, lossParams, type LossKind, type LossSpec } from "../../compiler/emit/wasm/losses.js";
 import * as L from "../../runtime/kernels/losses.js";
 import { assertClose, TestRandom } from "../helpers/numerics.js";
 import { callKernelAllLayouts, kernelModule, type Kernel, type KernelCall } from "../helpers/wasm.js";

@@ -8,7 +8,8 @@
 //                    Parameters: [n,] dx, dy, y, db   (y: the activation's output)
 import type { BinaryenApi } from "./binaryen.js";
 import { loadPartial, storePartial, type Mod, type X } from "./fn.js";
-import { addKernel, binaryOp, nParam, type BinaryOp } from "./elementwise.js";
+import { binaryOp, type BinaryOp } from "./elementwise.js";
+import { addKernel, nParam } from "./loops.js";
 import { splatF } from "./math.js";
 
 export interface ActGradBiasSpec {

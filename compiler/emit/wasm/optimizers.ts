@@ -21,7 +21,7 @@
 // each update.
 import type { BinaryenApi } from "./binaryen.js";
 import type { Mod, X } from "./fn.js";
-import { addKernel, flatLoop, loadStream, storeStream, type Stream } from "./elementwise.js";
+import { addKernel, flatLoop, loadStream, storeStream, type Stream } from "./loops.js";
 import { splatF } from "./math.js";
 
 export interface OptimizerRange {

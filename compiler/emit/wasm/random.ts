@@ -8,7 +8,7 @@
 //                      (Rng.bernoulliMask). Parameters: out, count, state  (state: 4 × u32)
 import type { BinaryenApi } from "./binaryen.js";
 import type { Mod, X } from "./fn.js";
-import { addKernel } from "./elementwise.js";
+import { addKernel } from "./loops.js";
 
 export interface BernoulliMaskSpec {
   readonly name: string;

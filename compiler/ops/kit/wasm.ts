@@ -7,6 +7,8 @@ import type { Mod } from "../../emit/wasm/fn.js";
 import type { WasmCtx, WasmRule } from "../op.js";
 import { addGemm, gemmScratchBytes, type GemmActivation, type GemmSpec } from "../../emit/wasm/gemm.js";
 import * as EW from "../../emit/wasm/elementwise.js";
+import * as LP from "../../emit/wasm/loops.js";
+import * as RD from "../../emit/wasm/reductions.js";
 import { adamParams, addAdam, addSgd, sgdParams } from "../../emit/wasm/optimizers.js";
 import { alignedStrides, reductionStrides } from "../../emit/geometry.js";
 import { countExpr } from "./ts.js";
@@ -105,7 +107,7 @@ export function call<S extends { name: string }>(
 }
 
 /** The element count of a value as perRow · n (batched) or perRow. */
-export function extentOf(c: WasmCtx<unknown>, id: number): EW.Extent {
+export function extentOf(c: WasmCtx<unknown>, id: number): LP.Extent {
   const s = shape(c, id);
   return { perRow: s.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1), batched: s.includes("B") };
 }
@@ -146,7 +148,7 @@ export const reduceEw =
     const [x] = c.eqn.inputs;
     const xs = shape(c, x);
     const spec = { dims: dims0(xs), outStrides: reductionStrides(c.eqn.attrs.axes as number[] | null, xs), mean: mean || undefined };
-    return call(c, mean ? "mean" : "sum", spec, EW.addReduce, EW.reduceParams, { y: out(c), x: c.addr(x) });
+    return call(c, mean ? "mean" : "sum", spec, RD.addReduce, RD.reduceParams, { y: out(c), x: c.addr(x) });
   };
 
 /**

@@ -1,0 +1,360 @@
+// The gradients of conv2d for the WebAssembly backend (binaryen builder API, f32x4
+// SIMD128): the kernel gradient (with the bias gradient in the same pass) and the input
+// gradient, on register tiles as conv.ts describes.
+import type { BinaryenApi } from "./binaryen.js";
+import type { Window } from "../geometry.js";
+import { ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
+import {
+  align16,
+  checkTile,
+  checkWindow,
+  copyRows,
+  defaultTile,
+  finish,
+  frameOf,
+  lanesOf,
+  mac,
+  nest,
+  params,
+  range,
+  repeat,
+  shared,
+  slack,
+  UNROLL,
+  ws,
+  zeroBytes,
+} from "./conv-kit.js";
+
+// ---------------------------------------------------------------------------------------
+// Specs, parameters and scratch
+
+export interface Conv2dGradKernelSpec extends Window {
+  readonly name: string;
+  readonly filters: number;
+  /** Also write dbias[f] = Σ dy[·, f] (the bias gradient), in the same pass over dy. */
+  readonly bias: boolean;
+  /** dk (and dbias) += instead of =. */
+  readonly accumulate?: boolean;
+  /** Register tile [rows of dk, filter vectors of 4]. */
+  readonly tile?: readonly [number, number];
+  /** Output rows per reduction block (default: dy's block ≈ 16 KiB). */
+  readonly blockRows?: number;
+  /** Output pixels unrolled per loop iteration (tuning). */
+  readonly unroll?: number;
+  /** Multiply-add with f32x4.relaxed_madd (the module variant built with `relaxed`). */
+  readonly relaxed?: boolean;
+}
+
+export interface Conv2dGradInputSpec extends Window {
+  readonly name: string;
+  readonly filters: number;
+  /** Register tile [output pixels, vectors of 4 (j, ch) entries]. */
+  readonly tile?: readonly [number, number];
+  /** Reduction steps (filters) unrolled per loop iteration (tuning). */
+  readonly unroll?: number;
+  /** Multiply-add with f32x4.relaxed_madd (the module variant built with `relaxed`). */
+  readonly relaxed?: boolean;
+}
+
+export function conv2dGradKernelParams(spec: Conv2dGradKernelSpec): string[] {
+  return ["n", "x", "dy", "dk", ...(spec.bias ? ["dbias"] : []), ...ws(conv2dGradKernelScratchBytes(spec))];
+}
+export function conv2dGradInputParams(spec: Conv2dGradInputSpec): string[] {
+  return ["n", "dy", "k", "dx", ...ws(conv2dGradInputScratchBytes(spec))];
+}
+
+/** Scratch bytes (independent of the batch rows; `maxRows` is accepted for uniformity). */
+export function conv2dGradKernelScratchBytes(spec: Conv2dGradKernelSpec, _maxRows?: number): number {
+  return slack(frameOf(spec).bytes);
+}
+function packedKernelBytes(spec: Conv2dGradInputSpec): number {
+  return spec.kh * spec.filters * Math.ceil((spec.kw * spec.c) / 4) * 16;
+}
+export function conv2dGradInputScratchBytes(spec: Conv2dGradInputSpec, _maxRows?: number): number {
+  return slack(packedKernelBytes(spec) + frameOf(spec).bytes);
+}
+
+// ---------------------------------------------------------------------------------------
+// conv2d kernel gradient (and bias gradient)
+
+/** Rows of dk (plus the bias row) up to which tiles are laid out statically. */
+const STATIC_ROWS = 48;
+
+/** Adds the export `spec.name`: dk[i, j, c, f] (+)= Σ x[…] · dy[n, oy, ox, f]; dbias[f] (+)= Σ dy[…, f]. */
+export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKernelSpec): void {
+  const { name, c, h, w, oh, ow, kh, kw, sh, sw, pt, pl } = spec;
+  const fl = spec.filters;
+  checkWindow(name, spec, { filters: fl });
+  checkTile(name, spec.tile);
+  const fr = frameOf(spec);
+  const names = conv2dGradKernelParams(spec);
+  const { f, P } = params(b, mod, names);
+  const m = mod;
+  const [i32, v128] = [b.i32, b.v128];
+  const K = kh * kw * c;
+  const R = K + (spec.bias ? 1 : 0);
+  const [t0, t1] = spec.tile ?? defaultTile(fl);
+  const NV = Math.min(t1, Math.ceil(fl / 4));
+  const PW = NV * 4;
+  const RB = Math.max(1, Math.min(oh, spec.blockRows ?? Math.floor(16384 / (ow * fl * 4))));
+
+  const [s, xs, xImg, dyImg, xb, dyb, pOff, dy0, dkp, dbp, xi, dki, frame, rb, rem] = range(15).map(() => f.local(i32));
+
+  // A row of dk: its x offset (bytes, from the window's origin in the frame) and its dk offset, or the bias row.
+  type Row = { x: number; dk: number } | "bias";
+  // The block's rows are the run-time count `rb` (so one copy of the code serves the last, shorter block).
+  const tile = (rows: readonly Row[], width: number, xBase: number, dkBase: number): X[] => {
+    const nv = Math.ceil(width / 4);
+    const acc = rows.map((_, q) => range(nv).map((v) => shared(f, `acc${q}.${v}`, v128)));
+    const dv = range(nv).map((v) => shared(f, `dv${v}`, v128));
+    const sv = shared(f, "sv", v128);
+    const tmp = shared(f, "tmp", v128);
+    const [xr, dr, cnt] = ["xr", "dr", "cnt"].map((k) => shared(f, k, i32));
+    const out: X[] = acc.flat().map((a) => f.set(a, m.v128.const(ZERO16)));
+    const budget = spec.unroll ?? UNROLL;
+    const top = f.label("rows");
+    const pixels = nest(f, [xr, dr], [{ count: ow, strides: [sw * c * 4, fl * 4] }], budget, (ptr, offs) => {
+      const st: X[] = [];
+      for (let v = 0; v < nv; v++) st.push(f.set(dv[v], loadPartial(f, f.get(ptr[1]), offs[1] + 16 * v, lanesOf(width, v))));
+      rows.forEach((r, q) => {
+        if (r === "bias") {
+          for (let v = 0; v < nv; v++) st.push(f.set(acc[q][v], m.f32x4.add(f.get(acc[q][v]), f.get(dv[v]))));
+        } else {
+          st.push(f.set(sv, m.v128.load32_splat(offs[0] + r.x, 4, f.get(ptr[0]))));
+          for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(dv[v]), spec.relaxed));
+        }
+      });
+      return st;
+    });
+    out.push(
+      f.set(xr, f.get(xBase)),
+      f.set(dr, f.get(dy0)),
+      f.set(cnt, f.get(rb)),
+      m.loop(
+        top,
+        m.block(null, [
+          ...pixels,
+          f.addI(xr, sh * fr.wf * c * 4),
+          f.addI(dr, ow * fl * 4),
+          f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))),
+          m.br(top, f.get(cnt)),
+        ]),
+      ),
+    );
+    rows.forEach((r, q) => {
+      for (let v = 0; v < nv; v++) {
+        const lanes = lanesOf(width, v);
+        const [ptr, off] = r === "bias" ? [dbp, 16 * v] : [dkBase, r.dk + 16 * v];
+        out.push(
+          f.set(tmp, m.f32x4.add(f.get(acc[q][v]), loadPartial(f, f.get(ptr), off, lanes))),
+          ...storePartial(f, f.get(ptr), off, lanes, f.get(tmp)),
+        );
+      }
+    });
+    return out;
+  };
+
+  const split = <T>(items: readonly T[], mr: number): T[][] => {
+    const tiles = Math.ceil(items.length / mr);
+    const size = Math.ceil(items.length / tiles);
+    return range(tiles).map((t) => items.slice(t * size, (t + 1) * size));
+  };
+
+  // All row tiles of one panel over one block of output rows.
+  const rowTiles = (width: number): X[] => {
+    const nv = Math.ceil(width / 4);
+    const MR = Math.max(1, Math.min(t0, Math.floor(16 / nv)));
+    const out: X[] = [f.set(dy0, m.i32.add(f.get(dyb), f.get(pOff))), f.set(dkp, m.i32.add(f.get(P("dk")), f.get(pOff)))];
+    if (spec.bias) out.push(f.set(dbp, m.i32.add(f.get(P("dbias")), f.get(pOff))));
+    if (R <= STATIC_ROWS) {
+      const rows: Row[] = [];
+      for (let i = 0; i < kh; i++)
+        for (let jc = 0; jc < kw * c; jc++) rows.push({ x: (i * fr.wf * c + jc) * 4, dk: (i * kw * c + jc) * fl * 4 });
+      if (spec.bias) rows.push("bias");
+      for (const t of split(rows, MR)) out.push(...tile(t, width, xb, dkp));
+    } else {
+      // Loop over kernel rows i and tiles of MR consecutive (j, ch) within a kernel row.
+      const kwc = kw * c;
+      const mk = (k: number): Row[] => range(k).map((q) => ({ x: q * 4, dk: q * fl * 4 }));
+      const xt = f.local(i32);
+      const dkt = f.local(i32);
+      out.push(
+        f.set(xi, f.get(xb)),
+        f.set(dki, f.get(dkp)),
+        ...repeat(f, kh, [
+          f.set(xt, f.get(xi)),
+          f.set(dkt, f.get(dki)),
+          ...repeat(f, Math.floor(kwc / MR), [...tile(mk(MR), width, xt, dkt), f.addI(xt, MR * 4), f.addI(dkt, MR * fl * 4)]),
+          ...(kwc % MR > 0 ? tile(mk(kwc % MR), width, xt, dkt) : []),
+          f.addI(xi, fr.wf * c * 4),
+          f.addI(dki, kwc * fl * 4),
+        ]),
+      );
+      if (spec.bias) out.push(...tile(["bias"], width, xb, dkp));
+    }
+    return out;
+  };
+
+  const block: X[] = [
+    f.set(pOff, f.i32(0)),
+    ...repeat(f, Math.floor(fl / PW), [...rowTiles(PW), f.addI(pOff, PW * 4)]),
+    ...(fl % PW > 0 ? rowTiles(fl % PW) : []),
+  ];
+
+  const body: X[] = [];
+  if (!spec.accumulate) {
+    body.push(...zeroBytes(f, f.get(P("dk")), K * fl * 4));
+    if (spec.bias) body.push(...zeroBytes(f, f.get(P("dbias")), fl * 4));
+  }
+  if (!fr.direct) body.push(f.set(frame, align16(f, f.get(P("ws")))), ...zeroBytes(f, f.get(frame), fr.bytes));
+  body.push(
+    f.set(s, f.i32(0)),
+    f.set(xs, f.get(P("x"))),
+    f.set(dyImg, f.get(P("dy"))),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(s), f.get(P("n"))),
+      [
+        ...(fr.direct
+          ? [f.set(xImg, f.get(xs))]
+          : [
+              ...copyRows(f, f.get(xs), m.i32.add(f.get(frame), f.i32((pt * fr.wf + pl) * c * 4)), h, w * c * 4, w * c * 4, fr.wf * c * 4),
+              f.set(xImg, f.get(frame)),
+            ]),
+        f.set(xb, f.get(xImg)),
+        f.set(dyb, f.get(dyImg)),
+        f.set(rem, f.i32(oh)),
+        ...repeat(f, Math.ceil(oh / RB), [
+          f.set(rb, m.select(m.i32.lt_s(f.get(rem), f.i32(RB)), f.get(rem), f.i32(RB))),
+          ...block,
+          f.addI(xb, RB * sh * fr.wf * c * 4),
+          f.addI(dyb, RB * ow * fl * 4),
+          f.addI(rem, -RB),
+        ]),
+        f.addI(xs, h * w * c * 4),
+        f.addI(dyImg, oh * ow * fl * 4),
+        f.addI(s, 1),
+      ],
+    ),
+  );
+  finish(b, mod, name, names, f, body);
+}
+
+// ---------------------------------------------------------------------------------------
+// conv2d input gradient
+
+/** Adds the export `spec.name`: dx = the transpose of conv2d applied to dy. */
+export function addConv2dGradInput(b: BinaryenApi, mod: Mod, spec: Conv2dGradInputSpec): void {
+  const { name, c, h, w, oh, ow, kh, kw, sh, sw, pt, pl } = spec;
+  const fl = spec.filters;
+  checkWindow(name, spec, { filters: fl });
+  checkTile(name, spec.tile);
+  const fr = frameOf(spec);
+  const names = conv2dGradInputParams(spec);
+  const { f, P } = params(b, mod, names);
+  const m = mod;
+  const [i32, v128] = [b.i32, b.v128];
+  const kwc = kw * c;
+  const L4 = Math.ceil(kwc / 4) * 4; // floats per packed (i, f) row
+  const [t0, t1] = spec.tile ?? (kwc >= 8 ? [4, 2] : [6, 1]);
+  const MR = Math.min(t0, ow);
+  const NV = Math.min(t1, L4 / 4);
+  const PW = NV * 4;
+  const [kT, frame, s, dxImg, dyImg, tgt, tr, dyr, ti, kTi, tp, kTp, dyp, pOff, kp2, tp2] = range(16).map(() => f.local(i32));
+  const body: X[] = [f.set(kT, align16(f, f.get(P("ws"))))];
+  // kT[i][q][jc] = k[i][jc][q], rows of L4 floats zero padded.
+  body.push(...zeroBytes(f, f.get(kT), packedKernelBytes(spec)));
+  body.push(
+    f.set(kp2, f.get(P("k"))),
+    f.set(tp2, f.get(kT)),
+    ...nest(
+      f,
+      [kp2, tp2],
+      [
+        { count: kh, strides: [kwc * fl * 4, fl * L4 * 4] },
+        { count: fl, strides: [4, L4 * 4] },
+        { count: kwc, strides: [fl * 4, 4] },
+      ],
+      16,
+      (ptr, offs) => [m.f32.store(offs[1], 4, f.get(ptr[1]), m.f32.load(offs[0], 4, f.get(ptr[0])))],
+    ),
+  );
+  if (!fr.direct) body.push(f.set(frame, m.i32.add(f.get(kT), f.i32(packedKernelBytes(spec)))));
+
+  const tile = (px: number, width: number): X[] => {
+    const nv = Math.ceil(width / 4);
+    const acc = range(px).map((q) => range(nv).map((v) => shared(f, `acc${q}.${v}`, v128)));
+    const kv = range(nv).map((v) => shared(f, `kv${v}`, v128));
+    const sv = shared(f, "sv", v128);
+    const tmp = shared(f, "tmp", v128);
+    const out: X[] = acc.flat().map((a) => f.set(a, m.v128.const(ZERO16)));
+    out.push(
+      ...nest(f, [dyp, kTp], [{ count: fl, strides: [4, L4 * 4] }], spec.unroll ?? UNROLL, (ptr, offs) => {
+        const st: X[] = [];
+        for (let v = 0; v < nv; v++) st.push(f.set(kv[v], m.v128.load(offs[1] + 16 * v, 4, f.get(ptr[1]))));
+        for (let q = 0; q < px; q++) {
+          st.push(f.set(sv, m.v128.load32_splat(offs[0] + q * fl * 4, 4, f.get(ptr[0]))));
+          for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(kv[v]), spec.relaxed));
+        }
+        return st;
+      }),
+    );
+    // In order: the windows of neighbouring pixels may overlap.
+    for (let q = 0; q < px; q++) {
+      for (let v = 0; v < nv; v++) {
+        const lanes = lanesOf(width, v);
+        const off = q * sw * c * 4 + 16 * v;
+        out.push(
+          f.set(tmp, m.f32x4.add(f.get(acc[q][v]), loadPartial(f, f.get(tp), off, lanes))),
+          ...storePartial(f, f.get(tp), off, lanes, f.get(tmp)),
+        );
+      }
+    }
+    return out;
+  };
+
+  const panel = (width: number): X[] => [
+    f.set(tp, m.i32.add(f.get(ti), f.get(pOff))),
+    f.set(kTp, m.i32.add(f.get(kTi), f.get(pOff))),
+    f.set(dyp, f.get(dyr)),
+    ...repeat(f, Math.floor(ow / MR), [...tile(MR, width), f.addI(tp, MR * sw * c * 4), f.addI(dyp, MR * fl * 4)]),
+    ...(ow % MR > 0 ? tile(ow % MR, width) : []),
+    f.addI(pOff, PW * 4),
+  ];
+  const kernelRow: X[] = [
+    f.set(pOff, f.i32(0)),
+    ...repeat(f, Math.floor(kwc / PW), panel(PW)),
+    ...(kwc % PW > 0 ? panel(kwc % PW) : []),
+    f.addI(ti, fr.wf * c * 4),
+    f.addI(kTi, fl * L4 * 4),
+  ];
+  const outRow: X[] = [
+    f.set(ti, f.get(tr)),
+    f.set(kTi, f.get(kT)),
+    ...repeat(f, kh, kernelRow),
+    f.addI(tr, sh * fr.wf * c * 4),
+    f.addI(dyr, ow * fl * 4),
+  ];
+
+  body.push(
+    f.set(s, f.i32(0)),
+    f.set(dxImg, f.get(P("dx"))),
+    f.set(dyImg, f.get(P("dy"))),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(s), f.get(P("n"))),
+      [
+        f.set(tgt, f.get(fr.direct ? dxImg : frame)),
+        ...zeroBytes(f, f.get(tgt), fr.direct ? h * w * c * 4 : fr.bytes),
+        f.set(tr, f.get(tgt)),
+        f.set(dyr, f.get(dyImg)),
+        ...repeat(f, oh, outRow),
+        ...(fr.direct
+          ? []
+          : copyRows(f, m.i32.add(f.get(frame), f.i32((pt * fr.wf + pl) * c * 4)), f.get(dxImg), h, w * c * 4, fr.wf * c * 4, w * c * 4)),
+        f.addI(dxImg, h * w * c * 4),
+        f.addI(dyImg, oh * ow * fl * 4),
+        f.addI(s, 1),
+      ],
+    ),
+  );
+  finish(b, mod, name, names, f, body);
+}
