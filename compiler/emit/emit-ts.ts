@@ -25,7 +25,7 @@ import type { EmitOptions, EmittedTrainer, Emission } from "./trainer/context.js
 import { nameBuffers } from "./trainer/names.js";
 import { kernelCalls } from "./trainer/calls.js";
 import { writeDescription, writeFooter, writeHeader } from "./trainer/header.js";
-import { memoryBytes, writeBuffers } from "./trainer/buffers.js";
+import { bufferLines, dropUnused, memoryBytes } from "./trainer/buffers.js";
 import { allLines, generateBodies, writeSteps } from "./trainer/steps.js";
 
 export type { EmitOptions, EmittedTrainer, KernelRequest } from "./trainer/context.js";
@@ -55,14 +55,19 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   writeDescription(w, em);
   const hoistAt = w.getLength();
   w.writeLine(`/** Allocates every buffer once; the step functions then allocate nothing. */`);
+  let buffersAt = 0;
   w.write(`export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance`).block(() => {
-    writeBuffers(w, em, calls, optState, gradView);
+    buffersAt = w.getLength(); // the buffers go here once the code that uses them is written
     writeSteps(w, em, calls, bodies, optState, copies);
   });
   w.blankLine();
   writeFooter(w, em);
   const text = w.toString();
   const header = calls.hoisted.length ? `// Static sizes of the kernels, computed by the compiler.\n${calls.hoisted.join("\n")}\n\n` : "";
+  const code = text.slice(0, hoistAt) + header + text.slice(hoistAt, buffersAt);
+  // Only the buffers, views and offsets something refers to are declared.
+  const buffers = dropUnused(bufferLines(em, calls, optState, gradView), code + text.slice(buffersAt));
+  const declarations = buffers.map((l) => (l.line ? `  ${l.line}\n` : "\n")).join("");
   const memory = wasm ? memoryBytes(wasm.plan, calls.scratchNeed()) : undefined;
-  return { text: text.slice(0, hoistAt) + header + text.slice(hoistAt), kernels, memory };
+  return { text: code + declarations + text.slice(buffersAt), kernels, memory };
 }

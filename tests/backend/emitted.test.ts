@@ -3,10 +3,12 @@
 //   beside it, type-checks under strict settings with ts-morph's Project, together with the
 //   runtime's .ts sources (the diagnostics are the failure message);
 // - a trainer imports only the runtime (and Node's standard library);
-// - golden files of the emitted code: tests/golden/ts/<example>.ts (`UPDATE_GOLDEN=1`
-//   rewrites them; review the diff). They are compiled with the source named
-//   `dsl-examples/<example>.dlm` and a relative source folder, so they do not depend on
-//   where the checkout lives.
+// - golden files of the emitted code: tests/golden/ts/<example>.ts (TypeScript backend)
+//   and tests/golden/wasm/<example>.ts (the default WebAssembly backend's trainer);
+//   `UPDATE_GOLDEN=1` rewrites them (review the diff). They are compiled with the source
+//   named `dsl-examples/<example>.dlm` and a relative source folder, so they do not depend
+//   on where the checkout lives;
+// - the WebAssembly trainer declares nothing it does not use.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -41,14 +43,14 @@ const strictOptions: ts.CompilerOptions = {
 };
 
 /** Emits `dsl-examples/<name>.dlm` in-process, as `dlm compile` would with the runtime at ./runtime. */
-async function emitExample(name: string): Promise<string> {
+async function emitExample(name: string, backend: "ts" | "wasm"): Promise<string> {
   const rel = `dsl-examples/${name}.dlm`;
   const front = frontEnd(rel, readFileSync(path.join(repoRoot, rel)));
   if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
   const compiled = await compileTrainer(front, front.ir.trains[0].name, {
     runtimeImport: "./runtime",
     sourceDir: "../dsl-examples/",
-    backend: "ts",
+    backend,
   });
   return compiled.ts;
 }
@@ -67,6 +69,7 @@ describe("emitted trainers", () => {
   const tmp = tempDir("dlm-emitted-");
   /** Example name → its emitted TypeScript, or the error that stopped its compilation. */
   const emitted = new Map<string, string | Error>();
+  const emittedWasm = new Map<string, string | Error>();
   let diagnostics: Diagnostic[] = [];
   let compiledDir: string;
 
@@ -82,11 +85,18 @@ describe("emitted trainers", () => {
     });
     for (const name of examples) {
       try {
-        const ts = await emitExample(name);
+        const ts = await emitExample(name, "ts");
         emitted.set(name, ts);
         writeFileSync(path.join(examplesOut, `${name}.ts`), ts);
       } catch (e) {
         emitted.set(name, e as Error);
+      }
+      try {
+        const ts = await emitExample(name, "wasm");
+        emittedWasm.set(name, ts);
+        writeFileSync(path.join(examplesOut, `${name}_wasm.ts`), ts);
+      } catch (e) {
+        emittedWasm.set(name, e as Error);
       }
     }
     await cli;
@@ -128,6 +138,34 @@ describe("emitted trainers", () => {
 
       it(`matches tests/golden/ts/${name}.ts`, () => {
         expectGolden(path.join(repoRoot, "tests/golden/ts", `${name}.ts`), source());
+      });
+
+      const wasmSource = (): string => {
+        const ts = emittedWasm.get(name);
+        if (ts instanceof Error) throw ts;
+        return ts!;
+      };
+
+      it("the WebAssembly trainer type-checks under strict settings with the runtime sources", () => {
+        wasmSource();
+        expect(format(diagnosticsFor(path.join(tmp.dir, "examples"), `${name}_wasm.ts`))).toBe("");
+      });
+
+      it("the WebAssembly trainer declares only what it uses, and passes buffers by name", () => {
+        const ts = wasmSource();
+        const code = ts.replace(/"(?:[^"\\\n]|\\.)*"|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, " ");
+        const declared = [...code.matchAll(/\bconst\s+(\w+)\s*=/g)].map((m) => m[1]);
+        expect(declared.length).toBeGreaterThan(20);
+        const unused = declared.filter((d) => (code.match(new RegExp(`\\b${d}\\b`, "g")) ?? []).length < 2);
+        expect(unused).toEqual([]);
+        // No kernel call passes a raw number (a byte offset): buffers go by name (`A_params`, `A_x`).
+        const calls = [...code.matchAll(/\bk\.\w+\(([^;]*)\);/g)];
+        expect(calls.length).toBeGreaterThan(3);
+        for (const m of calls) for (const arg of m[1].split(",")) expect(arg.trim(), m[0]).not.toMatch(/^\d+$/);
+      });
+
+      it(`matches tests/golden/wasm/${name}.ts`, () => {
+        expectGolden(path.join(repoRoot, "tests/golden/wasm", `${name}.ts`), wasmSource());
       });
     });
   }

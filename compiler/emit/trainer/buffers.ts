@@ -3,7 +3,6 @@
 // the TypeScript backend each is its own typed array; on the WebAssembly backend one linear
 // memory holds them all, each a view at the byte offset the compiler's memory plan gave it
 // (`A_<buffer>`, which kernel calls pass).
-import type { CodeBlockWriter } from "ts-morph";
 import type { ValueId } from "../../ir/ir.js";
 import type { Slot } from "../../passes/plan-memory.js";
 import type { Calls } from "./calls.js";
@@ -19,13 +18,27 @@ export const memoryBytes = (plan: { readonly bytes: Slot }, scratch: Slot): Slot
   perRow: plan.bytes.perRow + scratch.perRow,
 });
 
-export function writeBuffers(
-  w: CodeBlockWriter,
+/** A line of the buffer section: a declaration of `name`, or a comment or blank line (no name). */
+export interface BufferLine {
+  readonly name?: string;
+  readonly line: string;
+}
+
+/**
+ * The buffer section of `createTrainer`: every declaration the trainer could need, in order.
+ * `dropUnused` then keeps only those the rest of the module refers to.
+ */
+export function bufferLines(
   em: Emission,
   calls: Calls,
   optState: readonly string[],
   gradView: ReadonlyMap<ValueId, ValueId>,
-): void {
+): BufferLine[] {
+  const out: BufferLine[] = [];
+  const w = {
+    writeLine: (line: string) => out.push({ name: /^const (\w+) =/.exec(line)?.[1], line }),
+    blankLine: () => out.push({ line: "" }),
+  };
   const { tp, values, allEqns, wasm } = em;
   const { nameOf, root } = em.naming;
   const { addrOf } = calls;
@@ -60,8 +73,10 @@ export function writeBuffers(
   w.blankLine();
   w.writeLine(`// Flat buffers: parameters, their gradients and the optimizer state share one layout.`);
   for (const f of ["params", "grads", ...optState]) {
-    if (plan) w.writeLine(`const ${f} = mem.f32(${plan.flat.get(f)}, ${tp.paramCount});`);
-    else w.writeLine(`const ${f} = new F(${tp.paramCount});`);
+    if (plan) {
+      w.writeLine(`const ${calls.flatAddr(f)} = ${plan.flat.get(f)};`);
+      w.writeLine(`const ${f} = mem.f32(${calls.flatAddr(f)}, ${tp.paramCount});`);
+    } else w.writeLine(`const ${f} = new F(${tp.paramCount});`);
   }
   for (const id of tp.params) {
     const p = values[id].param!;
@@ -117,4 +132,28 @@ export function writeBuffers(
   w.blankLine();
   for (const sc of calls.scratches) w.writeLine(sc);
   w.blankLine();
+  return out;
+}
+
+/** Code without its comments and string literals: what can refer to a declaration. */
+const codeOnly = (text: string): string => text.replace(/"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, " ");
+const identifiers = (text: string): string[] => codeOnly(text).match(/[A-Za-z_$][\w$]*/g) ?? [];
+
+/**
+ * The buffer lines without the declarations nothing refers to: `rest` is the rest of the
+ * module; a kept declaration keeps the ones its own initializer names (a view its offset).
+ */
+export function dropUnused(lines: readonly BufferLine[], rest: string): BufferLine[] {
+  const used = new Set(identifiers(rest));
+  const byName = new Map(lines.filter((l) => l.name).map((l) => [l.name!, l]));
+  const pending = [...used].filter((n) => byName.has(n));
+  while (pending.length > 0) {
+    const decl = byName.get(pending.pop()!)!;
+    for (const id of identifiers(decl.line.slice(decl.line.indexOf("=") + 1)))
+      if (!used.has(id)) {
+        used.add(id);
+        if (byName.has(id)) pending.push(id);
+      }
+  }
+  return lines.filter((l) => !l.name || used.has(l.name));
 }

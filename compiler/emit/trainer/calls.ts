@@ -22,6 +22,8 @@ export interface Calls {
   readonly updateLines: readonly (readonly string[])[];
   /** The constant holding a buffer's byte offset in linear memory (wasm), e.g. `A_cnn_dense_kernel`. */
   addrOf(id: ValueId): string;
+  /** The constant holding a flat buffer's byte offset (wasm): `A_params`, `A_grads`, `A_adam_m` … */
+  flatAddr(buffer: string): string;
   /** Static tables the kernels need, declared at the top of the module. */
   readonly hoisted: readonly string[];
   /** Declarations of per-row scratch arrays (TypeScript kernels). */
@@ -78,6 +80,12 @@ export function kernelCalls(em: Emission): Calls {
 
   // The WebAssembly backend: kernels by key, byte-offset constants by value, shared scratch.
   const kernels = new Map<string, KernelRequest>();
+  const flatNames = new Map(wasm ? [...wasm.plan.flat.keys()].map((f) => [f, uniq(`A_${f}`)] as const) : []);
+  const flatAddr = (f: string): string => {
+    const a = flatNames.get(f);
+    if (!a) throw new Error(`internal: no flat buffer ${f} in the memory plan`);
+    return a;
+  };
   const addrNames = new Map<ValueId, string>();
   let scratchNeed: Slot = { fixed: 0, perRow: 0 };
   const addrOf = (id: ValueId): string => {
@@ -156,7 +164,7 @@ export function kernelCalls(em: Emission): Calls {
           undefined,
           `${o.kind} update of ${s.model}'s parameters [${r.offset}, ${r.offset + r.size})`,
         );
-        return optimizerCall(ctx, o, r, (f) => wasm.plan.flat.get(f)!, `stepCounts[${k}]`);
+        return optimizerCall(ctx, o, r, flatAddr, `stepCounts[${k}]`);
       }
       return o.kind === "adam"
         ? `K.adam(params, grads, adam_m, adam_v, ${r.offset}, ${r.size}, ${o.lr}, ${o.beta1}, ${o.beta2}, ${o.eps}, stepCounts[${k}]);`
@@ -164,5 +172,5 @@ export function kernelCalls(em: Emission): Calls {
     }),
   );
 
-  return { lines, updateLines, addrOf, hoisted, scratches, kernels, scratchNeed: () => scratchNeed };
+  return { lines, updateLines, addrOf, flatAddr, hoisted, scratches, kernels, scratchNeed: () => scratchNeed };
 }

@@ -16,6 +16,22 @@ export const optimizerText = (o: Optimizer): string =>
     ? `sgd(lr=${o.lr}, momentum=${o.momentum}, nesterov=${o.nesterov})`
     : `adam(lr=${o.lr}, beta1=${o.beta1}, beta2=${o.beta2}, eps=${o.eps})`;
 
+/** The WebAssembly trainer's header: how its code drives the kernel module. */
+const howToRead = (file: string, kernels: number): string[] => [
+  "",
+  `How to read it: the arithmetic runs in ${file}, a WebAssembly module of ${kernels} kernels specialized to`,
+  "this program's shapes; this file drives it. Every buffer lives in one linear memory laid out by",
+  "the compiler's memory plan: an `A_<buffer>` constant is the buffer's byte offset in that memory",
+  "(`A_params`, `A_grads` and the optimizer state's are the flat buffers), and the typed array named",
+  "after the buffer is a view of it for the runtime (checkpoints, metrics, the trace).",
+  "`k.<kernel>(n, A_…, WS)` runs one kernel on the first n rows of the batch, reading and writing",
+  "at those byte offsets (WS: the kernels' shared scratch space); the comment above a call gives its",
+  ".dlm line, the one after it the shapes. `K.<kernel>(…)`, where an op stays in TypeScript, calls",
+  "the runtime's TypeScript reference kernels. `trace` lists every tensor of a training step in order,",
+  "so that a loss that turns NaN names the first tensor that went non-finite.",
+  "`dlm compile --backend ts` writes the same trainer with readable TypeScript reference kernels.",
+];
+
 /**
  * The first lines, the imports, and the runtime and kernel module loaded at start.
  * `code`: every line of generated code (it decides whether the reference kernels are loaded).
@@ -32,6 +48,7 @@ export function writeHeader(
   w.writeLine(
     `// Trainer for \`train ${tp.name}\`: ${tp.paramCount.toLocaleString("en-US")} parameters; ${tp.steps.map((s) => `step ${s.model} with ${optimizerText(s.optimizer)}`).join("; ")}.`,
   );
+  if (wasm) for (const line of howToRead(wasm.file, kernels.length)) w.writeLine(`//${line ? ` ${line}` : ""}`);
   // The reference kernels, where a line calls one (always on the TS backend; on the wasm
   // backend only for the rare ops that stay in TypeScript).
   const usesReference = !wasm || code.some((l) => /\bK\./.test(l));

@@ -63,6 +63,53 @@ export class Fn {
 
 export const ZERO16 = new Array(16).fill(0);
 
+/** Parameter names of the module's functions, for its text form only (the binary carries no names). */
+const paramNames = new WeakMap<Mod, Map<string, readonly string[]>>();
+
+/** Records the names of the parameters of the function `fn` of `mod` (`n`, `x`, `y` …), in order. */
+export function nameParams(mod: Mod, fn: string, names: readonly string[]): void {
+  let m = paramNames.get(mod);
+  if (!m) paramNames.set(mod, (m = new Map()));
+  m.set(fn, names);
+}
+
+/**
+ * Names every function's parameters and locals as `nameParams` recorded them (`$x`, `$y`, `$n`)
+ * and its other locals by type and number (`$i0`, `$v1`, `$f2`, `$d3`: i32, v128, f32, f64), so
+ * that the printed text reads better than `$0 … $6`. binaryen's optimizer drops local names and
+ * renumbers locals, so this runs after it; the binary has no name section either way.
+ */
+export function nameLocals(b: BinaryenApi, mod: Mod): void {
+  // binaryen's typings put the function API on Module; at run time it is on the namespace.
+  const api = (b as unknown as { Function: Mod["Function"] }).Function;
+  const recorded = paramNames.get(mod);
+  const prefix = new Map<number, string>([
+    [b.i32, "i"],
+    [b.i64, "l"],
+    [b.f32, "f"],
+    [b.f64, "d"],
+    [b.v128, "v"],
+  ]);
+  for (let i = 0; i < mod.getNumFunctions(); i++) {
+    const fn = mod.getFunctionByIndex(i);
+    const info = b.getFunctionInfo(fn);
+    const params = b.expandType(info.params).length;
+    const given = recorded?.get(info.name) ?? [];
+    const taken = new Set<string>();
+    for (let p = 0; p < params; p++) {
+      const name = given.length === params ? given[p] : `p${p}`;
+      api.setLocalName(fn, p, name);
+      taken.add(name);
+    }
+    for (let l = params, count = 0; l < api.getNumLocals(fn); l++) {
+      let name: string;
+      do name = `${prefix.get(info.vars[l - params]) ?? "x"}${count++}`;
+      while (taken.has(name));
+      api.setLocalName(fn, l, name);
+    }
+  }
+}
+
 /** Loads `lanes` (1..4) f32 at ptr+offset into the low lanes of a v128, the rest zero. */
 export function loadPartial(f: Fn, ptr: X, offset: number, lanes: number): X {
   const v = f.mod.v128;

@@ -1,8 +1,9 @@
 // One kernel module: features, the imported memory, validation, binaryen's optimizer and
-// the outputs (binary, optionally WAT). Kernel generators (gemm.ts, elementwise.ts,
-// conv.ts, lstm.ts, …) each add exported functions to the module passed to `add`.
+// the outputs (binary, optionally WAT, where parameters and locals have names). Kernel
+// generators (gemm.ts, elementwise.ts, conv.ts, lstm.ts, …) each add exported functions to
+// the module passed to `add`.
 import type { BinaryenApi } from "./binaryen.js";
-import type { Mod } from "./fn.js";
+import { nameLocals, type Mod } from "./fn.js";
 
 export interface ModuleOptions {
   /** Initial pages (64 KiB) of the imported memory env.memory; the instantiator may give more. */
@@ -39,7 +40,10 @@ export function buildModule(b: BinaryenApi, add: (mod: Mod) => void, opts: Modul
     }
     const exports: string[] = [];
     for (let i = 0; i < mod.getNumExports(); i++) exports.push(b.getExportInfo(mod.getExportByIndex(i)).name);
-    return { binary: mod.emitBinary(), text: opts.text ? mod.emitText() : undefined, exports };
+    const binary = mod.emitBinary();
+    // Names for the text only, after the binary is out (tests/backend/wat.test.ts checks it is the same without).
+    if (opts.text) nameLocals(b, mod);
+    return { binary, text: opts.text ? mod.emitText() : undefined, exports };
   } finally {
     mod.dispose();
   }

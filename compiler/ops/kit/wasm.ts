@@ -1,11 +1,12 @@
 // Helpers of WebAssembly emit rules: a kernel call from a generator and its spec (the
 // kernel added to the trainer's module once per specialization, named by its spec), the
-// GEMM call with its epilogues, the elementwise families, and the optimizer updates.
+// GEMM call with its epilogues, the elementwise families, and the optimizer updates. Each
+// kernel's parameter names go with it into the module (`--emit wat` prints them).
 import type { OptimizerSpec, Shape } from "../../ir/ir.js";
 import type { BinaryenApi } from "../../emit/wasm/binaryen.js";
-import type { Mod } from "../../emit/wasm/fn.js";
+import { nameParams, type Mod } from "../../emit/wasm/fn.js";
 import type { WasmCtx, WasmRule } from "../op.js";
-import { addGemm, gemmScratchBytes, type GemmActivation, type GemmSpec } from "../../emit/wasm/gemm.js";
+import { addGemm, gemmParams, gemmScratchBytes, type GemmActivation, type GemmSpec } from "../../emit/wasm/gemm.js";
 import * as EW from "../../emit/wasm/elementwise.js";
 import * as LP from "../../emit/wasm/loops.js";
 import * as RD from "../../emit/wasm/reductions.js";
@@ -49,7 +50,10 @@ export function gemm(
     preOut: epi ? epi.pre !== null : undefined,
     accumulate: into?.accumulate || undefined,
   };
-  const fn = c.kernel(key, (bn, mod, name, variant) => addGemm(bn, mod, { ...spec, name, relaxed: variant.relaxed || undefined }));
+  const fn = c.kernel(key, (bn, mod, name, variant) => {
+    addGemm(bn, mod, { ...spec, name, relaxed: variant.relaxed || undefined });
+    nameParams(mod, name, gemmParams({ ...spec, name }));
+  });
   const args = [m, c.addr(a), c.addr(b), into ? c.addr(into.out) : epi ? c.addr(epi.out) : out(c)];
   if (bias !== undefined) args.push(c.addr(bias));
   if (epi && epi.pre !== null) args.push(c.addr(epi.pre));
@@ -94,9 +98,11 @@ export function call<S extends { name: string }>(
 ): string {
   const key = keyOf(kind, spec);
   // Kernels with multiply-add tiles (convolutions) use relaxed_madd in the relaxed module.
-  const fn = c.kernel(key, (b, mod, name, variant) =>
-    add(b, mod, { ...spec, name, ...(relaxable && variant.relaxed ? { relaxed: true } : {}) } as S),
-  );
+  const fn = c.kernel(key, (b, mod, name, variant) => {
+    const full = { ...spec, name, ...(relaxable && variant.relaxed ? { relaxed: true } : {}) } as S;
+    add(b, mod, full);
+    nameParams(mod, name, params(full));
+  });
   const list = params({ ...spec, name: key } as S).map((p) => {
     if (p === "n") return "n";
     const a = args[p];
@@ -153,25 +159,28 @@ export const reduceEw =
 
 /**
  * An optimizer update over one range of the flat buffers: a call with the flat buffers'
- * byte offsets (`flat`: params, grads, and the state buffers by name) and `step`, the
- * expression of the 1-based step count.
+ * byte offsets (`flat`: the trainer's name for the offset of params, grads, or a state
+ * buffer) and `step`, the expression of the 1-based step count.
  */
 export function optimizerCall(
   c: Pick<WasmCtx<unknown>, "kernel">,
   o: OptimizerSpec,
   range: { offset: number; size: number },
-  flat: (name: string) => number,
+  flat: (name: string) => string,
   step: string,
 ): string {
   if (o.kind === "adam") {
     const spec = { offset: range.offset, size: range.size, lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps };
     const key = keyOf("adam", spec);
-    const fn = c.kernel(key, (b, mod, name) => addAdam(b, mod, { ...spec, name }));
+    const fn = c.kernel(key, (b, mod, name) => {
+      addAdam(b, mod, { ...spec, name });
+      nameParams(mod, name, adamParams({ ...spec, name }));
+    });
     const args: Record<string, string> = {
-      w: String(flat("params")),
-      g: String(flat("grads")),
-      m: String(flat("adam_m")),
-      v: String(flat("adam_v")),
+      w: flat("params"),
+      g: flat("grads"),
+      m: flat("adam_m"),
+      v: flat("adam_v"),
       c1: `1 - Math.pow(${o.beta1}, ${step})`,
       c2: `1 - Math.pow(${o.beta2}, ${step})`,
     };
@@ -181,11 +190,14 @@ export function optimizerCall(
   }
   const spec = { offset: range.offset, size: range.size, lr: o.lr, momentum: o.momentum || undefined, nesterov: o.nesterov || undefined };
   const key = keyOf("sgd", spec);
-  const fn = c.kernel(key, (b, mod, name) => addSgd(b, mod, { ...spec, name }));
+  const fn = c.kernel(key, (b, mod, name) => {
+    addSgd(b, mod, { ...spec, name });
+    nameParams(mod, name, sgdParams({ ...spec, name }));
+  });
   const args: Record<string, string> = {
-    w: String(flat("params")),
-    g: String(flat("grads")),
-    buf: o.momentum > 0 ? String(flat("momentum")) : "",
+    w: flat("params"),
+    g: flat("grads"),
+    buf: o.momentum > 0 ? flat("momentum") : "",
   };
   return `${fn}(${sgdParams({ ...spec, name: key })
     .map((p) => args[p])
