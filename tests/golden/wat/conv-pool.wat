@@ -17,95 +17,95 @@
  (export "sum_rows_9_batched_4" (func $sum_rows_9_batched_4))
  (export "conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3" (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3))
  (export "softmax_1_batched_3_1" (func $softmax_1_batched_3_1))
- (func $adam_0_35_0p001_0p9_0p999_1em7 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 f64) (param $5 f64)
-  (local $6 v128)
-  (local $7 v128)
-  (local $8 v128)
-  (local $9 v128)
-  (local $10 i32)
-  (local.set $8
+ (func $adam_0_35_0p001_0p9_0p999_1em7 (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $c1 f64) (param $c2 f64)
+  (local $v0 v128)
+  (local $v1 v128)
+  (local $v2 v128)
+  (local $v3 v128)
+  (local $i4 i32)
+  (local.set $v2
    (f32x4.splat
     (f32.demote_f64
      (f64.div
       (f64.const 0.001)
-      (local.get $4)
+      (local.get $c1)
      )
     )
    )
   )
-  (local.set $9
+  (local.set $v3
    (f32x4.splat
     (f32.demote_f64
      (f64.div
       (f64.const 1)
-      (local.get $5)
+      (local.get $c2)
      )
     )
    )
   )
-  (local.set $10
+  (local.set $i4
    (i32.const 4)
   )
   (loop $cnt0
-   (local.set $7
+   (local.set $v1
     (f32x4.add
      (f32x4.mul
       (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
       (v128.load align=4
-       (local.get $2)
+       (local.get $m)
       )
      )
      (f32x4.mul
       (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-      (local.tee $6
+      (local.tee $v0
        (v128.load align=4
-        (local.get $1)
+        (local.get $g)
        )
       )
      )
     )
    )
-   (local.set $6
+   (local.set $v0
     (f32x4.add
      (f32x4.mul
       (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
       (v128.load align=4
-       (local.get $3)
+       (local.get $v)
       )
      )
      (f32x4.mul
       (f32x4.mul
        (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-       (local.get $6)
+       (local.get $v0)
       )
-      (local.get $6)
+      (local.get $v0)
      )
     )
    )
    (v128.store align=4
-    (local.get $2)
-    (local.get $7)
+    (local.get $m)
+    (local.get $v1)
    )
    (v128.store align=4
-    (local.get $3)
-    (local.get $6)
+    (local.get $v)
+    (local.get $v0)
    )
    (v128.store align=4
-    (local.get $0)
+    (local.get $w)
     (f32x4.sub
      (v128.load align=4
-      (local.get $0)
+      (local.get $w)
      )
      (f32x4.div
       (f32x4.mul
-       (local.get $8)
-       (local.get $7)
+       (local.get $v2)
+       (local.get $v1)
       )
       (f32x4.add
        (f32x4.sqrt
         (f32x4.mul
-         (local.get $6)
-         (local.get $9)
+         (local.get $v0)
+         (local.get $v3)
         )
        )
        (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
@@ -113,65 +113,65 @@
      )
     )
    )
-   (local.set $7
+   (local.set $v1
     (f32x4.add
      (f32x4.mul
       (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
       (v128.load offset=16 align=4
-       (local.get $2)
+       (local.get $m)
       )
      )
      (f32x4.mul
       (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-      (local.tee $6
+      (local.tee $v0
        (v128.load offset=16 align=4
-        (local.get $1)
+        (local.get $g)
        )
       )
      )
     )
    )
-   (local.set $6
+   (local.set $v0
     (f32x4.add
      (f32x4.mul
       (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
       (v128.load offset=16 align=4
-       (local.get $3)
+       (local.get $v)
       )
      )
      (f32x4.mul
       (f32x4.mul
        (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-       (local.get $6)
+       (local.get $v0)
       )
-      (local.get $6)
+      (local.get $v0)
      )
     )
    )
    (v128.store offset=16 align=4
-    (local.get $2)
-    (local.get $7)
+    (local.get $m)
+    (local.get $v1)
    )
    (v128.store offset=16 align=4
-    (local.get $3)
-    (local.get $6)
+    (local.get $v)
+    (local.get $v0)
    )
    (v128.store offset=16 align=4
-    (local.get $0)
+    (local.get $w)
     (f32x4.sub
      (v128.load offset=16 align=4
-      (local.get $0)
+      (local.get $w)
      )
      (f32x4.div
       (f32x4.mul
-       (local.get $8)
-       (local.get $7)
+       (local.get $v2)
+       (local.get $v1)
       )
       (f32x4.add
        (f32x4.sqrt
         (f32x4.mul
-         (local.get $6)
-         (local.get $9)
+         (local.get $v0)
+         (local.get $v3)
         )
        )
        (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
@@ -179,119 +179,119 @@
      )
     )
    )
-   (local.set $0
+   (local.set $w
     (i32.add
-     (local.get $0)
+     (local.get $w)
      (i32.const 32)
     )
    )
-   (local.set $1
+   (local.set $g
     (i32.add
-     (local.get $1)
+     (local.get $g)
      (i32.const 32)
     )
    )
-   (local.set $2
+   (local.set $m
     (i32.add
-     (local.get $2)
+     (local.get $m)
      (i32.const 32)
     )
    )
-   (local.set $3
+   (local.set $v
     (i32.add
-     (local.get $3)
+     (local.get $v)
      (i32.const 32)
     )
    )
    (br_if $cnt0
-    (local.tee $10
+    (local.tee $i4
      (i32.sub
-      (local.get $10)
+      (local.get $i4)
       (i32.const 1)
      )
     )
    )
   )
-  (local.set $6
+  (local.set $v0
    (f32x4.add
     (f32x4.mul
      (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
      (v128.load32_lane offset=8 2
-      (local.get $2)
+      (local.get $m)
       (v128.load64_zero align=4
-       (local.get $2)
+       (local.get $m)
       )
      )
     )
     (f32x4.mul
      (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-     (local.tee $7
+     (local.tee $v1
       (v128.load32_lane offset=8 2
-       (local.get $1)
+       (local.get $g)
        (v128.load64_zero align=4
-        (local.get $1)
+        (local.get $g)
        )
       )
      )
     )
    )
   )
-  (local.set $7
+  (local.set $v1
    (f32x4.add
     (f32x4.mul
      (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
      (v128.load32_lane offset=8 2
-      (local.get $3)
+      (local.get $v)
       (v128.load64_zero align=4
-       (local.get $3)
+       (local.get $v)
       )
      )
     )
     (f32x4.mul
      (f32x4.mul
       (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-      (local.get $7)
+      (local.get $v1)
      )
-     (local.get $7)
+     (local.get $v1)
     )
    )
   )
   (v128.store64_lane align=4 0
-   (local.get $2)
-   (local.get $6)
+   (local.get $m)
+   (local.get $v0)
   )
   (v128.store32_lane offset=8 2
-   (local.get $2)
-   (local.get $6)
+   (local.get $m)
+   (local.get $v0)
   )
   (v128.store64_lane align=4 0
-   (local.get $3)
-   (local.get $7)
+   (local.get $v)
+   (local.get $v1)
   )
   (v128.store32_lane offset=8 2
-   (local.get $3)
-   (local.get $7)
+   (local.get $v)
+   (local.get $v1)
   )
   (v128.store64_lane align=4 0
-   (local.get $0)
-   (local.tee $8
+   (local.get $w)
+   (local.tee $v2
     (f32x4.sub
      (v128.load32_lane offset=8 2
-      (local.get $0)
+      (local.get $w)
       (v128.load64_zero align=4
-       (local.get $0)
+       (local.get $w)
       )
      )
      (f32x4.div
       (f32x4.mul
-       (local.get $8)
-       (local.get $6)
+       (local.get $v2)
+       (local.get $v0)
       )
       (f32x4.add
        (f32x4.sqrt
         (f32x4.mul
-         (local.get $7)
-         (local.get $9)
+         (local.get $v1)
+         (local.get $v3)
         )
        )
        (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
@@ -301,299 +301,299 @@
    )
   )
   (v128.store32_lane offset=8 2
-   (local.get $0)
-   (local.get $8)
+   (local.get $w)
+   (local.get $v2)
   )
  )
- (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32)
-  (local $7 v128)
-  (local $8 v128)
-  (local $9 v128)
-  (local $10 i32)
-  (local $11 v128)
-  (local $12 i32)
-  (local $13 i32)
-  (local $14 i32)
-  (local $15 i32)
-  (local $16 i32)
-  (local $17 i32)
-  (local $18 i32)
-  (local $19 i32)
-  (local $20 i32)
-  (local $21 i32)
-  (local $22 v128)
-  (local $23 v128)
-  (local $24 v128)
-  (local $25 v128)
-  (local $26 v128)
-  (local $27 v128)
-  (local $28 v128)
-  (local $29 v128)
-  (local $30 v128)
-  (local $31 v128)
-  (local $32 v128)
-  (local $33 v128)
-  (local.set $6
+ (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax (param $n i32) (param $x i32) (param $k i32) (param $y i32) (param $bias i32) (param $argmax i32) (param $ws i32)
+  (local $v0 v128)
+  (local $v1 v128)
+  (local $v2 v128)
+  (local $i3 i32)
+  (local $v4 v128)
+  (local $i5 i32)
+  (local $i6 i32)
+  (local $i7 i32)
+  (local $i8 i32)
+  (local $i9 i32)
+  (local $i10 i32)
+  (local $i11 i32)
+  (local $i12 i32)
+  (local $i13 i32)
+  (local $i14 i32)
+  (local $v15 v128)
+  (local $v16 v128)
+  (local $v17 v128)
+  (local $v18 v128)
+  (local $v19 v128)
+  (local $v20 v128)
+  (local $v21 v128)
+  (local $v22 v128)
+  (local $v23 v128)
+  (local $v24 v128)
+  (local $v25 v128)
+  (local $v26 v128)
+  (local.set $ws
    (i32.and
     (i32.add
-     (local.get $6)
+     (local.get $ws)
      (i32.const 15)
     )
     (i32.const -16)
    )
   )
-  (local.set $13
-   (local.get $1)
+  (local.set $i6
+   (local.get $x)
   )
-  (local.set $14
-   (local.get $3)
+  (local.set $i7
+   (local.get $y)
   )
-  (local.set $15
-   (local.get $5)
+  (local.set $i8
+   (local.get $argmax)
   )
   (loop $top4
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
-      (local.get $12)
+      (local.get $n)
+      (local.get $i5)
      )
     )
     (then
-     (local.set $16
-      (local.get $6)
+     (local.set $i9
+      (local.get $ws)
      )
-     (local.set $1
-      (local.get $13)
+     (local.set $x
+      (local.get $i6)
      )
-     (local.set $19
+     (local.set $i12
       (i32.const 3)
      )
      (loop $cnt2
-      (local.set $17
-       (local.get $16)
+      (local.set $i10
+       (local.get $i9)
       )
-      (local.set $8
-       (local.tee $7
+      (local.set $v1
+       (local.tee $v0
         (v128.load align=4
-         (local.get $4)
+         (local.get $bias)
         )
        )
       )
-      (local.set $9
-       (local.get $7)
+      (local.set $v2
+       (local.get $v0)
       )
-      (local.set $18
-       (local.get $1)
+      (local.set $i11
+       (local.get $x)
       )
-      (local.set $5
-       (local.get $2)
+      (local.set $argmax
+       (local.get $k)
       )
-      (local.set $20
+      (local.set $i13
        (i32.const 2)
       )
       (loop $cnt1
-       (local.set $10
-        (local.get $18)
+       (local.set $i3
+        (local.get $i11)
        )
-       (local.set $3
-        (local.get $5)
+       (local.set $y
+        (local.get $argmax)
        )
-       (local.set $21
+       (local.set $i14
         (i32.const 2)
        )
        (loop $cnt0
-        (local.set $7
+        (local.set $v0
          (f32x4.add
-          (local.get $7)
+          (local.get $v0)
           (f32x4.mul
            (v128.load32_splat
-            (local.get $10)
+            (local.get $i3)
            )
-           (local.tee $11
+           (local.tee $v4
             (v128.load align=4
-             (local.get $3)
+             (local.get $y)
             )
            )
           )
          )
         )
-        (local.set $8
+        (local.set $v1
          (f32x4.add
-          (local.get $8)
+          (local.get $v1)
           (f32x4.mul
            (v128.load32_splat offset=4
-            (local.get $10)
+            (local.get $i3)
            )
-           (local.get $11)
+           (local.get $v4)
           )
          )
         )
-        (local.set $9
+        (local.set $v2
          (f32x4.add
-          (local.get $9)
+          (local.get $v2)
           (f32x4.mul
            (v128.load32_splat offset=8
-            (local.get $10)
+            (local.get $i3)
            )
-           (local.get $11)
+           (local.get $v4)
           )
          )
         )
-        (local.set $10
+        (local.set $i3
          (i32.add
-          (local.get $10)
+          (local.get $i3)
           (i32.const 4)
          )
         )
-        (local.set $3
+        (local.set $y
          (i32.add
-          (local.get $3)
+          (local.get $y)
           (i32.const 16)
          )
         )
         (br_if $cnt0
-         (local.tee $21
+         (local.tee $i14
           (i32.sub
-           (local.get $21)
+           (local.get $i14)
            (i32.const 1)
           )
          )
         )
        )
-       (local.set $18
+       (local.set $i11
         (i32.add
-         (local.get $18)
+         (local.get $i11)
          (i32.const 16)
         )
        )
-       (local.set $5
+       (local.set $argmax
         (i32.add
-         (local.get $5)
+         (local.get $argmax)
          (i32.const 32)
         )
        )
        (br_if $cnt1
-        (local.tee $20
+        (local.tee $i13
          (i32.sub
-          (local.get $20)
+          (local.get $i13)
           (i32.const 1)
          )
         )
        )
       )
       (v128.store align=4
-       (local.get $17)
+       (local.get $i10)
        (f32x4.pmax
         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        (local.get $7)
+        (local.get $v0)
        )
       )
       (v128.store offset=16 align=4
-       (local.get $17)
+       (local.get $i10)
        (f32x4.pmax
         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        (local.get $8)
+        (local.get $v1)
        )
       )
       (v128.store offset=32 align=4
-       (local.get $17)
+       (local.get $i10)
        (f32x4.pmax
         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        (local.get $9)
+        (local.get $v2)
        )
       )
-      (local.set $1
+      (local.set $x
        (i32.add
-        (local.get $1)
+        (local.get $x)
         (i32.const 16)
        )
       )
-      (local.set $16
+      (local.set $i9
        (i32.add
-        (local.get $16)
+        (local.get $i9)
         (i32.const 48)
        )
       )
       (br_if $cnt2
-       (local.tee $19
+       (local.tee $i12
         (i32.sub
-         (local.get $19)
+         (local.get $i12)
          (i32.const 1)
         )
        )
       )
      )
-     (local.set $9
+     (local.set $v2
       (f32x4.pmax
-       (local.tee $7
+       (local.tee $v0
         (f32x4.pmax
-         (local.tee $11
+         (local.tee $v4
           (f32x4.pmax
-           (local.tee $8
+           (local.tee $v1
             (f32x4.pmax
-             (local.tee $32
+             (local.tee $v25
               (f32x4.pmax
-               (local.tee $31
+               (local.tee $v24
                 (f32x4.pmax
-                 (local.tee $30
+                 (local.tee $v23
                   (f32x4.pmax
-                   (local.tee $22
+                   (local.tee $v15
                     (v128.load align=4
-                     (local.get $6)
+                     (local.get $ws)
                     )
                    )
-                   (local.tee $23
+                   (local.tee $v16
                     (v128.load offset=16 align=4
-                     (local.get $6)
+                     (local.get $ws)
                     )
                    )
                   )
                  )
-                 (local.tee $24
+                 (local.tee $v17
                   (v128.load offset=32 align=4
-                   (local.get $6)
+                   (local.get $ws)
                   )
                  )
                 )
                )
-               (local.tee $25
+               (local.tee $v18
                 (v128.load offset=48 align=4
-                 (local.get $6)
+                 (local.get $ws)
                 )
                )
               )
              )
-             (local.tee $26
+             (local.tee $v19
               (v128.load offset=64 align=4
-               (local.get $6)
+               (local.get $ws)
               )
              )
             )
            )
-           (local.tee $27
+           (local.tee $v20
             (v128.load offset=80 align=4
-             (local.get $6)
+             (local.get $ws)
             )
            )
           )
          )
-         (local.tee $28
+         (local.tee $v21
           (v128.load offset=96 align=4
-           (local.get $6)
+           (local.get $ws)
           )
          )
         )
        )
-       (local.tee $29
+       (local.tee $v22
         (v128.load offset=112 align=4
-         (local.get $6)
+         (local.get $ws)
         )
        )
       )
      )
      (v128.store align=4
-      (local.get $14)
+      (local.get $i7)
       (f32x4.pmax
        (f32x4.pmax
         (f32x4.pmax
@@ -604,31 +604,31 @@
              (f32x4.pmax
               (f32x4.pmax
                (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-               (local.get $22)
+               (local.get $v15)
               )
-              (local.get $23)
+              (local.get $v16)
              )
-             (local.get $24)
+             (local.get $v17)
             )
-            (local.get $25)
+            (local.get $v18)
            )
-           (local.get $26)
+           (local.get $v19)
           )
-          (local.get $27)
+          (local.get $v20)
          )
-         (local.get $28)
+         (local.get $v21)
         )
-        (local.get $29)
+        (local.get $v22)
        )
-       (local.tee $33
+       (local.tee $v26
         (v128.load offset=128 align=4
-         (local.get $6)
+         (local.get $ws)
         )
        )
       )
      )
      (v128.store align=4
-      (local.get $15)
+      (local.get $i8)
       (i32x4.max_s
        (i32x4.max_s
         (i32x4.max_s
@@ -640,90 +640,90 @@
               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
               (v128.and
                (f32x4.gt
-                (local.get $23)
-                (local.get $22)
+                (local.get $v16)
+                (local.get $v15)
                )
                (v128.const i32x4 0x00000001 0x00000001 0x00000001 0x00000001)
               )
              )
              (v128.and
               (f32x4.gt
-               (local.get $24)
-               (local.get $30)
+               (local.get $v17)
+               (local.get $v23)
               )
               (v128.const i32x4 0x00000002 0x00000002 0x00000002 0x00000002)
              )
             )
             (v128.and
              (f32x4.gt
-              (local.get $25)
-              (local.get $31)
+              (local.get $v18)
+              (local.get $v24)
              )
              (v128.const i32x4 0x00000003 0x00000003 0x00000003 0x00000003)
             )
            )
            (v128.and
             (f32x4.gt
-             (local.get $26)
-             (local.get $32)
+             (local.get $v19)
+             (local.get $v25)
             )
             (v128.const i32x4 0x00000004 0x00000004 0x00000004 0x00000004)
            )
           )
           (v128.and
            (f32x4.gt
-            (local.get $27)
-            (local.get $8)
+            (local.get $v20)
+            (local.get $v1)
            )
            (v128.const i32x4 0x00000005 0x00000005 0x00000005 0x00000005)
           )
          )
          (v128.and
           (f32x4.gt
-           (local.get $28)
-           (local.get $11)
+           (local.get $v21)
+           (local.get $v4)
           )
           (v128.const i32x4 0x00000006 0x00000006 0x00000006 0x00000006)
          )
         )
         (v128.and
          (f32x4.gt
-          (local.get $29)
-          (local.get $7)
+          (local.get $v22)
+          (local.get $v0)
          )
          (v128.const i32x4 0x00000007 0x00000007 0x00000007 0x00000007)
         )
        )
        (v128.and
         (f32x4.gt
-         (local.get $33)
-         (local.get $9)
+         (local.get $v26)
+         (local.get $v2)
         )
         (v128.const i32x4 0x00000008 0x00000008 0x00000008 0x00000008)
        )
       )
      )
-     (local.set $13
+     (local.set $i6
       (i32.sub
-       (local.get $13)
+       (local.get $i6)
        (i32.const -64)
       )
      )
-     (local.set $14
+     (local.set $i7
       (i32.add
-       (local.get $14)
+       (local.get $i7)
        (i32.const 16)
       )
      )
-     (local.set $15
+     (local.set $i8
       (i32.add
-       (local.get $15)
+       (local.get $i8)
        (i32.const 16)
       )
      )
-     (local.set $12
+     (local.set $i5
       (i32.add
-       (local.get $12)
+       (local.get $i5)
        (i32.const 1)
       )
      )
@@ -732,25 +732,25 @@
    )
   )
  )
- (func $gemm_nn_4x3_bias (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32)
-  (local $6 v128)
-  (local $7 i32)
-  (local $8 i32)
-  (local $9 i32)
-  (local $10 i32)
-  (local $11 i32)
-  (local $12 i32)
-  (local $13 i32)
-  (local $14 i32)
-  (local $15 v128)
-  (local $16 v128)
-  (local $17 v128)
-  (local $18 v128)
-  (local $19 i32)
-  (local.set $5
+ (func $gemm_nn_4x3_bias (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $ws i32)
+  (local $v0 v128)
+  (local $i1 i32)
+  (local $i2 i32)
+  (local $i3 i32)
+  (local $i4 i32)
+  (local $i5 i32)
+  (local $i6 i32)
+  (local $i7 i32)
+  (local $i8 i32)
+  (local $v9 v128)
+  (local $v10 v128)
+  (local $v11 v128)
+  (local $v12 v128)
+  (local $i13 i32)
+  (local.set $ws
    (i32.and
     (i32.add
-     (local.get $5)
+     (local.get $ws)
      (i32.const 15)
     )
     (i32.const -16)
@@ -760,192 +760,192 @@
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
-      (local.get $13)
+      (local.get $m)
+      (local.get $i7)
      )
     )
     (then
-     (local.set $19
+     (local.set $i13
       (select
-       (local.tee $8
+       (local.tee $i2
         (i32.sub
-         (local.get $13)
+         (local.get $i7)
          (i32.const -64)
         )
        )
-       (local.get $0)
+       (local.get $m)
        (i32.gt_s
-        (local.get $0)
-        (local.get $8)
+        (local.get $m)
+        (local.get $i2)
        )
       )
      )
-     (local.set $10
-      (local.get $2)
+     (local.set $i4
+      (local.get $b)
      )
-     (local.set $8
-      (local.get $5)
+     (local.set $i2
+      (local.get $ws)
      )
-     (local.set $9
+     (local.set $i3
       (i32.const 4)
      )
      (loop $cnt0
       (v128.store
-       (local.get $8)
+       (local.get $i2)
        (v128.load32_lane offset=8 2
-        (local.get $10)
+        (local.get $i4)
         (v128.load64_zero align=4
-         (local.get $10)
+         (local.get $i4)
         )
        )
       )
       (v128.store offset=16
-       (local.get $8)
+       (local.get $i2)
        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
       )
-      (local.set $10
+      (local.set $i4
        (i32.add
-        (local.get $10)
+        (local.get $i4)
         (i32.const 12)
        )
       )
-      (local.set $8
+      (local.set $i2
        (i32.add
-        (local.get $8)
+        (local.get $i2)
         (i32.const 32)
        )
       )
       (br_if $cnt0
-       (local.tee $9
+       (local.tee $i3
         (i32.sub
-         (local.get $9)
+         (local.get $i3)
          (i32.const 1)
         )
        )
       )
      )
-     (local.set $8
+     (local.set $i2
       (i32.add
-       (local.get $1)
+       (local.get $a)
        (i32.shl
-        (local.tee $10
-         (local.get $13)
+        (local.tee $i4
+         (local.get $i7)
         )
         (i32.const 4)
        )
       )
      )
-     (local.set $7
+     (local.set $i1
       (i32.add
-       (local.get $3)
+       (local.get $c)
        (i32.mul
-        (local.get $10)
+        (local.get $i4)
         (i32.const 12)
        )
       )
      )
-     (local.set $11
-      (local.get $4)
+     (local.set $i5
+      (local.get $bias)
      )
      (loop $top3
       (if
        (i32.eqz
         (i32.lt_s
-         (local.get $19)
+         (local.get $i13)
          (i32.add
-          (local.get $10)
+          (local.get $i4)
           (i32.const 4)
          )
         )
        )
        (then
-        (local.set $6
+        (local.set $v0
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $15
+        (local.set $v9
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $16
+        (local.set $v10
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $17
+        (local.set $v11
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $9
-         (local.get $8)
+        (local.set $i3
+         (local.get $i2)
         )
-        (local.set $12
-         (local.get $5)
+        (local.set $i6
+         (local.get $ws)
         )
-        (local.set $14
+        (local.set $i8
          (i32.const 4)
         )
         (loop $k1
-         (local.set $6
+         (local.set $v0
           (f32x4.add
-           (local.get $6)
+           (local.get $v0)
            (f32x4.mul
             (v128.load32_splat
-             (local.get $9)
+             (local.get $i3)
             )
-            (local.tee $18
+            (local.tee $v12
              (v128.load align=4
-              (local.get $12)
+              (local.get $i6)
              )
             )
            )
           )
          )
-         (local.set $15
+         (local.set $v9
           (f32x4.add
-           (local.get $15)
+           (local.get $v9)
            (f32x4.mul
             (v128.load32_splat offset=16
-             (local.get $9)
+             (local.get $i3)
             )
-            (local.get $18)
+            (local.get $v12)
            )
           )
          )
-         (local.set $16
+         (local.set $v10
           (f32x4.add
-           (local.get $16)
+           (local.get $v10)
            (f32x4.mul
             (v128.load32_splat offset=32
-             (local.get $9)
+             (local.get $i3)
             )
-            (local.get $18)
+            (local.get $v12)
            )
           )
          )
-         (local.set $17
+         (local.set $v11
           (f32x4.add
-           (local.get $17)
+           (local.get $v11)
            (f32x4.mul
             (v128.load32_splat offset=48
-             (local.get $9)
+             (local.get $i3)
             )
-            (local.get $18)
+            (local.get $v12)
            )
           )
          )
-         (local.set $9
+         (local.set $i3
           (i32.add
-           (local.get $9)
+           (local.get $i3)
            (i32.const 4)
           )
          )
-         (local.set $12
+         (local.set $i6
           (i32.add
-           (local.get $12)
+           (local.get $i6)
            (i32.const 32)
           )
          )
          (br_if $k1
           (i32.gt_s
-           (local.tee $14
+           (local.tee $i8
             (i32.sub
-             (local.get $14)
+             (local.get $i8)
              (i32.const 1)
             )
            )
@@ -954,92 +954,92 @@
          )
         )
         (v128.store64_lane align=4 0
-         (local.get $7)
-         (local.tee $6
+         (local.get $i1)
+         (local.tee $v0
           (f32x4.add
-           (local.get $6)
+           (local.get $v0)
            (v128.load32_lane offset=8 2
-            (local.get $11)
+            (local.get $i5)
             (v128.load64_zero align=4
-             (local.get $11)
+             (local.get $i5)
             )
            )
           )
          )
         )
         (v128.store32_lane offset=8 2
-         (local.get $7)
-         (local.get $6)
+         (local.get $i1)
+         (local.get $v0)
         )
         (v128.store64_lane offset=12 align=4 0
-         (local.get $7)
-         (local.tee $6
+         (local.get $i1)
+         (local.tee $v0
           (f32x4.add
-           (local.get $15)
+           (local.get $v9)
            (v128.load32_lane offset=8 2
-            (local.get $11)
+            (local.get $i5)
             (v128.load64_zero align=4
-             (local.get $11)
+             (local.get $i5)
             )
            )
           )
          )
         )
         (v128.store32_lane offset=20 2
-         (local.get $7)
-         (local.get $6)
+         (local.get $i1)
+         (local.get $v0)
         )
         (v128.store64_lane offset=24 align=4 0
-         (local.get $7)
-         (local.tee $6
+         (local.get $i1)
+         (local.tee $v0
           (f32x4.add
-           (local.get $16)
+           (local.get $v10)
            (v128.load32_lane offset=8 2
-            (local.get $11)
+            (local.get $i5)
             (v128.load64_zero align=4
-             (local.get $11)
+             (local.get $i5)
             )
            )
           )
          )
         )
         (v128.store32_lane offset=32 2
-         (local.get $7)
-         (local.get $6)
+         (local.get $i1)
+         (local.get $v0)
         )
         (v128.store64_lane offset=36 align=4 0
-         (local.get $7)
-         (local.tee $6
+         (local.get $i1)
+         (local.tee $v0
           (f32x4.add
-           (local.get $17)
+           (local.get $v11)
            (v128.load32_lane offset=8 2
-            (local.get $11)
+            (local.get $i5)
             (v128.load64_zero align=4
-             (local.get $11)
+             (local.get $i5)
             )
            )
           )
          )
         )
         (v128.store32_lane offset=44 2
-         (local.get $7)
-         (local.get $6)
+         (local.get $i1)
+         (local.get $v0)
         )
-        (local.set $10
+        (local.set $i4
          (i32.add
-          (local.get $10)
+          (local.get $i4)
           (i32.const 4)
          )
         )
-        (local.set $8
+        (local.set $i2
          (i32.sub
-          (local.get $8)
+          (local.get $i2)
           (i32.const -64)
          )
         )
-        (local.set $7
+        (local.set $i1
          (i32.add
-          (local.get $7)
+          (local.get $i1)
           (i32.const 48)
          )
         )
@@ -1051,54 +1051,54 @@
       (if
        (i32.eqz
         (i32.ge_s
-         (local.get $10)
-         (local.get $19)
+         (local.get $i4)
+         (local.get $i13)
         )
        )
        (then
-        (local.set $6
+        (local.set $v0
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $9
-         (local.get $8)
+        (local.set $i3
+         (local.get $i2)
         )
-        (local.set $12
-         (local.get $5)
+        (local.set $i6
+         (local.get $ws)
         )
-        (local.set $14
+        (local.set $i8
          (i32.const 4)
         )
         (loop $k4
-         (local.set $6
+         (local.set $v0
           (f32x4.add
-           (local.get $6)
+           (local.get $v0)
            (f32x4.mul
             (v128.load32_splat
-             (local.get $9)
+             (local.get $i3)
             )
             (v128.load align=4
-             (local.get $12)
+             (local.get $i6)
             )
            )
           )
          )
-         (local.set $9
+         (local.set $i3
           (i32.add
-           (local.get $9)
+           (local.get $i3)
            (i32.const 4)
           )
          )
-         (local.set $12
+         (local.set $i6
           (i32.add
-           (local.get $12)
+           (local.get $i6)
            (i32.const 32)
           )
          )
          (br_if $k4
           (i32.gt_s
-           (local.tee $14
+           (local.tee $i8
             (i32.sub
-             (local.get $14)
+             (local.get $i8)
              (i32.const 1)
             )
            )
@@ -1107,38 +1107,38 @@
          )
         )
         (v128.store64_lane align=4 0
-         (local.get $7)
-         (local.tee $6
+         (local.get $i1)
+         (local.tee $v0
           (f32x4.add
-           (local.get $6)
+           (local.get $v0)
            (v128.load32_lane offset=8 2
-            (local.get $11)
+            (local.get $i5)
             (v128.load64_zero align=4
-             (local.get $11)
+             (local.get $i5)
             )
            )
           )
          )
         )
         (v128.store32_lane offset=8 2
-         (local.get $7)
-         (local.get $6)
+         (local.get $i1)
+         (local.get $v0)
         )
-        (local.set $10
+        (local.set $i4
          (i32.add
-          (local.get $10)
+          (local.get $i4)
           (i32.const 1)
          )
         )
-        (local.set $8
+        (local.set $i2
          (i32.add
-          (local.get $8)
+          (local.get $i2)
           (i32.const 16)
          )
         )
-        (local.set $7
+        (local.set $i1
          (i32.add
-          (local.get $7)
+          (local.get $i1)
           (i32.const 12)
          )
         )
@@ -1146,9 +1146,9 @@
        )
       )
      )
-     (local.set $13
+     (local.set $i7
       (i32.sub
-       (local.get $13)
+       (local.get $i7)
        (i32.const -64)
       )
      )
@@ -1157,24 +1157,24 @@
    )
   )
  )
- (func $gemm_nt_4x3 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32)
-  (local $5 i32)
-  (local $6 i32)
-  (local $7 i32)
-  (local $8 i32)
-  (local $9 v128)
-  (local $10 i32)
-  (local $11 i32)
-  (local $12 i32)
-  (local $13 v128)
-  (local $14 v128)
-  (local $15 v128)
-  (local $16 v128)
-  (local $17 i32)
-  (local.set $4
+ (func $gemm_nt_4x3 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32)
+  (local $i0 i32)
+  (local $i1 i32)
+  (local $i2 i32)
+  (local $i3 i32)
+  (local $v4 v128)
+  (local $i5 i32)
+  (local $i6 i32)
+  (local $i7 i32)
+  (local $v8 v128)
+  (local $v9 v128)
+  (local $v10 v128)
+  (local $v11 v128)
+  (local $i12 i32)
+  (local.set $ws
    (i32.and
     (i32.add
-     (local.get $4)
+     (local.get $ws)
      (i32.const 15)
     )
     (i32.const -16)
@@ -1184,101 +1184,101 @@
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
-      (local.get $11)
+      (local.get $m)
+      (local.get $i6)
      )
     )
     (then
-     (local.set $17
+     (local.set $i12
       (select
-       (local.tee $6
+       (local.tee $i1
         (i32.sub
-         (local.get $11)
+         (local.get $i6)
          (i32.const -64)
         )
        )
-       (local.get $0)
+       (local.get $m)
        (i32.gt_s
-        (local.get $0)
-        (local.get $6)
+        (local.get $m)
+        (local.get $i1)
        )
       )
      )
-     (local.set $5
-      (local.get $2)
+     (local.set $i0
+      (local.get $b)
      )
-     (local.set $6
-      (local.get $4)
+     (local.set $i1
+      (local.get $ws)
      )
-     (local.set $7
+     (local.set $i2
       (i32.const 3)
      )
      (loop $cnt0
       (v128.store
-       (local.get $6)
+       (local.get $i1)
        (f32x4.replace_lane 3
         (f32x4.replace_lane 2
          (f32x4.replace_lane 1
           (f32x4.replace_lane 0
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
            (f32.load
-            (local.get $5)
+            (local.get $i0)
            )
           )
           (f32.load offset=12
-           (local.get $5)
+           (local.get $i0)
           )
          )
          (f32.load offset=24
-          (local.get $5)
+          (local.get $i0)
          )
         )
         (f32.load offset=36
-         (local.get $5)
+         (local.get $i0)
         )
        )
       )
       (v128.store offset=16
-       (local.get $6)
+       (local.get $i1)
        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
       )
-      (local.set $5
+      (local.set $i0
        (i32.add
-        (local.get $5)
+        (local.get $i0)
         (i32.const 4)
        )
       )
-      (local.set $6
+      (local.set $i1
        (i32.add
-        (local.get $6)
+        (local.get $i1)
         (i32.const 32)
        )
       )
       (br_if $cnt0
-       (local.tee $7
+       (local.tee $i2
         (i32.sub
-         (local.get $7)
+         (local.get $i2)
          (i32.const 1)
         )
        )
       )
      )
-     (local.set $6
+     (local.set $i1
       (i32.add
-       (local.get $1)
+       (local.get $a)
        (i32.mul
-        (local.tee $5
-         (local.get $11)
+        (local.tee $i0
+         (local.get $i6)
         )
         (i32.const 12)
        )
       )
      )
-     (local.set $8
+     (local.set $i3
       (i32.add
-       (local.get $3)
+       (local.get $c)
        (i32.shl
-        (local.get $5)
+        (local.get $i0)
         (i32.const 4)
        )
       )
@@ -1287,101 +1287,101 @@
       (if
        (i32.eqz
         (i32.lt_s
-         (local.get $17)
+         (local.get $i12)
          (i32.add
-          (local.get $5)
+          (local.get $i0)
           (i32.const 4)
          )
         )
        )
        (then
-        (local.set $9
+        (local.set $v4
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $13
+        (local.set $v8
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $14
+        (local.set $v9
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $15
+        (local.set $v10
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $7
-         (local.get $6)
+        (local.set $i2
+         (local.get $i1)
         )
-        (local.set $10
-         (local.get $4)
+        (local.set $i5
+         (local.get $ws)
         )
-        (local.set $12
+        (local.set $i7
          (i32.const 3)
         )
         (loop $k1
-         (local.set $9
+         (local.set $v4
           (f32x4.add
-           (local.get $9)
+           (local.get $v4)
            (f32x4.mul
             (v128.load32_splat
-             (local.get $7)
+             (local.get $i2)
             )
-            (local.tee $16
+            (local.tee $v11
              (v128.load align=4
-              (local.get $10)
+              (local.get $i5)
              )
             )
            )
           )
          )
-         (local.set $13
+         (local.set $v8
           (f32x4.add
-           (local.get $13)
+           (local.get $v8)
            (f32x4.mul
             (v128.load32_splat offset=12
-             (local.get $7)
+             (local.get $i2)
             )
-            (local.get $16)
+            (local.get $v11)
            )
           )
          )
-         (local.set $14
+         (local.set $v9
           (f32x4.add
-           (local.get $14)
+           (local.get $v9)
            (f32x4.mul
             (v128.load32_splat offset=24
-             (local.get $7)
+             (local.get $i2)
             )
-            (local.get $16)
+            (local.get $v11)
            )
           )
          )
-         (local.set $15
+         (local.set $v10
           (f32x4.add
-           (local.get $15)
+           (local.get $v10)
            (f32x4.mul
             (v128.load32_splat offset=36
-             (local.get $7)
+             (local.get $i2)
             )
-            (local.get $16)
+            (local.get $v11)
            )
           )
          )
-         (local.set $7
+         (local.set $i2
           (i32.add
-           (local.get $7)
+           (local.get $i2)
            (i32.const 4)
           )
          )
-         (local.set $10
+         (local.set $i5
           (i32.add
-           (local.get $10)
+           (local.get $i5)
            (i32.const 32)
           )
          )
          (br_if $k1
           (i32.gt_s
-           (local.tee $12
+           (local.tee $i7
             (i32.sub
-             (local.get $12)
+             (local.get $i7)
              (i32.const 1)
             )
            )
@@ -1390,36 +1390,36 @@
          )
         )
         (v128.store align=4
-         (local.get $8)
-         (local.get $9)
+         (local.get $i3)
+         (local.get $v4)
         )
         (v128.store offset=16 align=4
-         (local.get $8)
-         (local.get $13)
+         (local.get $i3)
+         (local.get $v8)
         )
         (v128.store offset=32 align=4
-         (local.get $8)
-         (local.get $14)
+         (local.get $i3)
+         (local.get $v9)
         )
         (v128.store offset=48 align=4
-         (local.get $8)
-         (local.get $15)
+         (local.get $i3)
+         (local.get $v10)
         )
-        (local.set $5
+        (local.set $i0
          (i32.add
-          (local.get $5)
+          (local.get $i0)
           (i32.const 4)
          )
         )
-        (local.set $6
+        (local.set $i1
          (i32.add
-          (local.get $6)
+          (local.get $i1)
           (i32.const 48)
          )
         )
-        (local.set $8
+        (local.set $i3
          (i32.sub
-          (local.get $8)
+          (local.get $i3)
           (i32.const -64)
          )
         )
@@ -1431,54 +1431,54 @@
       (if
        (i32.eqz
         (i32.ge_s
-         (local.get $5)
-         (local.get $17)
+         (local.get $i0)
+         (local.get $i12)
         )
        )
        (then
-        (local.set $9
+        (local.set $v4
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $7
-         (local.get $6)
+        (local.set $i2
+         (local.get $i1)
         )
-        (local.set $10
-         (local.get $4)
+        (local.set $i5
+         (local.get $ws)
         )
-        (local.set $12
+        (local.set $i7
          (i32.const 3)
         )
         (loop $k4
-         (local.set $9
+         (local.set $v4
           (f32x4.add
-           (local.get $9)
+           (local.get $v4)
            (f32x4.mul
             (v128.load32_splat
-             (local.get $7)
+             (local.get $i2)
             )
             (v128.load align=4
-             (local.get $10)
+             (local.get $i5)
             )
            )
           )
          )
-         (local.set $7
+         (local.set $i2
           (i32.add
-           (local.get $7)
+           (local.get $i2)
            (i32.const 4)
           )
          )
-         (local.set $10
+         (local.set $i5
           (i32.add
-           (local.get $10)
+           (local.get $i5)
            (i32.const 32)
           )
          )
          (br_if $k4
           (i32.gt_s
-           (local.tee $12
+           (local.tee $i7
             (i32.sub
-             (local.get $12)
+             (local.get $i7)
              (i32.const 1)
             )
            )
@@ -1487,24 +1487,24 @@
          )
         )
         (v128.store align=4
-         (local.get $8)
-         (local.get $9)
+         (local.get $i3)
+         (local.get $v4)
         )
-        (local.set $5
+        (local.set $i0
          (i32.add
-          (local.get $5)
+          (local.get $i0)
           (i32.const 1)
          )
         )
-        (local.set $6
+        (local.set $i1
          (i32.add
-          (local.get $6)
+          (local.get $i1)
           (i32.const 12)
          )
         )
-        (local.set $8
+        (local.set $i3
          (i32.add
-          (local.get $8)
+          (local.get $i3)
           (i32.const 16)
          )
         )
@@ -1512,9 +1512,9 @@
        )
       )
      )
-     (local.set $11
+     (local.set $i6
       (i32.sub
-       (local.get $11)
+       (local.get $i6)
        (i32.const -64)
       )
      )
@@ -1523,132 +1523,132 @@
    )
   )
  )
- (func $gemm_tn_4x3 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32)
-  (local $4 i32)
-  (local $5 i32)
-  (local $6 i32)
-  (local $7 v128)
-  (local $8 v128)
-  (local $9 v128)
-  (local $10 v128)
-  (local $11 i32)
-  (local $12 v128)
-  (local $13 i32)
-  (local $14 i32)
-  (local.set $13
+ (func $gemm_tn_4x3 (param $m i32) (param $a i32) (param $b i32) (param $c i32)
+  (local $i0 i32)
+  (local $i1 i32)
+  (local $i2 i32)
+  (local $v3 v128)
+  (local $v4 v128)
+  (local $v5 v128)
+  (local $v6 v128)
+  (local $i7 i32)
+  (local $v8 v128)
+  (local $i9 i32)
+  (local $i10 i32)
+  (local.set $i9
    (i32.const 1)
   )
   (loop $cnt1
-   (local.set $4
+   (local.set $i0
     (i32.add
-     (local.get $3)
+     (local.get $c)
      (i32.mul
-      (local.get $6)
+      (local.get $i2)
       (i32.const 12)
      )
     )
    )
-   (local.set $7
+   (local.set $v3
     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
    )
-   (local.set $8
+   (local.set $v4
     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
    )
-   (local.set $9
+   (local.set $v5
     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
    )
-   (local.set $10
+   (local.set $v6
     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
    )
-   (local.set $5
+   (local.set $i1
     (i32.add
-     (local.get $1)
+     (local.get $a)
      (i32.shl
-      (local.get $6)
+      (local.get $i2)
       (i32.const 2)
      )
     )
    )
-   (local.set $11
-    (local.get $2)
+   (local.set $i7
+    (local.get $b)
    )
    (if
     (i32.gt_s
-     (local.tee $14
-      (local.get $0)
+     (local.tee $i10
+      (local.get $m)
      )
      (i32.const 0)
     )
     (then
      (loop $k0
-      (local.set $7
+      (local.set $v3
        (f32x4.add
-        (local.get $7)
+        (local.get $v3)
         (f32x4.mul
          (v128.load32_splat
-          (local.get $5)
+          (local.get $i1)
          )
-         (local.tee $12
+         (local.tee $v8
           (v128.load32_lane offset=8 2
-           (local.get $11)
+           (local.get $i7)
            (v128.load64_zero align=4
-            (local.get $11)
+            (local.get $i7)
            )
           )
          )
         )
        )
       )
-      (local.set $8
+      (local.set $v4
        (f32x4.add
-        (local.get $8)
+        (local.get $v4)
         (f32x4.mul
          (v128.load32_splat offset=4
-          (local.get $5)
+          (local.get $i1)
          )
-         (local.get $12)
+         (local.get $v8)
         )
        )
       )
-      (local.set $9
+      (local.set $v5
        (f32x4.add
-        (local.get $9)
+        (local.get $v5)
         (f32x4.mul
          (v128.load32_splat offset=8
-          (local.get $5)
+          (local.get $i1)
          )
-         (local.get $12)
+         (local.get $v8)
         )
        )
       )
-      (local.set $10
+      (local.set $v6
        (f32x4.add
-        (local.get $10)
+        (local.get $v6)
         (f32x4.mul
          (v128.load32_splat offset=12
-          (local.get $5)
+          (local.get $i1)
          )
-         (local.get $12)
+         (local.get $v8)
         )
        )
       )
-      (local.set $5
+      (local.set $i1
        (i32.add
-        (local.get $5)
+        (local.get $i1)
         (i32.const 16)
        )
       )
-      (local.set $11
+      (local.set $i7
        (i32.add
-        (local.get $11)
+        (local.get $i7)
         (i32.const 12)
        )
       )
       (br_if $k0
        (i32.gt_s
-        (local.tee $14
+        (local.tee $i10
          (i32.sub
-          (local.get $14)
+          (local.get $i10)
           (i32.const 1)
          )
         )
@@ -1659,84 +1659,84 @@
     )
    )
    (v128.store64_lane align=4 0
-    (local.get $4)
-    (local.get $7)
+    (local.get $i0)
+    (local.get $v3)
    )
    (v128.store32_lane offset=8 2
-    (local.get $4)
-    (local.get $7)
+    (local.get $i0)
+    (local.get $v3)
    )
    (v128.store64_lane offset=12 align=4 0
-    (local.get $4)
-    (local.get $8)
+    (local.get $i0)
+    (local.get $v4)
    )
    (v128.store32_lane offset=20 2
-    (local.get $4)
-    (local.get $8)
+    (local.get $i0)
+    (local.get $v4)
    )
    (v128.store64_lane offset=24 align=4 0
-    (local.get $4)
-    (local.get $9)
+    (local.get $i0)
+    (local.get $v5)
    )
    (v128.store32_lane offset=32 2
-    (local.get $4)
-    (local.get $9)
+    (local.get $i0)
+    (local.get $v5)
    )
    (v128.store64_lane offset=36 align=4 0
-    (local.get $4)
-    (local.get $10)
+    (local.get $i0)
+    (local.get $v6)
    )
    (v128.store32_lane offset=44 2
-    (local.get $4)
-    (local.get $10)
+    (local.get $i0)
+    (local.get $v6)
    )
-   (local.set $6
+   (local.set $i2
     (i32.add
-     (local.get $6)
+     (local.get $i2)
      (i32.const 4)
     )
    )
    (br_if $cnt1
-    (local.tee $13
+    (local.tee $i9
      (i32.sub
-      (local.get $13)
+      (local.get $i9)
       (i32.const 1)
      )
     )
    )
   )
  )
- (func $sum_rows_1_batched_3 (param $0 i32) (param $1 i32) (param $2 i32)
-  (local $3 v128)
+ (func $sum_rows_1_batched_3 (param $n i32) (param $out i32) (param $dy i32)
+  (local $v0 v128)
   (loop $top1
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
+      (local.get $n)
       (i32.const 0)
      )
     )
     (then
-     (local.set $3
+     (local.set $v0
       (f32x4.add
-       (local.get $3)
+       (local.get $v0)
        (v128.load32_lane offset=8 2
-        (local.get $2)
+        (local.get $dy)
         (v128.load64_zero align=4
-         (local.get $2)
+         (local.get $dy)
         )
        )
       )
      )
-     (local.set $2
+     (local.set $dy
       (i32.add
-       (local.get $2)
+       (local.get $dy)
        (i32.const 12)
       )
      )
-     (local.set $0
+     (local.set $n
       (i32.sub
-       (local.get $0)
+       (local.get $n)
        (i32.const 1)
       )
      )
@@ -1745,47 +1745,47 @@
    )
   )
   (v128.store64_lane align=4 0
-   (local.get $1)
-   (local.get $3)
+   (local.get $out)
+   (local.get $v0)
   )
   (v128.store32_lane offset=8 2
-   (local.get $1)
-   (local.get $3)
+   (local.get $out)
+   (local.get $v0)
   )
  )
- (func $maxpool2d_grad_relu_3x3x4_k3x3_s3x3_fromArgmax_reluMask (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32)
-  (local $5 v128)
-  (local $6 v128)
-  (local $7 i32)
+ (func $maxpool2d_grad_relu_3x3x4_k3x3_s3x3_fromArgmax_reluMask (param $n i32) (param $dy i32) (param $argmax i32) (param $y i32) (param $dx i32)
+  (local $v0 v128)
+  (local $v1 v128)
+  (local $i2 i32)
   (loop $top1
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
-      (local.get $7)
+      (local.get $n)
+      (local.get $i2)
      )
     )
     (then
      (v128.store align=4
-      (local.get $4)
+      (local.get $dx)
       (v128.and
-       (local.tee $5
+       (local.tee $v0
         (v128.and
          (v128.load align=4
-          (local.get $1)
+          (local.get $dy)
          )
          (f32x4.gt
           (v128.load align=4
-           (local.get $3)
+           (local.get $y)
           )
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
          )
         )
        )
        (i32x4.eq
-        (local.tee $6
+        (local.tee $v1
          (v128.load align=4
-          (local.get $2)
+          (local.get $argmax)
          )
         )
         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -1793,112 +1793,112 @@
       )
      )
      (v128.store offset=16 align=4
-      (local.get $4)
+      (local.get $dx)
       (v128.and
-       (local.get $5)
+       (local.get $v0)
        (i32x4.eq
-        (local.get $6)
+        (local.get $v1)
         (v128.const i32x4 0x00000001 0x00000001 0x00000001 0x00000001)
        )
       )
      )
      (v128.store offset=32 align=4
-      (local.get $4)
+      (local.get $dx)
       (v128.and
-       (local.get $5)
+       (local.get $v0)
        (i32x4.eq
-        (local.get $6)
+        (local.get $v1)
         (v128.const i32x4 0x00000002 0x00000002 0x00000002 0x00000002)
        )
       )
      )
      (v128.store offset=48 align=4
-      (local.get $4)
+      (local.get $dx)
       (v128.and
-       (local.get $5)
+       (local.get $v0)
        (i32x4.eq
-        (local.get $6)
+        (local.get $v1)
         (v128.const i32x4 0x00000003 0x00000003 0x00000003 0x00000003)
        )
       )
      )
      (v128.store offset=64 align=4
-      (local.get $4)
+      (local.get $dx)
       (v128.and
-       (local.get $5)
+       (local.get $v0)
        (i32x4.eq
-        (local.get $6)
+        (local.get $v1)
         (v128.const i32x4 0x00000004 0x00000004 0x00000004 0x00000004)
        )
       )
      )
      (v128.store offset=80 align=4
-      (local.get $4)
+      (local.get $dx)
       (v128.and
-       (local.get $5)
+       (local.get $v0)
        (i32x4.eq
-        (local.get $6)
+        (local.get $v1)
         (v128.const i32x4 0x00000005 0x00000005 0x00000005 0x00000005)
        )
       )
      )
      (v128.store offset=96 align=4
-      (local.get $4)
+      (local.get $dx)
       (v128.and
-       (local.get $5)
+       (local.get $v0)
        (i32x4.eq
-        (local.get $6)
+        (local.get $v1)
         (v128.const i32x4 0x00000006 0x00000006 0x00000006 0x00000006)
        )
       )
      )
      (v128.store offset=112 align=4
-      (local.get $4)
+      (local.get $dx)
       (v128.and
-       (local.get $5)
+       (local.get $v0)
        (i32x4.eq
-        (local.get $6)
+        (local.get $v1)
         (v128.const i32x4 0x00000007 0x00000007 0x00000007 0x00000007)
        )
       )
      )
      (v128.store offset=128 align=4
-      (local.get $4)
+      (local.get $dx)
       (v128.and
-       (local.get $5)
+       (local.get $v0)
        (i32x4.eq
-        (local.get $6)
+        (local.get $v1)
         (v128.const i32x4 0x00000008 0x00000008 0x00000008 0x00000008)
        )
       )
      )
-     (local.set $4
+     (local.set $dx
       (i32.add
-       (local.get $4)
+       (local.get $dx)
        (i32.const 144)
       )
      )
-     (local.set $1
+     (local.set $dy
       (i32.add
-       (local.get $1)
+       (local.get $dy)
        (i32.const 16)
       )
      )
-     (local.set $2
+     (local.set $argmax
       (i32.add
-       (local.get $2)
+       (local.get $argmax)
        (i32.const 16)
       )
      )
-     (local.set $3
+     (local.set $y
       (i32.add
-       (local.get $3)
+       (local.get $y)
        (i32.const 16)
       )
      )
-     (local.set $7
+     (local.set $i2
       (i32.add
-       (local.get $7)
+       (local.get $i2)
        (i32.const 1)
       )
      )
@@ -1907,223 +1907,223 @@
    )
   )
  )
- (func $conv2d_grad_kernel_4x4x1_k2x2_s1x1_4 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32)
-  (local $4 i32)
-  (local $5 i32)
-  (local $6 i32)
-  (local $7 i32)
-  (local $8 v128)
-  (local $9 v128)
-  (local $10 v128)
-  (local $11 v128)
-  (local $12 i32)
-  (local $13 i32)
-  (local $14 v128)
-  (local $15 i32)
-  (local $16 i32)
+ (func $conv2d_grad_kernel_4x4x1_k2x2_s1x1_4 (param $n i32) (param $x i32) (param $dy i32) (param $dk i32)
+  (local $i0 i32)
+  (local $i1 i32)
+  (local $i2 i32)
+  (local $i3 i32)
+  (local $v4 v128)
+  (local $v5 v128)
+  (local $v6 v128)
+  (local $v7 v128)
+  (local $i8 i32)
+  (local $i9 i32)
+  (local $v10 v128)
+  (local $i11 i32)
+  (local $i12 i32)
   (v128.store align=4
-   (local.tee $6
-    (local.get $3)
+   (local.tee $i2
+    (local.get $dk)
    )
    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
   )
   (v128.store offset=16 align=4
-   (local.get $6)
+   (local.get $i2)
    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
   )
   (v128.store offset=32 align=4
-   (local.get $6)
+   (local.get $i2)
    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
   )
   (v128.store offset=48 align=4
-   (local.get $6)
+   (local.get $i2)
    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
   )
   (loop $top3
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
-      (local.get $7)
+      (local.get $n)
+      (local.get $i3)
      )
     )
     (then
-     (local.set $4
-      (local.get $6)
+     (local.set $i0
+      (local.get $i2)
      )
-     (local.set $8
+     (local.set $v4
       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
      )
-     (local.set $9
+     (local.set $v5
       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
      )
-     (local.set $10
+     (local.set $v6
       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
      )
-     (local.set $11
+     (local.set $v7
       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
      )
-     (local.set $12
-      (local.get $1)
+     (local.set $i8
+      (local.get $x)
      )
-     (local.set $13
-      (local.get $2)
+     (local.set $i9
+      (local.get $dy)
      )
-     (local.set $15
+     (local.set $i11
       (i32.const 3)
      )
      (loop $rows0
-      (local.set $5
-       (local.get $12)
+      (local.set $i1
+       (local.get $i8)
       )
-      (local.set $3
-       (local.get $13)
+      (local.set $dk
+       (local.get $i9)
       )
-      (local.set $16
+      (local.set $i12
        (i32.const 3)
       )
       (loop $cnt1
-       (local.set $8
+       (local.set $v4
         (f32x4.add
-         (local.get $8)
+         (local.get $v4)
          (f32x4.mul
           (v128.load32_splat
-           (local.get $5)
+           (local.get $i1)
           )
-          (local.tee $14
+          (local.tee $v10
            (v128.load align=4
-            (local.get $3)
+            (local.get $dk)
            )
           )
          )
         )
        )
-       (local.set $9
+       (local.set $v5
         (f32x4.add
-         (local.get $9)
+         (local.get $v5)
          (f32x4.mul
           (v128.load32_splat offset=4
-           (local.get $5)
+           (local.get $i1)
           )
-          (local.get $14)
+          (local.get $v10)
          )
         )
        )
-       (local.set $10
+       (local.set $v6
         (f32x4.add
-         (local.get $10)
+         (local.get $v6)
          (f32x4.mul
           (v128.load32_splat offset=16
-           (local.get $5)
+           (local.get $i1)
           )
-          (local.get $14)
+          (local.get $v10)
          )
         )
        )
-       (local.set $11
+       (local.set $v7
         (f32x4.add
-         (local.get $11)
+         (local.get $v7)
          (f32x4.mul
           (v128.load32_splat offset=20
-           (local.get $5)
+           (local.get $i1)
           )
-          (local.get $14)
+          (local.get $v10)
          )
         )
        )
-       (local.set $5
+       (local.set $i1
         (i32.add
-         (local.get $5)
+         (local.get $i1)
          (i32.const 4)
         )
        )
-       (local.set $3
+       (local.set $dk
         (i32.add
-         (local.get $3)
+         (local.get $dk)
          (i32.const 16)
         )
        )
        (br_if $cnt1
-        (local.tee $16
+        (local.tee $i12
          (i32.sub
-          (local.get $16)
+          (local.get $i12)
           (i32.const 1)
          )
         )
        )
       )
-      (local.set $12
+      (local.set $i8
        (i32.add
-        (local.get $12)
+        (local.get $i8)
         (i32.const 16)
        )
       )
-      (local.set $13
+      (local.set $i9
        (i32.add
-        (local.get $13)
+        (local.get $i9)
         (i32.const 48)
        )
       )
       (br_if $rows0
-       (local.tee $15
+       (local.tee $i11
         (i32.sub
-         (local.get $15)
+         (local.get $i11)
          (i32.const 1)
         )
        )
       )
      )
      (v128.store align=4
-      (local.get $4)
+      (local.get $i0)
       (f32x4.add
-       (local.get $8)
+       (local.get $v4)
        (v128.load align=4
-        (local.get $4)
+        (local.get $i0)
        )
       )
      )
      (v128.store offset=16 align=4
-      (local.get $4)
+      (local.get $i0)
       (f32x4.add
-       (local.get $9)
+       (local.get $v5)
        (v128.load offset=16 align=4
-        (local.get $4)
+        (local.get $i0)
        )
       )
      )
      (v128.store offset=32 align=4
-      (local.get $4)
+      (local.get $i0)
       (f32x4.add
-       (local.get $10)
+       (local.get $v6)
        (v128.load offset=32 align=4
-        (local.get $4)
+        (local.get $i0)
        )
       )
      )
      (v128.store offset=48 align=4
-      (local.get $4)
+      (local.get $i0)
       (f32x4.add
-       (local.get $11)
+       (local.get $v7)
        (v128.load offset=48 align=4
-        (local.get $4)
+        (local.get $i0)
        )
       )
      )
-     (local.set $1
+     (local.set $x
       (i32.sub
-       (local.get $1)
+       (local.get $x)
        (i32.const -64)
       )
      )
-     (local.set $2
+     (local.set $dy
       (i32.add
-       (local.get $2)
+       (local.get $dy)
        (i32.const 144)
       )
      )
-     (local.set $7
+     (local.set $i3
       (i32.add
-       (local.get $7)
+       (local.get $i3)
        (i32.const 1)
       )
      )
@@ -2132,11 +2132,11 @@
    )
   )
  )
- (func $sum_rows_9_batched_4 (param $0 i32) (param $1 i32) (param $2 i32)
-  (local $3 v128)
-  (local.set $0
+ (func $sum_rows_9_batched_4 (param $n i32) (param $out i32) (param $dy i32)
+  (local $v0 v128)
+  (local.set $n
    (i32.mul
-    (local.get $0)
+    (local.get $n)
     (i32.const 9)
    )
   )
@@ -2144,28 +2144,28 @@
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
+      (local.get $n)
       (i32.const 0)
      )
     )
     (then
-     (local.set $3
+     (local.set $v0
       (f32x4.add
-       (local.get $3)
+       (local.get $v0)
        (v128.load align=4
-        (local.get $2)
+        (local.get $dy)
        )
       )
      )
-     (local.set $2
+     (local.set $dy
       (i32.add
-       (local.get $2)
+       (local.get $dy)
        (i32.const 16)
       )
      )
-     (local.set $0
+     (local.set $n
       (i32.sub
-       (local.get $0)
+       (local.get $n)
        (i32.const 1)
       )
      )
@@ -2174,215 +2174,215 @@
    )
   )
   (v128.store align=4
-   (local.get $1)
-   (local.get $3)
+   (local.get $out)
+   (local.get $v0)
   )
  )
- (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32)
-  (local $6 v128)
-  (local $7 i32)
-  (local $8 i32)
-  (local $9 i32)
-  (local $10 i32)
-  (local $11 v128)
-  (local $12 v128)
-  (local $13 i32)
-  (local $14 i32)
-  (local $15 i32)
-  (local $16 i32)
-  (local $17 i32)
-  (local $18 i32)
-  (local $19 v128)
-  (local $20 i32)
-  (local.set $5
+ (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3 (param $n i32) (param $x i32) (param $k i32) (param $y i32) (param $bias i32) (param $ws i32)
+  (local $v0 v128)
+  (local $i1 i32)
+  (local $i2 i32)
+  (local $i3 i32)
+  (local $i4 i32)
+  (local $v5 v128)
+  (local $v6 v128)
+  (local $i7 i32)
+  (local $i8 i32)
+  (local $i9 i32)
+  (local $i10 i32)
+  (local $i11 i32)
+  (local $i12 i32)
+  (local $v13 v128)
+  (local $i14 i32)
+  (local.set $ws
    (i32.and
     (i32.add
-     (local.get $5)
+     (local.get $ws)
      (i32.const 15)
     )
     (i32.const -16)
    )
   )
-  (local.set $8
-   (local.get $3)
+  (local.set $i2
+   (local.get $y)
   )
   (loop $top4
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
-      (local.get $7)
+      (local.get $n)
+      (local.get $i1)
      )
     )
     (then
-     (local.set $9
-      (local.get $5)
+     (local.set $i3
+      (local.get $ws)
      )
-     (local.set $3
-      (local.get $1)
+     (local.set $y
+      (local.get $x)
      )
-     (local.set $16
+     (local.set $i10
       (i32.const 3)
      )
      (loop $cnt2
-      (local.set $10
-       (local.get $9)
+      (local.set $i4
+       (local.get $i3)
       )
-      (local.set $11
-       (local.tee $6
+      (local.set $v5
+       (local.tee $v0
         (v128.load align=4
-         (local.get $4)
+         (local.get $bias)
         )
        )
       )
-      (local.set $12
-       (local.get $6)
+      (local.set $v6
+       (local.get $v0)
       )
-      (local.set $13
-       (local.tee $20
-        (local.get $3)
+      (local.set $i7
+       (local.tee $i14
+        (local.get $y)
        )
       )
-      (local.set $14
-       (local.get $2)
+      (local.set $i8
+       (local.get $k)
       )
-      (local.set $17
+      (local.set $i11
        (i32.const 2)
       )
       (loop $cnt1
-       (local.set $3
-        (local.get $13)
+       (local.set $y
+        (local.get $i7)
        )
-       (local.set $15
-        (local.get $14)
+       (local.set $i9
+        (local.get $i8)
        )
-       (local.set $18
+       (local.set $i12
         (i32.const 2)
        )
        (loop $cnt0
-        (local.set $6
+        (local.set $v0
          (f32x4.add
-          (local.get $6)
+          (local.get $v0)
           (f32x4.mul
            (v128.load32_splat
-            (local.get $3)
+            (local.get $y)
            )
-           (local.tee $19
+           (local.tee $v13
             (v128.load align=4
-             (local.get $15)
+             (local.get $i9)
             )
            )
           )
          )
         )
-        (local.set $11
+        (local.set $v5
          (f32x4.add
-          (local.get $11)
+          (local.get $v5)
           (f32x4.mul
            (v128.load32_splat offset=4
-            (local.get $3)
+            (local.get $y)
            )
-           (local.get $19)
+           (local.get $v13)
           )
          )
         )
-        (local.set $12
+        (local.set $v6
          (f32x4.add
-          (local.get $12)
+          (local.get $v6)
           (f32x4.mul
            (v128.load32_splat offset=8
-            (local.get $3)
+            (local.get $y)
            )
-           (local.get $19)
+           (local.get $v13)
           )
          )
         )
-        (local.set $3
+        (local.set $y
          (i32.add
-          (local.get $3)
+          (local.get $y)
           (i32.const 4)
          )
         )
-        (local.set $15
+        (local.set $i9
          (i32.add
-          (local.get $15)
+          (local.get $i9)
           (i32.const 16)
          )
         )
         (br_if $cnt0
-         (local.tee $18
+         (local.tee $i12
           (i32.sub
-           (local.get $18)
+           (local.get $i12)
            (i32.const 1)
           )
          )
         )
        )
-       (local.set $13
+       (local.set $i7
         (i32.add
-         (local.get $13)
+         (local.get $i7)
          (i32.const 16)
         )
        )
-       (local.set $14
+       (local.set $i8
         (i32.add
-         (local.get $14)
+         (local.get $i8)
          (i32.const 32)
         )
        )
        (br_if $cnt1
-        (local.tee $17
+        (local.tee $i11
          (i32.sub
-          (local.get $17)
+          (local.get $i11)
           (i32.const 1)
          )
         )
        )
       )
       (v128.store align=4
-       (local.get $10)
+       (local.get $i4)
        (f32x4.pmax
         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        (local.get $6)
+        (local.get $v0)
        )
       )
       (v128.store offset=16 align=4
-       (local.get $10)
+       (local.get $i4)
        (f32x4.pmax
         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        (local.get $11)
+        (local.get $v5)
        )
       )
       (v128.store offset=32 align=4
-       (local.get $10)
+       (local.get $i4)
        (f32x4.pmax
         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        (local.get $12)
+        (local.get $v6)
        )
       )
-      (local.set $3
+      (local.set $y
        (i32.add
-        (local.get $20)
+        (local.get $i14)
         (i32.const 16)
        )
       )
-      (local.set $9
+      (local.set $i3
        (i32.add
-        (local.get $9)
+        (local.get $i3)
         (i32.const 48)
        )
       )
       (br_if $cnt2
-       (local.tee $16
+       (local.tee $i10
         (i32.sub
-         (local.get $16)
+         (local.get $i10)
          (i32.const 1)
         )
        )
       )
      )
      (v128.store align=4
-      (local.get $8)
+      (local.get $i2)
       (f32x4.pmax
        (f32x4.pmax
         (f32x4.pmax
@@ -2394,57 +2394,57 @@
               (f32x4.pmax
                (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                (v128.load align=4
-                (local.get $5)
+                (local.get $ws)
                )
               )
               (v128.load offset=16 align=4
-               (local.get $5)
+               (local.get $ws)
               )
              )
              (v128.load offset=32 align=4
-              (local.get $5)
+              (local.get $ws)
              )
             )
             (v128.load offset=48 align=4
-             (local.get $5)
+             (local.get $ws)
             )
            )
            (v128.load offset=64 align=4
-            (local.get $5)
+            (local.get $ws)
            )
           )
           (v128.load offset=80 align=4
-           (local.get $5)
+           (local.get $ws)
           )
          )
          (v128.load offset=96 align=4
-          (local.get $5)
+          (local.get $ws)
          )
         )
         (v128.load offset=112 align=4
-         (local.get $5)
+         (local.get $ws)
         )
        )
        (v128.load offset=128 align=4
-        (local.get $5)
+        (local.get $ws)
        )
       )
      )
-     (local.set $1
+     (local.set $x
       (i32.sub
-       (local.get $1)
+       (local.get $x)
        (i32.const -64)
       )
      )
-     (local.set $8
+     (local.set $i2
       (i32.add
-       (local.get $8)
+       (local.get $i2)
        (i32.const 16)
       )
      )
-     (local.set $7
+     (local.set $i1
       (i32.add
-       (local.get $7)
+       (local.get $i1)
        (i32.const 1)
       )
      )
@@ -2453,58 +2453,58 @@
    )
   )
  )
- (func $softmax_1_batched_3_1 (param $0 i32) (param $1 i32) (param $2 i32)
-  (local $3 v128)
-  (local $4 v128)
-  (local $5 v128)
+ (func $softmax_1_batched_3_1 (param $n i32) (param $y i32) (param $x i32)
+  (local $v0 v128)
+  (local $v1 v128)
+  (local $v2 v128)
   (loop $top1
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
+      (local.get $n)
       (i32.const 0)
      )
     )
     (then
-     (local.set $3
+     (local.set $v0
       (f32x4.sub
-       (local.tee $5
+       (local.tee $v2
         (f32x4.add
          (f32x4.mul
-          (local.tee $4
+          (local.tee $v1
            (f32x4.pmax
             (f32x4.pmin
              (f32x4.sub
-              (local.tee $3
+              (local.tee $v0
                (v128.load32_lane offset=8 2
-                (local.get $2)
+                (local.get $x)
                 (v128.load64_zero align=4
-                 (local.get $2)
+                 (local.get $x)
                 )
                )
               )
               (f32x4.pmax
-               (local.tee $3
+               (local.tee $v0
                 (f32x4.pmax
-                 (local.tee $3
+                 (local.tee $v0
                   (f32x4.pmax
                    (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                    (v128.bitselect
-                    (local.get $3)
+                    (local.get $v0)
                     (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                     (v128.const i32x4 0xffffffff 0xffffffff 0xffffffff 0x00000000)
                    )
                   )
                  )
                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-                  (local.get $3)
-                  (local.get $3)
+                  (local.get $v0)
+                  (local.get $v0)
                  )
                 )
                )
                (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11
-                (local.get $3)
-                (local.get $3)
+                (local.get $v0)
+                (local.get $v0)
                )
               )
              )
@@ -2522,30 +2522,30 @@
       )
      )
      (v128.store64_lane align=4 0
-      (local.get $1)
-      (local.tee $3
+      (local.get $y)
+      (local.tee $v0
        (f32x4.mul
         (f32x4.mul
          (f32x4.add
           (f32x4.add
            (f32x4.mul
             (f32x4.mul
-             (local.tee $3
+             (local.tee $v0
               (f32x4.sub
                (f32x4.sub
-                (local.get $4)
+                (local.get $v1)
                 (f32x4.mul
-                 (local.get $3)
+                 (local.get $v0)
                  (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
                 )
                )
                (f32x4.mul
-                (local.get $3)
+                (local.get $v0)
                 (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
                )
               )
              )
-             (local.get $3)
+             (local.get $v0)
             )
             (f32x4.add
              (f32x4.mul
@@ -2558,38 +2558,38 @@
                     (f32x4.add
                      (f32x4.mul
                       (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                      (local.get $3)
+                      (local.get $v0)
                      )
                      (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
                     )
-                    (local.get $3)
+                    (local.get $v0)
                    )
                    (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
                   )
-                  (local.get $3)
+                  (local.get $v0)
                  )
                  (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
                 )
-                (local.get $3)
+                (local.get $v0)
                )
                (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
               )
-              (local.get $3)
+              (local.get $v0)
              )
              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
             )
            )
-           (local.get $3)
+           (local.get $v0)
           )
           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
          )
          (i32x4.shl
           (i32x4.add
-           (local.tee $4
+           (local.tee $v1
             (i32x4.shr_s
-             (local.tee $3
+             (local.tee $v0
               (i32x4.sub
-               (local.get $5)
+               (local.get $v2)
                (v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000)
               )
              )
@@ -2604,8 +2604,8 @@
         (i32x4.shl
          (i32x4.add
           (i32x4.sub
-           (local.get $3)
-           (local.get $4)
+           (local.get $v0)
+           (local.get $v1)
           )
           (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
          )
@@ -2615,42 +2615,42 @@
       )
      )
      (v128.store32_lane offset=8 2
-      (local.get $1)
-      (local.get $3)
+      (local.get $y)
+      (local.get $v0)
      )
      (v128.store64_lane align=4 0
-      (local.get $1)
-      (local.tee $3
+      (local.get $y)
+      (local.tee $v0
        (f32x4.mul
         (v128.load32_lane offset=8 2
-         (local.get $1)
+         (local.get $y)
          (v128.load64_zero align=4
-          (local.get $1)
+          (local.get $y)
          )
         )
         (f32x4.div
          (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
          (f32x4.add
-          (local.tee $3
+          (local.tee $v0
            (f32x4.add
-            (local.tee $3
+            (local.tee $v0
              (f32x4.add
               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
               (v128.and
-               (local.get $3)
+               (local.get $v0)
                (v128.const i32x4 0xffffffff 0xffffffff 0xffffffff 0x00000000)
               )
              )
             )
             (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-             (local.get $3)
-             (local.get $3)
+             (local.get $v0)
+             (local.get $v0)
             )
            )
           )
           (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11
-           (local.get $3)
-           (local.get $3)
+           (local.get $v0)
+           (local.get $v0)
           )
          )
         )
@@ -2658,24 +2658,24 @@
       )
      )
      (v128.store32_lane offset=8 2
-      (local.get $1)
-      (local.get $3)
+      (local.get $y)
+      (local.get $v0)
      )
-     (local.set $1
+     (local.set $y
       (i32.add
-       (local.get $1)
+       (local.get $y)
        (i32.const 12)
       )
      )
-     (local.set $2
+     (local.set $x
       (i32.add
-       (local.get $2)
+       (local.get $x)
        (i32.const 12)
       )
      )
-     (local.set $0
+     (local.set $n
       (i32.sub
-       (local.get $0)
+       (local.get $n)
        (i32.const 1)
       )
      )

@@ -16,145 +16,145 @@
  (export "sum_rows_1_batched_2" (func $sum_rows_1_batched_2))
  (export "act_bias_relu_grad_1_batched_5" (func $act_bias_relu_grad_1_batched_5))
  (export "gemm_tn_3x5" (func $gemm_tn_3x5))
- (func $sgd_0_32_0p1 (param $0 i32) (param $1 i32)
+ (func $sgd_0_32_0p1 (param $w i32) (param $g i32)
   (v128.store align=4
-   (local.get $0)
+   (local.get $w)
    (f32x4.sub
     (v128.load align=4
-     (local.get $0)
+     (local.get $w)
     )
     (f32x4.mul
      (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
      (v128.load align=4
-      (local.get $1)
+      (local.get $g)
      )
     )
    )
   )
   (v128.store offset=16 align=4
-   (local.get $0)
+   (local.get $w)
    (f32x4.sub
     (v128.load offset=16 align=4
-     (local.get $0)
+     (local.get $w)
     )
     (f32x4.mul
      (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
      (v128.load offset=16 align=4
-      (local.get $1)
+      (local.get $g)
      )
     )
    )
   )
   (v128.store offset=32 align=4
-   (local.get $0)
+   (local.get $w)
    (f32x4.sub
     (v128.load offset=32 align=4
-     (local.get $0)
+     (local.get $w)
     )
     (f32x4.mul
      (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
      (v128.load offset=32 align=4
-      (local.get $1)
+      (local.get $g)
      )
     )
    )
   )
   (v128.store offset=48 align=4
-   (local.get $0)
+   (local.get $w)
    (f32x4.sub
     (v128.load offset=48 align=4
-     (local.get $0)
+     (local.get $w)
     )
     (f32x4.mul
      (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
      (v128.load offset=48 align=4
-      (local.get $1)
+      (local.get $g)
      )
     )
    )
   )
   (v128.store offset=64 align=4
-   (local.get $0)
+   (local.get $w)
    (f32x4.sub
     (v128.load offset=64 align=4
-     (local.get $0)
+     (local.get $w)
     )
     (f32x4.mul
      (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
      (v128.load offset=64 align=4
-      (local.get $1)
+      (local.get $g)
      )
     )
    )
   )
   (v128.store offset=80 align=4
-   (local.get $0)
+   (local.get $w)
    (f32x4.sub
     (v128.load offset=80 align=4
-     (local.get $0)
+     (local.get $w)
     )
     (f32x4.mul
      (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
      (v128.load offset=80 align=4
-      (local.get $1)
+      (local.get $g)
      )
     )
    )
   )
   (v128.store offset=96 align=4
-   (local.get $0)
+   (local.get $w)
    (f32x4.sub
     (v128.load offset=96 align=4
-     (local.get $0)
+     (local.get $w)
     )
     (f32x4.mul
      (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
      (v128.load offset=96 align=4
-      (local.get $1)
+      (local.get $g)
      )
     )
    )
   )
   (v128.store offset=112 align=4
-   (local.get $0)
+   (local.get $w)
    (f32x4.sub
     (v128.load offset=112 align=4
-     (local.get $0)
+     (local.get $w)
     )
     (f32x4.mul
      (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
      (v128.load offset=112 align=4
-      (local.get $1)
+      (local.get $g)
      )
     )
    )
   )
  )
- (func $gemm_nn_3x5_bias_relu (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32)
-  (local $6 i32)
-  (local $7 i32)
-  (local $8 i32)
-  (local $9 i32)
-  (local $10 i32)
-  (local $11 i32)
-  (local $12 v128)
-  (local $13 v128)
-  (local $14 i32)
-  (local $15 v128)
-  (local $16 i32)
-  (local $17 v128)
-  (local $18 v128)
-  (local $19 v128)
-  (local $20 v128)
-  (local $21 v128)
-  (local $22 v128)
-  (local $23 v128)
-  (local $24 v128)
-  (local $25 i32)
-  (local.set $5
+ (func $gemm_nn_3x5_bias_relu (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $ws i32)
+  (local $i0 i32)
+  (local $i1 i32)
+  (local $i2 i32)
+  (local $i3 i32)
+  (local $i4 i32)
+  (local $i5 i32)
+  (local $v6 v128)
+  (local $v7 v128)
+  (local $i8 i32)
+  (local $v9 v128)
+  (local $i10 i32)
+  (local $v11 v128)
+  (local $v12 v128)
+  (local $v13 v128)
+  (local $v14 v128)
+  (local $v15 v128)
+  (local $v16 v128)
+  (local $v17 v128)
+  (local $v18 v128)
+  (local $i19 i32)
+  (local.set $ws
    (i32.and
     (i32.add
-     (local.get $5)
+     (local.get $ws)
      (i32.const 15)
     )
     (i32.const -16)
@@ -164,251 +164,251 @@
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
-      (local.get $14)
+      (local.get $m)
+      (local.get $i8)
      )
     )
     (then
-     (local.set $25
+     (local.set $i19
       (select
-       (local.tee $8
+       (local.tee $i2
         (i32.sub
-         (local.get $14)
+         (local.get $i8)
          (i32.const -64)
         )
        )
-       (local.get $0)
+       (local.get $m)
        (i32.gt_s
-        (local.get $0)
-        (local.get $8)
+        (local.get $m)
+        (local.get $i2)
        )
       )
      )
-     (local.set $9
-      (local.get $2)
+     (local.set $i3
+      (local.get $b)
      )
-     (local.set $8
-      (local.get $5)
+     (local.set $i2
+      (local.get $ws)
      )
-     (local.set $6
+     (local.set $i0
       (i32.const 3)
      )
      (loop $cnt0
       (v128.store
-       (local.get $8)
+       (local.get $i2)
        (v128.load align=4
-        (local.get $9)
+        (local.get $i3)
        )
       )
       (v128.store offset=16
-       (local.get $8)
+       (local.get $i2)
        (v128.load32_zero offset=16
-        (local.get $9)
+        (local.get $i3)
        )
       )
-      (local.set $9
+      (local.set $i3
        (i32.add
-        (local.get $9)
+        (local.get $i3)
         (i32.const 20)
        )
       )
-      (local.set $8
+      (local.set $i2
        (i32.add
-        (local.get $8)
+        (local.get $i2)
         (i32.const 32)
        )
       )
       (br_if $cnt0
-       (local.tee $6
+       (local.tee $i0
         (i32.sub
-         (local.get $6)
+         (local.get $i0)
          (i32.const 1)
         )
        )
       )
      )
-     (local.set $8
+     (local.set $i2
       (i32.add
-       (local.get $1)
+       (local.get $a)
        (i32.mul
-        (local.tee $9
-         (local.get $14)
+        (local.tee $i3
+         (local.get $i8)
         )
         (i32.const 12)
        )
       )
      )
-     (local.set $7
+     (local.set $i1
       (i32.add
-       (local.get $3)
+       (local.get $c)
        (i32.mul
-        (local.get $9)
+        (local.get $i3)
         (i32.const 20)
        )
       )
      )
-     (local.set $10
-      (local.get $4)
+     (local.set $i4
+      (local.get $bias)
      )
      (loop $top3
       (if
        (i32.eqz
         (i32.lt_s
-         (local.get $25)
+         (local.get $i19)
          (i32.add
-          (local.get $9)
+          (local.get $i3)
           (i32.const 4)
          )
         )
        )
        (then
-        (local.set $12
+        (local.set $v6
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $13
+        (local.set $v7
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $15
+        (local.set $v9
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $19
+        (local.set $v13
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $20
+        (local.set $v14
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $21
+        (local.set $v15
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $22
+        (local.set $v16
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $23
+        (local.set $v17
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $6
-         (local.get $8)
+        (local.set $i0
+         (local.get $i2)
         )
-        (local.set $11
-         (local.get $5)
+        (local.set $i5
+         (local.get $ws)
         )
-        (local.set $16
+        (local.set $i10
          (i32.const 3)
         )
         (loop $k1
-         (local.set $12
+         (local.set $v6
           (f32x4.add
-           (local.get $12)
+           (local.get $v6)
            (f32x4.mul
-            (local.tee $17
+            (local.tee $v11
              (v128.load32_splat
-              (local.get $6)
+              (local.get $i0)
              )
             )
-            (local.tee $24
+            (local.tee $v18
              (v128.load align=4
-              (local.get $11)
+              (local.get $i5)
              )
             )
            )
           )
          )
-         (local.set $13
+         (local.set $v7
           (f32x4.add
-           (local.get $13)
+           (local.get $v7)
            (f32x4.mul
-            (local.get $17)
-            (local.tee $17
+            (local.get $v11)
+            (local.tee $v11
              (v128.load offset=16 align=4
-              (local.get $11)
+              (local.get $i5)
              )
             )
            )
           )
          )
-         (local.set $15
+         (local.set $v9
           (f32x4.add
-           (local.get $15)
+           (local.get $v9)
            (f32x4.mul
-            (local.tee $18
+            (local.tee $v12
              (v128.load32_splat offset=12
-              (local.get $6)
+              (local.get $i0)
              )
             )
-            (local.get $24)
+            (local.get $v18)
            )
           )
          )
-         (local.set $19
+         (local.set $v13
           (f32x4.add
-           (local.get $19)
+           (local.get $v13)
            (f32x4.mul
-            (local.get $18)
-            (local.get $17)
+            (local.get $v12)
+            (local.get $v11)
            )
           )
          )
-         (local.set $20
+         (local.set $v14
           (f32x4.add
-           (local.get $20)
+           (local.get $v14)
            (f32x4.mul
-            (local.tee $18
+            (local.tee $v12
              (v128.load32_splat offset=24
-              (local.get $6)
+              (local.get $i0)
              )
             )
-            (local.get $24)
+            (local.get $v18)
            )
           )
          )
-         (local.set $21
+         (local.set $v15
           (f32x4.add
-           (local.get $21)
+           (local.get $v15)
            (f32x4.mul
-            (local.get $18)
-            (local.get $17)
+            (local.get $v12)
+            (local.get $v11)
            )
           )
          )
-         (local.set $22
+         (local.set $v16
           (f32x4.add
-           (local.get $22)
+           (local.get $v16)
            (f32x4.mul
-            (local.tee $18
+            (local.tee $v12
              (v128.load32_splat offset=36
-              (local.get $6)
+              (local.get $i0)
              )
             )
-            (local.get $24)
+            (local.get $v18)
            )
           )
          )
-         (local.set $23
+         (local.set $v17
           (f32x4.add
-           (local.get $23)
+           (local.get $v17)
            (f32x4.mul
-            (local.get $18)
-            (local.get $17)
+            (local.get $v12)
+            (local.get $v11)
            )
           )
          )
-         (local.set $6
+         (local.set $i0
           (i32.add
-           (local.get $6)
+           (local.get $i0)
            (i32.const 4)
           )
          )
-         (local.set $11
+         (local.set $i5
           (i32.add
-           (local.get $11)
+           (local.get $i5)
            (i32.const 32)
           )
          )
          (br_if $k1
           (i32.gt_s
-           (local.tee $16
+           (local.tee $i10
             (i32.sub
-             (local.get $16)
+             (local.get $i10)
              (i32.const 1)
             )
            )
@@ -417,116 +417,116 @@
          )
         )
         (v128.store align=4
-         (local.get $7)
+         (local.get $i1)
          (f32x4.max
           (f32x4.add
-           (local.get $12)
+           (local.get $v6)
            (v128.load align=4
-            (local.get $10)
+            (local.get $i4)
            )
           )
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
          )
         )
         (v128.store32_lane offset=16 0
-         (local.get $7)
+         (local.get $i1)
          (f32x4.max
           (f32x4.add
-           (local.get $13)
+           (local.get $v7)
            (v128.load32_zero offset=16
-            (local.get $10)
+            (local.get $i4)
            )
           )
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
          )
         )
         (v128.store offset=20 align=4
-         (local.get $7)
+         (local.get $i1)
          (f32x4.max
           (f32x4.add
-           (local.get $15)
+           (local.get $v9)
            (v128.load align=4
-            (local.get $10)
+            (local.get $i4)
            )
           )
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
          )
         )
         (v128.store32_lane offset=36 0
-         (local.get $7)
+         (local.get $i1)
          (f32x4.max
           (f32x4.add
-           (local.get $19)
+           (local.get $v13)
            (v128.load32_zero offset=16
-            (local.get $10)
+            (local.get $i4)
            )
           )
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
          )
         )
         (v128.store offset=40 align=4
-         (local.get $7)
+         (local.get $i1)
          (f32x4.max
           (f32x4.add
-           (local.get $20)
+           (local.get $v14)
            (v128.load align=4
-            (local.get $10)
+            (local.get $i4)
            )
           )
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
          )
         )
         (v128.store32_lane offset=56 0
-         (local.get $7)
+         (local.get $i1)
          (f32x4.max
           (f32x4.add
-           (local.get $21)
+           (local.get $v15)
            (v128.load32_zero offset=16
-            (local.get $10)
+            (local.get $i4)
            )
           )
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
          )
         )
         (v128.store offset=60 align=4
-         (local.get $7)
+         (local.get $i1)
          (f32x4.max
           (f32x4.add
-           (local.get $22)
+           (local.get $v16)
            (v128.load align=4
-            (local.get $10)
+            (local.get $i4)
            )
           )
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
          )
         )
         (v128.store32_lane offset=76 0
-         (local.get $7)
+         (local.get $i1)
          (f32x4.max
           (f32x4.add
-           (local.get $23)
+           (local.get $v17)
            (v128.load32_zero offset=16
-            (local.get $10)
+            (local.get $i4)
            )
           )
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
          )
         )
-        (local.set $9
+        (local.set $i3
          (i32.add
-          (local.get $9)
+          (local.get $i3)
           (i32.const 4)
          )
         )
-        (local.set $8
+        (local.set $i2
          (i32.add
-          (local.get $8)
+          (local.get $i2)
           (i32.const 48)
          )
         )
-        (local.set $7
+        (local.set $i1
          (i32.add
-          (local.get $7)
+          (local.get $i1)
           (i32.const 80)
          )
         )
@@ -538,70 +538,70 @@
       (if
        (i32.eqz
         (i32.ge_s
-         (local.get $9)
-         (local.get $25)
+         (local.get $i3)
+         (local.get $i19)
         )
        )
        (then
-        (local.set $12
+        (local.set $v6
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $13
+        (local.set $v7
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $11
-         (local.get $8)
+        (local.set $i5
+         (local.get $i2)
         )
-        (local.set $6
-         (local.get $5)
+        (local.set $i0
+         (local.get $ws)
         )
-        (local.set $16
+        (local.set $i10
          (i32.const 3)
         )
         (loop $k4
-         (local.set $12
+         (local.set $v6
           (f32x4.add
-           (local.get $12)
+           (local.get $v6)
            (f32x4.mul
-            (local.tee $15
+            (local.tee $v9
              (v128.load32_splat
-              (local.get $11)
+              (local.get $i5)
              )
             )
             (v128.load align=4
-             (local.get $6)
+             (local.get $i0)
             )
            )
           )
          )
-         (local.set $13
+         (local.set $v7
           (f32x4.add
-           (local.get $13)
+           (local.get $v7)
            (f32x4.mul
-            (local.get $15)
+            (local.get $v9)
             (v128.load offset=16 align=4
-             (local.get $6)
+             (local.get $i0)
             )
            )
           )
          )
-         (local.set $11
+         (local.set $i5
           (i32.add
-           (local.get $11)
+           (local.get $i5)
            (i32.const 4)
           )
          )
-         (local.set $6
+         (local.set $i0
           (i32.add
-           (local.get $6)
+           (local.get $i0)
            (i32.const 32)
           )
          )
          (br_if $k4
           (i32.gt_s
-           (local.tee $16
+           (local.tee $i10
             (i32.sub
-             (local.get $16)
+             (local.get $i10)
              (i32.const 1)
             )
            )
@@ -610,44 +610,44 @@
          )
         )
         (v128.store align=4
-         (local.get $7)
+         (local.get $i1)
          (f32x4.max
           (f32x4.add
-           (local.get $12)
+           (local.get $v6)
            (v128.load align=4
-            (local.get $10)
+            (local.get $i4)
            )
           )
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
          )
         )
         (v128.store32_lane offset=16 0
-         (local.get $7)
+         (local.get $i1)
          (f32x4.max
           (f32x4.add
-           (local.get $13)
+           (local.get $v7)
            (v128.load32_zero offset=16
-            (local.get $10)
+            (local.get $i4)
            )
           )
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
          )
         )
-        (local.set $9
+        (local.set $i3
          (i32.add
-          (local.get $9)
+          (local.get $i3)
           (i32.const 1)
          )
         )
-        (local.set $8
+        (local.set $i2
          (i32.add
-          (local.get $8)
+          (local.get $i2)
           (i32.const 12)
          )
         )
-        (local.set $7
+        (local.set $i1
          (i32.add
-          (local.get $7)
+          (local.get $i1)
           (i32.const 20)
          )
         )
@@ -655,9 +655,9 @@
        )
       )
      )
-     (local.set $14
+     (local.set $i8
       (i32.sub
-       (local.get $14)
+       (local.get $i8)
        (i32.const -64)
       )
      )
@@ -666,25 +666,25 @@
    )
   )
  )
- (func $gemm_nn_5x2_bias (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32)
-  (local $6 i32)
-  (local $7 i32)
-  (local $8 i32)
-  (local $9 i32)
-  (local $10 v128)
-  (local $11 i32)
-  (local $12 i32)
-  (local $13 i32)
-  (local $14 i32)
-  (local $15 v128)
-  (local $16 v128)
-  (local $17 v128)
-  (local $18 v128)
-  (local $19 i32)
-  (local.set $5
+ (func $gemm_nn_5x2_bias (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $ws i32)
+  (local $i0 i32)
+  (local $i1 i32)
+  (local $i2 i32)
+  (local $i3 i32)
+  (local $v4 v128)
+  (local $i5 i32)
+  (local $i6 i32)
+  (local $i7 i32)
+  (local $i8 i32)
+  (local $v9 v128)
+  (local $v10 v128)
+  (local $v11 v128)
+  (local $v12 v128)
+  (local $i13 i32)
+  (local.set $ws
    (i32.and
     (i32.add
-     (local.get $5)
+     (local.get $ws)
      (i32.const 15)
     )
     (i32.const -16)
@@ -694,189 +694,189 @@
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
-      (local.get $12)
+      (local.get $m)
+      (local.get $i6)
      )
     )
     (then
-     (local.set $19
+     (local.set $i13
       (select
-       (local.tee $6
+       (local.tee $i0
         (i32.sub
-         (local.get $12)
+         (local.get $i6)
          (i32.const -64)
         )
        )
-       (local.get $0)
+       (local.get $m)
        (i32.gt_s
-        (local.get $0)
-        (local.get $6)
+        (local.get $m)
+        (local.get $i0)
        )
       )
      )
-     (local.set $8
-      (local.get $2)
+     (local.set $i2
+      (local.get $b)
      )
-     (local.set $6
-      (local.get $5)
+     (local.set $i0
+      (local.get $ws)
      )
-     (local.set $7
+     (local.set $i1
       (i32.const 5)
      )
      (loop $cnt0
       (v128.store
-       (local.get $6)
+       (local.get $i0)
        (v128.load64_zero align=4
-        (local.get $8)
+        (local.get $i2)
        )
       )
       (v128.store offset=16
-       (local.get $6)
+       (local.get $i0)
        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
       )
-      (local.set $8
+      (local.set $i2
        (i32.add
-        (local.get $8)
+        (local.get $i2)
         (i32.const 8)
        )
       )
-      (local.set $6
+      (local.set $i0
        (i32.add
-        (local.get $6)
+        (local.get $i0)
         (i32.const 32)
        )
       )
       (br_if $cnt0
-       (local.tee $7
+       (local.tee $i1
         (i32.sub
-         (local.get $7)
+         (local.get $i1)
          (i32.const 1)
         )
        )
       )
      )
-     (local.set $6
+     (local.set $i0
       (i32.add
-       (local.get $1)
+       (local.get $a)
        (i32.mul
-        (local.tee $8
-         (local.get $12)
+        (local.tee $i2
+         (local.get $i6)
         )
         (i32.const 20)
        )
       )
      )
-     (local.set $9
+     (local.set $i3
       (i32.add
-       (local.get $3)
+       (local.get $c)
        (i32.shl
-        (local.get $8)
+        (local.get $i2)
         (i32.const 3)
        )
       )
      )
-     (local.set $13
-      (local.get $4)
+     (local.set $i7
+      (local.get $bias)
      )
      (loop $top3
       (if
        (i32.eqz
         (i32.lt_s
-         (local.get $19)
+         (local.get $i13)
          (i32.add
-          (local.get $8)
+          (local.get $i2)
           (i32.const 4)
          )
         )
        )
        (then
-        (local.set $10
+        (local.set $v4
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $15
+        (local.set $v9
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $16
+        (local.set $v10
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $17
+        (local.set $v11
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $7
-         (local.get $6)
+        (local.set $i1
+         (local.get $i0)
         )
-        (local.set $11
-         (local.get $5)
+        (local.set $i5
+         (local.get $ws)
         )
-        (local.set $14
+        (local.set $i8
          (i32.const 5)
         )
         (loop $k1
-         (local.set $10
+         (local.set $v4
           (f32x4.add
-           (local.get $10)
+           (local.get $v4)
            (f32x4.mul
             (v128.load32_splat
-             (local.get $7)
+             (local.get $i1)
             )
-            (local.tee $18
+            (local.tee $v12
              (v128.load align=4
-              (local.get $11)
+              (local.get $i5)
              )
             )
            )
           )
          )
-         (local.set $15
+         (local.set $v9
           (f32x4.add
-           (local.get $15)
+           (local.get $v9)
            (f32x4.mul
             (v128.load32_splat offset=20
-             (local.get $7)
+             (local.get $i1)
             )
-            (local.get $18)
+            (local.get $v12)
            )
           )
          )
-         (local.set $16
+         (local.set $v10
           (f32x4.add
-           (local.get $16)
+           (local.get $v10)
            (f32x4.mul
             (v128.load32_splat offset=40
-             (local.get $7)
+             (local.get $i1)
             )
-            (local.get $18)
+            (local.get $v12)
            )
           )
          )
-         (local.set $17
+         (local.set $v11
           (f32x4.add
-           (local.get $17)
+           (local.get $v11)
            (f32x4.mul
             (v128.load32_splat offset=60
-             (local.get $7)
+             (local.get $i1)
             )
-            (local.get $18)
+            (local.get $v12)
            )
           )
          )
-         (local.set $7
+         (local.set $i1
           (i32.add
-           (local.get $7)
+           (local.get $i1)
            (i32.const 4)
           )
          )
-         (local.set $11
+         (local.set $i5
           (i32.add
-           (local.get $11)
+           (local.get $i5)
            (i32.const 32)
           )
          )
          (br_if $k1
           (i32.gt_s
-           (local.tee $14
+           (local.tee $i8
             (i32.sub
-             (local.get $14)
+             (local.get $i8)
              (i32.const 1)
             )
            )
@@ -885,56 +885,56 @@
          )
         )
         (v128.store64_lane align=4 0
-         (local.get $9)
+         (local.get $i3)
          (f32x4.add
-          (local.get $10)
+          (local.get $v4)
           (v128.load64_zero align=4
-           (local.get $13)
+           (local.get $i7)
           )
          )
         )
         (v128.store64_lane offset=8 align=4 0
-         (local.get $9)
+         (local.get $i3)
          (f32x4.add
-          (local.get $15)
+          (local.get $v9)
           (v128.load64_zero align=4
-           (local.get $13)
+           (local.get $i7)
           )
          )
         )
         (v128.store64_lane offset=16 align=4 0
-         (local.get $9)
+         (local.get $i3)
          (f32x4.add
-          (local.get $16)
+          (local.get $v10)
           (v128.load64_zero align=4
-           (local.get $13)
+           (local.get $i7)
           )
          )
         )
         (v128.store64_lane offset=24 align=4 0
-         (local.get $9)
+         (local.get $i3)
          (f32x4.add
-          (local.get $17)
+          (local.get $v11)
           (v128.load64_zero align=4
-           (local.get $13)
+           (local.get $i7)
           )
          )
         )
-        (local.set $8
+        (local.set $i2
          (i32.add
-          (local.get $8)
+          (local.get $i2)
           (i32.const 4)
          )
         )
-        (local.set $6
+        (local.set $i0
          (i32.add
-          (local.get $6)
+          (local.get $i0)
           (i32.const 80)
          )
         )
-        (local.set $9
+        (local.set $i3
          (i32.add
-          (local.get $9)
+          (local.get $i3)
           (i32.const 32)
          )
         )
@@ -946,54 +946,54 @@
       (if
        (i32.eqz
         (i32.ge_s
-         (local.get $8)
-         (local.get $19)
+         (local.get $i2)
+         (local.get $i13)
         )
        )
        (then
-        (local.set $10
+        (local.set $v4
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $7
-         (local.get $6)
+        (local.set $i1
+         (local.get $i0)
         )
-        (local.set $11
-         (local.get $5)
+        (local.set $i5
+         (local.get $ws)
         )
-        (local.set $14
+        (local.set $i8
          (i32.const 5)
         )
         (loop $k4
-         (local.set $10
+         (local.set $v4
           (f32x4.add
-           (local.get $10)
+           (local.get $v4)
            (f32x4.mul
             (v128.load32_splat
-             (local.get $7)
+             (local.get $i1)
             )
             (v128.load align=4
-             (local.get $11)
+             (local.get $i5)
             )
            )
           )
          )
-         (local.set $7
+         (local.set $i1
           (i32.add
-           (local.get $7)
+           (local.get $i1)
            (i32.const 4)
           )
          )
-         (local.set $11
+         (local.set $i5
           (i32.add
-           (local.get $11)
+           (local.get $i5)
            (i32.const 32)
           )
          )
          (br_if $k4
           (i32.gt_s
-           (local.tee $14
+           (local.tee $i8
             (i32.sub
-             (local.get $14)
+             (local.get $i8)
              (i32.const 1)
             )
            )
@@ -1002,29 +1002,29 @@
          )
         )
         (v128.store64_lane align=4 0
-         (local.get $9)
+         (local.get $i3)
          (f32x4.add
-          (local.get $10)
+          (local.get $v4)
           (v128.load64_zero align=4
-           (local.get $13)
+           (local.get $i7)
           )
          )
         )
-        (local.set $8
+        (local.set $i2
          (i32.add
-          (local.get $8)
+          (local.get $i2)
           (i32.const 1)
          )
         )
-        (local.set $6
+        (local.set $i0
          (i32.add
-          (local.get $6)
+          (local.get $i0)
           (i32.const 20)
          )
         )
-        (local.set $9
+        (local.set $i3
          (i32.add
-          (local.get $9)
+          (local.get $i3)
           (i32.const 8)
          )
         )
@@ -1032,9 +1032,9 @@
        )
       )
      )
-     (local.set $12
+     (local.set $i6
       (i32.sub
-       (local.get $12)
+       (local.get $i6)
        (i32.const -64)
       )
      )
@@ -1043,16 +1043,16 @@
    )
   )
  )
- (func $loss_mse_1_batched_2 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (result f32)
-  (local $4 v128)
-  (local $5 v128)
-  (local $6 i32)
-  (local $7 v128)
-  (local $8 v128)
-  (local $9 f32)
-  (local.set $6
+ (func $loss_mse_1_batched_2 (param $n i32) (param $p i32) (param $t i32) (param $out i32) (result f32)
+  (local $v0 v128)
+  (local $v1 v128)
+  (local $i2 i32)
+  (local $v3 v128)
+  (local $v4 v128)
+  (local $f5 f32)
+  (local.set $i2
    (i32.shl
-    (local.get $0)
+    (local.get $n)
     (i32.const 1)
    )
   )
@@ -1060,76 +1060,76 @@
    (if
     (i32.eqz
      (i32.lt_s
-      (local.get $6)
+      (local.get $i2)
       (i32.const 4)
      )
     )
     (then
-     (local.set $4
+     (local.set $v0
       (f64x2.add
-       (local.get $4)
+       (local.get $v0)
        (f64x2.mul
-        (local.tee $4
+        (local.tee $v0
          (f64x2.sub
           (f64x2.promote_low_f32x4
-           (local.tee $7
+           (local.tee $v3
             (v128.load align=4
-             (local.get $1)
+             (local.get $p)
             )
            )
           )
           (f64x2.promote_low_f32x4
-           (local.tee $8
+           (local.tee $v4
             (v128.load align=4
-             (local.get $2)
+             (local.get $t)
             )
            )
           )
          )
         )
-        (local.get $4)
+        (local.get $v0)
        )
       )
      )
-     (local.set $5
+     (local.set $v1
       (f64x2.add
-       (local.get $5)
+       (local.get $v1)
        (f64x2.mul
-        (local.tee $5
+        (local.tee $v1
          (f64x2.sub
           (f64x2.promote_low_f32x4
            (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-            (local.get $7)
-            (local.get $7)
+            (local.get $v3)
+            (local.get $v3)
            )
           )
           (f64x2.promote_low_f32x4
            (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-            (local.get $8)
-            (local.get $8)
+            (local.get $v4)
+            (local.get $v4)
            )
           )
          )
         )
-        (local.get $5)
+        (local.get $v1)
        )
       )
      )
-     (local.set $1
+     (local.set $p
       (i32.add
-       (local.get $1)
+       (local.get $p)
        (i32.const 16)
       )
      )
-     (local.set $2
+     (local.set $t
       (i32.add
-       (local.get $2)
+       (local.get $t)
        (i32.const 16)
       )
      )
-     (local.set $6
+     (local.set $i2
       (i32.sub
-       (local.get $6)
+       (local.get $i2)
        (i32.const 4)
       )
      )
@@ -1138,57 +1138,57 @@
    )
   )
   (f32.store
-   (local.get $3)
-   (local.tee $9
+   (local.get $out)
+   (local.tee $f5
     (f32.demote_f64
      (f64.div
       (f64x2.extract_lane 0
        (f64x2.add
-        (local.tee $4
+        (local.tee $v0
          (f64x2.add
           (if (result v128)
            (i32.eq
-            (local.get $6)
+            (local.get $i2)
             (i32.const 2)
            )
            (then
             (f64x2.add
-             (local.get $4)
+             (local.get $v0)
              (f64x2.mul
-              (local.tee $4
+              (local.tee $v0
                (f64x2.sub
                 (f64x2.promote_low_f32x4
                  (v128.load64_zero align=4
-                  (local.get $1)
+                  (local.get $p)
                  )
                 )
                 (f64x2.promote_low_f32x4
                  (v128.load64_zero align=4
-                  (local.get $2)
+                  (local.get $t)
                  )
                 )
                )
               )
-              (local.get $4)
+              (local.get $v0)
              )
             )
            )
            (else
-            (local.get $4)
+            (local.get $v0)
            )
           )
-          (local.get $5)
+          (local.get $v1)
          )
         )
         (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-         (local.get $4)
-         (local.get $4)
+         (local.get $v0)
+         (local.get $v0)
         )
        )
       )
       (f64.convert_i32_s
        (i32.shl
-        (local.get $0)
+        (local.get $n)
         (i32.const 1)
        )
       )
@@ -1196,26 +1196,26 @@
     )
    )
   )
-  (local.get $9)
+  (local.get $f5)
  )
- (func $loss_grad_mse_1_batched_2 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32)
-  (local $5 v128)
-  (local.set $5
+ (func $loss_grad_mse_1_batched_2 (param $n i32) (param $dp i32) (param $p i32) (param $t i32) (param $dl i32)
+  (local $v0 v128)
+  (local.set $v0
    (f32x4.splat
     (f32.demote_f64
      (f64.div
       (f64.mul
        (f64.promote_f32
         (f32.load
-         (local.get $4)
+         (local.get $dl)
         )
        )
        (f64.const 2)
       )
       (f64.convert_i32_s
-       (local.tee $0
+       (local.tee $n
         (i32.shl
-         (local.get $0)
+         (local.get $n)
          (i32.const 1)
         )
        )
@@ -1228,60 +1228,60 @@
    (if
     (i32.eqz
      (i32.lt_s
-      (local.get $0)
+      (local.get $n)
       (i32.const 8)
      )
     )
     (then
      (v128.store align=4
-      (local.get $1)
+      (local.get $dp)
       (f32x4.mul
-       (local.get $5)
+       (local.get $v0)
        (f32x4.sub
         (v128.load align=4
-         (local.get $2)
+         (local.get $p)
         )
         (v128.load align=4
-         (local.get $3)
+         (local.get $t)
         )
        )
       )
      )
      (v128.store offset=16 align=4
-      (local.get $1)
+      (local.get $dp)
       (f32x4.mul
-       (local.get $5)
+       (local.get $v0)
        (f32x4.sub
         (v128.load offset=16 align=4
-         (local.get $2)
+         (local.get $p)
         )
         (v128.load offset=16 align=4
-         (local.get $3)
+         (local.get $t)
         )
        )
       )
      )
-     (local.set $1
+     (local.set $dp
       (i32.add
-       (local.get $1)
+       (local.get $dp)
        (i32.const 32)
       )
      )
-     (local.set $2
+     (local.set $p
       (i32.add
-       (local.get $2)
+       (local.get $p)
        (i32.const 32)
       )
      )
-     (local.set $3
+     (local.set $t
       (i32.add
-       (local.get $3)
+       (local.get $t)
        (i32.const 32)
       )
      )
-     (local.set $0
+     (local.set $n
       (i32.sub
-       (local.get $0)
+       (local.get $n)
        (i32.const 8)
       )
      )
@@ -1293,46 +1293,46 @@
    (if
     (i32.eqz
      (i32.lt_s
-      (local.get $0)
+      (local.get $n)
       (i32.const 4)
      )
     )
     (then
      (v128.store align=4
-      (local.get $1)
+      (local.get $dp)
       (f32x4.mul
-       (local.get $5)
+       (local.get $v0)
        (f32x4.sub
         (v128.load align=4
-         (local.get $2)
+         (local.get $p)
         )
         (v128.load align=4
-         (local.get $3)
+         (local.get $t)
         )
        )
       )
      )
-     (local.set $1
+     (local.set $dp
       (i32.add
-       (local.get $1)
+       (local.get $dp)
        (i32.const 16)
       )
      )
-     (local.set $2
+     (local.set $p
       (i32.add
-       (local.get $2)
+       (local.get $p)
        (i32.const 16)
       )
      )
-     (local.set $3
+     (local.set $t
       (i32.add
-       (local.get $3)
+       (local.get $t)
        (i32.const 16)
       )
      )
-     (local.set $0
+     (local.set $n
       (i32.sub
-       (local.get $0)
+       (local.get $n)
        (i32.const 4)
       )
      )
@@ -1342,20 +1342,20 @@
   )
   (if
    (i32.eq
-    (local.get $0)
+    (local.get $n)
     (i32.const 2)
    )
    (then
     (v128.store64_lane align=4 0
-     (local.get $1)
+     (local.get $dp)
      (f32x4.mul
-      (local.get $5)
+      (local.get $v0)
       (f32x4.sub
        (v128.load64_zero align=4
-        (local.get $2)
+        (local.get $p)
        )
        (v128.load64_zero align=4
-        (local.get $3)
+        (local.get $t)
        )
       )
      )
@@ -1363,30 +1363,30 @@
    )
   )
  )
- (func $gemm_nt_5x2 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32)
-  (local $5 i32)
-  (local $6 i32)
-  (local $7 i32)
-  (local $8 i32)
-  (local $9 i32)
-  (local $10 v128)
-  (local $11 v128)
-  (local $12 i32)
-  (local $13 v128)
-  (local $14 i32)
-  (local $15 v128)
-  (local $16 v128)
-  (local $17 v128)
-  (local $18 v128)
-  (local $19 v128)
-  (local $20 v128)
-  (local $21 v128)
-  (local $22 v128)
-  (local $23 i32)
-  (local.set $4
+ (func $gemm_nt_5x2 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32)
+  (local $i0 i32)
+  (local $i1 i32)
+  (local $i2 i32)
+  (local $i3 i32)
+  (local $i4 i32)
+  (local $v5 v128)
+  (local $v6 v128)
+  (local $i7 i32)
+  (local $v8 v128)
+  (local $i9 i32)
+  (local $v10 v128)
+  (local $v11 v128)
+  (local $v12 v128)
+  (local $v13 v128)
+  (local $v14 v128)
+  (local $v15 v128)
+  (local $v16 v128)
+  (local $v17 v128)
+  (local $i18 i32)
+  (local.set $ws
    (i32.and
     (i32.add
-     (local.get $4)
+     (local.get $ws)
      (i32.const 15)
     )
     (i32.const -16)
@@ -1396,106 +1396,106 @@
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
-      (local.get $12)
+      (local.get $m)
+      (local.get $i7)
      )
     )
     (then
-     (local.set $23
+     (local.set $i18
       (select
-       (local.tee $8
+       (local.tee $i3
         (i32.sub
-         (local.get $12)
+         (local.get $i7)
          (i32.const -64)
         )
        )
-       (local.get $0)
+       (local.get $m)
        (i32.gt_s
-        (local.get $0)
-        (local.get $8)
+        (local.get $m)
+        (local.get $i3)
        )
       )
      )
-     (local.set $5
-      (local.get $2)
+     (local.set $i0
+      (local.get $b)
      )
-     (local.set $8
-      (local.get $4)
+     (local.set $i3
+      (local.get $ws)
      )
-     (local.set $6
+     (local.set $i1
       (i32.const 2)
      )
      (loop $cnt0
       (v128.store
-       (local.get $8)
+       (local.get $i3)
        (f32x4.replace_lane 3
         (f32x4.replace_lane 2
          (f32x4.replace_lane 1
           (f32x4.replace_lane 0
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
            (f32.load
-            (local.get $5)
+            (local.get $i0)
            )
           )
           (f32.load offset=8
-           (local.get $5)
+           (local.get $i0)
           )
          )
          (f32.load offset=16
-          (local.get $5)
+          (local.get $i0)
          )
         )
         (f32.load offset=24
-         (local.get $5)
+         (local.get $i0)
         )
        )
       )
       (v128.store offset=16
-       (local.get $8)
+       (local.get $i3)
        (f32x4.replace_lane 0
         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         (f32.load offset=32
-         (local.get $5)
+         (local.get $i0)
         )
        )
       )
-      (local.set $5
+      (local.set $i0
        (i32.add
-        (local.get $5)
+        (local.get $i0)
         (i32.const 4)
        )
       )
-      (local.set $8
+      (local.set $i3
        (i32.add
-        (local.get $8)
+        (local.get $i3)
         (i32.const 32)
        )
       )
       (br_if $cnt0
-       (local.tee $6
+       (local.tee $i1
         (i32.sub
-         (local.get $6)
+         (local.get $i1)
          (i32.const 1)
         )
        )
       )
      )
-     (local.set $8
+     (local.set $i3
       (i32.add
-       (local.get $1)
+       (local.get $a)
        (i32.shl
-        (local.tee $5
-         (local.get $12)
+        (local.tee $i0
+         (local.get $i7)
         )
         (i32.const 3)
        )
       )
      )
-     (local.set $7
+     (local.set $i2
       (i32.add
-       (local.get $3)
+       (local.get $c)
        (i32.mul
-        (local.get $5)
+        (local.get $i0)
         (i32.const 20)
        )
       )
@@ -1504,161 +1504,161 @@
       (if
        (i32.eqz
         (i32.lt_s
-         (local.get $23)
+         (local.get $i18)
          (i32.add
-          (local.get $5)
+          (local.get $i0)
           (i32.const 4)
          )
         )
        )
        (then
-        (local.set $10
+        (local.set $v5
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $11
+        (local.set $v6
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $13
+        (local.set $v8
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $17
+        (local.set $v12
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $18
+        (local.set $v13
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $19
+        (local.set $v14
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $20
+        (local.set $v15
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $21
+        (local.set $v16
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $6
-         (local.get $8)
+        (local.set $i1
+         (local.get $i3)
         )
-        (local.set $9
-         (local.get $4)
+        (local.set $i4
+         (local.get $ws)
         )
-        (local.set $14
+        (local.set $i9
          (i32.const 2)
         )
         (loop $k1
-         (local.set $10
+         (local.set $v5
           (f32x4.add
-           (local.get $10)
+           (local.get $v5)
            (f32x4.mul
-            (local.tee $15
+            (local.tee $v10
              (v128.load32_splat
-              (local.get $6)
+              (local.get $i1)
              )
             )
-            (local.tee $22
+            (local.tee $v17
              (v128.load align=4
-              (local.get $9)
+              (local.get $i4)
              )
             )
            )
           )
          )
-         (local.set $11
+         (local.set $v6
           (f32x4.add
-           (local.get $11)
+           (local.get $v6)
            (f32x4.mul
-            (local.get $15)
-            (local.tee $15
+            (local.get $v10)
+            (local.tee $v10
              (v128.load offset=16 align=4
-              (local.get $9)
+              (local.get $i4)
              )
             )
            )
           )
          )
-         (local.set $13
+         (local.set $v8
           (f32x4.add
-           (local.get $13)
+           (local.get $v8)
            (f32x4.mul
-            (local.tee $16
+            (local.tee $v11
              (v128.load32_splat offset=8
-              (local.get $6)
+              (local.get $i1)
              )
             )
-            (local.get $22)
+            (local.get $v17)
            )
           )
          )
-         (local.set $17
+         (local.set $v12
           (f32x4.add
-           (local.get $17)
+           (local.get $v12)
            (f32x4.mul
-            (local.get $16)
-            (local.get $15)
+            (local.get $v11)
+            (local.get $v10)
            )
           )
          )
-         (local.set $18
+         (local.set $v13
           (f32x4.add
-           (local.get $18)
+           (local.get $v13)
            (f32x4.mul
-            (local.tee $16
+            (local.tee $v11
              (v128.load32_splat offset=16
-              (local.get $6)
+              (local.get $i1)
              )
             )
-            (local.get $22)
+            (local.get $v17)
            )
           )
          )
-         (local.set $19
+         (local.set $v14
           (f32x4.add
-           (local.get $19)
+           (local.get $v14)
            (f32x4.mul
-            (local.get $16)
-            (local.get $15)
+            (local.get $v11)
+            (local.get $v10)
            )
           )
          )
-         (local.set $20
+         (local.set $v15
           (f32x4.add
-           (local.get $20)
+           (local.get $v15)
            (f32x4.mul
-            (local.tee $16
+            (local.tee $v11
              (v128.load32_splat offset=24
-              (local.get $6)
+              (local.get $i1)
              )
             )
-            (local.get $22)
+            (local.get $v17)
            )
           )
          )
-         (local.set $21
+         (local.set $v16
           (f32x4.add
-           (local.get $21)
+           (local.get $v16)
            (f32x4.mul
-            (local.get $16)
-            (local.get $15)
+            (local.get $v11)
+            (local.get $v10)
            )
           )
          )
-         (local.set $6
+         (local.set $i1
           (i32.add
-           (local.get $6)
+           (local.get $i1)
            (i32.const 4)
           )
          )
-         (local.set $9
+         (local.set $i4
           (i32.add
-           (local.get $9)
+           (local.get $i4)
            (i32.const 32)
           )
          )
          (br_if $k1
           (i32.gt_s
-           (local.tee $14
+           (local.tee $i9
             (i32.sub
-             (local.get $14)
+             (local.get $i9)
              (i32.const 1)
             )
            )
@@ -1667,52 +1667,52 @@
          )
         )
         (v128.store align=4
-         (local.get $7)
-         (local.get $10)
+         (local.get $i2)
+         (local.get $v5)
         )
         (v128.store32_lane offset=16 0
-         (local.get $7)
-         (local.get $11)
+         (local.get $i2)
+         (local.get $v6)
         )
         (v128.store offset=20 align=4
-         (local.get $7)
-         (local.get $13)
+         (local.get $i2)
+         (local.get $v8)
         )
         (v128.store32_lane offset=36 0
-         (local.get $7)
-         (local.get $17)
+         (local.get $i2)
+         (local.get $v12)
         )
         (v128.store offset=40 align=4
-         (local.get $7)
-         (local.get $18)
+         (local.get $i2)
+         (local.get $v13)
         )
         (v128.store32_lane offset=56 0
-         (local.get $7)
-         (local.get $19)
+         (local.get $i2)
+         (local.get $v14)
         )
         (v128.store offset=60 align=4
-         (local.get $7)
-         (local.get $20)
+         (local.get $i2)
+         (local.get $v15)
         )
         (v128.store32_lane offset=76 0
-         (local.get $7)
-         (local.get $21)
+         (local.get $i2)
+         (local.get $v16)
         )
-        (local.set $5
+        (local.set $i0
          (i32.add
-          (local.get $5)
+          (local.get $i0)
           (i32.const 4)
          )
         )
-        (local.set $8
+        (local.set $i3
          (i32.add
-          (local.get $8)
+          (local.get $i3)
           (i32.const 32)
          )
         )
-        (local.set $7
+        (local.set $i2
          (i32.add
-          (local.get $7)
+          (local.get $i2)
           (i32.const 80)
          )
         )
@@ -1724,70 +1724,70 @@
       (if
        (i32.eqz
         (i32.ge_s
-         (local.get $5)
-         (local.get $23)
+         (local.get $i0)
+         (local.get $i18)
         )
        )
        (then
-        (local.set $10
+        (local.set $v5
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $11
+        (local.set $v6
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (local.set $9
-         (local.get $8)
+        (local.set $i4
+         (local.get $i3)
         )
-        (local.set $6
-         (local.get $4)
+        (local.set $i1
+         (local.get $ws)
         )
-        (local.set $14
+        (local.set $i9
          (i32.const 2)
         )
         (loop $k4
-         (local.set $10
+         (local.set $v5
           (f32x4.add
-           (local.get $10)
+           (local.get $v5)
            (f32x4.mul
-            (local.tee $13
+            (local.tee $v8
              (v128.load32_splat
-              (local.get $9)
+              (local.get $i4)
              )
             )
             (v128.load align=4
-             (local.get $6)
+             (local.get $i1)
             )
            )
           )
          )
-         (local.set $11
+         (local.set $v6
           (f32x4.add
-           (local.get $11)
+           (local.get $v6)
            (f32x4.mul
-            (local.get $13)
+            (local.get $v8)
             (v128.load offset=16 align=4
-             (local.get $6)
+             (local.get $i1)
             )
            )
           )
          )
-         (local.set $9
+         (local.set $i4
           (i32.add
-           (local.get $9)
+           (local.get $i4)
            (i32.const 4)
           )
          )
-         (local.set $6
+         (local.set $i1
           (i32.add
-           (local.get $6)
+           (local.get $i1)
            (i32.const 32)
           )
          )
          (br_if $k4
           (i32.gt_s
-           (local.tee $14
+           (local.tee $i9
             (i32.sub
-             (local.get $14)
+             (local.get $i9)
              (i32.const 1)
             )
            )
@@ -1796,28 +1796,28 @@
          )
         )
         (v128.store align=4
-         (local.get $7)
-         (local.get $10)
+         (local.get $i2)
+         (local.get $v5)
         )
         (v128.store32_lane offset=16 0
-         (local.get $7)
-         (local.get $11)
+         (local.get $i2)
+         (local.get $v6)
         )
-        (local.set $5
+        (local.set $i0
          (i32.add
-          (local.get $5)
+          (local.get $i0)
           (i32.const 1)
          )
         )
-        (local.set $8
+        (local.set $i3
          (i32.add
-          (local.get $8)
+          (local.get $i3)
           (i32.const 8)
          )
         )
-        (local.set $7
+        (local.set $i2
          (i32.add
-          (local.get $7)
+          (local.get $i2)
           (i32.const 20)
          )
         )
@@ -1825,9 +1825,9 @@
        )
       )
      )
-     (local.set $12
+     (local.set $i7
       (i32.sub
-       (local.get $12)
+       (local.get $i7)
        (i32.const -64)
       )
      )
@@ -1836,129 +1836,129 @@
    )
   )
  )
- (func $gemm_tn_5x2 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32)
-  (local $4 v128)
-  (local $5 i32)
-  (local $6 i32)
-  (local $7 i32)
-  (local $8 v128)
-  (local $9 v128)
-  (local $10 v128)
-  (local $11 i32)
-  (local $12 v128)
-  (local $13 i32)
-  (local $14 i32)
-  (local.set $13
+ (func $gemm_tn_5x2 (param $m i32) (param $a i32) (param $b i32) (param $c i32)
+  (local $v0 v128)
+  (local $i1 i32)
+  (local $i2 i32)
+  (local $i3 i32)
+  (local $v4 v128)
+  (local $v5 v128)
+  (local $v6 v128)
+  (local $i7 i32)
+  (local $v8 v128)
+  (local $i9 i32)
+  (local $i10 i32)
+  (local.set $i9
    (i32.const 1)
   )
   (loop $cnt1
-   (local.set $7
+   (local.set $i3
     (i32.add
-     (local.get $3)
+     (local.get $c)
      (i32.shl
-      (local.get $5)
+      (local.get $i1)
       (i32.const 3)
      )
     )
    )
-   (local.set $4
+   (local.set $v0
     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
    )
-   (local.set $8
+   (local.set $v4
     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
    )
-   (local.set $9
+   (local.set $v5
     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
    )
-   (local.set $10
+   (local.set $v6
     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
    )
-   (local.set $6
+   (local.set $i2
     (i32.add
-     (local.get $1)
+     (local.get $a)
      (i32.shl
-      (local.get $5)
+      (local.get $i1)
       (i32.const 2)
      )
     )
    )
-   (local.set $11
-    (local.get $2)
+   (local.set $i7
+    (local.get $b)
    )
    (if
     (i32.gt_s
-     (local.tee $14
-      (local.get $0)
+     (local.tee $i10
+      (local.get $m)
      )
      (i32.const 0)
     )
     (then
      (loop $k0
-      (local.set $4
+      (local.set $v0
        (f32x4.add
-        (local.get $4)
+        (local.get $v0)
         (f32x4.mul
          (v128.load32_splat
-          (local.get $6)
+          (local.get $i2)
          )
-         (local.tee $12
+         (local.tee $v8
           (v128.load64_zero align=4
-           (local.get $11)
+           (local.get $i7)
           )
          )
         )
        )
       )
-      (local.set $8
+      (local.set $v4
        (f32x4.add
-        (local.get $8)
+        (local.get $v4)
         (f32x4.mul
          (v128.load32_splat offset=4
-          (local.get $6)
+          (local.get $i2)
          )
-         (local.get $12)
+         (local.get $v8)
         )
        )
       )
-      (local.set $9
+      (local.set $v5
        (f32x4.add
-        (local.get $9)
+        (local.get $v5)
         (f32x4.mul
          (v128.load32_splat offset=8
-          (local.get $6)
+          (local.get $i2)
          )
-         (local.get $12)
+         (local.get $v8)
         )
        )
       )
-      (local.set $10
+      (local.set $v6
        (f32x4.add
-        (local.get $10)
+        (local.get $v6)
         (f32x4.mul
          (v128.load32_splat offset=12
-          (local.get $6)
+          (local.get $i2)
          )
-         (local.get $12)
+         (local.get $v8)
         )
        )
       )
-      (local.set $6
+      (local.set $i2
        (i32.add
-        (local.get $6)
+        (local.get $i2)
         (i32.const 20)
        )
       )
-      (local.set $11
+      (local.set $i7
        (i32.add
-        (local.get $11)
+        (local.get $i7)
         (i32.const 8)
        )
       )
       (br_if $k0
        (i32.gt_s
-        (local.tee $14
+        (local.tee $i10
          (i32.sub
-          (local.get $14)
+          (local.get $i10)
           (i32.const 1)
          )
         )
@@ -1969,94 +1969,94 @@
     )
    )
    (v128.store64_lane align=4 0
-    (local.get $7)
-    (local.get $4)
+    (local.get $i3)
+    (local.get $v0)
    )
    (v128.store64_lane offset=8 align=4 0
-    (local.get $7)
-    (local.get $8)
+    (local.get $i3)
+    (local.get $v4)
    )
    (v128.store64_lane offset=16 align=4 0
-    (local.get $7)
-    (local.get $9)
+    (local.get $i3)
+    (local.get $v5)
    )
    (v128.store64_lane offset=24 align=4 0
-    (local.get $7)
-    (local.get $10)
+    (local.get $i3)
+    (local.get $v6)
    )
-   (local.set $5
+   (local.set $i1
     (i32.add
-     (local.get $5)
+     (local.get $i1)
      (i32.const 4)
     )
    )
    (br_if $cnt1
-    (local.tee $13
+    (local.tee $i9
      (i32.sub
-      (local.get $13)
+      (local.get $i9)
       (i32.const 1)
      )
     )
    )
   )
-  (local.set $3
+  (local.set $c
    (i32.add
-    (local.get $3)
+    (local.get $c)
     (i32.shl
-     (local.get $5)
+     (local.get $i1)
      (i32.const 3)
     )
    )
   )
-  (local.set $4
+  (local.set $v0
    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
   )
-  (local.set $1
+  (local.set $a
    (i32.add
-    (local.get $1)
+    (local.get $a)
     (i32.shl
-     (local.get $5)
+     (local.get $i1)
      (i32.const 2)
     )
    )
   )
   (if
    (i32.gt_s
-    (local.get $0)
+    (local.get $m)
     (i32.const 0)
    )
    (then
     (loop $k2
-     (local.set $4
+     (local.set $v0
       (f32x4.add
-       (local.get $4)
+       (local.get $v0)
        (f32x4.mul
         (v128.load32_splat
-         (local.get $1)
+         (local.get $a)
         )
         (v128.load64_zero align=4
-         (local.get $2)
+         (local.get $b)
         )
        )
       )
      )
-     (local.set $1
+     (local.set $a
       (i32.add
-       (local.get $1)
+       (local.get $a)
        (i32.const 20)
       )
      )
-     (local.set $2
+     (local.set $b
       (i32.add
-       (local.get $2)
+       (local.get $b)
        (i32.const 8)
       )
      )
      (br_if $k2
       (i32.gt_s
-       (local.tee $0
+       (local.tee $m
         (i32.sub
-         (local.get $0)
+         (local.get $m)
          (i32.const 1)
         )
        )
@@ -2067,38 +2067,38 @@
    )
   )
   (v128.store64_lane align=4 0
-   (local.get $3)
-   (local.get $4)
+   (local.get $c)
+   (local.get $v0)
   )
  )
- (func $sum_rows_1_batched_2 (param $0 i32) (param $1 i32) (param $2 i32)
-  (local $3 v128)
+ (func $sum_rows_1_batched_2 (param $n i32) (param $out i32) (param $dy i32)
+  (local $v0 v128)
   (loop $top1
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
+      (local.get $n)
       (i32.const 0)
      )
     )
     (then
-     (local.set $3
+     (local.set $v0
       (f32x4.add
-       (local.get $3)
+       (local.get $v0)
        (v128.load64_zero align=4
-        (local.get $2)
+        (local.get $dy)
        )
       )
      )
-     (local.set $2
+     (local.set $dy
       (i32.add
-       (local.get $2)
+       (local.get $dy)
        (i32.const 8)
       )
      )
-     (local.set $0
+     (local.set $n
       (i32.sub
-       (local.get $0)
+       (local.get $n)
        (i32.const 1)
       )
      )
@@ -2107,39 +2107,39 @@
    )
   )
   (v128.store64_lane align=4 0
-   (local.get $1)
-   (local.get $3)
+   (local.get $out)
+   (local.get $v0)
   )
  )
- (func $act_bias_relu_grad_1_batched_5 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32)
-  (local $5 v128)
+ (func $act_bias_relu_grad_1_batched_5 (param $n i32) (param $dx i32) (param $dy i32) (param $y i32) (param $db i32)
+  (local $v0 v128)
   (v128.store align=4
-   (local.get $4)
+   (local.get $db)
    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
   )
   (v128.store32_lane offset=16 0
-   (local.get $4)
+   (local.get $db)
    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
   )
   (loop $top1
    (if
     (i32.eqz
      (i32.le_s
-      (local.get $0)
+      (local.get $n)
       (i32.const 0)
      )
     )
     (then
      (v128.store align=4
-      (local.get $1)
-      (local.tee $5
+      (local.get $dx)
+      (local.tee $v0
        (v128.and
         (v128.load align=4
-         (local.get $2)
+         (local.get $dy)
         )
         (f32x4.gt
          (v128.load align=4
-          (local.get $3)
+          (local.get $y)
          )
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
@@ -2147,24 +2147,24 @@
       )
      )
      (v128.store align=4
-      (local.get $4)
+      (local.get $db)
       (f32x4.add
        (v128.load align=4
-        (local.get $4)
+        (local.get $db)
        )
-       (local.get $5)
+       (local.get $v0)
       )
      )
      (v128.store32_lane offset=16 0
-      (local.get $1)
-      (local.tee $5
+      (local.get $dx)
+      (local.tee $v0
        (v128.and
         (v128.load32_zero offset=16
-         (local.get $2)
+         (local.get $dy)
         )
         (f32x4.gt
          (v128.load32_zero offset=16
-          (local.get $3)
+          (local.get $y)
          )
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
@@ -2172,35 +2172,35 @@
       )
      )
      (v128.store32_lane offset=16 0
-      (local.get $4)
+      (local.get $db)
       (f32x4.add
        (v128.load32_zero offset=16
-        (local.get $4)
+        (local.get $db)
        )
-       (local.get $5)
+       (local.get $v0)
       )
      )
-     (local.set $1
+     (local.set $dx
       (i32.add
-       (local.get $1)
+       (local.get $dx)
        (i32.const 20)
       )
      )
-     (local.set $2
+     (local.set $dy
       (i32.add
-       (local.get $2)
+       (local.get $dy)
        (i32.const 20)
       )
      )
-     (local.set $3
+     (local.set $y
       (i32.add
-       (local.get $3)
+       (local.get $y)
        (i32.const 20)
       )
      )
-     (local.set $0
+     (local.set $n
       (i32.sub
-       (local.get $0)
+       (local.get $n)
        (i32.const 1)
       )
      )
@@ -2209,114 +2209,114 @@
    )
   )
  )
- (func $gemm_tn_3x5 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32)
-  (local $4 v128)
-  (local $5 v128)
-  (local $6 v128)
-  (local $7 v128)
-  (local $8 v128)
-  (local $9 v128)
-  (local $10 v128)
-  (local $11 v128)
-  (local $12 v128)
+ (func $gemm_tn_3x5 (param $m i32) (param $a i32) (param $b i32) (param $c i32)
+  (local $v0 v128)
+  (local $v1 v128)
+  (local $v2 v128)
+  (local $v3 v128)
+  (local $v4 v128)
+  (local $v5 v128)
+  (local $v6 v128)
+  (local $v7 v128)
+  (local $v8 v128)
   (if
    (i32.gt_s
-    (local.get $0)
+    (local.get $m)
     (i32.const 0)
    )
    (then
     (loop $k0
-     (local.set $5
+     (local.set $v1
       (f32x4.add
-       (local.get $5)
+       (local.get $v1)
        (f32x4.mul
-        (local.tee $4
+        (local.tee $v0
          (v128.load32_splat
-          (local.get $1)
+          (local.get $a)
          )
         )
-        (local.tee $12
+        (local.tee $v8
          (v128.load align=4
-          (local.get $2)
+          (local.get $b)
          )
         )
        )
       )
      )
-     (local.set $6
+     (local.set $v2
       (f32x4.add
-       (local.get $6)
+       (local.get $v2)
        (f32x4.mul
-        (local.get $4)
-        (local.tee $4
+        (local.get $v0)
+        (local.tee $v0
          (v128.load32_zero offset=16
-          (local.get $2)
+          (local.get $b)
          )
         )
        )
       )
      )
-     (local.set $7
+     (local.set $v3
       (f32x4.add
-       (local.get $7)
+       (local.get $v3)
        (f32x4.mul
-        (local.tee $11
+        (local.tee $v7
          (v128.load32_splat offset=4
-          (local.get $1)
+          (local.get $a)
          )
         )
-        (local.get $12)
+        (local.get $v8)
        )
       )
      )
-     (local.set $8
+     (local.set $v4
       (f32x4.add
-       (local.get $8)
+       (local.get $v4)
        (f32x4.mul
-        (local.get $11)
-        (local.get $4)
+        (local.get $v7)
+        (local.get $v0)
        )
       )
      )
-     (local.set $9
+     (local.set $v5
       (f32x4.add
-       (local.get $9)
+       (local.get $v5)
        (f32x4.mul
-        (local.tee $11
+        (local.tee $v7
          (v128.load32_splat offset=8
-          (local.get $1)
+          (local.get $a)
          )
         )
-        (local.get $12)
+        (local.get $v8)
        )
       )
      )
-     (local.set $10
+     (local.set $v6
       (f32x4.add
-       (local.get $10)
+       (local.get $v6)
        (f32x4.mul
-        (local.get $11)
-        (local.get $4)
+        (local.get $v7)
+        (local.get $v0)
        )
       )
      )
-     (local.set $1
+     (local.set $a
       (i32.add
-       (local.get $1)
+       (local.get $a)
        (i32.const 12)
       )
      )
-     (local.set $2
+     (local.set $b
       (i32.add
-       (local.get $2)
+       (local.get $b)
        (i32.const 20)
       )
      )
      (br_if $k0
       (i32.gt_s
-       (local.tee $0
+       (local.tee $m
         (i32.sub
-         (local.get $0)
+         (local.get $m)
          (i32.const 1)
         )
        )
@@ -2327,28 +2327,28 @@
    )
   )
   (v128.store align=4
-   (local.get $3)
-   (local.get $5)
+   (local.get $c)
+   (local.get $v1)
   )
   (v128.store32_lane offset=16 0
-   (local.get $3)
-   (local.get $6)
+   (local.get $c)
+   (local.get $v2)
   )
   (v128.store offset=20 align=4
-   (local.get $3)
-   (local.get $7)
+   (local.get $c)
+   (local.get $v3)
   )
   (v128.store32_lane offset=36 0
-   (local.get $3)
-   (local.get $8)
+   (local.get $c)
+   (local.get $v4)
   )
   (v128.store offset=40 align=4
-   (local.get $3)
-   (local.get $9)
+   (local.get $c)
+   (local.get $v5)
   )
   (v128.store32_lane offset=56 0
-   (local.get $3)
-   (local.get $10)
+   (local.get $c)
+   (local.get $v6)
   )
  )
 )
