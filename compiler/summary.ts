@@ -1,6 +1,7 @@
 // Keras-style model summaries (`dlm check`): a row per layer with its output shape and
 // parameter count, and totals printed as Keras prints them ("Total params: 693,962").
 import type { ModelIR, ProgramIR, Shape } from "./ir/ir.js";
+import { calleeOf } from "./ops/call.js";
 
 const kerasShape = (s: Shape): string => `(${s.map((d) => (d === "B" ? "None" : String(d))).join(", ")}${s.length === 1 ? "," : ""})`;
 const count = (s: Shape): number => s.reduce((a: number, d) => a * (d as number), 1);
@@ -20,12 +21,23 @@ function bytes(n: number): string {
  * Parameters of a model and of the models it calls, each model counted once (calls share
  * weights); `state` counts only the state that is not trained (Keras's non-trainable params).
  */
-export function modelParamCount(m: ModelIR, models: ReadonlyMap<string, ModelIR>, state = false, seen = new Set<string>()): number {
-  if (seen.has(m.name)) return 0;
-  seen.add(m.name);
+export function modelParamCount(m: ModelIR, models: ReadonlyMap<string, ModelIR>, state = false): number {
+  // Each model reached once, with a stack of its own (chains of calls may be long).
+  const seen = new Set<string>([m.name]);
+  const stack = [m];
   let n = 0;
-  for (const v of m.graph.values) if (v.kind === "param" && (!state || v.param?.state)) n += count(v.shape!);
-  for (const e of m.graph.eqns) if (e.op === "call") n += modelParamCount(models.get(e.attrs.model as string)!, models, state, seen);
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    for (const v of x.graph.values) if (v.kind === "param" && (!state || v.param?.state)) n += count(v.shape!);
+    for (const e of x.graph.eqns) {
+      if (e.op !== "call") continue;
+      const callee = calleeOf(e);
+      if (!seen.has(callee)) {
+        seen.add(callee);
+        stack.push(models.get(callee)!);
+      }
+    }
+  }
   return n;
 }
 

@@ -33,18 +33,19 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
   };
 
   // Parameters of every model the block reaches, laid out model by model.
+  // (Chains of calls may be long: they are walked with stacks of their own, not by recursion.)
   const used = new Set<string>();
-  const visit = (g: Graph) => {
-    for (const e of g.eqns) {
+  const toVisit: Graph[] = [train.graph];
+  while (toVisit.length > 0) {
+    for (const e of toVisit.pop()!.eqns) {
       if (e.op !== "call") continue;
       const name = calleeOf(e);
       if (!used.has(name)) {
         used.add(name);
-        visit(models.get(name)!.graph);
+        toVisit.push(models.get(name)!.graph);
       }
     }
-  };
-  visit(train.graph);
+  }
   for (const s of train.steps) used.add(s.model);
   const paramIds = new Map<string, Map<ValueId, ValueId>>();
   const params: ValueId[] = [];
@@ -77,15 +78,45 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
     paramIds.set(m.name, local);
   }
 
-  /** Copies graph `g`'s eqns with `env` mapping its ids to flat ids; returns the outputs. */
-  const expand = (g: Graph, env: Map<ValueId, ValueId>, prefix: string, model: string | undefined): ValueId[] => {
-    for (const e of g.eqns) {
+  /** A graph being copied: `env` maps its ids to flat ids; its eqns before `next` are copied. */
+  interface Frame {
+    readonly g: Graph;
+    readonly env: Map<ValueId, ValueId>;
+    readonly prefix: string;
+    readonly model: string | undefined;
+    next: number;
+  }
+  const frameOf = (m: ModelIR, args: readonly ValueId[]): Frame => {
+    const env = new Map<ValueId, ValueId>();
+    m.graph.inputs.forEach((id, i) => env.set(id, args[i]));
+    for (const [local, global] of paramIds.get(m.name)!) env.set(local, global);
+    return { g: m.graph, env, prefix: `${m.name}_`, model: m.name, next: 0 };
+  };
+
+  /**
+   * Copies the eqns of `start`'s graph, each call replaced by a copy of its callee's eqns
+   * (a frame pushed on a stack, not a recursive call); returns `start`'s outputs.
+   */
+  const expand = (start: Frame): ValueId[] => {
+    const stack: Frame[] = [start];
+    for (;;) {
+      const f = stack[stack.length - 1];
+      const { g, env, prefix, model } = f;
+      if (f.next === g.eqns.length) {
+        stack.pop();
+        const outputs = g.outputs.map((id) => env.get(id)!);
+        const caller = stack[stack.length - 1];
+        if (!caller) return outputs;
+        caller.env.set(caller.g.eqns[caller.next - 1].outputs[0], outputs[0]);
+        continue;
+      }
+      const e = g.eqns[f.next++];
       const inputs = e.inputs.map((id) => env.get(id)!);
       const origin = model && e.layer ? `${model}/${e.layer}` : undefined;
       const out = g.values[e.outputs[0]];
       if (e.op === "call") {
-        const callee = models.get(calleeOf(e))!;
-        env.set(e.outputs[0], callModel(callee, inputs));
+        // The callee's eqns come next; its output becomes this eqn's when its frame ends.
+        stack.push(frameOf(models.get(calleeOf(e))!, inputs));
         continue;
       }
       const comp = compositeOf(e.op);
@@ -116,14 +147,6 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
       eqns.push({ op: e.op as TOp, inputs, outputs: [id], attrs: e.attrs, span: e.span, ...(origin ? { origin } : {}) });
       env.set(e.outputs[0], id);
     }
-    return g.outputs.map((id) => env.get(id)!);
-  };
-
-  const callModel = (m: ModelIR, args: readonly ValueId[]): ValueId => {
-    const env = new Map<ValueId, ValueId>();
-    m.graph.inputs.forEach((id, i) => env.set(id, args[i]));
-    for (const [local, global] of paramIds.get(m.name)!) env.set(local, global);
-    return expand(m.graph, env, `${m.name}_`, m.name)[0];
   };
 
   const env = new Map<ValueId, ValueId>();
@@ -133,7 +156,7 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
     env.set(id, flat);
     return flat;
   });
-  expand(train.graph, env, "", undefined);
+  expand({ g: train.graph, env, prefix: "", model: undefined, next: 0 });
   // Inference entry points: every model the block trains or calls, on inputs of its own
   // (sampling a generator, scoring with a classifier). Eqns nothing uses are dropped later.
   const inference = program.models
@@ -143,7 +166,7 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
         const v = m.graph.values[id];
         return add({ name: `${m.name}_${v.name}`, kind: "input", dtype: v.dtype, shape: v.shape! });
       });
-      return { model: m.name, inputs: args, output: callModel(m, args) };
+      return { model: m.name, inputs: args, output: expand(frameOf(m, args))[0] };
     });
   return { flat: { name: train.name, values, inputs, params, eqns, inferAs, updates }, map: (id) => env.get(id)!, inference };
 }

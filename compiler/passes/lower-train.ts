@@ -219,13 +219,19 @@ function lowerExplicit(t: A.TrainDecl, s: Scope): Pick<TrainIR, "steps" | "evalu
 }
 
 /** Whether a model owns parameters, itself or through the models it calls (lowered before it); each model is looked at once. */
-function hasParams(m: ModelIR, p: ProgramLowering, seen = new Set<string>()): boolean {
-  if (seen.has(m.name)) return false;
-  seen.add(m.name);
-  return (
-    m.graph.values.some((v) => v.kind === "param") ||
-    m.graph.eqns.some((e) => e.op === "call" && hasParams(p.models.get(calleeOf(e))!, p, seen))
-  );
+function hasParams(m: ModelIR, p: ProgramLowering): boolean {
+  const seen = new Set<string>([m.name]);
+  const stack = [m]; // not recursion: chains of calls may be long
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x.graph.values.some((v) => v.kind === "param")) return true;
+    for (const e of x.graph.eqns) {
+      if (e.op !== "call" || seen.has(calleeOf(e))) continue;
+      seen.add(calleeOf(e));
+      stack.push(p.models.get(calleeOf(e))!);
+    }
+  }
+  return false;
 }
 
 /** `mnist`, `mnist.images(...)`, `idx(...)`, `npy(...)`, `csv(...)`. */

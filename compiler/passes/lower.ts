@@ -3,7 +3,10 @@
 // Takes: a parsed Program. Guarantees: every name is resolved, every call is bound to a
 // builtin's options or a model's inputs with static options checked (types, ranges),
 // every layer owns its parameter values (shapes still unknown), models come in
-// dependency order. Shapes are not known yet: the shapes pass runs next.
+// dependency order (callees first), no model calls itself (DL2021) and no chain of model
+// calls is more than MAX_MODEL_NESTING models long (DL2022); models are lowered in that
+// order, so lowering never recurses into a callee. Shapes are not known yet: the shapes
+// pass runs next.
 // Errors are collected per statement, so one bad line does not hide the next.
 import type * as A from "../syntax/ast.js";
 import type { AttrValue, Attrs, Layer, ModelIR, OpName, ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
@@ -15,6 +18,7 @@ import { bindArgs, readActivation, readNumber, readShape, staticArg, type Bound 
 import { AlreadyReported, DiagnosticError, fail, didYouMean, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Span } from "../source.js";
 import { lowerTrain } from "./lower-train.js";
+import { chainText, modelCalls, orderModels, type CallSite } from "./model-calls.js";
 
 /** What lowering an expression needs to know about where it is. */
 export interface Scope {
@@ -38,40 +42,20 @@ export class ProgramLowering {
   readonly decls = new Map<string, A.ModelDecl>();
   readonly models = new Map<string, ModelIR>();
   readonly order: ModelIR[] = [];
-  private readonly inProgress = new Set<string>();
-  /** Models whose lowering reported errors: each is lowered (and reported) once. */
+  /** Models that cannot be called: errors in their body, a cycle, or too deep a chain (each reported once). */
   readonly failed = new Set<string>();
   readonly diagnostics: Diagnostic[] = [];
 
   /**
-   * Lowers a model on first use (so models may be declared in any order). A model with
-   * errors throws AlreadyReported: its errors were reported when it was first lowered.
+   * A model, at a call of it. Models are lowered callees first (`lower`), so a callee is
+   * always lowered or failed before its callers; a failed one throws AlreadyReported: its
+   * errors were reported where they are.
    */
   model(name: string, useSpan: Span): ModelIR {
     const done = this.models.get(name);
     if (done) return done;
     if (this.failed.has(name)) throw new AlreadyReported();
-    const decl = this.decls.get(name)!;
-    if (this.inProgress.has(name))
-      fail("DL2021", `model \`${name}\` calls itself`, useSpan, {
-        notes: [{ message: `\`${name}\` is declared here`, span: decl.name.span }],
-      });
-    // Lowering recurses into called models: bound the depth, as a compiler bounds nesting.
-    if (this.inProgress.size >= MAX_MODEL_NESTING) {
-      fail("DL2022", `models call each other more than ${MAX_MODEL_NESTING} deep`, useSpan, {
-        hint: `a chain of model calls may be at most ${MAX_MODEL_NESTING} models long`,
-      });
-    }
-    this.inProgress.add(name);
-    const ir = lowerModel(decl, this);
-    this.inProgress.delete(name);
-    if (!ir) {
-      this.failed.add(name);
-      throw new AlreadyReported();
-    }
-    this.models.set(name, ir);
-    this.order.push(ir);
-    return ir;
+    throw new Error(`internal: model ${name} is called (at offset ${useSpan.start}) before it was lowered`);
   }
 
   /** Runs `f`, turning a thrown diagnostic into a collected one; AlreadyReported adds none. */
@@ -105,8 +89,11 @@ export class ProgramLowering {
   }
 }
 
-/** How deep model calls may nest (model a calls b calls c ...). */
-export const MAX_MODEL_NESTING = 100;
+/**
+ * How deep model calls may nest. A model's depth is 1 when it calls no model, else 1 +
+ * the largest depth among the models it calls; a depth above this is DL2022.
+ */
+export const MAX_MODEL_NESTING = 1000;
 
 /** The value of a name whose definition had errors; lowerName abandons its uses. */
 export const POISONED: ValueId = -1;
@@ -139,16 +126,92 @@ export function lower(ast: A.Program): { ir?: ProgramIR; diagnostics: readonly D
       hint: "declare one with `model name(x: [B, ...]) { x |> ... }`",
     });
   }
-  for (const decl of p.decls.values()) p.attempt(() => p.model(decl.name.name, decl.name.span));
+  lowerModels(p);
   const trains: TrainIR[] = [];
   for (const t of trainNames.values()) {
     const ir = lowerTrain(t, p);
     if (ir) trains.push(ir);
   }
-  // Models are lowered on first use, so their reports can come out of order: sort (stably) by position.
+  // Models are lowered callees first, so their reports can come out of order: sort (stably) by position.
   if (p.diagnostics.length > 0) return { diagnostics: [...p.diagnostics].sort((a, b) => a.span.start - b.span.start) };
   if (p.failed.size > 0) throw new Error(`internal: model ${[...p.failed][0]} failed without a diagnostic`);
   return { ir: { models: p.order, trains }, diagnostics: [] };
+}
+
+/**
+ * Lowers every model, callees first, without recursing over the call chain: the calls
+ * between models are read from the AST (modelCalls), cycles are reported (DL2021), the
+ * models are ordered callees first (Tarjan's strongly connected components, iteratively)
+ * and each model's depth is computed from its callees'. A model whose depth exceeds
+ * MAX_MODEL_NESTING is reported (DL2022) at the call that makes it exceed. Models in a
+ * cycle or too deep are still lowered, for their other errors, but never used.
+ *
+ * The order is the post-order of a depth-first search from each model in declaration
+ * order, callees visited in the order of their first call in the source: where no model
+ * is in a cycle, the order in which models are first used.
+ */
+function lowerModels(p: ProgramLowering): void {
+  const calls = new Map<string, readonly CallSite[]>();
+  for (const [name, decl] of p.decls) calls.set(name, modelCalls(decl, p.decls));
+  const { components, backEdges } = orderModels(p.decls.keys(), calls);
+  for (const b of backEdges) {
+    const declared = p.decls.get(b.site.callee)!;
+    p.diagnostics.push({
+      code: "DL2021",
+      severity: "error",
+      message: `model \`${b.site.callee}\` calls itself`,
+      span: b.site.span,
+      notes: [
+        { message: `\`${b.site.callee}\` is declared here`, span: declared.name.span },
+        ...(b.length > 2 ? [{ message: `through the cycle ${chainText(b.cycle, b.length)}` }] : []),
+      ],
+    });
+  }
+  /** Each model's depth; absent for a model in a cycle or calling into one (it has no depth). */
+  const depth = new Map<string, number>();
+  /** The callee through which each model's depth is reached (its first call of a deepest callee). */
+  const deepest = new Map<string, string>();
+  for (const component of components) {
+    const cyclic = component.length > 1 || calls.get(component[0])!.some((c) => c.callee === component[0]);
+    if (cyclic) for (const name of component) p.failed.add(name);
+    for (const name of component) {
+      let tooDeep = false;
+      if (!cyclic) {
+        let d = 1;
+        let via: CallSite | undefined;
+        let known = true;
+        for (const c of calls.get(name)!) {
+          const cd = depth.get(c.callee);
+          if (cd === undefined) known = false;
+          else if (cd + 1 > d) [d, via] = [cd + 1, c];
+        }
+        if (known) {
+          depth.set(name, d);
+          if (via) deepest.set(name, via.callee);
+          tooDeep = d > MAX_MODEL_NESTING;
+          // Reported where the chain crosses the limit; callers of a model already too deep fail silently.
+          if (via && d === MAX_MODEL_NESTING + 1) {
+            const chain = [name];
+            for (let m: string | undefined = via.callee; m !== undefined; m = deepest.get(m)) chain.push(m);
+            p.diagnostics.push({
+              code: "DL2022",
+              severity: "error",
+              message: `models call each other more than ${MAX_MODEL_NESTING} deep`,
+              span: via.span,
+              notes: [{ message: `this call makes a chain of ${d} models: ${chainText(chain, d)}` }],
+              hint: `a chain of model calls may be at most ${MAX_MODEL_NESTING} models long`,
+            });
+          }
+        }
+      }
+      const ir = lowerModel(p.decls.get(name)!, p);
+      if (!ir || cyclic || tooDeep) p.failed.add(name);
+      else {
+        p.models.set(name, ir);
+        p.order.push(ir);
+      }
+    }
+  }
 }
 
 function lowerModel(decl: A.ModelDecl, p: ProgramLowering): ModelIR | undefined {

@@ -46,13 +46,15 @@ function closure(eqns: readonly TEqn[], targets: readonly ValueId[], skip: Reado
 /** The model and every model it calls, directly or not. */
 function modelClosure(program: ProgramIR, name: string): Set<string> {
   const byName = new Map(program.models.map((m) => [m.name, m]));
-  const out = new Set<string>();
-  const visit = (n: string) => {
-    if (out.has(n)) return;
-    out.add(n);
-    for (const e of byName.get(n)!.graph.eqns) if (e.op === "call") visit(calleeOf(e));
-  };
-  visit(name);
+  const out = new Set<string>([name]);
+  const stack = [name]; // not recursion: chains of calls may be long
+  while (stack.length > 0) {
+    for (const e of byName.get(stack.pop()!)!.graph.eqns) {
+      if (e.op !== "call" || out.has(calleeOf(e))) continue;
+      out.add(calleeOf(e));
+      stack.push(calleeOf(e));
+    }
+  }
   return out;
 }
 

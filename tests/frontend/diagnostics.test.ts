@@ -158,8 +158,8 @@ describe("limits: absurd programs are user errors, not stack overflows", () => {
     ["a pipeline of 1,000 stages", model(`x${" |> relu".repeat(1000)}`), "DL1007"],
     ["1,000 calls of a call", model(`x${"()".repeat(1000)}`), "DL1007"],
     [
-      "a chain of 1,000 models, each calling the next",
-      Array.from({ length: 1000 }, (_, i) => `model m${i}(x: [B, 1]) { ${i < 999 ? `m${i + 1}(x)` : "x |> dense(1)"} }`).join("\n"),
+      "a chain of 1,001 models, each calling the next (at most 1,000)",
+      Array.from({ length: 1001 }, (_, i) => `model m${i}(x: [B, 1]) { ${i < 1000 ? `m${i + 1}(x)` : "x |> dense(1)"} }`).join("\n"),
       "DL2022",
     ],
   ];
