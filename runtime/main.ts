@@ -2,6 +2,7 @@
 // options, training, the final `test loss … accuracy …` line, and errors a user can fix
 // (bad data, a diverged run) printed as one clear message with exit code 1 — never a stack.
 import { statSync } from "node:fs";
+import { totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { train, type TrainerModule, type TrainOptions } from "./trainer.js";
@@ -9,6 +10,7 @@ import { DataError, TrainingError } from "./errors.js";
 import { KernelProfile } from "./profile.js";
 import { trainSettingRanges, type IntRange } from "./ranges.js";
 import type { DataInfo } from "./data/load.js";
+import { memoryProblem } from "./memory.js";
 
 export const trainUsage = `options:
   --epochs N            epochs (default: the .dlm file's)
@@ -137,7 +139,7 @@ function checkDataOption(data: DataInfo | null, given: string | undefined): void
   throw new UsageError(`--data ${given} is a file, but this trainer's ${src.kind} source reads a folder: ${what}`);
 }
 
-/** Trains and prints the test line; returns the exit code. */
+/** Trains and prints the test line; returns the exit code (2: a --batch too large for the trainer's memory). */
 export function runTraining(
   mod: TrainerModule,
   opts: TrainOptions,
@@ -145,6 +147,13 @@ export function runTraining(
   err: NodeJS.WritableStream = process.stderr,
 ): number {
   checkDataOption(mod.program.data as DataInfo | null, opts.data);
+  // A batch the trainer's memory cannot hold: one line before any data is loaded or buffer allocated.
+  const batch = opts.batch ?? mod.program.settings.batch;
+  const problem = mod.memory && memoryProblem(mod.memory, batch, opts.batch !== undefined, totalmem());
+  if (problem) {
+    err.write(`error: ${problem}\n`);
+    return opts.batch !== undefined ? 2 : 1;
+  }
   try {
     const r = train(mod, { stream: out, note: (line) => err.write(`${line}\n`), ...opts });
     if (opts.profile) err.write(`\nkernel profile (wall time inside each kernel, over training and evaluation):\n${opts.profile.report()}`);

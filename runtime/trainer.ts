@@ -18,6 +18,7 @@ import { firstNonFinite } from "./kernels/optimizers.js";
 import { checkWritable, loadCheckpoint, saveCheckpoint, type Checkpoint, type Note } from "./checkpoint.js";
 import { testKillAfterStep } from "./testhooks.js";
 import { Samples } from "./samples.js";
+import type { MemoryNeed } from "./memory.js";
 
 type Arr = Float32Array | Float64Array;
 
@@ -108,6 +109,8 @@ export interface TrainerInstance {
 export interface TrainerModule {
   readonly program: ProgramInfo;
   readonly parameters: readonly ParameterInfo[];
+  /** Bytes the trainer needs at batch size B, checked before it allocates (absent: not checked). */
+  readonly memory?: MemoryNeed;
   createTrainer(rng: Rng, options?: TrainerOptions): TrainerInstance;
 }
 

@@ -21,6 +21,7 @@ import { CodeBlockWriter } from "ts-morph";
 import type { TEqn, TrainingProgram } from "../ir/train-ir.js";
 import { aliasOps } from "../ops/index.js";
 import { gradientPlacement, optimizerState } from "../passes/plan-memory.js";
+import { tsMemoryNeed } from "../passes/memory-limit.js";
 import type { EmitOptions, EmittedTrainer, Emission } from "./trainer/context.js";
 import { nameBuffers } from "./trainer/names.js";
 import { kernelCalls } from "./trainer/calls.js";
@@ -52,7 +53,8 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
 
   const w = new CodeBlockWriter({ indentNumberOfSpaces: 2, useTabs: false, useSingleQuote: false });
   writeHeader(w, em, allLines(bodies, calls), calls.hoisted, kernels);
-  writeDescription(w, em);
+  const memory = wasm ? memoryBytes(wasm.plan, calls.scratchNeed()) : tsMemoryNeed(tp, optState);
+  writeDescription(w, em, memory);
   const hoistAt = w.getLength();
   w.writeLine(`/** Allocates every buffer once; the step functions then allocate nothing. */`);
   let buffersAt = 0;
@@ -68,6 +70,5 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   // Only the buffers, views and offsets something refers to are declared.
   const buffers = dropUnused(bufferLines(em, calls, optState, gradView), code + text.slice(buffersAt));
   const declarations = buffers.map((l) => (l.line ? `  ${l.line}\n` : "\n")).join("");
-  const memory = wasm ? memoryBytes(wasm.plan, calls.scratchNeed()) : undefined;
-  return { text: code + declarations + text.slice(buffersAt), kernels, memory };
+  return { text: code + declarations + text.slice(buffersAt), kernels, memory: wasm ? memory : undefined };
 }

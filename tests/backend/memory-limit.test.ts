@@ -1,6 +1,7 @@
 // Memory limits (compiler/passes/memory-limit.ts, runtime/memory.ts) and the memory
 // planner's scaling (plan-memory.ts): a plan over 4 GiB is DL3012 at the `batch` setting
-// from `dlm check`, `compile` and `train`; `--batch` over the limit is one line, exit 2;
+// from `dlm check`, `compile` and `train`; `--batch` over the limit is one line, exit 2, from
+// `dlm train` and from a compiled trainer run directly (its exported `memory`);
 // the planner's work on a chain of N models grows near-linearly (counted, never timed).
 import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { main } from "../../compiler/cli.js";
 import { frontEnd, memoryPlanOf } from "../../compiler/compile.js";
 import { planWork } from "../../compiler/passes/plan-memory.js";
 import { largestBatch, memoryProblem, WASM_MEMORY_LIMIT } from "../../runtime/memory.js";
+import { compileTo, runNode, stackLines } from "../helpers/spawn.js";
 
 const repo = path.resolve(__dirname, "../..");
 const sink = () => {
@@ -103,4 +105,34 @@ describe("memory limits", () => {
     expect(ts.code).toBe(2);
     expect(ts.err).toMatch(/^dlm: --batch 65536 needs .*TypeScript backend.*this machine's .*\n$/);
   });
+
+  it("a compiled trainer run directly refuses --batch over its memory in one line (exit 2), on both backends", async () => {
+    const out = path.join(dir, "compiled");
+    await compileTo(path.join(repo, "dsl-examples/cnn.dlm"), path.join(out, "wasm"));
+    const r = await runNode([path.join(out, "wasm/cnn.js"), "--batch", "65536"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: --batch 65536 needs 9\.6 GiB of WebAssembly memory .*a wasm32 memory holds at most 4 GiB: the largest batch that fits is \d+\n$/,
+    );
+    expect(stackLines(r.stderr)).toEqual([]);
+    // The largest batch that fits is within the limit: only the one past it is refused.
+    const most = Number(/fits is (\d+)/.exec(r.stderr)![1]);
+    const m = /export const memory: MemoryNeed = \{ backend: "wasm", fixed: (\d+), perRow: (\d+) \}/.exec(
+      readFileSync(path.join(out, "wasm/cnn.ts"), "utf8"),
+    )!;
+    const [fixed, perRow] = [Number(m[1]), Number(m[2])];
+    expect(fixed + perRow * most).toBeLessThanOrEqual(WASM_MEMORY_LIMIT);
+    expect(fixed + perRow * (most + 1)).toBeGreaterThan(WASM_MEMORY_LIMIT);
+
+    const wide = path.join(dir, "wide.dlm");
+    writeFileSync(
+      wide,
+      "model m(x: [B, 8]) { x |> dense(500000, activation=relu) |> dense(2) }\ntrain t(x: [B, 8], r: [B, 2]) {\n  step m with sgd minimize sum(m(x) * r)\n}\n",
+    );
+    await compileTo(wide, path.join(out, "ts"), ["--backend", "ts"]);
+    const ts = await runNode([path.join(out, "ts/t.js"), "--batch", "65536"]);
+    expect(ts.code).toBe(2);
+    expect(ts.stderr).toMatch(/^error: --batch 65536 needs .*TypeScript backend.*this machine's .*\n$/);
+    expect(stackLines(ts.stderr)).toEqual([]);
+  }, 120_000);
 });

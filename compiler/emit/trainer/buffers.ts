@@ -51,7 +51,7 @@ export function bufferLines(
     w.writeLine(
       `// One linear memory, laid out by the compiler's memory plan: ${total.fixed.toLocaleString("en-US")} bytes + ${total.perRow.toLocaleString("en-US")} per batch row.`,
     );
-    w.writeLine(`const mem = instantiate(kernelModule, ${at(total)});`);
+    w.writeLine(`const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);`);
     w.writeLine(`const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel`);
     w.writeLine(`const WS = ${at(plan.bytes)}; // kernel scratch space`);
     w.writeLine(`const rngWords = new Uint32Array(mem.memory.buffer, WS, 4); // the Rng's state, for draws inside the module`);

@@ -5,6 +5,7 @@
 import type { CodeBlockWriter } from "ts-morph";
 import type { ValueId } from "../../ir/ir.js";
 import type { TrainingProgram } from "../../ir/train-ir.js";
+import type { Slot } from "../../passes/plan-memory.js";
 import type { Emission, KernelRequest } from "./context.js";
 import { ident } from "./names.js";
 
@@ -60,6 +61,7 @@ export function writeHeader(
   if (kernelTypes.length > 0) w.writeLine(`import type * as KernelTypes from "${opts.runtimeImport}/kernels/index.js";`);
   w.writeLine(`import type { Rng } from "${opts.runtimeImport}/rng.js";`);
   w.writeLine(`import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "${opts.runtimeImport}/trainer.js";`);
+  w.writeLine(`import type { MemoryNeed } from "${opts.runtimeImport}/memory.js";`);
   w.writeLine(`import { fileURLToPath, pathToFileURL } from "node:url";`);
   w.blankLine();
   w.writeLine(`// The runtime, loaded here so that a missing runtime file is reported in one line.`);
@@ -84,8 +86,11 @@ export function writeHeader(
   w.blankLine();
 }
 
-/** `program` and `parameters`: what the trainer trains, on what data, and the flat parameter buffer's layout. */
-export function writeDescription(w: CodeBlockWriter, em: Emission): void {
+/**
+ * `program`, `parameters` and `memory`: what the trainer trains, on what data, the flat
+ * parameter buffer's layout, and the bytes it needs at batch size B (checked at start).
+ */
+export function writeDescription(w: CodeBlockWriter, em: Emission, memory: Slot): void {
   const { tp, values, opts, allEqns } = em;
   const { root } = em.naming;
   const paramsInfo = tp.params.map((id) => {
@@ -133,6 +138,14 @@ export function writeDescription(w: CodeBlockWriter, em: Emission): void {
   w.writeLine(`/** The flat parameter buffer: one entry per tensor, Keras layouts. */`);
   w.writeLine(`export const parameters: readonly ParameterInfo[] = ${JSON.stringify(paramsInfo)};`);
   w.blankLine();
+  const need = { backend: em.wasm ? "wasm" : "ts", fixed: memory.fixed, perRow: memory.perRow };
+  w.writeLine(
+    em.wasm
+      ? `/** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */`
+      : `/** Bytes of the typed arrays at batch size B: fixed + perRow·B (an upper bound); checked before anything is allocated. */`,
+  );
+  w.writeLine(`export const memory: MemoryNeed = ${JSON.stringify(need)};`);
+  w.blankLine();
 }
 
 /** Runs the trainer when it is the script node was started with; a missing runtime file is one line. */
@@ -140,7 +153,7 @@ export function writeFooter(w: CodeBlockWriter, em: Emission): void {
   w.writeLine(`// Run as a script: \`node ${ident(em.tp.name)}.js --help\`.`);
   // Relative data paths resolve against the .dlm file's folder, found relative to this module.
   w.writeLine(
-    `if (isMain(import.meta.url)) process.exitCode = runMain({ program, parameters, createTrainer }, process.argv.slice(2), fileURLToPath(new URL(${JSON.stringify(em.opts.sourceDir)}, import.meta.url)));`,
+    `if (isMain(import.meta.url)) process.exitCode = runMain({ program, parameters, memory, createTrainer }, process.argv.slice(2), fileURLToPath(new URL(${JSON.stringify(em.opts.sourceDir)}, import.meta.url)));`,
   );
   w.blankLine();
   w.writeLine(`/** A runtime file that cannot be loaded: run as a script, one line and exit code 1; imported, the error itself. */`);

@@ -3,6 +3,7 @@
 import type * as KernelTypes from "./runtime/kernels/index.js";
 import type { Rng } from "./runtime/rng.js";
 import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
+import type { MemoryNeed } from "./runtime/memory.js";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 // The runtime, loaded here so that a missing runtime file is reported in one line.
@@ -76,6 +77,9 @@ export const parameters: readonly ParameterInfo[] = [
   },
   { name: "cnn/dense_1/bias", shape: [10], offset: 693952, size: 10, init: "zeros", layout: "[units]" },
 ];
+
+/** Bytes of the typed arrays at batch size B: fixed + perRow·B (an upper bound); checked before anything is allocated. */
+export const memory: MemoryNeed = { backend: "ts", fixed: 13879248, perRow: 658508 };
 
 // Static sizes of the kernels, computed by the compiler.
 const CONV2D_GEOM: K.ConvGeom = { h: 28, w: 28, c: 1, oh: 26, ow: 26, f: 32, kh: 3, kw: 3, sh: 1, sw: 1, pt: 0, pl: 0 };
@@ -341,7 +345,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 // Run as a script: `node cnn.js --help`.
 if (isMain(import.meta.url))
   process.exitCode = runMain(
-    { program, parameters, createTrainer },
+    { program, parameters, memory, createTrainer },
     process.argv.slice(2),
     fileURLToPath(new URL("../dsl-examples/", import.meta.url)),
   );

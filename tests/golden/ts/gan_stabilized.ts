@@ -2,6 +2,7 @@
 // Trainer for `train gan`: 962,065 parameters; step discriminator with adam(lr=0.0002, beta1=0.5, beta2=0.999, eps=1e-7); step generator with adam(lr=0.0002, beta1=0.5, beta2=0.999, eps=1e-7).
 import type { Rng } from "./runtime/rng.js";
 import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
+import type { MemoryNeed } from "./runtime/memory.js";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 // The runtime, loaded here so that a missing runtime file is reported in one line.
@@ -91,6 +92,9 @@ export const parameters: readonly ParameterInfo[] = [
   },
   { name: "discriminator/dense_1/bias", shape: [1], offset: 962064, size: 1, init: "zeros", layout: "[units]" },
 ];
+
+/** Bytes of the typed arrays at batch size B: fixed + perRow·B (an upper bound); checked before anything is allocated. */
+export const memory: MemoryNeed = { backend: "ts", fixed: 22460800, perRow: 94592 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
@@ -785,7 +789,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 // Run as a script: `node gan.js --help`.
 if (isMain(import.meta.url))
   process.exitCode = runMain(
-    { program, parameters, createTrainer },
+    { program, parameters, memory, createTrainer },
     process.argv.slice(2),
     fileURLToPath(new URL("../dsl-examples/", import.meta.url)),
   );

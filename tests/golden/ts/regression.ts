@@ -2,6 +2,7 @@
 // Trainer for `train regression`: 321 parameters; step regression with sgd(lr=0.01, momentum=0.9, nesterov=false).
 import type { Rng } from "./runtime/rng.js";
 import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
+import type { MemoryNeed } from "./runtime/memory.js";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 // The runtime, loaded here so that a missing runtime file is reported in one line.
@@ -62,6 +63,9 @@ export const parameters: readonly ParameterInfo[] = [
   },
   { name: "regression/dense_1/bias", shape: [1], offset: 320, size: 1, init: "zeros", layout: "[units]" },
 ];
+
+/** Bytes of the typed arrays at batch size B: fixed + perRow·B (an upper bound); checked before anything is allocated. */
+export const memory: MemoryNeed = { backend: "ts", fixed: 5144, perRow: 1576 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
@@ -245,7 +249,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 // Run as a script: `node regression.js --help`.
 if (isMain(import.meta.url))
   process.exitCode = runMain(
-    { program, parameters, createTrainer },
+    { program, parameters, memory, createTrainer },
     process.argv.slice(2),
     fileURLToPath(new URL("../dsl-examples/", import.meta.url)),
   );

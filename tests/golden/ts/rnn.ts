@@ -2,6 +2,7 @@
 // Trainer for `train rnn`: 36,510 parameters; step rnn with adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7).
 import type { Rng } from "./runtime/rng.js";
 import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
+import type { MemoryNeed } from "./runtime/memory.js";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 // The runtime, loaded here so that a missing runtime file is reported in one line.
@@ -87,6 +88,9 @@ export const parameters: readonly ParameterInfo[] = [
   },
   { name: "rnn/dense/bias", shape: [10], offset: 36500, size: 10, init: "zeros", layout: "[units]" },
 ];
+
+/** Bytes of the typed arrays at batch size B: fixed + perRow·B (an upper bound); checked before anything is allocated. */
+export const memory: MemoryNeed = { backend: "ts", fixed: 730208, perRow: 309476 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
@@ -440,7 +444,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 // Run as a script: `node rnn.js --help`.
 if (isMain(import.meta.url))
   process.exitCode = runMain(
-    { program, parameters, createTrainer },
+    { program, parameters, memory, createTrainer },
     process.argv.slice(2),
     fileURLToPath(new URL("../dsl-examples/", import.meta.url)),
   );

@@ -14,6 +14,7 @@
 // `dlm compile --backend ts` writes the same trainer with readable TypeScript reference kernels.
 import type { Rng } from "./runtime/rng.js";
 import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
+import type { MemoryNeed } from "./runtime/memory.js";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 // The runtime, loaded here so that a missing runtime file is reported in one line.
@@ -93,12 +94,15 @@ export const parameters: readonly ParameterInfo[] = [
   { name: "regression/dense_1/bias", shape: [1], offset: 320, size: 1, init: "zeros", layout: "[units]" },
 ];
 
+/** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
+export const memory: MemoryNeed = { backend: "wasm", fixed: 6000, perRow: 832 };
+
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
   // One linear memory, laid out by the compiler's memory plan: 6,000 bytes + 832 per batch row.
-  const mem = instantiate(kernelModule, 6000 + 832 * B);
+  const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 3920 + 832 * B; // kernel scratch space
 
@@ -306,7 +310,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 // Run as a script: `node regression.js --help`.
 if (isMain(import.meta.url))
   process.exitCode = runMain(
-    { program, parameters, createTrainer },
+    { program, parameters, memory, createTrainer },
     process.argv.slice(2),
     fileURLToPath(new URL("../dsl-examples/", import.meta.url)),
   );
