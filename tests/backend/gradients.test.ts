@@ -482,12 +482,10 @@ describe("plumbing", () => {
   it("a step on the called model alone", () =>
     run({ src: "model f(x: [B, 3]) { x |> dense(3, activation=tanh) }\n" + prog("", "x: [B, 3], r: [B, 3]", "sum(f(f(x)) * r)", "f") }));
 
-  // KNOWN BUG, in compiler/emit/emit-ts.ts (outside this file's reach): a parameter that
-  // a step trains but its loss does not reach has the gradient `null` ("unreached, zero"
-  // in train-ir.ts), and the backward function leaves its slice of `grads` untouched. Since
-  // steps now train the models their model calls, an earlier step may have written that
-  // slice in the same batch, and the later step's optimizer applies it again. The fix:
-  // `grads.fill(0, offset, offset + size)` in the backward function for each null gradient.
+  // A parameter that a step trains but its loss does not reach has the gradient `null`
+  // ("unreached, zero" in train-ir.ts). An earlier step may have written its slice of
+  // `grads` in the same batch, so the backward function zeroes it (compiler/emit/trainer/
+  // steps.ts) and the later step's optimizer does not apply that gradient again.
   it("a parameter the step's loss does not reach is not updated with an earlier step's gradient", async () => {
     const mod = await loadTrainer(
       "model f(x: [B, 3]) { x |> dense(3) }\nmodel m(x: [B, 3]) { stop_gradient(f(x)) |> dense(2) }\n" +
