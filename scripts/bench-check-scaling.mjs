@@ -3,8 +3,9 @@
 // chains of at most L (each model calls the previous one of its chain), the chains piped
 // one after another by a model `top` that a train block trains. `top` is one deeper than
 // the longest chain, so L may be up to 999 (a chain of model calls may be 1000 models
-// long, DL2022). Each run is a whole `dlm check` process. The time grows with L: every
-// model's inference entry point inlines all the models it calls.
+// long, DL2022). Each run is a whole `dlm check` process. Only the models a train block
+// trains or calls itself get an inference entry point (which inlines all the models it
+// calls), so the time grows about linearly with N and L.
 //
 //   npm run build && node scripts/bench-check-scaling.mjs [--chain L] [N ...]
 //   (defaults: L = 100; N = 50 100 200 400 1000)

@@ -13,7 +13,7 @@ import type { FlatProgram, StateUpdate, TEqn, TOp, TValue } from "../ir/train-ir
 
 export interface Inlined {
   readonly flat: FlatProgram;
-  /** Each model the block uses, inlined once more on inputs of its own (for inference). */
+  /** Each model the block trains or calls itself, inlined once more on inputs of its own (for inference). */
   readonly inference: readonly { readonly model: string; readonly inputs: readonly ValueId[]; readonly output: ValueId }[];
   /** Flat id of each value of the train graph. */
   readonly map: (trainValue: ValueId) => ValueId;
@@ -157,10 +157,13 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
     return flat;
   });
   expand({ g: train.graph, env, prefix: "", model: undefined, next: 0 });
-  // Inference entry points: every model the block trains or calls, on inputs of its own
-  // (sampling a generator, scoring with a classifier). Eqns nothing uses are dropped later.
+  // Inference entry points: every model the block trains or calls itself, on inputs of its
+  // own (sampling a generator, scoring with a classifier). Models only other models call get
+  // none: their callers' entries run them (an entry per model of a chain of N calls would
+  // inline N²/2 models). Eqns nothing uses are dropped later.
+  const entry = new Set([...train.steps.map((s) => s.model), ...train.graph.eqns.filter((e) => e.op === "call").map(calleeOf)]);
   const inference = program.models
-    .filter((m) => used.has(m.name))
+    .filter((m) => entry.has(m.name))
     .map((m) => {
       const args = m.graph.inputs.map((id) => {
         const v = m.graph.values[id];
