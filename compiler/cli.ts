@@ -19,9 +19,9 @@ import {
   UsageError as RuntimeUsageError,
 } from "../runtime/main.js";
 import { hasRelaxedSimd } from "../runtime/wasm/instantiate.js";
-import { memoryLimitDiagnostic, tsMemoryNeed } from "./passes/memory-limit.js";
+import { memoryLimitDiagnostic, tsMemoryNeed } from "./wasm/memory-limit.js";
 import { memoryProblem } from "../runtime/memory.js";
-import { optimizerState } from "./passes/plan-memory.js";
+import { optimizerState } from "./wasm/plan-memory.js";
 import { totalmem } from "node:os";
 
 const usage = `usage: dlm <command> [options]

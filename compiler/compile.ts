@@ -12,17 +12,17 @@
 // from the op registry (compiler/ops); docs/architecture.md is the map.
 import { decodeSource, makeSource, positionOf, type DecodeFailure, type SourceFile } from "./source.js";
 import { parse } from "./syntax/parse.js";
-import { lower } from "./passes/lower.js";
-import { inferShapes } from "./passes/shapes.js";
-import { inline } from "./passes/inline.js";
-import { useLogits } from "./passes/logits.js";
-import { schedule } from "./passes/schedule.js";
+import { lower } from "./frontend/lower.js";
+import { inferShapes } from "./frontend/shapes.js";
+import { inline } from "./middle/inline.js";
+import { useLogits } from "./middle/logits.js";
+import { schedule } from "./middle/schedule.js";
 import type { ProgramIR } from "./ir/ir.js";
 import type { TrainingProgram } from "./ir/train-ir.js";
 import type { Program } from "./syntax/ast.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
-import { optimizerState, planMemory, type MemoryPlan } from "./passes/plan-memory.js";
-import { fuse, type FusedProgram } from "./passes/fuse.js";
+import { optimizerState, planMemory, type MemoryPlan } from "./wasm/plan-memory.js";
+import { fuse, type FusedProgram } from "./wasm/fuse.js";
 import { aliasOps } from "./ops/index.js";
 import type { TrainerModule } from "../runtime/trainer.js";
 
@@ -152,7 +152,7 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
   // frontEnd already scheduled every train block (inline, logits, autodiff, phases, layout).
   const tp = front.trainings?.get(trainName);
   if (!tp) throw new Error(`internal: train block ${trainName} was not scheduled`);
-  const { emitTrainerTs } = await import("./emit/emit-ts.js");
+  const { emitTrainerTs } = await import("./emit/emit-trainer.js");
   const name = fileName(trainName);
   const backend = opts.backend ?? "wasm";
   const fused = backend === "wasm" ? fuse(tp, opts.fuse ?? true) : undefined; //                 ops → kernels
@@ -169,8 +169,8 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
   });
   let wasm: CompiledTrainer["wasm"];
   if (plan) {
-    const { loadBinaryen } = await import("./emit/wasm/binaryen.js");
-    const { buildModule } = await import("./emit/wasm/module.js");
+    const { loadBinaryen } = await import("./wasm/kernels/binaryen.js");
+    const { buildModule } = await import("./wasm/kernels/module.js");
     const b = await loadBinaryen();
     const build = (relaxed: boolean) =>
       buildModule(b, (mod) => emitted.kernels.forEach((k) => k.add(b, mod, k.name, { relaxed })), { text: opts.wat && !relaxed, relaxed });

@@ -1,5 +1,5 @@
 // Milliseconds per call (the fastest of repeated calls) of dlm's SIMD128 wasm convolution and pooling kernels
-// (compiler/emit/wasm/conv.ts, conv-grad.ts, pool.ts) next to the TypeScript reference kernels
+// (compiler/wasm/kernels/conv.ts, conv-grad.ts, pool.ts) next to the TypeScript reference kernels
 // (runtime/kernels/conv.ts), one thread, on the seed CNN's shapes (batch 32) and a
 // mid-size layer. Needs `npm run build` (reads dist/).
 //
@@ -26,13 +26,13 @@ const { values } = parseArgs({
 const SECONDS = Number(values.seconds);
 const N = Number(values.n);
 
-const { loadBinaryen } = await import(dist("compiler/emit/wasm/binaryen.js"));
-const { buildModule } = await import(dist("compiler/emit/wasm/module.js"));
+const { loadBinaryen } = await import(dist("compiler/wasm/kernels/binaryen.js"));
+const { buildModule } = await import(dist("compiler/wasm/kernels/module.js"));
 // The convolution, its gradients and pooling, as one namespace.
 const C = {
-  ...(await import(dist("compiler/emit/wasm/conv.js"))),
-  ...(await import(dist("compiler/emit/wasm/conv-grad.js"))),
-  ...(await import(dist("compiler/emit/wasm/pool.js"))),
+  ...(await import(dist("compiler/wasm/kernels/conv.js"))),
+  ...(await import(dist("compiler/wasm/kernels/conv-grad.js"))),
+  ...(await import(dist("compiler/wasm/kernels/pool.js"))),
 };
 const { windowOf } = await import(dist("compiler/emit/geometry.js"));
 const K = await import(dist("runtime/kernels/conv.js"));

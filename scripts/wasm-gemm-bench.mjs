@@ -1,4 +1,4 @@
-// GFLOP/s of dlm's SIMD128 wasm GEMMs (compiler/emit/wasm/gemm.ts) next to the TypeScript
+// GFLOP/s of dlm's SIMD128 wasm GEMMs (compiler/wasm/kernels/gemm.ts) next to the TypeScript
 // reference kernels (runtime/kernels/dense.ts), one thread, on 512³ and on the dense shapes
 // of the seed models: forward nn (X·W + b), input gradient nt (dY·Wᵀ), kernel gradient tn
 // (Xᵀ·dY). Needs `npm run build` (reads dist/).
@@ -20,8 +20,8 @@ const { values } = parseArgs({
 const SECONDS = Number(values.seconds);
 const MR = Number(values.mr);
 
-const { loadBinaryen } = await import(dist("compiler/emit/wasm/binaryen.js"));
-const { emitGemmModule, gemmOutShape, gemmParams, gemmScratchBytes } = await import(dist("compiler/emit/wasm/gemm.js"));
+const { loadBinaryen } = await import(dist("compiler/wasm/kernels/binaryen.js"));
+const { emitGemmModule, gemmOutShape, gemmParams, gemmScratchBytes } = await import(dist("compiler/wasm/kernels/gemm.js"));
 const { matmul, matmulNT, matmulTN } = await import(dist("runtime/kernels/dense.js"));
 const { instantiateKernels, Layout } = await import(dist("runtime/wasm/instantiate.js"));
 

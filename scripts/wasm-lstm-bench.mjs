@@ -1,4 +1,4 @@
-// Milliseconds per call of dlm's SIMD128 LSTM scans (compiler/emit/wasm/lstm.ts) next to the
+// Milliseconds per call of dlm's SIMD128 LSTM scans (compiler/wasm/kernels/lstm.ts) next to the
 // TypeScript reference kernels (runtime/kernels/lstm.ts), one thread, on the seed RNN's
 // shapes (dsl-examples/rnn.dlm: both lstm(50) layers scan 28 steps of 4·50 gates for a batch
 // of 32; only their input projections differ), plus the GEMMs around the scans of one
@@ -28,10 +28,10 @@ const N = Number(values.n);
 const T = 28;
 const U = 50;
 
-const { loadBinaryen } = await import(dist("compiler/emit/wasm/binaryen.js"));
-const { buildModule } = await import(dist("compiler/emit/wasm/module.js"));
-const lstm = await import(dist("compiler/emit/wasm/lstm.js"));
-const { addGemm, gemmParams, gemmScratchBytes } = await import(dist("compiler/emit/wasm/gemm.js"));
+const { loadBinaryen } = await import(dist("compiler/wasm/kernels/binaryen.js"));
+const { buildModule } = await import(dist("compiler/wasm/kernels/module.js"));
+const lstm = await import(dist("compiler/wasm/kernels/lstm.js"));
+const { addGemm, gemmParams, gemmScratchBytes } = await import(dist("compiler/wasm/kernels/gemm.js"));
 const { lstmScan, lstmScanGrad } = await import(dist("runtime/kernels/lstm.js"));
 const { instantiateKernels, Layout } = await import(dist("runtime/wasm/instantiate.js"));
 

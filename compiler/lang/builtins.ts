@@ -2,7 +2,7 @@
 // (compiler/ops: layers, activations, ops, random sources, losses) and the others here
 // (optimizers, metrics, data sources), each with its options, types, defaults and ranges;
 // and the settings of a train block. docs/language.md is written from this table; binding
-// of call arguments to options (bind.ts) and lowering (passes/lower.ts) read it.
+// of call arguments to options (bind.ts) and lowering (frontend/lower.ts) read it.
 import type { ArgSpec, Builtin } from "./args.js";
 import { opSurfaces } from "../ops/index.js";
 // The ranges the trainer's command line checks too (--batch, --epochs, --seed): one table.

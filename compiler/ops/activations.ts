@@ -11,13 +11,13 @@ import { fmt, same } from "./kit/shape.js";
 import { fromOutput, none } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
-import * as LP from "../emit/wasm/loops.js";
-import * as SM from "../emit/wasm/softmax.js";
-import { actGradBiasParams, addActGradBias, type ActGradBiasSpec } from "../emit/wasm/fused.js";
+import * as LP from "../wasm/kernels/loops.js";
+import * as SM from "../wasm/kernels/softmax.js";
+import { actGradBiasParams, addActGradBias, type ActGradBiasSpec } from "../wasm/kernels/fused.js";
 import type { WasmCtx } from "./op.js";
-import type { BinaryenApi } from "../emit/wasm/binaryen.js";
-import type { Mod } from "../emit/wasm/fn.js";
-import { expV, splatF } from "../emit/wasm/math.js";
+import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
+import type { Mod } from "../wasm/kernels/fn.js";
+import { expV, splatF } from "../wasm/kernels/math.js";
 import { fail } from "../diagnostics/diagnostic.js";
 
 export type Names = {

@@ -1,5 +1,5 @@
 // `call`: a model used inside another model or a train block. It lives only in the Graph
-// IR: inlining (passes/inline.ts) copies the callee's eqns at each call site. Its shape rule
+// IR: inlining (middle/inline.ts) copies the callee's eqns at each call site. Its shape rule
 // checks the arguments against the callee's typed inputs.
 import type { Attrs, Shape } from "../ir/ir.js";
 import { fail } from "../diagnostics/diagnostic.js";

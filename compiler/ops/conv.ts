@@ -1,7 +1,7 @@
 // Convolutions: `conv2d` (Keras Conv2D: NHWC, kernel [kh, kw, in, filters], cross-correlation,
 // TensorFlow's `same` padding split) and the kernels of its gradients; `conv1d` (Keras
 // Conv1D), a composite of conv2d. The WebAssembly
-// kernels are implicit GEMMs on register tiles (emit/wasm/conv.ts); the reference kernels
+// kernels are implicit GEMMs on register tiles (wasm/kernels/conv.ts); the reference kernels
 // are runtime/kernels/conv.ts. Fused here: conv2d → relu (the activation in the epilogue)
 // and conv2d → relu → maxpool2d (one image at a time through scratch, with the argmax).
 import { activation, layerName, tensor, useBias } from "../lang/args.js";
@@ -12,9 +12,9 @@ import { rank, spatial } from "./kit/shape.js";
 import { gate, none, shapeOf, sumTo } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
-import * as CV from "../emit/wasm/conv.js";
-import * as CG from "../emit/wasm/conv-grad.js";
-import * as EW from "../emit/wasm/elementwise.js";
+import * as CV from "../wasm/kernels/conv.js";
+import * as CG from "../wasm/kernels/conv-grad.js";
+import * as EW from "../wasm/kernels/elementwise.js";
 import { windowOf } from "../emit/geometry.js";
 
 export type Names = { primitive: "conv2d"; composite: "conv1d"; train: "conv2d_grad_input" | "conv2d_grad_kernel" };

@@ -1,11 +1,11 @@
 // Dense layers and matrix products: `dense` (Keras Dense), `matmul` (`a @ b`), and the
 // GEMMs of their gradients (`matmul_nt` = a·bᵀ, `matmul_tn` = aᵀ·b over all leading rows).
-// One GEMM generator serves them all (emit/wasm/gemm.ts: register tiles, packed panels,
+// One GEMM generator serves them all (wasm/kernels/gemm.ts: register tiles, packed panels,
 // epilogues for the bias and an activation); the reference kernels are runtime/kernels/dense.ts.
 import { fail } from "../diagnostics/diagnostic.js";
 import { activation, layerName, tensor, useBias } from "../lang/args.js";
 import type { TEqn } from "../ir/train-ir.js";
-import type { GemmActivation } from "../emit/wasm/gemm.js";
+import type { GemmActivation } from "../wasm/kernels/gemm.js";
 import { primitive, trainOp, type CallSurface, type LayerSurface, type OpTable } from "./op.js";
 import { fmt } from "./kit/shape.js";
 import { gate, shapeOf, sumTo, none } from "./kit/vjp.js";

@@ -7,14 +7,14 @@
 //
 // and evaluation and inference read y as x (the identity), so no mask is drawn there. Masks come from the trainer's seeded RNG: the
 // TypeScript backend calls Rng.bernoulliMask; the WebAssembly module continues the same
-// xoshiro128** stream bit for bit (emit/wasm/random.ts), its state in and out through scratch.
+// xoshiro128** stream bit for bit (wasm/kernels/random.ts), its state in and out through scratch.
 import { layerName, tensor } from "../lang/args.js";
 import { composite, trainOp, type LayerSurface, type OpTable } from "./op.js";
 import { same } from "./kit/shape.js";
 import { none } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
-import { addBernoulliMask, bernoulliMaskParams } from "../emit/wasm/random.js";
+import { addBernoulliMask, bernoulliMaskParams } from "../wasm/kernels/random.js";
 
 export type Names = { primitive: never; composite: "dropout"; train: "dropout_mask" };
 

@@ -90,7 +90,7 @@ export const epilogueOps: ReadonlySet<TOp> = new Set(
   (Object.keys(ops) as (keyof typeof ops)[]).filter((k) => (ops[k] as Kernel).epilogue) as TOp[],
 );
 
-/** The kernels of fused groups, by rule name (passes/fuse.ts groups; the first eqn's op registers the rule). */
+/** The kernels of fused groups, by rule name (wasm/fuse.ts groups; the first eqn's op registers the rule). */
 export const fusedRules: Readonly<Record<string, FusedRule>> = Object.assign(
   {},
   ...Object.values(ops).map((d: PrimitiveOp | CompositeOp | Kernel) => ("fused" in d ? d.fused : undefined) ?? {}),

@@ -1,9 +1,9 @@
 // Losses with Keras semantics, each a scalar: the mean over the batch (and, for mse and
 // binary cross-entropy, over the last axis first). Cross-entropies on a softmax or sigmoid
-// output read the logits instead (passes/logits.ts marks them `from_logits`: a stable
+// output read the logits instead (middle/logits.ts marks them `from_logits`: a stable
 // form); otherwise they clip probabilities as Keras does. One gradient op, `loss_grad`,
 // serves every loss (its attrs name the loss). Reference kernels runtime/kernels/losses.ts;
-// WebAssembly kernels emit/wasm/losses.ts (f64 sums).
+// WebAssembly kernels wasm/kernels/losses.ts (f64 sums).
 import { fail } from "../diagnostics/diagnostic.js";
 import type { Shape } from "../ir/ir.js";
 import { tensor } from "../lang/args.js";
@@ -23,8 +23,8 @@ import { fmt, sameShape } from "./kit/shape.js";
 import { none, shapeOf, sumTo, TargetGradientError } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
-import { addLossGrad } from "../emit/wasm/loss-grad.js";
-import { addLoss, lossGradParams, lossParams, type LossKind, type LossSpec } from "../emit/wasm/losses.js";
+import { addLossGrad } from "../wasm/kernels/loss-grad.js";
+import { addLoss, lossGradParams, lossParams, type LossKind, type LossSpec } from "../wasm/kernels/losses.js";
 import type { ValueId } from "../ir/ir.js";
 
 export type LossName = "mse" | "categorical_crossentropy" | "sparse_categorical_crossentropy" | "binary_crossentropy";

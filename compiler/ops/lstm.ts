@@ -14,7 +14,7 @@ import { rank } from "./kit/shape.js";
 import { gate, none, shapeOf } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
-import * as EW from "../emit/wasm/elementwise.js";
+import * as EW from "../wasm/kernels/elementwise.js";
 import {
   addLstmScan,
   addLstmScanGrad,
@@ -22,7 +22,7 @@ import {
   lstmScanGradScratchBytes,
   lstmScanParams,
   lstmScanScratchBytes,
-} from "../emit/wasm/lstm.js";
+} from "../wasm/kernels/lstm.js";
 
 export type Names = { primitive: never; composite: "lstm"; train: "lstm_scan" | "lstm_scan_grad" | "last_step" | "last_step_grad" };
 

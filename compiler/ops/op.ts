@@ -21,8 +21,8 @@ import type { TEqn, TOp, TValue } from "../ir/train-ir.js";
 import type { Span } from "../source.js";
 import type { Builtin } from "../lang/args.js";
 import type { Bound } from "../lang/bind.js";
-import type { BinaryenApi } from "../emit/wasm/binaryen.js";
-import type { Mod } from "../emit/wasm/fn.js";
+import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
+import type { Mod } from "../wasm/kernels/fn.js";
 
 /** The Keras class shown in summaries and the base of default layer names (`dense`, `dense_1`). */
 export interface KerasName {
@@ -106,7 +106,7 @@ export type KernelAdder = (b: BinaryenApi, mod: Mod, name: string, variant: Vari
 export interface WasmCtx<A = Attrs> {
   readonly eqn: TEqn;
   readonly attrs: A;
-  /** The eqns of a fused group (passes/fuse.ts), in order; [eqn] for a single op. */
+  /** The eqns of a fused group (wasm/fuse.ts), in order; [eqn] for a single op. */
   readonly group: readonly TEqn[];
   /** Values the fused kernel reads and writes besides its eqns' (fuse.ts Group). */
   readonly extraIn: readonly number[];
@@ -127,7 +127,7 @@ export interface WasmCtx<A = Attrs> {
 /** A kernel call statement, or null: this op stays in TypeScript (its EmitRule line runs on views of the memory). */
 export type WasmRule<A = Attrs> = (c: WasmCtx<A>) => string | null;
 
-/** The kernel call of a fused group (passes/fuse.ts names the rule; `c.group` holds its eqns). */
+/** The kernel call of a fused group (wasm/fuse.ts names the rule; `c.group` holds its eqns). */
 export type FusedRule = (c: WasmCtx) => string;
 
 // ── The op kinds ────────────────────────────────────────────────────────────────────────
@@ -139,7 +139,7 @@ export interface Kernel<A = Attrs> {
   readonly wasm: WasmRule<A>;
   /** The output is another name for input 0's buffer (reshape, stop_gradient): no kernel runs. */
   readonly alias?: true;
-  /** Kernels of the fused groups that start with this op, by rule name (passes/fuse.ts decides the groups). */
+  /** Kernels of the fused groups that start with this op, by rule name (wasm/fuse.ts decides the groups). */
   readonly fused?: Readonly<Record<string, FusedRule>>;
   /** An activation the GEMM kernel can apply in its epilogue (fusion `dense+act`). */
   readonly epilogue?: true;
@@ -151,7 +151,7 @@ export interface PrimitiveOp<A = Attrs> extends Kernel<A> {
   /**
    * A loss of (prediction, target): a scalar, the mean over the batch. `logits`: the
    * activation whose input the loss reads instead when the prediction is that activation's
-   * output (passes/logits.ts: stable cross-entropy from the logits).
+   * output (middle/logits.ts: stable cross-entropy from the logits).
    */
   readonly loss?: { readonly logits?: OpName };
 }

@@ -1,5 +1,5 @@
 // 2-D pooling (Keras MaxPooling2D, AveragePooling2D; NHWC, `same` averages only the real
-// inputs) and the kernels of its gradients. WebAssembly kernels in emit/wasm/conv.ts,
+// inputs) and the kernels of its gradients. WebAssembly kernels in wasm/kernels/conv.ts,
 // reference kernels in runtime/kernels/conv.ts. Fused here: maxpool2d_grad → relu_grad
 // through the argmax that a fused conv2d → relu → maxpool2d kept (ops/conv.ts).
 import type { ArgSpec } from "../lang/args.js";
@@ -9,7 +9,7 @@ import { rank, spatial } from "./kit/shape.js";
 import { gate, none, shapeOf } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
-import * as PL from "../emit/wasm/pool.js";
+import * as PL from "../wasm/kernels/pool.js";
 import { windowOf } from "../emit/geometry.js";
 
 export type Names = { primitive: "maxpool2d" | "avgpool2d"; composite: never; train: "maxpool2d_grad" | "avgpool2d_grad" };

@@ -10,7 +10,7 @@ import { fmt, sameShape } from "./kit/shape.js";
 import { gate, none } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
-import * as RD from "../emit/wasm/reductions.js";
+import * as RD from "../wasm/kernels/reductions.js";
 import { alignedStrides, reductionStrides } from "../emit/geometry.js";
 
 export type Names = { primitive: "sum" | "mean"; composite: never; train: "sum_to" | "broadcast_to" };

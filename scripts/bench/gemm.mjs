@@ -1,5 +1,5 @@
 // GEMM GFLOP/s, float32, one thread, in its own process:
-//   - 512×512×512 (C = A·B): dlm-wasm (compiler/emit/wasm/gemm.ts, SIMD128), dlm-wasm relaxed
+//   - 512×512×512 (C = A·B): dlm-wasm (compiler/wasm/kernels/gemm.ts, SIMD128), dlm-wasm relaxed
 //     (the same kernel with f32x4.relaxed_madd, when this engine has relaxed SIMD: run.mjs
 //     starts this process with --experimental-wasm-relaxed-simd), dlm-ts
 //     (runtime/kernels/dense.ts matmul) and tfjs-wasm (tf.matMul);
@@ -69,8 +69,8 @@ const info = [];
 // and its relaxed-SIMD twin when this engine validates relaxed opcodes.
 let relaxed = false;
 try {
-  const { loadBinaryen } = await import(dist("compiler/emit/wasm/binaryen.js"));
-  const { emitGemmModule, gemmParams, gemmScratchBytes } = await import(dist("compiler/emit/wasm/gemm.js"));
+  const { loadBinaryen } = await import(dist("compiler/wasm/kernels/binaryen.js"));
+  const { emitGemmModule, gemmParams, gemmScratchBytes } = await import(dist("compiler/wasm/kernels/gemm.js"));
   const { instantiateKernels, hasRelaxedSimd, Layout } = await import(dist("runtime/wasm/instantiate.js"));
   relaxed = hasRelaxedSimd();
   const all = [BIG, ...shapes];

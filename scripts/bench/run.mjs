@@ -770,7 +770,7 @@ if (gemm) {
       "**GEMM GFLOP/s**, one thread, float32, 512×512×512 (C = A·B)",
       ["system", "GFLOP/s"],
       [
-        ["dlm-wasm (compiler/emit/wasm/gemm.ts, SIMD128)", g["dlm-wasm"] ?? "n/a"],
+        ["dlm-wasm (compiler/wasm/kernels/gemm.ts, SIMD128)", g["dlm-wasm"] ?? "n/a"],
         ...(gemm.relaxed ? [["dlm-wasm relaxed (f32x4.relaxed_madd)", g["dlm-wasm relaxed"] ?? "n/a"]] : []),
         ["dlm-ts (runtime/kernels/dense.ts matmul)", g["dlm-ts"] ?? "n/a"],
         ["tfjs-wasm (tf.matMul)", g["tfjs-wasm"] ?? "n/a"],

@@ -1,4 +1,4 @@
-// The LSTM's gradients (compiler/passes/inline.ts expands `lstm` into a dense input
+// The LSTM's gradients (compiler/middle/inline.ts expands `lstm` into a dense input
 // projection and an `lstm_scan` time loop; runtime/kernels/lstm.ts runs BPTT) against
 // float64 central finite differences (docs/architecture.md §5) of the whole compiled program, every
 // entry of every parameter: return_sequences true and false, stacked LSTMs, an LSTM into

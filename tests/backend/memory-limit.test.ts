@@ -1,4 +1,4 @@
-// Memory limits (compiler/passes/memory-limit.ts, runtime/memory.ts) and the memory
+// Memory limits (compiler/wasm/memory-limit.ts, runtime/memory.ts) and the memory
 // planner's scaling (plan-memory.ts): a plan over 4 GiB is DL3012 at the `batch` setting
 // from `dlm check`, `compile` and `train`; `--batch` over the limit is one line, exit 2, from
 // `dlm train` and from a compiled trainer run directly (its exported `memory`);
@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../compiler/cli.js";
 import { frontEnd, memoryPlanOf } from "../../compiler/compile.js";
-import { planWork } from "../../compiler/passes/plan-memory.js";
+import { planWork } from "../../compiler/wasm/plan-memory.js";
 import { largestBatch, memoryProblem, WASM_MEMORY_LIMIT } from "../../runtime/memory.js";
 import { compileTo, runNode, stackLines } from "../helpers/spawn.js";
 

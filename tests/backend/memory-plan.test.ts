@@ -1,4 +1,4 @@
-// The memory plan (compiler/passes/plan-memory.ts) checked by running it: every entry point
+// The memory plan (compiler/wasm/plan-memory.ts) checked by running it: every entry point
 // of each seed trainer is replayed eqn by eqn over a word-by-word map of linear memory
 // that records which buffer last wrote each 4-byte word. Every read must find its own
 // buffer's data intact, no eqn may write over a persistent buffer (weights, gradients,
@@ -10,10 +10,10 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { compileSource, root } from "../helpers/trainer.js";
-import { offsetAt, type MemoryPlan } from "../../compiler/passes/plan-memory.js";
+import { offsetAt, type MemoryPlan } from "../../compiler/wasm/plan-memory.js";
 import type { TEqn, TrainingProgram } from "../../compiler/ir/train-ir.js";
 import { aliasOps } from "../../compiler/ops/index.js";
-import type { FusedProgram } from "../../compiler/passes/fuse.js";
+import type { FusedProgram } from "../../compiler/wasm/fuse.js";
 
 const B = 3;
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { frontEnd } from "../../compiler/compile.js";
 import { decodeSource, type SourceFile } from "../../compiler/source.js";
 import { parse } from "../../compiler/syntax/parse.js";
-import { lower } from "../../compiler/passes/lower.js";
+import { lower } from "../../compiler/frontend/lower.js";
 import { verify } from "../../compiler/ir/verify.js";
 import { printProgram } from "../../compiler/ir/print.js";
 import { modelParamCount, summarizeProgram } from "../../compiler/summary.js";

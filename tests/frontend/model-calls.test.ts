@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { frontEnd, type FrontEndResult } from "../../compiler/compile.js";
 import type { Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
-import { MAX_MODEL_NESTING } from "../../compiler/passes/lower.js";
+import { MAX_MODEL_NESTING } from "../../compiler/frontend/lower.js";
 
 const check = (lines: readonly string[]) => frontEnd("calls.dlm", new TextEncoder().encode(lines.join("\n") + "\n"));
 

@@ -1,8 +1,8 @@
 // Builds a kernel module in-process from kernel generators and instantiates it with a
-// fresh memory, for the tests of compiler/emit/wasm against the reference kernels.
-import { loadBinaryen, type BinaryenApi } from "../../compiler/emit/wasm/binaryen.js";
-import type { Mod } from "../../compiler/emit/wasm/fn.js";
-import { buildModule, type ModuleOptions } from "../../compiler/emit/wasm/module.js";
+// fresh memory, for the tests of compiler/wasm/kernels against the reference kernels.
+import { loadBinaryen, type BinaryenApi } from "../../compiler/wasm/kernels/binaryen.js";
+import type { Mod } from "../../compiler/wasm/kernels/fn.js";
+import { buildModule, type ModuleOptions } from "../../compiler/wasm/kernels/module.js";
 import { instantiateKernels, type KernelInstance } from "../../runtime/wasm/instantiate.js";
 
 export type Kernel = (...args: number[]) => number | void;

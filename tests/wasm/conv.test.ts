@@ -1,13 +1,13 @@
-// The SIMD128 convolution and pooling kernels of compiler/emit/wasm/conv.ts against the
+// The SIMD128 convolution and pooling kernels of compiler/wasm/kernels/conv.ts against the
 // reference kernels of runtime/kernels/conv.ts, on the seed CNN's shapes and small awkward
 // geometries (channels 1/3/5/16, filters 1/5/8/13/20, kernels 1/2/3/5 and non-square,
 // strides 1/2/3, same/valid), on random inputs: relative L2 ≤ 1e-5 and elementwise
 // |a − b| ≤ 1e-3·|b| + 1e-4·max|b|; batch rows n = 0, 1 and more through the same code;
 // guard words after every output.
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadBinaryen, type BinaryenApi } from "../../compiler/emit/wasm/binaryen.js";
-import type { Mod } from "../../compiler/emit/wasm/fn.js";
-import { buildModule, type EmittedModule } from "../../compiler/emit/wasm/module.js";
+import { loadBinaryen, type BinaryenApi } from "../../compiler/wasm/kernels/binaryen.js";
+import type { Mod } from "../../compiler/wasm/kernels/fn.js";
+import { buildModule, type EmittedModule } from "../../compiler/wasm/kernels/module.js";
 import { windowOf, type Window } from "../../compiler/emit/geometry.js";
 import {
   addConv2d,
@@ -16,7 +16,7 @@ import {
   convMaxPoolScratchBytes,
   conv2dParams,
   conv2dScratchBytes,
-} from "../../compiler/emit/wasm/conv.js";
+} from "../../compiler/wasm/kernels/conv.js";
 import {
   addConv2dGradInput,
   addConv2dGradKernel,
@@ -24,7 +24,7 @@ import {
   conv2dGradInputScratchBytes,
   conv2dGradKernelParams,
   conv2dGradKernelScratchBytes,
-} from "../../compiler/emit/wasm/conv-grad.js";
+} from "../../compiler/wasm/kernels/conv-grad.js";
 import {
   addAvgPool2d,
   addAvgPool2dGrad,
@@ -34,7 +34,7 @@ import {
   avgpool2dParams,
   maxpool2dGradParams,
   maxpool2dParams,
-} from "../../compiler/emit/wasm/pool.js";
+} from "../../compiler/wasm/kernels/pool.js";
 import * as K from "../../runtime/kernels/conv.js";
 import { hasRelaxedSimd, instantiateKernels, Layout, type KernelInstance } from "../../runtime/wasm/instantiate.js";
 import { compare, TestRandom, type Tolerance } from "../helpers/numerics.js";

@@ -1,17 +1,17 @@
 // The elementwise, broadcasting, reduction, softmax, sumRows and lastStep kernels of
-// compiler/emit/wasm/elementwise.ts against the reference kernels of runtime/kernels on
+// compiler/wasm/kernels/elementwise.ts against the reference kernels of runtime/kernels on
 // random inputs: batch rows n ∈ {0, 1, 3, 32, 33}, awkward row sizes, guard words around
 // every output (nothing outside it is written) and each input placed flush against the end
 // of memory in turn (a read past its end would trap). Bit-identical where the kernels claim
 // it; relative L2 ≤ 1e-6 (pure arithmetic) or 1e-5 (exp/tanh) and the elementwise bound
 // otherwise.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { BinaryenApi } from "../../compiler/emit/wasm/binaryen.js";
-import type { Mod } from "../../compiler/emit/wasm/fn.js";
-import * as E from "../../compiler/emit/wasm/elementwise.js";
-import * as LP from "../../compiler/emit/wasm/loops.js";
-import * as RD from "../../compiler/emit/wasm/reductions.js";
-import * as SM from "../../compiler/emit/wasm/softmax.js";
+import type { BinaryenApi } from "../../compiler/wasm/kernels/binaryen.js";
+import type { Mod } from "../../compiler/wasm/kernels/fn.js";
+import * as E from "../../compiler/wasm/kernels/elementwise.js";
+import * as LP from "../../compiler/wasm/kernels/loops.js";
+import * as RD from "../../compiler/wasm/kernels/reductions.js";
+import * as SM from "../../compiler/wasm/kernels/softmax.js";
 import * as K from "../../runtime/kernels/elementwise.js";
 import { sumRows } from "../../runtime/kernels/dense.js";
 import { lastStep, lastStepGrad } from "../../runtime/kernels/lstm.js";

@@ -1,11 +1,11 @@
-// The SIMD128 GEMMs of compiler/emit/wasm/gemm.ts against the reference kernels of
+// The SIMD128 GEMMs of compiler/wasm/kernels/gemm.ts against the reference kernels of
 // runtime/kernels/dense.ts, on the seed models' dense shapes (forward nn, input gradient nt,
 // kernel gradient tn) and awkward small ones, on random inputs: relative L2 ≤ 1e-5.
 import { beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { loadBinaryen } from "../../compiler/emit/wasm/binaryen.js";
-import { emitGemmModule, gemmOutShape, gemmParams, gemmScratchBytes, type GemmSpec } from "../../compiler/emit/wasm/gemm.js";
-import type { EmittedModule } from "../../compiler/emit/wasm/module.js";
+import { loadBinaryen } from "../../compiler/wasm/kernels/binaryen.js";
+import { emitGemmModule, gemmOutShape, gemmParams, gemmScratchBytes, type GemmSpec } from "../../compiler/wasm/kernels/gemm.js";
+import type { EmittedModule } from "../../compiler/wasm/kernels/module.js";
 import { gemmStrided, matmul, matmulNT, matmulTN } from "../../runtime/kernels/dense.js";
 import { leakyRelu, relu, sigmoid, tanh } from "../../runtime/kernels/elementwise.js";
 import { hasRelaxedSimd, instantiateKernels, Layout, type KernelInstance } from "../../runtime/wasm/instantiate.js";

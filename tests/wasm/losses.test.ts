@@ -1,13 +1,13 @@
-// The loss kernels of compiler/emit/wasm/losses.ts against runtime/kernels/losses.ts: every
+// The loss kernels of compiler/wasm/kernels/losses.ts against runtime/kernels/losses.ts: every
 // loss forward (value returned and stored) and gradient, from logits and probabilities,
 // tensor and scalar targets, batch rows n ∈ {0, 1, 3, 32, 33}, awkward row sizes, extreme
 // logits (±80), clipped probabilities, confident rows (tiny losses keep their relative
 // accuracy), guard words around every output and inputs flush against the end of memory.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { BinaryenApi } from "../../compiler/emit/wasm/binaryen.js";
-import type { Mod } from "../../compiler/emit/wasm/fn.js";
-import { addLossGrad } from "../../compiler/emit/wasm/loss-grad.js";
-import { addLoss, lossGradParams, lossParams, type LossKind, type LossSpec } from "../../compiler/emit/wasm/losses.js";
+import type { BinaryenApi } from "../../compiler/wasm/kernels/binaryen.js";
+import type { Mod } from "../../compiler/wasm/kernels/fn.js";
+import { addLossGrad } from "../../compiler/wasm/kernels/loss-grad.js";
+import { addLoss, lossGradParams, lossParams, type LossKind, type LossSpec } from "../../compiler/wasm/kernels/losses.js";
 import * as L from "../../runtime/kernels/losses.js";
 import { assertClose, TestRandom } from "../helpers/numerics.js";
 import { callKernelAllLayouts, kernelModule, type Kernel, type KernelCall } from "../helpers/wasm.js";

@@ -1,4 +1,4 @@
-// The SIMD128 LSTM scans of compiler/emit/wasm/lstm.ts against the reference kernels of
+// The SIMD128 LSTM scans of compiler/wasm/kernels/lstm.ts against the reference kernels of
 // runtime/kernels/lstm.ts (lstmScan, lstmScanGrad) on random inputs: the seed RNN's shapes
 // (units 50, 28 steps; batch 32 and a short batch of 17), small awkward shapes, the batch
 // rows at run time through the same kernels, and guard words around every output. Every
@@ -6,7 +6,7 @@
 // |a − b| ≤ 1e-3·|b| + 1e-4·max|b| (docs/architecture.md §5, between backends). Also the scans' own
 // σ and tanh (sigmoidFastV, tanhFastV) against Math.* rounded to f32, in ulps.
 import { beforeAll, describe, expect, it } from "vitest";
-import { Fn, type X } from "../../compiler/emit/wasm/fn.js";
+import { Fn, type X } from "../../compiler/wasm/kernels/fn.js";
 import {
   addLstmScan,
   addLstmScanGrad,
@@ -17,7 +17,7 @@ import {
   sigmoidFastV,
   tanhFastV,
   type LstmScanSpec,
-} from "../../compiler/emit/wasm/lstm.js";
+} from "../../compiler/wasm/kernels/lstm.js";
 import { lstmScan, lstmScanGrad } from "../../runtime/kernels/lstm.js";
 import { Layout, type KernelInstance } from "../../runtime/wasm/instantiate.js";
 import { compare, TestRandom, type Tolerance } from "../helpers/numerics.js";

@@ -1,11 +1,11 @@
-// The SIMD f32x4 transcendentals of compiler/emit/wasm/math.ts against Math.* rounded to f32:
+// The SIMD f32x4 transcendentals of compiler/wasm/kernels/math.ts against Math.* rounded to f32:
 // max ulp error over dense sweeps (exp on [−90, 90], log over every binade including
 // denormals, tanh and sigmoid on [−100, 100] with extra density near 0) and the specials
 // (±0, ±Inf, NaN, overflow/underflow edges).
 import { beforeAll, describe, expect, it } from "vitest";
-import type { BinaryenApi } from "../../compiler/emit/wasm/binaryen.js";
-import { Fn, type Mod, type X } from "../../compiler/emit/wasm/fn.js";
-import { expV, logV, sigmoidV, tanhV } from "../../compiler/emit/wasm/math.js";
+import type { BinaryenApi } from "../../compiler/wasm/kernels/binaryen.js";
+import { Fn, type Mod, type X } from "../../compiler/wasm/kernels/fn.js";
+import { expV, logV, sigmoidV, tanhV } from "../../compiler/wasm/kernels/math.js";
 import { kernelModule, type Kernel } from "../helpers/wasm.js";
 import { TestRandom } from "../helpers/numerics.js";
 

@@ -1,11 +1,11 @@
-// The optimizer kernels of compiler/emit/wasm/optimizers.ts against runtime/kernels/
+// The optimizer kernels of compiler/wasm/kernels/optimizers.ts against runtime/kernels/
 // optimizers.ts: SGD (plain, momentum, Nesterov) and Adam over static ranges of flat
 // buffers (unaligned starts, awkward sizes), several steps in a row on the same state, the
 // fused gradient zeroing; every element outside the range is left as it was.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { BinaryenApi } from "../../compiler/emit/wasm/binaryen.js";
-import type { Mod } from "../../compiler/emit/wasm/fn.js";
-import { adamParams, addAdam, addSgd, sgdParams, type AdamSpec, type SgdSpec } from "../../compiler/emit/wasm/optimizers.js";
+import type { BinaryenApi } from "../../compiler/wasm/kernels/binaryen.js";
+import type { Mod } from "../../compiler/wasm/kernels/fn.js";
+import { adamParams, addAdam, addSgd, sgdParams, type AdamSpec, type SgdSpec } from "../../compiler/wasm/kernels/optimizers.js";
 import { adam, sgd } from "../../runtime/kernels/optimizers.js";
 import { assertClose, TestRandom } from "../helpers/numerics.js";
 import { kernelModule, type Kernel } from "../helpers/wasm.js";

@@ -1,8 +1,8 @@
-// The dropout mask drawn inside the module (compiler/emit/wasm/random.ts) is bit for bit
+// The dropout mask drawn inside the module (compiler/wasm/kernels/random.ts) is bit for bit
 // Rng.bernoulliMask of the runtime: the same entries, and the state left where the JS Rng
 // would have left it.
 import { describe, expect, it } from "vitest";
-import { addBernoulliMask } from "../../compiler/emit/wasm/random.js";
+import { addBernoulliMask } from "../../compiler/wasm/kernels/random.js";
 import { kernelModule } from "../helpers/wasm.js";
 import { Rng } from "../../runtime/rng.js";
 

@@ -4,7 +4,7 @@
 // memory holds them all, each a view at the byte offset the compiler's memory plan gave it
 // (`A_<buffer>`, which kernel calls pass).
 import type { ValueId } from "../../ir/ir.js";
-import type { Slot } from "../../passes/plan-memory.js";
+import type { Slot } from "../../wasm/plan-memory.js";
 import type { Calls } from "./calls.js";
 import type { Emission } from "./context.js";
 import { bufferSize, shapeText } from "./names.js";

@@ -3,8 +3,8 @@
 import type { TEqn, TrainingProgram, TValue } from "../../ir/train-ir.js";
 import type { KernelAdder } from "../../ops/op.js";
 import type { SourceFile } from "../../source.js";
-import type { MemoryPlan, Slot } from "../../passes/plan-memory.js";
-import type { FusedProgram } from "../../passes/fuse.js";
+import type { MemoryPlan, Slot } from "../../wasm/plan-memory.js";
+import type { FusedProgram } from "../../wasm/fuse.js";
 import type { Naming } from "./names.js";
 
 export interface EmitOptions {

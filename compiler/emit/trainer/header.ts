@@ -5,7 +5,7 @@
 import type { CodeBlockWriter } from "ts-morph";
 import type { ValueId } from "../../ir/ir.js";
 import type { TrainingProgram } from "../../ir/train-ir.js";
-import type { Slot } from "../../passes/plan-memory.js";
+import type { Slot } from "../../wasm/plan-memory.js";
 import type { Emission, KernelRequest } from "./context.js";
 import { ident } from "./names.js";
 

@@ -3,14 +3,14 @@
 // GEMM call with its epilogues, the elementwise families, and the optimizer updates. Each
 // kernel's parameter names go with it into the module (`--emit wat` prints them).
 import type { OptimizerSpec, Shape } from "../../ir/ir.js";
-import type { BinaryenApi } from "../../emit/wasm/binaryen.js";
-import { nameParams, type Mod } from "../../emit/wasm/fn.js";
+import type { BinaryenApi } from "../../wasm/kernels/binaryen.js";
+import { nameParams, type Mod } from "../../wasm/kernels/fn.js";
 import type { WasmCtx, WasmRule } from "../op.js";
-import { addGemm, gemmParams, gemmScratchBytes, type GemmActivation, type GemmSpec } from "../../emit/wasm/gemm.js";
-import * as EW from "../../emit/wasm/elementwise.js";
-import * as LP from "../../emit/wasm/loops.js";
-import * as RD from "../../emit/wasm/reductions.js";
-import { adamParams, addAdam, addSgd, sgdParams } from "../../emit/wasm/optimizers.js";
+import { addGemm, gemmParams, gemmScratchBytes, type GemmActivation, type GemmSpec } from "../../wasm/kernels/gemm.js";
+import * as EW from "../../wasm/kernels/elementwise.js";
+import * as LP from "../../wasm/kernels/loops.js";
+import * as RD from "../../wasm/kernels/reductions.js";
+import { adamParams, addAdam, addSgd, sgdParams } from "../../wasm/kernels/optimizers.js";
 import { alignedStrides, reductionStrides } from "../../emit/geometry.js";
 import { countExpr } from "./ts.js";
 import { sameShape } from "./shape.js";

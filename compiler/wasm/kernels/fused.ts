@@ -1,4 +1,4 @@
-// Fused kernels of the fusion pass (compiler/passes/fuse.ts) that are not an epilogue of a
+// Fused kernels of the fusion pass (compiler/wasm/fuse.ts) that are not an epilogue of a
 // GEMM: each performs the float32 operations of its ops' own kernels in the same order, so
 // `--no-fuse` gives the same numbers.
 //

@@ -1,4 +1,4 @@
-// Building blocks shared by the kernel generators of compiler/emit/wasm: a function under
+// Building blocks shared by the kernel generators of compiler/wasm/kernels: a function under
 // construction (typed locals, fresh labels, loops) and partial v128 loads/stores for the
 // tails of rows whose width is not a multiple of 4 lanes.
 import type Binaryen from "binaryen";

@@ -3,7 +3,7 @@
 // scratch sizes, loop nests unrolled within a budget, byte-range walks (zero, copy), the
 // parameter and export plumbing, and the register-tile multiply-add (relaxed or not).
 import type { BinaryenApi } from "./binaryen.js";
-import type { Window } from "../geometry.js";
+import type { Window } from "../../emit/geometry.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 
 /** The `ws` parameter when a kernel needs scratch. */

@@ -12,7 +12,7 @@
 // when windows do not overlap and read-modify-write when they do; dx is zeroed first
 // unless the windows tile it exactly. Average pooling sums in f32 (the reference in f64).
 import type { BinaryenApi } from "./binaryen.js";
-import type { Window } from "../geometry.js";
+import type { Window } from "../../emit/geometry.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 import { checkWindow, finish, nest, params, repeat, zeroBytes } from "./conv-kit.js";
 

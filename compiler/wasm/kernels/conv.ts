@@ -58,7 +58,7 @@
 // (the max of relu outputs is > 0 exactly where the routed element is), then
 // conv2dGradKernel { bias } gives dk and dbias.
 import type { BinaryenApi } from "./binaryen.js";
-import type { Window } from "../geometry.js";
+import type { Window } from "../../emit/geometry.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 import {
   align16,

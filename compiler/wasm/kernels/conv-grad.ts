@@ -2,7 +2,7 @@
 // SIMD128): the kernel gradient (with the bias gradient in the same pass) and the input
 // gradient, on register tiles as conv.ts describes.
 import type { BinaryenApi } from "./binaryen.js";
-import type { Window } from "../geometry.js";
+import type { Window } from "../../emit/geometry.js";
 import { ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 import {
   align16,

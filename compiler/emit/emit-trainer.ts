@@ -20,8 +20,8 @@
 import { CodeBlockWriter } from "ts-morph";
 import type { TEqn, TrainingProgram } from "../ir/train-ir.js";
 import { aliasOps } from "../ops/index.js";
-import { gradientPlacement, optimizerState } from "../passes/plan-memory.js";
-import { tsMemoryNeed } from "../passes/memory-limit.js";
+import { gradientPlacement, optimizerState } from "../wasm/plan-memory.js";
+import { tsMemoryNeed } from "../wasm/memory-limit.js";
 import type { EmitOptions, EmittedTrainer, Emission } from "./trainer/context.js";
 import { nameBuffers } from "./trainer/names.js";
 import { kernelCalls } from "./trainer/calls.js";

@@ -1,4 +1,4 @@
-// SIMD f32x4 transcendental functions for the kernel generators of compiler/emit/wasm, built
+// SIMD f32x4 transcendental functions for the kernel generators of compiler/wasm/kernels, built
 // as binaryen expressions (SIMD128 only, no branches, no calls): each takes a v128 f32x4
 // expression, evaluates it once into a local of the function under construction (Fn) and
 // returns a v128 expression (a block that sets its temporaries and yields the result).

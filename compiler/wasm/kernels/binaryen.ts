@@ -1,6 +1,6 @@
 // binaryen (npm `binaryen`, ~15 MB of JavaScript + wasm, ~2 s to load) is a compile-time
 // dependency only: it loads here, on first use, so `dlm check` and the compiled trainers
-// never pay for it. Everything else in compiler/emit/wasm takes the loaded namespace as
+// never pay for it. Everything else in compiler/wasm/kernels takes the loaded namespace as
 // an argument and imports binaryen's types only.
 import type Binaryen from "binaryen";
 
