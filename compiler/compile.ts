@@ -24,7 +24,7 @@ import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { optimizerState, planMemory, type MemoryPlan } from "./wasm/plan-memory.js";
 import { fuse, type FusedProgram } from "./wasm/fuse.js";
 import { aliasOps } from "./ops/index.js";
-import type { TrainerModule } from "../runtime/trainer.js";
+import type { TrainerModule } from "../runtime/trainer-module.js";
 
 export interface FrontEndResult {
   readonly source: SourceFile;

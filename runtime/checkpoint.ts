@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { CHECKSUM_KEY, loadSafetensors, removeOrphanTemps, saveSafetensors, type SafetensorsTensor } from "./safetensors.js";
 import { DataError, displayPath } from "./errors.js";
 import { firstNonFinite } from "./kernels/optimizers.js";
-import type { TrainerInstance, TrainerModule } from "./trainer.js";
+import type { TrainerInstance, TrainerModule } from "./trainer-module.js";
 
 export interface Checkpoint {
   readonly globalStep: number;

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { Rng } from "./rng.js";
 import { encodePng, imageGrid, lossPlotSvg } from "./images.js";
 import type { ProgressStream } from "./progress.js";
-import type { TrainerInstance, TrainerModule } from "./trainer.js";
+import type { TrainerInstance, TrainerModule } from "./trainer-module.js";
 
 const GRID = 64; // images per grid, 8 × 8
 const POINTS = 400; // points per loss curve

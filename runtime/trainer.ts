@@ -1,5 +1,5 @@
-// The training driver: takes a generated trainer module (program description +
-// createTrainer) and runs it — initial weights from the seeded RNG, data loading and
+// The training driver: takes a generated trainer module (trainer-module.ts: program
+// description + createTrainer) and runs it — initial weights from the seeded RNG, data loading and
 // batching, epochs with progress output, validation and test evaluation, checkpoints
 // (safetensors, atomic), resuming bitwise exactly, and a clear stop when a loss turns
 // non-finite (the bad step is replayed to name the first tensor that went non-finite).
@@ -10,7 +10,7 @@ import { Rng } from "./rng.js";
 import type { KernelProfile } from "./profile.js";
 import { initialize } from "./init.js";
 import { fillBatch, batchesPerEpoch, splitValidation, sizeOf, type Dataset } from "./dataset.js";
-import { loadData, type DataInfo, type InputInfo, type LoadedData } from "./data/load.js";
+import { loadData, type DataInfo, type LoadedData } from "./data/load.js";
 import { Progress, type ProgressStream } from "./progress.js";
 import { countArgmaxMatches, countBinaryMatches, countOneHotMatches } from "./metrics.js";
 import { TrainingError, displayPath } from "./errors.js";
@@ -18,101 +18,11 @@ import { firstNonFinite } from "./kernels/optimizers.js";
 import { checkWritable, loadCheckpoint, saveCheckpoint, type Checkpoint, type Note } from "./checkpoint.js";
 import { testKillAfterStep } from "./testhooks.js";
 import { Samples } from "./samples.js";
-import type { MemoryNeed } from "./memory.js";
 
 type Arr = Float32Array | Float64Array;
 
-export interface ParameterInfo {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly offset: number;
-  readonly size: number;
-  readonly init: string;
-  readonly layout: string;
-  /** State that is not trained (moving statistics): no gradient, no optimizer state, saved like a weight. */
-  readonly state?: boolean;
-}
-
-export interface ProgramInfo {
-  readonly name: string;
-  readonly source: string;
-  readonly settings: {
-    readonly batch: number;
-    readonly epochs: number;
-    readonly shuffle: boolean;
-    readonly validationSplit: number;
-    readonly seed: number;
-  };
-  readonly data: unknown;
-  readonly inputs: readonly InputInfo[];
-  readonly steps: readonly {
-    readonly model: string;
-    readonly optimizer: unknown;
-    readonly ranges: readonly { readonly offset: number; readonly size: number }[];
-  }[];
-  readonly evaluation: {
-    readonly metrics: readonly string[];
-    readonly prediction: readonly (number | "B")[];
-    readonly target: readonly (number | "B")[];
-  } | null;
-  /** Every model the program uses, with its input and output shapes (for inference). */
-  readonly models: readonly {
-    readonly name: string;
-    readonly inputs: readonly (readonly (number | "B")[])[];
-    readonly output: readonly (number | "B")[];
-  }[];
-  /** Models fed by a random source in a `let` (GAN generators) and that source's attributes. */
-  readonly samplers: readonly { readonly model: string; readonly source: Readonly<Record<string, unknown>> }[];
-  readonly paramCount: number;
-}
-
-export interface TrainerOptions {
-  readonly batch?: number;
-  readonly float64?: boolean;
-  /** Time every kernel call (WebAssembly trainers; `--profile`). */
-  readonly profile?: KernelProfile;
-}
-
-export interface TraceEntry {
-  readonly name: string;
-  readonly where: string;
-  /** -2: parameters and inputs; -1: the lets; k ≥ 0: step k's forward pass. */
-  readonly step: number;
-  readonly data: Arr | Int32Array;
-  readonly perRow: boolean;
-  readonly size: number;
-}
-
-/** What a generated module's createTrainer returns. */
-export interface TrainerInstance {
-  readonly params: Arr;
-  readonly grads: Arr;
-  readonly state: Readonly<Record<string, Arr>>;
-  readonly stepCounts: Float64Array;
-  readonly losses: Float64Array;
-  readonly rng: Rng;
-  readonly rngMark: Uint32Array;
-  readonly inputs: readonly (Arr | Int32Array)[];
-  trainStep(n: number): number;
-  readonly forward: readonly ((n: number) => number)[];
-  computeLets?(n: number): void;
-  evaluate?(n: number): number;
-  readonly prediction?: Arr;
-  /** The training forward pass's scores (simple form): logits when the loss reads logits. */
-  readonly scores?: Arr;
-  readonly scoresAreLogits?: boolean;
-  readonly trace: readonly TraceEntry[];
-  /** Each model alone, dropout off: fill `inputs`, call run(n), read `output`. */
-  readonly models: Readonly<Record<string, { readonly inputs: readonly Arr[]; readonly output: Arr; run(n: number): void }>>;
-}
-
-export interface TrainerModule {
-  readonly program: ProgramInfo;
-  readonly parameters: readonly ParameterInfo[];
-  /** Bytes the trainer needs at batch size B, checked before it allocates (absent: not checked). */
-  readonly memory?: MemoryNeed;
-  createTrainer(rng: Rng, options?: TrainerOptions): TrainerInstance;
-}
+export type { ParameterInfo, ProgramInfo, TraceEntry, TrainerInstance, TrainerModule, TrainerOptions } from "./trainer-module.js";
+import type { ParameterInfo, ProgramInfo, TrainerInstance, TrainerModule } from "./trainer-module.js";
 
 export interface TrainOptions {
   epochs?: number;

@@ -60,7 +60,9 @@ export function writeHeader(
     : [];
   if (kernelTypes.length > 0) w.writeLine(`import type * as KernelTypes from "${opts.runtimeImport}/kernels/index.js";`);
   w.writeLine(`import type { Rng } from "${opts.runtimeImport}/rng.js";`);
-  w.writeLine(`import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "${opts.runtimeImport}/trainer.js";`);
+  w.writeLine(
+    `import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "${opts.runtimeImport}/trainer-module.js";`,
+  );
   w.writeLine(`import type { MemoryNeed } from "${opts.runtimeImport}/memory.js";`);
   w.writeLine(`import { fileURLToPath, pathToFileURL } from "node:url";`);
   w.blankLine();

@@ -2,7 +2,7 @@
 // Trainer for `train cnn`: 693,962 parameters; step cnn with adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7).
 import type * as KernelTypes from "./runtime/kernels/index.js";
 import type { Rng } from "./runtime/rng.js";
-import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
+import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer-module.js";
 import type { MemoryNeed } from "./runtime/memory.js";
 import { fileURLToPath, pathToFileURL } from "node:url";
 

@@ -13,7 +13,7 @@
 // so that a loss that turns NaN names the first tensor that went non-finite.
 // `dlm compile --backend ts` writes the same trainer with readable TypeScript reference kernels.
 import type { Rng } from "./runtime/rng.js";
-import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer.js";
+import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "./runtime/trainer-module.js";
 import type { MemoryNeed } from "./runtime/memory.js";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
