@@ -1,4 +1,4 @@
-// Instantiates a dlm kernel module (a .wasm emitted by compiler/emit/wasm) with its linear
+// Instantiates a dlm kernel module (a .wasm emitted by compiler/wasm/kernels) with its linear
 // memory, and hands out Float32Array views into that memory. Independent of the compiler:
 // a compiled trainer imports only this file and its module's bytes.
 //
