@@ -18,7 +18,7 @@
 // the program's description, the script footer), buffers.ts (the buffers and the memory
 // layout), steps.ts (the step functions and the instance), trace.ts (the trace table).
 import { CodeBlockWriter } from "ts-morph";
-import type { TEqn, TrainingProgram } from "../ir/train-ir.js";
+import { segmentsOf, type TEqn, type TrainingProgram } from "../ir/train-ir.js";
 import { aliasOps } from "../ops/index.js";
 import { gradientPlacement, optimizerState } from "../wasm/plan-memory.js";
 import { tsMemoryNeed } from "../wasm/memory-limit.js";
@@ -34,13 +34,7 @@ export type { EmitOptions, EmittedTrainer, KernelRequest } from "./trainer/conte
 export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTrainer {
   const wasm = opts.wasm;
   const values = wasm?.fused.values ?? tp.values; // fusion may add values (a max-pool's argmax)
-  const allEqns: TEqn[] = [
-    ...tp.constants,
-    ...tp.lets,
-    ...tp.steps.flatMap((s) => [...s.forward, ...s.backward]),
-    ...(tp.evaluation?.forward ?? []),
-    ...tp.inference.flatMap((m) => m.forward),
-  ];
+  const allEqns: TEqn[] = segmentsOf(tp).flat();
   const em: Emission = { tp, values, allEqns, opts, wasm, naming: nameBuffers(tp, values, allEqns) };
   // Parameter gradients live in the flat gradient buffer: the producing eqn writes the view.
   const { views: gradView, copies } = gradientPlacement(tp, aliasOps);

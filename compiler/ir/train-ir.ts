@@ -126,3 +126,14 @@ export interface TrainingProgram {
   readonly models: readonly string[];
   readonly span: Span;
 }
+
+/** Every segment of a training program (constants, lets, each step's forward and backward pass, evaluation, each inference entry), in the emitter's order. */
+export function segmentsOf(tp: TrainingProgram): (readonly TEqn[])[] {
+  return [
+    tp.constants,
+    tp.lets,
+    ...tp.steps.flatMap((s) => [s.forward, s.backward]),
+    ...(tp.evaluation ? [tp.evaluation.forward] : []),
+    ...tp.inference.map((m) => m.forward),
+  ];
+}

@@ -36,7 +36,7 @@
 // it, and the weight and input gradients single GEMMs after its backward scan), and the
 // optimizer (one loop over each trained range of the flat parameter buffer).
 import type { ValueId } from "../ir/ir.js";
-import type { TEqn, TrainingProgram, TValue } from "../ir/train-ir.js";
+import { segmentsOf, type TEqn, type TrainingProgram, type TValue } from "../ir/train-ir.js";
 import { epilogueOps, opsWithFused } from "../ops/index.js";
 
 export interface Group {
@@ -64,17 +64,6 @@ export interface FusedProgram {
 /** Activations a GEMM applies in its epilogue, and the activation gradients that fuse with a bias gradient (registry facts). */
 const ACTIVATIONS = epilogueOps;
 const ACTIVATION_GRADS = opsWithFused("act_grad+sum_to");
-
-/** Every segment of the program, in the emitter's order. */
-export function segmentsOf(tp: TrainingProgram): (readonly TEqn[])[] {
-  return [
-    tp.constants,
-    tp.lets,
-    ...tp.steps.flatMap((s) => [s.forward, s.backward]),
-    ...(tp.evaluation ? [tp.evaluation.forward] : []),
-    ...tp.inference.map((m) => m.forward),
-  ];
-}
 
 export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
   const segments = segmentsOf(tp);

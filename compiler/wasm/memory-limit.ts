@@ -11,7 +11,7 @@
 import type { Program, TrainDecl } from "../syntax/ast.js";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Slot } from "./plan-memory.js";
-import type { TrainingProgram } from "../ir/train-ir.js";
+import { segmentsOf, type TrainingProgram } from "../ir/train-ir.js";
 import { WASM_MEMORY_LIMIT, largestBatch, formatBytes } from "../../runtime/memory.js";
 
 export { WASM_MEMORY_LIMIT, largestBatch, formatBytes };
@@ -57,13 +57,7 @@ export function tsMemoryNeed(tp: TrainingProgram, optState: readonly string[]): 
     else fixed += 4 * count;
   };
   for (const id of [...tp.inputs, ...tp.inference.flatMap((m) => m.inputs)]) add(id);
-  const all = [
-    ...tp.constants,
-    ...tp.lets,
-    ...tp.steps.flatMap((s) => [...s.forward, ...s.backward]),
-    ...(tp.evaluation?.forward ?? []),
-    ...tp.inference.flatMap((m) => m.forward),
-  ];
+  const all = segmentsOf(tp).flat();
   for (const e of all) for (const id of e.outputs) add(id);
   return { fixed, perRow };
 }

@@ -26,7 +26,7 @@
 // values), it goes right above the highest of them instead of searching their gaps, which
 // keeps the planner's work linear in the number of buffers.
 import type { Shape, ValueId } from "../ir/ir.js";
-import type { TEqn, TOp, TrainingProgram } from "../ir/train-ir.js";
+import { segmentsOf, type TEqn, type TOp, type TrainingProgram } from "../ir/train-ir.js";
 import type { FusedProgram } from "./fuse.js";
 
 /** A kernel: the eqns it computes, and the values fusion adds to what it reads and writes. */
@@ -85,13 +85,7 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
   const root = new Map<ValueId, ValueId>();
   const rootOf = (id: ValueId): ValueId => root.get(id) ?? id;
   const entries: { eqns: Kernel[]; pinned: ValueId[] }[] = [];
-  const all = [
-    ...tp.constants,
-    ...tp.lets,
-    ...tp.steps.flatMap((s) => [...s.forward, ...s.backward]),
-    ...(tp.evaluation?.forward ?? []),
-    ...tp.inference.flatMap((m) => m.forward),
-  ];
+  const all = segmentsOf(tp).flat();
   for (const e of all) if (aliasOps.has(e.op)) root.set(e.outputs[0], rootOf(e.inputs[0]));
 
   // Persistent buffers.
