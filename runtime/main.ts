@@ -171,6 +171,12 @@ export function runTraining(
 
 /** `node trainer.js [options]`. */
 export function runMain(mod: TrainerModule, argv: readonly string[], baseDir?: string): number {
+  // A reader that stops early (`node out/cnn.js | head`) is not the trainer's error: end
+  // quietly instead of with node's EPIPE stack trace.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   try {
     const { values, positionals } = parseArgs({
       args: joinNumericValues(argv, trainOptionSpec),

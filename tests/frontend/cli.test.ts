@@ -315,6 +315,26 @@ describe("dlm usage errors exit 2", () => {
     expect(r.code).toBe(0);
   });
 
+  it("a compiled trainer whose reader stops early (`node out/x.js | head`) ends quietly too", async () => {
+    const tmp = tempDir("dlm-trainer-pipe-");
+    execFileSync(process.execPath, ["bin/dlm.js", "compile", "dsl-examples/regression.dlm", "-o", tmp.dir], { env });
+    const r = await new Promise<Run>((resolve, reject) => {
+      // 200 epochs print 200 lines, long after the reader is gone.
+      const child = spawn(process.execPath, [path.join(tmp.dir, "regression.js"), "--epochs", "200"], {
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stdout.once("data", () => child.stdout.destroy());
+      child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout: "", stderr }));
+    });
+    tmp.cleanup();
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
   it("help exits 0 with the usage on stdout", async () => {
     const r = await dlm("help");
     expect(r.code).toBe(0);
