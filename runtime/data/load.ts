@@ -156,6 +156,15 @@ function fit(found: number[], input: InputInfo, file: string, what: string): voi
   throw new DataError(`${what} have shape ${formatShape(found)} per sample, but \`${input.name}\` takes ${formatShape(want)}${hint}`, file);
 }
 
+/** The float32 value of each byte 0..255 under `range`: byte images stay bytes and are converted per batch through it. */
+function byteTable(range: [number, number]): Float32Array {
+  return scaled(
+    Uint8Array.from({ length: 256 }, (_, p) => p),
+    true,
+    range,
+  );
+}
+
 function scaled(data: ArrayLike<number>, byteData: boolean, range: [number, number]): Float32Array {
   const [lo, hi] = range;
   const out = new Float32Array(data.length);
@@ -215,13 +224,7 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         const bytes = img.dtype === "ubyte" ? (img.data as Uint8Array) : null;
         // Bytes cannot be non-finite; other samples are checked as they are converted.
         const xs = bytes ?? finite(scaled(img.data, false, data.range), img.data, img.shape, imagesFile, "samples", data.range);
-        const table = bytes
-          ? scaled(
-              Uint8Array.from({ length: 256 }, (_, p) => p),
-              true,
-              data.range,
-            )
-          : undefined;
+        const table = bytes ? byteTable(data.range) : undefined;
         if (!labelsPath || !y) return makeDataset(xs, shape, undefined, [], imagesFile, table);
         const labelsFile = resolve(labelsPath, opts);
         const lab = readIdx(labelsFile);
@@ -248,13 +251,7 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         const bytes = xt.dtype === "u1" ? (xt.data as Uint8Array) : null;
         const xs =
           bytes ?? finite(scaled(xt.data as ArrayLike<number>, false, data.range), xt.data, xt.shape, xFile, "samples", data.range);
-        const table = bytes
-          ? scaled(
-              Uint8Array.from({ length: 256 }, (_, p) => p),
-              true,
-              data.range,
-            )
-          : undefined;
+        const table = bytes ? byteTable(data.range) : undefined;
         if (!yPath || !y) return makeDataset(xs, shape, undefined, [], xFile, table);
         const yFile = resolve(yPath, opts);
         const yt = readNpy(yFile);
