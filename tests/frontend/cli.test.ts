@@ -293,23 +293,24 @@ describe("dlm usage errors exit 2", () => {
     }
   });
 
+  /** Runs node with `args` and closes its stdout after the first chunk, as `head -1` does after its line. */
+  const readFirstChunk = (args: string[]) =>
+    new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stdout.once("data", () => child.stdout.destroy());
+      child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout: "", stderr }));
+    });
+
   it("a reader that stops early (`| head`) ends dlm quietly, without node's EPIPE stack trace", async () => {
     // A model of 2,000 layers: its IR (~300 KB) outlasts the pipe's buffer.
     const tmp = tempDir("dlm-cli-pipe-");
     const file = path.join(tmp.dir, "long.dlm");
     const lets = Array.from({ length: 2000 }, (_, i) => `  let a${i} = ${i ? `a${i - 1}` : "x"} |> dense(4)`).join("\n");
     writeFileSync(file, `model m(x: [B, 4]) {\n${lets}\n  a1999\n}\n`);
-    const r = await new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, ["bin/dlm.js", "check", "--emit", "ir", file], {
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stderr = "";
-      child.stdout.once("data", () => child.stdout.destroy()); // as `head -1` does after its line
-      child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout: "", stderr }));
-    });
+    const r = await readFirstChunk(["bin/dlm.js", "check", "--emit", "ir", file]);
     tmp.cleanup();
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -318,18 +319,8 @@ describe("dlm usage errors exit 2", () => {
   it("a compiled trainer whose reader stops early (`node out/x.js | head`) ends quietly too", async () => {
     const tmp = tempDir("dlm-trainer-pipe-");
     execFileSync(process.execPath, ["bin/dlm.js", "compile", "dsl-examples/regression.dlm", "-o", tmp.dir], { env });
-    const r = await new Promise<Run>((resolve, reject) => {
-      // 200 epochs print 200 lines, long after the reader is gone.
-      const child = spawn(process.execPath, [path.join(tmp.dir, "regression.js"), "--epochs", "200"], {
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stderr = "";
-      child.stdout.once("data", () => child.stdout.destroy());
-      child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout: "", stderr }));
-    });
+    // 200 epochs print 200 lines, long after the reader is gone.
+    const r = await readFirstChunk([path.join(tmp.dir, "regression.js"), "--epochs", "200"]);
     tmp.cleanup();
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);

@@ -9,8 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadData, type DataInfo, type InputInfo } from "../../runtime/data/load.js";
 import { encodeIdx, type IdxDtype } from "../../runtime/data/idx.js";
 import { encodeNpy, type NpyArray } from "../../runtime/data/npy.js";
-import { DataError } from "../../runtime/errors.js";
-import { removeDir, tmpDir } from "./helpers.js";
+import { errorOf, removeDir, tmpDir } from "./helpers.js";
 
 const root = tmpDir();
 afterAll(() => removeDir(root));
@@ -40,16 +39,6 @@ const floatLabels3: InputInfo = { name: "y", shape: ["B"], dtype: "f32", classes
 const oneHot3: InputInfo = { name: "y", shape: ["B", 3], dtype: "f32" };
 /** Plain float targets (regression). */
 const target1: InputInfo = { name: "y", shape: ["B", 1], dtype: "f32" };
-
-function errorOf(f: () => unknown): DataError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error("expected a DataError");
-}
 
 /** Features: 4 samples of 3 values, all fine unless changed. */
 const features = (change: Record<number, number> = {}, n = 4): Float32Array => {

@@ -2,8 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeIdx, readIdx, type IdxDtype } from "../../runtime/data/idx.js";
-import { DataError } from "../../runtime/errors.js";
-import { removeDir, tmpDir } from "./helpers.js";
+import { errorOf, removeDir, tmpDir } from "./helpers.js";
 
 const dir = tmpDir();
 afterAll(() => removeDir(dir));
@@ -12,16 +11,6 @@ function write(name: string, bytes: Uint8Array): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, bytes);
   return file;
-}
-
-function errorOf(f: () => unknown): DataError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error("expected a DataError");
 }
 
 describe("readIdx", () => {
