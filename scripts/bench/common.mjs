@@ -14,6 +14,7 @@ export const MODELS = {
   cnn: { batch: 32 },
   lstm: { batch: 32 },
   gan: { batch: 64 },
+  resnet: { batch: 64 },
 };
 
 /** --model M --warmup W (--batches N | --seconds S) [--epoch] */

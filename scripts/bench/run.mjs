@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [--batches N] [--seconds S] [--budget S] [--cap S]
+// npm run bench [-- --quick] [--suite seed|models] [--batches N] [--seconds S] [--budget S] [--cap S]
 //               [--models mlp,cnn,...] [--systems dlm-wasm,pytorch,gemm,standalone,...] [--json FILE]
+//
+// Two suites. "seed" (the default) is described below. "models" (--suite models) times the
+// models beyond the seed against PyTorch in the same run — the ResNet of dsl-examples/resnet.dlm
+// at batch 64 (20 warm-up and 200 timed steps per process), with the seed GAN beside it as the
+// yardstick — dlm-wasm and PyTorch only, median of 2 processes each, within its own budget of
+// 1,200 s (20 minutes).
 //
 // Trains MLP b32, CNN b32, LSTM b32 and GAN b64 (the seed models and their GAN step:
 // docs/keras-semantics.md §3) on real MNIST batches in dlm and in its peers (docs/benchmarks.md:
@@ -28,6 +34,7 @@ import { root, dist, MODELS } from "./common.mjs";
 const { values: opt } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
+    suite: { type: "string", default: "seed" },
     batches: { type: "string" },
     seconds: { type: "string" },
     cap: { type: "string" },
@@ -56,16 +63,28 @@ function benchStart() {
 }
 const t0 = benchStart();
 const quick = opt.quick;
+// A suite: its models, the systems it runs unless --systems says otherwise, its default
+// budget (s) and the timed batches of a fixed process per model where they differ from --batches.
+const SUITES = {
+  seed: { models: "mlp,cnn,lstm,gan", systems: null, budget: 570, batches: {} },
+  models: { models: "gan,resnet", systems: "dlm-wasm,pytorch", budget: 1200, batches: { resnet: 200 } },
+};
+const suite = SUITES[opt.suite];
+if (!suite) {
+  process.stderr.write(`unknown suite "${opt.suite}": one of ${Object.keys(SUITES).join(", ")}\n`);
+  process.exit(2);
+}
+opt.systems ??= suite.systems ?? undefined;
 const BATCHES = Number(opt.batches ?? (quick ? 100 : 1000));
 const SECONDS = Number(opt.seconds ?? (quick ? 3 : 10));
-const BUDGET = Number(opt.budget ?? (quick ? 300 : 570));
+const BUDGET = Number(opt.budget ?? (quick ? 300 : suite.budget));
 const deadline = t0 + BUDGET * 1000;
 const WARMUP = 20;
 const CNN_EPOCH = !quick && opt.batches === undefined; // the CNN a full shuffled epoch
 const CNN_EPOCH_BATCHES = 1875; // 60,000 / 32
 const MIN_CAP = quick ? 2 : 4;
 const RESERVE_S = 8; // for the report and the slack of the last process
-const modelNames = (opt.models ?? "mlp,cnn,lstm,gan").split(",").filter((m) => MODELS[m]);
+const modelNames = (opt.models ?? suite.models).split(",").filter((m) => MODELS[m]);
 const wanted = (name) => !opt.systems || opt.systems.split(",").includes(name);
 const out = (s = "") => process.stdout.write(s + "\n");
 const log = (s) => process.stderr.write(s + "\n");
@@ -89,7 +108,14 @@ const header = [
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")}`,
-  `mode: ${quick ? "--quick" : "default"}: fixed systems ${BATCHES} batches${CNN_EPOCH ? " (CNN: one full shuffled epoch)" : ""}, median of 2 processes; window systems ${SECONDS} s in one process; ${WARMUP} warm-up steps; one thread; time budget ${BUDGET} s${opt.cap ? `, cap ${opt.cap} s per fixed process` : ""}`,
+  `mode: suite ${opt.suite}, ${quick ? "--quick" : "default"}: fixed systems ${BATCHES} batches${CNN_EPOCH && modelNames.includes("cnn") ? " (CNN: one full shuffled epoch)" : ""}${Object.entries(
+    suite.batches,
+  )
+    .filter(([m]) => modelNames.includes(m))
+    .map(([m, n]) => ` (${m.toUpperCase()}: ${opt.batches === undefined ? Math.min(n, BATCHES) : BATCHES})`)
+    .join(
+      "",
+    )}, median of 2 processes; window systems ${SECONDS} s in one process; ${WARMUP} warm-up steps; one thread; time budget ${BUDGET} s${opt.cap ? `, cap ${opt.cap} s per fixed process` : ""}`,
 ];
 for (const h of header) log(h);
 const load0 = os.loadavg()[0];
@@ -155,7 +181,13 @@ async function runChild(argv, env, extra, timeoutS) {
 // ---------------------------------------------------------------------------------------
 // dlm: compile each model ahead of time in this process (fused wasm, --no-fuse wasm, ts);
 // the children only import the trainers (no compiler loaded), like `node out/<model>.js`.
-const DLM_FILES = { mlp: "dsl-examples/mlp.dlm", cnn: "dsl-examples/cnn.dlm", lstm: "dsl-examples/rnn.dlm", gan: "dsl-examples/gan.dlm" };
+const DLM_FILES = {
+  mlp: "dsl-examples/mlp.dlm",
+  cnn: "dsl-examples/cnn.dlm",
+  lstm: "dsl-examples/rnn.dlm",
+  gan: "dsl-examples/gan.dlm",
+  resnet: "dsl-examples/resnet.dlm",
+};
 const VARIANTS = {
   wasm: { system: ["dlm-wasm", "dlm-wasm relaxed"], opts: { backend: "wasm" } },
   nofuse: { system: ["dlm-wasm --no-fuse"], opts: { backend: "wasm", fuse: false } },
@@ -353,8 +385,8 @@ const systems = SYSTEMS.filter((s) => wanted(s.name));
 // Reference samples/s (the peers' figures in docs/benchmarks.md, rounded; dlm: guesses): only to
 // plan the budget.
 const EXPECT = {
-  pytorch: { mlp: 40000, cnn: 3000, lstm: 2400, gan: 4500 },
-  "dlm-wasm": { mlp: 60000, cnn: 5000, lstm: 4000, gan: 5000 },
+  pytorch: { mlp: 40000, cnn: 3000, lstm: 2400, gan: 4500, resnet: 250 },
+  "dlm-wasm": { mlp: 60000, cnn: 5000, lstm: 4000, gan: 5000, resnet: 250 },
   "dlm-ts": { mlp: 5700, cnn: 390, lstm: 400, gan: 490 },
   "jax-js": { mlp: 21600, cnn: 380, lstm: 214, gan: 1770 },
   "tfjs-wasm": { mlp: 5850, cnn: 100, lstm: 262, gan: 278 },
@@ -372,7 +404,12 @@ const median = (a) => {
 };
 const measuredRate = {}; // "system model" → samples/s of its first process
 const startObs = {}; // system → measured start-up seconds (wall − timed − warm-up)
-const fixedBatches = (m) => (m === "cnn" && CNN_EPOCH ? CNN_EPOCH_BATCHES : BATCHES);
+const fixedBatches = (m) =>
+  m === "cnn" && CNN_EPOCH
+    ? CNN_EPOCH_BATCHES
+    : suite.batches[m] && opt.batches === undefined
+      ? Math.min(suite.batches[m], BATCHES)
+      : BATCHES;
 const rateOf = (s, m) => measuredRate[`${s} ${m}`] ?? (EXPECT[s]?.[m] ?? 1000) / PAD;
 const startOf = (s) => (startObs[s]?.length ? Math.max(...startObs[s]) : (START_S[s] ?? 1.5) * PAD);
 const warmOf = (s, m) => (WARMUP * MODELS[m].batch) / rateOf(s, m);
@@ -444,7 +481,7 @@ async function runOne(t, plan, i) {
     m,
     "--warmup",
     String(WARMUP),
-    ...(fixed ? ["--batches", String(BATCHES), "--cap", cap.toFixed(1)] : ["--seconds", String(seconds)]),
+    ...(fixed ? ["--batches", String(fixedBatches(m)), "--cap", cap.toFixed(1)] : ["--seconds", String(seconds)]),
     ...(fixed && m === "cnn" && CNN_EPOCH ? ["--epoch"] : []),
   ];
   const timeoutS = Math.max((fixed ? cap : seconds) + 30, left() - RESERVE_S / 2);
@@ -698,7 +735,7 @@ if (names.length) {
     names.map((s) => [label(s), ...modelNames.map((m) => cellText(results[s][m], (r) => fmt(r.samplesPerSec) + (r.note ? " ³" : "")))]),
   );
   out(
-    `¹ one window of ${SECONDS} s in one process; ² ${CNN_EPOCH ? `${BATCHES} batches (the CNN one full shuffled epoch, ${CNN_EPOCH_BATCHES} batches)` : `${BATCHES} batches`}, median of 2 processes; ³ see the notes below; ⁴ its child runs \`node ${RELAXED_FLAG}\`, and the trainer loads its relaxed-SIMD module when the engine has relaxed SIMD.`,
+    `¹ one window of ${SECONDS} s in one process; ² ${modelNames.map((m) => `${m.toUpperCase()} ${fixedBatches(m)}${m === "cnn" && CNN_EPOCH ? " (one full shuffled epoch)" : ""}`).join(", ")} batches, median of 2 processes; ³ see the notes below; ⁴ its child runs \`node ${RELAXED_FLAG}\`, and the trainer loads its relaxed-SIMD module when the engine has relaxed SIMD.`,
   );
   out();
 

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 # PyTorch (Debian's python3-torch on /usr/bin/python3), one model, in its own process:
-#   torch_bench.py --mnist DIR --model mlp|cnn|lstm|gan --warmup 20 (--batches N [--epoch] | --seconds S) [--cap S]
+#   torch_bench.py --mnist DIR --model mlp|cnn|lstm|gan|resnet --warmup 20 (--batches N [--epoch] | --seconds S) [--cap S]
 # One thread: run.mjs sets OPENBLAS_NUM_THREADS=1 (and LD_LIBRARY_PATH to OpenBLAS when it is
 # installed); torch.set_num_threads(1) here. Keras-equivalent settings: Glorot-uniform weights,
-# zero biases, Adam eps=1e-7, cross-entropy on logits. Prints one "BENCH_RESULT {json}" line.
+# zero biases, Adam eps=1e-7, cross-entropy on logits; batch norm with Keras's epsilon 1e-3 and
+# PyTorch momentum 0.1 (= Keras momentum 0.9). Prints one "BENCH_RESULT {json}" line.
 import argparse, json, os, resource, sys, time
 
 import numpy as np
@@ -23,7 +24,7 @@ a = p.parse_args()
 
 torch.set_num_threads(1)
 torch.manual_seed(1)
-B = 64 if a.model == "gan" else 32
+B = 64 if a.model in ("gan", "resnet") else 32
 
 
 def blas_mapped():
@@ -87,6 +88,33 @@ class LSTMNet(nn.Module):
         return self.out(h[:, -1])
 
 
+def conv_bn(cin, cout, stride=1):
+    """conv2d(cout, 3, strides, padding=same) with bias, then batchnorm(momentum=0.9)."""
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride=stride, padding=1), nn.BatchNorm2d(cout, eps=1e-3, momentum=0.1))
+
+
+class ResNet(nn.Module):
+    """dsl-examples/resnet.dlm: a stem, two residual blocks (32 and 64 channels, the second
+    after a stride-2 convolution), a global average and a dense softmax (on logits here).
+    At stride 2 PyTorch's symmetric padding 1 differs from TensorFlow's `same` (0 top/left,
+    1 bottom/right) in where the windows sit, not in the work done."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = conv_bn(1, 32)
+        self.a1, self.b1 = conv_bn(32, 32), conv_bn(32, 32)
+        self.down = conv_bn(32, 64, 2)
+        self.a2, self.b2 = conv_bn(64, 64), conv_bn(64, 64)
+        self.out = nn.Linear(64, 10)
+
+    def forward(self, x):
+        h = F.relu(self.stem(x))
+        h = F.relu(self.b1(F.relu(self.a1(h))) + h)
+        h = F.relu(self.down(h))
+        h = F.relu(self.b2(F.relu(self.a2(h))) + h)
+        return self.out(h.mean(dim=(2, 3)))
+
+
 if a.model == "gan":
     G = keras_init(nn.Sequential(nn.Linear(100, 256), nn.ReLU(), nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 784), nn.Tanh()))
     D = keras_init(nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 1)))  # sigmoid in the loss
@@ -116,6 +144,9 @@ else:
     elif a.model == "lstm":
         model = LSTMNet()
         shape = (-1, 28, 28)
+    elif a.model == "resnet":
+        model = ResNet()
+        shape = (-1, 1, 28, 28)
     else:
         print("BENCH_RESULT " + json.dumps({"na": "unknown model " + a.model}))
         sys.exit(0)
