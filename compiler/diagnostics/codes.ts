@@ -40,6 +40,7 @@ export const codes = {
   DL2021: "model calls itself",
   DL2022: "models nest too deeply",
   DL2023: "no model declared",
+  DL2024: "let names and tensors differ in number",
   // shapes
   DL3001: "model called with the wrong input shape",
   DL3002: "loss prediction and target shapes disagree",
@@ -53,6 +54,9 @@ export const codes = {
   DL3010: "axis out of range",
   DL3011: "tensor too large",
   DL3012: "training does not fit in memory",
+  DL3013: "slice out of range",
+  DL3014: "split into unequal parts",
+  DL3015: "invalid permutation",
   // training semantics
   DL4001: "step's loss does not depend on its model",
   DL4002: "stop_gradient cuts every path to the step's parameters",
