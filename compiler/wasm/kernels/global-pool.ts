@@ -73,7 +73,7 @@ function addGlobalPool(b: BinaryenApi, mod: Mod, spec: GlobalPoolSpec, mode: Glo
   const inv = Math.fround(1 / p);
   const ld = (base: X, off: number, v: number): X => loadPartial(f, base, off, lanes(v));
   const st = (base: X, off: number, v: number, val: X): X[] => [f.set(tmp, val), ...storePartial(f, base, off, lanes(v), f.get(tmp))];
-  const nextPos = f.set(pos, m.i32x4.add(f.get(pos), m.v128.const(i32x4Const(1))));
+  const nextPos = (): X => f.set(pos, m.i32x4.add(f.get(pos), m.v128.const(i32x4Const(1))));
   /** `step(ptr, off)` at each of `count` positions from img[buf] + start, one position (row bytes) apart. */
   const positions = (buf: string, start: number, count: number, step: (q: number, off: number) => X[]): X[] => [
     f.set(ptr, m.i32.add(f.get(img[buf]), f.i32(start))),
@@ -108,7 +108,7 @@ function addGlobalPool(b: BinaryenApi, mod: Mod, spec: GlobalPoolSpec, mode: Glo
           ...vs.flatMap((v, j) => [f.set(acc[j], ld(f.get(img.x), at(j), v)), f.set(idx[j], m.v128.const(ZERO16))]),
           f.set(pos, m.v128.const(ZERO16)),
           ...positions("x", at(0) + row, p - 1, (q, off) => [
-            nextPos,
+            nextPos(),
             ...vs.flatMap((v, j) => [
               f.set(cur, ld(f.get(q), off + j * 16, v)),
               f.set(mk, m.f32x4.gt(f.get(cur), f.get(acc[j]))),
@@ -120,7 +120,7 @@ function addGlobalPool(b: BinaryenApi, mod: Mod, spec: GlobalPoolSpec, mode: Glo
           ...vs.map((v, j) => f.set(acc[j], ld(f.get(img.dy), at(j), v))),
           f.set(pos, m.v128.const(i32x4Const(-1))),
           ...positions("dx", at(0), p, (q, off) => [
-            nextPos,
+            nextPos(),
             ...vs.flatMap((v, j) => st(f.get(q), off + j * 16, v, m.v128.and(f.get(acc[j]), m.i32x4.eq(f.get(idx[j]), f.get(pos))))),
           ]),
         ];
