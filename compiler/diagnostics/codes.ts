@@ -41,6 +41,7 @@ export const codes = {
   DL2022: "models nest too deeply",
   DL2023: "no model declared",
   DL2024: "let names and tensors differ in number",
+  DL2025: "invalid optimizer or schedule options",
   // shapes
   DL3001: "model called with the wrong input shape",
   DL3002: "loss prediction and target shapes disagree",
@@ -61,6 +62,8 @@ export const codes = {
   DL4001: "step's loss does not depend on its model",
   DL4002: "stop_gradient cuts every path to the step's parameters",
   DL4003: "cross-entropy target depends on trained parameters",
+  DL4004: "from_logits on a probability (warning)",
+  DL4005: "cross-entropy of values that are not probabilities (warning)",
   // internal
   DL9001: "internal compiler error",
 } as const;
