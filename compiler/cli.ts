@@ -1,4 +1,5 @@
-// The `dlm` command line. Exit codes: 0 ok; 1 a problem in the program (always with a
+// The `dlm` command line. Exit codes: 0 ok (warnings, `FILE:line:col: warning DLxxxx`,
+// are printed on stderr and change nothing else); 1 a problem in the program (always with a
 // located `FILE:line:col: error DLxxxx` report); 2 bad usage or a file that cannot be
 // read; 3 an internal error (a bug in dlm). User mistakes never print a stack trace.
 // Only commands that emit code load the code generators (ts-morph, prettier).
@@ -142,7 +143,10 @@ async function check(args: readonly string[], out: NodeJS.WritableStream, err: N
     err.write(renderDiagnostics(result.source, result.diagnostics, { color: useColor(err) }));
     return exitCode(result);
   }
+  // With the typed IR, the diagnostics are warnings: shown on stderr, and the command goes on.
+  const warnings = result.diagnostics;
   if (values.emit === "ir") {
+    if (warnings.length > 0) err.write(renderDiagnostics(result.source, warnings, { color: useColor(err) }));
     out.write(printProgram(result.ir, result.source));
     return 0;
   }
@@ -156,9 +160,10 @@ async function check(args: readonly string[], out: NodeJS.WritableStream, err: N
     if (d) tooLarge.push(d);
   }
   if (tooLarge.length > 0) {
-    err.write(renderDiagnostics(result.source, tooLarge, { color: useColor(err) }));
+    err.write(renderDiagnostics(result.source, [...warnings, ...tooLarge], { color: useColor(err) }));
     return 1;
   }
+  if (warnings.length > 0) err.write(renderDiagnostics(result.source, warnings, { color: useColor(err) }));
   out.write(summarizeProgram(result.ir));
   for (const t of result.ir.trains) {
     const plan = plans.get(t.name)!;
@@ -183,15 +188,13 @@ function useColor(stream: NodeJS.WritableStream): boolean {
   return !!(stream as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR;
 }
 
-/** Reads and checks a .dlm file; on errors prints them and returns the exit code. */
+/** Reads and checks a .dlm file; prints its diagnostics; on errors returns the exit code (warnings go on). */
 function checked(file: string, err: NodeJS.WritableStream): FrontEndResult | number {
   const bytes = readSource(file, err);
   if (!bytes) return 2;
   const result = frontEnd(file, bytes);
-  if (!result.ir) {
-    err.write(renderDiagnostics(result.source, result.diagnostics, { color: useColor(err) }));
-    return exitCode(result);
-  }
+  if (result.diagnostics.length > 0) err.write(renderDiagnostics(result.source, result.diagnostics, { color: useColor(err) }));
+  if (!result.ir) return exitCode(result);
   return result;
 }
 

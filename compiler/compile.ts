@@ -49,18 +49,32 @@ export function frontEnd(path: string, bytes: Uint8Array): FrontEndResult {
     if (!typed.ir) return { source, ast: parsed.ast, diagnostics: typed.diagnostics };
     // Each step must reach the parameters it trains (DL4xxx): found by scheduling and
     // differentiating every train block, so `dlm check` reports what compiling would.
+    const warnings: Diagnostic[] = [];
     const scheduled = typed.ir.trains.map((t) => {
       const inlined = inline(typed.ir!, t); //            calls inlined, composites expanded, parameters global
-      const flat = useLogits(inlined.flat); //            cross-entropies of a softmax/sigmoid read its logits
-      return [t.name, schedule(typed.ir!, t, { ...inlined, flat })] as const; // phases; autodiff per step
+      const logits = useLogits(inlined.flat); //          cross-entropies of a softmax/sigmoid read its logits
+      warnings.push(...logits.warnings); //               (a cross-entropy's warnings)
+      return [t.name, schedule(typed.ir!, t, { ...inlined, flat: logits.flat })] as const; // phases; autodiff per step
     });
     const steps = scheduled.flatMap(([, s]) => s.diagnostics);
-    if (steps.length > 0) return { source, ast: parsed.ast, diagnostics: steps };
+    if (steps.length > 0) return { source, ast: parsed.ast, diagnostics: inSourceOrder([...warnings, ...steps]) };
     const trainings = new Map(scheduled.map(([name, s]) => [name, s.tp!]));
-    return { source, ast: parsed.ast, ir: typed.ir, trainings, diagnostics: [] };
+    // Warnings do not stop compilation: they come with the typed IR.
+    return { source, ast: parsed.ast, ir: typed.ir, trainings, diagnostics: inSourceOrder(warnings) };
   } catch (e) {
     return { source, diagnostics: [internalError(e)] };
   }
+}
+
+/** Diagnostics by position (a stable sort), each warning once per place: a loss in two train blocks' flat programs warns once. */
+function inSourceOrder(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const once = ds.filter((d) => {
+    if (d.severity !== "warning") return true;
+    const key = `${d.code}@${d.span.start}:${d.span.end}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  return once.sort((a, b) => a.span.start - b.span.start);
 }
 
 /** A bug in dlm, not in the program: reported as DL9001 at 1:1 with what we know. */

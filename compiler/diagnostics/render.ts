@@ -4,7 +4,7 @@ import { codes } from "./codes.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { lineText, positionOf, type SourceFile, type Span } from "../source.js";
 
-const ansi = { red: "\x1b[31;1m", blue: "\x1b[34;1m", cyan: "\x1b[36m", bold: "\x1b[1m", reset: "\x1b[0m" };
+const ansi = { red: "\x1b[31;1m", yellow: "\x1b[33;1m", blue: "\x1b[34;1m", cyan: "\x1b[36m", bold: "\x1b[1m", reset: "\x1b[0m" };
 
 export interface RenderOptions {
   readonly color?: boolean;
@@ -21,13 +21,15 @@ export function renderDiagnostic(src: SourceFile, d: Diagnostic, opts: RenderOpt
   const c = (style: keyof typeof ansi, s: string) => (opts.color ? ansi[style] + s + ansi.reset : s);
   const pos = positionOf(src, d.span.start);
   const out: string[] = [];
-  out.push(`${c("bold", `${src.path}:${pos.line}:${pos.column}:`)} ${c("red", `${d.severity} ${d.code}`)}: ${c("bold", d.message)}`);
-  out.push(...codeFrame(src, d.span, c));
+  // Warnings in yellow, their carets too; errors in red.
+  const tone = d.severity === "warning" ? "yellow" : "red";
+  out.push(`${c("bold", `${src.path}:${pos.line}:${pos.column}:`)} ${c(tone, `${d.severity} ${d.code}`)}: ${c("bold", d.message)}`);
+  out.push(...codeFrame(src, d.span, c, tone));
   for (const note of d.notes ?? []) {
     if (note.span) {
       const p = positionOf(src, note.span.start);
       out.push(`${c("cyan", "note")}: ${note.message} (${src.path}:${p.line}:${p.column})`);
-      out.push(...codeFrame(src, note.span, c));
+      out.push(...codeFrame(src, note.span, c, tone));
     } else {
       out.push(`${c("cyan", "note")}: ${note.message}`);
     }
@@ -39,7 +41,7 @@ export function renderDiagnostic(src: SourceFile, d: Diagnostic, opts: RenderOpt
 type Colorer = (style: keyof typeof ansi, s: string) => string;
 
 /** The source lines a span covers (at most 3 shown) with carets under the span. */
-function codeFrame(src: SourceFile, span: Span, c: Colorer): string[] {
+function codeFrame(src: SourceFile, span: Span, c: Colorer, tone: "red" | "yellow"): string[] {
   const from = positionOf(src, span.start);
   const to = positionOf(src, Math.max(span.start, span.end - 1));
   const last = Math.min(to.line, from.line + 2);
@@ -53,7 +55,7 @@ function codeFrame(src: SourceFile, span: Span, c: Colorer): string[] {
     const cut = cutLine(full, startCol - 1, Math.max(1, endCol - startCol + 1));
     const text = cut.text;
     out.push(text ? `${c("blue", String(line).padStart(width) + " |")} ${text}` : c("blue", String(line).padStart(width) + " |"));
-    out.push(`${c("blue", " ".repeat(width) + " |")} ${" ".repeat(Math.max(0, cut.at))}${c("red", "^".repeat(cut.len))}`);
+    out.push(`${c("blue", " ".repeat(width) + " |")} ${" ".repeat(Math.max(0, cut.at))}${c(tone, "^".repeat(cut.len))}`);
   }
   if (to.line > last) out.push(`${c("blue", " ".repeat(width) + " |")} ...`);
   return out;
@@ -80,15 +82,24 @@ function firstNonSpace(text: string): number {
 }
 
 /**
- * The first `limit` (MAX_SHOWN) diagnostics, then the count: "N errors in FILE", or, when
- * some were left out, "and M more errors (N errors in FILE)".
+ * The first `limit` (MAX_SHOWN) diagnostics, then the count: "N errors in FILE" (with
+ * warnings: "N errors and W warnings in FILE"; only warnings: "W warnings in FILE"), or,
+ * when some were left out, "and M more errors (N errors in FILE)".
  */
 export function renderDiagnostics(src: SourceFile, ds: readonly Diagnostic[], opts: RenderOptions = {}): string {
   const isError = (d: Diagnostic) => d.severity === "error";
   const errors = ds.filter(isError).length;
+  const warnings = ds.filter((d) => d.severity === "warning").length;
   const shown = ds.slice(0, opts.limit ?? MAX_SHOWN);
   const body = shown.map((d) => renderDiagnostic(src, d, opts)).join("\n\n");
-  const total = `${errors} error${errors === 1 ? "" : "s"} in ${src.path}`;
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const counts =
+    warnings === 0
+      ? count(errors, "error")
+      : errors === 0
+        ? count(warnings, "warning")
+        : `${count(errors, "error")} and ${count(warnings, "warning")}`;
+  const total = `${counts} in ${src.path}`;
   const more = errors - shown.filter(isError).length;
   return `${body}\n\n${more > 0 ? `and ${more} more error${more === 1 ? "" : "s"} (${total})` : total}\n`;
 }

@@ -14,7 +14,7 @@ import { GraphBuilder } from "./graph-builder.js";
 import { builtins, builtinList, type Builtin } from "../lang/builtins.js";
 import { kerasOf, surfaceOf, testSurfaces } from "../ops/index.js";
 import type { LayerSurface, LowerCtx } from "../ops/op.js";
-import { bindArgs, readActivation, readNumber, readShape, staticArg, type Bound } from "../lang/bind.js";
+import { bindArgs, readActivation, readNumber, readShape, staticArg, type Bound, type SuppliedOne } from "../lang/bind.js";
 import { AlreadyReported, DiagnosticError, fail, didYouMean, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Span } from "../source.js";
 import { lowerTrain } from "./lower-train.js";
@@ -220,7 +220,7 @@ function lowerModel(decl: A.ModelDecl, p: ProgramLowering): ModelIR | undefined 
   const before = p.diagnostics.length;
   for (const param of decl.params) p.define(names, param.name, () => g.input(param.name.name, inputShape(param)));
   const scope: Scope = { g, names, model: { name: decl.name.name, layers: [], usedNames: new Set(), nextSuffix: new Map() }, program: p };
-  for (const l of decl.lets) p.define(names, l.name, () => lowerExpr(scope, l.value));
+  for (const l of decl.lets) lowerLet(scope, l);
   const out = p.attempt(() => lowerExpr(scope, decl.output));
   if (out === undefined || p.diagnostics.length > before) return undefined;
   return { name: decl.name.name, graph: g.finish([out]), layers: scope.model!.layers, span: decl.span };
@@ -310,6 +310,89 @@ interface Piped {
   readonly span: Span;
 }
 
+/**
+ * A `let`: its one name bound to a tensor, or one name per tensor of a builtin that gives
+ * several (`let a, b = x |> split(2)`). Returns the bindings made; a name whose value had
+ * errors is poisoned (its uses are abandoned, not reported again).
+ */
+export function lowerLet(s: Scope, l: A.LetStmt): { name: string; value: ValueId }[] {
+  const p = s.program;
+  const call = severalCall(s, l.value);
+  if (l.names.length === 1 && !call) {
+    const v = p.define(s.names, l.names[0], () => lowerExpr(s, l.value));
+    return v === undefined ? [] : [{ name: l.names[0].name, value: v }];
+  }
+  const fresh = l.names.filter((n) => !s.names.has(n.name));
+  const values = p.attempt(() => {
+    const seen = new Set<string>();
+    for (const n of l.names) {
+      declareName(s.names, n);
+      if (seen.has(n.name)) fail("DL2006", `\`${n.name}\` is named twice in this \`let\``, n.span, { hint: "each tensor needs its own name" });
+      seen.add(n.name);
+    }
+    const names = { start: l.names[0].span.start, end: l.names[l.names.length - 1].span.end };
+    const count = `${l.names.length} name${l.names.length === 1 ? "" : "s"}`;
+    if (!call) {
+      fail("DL2024", `this \`let\` binds ${count}, but its value is one tensor`, names, {
+        hint: "only a builtin that gives several tensors (`split`) binds several names",
+      });
+    }
+    const ids = call();
+    if (ids.length !== l.names.length) {
+      fail("DL2024", `this \`let\` binds ${count}, but its value gives ${ids.length} tensors`, names, {
+        hint: `name each tensor: \`let ${ids.map((_, i) => `p${i}`).join(", ")} = ...\``,
+      });
+    }
+    return ids;
+  });
+  if (values === undefined) {
+    for (const n of fresh) if (!s.names.has(n.name)) s.names.set(n.name, POISONED);
+    return [];
+  }
+  l.names.forEach((n, i) => s.names.set(n.name, values[i]));
+  return l.names.map((n, i) => ({ name: n.name, value: values[i] }));
+}
+
+/** The lowering of `e` when it is a call (or pipeline stage) of a builtin that gives several tensors, else undefined. */
+function severalCall(s: Scope, e: A.Expr): (() => ValueId[]) | undefined {
+  const stage = e.kind === "Pipe" ? e.stage : e;
+  const callee = stage.kind === "Call" ? stage.callee : stage.kind === "Name" && e.kind === "Pipe" ? stage : undefined;
+  if (!callee || callee.kind !== "Name" || s.names.has(callee.name) || s.program.decls.has(callee.name)) return undefined;
+  const surface = surfaceOf.get(callee.name);
+  if (!surface || !("several" in surface) || !surface.several) return undefined;
+  const several = surface.several;
+  const args = stage.kind === "Call" ? stage.args : [];
+  return () => {
+    const piped = e.kind === "Pipe" ? { id: lowerExpr(s, e.input), span: e.input.span } : undefined;
+    return several(callContext(s, surface, args, stage.span, piped));
+  };
+}
+
+/** What a builtin's lowering sees of its call: bound options, lowered tensors, eqns at the call's span. */
+function callContext(s: Scope, b: Builtin, args: readonly A.Arg[], span: Span, piped?: Piped): LowerCtx {
+  const bound = bindArgs(b, args, span, piped?.span);
+  const one = (sup: SuppliedOne): ValueId => (sup.kind === "piped" ? piped!.id : lowerExpr(s, sup.expr));
+  const tensor = (argName: string): ValueId => {
+    const sup = bound.args.get(argName)!;
+    if (sup.kind === "many") throw new Error(`internal: ${b.name}(${argName}) is variadic`);
+    return one(sup);
+  };
+  const tensors = (argName: string): ValueId[] => {
+    const sup = bound.args.get(argName)!;
+    return sup.kind === "many" ? sup.items.map(one) : [one(sup)];
+  };
+  const arg = <T extends AttrValue>(argName: string): T => staticArg(bound, argName) as T;
+  return {
+    bound,
+    arg,
+    tensor,
+    tensors,
+    span,
+    op: (o, inputs, attrs) => opEqn(s, o, inputs, attrs, span),
+    parts: (o, inputs, attrs) => partEqns(s, o, inputs, attrs, span),
+  };
+}
+
 function lowerCall(s: Scope, callee: A.Expr, args: readonly A.Arg[], span: Span, piped?: Piped): ValueId {
   if (callee.kind !== "Name") {
     fail(
@@ -329,15 +412,10 @@ function lowerCall(s: Scope, callee: A.Expr, args: readonly A.Arg[], span: Span,
     ];
     fail("DL2001", `unknown function or layer \`${name}\``, callee.span, { hint: didYouMean(name, candidates) });
   }
-  const bound = bindArgs(b, args, span, piped?.span);
-  const tensorArg = (argName: string): ValueId => {
-    const sup = bound.args.get(argName)!;
-    return sup.kind === "piped" ? piped!.id : lowerExpr(s, sup.expr);
-  };
-  const arg = <T extends AttrValue>(argName: string): T => staticArg(bound, argName) as T;
+  const c = callContext(s, b, args, span, piped);
+  const { arg, tensor: tensorArg } = c;
   const op = surfaceOf.get(name);
   if (op) {
-    const c: LowerCtx = { bound, arg, tensor: tensorArg, span, op: (o, inputs, attrs) => opEqn(s, o, inputs, attrs, span) };
     switch (op.kind) {
       case "layer":
         // Layers with parameters belong to a model (its weights); the others may be used anywhere.
@@ -375,6 +453,16 @@ function opEqn(s: Scope, op: OpName, inputs: readonly ValueId[], attrs: Attrs, s
   const out = s.g.eqn(op, inputs, attrs, span, layer, layer);
   s.model.layers.push({ name: layer, type: keras.type, params: [], output: out, span });
   return out;
+}
+
+/** Eqns of `op` (one per attrs) that are one summary row inside a model, whose output the row shows is the first's. */
+function partEqns(s: Scope, op: OpName, inputs: readonly ValueId[], attrs: readonly Attrs[], span: Span): ValueId[] {
+  if (!s.model) return attrs.map((a, k) => s.g.eqn(op, inputs, a, span, k === 0 ? op : `${op}_part${k}`));
+  const keras = kerasOf(op);
+  const layer = newLayerName(s.model, keras.base, null, span);
+  const outs = attrs.map((a, k) => s.g.eqn(op, inputs, a, span, k === 0 ? layer : `${layer}_part${k}`, layer));
+  s.model.layers.push({ name: layer, type: keras.type, params: [], output: outs[0], span });
+  return outs;
 }
 
 function newLayerName(m: ModelScope, base: string, explicit: string | null, span: Span): string {
@@ -439,11 +527,8 @@ function lowerModelCall(s: Scope, name: string, calleeSpan: Span, args: readonly
     args: decl.params.map((p) => ({ name: p.name.name, type: { t: "tensor" }, doc: `input ${p.name.name}` })),
     doc: "",
   };
-  const bound = bindArgs(pseudo, args, span, piped?.span);
-  const inputs = decl.params.map((p) => {
-    const sup = bound.args.get(p.name.name)!;
-    return sup.kind === "piped" ? piped!.id : lowerExpr(s, sup.expr);
-  });
+  const c = callContext(s, pseudo, args, span, piped);
+  const inputs = decl.params.map((p) => c.tensor(p.name.name));
   if (!s.model) return s.g.eqn("call", inputs, { model: name }, span, name);
   const layer = newLayerName(s.model, name, null, span);
   const out = s.g.eqn("call", inputs, { model: name }, span, layer, layer);

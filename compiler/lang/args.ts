@@ -34,6 +34,8 @@ export interface Builtin {
   readonly kind: BuiltinKind;
   readonly args: readonly ArgSpec[];
   readonly doc: string;
+  /** Options a call might expect that this builtin lacks (as its Keras class does), each with the hint its use gets. */
+  readonly absent?: Readonly<Record<string, string>>;
 }
 
 export const tensor = (name: string, doc: string): ArgSpec => ({ name, type: { t: "tensor" }, doc });

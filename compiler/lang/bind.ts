@@ -42,7 +42,7 @@ export function bindArgs(b: Builtin, args: readonly Arg[], span: Span, piped?: S
       if (!spec) {
         const names = b.args.map((s) => s.name);
         fail("DL2002", `\`${b.name}\` has no option \`${a.name.name}\``, a.name.span, {
-          hint: didYouMean(a.name.name, names) ?? `its options are: ${names.join(", ")}`,
+          hint: b.absent?.[a.name.name] ?? didYouMean(a.name.name, names) ?? `its options are: ${names.join(", ")}`,
         });
       }
       if (out.has(spec.name)) {

@@ -1,12 +1,14 @@
-// Losses with Keras semantics, each a scalar: the mean over the batch (and, for mse and
-// binary cross-entropy, over the last axis first). Cross-entropies on a softmax or sigmoid
-// output read the logits instead (middle/logits.ts marks them `from_logits`: a stable
-// form); otherwise they clip probabilities as Keras does. One gradient op, `loss_grad`,
-// serves every loss (its attrs name the loss). Reference kernels runtime/kernels/losses.ts;
-// WebAssembly kernels wasm/kernels/losses.ts (f64 sums).
+// Losses with Keras semantics, each a scalar: the mean over the batch (and, for mse, mae,
+// huber and binary cross-entropy, over the last axis first; kl_divergence sums the last
+// axis). Cross-entropies on a softmax or sigmoid output read the logits instead
+// (middle/logits.ts marks them `from_logits`: a stable form), as does an explicit
+// `from_logits=true` on the tensor it is given; otherwise they clip probabilities as Keras
+// does. `label_smoothing` smooths binary and categorical targets. One gradient op,
+// `loss_grad`, serves every loss (its attrs name the loss). Reference kernels
+// runtime/kernels/losses.ts; WebAssembly kernels wasm/kernels/losses.ts (f64 sums).
 import { fail } from "../diagnostics/diagnostic.js";
 import type { Shape } from "../ir/ir.js";
-import { tensor } from "../lang/args.js";
+import { tensor, type ArgSpec } from "../lang/args.js";
 import {
   primitive,
   trainOp,
@@ -24,13 +26,18 @@ import { none, shapeOf, sumTo, TargetGradientError } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import { addLossGrad } from "../wasm/kernels/loss-grad.js";
-import { addLoss, lossGradParams, lossParams, type LossKind, type LossSpec } from "../wasm/kernels/losses.js";
+import { addLoss, elementwiseLosses, lossGradParams, lossParams, type LossKind, type LossSpec } from "../wasm/kernels/losses.js";
 import type { ValueId } from "../ir/ir.js";
 
-export type LossName = "mse" | "categorical_crossentropy" | "sparse_categorical_crossentropy" | "binary_crossentropy";
+export type LossName = LossKind;
 export type Names = { primitive: LossName; composite: never; train: "loss_grad" };
 
-export type LossAttrs = { readonly from_logits?: boolean };
+/**
+ * `from_logits`: true when the call says so (the prediction holds logits) or when
+ * middle/logits.ts rerouted the loss to a softmax's or sigmoid's input; `label_smoothing`
+ * only when above 0; `delta` for huber.
+ */
+export type LossAttrs = { readonly from_logits?: boolean; readonly label_smoothing?: number; readonly delta?: number };
 export type LossGradAttrs = LossAttrs & { readonly loss: LossName };
 
 /** The loss target must match the prediction; a scalar broadcasts; [B] matches [B, 1]. */
@@ -53,30 +60,44 @@ const elementLoss: ShapeRule = (c) => {
   return { out: [] };
 };
 
-/** The TypeScript call of a loss (`dl` absent) or of its gradient into `dp`. */
-type LossCall = (c: EmitCtx<unknown>, p: number, t: number, fromLogits: boolean, dl?: string, dp?: string) => string;
+/**
+ * The TypeScript call of a loss (`dl` absent) or of its gradient into `dp`: the kernel's
+ * name, the arguments before `dl` and those after it (label smoothing, only when used).
+ */
+type LossCall = (c: EmitCtx<unknown>, p: number, t: number, a: LossAttrs) => [string, string[], string[]];
 
+const ts0 = (c: EmitCtx<unknown>, t: number) => String(T.shape(c, t).length === 0);
+const lsArg = (a: LossAttrs) => (a.label_smoothing ? [String(a.label_smoothing)] : []);
 const lossCall: Readonly<Record<LossName, LossCall>> = {
-  mse: (c, p, t, _l, dl, dp) =>
-    dl
-      ? `K.mseGrad(${dp}, ${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${T.shape(c, t).length === 0}, ${dl});`
-      : `K.mse(${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${T.shape(c, t).length === 0})`,
-  binary_crossentropy: (c, p, t, l, dl, dp) =>
-    dl
-      ? `K.binaryCrossentropyGrad(${dp}, ${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${T.shape(c, t).length === 0}, ${l}, ${dl});`
-      : `K.binaryCrossentropy(${c.buf(p)}, ${c.buf(t)}, ${c.size(p)}, ${T.shape(c, t).length === 0}, ${l})`,
-  categorical_crossentropy: (c, p, t, l, dl, dp) =>
-    dl
-      ? `K.categoricalCrossentropyGrad(${dp}, ${c.buf(p)}, ${c.buf(t)}, ${T.rows(c, p)}, ${T.last(c, p)}, ${l}, ${dl});`
-      : `K.categoricalCrossentropy(${c.buf(p)}, ${c.buf(t)}, ${T.rows(c, p)}, ${T.last(c, p)}, ${l})`,
-  sparse_categorical_crossentropy: (c, p, t, l, dl, dp) =>
-    dl
-      ? `K.sparseCategoricalCrossentropyGrad(${dp}, ${c.buf(p)}, ${c.buf(t)}, ${T.rows(c, p)}, ${T.last(c, p)}, ${l}, ${dl});`
-      : `K.sparseCategoricalCrossentropy(${c.buf(p)}, ${c.buf(t)}, ${T.rows(c, p)}, ${T.last(c, p)}, ${l})`,
+  mse: (c, p, t) => ["mse", [c.buf(p), c.buf(t), c.size(p), ts0(c, t)], []],
+  mae: (c, p, t) => ["mae", [c.buf(p), c.buf(t), c.size(p), ts0(c, t)], []],
+  huber: (c, p, t, a) => ["huber", [c.buf(p), c.buf(t), c.size(p), ts0(c, t), String(a.delta ?? 1)], []],
+  kl_divergence: (c, p, t) => ["klDivergence", [c.buf(p), c.buf(t), c.size(p), String(T.last(c, p)), ts0(c, t)], []],
+  binary_crossentropy: (c, p, t, a) => [
+    "binaryCrossentropy",
+    [c.buf(p), c.buf(t), c.size(p), ts0(c, t), String(!!a.from_logits)],
+    lsArg(a),
+  ],
+  categorical_crossentropy: (c, p, t, a) => [
+    "categoricalCrossentropy",
+    [c.buf(p), c.buf(t), T.rows(c, p), String(T.last(c, p)), String(!!a.from_logits)],
+    lsArg(a),
+  ],
+  sparse_categorical_crossentropy: (c, p, t, a) => [
+    "sparseCategoricalCrossentropy",
+    [c.buf(p), c.buf(t), T.rows(c, p), String(T.last(c, p)), String(!!a.from_logits)],
+    [],
+  ],
 };
 
+/** `K.loss(p, t, …)` or, given `dl`, `K.lossGrad(dp, p, t, …, dl, …);`. */
+function lossCode(c: EmitCtx<unknown>, name: LossName, p: number, t: number, a: LossAttrs, dl?: string, dp?: string): string {
+  const [fn, before, after] = lossCall[name](c, p, t, a);
+  return dl ? `K.${fn}Grad(${[dp, ...before, dl, ...after].join(", ")});` : `K.${fn}(${[...before, ...after].join(", ")})`;
+}
+
 /** A loss's kernel spec from its prediction and target, or null where the rows are not static per batch row. */
-function lossSpec(c: WasmCtx<unknown>, loss: LossKind, p: number, t: number, fromLogits: boolean): Omit<LossSpec, "name"> | null {
+function lossSpec(c: WasmCtx<unknown>, loss: LossKind, p: number, t: number, a: LossAttrs): Omit<LossSpec, "name"> | null {
   const ps = W.shape(c, p);
   const cols = ps[ps.length - 1];
   if (cols === "B" || ps.length === 0) return null; // a [B] prediction: the TypeScript kernel
@@ -85,21 +106,26 @@ function lossSpec(c: WasmCtx<unknown>, loss: LossKind, p: number, t: number, fro
   const lead = ps.slice(0, -1);
   return {
     loss,
-    fromLogits: fromLogits || undefined,
-    rowsPerBatch: lead.reduce((a: number, d) => a * (d === "B" ? 1 : d), 1),
+    fromLogits: a.from_logits || undefined,
+    rowsPerBatch: lead.reduce((n: number, d) => n * (d === "B" ? 1 : d), 1),
     batched: lead.includes("B"),
     cols,
-    tScalar: (loss === "mse" || loss === "binary_crossentropy") && W.shape(c, t).length === 0 ? true : undefined,
+    tScalar: elementwiseLosses.has(loss) && W.shape(c, t).length === 0 ? true : undefined,
+    labelSmoothing: a.label_smoothing || undefined,
+    delta: loss === "huber" ? (a.delta ?? 1) : undefined,
   };
 }
 
-/** The prediction's gradient of any loss; an MSE target that depends on parameters gets −that. */
+/** Losses of p − t alone, whose target's gradient is minus the prediction's. */
+const differenceLosses: ReadonlySet<string> = new Set(["mse", "mae", "huber"]);
+
+/** The prediction's gradient of any loss; an mse, mae or huber target that depends on parameters gets −that. */
 const lossVjp: VjpRule<LossAttrs> = (c) => {
   const [pred, target] = c.eqn.inputs;
   const dpred = c.emit("loss_grad", [pred, target, c.dy], { ...c.eqn.attrs, loss: c.eqn.op }, shapeOf(c, pred), pred);
   let dtarget: ValueId | null = null;
   if (c.needs[1]) {
-    if (c.eqn.op !== "mse") throw new TargetGradientError(c.eqn);
+    if (!differenceLosses.has(c.eqn.op)) throw new TargetGradientError(c.eqn);
     const full = c.emit("neg", [dpred], {}, shapeOf(c, pred), target, "_full");
     const ts = shapeOf(c, target);
     // A [B, ...] target of a [B, ..., 1] prediction lines up on the left (the loss drops
@@ -118,18 +144,30 @@ const loss = (name: LossName, shape: ShapeRule, logits?: "softmax" | "sigmoid"):
     vjp: lossVjp,
     ts: (c) => {
       const [p, t] = c.eqn.inputs;
-      return `${T.out(c)}[0] = ${lossCall[name](c, p, t, !!c.attrs.from_logits)};`;
+      return `${T.out(c)}[0] = ${lossCode(c, name, p, t, c.attrs)};`;
     },
     wasm: (c) => {
       const [p, t] = c.eqn.inputs;
-      const spec = lossSpec(c, name, p, t, !!c.attrs.from_logits);
+      const spec = lossSpec(c, name, p, t, c.attrs);
       if (!spec) return null;
       return W.call(c, "loss", spec, addLoss, lossParams, { p: c.addr(p), t: c.addr(t), out: W.out(c) });
     },
   });
 
+/** A rule for losses over a distribution axis: the prediction needs one (rank ≥ 2, DL3002). */
+const classAxis =
+  (what: string, rule: ShapeRule): ShapeRule =>
+  (c) => {
+    const pred = c.inputs[0];
+    if (pred.length < 2) fail("DL3002", `${c.op} needs ${what} [B, classes], found ${fmt(pred)}`, c.span);
+    return rule(c);
+  };
+
 export const ops: OpTable<Names> = {
   mse: loss("mse", elementLoss),
+  mae: loss("mae", elementLoss),
+  huber: loss("huber", elementLoss),
+  kl_divergence: loss("kl_divergence", classAxis("distributions", elementLoss)),
   binary_crossentropy: loss("binary_crossentropy", elementLoss, "sigmoid"),
   categorical_crossentropy: loss(
     "categorical_crossentropy",
@@ -172,37 +210,89 @@ export const ops: OpTable<Names> = {
     vjp: none,
     ts: (c) => {
       const [p, t, dl] = c.eqn.inputs;
-      return lossCall[c.attrs.loss](c, p, t, !!c.attrs.from_logits, `${c.buf(dl)}[0]`, T.out(c));
+      return lossCode(c, c.attrs.loss, p, t, c.attrs, `${c.buf(dl)}[0]`, T.out(c));
     },
     wasm: (c) => {
       const [p, t, dl] = c.eqn.inputs;
-      const spec = lossSpec(c, c.attrs.loss, p, t, !!c.attrs.from_logits);
+      const spec = lossSpec(c, c.attrs.loss, p, t, c.attrs);
       if (!spec) return null;
       return W.call(c, "loss_grad", spec, addLossGrad, lossGradParams, { dp: W.out(c), p: c.addr(p), t: c.addr(t), dl: c.addr(dl) });
     },
   }),
 };
 
-const lossSurface = (name: LossName, doc: string): CallSurface => ({
+const fromLogits: ArgSpec = {
+  name: "from_logits",
+  type: { t: "bool" },
+  default: false,
+  doc: "the prediction holds logits (no softmax or sigmoid applied): the stable form on it",
+};
+const labelSmoothing = (to: string): ArgSpec => ({
+  name: "label_smoothing",
+  type: { t: "float", min: 0, max: 1 },
+  default: 0,
+  doc: `targets become t·(1 − ls) + ${to} (Keras)`,
+});
+
+/** The loss's attributes from its options: only those it has, and only when they change something. */
+function lossAttrs(name: LossName, arg: <T>(k: string) => T, has: (k: string) => boolean): LossAttrs {
+  const a: { from_logits?: boolean; label_smoothing?: number; delta?: number } = {};
+  if (has("from_logits") && arg<boolean>("from_logits")) a.from_logits = true;
+  if (has("label_smoothing") && arg<number>("label_smoothing") > 0) a.label_smoothing = arg<number>("label_smoothing");
+  if (name === "huber") a.delta = arg<number>("delta");
+  return a;
+}
+
+const lossSurface = (name: LossName, doc: string, options: readonly ArgSpec[] = [], absent?: Record<string, string>): CallSurface => ({
   name,
   kind: "loss",
-  args: [tensor("prediction", "the model's output"), tensor("target", "the target (a number broadcasts)")],
+  args: [tensor("prediction", "the model's output"), tensor("target", "the target (a number broadcasts)"), ...options],
   doc,
-  lower: (c) => c.op(name, [c.tensor("prediction"), c.tensor("target")], {}),
+  ...(absent ? { absent } : {}),
+  lower: (c) =>
+    c.op(
+      name,
+      [c.tensor("prediction"), c.tensor("target")],
+      lossAttrs(
+        name,
+        (k) => c.arg(k) as never,
+        (k) => options.some((o) => o.name === k),
+      ),
+    ),
 });
 
 export const surfaces: readonly CallSurface[] = [
   lossSurface("mse", "mean squared error: mean over the last axis, then over the batch"),
+  lossSurface("mae", "mean absolute error: mean of |prediction − target| over the last axis, then over the batch"),
+  lossSurface("huber", "Huber loss: 0.5·e² where |e| ≤ delta, else delta·(|e| − 0.5·delta); mean over the last axis, then the batch", [
+    {
+      name: "delta",
+      type: { t: "float", min: 0, minOpen: true },
+      default: 1,
+      doc: "where the loss turns from quadratic to linear (Keras default 1.0)",
+    },
+  ]),
+  lossSurface(
+    "kl_divergence",
+    "Kullback-Leibler divergence: target and prediction clipped to [1e-7, 1], Σ target·log(target/prediction) over the last axis, mean over the batch",
+  ),
   lossSurface(
     "categorical_crossentropy",
     "cross-entropy against one-hot (or soft) targets [B, classes]; from the logits when the prediction is a softmax",
+    [fromLogits, labelSmoothing("ls/classes")],
   ),
   lossSurface(
     "sparse_categorical_crossentropy",
     "cross-entropy against integer class labels [B]; from the logits when the prediction is a softmax",
+    [fromLogits],
+    {
+      label_smoothing:
+        "Keras's sparse cross-entropy has no label smoothing: use one-hot targets (`one_hot=true`) with categorical_crossentropy(label_smoothing=...)",
+    },
   ),
   lossSurface(
     "binary_crossentropy",
     "binary cross-entropy, mean over the last axis then the batch; from the logits when the prediction is a sigmoid",
+    [fromLogits, labelSmoothing("ls/2")],
   ),
 ];

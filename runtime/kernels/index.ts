@@ -6,3 +6,4 @@ export * from "./elementwise.js";
 export * from "./losses.js";
 export * from "./optimizers.js";
 export * from "./lstm.js";
+export * from "./shape.js";

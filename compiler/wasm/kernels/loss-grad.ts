@@ -1,6 +1,6 @@
 // The gradients of the losses for the WebAssembly backend (binaryen builder API, SIMD128):
 // dp = dl[0] · ∂loss/∂p for every loss of losses.ts, with its calling convention and
-// numerics.
+// numerics. The elementwise gradients are f32 (label smoothing of a binary target too).
 import type { BinaryenApi } from "./binaryen.js";
 import type { Mod, X } from "./fn.js";
 import {
@@ -18,8 +18,8 @@ import {
   type Stream,
   tailsOf,
 } from "./loops.js";
-import { accumulate, EPS, f32Above, f32Below, f64x2c, rowExpSum, rowMax, rowSum64, zeroAcc } from "./loss-kit.js";
-import { checkLossSpec, lossGradParams, type LossSpec } from "./losses.js";
+import { accumulate, EPS, f32Above, f32Below, f64x2c, rowExpSum, rowMax, rowSum64, smooth64, zeroAcc } from "./loss-kit.js";
+import { checkLossSpec, elementwiseLosses, lossGradParams, type LossSpec } from "./losses.js";
 import { expV, splatF } from "./math.js";
 
 // ---------------------------------------------------------------------------------------
@@ -48,20 +48,54 @@ export function addLossGrad(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
       const sp: Stream = { ptr: f.local(b.i32), step: 4 };
       const st: Stream = { ptr: f.local(b.i32), step: spec.tScalar ? 0 : 4 };
       const init = [f.set(sdp.ptr, f.get(p("dp"))), f.set(sp.ptr, f.get(p("p"))), f.set(st.ptr, f.get(p("t")))];
-      if (spec.loss === "mse" || spec.loss === "binary_crossentropy") {
-        // k = (mse: 2·dl, bce: dl) / count, as f32
+      if (elementwiseLosses.has(spec.loss)) {
+        // k = (mse: 2·dl, the others: dl) / (elements, or rows for kl_divergence), as f32
         const kk = spec.loss === "mse" ? m.f64.mul(m.f64.const(2), dl()) : dl();
         const vp = f.local(b.v128);
         const vt = f.local(b.v128);
         const r = f.local(b.v128);
-        const pre: X[] = [...init, f.set(k, m.f64.div(kk, asF64(f, elems))), f.set(kv, m.f32x4.splat(m.f32.demote(f.get(k))))];
-        if (spec.tScalar) pre.push(f.set(vt, m.v128.load32_splat(0, 4, f.get(st.ptr))));
+        const den = spec.loss === "kl_divergence" ? rows : elems;
+        const pre: X[] = [...init, f.set(k, m.f64.div(kk, asF64(f, den))), f.set(kv, m.f32x4.splat(m.f32.demote(f.get(k))))];
+        // A binary target read with label smoothing: t·(1 − ls) + ls/2.
+        const ls = spec.labelSmoothing;
+        const loadT = (x: X): X => (ls ? m.f32x4.add(m.f32x4.mul(x, splatF(f, 1 - ls)), splatF(f, 0.5 * ls)) : x);
+        if (spec.tScalar) pre.push(f.set(vt, loadT(m.v128.load32_splat(0, 4, f.get(st.ptr)))));
         const streams = spec.tScalar ? [sdp, sp] : [sdp, sp, st];
         let value: () => X;
         const lo = f32Below(EPS);
         const hi = f32Above(1 - EPS);
-        if (spec.loss === "mse") value = () => m.f32x4.mul(f.get(kv), m.f32x4.sub(f.get(vp), f.get(vt)));
-        else if (spec.fromLogits) {
+        const diff = () => m.f32x4.sub(f.get(vp), f.get(vt));
+        if (spec.loss === "mse") value = () => m.f32x4.mul(f.get(kv), diff());
+        else if (spec.loss === "mae") {
+          // k·sign(p − t), 0 where p = t.
+          const d = f.local(b.v128);
+          value = () =>
+            m.block(
+              null,
+              [
+                f.set(d, diff()),
+                m.f32x4.sub(
+                  m.v128.and(f.get(kv), m.f32x4.gt(f.get(d), splatF(f, 0))),
+                  m.v128.and(f.get(kv), m.f32x4.lt(f.get(d), splatF(f, 0))),
+                ),
+              ],
+              b.v128,
+            );
+        } else if (spec.loss === "huber") {
+          // k·clamp(p − t, −δ, δ)
+          const delta = spec.delta ?? 1;
+          value = () => m.f32x4.mul(f.get(kv), m.f32x4.min(m.f32x4.max(diff(), splatF(f, -delta)), splatF(f, delta)));
+        } else if (spec.loss === "kl_divergence") {
+          // −k·clip(t, ε, 1)/p, 0 where p < ε or p > 1 (clipped).
+          value = () =>
+            m.v128.andnot(
+              m.f32x4.mul(
+                f.get(kv),
+                m.f32x4.div(m.f32x4.neg(m.f32x4.min(m.f32x4.max(f.get(vt), splatF(f, EPS)), splatF(f, 1))), f.get(vp)),
+              ),
+              m.v128.or(m.f32x4.le(f.get(vp), splatF(f, lo)), m.f32x4.gt(f.get(vp), splatF(f, 1))),
+            );
+        } else if (spec.fromLogits) {
           // σ(z) − t with e = e^−|z|, c = e/(1 + e): z ≥ 0: (1 − t) − c; z < 0: c − t. Exact
           // where σ(z) rounds to 1 in f32 (confident logits, t = 1).
           const c = f.local(b.v128);
@@ -93,7 +127,7 @@ export function addLossGrad(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
               m.v128.or(m.f32x4.le(f.get(vp), splatF(f, lo)), m.f32x4.ge(f.get(vp), splatF(f, hi))),
             );
         }
-        const heavy = spec.loss === "binary_crossentropy" && spec.fromLogits;
+        const heavy = (spec.loss === "binary_crossentropy" && spec.fromLogits) || spec.loss === "kl_divergence";
         return [
           ...pre,
           flatLoop(
@@ -102,7 +136,7 @@ export function addLossGrad(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
             streams,
             (lanes, e) => [
               f.set(vp, loadStream(f, sp, lanes, e)),
-              ...(spec.tScalar ? [] : [f.set(vt, loadStream(f, st, lanes, e))]),
+              ...(spec.tScalar ? [] : [f.set(vt, loadT(loadStream(f, st, lanes, e)))]),
               f.set(r, value()),
               ...storeStream(f, sdp, lanes, e, r),
             ],
@@ -128,6 +162,9 @@ export function addLossGrad(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
       const vt = f.local(b.v128);
       const r = f.local(b.v128);
       const sparse = spec.loss === "sparse_categorical_crossentropy";
+      // A categorical target read with label smoothing (f64): t·(1 − ls) + ls/cols.
+      const tLo = () => smooth64(f, promoteLo(f, vt), spec.labelSmoothing, (spec.labelSmoothing ?? 0) / cols);
+      const tHi = () => smooth64(f, promoteHi(f, vt), spec.labelSmoothing, (spec.labelSmoothing ?? 0) / cols);
       const labelAddr = (base: number) => m.i32.add(f.get(base), m.i32.shl(m.i32.load(0, 4, f.get(tr)), f.i32(2)));
       const loop = (streams: Stream[], body: (lanes: number, e: number) => X[]) => flatLoop(f, cols, streams, body, { unrollUpTo: 16 });
       if (spec.fromLogits) {
@@ -179,16 +216,7 @@ export function addLossGrad(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
               mx,
               xs,
               dr,
-              (lanes, e) => [
-                f.set(vt, loadStream(f, wt, lanes, e)),
-                ...accumulate(
-                  f,
-                  lanes,
-                  tacc,
-                  () => promoteLo(f, vt),
-                  () => promoteHi(f, vt),
-                ),
-              ],
+              (lanes, e) => [f.set(vt, loadStream(f, wt, lanes, e)), ...accumulate(f, lanes, tacc, tLo, tHi)],
               [wt],
             ),
             f.set(sum, m.f64x2.add(f.get(xs), f64x2c(f, 1))),
@@ -197,18 +225,15 @@ export function addLossGrad(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
             f.set(wt.ptr, f.get(tr)),
             loop([w, wt], (lanes, e) => {
               // k·(e/S·Σt − t) = k·((e·Σt − t) − t·x)/S: no cancellation for confident rows.
-              const half = (pr2: typeof promoteLo) =>
+              const half = (pr2: typeof promoteLo, t: () => X) =>
                 m.f64x2.div(
-                  m.f64x2.mul(
-                    f.get(k2),
-                    m.f64x2.sub(m.f64x2.sub(m.f64x2.mul(pr2(f, ve), f.get(tsum)), pr2(f, vt)), m.f64x2.mul(pr2(f, vt), f.get(xs))),
-                  ),
+                  m.f64x2.mul(f.get(k2), m.f64x2.sub(m.f64x2.sub(m.f64x2.mul(pr2(f, ve), f.get(tsum)), t()), m.f64x2.mul(t(), f.get(xs)))),
                   f.get(sum),
                 );
               return [
                 f.set(ve, loadStream(f, w, lanes, e)),
                 f.set(vt, loadStream(f, wt, lanes, e)),
-                f.set(r, demote2(f, half(promoteLo), half(promoteHi))),
+                f.set(r, demote2(f, half(promoteLo, tLo), half(promoteHi, tHi))),
                 ...storeStream(f, w, lanes, e, r),
               ];
             }),
@@ -257,8 +282,8 @@ export function addLossGrad(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
             f.set(vt, loadStream(f, wt, lanes, e)),
             f.set(qv[0], m.f64x2.div(promoteLo(f, vp), f.get(sum))),
             f.set(qv[1], m.f64x2.div(promoteHi(f, vp), f.get(sum))),
-            f.set(gv[0], m.v128.andnot(m.f64x2.div(m.f64x2.neg(promoteLo(f, vt)), f.get(qv[0])), clipped(qv[0]))),
-            f.set(gv[1], m.v128.andnot(m.f64x2.div(m.f64x2.neg(promoteHi(f, vt)), f.get(qv[1])), clipped(qv[1]))),
+            f.set(gv[0], m.v128.andnot(m.f64x2.div(m.f64x2.neg(tLo()), f.get(qv[0])), clipped(qv[0]))),
+            f.set(gv[1], m.v128.andnot(m.f64x2.div(m.f64x2.neg(tHi()), f.get(qv[1])), clipped(qv[1]))),
             f.set(r, demote2(f, f.get(gv[0]), f.get(gv[1]))),
             ...storeStream(f, w, lanes, e, r),
             ...accumulate(

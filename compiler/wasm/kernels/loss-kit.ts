@@ -14,6 +14,11 @@ export const EPS = 1e-7;
 
 export const f64x2c = (f: Fn, c: number): X => f.mod.v128.const(Array.from(new Uint8Array(new Float64Array([c, c]).buffer)));
 
+/** A target's f64x2 half with label smoothing, t·(1 − ls) + add (add = ls/2 binary, ls/cols categorical); t without. */
+export function smooth64(f: Fn, t: X, ls: number | undefined, add: number): X {
+  return ls ? f.mod.f64x2.add(f.mod.f64x2.mul(t, f64x2c(f, 1 - ls)), f64x2c(f, add)) : t;
+}
+
 /** All-ones in the first 64-bit lane. */
 const FIRST64 = [255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0];
 

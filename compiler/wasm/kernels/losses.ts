@@ -4,8 +4,11 @@
 //
 // Calling convention (as elementwise.ts): [n,] buffers… with byte offsets; n only when
 // batched. The prediction is viewed as [rows, cols], rows = rowsPerBatch · n when batched
-// (else rowsPerBatch), cols its last axis; mse and binary_crossentropy work on the
-// rows·cols elements, a tScalar target being t[0] for every element.
+// (else rowsPerBatch), cols its last axis; the elementwise losses (mse, mae, huber,
+// binary_crossentropy, kl_divergence) work on the rows·cols elements, a tScalar target
+// being t[0] for every element. kl_divergence sums each row and takes the mean over rows.
+// Label smoothing reads a target t as t·(1 − ls) + ls/2 (binary) or + ls/cols
+// (categorical), in f64 in the forward pass.
 //
 //   addLoss(spec)      name([n,] p, t, out) → f32: writes the loss to out[0] (one f32) and
 //                      returns it (lossParams(spec))
@@ -49,12 +52,23 @@ import {
   rowExpSum,
   rowMax,
   rowSum64,
+  smooth64,
   total,
   zeroAcc,
 } from "./loss-kit.js";
 import { expV } from "./math.js";
 
-export type LossKind = "mse" | "binary_crossentropy" | "categorical_crossentropy" | "sparse_categorical_crossentropy";
+export type LossKind =
+  | "mse"
+  | "mae"
+  | "huber"
+  | "kl_divergence"
+  | "binary_crossentropy"
+  | "categorical_crossentropy"
+  | "sparse_categorical_crossentropy";
+
+/** The losses of one term per element (the rest are per row of cols classes). */
+export const elementwiseLosses: ReadonlySet<LossKind> = new Set(["mse", "mae", "huber", "kl_divergence", "binary_crossentropy"]);
 
 export interface LossSpec {
   /** The export's name. */
@@ -67,8 +81,12 @@ export interface LossSpec {
   readonly batched: boolean;
   /** The prediction's last axis. */
   readonly cols: number;
-  /** mse / binary_crossentropy: the target is one scalar, t[0]. */
+  /** Elementwise losses: the target is one scalar, t[0]. */
   readonly tScalar?: boolean;
+  /** binary / categorical cross-entropy: Keras's label smoothing, in (0, 1]. */
+  readonly labelSmoothing?: number;
+  /** huber: the threshold δ > 0. */
+  readonly delta?: number;
 }
 
 export function lossParams(spec: LossSpec): string[] {
@@ -84,8 +102,11 @@ export function checkLossSpec(spec: LossSpec): void {
   if (!/^[A-Za-z_$][\w$]*$/.test(spec.name)) throw new Error(`kernel name ${JSON.stringify(spec.name)} is not an identifier`);
   if (!(Number.isInteger(spec.cols) && spec.cols > 0 && Number.isInteger(spec.rowsPerBatch) && spec.rowsPerBatch >= 0))
     throw new Error(`${spec.name}: cols and rowsPerBatch must be integers`);
-  if (spec.tScalar && (spec.loss === "categorical_crossentropy" || spec.loss === "sparse_categorical_crossentropy"))
-    throw new Error(`${spec.name}: tScalar is for mse and binary_crossentropy`);
+  if (spec.tScalar && !elementwiseLosses.has(spec.loss)) throw new Error(`${spec.name}: tScalar is for the elementwise losses`);
+  if (spec.loss === "huber" && !(typeof spec.delta === "number" && spec.delta > 0)) throw new Error(`${spec.name}: huber needs delta > 0`);
+  const ls = spec.labelSmoothing;
+  if (ls !== undefined && !((spec.loss === "binary_crossentropy" || spec.loss === "categorical_crossentropy") && ls > 0 && ls <= 1))
+    throw new Error(`${spec.name}: label smoothing in (0, 1] is for binary and categorical cross-entropy`);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -109,9 +130,9 @@ export function addLoss(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
       const res = f.local(b.f32);
       let sum: X[];
       let den: Count;
-      if (spec.loss === "mse" || spec.loss === "binary_crossentropy") {
+      if (elementwiseLosses.has(spec.loss)) {
         sum = elementwiseSum(f, spec, elems, f.get(p("p")), f.get(p("t")));
-        den = elems;
+        den = spec.loss === "kl_divergence" ? rows : elems;
       } else {
         sum = rowSum(f, spec, rows, f.get(p("p")), f.get(p("t")));
         den = rows;
@@ -128,7 +149,7 @@ export function addLoss(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
   );
 }
 
-/** mse / binary_crossentropy: code whose last expression is the f64 sum of the terms. */
+/** The elementwise losses: code whose last expression is the f64 sum of the terms. */
 function elementwiseSum(f: Fn, spec: LossSpec, count: Count, p0: X, t0: X): X[] {
   const m = f.mod;
   const b = f.b;
@@ -143,10 +164,25 @@ function elementwiseSum(f: Fn, spec: LossSpec, count: Count, p0: X, t0: X): X[] 
   const loadT = (lanes: number, e: number): X => (spec.tScalar ? f.get(ts) : loadStream(f, st, lanes, e));
   const streams = spec.tScalar ? [sp] : [sp, st];
   const opts = { tails: tailsOf({ perRow: spec.rowsPerBatch * spec.cols, batched: spec.batched }), unroll: 1, unrollUpTo: 8 };
+  // The target's halves in f64, label-smoothed for the binary cross-entropy.
+  const tv = (half: 0 | 1) => smooth64(f, (half ? promoteHi : promoteLo)(f, vt), spec.labelSmoothing, 0.5 * (spec.labelSmoothing ?? 0));
   let loop: X;
-  if (spec.loss === "mse") {
-    // Σ (p − t)², the difference and square in f64.
+  if (spec.loss === "mse" || spec.loss === "mae" || spec.loss === "huber") {
+    // Σ of a function of d = p − t, the difference and the function in f64: d², |d|, or
+    // Huber's 0.5·d² where |d| ≤ δ, else δ·(|d| − 0.5·δ).
     const d = [f.local(b.v128), f.local(b.v128)];
+    const a = [f.local(b.v128), f.local(b.v128)];
+    const delta = spec.delta ?? 1;
+    const term = (half: 0 | 1) => (): X => {
+      const x = f.get(d[half]);
+      if (spec.loss === "mse") return m.f64x2.mul(x, f.get(d[half]));
+      if (spec.loss === "mae") return m.f64x2.abs(x);
+      return m.v128.bitselect(
+        m.f64x2.mul(f64x2c(f, 0.5), m.f64x2.mul(x, f.get(d[half]))),
+        m.f64x2.mul(f64x2c(f, delta), m.f64x2.sub(f.get(a[half]), f64x2c(f, 0.5 * delta))),
+        m.f64x2.le(f.get(a[half]), f64x2c(f, delta)),
+      );
+    };
     loop = flatLoop(
       f,
       count,
@@ -156,12 +192,35 @@ function elementwiseSum(f: Fn, spec: LossSpec, count: Count, p0: X, t0: X): X[] 
         f.set(vt, loadT(lanes, e)),
         f.set(d[0], m.f64x2.sub(promoteLo(f, vp), promoteLo(f, vt))),
         f.set(d[1], m.f64x2.sub(promoteHi(f, vp), promoteHi(f, vt))),
+        ...(spec.loss === "huber" ? [f.set(a[0], m.f64x2.abs(f.get(d[0]))), f.set(a[1], m.f64x2.abs(f.get(d[1])))] : []),
+        ...accumulate(f, lanes, acc, term(0), term(1)),
+      ],
+      opts,
+    );
+  } else if (spec.loss === "kl_divergence") {
+    // Σ t·log(t/p), t and p clipped to [ε, 1] in f64.
+    const tc = [f.local(b.v128), f.local(b.v128)];
+    const q = [f.local(b.v128), f.local(b.v128)];
+    const l = [f.local(b.v128), f.local(b.v128)];
+    const clip = (x: X) => m.f64x2.min(m.f64x2.max(x, f64x2c(f, EPS)), f64x2c(f, 1));
+    loop = flatLoop(
+      f,
+      count,
+      streams,
+      (lanes, e) => [
+        f.set(vp, loadStream(f, sp, lanes, e)),
+        f.set(vt, loadT(lanes, e)),
+        f.set(tc[0], clip(promoteLo(f, vt))),
+        f.set(tc[1], clip(promoteHi(f, vt))),
+        f.set(q[0], m.f64x2.div(f.get(tc[0]), clip(promoteLo(f, vp)))),
+        f.set(q[1], m.f64x2.div(f.get(tc[1]), clip(promoteHi(f, vp)))),
+        ...logPair(f, q[0], q[1], l[0], l[1]),
         ...accumulate(
           f,
           lanes,
           acc,
-          () => m.f64x2.mul(f.get(d[0]), f.get(d[0])),
-          () => m.f64x2.mul(f.get(d[1]), f.get(d[1])),
+          () => m.f64x2.mul(f.get(tc[0]), f.get(l[0])),
+          () => m.f64x2.mul(f.get(tc[1]), f.get(l[1])),
         ),
       ],
       opts,
@@ -173,7 +232,7 @@ function elementwiseSum(f: Fn, spec: LossSpec, count: Count, p0: X, t0: X): X[] 
     const l = [f.local(b.v128), f.local(b.v128)];
     const term = (half: 0 | 1) => {
       const pr = half ? promoteHi : promoteLo;
-      return () => m.f64x2.add(m.f64x2.sub(m.f64x2.max(pr(f, vp), f64x2c(f, 0)), m.f64x2.mul(pr(f, vp), pr(f, vt))), f.get(l[half]));
+      return () => m.f64x2.add(m.f64x2.sub(m.f64x2.max(pr(f, vp), f64x2c(f, 0)), m.f64x2.mul(pr(f, vp), tv(half))), f.get(l[half]));
     };
     loop = flatLoop(
       f,
@@ -197,13 +256,8 @@ function elementwiseSum(f: Fn, spec: LossSpec, count: Count, p0: X, t0: X): X[] 
     const lq = [f.local(b.v128), f.local(b.v128)];
     const l1q = [f.local(b.v128), f.local(b.v128)];
     const clip = (x: X) => m.f64x2.min(m.f64x2.max(x, f64x2c(f, EPS)), f64x2c(f, 1 - EPS));
-    const term = (half: 0 | 1) => {
-      const pr = half ? promoteHi : promoteLo;
-      return () =>
-        m.f64x2.neg(
-          m.f64x2.add(m.f64x2.mul(pr(f, vt), f.get(lq[half])), m.f64x2.mul(m.f64x2.sub(f64x2c(f, 1), pr(f, vt)), f.get(l1q[half]))),
-        );
-    };
+    const term = (half: 0 | 1) => () =>
+      m.f64x2.neg(m.f64x2.add(m.f64x2.mul(tv(half), f.get(lq[half])), m.f64x2.mul(m.f64x2.sub(f64x2c(f, 1), tv(half)), f.get(l1q[half]))));
     loop = flatLoop(
       f,
       count,
@@ -237,6 +291,8 @@ function rowSum(f: Fn, spec: LossSpec, rows: Count, p0: X, t0: X): X[] {
   const sum = f.local(b.v128);
   const sparse = spec.loss === "sparse_categorical_crossentropy";
   const row: X[] = [];
+  const ls = spec.labelSmoothing;
+  const smooth = (x: X) => smooth64(f, x, ls, (ls ?? 0) / cols);
   const label = () => m.i32.load(0, 4, f.get(tr));
   const atLabel = () => m.f32.load(0, 4, m.i32.add(f.get(pr), m.i32.shl(label(), f.i32(2))));
   const clip = (x: X) => m.f64.min(m.f64.max(x, m.f64.const(EPS)), m.f64.const(1 - EPS));
@@ -276,15 +332,15 @@ function rowSum(f: Fn, spec: LossSpec, rows: Count, p0: X, t0: X): X[] {
           f,
           lanes,
           acc,
-          () => m.f64x2.mul(promoteLo(f, vt), m.f64x2.sub(f.get(m64), promoteLo(f, vz))),
-          () => m.f64x2.mul(promoteHi(f, vt), m.f64x2.sub(f.get(m64), promoteHi(f, vz))),
+          () => m.f64x2.mul(smooth(promoteLo(f, vt)), m.f64x2.sub(f.get(m64), promoteLo(f, vz))),
+          () => m.f64x2.mul(smooth(promoteHi(f, vt)), m.f64x2.sub(f.get(m64), promoteHi(f, vz))),
         ),
         ...accumulate(
           f,
           lanes,
           tsum,
-          () => promoteLo(f, vt),
-          () => promoteHi(f, vt),
+          () => smooth(promoteLo(f, vt)),
+          () => smooth(promoteHi(f, vt)),
         ),
       ];
       row.push(...rowMax(f, pr, cols, mx), f.set(m64, promoteLo(f, mx)), f.set(st.ptr, f.get(tr)), ...zeroAcc(f, acc), ...zeroAcc(f, tsum));
@@ -318,8 +374,8 @@ function rowSum(f: Fn, spec: LossSpec, rows: Count, p0: X, t0: X): X[] {
               f,
               lanes,
               acc,
-              () => m.f64x2.mul(promoteLo(f, vt), f.get(l[0])),
-              () => m.f64x2.mul(promoteHi(f, vt), f.get(l[1])),
+              () => m.f64x2.mul(smooth(promoteLo(f, vt)), f.get(l[0])),
+              () => m.f64x2.mul(smooth(promoteHi(f, vt)), f.get(l[1])),
             ),
           ],
           { unrollUpTo: 16 },
