@@ -11,10 +11,9 @@ import { GraphBuilder } from "./graph-builder.js";
 import { builtins, builtinList, trainSettings, type Builtin } from "../lang/builtins.js";
 import { bindArgs, readStatic, staticArg } from "../lang/bind.js";
 import { AlreadyReported, fail, didYouMean } from "../diagnostics/diagnostic.js";
-import { inputShape, lowerExpr, type ProgramLowering, type Scope } from "./lower.js";
+import { inputShape, lowerExpr, lowerLet, type ProgramLowering, type Scope } from "./lower.js";
 import type { Span } from "../source.js";
 import { calleeOf } from "../ops/call.js";
-import { lowerLossSetting, readLossSetting } from "./loss-setting.js";
 
 const settingNames = trainSettings.map((s) => s.name);
 const simpleOnly = new Set(["loss", "optimizer", "metrics"]);
@@ -110,17 +109,17 @@ function lowerSimple(
   // Settings that do not depend on the model are read first, so that their mistakes are
   // reported even when the model has errors (p.model then throws AlreadyReported).
   const lossSetting = settings.get("loss")!;
-  const lossRead = p.attempt(() => readLossSetting(lossSetting.value));
+  const lossName = p.attempt(() => readLossName(lossSetting.value));
   const optimizer = p.attempt(() => readOptimizer(settings.get("optimizer")!.value));
   const metrics = p.attempt(() => (settings.has("metrics") ? readMetrics(settings.get("metrics")!.value) : []));
   p.model(name, t.name.span);
-  if (lossRead === undefined || optimizer === undefined || metrics === undefined) throw new AlreadyReported();
+  if (lossName === undefined || optimizer === undefined || metrics === undefined) throw new AlreadyReported();
   for (const param of decl.params) s.names.set(param.name.name, s.g.input(param.name.name, inputShape(param)));
   // The target's per-sample shape: from the data when it says, otherwise what the loss expects.
   const labelColumn = data?.columns[decl.params.length];
   const target = labelColumn?.shape
     ? s.g.input("y", ["B", ...labelColumn.shape], labelColumn.dtype)
-    : lossRead.name === "sparse_categorical_crossentropy"
+    : lossName === "sparse_categorical_crossentropy"
       ? s.g.input("y", ["B"], "i32")
       : s.g.input("y", undefined, "f32");
   const call: A.Expr = {
@@ -131,12 +130,23 @@ function lowerSimple(
   };
   const prediction = lowerExpr(s, call);
   s.names.set("y", target);
-  const loss = lowerLossSetting(s.g, lossRead, prediction, target);
+  const loss = s.g.eqn(lossName, [prediction, target], {}, lossSetting.value.span, "loss");
   return {
     lets: [],
     steps: [{ model: name, optimizer, loss, span: t.span, modelSpan: t.name.span, lossSpan: lossSetting.value.span }],
     evaluation: { prediction, target, metrics },
   };
+}
+
+function readLossName(e: A.Expr): "mse" | "categorical_crossentropy" | "sparse_categorical_crossentropy" | "binary_crossentropy" {
+  const losses = builtinList.filter((b) => b.kind === "loss").map((b) => b.name);
+  const name = e.kind === "Name" ? e.name : e.kind === "Call" && e.callee.kind === "Name" ? e.callee.name : undefined;
+  if (name === undefined || !losses.includes(name)) {
+    fail("DL2003", `\`loss\` must name a loss (${losses.join(", ")})`, e.span, { hint: name ? didYouMean(name, losses) : undefined });
+  }
+  if (e.kind === "Call" && e.args.length > 0)
+    fail("DL2004", "in the simple form the loss takes no arguments: the model's output and the labels are supplied", e.span);
+  return name as ReturnType<typeof readLossName>;
 }
 
 function readOptimizer(e: A.Expr): OptimizerSpec {
@@ -175,8 +185,7 @@ function lowerExplicit(t: A.TrainDecl, s: Scope): Pick<TrainIR, "steps" | "evalu
   const out: StepIR[] = [];
   for (const item of t.body) {
     if (item.kind === "Let") {
-      const value = p.define(s.names, item.name, () => lowerExpr(s, item.value));
-      if (value !== undefined) lets.push({ name: item.name.name, value, span: item.span });
+      for (const b of lowerLet(s, item)) lets.push({ ...b, span: item.span });
     } else if (item.kind === "Step") {
       // The model, the optimizer and the loss are checked independently: each reports its own mistakes.
       const name = item.model.name;

@@ -327,7 +327,8 @@ export function lowerLet(s: Scope, l: A.LetStmt): { name: string; value: ValueId
     const seen = new Set<string>();
     for (const n of l.names) {
       declareName(s.names, n);
-      if (seen.has(n.name)) fail("DL2006", `\`${n.name}\` is named twice in this \`let\``, n.span, { hint: "each tensor needs its own name" });
+      if (seen.has(n.name))
+        fail("DL2006", `\`${n.name}\` is named twice in this \`let\``, n.span, { hint: "each tensor needs its own name" });
       seen.add(n.name);
     }
     const names = { start: l.names[0].span.start, end: l.names[l.names.length - 1].span.end };

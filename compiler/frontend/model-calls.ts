@@ -63,7 +63,7 @@ export function modelCalls(decl: A.ModelDecl, models: ReadonlyMap<string, unknow
   };
   for (const l of decl.lets) {
     walk(l.value);
-    local.add(l.name.name);
+    for (const n of l.names) local.add(n.name);
   }
   walk(decl.output);
   return [...first].map(([callee, span]) => ({ callee, span })).sort((a, b) => a.span.start - b.span.start);

@@ -6,6 +6,7 @@ import type { AttrValue } from "../ir/ir.js";
 
 export type ArgType =
   | { readonly t: "tensor" }
+  | { readonly t: "tensors"; readonly min: number } // one or more tensors: every positional argument from here on
   | { readonly t: "int"; readonly min?: number; readonly max?: number }
   | { readonly t: "float"; readonly min?: number; readonly max?: number; readonly minOpen?: boolean; readonly maxOpen?: boolean }
   | { readonly t: "bool" }
@@ -14,6 +15,7 @@ export type ArgType =
   | { readonly t: "activation" }
   | { readonly t: "shape" } // a list of dimensions, `B` allowed first
   | { readonly t: "ints" } // a list of integers (reshape target; -1 allowed once)
+  | { readonly t: "intlist"; readonly min: number } // a list of integers ≥ min
   | { readonly t: "axes" } // an int or a list of ints
   | { readonly t: "range" } // [lo, hi] with lo < hi
   | { readonly t: "string" }
@@ -34,11 +36,11 @@ export interface Builtin {
   readonly kind: BuiltinKind;
   readonly args: readonly ArgSpec[];
   readonly doc: string;
-  /** Options a call might expect that this builtin lacks (as its Keras class does), each with the hint its use gets. */
-  readonly absent?: Readonly<Record<string, string>>;
 }
 
 export const tensor = (name: string, doc: string): ArgSpec => ({ name, type: { t: "tensor" }, doc });
+/** A variadic tensor option (`concat(a, b, c)`): the first option, taking every positional argument; the others are named. */
+export const tensors = (name: string, min: number, doc: string): ArgSpec => ({ name, type: { t: "tensors", min }, doc });
 export const layerName: ArgSpec = {
   name: "name",
   type: { t: "string" },

@@ -10,10 +10,13 @@ import { fail, didYouMean } from "../diagnostics/diagnostic.js";
 import type { Span } from "../source.js";
 import type { AttrValue, Attrs, Dim, OpName } from "../ir/ir.js";
 
-/** What a call supplied for each option: an AST expression, or the piped-in tensor. */
-export type Supplied =
+/** What a call supplied for an option: an AST expression, or the piped-in tensor. */
+export type SuppliedOne =
   | { readonly kind: "expr"; readonly expr: Expr; readonly span: Span }
   | { readonly kind: "piped"; readonly span: Span };
+
+/** What a call supplied for each option; a variadic tensor option (`concat`'s inputs) gets them all. */
+export type Supplied = SuppliedOne | { readonly kind: "many"; readonly items: readonly SuppliedOne[]; readonly span: Span };
 
 export interface Bound {
   readonly builtin: Builtin;
@@ -23,7 +26,7 @@ export interface Bound {
 }
 
 const signature = (b: Builtin): string =>
-  `${b.name}(${b.args.map((a) => (a.default === undefined ? a.name : `${a.name}=${show(a.default)}`)).join(", ")})`;
+  `${b.name}(${b.args.map((a) => (a.type.t === "tensors" ? `${a.name}...` : a.default === undefined ? a.name : `${a.name}=${show(a.default)}`)).join(", ")})`;
 
 function show(v: AttrValue): string {
   if (v === null) return "none";
@@ -31,24 +34,62 @@ function show(v: AttrValue): string {
   return String(v);
 }
 
+/** Binds a named argument `name=value` to its option. */
+function bindNamed(b: Builtin, out: Map<string, Supplied>, a: Arg & { name: NonNullable<Arg["name"]> }): void {
+  const spec = b.args.find((s) => s.name === a.name.name);
+  if (!spec) {
+    const names = b.args.map((s) => s.name);
+    fail("DL2002", `\`${b.name}\` has no option \`${a.name.name}\``, a.name.span, {
+      hint: didYouMean(a.name.name, names) ?? `its options are: ${names.join(", ")}`,
+    });
+  }
+  if (spec.type.t === "tensors") {
+    fail("DL2003", `\`${spec.name}\` of \`${b.name}\` is not written by name: its tensors are the positional arguments`, a.name.span, {
+      hint: `write \`${b.name}(a, b, ...)\` or \`a |> ${b.name}(b, ...)\``,
+    });
+  }
+  if (out.has(spec.name)) {
+    fail("DL2005", `\`${spec.name}\` is given twice`, a.span, { hint: `\`${b.name}\` takes ${signature(b)}` });
+  }
+  out.set(spec.name, { kind: "expr", expr: a.value, span: a.span });
+}
+
+/**
+ * A builtin whose first option is variadic (`concat(a, b, c, axis=1)`): the piped-in tensor
+ * and every positional argument are its items; the other options are named.
+ */
+function bindVariadic(b: Builtin, args: readonly Arg[], span: Span, piped?: Span): Bound {
+  const spec = b.args[0];
+  const min = spec.type.t === "tensors" ? spec.type.min : 1;
+  const out = new Map<string, Supplied>();
+  const items: SuppliedOne[] = piped ? [{ kind: "piped", span: piped }] : [];
+  for (const a of args) {
+    if (a.name) bindNamed(b, out, { ...a, name: a.name });
+    else items.push({ kind: "expr", expr: a.value, span: a.span });
+  }
+  if (items.length < min) {
+    fail("DL2004", `\`${b.name}\` needs at least ${min} tensors, found ${items.length}`, span, {
+      hint: `\`${b.name}\` takes ${signature(b)}`,
+    });
+  }
+  out.set(spec.name, { kind: "many", items, span });
+  for (const s of b.args) {
+    if (s.default === undefined && !out.has(s.name)) {
+      fail("DL2004", `\`${b.name}\` needs \`${s.name}\` (${s.doc})`, span, { hint: `\`${b.name}\` takes ${signature(b)}` });
+    }
+  }
+  return { builtin: b, args: out, span };
+}
+
 export function bindArgs(b: Builtin, args: readonly Arg[], span: Span, piped?: Span): Bound {
+  if (b.args[0]?.type.t === "tensors") return bindVariadic(b, args, span, piped);
   const out = new Map<string, Supplied>();
   let next = 0;
   if (piped) out.set(b.args[next++]?.name ?? "", { kind: "piped", span: piped });
   if (piped && b.args.length === 0) fail("DL2004", `\`${b.name}\` takes no input to pipe into`, span);
   for (const a of args) {
     if (a.name) {
-      const spec = b.args.find((s) => s.name === a.name!.name);
-      if (!spec) {
-        const names = b.args.map((s) => s.name);
-        fail("DL2002", `\`${b.name}\` has no option \`${a.name.name}\``, a.name.span, {
-          hint: b.absent?.[a.name.name] ?? didYouMean(a.name.name, names) ?? `its options are: ${names.join(", ")}`,
-        });
-      }
-      if (out.has(spec.name)) {
-        fail("DL2005", `\`${spec.name}\` is given twice`, a.span, { hint: `\`${b.name}\` takes ${signature(b)}` });
-      }
-      out.set(spec.name, { kind: "expr", expr: a.value, span: a.span });
+      bindNamed(b, out, { ...a, name: a.name });
     } else {
       if (next >= b.args.length) {
         // Count as the user wrote them: the piped-in input is not among the written arguments.
@@ -91,7 +132,7 @@ export function staticArg(bound: Bound, name: string): AttrValue {
     if (spec.type.t === "size2" && typeof spec.default === "number") return [spec.default, spec.default];
     return spec.default ?? null;
   }
-  if (supplied.kind === "piped") fail("DL2003", `\`${name}\` of \`${bound.builtin.name}\` is not a tensor input`, supplied.span);
+  if (supplied.kind !== "expr") fail("DL2003", `\`${name}\` of \`${bound.builtin.name}\` is not a tensor input`, supplied.span);
   return readStatic(supplied.expr, spec.type, `\`${name}\``);
 }
 
@@ -241,6 +282,7 @@ export function readActivation(e: Expr): ActivationSpec {
 export function readStatic(e: Expr, type: ArgType, what: string): AttrValue {
   switch (type.t) {
     case "tensor":
+    case "tensors":
       throw new Error("internal: tensors are lowered, not read statically");
     case "int":
       return readNumber(e, what, true, type);
@@ -273,6 +315,10 @@ export function readStatic(e: Expr, type: ArgType, what: string): AttrValue {
       }
       if (items.filter((v) => v === -1).length > 1) fail("DL2008", `${what} may contain -1 only once`, e.span);
       return items;
+    }
+    case "intlist": {
+      const list = readList(e, what);
+      return list.map((i) => readNumber(i, `an entry of ${what}`, true, { min: type.min }));
     }
     case "axes":
       if (e.kind === "List") return e.items.map((i) => readNumber(i, what, true));

@@ -223,9 +223,13 @@ export interface LowerCtx {
   arg<T extends AttrValue = AttrValue>(name: string): T;
   /** Lowers a tensor argument. */
   tensor(name: string): ValueId;
+  /** Lowers the tensors of a variadic option (`concat`'s inputs), in order. */
+  tensors(name: string): ValueId[];
   readonly span: Span;
   /** An eqn of `op` that is its own summary row inside a model. */
   op(op: OpName, inputs: readonly ValueId[], attrs: Attrs): ValueId;
+  /** One eqn of `op` per entry of `attrs`, all of one summary row inside a model (the parts of a `split`). */
+  parts(op: OpName, inputs: readonly ValueId[], attrs: readonly Attrs[]): ValueId[];
 }
 
 export interface LayerCtx extends LowerCtx {
@@ -264,6 +268,11 @@ export interface ActivationSurface extends Builtin {
 export interface CallSurface extends Builtin {
   readonly kind: "op" | "random" | "loss";
   lower(c: LowerCtx): ValueId;
+  /**
+   * A builtin that gives several tensors (`split`): its lowering, used where a `let` binds
+   * one name per tensor (`let a, b = x |> split(2)`); `lower` then reports any other use.
+   */
+  readonly several?: (c: LowerCtx) => ValueId[];
 }
 
 export type Surface = LayerSurface | ActivationSurface | CallSurface;

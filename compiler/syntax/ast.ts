@@ -46,9 +46,11 @@ export interface TrainDecl {
 
 export type TrainItem = LetStmt | StepStmt | Setting;
 
+/** `let h = ...`, or `let a, b = x |> split(2)`: one name per tensor of a builtin that gives several. */
 export interface LetStmt {
   readonly kind: "Let";
-  readonly name: Ident;
+  /** One or more names, in order. */
+  readonly names: readonly Ident[];
   readonly value: Expr;
   readonly span: Span;
 }

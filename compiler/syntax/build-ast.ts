@@ -88,7 +88,8 @@ class AstBuilder extends BaseVisitor {
   }
 
   letStmt(ctx: Ctx, span: Span): A.LetStmt {
-    return { kind: "Let", name: ident(tok(ctx, "Identifier")), value: this.sub(node(ctx, "expression")), span };
+    const names = (ctx.Identifier as IToken[]).map(ident);
+    return { kind: "Let", names, value: this.sub(node(ctx, "expression")), span };
   }
 
   stepStmt(ctx: Ctx, span: Span): A.StepStmt {

@@ -6,7 +6,7 @@
 //   train      = "train" IDENT [ "(" [ params ] ")" ] "{" { let | step | setting } "}" ;
 //   params     = param { "," param } ;            param = IDENT ":" shape ;
 //   shape      = "[" [ dim { "," dim } ] "]" ;     dim   = NUMBER | IDENT ;
-//   let        = "let" IDENT "=" expr [ ";" ] ;
+//   let        = "let" IDENT { "," IDENT } "=" expr [ ";" ] ;
 //   step       = "step" IDENT "with" expr "minimize" expr [ ";" ] ;
 //   setting    = IDENT expr [ ";" ] ;
 //   expr       = additive { "|>" additive } ;                 (lowest precedence)
@@ -133,7 +133,7 @@ export class DlmParser extends CstParser {
 
   letStmt = this.RULE("letStmt", () => {
     this.CONSUME(T.Let);
-    this.CONSUME(T.Identifier);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);
     this.OPTION(() => this.CONSUME(T.Semicolon));
