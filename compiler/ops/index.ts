@@ -11,6 +11,7 @@ import { callShape } from "./call.js";
 import * as activations from "./activations.js";
 import * as arithmetic from "./arithmetic.js";
 import * as conv from "./conv.js";
+import * as convTranspose from "./conv-transpose.js";
 import * as dense from "./dense.js";
 import * as dropout from "./dropout.js";
 import * as losses from "./losses.js";
@@ -18,12 +19,15 @@ import * as lstm from "./lstm.js";
 import * as pool from "./pool.js";
 import * as random from "./random.js";
 import * as reductions from "./reductions.js";
+import * as resize from "./resize.js";
 import * as shape from "./shape.js";
 import * as testing from "./testing.js";
 
 type Modules = [
   dense.Names,
   conv.Names,
+  convTranspose.Names,
+  resize.Names,
   pool.Names,
   shape.Names,
   dropout.Names,
@@ -53,7 +57,7 @@ export type TOp = PrimitiveName | TrainName;
  * The modules in the order their builtins are listed within a kind (docs/language.md, "did
  * you mean" candidates). Reductions first: sum, mean, then matmul, stop_gradient.
  */
-const modules = [reductions, dense, conv, pool, shape, dropout, lstm, activations, arithmetic, random, losses, testing] as const;
+const modules = [reductions, dense, conv, convTranspose, resize, pool, shape, dropout, lstm, activations, arithmetic, random, losses, testing] as const;
 
 /** Every op of both IRs by name. */
 export const ops: { readonly [K in PrimitiveName]: PrimitiveOp } & { readonly [K in CompositeName]: CompositeOp } & {

@@ -106,6 +106,18 @@ export function conv2dGradInput(dx: Arr, dy: Arr, k: Arr, n: number, g: ConvGeom
   }
 }
 
+/**
+ * Keras Conv2DTranspose: y = the transpose of conv2d applied to x, plus b[c]. `g` is the
+ * geometry of the convolution whose input gradient this is: its input (h, w, c) is y's
+ * shape, its output (oh, ow, f) is x's, and k [kh, kw, c, f] is its kernel.
+ */
+export function conv2dTranspose(y: Arr, x: Arr, k: Arr, b: Arr | null, n: number, g: ConvGeom): void {
+  conv2dGradInput(y, x, k, n, g);
+  if (!b) return;
+  const { h, w, c } = g;
+  for (let p = 0; p < n * h * w; p++) for (let ch = 0; ch < c; ch++) y[p * c + ch] += b[ch];
+}
+
 export interface PoolGeom {
   readonly h: number;
   readonly w: number;

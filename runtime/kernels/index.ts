@@ -1,6 +1,7 @@
 // The reference (TypeScript) kernels that generated trainers call.
 export * from "./dense.js";
 export * from "./conv.js";
+export * from "./resize.js";
 export * from "./pool.js";
 export * from "./elementwise.js";
 export * from "./losses.js";

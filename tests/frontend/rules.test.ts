@@ -76,6 +76,8 @@ function typeText(t: ArgType): string {
     }
     case "size2":
       return `int ≥ ${t.min} or [int, int]`;
+    case "pad2d":
+      return "int ≥ 0, [int, int] or [[int, int], [int, int]]";
     case "enum":
       return t.values.join(" or ");
     case "ints":

@@ -48,6 +48,8 @@ export interface Conv2dGradKernelSpec extends Window {
 export interface Conv2dGradInputSpec extends Window {
   readonly name: string;
   readonly filters: number;
+  /** dx starts from bias[ch] at every pixel instead of 0 (conv2d_transpose's bias: dx is its output). */
+  readonly bias?: boolean;
   /** Register tile [output pixels, vectors of 4 (j, ch) entries]. */
   readonly tile?: readonly [number, number];
   /** Reduction steps (filters) unrolled per loop iteration (tuning). */
@@ -60,7 +62,7 @@ export function conv2dGradKernelParams(spec: Conv2dGradKernelSpec): string[] {
   return ["n", "x", "dy", "dk", ...(spec.bias ? ["dbias"] : []), ...ws(conv2dGradKernelScratchBytes(spec))];
 }
 export function conv2dGradInputParams(spec: Conv2dGradInputSpec): string[] {
-  return ["n", "dy", "k", "dx", ...ws(conv2dGradInputScratchBytes(spec))];
+  return ["n", "dy", "k", "dx", ...(spec.bias ? ["bias"] : []), ...ws(conv2dGradInputScratchBytes(spec))];
 }
 
 /** Scratch bytes (independent of the batch rows; `maxRows` is accepted for uniformity). */
@@ -242,7 +244,10 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
 // ---------------------------------------------------------------------------------------
 // conv2d input gradient
 
-/** Adds the export `spec.name`: dx = the transpose of conv2d applied to dy. */
+/**
+ * Adds the export `spec.name`: dx = the transpose of conv2d applied to dy (+ bias[ch]). It is
+ * also conv2d_transpose's forward pass: there dy is the layer's input and dx its output.
+ */
 export function addConv2dGradInput(b: BinaryenApi, mod: Mod, spec: Conv2dGradInputSpec): void {
   const { name, c, h, w, oh, ow, kh, kw, sh, sw, pt, pl } = spec;
   const fl = spec.filters;
@@ -343,7 +348,9 @@ export function addConv2dGradInput(b: BinaryenApi, mod: Mod, spec: Conv2dGradInp
       () => m.i32.lt_s(f.get(s), f.get(P("n"))),
       [
         f.set(tgt, f.get(fr.direct ? dxImg : frame)),
-        ...zeroBytes(f, f.get(tgt), fr.direct ? h * w * c * 4 : fr.bytes),
+        ...(spec.bias
+          ? copyRows(f, f.get(P("bias")), f.get(tgt), fr.direct ? h * w : fr.hf * fr.wf, c * 4, 0, c * 4)
+          : zeroBytes(f, f.get(tgt), fr.direct ? h * w * c * 4 : fr.bytes)),
         f.set(tr, f.get(tgt)),
         f.set(dyr, f.get(dyImg)),
         ...repeat(f, oh, outRow),

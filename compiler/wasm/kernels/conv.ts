@@ -17,7 +17,7 @@
 //   convMaxPool       (n, x, k, y [, bias] [, argmax], ws)  y = maxpool(act(conv(x, k) + bias))
 // conv-grad.ts:
 //   conv2dGradKernel  (n, x, dy, dk [, dbias] [, ws])   dk (+)= Σ x ⋆ dy; dbias (+)= Σ dy (same pass)
-//   conv2dGradInput   (n, dy, k, dx, ws)                dx = convᵀ(dy, k)
+//   conv2dGradInput   (n, dy, k, dx [, bias], ws)       dx = convᵀ(dy, k) (+ bias: conv2d_transpose's forward)
 // pool.ts:
 //   maxpool2d         (n, x, y [, argmax])              argmax: i32, window tap i·kw + j of the max
 //   maxpool2dGrad     (n, dy, x, dx)                    the reference's signature: argmax from x
