@@ -14,6 +14,7 @@ import { AlreadyReported, fail, didYouMean } from "../diagnostics/diagnostic.js"
 import { inputShape, lowerExpr, lowerLet, type ProgramLowering, type Scope } from "./lower.js";
 import type { Span } from "../source.js";
 import { calleeOf } from "../ops/call.js";
+import { lowerLossSetting, readLossSetting } from "./loss-setting.js";
 
 const settingNames = trainSettings.map((s) => s.name);
 const simpleOnly = new Set(["loss", "optimizer", "metrics"]);
@@ -109,17 +110,17 @@ function lowerSimple(
   // Settings that do not depend on the model are read first, so that their mistakes are
   // reported even when the model has errors (p.model then throws AlreadyReported).
   const lossSetting = settings.get("loss")!;
-  const lossName = p.attempt(() => readLossName(lossSetting.value));
+  const lossRead = p.attempt(() => readLossSetting(lossSetting.value));
   const optimizer = p.attempt(() => readOptimizer(settings.get("optimizer")!.value));
   const metrics = p.attempt(() => (settings.has("metrics") ? readMetrics(settings.get("metrics")!.value) : []));
   p.model(name, t.name.span);
-  if (lossName === undefined || optimizer === undefined || metrics === undefined) throw new AlreadyReported();
+  if (lossRead === undefined || optimizer === undefined || metrics === undefined) throw new AlreadyReported();
   for (const param of decl.params) s.names.set(param.name.name, s.g.input(param.name.name, inputShape(param)));
   // The target's per-sample shape: from the data when it says, otherwise what the loss expects.
   const labelColumn = data?.columns[decl.params.length];
   const target = labelColumn?.shape
     ? s.g.input("y", ["B", ...labelColumn.shape], labelColumn.dtype)
-    : lossName === "sparse_categorical_crossentropy"
+    : lossRead.name === "sparse_categorical_crossentropy"
       ? s.g.input("y", ["B"], "i32")
       : s.g.input("y", undefined, "f32");
   const call: A.Expr = {
@@ -130,23 +131,12 @@ function lowerSimple(
   };
   const prediction = lowerExpr(s, call);
   s.names.set("y", target);
-  const loss = s.g.eqn(lossName, [prediction, target], {}, lossSetting.value.span, "loss");
+  const loss = lowerLossSetting(s.g, lossRead, prediction, target);
   return {
     lets: [],
     steps: [{ model: name, optimizer, loss, span: t.span, modelSpan: t.name.span, lossSpan: lossSetting.value.span }],
     evaluation: { prediction, target, metrics },
   };
-}
-
-function readLossName(e: A.Expr): "mse" | "categorical_crossentropy" | "sparse_categorical_crossentropy" | "binary_crossentropy" {
-  const losses = builtinList.filter((b) => b.kind === "loss").map((b) => b.name);
-  const name = e.kind === "Name" ? e.name : e.kind === "Call" && e.callee.kind === "Name" ? e.callee.name : undefined;
-  if (name === undefined || !losses.includes(name)) {
-    fail("DL2003", `\`loss\` must name a loss (${losses.join(", ")})`, e.span, { hint: name ? didYouMean(name, losses) : undefined });
-  }
-  if (e.kind === "Call" && e.args.length > 0)
-    fail("DL2004", "in the simple form the loss takes no arguments: the model's output and the labels are supplied", e.span);
-  return name as ReturnType<typeof readLossName>;
 }
 
 function readOptimizer(e: A.Expr): OptimizerSpec {

@@ -11,7 +11,6 @@ export type ArgType =
   | { readonly t: "float"; readonly min?: number; readonly max?: number; readonly minOpen?: boolean; readonly maxOpen?: boolean }
   | { readonly t: "bool" }
   | { readonly t: "size2"; readonly min: number } // an int or [int, int]
-  | { readonly t: "pad2d" } // an int ≥ 0, [h, w] or [[top, bottom], [left, right]]: read as [top, bottom, left, right]
   | { readonly t: "enum"; readonly values: readonly string[] }
   | { readonly t: "activation" }
   | { readonly t: "shape" } // a list of dimensions, `B` allowed first
@@ -37,6 +36,8 @@ export interface Builtin {
   readonly kind: BuiltinKind;
   readonly args: readonly ArgSpec[];
   readonly doc: string;
+  /** Options a call might expect that this builtin lacks (as its Keras class does), each with the hint its use gets. */
+  readonly absent?: Readonly<Record<string, string>>;
 }
 
 export const tensor = (name: string, doc: string): ArgSpec => ({ name, type: { t: "tensor" }, doc });
