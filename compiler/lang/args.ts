@@ -11,6 +11,7 @@ export type ArgType =
   | { readonly t: "float"; readonly min?: number; readonly max?: number; readonly minOpen?: boolean; readonly maxOpen?: boolean }
   | { readonly t: "bool" }
   | { readonly t: "size2"; readonly min: number } // an int or [int, int]
+  | { readonly t: "pad2d" } // an int ≥ 0, [h, w] or [[top, bottom], [left, right]]: read as [top, bottom, left, right]
   | { readonly t: "enum"; readonly values: readonly string[] }
   | { readonly t: "activation" }
   | { readonly t: "shape" } // a list of dimensions, `B` allowed first

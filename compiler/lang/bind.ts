@@ -130,6 +130,8 @@ export function staticArg(bound: Bound, name: string): AttrValue {
   if (!supplied) {
     // Defaults are written in the table's short form; a size2 default 2 means [2, 2].
     if (spec.type.t === "size2" && typeof spec.default === "number") return [spec.default, spec.default];
+    // A pad2d default n means n on every side: [top, bottom, left, right].
+    if (spec.type.t === "pad2d" && typeof spec.default === "number") return [spec.default, spec.default, spec.default, spec.default];
     return spec.default ?? null;
   }
   if (supplied.kind !== "expr") fail("DL2003", `\`${name}\` of \`${bound.builtin.name}\` is not a tensor input`, supplied.span);
@@ -299,6 +301,23 @@ export function readStatic(e: Expr, type: ArgType, what: string): AttrValue {
       }
       const v = readNumber(e, what, true, { min: type.min });
       return [v, v];
+    }
+    case "pad2d": {
+      // Keras's forms: n (every side), [h, w] (top and bottom h, left and right w), [[top, bottom], [left, right]].
+      if (e.kind !== "List") {
+        const v = readNumber(e, what, true, { min: 0 });
+        return [v, v, v, v];
+      }
+      const form = `${what} must be an integer, a pair [h, w] or a pair of pairs [[top, bottom], [left, right]]`;
+      if (e.items.length !== 2) fail("DL2003", `${form}, found a list of ${e.items.length}`, e.span);
+      if (e.items.every((i) => i.kind !== "List")) {
+        const [h, w] = e.items.map((i) => readNumber(i, what, true, { min: 0 }));
+        return [h, h, w, w];
+      }
+      return e.items.flatMap((i) => {
+        if (i.kind !== "List" || i.items.length !== 2) fail("DL2003", `${form}, found ${describe(i)} inside the pair of pairs`, i.span);
+        return i.items.map((v) => readNumber(v, what, true, { min: 0 }));
+      });
     }
     case "enum":
       return readWord(e, what, type.values);
