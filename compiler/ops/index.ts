@@ -57,7 +57,22 @@ export type TOp = PrimitiveName | TrainName;
  * The modules in the order their builtins are listed within a kind (docs/language.md, "did
  * you mean" candidates). Reductions first: sum, mean, then matmul, stop_gradient.
  */
-const modules = [reductions, dense, conv, convTranspose, resize, pool, shape, dropout, lstm, activations, arithmetic, random, losses, testing] as const;
+const modules = [
+  reductions,
+  dense,
+  conv,
+  convTranspose,
+  resize,
+  pool,
+  shape,
+  dropout,
+  lstm,
+  activations,
+  arithmetic,
+  random,
+  losses,
+  testing,
+] as const;
 
 /** Every op of both IRs by name. */
 export const ops: { readonly [K in PrimitiveName]: PrimitiveOp } & { readonly [K in CompositeName]: CompositeOp } & {
