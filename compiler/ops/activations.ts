@@ -1,29 +1,37 @@
 // Activations (Keras semantics): relu, sigmoid, tanh, softmax (along an axis), leaky_relu
-// (Keras's default slope 0.3), elu (α 1.0), and `linear` (the identity). Each is a builtin of its own
-// and an `activation=` value of a layer. Their gradients are computed from the output
-// (y > 0 exactly where x > 0 for relu and for leaky_relu with slope ≥ 0), so no
-// pre-activation is kept. Fused: relu, leaky_relu, tanh and sigmoid run in a GEMM's
-// epilogue (dense+act, ops/dense.ts); their gradients with the bias gradient (act_grad+sum_to).
+// (Keras's default slope 0.3), elu (α 1.0), selu, gelu (exact by default, `approximate=true`
+// the tanh form), silu (and its Keras alias swish), softplus, softsign, hard_sigmoid (Keras 3's
+// relu6(x + 3)/6) and `linear` (the identity). Each is a builtin of its own and an
+// `activation=` value of a layer. Gradients are computed from the output where that is exact
+// and cheap, so no pre-activation is kept: relu, leaky_relu (slope ≥ 0), elu and selu (y > 0
+// exactly where x > 0), sigmoid, tanh, softmax, softplus (σ(x) = 1 − e^−y), softsign
+// ((1 − |y|)²) and hard_sigmoid (1/6 where 0 < y < 1). gelu and silu read their input
+// instead (their output does not determine it cheaply), which keeps it alive until the
+// backward pass. Fused: relu, leaky_relu, tanh and sigmoid run in a GEMM's epilogue
+// (dense+act, ops/dense.ts); their gradients with the bias gradient (act_grad+sum_to). The
+// SIMD kernels of selu … hard_sigmoid are in activations.wasm.ts.
 import type { AttrValue, Shape } from "../ir/ir.js";
 import { tensor, type ArgSpec } from "../lang/args.js";
 import { primitive, trainOp, type ActivationSurface, type FusedRule, type OpTable, type PrimitiveOp, type TrainOp } from "./op.js";
 import { fmt, same } from "./kit/shape.js";
-import { fromOutput, none } from "./kit/vjp.js";
+import { fromOutput, none, shapeOf } from "./kit/vjp.js";
+import type { TOp } from "../ir/train-ir.js";
+import { actParams, addActivation, readsInput, type ActKernel, type ActOp, type ActSpec } from "./activations.wasm.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import * as LP from "../wasm/kernels/loops.js";
 import * as SM from "../wasm/kernels/softmax.js";
 import { actGradBiasParams, addActGradBias, type ActGradBiasSpec } from "../wasm/kernels/fused.js";
-import type { WasmCtx } from "./op.js";
+import type { VjpRule, WasmCtx } from "./op.js";
 import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Mod } from "../wasm/kernels/fn.js";
 import { expV, splatF } from "../wasm/kernels/math.js";
 import { fail } from "../diagnostics/diagnostic.js";
 
 export type Names = {
-  primitive: "relu" | "sigmoid" | "tanh" | "softmax" | "leaky_relu" | "elu";
+  primitive: "relu" | "sigmoid" | "tanh" | "softmax" | "leaky_relu" | "elu" | ActOp;
   composite: never;
-  train: "relu_grad" | "leaky_relu_grad" | "sigmoid_grad" | "tanh_grad" | "softmax_grad" | "elu_grad";
+  train: "relu_grad" | "leaky_relu_grad" | "sigmoid_grad" | "tanh_grad" | "softmax_grad" | "elu_grad" | `${ActOp}_grad`;
 };
 
 export type SoftmaxAttrs = { readonly axis: number };
@@ -96,6 +104,50 @@ const eluCall =
     const args: Record<string, string> = grad ? { dx: W.out(c), dy: c.addr(a), y: c.addr(bb) } : { y: W.out(c), x: c.addr(a) };
     return W.call(c, kind, spec, addElu, (s) => [...LP.nParam(s.batched), ...(s.grad ? ["dx", "dy", "y"] : ["y", "x"])], args);
   };
+
+/** y = f(x) elementwise with f' computed from the input x (kept alive until the backward pass). */
+const fromInput =
+  (op: TOp): VjpRule<unknown> =>
+  (c) => {
+    const [x] = c.eqn.inputs;
+    return [c.needs[0] ? c.emit(op, [c.dy, x], c.eqn.attrs, shapeOf(c, x), x) : null];
+  };
+
+/** The call of a kernel of activations.wasm.ts (forward: y ← x; gradient: dx ← dy, and x or y). */
+const actCall =
+  (op: ActKernel) =>
+  (c: WasmCtx<unknown>): string => {
+    const [a, bb] = c.eqn.inputs;
+    const spec: Omit<ActSpec, "name"> = {
+      ...W.extentOf(c, c.eqn.outputs[0]),
+      op,
+      approximate: c.eqn.attrs.approximate === true || undefined,
+    };
+    const names = actParams(spec).filter((p) => p !== "n");
+    const args = Object.fromEntries(names.map((p, i) => [p, i === 0 ? W.out(c) : c.addr(i === 1 ? a : bb)]));
+    return W.call(c, op, spec, addActivation, actParams, args);
+  };
+
+/** An activation of activations.wasm.ts with its gradient op (reading x or y, as readsInput says). */
+const activation = (op: ActOp, tsKernel: string, extra?: "approximate"): [PrimitiveOp, TrainOp] => {
+  const grad: ActKernel = `${op}_grad`;
+  return [
+    primitive({
+      keras: { type: "Activation", base: "activation" },
+      shape: same,
+      vjp: readsInput.has(op) ? fromInput(grad) : fromOutput(grad),
+      ts: T.unary(tsKernel, extra),
+      wasm: actCall(op),
+    }),
+    trainOp({ vjp: none, ts: T.fromOutput(`${tsKernel}Grad`, extra), wasm: actCall(grad) }),
+  ];
+};
+const [selu, seluGrad] = activation("selu", "selu");
+const [gelu, geluGrad] = activation("gelu", "gelu", "approximate");
+const [silu, siluGrad] = activation("silu", "silu");
+const [softplus, softplusGrad] = activation("softplus", "softplus");
+const [softsign, softsignGrad] = activation("softsign", "softsign");
+const [hardSigmoid, hardSigmoidGrad] = activation("hard_sigmoid", "hardSigmoid");
 
 // act_grad → sum_to: the activation's derivative and the bias gradient in one pass.
 const actGradBias: FusedRule = (c) => {
@@ -173,12 +225,24 @@ export const ops: OpTable<Names> = {
     ts: T.unary("elu", "alpha"),
     wasm: eluCall(false),
   }),
+  selu,
+  gelu,
+  silu,
+  softplus,
+  softsign,
+  hard_sigmoid: hardSigmoid,
   relu_grad: pointwiseGrad("relu_grad", "reluGrad"),
   // From the output too: with slope ≥ 0 (the builtin's range), y > 0 exactly where x > 0
   // (−0, 0 and NaN included), so the pre-activation need not be kept for the backward pass.
   leaky_relu_grad: pointwiseGrad("leaky_relu_grad", "leakyReluGrad", "slope"),
   sigmoid_grad: pointwiseGrad("sigmoid_grad", "sigmoidGrad"),
   tanh_grad: pointwiseGrad("tanh_grad", "tanhGrad"),
+  selu_grad: seluGrad,
+  gelu_grad: geluGrad,
+  silu_grad: siluGrad,
+  softplus_grad: softplusGrad,
+  softsign_grad: softsignGrad,
+  hard_sigmoid_grad: hardSigmoidGrad,
   elu_grad: trainOp<EluAttrs>({ vjp: none, ts: T.fromOutput("eluGrad", "alpha"), wasm: eluCall(true) }),
   softmax_grad: trainOp<SoftmaxAttrs>({
     vjp: none,
@@ -233,4 +297,17 @@ export const surfaces: readonly ActivationSurface[] = [
     [{ name: "alpha", type: { t: "float", min: 0 }, default: 1, doc: "scale of the negative part (Keras default 1.0)" }],
     (arg) => ({ alpha: arg("alpha") }),
   ),
+  activationSurface("selu", "selu", "scale · (x if x > 0 else alpha · (exp(x) − 1)), alpha ≈ 1.6733, scale ≈ 1.0507 (Keras selu)"),
+  activationSurface(
+    "gelu",
+    "gelu",
+    "x · Φ(x) = 0.5 · x · (1 + erf(x / √2)); approximate: 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))) (Keras gelu)",
+    [{ name: "approximate", type: { t: "bool" }, default: false, doc: "the tanh approximation (Keras default false)" }],
+    (arg) => ({ approximate: arg("approximate") }),
+  ),
+  activationSurface("silu", "silu", "x · sigmoid(x) (Keras silu)"),
+  activationSurface("swish", "silu", "x · sigmoid(x): Keras's alias of silu"),
+  activationSurface("softplus", "softplus", "log(1 + exp(x)), computed as max(x, 0) + log1p(exp(−|x|))"),
+  activationSurface("softsign", "softsign", "x / (1 + |x|)"),
+  activationSurface("hard_sigmoid", "hard_sigmoid", "relu6(x + 3) / 6 = clip(x / 6 + 0.5, 0, 1) (Keras 3)"),
 ];

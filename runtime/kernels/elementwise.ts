@@ -24,6 +24,107 @@ export function elu(y: Arr, x: Arr, size: number, alpha: number): void {
 export function eluGrad(dx: Arr, dy: Arr, y: Arr, size: number, alpha: number): void {
   for (let i = 0; i < size; i++) dx[i] = y[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
 }
+/** SELU's constants (Keras, PyTorch): α and the scale λ of Klambauer et al. 2017. */
+export const SELU_ALPHA = 1.6732632423543772;
+export const SELU_SCALE = 1.0507009873554805;
+/** SELU: λ·x if x > 0, else λ·α·(eˣ − 1). */
+export function selu(y: Arr, x: Arr, size: number): void {
+  for (let i = 0; i < size; i++) y[i] = x[i] > 0 ? SELU_SCALE * x[i] : SELU_SCALE * SELU_ALPHA * Math.expm1(x[i]);
+}
+/** From the output: λ·dy where y > 0 (exactly where x > 0), else dy·(y + λ·α). */
+export function seluGrad(dx: Arr, dy: Arr, y: Arr, size: number): void {
+  for (let i = 0; i < size; i++) dx[i] = y[i] > 0 ? SELU_SCALE * dy[i] : dy[i] * (y[i] + SELU_SCALE * SELU_ALPHA);
+}
+/** GELU: x·Φ(x) (exact), or 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) = x·σ(2u) (approximate). */
+export function gelu(y: Arr, x: Arr, size: number, approximate: boolean): void {
+  if (approximate) for (let i = 0; i < size; i++) y[i] = x[i] * sigmoidOf(2 * geluU(x[i]));
+  else for (let i = 0; i < size; i++) y[i] = x[i] * normalCdf(x[i]);
+}
+/** From the input: Φ(x) + x·φ(x), or σ + 2x·σ(1 − σ)·u'(x) with σ = σ(2u) (approximate). */
+export function geluGrad(dx: Arr, dy: Arr, x: Arr, size: number, approximate: boolean): void {
+  for (let i = 0; i < size; i++) {
+    const v = x[i];
+    if (approximate) {
+      const s = sigmoidOf(2 * geluU(v));
+      dx[i] = dy[i] * (s + 2 * v * s * (1 - s) * GELU_C * (1 + 3 * GELU_K * v * v));
+    } else dx[i] = dy[i] * (normalCdf(v) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI);
+  }
+}
+/** SiLU (swish): x·σ(x). */
+export function silu(y: Arr, x: Arr, size: number): void {
+  for (let i = 0; i < size; i++) y[i] = x[i] * sigmoidOf(x[i]);
+}
+/** From the input: σ(x)·(1 + x·(1 − σ(x))). */
+export function siluGrad(dx: Arr, dy: Arr, x: Arr, size: number): void {
+  for (let i = 0; i < size; i++) {
+    const s = sigmoidOf(x[i]);
+    dx[i] = dy[i] * s * (1 + x[i] * (1 - s));
+  }
+}
+/** softplus: log(1 + eˣ) = max(x, 0) + log1p(e^−|x|), never overflows. */
+export function softplus(y: Arr, x: Arr, size: number): void {
+  for (let i = 0; i < size; i++) y[i] = Math.max(x[i], 0) + Math.log1p(Math.exp(-Math.abs(x[i])));
+}
+/** From the output: σ(x) = 1 − e^−y (e^y = 1 + eˣ). */
+export function softplusGrad(dx: Arr, dy: Arr, y: Arr, size: number): void {
+  for (let i = 0; i < size; i++) dx[i] = -dy[i] * Math.expm1(-y[i]);
+}
+/** softsign: x / (1 + |x|). */
+export function softsign(y: Arr, x: Arr, size: number): void {
+  for (let i = 0; i < size; i++) y[i] = x[i] / (1 + Math.abs(x[i]));
+}
+/** From the output: dy·(1 − |y|)² (1 − |y| = 1/(1 + |x|)). */
+export function softsignGrad(dx: Arr, dy: Arr, y: Arr, size: number): void {
+  for (let i = 0; i < size; i++) {
+    const t = 1 - Math.abs(y[i]);
+    dx[i] = dy[i] * t * t;
+  }
+}
+/** Keras 3's hard sigmoid: relu6(x + 3) / 6. */
+export function hardSigmoid(y: Arr, x: Arr, size: number): void {
+  for (let i = 0; i < size; i++) y[i] = Math.min(Math.max(x[i] + 3, 0), 6) / 6;
+}
+/** From the output: dy/6 where 0 < y < 1 (−3 < x < 3), else 0. */
+export function hardSigmoidGrad(dx: Arr, dy: Arr, y: Arr, size: number): void {
+  for (let i = 0; i < size; i++) dx[i] = y[i] > 0 && y[i] < 1 ? dy[i] / 6 : 0;
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+const GELU_K = 0.044715;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+const geluU = (v: number): number => GELU_C * (v + GELU_K * v * v * v);
+const sigmoidOf = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+
+/**
+ * Φ(x), the standard normal CDF, to double precision: 0.5·erfc(−x/√2) with erfc(z) of
+ * |z| ≤ 2 from erf's series with positive terms, erf(z) = (2/√π)·e^−z²·Σ (2z²)ⁿ·z / (1·3·…·(2n + 1)),
+ * and of z > 2 from Laplace's continued fraction erfc(z) = (e^−z²/√π) / (z + ½/(z + 1/(z + (3/2)/(z + …)))),
+ * evaluated from a fixed depth upward. Φ of a large negative x is its (tiny) tail, not 1 − 1.
+ */
+export function normalCdf(x: number): number {
+  const z = -x * Math.SQRT1_2;
+  return 0.5 * erfcOf(z);
+}
+function erfcOf(z: number): number {
+  if (Number.isNaN(z)) return NaN;
+  const a = Math.abs(z);
+  let c: number;
+  if (a <= 2) {
+    const z2 = a * a;
+    let term = a;
+    let sum = a;
+    for (let n = 0; term > 1e-17 * sum; n++) {
+      term *= (2 * z2) / (2 * n + 3);
+      sum += term;
+    }
+    c = 1 - (2 / Math.sqrt(Math.PI)) * Math.exp(-z2) * sum;
+  } else if (a < 27) {
+    let f = a;
+    for (let k = 60; k >= 1; k--) f = a + k / 2 / f;
+    c = Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+  } else c = 0;
+  return z >= 0 ? c : 2 - c;
+}
 /** Stable for large |x|: never exponentiates a positive number. */
 export function sigmoid(y: Arr, x: Arr, size: number): void {
   for (let i = 0; i < size; i++) {

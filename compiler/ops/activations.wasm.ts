@@ -1,0 +1,270 @@
+// The SIMD kernels of the activations selu, gelu (exact and tanh form), silu, softplus,
+// softsign and hard_sigmoid, and of their gradients (ops/activations.ts), four lanes at a
+// time with partial tails; each computes what its reference kernel in
+// runtime/kernels/elementwise.ts computes, in f32.
+//
+// erf in f32 (erfV, and Φ(x) = ½·(1 + erf(x/√2)) for the exact GELU) is two fits of ours,
+// made in float64 against a 40-digit erf and measured in f32 arithmetic:
+//   |z| < 0.875   erf(z) = z + z·P(z²), P of degree 6 (a weighted least-squares fit of
+//                 erf(z)/z − 1; the leading 1 is kept out of P so that P's rounding errors
+//                 are an order of magnitude smaller than the result's);
+//   |z| ≥ 0.875   erfc(|z|) = e^(−z²)·R(|z| − 2), R of degree 9 fitted to erfc(z)·e^(z²) on
+//                 [0.875, 4] weighted by e^(−z²) (absolute error); |z| is clamped to 4 in R
+//                 only (erf rounds to ±1 there), so Φ of a very negative x is still its tail
+//                 e^(−x²/2)·R(2)/2, not 1 − 1.
+// Max absolute error of erf against float64 over dense sweeps: ≈ 6e-8 (one f32 ulp near 1);
+// measured by tests/wasm/activations.test.ts.
+import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
+import type { Fn, Mod, X } from "../wasm/kernels/fn.js";
+import * as LP from "../wasm/kernels/loops.js";
+import { expV, logV, sigmoidV, splatF, splatI } from "../wasm/kernels/math.js";
+
+/** The activations of this file and their gradient ops. */
+export type ActOp = "selu" | "gelu" | "silu" | "softplus" | "softsign" | "hard_sigmoid";
+export type ActKernel = ActOp | `${ActOp}_grad`;
+
+export interface ActSpec extends LP.Extent {
+  readonly name: string;
+  readonly op: ActKernel;
+  /** gelu's tanh form. */
+  readonly approximate?: true;
+}
+
+/** Gradients that read the activation's input x; the others read its output y. */
+export const readsInput: ReadonlySet<ActOp> = new Set(["gelu", "silu"]);
+
+export function actParams(spec: Omit<ActSpec, "name">): string[] {
+  const n = LP.nParam(spec.batched);
+  if (!spec.op.endsWith("_grad")) return [...n, "y", "x"];
+  return [...n, "dx", "dy", readsInput.has(spec.op.slice(0, -5) as ActOp) ? "x" : "y"];
+}
+
+// SELU's constants (runtime/kernels/elementwise.ts SELU_ALPHA, SELU_SCALE).
+const SELU_SCALE = 1.0507009873554805;
+const SELU_SCALE_ALPHA = SELU_SCALE * 1.6732632423543772;
+// The tanh form as x·σ(2u): 2u = x·(G1 + G3·x²), 2u' = G1 + 3·G3·x².
+const G1 = 2 * Math.sqrt(2 / Math.PI);
+const G3 = G1 * 0.044715;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+// erf(z) = z + z·P(z²) on |z| < ERF_SPLIT; erfc(|z|) = e^(−z²)·R(|z| − 2) above.
+const ERF_SPLIT = 0.875;
+const ERF_P = [
+  0.12837916612625122, -0.37612631916999817, 0.11283686757087708, -0.026859547942876816, 0.005202360916882753, -0.0008165682083927095,
+  8.494217763654888e-5,
+];
+const ERFC_R = [
+  0.25539565086364746, -0.1067960187792778, 0.04180576652288437, -0.015460661612451077, 0.005419230554252863, -0.0018561342731118202,
+  0.000618970429059118, -0.00013613358896691352, 5.694006904377602e-5, -3.806747918133624e-5,
+];
+
+function horner(f: Fn, x: () => X, c: readonly number[]): X {
+  const m = f.mod;
+  let acc = splatF(f, c[c.length - 1]);
+  for (let i = c.length - 2; i >= 0; i--) acc = m.f32x4.add(m.f32x4.mul(acc, x()), splatF(f, c[i]));
+  return acc;
+}
+
+/** The parts of erf at z (a local): erf(z) for |z| < 0.875 (`small`), erfc(|z|) (`tail`), e^(−z²) (`g`). */
+function erfParts(f: Fn, z: number): { code: X[]; small: number; tail: number; g: number; near: () => X } {
+  const m = f.mod;
+  const v = f.b.v128;
+  const [s, g, small, tail, az, u] = [f.local(v), f.local(v), f.local(v), f.local(v), f.local(v), f.local(v)];
+  const code = [
+    f.set(az, m.f32x4.abs(f.get(z))),
+    f.set(s, m.f32x4.mul(f.get(z), f.get(z))),
+    f.set(g, expV(f, m.f32x4.neg(f.get(s)))),
+    f.set(
+      small,
+      m.f32x4.add(
+        f.get(z),
+        m.f32x4.mul(
+          f.get(z),
+          horner(f, () => f.get(s), ERF_P),
+        ),
+      ),
+    ),
+    f.set(u, m.f32x4.sub(m.f32x4.min(f.get(az), splatF(f, 4)), splatF(f, 2))),
+    f.set(
+      tail,
+      m.f32x4.mul(
+        f.get(g),
+        horner(f, () => f.get(u), ERFC_R),
+      ),
+    ),
+  ];
+  return { code, small, tail, g, near: () => m.f32x4.lt(f.get(az), splatF(f, ERF_SPLIT)) };
+}
+
+/** erf x, lane-wise (±1 beyond |x| ≈ 3.9, NaN for NaN). */
+export function erfV(f: Fn, x: X): X {
+  const m = f.mod;
+  const z = f.local(f.b.v128);
+  const set = f.set(z, x);
+  const e = erfParts(f, z);
+  // |z| ≥ 0.875: 1 − erfc(|z|) with z's sign.
+  const far = m.v128.bitselect(f.get(z), m.f32x4.sub(splatF(f, 1), f.get(e.tail)), splatI(f, 0x80000000 | 0));
+  return m.block(null, [set, ...e.code, m.v128.bitselect(f.get(e.small), far, e.near())], f.b.v128);
+}
+
+/** Sets phi to Φ(x) and g to e^(−x²/2) for the x in a local. */
+function normalCdf(f: Fn, x: number, phi: number, g: number): X[] {
+  const m = f.mod;
+  const z = f.local(f.b.v128);
+  const e = erfParts(f, z);
+  const half = (v: X) => m.f32x4.mul(v, splatF(f, 0.5));
+  // z ≥ 0.875: 1 − erfc(z)/2; z ≤ −0.875: erfc(|z|)/2, the tail itself.
+  const far = m.v128.bitselect(m.f32x4.sub(splatF(f, 1), half(f.get(e.tail))), half(f.get(e.tail)), m.f32x4.gt(f.get(z), splatF(f, 0)));
+  return [
+    f.set(z, m.f32x4.mul(f.get(x), splatF(f, Math.SQRT1_2))),
+    ...e.code,
+    f.set(phi, m.v128.bitselect(m.f32x4.add(splatF(f, 0.5), half(f.get(e.small))), far, e.near())),
+    f.set(g, f.get(e.g)),
+  ];
+}
+
+/** ln(1 + t) for 0 ≤ t ≤ 1: log(u) + (t − (u − 1))/u with u = f32(1 + t), exact for tiny t. */
+function log1pSmall(f: Fn, t: number): X {
+  const m = f.mod;
+  const u = f.local(f.b.v128);
+  const err = m.f32x4.sub(f.get(t), m.f32x4.sub(f.get(u), splatF(f, 1)));
+  return m.block(
+    null,
+    [f.set(u, m.f32x4.add(splatF(f, 1), f.get(t))), m.f32x4.add(logV(f, f.get(u)), m.f32x4.div(err, f.get(u)))],
+    f.b.v128,
+  );
+}
+
+/** 1 − e^(−y) for y ≥ 0: a Taylor polynomial below 0.25 (no cancellation), 1 − exp(−y) above. */
+function oneMinusExpNeg(f: Fn, y: number): X {
+  const m = f.mod;
+  let p = splatF(f, 1);
+  for (let k = 7; k >= 2; k--) p = m.f32x4.sub(splatF(f, 1), m.f32x4.mul(m.f32x4.mul(f.get(y), splatF(f, 1 / k)), p));
+  const taylor = m.f32x4.mul(f.get(y), p);
+  const big = m.f32x4.sub(splatF(f, 1), expV(f, m.f32x4.neg(f.get(y))));
+  return m.v128.bitselect(taylor, big, m.f32x4.lt(f.get(y), splatF(f, 0.25)));
+}
+
+/** The forward map of `op` on the x in local `v`, as statements and the result's expression. */
+function forward(f: Fn, op: ActOp, approximate: boolean, v: number): X {
+  const m = f.mod;
+  const vt = f.b.v128;
+  const x = () => f.get(v);
+  const c = (k: number) => splatF(f, k);
+  const block = (code: X[]) => m.block(null, code, vt);
+  switch (op) {
+    case "selu": {
+      const neg = m.f32x4.mul(c(SELU_SCALE_ALPHA), m.f32x4.sub(expV(f, m.f32x4.min(x(), c(0))), c(1)));
+      return m.v128.bitselect(m.f32x4.mul(x(), c(SELU_SCALE)), neg, m.f32x4.gt(x(), c(0)));
+    }
+    case "gelu": {
+      if (approximate)
+        return m.f32x4.mul(x(), sigmoidV(f, m.f32x4.mul(x(), m.f32x4.add(c(G1), m.f32x4.mul(c(G3), m.f32x4.mul(x(), x()))))));
+      const [phi, g] = [f.local(vt), f.local(vt)];
+      return block([...normalCdf(f, v, phi, g), m.f32x4.mul(x(), f.get(phi))]);
+    }
+    case "silu":
+      return m.f32x4.mul(x(), sigmoidV(f, x()));
+    case "softplus": {
+      const t = f.local(vt);
+      return block([f.set(t, expV(f, m.f32x4.neg(m.f32x4.abs(x())))), m.f32x4.add(m.f32x4.max(x(), c(0)), log1pSmall(f, t))]);
+    }
+    case "softsign":
+      return m.f32x4.div(x(), m.f32x4.add(c(1), m.f32x4.abs(x())));
+    case "hard_sigmoid":
+      return m.f32x4.div(m.f32x4.min(m.f32x4.max(m.f32x4.add(x(), c(3)), c(0)), c(6)), c(6));
+  }
+}
+
+/** The gradient of `op`: dy in local `d`, x or y (actParams) in local `v`. */
+function backward(f: Fn, op: ActOp, approximate: boolean, d: number, v: number): X {
+  const m = f.mod;
+  const vt = f.b.v128;
+  const x = () => f.get(v); // x or y, as the op reads
+  const dy = () => f.get(d);
+  const c = (k: number) => splatF(f, k);
+  const block = (code: X[]) => m.block(null, code, vt);
+  switch (op) {
+    case "selu": // y > 0: λ·dy; else dy·(y + λα)
+      return m.v128.bitselect(
+        m.f32x4.mul(dy(), c(SELU_SCALE)),
+        m.f32x4.mul(dy(), m.f32x4.add(x(), c(SELU_SCALE_ALPHA))),
+        m.f32x4.gt(x(), c(0)),
+      );
+    case "gelu": {
+      const s = f.local(vt);
+      if (approximate) {
+        // σ + x·σ·(1 − σ)·2u', σ = σ(2u)
+        const x2 = () => m.f32x4.mul(x(), x());
+        const du = m.f32x4.add(c(G1), m.f32x4.mul(c(3 * G3), x2()));
+        const d1 = m.f32x4.mul(m.f32x4.mul(m.f32x4.mul(x(), f.get(s)), m.f32x4.sub(c(1), f.get(s))), du);
+        return block([
+          f.set(s, sigmoidV(f, m.f32x4.mul(x(), m.f32x4.add(c(G1), m.f32x4.mul(c(G3), x2()))))),
+          m.f32x4.mul(dy(), m.f32x4.add(f.get(s), d1)),
+        ]);
+      }
+      // Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)
+      const g = f.local(vt);
+      const dphi = m.f32x4.mul(m.f32x4.mul(x(), f.get(g)), c(INV_SQRT_2PI));
+      return block([...normalCdf(f, v, s, g), m.f32x4.mul(dy(), m.f32x4.add(f.get(s), dphi))]);
+    }
+    case "silu": {
+      // σ·(1 + x·(1 − σ))
+      const s = f.local(vt);
+      const inner = m.f32x4.add(c(1), m.f32x4.mul(x(), m.f32x4.sub(c(1), f.get(s))));
+      return block([f.set(s, sigmoidV(f, x())), m.f32x4.mul(dy(), m.f32x4.mul(f.get(s), inner))]);
+    }
+    case "softplus": // σ(x) = 1 − e^(−y)
+      return m.f32x4.mul(dy(), oneMinusExpNeg(f, v));
+    case "softsign": {
+      const t = f.local(vt);
+      return block([f.set(t, m.f32x4.sub(c(1), m.f32x4.abs(x()))), m.f32x4.mul(dy(), m.f32x4.mul(f.get(t), f.get(t)))]);
+    }
+    case "hard_sigmoid": {
+      const inside = m.v128.and(m.f32x4.gt(x(), c(0)), m.f32x4.lt(x(), c(1)));
+      return m.v128.and(m.f32x4.div(dy(), c(6)), inside);
+    }
+  }
+}
+
+/** One kernel: the activation (y ← x) or its gradient (dx ← dy, x or y) over a flat range. */
+export function addActivation(b: BinaryenApi, mod: Mod, spec: ActSpec): void {
+  LP.checkName(spec.name);
+  LP.checkExtent(spec.name, spec);
+  const grad = spec.op.endsWith("_grad");
+  const op = (grad ? spec.op.slice(0, -5) : spec.op) as ActOp;
+  const approximate = spec.approximate === true;
+  const params = actParams(spec);
+  const buffers = params.filter((q) => q !== "n");
+  LP.addKernel(
+    b,
+    mod,
+    spec.name,
+    params.map((q) => [q, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const streams = buffers.map((): LP.Stream => ({ ptr: f.local(b.i32), step: 4 }));
+      const [so, sa, sb] = streams;
+      const [u, w, r] = [f.local(b.v128), f.local(b.v128), f.local(b.v128)];
+      const body = (lanes: number, e: number): X[] =>
+        grad
+          ? [
+              f.set(u, LP.loadStream(f, sa, lanes, e)),
+              f.set(w, LP.loadStream(f, sb, lanes, e)),
+              f.set(r, backward(f, op, approximate, u, w)),
+              ...LP.storeStream(f, so, lanes, e, r),
+            ]
+          : [f.set(u, LP.loadStream(f, sa, lanes, e)), f.set(r, forward(f, op, approximate, u)), ...LP.storeStream(f, so, lanes, e, r)];
+      return [
+        ...streams.map((s, i) => f.set(s.ptr, f.get(p(buffers[i])))),
+        LP.flatLoop(
+          f,
+          LP.countOf(f, spec, () => f.get(p("n"))),
+          streams,
+          body,
+          { tails: LP.tailsOf(spec), unrollUpTo: 8, unroll: 1 },
+        ),
+      ];
+    },
+  );
+}
