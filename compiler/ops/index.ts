@@ -14,8 +14,10 @@ import * as conv from "./conv.js";
 import * as convTranspose from "./conv-transpose.js";
 import * as dense from "./dense.js";
 import * as dropout from "./dropout.js";
+import * as elementwise from "./elementwise.js";
 import * as losses from "./losses.js";
 import * as lstm from "./lstm.js";
+import * as normalization from "./normalization.js";
 import * as pool from "./pool.js";
 import * as random from "./random.js";
 import * as reductions from "./reductions.js";
@@ -32,9 +34,11 @@ type Modules = [
   shape.Names,
   dropout.Names,
   lstm.Names,
+  normalization.Names,
   activations.Names,
   reductions.Names,
   arithmetic.Names,
+  elementwise.Names,
   random.Names,
   losses.Names,
   testing.Names,
@@ -67,8 +71,10 @@ const modules = [
   shape,
   dropout,
   lstm,
+  normalization,
   activations,
   arithmetic,
+  elementwise,
   random,
   losses,
   testing,
