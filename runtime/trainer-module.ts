@@ -77,6 +77,8 @@ export interface TrainerInstance {
   readonly grads: Arr;
   readonly state: Readonly<Record<string, Arr>>;
   readonly stepCounts: Float64Array;
+  /** Per step: the learning rate of its latest update (a schedule sets it at each update; otherwise it is read, and may be set, here). */
+  readonly learningRates: Float64Array;
   readonly losses: Float64Array;
   readonly rng: Rng;
   readonly rngMark: Uint32Array;

@@ -146,6 +146,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     : null;
   const every = opts.checkpointEvery ?? 0;
   let stopped = false;
+  const lrShown = learningRateShown(prog, trainer);
 
   // Where a checkpoint resumes: (epoch, b > 0) continues that epoch at batch b, with the
   // order redrawn from the epoch's starting RNG state; (epoch, 0) starts that epoch, with
@@ -177,8 +178,13 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     let correct = 0;
     /** What the progress line shows: the running mean loss and accuracy, or each step's loss. */
     const shown = (): Record<string, number> => {
-      if (prog.steps.length > 1) return stepLosses(prog, stepSums, seen);
-      return { loss: seen ? lossSum / seen : NaN, ...(metric && seen ? { accuracy: correct / (seen * unitsPerSample(prog)) } : {}) };
+      const lrs = lrShown();
+      if (prog.steps.length > 1) return { ...stepLosses(prog, stepSums, seen), ...lrs };
+      return {
+        loss: seen ? lossSum / seen : NaN,
+        ...(metric && seen ? { accuracy: correct / (seen * unitsPerSample(prog)) } : {}),
+        ...lrs,
+      };
     };
     for (let b = resuming ? startBatch : 0; b < steps; b++) {
       if (globalStep >= maxSteps) {
@@ -236,6 +242,22 @@ function stepLosses(prog: ProgramInfo, sums: Float64Array, seen: number): Record
   const out: Record<string, number> = {};
   prog.steps.forEach((s, k) => (out[`${s.model}_loss`] = seen ? sums[k] / seen : NaN));
   return out;
+}
+
+/**
+ * The learning rates the progress line shows (Keras's `learning_rate`; `<model>_learning_rate`
+ * per step when there are several): shown when they change, i.e. when a step's learning rate
+ * is a schedule or has been set to another value than it started with; otherwise none.
+ */
+function learningRateShown(prog: ProgramInfo, trainer: TrainerInstance): () => Record<string, number> {
+  const start = trainer.learningRates.slice();
+  const scheduled = prog.steps.some((s) => typeof (s.optimizer as { lr?: unknown }).lr === "object");
+  return () => {
+    const lrs = trainer.learningRates;
+    if (!scheduled && lrs.every((v, k) => v === start[k])) return {};
+    if (prog.steps.length === 1) return { learning_rate: lrs[0] };
+    return Object.fromEntries(prog.steps.map((s, k) => [`${s.model}_learning_rate`, lrs[k]]));
+  };
 }
 
 /** How many predictions one sample holds (rows × classes collapsed to rows). */

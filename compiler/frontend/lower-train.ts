@@ -6,7 +6,8 @@
 // inputs and lists `let`s and `step`s. Data sources are read into a DataSpec whose
 // column shapes the shapes pass checks against the train inputs.
 import type * as A from "../syntax/ast.js";
-import type { DataSource, DataSpec, DType, ModelIR, OptimizerSpec, Shape, StepIR, TrainIR, TrainSettings, ValueId } from "../ir/ir.js";
+import type { DataSource, DataSpec, DType, ModelIR, Shape, StepIR, TrainIR, TrainSettings, ValueId } from "../ir/ir.js";
+import { readOptimizer } from "./optimizer.js";
 import { GraphBuilder } from "./graph-builder.js";
 import { builtins, builtinList, trainSettings, type Builtin } from "../lang/builtins.js";
 import { bindArgs, readStatic, staticArg } from "../lang/bind.js";
@@ -137,20 +138,6 @@ function lowerSimple(
     steps: [{ model: name, optimizer, loss, span: t.span, modelSpan: t.name.span, lossSpan: lossSetting.value.span }],
     evaluation: { prediction, target, metrics },
   };
-}
-
-function readOptimizer(e: A.Expr): OptimizerSpec {
-  const optimizers = builtinList.filter((b) => b.kind === "optimizer").map((b) => b.name);
-  const name = e.kind === "Name" ? e.name : e.kind === "Call" && e.callee.kind === "Name" ? e.callee.name : undefined;
-  if (name === undefined || !optimizers.includes(name)) {
-    fail("DL2003", `expected an optimizer (${optimizers.join(", ")})`, e.span, {
-      hint: name ? didYouMean(name, optimizers) : "e.g. `adam(lr=1e-3)`",
-    });
-  }
-  const bound = bindArgs(builtins.get(name)!, e.kind === "Call" ? e.args : [], e.span);
-  const n = (k: string) => staticArg(bound, k) as number;
-  if (name === "sgd") return { kind: "sgd", lr: n("lr"), momentum: n("momentum"), nesterov: staticArg(bound, "nesterov") as boolean };
-  return { kind: "adam", lr: n("lr"), beta1: n("beta1"), beta2: n("beta2"), eps: n("eps") };
 }
 
 function readMetrics(e: A.Expr): "accuracy"[] {

@@ -437,6 +437,10 @@ function lowerCall(s: Scope, callee: A.Expr, args: readonly A.Arg[], span: Span,
   switch (b.kind) {
     case "optimizer":
       fail("DL2020", `\`${name}\` is an optimizer; it belongs after \`with\` in a step or in the \`optimizer\` setting`, callee.span);
+    case "schedule":
+      fail("DL2020", `\`${name}\` is a learning-rate schedule; it belongs in an optimizer's \`lr\``, callee.span, {
+        hint: `e.g. \`adam(lr=${name}(...))\``,
+      });
     case "metric":
       fail("DL2020", `\`${name}\` is a metric; it belongs in \`metrics [...]\``, callee.span);
     case "source":

@@ -8,6 +8,7 @@
 // - after the shapes pass every value has a shape; only the first dimension of a shape
 //   may be the symbolic batch "B".
 // - a param value belongs to exactly one layer; params are inputs of the eqn that owns them.
+import type { LrSchedule } from "../../runtime/kernels/schedules.js";
 import type { Span } from "../source.js";
 
 export type Dim = number | "B";
@@ -89,9 +90,28 @@ export interface ModelIR {
   readonly span: Span;
 }
 
-export type OptimizerSpec =
-  | { readonly kind: "sgd"; readonly lr: number; readonly momentum: number; readonly nesterov: boolean }
-  | { readonly kind: "adam"; readonly lr: number; readonly beta1: number; readonly beta2: number; readonly eps: number };
+/** Gradient clipping (Keras's `clipnorm`, `global_clipnorm`, `clipvalue`): at most one per optimizer. */
+export interface GradientClip {
+  readonly kind: "clipnorm" | "global_clipnorm" | "clipvalue";
+  readonly value: number;
+}
+
+/** What every optimizer has: its learning rate (a constant or a schedule), decoupled weight decay, clipping. */
+export interface OptimizerCommon {
+  readonly lr: number | LrSchedule;
+  /** w ← w − lr·wd·w before each update; 0: none. */
+  readonly weightDecay: number;
+  readonly clip: GradientClip | null;
+}
+
+/** An optimizer (`adamw` is `adam` with a weight decay); ε is `eps` in every rule. */
+export type OptimizerSpec = OptimizerCommon &
+  (
+    | { readonly kind: "sgd"; readonly momentum: number; readonly nesterov: boolean }
+    | { readonly kind: "adam" | "adamax" | "nadam"; readonly beta1: number; readonly beta2: number; readonly eps: number }
+    | { readonly kind: "rmsprop"; readonly rho: number; readonly momentum: number; readonly eps: number; readonly centered: boolean }
+    | { readonly kind: "adagrad"; readonly initialAccumulator: number; readonly eps: number }
+  );
 
 export interface StepIR {
   /** The model whose parameters this step updates. */

@@ -18,6 +18,7 @@ export type ArgType =
   | { readonly t: "ints" } // a list of integers (reshape target; -1 allowed once)
   | { readonly t: "intlist"; readonly min: number } // a list of integers ≥ min
   | { readonly t: "axes" } // an int or a list of ints
+  | { readonly t: "floats" } // a list of numbers
   | { readonly t: "range" } // [lo, hi] with lo < hi
   | { readonly t: "string" }
   | { readonly t: "strings" }; // a string or a list of strings
@@ -30,7 +31,7 @@ export interface ArgSpec {
   readonly doc: string;
 }
 
-export type BuiltinKind = "layer" | "activation" | "op" | "random" | "loss" | "optimizer" | "metric" | "source";
+export type BuiltinKind = "layer" | "activation" | "op" | "random" | "loss" | "optimizer" | "schedule" | "metric" | "source";
 
 export interface Builtin {
   readonly name: string;

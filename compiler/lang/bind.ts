@@ -339,6 +339,8 @@ export function readStatic(e: Expr, type: ArgType, what: string): AttrValue {
       const list = readList(e, what);
       return list.map((i) => readNumber(i, `an entry of ${what}`, true, { min: type.min }));
     }
+    case "floats":
+      return readList(e, what).map((i) => readNumber(i, `an entry of ${what}`, false));
     case "axes":
       if (e.kind === "List") return e.items.map((i) => readNumber(i, what, true));
       return [readNumber(e, what, true)];

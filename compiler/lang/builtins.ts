@@ -1,6 +1,6 @@
 // The catalogue of everything a .dlm program can call: the builtins of the op registry
 // (compiler/ops: layers, activations, ops, random sources, losses) and the others here
-// (optimizers, metrics, data sources), each with its options, types, defaults and ranges;
+// (optimizers, learning-rate schedules, metrics, data sources), each with its options, types, defaults and ranges;
 // and the settings of a train block. docs/language.md is written from this table; binding
 // of call arguments to options (bind.ts) and lowering (frontend/lower.ts) read it.
 import type { ArgSpec, Builtin } from "./args.js";
@@ -17,14 +17,40 @@ const transforms: readonly ArgSpec[] = [
   { name: "one_hot", type: { t: "bool" }, default: false, doc: "labels as one-hot vectors instead of integers" },
 ];
 const optPath = (name: string, doc: string): ArgSpec => ({ name, type: { t: "string" }, default: null, doc });
-/** Builtins that are not ops: optimizers, metrics and data sources. */
+/** An optimizer's learning rate: a number, or a schedule call (`lr=cosine_decay(0.1, 1000)`). */
+const lrArg = (d: number, doc: string): ArgSpec => ({
+  name: "lr",
+  type: { t: "float", min: 0, minOpen: true },
+  default: d,
+  doc: `${doc}, or a learning-rate schedule`,
+});
+const adamArgs = (epsName: string, epsDoc: string): ArgSpec[] => [
+  { name: "beta1", type: { t: "float", min: 0, max: 1, maxOpen: true }, default: 0.9, doc: "decay of the first moment" },
+  { name: "beta2", type: { t: "float", min: 0, max: 1, maxOpen: true }, default: 0.999, doc: "decay of the second moment" },
+  { name: epsName, type: { t: "float", min: 0, minOpen: true }, default: 1e-7, doc: epsDoc },
+];
+const clipNorm = (name: string, doc: string): ArgSpec => ({ name, type: { t: "float", min: 0, minOpen: true }, default: null, doc });
+/** What every optimizer takes besides its own options (Keras's base optimizer): weight decay and one kind of clipping. */
+const commonArgs = (weightDecay: number): ArgSpec[] => [
+  {
+    name: "weight_decay",
+    type: { t: "float", min: 0 },
+    default: weightDecay,
+    doc: "decoupled weight decay: w ← w − lr·wd·w before each update",
+  },
+  clipNorm("clipnorm", "clip each parameter tensor's gradient to this L2 norm"),
+  clipNorm("global_clipnorm", "scale the step's gradients together to at most this global L2 norm"),
+  clipNorm("clipvalue", "clip each gradient element to [−c, c]"),
+];
+const decaySteps: ArgSpec = { name: "decay_steps", type: { t: "int", min: 1 }, doc: "steps the decay takes" };
+/** Builtins that are not ops: optimizers, learning-rate schedules, metrics and data sources. */
 const otherBuiltins: readonly Builtin[] = [
   // optimizers
   {
     name: "sgd",
     kind: "optimizer",
     args: [
-      { name: "lr", type: { t: "float", min: 0, minOpen: true }, default: 0.01, doc: "learning rate" },
+      lrArg(0.01, "learning rate"),
       {
         name: "momentum",
         type: { t: "float", min: 0, max: 1, maxOpen: true },
@@ -32,24 +58,117 @@ const otherBuiltins: readonly Builtin[] = [
         doc: "momentum μ (buffer form b ← μb + g, w ← w − lr·b)",
       },
       { name: "nesterov", type: { t: "bool" }, default: false, doc: "Nesterov momentum (w ← w − lr·(g + μb))" },
+      ...commonArgs(0),
     ],
     doc: "stochastic gradient descent",
   },
   {
     name: "adam",
     kind: "optimizer",
+    args: [lrArg(0.001, "learning rate α"), ...adamArgs("eps", "ε, added to √v̂ (PyTorch's placement, Keras's value)"), ...commonArgs(0)],
+    doc: "Adam, bias-corrected: w ← w − α·m̂/(√v̂ + ε)",
+  },
+  {
+    name: "adamw",
+    kind: "optimizer",
+    args: [lrArg(0.001, "learning rate α"), ...adamArgs("eps", "ε, added to √v̂ (as `adam`)"), ...commonArgs(0.004)],
+    doc: "Adam with decoupled weight decay (Keras's AdamW): `adam` with weight_decay 0.004 by default",
+  },
+  {
+    name: "rmsprop",
+    kind: "optimizer",
     args: [
-      { name: "lr", type: { t: "float", min: 0, minOpen: true }, default: 0.001, doc: "learning rate α" },
-      { name: "beta1", type: { t: "float", min: 0, max: 1, maxOpen: true }, default: 0.9, doc: "decay of the first moment" },
-      { name: "beta2", type: { t: "float", min: 0, max: 1, maxOpen: true }, default: 0.999, doc: "decay of the second moment" },
+      lrArg(0.001, "learning rate"),
+      { name: "rho", type: { t: "float", min: 0, max: 1, maxOpen: true }, default: 0.9, doc: "decay ρ of the mean square" },
+      { name: "momentum", type: { t: "float", min: 0, max: 1, maxOpen: true }, default: 0, doc: "momentum of the increments" },
+      { name: "epsilon", type: { t: "float", min: 0, minOpen: true }, default: 1e-7, doc: "ε, added inside the square root (Keras)" },
+      { name: "centered", type: { t: "bool" }, default: false, doc: "divide by the estimated variance instead of the mean square" },
+      ...commonArgs(0),
+    ],
+    doc: "RMSprop (Keras's): w ← w − lr·g/√(v + ε)",
+  },
+  {
+    name: "adagrad",
+    kind: "optimizer",
+    args: [
+      lrArg(0.001, "learning rate"),
       {
-        name: "eps",
-        type: { t: "float", min: 0, minOpen: true },
-        default: 1e-7,
-        doc: "ε, added to √v̂ (PyTorch's placement, Keras's value)",
+        name: "initial_accumulator_value",
+        type: { t: "float", min: 0 },
+        default: 0.1,
+        doc: "starting value of the accumulated squares",
+      },
+      { name: "epsilon", type: { t: "float", min: 0, minOpen: true }, default: 1e-7, doc: "ε, added inside the square root (Keras)" },
+      ...commonArgs(0),
+    ],
+    doc: "Adagrad (Keras's): acc ← acc + g², w ← w − lr·g/√(acc + ε)",
+  },
+  {
+    name: "adamax",
+    kind: "optimizer",
+    args: [lrArg(0.001, "learning rate"), ...adamArgs("epsilon", "ε, added to the infinity norm u (Keras)"), ...commonArgs(0)],
+    doc: "Adamax (Keras's): u ← max(β2·u, |g|), w ← w − lr·m/((1 − β1ᵗ)(u + ε))",
+  },
+  {
+    name: "nadam",
+    kind: "optimizer",
+    args: [lrArg(0.001, "learning rate"), ...adamArgs("epsilon", "ε, added to √v̂"), ...commonArgs(0)],
+    doc: "Nadam (Keras's): Adam with Nesterov momentum and Keras's momentum schedule",
+  },
+  // learning-rate schedules (the `lr` of any optimizer)
+  {
+    name: "exponential_decay",
+    kind: "schedule",
+    args: [
+      { name: "initial", type: { t: "float", min: 0, minOpen: true }, doc: "the learning rate at step 0" },
+      decaySteps,
+      { name: "rate", type: { t: "float", min: 0, minOpen: true }, doc: "factor per decay_steps steps" },
+      { name: "staircase", type: { t: "bool" }, default: false, doc: "decay in whole periods (floor(step / decay_steps))" },
+    ],
+    doc: "initial · rate^(step / decay_steps)",
+  },
+  {
+    name: "piecewise_constant",
+    kind: "schedule",
+    args: [
+      { name: "boundaries", type: { t: "floats" }, doc: "increasing step counts where the value changes" },
+      { name: "values", type: { t: "floats" }, doc: "one value more than boundaries: values[i] while step ≤ boundaries[i]" },
+    ],
+    doc: "a constant learning rate per interval of steps",
+  },
+  {
+    name: "cosine_decay",
+    kind: "schedule",
+    args: [
+      { name: "initial", type: { t: "float", min: 0 }, doc: "the learning rate at step 0" },
+      decaySteps,
+      {
+        name: "alpha",
+        type: { t: "float", min: 0, max: 1 },
+        default: 0,
+        doc: "the final learning rate as a fraction of the decay's start",
+      },
+      { name: "warmup_steps", type: { t: "int", min: 0 }, default: 0, doc: "steps of linear warmup before the decay" },
+      { name: "warmup_target", type: { t: "float", min: 0 }, default: null, doc: "the learning rate the warmup reaches (none: no warmup)" },
+    ],
+    doc: "optional linear warmup, then a half cosine from its start to alpha times it",
+  },
+  {
+    name: "polynomial_decay",
+    kind: "schedule",
+    args: [
+      { name: "initial", type: { t: "float", min: 0 }, doc: "the learning rate at step 0" },
+      decaySteps,
+      { name: "end", type: { t: "float", min: 0 }, default: 0.0001, doc: "the learning rate after decay_steps" },
+      { name: "power", type: { t: "float", min: 0, minOpen: true }, default: 1, doc: "the polynomial's power" },
+      {
+        name: "cycle",
+        type: { t: "bool" },
+        default: false,
+        doc: "restart with the next multiple of decay_steps instead of staying at `end`",
       },
     ],
-    doc: "Adam, bias-corrected: w ← w − α·m̂/(√v̂ + ε)",
+    doc: "(initial − end)·(1 − step/decay_steps)^power + end",
   },
   // metrics
   {
@@ -112,7 +231,7 @@ export const activationNames = builtinList.filter((b) => b.kind === "activation"
 export const trainSettings: readonly ArgSpec[] = [
   { name: "data", type: { t: "tensor" }, default: null, doc: "the data source: `mnist`, `idx(...)`, `npy(...)`, `csv(...)`" },
   { name: "loss", type: { t: "tensor" }, default: null, doc: "simple form: the loss between the model's output and the labels" },
-  { name: "optimizer", type: { t: "tensor" }, default: null, doc: "simple form: `sgd(...)` or `adam(...)`" },
+  { name: "optimizer", type: { t: "tensor" }, default: null, doc: "simple form: an optimizer, e.g. `adam(...)`" },
   { name: "metrics", type: { t: "tensor" }, default: null, doc: "simple form: `[accuracy]`" },
   { name: "batch", type: { t: "int", ...trainSettingRanges.batch }, default: 32, doc: "batch size" },
   { name: "epochs", type: { t: "int", ...trainSettingRanges.epochs }, default: 1, doc: "passes over the training data" },

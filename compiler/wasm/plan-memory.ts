@@ -25,9 +25,10 @@
 // could clash with; when those are more than CLASH_LIMIT (a long chain of pinned forward
 // values), it goes right above the highest of them instead of searching their gaps, which
 // keeps the planner's work linear in the number of buffers.
-import type { Shape, ValueId } from "../ir/ir.js";
+import type { OptimizerSpec, Shape, ValueId } from "../ir/ir.js";
 import { segmentsOf, type TEqn, type TOp, type TrainingProgram } from "../ir/train-ir.js";
 import type { FusedProgram } from "./fuse.js";
+import { updateState } from "./kernels/optimizers.js";
 
 /** A kernel: the eqns it computes, and the values fusion adds to what it reads and writes. */
 interface Kernel {
@@ -212,13 +213,29 @@ export function offsetAt(plan: MemoryPlan, id: ValueId, batch: number): number {
   return s.fixed + s.perRow * batch;
 }
 
+/** The flat buffer of each optimizer state (by its name in the update kernel), shared by the steps that use the rule. */
+const stateFlat: Record<OptimizerSpec["kind"], Readonly<Record<string, string>>> = {
+  sgd: { buf: "momentum" },
+  adam: { m: "adam_m", v: "adam_v" },
+  nadam: { m: "nadam_m", v: "nadam_v" },
+  adamax: { m: "adamax_m", u: "adamax_u" },
+  adagrad: { acc: "adagrad_accumulator" },
+  rmsprop: { vel: "rmsprop_velocity", mom: "rmsprop_momentum", avg: "rmsprop_average" },
+};
+
+/** An optimizer's state buffers in its update kernel's parameter order: the kernel's name and the flat buffer's. */
+export function stateBuffers(o: OptimizerSpec): { param: string; flat: string }[] {
+  const momentum = o.kind === "sgd" || o.kind === "rmsprop" ? o.momentum : 0;
+  return updateState({ rule: o.kind, momentum, centered: o.kind === "rmsprop" && o.centered }).map((param) => ({
+    param,
+    flat: stateFlat[o.kind][param],
+  }));
+}
+
 /** The optimizer state buffers a program needs, each of the parameters' size. */
 export function optimizerState(tp: TrainingProgram): string[] {
   const state = new Set<string>();
-  for (const s of tp.steps) {
-    if (s.optimizer.kind === "adam") state.add("adam_m").add("adam_v");
-    else if (s.optimizer.momentum > 0) state.add("momentum");
-  }
+  for (const s of tp.steps) for (const b of stateBuffers(s.optimizer)) state.add(b.flat);
   return [...state];
 }
 

@@ -84,6 +84,8 @@ function typeText(t: ArgType): string {
       return "list of int";
     case "axes":
       return "int or list of int";
+    case "floats":
+      return "list of float";
     case "range":
       return "[lo, hi], lo < hi";
     case "strings":

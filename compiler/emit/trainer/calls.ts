@@ -6,7 +6,6 @@
 import type { ValueId } from "../../ir/ir.js";
 import type { TEqn } from "../../ir/train-ir.js";
 import { countExpr } from "../../ops/kit/ts.js";
-import { optimizerCall } from "../../ops/kit/wasm.js";
 import { aliasOps, fusedRules, kernelOf } from "../../ops/index.js";
 import type { EmitCtx, WasmCtx } from "../../ops/op.js";
 import type { Group } from "../../wasm/fuse.js";
@@ -14,11 +13,12 @@ import type { Slot } from "../../wasm/plan-memory.js";
 import { positionOf } from "../../source.js";
 import type { Emission, KernelRequest } from "./context.js";
 import { ident, shapeText } from "./names.js";
+import { updateLines as stepUpdate } from "./update.js";
 
 export interface Calls {
   /** The code of a list of eqns (one segment), in order. */
   lines(eqns: readonly TEqn[]): string[];
-  /** Per step, per trained range: the optimizer update. */
+  /** Per step: its optimizer update (learning rate, clipping, one call per trained range). */
   readonly updateLines: readonly (readonly string[])[];
   /** The constant holding a buffer's byte offset in linear memory (wasm), e.g. `A_cnn_dense_kernel`. */
   addrOf(id: ValueId): string;
@@ -154,23 +154,9 @@ export function kernelCalls(em: Emission): Calls {
   };
 
   // The optimizer updates (wasm: one kernel per trained range of the flat buffers).
-  const updateLines = tp.steps.map((s, k) =>
-    s.ranges.map((r) => {
-      const o = s.optimizer;
-      if (wasm) {
-        const ctx = wasmCtxFor(
-          { op: "constant", inputs: [], outputs: [], attrs: {}, span: s.span },
-          undefined,
-          undefined,
-          `${o.kind} update of ${s.model}'s parameters [${r.offset}, ${r.offset + r.size})`,
-        );
-        return optimizerCall(ctx, o, r, flatAddr, `stepCounts[${k}]`);
-      }
-      return o.kind === "adam"
-        ? `K.adam(params, grads, adam_m, adam_v, ${r.offset}, ${r.size}, ${o.lr}, ${o.beta1}, ${o.beta2}, ${o.eps}, stepCounts[${k}]);`
-        : `K.sgd(params, grads, ${o.momentum > 0 ? "momentum" : "null"}, ${r.offset}, ${r.size}, ${o.lr}, ${o.momentum}, ${o.nesterov});`;
-    }),
-  );
+  const updateCtx = (label: string) =>
+    wasmCtxFor({ op: "constant", inputs: [], outputs: [], attrs: {}, span: tp.steps[0].span }, undefined, undefined, label);
+  const updateLines = tp.steps.map((_, k) => stepUpdate(em, k, { kernels: wasm ? updateCtx : undefined, flatAddr, hoist }));
 
   return { lines, updateLines, addrOf, flatAddr, hoisted, scratches, kernels, scratchNeed: () => scratchNeed };
 }

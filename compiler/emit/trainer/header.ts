@@ -4,6 +4,7 @@
 // footer that runs it as a script.
 import type { CodeBlockWriter } from "ts-morph";
 import type { ValueId } from "../../ir/ir.js";
+import type { LrSchedule } from "../../../runtime/kernels/schedules.js";
 import type { TrainingProgram } from "../../ir/train-ir.js";
 import type { Slot } from "../../wasm/plan-memory.js";
 import type { Emission, KernelRequest } from "./context.js";
@@ -11,11 +12,30 @@ import { ident } from "./names.js";
 
 type Optimizer = TrainingProgram["steps"][number]["optimizer"];
 
-/** `adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7)`. */
-export const optimizerText = (o: Optimizer): string =>
-  o.kind === "sgd"
-    ? `sgd(lr=${o.lr}, momentum=${o.momentum}, nesterov=${o.nesterov})`
-    : `adam(lr=${o.lr}, beta1=${o.beta1}, beta2=${o.beta2}, eps=${o.eps})`;
+/** `adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7)`, with weight decay, clipping and a schedule when given. */
+export function optimizerText(o: Optimizer): string {
+  const lr = typeof o.lr === "number" ? `${o.lr}` : scheduleText(o.lr);
+  const own: Record<Optimizer["kind"], () => string> = {
+    sgd: () => (o.kind === "sgd" ? `momentum=${o.momentum}, nesterov=${o.nesterov}` : ""),
+    adam: () => (o.kind === "adam" ? `beta1=${o.beta1}, beta2=${o.beta2}, eps=${o.eps}` : ""),
+    adamax: () => (o.kind === "adamax" || o.kind === "nadam" ? `beta1=${o.beta1}, beta2=${o.beta2}, epsilon=${o.eps}` : ""),
+    nadam: () => own.adamax(),
+    rmsprop: () => (o.kind === "rmsprop" ? `rho=${o.rho}, momentum=${o.momentum}, epsilon=${o.eps}, centered=${o.centered}` : ""),
+    adagrad: () => (o.kind === "adagrad" ? `initial_accumulator_value=${o.initialAccumulator}, epsilon=${o.eps}` : ""),
+  };
+  const extra = [...(o.weightDecay ? [`weight_decay=${o.weightDecay}`] : []), ...(o.clip ? [`${o.clip.kind}=${o.clip.value}`] : [])];
+  return `${o.kind}(${[`lr=${lr}`, own[o.kind](), ...extra].join(", ")})`;
+}
+
+/** `cosine_decay(initial=0.1, decay_steps=1000, alpha=0, warmup_steps=0, warmup_target=none)`. */
+function scheduleText(s: LrSchedule): string {
+  const fields: Record<string, unknown> = { ...s, kind: undefined };
+  const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const shown = Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${snake(k)}=${Array.isArray(v) ? `[${v.join(", ")}]` : v === null ? "none" : v}`);
+  return `${s.kind}(${shown.join(", ")})`;
+}
 
 /** The WebAssembly trainer's header: how its code drives the kernel module. */
 const howToRead = (file: string, kernels: number): string[] => [

@@ -10,6 +10,8 @@ import type { Emission } from "./context.js";
 import { optimizerText } from "./header.js";
 import { camel, ident } from "./names.js";
 import { traceEntries } from "./trace.js";
+import { NADAM_STATE } from "./update.js";
+import { learningRate } from "../../../runtime/kernels/schedules.js";
 
 /** The code of every segment, generated before anything is written (kernels reserve scratch and tables as they go). */
 export interface Bodies {
@@ -57,6 +59,21 @@ export function writeSteps(
   w.blankLine();
   w.writeLine(`const losses = new Float64Array(${tp.steps.length});`);
   w.writeLine(`const stepCounts = new Float64Array(${tp.steps.length}); // optimizer steps taken, per step`);
+  // The learning rate each step's updates use: the constant, or a schedule's value (set at each update).
+  const lrs = tp.steps.map((s) => (typeof s.optimizer.lr === "number" ? s.optimizer.lr : learningRate(s.optimizer.lr, 0)));
+  w.writeLine(`const learningRates = Float64Array.of(${lrs.join(", ")}); // per step: the learning rate of its latest update`);
+  if (tp.steps.some((s) => s.optimizer.kind === "nadam"))
+    w.writeLine(
+      `const nadamState = new Float64Array(${NADAM_STATE * tp.steps.length}); // per step: Nadam's step, momentum product, cm, cg`,
+    );
+  tp.steps.forEach((s) => {
+    const o = s.optimizer;
+    if (o.kind !== "adagrad" || o.initialAccumulator === 0) return;
+    for (const r of s.ranges)
+      w.writeLine(
+        `adagrad_accumulator.fill(${o.initialAccumulator}, ${r.offset}, ${r.offset + r.size}); // Adagrad's accumulators start at ${o.initialAccumulator}`,
+      );
+  });
   w.writeLine(`const rngMark = new Uint32Array(4); // the RNG state before the last step's forward pass`);
   w.blankLine();
 
@@ -137,7 +154,7 @@ export function writeSteps(
   });
   const traced = traceEntries(em);
   w.write(`return`).block(() => {
-    w.writeLine(`params, grads, state: { ${optState.join(", ")} }, stepCounts, losses, rng, rngMark,`);
+    w.writeLine(`params, grads, state: { ${optState.join(", ")} }, stepCounts, learningRates, losses, rng, rngMark,`);
     w.writeLine(`inputs: [${tp.inputs.map(nameOf).join(", ")}],`);
     w.writeLine(`trainStep,`);
     w.writeLine(`forward: [${tp.steps.map((_, k) => fnName("forward", k)).join(", ")}],`);

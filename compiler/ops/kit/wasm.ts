@@ -10,7 +10,8 @@ import { addGemm, gemmParams, gemmScratchBytes, type GemmActivation, type GemmSp
 import * as EW from "../../wasm/kernels/elementwise.js";
 import * as LP from "../../wasm/kernels/loops.js";
 import * as RD from "../../wasm/kernels/reductions.js";
-import { adamParams, addAdam, addSgd, sgdParams } from "../../wasm/kernels/optimizers.js";
+import { addSumSquares, addUpdate, sumSquaresParams, updateParams, type UpdateSpec } from "../../wasm/kernels/optimizers.js";
+import { stateBuffers } from "../../wasm/plan-memory.js";
 import { alignedStrides, reductionStrides } from "../../emit/geometry.js";
 import { countExpr } from "./ts.js";
 import { sameShape } from "./shape.js";
@@ -157,49 +158,66 @@ export const reduceEw =
     return call(c, mean ? "mean" : "sum", spec, RD.addReduce, RD.reduceParams, { y: out(c), x: c.addr(x) });
   };
 
+/** The update kernel's spec for an optimizer (its rule, constants, weight decay and clipping), without the range. */
+export function updateSpecOf(o: OptimizerSpec): Omit<UpdateSpec, "name" | "offset" | "size"> {
+  const common = {
+    weightDecay: o.weightDecay || undefined,
+    scaled: o.clip !== null && o.clip.kind !== "clipvalue" ? true : undefined,
+    clipValue: o.clip?.kind === "clipvalue" ? o.clip.value : undefined,
+  };
+  switch (o.kind) {
+    case "sgd":
+      return { rule: "sgd", momentum: o.momentum || undefined, nesterov: o.nesterov || undefined, ...common };
+    case "adam":
+    case "adamax":
+    case "nadam":
+      return { rule: o.kind, beta1: o.beta1, beta2: o.beta2, eps: o.eps, ...common };
+    case "adagrad":
+      return { rule: "adagrad", eps: o.eps, ...common };
+    case "rmsprop":
+      return { rule: "rmsprop", rho: o.rho, momentum: o.momentum || undefined, eps: o.eps, centered: o.centered || undefined, ...common };
+  }
+}
+
 /**
  * An optimizer update over one range of the flat buffers: a call with the flat buffers'
  * byte offsets (`flat`: the trainer's name for the offset of params, grads, or a state
- * buffer) and `step`, the expression of the 1-based step count.
+ * buffer) and the expressions of its scalars (`lr`, the rule's, `gs`: updateParams).
  */
 export function optimizerCall(
   c: Pick<WasmCtx<unknown>, "kernel">,
   o: OptimizerSpec,
   range: { offset: number; size: number },
   flat: (name: string) => string,
-  step: string,
+  scalars: Readonly<Record<string, string>>,
 ): string {
-  if (o.kind === "adam") {
-    const spec = { offset: range.offset, size: range.size, lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps };
-    const key = keyOf("adam", spec);
-    const fn = c.kernel(key, (b, mod, name) => {
-      addAdam(b, mod, { ...spec, name });
-      nameParams(mod, name, adamParams({ ...spec, name }));
-    });
-    const args: Record<string, string> = {
-      w: flat("params"),
-      g: flat("grads"),
-      m: flat("adam_m"),
-      v: flat("adam_v"),
-      c1: `1 - Math.pow(${o.beta1}, ${step})`,
-      c2: `1 - Math.pow(${o.beta2}, ${step})`,
-    };
-    return `${fn}(${adamParams({ ...spec, name: key })
-      .map((p) => args[p])
-      .join(", ")});`;
-  }
-  const spec = { offset: range.offset, size: range.size, lr: o.lr, momentum: o.momentum || undefined, nesterov: o.nesterov || undefined };
-  const key = keyOf("sgd", spec);
+  const spec = { offset: range.offset, size: range.size, ...updateSpecOf(o) };
+  const key = keyOf(spec.rule, { ...spec, rule: undefined });
   const fn = c.kernel(key, (b, mod, name) => {
-    addSgd(b, mod, { ...spec, name });
-    nameParams(mod, name, sgdParams({ ...spec, name }));
+    addUpdate(b, mod, { ...spec, name });
+    nameParams(mod, name, updateParams(spec));
   });
-  const args: Record<string, string> = {
-    w: flat("params"),
-    g: flat("grads"),
-    buf: o.momentum > 0 ? flat("momentum") : "",
-  };
-  return `${fn}(${sgdParams({ ...spec, name: key })
-    .map((p) => args[p])
-    .join(", ")});`;
+  const args: Record<string, string> = { w: flat("params"), g: flat("grads"), ...scalars };
+  for (const s of stateBuffers(o)) args[s.param] = flat(s.flat);
+  return `${fn}(${updateParams(spec)
+    .map((p) => {
+      if (args[p] === undefined) throw new Error(`internal: no argument for ${p} of ${key}`);
+      return args[p];
+    })
+    .join(", ")})`;
+}
+
+/** Σ g² over one range of the flat gradients in float64 (norm clipping): the call's expression. */
+export function sumSquaresCall(
+  c: Pick<WasmCtx<unknown>, "kernel">,
+  range: { offset: number; size: number },
+  flat: (name: string) => string,
+): string {
+  const spec = { offset: range.offset, size: range.size };
+  const key = keyOf("sumsq", spec);
+  const fn = c.kernel(key, (b, mod, name) => {
+    addSumSquares(b, mod, { ...spec, name });
+    nameParams(mod, name, sumSquaresParams({ ...spec, name }));
+  });
+  return `${fn}(${flat("grads")})`;
 }
