@@ -75,10 +75,15 @@ const pool1d = (op: "maxpool2d" | "avgpool2d", keras: { type: string; base: stri
     },
   });
 
-/** [B, ..., c] → [B, c], or with keepdims [B, 1, ..., 1, c]. */
+/**
+ * [B, ..., c] → [B, c], or with keepdims [B, 1, ..., 1, c]. A wrong rank is DL3006 with
+ * `other.hint` when the input has `other.rank` (the other global pool's), else a reshape hint.
+ */
 const globalShape =
-  (want: number, what: string, hint: string): ShapeRule<GlobalPoolAttrs> =>
+  (want: number, what: string, other: { rank: number; hint: string }): ShapeRule<GlobalPoolAttrs> =>
   (c) => {
+    const example = want === 4 ? "`reshape([h, w, channels])`" : "`reshape([steps, channels])`";
+    const hint = c.inputs[0].length === other.rank ? other.hint : `reshape the input first, e.g. ${example}`;
     const s = rank(c, 0, want, what, hint);
     const [b, ch] = [s[0], s[s.length - 1]];
     return { out: c.attrs.keepdims ? [b, ...s.slice(1, -1).map(() => 1), ch] : [b, ch] };
@@ -108,10 +113,10 @@ const globalWasm = (c: WasmCtx<unknown>, mode: GP.GlobalPoolMode, pooled: number
 };
 
 /** A global mean (GlobalAveragePooling1D/2D) of a rank-`want` input. */
-const globalAvg = (keras: { type: string; base: string }, want: number, what: string, hint: string): PrimitiveOp =>
+const globalAvg = (keras: { type: string; base: string }, want: number, what: string, other: { rank: number; hint: string }): PrimitiveOp =>
   primitive<GlobalPoolAttrs>({
     keras,
-    shape: globalShape(want, what, hint),
+    shape: globalShape(want, what, other),
     vjp: (c) => {
       const [x] = c.eqn.inputs;
       return gate(c, () => c.emit("global_avgpool_grad", [c.dy], c.eqn.attrs, shapeOf(c, x), x));
@@ -155,21 +160,20 @@ export const ops: OpTable<Names> = {
   ),
   maxpool1d: pool1d("maxpool2d", { type: "MaxPooling1D", base: "max_pooling1d" }),
   avgpool1d: pool1d("avgpool2d", { type: "AveragePooling1D", base: "average_pooling1d" }),
-  global_avgpool2d: globalAvg(
-    { type: "GlobalAveragePooling2D", base: "global_average_pooling2d" },
-    4,
-    "[B, height, width, channels]",
-    "for a sequence use global_avgpool1d",
-  ),
-  global_avgpool1d: globalAvg(
-    { type: "GlobalAveragePooling1D", base: "global_average_pooling1d" },
-    3,
-    "[B, steps, channels]",
-    "for images use global_avgpool2d",
-  ),
+  global_avgpool2d: globalAvg({ type: "GlobalAveragePooling2D", base: "global_average_pooling2d" }, 4, "[B, height, width, channels]", {
+    rank: 3,
+    hint: "for a sequence [B, steps, channels] use global_avgpool1d",
+  }),
+  global_avgpool1d: globalAvg({ type: "GlobalAveragePooling1D", base: "global_average_pooling1d" }, 3, "[B, steps, channels]", {
+    rank: 4,
+    hint: "for images [B, height, width, channels] use global_avgpool2d",
+  }),
   global_maxpool2d: primitive<GlobalPoolAttrs>({
     keras: { type: "GlobalMaxPooling2D", base: "global_max_pooling2d" },
-    shape: globalShape(4, "[B, height, width, channels]", "reshape a sequence to [steps, 1, channels] first"),
+    shape: globalShape(4, "[B, height, width, channels]", {
+      rank: 3,
+      hint: "for a sequence [B, steps, channels] reshape to `reshape([steps, 1, channels])` first",
+    }),
     vjp: (c) => {
       const [x] = c.eqn.inputs;
       return gate(c, () => c.emit("global_maxpool_grad", [c.dy, x], c.eqn.attrs, shapeOf(c, x), x));
