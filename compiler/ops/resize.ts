@@ -120,9 +120,14 @@ export const ops: OpTable<Names> = {
       const [top, bottom, left, right] = c.attrs.cropping;
       const fits = (size: number, a: number, z: number, axis: string, sides: string) => {
         if (a + z >= size) {
-          fail("DL3005", `the cropping removes ${a} + ${z} = ${a + z} ${axis} of an input ${fmt(c.inputs[0])} of ${size}`, c.span, {
-            hint: `crop less than ${size} ${axis} in all (${sides}), so that something is left`,
-          });
+          fail(
+            "DL3005",
+            `\`cropping2d\` removes ${a} + ${z} = ${a + z} ${axis} from an input ${fmt(c.inputs[0])} with ${size} ${axis}`,
+            c.span,
+            {
+              hint: `crop at most ${size - 1} ${axis} in all (${sides}), so that at least one is left`,
+            },
+          );
         }
       };
       fits(h as number, top, bottom, "rows", "top + bottom");
