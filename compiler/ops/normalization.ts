@@ -65,13 +65,16 @@ function axisOf(c: ShapeCtx<NormLayerAttrs>): number {
   const what = c.op === "batchnorm" ? "batchnorm" : "layernorm";
   if (axis < -x.length || axis >= x.length) {
     fail("DL3010", `\`${what}\` axis ${axis} is out of range for ${fmt(x)}`, c.span, {
-      hint: `the input has ${x.length} axes: use an axis from 1 to ${x.length - 1}, or from −${x.length - 1} to −1 (−1: the last)`,
+      hint: `the input has ${x.length} axes: use an axis from 1 to ${x.length - 1}, or from -${x.length - 1} to -1 (-1: the last)`,
     });
   }
   const a = axis < 0 ? axis + x.length : axis;
   if (a === 0) {
     fail("DL3010", `\`${what}\` cannot normalize along the batch axis (axis ${axis} of ${fmt(x)})`, c.span, {
-      hint: "the axis is the one that keeps its own statistics (the channels): -1, the last, for dense and conv2d outputs",
+      hint:
+        what === "batchnorm"
+          ? "the axis is the one that keeps its own statistics (the channels): -1, the last, for dense and conv2d outputs"
+          : "a layer norm normalizes each sample over one of its own axes: -1, the last, for dense outputs",
     });
   }
   return a;

@@ -15,6 +15,7 @@ const dir = "tests/programs/bad";
 /** Every bad program and the codes it must report, in the order they are reported. */
 const expectedCodes: Record<string, string[]> = {
   "add-shapes": ["DL3003"],
+  "batchnorm-axis": ["DL3010", "DL3010"],
   "comments-only": ["DL1003"],
   "conv2d-rank2": ["DL3006"],
   "conv-transpose-output": ["DL3007"],
@@ -34,6 +35,7 @@ const expectedCodes: Record<string, string[]> = {
   "loss-binary-vs-softmax": ["DL3002"],
   "loss-categorical-int-labels": ["DL3002"],
   "loss-not-scalar": ["DL3009", "DL3009"],
+  "loss-sparse-label-smoothing": ["DL2002"],
   "gan-step-unrelated-model": ["DL4001"],
   "gan-stop-gradient-cuts": ["DL4002"],
   "gan-noise-shape": ["DL3001"],
