@@ -82,6 +82,10 @@ function typeText(t: ArgType): string {
       return t.values.join(" or ");
     case "ints":
       return "list of int";
+    case "intlist":
+      return `list of int ≥ ${t.min}`;
+    case "tensors":
+      return `${t.min} or more tensors`;
     case "axes":
       return "int or list of int";
     case "floats":
