@@ -1,12 +1,13 @@
 // The optimizer kernels of compiler/wasm/kernels/optimizers.ts against runtime/kernels/
 // optimizers.ts: SGD (plain, momentum, Nesterov) and Adam over static ranges of flat
 // buffers (unaligned starts, awkward sizes), several steps in a row on the same state, the
-// fused gradient zeroing; every element outside the range is left as it was.
+// fused gradient zeroing; every element outside the range is left as it was. (Every rule
+// with weight decay and clipping: tests/backend/optimizers.test.ts, through trainers.)
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BinaryenApi } from "../../compiler/wasm/kernels/binaryen.js";
 import type { Mod } from "../../compiler/wasm/kernels/fn.js";
-import { adamParams, addAdam, addSgd, sgdParams, type AdamSpec, type SgdSpec } from "../../compiler/wasm/kernels/optimizers.js";
-import { adam, sgd } from "../../runtime/kernels/optimizers.js";
+import { addSumSquares, addUpdate, updateParams, type UpdateSpec } from "../../compiler/wasm/kernels/optimizers.js";
+import { adam, sgd, sumSquares } from "../../runtime/kernels/optimizers.js";
 import { assertClose, TestRandom } from "../helpers/numerics.js";
 import { kernelModule, type Kernel } from "../helpers/wasm.js";
 import type { KernelInstance } from "../../runtime/wasm/instantiate.js";
@@ -23,22 +24,24 @@ const RANGES: [number, number][] = [
 ];
 const TOL = { rel: 1e-6, elemRel: 1e-3, elemAbs: 1e-4 };
 
-const sgdSpecs: SgdSpec[] = [];
-const adamSpecs: AdamSpec[] = [];
+/** An update kernel's spec and the learning rate the test passes it. */
+type Spec = UpdateSpec & { lr: number };
+const sgdSpecs: Spec[] = [];
+const adamSpecs: Spec[] = [];
 RANGES.forEach(([offset, size], i) => {
-  sgdSpecs.push({ name: `sgd${i}`, offset, size, lr: 0.01 });
-  sgdSpecs.push({ name: `sgdm${i}`, offset, size, lr: 0.05, momentum: 0.9 });
-  sgdSpecs.push({ name: `sgdn${i}`, offset, size, lr: 0.05, momentum: 0.8, nesterov: true, zeroGrad: i % 2 === 0 });
-  adamSpecs.push({ name: `adam${i}`, offset, size, lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7, zeroGrad: i % 2 === 1 });
-  adamSpecs.push({ name: `adamx${i}`, offset, size, lr: 0.1, beta1: 0.5, beta2: 0.9, eps: 1e-3 });
+  sgdSpecs.push({ rule: "sgd", name: `sgd${i}`, offset, size, lr: 0.01 });
+  sgdSpecs.push({ rule: "sgd", name: `sgdm${i}`, offset, size, lr: 0.05, momentum: 0.9 });
+  sgdSpecs.push({ rule: "sgd", name: `sgdn${i}`, offset, size, lr: 0.05, momentum: 0.8, nesterov: true, zeroGrad: i % 2 === 0 });
+  adamSpecs.push({ rule: "adam", name: `adam${i}`, offset, size, lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7, zeroGrad: i % 2 === 1 });
+  adamSpecs.push({ rule: "adam", name: `adamx${i}`, offset, size, lr: 0.1, beta1: 0.5, beta2: 0.9, eps: 1e-3 });
 });
 
 let k: KernelInstance<Record<string, Kernel>>;
 beforeAll(async () => {
   k = await kernelModule(
     (b: BinaryenApi, mod: Mod) => {
-      for (const s of sgdSpecs) addSgd(b, mod, s);
-      for (const s of adamSpecs) addAdam(b, mod, s);
+      for (const s of [...sgdSpecs, ...adamSpecs]) addUpdate(b, mod, s);
+      RANGES.forEach(([offset, size], i) => addSumSquares(b, mod, { name: `sumsq${i}`, offset, size }));
     },
     8 * TOTAL * 4 + 1024,
   );
@@ -82,7 +85,7 @@ describe("wasm optimizers vs runtime/kernels/optimizers.ts", () => {
         const g = rand(-2, 2);
         k.f32(at.g, TOTAL).set(g);
         sgd(ref.w, g, spec.momentum ? ref.buf : null, spec.offset, spec.size, spec.lr, spec.momentum ?? 0, !!spec.nesterov);
-        (k.exports[spec.name] as Kernel)(...sgdParams(spec).map((p) => at[p]));
+        (k.exports[spec.name] as Kernel)(...updateParams(spec).map((p) => (p === "lr" ? spec.lr : at[p])));
         compareAll(`${spec.name} step ${step} w`, k.f32(at.w, TOTAL), ref.w, spec.offset, spec.size);
         compareAll(`${spec.name} step ${step} buf`, k.f32(at.buf, TOTAL), ref.buf, spec.offset, spec.size);
         const gz = g.slice();
@@ -103,10 +106,9 @@ describe("wasm optimizers vs runtime/kernels/optimizers.ts", () => {
         const g = rand(-2, 2);
         for (let i = 0; i < TOTAL; i += 11) g[i] = 0;
         k.f32(at.g, TOTAL).set(g);
-        adam(ref.w, g, ref.m, ref.v, spec.offset, spec.size, spec.lr, spec.beta1, spec.beta2, spec.eps, t);
-        const c1 = 1 - Math.pow(spec.beta1, t);
-        const c2 = 1 - Math.pow(spec.beta2, t);
-        (k.exports[spec.name] as Kernel)(...adamParams(spec).map((p) => (p === "c1" ? c1 : p === "c2" ? c2 : at[p])));
+        adam(ref.w, g, ref.m, ref.v, spec.offset, spec.size, spec.lr, spec.beta1!, spec.beta2!, spec.eps!, t);
+        const scalars: Record<string, number> = { lr: spec.lr, c1: 1 - Math.pow(spec.beta1!, t), c2: 1 - Math.pow(spec.beta2!, t) };
+        (k.exports[spec.name] as Kernel)(...updateParams(spec).map((p) => scalars[p] ?? at[p]));
         compareAll(`${spec.name} t=${t} w`, k.f32(at.w, TOTAL), ref.w, spec.offset, spec.size);
         compareAll(`${spec.name} t=${t} m`, k.f32(at.m, TOTAL), ref.m, spec.offset, spec.size);
         compareAll(`${spec.name} t=${t} v`, k.f32(at.v, TOTAL), ref.v, spec.offset, spec.size);
@@ -117,7 +119,18 @@ describe("wasm optimizers vs runtime/kernels/optimizers.ts", () => {
     }
   });
 
+  it("sumSquares: Σ g² over the range in float64", () => {
+    const g = rand(-2, 2);
+    const at = place({ g });
+    RANGES.forEach(([offset, size], i) => {
+      const got = (k.exports[`sumsq${i}`] as Kernel)(at.g) as number;
+      expect(Math.abs(got - sumSquares(g, offset, size))).toBeLessThanOrEqual(1e-12 * Math.max(1, got));
+    });
+  });
+
   it("checks its specs", async () => {
-    await expect(kernelModule((b, mod) => addSgd(b, mod, { name: "bad", offset: -1, size: 3, lr: 0.1 }), 65536)).rejects.toThrow(/offset/);
+    await expect(kernelModule((b, mod) => addUpdate(b, mod, { rule: "sgd", name: "bad", offset: -1, size: 3 }), 65536)).rejects.toThrow(
+      /offset/,
+    );
   });
 });
