@@ -1,7 +1,7 @@
 // Elementwise arithmetic with numpy broadcasting (`+ - * /`, unary `-`) and scalar
 // constants. A broadcast operand's gradient is summed back to its shape (sum_to, ops/reductions.ts).
 import { fail } from "../diagnostics/diagnostic.js";
-import { primitive, type OpTable, type PrimitiveOp } from "./op.js";
+import { primitive, type OpTable, type PrimitiveOp, type ShapeRule } from "./op.js";
 import { broadcast, fmt, same } from "./kit/shape.js";
 import { gate, none, shapeOf, sumTo } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
@@ -11,27 +11,30 @@ export type Names = { primitive: "add" | "sub" | "mul" | "div" | "neg" | "consta
 
 export type ConstantAttrs = { readonly value: number };
 
+/** numpy broadcasting of two operands, the batch first in both (DL3003 otherwise); also maximum and minimum (ops/elementwise.ts). */
+export const broadcastShape: ShapeRule = (c) => {
+  const out = broadcast(c.inputs[0], c.inputs[1]);
+  if (out && out.slice(1).includes("B")) {
+    fail(
+      "DL3003",
+      `combining ${fmt(c.inputs[0])} and ${fmt(c.inputs[1])} with \`${c.op}\` would put the batch B in position ${out.lastIndexOf("B") + 1} of ${fmt(out)}`,
+      c.span,
+      {
+        hint: "operands with the batch need it first in both; use keepdims=true on a reduction to keep the axes aligned",
+      },
+    );
+  }
+  if (!out)
+    fail("DL3003", `cannot combine shapes ${fmt(c.inputs[0])} and ${fmt(c.inputs[1])} with \`${c.op}\``, c.span, {
+      hint: "elementwise operands need equal shapes, or sizes of 1 that broadcast",
+    });
+  return { out };
+};
+
 const binary = (type: string, base: string, vjp: PrimitiveOp["vjp"]): PrimitiveOp =>
   primitive({
     keras: { type, base },
-    shape: (c) => {
-      const out = broadcast(c.inputs[0], c.inputs[1]);
-      if (out && out.slice(1).includes("B")) {
-        fail(
-          "DL3003",
-          `combining ${fmt(c.inputs[0])} and ${fmt(c.inputs[1])} with \`${c.op}\` would put the batch B in position ${out.lastIndexOf("B") + 1} of ${fmt(out)}`,
-          c.span,
-          {
-            hint: "operands with the batch need it first in both; use keepdims=true on a reduction to keep the axes aligned",
-          },
-        );
-      }
-      if (!out)
-        fail("DL3003", `cannot combine shapes ${fmt(c.inputs[0])} and ${fmt(c.inputs[1])} with \`${c.op}\``, c.span, {
-          hint: "elementwise operands need equal shapes, or sizes of 1 that broadcast",
-        });
-      return { out };
-    },
+    shape: broadcastShape,
     vjp,
     ts: T.arithmetic,
     wasm: W.arithmeticEw,
