@@ -45,7 +45,10 @@ function features(c: ShapeCtx<unknown>, x: Shape): void {
 export function featureAxis(c: ShapeCtx<unknown>, axis: number, x: Shape): number {
   features(c, x);
   const a = axis < 0 ? axis + x.length : axis;
-  const range = `axes after the batch are 1 to ${x.length - 1}, or -1 to -${x.length - 1} from the end`;
+  const range =
+    x.length === 2
+      ? "the only axis after the batch is 1, or -1 from the end"
+      : `axes after the batch are 1 to ${x.length - 1}, or -1 to -${x.length - 1} from the end`;
   if (a < 0 || a >= x.length) fail("DL3010", `axis ${axis} is out of range for ${fmt(x)}`, c.span, { hint: range });
   if (a === 0) fail("DL3010", `axis ${axis} of ${fmt(x)} is the batch; \`${c.op}\` works along the axes after it`, c.span, { hint: range });
   return a;

@@ -1,0 +1,3 @@
+model m(x: [B, 8]) {
+  x |> concat(axis=1) |> dense(10)
+}
