@@ -8,12 +8,12 @@
 //   |z| < 0.875   erf(z) = z + z·P(z²), P of degree 6 (a weighted least-squares fit of
 //                 erf(z)/z − 1; the leading 1 is kept out of P so that P's rounding errors
 //                 are an order of magnitude smaller than the result's);
-//   |z| ≥ 0.875   erfc(|z|) = e^(−z²)·R(|z| − 2), R of degree 9 fitted to erfc(z)·e^(z²) on
-//                 [0.875, 4] weighted by e^(−z²) (absolute error); |z| is clamped to 4 in R
-//                 only (erf rounds to ±1 there), so Φ of a very negative x is still its tail
-//                 e^(−x²/2)·R(2)/2, not 1 − 1.
-// Max absolute error of erf against float64 over dense sweeps: ≈ 6e-8 (one f32 ulp near 1);
-// measured by tests/wasm/activations.test.ts.
+//   |z| ≥ 0.875   erfc(|z|) = e^(−z²)·R(|z| − 2.5), R of degree 12 fitted to erfc(z)·e^(z²)
+//                 on [0.875, 5] for relative error (≈ 3e-7 in f32 arithmetic), so that Φ's
+//                 negative tail is accurate, not 1 − 1; |z| is clamped to 5 in R only (erf is
+//                 ±1 there in f32; Φ(x) < 1e-12 for x < −7.07, where R(5) is used).
+// Measured by tests/wasm/activations.test.ts against float64: erf's max absolute error, and
+// Φ's relative error in its tail.
 import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Fn, Mod, X } from "../wasm/kernels/fn.js";
 import * as LP from "../wasm/kernels/loops.js";
@@ -47,15 +47,16 @@ const G1 = 2 * Math.sqrt(2 / Math.PI);
 const G3 = G1 * 0.044715;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-// erf(z) = z + z·P(z²) on |z| < ERF_SPLIT; erfc(|z|) = e^(−z²)·R(|z| − 2) above.
+// erf(z) = z + z·P(z²) on |z| < ERF_SPLIT; erfc(|z|) = e^(−z²)·R(min(|z|, 5) − 2.5) above.
 const ERF_SPLIT = 0.875;
 const ERF_P = [
   0.12837916612625122, -0.37612631916999817, 0.11283686757087708, -0.026859547942876816, 0.005202360916882753, -0.0008165682083927095,
   8.494217763654888e-5,
 ];
 const ERFC_R = [
-  0.25539565086364746, -0.1067960187792778, 0.04180576652288437, -0.015460661612451077, 0.005419230554252863, -0.0018561342731118202,
-  0.000618970429059118, -0.00013613358896691352, 5.694006904377602e-5, -3.806747918133624e-5,
+  0.21080635488033295, -0.07434750348329544, 0.024938125163316727, -0.008000516332685947, 0.0024662783835083246, -0.000735462352167815,
+  0.00021249664132483304, -5.7677796576172113e-5, 1.4772487702430226e-5, -4.389970399643062e-6, 1.4790906561756856e-6,
+  -3.4567960938147735e-7, 3.458316299997932e-8,
 ];
 
 function horner(f: Fn, x: () => X, c: readonly number[]): X {
@@ -84,7 +85,7 @@ function erfParts(f: Fn, z: number): { code: X[]; small: number; tail: number; g
         ),
       ),
     ),
-    f.set(u, m.f32x4.sub(m.f32x4.min(f.get(az), splatF(f, 4)), splatF(f, 2))),
+    f.set(u, m.f32x4.sub(m.f32x4.min(f.get(az), splatF(f, 5)), splatF(f, 2.5))),
     f.set(
       tail,
       m.f32x4.mul(
@@ -135,14 +136,14 @@ function log1pSmall(f: Fn, t: number): X {
   );
 }
 
-/** 1 − e^(−y) for y ≥ 0: a Taylor polynomial below 0.25 (no cancellation), 1 − exp(−y) above. */
+/** 1 − e^(−y): a Taylor polynomial where |y| < 0.25 (no cancellation), 1 − exp(−y) elsewhere. */
 function oneMinusExpNeg(f: Fn, y: number): X {
   const m = f.mod;
   let p = splatF(f, 1);
   for (let k = 7; k >= 2; k--) p = m.f32x4.sub(splatF(f, 1), m.f32x4.mul(m.f32x4.mul(f.get(y), splatF(f, 1 / k)), p));
   const taylor = m.f32x4.mul(f.get(y), p);
   const big = m.f32x4.sub(splatF(f, 1), expV(f, m.f32x4.neg(f.get(y))));
-  return m.v128.bitselect(taylor, big, m.f32x4.lt(f.get(y), splatF(f, 0.25)));
+  return m.v128.bitselect(taylor, big, m.f32x4.lt(m.f32x4.abs(f.get(y)), splatF(f, 0.25)));
 }
 
 /** The forward map of `op` on the x in local `v`, as statements and the result's expression. */
@@ -154,8 +155,13 @@ function forward(f: Fn, op: ActOp, approximate: boolean, v: number): X {
   const block = (code: X[]) => m.block(null, code, vt);
   switch (op) {
     case "selu": {
-      const neg = m.f32x4.mul(c(SELU_SCALE_ALPHA), m.f32x4.sub(expV(f, m.f32x4.min(x(), c(0))), c(1)));
-      return m.v128.bitselect(m.f32x4.mul(x(), c(SELU_SCALE)), neg, m.f32x4.gt(x(), c(0)));
+      // λα·(eˣ − 1) = −λα·(1 − e^−t), t = max(−x, 0): no cancellation near 0.
+      const t = f.local(vt);
+      const neg = m.f32x4.mul(c(-SELU_SCALE_ALPHA), oneMinusExpNeg(f, t));
+      return block([
+        f.set(t, m.f32x4.max(m.f32x4.neg(x()), c(0))),
+        m.v128.bitselect(m.f32x4.mul(x(), c(SELU_SCALE)), neg, m.f32x4.gt(x(), c(0))),
+      ]);
     }
     case "gelu": {
       if (approximate)
