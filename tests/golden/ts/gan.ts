@@ -26,12 +26,12 @@ export const program: ProgramInfo = {
   steps: [
     {
       model: "discriminator",
-      optimizer: { kind: "adam", lr: 0.0002, beta1: 0.5, beta2: 0.999, eps: 1e-7 },
+      optimizer: { kind: "adam", lr: 0.0002, weightDecay: 0, clip: null, beta1: 0.5, beta2: 0.999, eps: 1e-7 },
       ranges: [{ offset: 559632, size: 402433 }],
     },
     {
       model: "generator",
-      optimizer: { kind: "adam", lr: 0.0002, beta1: 0.5, beta2: 0.999, eps: 1e-7 },
+      optimizer: { kind: "adam", lr: 0.0002, weightDecay: 0, clip: null, beta1: 0.5, beta2: 0.999, eps: 1e-7 },
       ranges: [{ offset: 0, size: 559632 }],
     },
   ],
@@ -207,6 +207,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   const losses = new Float64Array(2);
   const stepCounts = new Float64Array(2); // optimizer steps taken, per step
+  const learningRates = Float64Array.of(0.0002, 0.0002); // per step: the learning rate of its latest update
   const rngMark = new Uint32Array(4); // the RNG state before the last step's forward pass
 
   /** The `let`s: evaluated once per batch, before the first step. */
@@ -306,7 +307,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Step 1: adam(lr=0.0002, beta1=0.5, beta2=0.999, eps=1e-7) on the parameters of `discriminator` (params[559632, 962065)). */
   function updateDiscriminator(): void {
     stepCounts[0]++;
-    K.adam(params, grads, adam_m, adam_v, 559632, 402433, 0.0002, 0.5, 0.999, 1e-7, stepCounts[0]);
+    K.adam(params, grads, adam_m, adam_v, 559632, 402433, learningRates[0], 0.5, 0.999, 1e-7, stepCounts[0]);
   }
 
   /** Step 2, `generator` (dsl-examples/gan.dlm:29): the forward pass; returns the loss. */
@@ -378,7 +379,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Step 2: adam(lr=0.0002, beta1=0.5, beta2=0.999, eps=1e-7) on the parameters of `generator` (params[0, 559632)). */
   function updateGenerator(): void {
     stepCounts[1]++;
-    K.adam(params, grads, adam_m, adam_v, 0, 559632, 0.0002, 0.5, 0.999, 1e-7, stepCounts[1]);
+    K.adam(params, grads, adam_m, adam_v, 0, 559632, learningRates[1], 0.5, 0.999, 1e-7, stepCounts[1]);
   }
 
   /** One training step on the first n rows of the inputs. Returns -1, or the index of
@@ -455,6 +456,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     grads,
     state: { adam_m, adam_v },
     stepCounts,
+    learningRates,
     losses,
     rng,
     rngMark,

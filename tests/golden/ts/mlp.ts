@@ -32,7 +32,7 @@ export const program: ProgramInfo = {
   steps: [
     {
       model: "mlp",
-      optimizer: { kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
+      optimizer: { kind: "adam", lr: 0.001, weightDecay: 0, clip: null, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
       ranges: [{ offset: 0, size: 101770 }],
     },
   ],
@@ -114,6 +114,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   const losses = new Float64Array(1);
   const stepCounts = new Float64Array(1); // optimizer steps taken, per step
+  const learningRates = Float64Array.of(0.001); // per step: the learning rate of its latest update
   const rngMark = new Uint32Array(4); // the RNG state before the last step's forward pass
 
   /** Step 1, `mlp` (dsl-examples/mlp.dlm:8): the forward pass; returns the loss. */
@@ -147,7 +148,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Step 1: adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `mlp` (params[0, 101770)). */
   function updateMlp(): void {
     stepCounts[0]++;
-    K.adam(params, grads, adam_m, adam_v, 0, 101770, 0.001, 0.9, 0.999, 1e-7, stepCounts[0]);
+    K.adam(params, grads, adam_m, adam_v, 0, 101770, learningRates[0], 0.9, 0.999, 1e-7, stepCounts[0]);
   }
 
   /** One training step on the first n rows of the inputs. Returns -1, or the index of
@@ -193,6 +194,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     grads,
     state: { adam_m, adam_v },
     stepCounts,
+    learningRates,
     losses,
     rng,
     rngMark,

@@ -32,7 +32,7 @@ export const program: ProgramInfo = {
   steps: [
     {
       model: "regression",
-      optimizer: { kind: "sgd", lr: 0.01, momentum: 0.9, nesterov: false },
+      optimizer: { kind: "sgd", lr: 0.01, weightDecay: 0, clip: null, momentum: 0.9, nesterov: false },
       ranges: [{ offset: 0, size: 321 }],
     },
   ],
@@ -109,6 +109,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   const losses = new Float64Array(1);
   const stepCounts = new Float64Array(1); // optimizer steps taken, per step
+  const learningRates = Float64Array.of(0.01); // per step: the learning rate of its latest update
   const rngMark = new Uint32Array(4); // the RNG state before the last step's forward pass
 
   /** Step 1, `regression` (dsl-examples/regression.dlm:8): the forward pass; returns the loss. */
@@ -142,7 +143,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Step 1: sgd(lr=0.01, momentum=0.9, nesterov=false) on the parameters of `regression` (params[0, 321)). */
   function updateRegression(): void {
     stepCounts[0]++;
-    K.sgd(params, grads, momentum, 0, 321, 0.01, 0.9, false);
+    K.sgd(params, grads, momentum, 0, 321, learningRates[0], 0.9, false);
   }
 
   /** One training step on the first n rows of the inputs. Returns -1, or the index of
@@ -192,6 +193,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     grads,
     state: { momentum },
     stepCounts,
+    learningRates,
     losses,
     rng,
     rngMark,

@@ -32,7 +32,7 @@ export const program: ProgramInfo = {
   steps: [
     {
       model: "rnn",
-      optimizer: { kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
+      optimizer: { kind: "adam", lr: 0.001, weightDecay: 0, clip: null, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
       ranges: [{ offset: 0, size: 36510 }],
     },
   ],
@@ -169,6 +169,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   const losses = new Float64Array(1);
   const stepCounts = new Float64Array(1); // optimizer steps taken, per step
+  const learningRates = Float64Array.of(0.001); // per step: the learning rate of its latest update
   const rngMark = new Uint32Array(4); // the RNG state before the last step's forward pass
 
   /** Step 1, `rnn` (dsl-examples/rnn.dlm:9): the forward pass; returns the loss. */
@@ -254,7 +255,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Step 1: adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `rnn` (params[0, 36510)). */
   function updateRnn(): void {
     stepCounts[0]++;
-    K.adam(params, grads, adam_m, adam_v, 0, 36510, 0.001, 0.9, 0.999, 1e-7, stepCounts[0]);
+    K.adam(params, grads, adam_m, adam_v, 0, 36510, learningRates[0], 0.9, 0.999, 1e-7, stepCounts[0]);
   }
 
   /** One training step on the first n rows of the inputs. Returns -1, or the index of
@@ -346,6 +347,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     grads,
     state: { adam_m, adam_v },
     stepCounts,
+    learningRates,
     losses,
     rng,
     rngMark,

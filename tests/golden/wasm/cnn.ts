@@ -26,7 +26,7 @@ const kernelModule = await loadKernelModule(
   new URL("./cnn.wasm", import.meta.url),
   new URL("./cnn.relaxed.wasm", import.meta.url),
   [
-    "adam_0_693962_0p001_0p9_0p999_1em7",
+    "adam_0_693962_0p9_0p999_1em7",
     "conv_relu_maxpool_28x28x1_k3x3_s1x1_32_bias_relu_pool_k2x2_s2x2_argmax",
     "gemm_nn_5408x128_bias_relu",
     "gemm_nn_128x10_bias",
@@ -69,7 +69,7 @@ export const program: ProgramInfo = {
   steps: [
     {
       model: "cnn",
-      optimizer: { kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
+      optimizer: { kind: "adam", lr: 0.001, weightDecay: 0, clip: null, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
       ranges: [{ offset: 0, size: 693962 }],
     },
   ],
@@ -189,6 +189,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   const losses = new Float64Array(1);
   const stepCounts = new Float64Array(1); // optimizer steps taken, per step
+  const learningRates = Float64Array.of(0.001); // per step: the learning rate of its latest update
   const rngMark = new Uint32Array(4); // the RNG state before the last step's forward pass
 
   /** Step 1, `cnn` (dsl-examples/cnn.dlm:10): the forward pass; returns the loss. */
@@ -245,11 +246,12 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Step 1: adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `cnn` (params[0, 693962)). */
   function updateCnn(): void {
     stepCounts[0]++;
-    k.adam_0_693962_0p001_0p9_0p999_1em7(
+    k.adam_0_693962_0p9_0p999_1em7(
       A_params,
       A_grads,
       A_adam_m,
       A_adam_v,
+      learningRates[0],
       1 - Math.pow(0.9, stepCounts[0]),
       1 - Math.pow(0.999, stepCounts[0]),
     );
@@ -325,6 +327,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     grads,
     state: { adam_m, adam_v },
     stepCounts,
+    learningRates,
     losses,
     rng,
     rngMark,

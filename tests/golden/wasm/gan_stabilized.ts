@@ -26,8 +26,8 @@ const kernelModule = await loadKernelModule(
   new URL("./gan.wasm", import.meta.url),
   new URL("./gan.relaxed.wasm", import.meta.url),
   [
-    "adam_559632_402433_0p0002_0p5_0p999_1em7",
-    "adam_0_559632_0p0002_0p5_0p999_1em7",
+    "adam_559632_402433_0p5_0p999_1em7",
+    "adam_0_559632_0p5_0p999_1em7",
     "gemm_nn_100x256_bias_relu",
     "gemm_nn_256x512_bias_relu",
     "gemm_nn_512x784_bias_tanh",
@@ -77,12 +77,12 @@ export const program: ProgramInfo = {
   steps: [
     {
       model: "discriminator",
-      optimizer: { kind: "adam", lr: 0.0002, beta1: 0.5, beta2: 0.999, eps: 1e-7 },
+      optimizer: { kind: "adam", lr: 0.0002, weightDecay: 0, clip: null, beta1: 0.5, beta2: 0.999, eps: 1e-7 },
       ranges: [{ offset: 559632, size: 402433 }],
     },
     {
       model: "generator",
-      optimizer: { kind: "adam", lr: 0.0002, beta1: 0.5, beta2: 0.999, eps: 1e-7 },
+      optimizer: { kind: "adam", lr: 0.0002, weightDecay: 0, clip: null, beta1: 0.5, beta2: 0.999, eps: 1e-7 },
       ranges: [{ offset: 0, size: 559632 }],
     },
   ],
@@ -300,6 +300,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   const losses = new Float64Array(2);
   const stepCounts = new Float64Array(2); // optimizer steps taken, per step
+  const learningRates = Float64Array.of(0.0002, 0.0002); // per step: the learning rate of its latest update
   const rngMark = new Uint32Array(4); // the RNG state before the last step's forward pass
 
   /** The `let`s: evaluated once per batch, before the first step. */
@@ -477,11 +478,12 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Step 1: adam(lr=0.0002, beta1=0.5, beta2=0.999, eps=1e-7) on the parameters of `discriminator` (params[559632, 962065)). */
   function updateDiscriminator(): void {
     stepCounts[0]++;
-    k.adam_559632_402433_0p0002_0p5_0p999_1em7(
+    k.adam_559632_402433_0p5_0p999_1em7(
       A_params,
       A_grads,
       A_adam_m,
       A_adam_v,
+      learningRates[0],
       1 - Math.pow(0.5, stepCounts[0]),
       1 - Math.pow(0.999, stepCounts[0]),
     );
@@ -588,11 +590,12 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Step 2: adam(lr=0.0002, beta1=0.5, beta2=0.999, eps=1e-7) on the parameters of `generator` (params[0, 559632)). */
   function updateGenerator(): void {
     stepCounts[1]++;
-    k.adam_0_559632_0p0002_0p5_0p999_1em7(
+    k.adam_0_559632_0p5_0p999_1em7(
       A_params,
       A_grads,
       A_adam_m,
       A_adam_v,
+      learningRates[1],
       1 - Math.pow(0.5, stepCounts[1]),
       1 - Math.pow(0.999, stepCounts[1]),
     );
@@ -678,6 +681,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     grads,
     state: { adam_m, adam_v },
     stepCounts,
+    learningRates,
     losses,
     rng,
     rngMark,

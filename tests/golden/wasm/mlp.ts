@@ -26,7 +26,7 @@ const kernelModule = await loadKernelModule(
   new URL("./mlp.wasm", import.meta.url),
   new URL("./mlp.relaxed.wasm", import.meta.url),
   [
-    "adam_0_101770_0p001_0p9_0p999_1em7",
+    "adam_0_101770_0p9_0p999_1em7",
     "gemm_nn_784x128_bias_relu",
     "gemm_nn_128x10_bias",
     "loss_sparse_categorical_crossentropy_fromLogits_1_batched_10",
@@ -63,7 +63,7 @@ export const program: ProgramInfo = {
   steps: [
     {
       model: "mlp",
-      optimizer: { kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
+      optimizer: { kind: "adam", lr: 0.001, weightDecay: 0, clip: null, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
       ranges: [{ offset: 0, size: 101770 }],
     },
   ],
@@ -162,6 +162,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   const losses = new Float64Array(1);
   const stepCounts = new Float64Array(1); // optimizer steps taken, per step
+  const learningRates = Float64Array.of(0.001); // per step: the learning rate of its latest update
   const rngMark = new Uint32Array(4); // the RNG state before the last step's forward pass
 
   /** Step 1, `mlp` (dsl-examples/mlp.dlm:8): the forward pass; returns the loss. */
@@ -193,11 +194,12 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Step 1: adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `mlp` (params[0, 101770)). */
   function updateMlp(): void {
     stepCounts[0]++;
-    k.adam_0_101770_0p001_0p9_0p999_1em7(
+    k.adam_0_101770_0p9_0p999_1em7(
       A_params,
       A_grads,
       A_adam_m,
       A_adam_v,
+      learningRates[0],
       1 - Math.pow(0.9, stepCounts[0]),
       1 - Math.pow(0.999, stepCounts[0]),
     );
@@ -244,6 +246,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     grads,
     state: { adam_m, adam_v },
     stepCounts,
+    learningRates,
     losses,
     rng,
     rngMark,

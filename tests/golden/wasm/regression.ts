@@ -26,7 +26,7 @@ const kernelModule = await loadKernelModule(
   new URL("./regression.wasm", import.meta.url),
   new URL("./regression.relaxed.wasm", import.meta.url),
   [
-    "sgd_0_321_0p01_0p9",
+    "sgd_0_321_0p9",
     "gemm_nn_3x64_bias_relu",
     "gemm_nn_64x1_bias",
     "loss_mse_1_batched_1",
@@ -62,7 +62,7 @@ export const program: ProgramInfo = {
   steps: [
     {
       model: "regression",
-      optimizer: { kind: "sgd", lr: 0.01, momentum: 0.9, nesterov: false },
+      optimizer: { kind: "sgd", lr: 0.01, weightDecay: 0, clip: null, momentum: 0.9, nesterov: false },
       ranges: [{ offset: 0, size: 321 }],
     },
   ],
@@ -156,6 +156,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   const losses = new Float64Array(1);
   const stepCounts = new Float64Array(1); // optimizer steps taken, per step
+  const learningRates = Float64Array.of(0.01); // per step: the learning rate of its latest update
   const rngMark = new Uint32Array(4); // the RNG state before the last step's forward pass
 
   /** Step 1, `regression` (dsl-examples/regression.dlm:8): the forward pass; returns the loss. */
@@ -200,7 +201,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Step 1: sgd(lr=0.01, momentum=0.9, nesterov=false) on the parameters of `regression` (params[0, 321)). */
   function updateRegression(): void {
     stepCounts[0]++;
-    k.sgd_0_321_0p01_0p9(A_params, A_grads, A_momentum);
+    k.sgd_0_321_0p9(A_params, A_grads, A_momentum, learningRates[0]);
   }
 
   /** One training step on the first n rows of the inputs. Returns -1, or the index of
@@ -261,6 +262,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     grads,
     state: { momentum },
     stepCounts,
+    learningRates,
     losses,
     rng,
     rngMark,

@@ -26,7 +26,7 @@ const kernelModule = await loadKernelModule(
   new URL("./rnn.wasm", import.meta.url),
   new URL("./rnn.relaxed.wasm", import.meta.url),
   [
-    "adam_0_36510_0p001_0p9_0p999_1em7",
+    "adam_0_36510_0p9_0p999_1em7",
     "gemm_nn_28x200_bias",
     "lstm_scan_28_50",
     "gemm_nn_50x200_bias",
@@ -70,7 +70,7 @@ export const program: ProgramInfo = {
   steps: [
     {
       model: "rnn",
-      optimizer: { kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
+      optimizer: { kind: "adam", lr: 0.001, weightDecay: 0, clip: null, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
       ranges: [{ offset: 0, size: 36510 }],
     },
   ],
@@ -233,6 +233,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   const losses = new Float64Array(1);
   const stepCounts = new Float64Array(1); // optimizer steps taken, per step
+  const learningRates = Float64Array.of(0.001); // per step: the learning rate of its latest update
   const rngMark = new Uint32Array(4); // the RNG state before the last step's forward pass
 
   /** Step 1, `rnn` (dsl-examples/rnn.dlm:9): the forward pass; returns the loss. */
@@ -314,11 +315,12 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
   /** Step 1: adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `rnn` (params[0, 36510)). */
   function updateRnn(): void {
     stepCounts[0]++;
-    k.adam_0_36510_0p001_0p9_0p999_1em7(
+    k.adam_0_36510_0p9_0p999_1em7(
       A_params,
       A_grads,
       A_adam_m,
       A_adam_v,
+      learningRates[0],
       1 - Math.pow(0.9, stepCounts[0]),
       1 - Math.pow(0.999, stepCounts[0]),
     );
@@ -409,6 +411,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     grads,
     state: { adam_m, adam_v },
     stepCounts,
+    learningRates,
     losses,
     rng,
     rngMark,

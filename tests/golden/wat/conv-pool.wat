@@ -3,10 +3,10 @@
  (type $1 (func (param i32 i32 i32 i32 i32 i32)))
  (type $2 (func (param i32 i32 i32 i32 i32)))
  (type $3 (func (param i32 i32 i32 i32)))
- (type $4 (func (param i32 i32 i32 i32 f64 f64)))
+ (type $4 (func (param i32 i32 i32 i32 f64 f64 f64)))
  (type $5 (func (param i32 i32 i32 i32 i32 i32 i32)))
  (import "env" "memory" (memory $memory 1 65536))
- (export "adam_0_35_0p001_0p9_0p999_1em7" (func $adam_0_35_0p001_0p9_0p999_1em7))
+ (export "adam_0_35_0p9_0p999_1em7" (func $adam_0_35_0p9_0p999_1em7))
  (export "conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax" (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax))
  (export "gemm_nn_4x3_bias" (func $gemm_nn_4x3_bias))
  (export "gemm_nt_4x3" (func $gemm_nt_4x3))
@@ -17,23 +17,24 @@
  (export "sum_rows_9_batched_4" (func $sum_rows_9_batched_4))
  (export "conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3" (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3))
  (export "softmax_1_batched_3_1" (func $softmax_1_batched_3_1))
- (func $adam_0_35_0p001_0p9_0p999_1em7 (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $c1 f64) (param $c2 f64)
+ (func $adam_0_35_0p9_0p999_1em7 (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $lr f64) (param $c1 f64) (param $c2 f64)
   (local $v0 v128)
   (local $v1 v128)
   (local $v2 v128)
   (local $v3 v128)
-  (local $i4 i32)
+  (local $v4 v128)
+  (local $i5 i32)
   (local.set $v2
    (f32x4.splat
     (f32.demote_f64
      (f64.div
-      (f64.const 0.001)
+      (local.get $lr)
       (local.get $c1)
      )
     )
    )
   )
-  (local.set $v3
+  (local.set $v4
    (f32x4.splat
     (f32.demote_f64
      (f64.div
@@ -43,10 +44,15 @@
     )
    )
   )
-  (local.set $i4
+  (local.set $i5
    (i32.const 4)
   )
   (loop $cnt0
+   (local.set $v3
+    (v128.load align=4
+     (local.get $w)
+    )
+   )
    (local.set $v1
     (f32x4.add
      (f32x4.mul
@@ -74,11 +80,11 @@
       )
      )
      (f32x4.mul
+      (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
       (f32x4.mul
-       (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
+       (local.get $v0)
        (local.get $v0)
       )
-      (local.get $v0)
      )
     )
    )
@@ -93,9 +99,7 @@
    (v128.store align=4
     (local.get $w)
     (f32x4.sub
-     (v128.load align=4
-      (local.get $w)
-     )
+     (local.get $v3)
      (f32x4.div
       (f32x4.mul
        (local.get $v2)
@@ -105,12 +109,17 @@
        (f32x4.sqrt
         (f32x4.mul
          (local.get $v0)
-         (local.get $v3)
+         (local.get $v4)
         )
        )
        (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
       )
      )
+    )
+   )
+   (local.set $v3
+    (v128.load offset=16 align=4
+     (local.get $w)
     )
    )
    (local.set $v1
@@ -140,11 +149,11 @@
       )
      )
      (f32x4.mul
+      (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
       (f32x4.mul
-       (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
+       (local.get $v0)
        (local.get $v0)
       )
-      (local.get $v0)
      )
     )
    )
@@ -159,9 +168,7 @@
    (v128.store offset=16 align=4
     (local.get $w)
     (f32x4.sub
-     (v128.load offset=16 align=4
-      (local.get $w)
-     )
+     (local.get $v3)
      (f32x4.div
       (f32x4.mul
        (local.get $v2)
@@ -171,7 +178,7 @@
        (f32x4.sqrt
         (f32x4.mul
          (local.get $v0)
-         (local.get $v3)
+         (local.get $v4)
         )
        )
        (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
@@ -204,11 +211,19 @@
     )
    )
    (br_if $cnt0
-    (local.tee $i4
+    (local.tee $i5
      (i32.sub
-      (local.get $i4)
+      (local.get $i5)
       (i32.const 1)
      )
+    )
+   )
+  )
+  (local.set $v3
+   (v128.load32_lane offset=8 2
+    (local.get $w)
+    (v128.load64_zero align=4
+     (local.get $w)
     )
    )
   )
@@ -248,11 +263,11 @@
      )
     )
     (f32x4.mul
+     (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
      (f32x4.mul
-      (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
+      (local.get $v1)
       (local.get $v1)
      )
-     (local.get $v1)
     )
    )
   )
@@ -276,12 +291,7 @@
    (local.get $w)
    (local.tee $v2
     (f32x4.sub
-     (v128.load32_lane offset=8 2
-      (local.get $w)
-      (v128.load64_zero align=4
-       (local.get $w)
-      )
-     )
+     (local.get $v3)
      (f32x4.div
       (f32x4.mul
        (local.get $v2)
@@ -291,7 +301,7 @@
        (f32x4.sqrt
         (f32x4.mul
          (local.get $v1)
-         (local.get $v3)
+         (local.get $v4)
         )
        )
        (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)

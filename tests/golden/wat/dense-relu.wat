@@ -2,11 +2,11 @@
  (type $0 (func (param i32 i32 i32 i32 i32)))
  (type $1 (func (param i32 i32 i32 i32 i32 i32)))
  (type $2 (func (param i32 i32 i32 i32)))
- (type $3 (func (param i32 i32)))
+ (type $3 (func (param i32 i32 f64)))
  (type $4 (func (param i32 i32 i32 i32) (result f32)))
  (type $5 (func (param i32 i32 i32)))
  (import "env" "memory" (memory $memory 1 65536))
- (export "sgd_0_32_0p1" (func $sgd_0_32_0p1))
+ (export "sgd_0_32" (func $sgd_0_32))
  (export "gemm_nn_3x5_bias_relu" (func $gemm_nn_3x5_bias_relu))
  (export "gemm_nn_5x2_bias" (func $gemm_nn_5x2_bias))
  (export "loss_mse_1_batched_2" (func $loss_mse_1_batched_2))
@@ -16,7 +16,8 @@
  (export "sum_rows_1_batched_2" (func $sum_rows_1_batched_2))
  (export "act_bias_relu_grad_1_batched_5" (func $act_bias_relu_grad_1_batched_5))
  (export "gemm_tn_3x5" (func $gemm_tn_3x5))
- (func $sgd_0_32_0p1 (param $w i32) (param $g i32)
+ (func $sgd_0_32 (param $w i32) (param $g i32) (param $lr f64)
+  (local $v0 v128)
   (v128.store align=4
    (local.get $w)
    (f32x4.sub
@@ -24,7 +25,13 @@
      (local.get $w)
     )
     (f32x4.mul
-     (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+     (local.tee $v0
+      (f32x4.splat
+       (f32.demote_f64
+        (local.get $lr)
+       )
+      )
+     )
      (v128.load align=4
       (local.get $g)
      )
@@ -38,7 +45,7 @@
      (local.get $w)
     )
     (f32x4.mul
-     (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+     (local.get $v0)
      (v128.load offset=16 align=4
       (local.get $g)
      )
@@ -52,7 +59,7 @@
      (local.get $w)
     )
     (f32x4.mul
-     (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+     (local.get $v0)
      (v128.load offset=32 align=4
       (local.get $g)
      )
@@ -66,7 +73,7 @@
      (local.get $w)
     )
     (f32x4.mul
-     (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+     (local.get $v0)
      (v128.load offset=48 align=4
       (local.get $g)
      )
@@ -80,7 +87,7 @@
      (local.get $w)
     )
     (f32x4.mul
-     (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+     (local.get $v0)
      (v128.load offset=64 align=4
       (local.get $g)
      )
@@ -94,7 +101,7 @@
      (local.get $w)
     )
     (f32x4.mul
-     (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+     (local.get $v0)
      (v128.load offset=80 align=4
       (local.get $g)
      )
@@ -108,7 +115,7 @@
      (local.get $w)
     )
     (f32x4.mul
-     (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+     (local.get $v0)
      (v128.load offset=96 align=4
       (local.get $g)
      )
@@ -122,7 +129,7 @@
      (local.get $w)
     )
     (f32x4.mul
-     (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+     (local.get $v0)
      (v128.load offset=112 align=4
       (local.get $g)
      )
