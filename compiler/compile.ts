@@ -23,6 +23,7 @@ import type { Program } from "./syntax/ast.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { optimizerState, planMemory, type MemoryPlan } from "./wasm/plan-memory.js";
 import { fuse, type FusedProgram } from "./wasm/fuse.js";
+import { foldBatchnorms } from "./middle/fold-norm.js";
 import { aliasOps } from "./ops/index.js";
 import type { TrainerModule } from "../runtime/trainer-module.js";
 
@@ -123,7 +124,11 @@ export interface CompileOptions {
   readonly backend?: Backend;
   /** Also return the kernel module as WebAssembly text. */
   readonly wat?: boolean;
-  /** Fuse ops into kernels (default true); false: one kernel per op, the same numbers (`--no-fuse`). */
+  /**
+   * Fuse ops into kernels (default true), and fold evaluation's batch norms into the layer
+   * before them (middle/fold-norm.ts); false: one kernel per op, the same numbers but for
+   * the folding's float32 rounding (`--no-fuse`).
+   */
   readonly fuse?: boolean;
   /** Also build the relaxed-SIMD variant (default true; `dlm train` skips it where this engine could not load it). */
   readonly relaxed?: boolean;
@@ -164,8 +169,10 @@ export interface CompiledTrainer {
  */
 export async function compileTrainer(front: FrontEndResult, trainName: string, opts: CompileOptions): Promise<CompiledTrainer> {
   // frontEnd already scheduled every train block (inline, logits, autodiff, phases, layout).
-  const tp = front.trainings?.get(trainName);
-  if (!tp) throw new Error(`internal: train block ${trainName} was not scheduled`);
+  const scheduled = front.trainings?.get(trainName);
+  if (!scheduled) throw new Error(`internal: train block ${trainName} was not scheduled`);
+  // Evaluation and inference: batch norms folded into the dense or conv2d layer before them (with fusion).
+  const tp = opts.fuse === false ? scheduled : foldBatchnorms(scheduled);
   const { emitTrainerTs } = await import("./emit/emit-trainer.js");
   const name = fileName(trainName);
   const backend = opts.backend ?? "wasm";
@@ -211,8 +218,9 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
 
 /** The WebAssembly backend's memory plan of a train block (no code generator loaded: `dlm check`). */
 export async function memoryPlanOf(front: FrontEndResult, trainName: string, fuseOps = true): Promise<MemoryPlan> {
-  const tp = front.trainings?.get(trainName);
-  if (!tp) throw new Error(`internal: train block ${trainName} was not scheduled`);
+  const scheduled = front.trainings?.get(trainName);
+  if (!scheduled) throw new Error(`internal: train block ${trainName} was not scheduled`);
+  const tp = fuseOps ? foldBatchnorms(scheduled) : scheduled;
   return planMemory(tp, aliasOps, optimizerState(tp), fuse(tp, fuseOps));
 }
 
