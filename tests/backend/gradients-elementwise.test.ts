@@ -4,9 +4,13 @@
 // before each op carries the parameters whose gradients are checked; inputs keep the ops
 // away from their kinks (abs at 0, clip at its bounds, maximum/minimum ties) and log/sqrt
 // on positive values. TensorFlow's tie rule for maximum/minimum is checked on exact ties.
-import { describe, it } from "vitest";
+// Values and gradients against PyTorch (tests/fixtures/elementwise.json) on both backends.
+import { describe, expect, it } from "vitest";
 import { close, N, prog, rows, run } from "../helpers/gradcase.js";
-import { refDense } from "../helpers/numerics.js";
+import { findParam, paramSlice, refDense, setParam } from "../helpers/numerics.js";
+import { readJson } from "../helpers/fixtures.js";
+import { loadTrainer } from "../helpers/trainer.js";
+import { Rng } from "../../runtime/rng.js";
 
 /** A model x: [B, 4] → dense(3) → `body` (h is the dense output), its loss sum(m(x) * r), and the forward check Σ f(h)·r. */
 function unaryCase(body: string, f: (h: number) => number, dense = "dense(3)") {
@@ -100,5 +104,73 @@ describe("maximum and minimum", () => {
         ),
         scale: { kernel: 0, bias: 0 },
       }));
+  }
+});
+
+interface Fixture {
+  cases: {
+    op: string;
+    torch: string;
+    x?: number[];
+    a?: number[];
+    b?: number[];
+    y: number[];
+    dydx?: number[];
+    dyda?: number[];
+    dydb?: number[];
+  }[];
+}
+
+describe("against PyTorch (tests/fixtures/elementwise.json)", () => {
+  const fx = readJson("elementwise.json") as Fixture;
+  /**
+   * The op on dense biases with zero kernels (a dense layer's output is its bias): the
+   * prediction is op(x) (or op(a, b)), and the bias gradients of sum(y) are the op's derivatives.
+   */
+  async function evaluate(c: Fixture["cases"][number], backend: "ts" | "wasm") {
+    const binary = c.a !== undefined;
+    const k = (c.x ?? c.a)!.length;
+    const body = binary ? `${c.op}(x |> dense(${k}), x |> dense(${k}))` : `x |> dense(${k}) |> ${c.op}`;
+    const src = `model m(x: [B, ${k}]) { ${body} }\ntrain t(x: [B, ${k}], r: [B, ${k}]) {\n  step m with sgd(lr=0.1) minimize sum(m(x) * r)\n}\n`;
+    const mod = await loadTrainer(src, "test.dlm", undefined, backend);
+    const t = mod.createTrainer(new Rng(1), { batch: 1, float64: backend === "ts" });
+    const layers = binary ? ["dense", "dense_1"] : ["dense"];
+    const operands = binary ? [c.a!, c.b!] : [c.x!];
+    layers.forEach((l, i) => {
+      setParam(mod, t, `${l}/kernel`, new Array(k * k).fill(0));
+      setParam(mod, t, `${l}/bias`, operands[i]);
+    });
+    t.inputs[0].fill(0);
+    t.inputs[1].fill(1);
+    const m = t.models.m;
+    m.inputs[0].fill(0);
+    m.run(1);
+    const y = Float64Array.from(m.output.subarray(0, k));
+    t.grads.fill(0);
+    expect(t.trainStep(1)).toBe(-1);
+    return { y, grads: layers.map((l) => paramSlice(t, findParam(mod, `${l}/bias`), "grads")) };
+  }
+  for (const c of fx.cases) {
+    // e^(p·ln x) in f32 (a fractional exponent) loses about |p·ln x| ulps.
+    const f32rel = c.op === "pow(2.7)" ? 4e-6 : 1e-6;
+    it(`${c.op} as ${c.torch}: float64 TypeScript to 1e-12, WebAssembly (f32) to ${f32rel}`, async () => {
+      for (const [backend, rel, abs] of [
+        ["ts", 1e-12, 1e-15],
+        ["wasm", f32rel, 1e-7],
+      ] as const) {
+        const got = await evaluate(c, backend);
+        const want = c.a !== undefined ? [c.dyda!, c.dydb!] : [c.dydx!];
+        const pairs: [string, Float64Array, number[]][] = [
+          ["y", got.y, c.y],
+          ...want.map((w, i): [string, Float64Array, number[]] => [`gradient ${i}`, got.grads[i], w]),
+        ];
+        for (const [what, mine, theirs] of pairs)
+          theirs.forEach((v, i) =>
+            expect(Math.abs(mine[i] - v), `${backend} ${c.op} ${what} [${i}]: ${mine[i]} vs ${v}`).toBeLessThanOrEqual(
+              rel * Math.abs(v) + abs,
+            ),
+          );
+      }
+    });
   }
 });
