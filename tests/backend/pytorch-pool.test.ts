@@ -28,10 +28,10 @@ const fx = readJson("pool.json");
 const cases = fx.cases as PoolCase[];
 
 /** The value traced for step 0 at the pool (`where` names its source), `size` per row. */
-function traced(t: TrainerInstance, what: string, size: number): Num {
+function traced(t: TrainerInstance, what: string, size: number): Float32Array | Float64Array {
   const hits = t.trace.filter((e) => e.step === 0 && e.where.includes(what) && e.perRow && e.size === size);
   if (hits.length === 0) throw new Error(`no traced value of ${what} among ${t.trace.map((e) => `${e.name} (${e.where})`).join("; ")}`);
-  return hits[hits.length - 1].data as Num;
+  return hits[hits.length - 1].data as Float32Array | Float64Array;
 }
 
 describe("pool.json: the global and 1-D pools against PyTorch", () => {

@@ -16,7 +16,7 @@
 // Parameters: [n,] x, y (forward), [n,] dy, dx (mean gradient), [n,] dy, x, dx (max
 // gradient); n, the number of images, only when the input is batched (else `images`).
 import type { BinaryenApi } from "./binaryen.js";
-import { ZERO16, loadPartial, storePartial, type Fn, type Mod, type X } from "./fn.js";
+import { ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 import { nParam } from "./loops.js";
 import { finish, nest, params, range, repeat } from "./conv-kit.js";
 
