@@ -83,7 +83,7 @@ describe("conv_transpose.json: conv2d_transpose and the resizing layers against 
         const perRow = c.outputShape.slice(1).reduce((a, d) => a * d, 1);
         check(
           "output y",
-          traced(t, layer === "upsampling2d" ? "up_sampling2d" : layer, perRow).subarray(0, batch * perRow),
+          Array.from(traced(t, layer === "upsampling2d" ? "up_sampling2d" : layer, perRow)).slice(0, batch * perRow),
           flat(c.output),
         );
         expect(t.trainStep(batch)).toBe(-1);
