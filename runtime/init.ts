@@ -112,7 +112,16 @@ export function lstmBias(out: Float32Array, units: number): void {
   out.fill(1, units, 2 * units);
 }
 
-export const INITIALIZER_NAMES = ["glorot_uniform", "he_normal", "he_uniform", "zeros", "ones", "orthogonal", "lstm_bias"] as const;
+export const INITIALIZER_NAMES = [
+  "glorot_uniform",
+  "he_normal",
+  "he_uniform",
+  "zeros",
+  "ones",
+  "orthogonal",
+  "lstm_bias",
+  "uniform",
+] as const;
 export type InitializerName = (typeof INITIALIZER_NAMES)[number];
 
 /** Runs the initializer called `name` (Keras's spelling) on `out` of the given shape. */
@@ -132,6 +141,10 @@ export function initialize(name: string, out: Float32Array, shape: readonly numb
       return ones(out);
     case "orthogonal":
       return orthogonal(out, shape, rng);
+    case "uniform":
+      // Keras's "uniform": RandomUniform(−0.05, 0.05), an Embedding's default.
+      checkSize(name, out, shape);
+      return rng.fillUniform(out, -0.05, 0.05);
     case "lstm_bias":
       checkSize(name, out, shape);
       if (shape.length !== 1 || shape[0] % 4 !== 0) {

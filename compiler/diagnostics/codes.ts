@@ -58,6 +58,8 @@ export const codes = {
   DL3013: "slice out of range",
   DL3014: "split into unequal parts",
   DL3015: "invalid permutation",
+  DL3016: "integer ids used as numbers",
+  DL3017: "mask reaches a layer that cannot use it",
   // training semantics
   DL4001: "step's loss does not depend on its model",
   DL4002: "stop_gradient cuts every path to the step's parameters",

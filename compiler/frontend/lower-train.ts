@@ -12,7 +12,7 @@ import { GraphBuilder } from "./graph-builder.js";
 import { builtins, builtinList, trainSettings, type Builtin } from "../lang/builtins.js";
 import { bindArgs, readStatic, staticArg } from "../lang/bind.js";
 import { AlreadyReported, fail, didYouMean } from "../diagnostics/diagnostic.js";
-import { inputShape, lowerExpr, lowerLet, type ProgramLowering, type Scope } from "./lower.js";
+import { inputDType, inputShape, lowerExpr, lowerLet, type ProgramLowering, type Scope } from "./lower.js";
 import type { Span } from "../source.js";
 import { calleeOf } from "../ops/call.js";
 import { lowerLossSetting, readLossSetting } from "./loss-setting.js";
@@ -116,7 +116,7 @@ function lowerSimple(
   const metrics = p.attempt(() => (settings.has("metrics") ? readMetrics(settings.get("metrics")!.value) : []));
   p.model(name, t.name.span);
   if (lossRead === undefined || optimizer === undefined || metrics === undefined) throw new AlreadyReported();
-  for (const param of decl.params) s.names.set(param.name.name, s.g.input(param.name.name, inputShape(param)));
+  for (const param of decl.params) s.names.set(param.name.name, s.g.input(param.name.name, inputShape(param), inputDType(param)));
   // The target's per-sample shape: from the data when it says, otherwise what the loss expects.
   const labelColumn = data?.columns[decl.params.length];
   const target = labelColumn?.shape
@@ -157,7 +157,7 @@ function readMetrics(e: A.Expr): "accuracy"[] {
 function lowerExplicit(t: A.TrainDecl, s: Scope): Pick<TrainIR, "steps" | "evaluation" | "lets"> | undefined {
   const p = s.program;
   const before = p.diagnostics.length;
-  for (const param of t.params ?? []) p.define(s.names, param.name, () => s.g.input(param.name.name, inputShape(param)));
+  for (const param of t.params ?? []) p.define(s.names, param.name, () => s.g.input(param.name.name, inputShape(param), inputDType(param)));
   const lets: { name: string; value: ValueId; span: Span }[] = [];
   const out: StepIR[] = [];
   for (const item of t.body) {

@@ -9,7 +9,7 @@
 // pass runs next.
 // Errors are collected per statement, so one bad line does not hide the next.
 import type * as A from "../syntax/ast.js";
-import type { AttrValue, Attrs, Layer, ModelIR, OpName, ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
+import type { AttrValue, Attrs, DType, Layer, ModelIR, OpName, ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
 import { GraphBuilder } from "./graph-builder.js";
 import { builtins, builtinList, type Builtin } from "../lang/builtins.js";
 import { kerasOf, surfaceOf, testSurfaces } from "../ops/index.js";
@@ -218,7 +218,7 @@ function lowerModel(decl: A.ModelDecl, p: ProgramLowering): ModelIR | undefined 
   const g = new GraphBuilder();
   const names = new Map<string, ValueId>();
   const before = p.diagnostics.length;
-  for (const param of decl.params) p.define(names, param.name, () => g.input(param.name.name, inputShape(param)));
+  for (const param of decl.params) p.define(names, param.name, () => g.input(param.name.name, inputShape(param), inputDType(param)));
   const scope: Scope = { g, names, model: { name: decl.name.name, layers: [], usedNames: new Set(), nextSuffix: new Map() }, program: p };
   for (const l of decl.lets) lowerLet(scope, l);
   const out = p.attempt(() => lowerExpr(scope, decl.output));
@@ -249,6 +249,15 @@ export function inputShape(param: A.Param): ("B" | number)[] {
     });
   }
   return shape;
+}
+
+/** A declared input's dtype: `f32` unless written (`words: i32[B, 64]` holds integer ids). */
+export function inputDType(param: A.Param): DType {
+  const d = param.dtype;
+  if (!d || d.name === "f32" || d.name === "i32") return d?.name === "i32" ? "i32" : "f32";
+  fail("DL2019", `unknown dtype \`${d.name}\` of input \`${param.name.name}\``, d.span, {
+    hint: "inputs hold `f32` values (the default) or `i32` integer ids, e.g. `words: i32[B, 64]`",
+  });
 }
 
 const binaryOps: Readonly<Record<A.BinaryOp, OpName>> = { "+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul" };

@@ -6,7 +6,8 @@
 // is a scalar, and the data source's columns fit the train inputs. Runs the per-op
 // shape rules of the op registry (compiler/ops); an eqn whose inputs are unknown because of an earlier
 // error is skipped, so one mistake is reported once.
-import type { Graph, ModelIR, OpName, ProgramIR, Shape, TrainIR, Value } from "../ir/ir.js";
+import type { Eqn, Graph, ModelIR, OpName, ProgramIR, Shape, TrainIR, Value } from "../ir/ir.js";
+import { calleeOf } from "../ops/call.js";
 import { ops, shapeRuleOf } from "../ops/index.js";
 import type { PrimitiveOp } from "../ops/op.js";
 import { fmt, sameShape } from "../ops/kit/shape.js";
@@ -37,6 +38,7 @@ function inferGraph(g: Graph, models: ReadonlyMap<string, ModelIR>, diagnostics:
   const values: Value[] = [...g.values];
   const before = diagnostics.length;
   const setShape = (id: number, shape: Shape, dtype = values[id].dtype) => (values[id] = { ...values[id], shape, dtype });
+  const masked = new Map<number, Span>();
   for (const eqn of g.eqns) {
     const dataInputs = eqn.inputs.filter((id) => values[id].kind !== "param");
     const params = eqn.inputs.filter((id) => values[id].kind === "param");
@@ -53,6 +55,8 @@ function inferGraph(g: Graph, models: ReadonlyMap<string, ModelIR>, diagnostics:
     const shapes = dataInputs.map((id) => values[id].shape);
     if (shapes.some((s) => s === undefined)) continue; // an earlier error; already reported
     try {
+      checkIds(eqn.op, dataInputs, values, eqn.span);
+      checkMasks(eqn, dataInputs, values, masked, models);
       const r = shapeRuleOf(eqn.op)({
         op: eqn.op,
         attrs: eqn.attrs,
@@ -71,6 +75,60 @@ function inferGraph(g: Graph, models: ReadonlyMap<string, ModelIR>, diagnostics:
   }
   if (diagnostics.length > before) return undefined;
   return { ...g, values };
+}
+
+/**
+ * Integer ids (`i32` values: an input declared `i32[...]`, class labels) are not numbers to
+ * compute with: they index an `embedding`, are a loss's target (class labels), or pass to a
+ * model whose input takes them (`call` checks that). Any other use is DL3016.
+ */
+function checkIds(op: OpName, inputs: readonly number[], values: readonly Value[], span: Span): void {
+  inputs.forEach((id, i) => {
+    if (values[id].dtype !== "i32" || op === "call" || (op === "embedding" && i === 0) || (isLoss(op) && i === 1)) return;
+    fail("DL3016", `\`${values[id].name}\` holds integer ids (i32), which \`${op}\` cannot take`, span, {
+      hint: "integer ids go into an `embedding` layer first, e.g. `words |> embedding(brown.vocab_size, 32)`",
+    });
+  });
+}
+
+/**
+ * Masks (`embedding(mask_zero=true)`, recorded as the eqn's attribute): a masked value may
+ * only reach ops that honour its mask — none yet; the recurrent layers and per-position
+ * losses will. Anything else would silently treat padding as data: DL3017, with a note at
+ * the embedding. A model whose output is masked passes its mask to the caller's value.
+ */
+function checkMasks(
+  eqn: Eqn,
+  inputs: readonly number[],
+  values: readonly Value[],
+  masked: Map<number, Span>,
+  models: ReadonlyMap<string, ModelIR>,
+): void {
+  for (const id of inputs) {
+    const from = masked.get(id);
+    if (from === undefined) continue;
+    fail("DL3017", `\`${values[id].name}\` carries a padding mask (mask_zero=true), which \`${eqn.op}\` cannot use`, eqn.span, {
+      hint: "drop `mask_zero=true`; in a training block, pass the data's mask to the loss (brown.tagged does this in the simple form)",
+      notes: [{ message: "the mask comes from here", span: from }],
+    });
+  }
+  if (eqn.op === "embedding" && eqn.attrs.mask_zero === true) masked.set(eqn.outputs[0], eqn.span);
+  if (eqn.op === "call") {
+    const callee = models.get(calleeOf(eqn))!.graph;
+    const def = callee.eqns.find((e) => e.outputs[0] === callee.outputs[0]);
+    if (def && maskedOutput(def, models)) masked.set(eqn.outputs[0], eqn.span);
+  }
+}
+
+/** Whether an eqn's output carries a mask: a masking embedding, or a call of a model whose output does. */
+function maskedOutput(e: Eqn, models: ReadonlyMap<string, ModelIR>): boolean {
+  for (let eqn: Eqn | undefined = e; eqn; ) {
+    if (eqn.op === "embedding") return eqn.attrs.mask_zero === true;
+    if (eqn.op !== "call") return false;
+    const g: Graph = models.get(calleeOf(eqn))!.graph;
+    eqn = g.eqns.find((x) => x.outputs[0] === g.outputs[0]);
+  }
+  return false;
 }
 
 /** A tensor no trainer could allocate: 2³¹ or more elements per sample. */

@@ -16,10 +16,10 @@ export type Shape = readonly Dim[];
 export type DType = "f32" | "i32";
 export type ValueId = number;
 
-export type InitName = "glorot_uniform" | "he_normal" | "he_uniform" | "zeros" | "ones" | "orthogonal" | "lstm_bias";
+export type InitName = "glorot_uniform" | "he_normal" | "he_uniform" | "zeros" | "ones" | "orthogonal" | "lstm_bias" | "uniform";
 
 /** What a parameter is to its layer (the last part of its checkpoint name). */
-export type ParamRole = "kernel" | "bias" | "recurrent_kernel" | "gamma" | "beta" | "moving_mean" | "moving_variance";
+export type ParamRole = "kernel" | "bias" | "recurrent_kernel" | "gamma" | "beta" | "moving_mean" | "moving_variance" | "embeddings";
 
 export interface ParamInfo {
   /** Checkpoint name, from the .dlm layer: "conv2d/kernel", "dense_1/bias". */

@@ -17,6 +17,12 @@ export const callShape: ShapeRule<CallAttrs> = (c) => {
   g.inputs.forEach((id, i) => {
     const want = g.values[id].shape!;
     const given = c.inputs[i];
+    const dtype = g.values[id].dtype;
+    if (c.dtypes[i] !== dtype) {
+      fail("DL3001", `model \`${model.name}\` takes \`${g.values[id].name}\` as ${dtype} values, but is given ${c.dtypes[i]}`, c.span, {
+        hint: dtype === "i32" ? "pass the integer ids (an input declared `i32[...]`)" : "integer ids go through an `embedding` first",
+      });
+    }
     if (!sameShape(given, want)) {
       // Same batch and the same number of values per sample: only the layout differs.
       const perSample = (x: Shape) =>

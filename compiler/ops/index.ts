@@ -15,6 +15,7 @@ import * as convTranspose from "./conv-transpose.js";
 import * as dense from "./dense.js";
 import * as dropout from "./dropout.js";
 import * as elementwise from "./elementwise.js";
+import * as embedding from "./embedding.js";
 import * as losses from "./losses.js";
 import * as lstm from "./lstm.js";
 import * as normalization from "./normalization.js";
@@ -34,6 +35,7 @@ type Modules = [
   shape.Names,
   dropout.Names,
   lstm.Names,
+  embedding.Names,
   normalization.Names,
   activations.Names,
   reductions.Names,
@@ -71,6 +73,7 @@ const modules = [
   shape,
   dropout,
   lstm,
+  embedding,
   normalization,
   activations,
   arithmetic,

@@ -23,9 +23,11 @@ export interface ModelDecl {
   readonly span: Span;
 }
 
-/** `name: [B, 28, 28, 1]` */
+/** `name: [B, 28, 28, 1]`, or with a dtype: `words: i32[B, 64]` */
 export interface Param {
   readonly name: Ident;
+  /** The dtype written before the shape (`i32`, `f32`); absent: f32. */
+  readonly dtype?: Ident;
   readonly shape: readonly DimLit[];
   readonly shapeSpan: Span;
   readonly span: Span;

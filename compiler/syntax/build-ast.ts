@@ -71,7 +71,8 @@ class AstBuilder extends BaseVisitor {
 
   param(ctx: Ctx, span: Span): A.Param {
     const shape = node(ctx, "shape");
-    return { name: ident(tok(ctx, "Identifier")), shape: this.sub(shape), shapeSpan: nodeSpan(shape), span };
+    const dtype = ctx.Identifier!.length > 1 ? { dtype: ident(tok(ctx, "Identifier", 1)) } : {};
+    return { name: ident(tok(ctx, "Identifier")), ...dtype, shape: this.sub(shape), shapeSpan: nodeSpan(shape), span };
   }
 
   shape(ctx: Ctx): A.DimLit[] {

@@ -4,7 +4,7 @@
 //   program    = { model | train } ;
 //   model      = "model" IDENT "(" [ params ] ")" "{" { let } expr [ ";" ] "}" ;
 //   train      = "train" IDENT [ "(" [ params ] ")" ] "{" { let | step | setting } "}" ;
-//   params     = param { "," param } ;            param = IDENT ":" shape ;
+//   params     = param { "," param } ;            param = IDENT ":" [ IDENT ] shape ;   (the IDENT: a dtype, i32 or f32)
 //   shape      = "[" [ dim { "," dim } ] "]" ;     dim   = NUMBER | IDENT ;
 //   let        = "let" IDENT { "," IDENT } "=" expr [ ";" ] ;
 //   step       = "step" IDENT "with" expr "minimize" expr [ ";" ] ;
@@ -118,6 +118,7 @@ export class DlmParser extends CstParser {
   param = this.RULE("param", () => {
     this.CONSUME(T.Identifier);
     this.CONSUME(T.Colon);
+    this.OPTION(() => this.CONSUME2(T.Identifier));
     this.SUBRULE(this.shape);
   });
 

@@ -11,3 +11,4 @@ export * from "./schedules.js";
 export * from "./lstm.js";
 export * from "./normalization.js";
 export * from "./shape.js";
+export * from "./embedding.js";
