@@ -43,7 +43,9 @@ export function modelParamCount(m: ModelIR, models: ReadonlyMap<string, ModelIR>
 
 export function summarize(m: ModelIR, models: ReadonlyMap<string, ModelIR>): string {
   const cols = [34, 26, 12];
-  const row = (a: string, b: string, c: string) => ` ${a.padEnd(cols[0] - 1)}${b.padEnd(cols[1])}${c}`.trimEnd();
+  // A name longer than its column (`conv2d_transpose (Conv2DTranspose)`) keeps one space before the shape.
+  const row = (a: string, b: string, c: string) =>
+    ` ${a.length < cols[0] - 1 ? a.padEnd(cols[0] - 1) : `${a} `}${b.padEnd(cols[1])}${c}`.trimEnd();
   const width = cols[0] + cols[1] + cols[2];
   const lines = [`Model: "${m.name}"`, "_".repeat(width), row("Layer (type)", "Output Shape", "Param #"), "=".repeat(width)];
   const values = m.graph.values;

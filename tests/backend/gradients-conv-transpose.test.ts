@@ -6,6 +6,8 @@
 // checked against a direct scatter loop written here from Keras's definition.
 import { describe, expect, it } from "vitest";
 import { close, N, prog, rows, run } from "../helpers/gradcase.js";
+import { frontEnd } from "../../compiler/compile.js";
+import { summarizeProgram } from "../../compiler/summary.js";
 
 /**
  * Keras Conv2DTranspose on NHWC x [n, h, w, c], kernel [kh, kw, f, c]: every input pixel
@@ -57,6 +59,43 @@ function refConvTranspose(
 }
 
 const sumProduct = (y: Float64Array, r: Float64Array): number => y.reduce((s, v, i) => s + v * r[i], 0);
+
+describe("summaries", () => {
+  it("the DCGAN generator and an autoencoder: Keras classes and names, output shapes, parameter counts", () => {
+    const src = `model g(z: [B, 100]) {
+  z |> dense(7 * 7 * 256, use_bias=false) |> reshape([7, 7, 256])
+    |> conv2d_transpose(128, 5, strides=1, padding=same, use_bias=false)
+    |> conv2d_transpose(64, 5, strides=2, padding=same, use_bias=false)
+    |> conv2d_transpose(1, 5, strides=2, padding=same, use_bias=false, activation=tanh)
+}
+model ae(x: [B, 28, 28, 1]) {
+  x |> conv2d(8, 3, strides=2, padding=same, activation=relu) |> conv2d_transpose(8, 3, strides=2, padding=same, activation=relu)
+    |> zero_padding2d([[1, 2], [0, 3]]) |> cropping2d([1, 2]) |> upsampling2d([2, 1]) |> conv2d_transpose(1, [2, 3], strides=[1, 2])
+}
+`;
+    const r = frontEnd("s.dlm", new TextEncoder().encode(src));
+    expect(r.diagnostics).toEqual([]);
+    const rowsOf = (text: string) => text.split("\n").filter((l) => /^ [a-z]/.test(l) && !l.startsWith(" Layer"));
+    const [g, ae] = summarizeProgram(r.ir!).split('Model: "').slice(1).map(rowsOf);
+    expect(g.map((l) => l.trim().replace(/\s+/g, " "))).toEqual([
+      "dense (Dense) (None, 12544) 1,254,400",
+      "reshape (Reshape) (None, 7, 7, 256) 0",
+      "conv2d_transpose (Conv2DTranspose) (None, 7, 7, 128) 819,200",
+      "conv2d_transpose_1 (Conv2DTranspose) (None, 14, 14, 64) 204,800",
+      "conv2d_transpose_2 (Conv2DTranspose) (None, 28, 28, 1) 1,600",
+    ]);
+    // A name longer than its column keeps a space before the output shape.
+    expect(g[2]).toContain("(Conv2DTranspose) (None, 7, 7, 128)");
+    expect(ae.map((l) => l.trim().replace(/\s+/g, " "))).toEqual([
+      "conv2d (Conv2D) (None, 14, 14, 8) 80",
+      "conv2d_transpose (Conv2DTranspose) (None, 28, 28, 8) 584",
+      "zero_padding2d (ZeroPadding2D) (None, 31, 31, 8) 0",
+      "cropping2d (Cropping2D) (None, 29, 27, 8) 0",
+      "up_sampling2d (UpSampling2D) (None, 58, 27, 8) 0",
+      "conv2d_transpose_1 (Conv2DTranspose) (None, 59, 55, 1) 49",
+    ]);
+  });
+});
 
 describe("conv2d_transpose", () => {
   it("valid, stride 1, non-square kernel, then same, stride 2, odd kernel (the odd row of padding)", () =>
