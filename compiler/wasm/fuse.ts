@@ -165,6 +165,9 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
         enabled &&
         e.op === "maxpool2d_grad" &&
         poolable.has(e.inputs[1]) &&
+        // Only where the training pass fused its pool (it may not have, e.g. with a batch norm
+        // between the conv2d and the relu, which evaluation folds away and then fuses).
+        argmaxOf.has(e.inputs[1]) &&
         next?.op === "relu_grad" &&
         next.inputs[0] === e.outputs[0] &&
         next.inputs[1] === e.inputs[1]

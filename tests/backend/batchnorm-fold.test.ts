@@ -66,4 +66,24 @@ describe("batch norm folding", () => {
     const cmp = compare("inference", r.folded, r.unfolded, { rel: 1e-5, elemRel: 1e-4, elemAbs: 1e-5 });
     expect(cmp.ok, cmp.message).toBe(true);
   });
+
+  it("compiles and runs where evaluation fuses a conv2d, relu and max-pool that training cannot (a batch norm between)", async () => {
+    const pooled = `model m(x: [B, 6, 6, 2]) {
+  x |> conv2d(4, 3, padding=same) |> batchnorm(momentum=0.9) |> relu |> maxpool2d(2) |> flatten() |> dense(3)
+}
+train t(x: [B, 6, 6, 2], r: [B, 3]) {
+  batch 4
+  step m with sgd(lr=0.1) minimize sum(m(x) * r)
+}
+`;
+    const mod = await loadTrainer(pooled, "pooled.dlm", undefined, "wasm");
+    const groups = mod.compiled.wasm!.kernels.map((k) => k.ops.join(" + "));
+    expect(groups).toContain("conv2d (m/conv2d) + relu (m/re_lu) + maxpool2d (m/max_pooling2d)");
+    const t = mod.createTrainer(new Rng(1), { batch: 4 });
+    setup(mod, t);
+    for (const x of t.inputs) for (let i = 0; i < x.length; i++) x[i] = Math.sin(i);
+    expect(t.trainStep(3)).toBe(-1);
+    t.models.m.run(3);
+    expect(Array.from(t.models.m.output.subarray(0, 9)).every(Number.isFinite)).toBe(true);
+  });
 });

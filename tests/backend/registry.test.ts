@@ -37,7 +37,17 @@ describe("the op registry", () => {
 
   it("gives every composite a shape rule and an expansion, and no kernel", () => {
     const found = Object.keys(composites).filter(isComposite);
-    expect(found.sort()).toEqual(["avgpool1d", "conv1d", "dropout", "lstm", "maxpool1d", "split", "test_moving_center"]);
+    expect(found.sort()).toEqual([
+      "avgpool1d",
+      "batchnorm",
+      "conv1d",
+      "dropout",
+      "layernorm",
+      "lstm",
+      "maxpool1d",
+      "split",
+      "test_moving_center",
+    ]);
     for (const op of found) {
       const c = compositeOf(op as CompositeName)!;
       expect(typeof c.shape).toBe("function");
