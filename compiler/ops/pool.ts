@@ -93,23 +93,23 @@ const globalShape =
 function globalGeom(s: Shape): GP.GlobalPoolSpec & { count: string } {
   const p = s.slice(1, -1).reduce((a: number, d) => a * (d as number), 1);
   const c = s[s.length - 1] as number;
-  return { name: "", p, c, images: s[0] === "B" ? undefined : (s[0] as number), count: T.countExpr([s[0]]) };
+  return { name: "", positions: p, channels: c, images: s[0] === "B" ? undefined : (s[0] as number), count: T.countExpr([s[0]]) };
 }
 
 /** The reference kernel `fn` over the pooled tensor `pooled` (x or dx): `K.fn(out, ...bufs, count, p, c)`. */
 const globalTs = (fn: string, c: EmitCtx<unknown>, pooled: number): string => {
   const g = globalGeom(T.shape(c, pooled));
-  return `K.${fn}(${T.out(c)}, ${T.ins(c).join(", ")}, ${g.count}, ${g.p}, ${g.c});`;
+  return `K.${fn}(${T.out(c)}, ${T.ins(c).join(", ")}, ${g.count}, ${g.positions}, ${g.channels});`;
 };
 
 /** The WebAssembly kernel of `mode` over the pooled tensor `pooled` (x or dx), with its buffers. */
 const globalWasm = (c: WasmCtx<unknown>, mode: GP.GlobalPoolMode, pooled: number, args: Record<string, string>): string => {
-  const { p, c: ch, images } = globalGeom(W.shape(c, pooled));
+  const { positions, channels, images } = globalGeom(W.shape(c, pooled));
   const add = { avg: GP.addGlobalAvgPool, max: GP.addGlobalMaxPool, avgGrad: GP.addGlobalAvgPoolGrad, maxGrad: GP.addGlobalMaxPoolGrad }[
     mode
   ];
   const kind = { avg: "global_avgpool", max: "global_maxpool", avgGrad: "global_avgpool_grad", maxGrad: "global_maxpool_grad" }[mode];
-  return W.call(c, kind, { p, c: ch, images }, add, (s: GP.GlobalPoolSpec) => GP.globalPoolParams(mode, s), args);
+  return W.call(c, kind, { positions, channels, images }, add, (s: GP.GlobalPoolSpec) => GP.globalPoolParams(mode, s), args);
 };
 
 /** A global mean (GlobalAveragePooling1D/2D) of a rank-`want` input. */

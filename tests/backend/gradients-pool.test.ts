@@ -90,6 +90,15 @@ describe("global pools", () => {
         }),
     }));
 
+  it("two global pools of as many positions and different channels (one kernel each)", () =>
+    run({
+      src: prog(
+        "model m(x: [B, 3, 3, 2]) {\n  let a = x |> conv2d(5, kernel=1) |> global_avgpool2d()\n  let b = x |> conv2d(3, kernel=1) |> global_maxpool2d() |> dense(5)\n  let c = x |> conv2d(6, kernel=1) |> global_maxpool2d() |> dense(5)\n  a + b + c\n}",
+        "x: [B, 3, 3, 2], r: [B, 5]",
+        "sum(m(x) * r)",
+      ),
+    }));
+
   it("a global pool in a train block (no parameters)", () =>
     run({
       src:

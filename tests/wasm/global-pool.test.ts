@@ -43,7 +43,7 @@ const cases: Case[] = [
   { tag: "p13c1", p: 13, c: 1, n: 6 },
 ];
 
-const specOf = (cs: Case): GlobalPoolSpec => ({ name: "", p: cs.p, c: cs.c, images: cs.fixed ? cs.n : undefined });
+const specOf = (cs: Case): GlobalPoolSpec => ({ name: "", positions: cs.p, channels: cs.c, images: cs.fixed ? cs.n : undefined });
 const adders: Record<GlobalPoolMode, typeof addGlobalAvgPool> = {
   avg: addGlobalAvgPool,
   max: addGlobalMaxPool,

@@ -24,9 +24,9 @@ export type GlobalPoolMode = "avg" | "max" | "avgGrad" | "maxGrad";
 
 export interface GlobalPoolSpec {
   readonly name: string;
-  /** Positions per image (h·w, or steps) and channels. */
-  readonly p: number;
-  readonly c: number;
+  /** Positions per image (h·w, or steps) and channels (names outside the window geometry's, so both name the kernel). */
+  readonly positions: number;
+  readonly channels: number;
   /** The number of images when the input's leading dimension is static; absent: n, a parameter. */
   readonly images?: number;
 }
@@ -51,7 +51,7 @@ function blocks(c: number, per: number): [number, number][] {
 }
 
 function addGlobalPool(b: BinaryenApi, mod: Mod, spec: GlobalPoolSpec, mode: GlobalPoolMode): void {
-  const { name, p, c, images } = spec;
+  const { name, positions: p, channels: c, images } = spec;
   for (const [k, v] of Object.entries({ p, c, images: images ?? 1 }))
     if (!(Number.isInteger(v) && v > 0)) throw new Error(`${name}: ${k} must be a positive integer, got ${v}`);
   const names = globalPoolParams(mode, spec);
