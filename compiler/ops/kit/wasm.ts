@@ -71,12 +71,15 @@ export function keyOf(kind: string, spec: object): string {
   const win = ["h", "w", "c", "oh", "ow", "kh", "kw", "sh", "sw", "pt", "pl"];
   const parts: string[] = [];
   // Window geometry (convolution, pooling): 28x28x1_k3x3_s1x1 (then _p<top>x<left> when padded).
-  if (win.every((k) => typeof fields[k] === "number")) {
+  // Only a full window is written that way; otherwise fields named like one (a pool's `c`) are
+  // written like any other, so that two specs that differ in them never share a kernel.
+  const windowed = win.every((k) => typeof fields[k] === "number");
+  if (windowed) {
     const f = fields as Record<string, number>;
     parts.push(`${f.h}x${f.w}x${f.c}_k${f.kh}x${f.kw}_s${f.sh}x${f.sw}${f.pt || f.pl ? `_p${f.pt}x${f.pl}` : ""}`);
   }
   for (const [k, v] of Object.entries(fields)) {
-    if (k === "name" || v === undefined || v === false || v === kind || (parts.length > 0 && win.includes(k))) continue;
+    if (k === "name" || v === undefined || v === false || v === kind || (windowed && win.includes(k))) continue;
     if (typeof v === "object" && v !== null && !Array.isArray(v)) {
       const w = v as Record<string, number>; // a nested window (a fused pool's)
       parts.push(`${k}_k${w.kh}x${w.kw}_s${w.sh}x${w.sw}${w.pt || w.pl ? `_p${w.pt}x${w.pl}` : ""}`);
