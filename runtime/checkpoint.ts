@@ -17,6 +17,10 @@ export interface Checkpoint {
   readonly epochRng: Uint32Array;
   readonly seed: number;
   readonly batch: number;
+  /** The training controls' state (callbacks.ts Controls.encode), when the run has any. */
+  readonly controls?: string;
+  /** Early stopping's best weights (restore_best_weights), laid out as the parameters; saved as `best/<name>`. */
+  readonly bestWeights?: Float32Array | Float64Array | null;
 }
 
 const FORMAT = "dlm-checkpoint-1";
@@ -82,7 +86,11 @@ export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
     rng: Array.from(rngNow).join(","),
     epoch_rng: Array.from(ck.epochRng).join(","),
     step_counts: Array.from(t.stepCounts).join(","),
+    ...(ck.controls !== undefined ? { controls: ck.controls } : {}),
   };
+  if (ck.bestWeights)
+    for (const p of mod.parameters)
+      tensors[`best/${p.name}`] = { dtype: "F32", shape: [...p.shape], data: f32(ck.bestWeights.subarray(p.offset, p.offset + p.size)) };
   try {
     saveSafetensors(file, tensors, metadata);
   } catch (e) {
@@ -101,6 +109,8 @@ export interface ResumeContext {
   readonly stepsPerEpoch: number;
   readonly samples: number;
   readonly note: Note;
+  /** The run keeps early stopping's best weights: a checkpoint may hold them as `best/<name>`. */
+  readonly bestWeights?: boolean;
 }
 
 /**
@@ -196,6 +206,9 @@ export function loadCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
   for (const p of mod.parameters) wanted.push({ name: p.name, into: t.params, offset: p.offset, p });
   for (const [buf, arr] of Object.entries(t.state))
     for (const p of trained(mod)) wanted.push({ name: `optimizer/${buf}/${p.name}`, into: arr, offset: p.offset, p });
+  // Early stopping's best weights: all or none (none before the first monitored epoch).
+  const best = ctx.bestWeights && `best/${mod.parameters[0]?.name}` in tensors ? new Float32Array(t.params.length) : null;
+  if (best) for (const p of mod.parameters) wanted.push({ name: `best/${p.name}`, into: best, offset: p.offset, p });
   const names = new Set(wanted.map((w) => w.name));
   const extra = Object.keys(tensors).find((n) => !names.has(n));
   if (extra !== undefined)
@@ -225,5 +238,14 @@ export function loadCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
   for (const w of wanted) w.into.set(tensors[w.name].data as Float32Array, w.offset);
   t.stepCounts.set(counts);
   t.rng.loadState(rng);
-  return { globalStep, epoch, batchInEpoch, epochRng, seed, batch };
+  return {
+    globalStep,
+    epoch,
+    batchInEpoch,
+    epochRng,
+    seed,
+    batch,
+    ...(metadata.controls !== undefined ? { controls: metadata.controls } : {}),
+    bestWeights: best,
+  };
 }

@@ -11,6 +11,7 @@ import { KernelProfile } from "./profile.js";
 import { trainSettingRanges, type IntRange } from "./ranges.js";
 import type { DataInfo } from "./data/load.js";
 import { memoryProblem } from "./memory.js";
+import { formatConfusion } from "./eval-metrics.js";
 
 export const trainUsage = `options:
   --epochs N            epochs (default: the .dlm file's)
@@ -22,6 +23,9 @@ export const trainUsage = `options:
   --resume FILE         continue from a checkpoint
   --max-steps N         stop after N steps in all (and save, with --save)
   --samples DIR         where a GAN writes its image grids and loss plot (default samples/<name>)
+  --log FILE            training curves: a row per epoch in FILE.csv or FILE.jsonl, and FILE.svg after training
+  --log-every N         ... and a row every N steps
+  --confusion           print the test split's confusion matrix, with each class's precision, recall and f1
   --quiet               no progress output
   --profile             time every kernel (WebAssembly trainers) and print where the time went
 `;
@@ -36,6 +40,9 @@ export const trainOptionSpec = {
   resume: { type: "string" },
   "max-steps": { type: "string" },
   samples: { type: "string" },
+  log: { type: "string" },
+  "log-every": { type: "string" },
+  confusion: { type: "boolean" },
   quiet: { type: "boolean" },
   profile: { type: "boolean" },
 } as const;
@@ -47,6 +54,7 @@ export const optionRanges = {
   ...trainSettingRanges,
   "checkpoint-every": { min: 1 },
   "max-steps": { min: 0 },
+  "log-every": { min: 1 },
 } as const satisfies Record<string, IntRange>;
 
 /**
@@ -105,12 +113,17 @@ export function trainOptions(values: Record<string, string | boolean | undefined
   set("seed", int("seed"));
   set("checkpointEvery", int("checkpoint-every"));
   set("maxSteps", int("max-steps"));
-  for (const flag of ["data", "save", "resume", "samples"] as const)
+  set("logEvery", int("log-every"));
+  for (const flag of ["data", "save", "resume", "samples", "log"] as const)
     if (values[flag] === "") throw new UsageError(`--${flag} needs a path, not an empty string`);
   set("data", values.data as string | undefined);
   set("save", values.save as string | undefined);
   set("resume", values.resume as string | undefined);
   set("samples", values.samples as string | undefined);
+  set("log", values.log as string | undefined);
+  set("confusion", values.confusion as boolean | undefined);
+  if (o.log !== undefined && !/\.(csv|jsonl)$/i.test(o.log)) throw new UsageError(`--log writes a .csv or a .jsonl file, not '${o.log}'`);
+  if (o.logEvery && !o.log) throw new UsageError("--log-every needs --log FILE");
   set("quiet", values.quiet as boolean | undefined);
   if (values.profile) o.profile = new KernelProfile();
   if (o.checkpointEvery && !o.save) throw new UsageError("--checkpoint-every needs --save FILE");
@@ -157,8 +170,11 @@ export function runTraining(
   try {
     const r = train(mod, { stream: out, note: (line) => err.write(`${line}\n`), ...opts });
     if (opts.profile) err.write(`\nkernel profile (wall time inside each kernel, over training and evaluation):\n${opts.profile.report()}`);
-    if (r.test)
-      out.write(`test loss ${r.test.loss.toFixed(4)}${r.test.accuracy !== undefined ? ` accuracy ${r.test.accuracy.toFixed(4)}` : ""}\n`);
+    if (r.test) {
+      const metrics = Object.entries(r.test.metrics).map(([k, v]) => ` ${k} ${v.toFixed(4)}`);
+      out.write(`test loss ${r.test.loss.toFixed(4)}${metrics.join("")}\n`);
+      if (opts.confusion && r.test.confusion) out.write(formatConfusion(r.test.confusion));
+    }
     return 0;
   } catch (e) {
     if (e instanceof DataError || e instanceof TrainingError) {

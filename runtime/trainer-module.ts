@@ -7,6 +7,7 @@ import type { Rng } from "./rng.js";
 import type { KernelProfile } from "./profile.js";
 import type { InputInfo } from "./data/load.js";
 import type { MemoryNeed } from "./memory.js";
+import type { EarlyStoppingSpec, PlateauSpec } from "./callbacks.js";
 
 type Arr = Float32Array | Float64Array;
 
@@ -30,6 +31,11 @@ export interface ProgramInfo {
     readonly shuffle: boolean;
     readonly validationSplit: number;
     readonly seed: number;
+    /** Training controls (present only when the program sets them). */
+    readonly earlyStopping?: EarlyStoppingSpec;
+    readonly reduceLrOnPlateau?: PlateauSpec;
+    /** `save_best FILE`: the checkpoint of the best monitored value. */
+    readonly saveBest?: string;
   };
   readonly data: unknown;
   readonly inputs: readonly InputInfo[];
@@ -42,6 +48,8 @@ export interface ProgramInfo {
     readonly metrics: readonly string[];
     readonly prediction: readonly (number | "B")[];
     readonly target: readonly (number | "B")[];
+    /** Integer labels equal to this are padding: accuracy scores only the other positions (the loss's ignore_class). */
+    readonly ignoreClass?: number;
   } | null;
   /** Every model the program uses, with its input and output shapes (for inference). */
   readonly models: readonly {

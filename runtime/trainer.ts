@@ -12,12 +12,15 @@ import { initialize } from "./init.js";
 import { fillBatch, batchesPerEpoch, splitValidation, sizeOf, type Dataset } from "./dataset.js";
 import { loadData, type DataInfo, type LoadedData } from "./data/load.js";
 import { Progress, type ProgressStream } from "./progress.js";
-import { countArgmaxMatches, countBinaryMatches, countOneHotMatches } from "./metrics.js";
+import { countArgmaxMatches, countBinaryMatches, countOneHotMatches, countScored } from "./metrics.js";
 import { TrainingError, displayPath } from "./errors.js";
 import { firstNonFinite } from "./kernels/optimizers.js";
 import { checkWritable, loadCheckpoint, saveCheckpoint, type Checkpoint, type Note } from "./checkpoint.js";
 import { testKillAfterStep } from "./testhooks.js";
 import { Samples } from "./samples.js";
+import { Controls, StateError, saveBestMonitor, type Logs } from "./callbacks.js";
+import { EvalMetrics, metricName } from "./eval-metrics.js";
+import { CurveLog } from "./curves.js";
 
 type Arr = Float32Array | Float64Array;
 
@@ -51,6 +54,13 @@ export interface TrainOptions {
   onStep?: (globalStep: number, losses: Float64Array) => void;
   /** Called after every epoch (1-based) with the trainer, e.g. to write samples. */
   onEpoch?: (epoch: number, trainer: TrainerInstance) => void;
+  /** `--log FILE.csv|.jsonl`: the training curves, a row per epoch (and per `logEvery` steps), and an SVG beside it. */
+  log?: string;
+  logEvery?: number;
+  /** `--confusion`: the caller prints the test split's confusion matrix. */
+  confusion?: boolean;
+  /** A test double of the validation: the epoch's `val_…` values instead of evaluating. */
+  validate?: (epoch: number, trainer: TrainerInstance) => Logs;
   /** Data already loaded (tests, or several runs on one data set). */
   loaded?: LoadedData;
   now?: () => number;
@@ -59,7 +69,20 @@ export interface TrainOptions {
 export interface TrainResult {
   readonly trainer: TrainerInstance;
   readonly steps: number;
-  readonly test: { readonly loss: number; readonly accuracy?: number; readonly samples: number } | null;
+  readonly test: Evaluation | null;
+  /** The epoch (1-based) where early stopping stopped the run, or 0. */
+  readonly stoppedEpoch: number;
+  /** Whether early stopping's best weights were restored at the end. */
+  readonly restoredBest: boolean;
+}
+
+/** An evaluation's loss and metrics (by their log names), and the confusion matrix of its predictions. */
+export interface Evaluation {
+  readonly loss: number;
+  readonly accuracy?: number;
+  readonly samples: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly confusion: readonly (readonly number[])[] | null;
 }
 
 /** Initial weights: each tensor from its Keras initializer, drawn in parameter order. */
@@ -98,8 +121,23 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   let globalStep = 0;
   let startEpoch = 0;
   let startBatch = 0;
+  const controls = new Controls({ ...settings, saveBestMonitor: saveBestMonitor(settings) });
   if (opts.resume) {
-    const ck = loadCheckpoint(opts.resume, mod, trainer, { batch, stepsPerEpoch: steps, samples: trainSet.n, note });
+    const ck = loadCheckpoint(opts.resume, mod, trainer, {
+      batch,
+      stepsPerEpoch: steps,
+      samples: trainSet.n,
+      note,
+      bestWeights: controls.early?.spec.restoreBestWeights ?? false,
+    });
+    if (ck.controls !== undefined && controls.any) {
+      try {
+        controls.decode(ck.controls, trainer.learningRates, ck.bestWeights ?? null);
+      } catch (e) {
+        if (!(e instanceof StateError)) throw e;
+        throw new TrainingError(`${displayPath(opts.resume)}: corrupt checkpoint metadata: "controls" ${e.message}`);
+      }
+    }
     // The weights and the random stream come from the checkpoint: the run keeps its seed.
     if (opts.seed !== undefined && opts.seed !== ck.seed)
       note(
@@ -113,22 +151,32 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   }
   // A checkpoint at or past this run's last epoch leaves nothing to train; its position is
   // saved back unchanged (not as the end of this run's fewer epochs).
-  const finished = opts.resume !== undefined && startEpoch >= epochs;
+  // A run that early stopping ended is finished too.
+  const finished = opts.resume !== undefined && (startEpoch >= epochs || (controls.early?.stoppedEpoch ?? 0) > 0);
   if (finished && (startEpoch > epochs || startBatch > 0))
     note(
       `note: nothing to train: ${displayPath(opts.resume!)} is ${startBatch > 0 ? `${startBatch} batches into epoch ${startEpoch + 1}` : `at the end of epoch ${startEpoch}`}, and this run trains ${epochs} epoch${epochs > 1 ? "s" : ""} (raise --epochs to go on)`,
     );
   if (opts.save) checkWritable(opts.save);
-  const checkpoint = (epoch: number, b: number): Checkpoint => ({ globalStep, epoch, batchInEpoch: b, epochRng, seed, batch });
+  if (settings.saveBest) checkWritable(settings.saveBest);
+  const checkpoint = (epoch: number, b: number): Checkpoint => ({
+    globalStep,
+    epoch,
+    batchInEpoch: b,
+    epochRng,
+    seed,
+    batch,
+    ...(controls.any ? { controls: controls.encode(trainer.learningRates), bestWeights: controls.early?.bestWeights ?? null } : {}),
+  });
   /** Writes a checkpoint, unless the weights went non-finite: then the last good one stays. */
-  const save = (epoch: number, b: number): void => {
-    if (!opts.save) return;
+  const save = (epoch: number, b: number, file = opts.save): void => {
+    if (!file) return;
     const bad = nonFiniteState(mod, trainer);
     if (bad)
       throw new TrainingError(
-        `after step ${globalStep} ${bad}. Training stopped; the last checkpoint in ${displayPath(opts.save)}, if any, is unchanged.`,
+        `after step ${globalStep} ${bad}. Training stopped; the last checkpoint in ${displayPath(file)}, if any, is unchanged.`,
       );
-    saveCheckpoint(opts.save, mod, trainer, checkpoint(epoch, b), note);
+    saveCheckpoint(file, mod, trainer, checkpoint(epoch, b), note);
   };
   const progress = new Progress({ epochs, steps, stream, quiet: opts.quiet ?? false, ...(opts.now ? { now: opts.now } : {}) });
   const metric = prog.evaluation?.metrics.includes("accuracy") ?? false;
@@ -147,13 +195,18 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   const every = opts.checkpointEvery ?? 0;
   let stopped = false;
   const lrShown = learningRateShown(prog, trainer);
+  const validating = (!!validation && !!trainer.evaluate) || !!opts.validate;
+  const log = opts.log ? new CurveLog(opts.log, logColumns(prog, metric, validating), opts.resume !== undefined) : null;
+  const logEvery = opts.logEvery ?? 0;
+  /** The log's values: what the progress line shows, with the learning rates always. */
+  const logged = (values: Logs): Logs => ({ ...values, ...allLearningRates(prog, trainer) });
 
   // Where a checkpoint resumes: (epoch, b > 0) continues that epoch at batch b, with the
   // order redrawn from the epoch's starting RNG state; (epoch, 0) starts that epoch, with
   // the RNG as saved, before the epoch's shuffle. So a stop between epochs is taken before
   // the next shuffle, and a periodic checkpoint that falls on an epoch's last step is written
   // after the epoch's validation, as the start of the next epoch.
-  outer: for (let epoch = startEpoch; epoch < epochs; epoch++) {
+  outer: for (let epoch = startEpoch; epoch < (finished ? 0 : epochs); epoch++) {
     const resuming = epoch === startEpoch && startBatch > 0;
     if (!resuming && globalStep >= maxSteps) {
       save(epoch, 0);
@@ -176,13 +229,14 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     const stepSums = new Float64Array(prog.steps.length); // per-step loss sums, for several steps
     let seen = 0;
     let correct = 0;
+    let scored = 0;
     /** What the progress line shows: the running mean loss and accuracy, or each step's loss. */
     const shown = (): Record<string, number> => {
       const lrs = lrShown();
       if (prog.steps.length > 1) return { ...stepLosses(prog, stepSums, seen), ...lrs };
       return {
         loss: seen ? lossSum / seen : NaN,
-        ...(metric && seen ? { accuracy: correct / (seen * unitsPerSample(prog)) } : {}),
+        ...(metric && seen ? { accuracy: correct / scored } : {}),
         ...lrs,
       };
     };
@@ -190,6 +244,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
       if (globalStep >= maxSteps) {
         save(epoch, b);
         progress.endEpoch(shown(), b);
+        log?.add({ epoch: epoch + 1, step: globalStep, kind: "partial", values: logged(shown()) });
         stopped = true;
         samples?.write(epoch + 1);
         break outer;
@@ -211,25 +266,58 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
       lossSum += trainer.losses[0] * n;
       for (let k = 0; k < stepSums.length; k++) stepSums[k] += trainer.losses[k] * n;
       seen += n;
-      if (metric) correct += countCorrect(prog, trainer.scores!, trainer.inputs[1], n, trainer.scoresAreLogits ? 0 : 0.5);
+      if (metric) {
+        correct += countCorrect(prog, trainer.scores!, trainer.inputs[1], n, trainer.scoresAreLogits ? 0 : 0.5);
+        scored += scoredUnits(prog, trainer.inputs[1], n);
+      }
       progress.update(b + 1, shown());
+      if (log && logEvery && globalStep % logEvery === 0 && b + 1 < steps)
+        log.add({ epoch: epoch + 1, step: globalStep, kind: "step", values: logged(shown()) });
       if (every && globalStep % every === 0 && b + 1 < steps) save(epoch, b + 1);
     }
     const end = shown();
-    if (validation && trainer.evaluate) {
+    if (opts.validate) Object.assign(end, opts.validate(epoch, trainer));
+    else if (validation && trainer.evaluate) {
       const v = evaluateOn(mod, trainer, validation, batch);
       end.val_loss = v.loss;
-      if (v.accuracy !== undefined) end.val_accuracy = v.accuracy;
+      for (const [k, x] of Object.entries(v.metrics)) end[`val_${k}`] = x;
     }
     progress.endEpoch(end);
+    log?.add({ epoch: epoch + 1, step: globalStep, kind: "epoch", values: logged(end) });
     startBatch = 0;
     samples?.write(epoch + 1);
     opts.onEpoch?.(epoch + 1, trainer);
+    // The controls see the epoch's values; the learning rate the line showed is the epoch's.
+    controls.plateau?.onEpochEnd(end, trainer.learningRates);
+    const stop = controls.early?.onEpochEnd(epoch, end, trainer.params) ?? false;
+    if (controls.saveBest?.onEpochEnd(end)) save(epoch + 1, 0, settings.saveBest);
     if (every && seen > 0 && globalStep % every === 0) save(epoch + 1, 0);
+    if (stop) {
+      if (!(opts.quiet ?? false)) stream.write(`Epoch ${epoch + 1}: early stopping\n`);
+      break;
+    }
   }
+  // At the end of training (not at a --max-steps pause) early stopping restores its best
+  // weights, whether or not it stopped the run (Keras 3).
+  const restoredBest = !stopped && (controls.early?.restore(trainer.params) ?? false);
   if (!stopped) save(finished ? startEpoch : epochs, finished ? startBatch : 0);
+  if (log) log.plot(prog.name);
   const test = loaded.test && trainer.evaluate ? evaluateOn(mod, trainer, loaded.test, batch) : null;
-  return { trainer, steps: globalStep, test };
+  const stoppedEpoch = controls.early?.stoppedEpoch ? controls.early.stoppedEpoch + 1 : 0;
+  return { trainer, steps: globalStep, test, stoppedEpoch, restoredBest };
+}
+
+/** The log's value columns: the losses, the training accuracy, the validation values, the learning rates. */
+function logColumns(prog: ProgramInfo, metric: boolean, validating: boolean): string[] {
+  const train = prog.steps.length > 1 ? prog.steps.map((s) => `${s.model}_loss`) : ["loss", ...(metric ? ["accuracy"] : [])];
+  const val = validating ? ["val_loss", ...(prog.evaluation?.metrics ?? []).map((m) => `val_${metricName(m)}`)] : [];
+  const lrs = prog.steps.length > 1 ? prog.steps.map((s) => `${s.model}_learning_rate`) : ["learning_rate"];
+  return [...train, ...val, ...lrs];
+}
+
+function allLearningRates(prog: ProgramInfo, trainer: TrainerInstance): Record<string, number> {
+  if (prog.steps.length === 1) return { learning_rate: trainer.learningRates[0] };
+  return Object.fromEntries(prog.steps.map((s, k) => [`${s.model}_learning_rate`, trainer.learningRates[k]]));
 }
 
 function shuffle(order: Uint32Array, on: boolean, rng: Rng): void {
@@ -268,34 +356,45 @@ function unitsPerSample(prog: ProgramInfo): number {
   return classes === 1 ? per : per / classes;
 }
 
+/** The predictions accuracy scores among the first n samples: all, or those not labelled as padding. */
+function scoredUnits(prog: ProgramInfo, y: Arr | Int32Array, n: number): number {
+  const units = n * unitsPerSample(prog);
+  const ignore = prog.evaluation!.ignoreClass;
+  return ignore !== undefined && y instanceof Int32Array ? countScored(y, units, ignore) : units;
+}
+
 /** Correct predictions among the first n samples: arg-max vs labels, or thresholded. */
 function countCorrect(prog: ProgramInfo, scores: Arr, y: Arr | Int32Array, n: number, threshold: number): number {
   const ev = prog.evaluation!;
   const classes = ev.prediction[ev.prediction.length - 1] as number;
   const units = n * unitsPerSample(prog);
-  if (y instanceof Int32Array) return countArgmaxMatches(scores as Float32Array, y, units, classes);
+  if (y instanceof Int32Array) return countArgmaxMatches(scores as Float32Array, y, units, classes, ev.ignoreClass);
   if (classes === 1) return countBinaryMatches(scores as Float32Array, y as Float32Array, units, 1, threshold);
   return countOneHotMatches(scores as Float32Array, y as Float32Array, units, classes);
 }
 
-/** Loss and accuracy over every sample of `ds` (the last batch is partial: masked by n). */
-export function evaluateOn(
-  mod: TrainerModule,
-  trainer: TrainerInstance,
-  ds: Dataset,
-  batch: number,
-): { loss: number; accuracy?: number; samples: number } {
+/** Loss and metrics over every sample of `ds` (the last batch is partial: masked by n), and the confusion matrix. */
+export function evaluateOn(mod: TrainerModule, trainer: TrainerInstance, ds: Dataset, batch: number): Evaluation {
   const prog = mod.program;
-  const accuracy = prog.evaluation!.metrics.includes("accuracy");
+  const ev = prog.evaluation!;
+  const classes = ev.prediction[ev.prediction.length - 1] as number;
+  const m = new EvalMetrics(ev.metrics, classes, 0.5, ev.ignoreClass);
   let lossSum = 0;
-  let correct = 0;
   const batches = batchesPerEpoch(ds.n, batch);
+  const target = trainer.inputs[1] as Arr | Int32Array | undefined;
   for (let b = 0; b < batches; b++) {
-    const n = fillBatch(ds, null, b, batch, trainer.inputs[0] as Float32Array, trainer.inputs[1] as Float32Array | Int32Array | undefined);
+    const n = fillBatch(ds, null, b, batch, trainer.inputs[0] as Float32Array, target as Float32Array | Int32Array | undefined);
     lossSum += trainer.evaluate!(n) * n;
-    if (accuracy) correct += countCorrect(prog, trainer.prediction!, trainer.inputs[1], n, 0.5);
+    if (target) m.add(trainer.prediction!, target, n * unitsPerSample(prog));
   }
-  return { loss: lossSum / ds.n, ...(accuracy ? { accuracy: correct / (ds.n * unitsPerSample(prog)) } : {}), samples: ds.n };
+  const metrics = target ? m.values() : {};
+  return {
+    loss: lossSum / ds.n,
+    ...(metrics.accuracy !== undefined ? { accuracy: metrics.accuracy } : {}),
+    samples: ds.n,
+    metrics,
+    confusion: target ? m.matrix() : null,
+  };
 }
 
 /** Names the first parameter or optimizer-state entry that is not finite, or returns null. */
