@@ -42,10 +42,10 @@ export function modelParamCount(m: ModelIR, models: ReadonlyMap<string, ModelIR>
 }
 
 export function summarize(m: ModelIR, models: ReadonlyMap<string, ModelIR>): string {
-  const cols = [34, 26, 12];
-  // A name longer than its column (`conv2d_transpose (Conv2DTranspose)`) keeps one space before the shape.
-  const row = (a: string, b: string, c: string) =>
-    ` ${a.length < cols[0] - 1 ? a.padEnd(cols[0] - 1) : `${a} `}${b.padEnd(cols[1])}${c}`.trimEnd();
+  const names = m.layers.map((l) => `${l.name} (${l.type})`);
+  // Keras's columns, the first widened to the longest name (`global_average_pooling2d (GlobalAveragePooling2D)`).
+  const cols = [Math.max(34, ...names.map((n) => n.length + 2)), 26, 12];
+  const row = (a: string, b: string, c: string) => ` ${a.padEnd(cols[0] - 1)}${b.padEnd(cols[1])}${c}`.trimEnd();
   const width = cols[0] + cols[1] + cols[2];
   const lines = [`Model: "${m.name}"`, "_".repeat(width), row("Layer (type)", "Output Shape", "Param #"), "=".repeat(width)];
   const values = m.graph.values;
@@ -55,7 +55,7 @@ export function summarize(m: ModelIR, models: ReadonlyMap<string, ModelIR>): str
       ? modelParamCount(models.get(nested.attrs.model as string)!, models)
       : l.params.reduce((a, p) => a + count(values[p].shape!), 0);
     if (i > 0) lines.push("");
-    lines.push(row(`${l.name} (${l.type})`, kerasShape(values[l.output].shape!), thousands(params)));
+    lines.push(row(names[i], kerasShape(values[l.output].shape!), thousands(params)));
   });
   const total = modelParamCount(m, models);
   const state = modelParamCount(m, models, true);
