@@ -148,7 +148,9 @@ function checkDataOption(data: DataInfo | null, given: string | undefined): void
   const what =
     src.kind === "mnist"
       ? "the folder of the four MNIST IDX files"
-      : `the folder that holds ${src.kind === "idx" ? src.images : src.x} and the source's other files`;
+      : src.kind === "brown"
+        ? "the folder of the Brown corpus files ca01 … cr09"
+        : `the folder that holds ${src.kind === "idx" ? src.images : src.x} and the source's other files`;
   throw new UsageError(`--data ${given} is a file, but this trainer's ${src.kind} source reads a folder: ${what}`);
 }
 

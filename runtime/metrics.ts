@@ -4,16 +4,27 @@
 // running means do.
 import { TrainingError } from "./errors.js";
 
-/** Rows whose argmax over `classes` scores equals the int label (sparse categorical accuracy). */
-export function countArgmaxMatches(scores: Float32Array, labels: Int32Array, count: number, classes: number): number {
+/**
+ * Rows whose argmax over `classes` scores equals the int label (sparse categorical accuracy);
+ * rows labelled `ignore` (padding positions) are not scored (see countScored).
+ */
+export function countArgmaxMatches(scores: Float32Array, labels: Int32Array, count: number, classes: number, ignore = -1): number {
   let correct = 0;
   for (let r = 0; r < count; r++) {
+    if (labels[r] === ignore) continue;
     const base = r * classes;
     let best = 0;
     for (let c = 1; c < classes; c++) if (scores[base + c] > scores[base + best]) best = c;
     if (best === labels[r]) correct++;
   }
   return correct;
+}
+
+/** Rows among the first `count` whose label is not `ignore`: the positions accuracy scores. */
+export function countScored(labels: Int32Array, count: number, ignore: number): number {
+  let scored = 0;
+  for (let r = 0; r < count; r++) if (labels[r] !== ignore) scored++;
+  return scored;
 }
 
 /** Rows whose argmax agrees between scores and one-hot targets (categorical accuracy). */

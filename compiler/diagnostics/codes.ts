@@ -42,6 +42,7 @@ export const codes = {
   DL2023: "no model declared",
   DL2024: "let names and tensors differ in number",
   DL2025: "invalid optimizer or schedule options",
+  DL2026: "invalid training control",
   // shapes
   DL3001: "model called with the wrong input shape",
   DL3002: "loss prediction and target shapes disagree",
@@ -60,12 +61,14 @@ export const codes = {
   DL3015: "invalid permutation",
   DL3016: "integer ids used as numbers",
   DL3017: "mask reaches a layer that cannot use it",
+  DL3018: "class weights or metric do not fit the prediction",
   // training semantics
   DL4001: "step's loss does not depend on its model",
   DL4002: "stop_gradient cuts every path to the step's parameters",
   DL4003: "cross-entropy target depends on trained parameters",
   DL4004: "from_logits on a probability (warning)",
   DL4005: "cross-entropy of values that are not probabilities (warning)",
+  DL4006: "model cannot be exported",
   // internal
   DL9001: "internal compiler error",
 } as const;

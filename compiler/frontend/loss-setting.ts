@@ -54,10 +54,11 @@ const optionExample = (b: Builtin): string => {
 };
 
 /** The loss eqn of the simple form's step, by the loss's surface, at the setting's span. */
-export function lowerLossSetting(g: GraphBuilder, l: LossSetting, prediction: ValueId, target: ValueId): ValueId {
+export function lowerLossSetting(g: GraphBuilder, l: LossSetting, prediction: ValueId, target: ValueId, implied: Attrs = {}): ValueId {
   const surface = surfaceOf.get(l.name) as CallSurface;
   const span = l.expr.span;
-  const eqn = (op: OpName, inputs: readonly ValueId[], attrs: Attrs) => g.eqn(op, inputs, attrs, span, "loss");
+  // `implied`: attributes the data source implies (its padding label), unless the setting gives them.
+  const eqn = (op: OpName, inputs: readonly ValueId[], attrs: Attrs) => g.eqn(op, inputs, { ...implied, ...attrs }, span, "loss");
   // A variable, not a literal: the context has what every surface's lowering may ask.
   const ctx = {
     bound: l.bound,

@@ -16,6 +16,7 @@ import { inputDType, inputShape, lowerExpr, lowerLet, type ProgramLowering, type
 import type { Span } from "../source.js";
 import { calleeOf } from "../ops/call.js";
 import { lowerLossSetting, readLossSetting } from "./loss-setting.js";
+import { brownSizes } from "../../runtime/data/brown.js";
 
 const settingNames = trainSettings.map((s) => s.name);
 const simpleOnly = new Set(["loss", "optimizer", "metrics"]);
@@ -132,7 +133,9 @@ function lowerSimple(
   };
   const prediction = lowerExpr(s, call);
   s.names.set("y", target);
-  const loss = lowerLossSetting(s.g, lossRead, prediction, target);
+  // Padded per-position labels (brown.tagged): tag 0 is padding, masked out of the loss and accuracy.
+  const padded = data?.source.kind === "brown" && lossRead.name === "sparse_categorical_crossentropy";
+  const loss = lowerLossSetting(s.g, lossRead, prediction, target, padded ? { ignore_class: 0 } : {});
   return {
     lets: [],
     steps: [{ model: name, optimizer, loss, span: t.span, modelSpan: t.name.span, lossSpan: lossSetting.value.span }],
@@ -216,13 +219,21 @@ function lowerData(e: A.Expr): DataSpec {
   let callee = e.kind === "Call" ? e.callee : e;
   const args = e.kind === "Call" ? e.args : [];
   let part: "both" | "images" | "labels" = "both";
-  if (callee.kind === "Member") {
+  if (callee.kind === "Member" && callee.object.kind === "Name" && callee.object.name === "brown") {
+    if (callee.member.name !== "tagged")
+      fail("DL2017", "`brown` yields `brown.tagged` (word ids and tag ids per sentence)", callee.member.span, {
+        hint: "write `data brown.tagged(max_len=64)`",
+      });
+    callee = callee.object;
+  } else if (callee.kind === "Member") {
     const m = callee.member.name;
     if (callee.object.kind !== "Name" || callee.object.name !== "mnist" || (m !== "images" && m !== "labels")) {
       fail("DL2017", "only `mnist.images` and `mnist.labels` select part of a source", callee.span);
     }
     part = m;
     callee = callee.object;
+  } else if (callee.kind === "Name" && callee.name === "brown") {
+    fail("DL2017", "the Brown corpus is read as `brown.tagged`", callee.span, { hint: "write `data brown.tagged(max_len=64)`" });
   }
   if (callee.kind !== "Name" || !sources.includes(callee.name)) {
     const name = callee.kind === "Name" ? callee.name : "";
@@ -265,6 +276,17 @@ function lowerData(e: A.Expr): DataSpec {
       source = { kind: "npy", x: str("x")!, y: str("y"), testX: str("test_x"), testY: str("test_y") };
       columns = [{ name: "x", shape: null, dtype: "f32" }, ...(source.y ? [{ ...label, dtype: "f32" as DType }] : [])];
       break;
+    case "brown": {
+      const maxLen = staticArg(bound, "max_len") as number;
+      const sizes = brownSizes();
+      source = { kind: "brown", maxLen, vocabSize: sizes.vocabSize, tagCount: sizes.tagCount };
+      // Tag 0 is padding: the simple form's sparse cross-entropy and accuracy leave it out (ignore_class=0).
+      columns = [
+        { name: "words", shape: [maxLen], dtype: "i32" },
+        { name: "tags", shape: [maxLen], dtype: "i32" },
+      ];
+      break;
+    }
     default:
       source = {
         kind: "csv",

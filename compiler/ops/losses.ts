@@ -37,7 +37,15 @@ export type Names = { primitive: LossName; composite: never; train: "loss_grad" 
  * middle/logits.ts rerouted the loss to a softmax's or sigmoid's input; `label_smoothing`
  * only when above 0; `delta` for huber.
  */
-export type LossAttrs = { readonly from_logits?: boolean; readonly label_smoothing?: number; readonly delta?: number };
+export type LossAttrs = {
+  readonly from_logits?: boolean;
+  readonly label_smoothing?: number;
+  readonly delta?: number;
+  /** Sparse cross-entropy: the label of padding positions, masked out of the mean (Keras's ignore_class). */
+  readonly ignore_class?: number;
+  /** Cross-entropies: a weight per class (the `class_weight` train setting), in a weighted kernel (kernels/class-weight.ts). */
+  readonly class_weight?: readonly number[];
+};
 export type LossGradAttrs = LossAttrs & { readonly loss: LossName };
 
 /** The loss target must match the prediction; a scalar broadcasts; [B] matches [B, 1]. */
@@ -86,12 +94,32 @@ const lossCall: Readonly<Record<LossName, LossCall>> = {
   sparse_categorical_crossentropy: (c, p, t, a) => [
     "sparseCategoricalCrossentropy",
     [c.buf(p), c.buf(t), T.rows(c, p), String(T.last(c, p)), String(!!a.from_logits)],
-    [],
+    a.ignore_class !== undefined ? [String(a.ignore_class)] : [],
   ],
+};
+
+/** The class-weighted kernels: their names, and the arguments before `dl` (the weights come after it). */
+const weightedCall: Readonly<Partial<Record<LossName, (c: EmitCtx<unknown>, p: number, t: number, a: LossAttrs) => [string, string[]]>>> = {
+  sparse_categorical_crossentropy: (c, p, t, a) => [
+    "weightedSparseCrossentropy",
+    [c.buf(p), c.buf(t), T.rows(c, p), String(T.last(c, p)), String(!!a.from_logits)],
+  ],
+  categorical_crossentropy: (c, p, t, a) => [
+    "weightedCategoricalCrossentropy",
+    [c.buf(p), c.buf(t), T.rows(c, p), String(T.last(c, p)), String(!!a.from_logits)],
+  ],
+  binary_crossentropy: (c, p, t, a) => ["weightedBinaryCrossentropy", [c.buf(p), c.buf(t), c.size(p), ts0(c, t), String(!!a.from_logits)]],
 };
 
 /** `K.loss(p, t, …)` or, given `dl`, `K.lossGrad(dp, p, t, …, dl, …);`. */
 function lossCode(c: EmitCtx<unknown>, name: LossName, p: number, t: number, a: LossAttrs, dl?: string, dp?: string): string {
+  const weighted = a.class_weight && weightedCall[name];
+  if (weighted) {
+    const [fn, before] = weighted(c, p, t, a);
+    const w = c.hoist(`class_weight_${a.class_weight!.length}`, `const NAME = new Float64Array([${a.class_weight!.join(", ")}]);`);
+    const after = [w, ...lsArg(a)];
+    return dl ? `K.${fn}Grad(${[dp, ...before, dl, ...after].join(", ")});` : `K.${fn}(${[...before, ...after].join(", ")})`;
+  }
   const [fn, before, after] = lossCall[name](c, p, t, a);
   return dl ? `K.${fn}Grad(${[dp, ...before, dl, ...after].join(", ")});` : `K.${fn}(${[...before, ...after].join(", ")})`;
 }
@@ -103,6 +131,10 @@ function lossSpec(c: WasmCtx<unknown>, loss: LossKind, p: number, t: number, a: 
   if (cols === "B" || ps.length === 0) return null; // a [B] prediction: the TypeScript kernel
   // Integer labels as floats (an explicit `y: [B]` input is f32): the TypeScript kernel reads either.
   if (loss === "sparse_categorical_crossentropy" && c.value(t).dtype !== "i32") return null;
+  // A masked mean (ignore_class): the TypeScript kernel, on views of the memory.
+  if (a.ignore_class !== undefined) return null;
+  // Class weights: the TypeScript kernel (kernels/class-weight.ts), on views of the memory.
+  if (a.class_weight !== undefined) return null;
   const lead = ps.slice(0, -1);
   return {
     loss,
@@ -236,10 +268,11 @@ const labelSmoothing = (to: string): ArgSpec => ({
 
 /** The loss's attributes from its options: only those it has, and only when they change something. */
 function lossAttrs(name: LossName, arg: <T>(k: string) => T, has: (k: string) => boolean): LossAttrs {
-  const a: { from_logits?: boolean; label_smoothing?: number; delta?: number } = {};
+  const a: { -readonly [K in keyof LossAttrs]: LossAttrs[K] } = {};
   if (has("from_logits") && arg<boolean>("from_logits")) a.from_logits = true;
   if (has("label_smoothing") && arg<number>("label_smoothing") > 0) a.label_smoothing = arg<number>("label_smoothing");
   if (name === "huber") a.delta = arg<number>("delta");
+  if (has("ignore_class") && arg<number | null>("ignore_class") !== null) a.ignore_class = arg<number>("ignore_class");
   return a;
 }
 
@@ -283,8 +316,16 @@ export const surfaces: readonly CallSurface[] = [
   ),
   lossSurface(
     "sparse_categorical_crossentropy",
-    "cross-entropy against integer class labels [B]; from the logits when the prediction is a softmax",
-    [fromLogits],
+    "cross-entropy against integer class labels [B] (or per position, [B, T]); from the logits when the prediction is a softmax",
+    [
+      fromLogits,
+      {
+        name: "ignore_class",
+        type: { t: "int", min: 0 },
+        default: null,
+        doc: "a label that marks padding: its positions are masked out, the loss is the mean over the others (Keras)",
+      },
+    ],
     {
       label_smoothing:
         "Keras's sparse cross-entropy has no label smoothing: use one-hot targets (`one_hot=true`) with categorical_crossentropy(label_smoothing=...)",

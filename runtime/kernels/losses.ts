@@ -180,12 +180,25 @@ export function categoricalCrossentropyGrad(
   }
 }
 
-/** Integer labels: −log p[label] (from logits: lse − z[label]). */
-export function sparseCategoricalCrossentropy(p: Arr, labels: Int32Array | Arr, rows: number, cols: number, fromLogits: boolean): number {
+/**
+ * Integer labels: −log p[label] (from logits: lse − z[label]), the mean over rows.
+ * `ignore` ≥ 0 (Keras's ignore_class, the padding of per-position labels) masks the rows
+ * whose label is `ignore`: the loss is the mean over the other rows (0 when none is left).
+ */
+export function sparseCategoricalCrossentropy(
+  p: Arr,
+  labels: Int32Array | Arr,
+  rows: number,
+  cols: number,
+  fromLogits: boolean,
+  ignore = -1,
+): number {
   let s = 0;
+  const kept = ignore < 0 ? rows : keptRows(labels, rows, ignore);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const l = labels[r];
+    if (l === ignore) continue;
     if (fromLogits) s += logSumExp(p, o, cols) - p[o + l];
     else {
       let sum = 0;
@@ -193,7 +206,14 @@ export function sparseCategoricalCrossentropy(p: Arr, labels: Int32Array | Arr, 
       s -= Math.log(clip(p[o + l] / sum));
     }
   }
-  return s / rows;
+  return kept === 0 ? 0 : s / kept;
+}
+
+/** Rows whose label is not `ignore`. */
+function keptRows(labels: Int32Array | Arr, rows: number, ignore: number): number {
+  let kept = 0;
+  for (let r = 0; r < rows; r++) if (labels[r] !== ignore) kept++;
+  return kept;
 }
 export function sparseCategoricalCrossentropyGrad(
   dp: Arr,
@@ -203,11 +223,17 @@ export function sparseCategoricalCrossentropyGrad(
   cols: number,
   fromLogits: boolean,
   dl: number,
+  ignore = -1,
 ): void {
-  const k = dl / rows;
+  const kept = ignore < 0 ? rows : keptRows(labels, rows, ignore);
+  const k = kept === 0 ? 0 : dl / kept;
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const l = labels[r];
+    if (l === ignore) {
+      dp.fill(0, o, o + cols);
+      continue;
+    }
     if (fromLogits) {
       const lse = logSumExp(p, o, cols);
       for (let j = 0; j < cols; j++) dp[o + j] = k * (Math.exp(p[o + j] - lse) - (j === l ? 1 : 0));

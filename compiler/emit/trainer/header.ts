@@ -130,8 +130,20 @@ export function writeDescription(w: CodeBlockWriter, em: Emission, memory: Slot)
   // Inputs read as class ids (a sparse cross-entropy's labels, accuracy's integer labels) and
   // their class count (the scores' last dimension): the runtime checks the labels at load.
   const classes = new Map<ValueId, number>();
-  for (const e of allEqns)
+  // Ids into an embedding are checked the same way against its input_dim.
+  let ignoreClass: number | undefined;
+  for (const e of allEqns) {
     if (e.op === "sparse_categorical_crossentropy") classes.set(root(e.inputs[1]), values[e.inputs[0]].shape.at(-1) as number);
+    if (e.op === "embedding") classes.set(root(e.inputs[0]), e.attrs.input_dim as number);
+    // Accuracy leaves out the positions the loss masks (the padding label).
+    if (
+      e.op === "sparse_categorical_crossentropy" &&
+      typeof e.attrs.ignore_class === "number" &&
+      tp.evaluation &&
+      root(e.inputs[1]) === root(tp.evaluation.target)
+    )
+      ignoreClass = e.attrs.ignore_class;
+  }
   const evaluation = tp.evaluation;
   if (evaluation && values[evaluation.target].dtype === "i32")
     classes.set(root(evaluation.target), values[evaluation.prediction].shape.at(-1) as number);
@@ -150,7 +162,12 @@ export function writeDescription(w: CodeBlockWriter, em: Emission, memory: Slot)
     models: tp.inference.map((m) => ({ name: m.model, inputs: m.inputs.map((id) => values[id].shape), output: values[m.output].shape })),
     samplers: tp.samplers,
     evaluation: tp.evaluation
-      ? { metrics: tp.evaluation.metrics, prediction: values[tp.evaluation.prediction].shape, target: values[tp.evaluation.target].shape }
+      ? {
+          metrics: tp.evaluation.metrics,
+          prediction: values[tp.evaluation.prediction].shape,
+          target: values[tp.evaluation.target].shape,
+          ...(ignoreClass !== undefined ? { ignoreClass } : {}),
+        }
       : null,
     paramCount: tp.paramCount,
   };
