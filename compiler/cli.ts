@@ -24,6 +24,7 @@ import { memoryLimitDiagnostic, tsMemoryNeed } from "./wasm/memory-limit.js";
 import { memoryProblem } from "../runtime/memory.js";
 import { optimizerState } from "./wasm/plan-memory.js";
 import { totalmem } from "node:os";
+import { exportCommand, exportUsage, predictCommand } from "./export/commands.js";
 
 const usage = `usage: dlm <command> [options]
 
@@ -45,12 +46,12 @@ commands:
       --backend wasm|ts, --no-fuse   as for compile
       --epochs N, --batch N, --seed N, --data PATH, --save FILE, --checkpoint-every N,
       --resume FILE, --max-steps N, --quiet   (see \`dlm train --help\`)
-  help                this text
+${exportUsage}  help                this text
 
 exit codes: 0 ok, 1 errors in the program, 2 bad usage or unreadable file, 3 internal error
 `;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 /** A file or folder named on the command line that cannot be read or written: one line, exit 2, no usage text. */
 class FileError extends Error {}
 
@@ -68,6 +69,10 @@ export async function main(
         return await compileCommand(rest, out, err);
       case "train":
         return await trainCommand(rest, out, err);
+      case "export":
+        return await exportCommand(rest, out, err);
+      case "predict":
+        return await predictCommand(rest, out, err);
       case "help":
       case "--help":
       case "-h":
@@ -184,12 +189,12 @@ function exitCode(r: FrontEndResult): number {
   return r.diagnostics.some((d) => d.code.startsWith("DL9")) ? 3 : 1;
 }
 
-function useColor(stream: NodeJS.WritableStream): boolean {
+export function useColor(stream: NodeJS.WritableStream): boolean {
   return !!(stream as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR;
 }
 
 /** Reads and checks a .dlm file; prints its diagnostics; on errors returns the exit code (warnings go on). */
-function checked(file: string, err: NodeJS.WritableStream): FrontEndResult | number {
+export function checked(file: string, err: NodeJS.WritableStream): FrontEndResult | number {
   const bytes = readSource(file, err);
   if (!bytes) return 2;
   const result = frontEnd(file, bytes);
@@ -198,7 +203,7 @@ function checked(file: string, err: NodeJS.WritableStream): FrontEndResult | num
   return result;
 }
 
-function pickTrain(result: FrontEndResult, name: string | undefined): string {
+export function pickTrain(result: FrontEndResult, name: string | undefined): string {
   const trains = result.ir!.trains.map((t) => t.name);
   if (name !== undefined) {
     if (!trains.includes(name))
@@ -349,7 +354,7 @@ function report(p: LimitProblem, err: NodeJS.WritableStream): number {
 }
 
 /** Why `dir` cannot take a compiled trainer, found before compiling: it is a file, lies under one, or is not writable. */
-function checkOutputFolder(dir: string): void {
+export function checkOutputFolder(dir: string): void {
   let at = path.resolve(dir);
   // The folder itself, or the nearest ancestor that exists (compile creates the rest).
   for (;;) {
@@ -376,7 +381,7 @@ function checkOutputFolder(dir: string): void {
 }
 
 /** Runs the writes of `dlm compile` into `dir`; a file-system error is a FileError naming the folder. */
-function writing(dir: string, write: () => void): void {
+export function writing(dir: string, write: () => void): void {
   try {
     write();
   } catch (e) {
@@ -392,7 +397,7 @@ function writing(dir: string, write: () => void): void {
  * mkdir -p, one level at a time: node's recursive mkdirSync never returns where a level
  * cannot be made but does not say so (under /proc).
  */
-function makeFolders(dir: string): void {
+export function makeFolders(dir: string): void {
   if (existsSync(dir)) return;
   makeFolders(path.dirname(dir));
   mkdirSync(dir);

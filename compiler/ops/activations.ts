@@ -177,7 +177,15 @@ const pointwise = (
   tsKernel: string,
   extra?: "slope",
 ): PrimitiveOp =>
-  primitive({ keras, shape: same, vjp: fromOutput(`${op}_grad`), ts: T.unary(tsKernel, extra), wasm: W.unaryEw(op), epilogue: true });
+  primitive({
+    keras,
+    shape: same,
+    vjp: fromOutput(`${op}_grad`),
+    ts: T.unary(tsKernel, extra),
+    wasm: W.unaryEw(op),
+    epilogue: true,
+    ...(op === "sigmoid" ? { export: { output: "probabilities" } } : {}),
+  });
 
 const pointwiseGrad = (op: "relu_grad" | "sigmoid_grad" | "tanh_grad" | "leaky_relu_grad", tsKernel: string, extra?: "slope"): TrainOp =>
   trainOp({ vjp: none, ts: T.fromOutput(tsKernel, extra), wasm: W.binaryGradEw(op), fused: { "act_grad+sum_to": actGradBias } });
@@ -217,6 +225,8 @@ export const ops: OpTable<Names> = {
       const [x] = c.eqn.inputs;
       return W.call(c, "softmax", softmaxSpec(c, W.shape(c, x)), SM.addSoftmax, SM.softmaxParams, { y: W.out(c), x: c.addr(x) });
     },
+    // Over the last axis only: an output of class probabilities (the exporter checks the axis).
+    export: { output: "classes" },
   }),
   elu: primitive<EluAttrs>({
     keras: { type: "ELU", base: "elu" },

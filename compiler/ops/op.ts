@@ -143,6 +143,24 @@ export interface Kernel<A = Attrs> {
   readonly fused?: Readonly<Record<string, FusedRule>>;
   /** An activation the GEMM kernel can apply in its epilogue (fusion `dense+act`). */
   readonly epilogue?: true;
+  /** What exporting a trained model needs to know of the op (compiler/export); absent: nothing beyond its kernels. */
+  readonly export?: ExportFacts;
+}
+
+/**
+ * Facts of an op for the exporters (`dlm export`, compiler/export): the inference module
+ * runs the op's kernels as the trainer's inference does; these say what else an export
+ * must know of it.
+ */
+export interface ExportFacts {
+  /**
+   * What a model's output means when this op computes it: `classes`, class probabilities
+   * over the last axis (softmax: `info.classes`, `dlm predict` prints the top classes);
+   * `probabilities`, independent probabilities (sigmoid).
+   */
+  readonly output?: "classes" | "probabilities";
+  /** Why an exported model cannot contain the op (it depends on the trainer); absent: it can. */
+  readonly unsupported?: string;
 }
 
 export interface PrimitiveOp<A = Attrs> extends Kernel<A> {

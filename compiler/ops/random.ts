@@ -12,6 +12,9 @@ export type Names = { primitive: "normal" | "uniform"; composite: never; train: 
 export type NormalAttrs = { readonly shape: Shape; readonly mean: number; readonly std: number };
 export type UniformAttrs = { readonly shape: Shape; readonly low: number; readonly high: number };
 
+/** Why a model that draws noise itself cannot be exported (a GAN generator takes its noise as an input instead). */
+const RANDOM = "it draws noise from the trainer's seeded random stream, which an exported model does not have";
+
 export const ops: OpTable<Names> = {
   normal: primitive<NormalAttrs>({
     keras: { type: "RandomNormal", base: "random_normal" },
@@ -19,6 +22,7 @@ export const ops: OpTable<Names> = {
     vjp: none,
     ts: (c) => `rng.fillNormal(${T.out(c)}, ${c.attrs.mean}, ${c.attrs.std});`,
     wasm: W.ts,
+    export: { unsupported: RANDOM },
   }),
   uniform: primitive<UniformAttrs>({
     keras: { type: "RandomUniform", base: "random_uniform" },
@@ -26,6 +30,7 @@ export const ops: OpTable<Names> = {
     vjp: none,
     ts: (c) => `rng.fillUniform(${T.out(c)}, ${c.attrs.low}, ${c.attrs.high});`,
     wasm: W.ts,
+    export: { unsupported: RANDOM },
   }),
 };
 

@@ -98,7 +98,9 @@ export function planMemory(tp: TrainingProgram, aliasOps: ReadonlySet<TOp>, optS
     fixedTop = align(fixedTop + bytes);
     return at;
   };
-  for (const name of ["params", "grads", ...optState]) flat.set(name, reserveFixed(tp.paramCount * 4));
+  // A program without steps (an exported model's inference) has no gradients.
+  const flatNames = tp.steps.length > 0 ? ["params", "grads", ...optState] : ["params"];
+  for (const name of flatNames) flat.set(name, reserveFixed(tp.paramCount * 4));
   for (const id of tp.params) slots.set(id, { fixed: flat.get("params")! + values[id].param!.offset * 4, perRow: 0 });
   const gradView = gradientPlacement(tp, aliasOps).views;
   for (const [grad, param] of gradView) slots.set(grad, { fixed: flat.get("grads")! + values[param].param!.offset * 4, perRow: 0 });

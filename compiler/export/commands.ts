@@ -1,0 +1,182 @@
+// The commands that use a trained model: `dlm export` (the model as files that run without
+// dlm) and `dlm predict` (the model on images, arrays or CSV rows). Both check the program,
+// pick the train block and the model, and export it with a checkpoint's weights
+// (export.ts); predict then loads the exported module in this process and prints what the
+// model says. Mistakes are one `error:` line and exit code 1 (a located report for a model
+// that cannot be exported); bad usage is exit code 2, as everywhere in the CLI (cli.ts).
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { renderDiagnostics } from "../diagnostics/render.js";
+import { checked, checkOutputFolder, makeFolders, pickTrain, UsageError, useColor, writing } from "../cli.js";
+import { exportFormats, ExportError, exportModel, type ExportedModel, type ExportFormat } from "./export.js";
+import { readSamples, type Samples } from "./inputs.js";
+import { intOption, joinNumericValues } from "../../runtime/main.js";
+import { DataError } from "../../runtime/errors.js";
+import { readBytes } from "../../runtime/data/files.js";
+import { hasRelaxedSimd } from "../../runtime/wasm/instantiate.js";
+import type { Model } from "../../runtime/inference.js";
+import type { FrontEndResult } from "../compile.js";
+
+/** dist/runtime: the compiled runtime, whose inference pieces go beside an exported module. */
+const runtimeJs = fileURLToPath(new URL("../../runtime/", import.meta.url));
+
+export const exportUsage = `  export FILE.dlm --checkpoint FILE -o DIR
+                      write model DIR/<model>.js (an inference-only ES module) with its
+                      .d.ts, kernels (.wasm), weights (.safetensors) and runtime beside it
+      --model NAME      which model (default: the one the train block trains)
+      --train NAME      which train block (when the file has several)
+      --format module   what to write (module: the only format so far)
+      --max-batch N     rows one call computes (default 256; more go in chunks)
+  predict FILE.dlm --checkpoint FILE INPUT...
+                      run the model on PNG images, .npy arrays or CSV rows, converted as the
+                      training data was; prints the top classes (or the output values)
+      --model NAME, --train NAME   as for export
+      --top N           classes shown per input (default 3)
+      --format json     print the predictions as JSON (for tools)
+`;
+
+/** An `error:` line, exit code 1: a mistake in what the command was given. */
+function failed(err: NodeJS.WritableStream, e: unknown): number {
+  if (e instanceof ExportError || e instanceof DataError || (e instanceof Error && e.name === "ModelLoadError")) {
+    err.write(`error: ${e.message}\n`);
+    return 1;
+  }
+  throw e;
+}
+
+/** Checks the program and exports the model; a number is the exit code of a failure already reported. */
+async function exported(
+  file: string,
+  values: { train?: string; model?: string; checkpoint?: string },
+  maxBatch: number,
+  err: NodeJS.WritableStream,
+  relaxed = true,
+): Promise<{ readonly m: ExportedModel; readonly front: FrontEndResult } | number> {
+  if (!values.checkpoint) throw new UsageError("needs --checkpoint FILE (written by `dlm train --save FILE`)");
+  const front = checked(file, err);
+  if (typeof front === "number") return front;
+  const train = pickTrain(front, values.train);
+  try {
+    const checkpoint = { file: values.checkpoint, bytes: readBytes(values.checkpoint, "a checkpoint (safetensors)") };
+    const r = await exportModel(front, { train, model: values.model, maxBatch, checkpoint, relaxed });
+    if ("diagnostics" in r) {
+      err.write(renderDiagnostics(front.source, r.diagnostics, { color: useColor(err) }));
+      return 1;
+    }
+    return { m: r, front };
+  } catch (e) {
+    return failed(err, e);
+  }
+}
+
+/** Writes an exported model into `dir`: its files, the runtime pieces it imports, a package.json marking ES modules. */
+function writeExport(dir: string, m: ExportedModel): void {
+  makeFolders(path.join(dir, "runtime", "wasm"));
+  for (const f of m.files) writeFileSync(path.join(dir, f.file), f.data);
+  for (const r of m.runtime)
+    cpSync(path.join(runtimeJs, r), path.join(dir, "runtime", r), { recursive: true, filter: (f) => !f.endsWith(".map") });
+  const pkg = path.join(dir, "package.json");
+  if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ type: "module", private: true }, null, 2) + "\n");
+}
+
+export async function exportCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const options = {
+    out: { type: "string", short: "o" },
+    checkpoint: { type: "string" },
+    model: { type: "string" },
+    train: { type: "string" },
+    format: { type: "string", default: "module" },
+    "max-batch": { type: "string" },
+  } as const;
+  const { values, positionals } = parseArgs({ args: joinNumericValues(args, options), allowPositionals: true, options });
+  if (positionals.length !== 1) throw new UsageError("export takes exactly one FILE.dlm");
+  if (!values.out) throw new UsageError("export needs -o DIR");
+  if (!exportFormats.includes(values.format as ExportFormat))
+    throw new UsageError(`--format must be ${exportFormats.join(" or ")}, not '${values.format}'`);
+  const maxBatch = values["max-batch"] === undefined ? 256 : intOption("max-batch", values["max-batch"], { min: 1, max: 65536 });
+  checkOutputFolder(values.out);
+  const r = await exported(positionals[0], values, maxBatch, err);
+  if (typeof r === "number") return r;
+  const { m } = r;
+  const dir = values.out;
+  writing(dir, () => writeExport(dir, m));
+  const size = (f: { data: string | Uint8Array }) => (typeof f.data === "string" ? Buffer.byteLength(f.data) : f.data.length);
+  const shown = m.files.map((f) => `${path.join(dir, f.file)} (${size(f).toLocaleString("en-US")} bytes)`);
+  out.write(
+    `wrote ${shown.join(", ")} and ${path.join(dir, "runtime")}/: model \`${m.info.model}\`, ${m.info.parameters.toLocaleString("en-US")} parameters, ${m.kernels} kernels\n` +
+      `use it: const { load } = await import("${pathToFileURL(path.resolve(dir, m.files[0].file)).href}"); const model = await load(); model.predict(input, n)\n`,
+  );
+  return 0;
+}
+
+/** Loads an exported model in this process: its folder goes to a temporary directory, removed once loaded. */
+async function loadExported(m: ExportedModel): Promise<Model> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-predict-"));
+  try {
+    writeExport(dir, m);
+    const mod = (await import(pathToFileURL(path.join(dir, m.files[0].file)).href)) as { load(): Promise<Model> };
+    return await mod.load();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function predictCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const options = {
+    checkpoint: { type: "string" },
+    model: { type: "string" },
+    train: { type: "string" },
+    top: { type: "string" },
+    format: { type: "string", default: "text" },
+  } as const;
+  const { values, positionals } = parseArgs({ args: joinNumericValues(args, options), allowPositionals: true, options });
+  if (positionals.length < 2) throw new UsageError("predict takes FILE.dlm and at least one INPUT (.png, .npy or .csv)");
+  if (values.format !== "text" && values.format !== "json") throw new UsageError(`--format must be text or json, not '${values.format}'`);
+  const top = values.top === undefined ? 3 : intOption("top", values.top, { min: 1, max: 1_000_000 });
+  const [file, ...inputs] = positionals;
+  const r = await exported(file, values, 256, err, hasRelaxedSimd());
+  if (typeof r === "number") return r;
+  const { m, front } = r;
+  let samples: Samples[];
+  let model: Model;
+  try {
+    const data = front.ir!.trains.find((t) => t.name === m.info.train)!.data;
+    const spec = { shape: m.info.input.shape, data, baseDir: path.dirname(path.resolve(file)) };
+    samples = inputs.map((f) => readSamples(f, spec));
+    model = await loadExported(m);
+  } catch (e) {
+    return failed(err, e);
+  }
+  const info = model.info;
+  const width = info.output.shape.reduce((a, d) => a * d, 1);
+  const rows = samples.flatMap((s) => {
+    const y = model.predict(s.data, s.n);
+    return s.labels.map((label, i) => ({ input: label, output: Array.from(y.subarray(i * width, (i + 1) * width)) }));
+  });
+  const ranked = (o: number[]) =>
+    o
+      .map((p, c) => ({ class: c, probability: p }))
+      .sort((a, b) => b.probability - a.probability || a.class - b.class)
+      .slice(0, Math.min(top, o.length));
+  const classifier = info.output.kind === "classes";
+  if (values.format === "json") {
+    const predictions = rows.map((r) => ({ input: r.input, ...(classifier ? { top: ranked(r.output) } : {}), output: r.output }));
+    out.write(
+      JSON.stringify({ model: info.model, train: info.train, output: info.output, classes: info.classes ?? null, predictions }, null, 2) +
+        "\n",
+    );
+    return 0;
+  }
+  for (const r of rows) {
+    const shown = classifier
+      ? ranked(r.output)
+          .map((t) => `${t.class} (${t.probability.toFixed(4)})`)
+          .join("  ")
+      : r.output.map((v) => v.toPrecision(6)).join(" ");
+    out.write(`${r.input}: ${shown}\n`);
+  }
+  return 0;
+}
