@@ -14,6 +14,7 @@ import { decodeSource, makeSource, positionOf, type DecodeFailure, type SourceFi
 import { parse } from "./syntax/parse.js";
 import { lower } from "./frontend/lower.js";
 import { inferShapes } from "./frontend/shapes.js";
+import { checkTrainControls } from "./frontend/train-controls.js";
 import { inline } from "./middle/inline.js";
 import { useLogits } from "./middle/logits.js";
 import { schedule } from "./middle/schedule.js";
@@ -48,6 +49,8 @@ export function frontEnd(path: string, bytes: Uint8Array): FrontEndResult {
     if (!lowered.ir) return { source, ast: parsed.ast, diagnostics: lowered.diagnostics };
     const typed = inferShapes(lowered.ir); //             every value gets a static shape
     if (!typed.ir) return { source, ast: parsed.ast, diagnostics: typed.diagnostics };
+    const controls = checkTrainControls(typed.ir); //     class weights and metrics against the prediction
+    if (controls.length > 0) return { source, ast: parsed.ast, diagnostics: controls };
     // Each step must reach the parameters it trains (DL4xxx): found by scheduling and
     // differentiating every train block, so `dlm check` reports what compiling would.
     const warnings: Diagnostic[] = [];

@@ -16,10 +16,11 @@ import { inputDType, inputShape, lowerExpr, lowerLet, type ProgramLowering, type
 import type { Span } from "../source.js";
 import { calleeOf } from "../ops/call.js";
 import { lowerLossSetting, readLossSetting } from "./loss-setting.js";
+import { readClassWeight, readControls } from "./train-controls.js";
 import { brownSizes } from "../../runtime/data/brown.js";
 
 const settingNames = trainSettings.map((s) => s.name);
-const simpleOnly = new Set(["loss", "optimizer", "metrics"]);
+const simpleOnly = new Set(["loss", "optimizer", "metrics", "class_weight"]);
 
 export function lowerTrain(t: A.TrainDecl, p: ProgramLowering): TrainIR | undefined {
   const before = p.diagnostics.length;
@@ -63,7 +64,19 @@ export function lowerTrain(t: A.TrainDecl, p: ProgramLowering): TrainIR | undefi
     ir = lowerExplicit(t, scope);
   }
   if (!ir || !numeric || p.diagnostics.length > before) return undefined;
-  return { name: t.name.name, graph: g.finish(ir.steps.map((s) => s.loss)), ...ir, settings: numeric, data: data ?? null, span: t.span };
+  const computed = { simple, metrics: ir.evaluation?.metrics ?? [], validation: numeric.validationSplit > 0, steps: ir.steps };
+  const controls = p.attempt(() => readControls(settings, computed));
+  if (!controls) return undefined;
+  const controlSpans = { classWeight: settings.get("class_weight")?.value.span, metrics: settings.get("metrics")?.value.span };
+  return {
+    name: t.name.name,
+    graph: g.finish(ir.steps.map((s) => s.loss)),
+    ...ir,
+    settings: { ...numeric, ...controls },
+    data: data ?? null,
+    controlSpans,
+    span: t.span,
+  };
 }
 
 function readSettings(settings: Map<string, A.Setting>, p: ProgramLowering): TrainSettings | undefined {
@@ -115,8 +128,10 @@ function lowerSimple(
   const lossRead = p.attempt(() => readLossSetting(lossSetting.value));
   const optimizer = p.attempt(() => readOptimizer(settings.get("optimizer")!.value));
   const metrics = p.attempt(() => (settings.has("metrics") ? readMetrics(settings.get("metrics")!.value) : []));
+  const weightSetting = settings.get("class_weight");
+  const classWeight = lossRead && weightSetting ? p.attempt(() => readClassWeight(weightSetting, lossRead.name)) : null;
   p.model(name, t.name.span);
-  if (lossRead === undefined || optimizer === undefined || metrics === undefined) throw new AlreadyReported();
+  if (lossRead === undefined || optimizer === undefined || metrics === undefined || classWeight === undefined) throw new AlreadyReported();
   for (const param of decl.params) s.names.set(param.name.name, s.g.input(param.name.name, inputShape(param), inputDType(param)));
   // The target's per-sample shape: from the data when it says, otherwise what the loss expects.
   const labelColumn = data?.columns[decl.params.length];
@@ -135,7 +150,10 @@ function lowerSimple(
   s.names.set("y", target);
   // Padded per-position labels (brown.tagged): tag 0 is padding, masked out of the loss and accuracy.
   const padded = data?.source.kind === "brown" && lossRead.name === "sparse_categorical_crossentropy";
-  const loss = lowerLossSetting(s.g, lossRead, prediction, target, padded ? { ignore_class: 0 } : {});
+  const loss = lowerLossSetting(s.g, lossRead, prediction, target, {
+    ...(padded ? { ignore_class: 0 } : {}),
+    ...(classWeight ? { class_weight: classWeight } : {}),
+  });
   return {
     lets: [],
     steps: [{ model: name, optimizer, loss, span: t.span, modelSpan: t.name.span, lossSpan: lossSetting.value.span }],
@@ -143,17 +161,31 @@ function lowerSimple(
   };
 }
 
-function readMetrics(e: A.Expr): "accuracy"[] {
-  const metrics = builtinList.filter((b) => b.kind === "metric").map((b) => b.name);
+/**
+ * The metrics' names, as the runtime reads them: `accuracy`, …, `top_k_accuracy(k=K)` with
+ * its k, and the losses `mae` and `mse` as metrics (Keras's MeanAbsoluteError and MeanSquaredError).
+ */
+function readMetrics(e: A.Expr): string[] {
+  const metrics = [...builtinList.filter((b) => b.kind === "metric").map((b) => b.name), "mae", "mse"];
   const items = e.kind === "List" ? e.items : [e];
+  const seen = new Map<string, A.Expr>();
   return items.map((item) => {
-    if (item.kind !== "Name" || !metrics.includes(item.name)) {
-      fail("DL2001", `unknown metric ${item.kind === "Name" ? `\`${item.name}\`` : ""}`.trim(), item.span, {
-        hint:
-          item.kind === "Name" ? (didYouMean(item.name, metrics) ?? `metrics: ${metrics.join(", ")}`) : `write \`metrics [${metrics[0]}]\``,
+    const name = item.kind === "Name" ? item.name : item.kind === "Call" && item.callee.kind === "Name" ? item.callee.name : undefined;
+    if (name === undefined || !metrics.includes(name)) {
+      fail("DL2001", `unknown metric ${name !== undefined ? `\`${name}\`` : ""}`.trim(), item.span, {
+        hint: name !== undefined ? (didYouMean(name, metrics) ?? `metrics: ${metrics.join(", ")}`) : `write \`metrics [${metrics[0]}]\``,
       });
     }
-    return "accuracy" as const;
+    const first = seen.get(name);
+    if (first) fail("DL2014", `\`${name}\` is listed twice`, item.span, { notes: [{ message: "first listed here", span: first.span }] });
+    seen.set(name, item);
+    if (name === "mae" || name === "mse") {
+      if (item.kind === "Call") fail("DL2004", `the metric \`${name}\` takes no options`, item.span);
+      return name;
+    }
+    const b = builtins.get(name)!;
+    const bound = bindArgs(b, item.kind === "Call" ? item.args : [], item.span);
+    return name === "top_k_accuracy" ? `top_k_accuracy(k=${staticArg(bound, "k") as number})` : name;
   });
 }
 

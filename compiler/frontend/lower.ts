@@ -452,6 +452,8 @@ function lowerCall(s: Scope, callee: A.Expr, args: readonly A.Arg[], span: Span,
       });
     case "metric":
       fail("DL2020", `\`${name}\` is a metric; it belongs in \`metrics [...]\``, callee.span);
+    case "callback":
+      fail("DL2020", `\`${name}\` is a training control; it belongs in the \`${name}\` setting of a train block`, callee.span);
     case "source":
       fail("DL2020", `\`${name}\` is a data source; it belongs in the \`data\` setting`, callee.span);
     default:

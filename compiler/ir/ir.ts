@@ -8,6 +8,7 @@
 // - after the shapes pass every value has a shape; only the first dimension of a shape
 //   may be the symbolic batch "B".
 // - a param value belongs to exactly one layer; params are inputs of the eqn that owns them.
+import type { EarlyStoppingSpec, PlateauSpec } from "../../runtime/callbacks.js";
 import type { LrSchedule } from "../../runtime/kernels/schedules.js";
 import type { Span } from "../source.js";
 
@@ -157,6 +158,10 @@ export interface TrainSettings {
   readonly shuffle: boolean;
   readonly validationSplit: number;
   readonly seed: number;
+  /** Training controls (frontend/train-controls.ts), present only when set. */
+  readonly earlyStopping?: EarlyStoppingSpec;
+  readonly reduceLrOnPlateau?: PlateauSpec;
+  readonly saveBest?: string;
 }
 
 export interface TrainIR {
@@ -169,7 +174,9 @@ export interface TrainIR {
   readonly settings: TrainSettings;
   readonly data: DataSpec | null;
   /** Metrics and test evaluation: prediction and target values of the graph (simple form). */
-  readonly evaluation: { readonly prediction: ValueId; readonly target: ValueId; readonly metrics: readonly "accuracy"[] } | null;
+  readonly evaluation: { readonly prediction: ValueId; readonly target: ValueId; readonly metrics: readonly string[] } | null;
+  /** Where `class_weight` and `metrics` are written, for the checks once shapes are known. */
+  readonly controlSpans?: { readonly classWeight?: Span; readonly metrics?: Span };
   readonly span: Span;
 }
 

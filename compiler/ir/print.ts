@@ -36,6 +36,9 @@ export function printTrain(t: TrainIR, src?: SourceFile): string {
     `train ${t.name}(${signature(t.graph)}) {`,
     `  settings batch=${s.batch} epochs=${s.epochs} shuffle=${s.shuffle} validation_split=${s.validationSplit} seed=${s.seed}`,
   ];
+  if (s.earlyStopping) head.push(`  early_stopping ${JSON.stringify(s.earlyStopping)}`);
+  if (s.reduceLrOnPlateau) head.push(`  reduce_lr_on_plateau ${JSON.stringify(s.reduceLrOnPlateau)}`);
+  if (s.saveBest) head.push(`  save_best ${JSON.stringify(s.saveBest)}`);
   if (t.data)
     head.push(
       `  data ${JSON.stringify(t.data.source)} flatten=${t.data.flatten} range=[${t.data.range.join(",")}] rows_as_steps=${t.data.rowsAsSteps} one_hot=${t.data.oneHot}`,

@@ -110,7 +110,7 @@ export interface TrainingProgram {
     readonly prediction: ValueId;
     readonly target: ValueId;
     readonly loss: ValueId;
-    readonly metrics: readonly "accuracy"[];
+    readonly metrics: readonly string[];
   } | null;
   /** Each model on inputs of its own, dropout off: for sampling and scoring. */
   readonly inference: readonly {

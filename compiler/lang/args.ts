@@ -31,7 +31,7 @@ export interface ArgSpec {
   readonly doc: string;
 }
 
-export type BuiltinKind = "layer" | "activation" | "op" | "random" | "loss" | "optimizer" | "schedule" | "metric" | "source";
+export type BuiltinKind = "layer" | "activation" | "op" | "random" | "loss" | "optimizer" | "schedule" | "metric" | "callback" | "source";
 
 export interface Builtin {
   readonly name: string;

@@ -12,3 +12,4 @@ export * from "./lstm.js";
 export * from "./normalization.js";
 export * from "./shape.js";
 export * from "./embedding.js";
+export * from "./class-weight.js";
