@@ -104,7 +104,12 @@ export function readControls(settings: ReadonlyMap<string, A.Setting>, c: Comput
     if (scheduled)
       fail("DL2026", "`reduce_lr_on_plateau` sets the learning rate, which a schedule already sets at every step", plateau.key.span, {
         hint: "give the optimizer a constant `lr`, or drop `reduce_lr_on_plateau` (Keras refuses the two together too)",
-        notes: [{ message: `the optimizer of \`step ${scheduled.model}\` has a schedule`, span: scheduled.span }],
+        notes: [
+          {
+            message: `the optimizer of \`step ${scheduled.model}\` has a schedule`,
+            span: (c.simple ? settings.get("optimizer")?.value.span : undefined) ?? scheduled.span,
+          },
+        ],
       });
     out.reduceLrOnPlateau = spec;
   }
