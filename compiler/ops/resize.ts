@@ -14,6 +14,7 @@ import { gate, none, shapeOf } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import * as RS from "../wasm/kernels/resize.js";
+import * as RB from "../wasm/kernels/resize-bilinear.js";
 
 export type Names = {
   primitive: "upsampling2d" | "zero_padding2d" | "cropping2d";
@@ -21,7 +22,7 @@ export type Names = {
   train: "upsampling2d_grad";
 };
 
-export type Upsampling2dAttrs = { readonly size: readonly [number, number]; readonly interpolation: "nearest" };
+export type Upsampling2dAttrs = { readonly size: readonly [number, number]; readonly interpolation: "nearest" | "bilinear" };
 /** Rows and columns added on each side: [top, bottom, left, right]. */
 export type ZeroPadding2dAttrs = { readonly padding: readonly [number, number, number, number] };
 /** Rows and columns removed on each side: [top, bottom, left, right]. */
@@ -37,6 +38,7 @@ function image(c: ShapeCtx<unknown>, what: string): Shape {
   return s;
 }
 
+/** The reference kernels' geometry (runtime/kernels/resize.ts). */
 const border = (x: Shape, sides: readonly number[]) => {
   const [h, w, c] = hwc(x);
   const [top, bottom, left, right] = sides;
@@ -46,6 +48,12 @@ const upsample = (x: Shape, size: readonly number[]) => {
   const [h, w, c] = hwc(x);
   return { h, w, c, sh: size[0], sw: size[1] };
 };
+/** The WebAssembly kernels' specs (wasm/kernels/resize.ts). */
+const borderSpec = (x: Shape, sides: readonly number[]): Omit<RS.Border2dSpec, "name"> => ({
+  image: hwc(x),
+  sides: [sides[0], sides[1], sides[2], sides[3]],
+});
+const upsampleSpec = (x: Shape, size: readonly number[]): Omit<RS.Upsample2dSpec, "name"> => ({ image: hwc(x), size: [size[0], size[1]] });
 
 /** A geometry object as a hoisted constant of the trainer (named after the layer). */
 const geom = (c: EmitCtx<unknown>, type: string, g: object): string =>
@@ -70,6 +78,18 @@ function wasmCall<S extends { name: string }>(
   return W.call(c, kind, spec, add, params, { [io[0]]: c.addr(c.eqn.inputs[0]), [io[1]]: W.out(c) });
 }
 
+/** The kernel call of upsampling2d (grad: of its gradient), nearest or bilinear. */
+function upsampleWasm(c: WasmCtx<Upsampling2dAttrs>, spec: Omit<RS.Upsample2dSpec, "name">, grad: boolean): string {
+  const io: Record<string, string> = grad ? { dy: c.addr(c.eqn.inputs[0]), dx: W.out(c) } : { x: c.addr(c.eqn.inputs[0]), y: W.out(c) };
+  if (c.attrs.interpolation !== "bilinear") {
+    if (grad) return W.call(c, "upsample2d_grad", spec, RS.addUpsample2dGrad, RS.upsample2dGradParams, io);
+    return W.call(c, "upsample2d", spec, RS.addUpsample2d, RS.upsample2dParams, io);
+  }
+  const args = { ...io, ws: c.scratch(RB.upsample2dBilinearScratchBytes({ ...spec, name: "" })) };
+  if (grad) return W.call(c, "upsample2d_bilinear_grad", spec, RB.addUpsample2dBilinearGrad, RB.upsample2dBilinearGradParams, args);
+  return W.call(c, "upsample2d_bilinear", spec, RB.addUpsample2dBilinear, RB.upsample2dBilinearParams, args);
+}
+
 export const ops: OpTable<Names> = {
   upsampling2d: primitive<Upsampling2dAttrs>({
     keras: { type: "UpSampling2D", base: "up_sampling2d" },
@@ -82,21 +102,20 @@ export const ops: OpTable<Names> = {
       const [x] = c.eqn.inputs;
       return gate(c, () => c.emit("upsampling2d_grad", [c.dy], c.eqn.attrs, shapeOf(c, x), x));
     },
-    ts: tsCall("upsample2d", "UpsampleGeom", (c) => upsample(T.shape(c, c.eqn.inputs[0]), c.eqn.attrs.size as number[])),
-    wasm: (c) =>
-      wasmCall(c, "upsample2d", upsample(W.shape(c, c.eqn.inputs[0]), c.attrs.size), RS.addUpsample2d, RS.upsample2dParams, ["x", "y"]),
+    ts: (c) => {
+      const fn = c.attrs.interpolation === "bilinear" ? "upsample2dBilinear" : "upsample2d";
+      return tsCall(fn, "UpsampleGeom", () => upsample(T.shape(c, c.eqn.inputs[0]), c.attrs.size))(c);
+    },
+    wasm: (c) => upsampleWasm(c, upsampleSpec(W.shape(c, c.eqn.inputs[0]), c.attrs.size), false),
   }),
   upsampling2d_grad: trainOp<Upsampling2dAttrs>({
     vjp: none,
     ts: (c) => {
       const g = geom(c, "UpsampleGeom", upsample(T.shape(c, c.eqn.outputs[0]), c.attrs.size));
-      return `K.upsample2dGrad(${T.out(c)}, ${c.buf(c.eqn.inputs[0])}, n, ${g});`;
+      const fn = c.attrs.interpolation === "bilinear" ? "upsample2dBilinearGrad" : "upsample2dGrad";
+      return `K.${fn}(${T.out(c)}, ${c.buf(c.eqn.inputs[0])}, n, ${g});`;
     },
-    wasm: (c) =>
-      wasmCall(c, "upsample2d_grad", upsample(W.shape(c, c.eqn.outputs[0]), c.attrs.size), RS.addUpsample2dGrad, RS.upsample2dGradParams, [
-        "dy",
-        "dx",
-      ]),
+    wasm: (c) => upsampleWasm(c, upsampleSpec(W.shape(c, c.eqn.outputs[0]), c.attrs.size), true),
   }),
   zero_padding2d: primitive<ZeroPadding2dAttrs>({
     keras: { type: "ZeroPadding2D", base: "zero_padding2d" },
@@ -111,7 +130,7 @@ export const ops: OpTable<Names> = {
       return gate(c, () => c.emit("cropping2d", [c.dy], { cropping: c.attrs.padding }, shapeOf(c, x), x));
     },
     ts: tsCall("pad2d", "BorderGeom", (c) => border(T.shape(c, c.eqn.inputs[0]), c.eqn.attrs.padding as number[])),
-    wasm: (c) => wasmCall(c, "pad2d", border(W.shape(c, c.eqn.inputs[0]), c.attrs.padding), RS.addPad2d, RS.pad2dParams, ["x", "y"]),
+    wasm: (c) => wasmCall(c, "pad2d", borderSpec(W.shape(c, c.eqn.inputs[0]), c.attrs.padding), RS.addPad2d, RS.pad2dParams, ["x", "y"]),
   }),
   cropping2d: primitive<Cropping2dAttrs>({
     keras: { type: "Cropping2D", base: "cropping2d" },
@@ -140,7 +159,8 @@ export const ops: OpTable<Names> = {
       return gate(c, () => c.emit("zero_padding2d", [c.dy], { padding: c.attrs.cropping }, shapeOf(c, x), x));
     },
     ts: tsCall("crop2d", "BorderGeom", (c) => border(T.shape(c, c.eqn.inputs[0]), c.eqn.attrs.cropping as number[])),
-    wasm: (c) => wasmCall(c, "crop2d", border(W.shape(c, c.eqn.inputs[0]), c.attrs.cropping), RS.addCrop2d, RS.crop2dParams, ["x", "y"]),
+    wasm: (c) =>
+      wasmCall(c, "crop2d", borderSpec(W.shape(c, c.eqn.inputs[0]), c.attrs.cropping), RS.addCrop2d, RS.crop2dParams, ["x", "y"]),
   }),
 };
 
@@ -161,23 +181,13 @@ export const surfaces: readonly LayerSurface[] = [
         name: "interpolation",
         type: { t: "enum", values: ["nearest", "bilinear"] },
         default: "nearest",
-        doc: "`nearest` (each pixel repeated); `bilinear` is not supported yet",
+        doc: "`nearest` (each pixel repeated) or `bilinear` (TensorFlow's half-pixel centres, as Keras)",
       },
       layerName,
     ],
-    doc: "2-D upsampling: each pixel repeated size times along height and width (Keras UpSampling2D)",
+    doc: "2-D upsampling by size along height and width, nearest or bilinear (Keras UpSampling2D)",
     lower: (c) => {
       const interpolation = c.arg<string>("interpolation");
-      if (interpolation !== "nearest") {
-        fail(
-          "DL2003",
-          `\`upsampling2d\` supports only interpolation=nearest, found \`${interpolation}\``,
-          c.bound.args.get("interpolation")!.span,
-          {
-            hint: "use interpolation=nearest, or a conv2d_transpose to learn the upsampling",
-          },
-        );
-      }
       return c.eqn("upsampling2d", [c.x], { size: c.arg("size"), interpolation });
     },
   },

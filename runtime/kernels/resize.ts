@@ -70,3 +70,62 @@ export function upsample2dGrad(dx: Arr, dy: Arr, n: number, g: UpsampleGeom): vo
         for (let ch = 0; ch < c; ch++) dx[dst + ch] += dy[src + ch];
       }
 }
+
+/**
+ * The two taps of output index p along an axis of n inputs upsampled by s (TensorFlow's
+ * bilinear resize with half-pixel centres, as Keras UpSampling2D and PyTorch's
+ * align_corners=False): src = (p + 0.5) / s − 0.5, taps ⌊src⌋ and ⌈src⌉ clamped to the
+ * axis, weights 1 − (src − ⌊src⌋) and src − ⌊src⌋. Written into `t` as [i0, i1, w0, w1].
+ */
+function taps(t: Float64Array, p: number, s: number, n: number): void {
+  const src = (p + 0.5) / s - 0.5;
+  const lo = Math.floor(src);
+  const frac = src - lo;
+  t[0] = Math.min(Math.max(lo, 0), n - 1);
+  t[1] = Math.min(Math.max(lo + 1, 0), n - 1);
+  t[2] = 1 - frac;
+  t[3] = frac;
+}
+const rowTaps = new Float64Array(4);
+const colTaps = new Float64Array(4);
+
+/** y = bilinear upsampling of x by (sh, sw) (Keras UpSampling2D, interpolation=bilinear). */
+export function upsample2dBilinear(y: Arr, x: Arr, n: number, g: UpsampleGeom): void {
+  const { h, w, c, sh, sw } = g;
+  const [H, W] = [h * sh, w * sw];
+  for (let s = 0; s < n; s++)
+    for (let p = 0; p < H; p++) {
+      taps(rowTaps, p, sh, h);
+      for (let q = 0; q < W; q++) {
+        taps(colTaps, q, sw, w);
+        const dst = ((s * H + p) * W + q) * c;
+        for (let ch = 0; ch < c; ch++) {
+          let acc = 0;
+          for (let a = 0; a < 2; a++)
+            for (let b = 0; b < 2; b++) acc += rowTaps[2 + a] * colTaps[2 + b] * x[((s * h + rowTaps[a]) * w + colTaps[b]) * c + ch];
+          y[dst + ch] = acc;
+        }
+      }
+    }
+}
+
+/** dx = the transpose of upsample2dBilinear applied to dy. */
+export function upsample2dBilinearGrad(dx: Arr, dy: Arr, n: number, g: UpsampleGeom): void {
+  const { h, w, c, sh, sw } = g;
+  const [H, W] = [h * sh, w * sw];
+  dx.fill(0, 0, n * h * w * c);
+  for (let s = 0; s < n; s++)
+    for (let p = 0; p < H; p++) {
+      taps(rowTaps, p, sh, h);
+      for (let q = 0; q < W; q++) {
+        taps(colTaps, q, sw, w);
+        const src = ((s * H + p) * W + q) * c;
+        for (let a = 0; a < 2; a++)
+          for (let b = 0; b < 2; b++) {
+            const wt = rowTaps[2 + a] * colTaps[2 + b];
+            const dst = ((s * h + rowTaps[a]) * w + colTaps[b]) * c;
+            for (let ch = 0; ch < c; ch++) dx[dst + ch] += wt * dy[src + ch];
+          }
+      }
+    }
+}

@@ -12,27 +12,35 @@ import type { BinaryenApi } from "./binaryen.js";
 import { loadPartial, storePartial, type Fn, type Mod, type X } from "./fn.js";
 import { copyRows, finish, nest, params, range, repeat, zeroBytes } from "./conv-kit.js";
 
+// Specs hold lists, not window fields (h, w, sh, …), so that every field names the kernel
+// (ops/kit/wasm.ts keyOf: pad2d_3x2x3_1x2x0x3, upsample2d_2x3x1_2x2).
+
 /** An image [h, w, c] and the rows/columns added (pad2d) or removed (crop2d) on each side. */
 export interface Border2dSpec {
   readonly name: string;
-  readonly h: number;
-  readonly w: number;
-  readonly c: number;
-  readonly top: number;
-  readonly bottom: number;
-  readonly left: number;
-  readonly right: number;
+  readonly image: readonly [number, number, number];
+  /** [top, bottom, left, right] */
+  readonly sides: readonly [number, number, number, number];
 }
 
-/** An image [h, w, c] and the upsampling factors. */
+/** An image [h, w, c] and the upsampling factors [sh, sw]. */
 export interface Upsample2dSpec {
   readonly name: string;
-  readonly h: number;
-  readonly w: number;
-  readonly c: number;
-  readonly sh: number;
-  readonly sw: number;
+  readonly image: readonly [number, number, number];
+  readonly size: readonly [number, number];
 }
+
+const borderOf = (spec: Border2dSpec) => {
+  const [h, w, c] = spec.image;
+  const [top, bottom, left, right] = spec.sides;
+  return { name: spec.name, h, w, c, top, bottom, left, right };
+};
+/** The fields of an upsampling spec. */
+export const upsampleOf = (spec: Upsample2dSpec) => {
+  const [h, w, c] = spec.image;
+  const [sh, sw] = spec.size;
+  return { name: spec.name, h, w, c, sh, sw };
+};
 
 export const pad2dParams = (_spec: Border2dSpec): string[] => ["n", "x", "y"];
 export const crop2dParams = (_spec: Border2dSpec): string[] => ["n", "x", "y"];
@@ -71,7 +79,7 @@ function images(
 
 /** Adds the export `spec.name`: y [h + top + bottom, w + left + right, c] = x with zeros around it. */
 export function addPad2d(b: BinaryenApi, mod: Mod, spec: Border2dSpec): void {
-  const { name, h, w, c, top, bottom, left, right } = spec;
+  const { name, h, w, c, top, bottom, left, right } = borderOf(spec);
   check(name, { h, w, c, top, bottom, left, right }, ["h", "w", "c"]);
   const [H, W] = [h + top + bottom, w + left + right];
   images(b, mod, name, pad2dParams(spec), [h * w * c * 4, H * W * c * 4], (f, x, y) => [
@@ -82,7 +90,7 @@ export function addPad2d(b: BinaryenApi, mod: Mod, spec: Border2dSpec): void {
 
 /** Adds the export `spec.name`: y [h − top − bottom, w − left − right, c] = the interior of x. */
 export function addCrop2d(b: BinaryenApi, mod: Mod, spec: Border2dSpec): void {
-  const { name, h, w, c, top, bottom, left, right } = spec;
+  const { name, h, w, c, top, bottom, left, right } = borderOf(spec);
   check(name, { h, w, c, top, bottom, left, right, oh: h - top - bottom, ow: w - left - right }, ["h", "w", "c", "oh", "ow"]);
   const [oh, ow] = [h - top - bottom, w - left - right];
   images(b, mod, name, crop2dParams(spec), [h * w * c * 4, oh * ow * c * 4], (f, x, y) =>
@@ -92,7 +100,7 @@ export function addCrop2d(b: BinaryenApi, mod: Mod, spec: Border2dSpec): void {
 
 /** Adds the export `spec.name`: y[p, q] = x[⌊p / sh⌋, ⌊q / sw⌋] (Keras UpSampling2D, nearest). */
 export function addUpsample2d(b: BinaryenApi, mod: Mod, spec: Upsample2dSpec): void {
-  const { name, h, w, c, sh, sw } = spec;
+  const { name, h, w, c, sh, sw } = upsampleOf(spec);
   check(name, { h, w, c, sh, sw }, ["h", "w", "c", "sh", "sw"]);
   const W = w * sw;
   images(b, mod, name, upsample2dParams(spec), [h * w * c * 4, h * sh * W * c * 4], (f, x, y) => {
@@ -110,7 +118,7 @@ export function addUpsample2d(b: BinaryenApi, mod: Mod, spec: Upsample2dSpec): v
 
 /** Adds the export `spec.name`: dx[i, j] = Σ dy[i·sh + a, j·sw + b] over a < sh, b < sw. */
 export function addUpsample2dGrad(b: BinaryenApi, mod: Mod, spec: Upsample2dSpec): void {
-  const { name, h, w, c, sh, sw } = spec;
+  const { name, h, w, c, sh, sw } = upsampleOf(spec);
   check(name, { h, w, c, sh, sw }, ["h", "w", "c", "sh", "sw"]);
   const W = w * sw;
   images(b, mod, name, upsample2dGradParams(spec), [h * sh * W * c * 4, h * w * c * 4], (f, dy, dx) => {
