@@ -4,7 +4,7 @@
 // (export.ts); predict then loads the exported module in this process and prints what the
 // model says. Mistakes are one `error:` line and exit code 1 (a located report for a model
 // that cannot be exported); bad usage is exit code 2, as everywhere in the CLI (cli.ts).
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -72,12 +72,19 @@ async function exported(
   }
 }
 
+/** Copies a compiled runtime file (or folder of them) without its source-map comments: the maps stay behind. */
+function copyRuntime(from: string, to: string): void {
+  if (statSync(from).isDirectory()) {
+    makeFolders(to);
+    for (const f of readdirSync(from)) if (!f.endsWith(".map")) copyRuntime(path.join(from, f), path.join(to, f));
+  } else if (from.endsWith(".js")) writeFileSync(to, readFileSync(from, "utf8").replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n"));
+}
+
 /** Writes an exported model into `dir`: its files, the runtime pieces it imports, a package.json marking ES modules. */
 function writeExport(dir: string, m: ExportedModel): void {
   makeFolders(path.join(dir, "runtime", "wasm"));
   for (const f of m.files) writeFileSync(path.join(dir, f.file), f.data);
-  for (const r of m.runtime)
-    cpSync(path.join(runtimeJs, r), path.join(dir, "runtime", r), { recursive: true, filter: (f) => !f.endsWith(".map") });
+  for (const r of m.runtime) copyRuntime(path.join(runtimeJs, r), path.join(dir, "runtime", r));
   const pkg = path.join(dir, "package.json");
   if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ type: "module", private: true }, null, 2) + "\n");
 }
