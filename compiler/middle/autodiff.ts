@@ -6,6 +6,9 @@
 // the op registry (compiler/ops); gradients of a value used several times are summed; nothing flows
 // through `stop_gradient`, random draws or integer values. Parameters the loss cannot
 // reach are reported (DL4001; DL4002 when only a stop_gradient is in the way).
+// `before` substitutes, in what an eqn's VJP rule reads, the value an input had when the
+// eqn ran (a parameter an earlier step has updated since: schedule.ts); the gradients
+// still flow to the eqn's own inputs.
 import type { Shape, ValueId, Attrs } from "../ir/ir.js";
 import type { TEqn, TOp, TValue } from "../ir/train-ir.js";
 import { kernelOf } from "../ops/index.js";
@@ -27,6 +30,7 @@ export function differentiate(
   loss: ValueId,
   wrt: readonly ValueId[],
   where: { model: string; span: Span; lossSpan: Span },
+  before?: (e: TEqn, input: ValueId) => ValueId | undefined,
 ): Gradients {
   // Forward: which values depend (differentiably) on the parameters.
   const active = new Set<ValueId>(wrt);
@@ -95,9 +99,10 @@ export function differentiate(
     span = e.span;
     origin = e.origin;
     const rule = kernelOf(e.op).vjp;
+    const seen = before ? { ...e, inputs: e.inputs.map((id) => before(e, id) ?? id) } : e;
     let grads: (ValueId | null)[];
     try {
-      grads = rule({ eqn: e, attrs: e.attrs, dy, needs, value: (id) => values[id], emit });
+      grads = rule({ eqn: seen, attrs: e.attrs, dy, needs, value: (id) => values[id], emit });
     } catch (err) {
       if (err instanceof TargetGradientError) {
         fail("DL4003", "this cross-entropy's target depends on the parameters being trained", e.span, {

@@ -2,7 +2,9 @@
 //
 // Takes: a train block's flat program (inline.ts, then logits.ts). Decides what runs when,
 // following the semantics of a training block (docs/language.md): constants once at
-// start-up; the `let`s once per batch before the first step; each step's own forward
+// start-up; the `let`s once per batch before the first step (with snapshots of the
+// parameters a later step differentiates through them after an earlier step updated
+// them); each step's own forward
 // eqns, its backward eqns (autodiff.ts, w.r.t. the parameters of the model it names), its
 // optimizer update over that model's contiguous range of the flat buffers and the state
 // its ops update, in order, so a later step sees the earlier steps' updates. Evaluation
@@ -88,6 +90,24 @@ function build(program: ProgramIR, train: TrainIR, inlined: Inlined): TrainingPr
   eqns.forEach((e, i) => e.outputs.forEach((o) => producedBy.set(o, i)));
   const letSet = new Set(lets);
   const updated = new Set<StateUpdate>();
+  // A step that differentiates through a `let` uses the parameter values the let was computed
+  // with. Where an earlier step of the batch has updated a parameter a let's eqn read, the
+  // gradient ops of that eqn read a snapshot of it taken right after the lets (one per
+  // parameter, kept for the whole step: as much memory as the parameter).
+  const written = new Set<ValueId>();
+  const letEqns = new Set(lets.map((i) => eqns[i]));
+  const snapshots = new Map<ValueId, { value: ValueId; at: TEqn }>();
+  const before = (e: TEqn, id: ValueId): ValueId | undefined => {
+    if (!letEqns.has(e) || !written.has(id)) return undefined;
+    let snap = snapshots.get(id);
+    if (!snap) {
+      const p = values[id];
+      values.push({ id: values.length, name: `${p.name}_at_lets`, kind: "temp", dtype: p.dtype, shape: p.shape });
+      snap = { value: values.length - 1, at: e };
+      snapshots.set(id, snap);
+    }
+    return snap.value;
+  };
   const steps: TStep[] = train.steps.map((s, k) => {
     const loss = map(s.loss);
     let own = closure(eqns, [loss], done);
@@ -112,8 +132,11 @@ function build(program: ProgramIR, train: TrainIR, inlined: Inlined): TrainingPr
       loss,
       wrt,
       { model: s.model, span: s.modelSpan, lossSpan: s.lossSpan },
+      before,
     );
     constants.push(grads.seed);
+    for (const id of wrt) written.add(id);
+    for (const u of updates) written.add(u.param);
     return {
       model: s.model,
       optimizer: s.optimizer,
@@ -126,6 +149,20 @@ function build(program: ProgramIR, train: TrainIR, inlined: Inlined): TrainingPr
       span: s.span,
     };
   });
+
+  // The snapshots some backward pass reads (a rule that does not read a parameter, as a bias's
+  // gradient, leaves its snapshot unused: not taken).
+  const read = new Set(steps.flatMap((s) => s.backward.flatMap((e) => e.inputs)));
+  const taken: TEqn[] = [...snapshots]
+    .filter(([, snap]) => read.has(snap.value))
+    .map(([param, snap]) => ({
+      op: "snapshot",
+      inputs: [param],
+      outputs: [snap.value],
+      attrs: {},
+      span: snap.at.span,
+      ...(snap.at.origin ? { origin: snap.at.origin } : {}),
+    }));
 
   // Inference (evaluation, sampling): eqns that run only in training are skipped, and values
   // the expansions said to read otherwise are read so (a dropout's y = x · mask as x).
@@ -174,7 +211,7 @@ function build(program: ProgramIR, train: TrainIR, inlined: Inlined): TrainingPr
     params: flat.params,
     paramCount: last ? last.offset + last.size : 0,
     constants,
-    lets: lets.map((i) => eqns[i]),
+    lets: [...lets.map((i) => eqns[i]), ...taken],
     steps,
     evaluation,
     inference,

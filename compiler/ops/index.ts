@@ -6,7 +6,7 @@
 // or defining it with a slot missing, does not compile. Adding a module means one import
 // and one entry in `modules` and in the name unions below (docs/adding-an-op.md).
 import type { Builtin } from "../lang/args.js";
-import type { CompositeOp, FusedRule, KerasName, Kernel, OpNames, PrimitiveOp, ShapeRule, Surface } from "./op.js";
+import type { CompositeOp, FusedRule, KerasName, Kernel, MaskRule, OpNames, PrimitiveOp, ShapeRule, Surface } from "./op.js";
 import { callShape } from "./call.js";
 import * as activations from "./activations.js";
 import * as arithmetic from "./arithmetic.js";
@@ -24,6 +24,7 @@ import * as random from "./random.js";
 import * as reductions from "./reductions.js";
 import * as resize from "./resize.js";
 import * as shape from "./shape.js";
+import * as snapshot from "./snapshot.js";
 import * as testing from "./testing.js";
 
 type Modules = [
@@ -43,6 +44,7 @@ type Modules = [
   elementwise.Names,
   random.Names,
   losses.Names,
+  snapshot.Names,
   testing.Names,
 ];
 type Kind<K extends keyof OpNames> = Modules[number][K];
@@ -80,6 +82,7 @@ const modules = [
   elementwise,
   random,
   losses,
+  snapshot,
   testing,
 ] as const;
 
@@ -100,6 +103,9 @@ export function compositeOf(op: OpName): CompositeOp | undefined {
   const def = ops[op];
   return "expand" in def ? def : undefined;
 }
+
+/** How a Graph IR op treats a padding mask on its input 0 (op.ts MaskRule), or undefined: it cannot use one. */
+export const maskRuleOf = (op: OpName): MaskRule | undefined => (op === "call" ? undefined : (ops[op] as { mask?: MaskRule }).mask);
 
 /** The Keras class and base layer name of an op that is its own summary row (`x |> relu`, `a + b`). */
 export function kerasOf(op: OpName): KerasName {
