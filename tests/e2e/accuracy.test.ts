@@ -3,6 +3,9 @@
 import { describe, expect, test } from "vitest";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -52,4 +55,41 @@ describe("the stacked LSTM, one epoch at batch 32 (row-wise MNIST)", () => {
     const median = [...accuracies].sort((a, b) => a - b)[1];
     expect(median).toBeGreaterThanOrEqual(0.948);
   });
+});
+
+describe("the scheduled CNN (dsl-examples/cnn_schedule.dlm) against constant Adam, 3 epochs with the same validation split", () => {
+  // The seed CNN with constant Adam 1e-3, validation_split 0.1, 3 epochs: the baseline.
+  const constant = fileURLToPath(new URL("cnn_constant.dlm", `file://${mkdtempSync(join(tmpdir(), "dlm-e2e-"))}/`));
+  writeFileSync(
+    constant,
+    readFileSync(join(root, "dsl-examples/cnn.dlm"), "utf8")
+      .replace(/epochs\s+5/, "epochs 3")
+      .replace(/metrics(\s+)\[accuracy\]/, "metrics$1[accuracy]\n  validation_split 0.1"),
+  );
+  const scheduled: number[] = [];
+  const constants: number[] = [];
+  for (const seed of [1, 2, 3]) {
+    test(`seed ${seed}: both runs`, () => {
+      const s = train("dsl-examples/cnn_schedule.dlm", "--seed", String(seed));
+      const c = train(constant, "--seed", String(seed));
+      console.log(`seed ${seed}: scheduled ${s.stdout.trim()} / constant ${c.stdout.trim()}`);
+      scheduled.push(s.accuracy!);
+      constants.push(c.accuracy!);
+    });
+  }
+  test("the scheduled runs' mean test accuracy is at least the constant runs'", () => {
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(scheduled.length).toBe(3);
+    expect(mean(scheduled)).toBeGreaterThanOrEqual(mean(constants));
+  });
+});
+
+describe("the residual network with batch normalization, one epoch at batch 64", () => {
+  for (const seed of [1, 2, 3]) {
+    test(`seed ${seed} reaches ≥ 95.5% test accuracy`, () => {
+      const r = train("dsl-examples/resnet.dlm", "--seed", String(seed));
+      console.log(`resnet seed ${seed}: ${r.stdout.trim()}`);
+      expect(r.accuracy).toBeGreaterThanOrEqual(0.955);
+    });
+  }
 });

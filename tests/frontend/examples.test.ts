@@ -36,15 +36,21 @@ const byName = (ir: ProgramIR): Map<string, ModelIR> => new Map(ir.models.map((m
 /** Keras totals (docs/keras-semantics.md §3); the models of each example file. */
 const totals: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   "cnn.dlm": { cnn: 693_962 },
+  "cnn_schedule.dlm": { cnn: 693_962 },
   "rnn.dlm": { rnn: 36_510 },
   "gan.dlm": { generator: 559_632, discriminator: 402_433 },
   "gan_stabilized.dlm": { generator: 559_632, discriminator: 402_433 },
   "mlp.dlm": { mlp: 101_770 },
   "regression.dlm": { regression: 321 },
+  "resnet.dlm": { resnet: 112_970 },
+  "brown_bag.dlm": { brown_bag: 840_970 },
 };
 
+/** Non-trainable parameters (batch-norm moving statistics) where a model has any. */
+const nonTrainable: Readonly<Record<string, number>> = { resnet: 576 };
+
 describe("dsl-examples", () => {
-  it("holds exactly the six example models", () => {
+  it("holds exactly the example files listed here", () => {
     expect(examples).toEqual(Object.keys(totals).sort());
   });
 
@@ -60,6 +66,9 @@ describe("dsl-examples", () => {
           expect(modelParamCount(models.get(name)!, models)).toBe(total);
           expect(summary).toContain(`Model: "${name}"`);
           expect(summary).toContain(`Total params: ${total.toLocaleString("en-US")} (`);
+          const state = nonTrainable[name] ?? 0;
+          expect(summary).toContain(`Trainable params: ${(total - state).toLocaleString("en-US")} (`);
+          expect(summary).toContain(`Non-trainable params: ${state.toLocaleString("en-US")} (`);
         }
       });
 
