@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { EarlyStopping, ReduceLrOnPlateau, BestTracker, minimizes } from "../../runtime/callbacks.js";
 import { loadTrainer } from "../helpers/trainer.js";
-import { tempDir } from "../helpers/spawn.js";
+import { repoRoot, runDlm, tempDir } from "../helpers/spawn.js";
 import { train, type TrainerModule, type TrainOptions } from "../../runtime/trainer.js";
 import { loadSafetensors } from "../../runtime/safetensors.js";
 import { makeDataset } from "../../runtime/dataset.js";
@@ -232,4 +232,25 @@ describe("the trainer's controls, with scripted validation losses", () => {
     expect(svg).toContain("loss (training)");
     expect(svg.match(/<polyline/g)!.length).toBe(3); // loss, val_loss, learning_rate
   });
+});
+
+describe("dlm train dsl-examples/cnn_schedule.dlm --max-steps 300 --log out.csv", () => {
+  it("exits 0 and writes the header and a partial row, then the SVG", async () => {
+    const r = await runDlm(["train", path.join(repoRoot, "dsl-examples/cnn_schedule.dlm"), "--max-steps", "300", "--log", "out.csv"], {
+      cwd: tmp.dir,
+      timeoutMs: 300_000,
+    });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^test loss \d\.\d{4} accuracy 0\.\d{4}$/m);
+    const rows = readFileSync(path.join(tmp.dir, "out.csv"), "utf8").trim().split("\n");
+    expect(rows[0]).toBe("epoch,step,kind,loss,accuracy,val_loss,val_accuracy,learning_rate");
+    expect(rows.length).toBe(2);
+    const [epoch, step, kind, loss, , , , lr] = rows[1].split(",");
+    expect([epoch, step, kind]).toEqual(["1", "300", "partial"]);
+    expect(Number(loss)).toBeGreaterThan(0);
+    // The warmup's learning rate of the 300th update (Keras counts from 0: step 299): 2e-3 · 299/500.
+    expect(Number(lr)).toBeCloseTo(2e-3 * (299 / 500), 12);
+    expect(existsSync(path.join(tmp.dir, "out.svg"))).toBe(true);
+  }, 300_000);
 });
