@@ -101,7 +101,7 @@ export interface TrainingProgram {
   readonly paramCount: number;
   /** `constant` eqns (literals and the backward seeds): evaluated once at start-up. */
   readonly constants: readonly TEqn[];
-  /** Forward eqns evaluated once per batch before the first step (the `let`s). */
+  /** Forward eqns evaluated once per batch before the first step (the `let`s), then the `snapshot`s of parameters a later step differentiates through them. */
   readonly lets: readonly TEqn[];
   readonly steps: readonly TStep[];
   /** Inference (dropout off) for the simple form: prediction, target and loss on test data. */
