@@ -1,8 +1,9 @@
 // Layers that resize the height and width of NHWC images without parameters: Keras
-// UpSampling2D (`upsampling2d`, nearest neighbour), ZeroPadding2D (`zero_padding2d`) and
-// Cropping2D (`cropping2d`). Padding and cropping are each other's gradient; upsampling's
-// gradient sums each block of copies. WebAssembly kernels in wasm/kernels/resize.ts,
-// reference kernels in runtime/kernels/resize.ts.
+// UpSampling2D (`upsampling2d`, nearest or bilinear), ZeroPadding2D (`zero_padding2d`) and
+// Cropping2D (`cropping2d`). Padding and cropping are each other's gradient; nearest
+// upsampling's gradient sums each block of copies, bilinear's scatters with its weights.
+// WebAssembly kernels in wasm/kernels/resize.ts and resize-bilinear.ts, reference kernels
+// in runtime/kernels/resize.ts.
 import { fail } from "../diagnostics/diagnostic.js";
 import type { Shape } from "../ir/ir.js";
 import { layerName, tensor, type ArgSpec } from "../lang/args.js";

@@ -1,6 +1,7 @@
 // Resizing kernels for the WebAssembly backend (binaryen builder API, f32x4 SIMD128): zero
 // padding and cropping of the height and width of NHWC images (each the other's gradient),
-// nearest-neighbour upsampling and its gradient (the sum over each block of copies). They
+// nearest-neighbour upsampling and its gradient (the sum over each block of copies; bilinear
+// upsampling is resize-bilinear.ts). They
 // compute what runtime/kernels/resize.ts computes. Every size is static; only the batch
 // rows `n` are a run-time value. All parameters i32: `n`, then byte offsets.
 //
