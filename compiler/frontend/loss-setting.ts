@@ -68,6 +68,9 @@ export function lowerLossSetting(g: GraphBuilder, l: LossSetting, prediction: Va
     span,
     op: eqn,
     parts: (op: OpName, inputs: readonly ValueId[], attrs: readonly Attrs[]) => attrs.map((a) => eqn(op, inputs, a)),
+    layerSpec: (): never => {
+      throw new Error("internal: a loss has no layer option");
+    },
   };
   return surface.lower(ctx);
 }

@@ -392,11 +392,20 @@ function callContext(s: Scope, b: Builtin, args: readonly A.Arg[], span: Span, p
     return sup.kind === "many" ? sup.items.map(one) : [one(sup)];
   };
   const arg = <T extends AttrValue>(argName: string): T => staticArg(bound, argName) as T;
+  const layerSpec = (argName: string) => {
+    const name = arg<string>(argName);
+    const sup = bound.args.get(argName) as SuppliedOne & { kind: "expr" };
+    const call = sup.expr as A.Expr & { kind: "Call" };
+    // The wrapped layer's input is the wrapper's: bound as if piped in.
+    const inner = bindArgs(builtins.get(name)!, call.args, call.span, call.span);
+    return { name, span: call.span, arg: <T extends AttrValue>(option: string): T => staticArg(inner, option) as T };
+  };
   return {
     bound,
     arg,
     tensor,
     tensors,
+    layerSpec,
     span,
     op: (o, inputs, attrs) => opEqn(s, o, inputs, attrs, span),
     parts: (o, inputs, attrs) => partEqns(s, o, inputs, attrs, span),
@@ -434,7 +443,7 @@ function lowerCall(s: Scope, callee: A.Expr, args: readonly A.Arg[], span: Span,
             hint: "declare a model with this layer and call the model here",
           });
         }
-        return lowerLayer(s, op, c, tensorArg("x"), callee.span);
+        return lowerLayer(s, op, c, tensorArg(op.args[0].name), callee.span);
       case "activation": {
         const x = tensorArg("x");
         return op.op === null ? x : opEqn(s, op.op, [x], op.attrs(arg), span);

@@ -8,7 +8,7 @@
 // error is skipped, so one mistake is reported once.
 import type { Eqn, Graph, ModelIR, OpName, ProgramIR, Shape, TrainIR, Value } from "../ir/ir.js";
 import { calleeOf } from "../ops/call.js";
-import { ops, shapeRuleOf } from "../ops/index.js";
+import { maskRuleOf, ops, shapeRuleOf } from "../ops/index.js";
 import type { PrimitiveOp } from "../ops/op.js";
 import { fmt, sameShape } from "../ops/kit/shape.js";
 import { DiagnosticError, fail, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -17,15 +17,19 @@ import type { Span } from "../source.js";
 export function inferShapes(ir: ProgramIR): { ir?: ProgramIR; diagnostics: readonly Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const models = new Map<string, ModelIR>();
+  const maskedModels = new Map<string, Span>();
   for (const m of ir.models) {
-    const graph = inferGraph(m.graph, models, diagnostics);
+    const masked = new Map<number, Span>();
+    const graph = inferGraph(m.graph, models, diagnostics, maskedModels, masked);
     if (graph) models.set(m.name, { ...m, graph });
+    const from = masked.get(m.graph.outputs[0]);
+    if (from) maskedModels.set(m.name, from);
   }
   const trains: TrainIR[] = [];
   // Train blocks call models: with a model in error, their checks would only echo it.
   if (diagnostics.length > 0) return { diagnostics };
   for (const t of ir.trains) {
-    const graph = inferGraph(t.graph, models, diagnostics);
+    const graph = inferGraph(t.graph, models, diagnostics, maskedModels, new Map());
     if (!graph) continue;
     const typed = { ...t, graph };
     if (checkTrain(typed, diagnostics)) trains.push(typed);
@@ -34,11 +38,16 @@ export function inferShapes(ir: ProgramIR): { ir?: ProgramIR; diagnostics: reado
   return { ir: { models: ir.models.map((m) => models.get(m.name)!), trains }, diagnostics };
 }
 
-function inferGraph(g: Graph, models: ReadonlyMap<string, ModelIR>, diagnostics: Diagnostic[]): Graph | undefined {
+function inferGraph(
+  g: Graph,
+  models: ReadonlyMap<string, ModelIR>,
+  diagnostics: Diagnostic[],
+  maskedModels: ReadonlyMap<string, Span>,
+  masked: Map<number, Span>,
+): Graph | undefined {
   const values: Value[] = [...g.values];
   const before = diagnostics.length;
   const setShape = (id: number, shape: Shape, dtype = values[id].dtype) => (values[id] = { ...values[id], shape, dtype });
-  const masked = new Map<number, Span>();
   for (const eqn of g.eqns) {
     const dataInputs = eqn.inputs.filter((id) => values[id].kind !== "param");
     const params = eqn.inputs.filter((id) => values[id].kind === "param");
@@ -56,7 +65,7 @@ function inferGraph(g: Graph, models: ReadonlyMap<string, ModelIR>, diagnostics:
     if (shapes.some((s) => s === undefined)) continue; // an earlier error; already reported
     try {
       checkIds(eqn.op, dataInputs, values, eqn.span);
-      checkMasks(eqn, dataInputs, values, masked, models);
+      checkMasks(eqn, dataInputs, values, masked, maskedModels);
       const r = shapeRuleOf(eqn.op)({
         op: eqn.op,
         attrs: eqn.attrs,
@@ -92,43 +101,37 @@ function checkIds(op: OpName, inputs: readonly number[], values: readonly Value[
 }
 
 /**
- * Masks (`embedding(mask_zero=true)`, recorded as the eqn's attribute): a masked value may
- * only reach ops that honour its mask — none yet; the recurrent layers and per-position
- * losses will. Anything else would silently treat padding as data: DL3017, with a note at
- * the embedding. A model whose output is masked passes its mask to the caller's value.
+ * Masks (`embedding(mask_zero=true)`): a masked value may reach, as its input 0, only an op
+ * with a mask rule (ops/op.ts MaskRule: recurrent layers, per-position layers and
+ * activations, the sparse cross-entropy), which may carry it on to its output. Anything
+ * else would silently treat padding as data: DL3017, with a note at the embedding. A model
+ * whose output is masked passes its mask to the caller's value.
  */
 function checkMasks(
   eqn: Eqn,
   inputs: readonly number[],
   values: readonly Value[],
   masked: Map<number, Span>,
-  models: ReadonlyMap<string, ModelIR>,
+  maskedModels: ReadonlyMap<string, Span>,
 ): void {
-  for (const id of inputs) {
+  const rule = maskRuleOf(eqn.op);
+  inputs.forEach((id, i) => {
     const from = masked.get(id);
-    if (from === undefined) continue;
+    if (from === undefined) return;
+    if (rule && i === 0) {
+      if (rule.carries(eqn.attrs)) masked.set(eqn.outputs[0], from);
+      return;
+    }
     fail("DL3017", `\`${values[id].name}\` carries a padding mask (mask_zero=true), which \`${eqn.op}\` cannot use`, eqn.span, {
-      hint: "drop `mask_zero=true`; in a training block, pass the data's mask to the loss (brown.tagged does this in the simple form)",
+      hint: "masks pass through recurrent layers (lstm, gru, simple_rnn, bidirectional), per-position dense layers and activations to a sparse cross-entropy; drop `mask_zero=true` to use this layer",
       notes: [{ message: "the mask comes from here", span: from }],
     });
-  }
+  });
   if (eqn.op === "embedding" && eqn.attrs.mask_zero === true) masked.set(eqn.outputs[0], eqn.span);
   if (eqn.op === "call") {
-    const callee = models.get(calleeOf(eqn))!.graph;
-    const def = callee.eqns.find((e) => e.outputs[0] === callee.outputs[0]);
-    if (def && maskedOutput(def, models)) masked.set(eqn.outputs[0], eqn.span);
+    const from = maskedModels.get(calleeOf(eqn));
+    if (from) masked.set(eqn.outputs[0], from);
   }
-}
-
-/** Whether an eqn's output carries a mask: a masking embedding, or a call of a model whose output does. */
-function maskedOutput(e: Eqn, models: ReadonlyMap<string, ModelIR>): boolean {
-  for (let eqn: Eqn | undefined = e; eqn; ) {
-    if (eqn.op === "embedding") return eqn.attrs.mask_zero === true;
-    if (eqn.op !== "call") return false;
-    const g: Graph = models.get(calleeOf(eqn))!.graph;
-    eqn = g.eqns.find((x) => x.outputs[0] === g.outputs[0]);
-  }
-  return false;
 }
 
 /** A tensor no trainer could allocate: 2³¹ or more elements per sample. */

@@ -20,7 +20,19 @@ export type ValueId = number;
 export type InitName = "glorot_uniform" | "he_normal" | "he_uniform" | "zeros" | "ones" | "orthogonal" | "lstm_bias" | "uniform";
 
 /** What a parameter is to its layer (the last part of its checkpoint name). */
-export type ParamRole = "kernel" | "bias" | "recurrent_kernel" | "gamma" | "beta" | "moving_mean" | "moving_variance" | "embeddings";
+export type ParamRole =
+  | "kernel"
+  | "bias"
+  | "recurrent_kernel"
+  | "gamma"
+  | "beta"
+  | "moving_mean"
+  | "moving_variance"
+  | "embeddings"
+  /** A wrapped layer's parameter (Keras Bidirectional's `forward_lstm/kernel`). */
+  | `${"forward" | "backward"}_${string}/${"kernel" | "recurrent_kernel" | "bias"}`
+  /** multi_head_attention's sublayers (Keras's `query/kernel`, ..., `attention_output/bias`). */
+  | `${"query" | "key" | "value" | "attention_output"}/${"kernel" | "bias"}`;
 
 export interface ParamInfo {
   /** Checkpoint name, from the .dlm layer: "conv2d/kernel", "dense_1/bias". */

@@ -20,6 +20,7 @@ export type ArgType =
   | { readonly t: "axes" } // an int or a list of ints
   | { readonly t: "floats" } // a list of numbers
   | { readonly t: "range" } // [lo, hi] with lo < hi
+  | { readonly t: "layer"; readonly of: readonly string[] } // a layer call `lstm(64, ...)` as a spec, not applied (bidirectional's)
   | { readonly t: "string" }
   | { readonly t: "strings" }; // a string or a list of strings
 

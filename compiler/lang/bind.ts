@@ -352,6 +352,22 @@ export function readStatic(e: Expr, type: ArgType, what: string): AttrValue {
       if (!(lo < hi)) fail("DL2008", `${what} must have lo < hi, found [${lo}, ${hi}]`, e.span);
       return [lo, hi];
     }
+    case "layer": {
+      // A layer written as a call that is not applied to a tensor: its options are bound by
+      // the caller (LowerCtx.layerSpec); here, only which layer it is.
+      const name = e.kind === "Call" && e.callee.kind === "Name" ? e.callee.name : undefined;
+      if (name === undefined || !type.of.includes(name)) {
+        fail(
+          "DL2003",
+          `${what} must be a call of a recurrent layer (${type.of.join(", ")}), found ${name ? `\`${name}(...)\`` : describe(e)}`,
+          e.span,
+          {
+            hint: `e.g. \`${type.of[0]}(64, return_sequences=true)\``,
+          },
+        );
+      }
+      return name;
+    }
     case "string":
       if (e.kind !== "String")
         fail(

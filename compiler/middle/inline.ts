@@ -6,8 +6,13 @@
 // flat buffers (models in program order, each contiguous); every composite op of the
 // registry (lstm, dropout, conv1d …) is replaced by its expansion into primitive and
 // training ops (compiler/ops). Returns the map from train-graph ids to flat ids.
+//
+// Padding masks become values here (docs/architecture.md, "Masks"): an
+// `embedding(mask_zero=true)` is followed by a `padding_mask` eqn (f32, 1 where the id is
+// not 0), and each op's mask rule (ops/op.ts MaskRule) carries it from its input 0 to its
+// output, hands it to a composite's expansion, or appends it to a loss's inputs.
 import type { Graph, ModelIR, ProgramIR, TrainIR, ValueId, Shape } from "../ir/ir.js";
-import { compositeOf } from "../ops/index.js";
+import { compositeOf, maskRuleOf } from "../ops/index.js";
 import { calleeOf } from "../ops/call.js";
 import type { FlatProgram, StateUpdate, TEqn, TOp, TValue } from "../ir/train-ir.js";
 
@@ -27,6 +32,8 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
   const eqns: TEqn[] = [];
   const inferAs: { value: ValueId; as: ValueId }[] = [];
   const updates: (StateUpdate & { anchor: ValueId })[] = [];
+  /** The padding mask a flat value carries. */
+  const masks = new Map<ValueId, ValueId>();
   const add = (v: Omit<TValue, "id">): ValueId => {
     values.push({ id: values.length, ...v });
     return values.length - 1;
@@ -119,6 +126,8 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
         stack.push(frameOf(models.get(calleeOf(e))!, inputs));
         continue;
       }
+      const rule = maskRuleOf(e.op);
+      const mask = (rule && masks.get(inputs[0])) ?? null;
       const comp = compositeOf(e.op);
       if (comp) {
         // A composite (lstm, dropout, conv1d …) is replaced by its expansion (ops/*.ts).
@@ -130,6 +139,7 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
           attrs: e.attrs,
           inputs,
           shape: out.shape!,
+          mask,
           value: (id) => values[id],
           temp: (suffix, shape, dtype = "f32") => add({ name: suffix ? `${base}_${suffix}` : base, kind: "temp", dtype, shape }),
           emit: (op, ins, outs, attrs, mode) => eqns.push({ op, inputs: ins, outputs: outs, attrs, ...at, ...(mode ? { mode } : {}) }),
@@ -141,11 +151,20 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
         });
         for (const u of pending) updates.push({ ...u, anchor: output });
         env.set(e.outputs[0], output);
+        if (mask !== null && rule!.carries(e.attrs)) masks.set(output, mask);
         continue;
       }
       const id = add({ name: `${prefix}${out.name}`, kind: "temp", dtype: out.dtype, shape: out.shape! });
-      eqns.push({ op: e.op as TOp, inputs, outputs: [id], attrs: e.attrs, span: e.span, ...(origin ? { origin } : {}) });
+      const ins = mask !== null && rule!.input ? [...inputs, mask] : inputs;
+      eqns.push({ op: e.op as TOp, inputs: ins, outputs: [id], attrs: e.attrs, span: e.span, ...(origin ? { origin } : {}) });
       env.set(e.outputs[0], id);
+      if (mask !== null && rule!.carries(e.attrs)) masks.set(id, mask);
+      if (e.op === "embedding" && e.attrs.mask_zero === true) {
+        const ids = values[inputs[0]];
+        const m = add({ name: `${prefix}${out.name}_mask`, kind: "temp", dtype: "f32", shape: ids.shape });
+        eqns.push({ op: "padding_mask", inputs: [inputs[0]], outputs: [m], attrs: {}, span: e.span, ...(origin ? { origin } : {}) });
+        masks.set(id, m);
+      }
     }
   };
 

@@ -55,7 +55,7 @@ export function useLogits(p: FlatProgram): { readonly flat: FlatProgram; readonl
     const lastAxis =
       pred && (pred.op !== "softmax" || pred.attrs.axis === -1 || pred.attrs.axis === p.values[pred.outputs[0]].shape.length - 1);
     if (pred && pred.op === want && lastAxis)
-      return { ...e, inputs: [pred.inputs[0], e.inputs[1]], attrs: { ...e.attrs, from_logits: true } };
+      return { ...e, inputs: [pred.inputs[0], ...e.inputs.slice(1)], attrs: { ...e.attrs, from_logits: true } };
     if (made && !probabilities.has(made.op))
       warnings.push({
         code: "DL4005",

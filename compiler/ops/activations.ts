@@ -12,7 +12,16 @@
 // SIMD kernels of selu … hard_sigmoid are in activations.wasm.ts.
 import type { AttrValue, Shape } from "../ir/ir.js";
 import { tensor, type ArgSpec } from "../lang/args.js";
-import { primitive, trainOp, type ActivationSurface, type FusedRule, type OpTable, type PrimitiveOp, type TrainOp } from "./op.js";
+import {
+  keepsMask,
+  primitive,
+  trainOp,
+  type ActivationSurface,
+  type FusedRule,
+  type OpTable,
+  type PrimitiveOp,
+  type TrainOp,
+} from "./op.js";
 import { fmt, same } from "./kit/shape.js";
 import { fromOutput, none, shapeOf } from "./kit/vjp.js";
 import type { TOp } from "../ir/train-ir.js";
@@ -138,6 +147,7 @@ const activation = (op: ActOp, tsKernel: string, extra?: "approximate"): [Primit
       vjp: readsInput.has(op) ? fromInput(grad) : fromOutput(grad),
       ts: T.unary(tsKernel, extra),
       wasm: actCall(op),
+      mask: keepsMask,
     }),
     trainOp({ vjp: none, ts: T.fromOutput(`${tsKernel}Grad`, extra), wasm: actCall(grad) }),
   ];
@@ -184,6 +194,7 @@ const pointwise = (
     ts: T.unary(tsKernel, extra),
     wasm: W.unaryEw(op),
     epilogue: true,
+    mask: keepsMask,
     ...(op === "sigmoid" ? { export: { output: "probabilities" } } : {}),
   });
 
@@ -227,6 +238,8 @@ export const ops: OpTable<Names> = {
     },
     // Over the last axis only: an output of class probabilities (the exporter checks the axis).
     export: { output: "classes" },
+    // Over the last axis, positions stay positions: a per-position mask carries on.
+    mask: { carries: (a) => a.axis === -1 },
   }),
   elu: primitive<EluAttrs>({
     keras: { type: "ELU", base: "elu" },
@@ -234,6 +247,7 @@ export const ops: OpTable<Names> = {
     vjp: fromOutput("elu_grad"),
     ts: T.unary("elu", "alpha"),
     wasm: eluCall(false),
+    mask: keepsMask,
   }),
   selu,
   gelu,

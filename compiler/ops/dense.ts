@@ -1,4 +1,5 @@
-// Dense layers and matrix products: `dense` (Keras Dense), `matmul` (`a @ b`), and the
+// Dense layers and matrix products: `dense` (Keras Dense), `matmul` (`a @ b`; batched when
+// b has leading axes: batch-matmul.ts), and the
 // GEMMs of their gradients (`matmul_nt` = a·bᵀ, `matmul_tn` = aᵀ·b over all leading rows).
 // One GEMM generator serves them all (wasm/kernels/gemm.ts: register tiles, packed panels,
 // epilogues for the bias and an activation); the reference kernels are runtime/kernels/dense.ts.
@@ -6,11 +7,12 @@ import { fail } from "../diagnostics/diagnostic.js";
 import { activation, layerName, tensor, useBias } from "../lang/args.js";
 import type { TEqn } from "../ir/train-ir.js";
 import type { GemmActivation } from "../wasm/kernels/gemm.js";
-import { primitive, trainOp, type CallSurface, type LayerSurface, type OpTable } from "./op.js";
+import { keepsMask, primitive, trainOp, type CallSurface, type LayerSurface, type OpTable } from "./op.js";
 import { fmt } from "./kit/shape.js";
 import { gate, shapeOf, sumTo, none } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
+import { batchedShape, batchedVjp, batchTs, batchWasm, isBatched } from "./batch-matmul.js";
 
 export type Names = { primitive: "dense" | "matmul"; composite: never; train: "matmul_nt" | "matmul_tn" };
 
@@ -19,6 +21,8 @@ export type DenseAttrs = { readonly units: number; readonly use_bias: boolean };
 export const ops: OpTable<Names> = {
   dense: primitive<DenseAttrs>({
     keras: { type: "Dense", base: "dense" },
+    // Per position: the output carries the input's padding mask.
+    mask: keepsMask,
     shape: (c) => {
       const x = c.inputs[0];
       const inF = x[x.length - 1];
@@ -60,6 +64,7 @@ export const ops: OpTable<Names> = {
     keras: { type: "MatMul", base: "matmul" },
     shape: (c) => {
       const [a, b] = c.inputs;
+      if (isBatched(b)) return batchedShape(c);
       if (a.length < 1)
         fail("DL3004", `\`@\` needs a vector or matrix on the left, found the scalar shape ${fmt(a)}`, c.span, {
           hint: "to scale by a number, write `*`",
@@ -80,17 +85,20 @@ export const ops: OpTable<Names> = {
     },
     vjp: (c) => {
       const [a, b] = c.eqn.inputs;
+      if (isBatched(shapeOf(c, b))) return batchedVjp(c);
       return gate(c, (i) =>
         i === 0 ? c.emit("matmul_nt", [c.dy, b], {}, shapeOf(c, a), a) : c.emit("matmul_tn", [a, c.dy], {}, shapeOf(c, b), b),
       );
     },
     ts: (c) => {
       const [a, b] = c.eqn.inputs;
+      if (isBatched(T.shape(c, b))) return batchTs(c, "nn", a, b);
       const [k, m] = T.shape(c, b) as number[];
       return `K.matmul(${T.out(c)}, ${c.buf(a)}, ${c.buf(b)}, null, ${T.rows(c, a)}, ${k}, ${m});`;
     },
     wasm: (c) => {
       const [a, b] = c.eqn.inputs;
+      if (isBatched(W.shape(c, b))) return batchWasm(c, "nn", a, b);
       const [k, n] = W.shape(c, b) as number[];
       return W.gemm(c, "nn", k, n, W.rows(c, a), a, b, undefined);
     },
@@ -156,8 +164,8 @@ export const surfaces: readonly (LayerSurface | CallSurface)[] = [
   {
     name: "matmul",
     kind: "op",
-    args: [tensor("a", "[..., m, k]"), tensor("b", "[k, n]")],
-    doc: "matrix product (also written `a @ b`)",
+    args: [tensor("a", "[..., m, k]"), tensor("b", "[k, n], or matrices [..., k, n] (a batched product)")],
+    doc: "matrix product (also written `a @ b`); with leading axes on b, one product per index of the leading axes, which broadcast as numpy's matmul",
     lower: (c) => c.op("matmul", [c.tensor("a"), c.tensor("b")], {}),
   },
 ];

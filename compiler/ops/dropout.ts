@@ -9,7 +9,7 @@
 // TypeScript backend calls Rng.bernoulliMask; the WebAssembly module continues the same
 // xoshiro128** stream bit for bit (wasm/kernels/random.ts), its state in and out through scratch.
 import { layerName, tensor } from "../lang/args.js";
-import { composite, trainOp, type LayerSurface, type OpTable } from "./op.js";
+import { composite, keepsMask, trainOp, type LayerSurface, type OpTable } from "./op.js";
 import { same } from "./kit/shape.js";
 import { none } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
@@ -22,6 +22,7 @@ export type DropoutAttrs = { readonly rate: number };
 
 export const ops: OpTable<Names> = {
   dropout: composite<DropoutAttrs>({
+    mask: keepsMask,
     keras: { type: "Dropout", base: "dropout" },
     shape: same,
     expand: (c) => {

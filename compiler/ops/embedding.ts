@@ -5,9 +5,10 @@
 // the table's gradient is a scatter-add of the output's rows (a repeated id sums them).
 //
 // `mask_zero=true` (Keras's) says that id 0 is padding. The mask is recorded in the Graph
-// IR as this attribute of the embedding eqn: the output's mask is `ids != 0`, one entry per
-// id. Layers that honour a mask (the recurrent layers, per-position losses) read it from
-// there; the shapes pass reports a masked value reaching any other op (DL3017).
+// IR as this attribute of the embedding eqn; inlining follows the eqn with `padding_mask`,
+// the mask as a value (f32 `ids != 0`, one entry per id), which ops with a mask rule carry
+// on or use (docs/architecture.md, "Masks"); the shapes pass reports a masked value
+// reaching any other op (DL3017).
 //
 // An id outside 0..input_dim−1 is a data error: the trainers check every id of an input
 // that feeds an embedding when they load the data (runtime/data/load.ts).
@@ -20,7 +21,7 @@ import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import { addEmbedding, addEmbeddingGrad, embeddingGradParams, embeddingParams } from "./embedding.wasm.js";
 
-export type Names = { primitive: "embedding"; composite: never; train: "embedding_grad" };
+export type Names = { primitive: "embedding"; composite: never; train: "embedding_grad" | "padding_mask" };
 
 export type EmbeddingAttrs = { readonly input_dim: number; readonly output_dim: number; readonly mask_zero: boolean };
 
@@ -54,6 +55,13 @@ export const ops: OpTable<Names> = {
       const [ids, table] = c.eqn.inputs;
       return W.call(c, "embedding", specOf(c), addEmbedding, embeddingParams, { y: W.out(c), ids: c.addr(ids), table: c.addr(table) });
     },
+  }),
+  // mask = (ids != 0) as 0/1 floats; no gradient (the ids are data). B·T compares: TypeScript
+  // on views of the memory on both backends.
+  padding_mask: trainOp({
+    vjp: none,
+    ts: (c) => `K.paddingMask(${T.out(c)}, ${c.buf(c.eqn.inputs[0])}, ${c.size(c.eqn.inputs[0])});`,
+    wasm: () => null,
   }),
   embedding_grad: trainOp<EmbeddingAttrs>({
     vjp: none,

@@ -18,6 +18,8 @@ import * as elementwise from "./elementwise.js";
 import * as embedding from "./embedding.js";
 import * as losses from "./losses.js";
 import * as lstm from "./lstm.js";
+import * as rnn from "./rnn.js";
+import * as bidirectional from "./bidirectional.js";
 import * as normalization from "./normalization.js";
 import * as pool from "./pool.js";
 import * as random from "./random.js";
@@ -36,6 +38,8 @@ type Modules = [
   shape.Names,
   dropout.Names,
   lstm.Names,
+  rnn.Names,
+  bidirectional.Names,
   embedding.Names,
   normalization.Names,
   activations.Names,
@@ -75,6 +79,8 @@ const modules = [
   shape,
   dropout,
   lstm,
+  rnn,
+  bidirectional,
   embedding,
   normalization,
   activations,

@@ -72,7 +72,7 @@ const elementLoss: ShapeRule = (c) => {
  * The TypeScript call of a loss (`dl` absent) or of its gradient into `dp`: the kernel's
  * name, the arguments before `dl` and those after it (label smoothing, only when used).
  */
-type LossCall = (c: EmitCtx<unknown>, p: number, t: number, a: LossAttrs) => [string, string[], string[]];
+type LossCall = (c: EmitCtx<unknown>, p: number, t: number, a: LossAttrs, m?: number) => [string, string[], string[]];
 
 const ts0 = (c: EmitCtx<unknown>, t: number) => String(T.shape(c, t).length === 0);
 const lsArg = (a: LossAttrs) => (a.label_smoothing ? [String(a.label_smoothing)] : []);
@@ -91,10 +91,10 @@ const lossCall: Readonly<Record<LossName, LossCall>> = {
     [c.buf(p), c.buf(t), T.rows(c, p), String(T.last(c, p)), String(!!a.from_logits)],
     lsArg(a),
   ],
-  sparse_categorical_crossentropy: (c, p, t, a) => [
+  sparse_categorical_crossentropy: (c, p, t, a, m) => [
     "sparseCategoricalCrossentropy",
     [c.buf(p), c.buf(t), T.rows(c, p), String(T.last(c, p)), String(!!a.from_logits)],
-    a.ignore_class !== undefined ? [String(a.ignore_class)] : [],
+    m !== undefined ? [String(a.ignore_class ?? -1), c.buf(m)] : a.ignore_class !== undefined ? [String(a.ignore_class)] : [],
   ],
 };
 
@@ -112,7 +112,7 @@ const weightedCall: Readonly<Partial<Record<LossName, (c: EmitCtx<unknown>, p: n
 };
 
 /** `K.loss(p, t, …)` or, given `dl`, `K.lossGrad(dp, p, t, …, dl, …);`. */
-function lossCode(c: EmitCtx<unknown>, name: LossName, p: number, t: number, a: LossAttrs, dl?: string, dp?: string): string {
+function lossCode(c: EmitCtx<unknown>, name: LossName, p: number, t: number, a: LossAttrs, dl?: string, dp?: string, m?: number): string {
   const weighted = a.class_weight && weightedCall[name];
   if (weighted) {
     const [fn, before] = weighted(c, p, t, a);
@@ -120,19 +120,19 @@ function lossCode(c: EmitCtx<unknown>, name: LossName, p: number, t: number, a: 
     const after = [w, ...lsArg(a)];
     return dl ? `K.${fn}Grad(${[dp, ...before, dl, ...after].join(", ")});` : `K.${fn}(${[...before, ...after].join(", ")})`;
   }
-  const [fn, before, after] = lossCall[name](c, p, t, a);
+  const [fn, before, after] = lossCall[name](c, p, t, a, m);
   return dl ? `K.${fn}Grad(${[dp, ...before, dl, ...after].join(", ")});` : `K.${fn}(${[...before, ...after].join(", ")})`;
 }
 
 /** A loss's kernel spec from its prediction and target, or null where the rows are not static per batch row. */
-function lossSpec(c: WasmCtx<unknown>, loss: LossKind, p: number, t: number, a: LossAttrs): Omit<LossSpec, "name"> | null {
+function lossSpec(c: WasmCtx<unknown>, loss: LossKind, p: number, t: number, a: LossAttrs, masked: boolean): Omit<LossSpec, "name"> | null {
   const ps = W.shape(c, p);
   const cols = ps[ps.length - 1];
   if (cols === "B" || ps.length === 0) return null; // a [B] prediction: the TypeScript kernel
   // Integer labels as floats (an explicit `y: [B]` input is f32): the TypeScript kernel reads either.
   if (loss === "sparse_categorical_crossentropy" && c.value(t).dtype !== "i32") return null;
-  // A masked mean (ignore_class): the TypeScript kernel, on views of the memory.
-  if (a.ignore_class !== undefined) return null;
+  // A masked mean (ignore_class, a padding mask): the TypeScript kernel, on views of the memory.
+  if (a.ignore_class !== undefined || masked) return null;
   // Class weights: the TypeScript kernel (kernels/class-weight.ts), on views of the memory.
   if (a.class_weight !== undefined) return null;
   const lead = ps.slice(0, -1);
@@ -153,8 +153,9 @@ const differenceLosses: ReadonlySet<string> = new Set(["mse", "mae", "huber"]);
 
 /** The prediction's gradient of any loss; an mse, mae or huber target that depends on parameters gets −that. */
 const lossVjp: VjpRule<LossAttrs> = (c) => {
-  const [pred, target] = c.eqn.inputs;
-  const dpred = c.emit("loss_grad", [pred, target, c.dy], { ...c.eqn.attrs, loss: c.eqn.op }, shapeOf(c, pred), pred);
+  // A padding mask (the mask rule's third input) goes on to the gradient, after dl.
+  const [pred, target, ...mask] = c.eqn.inputs;
+  const dpred = c.emit("loss_grad", [pred, target, c.dy, ...mask], { ...c.eqn.attrs, loss: c.eqn.op }, shapeOf(c, pred), pred);
   let dtarget: ValueId | null = null;
   if (c.needs[1]) {
     if (!differenceLosses.has(c.eqn.op)) throw new TargetGradientError(c.eqn);
@@ -165,22 +166,24 @@ const lossVjp: VjpRule<LossAttrs> = (c) => {
     const dropsLastAxis = ts.length > 0 && ts.length === shapeOf(c, pred).length - 1;
     dtarget = dropsLastAxis ? c.emit("reshape", [full], { target: ts.slice(1) as number[] }, ts, target) : sumTo(c, full, target);
   }
-  return [c.needs[0] ? dpred : null, dtarget];
+  return [c.needs[0] ? dpred : null, dtarget, ...mask.map(() => null)];
 };
 
-const loss = (name: LossName, shape: ShapeRule, logits?: "softmax" | "sigmoid"): PrimitiveOp =>
+const loss = (name: LossName, shape: ShapeRule, logits?: "softmax" | "sigmoid", masked?: true): PrimitiveOp =>
   primitive<LossAttrs>({
     keras: { type: "Loss", base: name },
     shape,
     loss: logits ? { logits } : {},
+    // A masked prediction: the mean over its unmasked positions (Keras 3's masked losses).
+    ...(masked ? { mask: { carries: () => false, input: true } } : {}),
     vjp: lossVjp,
     ts: (c) => {
-      const [p, t] = c.eqn.inputs;
-      return `${T.out(c)}[0] = ${lossCode(c, name, p, t, c.attrs)};`;
+      const [p, t, m] = c.eqn.inputs;
+      return `${T.out(c)}[0] = ${lossCode(c, name, p, t, c.attrs, undefined, undefined, m)};`;
     },
     wasm: (c) => {
-      const [p, t] = c.eqn.inputs;
-      const spec = lossSpec(c, name, p, t, c.attrs);
+      const [p, t, m] = c.eqn.inputs;
+      const spec = lossSpec(c, name, p, t, c.attrs, m !== undefined);
       if (!spec) return null;
       return W.call(c, "loss", spec, addLoss, lossParams, { p: c.addr(p), t: c.addr(t), out: W.out(c) });
     },
@@ -237,16 +240,17 @@ export const ops: OpTable<Names> = {
       return { out: [] };
     },
     "softmax",
+    true,
   ),
   loss_grad: trainOp<LossGradAttrs>({
     vjp: none,
     ts: (c) => {
-      const [p, t, dl] = c.eqn.inputs;
-      return lossCode(c, c.attrs.loss, p, t, c.attrs, `${c.buf(dl)}[0]`, T.out(c));
+      const [p, t, dl, m] = c.eqn.inputs;
+      return lossCode(c, c.attrs.loss, p, t, c.attrs, `${c.buf(dl)}[0]`, T.out(c), m);
     },
     wasm: (c) => {
-      const [p, t, dl] = c.eqn.inputs;
-      const spec = lossSpec(c, c.attrs.loss, p, t, c.attrs);
+      const [p, t, dl, m] = c.eqn.inputs;
+      const spec = lossSpec(c, c.attrs.loss, p, t, c.attrs, m !== undefined);
       if (!spec) return null;
       return W.call(c, "loss_grad", spec, addLossGrad, lossGradParams, { dp: W.out(c), p: c.addr(p), t: c.addr(t), dl: c.addr(dl) });
     },

@@ -8,8 +8,13 @@
 //
 // and lstm_scan's derivative is backpropagation through time with only dh·Uᵀ inside the
 // loop; dU is then one GEMM over all (sample, step) rows, and dW, dx the dense layer's.
+//
+// With a padding mask on its input (embedding(mask_zero=true)), lstm_scan takes it as a
+// third input: a masked step keeps h and c; the sequence output is then h ⊙ mask (zeros at
+// masked steps, as Keras), and the last step's output the state after the last valid step.
 import { layerName, tensor } from "../lang/args.js";
-import { composite, trainOp, type LayerSurface, type OpTable } from "./op.js";
+import { composite, trainOp, type ExpandCtx, type LayerSurface, type OpTable } from "./op.js";
+import type { ValueId } from "../ir/ir.js";
 import { rank } from "./kit/shape.js";
 import { gate, none, shapeOf } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
@@ -43,19 +48,10 @@ export const ops: OpTable<Names> = {
       const u = c.attrs.units;
       return { out: c.attrs.return_sequences ? [b, t, u] : [b, u], params: [[f, 4 * u], [u, 4 * u], [4 * u]] };
     },
+    mask: { carries: (a) => a.return_sequences },
     expand: (c) => {
       const [x, w, u, b] = c.inputs;
-      const [batch, steps] = c.value(x).shape;
-      const units = c.attrs.units;
-      const seq = (suffix: string, width: number) => c.temp(suffix, [batch, steps, width]);
-      const xw = seq("xw", 4 * units);
-      c.emit("dense", [x, w, b], [xw], { units: 4 * units, use_bias: true });
-      const outs = [seq("h", units), seq("hprev", units), seq("c", units), seq("gates", 4 * units)];
-      c.emit("lstm_scan", [xw, u], outs, { units });
-      if (c.attrs.return_sequences) return outs[0];
-      const last = c.temp("", c.shape);
-      c.emit("last_step", [outs[0]], [last], {});
-      return last;
+      return expandLstm(c, "", x, [w, u, b], c.mask, c.attrs);
     },
   }),
   // Only the first output (h) is differentiable; hprev, c and the gates are kept for the VJP.
@@ -63,19 +59,25 @@ export const ops: OpTable<Names> = {
     // BPTT: the loop computes the gates' gradients (= dxw), with only dh·Uᵀ inside it; then
     // dU = Σ_t h_{t−1}ᵀ·dz_t is one GEMM over all (sample, step) rows.
     vjp: (c) => {
-      const [xw, u] = c.eqn.inputs;
+      const [xw, u, ...mask] = c.eqn.inputs;
       const [, hprev, cseq, acts] = c.eqn.outputs;
-      const dxw = c.emit("lstm_scan_grad", [c.dy, u, cseq, acts], c.eqn.attrs, shapeOf(c, xw), xw);
-      return [c.needs[0] ? dxw : null, c.needs[1] ? c.emit("matmul_tn", [hprev, dxw], {}, shapeOf(c, u), u) : null];
+      const dxw = c.emit("lstm_scan_grad", [c.dy, u, cseq, acts, ...mask], c.eqn.attrs, shapeOf(c, xw), xw);
+      return [
+        c.needs[0] ? dxw : null,
+        c.needs[1] ? c.emit("matmul_tn", [hprev, dxw], {}, shapeOf(c, u), u) : null,
+        ...mask.map(() => null),
+      ];
     },
     ts: (c) => {
-      const [xw, u] = c.eqn.inputs;
+      const [xw, u, mask] = c.eqn.inputs;
       const [, steps] = T.shape(c, xw);
       const scratchOuts = c.eqn.outputs.map((id) => c.buf(id)).join(", ");
-      return `K.lstmScan(${scratchOuts}, ${c.buf(xw)}, ${c.buf(u)}, n, ${steps}, ${c.attrs.units});`;
+      const m = mask !== undefined ? `, ${c.buf(mask)}` : "";
+      return `K.lstmScan(${scratchOuts}, ${c.buf(xw)}, ${c.buf(u)}, n, ${steps}, ${c.attrs.units}${m});`;
     },
     wasm: (c) => {
-      const [xw, u] = c.eqn.inputs;
+      const [xw, u, mask] = c.eqn.inputs;
+      if (mask !== undefined) return null;
       const [hseq, hprev, cseq, acts] = c.eqn.outputs;
       const spec = { steps: W.shape(c, xw)[1] as number, units: c.attrs.units };
       const ws = c.scratch(lstmScanScratchBytes({ ...spec, name: "" }));
@@ -93,14 +95,16 @@ export const ops: OpTable<Names> = {
   lstm_scan_grad: trainOp<ScanAttrs>({
     vjp: none,
     ts: (c) => {
-      const [dh, u, cseq, acts] = c.eqn.inputs;
+      const [dh, u, cseq, acts, mask] = c.eqn.inputs;
       const [, steps] = T.shape(c, dh);
       const units = c.attrs.units;
-      // Running gradients of h_{t−1} and c_{t−1}: scratch rows, one per sample.
-      return `K.lstmScanGrad(${T.out(c)}, ${c.buf(dh)}, ${c.buf(u)}, ${c.buf(cseq)}, ${c.buf(acts)}, ${c.scratch(units)}, ${c.scratch(units, 1)}, n, ${steps}, ${units});`;
+      // Running gradients of h_{t−1} and c_{t−1}: scratch rows, one per sample (and, with a mask, the carried dh).
+      const m = mask !== undefined ? `, ${c.buf(mask)}, ${c.scratch(units, 2)}` : "";
+      return `K.lstmScanGrad(${T.out(c)}, ${c.buf(dh)}, ${c.buf(u)}, ${c.buf(cseq)}, ${c.buf(acts)}, ${c.scratch(units)}, ${c.scratch(units, 1)}, n, ${steps}, ${units}${m});`;
     },
     wasm: (c) => {
-      const [dh, u, cseq, acts] = c.eqn.inputs;
+      const [dh, u, cseq, acts, mask] = c.eqn.inputs;
+      if (mask !== undefined) return null;
       const spec = { steps: W.shape(c, dh)[1] as number, units: c.attrs.units };
       // Packing scratch, then the running gradients of h and c: one row of units per sample.
       const packed = Math.ceil(lstmScanGradScratchBytes({ ...spec, name: "" }) / 16) * 16;
@@ -146,6 +150,48 @@ export const ops: OpTable<Names> = {
     },
   }),
 };
+
+/**
+ * The LSTM's expansion on input x with parameters [kernel, recurrent_kernel, bias] and an
+ * optional padding mask; `tag` prefixes the temporaries' names (a bidirectional's directions).
+ */
+export function expandLstm(
+  c: ExpandCtx<unknown>,
+  tag: string,
+  x: ValueId,
+  [w, u, b]: readonly ValueId[],
+  mask: ValueId | null,
+  a: LstmAttrs,
+): ValueId {
+  const [batch, steps] = c.value(x).shape;
+  const units = a.units;
+  const seq = (suffix: string, width: number) => c.temp(tag + suffix, [batch, steps, width]);
+  const xw = seq("xw", 4 * units);
+  c.emit("dense", [x, w, b], [xw], { units: 4 * units, use_bias: true });
+  const outs = [seq("h", units), seq("hprev", units), seq("c", units), seq("gates", 4 * units)];
+  c.emit("lstm_scan", [xw, u, ...(mask !== null ? [mask] : [])], outs, { units });
+  return recurrentOutput(c, tag, outs[0], mask, a.return_sequences);
+}
+
+/**
+ * A recurrent layer's output from its state sequence h [B, T, u]: with return_sequences, h
+ * (zeros at masked steps: h ⊙ mask); otherwise its last step (the state after the last
+ * valid step, since masked steps keep the state).
+ */
+export function recurrentOutput(c: ExpandCtx<unknown>, tag: string, h: ValueId, mask: ValueId | null, sequences: boolean): ValueId {
+  const [batch, steps, units] = c.value(h).shape;
+  if (sequences) {
+    if (mask === null) return h;
+    const m3 = c.temp(`${tag}mask3`, [batch, steps, 1]);
+    c.emit("reshape", [mask], [m3], { target: [steps as number, 1] });
+    const y = c.temp(tag, [batch, steps, units]);
+    c.emit("mul", [h, m3], [y], {});
+    return y;
+  }
+  const last = c.temp(tag, [batch, units]);
+  c.emit("last_step", [h], [last], {});
+  return last;
+}
 
 export const surfaces: readonly LayerSurface[] = [
   {

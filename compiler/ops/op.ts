@@ -159,7 +159,7 @@ export interface ExportFacts {
    * `probabilities`, independent probabilities (sigmoid).
    */
   readonly output?: "classes" | "probabilities";
-  /** Why an exported model cannot contain the op (it depends on the trainer); absent: it can. */
+  /** Why an exported model cannot contain the op, as a predicate of it ("draws noise from …"); absent: it can. */
   readonly unsupported?: string;
 }
 
@@ -172,7 +172,24 @@ export interface PrimitiveOp<A = Attrs> extends Kernel<A> {
    * output (middle/logits.ts: stable cross-entropy from the logits).
    */
   readonly loss?: { readonly logits?: OpName };
+  /** How the op treats a padding mask on its input 0; absent: it cannot use one (DL3017). */
+  readonly mask?: MaskRule<A>;
 }
+
+/**
+ * A padding mask (`embedding(mask_zero=true)`: 1 where an id is not 0) travels with the
+ * value it belongs to (docs/architecture.md, "Masks"). An op with a mask rule accepts a
+ * masked input 0: `carries` says whether its output carries the mask on (per-position ops;
+ * a recurrent layer with return_sequences). A composite's expansion reads the mask as
+ * `ExpandCtx.mask`; a primitive with `input: true` gets it as one more input (a loss).
+ */
+export interface MaskRule<A = Attrs> {
+  readonly carries: (attrs: A) => boolean;
+  readonly input?: true;
+}
+
+/** The rule of per-position ops: the output carries its input's mask. */
+export const keepsMask: MaskRule<unknown> = { carries: () => true };
 
 export interface ExpandCtx<A = Attrs> {
   readonly eqn: Eqn;
@@ -181,6 +198,8 @@ export interface ExpandCtx<A = Attrs> {
   readonly inputs: readonly ValueId[];
   /** The output's shape. */
   readonly shape: Shape;
+  /** The padding mask of input 0 (f32 [B, ...], 1 at valid positions), or null. */
+  readonly mask: ValueId | null;
   value(id: ValueId): TValue;
   /** A new value named after the eqn's output (`suffix` "" gives the output's own name). */
   temp(suffix: string, shape: Shape, dtype?: DType): ValueId;
@@ -206,6 +225,7 @@ export interface CompositeOp<A = Attrs> {
   readonly keras?: KerasName;
   readonly shape: ShapeRule<A>;
   readonly expand: ExpandRule<A>;
+  readonly mask?: MaskRule<A>;
 }
 
 export type TrainOp<A = Attrs> = Kernel<A>;
@@ -243,6 +263,8 @@ export interface LowerCtx {
   tensor(name: string): ValueId;
   /** Lowers the tensors of a variadic option (`concat`'s inputs), in order. */
   tensors(name: string): ValueId[];
+  /** A `layer` option (`bidirectional`'s): the layer's name and its call's options, bound to its builtin (no tensor input). */
+  layerSpec(name: string): { readonly name: string; readonly span: Span; arg<T extends AttrValue = AttrValue>(option: string): T };
   readonly span: Span;
   /** An eqn of `op` that is its own summary row inside a model. */
   op(op: OpName, inputs: readonly ValueId[], attrs: Attrs): ValueId;

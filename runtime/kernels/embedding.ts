@@ -30,3 +30,8 @@ export function embeddingGrad(dtable: Arr, ids: Ids, dy: Arr, count: number, inp
     for (let k = 0; k < d; k++) dtable[dst + k] += dy[src + k];
   }
 }
+
+/** A padding mask: mask[i] = 1 where ids[i] ≠ 0, else 0 (Keras's mask_zero). */
+export function paddingMask(mask: Arr, ids: Int32Array | Arr, size: number): void {
+  for (let i = 0; i < size; i++) mask[i] = ids[i] !== 0 ? 1 : 0;
+}

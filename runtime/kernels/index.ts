@@ -9,6 +9,7 @@ export * from "./losses.js";
 export * from "./optimizers.js";
 export * from "./schedules.js";
 export * from "./lstm.js";
+export * from "./rnn.js";
 export * from "./normalization.js";
 export * from "./shape.js";
 export * from "./embedding.js";

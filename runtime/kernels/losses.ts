@@ -183,7 +183,9 @@ export function categoricalCrossentropyGrad(
 /**
  * Integer labels: −log p[label] (from logits: lse − z[label]), the mean over rows.
  * `ignore` ≥ 0 (Keras's ignore_class, the padding of per-position labels) masks the rows
- * whose label is `ignore`: the loss is the mean over the other rows (0 when none is left).
+ * whose label is `ignore`: the loss is the mean over the other rows (0 when none is left;
+ * without `ignore`, no rows at all give 0/0, as the WebAssembly kernel does).
+ * `mask` (a padding mask, one entry per row) leaves out the rows where it is 0 the same way.
  */
 export function sparseCategoricalCrossentropy(
   p: Arr,
@@ -192,13 +194,14 @@ export function sparseCategoricalCrossentropy(
   cols: number,
   fromLogits: boolean,
   ignore = -1,
+  mask?: Arr,
 ): number {
   let s = 0;
-  const kept = ignore < 0 ? rows : keptRows(labels, rows, ignore);
+  const kept = ignore < 0 && !mask ? rows : keptRows(labels, rows, ignore, mask);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const l = labels[r];
-    if (l === ignore) continue;
+    if (l === ignore || (mask && mask[r] === 0)) continue;
     if (fromLogits) s += logSumExp(p, o, cols) - p[o + l];
     else {
       let sum = 0;
@@ -206,13 +209,13 @@ export function sparseCategoricalCrossentropy(
       s -= Math.log(clip(p[o + l] / sum));
     }
   }
-  return kept === 0 ? 0 : s / kept;
+  return ignore >= 0 && kept === 0 ? 0 : s / kept;
 }
 
-/** Rows whose label is not `ignore`. */
-function keptRows(labels: Int32Array | Arr, rows: number, ignore: number): number {
+/** Rows whose label is not `ignore` and that the mask (if any) keeps. */
+function keptRows(labels: Int32Array | Arr, rows: number, ignore: number, mask?: Arr): number {
   let kept = 0;
-  for (let r = 0; r < rows; r++) if (labels[r] !== ignore) kept++;
+  for (let r = 0; r < rows; r++) if (labels[r] !== ignore && (!mask || mask[r] !== 0)) kept++;
   return kept;
 }
 export function sparseCategoricalCrossentropyGrad(
@@ -224,13 +227,14 @@ export function sparseCategoricalCrossentropyGrad(
   fromLogits: boolean,
   dl: number,
   ignore = -1,
+  mask?: Arr,
 ): void {
-  const kept = ignore < 0 ? rows : keptRows(labels, rows, ignore);
-  const k = kept === 0 ? 0 : dl / kept;
+  const kept = ignore < 0 && !mask ? rows : keptRows(labels, rows, ignore, mask);
+  const k = ignore >= 0 && kept === 0 ? 0 : dl / kept;
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const l = labels[r];
-    if (l === ignore) {
+    if (l === ignore || (mask && mask[r] === 0)) {
       dp.fill(0, o, o + cols);
       continue;
     }

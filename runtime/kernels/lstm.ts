@@ -3,6 +3,12 @@
 // the loop (the compiler emits it as a dense layer); inside the loop there is one matmul
 // per step, h_{t-1}·U, for all four gates. Layouts: xw, acts [B, T, 4u]; hseq, hprev,
 // cseq [B, T, u]; U [u, 4u]. No kernel allocates.
+//
+// A padding mask (`mask` [B, T], 1 at valid steps, 0 at padding; Keras's mask of an
+// `embedding(mask_zero=true)`) makes a masked step keep the state: h_t = h_{t−1} and
+// c_t = c_{t−1} there, so hseq holds the carried state (the layer zeroes the outputs of
+// masked steps afterwards). Its backward lets the gradients of h and c pass such a step
+// unchanged and gives its gates none.
 import { gemmStrided, gemmNTStrided, type Arr } from "./dense.js";
 
 const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
@@ -12,7 +18,18 @@ const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.e
  * c_t = f·c_{t−1} + i·g; h_t = o·tanh(c_t). Saves h_{t−1} (hprev), c_t and the gate
  * activations (acts) for the backward pass. h_{−1} = c_{−1} = 0.
  */
-export function lstmScan(hseq: Arr, hprev: Arr, cseq: Arr, acts: Arr, xw: Arr, u: Arr, n: number, steps: number, units: number): void {
+export function lstmScan(
+  hseq: Arr,
+  hprev: Arr,
+  cseq: Arr,
+  acts: Arr,
+  xw: Arr,
+  u: Arr,
+  n: number,
+  steps: number,
+  units: number,
+  mask?: Arr,
+): void {
   const g4 = 4 * units;
   for (let i = 0; i < n * steps * g4; i++) acts[i] = xw[i];
   for (let t = 0; t < steps; t++) {
@@ -22,6 +39,7 @@ export function lstmScan(hseq: Arr, hprev: Arr, cseq: Arr, acts: Arr, xw: Arr, u
       const row = b * steps + t; // (b, t)
       const a = row * g4;
       const s = row * units;
+      const keep = mask !== undefined && mask[row] === 0;
       for (let k = 0; k < units; k++) {
         hprev[s + k] = t > 0 ? hseq[s - units + k] : 0;
         const i = sigmoid(acts[a + k]);
@@ -32,9 +50,10 @@ export function lstmScan(hseq: Arr, hprev: Arr, cseq: Arr, acts: Arr, xw: Arr, u
         acts[a + units + k] = f;
         acts[a + 2 * units + k] = g;
         acts[a + 3 * units + k] = o;
-        const c = f * (t > 0 ? cseq[s - units + k] : 0) + i * g;
-        cseq[s + k] = c;
-        hseq[s + k] = o * Math.tanh(c);
+        const cPrev = t > 0 ? cseq[s - units + k] : 0;
+        const c = f * cPrev + i * g;
+        cseq[s + k] = keep ? cPrev : c;
+        hseq[s + k] = keep ? hprev[s + k] : o * Math.tanh(c);
       }
     }
   }
@@ -45,7 +64,8 @@ export function lstmScan(hseq: Arr, hprev: Arr, cseq: Arr, acts: Arr, xw: Arr, u
  * gradients of the gate pre-activations into dxw [B, T, 4u] (= dL/dxw, since xw enters
  * the gates additively). Inside the loop only dh_{t−1} = dz_t·Uᵀ is a matmul; the weight
  * and input gradients are single GEMMs over all steps afterwards (the compiler emits
- * them). `dh` and `dc` hold the running gradients of h_{t−1} and c_{t−1} for B rows.
+ * them). `dh` and `dc` hold the running gradients of h_{t−1} and c_{t−1} for B rows;
+ * with a mask, `carry` (B rows of u) holds dh_t of the masked rows across the product.
  */
 export function lstmScanGrad(
   dxw: Arr,
@@ -58,6 +78,8 @@ export function lstmScanGrad(
   n: number,
   steps: number,
   units: number,
+  mask?: Arr,
+  carry?: Arr,
 ): void {
   const g4 = 4 * units;
   dh.fill(0, 0, n * units);
@@ -68,6 +90,12 @@ export function lstmScanGrad(
       const a = row * g4;
       const s = row * units;
       const r = b * units;
+      if (mask !== undefined && mask[row] === 0) {
+        // h_t = h_{t−1}, c_t = c_{t−1}: dh and dc pass on; the gates get nothing.
+        for (let k = 0; k < g4; k++) dxw[a + k] = 0;
+        for (let k = 0; k < units; k++) carry![r + k] = dhseq[s + k] + dh[r + k];
+        continue;
+      }
       for (let k = 0; k < units; k++) {
         const i = acts[a + k];
         const f = acts[a + units + k];
@@ -87,6 +115,12 @@ export function lstmScanGrad(
     }
     // dh_{t−1} = dz_t · Uᵀ for all samples: the one matmul inside the backward loop.
     gemmNTStrided(dh, 0, units, dxw, t * g4, steps * g4, u, n, units, g4);
+    if (mask !== undefined) {
+      for (let b = 0; b < n; b++) {
+        if (mask[b * steps + t] !== 0) continue;
+        for (let k = 0; k < units; k++) dh[b * units + k] = carry![b * units + k];
+      }
+    }
   }
 }
 
