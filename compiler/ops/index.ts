@@ -10,6 +10,8 @@ import type { CompositeOp, FusedRule, KerasName, Kernel, MaskRule, OpNames, Prim
 import { callShape } from "./call.js";
 import * as activations from "./activations.js";
 import * as arithmetic from "./arithmetic.js";
+import * as attention from "./attention.js";
+import * as batchMatmul from "./batch-matmul.js";
 import * as conv from "./conv.js";
 import * as convTranspose from "./conv-transpose.js";
 import * as dense from "./dense.js";
@@ -31,6 +33,7 @@ import * as testing from "./testing.js";
 
 type Modules = [
   dense.Names,
+  batchMatmul.Names,
   conv.Names,
   convTranspose.Names,
   resize.Names,
@@ -41,6 +44,7 @@ type Modules = [
   rnn.Names,
   bidirectional.Names,
   embedding.Names,
+  attention.Names,
   normalization.Names,
   activations.Names,
   reductions.Names,
@@ -72,6 +76,7 @@ export type TOp = PrimitiveName | TrainName;
 const modules = [
   reductions,
   dense,
+  batchMatmul,
   conv,
   convTranspose,
   resize,
@@ -82,6 +87,7 @@ const modules = [
   rnn,
   bidirectional,
   embedding,
+  attention,
   normalization,
   activations,
   arithmetic,

@@ -13,4 +13,5 @@ export * from "./rnn.js";
 export * from "./normalization.js";
 export * from "./shape.js";
 export * from "./embedding.js";
+export * from "./attention.js";
 export * from "./class-weight.js";
