@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-// npm run gan:score -- --epochs N [--seed S] [--backend wasm|ts] [--quiet]
+// npm run gan:score -- [--program FILE] --epochs N [--seed S] [--backend wasm|ts] [--quiet] [--samples DIR]
 //
-// Scores the stabilized GAN as it trains: first trains a scorer — the seed CNN
-// (dsl-examples/cnn.dlm), one epoch at batch 32, fixed seed, never tuned — then trains
-// dsl-examples/gan_stabilized.dlm and after each epoch labels 1,000 images generated from
-// fixed noise (mapped from [-1, 1] to [0, 1]) with the scorer. One line per epoch:
+// Scores a GAN as it trains: first trains a scorer — the seed CNN (dsl-examples/cnn.dlm),
+// one epoch at batch 32, fixed seed, never tuned — then trains the program (default
+// dsl-examples/gan_stabilized.dlm; its first train block, on its own data) and after each
+// epoch labels 1,000 images generated from fixed noise (mapped from [-1, 1] to [0, 1])
+// with the scorer. The program must have a model `generator` taking [B, 100] noise and
+// giving 784 values in [-1, 1] (any shape; compiler/gan-generator.ts, DL4007 otherwise);
+// images are generated in inference mode (batch norm with its moving statistics, no
+// dropout). One line per epoch:
 //   epoch N top 0.xxx rarest y.y% covered K
 // top: the mean top-class probability; rarest: the share of the least generated digit;
 // covered: how many digits get at least 1% of the images. These are the only lines that
-// start with "epoch " (progress lines say "Epoch 5/20").
+// start with "epoch " (progress lines say "Epoch 5/20"). A program that does not compile
+// or cannot be scored: its diagnostics on stderr, exit code 1.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -16,6 +21,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const { frontEnd, compileTrainer, importTrainer } = await import(pathToFileURL(path.join(root, "dist/compiler/compile.js")).href);
+const { generatorProblems } = await import(pathToFileURL(path.join(root, "dist/compiler/gan-generator.js")).href);
+const { renderDiagnostics } = await import(pathToFileURL(path.join(root, "dist/compiler/diagnostics/render.js")).href);
 const { train } = await import(pathToFileURL(path.join(root, "dist/runtime/trainer.js")).href);
 const { loadMnist } = await import(pathToFileURL(path.join(root, "dist/runtime/data/mnist.js")).href);
 const { makeDataset } = await import(pathToFileURL(path.join(root, "dist/runtime/dataset.js")).href);
@@ -28,6 +35,7 @@ const { values } = parseArgs({
     backend: { type: "string", default: "wasm" },
     quiet: { type: "boolean" },
     samples: { type: "string" },
+    program: { type: "string", default: "dsl-examples/gan_stabilized.dlm" },
   },
 });
 if (values.backend !== "wasm" && values.backend !== "ts") throw new Error(`--backend takes wasm or ts, not '${values.backend}'`);
@@ -36,13 +44,29 @@ const seed = Number(values.seed);
 const SCORER_SEED = 1;
 const IMAGES = 1000;
 
-async function load(file) {
-  const front = frontEnd(file, readFileSync(path.join(root, file)));
-  if (!front.ir) throw new Error(`${file} does not compile`);
+/** The front end of a program (relative to the working folder); its errors on stderr, exit code 1. */
+function check(file, scored) {
+  let bytes;
+  try {
+    bytes = readFileSync(path.resolve(file));
+  } catch (e) {
+    process.stderr.write(`error: cannot read ${file}: ${e.code ?? e.message}\n`);
+    process.exit(1);
+  }
+  const front = frontEnd(file, bytes);
+  const problems = front.ir ? (scored ? generatorProblems(front) : []) : front.diagnostics;
+  if (problems.some((d) => d.severity === "error")) {
+    process.stderr.write(renderDiagnostics(front.source, problems, { color: false }) + "\n");
+    process.exit(1);
+  }
+  return front;
+}
+
+async function load(file, front) {
   const name = front.ir.trains[0].name;
   const compiled = await compileTrainer(front, name, {
     runtimeImport: pathToFileURL(path.join(root, "dist/runtime")).href,
-    sourceDir: pathToFileURL(path.join(root, "dsl-examples") + "/").href,
+    sourceDir: pathToFileURL(path.dirname(path.resolve(file)) + "/").href,
     backend: values.backend,
     format: false,
   });
@@ -52,7 +76,10 @@ async function load(file) {
 const t0 = performance.now();
 const log = (s) => process.stdout.write(s + "\n");
 const { lastLoadedVariant } = await import(pathToFileURL(path.join(root, "dist/runtime/wasm/trainer-memory.js")).href);
-const [cnn, gan] = [await load("dsl-examples/cnn.dlm"), await load("dsl-examples/gan_stabilized.dlm")];
+const scorerFile = path.join(root, "dsl-examples/cnn.dlm");
+const ganFront = check(values.program, true); // before the scorer trains: a mistake is reported at once
+const [cnn, gan] = [await load(scorerFile, check(scorerFile, false)), await load(values.program, ganFront)];
+log(`program: ${values.program}`);
 log(`backend: ${values.backend}${values.backend === "wasm" ? ` (${lastLoadedVariant()} kernels)` : ""}, seed ${seed}`);
 const mnist = loadMnist();
 const scorerData = {
@@ -99,12 +126,10 @@ function score(g) {
   return { top: top / IMAGES, rarest: Math.min(...counts) / IMAGES, covered: counts.filter((c) => c >= IMAGES / 100).length };
 }
 
-const ganData = { train: makeDataset(loadMnist({ range: [-1, 1] }).train.images, [784]), test: null, description: "MNIST in [-1, 1]" };
 const epochStart = { t: performance.now() };
 train(gan, {
   epochs,
   seed,
-  loaded: ganData,
   quiet: values.quiet ?? false,
   ...(values.samples ? { samples: values.samples } : {}),
   onEpoch: (epoch, g) => {

@@ -69,6 +69,7 @@ export const codes = {
   DL4004: "from_logits on a probability (warning)",
   DL4005: "cross-entropy of values that are not probabilities (warning)",
   DL4006: "model cannot be exported",
+  DL4007: "model cannot be scored as a GAN generator",
   // internal
   DL9001: "internal compiler error",
 } as const;
