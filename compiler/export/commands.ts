@@ -60,7 +60,8 @@ async function exported(
   if (typeof front === "number") return front;
   const train = pickTrain(front, values.train);
   try {
-    const checkpoint = { file: values.checkpoint, bytes: readBytes(values.checkpoint, "a checkpoint (safetensors)") };
+    const ck = values.checkpoint;
+    const checkpoint = { file: ck, read: () => readBytes(ck, "a checkpoint (safetensors)") };
     const r = await exportModel(front, { train, model: values.model, maxBatch, checkpoint, relaxed });
     if ("diagnostics" in r) {
       err.write(renderDiagnostics(front.source, r.diagnostics, { color: useColor(err) }));

@@ -42,8 +42,8 @@ export interface ExportOptions {
   readonly format?: ExportFormat;
   /** Rows the memory plan holds (predict processes more in chunks). */
   readonly maxBatch: number;
-  /** The checkpoint file: its name (for messages) and its bytes. */
-  readonly checkpoint: { readonly file: string; readonly bytes: Uint8Array };
+  /** The checkpoint file: its name (for messages) and how to read its bytes (once the model is known to export). */
+  readonly checkpoint: { readonly file: string; read(): Uint8Array };
   /** Fuse kernels and fold batch norms as compileTrainer does (default true). */
   readonly fuse?: boolean;
   /** Also build the relaxed-SIMD kernel module (default true; predict skips it where this engine could not load it). */
@@ -169,7 +169,7 @@ export async function exportModel(front: FrontEndResult, opts: ExportOptions): P
   const itp = inferenceProgram(tp, model);
   const problems = exportProblems(front, itp, model);
   if (problems.length > 0) return { diagnostics: problems };
-  const weights = checkpointTensors(front, scheduled, itp, opts.checkpoint.file, opts.checkpoint.bytes);
+  const weights = checkpointTensors(front, scheduled, itp, opts.checkpoint.file, opts.checkpoint.read());
 
   const fused = fuse(itp, fuseOps);
   const plan = planMemory(itp, aliasOps, [], fused);

@@ -45,11 +45,14 @@ const rowLabels = (file: string, n: number) => (n === 1 ? [file] : Array.from({ 
 
 function png(file: string, spec: InputSpec): Samples {
   const bytes = readBytes(file, "a PNG image");
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length < 8 || signature.some((b, i) => bytes[i] !== b))
+    throw new DataError("not a PNG image: it does not start with the PNG signature", file);
   let img: { width: number; height: number; data: Uint8Array };
   try {
     img = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
-    throw new DataError(`not a readable PNG image (${e instanceof Error ? e.message : String(e)})`, file);
+    throw new DataError(`a damaged or truncated PNG image (the decoder says: ${e instanceof Error ? e.message : String(e)})`, file);
   }
   const { width: w, height: h } = img;
   const want = spec.shape;

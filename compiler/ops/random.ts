@@ -13,7 +13,7 @@ export type NormalAttrs = { readonly shape: Shape; readonly mean: number; readon
 export type UniformAttrs = { readonly shape: Shape; readonly low: number; readonly high: number };
 
 /** Why a model that draws noise itself cannot be exported (a GAN generator takes its noise as an input instead). */
-const RANDOM = "it draws noise from the trainer's seeded random stream, which an exported model does not have";
+const RANDOM = "draws noise from the trainer's seeded random stream, which an exported model does not have";
 
 export const ops: OpTable<Names> = {
   normal: primitive<NormalAttrs>({
