@@ -45,6 +45,7 @@ describe("the op registry", () => {
       "layernorm",
       "lstm",
       "maxpool1d",
+      "multi_head_attention",
       "split",
       "test_moving_center",
     ]);
