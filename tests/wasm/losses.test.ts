@@ -1,5 +1,6 @@
 // The loss kernels of compiler/wasm/kernels/losses.ts against runtime/kernels/losses.ts: every
-// loss forward (value returned and stored) and gradient, from logits and probabilities,
+// loss forward (value returned and stored) and gradient, from logits and probabilities, with
+// and without label smoothing, Huber on both sides of δ, KL with clipped values,
 // tensor and scalar targets, batch rows n ∈ {0, 1, 3, 32, 33}, awkward row sizes, extreme
 // logits (±80), clipped probabilities, confident rows (tiny losses keep their relative
 // accuracy), guard words around every output and inputs flush against the end of memory.
@@ -25,7 +26,15 @@ const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Nu
 const callAll = (c: KernelCall) => callKernelAllLayouts(k, MEM, c);
 
 const r = new TestRandom(4242);
-const KINDS: LossKind[] = ["mse", "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"];
+const KINDS: LossKind[] = [
+  "mse",
+  "mae",
+  "huber",
+  "kl_divergence",
+  "binary_crossentropy",
+  "categorical_crossentropy",
+  "sparse_categorical_crossentropy",
+];
 
 interface Case {
   spec: LossSpec;
@@ -57,16 +66,41 @@ add({ loss: "mse", rowsPerBatch: 1, batched: true, cols: 784 });
 add({ loss: "mse", rowsPerBatch: 1, batched: true, cols: 5, tScalar: true });
 add({ loss: "mse", rowsPerBatch: 2, batched: false, cols: 13 });
 add({ loss: "mse", rowsPerBatch: 1, batched: true, cols: 1, tScalar: true });
+for (const cols of [1, 5, 13]) {
+  add({ loss: "mae", rowsPerBatch: 1, batched: true, cols });
+  add({ loss: "huber", rowsPerBatch: 1, batched: true, cols, delta: 1 });
+  add({ loss: "huber", rowsPerBatch: 2, batched: true, cols, delta: 0.25 });
+  add({ loss: "kl_divergence", rowsPerBatch: 1, batched: true, cols });
+}
+add({ loss: "mae", rowsPerBatch: 1, batched: true, cols: 5, tScalar: true });
+add({ loss: "huber", rowsPerBatch: 3, batched: false, cols: 4, delta: 2 });
+add({ loss: "kl_divergence", rowsPerBatch: 2, batched: false, cols: 7 });
+for (const fromLogits of [false, true]) {
+  add({ loss: "binary_crossentropy", fromLogits, rowsPerBatch: 1, batched: true, cols: 3, labelSmoothing: 0.1 });
+  add({ loss: "binary_crossentropy", fromLogits, rowsPerBatch: 1, batched: true, cols: 5, tScalar: true, labelSmoothing: 0.2 });
+  add({ loss: "categorical_crossentropy", fromLogits, rowsPerBatch: 1, batched: true, cols: 10, labelSmoothing: 0.1 });
+  add({ loss: "categorical_crossentropy", fromLogits, rowsPerBatch: 2, batched: true, cols: 13, labelSmoothing: 1 });
+}
 
 /** Inputs for a case with `rows` rows. */
 function inputs(c: Case, rows: number): { p: Float32Array; t: Buf } {
   const { loss, fromLogits, cols, tScalar } = c.spec;
   const size = rows * cols;
   const p = new Float32Array(size);
-  if (loss === "mse") {
+  if (loss === "mse" || loss === "mae" || loss === "huber") {
     r.fill(p, -3, 3);
     const t = new Float32Array(tScalar ? 1 : size);
     r.fill(t, -3, 3);
+    return { p, t };
+  }
+  if (loss === "kl_divergence") {
+    // Probabilities with values outside [ε, 1] on both sides (clipped, and without gradient).
+    r.fill(p, 0, 1);
+    const specials = [0, 1e-9, 1, 1.5, -0.25];
+    for (let i = 0; i < size; i += 3) p[i] = specials[(i / 3) % specials.length];
+    const t = new Float32Array(tScalar ? 1 : size);
+    r.fill(t, 0, 1);
+    for (let i = 1; i < t.length; i += 4) t[i] = 0;
     return { p, t };
   }
   if (loss === "binary_crossentropy") {
@@ -112,14 +146,20 @@ function inputs(c: Case, rows: number): { p: Float32Array; t: Buf } {
 }
 
 function refLoss(spec: LossSpec, p: Float32Array, t: Buf, rows: number): number {
-  const { cols, fromLogits = false, tScalar = false } = spec;
+  const { cols, fromLogits = false, tScalar = false, labelSmoothing: ls = 0 } = spec;
   switch (spec.loss) {
     case "mse":
       return L.mse(p, t as Float32Array, rows * cols, tScalar);
+    case "mae":
+      return L.mae(p, t as Float32Array, rows * cols, tScalar);
+    case "huber":
+      return L.huber(p, t as Float32Array, rows * cols, tScalar, spec.delta!);
+    case "kl_divergence":
+      return L.klDivergence(p, t as Float32Array, rows * cols, cols, tScalar);
     case "binary_crossentropy":
-      return L.binaryCrossentropy(p, t as Float32Array, rows * cols, tScalar, fromLogits);
+      return L.binaryCrossentropy(p, t as Float32Array, rows * cols, tScalar, fromLogits, ls);
     case "categorical_crossentropy":
-      return L.categoricalCrossentropy(p, t as Float32Array, rows, cols, fromLogits);
+      return L.categoricalCrossentropy(p, t as Float32Array, rows, cols, fromLogits, ls);
     case "sparse_categorical_crossentropy":
       return L.sparseCategoricalCrossentropy(p, t as Int32Array, rows, cols, fromLogits);
   }
@@ -139,14 +179,20 @@ function confidentLoss(p: Float32Array, t: Buf, rows: number, cols: number, loss
 }
 
 function refGrad(spec: LossSpec, dp: Float32Array, p: Float32Array, t: Buf, rows: number, dl: number): void {
-  const { cols, fromLogits = false, tScalar = false } = spec;
+  const { cols, fromLogits = false, tScalar = false, labelSmoothing: ls = 0 } = spec;
   switch (spec.loss) {
     case "mse":
       return L.mseGrad(dp, p, t as Float32Array, rows * cols, tScalar, dl);
+    case "mae":
+      return L.maeGrad(dp, p, t as Float32Array, rows * cols, tScalar, dl);
+    case "huber":
+      return L.huberGrad(dp, p, t as Float32Array, rows * cols, tScalar, spec.delta!, dl);
+    case "kl_divergence":
+      return L.klDivergenceGrad(dp, p, t as Float32Array, rows * cols, cols, tScalar, dl);
     case "binary_crossentropy":
-      return L.binaryCrossentropyGrad(dp, p, t as Float32Array, rows * cols, tScalar, fromLogits, dl);
+      return L.binaryCrossentropyGrad(dp, p, t as Float32Array, rows * cols, tScalar, fromLogits, dl, ls);
     case "categorical_crossentropy":
-      return L.categoricalCrossentropyGrad(dp, p, t as Float32Array, rows, cols, fromLogits, dl);
+      return L.categoricalCrossentropyGrad(dp, p, t as Float32Array, rows, cols, fromLogits, dl, ls);
     case "sparse_categorical_crossentropy":
       return L.sparseCategoricalCrossentropyGrad(dp, p, t as Int32Array, rows, cols, fromLogits, dl);
   }
@@ -229,11 +275,15 @@ describe("wasm losses vs runtime/kernels/losses.ts", () => {
       }
     });
   }
-  // Measured: mse 3.86e-8, binary_crossentropy 5.65e-8, categorical_crossentropy 4.64e-7,
-  // sparse_categorical_crossentropy 2.57e-7; the bounds leave 2–4× of margin, well inside
-  // the per-case limits above.
+  // Measured: mse 3.86e-8, mae 4.44e-8, huber 4.44e-8, kl_divergence 4.07e-8,
+  // binary_crossentropy 1.04e-7, categorical_crossentropy 3.12e-7–4.64e-7,
+  // sparse_categorical_crossentropy 2.57e-7–5.85e-7 (the draws depend on the case list);
+  // the bounds leave ~2× of margin, well inside the per-case limits above.
   const bounds: Record<LossKind, number> = {
     mse: 1e-7,
+    mae: 1e-7,
+    huber: 1e-7,
+    kl_divergence: 1e-7,
     binary_crossentropy: 2e-7,
     categorical_crossentropy: 1e-6,
     sparse_categorical_crossentropy: 1e-6,
