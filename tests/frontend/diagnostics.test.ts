@@ -15,6 +15,10 @@ const dir = "tests/programs/bad";
 /** Every bad program and the codes it must report, in the order they are reported. */
 const expectedCodes: Record<string, string[]> = {
   "add-shapes": ["DL3003"],
+  "attention-causal-not-sequence": ["DL3006"],
+  "attention-key-value-lengths": ["DL3004"],
+  "batched-matmul-broadcast": ["DL3004"],
+  "position-embedding-length": ["DL3005"],
   "batchnorm-axis": ["DL3010", "DL3010"],
   "clip-bounds": ["DL2008"],
   "class-weight-count": ["DL3018"],
