@@ -77,9 +77,8 @@ export const ops: OpTable<Names> = {
     },
     wasm: (c) => {
       const [xw, u, mask] = c.eqn.inputs;
-      if (mask !== undefined) return null;
       const [hseq, hprev, cseq, acts] = c.eqn.outputs;
-      const spec = { steps: W.shape(c, xw)[1] as number, units: c.attrs.units };
+      const spec = { steps: W.shape(c, xw)[1] as number, units: c.attrs.units, ...(mask !== undefined ? { masked: true } : {}) };
       const ws = c.scratch(lstmScanScratchBytes({ ...spec, name: "" }));
       return W.call(c, "lstm_scan", spec, addLstmScan, lstmScanParams, {
         hseq: c.addr(hseq),
@@ -89,6 +88,7 @@ export const ops: OpTable<Names> = {
         xw: c.addr(xw),
         u: c.addr(u),
         ws,
+        ...(mask !== undefined ? { mask: c.addr(mask) } : {}),
       });
     },
   }),
@@ -104,8 +104,7 @@ export const ops: OpTable<Names> = {
     },
     wasm: (c) => {
       const [dh, u, cseq, acts, mask] = c.eqn.inputs;
-      if (mask !== undefined) return null;
-      const spec = { steps: W.shape(c, dh)[1] as number, units: c.attrs.units };
+      const spec = { steps: W.shape(c, dh)[1] as number, units: c.attrs.units, ...(mask !== undefined ? { masked: true } : {}) };
       // Packing scratch, then the running gradients of h and c: one row of units per sample.
       const packed = Math.ceil(lstmScanGradScratchBytes({ ...spec, name: "" }) / 16) * 16;
       const rowBytes = Math.ceil(spec.units / 4) * 16;
@@ -119,6 +118,7 @@ export const ops: OpTable<Names> = {
         dh: `${ws} + ${packed}`,
         dc: `${ws} + ${packed} + ${rowBytes} * B`,
         ws,
+        ...(mask !== undefined ? { mask: c.addr(mask) } : {}),
       };
       return W.call(c, "lstm_scan_grad", spec, addLstmScanGrad, lstmScanGradParams, args);
     },

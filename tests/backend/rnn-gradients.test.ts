@@ -55,6 +55,8 @@ describe("simple_rnn", () => {
 describe("lstm with a padding mask", () => {
   it("masked, per position", () => run({ src: tagger("lstm(4, return_sequences=true)"), fill: masked, gain: 2 }));
   it("masked, last step", () => run({ src: classifier("lstm(4)"), fill: masked, gain: 2 }));
+  // 9 units: overlapping unit groups and a partial panel in the WebAssembly kernels.
+  it("masked, 9 units, per position", () => run({ src: tagger("lstm(9, return_sequences=true)"), fill: masked, gain: 2 }));
 });
 
 describe("bidirectional", () => {

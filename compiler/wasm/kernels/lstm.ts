@@ -5,8 +5,13 @@
 // units (u) are static; the batch rows n are a run-time i32. Every buffer is an i32 byte
 // offset into the module's memory:
 //
-//   lstm_scan      name(n, hseq, hprev, cseq, acts, xw, u, ws)
-//   lstm_scan_grad name(n, dxw, dhseq, u, cseq, acts, dh, dc, ws)
+//   lstm_scan      name(n, hseq, hprev, cseq, acts, xw, u, ws[, mask])
+//   lstm_scan_grad name(n, dxw, dhseq, u, cseq, acts, dh, dc, ws[, mask])
+//
+// `masked` specs take a padding mask [B, T] (f32, 0 at padding): a masked step keeps h and
+// c (the epilogue selects the previous state lane-wise); backward, its gates get no
+// gradient, dc passes unchanged and dh_t is carried into dh_{t−1} (stored before the
+// product, which then adds dxw·Uᵀ to it instead of overwriting it).
 //
 // ws is packing scratch of lstmScanScratchBytes / lstmScanGradScratchBytes bytes (any
 // alignment; independent of n). The input projection xw = x·W + b before the loop and the
@@ -55,18 +60,20 @@ export interface LstmScanSpec {
   readonly epilogueRows?: number;
   /** Use math.ts's sigmoidV/tanhV instead of this file's cheaper clamped ones (for comparison; slower). */
   readonly sharedMath?: boolean;
+  /** Takes a padding mask [B, T] as a last parameter. */
+  readonly masked?: boolean;
 }
 
 export type LstmScanGradSpec = LstmScanSpec;
 
 /** The parameter names of lstm_scan's export, in order. */
-export function lstmScanParams(_spec: LstmScanSpec): string[] {
-  return ["n", "hseq", "hprev", "cseq", "acts", "xw", "u", "ws"];
+export function lstmScanParams(spec: LstmScanSpec): string[] {
+  return ["n", "hseq", "hprev", "cseq", "acts", "xw", "u", "ws", ...(spec.masked ? ["mask"] : [])];
 }
 
 /** The parameter names of lstm_scan_grad's export, in order. */
-export function lstmScanGradParams(_spec: LstmScanGradSpec): string[] {
-  return ["n", "dxw", "dhseq", "u", "cseq", "acts", "dh", "dc", "ws"];
+export function lstmScanGradParams(spec: LstmScanGradSpec): string[] {
+  return ["n", "dxw", "dhseq", "u", "cseq", "acts", "dh", "dc", "ws", ...(spec.masked ? ["mask"] : [])];
 }
 
 /** Bytes of scratch at `ws` for the forward (U packed by unit groups; 16 bytes of alignment slack). Independent of the rows. */
@@ -245,7 +252,7 @@ export function addLstmScan(b: BinaryenApi, mod: Mod, spec: LstmScanSpec): void 
     names.map(() => b.i32),
   );
   const m = mod;
-  const [pn, pH, pHp, pC, pA, pXw, pU, pWs] = names.map((_, i) => i);
+  const [pn, pH, pHp, pC, pA, pXw, pU, pWs, pM] = names.map((_, i) => i);
   const hRow = T * u * 4; // bytes between batch rows of hseq, hprev, cseq
   const aRow = T * g4 * 4; // of xw and acts
   const uB = u * 4; // one step of a [B, T, u] row; one gate of a [B, T, 4u] row
@@ -296,6 +303,15 @@ export function addLstmScan(b: BinaryenApi, mod: Mod, spec: LstmScanSpec): void 
   const vc = f.local(b.v128);
   const vh = f.local(b.v128);
   const vt = f.local(b.v128);
+  const valid = f.local(b.v128); // masked: all ones where the row's step is not padding
+  const mStep = f.local(b.i32); // masked: byte offset of step t in a [B, T] row of the mask
+
+  /** Lanes all ones where mask[r + q, t] ≠ 0. */
+  const validAt = (q: number): X =>
+    m.f32x4.ne(
+      m.v128.load32_splat(q * T * 4, 4, m.i32.add(m.i32.add(f.get(pM), m.i32.mul(f.get(r), f.i32(T * 4))), f.get(mStep))),
+      splatF(f, 0),
+    );
 
   /** The gate epilogue for `rows` rows of the group at oU/oG. */
   const epilogue = (rows: number): X[] => {
@@ -310,6 +326,18 @@ export function addLstmScan(b: BinaryenApi, mod: Mod, spec: LstmScanSpec): void 
     }
     for (let q = 0; q < rows; q++) {
       const uq = q * hRow;
+      if (spec.masked) {
+        // A masked step keeps the state: c_t = c_{t−1}, h_t = h_{t−1} where `valid` is 0.
+        out.push(f.set(valid, validAt(q)));
+        out.push(f.set(vt, m.v128.and(loadPartial(f, add(pH, oP), uq, lanes), f.get(mask))));
+        out.push(...storePartial(f, add(pHp, oU), uq, lanes, f.get(vt)));
+        out.push(f.set(vh, m.v128.and(loadPartial(f, add(pC, oP), uq, lanes), f.get(mask))));
+        out.push(f.set(vc, m.f32x4.add(m.f32x4.mul(f.get(vz[q][1]), f.get(vh)), m.f32x4.mul(f.get(vz[q][0]), f.get(vz[q][2])))));
+        out.push(...storePartial(f, add(pC, oU), uq, lanes, m.v128.bitselect(f.get(vc), f.get(vh), f.get(valid))));
+        out.push(f.set(vh, m.f32x4.mul(f.get(vz[q][3]), tanhV(f, f.get(vc)))));
+        out.push(...storePartial(f, add(pH, oU), uq, lanes, m.v128.bitselect(f.get(vh), f.get(vt), f.get(valid))));
+        continue;
+      }
       // c = f·c_{t−1} + i·g
       const cPrev = m.v128.and(loadPartial(f, add(pC, oP), uq, lanes), f.get(mask));
       out.push(f.set(vc, m.f32x4.add(m.f32x4.mul(f.get(vz[q][1]), cPrev), m.f32x4.mul(f.get(vz[q][0]), f.get(vz[q][2])))));
@@ -354,6 +382,7 @@ export function addLstmScan(b: BinaryenApi, mod: Mod, spec: LstmScanSpec): void 
     f.set(back, f.i32(0)),
     f.set(zBase, f.get(pXw)),
     f.set(mask, m.v128.const(ZERO16)),
+    f.set(mStep, f.i32(0)),
     f.countedLoop(T, [
       f.set(j, f.i32(0)),
       f.countedLoop(groups, [
@@ -364,6 +393,7 @@ export function addLstmScan(b: BinaryenApi, mod: Mod, spec: LstmScanSpec): void 
       ]),
       f.addI(tStep, uB),
       f.addI(gStep, g4 * 4),
+      f.addI(mStep, 4),
       f.set(back, f.i32(uB)),
       f.set(zBase, f.get(pA)),
       f.set(mask, m.v128.const(new Array(16).fill(255))),
@@ -389,7 +419,7 @@ export function addLstmScanGrad(b: BinaryenApi, mod: Mod, spec: LstmScanGradSpec
     names.map(() => b.i32),
   );
   const m = mod;
-  const [pn, pDxw, pDhs, pU, pC, pA, pDh, pDc, pWs] = names.map((_, i) => i);
+  const [pn, pDxw, pDhs, pU, pC, pA, pDh, pDc, pWs, pM] = names.map((_, i) => i);
   const hRow = T * u * 4;
   const aRow = T * g4 * 4;
   const uB = u * 4;
@@ -461,6 +491,9 @@ export function addLstmScanGrad(b: BinaryenApi, mod: Mod, spec: LstmScanGradSpec
   const vdc = f.local(b.v128);
   const vx = f.local(b.v128);
   const one = (): X => splatF(f, 1);
+  const mStep = f.local(b.i32); // masked: byte offset of step t in a [B, T] row of the mask
+  const valid = f.local(b.v128);
+  const vdc0 = f.local(b.v128);
 
   /** Gate derivatives for one row at o/g/d, `lanes` units. */
   const gateGrads = (lanes: number, first: boolean): X[] => {
@@ -473,19 +506,30 @@ export function addLstmScanGrad(b: BinaryenApi, mod: Mod, spec: LstmScanGradSpec
     out.push(f.set(vi, ld(pA, g, 0)), f.set(vf, ld(pA, g, uB)), f.set(vg, ld(pA, g, 2 * uB)), f.set(vo, ld(pA, g, 3 * uB)));
     out.push(f.set(vtc, tanhV(f, ld(pC, o, cur))));
     out.push(f.set(vdh, m.f32x4.add(ld(pDhs, o, cur), ld(pDh, d, 0))));
+    out.push(f.set(vdc0, ld(pDc, d, 0)));
     // dc_t = dc + dh·o·(1 − tanh²c)
-    out.push(f.set(vdc, m.f32x4.add(ld(pDc, d, 0), mul(mul(f.get(vdh), f.get(vo)), sub1(mul(f.get(vtc), f.get(vtc)))))));
+    out.push(f.set(vdc, m.f32x4.add(f.get(vdc0), mul(mul(f.get(vdh), f.get(vo)), sub1(mul(f.get(vtc), f.get(vtc)))))));
+    // Masked: a padded step's gates get nothing (`gate` zeroes them), dc passes on, and dh_t
+    // is carried (stored now; the product adds dxw·Uᵀ to it).
+    const gate = (x: X): X => (spec.masked ? m.v128.and(x, f.get(valid)) : x);
+    if (spec.masked) {
+      const maskAt = m.i32.add(m.i32.add(f.get(pM), m.i32.mul(f.get(r), f.i32(T * 4))), f.get(mStep));
+      out.push(f.set(valid, m.f32x4.ne(m.v128.load32_splat(0, 4, maskAt), splatF(f, 0))));
+      if (!first) out.push(...storePartial(f, add(pDh, d), 0, lanes, m.v128.andnot(f.get(vdh), f.get(valid))));
+    }
     // i: dc·g·i·(1 − i)
-    out.push(f.set(vx, mul(mul(mul(f.get(vdc), f.get(vg)), f.get(vi)), sub1(f.get(vi)))), ...st(pDxw, g, 0, vx));
+    out.push(f.set(vx, gate(mul(mul(mul(f.get(vdc), f.get(vg)), f.get(vi)), sub1(f.get(vi))))), ...st(pDxw, g, 0, vx));
     // f: dc·c_{t−1}·f·(1 − f)
     if (first) out.push(f.set(vx, m.v128.const(ZERO16)));
-    else out.push(f.set(vx, mul(mul(mul(f.get(vdc), ld(pC, o, 0)), f.get(vf)), sub1(f.get(vf)))));
+    else out.push(f.set(vx, gate(mul(mul(mul(f.get(vdc), ld(pC, o, 0)), f.get(vf)), sub1(f.get(vf))))));
     out.push(...st(pDxw, g, uB, vx));
     // c: dc·i·(1 − g²)
-    out.push(f.set(vx, mul(mul(f.get(vdc), f.get(vi)), sub1(mul(f.get(vg), f.get(vg))))), ...st(pDxw, g, 2 * uB, vx));
+    out.push(f.set(vx, gate(mul(mul(f.get(vdc), f.get(vi)), sub1(mul(f.get(vg), f.get(vg)))))), ...st(pDxw, g, 2 * uB, vx));
     // o: dh·tanh(c)·o·(1 − o)
-    out.push(f.set(vx, mul(mul(mul(f.get(vdh), f.get(vtc)), f.get(vo)), sub1(f.get(vo)))), ...st(pDxw, g, 3 * uB, vx));
-    out.push(f.set(vx, mul(f.get(vdc), f.get(vf))), ...st(pDc, d, 0, vx));
+    out.push(f.set(vx, gate(mul(mul(mul(f.get(vdh), f.get(vtc)), f.get(vo)), sub1(f.get(vo))))), ...st(pDxw, g, 3 * uB, vx));
+    out.push(f.set(vx, mul(f.get(vdc), f.get(vf))));
+    if (spec.masked) out.push(f.set(vx, m.v128.bitselect(f.get(vx), f.get(vdc0), f.get(valid))));
+    out.push(...st(pDc, d, 0, vx));
     return out;
   };
 
@@ -517,7 +561,10 @@ export function addLstmScanGrad(b: BinaryenApi, mod: Mod, spec: LstmScanGradSpec
       const out = [...red.code];
       for (let q = 0; q < rows; q++) {
         for (let v = 0; v < nv; v++) {
-          out.push(f.set(vs, f.get(red.acc[q][v])));
+          const lanes = Math.min(4, width - 4 * v);
+          // Masked: dh holds the carried dh_t of padded rows (0 elsewhere); add to it.
+          const carried = (x: X): X => (spec.masked ? m.f32x4.add(x, loadPartial(f, add(pDh, cOff), q * uB + v * 16, lanes)) : x);
+          out.push(f.set(vs, carried(f.get(red.acc[q][v]))));
           out.push(...storePartial(f, add(pDh, cOff), q * uB + v * 16, Math.min(4, width - 4 * v), f.get(vs)));
         }
       }
@@ -539,10 +586,10 @@ export function addLstmScanGrad(b: BinaryenApi, mod: Mod, spec: LstmScanGradSpec
   };
 
   if (T > 1) {
-    body.push(f.set(oStep, f.i32((T - 2) * uB)), f.set(gStep, f.i32((T - 1) * g4 * 4)));
-    body.push(f.countedLoop(T - 1, [elementwise(false), product(), f.addI(oStep, -uB), f.addI(gStep, -g4 * 4)]));
+    body.push(f.set(oStep, f.i32((T - 2) * uB)), f.set(gStep, f.i32((T - 1) * g4 * 4)), f.set(mStep, f.i32((T - 1) * 4)));
+    body.push(f.countedLoop(T - 1, [elementwise(false), product(), f.addI(oStep, -uB), f.addI(gStep, -g4 * 4), f.addI(mStep, -4)]));
   }
-  body.push(f.set(oStep, f.i32(0)), f.set(gStep, f.i32(0)), elementwise(true));
+  body.push(f.set(oStep, f.i32(0)), f.set(gStep, f.i32(0)), f.set(mStep, f.i32(0)), elementwise(true));
 
   mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));
   mod.addFunctionExport(spec.name, spec.name);
