@@ -50,6 +50,8 @@ export interface ProgramInfo {
     readonly target: readonly (number | "B")[];
     /** Integer labels equal to this are padding: accuracy scores only the other positions (the loss's ignore_class). */
     readonly ignoreClass?: number;
+    /** The prediction is logits (its loss has from_logits=true): a binary prediction counts as positive above 0, not 0.5. */
+    readonly predictionIsLogits?: boolean;
   } | null;
   /** Every model the program uses, with its input and output shapes (for inference). */
   readonly models: readonly {

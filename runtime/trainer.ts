@@ -378,7 +378,7 @@ export function evaluateOn(mod: TrainerModule, trainer: TrainerInstance, ds: Dat
   const prog = mod.program;
   const ev = prog.evaluation!;
   const classes = ev.prediction[ev.prediction.length - 1] as number;
-  const m = new EvalMetrics(ev.metrics, classes, 0.5, ev.ignoreClass);
+  const m = new EvalMetrics(ev.metrics, classes, ev.predictionIsLogits ? 0 : 0.5, ev.ignoreClass);
   let lossSum = 0;
   const batches = batchesPerEpoch(ds.n, batch);
   const target = trainer.inputs[1] as Arr | Int32Array | undefined;

@@ -8,6 +8,9 @@ import { describe, expect, it } from "vitest";
 import { EvalMetrics, exactAuc } from "../../runtime/eval-metrics.js";
 import * as K from "../../runtime/kernels/index.js";
 import { Rng } from "../../runtime/rng.js";
+import { evaluateOn } from "../../runtime/trainer.js";
+import type { Dataset } from "../../runtime/dataset.js";
+import { loadTrainer } from "../helpers/trainer.js";
 
 const rng = new Rng(17);
 const uniform = (n: number) => Float64Array.from({ length: n }, () => rng.uniform());
@@ -142,5 +145,44 @@ describe("class-weighted cross-entropies (Keras 3: the weighted sum over the num
         (2 * h);
       expect(dp[i]).toBeCloseTo(fd, 8);
     }
+  });
+});
+
+describe("binary metrics of a model that ends in logits", () => {
+  // dense(1) with kernel 1 and bias 0 outputs x itself; targets are x > 0. With
+  // from_logits=true the output is a logit, positive above 0: every sample is right. Read as
+  // a probability (threshold 0.5), the samples in (0, 0.5] would count as wrong.
+  const src = (loss: string, act: string) => `model m(x: [B, 1]) { x |> dense(1${act}) }
+train m {
+  data csv("unused.csv", target="y")
+  loss ${loss}
+  optimizer sgd(lr=0.1)
+  metrics [accuracy, precision, recall]
+  batch 4
+}
+`;
+  const xs = Float32Array.from([-0.9, -0.3, 0.1, 0.2, 0.4, 0.45, 0.7, -0.05, 0.3, 0.9]);
+  const ds: Dataset = { n: xs.length, x: xs, xShape: [1], y: Float32Array.from(xs, (v) => (v > 0 ? 1 : 0)), yShape: [1] };
+
+  async function evaluate(loss: string, act: string) {
+    const mod = await loadTrainer(src(loss, act));
+    const t = mod.createTrainer(new Rng(1), { batch: 4 });
+    const p = mod.parameters;
+    t.params[p.find((q) => q.name.endsWith("dense/kernel"))!.offset] = 1;
+    t.params[p.find((q) => q.name.endsWith("dense/bias"))!.offset] = 0;
+    return { mod, e: evaluateOn(mod, t, ds, 4) };
+  }
+
+  it("thresholds logits at 0 (from_logits=true on a linear output)", async () => {
+    const { mod, e } = await evaluate("binary_crossentropy(from_logits=true)", "");
+    expect(mod.program.evaluation?.predictionIsLogits).toBe(true);
+    expect(e.metrics).toMatchObject({ accuracy: 1, precision: 1, recall: 1 });
+  });
+
+  it("thresholds probabilities at 0.5 (a sigmoid output, whose logits the loss reads internally)", async () => {
+    const { mod, e } = await evaluate("binary_crossentropy", ", activation=sigmoid");
+    expect(mod.program.evaluation?.predictionIsLogits).toBeUndefined();
+    // σ(x) > 0.5 exactly where x > 0: also all right, through the other threshold.
+    expect(e.metrics).toMatchObject({ accuracy: 1, precision: 1, recall: 1 });
   });
 });

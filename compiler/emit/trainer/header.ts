@@ -132,7 +132,11 @@ export function writeDescription(w: CodeBlockWriter, em: Emission, memory: Slot)
   const classes = new Map<ValueId, number>();
   // Ids into an embedding are checked the same way against its input_dim.
   let ignoreClass: number | undefined;
+  // A model that ends in logits (a loss with from_logits=true reads its output itself): binary
+  // metrics threshold its output at 0, not 0.5.
+  let predictionIsLogits = false;
   for (const e of allEqns) {
+    if (e.attrs.from_logits === true && tp.evaluation && root(e.inputs[0]) === root(tp.evaluation.prediction)) predictionIsLogits = true;
     if (e.op === "sparse_categorical_crossentropy") classes.set(root(e.inputs[1]), values[e.inputs[0]].shape.at(-1) as number);
     if (e.op === "embedding") classes.set(root(e.inputs[0]), e.attrs.input_dim as number);
     // Accuracy leaves out the positions the loss masks (the padding label).
@@ -167,6 +171,7 @@ export function writeDescription(w: CodeBlockWriter, em: Emission, memory: Slot)
           prediction: values[tp.evaluation.prediction].shape,
           target: values[tp.evaluation.target].shape,
           ...(ignoreClass !== undefined ? { ignoreClass } : {}),
+          ...(predictionIsLogits ? { predictionIsLogits } : {}),
         }
       : null,
     paramCount: tp.paramCount,
