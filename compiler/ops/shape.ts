@@ -242,6 +242,12 @@ export const ops: OpTable<Names> = {
     keras: { type: "Concatenate", base: "concatenate" },
     shape: (c) => {
       const [first, ...rest] = c.inputs;
+      // A number among the tensors is almost always an axis given positionally: say so.
+      const scalar = c.inputs.findIndex((x) => x.length === 0);
+      if (scalar >= 0)
+        fail("DL3003", `\`concat\` joins tensors, but its input ${scalar + 1} is a scalar`, c.span, {
+          hint: "`concat` takes every positional argument as a tensor to join: name the axis, e.g. `concat(a, b, axis=1)`",
+        });
       const a = featureAxis(c, c.attrs.axis, first);
       const out = [...first];
       for (const x of rest) {

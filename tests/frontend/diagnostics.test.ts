@@ -26,6 +26,7 @@ const expectedCodes: Record<string, string[]> = {
   "restore-without-validation": ["DL2026"],
   "plateau-with-schedule": ["DL2026"],
   "comments-only": ["DL1003"],
+  "concat-axis-positional": ["DL3003"],
   "concat-batch-axis": ["DL3010"],
   "concat-one-tensor": ["DL2004"],
   "concat-shapes": ["DL3003"],
