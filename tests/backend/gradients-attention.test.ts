@@ -11,6 +11,8 @@ import { B, close, N, prog, rows, run } from "../helpers/gradcase.js";
 import { agreeBackends } from "../helpers/backends.js";
 import { loadTrainer } from "../helpers/trainer.js";
 import { Rng } from "../../runtime/rng.js";
+import { frontEnd } from "../../compiler/compile.js";
+import { summarizeProgram } from "../../compiler/summary.js";
 import {
   checkGradients,
   compare,
@@ -72,6 +74,8 @@ interface AttnCase {
   readonly src: string;
   /** Input names with their per-sample sizes, in declaration order; `r` last. */
   readonly ref?: (input: (name: string) => Float64Array, w: (name: string) => Float64Array) => Float64Array;
+  /** Checks of the generated TypeScript trainer's code. */
+  readonly code?: (ts: string) => void;
 }
 
 /** gradcase's `run` with the key bias held to a zero gradient (see the top of the file). */
@@ -85,6 +89,7 @@ async function attn(c: AttnCase): Promise<void> {
       for (let j = 0; j < arr.length; j++) arr[j] = r.uniform(-1, 1);
     });
   };
+  c.code?.(mod.ts);
   const t = mod.createTrainer(new Rng(7), { batch: B, float64: true });
   setup(mod, t);
   const agree = await agreeBackends({ src: c.src, batch: B, n: N, seed: 7, setup });
@@ -205,6 +210,21 @@ describe("multi_head_attention", () => {
   it("self-attention, 2 heads of 3", () => attn(self(4, 6, 2, 3, false)));
   it("self-attention with a causal mask, 2 heads of 3, 5 positions", () => attn(self(5, 6, 2, 3, true)));
   it("value_dim 5 ≠ key_dim 2, 3 heads, causal", () => attn(self(6, 4, 3, 2, true, 5)));
+  it("dropout 0.3 on the probabilities, causal (the same mask in every evaluation: the RNG is rewound)", () =>
+    attn({
+      src: prog(
+        "model m(x: [B, 5, 6]) { multi_head_attention(x, x, num_heads=2, key_dim=3, dropout=0.3, use_causal_mask=true) }",
+        "x: [B, 5, 6], r: [B, 5, 6]",
+        "sum(m(x) * r)",
+      ),
+      code: (ts) => {
+        // The training step draws a mask [B, 2, 5, 5] and passes it to the attention; evaluation does not.
+        expect(ts).toMatch(/rng\.bernoulliMask\(/);
+        const calls = [...ts.matchAll(/K\.attention\(([^;]*)\);/g)].map((m) => m[1].split(", ")[5]);
+        expect(calls.some((a) => a !== "null")).toBe(true);
+        expect(calls.some((a) => a === "null")).toBe(true);
+      },
+    }));
   it("cross-attention: 3 queries over 5 values (the key is the value), value_dim ≠ key_dim", () =>
     attn({
       src: prog(
@@ -238,4 +258,32 @@ describe("multi_head_attention", () => {
           causal: true,
         }),
     }));
+});
+
+describe("summaries", () => {
+  it("Keras's classes, names and shapes; heads 4 × key_dim 32 on d_model 128 is 66,048 parameters", () => {
+    const src =
+      "model m(x: i32[B, 64]) {\n  let h = x |> embedding(83, 128)\n  let p = h + (h |> position_embedding(128))\n" +
+      "  let a = multi_head_attention(p, p, num_heads=4, key_dim=32, use_causal_mask=true)\n" +
+      '  multi_head_attention(a, h, num_heads=2, key_dim=16, value_dim=8, name="cross")\n}\n';
+    const front = frontEnd("t.dlm", new TextEncoder().encode(src));
+    expect(front.diagnostics).toEqual([]);
+    const text = summarizeProgram(front.ir!);
+    expect(text).toMatch(/position_embedding \(PositionEmbedding\)\s+\(None, 64, 128\)\s+16,384/);
+    expect(text).toMatch(/multi_head_attention \(MultiHeadAttention\)\s+\(None, 64, 128\)\s+66,048/);
+    // query 128·2·16 + 32, key the same, value 128·2·8 + 16, output 2·8·128 + 128: 12,496
+    expect(text).toMatch(/cross \(MultiHeadAttention\)\s+\(None, 64, 128\)\s+12,496/);
+    const m = front.ir!.models.find((x) => x.name === "m")!;
+    const params = m.layers.flatMap((l) => l.params.map((id) => m.graph.values[id])).map((v) => `${v.param!.path} ${v.shape!.join("x")}`);
+    expect(params.filter((p) => p.startsWith("multi_head_attention/"))).toEqual([
+      "multi_head_attention/query/kernel 128x4x32",
+      "multi_head_attention/query/bias 4x32",
+      "multi_head_attention/key/kernel 128x4x32",
+      "multi_head_attention/key/bias 4x32",
+      "multi_head_attention/value/kernel 128x4x32",
+      "multi_head_attention/value/bias 4x32",
+      "multi_head_attention/attention_output/kernel 4x32x128",
+      "multi_head_attention/attention_output/bias 128",
+    ]);
+  });
 });
