@@ -298,7 +298,8 @@ function lowerData(e: A.Expr): DataSpec {
           fail("DL2017", "`autoencode` makes the images their own targets, and `mnist.labels` has no images", e.span, {
             hint: "write `data mnist.images(autoencode=true)`",
           });
-        if (oneHot) fail("DL2017", "`one_hot` shapes the labels, which `autoencode` replaces by the images", e.span);
+        if (oneHot)
+          fail("DL2017", "`one_hot` shapes the labels, which `autoencode` replaces by the images", e.span, { hint: "drop `one_hot=true`" });
         columns = [images, { ...images, name: "targets" }];
       }
       break;

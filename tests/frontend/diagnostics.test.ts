@@ -34,6 +34,7 @@ const expectedCodes: Record<string, string[]> = {
   "conv-transpose-output": ["DL3007"],
   "cropping-larger": ["DL3005"],
   "data-wrong-shape": ["DL3008"],
+  "autoencode-labels": ["DL2017", "DL2017"],
   "deep-nesting": ["DL1007"],
   "dropout-rate": ["DL2008"],
   "duplicate-model": ["DL2006"],
