@@ -11,6 +11,7 @@ import { B, close, N, prog, rows, run } from "../helpers/gradcase.js";
 import { agreeBackends } from "../helpers/backends.js";
 import { loadTrainer } from "../helpers/trainer.js";
 import { Rng } from "../../runtime/rng.js";
+import type { TrainerInstance, TrainerModule } from "../../runtime/trainer.js";
 import { frontEnd } from "../../compiler/compile.js";
 import { summarizeProgram } from "../../compiler/summary.js";
 import {
@@ -81,7 +82,7 @@ interface AttnCase {
 /** gradcase's `run` with the key bias held to a zero gradient (see the top of the file). */
 async function attn(c: AttnCase): Promise<void> {
   const mod = await loadTrainer(c.src);
-  const setup = (m: typeof mod, t: ReturnType<typeof mod.createTrainer>) => {
+  const setup = (m: TrainerModule, t: TrainerInstance) => {
     const r = new TestRandom(1234);
     randomParams(m, t, r);
     m.program.inputs.forEach((_, i) => {

@@ -56,7 +56,7 @@ describe("attention.json: multi_head_attention against PyTorch", () => {
           else if (float64 && cmp.relL2 > 1e-12) problems.push(`${cmp.message} — more than rounding in float64`);
         };
         const infer = t.models.m;
-        names.forEach((n, i) => infer.inputs[i].set(t.inputs[i]));
+        names.forEach((_, i) => infer.inputs[i].set(t.inputs[i]));
         infer.run(batch);
         check("output", infer.output.subarray(0, flat(c.output).length), flat(c.output));
         expect(t.trainStep(batch)).toBe(-1);

@@ -1,0 +1,26 @@
+# A decoder-only transformer (GPT-style, pre-LayerNorm) over characters: token and learned
+# position embeddings, 4 blocks of x + attention(LN(x)) with a causal mask and x + MLP(LN(x))
+# (dense 512 gelu -> dense 128), a final LayerNorm and logits over the vocabulary; the
+# loss is the per-position sparse cross-entropy of the next character, from the logits.
+# Vocabulary 83, context 128, d_model 128: 831,059 parameters.
+model gpt(tokens: i32[B, 128]) {
+  let e = tokens |> embedding(83, 128)
+  let x0 = e + (e |> position_embedding(128))
+  let a0 = x0 |> layernorm()
+  let h0 = x0 + multi_head_attention(a0, a0, num_heads=4, key_dim=32, use_causal_mask=true)
+  let x1 = h0 + (h0 |> layernorm() |> dense(512, activation=gelu) |> dense(128))
+  let a1 = x1 |> layernorm()
+  let h1 = x1 + multi_head_attention(a1, a1, num_heads=4, key_dim=32, use_causal_mask=true)
+  let x2 = h1 + (h1 |> layernorm() |> dense(512, activation=gelu) |> dense(128))
+  let a2 = x2 |> layernorm()
+  let h2 = x2 + multi_head_attention(a2, a2, num_heads=4, key_dim=32, use_causal_mask=true)
+  let x3 = h2 + (h2 |> layernorm() |> dense(512, activation=gelu) |> dense(128))
+  let a3 = x3 |> layernorm()
+  let h3 = x3 + multi_head_attention(a3, a3, num_heads=4, key_dim=32, use_causal_mask=true)
+  let x4 = h3 + (h3 |> layernorm() |> dense(512, activation=gelu) |> dense(128))
+  x4 |> layernorm() |> dense(83)
+}
+
+train t(tokens: i32[B, 128], next: i32[B, 128]) {
+  step gpt with adam(lr=1e-3) minimize sparse_categorical_crossentropy(gpt(tokens), next, from_logits=true)
+}
