@@ -43,6 +43,9 @@ export const codes = {
   DL2024: "let names and tensors differ in number",
   DL2025: "invalid optimizer or schedule options",
   DL2026: "invalid training control",
+  DL2027: "init checkpoint does not fit the program",
+  DL2028: "invalid freeze",
+  DL2029: "invalid differentially private training",
   // shapes
   DL3001: "model called with the wrong input shape",
   DL3002: "loss prediction and target shapes disagree",
@@ -70,6 +73,9 @@ export const codes = {
   DL4005: "cross-entropy of values that are not probabilities (warning)",
   DL4006: "model cannot be exported",
   DL4007: "model cannot be scored as a GAN generator",
+  DL4008: "explained input is not an image (warning)",
+  DL4009: "privacy delta not below 1/N (warning)",
+  DL4010: "parameter without a per-example gradient rule",
   // internal
   DL9001: "internal compiler error",
 } as const;
