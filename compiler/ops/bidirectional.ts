@@ -15,6 +15,8 @@ import { layerName, tensor } from "../lang/args.js";
 import { composite, trainOp, type ExpandCtx, type LayerSurface, type OpTable } from "./op.js";
 import { gate, shapeOf } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
+import * as W from "./kit/wasm.js";
+import { addReverseSteps, reverseStepsParams } from "./rnn.wasm.js";
 import { expandLstm } from "./lstm.js";
 import { expandGru, expandSimpleRnn, recurrentShape, rnnActivations } from "./rnn.js";
 
@@ -104,7 +106,12 @@ export const ops: OpTable<Names> = {
       const [, steps, ...rest] = T.shape(c, x) as number[];
       return `K.reverseSteps(${T.out(c)}, ${c.buf(x)}, n, ${steps}, ${rest.reduce((p, d) => p * d, 1)});`;
     },
-    wasm: () => null,
+    wasm: (c) => {
+      const [x] = c.eqn.inputs;
+      const [, steps, ...rest] = W.shape(c, x) as number[];
+      const spec = { steps, d: rest.reduce((p, d) => p * d, 1) };
+      return W.call(c, "reverse_steps", spec, addReverseSteps, reverseStepsParams, { y: W.out(c), x: c.addr(x) });
+    },
   }),
 };
 

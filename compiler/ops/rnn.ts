@@ -19,6 +19,27 @@ import { rank } from "./kit/shape.js";
 import { none, shapeOf } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import { recurrentOutput } from "./lstm.js";
+import * as W from "./kit/wasm.js";
+import { addRnnScan, addRnnScanGrad, rnnScanGradParams, rnnScanGradScratch, rnnScanParams, type RnnScanSpec } from "./rnn.wasm.js";
+import type { WasmCtx } from "./op.js";
+
+/** A scan kernel's spec from the eqn (`seq`: an input [B, T, ...]; a mask as the input after `maskAfter` others). */
+function scanSpec(c: WasmCtx<ScanAttrs & { activation?: string }>, cell: RnnScanSpec["cell"], seq: number, mask: number | undefined) {
+  return {
+    cell,
+    steps: W.shape(c, seq)[1] as number,
+    units: c.attrs.units,
+    ...(cell === "simple_rnn" ? { activation: c.attrs.activation } : {}),
+    ...(mask !== undefined ? { masked: true } : {}),
+  };
+}
+
+/** The backward scans' scratch: packed Uᵀ and drec rows, then the running dh (B rows of u). */
+function gradScratch(c: WasmCtx<unknown>, spec: Omit<RnnScanSpec, "name">): { ws: string; dh: string } {
+  const { fixed, perRow } = rnnScanGradScratch(spec);
+  const ws = c.scratch(fixed, perRow + spec.units * 4);
+  return { ws, dh: `${ws} + ${fixed} + ${perRow} * B` };
+}
 
 export type Names = {
   primitive: never;
@@ -132,7 +153,13 @@ export const ops: OpTable<Names> = {
       const m = mask !== undefined ? `, ${c.buf(mask)}` : "";
       return `K.gruScan(${outs}, ${c.buf(xw)}, ${c.buf(u)}, ${c.buf(bias)}, ${c.scratch(3 * c.attrs.units)}, n, ${steps}, ${c.attrs.units}${m});`;
     },
-    wasm: () => null,
+    wasm: (c) => {
+      const [xw, u, bias, mask] = c.eqn.inputs;
+      const [hseq, hprev, acts, rech] = c.eqn.outputs;
+      const args = { hseq, hprev, acts, rech, xw, u, bias, ...(mask !== undefined ? { mask } : {}) };
+      const addrs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, c.addr(v)]));
+      return W.call(c, "gru_scan", scanSpec(c, "gru", xw, mask), addRnnScan, rnnScanParams, addrs);
+    },
   }),
   gru_scan_grad: trainOp<ScanAttrs>({
     vjp: none,
@@ -145,7 +172,13 @@ export const ops: OpTable<Names> = {
       const scratch = `${c.scratch(3 * units)}, ${c.scratch(units, 1)}, ${c.scratch(units, 2)}`;
       return `K.gruScanGrad(${T.out(c)}, ${c.buf(dh)}, ${c.buf(u)}, ${c.buf(hprev)}, ${c.buf(acts)}, ${c.buf(rech)}, ${scratch}, n, ${steps}, ${units}${m});`;
     },
-    wasm: () => null,
+    wasm: (c) => {
+      const [dhseq, u, hprev, acts, rech, mask] = c.eqn.inputs;
+      const spec = scanSpec(c, "gru", dhseq, mask);
+      const args = { dhseq, u, hprev, acts, rech, ...(mask !== undefined ? { mask } : {}) };
+      const addrs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, c.addr(v)]));
+      return W.call(c, "gru_scan_grad", spec, addRnnScanGrad, rnnScanGradParams, { ...addrs, dxw: W.out(c), ...gradScratch(c, spec) });
+    },
   }),
   gru_rec_grad: trainOp<ScanAttrs>({
     vjp: none,
@@ -183,7 +216,13 @@ export const ops: OpTable<Names> = {
       const units = c.attrs.units;
       return `K.simpleRnnScan(${outs}, ${c.buf(xw)}, ${c.buf(u)}, ${c.scratch(units)}, n, ${steps}, ${units}, ${actCode(c.attrs.activation)}${m});`;
     },
-    wasm: () => null,
+    wasm: (c) => {
+      const [xw, u, mask] = c.eqn.inputs;
+      const [hseq, hprev] = c.eqn.outputs;
+      const args = { hseq, hprev, xw, u, ...(mask !== undefined ? { mask } : {}) };
+      const addrs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, c.addr(v)]));
+      return W.call(c, "simple_rnn_scan", scanSpec(c, "simple_rnn", xw, mask), addRnnScan, rnnScanParams, addrs);
+    },
   }),
   simple_rnn_scan_grad: trainOp<RnnScanAttrs>({
     vjp: none,
@@ -194,7 +233,17 @@ export const ops: OpTable<Names> = {
       const m = mask !== undefined ? `, ${c.buf(mask)}` : "";
       return `K.simpleRnnScanGrad(${T.out(c)}, ${c.buf(dh)}, ${c.buf(u)}, ${c.buf(hseq)}, ${c.scratch(units)}, ${c.scratch(units, 1)}, n, ${steps}, ${units}, ${actCode(c.attrs.activation)}${m});`;
     },
-    wasm: () => null,
+    wasm: (c) => {
+      const [dhseq, u, hseq, mask] = c.eqn.inputs;
+      const spec = scanSpec(c, "simple_rnn", dhseq, mask);
+      const args = { dhseq, u, hseq, ...(mask !== undefined ? { mask } : {}) };
+      const addrs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, c.addr(v)]));
+      return W.call(c, "simple_rnn_scan_grad", spec, addRnnScanGrad, rnnScanGradParams, {
+        ...addrs,
+        dxw: W.out(c),
+        ...gradScratch(c, spec),
+      });
+    },
   }),
 };
 
