@@ -19,6 +19,7 @@ import { inline } from "./middle/inline.js";
 import { useLogits } from "./middle/logits.js";
 import { schedule } from "./middle/schedule.js";
 import type { ProgramIR } from "./ir/ir.js";
+import { checkInit } from "./frontend/transfer.js";
 import type { TrainingProgram } from "./ir/train-ir.js";
 import type { Program } from "./syntax/ast.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
@@ -62,7 +63,19 @@ export function frontEnd(path: string, bytes: Uint8Array): FrontEndResult {
     });
     const steps = scheduled.flatMap(([, s]) => s.diagnostics);
     if (steps.length > 0) return { source, ast: parsed.ast, diagnostics: inSourceOrder([...warnings, ...steps]) };
-    const trainings = new Map(scheduled.map(([name, s]) => [name, s.tp!]));
+    // `init FILE`: the file's tensors matched with each block's parameters (frontend/transfer.ts).
+    const inits = typed.ir.trains.flatMap((t) =>
+      t.init ? [[t, checkInit(t.init, scheduled.find(([n]) => n === t.name)![1].tp!, path)] as const] : [],
+    );
+    const initErrors = inits.flatMap(([, r]) => r.diagnostics);
+    if (initErrors.length > 0) return { source, ast: parsed.ast, diagnostics: inSourceOrder([...warnings, ...initErrors]) };
+    const initOf = new Map(inits.map(([t, r]) => [t.name, r.spec!]));
+    const trainings = new Map(
+      scheduled.map(([name, s]) => {
+        const init = initOf.get(name);
+        return [name, init ? { ...s.tp!, settings: { ...s.tp!.settings, init } } : s.tp!];
+      }),
+    );
     // Warnings do not stop compilation: they come with the typed IR.
     return { source, ast: parsed.ast, ir: typed.ir, trainings, diagnostics: inSourceOrder(warnings) };
   } catch (e) {

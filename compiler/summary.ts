@@ -19,16 +19,19 @@ function bytes(n: number): string {
 
 /**
  * Parameters of a model and of the models it calls, each model counted once (calls share
- * weights); `state` counts only the state that is not trained (Keras's non-trainable params).
+ * weights); `state` counts only what is not trained (Keras's non-trainable params): state, and the
+ * parameters of frozen layers (`trainable=false`, or `model/layer` in `frozen`: a train block's `freeze`).
  */
-export function modelParamCount(m: ModelIR, models: ReadonlyMap<string, ModelIR>, state = false): number {
+export function modelParamCount(m: ModelIR, models: ReadonlyMap<string, ModelIR>, state = false, frozen?: ReadonlySet<string>): number {
   // Each model reached once, with a stack of its own (chains of calls may be long).
   const seen = new Set<string>([m.name]);
   const stack = [m];
   let n = 0;
   while (stack.length > 0) {
     const x = stack.pop()!;
-    for (const v of x.graph.values) if (v.kind === "param" && (!state || v.param?.state)) n += count(v.shape!);
+    for (const v of x.graph.values)
+      if (v.kind === "param" && (!state || v.param?.state || v.param?.frozen || frozen?.has(`${x.name}/${v.param?.layer}`)))
+        n += count(v.shape!);
     for (const e of x.graph.eqns) {
       if (e.op !== "call") continue;
       const callee = calleeOf(e);
@@ -41,7 +44,7 @@ export function modelParamCount(m: ModelIR, models: ReadonlyMap<string, ModelIR>
   return n;
 }
 
-export function summarize(m: ModelIR, models: ReadonlyMap<string, ModelIR>): string {
+export function summarize(m: ModelIR, models: ReadonlyMap<string, ModelIR>, frozen?: ReadonlySet<string>): string {
   const names = m.layers.map((l) => `${l.name} (${l.type})`);
   // Keras's columns, the first widened to the longest name (`global_average_pooling2d (GlobalAveragePooling2D)`).
   const cols = [Math.max(34, ...names.map((n) => n.length + 2)), 26, 12];
@@ -58,7 +61,7 @@ export function summarize(m: ModelIR, models: ReadonlyMap<string, ModelIR>): str
     lines.push(row(names[i], kerasShape(values[l.output].shape!), thousands(params)));
   });
   const total = modelParamCount(m, models);
-  const state = modelParamCount(m, models, true);
+  const state = modelParamCount(m, models, true, frozen);
   lines.push("=".repeat(width));
   lines.push(`Total params: ${thousands(total)} (${bytes(total * 4)})`);
   lines.push(`Trainable params: ${thousands(total - state)} (${bytes((total - state) * 4)})`);
@@ -69,5 +72,6 @@ export function summarize(m: ModelIR, models: ReadonlyMap<string, ModelIR>): str
 
 export function summarizeProgram(ir: ProgramIR): string {
   const models = new Map(ir.models.map((m) => [m.name, m]));
-  return ir.models.map((m) => summarize(m, models)).join("\n\n") + "\n";
+  const frozen = new Set(ir.trains.flatMap((t) => t.frozen ?? []));
+  return ir.models.map((m) => summarize(m, models, frozen)).join("\n\n") + "\n";
 }

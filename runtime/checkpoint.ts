@@ -60,8 +60,8 @@ function cleanOrphans(file: string, note: Note): void {
     note(`note: removed ${displayPath(tmp)}, left by a checkpoint write that was killed (its process is no longer running)`);
 }
 
-/** The parameters an optimizer updates (state, such as moving statistics, has no optimizer state). */
-const trained = (mod: TrainerModule) => mod.parameters.filter((p) => !p.state);
+/** The parameters an optimizer updates (state, such as moving statistics, and frozen parameters have no optimizer state). */
+const trained = (mod: TrainerModule) => mod.parameters.filter((p) => !p.state && !p.frozen);
 
 export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInstance, ck: Checkpoint, note: Note = () => {}): void {
   cleanOrphans(file, note);

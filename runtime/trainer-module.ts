@@ -7,6 +7,7 @@ import type { Rng } from "./rng.js";
 import type { KernelProfile } from "./profile.js";
 import type { InputInfo } from "./data/load.js";
 import type { MemoryNeed } from "./memory.js";
+import type { InitSpec } from "./transfer.js";
 import type { EarlyStoppingSpec, PlateauSpec } from "./callbacks.js";
 
 type Arr = Float32Array | Float64Array;
@@ -21,6 +22,8 @@ export interface ParameterInfo {
   /** State that is not trained (moving statistics): no gradient, no optimizer state, saved like a weight. */
   readonly state?: boolean;
 }
+  /** Frozen (`trainable=false`, `freeze`): not trained, no optimizer state; saved and loaded like a weight. */
+  readonly frozen?: boolean;
 
 export interface ProgramInfo {
   readonly name: string;
@@ -37,6 +40,10 @@ export interface ProgramInfo {
     /** `save_best FILE`: the checkpoint of the best monitored value. */
     readonly saveBest?: string;
   };
+    /** `init FILE`: tensors of another checkpoint loaded over the initial weights. */
+    readonly init?: InitSpec;
+    /** δ of a private step's accountant. */
+    readonly delta?: number;
   readonly data: unknown;
   readonly inputs: readonly InputInfo[];
   readonly steps: readonly {

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { Rng } from "./rng.js";
 import type { KernelProfile } from "./profile.js";
 import { initialize } from "./init.js";
+import { loadInit } from "./transfer.js";
 import { fillBatch, batchesPerEpoch, splitValidation, sizeOf, type Dataset } from "./dataset.js";
 import { loadData, type DataInfo, type LoadedData } from "./data/load.js";
 import { Progress, type ProgressStream } from "./progress.js";
@@ -115,6 +116,8 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   const rng = new Rng(seed);
   const trainer = mod.createTrainer(rng, { batch, ...(opts.profile ? { profile: opts.profile } : {}) });
   initParameters(trainer, mod.parameters, rng);
+  // `init FILE`: another checkpoint's tensors over the initial weights (a resumed run takes all from its checkpoint).
+  if (settings.init && !opts.resume) note(loadInit(settings.init, opts.baseDir ?? path.dirname(prog.source), mod.parameters, trainer));
   const steps = batchesPerEpoch(trainSet.n, batch);
   const order = new Uint32Array(trainSet.n);
   const epochRng = new Uint32Array(4);

@@ -19,6 +19,7 @@ import { lowerLossSetting, readLossSetting } from "./loss-setting.js";
 import { readClassWeight, readControls } from "./train-controls.js";
 import { brownSizes } from "../../runtime/data/brown.js";
 
+import { readFreeze, readInit } from "./transfer.js";
 const settingNames = trainSettings.map((s) => s.name);
 const simpleOnly = new Set(["loss", "optimizer", "metrics", "class_weight"]);
 
@@ -35,6 +36,8 @@ export function lowerTrain(t: A.TrainDecl, p: ProgramLowering): TrainIR | undefi
         });
       }
       const seen = settings.get(key);
+      if (item.block && key !== "init")
+        fail("DL2027", `only \`init\` takes a block of \`map\` and \`exclude\` lines, not \`${key}\``, item.block[0]?.span ?? item.span);
       if (seen) fail("DL2014", `\`${key}\` is set twice`, item.key.span, { notes: [{ message: "first set here", span: seen.key.span }] });
       settings.set(key, item);
     });
@@ -66,8 +69,15 @@ export function lowerTrain(t: A.TrainDecl, p: ProgramLowering): TrainIR | undefi
   if (!ir || !numeric || p.diagnostics.length > before) return undefined;
   const computed = { simple, metrics: ir.evaluation?.metrics ?? [], validation: numeric.validationSplit > 0, steps: ir.steps };
   const controls = p.attempt(() => readControls(settings, computed));
-  if (!controls) return undefined;
-  const controlSpans = { classWeight: settings.get("class_weight")?.value.span, metrics: settings.get("metrics")?.value.span };
+  const init = settings.has("init") ? p.attempt(() => readInit(settings.get("init")!)) : null;
+  const trained = [...new Set(ir.steps.flatMap((st) => [...calledModels(p.models.get(st.model)!, p)]))];
+  const frozen = settings.has("freeze") ? p.attempt(() => readFreeze(settings.get("freeze")!, trained)) : null;
+  if (!controls || init === undefined || frozen === undefined) return undefined;
+  const controlSpans = {
+    classWeight: settings.get("class_weight")?.value.span,
+    metrics: settings.get("metrics")?.value.span,
+    ...(settings.has("delta") ? { delta: settings.get("delta")!.value.span } : {}),
+  };
   return {
     name: t.name.name,
     graph: g.finish(ir.steps.map((s) => s.loss)),
@@ -79,6 +89,8 @@ export function lowerTrain(t: A.TrainDecl, p: ProgramLowering): TrainIR | undefi
   };
 }
 
+    ...(frozen ? { frozen } : {}),
+    ...(init ? { init } : {}),
 function readSettings(settings: Map<string, A.Setting>, p: ProgramLowering): TrainSettings | undefined {
   const get = (name: string) => {
     const spec = trainSettings.find((s) => s.name === name)!;
@@ -233,6 +245,19 @@ function lowerExplicit(t: A.TrainDecl, s: Scope): Pick<TrainIR, "steps" | "evalu
 function hasParams(m: ModelIR, p: ProgramLowering): boolean {
   const seen = new Set<string>([m.name]);
   const stack = [m]; // not recursion: chains of calls may be long
+/** A model and every model it calls, directly or not (each once). */
+function calledModels(m: ModelIR, p: ProgramLowering): ModelIR[] {
+  const seen = new Set<string>([m.name]);
+  const out = [m];
+  for (let i = 0; i < out.length; i++)
+    for (const e of out[i].graph.eqns) {
+      if (e.op !== "call" || seen.has(calleeOf(e))) continue;
+      seen.add(calleeOf(e));
+      out.push(p.models.get(calleeOf(e))!);
+    }
+  return out;
+}
+
   while (stack.length > 0) {
     const x = stack.pop()!;
     if (x.graph.values.some((v) => v.kind === "param")) return true;
@@ -289,7 +314,9 @@ function lowerData(e: A.Expr): DataSpec {
   const label = { name: "labels", shape: null as Shape | null, dtype: (oneHot ? "f32" : "i32") as DType };
   switch (b.name) {
     case "mnist": {
-      source = { kind: "mnist", part, dir: str("dir") };
+      const digits = staticArg(bound, "labels") as number[] | null;
+      if (digits) checkDigits(digits, bound.args.get("labels"), e.span);
+      source = { kind: "mnist", part, dir: str("dir"), ...(digits ? { labels: digits } : {}) };
       const images = { name: "images", shape: flatten ? [784] : rowsAsSteps ? [28, 28] : [28, 28, 1], dtype: "f32" as DType };
       const labels = { ...label, shape: oneHot ? [10] : [] };
       columns = part === "both" ? [images, labels] : part === "images" ? [images] : [labels];
@@ -342,4 +369,15 @@ function lowerData(e: A.Expr): DataSpec {
       ];
   }
   return { source, flatten, range, rowsAsSteps, oneHot, ...(autoencode ? { autoencode: true as const } : {}), columns, span: e.span };
+}
+
+/** `mnist(labels=[...])`: distinct digits 0 to 9. */
+function checkDigits(digits: readonly number[], sup: unknown, at: Span): void {
+  const span = (sup as { kind?: string; expr?: A.Expr } | undefined)?.expr?.span ?? at;
+  if (digits.length === 0)
+    fail("DL2017", "`labels` keeps the digits it lists, and lists none", span, { hint: "e.g. `labels=[0, 1, 2, 3, 4]`" });
+  const big = digits.find((d) => d > 9);
+  if (big !== undefined) fail("DL2017", `\`labels\`: MNIST has the digits 0 to 9, not ${big}`, span);
+  const twice = digits.find((d, i) => digits.indexOf(d) !== i);
+  if (twice !== undefined) fail("DL2017", `\`labels\` lists ${twice} twice`, span, { hint: "each digit becomes one class: list it once" });
 }

@@ -516,12 +516,13 @@ function lowerLayer(s: Scope, surface: LayerSurface, c: LowerCtx, x: ValueId, sp
   const layer = m ? newLayerName(m, surface.keras.base, explicit, bound.span) : (explicit ?? surface.keras.base);
   const g = s.g;
   const params: ValueId[] = [];
+  const frozen = surface.params && staticArg(bound, "trainable") === false ? { frozen: true as const } : {};
   const out = surface.lower({
     ...c,
     x,
     layer,
     param: (role, init, layout, state) => {
-      const id = g.param(`${layer}.${role}`, { path: `${layer}/${role}`, layer, role, init, layout, ...(state ? { state: true } : {}) });
+      const id = g.param(`${layer}.${role}`, { path: `${layer}/${role}`, layer, role, init, layout, ...(state ? { state: true } : {}), ...frozen });
       params.push(id);
       return id;
     },

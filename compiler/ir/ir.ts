@@ -11,6 +11,7 @@
 import type { EarlyStoppingSpec, PlateauSpec } from "../../runtime/callbacks.js";
 import type { LrSchedule } from "../../runtime/kernels/schedules.js";
 import type { Span } from "../source.js";
+import type { InitSpec } from "../../runtime/transfer.js";
 
 export type Dim = number | "B";
 export type Shape = readonly Dim[];
@@ -48,6 +49,8 @@ export interface ParamInfo {
    * non-trainable in summaries, as Keras counts it. Saved in checkpoints like a weight.
    */
   readonly state?: true;
+  /** Frozen (`trainable=false` on its layer): not trained, as state; a frozen batch norm runs as in inference. */
+  readonly frozen?: true;
 }
 
 export interface Value {
@@ -115,6 +118,19 @@ export interface OptimizerCommon {
   /** w ← w − lr·wd·w before each update; 0: none. */
   readonly weightDecay: number;
   readonly clip: GradientClip | null;
+  /** Differentially private training (`dp_sgd`, `dp_adam`): per-microbatch clipping and Gaussian noise before the rule's update. */
+  readonly dp?: DpSpec;
+}
+
+/** The gradient of a differentially private optimizer (TensorFlow Privacy's definition). */
+export interface DpSpec {
+  readonly l2NormClip: number;
+  readonly noiseMultiplier: number;
+  /** Groups of rows the batch is split into; null: the batch (one example each). */
+  readonly microbatches: number | null;
+  /** The optimizer call, and its `microbatches` option when given. */
+  readonly span: Span;
+  readonly microbatchesSpan?: Span;
 }
 
 /** An optimizer (`adamw` is `adam` with a weight decay); ε is `eps` in every rule. */
@@ -140,7 +156,13 @@ export interface StepIR {
 
 /** Where training data comes from and how it is transformed (see docs/language.md). */
 export type DataSource =
-  | { readonly kind: "mnist"; readonly part: "both" | "images" | "labels"; readonly dir: string | null }
+  | {
+      readonly kind: "mnist";
+      readonly part: "both" | "images" | "labels";
+      readonly dir: string | null;
+      /** Only these digits, relabelled 0, 1, … in this order (`labels=[5, 6, 7, 8, 9]`). */
+      readonly labels?: readonly number[];
+    }
   | {
       readonly kind: "idx";
       readonly images: string;
@@ -178,6 +200,19 @@ export interface TrainSettings {
   readonly saveBest?: string;
 }
 
+  /** `init FILE`: the tensors loaded from another checkpoint after the initializers ran (compile.ts checks the file). */
+  readonly init?: InitSpec;
+}
+
+/** `init "FILE" { map a -> b; exclude c }` as written: checked against the file once the parameters are known. */
+export interface InitSetting {
+  readonly file: string;
+  readonly fileSpan: Span;
+  /** `map a -> b`: the file's tensors under `a/…` initialize this program's `b/…`. */
+  readonly map: readonly { readonly from: string; readonly to: string; readonly span: Span }[];
+  /** `exclude x`: this program's tensors under `x/…` (or named `x`) keep their initializers. */
+  readonly exclude: readonly { readonly path: string; readonly span: Span }[];
+  readonly span: Span;
 export interface TrainIR {
   readonly name: string;
   /** Inputs are the data columns (one per train input); model calls are `call` eqns. */
@@ -190,7 +225,10 @@ export interface TrainIR {
   /** Metrics and test evaluation: prediction and target values of the graph (simple form). */
   readonly evaluation: { readonly prediction: ValueId; readonly target: ValueId; readonly metrics: readonly string[] } | null;
   /** Where `class_weight` and `metrics` are written, for the checks once shapes are known. */
-  readonly controlSpans?: { readonly classWeight?: Span; readonly metrics?: Span };
+  readonly controlSpans?: { readonly classWeight?: Span; readonly metrics?: Span; readonly delta?: Span };
+  /** `freeze [...]`: the layers (`model/layer`) whose parameters this block does not train. */
+  readonly frozen?: readonly string[];
+  readonly init?: InitSetting;
   readonly span: Span;
 }
 

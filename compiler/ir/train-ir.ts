@@ -29,6 +29,8 @@ export interface TParam {
   readonly size: number;
   /** Not trained: updated by its op inside the training step (ir.ts ParamInfo.state). */
   readonly state?: true;
+  /** Frozen (`trainable=false`, `freeze`): not differentiated, no optimizer range or state; loaded and saved as a weight. */
+  readonly frozen?: true;
 }
 
 export interface TValue {

@@ -293,6 +293,12 @@ const otherBuiltins: readonly Builtin[] = [
     args: [
       {
         name: "max_len",
+      {
+        name: "labels",
+        type: { t: "intlist", min: 0 },
+        default: null,
+        doc: "keep only these digits (distinct, 0 to 9), relabelled 0, 1, … in the order listed",
+      },
         type: { t: "int", min: 1, max: 4096 },
         default: 64,
         doc: "tokens per sentence: shorter ones padded with 0, longer ones cut",
@@ -313,7 +319,7 @@ const otherBuiltins: readonly Builtin[] = [
 ];
 
 /** Every builtin: the op modules' (layers, activations, ops, random sources, losses), then the others. */
-export const builtinList: readonly Builtin[] = [...opSurfaces, ...otherBuiltins];
+export const builtinList: readonly Builtin[] = [...opSurfaces.map(withTrainable), ...otherBuiltins];
 
 export const builtins: ReadonlyMap<string, Builtin> = new Map(builtinList.map((b) => [b.name, b]));
 
@@ -345,6 +351,16 @@ export const trainSettings: readonly ArgSpec[] = [
     type: { t: "tensor" },
     default: null,
     doc: "`reduce_lr_on_plateau(...)`: lower the learning rate on a plateau",
+/** What every layer with parameters takes besides its own options (Keras's `trainable`). */
+export const trainableArg: ArgSpec = {
+  name: "trainable",
+  type: { t: "bool" },
+  default: true,
+  doc: "false: the layer's parameters are frozen (not trained; a batch norm uses its moving statistics)",
+};
+const withTrainable = (s: (typeof opSurfaces)[number]): Builtin =>
+  s.kind === "layer" && s.params ? { ...s, args: [...s.args, trainableArg] } : s;
+
   },
   { name: "save_best", type: { t: "string" }, default: null, doc: "checkpoint file kept at the best monitored value" },
   { name: "class_weight", type: { t: "floats" }, default: null, doc: "simple form: a weight per class for the cross-entropy" },
@@ -355,3 +371,16 @@ export const trainSettings: readonly ArgSpec[] = [
     doc: "seed of the trainer's RNG (initial weights, shuffling, dropout, noise)",
   },
 ];
+  {
+    name: "init",
+    type: { t: "string" },
+    default: null,
+    doc: "start from another checkpoint's weights (equal names and shapes), with an optional block of `map a -> b` and `exclude x` lines",
+  },
+  { name: "freeze", type: { t: "tensor" }, default: null, doc: "`[layer, …]`: layers whose parameters are not trained" },
+  {
+    name: "delta",
+    type: { t: "float", min: 0, max: 1, minOpen: true, maxOpen: true },
+    default: 1e-5,
+    doc: "δ of the (ε, δ) privacy the accountant reports for a `dp_sgd`/`dp_adam` step (TensorFlow Privacy's tutorial: 1e-5)",
+  },

@@ -54,6 +54,8 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
     }
   }
   for (const s of train.steps) used.add(s.model);
+  // Layers frozen by the block's `freeze` setting (`trainable=false` is on the parameters themselves).
+  const frozen = new Set(train.frozen ?? []);
   const paramIds = new Map<string, Map<ValueId, ValueId>>();
   const params: ValueId[] = [];
   let offset = 0;
@@ -76,6 +78,7 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
           offset,
           size: n,
           ...(v.param!.state ? { state: true as const } : {}),
+          ...(v.param!.frozen || frozen.has(`${m.name}/${v.param!.layer}`) ? { frozen: true as const } : {}),
         },
       });
       offset += n;
@@ -134,7 +137,11 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
         const base = `${prefix}${out.name}`;
         const at = { span: e.span, ...(origin ? { origin } : {}) };
         const pending: StateUpdate[] = [];
-        const output = comp.expand({
+        // A frozen layer (a batch norm) runs as in inference, in training too (Keras 3): its
+        // inference eqns always, its training ones and its state updates never.
+        const asInference = inputs.some((id) => values[id].param?.frozen);
+        const readAs = new Map<ValueId, ValueId>();
+        const expanded = comp.expand({
           eqn: e,
           attrs: e.attrs,
           inputs,
@@ -142,13 +149,18 @@ export function inline(program: ProgramIR, train: TrainIR): Inlined {
           mask,
           value: (id) => values[id],
           temp: (suffix, shape, dtype = "f32") => add({ name: suffix ? `${base}_${suffix}` : base, kind: "temp", dtype, shape }),
-          emit: (op, ins, outs, attrs, mode) => eqns.push({ op, inputs: ins, outputs: outs, attrs, ...at, ...(mode ? { mode } : {}) }),
-          inferAs: (value, as) => inferAs.push({ value, as }),
+          emit: (op, ins, outs, attrs, mode) => {
+            if (asInference && mode === "train") return;
+            eqns.push({ op, inputs: ins, outputs: outs, attrs, ...at, ...(mode && !asInference ? { mode } : {}) });
+          },
+          inferAs: (value, as) => (asInference ? readAs.set(value, as) : inferAs.push({ value, as })),
           update: (param, value) => {
             if (!values[param].param?.state) throw new Error(`internal: ${e.op} updates ${values[param].name}, which is not state`);
-            pending.push({ param, value });
+            if (!asInference) pending.push({ param, value });
           },
         });
+        let output = expanded;
+        while (readAs.has(output)) output = readAs.get(output)!;
         for (const u of pending) updates.push({ ...u, anchor: output });
         env.set(e.outputs[0], output);
         if (mask !== null && rule!.carries(e.attrs)) masks.set(output, mask);

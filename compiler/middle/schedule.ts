@@ -15,7 +15,7 @@ import type { StateUpdate, TEqn, TrainingProgram, TStep, TValue } from "../ir/tr
 import type { Inlined } from "./inline.js";
 import { differentiate } from "./autodiff.js";
 import { calleeOf } from "../ops/call.js";
-import { DiagnosticError, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { DiagnosticError, fail, type Diagnostic } from "../diagnostics/diagnostic.js";
 
 export function schedule(
   program: ProgramIR,
@@ -125,7 +125,13 @@ function build(program: ProgramIR, train: TrainIR, inlined: Inlined): TrainingPr
     const forwardIdx = [...lets, ...own].sort((a, b) => a - b);
     // A step trains its model's parameters and those of every model it calls (as Keras), but not their state.
     const trained = modelClosure(program, s.model);
-    const wrt = flat.params.filter((id) => trained.has(values[id].param!.model) && !values[id].param!.state);
+    // Frozen parameters (`trainable=false`, `freeze`) are not differentiated: the backward pass stops where nothing below needs it.
+    const ofModels = flat.params.filter((id) => trained.has(values[id].param!.model) && !values[id].param!.state);
+    const wrt = ofModels.filter((id) => !values[id].param!.frozen);
+    if (wrt.length === 0 && ofModels.length > 0)
+      fail("DL2028", `every parameter \`step ${s.model}\` would train is frozen`, s.modelSpan, {
+        hint: "leave at least one layer trainable (remove it from `freeze`, or drop its `trainable=false`)",
+      });
     const grads = differentiate(
       values,
       forwardIdx.map((i) => eqns[i]),

@@ -70,6 +70,23 @@ export interface Setting {
   readonly kind: "Setting";
   readonly key: Ident;
   readonly value: Expr;
+  /** The block after the value, `{ map a -> b; exclude c }` (the `init` setting's); absent: none written. */
+  readonly block?: readonly Directive[];
+  readonly span: Span;
+}
+
+/** A line of a setting's block: `exclude cnn/dense_1`, `map cnn/conv2d -> clf/conv2d`. */
+export interface Directive {
+  readonly key: Ident;
+  readonly path: PathLit;
+  readonly to?: PathLit;
+  readonly span: Span;
+}
+
+/** `cnn/conv2d`: names joined by `/`. */
+export interface PathLit {
+  readonly parts: readonly Ident[];
+  readonly text: string;
   readonly span: Span;
 }
 

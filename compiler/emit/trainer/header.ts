@@ -131,6 +131,7 @@ export function writeDescription(w: CodeBlockWriter, em: Emission, memory: Slot)
   // their class count (the scores' last dimension): the runtime checks the labels at load.
   const classes = new Map<ValueId, number>();
   // Ids into an embedding are checked the same way against its input_dim.
+      ...(p.frozen ? { frozen: true } : {}),
   let ignoreClass: number | undefined;
   // A model that ends in logits (a loss with from_logits=true reads its output itself): binary
   // metrics threshold its output at 0, not 0.5.

@@ -67,7 +67,7 @@ function tensorsOf(em: Emission, s: TStep): Range[] {
   const inRange = (p: Range) => s.ranges.some((r) => p.offset >= r.offset && p.offset + p.size <= r.offset + r.size);
   return em.tp.params
     .map((id) => em.values[id].param!)
-    .filter((p) => !p.state && inRange(p))
+    .filter((p) => !p.state && !p.frozen && inRange(p))
     .sort((a, b) => a.offset - b.offset)
     .map((p) => ({ offset: p.offset, size: p.size }));
 }
