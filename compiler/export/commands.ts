@@ -28,7 +28,9 @@ export const exportUsage = `  export FILE.dlm --checkpoint FILE -o DIR
                       .d.ts, kernels (.wasm), weights (.safetensors) and runtime beside it
       --model NAME      which model (default: the one the train block trains)
       --train NAME      which train block (when the file has several)
-      --format module   what to write (module: the only format so far)
+      --format F        what to write: module (default; an ES module + WebAssembly),
+                        tfjs (a TensorFlow.js layers model: model.json and weight
+                        shards) or onnx (model.onnx, opset 17)
       --max-batch N     rows one call computes (default 256; more go in chunks)
   predict FILE.dlm --checkpoint FILE INPUT...
                       run the model on PNG images, .npy arrays or CSV rows, converted as the
@@ -54,6 +56,7 @@ async function exported(
   maxBatch: number,
   err: NodeJS.WritableStream,
   relaxed = true,
+  format: ExportFormat = "module",
 ): Promise<{ readonly m: ExportedModel; readonly front: FrontEndResult } | number> {
   if (!values.checkpoint) throw new UsageError("needs --checkpoint FILE (written by `dlm train --save FILE`)");
   const front = checked(file, err);
@@ -62,7 +65,7 @@ async function exported(
   try {
     const ck = values.checkpoint;
     const checkpoint = { file: ck, read: () => readBytes(ck, "a checkpoint (safetensors)") };
-    const r = await exportModel(front, { train, model: values.model, maxBatch, checkpoint, relaxed });
+    const r = await exportModel(front, { train, model: values.model, maxBatch, checkpoint, relaxed, format });
     if ("diagnostics" in r) {
       err.write(renderDiagnostics(front.source, r.diagnostics, { color: useColor(err) }));
       return 1;
@@ -83,6 +86,11 @@ function copyRuntime(from: string, to: string): void {
 
 /** Writes an exported model into `dir`: its files, the runtime pieces it imports, a package.json marking ES modules. */
 function writeExport(dir: string, m: ExportedModel): void {
+  if (m.format !== "module") {
+    makeFolders(dir);
+    for (const f of m.files) writeFileSync(path.join(dir, f.file), f.data);
+    return;
+  }
   makeFolders(path.join(dir, "runtime", "wasm"));
   for (const f of m.files) writeFileSync(path.join(dir, f.file), f.data);
   for (const r of m.runtime) copyRuntime(path.join(runtimeJs, r), path.join(dir, "runtime", r));
@@ -106,13 +114,26 @@ export async function exportCommand(args: readonly string[], out: NodeJS.Writabl
     throw new UsageError(`--format must be ${exportFormats.join(" or ")}, not '${values.format}'`);
   const maxBatch = values["max-batch"] === undefined ? 256 : intOption("max-batch", values["max-batch"], { min: 1, max: 65536 });
   checkOutputFolder(values.out);
-  const r = await exported(positionals[0], values, maxBatch, err);
+  const r = await exported(positionals[0], values, maxBatch, err, true, values.format as ExportFormat);
   if (typeof r === "number") return r;
   const { m } = r;
   const dir = values.out;
   writing(dir, () => writeExport(dir, m));
   const size = (f: { data: string | Uint8Array }) => (typeof f.data === "string" ? Buffer.byteLength(f.data) : f.data.length);
   const shown = m.files.map((f) => `${path.join(dir, f.file)} (${size(f).toLocaleString("en-US")} bytes)`);
+  const what = `model \`${m.info.model}\`, ${m.info.parameters.toLocaleString("en-US")} parameters`;
+  if (m.format === "tfjs") {
+    out.write(
+      `wrote ${shown.join(", ")}: ${what}, a TensorFlow.js layers model\nuse it: await tf.loadLayersModel("<url of ${dir}>/model.json")\n`,
+    );
+    return 0;
+  }
+  if (m.format === "onnx") {
+    out.write(
+      `wrote ${shown.join(", ")}: ${what}, ONNX opset 17, input \`${m.info.input.name}\` [batch, ${m.info.input.shape.join(", ")}]\n`,
+    );
+    return 0;
+  }
   out.write(
     `wrote ${shown.join(", ")} and ${path.join(dir, "runtime")}/: model \`${m.info.model}\`, ${m.info.parameters.toLocaleString("en-US")} parameters, ${m.kernels} kernels\n` +
       `use it: const { load } = await import("${pathToFileURL(path.resolve(dir, m.files[0].file)).href}"); const model = await load(); model.predict(input, n)\n`,

@@ -25,12 +25,14 @@ import { fuse } from "../wasm/fuse.js";
 import { planMemory } from "../wasm/plan-memory.js";
 import { WASM_MEMORY_LIMIT, formatBytes, largestBatch } from "../wasm/memory-limit.js";
 import { declarationText, emitModelModule } from "./module.js";
+import { planTfjs, tfjsFiles } from "./tfjs.js";
+import { onnxFiles, planOnnx } from "./onnx.js";
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from "../../runtime/safetensors.js";
 import { DataError, displayPath } from "../../runtime/errors.js";
 import type { ModelInfo } from "../../runtime/inference.js";
 
-export type ExportFormat = "module";
-export const exportFormats: readonly ExportFormat[] = ["module"];
+export type ExportFormat = "module" | "tfjs" | "onnx";
+export const exportFormats: readonly ExportFormat[] = ["module", "tfjs", "onnx"];
 
 /** A mistake in what was asked (a model not in the program, a checkpoint of another one): one line. */
 export class ExportError extends Error {}
@@ -52,7 +54,8 @@ export interface ExportOptions {
 
 export interface ExportedModel {
   readonly info: ModelInfo;
-  /** NAME.js, NAME.d.ts, NAME.wasm, NAME.relaxed.wasm, NAME.safetensors. */
+  readonly format: ExportFormat;
+  /** module: NAME.js, NAME.d.ts, NAME.wasm, NAME.relaxed.wasm, NAME.safetensors; tfjs: model.json and its shards; onnx: model.onnx. */
   readonly files: readonly { readonly file: string; readonly data: string | Uint8Array }[];
   /** The module's TypeScript (formatted), for readers and tests. */
   readonly ts: string;
@@ -169,25 +172,14 @@ export async function exportModel(front: FrontEndResult, opts: ExportOptions): P
   const itp = inferenceProgram(tp, model);
   const problems = exportProblems(front, itp, model);
   if (problems.length > 0) return { diagnostics: problems };
+  const format = opts.format ?? "module";
+  if (format !== "module") return exportLayers(front, scheduled, model, format, opts);
   const weights = checkpointTensors(front, scheduled, itp, opts.checkpoint.file, opts.checkpoint.read());
 
   const fused = fuse(itp, fuseOps);
   const plan = planMemory(itp, aliasOps, [], fused);
-  const entry = itp.inference[0];
   const name = fileName(model);
-  const input = itp.values[entry.inputs[0]];
-  const output = itp.values[entry.output];
-  const info: ModelInfo = {
-    model,
-    train: opts.train,
-    source: front.source.path,
-    input: { name: input.name.slice(model.length + 1), shape: input.shape.slice(1) as number[], dtype: input.dtype },
-    output: { shape: output.shape.slice(1) as number[], kind: "values" },
-    maxBatch: opts.maxBatch,
-    parameters: itp.paramCount,
-  };
-  const kind = outputKind(itp, entry.output);
-  const fullInfo: ModelInfo = { ...info, output: { ...info.output, kind: kind.kind }, ...(kind.classes ? { classes: kind.classes } : {}) };
+  const fullInfo = modelInfo(front, itp, model, opts);
   const relaxed = opts.relaxed ?? true;
   const files = { weights: `${name}.safetensors`, wasm: `${name}.wasm`, ...(relaxed ? { relaxedWasm: `${name}.relaxed.wasm` } : {}) };
   const emitted = emitModelModule(itp, { source: front.source, sourcePath: front.source.path, plan, fused, info: fullInfo, files });
@@ -211,6 +203,7 @@ export async function exportModel(front: FrontEndResult, opts: ExportOptions): P
   chunks.reduce((at, c) => (weightBytes.set(c, at), at + c.length), 0);
   return {
     info: fullInfo,
+    format,
     ts,
     kernels: emitted.kernels.length,
     runtime: ["inference.js", "wasm/instantiate.js", ...(emitted.usesReferenceKernels ? ["kernels/"] : [])],
@@ -222,4 +215,43 @@ export async function exportModel(front: FrontEndResult, opts: ExportOptions): P
       { file: files.weights, data: weightBytes },
     ],
   };
+}
+
+/** What `info` says of the model: its input and output, what the output means, its parameters. */
+function modelInfo(front: FrontEndResult, itp: TrainingProgram, model: string, opts: ExportOptions): ModelInfo {
+  const entry = itp.inference[0];
+  const input = itp.values[entry.inputs[0]];
+  const output = itp.values[entry.output];
+  const kind = outputKind(itp, entry.output);
+  return {
+    model,
+    train: opts.train,
+    source: front.source.path,
+    input: { name: input.name.slice(model.length + 1), shape: input.shape.slice(1) as number[], dtype: input.dtype },
+    output: { shape: output.shape.slice(1) as number[], kind: kind.kind },
+    ...(kind.classes ? { classes: kind.classes } : {}),
+    maxBatch: opts.maxBatch,
+    parameters: itp.paramCount,
+  };
+}
+
+/**
+ * `--format tfjs` and `--format onnx`: the layers of the inference program with its batch
+ * norms as they are (each format has the layer; folding is the module's speed-up), dropout
+ * gone, every eqn through its op's rule (export/rules.ts); a located DL4006 for an eqn the
+ * format cannot hold, before the checkpoint is read.
+ */
+async function exportLayers(
+  front: FrontEndResult,
+  scheduled: TrainingProgram,
+  model: string,
+  format: "tfjs" | "onnx",
+  opts: ExportOptions,
+): Promise<ExportedModel | { diagnostics: Diagnostic[] }> {
+  const itp = inferenceProgram(scheduled, model);
+  const plan = format === "tfjs" ? planTfjs(itp, model) : planOnnx(itp, model);
+  if ("diagnostics" in plan) return plan;
+  const weights = checkpointTensors(front, scheduled, itp, opts.checkpoint.file, opts.checkpoint.read());
+  const files = "layers" in plan ? tfjsFiles(itp, plan, weights) : await onnxFiles(itp, plan, weights);
+  return { info: modelInfo(front, itp, model, opts), format, files, ts: "", runtime: [], kernels: 0 };
 }

@@ -36,6 +36,7 @@ import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Mod } from "../wasm/kernels/fn.js";
 import { expV, splatF } from "../wasm/kernels/math.js";
 import { fail } from "../diagnostics/diagnostic.js";
+import { onnxPointwise, tfjsActivation, type OnnxRule, type TfjsRule } from "../export/rules.js";
 
 export type Names = {
   primitive: "relu" | "sigmoid" | "tanh" | "softmax" | "leaky_relu" | "elu" | ActOp;
@@ -138,7 +139,12 @@ const actCall =
   };
 
 /** An activation of activations.wasm.ts with its gradient op (reading x or y, as readsInput says). */
-const activation = (op: ActOp, tsKernel: string, extra?: "approximate"): [PrimitiveOp, TrainOp] => {
+const activation = (
+  op: ActOp,
+  tsKernel: string,
+  extra?: "approximate",
+  exported: { tfjs?: TfjsRule; onnx?: OnnxRule } = {},
+): [PrimitiveOp, TrainOp] => {
   const grad: ActKernel = `${op}_grad`;
   return [
     primitive({
@@ -148,16 +154,35 @@ const activation = (op: ActOp, tsKernel: string, extra?: "approximate"): [Primit
       ts: T.unary(tsKernel, extra),
       wasm: actCall(op),
       mask: keepsMask,
+      export: exported,
     }),
     trainOp({ vjp: none, ts: T.fromOutput(`${tsKernel}Grad`, extra), wasm: actCall(grad) }),
   ];
 };
-const [selu, seluGrad] = activation("selu", "selu");
+// Exported where the format computes the very function Keras 3 does: ONNX's Selu and
+// HardSigmoid take Keras's constants; silu is x·sigmoid(x) in ONNX nodes, tfjs's swish.
+const [selu, seluGrad] = activation("selu", "selu", undefined, { tfjs: tfjsActivation("selu"), onnx: onnxPointwise("Selu") });
 const [gelu, geluGrad] = activation("gelu", "gelu", "approximate");
-const [silu, siluGrad] = activation("silu", "silu");
-const [softplus, softplusGrad] = activation("softplus", "softplus");
-const [softsign, softsignGrad] = activation("softsign", "softsign");
-const [hardSigmoid, hardSigmoidGrad] = activation("hard_sigmoid", "hardSigmoid");
+const [silu, siluGrad] = activation("silu", "silu", undefined, {
+  tfjs: tfjsActivation("swish"),
+  onnx: (c) => {
+    const x = c.tensor(c.eqn.inputs[0]);
+    const [s] = c.node("Sigmoid", [x]);
+    c.output(c.node("Mul", [x, s])[0]);
+  },
+});
+const [softplus, softplusGrad] = activation("softplus", "softplus", undefined, {
+  tfjs: tfjsActivation("softplus"),
+  onnx: onnxPointwise("Softplus"),
+});
+const [softsign, softsignGrad] = activation("softsign", "softsign", undefined, {
+  tfjs: tfjsActivation("softsign"),
+  onnx: onnxPointwise("Softsign"),
+});
+const [hardSigmoid, hardSigmoidGrad] = activation("hard_sigmoid", "hardSigmoid", undefined, {
+  tfjs: () => "is Keras 3's relu6(x + 3) / 6, and TensorFlow.js's hard_sigmoid is another function (clip(0.2·x + 0.5, 0, 1))",
+  onnx: onnxPointwise("HardSigmoid", { alpha: { float: 1 / 6 }, beta: { float: 0.5 } }),
+});
 
 // act_grad → sum_to: the activation's derivative and the bias gradient in one pass.
 const actGradBias: FusedRule = (c) => {
@@ -195,7 +220,14 @@ const pointwise = (
     wasm: W.unaryEw(op),
     epilogue: true,
     mask: keepsMask,
-    ...(op === "sigmoid" ? { export: { output: "probabilities" } } : {}),
+    export: {
+      ...(op === "sigmoid" ? { output: "probabilities" as const } : {}),
+      tfjs: op === "leaky_relu" ? (c) => c.add("LeakyReLU", { alpha: c.eqn.attrs.slope }) : tfjsActivation(op),
+      onnx:
+        op === "leaky_relu"
+          ? (c) => onnxPointwise("LeakyRelu", { alpha: { float: c.eqn.attrs.slope as number } })(c)
+          : onnxPointwise(({ relu: "Relu", sigmoid: "Sigmoid", tanh: "Tanh" } as const)[op]),
+    },
   });
 
 const pointwiseGrad = (op: "relu_grad" | "sigmoid_grad" | "tanh_grad" | "leaky_relu_grad", tsKernel: string, extra?: "slope"): TrainOp =>
@@ -237,7 +269,15 @@ export const ops: OpTable<Names> = {
       return W.call(c, "softmax", softmaxSpec(c, W.shape(c, x)), SM.addSoftmax, SM.softmaxParams, { y: W.out(c), x: c.addr(x) });
     },
     // Over the last axis only: an output of class probabilities (the exporter checks the axis).
-    export: { output: "classes" },
+    export: {
+      output: "classes",
+      tfjs: (c) => {
+        const axis = c.eqn.attrs.axis as number;
+        if (axis === -1 || axis === c.shape(c.eqn.inputs[0]).length - 1) return tfjsActivation("softmax")(c);
+        c.add("Softmax", { axis });
+      },
+      onnx: (c) => c.output(c.node("Softmax", [c.tensor(c.eqn.inputs[0])], { axis: c.eqn.attrs.axis as number })[0]),
+    },
     // Over the last axis, positions stay positions: a per-position mask carries on.
     mask: { carries: (a) => a.axis === -1 },
   }),
@@ -248,6 +288,10 @@ export const ops: OpTable<Names> = {
     ts: T.unary("elu", "alpha"),
     wasm: eluCall(false),
     mask: keepsMask,
+    export: {
+      tfjs: (c) => c.add("ELU", { alpha: c.eqn.attrs.alpha }),
+      onnx: (c) => onnxPointwise("Elu", { alpha: { float: c.eqn.attrs.alpha as number } })(c),
+    },
   }),
   selu,
   gelu,

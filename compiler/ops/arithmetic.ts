@@ -6,6 +6,7 @@ import { broadcast, fmt, same } from "./kit/shape.js";
 import { gate, none, shapeOf, sumTo } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
+import { onnxPointwise } from "../export/rules.js";
 
 export type Names = { primitive: "add" | "sub" | "mul" | "div" | "neg" | "constant"; composite: never; train: never };
 
@@ -38,6 +39,16 @@ const binary = (type: string, base: string, vjp: PrimitiveOp["vjp"]): PrimitiveO
     vjp,
     ts: T.arithmetic,
     wasm: W.arithmeticEw,
+    export: {
+      // tfjs's merge layers join layer outputs of one shape; it has no Subtract or Divide layer.
+      tfjs: (c) => {
+        const [a, b] = c.eqn.inputs;
+        if (type !== "Add" && type !== "Multiply") return `has no TensorFlow.js merge layer (${type})`;
+        if (c.shape(a).join() !== c.shape(b).join()) return "broadcasts, which TensorFlow.js's merge layers do not";
+        return c.add(type, {}, [], [a, b]);
+      },
+      onnx: onnxPointwise(({ Add: "Add", Subtract: "Sub", Multiply: "Mul", Divide: "Div" } as Record<string, string>)[type]),
+    },
   });
 
 export const ops: OpTable<Names> = {

@@ -6,6 +6,7 @@
 // and conv2d → relu → maxpool2d (one image at a time through scratch, with the argmax).
 import { activation, layerName, tensor, useBias } from "../lang/args.js";
 import type { TEqn } from "../ir/train-ir.js";
+import type { Shape } from "../ir/ir.js";
 import type { WasmCtx } from "./op.js";
 import { composite, primitive, trainOp, type LayerSurface, type OpTable } from "./op.js";
 import { rank, spatial } from "./kit/shape.js";
@@ -16,6 +17,7 @@ import * as CV from "../wasm/kernels/conv.js";
 import * as CG from "../wasm/kernels/conv-grad.js";
 import * as EW from "../wasm/kernels/elementwise.js";
 import { windowOf } from "../emit/geometry.js";
+import { groupedBiasGrad } from "./privacy.js";
 
 export type Names = { primitive: "conv2d"; composite: "conv1d"; train: "conv2d_grad_input" | "conv2d_grad_kernel" };
 
@@ -76,6 +78,20 @@ export const ops: OpTable<Names> = {
         return sumTo(c, c.dy, c.eqn.inputs[2]);
       });
     },
+    // Per example (differentially private training): the kernel gradient of each group of images; the bias: dy summed per group.
+    perExample: (c, i) => {
+      const [x, k, b] = c.eqn.inputs;
+      if (i === 1)
+        return c.emit(
+          "conv2d_grad_kernel_groups",
+          [x, c.dy],
+          { ...c.eqn.attrs, groups: c.groups },
+          [c.groups, ...shapeOf(c, k)],
+          k,
+          "_per_example",
+        );
+      return i === 2 ? groupedBiasGrad(c, b) : null;
+    },
     ts: (c) => {
       const [x, k, b] = c.eqn.inputs;
       const g = T.windowGeom(c, T.shape(c, x), T.shape(c, c.eqn.outputs[0]), "ConvGeom");
@@ -115,6 +131,45 @@ export const ops: OpTable<Names> = {
         if (b !== undefined) args.bias = c.addr(b);
         if (argmax !== undefined) args.argmax = c.addr(argmax);
         return W.call(c, "conv_relu_maxpool", spec, CV.addConvMaxPool, CV.convMaxPoolParams, args, true);
+      },
+    },
+    export: {
+      tfjs: (c) => {
+        const [, k, b] = c.eqn.inputs;
+        const { filters, kernel, strides, padding, use_bias } = c.eqn.attrs as Conv2dAttrs;
+        c.add(
+          "Conv2D",
+          {
+            filters,
+            kernel_size: kernel,
+            strides,
+            padding,
+            data_format: "channels_last",
+            dilation_rate: [1, 1],
+            activation: "linear",
+            use_bias,
+          },
+          [{ name: "kernel", value: k }, ...(b !== undefined ? [{ name: "bias", value: b }] : [])],
+        );
+      },
+      // ONNX's Conv: NCHW, its kernel [filters, channels, kh, kw] from Keras's [kh, kw, channels, filters].
+      onnx: (c) => {
+        const [x, k, b] = c.eqn.inputs;
+        const { strides } = c.eqn.attrs as Conv2dAttrs;
+        const [kh, kw, ch, f] = c.shape(k) as number[];
+        const oihw = {
+          dims: [f, ch, kh, kw],
+          at: (i: number, d: Float32Array) => {
+            const w = i % kw,
+              h = Math.floor(i / kw) % kh,
+              ci = Math.floor(i / (kw * kh)) % ch,
+              o = Math.floor(i / (kw * kh * ch));
+            return d[((h * kw + w) * ch + ci) * f + o];
+          },
+        };
+        const ins = [c.tensor(x, "nchw"), c.weight(k, oihw), ...(b !== undefined ? [c.weight(b)] : [])];
+        const pads = samePads(c.shape(x), c.shape(c.eqn.outputs[0]), [kh, kw], strides);
+        c.output(c.node("Conv", ins, { kernel_shape: [kh, kw], strides, pads })[0], "nchw");
       },
     },
   }),
@@ -262,3 +317,12 @@ export const surfaces: readonly LayerSurface[] = [
     lower: convLower("conv1d", "[k, in, filters]"),
   },
 ];
+
+/**
+ * ONNX `pads` [top, left, bottom, right] for a window over [B, H, W, C] giving `out`: Keras's
+ * "same" puts the odd pixel at the end, "valid" pads nothing (total 0).
+ */
+export function samePads(x: Shape, out: Shape, window: readonly number[], strides: readonly number[]): number[] {
+  const total = [1, 2].map((a, i) => Math.max(((out[a] as number) - 1) * strides[i] + window[i] - (x[a] as number), 0));
+  return [Math.floor(total[0] / 2), Math.floor(total[1] / 2), total[0] - Math.floor(total[0] / 2), total[1] - Math.floor(total[1] / 2)];
+}

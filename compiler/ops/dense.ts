@@ -13,6 +13,7 @@ import { gate, shapeOf, sumTo, none } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import { batchedShape, batchedVjp, batchTs, batchWasm, isBatched } from "./batch-matmul.js";
+import { groupedBiasGrad, groupedMatmulGrad } from "./privacy.js";
 
 export type Names = { primitive: "dense" | "matmul"; composite: never; train: "matmul_nt" | "matmul_tn" };
 
@@ -38,6 +39,9 @@ export const ops: OpTable<Names> = {
         return sumTo(c, c.dy, c.eqn.inputs[2]);
       });
     },
+    // Per example (differentially private training): xᵢᵀ·dyᵢ per group of rows; the bias: dy summed per group.
+    perExample: (c, i) =>
+      i === 1 ? groupedMatmulGrad(c, c.eqn.inputs[0], c.eqn.inputs[1]) : i === 2 ? groupedBiasGrad(c, c.eqn.inputs[2]) : null,
     ts: (c) => {
       const [x, w, b] = c.eqn.inputs;
       const [k, m] = T.shape(c, w) as number[];
@@ -57,6 +61,24 @@ export const ops: OpTable<Names> = {
         const pre = c.hasBuffer(d.outputs[0]) ? d.outputs[0] : null;
         const slope = act.op === "leaky_relu" ? (act.attrs.slope as number) : undefined;
         return W.gemm(c, "nn", k, n, W.rows(c, x), x, w, b, { act: act.op as GemmActivation, slope, out: act.outputs[0], pre });
+      },
+    },
+    export: {
+      // Keras's Dense on the last axis (tfjs's too); an LSTM's input projection becomes part of the LSTM (lstm.ts).
+      tfjs: (c) => {
+        const [, w, b] = c.eqn.inputs;
+        const units = c.eqn.attrs.units;
+        c.add("Dense", { units, activation: "linear", use_bias: b !== undefined }, [
+          { name: "kernel", value: w },
+          ...(b !== undefined ? [{ name: "bias", value: b }] : []),
+        ]);
+      },
+      onnx: (c) => {
+        const [x, w, b] = c.eqn.inputs;
+        const readers = c.consumers(c.eqn.outputs[0]);
+        if (readers.length === 1 && readers[0].op === "lstm_scan") return c.skip();
+        const [xw] = c.node("MatMul", [c.tensor(x), c.weight(w)]);
+        c.output(b === undefined ? xw : c.node("Add", [xw, c.weight(b)])[0]);
       },
     },
   }),
@@ -90,6 +112,8 @@ export const ops: OpTable<Names> = {
         i === 0 ? c.emit("matmul_nt", [c.dy, b], {}, shapeOf(c, a), a) : c.emit("matmul_tn", [a, c.dy], {}, shapeOf(c, b), b),
       );
     },
+    perExample: (c, i) =>
+      i === 1 && !isBatched(shapeOf(c, c.eqn.inputs[1])) ? groupedMatmulGrad(c, c.eqn.inputs[0], c.eqn.inputs[1]) : null,
     ts: (c) => {
       const [a, b] = c.eqn.inputs;
       if (isBatched(T.shape(c, b))) return batchTs(c, "nn", a, b);

@@ -16,6 +16,7 @@ import { layerName, tensor } from "../lang/args.js";
 import { composite, trainOp, type ExpandCtx, type LayerSurface, type OpTable } from "./op.js";
 import type { ValueId } from "../ir/ir.js";
 import { rank } from "./kit/shape.js";
+import { lastStepOnnx, lastStepTfjs, lstmOnnx, lstmTfjs } from "./lstm.export.js";
 import { gate, none, shapeOf } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
@@ -91,6 +92,7 @@ export const ops: OpTable<Names> = {
         ...(mask !== undefined ? { mask: c.addr(mask) } : {}),
       });
     },
+    export: { tfjs: lstmTfjs, onnx: lstmOnnx },
   }),
   lstm_scan_grad: trainOp<ScanAttrs>({
     vjp: none,
@@ -135,6 +137,7 @@ export const ops: OpTable<Names> = {
       const [, steps, d] = W.shape(c, x) as number[];
       return W.call(c, "last_step", { steps, d }, EW.addLastStep, EW.lastStepParams, { y: W.out(c), x: c.addr(x) });
     },
+    export: { tfjs: lastStepTfjs, onnx: lastStepOnnx },
   }),
   last_step_grad: trainOp({
     vjp: none,

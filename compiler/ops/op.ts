@@ -23,6 +23,7 @@ import type { Builtin } from "../lang/args.js";
 import type { Bound } from "../lang/bind.js";
 import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Mod } from "../wasm/kernels/fn.js";
+import type { OnnxRule, TfjsRule } from "../export/rules.js";
 
 /** The Keras class shown in summaries and the base of default layer names (`dense`, `dense_1`). */
 export interface KerasName {
@@ -145,7 +146,20 @@ export interface Kernel<A = Attrs> {
   readonly epilogue?: true;
   /** What exporting a trained model needs to know of the op (compiler/export); absent: nothing beyond its kernels. */
   readonly export?: ExportFacts;
+  /**
+   * Differentially private training (ops/privacy.ts): the gradient of the parameter that is
+   * input `i`, per group of rows, [groups, ...its shape]; null (or no rule): the op cannot
+   * give one (DL4010).
+   */
+  readonly perExample?: PerExampleRule<A>;
 }
+
+export interface PerExampleCtx<A = Attrs> extends VjpCtx<A> {
+  /** The microbatches: G groups of n/G consecutive rows. */
+  readonly groups: number;
+}
+
+export type PerExampleRule<A = Attrs> = (c: PerExampleCtx<A>, input: number) => ValueId | null;
 
 /**
  * Facts of an op for the exporters (`dlm export`, compiler/export): the inference module
@@ -161,6 +175,10 @@ export interface ExportFacts {
   readonly output?: "classes" | "probabilities";
   /** Why an exported model cannot contain the op, as a predicate of it ("draws noise from …"); absent: it can. */
   readonly unsupported?: string;
+  /** The op in TensorFlow.js layers (`--format tfjs`, export/tfjs.ts); absent: that format cannot hold it. */
+  readonly tfjs?: TfjsRule;
+  /** The op in ONNX nodes (`--format onnx`, export/onnx.ts); absent: that format cannot hold it. */
+  readonly onnx?: OnnxRule;
 }
 
 export interface PrimitiveOp<A = Attrs> extends Kernel<A> {

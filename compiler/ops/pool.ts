@@ -10,7 +10,17 @@ import type { Shape } from "../ir/ir.js";
 import type { ArgSpec } from "../lang/args.js";
 import { layerName, tensor } from "../lang/args.js";
 import type { EmitCtx, WasmCtx } from "./op.js";
-import { composite, primitive, trainOp, type LayerSurface, type OpTable, type PrimitiveOp, type ShapeRule } from "./op.js";
+import {
+  composite,
+  primitive,
+  trainOp,
+  type ExportFacts,
+  type LayerSurface,
+  type OpTable,
+  type PrimitiveOp,
+  type ShapeRule,
+} from "./op.js";
+import { samePads } from "./conv.js";
 import { rank, spatial, windowOut } from "./kit/shape.js";
 import { gate, none, shapeOf } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
@@ -48,6 +58,20 @@ const pool = (keras: { type: string; base: string }, rest: Omit<PrimitiveOp<Pool
       const [b, , , ch] = rank(c, 0, 4, "[B, height, width, channels]");
       const [oh, ow] = spatial(c, c.attrs.pool, c.attrs.strides, c.attrs.padding, "pool window");
       return { out: [b, oh, ow, ch] };
+    },
+    export: {
+      tfjs: (c) => {
+        const { pool, strides, padding } = c.eqn.attrs as Pool2dAttrs;
+        c.add(keras.type, { pool_size: pool, strides, padding, data_format: "channels_last" });
+      },
+      // NCHW; padded positions count in neither (AveragePool's count_include_pad is 0, as Keras's "same").
+      onnx: (c) => {
+        const [x] = c.eqn.inputs;
+        const { pool, strides } = c.eqn.attrs as Pool2dAttrs;
+        const pads = samePads(c.shape(x), c.shape(c.eqn.outputs[0]), pool, strides);
+        const op = keras.type === "MaxPooling2D" ? "MaxPool" : "AveragePool";
+        c.output(c.node(op, [c.tensor(x, "nchw")], { kernel_shape: pool, strides, pads })[0], "nchw");
+      },
     },
     ...rest,
   });
@@ -123,7 +147,24 @@ const globalAvg = (keras: { type: string; base: string }, want: number, what: st
     },
     ts: (c) => globalTs("globalAvgPool", c, c.eqn.inputs[0]),
     wasm: (c) => globalWasm(c, "avg", c.eqn.inputs[0], { x: c.addr(c.eqn.inputs[0]), y: W.out(c) }),
+    export: globalExport(keras.type, "ReduceMean"),
   });
+
+/** A global pool: tfjs's layer of the Keras name (it has no keepdims), ONNX's reduction over the positions. */
+const globalExport = (layer: string, reduce: string): ExportFacts => ({
+  tfjs: (c) => {
+    if (c.eqn.attrs.keepdims) return "keeps the pooled axes (keepdims=true), which TensorFlow.js's global pooling layers cannot";
+    return c.add(layer, { data_format: "channels_last" });
+  },
+  onnx: (c) => {
+    const x = c.eqn.inputs[0];
+    const axes = c
+      .shape(x)
+      .slice(1, -1)
+      .map((_, i) => i + 1);
+    c.output(c.node(reduce, [c.tensor(x)], { axes, keepdims: c.eqn.attrs.keepdims ? 1 : 0 })[0]);
+  },
+});
 
 export const ops: OpTable<Names> = {
   maxpool2d: pool(
@@ -180,6 +221,7 @@ export const ops: OpTable<Names> = {
     },
     ts: (c) => globalTs("globalMaxPool", c, c.eqn.inputs[0]),
     wasm: (c) => globalWasm(c, "max", c.eqn.inputs[0], { x: c.addr(c.eqn.inputs[0]), y: W.out(c) }),
+    export: globalExport("GlobalMaxPooling2D", "ReduceMax"),
   }),
   // dx = dy / p at every position of each image.
   global_avgpool_grad: trainOp<GlobalPoolAttrs>({

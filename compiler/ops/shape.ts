@@ -229,6 +229,19 @@ export const ops: OpTable<Names> = {
     ts: () => "",
     wasm: () => null,
     alias: true,
+    export: {
+      tfjs: (c) => {
+        const [x] = c.eqn.inputs;
+        const out = c.shape(c.eqn.outputs[0]).slice(1);
+        if (out.length === 1 && c.shape(x).length > 2) c.add("Flatten", {});
+        else c.add("Reshape", { target_shape: out });
+      },
+      // The batch axis copied (0), the rest as the .dlm file says, in the model's layout.
+      onnx: (c) => {
+        const out = c.shape(c.eqn.outputs[0]).slice(1) as number[];
+        c.output(c.node("Reshape", [c.tensor(c.eqn.inputs[0]), c.ints([0, ...out])])[0]);
+      },
+    },
   }),
   stop_gradient: primitive({
     keras: { type: "StopGradient", base: "stop_gradient" },
@@ -237,6 +250,10 @@ export const ops: OpTable<Names> = {
     ts: () => "",
     wasm: () => null,
     alias: true,
+    export: {
+      tfjs: (c) => c.add("Activation", { activation: "linear" }),
+      onnx: (c) => c.output(c.node("Identity", [c.tensor(c.eqn.inputs[0])])[0]),
+    },
   }),
   concat: primitive<ConcatAttrs>({
     keras: { type: "Concatenate", base: "concatenate" },
