@@ -15,6 +15,11 @@ const dir = "tests/programs/bad";
 /** Every bad program and the codes it must report, in the order they are reported. */
 const expectedCodes: Record<string, string[]> = {
   "add-shapes": ["DL3003"],
+  "integer-ids-into-dense": ["DL3016"],
+  "mask-into-flatten": ["DL3017"],
+  "mask-into-conv1d": ["DL3017"],
+  "bidirectional-not-recurrent": ["DL2003"],
+  "gru-reset-after": ["DL2008"],
   "attention-causal-not-sequence": ["DL3006"],
   "attention-key-value-lengths": ["DL3004"],
   "batched-matmul-broadcast": ["DL3004"],
