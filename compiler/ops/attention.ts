@@ -257,8 +257,9 @@ function geom(c: Parameters<typeof T.shape>[0] & { attrs: AttentionAttrs }): str
 }
 
 function specOf(c: Parameters<typeof W.shape>[0] & { attrs: AttentionAttrs }, mask: boolean): Omit<AttentionSpec, "name"> {
-  const g = dims(c, (id) => W.shape(c, id));
-  return { ...g, causal: g.causal || undefined, mask: mask || undefined };
+  // The kernel derives the scale from kd.
+  const { t, s, heads, kd, vd, causal } = dims(c, (id) => W.shape(c, id));
+  return { t, s, heads, kd, vd, causal: causal || undefined, mask: mask || undefined };
 }
 
 export const surfaces: readonly LayerSurface[] = [

@@ -31,8 +31,6 @@ export interface AttentionSpec {
   readonly kd: number;
   readonly vd: number;
   readonly causal?: boolean;
-  /** The scores' factor (1/√kd). */
-  readonly scale: number;
   /** A dropout mask [n, heads, t, s] multiplies the probabilities (training with dropout). */
   readonly mask?: boolean;
   readonly relaxed?: boolean;
@@ -79,6 +77,9 @@ function layout(s: AttentionSpec, grad: boolean): Record<string, number> {
 }
 
 export const attentionScratchBytes = (s: AttentionSpec, grad: boolean): number => layout(s, grad).total + 16;
+
+/** The scores' factor 1/√kd. */
+const scaleOf = (s: AttentionSpec): number => 1 / Math.sqrt(s.kd);
 
 function check(s: AttentionSpec): void {
   checkName(s.name);
@@ -215,7 +216,7 @@ export function addAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
     const mx = f.local(b.v128);
     const sum = f.local(b.v128);
     const rowStart = () => f.set(row.ptr, m.i32.add(k.at("sc"), m.i32.mul(f.get(i), f.i32(s.s * 4))));
-    const scaled = (e: number, lanes: number) => m.f32x4.mul(loadStream(f, row, lanes, e), splatF(f, s.scale));
+    const scaled = (e: number, lanes: number) => m.f32x4.mul(loadStream(f, row, lanes, e), splatF(f, scaleOf(s)));
     const perRow: X[] = [
       // max over the visible keys
       rowStart(),
@@ -297,12 +298,12 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
       f.addI(lse, H * 4),
       rowPass(k, s, i, s.mask ? [row, dp, mk] : [row, dp], (lanes, e, valid) => {
         const out: X[] = [
-          f.set(pv, m.v128.and(expV(f, m.f32x4.sub(m.f32x4.mul(loadStream(f, row, lanes, e), splatF(f, s.scale)), f.get(lv))), valid)),
+          f.set(pv, m.v128.and(expV(f, m.f32x4.sub(m.f32x4.mul(loadStream(f, row, lanes, e), splatF(f, scaleOf(s))), f.get(lv))), valid)),
           f.set(gv, loadStream(f, dp, lanes, e)),
         ];
         if (s.mask) out.push(f.set(mv, loadStream(f, mk, lanes, e)), f.set(gv, m.f32x4.mul(f.get(gv), f.get(mv))));
         out.push(
-          f.set(x, m.f32x4.mul(m.f32x4.mul(f.get(pv), m.f32x4.sub(f.get(gv), f.get(dv))), splatF(f, s.scale))),
+          f.set(x, m.f32x4.mul(m.f32x4.mul(f.get(pv), m.f32x4.sub(f.get(gv), f.get(dv))), splatF(f, scaleOf(s)))),
           ...storeStream(f, dp, lanes, e, x),
         );
         if (s.mask) out.push(f.set(pv, m.f32x4.mul(f.get(pv), f.get(mv))));
