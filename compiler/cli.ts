@@ -25,6 +25,7 @@ import { memoryProblem } from "../runtime/memory.js";
 import { optimizerState } from "./wasm/plan-memory.js";
 import { totalmem } from "node:os";
 import { exportCommand, exportUsage, predictCommand } from "./export/commands.js";
+import { explainCommand, explainUsage } from "./explain/command.js";
 
 const usage = `usage: dlm <command> [options]
 
@@ -46,7 +47,7 @@ commands:
       --backend wasm|ts, --no-fuse   as for compile
       --epochs N, --batch N, --seed N, --data PATH, --save FILE, --checkpoint-every N,
       --resume FILE, --max-steps N, --quiet   (see \`dlm train --help\`)
-${exportUsage}  help                this text
+${exportUsage}${explainUsage}  help                this text
 
 exit codes: 0 ok, 1 errors in the program, 2 bad usage or unreadable file, 3 internal error
 `;
@@ -73,6 +74,8 @@ export async function main(
         return await exportCommand(rest, out, err);
       case "predict":
         return await predictCommand(rest, out, err);
+      case "explain":
+        return await explainCommand(rest, out, err);
       case "help":
       case "--help":
       case "-h":
