@@ -17,9 +17,10 @@ import { inferShapes } from "./frontend/shapes.js";
 import { checkTrainControls } from "./frontend/train-controls.js";
 import { inline } from "./middle/inline.js";
 import { useLogits } from "./middle/logits.js";
+import { privacyWarnings } from "./frontend/privacy.js";
 import { schedule } from "./middle/schedule.js";
-import type { ProgramIR } from "./ir/ir.js";
 import { checkInit } from "./frontend/transfer.js";
+import type { ProgramIR } from "./ir/ir.js";
 import type { TrainingProgram } from "./ir/train-ir.js";
 import type { Program } from "./syntax/ast.js";
 import { error, type Diagnostic } from "./diagnostics/diagnostic.js";
@@ -59,6 +60,7 @@ export function frontEnd(path: string, bytes: Uint8Array): FrontEndResult {
       const inlined = inline(typed.ir!, t); //            calls inlined, composites expanded, parameters global
       const logits = useLogits(inlined.flat); //          cross-entropies of a softmax/sigmoid read its logits
       warnings.push(...logits.warnings); //               (a cross-entropy's warnings)
+      warnings.push(...privacyWarnings(t)); //            δ of a DP optimizer not below 1/N
       return [t.name, schedule(typed.ir!, t, { ...inlined, flat: logits.flat })] as const; // phases; autodiff per step
     });
     const steps = scheduled.flatMap(([, s]) => s.diagnostics);

@@ -2,13 +2,17 @@
 // Keras layout), the optimizer state as "optimizer/<buffer>/<name>", and in the metadata
 // what resuming needs: the step counter, the position in the epoch, the RNG state (now
 // and at the epoch's start), the optimizer step counts, and a signature of the parameter
-// table so that a checkpoint of another model is refused.
+// table so that a checkpoint of another model is refused. A model trained on text also
+// stores the vocabularies its ids stand for (`vocab_words`, `vocab_tags`: JSON lists): a
+// run whose data has another vocabulary refuses the checkpoint, since the same id would
+// mean another word.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CHECKSUM_KEY, loadSafetensors, removeOrphanTemps, saveSafetensors, type SafetensorsTensor } from "./safetensors.js";
 import { DataError, displayPath } from "./errors.js";
 import { firstNonFinite } from "./kernels/optimizers.js";
 import type { TrainerInstance, TrainerModule } from "./trainer-module.js";
+import { checkVocab, type BrownVocab } from "./data/brown.js";
 
 export interface Checkpoint {
   readonly globalStep: number;
@@ -21,6 +25,10 @@ export interface Checkpoint {
   readonly controls?: string;
   /** Early stopping's best weights (restore_best_weights), laid out as the parameters; saved as `best/<name>`. */
   readonly bestWeights?: Float32Array | Float64Array | null;
+  /** The vocabularies of the text the model reads (brown.tagged): what each word and tag id stands for. */
+  readonly vocab?: BrownVocab;
+  /** Differentially private training: the privacy spent so far (ε by the tutorial's and the tighter conversion, δ), for the record. */
+  readonly privacy?: { readonly epsilon: number; readonly tighter: number; readonly delta: number };
 }
 
 const FORMAT = "dlm-checkpoint-1";
@@ -87,6 +95,14 @@ export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
     epoch_rng: Array.from(ck.epochRng).join(","),
     step_counts: Array.from(t.stepCounts).join(","),
     ...(ck.controls !== undefined ? { controls: ck.controls } : {}),
+    ...(ck.vocab ? { vocab_words: JSON.stringify(ck.vocab.words), vocab_tags: JSON.stringify(ck.vocab.tags) } : {}),
+    ...(ck.privacy
+      ? {
+          privacy_epsilon: String(ck.privacy.epsilon),
+          privacy_epsilon_tighter: String(ck.privacy.tighter),
+          privacy_delta: String(ck.privacy.delta),
+        }
+      : {}),
   };
   if (ck.bestWeights)
     for (const p of mod.parameters)
@@ -111,6 +127,41 @@ export interface ResumeContext {
   readonly note: Note;
   /** The run keeps early stopping's best weights: a checkpoint may hold them as `best/<name>`. */
   readonly bestWeights?: boolean;
+  /** The vocabularies of this run's data: a checkpoint must hold the same. */
+  readonly vocab?: BrownVocab;
+}
+
+/** The vocabularies a checkpoint stores, or undefined; corrupt ones are a DataError. */
+function storedVocab(metadata: Readonly<Record<string, string>>, file: string): BrownVocab | undefined {
+  if (metadata.vocab_words === undefined && metadata.vocab_tags === undefined) return undefined;
+  let v: BrownVocab;
+  try {
+    v = { words: JSON.parse(metadata.vocab_words ?? "null"), tags: JSON.parse(metadata.vocab_tags ?? "null") };
+  } catch {
+    throw new DataError(`corrupt checkpoint metadata: "vocab_words" and "vocab_tags" must be JSON lists of strings`, file);
+  }
+  checkVocab(v, file);
+  return v;
+}
+
+/** Refuses a checkpoint whose vocabularies differ from the run's, naming the first difference. */
+function checkSameVocab(stored: BrownVocab | undefined, run: BrownVocab | undefined, file: string): void {
+  if (!stored && !run) return;
+  if (!stored || !run)
+    throw new DataError(
+      stored ? "stores a vocabulary, but this run's data has none" : "stores no vocabulary, but this run's data has one (brown.tagged)",
+      file,
+    );
+  for (const what of ["words", "tags"] as const) {
+    const [a, b] = [stored[what], run[what]];
+    const i = a.findIndex((w, k) => w !== b[k]);
+    if (a.length === b.length && i < 0) continue;
+    const at = i >= 0 && i < b.length ? `id ${i} is ${JSON.stringify(a[i])} there and ${JSON.stringify(b[i])} here` : "";
+    throw new DataError(
+      `was trained with another ${what.slice(0, -1)} vocabulary (${a.length} entries; this run's data has ${b.length}${at ? `; ${at}` : ""}): the same ids would mean other ${what}`,
+      file,
+    );
+  }
 }
 
 /**
@@ -140,6 +191,7 @@ export function loadCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
       file,
     );
   }
+  checkSameVocab(storedVocab(metadata, file), ctx.vocab, file);
 
   // Metadata: every entry is a decimal integer, or a comma-separated list of them.
   const bad = (key: string, expected: string): never => {

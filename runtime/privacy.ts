@@ -1,3 +1,5 @@
+import { TrainingError } from "./errors.js";
+
 // The privacy accountant of differentially private training (dp_sgd, dp_adam): Rényi
 // differential privacy (RDP) of the sampled Gaussian mechanism (Mironov, Talwar and Zhang,
 // "Rényi Differential Privacy of the Sampled Gaussian Mechanism", 2019), composed over the
@@ -170,4 +172,22 @@ export function formatDelta(delta: number): string {
 /** The epoch's line: `epoch N epsilon X.XX delta 1e-05 (tighter conversion: Y.YY)`. */
 export function privacyLine(epoch: number, spent: PrivacySpent, delta: number): string {
   return `epoch ${epoch} epsilon ${spent.epsilon.toFixed(2)} delta ${formatDelta(delta)} (tighter conversion: ${spent.tighter.toFixed(2)})`;
+}
+
+/** A private run's accounting: its fixed-size batches per epoch and the privacy spent after a number of steps. */
+export function privateTraining(
+  info: PrivacyInfo,
+  samples: number,
+  batch: number,
+): { stepsPerEpoch: number; delta: number; spent: (steps: number) => PrivacySpent } {
+  if (batch % info.microbatches !== 0)
+    throw new TrainingError(`a batch of ${batch} does not split into the ${info.microbatches} microbatches of the program's DP optimizer`);
+  if (samples < batch)
+    throw new TrainingError(`differentially private training needs a full batch of ${batch}, but the data has ${samples} samples`);
+  const q = batch / samples;
+  return {
+    stepsPerEpoch: Math.floor(samples / batch),
+    delta: info.delta,
+    spent: (steps) => privacySpent(q, info.noiseMultiplier, steps, info.delta),
+  };
 }

@@ -9,6 +9,7 @@ import type { InputInfo } from "./data/load.js";
 import type { MemoryNeed } from "./memory.js";
 import type { InitSpec } from "./transfer.js";
 import type { EarlyStoppingSpec, PlateauSpec } from "./callbacks.js";
+import type { PrivacyInfo } from "./privacy.js";
 
 type Arr = Float32Array | Float64Array;
 
@@ -21,9 +22,9 @@ export interface ParameterInfo {
   readonly layout: string;
   /** State that is not trained (moving statistics): no gradient, no optimizer state, saved like a weight. */
   readonly state?: boolean;
-}
   /** Frozen (`trainable=false`, `freeze`): not trained, no optimizer state; saved and loaded like a weight. */
   readonly frozen?: boolean;
+}
 
 export interface ProgramInfo {
   readonly name: string;
@@ -39,13 +40,15 @@ export interface ProgramInfo {
     readonly reduceLrOnPlateau?: PlateauSpec;
     /** `save_best FILE`: the checkpoint of the best monitored value. */
     readonly saveBest?: string;
-  };
     /** `init FILE`: tensors of another checkpoint loaded over the initial weights. */
     readonly init?: InitSpec;
     /** δ of a private step's accountant. */
     readonly delta?: number;
+  };
   readonly data: unknown;
   readonly inputs: readonly InputInfo[];
+  /** Differentially private training (`dp_sgd`, `dp_adam`): what the accountant needs (privacy.ts). */
+  readonly privacy?: PrivacyInfo;
   readonly steps: readonly {
     readonly model: string;
     readonly optimizer: unknown;

@@ -22,6 +22,7 @@ import { Samples, writeReconstructions } from "./samples.js";
 import { Controls, StateError, saveBestMonitor, type Logs } from "./callbacks.js";
 import { EvalMetrics, metricName } from "./eval-metrics.js";
 import { CurveLog } from "./curves.js";
+import { privacyLine, privateTraining } from "./privacy.js";
 
 type Arr = Float32Array | Float64Array;
 
@@ -118,7 +119,9 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
   initParameters(trainer, mod.parameters, rng);
   // `init FILE`: another checkpoint's tensors over the initial weights (a resumed run takes all from its checkpoint).
   if (settings.init && !opts.resume) note(loadInit(settings.init, opts.baseDir ?? path.dirname(prog.source), mod.parameters, trainer));
-  const steps = batchesPerEpoch(trainSet.n, batch);
+  // A private step trains on fixed-size batches (the accountant's sampling rate is batch/N): the last partial batch is dropped.
+  const privacy = prog.privacy ? privateTraining(prog.privacy, trainSet.n, batch) : null;
+  const steps = privacy ? privacy.stepsPerEpoch : batchesPerEpoch(trainSet.n, batch);
   const order = new Uint32Array(trainSet.n);
   const epochRng = new Uint32Array(4);
   let globalStep = 0;
@@ -132,6 +135,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
       samples: trainSet.n,
       note,
       bestWeights: controls.early?.spec.restoreBestWeights ?? false,
+      ...(loaded.vocab ? { vocab: loaded.vocab } : {}),
     });
     if (ck.controls !== undefined && controls.any) {
       try {
@@ -169,7 +173,9 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     epochRng,
     seed,
     batch,
+    ...(loaded.vocab ? { vocab: loaded.vocab } : {}),
     ...(controls.any ? { controls: controls.encode(trainer.learningRates), bestWeights: controls.early?.bestWeights ?? null } : {}),
+    ...(privacy ? { privacy: { ...privacy.spent(globalStep), delta: privacy.delta } } : {}),
   });
   /** Writes a checkpoint, unless the weights went non-finite: then the last good one stays. */
   const save = (epoch: number, b: number, file = opts.save): void => {
@@ -286,6 +292,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
       for (const [k, x] of Object.entries(v.metrics)) end[`val_${k}`] = x;
     }
     progress.endEpoch(end);
+    if (privacy && !(opts.quiet ?? false)) stream.write(`${privacyLine(epoch + 1, privacy.spent(globalStep), privacy.delta)}\n`);
     log?.add({ epoch: epoch + 1, step: globalStep, kind: "epoch", values: logged(end) });
     startBatch = 0;
     samples?.write(epoch + 1);

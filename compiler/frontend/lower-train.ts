@@ -8,6 +8,7 @@
 import type * as A from "../syntax/ast.js";
 import type { DataSource, DataSpec, DType, ModelIR, Shape, StepIR, TrainIR, TrainSettings, ValueId } from "../ir/ir.js";
 import { readOptimizer } from "./optimizer.js";
+import { readPrivacy } from "./privacy.js";
 import { GraphBuilder } from "./graph-builder.js";
 import { builtins, builtinList, trainSettings, type Builtin } from "../lang/builtins.js";
 import { bindArgs, readStatic, staticArg } from "../lang/bind.js";
@@ -18,8 +19,8 @@ import { calleeOf } from "../ops/call.js";
 import { lowerLossSetting, readLossSetting } from "./loss-setting.js";
 import { readClassWeight, readControls } from "./train-controls.js";
 import { brownSizes } from "../../runtime/data/brown.js";
-
 import { readFreeze, readInit } from "./transfer.js";
+
 const settingNames = trainSettings.map((s) => s.name);
 const simpleOnly = new Set(["loss", "optimizer", "metrics", "class_weight"]);
 
@@ -35,9 +36,9 @@ export function lowerTrain(t: A.TrainDecl, p: ProgramLowering): TrainIR | undefi
           hint: didYouMean(key, settingNames) ?? `settings: ${settingNames.join(", ")}`,
         });
       }
-      const seen = settings.get(key);
       if (item.block && key !== "init")
         fail("DL2027", `only \`init\` takes a block of \`map\` and \`exclude\` lines, not \`${key}\``, item.block[0]?.span ?? item.span);
+      const seen = settings.get(key);
       if (seen) fail("DL2014", `\`${key}\` is set twice`, item.key.span, { notes: [{ message: "first set here", span: seen.key.span }] });
       settings.set(key, item);
     });
@@ -67,6 +68,9 @@ export function lowerTrain(t: A.TrainDecl, p: ProgramLowering): TrainIR | undefi
     ir = lowerExplicit(t, scope);
   }
   if (!ir || !numeric || p.diagnostics.length > before) return undefined;
+  const privacy = p.attempt(() => readPrivacy(ir!.steps, settings, numeric));
+  if (!privacy) return undefined;
+  ir = { ...ir, steps: privacy.steps };
   const computed = { simple, metrics: ir.evaluation?.metrics ?? [], validation: numeric.validationSplit > 0, steps: ir.steps };
   const controls = p.attempt(() => readControls(settings, computed));
   const init = settings.has("init") ? p.attempt(() => readInit(settings.get("init")!)) : null;
@@ -82,15 +86,15 @@ export function lowerTrain(t: A.TrainDecl, p: ProgramLowering): TrainIR | undefi
     name: t.name.name,
     graph: g.finish(ir.steps.map((s) => s.loss)),
     ...ir,
-    settings: { ...numeric, ...controls },
+    settings: { ...numeric, ...controls, ...(privacy.delta !== undefined ? { delta: privacy.delta } : {}) },
     data: data ?? null,
     controlSpans,
+    ...(frozen ? { frozen } : {}),
+    ...(init ? { init } : {}),
     span: t.span,
   };
 }
 
-    ...(frozen ? { frozen } : {}),
-    ...(init ? { init } : {}),
 function readSettings(settings: Map<string, A.Setting>, p: ProgramLowering): TrainSettings | undefined {
   const get = (name: string) => {
     const spec = trainSettings.find((s) => s.name === name)!;
@@ -241,10 +245,6 @@ function lowerExplicit(t: A.TrainDecl, s: Scope): Pick<TrainIR, "steps" | "evalu
   return p.diagnostics.length > before ? undefined : { lets, steps: out, evaluation: null };
 }
 
-/** Whether a model owns parameters, itself or through the models it calls (lowered before it); each model is looked at once. */
-function hasParams(m: ModelIR, p: ProgramLowering): boolean {
-  const seen = new Set<string>([m.name]);
-  const stack = [m]; // not recursion: chains of calls may be long
 /** A model and every model it calls, directly or not (each once). */
 function calledModels(m: ModelIR, p: ProgramLowering): ModelIR[] {
   const seen = new Set<string>([m.name]);
@@ -258,6 +258,10 @@ function calledModels(m: ModelIR, p: ProgramLowering): ModelIR[] {
   return out;
 }
 
+/** Whether a model owns parameters, itself or through the models it calls (lowered before it); each model is looked at once. */
+function hasParams(m: ModelIR, p: ProgramLowering): boolean {
+  const seen = new Set<string>([m.name]);
+  const stack = [m]; // not recursion: chains of calls may be long
   while (stack.length > 0) {
     const x = stack.pop()!;
     if (x.graph.values.some((v) => v.kind === "param")) return true;

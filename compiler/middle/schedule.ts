@@ -10,10 +10,10 @@
 // its ops update, in order, so a later step sees the earlier steps' updates. Evaluation
 // (simple form) and inference run the eqns of inference mode (no dropout; moving
 // statistics). Eqns nothing needs are dropped.
-import type { ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
+import type { OptimizerSpec, ProgramIR, TrainIR, ValueId } from "../ir/ir.js";
 import type { StateUpdate, TEqn, TrainingProgram, TStep, TValue } from "../ir/train-ir.js";
 import type { Inlined } from "./inline.js";
-import { differentiate } from "./autodiff.js";
+import { differentiate, type PrivateGradient } from "./autodiff.js";
 import { calleeOf } from "../ops/call.js";
 import { DiagnosticError, fail, type Diagnostic } from "../diagnostics/diagnostic.js";
 
@@ -139,6 +139,7 @@ function build(program: ProgramIR, train: TrainIR, inlined: Inlined): TrainingPr
       wrt,
       { model: s.model, span: s.modelSpan, lossSpan: s.lossSpan },
       before,
+      privateGradient(s.optimizer),
     );
     constants.push(grads.seed);
     for (const id of wrt) written.add(id);
@@ -227,4 +228,12 @@ function build(program: ProgramIR, train: TrainIR, inlined: Inlined): TrainingPr
     models: [...new Set(flat.params.map((id) => values[id].param!.model))],
     span: train.span,
   };
+}
+
+/** A private optimizer's gradient (frontend/privacy.ts resolved its microbatches): noise σ·C on the sum, divided by the G groups. */
+function privateGradient(o: OptimizerSpec): PrivateGradient | undefined {
+  const dp = o.dp;
+  if (!dp) return undefined;
+  const groups = dp.microbatches!;
+  return { groups, clip: dp.l2NormClip, std: (dp.noiseMultiplier * dp.l2NormClip) / groups };
 }

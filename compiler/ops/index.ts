@@ -24,6 +24,7 @@ import * as rnn from "./rnn.js";
 import * as bidirectional from "./bidirectional.js";
 import * as normalization from "./normalization.js";
 import * as pool from "./pool.js";
+import * as privacy from "./privacy.js";
 import * as random from "./random.js";
 import * as reductions from "./reductions.js";
 import * as resize from "./resize.js";
@@ -53,6 +54,7 @@ type Modules = [
   random.Names,
   losses.Names,
   snapshot.Names,
+  privacy.Names,
   testing.Names,
 ];
 type Kind<K extends keyof OpNames> = Modules[number][K];
@@ -95,6 +97,7 @@ const modules = [
   random,
   losses,
   snapshot,
+  privacy,
   testing,
 ] as const;
 

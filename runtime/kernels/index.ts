@@ -15,3 +15,4 @@ export * from "./shape.js";
 export * from "./embedding.js";
 export * from "./attention.js";
 export * from "./class-weight.js";
+export * from "./privacy.js";

@@ -9,6 +9,7 @@ import type { TrainingProgram } from "../../ir/train-ir.js";
 import type { Slot } from "../../wasm/plan-memory.js";
 import type { Emission, KernelRequest } from "./context.js";
 import { ident } from "./names.js";
+import type { PrivacyInfo } from "../../../runtime/privacy.js";
 
 type Optimizer = TrainingProgram["steps"][number]["optimizer"];
 
@@ -24,6 +25,10 @@ export function optimizerText(o: Optimizer): string {
     adagrad: () => (o.kind === "adagrad" ? `initial_accumulator_value=${o.initialAccumulator}, epsilon=${o.eps}` : ""),
   };
   const extra = [...(o.weightDecay ? [`weight_decay=${o.weightDecay}`] : []), ...(o.clip ? [`${o.clip.kind}=${o.clip.value}`] : [])];
+  if (o.dp) {
+    const dp = `l2_norm_clip=${o.dp.l2NormClip}, noise_multiplier=${o.dp.noiseMultiplier}, microbatches=${o.dp.microbatches}`;
+    return `dp_${o.kind}(${[`lr=${lr}`, dp, ...(o.kind === "sgd" ? [] : [own[o.kind]()]), ...extra].join(", ")})`;
+  }
   return `${o.kind}(${[`lr=${lr}`, own[o.kind](), ...extra].join(", ")})`;
 }
 
@@ -125,13 +130,13 @@ export function writeDescription(w: CodeBlockWriter, em: Emission, memory: Slot)
       init: p.init,
       layout: p.layout,
       ...(p.state ? { state: true } : {}),
+      ...(p.frozen ? { frozen: true } : {}),
     };
   });
   // Inputs read as class ids (a sparse cross-entropy's labels, accuracy's integer labels) and
   // their class count (the scores' last dimension): the runtime checks the labels at load.
   const classes = new Map<ValueId, number>();
   // Ids into an embedding are checked the same way against its input_dim.
-      ...(p.frozen ? { frozen: true } : {}),
   let ignoreClass: number | undefined;
   // A model that ends in logits (a loss with from_logits=true reads its output itself): binary
   // metrics threshold its output at 0, not 0.5.
@@ -163,7 +168,8 @@ export function writeDescription(w: CodeBlockWriter, em: Emission, memory: Slot)
       dtype: values[id].dtype,
       ...(classes.has(id) ? { classes: classes.get(id) } : {}),
     })),
-    steps: tp.steps.map((s) => ({ model: s.model, optimizer: s.optimizer, ranges: s.ranges })),
+    steps: tp.steps.map((s) => ({ model: s.model, optimizer: { ...s.optimizer, dp: undefined }, ranges: s.ranges })),
+    ...privacyInfo(tp),
     models: tp.inference.map((m) => ({ name: m.model, inputs: m.inputs.map((id) => values[id].shape), output: values[m.output].shape })),
     samplers: tp.samplers,
     evaluation: tp.evaluation
@@ -211,4 +217,18 @@ export function writeFooter(w: CodeBlockWriter, em: Emission): void {
   );
   w.writeLine(`  process.exit(1);`);
   w.writeLine(`}`);
+}
+
+/** A private step's accounting parameters (runtime/privacy.ts): the trainer prints ε per epoch. */
+function privacyInfo(tp: TrainingProgram): { privacy?: PrivacyInfo } {
+  const dp = tp.steps.find((s) => s.optimizer.dp)?.optimizer.dp;
+  if (!dp) return {};
+  return {
+    privacy: {
+      noiseMultiplier: dp.noiseMultiplier,
+      l2NormClip: dp.l2NormClip,
+      microbatches: dp.microbatches!,
+      delta: tp.settings.delta ?? 1e-5,
+    },
+  };
 }
