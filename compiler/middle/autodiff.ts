@@ -125,7 +125,7 @@ export function differentiate(
         const p = values[e.inputs[i]].param!;
         fail(
           "DL4010",
-          `\`${e.op}\` has no per-example gradient rule: a differentially private optimizer cannot train \`${p.path}\` here`,
+          `a differentially private optimizer cannot train \`${p.path}\`: its op \`${e.op}\` has no per-example gradient rule`,
           e.span,
           {
             hint: "dp_sgd and dp_adam compute per-example gradients of dense, conv2d and matmul parameters; train this layer with another optimizer, or leave it out of the private model",

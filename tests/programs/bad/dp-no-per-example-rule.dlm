@@ -1,0 +1,11 @@
+# A layer normalization's scale and offset have no per-example gradient rule.
+model m(x: [B, 784]) {
+  x |> dense(64, activation=relu) |> layernorm() |> dense(10)
+}
+
+train m {
+  data      mnist(flatten=true)
+  loss      sparse_categorical_crossentropy(from_logits=true)
+  optimizer dp_sgd(lr=0.1, l2_norm_clip=1.0, noise_multiplier=1.1)
+  batch     64
+}
