@@ -55,10 +55,16 @@ export interface Explainer {
 }
 
 /** Compiles the explain entries of `model` (program.ts) and loads them with the checkpoint's tensors. */
-export async function makeExplainer(front: FrontEndResult, train: string, model: string, checkpoint: string): Promise<Explainer> {
+export async function makeExplainer(
+  front: FrontEndResult,
+  train: string,
+  model: string,
+  checkpoint: string,
+  runtimeImport = pathToFileURL(runtimeJs).href.replace(/\/$/, ""),
+): Promise<Explainer> {
   const ep = explainProgram(front.trainings!.get(train)!, model);
   const compiled = await compileTrainer({ ...front, trainings: new Map([[train, ep.tp]]) }, train, {
-    runtimeImport: pathToFileURL(runtimeJs).href.replace(/\/$/, ""),
+    runtimeImport,
     sourceDir: ".",
     format: false,
     // One kernel per op, batch norms unfolded: the backward eqns read the inference eqns as written.
