@@ -34,7 +34,7 @@ export function printTrain(t: TrainIR, src?: SourceFile): string {
   const s = t.settings;
   const head = [
     `train ${t.name}(${signature(t.graph)}) {`,
-    `  settings batch=${s.batch} epochs=${s.epochs} shuffle=${s.shuffle} validation_split=${s.validationSplit} seed=${s.seed}`,
+    `  settings batch=${s.batch} epochs=${s.epochs} shuffle=${s.shuffle} validation_split=${s.validationSplit} seed=${s.seed}${s.delta !== undefined ? ` delta=${s.delta}` : ""}`,
   ];
   if (s.earlyStopping) head.push(`  early_stopping ${JSON.stringify(s.earlyStopping)}`);
   if (s.reduceLrOnPlateau) head.push(`  reduce_lr_on_plateau ${JSON.stringify(s.reduceLrOnPlateau)}`);
@@ -45,7 +45,10 @@ export function printTrain(t: TrainIR, src?: SourceFile): string {
     );
   const tail = [
     ...t.lets.map((l) => `  let ${l.name} = %${l.value}`),
-    ...t.steps.map((st) => `  step ${st.model} with ${JSON.stringify(st.optimizer)} minimize %${st.loss}`),
+    ...t.steps.map(
+      (st) =>
+        `  step ${st.model} with ${JSON.stringify(st.optimizer, (k, v) => (k === "span" || k === "microbatchesSpan" ? undefined : v))} minimize %${st.loss}`,
+    ),
     ...(t.evaluation
       ? [`  evaluate prediction=%${t.evaluation.prediction} target=%${t.evaluation.target} metrics=[${t.evaluation.metrics.join(",")}]`]
       : []),
