@@ -118,7 +118,7 @@ export function checkInit(init: InitSetting, tp: TrainingProgram, sourcePath: st
             hint: `its parameters are named ${params
               .slice(0, 3)
               .map((p) => p.name)
-              .join(", ")}, …; rename with \`map FROM -> TO\` in a block after the file`,
+              .join(", ")}${params.length > 3 ? ", …" : ""}; rename with \`map FROM -> TO\` in a block after the file`,
           },
         ),
       ],

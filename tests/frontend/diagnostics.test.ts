@@ -99,6 +99,11 @@ const expectedCodes: Record<string, string[]> = {
   "unterminated-string": ["DL1006", "DL1001"],
   "wrong-arg-type": ["DL2003"],
   "zero-units": ["DL2008"],
+  "init-not-safetensors": ["DL2027"],
+  "init-no-match": ["DL2027"],
+  "init-shape-mismatch": ["DL2027"],
+  "freeze-unknown-layer": ["DL2028"],
+  "freeze-everything": ["DL2028"],
 };
 
 /** A stand-in for process.stdout/stderr that keeps what is written (and is not a TTY). */
