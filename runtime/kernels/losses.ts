@@ -185,7 +185,8 @@ export function categoricalCrossentropyGrad(
  * `ignore` ≥ 0 (Keras's ignore_class, the padding of per-position labels) masks the rows
  * whose label is `ignore`: the loss is the mean over the other rows (0 when none is left;
  * without `ignore`, no rows at all give 0/0, as the WebAssembly kernel does).
- * `mask` (a padding mask, one entry per row) leaves out the rows where it is 0 the same way.
+ * `mask` (a padding mask, one entry per row) leaves out the rows where it is 0 the same way
+ * (0 when it leaves none).
  */
 export function sparseCategoricalCrossentropy(
   p: Arr,
@@ -209,7 +210,7 @@ export function sparseCategoricalCrossentropy(
       s -= Math.log(clip(p[o + l] / sum));
     }
   }
-  return ignore >= 0 && kept === 0 ? 0 : s / kept;
+  return (ignore >= 0 || mask !== undefined) && kept === 0 ? 0 : s / kept;
 }
 
 /** Rows whose label is not `ignore` and that the mask (if any) keeps. */
