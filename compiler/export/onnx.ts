@@ -94,6 +94,8 @@ export function planOnnx(itp: TrainingProgram, model: string): OnnxPlan | { diag
     return out;
   };
   for (const e of eqns) {
+    // After a layer ONNX cannot hold, the layers reading it are not described (one report each).
+    if (problems.length > 0 && e.inputs.some((id) => itp.values[id].kind !== "param" && !tensors.has(id) && producers.has(id))) continue;
     const rule = kernelOf(e.op).export?.onnx;
     if (!rule) {
       problems.push(unsupportedHere("onnx", model, e, "has no ONNX operator here"));

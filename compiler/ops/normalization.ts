@@ -171,6 +171,39 @@ export const ops: OpTable<Names> = {
       return `K.batchnormInfer(${T.out(c)}, ${c.buf(x)}, ${c.buf(mm)}, ${c.buf(mv)}, ${bufOr(c.buf, gamma)}, ${bufOr(c.buf, beta)}, ${g.outer}, ${g.size}, ${g.inner}, ${c.attrs.epsilon});`;
     },
     wasm: NW.batchnormInferCall,
+    export: {
+      // Keras's BatchNormalization on its moving statistics: tfjs's layer of the same weights (γ, β, mean, variance).
+      tfjs: (c) => {
+        const [x, mm, mv] = c.eqn.inputs;
+        const { axis, epsilon, center, scale } = c.eqn.attrs as NormAttrs;
+        const { gamma, beta } = affineInputs(c.eqn.inputs, 3, c.eqn.attrs as NormAttrs);
+        const weights = [
+          ...(gamma !== undefined ? [{ name: "gamma", value: gamma }] : []),
+          ...(beta !== undefined ? [{ name: "beta", value: beta }] : []),
+          { name: "moving_mean", value: mm },
+          { name: "moving_variance", value: mv },
+        ];
+        return c.add(
+          "BatchNormalization",
+          { axis: axis < 0 ? c.shape(x).length + axis : axis, momentum: 0.99, epsilon, center, scale },
+          weights,
+        );
+      },
+      // ONNX's BatchNormalization normalizes axis 1: the channels of NCHW images, or the features of [B, F].
+      onnx: (c) => {
+        const [x, mm, mv] = c.eqn.inputs;
+        const { axis, epsilon, center, scale } = c.eqn.attrs as NormAttrs;
+        const rank = c.shape(x).length;
+        const a = axis < 0 ? rank + axis : axis;
+        if (!center || !scale) return "has no γ or no β (center or scale false), which this export does not write out";
+        if (!((rank === 4 && a === 3) || (rank === 2 && a === 1)))
+          return "normalizes an axis other than the channels of [B, H, W, C] or the features of [B, F]";
+        const { gamma, beta } = affineInputs(c.eqn.inputs, 3, c.eqn.attrs as NormAttrs);
+        const layout = rank === 4 ? "nchw" : "nhwc";
+        const ins = [c.tensor(x, layout), c.weight(gamma!), c.weight(beta!), c.weight(mm), c.weight(mv)];
+        return c.output(c.node("BatchNormalization", ins, { epsilon: { float: epsilon } })[0], layout);
+      },
+    },
   }),
   batchnorm_grad_sums: trainOp<NormAttrs>({
     vjp: none,

@@ -40,8 +40,10 @@ describe("the op registry", () => {
     expect(found.sort()).toEqual([
       "avgpool1d",
       "batchnorm",
+      "bidirectional",
       "conv1d",
       "dropout",
+      "gru",
       "layernorm",
       "lstm",
       "maxpool1d",
