@@ -292,7 +292,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
       for (const [k, x] of Object.entries(v.metrics)) end[`val_${k}`] = x;
     }
     progress.endEpoch(end);
-    if (privacy && !(opts.quiet ?? false)) stream.write(`${privacyLine(epoch + 1, privacy.spent(globalStep), privacy.delta)}\n`);
+    if (privacy) stream.write(`${privacyLine(epoch + 1, privacy.spent(globalStep), privacy.delta)}\n`);
     log?.add({ epoch: epoch + 1, step: globalStep, kind: "epoch", values: logged(end) });
     startBatch = 0;
     samples?.write(epoch + 1);
