@@ -48,6 +48,7 @@ describe("the op registry", () => {
       "lstm",
       "maxpool1d",
       "multi_head_attention",
+      "simple_rnn",
       "split",
       "test_moving_center",
     ]);
