@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [--suite seed|models] [--batches N] [--seconds S] [--budget S] [--cap S]
+// npm run bench [-- --quick] [--suite seed|models|inference] [--batches N] [--seconds S] [--budget S] [--cap S]
 //               [--models mlp,cnn,...] [--systems dlm-wasm,pytorch,gemm,standalone,...] [--json FILE]
 //
 // Two suites. "seed" (the default) is described below. "models" (--suite models) times the
 // models beyond the seed against PyTorch in the same run — the ResNet of dsl-examples/resnet.dlm
 // at batch 64 (20 warm-up and 200 timed steps per process), with the seed GAN beside it as the
 // yardstick — dlm-wasm and PyTorch only, median of 2 processes each, within its own budget of
-// 1,200 s (20 minutes).
+// 1,200 s (20 minutes). "inference" (--suite inference) times the exported CNN's predictions
+// beside onnxruntime-node and TensorFlow.js's wasm backend: inference.mjs, its own budget of at
+// most 600 s.
 //
 // Trains MLP b32, CNN b32, LSTM b32 and GAN b64 (the seed models and their GAN step:
 // docs/keras-semantics.md §3) on real MNIST batches in dlm and in its peers (docs/benchmarks.md:
@@ -69,9 +71,14 @@ const SUITES = {
   seed: { models: "mlp,cnn,lstm,gan", systems: null, budget: 570, batches: {} },
   models: { models: "gan,resnet", systems: "dlm-wasm,pytorch", budget: 1200, batches: { resnet: 200 } },
 };
+if (opt.suite === "inference") {
+  const { inferenceSuite } = await import("./inference.mjs");
+  await inferenceSuite({ ...opt, t0 });
+  process.exit(0);
+}
 const suite = SUITES[opt.suite];
 if (!suite) {
-  process.stderr.write(`unknown suite "${opt.suite}": one of ${Object.keys(SUITES).join(", ")}\n`);
+  process.stderr.write(`unknown suite "${opt.suite}": one of ${[...Object.keys(SUITES), "inference"].join(", ")}\n`);
   process.exit(2);
 }
 opt.systems ??= suite.systems ?? undefined;
