@@ -20,6 +20,7 @@ import { useLogits } from "./middle/logits.js";
 import { privacyWarnings } from "./frontend/privacy.js";
 import { schedule } from "./middle/schedule.js";
 import { checkInit } from "./frontend/transfer.js";
+import { checkTextSources } from "./frontend/text-source.js";
 import type { ProgramIR } from "./ir/ir.js";
 import type { TrainingProgram } from "./ir/train-ir.js";
 import type { Program } from "./syntax/ast.js";
@@ -51,7 +52,7 @@ export function frontEnd(path: string, bytes: Uint8Array): FrontEndResult {
     if (!lowered.ir) return { source, ast: parsed.ast, diagnostics: lowered.diagnostics };
     const typed = inferShapes(lowered.ir); //             every value gets a static shape
     if (!typed.ir) return { source, ast: parsed.ast, diagnostics: typed.diagnostics };
-    const controls = checkTrainControls(typed.ir); //     class weights and metrics against the prediction
+    const controls = [...checkTrainControls(typed.ir), ...checkTextSources(typed.ir, path)]; // class weights and metrics; text files are UTF-8
     if (controls.length > 0) return { source, ast: parsed.ast, diagnostics: controls };
     // Each step must reach the parameters it trains (DL4xxx): found by scheduling and
     // differentiating every train block, so `dlm check` reports what compiling would.

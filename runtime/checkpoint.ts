@@ -13,6 +13,7 @@ import { DataError, displayPath } from "./errors.js";
 import { firstNonFinite } from "./kernels/optimizers.js";
 import type { TrainerInstance, TrainerModule } from "./trainer-module.js";
 import { checkVocab, type BrownVocab } from "./data/brown.js";
+import { checkCharVocab } from "./data/chars.js";
 
 export interface Checkpoint {
   readonly globalStep: number;
@@ -27,6 +28,8 @@ export interface Checkpoint {
   readonly bestWeights?: Float32Array | Float64Array | null;
   /** The vocabularies of the text the model reads (brown.tagged): what each word and tag id stands for. */
   readonly vocab?: BrownVocab;
+  /** The characters of character data (`vocab_chars`: id 0 `<unk>`, then one character per id). */
+  readonly chars?: readonly string[];
   /** Differentially private training: the privacy spent so far (ε by the tutorial's and the tighter conversion, δ), for the record. */
   readonly privacy?: { readonly epsilon: number; readonly tighter: number; readonly delta: number };
 }
@@ -96,6 +99,7 @@ export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
     step_counts: Array.from(t.stepCounts).join(","),
     ...(ck.controls !== undefined ? { controls: ck.controls } : {}),
     ...(ck.vocab ? { vocab_words: JSON.stringify(ck.vocab.words), vocab_tags: JSON.stringify(ck.vocab.tags) } : {}),
+    ...(ck.chars ? { vocab_chars: JSON.stringify(ck.chars) } : {}),
     ...(ck.privacy
       ? {
           privacy_epsilon: String(ck.privacy.epsilon),
@@ -129,6 +133,39 @@ export interface ResumeContext {
   readonly bestWeights?: boolean;
   /** The vocabularies of this run's data: a checkpoint must hold the same. */
   readonly vocab?: BrownVocab;
+  /** The characters of this run's character data: a checkpoint must hold the same. */
+  readonly chars?: readonly string[];
+}
+
+/** The characters a checkpoint of a character model stores, or undefined; a corrupt list is a DataError. */
+export function storedChars(metadata: Readonly<Record<string, string>>, file: string): readonly string[] | undefined {
+  if (metadata.vocab_chars === undefined) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(metadata.vocab_chars);
+  } catch {
+    v = null;
+  }
+  return checkCharVocab(v, file);
+}
+
+/** Refuses a checkpoint whose characters differ from the run's data. */
+function checkSameChars(stored: readonly string[] | undefined, run: readonly string[] | undefined, file: string): void {
+  if (!stored && !run) return;
+  if (!stored || !run)
+    throw new DataError(
+      stored
+        ? "stores a character vocabulary, but this run's data has none"
+        : "stores no character vocabulary, but this run's data has one",
+      file,
+    );
+  const i = stored.findIndex((c, k) => c !== run[k]);
+  if (stored.length === run.length && i < 0) return;
+  const at = i >= 0 && i < run.length ? `; id ${i} is ${JSON.stringify(stored[i])} there and ${JSON.stringify(run[i])} here` : "";
+  throw new DataError(
+    `was trained with another character vocabulary (${stored.length} entries; this run's data has ${run.length}${at}): the same ids would mean other characters`,
+    file,
+  );
 }
 
 /** The vocabularies a checkpoint stores, or undefined; corrupt ones are a DataError. */
@@ -192,6 +229,7 @@ export function loadCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
     );
   }
   checkSameVocab(storedVocab(metadata, file), ctx.vocab, file);
+  checkSameChars(storedChars(metadata, file), ctx.chars, file);
 
   // Metadata: every entry is a decimal integer, or a comma-separated list of them.
   const bad = (key: string, expected: string): never => {

@@ -25,6 +25,23 @@ export interface Dataset {
   ownTargets?: true;
   /** Where the data came from, for error messages. */
   source?: string;
+  /** Windows of a text (character data): sample r is a window of `ids`, and `x` and `y` are unused. */
+  windows?: Windows;
+}
+
+/**
+ * Sample r of a window dataset starts at position s = starts[r] (or offset + r) of `ids`:
+ * its x holds ids s … s+context−1 (as numbers, or as one-hot rows of `oneHot` classes), its
+ * target the next id s+context (`last`) or the next ids s+1 … s+context.
+ */
+export interface Windows {
+  readonly ids: Int32Array;
+  readonly context: number;
+  readonly last: boolean;
+  /** 0, or the vocabulary size: each id becomes a one-hot row of this many values. */
+  readonly oneHot: number;
+  readonly offset: number;
+  readonly starts?: Uint32Array;
 }
 
 export function sizeOf(shape: readonly number[]): number {
@@ -60,6 +77,11 @@ export function ownTargets(ds: Dataset): Dataset {
 }
 
 function slice(ds: Dataset, start: number, end: number): Dataset {
+  if (ds.windows) {
+    const w = ds.windows;
+    const windows = w.starts ? { ...w, starts: w.starts.subarray(start, end) } : { ...w, offset: w.offset + start };
+    return { ...ds, n: end - start, windows };
+  }
   const xs = sizeOf(ds.xShape);
   const ys = sizeOf(ds.yShape);
   return {
@@ -110,6 +132,12 @@ export function fillBatch(
   const ys = sizeOf(ds.yShape);
   const start = batchIndex * batchSize;
   const count = Math.max(0, Math.min(batchSize, ds.n - start));
+  if (ds.windows) {
+    fillWindows(ds.windows, order, start, count, xOut, yOut);
+    xOut.fill(0, count * xs, batchSize * xs);
+    yOut?.fill(0, count * ys, batchSize * ys);
+    return count;
+  }
   const x = ds.x;
   const table = ds.table;
   const fetch = ds.fetch;
@@ -138,6 +166,31 @@ export function fillBatch(
   return count;
 }
 
+/** Rows 0 … count−1 of a batch of windows: samples order[first + r] (or first + r). */
+function fillWindows(
+  w: Windows,
+  order: Uint32Array | null,
+  first: number,
+  count: number,
+  xOut: Float32Array,
+  yOut?: Float32Array | Int32Array,
+): void {
+  const { ids, context, oneHot } = w;
+  const width = oneHot || 1;
+  for (let r = 0; r < count; r++) {
+    const sample = order === null ? first + r : order[first + r];
+    const s = w.starts ? w.starts[sample] : w.offset + sample;
+    const dst = r * context * width;
+    if (oneHot) {
+      xOut.fill(0, dst, dst + context * oneHot);
+      for (let t = 0; t < context; t++) xOut[dst + t * oneHot + ids[s + t]] = 1;
+    } else for (let t = 0; t < context; t++) xOut[dst + t] = ids[s + t];
+    if (!yOut) continue;
+    if (w.last) yOut[r] = ids[s + context];
+    else for (let t = 0; t < context; t++) yOut[r * context + t] = ids[s + 1 + t];
+  }
+}
+
 /** Per-epoch training batches with optional shuffling and preallocated batch buffers. */
 export class Batcher {
   readonly batches: number;
@@ -158,7 +211,12 @@ export class Batcher {
     for (let i = 0; i < ds.n; i++) this.order[i] = i;
     this.x = new Float32Array(batchSize * sizeOf(ds.xShape));
     const ys = batchSize * sizeOf(ds.yShape);
-    this.y = ds.y === undefined && !ds.ownTargets ? undefined : ds.y instanceof Int32Array ? new Int32Array(ys) : new Float32Array(ys);
+    this.y =
+      ds.y === undefined && !ds.ownTargets && !ds.windows
+        ? undefined
+        : ds.y instanceof Int32Array || ds.windows
+          ? new Int32Array(ys)
+          : new Float32Array(ys);
   }
 
   /** Call at the start of every epoch: draws this epoch's order when shuffling. */

@@ -145,11 +145,11 @@ function checkDataOption(data: DataInfo | null, given: string | undefined): void
     );
   }
   const src = data.source;
-  if (src.kind === "csv" || folder) return;
+  if (src.kind === "csv" || (src.kind === "chars" && src.file !== null) || folder) return;
   const what =
     src.kind === "mnist"
       ? "the folder of the four MNIST IDX files"
-      : src.kind === "brown"
+      : src.kind === "brown" || src.kind === "chars"
         ? "the folder of the Brown corpus files ca01 … cr09"
         : `the folder that holds ${src.kind === "idx" ? src.images : src.x} and the source's other files`;
   throw new UsageError(`--data ${given} is a file, but this trainer's ${src.kind} source reads a folder: ${what}`);

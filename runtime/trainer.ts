@@ -136,6 +136,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
       note,
       bestWeights: controls.early?.spec.restoreBestWeights ?? false,
       ...(loaded.vocab ? { vocab: loaded.vocab } : {}),
+      ...(loaded.chars ? { chars: loaded.chars } : {}),
     });
     if (ck.controls !== undefined && controls.any) {
       try {
@@ -174,6 +175,7 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     seed,
     batch,
     ...(loaded.vocab ? { vocab: loaded.vocab } : {}),
+    ...(loaded.chars ? { chars: loaded.chars } : {}),
     ...(controls.any ? { controls: controls.encode(trainer.learningRates), bestWeights: controls.early?.bestWeights ?? null } : {}),
     ...(privacy ? { privacy: { ...privacy.spent(globalStep), delta: privacy.delta } } : {}),
   });

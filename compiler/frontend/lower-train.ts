@@ -20,6 +20,7 @@ import { lowerLossSetting, readLossSetting } from "./loss-setting.js";
 import { readClassWeight, readControls } from "./train-controls.js";
 import { brownSizes } from "../../runtime/data/brown.js";
 import { readFreeze, readInit } from "./transfer.js";
+import { brownCharCount } from "./text-source.js";
 
 const settingNames = trainSettings.map((s) => s.name);
 const simpleOnly = new Set(["loss", "optimizer", "metrics", "class_weight"]);
@@ -276,15 +277,23 @@ function hasParams(m: ModelIR, p: ProgramLowering): boolean {
 
 /** `mnist`, `mnist.images(...)`, `idx(...)`, `npy(...)`, `csv(...)`. */
 function lowerData(e: A.Expr): DataSpec {
-  const sources = builtinList.filter((b) => b.kind === "source").map((b) => b.name);
+  const sources = builtinList.filter((b) => b.kind === "source" && !b.name.includes(".")).map((b) => b.name);
   let callee = e.kind === "Call" ? e.callee : e;
   const args = e.kind === "Call" ? e.args : [];
   let part: "both" | "images" | "labels" = "both";
   if (callee.kind === "Member" && callee.object.kind === "Name" && callee.object.name === "brown") {
+    if (callee.member.name === "chars") return lowerChars(builtins.get("brown.chars")!, args, e, null);
     if (callee.member.name !== "tagged")
-      fail("DL2017", "`brown` yields `brown.tagged` (word ids and tag ids per sentence)", callee.member.span, {
-        hint: "write `data brown.tagged(max_len=64)`",
-      });
+      fail(
+        "DL2017",
+        "`brown` yields `brown.tagged` (word ids and tag ids per sentence) or `brown.chars` (windows of characters)",
+        callee.member.span,
+        {
+          hint:
+            didYouMean(callee.member.name, ["tagged", "chars"]) ??
+            "write `data brown.tagged(max_len=64)` or `data brown.chars(context=128)`",
+        },
+      );
     callee = callee.object;
   } else if (callee.kind === "Member") {
     const m = callee.member.name;
@@ -294,7 +303,9 @@ function lowerData(e: A.Expr): DataSpec {
     part = m;
     callee = callee.object;
   } else if (callee.kind === "Name" && callee.name === "brown") {
-    fail("DL2017", "the Brown corpus is read as `brown.tagged`", callee.span, { hint: "write `data brown.tagged(max_len=64)`" });
+    fail("DL2017", "the Brown corpus is read as `brown.tagged` or `brown.chars`", callee.span, {
+      hint: "write `data brown.tagged(max_len=64)` or `data brown.chars(context=128)`",
+    });
   }
   if (callee.kind !== "Name" || !sources.includes(callee.name)) {
     const name = callee.kind === "Name" ? callee.name : "";
@@ -303,6 +314,7 @@ function lowerData(e: A.Expr): DataSpec {
     });
   }
   const b: Builtin = builtins.get(callee.name)!;
+  if (b.name === "text") return lowerChars(b, args, e, "path");
   const bound = bindArgs(b, args, e.span);
   const str = (k: string) => staticArg(bound, k) as string | null;
   const has = (k: string) => b.args.some((a) => a.name === k);
@@ -373,6 +385,26 @@ function lowerData(e: A.Expr): DataSpec {
       ];
   }
   return { source, flatten, range, rowsAsSteps, oneHot, ...(autoencode ? { autoencode: true as const } : {}), columns, span: e.span };
+}
+
+/**
+ * `brown.chars(context, targets, test_windows)` and `text("file.txt", ...)`: windows of
+ * character ids [context] (`i32`; one-hot rows [context, vocabulary] `f32` with `one_hot`)
+ * and the next characters, [context] (`all`) or [] (`last`).
+ */
+function lowerChars(b: Builtin, args: readonly A.Arg[], e: A.Expr, pathArg: "path" | null): DataSpec {
+  const bound = bindArgs(b, args, e.span);
+  const context = staticArg(bound, "context") as number;
+  const targets = staticArg(bound, "targets") as "all" | "last";
+  const oneHot = staticArg(bound, "one_hot") as boolean;
+  const file = pathArg ? (staticArg(bound, pathArg) as string) : null;
+  const vocabSize = file === null ? brownCharCount(e.span) : null;
+  const source: DataSource = { kind: "chars", file, context, targets, testWindows: staticArg(bound, "test_windows") as number, vocabSize };
+  const windows = oneHot
+    ? { name: "windows", shape: vocabSize === null ? null : [context, vocabSize], dtype: "f32" as DType }
+    : { name: "windows", shape: [context], dtype: "i32" as DType };
+  const next = { name: "next", shape: targets === "all" ? [context] : [], dtype: "i32" as DType };
+  return { source, flatten: false, range: [0, 1], rowsAsSteps: false, oneHot, columns: [windows, next], span: e.span };
 }
 
 /** `mnist(labels=[...])`: distinct digits 0 to 9. */

