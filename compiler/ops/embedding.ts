@@ -20,6 +20,7 @@ import { none, shapeOf } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import { addEmbedding, addEmbeddingGrad, embeddingGradParams, embeddingParams } from "./embedding.wasm.js";
+import { addPaddingMask } from "./rnn.wasm.js";
 
 export type Names = { primitive: "embedding"; composite: never; train: "embedding_grad" | "padding_mask" };
 
@@ -56,12 +57,15 @@ export const ops: OpTable<Names> = {
       return W.call(c, "embedding", specOf(c), addEmbedding, embeddingParams, { y: W.out(c), ids: c.addr(ids), table: c.addr(table) });
     },
   }),
-  // mask = (ids != 0) as 0/1 floats; no gradient (the ids are data). B·T compares: TypeScript
-  // on views of the memory on both backends.
+  // mask = (ids != 0) as 0/1 floats; no gradient (the ids are data).
   padding_mask: trainOp({
     vjp: none,
     ts: (c) => `K.paddingMask(${T.out(c)}, ${c.buf(c.eqn.inputs[0])}, ${c.size(c.eqn.inputs[0])});`,
-    wasm: () => null,
+    wasm: (c) => {
+      const [ids] = c.eqn.inputs;
+      const spec = { perRow: perRow(W.shape(c, ids)) };
+      return W.call(c, "padding_mask", spec, addPaddingMask, () => ["n", "mask", "ids"], { mask: W.out(c), ids: c.addr(ids) });
+    },
   }),
   embedding_grad: trainOp<EmbeddingAttrs>({
     vjp: none,

@@ -20,7 +20,16 @@ import { none, shapeOf } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import { recurrentOutput } from "./lstm.js";
 import * as W from "./kit/wasm.js";
-import { addRnnScan, addRnnScanGrad, rnnScanGradParams, rnnScanGradScratch, rnnScanParams, type RnnScanSpec } from "./rnn.wasm.js";
+import {
+  addGruRecGrad,
+  addRnnScan,
+  addRnnScanGrad,
+  rnnScanGradParams,
+  rnnScanGradScratch,
+  rnnScanParams,
+  type RnnScanSpec,
+} from "./rnn.wasm.js";
+import { addSumRows, sumRowsParams } from "../wasm/kernels/reductions.js";
 import type { WasmCtx } from "./op.js";
 
 /** A scan kernel's spec from the eqn (`seq`: an input [B, T, ...]; a mask as the input after `maskAfter` others). */
@@ -186,7 +195,15 @@ export const ops: OpTable<Names> = {
       const [dxw, acts] = c.eqn.inputs;
       return `K.gruRecGrad(${T.out(c)}, ${c.buf(dxw)}, ${c.buf(acts)}, ${c.size(dxw)} / ${3 * c.attrs.units}, ${c.attrs.units});`;
     },
-    wasm: () => null,
+    wasm: (c) => {
+      const [dxw, acts] = c.eqn.inputs;
+      const spec = { steps: W.shape(c, dxw)[1] as number, units: c.attrs.units };
+      return W.call(c, "gru_rec_grad", spec, addGruRecGrad, () => ["n", "drec", "dxw", "acts"], {
+        drec: W.out(c),
+        dxw: c.addr(dxw),
+        acts: c.addr(acts),
+      });
+    },
   }),
   gru_bias_grad: trainOp<ScanAttrs>({
     vjp: none,
@@ -195,7 +212,15 @@ export const ops: OpTable<Names> = {
       const g3 = 3 * c.attrs.units;
       return `K.gruBiasGrad(${T.out(c)}, ${c.buf(dxw)}, ${c.buf(drec)}, ${c.size(dxw)} / ${g3}, ${g3});`;
     },
-    wasm: () => null,
+    // Row 0: the column sums of dxw; row 1: those of drec (the bias gradient's kernel, twice).
+    wasm: (c) => {
+      const [dxw, drec] = c.eqn.inputs;
+      const g3 = 3 * c.attrs.units;
+      const spec = { rowsPerBatch: W.shape(c, dxw)[1] as number, batched: true, cols: g3 };
+      const row = (dy: number, off: number) =>
+        W.call(c, "sum_rows", spec, addSumRows, sumRowsParams, { out: `${W.out(c)} + ${off}`, dy: c.addr(dy) });
+      return `${row(dxw, 0)}\n${row(drec, g3 * 4)}`;
+    },
   }),
   simple_rnn_scan: trainOp<RnnScanAttrs>({
     vjp: (c) => {

@@ -374,3 +374,87 @@ export function addReverseSteps(
 export function reverseStepsParams(): string[] {
   return ["n", "y", "x"];
 }
+
+/** drec = dxw with its candidate third times r (the second third of acts): gruRecGrad, rows of 3u. */
+export function addGruRecGrad(
+  b: BinaryenApi,
+  mod: Mod,
+  spec: { readonly name: string; readonly steps: number; readonly units: number },
+): void {
+  const u = spec.units;
+  const names = ["n", "drec", "dxw", "acts"];
+  const f = new Fn(
+    b,
+    mod,
+    names.map(() => b.i32),
+  );
+  const m = mod;
+  const [pn, pDrec, pDxw, pA] = [0, 1, 2, 3];
+  const o = f.local(b.i32);
+  const k = f.local(b.i32);
+  const rows = f.local(b.i32);
+  const at = (p: number): X => m.i32.add(f.get(p), f.get(o));
+  const vec = (lanes: number, off: number, scaled: boolean): X[] => {
+    const x = loadPartial(f, at(pDxw), off, lanes);
+    return storePartial(f, at(pDrec), off, lanes, scaled ? m.f32x4.mul(x, loadPartial(f, at(pA), off - u * 4, lanes)) : x);
+  };
+  const row: X[] = [];
+  for (let part = 0; part < 3; part++) {
+    for (let j = 0; j < Math.floor(u / 4); j++) row.push(...vec(4, part * u * 4 + 16 * j, part === 2));
+    if (u % 4) row.push(...vec(u % 4, part * u * 4 + 16 * Math.floor(u / 4), part === 2));
+  }
+  row.push(f.addI(o, 3 * u * 4), f.addI(k, 1));
+  const body: X[] = [
+    f.set(o, f.i32(0)),
+    f.set(k, f.i32(0)),
+    f.set(rows, m.i32.mul(f.get(pn), f.i32(spec.steps))),
+    f.whileLoop(() => m.i32.lt_s(f.get(k), f.get(rows)), row),
+  ];
+  mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));
+  mod.addFunctionExport(spec.name, spec.name);
+}
+
+/** mask[i] = 1 where the i32 id is not 0, else 0, for n·perRow ids (embedding's mask_zero). */
+export function addPaddingMask(b: BinaryenApi, mod: Mod, spec: { readonly name: string; readonly perRow: number }): void {
+  const names = ["n", "mask", "ids"];
+  const f = new Fn(
+    b,
+    mod,
+    names.map(() => b.i32),
+  );
+  const m = mod;
+  const o = f.local(b.i32);
+  const end = f.local(b.i32);
+  const one = splatF(f, 1);
+  // Four ids at a time (i32x4.ne gives all-ones lanes, and with 1.0f the mask), then the rest.
+  const body: X[] = [
+    f.set(o, f.i32(0)),
+    f.set(end, m.i32.mul(f.get(0), f.i32(spec.perRow * 4))),
+    f.whileLoop(
+      () => m.i32.le_s(m.i32.add(f.get(o), f.i32(16)), f.get(end)),
+      [
+        m.v128.store(
+          0,
+          4,
+          m.i32.add(f.get(1), f.get(o)),
+          m.v128.and(m.i32x4.ne(m.v128.load(0, 4, m.i32.add(f.get(2), f.get(o))), m.v128.const(new Array(16).fill(0))), one),
+        ),
+        f.addI(o, 16),
+      ],
+    ),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(o), f.get(end)),
+      [
+        m.f32.store(
+          0,
+          4,
+          m.i32.add(f.get(1), f.get(o)),
+          m.select(m.i32.load(0, 4, m.i32.add(f.get(2), f.get(o))), m.f32.const(1), m.f32.const(0)),
+        ),
+        f.addI(o, 4),
+      ],
+    ),
+  ];
+  mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));
+  mod.addFunctionExport(spec.name, spec.name);
+}
