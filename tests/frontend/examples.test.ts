@@ -53,7 +53,8 @@ const totals: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   "conv_autoencoder.dlm": { conv_autoencoder: 3_217 },
   "dense_autoencoder.dlm": { dense_autoencoder: 101_200 },
   "dp_mnist.dlm": { dp_mnist: 26_010 },
-  "transformer.dlm": { gpt: 831_059 },
+  "char_transformer.dlm": { char_transformer: 831_059 },
+  "char_lstm.dlm": { char_lstm: 119_251 },
 };
 
 /** Non-trainable parameters (batch-norm moving statistics) where a model has any, per example file. */
