@@ -104,6 +104,8 @@ const expectedCodes: Record<string, string[]> = {
   "init-shape-mismatch": ["DL2027"],
   "freeze-unknown-layer": ["DL2028"],
   "freeze-everything": ["DL2028"],
+  "text-not-utf8": ["DL2017"],
+  "brown-chars-member": ["DL2017"],
 };
 
 /** A stand-in for process.stdout/stderr that keeps what is written (and is not a TTY). */
