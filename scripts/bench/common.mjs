@@ -15,6 +15,7 @@ export const MODELS = {
   lstm: { batch: 32 },
   gan: { batch: 64 },
   resnet: { batch: 64 },
+  dcgan: { batch: 256 },
 };
 
 /** --model M --warmup W (--batches N | --seconds S) [--epoch] */

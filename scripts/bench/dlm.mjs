@@ -9,7 +9,7 @@ const batch = MODELS[args.model].batch;
 const mod = await import(pathToFileURL(args.trainer).href);
 const { Rng } = await import(dist("runtime/rng.js"));
 const { initParameters } = await import(dist("runtime/trainer.js"));
-const data = await mnist(args.model === "gan" ? [-1, 1] : [0, 1]);
+const data = await mnist(args.model === "gan" || args.model === "dcgan" ? [-1, 1] : [0, 1]);
 
 const rng = new Rng(1);
 const trainer = mod.createTrainer(rng, { batch });

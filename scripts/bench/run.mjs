@@ -2,10 +2,11 @@
 // npm run bench [-- --quick] [--suite seed|models|inference] [--batches N] [--seconds S] [--budget S] [--cap S]
 //               [--models mlp,cnn,...] [--systems dlm-wasm,pytorch,gemm,standalone,...] [--json FILE]
 //
-// Two suites. "seed" (the default) is described below. "models" (--suite models) times the
+// Three suites. "seed" (the default) is described below. "models" (--suite models) times the
 // models beyond the seed against PyTorch in the same run — the ResNet of dsl-examples/resnet.dlm
-// at batch 64 (20 warm-up and 200 timed steps per process), with the seed GAN beside it as the
-// yardstick — dlm-wasm and PyTorch only, median of 2 processes each, within its own budget of
+// at batch 64 (20 warm-up and 200 timed steps per process) and TensorFlow's DCGAN
+// (dsl-examples/dcgan.dlm, batch 256, 3 warm-up and 20 timed steps), with the seed GAN beside
+// them as the yardstick — dlm-wasm and PyTorch only, median of 2 processes each, within its own budget of
 // 1,200 s (20 minutes). "inference" (--suite inference) times the exported CNN's predictions
 // beside onnxruntime-node and TensorFlow.js's wasm backend: inference.mjs, its own budget of at
 // most 600 s.
@@ -66,10 +67,17 @@ function benchStart() {
 const t0 = benchStart();
 const quick = opt.quick;
 // A suite: its models, the systems it runs unless --systems says otherwise, its default
-// budget (s) and the timed batches of a fixed process per model where they differ from --batches.
+// budget (s), and the timed batches and warm-up steps of a fixed process per model where they
+// differ from --batches and 20.
 const SUITES = {
-  seed: { models: "mlp,cnn,lstm,gan", systems: null, budget: 570, batches: {} },
-  models: { models: "gan,resnet", systems: "dlm-wasm,pytorch", budget: 1200, batches: { resnet: 200 } },
+  seed: { models: "mlp,cnn,lstm,gan", systems: null, budget: 570, batches: {}, warmup: {} },
+  models: {
+    models: "gan,resnet,dcgan",
+    systems: "dlm-wasm,pytorch",
+    budget: 1200,
+    batches: { resnet: 200, dcgan: 20 },
+    warmup: { dcgan: 3 },
+  },
 };
 if (opt.suite === "inference") {
   const { inferenceSuite } = await import("./inference.mjs");
@@ -87,6 +95,7 @@ const SECONDS = Number(opt.seconds ?? (quick ? 3 : 10));
 const BUDGET = Number(opt.budget ?? (quick ? 300 : suite.budget));
 const deadline = t0 + BUDGET * 1000;
 const WARMUP = 20;
+const warmupOf = (m) => suite.warmup[m] ?? WARMUP;
 const CNN_EPOCH = !quick && opt.batches === undefined; // the CNN a full shuffled epoch
 const CNN_EPOCH_BATCHES = 1875; // 60,000 / 32
 const MIN_CAP = quick ? 2 : 4;
@@ -120,9 +129,10 @@ const header = [
   )
     .filter(([m]) => modelNames.includes(m))
     .map(([m, n]) => ` (${m.toUpperCase()}: ${opt.batches === undefined ? Math.min(n, BATCHES) : BATCHES})`)
-    .join(
-      "",
-    )}, median of 2 processes; window systems ${SECONDS} s in one process; ${WARMUP} warm-up steps; one thread; time budget ${BUDGET} s${opt.cap ? `, cap ${opt.cap} s per fixed process` : ""}`,
+    .join("")}, median of 2 processes; window systems ${SECONDS} s in one process; ${WARMUP} warm-up steps${Object.entries(suite.warmup)
+    .filter(([m]) => modelNames.includes(m))
+    .map(([m, n]) => ` (${m.toUpperCase()}: ${n})`)
+    .join("")}; one thread; time budget ${BUDGET} s${opt.cap ? `, cap ${opt.cap} s per fixed process` : ""}`,
 ];
 for (const h of header) log(h);
 const load0 = os.loadavg()[0];
@@ -194,6 +204,7 @@ const DLM_FILES = {
   lstm: "dsl-examples/rnn.dlm",
   gan: "dsl-examples/gan.dlm",
   resnet: "dsl-examples/resnet.dlm",
+  dcgan: "dsl-examples/dcgan.dlm",
 };
 const VARIANTS = {
   wasm: { system: ["dlm-wasm", "dlm-wasm relaxed"], opts: { backend: "wasm" } },
@@ -392,8 +403,8 @@ const systems = SYSTEMS.filter((s) => wanted(s.name));
 // Reference samples/s (the peers' figures in docs/benchmarks.md, rounded; dlm: guesses): only to
 // plan the budget.
 const EXPECT = {
-  pytorch: { mlp: 40000, cnn: 3000, lstm: 2400, gan: 4500, resnet: 250 },
-  "dlm-wasm": { mlp: 60000, cnn: 5000, lstm: 4000, gan: 5000, resnet: 250 },
+  pytorch: { mlp: 40000, cnn: 3000, lstm: 2400, gan: 4500, resnet: 250, dcgan: 75 },
+  "dlm-wasm": { mlp: 60000, cnn: 5000, lstm: 4000, gan: 5000, resnet: 250, dcgan: 40 },
   "dlm-ts": { mlp: 5700, cnn: 390, lstm: 400, gan: 490 },
   "jax-js": { mlp: 21600, cnn: 380, lstm: 214, gan: 1770 },
   "tfjs-wasm": { mlp: 5850, cnn: 100, lstm: 262, gan: 278 },
@@ -419,7 +430,7 @@ const fixedBatches = (m) =>
       : BATCHES;
 const rateOf = (s, m) => measuredRate[`${s} ${m}`] ?? (EXPECT[s]?.[m] ?? 1000) / PAD;
 const startOf = (s) => (startObs[s]?.length ? Math.max(...startObs[s]) : (START_S[s] ?? 1.5) * PAD);
-const warmOf = (s, m) => (WARMUP * MODELS[m].batch) / rateOf(s, m);
+const warmOf = (s, m) => (warmupOf(m) * MODELS[m].batch) / rateOf(s, m);
 const STANDALONE_STEPS = quick ? 300 : CNN_EPOCH_BATCHES;
 /** { fixed: start-up etc., scalable: a fixed process's timed steps, window: a window's seconds } */
 function estimate(t) {
@@ -487,14 +498,14 @@ async function runOne(t, plan, i) {
     "--model",
     m,
     "--warmup",
-    String(WARMUP),
+    String(warmupOf(m)),
     ...(fixed ? ["--batches", String(fixedBatches(m)), "--cap", cap.toFixed(1)] : ["--seconds", String(seconds)]),
     ...(fixed && m === "cnn" && CNN_EPOCH ? ["--epoch"] : []),
   ];
   const timeoutS = Math.max((fixed ? cap : seconds) + 30, left() - RESERVE_S / 2);
   const r = await runChild(cmd, sys.env, extra, timeoutS);
   if (r.na) return r;
-  const warm = (WARMUP * MODELS[m].batch) / r.samplesPerSec;
+  const warm = (warmupOf(m) * MODELS[m].batch) / r.samplesPerSec;
   (startObs[sys.name] ??= []).push(Math.max(0, r.wallS - r.seconds - warm));
   measuredRate[`${sys.name} ${m}`] ??= r.samplesPerSec;
   const c = r.note?.match(/stopped by the [\d.]+ s cap after (\d+) of (\d+) batches(; )?/);

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # PyTorch (Debian's python3-torch on /usr/bin/python3), one model, in its own process:
-#   torch_bench.py --mnist DIR --model mlp|cnn|lstm|gan|resnet --warmup 20 (--batches N [--epoch] | --seconds S) [--cap S]
+#   torch_bench.py --mnist DIR --model mlp|cnn|lstm|gan|resnet|dcgan --warmup 20 (--batches N [--epoch] | --seconds S) [--cap S]
 # One thread: run.mjs sets OPENBLAS_NUM_THREADS=1 (and LD_LIBRARY_PATH to OpenBLAS when it is
 # installed); torch.set_num_threads(1) here. Keras-equivalent settings: Glorot-uniform weights,
 # zero biases, Adam eps=1e-7, cross-entropy on logits; batch norm with Keras's epsilon 1e-3 and
@@ -24,7 +24,7 @@ a = p.parse_args()
 
 torch.set_num_threads(1)
 torch.manual_seed(1)
-B = 64 if a.model in ("gan", "resnet") else 32
+B = {"gan": 64, "resnet": 64, "dcgan": 256}.get(a.model, 32)
 
 
 def blas_mapped():
@@ -44,7 +44,7 @@ def idx(path, offset):
 images = torch.from_numpy(idx(os.path.join(a.mnist, "train-images-idx3-ubyte"), 16).reshape(-1, 784).copy())
 labels = torch.from_numpy(idx(os.path.join(a.mnist, "train-labels-idx1-ubyte"), 8).astype(np.int64))
 N = labels.shape[0]
-lo, hi = (-1.0, 1.0) if a.model == "gan" else (0.0, 1.0)
+lo, hi = (-1.0, 1.0) if a.model in ("gan", "dcgan") else (0.0, 1.0)
 gen = torch.Generator().manual_seed(1234)
 state = {"order": None, "pos": N}
 
@@ -115,7 +115,52 @@ class ResNet(nn.Module):
         return self.out(h.mean(dim=(2, 3)))
 
 
-if a.model == "gan":
+if a.model == "dcgan":
+    # dsl-examples/dcgan.dlm (TensorFlow's DCGAN tutorial): Keras's batch norm (momentum 0.99 =
+    # PyTorch's 0.01, epsilon 1e-3), LeakyReLU 0.3, `same` transposed convolutions (padding 2,
+    # output_padding 1 at stride 2 give in·stride), logits, Adam(1e-4); the simultaneous update:
+    # one forward pass, both gradients taken from it, then both steps.
+    class Reshape(nn.Module):
+        def forward(self, x):
+            return x.view(-1, 256, 7, 7)
+
+    def bn(c, two_d=True):
+        return (nn.BatchNorm2d if two_d else nn.BatchNorm1d)(c, eps=1e-3, momentum=0.01)
+
+    G = nn.Sequential(
+        nn.Linear(100, 7 * 7 * 256, bias=False), bn(7 * 7 * 256, False), nn.LeakyReLU(0.3), Reshape(),
+        nn.ConvTranspose2d(256, 128, 5, stride=1, padding=2, bias=False), bn(128), nn.LeakyReLU(0.3),
+        nn.ConvTranspose2d(128, 64, 5, stride=2, padding=2, output_padding=1, bias=False), bn(64), nn.LeakyReLU(0.3),
+        nn.ConvTranspose2d(64, 1, 5, stride=2, padding=2, output_padding=1, bias=False), nn.Tanh())
+    D = nn.Sequential(
+        nn.Conv2d(1, 64, 5, stride=2, padding=2), nn.LeakyReLU(0.3), nn.Dropout(0.3),
+        nn.Conv2d(64, 128, 5, stride=2, padding=2), nn.LeakyReLU(0.3), nn.Dropout(0.3),
+        nn.Flatten(), nn.Linear(128 * 7 * 7, 1))
+    for mod in list(G.modules()) + list(D.modules()):
+        if isinstance(mod, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.xavier_uniform_(mod.weight)
+            if mod.bias is not None:
+                nn.init.zeros_(mod.bias)
+    gopt = torch.optim.Adam(G.parameters(), lr=1e-4, eps=1e-7)
+    dopt = torch.optim.Adam(D.parameters(), lr=1e-4, eps=1e-7)
+    ones, zeros = torch.ones(B, 1), torch.zeros(B, 1)
+
+    def step():
+        real, _ = next_batch()
+        fake = G(torch.randn(B, 100))
+        real_out, fake_out = D(real.view(-1, 1, 28, 28)), D(fake)
+        dl = F.binary_cross_entropy_with_logits(real_out, ones) + F.binary_cross_entropy_with_logits(fake_out, zeros)
+        gl = F.binary_cross_entropy_with_logits(fake_out, ones)
+        dgrads = torch.autograd.grad(dl, list(D.parameters()), retain_graph=True)
+        ggrads = torch.autograd.grad(gl, list(G.parameters()))
+        for p_, g_ in zip(D.parameters(), dgrads):
+            p_.grad = g_
+        for p_, g_ in zip(G.parameters(), ggrads):
+            p_.grad = g_
+        dopt.step()
+        gopt.step()
+        return dl.item() + gl.item()
+elif a.model == "gan":
     G = keras_init(nn.Sequential(nn.Linear(100, 256), nn.ReLU(), nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 784), nn.Tanh()))
     D = keras_init(nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 1)))  # sigmoid in the loss
     gopt = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-7)
