@@ -3,13 +3,16 @@
 // completeness of integrated gradients over 100 MNIST test images at 50 trapezoid steps
 // from the zeros baseline (the attributions sum to f(x) − f(baseline)).
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { frontEnd } from "../../compiler/compile.js";
 import { makeExplainer, type Explainer } from "../../compiler/explain/command.js";
 import { attribute, blur, trapezoid } from "../../compiler/explain/attributions.js";
 import { saveSafetensors } from "../../runtime/safetensors.js";
+import { encodeNpy } from "../../runtime/data/npy.js";
+import { spawnSync } from "node:child_process";
+import { expectGolden } from "../helpers/golden.js";
 import { loadMnistSplit } from "../../runtime/data/mnist.js";
 import { flat, fromRecipe, readJson, type Recipe } from "../helpers/fixtures.js";
 import { distRuntime, loadTrainer, root } from "../helpers/trainer.js";
@@ -135,5 +138,45 @@ describe("attribution helpers", () => {
     expect(sum).toBeCloseTo(1, 6);
     // Separable Gaussian: the value one σ away along a row is e^(-1/2) of the centre's.
     expect(b[14 * 28 + 17] / b[14 * 28 + 14]).toBeCloseTo(Math.exp(-0.5), 5);
+  });
+});
+
+describe("dlm explain on a model whose input is not an image", () => {
+  it("writes the .npy only, with a located warning (golden)", { timeout: 300_000 }, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-explain-cli-"));
+    try {
+      const weights = path.join(dir, "m.safetensors");
+      saveSafetensors(weights, {
+        "m/dense/kernel": { dtype: "F32", shape: [784, 10], data: Float32Array.from({ length: 7840 }, (_, i) => ((i % 13) - 6) / 100) },
+        "m/dense/bias": { dtype: "F32", shape: [10], data: new Float32Array(10) },
+      });
+      const input = path.join(dir, "x.npy");
+      writeFileSync(
+        input,
+        encodeNpy(
+          [2, 784],
+          Float32Array.from({ length: 1568 }, (_, i) => (i % 29) / 29),
+        ),
+      );
+      const file = "tests/programs/explain/not-image.dlm";
+      const png = path.join(dir, "out.png");
+      // Through the built command, as a user runs it (the compiled entry points import dist/runtime).
+      const r = spawnSync(
+        process.execPath,
+        ["bin/dlm.js", "explain", file, "--checkpoint", weights, "--input", input, "--method", "saliency", "-o", png],
+        {
+          cwd: root,
+          encoding: "utf8",
+        },
+      );
+      const code = r.status;
+      const err = { text: r.stderr };
+      expect(code).toBe(0);
+      expect(existsSync(png)).toBe(false);
+      expect(existsSync(path.join(dir, "out.npy"))).toBe(true);
+      expectGolden("tests/programs/explain/not-image.expected", err.text.split(dir).join("<tmp>"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
