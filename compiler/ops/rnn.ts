@@ -27,6 +27,7 @@ import {
   rnnScanGradParams,
   rnnScanGradScratch,
   rnnScanParams,
+  rnnScanScratch,
   type RnnScanSpec,
 } from "./rnn.wasm.js";
 import { addSumRows, sumRowsParams } from "../wasm/kernels/reductions.js";
@@ -167,7 +168,8 @@ export const ops: OpTable<Names> = {
       const [hseq, hprev, acts, rech] = c.eqn.outputs;
       const args = { hseq, hprev, acts, rech, xw, u, bias, ...(mask !== undefined ? { mask } : {}) };
       const addrs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, c.addr(v)]));
-      return W.call(c, "gru_scan", scanSpec(c, "gru", xw, mask), addRnnScan, rnnScanParams, addrs);
+      const spec = scanSpec(c, "gru", xw, mask);
+      return W.call(c, "gru_scan", spec, addRnnScan, rnnScanParams, { ...addrs, ws: c.scratch(rnnScanScratch(spec)) });
     },
   }),
   gru_scan_grad: trainOp<ScanAttrs>({
@@ -246,7 +248,8 @@ export const ops: OpTable<Names> = {
       const [hseq, hprev] = c.eqn.outputs;
       const args = { hseq, hprev, xw, u, ...(mask !== undefined ? { mask } : {}) };
       const addrs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, c.addr(v)]));
-      return W.call(c, "simple_rnn_scan", scanSpec(c, "simple_rnn", xw, mask), addRnnScan, rnnScanParams, addrs);
+      const spec = scanSpec(c, "simple_rnn", xw, mask);
+      return W.call(c, "simple_rnn_scan", spec, addRnnScan, rnnScanParams, { ...addrs, ws: c.scratch(rnnScanScratch(spec)) });
     },
   }),
   simple_rnn_scan_grad: trainOp<RnnScanAttrs>({

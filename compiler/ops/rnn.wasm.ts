@@ -39,14 +39,20 @@ const maskParam = (spec: RnnScanSpec): string[] => (spec.masked ? ["mask"] : [])
 
 export function rnnScanParams(spec: RnnScanSpec): string[] {
   return spec.cell === "gru"
-    ? ["n", "hseq", "hprev", "acts", "rech", "xw", "u", "bias", ...maskParam(spec)]
-    : ["n", "hseq", "hprev", "xw", "u", ...maskParam(spec)];
+    ? ["n", "hseq", "hprev", "acts", "rech", "xw", "u", "bias", "ws", ...maskParam(spec)]
+    : ["n", "hseq", "hprev", "xw", "u", "ws", ...maskParam(spec)];
 }
 
 export function rnnScanGradParams(spec: RnnScanSpec): string[] {
   return spec.cell === "gru"
     ? ["n", "dxw", "dhseq", "u", "hprev", "acts", "rech", "ws", "dh", ...maskParam(spec)]
     : ["n", "dxw", "dhseq", "u", "hseq", "ws", "dh", ...maskParam(spec)];
+}
+
+/** Bytes of scratch at ws for the forward: U packed by blocks of 4 units (16 bytes of alignment slack). */
+export function rnnScanScratch(spec: Omit<RnnScanSpec, "name">): number {
+  const g = spec.cell === "gru" ? 3 : 1;
+  return Math.ceil(spec.units / 4) * spec.units * g * 16 + 16;
 }
 
 /** Bytes of scratch at ws for the backward: Uᵀ packed (16 bytes of alignment slack), then per row drec (the GRU's). */
@@ -93,15 +99,17 @@ export function addRnnScan(b: BinaryenApi, mod: Mod, spec: RnnScanSpec): void {
   const blocks = Math.ceil(u / 4);
   const lastOff = Math.max(u - 4, 0) * 4;
 
+  const R = 3; // rows per tile: each U vector loaded serves R rows
   const r = f.local(b.i32);
   const t = f.local(b.i32);
   const blk = f.local(b.i32); // byte offset of the unit block within a step
   const oU = f.local(b.i32); // [r, t, block] in a [B, T, u] row
   const oA = f.local(b.i32); // [r, t, gate 0, block] in a [B, T, g·u] row
   const hp = f.local(b.i32); // hseq at [r, t−1, 0]
-  const k = f.local(b.i32);
+  const k = f.local(b.i32); // h_{t−1}[r, k] in the reduction
   const up = f.local(b.i32); // U at [k, block]
-  const acc = Array.from({ length: g }, () => f.local(b.v128));
+  const acc = Array.from({ length: R }, () => Array.from({ length: g }, () => f.local(b.v128)));
+  const uv = Array.from({ length: g }, () => f.local(b.v128));
   const hv = f.local(b.v128);
   const prev = f.local(b.v128);
   const zv = f.local(b.v128);
@@ -110,76 +118,92 @@ export function addRnnScan(b: BinaryenApi, mod: Mod, spec: RnnScanSpec): void {
   const valid = f.local(b.v128);
   const ld = (ptr: X, off: number): X => loadPartial(f, ptr, off, lanes);
   const at = (param: string, local: number): X => m.i32.add(f.get(p(param)), f.get(local));
+  // Pack U by blocks: block j's panel holds, for each row k of U, its g vectors
+  // U[k, gate·u + block .. + 4] side by side (g·16 bytes per k), so a reduction step reads
+  // one contiguous run.
+  const ws = f.local(b.i32);
+  const pan = f.local(b.i32); // the block's panel
+  const panelBytes = u * g * 16;
+  const pack: X[] = [f.set(ws, m.i32.and(m.i32.add(f.get(p("ws")), f.i32(15)), f.i32(~15)))];
+  for (let j = 0; j < blocks; j++) {
+    const perK: X[] = [];
+    for (let q = 0; q < g; q++) perK.push(m.v128.store(q * 16, 16, f.get(pan), ld(f.get(up), q * uB + Math.min(16 * j, lastOff))));
+    perK.push(f.addI(pan, g * 16), f.addI(up, g * uB));
+    pack.push(f.set(pan, m.i32.add(f.get(ws), f.i32(j * panelBytes))), f.set(up, f.get(p("u"))), f.countedLoop(u, perK));
+  }
+  const zeroAcc = (rows: number): X[] => acc.slice(0, rows).flatMap((a) => a.map((v) => f.set(v, splatF(f, 0))));
 
-  // acc[gate] = h_{t−1}[r] · U[:, gate·u + block] (t > 0). Fresh nodes per block (binaryen
-  // expressions are a tree: none may appear twice).
-  const productCode = (): X[] => {
-    const product: X[] = [];
-    for (let q = 0; q < g; q++) product.push(f.set(acc[q], splatF(f, 0)));
-    product.push(f.set(k, f.i32(0)), f.set(up, m.i32.add(f.get(p("u")), f.get(blk))));
-    const step: X[] = [f.set(hv, m.v128.load32_splat(0, 4, m.i32.add(f.get(hp), m.i32.shl(f.get(k), f.i32(2)))))];
-    for (let q = 0; q < g; q++) step.push(f.set(acc[q], m.f32x4.add(f.get(acc[q]), m.f32x4.mul(f.get(hv), ld(f.get(up), q * uB)))));
-    step.push(f.addI(k, 1), f.addI(up, g * uB));
+  // acc[q][gate] = h_{t−1}[r + q] · U[:, gate·u + block] (t > 0). Code is built afresh for
+  // each use (binaryen expressions are a tree: none may appear twice).
+  const productCode = (rows: number): X[] => {
+    // k walks h_{t−1}[r, :] (4 bytes a step), up the rows of U.
+    const product: X[] = [...zeroAcc(rows), f.set(k, f.get(hp)), f.set(up, f.get(pan))];
+    const step: X[] = [];
+    for (let q = 0; q < g; q++) step.push(f.set(uv[q], m.v128.load(q * 16, 16, f.get(up))));
+    for (let row = 0; row < rows; row++) {
+      step.push(f.set(hv, m.v128.load32_splat(row * hRow, 4, f.get(k))));
+      for (let q = 0; q < g; q++) step.push(f.set(acc[row][q], m.f32x4.add(f.get(acc[row][q]), m.f32x4.mul(f.get(hv), f.get(uv[q])))));
+    }
+    step.push(f.addI(k, 4), f.addI(up, g * 16));
     product.push(f.countedLoop(u, step));
     return product;
   };
 
-  // The cell on the block's lanes.
-  const cellCode = (): X[] => {
+  // The cell on the block's lanes of row r + q.
+  const cellCode = (q: number): X[] => {
+    const hq = q * hRow;
+    const aq = q * aRow;
+    const a = acc[q];
     const cell: X[] = [];
-    cell.push(f.set(prev, m.if(f.get(t), ld(m.i32.sub(at("hseq", oU), f.i32(uB)), 0), m.v128.const(new Array(16).fill(0)))));
-    cell.push(...storePartial(f, at("hprev", oU), 0, lanes, f.get(prev)));
+    cell.push(f.set(prev, m.if(f.get(t), ld(m.i32.sub(at("hseq", oU), f.i32(uB)), hq), m.v128.const(new Array(16).fill(0)))));
+    cell.push(...storePartial(f, at("hprev", oU), hq, lanes, f.get(prev)));
     const biasAt = (row: number, gate: number): X => ld(m.i32.add(f.get(p("bias")), f.get(blk)), (row * 3 + gate) * uB);
     let h: X;
     if (gru) {
       const pre = (gate: number): X =>
-        m.f32x4.add(m.f32x4.add(ld(at("xw", oA), gate * uB), biasAt(0, gate)), m.f32x4.add(f.get(acc[gate]), biasAt(1, gate)));
+        m.f32x4.add(m.f32x4.add(ld(at("xw", oA), aq + gate * uB), biasAt(0, gate)), m.f32x4.add(f.get(a[gate]), biasAt(1, gate)));
       cell.push(f.set(zv, sigmoidFastV(f, pre(0))), f.set(rv, sigmoidFastV(f, pre(1))));
-      cell.push(f.set(hv, m.f32x4.add(f.get(acc[2]), biasAt(1, 2))));
-      cell.push(...storePartial(f, at("rech", oU), 0, lanes, f.get(hv)));
-      const xh = m.f32x4.add(ld(at("xw", oA), 2 * uB), biasAt(0, 2));
+      cell.push(f.set(hv, m.f32x4.add(f.get(a[2]), biasAt(1, 2))));
+      cell.push(...storePartial(f, at("rech", oU), hq, lanes, f.get(hv)));
+      const xh = m.f32x4.add(ld(at("xw", oA), aq + 2 * uB), biasAt(0, 2));
       cell.push(f.set(nv, tanhFastV(f, m.f32x4.add(xh, m.f32x4.mul(f.get(rv), f.get(hv))))));
-      cell.push(...storePartial(f, at("acts", oA), 0, lanes, f.get(zv)));
-      cell.push(...storePartial(f, at("acts", oA), uB, lanes, f.get(rv)));
-      cell.push(...storePartial(f, at("acts", oA), 2 * uB, lanes, f.get(nv)));
+      cell.push(...storePartial(f, at("acts", oA), aq, lanes, f.get(zv)));
+      cell.push(...storePartial(f, at("acts", oA), aq + uB, lanes, f.get(rv)));
+      cell.push(...storePartial(f, at("acts", oA), aq + 2 * uB, lanes, f.get(nv)));
       // h = z·h_{t−1} + (1 − z)·h̃ = h̃ + z·(h_{t−1} − h̃)
       h = m.f32x4.add(f.get(nv), m.f32x4.mul(f.get(zv), m.f32x4.sub(f.get(prev), f.get(nv))));
     } else {
-      h = act(f, spec.activation ?? "tanh", m.f32x4.add(ld(at("xw", oA), 0), f.get(acc[0])));
+      h = act(f, spec.activation ?? "tanh", m.f32x4.add(ld(at("xw", oA), aq), f.get(a[0])));
     }
     if (spec.masked) {
       const maskAt = m.i32.add(m.i32.add(f.get(p("mask")), m.i32.mul(f.get(r), f.i32(T * 4))), m.i32.shl(f.get(t), f.i32(2)));
-      cell.push(f.set(valid, m.f32x4.ne(m.v128.load32_splat(0, 4, maskAt), splatF(f, 0))));
+      cell.push(f.set(valid, m.f32x4.ne(m.v128.load32_splat(q * T * 4, 4, maskAt), splatF(f, 0))));
       h = m.v128.bitselect(h, f.get(prev), f.get(valid));
     }
-    cell.push(...storePartial(f, at("hseq", oU), 0, lanes, h));
+    cell.push(...storePartial(f, at("hseq", oU), hq, lanes, h));
     return cell;
   };
 
-  const perBlock = (j: number): X[] => {
-    const off = Math.min(16 * j, lastOff);
-    return [
-      f.set(blk, f.i32(off)),
-      f.set(oU, m.i32.add(m.i32.add(m.i32.mul(f.get(r), f.i32(hRow)), m.i32.mul(f.get(t), f.i32(uB))), f.i32(off))),
-      f.set(oA, m.i32.add(m.i32.add(m.i32.mul(f.get(r), f.i32(aRow)), m.i32.mul(f.get(t), f.i32(g * uB))), f.i32(off))),
-      m.if(
-        f.get(t),
-        m.block(null, productCode()),
-        m.block(
-          null,
-          acc.map((a) => f.set(a, splatF(f, 0))),
-        ),
-      ),
-      ...cellCode(),
+  /** `rows` rows from r: the product (after step 0), then each row's cell. */
+  const tile = (rows: number): X[] => {
+    const out: X[] = [
+      f.set(oU, m.i32.add(m.i32.add(m.i32.mul(f.get(r), f.i32(hRow)), m.i32.mul(f.get(t), f.i32(uB))), f.get(blk))),
+      f.set(oA, m.i32.add(m.i32.add(m.i32.mul(f.get(r), f.i32(aRow)), m.i32.mul(f.get(t), f.i32(g * uB))), f.get(blk))),
+      f.set(hp, m.i32.sub(m.i32.sub(m.i32.add(f.get(p("hseq")), f.get(oU)), f.get(blk)), f.i32(uB))),
+      m.if(f.get(t), m.block(null, productCode(rows)), m.block(null, zeroAcc(rows))),
     ];
+    for (let q = 0; q < rows; q++) out.push(...cellCode(q));
+    out.push(f.addI(r, rows));
+    return out;
   };
-  const row: X[] = [f.set(hp, m.i32.add(f.get(p("hseq")), m.i32.add(m.i32.mul(f.get(r), f.i32(hRow)), m.i32.mul(f.get(t), f.i32(uB)))))];
-  row.push(f.set(hp, m.i32.sub(f.get(hp), f.i32(uB))));
-  for (let j = 0; j < blocks; j++) row.push(...perBlock(j));
-  const body: X[] = [
-    f.set(t, f.i32(0)),
-    f.countedLoop(T, [f.set(r, f.i32(0)), f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(p("n"))), [...row, f.addI(r, 1)]), f.addI(t, 1)]),
-  ];
+  // Per step, per block of units (its columns of U stay in L1 across the rows), rows in tiles of R.
+  const step: X[] = [];
+  for (let j = 0; j < blocks; j++) {
+    step.push(f.set(blk, f.i32(Math.min(16 * j, lastOff))), f.set(pan, m.i32.add(f.get(ws), f.i32(j * panelBytes))), f.set(r, f.i32(0)));
+    step.push(f.whileLoop(() => m.i32.le_s(m.i32.add(f.get(r), f.i32(R)), f.get(p("n"))), tile(R)));
+    step.push(f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(p("n"))), tile(1)));
+  }
+  const body: X[] = [...pack, f.set(t, f.i32(0)), f.countedLoop(T, [...step, f.addI(t, 1)])];
   mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));
   mod.addFunctionExport(spec.name, spec.name);
 }
@@ -298,39 +322,39 @@ export function addRnnScanGrad(b: BinaryenApi, mod: Mod, spec: RnnScanSpec): voi
     ),
   ];
 
-  // dh[r] += drec[r] · Uᵀ, per block of 4 units: the reduction over g·u.
-  const acc = f.local(b.v128);
+  // dh[r] += drec[r] · Uᵀ, per block of 4 units (its panel column stays in L1 across the
+  // rows), rows in tiles of RB: each packed Uᵀ vector serves RB rows. The reduction is over g·u.
+  const RB = 4;
+  const acc = Array.from({ length: RB }, () => f.local(b.v128));
+  const w = f.local(b.v128);
   const dp = f.local(b.i32); // drec at [r, 0]
   const up = f.local(b.i32);
-  const productBlock = (j: number): X[] => {
+  const dpRow = gru ? g * uB : hRow; // the GRU's drec rows; the SimpleRNN's drec is dxw at step t
+  const tile = (j: number, rows: number): X[] => {
     const lanes = Math.min(4, u - 4 * j);
-    return [
-      f.set(acc, loadPartial(f, f.get(d), 16 * j, lanes)),
-      f.set(s, f.i32(0)),
-      f.set(up, m.i32.add(f.get(ws), f.i32(16 * j))),
-      f.countedLoop(g * u, [
-        f.set(
-          acc,
-          m.f32x4.add(
-            f.get(acc),
-            mul(m.v128.load32_splat(0, 4, m.i32.add(f.get(dp), m.i32.shl(f.get(s), f.i32(2)))), m.v128.load(0, 16, f.get(up))),
-          ),
-        ),
-        f.addI(s, 1),
-        f.addI(up, panel),
-      ]),
-      ...storePartial(f, f.get(d), 16 * j, lanes, f.get(acc)),
-    ];
+    const out: X[] = [];
+    for (let q = 0; q < rows; q++) out.push(f.set(acc[q], loadPartial(f, f.get(d), q * uB + 16 * j, lanes)));
+    const stepS: X[] = [f.set(w, m.v128.load(0, 16, f.get(up)))];
+    for (let q = 0; q < rows; q++) {
+      const x = m.v128.load32_splat(q * dpRow, 4, m.i32.add(f.get(dp), m.i32.shl(f.get(s), f.i32(2))));
+      stepS.push(f.set(acc[q], m.f32x4.add(f.get(acc[q]), mul(x, f.get(w)))));
+    }
+    stepS.push(f.addI(s, 1), f.addI(up, panel));
+    out.push(f.set(s, f.i32(0)), f.set(up, m.i32.add(f.get(ws), f.i32(16 * j))), f.countedLoop(g * u, stepS));
+    for (let q = 0; q < rows; q++) out.push(...storePartial(f, f.get(d), q * uB + 16 * j, lanes, f.get(acc[q])));
+    out.push(f.addI(r, rows), f.addI(d, rows * uB), f.addI(dp, rows * dpRow));
+    return out;
   };
-  const productRow: X[] = [];
-  for (let j = 0; j < blocks; j++) productRow.push(...productBlock(j));
-  // The GRU reads its drec rows; the SimpleRNN's drec is dxw at step t (rows T·u apart).
-  const product: X[] = [
-    f.set(r, f.i32(0)),
-    f.set(d, f.get(p("dh"))),
-    f.set(dp, gru ? f.get(drec) : m.i32.add(f.get(p("dxw")), m.i32.mul(f.get(t), f.i32(uB)))),
-    f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(p("n"))), [...productRow, f.addI(r, 1), f.addI(d, uB), f.addI(dp, gru ? g * uB : hRow)]),
-  ];
+  const product: X[] = [];
+  for (let j = 0; j < blocks; j++) {
+    product.push(
+      f.set(r, f.i32(0)),
+      f.set(d, f.get(p("dh"))),
+      f.set(dp, gru ? f.get(drec) : m.i32.add(f.get(p("dxw")), m.i32.mul(f.get(t), f.i32(uB)))),
+      f.whileLoop(() => m.i32.le_s(m.i32.add(f.get(r), f.i32(RB)), f.get(p("n"))), tile(j, RB)),
+      f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(p("n"))), tile(j, 1)),
+    );
+  }
   body.push(f.set(t, f.i32(T - 1)));
   body.push(f.countedLoop(T, [...elementwise, m.if(f.get(t), m.block(null, product)), f.addI(t, -1)]));
   mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));

@@ -6,6 +6,8 @@
 // is zero. Weights are drawn with gain 2 so that the gates are neither saturated nor linear.
 import { describe, expect, it } from "vitest";
 import { prog, run } from "../helpers/gradcase.js";
+import { agreeBackends } from "../helpers/backends.js";
+import { randomParams, TestRandom } from "../helpers/numerics.js";
 
 /** Ids 0..k−1 (0: padding under mask_zero). */
 const ids = (k: number) => (r: { uniform(lo: number, hi: number): number }) => Math.floor(r.uniform(0, k));
@@ -81,4 +83,33 @@ describe("bidirectional", () => {
   it("gru, masked, per position (sum)", () =>
     run({ src: tagger('bidirectional(gru(3, return_sequences=true, name="g"), merge_mode=sum)'), fill: masked, gain: 2 }));
   it("simple_rnn, masked, last step", () => run({ src: classifier("bidirectional(simple_rnn(3))"), fill: masked, gain: 2 }));
+});
+
+describe("the WebAssembly scans' row tiles agree with the reference kernels", () => {
+  // 7 of 9 rows: the forward's 2-row tiles and the backward's 4-row tiles, each with a
+  // remainder; 6 units: a partial block (overlapping forward, partial backward).
+  for (const layer of [
+    "gru(6, return_sequences=true)",
+    "simple_rnn(6, return_sequences=true)",
+    "bidirectional(gru(5, return_sequences=true))",
+    "lstm(6, return_sequences=true)",
+  ]) {
+    it(`${layer}, masked, 7 rows`, async () => {
+      const r = await agreeBackends({
+        src: tagger(layer),
+        batch: 9,
+        n: 7,
+        setup: (mod, t) => {
+          const q = new TestRandom(5);
+          randomParams(mod, t, q, 2);
+          mod.program.inputs.forEach((info, i) => {
+            const arr = t.inputs[i];
+            const k = info.name === "x" ? 4 : 5;
+            for (let j = 0; j < arr.length; j++) arr[j] = Math.floor(q.uniform(0, k));
+          });
+        },
+      });
+      expect(r.problems, r.problems.join("\n")).toEqual([]);
+    });
+  }
 });
