@@ -117,7 +117,8 @@ function lossCode(c: EmitCtx<unknown>, name: LossName, p: number, t: number, a: 
   if (weighted) {
     const [fn, before] = weighted(c, p, t, a);
     const w = c.hoist(`class_weight_${a.class_weight!.length}`, `const NAME = new Float64Array([${a.class_weight!.join(", ")}]);`);
-    const after = [w, ...lsArg(a)];
+    // Only the sparse cross-entropy takes a padding mask (its mask rule), after the weights.
+    const after = [w, ...lsArg(a), ...(m !== undefined ? [c.buf(m)] : [])];
     return dl ? `K.${fn}Grad(${[dp, ...before, dl, ...after].join(", ")});` : `K.${fn}(${[...before, ...after].join(", ")})`;
   }
   const [fn, before, after] = lossCall[name](c, p, t, a, m);

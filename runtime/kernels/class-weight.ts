@@ -33,9 +33,14 @@ export function weightedSparseCrossentropy(
   cols: number,
   fromLogits: boolean,
   w: Arr,
+  mask?: Arr,
 ): number {
   let s = 0;
+  let kept = 0;
   for (let r = 0; r < rows; r++) {
+    // A padding mask leaves rows out: the weighted mean over the rows it keeps (0 if none).
+    if (mask && mask[r] === 0) continue;
+    kept++;
     const o = r * cols;
     const l = labels[r];
     let loss: number;
@@ -47,7 +52,7 @@ export function weightedSparseCrossentropy(
     }
     s += w[l] * loss;
   }
-  return s / rows;
+  return mask ? (kept === 0 ? 0 : s / kept) : s / rows;
 }
 export function weightedSparseCrossentropyGrad(
   dp: Arr,
@@ -58,8 +63,9 @@ export function weightedSparseCrossentropyGrad(
   fromLogits: boolean,
   dl: number,
   w: Arr,
+  mask?: Arr,
 ): void {
-  sparseCategoricalCrossentropyGrad(dp, p, labels, rows, cols, fromLogits, dl);
+  sparseCategoricalCrossentropyGrad(dp, p, labels, rows, cols, fromLogits, dl, -1, mask);
   for (let r = 0; r < rows; r++) {
     const k = w[labels[r]];
     for (let j = r * cols; j < (r + 1) * cols; j++) dp[j] *= k;

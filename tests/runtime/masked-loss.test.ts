@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { sparseCategoricalCrossentropy, sparseCategoricalCrossentropyGrad } from "../../runtime/kernels/losses.js";
 import { countArgmaxMatches, countScored } from "../../runtime/metrics.js";
 import { EvalMetrics } from "../../runtime/eval-metrics.js";
+import { weightedSparseCrossentropy, weightedSparseCrossentropyGrad } from "../../runtime/kernels/class-weight.js";
 import { Rng } from "../../runtime/rng.js";
 
 const rows = 6;
@@ -64,6 +65,28 @@ describe("the masked sparse cross-entropy", () => {
     const dp = new Float64Array(p.length).fill(1);
     sparseCategoricalCrossentropyGrad(dp, p, labels, rows, cols, true, 1, -1, none);
     expect(dp.every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe("the class-weighted sparse cross-entropy with a mask", () => {
+  it("is the weighted mean over the unmasked rows, with no gradient at masked ones", () => {
+    const { p, labels, mask } = case_();
+    const w = new Float64Array([0.5, 2, 1, 3]);
+    const keep = [0, 2, 3];
+    const q = new Float64Array(keep.length * cols);
+    keep.forEach((r, k) => q.set(p.subarray(r * cols, r * cols + cols), k * cols));
+    const l = Int32Array.from(keep, (r) => labels[r]);
+    expect(
+      Math.abs(weightedSparseCrossentropy(p, labels, rows, cols, true, w, mask) - weightedSparseCrossentropy(q, l, 3, cols, true, w)),
+    ).toBeLessThan(1e-12);
+    const dp = new Float64Array(p.length);
+    weightedSparseCrossentropyGrad(dp, p, labels, rows, cols, true, 1, w, mask);
+    const dq = new Float64Array(q.length);
+    weightedSparseCrossentropyGrad(dq, q, l, 3, cols, true, 1, w);
+    keep.forEach((r, k) => {
+      for (let j = 0; j < cols; j++) expect(Math.abs(dp[r * cols + j] - dq[k * cols + j])).toBeLessThan(1e-15);
+    });
+    for (const r of [1, 4, 5]) expect(Array.from(dp.subarray(r * cols, r * cols + cols))).toEqual([0, 0, 0, 0]);
   });
 });
 
