@@ -26,6 +26,7 @@ import { optimizerState } from "./wasm/plan-memory.js";
 import { totalmem } from "node:os";
 import { exportCommand, exportUsage, predictCommand } from "./export/commands.js";
 import { explainCommand, explainUsage } from "./explain/command.js";
+import { sampleCommand, sampleUsage } from "./sample.js";
 
 const usage = `usage: dlm <command> [options]
 
@@ -47,7 +48,7 @@ commands:
       --backend wasm|ts, --no-fuse   as for compile
       --epochs N, --batch N, --seed N, --data PATH, --save FILE, --checkpoint-every N,
       --resume FILE, --max-steps N, --quiet   (see \`dlm train --help\`)
-${exportUsage}${explainUsage}  help                this text
+${exportUsage}${explainUsage}${sampleUsage}  help                this text
 
 exit codes: 0 ok, 1 errors in the program, 2 bad usage or unreadable file, 3 internal error
 `;
@@ -76,6 +77,8 @@ export async function main(
         return await predictCommand(rest, out, err);
       case "explain":
         return await explainCommand(rest, out, err);
+      case "sample":
+        return await sampleCommand(rest, out, err);
       case "help":
       case "--help":
       case "-h":

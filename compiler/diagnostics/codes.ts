@@ -76,6 +76,7 @@ export const codes = {
   DL4008: "explained input is not an image (warning)",
   DL4009: "privacy delta not below 1/N (warning)",
   DL4010: "parameter without a per-example gradient rule",
+  DL4011: "model cannot be sampled",
   // internal
   DL9001: "internal compiler error",
 } as const;

@@ -41,7 +41,7 @@ export const exportUsage = `  export FILE.dlm --checkpoint FILE -o DIR
 `;
 
 /** An `error:` line, exit code 1: a mistake in what the command was given. */
-function failed(err: NodeJS.WritableStream, e: unknown): number {
+export function failed(err: NodeJS.WritableStream, e: unknown): number {
   if (e instanceof ExportError || e instanceof DataError || (e instanceof Error && e.name === "ModelLoadError")) {
     err.write(`error: ${e.message}\n`);
     return 1;
@@ -50,7 +50,7 @@ function failed(err: NodeJS.WritableStream, e: unknown): number {
 }
 
 /** Checks the program and exports the model; a number is the exit code of a failure already reported. */
-async function exported(
+export async function exported(
   file: string,
   values: { train?: string; model?: string; checkpoint?: string },
   maxBatch: number,
@@ -142,7 +142,7 @@ export async function exportCommand(args: readonly string[], out: NodeJS.Writabl
 }
 
 /** Loads an exported model in this process: its folder goes to a temporary directory, removed once loaded. */
-async function loadExported(m: ExportedModel): Promise<Model> {
+export async function loadExported(m: ExportedModel): Promise<Model> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-predict-"));
   try {
     writeExport(dir, m);
