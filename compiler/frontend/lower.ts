@@ -522,7 +522,15 @@ function lowerLayer(s: Scope, surface: LayerSurface, c: LowerCtx, x: ValueId, sp
     x,
     layer,
     param: (role, init, layout, state) => {
-      const id = g.param(`${layer}.${role}`, { path: `${layer}/${role}`, layer, role, init, layout, ...(state ? { state: true } : {}), ...frozen });
+      const id = g.param(`${layer}.${role}`, {
+        path: `${layer}/${role}`,
+        layer,
+        role,
+        init,
+        layout,
+        ...(state ? { state: true } : {}),
+        ...frozen,
+      });
       params.push(id);
       return id;
     },

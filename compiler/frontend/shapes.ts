@@ -122,10 +122,15 @@ function checkMasks(
       if (rule.carries(eqn.attrs)) masked.set(eqn.outputs[0], from);
       return;
     }
-    fail("DL3017", `\`${values[id].name}\` carries a padding mask (mask_zero=true), which \`${eqn.layer ?? eqn.op}\` cannot use`, eqn.span, {
-      hint: "masks pass through recurrent layers (lstm, gru, simple_rnn, bidirectional), per-position dense layers and activations to a sparse cross-entropy; drop `mask_zero=true` to use this layer",
-      notes: [{ message: "the mask comes from here", span: from }],
-    });
+    fail(
+      "DL3017",
+      `\`${values[id].name}\` carries a padding mask (mask_zero=true), which \`${eqn.layer ?? eqn.op}\` cannot use`,
+      eqn.span,
+      {
+        hint: "masks pass through recurrent layers (lstm, gru, simple_rnn, bidirectional), per-position dense layers and activations to a sparse cross-entropy; drop `mask_zero=true` to use this layer",
+        notes: [{ message: "the mask comes from here", span: from }],
+      },
+    );
   });
   if (eqn.op === "embedding" && eqn.attrs.mask_zero === true) masked.set(eqn.outputs[0], eqn.span);
   if (eqn.op === "call") {
