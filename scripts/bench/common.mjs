@@ -16,6 +16,7 @@ export const MODELS = {
   gan: { batch: 64 },
   resnet: { batch: 64 },
   dcgan: { batch: 256 },
+  transformer: { batch: 32 },
 };
 
 /** --model M --warmup W (--batches N | --seconds S) [--epoch] */
@@ -90,6 +91,27 @@ export async function mnist(range = [0, 1]) {
     pos = n;
   }
   return { n, next, restart };
+}
+
+/**
+ * Random windows of character ids for the character transformer (context 128, 83 ids): x the
+ * window, y the next id at every position. Which ids does not change the work a step does.
+ */
+export async function charWindows(context = 128, vocab = 83) {
+  const { Rng } = await import(dist("runtime/rng.js"));
+  const rng = new Rng(1234);
+  const w = new Int32Array(context + 1);
+  /** Writes the next `b` windows into x [b, context] and y [b, context]. */
+  function next(b, x, y) {
+    for (let r = 0; r < b; r++) {
+      for (let t = 0; t <= context; t++) w[t] = rng.below(vocab);
+      for (let t = 0; t < context; t++) {
+        x[r * context + t] = w[t];
+        y[r * context + t] = w[t + 1];
+      }
+    }
+  }
+  return { n: Infinity, next, restart() {} };
 }
 
 /**

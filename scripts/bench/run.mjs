@@ -5,9 +5,12 @@
 // Three suites. "seed" (the default) is described below. "models" (--suite models) times the
 // models beyond the seed against PyTorch in the same run — the ResNet of dsl-examples/resnet.dlm
 // at batch 64 (20 warm-up and 200 timed steps per process) and TensorFlow's DCGAN
-// (dsl-examples/dcgan.dlm, batch 256, 3 warm-up and 20 timed steps), with the seed GAN beside
+// (dsl-examples/dcgan.dlm, batch 256, 3 warm-up and 20 timed steps) and the character
+// transformer (dsl-examples/char_transformer.dlm, batch 32 windows of 128 characters, 10 warm-up
+// and 100 timed steps; PyTorch with nn.MultiheadAttention; tokens/s = samples/s × 128, its
+// ratio shown beside the GAN's: both GEMM-bound), with the seed GAN beside
 // them as the yardstick — dlm-wasm and PyTorch only, median of 2 processes each, within its own budget of
-// 1,200 s (20 minutes). "inference" (--suite inference) times the exported CNN's predictions
+// 1,500 s (25 minutes). "inference" (--suite inference) times the exported CNN's predictions
 // beside onnxruntime-node and TensorFlow.js's wasm backend: inference.mjs, its own budget of at
 // most 600 s.
 //
@@ -72,11 +75,11 @@ const quick = opt.quick;
 const SUITES = {
   seed: { models: "mlp,cnn,lstm,gan", systems: null, budget: 570, batches: {}, warmup: {} },
   models: {
-    models: "gan,resnet,dcgan",
+    models: "gan,resnet,dcgan,transformer",
     systems: "dlm-wasm,pytorch",
-    budget: 1200,
-    batches: { resnet: 200, dcgan: 20 },
-    warmup: { dcgan: 3 },
+    budget: 1500,
+    batches: { resnet: 200, dcgan: 20, transformer: 100 },
+    warmup: { dcgan: 3, transformer: 10 },
   },
 };
 if (opt.suite === "inference") {
@@ -205,6 +208,7 @@ const DLM_FILES = {
   gan: "dsl-examples/gan.dlm",
   resnet: "dsl-examples/resnet.dlm",
   dcgan: "dsl-examples/dcgan.dlm",
+  transformer: "dsl-examples/char_transformer.dlm",
 };
 const VARIANTS = {
   wasm: { system: ["dlm-wasm", "dlm-wasm relaxed"], opts: { backend: "wasm" } },
@@ -403,8 +407,8 @@ const systems = SYSTEMS.filter((s) => wanted(s.name));
 // Reference samples/s (the peers' figures in docs/benchmarks.md, rounded; dlm: guesses): only to
 // plan the budget.
 const EXPECT = {
-  pytorch: { mlp: 40000, cnn: 3000, lstm: 2400, gan: 4500, resnet: 250, dcgan: 75 },
-  "dlm-wasm": { mlp: 60000, cnn: 5000, lstm: 4000, gan: 5000, resnet: 250, dcgan: 40 },
+  pytorch: { mlp: 40000, cnn: 3000, lstm: 2400, gan: 4500, resnet: 250, dcgan: 75, transformer: 60 },
+  "dlm-wasm": { mlp: 60000, cnn: 5000, lstm: 4000, gan: 5000, resnet: 250, dcgan: 40, transformer: 40 },
   "dlm-ts": { mlp: 5700, cnn: 390, lstm: 400, gan: 490 },
   "jax-js": { mlp: 21600, cnn: 380, lstm: 214, gan: 1770 },
   "tfjs-wasm": { mlp: 5850, cnn: 100, lstm: 262, gan: 278 },
@@ -775,6 +779,27 @@ if (names.length) {
   }
   const shownRatios = ratioRows.filter((r) => r.slice(1).some((c) => c !== "n/a"));
   if (shownRatios.length) table("**Ratios dlm / peer** (samples/s; > 1 means dlm is faster)", ["ratio", ...modelHead], shownRatios);
+  if (modelNames.includes("transformer") && dlmRows.includes("dlm-wasm") && peerRows.includes("pytorch")) {
+    // The transformer's tokens/s (128 per window) and its ratio beside the GAN's (both GEMM-bound).
+    const ratio = (m) => {
+      const a = results["dlm-wasm"][m],
+        b = results.pytorch[m];
+      return !a || !b || a.na || b.na ? NaN : a.samplesPerSec / b.samplesPerSec;
+    };
+    const tokens = (sys) => shortText(results[sys].transformer, (r) => fmt(r.samplesPerSec * 128));
+    table(
+      "**The character transformer** (tokens/s = windows/s × 128; its dlm / PyTorch ratio beside the seed GAN's in this run)",
+      ["dlm-wasm tokens/s", "PyTorch tokens/s", "transformer ratio", "GAN ratio"],
+      [
+        [
+          tokens("dlm-wasm"),
+          tokens("pytorch"),
+          Number.isFinite(ratio("transformer")) ? ratio("transformer").toFixed(2) + "×" : "n/a",
+          Number.isFinite(ratio("gan")) ? ratio("gan").toFixed(2) + "×" : "n/a",
+        ],
+      ],
+    );
+  }
   table(
     "**Peak RSS of each process, MB** (largest of its processes)",
     ["system", ...modelHead],

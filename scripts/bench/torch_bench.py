@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # PyTorch (Debian's python3-torch on /usr/bin/python3), one model, in its own process:
-#   torch_bench.py --mnist DIR --model mlp|cnn|lstm|gan|resnet|dcgan --warmup 20 (--batches N [--epoch] | --seconds S) [--cap S]
+#   torch_bench.py --mnist DIR --model mlp|cnn|lstm|gan|resnet|dcgan|transformer --warmup 20 (--batches N [--epoch] | --seconds S) [--cap S]
 # One thread: run.mjs sets OPENBLAS_NUM_THREADS=1 (and LD_LIBRARY_PATH to OpenBLAS when it is
 # installed); torch.set_num_threads(1) here. Keras-equivalent settings: Glorot-uniform weights,
 # zero biases, Adam eps=1e-7, cross-entropy on logits; batch norm with Keras's epsilon 1e-3 and
@@ -160,6 +160,51 @@ if a.model == "dcgan":
         dopt.step()
         gopt.step()
         return dl.item() + gl.item()
+elif a.model == "transformer":
+    # dsl-examples/char_transformer.dlm: token and learned position embeddings, 4 pre-LayerNorm
+    # blocks (x + attention(LN(x)) with nn.MultiheadAttention, 4 heads of 32, a causal mask;
+    # x + MLP(LN(x)), dense 512 GELU -> dense 128), a final LayerNorm, logits over 83 characters;
+    # the per-position cross-entropy; LayerNorm epsilon 1e-3; Adam(1e-3); 831,059 parameters.
+    # The windows are random character ids (the work does not depend on which).
+    T, V, D_MODEL = 128, 83, 128
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln1, self.ln2 = nn.LayerNorm(D_MODEL, eps=1e-3), nn.LayerNorm(D_MODEL, eps=1e-3)
+            self.attn = nn.MultiheadAttention(D_MODEL, 4, batch_first=True)
+            self.fc1, self.fc2 = nn.Linear(D_MODEL, 512), nn.Linear(512, D_MODEL)
+
+        def forward(self, x, mask):
+            a_ = self.ln1(x)
+            x = x + self.attn(a_, a_, a_, attn_mask=mask, need_weights=False)[0]
+            return x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tok, self.pos = nn.Embedding(V, D_MODEL), nn.Embedding(T, D_MODEL)
+            self.blocks = nn.ModuleList([Block() for _ in range(4)])
+            self.ln, self.head = nn.LayerNorm(D_MODEL, eps=1e-3), nn.Linear(D_MODEL, V)
+            self.register_buffer("mask", torch.triu(torch.ones(T, T, dtype=torch.bool), 1))
+
+        def forward(self, t):
+            x = self.tok(t) + self.pos.weight
+            for b in self.blocks:
+                x = b(x, self.mask)
+            return self.head(self.ln(x))
+
+    model = keras_init(GPT())
+    assert sum(p_.numel() for p_ in model.parameters()) == 831059
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+
+    def step():
+        w = torch.randint(0, V, (B, T + 1), generator=gen)
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(w[:, :-1]).reshape(-1, V), w[:, 1:].reshape(-1))
+        loss.backward()
+        opt.step()
+        return loss.item()
 elif a.model == "gan":
     G = keras_init(nn.Sequential(nn.Linear(100, 256), nn.ReLU(), nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 784), nn.Tanh()))
     D = keras_init(nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 1)))  # sigmoid in the loss
