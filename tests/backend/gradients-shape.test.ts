@@ -112,7 +112,8 @@ describe("concat", () => {
         const a = conv("conv2d", 3);
         const b = conv("conv2d_1", 5);
         const y = refConcat([t(a.y, a.shape), t(b.y.map(Math.tanh), b.shape), t(a.y, a.shape)], 3);
-        const z = refConv2d(y.data, y.shape, param("conv2d_2/kernel"), param("conv2d_2/bias"), 2, {
+        const [n, h, w, c] = y.shape;
+        const z = refConv2d(y.data, [n, h, w, c], param("conv2d_2/kernel"), param("conv2d_2/bias"), 2, {
           window: [2, 2],
           strides: [1, 1],
           padding: "valid",
