@@ -183,15 +183,16 @@ export function expandLstm(
  */
 export function recurrentOutput(c: ExpandCtx<unknown>, tag: string, h: ValueId, mask: ValueId | null, sequences: boolean): ValueId {
   const [batch, steps, units] = c.value(h).shape;
+  const name = tag.replace(/_$/, ""); // "" names the layer's own output
   if (sequences) {
     if (mask === null) return h;
     const m3 = c.temp(`${tag}mask3`, [batch, steps, 1]);
     c.emit("reshape", [mask], [m3], { target: [steps as number, 1] });
-    const y = c.temp(tag, [batch, steps, units]);
+    const y = c.temp(name, [batch, steps, units]);
     c.emit("mul", [h, m3], [y], {});
     return y;
   }
-  const last = c.temp(tag, [batch, units]);
+  const last = c.temp(name, [batch, units]);
   c.emit("last_step", [h], [last], {});
   return last;
 }
