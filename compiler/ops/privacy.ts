@@ -106,7 +106,13 @@ export const ops: OpTable<Names> = {
   }),
   dp_clip_scales: trainOp<ClipAttrs>({
     vjp: none,
-    ts: (c) => `K.dpClipScales(${T.out(c)}, [${c.eqn.inputs.map((id) => c.buf(id)).join(", ")}], n, ${c.attrs.groups}, ${c.attrs.clip});`,
+    // One call per parameter tensor adds its squares, then one turns the sums into scales:
+    // no array of the tensors is built per step.
+    ts: (c) =>
+      [
+        ...c.eqn.inputs.map((id, i) => `K.dpSumSquares(${T.out(c)}, ${c.buf(id)}, ${c.attrs.groups}, ${i === 0});`),
+        `K.dpClipScales(${T.out(c)}, n, ${c.attrs.groups}, ${c.attrs.clip});`,
+      ].join("\n"),
     wasm: () => null,
   }),
   dp_noisy_sum: trainOp<NoiseAttrs>({

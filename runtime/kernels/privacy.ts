@@ -47,17 +47,23 @@ export function conv2dGradKernelGroups(out: Arr, x: Arr, dy: Arr, n: number, gro
  * The clip scale of each group: its gradient of the mean loss over its rows is G·Σ_p pg_p[g]
  * (a parameter's per-group gradient pg_p holds the group's share of the batch mean), of norm
  * ‖·‖ over all parameters together; the scale is min(1, C/‖·‖) (TensorFlow Privacy's
- * clip_by_global_norm). The norms in float64.
+ * clip_by_global_norm). Each group's Σ pg² is added to ss[g] one parameter tensor at a time
+ * (the first sets it), in float64 within a tensor; dpClipScales then turns the sums into scales.
  */
-export function dpClipScales(scales: Arr, perGroup: readonly Arr[], n: number, groups: number, clip: number): void {
+export function dpSumSquares(ss: Arr, pg: Arr, groups: number, first: boolean): void {
+  const size = pg.length / groups;
+  for (let g = 0; g < groups; g++) {
+    let s = 0;
+    for (let i = g * size; i < (g + 1) * size; i++) s += pg[i] * pg[i];
+    ss[g] = first ? s : ss[g] + s;
+  }
+}
+
+/** The sums of squares of dpSumSquares (over every parameter tensor) become each group's clip scale, in place. */
+export function dpClipScales(scales: Arr, n: number, groups: number, clip: number): void {
   groupRows(n, groups);
   for (let g = 0; g < groups; g++) {
-    let ss = 0;
-    for (const pg of perGroup) {
-      const size = pg.length / groups;
-      for (let i = g * size; i < (g + 1) * size; i++) ss += pg[i] * pg[i];
-    }
-    const norm = groups * Math.sqrt(ss);
+    const norm = groups * Math.sqrt(scales[g]);
     scales[g] = norm > clip ? clip / norm : 1;
   }
 }

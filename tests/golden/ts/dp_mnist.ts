@@ -279,22 +279,15 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     K.conv2dGradKernelGroups(ddp_mnist_conv2d_kernel_per_example, x, ddp_mnist_conv2d, n, 256, CONV2D_GEOM); // [B, 28, 28, 1] [B, 14, 14, 16] → [256, 8, 8, 1, 16]
     K.sumGroups(ddp_mnist_conv2d_bias_per_example, ddp_mnist_conv2d, n, 196, 16, 256); // [B, 14, 14, 16] → [256, 16]
     // dsl-examples/dp_mnist.dlm:14  dp_mnist
-    K.dpClipScales(
-      ddp_mnist_conv2d_kernel_clip_scales,
-      [
-        ddp_mnist_conv2d_kernel_per_example,
-        ddp_mnist_conv2d_bias_per_example,
-        ddp_mnist_conv2d_1_kernel_per_example,
-        ddp_mnist_conv2d_1_bias_per_example,
-        ddp_mnist_dense_kernel_per_example,
-        ddp_mnist_dense_bias_per_example,
-        ddp_mnist_dense_1_kernel_per_example,
-        ddp_mnist_dense_1_bias_per_example,
-      ],
-      n,
-      256,
-      1,
-    ); // [256, 8, 8, 1, 16] [256, 16] [256, 4, 4, 16, 32] [256, 32] [256, 512, 32] [256, 32] [256, 32, 10] [256, 10] → [256]
+    K.dpSumSquares(ddp_mnist_conv2d_kernel_clip_scales, ddp_mnist_conv2d_kernel_per_example, 256, true);
+    K.dpSumSquares(ddp_mnist_conv2d_kernel_clip_scales, ddp_mnist_conv2d_bias_per_example, 256, false);
+    K.dpSumSquares(ddp_mnist_conv2d_kernel_clip_scales, ddp_mnist_conv2d_1_kernel_per_example, 256, false);
+    K.dpSumSquares(ddp_mnist_conv2d_kernel_clip_scales, ddp_mnist_conv2d_1_bias_per_example, 256, false);
+    K.dpSumSquares(ddp_mnist_conv2d_kernel_clip_scales, ddp_mnist_dense_kernel_per_example, 256, false);
+    K.dpSumSquares(ddp_mnist_conv2d_kernel_clip_scales, ddp_mnist_dense_bias_per_example, 256, false);
+    K.dpSumSquares(ddp_mnist_conv2d_kernel_clip_scales, ddp_mnist_dense_1_kernel_per_example, 256, false);
+    K.dpSumSquares(ddp_mnist_conv2d_kernel_clip_scales, ddp_mnist_dense_1_bias_per_example, 256, false);
+    K.dpClipScales(ddp_mnist_conv2d_kernel_clip_scales, n, 256, 1); // [256, 8, 8, 1, 16] [256, 16] [256, 4, 4, 16, 32] [256, 32] [256, 512, 32] [256, 32] [256, 32, 10] [256, 10] → [256]
     K.dpNoisySum(
       ddp_mnist_conv2d_kernel,
       ddp_mnist_conv2d_kernel_per_example,
