@@ -179,7 +179,7 @@ describe("simple form: `train m { loss ...; optimizer ... }`", () => {
     expect(t.steps).toHaveLength(1);
     const [step] = t.steps;
     expect(step.model).toBe("cnn");
-    expect(step.optimizer).toEqual({ kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7 });
+    expect(step.optimizer).toEqual({ kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7, weightDecay: 0, clip: null });
     expect(g.eqns.map((e) => e.op)).toEqual(["call", "sparse_categorical_crossentropy"]);
     const loss = defining(g, step.loss)!;
     expect(loss.inputs).toEqual([g.eqns[0].outputs[0], g.inputs[1]]);
@@ -197,7 +197,7 @@ describe("simple form: `train m { loss ...; optimizer ... }`", () => {
     const t = example("regression.dlm").trains[0];
     const y = t.graph.values[t.graph.inputs[1]];
     expect([y.name, y.shape, y.dtype]).toEqual(["y", ["B", 1], "f32"]);
-    expect(t.steps[0].optimizer).toEqual({ kind: "sgd", lr: 0.01, momentum: 0.9, nesterov: false });
+    expect(t.steps[0].optimizer).toEqual({ kind: "sgd", lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0, clip: null });
     expect(t.evaluation!.metrics).toEqual([]);
     expect(t.data!.source).toEqual({ kind: "csv", path: "data/regression.csv", target: ["y"], testRows: 400 });
   });
@@ -205,10 +205,10 @@ describe("simple form: `train m { loss ...; optimizer ... }`", () => {
   it("fills unset settings and optimizer options with the Keras defaults", () => {
     const t = typed("model m(x: [B, 4]) { x |> dense(1) }\ntrain m { loss mse\n optimizer sgd }").trains[0];
     expect(t.settings).toEqual({ batch: 32, epochs: 1, shuffle: true, validationSplit: 0, seed: 0 });
-    expect(t.steps[0].optimizer).toEqual({ kind: "sgd", lr: 0.01, momentum: 0, nesterov: false });
+    expect(t.steps[0].optimizer).toEqual({ kind: "sgd", lr: 0.01, momentum: 0, nesterov: false, weightDecay: 0, clip: null });
     expect(t.data).toBeNull();
     const a = typed("model m(x: [B, 4]) { x |> dense(1) }\ntrain m { loss mse; optimizer adam }").trains[0];
-    expect(a.steps[0].optimizer).toEqual({ kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7 });
+    expect(a.steps[0].optimizer).toEqual({ kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7, weightDecay: 0, clip: null });
   });
 
   it("reads rows_as_steps and flatten into the data's column shapes", () => {
@@ -240,7 +240,7 @@ describe("explicit form: the GAN", () => {
       // Steps in source order, each with adam(lr=2e-4, beta1=0.5) and Keras's other defaults.
       expect(t.steps.map((s) => s.model)).toEqual(["discriminator", "generator"]);
       for (const s of t.steps) {
-        expect(s.optimizer).toEqual({ kind: "adam", lr: 2e-4, beta1: 0.5, beta2: 0.999, eps: 1e-7 });
+        expect(s.optimizer).toEqual({ kind: "adam", lr: 2e-4, beta1: 0.5, beta2: 0.999, eps: 1e-7, weightDecay: 0, clip: null });
         expect(g.values[s.loss].shape).toEqual([]);
       }
       expect(g.outputs).toEqual(t.steps.map((s) => s.loss));
