@@ -516,8 +516,9 @@ function lowerLayer(s: Scope, surface: LayerSurface, c: LowerCtx, x: ValueId, sp
   const layer = m ? newLayerName(m, surface.keras.base, explicit, bound.span) : (explicit ?? surface.keras.base);
   const g = s.g;
   const params: ValueId[] = [];
-  // (A test-only layer has no `trainable` option: it is never frozen.)
-  const trainable = surface.params && surface.args.some((a) => a.name === "trainable");
+  // (The builtin the call bound to has `trainable` when the layer has parameters; a test-only
+  // layer has none: it is never frozen.)
+  const trainable = surface.params && bound.builtin.args.some((a) => a.name === "trainable");
   const frozen = trainable && staticArg(bound, "trainable") === false ? { frozen: true as const } : {};
   const out = surface.lower({
     ...c,
