@@ -1,9 +1,11 @@
 import { defineConfig } from "vitest/config";
+import { slowTests } from "./vitest.slow.config.js";
 
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
-    exclude: ["tests/e2e/**"],
+    // The full-length runs (npm run test:e2e) and the export round trips (npm run test:slow).
+    exclude: ["tests/e2e/**", ...slowTests],
     testTimeout: 60_000,
     pool: "forks",
     // Node 20 accepts relaxed-SIMD opcodes only with this flag: the tests run both module

@@ -1,0 +1,21 @@
+import { defineConfig } from "vitest/config";
+
+// The export and sampling round trips (`npm run test:slow`): each trains, saves, exports or
+// samples through the command line and loads the result in another runtime (TensorFlow.js,
+// onnxruntime, a fresh Node process) — several minutes together, so they run beside
+// `npm test` (which stays under 8 minutes) rather than in it. .ci/run runs both.
+export const slowTests = [
+  "tests/backend/export.test.ts",
+  "tests/backend/export-formats.test.ts",
+  "tests/backend/sample.test.ts",
+  "tests/frontend/predict.test.ts",
+];
+
+export default defineConfig({
+  test: {
+    include: slowTests,
+    testTimeout: 120_000,
+    pool: "forks",
+    execArgv: ["--experimental-wasm-relaxed-simd"],
+  },
+});
