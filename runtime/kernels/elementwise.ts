@@ -199,12 +199,12 @@ export function binary(op: number, y: Arr, a: Arr, b: Arr, size: number): void {
 }
 
 /**
- * Numpy broadcasting over an output of `rank` dims `dims` (dims[0] = 0 stands for the run-time
- * batch n); aStrides/bStrides give each operand's element stride per output dim (0 where it
- * broadcasts).
+ * y[i] = f(a[·], b[·], i) with numpy broadcasting over an output of `rank` dims `dims`
+ * (dims[0] = 0 stands for the run-time batch n); aStrides/bStrides give each operand's
+ * element stride per output dim (0 where it broadcasts); y is contiguous.
  */
-export function broadcastBinary(
-  op: number,
+export function broadcastWith(
+  f: (a: number, b: number, i: number) => number,
   y: Arr,
   a: Arr,
   b: Arr,
@@ -221,7 +221,7 @@ export function broadcastBinary(
   let ai = 0;
   let bi = 0;
   for (let i = 0; i < size; i++) {
-    y[i] = apply(op, a[ai], b[bi]);
+    y[i] = f(a[ai], b[bi], i);
     // Advance the multi-index (last dim fastest), keeping the operand offsets in step.
     for (let d = rank - 1; d >= 0; d--) {
       const extent = dims[d] === 0 ? n : dims[d];
@@ -233,6 +233,21 @@ export function broadcastBinary(
       index[d] = 0;
     }
   }
+}
+
+/** `+ - * /` (op as apply() numbers them) with numpy broadcasting: broadcastWith. */
+export function broadcastBinary(
+  op: number,
+  y: Arr,
+  a: Arr,
+  b: Arr,
+  n: number,
+  dims: Int32Array,
+  aStrides: Int32Array,
+  bStrides: Int32Array,
+  index: Int32Array,
+): void {
+  broadcastWith((u, v) => apply(op, u, v), y, a, b, n, dims, aStrides, bStrides, index);
 }
 
 /**

@@ -6,6 +6,7 @@
 // `a` where a ≥ b (maximum) or a ≤ b (minimum), to `b` elsewhere. Computed in doubles,
 // stored in the buffers' precision. `size` is the element count at run time. No kernel allocates.
 import type { Arr } from "./dense.js";
+import { broadcastWith } from "./elementwise.js";
 
 export function exp(y: Arr, x: Arr, size: number): void {
   for (let i = 0; i < size; i++) y[i] = Math.exp(x[i]);
@@ -71,42 +72,6 @@ export function selectGrad(dx: Arr, dy: Arr, y: Arr, a: Arr, size: number, equal
   else for (let i = 0; i < size; i++) dx[i] = a[i] === y[i] ? 0 : dy[i];
 }
 
-/**
- * y[i] = f(a[·], b[·]) over an output of dims `dims` (dims[0] = 0 stands for the run-time
- * batch n), each operand read at its own element strides (0 where it broadcasts); y is
- * contiguous. The walk of broadcastBinary (elementwise.ts).
- */
-function broadcast2(
-  f: (a: number, b: number, i: number) => number,
-  y: Arr,
-  a: Arr,
-  b: Arr,
-  n: number,
-  dims: Int32Array,
-  aStrides: Int32Array,
-  bStrides: Int32Array,
-  index: Int32Array,
-): void {
-  const rank = dims.length;
-  let size = 1;
-  for (let d = 0; d < rank; d++) size *= dims[d] === 0 ? n : dims[d];
-  index.fill(0);
-  let ai = 0;
-  let bi = 0;
-  for (let i = 0; i < size; i++) {
-    y[i] = f(a[ai], b[bi], i);
-    for (let d = rank - 1; d >= 0; d--) {
-      const extent = dims[d] === 0 ? n : dims[d];
-      ai += aStrides[d];
-      bi += bStrides[d];
-      if (++index[d] < extent) break;
-      ai -= aStrides[d] * extent;
-      bi -= bStrides[d] * extent;
-      index[d] = 0;
-    }
-  }
-}
-
 export function broadcastMaximum(
   y: Arr,
   a: Arr,
@@ -117,7 +82,7 @@ export function broadcastMaximum(
   bStrides: Int32Array,
   index: Int32Array,
 ): void {
-  broadcast2((u, v) => Math.max(u, v), y, a, b, n, dims, aStrides, bStrides, index);
+  broadcastWith((u, v) => Math.max(u, v), y, a, b, n, dims, aStrides, bStrides, index);
 }
 
 export function broadcastMinimum(
@@ -130,7 +95,7 @@ export function broadcastMinimum(
   bStrides: Int32Array,
   index: Int32Array,
 ): void {
-  broadcast2((u, v) => Math.min(u, v), y, a, b, n, dims, aStrides, bStrides, index);
+  broadcastWith((u, v) => Math.min(u, v), y, a, b, n, dims, aStrides, bStrides, index);
 }
 
 /** selectGrad with `a` broadcast to y's shape (aStrides; dy and y contiguous: yStrides, y's own). */
@@ -147,5 +112,5 @@ export function broadcastSelectGrad(
   index: Int32Array,
 ): void {
   // dy is read at the output's index i.
-  broadcast2((yv, av, i) => ((av === yv) === equal ? dy[i] : 0), dx, y, a, n, dims, yStrides, aStrides, index);
+  broadcastWith((yv, av, i) => ((av === yv) === equal ? dy[i] : 0), dx, y, a, n, dims, yStrides, aStrides, index);
 }
