@@ -83,6 +83,7 @@ import {
   zeroBytes,
 } from "./conv-kit.js";
 import { poolImage } from "./pool.js";
+import { blockedScratchBytes, convBlocking, convForwardBlocked, type ConvBlocking } from "./conv-blocked.js";
 
 // ---------------------------------------------------------------------------------------
 // Specs
@@ -99,6 +100,8 @@ export interface Conv2dSpec extends Window {
   readonly unroll?: number;
   /** Multiply-add with f32x4.relaxed_madd (the module variant built with `relaxed`). */
   readonly relaxed?: boolean;
+  /** conv2d only: the loop order of conv-blocked.ts with this blocking (default: when a panel's kernel exceeds L1; false: never). */
+  readonly blocking?: ConvBlocking | false;
 }
 
 /** conv2d (+ bias, activation) then maxpool2d, one image at a time through scratch. */
@@ -121,7 +124,8 @@ export function convMaxPoolParams(spec: ConvMaxPoolSpec): string[] {
 
 /** Scratch bytes (independent of the batch rows; `maxRows` is accepted for uniformity). */
 export function conv2dScratchBytes(spec: Conv2dSpec, _maxRows?: number): number {
-  return slack(frameOf(spec).bytes);
+  const blocking = convBlocking(spec);
+  return slack(blocking ? blockedScratchBytes(spec, blocking) : frameOf(spec).bytes);
 }
 /** The frame, then one image's convolution output. */
 export function convMaxPoolScratchBytes(spec: ConvMaxPoolSpec, _maxRows?: number): number {
@@ -227,6 +231,8 @@ export function addConv2d(b: BinaryenApi, mod: Mod, spec: Conv2dSpec): void {
   const names = conv2dParams(spec);
   const { f, P } = params(b, mod, names);
   const m = mod;
+  const blocking = convBlocking(spec);
+  if (blocking) return finish(b, mod, name, names, f, convForwardBlocked(f, spec, blocking, P, spec.bias));
   const [s, xs, yp, frame] = range(4).map(() => f.local(b.i32));
   const body: X[] = [];
   if (!fr.direct) body.push(f.set(frame, align16(f, f.get(P("ws")))), ...zeroBytes(f, f.get(frame), fr.bytes));

@@ -1,0 +1,228 @@
+// The forward convolution for large kernels (conv.ts's `conv2d` export when a filter panel's
+// kernel does not fit in L1): the same register tiles and the same sums, in another loop order.
+//
+// conv.ts runs, per image and output row, every tile over the whole reduction (kh × kw·c
+// taps), reading its panel of the kernel (taps × PW filters) in place. That is right while the
+// panel stays in L1 (the seed CNN's and the ResNet's 3×3 kernels: ≤ 37 KiB). TensorFlow's
+// DCGAN has 5×5×256 kernels: a 16-filter panel is 410 KiB, the whole kernel 3.3 MB, and
+// every tile of two output pixels streamed it from L3 again (≈ 10 GFLOP/s on 7×7 images).
+//
+// Here the reduction is cut into chunks of consecutive taps (within one kernel row, at most
+// `taps` of them: the chunk's kernel panel is ≤ 32 KiB) and the loops are reordered
+//
+//   for each block of `images` images (copied into their zero-padded frames in scratch):
+//     for each panel of PW filters:
+//       for each chunk of taps:
+//         for each image of the block, output row and tile of MR pixels:
+//           acc = first chunk ? bias (or 0) : y        (the tile's running sums)
+//           acc += x · k over the chunk's taps, in order
+//           y = last chunk ? act(acc) : acc
+//
+// so a chunk's kernel panel is read from L1 by every tile of the block. Each output's sum is
+// the same sequence of f32 operations as conv.ts's (bias first, then the taps in the order
+// (i, j, ch)), carried through y between chunks (an f32 store and load are exact): the bits
+// are the same, which tests/wasm/conv-blocked.test.ts checks word for word.
+import type { Window } from "../../emit/geometry.js";
+import { ZERO16, loadPartial, storePartial, type Fn, type X } from "./fn.js";
+import {
+  align16,
+  copyRows,
+  defaultTile,
+  frameOf,
+  lanesOf,
+  mac,
+  nest,
+  range,
+  repeat,
+  round16,
+  shared,
+  UNROLL,
+  zeroBytes,
+} from "./conv-kit.js";
+
+/** How the blocked path cuts the work: images per block and taps per chunk. */
+export interface ConvBlocking {
+  readonly images: number;
+  readonly taps: number;
+}
+
+interface BlockedSpec extends Window {
+  readonly filters: number;
+  readonly activation?: "none" | "relu";
+  readonly tile?: readonly [number, number];
+  readonly unroll?: number;
+  readonly relaxed?: boolean;
+  readonly blocking?: ConvBlocking | false;
+}
+
+/** A chunk's kernel panel stays within this many bytes (L1 is 32–48 KiB). */
+const PANEL_BYTES = 32 * 1024;
+/** Blocked when a filter panel's whole kernel exceeds this (conv.ts's order is as fast up to about here). */
+const BLOCK_ABOVE = 64 * 1024;
+/** The block's frames (or, unpadded, its images) and outputs stay within about this many bytes (L2). */
+const BLOCK_BYTES = 512 * 1024;
+
+function panelWidth(spec: BlockedSpec): number {
+  const [, t1] = spec.tile ?? defaultTile(spec.filters);
+  return Math.min(t1, Math.ceil(spec.filters / 4)) * 4;
+}
+
+/**
+ * The blocking for a spec: its own (false: none), or one when a filter panel's kernel exceeds
+ * L1; undefined keeps conv.ts's order.
+ */
+export function convBlocking(spec: BlockedSpec): ConvBlocking | undefined {
+  if (spec.blocking !== undefined) return spec.blocking || undefined;
+  const pw = panelWidth(spec);
+  if (spec.kh * spec.kw * spec.c * pw * 4 <= BLOCK_ABOVE) return undefined;
+  const fr = frameOf(spec);
+  const perImage = (fr.direct ? spec.h * spec.w * spec.c * 4 : fr.bytes) + spec.oh * spec.ow * spec.filters * 4;
+  return { images: Math.max(1, Math.floor(BLOCK_BYTES / perImage)), taps: Math.max(1, Math.floor(PANEL_BYTES / (pw * 4))) };
+}
+
+/** Scratch bytes of the blocked path: one zero-padded frame per image of a block (none unpadded). */
+export function blockedScratchBytes(spec: BlockedSpec, blocking: ConvBlocking): number {
+  const fr = frameOf(spec);
+  return fr.direct ? 0 : round16(fr.bytes) * blocking.images;
+}
+
+/** The chunks of the reduction: [kernel row i, first tap j·c + ch within the row, taps]. */
+function chunksOf(spec: BlockedSpec, taps: number): [number, number, number][] {
+  const perRow = spec.kw * spec.c;
+  const out: [number, number, number][] = [];
+  for (let i = 0; i < spec.kh; i++) for (let t = 0; t < perRow; t += taps) out.push([i, t, Math.min(taps, perRow - t)]);
+  return out;
+}
+
+/**
+ * The body of the blocked `conv2d` export: `P(name)` gives its parameters (n, x, k, y, bias?,
+ * ws). Returns the statements; the caller adds the function.
+ */
+export function convForwardBlocked(f: Fn, spec: BlockedSpec, blocking: ConvBlocking, P: (name: string) => number, hasBias: boolean): X[] {
+  const { c, h, w, oh, ow, sh, sw } = spec;
+  const fl = spec.filters;
+  const relu = (spec.activation ?? "none") === "relu";
+  const fr = frameOf(spec);
+  const m = f.mod;
+  const [i32, v128] = [f.b.i32, f.b.v128];
+  const [t0] = spec.tile ?? defaultTile(fl);
+  const MR = Math.min(t0, ow);
+  const PW = panelWidth(spec);
+  const IB = blocking.images;
+  const frameStride = round16(fr.bytes);
+  const imgIn = fr.direct ? h * w * c * 4 : frameStride;
+  const imgOut = oh * ow * fl * 4;
+  const chunks = chunksOf(spec, blocking.taps);
+
+  const [s0, nb, img, frames, xBlk, yBlk, xr, yr, xp, kp, bp, op, pOff, cp] = range(14).map(() => f.local(i32));
+  const zero = m.v128.const(ZERO16);
+
+  /** One tile of px pixels × width filters over the chunk's taps, at xp / kp / op. */
+  const tile = (px: number, width: number, len: number, first: boolean, last: boolean): X[] => {
+    const nv = Math.ceil(width / 4);
+    const acc = range(px).map((q) => range(nv).map((v) => shared(f, `acc${q}.${v}`, v128)));
+    const kv = range(nv).map((v) => shared(f, `kv${v}`, v128));
+    const sv = shared(f, "sv", v128);
+    const tmp = shared(f, "tmp", v128);
+    const out: X[] = [];
+    if (first) {
+      for (let v = 0; v < nv; v++)
+        out.push(f.set(acc[0][v], hasBias ? loadPartial(f, f.get(bp), 16 * v, lanesOf(width, v)) : m.copyExpression(zero)));
+      for (let q = 1; q < px; q++) for (let v = 0; v < nv; v++) out.push(f.set(acc[q][v], f.get(acc[0][v])));
+    } else {
+      for (let q = 0; q < px; q++)
+        for (let v = 0; v < nv; v++) out.push(f.set(acc[q][v], loadPartial(f, f.get(op), q * fl * 4 + 16 * v, lanesOf(width, v))));
+    }
+    out.push(
+      ...nest(f, [xp, kp], [{ count: len, strides: [4, fl * 4] }], spec.unroll ?? UNROLL, (ptr, offs) => {
+        const st: X[] = [];
+        for (let v = 0; v < nv; v++) st.push(f.set(kv[v], loadPartial(f, f.get(ptr[1]), offs[1] + 16 * v, lanesOf(width, v))));
+        for (let q = 0; q < px; q++) {
+          st.push(f.set(sv, m.v128.load32_splat(offs[0] + q * sw * c * 4, 4, f.get(ptr[0]))));
+          for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(kv[v]), spec.relaxed));
+        }
+        return st;
+      }),
+    );
+    for (let q = 0; q < px; q++)
+      for (let v = 0; v < nv; v++) {
+        const val = last && relu ? m.f32x4.pmax(m.copyExpression(zero), f.get(acc[q][v])) : f.get(acc[q][v]);
+        out.push(f.set(tmp, val), ...storePartial(f, f.get(op), q * fl * 4 + 16 * v, lanesOf(width, v), f.get(tmp)));
+      }
+    return out;
+  };
+
+  /** One chunk of one panel over every image of the block. */
+  const chunk = (width: number, [i, t, len]: [number, number, number], first: boolean, last: boolean): X => {
+    const xOff = (i * fr.wf * c + t) * 4;
+    const kOff = (i * spec.kw * c + t) * fl * 4;
+    const row: X[] = [
+      f.set(xp, m.i32.add(f.get(xr), f.i32(xOff))),
+      f.set(op, f.get(yr)),
+      ...repeat(f, Math.floor(ow / MR), [...tile(MR, width, len, first, last), f.addI(xp, MR * sw * c * 4), f.addI(op, MR * fl * 4)]),
+      ...(ow % MR > 0 ? tile(ow % MR, width, len, first, last) : []),
+      f.addI(xr, sh * fr.wf * c * 4),
+      f.addI(yr, ow * fl * 4),
+    ];
+    return m.block(null, [
+      f.set(kp, m.i32.add(f.get(cp), f.i32(kOff))),
+      f.set(img, f.i32(0)),
+      f.whileLoop(
+        () => m.i32.lt_s(f.get(img), f.get(nb)),
+        [
+          f.set(xr, m.i32.add(f.get(xBlk), m.i32.mul(f.get(img), f.i32(imgIn)))),
+          f.set(yr, m.i32.add(m.i32.add(f.get(yBlk), m.i32.mul(f.get(img), f.i32(imgOut))), f.get(pOff))),
+          ...repeat(f, oh, row),
+          f.addI(img, 1),
+        ],
+      ),
+    ]);
+  };
+
+  const panel = (width: number): X[] => [
+    f.set(cp, m.i32.add(f.get(P("k")), f.get(pOff))),
+    ...(hasBias ? [f.set(bp, m.i32.add(f.get(P("bias")), f.get(pOff)))] : []),
+    ...chunks.map((ch, q) => chunk(width, ch, q === 0, q === chunks.length - 1)),
+    f.addI(pOff, PW * 4),
+  ];
+
+  const body: X[] = [];
+  if (!fr.direct) body.push(f.set(frames, align16(f, f.get(P("ws")))), ...zeroBytes(f, f.get(frames), frameStride * IB));
+  const copyIn: X[] = fr.direct
+    ? [f.set(xBlk, m.i32.add(f.get(P("x")), m.i32.mul(f.get(s0), f.i32(imgIn))))]
+    : [
+        f.set(xBlk, f.get(frames)),
+        f.set(img, f.i32(0)),
+        f.whileLoop(
+          () => m.i32.lt_s(f.get(img), f.get(nb)),
+          [
+            ...copyRows(
+              f,
+              m.i32.add(f.get(P("x")), m.i32.mul(m.i32.add(f.get(s0), f.get(img)), f.i32(h * w * c * 4))),
+              m.i32.add(m.i32.add(f.get(frames), m.i32.mul(f.get(img), f.i32(frameStride))), f.i32((spec.pt * fr.wf + spec.pl) * c * 4)),
+              h,
+              w * c * 4,
+              w * c * 4,
+              fr.wf * c * 4,
+            ),
+            f.addI(img, 1),
+          ],
+        ),
+      ];
+  body.push(
+    f.set(s0, f.i32(0)),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(s0), f.get(P("n"))),
+      [
+        f.set(nb, m.select(m.i32.lt_s(m.i32.sub(f.get(P("n")), f.get(s0)), f.i32(IB)), m.i32.sub(f.get(P("n")), f.get(s0)), f.i32(IB))),
+        ...copyIn,
+        f.set(yBlk, m.i32.add(f.get(P("y")), m.i32.mul(f.get(s0), f.i32(imgOut)))),
+        f.set(pOff, f.i32(0)),
+        ...repeat(f, Math.floor(fl / PW), panel(PW)),
+        ...(fl % PW > 0 ? panel(fl % PW) : []),
+        f.addI(s0, IB),
+      ],
+    ),
+  );
+  return body;
+}

@@ -1,0 +1,175 @@
+// The blocked forward convolution (compiler/wasm/kernels/conv-blocked.ts: chunks of taps,
+// blocks of images, running sums carried through y) computes the same bits as conv.ts's
+// per-tile loop order (kept as the oracle with `blocking: false`): every output word equal
+// (Uint32 views) on random data with zeros, -0 and ±large values, for padded and unpadded,
+// strided and non-square geometries, tail panels and tail tiles, bias / relu, the relaxed
+// multiply-add where the engine has it, image blocks that do not divide n (n = 0, 1, more),
+// and chunks that split a kernel row, end on its end, or hold one tap. Also: the automatic
+// choice blocks DCGAN-sized kernels and leaves the seed CNN's and ResNet's alone.
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadBinaryen } from "../../compiler/wasm/kernels/binaryen.js";
+import { buildModule } from "../../compiler/wasm/kernels/module.js";
+import { windowOf, type Window } from "../../compiler/emit/geometry.js";
+import { addConv2d, conv2dParams, conv2dScratchBytes, type Conv2dSpec } from "../../compiler/wasm/kernels/conv.js";
+import { convBlocking, type ConvBlocking } from "../../compiler/wasm/kernels/conv-blocked.js";
+import { hasRelaxedSimd, instantiateKernels, Layout, type KernelInstance } from "../../runtime/wasm/instantiate.js";
+
+function geom(h: number, w: number, c: number, kernel: [number, number], strides: [number, number], padding: "same" | "valid"): Window {
+  const out = (size: number, k: number, s: number) => (padding === "same" ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1);
+  return windowOf([1, h, w, c], [1, out(h, kernel[0], strides[0]), out(w, kernel[1], strides[1]), 1], { kernel, strides, padding });
+}
+
+interface Case {
+  readonly tag: string;
+  readonly g: Window;
+  readonly filters: number;
+  readonly ns: readonly number[];
+  readonly bias: boolean;
+  readonly relu: boolean;
+  readonly blocking: ConvBlocking;
+  readonly tile?: [number, number];
+}
+
+const CASES: Case[] = [
+  {
+    tag: "same5",
+    g: geom(7, 7, 6, [5, 5], [1, 1], "same"),
+    filters: 20,
+    ns: [0, 1, 3, 7],
+    bias: true,
+    relu: true,
+    blocking: { images: 3, taps: 7 },
+  },
+  {
+    tag: "s2same",
+    g: geom(9, 8, 5, [5, 5], [2, 2], "same"),
+    filters: 13,
+    ns: [1, 4],
+    bias: false,
+    relu: false,
+    blocking: { images: 2, taps: 25 },
+  },
+  {
+    tag: "valid",
+    g: geom(8, 9, 3, [3, 2], [1, 2], "valid"),
+    filters: 9,
+    ns: [2, 5],
+    bias: true,
+    relu: false,
+    blocking: { images: 4, taps: 1 },
+  },
+  {
+    tag: "rows",
+    g: geom(6, 5, 4, [3, 3], [1, 1], "same"),
+    filters: 16,
+    ns: [3],
+    bias: true,
+    relu: true,
+    blocking: { images: 1, taps: 12 },
+    tile: [3, 2],
+  },
+  {
+    tag: "tail",
+    g: geom(7, 6, 2, [2, 3], [2, 1], "same"),
+    filters: 7,
+    ns: [2, 3],
+    bias: false,
+    relu: true,
+    blocking: { images: 5, taps: 4 },
+    tile: [4, 2],
+  },
+];
+
+const relaxedEngine = hasRelaxedSimd();
+type Fn_ = (...args: number[]) => void;
+let inst: KernelInstance<Record<string, Fn_>>;
+const specs = new Map<string, Conv2dSpec>();
+
+function specOf(c: Case, blocked: boolean, relaxed: boolean): Conv2dSpec {
+  return {
+    ...c.g,
+    name: `${c.tag}_${blocked ? "blocked" : "oracle"}${relaxed ? "_relaxed" : ""}`,
+    filters: c.filters,
+    bias: c.bias,
+    activation: c.relu ? "relu" : "none",
+    tile: c.tile,
+    relaxed,
+    blocking: blocked ? c.blocking : false,
+  };
+}
+
+beforeAll(async () => {
+  const b = await loadBinaryen();
+  const variants = relaxedEngine ? [false, true] : [false];
+  const built = buildModule(
+    b,
+    (mod) => {
+      for (const c of CASES)
+        for (const relaxed of variants)
+          for (const blocked of [false, true]) {
+            const s = specOf(c, blocked, relaxed);
+            specs.set(s.name, s);
+            addConv2d(b, mod, s);
+          }
+    },
+    { relaxed: relaxedEngine },
+  );
+  inst = await instantiateKernels(built.binary, { memoryBytes: 16 << 20 });
+}, 60_000);
+
+/** Random floats with some exact zeros, -0 and large magnitudes (deterministic). */
+function fill(v: Float32Array, seed: number): void {
+  let s = seed >>> 0;
+  for (let i = 0; i < v.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const u = s / 2 ** 32;
+    v[i] = u < 0.05 ? 0 : u < 0.08 ? -0 : u < 0.1 ? (u - 0.09) * 1e6 : (u - 0.5) * 4;
+  }
+}
+
+function run(spec: Conv2dSpec, n: number, seed: number): Uint32Array {
+  const lay = new Layout(64);
+  const { h, w, c, oh, ow, kh, kw } = spec;
+  const x = lay.floats(Math.max(1, n * h * w * c));
+  const k = lay.floats(kh * kw * c * spec.filters);
+  const bias = lay.floats(spec.filters);
+  const y = lay.floats(Math.max(1, n * oh * ow * spec.filters) + 4);
+  const ws = lay.alloc(conv2dScratchBytes(spec) + 4) + 4; // misaligned on purpose
+  fill(inst.f32(x, n * h * w * c), seed);
+  fill(inst.f32(k, kh * kw * c * spec.filters), seed + 1);
+  fill(inst.f32(bias, spec.filters), seed + 2);
+  inst.f32(y, n * oh * ow * spec.filters + 4).fill(NaN);
+  inst.f32(ws, Math.floor(conv2dScratchBytes(spec) / 4)).fill(NaN);
+  const at: Record<string, number> = { n, x, k, y, bias, ws };
+  inst.exports[spec.name](...conv2dParams(spec).map((p) => at[p]));
+  const out = new Uint32Array(inst.f32(y, n * oh * ow * spec.filters + 4).slice().buffer);
+  return out;
+}
+
+describe("the blocked forward convolution computes the same bits as the per-tile order", () => {
+  for (const c of CASES)
+    for (const relaxed of relaxedEngine ? [false, true] : [false])
+      it(`${c.tag}${relaxed ? " (relaxed)" : ""}: n ∈ {${c.ns.join(", ")}}`, () => {
+        for (const n of c.ns) {
+          const a = run(specs.get(specOf(c, false, relaxed).name)!, n, 7 + n);
+          const b = run(specs.get(specOf(c, true, relaxed).name)!, n, 7 + n);
+          expect(b.length).toBe(a.length);
+          let diff = -1;
+          for (let i = 0; i < a.length && diff < 0; i++) if (a[i] !== b[i]) diff = i;
+          expect(diff, `first differing word of n = ${n}`).toBe(-1);
+        }
+      });
+});
+
+describe("the automatic choice", () => {
+  const spec = (g: Window, filters: number) => ({ ...g, filters });
+  it("blocks the DCGAN's 5×5 kernels over 256 and 64 channels", () => {
+    expect(convBlocking(spec(geom(7, 7, 128, [5, 5], [1, 1], "same"), 256))).toBeDefined();
+    expect(convBlocking(spec(geom(14, 14, 64, [5, 5], [2, 2], "same"), 128))).toBeDefined();
+  });
+  it("keeps the per-tile order where a panel's kernel fits in L1 (the seed CNN, the ResNet)", () => {
+    expect(convBlocking(spec(geom(28, 28, 1, [3, 3], [1, 1], "valid"), 32))).toBeUndefined();
+    expect(convBlocking(spec(geom(28, 28, 32, [3, 3], [1, 1], "same"), 32))).toBeUndefined();
+    expect(convBlocking(spec(geom(14, 14, 64, [3, 3], [1, 1], "same"), 64))).toBeUndefined();
+  });
+});
