@@ -3,6 +3,7 @@
 //   { samplesPerSec, samples, seconds, steps, firstStepAt (epoch ms), maxRssMB, loss, note }
 // or { na: "reason" } when the system cannot run the model.
 import * as path from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -17,6 +18,7 @@ export const MODELS = {
   resnet: { batch: 64 },
   dcgan: { batch: 256 },
   transformer: { batch: 32 },
+  tagger: { batch: 32 },
 };
 
 /** --model M --warmup W (--batches N | --seconds S) [--epoch] */
@@ -112,6 +114,38 @@ export async function charWindows(context = 128, vocab = 83) {
     }
   }
   return { n: Infinity, next, restart() {} };
+}
+
+/**
+ * The tagger's batches: real Brown sentences that run.mjs encoded with the runtime's loader
+ * (runtime/data/brown.ts) and wrote to one file that the dlm and PyTorch children both read.
+ * The file is little-endian int32: a header [n, maxLen, vocabSize, tagCount], then the word
+ * ids [n, maxLen], then the tag ids [n, maxLen] (0 past a sentence's end). Sentences are
+ * served in the file's order, from its start again when they run out.
+ */
+export const TAGGED_HEADER = 4;
+export function writeTagged(file, t, vocabSize, tagCount) {
+  const all = new Int32Array(TAGGED_HEADER + 2 * t.n * t.maxLen);
+  all.set([t.n, t.maxLen, vocabSize, tagCount]);
+  all.set(t.words, TAGGED_HEADER);
+  all.set(t.tags, TAGGED_HEADER + t.n * t.maxLen);
+  writeFileSync(file, new Uint8Array(all.buffer));
+}
+export function taggedBatches(file) {
+  const bytes = readFileSync(file);
+  const all = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const [n, maxLen, vocabSize, tagCount] = all;
+  const words = all.subarray(TAGGED_HEADER, TAGGED_HEADER + n * maxLen);
+  const tags = all.subarray(TAGGED_HEADER + n * maxLen, TAGGED_HEADER + 2 * n * maxLen);
+  let pos = 0;
+  /** Writes the next `b` sentences into x [b, maxLen] (word ids) and y [b, maxLen] (tag ids). */
+  function next(b, x, y) {
+    for (let r = 0; r < b; r++, pos = (pos + 1) % n) {
+      x.set(words.subarray(pos * maxLen, (pos + 1) * maxLen), r * maxLen);
+      y.set(tags.subarray(pos * maxLen, (pos + 1) * maxLen), r * maxLen);
+    }
+  }
+  return { n, maxLen, vocabSize, tagCount, next, restart() {} };
 }
 
 /**

@@ -1,17 +1,22 @@
 // One dlm system × one model, in its own process: node dlm.mjs --trainer FILE.mjs --model M ...
 // The trainer module was compiled ahead of time by run.mjs, so this process never loads
 // the compiler (like `node out/<model>.js`). Batches are real MNIST, shuffled per epoch
-// (the character transformer: random windows of character ids).
+// (the character transformer: random windows of character ids; the tagger: the Brown
+// sentences run.mjs wrote to --tagged FILE, which PyTorch reads too).
 import { pathToFileURL } from "node:url";
-import { childArgs, charWindows, dist, mnist, timeLoop, report, MODELS } from "./common.mjs";
+import { childArgs, charWindows, dist, mnist, taggedBatches, timeLoop, report, MODELS } from "./common.mjs";
 
-const args = childArgs({ trainer: { type: "string" } });
+const args = childArgs({ trainer: { type: "string" }, tagged: { type: "string" } });
 const batch = MODELS[args.model].batch;
 const mod = await import(pathToFileURL(args.trainer).href);
 const { Rng } = await import(dist("runtime/rng.js"));
 const { initParameters } = await import(dist("runtime/trainer.js"));
 const data =
-  args.model === "transformer" ? await charWindows() : await mnist(args.model === "gan" || args.model === "dcgan" ? [-1, 1] : [0, 1]);
+  args.model === "transformer"
+    ? await charWindows()
+    : args.model === "tagger"
+      ? taggedBatches(args.tagged)
+      : await mnist(args.model === "gan" || args.model === "dcgan" ? [-1, 1] : [0, 1]);
 
 const rng = new Rng(1);
 const trainer = mod.createTrainer(rng, { batch });

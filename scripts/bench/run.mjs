@@ -8,9 +8,15 @@
 // (dsl-examples/dcgan.dlm, batch 256, 3 warm-up and 20 timed steps) and the character
 // transformer (dsl-examples/char_transformer.dlm, batch 32 windows of 128 characters, 10 warm-up
 // and 100 timed steps; PyTorch with nn.MultiheadAttention; tokens/s = samples/s × 128, its
-// ratio shown beside the GAN's: both GEMM-bound), with the seed GAN beside
-// them as the yardstick — dlm-wasm and PyTorch only, median of 2 processes each, within its own budget of
-// 1,500 s (25 minutes). "inference" (--suite inference) times the exported CNN's predictions
+// ratio shown beside the GAN's: both GEMM-bound) and the part-of-speech tagger
+// (dsl-examples/pos_tagger.dlm: embedding with mask_zero, bidirectional LSTM(64), dense softmax
+// at every position; batch 32 real Brown sentences of at most 64 words, 20 warm-up and 300
+// timed steps; sentences/s; the sentences written once by taggedData() below and read by
+// every child; PyTorch twice: `pytorch` runs nn.LSTM(bidirectional=True) over the padded batch,
+// `pytorch-packed` packs it with pack_padded_sequence, and the tagger table compares dlm with
+// the faster of the two), with the seed GAN beside
+// them as the yardstick — dlm-wasm and PyTorch only (pytorch-packed: the tagger alone), median of 2 processes each, within its own budget of
+// 1,650 s. "inference" (--suite inference) times the exported CNN's predictions
 // beside onnxruntime-node and TensorFlow.js's wasm backend: inference.mjs, its own budget of at
 // most 600 s.
 //
@@ -75,10 +81,10 @@ const quick = opt.quick;
 const SUITES = {
   seed: { models: "mlp,cnn,lstm,gan", systems: null, budget: 570, batches: {}, warmup: {} },
   models: {
-    models: "gan,resnet,dcgan,transformer",
-    systems: "dlm-wasm,pytorch",
-    budget: 1500,
-    batches: { resnet: 200, dcgan: 20, transformer: 100 },
+    models: "gan,resnet,dcgan,transformer,tagger",
+    systems: "dlm-wasm,pytorch,pytorch-packed",
+    budget: 1650,
+    batches: { resnet: 200, dcgan: 20, transformer: 100, tagger: 300 },
     warmup: { dcgan: 3, transformer: 10 },
   },
 };
@@ -180,7 +186,7 @@ const lastLine = (s) =>
     s
       .trim()
       .split("\n")
-      .filter((l) => l.trim() && !/^\s+at /.test(l))
+      .filter((l) => l.trim() && !/^\s+at /.test(l) && !/^Node\.js v\d/.test(l)) // not the stack, nor node's version line after it
       .pop() ?? "no output"
   ).slice(0, 160);
 
@@ -209,6 +215,7 @@ const DLM_FILES = {
   resnet: "dsl-examples/resnet.dlm",
   dcgan: "dsl-examples/dcgan.dlm",
   transformer: "dsl-examples/char_transformer.dlm",
+  tagger: "dsl-examples/pos_tagger.dlm",
 };
 const VARIANTS = {
   wasm: { system: ["dlm-wasm", "dlm-wasm relaxed"], opts: { backend: "wasm" } },
@@ -239,6 +246,7 @@ async function compileDlm() {
       const file = DLM_FILES[m];
       front = frontEnd(file, readFileSync(path.join(root, file)));
       if (!front.ir) throw new Error(`${file} does not compile`);
+      dataSources[m] = front.ir.trains[0].data?.source;
     } catch (e) {
       for (const v of variants) compiled[v][m] = { na: `compile failed: ${String(e.message ?? e).split("\n")[0]}` };
       continue;
@@ -296,6 +304,50 @@ function gemmCalls(ts, batch) {
 }
 
 // ---------------------------------------------------------------------------------------
+// The tagger's data: real Brown sentences (their lengths decide how much padding PyTorch's
+// packed variant skips), the same for every system. The training split in a seeded shuffled
+// order (Rng(1234)), its first (warm-up + timed) batches, encoded by the runtime's loader
+// (runtime/data/brown.ts: the training split's vocabularies, padded or cut to max_len 64),
+// written once to tmp/tagged.bin (common.mjs: writeTagged, taggedBatches); every tagger child
+// reads them in the file's order.
+const TAGGER_MAX_LEN = 64; // dsl-examples/pos_tagger.dlm: brown.tagged(max_len=64)
+const dataSources = {}; // model → its train's data source, as the compiler recorded it
+let tagged = { na: "the Brown sentences were not prepared" };
+async function taggedData() {
+  try {
+    const { readBrown, buildVocab, encodeTagged } = await import(dist("runtime/data/brown.js"));
+    const { Rng } = await import(dist("runtime/rng.js"));
+    const { writeTagged } = await import("./common.mjs");
+    const corpus = readBrown();
+    const vocab = buildVocab(corpus.train);
+    const src = dataSources.tagger;
+    if (src && (src.maxLen !== TAGGER_MAX_LEN || src.vocabSize !== vocab.words.length || src.tagCount !== vocab.tags.length))
+      return {
+        na: `the compiled tagger's data (${JSON.stringify(src)}) is not what the bench writes: max_len ${TAGGER_MAX_LEN}, ${vocab.words.length} words, ${vocab.tags.length} tags`,
+      };
+    const n = Math.min(corpus.train.length, (warmupOf("tagger") + fixedBatches("tagger")) * MODELS.tagger.batch);
+    const order = new Rng(1234).permutation(corpus.train.length);
+    const t = encodeTagged(
+      Array.from(order.subarray(0, n), (i) => corpus.train[i]),
+      vocab,
+      TAGGER_MAX_LEN,
+    );
+    const file = path.join(tmp, "tagged.bin");
+    writeTagged(file, t, vocab.words.length, vocab.tags.length);
+    let tokens = 0;
+    for (const v of t.mask) tokens += v;
+    log(`tagger: ${n} Brown training sentences (${tokens} words, ${(tokens / n).toFixed(1)} per sentence) written to ${file}`);
+    return { file, n, tokens, vocabSize: vocab.words.length, tagCount: vocab.tags.length };
+  } catch (e) {
+    return {
+      na: `the Brown sentences: ${String(e.message ?? e)
+        .split("\n")[0]
+        .slice(0, 140)}`,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // PyTorch: Debian's python3-torch on /usr/bin/python3, with OpenBLAS when it is installed.
 const OPENBLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-pthread";
 const torchEnv = {
@@ -344,10 +396,27 @@ const relaxedEngine = (() => {
 // ---------------------------------------------------------------------------------------
 // The systems. kind "fixed": BATCHES (CNN an epoch), median of 2 processes; "window": SECONDS
 // in one process. cmd(model) gives the child's command line, or { na } when it cannot run.
+// A system with `models` runs only those (and is left out when none of them is asked for).
+// The tagger's children get --tagged FILE: the Brown sentences taggedData() wrote.
+const taggedArgs = (m) => (m !== "tagger" ? [] : tagged.file ? ["--tagged", tagged.file] : null);
 const trainerCmd = (v, m, flags = []) => {
   const c = compiled[v][m];
   if (!c) return { na: "not compiled" };
-  return c.na ? c : [process.execPath, ...flags, "scripts/bench/dlm.mjs", "--trainer", c.file];
+  if (c.na) return c;
+  const data = taggedArgs(m);
+  return data ? [process.execPath, ...flags, "scripts/bench/dlm.mjs", "--trainer", c.file, ...data] : tagged;
+};
+const torchCmd = (m, variant) => {
+  const data = taggedArgs(m);
+  if (!data) return tagged;
+  return [
+    "/usr/bin/python3",
+    "scripts/bench/torch_bench.py",
+    "--mnist",
+    mnistDir,
+    ...data,
+    ...(m === "tagger" ? ["--variant", variant] : []),
+  ];
 };
 const SYSTEMS = [
   { name: "dlm-wasm", kind: "fixed", dlm: true, cmd: (m) => trainerCmd("wasm", m) },
@@ -380,7 +449,16 @@ const SYSTEMS = [
     kind: "fixed",
     env: torchEnv,
     check: torchAvailable,
-    cmd: () => ["/usr/bin/python3", "scripts/bench/torch_bench.py", "--mnist", mnistDir],
+    cmd: (m) => torchCmd(m, "padded"), // the tagger: nn.LSTM over the padded batch
+  },
+  {
+    // The tagger with pack_padded_sequence: PyTorch's LSTM skips the padding.
+    name: "pytorch-packed",
+    kind: "fixed",
+    models: ["tagger"],
+    env: torchEnv,
+    check: torchAvailable,
+    cmd: (m) => torchCmd(m, "packed"),
   },
   { name: "jax-js", kind: "window", cmd: () => [process.execPath, "scripts/bench/jaxjs.mjs"] },
   {
@@ -393,7 +471,7 @@ const SYSTEMS = [
   },
   { name: "tfjs-cpu", kind: "window", cmd: () => [process.execPath, "scripts/bench/tfjs.mjs", "--backend", "cpu"] },
 ];
-const systems = SYSTEMS.filter((s) => wanted(s.name));
+const systems = SYSTEMS.filter((s) => wanted(s.name) && (!s.models || s.models.some((m) => modelNames.includes(m))));
 
 // ---------------------------------------------------------------------------------------
 // The time budget. The plan runs in this order: PyTorch, dlm-wasm, the standalone trainer,
@@ -407,15 +485,16 @@ const systems = SYSTEMS.filter((s) => wanted(s.name));
 // Reference samples/s (the peers' figures in docs/benchmarks.md, rounded; dlm: guesses): only to
 // plan the budget.
 const EXPECT = {
-  pytorch: { mlp: 40000, cnn: 3000, lstm: 2400, gan: 4500, resnet: 250, dcgan: 75, transformer: 60 },
-  "dlm-wasm": { mlp: 60000, cnn: 5000, lstm: 4000, gan: 5000, resnet: 250, dcgan: 40, transformer: 40 },
+  pytorch: { mlp: 40000, cnn: 3000, lstm: 2400, gan: 4500, resnet: 250, dcgan: 75, transformer: 60, tagger: 500 },
+  "pytorch-packed": { tagger: 900 },
+  "dlm-wasm": { mlp: 60000, cnn: 5000, lstm: 4000, gan: 5000, resnet: 250, dcgan: 40, transformer: 40, tagger: 500 },
   "dlm-ts": { mlp: 5700, cnn: 390, lstm: 400, gan: 490 },
   "jax-js": { mlp: 21600, cnn: 380, lstm: 214, gan: 1770 },
   "tfjs-wasm": { mlp: 5850, cnn: 100, lstm: 262, gan: 278 },
   "tfjs-cpu": { mlp: 880, cnn: 22, lstm: 56, gan: 69 },
 };
 EXPECT["dlm-wasm --no-fuse"] = EXPECT["dlm-wasm relaxed"] = EXPECT["dlm-wasm"];
-const START_S = { pytorch: 2.5, "jax-js": 3, "tfjs-wasm": 2.5, "tfjs-cpu": 2.5 }; // before the warm-up (dlm: 1.5)
+const START_S = { pytorch: 2.5, "pytorch-packed": 2.5, "jax-js": 3, "tfjs-wasm": 2.5, "tfjs-cpu": 2.5 }; // before the warm-up (dlm: 1.5)
 const PAD = 1.2; // estimates are padded by this factor
 const WINDOW_MIN = SECONDS / 2;
 const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
@@ -667,18 +746,20 @@ async function runStandalone(plan, i) {
 // The run: compile; the window systems; GEMM; the fixed systems with the standalone trainer
 // after dlm-wasm (whose CNN rate sizes the standalone run when the budget is short).
 await compileDlm();
+if (modelNames.includes("tagger")) tagged = await taggedData();
 const cells = []; // [sys, model, cmd | {na}]
 for (const sys of systems) {
   results[sys.name] = {};
   const why = sys.check?.();
   for (const m of modelNames) {
+    if (sys.models && !sys.models.includes(m)) continue;
     const cmd = why ? { na: why } : sys.cmd(m);
     if (Array.isArray(cmd)) cells.push([sys, m, cmd]);
     else results[sys.name][m] = cmd;
   }
 }
 const doStandalone = wanted("standalone") && modelNames.includes("cnn");
-const ORDER = ["pytorch", "dlm-wasm", "standalone", "dlm-wasm --no-fuse", "gemm"];
+const ORDER = ["pytorch", "pytorch-packed", "dlm-wasm", "standalone", "dlm-wasm --no-fuse", "gemm"];
 const plan = [];
 for (const name of ORDER) {
   if (name === "standalone") doStandalone && plan.push({ type: "standalone" });
@@ -799,6 +880,30 @@ if (names.length) {
         ],
       ],
     );
+  }
+  if (modelNames.includes("tagger") && dlmRows.includes("dlm-wasm")) {
+    // The tagger: dlm against the faster of PyTorch's two variants (padded, packed).
+    const rate = (s) => (results[s]?.tagger && !results[s].tagger.na ? results[s].tagger.samplesPerSec : NaN);
+    const torchRates = ["pytorch", "pytorch-packed"].map(rate).filter(Number.isFinite);
+    const faster = torchRates.length ? Math.max(...torchRates) : NaN;
+    const which = !Number.isFinite(faster) ? "" : faster === rate("pytorch") ? " (padded)" : " (packed)";
+    const cell = (s) => (names.includes(s) ? shortText(results[s].tagger, (r) => fmt(r.samplesPerSec)) : "not run");
+    table(
+      "**The part-of-speech tagger** (sentences/s; dsl-examples/pos_tagger.dlm, batch 32 real Brown sentences of at most 64 words)",
+      ["dlm-wasm", "PyTorch padded", "PyTorch packed", "dlm / the faster PyTorch"],
+      [
+        [
+          cell("dlm-wasm"),
+          cell("pytorch"),
+          cell("pytorch-packed"),
+          Number.isFinite(rate("dlm-wasm") / faster) ? (rate("dlm-wasm") / faster).toFixed(2) + "×" + which : "n/a",
+        ],
+      ],
+    );
+    out(
+      `${tagged.na ? `The sentences: n/a (${tagged.na}).` : `The sentences: ${tagged.n.toLocaleString("en-US")} of the Brown training split in a seeded shuffled order, ${(tagged.tokens / tagged.n).toFixed(1)} words each on average (${((100 * tagged.tokens) / (tagged.n * TAGGER_MAX_LEN)).toFixed(0)}% of the ${TAGGER_MAX_LEN} positions), encoded by dlm's Brown loader (${tagged.vocabSize.toLocaleString("en-US")} words, ${tagged.tagCount} tags), the same file and order for every process.`} dlm scans all ${TAGGER_MAX_LEN} steps in each direction (a masked step keeps the state) and computes the dense layer at every position. PyTorch padded: \`nn.LSTM(bidirectional=True)\` over all ${TAGGER_MAX_LEN} steps and the loss with \`ignore_index=0\` — the same work; its backward direction reads the trailing padding before a sentence's last word (nn.LSTM cannot keep a state on a masked step), so its numbers differ from Keras's there. PyTorch packed: the batch sorted by length, \`pack_padded_sequence\`, the dense layer and the loss on the real words only — the padding is skipped everywhere.`,
+    );
+    out();
   }
   table(
     "**Peak RSS of each process, MB** (largest of its processes)",

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # PyTorch (Debian's python3-torch on /usr/bin/python3), one model, in its own process:
-#   torch_bench.py --mnist DIR --model mlp|cnn|lstm|gan|resnet|dcgan|transformer --warmup 20 (--batches N [--epoch] | --seconds S) [--cap S]
+#   torch_bench.py --mnist DIR --model mlp|cnn|lstm|gan|resnet|dcgan|transformer|tagger --warmup 20 (--batches N [--epoch] | --seconds S) [--cap S]
+#                  [--tagged FILE --variant padded|packed]   (the tagger: the sentences run.mjs wrote)
 # One thread: run.mjs sets OPENBLAS_NUM_THREADS=1 (and LD_LIBRARY_PATH to OpenBLAS when it is
 # installed); torch.set_num_threads(1) here. Keras-equivalent settings: Glorot-uniform weights,
 # zero biases, Adam eps=1e-7, cross-entropy on logits; batch norm with Keras's epsilon 1e-3 and
@@ -20,9 +21,12 @@ p.add_argument("--batches", type=int, default=0)
 p.add_argument("--seconds", type=float, default=0)
 p.add_argument("--cap", type=float, default=0)
 p.add_argument("--epoch", action="store_true")
+p.add_argument("--tagged", default="")
+p.add_argument("--variant", default="padded", choices=["padded", "packed"])
+p.add_argument("--threads", type=int, default=1)  # the threads suite: torch's intra-op threads (OpenBLAS's: its env)
 a = p.parse_args()
 
-torch.set_num_threads(1)
+torch.set_num_threads(a.threads)
 torch.manual_seed(1)
 B = {"gan": 64, "resnet": 64, "dcgan": 256}.get(a.model, 32)
 
@@ -41,9 +45,10 @@ def idx(path, offset):
     return np.fromfile(path, dtype=np.uint8)[offset:]
 
 
-images = torch.from_numpy(idx(os.path.join(a.mnist, "train-images-idx3-ubyte"), 16).reshape(-1, 784).copy())
-labels = torch.from_numpy(idx(os.path.join(a.mnist, "train-labels-idx1-ubyte"), 8).astype(np.int64))
-N = labels.shape[0]
+if a.model != "tagger":  # the tagger reads its sentences from --tagged
+    images = torch.from_numpy(idx(os.path.join(a.mnist, "train-images-idx3-ubyte"), 16).reshape(-1, 784).copy())
+    labels = torch.from_numpy(idx(os.path.join(a.mnist, "train-labels-idx1-ubyte"), 8).astype(np.int64))
+N = labels.shape[0] if a.model != "tagger" else 0
 lo, hi = (-1.0, 1.0) if a.model in ("gan", "dcgan") else (0.0, 1.0)
 gen = torch.Generator().manual_seed(1234)
 state = {"order": None, "pos": N}
@@ -202,6 +207,68 @@ elif a.model == "transformer":
         w = torch.randint(0, V, (B, T + 1), generator=gen)
         opt.zero_grad(set_to_none=True)
         loss = F.cross_entropy(model(w[:, :-1]).reshape(-1, V), w[:, 1:].reshape(-1))
+        loss.backward()
+        opt.step()
+        return loss.item()
+elif a.model == "tagger":
+    # dsl-examples/pos_tagger.dlm: embedding(vocab, 64, mask_zero=true) -> bidirectional(lstm(64,
+    # return_sequences=true)) -> dense(tags) at every position (softmax in the loss); Adam(1e-3);
+    # the loss is the mean over the real tokens (padding has tag id 0 and word id 0). The
+    # sentences are the ones run.mjs wrote to --tagged with dlm's Brown loader (the dlm child
+    # reads the same file in the same order): int32 [n, T, V, C], words [n, T], tags [n, T].
+    # --variant padded: nn.LSTM(bidirectional=True) over all T steps of the padded batch, the
+    #   loss with ignore_index=0. The forward direction equals Keras's at every real token (the
+    #   padding trails); the backward direction reads the trailing padding first, so its state at
+    #   a sentence's last word is what those steps left, not Keras's zeros (nn.LSTM cannot keep a
+    #   state on a masked step). The work is the same as a state-keeping scan: T steps each way.
+    # --variant packed: the batch sorted by length, pack_padded_sequence, nn.LSTM on the packed
+    #   sequence (each direction only over the sentence's own words: Keras's result at every real
+    #   token), the dense layer and the loss on the packed rows only (no padding anywhere).
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    n_s, T, V, C = (int(v) for v in np.fromfile(a.tagged, dtype="<i4", count=4))
+    ids = np.fromfile(a.tagged, dtype="<i4", offset=16).astype(np.int64)
+    words = torch.from_numpy(ids[: n_s * T].reshape(n_s, T).copy())
+    tags = torch.from_numpy(ids[n_s * T: 2 * n_s * T].reshape(n_s, T).copy())
+    tpos = {"pos": 0}
+
+    def next_tagged():
+        i = (torch.arange(B) + tpos["pos"]) % n_s
+        tpos["pos"] = (tpos["pos"] + B) % n_s
+        return words[i], tags[i]
+
+    class Tagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Embedding(V, 64)
+            self.lstm = nn.LSTM(64, 64, batch_first=True, bidirectional=True)
+            self.out = nn.Linear(128, C)
+
+    model = keras_init(Tagger())
+    nn.init.uniform_(model.emb.weight, -0.05, 0.05)
+    for name, w in model.lstm.named_parameters():
+        if "bias_ih" in name:
+            with torch.no_grad():
+                w[64:128] = 1.0  # Keras's unit_forget_bias (gate order i, f, g, o in both)
+        elif "bias_hh" in name:
+            w.requires_grad_(False)  # Keras has one bias per gate: b_hh stays zero, not trained
+    params = [p_ for p_ in model.parameters() if p_.requires_grad]
+    n_params = sum(p_.numel() for p_ in params)
+    assert n_params == V * 64 + 2 * (64 * 256 + 64 * 256 + 256) + 128 * C + C, n_params  # dlm's count
+    opt = torch.optim.Adam(params, lr=1e-3, eps=1e-7)
+    packed = a.variant == "packed"
+
+    def step():
+        x, y = next_tagged()
+        opt.zero_grad(set_to_none=True)
+        if packed:
+            lengths, order = (x != 0).sum(1).sort(descending=True)
+            x, y = x[order], y[order]
+            h, _ = model.lstm(pack_padded_sequence(model.emb(x), lengths, batch_first=True))
+            loss = F.cross_entropy(model.out(h.data), pack_padded_sequence(y, lengths, batch_first=True).data)
+        else:
+            h, _ = model.lstm(model.emb(x))
+            loss = F.cross_entropy(model.out(h).reshape(-1, C), y.reshape(-1), ignore_index=0)
         loss.backward()
         opt.step()
         return loss.item()
