@@ -9,6 +9,8 @@ export const slowTests = [
   "tests/backend/export-formats.test.ts",
   "tests/backend/sample.test.ts",
   "tests/frontend/predict.test.ts",
+  // dlm/plugin in Vite, Rollup, esbuild and webpack builds (fixture projects built and run; watch modes).
+  "tests/api/bundlers.test.ts",
 ];
 
 export default defineConfig({

@@ -3,11 +3,12 @@
 // located `FILE:line:col: error DLxxxx` report); 2 bad usage or a file that cannot be
 // read; 3 an internal error (a bug in dlm). User mistakes never print a stack trace.
 // Only commands that emit code load the code generators (ts-morph, prettier).
-import { readFileSync, writeFileSync, mkdirSync, existsSync, cpSync, statSync, accessSync, constants as fsConstants } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, existsSync, statSync, accessSync, constants as fsConstants } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { frontEnd, compileTrainer, importTrainer, memoryPlanOf, trainerFiles, type Backend, type FrontEndResult } from "./compile.js";
+import { frontEnd, compileTrainer, importTrainer, memoryPlanOf, type Backend, type FrontEndResult } from "./compile.js";
+import { chooseTrain, memoryLimit, outputFiles, tsLimit, type LimitProblem } from "./api/prepare.js";
 import { renderDiagnostics, diagnosticsToJson } from "./diagnostics/render.js";
 import { summarizeProgram } from "./summary.js";
 import { printProgram } from "./ir/print.js";
@@ -20,10 +21,7 @@ import {
   UsageError as RuntimeUsageError,
 } from "../runtime/main.js";
 import { hasRelaxedSimd } from "../runtime/wasm/instantiate.js";
-import { memoryLimitDiagnostic, tsMemoryNeed } from "./wasm/memory-limit.js";
-import { memoryProblem } from "../runtime/memory.js";
-import { optimizerState } from "./wasm/plan-memory.js";
-import { totalmem } from "node:os";
+import { memoryLimitDiagnostic } from "./wasm/memory-limit.js";
 import { exportCommand, exportUsage, predictCommand } from "./export/commands.js";
 import { explainCommand, explainUsage } from "./explain/command.js";
 import { sampleCommand, sampleUsage } from "./sample.js";
@@ -210,21 +208,13 @@ export function checked(file: string, err: NodeJS.WritableStream): FrontEndResul
 }
 
 export function pickTrain(result: FrontEndResult, name: string | undefined): string {
-  const trains = result.ir!.trains.map((t) => t.name);
-  if (name !== undefined) {
-    if (!trains.includes(name))
-      throw new UsageError(`${result.source.path} has no train block '${name}' (it has: ${trains.join(", ") || "none"})`);
-    return name;
-  }
-  if (trains.length === 0) throw new UsageError(`${result.source.path} has no train block to compile`);
-  if (trains.length > 1)
-    throw new UsageError(`${result.source.path} has ${trains.length} train blocks (${trains.join(", ")}); choose one with --train NAME`);
-  return trains[0];
+  const chosen = chooseTrain(result, name);
+  if ("problem" in chosen) throw new UsageError(chosen.problem);
+  return chosen.name;
 }
 
-/** dist/runtime (the compiled runtime) and runtime/ (its TypeScript sources). */
+/** dist/runtime (the compiled runtime), which `dlm train` imports. */
 const runtimeJs = fileURLToPath(new URL("../runtime/", import.meta.url));
-const runtimeTs = fileURLToPath(new URL("../../runtime/", import.meta.url));
 
 async function compileCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -265,16 +255,17 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
     fuse: !values["no-fuse"],
   });
   const dir = values.out;
-  const files = await trainerFiles(compiled);
+  // The files the API's compile returns: the trainer, its kernels (and .wat), and the runtime
+  // beside it (JavaScript to run, TypeScript sources to type-check); a package.json only where none is.
+  const files = await outputFiles(compiled, { runtime: "copy", wat: emits.has("wat") });
   writing(dir, () => {
     makeFolders(path.join(dir, "runtime"));
-    for (const f of files) writeFileSync(path.join(dir, f.file), f.data);
-    if (compiled.wasm?.text !== undefined) writeFileSync(path.join(dir, `${compiled.name}.wat`), compiled.wasm.text);
-    // The runtime goes beside the trainer: JavaScript to run, TypeScript sources to type-check.
-    cpSync(runtimeJs, path.join(dir, "runtime"), { recursive: true, filter: (f) => !f.endsWith(".map") });
-    cpSync(runtimeTs, path.join(dir, "runtime"), { recursive: true });
-    const pkg = path.join(dir, "package.json");
-    if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ type: "module", private: true }, null, 2) + "\n");
+    for (const f of files) {
+      const to = path.join(dir, f.path);
+      if (f.path === "package.json" && existsSync(to)) continue;
+      makeFolders(path.dirname(to));
+      writeFileSync(to, f.contents);
+    }
   });
   const js = path.join(dir, `${compiled.name}.js`);
   const kernels = compiled.wasm
@@ -325,28 +316,6 @@ async function trainCommand(args: readonly string[], out: NodeJS.WritableStream,
   });
   const mod = await importTrainer(compiled);
   return runTraining(mod, { ...opts, baseDir: sourceDir }, out, err);
-}
-
-/** A memory limit a train block is over: a located diagnostic, or a one-line message about --batch. */
-type LimitProblem = { readonly diagnostic: import("./diagnostics/diagnostic.js").Diagnostic; readonly source: FrontEndResult } | string;
-
-async function memoryLimit(
-  result: FrontEndResult,
-  name: string,
-  fuse: boolean,
-  batch: number | undefined,
-): Promise<LimitProblem | undefined> {
-  const plan = await memoryPlanOf(result, name, fuse);
-  const t = result.ir!.trains.find((x) => x.name === name)!;
-  if (batch !== undefined) return memoryProblem({ backend: "wasm", ...plan.bytes }, batch, true, totalmem());
-  const d = memoryLimitDiagnostic(result.ast, name, plan.bytes, t.settings.batch);
-  return d && { diagnostic: d, source: result };
-}
-
-function tsLimit(result: FrontEndResult, name: string, batch: number | undefined): LimitProblem | undefined {
-  const tp = result.trainings!.get(name)!;
-  const need = { backend: "ts" as const, ...tsMemoryNeed(tp, optimizerState(tp)) };
-  return memoryProblem(need, batch ?? tp.settings.batch, batch !== undefined, totalmem());
 }
 
 /** Prints a memory-limit problem: exit 1 for the program's own batch, 2 for a --batch option. */
