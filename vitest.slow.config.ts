@@ -11,6 +11,9 @@ export const slowTests = [
   "tests/frontend/predict.test.ts",
   // dlm/plugin in Vite, Rollup, esbuild and webpack builds (fixture projects built and run; watch modes).
   "tests/api/bundlers.test.ts",
+  // The PyTorch target: train.py against the wasm trainer (100 steps of three seed models, 20 of the GAN) and under torchrun.
+  "tests/pytorch/parity.test.ts",
+  "tests/pytorch/torchrun.test.ts",
 ];
 
 export default defineConfig({

@@ -40,6 +40,8 @@ commands:
       --emit wat        also write DIR/<name>.wat, the kernel module as text
       --emit kernels    list the kernels after fusion with the ops each computes
       --no-fuse         one kernel per op (the same numbers; to measure what fusion gains)
+      --target pytorch  write DIR/train.py instead: a PyTorch program (python3-torch only) that
+                        trains the same models, also under torchrun (docs/pytorch.md)
   train FILE.dlm [options]
                       compile in memory and train; prints \`test loss … accuracy …\`
       --train NAME      which train block (when the file has several)
@@ -226,9 +228,12 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
       backend: { type: "string" },
       emit: { type: "string", multiple: true },
       "no-fuse": { type: "boolean" },
+      target: { type: "string" },
     },
   });
   if (positionals.length !== 1) throw new UsageError("compile takes exactly one FILE.dlm");
+  // The PyTorch target writes train.py (emit/pytorch/command.ts).
+  if (values.target === "pytorch") return (await import("./emit/pytorch/command.js")).pytorchCompile(values, positionals[0], out, err);
   if (!values.out) throw new UsageError("compile needs -o DIR");
   const backend = backendOf(values.backend);
   const emits = new Set(values.emit ?? []);

@@ -14,6 +14,7 @@ import { firstNonFinite } from "./kernels/optimizers.js";
 import type { TrainerInstance, TrainerModule } from "./trainer-module.js";
 import { checkVocab, type BrownVocab } from "./data/brown.js";
 import { checkCharVocab } from "./data/chars.js";
+import { Rng } from "./rng.js";
 
 export interface Checkpoint {
   readonly globalStep: number;
@@ -273,10 +274,17 @@ export function loadCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
       `a batch index from 0 to ${last} (this run's ${ctx.samples} training samples make ${ctx.stepsPerEpoch} batches of ${ctx.batch} per epoch)`,
     );
   const seed = int("seed", 0, "the run's seed (an integer ≥ 0)");
-  const rng = rngWords("rng", true);
+  // A checkpoint of the PyTorch target (writer "pytorch", docs/pytorch.md) has no dlm RNG state:
+  // the run goes on with a stream derived from the seed and the step, and says it is not bitwise.
+  const fromPytorch = metadata.writer === "pytorch" && metadata.rng === undefined;
+  if (fromPytorch)
+    ctx.note(
+      `note: ${displayPath(file)} was written by a PyTorch program of dlm's pytorch target, which keeps no dlm RNG state: training continues from its weights, optimizer state and step with a random stream derived from the seed and the step, so it is not bitwise the run it continues${batchInEpoch > 0 ? "; the rest of this epoch is read in a new shuffled order" : ""}`,
+    );
+  const rng = fromPytorch ? derivedRng(seed, globalStep) : rngWords("rng", true);
   // The state at the epoch's start redraws its shuffle when resuming mid-epoch; at an epoch's
   // start (batch_in_epoch 0) it is not used, and before the first epoch it is all zero.
-  const epochRng = rngWords("epoch_rng", batchInEpoch > 0);
+  const epochRng = fromPytorch ? rng.slice() : rngWords("epoch_rng", batchInEpoch > 0);
   // Every optimizer step updates once per training step, so each count is the step counter.
   const counts = ints(
     "step_counts",
@@ -338,4 +346,14 @@ export function loadCheckpoint(file: string, mod: TrainerModule, t: TrainerInsta
     ...(metadata.controls !== undefined ? { controls: metadata.controls } : {}),
     bestWeights: best,
   };
+}
+
+/** The RNG state a run resumed from a PyTorch-target checkpoint continues with: the seed's stream, its last two words mixed with the step. */
+function derivedRng(seed: number, step: number): Uint32Array {
+  const w = new Uint32Array(4);
+  new Rng(seed).saveState(w);
+  w[2] ^= step >>> 0;
+  w[3] ^= Math.floor(step / 4294967296) >>> 0;
+  if (w.every((x) => x === 0)) w[0] = 1;
+  return w;
 }

@@ -77,6 +77,7 @@ export const codes = {
   DL4009: "privacy delta not below 1/N (warning)",
   DL4010: "parameter without a per-example gradient rule",
   DL4011: "model cannot be sampled",
+  DL4012: "program cannot be compiled to the target",
   // internal
   DL9001: "internal compiler error",
 } as const;

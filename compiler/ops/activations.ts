@@ -37,6 +37,7 @@ import type { Mod } from "../wasm/kernels/fn.js";
 import { expV, splatF } from "../wasm/kernels/math.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import { onnxPointwise, tfjsActivation, type OnnxRule, type TfjsRule } from "../export/rules.js";
+import { py } from "../emit/pytorch/rules.js";
 
 export type Names = {
   primitive: "relu" | "sigmoid" | "tanh" | "softmax" | "leaky_relu" | "elu" | ActOp;
@@ -138,6 +139,21 @@ const actCall =
     return W.call(c, op, spec, addActivation, actParams, args);
   };
 
+/** An activation in the PyTorch target (torch computes the same functions: hardsigmoid is Keras 3's relu6(x + 3) / 6). */
+const torchFunctions: Readonly<Record<ActOp | "relu" | "sigmoid" | "tanh", string>> = {
+  relu: "F.relu",
+  sigmoid: "torch.sigmoid",
+  tanh: "torch.tanh",
+  selu: "F.selu",
+  gelu: "F.gelu",
+  silu: "F.silu",
+  softplus: "F.softplus",
+  softsign: "F.softsign",
+  hard_sigmoid: "F.hardsigmoid",
+};
+const torchActivation = (op: ActOp | "relu" | "sigmoid" | "tanh", x: string, approximate = false): string =>
+  op === "gelu" ? `F.gelu(${x}, approximate=${approximate ? '"tanh"' : '"none"'})` : `${torchFunctions[op]}(${x})`;
+
 /** An activation of activations.wasm.ts with its gradient op (reading x or y, as readsInput says). */
 const activation = (
   op: ActOp,
@@ -155,6 +171,7 @@ const activation = (
       wasm: actCall(op),
       mask: keepsMask,
       export: exported,
+      pytorch: (c) => torchActivation(op, c.args[0], c.attrs.approximate === true),
     }),
     trainOp({ vjp: none, ts: T.fromOutput(`${tsKernel}Grad`, extra), wasm: actCall(grad) }),
   ];
@@ -219,6 +236,7 @@ const pointwise = (
     ts: T.unary(tsKernel, extra),
     wasm: W.unaryEw(op),
     epilogue: true,
+    pytorch: (c) => (op === "leaky_relu" ? `F.leaky_relu(${c.args[0]}, ${py(c.attrs.slope as number)})` : torchActivation(op, c.args[0])),
     mask: keepsMask,
     export: {
       ...(op === "sigmoid" ? { output: "probabilities" as const } : {}),
@@ -253,6 +271,7 @@ export const ops: OpTable<Names> = {
   leaky_relu: pointwise("leaky_relu", { type: "LeakyReLU", base: "leaky_re_lu" }, "leakyRelu", "slope"),
   softmax: primitive<SoftmaxAttrs>({
     keras: { type: "Softmax", base: "softmax" },
+    pytorch: (c) => `F.softmax(${c.args[0]}, ${c.attrs.axis})`,
     shape: (c) => {
       const axis = c.attrs.axis;
       const r = c.inputs[0].length;
@@ -283,6 +302,7 @@ export const ops: OpTable<Names> = {
   }),
   elu: primitive<EluAttrs>({
     keras: { type: "ELU", base: "elu" },
+    pytorch: (c) => `F.elu(${c.args[0]}, ${py(c.attrs.alpha)})`,
     shape: same,
     vjp: fromOutput("elu_grad"),
     ts: T.unary("elu", "alpha"),

@@ -7,6 +7,7 @@ import { gate, none, shapeOf, sumTo } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import { onnxPointwise } from "../export/rules.js";
+import { py } from "../emit/pytorch/rules.js";
 
 export type Names = { primitive: "add" | "sub" | "mul" | "div" | "neg" | "constant"; composite: never; train: never };
 
@@ -35,6 +36,8 @@ export const broadcastShape: ShapeRule = (c) => {
 const binary = (type: string, base: string, vjp: PrimitiveOp["vjp"]): PrimitiveOp =>
   primitive({
     keras: { type, base },
+    pytorch: (c) =>
+      `${c.args[0]} ${({ Add: "+", Subtract: "-", Multiply: "*", Divide: "/" } as Record<string, string>)[type]} ${c.args[1]}`,
     shape: broadcastShape,
     vjp,
     ts: T.arithmetic,
@@ -81,6 +84,7 @@ export const ops: OpTable<Names> = {
   }),
   neg: primitive({
     keras: { type: "Negate", base: "negate" },
+    pytorch: (c) => `-${c.args[0]}`,
     shape: same,
     vjp: (c) => gate(c, () => c.emit("neg", [c.dy], {}, shapeOf(c, c.dy), c.eqn.inputs[0])),
     ts: T.unary("neg"),
@@ -88,6 +92,8 @@ export const ops: OpTable<Names> = {
   }),
   // Set once at start-up: TypeScript by design on both backends.
   constant: primitive<ConstantAttrs>({
+    // A Python float: torch broadcasts it where a tensor meets it.
+    pytorch: (c) => py(c.attrs.value),
     shape: () => ({ out: [] }),
     vjp: none,
     ts: (c) => `${T.out(c)}[0] = ${c.attrs.value};`,

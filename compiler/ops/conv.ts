@@ -17,6 +17,7 @@ import * as CV from "../wasm/kernels/conv.js";
 import * as CG from "../wasm/kernels/conv-grad.js";
 import * as EW from "../wasm/kernels/elementwise.js";
 import { windowOf } from "../emit/geometry.js";
+import { tuple } from "../emit/pytorch/rules.js";
 import { groupedBiasGrad } from "./privacy.js";
 
 export type Names = { primitive: "conv2d"; composite: "conv1d"; train: "conv2d_grad_input" | "conv2d_grad_kernel" };
@@ -56,6 +57,18 @@ function conv2dCall(c: WasmCtx<unknown>, e: TEqn, y: number, act: "none" | "relu
 export const ops: OpTable<Names> = {
   conv2d: primitive<Conv2dAttrs>({
     keras: { type: "Conv2D", base: "conv2d" },
+    // nn.Conv2d over NCHW (weight [filters, in, kh, kw]); Keras's "same" pads the odd pixel after, as keras_same_pad does.
+    pytorch: (c) => {
+      const { filters, kernel, strides, padding, use_bias } = c.attrs;
+      const ch = c.shape(c.eqn.inputs[0])[3];
+      const bias = use_bias ? "" : ", bias=False";
+      const m = c.module(`nn.Conv2d(${ch}, ${filters}, ${tuple(kernel)}, stride=${tuple(strides)}${bias})`, {
+        kernel: ["weight", "conv"],
+        bias: ["bias", "same"],
+      });
+      if (padding === "valid") return `dlm.nchw(${m}, ${c.args[0]})`;
+      return `dlm.nchw(lambda t: ${m}(dlm.keras_same_pad(t, ${tuple(kernel)}, ${tuple(strides)})), ${c.args[0]})`;
+    },
     shape: (c) => {
       const [b, , , ch] = rank(
         c,

@@ -22,6 +22,13 @@ export type DenseAttrs = { readonly units: number; readonly use_bias: boolean };
 export const ops: OpTable<Names> = {
   dense: primitive<DenseAttrs>({
     keras: { type: "Dense", base: "dense" },
+    // nn.Linear (weight [units, in]: the kernel transposed) on the last axis.
+    pytorch: (c) => {
+      const x = c.shape(c.eqn.inputs[0]);
+      const bias = c.attrs.use_bias ? "" : ", bias=False";
+      const m = c.module(`nn.Linear(${x[x.length - 1]}, ${c.attrs.units}${bias})`, { kernel: ["weight", "t"], bias: ["bias", "same"] });
+      return `${m}(${c.args[0]})`;
+    },
     // Per position: the output carries the input's padding mask.
     mask: keepsMask,
     shape: (c) => {
@@ -84,6 +91,7 @@ export const ops: OpTable<Names> = {
   }),
   matmul: primitive({
     keras: { type: "MatMul", base: "matmul" },
+    pytorch: (c) => `torch.matmul(${c.args[0]}, ${c.args[1]})`,
     shape: (c) => {
       const [a, b] = c.inputs;
       if (isBatched(b)) return batchedShape(c);

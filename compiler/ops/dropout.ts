@@ -15,6 +15,7 @@ import { none } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import { addBernoulliMask, bernoulliMaskParams } from "../wasm/kernels/random.js";
+import { py } from "../emit/pytorch/rules.js";
 
 export type Names = { primitive: never; composite: "dropout"; train: "dropout_mask" };
 
@@ -25,6 +26,8 @@ export const ops: OpTable<Names> = {
     mask: keepsMask,
     keras: { type: "Dropout", base: "dropout" },
     shape: same,
+    // The mask from dlm_torch's noise (each process its rows of the global batch's draw); none in eval mode.
+    pytorch: (c) => `dlm.dropout(${c.args[0]}, ${py(c.attrs.rate)}, ${c.training})`,
     expand: (c) => {
       const mask = c.temp("mask", c.shape);
       c.emit("dropout_mask", [], [mask], { rate: c.attrs.rate }, "train");

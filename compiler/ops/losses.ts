@@ -28,6 +28,7 @@ import * as W from "./kit/wasm.js";
 import { addLossGrad } from "../wasm/kernels/loss-grad.js";
 import { addLoss, elementwiseLosses, lossGradParams, lossParams, type LossKind, type LossSpec } from "../wasm/kernels/losses.js";
 import type { ValueId } from "../ir/ir.js";
+import type { PytorchRule } from "../emit/pytorch/rules.js";
 
 export type LossName = LossKind;
 export type Names = { primitive: LossName; composite: never; train: "loss_grad" };
@@ -170,9 +171,29 @@ const lossVjp: VjpRule<LossAttrs> = (c) => {
   return [c.needs[0] ? dpred : null, dtarget, ...mask.map(() => null)];
 };
 
+/** The PyTorch target: dlm_torch's losses (Keras's: means over the batch, clipped probabilities), from the logits where the emitter found them. */
+const torchLosses: Partial<Record<LossName, readonly [string, string]>> = {
+  binary_crossentropy: ["dlm.bce", "dlm.bce_logits"],
+  categorical_crossentropy: ["dlm.cce", "dlm.cce_logits"],
+  sparse_categorical_crossentropy: ["dlm.sparse_cce", "dlm.sparse_cce_logits"],
+  mse: ["dlm.mse", "dlm.mse"],
+  mae: ["dlm.mae", "dlm.mae"],
+};
+const lossTorch =
+  (name: LossName): PytorchRule<LossAttrs> =>
+  (c) => {
+    const f = torchLosses[name];
+    if (!f) return { unsupported: "has no PyTorch emission rule" };
+    const a = c.attrs;
+    if (a.label_smoothing || (a.ignore_class ?? -1) >= 0 || a.class_weight || c.eqn.inputs.length > 2)
+      return { unsupported: "with label smoothing, class weights, an ignored class or a padding mask has no PyTorch emission rule" };
+    return `${f[a.from_logits ? 1 : 0]}(${c.args[0]}, ${c.args[1]})`;
+  };
+
 const loss = (name: LossName, shape: ShapeRule, logits?: "softmax" | "sigmoid", masked?: true): PrimitiveOp =>
   primitive<LossAttrs>({
     keras: { type: "Loss", base: name },
+    pytorch: lossTorch(name),
     shape,
     loss: logits ? { logits } : {},
     // A masked prediction: the mean over its unmasked positions (Keras 3's masked losses).

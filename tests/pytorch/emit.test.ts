@@ -1,0 +1,75 @@
+// The PyTorch target's emitter (compiler/emit/pytorch): the seed examples compile to train.py
+// (goldens of the CNN's and the stabilized GAN's), every parameter of the trainer's flat
+// buffer has a tensor in the modules with its layout conversion, in the same order (the
+// checkpoint signature depends on it), and a program the target cannot compile is a located
+// DL4012 naming what and the target (golden: tests/programs/pytorch/unsupported.expected).
+// Where a python3 is installed, the emitted files compile (py_compile; torch is not needed for that).
+import { afterAll, describe, expect, it } from "vitest";
+import * as path from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { frontEnd } from "../../compiler/compile.js";
+import { emitPytorch } from "../../compiler/emit/pytorch/emit.js";
+import { renderDiagnostics } from "../../compiler/diagnostics/render.js";
+import { positionOf } from "../../compiler/source.js";
+import { repoRoot, tempDir } from "../helpers/spawn.js";
+import { expectGolden } from "../helpers/golden.js";
+import { anyPython, ok, runPython } from "./python.js";
+
+const tmp = tempDir("dlm-pytorch-emit-");
+afterAll(() => tmp.cleanup());
+
+function emit(file: string) {
+  const front = frontEnd(file, readFileSync(path.join(repoRoot, file)));
+  if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
+  const train = front.ir.trains[0];
+  const tp = front.trainings!.get(train.name)!;
+  const r = emitPytorch(front.ir, train, tp, {
+    source: file,
+    lineOf: (o) => positionOf(front.source, o).line,
+    text: front.source.text,
+    mnistDir: "/data/mnist",
+  });
+  return { front, tp, ...r };
+}
+
+describe("the PyTorch target's emitter", () => {
+  for (const example of ["cnn", "rnn", "mlp", "gan", "gan_stabilized"]) {
+    it(`emits ${example}.dlm: every parameter placed, in the flat buffer's order`, () => {
+      const { program, diagnostics, tp } = emit(`dsl-examples/${example}.dlm`);
+      expect(diagnostics).toEqual([]);
+      const py = program!.files.find((f) => f.file === "train.py")!.data;
+      const rows = [...py.matchAll(/^\s+\("([^"]+)", \(([0-9, ]+)\), "(\w+)", "(\w+)", "([\w.]+)", "(same|t|conv)", (True|False)\),$/gm)];
+      expect(rows.map((r) => r[1])).toEqual(tp.params.map((id) => tp.values[id].param!.path));
+      expect(rows.map((r) => r[2].replace(/,$/, ""))).toEqual(tp.params.map((id) => tp.values[id].shape.join(", ")));
+      // Dense kernels are transposed into nn.Linear's weight, convolution kernels permuted into nn.Conv2d's.
+      for (const r of rows) {
+        if (r[1].endsWith("/kernel") && r[5].endsWith(".weight")) expect(r[6]).toBe(r[2].split(",").length === 4 ? "conv" : "t");
+        if (r[1].endsWith("/bias")) expect(r[6]).toBe("same");
+      }
+      if (example === "cnn" || example === "gan_stabilized") expectGolden(path.join(repoRoot, `tests/golden/pytorch/${example}.py`), py);
+    });
+  }
+
+  it("gives a located DL4012 naming the op or optimizer and the target", () => {
+    const file = "tests/programs/pytorch/unsupported.dlm";
+    const { program, diagnostics, front } = emit(file);
+    expect(program).toBeUndefined();
+    expect(diagnostics.map((d) => d.code)).toEqual(["DL4012", "DL4012"]);
+    expect(diagnostics.map((d) => d.message).join("\n")).toMatch(/gru.*pytorch target[\s\S]*rmsprop.*pytorch target/);
+    expectGolden(path.join(repoRoot, "tests/programs/pytorch/unsupported.expected"), renderDiagnostics(front.source, diagnostics));
+  });
+
+  const py = anyPython();
+  it.skipIf(py === undefined)("writes Python that compiles (py_compile of each example's train.py and of dlm_torch.py)", async () => {
+    const files: string[] = [];
+    for (const example of ["cnn", "rnn", "mlp", "gan_stabilized"]) {
+      const { program } = emit(`dsl-examples/${example}.dlm`);
+      for (const f of program!.files) {
+        const name = f.file === "train.py" ? `${example}.py` : f.file;
+        writeFileSync(path.join(tmp.dir, name), f.data);
+        if (!files.includes(name)) files.push(name);
+      }
+    }
+    ok(await runPython(["-m", "py_compile", ...files], { cwd: tmp.dir, python: py }), "py_compile");
+  });
+});
