@@ -11,6 +11,8 @@ export const slowTests = [
   "tests/frontend/predict.test.ts",
   // dlm/plugin in Vite, Rollup, esbuild and webpack builds (fixture projects built and run; watch modes).
   "tests/api/bundlers.test.ts",
+  // Threads: every seed example on 1 and 2 threads (the same losses, evaluation and checkpoint bytes), dlm train --threads.
+  "tests/threads/examples.test.ts",
   // The PyTorch target: train.py against the wasm trainer (100 steps of three seed models, 20 of the GAN) and under torchrun.
   "tests/pytorch/parity.test.ts",
   "tests/pytorch/torchrun.test.ts",

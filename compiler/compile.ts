@@ -212,8 +212,14 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
     const { loadBinaryen } = await import("./wasm/kernels/binaryen.js");
     const { buildModule } = await import("./wasm/kernels/module.js");
     const b = await loadBinaryen();
-    const build = (relaxed: boolean) =>
-      buildModule(b, (mod) => emitted.kernels.forEach((k) => k.add(b, mod, k.name, { relaxed })), { text: opts.wat && !relaxed, relaxed });
+    const { withThreadsSection } = await import("./wasm/threads-section.js");
+    const build = (relaxed: boolean) => {
+      const m = buildModule(b, (mod) => emitted.kernels.forEach((k) => k.add(b, mod, k.name, { relaxed })), {
+        text: opts.wat && !relaxed,
+        relaxed,
+      });
+      return { ...m, binary: withThreadsSection(m.binary, emitted.threads) }; // which kernels threads may split (runtime/threads)
+    };
     const built = build(false);
     // The relaxed-SIMD variant (fused multiply-add), chosen at load time by feature detection.
     const relaxedBinary = relaxedFile ? build(true).binary : undefined;

@@ -12,6 +12,7 @@ import { trainSettingRanges, type IntRange } from "./ranges.js";
 import type { DataInfo } from "./data/load.js";
 import { memoryProblem } from "./memory.js";
 import { formatConfusion } from "./eval-metrics.js";
+import { defaultThreads, MAX_THREADS } from "./threads/index.js";
 
 export const trainUsage = `options:
   --epochs N            epochs (default: the .dlm file's)
@@ -29,6 +30,8 @@ export const trainUsage = `options:
   --confusion           print the test split's confusion matrix, with each class's precision, recall and f1
   --quiet               no progress output
   --profile             time every kernel (WebAssembly trainers) and print where the time went
+  --threads N           threads the kernels run on (WebAssembly trainers; default: one per core);
+                        every thread count computes the same numbers, bit for bit
 `;
 
 export const trainOptionSpec = {
@@ -46,6 +49,7 @@ export const trainOptionSpec = {
   confusion: { type: "boolean" },
   quiet: { type: "boolean" },
   profile: { type: "boolean" },
+  threads: { type: "string" },
 } as const;
 
 export class UsageError extends Error {}
@@ -56,6 +60,7 @@ export const optionRanges = {
   "checkpoint-every": { min: 1 },
   "max-steps": { min: 0 },
   "log-every": { min: 1 },
+  threads: { min: 1, max: MAX_THREADS },
 } as const satisfies Record<string, IntRange>;
 
 /**
@@ -115,6 +120,7 @@ export function trainOptions(values: Record<string, string | boolean | undefined
   set("checkpointEvery", int("checkpoint-every"));
   set("maxSteps", int("max-steps"));
   set("logEvery", int("log-every"));
+  set("threads", int("threads") ?? defaultThreads());
   for (const flag of ["data", "save", "resume", "samples", "log"] as const)
     if (values[flag] === "") throw new UsageError(`--${flag} needs a path, not an empty string`);
   set("data", values.data as string | undefined);

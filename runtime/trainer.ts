@@ -27,6 +27,7 @@ import { privacyLine, privateTraining } from "./privacy.js";
 type Arr = Float32Array | Float64Array;
 
 export type { ParameterInfo, ProgramInfo, TraceEntry, TrainerInstance, TrainerModule, TrainerOptions } from "./trainer-module.js";
+import { withKernelThreads } from "./threads/index.js";
 import type { ParameterInfo, ProgramInfo, TrainerInstance, TrainerModule } from "./trainer-module.js";
 
 export interface TrainOptions {
@@ -48,6 +49,8 @@ export interface TrainOptions {
   profile?: KernelProfile;
   /** Stop after this many steps in all (for tests and for splitting long runs). */
   maxSteps?: number;
+  /** Threads a WebAssembly trainer's kernels run on (runtime/threads): the same numbers for any count; default 1. */
+  threads?: number;
   quiet?: boolean;
   stream?: ProgressStream;
   /** Where notes go (an ignored flag, a checkpoint without a checksum), one line each; default stderr. */
@@ -115,7 +118,9 @@ export function train(mod: TrainerModule, opts: TrainOptions = {}): TrainResult 
     settings.validationSplit > 0 ? splitValidation(loaded.train, settings.validationSplit) : { train: loaded.train, validation: null };
 
   const rng = new Rng(seed);
-  const trainer = mod.createTrainer(rng, { batch, ...(opts.profile ? { profile: opts.profile } : {}) });
+  const trainer = withKernelThreads(opts.threads ?? 1, () =>
+    mod.createTrainer(rng, { batch, ...(opts.profile ? { profile: opts.profile } : {}) }),
+  );
   initParameters(trainer, mod.parameters, rng);
   // `init FILE`: another checkpoint's tensors over the initial weights (a resumed run takes all from its checkpoint).
   if (settings.init && !opts.resume) note(loadInit(settings.init, opts.baseDir ?? path.dirname(prog.source), mod.parameters, trainer));

@@ -64,5 +64,10 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
   // Only the buffers, views and offsets something refers to are declared.
   const buffers = dropUnused(bufferLines(em, calls, optState, gradView), code + text.slice(buffersAt));
   const declarations = buffers.map((l) => (l.line ? `  ${l.line}\n` : "\n")).join("");
-  return { text: code + declarations + text.slice(buffersAt), kernels, memory: wasm ? memory : undefined };
+  return {
+    text: code + declarations + text.slice(buffersAt),
+    kernels,
+    memory: wasm ? memory : undefined,
+    threads: wasm ? calls.threadsPlan() : undefined,
+  };
 }

@@ -39,6 +39,10 @@ export type Conv1dAttrs = {
   readonly use_bias: boolean;
 };
 
+/** Multiply-adds per image of a convolution (threads split calls by images: runtime/threads). */
+const convWork = (s: { oh: number; ow: number; kh: number; kw: number; c: number; filters: number }): number =>
+  s.oh * s.ow * s.kh * s.kw * s.c * s.filters;
+
 /** A convolution (with bias and an activation epilogue): writes `y`. */
 function conv2dCall(c: WasmCtx<unknown>, e: TEqn, y: number, act: "none" | "relu"): string {
   const [x, k, b] = e.inputs;
@@ -51,7 +55,7 @@ function conv2dCall(c: WasmCtx<unknown>, e: TEqn, y: number, act: "none" | "relu
   const ws = CV.conv2dScratchBytes({ ...spec, name: "" });
   const args: Record<string, string> = { x: c.addr(x), k: c.addr(k), y: c.addr(y), ws: ws > 0 ? c.scratch(ws) : "" };
   if (b !== undefined) args.bias = c.addr(b);
-  return W.call(c, "conv2d", spec, CV.addConv2d, CV.conv2dParams, args, true);
+  return W.call(c, "conv2d", spec, CV.addConv2d, CV.conv2dParams, args, true, { work: convWork(spec) });
 }
 
 export const ops: OpTable<Names> = {
@@ -69,6 +73,7 @@ export const ops: OpTable<Names> = {
       if (padding === "valid") return `dlm.nchw(${m}, ${c.args[0]})`;
       return `dlm.nchw(lambda t: ${m}(dlm.keras_same_pad(t, ${tuple(kernel)}, ${tuple(strides)})), ${c.args[0]})`;
     },
+    split: "rows", // threads: images (and the fused relu and max-pool's)
     shape: (c) => {
       const [b, , , ch] = rank(
         c,
@@ -143,7 +148,7 @@ export const ops: OpTable<Names> = {
         const args: Record<string, string> = { x: c.addr(x), k: c.addr(k), y: c.addr(y), ws };
         if (b !== undefined) args.bias = c.addr(b);
         if (argmax !== undefined) args.argmax = c.addr(argmax);
-        return W.call(c, "conv_relu_maxpool", spec, CV.addConvMaxPool, CV.convMaxPoolParams, args, true);
+        return W.call(c, "conv_relu_maxpool", spec, CV.addConvMaxPool, CV.convMaxPoolParams, args, true, { work: convWork(spec) });
       },
     },
     export: {
@@ -222,6 +227,7 @@ export const ops: OpTable<Names> = {
   }),
   conv2d_grad_input: trainOp<Conv2dAttrs>({
     vjp: none,
+    split: "rows", // threads: images of dy and dx
     ts: (c) => {
       const [dy, k] = c.eqn.inputs;
       const g = T.windowGeom(c, T.shape(c, c.eqn.outputs[0]), T.shape(c, dy), "ConvGeom");
@@ -239,6 +245,7 @@ export const ops: OpTable<Names> = {
         CG.conv2dGradInputParams,
         { dy: c.addr(dy), k: c.addr(k), dx: W.out(c), ws: ws > 0 ? c.scratch(ws) : "" },
         true,
+        { work: convWork(spec) },
       );
     },
   }),

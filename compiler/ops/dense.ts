@@ -22,6 +22,7 @@ export type DenseAttrs = { readonly units: number; readonly use_bias: boolean };
 export const ops: OpTable<Names> = {
   dense: primitive<DenseAttrs>({
     keras: { type: "Dense", base: "dense" },
+    split: "columns", // threads: 8-column panels of y (and of its fused activation's output)
     // nn.Linear (weight [units, in]: the kernel transposed) on the last axis.
     pytorch: (c) => {
       const x = c.shape(c.eqn.inputs[0]);
@@ -91,6 +92,7 @@ export const ops: OpTable<Names> = {
   }),
   matmul: primitive({
     keras: { type: "MatMul", base: "matmul" },
+    split: "columns", // threads: 8-column panels of the product (a batched b runs on one thread)
     pytorch: (c) => `torch.matmul(${c.args[0]}, ${c.args[1]})`,
     shape: (c) => {
       const [a, b] = c.inputs;
@@ -137,6 +139,7 @@ export const ops: OpTable<Names> = {
   }),
   matmul_nt: trainOp({
     vjp: none,
+    split: "columns", // threads: 8-column panels of dx
     ts: (c) => {
       const [dy, w] = c.eqn.inputs;
       const [k, m] = T.shape(c, w) as number[];
@@ -150,6 +153,7 @@ export const ops: OpTable<Names> = {
   }),
   matmul_tn: trainOp({
     vjp: none,
+    split: "columns", // threads: 8-column panels of the kernel gradient, each summed over all rows
     ts: (c) => {
       const [a, dy] = c.eqn.inputs;
       return `K.matmulTN(${T.out(c)}, ${c.buf(a)}, ${c.buf(dy)}, ${T.rows(c, a)}, ${T.last(c, a)}, ${T.last(c, dy)});`;

@@ -67,6 +67,7 @@ export const ops: OpTable<Names> = {
   }),
   // Only the first output (h) is differentiable; hprev, c and the gates are kept for the VJP.
   lstm_scan: trainOp<ScanAttrs>({
+    split: "rows", // threads: samples (each runs every step of its own rows)
     // BPTT: the loop computes the gates' gradients (= dxw), with only dh·Uᵀ inside it; then
     // dU = Σ_t h_{t−1}ᵀ·dz_t is one GEMM over all (sample, step) rows.
     vjp: (c) => {
@@ -91,21 +92,31 @@ export const ops: OpTable<Names> = {
       const [hseq, hprev, cseq, acts] = c.eqn.outputs;
       const spec = { steps: W.shape(c, xw)[1] as number, units: c.attrs.units, ...(mask !== undefined ? { masked: true } : {}) };
       const ws = c.scratch(lstmScanScratchBytes({ ...spec, name: "" }));
-      return W.call(c, "lstm_scan", spec, addLstmScan, lstmScanParams, {
-        hseq: c.addr(hseq),
-        hprev: c.addr(hprev),
-        cseq: c.addr(cseq),
-        acts: c.addr(acts),
-        xw: c.addr(xw),
-        u: c.addr(u),
-        ws,
-        ...(mask !== undefined ? { mask: c.addr(mask) } : {}),
-      });
+      return W.call(
+        c,
+        "lstm_scan",
+        spec,
+        addLstmScan,
+        lstmScanParams,
+        {
+          hseq: c.addr(hseq),
+          hprev: c.addr(hprev),
+          cseq: c.addr(cseq),
+          acts: c.addr(acts),
+          xw: c.addr(xw),
+          u: c.addr(u),
+          ws,
+          ...(mask !== undefined ? { mask: c.addr(mask) } : {}),
+        },
+        false,
+        { work: 4 * spec.steps * spec.units * spec.units, grain: 4 },
+      );
     },
     export: { tfjs: lstmTfjs, onnx: lstmOnnx },
   }),
   lstm_scan_grad: trainOp<ScanAttrs>({
     vjp: none,
+    split: "rows", // threads: samples (their rows of the running dh and dc in scratch, Uᵀ packed by each thread)
     ts: (c) => {
       const [dh, u, cseq, acts, mask] = c.eqn.inputs;
       const [, steps] = T.shape(c, dh);
@@ -132,7 +143,9 @@ export const ops: OpTable<Names> = {
         ws,
         ...(mask !== undefined ? { mask: c.addr(mask) } : {}),
       };
-      return W.call(c, "lstm_scan_grad", spec, addLstmScanGrad, lstmScanGradParams, args);
+      // Threads: by samples; each sample's dh and dc are a row of u floats in the shared scratch.
+      const rows = { work: 4 * spec.steps * spec.units * spec.units, grain: 4, strides: { dh: spec.units * 4, dc: spec.units * 4 } };
+      return W.call(c, "lstm_scan_grad", spec, addLstmScanGrad, lstmScanGradParams, args, false, rows);
     },
   }),
   last_step: trainOp({

@@ -24,6 +24,7 @@ import type { Bound } from "../lang/bind.js";
 import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Mod } from "../wasm/kernels/fn.js";
 import type { OnnxRule, TfjsRule } from "../export/rules.js";
+import type { KernelSplit } from "../../runtime/threads/plan.js";
 import type { PytorchRule } from "../emit/pytorch/rules.js";
 
 /** The Keras class shown in summaries and the base of default layer names (`dense`, `dense_1`). */
@@ -120,11 +121,27 @@ export interface WasmCtx<A = Attrs> {
   hasBuffer(id: number): boolean;
   /** Its element count at run time, e.g. "n * 128" ("n" = valid batch rows). */
   size(id: number): string;
-  /** The kernel with this key, added to the module once by `add`; returns the expression to call it with. */
-  kernel(key: string, add: KernelAdder): string;
+  /**
+   * The kernel with this key, added to the module once by `add`; returns the expression to call
+   * it with. `split`: how threads may share its calls (from the kit's helpers, when `c.split` allows).
+   */
+  kernel(key: string, add: KernelAdder, split?: KernelSplit): string;
+  /** The op's split slot (of a fused group's first op): whether the kit's helpers describe the kernel's split. */
+  readonly split?: SplitKind;
+  /** Bytes per batch row of the buffer whose offset constant is `arg` (0: unbatched, or not a buffer). */
+  rowBytes(arg: string): number;
   /** The byte offset of the shared kernel scratch space, reserving `fixed + perRow·B` bytes. */
   scratch(fixed: number, perRow?: number): string;
 }
+
+/**
+ * How threads may share a call of the op's kernel (docs/threads.md), each output element
+ * computed by one thread in the one-thread order: `rows`, over the rows of its batch-major
+ * buffers (the kernel computes each row from that row alone and what every row shares);
+ * `columns`, over the 8-column panels of a GEMM's output (a weight gradient's elements are
+ * sums over all rows: never split along the sum).
+ */
+export type SplitKind = "rows" | "columns";
 
 /** A kernel call statement, or null: this op stays in TypeScript (its EmitRule line runs on views of the memory). */
 export type WasmRule<A = Attrs> = (c: WasmCtx<A>) => string | null;
@@ -145,6 +162,8 @@ export interface Kernel<A = Attrs> {
   readonly fused?: Readonly<Record<string, FusedRule>>;
   /** An activation the GEMM kernel can apply in its epilogue (fusion `dense+act`). */
   readonly epilogue?: true;
+  /** How threads may share its kernel's calls, and the fused kernels it starts (SplitKind); absent: one thread runs them. */
+  readonly split?: SplitKind;
   /** What exporting a trained model needs to know of the op (compiler/export); absent: nothing beyond its kernels. */
   readonly export?: ExportFacts;
   /**

@@ -38,7 +38,9 @@ async function readBytes(url: URL): Promise<Uint8Array> {
 }
 
 /** A compiled kernel module, or why it could not be loaded (reported when a trainer is created). */
-export type LoadedKernels = { readonly module: WasmModule } | { readonly error: string; readonly file?: string };
+export type LoadedKernels =
+  | { readonly module: WasmModule; readonly bytes?: Uint8Array }
+  | { readonly error: string; readonly file?: string };
 
 /**
  * Compiles the kernel module: the relaxed-SIMD variant when given and the engine accepts it
@@ -82,7 +84,7 @@ export async function loadKernelModule(url: URL, relaxedUrl?: URL, kernels: read
   const mismatch = buildMismatch(module, kernels);
   if (mismatch) return { file, error: `a kernel module of another build: ${mismatch}; compile the trainer again with \`dlm compile\`` };
   loadedVariant = relaxed ? "relaxed" : "simd128";
-  return { module };
+  return { module, bytes };
 }
 
 /** Why `module` cannot serve a trainer that calls `kernels` (undefined when it can). */
@@ -104,10 +106,37 @@ export function lastLoadedVariant(): "simd128" | "relaxed" | null {
   return loadedVariant;
 }
 
-/** An instance of the module with `bytes` of zeroed linear memory; a module that failed to load is a DataError here. */
+/** A threaded instance of a module (runtime/threads, in Node), or null: the module runs on one thread. */
+export type ThreadedInstantiate = (
+  module: WasmModule,
+  binary: Uint8Array,
+  bytes: number,
+) => { readonly memory: object; readonly exports: Readonly<Record<string, Kernel>> } | null;
+let threadedInstantiate: ThreadedInstantiate | null = null;
+/** Sets (or, with null, clears) how trainers created from now on run their kernels on several threads. */
+export function setThreadedInstantiate(f: ThreadedInstantiate | null): void {
+  threadedInstantiate = f;
+}
+
+/**
+ * An instance of the module with `bytes` of zeroed linear memory; a module that failed to load
+ * is a DataError here. With more than one kernel thread (`--threads`, runtime/threads) the
+ * memory is shared and the kernels its threads plan lists run split over the threads.
+ */
 export function instantiate(kernels: LoadedKernels, bytes: number): TrainerMemory {
   if ("error" in kernels) throw new DataError(kernels.error, kernels.file);
   const module = kernels.module;
+  const threaded = kernels.bytes && threadedInstantiate ? threadedInstantiate(module, kernels.bytes, bytes) : null;
+  if (threaded) {
+    const memory = threaded.memory as WasmMemory;
+    const buffer = memory.buffer;
+    return {
+      memory,
+      exports: threaded.exports,
+      f32: (byteOffset, length) => new Float32Array(buffer, byteOffset, length),
+      i32: (byteOffset, length) => new Int32Array(buffer, byteOffset, length),
+    };
+  }
   const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE));
   const memory = new WA.Memory({ initial: pages, maximum: pages });
   const instance = new WA.Instance(module, { env: { memory } });

@@ -6,7 +6,7 @@
 import { pathToFileURL } from "node:url";
 import { childArgs, charWindows, dist, mnist, taggedBatches, timeLoop, report, MODELS } from "./common.mjs";
 
-const args = childArgs({ trainer: { type: "string" }, tagged: { type: "string" } });
+const args = childArgs({ trainer: { type: "string" }, tagged: { type: "string" }, threads: { type: "string", default: "1" } });
 const batch = MODELS[args.model].batch;
 const mod = await import(pathToFileURL(args.trainer).href);
 const { Rng } = await import(dist("runtime/rng.js"));
@@ -19,7 +19,9 @@ const data =
       : await mnist(args.model === "gan" || args.model === "dcgan" ? [-1, 1] : [0, 1]);
 
 const rng = new Rng(1);
-const trainer = mod.createTrainer(rng, { batch });
+// --threads N (the threads suite): the kernels split over N threads (runtime/threads; the same numbers).
+const { withKernelThreads } = await import(dist("runtime/threads/index.js"));
+const trainer = withKernelThreads(Number(args.threads), () => mod.createTrainer(rng, { batch }));
 initParameters(trainer, mod.parameters, rng);
 const x = trainer.inputs[0];
 const y = trainer.inputs[1];

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [--suite seed|models|inference] [--batches N] [--seconds S] [--budget S] [--cap S]
+// npm run bench [-- --quick] [--suite seed|models|inference|threads] [--batches N] [--seconds S] [--budget S] [--cap S]
 //               [--models mlp,cnn,...] [--systems dlm-wasm,pytorch,gemm,standalone,...] [--json FILE]
 //
 // Three suites. "seed" (the default) is described below. "models" (--suite models) times the
@@ -16,7 +16,8 @@
 // `pytorch-packed` packs it with pack_padded_sequence, and the tagger table compares dlm with
 // the faster of the two), with the seed GAN beside
 // them as the yardstick — dlm-wasm and PyTorch only (pytorch-packed: the tagger alone), median of 2 processes each, within its own budget of
-// 1,650 s. "inference" (--suite inference) times the exported CNN's predictions
+// 1,650 s. "threads" (--suite threads): dlm on 1 and 2 threads beside PyTorch on 1 and 2 and the
+// machine's own scaling (threads.mjs, budget at most 900 s). "inference" (--suite inference) times the exported CNN's predictions
 // beside onnxruntime-node and TensorFlow.js's wasm backend: inference.mjs, its own budget of at
 // most 600 s.
 //
@@ -93,9 +94,14 @@ if (opt.suite === "inference") {
   await inferenceSuite({ ...opt, t0 });
   process.exit(0);
 }
+if (opt.suite === "threads") {
+  const { threadsSuite } = await import("./threads.mjs");
+  await threadsSuite({ ...opt, t0 });
+  process.exit(0);
+}
 const suite = SUITES[opt.suite];
 if (!suite) {
-  process.stderr.write(`unknown suite "${opt.suite}": one of ${[...Object.keys(SUITES), "inference"].join(", ")}\n`);
+  process.stderr.write(`unknown suite "${opt.suite}": one of ${[...Object.keys(SUITES), "inference", "threads"].join(", ")}\n`);
   process.exit(2);
 }
 opt.systems ??= suite.systems ?? undefined;

@@ -12,6 +12,7 @@ import type { Group } from "../../wasm/fuse.js";
 import type { Slot } from "../../wasm/plan-memory.js";
 import { positionOf } from "../../source.js";
 import type { Emission, KernelRequest } from "./context.js";
+import type { KernelSplit, ThreadsPlan } from "../../../runtime/threads/plan.js";
 import { ident, shapeText } from "./names.js";
 import { updateLines as stepUpdate } from "./update.js";
 
@@ -32,6 +33,8 @@ export interface Calls {
   readonly kernels: ReadonlyMap<string, KernelRequest>;
   /** The shared kernel scratch space (wasm), known once every call is generated. */
   scratchNeed(): Slot;
+  /** How threads may share the kernels' calls (wasm), known once every call is generated. */
+  threadsPlan(): ThreadsPlan;
 }
 
 /** `dsl-examples/cnn.dlm:6 cnn/dense  dense(128, activation=relu)`: where an eqn comes from. */
@@ -87,6 +90,7 @@ export function kernelCalls(em: Emission): Calls {
     return a;
   };
   const addrNames = new Map<ValueId, string>();
+  const addrValues = new Map<string, ValueId>();
   let scratchNeed: Slot = { fixed: 0, perRow: 0 };
   const addrOf = (id: ValueId): string => {
     const r = root(id);
@@ -94,33 +98,56 @@ export function kernelCalls(em: Emission): Calls {
     if (!a) {
       a = uniq(`A_${nameOf(r)}`);
       addrNames.set(r, a);
+      addrValues.set(a, r);
     }
     return a;
   };
-  const wasmCtxFor = (e: TEqn, group: readonly TEqn[] = [e], g?: Group, label?: string): WasmCtx => ({
-    eqn: e,
-    attrs: e.attrs,
-    group,
-    extraIn: g?.extraIn ?? [],
-    extraOut: g?.extraOut ?? [],
-    value: (id) => values[id],
-    addr: addrOf,
-    hasBuffer: (id) => !wasm?.fused.internal.has(root(id)),
-    size: (id) => countExpr(values[id].shape),
-    kernel: (key, add) => {
-      let kr = kernels.get(key);
-      if (!kr) {
-        kr = { name: ident(key), key, add, ops: [] };
-        kernels.set(key, kr);
-      }
-      kr.ops.push(label ?? group.map((x) => `${x.op}${x.origin ? ` (${x.origin})` : ""}`).join(" + "));
-      return `k.${kr.name}`;
-    },
-    scratch: (fixed, perRow = 0) => {
-      scratchNeed = { fixed: Math.max(scratchNeed.fixed, fixed), perRow: Math.max(scratchNeed.perRow, perRow) };
-      return "WS";
-    },
-  });
+  // Threads (runtime/threads): each split kernel's scratch, which every extra thread gets a copy of.
+  const splitScratch = new Map<KernelRequest, Slot>();
+  const wasmCtxFor = (e: TEqn, group: readonly TEqn[] = [e], g?: Group, label?: string): WasmCtx => {
+    let asked: Slot = { fixed: 0, perRow: 0 };
+    const mine: KernelRequest[] = [];
+    const need = (kr: KernelRequest) => {
+      const had = splitScratch.get(kr) ?? { fixed: 0, perRow: 0 };
+      splitScratch.set(kr, { fixed: Math.max(had.fixed, asked.fixed), perRow: Math.max(had.perRow, asked.perRow) });
+    };
+    return {
+      eqn: e,
+      attrs: e.attrs,
+      group,
+      extraIn: g?.extraIn ?? [],
+      extraOut: g?.extraOut ?? [],
+      value: (id) => values[id],
+      addr: addrOf,
+      hasBuffer: (id) => !wasm?.fused.internal.has(root(id)),
+      size: (id) => countExpr(values[id].shape),
+      kernel: (key, add, split) => {
+        let kr = kernels.get(key);
+        if (!kr) {
+          kr = { name: ident(key), key, add, ops: [], ...(split ? { split } : {}) };
+          kernels.set(key, kr);
+        } else if (split && kr.split && JSON.stringify(split) !== JSON.stringify(kr.split)) kr.split = undefined; // never two splits of one kernel
+        kr.ops.push(label ?? group.map((x) => `${x.op}${x.origin ? ` (${x.origin})` : ""}`).join(" + "));
+        if (split) {
+          mine.push(kr);
+          need(kr);
+        }
+        return `k.${kr.name}`;
+      },
+      split: kernelOf(e.op)?.split,
+      rowBytes: (arg) => {
+        const id = addrValues.get(arg);
+        const s = id === undefined ? undefined : values[id].shape;
+        return s && s[0] === "B" ? 4 * s.slice(1).reduce<number>((a, d) => a * (d as number), 1) : 0;
+      },
+      scratch: (fixed, perRow = 0) => {
+        scratchNeed = { fixed: Math.max(scratchNeed.fixed, fixed), perRow: Math.max(scratchNeed.perRow, perRow) };
+        asked = { fixed: Math.max(asked.fixed, fixed), perRow: Math.max(asked.perRow, perRow) };
+        mine.forEach(need);
+        return "WS";
+      },
+    };
+  };
 
   const lines = (eqns: readonly TEqn[]): string[] => {
     const out: string[] = [];
@@ -158,5 +185,20 @@ export function kernelCalls(em: Emission): Calls {
     wasmCtxFor({ op: "constant", inputs: [], outputs: [], attrs: {}, span: tp.steps[0].span }, undefined, undefined, label);
   const updateLines = tp.steps.map((_, k) => stepUpdate(em, k, { kernels: wasm ? updateCtx : undefined, flatAddr, hoist }));
 
-  return { lines, updateLines, addrOf, flatAddr, hoisted, scratches, kernels, scratchNeed: () => scratchNeed };
+  // A kernel whose scratch grows with the batch stays on one thread, unless its rows of that
+  // scratch go by strided arguments (rowScratch: the rows stay shared, each thread on its own).
+  const threadsPlan = (): ThreadsPlan => {
+    const split: Record<string, KernelSplit> = {};
+    let scratch = 0;
+    for (const kr of kernels.values()) {
+      const ws = splitScratch.get(kr);
+      if (!kr.split || !ws || (ws.perRow > 0 && !(kr.split.kind === "rows" && kr.split.rowScratch))) continue;
+      const { rowScratch: _, ...plain } = kr.split as KernelSplit & { rowScratch?: true };
+      split[kr.name] = plain;
+      scratch = Math.max(scratch, Math.ceil(ws.fixed / 16) * 16);
+    }
+    return { kernels: split, scratch };
+  };
+
+  return { lines, updateLines, addrOf, flatAddr, hoisted, scratches, kernels, scratchNeed: () => scratchNeed, threadsPlan };
 }

@@ -2,6 +2,7 @@
 // trainer asks for, what the emitter returns, and the program being emitted with its names.
 import type { TEqn, TrainingProgram, TValue } from "../../ir/train-ir.js";
 import type { KernelAdder } from "../../ops/op.js";
+import type { KernelSplit, ThreadsPlan } from "../../../runtime/threads/plan.js";
 import type { SourceFile } from "../../source.js";
 import type { MemoryPlan, Slot } from "../../wasm/plan-memory.js";
 import type { FusedProgram } from "../../wasm/fuse.js";
@@ -33,6 +34,8 @@ export interface KernelRequest {
   readonly add: KernelAdder;
   /** The ops it computes, with their origins, for `--emit kernels`. */
   readonly ops: string[];
+  /** How threads may share its calls (runtime/threads/plan.ts); absent: one thread runs it. */
+  split?: KernelSplit;
 }
 
 export interface EmittedTrainer {
@@ -41,6 +44,8 @@ export interface EmittedTrainer {
   readonly kernels: readonly KernelRequest[];
   /** Bytes of linear memory at batch size B (the plan plus kernel scratch). */
   readonly memory?: Slot;
+  /** How threads may share the kernels' calls (wasm backend): written into the kernel module. */
+  readonly threads?: ThreadsPlan;
 }
 
 /** The program being emitted, as every part sees it. */

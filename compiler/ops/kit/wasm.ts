@@ -6,7 +6,8 @@ import type { OptimizerSpec, Shape } from "../../ir/ir.js";
 import type { BinaryenApi } from "../../wasm/kernels/binaryen.js";
 import { nameParams, type Mod } from "../../wasm/kernels/fn.js";
 import type { WasmCtx, WasmRule } from "../op.js";
-import { addGemm, gemmParams, gemmScratchBytes, type GemmActivation, type GemmSpec } from "../../wasm/kernels/gemm.js";
+import { addGemm, gemmPanels, gemmParams, gemmScratchBytes, type GemmActivation, type GemmSpec } from "../../wasm/kernels/gemm.js";
+import type { KernelSplit } from "../../../runtime/threads/plan.js";
 import * as EW from "../../wasm/kernels/elementwise.js";
 import * as LP from "../../wasm/kernels/loops.js";
 import * as RD from "../../wasm/kernels/reductions.js";
@@ -50,17 +51,58 @@ export function gemm(
     slope: epi?.slope,
     preOut: epi ? epi.pre !== null : undefined,
     accumulate: into?.accumulate || undefined,
+    range: c.split === "columns" || undefined,
   };
-  const fn = c.kernel(key, (bn, mod, name, variant) => {
-    addGemm(bn, mod, { ...spec, name, relaxed: variant.relaxed || undefined });
-    nameParams(mod, name, gemmParams({ ...spec, name }));
-  });
+  const fn = c.kernel(
+    key,
+    (bn, mod, name, variant) => {
+      addGemm(bn, mod, { ...spec, name, relaxed: variant.relaxed || undefined });
+      nameParams(mod, name, gemmParams({ ...spec, name }));
+    },
+    gemmSplit(c, { ...spec, name: key }),
+  );
   const args = [m, c.addr(a), c.addr(b), into ? c.addr(into.out) : epi ? c.addr(epi.out) : out(c)];
   if (bias !== undefined) args.push(c.addr(bias));
   if (epi && epi.pre !== null) args.push(c.addr(epi.pre));
   const ws = gemmScratchBytes({ ...spec, name: key });
   if (ws > 0) args.push(c.scratch(ws));
   return `${fn}(${args.join(", ")});`;
+}
+
+/**
+ * How threads share a GEMM call (runtime/threads/plan.ts), where the op's split slot allows it:
+ * `columns`, by C's 8-column panels (each thread packs only its own panels of B; a tn GEMM's
+ * elements are sums over every row, never split along the sum); `rows` (nn, nt), by rows of A
+ * and C, each thread packing all of B.
+ */
+function gemmSplit(c: WasmCtx<unknown>, spec: GemmSpec): KernelSplit | undefined {
+  const params = gemmParams(spec);
+  if (spec.range) {
+    const inner = spec.kind === "nt" ? spec.n : spec.k; // multiply-adds per row of A and column of C
+    return { kind: "range", params: params.length, count: gemmPanels(spec), ws: params.indexOf("ws"), work: inner * 8 };
+  }
+  if (c.split !== "rows" || spec.kind === "tn") return undefined;
+  const inner = spec.kind === "nn" ? spec.k : spec.n;
+  const outCols = spec.kind === "nn" ? spec.n : spec.k;
+  const bytes: Record<string, number> = { a: inner * 4, c: outCols * 4, pre: outCols * 4 };
+  return {
+    kind: "rows",
+    strides: params.map((p) => bytes[p] ?? 0),
+    grain: spec.rowTile ?? 4,
+    ws: params.indexOf("ws"),
+    work: spec.k * spec.n,
+  };
+}
+
+/**
+ * A rows split of a W.call kernel: multiply-adds (or elements) per row of `n`, rows per part's
+ * multiple (default 1), and the bytes per row of arguments that are not buffers of the memory
+ * plan: rows of per-row scratch (`WS + …`), which then stays shared, each thread on its own rows.
+ */
+export interface SplitHint {
+  readonly work: number;
+  readonly grain?: number;
+  readonly strides?: Readonly<Record<string, number>>;
 }
 
 export const ts: WasmRule<unknown> = () => null;
@@ -99,15 +141,33 @@ export function call<S extends { name: string }>(
   params: (spec: S) => string[],
   args: Readonly<Record<string, string>>,
   relaxable = false,
+  hint?: SplitHint,
 ): string {
   const key = keyOf(kind, spec);
+  const names = params({ ...spec, name: key } as S);
+  // Split by rows where the op allows it: each batched buffer advances by its bytes per row; ws is each thread's own.
+  const split: KernelSplit | undefined =
+    hint && c.split === "rows" && names[0] === "n"
+      ? {
+          kind: "rows",
+          strides: names.map((p) => (p === "n" || p === "ws" ? 0 : (hint.strides?.[p] ?? c.rowBytes(args[p] ?? "")))),
+          grain: hint.grain ?? 1,
+          ws: names.indexOf("ws"),
+          work: hint.work,
+          ...(hint.strides ? { rowScratch: true as const } : {}),
+        }
+      : undefined;
   // Kernels with multiply-add tiles (convolutions) use relaxed_madd in the relaxed module.
-  const fn = c.kernel(key, (b, mod, name, variant) => {
-    const full = { ...spec, name, ...(relaxable && variant.relaxed ? { relaxed: true } : {}) } as S;
-    add(b, mod, full);
-    nameParams(mod, name, params(full));
-  });
-  const list = params({ ...spec, name: key } as S).map((p) => {
+  const fn = c.kernel(
+    key,
+    (b, mod, name, variant) => {
+      const full = { ...spec, name, ...(relaxable && variant.relaxed ? { relaxed: true } : {}) } as S;
+      add(b, mod, full);
+      nameParams(mod, name, params(full));
+    },
+    split,
+  );
+  const list = names.map((p) => {
     if (p === "n") return "n";
     const a = args[p];
     if (a === undefined) throw new Error(`internal: kernel ${key} has a parameter ${p} that its rule does not give`);

@@ -50,6 +50,11 @@ export interface GemmSpec {
   readonly preOut?: boolean;
   /** Multiply-add with relaxed SIMD's f32x4.relaxed_madd (the module variant for engines that have it). */
   readonly relaxed?: boolean;
+  /**
+   * Two more parameters `lo, hi`: the 8-column panels of C to compute (threads share a call by
+   * panels: runtime/threads); hi = 0 (a call without them) computes every panel.
+   */
+  readonly range?: boolean;
 }
 
 export type GemmActivation = "relu" | "leaky_relu" | "tanh" | "sigmoid";
@@ -63,7 +68,26 @@ export function gemmParams(spec: GemmSpec): string[] {
   if (spec.bias) p.push("bias");
   if (spec.activation && spec.preOut) p.push("pre");
   if (gemmScratchBytes(spec) > 0) p.push("ws");
+  if (spec.range) p.push("lo", "hi");
   return p;
+}
+
+/** The 8-column panels of C (the units of a range). */
+export const gemmPanels = (spec: Pick<GemmSpec, "kind" | "k" | "n">): number => Math.ceil((spec.kind === "nt" ? spec.k : spec.n) / 8);
+
+/**
+ * With `range`: locals hi (panels [lo, hi), hi = 0 meaning all) and fullEnd (the end of the
+ * full panels in the range, in columns), set at the function's start.
+ */
+function panelRange(f: Fn, P: (name: string) => number, all: number, full: number): { hi: number; fullEnd: number; init: X[] } {
+  const m = f.mod;
+  const hi = f.local(f.b.i32);
+  const fullEnd = f.local(f.b.i32);
+  const init = [
+    f.set(hi, m.select(f.get(P("hi")), f.get(P("hi")), f.i32(all))),
+    f.set(fullEnd, m.i32.shl(m.select(m.i32.lt_s(f.get(hi), f.i32(full)), f.get(hi), f.i32(full)), f.i32(3))),
+  ];
+  return { hi, fullEnd, init };
 }
 
 /** Bytes of packing scratch the kernel needs at `ws` (any alignment: 16 bytes of slack). */
@@ -294,11 +318,22 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
     // Row blocks of ROW_BLOCK rows keep A's block in L2 while every panel of B passes
     // (B is packed once per block: ≤ 1/ROW_BLOCK copies per multiply-add).
     body.push(f.set(ws, m.i32.and(m.i32.add(f.get(pws), f.i32(15)), f.i32(~15))));
-    const panels: X[] = [f.set(j, f.i32(0))];
     const full = Math.floor(outCols / 8);
     const tail = outCols % 8;
-    if (full > 0) panels.push(f.countedLoop(full, [pack(8), rowTiles(8), f.addI(j, 8)]));
-    if (tail > 0) panels.push(pack(tail), rowTiles(tail));
+    const panels: X[] = [];
+    if (spec.range) {
+      // Panels [lo, hi): the full ones, then the tail panel when the range reaches it.
+      const r = panelRange(f, P, gemmPanels(spec), full);
+      body.push(...r.init);
+      panels.push(f.set(j, m.i32.shl(f.get(P("lo")), f.i32(3))));
+      if (full > 0) panels.push(f.whileLoop(() => m.i32.lt_s(f.get(j), f.get(r.fullEnd)), [pack(8), rowTiles(8), f.addI(j, 8)]));
+      if (tail > 0)
+        panels.push(m.if(m.i32.gt_s(f.get(r.hi), f.i32(full)), m.block(null, [f.set(j, f.i32(full * 8)), pack(tail), rowTiles(tail)])));
+    } else {
+      panels.push(f.set(j, f.i32(0)));
+      if (full > 0) panels.push(f.countedLoop(full, [pack(8), rowTiles(8), f.addI(j, 8)]));
+      if (tail > 0) panels.push(pack(tail), rowTiles(tail));
+    }
     const rb = Math.max(mr, Math.floor(ROW_BLOCK / mr) * mr);
     body.push(
       f.set(r0, f.i32(0)),
@@ -353,10 +388,18 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
       if (k % tr > 0) out.push(...setPtrs(), tile(f, mk(k % tr, w)));
       return m.block(null, out);
     };
-    body.push(f.set(j, f.i32(0)));
     const full = Math.floor(n / 8);
-    if (full > 0) body.push(f.countedLoop(full, [panel(8), f.addI(j, 8)]));
-    if (n % 8 > 0) body.push(panel(n % 8));
+    if (spec.range) {
+      // Panels [lo, hi) (hi = 0: all): the full ones, then the tail panel when the range reaches it.
+      const r = panelRange(f, P, gemmPanels(spec), full);
+      body.push(...r.init, f.set(j, m.i32.shl(f.get(P("lo")), f.i32(3))));
+      if (full > 0) body.push(f.whileLoop(() => m.i32.lt_s(f.get(j), f.get(r.fullEnd)), [panel(8), f.addI(j, 8)]));
+      if (n % 8 > 0) body.push(m.if(m.i32.gt_s(f.get(r.hi), f.i32(full)), m.block(null, [f.set(j, f.i32(full * 8)), panel(n % 8)])));
+    } else {
+      body.push(f.set(j, f.i32(0)));
+      if (full > 0) body.push(f.countedLoop(full, [panel(8), f.addI(j, 8)]));
+      if (n % 8 > 0) body.push(panel(n % 8));
+    }
   }
 
   mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));

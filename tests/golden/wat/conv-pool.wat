@@ -1,10 +1,11 @@
 (module
  (type $0 (func (param i32 i32 i32)))
- (type $1 (func (param i32 i32 i32 i32 i32 i32)))
- (type $2 (func (param i32 i32 i32 i32 i32)))
- (type $3 (func (param i32 i32 i32 i32)))
- (type $4 (func (param i32 i32 i32 i32 f64 f64 f64)))
- (type $5 (func (param i32 i32 i32 i32 i32 i32 i32)))
+ (type $1 (func (param i32 i32 i32 i32 i32 i32 i32)))
+ (type $2 (func (param i32 i32 i32 i32 i32 i32)))
+ (type $3 (func (param i32 i32 i32 i32 f64 f64 f64)))
+ (type $4 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
+ (type $5 (func (param i32 i32 i32 i32 i32)))
+ (type $6 (func (param i32 i32 i32 i32)))
  (import "env" "memory" (memory $memory 1 65536))
  (export "adam_0_35_0p9_0p999_1em7" (func $adam_0_35_0p9_0p999_1em7))
  (export "conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax" (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax))
@@ -742,7 +743,7 @@
    )
   )
  )
- (func $gemm_nn_4x3_bias (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $ws i32)
+ (func $gemm_nn_4x3_bias (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $ws i32) (param $lo i32) (param $hi i32)
   (local $v0 v128)
   (local $i1 i32)
   (local $i2 i32)
@@ -750,436 +751,11 @@
   (local $i4 i32)
   (local $i5 i32)
   (local $i6 i32)
-  (local $i7 i32)
-  (local $i8 i32)
-  (local $v9 v128)
-  (local $v10 v128)
-  (local $v11 v128)
-  (local $v12 v128)
-  (local $i13 i32)
-  (local.set $ws
-   (i32.and
-    (i32.add
-     (local.get $ws)
-     (i32.const 15)
-    )
-    (i32.const -16)
-   )
-  )
-  (loop $top8
-   (if
-    (i32.eqz
-     (i32.le_s
-      (local.get $m)
-      (local.get $i7)
-     )
-    )
-    (then
-     (local.set $i13
-      (select
-       (local.tee $i2
-        (i32.sub
-         (local.get $i7)
-         (i32.const -64)
-        )
-       )
-       (local.get $m)
-       (i32.gt_s
-        (local.get $m)
-        (local.get $i2)
-       )
-      )
-     )
-     (local.set $i4
-      (local.get $b)
-     )
-     (local.set $i2
-      (local.get $ws)
-     )
-     (local.set $i3
-      (i32.const 4)
-     )
-     (loop $cnt0
-      (v128.store
-       (local.get $i2)
-       (v128.load32_lane offset=8 2
-        (local.get $i4)
-        (v128.load64_zero align=4
-         (local.get $i4)
-        )
-       )
-      )
-      (v128.store offset=16
-       (local.get $i2)
-       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-      )
-      (local.set $i4
-       (i32.add
-        (local.get $i4)
-        (i32.const 12)
-       )
-      )
-      (local.set $i2
-       (i32.add
-        (local.get $i2)
-        (i32.const 32)
-       )
-      )
-      (br_if $cnt0
-       (local.tee $i3
-        (i32.sub
-         (local.get $i3)
-         (i32.const 1)
-        )
-       )
-      )
-     )
-     (local.set $i2
-      (i32.add
-       (local.get $a)
-       (i32.shl
-        (local.tee $i4
-         (local.get $i7)
-        )
-        (i32.const 4)
-       )
-      )
-     )
-     (local.set $i1
-      (i32.add
-       (local.get $c)
-       (i32.mul
-        (local.get $i4)
-        (i32.const 12)
-       )
-      )
-     )
-     (local.set $i5
-      (local.get $bias)
-     )
-     (loop $top3
-      (if
-       (i32.eqz
-        (i32.lt_s
-         (local.get $i13)
-         (i32.add
-          (local.get $i4)
-          (i32.const 4)
-         )
-        )
-       )
-       (then
-        (local.set $v0
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v9
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v10
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v11
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $i3
-         (local.get $i2)
-        )
-        (local.set $i6
-         (local.get $ws)
-        )
-        (local.set $i8
-         (i32.const 4)
-        )
-        (loop $k1
-         (local.set $v0
-          (f32x4.add
-           (local.get $v0)
-           (f32x4.mul
-            (v128.load32_splat
-             (local.get $i3)
-            )
-            (local.tee $v12
-             (v128.load align=4
-              (local.get $i6)
-             )
-            )
-           )
-          )
-         )
-         (local.set $v9
-          (f32x4.add
-           (local.get $v9)
-           (f32x4.mul
-            (v128.load32_splat offset=16
-             (local.get $i3)
-            )
-            (local.get $v12)
-           )
-          )
-         )
-         (local.set $v10
-          (f32x4.add
-           (local.get $v10)
-           (f32x4.mul
-            (v128.load32_splat offset=32
-             (local.get $i3)
-            )
-            (local.get $v12)
-           )
-          )
-         )
-         (local.set $v11
-          (f32x4.add
-           (local.get $v11)
-           (f32x4.mul
-            (v128.load32_splat offset=48
-             (local.get $i3)
-            )
-            (local.get $v12)
-           )
-          )
-         )
-         (local.set $i3
-          (i32.add
-           (local.get $i3)
-           (i32.const 4)
-          )
-         )
-         (local.set $i6
-          (i32.add
-           (local.get $i6)
-           (i32.const 32)
-          )
-         )
-         (br_if $k1
-          (i32.gt_s
-           (local.tee $i8
-            (i32.sub
-             (local.get $i8)
-             (i32.const 1)
-            )
-           )
-           (i32.const 0)
-          )
-         )
-        )
-        (v128.store64_lane align=4 0
-         (local.get $i1)
-         (local.tee $v0
-          (f32x4.add
-           (local.get $v0)
-           (v128.load32_lane offset=8 2
-            (local.get $i5)
-            (v128.load64_zero align=4
-             (local.get $i5)
-            )
-           )
-          )
-         )
-        )
-        (v128.store32_lane offset=8 2
-         (local.get $i1)
-         (local.get $v0)
-        )
-        (v128.store64_lane offset=12 align=4 0
-         (local.get $i1)
-         (local.tee $v0
-          (f32x4.add
-           (local.get $v9)
-           (v128.load32_lane offset=8 2
-            (local.get $i5)
-            (v128.load64_zero align=4
-             (local.get $i5)
-            )
-           )
-          )
-         )
-        )
-        (v128.store32_lane offset=20 2
-         (local.get $i1)
-         (local.get $v0)
-        )
-        (v128.store64_lane offset=24 align=4 0
-         (local.get $i1)
-         (local.tee $v0
-          (f32x4.add
-           (local.get $v10)
-           (v128.load32_lane offset=8 2
-            (local.get $i5)
-            (v128.load64_zero align=4
-             (local.get $i5)
-            )
-           )
-          )
-         )
-        )
-        (v128.store32_lane offset=32 2
-         (local.get $i1)
-         (local.get $v0)
-        )
-        (v128.store64_lane offset=36 align=4 0
-         (local.get $i1)
-         (local.tee $v0
-          (f32x4.add
-           (local.get $v11)
-           (v128.load32_lane offset=8 2
-            (local.get $i5)
-            (v128.load64_zero align=4
-             (local.get $i5)
-            )
-           )
-          )
-         )
-        )
-        (v128.store32_lane offset=44 2
-         (local.get $i1)
-         (local.get $v0)
-        )
-        (local.set $i4
-         (i32.add
-          (local.get $i4)
-          (i32.const 4)
-         )
-        )
-        (local.set $i2
-         (i32.sub
-          (local.get $i2)
-          (i32.const -64)
-         )
-        )
-        (local.set $i1
-         (i32.add
-          (local.get $i1)
-          (i32.const 48)
-         )
-        )
-        (br $top3)
-       )
-      )
-     )
-     (loop $top6
-      (if
-       (i32.eqz
-        (i32.ge_s
-         (local.get $i4)
-         (local.get $i13)
-        )
-       )
-       (then
-        (local.set $v0
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $i3
-         (local.get $i2)
-        )
-        (local.set $i6
-         (local.get $ws)
-        )
-        (local.set $i8
-         (i32.const 4)
-        )
-        (loop $k4
-         (local.set $v0
-          (f32x4.add
-           (local.get $v0)
-           (f32x4.mul
-            (v128.load32_splat
-             (local.get $i3)
-            )
-            (v128.load align=4
-             (local.get $i6)
-            )
-           )
-          )
-         )
-         (local.set $i3
-          (i32.add
-           (local.get $i3)
-           (i32.const 4)
-          )
-         )
-         (local.set $i6
-          (i32.add
-           (local.get $i6)
-           (i32.const 32)
-          )
-         )
-         (br_if $k4
-          (i32.gt_s
-           (local.tee $i8
-            (i32.sub
-             (local.get $i8)
-             (i32.const 1)
-            )
-           )
-           (i32.const 0)
-          )
-         )
-        )
-        (v128.store64_lane align=4 0
-         (local.get $i1)
-         (local.tee $v0
-          (f32x4.add
-           (local.get $v0)
-           (v128.load32_lane offset=8 2
-            (local.get $i5)
-            (v128.load64_zero align=4
-             (local.get $i5)
-            )
-           )
-          )
-         )
-        )
-        (v128.store32_lane offset=8 2
-         (local.get $i1)
-         (local.get $v0)
-        )
-        (local.set $i4
-         (i32.add
-          (local.get $i4)
-          (i32.const 1)
-         )
-        )
-        (local.set $i2
-         (i32.add
-          (local.get $i2)
-          (i32.const 16)
-         )
-        )
-        (local.set $i1
-         (i32.add
-          (local.get $i1)
-          (i32.const 12)
-         )
-        )
-        (br $top6)
-       )
-      )
-     )
-     (local.set $i7
-      (i32.sub
-       (local.get $i7)
-       (i32.const -64)
-      )
-     )
-     (br $top8)
-    )
-   )
-  )
- )
- (func $gemm_nt_4x3 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32)
-  (local $i0 i32)
-  (local $i1 i32)
-  (local $i2 i32)
-  (local $i3 i32)
-  (local $v4 v128)
-  (local $i5 i32)
-  (local $i6 i32)
-  (local $i7 i32)
+  (local $v7 v128)
   (local $v8 v128)
   (local $v9 v128)
   (local $v10 v128)
-  (local $v11 v128)
+  (local $i11 i32)
   (local $i12 i32)
   (local.set $ws
    (i32.and
@@ -1190,341 +766,416 @@
     (i32.const -16)
    )
   )
+  (local.set $i12
+   (select
+    (local.get $hi)
+    (i32.const 1)
+    (local.get $hi)
+   )
+  )
+  (local.set $hi
+   (i32.const 0)
+  )
   (loop $top8
    (if
-    (i32.eqz
-     (i32.le_s
-      (local.get $m)
-      (local.get $i6)
-     )
+    (i32.gt_s
+     (local.get $m)
+     (local.get $hi)
     )
     (then
-     (local.set $i12
-      (select
-       (local.tee $i1
-        (i32.sub
-         (local.get $i6)
-         (i32.const -64)
-        )
-       )
-       (local.get $m)
-       (i32.gt_s
-        (local.get $m)
-        (local.get $i1)
-       )
+     (if
+      (i32.gt_s
+       (local.get $i12)
+       (i32.const 0)
       )
-     )
-     (local.set $i0
-      (local.get $b)
-     )
-     (local.set $i1
-      (local.get $ws)
-     )
-     (local.set $i2
-      (i32.const 3)
-     )
-     (loop $cnt0
-      (v128.store
-       (local.get $i1)
-       (f32x4.replace_lane 3
-        (f32x4.replace_lane 2
-         (f32x4.replace_lane 1
-          (f32x4.replace_lane 0
-           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-           (f32.load
-            (local.get $i0)
-           )
-          )
-          (f32.load offset=12
-           (local.get $i0)
+      (then
+       (local.set $i11
+        (select
+         (local.tee $lo
+          (i32.sub
+           (local.get $hi)
+           (i32.const -64)
           )
          )
-         (f32.load offset=24
-          (local.get $i0)
+         (local.get $m)
+         (i32.gt_s
+          (local.get $m)
+          (local.get $lo)
          )
         )
-        (f32.load offset=36
-         (local.get $i0)
-        )
        )
-      )
-      (v128.store offset=16
-       (local.get $i1)
-       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-      )
-      (local.set $i0
-       (i32.add
-        (local.get $i0)
+       (local.set $i3
+        (local.get $b)
+       )
+       (local.set $lo
+        (local.get $ws)
+       )
+       (local.set $i2
         (i32.const 4)
        )
-      )
-      (local.set $i1
-       (i32.add
-        (local.get $i1)
-        (i32.const 32)
-       )
-      )
-      (br_if $cnt0
-       (local.tee $i2
-        (i32.sub
-         (local.get $i2)
-         (i32.const 1)
+       (loop $cnt0
+        (v128.store
+         (local.get $lo)
+         (v128.load32_lane offset=8 2
+          (local.get $i3)
+          (v128.load64_zero align=4
+           (local.get $i3)
+          )
+         )
         )
-       )
-      )
-     )
-     (local.set $i1
-      (i32.add
-       (local.get $a)
-       (i32.mul
-        (local.tee $i0
-         (local.get $i6)
+        (v128.store offset=16
+         (local.get $lo)
+         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
-        (i32.const 12)
-       )
-      )
-     )
-     (local.set $i3
-      (i32.add
-       (local.get $c)
-       (i32.shl
-        (local.get $i0)
-        (i32.const 4)
-       )
-      )
-     )
-     (loop $top3
-      (if
-       (i32.eqz
-        (i32.lt_s
-         (local.get $i12)
+        (local.set $i3
          (i32.add
-          (local.get $i0)
+          (local.get $i3)
+          (i32.const 12)
+         )
+        )
+        (local.set $lo
+         (i32.add
+          (local.get $lo)
+          (i32.const 32)
+         )
+        )
+        (br_if $cnt0
+         (local.tee $i2
+          (i32.sub
+           (local.get $i2)
+           (i32.const 1)
+          )
+         )
+        )
+       )
+       (local.set $i3
+        (local.get $hi)
+       )
+       (local.set $lo
+        (i32.add
+         (local.get $a)
+         (i32.shl
+          (local.get $hi)
           (i32.const 4)
          )
         )
        )
-       (then
-        (local.set $v4
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+       (local.set $i1
+        (i32.add
+         (local.get $c)
+         (i32.mul
+          (local.get $hi)
+          (i32.const 12)
+         )
         )
-        (local.set $v8
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v9
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v10
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $i2
-         (local.get $i1)
-        )
-        (local.set $i5
-         (local.get $ws)
-        )
-        (local.set $i7
-         (i32.const 3)
-        )
-        (loop $k1
-         (local.set $v4
-          (f32x4.add
-           (local.get $v4)
-           (f32x4.mul
-            (v128.load32_splat
-             (local.get $i2)
+       )
+       (local.set $i4
+        (local.get $bias)
+       )
+       (loop $top3
+        (if
+         (i32.eqz
+          (i32.lt_s
+           (local.get $i11)
+           (i32.add
+            (local.get $i3)
+            (i32.const 4)
+           )
+          )
+         )
+         (then
+          (local.set $v0
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v7
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v8
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v9
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $i2
+           (local.get $lo)
+          )
+          (local.set $i5
+           (local.get $ws)
+          )
+          (local.set $i6
+           (i32.const 4)
+          )
+          (loop $k1
+           (local.set $v0
+            (f32x4.add
+             (local.get $v0)
+             (f32x4.mul
+              (v128.load32_splat
+               (local.get $i2)
+              )
+              (local.tee $v10
+               (v128.load align=4
+                (local.get $i5)
+               )
+              )
+             )
             )
-            (local.tee $v11
-             (v128.load align=4
-              (local.get $i5)
+           )
+           (local.set $v7
+            (f32x4.add
+             (local.get $v7)
+             (f32x4.mul
+              (v128.load32_splat offset=16
+               (local.get $i2)
+              )
+              (local.get $v10)
+             )
+            )
+           )
+           (local.set $v8
+            (f32x4.add
+             (local.get $v8)
+             (f32x4.mul
+              (v128.load32_splat offset=32
+               (local.get $i2)
+              )
+              (local.get $v10)
+             )
+            )
+           )
+           (local.set $v9
+            (f32x4.add
+             (local.get $v9)
+             (f32x4.mul
+              (v128.load32_splat offset=48
+               (local.get $i2)
+              )
+              (local.get $v10)
+             )
+            )
+           )
+           (local.set $i2
+            (i32.add
+             (local.get $i2)
+             (i32.const 4)
+            )
+           )
+           (local.set $i5
+            (i32.add
+             (local.get $i5)
+             (i32.const 32)
+            )
+           )
+           (br_if $k1
+            (i32.gt_s
+             (local.tee $i6
+              (i32.sub
+               (local.get $i6)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
+            )
+           )
+          )
+          (v128.store64_lane align=4 0
+           (local.get $i1)
+           (local.tee $v0
+            (f32x4.add
+             (local.get $v0)
+             (v128.load32_lane offset=8 2
+              (local.get $i4)
+              (v128.load64_zero align=4
+               (local.get $i4)
+              )
              )
             )
            )
           )
-         )
-         (local.set $v8
-          (f32x4.add
-           (local.get $v8)
-           (f32x4.mul
-            (v128.load32_splat offset=12
-             (local.get $i2)
+          (v128.store32_lane offset=8 2
+           (local.get $i1)
+           (local.get $v0)
+          )
+          (v128.store64_lane offset=12 align=4 0
+           (local.get $i1)
+           (local.tee $v0
+            (f32x4.add
+             (local.get $v7)
+             (v128.load32_lane offset=8 2
+              (local.get $i4)
+              (v128.load64_zero align=4
+               (local.get $i4)
+              )
+             )
             )
-            (local.get $v11)
            )
           )
-         )
-         (local.set $v9
-          (f32x4.add
-           (local.get $v9)
-           (f32x4.mul
-            (v128.load32_splat offset=24
-             (local.get $i2)
+          (v128.store32_lane offset=20 2
+           (local.get $i1)
+           (local.get $v0)
+          )
+          (v128.store64_lane offset=24 align=4 0
+           (local.get $i1)
+           (local.tee $v0
+            (f32x4.add
+             (local.get $v8)
+             (v128.load32_lane offset=8 2
+              (local.get $i4)
+              (v128.load64_zero align=4
+               (local.get $i4)
+              )
+             )
             )
-            (local.get $v11)
            )
           )
-         )
-         (local.set $v10
-          (f32x4.add
-           (local.get $v10)
-           (f32x4.mul
-            (v128.load32_splat offset=36
-             (local.get $i2)
+          (v128.store32_lane offset=32 2
+           (local.get $i1)
+           (local.get $v0)
+          )
+          (v128.store64_lane offset=36 align=4 0
+           (local.get $i1)
+           (local.tee $v0
+            (f32x4.add
+             (local.get $v9)
+             (v128.load32_lane offset=8 2
+              (local.get $i4)
+              (v128.load64_zero align=4
+               (local.get $i4)
+              )
+             )
             )
-            (local.get $v11)
            )
           )
+          (v128.store32_lane offset=44 2
+           (local.get $i1)
+           (local.get $v0)
+          )
+          (local.set $i3
+           (i32.add
+            (local.get $i3)
+            (i32.const 4)
+           )
+          )
+          (local.set $lo
+           (i32.sub
+            (local.get $lo)
+            (i32.const -64)
+           )
+          )
+          (local.set $i1
+           (i32.add
+            (local.get $i1)
+            (i32.const 48)
+           )
+          )
+          (br $top3)
          )
-         (local.set $i2
-          (i32.add
-           (local.get $i2)
+        )
+       )
+       (loop $top6
+        (if
+         (i32.eqz
+          (i32.ge_s
+           (local.get $i3)
+           (local.get $i11)
+          )
+         )
+         (then
+          (local.set $v0
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $i2
+           (local.get $lo)
+          )
+          (local.set $i5
+           (local.get $ws)
+          )
+          (local.set $i6
            (i32.const 4)
           )
-         )
-         (local.set $i5
-          (i32.add
-           (local.get $i5)
-           (i32.const 32)
-          )
-         )
-         (br_if $k1
-          (i32.gt_s
-           (local.tee $i7
-            (i32.sub
-             (local.get $i7)
-             (i32.const 1)
+          (loop $k4
+           (local.set $v0
+            (f32x4.add
+             (local.get $v0)
+             (f32x4.mul
+              (v128.load32_splat
+               (local.get $i2)
+              )
+              (v128.load align=4
+               (local.get $i5)
+              )
+             )
             )
            )
-           (i32.const 0)
-          )
-         )
-        )
-        (v128.store align=4
-         (local.get $i3)
-         (local.get $v4)
-        )
-        (v128.store offset=16 align=4
-         (local.get $i3)
-         (local.get $v8)
-        )
-        (v128.store offset=32 align=4
-         (local.get $i3)
-         (local.get $v9)
-        )
-        (v128.store offset=48 align=4
-         (local.get $i3)
-         (local.get $v10)
-        )
-        (local.set $i0
-         (i32.add
-          (local.get $i0)
-          (i32.const 4)
-         )
-        )
-        (local.set $i1
-         (i32.add
-          (local.get $i1)
-          (i32.const 48)
-         )
-        )
-        (local.set $i3
-         (i32.sub
-          (local.get $i3)
-          (i32.const -64)
-         )
-        )
-        (br $top3)
-       )
-      )
-     )
-     (loop $top6
-      (if
-       (i32.eqz
-        (i32.ge_s
-         (local.get $i0)
-         (local.get $i12)
-        )
-       )
-       (then
-        (local.set $v4
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $i2
-         (local.get $i1)
-        )
-        (local.set $i5
-         (local.get $ws)
-        )
-        (local.set $i7
-         (i32.const 3)
-        )
-        (loop $k4
-         (local.set $v4
-          (f32x4.add
-           (local.get $v4)
-           (f32x4.mul
-            (v128.load32_splat
+           (local.set $i2
+            (i32.add
              (local.get $i2)
+             (i32.const 4)
             )
-            (v128.load align=4
+           )
+           (local.set $i5
+            (i32.add
              (local.get $i5)
+             (i32.const 32)
+            )
+           )
+           (br_if $k4
+            (i32.gt_s
+             (local.tee $i6
+              (i32.sub
+               (local.get $i6)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
             )
            )
           )
-         )
-         (local.set $i2
-          (i32.add
-           (local.get $i2)
-           (i32.const 4)
-          )
-         )
-         (local.set $i5
-          (i32.add
-           (local.get $i5)
-           (i32.const 32)
-          )
-         )
-         (br_if $k4
-          (i32.gt_s
-           (local.tee $i7
-            (i32.sub
-             (local.get $i7)
-             (i32.const 1)
+          (v128.store64_lane align=4 0
+           (local.get $i1)
+           (local.tee $v0
+            (f32x4.add
+             (local.get $v0)
+             (v128.load32_lane offset=8 2
+              (local.get $i4)
+              (v128.load64_zero align=4
+               (local.get $i4)
+              )
+             )
             )
            )
-           (i32.const 0)
           )
+          (v128.store32_lane offset=8 2
+           (local.get $i1)
+           (local.get $v0)
+          )
+          (local.set $i3
+           (i32.add
+            (local.get $i3)
+            (i32.const 1)
+           )
+          )
+          (local.set $lo
+           (i32.add
+            (local.get $lo)
+            (i32.const 16)
+           )
+          )
+          (local.set $i1
+           (i32.add
+            (local.get $i1)
+            (i32.const 12)
+           )
+          )
+          (br $top6)
          )
         )
-        (v128.store align=4
-         (local.get $i3)
-         (local.get $v4)
-        )
-        (local.set $i0
-         (i32.add
-          (local.get $i0)
-          (i32.const 1)
-         )
-        )
-        (local.set $i1
-         (i32.add
-          (local.get $i1)
-          (i32.const 12)
-         )
-        )
-        (local.set $i3
-         (i32.add
-          (local.get $i3)
-          (i32.const 16)
-         )
-        )
-        (br $top6)
        )
       )
      )
-     (local.set $i6
+     (local.set $hi
       (i32.sub
-       (local.get $i6)
+       (local.get $hi)
        (i32.const -64)
       )
      )
@@ -1533,184 +1184,573 @@
    )
   )
  )
- (func $gemm_tn_4x3 (param $m i32) (param $a i32) (param $b i32) (param $c i32)
+ (func $gemm_nt_4x3 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
   (local $i1 i32)
   (local $i2 i32)
   (local $v3 v128)
-  (local $v4 v128)
-  (local $v5 v128)
+  (local $i4 i32)
+  (local $i5 i32)
   (local $v6 v128)
-  (local $i7 i32)
+  (local $v7 v128)
   (local $v8 v128)
-  (local $i9 i32)
+  (local $v9 v128)
   (local $i10 i32)
-  (local.set $i9
-   (i32.const 1)
+  (local $i11 i32)
+  (local.set $ws
+   (i32.and
+    (i32.add
+     (local.get $ws)
+     (i32.const 15)
+    )
+    (i32.const -16)
+   )
   )
-  (loop $cnt1
-   (local.set $i0
-    (i32.add
-     (local.get $c)
-     (i32.mul
-      (local.get $i2)
-      (i32.const 12)
-     )
-    )
+  (local.set $i11
+   (select
+    (local.get $hi)
+    (i32.const 1)
+    (local.get $hi)
    )
-   (local.set $v3
-    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-   )
-   (local.set $v4
-    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-   )
-   (local.set $v5
-    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-   )
-   (local.set $v6
-    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-   )
-   (local.set $i1
-    (i32.add
-     (local.get $a)
-     (i32.shl
-      (local.get $i2)
-      (i32.const 2)
-     )
-    )
-   )
-   (local.set $i7
-    (local.get $b)
-   )
+  )
+  (loop $top8
    (if
     (i32.gt_s
-     (local.tee $i10
-      (local.get $m)
-     )
-     (i32.const 0)
+     (local.get $m)
+     (local.get $i2)
     )
     (then
-     (loop $k0
-      (local.set $v3
-       (f32x4.add
-        (local.get $v3)
-        (f32x4.mul
-         (v128.load32_splat
-          (local.get $i1)
+     (if
+      (i32.gt_s
+       (local.get $i11)
+       (i32.const 0)
+      )
+      (then
+       (local.set $i10
+        (select
+         (local.tee $lo
+          (i32.sub
+           (local.get $i2)
+           (i32.const -64)
+          )
          )
-         (local.tee $v8
-          (v128.load32_lane offset=8 2
-           (local.get $i7)
-           (v128.load64_zero align=4
-            (local.get $i7)
+         (local.get $m)
+         (i32.gt_s
+          (local.get $m)
+          (local.get $lo)
+         )
+        )
+       )
+       (local.set $i0
+        (local.get $b)
+       )
+       (local.set $lo
+        (local.get $ws)
+       )
+       (local.set $hi
+        (i32.const 3)
+       )
+       (loop $cnt0
+        (v128.store
+         (local.get $lo)
+         (f32x4.replace_lane 3
+          (f32x4.replace_lane 2
+           (f32x4.replace_lane 1
+            (f32x4.replace_lane 0
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+             (f32.load
+              (local.get $i0)
+             )
+            )
+            (f32.load offset=12
+             (local.get $i0)
+            )
            )
+           (f32.load offset=24
+            (local.get $i0)
+           )
+          )
+          (f32.load offset=36
+           (local.get $i0)
+          )
+         )
+        )
+        (v128.store offset=16
+         (local.get $lo)
+         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+        )
+        (local.set $i0
+         (i32.add
+          (local.get $i0)
+          (i32.const 4)
+         )
+        )
+        (local.set $lo
+         (i32.add
+          (local.get $lo)
+          (i32.const 32)
+         )
+        )
+        (br_if $cnt0
+         (local.tee $hi
+          (i32.sub
+           (local.get $hi)
+           (i32.const 1)
           )
          )
         )
        )
-      )
-      (local.set $v4
-       (f32x4.add
-        (local.get $v4)
-        (f32x4.mul
-         (v128.load32_splat offset=4
-          (local.get $i1)
-         )
-         (local.get $v8)
-        )
+       (local.set $i4
+        (local.get $i2)
        )
-      )
-      (local.set $v5
-       (f32x4.add
-        (local.get $v5)
-        (f32x4.mul
-         (v128.load32_splat offset=8
-          (local.get $i1)
-         )
-         (local.get $v8)
-        )
-       )
-      )
-      (local.set $v6
-       (f32x4.add
-        (local.get $v6)
-        (f32x4.mul
-         (v128.load32_splat offset=12
-          (local.get $i1)
-         )
-         (local.get $v8)
-        )
-       )
-      )
-      (local.set $i1
-       (i32.add
-        (local.get $i1)
-        (i32.const 16)
-       )
-      )
-      (local.set $i7
-       (i32.add
-        (local.get $i7)
-        (i32.const 12)
-       )
-      )
-      (br_if $k0
-       (i32.gt_s
-        (local.tee $i10
-         (i32.sub
-          (local.get $i10)
-          (i32.const 1)
+       (local.set $lo
+        (i32.add
+         (local.get $a)
+         (i32.mul
+          (local.get $i2)
+          (i32.const 12)
          )
         )
-        (i32.const 0)
+       )
+       (local.set $i1
+        (i32.add
+         (local.get $c)
+         (i32.shl
+          (local.get $i2)
+          (i32.const 4)
+         )
+        )
+       )
+       (loop $top3
+        (if
+         (i32.eqz
+          (i32.lt_s
+           (local.get $i10)
+           (i32.add
+            (local.get $i4)
+            (i32.const 4)
+           )
+          )
+         )
+         (then
+          (local.set $v6
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v7
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v8
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v9
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $i0
+           (local.get $lo)
+          )
+          (local.set $hi
+           (local.get $ws)
+          )
+          (local.set $i5
+           (i32.const 3)
+          )
+          (loop $k1
+           (local.set $v6
+            (f32x4.add
+             (local.get $v6)
+             (f32x4.mul
+              (v128.load32_splat
+               (local.get $i0)
+              )
+              (local.tee $v3
+               (v128.load align=4
+                (local.get $hi)
+               )
+              )
+             )
+            )
+           )
+           (local.set $v7
+            (f32x4.add
+             (local.get $v7)
+             (f32x4.mul
+              (v128.load32_splat offset=12
+               (local.get $i0)
+              )
+              (local.get $v3)
+             )
+            )
+           )
+           (local.set $v8
+            (f32x4.add
+             (local.get $v8)
+             (f32x4.mul
+              (v128.load32_splat offset=24
+               (local.get $i0)
+              )
+              (local.get $v3)
+             )
+            )
+           )
+           (local.set $v9
+            (f32x4.add
+             (local.get $v9)
+             (f32x4.mul
+              (v128.load32_splat offset=36
+               (local.get $i0)
+              )
+              (local.get $v3)
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $i0)
+             (i32.const 4)
+            )
+           )
+           (local.set $hi
+            (i32.add
+             (local.get $hi)
+             (i32.const 32)
+            )
+           )
+           (br_if $k1
+            (i32.gt_s
+             (local.tee $i5
+              (i32.sub
+               (local.get $i5)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
+            )
+           )
+          )
+          (v128.store align=4
+           (local.get $i1)
+           (local.get $v6)
+          )
+          (v128.store offset=16 align=4
+           (local.get $i1)
+           (local.get $v7)
+          )
+          (v128.store offset=32 align=4
+           (local.get $i1)
+           (local.get $v8)
+          )
+          (v128.store offset=48 align=4
+           (local.get $i1)
+           (local.get $v9)
+          )
+          (local.set $i4
+           (i32.add
+            (local.get $i4)
+            (i32.const 4)
+           )
+          )
+          (local.set $lo
+           (i32.add
+            (local.get $lo)
+            (i32.const 48)
+           )
+          )
+          (local.set $i1
+           (i32.sub
+            (local.get $i1)
+            (i32.const -64)
+           )
+          )
+          (br $top3)
+         )
+        )
+       )
+       (loop $top6
+        (if
+         (i32.eqz
+          (i32.ge_s
+           (local.get $i4)
+           (local.get $i10)
+          )
+         )
+         (then
+          (local.set $v3
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $i0
+           (local.get $lo)
+          )
+          (local.set $hi
+           (local.get $ws)
+          )
+          (local.set $i5
+           (i32.const 3)
+          )
+          (loop $k4
+           (local.set $v3
+            (f32x4.add
+             (local.get $v3)
+             (f32x4.mul
+              (v128.load32_splat
+               (local.get $i0)
+              )
+              (v128.load align=4
+               (local.get $hi)
+              )
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $i0)
+             (i32.const 4)
+            )
+           )
+           (local.set $hi
+            (i32.add
+             (local.get $hi)
+             (i32.const 32)
+            )
+           )
+           (br_if $k4
+            (i32.gt_s
+             (local.tee $i5
+              (i32.sub
+               (local.get $i5)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
+            )
+           )
+          )
+          (v128.store align=4
+           (local.get $i1)
+           (local.get $v3)
+          )
+          (local.set $i4
+           (i32.add
+            (local.get $i4)
+            (i32.const 1)
+           )
+          )
+          (local.set $lo
+           (i32.add
+            (local.get $lo)
+            (i32.const 12)
+           )
+          )
+          (local.set $i1
+           (i32.add
+            (local.get $i1)
+            (i32.const 16)
+           )
+          )
+          (br $top6)
+         )
+        )
        )
       )
      )
+     (local.set $i2
+      (i32.sub
+       (local.get $i2)
+       (i32.const -64)
+      )
+     )
+     (br $top8)
     )
    )
-   (v128.store64_lane align=4 0
-    (local.get $i0)
-    (local.get $v3)
-   )
-   (v128.store32_lane offset=8 2
-    (local.get $i0)
-    (local.get $v3)
-   )
-   (v128.store64_lane offset=12 align=4 0
-    (local.get $i0)
-    (local.get $v4)
-   )
-   (v128.store32_lane offset=20 2
-    (local.get $i0)
-    (local.get $v4)
-   )
-   (v128.store64_lane offset=24 align=4 0
-    (local.get $i0)
-    (local.get $v5)
-   )
-   (v128.store32_lane offset=32 2
-    (local.get $i0)
-    (local.get $v5)
-   )
-   (v128.store64_lane offset=36 align=4 0
-    (local.get $i0)
-    (local.get $v6)
-   )
-   (v128.store32_lane offset=44 2
-    (local.get $i0)
-    (local.get $v6)
-   )
-   (local.set $i2
-    (i32.add
-     (local.get $i2)
-     (i32.const 4)
+  )
+ )
+ (func $gemm_tn_4x3 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $lo i32) (param $hi i32)
+  (local $i0 i32)
+  (local $i1 i32)
+  (local $v2 v128)
+  (local $v3 v128)
+  (local $v4 v128)
+  (local $v5 v128)
+  (local $i6 i32)
+  (local $v7 v128)
+  (local $i8 i32)
+  (if
+   (i32.gt_s
+    (select
+     (local.get $hi)
+     (i32.const 1)
+     (local.get $hi)
     )
+    (i32.const 0)
    )
-   (br_if $cnt1
-    (local.tee $i9
-     (i32.sub
-      (local.get $i9)
-      (i32.const 1)
+   (then
+    (local.set $i8
+     (i32.const 1)
+    )
+    (loop $cnt1
+     (local.set $hi
+      (i32.add
+       (local.get $c)
+       (i32.mul
+        (local.get $i1)
+        (i32.const 12)
+       )
+      )
+     )
+     (local.set $v2
+      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+     )
+     (local.set $v3
+      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+     )
+     (local.set $v4
+      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+     )
+     (local.set $v5
+      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+     )
+     (local.set $i0
+      (i32.add
+       (local.get $a)
+       (i32.shl
+        (local.get $i1)
+        (i32.const 2)
+       )
+      )
+     )
+     (local.set $i6
+      (local.get $b)
+     )
+     (if
+      (i32.gt_s
+       (local.tee $lo
+        (local.get $m)
+       )
+       (i32.const 0)
+      )
+      (then
+       (loop $k0
+        (local.set $v2
+         (f32x4.add
+          (local.get $v2)
+          (f32x4.mul
+           (v128.load32_splat
+            (local.get $i0)
+           )
+           (local.tee $v7
+            (v128.load32_lane offset=8 2
+             (local.get $i6)
+             (v128.load64_zero align=4
+              (local.get $i6)
+             )
+            )
+           )
+          )
+         )
+        )
+        (local.set $v3
+         (f32x4.add
+          (local.get $v3)
+          (f32x4.mul
+           (v128.load32_splat offset=4
+            (local.get $i0)
+           )
+           (local.get $v7)
+          )
+         )
+        )
+        (local.set $v4
+         (f32x4.add
+          (local.get $v4)
+          (f32x4.mul
+           (v128.load32_splat offset=8
+            (local.get $i0)
+           )
+           (local.get $v7)
+          )
+         )
+        )
+        (local.set $v5
+         (f32x4.add
+          (local.get $v5)
+          (f32x4.mul
+           (v128.load32_splat offset=12
+            (local.get $i0)
+           )
+           (local.get $v7)
+          )
+         )
+        )
+        (local.set $i0
+         (i32.add
+          (local.get $i0)
+          (i32.const 16)
+         )
+        )
+        (local.set $i6
+         (i32.add
+          (local.get $i6)
+          (i32.const 12)
+         )
+        )
+        (br_if $k0
+         (i32.gt_s
+          (local.tee $lo
+           (i32.sub
+            (local.get $lo)
+            (i32.const 1)
+           )
+          )
+          (i32.const 0)
+         )
+        )
+       )
+      )
+     )
+     (v128.store64_lane align=4 0
+      (local.get $hi)
+      (local.get $v2)
+     )
+     (v128.store32_lane offset=8 2
+      (local.get $hi)
+      (local.get $v2)
+     )
+     (v128.store64_lane offset=12 align=4 0
+      (local.get $hi)
+      (local.get $v3)
+     )
+     (v128.store32_lane offset=20 2
+      (local.get $hi)
+      (local.get $v3)
+     )
+     (v128.store64_lane offset=24 align=4 0
+      (local.get $hi)
+      (local.get $v4)
+     )
+     (v128.store32_lane offset=32 2
+      (local.get $hi)
+      (local.get $v4)
+     )
+     (v128.store64_lane offset=36 align=4 0
+      (local.get $hi)
+      (local.get $v5)
+     )
+     (v128.store32_lane offset=44 2
+      (local.get $hi)
+      (local.get $v5)
+     )
+     (local.set $i1
+      (i32.add
+       (local.get $i1)
+       (i32.const 4)
+      )
+     )
+     (br_if $cnt1
+      (local.tee $i8
+       (i32.sub
+        (local.get $i8)
+        (i32.const 1)
+       )
+      )
      )
     )
    )

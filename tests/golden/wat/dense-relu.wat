@@ -1,10 +1,11 @@
 (module
- (type $0 (func (param i32 i32 i32 i32 i32)))
- (type $1 (func (param i32 i32 i32 i32 i32 i32)))
- (type $2 (func (param i32 i32 i32 i32)))
+ (type $0 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
+ (type $1 (func (param i32 i32 i32 i32 i32)))
+ (type $2 (func (param i32 i32 i32 i32 i32 i32)))
  (type $3 (func (param i32 i32 f64)))
  (type $4 (func (param i32 i32 i32 i32) (result f32)))
- (type $5 (func (param i32 i32 i32)))
+ (type $5 (func (param i32 i32 i32 i32 i32 i32 i32)))
+ (type $6 (func (param i32 i32 i32)))
  (import "env" "memory" (memory $memory 1 65536))
  (export "sgd_0_32" (func $sgd_0_32))
  (export "gemm_nn_3x5_bias_relu" (func $gemm_nn_3x5_bias_relu))
@@ -137,27 +138,26 @@
    )
   )
  )
- (func $gemm_nn_3x5_bias_relu (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $ws i32)
+ (func $gemm_nn_3x5_bias_relu (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $ws i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
   (local $i1 i32)
   (local $i2 i32)
   (local $i3 i32)
   (local $i4 i32)
-  (local $i5 i32)
+  (local $v5 v128)
   (local $v6 v128)
   (local $v7 v128)
   (local $i8 i32)
   (local $v9 v128)
-  (local $i10 i32)
+  (local $v10 v128)
   (local $v11 v128)
   (local $v12 v128)
   (local $v13 v128)
   (local $v14 v128)
   (local $v15 v128)
   (local $v16 v128)
-  (local $v17 v128)
-  (local $v18 v128)
-  (local $i19 i32)
+  (local $i17 i32)
+  (local $i18 i32)
   (local.set $ws
    (i32.and
     (i32.add
@@ -167,504 +167,521 @@
     (i32.const -16)
    )
   )
+  (local.set $i18
+   (select
+    (local.get $hi)
+    (i32.const 1)
+    (local.get $hi)
+   )
+  )
+  (local.set $hi
+   (i32.const 0)
+  )
   (loop $top8
    (if
-    (i32.eqz
-     (i32.le_s
-      (local.get $m)
-      (local.get $i8)
-     )
+    (i32.gt_s
+     (local.get $m)
+     (local.get $hi)
     )
     (then
-     (local.set $i19
-      (select
-       (local.tee $i2
-        (i32.sub
-         (local.get $i8)
-         (i32.const -64)
-        )
-       )
-       (local.get $m)
-       (i32.gt_s
-        (local.get $m)
-        (local.get $i2)
-       )
+     (if
+      (i32.gt_s
+       (local.get $i18)
+       (i32.const 0)
       )
-     )
-     (local.set $i3
-      (local.get $b)
-     )
-     (local.set $i2
-      (local.get $ws)
-     )
-     (local.set $i0
-      (i32.const 3)
-     )
-     (loop $cnt0
-      (v128.store
-       (local.get $i2)
-       (v128.load align=4
-        (local.get $i3)
-       )
-      )
-      (v128.store offset=16
-       (local.get $i2)
-       (v128.load32_zero offset=16
-        (local.get $i3)
-       )
-      )
-      (local.set $i3
-       (i32.add
-        (local.get $i3)
-        (i32.const 20)
-       )
-      )
-      (local.set $i2
-       (i32.add
-        (local.get $i2)
-        (i32.const 32)
-       )
-      )
-      (br_if $cnt0
-       (local.tee $i0
-        (i32.sub
-         (local.get $i0)
-         (i32.const 1)
-        )
-       )
-      )
-     )
-     (local.set $i2
-      (i32.add
-       (local.get $a)
-       (i32.mul
-        (local.tee $i3
-         (local.get $i8)
-        )
-        (i32.const 12)
-       )
-      )
-     )
-     (local.set $i1
-      (i32.add
-       (local.get $c)
-       (i32.mul
-        (local.get $i3)
-        (i32.const 20)
-       )
-      )
-     )
-     (local.set $i4
-      (local.get $bias)
-     )
-     (loop $top3
-      (if
-       (i32.eqz
-        (i32.lt_s
-         (local.get $i19)
-         (i32.add
-          (local.get $i3)
-          (i32.const 4)
+      (then
+       (local.set $i17
+        (select
+         (local.tee $lo
+          (i32.sub
+           (local.get $hi)
+           (i32.const -64)
+          )
+         )
+         (local.get $m)
+         (i32.gt_s
+          (local.get $m)
+          (local.get $lo)
          )
         )
        )
-       (then
-        (local.set $v6
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v7
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v9
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v13
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v14
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v15
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v16
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v17
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $i0
-         (local.get $i2)
-        )
-        (local.set $i5
-         (local.get $ws)
-        )
-        (local.set $i10
-         (i32.const 3)
-        )
-        (loop $k1
-         (local.set $v6
-          (f32x4.add
-           (local.get $v6)
-           (f32x4.mul
-            (local.tee $v11
-             (v128.load32_splat
-              (local.get $i0)
-             )
-            )
-            (local.tee $v18
-             (v128.load align=4
-              (local.get $i5)
-             )
-            )
-           )
-          )
-         )
-         (local.set $v7
-          (f32x4.add
-           (local.get $v7)
-           (f32x4.mul
-            (local.get $v11)
-            (local.tee $v11
-             (v128.load offset=16 align=4
-              (local.get $i5)
-             )
-            )
-           )
-          )
-         )
-         (local.set $v9
-          (f32x4.add
-           (local.get $v9)
-           (f32x4.mul
-            (local.tee $v12
-             (v128.load32_splat offset=12
-              (local.get $i0)
-             )
-            )
-            (local.get $v18)
-           )
-          )
-         )
-         (local.set $v13
-          (f32x4.add
-           (local.get $v13)
-           (f32x4.mul
-            (local.get $v12)
-            (local.get $v11)
-           )
-          )
-         )
-         (local.set $v14
-          (f32x4.add
-           (local.get $v14)
-           (f32x4.mul
-            (local.tee $v12
-             (v128.load32_splat offset=24
-              (local.get $i0)
-             )
-            )
-            (local.get $v18)
-           )
-          )
-         )
-         (local.set $v15
-          (f32x4.add
-           (local.get $v15)
-           (f32x4.mul
-            (local.get $v12)
-            (local.get $v11)
-           )
-          )
-         )
-         (local.set $v16
-          (f32x4.add
-           (local.get $v16)
-           (f32x4.mul
-            (local.tee $v12
-             (v128.load32_splat offset=36
-              (local.get $i0)
-             )
-            )
-            (local.get $v18)
-           )
-          )
-         )
-         (local.set $v17
-          (f32x4.add
-           (local.get $v17)
-           (f32x4.mul
-            (local.get $v12)
-            (local.get $v11)
-           )
-          )
-         )
-         (local.set $i0
-          (i32.add
-           (local.get $i0)
-           (i32.const 4)
-          )
-         )
-         (local.set $i5
-          (i32.add
-           (local.get $i5)
-           (i32.const 32)
-          )
-         )
-         (br_if $k1
-          (i32.gt_s
-           (local.tee $i10
-            (i32.sub
-             (local.get $i10)
-             (i32.const 1)
-            )
-           )
-           (i32.const 0)
-          )
+       (local.set $i2
+        (local.get $b)
+       )
+       (local.set $lo
+        (local.get $ws)
+       )
+       (local.set $i0
+        (i32.const 3)
+       )
+       (loop $cnt0
+        (v128.store
+         (local.get $lo)
+         (v128.load align=4
+          (local.get $i2)
          )
         )
-        (v128.store align=4
-         (local.get $i1)
-         (f32x4.max
-          (f32x4.add
-           (local.get $v6)
-           (v128.load align=4
-            (local.get $i4)
-           )
-          )
-          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-         )
-        )
-        (v128.store32_lane offset=16 0
-         (local.get $i1)
-         (f32x4.max
-          (f32x4.add
-           (local.get $v7)
-           (v128.load32_zero offset=16
-            (local.get $i4)
-           )
-          )
-          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-         )
-        )
-        (v128.store offset=20 align=4
-         (local.get $i1)
-         (f32x4.max
-          (f32x4.add
-           (local.get $v9)
-           (v128.load align=4
-            (local.get $i4)
-           )
-          )
-          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-         )
-        )
-        (v128.store32_lane offset=36 0
-         (local.get $i1)
-         (f32x4.max
-          (f32x4.add
-           (local.get $v13)
-           (v128.load32_zero offset=16
-            (local.get $i4)
-           )
-          )
-          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-         )
-        )
-        (v128.store offset=40 align=4
-         (local.get $i1)
-         (f32x4.max
-          (f32x4.add
-           (local.get $v14)
-           (v128.load align=4
-            (local.get $i4)
-           )
-          )
-          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-         )
-        )
-        (v128.store32_lane offset=56 0
-         (local.get $i1)
-         (f32x4.max
-          (f32x4.add
-           (local.get $v15)
-           (v128.load32_zero offset=16
-            (local.get $i4)
-           )
-          )
-          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-         )
-        )
-        (v128.store offset=60 align=4
-         (local.get $i1)
-         (f32x4.max
-          (f32x4.add
-           (local.get $v16)
-           (v128.load align=4
-            (local.get $i4)
-           )
-          )
-          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-         )
-        )
-        (v128.store32_lane offset=76 0
-         (local.get $i1)
-         (f32x4.max
-          (f32x4.add
-           (local.get $v17)
-           (v128.load32_zero offset=16
-            (local.get $i4)
-           )
-          )
-          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-         )
-        )
-        (local.set $i3
-         (i32.add
-          (local.get $i3)
-          (i32.const 4)
+        (v128.store offset=16
+         (local.get $lo)
+         (v128.load32_zero offset=16
+          (local.get $i2)
          )
         )
         (local.set $i2
          (i32.add
           (local.get $i2)
-          (i32.const 48)
-         )
-        )
-        (local.set $i1
-         (i32.add
-          (local.get $i1)
-          (i32.const 80)
-         )
-        )
-        (br $top3)
-       )
-      )
-     )
-     (loop $top6
-      (if
-       (i32.eqz
-        (i32.ge_s
-         (local.get $i3)
-         (local.get $i19)
-        )
-       )
-       (then
-        (local.set $v6
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v7
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $i5
-         (local.get $i2)
-        )
-        (local.set $i0
-         (local.get $ws)
-        )
-        (local.set $i10
-         (i32.const 3)
-        )
-        (loop $k4
-         (local.set $v6
-          (f32x4.add
-           (local.get $v6)
-           (f32x4.mul
-            (local.tee $v9
-             (v128.load32_splat
-              (local.get $i5)
-             )
-            )
-            (v128.load align=4
-             (local.get $i0)
-            )
-           )
-          )
-         )
-         (local.set $v7
-          (f32x4.add
-           (local.get $v7)
-           (f32x4.mul
-            (local.get $v9)
-            (v128.load offset=16 align=4
-             (local.get $i0)
-            )
-           )
-          )
-         )
-         (local.set $i5
-          (i32.add
-           (local.get $i5)
-           (i32.const 4)
-          )
-         )
-         (local.set $i0
-          (i32.add
-           (local.get $i0)
-           (i32.const 32)
-          )
-         )
-         (br_if $k4
-          (i32.gt_s
-           (local.tee $i10
-            (i32.sub
-             (local.get $i10)
-             (i32.const 1)
-            )
-           )
-           (i32.const 0)
-          )
-         )
-        )
-        (v128.store align=4
-         (local.get $i1)
-         (f32x4.max
-          (f32x4.add
-           (local.get $v6)
-           (v128.load align=4
-            (local.get $i4)
-           )
-          )
-          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-         )
-        )
-        (v128.store32_lane offset=16 0
-         (local.get $i1)
-         (f32x4.max
-          (f32x4.add
-           (local.get $v7)
-           (v128.load32_zero offset=16
-            (local.get $i4)
-           )
-          )
-          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-         )
-        )
-        (local.set $i3
-         (i32.add
-          (local.get $i3)
-          (i32.const 1)
-         )
-        )
-        (local.set $i2
-         (i32.add
-          (local.get $i2)
-          (i32.const 12)
-         )
-        )
-        (local.set $i1
-         (i32.add
-          (local.get $i1)
           (i32.const 20)
          )
         )
-        (br $top6)
+        (local.set $lo
+         (i32.add
+          (local.get $lo)
+          (i32.const 32)
+         )
+        )
+        (br_if $cnt0
+         (local.tee $i0
+          (i32.sub
+           (local.get $i0)
+           (i32.const 1)
+          )
+         )
+        )
+       )
+       (local.set $i2
+        (local.get $hi)
+       )
+       (local.set $lo
+        (i32.add
+         (local.get $a)
+         (i32.mul
+          (local.get $hi)
+          (i32.const 12)
+         )
+        )
+       )
+       (local.set $i1
+        (i32.add
+         (local.get $c)
+         (i32.mul
+          (local.get $hi)
+          (i32.const 20)
+         )
+        )
+       )
+       (local.set $i3
+        (local.get $bias)
+       )
+       (loop $top3
+        (if
+         (i32.eqz
+          (i32.lt_s
+           (local.get $i17)
+           (i32.add
+            (local.get $i2)
+            (i32.const 4)
+           )
+          )
+         )
+         (then
+          (local.set $v5
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v6
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v7
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v11
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v12
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v13
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v14
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v15
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $i0
+           (local.get $lo)
+          )
+          (local.set $i4
+           (local.get $ws)
+          )
+          (local.set $i8
+           (i32.const 3)
+          )
+          (loop $k1
+           (local.set $v5
+            (f32x4.add
+             (local.get $v5)
+             (f32x4.mul
+              (local.tee $v9
+               (v128.load32_splat
+                (local.get $i0)
+               )
+              )
+              (local.tee $v16
+               (v128.load align=4
+                (local.get $i4)
+               )
+              )
+             )
+            )
+           )
+           (local.set $v6
+            (f32x4.add
+             (local.get $v6)
+             (f32x4.mul
+              (local.get $v9)
+              (local.tee $v9
+               (v128.load offset=16 align=4
+                (local.get $i4)
+               )
+              )
+             )
+            )
+           )
+           (local.set $v7
+            (f32x4.add
+             (local.get $v7)
+             (f32x4.mul
+              (local.tee $v10
+               (v128.load32_splat offset=12
+                (local.get $i0)
+               )
+              )
+              (local.get $v16)
+             )
+            )
+           )
+           (local.set $v11
+            (f32x4.add
+             (local.get $v11)
+             (f32x4.mul
+              (local.get $v10)
+              (local.get $v9)
+             )
+            )
+           )
+           (local.set $v12
+            (f32x4.add
+             (local.get $v12)
+             (f32x4.mul
+              (local.tee $v10
+               (v128.load32_splat offset=24
+                (local.get $i0)
+               )
+              )
+              (local.get $v16)
+             )
+            )
+           )
+           (local.set $v13
+            (f32x4.add
+             (local.get $v13)
+             (f32x4.mul
+              (local.get $v10)
+              (local.get $v9)
+             )
+            )
+           )
+           (local.set $v14
+            (f32x4.add
+             (local.get $v14)
+             (f32x4.mul
+              (local.tee $v10
+               (v128.load32_splat offset=36
+                (local.get $i0)
+               )
+              )
+              (local.get $v16)
+             )
+            )
+           )
+           (local.set $v15
+            (f32x4.add
+             (local.get $v15)
+             (f32x4.mul
+              (local.get $v10)
+              (local.get $v9)
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $i0)
+             (i32.const 4)
+            )
+           )
+           (local.set $i4
+            (i32.add
+             (local.get $i4)
+             (i32.const 32)
+            )
+           )
+           (br_if $k1
+            (i32.gt_s
+             (local.tee $i8
+              (i32.sub
+               (local.get $i8)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
+            )
+           )
+          )
+          (v128.store align=4
+           (local.get $i1)
+           (f32x4.max
+            (f32x4.add
+             (local.get $v5)
+             (v128.load align=4
+              (local.get $i3)
+             )
+            )
+            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+           )
+          )
+          (v128.store32_lane offset=16 0
+           (local.get $i1)
+           (f32x4.max
+            (f32x4.add
+             (local.get $v6)
+             (v128.load32_zero offset=16
+              (local.get $i3)
+             )
+            )
+            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+           )
+          )
+          (v128.store offset=20 align=4
+           (local.get $i1)
+           (f32x4.max
+            (f32x4.add
+             (local.get $v7)
+             (v128.load align=4
+              (local.get $i3)
+             )
+            )
+            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+           )
+          )
+          (v128.store32_lane offset=36 0
+           (local.get $i1)
+           (f32x4.max
+            (f32x4.add
+             (local.get $v11)
+             (v128.load32_zero offset=16
+              (local.get $i3)
+             )
+            )
+            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+           )
+          )
+          (v128.store offset=40 align=4
+           (local.get $i1)
+           (f32x4.max
+            (f32x4.add
+             (local.get $v12)
+             (v128.load align=4
+              (local.get $i3)
+             )
+            )
+            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+           )
+          )
+          (v128.store32_lane offset=56 0
+           (local.get $i1)
+           (f32x4.max
+            (f32x4.add
+             (local.get $v13)
+             (v128.load32_zero offset=16
+              (local.get $i3)
+             )
+            )
+            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+           )
+          )
+          (v128.store offset=60 align=4
+           (local.get $i1)
+           (f32x4.max
+            (f32x4.add
+             (local.get $v14)
+             (v128.load align=4
+              (local.get $i3)
+             )
+            )
+            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+           )
+          )
+          (v128.store32_lane offset=76 0
+           (local.get $i1)
+           (f32x4.max
+            (f32x4.add
+             (local.get $v15)
+             (v128.load32_zero offset=16
+              (local.get $i3)
+             )
+            )
+            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+           )
+          )
+          (local.set $i2
+           (i32.add
+            (local.get $i2)
+            (i32.const 4)
+           )
+          )
+          (local.set $lo
+           (i32.add
+            (local.get $lo)
+            (i32.const 48)
+           )
+          )
+          (local.set $i1
+           (i32.add
+            (local.get $i1)
+            (i32.const 80)
+           )
+          )
+          (br $top3)
+         )
+        )
+       )
+       (loop $top6
+        (if
+         (i32.eqz
+          (i32.ge_s
+           (local.get $i2)
+           (local.get $i17)
+          )
+         )
+         (then
+          (local.set $v5
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v6
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $i4
+           (local.get $lo)
+          )
+          (local.set $i0
+           (local.get $ws)
+          )
+          (local.set $i8
+           (i32.const 3)
+          )
+          (loop $k4
+           (local.set $v5
+            (f32x4.add
+             (local.get $v5)
+             (f32x4.mul
+              (local.tee $v7
+               (v128.load32_splat
+                (local.get $i4)
+               )
+              )
+              (v128.load align=4
+               (local.get $i0)
+              )
+             )
+            )
+           )
+           (local.set $v6
+            (f32x4.add
+             (local.get $v6)
+             (f32x4.mul
+              (local.get $v7)
+              (v128.load offset=16 align=4
+               (local.get $i0)
+              )
+             )
+            )
+           )
+           (local.set $i4
+            (i32.add
+             (local.get $i4)
+             (i32.const 4)
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $i0)
+             (i32.const 32)
+            )
+           )
+           (br_if $k4
+            (i32.gt_s
+             (local.tee $i8
+              (i32.sub
+               (local.get $i8)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
+            )
+           )
+          )
+          (v128.store align=4
+           (local.get $i1)
+           (f32x4.max
+            (f32x4.add
+             (local.get $v5)
+             (v128.load align=4
+              (local.get $i3)
+             )
+            )
+            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+           )
+          )
+          (v128.store32_lane offset=16 0
+           (local.get $i1)
+           (f32x4.max
+            (f32x4.add
+             (local.get $v6)
+             (v128.load32_zero offset=16
+              (local.get $i3)
+             )
+            )
+            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+           )
+          )
+          (local.set $i2
+           (i32.add
+            (local.get $i2)
+            (i32.const 1)
+           )
+          )
+          (local.set $lo
+           (i32.add
+            (local.get $lo)
+            (i32.const 12)
+           )
+          )
+          (local.set $i1
+           (i32.add
+            (local.get $i1)
+            (i32.const 20)
+           )
+          )
+          (br $top6)
+         )
+        )
        )
       )
      )
-     (local.set $i8
+     (local.set $hi
       (i32.sub
-       (local.get $i8)
+       (local.get $hi)
        (i32.const -64)
       )
      )
@@ -673,21 +690,20 @@
    )
   )
  )
- (func $gemm_nn_5x2_bias (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $ws i32)
+ (func $gemm_nn_5x2_bias (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $ws i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
   (local $i1 i32)
   (local $i2 i32)
-  (local $i3 i32)
-  (local $v4 v128)
+  (local $v3 v128)
+  (local $i4 i32)
   (local $i5 i32)
   (local $i6 i32)
-  (local $i7 i32)
-  (local $i8 i32)
+  (local $v7 v128)
+  (local $v8 v128)
   (local $v9 v128)
   (local $v10 v128)
-  (local $v11 v128)
-  (local $v12 v128)
-  (local $i13 i32)
+  (local $i11 i32)
+  (local $i12 i32)
   (local.set $ws
    (i32.and
     (i32.add
@@ -697,351 +713,365 @@
     (i32.const -16)
    )
   )
+  (local.set $i12
+   (select
+    (local.get $hi)
+    (i32.const 1)
+    (local.get $hi)
+   )
+  )
   (loop $top8
    (if
-    (i32.eqz
-     (i32.le_s
-      (local.get $m)
-      (local.get $i6)
-     )
+    (i32.gt_s
+     (local.get $m)
+     (local.get $i2)
     )
     (then
-     (local.set $i13
-      (select
-       (local.tee $i0
-        (i32.sub
-         (local.get $i6)
-         (i32.const -64)
-        )
-       )
-       (local.get $m)
-       (i32.gt_s
-        (local.get $m)
-        (local.get $i0)
-       )
+     (if
+      (i32.gt_s
+       (local.get $i12)
+       (i32.const 0)
       )
-     )
-     (local.set $i2
-      (local.get $b)
-     )
-     (local.set $i0
-      (local.get $ws)
-     )
-     (local.set $i1
-      (i32.const 5)
-     )
-     (loop $cnt0
-      (v128.store
-       (local.get $i0)
-       (v128.load64_zero align=4
-        (local.get $i2)
-       )
-      )
-      (v128.store offset=16
-       (local.get $i0)
-       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-      )
-      (local.set $i2
-       (i32.add
-        (local.get $i2)
-        (i32.const 8)
-       )
-      )
-      (local.set $i0
-       (i32.add
-        (local.get $i0)
-        (i32.const 32)
-       )
-      )
-      (br_if $cnt0
-       (local.tee $i1
-        (i32.sub
-         (local.get $i1)
-         (i32.const 1)
-        )
-       )
-      )
-     )
-     (local.set $i0
-      (i32.add
-       (local.get $a)
-       (i32.mul
-        (local.tee $i2
-         (local.get $i6)
-        )
-        (i32.const 20)
-       )
-      )
-     )
-     (local.set $i3
-      (i32.add
-       (local.get $c)
-       (i32.shl
-        (local.get $i2)
-        (i32.const 3)
-       )
-      )
-     )
-     (local.set $i7
-      (local.get $bias)
-     )
-     (loop $top3
-      (if
-       (i32.eqz
-        (i32.lt_s
-         (local.get $i13)
-         (i32.add
-          (local.get $i2)
-          (i32.const 4)
+      (then
+       (local.set $i11
+        (select
+         (local.tee $lo
+          (i32.sub
+           (local.get $i2)
+           (i32.const -64)
+          )
+         )
+         (local.get $m)
+         (i32.gt_s
+          (local.get $m)
+          (local.get $lo)
          )
         )
        )
-       (then
-        (local.set $v4
+       (local.set $i0
+        (local.get $b)
+       )
+       (local.set $lo
+        (local.get $ws)
+       )
+       (local.set $hi
+        (i32.const 5)
+       )
+       (loop $cnt0
+        (v128.store
+         (local.get $lo)
+         (v128.load64_zero align=4
+          (local.get $i0)
+         )
+        )
+        (v128.store offset=16
+         (local.get $lo)
          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v9
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v10
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v11
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $i1
-         (local.get $i0)
-        )
-        (local.set $i5
-         (local.get $ws)
-        )
-        (local.set $i8
-         (i32.const 5)
-        )
-        (loop $k1
-         (local.set $v4
-          (f32x4.add
-           (local.get $v4)
-           (f32x4.mul
-            (v128.load32_splat
-             (local.get $i1)
-            )
-            (local.tee $v12
-             (v128.load align=4
-              (local.get $i5)
-             )
-            )
-           )
-          )
-         )
-         (local.set $v9
-          (f32x4.add
-           (local.get $v9)
-           (f32x4.mul
-            (v128.load32_splat offset=20
-             (local.get $i1)
-            )
-            (local.get $v12)
-           )
-          )
-         )
-         (local.set $v10
-          (f32x4.add
-           (local.get $v10)
-           (f32x4.mul
-            (v128.load32_splat offset=40
-             (local.get $i1)
-            )
-            (local.get $v12)
-           )
-          )
-         )
-         (local.set $v11
-          (f32x4.add
-           (local.get $v11)
-           (f32x4.mul
-            (v128.load32_splat offset=60
-             (local.get $i1)
-            )
-            (local.get $v12)
-           )
-          )
-         )
-         (local.set $i1
-          (i32.add
-           (local.get $i1)
-           (i32.const 4)
-          )
-         )
-         (local.set $i5
-          (i32.add
-           (local.get $i5)
-           (i32.const 32)
-          )
-         )
-         (br_if $k1
-          (i32.gt_s
-           (local.tee $i8
-            (i32.sub
-             (local.get $i8)
-             (i32.const 1)
-            )
-           )
-           (i32.const 0)
-          )
-         )
-        )
-        (v128.store64_lane align=4 0
-         (local.get $i3)
-         (f32x4.add
-          (local.get $v4)
-          (v128.load64_zero align=4
-           (local.get $i7)
-          )
-         )
-        )
-        (v128.store64_lane offset=8 align=4 0
-         (local.get $i3)
-         (f32x4.add
-          (local.get $v9)
-          (v128.load64_zero align=4
-           (local.get $i7)
-          )
-         )
-        )
-        (v128.store64_lane offset=16 align=4 0
-         (local.get $i3)
-         (f32x4.add
-          (local.get $v10)
-          (v128.load64_zero align=4
-           (local.get $i7)
-          )
-         )
-        )
-        (v128.store64_lane offset=24 align=4 0
-         (local.get $i3)
-         (f32x4.add
-          (local.get $v11)
-          (v128.load64_zero align=4
-           (local.get $i7)
-          )
-         )
-        )
-        (local.set $i2
-         (i32.add
-          (local.get $i2)
-          (i32.const 4)
-         )
         )
         (local.set $i0
          (i32.add
           (local.get $i0)
-          (i32.const 80)
+          (i32.const 8)
          )
         )
-        (local.set $i3
+        (local.set $lo
          (i32.add
-          (local.get $i3)
+          (local.get $lo)
           (i32.const 32)
          )
         )
-        (br $top3)
-       )
-      )
-     )
-     (loop $top6
-      (if
-       (i32.eqz
-        (i32.ge_s
-         (local.get $i2)
-         (local.get $i13)
+        (br_if $cnt0
+         (local.tee $hi
+          (i32.sub
+           (local.get $hi)
+           (i32.const 1)
+          )
+         )
         )
        )
-       (then
-        (local.set $v4
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+       (local.set $i4
+        (local.get $i2)
+       )
+       (local.set $lo
+        (i32.add
+         (local.get $a)
+         (i32.mul
+          (local.get $i2)
+          (i32.const 20)
+         )
         )
-        (local.set $i1
-         (local.get $i0)
+       )
+       (local.set $i1
+        (i32.add
+         (local.get $c)
+         (i32.shl
+          (local.get $i2)
+          (i32.const 3)
+         )
         )
-        (local.set $i5
-         (local.get $ws)
-        )
-        (local.set $i8
-         (i32.const 5)
-        )
-        (loop $k4
-         (local.set $v4
-          (f32x4.add
-           (local.get $v4)
-           (f32x4.mul
-            (v128.load32_splat
-             (local.get $i1)
+       )
+       (local.set $i5
+        (local.get $bias)
+       )
+       (loop $top3
+        (if
+         (i32.eqz
+          (i32.lt_s
+           (local.get $i11)
+           (i32.add
+            (local.get $i4)
+            (i32.const 4)
+           )
+          )
+         )
+         (then
+          (local.set $v7
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v8
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v9
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v10
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $i0
+           (local.get $lo)
+          )
+          (local.set $hi
+           (local.get $ws)
+          )
+          (local.set $i6
+           (i32.const 5)
+          )
+          (loop $k1
+           (local.set $v7
+            (f32x4.add
+             (local.get $v7)
+             (f32x4.mul
+              (v128.load32_splat
+               (local.get $i0)
+              )
+              (local.tee $v3
+               (v128.load align=4
+                (local.get $hi)
+               )
+              )
+             )
             )
-            (v128.load align=4
+           )
+           (local.set $v8
+            (f32x4.add
+             (local.get $v8)
+             (f32x4.mul
+              (v128.load32_splat offset=20
+               (local.get $i0)
+              )
+              (local.get $v3)
+             )
+            )
+           )
+           (local.set $v9
+            (f32x4.add
+             (local.get $v9)
+             (f32x4.mul
+              (v128.load32_splat offset=40
+               (local.get $i0)
+              )
+              (local.get $v3)
+             )
+            )
+           )
+           (local.set $v10
+            (f32x4.add
+             (local.get $v10)
+             (f32x4.mul
+              (v128.load32_splat offset=60
+               (local.get $i0)
+              )
+              (local.get $v3)
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $i0)
+             (i32.const 4)
+            )
+           )
+           (local.set $hi
+            (i32.add
+             (local.get $hi)
+             (i32.const 32)
+            )
+           )
+           (br_if $k1
+            (i32.gt_s
+             (local.tee $i6
+              (i32.sub
+               (local.get $i6)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
+            )
+           )
+          )
+          (v128.store64_lane align=4 0
+           (local.get $i1)
+           (f32x4.add
+            (local.get $v7)
+            (v128.load64_zero align=4
              (local.get $i5)
             )
            )
           )
-         )
-         (local.set $i1
-          (i32.add
+          (v128.store64_lane offset=8 align=4 0
            (local.get $i1)
-           (i32.const 4)
-          )
-         )
-         (local.set $i5
-          (i32.add
-           (local.get $i5)
-           (i32.const 32)
-          )
-         )
-         (br_if $k4
-          (i32.gt_s
-           (local.tee $i8
-            (i32.sub
-             (local.get $i8)
-             (i32.const 1)
+           (f32x4.add
+            (local.get $v8)
+            (v128.load64_zero align=4
+             (local.get $i5)
             )
            )
-           (i32.const 0)
+          )
+          (v128.store64_lane offset=16 align=4 0
+           (local.get $i1)
+           (f32x4.add
+            (local.get $v9)
+            (v128.load64_zero align=4
+             (local.get $i5)
+            )
+           )
+          )
+          (v128.store64_lane offset=24 align=4 0
+           (local.get $i1)
+           (f32x4.add
+            (local.get $v10)
+            (v128.load64_zero align=4
+             (local.get $i5)
+            )
+           )
+          )
+          (local.set $i4
+           (i32.add
+            (local.get $i4)
+            (i32.const 4)
+           )
+          )
+          (local.set $lo
+           (i32.add
+            (local.get $lo)
+            (i32.const 80)
+           )
+          )
+          (local.set $i1
+           (i32.add
+            (local.get $i1)
+            (i32.const 32)
+           )
+          )
+          (br $top3)
+         )
+        )
+       )
+       (loop $top6
+        (if
+         (i32.eqz
+          (i32.ge_s
+           (local.get $i4)
+           (local.get $i11)
           )
          )
-        )
-        (v128.store64_lane align=4 0
-         (local.get $i3)
-         (f32x4.add
-          (local.get $v4)
-          (v128.load64_zero align=4
-           (local.get $i7)
+         (then
+          (local.set $v3
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
+          (local.set $i0
+           (local.get $lo)
+          )
+          (local.set $hi
+           (local.get $ws)
+          )
+          (local.set $i6
+           (i32.const 5)
+          )
+          (loop $k4
+           (local.set $v3
+            (f32x4.add
+             (local.get $v3)
+             (f32x4.mul
+              (v128.load32_splat
+               (local.get $i0)
+              )
+              (v128.load align=4
+               (local.get $hi)
+              )
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $i0)
+             (i32.const 4)
+            )
+           )
+           (local.set $hi
+            (i32.add
+             (local.get $hi)
+             (i32.const 32)
+            )
+           )
+           (br_if $k4
+            (i32.gt_s
+             (local.tee $i6
+              (i32.sub
+               (local.get $i6)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
+            )
+           )
+          )
+          (v128.store64_lane align=4 0
+           (local.get $i1)
+           (f32x4.add
+            (local.get $v3)
+            (v128.load64_zero align=4
+             (local.get $i5)
+            )
+           )
+          )
+          (local.set $i4
+           (i32.add
+            (local.get $i4)
+            (i32.const 1)
+           )
+          )
+          (local.set $lo
+           (i32.add
+            (local.get $lo)
+            (i32.const 20)
+           )
+          )
+          (local.set $i1
+           (i32.add
+            (local.get $i1)
+            (i32.const 8)
+           )
+          )
+          (br $top6)
          )
         )
-        (local.set $i2
-         (i32.add
-          (local.get $i2)
-          (i32.const 1)
-         )
-        )
-        (local.set $i0
-         (i32.add
-          (local.get $i0)
-          (i32.const 20)
-         )
-        )
-        (local.set $i3
-         (i32.add
-          (local.get $i3)
-          (i32.const 8)
-         )
-        )
-        (br $top6)
        )
       )
      )
-     (local.set $i6
+     (local.set $i2
       (i32.sub
-       (local.get $i6)
+       (local.get $i2)
        (i32.const -64)
       )
      )
@@ -1370,26 +1400,25 @@
    )
   )
  )
- (func $gemm_nt_5x2 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32)
+ (func $gemm_nt_5x2 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
   (local $i1 i32)
-  (local $i2 i32)
+  (local $v2 v128)
   (local $i3 i32)
-  (local $i4 i32)
+  (local $v4 v128)
   (local $v5 v128)
-  (local $v6 v128)
+  (local $i6 i32)
   (local $i7 i32)
   (local $v8 v128)
-  (local $i9 i32)
+  (local $v9 v128)
   (local $v10 v128)
   (local $v11 v128)
   (local $v12 v128)
   (local $v13 v128)
   (local $v14 v128)
   (local $v15 v128)
-  (local $v16 v128)
-  (local $v17 v128)
-  (local $i18 i32)
+  (local $i16 i32)
+  (local $i17 i32)
   (local.set $ws
    (i32.and
     (i32.add
@@ -1399,442 +1428,456 @@
     (i32.const -16)
    )
   )
+  (local.set $i17
+   (select
+    (local.get $hi)
+    (i32.const 1)
+    (local.get $hi)
+   )
+  )
   (loop $top8
    (if
-    (i32.eqz
-     (i32.le_s
-      (local.get $m)
-      (local.get $i7)
-     )
+    (i32.gt_s
+     (local.get $m)
+     (local.get $i3)
     )
     (then
-     (local.set $i18
-      (select
-       (local.tee $i3
-        (i32.sub
-         (local.get $i7)
-         (i32.const -64)
+     (if
+      (i32.gt_s
+       (local.get $i17)
+       (i32.const 0)
+      )
+      (then
+       (local.set $i16
+        (select
+         (local.tee $lo
+          (i32.sub
+           (local.get $i3)
+           (i32.const -64)
+          )
+         )
+         (local.get $m)
+         (i32.gt_s
+          (local.get $m)
+          (local.get $lo)
+         )
         )
        )
-       (local.get $m)
-       (i32.gt_s
-        (local.get $m)
-        (local.get $i3)
+       (local.set $i0
+        (local.get $b)
        )
-      )
-     )
-     (local.set $i0
-      (local.get $b)
-     )
-     (local.set $i3
-      (local.get $ws)
-     )
-     (local.set $i1
-      (i32.const 2)
-     )
-     (loop $cnt0
-      (v128.store
-       (local.get $i3)
-       (f32x4.replace_lane 3
-        (f32x4.replace_lane 2
-         (f32x4.replace_lane 1
-          (f32x4.replace_lane 0
-           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-           (f32.load
+       (local.set $lo
+        (local.get $ws)
+       )
+       (local.set $hi
+        (i32.const 2)
+       )
+       (loop $cnt0
+        (v128.store
+         (local.get $lo)
+         (f32x4.replace_lane 3
+          (f32x4.replace_lane 2
+           (f32x4.replace_lane 1
+            (f32x4.replace_lane 0
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+             (f32.load
+              (local.get $i0)
+             )
+            )
+            (f32.load offset=8
+             (local.get $i0)
+            )
+           )
+           (f32.load offset=16
             (local.get $i0)
            )
           )
-          (f32.load offset=8
+          (f32.load offset=24
            (local.get $i0)
           )
          )
-         (f32.load offset=16
-          (local.get $i0)
+        )
+        (v128.store offset=16
+         (local.get $lo)
+         (f32x4.replace_lane 0
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          (f32.load offset=32
+           (local.get $i0)
+          )
          )
         )
-        (f32.load offset=24
-         (local.get $i0)
+        (local.set $i0
+         (i32.add
+          (local.get $i0)
+          (i32.const 4)
+         )
+        )
+        (local.set $lo
+         (i32.add
+          (local.get $lo)
+          (i32.const 32)
+         )
+        )
+        (br_if $cnt0
+         (local.tee $hi
+          (i32.sub
+           (local.get $hi)
+           (i32.const 1)
+          )
+         )
         )
        )
-      )
-      (v128.store offset=16
-       (local.get $i3)
-       (f32x4.replace_lane 0
-        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        (f32.load offset=32
-         (local.get $i0)
-        )
-       )
-      )
-      (local.set $i0
-       (i32.add
-        (local.get $i0)
-        (i32.const 4)
-       )
-      )
-      (local.set $i3
-       (i32.add
+       (local.set $i6
         (local.get $i3)
-        (i32.const 32)
        )
-      )
-      (br_if $cnt0
-       (local.tee $i1
-        (i32.sub
-         (local.get $i1)
-         (i32.const 1)
+       (local.set $lo
+        (i32.add
+         (local.get $a)
+         (i32.shl
+          (local.get $i3)
+          (i32.const 3)
+         )
+        )
+       )
+       (local.set $i1
+        (i32.add
+         (local.get $c)
+         (i32.mul
+          (local.get $i3)
+          (i32.const 20)
+         )
+        )
+       )
+       (loop $top3
+        (if
+         (i32.eqz
+          (i32.lt_s
+           (local.get $i16)
+           (i32.add
+            (local.get $i6)
+            (i32.const 4)
+           )
+          )
+         )
+         (then
+          (local.set $v8
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v9
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v10
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v11
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v12
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v13
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v14
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v15
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $i0
+           (local.get $lo)
+          )
+          (local.set $hi
+           (local.get $ws)
+          )
+          (local.set $i7
+           (i32.const 2)
+          )
+          (loop $k1
+           (local.set $v8
+            (f32x4.add
+             (local.get $v8)
+             (f32x4.mul
+              (local.tee $v2
+               (v128.load32_splat
+                (local.get $i0)
+               )
+              )
+              (local.tee $v4
+               (v128.load align=4
+                (local.get $hi)
+               )
+              )
+             )
+            )
+           )
+           (local.set $v9
+            (f32x4.add
+             (local.get $v9)
+             (f32x4.mul
+              (local.get $v2)
+              (local.tee $v5
+               (v128.load offset=16 align=4
+                (local.get $hi)
+               )
+              )
+             )
+            )
+           )
+           (local.set $v10
+            (f32x4.add
+             (local.get $v10)
+             (f32x4.mul
+              (local.tee $v2
+               (v128.load32_splat offset=8
+                (local.get $i0)
+               )
+              )
+              (local.get $v4)
+             )
+            )
+           )
+           (local.set $v11
+            (f32x4.add
+             (local.get $v11)
+             (f32x4.mul
+              (local.get $v2)
+              (local.get $v5)
+             )
+            )
+           )
+           (local.set $v12
+            (f32x4.add
+             (local.get $v12)
+             (f32x4.mul
+              (local.tee $v2
+               (v128.load32_splat offset=16
+                (local.get $i0)
+               )
+              )
+              (local.get $v4)
+             )
+            )
+           )
+           (local.set $v13
+            (f32x4.add
+             (local.get $v13)
+             (f32x4.mul
+              (local.get $v2)
+              (local.get $v5)
+             )
+            )
+           )
+           (local.set $v14
+            (f32x4.add
+             (local.get $v14)
+             (f32x4.mul
+              (local.tee $v2
+               (v128.load32_splat offset=24
+                (local.get $i0)
+               )
+              )
+              (local.get $v4)
+             )
+            )
+           )
+           (local.set $v15
+            (f32x4.add
+             (local.get $v15)
+             (f32x4.mul
+              (local.get $v2)
+              (local.get $v5)
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $i0)
+             (i32.const 4)
+            )
+           )
+           (local.set $hi
+            (i32.add
+             (local.get $hi)
+             (i32.const 32)
+            )
+           )
+           (br_if $k1
+            (i32.gt_s
+             (local.tee $i7
+              (i32.sub
+               (local.get $i7)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
+            )
+           )
+          )
+          (v128.store align=4
+           (local.get $i1)
+           (local.get $v8)
+          )
+          (v128.store32_lane offset=16 0
+           (local.get $i1)
+           (local.get $v9)
+          )
+          (v128.store offset=20 align=4
+           (local.get $i1)
+           (local.get $v10)
+          )
+          (v128.store32_lane offset=36 0
+           (local.get $i1)
+           (local.get $v11)
+          )
+          (v128.store offset=40 align=4
+           (local.get $i1)
+           (local.get $v12)
+          )
+          (v128.store32_lane offset=56 0
+           (local.get $i1)
+           (local.get $v13)
+          )
+          (v128.store offset=60 align=4
+           (local.get $i1)
+           (local.get $v14)
+          )
+          (v128.store32_lane offset=76 0
+           (local.get $i1)
+           (local.get $v15)
+          )
+          (local.set $i6
+           (i32.add
+            (local.get $i6)
+            (i32.const 4)
+           )
+          )
+          (local.set $lo
+           (i32.add
+            (local.get $lo)
+            (i32.const 32)
+           )
+          )
+          (local.set $i1
+           (i32.add
+            (local.get $i1)
+            (i32.const 80)
+           )
+          )
+          (br $top3)
+         )
+        )
+       )
+       (loop $top6
+        (if
+         (i32.eqz
+          (i32.ge_s
+           (local.get $i6)
+           (local.get $i16)
+          )
+         )
+         (then
+          (local.set $v4
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $v5
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
+          (local.set $hi
+           (local.get $lo)
+          )
+          (local.set $i0
+           (local.get $ws)
+          )
+          (local.set $i7
+           (i32.const 2)
+          )
+          (loop $k4
+           (local.set $v4
+            (f32x4.add
+             (local.get $v4)
+             (f32x4.mul
+              (local.tee $v2
+               (v128.load32_splat
+                (local.get $hi)
+               )
+              )
+              (v128.load align=4
+               (local.get $i0)
+              )
+             )
+            )
+           )
+           (local.set $v5
+            (f32x4.add
+             (local.get $v5)
+             (f32x4.mul
+              (local.get $v2)
+              (v128.load offset=16 align=4
+               (local.get $i0)
+              )
+             )
+            )
+           )
+           (local.set $hi
+            (i32.add
+             (local.get $hi)
+             (i32.const 4)
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $i0)
+             (i32.const 32)
+            )
+           )
+           (br_if $k4
+            (i32.gt_s
+             (local.tee $i7
+              (i32.sub
+               (local.get $i7)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
+            )
+           )
+          )
+          (v128.store align=4
+           (local.get $i1)
+           (local.get $v4)
+          )
+          (v128.store32_lane offset=16 0
+           (local.get $i1)
+           (local.get $v5)
+          )
+          (local.set $i6
+           (i32.add
+            (local.get $i6)
+            (i32.const 1)
+           )
+          )
+          (local.set $lo
+           (i32.add
+            (local.get $lo)
+            (i32.const 8)
+           )
+          )
+          (local.set $i1
+           (i32.add
+            (local.get $i1)
+            (i32.const 20)
+           )
+          )
+          (br $top6)
+         )
         )
        )
       )
      )
      (local.set $i3
-      (i32.add
-       (local.get $a)
-       (i32.shl
-        (local.tee $i0
-         (local.get $i7)
-        )
-        (i32.const 3)
-       )
-      )
-     )
-     (local.set $i2
-      (i32.add
-       (local.get $c)
-       (i32.mul
-        (local.get $i0)
-        (i32.const 20)
-       )
-      )
-     )
-     (loop $top3
-      (if
-       (i32.eqz
-        (i32.lt_s
-         (local.get $i18)
-         (i32.add
-          (local.get $i0)
-          (i32.const 4)
-         )
-        )
-       )
-       (then
-        (local.set $v5
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v6
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v8
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v12
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v13
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v14
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v15
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v16
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $i1
-         (local.get $i3)
-        )
-        (local.set $i4
-         (local.get $ws)
-        )
-        (local.set $i9
-         (i32.const 2)
-        )
-        (loop $k1
-         (local.set $v5
-          (f32x4.add
-           (local.get $v5)
-           (f32x4.mul
-            (local.tee $v10
-             (v128.load32_splat
-              (local.get $i1)
-             )
-            )
-            (local.tee $v17
-             (v128.load align=4
-              (local.get $i4)
-             )
-            )
-           )
-          )
-         )
-         (local.set $v6
-          (f32x4.add
-           (local.get $v6)
-           (f32x4.mul
-            (local.get $v10)
-            (local.tee $v10
-             (v128.load offset=16 align=4
-              (local.get $i4)
-             )
-            )
-           )
-          )
-         )
-         (local.set $v8
-          (f32x4.add
-           (local.get $v8)
-           (f32x4.mul
-            (local.tee $v11
-             (v128.load32_splat offset=8
-              (local.get $i1)
-             )
-            )
-            (local.get $v17)
-           )
-          )
-         )
-         (local.set $v12
-          (f32x4.add
-           (local.get $v12)
-           (f32x4.mul
-            (local.get $v11)
-            (local.get $v10)
-           )
-          )
-         )
-         (local.set $v13
-          (f32x4.add
-           (local.get $v13)
-           (f32x4.mul
-            (local.tee $v11
-             (v128.load32_splat offset=16
-              (local.get $i1)
-             )
-            )
-            (local.get $v17)
-           )
-          )
-         )
-         (local.set $v14
-          (f32x4.add
-           (local.get $v14)
-           (f32x4.mul
-            (local.get $v11)
-            (local.get $v10)
-           )
-          )
-         )
-         (local.set $v15
-          (f32x4.add
-           (local.get $v15)
-           (f32x4.mul
-            (local.tee $v11
-             (v128.load32_splat offset=24
-              (local.get $i1)
-             )
-            )
-            (local.get $v17)
-           )
-          )
-         )
-         (local.set $v16
-          (f32x4.add
-           (local.get $v16)
-           (f32x4.mul
-            (local.get $v11)
-            (local.get $v10)
-           )
-          )
-         )
-         (local.set $i1
-          (i32.add
-           (local.get $i1)
-           (i32.const 4)
-          )
-         )
-         (local.set $i4
-          (i32.add
-           (local.get $i4)
-           (i32.const 32)
-          )
-         )
-         (br_if $k1
-          (i32.gt_s
-           (local.tee $i9
-            (i32.sub
-             (local.get $i9)
-             (i32.const 1)
-            )
-           )
-           (i32.const 0)
-          )
-         )
-        )
-        (v128.store align=4
-         (local.get $i2)
-         (local.get $v5)
-        )
-        (v128.store32_lane offset=16 0
-         (local.get $i2)
-         (local.get $v6)
-        )
-        (v128.store offset=20 align=4
-         (local.get $i2)
-         (local.get $v8)
-        )
-        (v128.store32_lane offset=36 0
-         (local.get $i2)
-         (local.get $v12)
-        )
-        (v128.store offset=40 align=4
-         (local.get $i2)
-         (local.get $v13)
-        )
-        (v128.store32_lane offset=56 0
-         (local.get $i2)
-         (local.get $v14)
-        )
-        (v128.store offset=60 align=4
-         (local.get $i2)
-         (local.get $v15)
-        )
-        (v128.store32_lane offset=76 0
-         (local.get $i2)
-         (local.get $v16)
-        )
-        (local.set $i0
-         (i32.add
-          (local.get $i0)
-          (i32.const 4)
-         )
-        )
-        (local.set $i3
-         (i32.add
-          (local.get $i3)
-          (i32.const 32)
-         )
-        )
-        (local.set $i2
-         (i32.add
-          (local.get $i2)
-          (i32.const 80)
-         )
-        )
-        (br $top3)
-       )
-      )
-     )
-     (loop $top6
-      (if
-       (i32.eqz
-        (i32.ge_s
-         (local.get $i0)
-         (local.get $i18)
-        )
-       )
-       (then
-        (local.set $v5
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v6
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $i4
-         (local.get $i3)
-        )
-        (local.set $i1
-         (local.get $ws)
-        )
-        (local.set $i9
-         (i32.const 2)
-        )
-        (loop $k4
-         (local.set $v5
-          (f32x4.add
-           (local.get $v5)
-           (f32x4.mul
-            (local.tee $v8
-             (v128.load32_splat
-              (local.get $i4)
-             )
-            )
-            (v128.load align=4
-             (local.get $i1)
-            )
-           )
-          )
-         )
-         (local.set $v6
-          (f32x4.add
-           (local.get $v6)
-           (f32x4.mul
-            (local.get $v8)
-            (v128.load offset=16 align=4
-             (local.get $i1)
-            )
-           )
-          )
-         )
-         (local.set $i4
-          (i32.add
-           (local.get $i4)
-           (i32.const 4)
-          )
-         )
-         (local.set $i1
-          (i32.add
-           (local.get $i1)
-           (i32.const 32)
-          )
-         )
-         (br_if $k4
-          (i32.gt_s
-           (local.tee $i9
-            (i32.sub
-             (local.get $i9)
-             (i32.const 1)
-            )
-           )
-           (i32.const 0)
-          )
-         )
-        )
-        (v128.store align=4
-         (local.get $i2)
-         (local.get $v5)
-        )
-        (v128.store32_lane offset=16 0
-         (local.get $i2)
-         (local.get $v6)
-        )
-        (local.set $i0
-         (i32.add
-          (local.get $i0)
-          (i32.const 1)
-         )
-        )
-        (local.set $i3
-         (i32.add
-          (local.get $i3)
-          (i32.const 8)
-         )
-        )
-        (local.set $i2
-         (i32.add
-          (local.get $i2)
-          (i32.const 20)
-         )
-        )
-        (br $top6)
-       )
-      )
-     )
-     (local.set $i7
       (i32.sub
-       (local.get $i7)
+       (local.get $i3)
        (i32.const -64)
       )
      )
@@ -1843,239 +1886,252 @@
    )
   )
  )
- (func $gemm_tn_5x2 (param $m i32) (param $a i32) (param $b i32) (param $c i32)
+ (func $gemm_tn_5x2 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $lo i32) (param $hi i32)
   (local $v0 v128)
   (local $i1 i32)
   (local $i2 i32)
-  (local $i3 i32)
+  (local $v3 v128)
   (local $v4 v128)
   (local $v5 v128)
-  (local $v6 v128)
-  (local $i7 i32)
-  (local $v8 v128)
-  (local $i9 i32)
-  (local $i10 i32)
-  (local.set $i9
-   (i32.const 1)
-  )
-  (loop $cnt1
-   (local.set $i3
-    (i32.add
-     (local.get $c)
-     (i32.shl
-      (local.get $i1)
-      (i32.const 3)
-     )
+  (local $i6 i32)
+  (local $v7 v128)
+  (local $i8 i32)
+  (if
+   (i32.gt_s
+    (select
+     (local.get $hi)
+     (i32.const 1)
+     (local.get $hi)
     )
+    (i32.const 0)
    )
-   (local.set $v0
-    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-   )
-   (local.set $v4
-    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-   )
-   (local.set $v5
-    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-   )
-   (local.set $v6
-    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-   )
-   (local.set $i2
-    (i32.add
-     (local.get $a)
-     (i32.shl
-      (local.get $i1)
-      (i32.const 2)
-     )
-    )
-   )
-   (local.set $i7
-    (local.get $b)
-   )
-   (if
-    (i32.gt_s
-     (local.tee $i10
-      (local.get $m)
-     )
+   (then
+    (local.set $hi
      (i32.const 0)
     )
-    (then
-     (loop $k0
-      (local.set $v0
-       (f32x4.add
-        (local.get $v0)
-        (f32x4.mul
-         (v128.load32_splat
-          (local.get $i2)
+    (local.set $i8
+     (i32.const 1)
+    )
+    (loop $cnt1
+     (local.set $i2
+      (i32.add
+       (local.get $c)
+       (i32.shl
+        (local.get $hi)
+        (i32.const 3)
+       )
+      )
+     )
+     (local.set $v0
+      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+     )
+     (local.set $v3
+      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+     )
+     (local.set $v4
+      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+     )
+     (local.set $v5
+      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+     )
+     (local.set $i1
+      (i32.add
+       (local.get $a)
+       (i32.shl
+        (local.get $hi)
+        (i32.const 2)
+       )
+      )
+     )
+     (local.set $i6
+      (local.get $b)
+     )
+     (if
+      (i32.gt_s
+       (local.tee $lo
+        (local.get $m)
+       )
+       (i32.const 0)
+      )
+      (then
+       (loop $k0
+        (local.set $v0
+         (f32x4.add
+          (local.get $v0)
+          (f32x4.mul
+           (v128.load32_splat
+            (local.get $i1)
+           )
+           (local.tee $v7
+            (v128.load64_zero align=4
+             (local.get $i6)
+            )
+           )
+          )
          )
-         (local.tee $v8
+        )
+        (local.set $v3
+         (f32x4.add
+          (local.get $v3)
+          (f32x4.mul
+           (v128.load32_splat offset=4
+            (local.get $i1)
+           )
+           (local.get $v7)
+          )
+         )
+        )
+        (local.set $v4
+         (f32x4.add
+          (local.get $v4)
+          (f32x4.mul
+           (v128.load32_splat offset=8
+            (local.get $i1)
+           )
+           (local.get $v7)
+          )
+         )
+        )
+        (local.set $v5
+         (f32x4.add
+          (local.get $v5)
+          (f32x4.mul
+           (v128.load32_splat offset=12
+            (local.get $i1)
+           )
+           (local.get $v7)
+          )
+         )
+        )
+        (local.set $i1
+         (i32.add
+          (local.get $i1)
+          (i32.const 20)
+         )
+        )
+        (local.set $i6
+         (i32.add
+          (local.get $i6)
+          (i32.const 8)
+         )
+        )
+        (br_if $k0
+         (i32.gt_s
+          (local.tee $lo
+           (i32.sub
+            (local.get $lo)
+            (i32.const 1)
+           )
+          )
+          (i32.const 0)
+         )
+        )
+       )
+      )
+     )
+     (v128.store64_lane align=4 0
+      (local.get $i2)
+      (local.get $v0)
+     )
+     (v128.store64_lane offset=8 align=4 0
+      (local.get $i2)
+      (local.get $v3)
+     )
+     (v128.store64_lane offset=16 align=4 0
+      (local.get $i2)
+      (local.get $v4)
+     )
+     (v128.store64_lane offset=24 align=4 0
+      (local.get $i2)
+      (local.get $v5)
+     )
+     (local.set $hi
+      (i32.add
+       (local.get $hi)
+       (i32.const 4)
+      )
+     )
+     (br_if $cnt1
+      (local.tee $i8
+       (i32.sub
+        (local.get $i8)
+        (i32.const 1)
+       )
+      )
+     )
+    )
+    (local.set $c
+     (i32.add
+      (local.get $c)
+      (i32.shl
+       (local.get $hi)
+       (i32.const 3)
+      )
+     )
+    )
+    (local.set $v0
+     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+    )
+    (local.set $a
+     (i32.add
+      (local.get $a)
+      (i32.shl
+       (local.get $hi)
+       (i32.const 2)
+      )
+     )
+    )
+    (if
+     (i32.gt_s
+      (local.get $m)
+      (i32.const 0)
+     )
+     (then
+      (loop $k2
+       (local.set $v0
+        (f32x4.add
+         (local.get $v0)
+         (f32x4.mul
+          (v128.load32_splat
+           (local.get $a)
+          )
           (v128.load64_zero align=4
-           (local.get $i7)
+           (local.get $b)
           )
          )
         )
        )
-      )
-      (local.set $v4
-       (f32x4.add
-        (local.get $v4)
-        (f32x4.mul
-         (v128.load32_splat offset=4
-          (local.get $i2)
-         )
-         (local.get $v8)
-        )
-       )
-      )
-      (local.set $v5
-       (f32x4.add
-        (local.get $v5)
-        (f32x4.mul
-         (v128.load32_splat offset=8
-          (local.get $i2)
-         )
-         (local.get $v8)
-        )
-       )
-      )
-      (local.set $v6
-       (f32x4.add
-        (local.get $v6)
-        (f32x4.mul
-         (v128.load32_splat offset=12
-          (local.get $i2)
-         )
-         (local.get $v8)
-        )
-       )
-      )
-      (local.set $i2
-       (i32.add
-        (local.get $i2)
-        (i32.const 20)
-       )
-      )
-      (local.set $i7
-       (i32.add
-        (local.get $i7)
-        (i32.const 8)
-       )
-      )
-      (br_if $k0
-       (i32.gt_s
-        (local.tee $i10
-         (i32.sub
-          (local.get $i10)
-          (i32.const 1)
-         )
-        )
-        (i32.const 0)
-       )
-      )
-     )
-    )
-   )
-   (v128.store64_lane align=4 0
-    (local.get $i3)
-    (local.get $v0)
-   )
-   (v128.store64_lane offset=8 align=4 0
-    (local.get $i3)
-    (local.get $v4)
-   )
-   (v128.store64_lane offset=16 align=4 0
-    (local.get $i3)
-    (local.get $v5)
-   )
-   (v128.store64_lane offset=24 align=4 0
-    (local.get $i3)
-    (local.get $v6)
-   )
-   (local.set $i1
-    (i32.add
-     (local.get $i1)
-     (i32.const 4)
-    )
-   )
-   (br_if $cnt1
-    (local.tee $i9
-     (i32.sub
-      (local.get $i9)
-      (i32.const 1)
-     )
-    )
-   )
-  )
-  (local.set $c
-   (i32.add
-    (local.get $c)
-    (i32.shl
-     (local.get $i1)
-     (i32.const 3)
-    )
-   )
-  )
-  (local.set $v0
-   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-  )
-  (local.set $a
-   (i32.add
-    (local.get $a)
-    (i32.shl
-     (local.get $i1)
-     (i32.const 2)
-    )
-   )
-  )
-  (if
-   (i32.gt_s
-    (local.get $m)
-    (i32.const 0)
-   )
-   (then
-    (loop $k2
-     (local.set $v0
-      (f32x4.add
-       (local.get $v0)
-       (f32x4.mul
-        (v128.load32_splat
+       (local.set $a
+        (i32.add
          (local.get $a)
+         (i32.const 20)
         )
-        (v128.load64_zero align=4
+       )
+       (local.set $b
+        (i32.add
          (local.get $b)
+         (i32.const 8)
         )
        )
-      )
-     )
-     (local.set $a
-      (i32.add
-       (local.get $a)
-       (i32.const 20)
-      )
-     )
-     (local.set $b
-      (i32.add
-       (local.get $b)
-       (i32.const 8)
-      )
-     )
-     (br_if $k2
-      (i32.gt_s
-       (local.tee $m
-        (i32.sub
-         (local.get $m)
-         (i32.const 1)
+       (br_if $k2
+        (i32.gt_s
+         (local.tee $m
+          (i32.sub
+           (local.get $m)
+           (i32.const 1)
+          )
+         )
+         (i32.const 0)
         )
        )
-       (i32.const 0)
       )
      )
     )
+    (v128.store64_lane align=4 0
+     (local.get $c)
+     (local.get $v0)
+    )
    )
-  )
-  (v128.store64_lane align=4 0
-   (local.get $c)
-   (local.get $v0)
   )
  )
  (func $sum_rows_1_batched_2 (param $n i32) (param $out i32) (param $dy i32)
@@ -2216,7 +2272,7 @@
    )
   )
  )
- (func $gemm_tn_3x5 (param $m i32) (param $a i32) (param $b i32) (param $c i32)
+ (func $gemm_tn_3x5 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $lo i32) (param $hi i32)
   (local $v0 v128)
   (local $v1 v128)
   (local $v2 v128)
@@ -2228,134 +2284,146 @@
   (local $v8 v128)
   (if
    (i32.gt_s
-    (local.get $m)
+    (select
+     (local.get $hi)
+     (i32.const 1)
+     (local.get $hi)
+    )
     (i32.const 0)
    )
    (then
-    (loop $k0
-     (local.set $v1
-      (f32x4.add
-       (local.get $v1)
-       (f32x4.mul
-        (local.tee $v0
-         (v128.load32_splat
-          (local.get $a)
-         )
-        )
-        (local.tee $v8
-         (v128.load align=4
-          (local.get $b)
-         )
-        )
-       )
-      )
+    (if
+     (i32.gt_s
+      (local.get $m)
+      (i32.const 0)
      )
-     (local.set $v2
-      (f32x4.add
-       (local.get $v2)
-       (f32x4.mul
-        (local.get $v0)
-        (local.tee $v0
-         (v128.load32_zero offset=16
-          (local.get $b)
+     (then
+      (loop $k0
+       (local.set $v1
+        (f32x4.add
+         (local.get $v1)
+         (f32x4.mul
+          (local.tee $v0
+           (v128.load32_splat
+            (local.get $a)
+           )
+          )
+          (local.tee $v8
+           (v128.load align=4
+            (local.get $b)
+           )
+          )
          )
         )
        )
-      )
-     )
-     (local.set $v3
-      (f32x4.add
-       (local.get $v3)
-       (f32x4.mul
-        (local.tee $v7
-         (v128.load32_splat offset=4
-          (local.get $a)
+       (local.set $v2
+        (f32x4.add
+         (local.get $v2)
+         (f32x4.mul
+          (local.get $v0)
+          (local.tee $v0
+           (v128.load32_zero offset=16
+            (local.get $b)
+           )
+          )
          )
         )
-        (local.get $v8)
        )
-      )
-     )
-     (local.set $v4
-      (f32x4.add
-       (local.get $v4)
-       (f32x4.mul
-        (local.get $v7)
-        (local.get $v0)
-       )
-      )
-     )
-     (local.set $v5
-      (f32x4.add
-       (local.get $v5)
-       (f32x4.mul
-        (local.tee $v7
-         (v128.load32_splat offset=8
-          (local.get $a)
+       (local.set $v3
+        (f32x4.add
+         (local.get $v3)
+         (f32x4.mul
+          (local.tee $v7
+           (v128.load32_splat offset=4
+            (local.get $a)
+           )
+          )
+          (local.get $v8)
          )
         )
-        (local.get $v8)
        )
-      )
-     )
-     (local.set $v6
-      (f32x4.add
-       (local.get $v6)
-       (f32x4.mul
-        (local.get $v7)
-        (local.get $v0)
-       )
-      )
-     )
-     (local.set $a
-      (i32.add
-       (local.get $a)
-       (i32.const 12)
-      )
-     )
-     (local.set $b
-      (i32.add
-       (local.get $b)
-       (i32.const 20)
-      )
-     )
-     (br_if $k0
-      (i32.gt_s
-       (local.tee $m
-        (i32.sub
-         (local.get $m)
-         (i32.const 1)
+       (local.set $v4
+        (f32x4.add
+         (local.get $v4)
+         (f32x4.mul
+          (local.get $v7)
+          (local.get $v0)
+         )
         )
        )
-       (i32.const 0)
+       (local.set $v5
+        (f32x4.add
+         (local.get $v5)
+         (f32x4.mul
+          (local.tee $v7
+           (v128.load32_splat offset=8
+            (local.get $a)
+           )
+          )
+          (local.get $v8)
+         )
+        )
+       )
+       (local.set $v6
+        (f32x4.add
+         (local.get $v6)
+         (f32x4.mul
+          (local.get $v7)
+          (local.get $v0)
+         )
+        )
+       )
+       (local.set $a
+        (i32.add
+         (local.get $a)
+         (i32.const 12)
+        )
+       )
+       (local.set $b
+        (i32.add
+         (local.get $b)
+         (i32.const 20)
+        )
+       )
+       (br_if $k0
+        (i32.gt_s
+         (local.tee $m
+          (i32.sub
+           (local.get $m)
+           (i32.const 1)
+          )
+         )
+         (i32.const 0)
+        )
+       )
       )
      )
     )
+    (v128.store align=4
+     (local.get $c)
+     (local.get $v1)
+    )
+    (v128.store32_lane offset=16 0
+     (local.get $c)
+     (local.get $v2)
+    )
+    (v128.store offset=20 align=4
+     (local.get $c)
+     (local.get $v3)
+    )
+    (v128.store32_lane offset=36 0
+     (local.get $c)
+     (local.get $v4)
+    )
+    (v128.store offset=40 align=4
+     (local.get $c)
+     (local.get $v5)
+    )
+    (v128.store32_lane offset=56 0
+     (local.get $c)
+     (local.get $v6)
+    )
    )
-  )
-  (v128.store align=4
-   (local.get $c)
-   (local.get $v1)
-  )
-  (v128.store32_lane offset=16 0
-   (local.get $c)
-   (local.get $v2)
-  )
-  (v128.store offset=20 align=4
-   (local.get $c)
-   (local.get $v3)
-  )
-  (v128.store32_lane offset=36 0
-   (local.get $c)
-   (local.get $v4)
-  )
-  (v128.store offset=40 align=4
-   (local.get $c)
-   (local.get $v5)
-  )
-  (v128.store32_lane offset=56 0
-   (local.get $c)
-   (local.get $v6)
   )
  )
 )

@@ -1,0 +1,71 @@
+// How threads may share a kernel call: the plan the compiler writes into a trainer's kernel
+// module (a custom section, `dlm.threads`, of JSON) and the runtime reads when a trainer runs
+// on several threads (docs/threads.md). Plain data, shared by compiler/ and runtime/.
+//
+// Threads split the elements a kernel writes, never a sum: each part is the same export
+// called on a sub-range, so every output element is computed by one thread, in the order
+// one thread computes it, and any thread count gives the same bits.
+
+/** The name of the custom section that holds a module's ThreadsPlan. */
+export const THREADS_SECTION = "dlm.threads";
+
+/**
+ * One kernel's split.
+ * - `rows`: argument 0 counts rows (of the batch, or of flattened batch rows); a part runs
+ *   rows [r0, r1) as a call with argument 0 = r1 − r0 and every argument i advanced by
+ *   r0 · strides[i] bytes (0 for what every row shares: weights, biases).
+ * - `range`: the kernel's last two parameters are a range [lo, hi) of `count` units of its
+ *   output (a weight gradient's column panels; a call without them, hi = 0, computes all);
+ *   a part is the call with its own range.
+ * `grain`: parts are multiples of it (rows per register tile). `ws`: the index of the scratch
+ * argument (-1: none), which each thread replaces with its own scratch region. `work`:
+ * multiply-adds (or elements) per unit of argument 0 (rows), times `count` for a range.
+ */
+export type KernelSplit =
+  | {
+      readonly kind: "rows";
+      readonly strides: readonly number[];
+      readonly grain: number;
+      readonly ws: number;
+      readonly work: number;
+      /** (The compiler's note, not written to the plan: its per-row scratch is addressed by row through strided arguments.) */
+      readonly rowScratch?: true;
+    }
+  | { readonly kind: "range"; readonly params: number; readonly count: number; readonly ws: number; readonly work: number };
+
+export interface ThreadsPlan {
+  /** The split kernels, by export name; the others always run on the calling thread. */
+  readonly kernels: Readonly<Record<string, KernelSplit>>;
+  /** Bytes of scratch each extra thread needs (the largest fixed scratch of a split kernel). */
+  readonly scratch: number;
+}
+
+/** The parts of one call: one argument list per thread that runs a part (the first is the caller's). */
+export function splitCall(s: KernelSplit, args: readonly number[], threads: number, minWork: number): number[][] {
+  const total = (args[0] ?? 0) * s.work * (s.kind === "range" ? s.count : 1);
+  if (s.kind === "rows") {
+    const rows = args[0] ?? 0;
+    const units = Math.ceil(rows / s.grain);
+    const parts = Math.min(threads, units, Math.floor(total / minWork));
+    if (parts <= 1) return [args as number[]];
+    const chunk = Math.ceil(units / parts) * s.grain;
+    const out: number[][] = [];
+    for (let r0 = 0; r0 < rows; r0 += chunk) {
+      const r1 = Math.min(rows, r0 + chunk);
+      out.push(args.map((a, i) => (i === 0 ? r1 - r0 : a + r0 * (s.strides[i] ?? 0))));
+    }
+    return out;
+  }
+  const parts = Math.min(threads, s.count, Math.floor(total / minWork));
+  const full = Array.from({ length: s.params }, (_, i) => args[i] ?? 0);
+  if (parts <= 1) return [full.slice(0, s.params - 2).concat([0, s.count])];
+  const chunk = Math.ceil(s.count / parts);
+  const out: number[][] = [];
+  for (let lo = 0; lo < s.count; lo += chunk) {
+    const part = full.slice();
+    part[s.params - 2] = lo;
+    part[s.params - 1] = Math.min(s.count, lo + chunk);
+    out.push(part);
+  }
+  return out;
+}

@@ -1,0 +1,159 @@
+// Threads split a kernel call's output elements, never a sum (docs/threads.md), so a trainer
+// computes the same bits on any thread count. Two small programs with every split kernel split
+// however small its call (the threshold set to 1): each step's loss,
+// the parameters, gradients and optimizer state after the steps, the evaluation and each
+// model's inference are bitwise those of one thread (which is the unthreaded instance), for
+// 2 and 3 threads and row counts that leave uneven parts. The trainers run on the compiled
+// runtime (dist/), whose thread setting is the one their kernels see. And the parts
+// themselves: a GEMM cut into two panel ranges writes what the whole call writes; splitCall.
+import { describe, expect, it } from "vitest";
+import { loadTrainer } from "../helpers/trainer.js";
+import { bytes, run, threads, WA } from "./helpers.js";
+import { splitCall, type KernelSplit } from "../../runtime/threads/plan.js";
+import { loadBinaryen } from "../../compiler/wasm/kernels/binaryen.js";
+import { emitGemmModule, gemmOutShape, gemmPanels, gemmParams, gemmScratchBytes, type GemmSpec } from "../../compiler/wasm/kernels/gemm.js";
+import { instantiateKernelsSync, Layout } from "../../runtime/wasm/instantiate.js";
+import { TestRandom } from "../helpers/numerics.js";
+
+// Small programs with every kind of split kernel: convolutions (conv → relu, conv → relu →
+// max-pool with its argmax, the input gradient), dense layers' GEMMs (nn with bias and
+// activation, nt, tn), the LSTM's scans both ways, a weight used twice (the second kernel
+// gradient accumulating into the first's).
+const CONV = `
+model m(x: [B, 6, 6, 2]) {
+  x |> conv2d(4, kernel=3, activation=relu)
+    |> conv2d(3, kernel=3, activation=relu)
+    |> maxpool2d(2)
+    |> flatten()
+    |> dense(21, activation=tanh)
+    |> dense(4, activation=softmax)
+}
+train t(x: [B, 6, 6, 2], x2: [B, 6, 6, 2], y: [B]) {
+  step m with adam(lr=0.01) minimize sparse_categorical_crossentropy(m(x), y) + sparse_categorical_crossentropy(m(x2), y)
+}
+`;
+const LSTM = `
+model r(x: [B, 7, 5]) {
+  x |> lstm(9, return_sequences=true)
+    |> lstm(6)
+    |> dense(3, activation=softmax)
+}
+train t(x: [B, 7, 5], y: [B]) {
+  step r with adam(lr=0.01) minimize sparse_categorical_crossentropy(r(x), y)
+}
+`;
+
+describe("threads: the same bits as one thread", () => {
+  for (const [name, src, batch, ns, kernels] of [
+    [
+      "convolutions and dense layers",
+      CONV,
+      7,
+      [7, 5, 6],
+      ["conv2d_", "conv_relu_maxpool", "conv2d_grad_input", "gemm_nn_3x21", "gemm_nt_3x21", "gemm_tn_3x21"],
+    ],
+    ["stacked LSTM", LSTM, 9, [9, 6], ["lstm_scan_", "lstm_scan_grad", "gemm_nn_5x36_bias", "gemm_tn_6x3"]],
+  ] as const) {
+    it(`${name}: 2 and 3 threads, ${ns.join(", ")} rows of ${batch}`, async () => {
+      threads.setMinWork(1);
+      const mod = await loadTrainer(src, "threads.dlm", undefined, "wasm");
+      const plan = threads.threadsPlanOf(new WA.Module(mod.compiled.wasm!.binary));
+      const names = Object.keys(plan?.kernels ?? {});
+      for (const k of kernels)
+        expect(
+          names.some((n) => n.startsWith(k)),
+          `${k} in ${names.join(", ")}`,
+        ).toBe(true);
+      const one = run(mod, 1, batch, ns);
+      for (const count of [2, 3]) {
+        const before = threads.splitCallCount();
+        const many = run(mod, count, batch, ns);
+        expect(threads.splitCallCount()).toBeGreaterThan(before);
+        expect(many.losses).toEqual(one.losses);
+        expect(many.params.equals(one.params)).toBe(true);
+        expect(many.grads.equals(one.grads)).toBe(true);
+        many.state.forEach((s, i) => expect(s.equals(one.state[i])).toBe(true));
+        expect(many.evaluation).toEqual(one.evaluation);
+        many.models.forEach((m, i) => expect(m.equals(one.models[i])).toBe(true));
+      }
+    }, 60_000);
+  }
+});
+
+describe("splitCall", () => {
+  const rows: KernelSplit = { kind: "rows", strides: [0, 40, 0, 8, 16], grain: 4, ws: 4, work: 100 };
+  it("rows: parts of whole tiles, pointers advanced by each argument's bytes per row", () => {
+    expect(splitCall(rows, [10, 1000, 5, 2000, 3000], 2, 1)).toEqual([
+      [8, 1000, 5, 2000, 3000],
+      [2, 1320, 5, 2064, 3128],
+    ]);
+    expect(splitCall(rows, [10, 1000, 5, 2000, 3000], 3, 1).map((p) => p[0])).toEqual([4, 4, 2]);
+  });
+  it("one part when the work is below the threshold, or there is one tile", () => {
+    expect(splitCall(rows, [10, 1000, 5, 2000, 3000], 2, 1001)).toEqual([[10, 1000, 5, 2000, 3000]]);
+    expect(splitCall(rows, [3, 1000, 5, 2000, 3000], 2, 1)).toEqual([[3, 1000, 5, 2000, 3000]]);
+  });
+  it("range: the last two arguments, filled in for a call without them", () => {
+    const range: KernelSplit = { kind: "range", params: 6, count: 5, ws: -1, work: 1 };
+    expect(splitCall(range, [4, 1, 2, 3], 2, 1)).toEqual([
+      [4, 1, 2, 3, 0, 3],
+      [4, 1, 2, 3, 3, 5],
+    ]);
+    expect(splitCall(range, [4, 1, 2, 3], 2, 1000)).toEqual([[4, 1, 2, 3, 0, 5]]);
+  });
+});
+
+describe("GEMM panels [lo, hi)", () => {
+  const specs: GemmSpec[] = [
+    { name: "nn", kind: "nn", k: 13, n: 37, bias: true, activation: "tanh", preOut: true, range: true },
+    { name: "nt", kind: "nt", k: 29, n: 11, bias: false, range: true },
+    { name: "tn", kind: "tn", k: 7, n: 21, bias: false, accumulate: true, range: true },
+  ];
+  it("every cut of the panels into two calls gives the bits of the whole call (which passes no range)", async () => {
+    const { binary } = emitGemmModule(await loadBinaryen(), specs);
+    const m = 9;
+    const r = new TestRandom(4);
+    for (const spec of specs) {
+      const [aSize, bSize] =
+        spec.kind === "nn" ? [m * spec.k, spec.k * spec.n] : spec.kind === "nt" ? [m * spec.n, spec.k * spec.n] : [m * spec.k, m * spec.n];
+      const [cr, cc] = gemmOutShape(spec, m);
+      const lay = new Layout();
+      const at = {
+        a: lay.floats(aSize),
+        b: lay.floats(bSize),
+        c: lay.floats(cr * cc),
+        bias: lay.floats(cc),
+        pre: lay.floats(cr * cc),
+        ws: lay.alloc(gemmScratchBytes(spec)),
+      };
+      const inst = instantiateKernelsSync<Record<string, (...a: number[]) => void>>(binary, { memoryBytes: lay.bytes });
+      for (const [p, size] of [
+        ["a", aSize],
+        ["b", bSize],
+        ["bias", cc],
+      ] as const)
+        inst.f32(at[p], size).forEach((_, i, x) => (x[i] = r.uniform(-1, 1)));
+      const c0 = Float32Array.from({ length: cr * cc }, () => r.uniform(-1, 1));
+      const call = (range: number[]) => {
+        inst.f32(at.c, cr * cc).set(c0);
+        const args = gemmParams(spec)
+          .filter((p) => p !== "lo" && p !== "hi")
+          .map((p) => (p === "m" ? m : at[p as keyof typeof at]));
+        inst.exports[spec.name](...args, ...range);
+        return Buffer.concat([bytes(inst.f32(at.c, cr * cc)), bytes(inst.f32(at.pre, cr * cc))]);
+      };
+      const whole = call([]);
+      const panels = gemmPanels(spec);
+      expect(panels).toBe(Math.ceil(cc / 8));
+      for (let cut = 0; cut <= panels; cut++) {
+        inst.f32(at.c, cr * cc).set(c0);
+        const args = gemmParams(spec)
+          .filter((p) => p !== "lo" && p !== "hi")
+          .map((p) => (p === "m" ? m : at[p as keyof typeof at]));
+        if (cut > 0) inst.exports[spec.name](...args, 0, cut);
+        if (cut < panels) inst.exports[spec.name](...args, cut, panels);
+        expect(Buffer.concat([bytes(inst.f32(at.c, cr * cc)), bytes(inst.f32(at.pre, cr * cc))]).equals(whole)).toBe(true);
+      }
+    }
+  });
+});
