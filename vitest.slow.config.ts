@@ -9,6 +9,12 @@ export const slowTests = [
   "tests/backend/export-formats.test.ts",
   "tests/backend/sample.test.ts",
   "tests/frontend/predict.test.ts",
+  // Which kernel module a node trainer loads: SIMD128 unless relaxed SIMD is asked for (builds both, twice).
+  "tests/runtime/kernel-variant.test.ts",
+  // dlm export --target browser: bundles for the browser platform, predicts as the node target does.
+  "tests/browser/export-browser.test.ts",
+  // dlm export --quantize int8 of the MLP, the CNN and the LSTM (train, calibrate, export float and int8).
+  "tests/backend/quantize-export.test.ts",
   // dlm/plugin in Vite, Rollup, esbuild and webpack builds (fixture projects built and run; watch modes).
   "tests/api/bundlers.test.ts",
   // Threads: every seed example on 1 and 2 threads (the same losses, evaluation and checkpoint bytes), dlm train --threads.

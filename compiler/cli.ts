@@ -20,7 +20,8 @@ import {
   joinNumericValues,
   UsageError as RuntimeUsageError,
 } from "../runtime/main.js";
-import { hasRelaxedSimd } from "../runtime/wasm/instantiate.js";
+import { preferKernelVariant } from "../runtime/wasm/node-kernels.js";
+import type { KernelVariant } from "../runtime/wasm/trainer-memory.js";
 import { memoryLimitDiagnostic } from "./wasm/memory-limit.js";
 import { exportCommand, exportUsage, predictCommand } from "./export/commands.js";
 import { explainCommand, explainUsage } from "./explain/command.js";
@@ -42,6 +43,8 @@ commands:
       --no-fuse         one kernel per op (the same numbers; to measure what fusion gains)
       --target pytorch  write DIR/train.py instead: a PyTorch program (python3-torch only) that
                         trains the same models, also under torchrun (docs/pytorch.md)
+      --target T        node (default: a script for node) or browser (a module for a page
+                        or a worker: data as bytes, kernels fetched; docs/browser.md)
   train FILE.dlm [options]
                       compile in memory and train; prints \`test loss … accuracy …\`
       --train NAME      which train block (when the file has several)
@@ -234,6 +237,8 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
   if (positionals.length !== 1) throw new UsageError("compile takes exactly one FILE.dlm");
   // The PyTorch target writes train.py (emit/pytorch/command.ts).
   if (values.target === "pytorch") return (await import("./emit/pytorch/command.js")).pytorchCompile(values, positionals[0], out, err);
+  const target = values.target ?? "node";
+  if (target !== "node" && target !== "browser") throw new UsageError(`--target must be node or browser, not '${target}'`);
   if (!values.out) throw new UsageError("compile needs -o DIR");
   const backend = backendOf(values.backend);
   const emits = new Set(values.emit ?? []);
@@ -258,6 +263,7 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
     backend,
     wat: emits.has("wat"),
     fuse: !values["no-fuse"],
+    target,
   });
   const dir = values.out;
   // The files the API's compile returns: the trainer, its kernels (and .wat), and the runtime
@@ -281,7 +287,7 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
     for (const k of compiled.wasm.kernels) out.write(`${k.name}\n${[...new Set(k.ops)].map((o) => `  ${o}\n`).join("")}`);
   }
   out.write(
-    `wrote ${js} (${compiled.program.paramCount.toLocaleString("en-US")} parameters), ${path.join(dir, `${compiled.name}.ts`)}${kernels}; run: node ${js} --help\n`,
+    `wrote ${js} (${compiled.program.paramCount.toLocaleString("en-US")} parameters), ${path.join(dir, `${compiled.name}.ts`)}${kernels}; ${target === "browser" ? "train it in a page or a worker with runtime/browser.js (docs/browser.md)" : `run: node ${js} --help`}\n`,
   );
   return 0;
 }
@@ -316,10 +322,17 @@ async function trainCommand(args: readonly string[], out: NodeJS.WritableStream,
     backend,
     format: false,
     fuse: !values["no-fuse"],
-    // The trainer runs in this process: its relaxed module is built only if this engine could load it.
-    relaxed: hasRelaxedSimd(),
+    // The trainer runs in this process: its relaxed module is built only when asked for (--wasm-variant relaxed, DLM_WASM_VARIANT).
+    relaxed: (values["wasm-variant"] ?? process.env.DLM_WASM_VARIANT) === "relaxed",
   });
-  const mod = await importTrainer(compiled);
+  // The trainer picks its kernels while it loads: the variant this command was asked for.
+  preferKernelVariant(values["wasm-variant"] as KernelVariant | undefined);
+  let mod: Awaited<ReturnType<typeof importTrainer>>;
+  try {
+    mod = await importTrainer(compiled);
+  } finally {
+    preferKernelVariant(undefined);
+  }
   return runTraining(mod, { ...opts, baseDir: sourceDir }, out, err);
 }
 

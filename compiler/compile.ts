@@ -30,6 +30,7 @@ import { fuse, type FusedProgram } from "./wasm/fuse.js";
 import { foldBatchnorms } from "./middle/fold-norm.js";
 import { aliasOps } from "./ops/index.js";
 import type { TrainerModule } from "../runtime/trainer-module.js";
+import type { Target } from "./target.js";
 
 export interface FrontEndResult {
   readonly source: SourceFile;
@@ -151,6 +152,8 @@ export interface CompileOptions {
   readonly fuse?: boolean;
   /** Also build the relaxed-SIMD variant (default true; `dlm train` skips it where this engine could not load it). */
   readonly relaxed?: boolean;
+  /** "node" (default): a trainer script for node; "browser": a module for a page or a worker (docs/browser.md). */
+  readonly target?: Target;
 }
 
 export interface CompiledTrainer {
@@ -206,6 +209,7 @@ export async function compileTrainer(front: FrontEndResult, trainName: string, o
     sourcePath: front.source.path,
     sourceDir: opts.sourceDir,
     wasm: wasmOpts,
+    target: opts.target === "browser" ? "browser" : "node",
   });
   let wasm: CompiledTrainer["wasm"];
   if (plan) {

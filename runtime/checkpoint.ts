@@ -1,49 +1,19 @@
-// Checkpoints in safetensors: every parameter under its .dlm name ("cnn/dense/kernel",
-// Keras layout), the optimizer state as "optimizer/<buffer>/<name>", and in the metadata
-// what resuming needs: the step counter, the position in the epoch, the RNG state (now
-// and at the epoch's start), the optimizer step counts, and a signature of the parameter
-// table so that a checkpoint of another model is refused. A model trained on text also
-// stores the vocabularies its ids stand for (`vocab_words`, `vocab_tags`: JSON lists): a
-// run whose data has another vocabulary refuses the checkpoint, since the same id would
-// mean another word.
+// Checkpoints as files in Node: written atomically, read back and validated against the run
+// that resumes from them (what a checkpoint holds is checkpoint-format.ts). A run whose data
+// has another vocabulary than a checkpoint's refuses it, since the same id would mean
+// another word.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CHECKSUM_KEY, loadSafetensors, removeOrphanTemps, saveSafetensors, type SafetensorsTensor } from "./safetensors.js";
+import { CHECKSUM_KEY, loadSafetensors, removeOrphanTemps, saveSafetensors } from "./safetensors.js";
 import { DataError, displayPath } from "./errors.js";
 import { firstNonFinite } from "./kernels/optimizers.js";
 import type { TrainerInstance, TrainerModule } from "./trainer-module.js";
 import { checkVocab, type BrownVocab } from "./data/brown.js";
 import { checkCharVocab } from "./data/chars.js";
 import { Rng } from "./rng.js";
+import { checkpointContents, FORMAT, signature, trained, type Checkpoint } from "./checkpoint-format.js";
 
-export interface Checkpoint {
-  readonly globalStep: number;
-  readonly epoch: number;
-  readonly batchInEpoch: number;
-  readonly epochRng: Uint32Array;
-  readonly seed: number;
-  readonly batch: number;
-  /** The training controls' state (callbacks.ts Controls.encode), when the run has any. */
-  readonly controls?: string;
-  /** Early stopping's best weights (restore_best_weights), laid out as the parameters; saved as `best/<name>`. */
-  readonly bestWeights?: Float32Array | Float64Array | null;
-  /** The vocabularies of the text the model reads (brown.tagged): what each word and tag id stands for. */
-  readonly vocab?: BrownVocab;
-  /** The characters of character data (`vocab_chars`: id 0 `<unk>`, then one character per id). */
-  readonly chars?: readonly string[];
-  /** Differentially private training: the privacy spent so far (ε by the tutorial's and the tighter conversion, δ), for the record. */
-  readonly privacy?: { readonly epsilon: number; readonly tighter: number; readonly delta: number };
-}
-
-const FORMAT = "dlm-checkpoint-1";
-
-export function signature(mod: TrainerModule): string {
-  return mod.parameters.map((p) => `${p.name}[${p.shape.join(",")}]`).join(";");
-}
-
-function f32(a: Float32Array | Float64Array): Float32Array {
-  return a instanceof Float32Array ? a : Float32Array.from(a);
-}
+export { checkpointBytes, signature, type Checkpoint } from "./checkpoint-format.js";
 
 /** Fails early, before any training, when `file` cannot be written (no such folder, no permission). */
 export function checkWritable(file: string): void {
@@ -72,46 +42,9 @@ function cleanOrphans(file: string, note: Note): void {
     note(`note: removed ${displayPath(tmp)}, left by a checkpoint write that was killed (its process is no longer running)`);
 }
 
-/** The parameters an optimizer updates (state, such as moving statistics, and frozen parameters have no optimizer state). */
-const trained = (mod: TrainerModule) => mod.parameters.filter((p) => !p.state && !p.frozen);
-
 export function saveCheckpoint(file: string, mod: TrainerModule, t: TrainerInstance, ck: Checkpoint, note: Note = () => {}): void {
   cleanOrphans(file, note);
-  const tensors: Record<string, SafetensorsTensor> = {};
-  for (const p of mod.parameters)
-    tensors[p.name] = { dtype: "F32", shape: [...p.shape], data: f32(t.params.subarray(p.offset, p.offset + p.size)) };
-  for (const [buf, arr] of Object.entries(t.state)) {
-    for (const p of trained(mod))
-      tensors[`optimizer/${buf}/${p.name}`] = { dtype: "F32", shape: [...p.shape], data: f32(arr.subarray(p.offset, p.offset + p.size)) };
-  }
-  const rngNow = new Uint32Array(4);
-  t.rng.saveState(rngNow);
-  const metadata = {
-    format: FORMAT,
-    program: mod.program.name,
-    signature: signature(mod),
-    global_step: String(ck.globalStep),
-    epoch: String(ck.epoch),
-    batch_in_epoch: String(ck.batchInEpoch),
-    batch: String(ck.batch),
-    seed: String(ck.seed),
-    rng: Array.from(rngNow).join(","),
-    epoch_rng: Array.from(ck.epochRng).join(","),
-    step_counts: Array.from(t.stepCounts).join(","),
-    ...(ck.controls !== undefined ? { controls: ck.controls } : {}),
-    ...(ck.vocab ? { vocab_words: JSON.stringify(ck.vocab.words), vocab_tags: JSON.stringify(ck.vocab.tags) } : {}),
-    ...(ck.chars ? { vocab_chars: JSON.stringify(ck.chars) } : {}),
-    ...(ck.privacy
-      ? {
-          privacy_epsilon: String(ck.privacy.epsilon),
-          privacy_epsilon_tighter: String(ck.privacy.tighter),
-          privacy_delta: String(ck.privacy.delta),
-        }
-      : {}),
-  };
-  if (ck.bestWeights)
-    for (const p of mod.parameters)
-      tensors[`best/${p.name}`] = { dtype: "F32", shape: [...p.shape], data: f32(ck.bestWeights.subarray(p.offset, p.offset + p.size)) };
+  const { tensors, metadata } = checkpointContents(mod, t, ck);
   try {
     saveSafetensors(file, tensors, metadata);
   } catch (e) {

@@ -2,9 +2,11 @@
 // inference module needs to load its weights and its kernel module and to run them in
 // chunks, and nothing else — no training, no data readers, no checkpoints. `dlm export`
 // copies this file and wasm/instantiate.js beside the module, so the folder runs alone.
-// It imports no Node module, except node:fs/promises to read a file: URL (the module's own
-// folder in Node); given the bytes (`ModelSource`), or from http(s) URLs, it also runs in a
-// browser.
+// It imports no Node module: the files come as bytes (`ModelSource`), from http(s) URLs, or
+// through the reader the generated module passes (a module exported for Node reads its own
+// folder with node:fs; one exported with `--target browser` fetches), so it runs in Node, a
+// page and a worker alike. The SIMD128 kernels run unless `variant: "relaxed"` asks for the
+// relaxed-SIMD build (whose fused multiply-adds change the last bits).
 //
 // The weights are a safetensors file (docs/runtime.md "Checkpoints"): the model's tensors
 // in float32 under their checkpoint names (`cnn/dense/kernel`, Keras layouts), and the
@@ -20,8 +22,10 @@ export interface ModelSource {
   readonly weights?: Bytes;
   /** The kernel module (WebAssembly SIMD128). */
   readonly wasm?: Bytes;
-  /** Its relaxed-SIMD variant, used where the engine accepts it (else `wasm`). */
+  /** Its relaxed-SIMD variant, used with `variant: "relaxed"`. */
   readonly relaxedWasm?: Bytes;
+  /** Which kernel build runs: "simd128" (default) or "relaxed" (refused where the engine lacks relaxed SIMD). */
+  readonly variant?: "simd128" | "relaxed";
   /** The folder URL the files are read from. */
   readonly baseUrl?: string | URL;
 }
@@ -42,6 +46,28 @@ export interface ModelInfo {
   readonly maxBatch: number;
   /** Parameters in the weights file (trained weights and non-trained state). */
   readonly parameters: number;
+  /** Set for `dlm export --quantize int8`: which layers run in int8 and which stayed float, and why. */
+  readonly quantized?: QuantizedInfo;
+}
+
+/** What an int8 export quantized (docs/export.md, "int8 quantization"). */
+export interface QuantizedInfo {
+  readonly scheme: "int8";
+  /** Layers whose kernel is int8 (per output channel) and whose input is quantized with a calibrated scale. */
+  readonly layers: readonly {
+    readonly layer: string;
+    readonly op: string;
+    /** The input's quantized range: uint8 (0..255, never negative in calibration) or int8 (−127..127). */
+    readonly inputs: "uint8" | "int8";
+    /** q = round(x · inputsScale). */
+    readonly inputsScale: number;
+    /** Relative RMS error of the layer's output on calibration rows. */
+    readonly error: number;
+  }[];
+  /** Layers that stayed float, with the rule that kept them. */
+  readonly float: readonly { readonly layer: string; readonly op: string; readonly why: string }[];
+  /** Training samples whose activations set the input ranges, drawn with this seed. */
+  readonly calibration: { readonly samples: number; readonly seed: number };
 }
 
 /** A loaded model. */
@@ -56,8 +82,20 @@ export interface ModelLayout {
   readonly files: { readonly weights: string; readonly wasm: string; readonly relaxedWasm?: string };
   /** Every kernel the module calls: a kernel module that lacks one is of another export. */
   readonly kernels: readonly string[];
-  /** The weights' tensors: name, shape, offset and size (floats) in the flat parameter buffer. */
-  readonly tensors: readonly { readonly name: string; readonly shape: readonly number[]; readonly offset: number; readonly size: number }[];
+  /**
+   * The weights' tensors: name, shape, offset and size (floats) in the flat parameter buffer.
+   * With `int8`, the file holds the tensor as I8 (a [k, n] kernel, Keras layout) and its
+   * `<name>_scale` F32 [n]; the loader packs it into the tensor's place (packInt8).
+   */
+  readonly tensors: readonly {
+    readonly name: string;
+    readonly shape: readonly number[];
+    readonly offset: number;
+    readonly size: number;
+    readonly int8?: { readonly k: number; readonly n: number; readonly inputsScale: number };
+    /** A dense kernel [k, n] that the loader stores in the packed GEMM's panel order (packPanels). */
+    readonly packed?: true;
+  }[];
   /** Byte offset of the flat parameter buffer in linear memory. */
   readonly paramsAt: number;
   /** Bytes of linear memory for `rows` rows: fixed + perRow · rows. */
@@ -89,16 +127,18 @@ interface WasmApi {
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-async function readFile(base: URL, file: string): Promise<Uint8Array> {
-  const url = new URL(file, base);
+/** Reads a URL's bytes; a failure may carry a `code` (ENOENT). */
+export type ReadUrl = (url: URL) => Promise<Uint8Array>;
+
+async function fetchUrl(url: URL): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function readFile(base: URL, file: string, read: ReadUrl): Promise<Uint8Array> {
   try {
-    if (url.protocol === "file:") {
-      const fs = await import("node:fs/promises");
-      return new Uint8Array(await fs.readFile(url));
-    }
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
+    return await read(new URL(file, base));
   } catch (e) {
     const code = (e as { code?: string }).code;
     const why = code === "ENOENT" ? "no such file" : (code ?? (e instanceof Error ? e.message : String(e)));
@@ -108,15 +148,24 @@ async function readFile(base: URL, file: string): Promise<Uint8Array> {
 
 const bytesOf = (b: Bytes): Uint8Array => (b instanceof Uint8Array ? b : new Uint8Array(b));
 
-/** Loads the kernel module and the weights into a memory for `layout.rows` rows. */
-export async function loadModelMemory(layout: ModelLayout, moduleUrl: URL, source: ModelSource = {}): Promise<ModelMemory> {
+/** Loads the kernel module and the weights into a memory for `layout.rows` rows; files not given are read with `read` (default: fetch). */
+export async function loadModelMemory(
+  layout: ModelLayout,
+  moduleUrl: URL,
+  source: ModelSource = {},
+  read: ReadUrl = fetchUrl,
+): Promise<ModelMemory> {
   const base = source.baseUrl !== undefined ? new URL(source.baseUrl) : moduleUrl;
-  const relaxed = hasRelaxedSimd() && (source.relaxedWasm !== undefined || (source.wasm === undefined && !!layout.files.relaxedWasm));
+  const relaxed = source.variant === "relaxed";
+  if (relaxed && !hasRelaxedSimd())
+    throw new ModelLoadError(`relaxed SIMD was asked for (variant "relaxed"), but this engine does not accept it`);
+  if (relaxed && !layout.files.relaxedWasm && source.relaxedWasm === undefined)
+    throw new ModelLoadError(`relaxed SIMD was asked for (variant "relaxed"), but the model was exported without its relaxed-SIMD kernels`);
   const wasmFile = relaxed ? (layout.files.relaxedWasm ?? layout.files.wasm) : layout.files.wasm;
   const given = relaxed ? source.relaxedWasm : source.wasm;
   const [wasm, weights] = await Promise.all([
-    given !== undefined ? bytesOf(given) : readFile(base, wasmFile),
-    source.weights !== undefined ? bytesOf(source.weights) : readFile(base, layout.files.weights),
+    given !== undefined ? bytesOf(given) : readFile(base, wasmFile, read),
+    source.weights !== undefined ? bytesOf(source.weights) : readFile(base, layout.files.weights, read),
   ]);
   let module: WasmModule;
   try {
@@ -162,16 +211,25 @@ async function readWeights(file: Uint8Array, layout: ModelLayout, name: string, 
     { dtype: string; shape: number[]; data_offsets: [number, number] },
   ][];
   const byName = new Map(tensors);
-  for (const t of layout.tensors) {
+  // Each tensor as the file must hold it: F32, or an int8 kernel (I8) and its per-column scales (F32).
+  const expected = layout.tensors.flatMap((t) =>
+    t.int8
+      ? [
+          { name: t.name, dtype: "I8", shape: t.shape, bytes: t.size },
+          { name: `${t.name}_scale`, dtype: "F32", shape: [t.int8.n], bytes: 4 * t.int8.n },
+        ]
+      : [{ name: t.name, dtype: "F32", shape: t.shape, bytes: 4 * t.size }],
+  );
+  for (const t of expected) {
     const e = byName.get(t.name);
     if (!e) throw bad(`it has no tensor ${t.name}`);
     const [begin, end] = e.data_offsets ?? [];
     const shape = `[${t.shape.join(", ")}]`;
-    if (e.dtype !== "F32" || !Array.isArray(e.shape) || `[${e.shape.join(", ")}]` !== shape)
-      throw bad(`tensor ${t.name} is ${e.dtype} [${(e.shape ?? []).join(", ")}]; expected F32 ${shape}`);
-    if (!(Number.isInteger(begin) && end === begin + 4 * t.size && end <= data.length)) throw bad(`tensor ${t.name} lies outside the file`);
+    if (e.dtype !== t.dtype || !Array.isArray(e.shape) || `[${e.shape.join(", ")}]` !== shape)
+      throw bad(`tensor ${t.name} is ${e.dtype} [${(e.shape ?? []).join(", ")}]; expected ${t.dtype} ${shape}`);
+    if (!(Number.isInteger(begin) && end === begin + t.bytes && end <= data.length)) throw bad(`tensor ${t.name} lies outside the file`);
   }
-  if (tensors.length !== layout.tensors.length) throw bad(`it holds ${tensors.length} tensors; this model has ${layout.tensors.length}`);
+  if (tensors.length !== expected.length) throw bad(`it holds ${tensors.length} tensors; this model has ${expected.length}`);
   const sum = metadata["dlm.sha256"];
   const subtle = (globalThis as { crypto?: { subtle?: { digest(a: string, d: Uint8Array): Promise<ArrayBuffer> } } }).crypto?.subtle;
   if (sum !== undefined && subtle) {
@@ -184,8 +242,70 @@ async function readWeights(file: Uint8Array, layout: ModelLayout, name: string, 
   );
   for (const t of layout.tensors) {
     const [begin] = byName.get(t.name)!.data_offsets;
+    if (t.int8) {
+      const q = new Int8Array(data.buffer, data.byteOffset + begin, t.size);
+      const [at] = byName.get(`${t.name}_scale`)!.data_offsets;
+      const sv = new DataView(data.buffer, data.byteOffset + at, 4 * t.int8.n);
+      const scale = Float32Array.from({ length: t.int8.n }, (_, c) => sv.getFloat32(4 * c, true));
+      packInt8(mem, layout.paramsAt + 4 * t.offset, q, scale, t.int8);
+      continue;
+    }
     const src = new DataView(data.buffer, data.byteOffset + begin, 4 * t.size);
+    if (t.packed) {
+      const w = Float32Array.from({ length: t.size }, (_, i) => src.getFloat32(4 * i, true));
+      packPanels(w, t.shape[0], t.shape[1], params, t.offset);
+      continue;
+    }
     for (let i = 0; i < t.size; i++) params[t.offset + i] = src.getFloat32(4 * i, true);
+  }
+}
+
+/** The int8 kernel's multipliers: mult[c] = f32(1 / f32(inputs_scale · kernel_scale[c])), as the kernel rescales its i32 sums. */
+export function int8Multipliers(kernelScale: Float32Array, inputsScale: number): Float32Array {
+  return kernelScale.map((s) => Math.fround(1 / Math.fround(inputsScale * s)));
+}
+
+/** Bytes of an int8 [k, n] kernel packed for the kernel (8-column panels, k in pairs, i16), and of its multipliers after it. */
+export const int8PackedBytes = (k: number, n: number): number => Math.ceil(n / 8) * Math.ceil(k / 2) * 32;
+export const int8MultBytes = (n: number): number => Math.ceil(n / 8) * 32;
+
+/**
+ * Puts an int8 kernel q [k, n] (Keras layout) where the int8 dense kernel reads it
+ * (compiler/wasm/kernels/int8-gemm.ts): per 8-column panel and pair of rows p, the i16
+ * pairs [q[2p, c], q[2p+1, c]] of its 8 columns (one i32 each), zeros past k and n; then
+ * the f32 multipliers of the panels' columns (zeros past n).
+ */
+export function packInt8(
+  mem: Pick<ModelMemory, "i32" | "f32">,
+  at: number,
+  q: Int8Array,
+  kernelScale: Float32Array,
+  l: { readonly k: number; readonly n: number; readonly inputsScale: number },
+): void {
+  const { k, n } = l;
+  const pairs = Math.ceil(k / 2);
+  const panels = Math.ceil(n / 8);
+  const w = mem.i32(at, int8PackedBytes(k, n) / 4);
+  const get = (i: number, c: number) => (i < k && c < n ? q[i * n + c] : 0);
+  for (let j = 0; j < panels; j++)
+    for (let p = 0; p < pairs; p++)
+      for (let c = 0; c < 8; c++) w[(j * pairs + p) * 8 + c] = (get(2 * p, 8 * j + c) & 0xffff) | (get(2 * p + 1, 8 * j + c) << 16);
+  const mult = mem.f32(at + int8PackedBytes(k, n), panels * 8);
+  mult.fill(0);
+  mult.set(int8Multipliers(kernelScale, l.inputsScale));
+}
+
+/**
+ * Writes a dense kernel w [k, n] (Keras layout, row-major) at out[at…] in the panel order the
+ * packed GEMM reads (compiler/wasm/kernels/gemm-packed.ts): the full 8-column panels, each
+ * [k][8], then the last n mod 8 columns as [k][n mod 8] — k·n floats, in the kernel's place.
+ */
+export function packPanels(w: ArrayLike<number>, k: number, n: number, out: Float32Array, at = 0): void {
+  const full = n >> 3;
+  const tail = n & 7;
+  for (let s = 0; s < k; s++) {
+    for (let j = 0; j < full; j++) for (let c = 0; c < 8; c++) out[at + j * 8 * k + s * 8 + c] = w[s * n + j * 8 + c];
+    for (let c = 0; c < tail; c++) out[at + full * 8 * k + s * tail + c] = w[s * n + full * 8 + c];
   }
 }
 

@@ -30,6 +30,9 @@ export const trainUsage = `options:
   --confusion           print the test split's confusion matrix, with each class's precision, recall and f1
   --quiet               no progress output
   --profile             time every kernel (WebAssembly trainers) and print where the time went
+  --wasm-variant V      simd128 (default, the same bits on every engine) or relaxed: the
+                        relaxed-SIMD kernels (fused multiply-add; node 20 needs
+                        --experimental-wasm-relaxed-simd); DLM_WASM_VARIANT=V does the same
   --threads N           threads the kernels run on (WebAssembly trainers; default: one per core);
                         every thread count computes the same numbers, bit for bit
 `;
@@ -49,6 +52,7 @@ export const trainOptionSpec = {
   confusion: { type: "boolean" },
   quiet: { type: "boolean" },
   profile: { type: "boolean" },
+  "wasm-variant": { type: "string" },
   threads: { type: "string" },
 } as const;
 
@@ -133,6 +137,10 @@ export function trainOptions(values: Record<string, string | boolean | undefined
   if (o.logEvery && !o.log) throw new UsageError("--log-every needs --log FILE");
   set("quiet", values.quiet as boolean | undefined);
   if (values.profile) o.profile = new KernelProfile();
+  // The kernels were chosen when the trainer loaded (wasm/node-kernels.ts reads the flag); a bad value is a usage error here.
+  const variant = values["wasm-variant"];
+  if (variant !== undefined && variant !== "simd128" && variant !== "relaxed")
+    throw new UsageError(`--wasm-variant must be simd128 or relaxed, not '${String(variant)}'`);
   if (o.checkpointEvery && !o.save) throw new UsageError("--checkpoint-every needs --save FILE");
   return o;
 }

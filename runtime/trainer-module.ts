@@ -5,7 +5,7 @@
 // driver (trainer.ts), checkpoints and samples read them.
 import type { Rng } from "./rng.js";
 import type { KernelProfile } from "./profile.js";
-import type { InputInfo } from "./data/load.js";
+import type { InputInfo } from "./data/assemble.js";
 import type { MemoryNeed } from "./memory.js";
 import type { InitSpec } from "./transfer.js";
 import type { EarlyStoppingSpec, PlateauSpec } from "./callbacks.js";

@@ -13,6 +13,7 @@ import { renderDiagnostics } from "../diagnostics/render.js";
 import { checked, checkOutputFolder, makeFolders, pickTrain, UsageError, useColor, writing } from "../cli.js";
 import { exportFormats, ExportError, exportModel, type ExportedModel, type ExportFormat } from "./export.js";
 import { readSamples, type Samples } from "./inputs.js";
+import { quantizedLines, type QuantizeOptions } from "./quantize.js";
 import { intOption, joinNumericValues } from "../../runtime/main.js";
 import { DataError } from "../../runtime/errors.js";
 import { readBytes } from "../../runtime/data/files.js";
@@ -32,6 +33,13 @@ export const exportUsage = `  export FILE.dlm --checkpoint FILE -o DIR
                         tfjs (a TensorFlow.js layers model: model.json and weight
                         shards) or onnx (model.onnx, opset 17)
       --max-batch N     rows one call computes (default 256; more go in chunks)
+      --target T        node (default: reads its files with node:fs) or browser (fetches
+                        them or takes their bytes; imports no Node module)
+      --quantize int8   int8 kernels and weights (per output channel) for the dense
+                        layers the rule picks; prints the layers that stay float
+      --calibration N   training samples (seeded) whose activations set the int8
+                        input ranges (default 1000)
+      --data PATH       where the training data is (as for train; calibration reads it)
   predict FILE.dlm --checkpoint FILE INPUT...
                       run the model on PNG images, .npy arrays or CSV rows, converted as the
                       training data was; prints the top classes (or the output values)
@@ -57,6 +65,8 @@ export async function exported(
   err: NodeJS.WritableStream,
   relaxed = true,
   format: ExportFormat = "module",
+  target: "node" | "browser" = "node",
+  quantize?: QuantizeOptions,
 ): Promise<{ readonly m: ExportedModel; readonly front: FrontEndResult } | number> {
   if (!values.checkpoint) throw new UsageError("needs --checkpoint FILE (written by `dlm train --save FILE`)");
   const front = checked(file, err);
@@ -65,7 +75,7 @@ export async function exported(
   try {
     const ck = values.checkpoint;
     const checkpoint = { file: ck, read: () => readBytes(ck, "a checkpoint (safetensors)") };
-    const r = await exportModel(front, { train, model: values.model, maxBatch, checkpoint, relaxed, format });
+    const r = await exportModel(front, { train, model: values.model, maxBatch, checkpoint, relaxed, format, target, quantize });
     if ("diagnostics" in r) {
       err.write(renderDiagnostics(front.source, r.diagnostics, { color: useColor(err) }));
       return 1;
@@ -106,19 +116,37 @@ export async function exportCommand(args: readonly string[], out: NodeJS.Writabl
     train: { type: "string" },
     format: { type: "string", default: "module" },
     "max-batch": { type: "string" },
+    target: { type: "string", default: "node" },
+    quantize: { type: "string" },
+    calibration: { type: "string" },
+    data: { type: "string" },
   } as const;
   const { values, positionals } = parseArgs({ args: joinNumericValues(args, options), allowPositionals: true, options });
   if (positionals.length !== 1) throw new UsageError("export takes exactly one FILE.dlm");
+  if (values.target !== "node" && values.target !== "browser")
+    throw new UsageError(`--target must be node or browser, not '${values.target}'`);
   if (!values.out) throw new UsageError("export needs -o DIR");
   if (!exportFormats.includes(values.format as ExportFormat))
     throw new UsageError(`--format must be ${exportFormats.join(" or ")}, not '${values.format}'`);
   const maxBatch = values["max-batch"] === undefined ? 256 : intOption("max-batch", values["max-batch"], { min: 1, max: 65536 });
+  if (values.quantize !== undefined && values.quantize !== "int8")
+    throw new UsageError(`--quantize must be int8, not '${values.quantize}'`);
+  if (values.quantize === undefined && (values.calibration !== undefined || values.data !== undefined))
+    throw new UsageError("--calibration and --data go with --quantize int8");
+  const quantize: QuantizeOptions | undefined = values.quantize
+    ? {
+        scheme: "int8",
+        calibration: values.calibration === undefined ? 1000 : intOption("calibration", values.calibration, { min: 1, max: 1_000_000 }),
+        data: values.data,
+      }
+    : undefined;
   checkOutputFolder(values.out);
-  const r = await exported(positionals[0], values, maxBatch, err, true, values.format as ExportFormat);
+  const r = await exported(positionals[0], values, maxBatch, err, true, values.format as ExportFormat, values.target, quantize);
   if (typeof r === "number") return r;
   const { m } = r;
   const dir = values.out;
   writing(dir, () => writeExport(dir, m));
+  if (m.info.quantized) out.write(quantizedLines(m.info.quantized).join("\n") + "\n");
   const size = (f: { data: string | Uint8Array }) => (typeof f.data === "string" ? Buffer.byteLength(f.data) : f.data.length);
   const shown = m.files.map((f) => `${path.join(dir, f.file)} (${size(f).toLocaleString("en-US")} bytes)`);
   const what = `model \`${m.info.model}\`, ${m.info.parameters.toLocaleString("en-US")} parameters`;

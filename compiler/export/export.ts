@@ -27,6 +27,8 @@ import { WASM_MEMORY_LIMIT, formatBytes, largestBatch } from "../wasm/memory-lim
 import { declarationText, emitModelModule } from "./module.js";
 import { planTfjs, tfjsFiles } from "./tfjs.js";
 import { onnxFiles, planOnnx } from "./onnx.js";
+import { quantizeModel, type QuantizeOptions } from "./quantize.js";
+import { packDenseLayers } from "./packed.js";
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from "../../runtime/safetensors.js";
 import { DataError, displayPath } from "../../runtime/errors.js";
 import type { ModelInfo } from "../../runtime/inference.js";
@@ -50,6 +52,10 @@ export interface ExportOptions {
   readonly fuse?: boolean;
   /** Also build the relaxed-SIMD kernel module (default true; predict skips it where this engine could not load it). */
   readonly relaxed?: boolean;
+  /** "node" (default): the module reads its files beside it with node:fs; "browser": it fetches them (or takes their bytes), importing no Node module. */
+  readonly target?: "node" | "browser";
+  /** `--quantize int8`: int8 layers where the rule allows (export/quantize.ts); module format only. */
+  readonly quantize?: QuantizeOptions;
 }
 
 export interface ExportedModel {
@@ -173,16 +179,45 @@ export async function exportModel(front: FrontEndResult, opts: ExportOptions): P
   const problems = exportProblems(front, itp, model);
   if (problems.length > 0) return { diagnostics: problems };
   const format = opts.format ?? "module";
+  if (format !== "module" && opts.quantize) throw new ExportError(`--quantize int8 writes a module (--format module), not ${format}`);
   if (format !== "module") return exportLayers(front, scheduled, model, format, opts);
   const weights = checkpointTensors(front, scheduled, itp, opts.checkpoint.file, opts.checkpoint.read());
 
   const fused = fuse(itp, fuseOps);
   const plan = planMemory(itp, aliasOps, [], fused);
   const name = fileName(model);
-  const fullInfo = modelInfo(front, itp, model, opts);
+  const floatInfo = modelInfo(front, itp, model, opts);
+  // --quantize int8: the layers the rule quantizes get int8 kernels and weights (quantize.ts).
+  const q = opts.quantize
+    ? await quantizeModel({
+        front,
+        scheduled,
+        itp,
+        fused,
+        plan,
+        info: floatInfo,
+        name,
+        weights,
+        weightsFile: joinChunks(encodeSafetensors(weights)),
+        options: opts.quantize,
+      })
+    : undefined;
+  const fullInfo: ModelInfo = q ? { ...floatInfo, quantized: q.quantized } : floatInfo;
   const relaxed = opts.relaxed ?? true;
   const files = { weights: `${name}.safetensors`, wasm: `${name}.wasm`, ...(relaxed ? { relaxedWasm: `${name}.relaxed.wasm` } : {}) };
-  const emitted = emitModelModule(itp, { source: front.source, sourcePath: front.source.path, plan, fused, info: fullInfo, files });
+  // Float dense layers read their kernels packed in panel order (packed.ts).
+  const packed = packDenseLayers(itp, q?.fused ?? fused);
+  const emitted = emitModelModule(itp, {
+    source: front.source,
+    sourcePath: front.source.path,
+    plan,
+    fused: packed.fused,
+    info: fullInfo,
+    files,
+    target: opts.target,
+    int8: q?.int8,
+    packed: packed.packed,
+  });
   const need = emitted.memory.fixed + emitted.memory.perRow * opts.maxBatch;
   if (need > WASM_MEMORY_LIMIT)
     throw new ExportError(
@@ -198,9 +233,7 @@ export async function exportModel(front: FrontEndResult, opts: ExportOptions): P
   const ts = await prettier.format(emitted.text, { parser: "typescript", printWidth: 120 });
   const js = await toJavaScript(ts, `${name}.ts`);
   const metadata = { format: "dlm-weights-1", program: opts.train, model, source: front.source.path };
-  const chunks = encodeSafetensors(weights, metadata);
-  const weightBytes = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
-  chunks.reduce((at, c) => (weightBytes.set(c, at), at + c.length), 0);
+  const weightBytes = joinChunks(encodeSafetensors(q?.weights ?? weights, q ? { ...metadata, quantized: "int8" } : metadata));
   return {
     info: fullInfo,
     format,
@@ -215,6 +248,13 @@ export async function exportModel(front: FrontEndResult, opts: ExportOptions): P
       { file: files.weights, data: weightBytes },
     ],
   };
+}
+
+/** The safetensors writer's chunks as one file. */
+function joinChunks(chunks: readonly Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
+  chunks.reduce((at, c) => (all.set(c, at), at + c.length), 0);
+  return all;
 }
 
 /** What `info` says of the model: its input and output, what the output means, its parameters. */

@@ -26,6 +26,14 @@ export interface ModuleEmitOptions {
   readonly fused: FusedProgram;
   readonly info: ModelInfo;
   readonly files: ModelLayout["files"];
+  /** Parameters stored as int8 (their path → the int8 layout entry): the loader packs them (export/quantize.ts). */
+  readonly int8?: ReadonlyMap<string, NonNullable<ModelLayout["tensors"][number]["int8"]>>;
+  /** `load` takes a second argument, a probe that the code calls with buffers (the int8 export's calibration). */
+  readonly probe?: boolean;
+  /** "node" (default): the module reads its own folder with node:fs; "browser": it fetches (no Node module imported). */
+  readonly target?: "node" | "browser";
+  /** Dense kernels (parameter paths) that the loader stores in panel order for the packed GEMM (export/packed.ts). */
+  readonly packed?: ReadonlySet<string>;
 }
 
 export interface EmittedModule {
@@ -108,7 +116,9 @@ export function emitModelModule(itp: TrainingProgram, opts: ModuleEmitOptions): 
     kernels: kernels.map((k) => k.name),
     tensors: itp.params.map((id) => {
       const p = values[id].param!;
-      return { name: p.path, shape: values[id].shape as number[], offset: p.offset, size: p.size };
+      const int8 = opts.int8?.get(p.path);
+      const packed = opts.packed?.has(p.path) ? { packed: true as const } : {};
+      return { name: p.path, shape: values[id].shape as number[], offset: p.offset, size: p.size, ...(int8 ? { int8 } : {}), ...packed };
     }),
     paramsAt: plan.flat.get("params")!,
     memory,
@@ -124,11 +134,15 @@ export function emitModelModule(itp: TrainingProgram, opts: ModuleEmitOptions): 
   L.push(`//`);
   L.push(`// How to read it: the arithmetic runs in ${opts.files.wasm}, a WebAssembly module of ${kernels.length} kernels specialized`);
   L.push(
-    `// to this model's shapes (${opts.files.relaxedWasm ?? opts.files.wasm} where the engine has relaxed SIMD); this file drives it. Every buffer`,
+    `// to this model's shapes (${opts.files.relaxedWasm ?? opts.files.wasm} when loaded with variant "relaxed"); this file drives it. Every buffer`,
   );
   L.push(`// lives in one linear memory laid out by the compiler's memory plan for ${info.maxBatch} rows: an \`A_<buffer>\` constant is`);
   L.push(`// the buffer's byte offset, and \`k.<kernel>(n, A_…, WS)\` runs one kernel on the first n rows (WS: the kernels'`);
   L.push(`// scratch space). Dropout is gone and batch norms use their moving statistics, as in the trainer's evaluation.`);
+  if (info.quantized)
+    L.push(
+      `// Quantized: ${info.quantized.layers.map((l) => l.layer).join(", ") || "no layer"} run in int8 (\`k.int8_…\` kernels; \`info.quantized\` says how).`,
+    );
   L.push(
     `import { loadModelMemory, predictor, type Model, type ModelInfo, type ModelLayout, type ModelSource } from "./runtime/inference.js";`,
   );
@@ -145,12 +159,21 @@ export function emitModelModule(itp: TrainingProgram, opts: ModuleEmitOptions): 
   );
   L.push(`const layout: ModelLayout = ${JSON.stringify(layout)};`);
   L.push(``);
+  if (opts.target !== "browser") {
+    L.push(`/** Node reads the files beside this module with node:fs (a browser fetches them: \`dlm export --target browser\`). */`);
+    L.push(
+      `const readFileUrl = async (url: URL): Promise<Uint8Array> => new Uint8Array(await (await import("node:fs/promises")).readFile(url));`,
+    );
+    L.push(``);
+  }
   L.push(`/**`);
   L.push(` * Loads the kernels and the weights (read from this module's folder, or given in \`source\`:`);
   L.push(` * a browser passes the bytes or a base URL) and returns the model.`);
   L.push(` */`);
-  L.push(`export async function load(source?: ModelSource): Promise<Model> {`);
-  L.push(`const mem = await loadModelMemory(layout, new URL(".", import.meta.url), source);`);
+  const probe = opts.probe ? ", probe?: (layer: number, values: Float32Array) => void" : "";
+  L.push(`export async function load(source?: ModelSource${probe}): Promise<Model> {`);
+  const reader = opts.target === "browser" ? "" : ", readFileUrl";
+  L.push(`const mem = await loadModelMemory(layout, new URL(".", import.meta.url), source${reader});`);
   L.push(`const k = mem.kernels;`);
   L.push(`const B = ${info.maxBatch}; // rows per call of the kernels; predict processes more in chunks`);
   L.push(`const WS = ${at(plan.bytes)}; // kernel scratch space`);
@@ -189,8 +212,10 @@ export interface ModelSource {
   readonly weights?: ArrayBuffer | Uint8Array;
   /** The kernel module (WebAssembly SIMD128). */
   readonly wasm?: ArrayBuffer | Uint8Array;
-  /** Its relaxed-SIMD variant, used where the engine accepts it. */
+  /** Its relaxed-SIMD variant, used with \`variant: "relaxed"\`. */
   readonly relaxedWasm?: ArrayBuffer | Uint8Array;
+  /** Which kernel build runs: "simd128" (default) or "relaxed" (refused where the engine lacks relaxed SIMD). */
+  readonly variant?: "simd128" | "relaxed";
   readonly baseUrl?: string | URL;
 }
 
@@ -205,6 +230,13 @@ export interface ModelInfo {
   /** Rows per call of the kernels; predict processes more in chunks. */
   readonly maxBatch: number;
   readonly parameters: number;
+  /** Set for an int8 export: the layers that run in int8 (input scale, error on calibration rows) and those that stayed float. */
+  readonly quantized?: {
+    readonly scheme: "int8";
+    readonly layers: readonly { readonly layer: string; readonly op: string; readonly inputs: "uint8" | "int8"; readonly inputsScale: number; readonly error: number }[];
+    readonly float: readonly { readonly layer: string; readonly op: string; readonly why: string }[];
+    readonly calibration: { readonly samples: number; readonly seed: number };
+  };
 }
 
 export interface Model {

@@ -1,6 +1,5 @@
 // Reading whole files for the data readers, with DataErrors instead of raw fs errors.
-// Invariant: bytes from readBytes may sit at any offset of a shared ArrayBuffer (Node pools
-// small files), so readers reinterpret them only through DataView or a copyBytes copy.
+// The byte helpers (copyBytes, HOST_IS_LITTLE_ENDIAN) are bytes.ts, free of Node.
 import * as fs from "node:fs";
 import { DataError } from "../errors.js";
 
@@ -23,12 +22,4 @@ export function readBytes(file: string, what: string): Uint8Array {
   }
 }
 
-/** Copies bytes [start, end) into a fresh, 8-byte-aligned ArrayBuffer. */
-export function copyBytes(bytes: Uint8Array, start: number, end: number): ArrayBuffer {
-  const out = new ArrayBuffer(end - start);
-  new Uint8Array(out).set(bytes.subarray(start, end));
-  return out;
-}
-
-/** The runtime reinterprets little-endian file bytes in place; refuse big-endian hosts. */
-export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export { copyBytes, HOST_IS_LITTLE_ENDIAN } from "./bytes.js";

@@ -1,7 +1,11 @@
-// What a compiled trainer of the WebAssembly backend needs at run time: its kernel module,
-// compiled once when the trainer module loads (the relaxed-SIMD variant where the engine
-// accepts it), and an instance with a memory of the planned size, never grown, with
-// typed-array views at the offsets the compiler planned.
+// What a compiled trainer of the WebAssembly backend needs at run time, on any engine (Node,
+// a browser page or worker): its kernel module, compiled once before a trainer is created,
+// and an instance with a memory of the planned size, never grown, with typed-array views at
+// the offsets the compiler planned. Which variant runs is chosen here: the SIMD128 module
+// unless relaxed SIMD is asked for (its fused multiply-adds round differently, so the two
+// variants' losses differ in the last bits; the default gives the same bits on every engine).
+// Reading a file: URL is Node's business (node-kernels.ts passes a reader); here bytes come
+// from the caller or from fetch.
 import { hasRelaxedSimd, WASM_PAGE, type WasmMemory, type WasmModule } from "./instantiate.js";
 import { DataError } from "../errors.js";
 
@@ -27,11 +31,21 @@ export interface TrainerMemory {
   i32(byteOffset: number, length: number): Int32Array;
 }
 
-async function readBytes(url: URL): Promise<Uint8Array> {
-  if (url.protocol === "file:") {
-    const { readFile } = await import("node:fs/promises");
-    return readFile(url);
-  }
+/** The two builds of a trainer's kernels: SIMD128 (the default everywhere) and relaxed SIMD (fused multiply-add). */
+export type KernelVariant = "simd128" | "relaxed";
+
+/** Where a trainer's kernel module comes from (a browser page: `await loadKernels(source)`). */
+export interface KernelSource {
+  /** The module's bytes, or its URL (default: the file beside the trainer module, for the variant). */
+  readonly wasm?: Bytes | URL | string;
+  /** Which build (default simd128); relaxed needs an engine with relaxed SIMD. `wasm`, when given, must be that build. */
+  readonly variant?: KernelVariant;
+}
+
+/** Reads a URL's bytes; a failure carries a `code` (ENOENT, HTTP 404, …). */
+export type ReadUrl = (url: URL) => Promise<Uint8Array>;
+
+async function fetchBytes(url: URL): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { code: `HTTP ${response.status}` });
   return new Uint8Array(await response.arrayBuffer());
@@ -42,29 +56,42 @@ export type LoadedKernels =
   | { readonly module: WasmModule; readonly bytes?: Uint8Array }
   | { readonly error: string; readonly file?: string };
 
+/** What `instantiate` reports for a trainer whose kernels were never loaded (a browser trainer before `loadKernels`). */
+export const notLoaded: LoadedKernels = {
+  error: "the trainer's kernels are not loaded: call `await loadKernels()` before `createTrainer`",
+};
+
 /**
- * Compiles the kernel module: the relaxed-SIMD variant when given and the engine accepts it
- * (node 20 needs --experimental-wasm-relaxed-simd), else the SIMD128 one. The environment
- * variable DLM_WASM_VARIANT=simd128|relaxed overrides the choice (tests, benchmarks).
- * `kernels` names every kernel the trainer calls: a module that lacks one, or that imports
- * anything but `env.memory`, is of another build (the trainer and its .wasm were not
- * written together) and is refused, with the advice to compile again.
- * Never throws: it runs while the trainer module loads (top-level await), where an
+ * Compiles the kernel module: the SIMD128 build at `url`, or, when `source.variant` is
+ * "relaxed", the relaxed-SIMD build at `relaxedUrl` (refused where the engine lacks relaxed
+ * SIMD: node 20 needs --experimental-wasm-relaxed-simd). `source.wasm` gives the bytes (or
+ * another URL) instead. `kernels` names every kernel the trainer calls: a module that lacks
+ * one, or that imports anything but `env.memory`, is of another build (the trainer and its
+ * .wasm were not written together) and is refused, with the advice to compile again.
+ * Never throws: it runs while a trainer module loads (top-level await in Node), where an
  * exception would end the process with a stack trace; a failure is kept and reported by
  * `instantiate`, inside the training command, as a one-line error.
  */
-export async function loadKernelModule(url: URL, relaxedUrl?: URL, kernels: readonly string[] = []): Promise<LoadedKernels> {
-  const forced = typeof process !== "undefined" ? process.env.DLM_WASM_VARIANT : undefined;
-  if (forced !== undefined && forced !== "simd128" && forced !== "relaxed")
-    return { error: `DLM_WASM_VARIANT must be simd128 or relaxed, not '${forced}'` };
-  if (forced === "relaxed" && !(relaxedUrl && hasRelaxedSimd()))
-    return { error: "DLM_WASM_VARIANT=relaxed: this engine does not accept relaxed SIMD (node 20: --experimental-wasm-relaxed-simd)" };
-  const relaxed = forced === undefined ? !!relaxedUrl && hasRelaxedSimd() : forced === "relaxed";
-  const pick = relaxed ? relaxedUrl! : url;
-  const file = pick.protocol === "file:" ? decodeURIComponent(pick.pathname) : pick.href;
-  let bytes: Uint8Array;
+export async function loadKernelModule(
+  url: URL,
+  relaxedUrl: URL | undefined,
+  kernels: readonly string[],
+  source: KernelSource = {},
+  read: ReadUrl = fetchBytes,
+): Promise<LoadedKernels> {
+  const variant = source.variant ?? "simd128";
+  if (variant !== "simd128" && variant !== "relaxed")
+    return { error: `the kernel variant must be simd128 or relaxed, not '${String(variant)}'` };
+  if (variant === "relaxed" && !hasRelaxedSimd())
+    return { error: "relaxed SIMD was asked for, but this engine does not accept it (node 20: --experimental-wasm-relaxed-simd)" };
+  if (variant === "relaxed" && !relaxedUrl && !isBytes(source.wasm))
+    return { error: "relaxed SIMD was asked for, but this trainer was compiled without its relaxed-SIMD module" };
+  const given = source.wasm;
+  const pick = isBytes(given) ? undefined : given !== undefined ? new URL(given, url) : variant === "relaxed" ? relaxedUrl! : url;
+  const file = pick === undefined ? "the given kernel module" : pick.protocol === "file:" ? decodeURIComponent(pick.pathname) : pick.href;
+  let bytes: Bytes;
   try {
-    bytes = await readBytes(pick);
+    bytes = pick === undefined ? (given as Bytes) : await read(pick);
   } catch (e) {
     const code = (e as { code?: string }).code;
     return {
@@ -83,8 +110,15 @@ export async function loadKernelModule(url: URL, relaxedUrl?: URL, kernels: read
   }
   const mismatch = buildMismatch(module, kernels);
   if (mismatch) return { file, error: `a kernel module of another build: ${mismatch}; compile the trainer again with \`dlm compile\`` };
-  loadedVariant = relaxed ? "relaxed" : "simd128";
-  return { module, bytes };
+  loadedVariant = variant;
+  return {
+    module,
+    bytes: bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  };
+}
+
+function isBytes(x: unknown): x is Bytes {
+  return x instanceof ArrayBuffer || ArrayBuffer.isView(x);
 }
 
 /** Why `module` cannot serve a trainer that calls `kernels` (undefined when it can). */
@@ -100,9 +134,9 @@ function buildMismatch(module: WasmModule, kernels: readonly string[]): string |
   return undefined;
 }
 
-let loadedVariant: "simd128" | "relaxed" | null = null;
+let loadedVariant: KernelVariant | null = null;
 /** Which variant the last loadKernelModule chose (for progress output and benchmarks). */
-export function lastLoadedVariant(): "simd128" | "relaxed" | null {
+export function lastLoadedVariant(): KernelVariant | null {
   return loadedVariant;
 }
 

@@ -1,6 +1,6 @@
 // One measurement of the inference suite (inference.mjs), in its own process:
-//   node inference-child.mjs dlm-module|onnxruntime|tfjs-wasm DIR BATCH SECONDS
-// DIR holds the CNN's three exports (module/, onnx/, tfjs/). Predicts BATCH MNIST test
+//   node inference-child.mjs dlm-module|dlm-module-int8|onnxruntime|tfjs-wasm DIR BATCH SECONDS
+// DIR holds the CNN's exports (module/, int8/, onnx/, tfjs/). Predicts BATCH MNIST test
 // images at a time for SECONDS after a warm-up, one thread; prints {"rate": images/s}, or
 // {"na": why}.
 import { readFileSync, readdirSync } from "node:fs";
@@ -23,9 +23,12 @@ const x = Float32Array.from(idx.subarray(16, 16 + 256 * 784), (p) => p / 255).su
 
 let predict;
 try {
-  if (system === "dlm-module") {
-    const { load } = await import(pathToFileURL(path.join(dir, "module", "cnn.js")).href);
-    const model = await load();
+  if (system === "dlm-module" || system === "dlm-module-int8") {
+    const folder = system === "dlm-module-int8" ? "int8" : "module";
+    const { load } = await import(pathToFileURL(path.join(dir, folder, "cnn.js")).href);
+    // The relaxed-SIMD kernels run only when asked for: the parent starts `dlm-module relaxed` with the flag.
+    const relaxed = system === "dlm-module" && process.execArgv.includes("--experimental-wasm-relaxed-simd");
+    const model = await load(relaxed ? { variant: "relaxed" } : {});
     predict = async () => model.predict(x, batch);
   } else if (system === "onnxruntime") {
     const ort = require("onnxruntime-node");

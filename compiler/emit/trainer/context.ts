@@ -18,6 +18,8 @@ export interface EmitOptions {
   readonly sourceDir: string;
   /** The WebAssembly backend: buffers live in one memory laid out by `plan`; kernels are calls into `file`. */
   readonly wasm?: WasmEmit;
+  /** "node" (default): a script that loads its kernels with node:fs; "browser": static imports of runtime files free of Node, kernels loaded by `loadKernels`. */
+  readonly target?: "node" | "browser";
 }
 
 export interface WasmEmit {

@@ -83,6 +83,7 @@ export function writeHeader(
   const kernelTypes = usesReference
     ? [...new Set([...hoisted, ...code].flatMap((l) => [...l.matchAll(/(?::|\bas\b|<)\s*K\.([A-Z]\w*)/g)].map((m) => m[1])))]
     : [];
+  if (opts.target === "browser") return writeBrowserHeader(w, em, usesReference, kernels);
   if (kernelTypes.length > 0) w.writeLine(`import type * as KernelTypes from "${opts.runtimeImport}/kernels/index.js";`);
   w.writeLine(`import type { Rng } from "${opts.runtimeImport}/rng.js";`);
   w.writeLine(
@@ -98,18 +99,59 @@ export function writeHeader(
   w.writeLine(`const { isMain, runMain } = await import("${opts.runtimeImport}/main.js").catch(runtimeMissing);`);
   if (wasm) {
     w.writeLine(
-      `const { loadKernelModule, instantiate } = await import("${opts.runtimeImport}/wasm/trainer-memory.js").catch(runtimeMissing);`,
+      `const { loadKernelFiles, instantiate } = await import("${opts.runtimeImport}/wasm/node-kernels.js").catch(runtimeMissing);`,
     );
     w.blankLine();
     const relaxed = wasm.relaxedFile ? `new URL(${JSON.stringify("./" + wasm.relaxedFile)}, import.meta.url)` : "undefined";
     w.writeLine(
-      `/** The trainer's kernels (${kernels.length}), compiled once${wasm.relaxedFile ? "; the relaxed-SIMD variant where the engine has it" : ""}; a module of another build (one that lacks a kernel called here) is refused. */`,
+      `/** The trainer's kernels (${kernels.length}), compiled once: the SIMD128 module${wasm.relaxedFile ? ", or the relaxed-SIMD one when asked for (--wasm-variant relaxed)" : ""}; a module of another build (one that lacks a kernel called here) is refused. */`,
     );
     const names = JSON.stringify(kernels.map((k) => k.name));
     w.writeLine(
-      `const kernelModule = await loadKernelModule(new URL(${JSON.stringify("./" + wasm.file)}, import.meta.url), ${relaxed}, ${names});`,
+      `const kernelModule = await loadKernelFiles(new URL(${JSON.stringify("./" + wasm.file)}, import.meta.url), ${relaxed}, ${names});`,
     );
   }
+  w.blankLine();
+}
+
+/**
+ * The browser target's imports: static, of runtime files that import no Node module, so a
+ * bundler or a page's module loader takes the trainer as it is; the kernel module is loaded
+ * by `loadKernels` (from beside this module, another URL, or bytes), not at import.
+ */
+function writeBrowserHeader(w: CodeBlockWriter, em: Emission, usesReference: boolean, kernels: readonly KernelRequest[]): void {
+  const { opts, wasm } = em;
+  const rt = opts.runtimeImport;
+  if (usesReference) w.writeLine(`import * as K from "${rt}/kernels/index.js";`);
+  w.writeLine(`import type { Rng } from "${rt}/rng.js";`);
+  w.writeLine(`import type { TrainerInstance, TrainerOptions, ProgramInfo, ParameterInfo } from "${rt}/trainer-module.js";`);
+  w.writeLine(`import type { MemoryNeed } from "${rt}/memory.js";`);
+  if (!wasm) {
+    w.blankLine();
+    w.writeLine(
+      `/** Nothing to load: the TypeScript backend's kernels are the runtime's (kept so that every browser trainer is used alike). */`,
+    );
+    w.writeLine(`export async function loadKernels(_source: object = {}): Promise<void> {}`);
+    w.blankLine();
+    return;
+  }
+  w.writeLine(`import { loadKernelModule, instantiate, notLoaded, type KernelSource } from "${rt}/wasm/trainer-memory.js";`);
+  w.blankLine();
+  w.writeLine(`/** The kernels this trainer calls: a module that lacks one is of another build, and is refused. */`);
+  w.writeLine(`const kernelNames = ${JSON.stringify(kernels.map((k) => k.name))};`);
+  w.writeLine(`let kernelModule = notLoaded;`);
+  w.blankLine();
+  const relaxed = wasm.relaxedFile ? `new URL(${JSON.stringify("./" + wasm.relaxedFile)}, import.meta.url)` : "undefined";
+  w.writeLine(
+    `/** Loads the trainer's kernels (${kernels.length}) before \`createTrainer\`: ${wasm.file} beside this module (or \`source.wasm\`: a URL or the bytes); the relaxed-SIMD build${wasm.relaxedFile ? ` (${wasm.relaxedFile})` : ""} only with \`variant: "relaxed"\`. */`,
+  );
+  w.write(`export async function loadKernels(source: KernelSource = {}): Promise<void>`).block(() => {
+    w.writeLine(
+      `const loaded = await loadKernelModule(new URL(${JSON.stringify("./" + wasm.file)}, import.meta.url), ${relaxed}, kernelNames, source);`,
+    );
+    w.writeLine(`if ("error" in loaded) throw new Error(\`\${loaded.file ? \`\${loaded.file}: \` : ""}\${loaded.error}\`);`);
+    w.writeLine(`kernelModule = loaded;`);
+  });
   w.blankLine();
 }
 
@@ -201,6 +243,12 @@ export function writeDescription(w: CodeBlockWriter, em: Emission, memory: Slot)
 
 /** Runs the trainer when it is the script node was started with; a missing runtime file is one line. */
 export function writeFooter(w: CodeBlockWriter, em: Emission): void {
+  if (em.opts.target === "browser") {
+    w.writeLine(
+      `// Train it in a page or a worker with the runtime's browser.js (\`await loadKernels()\`, then \`train(trainer, { files })\`).`,
+    );
+    return;
+  }
   w.writeLine(`// Run as a script: \`node ${ident(em.tp.name)}.js --help\`.`);
   // Relative data paths resolve against the .dlm file's folder, found relative to this module.
   w.writeLine(

@@ -45,6 +45,9 @@ const fixedNames = [
   "program",
   "parameters",
   "kernelModule",
+  "kernelNames",
+  "loadKernels",
+  "notLoaded",
   "rngWords",
 ];
 

@@ -20,10 +20,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 // The runtime, loaded here so that a missing runtime file is reported in one line.
 const K = await import("./runtime/kernels/index.js").catch(runtimeMissing);
 const { isMain, runMain } = await import("./runtime/main.js").catch(runtimeMissing);
-const { loadKernelModule, instantiate } = await import("./runtime/wasm/trainer-memory.js").catch(runtimeMissing);
+const { loadKernelFiles, instantiate } = await import("./runtime/wasm/node-kernels.js").catch(runtimeMissing);
 
-/** The trainer's kernels (8), compiled once; the relaxed-SIMD variant where the engine has it; a module of another build (one that lacks a kernel called here) is refused. */
-const kernelModule = await loadKernelModule(
+/** The trainer's kernels (8), compiled once: the SIMD128 module, or the relaxed-SIMD one when asked for (--wasm-variant relaxed); a module of another build (one that lacks a kernel called here) is refused. */
+const kernelModule = await loadKernelFiles(
   new URL("./brown_bag.wasm", import.meta.url),
   new URL("./brown_bag.relaxed.wasm", import.meta.url),
   [

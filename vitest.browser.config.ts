@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+// The tests in headless Chromium (`npm run test:browser`; .ci/run installs Debian's chromium
+// first): the demo page trains the seed CNN in a Web Worker and is compared with Node, bit for
+// bit. About two minutes, so they run beside `npm test` rather than in it.
+export const browserTests = ["tests/browser/demo.test.ts"];
+
+export default defineConfig({
+  test: {
+    include: browserTests,
+    testTimeout: 240_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+  },
+});
