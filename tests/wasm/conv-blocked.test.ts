@@ -5,13 +5,21 @@
 // strided and non-square geometries, tail panels and tail tiles, bias / relu, the relaxed
 // multiply-add where the engine has it, image blocks that do not divide n (n = 0, 1, more),
 // and chunks that split a kernel row, end on its end, or hold one tap. Also: the automatic
-// choice blocks DCGAN-sized kernels and leaves the seed CNN's and ResNet's alone.
+// choice blocks DCGAN-sized kernels and leaves the seed CNN's and ResNet's alone. The same for
+// the input gradient (conv-grad-blocked.ts: images interleaved per block).
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBinaryen } from "../../compiler/wasm/kernels/binaryen.js";
 import { buildModule } from "../../compiler/wasm/kernels/module.js";
 import { windowOf, type Window } from "../../compiler/emit/geometry.js";
 import { addConv2d, conv2dParams, conv2dScratchBytes, type Conv2dSpec } from "../../compiler/wasm/kernels/conv.js";
 import { convBlocking, type ConvBlocking } from "../../compiler/wasm/kernels/conv-blocked.js";
+import {
+  addConv2dGradInput,
+  conv2dGradInputParams,
+  conv2dGradInputScratchBytes,
+  type Conv2dGradInputSpec,
+} from "../../compiler/wasm/kernels/conv-grad.js";
+import { gradInputBlocking } from "../../compiler/wasm/kernels/conv-grad-blocked.js";
 import { hasRelaxedSimd, instantiateKernels, Layout, type KernelInstance } from "../../runtime/wasm/instantiate.js";
 
 function geom(h: number, w: number, c: number, kernel: [number, number], strides: [number, number], padding: "same" | "valid"): Window {
@@ -84,6 +92,19 @@ const relaxedEngine = hasRelaxedSimd();
 type Fn_ = (...args: number[]) => void;
 let inst: KernelInstance<Record<string, Fn_>>;
 const specs = new Map<string, Conv2dSpec>();
+const giSpecs = new Map<string, Conv2dGradInputSpec>();
+
+function giSpecOf(c: Case, blocked: boolean, relaxed: boolean): Conv2dGradInputSpec {
+  return {
+    ...c.g,
+    name: `${c.tag}_gi_${blocked ? "blocked" : "oracle"}${relaxed ? "_relaxed" : ""}`,
+    filters: c.filters,
+    bias: c.bias,
+    tile: c.tile,
+    relaxed,
+    blocking: blocked ? { images: c.blocking.images } : false,
+  };
+}
 
 function specOf(c: Case, blocked: boolean, relaxed: boolean): Conv2dSpec {
   return {
@@ -110,6 +131,9 @@ beforeAll(async () => {
             const s = specOf(c, blocked, relaxed);
             specs.set(s.name, s);
             addConv2d(b, mod, s);
+            const g = giSpecOf(c, blocked, relaxed);
+            giSpecs.set(g.name, g);
+            addConv2dGradInput(b, mod, g);
           }
     },
     { relaxed: relaxedEngine },
@@ -146,6 +170,41 @@ function run(spec: Conv2dSpec, n: number, seed: number): Uint32Array {
   return out;
 }
 
+/** The input gradient (conv2d_transpose's forward): dy [n, oh, ow, f] and k → dx [n, h, w, c], as words. */
+function runGi(spec: Conv2dGradInputSpec, n: number, seed: number): Uint32Array {
+  const lay = new Layout(64);
+  const { h, w, c, oh, ow, kh, kw } = spec;
+  const fl = spec.filters;
+  const dy = lay.floats(Math.max(1, n * oh * ow * fl));
+  const k = lay.floats(kh * kw * c * fl);
+  const bias = lay.floats(c);
+  const dx = lay.floats(Math.max(1, n * h * w * c) + 4);
+  const bytes = conv2dGradInputScratchBytes(spec);
+  const ws = lay.alloc(bytes + 4) + 4;
+  fill(inst.f32(dy, n * oh * ow * fl), seed);
+  fill(inst.f32(k, kh * kw * c * fl), seed + 1);
+  fill(inst.f32(bias, c), seed + 2);
+  inst.f32(dx, n * h * w * c + 4).fill(NaN);
+  inst.f32(ws, Math.floor(bytes / 4)).fill(NaN);
+  const at: Record<string, number> = { n, dy, k, dx, bias, ws };
+  inst.exports[spec.name](...conv2dGradInputParams(spec).map((p) => at[p]));
+  return new Uint32Array(inst.f32(dx, n * h * w * c + 4).slice().buffer);
+}
+
+describe("the blocked input gradient computes the same bits as the per-image order", () => {
+  for (const c of CASES)
+    for (const relaxed of relaxedEngine ? [false, true] : [false])
+      it(`${c.tag}${relaxed ? " (relaxed)" : ""}: n ∈ {${c.ns.join(", ")}}`, () => {
+        for (const n of c.ns) {
+          const a = runGi(giSpecs.get(giSpecOf(c, false, relaxed).name)!, n, 11 + n);
+          const b = runGi(giSpecs.get(giSpecOf(c, true, relaxed).name)!, n, 11 + n);
+          let diff = -1;
+          for (let i = 0; i < a.length && diff < 0; i++) if (a[i] !== b[i]) diff = i;
+          expect(diff, `first differing word of n = ${n}`).toBe(-1);
+        }
+      });
+});
+
 describe("the blocked forward convolution computes the same bits as the per-tile order", () => {
   for (const c of CASES)
     for (const relaxed of relaxedEngine ? [false, true] : [false])
@@ -166,6 +225,12 @@ describe("the automatic choice", () => {
   it("blocks the DCGAN's 5×5 kernels over 256 and 64 channels", () => {
     expect(convBlocking(spec(geom(7, 7, 128, [5, 5], [1, 1], "same"), 256))).toBeDefined();
     expect(convBlocking(spec(geom(14, 14, 64, [5, 5], [2, 2], "same"), 128))).toBeDefined();
+  });
+  it("interleaves images in the DCGAN's input gradients, not in the ResNet's", () => {
+    const gi = (g: Window, filters: number): Conv2dGradInputSpec => ({ ...g, name: "", filters });
+    expect(gradInputBlocking(gi(geom(7, 7, 128, [5, 5], [1, 1], "same"), 256))).toBeDefined();
+    expect(gradInputBlocking(gi(geom(14, 14, 64, [5, 5], [2, 2], "same"), 128))).toBeDefined();
+    expect(gradInputBlocking(gi(geom(14, 14, 64, [3, 3], [1, 1], "same"), 64))).toBeUndefined();
   });
   it("keeps the per-tile order where a panel's kernel fits in L1 (the seed CNN, the ResNet)", () => {
     expect(convBlocking(spec(geom(28, 28, 1, [3, 3], [1, 1], "valid"), 32))).toBeUndefined();

@@ -3,7 +3,8 @@
 // gradient, on register tiles as conv.ts describes.
 import type { BinaryenApi } from "./binaryen.js";
 import type { Window } from "../../emit/geometry.js";
-import { ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
+import { ZERO16, loadPartial, storePartial, type Fn, type Mod, type X } from "./fn.js";
+import { blockedFramesBytes, gradInputBlocked, gradInputBlocking, type GradInputBlocking } from "./conv-grad-blocked.js";
 import {
   align16,
   checkTile,
@@ -56,6 +57,8 @@ export interface Conv2dGradInputSpec extends Window {
   readonly unroll?: number;
   /** Multiply-add with f32x4.relaxed_madd (the module variant built with `relaxed`). */
   readonly relaxed?: boolean;
+  /** Images interleaved per block (conv-grad-blocked.ts; default: when kT exceeds L2; false: never). */
+  readonly blocking?: GradInputBlocking | false;
 }
 
 export function conv2dGradKernelParams(spec: Conv2dGradKernelSpec): string[] {
@@ -69,11 +72,13 @@ export function conv2dGradInputParams(spec: Conv2dGradInputSpec): string[] {
 export function conv2dGradKernelScratchBytes(spec: Conv2dGradKernelSpec, _maxRows?: number): number {
   return slack(frameOf(spec).bytes);
 }
-function packedKernelBytes(spec: Conv2dGradInputSpec): number {
+/** Bytes of the transposed kernel kT the input gradient reads (rows of kw·c floats, padded to 4). */
+export function packedKernelBytes(spec: Conv2dGradInputSpec): number {
   return spec.kh * spec.filters * Math.ceil((spec.kw * spec.c) / 4) * 16;
 }
 export function conv2dGradInputScratchBytes(spec: Conv2dGradInputSpec, _maxRows?: number): number {
-  return slack(packedKernelBytes(spec) + frameOf(spec).bytes);
+  const blocking = gradInputBlocking(spec);
+  return slack(packedKernelBytes(spec) + (blocking ? blockedFramesBytes(spec, blocking) : frameOf(spec).bytes));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -245,6 +250,79 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
 // conv2d input gradient
 
 /**
+ * One register tile of the input gradient: px output pixels × `width` consecutive (j, ch)
+ * entries of one kernel row, reduced over the filters (dy at `dyp` broadcast, kT at `kTp`)
+ * and added into the target at `tp`, pixel by pixel in order (neighbouring windows overlap).
+ */
+export function gradInputTile(
+  f: Fn,
+  spec: Conv2dGradInputSpec,
+  at: { dyp: number; kTp: number; tp: number },
+  px: number,
+  width: number,
+): X[] {
+  const m = f.mod;
+  const v128 = f.b.v128;
+  const { dyp, kTp, tp } = at;
+  const fl = spec.filters;
+  const { c, sw } = spec;
+  const L4 = Math.ceil((spec.kw * c) / 4) * 4;
+  const nv = Math.ceil(width / 4);
+  const acc = range(px).map((q) => range(nv).map((v) => shared(f, `acc${q}.${v}`, v128)));
+  const kv = range(nv).map((v) => shared(f, `kv${v}`, v128));
+  const sv = shared(f, "sv", v128);
+  const tmp = shared(f, "tmp", v128);
+  const out: X[] = acc.flat().map((a) => f.set(a, m.v128.const(ZERO16)));
+  out.push(
+    ...nest(f, [dyp, kTp], [{ count: fl, strides: [4, L4 * 4] }], spec.unroll ?? UNROLL, (ptr, offs) => {
+      const st: X[] = [];
+      for (let v = 0; v < nv; v++) st.push(f.set(kv[v], m.v128.load(offs[1] + 16 * v, 4, f.get(ptr[1]))));
+      for (let q = 0; q < px; q++) {
+        st.push(f.set(sv, m.v128.load32_splat(offs[0] + q * fl * 4, 4, f.get(ptr[0]))));
+        for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(kv[v]), spec.relaxed));
+      }
+      return st;
+    }),
+  );
+  for (let q = 0; q < px; q++) {
+    for (let v = 0; v < nv; v++) {
+      const lanes = lanesOf(width, v);
+      const off = q * sw * c * 4 + 16 * v;
+      out.push(
+        f.set(tmp, m.f32x4.add(f.get(acc[q][v]), loadPartial(f, f.get(tp), off, lanes))),
+        ...storePartial(f, f.get(tp), off, lanes, f.get(tmp)),
+      );
+    }
+  }
+  return out;
+}
+
+/** kT[i][q][jc] = k[i][jc][q] at local `kT`, rows of kw·c floats zero padded to a multiple of 4. */
+export function packKernelT(f: Fn, spec: Conv2dGradInputSpec, k: number, kT: number): X[] {
+  const m = f.mod;
+  const fl = spec.filters;
+  const kwc = spec.kw * spec.c;
+  const L4 = Math.ceil(kwc / 4) * 4;
+  const [kp2, tp2] = [f.local(f.b.i32), f.local(f.b.i32)];
+  return [
+    ...zeroBytes(f, f.get(kT), packedKernelBytes(spec)),
+    f.set(kp2, f.get(k)),
+    f.set(tp2, f.get(kT)),
+    ...nest(
+      f,
+      [kp2, tp2],
+      [
+        { count: spec.kh, strides: [kwc * fl * 4, fl * L4 * 4] },
+        { count: fl, strides: [4, L4 * 4] },
+        { count: kwc, strides: [fl * 4, 4] },
+      ],
+      16,
+      (ptr, offs) => [m.f32.store(offs[1], 4, f.get(ptr[1]), m.f32.load(offs[0], 4, f.get(ptr[0])))],
+    ),
+  ];
+}
+
+/**
  * Adds the export `spec.name`: dx = the transpose of conv2d applied to dy (+ bias[ch]). It is
  * also conv2d_transpose's forward pass: there dy is the layer's input and dx its output.
  */
@@ -257,65 +335,20 @@ export function addConv2dGradInput(b: BinaryenApi, mod: Mod, spec: Conv2dGradInp
   const names = conv2dGradInputParams(spec);
   const { f, P } = params(b, mod, names);
   const m = mod;
-  const [i32, v128] = [b.i32, b.v128];
+  const i32 = b.i32;
   const kwc = kw * c;
   const L4 = Math.ceil(kwc / 4) * 4; // floats per packed (i, f) row
   const [t0, t1] = spec.tile ?? (kwc >= 8 ? [4, 2] : [6, 1]);
   const MR = Math.min(t0, ow);
   const NV = Math.min(t1, L4 / 4);
   const PW = NV * 4;
-  const [kT, frame, s, dxImg, dyImg, tgt, tr, dyr, ti, kTi, tp, kTp, dyp, pOff, kp2, tp2] = range(16).map(() => f.local(i32));
-  const body: X[] = [f.set(kT, align16(f, f.get(P("ws"))))];
-  // kT[i][q][jc] = k[i][jc][q], rows of L4 floats zero padded.
-  body.push(...zeroBytes(f, f.get(kT), packedKernelBytes(spec)));
-  body.push(
-    f.set(kp2, f.get(P("k"))),
-    f.set(tp2, f.get(kT)),
-    ...nest(
-      f,
-      [kp2, tp2],
-      [
-        { count: kh, strides: [kwc * fl * 4, fl * L4 * 4] },
-        { count: fl, strides: [4, L4 * 4] },
-        { count: kwc, strides: [fl * 4, 4] },
-      ],
-      16,
-      (ptr, offs) => [m.f32.store(offs[1], 4, f.get(ptr[1]), m.f32.load(offs[0], 4, f.get(ptr[0])))],
-    ),
-  );
+  const [kT, frame, s, dxImg, dyImg, tgt, tr, dyr, ti, kTi, tp, kTp, dyp, pOff] = range(14).map(() => f.local(i32));
+  const body: X[] = [f.set(kT, align16(f, f.get(P("ws")))), ...packKernelT(f, spec, P("k"), kT)];
+  const blocking = gradInputBlocking(spec);
+  if (blocking) return finish(b, mod, name, names, f, [...body, ...gradInputBlocked(f, spec, blocking, P, kT)]);
   if (!fr.direct) body.push(f.set(frame, m.i32.add(f.get(kT), f.i32(packedKernelBytes(spec)))));
 
-  const tile = (px: number, width: number): X[] => {
-    const nv = Math.ceil(width / 4);
-    const acc = range(px).map((q) => range(nv).map((v) => shared(f, `acc${q}.${v}`, v128)));
-    const kv = range(nv).map((v) => shared(f, `kv${v}`, v128));
-    const sv = shared(f, "sv", v128);
-    const tmp = shared(f, "tmp", v128);
-    const out: X[] = acc.flat().map((a) => f.set(a, m.v128.const(ZERO16)));
-    out.push(
-      ...nest(f, [dyp, kTp], [{ count: fl, strides: [4, L4 * 4] }], spec.unroll ?? UNROLL, (ptr, offs) => {
-        const st: X[] = [];
-        for (let v = 0; v < nv; v++) st.push(f.set(kv[v], m.v128.load(offs[1] + 16 * v, 4, f.get(ptr[1]))));
-        for (let q = 0; q < px; q++) {
-          st.push(f.set(sv, m.v128.load32_splat(offs[0] + q * fl * 4, 4, f.get(ptr[0]))));
-          for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(kv[v]), spec.relaxed));
-        }
-        return st;
-      }),
-    );
-    // In order: the windows of neighbouring pixels may overlap.
-    for (let q = 0; q < px; q++) {
-      for (let v = 0; v < nv; v++) {
-        const lanes = lanesOf(width, v);
-        const off = q * sw * c * 4 + 16 * v;
-        out.push(
-          f.set(tmp, m.f32x4.add(f.get(acc[q][v]), loadPartial(f, f.get(tp), off, lanes))),
-          ...storePartial(f, f.get(tp), off, lanes, f.get(tmp)),
-        );
-      }
-    }
-    return out;
-  };
+  const tile = (px: number, width: number): X[] => gradInputTile(f, spec, { dyp, kTp, tp }, px, width);
 
   const panel = (width: number): X[] => [
     f.set(tp, m.i32.add(f.get(ti), f.get(pOff))),
