@@ -21,7 +21,7 @@ export { InternalError } from "./prepare.js";
 export { targets, type Target };
 
 /** The targets this build can compile to; a target's compiler adds it here when it lands. */
-export const availableTargets: readonly Target[] = ["node"];
+export const availableTargets: readonly Target[] = ["node", "browser"];
 
 /** Parses and type-checks a program: the same data as `dlm check FILE --format json`. */
 export function check(source: Source, options: SourceOptions = {}): CheckReport {
@@ -52,6 +52,7 @@ export async function compile(source: Source, options: CompileOptions = {}): Pro
     backend: options.backend ?? "wasm",
     wat: options.wat ?? false,
     fuse: options.fuse ?? true,
+    target,
   });
   return {
     ok: true,

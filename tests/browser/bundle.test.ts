@@ -2,14 +2,14 @@
 // runtime's browser.ts it trains with, and the exported model's runtime (inference.ts) are
 // bundled by esbuild for the browser platform, where a `node:` import (or any Node built-in)
 // cannot be resolved and fails the build. The node target's trainer is bundled too, as the
-// check's control: it imports node modules, and the same build must fail on them.
+// check's control: it imports node modules, and the same build must fail on them. The
+// trainers come from the library's compile with its `target` option.
 import { describe, expect, it } from "vitest";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { build } from "esbuild";
-import { compileTrainer, frontEnd, toJavaScript } from "../../compiler/compile.js";
-import { root } from "../helpers/trainer.js";
+import { compile } from "../../compiler/api/index.js";
 
 const mlp = `model mlp(x: [B, 28, 28, 1]) {
   x |> flatten() |> dense(16, activation=relu) |> dense(10, activation=softmax)
@@ -17,13 +17,15 @@ const mlp = `model mlp(x: [B, 28, 28, 1]) {
 train mlp { data mnist  loss sparse_categorical_crossentropy  optimizer adam(lr=1e-3)  metrics [accuracy]  batch 8  epochs 1 }
 `;
 
-/** The trainer of `mlp` for `target`, written with the compiled runtime (dist/runtime) beside it; returns the folder. */
+/** The files of `mlp` for `target` as the library's compile returns them (the trainer, its kernels, the runtime beside it), written to a folder; returns it. */
 async function writeTrainer(target: "node" | "browser", backend: "wasm" | "ts"): Promise<string> {
-  const front = frontEnd("mlp.dlm", new TextEncoder().encode(mlp));
-  const c = await compileTrainer(front, "mlp", { runtimeImport: "./runtime", sourceDir: "./", format: false, backend, target });
+  const out = await compile(mlp, { file: "mlp.dlm", target, backend });
+  if (!out.ok) throw new Error(out.message);
   const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-bundle-"));
-  writeFileSync(path.join(dir, "mlp.js"), await toJavaScript(c.ts, "mlp.ts"));
-  cpSync(path.join(root, "dist/runtime"), path.join(dir, "runtime"), { recursive: true, filter: (f) => !f.endsWith(".map") });
+  for (const f of out.files) {
+    mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    writeFileSync(path.join(dir, f.path), f.contents);
+  }
   writeFileSync(
     path.join(dir, "entry.js"),
     [
