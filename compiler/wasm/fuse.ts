@@ -38,6 +38,7 @@
 import type { ValueId } from "../ir/ir.js";
 import { segmentsOf, type TEqn, type TrainingProgram, type TValue } from "../ir/train-ir.js";
 import { epilogueOps, opsWithFused } from "../ops/index.js";
+import type { WasmCtx } from "../ops/op.js";
 
 export interface Group {
   /** "dense+relu", "relu_grad+sum_to", or the op of a single eqn. */
@@ -51,6 +52,8 @@ export interface Group {
   readonly extraIn?: readonly ValueId[];
   /** Inputs of its eqns that the kernel does not read (the argmax and the pooled output stand in). */
   readonly skipReads?: readonly ValueId[];
+  /** The group's code, in place of its ops' rules (an exported model's int8 layers: export/quantize.ts). */
+  readonly emit?: (c: WasmCtx) => string;
 }
 
 export interface FusedProgram {

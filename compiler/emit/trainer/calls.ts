@@ -159,7 +159,8 @@ export function kernelCalls(em: Emission): Calls {
       const e = g.eqns[0];
       if (aliasOps.has(e.op)) continue;
       let code: string | null;
-      if (g.eqns.length > 1) {
+      if ("emit" in g && g.emit) code = g.emit(wasmCtxFor(e, g.eqns, g));
+      else if (g.eqns.length > 1) {
         const rule = "rule" in g && g.rule ? fusedRules[g.rule] : undefined;
         if (!rule) throw new Error(`internal: no rule for the fused pattern ${g.pattern}`);
         code = rule(wasmCtxFor(e, g.eqns, g));
