@@ -8,7 +8,7 @@ export const browserTests = ["tests/browser/demo.test.ts"];
 export default defineConfig({
   test: {
     include: browserTests,
-    testTimeout: 240_000,
+    testTimeout: 600_000,
     hookTimeout: 120_000,
     pool: "forks",
   },

@@ -76,7 +76,7 @@ describe("the demo page in Chromium", () => {
         (globalThis as unknown as { dlmDemo: DemoState }).dlmDemo.done || !!(globalThis as unknown as { dlmDemo: DemoState }).dlmDemo.error,
       null,
       {
-        timeout: 200_000,
+        timeout: 420_000,
         polling: 500,
       },
     );
