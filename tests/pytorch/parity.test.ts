@@ -48,6 +48,8 @@ describe.skipIf(missing() !== null)("train.py and the wasm trainer from one chec
       expect(r.stdout).toMatch(/^test loss \d+\.\d+ accuracy 0\.\d+$/m);
       const diffs = differences(weights(theirs), weights(ours));
       expect(diffs.length).toBe(weights(init).size);
+      const worst = diffs.reduce((a, b) => (b.rel > a.rel ? b : a));
+      console.log(`${example}: ${steps} steps, worst relative L2 ${worst.rel.toExponential(2)} (${worst.name})`);
       for (const d of diffs) expect(d.rel, `${d.name}: relative L2 ${d.rel}`).toBeLessThanOrEqual(tol);
       // The weights moved: the comparison is of training, not of two copies of the initial checkpoint.
       const moved = differences(weights(ours), weights(init));
@@ -103,6 +105,8 @@ describe.skipIf(missing() !== null)("train.py and the wasm trainer from one chec
       "train.py",
     );
     const diffs = differences(weights(theirs), weights(ours));
+    const worst = diffs.reduce((a, b) => (b.rel > a.rel ? b : a));
+    console.log(`gan_stabilized: ${steps} steps, worst relative L2 ${worst.rel.toExponential(2)} (${worst.name})`);
     for (const d of diffs) expect(d.rel, `${d.name}: relative L2 ${d.rel}`).toBeLessThanOrEqual(1e-3);
     const moved = differences(weights(ours), weights(init));
     expect(Math.max(...moved.map((d) => d.rel))).toBeGreaterThan(1e-3);
