@@ -73,6 +73,18 @@ describe("dlm export --format module", () => {
     }, 300_000);
   }
 
+  it("the CNN's dense layers read their kernels packed (the packed GEMM; the layout marks both dense kernels, not the convolution's)", async () => {
+    const { dir } = await exportOf("dsl-examples/cnn.dlm");
+    const js = readFileSync(path.join(dir, "cnn.js"), "utf8");
+    expect(js).toMatch(/k\.gemm_packed_5408x128_bias_relu\(n, /);
+    expect(js).toMatch(/k\.gemm_packed_128x10_bias\(n, /);
+    expect(js).not.toMatch(/k\.gemm_nn_/);
+    // The layout's tensor entries, `{ name: "cnn/dense/kernel", shape: [5408, 128], …, packed: true }`.
+    const entries = [...js.matchAll(/\{ name: "([^"]+)",[^}]*\}/g)];
+    expect(entries.map((e) => e[1])).toContain("cnn/conv2d/kernel");
+    expect(entries.filter((e) => e[0].includes("packed: true")).map((e) => e[1])).toEqual(["cnn/dense/kernel", "cnn/dense_1/kernel"]);
+  }, 300_000);
+
   it("the GAN's generator (--model generator): images in [-1, 1] from noise, as the trainer's inference makes them", async () => {
     const { dir, ck } = await exportOf("dsl-examples/gan.dlm", ["--model", "generator"]);
     const model = await loadModule(path.join(dir, "generator.js"));
