@@ -12,7 +12,17 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { compileTrainer, frontEnd } from "../compile.js";
 import { isTarget, targets, type Target } from "../target.js";
-import { checkReport, defaultFile, failure, outputFiles, prepare, runtimeJsDir, sourceBytes, throwIfInternal } from "./prepare.js";
+import {
+  checkReport,
+  defaultFile,
+  failure,
+  outputFiles,
+  prepare,
+  programFailure,
+  runtimeJsDir,
+  sourceBytes,
+  throwIfInternal,
+} from "./prepare.js";
 import { trainIn } from "./train.js";
 import type { CheckReport, CompileOptions, CompileResult, Failure, Source, SourceOptions, TrainOptions, TrainResult } from "./types.js";
 
@@ -21,7 +31,7 @@ export { InternalError } from "./prepare.js";
 export { targets, type Target };
 
 /** The targets this build can compile to; a target's compiler adds it here when it lands. */
-export const availableTargets: readonly Target[] = ["node", "browser"];
+export const availableTargets: readonly Target[] = ["node", "browser", "pytorch"];
 
 /** Parses and type-checks a program: the same data as `dlm check FILE --format json`. */
 export function check(source: Source, options: SourceOptions = {}): CheckReport {
@@ -37,6 +47,7 @@ export async function compile(source: Source, options: CompileOptions = {}): Pro
   const target = options.target ?? "node";
   const bad = optionProblem(file, options) ?? targetProblem(file, target);
   if (bad) return bad;
+  if (target === "pytorch") return compilePytorch(source, file, options);
   const prepared = await prepare(source, file, options);
   if (!prepared.ok) return prepared;
   const runtime = options.runtime ?? "copy";
@@ -63,6 +74,34 @@ export async function compile(source: Source, options: CompileOptions = {}): Pro
     files: await outputFiles(compiled, { runtime: runtime === "copy" ? "copy" : "none", wat: options.wat ?? false }),
     parameters: compiled.program.paramCount,
     kernels: compiled.wasm ? compiled.wasm.kernels.map((k) => ({ name: k.name, ops: [...k.ops] })) : null,
+    warnings: prepared.warnings,
+  };
+}
+
+/** The PyTorch target: train.py and dlm_torch.py, as `dlm compile --target pytorch` writes them (docs/pytorch.md). */
+async function compilePytorch(source: Source, file: string, options: CompileOptions): Promise<CompileResult> {
+  const node = (["backend", "fuse", "wat", "runtime", "sourceDir", "outDir"] as const).filter((k) => options[k] !== undefined);
+  if (node.length > 0)
+    return failure(
+      file,
+      "options",
+      `${node.join(", ")} choose how the node and browser targets' trainers are built; the pytorch target writes train.py`,
+    );
+  // No WebAssembly memory plan to check: the program runs in PyTorch.
+  const prepared = await prepare(source, file, { ...options, limits: false });
+  if (!prepared.ok) return prepared;
+  const { pytorchProgram } = await import("../emit/pytorch/command.js");
+  const r = pytorchProgram(prepared.result, prepared.name, file);
+  if (!r.program) return programFailure(file, prepared.result, [...prepared.result.diagnostics, ...r.diagnostics]);
+  return {
+    ok: true,
+    file,
+    target: "pytorch",
+    train: prepared.name,
+    name: "train",
+    files: r.program.files.map((f) => ({ path: f.file, contents: f.data })),
+    parameters: r.program.paramCount,
+    kernels: null,
     warnings: prepared.warnings,
   };
 }

@@ -111,7 +111,13 @@ export interface Prepared {
 export async function prepare(
   source: Source,
   file: string,
-  opts: { readonly train?: string; readonly backend?: Backend; readonly fuse?: boolean; readonly batch?: number },
+  opts: {
+    readonly train?: string;
+    readonly backend?: Backend;
+    readonly fuse?: boolean;
+    readonly batch?: number;
+    readonly limits?: boolean;
+  },
 ): Promise<Prepared | Failure> {
   const result = frontEnd(file, sourceBytes(source));
   throwIfInternal(result);
@@ -119,9 +125,11 @@ export async function prepare(
   const chosen = chooseTrain(result, opts.train);
   if ("problem" in chosen) return failure(file, "options", chosen.problem.replace("--train NAME", "the train option"));
   const limit =
-    (opts.backend ?? "wasm") === "wasm"
-      ? await memoryLimit(result, chosen.name, opts.fuse ?? true, opts.batch)
-      : tsLimit(result, chosen.name, opts.batch);
+    opts.limits === false
+      ? undefined
+      : (opts.backend ?? "wasm") === "wasm"
+        ? await memoryLimit(result, chosen.name, opts.fuse ?? true, opts.batch)
+        : tsLimit(result, chosen.name, opts.batch);
   if (typeof limit === "string") return failure(file, "memory", limit.replace(/^--batch/, "batch"));
   if (limit) return { ...programFailure(file, result, [...result.diagnostics, limit.diagnostic]), reason: "memory" };
   return { ok: true, result, name: chosen.name, warnings: jsonDiagnostics(result) };

@@ -1,7 +1,7 @@
 // The API's compile(): the files `dlm compile -o DIR` writes, returned instead of written
 // (byte for byte the same folder), and every kind of problem as a Failure value: errors in
-// the program (the command line's located report), options that do not fit, targets this
-// build lacks.
+// the program (the command line's located report), options that do not fit; and the PyTorch
+// target's files, as `dlm compile --target pytorch` writes them.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -85,15 +85,18 @@ describe("compile()", () => {
     expect(tpu.message).toBe('target must be one of "node", "browser", "pytorch", not "tpu"');
   });
 
-  it("returns a clear error for each target this build cannot compile to", async () => {
-    const missing = targets.filter((t) => !availableTargets.includes(t));
-    for (const target of missing) {
-      const f = failed(await compile(readFileSync("dsl-examples/mlp.dlm"), { file: "dsl-examples/mlp.dlm", target }));
-      expect(f).toMatchObject({
-        reason: "target",
-        message: expect.stringContaining(`the ${target} target is not available in this build`),
-      });
-    }
-    expect(availableTargets).toContain("node");
+  it("compiles to PyTorch: the files `dlm compile --target pytorch -o DIR` writes", async () => {
+    const file = "dsl-examples/mlp.dlm";
+    const dir = mkdtempSync(path.join(os.tmpdir(), "dlm-api-"));
+    dirs.push(dir);
+    expect(await main(["compile", file, "--target", "pytorch", "-o", dir], quiet(), quiet())).toBe(0);
+    const r = await compile(readFileSync(file), { file, target: "pytorch" });
+    if (!r.ok) throw new Error(r.message);
+    expect(r).toMatchObject({ target: "pytorch", train: "mlp", parameters: 101_770, kernels: null });
+    expect(r.files.map((f) => f.path).sort()).toEqual(listing(dir));
+    for (const f of r.files) expect(f.contents, f.path).toBe(readFileSync(path.join(dir, f.path), "utf8"));
+    expect(availableTargets).toEqual(targets);
+    const f = failed(await compile(readFileSync(file), { file, target: "pytorch", backend: "ts" }));
+    expect(f).toMatchObject({ reason: "options", message: expect.stringContaining("the pytorch target writes train.py") });
   });
 });

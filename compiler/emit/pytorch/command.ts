@@ -42,24 +42,7 @@ export function compilePytorch(
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): number {
-  const ir = front.ir!;
-  const train = ir.trains.find((t) => t.name === trainName)!;
-  const tp = front.trainings!.get(trainName)!;
-  const source = train.data?.source;
-  let mnistDir: string | null = null;
-  if (source?.kind === "mnist" && source.dir !== null) mnistDir = path.resolve(path.dirname(path.resolve(file)), source.dir);
-  else
-    try {
-      mnistDir = mnistDataDir();
-    } catch {
-      mnistDir = null; // the program then needs --data
-    }
-  const r = emitPytorch(ir, train, tp, {
-    source: file,
-    lineOf: (o) => positionOf(front.source, o).line,
-    text: front.source.text,
-    mnistDir,
-  });
+  const r = pytorchProgram(front, trainName, file);
   if (!r.program) {
     err.write(renderDiagnostics(front.source, r.diagnostics, { color: useColor(err) }));
     return 1;
@@ -75,4 +58,26 @@ export function compilePytorch(
       `run: python3 ${script} --help, or torchrun --nproc_per_node N ${script}\n`,
   );
   return 0;
+}
+
+/** train.py and dlm_torch.py of a train block (what `dlm compile --target pytorch` writes, and the API's compile returns), or its DL4012s. */
+export function pytorchProgram(front: FrontEndResult, trainName: string, file: string): ReturnType<typeof emitPytorch> {
+  const ir = front.ir!;
+  const train = ir.trains.find((t) => t.name === trainName)!;
+  const tp = front.trainings!.get(trainName)!;
+  const source = train.data?.source;
+  let mnistDir: string | null = null;
+  if (source?.kind === "mnist" && source.dir !== null) mnistDir = path.resolve(path.dirname(path.resolve(file)), source.dir);
+  else
+    try {
+      mnistDir = mnistDataDir();
+    } catch {
+      mnistDir = null; // the program then needs --data
+    }
+  return emitPytorch(ir, train, tp, {
+    source: file,
+    lineOf: (o) => positionOf(front.source, o).line,
+    text: front.source.text,
+    mnistDir,
+  });
 }
