@@ -11,6 +11,7 @@ import { train as runTrainer } from "../../runtime/trainer.js";
 import { memoryProblem } from "../../runtime/memory.js";
 import { DataError, TrainingError } from "../../runtime/errors.js";
 import { optionRanges } from "../../runtime/main.js";
+import { defaultThreads } from "../../runtime/threads/index.js";
 import { failure, type Prepared } from "./prepare.js";
 import type { Failure, TrainOptions, TrainResult } from "./types.js";
 
@@ -46,6 +47,7 @@ export async function trainIn(prepared: Prepared, file: string, o: TrainOptions,
       ...(o.checkpointEvery !== undefined ? { checkpointEvery: o.checkpointEvery } : {}),
       ...(o.resume !== undefined ? { resume: o.resume } : {}),
       ...(o.samples !== undefined ? { samples: o.samples } : {}),
+      threads: o.threads ?? defaultThreads(),
       baseDir: sourceDir,
       quiet: true,
       stream: { write: () => true },
@@ -88,6 +90,7 @@ function numberProblem(file: string, o: TrainOptions): Failure | undefined {
     seed: optionRanges.seed,
     maxSteps: optionRanges["max-steps"],
     checkpointEvery: optionRanges["checkpoint-every"],
+    threads: optionRanges.threads,
   } as const;
   for (const [key, range] of Object.entries(ranges)) {
     const v = o[key as keyof typeof ranges];

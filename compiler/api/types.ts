@@ -135,6 +135,8 @@ export interface TrainOptions extends SourceOptions {
   readonly seed?: number;
   /** Stop after this many steps in all. */
   readonly maxSteps?: number;
+  /** Threads the kernels run on (`--threads`; default: one per core, as the command line): the same numbers on any count (docs/threads.md). */
+  readonly threads?: number;
   /** Where the data comes from instead of the program's source (`--data`): the MNIST folder, a CSV file, … */
   readonly data?: string;
   /** Write a checkpoint (safetensors) at the end, and every `checkpointEvery` steps. */
