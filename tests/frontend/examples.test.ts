@@ -23,9 +23,13 @@ const examples = readdirSync(examplesDir)
   .filter((f) => f.endsWith(".dlm"))
   .sort();
 
+/** The front end's result per example file, computed once (several tests read it; the brown and text examples read their corpus at check time). */
+const fronts = new Map<string, ReturnType<typeof frontEnd>>();
+
 function check(file: string): { source: SourceFile; ir: ProgramIR } {
   const path = join(examplesDir, file);
-  const r = frontEnd(path, readFileSync(path));
+  let r = fronts.get(file);
+  if (!r) fronts.set(file, (r = frontEnd(path, readFileSync(path))));
   expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
   expect(r.ir).toBeDefined();
   return { source: r.source, ir: r.ir! };
