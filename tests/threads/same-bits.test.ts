@@ -1,5 +1,5 @@
 // Threads split a kernel call's output elements, never a sum (docs/threads.md), so a trainer
-// computes the same bits on any thread count. Two small programs with every split kernel split
+// computes the same bits on any thread count. A small program with every split kernel split
 // however small its call (the threshold set to 1): each step's loss,
 // the parameters, gradients and optimizer state after the steps, the evaluation and each
 // model's inference are bitwise those of one thread (which is the unthreaded instance), for
@@ -15,11 +15,11 @@ import { emitGemmModule, gemmOutShape, gemmPanels, gemmParams, gemmScratchBytes,
 import { instantiateKernelsSync, Layout } from "../../runtime/wasm/instantiate.js";
 import { TestRandom } from "../helpers/numerics.js";
 
-// Small programs with every kind of split kernel: convolutions (conv → relu, conv → relu →
+// A small program with every kind of split kernel: convolutions (conv → relu, conv → relu →
 // max-pool with its argmax, the input gradient), dense layers' GEMMs (nn with bias and
 // activation, nt, tn), the LSTM's scans both ways, a weight used twice (the second kernel
-// gradient accumulating into the first's).
-const CONV = `
+// gradient accumulating into the first's); two steps, one compile.
+const PROGRAM = `
 model m(x: [B, 6, 6, 2]) {
   x |> conv2d(4, kernel=3, activation=relu)
     |> conv2d(3, kernel=3, activation=relu)
@@ -28,56 +28,45 @@ model m(x: [B, 6, 6, 2]) {
     |> dense(21, activation=tanh)
     |> dense(4, activation=softmax)
 }
-train t(x: [B, 6, 6, 2], x2: [B, 6, 6, 2], y: [B]) {
-  step m with adam(lr=0.01) minimize sparse_categorical_crossentropy(m(x), y) + sparse_categorical_crossentropy(m(x2), y)
-}
-`;
-const LSTM = `
-model r(x: [B, 7, 5]) {
-  x |> lstm(9, return_sequences=true)
+model r(s: [B, 7, 5]) {
+  s |> lstm(9, return_sequences=true)
     |> lstm(6)
-    |> dense(3, activation=softmax)
+    |> dense(4, activation=softmax)
 }
-train t(x: [B, 7, 5], y: [B]) {
-  step r with adam(lr=0.01) minimize sparse_categorical_crossentropy(r(x), y)
+train t(x: [B, 6, 6, 2], x2: [B, 6, 6, 2], s: [B, 7, 5], y: [B]) {
+  step m with adam(lr=0.01) minimize sparse_categorical_crossentropy(m(x), y) + sparse_categorical_crossentropy(m(x2), y)
+  step r with adam(lr=0.01) minimize sparse_categorical_crossentropy(r(s), y)
 }
 `;
+const SPLIT = [
+  ["conv2d_", "conv_relu_maxpool", "conv2d_grad_input", "gemm_nn_3x21", "gemm_nt_3x21", "gemm_tn_3x21"],
+  ["lstm_scan_", "lstm_scan_grad", "gemm_nn_5x36_bias", "gemm_tn_6x4"],
+].flat();
 
 describe("threads: the same bits as one thread", () => {
-  for (const [name, src, batch, ns, kernels] of [
-    [
-      "convolutions and dense layers",
-      CONV,
-      7,
-      [7, 5, 6],
-      ["conv2d_", "conv_relu_maxpool", "conv2d_grad_input", "gemm_nn_3x21", "gemm_nt_3x21", "gemm_tn_3x21"],
-    ],
-    ["stacked LSTM", LSTM, 9, [9, 6], ["lstm_scan_", "lstm_scan_grad", "gemm_nn_5x36_bias", "gemm_tn_6x3"]],
-  ] as const) {
-    it(`${name}: 2 and 3 threads, ${ns.join(", ")} rows of ${batch}`, async () => {
-      threads.setMinWork(1);
-      const mod = await loadTrainer(src, "threads.dlm", undefined, "wasm");
-      const plan = threads.threadsPlanOf(new WA.Module(mod.compiled.wasm!.binary));
-      const names = Object.keys(plan?.kernels ?? {});
-      for (const k of kernels)
-        expect(
-          names.some((n) => n.startsWith(k)),
-          `${k} in ${names.join(", ")}`,
-        ).toBe(true);
-      const one = run(mod, 1, batch, ns);
-      for (const count of [2, 3]) {
-        const before = threads.splitCallCount();
-        const many = run(mod, count, batch, ns);
-        expect(threads.splitCallCount()).toBeGreaterThan(before);
-        expect(many.losses).toEqual(one.losses);
-        expect(many.params.equals(one.params)).toBe(true);
-        expect(many.grads.equals(one.grads)).toBe(true);
-        many.state.forEach((s, i) => expect(s.equals(one.state[i])).toBe(true));
-        expect(many.evaluation).toEqual(one.evaluation);
-        many.models.forEach((m, i) => expect(m.equals(one.models[i])).toBe(true));
-      }
-    }, 60_000);
-  }
+  it("2 and 3 threads, 7, 5 and 6 rows of 7", async () => {
+    threads.setMinWork(1);
+    const mod = await loadTrainer(PROGRAM, "threads.dlm", undefined, "wasm");
+    const names = Object.keys(threads.threadsPlanOf(new WA.Module(mod.compiled.wasm!.binary))?.kernels ?? {});
+    for (const k of SPLIT)
+      expect(
+        names.some((n) => n.startsWith(k)),
+        `${k} in ${names.join(", ")}`,
+      ).toBe(true);
+    const ns = [7, 5, 6];
+    const one = run(mod, 1, 7, ns);
+    for (const count of [2, 3]) {
+      const before = threads.splitCallCount();
+      const many = run(mod, count, 7, ns);
+      expect(threads.splitCallCount()).toBeGreaterThan(before);
+      expect(many.losses).toEqual(one.losses);
+      expect(many.params.equals(one.params)).toBe(true);
+      expect(many.grads.equals(one.grads)).toBe(true);
+      many.state.forEach((s, i) => expect(s.equals(one.state[i])).toBe(true));
+      expect(many.evaluation).toEqual(one.evaluation);
+      many.models.forEach((m, i) => expect(m.equals(one.models[i])).toBe(true));
+    }
+  }, 60_000);
 });
 
 describe("splitCall", () => {
