@@ -154,7 +154,7 @@ describe("safetensors", () => {
       /tensor 'b': shape \[3\] of F32 needs 12 bytes, data_offsets give 8/,
     );
     expect(corrupt("dtype.safetensors", bytesOf(t('"b": {"dtype": "BF16", "shape": [4], "data_offsets": [8, 16]}'), d))).toMatch(
-      /tensor 'b': expected dtype F32, F64, I32, I64 or U8, found "BF16"/,
+      /tensor 'b': expected dtype F32, F64, I32, I64, U8 or I8, found "BF16"/,
     );
     expect(corrupt("neg.safetensors", bytesOf(t('"b": {"dtype": "F32", "shape": [2], "data_offsets": [16, 8]}'), d))).toMatch(
       /out of range/,

@@ -1,0 +1,246 @@
+// The int8 dense kernel of quantized exports (`dlm export --quantize int8`), WebAssembly
+// SIMD128 (no relaxed SIMD): y[m, n] = act(dequantize(q(x) · Wq) + bias), where
+//
+//   q(x)  = clamp(round_half_even(f32(x · inputs_scale)), lo, hi)   per input value
+//           (lo, hi) = (0, 255) for an input that calibration never saw negative, else (−127, 127)
+//   Wq    = the layer's int8 kernel [k, n] (per output channel symmetric, −127..127)
+//   acc   = Σ_k q(x)[r, k] · Wq[k, c]          exact, in i32 (|acc| ≤ k · 255 · 127 < 2³¹ for k < 66,000)
+//   y     = f32(f32(f32(acc) · mult[c]) + bias[c]), then relu where fused
+//
+// mult[c] = f32(1 / f32(inputs_scale · kernel_scale[c])) is computed by the loader
+// (runtime/inference.ts) beside the packed weights. The integer products run as
+// i32x4.dot_i16x8_s: int8 values widened to i16, a lane of the result being
+// a[2i]·b[2i] + a[2i+1]·b[2i+1]. So the reduction goes by pairs of k: for an 8-column panel
+// the loader packs, per pair p, one v128 of [W[2p, c], W[2p+1, c]] for columns c..c+3 and one
+// for c+4..c+7 (32 bytes; k padded to even and n to a multiple of 8 with zeros):
+//
+//   w: panel j, pair p at byte (j · pairs + p) · 32          int8PackedBytes(k, n) in all
+//
+// and the kernel broadcasts a row's pair [q(x)[2p], q(x)[2p+1]] (one i32) into all lanes.
+// A block of up to ROW_BLOCK rows is first quantized into `ws` (i16, rows of 2·pairs
+// values); then for each panel a 4×8 tile of accumulators (8 v128 + 2 weight vectors + the
+// broadcast: 11 registers) runs over the pairs, and a 1-row tile takes the last rows.
+// Each export: name(m, x, w, scale, [bias], y, ws) with byte offsets; m rows at run time.
+// runtime/kernels/int8.ts is the scalar reference that tests hold it to, bit for bit.
+import type { BinaryenApi } from "./binaryen.js";
+import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
+import { splatF } from "./math.js";
+
+export interface Int8DenseSpec {
+  readonly name: string;
+  readonly k: number;
+  readonly n: number;
+  readonly bias: boolean;
+  readonly relu: boolean;
+  /** The input's quantization multiplier (Keras's `inputs_scale`): q = round(x · inputs_scale). */
+  readonly inputsScale: number;
+  /** Inputs quantized to 0..255 (calibration saw none below 0), else −127..127. */
+  readonly unsigned: boolean;
+}
+
+/** Rows quantized at a time: their i16 copy (≤ 512 KiB) stays in cache while every panel passes. */
+const ROW_BLOCK = 64;
+
+export const pairsOf = (k: number): number => Math.ceil(k / 2);
+export const panelsOf = (n: number): number => Math.ceil(n / 8);
+/** Bytes of the packed i16 weights and of the per-column multipliers after them (the loader packs them). */
+export { int8PackedBytes, int8MultBytes } from "../../../runtime/inference.js";
+/** The quantized input's range. */
+export const int8Range = (unsigned: boolean): readonly [number, number] => (unsigned ? [0, 255] : [-127, 127]);
+
+export function int8RowBlock(k: number): number {
+  const fit = Math.floor((512 * 1024) / (pairsOf(k) * 4) / 4) * 4;
+  return Math.max(4, Math.min(ROW_BLOCK, fit));
+}
+
+export function int8DenseParams(spec: Int8DenseSpec): string[] {
+  return ["m", "x", "w", "scale", ...(spec.bias ? ["bias"] : []), "y", "ws"];
+}
+
+/** Scratch bytes at `ws`: a block of quantized rows. */
+export function int8DenseScratchBytes(spec: Pick<Int8DenseSpec, "k">): number {
+  return int8RowBlock(spec.k) * pairsOf(spec.k) * 4 + 16;
+}
+
+/**
+ * Quantizes `count` (static) f32 values at local `src` into i16 at local `dst`, 8 per step
+ * and the tail one at a time; advances both locals past them.
+ */
+export function quantizeValues(f: Fn, src: number, dst: number, count: number, q: { inputsScale: number; unsigned: boolean }): X {
+  const m = f.mod;
+  const [lo, hi] = int8Range(q.unsigned);
+  const quantV = (off: number): X =>
+    m.i32x4.trunc_sat_f32x4_s(m.f32x4.nearest(m.f32x4.mul(m.v128.load(off, 4, f.get(src)), splatF(f, q.inputsScale))));
+  const splat16 = (c: number) => m.i16x8.splat(f.i32(c));
+  const step = m.v128.store(
+    0,
+    2,
+    f.get(dst),
+    m.i16x8.max_s(m.i16x8.min_s(m.i16x8.narrow_i32x4_s(quantV(0), quantV(16)), splat16(hi)), splat16(lo)),
+  );
+  const out: X[] = [];
+  const k8 = Math.floor(count / 8);
+  if (k8 > 0) out.push(f.countedLoop(k8, [step, f.addI(src, 32), f.addI(dst, 16)]));
+  const tl = f.local(f.b.i32);
+  for (let i = 0; i < count - k8 * 8; i++) {
+    out.push(
+      // i32.trunc_sat_f32_s needs another feature than SIMD128: the vector form on lane 0.
+      f.set(
+        tl,
+        m.i32x4.extract_lane(
+          m.i32x4.trunc_sat_f32x4_s(m.f32x4.splat(m.f32.nearest(m.f32.mul(m.f32.load(i * 4, 4, f.get(src)), m.f32.const(q.inputsScale))))),
+          0,
+        ),
+      ),
+      f.set(tl, m.select(m.i32.lt_s(f.get(tl), f.i32(lo)), f.i32(lo), f.get(tl))),
+      f.set(tl, m.select(m.i32.gt_s(f.get(tl), f.i32(hi)), f.i32(hi), f.get(tl))),
+      m.i32.store16(i * 2, 2, f.get(dst), f.get(tl)),
+    );
+  }
+  const tail = count - k8 * 8;
+  if (tail > 0) out.push(f.addI(src, tail * 4), f.addI(dst, tail * 2));
+  return m.block(null, out);
+}
+
+/** What the panel loop reads: quantized rows (i16, 4·pairs bytes apart) and where their outputs go (f32, n apart). */
+export interface Int8Rows {
+  /** Locals: the first quantized row, the first output row, the number of rows. */
+  readonly xBase: number;
+  readonly yBase: number;
+  readonly rows: number;
+  readonly n: number;
+  readonly pairs: number;
+  /** Locals (parameters): the packed weights, the multipliers, the bias (or none). */
+  readonly w: number;
+  readonly scale: number;
+  readonly bias: number | null;
+  readonly relu: boolean;
+}
+
+/**
+ * y[r, c] = f32(f32(acc) · mult[c]) (+ bias[c]) (relu) for the rows: per 8-column panel, 4-row
+ * tiles of 8 i32x4 accumulators over the pairs of k, then 1-row tiles.
+ */
+export function int8Rows(f: Fn, g: Int8Rows): X {
+  const m = f.mod;
+  const b = f.b;
+  const { n, pairs } = g;
+  const rowBytes = pairs * 4;
+  const r = f.local(b.i32);
+  const xp = f.local(b.i32);
+  const wp = f.local(b.i32);
+  const wEnd = f.local(b.i32);
+  const panelW = f.local(b.i32); // the panel's packed weights
+  const col = f.local(b.i32); // its first column
+  const yRow = f.local(b.i32);
+  const scaleAt = f.local(b.i32);
+  const biasAt = f.local(b.i32);
+  const w0 = f.local(b.v128);
+  const w1 = f.local(b.v128);
+  const s = f.local(b.v128);
+  const tmp = f.local(b.v128);
+  const acc: number[][] = [];
+  for (let q = 0; q < 4; q++) acc.push([f.local(b.v128), f.local(b.v128)]);
+  const tile = (rows: number, width: number): X => {
+    const out: X[] = [];
+    for (let q = 0; q < rows; q++) for (const a of acc[q]) out.push(f.set(a, m.v128.const(ZERO16)));
+    out.push(f.set(xp, m.i32.add(f.get(g.xBase), m.i32.mul(f.get(r), f.i32(rowBytes)))), f.set(wp, f.get(panelW)));
+    // One pair: the panel's two weight vectors, each row's pair broadcast, 2 dot products per row.
+    const pair = (wOff: number, xOff: number): X[] => {
+      const step: X[] = [f.set(w0, m.v128.load(wOff, 16, f.get(wp))), f.set(w1, m.v128.load(wOff + 16, 16, f.get(wp)))];
+      for (let q = 0; q < rows; q++) {
+        step.push(f.set(s, m.v128.load32_splat(q * rowBytes + xOff, 4, f.get(xp))));
+        step.push(f.set(acc[q][0], m.i32x4.add(f.get(acc[q][0]), m.i32x4.dot_i16x8_s(f.get(s), f.get(w0)))));
+        step.push(f.set(acc[q][1], m.i32x4.add(f.get(acc[q][1]), m.i32x4.dot_i16x8_s(f.get(s), f.get(w1)))));
+      }
+      return step;
+    };
+    // An odd pair first, then two pairs per iteration (integer sums: any order gives the same bits).
+    if (pairs % 2 === 1) out.push(...pair(0, 0), f.addI(xp, 4), f.addI(wp, 32));
+    if (pairs >= 2) {
+      const top = f.label("pair");
+      const body = [...pair(0, 0), ...pair(32, 4), f.addI(xp, 8), f.addI(wp, 64)];
+      out.push(m.loop(top, m.block(null, [...body, m.br(top, m.i32.lt_u(f.get(wp), f.get(wEnd)))])));
+    }
+    // Epilogue: f32(acc) · mult (+ bias) (relu), the panel's valid columns only.
+    for (let q = 0; q < rows; q++) {
+      for (let v = 0; v < 2; v++) {
+        const lanes = Math.min(4, width - 4 * v);
+        if (lanes <= 0) continue;
+        let val = m.f32x4.mul(m.f32x4.convert_i32x4_s(f.get(acc[q][v])), m.v128.load(v * 16, 16, f.get(scaleAt)));
+        if (g.bias !== null) val = m.f32x4.add(val, loadPartial(f, f.get(biasAt), v * 16, lanes));
+        if (g.relu) val = m.f32x4.max(val, splatF(f, 0));
+        out.push(f.set(tmp, val));
+        out.push(...storePartial(f, f.get(yRow), q * n * 4 + v * 16, lanes, f.get(tmp)));
+      }
+    }
+    return m.block(null, out);
+  };
+  const rowTiles = (width: number): X[] => [
+    f.set(r, f.i32(0)),
+    f.set(wEnd, m.i32.add(f.get(panelW), f.i32(pairs * 32))),
+    f.set(yRow, m.i32.add(f.get(g.yBase), m.i32.shl(f.get(col), f.i32(2)))),
+    f.set(scaleAt, m.i32.add(f.get(g.scale), m.i32.shl(f.get(col), f.i32(2)))),
+    ...(g.bias !== null ? [f.set(biasAt, m.i32.add(f.get(g.bias), m.i32.shl(f.get(col), f.i32(2))))] : []),
+    f.whileLoop(() => m.i32.le_s(m.i32.add(f.get(r), f.i32(4)), f.get(g.rows)), [tile(4, width), f.addI(r, 4), f.addI(yRow, 4 * n * 4)]),
+    f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(g.rows)), [tile(1, width), f.addI(r, 1), f.addI(yRow, n * 4)]),
+  ];
+  const full = Math.floor(n / 8);
+  const out: X[] = [f.set(col, f.i32(0)), f.set(panelW, f.get(g.w))];
+  const next = [f.addI(col, 8), f.addI(panelW, pairs * 32)];
+  if (full > 0) out.push(f.countedLoop(full, [...rowTiles(8), ...next]));
+  if (n % 8 > 0) out.push(...rowTiles(n % 8));
+  return m.block(null, out);
+}
+
+/** Adds the export `spec.name` to `mod`. */
+export function addInt8Dense(b: BinaryenApi, mod: Mod, spec: Int8DenseSpec): void {
+  const { k, n } = spec;
+  if (!(Number.isInteger(k) && Number.isInteger(n) && k > 0 && n > 0)) throw new Error(`int8 dense ${spec.name}: bad shape`);
+  if (k * 255 * 127 >= 2 ** 31) throw new Error(`int8 dense ${spec.name}: k = ${k} could overflow the i32 sums`);
+  const names = int8DenseParams(spec);
+  const f = new Fn(
+    b,
+    mod,
+    names.map(() => b.i32),
+  );
+  const m = mod;
+  const P = (name: string) => names.indexOf(name);
+  const [pm, px, pw, pscale, py, pws] = [P("m"), P("x"), P("w"), P("scale"), P("y"), P("ws")];
+  const pairs = pairsOf(k);
+  const rowBytes = pairs * 4; // a quantized row in ws (i16)
+  const rb = int8RowBlock(k);
+  const r0 = f.local(b.i32);
+  const rows = f.local(b.i32);
+  const r = f.local(b.i32);
+  const src = f.local(b.i32);
+  const dst = f.local(b.i32);
+  const yBase = f.local(b.i32);
+  // A block of rows: quantize them into ws (a row's odd k padded with a zero), then every panel over them.
+  const quantize = f.whileLoop(
+    () => m.i32.lt_s(f.get(r), f.get(rows)),
+    [
+      f.set(dst, m.i32.add(f.get(pws), m.i32.mul(f.get(r), f.i32(rowBytes)))),
+      quantizeValues(f, src, dst, k, spec),
+      ...(k % 2 === 1 ? [m.i32.store16(0, 2, f.get(dst), f.i32(0))] : []),
+      f.addI(r, 1),
+    ],
+  );
+  const body: X[] = [
+    f.set(r0, f.i32(0)),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(r0), f.get(pm)),
+      [
+        f.set(rows, m.select(m.i32.lt_s(m.i32.add(f.get(r0), f.i32(rb)), f.get(pm)), f.i32(rb), m.i32.sub(f.get(pm), f.get(r0)))),
+        f.set(src, m.i32.add(f.get(px), m.i32.mul(f.get(r0), f.i32(k * 4)))),
+        f.set(r, f.i32(0)),
+        quantize,
+        f.set(yBase, m.i32.add(f.get(py), m.i32.mul(f.get(r0), f.i32(n * 4)))),
+        int8Rows(f, { xBase: pws, yBase, rows, n, pairs, w: pw, scale: pscale, bias: spec.bias ? P("bias") : null, relu: spec.relu }),
+        f.addI(r0, rb),
+      ],
+    ),
+  ];
+  mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));
+  mod.addFunctionExport(spec.name, spec.name);
+}
