@@ -4,7 +4,7 @@
 // Keras totals of the examples, the located error line, --format json, --emit ir, and
 // that no bad program in tests/programs/bad makes the command print a stack trace.
 import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as path from "node:path";
 import { mnistDir, tempDir } from "../helpers/spawn.js";
@@ -45,6 +45,39 @@ async function pool<T, R>(items: readonly T[], width: number, f: (item: T) => Pr
   };
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
   return out;
+}
+
+/**
+ * Runs the compiled CLI's `main` once per argument list, one after the other, in ONE child
+ * process on its real, piped stdout and stderr: what `node bin/dlm.js ARGS` prints and exits
+ * with, since bin/dlm.js only hands main's result to process.exitCode. One process per command
+ * is the real thing but costs ~0.5 s of CPU each (loading the modules); the tests below send a
+ * few commands through bin/dlm.js and the rest through this.
+ */
+async function mainEach(argvs: readonly (readonly string[])[]): Promise<Run[]> {
+  const script = `
+    const { main } = await import(${JSON.stringify(new URL("../../dist/compiler/cli.js", import.meta.url).href)});
+    for (const [i, args] of JSON.parse(process.argv[1]).entries()) {
+      process.stdout.write("@@@ " + i + "\\n");
+      process.stderr.write("@@@ " + i + "\\n");
+      const code = await main(args);
+      process.stdout.write("@@@ exit " + code + "\\n");
+    }`;
+  const r = await node(["--input-type=module", "-e", script, JSON.stringify(argvs)]);
+  expect(r.code, r.stderr).toBe(0);
+  // stdout: "@@@ i", what main printed, "@@@ exit CODE", nothing; stderr: "@@@ i", what main printed.
+  const outs = r.stdout.split(/^@@@ (.*)\n/m);
+  const errs = r.stderr.split(/^@@@ (.*)\n/m);
+  expect(outs[0] + errs[0]).toBe("");
+  return argvs.map((_, i) => {
+    expect([outs[4 * i + 1], outs[4 * i + 3], outs[4 * i + 4], errs[2 * i + 1]]).toEqual([
+      String(i),
+      expect.stringMatching(/^exit \d+$/),
+      "",
+      String(i),
+    ]);
+    return { code: Number(outs[4 * i + 3].slice(5)), stdout: outs[4 * i + 2], stderr: errs[2 * i + 2] };
+  });
 }
 
 const noStackTrace = (r: Run) => {
@@ -141,11 +174,8 @@ describe("dlm check on a bad program", () => {
     expect(JSON.parse(r.stdout).diagnostics[0]).toMatchObject({ code: "DL1004", location: { start: { line: 2, column: 8 } } });
   });
 
-  // One process per program is the real thing but costs ~0.5 s of CPU each (loading the
-  // modules), so a program from each phase (decoding, lexing, lowering, shapes) goes
-  // through `node bin/dlm.js`, and the sweep over every program runs the compiled CLI's
-  // `main` in one child process on its real, piped stdout and stderr (bin/dlm.js only
-  // hands main's result to process.exitCode).
+  // A program from each phase (decoding, lexing, lowering, shapes) goes through
+  // `node bin/dlm.js`, and the sweep over every program through mainEach.
   it("goes through bin/dlm.js from each phase without a stack trace or colour", async () => {
     const byPhase = ["not-utf8", "unterminated-string", "several-errors", "several-shape-errors"];
     const runs = await pool(byPhase, 2, (n) => dlm("check", `tests/programs/bad/${n}.dlm`));
@@ -164,25 +194,13 @@ describe("dlm check on a bad program", () => {
       .sort()
       .map((f) => `tests/programs/bad/${f}`);
     expect(files.length).toBeGreaterThanOrEqual(30);
-    const script = `
-      const { main } = await import(${JSON.stringify(new URL("../../dist/compiler/cli.js", import.meta.url).href)});
-      for (const file of process.argv.slice(1)) {
-        process.stdout.write("@@@ " + file + "\\n");
-        process.stderr.write("@@@ " + file + "\\n");
-        const code = await main(["check", file]);
-        process.stdout.write("@@@ exit " + code + "\\n");
-      }`;
-    const r = await node(["--input-type=module", "-e", script, ...files]);
-    expect(r.code).toBe(0);
-    noStackTrace(r);
-    const errs = r.stderr.split(/^@@@ (.*)\n/m).slice(1);
-    const outs = r.stdout.split(/^@@@ (.*)\n/m).slice(1);
+    const runs = await mainEach(files.map((file) => ["check", file]));
     for (const [k, file] of files.entries()) {
-      expect(errs[2 * k]).toBe(file);
-      expect(outs[4 * k], file).toBe(file);
-      expect(outs[4 * k + 1], file).toBe(""); // nothing on stdout
-      expect(outs[4 * k + 2], file).toBe("exit 1");
-      expect(errs[2 * k + 1], file).toMatch(new RegExp(`^${file.replace(/[.]/g, "\\.")}:\\d+:\\d+: error DL[1-8]\\d{3}: `));
+      const r = runs[k];
+      noStackTrace(r);
+      expect(r.stdout, file).toBe(""); // nothing on stdout
+      expect(r.code, file).toBe(1);
+      expect(r.stderr, file).toMatch(new RegExp(`^${file.replace(/[.]/g, "\\.")}:\\d+:\\d+: error DL[1-8]\\d{3}: `));
     }
   });
 });
@@ -265,7 +283,11 @@ describe("dlm usage errors exit 2", () => {
   ];
 
   it("for missing files and bad usage, with a one-line reason and no stack trace", async () => {
-    const runs = await pool(cases, 2, ([, args]) => dlm(...args));
+    // Three kinds of failure (a file, a command, a flag) through bin/dlm.js, every case through mainEach.
+    const viaBin = cases.filter(([what]) => ["a missing file", "an unknown command", "an unknown flag"].includes(what));
+    expect(viaBin).toHaveLength(3);
+    const [bin, runs] = await Promise.all([pool(viaBin, 2, ([, args]) => dlm(...args)), mainEach(cases.map(([, args]) => args))]);
+    bin.forEach((r, k) => expect(r, viaBin[k][0]).toEqual(runs[cases.indexOf(viaBin[k])]));
     runs.forEach((r, i) => {
       const [what, , message] = cases[i];
       expect(r.code, what).toBe(2);
@@ -333,6 +355,11 @@ describe("dlm usage errors exit 2", () => {
 describe("the WebAssembly backend on the command line", () => {
   const tmp = tempDir("dlm-cli-wasm-");
   afterAll(() => tmp.cleanup());
+  // `dlm compile` of the MLP with kernels and WAT, once for the tests that need a compiled trainer.
+  let mlp: Promise<Run> | undefined;
+  const compileMlp = () =>
+    (mlp ??= dlm("compile", "dsl-examples/mlp.dlm", "-o", path.join(tmp.dir, "wasm"), "--emit", "kernels", "--emit", "wat"));
+  beforeAll(() => void compileMlp()); // beside the first test
 
   it("dlm check prints the memory plan of each train block", async () => {
     const r = await dlm("check", "dsl-examples/cnn.dlm");
@@ -344,7 +371,7 @@ describe("the WebAssembly backend on the command line", () => {
 
   it("dlm compile writes the trainer with both kernel modules, lists kernels and writes WAT on request", async () => {
     const out = path.join(tmp.dir, "wasm");
-    const r = await dlm("compile", "dsl-examples/mlp.dlm", "-o", out, "--emit", "kernels", "--emit", "wat");
+    const r = await compileMlp();
     expect(r.code, r.stderr).toBe(0);
     for (const f of ["mlp.js", "mlp.ts", "mlp.wasm", "mlp.relaxed.wasm", "mlp.wat"]) expect(existsSync(path.join(out, f)), f).toBe(true);
     // The kernel list: each kernel, then its ops indented.
@@ -353,11 +380,13 @@ describe("the WebAssembly backend on the command line", () => {
   });
 
   it("--no-fuse lists one kernel per op; --backend ts writes no kernel module", async () => {
-    const plain = await dlm("compile", "dsl-examples/mlp.dlm", "-o", path.join(tmp.dir, "plain"), "--emit", "kernels", "--no-fuse");
+    const [plain, ts] = await Promise.all([
+      dlm("compile", "dsl-examples/mlp.dlm", "-o", path.join(tmp.dir, "plain"), "--emit", "kernels", "--no-fuse"),
+      dlm("compile", "dsl-examples/mlp.dlm", "-o", path.join(tmp.dir, "ts"), "--backend", "ts"),
+    ]);
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stdout).toMatch(/^relu_128_batched$/m);
     expect(plain.stdout).not.toMatch(/_bias_relu$/m);
-    const ts = await dlm("compile", "dsl-examples/mlp.dlm", "-o", path.join(tmp.dir, "ts"), "--backend", "ts");
     expect(ts.code, ts.stderr).toBe(0);
     expect(existsSync(path.join(tmp.dir, "ts", "mlp.js"))).toBe(true);
     expect(existsSync(path.join(tmp.dir, "ts", "mlp.wasm"))).toBe(false);
@@ -365,7 +394,8 @@ describe("the WebAssembly backend on the command line", () => {
 
   it("a compiled trainer whose kernel module is missing says so in one line, exit 1, no stack trace", async () => {
     const out = path.join(tmp.dir, "missing");
-    expect((await dlm("compile", "dsl-examples/mlp.dlm", "-o", out)).code).toBe(0);
+    expect((await compileMlp()).code).toBe(0);
+    cpSync(path.join(tmp.dir, "wasm"), out, { recursive: true });
     rmSync(path.join(out, "mlp.wasm"));
     const r = await node([path.join(out, "mlp.js"), "--max-steps", "1", "--data", mnistDir]);
     expect(r.code).toBe(1);
