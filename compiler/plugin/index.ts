@@ -2,6 +2,7 @@
 // on unplugin (docs/api.md):
 //
 //   import { createTrainer, train } from "./cnn.dlm";     // compiled at build time
+//   import model from "./cnn.dlm?model";                  // its inference module, weights from cnn.safetensors (plugin/model.ts)
 //
 // The module is the trainer `dlm compile` writes (plugin/module.ts). Its kernel modules are
 // assets of the bundle, named by the bundler with a content hash, and the module loads them
@@ -20,6 +21,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createUnplugin, type UnpluginFactory, type UnpluginInstance } from "unplugin";
 import { buildModule, wasmPlaceholder, type ModuleOptions } from "./module.js";
+import { buildModelModule, modelQuery } from "./model.js";
 import { runtimeJsDir } from "../api/prepare.js";
 
 export type DlmPluginOptions = ModuleOptions;
@@ -57,13 +59,24 @@ export const unpluginFactory: UnpluginFactory<DlmPluginOptions | undefined> = (o
   return {
     name: "dlm",
     enforce: "pre",
+    // A `.dlm?model` import: its path resolved as a file's, the query kept (bundlers without queries of their own).
+    resolveId(source, importer) {
+      const m = /^(\.{0,2}\/.*\.dlm)(\?.*)$/.exec(source);
+      if (!m || !importer) return null;
+      return path.resolve(path.dirname(fileOf(importer)), m[1]) + m[2];
+    },
     loadInclude: (id) => DLM.test(fileOf(id)),
     async load(id) {
       const file = path.resolve(fileOf(id));
       if (!DLM.test(file)) return null;
       this.addWatchFile(file);
-      const built = await buildModule(new Uint8Array(readFileSync(file)), file, shown(file), options);
+      const bytes = new Uint8Array(readFileSync(file));
+      const query = modelQuery(id);
+      const built = query
+        ? await buildModelModule(bytes, file, shown(file), query, options)
+        : await buildModule(bytes, file, shown(file), options);
       if ("ok" in built) throw new DlmBuildError(built.message, file);
+      if ("checkpoint" in built && typeof built.checkpoint === "string") this.addWatchFile(built.checkpoint);
       let code = built.code;
       for (const w of built.wasm) code = code.split(wasmPlaceholder(w.name)).join(wasmUrl.call(this, w.name, w.bytes, file));
       return { code, map: null };
@@ -90,7 +103,7 @@ export const unpluginFactory: UnpluginFactory<DlmPluginOptions | undefined> = (o
     webpack(compiler) {
       compiler.options.module.rules.push({ include: runtimeJsDir, parser: { createRequire: false } });
     },
-    esbuild: { onLoadFilter: DLM },
+    esbuild: { onLoadFilter: /\.dlm(\?.*)?$/ },
   };
 
   /** The expression (a URL object) the module loads a kernel file from, as this bundler serves it. */

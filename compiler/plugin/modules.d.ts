@@ -62,3 +62,31 @@ declare module "*.dlm" {
     readonly test: { readonly loss: number; readonly metrics: Readonly<Record<string, number>> } | null;
   };
 }
+
+declare module "*.dlm?model" {
+  /** What the model takes and gives (the exported module's ModelInfo; docs/export.md). */
+  export const info: {
+    readonly model: string;
+    readonly train: string;
+    readonly source: string;
+    readonly input: { readonly name: string; readonly shape: readonly number[]; readonly dtype: "f32" | "i32" };
+    readonly output: { readonly shape: readonly number[]; readonly kind: "classes" | "probabilities" | "values" };
+    readonly classes?: number;
+    readonly maxBatch: number;
+    readonly parameters: number;
+  };
+  /** A loaded model: `predict(input, n)` runs n rows (row-major, the trainer's input values) and returns n output rows. */
+  export interface Model {
+    readonly info: typeof info;
+    predict(input: Float32Array | Int32Array, n: number): Float32Array;
+  }
+  /** Loads the kernels and the weights (the bundle's assets, or the bytes given). */
+  export function load(source?: {
+    readonly weights?: ArrayBuffer | Uint8Array;
+    readonly wasm?: ArrayBuffer | Uint8Array;
+    readonly relaxedWasm?: ArrayBuffer | Uint8Array;
+    readonly variant?: "simd128" | "relaxed";
+  }): Promise<Model>;
+  const model: { readonly load: typeof load; readonly info: typeof info };
+  export default model;
+}

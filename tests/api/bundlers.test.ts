@@ -256,3 +256,78 @@ describe("watch mode", () => {
     expect(second).toMatch(paramCount(50_890));
   }, 60_000);
 });
+
+describe("?model imports", () => {
+  const dir = path.join(cache, "model");
+  /** Predicts four fixed rows with the model module `from` and prints the outputs (the entry of a bundle, and the reference script). */
+  const script = (from: string, namedAs: string) =>
+    [
+      `import { info, load } from ${JSON.stringify(from)};`,
+      // A ?model import also has the module as its default export.
+      ...(namedAs === "bundle"
+        ? [`import model from ${JSON.stringify(from)};`, 'if (model.load !== load) throw new Error("no default export");']
+        : []),
+      "const m = await load();",
+      "const x = new Float32Array(4 * 784);",
+      "for (let i = 0; i < x.length; i++) x[i] = ((i * 7919) % 256) / 255;",
+      `process.stdout.write(JSON.stringify({ model: info.model, as: ${JSON.stringify(namedAs)}, y: Array.from(m.predict(x, 4)) }) + "\\n");`,
+      "",
+    ].join("\n");
+  let expected: { model: string; y: number[] };
+
+  beforeAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(path.join(repoRoot, "dsl-examples/mlp.dlm"), path.join(dir, "mlp.dlm"));
+    const trained = await runNode([
+      "bin/dlm.js",
+      "train",
+      path.join(dir, "mlp.dlm"),
+      "--max-steps",
+      "5",
+      "--quiet",
+      "--save",
+      path.join(dir, "mlp.safetensors"),
+    ]);
+    expect(trained.code, trained.stderr).toBe(0);
+    // The reference: what `dlm export` writes, loaded by node.
+    const exported = await runNode([
+      "bin/dlm.js",
+      "export",
+      path.join(dir, "mlp.dlm"),
+      "--checkpoint",
+      path.join(dir, "mlp.safetensors"),
+      "-o",
+      path.join(dir, "export"),
+    ]);
+    expect(exported.code, exported.stderr).toBe(0);
+    writeFileSync(path.join(dir, "export", "reference.mjs"), script("./mlp.js", "reference"));
+    const r = await runNode([path.join(dir, "export", "reference.mjs")]);
+    expect(r.code, r.stderr).toBe(0);
+    expected = JSON.parse(r.stdout) as typeof expected;
+    writeFileSync(path.join(dir, "entry.js"), script("./mlp.dlm?model", "bundle"));
+  }, 180_000);
+
+  it.each(["rollup", "esbuild", "webpack", "vite"])(
+    "%s: the bundled model predicts as the exported module does",
+    async (bundler) => {
+      const bundle = await builders[bundler](path.join(dir, "entry.js"), path.join(dir, `out-${bundler}`));
+      const r = await runNode([bundle]);
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as typeof expected;
+      expect(out.model).toBe("mlp");
+      expect(out.y).toHaveLength(40);
+      expect(out.y).toEqual(expected.y);
+    },
+    120_000,
+  );
+
+  it("without a checkpoint, the build fails saying how to make one", async () => {
+    writeFileSync(path.join(dir, "nock.js"), 'import model from "./mlp.dlm?model&checkpoint=missing.safetensors";\nconsole.log(model);\n');
+    const error = await builders.rollup(path.join(dir, "nock.js"), path.join(dir, "out-nock")).then(
+      () => new Error("the build succeeded"),
+      (e: unknown) => e,
+    );
+    expect(describeError(error)).toMatch(/\?model needs the weights of a checkpoint: .*missing\.safetensors is not there/);
+  }, 60_000);
+});
