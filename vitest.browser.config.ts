@@ -11,5 +11,7 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // The Node side of the comparison on one thread, as in vitest.config.ts (any thread count gives the same bits).
+    env: { DLM_THREADS: "1" },
   },
 });
