@@ -158,7 +158,9 @@ function trainingSamples(req: CalibrationRequest): { data: Float32Array; n: numb
   const size = ds.xShape.reduce((a, d) => a * d, 1);
   if (ds.windows || size !== row)
     throw new DataError(
-      `calibration reads the training samples as the model's input [${req.info.input.shape.join(", ")}]; this data source's samples are not`,
+      ds.windows
+        ? `calibration reads the training samples as the model's input; windows of a text are not samples it can read`
+        : `calibration reads the training samples as the model's input [${req.info.input.shape.join(", ")}], but they are [${ds.xShape.join(", ")}] (a model that does not read the training data, such as a generator, cannot be calibrated on it)`,
       ds.source ?? req.front.source.path,
     );
   const n = Math.min(req.samples, ds.n);
