@@ -13,5 +13,8 @@ export default defineConfig({
     // Node 20 accepts relaxed-SIMD opcodes only with this flag: the tests run both module
     // variants of the WebAssembly backend (DLM_WASM_VARIANT picks one; see runtime/wasm).
     execArgv: ["--experimental-wasm-relaxed-simd"],
+    // Trainers the tests start without --threads run on one thread (test files already run in
+    // parallel); tests of threads pass --threads (docs/threads.md).
+    env: { DLM_THREADS: "1" },
   },
 });

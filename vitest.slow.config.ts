@@ -30,5 +30,6 @@ export default defineConfig({
     testTimeout: 120_000,
     pool: "forks",
     execArgv: ["--experimental-wasm-relaxed-simd"],
+    env: { DLM_THREADS: "1" }, // as in vitest.config.ts
   },
 });

@@ -12,7 +12,7 @@ import { trainSettingRanges, type IntRange } from "./ranges.js";
 import type { DataInfo } from "./data/load.js";
 import { memoryProblem } from "./memory.js";
 import { formatConfusion } from "./eval-metrics.js";
-import { defaultThreads, MAX_THREADS } from "./threads/index.js";
+import { defaultThreads, MAX_THREADS, threadsFromEnv } from "./threads/index.js";
 
 export const trainUsage = `options:
   --epochs N            epochs (default: the .dlm file's)
@@ -33,8 +33,8 @@ export const trainUsage = `options:
   --wasm-variant V      simd128 (default, the same bits on every engine) or relaxed: the
                         relaxed-SIMD kernels (fused multiply-add; node 20 needs
                         --experimental-wasm-relaxed-simd); DLM_WASM_VARIANT=V does the same
-  --threads N           threads the kernels run on (WebAssembly trainers; default: one per core);
-                        every thread count computes the same numbers, bit for bit
+  --threads N           threads the kernels run on (WebAssembly trainers; default: DLM_THREADS,
+                        else one per core); every thread count computes the same numbers, bit for bit
 `;
 
 export const trainOptionSpec = {
@@ -124,6 +124,8 @@ export function trainOptions(values: Record<string, string | boolean | undefined
   set("checkpointEvery", int("checkpoint-every"));
   set("maxSteps", int("max-steps"));
   set("logEvery", int("log-every"));
+  if (Number.isNaN(threadsFromEnv()))
+    throw new UsageError(`DLM_THREADS must be an integer in [1, ${MAX_THREADS}], not '${process.env.DLM_THREADS}'`);
   set("threads", int("threads") ?? defaultThreads());
   for (const flag of ["data", "save", "resume", "samples", "log"] as const)
     if (values[flag] === "") throw new UsageError(`--${flag} needs a path, not an empty string`);

@@ -20,9 +20,18 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** The most threads a trainer may ask for. */
 export const MAX_THREADS = 64;
 
-/** The default of `dlm train` and compiled trainers: one thread per core. */
+/** The default of `dlm train`, compiled trainers and the library: DLM_THREADS when it is a valid count, else one thread per core. */
 export function defaultThreads(): number {
-  return Math.max(1, Math.min(MAX_THREADS, availableParallelism()));
+  const env = threadsFromEnv();
+  return env !== undefined && !Number.isNaN(env) ? env : Math.max(1, Math.min(MAX_THREADS, availableParallelism()));
+}
+
+/** DLM_THREADS as a thread count; undefined when unset, NaN when not an integer in [1, MAX_THREADS] (main.ts reports it). */
+export function threadsFromEnv(): number | undefined {
+  const env = process.env.DLM_THREADS;
+  if (env === undefined || env === "") return undefined;
+  const n = /^\d+$/.test(env.trim()) ? Number(env.trim()) : NaN;
+  return n >= 1 && n <= MAX_THREADS ? n : NaN;
 }
 
 let minWork = DEFAULT_MIN_WORK;

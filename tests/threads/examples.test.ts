@@ -107,9 +107,12 @@ describe("dlm train --threads", () => {
     expect(out[1].checkpoint.equals(out[0].checkpoint)).toBe(true);
   }, 120_000);
 
-  it("a thread count out of range is a usage error", async () => {
+  it("a thread count out of range is a usage error, in the flag or in DLM_THREADS", async () => {
     const r = await runNode([dlmBin, "train", "dsl-examples/mlp.dlm", "--threads", "0"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--threads must be an integer in \[1, 64\], not '0'/);
+    const e = await runNode([dlmBin, "train", "dsl-examples/mlp.dlm"], { env: { DLM_THREADS: "two" } });
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/DLM_THREADS must be an integer in \[1, 64\], not 'two'/);
   }, 60_000);
 });

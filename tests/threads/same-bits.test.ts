@@ -7,6 +7,7 @@
 // runtime (dist/), whose thread setting is the one their kernels see. And the parts
 // themselves: a GEMM cut into two panel ranges writes what the whole call writes; splitCall.
 import { describe, expect, it } from "vitest";
+import * as os from "node:os";
 import { loadTrainer } from "../helpers/trainer.js";
 import { bytes, run, threads, WA } from "./helpers.js";
 import { splitCall, type KernelSplit } from "../../runtime/threads/plan.js";
@@ -67,6 +68,25 @@ describe("threads: the same bits as one thread", () => {
       many.models.forEach((m, i) => expect(m.equals(one.models[i])).toBe(true));
     }
   }, 60_000);
+});
+
+describe("the default thread count", () => {
+  it("is DLM_THREADS when it is a count in [1, 64], else one per core; a bad value reads as NaN", () => {
+    const before = process.env.DLM_THREADS;
+    try {
+      process.env.DLM_THREADS = "3";
+      expect(threads.defaultThreads()).toBe(3);
+      process.env.DLM_THREADS = "65";
+      expect(threads.threadsFromEnv()).toBeNaN();
+      expect(threads.defaultThreads()).toBe(Math.min(64, os.availableParallelism()));
+      delete process.env.DLM_THREADS;
+      expect(threads.threadsFromEnv()).toBeUndefined();
+      expect(threads.defaultThreads()).toBe(Math.min(64, os.availableParallelism()));
+    } finally {
+      if (before === undefined) delete process.env.DLM_THREADS;
+      else process.env.DLM_THREADS = before;
+    }
+  });
 });
 
 describe("splitCall", () => {
