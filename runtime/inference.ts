@@ -127,7 +127,7 @@ interface WasmApi {
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-/** Reads a URL's bytes; a failure may carry a `code` (ENOENT). */
+/** Reads a file: URL's bytes (the node target's module passes node:fs); a failure may carry a `code` (ENOENT). */
 export type ReadUrl = (url: URL) => Promise<Uint8Array>;
 
 async function fetchUrl(url: URL): Promise<Uint8Array> {
@@ -136,9 +136,12 @@ async function fetchUrl(url: URL): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function readFile(base: URL, file: string, read: ReadUrl): Promise<Uint8Array> {
+async function readFile(base: URL, file: string, readFileUrl: ReadUrl | undefined): Promise<Uint8Array> {
+  const url = new URL(file, base);
   try {
-    return await read(new URL(file, base));
+    if (url.protocol !== "file:") return await fetchUrl(url);
+    if (!readFileUrl) throw new Error("a file: URL, which a module exported for the browser does not read (give the bytes)");
+    return await readFileUrl(url);
   } catch (e) {
     const code = (e as { code?: string }).code;
     const why = code === "ENOENT" ? "no such file" : (code ?? (e instanceof Error ? e.message : String(e)));
@@ -148,12 +151,12 @@ async function readFile(base: URL, file: string, read: ReadUrl): Promise<Uint8Ar
 
 const bytesOf = (b: Bytes): Uint8Array => (b instanceof Uint8Array ? b : new Uint8Array(b));
 
-/** Loads the kernel module and the weights into a memory for `layout.rows` rows; files not given are read with `read` (default: fetch). */
+/** Loads the kernel module and the weights into a memory for `layout.rows` rows; files not given are fetched, or read with `readFileUrl` where their URL is a file: URL. */
 export async function loadModelMemory(
   layout: ModelLayout,
   moduleUrl: URL,
   source: ModelSource = {},
-  read: ReadUrl = fetchUrl,
+  readFileUrl?: ReadUrl,
 ): Promise<ModelMemory> {
   const base = source.baseUrl !== undefined ? new URL(source.baseUrl) : moduleUrl;
   const relaxed = source.variant === "relaxed";
@@ -164,8 +167,8 @@ export async function loadModelMemory(
   const wasmFile = relaxed ? (layout.files.relaxedWasm ?? layout.files.wasm) : layout.files.wasm;
   const given = relaxed ? source.relaxedWasm : source.wasm;
   const [wasm, weights] = await Promise.all([
-    given !== undefined ? bytesOf(given) : readFile(base, wasmFile, read),
-    source.weights !== undefined ? bytesOf(source.weights) : readFile(base, layout.files.weights, read),
+    given !== undefined ? bytesOf(given) : readFile(base, wasmFile, readFileUrl),
+    source.weights !== undefined ? bytesOf(source.weights) : readFile(base, layout.files.weights, readFileUrl),
   ]);
   let module: WasmModule;
   try {
