@@ -154,7 +154,10 @@ class Trainer:
         params = self.params_of[k]
         for m in self.models.values():
             m.zero_grad(set_to_none=True)
-        loss.backward()
+        # The loss is this process's mean; weighted by its share of the rows, the average over the
+        # processes is the global batch's mean (the shares differ only when the rows do not split evenly).
+        n, mine = noise.rows[0], noise.rows[2] - noise.rows[1]
+        (loss * (mine * self.world / n) if self.world > 1 and n > 0 and mine * self.world != n else loss).backward()
         if self.world > 1 and self.step_models[k] not in self.ddp:
             for p in params:
                 if p.grad is not None:
