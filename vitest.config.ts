@@ -2,12 +2,25 @@ import { defineConfig } from "vitest/config";
 import { slowTests } from "./vitest.slow.config.js";
 import { browserTests } from "./vitest.browser.config.js";
 
+// The full-length runs (npm run test:e2e), the export round trips (npm run test:slow) and the
+// tests in Chromium (npm run test:browser).
+const elsewhere = ["tests/e2e/**", ...slowTests, ...browserTests];
+// Files that compile programs in-process and compare numbers (no child process, no change to
+// the environment, nothing of the command line run in-process) run one after another in one
+// worker process (isolate: false): the compiler, ts-morph and binaryen load once there instead
+// of once per file (3-5 s of CPU each). Every other file gets a fresh process of its own.
+const shared = [
+  "tests/wasm/*.test.ts",
+  "tests/backend/{backends,gradients,pytorch}*.test.ts",
+  "tests/backend/{batchnorm-fold,lstm-gradients,rnn-gradients,memory-plan,metrics,ops-forward,optimizers,privacy,registry,transfer,wat}.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
-    // The full-length runs (npm run test:e2e), the export round trips (npm run test:slow) and the
-    // tests in Chromium (npm run test:browser).
-    exclude: ["tests/e2e/**", ...slowTests, ...browserTests],
+    projects: [
+      { extends: true, test: { name: "shared", include: shared, exclude: elsewhere, isolate: false } },
+      { extends: true, test: { name: "isolated", include: ["tests/**/*.test.ts"], exclude: [...elsewhere, ...shared] } },
+    ],
     testTimeout: 60_000,
     pool: "forks",
     // Node 20 accepts relaxed-SIMD opcodes only with this flag: the tests run both module
