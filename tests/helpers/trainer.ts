@@ -17,6 +17,7 @@ export async function compileSource(
   format = true,
   backend: Backend = "ts",
   fuse = true,
+  relaxed = true,
 ): Promise<CompiledTrainer> {
   const front = frontEnd(file, new TextEncoder().encode(source));
   if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
@@ -28,6 +29,7 @@ export async function compileSource(
     format,
     backend,
     fuse,
+    relaxed,
   });
   return compiled;
 }
@@ -35,6 +37,10 @@ export async function compileSource(
 /**
  * Compiles and imports the trainer module (unformatted: prettier only changes layout).
  * The TypeScript backend by default: it is the reference, and it computes in float64 on request.
+ * A WebAssembly trainer loads one kernel module when it is imported: the relaxed-SIMD variant only
+ * when DLM_WASM_VARIANT=relaxed asks for it (helpers/backends.ts: withVariant), else SIMD128. So
+ * the relaxed variant is built only then (building it doubles binaryen's share of the compile);
+ * `dlm compile` and tests/backend/emitted.test.ts build both variants of every example.
  */
 export async function loadTrainer(
   source: string,
@@ -43,7 +49,7 @@ export async function loadTrainer(
   backend: Backend = "ts",
   fuse = true,
 ): Promise<TrainerModule & { ts: string; compiled: CompiledTrainer }> {
-  const compiled = await compileSource(source, file, train, false, backend, fuse);
+  const compiled = await compileSource(source, file, train, false, backend, fuse, process.env.DLM_WASM_VARIANT === "relaxed");
   const mod = await importTrainer(compiled, "dlm-test-");
   return { ...mod, ts: compiled.ts, compiled };
 }
