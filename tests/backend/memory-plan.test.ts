@@ -132,6 +132,7 @@ describe("memory plan", () => {
         false,
         "wasm",
         fuse,
+        false, // the plan, not the kernels: no relaxed-SIMD variant
       );
       const plan = c.wasm!.plan;
       const problems = replay(c.program, plan, c.wasm!.fused);
