@@ -120,6 +120,8 @@ describe("the WebAssembly kernels", () => {
         undefined,
         false,
         "wasm",
+        true,
+        false, // the trainer's code, not its kernels: no relaxed-SIMD variant
       );
       // No reference kernel is called (nor imported): every op runs in the module, except the RNG's draws.
       // (The header's comments explain `K.` calls; no line of code makes one.)
