@@ -32,7 +32,12 @@ function trainTo(ck: string, kill?: string) {
 const temps = (folder: string) => readdirSync(folder).filter((n) => n.includes(".tmp-"));
 
 beforeAll(async () => {
-  const compiled = await compileSource(readFileSync(path.join(repoRoot, "dsl-examples/regression.dlm"), "utf8"), "regression.dlm");
+  const compiled = await compileSource(
+    readFileSync(path.join(repoRoot, "dsl-examples/regression.dlm"), "utf8"),
+    "regression.dlm",
+    undefined,
+    false,
+  );
   writeFileSync(trainerFile, await toJavaScript(compiled.ts, "regression.ts"));
   mkdirSync(dir("whole"));
   mkdirSync(dir("killed"));
