@@ -96,7 +96,7 @@ function expectCleanError(r: RunResult, ...parts: (string | RegExp)[]): void {
 beforeAll(async () => {
   mkdirSync(dir("trainers"), { recursive: true });
   for (const [name, src] of Object.entries(programs)) {
-    const compiled = await compileSource(src, `${name}.dlm`);
+    const compiled = await compileSource(src, `${name}.dlm`, undefined, false); // run, not read: unformatted
     writeFileSync(dir("trainers", `${name}.mjs`), await toJavaScript(compiled.ts, `${name}.ts`));
   }
   writeFileSync(dir("idx.dlm"), programs.idx);
