@@ -63,7 +63,9 @@ function layout(s: AttentionSpec, grad: boolean): Record<string, number> {
   ];
   if (grad) sizes.push(["dp", s.t * s.s], ["dqs", s.t * s.kd], ["dks", s.s * s.kd], ["dvs", s.s * s.vd]);
   const pack = Math.max(
-    ...(["nn", "nt"] as const).flatMap((kind) => [s.kd, s.vd].map((n) => gemmScratchBytes({ name: "", kind, k: s.s, n, bias: false }))),
+    ...(["nn", "nt", "tn"] as const).flatMap((kind) =>
+      [s.kd, s.vd].map((n) => gemmScratchBytes({ name: "", kind, k: s.s, n, bias: false })),
+    ),
   );
   sizes.push(["pack", pack / 4]);
   const out: Record<string, number> = {};
@@ -121,9 +123,7 @@ function build(b: BinaryenApi, mod: Mod, s: AttentionSpec, grad: boolean, params
         h: hi,
         at,
         gemm: (kind, k, n, rows, a, bb, c) => {
-          const args = [f.i32(rows), a, bb, c];
-          if (kind !== "tn") args.push(at("pack"));
-          return m.call(gemmFn(kind, k, n), args, b.none);
+          return m.call(gemmFn(kind, k, n), [f.i32(rows), a, bb, c, at("pack")], b.none);
         },
       };
       return [

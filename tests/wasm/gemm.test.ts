@@ -191,13 +191,14 @@ describe("wasm SIMD128 GEMM vs runtime/kernels/dense.ts", () => {
     const lay = new Layout(16);
     const at = { a: lay.floats(s.a), b: lay.floats(s.b), guard0: lay.floats(4), c: lay.alloc(s.c * 4, 4), ws: 0 };
     const guard1 = lay.floats(4);
+    at.ws = lay.alloc(gemmScratchBytes(spec));
     const r = rng(5);
     fill(inst.f32(at.a, s.a), r);
     fill(inst.f32(at.b, s.b), r);
     inst.f32(at.guard0, 4).fill(7);
     inst.f32(guard1, 4).fill(7);
     inst.f32(at.c + s.c * 4, 4).fill(9);
-    inst.exports[spec.name](m, at.a, at.b, at.c);
+    inst.exports[spec.name](m, at.a, at.b, at.c, at.ws);
     expect([...inst.f32(at.guard0, 4)]).toEqual([7, 7, 7, 7]);
     expect([...inst.f32(at.c + s.c * 4, 4)]).toEqual([9, 9, 9, 9]);
   });

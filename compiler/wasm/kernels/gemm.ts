@@ -18,13 +18,14 @@
 // mul+add. nn and nt first pack an 8-column panel of op(B) into `ws` (k×8 floats, zero
 // padded past n), so the inner loop reads B contiguously and needs no tail code; the last
 // panel's width n mod 8 is handled only in the stores (partial v128 stores). Rows past the
-// last full MR tile run a 1-row kernel. tn reads both operands in place (its reduction is
-// over the m rows, which advance both A and B), with partial loads for the tail panel and a
-// static MR = k mod 4 tile for the last rows of C.
+// last full MR tile run a 1-row kernel. tn (gemm-tn.ts) reduces over the m rows, which
+// advance both A and B: it packs chunks of both and carries each tile's sums across chunks in
+// its scratch, with the same bits as one pass; a static MR = k mod 4 tile takes C's last rows.
 import type { BinaryenApi } from "./binaryen.js";
 import { buildModule, type EmittedModule, type ModuleOptions } from "./module.js";
 import { sigmoidV, splatF, tanhV } from "./math.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
+import { tnBody, tnScratchBytes, type TnBlocking, type TnColumns } from "./gemm-tn.js";
 
 export type GemmKind = "nn" | "nt" | "tn";
 
@@ -55,6 +56,8 @@ export interface GemmSpec {
    * panels: runtime/threads); hi = 0 (a call without them) computes every panel.
    */
   readonly range?: boolean;
+  /** The tn kernel's loop blocking (gemm-tn.ts; benchmarks and tests: the default is TN_BLOCKING). */
+  readonly tnBlocking?: TnBlocking;
 }
 
 export type GemmActivation = "relu" | "leaky_relu" | "tanh" | "sigmoid";
@@ -94,7 +97,15 @@ function panelRange(f: Fn, P: (name: string) => number, all: number, full: numbe
 export function gemmScratchBytes(spec: GemmSpec): number {
   if (spec.kind === "nn") return spec.k * 32 + 16;
   if (spec.kind === "nt") return spec.n * 32 + 16;
-  return 0;
+  return tnScratchBytes({
+    name: spec.name,
+    k: spec.k,
+    n: spec.n,
+    mr: Math.min(spec.rowTile ?? 4, 4),
+    bias: spec.bias,
+    accumulate: !!spec.accumulate,
+    blocking: spec.tnBlocking,
+  });
 }
 
 /** C's shape [rows, cols] for m rows. */
@@ -347,59 +358,21 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
       ),
     );
   } else {
-    // tn: C[k, n] = Σ_r A[r, 0..k)ᵀ B[r, 0..n): C's rows are A's columns.
-    const p = f.local(b.i32); // C row (= A column) of the tile, elements
-    const j = f.local(b.i32); // C column, elements
-    const aCol = f.local(b.i32);
-    const bCol = f.local(b.i32);
-    const cPtr = f.local(b.i32);
-    const biasCol = f.local(b.i32);
-    const mk = (rows: number, w: number): TileSpec => ({
-      rows,
-      width: w,
-      bLanes: w,
-      aPtr: aCol,
-      aRowBytes: 4,
-      aStepBytes: k * 4,
-      bPtr: bCol,
-      bStepBytes: n * 4,
-      count: () => f.get(pm),
-      countStatic: false,
-      cPtr,
-      cRowBytes: n * 4,
-      biasPtr: pbias === null ? null : biasCol,
-      accumulate: acc,
-      relaxed: spec.relaxed,
-    });
-    const setPtrs = (): X[] => {
-      const s = [
-        f.set(aCol, m.i32.add(f.get(pa), m.i32.shl(f.get(p), f.i32(2)))),
-        f.set(bCol, m.i32.add(f.get(pb), m.i32.shl(f.get(j), f.i32(2)))),
-        f.set(cPtr, m.i32.add(f.get(pc), m.i32.shl(m.i32.add(m.i32.mul(f.get(p), f.i32(n)), f.get(j)), f.i32(2)))),
-      ];
-      if (pbias !== null) s.push(f.set(biasCol, m.i32.add(f.get(pbias), m.i32.shl(f.get(j), f.i32(2)))));
-      return s;
-    };
-    const tr = Math.min(mr, 4);
-    const panel = (w: number): X => {
-      const out: X[] = [f.set(p, f.i32(0))];
-      const full = Math.floor(k / tr);
-      if (full > 0) out.push(f.countedLoop(full, [...setPtrs(), tile(f, mk(tr, w)), f.addI(p, tr)]));
-      if (k % tr > 0) out.push(...setPtrs(), tile(f, mk(k % tr, w)));
-      return m.block(null, out);
-    };
-    const full = Math.floor(n / 8);
+    // tn: C[k, n] = Σ_r A[r, 0..k)ᵀ B[r, 0..n), the reduction over m in chunks (gemm-tn.ts).
+    let cols: TnColumns = { init: [], lo: () => f.i32(0), hi: () => f.i32(n) };
     if (spec.range) {
-      // Panels [lo, hi) (hi = 0: all): the full ones, then the tail panel when the range reaches it.
-      const r = panelRange(f, P, gemmPanels(spec), full);
-      body.push(...r.init, f.set(j, m.i32.shl(f.get(P("lo")), f.i32(3))));
-      if (full > 0) body.push(f.whileLoop(() => m.i32.lt_s(f.get(j), f.get(r.fullEnd)), [panel(8), f.addI(j, 8)]));
-      if (n % 8 > 0) body.push(m.if(m.i32.gt_s(f.get(r.hi), f.i32(full)), m.block(null, [f.set(j, f.i32(full * 8)), panel(n % 8)])));
-    } else {
-      body.push(f.set(j, f.i32(0)));
-      if (full > 0) body.push(f.countedLoop(full, [panel(8), f.addI(j, 8)]));
-      if (n % 8 > 0) body.push(panel(n % 8));
+      // Panels [lo, hi) (hi = 0: all) as columns [8·lo, min(8·hi, n)).
+      const r = panelRange(f, P, gemmPanels(spec), Math.floor(n / 8));
+      const hi8 = () => m.i32.shl(f.get(r.hi), f.i32(3));
+      cols = {
+        init: r.init,
+        lo: () => m.i32.shl(f.get(P("lo")), f.i32(3)),
+        hi: () => m.select(m.i32.lt_s(hi8(), f.i32(n)), hi8(), f.i32(n)),
+      };
     }
+    const madd = (av: X, bv: X, c: X): X => (spec.relaxed ? relaxedMadd(f, av, bv, c) : m.f32x4.add(c, m.f32x4.mul(av, bv)));
+    const shape = { name: spec.name, k, n, mr: Math.min(mr, 4), bias: spec.bias, accumulate: acc, blocking: spec.tnBlocking };
+    body.push(...tnBody(f, shape, { m: pm, a: pa, b: pb, c: pc, bias: pbias, ws: pws }, cols, madd));
   }
 
   mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));

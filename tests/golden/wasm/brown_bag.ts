@@ -93,13 +93,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 13459008, perRow: 71424 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 13480192, perRow: 71424 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 13,459,008 bytes + 71,424 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 13,480,192 bytes + 71,424 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 13455584 + 71424 * B; // kernel scratch space
@@ -183,7 +183,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     K.sparseCategoricalCrossentropyGrad(dbrown_bag_dense, brown_bag_dense, y, n * 64, 106, true, dloss[0], 0); // [B, 64, 106] [B, 64] [] → [B, 64, 106]
     // dsl-examples/brown_bag.dlm:7 brown_bag/dense  dense(brown.tag_count, activation=softmax)
     k.gemm_nt_32x106(n * 64, A_dbrown_bag_dense, A_brown_bag_dense_kernel, A_dbrown_bag_embedding, WS); // [B, 64, 106] [32, 106] → [B, 64, 32]
-    k.gemm_tn_32x106(n * 64, A_brown_bag_embedding, A_dbrown_bag_dense, A_dbrown_bag_dense_kernel); // [B, 64, 32] [B, 64, 106] → [32, 106]
+    k.gemm_tn_32x106(n * 64, A_brown_bag_embedding, A_dbrown_bag_dense, A_dbrown_bag_dense_kernel, WS); // [B, 64, 32] [B, 64, 106] → [32, 106]
     k.sum_rows_64_batched_106(n, A_dbrown_bag_dense_bias, A_dbrown_bag_dense); // [B, 64, 106] → [106]
     // dsl-examples/brown_bag.dlm:6 brown_bag/embedding  embedding(brown.vocab_size, 32)
     k.embedding_grad_64_batched_26171_32(n, A_dbrown_bag_embedding_embeddings, A_words, A_dbrown_bag_embedding); // [B, 64] [B, 64, 32] → [26171, 32]

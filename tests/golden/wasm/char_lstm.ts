@@ -228,7 +228,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     ); // [B, 83] [B] [] → [B, 83]
     // dsl-examples/char_lstm.dlm:6 char_lstm/dense  dense(brown.char_count, activation=softmax)
     k.gemm_nt_128x83(n, A_dchar_lstm_dense, A_char_lstm_dense_kernel, A_dchar_lstm_lstm, WS); // [B, 83] [128, 83] → [B, 128]
-    k.gemm_tn_128x83(n, A_char_lstm_lstm, A_dchar_lstm_dense, A_dchar_lstm_dense_kernel); // [B, 128] [B, 83] → [128, 83]
+    k.gemm_tn_128x83(n, A_char_lstm_lstm, A_dchar_lstm_dense, A_dchar_lstm_dense_kernel, WS); // [B, 128] [B, 83] → [128, 83]
     k.sum_rows_1_batched_83(n, A_dchar_lstm_dense_bias, A_dchar_lstm_dense); // [B, 83] → [83]
     // dsl-examples/char_lstm.dlm:6 char_lstm/lstm  lstm(128)
     k.last_step_grad_40_128(n, A_dchar_lstm_lstm_h, A_dchar_lstm_lstm); // [B, 128] → [B, 40, 128]
@@ -243,8 +243,8 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS + 262160 + 512 * B,
       WS,
     ); // [B, 40, 128] [128, 512] [B, 40, 128] [B, 40, 512] → [B, 40, 512]
-    k.gemm_tn_128x512(n * 40, A_char_lstm_lstm_hprev, A_dchar_lstm_lstm_xw, A_dchar_lstm_lstm_recurrent_kernel); // [B, 40, 128] [B, 40, 512] → [128, 512]
-    k.gemm_tn_83x512(n * 40, A_chars, A_dchar_lstm_lstm_xw, A_dchar_lstm_lstm_kernel); // [B, 40, 83] [B, 40, 512] → [83, 512]
+    k.gemm_tn_128x512(n * 40, A_char_lstm_lstm_hprev, A_dchar_lstm_lstm_xw, A_dchar_lstm_lstm_recurrent_kernel, WS); // [B, 40, 128] [B, 40, 512] → [128, 512]
+    k.gemm_tn_83x512(n * 40, A_chars, A_dchar_lstm_lstm_xw, A_dchar_lstm_lstm_kernel, WS); // [B, 40, 83] [B, 40, 512] → [83, 512]
     k.sum_rows_40_batched_512(n, A_dchar_lstm_lstm_bias, A_dchar_lstm_lstm_xw); // [B, 40, 512] → [512]
   }
 

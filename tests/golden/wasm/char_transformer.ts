@@ -599,13 +599,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 14602624, perRow: 5042176 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 14649728, perRow: 5042176 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 14,602,624 bytes + 5,042,176 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 14,649,728 bytes + 5,042,176 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 14352720 + 5042176 * B; // kernel scratch space
@@ -1694,6 +1694,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_8,
       A_dchar_transformer_dense_8,
       A_dchar_transformer_dense_8_kernel,
+      WS,
     ); // [B, 128, 128] [B, 128, 83] → [128, 83]
     k.sum_rows_128_batched_83(n, A_dchar_transformer_dense_8_bias, A_dchar_transformer_dense_8); // [B, 128, 83] → [83]
     // dsl-examples/char_transformer.dlm:24 char_transformer/layer_normalization_8  layernorm()
@@ -1730,6 +1731,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_dense_6_gelu,
       A_dchar_transformer_add_8,
       A_dchar_transformer_dense_7_kernel,
+      WS,
     ); // [B, 128, 512] [B, 128, 128] → [512, 128]
     k.sum_rows_128_batched_128(n, A_dchar_transformer_dense_7_bias, A_dchar_transformer_add_8); // [B, 128, 128] → [128]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_6  gelu
@@ -1752,6 +1754,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_7,
       A_dchar_transformer_dense_6,
       A_dchar_transformer_dense_6_kernel,
+      WS,
     ); // [B, 128, 128] [B, 128, 512] → [128, 512]
     k.sum_rows_128_batched_512(n, A_dchar_transformer_dense_6_bias, A_dchar_transformer_dense_6); // [B, 128, 512] → [512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/layer_normalization_7  layernorm()
@@ -1789,6 +1792,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_multi_head_attention_3_heads,
       A_dchar_transformer_add_7_1,
       A_dchar_transformer_multi_head_attention_3_output_kernel,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -1833,6 +1837,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_6,
       A_dchar_transformer_multi_head_attention_3_value_flat,
       A_dchar_transformer_multi_head_attention_3_value_kernel_1,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -1851,6 +1856,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_6,
       A_dchar_transformer_multi_head_attention_3_key_flat,
       A_dchar_transformer_multi_head_attention_3_key_kernel_1,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -1869,6 +1875,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_6,
       A_dchar_transformer_multi_head_attention_3_query_flat,
       A_dchar_transformer_multi_head_attention_3_query_kernel_1,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -1922,6 +1929,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_dense_4_gelu,
       A_dchar_transformer_add_6_1,
       A_dchar_transformer_dense_5_kernel,
+      WS,
     ); // [B, 128, 512] [B, 128, 128] → [512, 128]
     k.sum_rows_128_batched_128(n, A_dchar_transformer_dense_5_bias, A_dchar_transformer_add_6_1); // [B, 128, 128] → [128]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_4  gelu
@@ -1944,6 +1952,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_5,
       A_dchar_transformer_dense_4,
       A_dchar_transformer_dense_4_kernel,
+      WS,
     ); // [B, 128, 128] [B, 128, 512] → [128, 512]
     k.sum_rows_128_batched_512(n, A_dchar_transformer_dense_4_bias, A_dchar_transformer_dense_4); // [B, 128, 512] → [512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/layer_normalization_5  layernorm()
@@ -1981,6 +1990,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_multi_head_attention_2_heads,
       A_dchar_transformer_add_5_1,
       A_dchar_transformer_multi_head_attention_2_output_kernel,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -2025,6 +2035,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_4,
       A_dchar_transformer_multi_head_attention_2_value_flat,
       A_dchar_transformer_multi_head_attention_2_value_kernel_1,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -2043,6 +2054,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_4,
       A_dchar_transformer_multi_head_attention_2_key_flat,
       A_dchar_transformer_multi_head_attention_2_key_kernel_1,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -2061,6 +2073,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_4,
       A_dchar_transformer_multi_head_attention_2_query_flat,
       A_dchar_transformer_multi_head_attention_2_query_kernel_1,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -2114,6 +2127,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_dense_2_gelu,
       A_dchar_transformer_add_4_1,
       A_dchar_transformer_dense_3_kernel,
+      WS,
     ); // [B, 128, 512] [B, 128, 128] → [512, 128]
     k.sum_rows_128_batched_128(n, A_dchar_transformer_dense_3_bias, A_dchar_transformer_add_4_1); // [B, 128, 128] → [128]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_2  gelu
@@ -2136,6 +2150,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_3,
       A_dchar_transformer_dense_2,
       A_dchar_transformer_dense_2_kernel,
+      WS,
     ); // [B, 128, 128] [B, 128, 512] → [128, 512]
     k.sum_rows_128_batched_512(n, A_dchar_transformer_dense_2_bias, A_dchar_transformer_dense_2); // [B, 128, 512] → [512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/layer_normalization_3  layernorm()
@@ -2173,6 +2188,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_multi_head_attention_1_heads,
       A_dchar_transformer_add_3_1,
       A_dchar_transformer_multi_head_attention_1_output_kernel,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -2217,6 +2233,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_2,
       A_dchar_transformer_multi_head_attention_1_value_flat,
       A_dchar_transformer_multi_head_attention_1_value_kernel_1,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -2235,6 +2252,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_2,
       A_dchar_transformer_multi_head_attention_1_key_flat,
       A_dchar_transformer_multi_head_attention_1_key_kernel_1,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -2253,6 +2271,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_2,
       A_dchar_transformer_multi_head_attention_1_query_flat,
       A_dchar_transformer_multi_head_attention_1_query_kernel_1,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -2306,6 +2325,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_dense_gelu,
       A_dchar_transformer_add_2_1,
       A_dchar_transformer_dense_1_kernel,
+      WS,
     ); // [B, 128, 512] [B, 128, 128] → [512, 128]
     k.sum_rows_128_batched_128(n, A_dchar_transformer_dense_1_bias, A_dchar_transformer_add_2_1); // [B, 128, 128] → [128]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense  gelu
@@ -2323,6 +2343,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization_1,
       A_dchar_transformer_dense,
       A_dchar_transformer_dense_kernel,
+      WS,
     ); // [B, 128, 128] [B, 128, 512] → [128, 512]
     k.sum_rows_128_batched_512(n, A_dchar_transformer_dense_bias, A_dchar_transformer_dense); // [B, 128, 512] → [512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/layer_normalization_1  layernorm()
@@ -2360,6 +2381,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_multi_head_attention_heads,
       A_dchar_transformer_add_1_1,
       A_dchar_transformer_multi_head_attention_output_kernel,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -2404,6 +2426,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization,
       A_dchar_transformer_multi_head_attention_value_flat,
       A_dchar_transformer_multi_head_attention_value_kernel_1,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -2422,6 +2445,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization,
       A_dchar_transformer_multi_head_attention_key_flat,
       A_dchar_transformer_multi_head_attention_key_kernel_1,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,
@@ -2440,6 +2464,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_char_transformer_layer_normalization,
       A_dchar_transformer_multi_head_attention_query_flat,
       A_dchar_transformer_multi_head_attention_query_kernel_1,
+      WS,
     ); // [B, 128, 128] [B, 128, 128] → [128, 128]
     k.sum_rows_128_batched_128(
       n,

@@ -222,13 +222,13 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     k.loss_grad_sparse_categorical_crossentropy_fromLogits_1_batched_10(n, A_dcnn_dense_1, A_cnn_dense_1, A_y, A_dloss); // [B, 10] [B] [] → [B, 10]
     // dsl-examples/cnn.dlm:7 cnn/dense_1  dense(10, activation=softmax)
     k.gemm_nt_128x10(n, A_dcnn_dense_1, A_cnn_dense_1_kernel, A_dcnn_dense_relu, WS); // [B, 10] [128, 10] → [B, 128]
-    k.gemm_tn_128x10(n, A_cnn_dense_relu, A_dcnn_dense_1, A_dcnn_dense_1_kernel); // [B, 128] [B, 10] → [128, 10]
+    k.gemm_tn_128x10(n, A_cnn_dense_relu, A_dcnn_dense_1, A_dcnn_dense_1_kernel, WS); // [B, 128] [B, 10] → [128, 10]
     k.sum_rows_1_batched_10(n, A_dcnn_dense_1_bias, A_dcnn_dense_1); // [B, 10] → [10]
     // dsl-examples/cnn.dlm:6 cnn/dense  relu
     // dsl-examples/cnn.dlm:6 cnn/dense  dense(128, activation=relu)
     k.act_bias_relu_grad_1_batched_128(n, A_dcnn_dense, A_dcnn_dense_relu, A_cnn_dense_relu, A_dcnn_dense_bias); // [B, 128] [B, 128] → [128] (fused: relu_grad+sum_to)
     k.gemm_nt_5408x128(n, A_dcnn_dense, A_cnn_dense_kernel, A_dcnn_flatten, WS); // [B, 128] [5408, 128] → [B, 5408]
-    k.gemm_tn_5408x128(n, A_cnn_max_pooling2d, A_dcnn_dense, A_dcnn_dense_kernel); // [B, 5408] [B, 128] → [5408, 128]
+    k.gemm_tn_5408x128(n, A_cnn_max_pooling2d, A_dcnn_dense, A_dcnn_dense_kernel, WS); // [B, 5408] [B, 128] → [5408, 128]
     // dsl-examples/cnn.dlm:4 cnn/max_pooling2d  maxpool2d(2)
     // dsl-examples/cnn.dlm:3 cnn/conv2d  relu
     k.maxpool2d_grad_relu_26x26x32_k2x2_s2x2_fromArgmax_reluMask(

@@ -300,13 +300,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 49107632, perRow: 1092192 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 49913008, perRow: 1092192 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 256; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 49,107,632 bytes + 1,092,192 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 49,913,008 bytes + 1,092,192 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 45768848 + 1092192 * B; // kernel scratch space
@@ -942,8 +942,8 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     k.add_128(A_ddiscriminator_conv2d_1_bias_2, A_ddiscriminator_conv2d_1_bias, A_ddiscriminator_conv2d_1_bias_1); // [128] [128] → [128]
     // dsl-examples/dcgan.dlm:32 discriminator/dense  dense(1)
     // dsl-examples/dcgan.dlm:45  discriminator
-    k.gemm_tn_6272x1(n, A_discriminator_dropout_1_1, A_ddiscriminator_dense_1, A_ddiscriminator_dense_kernel);
-    k.gemm_tn_6272x1_acc(n, A_discriminator_dropout_1, A_ddiscriminator_dense, A_ddiscriminator_dense_kernel); // [B, 6272] [B, 1] → [6272, 1] (fused: matmul_tn+matmul_tn+add)
+    k.gemm_tn_6272x1(n, A_discriminator_dropout_1_1, A_ddiscriminator_dense_1, A_ddiscriminator_dense_kernel, WS);
+    k.gemm_tn_6272x1_acc(n, A_discriminator_dropout_1, A_ddiscriminator_dense, A_ddiscriminator_dense_kernel, WS); // [B, 6272] [B, 1] → [6272, 1] (fused: matmul_tn+matmul_tn+add)
     k.add_1(A_ddiscriminator_dense_bias_2, A_ddiscriminator_dense_bias, A_ddiscriminator_dense_bias_1); // [1] [1] → [1]
   }
 
@@ -1184,7 +1184,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     k.copy_range_12544_12544(A_dgenerator_batch_normalization_gamma, A_dgenerator_dense_sums); // [2, 12544] → [12544]
     k.copy_range_12544_0(A_dgenerator_batch_normalization_beta, A_dgenerator_dense_sums); // [2, 12544] → [12544]
     // dsl-examples/dcgan.dlm:11 generator/dense  dense(7 * 7 * 256, use_bias=false)
-    k.gemm_tn_100x12544(n, A_normal, A_dgenerator_dense, A_dgenerator_dense_kernel); // [B, 100] [B, 12544] → [100, 12544]
+    k.gemm_tn_100x12544(n, A_normal, A_dgenerator_dense, A_dgenerator_dense_kernel, WS); // [B, 100] [B, 12544] → [100, 12544]
   }
 
   /** Step 2: adam(lr=0.0001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `generator` (params[0, 1279488), [1304576, 2124032), [2124288, 2329216), [2329344, 2330944)). */

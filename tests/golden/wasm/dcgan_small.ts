@@ -914,8 +914,8 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     k.add_32(A_ddiscriminator_conv2d_1_bias_2, A_ddiscriminator_conv2d_1_bias, A_ddiscriminator_conv2d_1_bias_1); // [32] [32] → [32]
     // dsl-examples/dcgan_small.dlm:27 discriminator/dense  dense(1)
     // dsl-examples/dcgan_small.dlm:39  discriminator
-    k.gemm_tn_1568x1(n, A_discriminator_dropout_1_1, A_ddiscriminator_dense_1, A_ddiscriminator_dense_kernel);
-    k.gemm_tn_1568x1_acc(n, A_discriminator_dropout_1, A_ddiscriminator_dense, A_ddiscriminator_dense_kernel); // [B, 1568] [B, 1] → [1568, 1] (fused: matmul_tn+matmul_tn+add)
+    k.gemm_tn_1568x1(n, A_discriminator_dropout_1_1, A_ddiscriminator_dense_1, A_ddiscriminator_dense_kernel, WS);
+    k.gemm_tn_1568x1_acc(n, A_discriminator_dropout_1, A_ddiscriminator_dense, A_ddiscriminator_dense_kernel, WS); // [B, 1568] [B, 1] → [1568, 1] (fused: matmul_tn+matmul_tn+add)
     k.add_1(A_ddiscriminator_dense_bias_2, A_ddiscriminator_dense_bias, A_ddiscriminator_dense_bias_1); // [1] [1] → [1]
   }
 
@@ -1156,7 +1156,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     k.copy_range_3136_3136(A_dgenerator_batch_normalization_gamma, A_dgenerator_dense_sums); // [2, 3136] → [3136]
     k.copy_range_3136_0(A_dgenerator_batch_normalization_beta, A_dgenerator_dense_sums); // [2, 3136] → [3136]
     // dsl-examples/dcgan_small.dlm:6 generator/dense  dense(7 * 7 * 64, use_bias=false)
-    k.gemm_tn_100x3136(n, A_normal, A_dgenerator_dense, A_dgenerator_dense_kernel); // [B, 100] [B, 3136] → [100, 3136]
+    k.gemm_tn_100x3136(n, A_normal, A_dgenerator_dense, A_dgenerator_dense_kernel, WS); // [B, 100] [B, 3136] → [100, 3136]
   }
 
   /** Step 2: adam(lr=0.0002, beta1=0.5, beta2=0.999, eps=1e-7) on the parameters of `generator` (params[0, 319872), [326144, 377408), [377472, 390304), [390336, 390736)). */

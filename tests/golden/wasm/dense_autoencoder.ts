@@ -96,13 +96,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 1644352, perRow: 19072 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 1686848, perRow: 19072 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 1,644,352 bytes + 19,072 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 1,686,848 bytes + 19,072 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 1619232 + 19072 * B; // kernel scratch space
@@ -221,6 +221,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_dense_autoencoder_dense_relu,
       A_ddense_autoencoder_dense_1,
       A_ddense_autoencoder_dense_1_kernel,
+      WS,
     ); // [B, 64] [B, 784] → [64, 784]
     // dsl-examples/dense_autoencoder.dlm:5 dense_autoencoder/dense  relu
     // dsl-examples/dense_autoencoder.dlm:5 dense_autoencoder/dense  dense(64, activation=relu)
@@ -231,7 +232,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_dense_autoencoder_dense_relu,
       A_ddense_autoencoder_dense_bias,
     ); // [B, 64] [B, 64] → [64] (fused: relu_grad+sum_to)
-    k.gemm_tn_784x64(n, A_x, A_ddense_autoencoder_dense, A_ddense_autoencoder_dense_kernel); // [B, 784] [B, 64] → [784, 64]
+    k.gemm_tn_784x64(n, A_x, A_ddense_autoencoder_dense, A_ddense_autoencoder_dense_kernel, WS); // [B, 784] [B, 64] → [784, 64]
   }
 
   /** Step 1: adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `dense_autoencoder` (params[0, 101200)). */

@@ -124,13 +124,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 26876176, perRow: 51328 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 26894608, perRow: 51328 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 256; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 26,876,176 bytes + 51,328 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 26,894,608 bytes + 51,328 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 26843376 + 51328 * B; // kernel scratch space
@@ -300,6 +300,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
           A_dp_mnist_dense_relu + g * n * 128,
           A_ddp_mnist_dense_1 + g * n * 40,
           A_ddp_mnist_dense_1_kernel_per_example + g * 1280,
+          WS,
         );
       })(rows); // [B, 32] [B, 10] → [256, 32, 10]
     K.sumGroups(ddp_mnist_dense_1_bias_per_example, ddp_mnist_dense_1, n, 1, 10, 256); // [B, 10] → [256, 10]
@@ -314,6 +315,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
           A_dp_mnist_max_pooling2d_1 + g * n * 2048,
           A_ddp_mnist_dense + g * n * 128,
           A_ddp_mnist_dense_kernel_per_example + g * 65536,
+          WS,
         );
       })(rows); // [B, 512] [B, 32] → [256, 512, 32]
     K.sumGroups(ddp_mnist_dense_bias_per_example, ddp_mnist_dense, n, 1, 32, 256); // [B, 32] → [256, 32]

@@ -145,13 +145,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 15422416, perRow: 29792 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 15497680, perRow: 29792 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 64; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 15,422,416 bytes + 29,792 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 15,497,680 bytes + 29,792 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 15397296 + 29792 * B; // kernel scratch space
@@ -465,13 +465,13 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_ddiscriminator_dense_bias_1,
     ); // [B, 512] [B, 512] → [512] (fused: leaky_relu_grad+sum_to)
     // dsl-examples/gan_stabilized.dlm:23  discriminator
-    k.gemm_tn_784x512(n, A_generator_dense_2_tanh, A_ddiscriminator_dense, A_ddiscriminator_dense_kernel);
-    k.gemm_tn_784x512_acc(n, A_real, A_ddiscriminator_dense_2, A_ddiscriminator_dense_kernel); // [B, 784] [B, 512] → [784, 512] (fused: matmul_tn+matmul_tn+add)
+    k.gemm_tn_784x512(n, A_generator_dense_2_tanh, A_ddiscriminator_dense, A_ddiscriminator_dense_kernel, WS);
+    k.gemm_tn_784x512_acc(n, A_real, A_ddiscriminator_dense_2, A_ddiscriminator_dense_kernel, WS); // [B, 784] [B, 512] → [784, 512] (fused: matmul_tn+matmul_tn+add)
     k.add_512(A_ddiscriminator_dense_bias_2, A_ddiscriminator_dense_bias, A_ddiscriminator_dense_bias_1); // [512] [512] → [512]
     // dsl-examples/gan_stabilized.dlm:13 discriminator/dense_1  dense(1, activation=sigmoid)
     // dsl-examples/gan_stabilized.dlm:23  discriminator
-    k.gemm_tn_512x1(n, A_discriminator_dropout_1, A_ddiscriminator_dense_1_1, A_ddiscriminator_dense_1_kernel);
-    k.gemm_tn_512x1_acc(n, A_discriminator_dropout, A_ddiscriminator_dense_1, A_ddiscriminator_dense_1_kernel); // [B, 512] [B, 1] → [512, 1] (fused: matmul_tn+matmul_tn+add)
+    k.gemm_tn_512x1(n, A_discriminator_dropout_1, A_ddiscriminator_dense_1_1, A_ddiscriminator_dense_1_kernel, WS);
+    k.gemm_tn_512x1_acc(n, A_discriminator_dropout, A_ddiscriminator_dense_1, A_ddiscriminator_dense_1_kernel, WS); // [B, 512] [B, 1] → [512, 1] (fused: matmul_tn+matmul_tn+add)
     k.add_1(A_ddiscriminator_dense_1_bias_2, A_ddiscriminator_dense_1_bias, A_ddiscriminator_dense_1_bias_1); // [1] [1] → [1]
   }
 
@@ -563,7 +563,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_dgenerator_dense_2_bias,
     ); // [B, 784] [B, 784] → [784] (fused: tanh_grad+sum_to)
     k.gemm_nt_512x784(n, A_dgenerator_dense_2, A_generator_dense_2_kernel, A_dgenerator_dense_1_relu, WS); // [B, 784] [512, 784] → [B, 512]
-    k.gemm_tn_512x784(n, A_generator_dense_1_relu, A_dgenerator_dense_2, A_dgenerator_dense_2_kernel); // [B, 512] [B, 784] → [512, 784]
+    k.gemm_tn_512x784(n, A_generator_dense_1_relu, A_dgenerator_dense_2, A_dgenerator_dense_2_kernel, WS); // [B, 512] [B, 784] → [512, 784]
     // dsl-examples/gan_stabilized.dlm:6 generator/dense_1  relu
     // dsl-examples/gan_stabilized.dlm:6 generator/dense_1  dense(512, activation=relu)
     k.act_bias_relu_grad_1_batched_512(
@@ -574,7 +574,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_dgenerator_dense_1_bias,
     ); // [B, 512] [B, 512] → [512] (fused: relu_grad+sum_to)
     k.gemm_nt_256x512(n, A_dgenerator_dense_1, A_generator_dense_1_kernel, A_dgenerator_dense_relu, WS); // [B, 512] [256, 512] → [B, 256]
-    k.gemm_tn_256x512(n, A_generator_dense_relu, A_dgenerator_dense_1, A_dgenerator_dense_1_kernel); // [B, 256] [B, 512] → [256, 512]
+    k.gemm_tn_256x512(n, A_generator_dense_relu, A_dgenerator_dense_1, A_dgenerator_dense_1_kernel, WS); // [B, 256] [B, 512] → [256, 512]
     // dsl-examples/gan_stabilized.dlm:5 generator/dense  relu
     // dsl-examples/gan_stabilized.dlm:5 generator/dense  dense(256, activation=relu)
     k.act_bias_relu_grad_1_batched_256(
@@ -584,7 +584,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_generator_dense_relu,
       A_dgenerator_dense_bias,
     ); // [B, 256] [B, 256] → [256] (fused: relu_grad+sum_to)
-    k.gemm_tn_100x256(n, A_normal, A_dgenerator_dense, A_dgenerator_dense_kernel); // [B, 100] [B, 256] → [100, 256]
+    k.gemm_tn_100x256(n, A_normal, A_dgenerator_dense, A_dgenerator_dense_kernel, WS); // [B, 100] [B, 256] → [100, 256]
   }
 
   /** Step 2: adam(lr=0.0002, beta1=0.5, beta2=0.999, eps=1e-7) on the parameters of `generator` (params[0, 559632)). */

@@ -96,13 +96,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 1653504, perRow: 7872 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 1728768, perRow: 7872 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 1,653,504 bytes + 7,872 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 1,728,768 bytes + 7,872 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 1628384 + 7872 * B; // kernel scratch space
@@ -183,12 +183,12 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     k.loss_grad_sparse_categorical_crossentropy_fromLogits_1_batched_10(n, A_dmlp_dense_1, A_mlp_dense_1, A_y, A_dloss); // [B, 10] [B] [] → [B, 10]
     // dsl-examples/mlp.dlm:5 mlp/dense_1  dense(10, activation=softmax)
     k.gemm_nt_128x10(n, A_dmlp_dense_1, A_mlp_dense_1_kernel, A_dmlp_dense_relu, WS); // [B, 10] [128, 10] → [B, 128]
-    k.gemm_tn_128x10(n, A_mlp_dense_relu, A_dmlp_dense_1, A_dmlp_dense_1_kernel); // [B, 128] [B, 10] → [128, 10]
+    k.gemm_tn_128x10(n, A_mlp_dense_relu, A_dmlp_dense_1, A_dmlp_dense_1_kernel, WS); // [B, 128] [B, 10] → [128, 10]
     k.sum_rows_1_batched_10(n, A_dmlp_dense_1_bias, A_dmlp_dense_1); // [B, 10] → [10]
     // dsl-examples/mlp.dlm:4 mlp/dense  relu
     // dsl-examples/mlp.dlm:4 mlp/dense  dense(128, activation=relu)
     k.act_bias_relu_grad_1_batched_128(n, A_dmlp_dense, A_dmlp_dense_relu, A_mlp_dense_relu, A_dmlp_dense_bias); // [B, 128] [B, 128] → [128] (fused: relu_grad+sum_to)
-    k.gemm_tn_784x128(n, A_x, A_dmlp_dense, A_dmlp_dense_kernel); // [B, 784] [B, 128] → [784, 128]
+    k.gemm_tn_784x128(n, A_x, A_dmlp_dense, A_dmlp_dense_kernel, WS); // [B, 784] [B, 128] → [784, 128]
   }
 
   /** Step 1: adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `mlp` (params[0, 101770)). */

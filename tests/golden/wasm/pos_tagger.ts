@@ -155,13 +155,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 28140288, perRow: 504064 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 28166912, perRow: 504064 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 28,140,288 bytes + 504,064 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 28,166,912 bytes + 504,064 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 28074720 + 503552 * B; // kernel scratch space
@@ -390,7 +390,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     ); // [B, 64, 106] [B, 64] [] [B, 64] → [B, 64, 106]
     // dsl-examples/pos_tagger.dlm:9 pos_tagger/dense  dense(brown.tag_count, activation=softmax)
     k.gemm_nt_128x106(n * 64, A_dpos_tagger_dense, A_pos_tagger_dense_kernel, A_dpos_tagger_bidirectional, WS); // [B, 64, 106] [128, 106] → [B, 64, 128]
-    k.gemm_tn_128x106(n * 64, A_pos_tagger_bidirectional, A_dpos_tagger_dense, A_dpos_tagger_dense_kernel); // [B, 64, 128] [B, 64, 106] → [128, 106]
+    k.gemm_tn_128x106(n * 64, A_pos_tagger_bidirectional, A_dpos_tagger_dense, A_dpos_tagger_dense_kernel, WS); // [B, 64, 128] [B, 64, 106] → [128, 106]
     k.sum_rows_64_batched_106(n, A_dpos_tagger_dense_bias, A_dpos_tagger_dense); // [B, 64, 106] → [106]
     // dsl-examples/pos_tagger.dlm:8 pos_tagger/bidirectional  bidirectional(lstm(64, return_sequences=true))
     k.slice_Bx64x64_368c706c(n, A_dpos_tagger_bidirectional_forward, A_dpos_tagger_bidirectional); // [B, 64, 128] → [B, 64, 64]
@@ -419,6 +419,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_bidirectional_backward_hprev,
       A_dpos_tagger_bidirectional_backward_xw,
       A_dpos_tagger_bidirectional_backward_lstm_recurrent_kernel,
+      WS,
     ); // [B, 64, 64] [B, 64, 256] → [64, 256]
     k.gemm_nt_64x256(
       n * 64,
@@ -432,6 +433,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_bidirectional_backward_x,
       A_dpos_tagger_bidirectional_backward_xw,
       A_dpos_tagger_bidirectional_backward_lstm_kernel,
+      WS,
     ); // [B, 64, 64] [B, 64, 256] → [64, 256]
     k.sum_rows_64_batched_256(
       n,
@@ -462,6 +464,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_bidirectional_forward_hprev,
       A_dpos_tagger_bidirectional_forward_xw,
       A_dpos_tagger_bidirectional_forward_lstm_recurrent_kernel,
+      WS,
     ); // [B, 64, 64] [B, 64, 256] → [64, 256]
     k.gemm_nt_64x256(
       n * 64,
@@ -475,6 +478,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_embedding,
       A_dpos_tagger_bidirectional_forward_xw,
       A_dpos_tagger_bidirectional_forward_lstm_kernel,
+      WS,
     ); // [B, 64, 64] [B, 64, 256] → [64, 256]
     k.sum_rows_64_batched_256(n, A_dpos_tagger_bidirectional_forward_lstm_bias, A_dpos_tagger_bidirectional_forward_xw); // [B, 64, 256] → [256]
     k.add_4096_batched(n, A_dpos_tagger_embedding_2, A_dpos_tagger_embedding, A_dpos_tagger_embedding_1); // [B, 64, 64] [B, 64, 64] → [B, 64, 64]

@@ -156,13 +156,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 27865856, perRow: 439040 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 27908864, perRow: 439040 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 27,865,856 bytes + 439,040 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 27,908,864 bytes + 439,040 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 27816672 + 438016 * B; // kernel scratch space
@@ -407,7 +407,13 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_dpos_tagger_gru_bidirectional,
       WS,
     ); // [B, 64, 106] [128, 106] → [B, 64, 128]
-    k.gemm_tn_128x106(n * 64, A_pos_tagger_gru_bidirectional, A_dpos_tagger_gru_dense, A_dpos_tagger_gru_dense_kernel); // [B, 64, 128] [B, 64, 106] → [128, 106]
+    k.gemm_tn_128x106(
+      n * 64,
+      A_pos_tagger_gru_bidirectional,
+      A_dpos_tagger_gru_dense,
+      A_dpos_tagger_gru_dense_kernel,
+      WS,
+    ); // [B, 64, 128] [B, 64, 106] → [128, 106]
     k.sum_rows_64_batched_106(n, A_dpos_tagger_gru_dense_bias, A_dpos_tagger_gru_dense); // [B, 64, 106] → [106]
     // dsl-examples/pos_tagger_gru.dlm:8 pos_tagger_gru/bidirectional  bidirectional(gru(64, return_sequences=true))
     k.slice_Bx64x64_368c706c(n, A_dpos_tagger_gru_bidirectional_forward, A_dpos_tagger_gru_bidirectional); // [B, 64, 128] → [B, 64, 64]
@@ -442,6 +448,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_gru_bidirectional_backward_hprev,
       A_dpos_tagger_gru_bidirectional_backward_xw_rec,
       A_dpos_tagger_gru_bidirectional_backward_gru_recurrent_kernel,
+      WS,
     ); // [B, 64, 64] [B, 64, 192] → [64, 192]
     k.sum_rows_64_batched_192(
       n,
@@ -465,6 +472,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_gru_bidirectional_backward_x,
       A_dpos_tagger_gru_bidirectional_backward_xw,
       A_dpos_tagger_gru_bidirectional_backward_gru_kernel,
+      WS,
     ); // [B, 64, 64] [B, 64, 192] → [64, 192]
     k.reverse_steps_64_64(n, A_dpos_tagger_gru_embedding, A_dpos_tagger_gru_bidirectional_backward_x); // [B, 64, 64] → [B, 64, 64]
     k.bcast_mul_mul_0x64x64_4096x64x1_64x1x0(
@@ -496,6 +504,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_gru_bidirectional_forward_hprev,
       A_dpos_tagger_gru_bidirectional_forward_xw_rec,
       A_dpos_tagger_gru_bidirectional_forward_gru_recurrent_kernel,
+      WS,
     ); // [B, 64, 64] [B, 64, 192] → [64, 192]
     k.sum_rows_64_batched_192(
       n,
@@ -519,6 +528,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_gru_embedding,
       A_dpos_tagger_gru_bidirectional_forward_xw,
       A_dpos_tagger_gru_bidirectional_forward_gru_kernel,
+      WS,
     ); // [B, 64, 64] [B, 64, 192] → [64, 192]
     k.add_4096_batched(n, A_dpos_tagger_gru_embedding_2, A_dpos_tagger_gru_embedding, A_dpos_tagger_gru_embedding_1); // [B, 64, 64] [B, 64, 64] → [B, 64, 64]
     // dsl-examples/pos_tagger_gru.dlm:7 pos_tagger_gru/embedding  embedding(brown.vocab_size, 64, mask_zero=true)

@@ -95,13 +95,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 6000, perRow: 832 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 24432, perRow: 832 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 6,000 bytes + 832 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 24,432 bytes + 832 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 3920 + 832 * B; // kernel scratch space
@@ -184,7 +184,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     k.loss_grad_mse_1_batched_1(n, A_dregression_dense_1, A_regression_dense_1, A_y, A_dloss); // [B, 1] [B, 1] [] → [B, 1]
     // dsl-examples/regression.dlm:5 regression/dense_1  dense(1)
     k.gemm_nt_64x1(n, A_dregression_dense_1, A_regression_dense_1_kernel, A_dregression_dense_relu, WS); // [B, 1] [64, 1] → [B, 64]
-    k.gemm_tn_64x1(n, A_regression_dense_relu, A_dregression_dense_1, A_dregression_dense_1_kernel); // [B, 64] [B, 1] → [64, 1]
+    k.gemm_tn_64x1(n, A_regression_dense_relu, A_dregression_dense_1, A_dregression_dense_1_kernel, WS); // [B, 64] [B, 1] → [64, 1]
     k.sum_rows_1_batched_1(n, A_dregression_dense_1_bias, A_dregression_dense_1); // [B, 1] → [1]
     // dsl-examples/regression.dlm:4 regression/dense  relu
     // dsl-examples/regression.dlm:4 regression/dense  dense(64, activation=relu)
@@ -195,7 +195,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_regression_dense_relu,
       A_dregression_dense_bias,
     ); // [B, 64] [B, 64] → [64] (fused: relu_grad+sum_to)
-    k.gemm_tn_3x64(n, A_x, A_dregression_dense, A_dregression_dense_kernel); // [B, 3] [B, 64] → [3, 64]
+    k.gemm_tn_3x64(n, A_x, A_dregression_dense, A_dregression_dense_kernel, WS); // [B, 3] [B, 64] → [3, 64]
   }
 
   /** Step 1: sgd(lr=0.01, momentum=0.9, nesterov=false) on the parameters of `regression` (params[0, 321)). */

@@ -846,7 +846,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     ); // [B, 10] [B] [] → [B, 10]
     // dsl-examples/resnet.dlm:21 resnet/dense  dense(10, activation=softmax)
     k.gemm_nt_64x10(n, A_dresnet_dense, A_resnet_dense_kernel, A_dresnet_global_average_pooling2d, WS); // [B, 10] [64, 10] → [B, 64]
-    k.gemm_tn_64x10(n, A_resnet_global_average_pooling2d, A_dresnet_dense, A_dresnet_dense_kernel); // [B, 64] [B, 10] → [64, 10]
+    k.gemm_tn_64x10(n, A_resnet_global_average_pooling2d, A_dresnet_dense, A_dresnet_dense_kernel, WS); // [B, 64] [B, 10] → [64, 10]
     k.sum_rows_1_batched_10(n, A_dresnet_dense_bias, A_dresnet_dense); // [B, 10] → [10]
     // dsl-examples/resnet.dlm:21 resnet/global_average_pooling2d  global_avgpool2d()
     k.global_avgpool_grad_196_64(n, A_dresnet_global_average_pooling2d, A_dresnet_re_lu_5); // [B, 64] → [B, 14, 14, 64]

@@ -128,13 +128,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 625856, perRow: 130160 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 626240, perRow: 130160 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 625,856 bytes + 130,160 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 626,240 bytes + 130,160 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 584224 + 129744 * B; // kernel scratch space
@@ -276,7 +276,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     k.loss_grad_sparse_categorical_crossentropy_fromLogits_1_batched_10(n, A_drnn_dense, A_rnn_dense, A_y, A_dloss); // [B, 10] [B] [] → [B, 10]
     // dsl-examples/rnn.dlm:6 rnn/dense  dense(10, activation=softmax)
     k.gemm_nt_50x10(n, A_drnn_dense, A_rnn_dense_kernel, A_drnn_lstm_1, WS); // [B, 10] [50, 10] → [B, 50]
-    k.gemm_tn_50x10(n, A_rnn_lstm_1, A_drnn_dense, A_drnn_dense_kernel); // [B, 50] [B, 10] → [50, 10]
+    k.gemm_tn_50x10(n, A_rnn_lstm_1, A_drnn_dense, A_drnn_dense_kernel, WS); // [B, 50] [B, 10] → [50, 10]
     k.sum_rows_1_batched_10(n, A_drnn_dense_bias, A_drnn_dense); // [B, 10] → [10]
     // dsl-examples/rnn.dlm:5 rnn/lstm_1  lstm(50)
     k.last_step_grad_28_50(n, A_drnn_lstm_1_h, A_drnn_lstm_1); // [B, 50] → [B, 28, 50]
@@ -291,9 +291,9 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS + 41616 + 208 * B,
       WS,
     ); // [B, 28, 50] [50, 200] [B, 28, 50] [B, 28, 200] → [B, 28, 200]
-    k.gemm_tn_50x200(n * 28, A_rnn_lstm_1_hprev, A_drnn_lstm_1_xw, A_drnn_lstm_1_recurrent_kernel); // [B, 28, 50] [B, 28, 200] → [50, 200]
+    k.gemm_tn_50x200(n * 28, A_rnn_lstm_1_hprev, A_drnn_lstm_1_xw, A_drnn_lstm_1_recurrent_kernel, WS); // [B, 28, 50] [B, 28, 200] → [50, 200]
     k.gemm_nt_50x200(n * 28, A_drnn_lstm_1_xw, A_rnn_lstm_1_kernel, A_drnn_lstm_h, WS); // [B, 28, 200] [50, 200] → [B, 28, 50]
-    k.gemm_tn_50x200(n * 28, A_rnn_lstm_h, A_drnn_lstm_1_xw, A_drnn_lstm_1_kernel); // [B, 28, 50] [B, 28, 200] → [50, 200]
+    k.gemm_tn_50x200(n * 28, A_rnn_lstm_h, A_drnn_lstm_1_xw, A_drnn_lstm_1_kernel, WS); // [B, 28, 50] [B, 28, 200] → [50, 200]
     k.sum_rows_28_batched_200(n, A_drnn_lstm_1_bias, A_drnn_lstm_1_xw); // [B, 28, 200] → [200]
     // dsl-examples/rnn.dlm:4 rnn/lstm  lstm(50, return_sequences=true)
     k.lstm_scan_grad_28_50(
@@ -307,8 +307,8 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS + 41616 + 208 * B,
       WS,
     ); // [B, 28, 50] [50, 200] [B, 28, 50] [B, 28, 200] → [B, 28, 200]
-    k.gemm_tn_50x200(n * 28, A_rnn_lstm_hprev, A_drnn_lstm_xw, A_drnn_lstm_recurrent_kernel); // [B, 28, 50] [B, 28, 200] → [50, 200]
-    k.gemm_tn_28x200(n * 28, A_x, A_drnn_lstm_xw, A_drnn_lstm_kernel); // [B, 28, 28] [B, 28, 200] → [28, 200]
+    k.gemm_tn_50x200(n * 28, A_rnn_lstm_hprev, A_drnn_lstm_xw, A_drnn_lstm_recurrent_kernel, WS); // [B, 28, 50] [B, 28, 200] → [50, 200]
+    k.gemm_tn_28x200(n * 28, A_x, A_drnn_lstm_xw, A_drnn_lstm_kernel, WS); // [B, 28, 28] [B, 28, 200] → [28, 200]
     k.sum_rows_28_batched_200(n, A_drnn_lstm_bias, A_drnn_lstm_xw); // [B, 28, 200] → [200]
   }
 

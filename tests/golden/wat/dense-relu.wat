@@ -1,11 +1,10 @@
 (module
- (type $0 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
- (type $1 (func (param i32 i32 i32 i32 i32)))
- (type $2 (func (param i32 i32 i32 i32 i32 i32)))
+ (type $0 (func (param i32 i32 i32 i32 i32 i32 i32)))
+ (type $1 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
+ (type $2 (func (param i32 i32 i32 i32 i32)))
  (type $3 (func (param i32 i32 f64)))
  (type $4 (func (param i32 i32 i32 i32) (result f32)))
- (type $5 (func (param i32 i32 i32 i32 i32 i32 i32)))
- (type $6 (func (param i32 i32 i32)))
+ (type $5 (func (param i32 i32 i32)))
  (import "env" "memory" (memory $memory 1 65536))
  (export "sgd_0_32" (func $sgd_0_32))
  (export "gemm_nn_3x5_bias_relu" (func $gemm_nn_3x5_bias_relu))
@@ -1886,250 +1885,1263 @@
    )
   )
  )
- (func $gemm_tn_5x2 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $lo i32) (param $hi i32)
-  (local $v0 v128)
+ (func $gemm_tn_5x2 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $lo i32) (param $hi i32)
+  (local $i0 i32)
   (local $i1 i32)
   (local $i2 i32)
-  (local $v3 v128)
+  (local $i3 i32)
   (local $v4 v128)
   (local $v5 v128)
   (local $i6 i32)
-  (local $v7 v128)
-  (local $i8 i32)
-  (if
-   (i32.gt_s
-    (select
-     (local.get $hi)
-     (i32.const 1)
-     (local.get $hi)
-    )
-    (i32.const 0)
+  (local $i7 i32)
+  (local $v8 v128)
+  (local $v9 v128)
+  (local $v10 v128)
+  (local $i11 i32)
+  (local $i12 i32)
+  (local $i13 i32)
+  (local $i14 i32)
+  (local $i15 i32)
+  (local $v16 v128)
+  (local $v17 v128)
+  (local $v18 v128)
+  (local $v19 v128)
+  (local $v20 v128)
+  (local $i21 i32)
+  (local $i22 i32)
+  (local $i23 i32)
+  (local $i24 i32)
+  (local $v25 v128)
+  (local $i26 i32)
+  (local $i27 i32)
+  (local $i28 i32)
+  (local $i29 i32)
+  (local.set $i15
+   (select
+    (local.get $hi)
+    (i32.const 1)
+    (local.get $hi)
    )
-   (then
-    (local.set $hi
-     (i32.const 0)
+  )
+  (local.set $hi
+   (i32.and
+    (i32.add
+     (local.get $ws)
+     (i32.const 15)
     )
-    (local.set $i8
-     (i32.const 1)
-    )
-    (loop $cnt1
-     (local.set $i2
-      (i32.add
-       (local.get $c)
+    (i32.const -16)
+   )
+  )
+  (local.set $i28
+   (i32.shl
+    (local.get $lo)
+    (i32.const 3)
+   )
+  )
+  (local.set $i29
+   (select
+    (local.tee $i21
+     (select
+      (i32.const 2)
+      (local.tee $ws
        (i32.shl
-        (local.get $hi)
+        (local.get $i15)
         (i32.const 3)
        )
       )
-     )
-     (local.set $v0
-      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-     )
-     (local.set $v3
-      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-     )
-     (local.set $v4
-      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-     )
-     (local.set $v5
-      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-     )
-     (local.set $i1
-      (i32.add
-       (local.get $a)
-       (i32.shl
-        (local.get $hi)
-        (i32.const 2)
-       )
-      )
-     )
-     (local.set $i6
-      (local.get $b)
-     )
-     (if
-      (i32.gt_s
-       (local.tee $lo
-        (local.get $m)
-       )
-       (i32.const 0)
-      )
-      (then
-       (loop $k0
-        (local.set $v0
-         (f32x4.add
-          (local.get $v0)
-          (f32x4.mul
-           (v128.load32_splat
-            (local.get $i1)
-           )
-           (local.tee $v7
-            (v128.load64_zero align=4
-             (local.get $i6)
-            )
-           )
-          )
-         )
-        )
-        (local.set $v3
-         (f32x4.add
-          (local.get $v3)
-          (f32x4.mul
-           (v128.load32_splat offset=4
-            (local.get $i1)
-           )
-           (local.get $v7)
-          )
-         )
-        )
-        (local.set $v4
-         (f32x4.add
-          (local.get $v4)
-          (f32x4.mul
-           (v128.load32_splat offset=8
-            (local.get $i1)
-           )
-           (local.get $v7)
-          )
-         )
-        )
-        (local.set $v5
-         (f32x4.add
-          (local.get $v5)
-          (f32x4.mul
-           (v128.load32_splat offset=12
-            (local.get $i1)
-           )
-           (local.get $v7)
-          )
-         )
-        )
-        (local.set $i1
-         (i32.add
-          (local.get $i1)
-          (i32.const 20)
-         )
-        )
-        (local.set $i6
-         (i32.add
-          (local.get $i6)
-          (i32.const 8)
-         )
-        )
-        (br_if $k0
-         (i32.gt_s
-          (local.tee $lo
-           (i32.sub
-            (local.get $lo)
-            (i32.const 1)
-           )
-          )
-          (i32.const 0)
-         )
-        )
-       )
-      )
-     )
-     (v128.store64_lane align=4 0
-      (local.get $i2)
-      (local.get $v0)
-     )
-     (v128.store64_lane offset=8 align=4 0
-      (local.get $i2)
-      (local.get $v3)
-     )
-     (v128.store64_lane offset=16 align=4 0
-      (local.get $i2)
-      (local.get $v4)
-     )
-     (v128.store64_lane offset=24 align=4 0
-      (local.get $i2)
-      (local.get $v5)
-     )
-     (local.set $hi
-      (i32.add
-       (local.get $hi)
-       (i32.const 4)
-      )
-     )
-     (br_if $cnt1
-      (local.tee $i8
-       (i32.sub
-        (local.get $i8)
-        (i32.const 1)
-       )
-      )
-     )
-    )
-    (local.set $c
-     (i32.add
-      (local.get $c)
-      (i32.shl
-       (local.get $hi)
-       (i32.const 3)
-      )
-     )
-    )
-    (local.set $v0
-     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-    )
-    (local.set $a
-     (i32.add
-      (local.get $a)
-      (i32.shl
-       (local.get $hi)
+      (i32.ge_s
+       (local.get $ws)
        (i32.const 2)
       )
      )
     )
-    (if
-     (i32.gt_s
-      (local.get $m)
-      (i32.const 0)
+    (i32.const 0)
+    (i32.lt_s
+     (local.get $i21)
+     (i32.const 0)
+    )
+   )
+  )
+  (loop $top16
+   (if
+    (i32.eqz
+     (i32.ge_s
+      (local.get $i11)
+      (i32.const 2)
      )
-     (then
-      (loop $k2
-       (local.set $v0
-        (f32x4.add
-         (local.get $v0)
-         (f32x4.mul
-          (v128.load32_splat
-           (local.get $a)
-          )
-          (v128.load64_zero align=4
-           (local.get $b)
-          )
-         )
+    )
+    (then
+     (local.set $i15
+      (select
+       (i32.const 2)
+       (local.tee $ws
+        (i32.sub
+         (i32.const 1)
+         (local.get $i11)
         )
        )
-       (local.set $a
-        (i32.add
-         (local.get $a)
-         (i32.const 20)
-        )
-       )
-       (local.set $b
-        (i32.add
-         (local.get $b)
-         (i32.const 8)
-        )
-       )
-       (br_if $k2
-        (i32.gt_s
-         (local.tee $m
-          (i32.sub
-           (local.get $m)
-           (i32.const 1)
-          )
-         )
-         (i32.const 0)
-        )
+       (i32.ge_s
+        (local.get $ws)
+        (i32.const 2)
        )
       )
      )
-    )
-    (v128.store64_lane align=4 0
-     (local.get $c)
-     (local.get $v0)
+     (local.set $i24
+      (i32.ge_s
+       (i32.add
+        (local.get $i11)
+        (i32.const 2)
+       )
+       (i32.const 2)
+      )
+     )
+     (local.set $i14
+      (local.get $i28)
+     )
+     (loop $top14
+      (if
+       (i32.eqz
+        (i32.ge_s
+         (local.get $i14)
+         (local.get $i21)
+        )
+       )
+       (then
+        (local.set $i26
+         (select
+          (local.tee $ws
+           (i32.add
+            (local.get $i14)
+            (i32.const 8)
+           )
+          )
+          (local.get $i21)
+          (i32.lt_s
+           (local.get $ws)
+           (local.get $i21)
+          )
+         )
+        )
+        (local.set $i12
+         (i32.const 0)
+        )
+        (loop $chunk2
+         (local.set $i22
+          (i32.eqz
+           (local.get $i12)
+          )
+         )
+         (local.set $i23
+          (i32.ge_s
+           (i32.sub
+            (local.get $i12)
+            (i32.const -64)
+           )
+           (local.get $m)
+          )
+         )
+         (local.set $i1
+          (i32.add
+           (local.get $a)
+           (i32.shl
+            (i32.add
+             (i32.mul
+              (local.get $i12)
+              (i32.const 5)
+             )
+             (i32.shl
+              (local.get $i11)
+              (i32.const 2)
+             )
+            )
+            (i32.const 2)
+           )
+          )
+         )
+         (local.set $ws
+          (local.get $hi)
+         )
+         (if
+          (i32.gt_s
+           (local.tee $i13
+            (local.tee $lo
+             (select
+              (i32.const 64)
+              (local.tee $lo
+               (i32.sub
+                (local.get $m)
+                (local.get $i12)
+               )
+              )
+              (i32.ge_s
+               (local.get $lo)
+               (i32.const 64)
+              )
+             )
+            )
+           )
+           (i32.const 0)
+          )
+          (then
+           (loop $n1
+            (local.set $i7
+             (local.get $i1)
+            )
+            (local.set $i2
+             (local.get $ws)
+            )
+            (if
+             (i32.gt_s
+              (local.tee $i6
+               (local.get $i15)
+              )
+              (i32.const 0)
+             )
+             (then
+              (loop $n0
+               (v128.store
+                (local.get $i2)
+                (v128.load align=4
+                 (local.get $i7)
+                )
+               )
+               (local.set $i7
+                (i32.add
+                 (local.get $i7)
+                 (i32.const 16)
+                )
+               )
+               (local.set $i2
+                (i32.add
+                 (local.get $i2)
+                 (i32.const 1024)
+                )
+               )
+               (br_if $n0
+                (i32.gt_s
+                 (local.tee $i6
+                  (i32.sub
+                   (local.get $i6)
+                   (i32.const 1)
+                  )
+                 )
+                 (i32.const 0)
+                )
+               )
+              )
+             )
+            )
+            (if
+             (local.get $i24)
+             (then
+              (v128.store
+               (local.get $i2)
+               (v128.load32_zero
+                (local.get $i7)
+               )
+              )
+             )
+            )
+            (local.set $i1
+             (i32.add
+              (local.get $i1)
+              (i32.const 20)
+             )
+            )
+            (local.set $ws
+             (i32.add
+              (local.get $ws)
+              (i32.const 16)
+             )
+            )
+            (br_if $n1
+             (i32.gt_s
+              (local.tee $i13
+               (i32.sub
+                (local.get $i13)
+                (i32.const 1)
+               )
+              )
+              (i32.const 0)
+             )
+            )
+           )
+          )
+         )
+         (local.set $i2
+          (local.get $i14)
+         )
+         (loop $top8
+          (if
+           (i32.and
+            (i32.lt_s
+             (local.get $i2)
+             (local.get $i26)
+            )
+            (i32.lt_s
+             (local.get $i2)
+             (local.get $i29)
+            )
+           )
+           (then
+            (local.set $i1
+             (i32.add
+              (local.get $b)
+              (i32.shl
+               (i32.add
+                (i32.shl
+                 (local.get $i12)
+                 (i32.const 1)
+                )
+                (local.get $i2)
+               )
+               (i32.const 2)
+              )
+             )
+            )
+            (local.set $ws
+             (local.tee $i7
+              (i32.add
+               (local.get $hi)
+               (i32.const 2048)
+              )
+             )
+            )
+            (if
+             (i32.gt_s
+              (local.tee $i6
+               (local.get $lo)
+              )
+              (i32.const 0)
+             )
+             (then
+              (loop $n3
+               (v128.store
+                (local.get $ws)
+                (v128.load align=4
+                 (local.get $i1)
+                )
+               )
+               (v128.store offset=16
+                (local.get $ws)
+                (v128.load offset=16 align=4
+                 (local.get $i1)
+                )
+               )
+               (local.set $i1
+                (i32.add
+                 (local.get $i1)
+                 (i32.const 8)
+                )
+               )
+               (local.set $ws
+                (i32.add
+                 (local.get $ws)
+                 (i32.const 32)
+                )
+               )
+               (br_if $n3
+                (i32.gt_s
+                 (local.tee $i6
+                  (i32.sub
+                   (local.get $i6)
+                   (i32.const 1)
+                  )
+                 )
+                 (i32.const 0)
+                )
+               )
+              )
+             )
+            )
+            (local.set $i0
+             (i32.add
+              (i32.add
+               (local.tee $ws
+                (local.get $hi)
+               )
+               (i32.const 4096)
+              )
+              (i32.shl
+               (i32.sub
+                (local.get $i2)
+                (local.get $i14)
+               )
+               (i32.const 2)
+              )
+             )
+            )
+            (local.set $i3
+             (i32.add
+              (local.get $c)
+              (i32.shl
+               (i32.add
+                (i32.shl
+                 (local.get $i11)
+                 (i32.const 3)
+                )
+                (local.get $i2)
+               )
+               (i32.const 2)
+              )
+             )
+            )
+            (if
+             (i32.gt_s
+              (local.tee $i13
+               (local.get $i15)
+              )
+              (i32.const 0)
+             )
+             (then
+              (loop $n5
+               (local.set $v4
+                (if (result v128)
+                 (local.get $i22)
+                 (then
+                  (local.set $v5
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v8
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v9
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v10
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v16
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v17
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v18
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v5
+                   (v128.load offset=16
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v8
+                   (v128.load offset=32
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v9
+                   (v128.load offset=48
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v10
+                   (v128.load offset=64
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v16
+                   (v128.load offset=80
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v17
+                   (v128.load offset=96
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v18
+                   (v128.load offset=112
+                    (local.get $i0)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i0)
+                  )
+                 )
+                )
+               )
+               (local.set $i1
+                (local.get $ws)
+               )
+               (local.set $i6
+                (local.get $i7)
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i27
+                  (local.get $lo)
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k4
+                  (local.set $v4
+                   (f32x4.add
+                    (local.get $v4)
+                    (f32x4.mul
+                     (local.tee $v19
+                      (v128.load32_splat
+                       (local.get $i1)
+                      )
+                     )
+                     (local.tee $v25
+                      (v128.load
+                       (local.get $i6)
+                      )
+                     )
+                    )
+                   )
+                  )
+                  (local.set $v5
+                   (f32x4.add
+                    (local.get $v5)
+                    (f32x4.mul
+                     (local.get $v19)
+                     (local.tee $v19
+                      (v128.load offset=16
+                       (local.get $i6)
+                      )
+                     )
+                    )
+                   )
+                  )
+                  (local.set $v8
+                   (f32x4.add
+                    (local.get $v8)
+                    (f32x4.mul
+                     (local.tee $v20
+                      (v128.load32_splat offset=4
+                       (local.get $i1)
+                      )
+                     )
+                     (local.get $v25)
+                    )
+                   )
+                  )
+                  (local.set $v9
+                   (f32x4.add
+                    (local.get $v9)
+                    (f32x4.mul
+                     (local.get $v20)
+                     (local.get $v19)
+                    )
+                   )
+                  )
+                  (local.set $v10
+                   (f32x4.add
+                    (local.get $v10)
+                    (f32x4.mul
+                     (local.tee $v20
+                      (v128.load32_splat offset=8
+                       (local.get $i1)
+                      )
+                     )
+                     (local.get $v25)
+                    )
+                   )
+                  )
+                  (local.set $v16
+                   (f32x4.add
+                    (local.get $v16)
+                    (f32x4.mul
+                     (local.get $v20)
+                     (local.get $v19)
+                    )
+                   )
+                  )
+                  (local.set $v17
+                   (f32x4.add
+                    (local.get $v17)
+                    (f32x4.mul
+                     (local.tee $v20
+                      (v128.load32_splat offset=12
+                       (local.get $i1)
+                      )
+                     )
+                     (local.get $v25)
+                    )
+                   )
+                  )
+                  (local.set $v18
+                   (f32x4.add
+                    (local.get $v18)
+                    (f32x4.mul
+                     (local.get $v20)
+                     (local.get $v19)
+                    )
+                   )
+                  )
+                  (local.set $i1
+                   (i32.add
+                    (local.get $i1)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i6
+                   (i32.add
+                    (local.get $i6)
+                    (i32.const 32)
+                   )
+                  )
+                  (br_if $k4
+                   (i32.gt_s
+                    (local.tee $i27
+                     (i32.sub
+                      (local.get $i27)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i23)
+                (then
+                 (v128.store align=4
+                  (local.get $i3)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=16 align=4
+                  (local.get $i3)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=8 align=4
+                  (local.get $i3)
+                  (local.get $v8)
+                 )
+                 (v128.store offset=24 align=4
+                  (local.get $i3)
+                  (local.get $v9)
+                 )
+                 (v128.store offset=16 align=4
+                  (local.get $i3)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=32 align=4
+                  (local.get $i3)
+                  (local.get $v16)
+                 )
+                 (v128.store offset=24 align=4
+                  (local.get $i3)
+                  (local.get $v17)
+                 )
+                 (v128.store offset=40 align=4
+                  (local.get $i3)
+                  (local.get $v18)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i0)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=16
+                  (local.get $i0)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=32
+                  (local.get $i0)
+                  (local.get $v8)
+                 )
+                 (v128.store offset=48
+                  (local.get $i0)
+                  (local.get $v9)
+                 )
+                 (v128.store offset=64
+                  (local.get $i0)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=80
+                  (local.get $i0)
+                  (local.get $v16)
+                 )
+                 (v128.store offset=96
+                  (local.get $i0)
+                  (local.get $v17)
+                 )
+                 (v128.store offset=112
+                  (local.get $i0)
+                  (local.get $v18)
+                 )
+                )
+               )
+               (local.set $ws
+                (i32.add
+                 (local.get $ws)
+                 (i32.const 1024)
+                )
+               )
+               (local.set $i0
+                (i32.add
+                 (local.get $i0)
+                 (i32.const 128)
+                )
+               )
+               (local.set $i3
+                (i32.add
+                 (local.get $i3)
+                 (i32.const 32)
+                )
+               )
+               (br_if $n5
+                (i32.gt_s
+                 (local.tee $i13
+                  (i32.sub
+                   (local.get $i13)
+                   (i32.const 1)
+                  )
+                 )
+                 (i32.const 0)
+                )
+               )
+              )
+             )
+            )
+            (if
+             (local.get $i24)
+             (then
+              (local.set $v4
+               (if (result v128)
+                (local.get $i22)
+                (then
+                 (local.set $v5
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (else
+                 (local.set $v5
+                  (v128.load offset=16
+                   (local.get $i0)
+                  )
+                 )
+                 (v128.load
+                  (local.get $i0)
+                 )
+                )
+               )
+              )
+              (if
+               (i32.gt_s
+                (local.tee $i1
+                 (local.get $lo)
+                )
+                (i32.const 0)
+               )
+               (then
+                (loop $k6
+                 (local.set $v4
+                  (f32x4.add
+                   (local.get $v4)
+                   (f32x4.mul
+                    (local.tee $v8
+                     (v128.load32_splat
+                      (local.get $ws)
+                     )
+                    )
+                    (v128.load
+                     (local.get $i7)
+                    )
+                   )
+                  )
+                 )
+                 (local.set $v5
+                  (f32x4.add
+                   (local.get $v5)
+                   (f32x4.mul
+                    (local.get $v8)
+                    (v128.load offset=16
+                     (local.get $i7)
+                    )
+                   )
+                  )
+                 )
+                 (local.set $ws
+                  (i32.add
+                   (local.get $ws)
+                   (i32.const 16)
+                  )
+                 )
+                 (local.set $i7
+                  (i32.add
+                   (local.get $i7)
+                   (i32.const 32)
+                  )
+                 )
+                 (br_if $k6
+                  (i32.gt_s
+                   (local.tee $i1
+                    (i32.sub
+                     (local.get $i1)
+                     (i32.const 1)
+                    )
+                   )
+                   (i32.const 0)
+                  )
+                 )
+                )
+               )
+              )
+              (if
+               (local.get $i23)
+               (then
+                (v128.store align=4
+                 (local.get $i3)
+                 (local.get $v4)
+                )
+                (v128.store offset=16 align=4
+                 (local.get $i3)
+                 (local.get $v5)
+                )
+               )
+               (else
+                (v128.store
+                 (local.get $i0)
+                 (local.get $v4)
+                )
+                (v128.store offset=16
+                 (local.get $i0)
+                 (local.get $v5)
+                )
+               )
+              )
+             )
+            )
+            (local.set $i2
+             (i32.add
+              (local.get $i2)
+              (i32.const 8)
+             )
+            )
+            (br $top8)
+           )
+          )
+         )
+         (if
+          (i32.lt_s
+           (local.get $i2)
+           (local.get $i26)
+          )
+          (then
+           (local.set $i1
+            (i32.add
+             (local.get $b)
+             (i32.shl
+              (i32.add
+               (i32.shl
+                (local.get $i12)
+                (i32.const 1)
+               )
+               (local.get $i2)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $ws
+            (local.tee $i7
+             (i32.add
+              (local.get $hi)
+              (i32.const 2048)
+             )
+            )
+           )
+           (if
+            (i32.gt_s
+             (local.tee $i6
+              (local.get $lo)
+             )
+             (i32.const 0)
+            )
+            (then
+             (loop $n9
+              (v128.store
+               (local.get $ws)
+               (v128.load64_zero align=4
+                (local.get $i1)
+               )
+              )
+              (local.set $i1
+               (i32.add
+                (local.get $i1)
+                (i32.const 8)
+               )
+              )
+              (local.set $ws
+               (i32.add
+                (local.get $ws)
+                (i32.const 32)
+               )
+              )
+              (br_if $n9
+               (i32.gt_s
+                (local.tee $i6
+                 (i32.sub
+                  (local.get $i6)
+                  (i32.const 1)
+                 )
+                )
+                (i32.const 0)
+               )
+              )
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (i32.add
+              (local.tee $ws
+               (local.get $hi)
+              )
+              (i32.const 4096)
+             )
+             (i32.shl
+              (i32.sub
+               (local.get $i2)
+               (local.get $i14)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i3
+            (i32.add
+             (local.get $c)
+             (i32.shl
+              (i32.add
+               (i32.shl
+                (local.get $i11)
+                (i32.const 3)
+               )
+               (local.get $i2)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (if
+            (i32.gt_s
+             (local.tee $i6
+              (local.get $i15)
+             )
+             (i32.const 0)
+            )
+            (then
+             (loop $n11
+              (local.set $v4
+               (if (result v128)
+                (local.get $i22)
+                (then
+                 (local.set $v5
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v8
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v9
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (else
+                 (local.set $v5
+                  (v128.load offset=32
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v8
+                  (v128.load offset=64
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v9
+                  (v128.load offset=96
+                   (local.get $i0)
+                  )
+                 )
+                 (v128.load
+                  (local.get $i0)
+                 )
+                )
+               )
+              )
+              (local.set $i1
+               (local.get $ws)
+              )
+              (local.set $i2
+               (local.get $i7)
+              )
+              (if
+               (i32.gt_s
+                (local.tee $i13
+                 (local.get $lo)
+                )
+                (i32.const 0)
+               )
+               (then
+                (loop $k10
+                 (local.set $v4
+                  (f32x4.add
+                   (local.get $v4)
+                   (f32x4.mul
+                    (v128.load32_splat
+                     (local.get $i1)
+                    )
+                    (local.tee $v10
+                     (v128.load
+                      (local.get $i2)
+                     )
+                    )
+                   )
+                  )
+                 )
+                 (local.set $v5
+                  (f32x4.add
+                   (local.get $v5)
+                   (f32x4.mul
+                    (v128.load32_splat offset=4
+                     (local.get $i1)
+                    )
+                    (local.get $v10)
+                   )
+                  )
+                 )
+                 (local.set $v8
+                  (f32x4.add
+                   (local.get $v8)
+                   (f32x4.mul
+                    (v128.load32_splat offset=8
+                     (local.get $i1)
+                    )
+                    (local.get $v10)
+                   )
+                  )
+                 )
+                 (local.set $v9
+                  (f32x4.add
+                   (local.get $v9)
+                   (f32x4.mul
+                    (v128.load32_splat offset=12
+                     (local.get $i1)
+                    )
+                    (local.get $v10)
+                   )
+                  )
+                 )
+                 (local.set $i1
+                  (i32.add
+                   (local.get $i1)
+                   (i32.const 16)
+                  )
+                 )
+                 (local.set $i2
+                  (i32.add
+                   (local.get $i2)
+                   (i32.const 32)
+                  )
+                 )
+                 (br_if $k10
+                  (i32.gt_s
+                   (local.tee $i13
+                    (i32.sub
+                     (local.get $i13)
+                     (i32.const 1)
+                    )
+                   )
+                   (i32.const 0)
+                  )
+                 )
+                )
+               )
+              )
+              (if
+               (local.get $i23)
+               (then
+                (v128.store64_lane align=4 0
+                 (local.get $i3)
+                 (local.get $v4)
+                )
+                (v128.store64_lane offset=8 align=4 0
+                 (local.get $i3)
+                 (local.get $v5)
+                )
+                (v128.store64_lane offset=16 align=4 0
+                 (local.get $i3)
+                 (local.get $v8)
+                )
+                (v128.store64_lane offset=24 align=4 0
+                 (local.get $i3)
+                 (local.get $v9)
+                )
+               )
+               (else
+                (v128.store
+                 (local.get $i0)
+                 (local.get $v4)
+                )
+                (v128.store offset=32
+                 (local.get $i0)
+                 (local.get $v5)
+                )
+                (v128.store offset=64
+                 (local.get $i0)
+                 (local.get $v8)
+                )
+                (v128.store offset=96
+                 (local.get $i0)
+                 (local.get $v9)
+                )
+               )
+              )
+              (local.set $ws
+               (i32.add
+                (local.get $ws)
+                (i32.const 1024)
+               )
+              )
+              (local.set $i0
+               (i32.add
+                (local.get $i0)
+                (i32.const 128)
+               )
+              )
+              (local.set $i3
+               (i32.add
+                (local.get $i3)
+                (i32.const 32)
+               )
+              )
+              (br_if $n11
+               (i32.gt_s
+                (local.tee $i6
+                 (i32.sub
+                  (local.get $i6)
+                  (i32.const 1)
+                 )
+                )
+                (i32.const 0)
+               )
+              )
+             )
+            )
+           )
+           (if
+            (local.get $i24)
+            (then
+             (local.set $v4
+              (if (result v128)
+               (local.get $i22)
+               (then
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.get $lo)
+               (i32.const 0)
+              )
+              (then
+               (loop $k12
+                (local.set $v4
+                 (f32x4.add
+                  (local.get $v4)
+                  (f32x4.mul
+                   (v128.load32_splat
+                    (local.get $ws)
+                   )
+                   (v128.load
+                    (local.get $i7)
+                   )
+                  )
+                 )
+                )
+                (local.set $ws
+                 (i32.add
+                  (local.get $ws)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i7
+                 (i32.add
+                  (local.get $i7)
+                  (i32.const 32)
+                 )
+                )
+                (br_if $k12
+                 (i32.gt_s
+                  (local.tee $lo
+                   (i32.sub
+                    (local.get $lo)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i23)
+              (then
+               (v128.store64_lane align=4 0
+                (local.get $i3)
+                (local.get $v4)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v4)
+               )
+              )
+             )
+            )
+           )
+          )
+         )
+         (br_if $chunk2
+          (i32.lt_s
+           (local.tee $i12
+            (i32.sub
+             (local.get $i12)
+             (i32.const -64)
+            )
+           )
+           (local.get $m)
+          )
+         )
+        )
+        (local.set $i14
+         (i32.add
+          (local.get $i14)
+          (i32.const 8)
+         )
+        )
+        (br $top14)
+       )
+      )
+     )
+     (local.set $i11
+      (i32.add
+       (local.get $i11)
+       (i32.const 2)
+      )
+     )
+     (br $top16)
     )
    )
   )
@@ -2272,156 +3284,1637 @@
    )
   )
  )
- (func $gemm_tn_3x5 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $lo i32) (param $hi i32)
-  (local $v0 v128)
-  (local $v1 v128)
-  (local $v2 v128)
+ (func $gemm_tn_3x5 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $lo i32) (param $hi i32)
+  (local $i0 i32)
+  (local $i1 i32)
+  (local $i2 i32)
   (local $v3 v128)
   (local $v4 v128)
   (local $v5 v128)
   (local $v6 v128)
   (local $v7 v128)
-  (local $v8 v128)
-  (if
-   (i32.gt_s
-    (select
-     (local.get $hi)
-     (i32.const 1)
-     (local.get $hi)
-    )
-    (i32.const 0)
+  (local $i8 i32)
+  (local $v9 v128)
+  (local $v10 v128)
+  (local $i11 i32)
+  (local $v12 v128)
+  (local $i13 i32)
+  (local $v14 v128)
+  (local $v15 v128)
+  (local $v16 v128)
+  (local $i17 i32)
+  (local $i18 i32)
+  (local $i19 i32)
+  (local $i20 i32)
+  (local $i21 i32)
+  (local $i22 i32)
+  (local $i23 i32)
+  (local $i24 i32)
+  (local $i25 i32)
+  (local $i26 i32)
+  (local $i27 i32)
+  (local $i28 i32)
+  (local $i29 i32)
+  (local.set $i21
+   (select
+    (local.get $hi)
+    (i32.const 1)
+    (local.get $hi)
    )
-   (then
-    (if
-     (i32.gt_s
-      (local.get $m)
-      (i32.const 0)
-     )
-     (then
-      (loop $k0
-       (local.set $v1
-        (f32x4.add
-         (local.get $v1)
-         (f32x4.mul
-          (local.tee $v0
-           (v128.load32_splat
-            (local.get $a)
-           )
-          )
-          (local.tee $v8
-           (v128.load align=4
-            (local.get $b)
-           )
-          )
-         )
-        )
+  )
+  (local.set $hi
+   (i32.and
+    (i32.add
+     (local.get $ws)
+     (i32.const 15)
+    )
+    (i32.const -16)
+   )
+  )
+  (local.set $i28
+   (i32.shl
+    (local.get $lo)
+    (i32.const 3)
+   )
+  )
+  (local.set $i29
+   (select
+    (local.tee $i22
+     (select
+      (i32.const 5)
+      (local.tee $ws
+       (i32.shl
+        (local.get $i21)
+        (i32.const 3)
        )
-       (local.set $v2
-        (f32x4.add
-         (local.get $v2)
-         (f32x4.mul
-          (local.get $v0)
-          (local.tee $v0
-           (v128.load32_zero offset=16
-            (local.get $b)
-           )
-          )
-         )
-        )
-       )
-       (local.set $v3
-        (f32x4.add
-         (local.get $v3)
-         (f32x4.mul
-          (local.tee $v7
-           (v128.load32_splat offset=4
-            (local.get $a)
-           )
-          )
-          (local.get $v8)
-         )
-        )
-       )
-       (local.set $v4
-        (f32x4.add
-         (local.get $v4)
-         (f32x4.mul
-          (local.get $v7)
-          (local.get $v0)
-         )
-        )
-       )
-       (local.set $v5
-        (f32x4.add
-         (local.get $v5)
-         (f32x4.mul
-          (local.tee $v7
-           (v128.load32_splat offset=8
-            (local.get $a)
-           )
-          )
-          (local.get $v8)
-         )
-        )
-       )
-       (local.set $v6
-        (f32x4.add
-         (local.get $v6)
-         (f32x4.mul
-          (local.get $v7)
-          (local.get $v0)
-         )
-        )
-       )
-       (local.set $a
-        (i32.add
-         (local.get $a)
-         (i32.const 12)
-        )
-       )
-       (local.set $b
-        (i32.add
-         (local.get $b)
-         (i32.const 20)
-        )
-       )
-       (br_if $k0
-        (i32.gt_s
-         (local.tee $m
-          (i32.sub
-           (local.get $m)
-           (i32.const 1)
-          )
-         )
-         (i32.const 0)
-        )
-       )
+      )
+      (i32.ge_s
+       (local.get $ws)
+       (i32.const 5)
       )
      )
     )
-    (v128.store align=4
-     (local.get $c)
-     (local.get $v1)
+    (i32.const 0)
+    (i32.lt_s
+     (local.get $i22)
+     (i32.const 0)
     )
-    (v128.store32_lane offset=16 0
-     (local.get $c)
-     (local.get $v2)
+   )
+  )
+  (loop $top16
+   (if
+    (i32.eqz
+     (i32.gt_s
+      (local.get $i17)
+      (i32.const 0)
+     )
     )
-    (v128.store offset=20 align=4
-     (local.get $c)
-     (local.get $v3)
-    )
-    (v128.store32_lane offset=36 0
-     (local.get $c)
-     (local.get $v4)
-    )
-    (v128.store offset=40 align=4
-     (local.get $c)
-     (local.get $v5)
-    )
-    (v128.store32_lane offset=56 0
-     (local.get $c)
-     (local.get $v6)
+    (then
+     (local.set $i21
+      (select
+       (i32.const 1)
+       (local.tee $ws
+        (i32.sub
+         (i32.const 0)
+         (local.get $i17)
+        )
+       )
+       (i32.gt_s
+        (local.get $ws)
+        (i32.const 0)
+       )
+      )
+     )
+     (local.set $i25
+      (i32.gt_s
+       (i32.add
+        (local.get $i17)
+        (i32.const 1)
+       )
+       (i32.const 0)
+      )
+     )
+     (local.set $i20
+      (local.get $i28)
+     )
+     (loop $top14
+      (if
+       (i32.eqz
+        (i32.ge_s
+         (local.get $i20)
+         (local.get $i22)
+        )
+       )
+       (then
+        (local.set $i26
+         (select
+          (local.tee $ws
+           (i32.add
+            (local.get $i20)
+            (i32.const 8)
+           )
+          )
+          (local.get $i22)
+          (i32.lt_s
+           (local.get $ws)
+           (local.get $i22)
+          )
+         )
+        )
+        (local.set $i18
+         (i32.const 0)
+        )
+        (loop $chunk2
+         (local.set $i23
+          (i32.eqz
+           (local.get $i18)
+          )
+         )
+         (local.set $i24
+          (i32.ge_s
+           (i32.sub
+            (local.get $i18)
+            (i32.const -64)
+           )
+           (local.get $m)
+          )
+         )
+         (local.set $i2
+          (i32.add
+           (local.get $a)
+           (i32.shl
+            (i32.add
+             (i32.mul
+              (local.get $i18)
+              (i32.const 3)
+             )
+             (i32.shl
+              (local.get $i17)
+              (i32.const 2)
+             )
+            )
+            (i32.const 2)
+           )
+          )
+         )
+         (local.set $ws
+          (local.get $hi)
+         )
+         (if
+          (i32.gt_s
+           (local.tee $i19
+            (local.tee $lo
+             (select
+              (i32.const 64)
+              (local.tee $lo
+               (i32.sub
+                (local.get $m)
+                (local.get $i18)
+               )
+              )
+              (i32.ge_s
+               (local.get $lo)
+               (i32.const 64)
+              )
+             )
+            )
+           )
+           (i32.const 0)
+          )
+          (then
+           (loop $n1
+            (local.set $i11
+             (local.get $i2)
+            )
+            (local.set $i8
+             (local.get $ws)
+            )
+            (if
+             (i32.gt_s
+              (local.tee $i13
+               (local.get $i21)
+              )
+              (i32.const 0)
+             )
+             (then
+              (loop $n0
+               (v128.store
+                (local.get $i8)
+                (v128.load align=4
+                 (local.get $i11)
+                )
+               )
+               (local.set $i11
+                (i32.add
+                 (local.get $i11)
+                 (i32.const 16)
+                )
+               )
+               (local.set $i8
+                (i32.add
+                 (local.get $i8)
+                 (i32.const 1024)
+                )
+               )
+               (br_if $n0
+                (i32.gt_s
+                 (local.tee $i13
+                  (i32.sub
+                   (local.get $i13)
+                   (i32.const 1)
+                  )
+                 )
+                 (i32.const 0)
+                )
+               )
+              )
+             )
+            )
+            (if
+             (local.get $i25)
+             (then
+              (v128.store
+               (local.get $i8)
+               (v128.load32_lane offset=8 2
+                (local.get $i11)
+                (v128.load64_zero align=4
+                 (local.get $i11)
+                )
+               )
+              )
+             )
+            )
+            (local.set $i2
+             (i32.add
+              (local.get $i2)
+              (i32.const 12)
+             )
+            )
+            (local.set $ws
+             (i32.add
+              (local.get $ws)
+              (i32.const 16)
+             )
+            )
+            (br_if $n1
+             (i32.gt_s
+              (local.tee $i19
+               (i32.sub
+                (local.get $i19)
+                (i32.const 1)
+               )
+              )
+              (i32.const 0)
+             )
+            )
+           )
+          )
+         )
+         (local.set $i8
+          (local.get $i20)
+         )
+         (loop $top8
+          (if
+           (i32.and
+            (i32.lt_s
+             (local.get $i8)
+             (local.get $i26)
+            )
+            (i32.lt_s
+             (local.get $i8)
+             (local.get $i29)
+            )
+           )
+           (then
+            (local.set $i2
+             (i32.add
+              (local.get $b)
+              (i32.shl
+               (i32.add
+                (i32.mul
+                 (local.get $i18)
+                 (i32.const 5)
+                )
+                (local.get $i8)
+               )
+               (i32.const 2)
+              )
+             )
+            )
+            (local.set $ws
+             (local.tee $i11
+              (i32.add
+               (local.get $hi)
+               (i32.const 1024)
+              )
+             )
+            )
+            (if
+             (i32.gt_s
+              (local.tee $i13
+               (local.get $lo)
+              )
+              (i32.const 0)
+             )
+             (then
+              (loop $n3
+               (v128.store
+                (local.get $ws)
+                (v128.load align=4
+                 (local.get $i2)
+                )
+               )
+               (v128.store offset=16
+                (local.get $ws)
+                (v128.load offset=16 align=4
+                 (local.get $i2)
+                )
+               )
+               (local.set $i2
+                (i32.add
+                 (local.get $i2)
+                 (i32.const 20)
+                )
+               )
+               (local.set $ws
+                (i32.add
+                 (local.get $ws)
+                 (i32.const 32)
+                )
+               )
+               (br_if $n3
+                (i32.gt_s
+                 (local.tee $i13
+                  (i32.sub
+                   (local.get $i13)
+                   (i32.const 1)
+                  )
+                 )
+                 (i32.const 0)
+                )
+               )
+              )
+             )
+            )
+            (local.set $i0
+             (i32.add
+              (i32.add
+               (local.tee $ws
+                (local.get $hi)
+               )
+               (i32.const 3072)
+              )
+              (i32.shl
+               (i32.sub
+                (local.get $i8)
+                (local.get $i20)
+               )
+               (i32.const 2)
+              )
+             )
+            )
+            (local.set $i1
+             (i32.add
+              (local.get $c)
+              (i32.shl
+               (i32.add
+                (i32.mul
+                 (local.get $i17)
+                 (i32.const 20)
+                )
+                (local.get $i8)
+               )
+               (i32.const 2)
+              )
+             )
+            )
+            (if
+             (i32.gt_s
+              (local.tee $i19
+               (local.get $i21)
+              )
+              (i32.const 0)
+             )
+             (then
+              (loop $n5
+               (local.set $v10
+                (if (result v128)
+                 (local.get $i23)
+                 (then
+                  (local.set $v3
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v4
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v5
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v6
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v7
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v12
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v9
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v3
+                   (v128.load offset=16
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v4
+                   (v128.load offset=32
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v5
+                   (v128.load offset=48
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v6
+                   (v128.load offset=64
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v7
+                   (v128.load offset=80
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v12
+                   (v128.load offset=96
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v9
+                   (v128.load offset=112
+                    (local.get $i0)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i0)
+                  )
+                 )
+                )
+               )
+               (local.set $i2
+                (local.get $ws)
+               )
+               (local.set $i13
+                (local.get $i11)
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i27
+                  (local.get $lo)
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k4
+                  (local.set $v10
+                   (f32x4.add
+                    (local.get $v10)
+                    (f32x4.mul
+                     (local.tee $v15
+                      (v128.load32_splat
+                       (local.get $i2)
+                      )
+                     )
+                     (local.tee $v14
+                      (v128.load
+                       (local.get $i13)
+                      )
+                     )
+                    )
+                   )
+                  )
+                  (local.set $v3
+                   (f32x4.add
+                    (local.get $v3)
+                    (f32x4.mul
+                     (local.get $v15)
+                     (local.tee $v15
+                      (v128.load offset=16
+                       (local.get $i13)
+                      )
+                     )
+                    )
+                   )
+                  )
+                  (local.set $v4
+                   (f32x4.add
+                    (local.get $v4)
+                    (f32x4.mul
+                     (local.tee $v16
+                      (v128.load32_splat offset=4
+                       (local.get $i2)
+                      )
+                     )
+                     (local.get $v14)
+                    )
+                   )
+                  )
+                  (local.set $v5
+                   (f32x4.add
+                    (local.get $v5)
+                    (f32x4.mul
+                     (local.get $v16)
+                     (local.get $v15)
+                    )
+                   )
+                  )
+                  (local.set $v6
+                   (f32x4.add
+                    (local.get $v6)
+                    (f32x4.mul
+                     (local.tee $v16
+                      (v128.load32_splat offset=8
+                       (local.get $i2)
+                      )
+                     )
+                     (local.get $v14)
+                    )
+                   )
+                  )
+                  (local.set $v7
+                   (f32x4.add
+                    (local.get $v7)
+                    (f32x4.mul
+                     (local.get $v16)
+                     (local.get $v15)
+                    )
+                   )
+                  )
+                  (local.set $v12
+                   (f32x4.add
+                    (local.get $v12)
+                    (f32x4.mul
+                     (local.tee $v16
+                      (v128.load32_splat offset=12
+                       (local.get $i2)
+                      )
+                     )
+                     (local.get $v14)
+                    )
+                   )
+                  )
+                  (local.set $v9
+                   (f32x4.add
+                    (local.get $v9)
+                    (f32x4.mul
+                     (local.get $v16)
+                     (local.get $v15)
+                    )
+                   )
+                  )
+                  (local.set $i2
+                   (i32.add
+                    (local.get $i2)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i13
+                   (i32.add
+                    (local.get $i13)
+                    (i32.const 32)
+                   )
+                  )
+                  (br_if $k4
+                   (i32.gt_s
+                    (local.tee $i27
+                     (i32.sub
+                      (local.get $i27)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i24)
+                (then
+                 (v128.store align=4
+                  (local.get $i1)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=16 align=4
+                  (local.get $i1)
+                  (local.get $v3)
+                 )
+                 (v128.store offset=20 align=4
+                  (local.get $i1)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=36 align=4
+                  (local.get $i1)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=40 align=4
+                  (local.get $i1)
+                  (local.get $v6)
+                 )
+                 (v128.store offset=56 align=4
+                  (local.get $i1)
+                  (local.get $v7)
+                 )
+                 (v128.store offset=60 align=4
+                  (local.get $i1)
+                  (local.get $v12)
+                 )
+                 (v128.store offset=76 align=4
+                  (local.get $i1)
+                  (local.get $v9)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i0)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=16
+                  (local.get $i0)
+                  (local.get $v3)
+                 )
+                 (v128.store offset=32
+                  (local.get $i0)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=48
+                  (local.get $i0)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=64
+                  (local.get $i0)
+                  (local.get $v6)
+                 )
+                 (v128.store offset=80
+                  (local.get $i0)
+                  (local.get $v7)
+                 )
+                 (v128.store offset=96
+                  (local.get $i0)
+                  (local.get $v12)
+                 )
+                 (v128.store offset=112
+                  (local.get $i0)
+                  (local.get $v9)
+                 )
+                )
+               )
+               (local.set $ws
+                (i32.add
+                 (local.get $ws)
+                 (i32.const 1024)
+                )
+               )
+               (local.set $i0
+                (i32.add
+                 (local.get $i0)
+                 (i32.const 128)
+                )
+               )
+               (local.set $i1
+                (i32.add
+                 (local.get $i1)
+                 (i32.const 80)
+                )
+               )
+               (br_if $n5
+                (i32.gt_s
+                 (local.tee $i19
+                  (i32.sub
+                   (local.get $i19)
+                   (i32.const 1)
+                  )
+                 )
+                 (i32.const 0)
+                )
+               )
+              )
+             )
+            )
+            (if
+             (local.get $i25)
+             (then
+              (local.set $v10
+               (if (result v128)
+                (local.get $i23)
+                (then
+                 (local.set $v3
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v4
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v5
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v6
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v7
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (else
+                 (local.set $v3
+                  (v128.load offset=16
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v4
+                  (v128.load offset=32
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v5
+                  (v128.load offset=48
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v6
+                  (v128.load offset=64
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v7
+                  (v128.load offset=80
+                   (local.get $i0)
+                  )
+                 )
+                 (v128.load
+                  (local.get $i0)
+                 )
+                )
+               )
+              )
+              (if
+               (i32.gt_s
+                (local.tee $i2
+                 (local.get $lo)
+                )
+                (i32.const 0)
+               )
+               (then
+                (loop $k6
+                 (local.set $v10
+                  (f32x4.add
+                   (local.get $v10)
+                   (f32x4.mul
+                    (local.tee $v9
+                     (v128.load32_splat
+                      (local.get $ws)
+                     )
+                    )
+                    (local.tee $v12
+                     (v128.load
+                      (local.get $i11)
+                     )
+                    )
+                   )
+                  )
+                 )
+                 (local.set $v3
+                  (f32x4.add
+                   (local.get $v3)
+                   (f32x4.mul
+                    (local.get $v9)
+                    (local.tee $v9
+                     (v128.load offset=16
+                      (local.get $i11)
+                     )
+                    )
+                   )
+                  )
+                 )
+                 (local.set $v4
+                  (f32x4.add
+                   (local.get $v4)
+                   (f32x4.mul
+                    (local.tee $v14
+                     (v128.load32_splat offset=4
+                      (local.get $ws)
+                     )
+                    )
+                    (local.get $v12)
+                   )
+                  )
+                 )
+                 (local.set $v5
+                  (f32x4.add
+                   (local.get $v5)
+                   (f32x4.mul
+                    (local.get $v14)
+                    (local.get $v9)
+                   )
+                  )
+                 )
+                 (local.set $v6
+                  (f32x4.add
+                   (local.get $v6)
+                   (f32x4.mul
+                    (local.tee $v14
+                     (v128.load32_splat offset=8
+                      (local.get $ws)
+                     )
+                    )
+                    (local.get $v12)
+                   )
+                  )
+                 )
+                 (local.set $v7
+                  (f32x4.add
+                   (local.get $v7)
+                   (f32x4.mul
+                    (local.get $v14)
+                    (local.get $v9)
+                   )
+                  )
+                 )
+                 (local.set $ws
+                  (i32.add
+                   (local.get $ws)
+                   (i32.const 16)
+                  )
+                 )
+                 (local.set $i11
+                  (i32.add
+                   (local.get $i11)
+                   (i32.const 32)
+                  )
+                 )
+                 (br_if $k6
+                  (i32.gt_s
+                   (local.tee $i2
+                    (i32.sub
+                     (local.get $i2)
+                     (i32.const 1)
+                    )
+                   )
+                   (i32.const 0)
+                  )
+                 )
+                )
+               )
+              )
+              (if
+               (local.get $i24)
+               (then
+                (v128.store align=4
+                 (local.get $i1)
+                 (local.get $v10)
+                )
+                (v128.store offset=16 align=4
+                 (local.get $i1)
+                 (local.get $v3)
+                )
+                (v128.store offset=20 align=4
+                 (local.get $i1)
+                 (local.get $v4)
+                )
+                (v128.store offset=36 align=4
+                 (local.get $i1)
+                 (local.get $v5)
+                )
+                (v128.store offset=40 align=4
+                 (local.get $i1)
+                 (local.get $v6)
+                )
+                (v128.store offset=56 align=4
+                 (local.get $i1)
+                 (local.get $v7)
+                )
+               )
+               (else
+                (v128.store
+                 (local.get $i0)
+                 (local.get $v10)
+                )
+                (v128.store offset=16
+                 (local.get $i0)
+                 (local.get $v3)
+                )
+                (v128.store offset=32
+                 (local.get $i0)
+                 (local.get $v4)
+                )
+                (v128.store offset=48
+                 (local.get $i0)
+                 (local.get $v5)
+                )
+                (v128.store offset=64
+                 (local.get $i0)
+                 (local.get $v6)
+                )
+                (v128.store offset=80
+                 (local.get $i0)
+                 (local.get $v7)
+                )
+               )
+              )
+             )
+            )
+            (local.set $i8
+             (i32.add
+              (local.get $i8)
+              (i32.const 8)
+             )
+            )
+            (br $top8)
+           )
+          )
+         )
+         (if
+          (i32.lt_s
+           (local.get $i8)
+           (local.get $i26)
+          )
+          (then
+           (local.set $i2
+            (i32.add
+             (local.get $b)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i18)
+                (i32.const 5)
+               )
+               (local.get $i8)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $ws
+            (local.tee $i11
+             (i32.add
+              (local.get $hi)
+              (i32.const 1024)
+             )
+            )
+           )
+           (if
+            (i32.gt_s
+             (local.tee $i13
+              (local.get $lo)
+             )
+             (i32.const 0)
+            )
+            (then
+             (loop $n9
+              (v128.store
+               (local.get $ws)
+               (v128.load align=4
+                (local.get $i2)
+               )
+              )
+              (v128.store offset=16
+               (local.get $ws)
+               (v128.load32_zero offset=16
+                (local.get $i2)
+               )
+              )
+              (local.set $i2
+               (i32.add
+                (local.get $i2)
+                (i32.const 20)
+               )
+              )
+              (local.set $ws
+               (i32.add
+                (local.get $ws)
+                (i32.const 32)
+               )
+              )
+              (br_if $n9
+               (i32.gt_s
+                (local.tee $i13
+                 (i32.sub
+                  (local.get $i13)
+                  (i32.const 1)
+                 )
+                )
+                (i32.const 0)
+               )
+              )
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (i32.add
+              (local.tee $ws
+               (local.get $hi)
+              )
+              (i32.const 3072)
+             )
+             (i32.shl
+              (i32.sub
+               (local.get $i8)
+               (local.get $i20)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i1
+            (i32.add
+             (local.get $c)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i17)
+                (i32.const 20)
+               )
+               (local.get $i8)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (if
+            (i32.gt_s
+             (local.tee $i13
+              (local.get $i21)
+             )
+             (i32.const 0)
+            )
+            (then
+             (loop $n11
+              (local.set $v10
+               (if (result v128)
+                (local.get $i23)
+                (then
+                 (local.set $v3
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v4
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v5
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v6
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v7
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v12
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v9
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (else
+                 (local.set $v3
+                  (v128.load offset=16
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v4
+                  (v128.load offset=32
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v5
+                  (v128.load offset=48
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v6
+                  (v128.load offset=64
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v7
+                  (v128.load offset=80
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v12
+                  (v128.load offset=96
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v9
+                  (v128.load offset=112
+                   (local.get $i0)
+                  )
+                 )
+                 (v128.load
+                  (local.get $i0)
+                 )
+                )
+               )
+              )
+              (local.set $i2
+               (local.get $ws)
+              )
+              (local.set $i8
+               (local.get $i11)
+              )
+              (if
+               (i32.gt_s
+                (local.tee $i19
+                 (local.get $lo)
+                )
+                (i32.const 0)
+               )
+               (then
+                (loop $k10
+                 (local.set $v10
+                  (f32x4.add
+                   (local.get $v10)
+                   (f32x4.mul
+                    (local.tee $v15
+                     (v128.load32_splat
+                      (local.get $i2)
+                     )
+                    )
+                    (local.tee $v14
+                     (v128.load
+                      (local.get $i8)
+                     )
+                    )
+                   )
+                  )
+                 )
+                 (local.set $v3
+                  (f32x4.add
+                   (local.get $v3)
+                   (f32x4.mul
+                    (local.get $v15)
+                    (local.tee $v15
+                     (v128.load offset=16
+                      (local.get $i8)
+                     )
+                    )
+                   )
+                  )
+                 )
+                 (local.set $v4
+                  (f32x4.add
+                   (local.get $v4)
+                   (f32x4.mul
+                    (local.tee $v16
+                     (v128.load32_splat offset=4
+                      (local.get $i2)
+                     )
+                    )
+                    (local.get $v14)
+                   )
+                  )
+                 )
+                 (local.set $v5
+                  (f32x4.add
+                   (local.get $v5)
+                   (f32x4.mul
+                    (local.get $v16)
+                    (local.get $v15)
+                   )
+                  )
+                 )
+                 (local.set $v6
+                  (f32x4.add
+                   (local.get $v6)
+                   (f32x4.mul
+                    (local.tee $v16
+                     (v128.load32_splat offset=8
+                      (local.get $i2)
+                     )
+                    )
+                    (local.get $v14)
+                   )
+                  )
+                 )
+                 (local.set $v7
+                  (f32x4.add
+                   (local.get $v7)
+                   (f32x4.mul
+                    (local.get $v16)
+                    (local.get $v15)
+                   )
+                  )
+                 )
+                 (local.set $v12
+                  (f32x4.add
+                   (local.get $v12)
+                   (f32x4.mul
+                    (local.tee $v16
+                     (v128.load32_splat offset=12
+                      (local.get $i2)
+                     )
+                    )
+                    (local.get $v14)
+                   )
+                  )
+                 )
+                 (local.set $v9
+                  (f32x4.add
+                   (local.get $v9)
+                   (f32x4.mul
+                    (local.get $v16)
+                    (local.get $v15)
+                   )
+                  )
+                 )
+                 (local.set $i2
+                  (i32.add
+                   (local.get $i2)
+                   (i32.const 16)
+                  )
+                 )
+                 (local.set $i8
+                  (i32.add
+                   (local.get $i8)
+                   (i32.const 32)
+                  )
+                 )
+                 (br_if $k10
+                  (i32.gt_s
+                   (local.tee $i19
+                    (i32.sub
+                     (local.get $i19)
+                     (i32.const 1)
+                    )
+                   )
+                   (i32.const 0)
+                  )
+                 )
+                )
+               )
+              )
+              (if
+               (local.get $i24)
+               (then
+                (v128.store align=4
+                 (local.get $i1)
+                 (local.get $v10)
+                )
+                (v128.store32_lane offset=16 0
+                 (local.get $i1)
+                 (local.get $v3)
+                )
+                (v128.store offset=20 align=4
+                 (local.get $i1)
+                 (local.get $v4)
+                )
+                (v128.store32_lane offset=36 0
+                 (local.get $i1)
+                 (local.get $v5)
+                )
+                (v128.store offset=40 align=4
+                 (local.get $i1)
+                 (local.get $v6)
+                )
+                (v128.store32_lane offset=56 0
+                 (local.get $i1)
+                 (local.get $v7)
+                )
+                (v128.store offset=60 align=4
+                 (local.get $i1)
+                 (local.get $v12)
+                )
+                (v128.store32_lane offset=76 0
+                 (local.get $i1)
+                 (local.get $v9)
+                )
+               )
+               (else
+                (v128.store
+                 (local.get $i0)
+                 (local.get $v10)
+                )
+                (v128.store offset=16
+                 (local.get $i0)
+                 (local.get $v3)
+                )
+                (v128.store offset=32
+                 (local.get $i0)
+                 (local.get $v4)
+                )
+                (v128.store offset=48
+                 (local.get $i0)
+                 (local.get $v5)
+                )
+                (v128.store offset=64
+                 (local.get $i0)
+                 (local.get $v6)
+                )
+                (v128.store offset=80
+                 (local.get $i0)
+                 (local.get $v7)
+                )
+                (v128.store offset=96
+                 (local.get $i0)
+                 (local.get $v12)
+                )
+                (v128.store offset=112
+                 (local.get $i0)
+                 (local.get $v9)
+                )
+               )
+              )
+              (local.set $ws
+               (i32.add
+                (local.get $ws)
+                (i32.const 1024)
+               )
+              )
+              (local.set $i0
+               (i32.add
+                (local.get $i0)
+                (i32.const 128)
+               )
+              )
+              (local.set $i1
+               (i32.add
+                (local.get $i1)
+                (i32.const 80)
+               )
+              )
+              (br_if $n11
+               (i32.gt_s
+                (local.tee $i13
+                 (i32.sub
+                  (local.get $i13)
+                  (i32.const 1)
+                 )
+                )
+                (i32.const 0)
+               )
+              )
+             )
+            )
+           )
+           (if
+            (local.get $i25)
+            (then
+             (local.set $v10
+              (if (result v128)
+               (local.get $i23)
+               (then
+                (local.set $v3
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v4
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v5
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v7
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v3
+                 (v128.load offset=16
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v4
+                 (v128.load offset=32
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v5
+                 (v128.load offset=48
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v6
+                 (v128.load offset=64
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v7
+                 (v128.load offset=80
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.get $lo)
+               (i32.const 0)
+              )
+              (then
+               (loop $k12
+                (local.set $v10
+                 (f32x4.add
+                  (local.get $v10)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat
+                     (local.get $ws)
+                    )
+                   )
+                   (local.tee $v12
+                    (v128.load
+                     (local.get $i11)
+                    )
+                   )
+                  )
+                 )
+                )
+                (local.set $v3
+                 (f32x4.add
+                  (local.get $v3)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.tee $v9
+                    (v128.load offset=16
+                     (local.get $i11)
+                    )
+                   )
+                  )
+                 )
+                )
+                (local.set $v4
+                 (f32x4.add
+                  (local.get $v4)
+                  (f32x4.mul
+                   (local.tee $v14
+                    (v128.load32_splat offset=4
+                     (local.get $ws)
+                    )
+                   )
+                   (local.get $v12)
+                  )
+                 )
+                )
+                (local.set $v5
+                 (f32x4.add
+                  (local.get $v5)
+                  (f32x4.mul
+                   (local.get $v14)
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (local.tee $v14
+                    (v128.load32_splat offset=8
+                     (local.get $ws)
+                    )
+                   )
+                   (local.get $v12)
+                  )
+                 )
+                )
+                (local.set $v7
+                 (f32x4.add
+                  (local.get $v7)
+                  (f32x4.mul
+                   (local.get $v14)
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $ws
+                 (i32.add
+                  (local.get $ws)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i11
+                 (i32.add
+                  (local.get $i11)
+                  (i32.const 32)
+                 )
+                )
+                (br_if $k12
+                 (i32.gt_s
+                  (local.tee $lo
+                   (i32.sub
+                    (local.get $lo)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i24)
+              (then
+               (v128.store align=4
+                (local.get $i1)
+                (local.get $v10)
+               )
+               (v128.store32_lane offset=16 0
+                (local.get $i1)
+                (local.get $v3)
+               )
+               (v128.store offset=20 align=4
+                (local.get $i1)
+                (local.get $v4)
+               )
+               (v128.store32_lane offset=36 0
+                (local.get $i1)
+                (local.get $v5)
+               )
+               (v128.store offset=40 align=4
+                (local.get $i1)
+                (local.get $v6)
+               )
+               (v128.store32_lane offset=56 0
+                (local.get $i1)
+                (local.get $v7)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v10)
+               )
+               (v128.store offset=16
+                (local.get $i0)
+                (local.get $v3)
+               )
+               (v128.store offset=32
+                (local.get $i0)
+                (local.get $v4)
+               )
+               (v128.store offset=48
+                (local.get $i0)
+                (local.get $v5)
+               )
+               (v128.store offset=64
+                (local.get $i0)
+                (local.get $v6)
+               )
+               (v128.store offset=80
+                (local.get $i0)
+                (local.get $v7)
+               )
+              )
+             )
+            )
+           )
+          )
+         )
+         (br_if $chunk2
+          (i32.lt_s
+           (local.tee $i18
+            (i32.sub
+             (local.get $i18)
+             (i32.const -64)
+            )
+           )
+           (local.get $m)
+          )
+         )
+        )
+        (local.set $i20
+         (i32.add
+          (local.get $i20)
+          (i32.const 8)
+         )
+        )
+        (br $top14)
+       )
+      )
+     )
+     (local.set $i17
+      (i32.add
+       (local.get $i17)
+       (i32.const 1)
+      )
+     )
+     (br $top16)
     )
    )
   )

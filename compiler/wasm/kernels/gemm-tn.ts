@@ -1,0 +1,287 @@
+// The tn GEMM of gemm.ts, C[k, n] (+)= A[m, k]ᵀ · B[m, n] (+ bias[n]): a dense layer's kernel
+// gradient Xᵀ·dY, whose reduction runs over the m rows (the flattened batch) of both operands.
+//
+// Read in place, a register tile (MR rows of C × an 8-column panel) would walk all m rows with
+// strides k·4 and n·4 bytes, using 16 and 32 bytes of each 64-byte line; with power-of-two
+// strides those lines also fall into a few cache sets, so the next tile finds none of them and
+// every step streams from L3. Instead the reduction is cut into chunks of `rows` rows and C
+// into groups of `tiles` register tiles (C rows) × blocks of `cols` columns:
+//
+//   for each group (rows of C) and column block:
+//     for each chunk of rows r0 … r0+mc:
+//       pack A[chunk, group's columns] → ws, tile-major (each tile reads 16 contiguous bytes a step)
+//       for each 8-column panel: pack B[chunk, panel] → ws (32 bytes a step)
+//         for each tile of the group: the tile's sums over the chunk
+//
+// A's packed chunk stays in L1 while B's panels pass, and each panel of B is packed once per
+// group. The bits are those of one pass over all m rows: a tile's accumulators start at 0 in
+// the first chunk and carry on in order across chunks (between chunks they wait in the scratch
+// block `s`, stored and reloaded as they are), and the last chunk adds bias and then (with
+// accumulate) the old C at the store. The relaxed variant differs only in the multiply-add.
+//
+// Scratch at ws (16-aligned, tnScratch): ap (rows × tiles × 16 bytes), bp (rows × 32 bytes),
+// s (tiles·MR rows × cols floats).
+import { Fn, ZERO16, loadPartial, storePartial, type X } from "./fn.js";
+
+/** How the tn kernel blocks its loops (the defaults were measured on the transformer's shapes: docs/wasm-backend.md). */
+export interface TnBlocking {
+  /** Rows of A and B per chunk of the reduction. */
+  readonly rows: number;
+  /** Register tiles (MR rows of C each) per group: the packed chunk of A is rows × tiles × 16 bytes. */
+  readonly tiles: number;
+  /** Columns of C per block, a multiple of 8: the partial sums of a group × block wait in scratch between chunks. */
+  readonly cols: number;
+}
+
+export const TN_BLOCKING: TnBlocking = { rows: 64, tiles: 32, cols: 128 };
+
+export interface TnShape {
+  readonly name: string;
+  readonly k: number;
+  readonly n: number;
+  /** Rows per register tile (1..4). */
+  readonly mr: number;
+  readonly bias: boolean;
+  readonly accumulate: boolean;
+  readonly blocking?: TnBlocking;
+}
+
+interface Layout {
+  readonly mc: number; // rows per chunk
+  readonly gt: number; // tiles per group
+  readonly nc: number; // columns per block
+  readonly bp: number; // byte offsets in the aligned scratch
+  readonly s: number;
+  readonly bytes: number; // with 16 bytes of alignment slack
+}
+
+function layout(t: TnShape): Layout {
+  const blk = t.blocking ?? TN_BLOCKING;
+  if (!(Number.isInteger(blk.rows) && blk.rows > 0 && Number.isInteger(blk.tiles) && blk.tiles > 0 && blk.cols > 0 && blk.cols % 8 === 0))
+    throw new Error(`gemm ${t.name}: tn blocking needs rows, tiles > 0 and cols a positive multiple of 8`);
+  const mc = blk.rows;
+  const gt = Math.min(blk.tiles, Math.ceil(t.k / t.mr));
+  const nc = Math.min(blk.cols, Math.ceil(t.n / 8) * 8);
+  const bp = mc * gt * 16;
+  const s = bp + mc * 32;
+  return { mc, gt, nc, bp, s, bytes: s + gt * t.mr * nc * 4 + 16 };
+}
+
+/** Bytes of scratch the tn kernel needs at `ws`. */
+export const tnScratchBytes = (t: TnShape): number => layout(t).bytes;
+
+/** The columns [lo, hi) of C to compute (elements), as expressions over locals set by `init`. */
+export interface TnColumns {
+  readonly init: X[];
+  readonly lo: () => X;
+  readonly hi: () => X;
+}
+
+/** acc + a·b (plain or relaxed: the caller's choice, the same as its other GEMMs'). */
+export type Madd = (a: X, b: X, acc: X) => X;
+
+interface TileArgs {
+  rows: number; // MR of this tile (static)
+  width: number; // valid columns, 1..8
+  ap: number; // local: the tile's packed A (16 bytes per step)
+  bp: number; // local: the packed B panel (32 bytes per step)
+  count: number; // local: steps (the chunk's rows, ≥ 0)
+  sp: number; // local: the tile's partial sums (row stride sRow)
+  sRow: number;
+  cp: number; // local: C at the tile's first row and the panel's column
+  cRow: number;
+  biasPtr: number | null;
+  accumulate: boolean;
+  first: number; // local: 1 in the first chunk (the sums start at 0)
+  last: number; // local: 1 in the last chunk (C is written)
+}
+
+/** One MR × width tile over one chunk: sums from 0 or from scratch, then to scratch or (last chunk) to C. */
+function tile(f: Fn, t: TileArgs, madd: Madd): X {
+  const m = f.mod;
+  const b = f.b;
+  const nv = Math.ceil(t.width / 4);
+  const acc = Array.from({ length: t.rows }, () => Array.from({ length: nv }, () => f.local(b.v128)));
+  const zero: X[] = [];
+  const load: X[] = [];
+  for (let q = 0; q < t.rows; q++)
+    for (let v = 0; v < nv; v++) {
+      zero.push(f.set(acc[q][v], m.v128.const(ZERO16)));
+      load.push(f.set(acc[q][v], m.v128.load(q * t.sRow + v * 16, 16, f.get(t.sp))));
+    }
+  const ap = f.local(b.i32);
+  const bp = f.local(b.i32);
+  const cnt = f.local(b.i32);
+  const bv = Array.from({ length: nv }, () => f.local(b.v128));
+  const av = f.local(b.v128);
+  const step: X[] = [];
+  for (let v = 0; v < nv; v++) step.push(f.set(bv[v], m.v128.load(v * 16, 16, f.get(bp))));
+  for (let q = 0; q < t.rows; q++) {
+    step.push(f.set(av, m.v128.load32_splat(q * 4, 4, f.get(ap))));
+    for (let v = 0; v < nv; v++) step.push(f.set(acc[q][v], madd(f.get(av), f.get(bv[v]), f.get(acc[q][v]))));
+  }
+  step.push(f.addI(ap, 16), f.addI(bp, 32), f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))));
+  const top = f.label("k");
+  // The last chunk: (+ bias) (+ the old C), partial stores on the tail vector; otherwise the sums wait in scratch.
+  const tmp = f.local(b.v128);
+  const store: X[] = [];
+  const keep: X[] = [];
+  for (let q = 0; q < t.rows; q++) {
+    for (let v = 0; v < nv; v++) {
+      const lanes = Math.min(4, t.width - 4 * v);
+      const off = q * t.cRow + v * 16;
+      let val = f.get(acc[q][v]);
+      if (t.biasPtr !== null) val = m.f32x4.add(val, loadPartial(f, f.get(t.biasPtr), v * 16, lanes));
+      if (t.accumulate) val = m.f32x4.add(val, loadPartial(f, f.get(t.cp), off, lanes));
+      store.push(f.set(tmp, val), ...storePartial(f, f.get(t.cp), off, lanes, f.get(tmp)));
+      keep.push(m.v128.store(q * t.sRow + v * 16, 16, f.get(t.sp), f.get(acc[q][v])));
+    }
+  }
+  return m.block(null, [
+    m.if(f.get(t.first), m.block(null, zero), m.block(null, load)),
+    f.set(ap, f.get(t.ap)),
+    f.set(bp, f.get(t.bp)),
+    f.set(cnt, f.get(t.count)),
+    m.if(m.i32.gt_s(f.get(cnt), f.i32(0)), m.loop(top, m.block(null, [...step, m.br(top, m.i32.gt_s(f.get(cnt), f.i32(0)))]))),
+    m.if(f.get(t.last), m.block(null, store), m.block(null, keep)),
+  ]);
+}
+
+/** `while (count-- > 0) body` on a fresh counter local set from `count`. */
+function times(f: Fn, count: X, body: X[]): X {
+  const m = f.mod;
+  const ctr = f.local(f.b.i32);
+  const top = f.label("n");
+  return m.block(null, [
+    f.set(ctr, count),
+    m.if(
+      m.i32.gt_s(f.get(ctr), f.i32(0)),
+      m.loop(top, m.block(null, [...body, f.set(ctr, m.i32.sub(f.get(ctr), f.i32(1))), m.br(top, m.i32.gt_s(f.get(ctr), f.i32(0)))])),
+    ),
+  ]);
+}
+
+const minI = (f: Fn, a: X, b: X, a2: X, b2: X): X => f.mod.select(f.mod.i32.lt_s(a, b), a2, b2);
+
+/**
+ * The body of a tn export whose parameters are locals `pm`, `pa`, `pb`, `pc`, `pbias` (or null)
+ * and `pws`: C's columns `cols` for all of its rows.
+ */
+export function tnBody(
+  f: Fn,
+  t: TnShape,
+  p: { m: number; a: number; b: number; c: number; bias: number | null; ws: number },
+  cols: TnColumns,
+  madd: Madd,
+): X[] {
+  const m = f.mod;
+  const i32 = f.b.i32;
+  const { k, n, mr } = t;
+  const L = layout(t);
+  const { mc: MC, gt: GT, nc: NC } = L;
+  const full = Math.floor(k / mr); // full tiles
+  const kt = k % mr; // rows of the tail tile
+  const tiles = full + (kt > 0 ? 1 : 0);
+  const tailW = n % 8;
+  const [ws, jlo, jhi, fullEnd, t0, nf, hasTail, jb, je, r0, mcl, first, last, j] = Array.from({ length: 14 }, () => f.local(i32));
+  const [src, dst, s2, d2, aT, bpp, sT, cT, biasT] = Array.from({ length: 9 }, () => f.local(i32));
+  const at = (off: number): X => m.i32.add(f.get(ws), f.i32(off));
+
+  // A[r0 + r, (t0 + i)·MR + q] → ap[i][r][q]: nf full tiles, then the tail tile in the last group.
+  const packA: X[] = [
+    f.set(src, m.i32.add(f.get(p.a), m.i32.shl(m.i32.add(m.i32.mul(f.get(r0), f.i32(k)), m.i32.mul(f.get(t0), f.i32(mr))), f.i32(2)))),
+    f.set(dst, f.get(ws)),
+    times(f, f.get(mcl), [
+      f.set(s2, f.get(src)),
+      f.set(d2, f.get(dst)),
+      times(f, f.get(nf), [m.v128.store(0, 16, f.get(d2), loadPartial(f, f.get(s2), 0, mr)), f.addI(s2, mr * 4), f.addI(d2, MC * 16)]),
+      ...(kt > 0 ? [m.if(f.get(hasTail), m.v128.store(0, 16, f.get(d2), loadPartial(f, f.get(s2), 0, kt)))] : []),
+      f.addI(src, k * 4),
+      f.addI(dst, 16),
+    ]),
+  ];
+
+  const panel = (w: number): X => {
+    const args = (rows: number): TileArgs => ({
+      rows,
+      width: w,
+      ap: aT,
+      bp: bpp,
+      count: mcl,
+      sp: sT,
+      sRow: NC * 4,
+      cp: cT,
+      cRow: n * 4,
+      biasPtr: p.bias === null ? null : biasT,
+      accumulate: t.accumulate,
+      first,
+      last,
+    });
+    const out: X[] = [
+      // B[r0 + r, j … j+w) → bp[r][0 … 8).
+      f.set(src, m.i32.add(f.get(p.b), m.i32.shl(m.i32.add(m.i32.mul(f.get(r0), f.i32(n)), f.get(j)), f.i32(2)))),
+      f.set(bpp, at(L.bp)),
+      f.set(dst, f.get(bpp)),
+      times(f, f.get(mcl), [
+        m.v128.store(0, 16, f.get(dst), loadPartial(f, f.get(src), 0, Math.min(4, w))),
+        ...(w > 4 ? [m.v128.store(16, 16, f.get(dst), loadPartial(f, f.get(src), 16, w - 4))] : []),
+        f.addI(src, n * 4),
+        f.addI(dst, 32),
+      ]),
+      f.set(aT, f.get(ws)),
+      f.set(sT, m.i32.add(at(L.s), m.i32.shl(m.i32.sub(f.get(j), f.get(jb)), f.i32(2)))),
+      f.set(cT, m.i32.add(f.get(p.c), m.i32.shl(m.i32.add(m.i32.mul(f.get(t0), f.i32(mr * n)), f.get(j)), f.i32(2)))),
+    ];
+    if (p.bias !== null) out.push(f.set(biasT, m.i32.add(f.get(p.bias), m.i32.shl(f.get(j), f.i32(2)))));
+    out.push(times(f, f.get(nf), [tile(f, args(mr), madd), f.addI(aT, MC * 16), f.addI(sT, mr * NC * 4), f.addI(cT, mr * n * 4)]));
+    if (kt > 0) out.push(m.if(f.get(hasTail), tile(f, args(kt), madd)));
+    return m.block(null, out);
+  };
+
+  // One chunk of rows: pack A, then the block's panels (the tail panel last, when in the block).
+  const chunkTop = f.label("chunk");
+  const panels: X[] = [
+    f.set(j, f.get(jb)),
+    f.whileLoop(() => m.i32.and(m.i32.lt_s(f.get(j), f.get(je)), m.i32.lt_s(f.get(j), f.get(fullEnd))), [panel(8), f.addI(j, 8)]),
+  ];
+  if (tailW > 0) panels.push(m.if(m.i32.lt_s(f.get(j), f.get(je)), panel(tailW)));
+  const chunk = m.loop(
+    chunkTop,
+    m.block(null, [
+      f.set(mcl, minI(f, m.i32.sub(f.get(p.m), f.get(r0)), f.i32(MC), m.i32.sub(f.get(p.m), f.get(r0)), f.i32(MC))),
+      f.set(first, m.i32.eqz(f.get(r0))),
+      f.set(last, m.i32.ge_s(m.i32.add(f.get(r0), f.i32(MC)), f.get(p.m))),
+      ...packA,
+      ...panels,
+      f.addI(r0, MC),
+      m.br(chunkTop, m.i32.lt_s(f.get(r0), f.get(p.m))),
+    ]),
+  );
+
+  return [
+    ...cols.init,
+    f.set(ws, m.i32.and(m.i32.add(f.get(p.ws), f.i32(15)), f.i32(~15))),
+    f.set(jlo, cols.lo()),
+    f.set(jhi, cols.hi()),
+    f.set(fullEnd, minI(f, f.get(jhi), f.i32(n - tailW), f.get(jhi), f.i32(n - tailW))),
+    f.set(t0, f.i32(0)),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(t0), f.i32(tiles)),
+      [
+        f.set(nf, minI(f, m.i32.sub(f.i32(full), f.get(t0)), f.i32(GT), m.i32.sub(f.i32(full), f.get(t0)), f.i32(GT))),
+        f.set(hasTail, m.i32.ge_s(m.i32.add(f.get(t0), f.i32(GT)), f.i32(tiles))),
+        f.set(jb, f.get(jlo)),
+        f.whileLoop(
+          () => m.i32.lt_s(f.get(jb), f.get(jhi)),
+          [
+            f.set(je, minI(f, m.i32.add(f.get(jb), f.i32(NC)), f.get(jhi), m.i32.add(f.get(jb), f.i32(NC)), f.get(jhi))),
+            f.set(r0, f.i32(0)),
+            chunk,
+            f.addI(jb, NC),
+          ],
+        ),
+        f.addI(t0, GT),
+      ],
+    ),
+  ];
+}
