@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 // The tests in headless Chromium (`npm run test:browser`; .ci/run installs Debian's chromium
 // first): the demo page trains the seed CNN in a Web Worker and is compared with Node, bit for
-// bit. About two minutes, so they run beside `npm test` rather than in it.
+// bit. An epoch in the page (minutes on a loaded machine), so they run beside `npm test`, not in it.
 export const browserTests = ["tests/browser/demo.test.ts"];
 
 export default defineConfig({
