@@ -195,6 +195,18 @@ export const ops: OpTable<Names> = {
   // its kernel: reshapes (no copy), so it needs no kernel, derivative or fusion of its own.
   conv1d: composite<Conv1dAttrs>({
     keras: { type: "Conv1D", base: "conv1d" },
+    // nn.Conv1d over NCW (weight [filters, in, k]: the kernel [k, in, filters] reversed).
+    pytorch: (c) => {
+      const { filters, kernel, strides, padding, use_bias } = c.attrs;
+      const ch = c.shape(c.eqn.inputs[0])[2];
+      const bias = use_bias ? "" : ", bias=False";
+      const m = c.module(`nn.Conv1d(${ch}, ${filters}, ${kernel}, stride=${strides}${bias})`, {
+        kernel: ["weight", "conv1d"],
+        bias: ["bias", "same"],
+      });
+      if (padding === "valid") return `dlm.ncw(${m}, ${c.args[0]})`;
+      return `dlm.ncw(lambda t: ${m}(dlm.keras_same_pad(t, (${kernel},), (${strides},))), ${c.args[0]})`;
+    },
     shape: (c) => {
       const [b, w, ch] = rank(
         c,

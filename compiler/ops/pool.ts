@@ -93,6 +93,14 @@ const pool = (keras: { type: string; base: string }, rest: Omit<PrimitiveOp<Pool
 const pool1d = (op: "maxpool2d" | "avgpool2d", keras: { type: string; base: string }) =>
   composite<Pool1dAttrs>({
     keras,
+    // F.max_pool1d or F.avg_pool1d over NCW; "same" max pooling pads with −∞.
+    pytorch: (c) => {
+      const { pool, strides, padding } = c.attrs;
+      const max = op === "maxpool2d";
+      if (padding === "same" && !max) return { unsupported: "with padding='same' (Keras averages only the real inputs)" };
+      const t = padding === "same" ? `dlm.keras_same_pad(t, (${pool},), (${strides},), -float("inf"))` : "t";
+      return `dlm.ncw(lambda t: F.${max ? "max" : "avg"}_pool1d(${t}, ${pool}, ${strides}), ${c.args[0]})`;
+    },
     shape: (c) => {
       const [b, w, ch] = rank(c, 0, 3, "[B, steps, channels]", `for images use ${op}`);
       return { out: [b, windowOut(c, w as number, c.attrs.pool, c.attrs.strides, c.attrs.padding, "steps", "pool window"), ch] };

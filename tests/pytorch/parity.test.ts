@@ -1,7 +1,8 @@
 // The PyTorch target as a second oracle for the compiler: from one initial checkpoint
 // (`dlm train --max-steps 0 --save`), with shuffling off, N steps of the emitted train.py and
 // of the wasm trainer (`dlm train --resume`) must end at the same parameters — every tensor
-// within 1e-4 relative L2 after 100 steps for the seed CNN, the stacked LSTM and the MLP; the
+// within 1e-4 relative L2 after 100 steps for the seed CNN, the stacked LSTM and the MLP, and
+// after 50 steps for two programs of the rules beyond them (tests/programs/pytorch); the
 // stabilized GAN within 1e-3 after 20 steps, its noise and dropout masks drawn by dlm's RNG
 // (the checkpoint's state, replayed here in the trainer's draw order) and fed to train.py
 // through --noise-file. Both programs read the checkpoints of the other (Keras layouts,
@@ -65,6 +66,30 @@ describe.skipIf(missing() !== null)("train.py and the wasm trainer from one chec
       expect(meta.rng).toBeUndefined();
     });
   }
+
+  it(
+    "the rules beyond the seed models (tests/programs/pytorch/ops1d.dlm, ops2d.dlm): 50 steps agree within 1e-4",
+    { timeout: 600_000 },
+    async () => {
+      for (const name of ["ops1d", "ops2d"]) {
+        const file = path.join(repoRoot, "tests/programs/pytorch", `${name}.dlm`);
+        const dir = path.join(tmp.dir, name);
+        const [init, ours, theirs] = ["init", "dlm", "torch"].map((k) => path.join(tmp.dir, `${name}.${k}.safetensors`));
+        await dlm("train", file, "--max-steps", "0", "--seed", "1", "--save", init, "--quiet");
+        await dlm("compile", file, "--target", "pytorch", "-o", dir);
+        await dlm("train", file, "--resume", init, "--max-steps", "50", "--save", ours, "--quiet");
+        ok(
+          await runPython([script(dir), "--resume", init, "--max-steps", "50", "--save", theirs, "--device", "cpu", "--quiet"]),
+          "train.py",
+        );
+        const diffs = differences(weights(theirs), weights(ours));
+        const worst = diffs.reduce((a, b) => (b.rel > a.rel ? b : a));
+        console.log(`${name}: 50 steps, worst relative L2 ${worst.rel.toExponential(2)} (${worst.name})`);
+        for (const d of diffs) expect(d.rel, `${d.name}: relative L2 ${d.rel}`).toBeLessThanOrEqual(1e-4);
+        expect(Math.max(...differences(weights(ours), weights(init)).map((d) => d.rel))).toBeGreaterThan(1e-3);
+      }
+    },
+  );
 
   it("gan_stabilized: 20 steps with dlm's noise and dropout masks agree within 1e-3", { timeout: 600_000 }, async () => {
     const { dir, file, init, samples } = await prepare("gan_stabilized", 1);

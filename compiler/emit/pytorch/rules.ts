@@ -11,9 +11,9 @@ import type { Attrs, Eqn, Shape, ValueId } from "../../ir/ir.js";
 /**
  * How a parameter's Keras layout becomes its PyTorch module's (dlm_torch.py `to_torch`):
  * `same`; `t`, a transposed matrix (nn.Linear's [out, in]); `conv`, [kh, kw, in, out] to
- * nn.Conv2d's [out, in, kh, kw].
+ * nn.Conv2d's [out, in, kh, kw]; `conv1d`, [k, in, out] to nn.Conv1d's [out, in, k].
  */
-export type TorchLayout = "same" | "t" | "conv";
+export type TorchLayout = "same" | "t" | "conv" | "conv1d";
 
 export interface PytorchCtx<A = Attrs> {
   readonly eqn: Eqn;

@@ -36,6 +36,8 @@ def to_torch(t, layout):
         return t.t().contiguous()
     if layout == "conv":  # [kh, kw, in, out] -> [out, in, kh, kw]
         return t.permute(3, 2, 0, 1).contiguous()
+    if layout == "conv1d":  # [k, in, out] -> [out, in, k]
+        return t.permute(2, 1, 0).contiguous()
     return t.contiguous()
 
 
@@ -44,12 +46,19 @@ def to_keras(t, layout):
         return t.t().contiguous()
     if layout == "conv":  # [out, in, kh, kw] -> [kh, kw, in, out]
         return t.permute(2, 3, 1, 0).contiguous()
+    if layout == "conv1d":  # [out, in, k] -> [k, in, out]
+        return t.permute(2, 1, 0).contiguous()
     return t.contiguous()
 
 
 def nchw(f, x):
     """f (a convolution or pool over NCHW) applied to an NHWC tensor, the result NHWC."""
     return f(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+
+
+def ncw(f, x):
+    """f (a 1-D convolution or pool over NCW) applied to an NWC tensor [B, steps, channels], the result NWC."""
+    return f(x.permute(0, 2, 1)).permute(0, 2, 1)
 
 
 def keras_same_pad(x, kernel, strides, value=0.0):
