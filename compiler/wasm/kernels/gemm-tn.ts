@@ -23,7 +23,7 @@
 // s (tiles·MR rows × cols floats).
 import { Fn, ZERO16, loadPartial, storePartial, type X } from "./fn.js";
 
-/** How the tn kernel blocks its loops (the defaults were measured on the transformer's shapes: docs/wasm-backend.md). */
+/** How the tn kernel blocks its loops (the defaults were measured on the transformer's shapes: docs/benchmarks.md). */
 export interface TnBlocking {
   /** Rows of A and B per chunk of the reduction. */
   readonly rows: number;
