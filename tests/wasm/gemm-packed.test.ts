@@ -36,7 +36,7 @@ const cases: Case[] = [
   { tag: "n7", k: 5, n: 7, bias: true, ms: SMALL_MS },
   { tag: "n8", k: 1, n: 8, bias: true, ms: SMALL_MS },
   { tag: "n13", k: 11, n: 13, bias: true, activation: "leaky_relu", preOut: true, ms: SMALL_MS },
-  { tag: "n43", k: 9, n: 43, bias: false, activation: "tanh", ms: SMALL_MS },
+  { tag: "n43", k: 9, n: 43, bias: false, ms: SMALL_MS },
   { tag: "n56", k: 17, n: 56, bias: true, activation: "sigmoid", preOut: true, ms: [...SMALL_MS, 131] },
   { tag: "n20", k: 20, n: 20, bias: true, rowTile: 6, wide: 2, ms: [...SMALL_MS, 64, 65, 131] },
   { tag: "n33", k: 4, n: 33, bias: true, activation: "relu", preOut: true, rowTile: 2, wide: 6, ms: [...SMALL_MS, 131] },
@@ -82,12 +82,12 @@ const maxM = (c: Case) => Math.max(...c.ms, 1);
 const bytesFor = (c: Case) =>
   4 * (maxM(c) * c.k + 2 * c.k * c.n + 4 * maxM(c) * c.n + c.n + 64) + gemmScratchBytes(gemmSpec(c, false)) + 1024;
 
-async function build(relaxed: boolean): Promise<KernelInstance<Record<string, Fn>>> {
+async function build(relaxed: boolean, which: readonly Case[]): Promise<KernelInstance<Record<string, Fn>>> {
   const b = await loadBinaryen();
   const mod = buildModule(
     b,
     (mod) => {
-      for (const c of cases) {
+      for (const c of which) {
         addGemm(b, mod, gemmSpec(c, relaxed));
         addPackedGemm(b, mod, packedSpec(c, relaxed));
       }
@@ -144,7 +144,7 @@ const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOff
 describe("packed GEMM (gemm-packed.ts) vs the training GEMM (gemm.ts nn)", () => {
   let inst: KernelInstance<Record<string, Fn>>;
   beforeAll(async () => {
-    inst = await build(false);
+    inst = await build(false, cases);
   }, 30_000);
 
   it("packPanels puts B[s, c] where packedIndex says, k·n floats in B's place", () => {
@@ -182,9 +182,11 @@ describe("packed GEMM (gemm-packed.ts) vs the training GEMM (gemm.ts nn)", () =>
       }
     });
 
+  // The relaxed variant on the CNN's layer and the two tilings with an epilogue (building every case twice costs seconds).
+  const relaxedCases = cases.filter((c) => ["cnn1", "n13", "n33"].includes(c.tag));
   it.skipIf(!hasRelaxedSimd())("relaxed variant: the same bits as the relaxed training GEMM", async () => {
-    const rx = await build(true);
-    for (const [i, c] of cases.entries())
+    const rx = await build(true, relaxedCases);
+    for (const [i, c] of relaxedCases.entries())
       for (const m of c.ms) {
         const r = run(rx, c, m, true, 100 * i + m);
         expect(bits(r.packed), `${c.tag} m=${m}`).toEqual(bits(r.gemm));

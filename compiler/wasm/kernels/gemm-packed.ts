@@ -16,11 +16,11 @@
 // nn GEMM (tests/wasm/gemm-packed.test.ts). What differs is the tiling:
 //  - while at least `rowTile` (MR, default 4) rows remain in a row block: MR rows × one
 //    panel per tile, 2·MR accumulators, B's two vectors loaded once per step for MR rows;
-//  - the rows left (fewer than MR: all of them at m = 1) run one row × up to `wide`
-//    (default 3) panels per tile: 2·wide independent accumulators, so the adds of one row do
-//    not wait on each other's latency as a 1×8 tile's two accumulators do (4 panels, 8
-//    accumulators and 8 B vectors, measured 2× slower: more live v128 values than x64's 16
-//    registers).
+//  - the rows left (fewer than MR: all of them at m = 1) run in pairs, 2 rows × up to 2
+//    panels per tile, then one at a time, one row × up to `wide` (default 3) panels per
+//    tile: 2·wide independent accumulators, so the adds of one row do not wait on each
+//    other's latency as a 1×8 tile's two accumulators do (4 panels, 8 accumulators and 8 B
+//    vectors, measured 2× slower: more live v128 values than x64's 16 registers).
 // Rows go in blocks of `rowBlock` (default 16: the seed CNN's 16 rows of A, 346 KB, stay in
 // L2 beside one 173 KB panel of B; 16 measured 5–8% faster than 64 at 64 and 128 rows).
 import type { BinaryenApi } from "./binaryen.js";
@@ -263,27 +263,27 @@ export function addPackedGemm(b: BinaryenApi, mod: Mod, spec: PackedGemmSpec): v
     tiled.push(f.set(cCol, m.i32.add(f.get(pc), m.i32.add(m.i32.mul(f.get(r0), f.i32(n * 4)), f.i32(full * 32)))), ...rowTiles(tail));
   }
   blockBody.push(m.if(m.i32.gt_s(f.get(rFull), f.get(r0)), m.block(null, tiled)));
-  // The rows left: one row × `wide` panels per tile, then the tail panel.
-  const rowLeft: X[] = [];
-  for (const [p0, panels] of panelGroups(full, wide))
-    rowLeft.push(
+  // The rows left: pairs of rows × up to 2 panels per tile (8 accumulators), then one row ×
+  // up to `wide` panels; each ends with the tail panel.
+  const rowsLeft = (rows: number, perTile: number): X[] => {
+    const out: X[] = [];
+    const at = (p0: number): X[] => [
       f.set(bPan, addr(pb, p0 * panelBytes)),
       f.set(cRow, addr(cCol, p0 * 32)),
       ...(pbias !== null ? [f.set(biasCol, addr(pbias, p0 * 32))] : []),
-      tile(f, { ...common, rows: 1, panels, width: 8, bStepBytes: 32 }),
-    );
-  if (tail > 0)
-    rowLeft.push(
-      f.set(bPan, addr(pb, tailAt)),
-      f.set(cRow, addr(cCol, full * 32)),
-      ...(pbias !== null ? [f.set(biasCol, addr(pbias, full * 32))] : []),
-      tile(f, { ...common, rows: 1, panels: 1, width: tail, bStepBytes: tail * 4 }),
-    );
+    ];
+    for (const [p0, panels] of panelGroups(full, perTile))
+      out.push(...at(p0), tile(f, { ...common, rows, panels, width: 8, bStepBytes: 32 }));
+    if (tail > 0) out.push(...at(full), tile(f, { ...common, rows, panels: 1, width: tail, bStepBytes: tail * 4 }));
+    return out;
+  };
+  const advance = (rows: number): X[] => [f.addI(r, rows), f.addI(aRow, rows * k * 4), f.addI(cCol, rows * n * 4)];
   blockBody.push(
     f.set(r, f.get(rFull)),
     f.set(aRow, m.i32.add(f.get(pa), m.i32.mul(f.get(r), f.i32(k * 4)))),
     f.set(cCol, m.i32.add(f.get(pc), m.i32.mul(f.get(r), f.i32(n * 4)))),
-    f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(rEnd)), [...rowLeft, f.addI(r, 1), f.addI(aRow, k * 4), f.addI(cCol, n * 4)]),
+    f.whileLoop(() => m.i32.le_s(m.i32.add(f.get(r), f.i32(2)), f.get(rEnd)), [...rowsLeft(2, 2), ...advance(2)]),
+    f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(rEnd)), [...rowsLeft(1, wide), ...advance(1)]),
   );
   body.push(
     f.set(r0, f.i32(0)),
