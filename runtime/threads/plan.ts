@@ -40,13 +40,13 @@ export interface ThreadsPlan {
   readonly scratch: number;
 }
 
-/** The parts of one call: one argument list per thread that runs a part (the first is the caller's). */
-export function splitCall(s: KernelSplit, args: readonly number[], threads: number, minWork: number): number[][] {
+/** The parts of one call (at most `most`, each at least `minWork`): one argument list per part; one part is the call itself. */
+export function splitCall(s: KernelSplit, args: readonly number[], most: number, minWork: number): number[][] {
   const total = (args[0] ?? 0) * s.work * (s.kind === "range" ? s.count : 1);
   if (s.kind === "rows") {
     const rows = args[0] ?? 0;
     const units = Math.ceil(rows / s.grain);
-    const parts = Math.min(threads, units, Math.floor(total / minWork));
+    const parts = Math.min(most, units, Math.floor(total / minWork));
     if (parts <= 1) return [args as number[]];
     const chunk = Math.ceil(units / parts) * s.grain;
     const out: number[][] = [];
@@ -56,7 +56,7 @@ export function splitCall(s: KernelSplit, args: readonly number[], threads: numb
     }
     return out;
   }
-  const parts = Math.min(threads, s.count, Math.floor(total / minWork));
+  const parts = Math.min(most, s.count, Math.floor(total / minWork));
   const full = Array.from({ length: s.params }, (_, i) => args[i] ?? 0);
   if (parts <= 1) return [full.slice(0, s.params - 2).concat([0, s.count])];
   const chunk = Math.ceil(s.count / parts);

@@ -1,35 +1,68 @@
 // Several threads running one trainer's kernels (docs/threads.md): worker threads, each with
 // its own instance of the kernel module over the trainer's one shared WebAssembly memory,
 // and a dispatch over a small shared control block (Atomics). The trainer's code is the same
-// as on one thread: its kernel table `k` is replaced by functions that split a call of a
-// kernel the module's threads plan lists into parts (plan.ts), hand the parts to the workers,
-// run the first part on the calling thread and return when every part is done. Kernels the
-// plan does not list, and calls too small to gain from it, run on the calling thread.
+// as on one thread: its kernel table `k` is replaced by functions that cut a call of a kernel
+// the module's threads plan lists into chunks (plan.ts: a few per thread), publish them and
+// wake the workers; every thread, the calling one included, then takes chunks until none is
+// left, and the call returns when every chunk is done. A thread that the system does not
+// schedule in time (a busy machine) takes fewer chunks, and the calling thread does the rest:
+// the call never waits for a sleeping worker to start. Kernels the plan does not list, and
+// calls too small to gain from it, run on the calling thread.
 import { Worker } from "node:worker_threads";
 import { splitCall, type ThreadsPlan } from "./plan.js";
 
 type Kernel = (...args: number[]) => number;
 
-/** Control block: [done, failed, …], then one slot per worker: [sequence, kernel, argc, args…]. */
+// The control block (Int32Array words). NEXT packs the current job's generation (12 bits), its
+// chunk count (8 bits) and the next chunk to take (8 bits) in one word, so that taking a chunk
+// is one compare-and-swap that also checks the job is still the one the thread looked at.
+const SEQ = 0; // bumped for every job (workers wait on it)
+const NEXT = 1;
+const DONE = 2; // chunks done in the current job
+const FAILED = 3; // a worker's kernel threw
+const KERNEL = 4; // index into the plan's kernel names
+const ARGC = 5;
+const WS = 6; // index of the scratch argument, or -1
+const EXIT = 7;
+const WORKED = 8; // chunks the workers ran (tests, benchmarks)
 const HEADER = 16;
-const SLOT = 48;
-const MAX_ARGS = SLOT - 3;
+/** Chunks per call at most, and each chunk's arguments. */
+const MAX_PARTS = 64;
+const MAX_ARGS = 32;
+/** Chunks per thread: small enough to balance a busy machine, large enough to keep their overhead small. */
+const CHUNKS_PER_THREAD = 4;
 
-/** Multiply-adds below which a part is not worth a thread's wake-up (measured: docs/threads.md). */
-export const DEFAULT_MIN_WORK = 1 << 18;
-/** Polls of the control word before a thread sleeps in Atomics.wait (kernels follow each other within microseconds). */
+/** Multiply-adds below which a chunk is not worth handing to another thread (about 50 µs of a GEMM; docs/threads.md). */
+export const DEFAULT_MIN_WORK = 1 << 20;
+/** Polls of a control word before a thread sleeps in Atomics.wait (kernels follow each other within microseconds). */
 const SPIN = 20000;
+
+/**
+ * Takes chunks of the current job until none is left, running each with `run(chunk)` and
+ * counting it done. Shared by the calling thread and the workers (a copy goes into their
+ * source, so the words are numbers here: 1 is NEXT, 2 is DONE).
+ */
+function takeChunks(ctrl: Int32Array, run: (chunk: number) => void): void {
+  for (;;) {
+    const cur = Atomics.load(ctrl, 1);
+    const i = cur & 0xff;
+    if (i >= ((cur >>> 8) & 0xff)) return;
+    if (Atomics.compareExchange(ctrl, 1, cur, cur + 1) !== cur) continue;
+    run(i);
+    if (Atomics.add(ctrl, 2, 1) + 1 === ((cur >>> 8) & 0xff)) Atomics.notify(ctrl, 2);
+  }
+}
 
 /** The worker's loop: started from its source text (no file to find beside the runtime, in any build). */
 function workerMain(): void {
   const { workerData } = require("node:worker_threads") as typeof import("node:worker_threads");
-  const d = workerData as { module: object; memory: object; ctrl: SharedArrayBuffer; slot: number; names: string[]; layout: number[] };
-  const [header, slotWords, spin] = d.layout;
+  const d = workerData as { module: object; memory: object; ctrl: SharedArrayBuffer; scratch: number; names: string[]; layout: number[] };
+  const [header, maxArgs, spin] = d.layout;
   const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: Record<string, Kernel> } } })
     .WebAssembly;
   const ctrl = new Int32Array(d.ctrl);
-  // A worker that cannot instantiate the module still answers every job (as failed), so the
-  // calling thread, blocked in Atomics.wait, never waits for it in vain.
+  // A worker that cannot instantiate the module still takes chunks (and fails them), so that
+  // every job ends.
   let fns: Kernel[] = [];
   try {
     const exports = new W.Instance(d.module, { env: { memory: d.memory } }).exports;
@@ -37,35 +70,41 @@ function workerMain(): void {
   } catch {
     fns = [];
   }
-  const base = header + d.slot * slotWords;
   const args: number[] = [];
-  let seen = 0;
+  const run = (chunk: number): void => {
+    try {
+      const fn = fns[ctrl[4]];
+      if (!fn) throw new Error("no kernel");
+      args.length = ctrl[5];
+      const at = header + chunk * maxArgs;
+      for (let i = 0; i < args.length; i++) args[i] = ctrl[at + i];
+      if (ctrl[6] >= 0) args[ctrl[6]] = d.scratch;
+      fn(...args);
+      Atomics.add(ctrl, 8, 1);
+    } catch {
+      Atomics.store(ctrl, 3, 1);
+    }
+  };
+  const take = TAKE_CHUNKS;
+  let seen = Atomics.load(ctrl, 0);
   for (;;) {
-    let s = Atomics.load(ctrl, base);
-    for (let i = 0; s === seen && i < spin; i++) s = Atomics.load(ctrl, base);
+    let s = Atomics.load(ctrl, 0);
+    for (let i = 0; s === seen && i < spin; i++) s = Atomics.load(ctrl, 0);
     if (s === seen) {
-      Atomics.wait(ctrl, base, seen);
+      Atomics.wait(ctrl, 0, seen);
       continue;
     }
     seen = s;
-    const f = ctrl[base + 1];
-    if (f < 0) return;
-    args.length = ctrl[base + 2];
-    for (let i = 0; i < args.length; i++) args[i] = ctrl[base + 3 + i];
-    try {
-      const fn = fns[f];
-      if (!fn) throw new Error("no kernel");
-      fn(...args);
-    } catch {
-      Atomics.store(ctrl, 1, 1);
-    }
-    Atomics.add(ctrl, 0, 1);
-    Atomics.notify(ctrl, 0);
+    if (Atomics.load(ctrl, 7)) return;
+    take(ctrl, run);
   }
 }
+declare const TAKE_CHUNKS: typeof takeChunks;
 
 export interface ThreadedKernels {
   readonly exports: Readonly<Record<string, Kernel>>;
+  /** Chunks its workers have run. */
+  workerChunks(): number;
   /** Ends the workers (an idle pool also lets the process exit: its workers are unref'd). */
   close(): void;
 }
@@ -73,9 +112,16 @@ export interface ThreadedKernels {
 const open = new Set<ThreadedKernels>();
 let splitCalls = 0;
 
+let closedChunks = 0;
+
 /** Kernel calls this process has split over threads so far (tests and benchmarks). */
 export function splitCallCount(): number {
   return splitCalls;
+}
+
+/** Chunks of split calls that worker threads (not the calling threads) have run so far. */
+export function workerChunkCount(): number {
+  return closedChunks + [...open].reduce((a, p) => a + p.workerChunks(), 0);
 }
 
 /** Ends every pool this process started (tests that create many trainers). */
@@ -85,7 +131,7 @@ export function closeAllThreads(): void {
 
 /**
  * The kernels of `exports` (the calling thread's instance), split over `threads` threads by
- * `plan`; the workers instantiate `module` with `memory` (both shared). Thread t ≥ 1 uses the
+ * `plan`; the workers instantiate `module` with `memory` (both shared). Worker t ≥ 1 uses the
  * scratch region at scratchBase + (t − 1)·plan.scratch, which the memory must hold.
  */
 export function threadedKernels(
@@ -98,47 +144,57 @@ export function threadedKernels(
   minWork = DEFAULT_MIN_WORK,
 ): ThreadedKernels {
   const names = Object.keys(plan.kernels);
-  const ctrlBuffer = new SharedArrayBuffer(4 * (HEADER + SLOT * (threads - 1)));
+  const ctrlBuffer = new SharedArrayBuffer(4 * (HEADER + MAX_PARTS * MAX_ARGS));
   const ctrl = new Int32Array(ctrlBuffer);
+  const source = `(${workerMain.toString().replace("TAKE_CHUNKS", `(${takeChunks.toString()})`)})()`;
   const workers: Worker[] = [];
   for (let t = 1; t < threads; t++) {
-    const w = new Worker(`(${workerMain.toString()})()`, {
+    const w = new Worker(source, {
       eval: true,
-      workerData: { module, memory, ctrl: ctrlBuffer, slot: t - 1, names, layout: [HEADER, SLOT, SPIN] },
+      workerData: {
+        module,
+        memory,
+        ctrl: ctrlBuffer,
+        scratch: scratchBase + (t - 1) * plan.scratch,
+        names,
+        layout: [HEADER, MAX_ARGS, SPIN],
+      },
     });
     w.unref();
     workers.push(w);
   }
-  const scratchOf = (t: number) => scratchBase + (t - 1) * plan.scratch;
+  const maxParts = Math.min(MAX_PARTS, threads * CHUNKS_PER_THREAD);
+  let generation = 0;
 
   const run = (index: number, fn: Kernel, parts: number[][], ws: number): void => {
-    Atomics.store(ctrl, 0, 0);
-    for (let t = 1; t < parts.length; t++) {
-      const base = HEADER + (t - 1) * SLOT;
-      const args = parts[t];
-      if (args.length > MAX_ARGS) throw new Error(`internal: a split kernel with ${args.length} arguments`);
-      if (ws >= 0) args[ws] = scratchOf(t);
-      ctrl[base + 1] = index;
-      ctrl[base + 2] = args.length;
-      for (let i = 0; i < args.length; i++) ctrl[base + 3 + i] = args[i];
-      Atomics.add(ctrl, base, 1);
-      Atomics.notify(ctrl, base, 1);
-    }
+    const argc = parts[0].length;
+    if (argc > MAX_ARGS) throw new Error(`internal: a split kernel with ${argc} arguments`);
+    ctrl[KERNEL] = index;
+    ctrl[ARGC] = argc;
+    ctrl[WS] = ws;
+    parts.forEach((args, p) => ctrl.set(args, HEADER + p * MAX_ARGS));
+    Atomics.store(ctrl, DONE, 0);
+    generation = (generation + 1) & 0xfff;
+    Atomics.store(ctrl, NEXT, (generation << 16) | (parts.length << 8));
+    Atomics.add(ctrl, SEQ, 1);
+    Atomics.notify(ctrl, SEQ);
     let failure: unknown = null;
-    try {
-      fn(...parts[0]);
-    } catch (e) {
-      failure = e;
-    }
-    const need = parts.length - 1;
-    let done = Atomics.load(ctrl, 0);
-    for (let i = 0; done < need && i < SPIN; i++) done = Atomics.load(ctrl, 0);
-    while (done < need) {
-      Atomics.wait(ctrl, 0, done);
-      done = Atomics.load(ctrl, 0);
+    takeChunks(ctrl, (p) => {
+      try {
+        fn(...parts[p]);
+      } catch (e) {
+        failure ??= e;
+      }
+    });
+    // Chunks other threads took may still be running.
+    let done = Atomics.load(ctrl, DONE);
+    for (let i = 0; done < parts.length && i < SPIN; i++) done = Atomics.load(ctrl, DONE);
+    while (done < parts.length) {
+      Atomics.wait(ctrl, DONE, done);
+      done = Atomics.load(ctrl, DONE);
     }
     if (failure) throw failure;
-    if (Atomics.exchange(ctrl, 1, 0)) throw new Error("a kernel failed on a worker thread");
+    if (Atomics.exchange(ctrl, FAILED, 0)) throw new Error("a kernel failed on a worker thread");
   };
 
   const wrapped: Record<string, Kernel> = { ...exports };
@@ -147,7 +203,7 @@ export function threadedKernels(
     const split = plan.kernels[name];
     if (!fn) throw new Error(`internal: the threads plan names ${name}, which the module does not export`);
     wrapped[name] = (...args: number[]): number => {
-      const parts = splitCall(split, args, threads, minWork);
+      const parts = splitCall(split, args, maxParts, minWork);
       if (parts.length === 1) return fn(...parts[0]);
       run(index, fn, parts, split.ws);
       splitCalls++;
@@ -157,14 +213,13 @@ export function threadedKernels(
 
   const pool: ThreadedKernels = {
     exports: wrapped,
+    workerChunks: () => Atomics.load(ctrl, WORKED),
     close() {
       if (!open.delete(pool)) return;
-      for (let t = 1; t < threads; t++) {
-        const base = HEADER + (t - 1) * SLOT;
-        ctrl[base + 1] = -1;
-        Atomics.add(ctrl, base, 1);
-        Atomics.notify(ctrl, base, 1);
-      }
+      closedChunks += Atomics.load(ctrl, WORKED);
+      Atomics.store(ctrl, EXIT, 1);
+      Atomics.add(ctrl, SEQ, 1);
+      Atomics.notify(ctrl, SEQ);
       for (const w of workers) void w.terminate();
     },
   };

@@ -36,9 +36,9 @@ describe("threads: the seed CNN, RNN and GAN at small batches, every split kerne
             names.some((n) => n.startsWith(k)),
             `${k} in ${names.join(", ")}`,
           ).toBe(true);
-        const one = run(mod, 1, batch, ns);
+        const one = await run(mod, 1, batch, ns);
         for (const count of [2, 3]) {
-          const many = run(mod, count, batch, ns);
+          const many = await run(mod, count, batch, ns);
           expect(many.losses).toEqual(one.losses);
           expect(many.params.equals(one.params)).toBe(true);
           expect(many.grads.equals(one.grads)).toBe(true);

@@ -14,9 +14,14 @@ afterAll(() => threads.closeAllThreads());
 
 export const bytes = (a: ArrayBufferView) => Buffer.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice());
 
-/** Steps on n rows each (the same inputs: helpers/seed-models), then evaluation and each model's inference, as bytes. */
-export function run(mod: TrainerModule, count: number, batch: number, ns: readonly number[]) {
+/**
+ * Steps on n rows each (the same inputs: helpers/seed-models), then evaluation and each model's
+ * inference, as bytes. With threads, it first waits for the workers to start (until they are
+ * up, the calling thread does every chunk itself).
+ */
+export async function run(mod: TrainerModule, count: number, batch: number, ns: readonly number[]) {
   const t = threads.withKernelThreads(count, () => mod.createTrainer(new Rng(7), { batch }));
+  if (count > 1) await new Promise((resolve) => setTimeout(resolve, 500));
   setup(mod, t);
   const losses = ns.map((n) => t.trainStep(n));
   const state = Object.values(t.state).map(bytes);

@@ -55,10 +55,11 @@ describe("threads: the same bits as one thread", () => {
         `${k} in ${names.join(", ")}`,
       ).toBe(true);
     const ns = [7, 5, 6];
-    const one = run(mod, 1, 7, ns);
+    const chunks = threads.workerChunkCount();
+    const one = await run(mod, 1, 7, ns);
     for (const count of [2, 3]) {
       const before = threads.splitCallCount();
-      const many = run(mod, count, 7, ns);
+      const many = await run(mod, count, 7, ns);
       expect(threads.splitCallCount()).toBeGreaterThan(before);
       expect(many.losses).toEqual(one.losses);
       expect(many.params.equals(one.params)).toBe(true);
@@ -67,6 +68,7 @@ describe("threads: the same bits as one thread", () => {
       expect(many.evaluation).toEqual(one.evaluation);
       many.models.forEach((m, i) => expect(m.equals(one.models[i])).toBe(true));
     }
+    expect(threads.workerChunkCount()).toBeGreaterThan(chunks); // the workers took part
   }, 60_000);
 });
 
