@@ -114,6 +114,16 @@ let splitCalls = 0;
 
 let closedChunks = 0;
 
+/**
+ * Whether the calling thread takes chunks of its split calls too (the default). Tests turn it
+ * off to make the workers run every chunk: whether a worker gets to a chunk before the calling
+ * thread has taken them all depends on the scheduler (on one core it never does).
+ */
+let callerTakesChunks = true;
+export function setCallerTakesChunks(on: boolean): void {
+  callerTakesChunks = on;
+}
+
 /** Kernel calls this process has split over threads so far (tests and benchmarks). */
 export function splitCallCount(): number {
   return splitCalls;
@@ -179,13 +189,14 @@ export function threadedKernels(
     Atomics.add(ctrl, SEQ, 1);
     Atomics.notify(ctrl, SEQ);
     let failure: unknown = null;
-    takeChunks(ctrl, (p) => {
-      try {
-        fn(...parts[p]);
-      } catch (e) {
-        failure ??= e;
-      }
-    });
+    if (callerTakesChunks)
+      takeChunks(ctrl, (p) => {
+        try {
+          fn(...parts[p]);
+        } catch (e) {
+          failure ??= e;
+        }
+      });
     // Chunks other threads took may still be running.
     let done = Atomics.load(ctrl, DONE);
     for (let i = 0; done < parts.length && i < SPIN; i++) done = Atomics.load(ctrl, DONE);

@@ -45,7 +45,7 @@ const SPLIT = [
 ].flat();
 
 describe("threads: the same bits as one thread", () => {
-  it("2 and 3 threads, 7, 5 and 6 rows of 7", async () => {
+  it("2 and 3 threads (and 2 with the workers taking every chunk), 7, 5 and 6 rows of 7", async () => {
     threads.setMinWork(1);
     const mod = await loadTrainer(PROGRAM, "threads.dlm", undefined, "wasm");
     const names = Object.keys(threads.threadsPlanOf(new WA.Module(mod.compiled.wasm!.binary))?.kernels ?? {});
@@ -57,9 +57,16 @@ describe("threads: the same bits as one thread", () => {
     const ns = [7, 5, 6];
     const chunks = threads.workerChunkCount();
     const one = await run(mod, 1, 7, ns);
-    for (const count of [2, 3]) {
+    for (const [count, callerTakes] of [
+      [2, true],
+      [3, true],
+      [2, false],
+    ] as const) {
+      // With the calling thread out of the split calls, the workers run every chunk: the check
+      // that they took part does not depend on the scheduler.
+      threads.setCallerTakesChunks(callerTakes);
       const before = threads.splitCallCount();
-      const many = await run(mod, count, 7, ns);
+      const many = await run(mod, count, 7, ns).finally(() => threads.setCallerTakesChunks(true));
       expect(threads.splitCallCount()).toBeGreaterThan(before);
       expect(many.losses).toEqual(one.losses);
       expect(many.params.equals(one.params)).toBe(true);
