@@ -25,10 +25,13 @@ export default defineConfig({
     ],
     testTimeout: 60_000,
     pool: "forks",
+    // Two worker processes (vitest's default on a 2-core machine is one): the files are
+    // independent, and `npm test` must stay well under 8 minutes here.
+    maxWorkers: 2,
     // Node 20 accepts relaxed-SIMD opcodes only with this flag: the tests run both module
     // variants of the WebAssembly backend (DLM_WASM_VARIANT picks one; see runtime/wasm).
     execArgv: ["--experimental-wasm-relaxed-simd"],
-    // Trainers the tests start without --threads run on one thread (test files already run in
+    // Trainers the tests start without --threads run on one thread (two test files run in
     // parallel); tests of threads pass --threads (docs/threads.md).
     env: { DLM_THREADS: "1" },
   },
