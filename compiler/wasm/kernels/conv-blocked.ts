@@ -23,22 +23,9 @@
 // (i, j, ch)), carried through y between chunks (an f32 store and load are exact): the bits
 // are the same, which tests/wasm/conv-blocked.test.ts checks word for word.
 import type { Window } from "../../emit/geometry.js";
-import { ZERO16, loadPartial, storePartial, type Fn, type X } from "./fn.js";
-import {
-  align16,
-  copyRows,
-  defaultTile,
-  frameOf,
-  lanesOf,
-  mac,
-  nest,
-  range,
-  repeat,
-  round16,
-  shared,
-  UNROLL,
-  zeroBytes,
-} from "./conv-kit.js";
+import type { Fn, X } from "./fn.js";
+import { align16, copyRows, defaultTile, frameOf, range, repeat, round16, zeroBytes } from "./conv-kit.js";
+import { forwardTile } from "./conv.js";
 
 /** How the blocked path cuts the work: images per block and taps per chunk. */
 export interface ConvBlocking {
@@ -101,10 +88,9 @@ function chunksOf(spec: BlockedSpec, taps: number): [number, number, number][] {
 export function convForwardBlocked(f: Fn, spec: BlockedSpec, blocking: ConvBlocking, P: (name: string) => number, hasBias: boolean): X[] {
   const { c, h, w, oh, ow, sh, sw } = spec;
   const fl = spec.filters;
-  const relu = (spec.activation ?? "none") === "relu";
   const fr = frameOf(spec);
   const m = f.mod;
-  const [i32, v128] = [f.b.i32, f.b.v128];
+  const i32 = f.b.i32;
   const [t0] = spec.tile ?? defaultTile(fl);
   const MR = Math.min(t0, ow);
   const PW = panelWidth(spec);
@@ -115,42 +101,10 @@ export function convForwardBlocked(f: Fn, spec: BlockedSpec, blocking: ConvBlock
   const chunks = chunksOf(spec, blocking.taps);
 
   const [s0, nb, img, frames, xBlk, yBlk, xr, yr, xp, kp, bp, op, pOff, cp] = range(14).map(() => f.local(i32));
-  const zero = m.v128.const(ZERO16);
 
   /** One tile of px pixels × width filters over the chunk's taps, at xp / kp / op. */
-  const tile = (px: number, width: number, len: number, first: boolean, last: boolean): X[] => {
-    const nv = Math.ceil(width / 4);
-    const acc = range(px).map((q) => range(nv).map((v) => shared(f, `acc${q}.${v}`, v128)));
-    const kv = range(nv).map((v) => shared(f, `kv${v}`, v128));
-    const sv = shared(f, "sv", v128);
-    const tmp = shared(f, "tmp", v128);
-    const out: X[] = [];
-    if (first) {
-      for (let v = 0; v < nv; v++)
-        out.push(f.set(acc[0][v], hasBias ? loadPartial(f, f.get(bp), 16 * v, lanesOf(width, v)) : m.copyExpression(zero)));
-      for (let q = 1; q < px; q++) for (let v = 0; v < nv; v++) out.push(f.set(acc[q][v], f.get(acc[0][v])));
-    } else {
-      for (let q = 0; q < px; q++)
-        for (let v = 0; v < nv; v++) out.push(f.set(acc[q][v], loadPartial(f, f.get(op), q * fl * 4 + 16 * v, lanesOf(width, v))));
-    }
-    out.push(
-      ...nest(f, [xp, kp], [{ count: len, strides: [4, fl * 4] }], spec.unroll ?? UNROLL, (ptr, offs) => {
-        const st: X[] = [];
-        for (let v = 0; v < nv; v++) st.push(f.set(kv[v], loadPartial(f, f.get(ptr[1]), offs[1] + 16 * v, lanesOf(width, v))));
-        for (let q = 0; q < px; q++) {
-          st.push(f.set(sv, m.v128.load32_splat(offs[0] + q * sw * c * 4, 4, f.get(ptr[0]))));
-          for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(kv[v]), spec.relaxed));
-        }
-        return st;
-      }),
-    );
-    for (let q = 0; q < px; q++)
-      for (let v = 0; v < nv; v++) {
-        const val = last && relu ? m.f32x4.pmax(m.copyExpression(zero), f.get(acc[q][v])) : f.get(acc[q][v]);
-        out.push(f.set(tmp, val), ...storePartial(f, f.get(op), q * fl * 4 + 16 * v, lanesOf(width, v), f.get(tmp)));
-      }
-    return out;
-  };
+  const tile = (px: number, width: number, len: number, first: boolean, last: boolean): X[] =>
+    forwardTile(f, spec, { xp, kp, op, bp: hasBias ? bp : null }, px, width, [{ count: len, strides: [4, fl * 4] }], { first, last });
 
   /** One chunk of one panel over every image of the block. */
   const chunk = (width: number, [i, t, len]: [number, number, number], first: boolean, last: boolean): X => {

@@ -141,6 +141,60 @@ export function convMacs(spec: Window & { filters: number }, n: number): number 
 // conv2d forward
 
 /**
+ * One register tile of the forward convolution: px output pixels × `width` filters, its sums
+ * over the taps `dims` walks from xp (x, broadcast) and kp (the kernel row, loaded). `first`:
+ * the sums start from the bias at bp (or 0), else from the outputs at op (a later chunk of
+ * conv-blocked.ts); `last`: relu (if the spec has it) before the store to op.
+ */
+export function forwardTile(
+  f: Fn,
+  spec: Conv2dSpec | (Window & { filters: number; activation?: "none" | "relu"; unroll?: number; relaxed?: boolean }),
+  at: { xp: number; kp: number; op: number; bp: number | null },
+  px: number,
+  width: number,
+  dims: readonly Dim[],
+  { first, last }: { first: boolean; last: boolean },
+): X[] {
+  const m = f.mod;
+  const v128 = f.b.v128;
+  const { c, sw } = spec;
+  const fl = spec.filters;
+  const relu = last && (spec.activation ?? "none") === "relu";
+  const nv = Math.ceil(width / 4);
+  const acc = range(px).map((q) => range(nv).map((v) => shared(f, `acc${q}.${v}`, v128)));
+  const kv = range(nv).map((v) => shared(f, `kv${v}`, v128));
+  const sv = shared(f, "sv", v128);
+  const tmp = shared(f, "tmp", v128);
+  const out: X[] = [];
+  if (first) {
+    for (let v = 0; v < nv; v++)
+      out.push(f.set(acc[0][v], at.bp !== null ? loadPartial(f, f.get(at.bp), 16 * v, lanesOf(width, v)) : m.v128.const(ZERO16)));
+    for (let q = 1; q < px; q++) for (let v = 0; v < nv; v++) out.push(f.set(acc[q][v], f.get(acc[0][v])));
+  } else {
+    for (let q = 0; q < px; q++)
+      for (let v = 0; v < nv; v++) out.push(f.set(acc[q][v], loadPartial(f, f.get(at.op), q * fl * 4 + 16 * v, lanesOf(width, v))));
+  }
+  out.push(
+    ...nest(f, [at.xp, at.kp], dims, spec.unroll ?? UNROLL, (ptr, offs) => {
+      const st: X[] = [];
+      for (let v = 0; v < nv; v++) st.push(f.set(kv[v], loadPartial(f, f.get(ptr[1]), offs[1] + 16 * v, lanesOf(width, v))));
+      for (let q = 0; q < px; q++) {
+        st.push(f.set(sv, m.v128.load32_splat(offs[0] + q * sw * c * 4, 4, f.get(ptr[0]))));
+        for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(kv[v]), spec.relaxed));
+      }
+      return st;
+    }),
+  );
+  for (let q = 0; q < px; q++) {
+    for (let v = 0; v < nv; v++) {
+      const val = relu ? m.f32x4.pmax(m.v128.const(ZERO16), f.get(acc[q][v])) : f.get(acc[q][v]);
+      out.push(f.set(tmp, val), ...storePartial(f, f.get(at.op), q * fl * 4 + 16 * v, lanesOf(width, v), f.get(tmp)));
+    }
+  }
+  return out;
+}
+
+/**
  * The forward convolution of one image: reads the image at local `xs` (through the frame
  * when padded), writes its output rows from local `yp`, which ends advanced past the image.
  * `k`, `bias`: the kernel's and bias's locals or parameters; `frame`: the zeroed frame.
@@ -148,51 +202,22 @@ export function convMacs(spec: Window & { filters: number }, n: number): number 
 function convForwardImage(f: Fn, spec: Conv2dSpec, k: number, bias: number | null, frame: number, xs: number, yp: number): X[] {
   const { c, h, w, oh, ow, kh, kw, sh, sw, pt, pl } = spec;
   const fl = spec.filters;
-  const relu = (spec.activation ?? "none") === "relu";
   const fr = frameOf(spec);
   const m = f.mod;
-  const [i32, v128] = [f.b.i32, f.b.v128];
+  const i32 = f.b.i32;
   const [t0, t1] = spec.tile ?? defaultTile(fl);
   const MR = Math.min(t0, ow);
   const NV = Math.min(t1, Math.ceil(fl / 4));
   const PW = NV * 4;
 
   const [xImg, xr, xp, kp, bp, op, pOff] = range(7).map(() => f.local(i32));
-  const zero = m.v128.const(ZERO16);
   const dims: Dim[] = [
     { count: kh, strides: [fr.wf * c * 4, kw * c * fl * 4] },
     { count: kw * c, strides: [4, fl * 4] },
   ];
 
-  const tile = (px: number, width: number): X[] => {
-    const nv = Math.ceil(width / 4);
-    const acc = range(px).map((q) => range(nv).map((v) => shared(f, `acc${q}.${v}`, v128)));
-    const kv = range(nv).map((v) => shared(f, `kv${v}`, v128));
-    const sv = shared(f, "sv", v128);
-    const tmp = shared(f, "tmp", v128);
-    const out: X[] = [];
-    for (let v = 0; v < nv; v++)
-      out.push(f.set(acc[0][v], bias !== null ? loadPartial(f, f.get(bp), 16 * v, lanesOf(width, v)) : m.copyExpression(zero)));
-    for (let q = 1; q < px; q++) for (let v = 0; v < nv; v++) out.push(f.set(acc[q][v], f.get(acc[0][v])));
-    out.push(
-      ...nest(f, [xp, kp], dims, spec.unroll ?? UNROLL, (ptr, offs) => {
-        const st: X[] = [];
-        for (let v = 0; v < nv; v++) st.push(f.set(kv[v], loadPartial(f, f.get(ptr[1]), offs[1] + 16 * v, lanesOf(width, v))));
-        for (let q = 0; q < px; q++) {
-          st.push(f.set(sv, m.v128.load32_splat(offs[0] + q * sw * c * 4, 4, f.get(ptr[0]))));
-          for (let v = 0; v < nv; v++) st.push(mac(f, acc[q][v], f.get(sv), f.get(kv[v]), spec.relaxed));
-        }
-        return st;
-      }),
-    );
-    for (let q = 0; q < px; q++) {
-      for (let v = 0; v < nv; v++) {
-        const val = relu ? m.f32x4.pmax(m.copyExpression(zero), f.get(acc[q][v])) : f.get(acc[q][v]);
-        out.push(f.set(tmp, val), ...storePartial(f, f.get(op), q * fl * 4 + 16 * v, lanesOf(width, v), f.get(tmp)));
-      }
-    }
-    return out;
-  };
+  const tile = (px: number, width: number): X[] =>
+    forwardTile(f, spec, { xp, kp, op, bp: bias !== null ? bp : null }, px, width, dims, { first: true, last: true });
 
   const panel = (width: number): X[] => [
     f.set(kp, m.i32.add(f.get(k), f.get(pOff))),
