@@ -9,6 +9,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const dist = (p) => pathToFileURL(path.join(root, "dist", p)).href;
+/**
+ * Every benchmark child's malloc settings: glibc keeps freed memory instead of returning it.
+ * With the defaults PyTorch faults its per-step buffers in again every step (3–6× slower on the
+ * seed models); the Node systems change within noise (docs/benchmarks.md).
+ */
+export const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: "33554432", MALLOC_TRIM_THRESHOLD_: "4294967296" };
 
 export const MODELS = {
   mlp: { batch: 32 },

@@ -42,7 +42,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { root, dist, MODELS } from "./common.mjs";
+import { root, dist, MODELS, MALLOC_ENV } from "./common.mjs";
 
 const { values: opt } = parseArgs({
   options: {
@@ -160,7 +160,6 @@ if (busy) log(`warning: the machine is busy (1-minute load ${load0.toFixed(2)} >
 // With glibc's defaults PyTorch gives its per-step buffers back to the kernel and faults
 // them in again every step (~1,500 page faults per CNN step here): 3–6× slower on the MLP,
 // CNN and GAN. The Node systems barely change (dlm allocates nothing per step).
-const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: "33554432", MALLOC_TRIM_THRESHOLD_: "4294967296" };
 function runProcess(argv, { env, timeoutS, onStdout } = {}) {
   return new Promise((resolve) => {
     const started = Date.now();

@@ -20,7 +20,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { dist, report, root } from "./common.mjs";
+import { dist, MALLOC_ENV, report, root } from "./common.mjs";
 
 const FILES = { mlp: "dsl-examples/mlp.dlm", cnn: "dsl-examples/cnn.dlm", lstm: "dsl-examples/rnn.dlm", gan: "dsl-examples/gan.dlm" };
 const TARGETED = ["cnn", "lstm", "gan"];
@@ -62,7 +62,7 @@ function run(argv, env, timeoutS) {
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), {
       cwd: root,
-      env: { ...process.env, ...env, UV_THREADPOOL_SIZE: "1" },
+      env: { ...MALLOC_ENV, ...process.env, ...env, UV_THREADPOOL_SIZE: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -236,6 +236,11 @@ export async function threadsSuite(opt) {
       .map(([w, x]) => `${m} ${w}: n/a (${x.na})`),
   );
   if (nas.length) out(`\n${nas.join("\n")}`);
+  out(
+    `\nEvery child runs with ${Object.entries(MALLOC_ENV)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")} (without it PyTorch faults its per-step buffers in again every step).`,
+  );
   out(
     `\nload average at the end ${os
       .loadavg()
