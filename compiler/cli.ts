@@ -41,10 +41,10 @@ commands:
       --emit wat        also write DIR/<name>.wat, the kernel module as text
       --emit kernels    list the kernels after fusion with the ops each computes
       --no-fuse         one kernel per op (the same numbers; to measure what fusion gains)
-      --target pytorch  write DIR/train.py instead: a PyTorch program (python3-torch only) that
-                        trains the same models, also under torchrun (docs/pytorch.md)
-      --target T        node (default: a script for node) or browser (a module for a page
-                        or a worker: data as bytes, kernels fetched; docs/browser.md)
+      --target T        node (default): a script for node; browser: a module for a page or
+                        a worker (data as bytes, kernels fetched; docs/browser.md); pytorch:
+                        DIR/train.py, a PyTorch program (python3-torch only) that trains the
+                        same models, also under torchrun (docs/pytorch.md)
   train FILE.dlm [options]
                       compile in memory and train; prints \`test loss … accuracy …\`
       --train NAME      which train block (when the file has several)
@@ -238,7 +238,7 @@ async function compileCommand(args: readonly string[], out: NodeJS.WritableStrea
   // The PyTorch target writes train.py (emit/pytorch/command.ts).
   if (values.target === "pytorch") return (await import("./emit/pytorch/command.js")).pytorchCompile(values, positionals[0], out, err);
   const target = values.target ?? "node";
-  if (target !== "node" && target !== "browser") throw new UsageError(`--target must be node or browser, not '${target}'`);
+  if (target !== "node" && target !== "browser") throw new UsageError(`--target must be node, browser or pytorch, not '${target}'`);
   if (!values.out) throw new UsageError("compile needs -o DIR");
   const backend = backendOf(values.backend);
   const emits = new Set(values.emit ?? []);
