@@ -11,6 +11,8 @@ import { decodeNpy } from "./data/npy-format.js";
 import { decodeCsv } from "./data/csv-format.js";
 import { MNIST_FILES, mnistSplit } from "./data/mnist-split.js";
 import { checkpointBytes } from "./checkpoint-format.js";
+import { restoreCheckpoint } from "./checkpoint-restore.js";
+import { decodeSafetensors } from "./safetensors-format.js";
 import { DataError, TrainingError } from "./errors.js";
 import type { ProgressStream } from "./progress.js";
 import type { TrainerInstance, TrainerModule } from "./trainer-module.js";
@@ -81,12 +83,20 @@ export interface BrowserTrainOptions
    * as the bytes of a safetensors file, to download or keep.
    */
   readonly onCheckpoint?: (name: string, bytes: Uint8Array) => void;
+  /**
+   * Continue a run from a checkpoint's bytes (what `onCheckpoint` received, a file the user
+   * picked, or one `dlm train --save` wrote): its weights, optimizer state, step, place in the
+   * epoch and random stream, checked against this run as `dlm train --resume` checks a file.
+   */
+  readonly resume?: Uint8Array;
+  /** How messages name the `resume` checkpoint (default "checkpoint.safetensors"). */
+  readonly resumeName?: string;
 }
 
 const nowhere: ProgressStream = { write: () => true };
 
-/** A page's host: no file system; checkpoints as bytes through `onCheckpoint`. */
-function pageHost(onCheckpoint: BrowserTrainOptions["onCheckpoint"]): TrainHost {
+/** A page's host: no file system; checkpoints as bytes through `onCheckpoint`, and resumed from `resume`'s bytes. */
+function pageHost(onCheckpoint: BrowserTrainOptions["onCheckpoint"], resume: Uint8Array | undefined): TrainHost {
   const noFiles = (what: string): never => {
     throw new TrainingError(`${what} reads or writes files: not available in a page (train with node for it)`);
   };
@@ -99,7 +109,17 @@ function pageHost(onCheckpoint: BrowserTrainOptions["onCheckpoint"]): TrainHost 
       if (!onCheckpoint) throw new TrainingError("`save` in a page needs `onCheckpoint`, which receives the checkpoint's bytes");
     },
     saveCheckpoint: (file, mod, trainer, ck) => onCheckpoint!(file, checkpointBytes(mod, trainer, ck)),
-    loadCheckpoint: () => noFiles("resuming"),
+    loadCheckpoint: (file, mod, trainer, ctx) => {
+      if (!resume) return noFiles("resuming from a file (give the checkpoint's bytes as `resume`)");
+      return restoreCheckpoint(file, decodeSafetensors(resume, file), mod, trainer, {
+        ...ctx,
+        // A page trains no text source, so a checkpoint that holds a vocabulary is another run's.
+        checkData: (metadata, f) => {
+          if (metadata.vocab_words !== undefined || metadata.vocab_chars !== undefined)
+            throw new DataError("stores the vocabulary of a text source, which a page does not train (resume it with node)", f);
+        },
+      });
+    },
     samples: () => noFiles("a GAN's sample grids"),
     reconstructions: () => noFiles("an autoencoder's reconstruction images"),
     curveLog: () => noFiles("--log"),
@@ -114,8 +134,13 @@ function pageHost(onCheckpoint: BrowserTrainOptions["onCheckpoint"]): TrainHost 
 export function train(mod: TrainerModule, opts: BrowserTrainOptions = {}): TrainResult {
   const loaded = opts.loaded ?? (opts.files ? loadData(mod, opts.files) : undefined);
   if (!loaded) throw new TrainingError("give the data source's files (`files`) or data already loaded (`loaded`)");
-  const { files: _files, onCheckpoint, ...rest } = opts;
-  return trainWith(pageHost(onCheckpoint), mod, { quiet: true, ...rest, loaded });
+  const { files: _files, onCheckpoint, resume, resumeName, ...rest } = opts;
+  return trainWith(pageHost(onCheckpoint, resume), mod, {
+    quiet: true,
+    ...rest,
+    loaded,
+    ...(resume ? { resume: resumeName ?? "checkpoint.safetensors" } : {}),
+  });
 }
 
 /**

@@ -4,7 +4,8 @@
 // - data given as bytes (browser.ts: filesFromBytes) assembles the same datasets as the same
 //   files read from disk (data/load.ts), for idx, npy and csv sources;
 // - `train` of browser.ts on the bytes gives the per-step losses of Node's `train` on the files,
-//   bit for bit, and its checkpoint bytes are the file `save` writes in Node, byte for byte.
+//   bit for bit, and its checkpoint bytes are the file `save` writes in Node, byte for byte;
+//   resuming from a checkpoint's bytes continues the run as Node resumes from the file.
 import { afterAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
@@ -158,6 +159,56 @@ train m { data idx("tx.idx", labels="ty.idx") loss sparse_categorical_crossentro
     expect(pageLosses).toHaveLength(10);
     expect(pageLosses.every((v, i) => Object.is(v, nodeLosses[i]))).toBe(true);
     expect(Buffer.from(saved!).equals(readFileSync(file))).toBe(true);
+  });
+
+  it("resuming from a checkpoint's bytes continues the run bit for bit, as Node resumes from its file", async () => {
+    const n = 48;
+    const images = Array.from({ length: n * 36 }, (_, i) => (i * 2246822519) % 253);
+    const labels = Array.from({ length: n }, (_, i) => (i * 3) % 10);
+    const given = files({ "rx.idx": encodeIdx("ubyte", [n, 6, 6], images), "ry.idx": encodeIdx("ubyte", [n], labels) });
+    const src = `model m(x: [B, 6, 6, 1]) { x |> flatten() |> dropout(0.3) |> dense(10, activation=softmax) }
+train m { data idx("rx.idx", labels="ry.idx") loss sparse_categorical_crossentropy optimizer adam(lr=1e-2) batch 8 epochs 3 }
+`;
+    const mod = await loadTrainer(src, path.join(dir, "resume.dlm"));
+    // One run of 18 steps, keeping the checkpoint of step 8 (mid-epoch 2: 6 batches an epoch).
+    const whole: number[] = [];
+    const checkpoints: Uint8Array[] = [];
+    let final: Uint8Array | null = null;
+    trainInPage(mod, {
+      files: given,
+      save: "r.safetensors",
+      checkpointEvery: 8,
+      onCheckpoint: (_name, bytes) => void (checkpoints.length < 1 ? checkpoints.push(bytes.slice()) : (final = bytes.slice())),
+      onStep: (_, l) => void whole.push(l[0]),
+    });
+    expect(whole).toHaveLength(18);
+    // The page resumes from step 8's bytes; Node from the same bytes as a file.
+    const resumed: number[] = [];
+    let again: Uint8Array | null = null;
+    trainInPage(mod, {
+      files: given,
+      resume: checkpoints[0],
+      save: "r.safetensors",
+      onCheckpoint: (_name, bytes) => (again = bytes.slice()),
+      onStep: (_, l) => void resumed.push(l[0]),
+    });
+    expect(resumed.every((v, i) => Object.is(v, whole[8 + i]))).toBe(true);
+    expect(resumed).toHaveLength(10);
+    expect(Buffer.from(again!).equals(Buffer.from(final!))).toBe(true);
+    const ck = path.join(dir, "r8.safetensors");
+    writeFileSync(ck, checkpoints[0]);
+    const nodeResumed: number[] = [];
+    train(mod, { quiet: true, baseDir: dir, resume: ck, onStep: (_, l) => void nodeResumed.push(l[0]) });
+    expect(nodeResumed.every((v, i) => Object.is(v, resumed[i]))).toBe(true);
+
+    // Bytes that are not this run's checkpoint: the DataErrors `dlm train --resume` gives, naming them.
+    const other = await loadTrainer(src.replace("dense(10", "dense(16) |> dense(10"), path.join(dir, "other.dlm"));
+    expect(() => trainInPage(other, { files: given, resume: checkpoints[0], resumeName: "step8.safetensors" })).toThrow(
+      /step8\.safetensors: was written by `train m` with other parameters/,
+    );
+    const broken = checkpoints[0].slice();
+    broken[broken.length - 1] ^= 1;
+    expect(() => trainInPage(mod, { files: given, resume: broken })).toThrow(/checkpoint\.safetensors: .*checksum/);
   });
 
   it("no data, or not the files the program names: a message that says so", async () => {
