@@ -55,12 +55,15 @@ function wasmCall(c: WasmCtx<unknown>): string {
   const ws = CG.conv2dGradInputScratchBytes({ ...spec, name: "" });
   const args: Record<string, string> = { dy: c.addr(x), k: c.addr(k), dx: W.out(c), ws: ws > 0 ? c.scratch(ws) : "" };
   if (b !== undefined) args.bias = c.addr(b);
-  return W.call(c, "conv2d_transpose", spec, CG.addConv2dGradInput, CG.conv2dGradInputParams, args, true);
+  // Threads split it by images (each image's output is its own: the rows of dy and dx), as conv2d_grad_input.
+  const work = window.oh * window.ow * window.kh * window.kw * window.c * attrs.filters;
+  return W.call(c, "conv2d_transpose", spec, CG.addConv2dGradInput, CG.conv2dGradInputParams, args, true, { work });
 }
 
 export const ops: OpTable<Names> = {
   conv2d_transpose: primitive<Conv2dAttrs>({
     keras: { type: "Conv2DTranspose", base: "conv2d_transpose" },
+    split: "rows", // threads: images (its forward kernel is conv2d's input gradient)
     shape: (c) => {
       const [b, h, w, ch] = rank(
         c,

@@ -263,6 +263,7 @@ export const ops: OpTable<Names> = {
   }),
   conv2d_grad_kernel: trainOp<Conv2dAttrs>({
     vjp: none,
+    split: "columns", // threads: panels of filters of dk, each element summed over every image by one thread
     ts: (c) => {
       const [x, dy] = c.eqn.inputs;
       const g = T.windowGeom(c, T.shape(c, x), T.shape(c, dy), "ConvGeom");
@@ -280,6 +281,7 @@ export const ops: OpTable<Names> = {
         CG.conv2dGradKernelParams,
         { x: c.addr(x), dy: c.addr(dy), dk: W.out(c), ws: ws > 0 ? c.scratch(ws) : "" },
         true,
+        { work: convWork(spec) / CG.conv2dGradKernelPanels(spec), panels: CG.conv2dGradKernelPanels(spec) },
       );
     },
   }),

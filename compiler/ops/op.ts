@@ -138,8 +138,8 @@ export interface WasmCtx<A = Attrs> {
  * How threads may share a call of the op's kernel (docs/threads.md), each output element
  * computed by one thread in the one-thread order: `rows`, over the rows of its batch-major
  * buffers (the kernel computes each row from that row alone and what every row shares);
- * `columns`, over the 8-column panels of a GEMM's output (a weight gradient's elements are
- * sums over all rows: never split along the sum).
+ * `columns`, over the 8-column panels of a GEMM's output, or a convolution kernel gradient's
+ * panels of filters (a weight gradient's elements are sums over all rows: never split along the sum).
  */
 export type SplitKind = "rows" | "columns";
 

@@ -5,7 +5,8 @@
 // model's inference are bitwise those of one thread (which is the unthreaded instance), for
 // 2 and 3 threads and row counts that leave uneven parts. The trainers run on the compiled
 // runtime (dist/), whose thread setting is the one their kernels see. And the parts
-// themselves: a GEMM cut into two panel ranges writes what the whole call writes; splitCall.
+// themselves: a GEMM or a convolution kernel gradient cut into panel ranges writes what the
+// whole call writes; splitCall.
 import { describe, expect, it } from "vitest";
 import * as os from "node:os";
 import { loadTrainer } from "../helpers/trainer.js";
@@ -13,17 +14,29 @@ import { bytes, run, threads, WA } from "./helpers.js";
 import { splitCall, type KernelSplit } from "../../runtime/threads/plan.js";
 import { loadBinaryen } from "../../compiler/wasm/kernels/binaryen.js";
 import { emitGemmModule, gemmOutShape, gemmPanels, gemmParams, gemmScratchBytes, type GemmSpec } from "../../compiler/wasm/kernels/gemm.js";
+import { buildModule } from "../../compiler/wasm/kernels/module.js";
+import {
+  addConv2dGradKernel,
+  conv2dGradKernelPanels,
+  conv2dGradKernelPanelWidth,
+  conv2dGradKernelParams,
+  conv2dGradKernelScratchBytes,
+  type Conv2dGradKernelSpec,
+} from "../../compiler/wasm/kernels/conv-grad.js";
 import { instantiateKernelsSync, Layout } from "../../runtime/wasm/instantiate.js";
 import { TestRandom } from "../helpers/numerics.js";
 
 // A small program with every kind of split kernel: convolutions (conv → relu, conv → relu →
-// max-pool with its argmax, the input gradient), dense layers' GEMMs (nn with bias and
+// max-pool with its argmax, the input gradient, the kernel gradient by panels of filters: 20
+// filters, a full panel and a tail, through a padded frame; a transposed convolution, its forward
+// and its kernel gradient with more than 48 rows of dk), dense layers' GEMMs (nn with bias and
 // activation, nt, tn), the LSTM's scans both ways, a weight used twice (the second kernel
 // gradient accumulating into the first's); two steps, one compile.
 const PROGRAM = `
 model m(x: [B, 6, 6, 2]) {
-  x |> conv2d(4, kernel=3, activation=relu)
-    |> conv2d(3, kernel=3, activation=relu)
+  x |> conv2d(20, kernel=3, padding=same, activation=relu)
+    |> conv2d_transpose(6, kernel=3)
+    |> conv2d(3, kernel=3, strides=2, activation=relu)
     |> maxpool2d(2)
     |> flatten()
     |> dense(21, activation=tanh)
@@ -40,7 +53,16 @@ train t(x: [B, 6, 6, 2], x2: [B, 6, 6, 2], s: [B, 7, 5], y: [B]) {
 }
 `;
 const SPLIT = [
-  ["conv2d_", "conv_relu_maxpool", "conv2d_grad_input", "gemm_nn_3x21", "gemm_nt_3x21", "gemm_tn_3x21"],
+  [
+    "conv2d_",
+    "conv_relu_maxpool",
+    "conv2d_grad_input",
+    "conv2d_grad_kernel",
+    "conv2d_transpose",
+    "gemm_nn_3x21",
+    "gemm_nt_3x21",
+    "gemm_tn_3x21",
+  ],
   ["lstm_scan_", "lstm_scan_grad", "gemm_nn_5x36_bias", "gemm_tn_6x4"],
 ].flat();
 
@@ -171,6 +193,85 @@ describe("GEMM panels [lo, hi)", () => {
         if (cut > 0) inst.exports[spec.name](...args, 0, cut);
         if (cut < panels) inst.exports[spec.name](...args, cut, panels);
         expect(Buffer.concat([bytes(inst.f32(at.c, cr * cc)), bytes(inst.f32(at.pre, cr * cc))]).equals(whole)).toBe(true);
+      }
+    }
+  });
+});
+
+describe("conv2d kernel gradient panels [lo, hi)", () => {
+  // Static rows of dk (K ≤ 48) with a tail panel, a padded frame in scratch and the bias; rows in
+  // loops (K > 48), strided, accumulating, a narrow tile (3 panels and a tail of 1); 3 full panels.
+  const specs: Conv2dGradKernelSpec[] = [
+    { name: "padded", h: 6, w: 5, c: 2, oh: 6, ow: 5, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, filters: 20, bias: true },
+    {
+      name: "looped",
+      h: 7,
+      w: 7,
+      c: 6,
+      oh: 3,
+      ow: 3,
+      kh: 3,
+      kw: 3,
+      sh: 2,
+      sw: 2,
+      pt: 0,
+      pl: 0,
+      filters: 13,
+      bias: true,
+      accumulate: true,
+      tile: [3, 1],
+    },
+    { name: "wide", h: 5, w: 6, c: 3, oh: 3, ow: 4, kh: 3, kw: 3, sh: 1, sw: 1, pt: 0, pl: 0, filters: 24, bias: false, tile: [4, 2] },
+  ];
+  it("every cut into two calls, and each panel alone, writes the bits of the whole call (which passes no range)", async () => {
+    const bn = await loadBinaryen();
+    const { binary } = buildModule(bn, (mod) => specs.forEach((s) => addConv2dGradKernel(bn, mod, s)));
+    const n = 3;
+    const r = new TestRandom(5);
+    for (const spec of specs) {
+      const K = spec.kh * spec.kw * spec.c;
+      const fl = spec.filters;
+      const lay = new Layout();
+      const at = {
+        x: lay.floats(n * spec.h * spec.w * spec.c),
+        dy: lay.floats(n * spec.oh * spec.ow * fl),
+        dk: lay.floats(K * fl),
+        dbias: lay.floats(fl),
+        ws: lay.alloc(conv2dGradKernelScratchBytes(spec)),
+      };
+      const inst = instantiateKernelsSync<Record<string, (...a: number[]) => void>>(binary, { memoryBytes: lay.bytes });
+      inst.f32(at.x, n * spec.h * spec.w * spec.c).forEach((_, i, x) => (x[i] = r.uniform(-1, 1)));
+      inst.f32(at.dy, n * spec.oh * spec.ow * fl).forEach((_, i, x) => (x[i] = r.uniform(-1, 1)));
+      // Accumulating: dk and dbias start from values; else from NaN, which every call in range must overwrite.
+      const start = Float32Array.from({ length: (K + 1) * fl }, () => (spec.accumulate ? r.uniform(-1, 1) : NaN));
+      const args = conv2dGradKernelParams(spec)
+        .filter((p) => p !== "lo" && p !== "hi")
+        .map((p) => (p === "n" ? n : at[p as keyof typeof at]));
+      const call = (...ranges: number[][]) => {
+        inst.f32(at.dk, K * fl).set(start.subarray(0, K * fl));
+        inst.f32(at.dbias, fl).set(start.subarray(K * fl));
+        for (const range of ranges) inst.exports[spec.name](...args, ...range);
+        return Buffer.concat([bytes(inst.f32(at.dk, K * fl)), bytes(inst.f32(at.dbias, fl))]);
+      };
+      const whole = call([]);
+      const wholeF = new Float32Array(new Uint8Array(whole).buffer);
+      expect(wholeF.subarray(0, spec.bias ? (K + 1) * fl : K * fl).some((v) => Number.isNaN(v))).toBe(false);
+      const panels = conv2dGradKernelPanels(spec);
+      const width = conv2dGradKernelPanelWidth(spec);
+      expect(panels).toBe(({ padded: 2, looped: 4, wide: 3 } as Record<string, number>)[spec.name]);
+      for (let cut = 0; cut <= panels; cut++) {
+        const ranges = [...(cut > 0 ? [[0, cut]] : []), ...(cut < panels ? [[cut, panels]] : [])];
+        expect(call(...ranges).equals(whole), `${spec.name} cut at ${cut}`).toBe(true);
+      }
+      // One panel alone writes its filters' columns of dk and dbias, and nothing else.
+      for (let p = 0; p < panels; p++) {
+        const got = call([p, p + 1]);
+        const want = Buffer.from(start.buffer.slice(0));
+        for (let i = 0; i < (K + 1) * fl; i++) {
+          const f = i % fl;
+          if (f >= p * width && f < (p + 1) * width && (spec.bias || i < K * fl)) whole.copy(want, 4 * i, 4 * i, 4 * i + 4);
+        }
+        expect(got.equals(want), `${spec.name} panel ${p}`).toBe(true);
       }
     }
   });

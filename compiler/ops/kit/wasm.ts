@@ -98,9 +98,13 @@ function gemmSplit(c: WasmCtx<unknown>, spec: GemmSpec): KernelSplit | undefined
  * A rows split of a W.call kernel: multiply-adds (or elements) per row of `n`, rows per part's
  * multiple (default 1), and the bytes per row of arguments that are not buffers of the memory
  * plan: rows of per-row scratch (`WS + …`), which then stays shared, each thread on its own rows.
+ * With `panels` (an op whose split is `columns`), a range split instead: the kernel's last two
+ * parameters `lo, hi` are a range of that many units of its output, which the call leaves out
+ * (hi = 0: all); `work` is then per row of `n` and unit.
  */
 export interface SplitHint {
   readonly work: number;
+  readonly panels?: number;
   readonly grain?: number;
   readonly strides?: Readonly<Record<string, number>>;
 }
@@ -147,16 +151,18 @@ export function call<S extends { name: string }>(
   const names = params({ ...spec, name: key } as S);
   // Split by rows where the op allows it: each batched buffer advances by its bytes per row; ws is each thread's own.
   const split: KernelSplit | undefined =
-    hint && c.split === "rows" && names[0] === "n"
-      ? {
-          kind: "rows",
-          strides: names.map((p) => (p === "n" || p === "ws" ? 0 : (hint.strides?.[p] ?? c.rowBytes(args[p] ?? "")))),
-          grain: hint.grain ?? 1,
-          ws: names.indexOf("ws"),
-          work: hint.work,
-          ...(hint.strides ? { rowScratch: true as const } : {}),
-        }
-      : undefined;
+    hint?.panels !== undefined && c.split === "columns"
+      ? { kind: "range", params: names.length, count: hint.panels, ws: names.indexOf("ws"), work: hint.work }
+      : hint && c.split === "rows" && names[0] === "n"
+        ? {
+            kind: "rows",
+            strides: names.map((p) => (p === "n" || p === "ws" ? 0 : (hint.strides?.[p] ?? c.rowBytes(args[p] ?? "")))),
+            grain: hint.grain ?? 1,
+            ws: names.indexOf("ws"),
+            work: hint.work,
+            ...(hint.strides ? { rowScratch: true as const } : {}),
+          }
+        : undefined;
   // Kernels with multiply-add tiles (convolutions) use relaxed_madd in the relaxed module.
   const fn = c.kernel(
     key,
@@ -167,12 +173,15 @@ export function call<S extends { name: string }>(
     },
     split,
   );
-  const list = names.map((p) => {
-    if (p === "n") return "n";
-    const a = args[p];
-    if (a === undefined) throw new Error(`internal: kernel ${key} has a parameter ${p} that its rule does not give`);
-    return a;
-  });
+  // A range's lo, hi are left out of the call (it computes every unit): the trainer's code is the same with threads or without.
+  const list = names
+    .filter((p) => !((p === "lo" || p === "hi") && args[p] === undefined))
+    .map((p) => {
+      if (p === "n") return "n";
+      const a = args[p];
+      if (a === undefined) throw new Error(`internal: kernel ${key} has a parameter ${p} that its rule does not give`);
+      return a;
+    });
   return `${fn}(${list.join(", ")});`;
 }
 

@@ -61,8 +61,22 @@ export interface Conv2dGradInputSpec extends Window {
   readonly blocking?: GradInputBlocking | false;
 }
 
+/**
+ * The kernel gradient's parameters. The last two, `lo, hi`, are a range of its filter panels
+ * (conv2dGradKernelPanels): threads share a call by panels (runtime/threads); hi = 0 (a call
+ * without them) computes every panel.
+ */
 export function conv2dGradKernelParams(spec: Conv2dGradKernelSpec): string[] {
-  return ["n", "x", "dy", "dk", ...(spec.bias ? ["dbias"] : []), ...ws(conv2dGradKernelScratchBytes(spec))];
+  return ["n", "x", "dy", "dk", ...(spec.bias ? ["dbias"] : []), ...ws(conv2dGradKernelScratchBytes(spec)), "lo", "hi"];
+}
+/** Filters per panel of the kernel gradient: its register tile's vectors of 4 (each panel a pass over dy's block). */
+export function conv2dGradKernelPanelWidth(spec: Pick<Conv2dGradKernelSpec, "filters" | "tile">): number {
+  const [, t1] = spec.tile ?? defaultTile(spec.filters);
+  return Math.min(t1, Math.ceil(spec.filters / 4)) * 4;
+}
+/** The kernel gradient's panels of filters (the units of its `lo, hi`): each element of dk and dbias lies in one. */
+export function conv2dGradKernelPanels(spec: Pick<Conv2dGradKernelSpec, "filters" | "tile">): number {
+  return Math.ceil(spec.filters / conv2dGradKernelPanelWidth(spec));
 }
 export function conv2dGradInputParams(spec: Conv2dGradInputSpec): string[] {
   return ["n", "dy", "k", "dx", ...(spec.bias ? ["bias"] : []), ...ws(conv2dGradInputScratchBytes(spec))];
@@ -100,12 +114,11 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
   const [i32, v128] = [b.i32, b.v128];
   const K = kh * kw * c;
   const R = K + (spec.bias ? 1 : 0);
-  const [t0, t1] = spec.tile ?? defaultTile(fl);
-  const NV = Math.min(t1, Math.ceil(fl / 4));
-  const PW = NV * 4;
+  const [t0] = spec.tile ?? defaultTile(fl);
+  const PW = conv2dGradKernelPanelWidth(spec);
   const RB = Math.max(1, Math.min(oh, spec.blockRows ?? Math.floor(16384 / (ow * fl * 4))));
 
-  const [s, xs, xImg, dyImg, xb, dyb, pOff, dy0, dkp, dbp, xi, dki, frame, rb, rem] = range(15).map(() => f.local(i32));
+  const [s, xs, xImg, dyImg, xb, dyb, pOff, dy0, dkp, dbp, xi, dki, frame, rb, rem, pj, phi, pEnd] = range(18).map(() => f.local(i32));
 
   // A row of dk: its x offset (bytes, from the window's origin in the frame) and its dk offset, or the bias row.
   type Row = { x: number; dk: number } | "bias";
@@ -202,16 +215,43 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
     return out;
   };
 
+  // The panels [lo, hi) of filters (hi = 0: all), the full ones then the tail panel when the
+  // range reaches it: every element of dk and dbias is summed in the same order whichever
+  // range computes it.
+  const full = Math.floor(fl / PW);
   const block: X[] = [
-    f.set(pOff, f.i32(0)),
-    ...repeat(f, Math.floor(fl / PW), [...rowTiles(PW), f.addI(pOff, PW * 4)]),
-    ...(fl % PW > 0 ? rowTiles(fl % PW) : []),
+    f.set(pOff, m.i32.mul(f.get(P("lo")), f.i32(PW * 4))),
+    f.set(pj, f.get(P("lo"))),
+    ...(full > 0 ? [f.whileLoop(() => m.i32.lt_s(f.get(pj), f.get(pEnd)), [...rowTiles(PW), f.addI(pOff, PW * 4), f.addI(pj, 1)])] : []),
+    ...(fl % PW > 0 ? [m.if(m.i32.gt_s(f.get(phi), f.i32(full)), m.block(null, rowTiles(fl % PW)))] : []),
   ];
 
-  const body: X[] = [];
+  const body: X[] = [
+    f.set(phi, m.select(f.get(P("hi")), f.get(P("hi")), f.i32(Math.ceil(fl / PW)))),
+    f.set(pEnd, m.select(m.i32.lt_s(f.get(phi), f.i32(full)), f.get(phi), f.i32(full))),
+  ];
   if (!spec.accumulate) {
-    body.push(...zeroBytes(f, f.get(P("dk")), K * fl * 4));
-    if (spec.bias) body.push(...zeroBytes(f, f.get(P("dbias")), fl * 4));
+    // dk's (and dbias's) columns of the range [PW·lo, min(PW·hi, filters)), row by row.
+    const [c0, c1, zr, zp, ze] = range(5).map(() => f.local(i32));
+    const zeroRows = (base: X, rows: number): X[] => [
+      f.set(zr, base),
+      ...repeat(f, rows, [
+        f.set(zp, m.i32.add(f.get(zr), f.get(c0))),
+        f.set(ze, m.i32.add(f.get(zr), f.get(c1))),
+        f.whileLoop(
+          () => m.i32.le_s(m.i32.add(f.get(zp), f.i32(16)), f.get(ze)),
+          [m.v128.store(0, 4, f.get(zp), m.v128.const(ZERO16)), f.addI(zp, 16)],
+        ),
+        f.whileLoop(() => m.i32.lt_s(f.get(zp), f.get(ze)), [m.f32.store(0, 4, f.get(zp), m.f32.const(0)), f.addI(zp, 4)]),
+        f.addI(zr, fl * 4),
+      ]),
+    ];
+    body.push(
+      f.set(c0, m.i32.mul(f.get(P("lo")), f.i32(PW * 4))),
+      f.set(c1, m.i32.mul(m.select(m.i32.lt_s(f.get(pEnd), f.get(phi)), f.i32(fl), m.i32.mul(f.get(phi), f.i32(PW))), f.i32(4))),
+      ...zeroRows(f.get(P("dk")), K),
+    );
+    if (spec.bias) body.push(...zeroRows(f.get(P("dbias")), 1));
   }
   if (!fr.direct) body.push(f.set(frame, align16(f, f.get(P("ws")))), ...zeroBytes(f, f.get(frame), fr.bytes));
   body.push(

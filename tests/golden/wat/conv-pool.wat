@@ -1,11 +1,10 @@
 (module
  (type $0 (func (param i32 i32 i32 i32 i32 i32 i32)))
  (type $1 (func (param i32 i32 i32)))
- (type $2 (func (param i32 i32 i32 i32 f64 f64 f64)))
- (type $3 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
- (type $4 (func (param i32 i32 i32 i32 i32)))
- (type $5 (func (param i32 i32 i32 i32)))
- (type $6 (func (param i32 i32 i32 i32 i32 i32)))
+ (type $2 (func (param i32 i32 i32 i32 i32 i32)))
+ (type $3 (func (param i32 i32 i32 i32 f64 f64 f64)))
+ (type $4 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
+ (type $5 (func (param i32 i32 i32 i32 i32)))
  (import "env" "memory" (memory $memory 1 65536))
  (export "adam_0_35_0p9_0p999_1em7" (func $adam_0_35_0p9_0p999_1em7))
  (export "conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax" (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax))
@@ -2834,205 +2833,352 @@
    )
   )
  )
- (func $conv2d_grad_kernel_4x4x1_k2x2_s1x1_4 (param $n i32) (param $x i32) (param $dy i32) (param $dk i32)
+ (func $conv2d_grad_kernel_4x4x1_k2x2_s1x1_4 (param $n i32) (param $x i32) (param $dy i32) (param $dk i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
   (local $i1 i32)
   (local $i2 i32)
   (local $i3 i32)
-  (local $v4 v128)
-  (local $v5 v128)
-  (local $v6 v128)
+  (local $i4 i32)
+  (local $i5 i32)
+  (local $i6 i32)
   (local $v7 v128)
-  (local $i8 i32)
-  (local $i9 i32)
+  (local $v8 v128)
+  (local $v9 v128)
   (local $v10 v128)
-  (local $i11 i32)
+  (local $v11 v128)
   (local $i12 i32)
-  (v128.store align=4
-   (local.tee $i2
-    (local.get $dk)
+  (local $i13 i32)
+  (local $i14 i32)
+  (local.set $i12
+   (select
+    (i32.const 1)
+    (local.tee $hi
+     (select
+      (local.get $hi)
+      (i32.const 1)
+      (local.get $hi)
+     )
+    )
+    (i32.gt_s
+     (local.get $hi)
+     (i32.const 0)
+    )
    )
-   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
   )
-  (v128.store offset=16 align=4
-   (local.get $i2)
-   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+  (local.set $i5
+   (i32.shl
+    (local.get $lo)
+    (i32.const 4)
+   )
   )
-  (v128.store offset=32 align=4
-   (local.get $i2)
-   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+  (local.set $i1
+   (i32.shl
+    (select
+     (i32.const 4)
+     (i32.shl
+      (local.get $hi)
+      (i32.const 2)
+     )
+     (i32.gt_s
+      (local.get $hi)
+      (local.get $i12)
+     )
+    )
+    (i32.const 2)
+   )
   )
-  (v128.store offset=48 align=4
-   (local.get $i2)
-   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+  (local.set $hi
+   (local.get $dk)
   )
-  (loop $top3
+  (local.set $i2
+   (i32.const 4)
+  )
+  (loop $cnt8
+   (local.set $i0
+    (i32.add
+     (local.get $hi)
+     (local.get $i5)
+    )
+   )
+   (local.set $i3
+    (i32.add
+     (local.get $hi)
+     (local.get $i1)
+    )
+   )
+   (loop $top5
+    (if
+     (i32.eqz
+      (i32.lt_s
+       (local.get $i3)
+       (local.tee $i4
+        (i32.add
+         (local.get $i0)
+         (i32.const 16)
+        )
+       )
+      )
+     )
+     (then
+      (v128.store align=4
+       (local.get $i0)
+       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+      )
+      (local.set $i0
+       (local.get $i4)
+      )
+      (br $top5)
+     )
+    )
+   )
+   (loop $top7
+    (if
+     (i32.eqz
+      (i32.ge_s
+       (local.get $i0)
+       (local.get $i3)
+      )
+     )
+     (then
+      (f32.store
+       (local.get $i0)
+       (f32.const 0)
+      )
+      (local.set $i0
+       (i32.add
+        (local.get $i0)
+        (i32.const 4)
+       )
+      )
+      (br $top7)
+     )
+    )
+   )
+   (local.set $hi
+    (i32.add
+     (local.get $hi)
+     (i32.const 16)
+    )
+   )
+   (br_if $cnt8
+    (local.tee $i2
+     (i32.sub
+      (local.get $i2)
+      (i32.const 1)
+     )
+    )
+   )
+  )
+  (loop $top10
    (if
     (i32.eqz
      (i32.le_s
       (local.get $n)
-      (local.get $i3)
+      (local.get $i6)
      )
     )
     (then
-     (local.set $i0
-      (local.get $i2)
-     )
-     (local.set $v4
-      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-     )
-     (local.set $v5
-      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-     )
-     (local.set $v6
-      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-     )
-     (local.set $v7
-      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-     )
-     (local.set $i8
-      (local.get $x)
-     )
-     (local.set $i9
+     (local.set $i5
       (local.get $dy)
      )
-     (local.set $i11
-      (i32.const 3)
+     (local.set $i4
+      (i32.shl
+       (local.get $lo)
+       (i32.const 4)
+      )
      )
-     (loop $rows0
-      (local.set $i1
-       (local.get $i8)
-      )
-      (local.set $dk
-       (local.get $i9)
-      )
-      (local.set $i12
-       (i32.const 3)
-      )
-      (loop $cnt1
-       (local.set $v4
-        (f32x4.add
-         (local.get $v4)
-         (f32x4.mul
-          (v128.load32_splat
-           (local.get $i1)
+     (local.set $i0
+      (local.get $lo)
+     )
+     (loop $top3
+      (if
+       (i32.eqz
+        (i32.ge_s
+         (local.get $i0)
+         (local.get $i12)
+        )
+       )
+       (then
+        (local.set $i1
+         (i32.add
+          (local.get $dk)
+          (local.get $i4)
+         )
+        )
+        (local.set $v7
+         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+        )
+        (local.set $v8
+         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+        )
+        (local.set $v9
+         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+        )
+        (local.set $v10
+         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+        )
+        (local.set $dy
+         (local.get $x)
+        )
+        (local.set $i2
+         (i32.add
+          (local.get $i4)
+          (local.get $i5)
+         )
+        )
+        (local.set $i13
+         (i32.const 3)
+        )
+        (loop $rows0
+         (local.set $hi
+          (local.get $dy)
+         )
+         (local.set $i3
+          (local.get $i2)
+         )
+         (local.set $i14
+          (i32.const 3)
+         )
+         (loop $cnt1
+          (local.set $v7
+           (f32x4.add
+            (local.get $v7)
+            (f32x4.mul
+             (v128.load32_splat
+              (local.get $hi)
+             )
+             (local.tee $v11
+              (v128.load align=4
+               (local.get $i3)
+              )
+             )
+            )
+           )
           )
-          (local.tee $v10
-           (v128.load align=4
-            (local.get $dk)
+          (local.set $v8
+           (f32x4.add
+            (local.get $v8)
+            (f32x4.mul
+             (v128.load32_splat offset=4
+              (local.get $hi)
+             )
+             (local.get $v11)
+            )
+           )
+          )
+          (local.set $v9
+           (f32x4.add
+            (local.get $v9)
+            (f32x4.mul
+             (v128.load32_splat offset=16
+              (local.get $hi)
+             )
+             (local.get $v11)
+            )
+           )
+          )
+          (local.set $v10
+           (f32x4.add
+            (local.get $v10)
+            (f32x4.mul
+             (v128.load32_splat offset=20
+              (local.get $hi)
+             )
+             (local.get $v11)
+            )
+           )
+          )
+          (local.set $hi
+           (i32.add
+            (local.get $hi)
+            (i32.const 4)
+           )
+          )
+          (local.set $i3
+           (i32.add
+            (local.get $i3)
+            (i32.const 16)
+           )
+          )
+          (br_if $cnt1
+           (local.tee $i14
+            (i32.sub
+             (local.get $i14)
+             (i32.const 1)
+            )
+           )
+          )
+         )
+         (local.set $dy
+          (i32.add
+           (local.get $dy)
+           (i32.const 16)
+          )
+         )
+         (local.set $i2
+          (i32.add
+           (local.get $i2)
+           (i32.const 48)
+          )
+         )
+         (br_if $rows0
+          (local.tee $i13
+           (i32.sub
+            (local.get $i13)
+            (i32.const 1)
            )
           )
          )
         )
-       )
-       (local.set $v5
-        (f32x4.add
-         (local.get $v5)
-         (f32x4.mul
-          (v128.load32_splat offset=4
-           (local.get $i1)
-          )
-          (local.get $v10)
-         )
-        )
-       )
-       (local.set $v6
-        (f32x4.add
-         (local.get $v6)
-         (f32x4.mul
-          (v128.load32_splat offset=16
-           (local.get $i1)
-          )
-          (local.get $v10)
-         )
-        )
-       )
-       (local.set $v7
-        (f32x4.add
-         (local.get $v7)
-         (f32x4.mul
-          (v128.load32_splat offset=20
-           (local.get $i1)
-          )
-          (local.get $v10)
-         )
-        )
-       )
-       (local.set $i1
-        (i32.add
+        (v128.store align=4
          (local.get $i1)
-         (i32.const 4)
+         (f32x4.add
+          (local.get $v7)
+          (v128.load align=4
+           (local.get $i1)
+          )
+         )
         )
-       )
-       (local.set $dk
-        (i32.add
-         (local.get $dk)
-         (i32.const 16)
+        (v128.store offset=16 align=4
+         (local.get $i1)
+         (f32x4.add
+          (local.get $v8)
+          (v128.load offset=16 align=4
+           (local.get $i1)
+          )
+         )
         )
-       )
-       (br_if $cnt1
-        (local.tee $i12
-         (i32.sub
-          (local.get $i12)
+        (v128.store offset=32 align=4
+         (local.get $i1)
+         (f32x4.add
+          (local.get $v9)
+          (v128.load offset=32 align=4
+           (local.get $i1)
+          )
+         )
+        )
+        (v128.store offset=48 align=4
+         (local.get $i1)
+         (f32x4.add
+          (local.get $v10)
+          (v128.load offset=48 align=4
+           (local.get $i1)
+          )
+         )
+        )
+        (local.set $i4
+         (i32.add
+          (local.get $i4)
+          (i32.const 16)
+         )
+        )
+        (local.set $i0
+         (i32.add
+          (local.get $i0)
           (i32.const 1)
          )
         )
-       )
-      )
-      (local.set $i8
-       (i32.add
-        (local.get $i8)
-        (i32.const 16)
-       )
-      )
-      (local.set $i9
-       (i32.add
-        (local.get $i9)
-        (i32.const 48)
-       )
-      )
-      (br_if $rows0
-       (local.tee $i11
-        (i32.sub
-         (local.get $i11)
-         (i32.const 1)
-        )
-       )
-      )
-     )
-     (v128.store align=4
-      (local.get $i0)
-      (f32x4.add
-       (local.get $v4)
-       (v128.load align=4
-        (local.get $i0)
-       )
-      )
-     )
-     (v128.store offset=16 align=4
-      (local.get $i0)
-      (f32x4.add
-       (local.get $v5)
-       (v128.load offset=16 align=4
-        (local.get $i0)
-       )
-      )
-     )
-     (v128.store offset=32 align=4
-      (local.get $i0)
-      (f32x4.add
-       (local.get $v6)
-       (v128.load offset=32 align=4
-        (local.get $i0)
-       )
-      )
-     )
-     (v128.store offset=48 align=4
-      (local.get $i0)
-      (f32x4.add
-       (local.get $v7)
-       (v128.load offset=48 align=4
-        (local.get $i0)
+        (br $top3)
        )
       )
      )
@@ -3044,17 +3190,17 @@
      )
      (local.set $dy
       (i32.add
-       (local.get $dy)
+       (local.get $i5)
        (i32.const 144)
       )
      )
-     (local.set $i3
+     (local.set $i6
       (i32.add
-       (local.get $i3)
+       (local.get $i6)
        (i32.const 1)
       )
      )
-     (br $top3)
+     (br $top10)
     )
    )
   )
