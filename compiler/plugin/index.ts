@@ -3,6 +3,7 @@
 //
 //   import { createTrainer, train } from "./cnn.dlm";     // compiled at build time
 //   import model from "./cnn.dlm?model";                  // its inference module, weights from cnn.safetensors (plugin/model.ts)
+//   import { loadKernels, train } from "./cnn.dlm?browser"; // the browser target's trainer (data as bytes; docs/browser.md)
 //
 // The module is the trainer `dlm compile` writes (plugin/module.ts). Its kernel modules are
 // assets of the bundle, named by the bundler with a content hash, and the module loads them
@@ -20,7 +21,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createUnplugin, type UnpluginFactory, type UnpluginInstance } from "unplugin";
-import { buildModule, wasmPlaceholder, type ModuleOptions } from "./module.js";
+import { browserQuery, buildModule, wasmPlaceholder, type ModuleOptions } from "./module.js";
 import { buildModelModule, modelQuery } from "./model.js";
 import { runtimeJsDir } from "../api/prepare.js";
 
@@ -60,9 +61,12 @@ export const unpluginFactory: UnpluginFactory<DlmPluginOptions | undefined> = (o
     name: "dlm",
     enforce: "pre",
     // A `.dlm?model` import: its path resolved as a file's, the query kept (bundlers without queries of their own).
+    // webpack resolves queries itself, and keeps the module in the .dlm file's folder (a path this
+    // hook returned with a query would become a virtual module elsewhere, from where a kernel's
+    // relative URL would not be found).
     resolveId(source, importer) {
       const m = /^(\.{0,2}\/.*\.dlm)(\?.*)$/.exec(source);
-      if (!m || !importer) return null;
+      if (!m || !importer || meta.framework === "webpack") return null;
       return path.resolve(path.dirname(fileOf(importer)), m[1]) + m[2];
     },
     loadInclude: (id) => DLM.test(fileOf(id)),
@@ -74,7 +78,7 @@ export const unpluginFactory: UnpluginFactory<DlmPluginOptions | undefined> = (o
       const query = modelQuery(id);
       const built = query
         ? await buildModelModule(bytes, file, shown(file), query, options)
-        : await buildModule(bytes, file, shown(file), options);
+        : await buildModule(bytes, file, shown(file), options, browserQuery(id) ? "browser" : "node");
       if ("ok" in built) throw new DlmBuildError(built.message, file);
       if ("checkpoint" in built && typeof built.checkpoint === "string") this.addWatchFile(built.checkpoint);
       let code = built.code;

@@ -4,7 +4,8 @@
 // beside it, as `dlm train NAME.dlm --save NAME.safetensors` writes it), `name=MODEL` (default:
 // the model the train block trains). The module imports the runtime from this dlm's runtime
 // folder; its kernels and weights are the bundler's assets (the plugin says how each bundler
-// names them), which `load()` reads unless given other bytes.
+// names them), which `load()` reads unless given other bytes. `&browser`: the module of
+// `dlm export --target browser`, for a page.
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { exportModel, ExportError } from "../export/export.js";
@@ -46,6 +47,8 @@ export async function buildModelModule(
       checkpoint: { file: checkpoint, read: () => new Uint8Array(readFileSync(checkpoint)) },
       ...(o.fuse !== undefined ? { fuse: o.fuse } : {}),
       format: "module",
+      // `?model&browser`: the browser target's module (fetches its files, imports no Node module).
+      ...(query.has("browser") ? { target: "browser" as const } : {}),
     });
   } catch (e) {
     if (e instanceof ExportError || (e instanceof Error && e.name === "DataError")) return failure(shownAs, "options", e.message);

