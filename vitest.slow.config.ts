@@ -22,6 +22,8 @@ export const slowTests = [
   // The PyTorch target: train.py against the wasm trainer (100 steps of three seed models, 20 of the GAN) and under torchrun.
   "tests/pytorch/parity.test.ts",
   "tests/pytorch/torchrun.test.ts",
+  // The PyTorch target's text models (taggers, GRU, SimpleRNN, attention) against the wasm trainer, a few steps each.
+  "tests/pytorch/text-parity.test.ts",
 ];
 
 export default defineConfig({

@@ -254,12 +254,15 @@ async function readWeights(file: Uint8Array, layout: ModelLayout, name: string, 
       continue;
     }
     const src = new DataView(data.buffer, data.byteOffset + begin, 4 * t.size);
-    if (t.packed) {
-      const w = Float32Array.from({ length: t.size }, (_, i) => src.getFloat32(4 * i, true));
-      packPanels(w, t.shape[0], t.shape[1], params, t.offset);
-      continue;
-    }
-    for (let i = 0; i < t.size; i++) params[t.offset + i] = src.getFloat32(4 * i, true);
+    const w = Float32Array.from({ length: t.size }, (_, i) => src.getFloat32(4 * i, true));
+    // The kernels skip products with zero inputs (an exact ±0 only when the weight is finite), as `dlm export` only writes finite weights.
+    const bad = w.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0)
+      throw new ModelLoadError(
+        `${name}: tensor ${t.name} holds a non-finite value (${w[bad]} at index ${bad}); a model's weights are finite`,
+      );
+    if (t.packed) packPanels(w, t.shape[0], t.shape[1], params, t.offset);
+    else params.set(w, t.offset);
   }
 }
 
@@ -351,6 +354,14 @@ export function predictor(
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`predict: n must be a row count (an integer ≥ 0), not ${n}`);
     if (x.length !== n * inSize)
       throw new RangeError(`predict: ${n} rows of [${info.input.shape.join(", ")}] are ${n * inSize} values; the input has ${x.length}`);
+    if (n <= rows) {
+      // One chunk (batch 1 included): no views to make, one copy in and one out.
+      if (n > 0) {
+        input.set(x);
+        forward(n);
+      }
+      return output.slice(0, n * outSize);
+    }
     const y = new Float32Array(n * outSize);
     for (let at = 0; at < n; at += rows) {
       const m = Math.min(rows, n - at);

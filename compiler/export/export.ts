@@ -29,6 +29,7 @@ import { planTfjs, tfjsFiles } from "./tfjs.js";
 import { onnxFiles, planOnnx } from "./onnx.js";
 import { quantizeModel, type QuantizeOptions } from "./quantize.js";
 import { packDenseLayers } from "./packed.js";
+import { convReluPools } from "./zeros.js";
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from "../../runtime/safetensors.js";
 import { DataError, displayPath } from "../../runtime/errors.js";
 import type { ModelInfo } from "../../runtime/inference.js";
@@ -206,7 +207,8 @@ export async function exportModel(front: FrontEndResult, opts: ExportOptions): P
   const relaxed = opts.relaxed ?? true;
   const files = { weights: `${name}.safetensors`, wasm: `${name}.wasm`, ...(relaxed ? { relaxedWasm: `${name}.relaxed.wasm` } : {}) };
   // Float dense layers read their kernels packed in panel order (packed.ts).
-  const packed = packDenseLayers(itp, q?.fused ?? fused);
+  // conv2d → relu → maxpool2d(2) in registers, skipping all-zero input patches (zeros.ts).
+  const packed = packDenseLayers(itp, convReluPools(itp, q?.fused ?? fused));
   const emitted = emitModelModule(itp, {
     source: front.source,
     sourcePath: front.source.path,

@@ -8,12 +8,16 @@
 //
 // A layer qualifies when it is a float dense layer (not one the int8 export replaced), alone
 // or with its activation fused (the `dense+act` group), and its kernel is a parameter that no
-// other eqn reads (a layer called twice keeps the Keras layout).
+// other eqn reads (a layer called twice keeps the Keras layout). A layer whose input is a
+// relu's output (zeros.ts `reluFed`) calls the sparse GEMM on the same panels instead
+// (wasm/kernels/gemm-sparse.ts: the same bits, skipping the zeros of its input).
 import type { TrainingProgram } from "../ir/train-ir.js";
 import type { FusedProgram, Group } from "../wasm/fuse.js";
 import type { WasmCtx } from "../ops/op.js";
 import type { GemmActivation } from "../wasm/kernels/gemm.js";
 import { addPackedGemm, packedGemmParams } from "../wasm/kernels/gemm-packed.js";
+import { addSparseGemm, sparseGemmParams, sparseGemmScratchBytes } from "../wasm/kernels/gemm-sparse.js";
+import { reluFed } from "./zeros.js";
 import { nameParams } from "../wasm/kernels/fn.js";
 import * as W from "../ops/kit/wasm.js";
 
@@ -39,7 +43,8 @@ export function packDenseLayers(itp: TrainingProgram, fused: FusedProgram): Pack
     const param = itp.values[w].param;
     if (!param || uses.get(w) !== 1) return g;
     packed.add(param.path);
-    return { ...g, emit: (c: WasmCtx) => packedCall(c, g) };
+    const sparse = reluFed(itp, d.inputs[0]);
+    return { ...g, emit: (c: WasmCtx) => packedCall(c, g, sparse) };
   });
   const segments = new Map(fused.segments);
   segments.set(entry.forward, swapped);
@@ -47,7 +52,7 @@ export function packDenseLayers(itp: TrainingProgram, fused: FusedProgram): Pack
 }
 
 /** The packed GEMM's call for a dense group (with its activation in the epilogue, as the `dense+act` rule). */
-function packedCall(c: WasmCtx, g: Group): string {
+function packedCall(c: WasmCtx, g: Group, sparse: boolean): string {
   const [d, act] = g.eqns;
   const [x, w, b] = d.inputs;
   const [k, n] = W.shape(c, w) as number[];
@@ -63,14 +68,17 @@ function packedCall(c: WasmCtx, g: Group): string {
   const actKey = act
     ? `_${act.op}${spec.slope !== undefined ? String(spec.slope).replace(".", "p") : ""}${pre !== null ? "_pre" : ""}`
     : "";
-  const key = `gemm_packed_${k}x${n}${spec.bias ? "_bias" : ""}${actKey}`;
+  const key = `gemm_${sparse ? "sparse" : "packed"}_${k}x${n}${spec.bias ? "_bias" : ""}${actKey}`;
   const fn = c.kernel(key, (bn, mod, name, variant) => {
     const full = { ...spec, name, relaxed: variant.relaxed || undefined };
-    addPackedGemm(bn, mod, full);
-    nameParams(mod, name, packedGemmParams(full));
+    if (sparse) addSparseGemm(bn, mod, full);
+    else addPackedGemm(bn, mod, full);
+    nameParams(mod, name, sparse ? sparseGemmParams(full) : packedGemmParams(full));
   });
   const args = [W.rows(c, x), c.addr(x), c.addr(w), c.addr(act ? act.outputs[0] : d.outputs[0])];
   if (b !== undefined) args.push(c.addr(b));
   if (pre !== null) args.push(c.addr(pre));
+  // A relu's output (mostly zeros) goes through the sparse GEMM, which skips them (zeros.ts).
+  if (sparse) args.push(c.scratch(sparseGemmScratchBytes({ k })));
   return `${fn}(${args.join(", ")});`;
 }

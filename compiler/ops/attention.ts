@@ -45,6 +45,7 @@ import {
   positionParams,
   type AttentionSpec,
 } from "./attention.wasm.js";
+import { py, type TorchLayout } from "../emit/pytorch/rules.js";
 
 export type Names = {
   primitive: "position_embedding";
@@ -94,6 +95,21 @@ function sequences(c: ShapeCtx<MhaAttrs>): { q: Shape; v: Shape; k: Shape } {
 export const ops: OpTable<Names> = {
   multi_head_attention: composite<MhaAttrs>({
     keras: { type: "MultiHeadAttention", base: "multi_head_attention" },
+    // dlm_torch.MultiHeadAttention, written out: its parameters in Keras's layouts; dropout on the probabilities in training.
+    pytorch: (c) => {
+      const [query, value, key] = c.eqn.inputs.slice(0, 3).map((id) => c.shape(id)[2]);
+      const a = c.attrs;
+      const causal = a.use_causal_mask ? "True" : "False";
+      const ctor = `dlm.MultiHeadAttention(${query}, ${value}, ${key}, ${a.num_heads}, ${a.key_dim}, ${a.value_dim}, ${causal}, ${py(a.dropout)})`;
+      const params: Record<string, readonly [string, TorchLayout]> = {};
+      for (const sub of ["query", "key", "value"]) {
+        params[`${sub}/kernel`] = [`${sub}_kernel`, "same"];
+        params[`${sub}/bias`] = [`${sub}_bias`, "same"];
+      }
+      params["attention_output/kernel"] = ["output_kernel", "same"];
+      params["attention_output/bias"] = ["output_bias", "same"];
+      return `${c.module(ctor, params)}(${c.args.slice(0, 3).join(", ")}, ${c.training})`;
+    },
     shape: (c) => {
       const { q, v, k } = sequences(c);
       const { num_heads: h, key_dim: kd, value_dim: vd } = c.attrs;
@@ -200,6 +216,11 @@ export const ops: OpTable<Names> = {
   }),
   position_embedding: primitive<PositionAttrs>({
     keras: { type: "PositionEmbedding", base: "position_embedding" },
+    pytorch: (c) => {
+      const d = c.shape(c.eqn.inputs[0])[2];
+      const m = c.module(`dlm.PositionEmbedding(${c.attrs.sequence_length}, ${d})`, { embeddings: ["embeddings", "same"] });
+      return `${m}(${c.args[0]})`;
+    },
     shape: (c) => {
       const [x] = c.inputs;
       const len = c.attrs.sequence_length;

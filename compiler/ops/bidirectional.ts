@@ -18,7 +18,7 @@ import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import { addReverseSteps, reverseStepsParams } from "./rnn.wasm.js";
 import { expandLstm } from "./lstm.js";
-import { expandGru, expandSimpleRnn, recurrentShape, rnnActivations } from "./rnn.js";
+import { expandGru, expandSimpleRnn, recurrentShape, rnnActivations, torchRecurrentModule, torchRecurrentParams } from "./rnn.js";
 
 export type Names = { primitive: never; composite: "bidirectional"; train: "reverse_steps" };
 
@@ -69,6 +69,20 @@ export const ops: OpTable<Names> = {
       return { out, params: [...one.params!, ...one.params!] };
     },
     mask: { carries: (a) => a.return_sequences },
+    // dlm_torch.Bidirectional of two of the wrapped layer's modules (forward_layer, backward_layer), the mask reversed with x.
+    pytorch: (c) => {
+      const a = c.attrs;
+      const kind = ({ lstm: "LSTM", gru: "GRU", simple_rnn: "SimpleRNN" } as const)[a.layer];
+      const one = torchRecurrentModule(kind, c.shape(c.eqn.inputs[0])[2] as number, a);
+      const params = Object.fromEntries(
+        (["forward", "backward"] as const).flatMap((d) =>
+          Object.entries(torchRecurrentParams(`${d}_layer.`)).map(([role, to]) => [`${d}_${a.inner}/${role}`, to] as const),
+        ),
+      );
+      const sequences = a.return_sequences ? "True" : "False";
+      const m = c.module(`dlm.Bidirectional(${one}, ${one}, ${JSON.stringify(a.merge_mode)}, ${sequences})`, params);
+      return `${m}(${c.args[0]}${c.mask ? `, ${c.mask}` : ""})`;
+    },
     expand: (c) => {
       const [x, ...params] = c.inputs;
       const k = params.length / 2;

@@ -35,6 +35,11 @@ const specOf = (c: WasmCtx<EmbeddingAttrs>) => {
 export const ops: OpTable<Names> = {
   embedding: primitive<EmbeddingAttrs>({
     keras: { type: "Embedding", base: "embedding" },
+    // nn.Embedding's weight is the table as Keras stores it; mask_zero's mask is the emitter's (dlm.padding_mask).
+    pytorch: (c) => {
+      const m = c.module(`nn.Embedding(${c.attrs.input_dim}, ${c.attrs.output_dim})`, { embeddings: ["weight", "same"] });
+      return `${m}(${c.args[0]}.long())`;
+    },
     shape: (c) => {
       const [ids] = c.inputs;
       if (c.dtypes[0] !== "i32") {

@@ -185,9 +185,11 @@ const lossTorch =
     const f = torchLosses[name];
     if (!f) return { unsupported: "has no PyTorch emission rule" };
     const a = c.attrs;
-    if (a.label_smoothing || (a.ignore_class ?? -1) >= 0 || a.class_weight || c.eqn.inputs.length > 2)
-      return { unsupported: "with label smoothing, class weights, an ignored class or a padding mask has no PyTorch emission rule" };
-    return `${f[a.from_logits ? 1 : 0]}(${c.args[0]}, ${c.args[1]})`;
+    if (a.label_smoothing || a.class_weight) return { unsupported: "with label smoothing or class weights has no PyTorch emission rule" };
+    const fn = f[a.from_logits ? 1 : 0];
+    // The sparse cross-entropy's mean over the positions kept: label ≠ ignore_class, the padding mask 1.
+    if ((a.ignore_class ?? -1) >= 0 || c.mask) return `${fn}(${c.args[0]}, ${c.args[1]}, ${a.ignore_class ?? -1}, ${c.mask ?? "None"})`;
+    return `${fn}(${c.args[0]}, ${c.args[1]})`;
   };
 
 const loss = (name: LossName, shape: ShapeRule, logits?: "softmax" | "sigmoid", masked?: true): PrimitiveOp =>

@@ -39,6 +39,7 @@ export const ops: OpTable<Names> = {
   lstm: composite<LstmAttrs>({
     keras: { type: "LSTM", base: "lstm" },
     // dlm_torch.LSTM: Keras's gates and single bias; weight_ih and weight_hh are the kernels transposed (nn.LSTM's layout).
+    // A padding mask goes with the input (a masked step keeps h and c; the sequence is zero there).
     pytorch: (c) => {
       const f = c.shape(c.eqn.inputs[0])[2];
       const m = c.module(`dlm.LSTM(${f}, ${c.attrs.units}, return_sequences=${c.attrs.return_sequences ? "True" : "False"})`, {
@@ -46,7 +47,7 @@ export const ops: OpTable<Names> = {
         recurrent_kernel: ["weight_hh", "t"],
         bias: ["bias", "same"],
       });
-      return `${m}(${c.args[0]})`;
+      return `${m}(${c.args[0]}${c.mask ? `, ${c.mask}` : ""})`;
     },
     shape: (c) => {
       const [b, t, f] = rank(

@@ -32,6 +32,7 @@ import {
 } from "./rnn.wasm.js";
 import { addSumRows, sumRowsParams } from "../wasm/kernels/reductions.js";
 import type { WasmCtx } from "./op.js";
+import type { PytorchCtx, TorchLayout } from "../emit/pytorch/rules.js";
 
 /** A scan kernel's spec from the eqn (`seq`: an input [B, T, ...]; a mask as the input after `maskAfter` others). */
 function scanSpec(c: WasmCtx<ScanAttrs & { activation?: string }>, cell: RnnScanSpec["cell"], seq: number, mask: number | undefined) {
@@ -128,6 +129,8 @@ export const ops: OpTable<Names> = {
       return recurrentShape(c, c.attrs.units, c.attrs.return_sequences, 3, 2);
     },
     mask: { carries: (a) => a.return_sequences },
+    // dlm_torch.GRU: Keras's gates z, r, h and bias [2, 3u]; the kernels transposed (nn.GRU's layout, Keras's gate order).
+    pytorch: (c) => torchRecurrent(c, "GRU"),
     expand: (c) => {
       const [x, ...params] = c.inputs;
       return expandGru(c, "", x, params, c.mask, c.attrs);
@@ -137,6 +140,7 @@ export const ops: OpTable<Names> = {
     keras: { type: "SimpleRNN", base: "simple_rnn" },
     shape: (c) => recurrentShape(c, c.attrs.units, c.attrs.return_sequences, 1, 1),
     mask: { carries: (a) => a.return_sequences },
+    pytorch: (c) => torchRecurrent(c, "SimpleRNN"),
     expand: (c) => {
       const [x, ...params] = c.inputs;
       return expandSimpleRnn(c, "", x, params, c.mask, c.attrs);
@@ -274,6 +278,29 @@ export const ops: OpTable<Names> = {
     },
   }),
 };
+
+/** The PyTorch target's module of a recurrent layer on `features` inputs (dlm_torch.LSTM, GRU, SimpleRNN). */
+export function torchRecurrentModule(
+  kind: "LSTM" | "GRU" | "SimpleRNN",
+  features: number,
+  a: { readonly units: number; readonly return_sequences: boolean; readonly activation?: string },
+): string {
+  const act = kind === "SimpleRNN" ? `, activation=${JSON.stringify(a.activation)}` : "";
+  return `dlm.${kind}(${features}, ${a.units}, return_sequences=${a.return_sequences ? "True" : "False"}${act})`;
+}
+
+/** Where a recurrent layer's Keras parameters go in its dlm_torch module (`prefix`: a wrapped layer's attribute). */
+export const torchRecurrentParams = (prefix = ""): Record<string, readonly [string, TorchLayout]> => ({
+  kernel: [`${prefix}weight_ih`, "t"],
+  recurrent_kernel: [`${prefix}weight_hh`, "t"],
+  bias: [`${prefix}bias`, "same"],
+});
+
+/** A GRU's or SimpleRNN's call in train.py: its module on the input and its padding mask. */
+function torchRecurrent(c: PytorchCtx<GruAttrs | SimpleRnnAttrs>, kind: "GRU" | "SimpleRNN"): string {
+  const m = c.module(torchRecurrentModule(kind, c.shape(c.eqn.inputs[0])[2] as number, c.attrs), torchRecurrentParams());
+  return `${m}(${c.args[0]}${c.mask ? `, ${c.mask}` : ""})`;
+}
 
 const returnSequences = {
   name: "return_sequences",

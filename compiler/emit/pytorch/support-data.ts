@@ -85,17 +85,17 @@ class LSTM(nn.Module):
         self.weight_hh = nn.Parameter(torch.empty(4 * units, units))
         self.bias = nn.Parameter(torch.empty(4 * units))
 
-    def forward(self, x):
-        h = x.new_zeros(x.shape[0], self.units)
-        c = x.new_zeros(x.shape[0], self.units)
+    def forward(self, x, mask=None):
         xw = F.linear(x, self.weight_ih, self.bias)  # every step's input projection at once
-        hs = []
-        for t in range(x.shape[1]):
-            i, f, g, o = (xw[:, t] + F.linear(h, self.weight_hh)).chunk(4, 1)
+
+        def cell(xt, state):
+            h, c = state
+            i, f, g, o = (xt + F.linear(h, self.weight_hh)).chunk(4, 1)
             c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-            h = torch.sigmoid(o) * torch.tanh(c)
-            hs.append(h)
-        return torch.stack(hs, 1) if self.return_sequences else h
+            return torch.sigmoid(o) * torch.tanh(c), c
+
+        zeros = x.new_zeros(x.shape[0], self.units)
+        return scan(cell, xw, mask, (zeros, zeros), self.return_sequences)  # a padding mask: dlm_torch.scan
 
 
 # -- Keras initializers ---------------------------------------------------------------------
@@ -239,14 +239,27 @@ def bce(p, t):
     return -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
 
 
-def sparse_cce_logits(z, y):
-    return F.cross_entropy(z.reshape(-1, z.shape[-1]), y.reshape(-1).long())
+def _kept_mean(per, y, ignore, mask):
+    """The mean of per-position losses over the positions whose label is not 'ignore' and that the mask keeps (0 if none)."""
+    keep = torch.ones_like(per) if ignore < 0 else (y != ignore).to(per.dtype)
+    if mask is not None:
+        keep = keep * mask.reshape(-1).to(per.dtype)
+    return (per * keep).sum() / keep.sum().clamp(min=1)
 
 
-def sparse_cce(p, y):
+def sparse_cce_logits(z, y, ignore=-1, mask=None):
+    z, y = z.reshape(-1, z.shape[-1]), y.reshape(-1).long()
+    if ignore < 0 and mask is None:
+        return F.cross_entropy(z, y)
+    return _kept_mean(F.cross_entropy(z, y, reduction="none"), y, ignore, mask)
+
+
+def sparse_cce(p, y, ignore=-1, mask=None):
     p = p / p.sum(-1, keepdim=True)
-    p = p.clamp(EPSILON, 1 - EPSILON).reshape(-1, p.shape[-1])
-    return F.nll_loss(torch.log(p), y.reshape(-1).long())
+    p, y = p.clamp(EPSILON, 1 - EPSILON).reshape(-1, p.shape[-1]), y.reshape(-1).long()
+    if ignore < 0 and mask is None:
+        return F.nll_loss(torch.log(p), y)
+    return _kept_mean(F.nll_loss(torch.log(p), y, reduction="none"), y, ignore, mask)
 
 
 def cce_logits(z, t):
@@ -311,8 +324,11 @@ def save_safetensors(path, tensors, metadata):
     os.replace(tmp, path)
 
 
-def load_safetensors(path):
-    """({name: float32 tensor}, metadata); the checksum is verified when the file has one."""
+DTYPES = {"F32": torch.float32, "I32": torch.int32, "U8": torch.uint8}
+
+
+def load_safetensors(path, dtypes=("F32",)):
+    """({name: tensor}, metadata): F32 tensors (checkpoints) or the 'dtypes' asked for; the checksum is verified when the file has one."""
     with open(path, "rb") as f:
         data = f.read()
     fail = lambda why: SystemExit("error: %s: %s" % (path, why))
@@ -330,9 +346,10 @@ def load_safetensors(path):
     tensors, spans = {}, []
     for name, e in header.items():
         begin, end = e["data_offsets"]
-        if e["dtype"] != "F32":
-            raise fail('tensor "%s" is %s; dlm checkpoints hold F32' % (name, e["dtype"]))
-        t = torch.frombuffer(bytearray(body[begin:end]), dtype=torch.float32) if end > begin else torch.zeros(0)
+        if e["dtype"] not in dtypes:
+            raise fail('tensor "%s" is %s; expected %s' % (name, e["dtype"], " or ".join(dtypes)))
+        dtype = DTYPES[e["dtype"]]
+        t = torch.frombuffer(bytearray(body[begin:end]), dtype=dtype) if end > begin else torch.zeros(0, dtype=dtype)
         if sys.byteorder != "little":
             t = t.byteswap()
         tensors[name] = t.reshape(e["shape"])
@@ -397,7 +414,16 @@ class Mnist:
         elif not self.spec["rows_as_steps"]:
             x = x.reshape(len(rows), 28, 28, 1)
         part = self.spec["part"]
+        if self.spec.get("autoencode"):
+            return [x, x]  # the images are their own targets
         return [x] if part == "images" else [self.labels[rows]] if part == "labels" else [x, self.labels[rows]]
+
+    def part(self, lo, hi):
+        """Rows [lo, hi) of this split (validation_split's two parts)."""
+        other = object.__new__(Mnist)
+        other.__dict__.update(self.__dict__)
+        other.pixels, other.labels, other.n = self.pixels[lo:hi], self.labels[lo:hi], hi - lo
+        return other
 
 
 `;

@@ -12,7 +12,7 @@ def arguments(trainer):
     p.add_argument("--batch", type=int, default=s["batch"], help="the global batch, split over the processes (default %d)" % s["batch"])
     p.add_argument("--max-steps", type=int, default=None, help="stop after this many steps in all (a checkpoint's count included)")
     p.add_argument("--seed", type=int, default=s["seed"], help="initial weights, shuffling, noise and dropout (default %d)" % s["seed"])
-    p.add_argument("--data", default=None, help="the MNIST folder (default: the one dlm compile found)")
+    p.add_argument("--data", default=None, help="the MNIST folder, or the data.safetensors of text data (default: what dlm compile found or wrote)")
     p.add_argument("--save", default=None, help="write a checkpoint (safetensors, Keras layouts, as dlm's) at the end")
     p.add_argument("--resume", default=None, help="continue from a checkpoint of dlm or of this program")
     p.add_argument("--device", default=None, help="cpu or cuda (default: cuda where available); gloo on cpu, nccl on cuda")
@@ -26,6 +26,8 @@ class Trainer:
     """The loop every generated program shares; train.py's subclass has the models and the steps."""
 
     ddp = ()  # the models wrapped in DistributedDataParallel (the others' gradients are averaged by hand)
+    schedules = None  # per step: its learning-rate schedule (dlm_torch.learning_rate), or None for a constant rate
+    controls = {}  # validation_split, early_stopping, reduce_lr_on_plateau, save_best: as the train block sets them
 
     def __init__(self, args):
         self.args = args
@@ -49,12 +51,16 @@ class Trainer:
         for name, shape, init, model, attr, layout, trained in self.parameters:
             with torch.no_grad():
                 self.tensor(model, attr).copy_(to_torch(initialize(init, shape, gen), layout))
+            if not trained and isinstance(self.tensor(model, attr), nn.Parameter):
+                self.tensor(model, attr).requires_grad_(False)  # frozen (a frozen batch norm runs as in inference)
         for m in self.models.values():
             m.to(self.device)
         self.optimizers = self.make_optimizers()
+        self.lrs = [opt.param_groups[0]["lr"] for opt in self.optimizers]  # each step's learning rate (reduce-on-plateau lowers them)
         self.params_of = [self.trained(k) for k in range(len(self.optimizers))]
         self.step_counts = [0] * len(self.optimizers)
         self.global_step, self.epoch, self.batch_in_epoch, self.seed = 0, 0, 0, args.seed
+        self.vocab, self.resumed_vocab = {}, None  # the vocabularies of text data (checkpoint metadata)
         if args.resume:
             self.resume(args.resume)
         replay = None
@@ -109,6 +115,7 @@ class Trainer:
             "step_counts": ",".join(str(c) for c in self.step_counts),
             "writer": "pytorch",
         }
+        meta.update(self.vocab)  # text data: the vocabularies its ids stand for, as dlm's checkpoints hold them
         save_safetensors(path, tensors, meta)
 
     def _state_of(self, p):
@@ -127,6 +134,7 @@ class Trainer:
             raise SystemExit("error: %s was written at batch %s; resume it with --batch %s" % (path, meta["batch"], meta["batch"]))
         self.global_step, self.epoch = int(meta["global_step"]), int(meta["epoch"])
         self.batch_in_epoch, self.seed = int(meta["batch_in_epoch"]), int(meta["seed"])
+        self.resumed_vocab = {k: v for k, v in meta.items() if k.startswith("vocab_")}
         self.step_counts = [self.global_step] * len(self.optimizers)
         with torch.no_grad():
             for name, shape, init, model, attr, layout, trained in self.parameters:
@@ -144,6 +152,10 @@ class Trainer:
                         opt.state[p] = st
 
     STATE_KEYS = {"Adam": ("exp_avg", "exp_avg_sq"), "AdamW": ("exp_avg", "exp_avg_sq"), "SGD": ("momentum_buffer",)}
+    # KerasOptimizer keeps its state under dlm's names (SGD's momentum as torch's).
+    KERAS_STATE = ("rmsprop_velocity", "rmsprop_momentum", "rmsprop_average", "adagrad_accumulator", "adamax_m", "adamax_u", "nadam_m", "nadam_v")
+    STATE.update({n: n for n in KERAS_STATE})
+    STATE_KEYS["KerasOptimizer"] = KERAS_STATE + ("momentum_buffer",)
 
     def trained(self, k):
         """The tensors step k trains: those of the models it trains, frozen ones aside."""
@@ -157,13 +169,20 @@ class Trainer:
         # The loss is this process's mean; weighted by its share of the rows, the average over the
         # processes is the global batch's mean (the shares differ only when the rows do not split evenly).
         n, mine = noise.rows[0], noise.rows[2] - noise.rows[1]
-        (loss * (mine * self.world / n) if self.world > 1 and n > 0 and mine * self.world != n else loss).backward()
+        # A later step may differentiate through the same 'let's: their graph is kept until then.
+        retain = k + 1 < len(self.optimizers)
+        (loss * (mine * self.world / n) if self.world > 1 and n > 0 and mine * self.world != n else loss).backward(retain_graph=retain)
         if self.world > 1 and self.step_models[k] not in self.ddp:
             for p in params:
                 if p.grad is not None:
                     self.dist.all_reduce(p.grad)
                     p.grad /= self.world
         self.clip(k, params)
+        # The learning rate of this update: the schedule's at the step count (0 for the first), else the current one.
+        schedule = self.schedules[k] if self.schedules else None
+        lr = learning_rate(schedule, self.step_counts[k]) if schedule else self.lrs[k]
+        for group in self.optimizers[k].param_groups:
+            group["lr"], group["t"] = lr, self.step_counts[k] + 1
         self.optimizers[k].step()
         self.step_counts[k] += 1
 
@@ -188,11 +207,26 @@ class Trainer:
         """This process's rows of a global batch of n: [r·n/N, (r + 1)·n/N)."""
         return self.rank * n // self.world, (self.rank + 1) * n // self.world
 
+    def datasets(self, where):
+        """The training and test data: MNIST from its folder, text data from the file dlm compile prepared."""
+        kind = self.data.get("kind", "mnist")
+        if kind == "mnist":
+            train = Mnist(where, "train", self.data)
+            # An autoencoder (images as their own targets) is tested too: its test loss.
+            return train, Mnist(where, "test", self.data) if self.data["part"] == "both" or self.data.get("autoencode") else None
+        train, test, self.vocab = text_data(where, self.data)
+        if self.resumed_vocab is not None and self.resumed_vocab != self.vocab:
+            raise SystemExit("error: %s was trained with other vocabularies: the same ids would mean other tokens" % self.args.resume)
+        return train, test
+
     def run(self):
         args = self.args
-        folder = args.data or self.data_dir
-        train = Mnist(folder, "train", self.data)
-        test = Mnist(folder, "test", self.data) if self.data["part"] == "both" else None
+        train, test = self.datasets(args.data or self.data_dir)
+        validation, controls = None, Controls(self.controls)
+        if self.controls.get("validation_split", 0) > 0:
+            # Keras's validation_split: the last rows of the training data, taken before any shuffling.
+            at = int(math.floor(train.n * (1 - self.controls["validation_split"])))
+            train, validation = train.part(0, at), train.part(at, train.n)
         steps = -(-train.n // self.batch)
         max_steps = args.max_steps if args.max_steps is not None else float("inf")
         shuffle = self.settings["shuffle"] and not args.no_shuffle
@@ -225,9 +259,13 @@ class Trainer:
             if stopped:
                 break
             epoch, b = epoch + 1, 0
+            if controls.epoch_end(self, epoch, dict(zip(self.loss_names, (s / max(seen, 1) for s in sums))), validation):
+                break
         # Where a checkpoint resumes: in the epoch a --max-steps stop left, or at the next one's start.
         if stopped or epoch > self.epoch:
-            self.epoch, self.batch_in_epoch = epoch, b
+            self.epoch, self.batch_in_epoch = (epoch, b) if stopped else (max(epoch, args.epochs), 0)
+        if not stopped:
+            controls.restore(self)  # early stopping's best weights, at the end of training (not at a --max-steps pause)
         if args.save and self.rank == 0:
             self.save(args.save)
         if test is not None and hasattr(self, "evaluate") and self.rank == 0:
@@ -241,19 +279,24 @@ class Trainer:
         for name, m in self.models.items():
             m.eval()
             setattr(self, self.model_attrs[name], m)
-        total, correct, loss = 0, 0, 0.0
+        # MNIST in batches of 1000; text data at the training batch, as dlm evaluates it.
+        size = 1000 if self.data.get("kind", "mnist") == "mnist" else self.batch
+        rows_seen, scored, correct, loss = 0, 0, 0, 0.0
         with torch.no_grad():
-            for b in range(0, test.n, 1000):
-                rows = torch.arange(b, min(b + 1000, test.n))
+            for b in range(0, test.n, size):
+                rows = torch.arange(b, min(b + size, test.n))
                 cols = [c.to(self.device) for c in test.batch(rows)]
-                l, right = self.evaluate(*cols)
+                # (loss, correct predictions[, predictions scored]): per-position labels score every position but padding.
+                out = self.evaluate(*cols)
+                l, right = out[0], out[1]
                 loss += float(l) * len(rows)
                 correct += int(right) if right is not None else 0
-                total += len(rows)
+                scored += int(out[2]) if len(out) > 2 else len(rows)
+                rows_seen += len(rows)
         for name, m in self.wrapped.items():
             setattr(self, self.model_attrs[name], m)
-        acc = " accuracy %.4f" % (correct / total) if right is not None else ""
-        print("test loss %.4f%s" % (loss / total, acc), flush=True)
+        acc = " accuracy %.4f" % (correct / max(scored, 1)) if right is not None else ""
+        print("test loss %.4f%s" % (loss / rows_seen, acc), flush=True)
 
 
 def main(trainer_class):

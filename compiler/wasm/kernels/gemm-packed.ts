@@ -50,6 +50,8 @@ export interface PackedGemmSpec {
   readonly wide?: number;
   /** Rows per block (default 16). */
   readonly rowBlock?: number;
+  /** Not exported: a function that another kernel of the module calls (gemm-sparse.ts on dense rows). */
+  readonly internal?: boolean;
 }
 
 /** The parameter names of a spec's export, in order. */
@@ -88,14 +90,14 @@ interface Tile {
 }
 
 /** a·b + c with f32x4.relaxed_madd (binaryen's JS API has no wrapper for it; the C API does). */
-function madd(f: Fn, relaxed: boolean | undefined, a: X, b: X, c: X): X {
+export function madd(f: Fn, relaxed: boolean | undefined, a: X, b: X, c: X): X {
   if (!relaxed) return f.mod.f32x4.add(c, f.mod.f32x4.mul(a, b));
   const api = f.b as unknown as { _BinaryenSIMDTernary(mod: number, op: number, a: X, b: X, c: X): X; RelaxedMaddVecF32x4: number };
   return api._BinaryenSIMDTernary(f.mod.ptr, api.RelaxedMaddVecF32x4, a, b, c);
 }
 
 /** act(v) on a v128 held in local `v`, as gemm.ts's epilogue computes it. */
-function activate(f: Fn, act: GemmActivation, v: number, slope: number): X {
+export function activate(f: Fn, act: GemmActivation, v: number, slope: number): X {
   const m = f.mod;
   switch (act) {
     case "relu":
@@ -290,7 +292,7 @@ export function addPackedGemm(b: BinaryenApi, mod: Mod, spec: PackedGemmSpec): v
     f.whileLoop(() => m.i32.lt_s(f.get(r0), f.get(pm)), [...blockBody, f.addI(r0, rb)]),
   );
   mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));
-  mod.addFunctionExport(spec.name, spec.name);
+  if (!spec.internal) mod.addFunctionExport(spec.name, spec.name);
 }
 
 /** A standalone module with the given packed GEMMs, importing its memory as env.memory. */

@@ -60,6 +60,8 @@ class Trainer(dlm.Trainer):
     loss_names = ["loss"]
     clips = [None]
     ddp = ("cnn",)
+    schedules = None
+    controls = {}
     model_attrs = {"cnn": "cnn"}
 
     def build(self):

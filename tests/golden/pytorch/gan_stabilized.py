@@ -79,6 +79,8 @@ class Trainer(dlm.Trainer):
     loss_names = ["discriminator_loss", "generator_loss"]
     clips = [None, None]
     ddp = ()
+    schedules = None
+    controls = {}
     model_attrs = {"generator": "generator", "discriminator": "discriminator"}
 
     def build(self):
