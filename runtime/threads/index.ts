@@ -6,7 +6,15 @@ import { threadsPlanOf, sharedMemoryBinary } from "./shared-module.js";
 import { threadedKernels, DEFAULT_MIN_WORK } from "./pool.js";
 import { setThreadedInstantiate } from "../wasm/trainer-memory.js";
 
-export { closeAllThreads, setCallerTakesChunks, splitCallCount, workerChunkCount, DEFAULT_MIN_WORK } from "./pool.js";
+export {
+  closeAllThreads,
+  setCallerTakesChunks,
+  setChunksPerThread,
+  setSpinMicros,
+  splitCallCount,
+  workerChunkCount,
+  DEFAULT_MIN_WORK,
+} from "./pool.js";
 export { threadsPlanOf } from "./shared-module.js";
 
 type Kernel = (...args: number[]) => number;

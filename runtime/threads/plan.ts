@@ -15,8 +15,9 @@ export const THREADS_SECTION = "dlm.threads";
  *   rows [r0, r1) as a call with argument 0 = r1 − r0 and every argument i advanced by
  *   r0 · strides[i] bytes (0 for what every row shares: weights, biases).
  * - `range`: the kernel's last two parameters are a range [lo, hi) of `count` units of its
- *   output (a weight gradient's column panels; a call without them, hi = 0, computes all);
- *   a part is the call with its own range.
+ *   output (a weight gradient's column panels, an optimizer update's blocks of elements; a call
+ *   without them, hi = 0, computes all); a part is the call with its own range. `unbatched`:
+ *   the call has no row count (argument 0 is a buffer): `work` is per unit.
  * `grain`: parts are multiples of it (rows per register tile). `ws`: the index of the scratch
  * argument (-1: none), which each thread replaces with its own scratch region. `work`:
  * multiply-adds (or elements) per unit of argument 0 (rows), times `count` for a range.
@@ -31,7 +32,14 @@ export type KernelSplit =
       /** (The compiler's note, not written to the plan: its per-row scratch is addressed by row through strided arguments.) */
       readonly rowScratch?: true;
     }
-  | { readonly kind: "range"; readonly params: number; readonly count: number; readonly ws: number; readonly work: number };
+  | {
+      readonly kind: "range";
+      readonly params: number;
+      readonly count: number;
+      readonly ws: number;
+      readonly work: number;
+      readonly unbatched?: true;
+    };
 
 export interface ThreadsPlan {
   /** The split kernels, by export name; the others always run on the calling thread. */
@@ -42,7 +50,7 @@ export interface ThreadsPlan {
 
 /** The parts of one call (at most `most`, each at least `minWork`): one argument list per part; one part is the call itself. */
 export function splitCall(s: KernelSplit, args: readonly number[], most: number, minWork: number): number[][] {
-  const total = (args[0] ?? 0) * s.work * (s.kind === "range" ? s.count : 1);
+  const total = (s.kind === "range" && s.unbatched ? 1 : (args[0] ?? 0)) * s.work * (s.kind === "range" ? s.count : 1);
   if (s.kind === "rows") {
     const rows = args[0] ?? 0;
     const units = Math.ceil(rows / s.grain);

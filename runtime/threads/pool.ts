@@ -26,16 +26,47 @@ const WS = 6; // index of the scratch argument, or -1
 const EXIT = 7;
 const WORKED = 8; // chunks the workers ran (tests, benchmarks)
 const HEADER = 16;
-/** Chunks per call at most, and each chunk's arguments. */
+/** Chunks per call at most, and each chunk's arguments (float64 words of their own buffer: i32 pointers and f64 scalars alike). */
 const MAX_PARTS = 64;
 const MAX_ARGS = 32;
-/** Chunks per thread: small enough to balance a busy machine, large enough to keep their overhead small. */
-const CHUNKS_PER_THREAD = 4;
+/**
+ * Chunks per thread (default; setChunksPerThread): a few, so that a thread the system runs late
+ * leaves its share to the others, but not many, since each chunk repeats its kernel's setup (a tn
+ * GEMM packs A's rows again for every range of panels).
+ */
+let chunksPerThread = 2;
 
 /** Multiply-adds below which a chunk is not worth handing to another thread (about 50 µs of a GEMM; docs/threads.md). */
 export const DEFAULT_MIN_WORK = 1 << 20;
-/** Polls of a control word before a thread sleeps in Atomics.wait (kernels follow each other within microseconds). */
-const SPIN = 20000;
+/**
+ * How long (µs) a thread polls a control word before it sleeps in Atomics.wait (default;
+ * setSpinMicros). Longer than the gaps between the split kernels of a step (an unsplit optimizer
+ * update, the JavaScript between steps: hundreds of µs), since waking a sleeping thread costs
+ * tens to hundreds of µs on a virtual machine, and the kernel that wakes it runs without it meanwhile.
+ */
+let spinMicros = 2000;
+
+/** Sets the spin (µs) and the chunks per thread of pools created from now on (benchmarks; docs/threads.md). */
+export function setSpinMicros(us: number): void {
+  spinMicros = us;
+}
+export function setChunksPerThread(n: number): void {
+  chunksPerThread = Math.max(1, Math.floor(n));
+}
+
+/**
+ * Polls `ctrl[word]` while it equals `value`, for up to `ms` milliseconds; returns its last value.
+ * (Shared by the calling thread and the workers: a copy goes into their source.)
+ */
+function spinWhile(ctrl: Int32Array, word: number, value: number, ms: number): number {
+  let v = Atomics.load(ctrl, word);
+  if (v !== value) return v;
+  const end = performance.now() + ms;
+  for (;;) {
+    for (let i = 0; i < 256; i++) if ((v = Atomics.load(ctrl, word)) !== value) return v;
+    if (performance.now() >= end) return v;
+  }
+}
 
 /**
  * Takes chunks of the current job until none is left, running each with `run(chunk)` and
@@ -56,11 +87,20 @@ function takeChunks(ctrl: Int32Array, run: (chunk: number) => void): void {
 /** The worker's loop: started from its source text (no file to find beside the runtime, in any build). */
 function workerMain(): void {
   const { workerData } = require("node:worker_threads") as typeof import("node:worker_threads");
-  const d = workerData as { module: object; memory: object; ctrl: SharedArrayBuffer; scratch: number; names: string[]; layout: number[] };
-  const [header, maxArgs, spin] = d.layout;
+  const d = workerData as {
+    module: object;
+    memory: object;
+    ctrl: SharedArrayBuffer;
+    args: SharedArrayBuffer;
+    scratch: number;
+    names: string[];
+    layout: number[];
+  };
+  const [maxArgs, spinMs] = d.layout;
   const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: Record<string, Kernel> } } })
     .WebAssembly;
   const ctrl = new Int32Array(d.ctrl);
+  const argv = new Float64Array(d.args);
   // A worker that cannot instantiate the module still takes chunks (and fails them), so that
   // every job ends.
   let fns: Kernel[] = [];
@@ -76,8 +116,8 @@ function workerMain(): void {
       const fn = fns[ctrl[4]];
       if (!fn) throw new Error("no kernel");
       args.length = ctrl[5];
-      const at = header + chunk * maxArgs;
-      for (let i = 0; i < args.length; i++) args[i] = ctrl[at + i];
+      const at = chunk * maxArgs;
+      for (let i = 0; i < args.length; i++) args[i] = argv[at + i];
       if (ctrl[6] >= 0) args[ctrl[6]] = d.scratch;
       fn(...args);
       Atomics.add(ctrl, 8, 1);
@@ -86,10 +126,10 @@ function workerMain(): void {
     }
   };
   const take = TAKE_CHUNKS;
+  const spin = SPIN_WHILE;
   let seen = Atomics.load(ctrl, 0);
   for (;;) {
-    let s = Atomics.load(ctrl, 0);
-    for (let i = 0; s === seen && i < spin; i++) s = Atomics.load(ctrl, 0);
+    const s = spin(ctrl, 0, seen, spinMs);
     if (s === seen) {
       Atomics.wait(ctrl, 0, seen);
       continue;
@@ -100,11 +140,14 @@ function workerMain(): void {
   }
 }
 declare const TAKE_CHUNKS: typeof takeChunks;
+declare const SPIN_WHILE: typeof spinWhile;
 
 export interface ThreadedKernels {
   readonly exports: Readonly<Record<string, Kernel>>;
   /** Chunks its workers have run. */
   workerChunks(): number;
+  /** Sets the smallest work of a chunk on another thread from now on (the benchmark of the threshold: scripts/bench/threads-threshold.mjs). */
+  setMinWork(work: number): void;
   /** Ends the workers (an idle pool also lets the process exit: its workers are unref'd). */
   close(): void;
 }
@@ -154,9 +197,15 @@ export function threadedKernels(
   minWork = DEFAULT_MIN_WORK,
 ): ThreadedKernels {
   const names = Object.keys(plan.kernels);
-  const ctrlBuffer = new SharedArrayBuffer(4 * (HEADER + MAX_PARTS * MAX_ARGS));
+  const ctrlBuffer = new SharedArrayBuffer(4 * HEADER);
   const ctrl = new Int32Array(ctrlBuffer);
-  const source = `(${workerMain.toString().replace("TAKE_CHUNKS", `(${takeChunks.toString()})`)})()`;
+  const argBuffer = new SharedArrayBuffer(8 * MAX_PARTS * MAX_ARGS);
+  const argv = new Float64Array(argBuffer);
+  const spinMs = spinMicros / 1000;
+  const source = `(${workerMain
+    .toString()
+    .replace("TAKE_CHUNKS", `(${takeChunks.toString()})`)
+    .replace("SPIN_WHILE", `(${spinWhile.toString()})`)})()`;
   const workers: Worker[] = [];
   for (let t = 1; t < threads; t++) {
     const w = new Worker(source, {
@@ -165,15 +214,17 @@ export function threadedKernels(
         module,
         memory,
         ctrl: ctrlBuffer,
+        args: argBuffer,
         scratch: scratchBase + (t - 1) * plan.scratch,
         names,
-        layout: [HEADER, MAX_ARGS, SPIN],
+        layout: [MAX_ARGS, spinMs],
       },
     });
     w.unref();
     workers.push(w);
   }
-  const maxParts = Math.min(MAX_PARTS, threads * CHUNKS_PER_THREAD);
+  const maxParts = Math.min(MAX_PARTS, threads * chunksPerThread);
+  let threshold = minWork;
   let generation = 0;
 
   const run = (index: number, fn: Kernel, parts: number[][], ws: number): void => {
@@ -182,7 +233,7 @@ export function threadedKernels(
     ctrl[KERNEL] = index;
     ctrl[ARGC] = argc;
     ctrl[WS] = ws;
-    parts.forEach((args, p) => ctrl.set(args, HEADER + p * MAX_ARGS));
+    parts.forEach((args, p) => argv.set(args, p * MAX_ARGS));
     Atomics.store(ctrl, DONE, 0);
     generation = (generation + 1) & 0xfff;
     Atomics.store(ctrl, NEXT, (generation << 16) | (parts.length << 8));
@@ -199,8 +250,12 @@ export function threadedKernels(
       });
     // Chunks other threads took may still be running.
     let done = Atomics.load(ctrl, DONE);
-    for (let i = 0; done < parts.length && i < SPIN; i++) done = Atomics.load(ctrl, DONE);
     while (done < parts.length) {
+      const now = spinWhile(ctrl, DONE, done, spinMs);
+      if (now !== done) {
+        done = now;
+        continue;
+      }
       Atomics.wait(ctrl, DONE, done);
       done = Atomics.load(ctrl, DONE);
     }
@@ -214,7 +269,7 @@ export function threadedKernels(
     const split = plan.kernels[name];
     if (!fn) throw new Error(`internal: the threads plan names ${name}, which the module does not export`);
     wrapped[name] = (...args: number[]): number => {
-      const parts = splitCall(split, args, maxParts, minWork);
+      const parts = splitCall(split, args, maxParts, threshold);
       if (parts.length === 1) return fn(...parts[0]);
       run(index, fn, parts, split.ws);
       splitCalls++;
@@ -225,6 +280,9 @@ export function threadedKernels(
   const pool: ThreadedKernels = {
     exports: wrapped,
     workerChunks: () => Atomics.load(ctrl, WORKED),
+    setMinWork: (work) => {
+      threshold = work;
+    },
     close() {
       if (!open.delete(pool)) return;
       closedChunks += Atomics.load(ctrl, WORKED);

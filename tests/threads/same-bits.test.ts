@@ -31,7 +31,8 @@ import { TestRandom } from "../helpers/numerics.js";
 // filters, a full panel and a tail, through a padded frame; a transposed convolution, its forward
 // and its kernel gradient with more than 48 rows of dk), dense layers' GEMMs (nn with bias and
 // activation, nt, tn), the LSTM's scans both ways, a weight used twice (the second kernel
-// gradient accumulating into the first's); two steps, one compile.
+// gradient accumulating into the first's), and an optimizer update of two blocks of elements
+// (the LSTM model's 6,136 parameters); two steps, one compile.
 const PROGRAM = `
 model m(x: [B, 6, 6, 2]) {
   x |> conv2d(20, kernel=3, padding=same, activation=relu)
@@ -43,7 +44,7 @@ model m(x: [B, 6, 6, 2]) {
     |> dense(4, activation=softmax)
 }
 model r(s: [B, 7, 5]) {
-  s |> lstm(9, return_sequences=true)
+  s |> lstm(33, return_sequences=true)
     |> lstm(6)
     |> dense(4, activation=softmax)
 }
@@ -63,7 +64,7 @@ const SPLIT = [
     "gemm_nt_3x21",
     "gemm_tn_3x21",
   ],
-  ["lstm_scan_", "lstm_scan_grad", "gemm_nn_5x36_bias", "gemm_tn_6x4"],
+  ["lstm_scan_", "lstm_scan_grad", "gemm_nn_5x132_bias", "gemm_tn_6x4", "adam_"],
 ].flat();
 
 describe("threads: the same bits as one thread", () => {
@@ -140,6 +141,14 @@ describe("splitCall", () => {
       [4, 1, 2, 3, 3, 5],
     ]);
     expect(splitCall(range, [4, 1, 2, 3], 2, 1000)).toEqual([[4, 1, 2, 3, 0, 5]]);
+  });
+  it("range without rows (an optimizer update): the work per unit, whatever argument 0 holds", () => {
+    const update: KernelSplit = { kind: "range", params: 5, count: 3, ws: -1, work: 100, unbatched: true };
+    expect(splitCall(update, [4096, 8192, 0.5], 2, 150)).toEqual([
+      [4096, 8192, 0.5, 0, 2],
+      [4096, 8192, 0.5, 2, 3],
+    ]);
+    expect(splitCall(update, [4096, 8192, 0.5], 2, 301)).toEqual([[4096, 8192, 0.5, 0, 3]]);
   });
 });
 

@@ -11,7 +11,7 @@ import type { KernelSplit } from "../../../runtime/threads/plan.js";
 import * as EW from "../../wasm/kernels/elementwise.js";
 import * as LP from "../../wasm/kernels/loops.js";
 import * as RD from "../../wasm/kernels/reductions.js";
-import { addSumSquares, addUpdate, sumSquaresParams, updateParams, type UpdateSpec } from "../../wasm/kernels/optimizers.js";
+import { addSumSquares, addUpdate, sumSquaresParams, updateParams, UPDATE_BLOCK, type UpdateSpec } from "../../wasm/kernels/optimizers.js";
 import { stateBuffers } from "../../wasm/plan-memory.js";
 import { alignedStrides, reductionStrides } from "../../emit/geometry.js";
 import { countExpr } from "./ts.js";
@@ -254,7 +254,10 @@ export function updateSpecOf(o: OptimizerSpec): Omit<UpdateSpec, "name" | "offse
 /**
  * An optimizer update over one range of the flat buffers: a call with the flat buffers'
  * byte offsets (`flat`: the trainer's name for the offset of params, grads, or a state
- * buffer) and the expressions of its scalars (`lr`, the rule's, `gs`: updateParams).
+ * buffer) and the expressions of its scalars (`lr`, the rule's, `gs`: updateParams). Threads
+ * share a call by blocks of UPDATE_BLOCK elements (its `lo, hi`, which the call leaves out); each
+ * element costs about 4 multiply-adds of a GEMM per buffer it reads and writes (measured on the
+ * GAN: Adam 0.68 ns per element, a GEMM 0.044 ns per multiply-add), its `work`.
  */
 export function optimizerCall(
   c: Pick<WasmCtx<unknown>, "kernel">,
@@ -265,13 +268,23 @@ export function optimizerCall(
 ): string {
   const spec = { offset: range.offset, size: range.size, ...updateSpecOf(o) };
   const key = keyOf(spec.rule, { ...spec, rule: undefined });
-  const fn = c.kernel(key, (b, mod, name) => {
-    addUpdate(b, mod, { ...spec, name });
-    nameParams(mod, name, updateParams(spec));
-  });
+  const names = updateParams(spec);
+  const blocks = Math.ceil(range.size / UPDATE_BLOCK);
+  const work = UPDATE_BLOCK * 4 * (2 + stateBuffers(o).length);
+  const split: KernelSplit | undefined =
+    blocks > 1 ? { kind: "range", params: names.length, count: blocks, ws: -1, work, unbatched: true } : undefined;
+  const fn = c.kernel(
+    key,
+    (b, mod, name) => {
+      addUpdate(b, mod, { ...spec, name });
+      nameParams(mod, name, names);
+    },
+    split,
+  );
   const args: Record<string, string> = { w: flat("params"), g: flat("grads"), ...scalars };
   for (const s of stateBuffers(o)) args[s.param] = flat(s.flat);
-  return `${fn}(${updateParams(spec)
+  return `${fn}(${names
+    .filter((p) => p !== "lo" && p !== "hi")
     .map((p) => {
       if (args[p] === undefined) throw new Error(`internal: no argument for ${p} of ${key}`);
       return args[p];

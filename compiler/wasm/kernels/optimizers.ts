@@ -8,13 +8,15 @@
 // Calling convention (as elementwise.ts): buffers are the byte offsets of the flat buffers'
 // starts (element 0; the range's offset is a constant in the code), then f64 scalars:
 //
-//   addUpdate(spec)       name(w, g, <state…>, lr, <rule scalars…> [, gs])    (updateParams)
+//   addUpdate(spec)       name(w, g, <state…>, lr, <rule scalars…> [, gs] [, lo, hi])    (updateParams)
 //     state     sgd: buf (momentum ≠ 0) · adam, nadam: m, v · adamax: m, u · adagrad: acc ·
 //               rmsprop: vel [, mom (momentum ≠ 0)] [, avg (centered)]
 //     scalars   adam: c1 = 1 − β1^t, c2 = 1 − β2^t · adamax: c1 · nadam: cm, cg, c2
 //               (runtime/kernels/optimizers.ts nadamWeights) — computed by the caller for
 //               the 1-based step t exactly as the reference does
 //     gs        the gradient's scale from norm clipping (`scaled`)
+//     lo, hi    (i32) the blocks of UPDATE_BLOCK elements of the range to update, [lo, hi): threads
+//               share a call by blocks (runtime/threads); hi = 0 (a call without them) updates all
 //   addSumSquares(spec)   name(g) → f64
 //
 // The learning rate is a parameter (a schedule changes it per step); the other
@@ -40,6 +42,9 @@ export interface OptimizerRange {
   /** Also write 0 to g over the range (after reading it). */
   readonly zeroGrad?: boolean;
 }
+
+/** Elements per block of an update's range (the units of its `lo, hi`; a multiple of 4 lanes). */
+export const UPDATE_BLOCK = 4096;
 
 export type UpdateRule = "sgd" | "adam" | "rmsprop" | "adagrad" | "adamax" | "nadam";
 
@@ -88,7 +93,7 @@ const ruleScalars: Record<UpdateRule, string[]> = {
 };
 
 export function updateParams(spec: Omit<UpdateSpec, "name" | "offset" | "size">): string[] {
-  return ["w", "g", ...updateState(spec), "lr", ...ruleScalars[spec.rule], ...(spec.scaled ? ["gs"] : [])];
+  return ["w", "g", ...updateState(spec), "lr", ...ruleScalars[spec.rule], ...(spec.scaled ? ["gs"] : []), "lo", "hi"];
 }
 
 export function sumSquaresParams(_spec: OptimizerRange): string[] {
@@ -112,7 +117,7 @@ export function addUpdate(b: BinaryenApi, mod: Mod, spec: UpdateSpec): void {
   const m = mod;
   const names = updateParams(spec);
   const state = updateState(spec);
-  const isScalar = (p: string) => !["w", "g", ...state].includes(p);
+  const isScalar = (p: string) => !["w", "g", ...state, "lo", "hi"].includes(p);
   addKernel(
     b,
     mod,
@@ -252,11 +257,22 @@ export function addUpdate(b: BinaryenApi, mod: Mod, spec: UpdateSpec): void {
         if (spec.zeroGrad) out.push(...storeStream(f, s.g, lanes, e, zero));
         return out;
       };
+      // The blocks [lo, hi) of the range (hi = 0: all) as elements [start, end): each element is
+      // updated alone, so any cut into blocks gives the bits of the whole call.
+      const [start, end] = [f.local(b.i32), f.local(b.i32)];
+      const hiElem = () => m.i32.mul(f.get(p("hi")), f.i32(UPDATE_BLOCK));
       return [
-        ...streams.map((st, k) => f.set(st.ptr, m.i32.add(f.get(p(buffers[k])), f.i32(base)))),
+        f.set(start, m.i32.mul(f.get(p("lo")), f.i32(UPDATE_BLOCK))),
+        f.set(
+          end,
+          m.select(m.i32.and(m.i32.ne(f.get(p("hi")), f.i32(0)), m.i32.lt_s(hiElem(), f.i32(spec.size))), hiElem(), f.i32(spec.size)),
+        ),
+        ...streams.map((st, k) =>
+          f.set(st.ptr, m.i32.add(f.get(p(buffers[k])), m.i32.add(f.i32(base), m.i32.shl(f.get(start), f.i32(2))))),
+        ),
         ...prelude,
         f.set(zero, splatF(f, 0)),
-        flatLoop(f, spec.size, streams, body),
+        flatLoop(f, () => m.i32.sub(f.get(end), f.get(start)), streams, body),
       ];
     },
   );

@@ -2,7 +2,7 @@
  (type $0 (func (param i32 i32 i32 i32 i32 i32 i32)))
  (type $1 (func (param i32 i32 i32)))
  (type $2 (func (param i32 i32 i32 i32 i32 i32)))
- (type $3 (func (param i32 i32 i32 i32 f64 f64 f64)))
+ (type $3 (func (param i32 i32 i32 i32 f64 f64 f64 i32 i32)))
  (type $4 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
  (type $5 (func (param i32 i32 i32 i32 i32)))
  (import "env" "memory" (memory $memory 1 65536))
@@ -17,14 +17,52 @@
  (export "sum_rows_9_batched_4" (func $sum_rows_9_batched_4))
  (export "conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3" (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3))
  (export "softmax_1_batched_3_1" (func $softmax_1_batched_3_1))
- (func $adam_0_35_0p9_0p999_1em7 (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $lr f64) (param $c1 f64) (param $c2 f64)
+ (func $adam_0_35_0p9_0p999_1em7 (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $lr f64) (param $c1 f64) (param $c2 f64) (param $lo i32) (param $hi i32)
   (local $v0 v128)
   (local $v1 v128)
   (local $v2 v128)
   (local $v3 v128)
   (local $v4 v128)
   (local $i5 i32)
-  (local.set $v2
+  (local $i6 i32)
+  (local.set $w
+   (i32.add
+    (local.get $w)
+    (i32.shl
+     (local.tee $i5
+      (i32.shl
+       (local.get $lo)
+       (i32.const 12)
+      )
+     )
+     (i32.const 2)
+    )
+   )
+  )
+  (local.set $lo
+   (i32.add
+    (local.get $g)
+    (local.tee $i6
+     (i32.shl
+      (local.get $i5)
+      (i32.const 2)
+     )
+    )
+   )
+  )
+  (local.set $g
+   (i32.add
+    (local.get $m)
+    (local.get $i6)
+   )
+  )
+  (local.set $m
+   (i32.add
+    (local.get $v)
+    (local.get $i6)
+   )
+  )
+  (local.set $v3
    (f32x4.splat
     (f32.demote_f64
      (f64.div
@@ -44,275 +82,627 @@
     )
    )
   )
-  (local.set $i5
-   (i32.const 4)
-  )
-  (loop $cnt0
-   (local.set $v3
-    (v128.load align=4
-     (local.get $w)
-    )
-   )
-   (local.set $v1
-    (f32x4.add
-     (f32x4.mul
-      (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-      (v128.load align=4
-       (local.get $m)
+  (local.set $v
+   (i32.sub
+    (select
+     (local.tee $v
+      (i32.shl
+       (local.get $hi)
+       (i32.const 12)
       )
      )
-     (f32x4.mul
-      (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-      (local.tee $v0
-       (v128.load align=4
-        (local.get $g)
-       )
+     (i32.const 35)
+     (i32.and
+      (i32.ne
+       (local.get $hi)
+       (i32.const 0)
       )
-     )
-    )
-   )
-   (local.set $v0
-    (f32x4.add
-     (f32x4.mul
-      (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-      (v128.load align=4
+      (i32.lt_s
        (local.get $v)
-      )
-     )
-     (f32x4.mul
-      (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-      (f32x4.mul
-       (local.get $v0)
-       (local.get $v0)
+       (i32.const 35)
       )
      )
     )
+    (local.get $i5)
    )
-   (v128.store align=4
-    (local.get $m)
-    (local.get $v1)
-   )
-   (v128.store align=4
-    (local.get $v)
-    (local.get $v0)
-   )
-   (v128.store align=4
-    (local.get $w)
-    (f32x4.sub
-     (local.get $v3)
-     (f32x4.div
-      (f32x4.mul
-       (local.get $v2)
-       (local.get $v1)
+  )
+  (loop $top1
+   (if
+    (i32.eqz
+     (i32.lt_s
+      (local.get $v)
+      (i32.const 8)
+     )
+    )
+    (then
+     (local.set $v2
+      (v128.load align=4
+       (local.get $w)
       )
+     )
+     (local.set $v1
       (f32x4.add
-       (f32x4.sqrt
-        (f32x4.mul
-         (local.get $v0)
-         (local.get $v4)
+       (f32x4.mul
+        (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
+        (v128.load align=4
+         (local.get $g)
         )
        )
-       (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-      )
-     )
-    )
-   )
-   (local.set $v3
-    (v128.load offset=16 align=4
-     (local.get $w)
-    )
-   )
-   (local.set $v1
-    (f32x4.add
-     (f32x4.mul
-      (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-      (v128.load offset=16 align=4
-       (local.get $m)
-      )
-     )
-     (f32x4.mul
-      (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-      (local.tee $v0
-       (v128.load offset=16 align=4
-        (local.get $g)
-       )
-      )
-     )
-    )
-   )
-   (local.set $v0
-    (f32x4.add
-     (f32x4.mul
-      (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-      (v128.load offset=16 align=4
-       (local.get $v)
-      )
-     )
-     (f32x4.mul
-      (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-      (f32x4.mul
-       (local.get $v0)
-       (local.get $v0)
-      )
-     )
-    )
-   )
-   (v128.store offset=16 align=4
-    (local.get $m)
-    (local.get $v1)
-   )
-   (v128.store offset=16 align=4
-    (local.get $v)
-    (local.get $v0)
-   )
-   (v128.store offset=16 align=4
-    (local.get $w)
-    (f32x4.sub
-     (local.get $v3)
-     (f32x4.div
-      (f32x4.mul
-       (local.get $v2)
-       (local.get $v1)
-      )
-      (f32x4.add
-       (f32x4.sqrt
-        (f32x4.mul
-         (local.get $v0)
-         (local.get $v4)
+       (f32x4.mul
+        (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+        (local.tee $v0
+         (v128.load align=4
+          (local.get $lo)
+         )
         )
        )
-       (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
       )
      )
-    )
-   )
-   (local.set $w
-    (i32.add
-     (local.get $w)
-     (i32.const 32)
-    )
-   )
-   (local.set $g
-    (i32.add
-     (local.get $g)
-     (i32.const 32)
-    )
-   )
-   (local.set $m
-    (i32.add
-     (local.get $m)
-     (i32.const 32)
-    )
-   )
-   (local.set $v
-    (i32.add
-     (local.get $v)
-     (i32.const 32)
-    )
-   )
-   (br_if $cnt0
-    (local.tee $i5
-     (i32.sub
-      (local.get $i5)
-      (i32.const 1)
+     (local.set $v0
+      (f32x4.add
+       (f32x4.mul
+        (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
+        (v128.load align=4
+         (local.get $m)
+        )
+       )
+       (f32x4.mul
+        (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
+        (f32x4.mul
+         (local.get $v0)
+         (local.get $v0)
+        )
+       )
+      )
      )
-    )
-   )
-  )
-  (local.set $v3
-   (v128.load32_lane offset=8 2
-    (local.get $w)
-    (v128.load64_zero align=4
-     (local.get $w)
-    )
-   )
-  )
-  (local.set $v0
-   (f32x4.add
-    (f32x4.mul
-     (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-     (v128.load32_lane offset=8 2
+     (v128.store align=4
+      (local.get $g)
+      (local.get $v1)
+     )
+     (v128.store align=4
       (local.get $m)
-      (v128.load64_zero align=4
+      (local.get $v0)
+     )
+     (v128.store align=4
+      (local.get $w)
+      (f32x4.sub
+       (local.get $v2)
+       (f32x4.div
+        (f32x4.mul
+         (local.get $v3)
+         (local.get $v1)
+        )
+        (f32x4.add
+         (f32x4.sqrt
+          (f32x4.mul
+           (local.get $v0)
+           (local.get $v4)
+          )
+         )
+         (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
+        )
+       )
+      )
+     )
+     (local.set $v2
+      (v128.load offset=16 align=4
+       (local.get $w)
+      )
+     )
+     (local.set $v1
+      (f32x4.add
+       (f32x4.mul
+        (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
+        (v128.load offset=16 align=4
+         (local.get $g)
+        )
+       )
+       (f32x4.mul
+        (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+        (local.tee $v0
+         (v128.load offset=16 align=4
+          (local.get $lo)
+         )
+        )
+       )
+      )
+     )
+     (local.set $v0
+      (f32x4.add
+       (f32x4.mul
+        (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
+        (v128.load offset=16 align=4
+         (local.get $m)
+        )
+       )
+       (f32x4.mul
+        (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
+        (f32x4.mul
+         (local.get $v0)
+         (local.get $v0)
+        )
+       )
+      )
+     )
+     (v128.store offset=16 align=4
+      (local.get $g)
+      (local.get $v1)
+     )
+     (v128.store offset=16 align=4
+      (local.get $m)
+      (local.get $v0)
+     )
+     (v128.store offset=16 align=4
+      (local.get $w)
+      (f32x4.sub
+       (local.get $v2)
+       (f32x4.div
+        (f32x4.mul
+         (local.get $v3)
+         (local.get $v1)
+        )
+        (f32x4.add
+         (f32x4.sqrt
+          (f32x4.mul
+           (local.get $v0)
+           (local.get $v4)
+          )
+         )
+         (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
+        )
+       )
+      )
+     )
+     (local.set $w
+      (i32.add
+       (local.get $w)
+       (i32.const 32)
+      )
+     )
+     (local.set $lo
+      (i32.add
+       (local.get $lo)
+       (i32.const 32)
+      )
+     )
+     (local.set $g
+      (i32.add
+       (local.get $g)
+       (i32.const 32)
+      )
+     )
+     (local.set $m
+      (i32.add
        (local.get $m)
+       (i32.const 32)
+      )
+     )
+     (local.set $v
+      (i32.sub
+       (local.get $v)
+       (i32.const 8)
+      )
+     )
+     (br $top1)
+    )
+   )
+  )
+  (loop $top3
+   (if
+    (i32.eqz
+     (i32.lt_s
+      (local.get $v)
+      (i32.const 4)
+     )
+    )
+    (then
+     (local.set $v2
+      (v128.load align=4
+       (local.get $w)
+      )
+     )
+     (local.set $v1
+      (f32x4.add
+       (f32x4.mul
+        (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
+        (v128.load align=4
+         (local.get $g)
+        )
+       )
+       (f32x4.mul
+        (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+        (local.tee $v0
+         (v128.load align=4
+          (local.get $lo)
+         )
+        )
+       )
+      )
+     )
+     (local.set $v0
+      (f32x4.add
+       (f32x4.mul
+        (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
+        (v128.load align=4
+         (local.get $m)
+        )
+       )
+       (f32x4.mul
+        (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
+        (f32x4.mul
+         (local.get $v0)
+         (local.get $v0)
+        )
+       )
+      )
+     )
+     (v128.store align=4
+      (local.get $g)
+      (local.get $v1)
+     )
+     (v128.store align=4
+      (local.get $m)
+      (local.get $v0)
+     )
+     (v128.store align=4
+      (local.get $w)
+      (f32x4.sub
+       (local.get $v2)
+       (f32x4.div
+        (f32x4.mul
+         (local.get $v3)
+         (local.get $v1)
+        )
+        (f32x4.add
+         (f32x4.sqrt
+          (f32x4.mul
+           (local.get $v0)
+           (local.get $v4)
+          )
+         )
+         (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
+        )
+       )
+      )
+     )
+     (local.set $w
+      (i32.add
+       (local.get $w)
+       (i32.const 16)
+      )
+     )
+     (local.set $lo
+      (i32.add
+       (local.get $lo)
+       (i32.const 16)
+      )
+     )
+     (local.set $g
+      (i32.add
+       (local.get $g)
+       (i32.const 16)
+      )
+     )
+     (local.set $m
+      (i32.add
+       (local.get $m)
+       (i32.const 16)
+      )
+     )
+     (local.set $v
+      (i32.sub
+       (local.get $v)
+       (i32.const 4)
+      )
+     )
+     (br $top3)
+    )
+   )
+  )
+  (if
+   (i32.eq
+    (local.get $v)
+    (i32.const 1)
+   )
+   (then
+    (local.set $v2
+     (v128.load32_zero
+      (local.get $w)
+     )
+    )
+    (local.set $v1
+     (f32x4.add
+      (f32x4.mul
+       (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
+       (v128.load32_zero
+        (local.get $g)
+       )
+      )
+      (f32x4.mul
+       (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+       (local.tee $v0
+        (v128.load32_zero
+         (local.get $lo)
+        )
+       )
       )
      )
     )
-    (f32x4.mul
-     (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-     (local.tee $v1
-      (v128.load32_lane offset=8 2
-       (local.get $g)
+    (local.set $v0
+     (f32x4.add
+      (f32x4.mul
+       (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
+       (v128.load32_zero
+        (local.get $m)
+       )
+      )
+      (f32x4.mul
+       (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
+       (f32x4.mul
+        (local.get $v0)
+        (local.get $v0)
+       )
+      )
+     )
+    )
+    (v128.store32_lane 0
+     (local.get $g)
+     (local.get $v1)
+    )
+    (v128.store32_lane 0
+     (local.get $m)
+     (local.get $v0)
+    )
+    (v128.store32_lane 0
+     (local.get $w)
+     (f32x4.sub
+      (local.get $v2)
+      (f32x4.div
+       (f32x4.mul
+        (local.get $v3)
+        (local.get $v1)
+       )
+       (f32x4.add
+        (f32x4.sqrt
+         (f32x4.mul
+          (local.get $v0)
+          (local.get $v4)
+         )
+        )
+        (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
+       )
+      )
+     )
+    )
+    (local.set $lo
+     (i32.add
+      (local.get $lo)
+      (i32.const 4)
+     )
+    )
+    (local.set $g
+     (i32.add
+      (local.get $g)
+      (i32.const 4)
+     )
+    )
+    (local.set $m
+     (i32.add
+      (local.get $m)
+      (i32.const 4)
+     )
+    )
+    (local.set $w
+     (i32.add
+      (local.get $w)
+      (i32.const 4)
+     )
+    )
+   )
+  )
+  (if
+   (i32.eq
+    (local.get $v)
+    (i32.const 2)
+   )
+   (then
+    (local.set $v2
+     (v128.load64_zero align=4
+      (local.get $w)
+     )
+    )
+    (local.set $v1
+     (f32x4.add
+      (f32x4.mul
+       (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
        (v128.load64_zero align=4
         (local.get $g)
        )
       )
-     )
-    )
-   )
-  )
-  (local.set $v1
-   (f32x4.add
-    (f32x4.mul
-     (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-     (v128.load32_lane offset=8 2
-      (local.get $v)
-      (v128.load64_zero align=4
-       (local.get $v)
-      )
-     )
-    )
-    (f32x4.mul
-     (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-     (f32x4.mul
-      (local.get $v1)
-      (local.get $v1)
-     )
-    )
-   )
-  )
-  (v128.store64_lane align=4 0
-   (local.get $m)
-   (local.get $v0)
-  )
-  (v128.store32_lane offset=8 2
-   (local.get $m)
-   (local.get $v0)
-  )
-  (v128.store64_lane align=4 0
-   (local.get $v)
-   (local.get $v1)
-  )
-  (v128.store32_lane offset=8 2
-   (local.get $v)
-   (local.get $v1)
-  )
-  (v128.store64_lane align=4 0
-   (local.get $w)
-   (local.tee $v2
-    (f32x4.sub
-     (local.get $v3)
-     (f32x4.div
       (f32x4.mul
-       (local.get $v2)
-       (local.get $v0)
-      )
-      (f32x4.add
-       (f32x4.sqrt
-        (f32x4.mul
-         (local.get $v1)
-         (local.get $v4)
+       (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+       (local.tee $v0
+        (v128.load64_zero align=4
+         (local.get $lo)
         )
        )
-       (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
       )
+     )
+    )
+    (local.set $v0
+     (f32x4.add
+      (f32x4.mul
+       (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
+       (v128.load64_zero align=4
+        (local.get $m)
+       )
+      )
+      (f32x4.mul
+       (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
+       (f32x4.mul
+        (local.get $v0)
+        (local.get $v0)
+       )
+      )
+     )
+    )
+    (v128.store64_lane align=4 0
+     (local.get $g)
+     (local.get $v1)
+    )
+    (v128.store64_lane align=4 0
+     (local.get $m)
+     (local.get $v0)
+    )
+    (v128.store64_lane align=4 0
+     (local.get $w)
+     (f32x4.sub
+      (local.get $v2)
+      (f32x4.div
+       (f32x4.mul
+        (local.get $v3)
+        (local.get $v1)
+       )
+       (f32x4.add
+        (f32x4.sqrt
+         (f32x4.mul
+          (local.get $v0)
+          (local.get $v4)
+         )
+        )
+        (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
+       )
+      )
+     )
+    )
+    (local.set $lo
+     (i32.add
+      (local.get $lo)
+      (i32.const 8)
+     )
+    )
+    (local.set $g
+     (i32.add
+      (local.get $g)
+      (i32.const 8)
+     )
+    )
+    (local.set $m
+     (i32.add
+      (local.get $m)
+      (i32.const 8)
+     )
+    )
+    (local.set $w
+     (i32.add
+      (local.get $w)
+      (i32.const 8)
      )
     )
    )
   )
-  (v128.store32_lane offset=8 2
-   (local.get $w)
-   (local.get $v2)
+  (if
+   (i32.eq
+    (local.get $v)
+    (i32.const 3)
+   )
+   (then
+    (local.set $v2
+     (v128.load32_lane offset=8 2
+      (local.get $w)
+      (v128.load64_zero align=4
+       (local.get $w)
+      )
+     )
+    )
+    (local.set $v0
+     (f32x4.add
+      (f32x4.mul
+       (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
+       (v128.load32_lane offset=8 2
+        (local.get $g)
+        (v128.load64_zero align=4
+         (local.get $g)
+        )
+       )
+      )
+      (f32x4.mul
+       (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
+       (local.tee $v1
+        (v128.load32_lane offset=8 2
+         (local.get $lo)
+         (v128.load64_zero align=4
+          (local.get $lo)
+         )
+        )
+       )
+      )
+     )
+    )
+    (local.set $v1
+     (f32x4.add
+      (f32x4.mul
+       (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
+       (v128.load32_lane offset=8 2
+        (local.get $m)
+        (v128.load64_zero align=4
+         (local.get $m)
+        )
+       )
+      )
+      (f32x4.mul
+       (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
+       (f32x4.mul
+        (local.get $v1)
+        (local.get $v1)
+       )
+      )
+     )
+    )
+    (v128.store64_lane align=4 0
+     (local.get $g)
+     (local.get $v0)
+    )
+    (v128.store32_lane offset=8 2
+     (local.get $g)
+     (local.get $v0)
+    )
+    (v128.store64_lane align=4 0
+     (local.get $m)
+     (local.get $v1)
+    )
+    (v128.store32_lane offset=8 2
+     (local.get $m)
+     (local.get $v1)
+    )
+    (v128.store64_lane align=4 0
+     (local.get $w)
+     (local.tee $v3
+      (f32x4.sub
+       (local.get $v2)
+       (f32x4.div
+        (f32x4.mul
+         (local.get $v3)
+         (local.get $v0)
+        )
+        (f32x4.add
+         (f32x4.sqrt
+          (f32x4.mul
+           (local.get $v1)
+           (local.get $v4)
+          )
+         )
+         (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
+        )
+       )
+      )
+     )
+    )
+    (v128.store32_lane offset=8 2
+     (local.get $w)
+     (local.get $v3)
+    )
+   )
   )
  )
  (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax (param $n i32) (param $x i32) (param $k i32) (param $y i32) (param $bias i32) (param $argmax i32) (param $ws i32)

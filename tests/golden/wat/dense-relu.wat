@@ -2,7 +2,7 @@
  (type $0 (func (param i32 i32 i32 i32 i32 i32 i32)))
  (type $1 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
  (type $2 (func (param i32 i32 i32 i32 i32)))
- (type $3 (func (param i32 i32 f64)))
+ (type $3 (func (param i32 i32 f64 i32 i32)))
  (type $4 (func (param i32 i32 i32 i32) (result f32)))
  (type $5 (func (param i32 i32 i32)))
  (import "env" "memory" (memory $memory 1 65536))
@@ -16,123 +16,266 @@
  (export "sum_rows_1_batched_2" (func $sum_rows_1_batched_2))
  (export "act_bias_relu_grad_1_batched_5" (func $act_bias_relu_grad_1_batched_5))
  (export "gemm_tn_3x5" (func $gemm_tn_3x5))
- (func $sgd_0_32 (param $w i32) (param $g i32) (param $lr f64)
+ (func $sgd_0_32 (param $w i32) (param $g i32) (param $lr f64) (param $lo i32) (param $hi i32)
   (local $v0 v128)
-  (v128.store align=4
-   (local.get $w)
-   (f32x4.sub
-    (v128.load align=4
-     (local.get $w)
+  (local $i1 i32)
+  (local.set $w
+   (i32.add
+    (local.get $w)
+    (i32.shl
+     (local.tee $lo
+      (i32.shl
+       (local.get $lo)
+       (i32.const 12)
+      )
+     )
+     (i32.const 2)
     )
-    (f32x4.mul
-     (local.tee $v0
-      (f32x4.splat
-       (f32.demote_f64
-        (local.get $lr)
+   )
+  )
+  (local.set $g
+   (i32.add
+    (local.get $g)
+    (i32.shl
+     (local.get $lo)
+     (i32.const 2)
+    )
+   )
+  )
+  (local.set $v0
+   (f32x4.splat
+    (f32.demote_f64
+     (local.get $lr)
+    )
+   )
+  )
+  (local.set $lo
+   (i32.sub
+    (select
+     (local.tee $i1
+      (i32.shl
+       (local.get $hi)
+       (i32.const 12)
+      )
+     )
+     (i32.const 32)
+     (i32.and
+      (i32.ne
+       (local.get $hi)
+       (i32.const 0)
+      )
+      (i32.lt_s
+       (local.get $i1)
+       (i32.const 32)
+      )
+     )
+    )
+    (local.get $lo)
+   )
+  )
+  (loop $top1
+   (if
+    (i32.eqz
+     (i32.lt_s
+      (local.get $lo)
+      (i32.const 8)
+     )
+    )
+    (then
+     (v128.store align=4
+      (local.get $w)
+      (f32x4.sub
+       (v128.load align=4
+        (local.get $w)
+       )
+       (f32x4.mul
+        (local.get $v0)
+        (v128.load align=4
+         (local.get $g)
+        )
        )
       )
      )
-     (v128.load align=4
+     (v128.store offset=16 align=4
+      (local.get $w)
+      (f32x4.sub
+       (v128.load offset=16 align=4
+        (local.get $w)
+       )
+       (f32x4.mul
+        (local.get $v0)
+        (v128.load offset=16 align=4
+         (local.get $g)
+        )
+       )
+      )
+     )
+     (local.set $w
+      (i32.add
+       (local.get $w)
+       (i32.const 32)
+      )
+     )
+     (local.set $g
+      (i32.add
+       (local.get $g)
+       (i32.const 32)
+      )
+     )
+     (local.set $lo
+      (i32.sub
+       (local.get $lo)
+       (i32.const 8)
+      )
+     )
+     (br $top1)
+    )
+   )
+  )
+  (loop $top3
+   (if
+    (i32.eqz
+     (i32.lt_s
+      (local.get $lo)
+      (i32.const 4)
+     )
+    )
+    (then
+     (v128.store align=4
+      (local.get $w)
+      (f32x4.sub
+       (v128.load align=4
+        (local.get $w)
+       )
+       (f32x4.mul
+        (local.get $v0)
+        (v128.load align=4
+         (local.get $g)
+        )
+       )
+      )
+     )
+     (local.set $w
+      (i32.add
+       (local.get $w)
+       (i32.const 16)
+      )
+     )
+     (local.set $g
+      (i32.add
+       (local.get $g)
+       (i32.const 16)
+      )
+     )
+     (local.set $lo
+      (i32.sub
+       (local.get $lo)
+       (i32.const 4)
+      )
+     )
+     (br $top3)
+    )
+   )
+  )
+  (if
+   (i32.eq
+    (local.get $lo)
+    (i32.const 1)
+   )
+   (then
+    (v128.store32_lane 0
+     (local.get $w)
+     (f32x4.sub
+      (v128.load32_zero
+       (local.get $w)
+      )
+      (f32x4.mul
+       (local.get $v0)
+       (v128.load32_zero
+        (local.get $g)
+       )
+      )
+     )
+    )
+    (local.set $g
+     (i32.add
       (local.get $g)
+      (i32.const 4)
+     )
+    )
+    (local.set $w
+     (i32.add
+      (local.get $w)
+      (i32.const 4)
      )
     )
    )
   )
-  (v128.store offset=16 align=4
-   (local.get $w)
-   (f32x4.sub
-    (v128.load offset=16 align=4
+  (if
+   (i32.eq
+    (local.get $lo)
+    (i32.const 2)
+   )
+   (then
+    (v128.store64_lane align=4 0
      (local.get $w)
+     (f32x4.sub
+      (v128.load64_zero align=4
+       (local.get $w)
+      )
+      (f32x4.mul
+       (local.get $v0)
+       (v128.load64_zero align=4
+        (local.get $g)
+       )
+      )
+     )
     )
-    (f32x4.mul
-     (local.get $v0)
-     (v128.load offset=16 align=4
+    (local.set $g
+     (i32.add
       (local.get $g)
+      (i32.const 8)
+     )
+    )
+    (local.set $w
+     (i32.add
+      (local.get $w)
+      (i32.const 8)
      )
     )
    )
   )
-  (v128.store offset=32 align=4
-   (local.get $w)
-   (f32x4.sub
-    (v128.load offset=32 align=4
-     (local.get $w)
-    )
-    (f32x4.mul
-     (local.get $v0)
-     (v128.load offset=32 align=4
-      (local.get $g)
-     )
-    )
+  (if
+   (i32.eq
+    (local.get $lo)
+    (i32.const 3)
    )
-  )
-  (v128.store offset=48 align=4
-   (local.get $w)
-   (f32x4.sub
-    (v128.load offset=48 align=4
+   (then
+    (v128.store64_lane align=4 0
      (local.get $w)
-    )
-    (f32x4.mul
-     (local.get $v0)
-     (v128.load offset=48 align=4
-      (local.get $g)
+     (local.tee $v0
+      (f32x4.sub
+       (v128.load32_lane offset=8 2
+        (local.get $w)
+        (v128.load64_zero align=4
+         (local.get $w)
+        )
+       )
+       (f32x4.mul
+        (local.get $v0)
+        (v128.load32_lane offset=8 2
+         (local.get $g)
+         (v128.load64_zero align=4
+          (local.get $g)
+         )
+        )
+       )
+      )
      )
     )
-   )
-  )
-  (v128.store offset=64 align=4
-   (local.get $w)
-   (f32x4.sub
-    (v128.load offset=64 align=4
+    (v128.store32_lane offset=8 2
      (local.get $w)
-    )
-    (f32x4.mul
      (local.get $v0)
-     (v128.load offset=64 align=4
-      (local.get $g)
-     )
-    )
-   )
-  )
-  (v128.store offset=80 align=4
-   (local.get $w)
-   (f32x4.sub
-    (v128.load offset=80 align=4
-     (local.get $w)
-    )
-    (f32x4.mul
-     (local.get $v0)
-     (v128.load offset=80 align=4
-      (local.get $g)
-     )
-    )
-   )
-  )
-  (v128.store offset=96 align=4
-   (local.get $w)
-   (f32x4.sub
-    (v128.load offset=96 align=4
-     (local.get $w)
-    )
-    (f32x4.mul
-     (local.get $v0)
-     (v128.load offset=96 align=4
-      (local.get $g)
-     )
-    )
-   )
-  )
-  (v128.store offset=112 align=4
-   (local.get $w)
-   (f32x4.sub
-    (v128.load offset=112 align=4
-     (local.get $w)
-    )
-    (f32x4.mul
-     (local.get $v0)
-     (v128.load offset=112 align=4
-      (local.get $g)
-     )
     )
    )
   )
