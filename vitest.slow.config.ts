@@ -24,6 +24,8 @@ export const slowTests = [
   "tests/pytorch/torchrun.test.ts",
   // The PyTorch target's text models (taggers, GRU, SimpleRNN, attention) against the wasm trainer, a few steps each.
   "tests/pytorch/text-parity.test.ts",
+  // The PyTorch target's vision layers, optimizers, schedules and training controls against the wasm trainer (short runs on a cut MNIST).
+  "tests/pytorch/parity-vision.test.ts",
 ];
 
 export default defineConfig({

@@ -25,6 +25,7 @@ import * as CG from "../wasm/kernels/conv-grad.js";
 import { windowOf, type Window } from "../emit/geometry.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import type { Conv2dAttrs } from "./conv.js";
+import { tuple } from "../emit/pytorch/rules.js";
 
 export type Names = { primitive: "conv2d_transpose"; composite: never; train: never };
 
@@ -60,9 +61,40 @@ function wasmCall(c: WasmCtx<unknown>): string {
   return W.call(c, "conv2d_transpose", spec, CG.addConv2dGradInput, CG.conv2dGradInputParams, args, true, { work });
 }
 
+/**
+ * nn.ConvTranspose2d's padding and output_padding along one axis, and the length Keras keeps: torch cuts
+ * `padding` on both sides and adds `output_padding` (< stride) at the end; TensorFlow's `same` cuts
+ * ⌊(k − s)/2⌋ at the start and the rest at the end, so an odd total leaves torch's output one too long
+ * (the last row or column is sliced off).
+ */
+export function torchTransposeArgs(
+  size: number,
+  k: number,
+  s: number,
+  padding: "valid" | "same",
+): { top: number; extra: number; keep: number; natural: number } {
+  const keep = transposeOut(size, k, s, padding);
+  const top = padding === "same" ? Math.floor(Math.max(k - s, 0) / 2) : 0;
+  const natural = (size - 1) * s - 2 * top + k;
+  return { top, extra: Math.max(keep - natural, 0), keep, natural };
+}
+
 export const ops: OpTable<Names> = {
   conv2d_transpose: primitive<Conv2dAttrs>({
     keras: { type: "Conv2DTranspose", base: "conv2d_transpose" },
+    // nn.ConvTranspose2d over NCHW: Keras's kernel [kh, kw, filters, in] permuted as a conv2d kernel is ([in, filters, kh, kw]).
+    pytorch: (c) => {
+      const { filters, kernel, strides, padding, use_bias } = c.attrs;
+      const x = c.shape(c.eqn.inputs[0]);
+      const ax = [0, 1].map((i) => torchTransposeArgs(x[1 + i] as number, kernel[i], strides[i], padding));
+      const opts = `stride=${tuple(strides)}, padding=${tuple(ax.map((a) => a.top))}, output_padding=${tuple(ax.map((a) => a.extra))}`;
+      const m = c.module(`nn.ConvTranspose2d(${x[3]}, ${filters}, ${tuple(kernel)}, ${opts}${use_bias ? "" : ", bias=False"})`, {
+        kernel: ["weight", "conv"],
+        bias: ["bias", "same"],
+      });
+      const long = ax.some((a) => a.natural + a.extra > a.keep);
+      return long ? `dlm.nchw(lambda t: ${m}(t)[:, :, :${ax[0].keep}, :${ax[1].keep}], ${c.args[0]})` : `dlm.nchw(${m}, ${c.args[0]})`;
+    },
     split: "rows", // threads: images (its forward kernel is conv2d's input gradient)
     shape: (c) => {
       const [b, h, w, ch] = rank(

@@ -20,6 +20,7 @@ import * as W from "./kit/wasm.js";
 import { alignedStrides } from "../emit/geometry.js";
 import { broadcastShape } from "./arithmetic.js";
 import { addMap, mapNames, mapParams, type MapOp, type MapSpec } from "./elementwise.wasm.js";
+import { py } from "../emit/pytorch/rules.js";
 
 export type Names = {
   primitive: "exp" | "log" | "sqrt" | "abs" | "square" | "pow" | "clip" | "maximum" | "minimum";
@@ -91,12 +92,15 @@ const minmax = (op: "maximum" | "minimum", type: string) =>
       });
     },
     ts: (c) => tsBroadcast(c, op, op === "maximum" ? "broadcastMaximum" : "broadcastMinimum", [0, 1]),
+    // torch.maximum splits a tie's gradient between the operands; dlm.maximum gives it to a, as dlm does.
+    pytorch: (c) => `dlm.${op}(${c.args[0]}, ${c.args[1]})`,
     wasm: (c) => mapCall(c, op),
   });
 
 export const ops: OpTable<Names> = {
   exp: primitive({
     keras: { type: "Exp", base: "exp" },
+    pytorch: (c) => `torch.exp(${c.args[0]})`,
     shape: same,
     vjp: viaArithmetic("mul", (c) => c.eqn.outputs[0]),
     ts: T.unary("exp"),
@@ -106,6 +110,7 @@ export const ops: OpTable<Names> = {
   // non-finite-loss check reports a loss that becomes one.
   log: primitive({
     keras: { type: "Log", base: "log" },
+    pytorch: (c) => `torch.log(${c.args[0]})`,
     shape: same,
     vjp: viaArithmetic("div", (c) => c.eqn.inputs[0]),
     ts: T.unary("log"),
@@ -113,6 +118,7 @@ export const ops: OpTable<Names> = {
   }),
   sqrt: primitive({
     keras: { type: "Sqrt", base: "sqrt" },
+    pytorch: (c) => `torch.sqrt(${c.args[0]})`,
     shape: same,
     vjp: fromOutput("sqrt_grad"),
     ts: T.unary("sqrt"),
@@ -120,6 +126,7 @@ export const ops: OpTable<Names> = {
   }),
   abs: primitive({
     keras: { type: "Absolute", base: "absolute" },
+    pytorch: (c) => `torch.abs(${c.args[0]})`,
     shape: same,
     vjp: fromInput("abs_grad"),
     ts: T.unary("abs"),
@@ -127,6 +134,7 @@ export const ops: OpTable<Names> = {
   }),
   square: primitive({
     keras: { type: "Square", base: "square" },
+    pytorch: (c) => `torch.square(${c.args[0]})`,
     shape: same,
     vjp: fromInput("square_grad"),
     ts: T.unary("square"),
@@ -134,6 +142,7 @@ export const ops: OpTable<Names> = {
   }),
   pow: primitive<PowAttrs>({
     keras: { type: "Power", base: "power" },
+    pytorch: (c) => `torch.pow(${c.args[0]}, ${py(c.attrs.exponent)})`,
     shape: same,
     vjp: fromInput("pow_grad"),
     ts: T.unary("pow", "exponent"),
@@ -141,6 +150,8 @@ export const ops: OpTable<Names> = {
   }),
   clip: primitive<ClipAttrs>({
     keras: { type: "Clip", base: "clip" },
+    // torch.clamp passes the gradient where min ≤ x ≤ max, as TensorFlow's clip_by_value.
+    pytorch: (c) => `torch.clamp(${c.args[0]}, ${py(c.attrs.min)}, ${py(c.attrs.max)})`,
     shape: same,
     vjp: fromInput("clip_grad"),
     ts: (c) => `K.clip(${T.out(c)}, ${T.ins(c)[0]}, ${c.size(c.eqn.outputs[0])}, ${c.attrs.min}, ${c.attrs.max});`,

@@ -30,6 +30,7 @@ import { fmt } from "./kit/shape.js";
 import { none, shapeOf } from "./kit/vjp.js";
 import * as T from "./kit/ts.js";
 import * as NW from "./normalization.wasm.js";
+import { py } from "../emit/pytorch/rules.js";
 
 export type Names = {
   primitive: never;
@@ -106,6 +107,20 @@ const bufOr = (buf: (id: number) => string, v: ValueId | undefined): string => (
 export const ops: OpTable<Names> = {
   batchnorm: composite<NormLayerAttrs>({
     keras: { type: "BatchNormalization", base: "batch_normalization" },
+    // dlm_torch.BatchNorm: Keras's momentum and biased moving variance (torch's BatchNorm2d stores the unbiased one).
+    pytorch: (c) => {
+      const x = c.shape(c.eqn.inputs[0]);
+      const { axis, epsilon, scale, center } = c.attrs;
+      const a = axis < 0 ? axis + x.length : axis;
+      const opts = `momentum=${py(c.attrs.momentum ?? 0.99)}, epsilon=${py(epsilon)}, scale=${scale ? "True" : "False"}, center=${center ? "True" : "False"}`;
+      const m = c.module(`dlm.BatchNorm(${x[a]}, ${a}, ${opts})`, {
+        gamma: ["weight", "same"],
+        beta: ["bias", "same"],
+        moving_mean: ["running_mean", "same"],
+        moving_variance: ["running_var", "same"],
+      });
+      return `${m}(${c.args[0]})`;
+    },
     shape: (c) => {
       const a = axisOf(c);
       const C = c.inputs[0][a];
@@ -259,6 +274,14 @@ export const ops: OpTable<Names> = {
   }),
   layernorm: composite<NormLayerAttrs>({
     keras: { type: "LayerNormalization", base: "layer_normalization" },
+    pytorch: (c) => {
+      const x = c.shape(c.eqn.inputs[0]);
+      const { axis, epsilon, scale, center } = c.attrs;
+      const a = axis < 0 ? axis + x.length : axis;
+      const opts = `epsilon=${py(epsilon)}, scale=${scale ? "True" : "False"}, center=${center ? "True" : "False"}`;
+      const m = c.module(`dlm.LayerNorm(${x[a]}, ${a}, ${opts})`, { gamma: ["weight", "same"], beta: ["bias", "same"] });
+      return `${m}(${c.args[0]})`;
+    },
     shape: (c) => {
       const a = axisOf(c);
       const L = c.inputs[0][a];

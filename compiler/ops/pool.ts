@@ -52,13 +52,13 @@ export type Pool1dAttrs = {
 /** Keras GlobalAveragePooling1D/2D, GlobalMaxPooling2D: `keepdims` keeps the pooled axes with size 1. */
 export type GlobalPoolAttrs = { readonly keepdims: boolean };
 
-/** The PyTorch target: F.max_pool2d or F.avg_pool2d over NCHW; Keras's "same" max pooling pads with −∞. */
+/** The PyTorch target: F.max_pool2d or F.avg_pool2d over NCHW; Keras's "same" max pooling pads with −∞, its average counts only real inputs. */
 const poolTorch =
   (type: string): PytorchRule<Pool2dAttrs> =>
   (c) => {
     const { pool, strides, padding } = c.attrs;
     const max = type === "MaxPooling2D";
-    if (padding === "same" && !max) return { unsupported: "with padding='same' (Keras averages only the real inputs)" };
+    if (padding === "same" && !max) return `dlm.nchw(lambda t: dlm.avg_pool_same(t, ${tuple(pool)}, ${tuple(strides)}), ${c.args[0]})`;
     const t = padding === "same" ? `dlm.keras_same_pad(t, ${tuple(pool)}, ${tuple(strides)}, -float("inf"))` : "t";
     return `dlm.nchw(lambda t: F.${max ? "max" : "avg"}_pool2d(${t}, ${tuple(pool)}, ${tuple(strides)}), ${c.args[0]})`;
   };
@@ -93,11 +93,11 @@ const pool = (keras: { type: string; base: string }, rest: Omit<PrimitiveOp<Pool
 const pool1d = (op: "maxpool2d" | "avgpool2d", keras: { type: string; base: string }) =>
   composite<Pool1dAttrs>({
     keras,
-    // F.max_pool1d or F.avg_pool1d over NCW; "same" max pooling pads with −∞.
+    // F.max_pool1d or F.avg_pool1d over NCW; "same" max pooling pads with −∞, "same" averaging counts only real inputs.
     pytorch: (c) => {
       const { pool, strides, padding } = c.attrs;
       const max = op === "maxpool2d";
-      if (padding === "same" && !max) return { unsupported: "with padding='same' (Keras averages only the real inputs)" };
+      if (padding === "same" && !max) return `dlm.ncw(lambda t: dlm.avg_pool_same(t, (${pool},), (${strides},)), ${c.args[0]})`;
       const t = padding === "same" ? `dlm.keras_same_pad(t, (${pool},), (${strides},), -float("inf"))` : "t";
       return `dlm.ncw(lambda t: F.${max ? "max" : "avg"}_pool1d(${t}, ${pool}, ${strides}), ${c.args[0]})`;
     },

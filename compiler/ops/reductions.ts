@@ -12,6 +12,7 @@ import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import * as RD from "../wasm/kernels/reductions.js";
 import { alignedStrides, reductionStrides } from "../emit/geometry.js";
+import { tuple } from "../emit/pytorch/rules.js";
 
 export type Names = { primitive: "sum" | "mean"; composite: never; train: "sum_to" | "broadcast_to" };
 
@@ -34,6 +35,11 @@ const reduction = (mean: boolean, keras: { type: string; base: string }): Primit
   primitive<ReduceAttrs>({
     keras,
     shape: reduceShape,
+    pytorch: (c) => {
+      const rank = c.shape(c.eqn.inputs[0]).length;
+      const axes = (c.attrs.axes ?? [...Array(rank).keys()]).map((a) => (a < 0 ? a + rank : a));
+      return `${c.args[0]}.${mean ? "mean" : "sum"}(${tuple(axes)}, keepdim=${c.attrs.keepdims ? "True" : "False"})`;
+    },
     vjp: (c) => gate(c, () => c.emit("broadcast_to", [c.dy], { ...c.eqn.attrs, mean }, c.value(c.eqn.inputs[0]).shape, c.eqn.inputs[0])),
     ts: mean
       ? (c) => {

@@ -16,6 +16,7 @@ import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import * as RS from "../wasm/kernels/resize.js";
 import * as RB from "../wasm/kernels/resize-bilinear.js";
+import { tuple } from "../emit/pytorch/rules.js";
 
 export type Names = {
   primitive: "upsampling2d" | "zero_padding2d" | "cropping2d";
@@ -94,6 +95,12 @@ function upsampleWasm(c: WasmCtx<Upsampling2dAttrs>, spec: Omit<RS.Upsample2dSpe
 export const ops: OpTable<Names> = {
   upsampling2d: primitive<Upsampling2dAttrs>({
     keras: { type: "UpSampling2D", base: "up_sampling2d" },
+    // Nearest: each pixel repeated; bilinear: F.interpolate's half-pixel centres (align_corners=False), TensorFlow's.
+    pytorch: (c) => {
+      const [sh, sw] = c.attrs.size;
+      if (c.attrs.interpolation !== "bilinear") return `${c.args[0]}.repeat_interleave(${sh}, 1).repeat_interleave(${sw}, 2)`;
+      return `dlm.nchw(lambda t: F.interpolate(t, scale_factor=${tuple([sh, sw])}, mode="bilinear", align_corners=False), ${c.args[0]})`;
+    },
     shape: (c) => {
       const [b, h, w, ch] = image(c, "upsampling2d");
       const [sh, sw] = c.attrs.size;
@@ -120,6 +127,11 @@ export const ops: OpTable<Names> = {
   }),
   zero_padding2d: primitive<ZeroPadding2dAttrs>({
     keras: { type: "ZeroPadding2D", base: "zero_padding2d" },
+    // F.pad pads the last axis first: channels (none), then width, then height.
+    pytorch: (c) => {
+      const [top, bottom, left, right] = c.attrs.padding;
+      return `F.pad(${c.args[0]}, (0, 0, ${left}, ${right}, ${top}, ${bottom}))`;
+    },
     shape: (c) => {
       const [b, h, w, ch] = image(c, "zero_padding2d");
       const [top, bottom, left, right] = c.attrs.padding;
@@ -135,6 +147,11 @@ export const ops: OpTable<Names> = {
   }),
   cropping2d: primitive<Cropping2dAttrs>({
     keras: { type: "Cropping2D", base: "cropping2d" },
+    pytorch: (c) => {
+      const [top, bottom, left, right] = c.attrs.cropping;
+      const [, h, w] = c.shape(c.eqn.inputs[0]) as number[];
+      return `${c.args[0]}[:, ${top}:${h - bottom}, ${left}:${w - right}]`;
+    },
     shape: (c) => {
       const [b, h, w, ch] = image(c, "cropping2d");
       const [top, bottom, left, right] = c.attrs.cropping;

