@@ -13,7 +13,9 @@
 //                 negative tail is accurate, not 1 − 1; |z| is clamped to 5 in R only (erf is
 //                 ±1 there in f32; Φ(x) < 1e-12 for x < −7.07, where R(5) is used).
 // Measured by tests/wasm/activations.test.ts against float64: erf's max absolute error, and
-// Φ's relative error in its tail.
+// Φ's relative error in its tail. The GELU kernels skip the tail's parts for a vector whose four
+// lanes are all below the split (normalCdf; about 80% of the character transformer's vectors,
+// whose GELU inputs have an rms of 0.6–0.65): the same bits (tests/wasm/gelu-bits.test.ts).
 import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Fn, Mod, X } from "../wasm/kernels/fn.js";
 import * as LP from "../wasm/kernels/loops.js";
@@ -66,15 +68,20 @@ function horner(f: Fn, x: () => X, c: readonly number[]): X {
   return acc;
 }
 
-/** The parts of erf at z (a local): erf(z) for |z| < 0.875 (`small`), erfc(|z|) (`tail`), e^(−z²) (`g`). */
-function erfParts(f: Fn, z: number): { code: X[]; small: number; tail: number; g: number; near: () => X } {
+/**
+ * The parts of erf at z (a local): erf(z) for |z| < 0.875 (`small`, by `head`), e^(−z²) (`g`,
+ * by `gauss`), erfc(|z|) (`tail`, by `rest`, after `gauss`). `code` is all three in order.
+ */
+function erfParts(
+  f: Fn,
+  z: number,
+): { code: X[]; head: X[]; gauss: X[]; rest: X[]; small: number; tail: number; g: number; near: () => X } {
   const m = f.mod;
   const v = f.b.v128;
   const [s, g, small, tail, az, u] = [f.local(v), f.local(v), f.local(v), f.local(v), f.local(v), f.local(v)];
-  const code = [
+  const head = [
     f.set(az, m.f32x4.abs(f.get(z))),
     f.set(s, m.f32x4.mul(f.get(z), f.get(z))),
-    f.set(g, expV(f, m.f32x4.neg(f.get(s)))),
     f.set(
       small,
       m.f32x4.add(
@@ -85,6 +92,9 @@ function erfParts(f: Fn, z: number): { code: X[]; small: number; tail: number; g
         ),
       ),
     ),
+  ];
+  const gauss = [f.set(g, expV(f, m.f32x4.neg(f.get(s))))];
+  const rest = [
     f.set(u, m.f32x4.sub(m.f32x4.min(f.get(az), splatF(f, 5)), splatF(f, 2.5))),
     f.set(
       tail,
@@ -94,7 +104,7 @@ function erfParts(f: Fn, z: number): { code: X[]; small: number; tail: number; g
       ),
     ),
   ];
-  return { code, small, tail, g, near: () => m.f32x4.lt(f.get(az), splatF(f, ERF_SPLIT)) };
+  return { code: [...head, ...gauss, ...rest], head, gauss, rest, small, tail, g, near: () => m.f32x4.lt(f.get(az), splatF(f, ERF_SPLIT)) };
 }
 
 /** erf x, lane-wise (±1 beyond |x| ≈ 3.9, NaN for NaN). */
@@ -108,19 +118,26 @@ export function erfV(f: Fn, x: X): X {
   return m.block(null, [set, ...e.code, m.v128.bitselect(f.get(e.small), far, e.near())], f.b.v128);
 }
 
-/** Sets phi to Φ(x) and g to e^(−x²/2) for the x in a local. */
-function normalCdf(f: Fn, x: number, phi: number, g: number): X[] {
+/**
+ * Sets phi to Φ(x) and, with `gauss`, g to e^(−x²/2) for the x in a local. When all four lanes
+ * have |x/√2| < 0.875, Φ takes the polynomial alone and the tail's exponential and degree-12
+ * polynomial are skipped (a branch per vector: every lane's result comes from the same f32
+ * operations as when all parts are computed and selected, so the bits are the same).
+ */
+function normalCdf(f: Fn, x: number, phi: number, g: number, gauss: boolean): X[] {
   const m = f.mod;
   const z = f.local(f.b.v128);
   const e = erfParts(f, z);
   const half = (v: X) => m.f32x4.mul(v, splatF(f, 0.5));
   // z ≥ 0.875: 1 − erfc(z)/2; z ≤ −0.875: erfc(|z|)/2, the tail itself.
   const far = m.v128.bitselect(m.f32x4.sub(splatF(f, 1), half(f.get(e.tail))), half(f.get(e.tail)), m.f32x4.gt(f.get(z), splatF(f, 0)));
+  const near = () => m.f32x4.add(splatF(f, 0.5), half(f.get(e.small)));
+  const full = [...(gauss ? [] : e.gauss), ...e.rest, f.set(phi, m.v128.bitselect(near(), far, e.near()))];
   return [
     f.set(z, m.f32x4.mul(f.get(x), splatF(f, Math.SQRT1_2))),
-    ...e.code,
-    f.set(phi, m.v128.bitselect(m.f32x4.add(splatF(f, 0.5), half(f.get(e.small))), far, e.near())),
-    f.set(g, f.get(e.g)),
+    ...e.head,
+    ...(gauss ? [...e.gauss, f.set(g, f.get(e.g))] : []),
+    m.if(m.i32x4.all_true(e.near()), f.set(phi, near()), m.block(null, full)),
   ];
 }
 
@@ -167,7 +184,7 @@ function forward(f: Fn, op: ActOp, approximate: boolean, v: number): X {
       if (approximate)
         return m.f32x4.mul(x(), sigmoidV(f, m.f32x4.mul(x(), m.f32x4.add(c(G1), m.f32x4.mul(c(G3), m.f32x4.mul(x(), x()))))));
       const [phi, g] = [f.local(vt), f.local(vt)];
-      return block([...normalCdf(f, v, phi, g), m.f32x4.mul(x(), f.get(phi))]);
+      return block([...normalCdf(f, v, phi, g, false), m.f32x4.mul(x(), f.get(phi))]);
     }
     case "silu":
       return m.f32x4.mul(x(), sigmoidV(f, x()));
@@ -212,7 +229,7 @@ function backward(f: Fn, op: ActOp, approximate: boolean, d: number, v: number):
       // Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)
       const g = f.local(vt);
       const dphi = m.f32x4.mul(m.f32x4.mul(x(), f.get(g)), c(INV_SQRT_2PI));
-      return block([...normalCdf(f, v, s, g), m.f32x4.mul(dy(), m.f32x4.add(f.get(s), dphi))]);
+      return block([...normalCdf(f, v, s, g, true), m.f32x4.mul(dy(), m.f32x4.add(f.get(s), dphi))]);
     }
     case "silu": {
       // σ·(1 + x·(1 − σ))

@@ -1,26 +1,34 @@
 // The WebAssembly kernels of attention (compiler/ops/attention.ts), SIMD128: one fused pass
-// per (sample, head) that keeps the head's score matrix [t, s] in the kernel scratch
-// (64 KiB at t = s = 128: it stays in cache) and never writes it to the trainer's memory.
+// per (sample, head) on 4×8 register tiles that read q, k, v, dO and write o and the
+// gradients where the projections keep them (head h at columns h·kd..), so nothing is copied
+// in or out; only kᵀ (and vᵀ) are packed, in panels of 8 keys [kd][8], and the score rows
+// [t][SS] (SS = 8·⌈s/8⌉ + 4: the padding spreads a column's rows over the cache's sets) stay
+// in the kernel scratch (≈ 66 KiB at t = s = 128).
 //
-//   addAttention      per (b, h): copy the head's q [t, kd], k [s, kd], v [s, vd] rows into
-//                     the scratch; S = q·kᵀ (GEMM nt); per row: scale, causal mask, max,
-//                     exp, sum, lse = max + log(sum), normalize (× the dropout mask); O = P·v
-//                     (GEMM nn), copied out into o's head columns.
-//   addAttentionGrad  per (b, h): the same copies and S = q·kᵀ; dP = dO·vᵀ (GEMM nt); per
-//                     row: P = exp(scale·S − lse) (0 where masked), D = dO·O, dS = scale·P ⊙
-//                     (dP(⊙ mask) − D); dv = P(⊙ mask)ᵀ·dO, dq = dS·k, dk = dSᵀ·q (GEMMs
-//                     tn, nn, tn), written into the packed gradient [dq | dk | dv] per sample.
-//   addPositionEmbedding / addPositionEmbeddingGrad: a broadcast copy of the table's first
-//                     rows into every sample, and its adjoint (a sum over the samples).
+//   addAttention      per (b, h) and block of 4 query rows: S = q·kᵀ for the keys the block
+//                     sees; per row: scale, causal mask, max, exp, sum, lse = max + log(sum),
+//                     normalize (× the dropout mask); O = P·v over those keys.
+//   addAttentionGrad  per (b, h) and block of 4 query rows: S = q·kᵀ and dP = dO·vᵀ; per row:
+//                     P = exp(scale·S − lse) (0 where masked), D = dO·O, dS = scale·P ⊙
+//                     (dP(⊙ mask) − D), P(⊙ mask) kept; dq = dS·k. Then per block of 4 keys:
+//                     dv = P(⊙ mask)ᵀ·dO and dk = dSᵀ·q, into the packed gradient [dq | dk | dv].
 //
-// The GEMMs are gemm.ts's micro-kernels, added as internal functions of the module (named
-// after the kernel) and called per (b, h) on the contiguous copies.
+// Causal: query i sees keys j ≤ i, so a block of rows i0 … i0+3 needs keys < i0 + 4 only, a
+// row's passes stop at the first 4-aligned key past i, and a block of keys j0 … j0+3 gets
+// contributions from queries ≥ j0 only: about half the work of the full [t, s] matrix. The
+// bits are those of the full computation (tests/wasm/attention-bits.test.ts compares every
+// word with the previous kernel, which ran gemm.ts's GEMMs over the whole matrix on copies):
+// each output is the same f32 sum in the same order, the skipped terms being products with
+// probabilities that are exact zeros, which leave a sum that starts at +0 unchanged (a sum of
+// products never becomes −0 by rounding; with relaxed SIMD's fused multiply-add a sum whose
+// products all underflow could, and a skipped −0 + +0 would then differ: not a case training
+// meets). Non-finite values of v, dO, q or k at masked keys no longer turn into NaN.
 import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
-import { type Fn, type Mod, type X } from "../wasm/kernels/fn.js";
-import { addGemm, gemmScratchBytes, type GemmKind } from "../wasm/kernels/gemm.js";
-import { addKernel, checkName, flatLoop, hReduce, laneMask, loadStream, repeat, storeStream, type Stream } from "../wasm/kernels/loops.js";
-import { expV, logV, splatF, splatI } from "../wasm/kernels/math.js";
+import { type Mod, type X } from "../wasm/kernels/fn.js";
+import { addKernel, checkName, flatLoop, hReduce, loadStream, repeat, storeStream, type Stream } from "../wasm/kernels/loops.js";
+import { expV, logV, splatF } from "../wasm/kernels/math.js";
 import { zeroFill } from "../wasm/kernels/batch-gemm.js";
+import { addB, and, Kit, lane0, layout, mulI, panelsOf, tile } from "./attention-kit.wasm.js";
 
 export interface AttentionSpec {
   readonly name: string;
@@ -50,34 +58,6 @@ export const attentionGradParams = (s: AttentionSpec): string[] => [
   "ws",
 ];
 
-const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
-
-/** Byte offsets of the scratch buffers (from the 16-aligned base) and the total. */
-function layout(s: AttentionSpec, grad: boolean): Record<string, number> {
-  const sizes: [string, number][] = [
-    ["qs", s.t * s.kd],
-    ["ks", s.s * s.kd],
-    ["vs", s.s * s.vd],
-    ["sc", s.t * s.s],
-    ["os", s.t * s.vd],
-  ];
-  if (grad) sizes.push(["dp", s.t * s.s], ["dqs", s.t * s.kd], ["dks", s.s * s.kd], ["dvs", s.s * s.vd]);
-  const pack = Math.max(
-    ...(["nn", "nt", "tn"] as const).flatMap((kind) =>
-      [s.kd, s.vd].map((n) => gemmScratchBytes({ name: "", kind, k: s.s, n, bias: false })),
-    ),
-  );
-  sizes.push(["pack", pack / 4]);
-  const out: Record<string, number> = {};
-  let at = 0;
-  for (const [k, n] of sizes) {
-    out[k] = at;
-    at += align(n * 4);
-  }
-  out.total = at;
-  return out;
-}
-
 export const attentionScratchBytes = (s: AttentionSpec, grad: boolean): number => layout(s, grad).total + 16;
 
 /** The scores' factor 1/√kd. */
@@ -89,20 +69,11 @@ function check(s: AttentionSpec): void {
     if (!(Number.isInteger(s[k]) && s[k] > 0)) throw new Error(`${s.name}: ${k} must be a positive integer`);
 }
 
-/** The (b, h) loop, its scratch pointers and helpers shared by both kernels. */
-function build(b: BinaryenApi, mod: Mod, s: AttentionSpec, grad: boolean, params: string[], perHead: (k: Kit) => X[]): void {
+export function addAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
   check(s);
-  const gemms = new Set<string>();
-  const gemmFn = (kind: GemmKind, k: number, n: number): string => {
-    const name = `${s.name}_${kind}_${k}x${n}`;
-    if (!gemms.has(name)) {
-      gemms.add(name);
-      addGemm(b, mod, { name, kind, k, n, bias: false, relaxed: s.relaxed });
-    }
-    return name;
-  };
-  // Kernels first (binaryen resolves calls by name at validation, either order works).
-  const L = layout(s, grad);
+  const H = s.heads;
+  const relaxed = !!s.relaxed;
+  const params = attentionParams(s);
   addKernel(
     b,
     mod,
@@ -111,228 +82,245 @@ function build(b: BinaryenApi, mod: Mod, s: AttentionSpec, grad: boolean, params
     b.none,
     (f, p) => {
       const m = mod;
-      const base = f.local(b.i32);
-      const bi = f.local(b.i32);
-      const hi = f.local(b.i32);
-      const at = (buf: string): X => m.i32.add(f.get(base), f.i32(L[buf]));
-      const kit: Kit = {
-        f,
-        m,
-        p,
-        b: bi,
-        h: hi,
-        at,
-        gemm: (kind, k, n, rows, a, bb, c) => {
-          return m.call(gemmFn(kind, k, n), [f.i32(rows), a, bb, c, at("pack")], b.none);
-        },
-      };
-      return [
-        f.set(base, m.i32.and(m.i32.add(f.get(p("ws")), f.i32(15)), f.i32(~15))),
-        f.set(bi, f.i32(0)),
-        f.whileLoop(
-          () => m.i32.lt_s(f.get(bi), f.get(p("n"))),
-          [f.set(hi, f.i32(0)), repeat(f, s.heads, [...perHead(kit), f.addI(hi, 1)]), f.addI(bi, 1)],
+      const k = new Kit(f, s, false);
+      const L = k.L;
+      const [qB, kB, vB, oB, lseB, mkB, i, pan] = Array.from({ length: 8 }, () => f.local(b.i32));
+      const [row, mk] = [f.local(b.i32), f.local(b.i32)];
+      const [x, acc, mx, sum] = [f.local(b.v128), f.local(b.v128), f.local(b.v128), f.local(b.v128)];
+      const scaled = () => m.f32x4.mul(m.v128.load(0, 4, f.get(row)), splatF(f, scaleOf(s)));
+      const rowPass = (): X[] => [
+        // max over the visible keys
+        f.set(row, k.row(L.sc, i)),
+        f.set(acc, splatF(f, -Infinity)),
+        k.rowLoop(i, [row], (valid) => [
+          f.set(acc, m.f32x4.max(f.get(acc), valid ? m.v128.bitselect(scaled(), splatF(f, -Infinity), valid) : scaled())),
+        ]),
+        f.set(
+          mx,
+          hReduce(f, f.get(acc), (a, c) => m.f32x4.max(a, c)),
+        ),
+        // e = exp(scale·s − max) (0 where masked), their sum
+        f.set(row, k.row(L.sc, i)),
+        f.set(acc, splatF(f, 0)),
+        k.rowLoop(i, [row], (valid) => [
+          f.set(x, and(m, expV(f, m.f32x4.sub(scaled(), f.get(mx))), valid)),
+          f.set(acc, m.f32x4.add(f.get(acc), f.get(x))),
+          m.v128.store(0, 4, f.get(row), f.get(x)),
+        ]),
+        f.set(
+          sum,
+          hReduce(f, f.get(acc), (a, c) => m.f32x4.add(a, c)),
+        ),
+        m.f32.store(0, 4, addB(f, f.get(lseB), mulI(f, f.get(i), H)), lane0(m, m.f32x4.add(f.get(mx), logV(f, f.get(sum))))),
+        // normalize (× the dropout mask)
+        f.set(row, k.row(L.sc, i)),
+        ...(s.mask ? [f.set(mk, addB(f, f.get(mkB), mulI(f, f.get(i), s.s)))] : []),
+        f.set(sum, m.f32x4.div(splatF(f, 1), f.get(sum))),
+        k.rowLoop(i, s.mask ? [row, mk] : [row], (_valid, j) => {
+          let v = m.f32x4.mul(m.v128.load(0, 4, f.get(row)), f.get(sum));
+          if (s.mask) v = m.f32x4.mul(v, k.maskAt(mk, j));
+          return [m.v128.store(0, 4, f.get(row), v)];
+        }),
+        f.addI(i, 1),
+      ];
+      const block = (R: number, i0: number): X[] => [
+        // S = q·kᵀ for the keys the block sees
+        f.set(pan, f.i32(0)),
+        repeat(f, k.panels(i0, R), [
+          tile(
+            f,
+            {
+              rows: R,
+              width: 8,
+              a: () => addB(f, f.get(qB), mulI(f, f.get(i0), H * s.kd)),
+              aRow: H * s.kd * 4,
+              aStep: 4,
+              b: () => m.i32.add(k.at(L.kT), mulI(f, f.get(pan), s.kd * 32)),
+              bStep: 32,
+              count: s.kd,
+              c: () => addB(f, k.row(L.sc, i0), m.i32.shl(f.get(pan), f.i32(3))),
+              cRow: L.ss * 4,
+            },
+            relaxed,
+          ),
+          f.addI(pan, 1),
+        ]),
+        f.set(i, f.get(i0)),
+        repeat(f, R, rowPass()),
+        // O = P·v over those keys
+        panelsOf(f, s.vd, (w, col) =>
+          tile(
+            f,
+            {
+              rows: R,
+              width: w,
+              a: () => k.row(L.sc, i0),
+              aRow: L.ss * 4,
+              aStep: 4,
+              b: () => addB(f, f.get(vB), col()),
+              bStep: H * s.vd * 4,
+              count: k.keys(i0, R),
+              c: () => addB(f, f.get(oB), m.i32.add(mulI(f, f.get(i0), H * s.vd), col())),
+              cRow: H * s.vd * 4,
+            },
+            relaxed,
+          ),
         ),
       ];
+      const perHead: X[] = [
+        f.set(qB, k.head(f.get(p("q")), s.t * H * s.kd, s.kd)),
+        f.set(kB, k.head(f.get(p("k")), s.s * H * s.kd, s.kd)),
+        f.set(vB, k.head(f.get(p("v")), s.s * H * s.vd, s.vd)),
+        f.set(oB, k.head(f.get(p("o")), s.t * H * s.vd, s.vd)),
+        f.set(lseB, k.head(f.get(p("lse")), s.t * H, 1)),
+        ...(s.mask ? [f.set(mkB, k.head(f.get(p("mask")), H * s.t * s.s, s.t * s.s))] : []),
+        k.packT(L.kT, kB, s.kd, H * s.kd),
+        k.blocks(s.t, block),
+      ];
+      return k.body(f.get(p("ws")), () => f.get(p("n")), k.padT(L.kT, s.kd), perHead);
     },
   );
 }
 
-interface Kit {
-  readonly f: Fn;
-  readonly m: Mod;
-  p(name: string): number;
-  /** Locals: the sample and the head. */
-  readonly b: number;
-  readonly h: number;
-  /** A scratch buffer's address. */
-  at(buf: string): X;
-  gemm(kind: GemmKind, k: number, n: number, rows: number, a: X, b: X, c: X): X;
-}
-
-/** `base + (b·bStride + h·hStride + extra)·4`: a (sample, head) block's first element. */
-function addr(k: Kit, param: string, bStride: number, hStride: number, extra = 0): X {
-  const { f, m } = k;
-  const el = m.i32.add(m.i32.add(m.i32.mul(f.get(k.b), f.i32(bStride)), m.i32.mul(f.get(k.h), f.i32(hStride))), f.i32(extra));
-  return m.i32.add(f.get(k.p(param)), m.i32.shl(el, f.i32(2)));
-}
-
-/** Copies `rows` rows of `width` floats between strided rows (element strides). */
-function copyRows(k: Kit, dst: X, src: X, rows: number, width: number, dstStride: number, srcStride: number): X {
-  const { f, m } = k;
-  const d: Stream = { ptr: f.local(f.b.i32), step: 4 };
-  const sr: Stream = { ptr: f.local(f.b.i32), step: 4 };
-  const v = f.local(f.b.v128);
-  const row: X[] = [flatLoop(f, width, [d, sr], (lanes, e) => [f.set(v, loadStream(f, sr, lanes, e)), ...storeStream(f, d, lanes, e, v)])];
-  if (dstStride !== width) row.push(f.addI(d.ptr, (dstStride - width) * 4));
-  if (srcStride !== width) row.push(f.addI(sr.ptr, (srcStride - width) * 4));
-  return m.block(null, [f.set(d.ptr, dst), f.set(sr.ptr, src), repeat(f, rows, row)]);
-}
-
-/**
- * A pass over one score row of s values (streams advance), with `valid`: the lanes that are
- * keys the query sees (j ≤ i when causal; within the row on a partial tail).
- */
-function rowPass(k: Kit, s: AttentionSpec, i: number, streams: Stream[], body: (lanes: number, e: number, valid: X) => X[]): X {
-  const { f, m } = k;
-  const jv = f.local(f.b.v128);
-  const iv = f.local(f.b.v128);
-  const validOf = (lanes: number): X => {
-    const tail = lanes < 4 ? laneMask(f, lanes) : null;
-    if (!s.causal) return tail ?? splatI(f, -1);
-    const le = m.i32x4.le_s(f.get(jv), f.get(iv));
-    return tail ? m.v128.and(le, tail) : le;
-  };
-  return m.block(null, [
-    f.set(jv, m.v128.const(Array.from(new Uint8Array(new Int32Array([0, 1, 2, 3]).buffer)))),
-    f.set(iv, m.i32x4.splat(f.get(i))),
-    flatLoop(f, s.s, streams, (lanes, e) => [...body(lanes, e, validOf(lanes)), f.set(jv, m.i32x4.add(f.get(jv), splatI(f, 4)))]),
-  ]);
-}
-
-const lane0 = (k: Kit, v: X): X => k.m.f32x4.extract_lane(v, 0);
-
-/** The copies of the head's q, k, v rows into the scratch and S = q·kᵀ. */
-function scores(k: Kit, s: AttentionSpec): X[] {
-  const H = s.heads;
-  return [
-    copyRows(k, k.at("qs"), addr(k, "q", s.t * H * s.kd, s.kd), s.t, s.kd, s.kd, H * s.kd),
-    copyRows(k, k.at("ks"), addr(k, "k", s.s * H * s.kd, s.kd), s.s, s.kd, s.kd, H * s.kd),
-    copyRows(k, k.at("vs"), addr(k, "v", s.s * H * s.vd, s.vd), s.s, s.vd, s.vd, H * s.vd),
-    k.gemm("nt", s.s, s.kd, s.t, k.at("qs"), k.at("ks"), k.at("sc")),
-  ];
-}
-
-export function addAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
-  const H = s.heads;
-  build(b, mod, s, false, attentionParams(s), (k) => {
-    const { f, m } = k;
-    const i = f.local(b.i32);
-    const row: Stream = { ptr: f.local(b.i32), step: 4 };
-    const mk: Stream = { ptr: f.local(b.i32), step: 4 };
-    const lse = f.local(b.i32);
-    const x = f.local(b.v128);
-    const acc = f.local(b.v128);
-    const mx = f.local(b.v128);
-    const sum = f.local(b.v128);
-    const rowStart = () => f.set(row.ptr, m.i32.add(k.at("sc"), m.i32.mul(f.get(i), f.i32(s.s * 4))));
-    const scaled = (e: number, lanes: number) => m.f32x4.mul(loadStream(f, row, lanes, e), splatF(f, scaleOf(s)));
-    const perRow: X[] = [
-      // max over the visible keys
-      rowStart(),
-      f.set(acc, splatF(f, -Infinity)),
-      rowPass(k, s, i, [row], (lanes, e, valid) => [
-        f.set(acc, m.f32x4.max(f.get(acc), m.v128.bitselect(scaled(e, lanes), splatF(f, -Infinity), valid))),
-      ]),
-      f.set(
-        mx,
-        hReduce(f, f.get(acc), (p, q) => m.f32x4.max(p, q)),
-      ),
-      // e = exp(scale·s − max) (0 where masked), their sum
-      rowStart(),
-      f.set(acc, splatF(f, 0)),
-      rowPass(k, s, i, [row], (lanes, e, valid) => [
-        f.set(x, m.v128.and(expV(f, m.f32x4.sub(scaled(e, lanes), f.get(mx))), valid)),
-        f.set(acc, m.f32x4.add(f.get(acc), f.get(x))),
-        ...storeStream(f, row, lanes, e, x),
-      ]),
-      f.set(
-        sum,
-        hReduce(f, f.get(acc), (p, q) => m.f32x4.add(p, q)),
-      ),
-      m.f32.store(0, 4, f.get(lse), lane0(k, m.f32x4.add(f.get(mx), logV(f, f.get(sum))))),
-      f.addI(lse, H * 4),
-      // normalize (× the dropout mask)
-      rowStart(),
-      f.set(sum, m.f32x4.div(splatF(f, 1), f.get(sum))),
-      flatLoop(f, s.s, s.mask ? [row, mk] : [row], (lanes, e) => {
-        let v = m.f32x4.mul(loadStream(f, row, lanes, e), f.get(sum));
-        if (s.mask) v = m.f32x4.mul(v, loadStream(f, mk, lanes, e));
-        return [f.set(x, v), ...storeStream(f, row, lanes, e, x)];
-      }),
-      f.addI(i, 1),
-    ];
-    return [
-      ...scores(k, s),
-      f.set(i, f.i32(0)),
-      f.set(lse, addr(k, "lse", s.t * H, 1)),
-      ...(s.mask ? [f.set(mk.ptr, addr(k, "mask", H * s.t * s.s, s.t * s.s))] : []),
-      repeat(f, s.t, perRow),
-      k.gemm("nn", s.s, s.vd, s.t, k.at("sc"), k.at("vs"), k.at("os")),
-      copyRows(k, addr(k, "o", s.t * H * s.vd, s.vd), k.at("os"), s.t, s.vd, H * s.vd, s.vd),
-    ];
-  });
-}
-
 export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
+  check(s);
   const H = s.heads;
   const per = s.t * H * s.kd + s.s * H * s.kd + s.s * H * s.vd;
-  build(b, mod, s, true, attentionGradParams(s), (k) => {
-    const { f, m } = k;
-    const i = f.local(b.i32);
-    const row: Stream = { ptr: f.local(b.i32), step: 4 };
-    const dp: Stream = { ptr: f.local(b.i32), step: 4 };
-    const mk: Stream = { ptr: f.local(b.i32), step: 4 };
-    const dos: Stream = { ptr: f.local(b.i32), step: 4 };
-    const o: Stream = { ptr: f.local(b.i32), step: 4 };
-    const lse = f.local(b.i32);
-    const lv = f.local(b.v128);
-    const dv = f.local(b.v128);
-    const acc = f.local(b.v128);
-    const pv = f.local(b.v128);
-    const gv = f.local(b.v128);
-    const mv = f.local(b.v128);
-    const x = f.local(b.v128);
-    const perRow: X[] = [
-      // D = dO·O over the row's vd values
-      f.set(acc, splatF(f, 0)),
-      flatLoop(f, s.vd, [dos, o], (lanes, e) => [
-        f.set(acc, m.f32x4.add(f.get(acc), m.f32x4.mul(loadStream(f, dos, lanes, e), loadStream(f, o, lanes, e)))),
-      ]),
-      f.addI(o.ptr, (H - 1) * s.vd * 4),
-      f.set(
-        dv,
-        hReduce(f, f.get(acc), (p, q) => m.f32x4.add(p, q)),
-      ),
-      f.set(lv, m.v128.load32_splat(0, 4, f.get(lse))),
-      f.addI(lse, H * 4),
-      rowPass(k, s, i, s.mask ? [row, dp, mk] : [row, dp], (lanes, e, valid) => {
-        const out: X[] = [
-          f.set(pv, m.v128.and(expV(f, m.f32x4.sub(m.f32x4.mul(loadStream(f, row, lanes, e), splatF(f, scaleOf(s))), f.get(lv))), valid)),
-          f.set(gv, loadStream(f, dp, lanes, e)),
-        ];
-        if (s.mask) out.push(f.set(mv, loadStream(f, mk, lanes, e)), f.set(gv, m.f32x4.mul(f.get(gv), f.get(mv))));
-        out.push(
-          f.set(x, m.f32x4.mul(m.f32x4.mul(f.get(pv), m.f32x4.sub(f.get(gv), f.get(dv))), splatF(f, scaleOf(s)))),
-          ...storeStream(f, dp, lanes, e, x),
+  const relaxed = !!s.relaxed;
+  const params = attentionGradParams(s);
+  addKernel(
+    b,
+    mod,
+    s.name,
+    params.map((p) => [p, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const m = mod;
+      const k = new Kit(f, s, true);
+      const L = k.L;
+      const [qB, kB, vB, doB, oB, lseB, mkB, dqB, dkB, dvB, i, pan, start] = Array.from({ length: 13 }, () => f.local(b.i32));
+      const [row, dp, mk] = [f.local(b.i32), f.local(b.i32), f.local(b.i32)];
+      const dos: Stream = { ptr: f.local(b.i32), step: 4 };
+      const o: Stream = { ptr: f.local(b.i32), step: 4 };
+      const [lv, dv, acc, pv, gv, mv] = Array.from({ length: 6 }, () => f.local(b.v128));
+      const rowPass = (): X[] => [
+        // D = dO·O over the row's vd values
+        f.set(dos.ptr, addB(f, f.get(doB), mulI(f, f.get(i), H * s.vd))),
+        f.set(o.ptr, addB(f, f.get(oB), mulI(f, f.get(i), H * s.vd))),
+        f.set(acc, splatF(f, 0)),
+        flatLoop(f, s.vd, [dos, o], (lanes, e) => [
+          f.set(acc, m.f32x4.add(f.get(acc), m.f32x4.mul(loadStream(f, dos, lanes, e), loadStream(f, o, lanes, e)))),
+        ]),
+        f.set(
+          dv,
+          hReduce(f, f.get(acc), (a, c) => m.f32x4.add(a, c)),
+        ),
+        f.set(lv, m.v128.load32_splat(0, 4, addB(f, f.get(lseB), mulI(f, f.get(i), H)))),
+        f.set(row, k.row(L.sc, i)),
+        f.set(dp, k.row(L.dp, i)),
+        ...(s.mask ? [f.set(mk, addB(f, f.get(mkB), mulI(f, f.get(i), s.s)))] : []),
+        k.rowLoop(i, s.mask ? [row, dp, mk] : [row, dp], (valid, j) => {
+          const out: X[] = [
+            f.set(pv, and(m, expV(f, m.f32x4.sub(m.f32x4.mul(m.v128.load(0, 4, f.get(row)), splatF(f, scaleOf(s))), f.get(lv))), valid)),
+            f.set(gv, m.v128.load(0, 4, f.get(dp))),
+          ];
+          if (s.mask) out.push(f.set(mv, k.maskAt(mk, j)), f.set(gv, m.f32x4.mul(f.get(gv), f.get(mv))));
+          out.push(
+            m.v128.store(0, 4, f.get(dp), m.f32x4.mul(m.f32x4.mul(f.get(pv), m.f32x4.sub(f.get(gv), f.get(dv))), splatF(f, scaleOf(s)))),
+          );
+          if (s.mask) out.push(f.set(pv, m.f32x4.mul(f.get(pv), f.get(mv))));
+          out.push(m.v128.store(0, 4, f.get(row), f.get(pv)));
+          return out;
+        }),
+        f.addI(i, 1),
+      ];
+      /** A tile of S (from q, kᵀ) or dP (from dO, vᵀ): the panel `pan` of the block's rows. */
+      const scoreTile = (R: number, i0: number, a: number, w: number, panels: number, out: number): X =>
+        tile(
+          f,
+          {
+            rows: R,
+            width: 8,
+            a: () => addB(f, f.get(a), mulI(f, f.get(i0), H * w)),
+            aRow: H * w * 4,
+            aStep: 4,
+            b: () => m.i32.add(k.at(panels), mulI(f, f.get(pan), w * 32)),
+            bStep: 32,
+            count: w,
+            c: () => addB(f, k.row(out, i0), m.i32.shl(f.get(pan), f.i32(3))),
+            cRow: L.ss * 4,
+          },
+          relaxed,
         );
-        if (s.mask) out.push(f.set(pv, m.f32x4.mul(f.get(pv), f.get(mv))));
-        out.push(...storeStream(f, row, lanes, e, pv));
-        return out;
-      }),
-      f.addI(i, 1),
-    ];
-    const dBase = (extra: number, hStride: number) => addr(k, "d", per, hStride, extra);
-    return [
-      ...scores(k, s),
-      copyRows(k, k.at("os"), addr(k, "dout", s.t * H * s.vd, s.vd), s.t, s.vd, s.vd, H * s.vd),
-      k.gemm("nt", s.s, s.vd, s.t, k.at("os"), k.at("vs"), k.at("dp")),
-      f.set(i, f.i32(0)),
-      f.set(row.ptr, k.at("sc")),
-      f.set(dp.ptr, k.at("dp")),
-      f.set(dos.ptr, k.at("os")),
-      f.set(o.ptr, addr(k, "o", s.t * H * s.vd, s.vd)),
-      f.set(lse, addr(k, "lse", s.t * H, 1)),
-      ...(s.mask ? [f.set(mk.ptr, addr(k, "mask", H * s.t * s.s, s.t * s.s))] : []),
-      repeat(f, s.t, perRow),
-      k.gemm("tn", s.s, s.vd, s.t, k.at("sc"), k.at("os"), k.at("dvs")),
-      k.gemm("nn", s.s, s.kd, s.t, k.at("dp"), k.at("ks"), k.at("dqs")),
-      k.gemm("tn", s.s, s.kd, s.t, k.at("dp"), k.at("qs"), k.at("dks")),
-      copyRows(k, dBase(0, s.kd), k.at("dqs"), s.t, s.kd, H * s.kd, s.kd),
-      copyRows(k, dBase(s.t * H * s.kd, s.kd), k.at("dks"), s.s, s.kd, H * s.kd, s.kd),
-      copyRows(k, dBase((s.t + s.s) * H * s.kd, s.vd), k.at("dvs"), s.s, s.vd, H * s.vd, s.vd),
-    ];
-  });
+      const rowBlock = (R: number, i0: number): X[] => [
+        f.set(pan, f.i32(0)),
+        repeat(f, k.panels(i0, R), [scoreTile(R, i0, qB, s.kd, L.kT, L.sc), scoreTile(R, i0, doB, s.vd, L.vT, L.dp), f.addI(pan, 1)]),
+        f.set(i, f.get(i0)),
+        repeat(f, R, rowPass()),
+        // dq = dS·k over the keys the block sees
+        panelsOf(f, s.kd, (w, col) =>
+          tile(
+            f,
+            {
+              rows: R,
+              width: w,
+              a: () => k.row(L.dp, i0),
+              aRow: L.ss * 4,
+              aStep: 4,
+              b: () => addB(f, f.get(kB), col()),
+              bStep: H * s.kd * 4,
+              count: k.keys(i0, R),
+              c: () => addB(f, f.get(dqB), m.i32.add(mulI(f, f.get(i0), H * s.kd), col())),
+              cRow: H * s.kd * 4,
+            },
+            relaxed,
+          ),
+        ),
+      ];
+      /** dv = Pᵀ·dO or dk = dSᵀ·q for a block of keys from j0: the queries from `start` on (the others see none of them). */
+      const keyTile = (R: number, j0: number, a: number, bB: number, w: number, out: number) =>
+        panelsOf(f, w, (width, col) =>
+          tile(
+            f,
+            {
+              rows: R,
+              width,
+              a: () => addB(f, k.row(a, start), f.get(j0)),
+              aRow: 4,
+              aStep: L.ss * 4,
+              b: () => addB(f, f.get(bB), m.i32.add(mulI(f, f.get(start), H * w), col())),
+              bStep: H * w * 4,
+              count: () => m.i32.sub(f.i32(s.t), f.get(start)),
+              c: () => addB(f, f.get(out), m.i32.add(mulI(f, f.get(j0), H * w), col())),
+              cRow: H * w * 4,
+            },
+            relaxed,
+          ),
+        );
+      const keyBlock = (R: number, j0: number): X[] => [
+        f.set(start, s.causal ? f.get(j0) : f.i32(0)),
+        keyTile(R, j0, L.sc, doB, s.vd, dvB),
+        keyTile(R, j0, L.dp, qB, s.kd, dkB),
+      ];
+      const perHead: X[] = [
+        f.set(qB, k.head(f.get(p("q")), s.t * H * s.kd, s.kd)),
+        f.set(kB, k.head(f.get(p("k")), s.s * H * s.kd, s.kd)),
+        f.set(vB, k.head(f.get(p("v")), s.s * H * s.vd, s.vd)),
+        f.set(doB, k.head(f.get(p("dout")), s.t * H * s.vd, s.vd)),
+        f.set(oB, k.head(f.get(p("o")), s.t * H * s.vd, s.vd)),
+        f.set(lseB, k.head(f.get(p("lse")), s.t * H, 1)),
+        ...(s.mask ? [f.set(mkB, k.head(f.get(p("mask")), H * s.t * s.s, s.t * s.s))] : []),
+        f.set(dqB, k.head(f.get(p("d")), per, s.kd)),
+        f.set(dkB, k.head(f.get(p("d")), per, s.kd, s.t * H * s.kd)),
+        f.set(dvB, k.head(f.get(p("d")), per, s.vd, (s.t + s.s) * H * s.kd)),
+        k.packT(L.kT, kB, s.kd, H * s.kd),
+        k.packT(L.vT, vB, s.vd, H * s.vd),
+        k.blocks(s.t, rowBlock),
+        k.blocks(s.s, keyBlock),
+      ];
+      return k.body(f.get(p("ws")), () => f.get(p("n")), [...k.padT(L.kT, s.kd), ...k.padT(L.vT, s.vd)], perHead);
+    },
+  );
 }
 
 export interface PositionSpec {

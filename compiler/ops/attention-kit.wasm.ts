@@ -1,0 +1,231 @@
+// What the attention kernels of attention.wasm.ts share: the scratch layout, the register tile
+// (C[rows, ≤ 8] = Σ A·B over a static or run-time number of steps, in step order from +0, each
+// operand at its own strides, so that the kernels read q, k, v, dO and the score rows in place)
+// and the Kit (the (sample, head) loop, kᵀ/vᵀ packing, blocks of 4 rows or keys, the causal
+// extents, the row passes' vector loop with its lane masks, the dropout mask's partial tail).
+import { loadPartial, storePartial, type Fn, type Mod, type X } from "../wasm/kernels/fn.js";
+import { repeat } from "../wasm/kernels/loops.js";
+import { splatF, splatI } from "../wasm/kernels/math.js";
+import { mac } from "../wasm/kernels/conv-kit.js";
+import { zeroFill } from "../wasm/kernels/batch-gemm.js";
+import type { AttentionSpec } from "./attention.wasm.js";
+
+/** The scratch (byte offsets from the 16-aligned base): kᵀ and vᵀ panels, the score rows S (P) and dS. */
+export function layout(
+  s: AttentionSpec,
+  grad: boolean,
+): { panels: number; ss: number; kT: number; vT: number; sc: number; dp: number; total: number } {
+  const panels = Math.ceil(s.s / 8);
+  const ss = panels * 8 + 4;
+  const vT = panels * s.kd * 32;
+  const sc = vT + (grad ? panels * s.vd * 32 : 0);
+  const dp = sc + s.t * ss * 4;
+  return { panels, ss, kT: 0, vT, sc, dp, total: dp + (grad ? s.t * ss * 4 : 0) };
+}
+
+/** A register tile C[rows, width] = Σ_steps A[r, step] · B[step, 0..width), width ≤ 8, in step order from +0. */
+export interface Tile {
+  readonly rows: number;
+  readonly width: number;
+  /** A at (row 0, step 0) and its strides in bytes. */
+  readonly a: () => X;
+  readonly aRow: number;
+  readonly aStep: number;
+  /** B at (step 0, column 0), a step's stride; the first `width` floats of a step are read. */
+  readonly b: () => X;
+  readonly bStep: number;
+  /** Steps: a static count, or an i32 expression (≤ 0: C = 0). */
+  readonly count: number | (() => X);
+  /** C at (row 0, column 0), its row stride. */
+  readonly c: () => X;
+  readonly cRow: number;
+}
+
+export function tile(f: Fn, t: Tile, relaxed: boolean): X {
+  const m = f.mod;
+  const i32 = f.b.i32;
+  const nv = Math.ceil(t.width / 4);
+  const lanes = (v: number) => Math.min(4, t.width - 4 * v);
+  const acc = Array.from({ length: t.rows }, () => Array.from({ length: nv }, () => f.local(f.b.v128)));
+  const bv = Array.from({ length: nv }, () => f.local(f.b.v128));
+  const av = f.local(f.b.v128);
+  const [ap, bp, cp, cnt] = [f.local(i32), f.local(i32), f.local(i32), f.local(i32)];
+  const step: X[] = [];
+  for (let v = 0; v < nv; v++) step.push(f.set(bv[v], loadPartial(f, f.get(bp), v * 16, lanes(v))));
+  for (let q = 0; q < t.rows; q++) {
+    step.push(f.set(av, m.v128.load32_splat(q * t.aRow, 4, f.get(ap))));
+    for (let v = 0; v < nv; v++) step.push(mac(f, acc[q][v], f.get(av), f.get(bv[v]), relaxed));
+  }
+  step.push(f.addI(ap, t.aStep), f.addI(bp, t.bStep), f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))));
+  const top = f.label("k");
+  const loop = m.loop(top, m.block(null, [...step, m.br(top, m.i32.gt_s(f.get(cnt), f.i32(0)))]));
+  const out: X[] = acc.flat().map((l) => f.set(l, splatF(f, 0)));
+  out.push(f.set(ap, t.a()), f.set(bp, t.b()), f.set(cp, t.c()), f.set(cnt, typeof t.count === "number" ? f.i32(t.count) : t.count()));
+  out.push(typeof t.count === "number" ? loop : m.if(m.i32.gt_s(f.get(cnt), f.i32(0)), loop));
+  for (let q = 0; q < t.rows; q++)
+    for (let v = 0; v < nv; v++) out.push(...storePartial(f, f.get(cp), q * t.cRow + v * 16, lanes(v), f.get(acc[q][v])));
+  return m.block(null, out);
+}
+
+/** The tiles of C's column panels of 8 (the last one narrower): `one(width, column)` per panel. */
+export function panelsOf(f: Fn, width: number, one: (w: number, col: () => X) => X): X {
+  const m = f.mod;
+  const full = Math.floor(width / 8);
+  const col = f.local(f.b.i32);
+  const out: X[] = [f.set(col, f.i32(0))];
+  if (full > 0) out.push(repeat(f, full, [one(8, () => f.get(col)), f.addI(col, 8)]));
+  if (width % 8) out.push(one(width % 8, () => f.get(col)));
+  return m.block(null, out);
+}
+
+export const mulI = (f: Fn, a: X, k: number): X => f.mod.i32.mul(a, f.i32(k));
+export const addB = (f: Fn, ptr: X, elems: X): X => f.mod.i32.add(ptr, f.mod.i32.shl(elems, f.i32(2)));
+export const minI = (f: Fn, a: () => X, b: () => X): X => f.mod.select(f.mod.i32.lt_s(a(), b()), a(), b());
+
+/** What both kernels share: the (sample, head) loop, the scratch, the blocks of rows and keys, the row passes' vectors. */
+export class Kit {
+  readonly m: Mod;
+  readonly L: ReturnType<typeof layout>;
+  private readonly base: number;
+  readonly bi: number;
+  readonly hi: number;
+  constructor(
+    readonly f: Fn,
+    readonly s: AttentionSpec,
+    grad: boolean,
+  ) {
+    this.m = f.mod;
+    this.L = layout(s, grad);
+    [this.base, this.bi, this.hi] = [f.local(f.b.i32), f.local(f.b.i32), f.local(f.b.i32)];
+  }
+  /** A scratch buffer's address. */
+  at(off: number): X {
+    return this.m.i32.add(this.f.get(this.base), this.f.i32(off));
+  }
+  /** `param + (b·bStride + h·hStride + extra)·4`. */
+  head(param: X, bStride: number, hStride: number, extra = 0): X {
+    const { f, m } = this;
+    return addB(f, param, m.i32.add(m.i32.add(mulI(f, f.get(this.bi), bStride), mulI(f, f.get(this.hi), hStride)), f.i32(extra)));
+  }
+  /** The kernel: the scratch base, `once` before the loop, `perHead` for every (b, h). */
+  body(ws: X, n: () => X, once: X[], perHead: X[]): X[] {
+    const { f, m } = this;
+    return [
+      f.set(this.base, m.i32.and(m.i32.add(ws, f.i32(15)), f.i32(~15))),
+      ...once,
+      f.set(this.bi, f.i32(0)),
+      f.whileLoop(
+        () => m.i32.lt_s(f.get(this.bi), n()),
+        [f.set(this.hi, f.i32(0)), repeat(f, this.s.heads, [...perHead, f.addI(this.hi, 1)]), f.addI(this.bi, 1)],
+      ),
+    ];
+  }
+  /** Packs a head's rows [s][w] (row stride `stride` floats, at the local `src`) as panels of 8 rows [w][8] at `dst`. */
+  packT(dst: number, src: number, w: number, stride: number): X {
+    const { f, m } = this;
+    const j = f.local(f.b.i32);
+    const sp = f.local(f.b.i32);
+    const d = f.local(f.b.i32);
+    const row: X[] = [
+      f.set(
+        d,
+        m.i32.add(
+          this.at(dst),
+          m.i32.add(mulI(f, m.i32.shr_u(f.get(j), f.i32(3)), w * 32), m.i32.shl(m.i32.and(f.get(j), f.i32(7)), f.i32(2))),
+        ),
+      ),
+    ];
+    for (let c = 0; c < w; c++) row.push(m.f32.store(c * 32, 4, f.get(d), m.f32.load(c * 4, 4, f.get(sp))));
+    row.push(f.addI(sp, stride * 4), f.addI(j, 1));
+    return m.block(null, [f.set(j, f.i32(0)), f.set(sp, f.get(src)), repeat(f, this.s.s, row)]);
+  }
+  /** Zeros the last panel of a packed [w][8] buffer when s is not a multiple of 8 (its rows past s are never written). */
+  padT(dst: number, w: number): X[] {
+    if (this.s.s % 8 === 0) return [];
+    const z = this.f.local(this.f.b.i32);
+    return [this.f.set(z, this.at(dst + (this.L.panels - 1) * w * 32)), zeroFill(this.f, z, w * 8)];
+  }
+  /** Blocks of 4 (then the rest) of `count` rows or keys: `body(R, first)`; first is a local. */
+  blocks(count: number, body: (rows: number, first: number) => X[]): X {
+    const { f, m } = this;
+    const at = f.local(f.b.i32);
+    const out: X[] = [f.set(at, f.i32(0)), repeat(f, Math.floor(count / 4), [...body(4, at), f.addI(at, 4)])];
+    if (count % 4) out.push(...body(count % 4, at));
+    return m.block(null, out);
+  }
+  /** The keys a block of query rows from `i0` sees: min(i0 + R, s) when causal. */
+  keys(i0: number, rows: number): () => X {
+    const { f, m, s } = this;
+    return s.causal
+      ? () =>
+          minI(
+            f,
+            () => m.i32.add(f.get(i0), f.i32(rows)),
+            () => f.i32(s.s),
+          )
+      : () => f.i32(s.s);
+  }
+  /** The 8-key panels of S a block of query rows from `i0` needs. */
+  panels(i0: number, rows: number): number | (() => X) {
+    return this.s.causal ? () => this.m.i32.shr_u(this.m.i32.add(this.keys(i0, rows)(), this.f.i32(7)), this.f.i32(3)) : this.L.panels;
+  }
+  /** Score row i's address. */
+  row(buf: number, i: number): X {
+    return addB(this.f, this.at(buf), mulI(this.f, this.f.get(i), this.L.ss));
+  }
+  /**
+   * The vectors of row i's passes: keys 0 … the 4-aligned end past min(i + 1, s) (causal) or s;
+   * `body(valid, j)` with `valid` the lanes that are keys the query sees (null: all), `j` the
+   * vector's first key (a local); the streams advance by 16 bytes a vector.
+   */
+  rowLoop(i: number, streams: readonly number[], body: (valid: X | null, j: number) => X[]): X {
+    const { f, m, s } = this;
+    const [jv, iv] = [f.local(f.b.v128), f.local(f.b.v128)];
+    const [j, cnt] = [f.local(f.b.i32), f.local(f.b.i32)];
+    const count = s.causal
+      ? m.i32.shr_u(
+          m.i32.add(
+            minI(
+              f,
+              () => m.i32.add(f.get(i), f.i32(1)),
+              () => f.i32(s.s),
+            ),
+            f.i32(3),
+          ),
+          f.i32(2),
+        )
+      : f.i32(Math.ceil(s.s / 4));
+    const inRow = s.s % 4 ? () => m.i32x4.lt_s(f.get(jv), splatI(f, s.s)) : null;
+    const valid = (): X | null => {
+      if (!s.causal) return inRow ? inRow() : null;
+      const le = m.i32x4.le_s(f.get(jv), f.get(iv));
+      return inRow ? m.v128.and(le, inRow()) : le;
+    };
+    return m.block(null, [
+      f.set(jv, m.v128.const(Array.from(new Uint8Array(new Int32Array([0, 1, 2, 3]).buffer)))),
+      f.set(iv, m.i32x4.splat(f.get(i))),
+      f.set(j, f.i32(0)),
+      f.set(cnt, count),
+      f.whileLoop(
+        () => m.i32.gt_s(f.get(cnt), f.i32(0)),
+        [
+          ...body(valid(), j),
+          ...streams.map((p) => f.addI(p, 16)),
+          f.set(jv, m.i32x4.add(f.get(jv), splatI(f, 4))),
+          f.addI(j, 4),
+          f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))),
+        ],
+      ),
+    ]);
+  }
+  /** The dropout mask's 4 values at a row's vector of keys j (fewer past s). */
+  maskAt(mk: number, j: number): X {
+    const { f, m, s } = this;
+    const rest = s.s % 4;
+    if (rest === 0) return m.v128.load(0, 4, f.get(mk));
+    return m.if(m.i32.le_s(m.i32.add(f.get(j), f.i32(4)), f.i32(s.s)), m.v128.load(0, 4, f.get(mk)), loadPartial(f, f.get(mk), 0, rest));
+  }
+}
+
+export const lane0 = (m: Mod, v: X): X => m.f32x4.extract_lane(v, 0);
+export const and = (m: Mod, v: X, valid: X | null): X => (valid ? m.v128.and(v, valid) : v);
