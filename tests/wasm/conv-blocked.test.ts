@@ -6,7 +6,8 @@
 // multiply-add where the engine has it, image blocks that do not divide n (n = 0, 1, more),
 // and chunks that split a kernel row, end on its end, or hold one tap. Also: the automatic
 // choice blocks DCGAN-sized kernels and leaves the seed CNN's and ResNet's alone. The same for
-// the input gradient (conv-grad-blocked.ts: images interleaved per block).
+// the input gradient (conv-grad-blocked.ts: images interleaved per block). Both blocked orders
+// run on the kernel packed panel by panel (the default) and on the kernel in place (`pack: false`).
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBinaryen } from "../../compiler/wasm/kernels/binaryen.js";
 import { buildModule } from "../../compiler/wasm/kernels/module.js";
@@ -94,28 +95,32 @@ let inst: KernelInstance<Record<string, Fn_>>;
 const specs = new Map<string, Conv2dSpec>();
 const giSpecs = new Map<string, Conv2dGradInputSpec>();
 
-function giSpecOf(c: Case, blocked: boolean, relaxed: boolean): Conv2dGradInputSpec {
+/** The per-tile order (the oracle), the blocked order on the packed kernel, and on the kernel in place. */
+type Mode = "oracle" | "packed" | "inplace";
+const MODES: readonly Mode[] = ["oracle", "packed", "inplace"];
+
+function giSpecOf(c: Case, mode: Mode, relaxed: boolean): Conv2dGradInputSpec {
   return {
     ...c.g,
-    name: `${c.tag}_gi_${blocked ? "blocked" : "oracle"}${relaxed ? "_relaxed" : ""}`,
+    name: `${c.tag}_gi_${mode}${relaxed ? "_relaxed" : ""}`,
     filters: c.filters,
     bias: c.bias,
     tile: c.tile,
     relaxed,
-    blocking: blocked ? { images: c.blocking.images } : false,
+    blocking: mode === "oracle" ? false : { images: c.blocking.images, pack: mode === "packed" },
   };
 }
 
-function specOf(c: Case, blocked: boolean, relaxed: boolean): Conv2dSpec {
+function specOf(c: Case, mode: Mode, relaxed: boolean): Conv2dSpec {
   return {
     ...c.g,
-    name: `${c.tag}_${blocked ? "blocked" : "oracle"}${relaxed ? "_relaxed" : ""}`,
+    name: `${c.tag}_${mode}${relaxed ? "_relaxed" : ""}`,
     filters: c.filters,
     bias: c.bias,
     activation: c.relu ? "relu" : "none",
     tile: c.tile,
     relaxed,
-    blocking: blocked ? c.blocking : false,
+    blocking: mode === "oracle" ? false : { ...c.blocking, pack: mode === "packed" },
   };
 }
 
@@ -127,11 +132,11 @@ beforeAll(async () => {
     (mod) => {
       for (const c of CASES)
         for (const relaxed of variants)
-          for (const blocked of [false, true]) {
-            const s = specOf(c, blocked, relaxed);
+          for (const mode of MODES) {
+            const s = specOf(c, mode, relaxed);
             specs.set(s.name, s);
             addConv2d(b, mod, s);
-            const g = giSpecOf(c, blocked, relaxed);
+            const g = giSpecOf(c, mode, relaxed);
             giSpecs.set(g.name, g);
             addConv2dGradInput(b, mod, g);
           }
@@ -194,30 +199,32 @@ function runGi(spec: Conv2dGradInputSpec, n: number, seed: number): Uint32Array 
 describe("the blocked input gradient computes the same bits as the per-image order", () => {
   for (const c of CASES)
     for (const relaxed of relaxedEngine ? [false, true] : [false])
-      it(`${c.tag}${relaxed ? " (relaxed)" : ""}: n ∈ {${c.ns.join(", ")}}`, () => {
-        for (const n of c.ns) {
-          const a = runGi(giSpecs.get(giSpecOf(c, false, relaxed).name)!, n, 11 + n);
-          const b = runGi(giSpecs.get(giSpecOf(c, true, relaxed).name)!, n, 11 + n);
-          let diff = -1;
-          for (let i = 0; i < a.length && diff < 0; i++) if (a[i] !== b[i]) diff = i;
-          expect(diff, `first differing word of n = ${n}`).toBe(-1);
-        }
-      });
+      for (const mode of ["packed", "inplace"] as const)
+        it(`${c.tag} ${mode}${relaxed ? " (relaxed)" : ""}: n ∈ {${c.ns.join(", ")}}`, () => {
+          for (const n of c.ns) {
+            const a = runGi(giSpecs.get(giSpecOf(c, "oracle", relaxed).name)!, n, 11 + n);
+            const b = runGi(giSpecs.get(giSpecOf(c, mode, relaxed).name)!, n, 11 + n);
+            let diff = -1;
+            for (let i = 0; i < a.length && diff < 0; i++) if (a[i] !== b[i]) diff = i;
+            expect(diff, `first differing word of n = ${n}`).toBe(-1);
+          }
+        });
 });
 
 describe("the blocked forward convolution computes the same bits as the per-tile order", () => {
   for (const c of CASES)
     for (const relaxed of relaxedEngine ? [false, true] : [false])
-      it(`${c.tag}${relaxed ? " (relaxed)" : ""}: n ∈ {${c.ns.join(", ")}}`, () => {
-        for (const n of c.ns) {
-          const a = run(specs.get(specOf(c, false, relaxed).name)!, n, 7 + n);
-          const b = run(specs.get(specOf(c, true, relaxed).name)!, n, 7 + n);
-          expect(b.length).toBe(a.length);
-          let diff = -1;
-          for (let i = 0; i < a.length && diff < 0; i++) if (a[i] !== b[i]) diff = i;
-          expect(diff, `first differing word of n = ${n}`).toBe(-1);
-        }
-      });
+      for (const mode of ["packed", "inplace"] as const)
+        it(`${c.tag} ${mode}${relaxed ? " (relaxed)" : ""}: n ∈ {${c.ns.join(", ")}}`, () => {
+          for (const n of c.ns) {
+            const a = run(specs.get(specOf(c, "oracle", relaxed).name)!, n, 7 + n);
+            const b = run(specs.get(specOf(c, mode, relaxed).name)!, n, 7 + n);
+            expect(b.length).toBe(a.length);
+            let diff = -1;
+            for (let i = 0; i < a.length && diff < 0; i++) if (a[i] !== b[i]) diff = i;
+            expect(diff, `first differing word of n = ${n}`).toBe(-1);
+          }
+        });
 });
 
 describe("the automatic choice", () => {

@@ -293,6 +293,7 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
  * One register tile of the input gradient: px output pixels × `width` consecutive (j, ch)
  * entries of one kernel row, reduced over the filters (dy at `dyp` broadcast, kT at `kTp`)
  * and added into the target at `tp`, pixel by pixel in order (neighbouring windows overlap).
+ * `kStride`: floats from one filter's entries to the next (kT's rows: ⌈kw·c / 4⌉·4; conv-grad-blocked.ts's panels: fewer).
  */
 export function gradInputTile(
   f: Fn,
@@ -300,13 +301,13 @@ export function gradInputTile(
   at: { dyp: number; kTp: number; tp: number },
   px: number,
   width: number,
+  kStride = Math.ceil((spec.kw * spec.c) / 4) * 4,
 ): X[] {
   const m = f.mod;
   const v128 = f.b.v128;
   const { dyp, kTp, tp } = at;
   const fl = spec.filters;
   const { c, sw } = spec;
-  const L4 = Math.ceil((spec.kw * c) / 4) * 4;
   const nv = Math.ceil(width / 4);
   const acc = range(px).map((q) => range(nv).map((v) => shared(f, `acc${q}.${v}`, v128)));
   const kv = range(nv).map((v) => shared(f, `kv${v}`, v128));
@@ -314,7 +315,7 @@ export function gradInputTile(
   const tmp = shared(f, "tmp", v128);
   const out: X[] = acc.flat().map((a) => f.set(a, m.v128.const(ZERO16)));
   out.push(
-    ...nest(f, [dyp, kTp], [{ count: fl, strides: [4, L4 * 4] }], spec.unroll ?? UNROLL, (ptr, offs) => {
+    ...nest(f, [dyp, kTp], [{ count: fl, strides: [4, kStride * 4] }], spec.unroll ?? UNROLL, (ptr, offs) => {
       const st: X[] = [];
       for (let v = 0; v < nv; v++) st.push(f.set(kv[v], m.v128.load(offs[1] + 16 * v, 4, f.get(ptr[1]))));
       for (let q = 0; q < px; q++) {
@@ -383,9 +384,10 @@ export function addConv2dGradInput(b: BinaryenApi, mod: Mod, spec: Conv2dGradInp
   const NV = Math.min(t1, L4 / 4);
   const PW = NV * 4;
   const [kT, frame, s, dxImg, dyImg, tgt, tr, dyr, ti, kTi, tp, kTp, dyp, pOff] = range(14).map(() => f.local(i32));
-  const body: X[] = [f.set(kT, align16(f, f.get(P("ws")))), ...packKernelT(f, spec, P("k"), kT)];
-  const blocking = gradInputBlocking(spec);
+  const body: X[] = [f.set(kT, align16(f, f.get(P("ws"))))];
+  const blocking = gradInputBlocking(spec); // packs the kernel its own way
   if (blocking) return finish(b, mod, name, names, f, [...body, ...gradInputBlocked(f, spec, blocking, P, kT)]);
+  body.push(...packKernelT(f, spec, P("k"), kT));
   if (!fr.direct) body.push(f.set(frame, m.i32.add(f.get(kT), f.i32(packedKernelBytes(spec)))));
 
   const tile = (px: number, width: number): X[] => gradInputTile(f, spec, { dyp, kTp, tp }, px, width);
