@@ -6,7 +6,8 @@
 // multiples of 4 or 8), fewer or more keys than queries, with and without the causal mask and a
 // dropout mask, n from 0, and the relaxed multiply-add where the engine has it. The new kernels'
 // scratch starts as NaN and garbage (nothing they did not write may matter), and the words after
-// each output must stay as they were.
+// each output must stay as they were. The modules are not run through binaryen's optimizer (it
+// would take most of the file's time; it never changes a float operation's result).
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBinaryen } from "../../compiler/wasm/kernels/binaryen.js";
 import { buildModule } from "../../compiler/wasm/kernels/module.js";
@@ -33,7 +34,7 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { t: 128, s: 128, heads: 4, kd: 32, vd: 32, causal: true, ns: [2] }, // dsl-examples/char_transformer.dlm
+  { t: 128, s: 128, heads: 4, kd: 32, vd: 32, causal: true, ns: [1] }, // dsl-examples/char_transformer.dlm
   { t: 13, s: 13, heads: 3, kd: 5, vd: 7, causal: true, ns: [0, 1, 3] },
   { t: 10, s: 6, heads: 2, kd: 8, vd: 12, causal: true, ns: [2] },
   { t: 6, s: 11, heads: 2, kd: 9, vd: 4, causal: true, ns: [2] },
@@ -94,7 +95,7 @@ beforeAll(async () => {
           addOldAttention(binaryen, mod, { ...spec, name: `old${i}` });
           addOldAttentionGrad(binaryen, mod, { ...spec, name: `old${i}_grad` });
         }),
-      { relaxed },
+      { relaxed, optimizeLevel: 0 },
     );
     const need = Math.max(...CASES.map((c, i) => memoryFor(c, specOf(c, i, relaxed))));
     instances.set(relaxed, await instantiateKernels<Record<string, Fn_>>(mod.binary, { memoryBytes: need }));
