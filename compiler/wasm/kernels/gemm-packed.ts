@@ -149,7 +149,13 @@ function tile(f: Fn, t: Tile): X {
     }
     return st;
   };
-  body.push(f.countedLoop(t.steps, [...oneStep(0), f.addI(ap, 4), f.addI(bp, t.bStepBytes)]));
+  // The reduction loop ends on A's pointer (no counter: V8 spilled one to the stack, with the 4 row tiles' pointers live).
+  const aEnd = f.local(b.i32);
+  const top = f.label("steps");
+  body.push(
+    f.set(aEnd, m.i32.add(f.get(ap), f.i32(4 * t.steps))),
+    m.loop(top, m.block(null, [...oneStep(0), f.addI(ap, 4), f.addI(bp, t.bStepBytes), m.br(top, m.i32.ne(f.get(ap), f.get(aEnd)))])),
+  );
   // Epilogue: + bias, the pre-activation, the activation; partial stores on a tail vector.
   const tmp = f.local(b.v128);
   for (let q = 0; q < t.rows; q++)
