@@ -1,13 +1,13 @@
 // The PyTorch target's text, recurrent and attention rules against the wasm trainer: for train
 // blocks of tests/programs/pytorch/text.dlm (a masked bidirectional LSTM tagger, a masked GRU
 // and SimpleRNN tagger, one-hot windows into a bidirectional GRU's last state, a causal
-// transformer block), from one initial checkpoint and with shuffling off, a few steps of the
-// emitted train.py and of dlm's trainer must end at the same parameters, every tensor within
-// 1e-4 relative L2; the test loss and accuracy train.py prints must be dlm's; its checkpoint
-// must hold dlm's vocabularies. train.py reads the data `dlm compile --target pytorch`
-// prepares (DIR/data.safetensors). dlm's side runs in this process: one front end for the
-// file, one trainer module per block that writes the initial checkpoint and then resumes from
-// it. In the slow list (vitest.slow.config.ts).
+// transformer block) and a SimpleRNN on a text file read by `text(...)`, from one initial
+// checkpoint and with shuffling off, a few steps of the emitted train.py and of dlm's trainer
+// must end at the same parameters, every tensor within 1e-4 relative L2; the test loss and
+// accuracy train.py prints must be dlm's; its checkpoint must hold dlm's vocabularies.
+// train.py reads the data `dlm compile --target pytorch` prepares (DIR/data.safetensors).
+// dlm's side runs in this process: one front end per file, one trainer module per block that
+// writes the initial checkpoint and then resumes from it. In the slow list (vitest.slow.config.ts).
 import { afterAll, describe, expect, it } from "vitest";
 import * as path from "node:path";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,9 +23,35 @@ import { differences, missing, ok, runPython, script, weights } from "./python.j
 
 const tmp = tempDir("dlm-pytorch-text-");
 afterAll(() => tmp.cleanup());
-const file = path.join(repoRoot, "tests/programs/pytorch/text.dlm");
-const front = frontEnd(file, readFileSync(file));
 const quiet = { quiet: true, stream: { write: () => true }, note: () => {} };
+
+/** The train blocks of tests/programs/pytorch/text.dlm, and a user's text file read by `text(...)`. */
+const textDlm = path.join(repoRoot, "tests/programs/pytorch/text.dlm");
+const storyDlm = path.join(tmp.dir, "story.dlm");
+writeFileSync(path.join(tmp.dir, "story.txt"), "the quick brown fox jumps over the lazy dog. ".repeat(60));
+// 28 characters, each seen 60 times, and <unk>: a vocabulary of 29; windows of 12 ids, the next id at every position.
+writeFileSync(
+  storyDlm,
+  `model story(t: i32[B, 12]) {
+  t |> embedding(29, 8) |> simple_rnn(16, return_sequences=true) |> dense(29)
+}
+train story {
+  data      text("story.txt", context=12, test_windows=40)
+  loss      sparse_categorical_crossentropy(from_logits=true)
+  optimizer adam(lr=1e-2)
+  batch     8
+  shuffle   false
+}
+`,
+);
+const fronts = new Map<string, ReturnType<typeof frontEnd>>();
+/** One front end per file, for all its train blocks. */
+function frontOf(file: string) {
+  if (!fronts.has(file)) fronts.set(file, frontEnd(file, readFileSync(file)));
+  const front = fronts.get(file)!;
+  if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
+  return front;
+}
 
 /**
  * The key projection's bias: in exact arithmetic its gradient is zero (softmax is unchanged when
@@ -35,17 +61,18 @@ const quiet = { quiet: true, stream: { write: () => true }, note: () => {} };
 const roundingOnly = (name: string) => name.endsWith("/key/bias");
 
 describe.skipIf(missing() !== null)("train.py and the wasm trainer on text models, from one checkpoint", () => {
-  for (const [name, steps] of [
-    ["tagger", 6],
-    ["tagger_gru", 6],
-    ["next_char", 6],
-    ["char_transformer", 6],
+  for (const [name, steps, file] of [
+    ["tagger", 6, textDlm],
+    ["tagger_gru", 6, textDlm],
+    ["next_char", 6, textDlm],
+    ["char_transformer", 6, textDlm],
+    ["story", 6, storyDlm],
   ] as const) {
     it(
       `${name}: ${steps} steps agree within 1e-4 relative L2 per parameter, and so do the test figures`,
       { timeout: 300_000 },
       async () => {
-        if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
+        const front = frontOf(file);
         const dir = path.join(tmp.dir, name);
         const [init, ours, theirs] = ["init", "dlm", "torch"].map((k) => path.join(tmp.dir, `${name}.${k}.safetensors`));
         const r = pytorchProgram(front, name, file);
