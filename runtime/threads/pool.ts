@@ -36,15 +36,20 @@ const MAX_ARGS = 32;
  */
 let chunksPerThread = 2;
 
-/** Multiply-adds below which a chunk is not worth handing to another thread (about 50 µs of a GEMM; docs/threads.md). */
-export const DEFAULT_MIN_WORK = 1 << 20;
+/**
+ * Multiply-adds below which a chunk is not worth handing to another thread: 4 × the dispatch's
+ * round trip (≈ 5.6 µs) × a quiet core's GEMM rate (≈ 22,500 per µs), ~23 µs of a GEMM
+ * (docs/threads.md, "The threshold").
+ */
+export const DEFAULT_MIN_WORK = 1 << 19;
 /**
  * How long (µs) a thread polls a control word before it sleeps in Atomics.wait (default;
- * setSpinMicros). Longer than the gaps between the split kernels of a step (an unsplit optimizer
- * update, the JavaScript between steps: hundreds of µs), since waking a sleeping thread costs
- * tens to hundreds of µs on a virtual machine, and the kernel that wakes it runs without it meanwhile.
+ * setSpinMicros): the gaps between a step's split kernels are mostly shorter (waking a sleeping
+ * thread costs tens of µs or more), but a longer spin costs the process the time it burns when
+ * the machine is busy: the calling thread and a spinning worker share the process's (or its
+ * session's) share of the CPUs. Measured in docs/threads.md ("Spin and chunks").
  */
-let spinMicros = 2000;
+let spinMicros = 200;
 
 /** Sets the spin (µs) and the chunks per thread of pools created from now on (benchmarks; docs/threads.md). */
 export function setSpinMicros(us: number): void {

@@ -29,6 +29,7 @@ const { values: opt } = parseArgs({
     block: { type: "string", default: "15" },
     models: { type: "string", default: "mlp,gan,cnn" },
     "no-kernels": { type: "boolean" },
+    variants: { type: "string", default: "dispatch" },
   },
 });
 const ROUNDS = Number(opt.rounds);
@@ -309,7 +310,7 @@ async function modelRates(file, batch, configs) {
   const mod = await import(pathToFileURL(path.join(dir, `${compiled.name}.mjs`)).href);
   const trainers = configs.map(([, threads, o]) => {
     TH.setMinWork(o.minWork ?? TH.DEFAULT_MIN_WORK);
-    TH.setSpinMicros(o.spinUs ?? 2000);
+    TH.setSpinMicros(o.spinUs ?? 200);
     TH.setChunksPerThread(o.chunks ?? 2);
     const rng = new Rng(1);
     const t = TH.withKernelThreads(threads, () => mod.createTrainer(rng, { batch }));
@@ -319,7 +320,7 @@ async function modelRates(file, batch, configs) {
     return t;
   });
   TH.setMinWork(TH.DEFAULT_MIN_WORK);
-  TH.setSpinMicros(2000);
+  TH.setSpinMicros(200);
   TH.setChunksPerThread(2);
   await new Promise((r) => setTimeout(r, 300));
   for (const t of trainers) for (let i = 0; i < 10; i++) t.trainStep(batch);
@@ -352,10 +353,16 @@ for (const [m, file, batch] of [
   if (!models.includes(m)) continue;
   const configs = [
     ["1 thread", 1, {}],
-    ["2 threads, spin 50 µs, 4 chunks per thread (the earlier dispatch)", 2, { spinUs: 50, chunks: 4 }],
-    ["2 threads, spin 2 ms, 4 chunks per thread", 2, { spinUs: 2000, chunks: 4 }],
-    ["2 threads, spin 2 ms, 2 chunks per thread (the default)", 2, { spinUs: 2000, chunks: 2 }],
-    ["2 threads, spin 2 ms, 1 chunk per thread", 2, { spinUs: 2000, chunks: 1 }],
+    ...(opt.variants === "spin"
+      ? [50, 200, 500, 2000].map((us) => [`2 threads, spin ${us} µs, 2 chunks per thread`, 2, { spinUs: us, chunks: 2 }])
+      : opt.variants === "chunks"
+        ? [1, 2, 4].map((n) => [`2 threads, spin 200 µs, ${n} chunks per thread`, 2, { spinUs: 200, chunks: n }])
+        : [
+            ["2 threads, spin 50 µs, 4 chunks per thread (about the earlier dispatch)", 2, { spinUs: 50, chunks: 4 }],
+            ["2 threads, spin 200 µs, 2 chunks per thread (the default)", 2, { spinUs: 200, chunks: 2 }],
+            ["2 threads, spin 2 ms, 2 chunks per thread", 2, { spinUs: 2000, chunks: 2 }],
+            ["2 threads, spin 200 µs, 1 chunk per thread", 2, { spinUs: 200, chunks: 1 }],
+          ]),
   ];
   const r = await modelRates(file, batch, configs);
   log();
