@@ -13,6 +13,9 @@ import { renderDiagnostics } from "../../compiler/diagnostics/render.js";
 import { positionOf } from "../../compiler/source.js";
 import { repoRoot, tempDir } from "../helpers/spawn.js";
 import { expectGolden } from "../helpers/golden.js";
+import { pytorchProgram } from "../../compiler/emit/pytorch/command.js";
+import { decodeSafetensors } from "../../runtime/safetensors-format.js";
+import { buildCharVocab, encodeChars, splitText, testWindowStarts } from "../../runtime/data/chars.js";
 import { anyPython, ok, runPython } from "./python.js";
 
 const tmp = tempDir("dlm-pytorch-emit-");
@@ -58,6 +61,37 @@ describe("the PyTorch target's emitter", () => {
     expect(diagnostics.map((d) => d.code)).toEqual(["DL4012", "DL4012"]);
     expect(diagnostics.map((d) => d.message).join("\n")).toMatch(/model called inside[\s\S]*differentially private sgd.*pytorch target/);
     expectGolden(path.join(repoRoot, "tests/programs/pytorch/unsupported.expected"), renderDiagnostics(front.source, diagnostics));
+  });
+
+  it("prepares text data at compile time: a text file it cannot read is a located DL2017", () => {
+    const dir = tmp.dir;
+    const file = path.join(dir, "story.dlm");
+    const text = (name: string) =>
+      `model m(t: i32[B, 8]) {\n  t |> embedding(5, 4) |> dense(5)\n}\ntrain m {\n  data      text("${name}", context=8, test_windows=4)\n  loss      sparse_categorical_crossentropy(from_logits=true)\n  optimizer adam(lr=1e-2)\n  batch     4\n}\n`;
+    writeFileSync(path.join(dir, "story.txt"), "abcd".repeat(40));
+    const compileText = (name: string) => {
+      writeFileSync(file, text(name));
+      const front = frontEnd(file, readFileSync(file));
+      return { front, r: pytorchProgram(front, "m", file) };
+    };
+    // The ids, the test windows' positions and the vocabulary, as dlm's reader makes them.
+    const { r } = compileText("story.txt");
+    const data = r.program!.files.find((f) => f.file === "data.safetensors")!.data as Uint8Array;
+    const { tensors, metadata } = decodeSafetensors(data, "data.safetensors");
+    const split = splitText("abcd".repeat(40));
+    const vocab = buildCharVocab(split.train);
+    expect(JSON.parse(metadata.vocab_chars)).toEqual(vocab);
+    expect(Array.from(tensors["train/ids"].data)).toEqual(Array.from(encodeChars(split.train, vocab)));
+    expect(Array.from(tensors["test/ids"].data)).toEqual(Array.from(encodeChars(split.test, vocab)));
+    expect(Array.from(tensors["test/starts"].data)).toEqual(Array.from(testWindowStarts(split.test.length, 8, 4)));
+    expect(tensors["train/ids"].dtype).toBe("U8");
+    // A missing file: located at the data clause.
+    const missingFile = compileText("missing.txt");
+    expect(missingFile.r.program).toBeUndefined();
+    expect(missingFile.r.diagnostics.map((d) => d.code)).toEqual(["DL2017"]);
+    expect(renderDiagnostics(missingFile.front.source, missingFile.r.diagnostics)).toMatch(
+      /missing\.txt[\s\S]*data {6}text\("missing\.txt"/,
+    );
   });
 
   const py = anyPython();

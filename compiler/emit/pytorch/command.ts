@@ -93,7 +93,13 @@ export function pytorchProgram(front: FrontEndResult, trainName: string, file: s
   } catch (e) {
     if (!(e instanceof DataError)) throw e;
     const why = `cannot prepare the data of \`train ${trainName}\` for the pytorch target: ${e.message}`;
-    return { diagnostics: [error("DL2017", why, train.data!.span, { hint: "the pytorch target reads text data when it compiles" })] };
+    return {
+      diagnostics: [
+        error("DL2017", why, train.data!.span, {
+          hint: "the pytorch target reads text data when it compiles (a relative path from the .dlm file's folder)",
+        }),
+      ],
+    };
   }
   return { program: { ...r.program, files: [...r.program.files, { file: DATA_FILE, data: bytes }] }, diagnostics: [] };
 }
