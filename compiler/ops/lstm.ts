@@ -29,6 +29,12 @@ import {
   lstmScanParams,
   lstmScanScratchBytes,
 } from "../wasm/kernels/lstm.js";
+import {
+  addLstmScanCompact,
+  addLstmScanGradCompact,
+  lstmScanCompactParams,
+  lstmScanGradCompactParams,
+} from "../wasm/kernels/lstm-masked.js";
 
 export type Names = { primitive: never; composite: "lstm"; train: "lstm_scan" | "lstm_scan_grad" | "last_step" | "last_step_grad" };
 
@@ -92,26 +98,16 @@ export const ops: OpTable<Names> = {
       const [xw, u, mask] = c.eqn.inputs;
       const [hseq, hprev, cseq, acts] = c.eqn.outputs;
       const spec = { steps: W.shape(c, xw)[1] as number, units: c.attrs.units, ...(mask !== undefined ? { masked: true } : {}) };
-      const ws = c.scratch(lstmScanScratchBytes({ ...spec, name: "" }));
-      return W.call(
-        c,
-        "lstm_scan",
-        spec,
-        addLstmScan,
-        lstmScanParams,
-        {
-          hseq: c.addr(hseq),
-          hprev: c.addr(hprev),
-          cseq: c.addr(cseq),
-          acts: c.addr(acts),
-          xw: c.addr(xw),
-          u: c.addr(u),
-          ws,
-          ...(mask !== undefined ? { mask: c.addr(mask) } : {}),
-        },
-        false,
-        { work: 4 * spec.steps * spec.units * spec.units, grain: 4 },
-      );
+      const fixed = lstmScanScratchBytes({ ...spec, name: "" });
+      const ws = c.scratch(fixed, mask !== undefined ? 4 : 0);
+      const args = { hseq: c.addr(hseq), hprev: c.addr(hprev), cseq: c.addr(cseq), acts: c.addr(acts), xw: c.addr(xw), u: c.addr(u), ws };
+      const work = 4 * spec.steps * spec.units * spec.units;
+      if (mask === undefined) return W.call(c, "lstm_scan", spec, addLstmScan, lstmScanParams, args, false, { work, grain: 4 });
+      // Padded: each step runs its kept rows only (compiler/wasm/kernels/lstm-masked.ts), listed
+      // in `rows`: an i32 per sample after the packed U, each thread on its own samples' entries.
+      const compact = { ...args, mask: c.addr(mask), rows: `${ws} + ${fixed}` };
+      const hint = { work, grain: 4, strides: { rows: 4 } };
+      return W.call(c, "lstm_scan", spec, addLstmScanCompact, lstmScanCompactParams, compact, false, hint);
     },
     export: { tfjs: lstmTfjs, onnx: lstmOnnx },
   }),
@@ -129,10 +125,11 @@ export const ops: OpTable<Names> = {
     wasm: (c) => {
       const [dh, u, cseq, acts, mask] = c.eqn.inputs;
       const spec = { steps: W.shape(c, dh)[1] as number, units: c.attrs.units, ...(mask !== undefined ? { masked: true } : {}) };
-      // Packing scratch, then the running gradients of h and c: one row of units per sample.
+      // Packing scratch, then the running gradients of h and c: one row of units per sample
+      // (padded: then the list of a step's kept rows, an i32 per sample).
       const packed = Math.ceil(lstmScanGradScratchBytes({ ...spec, name: "" }) / 16) * 16;
       const rowBytes = Math.ceil(spec.units / 4) * 16;
-      const ws = c.scratch(packed, 2 * rowBytes);
+      const ws = c.scratch(packed, 2 * rowBytes + (mask !== undefined ? 4 : 0));
       const args = {
         dxw: W.out(c),
         dhseq: c.addr(dh),
@@ -142,11 +139,16 @@ export const ops: OpTable<Names> = {
         dh: `${ws} + ${packed}`,
         dc: `${ws} + ${packed} + ${rowBytes} * B`,
         ws,
-        ...(mask !== undefined ? { mask: c.addr(mask) } : {}),
       };
       // Threads: by samples; each sample's dh and dc are a row of u floats in the shared scratch.
-      const rows = { work: 4 * spec.steps * spec.units * spec.units, grain: 4, strides: { dh: spec.units * 4, dc: spec.units * 4 } };
-      return W.call(c, "lstm_scan_grad", spec, addLstmScanGrad, lstmScanGradParams, args, false, rows);
+      const strides = { dh: spec.units * 4, dc: spec.units * 4 };
+      const work = 4 * spec.steps * spec.units * spec.units;
+      if (mask === undefined)
+        return W.call(c, "lstm_scan_grad", spec, addLstmScanGrad, lstmScanGradParams, args, false, { work, grain: 4, strides });
+      // Padded: each step's products run on its kept rows only (compiler/wasm/kernels/lstm-masked.ts).
+      const compact = { ...args, mask: c.addr(mask), rows: `${ws} + ${packed} + ${2 * rowBytes} * B` };
+      const hint = { work, grain: 4, strides: { ...strides, rows: 4 } };
+      return W.call(c, "lstm_scan_grad", spec, addLstmScanGradCompact, lstmScanGradCompactParams, compact, false, hint);
     },
   }),
   last_step: trainOp({

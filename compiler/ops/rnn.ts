@@ -45,12 +45,28 @@ function scanSpec(c: WasmCtx<ScanAttrs & { activation?: string }>, cell: RnnScan
   };
 }
 
-/** The backward scans' scratch: packed Uᵀ and drec rows, then the running dh (B rows of u). */
-function gradScratch(c: WasmCtx<unknown>, spec: Omit<RnnScanSpec, "name">): { ws: string; dh: string } {
+/**
+ * The backward scans' scratch: packed Uᵀ, then rows per sample: the GRU's drec (B rows of 3u), the
+ * running dh (B rows of u); and the bytes per sample of those rows (threads: each part on its own).
+ */
+function gradScratch(
+  c: WasmCtx<unknown>,
+  spec: Omit<RnnScanSpec, "name">,
+): { args: Record<string, string>; strides: Record<string, number> } {
   const { fixed, perRow } = rnnScanGradScratch(spec);
   const ws = c.scratch(fixed, perRow + spec.units * 4);
-  return { ws, dh: `${ws} + ${fixed} + ${perRow} * B` };
+  const args: Record<string, string> = { ws, dh: `${ws} + ${fixed} + ${perRow} * B` };
+  const strides: Record<string, number> = { dh: spec.units * 4 };
+  if (perRow > 0) [args.drec, strides.drec] = [`${ws} + ${fixed}`, perRow];
+  return { args, strides };
 }
+
+/** Threads split a scan by samples (each runs every step of its own rows): the multiply-adds per sample, rows per tile. */
+const scanHint = (spec: Omit<RnnScanSpec, "name">, grain: number, strides?: Record<string, number>): W.SplitHint => ({
+  work: (spec.cell === "gru" ? 3 : 1) * spec.steps * spec.units * spec.units,
+  grain,
+  ...(strides ? { strides } : {}),
+});
 
 export type Names = {
   primitive: never;
@@ -148,6 +164,7 @@ export const ops: OpTable<Names> = {
   }),
   // Only h is differentiable; hprev, the gates (z, r, h̃) and rech = h·U_h + b_rh are kept for the VJP.
   gru_scan: trainOp<ScanAttrs>({
+    split: "rows", // threads: samples (each runs every step of its own rows)
     vjp: (c) => {
       const [xw, u, bias, ...mask] = c.eqn.inputs;
       const [, hprev, acts, rech] = c.eqn.outputs;
@@ -173,11 +190,13 @@ export const ops: OpTable<Names> = {
       const args = { hseq, hprev, acts, rech, xw, u, bias, ...(mask !== undefined ? { mask } : {}) };
       const addrs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, c.addr(v)]));
       const spec = scanSpec(c, "gru", xw, mask);
-      return W.call(c, "gru_scan", spec, addRnnScan, rnnScanParams, { ...addrs, ws: c.scratch(rnnScanScratch(spec)) });
+      const ws = c.scratch(rnnScanScratch(spec));
+      return W.call(c, "gru_scan", spec, addRnnScan, rnnScanParams, { ...addrs, ws }, false, scanHint(spec, 3));
     },
   }),
   gru_scan_grad: trainOp<ScanAttrs>({
     vjp: none,
+    split: "rows", // threads: samples (their rows of drec and the running dh in the shared scratch)
     ts: (c) => {
       const [dh, u, hprev, acts, rech, mask] = c.eqn.inputs;
       const [, steps] = T.shape(c, dh);
@@ -192,7 +211,9 @@ export const ops: OpTable<Names> = {
       const spec = scanSpec(c, "gru", dhseq, mask);
       const args = { dhseq, u, hprev, acts, rech, ...(mask !== undefined ? { mask } : {}) };
       const addrs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, c.addr(v)]));
-      return W.call(c, "gru_scan_grad", spec, addRnnScanGrad, rnnScanGradParams, { ...addrs, dxw: W.out(c), ...gradScratch(c, spec) });
+      const { args: scratch, strides } = gradScratch(c, spec);
+      const all = { ...addrs, dxw: W.out(c), ...scratch };
+      return W.call(c, "gru_scan_grad", spec, addRnnScanGrad, rnnScanGradParams, all, false, scanHint(spec, 4, strides));
     },
   }),
   gru_rec_grad: trainOp<ScanAttrs>({
@@ -229,6 +250,7 @@ export const ops: OpTable<Names> = {
     },
   }),
   simple_rnn_scan: trainOp<RnnScanAttrs>({
+    split: "rows",
     vjp: (c) => {
       const [xw, u, ...mask] = c.eqn.inputs;
       const [hseq, hprev] = c.eqn.outputs;
@@ -253,11 +275,13 @@ export const ops: OpTable<Names> = {
       const args = { hseq, hprev, xw, u, ...(mask !== undefined ? { mask } : {}) };
       const addrs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, c.addr(v)]));
       const spec = scanSpec(c, "simple_rnn", xw, mask);
-      return W.call(c, "simple_rnn_scan", spec, addRnnScan, rnnScanParams, { ...addrs, ws: c.scratch(rnnScanScratch(spec)) });
+      const ws = c.scratch(rnnScanScratch(spec));
+      return W.call(c, "simple_rnn_scan", spec, addRnnScan, rnnScanParams, { ...addrs, ws }, false, scanHint(spec, 3));
     },
   }),
   simple_rnn_scan_grad: trainOp<RnnScanAttrs>({
     vjp: none,
+    split: "rows",
     ts: (c) => {
       const [dh, u, hseq, mask] = c.eqn.inputs;
       const [, steps] = T.shape(c, dh);
@@ -270,11 +294,9 @@ export const ops: OpTable<Names> = {
       const spec = scanSpec(c, "simple_rnn", dhseq, mask);
       const args = { dhseq, u, hseq, ...(mask !== undefined ? { mask } : {}) };
       const addrs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, c.addr(v)]));
-      return W.call(c, "simple_rnn_scan_grad", spec, addRnnScanGrad, rnnScanGradParams, {
-        ...addrs,
-        dxw: W.out(c),
-        ...gradScratch(c, spec),
-      });
+      const { args: scratch, strides } = gradScratch(c, spec);
+      const all = { ...addrs, dxw: W.out(c), ...scratch };
+      return W.call(c, "simple_rnn_scan_grad", spec, addRnnScanGrad, rnnScanGradParams, all, false, scanHint(spec, 4, strides));
     },
   }),
 };

@@ -4,7 +4,7 @@
 // units (u) are static, the batch rows n a run-time i32; every buffer an i32 byte offset:
 //
 //   gru_scan            name(n, hseq, hprev, acts, rech, xw, u, bias[, mask])
-//   gru_scan_grad       name(n, dxw, dhseq, u, hprev, acts, rech, ws, dh[, mask])
+//   gru_scan_grad       name(n, dxw, dhseq, u, hprev, acts, rech, ws, dh, drec[, mask])
 //   simple_rnn_scan     name(n, hseq, hprev, xw, u[, mask])
 //   simple_rnn_scan_grad name(n, dxw, dhseq, u, hseq, ws, dh[, mask])
 //   reverse_steps       name(n, y, x)
@@ -45,7 +45,7 @@ export function rnnScanParams(spec: RnnScanSpec): string[] {
 
 export function rnnScanGradParams(spec: RnnScanSpec): string[] {
   return spec.cell === "gru"
-    ? ["n", "dxw", "dhseq", "u", "hprev", "acts", "rech", "ws", "dh", ...maskParam(spec)]
+    ? ["n", "dxw", "dhseq", "u", "hprev", "acts", "rech", "ws", "dh", "drec", ...maskParam(spec)]
     : ["n", "dxw", "dhseq", "u", "hseq", "ws", "dh", ...maskParam(spec)];
 }
 
@@ -55,7 +55,7 @@ export function rnnScanScratch(spec: Omit<RnnScanSpec, "name">): number {
   return Math.ceil(spec.units / 4) * spec.units * g * 16 + 16;
 }
 
-/** Bytes of scratch at ws for the backward: Uᵀ packed (16 bytes of alignment slack), then per row drec (the GRU's). */
+/** Bytes of scratch for the backward: at ws Uᵀ packed (16 bytes of alignment slack); per row, the GRU's drec (its own argument). */
 export function rnnScanGradScratch(spec: Omit<RnnScanSpec, "name">): { fixed: number; perRow: number } {
   const g = spec.cell === "gru" ? 3 : 1;
   return { fixed: g * spec.units * Math.ceil(spec.units / 4) * 16 + 16, perRow: spec.cell === "gru" ? 3 * spec.units * 4 : 0 };
@@ -231,7 +231,6 @@ export function addRnnScanGrad(b: BinaryenApi, mod: Mod, spec: RnnScanSpec): voi
   const panel = blocks * 16; // bytes of one packed row of Uᵀ
   const ZERO = new Array(16).fill(0);
   const ws = f.local(b.i32);
-  const drec = f.local(b.i32); // the GRU's drec rows: after the packed Uᵀ
   const r = f.local(b.i32);
   const t = f.local(b.i32);
   const o = f.local(b.i32); // [r, t, unit] in a [B, T, u] row
@@ -242,7 +241,6 @@ export function addRnnScanGrad(b: BinaryenApi, mod: Mod, spec: RnnScanSpec): voi
   const src = f.local(b.i32);
   const dst = f.local(b.i32);
   const body: X[] = [f.set(ws, m.i32.and(m.i32.add(f.get(p("ws")), f.i32(15)), f.i32(~15)))];
-  body.push(f.set(drec, m.i32.add(f.get(ws), f.i32(g * u * panel))));
 
   // Pack Uᵀ: row s (a column of U) holds U[0..u, s], zero-padded to whole vectors.
   {
@@ -292,7 +290,7 @@ export function addRnnScanGrad(b: BinaryenApi, mod: Mod, spec: RnnScanSpec): voi
       out.push(f.set(daz, gate(mul(mul(f.get(vdh), sub(ld("hprev", o, 0), f.get(vn))), mul(f.get(vz), sub(one(), f.get(vz)))))));
       out.push(f.set(vy, mul(mul(f.get(dah), ld("rech", o, 0)), mul(f.get(vr), sub(one(), f.get(vr))))));
       out.push(...st("dxw", a, 0, f.get(daz)), ...st("dxw", a, uB, f.get(vy)), ...st("dxw", a, 2 * uB, f.get(dah)));
-      out.push(...st(drec, q, 0, f.get(daz)), ...st(drec, q, uB, f.get(vy)), ...st(drec, q, 2 * uB, mul(f.get(dah), f.get(vr))));
+      out.push(...st("drec", q, 0, f.get(daz)), ...st("drec", q, uB, f.get(vy)), ...st("drec", q, 2 * uB, mul(f.get(dah), f.get(vr))));
       carry = mul(f.get(vdh), f.get(vz));
     } else {
       out.push(f.set(vy, ld("hseq", o, 0)));
@@ -350,7 +348,7 @@ export function addRnnScanGrad(b: BinaryenApi, mod: Mod, spec: RnnScanSpec): voi
     product.push(
       f.set(r, f.i32(0)),
       f.set(d, f.get(p("dh"))),
-      f.set(dp, gru ? f.get(drec) : m.i32.add(f.get(p("dxw")), m.i32.mul(f.get(t), f.i32(uB)))),
+      f.set(dp, gru ? f.get(p("drec")) : m.i32.add(f.get(p("dxw")), m.i32.mul(f.get(t), f.i32(uB)))),
       f.whileLoop(() => m.i32.le_s(m.i32.add(f.get(r), f.i32(RB)), f.get(p("n"))), tile(j, RB)),
       f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(p("n"))), tile(j, 1)),
     );

@@ -11,7 +11,8 @@
 // `masked` specs take a padding mask [B, T] (f32, 0 at padding): a masked step keeps h and
 // c (the epilogue selects the previous state lane-wise); backward, its gates get no
 // gradient, dc passes unchanged and dh_t is carried into dh_{t−1} (stored before the
-// product, which then adds dxw·Uᵀ to it instead of overwriting it).
+// product, which then adds dxw·Uᵀ to it). Trainers run lstm-masked.ts's kernels instead,
+// which skip the padded rows of each step with the same bits; these are their reference.
 //
 // ws is packing scratch of lstmScanScratchBytes / lstmScanGradScratchBytes bytes (any
 // alignment; independent of n). The input projection xw = x·W + b before the loop and the
@@ -91,7 +92,7 @@ export function lstmScanMacs(spec: LstmScanSpec, n: number): number {
   return n * Math.max(spec.steps - 1, 0) * spec.units * 4 * spec.units;
 }
 
-function check(spec: LstmScanSpec, what: string, maxTile: number, defTile: number): number {
+export function check(spec: LstmScanSpec, what: string, maxTile: number, defTile: number): number {
   const { steps, units } = spec;
   if (!(Number.isInteger(steps) && Number.isInteger(units) && steps > 0 && units > 0))
     throw new Error(`${what} ${spec.name}: steps and units must be positive integers`);
@@ -168,16 +169,16 @@ export function tanhFastV(f: Fn, x: X): X {
 type VFn = (f: Fn, x: X) => X;
 
 /** The nonlinearities a spec asks for: lstm.ts's (default) or math.ts's general ones. */
-function nonlinearities(spec: LstmScanSpec): { sigmoidV: VFn; tanhV: VFn } {
+export function nonlinearities(spec: LstmScanSpec): { sigmoidV: VFn; tanhV: VFn } {
   return spec.sharedMath ? { sigmoidV: sigmoidMathV, tanhV: tanhMathV } : { sigmoidV: sigmoidFastV, tanhV: tanhFastV };
 }
 
-interface Reduction {
+export interface Reduction {
   rows: number;
   /** v128 columns of B (and of the accumulators) per step. */
   nv: number;
-  /** local: A at (row 0, step 0); rows aRowBytes apart, steps 4 bytes apart. */
-  a: number;
+  /** local: A at (row 0, step 0); rows aRowBytes apart, steps 4 bytes apart. Or one local per row (rows anywhere: aRowBytes unused). */
+  a: number | readonly number[];
   aRowBytes: number;
   /** local: B (packed) at step 0; steps bStepBytes apart. */
   b: number;
@@ -187,7 +188,7 @@ interface Reduction {
 }
 
 /** acc[q][v] = Σ_s A[q, s] · B[s, 4v..4v+4), in fresh locals; `steps` static, unrolled by `unroll`. */
-function reduce(f: Fn, r: Reduction): { code: X[]; acc: number[][] } {
+export function reduce(f: Fn, r: Reduction): { code: X[]; acc: number[][] } {
   const m = f.mod;
   const b = f.b;
   const acc: number[][] = [];
@@ -200,11 +201,12 @@ function reduce(f: Fn, r: Reduction): { code: X[]; acc: number[][] } {
   for (let v = 0; v < r.nv; v++) bv.push(f.local(b.v128));
   const av = f.local(b.v128);
   // One reduction step at static offsets from the pointers; the very first one initializes.
-  const step = (ap: number, bp: number, s: number, init: boolean): X[] => {
+  const step = (ap: number | readonly number[], bp: number, s: number, init: boolean): X[] => {
     const out: X[] = [];
     for (let v = 0; v < r.nv; v++) out.push(f.set(bv[v], m.v128.load(s * r.bStepBytes + v * 16, 16, f.get(bp))));
     for (let q = 0; q < r.rows; q++) {
-      out.push(f.set(av, m.v128.load32_splat(q * r.aRowBytes + s * 4, 4, f.get(ap))));
+      const [p, off] = typeof ap === "number" ? [ap, q * r.aRowBytes] : [ap[q], 0];
+      out.push(f.set(av, m.v128.load32_splat(off + s * 4, 4, f.get(p))));
       for (let v = 0; v < r.nv; v++) {
         const prod = m.f32x4.mul(f.get(av), f.get(bv[v]));
         out.push(f.set(acc[q][v], init ? prod : m.f32x4.add(f.get(acc[q][v]), prod)));
@@ -219,16 +221,18 @@ function reduce(f: Fn, r: Reduction): { code: X[]; acc: number[][] } {
     return { code, acc };
   }
   // Peel the first step (initializes the accumulators), then loop over chunks of u steps.
-  const ap = f.local(b.i32);
+  const from = typeof r.a === "number" ? [r.a] : r.a;
+  const ap = typeof r.a === "number" ? f.local(b.i32) : r.a.map(() => f.local(b.i32));
   const bp = f.local(b.i32);
-  code.push(...step(r.a, r.b, 0, true));
-  code.push(f.set(ap, m.i32.add(f.get(r.a), f.i32(4))), f.set(bp, m.i32.add(f.get(r.b), f.i32(r.bStepBytes))));
+  const aps = typeof ap === "number" ? [ap] : ap;
+  code.push(...step(r.a, r.b, 0, true), ...aps.map((p, q) => f.set(p, m.i32.add(f.get(from[q]), f.i32(4)))));
+  code.push(f.set(bp, m.i32.add(f.get(r.b), f.i32(r.bStepBytes))));
   const rest = r.steps - 1;
   const chunks = Math.floor(rest / u);
   if (chunks > 0) {
     const body: X[] = [];
     for (let s = 0; s < u; s++) body.push(...step(ap, bp, s, false));
-    body.push(f.addI(ap, u * 4), f.addI(bp, u * r.bStepBytes));
+    body.push(...aps.map((p) => f.addI(p, u * 4)), f.addI(bp, u * r.bStepBytes));
     code.push(chunks === 1 ? m.block(null, body) : f.countedLoop(chunks, body));
   }
   for (let s = 0; s < rest - chunks * u; s++) code.push(...step(ap, bp, s, false));

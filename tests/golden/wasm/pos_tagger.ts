@@ -155,13 +155,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 28166912, perRow: 504064 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 28166912, perRow: 504068 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 28,166,912 bytes + 504,064 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 28,166,912 bytes + 504,068 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 28074720 + 503552 * B; // kernel scratch space
@@ -319,6 +319,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_bidirectional_forward_lstm_recurrent_kernel,
       WS,
       A_pos_tagger_embedding_mask,
+      WS + 65552,
     ); // [B, 64, 256] [64, 256] [B, 64] → [B, 64, 64]
     k.bcast_mul_mul_0x64x64_4096x64x1_64x1x0(
       n,
@@ -346,6 +347,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_bidirectional_backward_lstm_recurrent_kernel,
       WS,
       A_pos_tagger_bidirectional_backward_mask,
+      WS + 65552,
     ); // [B, 64, 256] [64, 256] [B, 64] → [B, 64, 64]
     k.bcast_mul_mul_0x64x64_4096x64x1_64x1x0(
       n,
@@ -413,6 +415,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS + 65552 + 256 * B,
       WS,
       A_pos_tagger_bidirectional_backward_mask,
+      WS + 65552 + 512 * B,
     ); // [B, 64, 64] [64, 256] [B, 64, 64] [B, 64, 256] [B, 64] → [B, 64, 256]
     k.gemm_tn_64x256(
       n * 64,
@@ -458,6 +461,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS + 65552 + 256 * B,
       WS,
       A_pos_tagger_embedding_mask,
+      WS + 65552 + 512 * B,
     ); // [B, 64, 64] [64, 256] [B, 64, 64] [B, 64, 256] [B, 64] → [B, 64, 256]
     k.gemm_tn_64x256(
       n * 64,
@@ -535,6 +539,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_bidirectional_forward_lstm_recurrent_kernel,
       WS,
       A_pos_tagger_embedding_mask,
+      WS + 65552,
     ); // [B, 64, 256] [64, 256] [B, 64] → [B, 64, 64]
     k.bcast_mul_mul_0x64x64_4096x64x1_64x1x0(
       n,
@@ -562,6 +567,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_bidirectional_backward_lstm_recurrent_kernel,
       WS,
       A_pos_tagger_bidirectional_backward_mask,
+      WS + 65552,
     ); // [B, 64, 256] [64, 256] [B, 64] → [B, 64, 64]
     k.bcast_mul_mul_0x64x64_4096x64x1_64x1x0(
       n,
@@ -616,6 +622,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_bidirectional_forward_lstm_recurrent_kernel,
       WS,
       A_pos_tagger_embedding_mask_1,
+      WS + 65552,
     ); // [B, 64, 256] [64, 256] [B, 64] → [B, 64, 64]
     k.bcast_mul_mul_0x64x64_4096x64x1_64x1x0(
       n,
@@ -643,6 +650,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_bidirectional_backward_lstm_recurrent_kernel,
       WS,
       A_pos_tagger_bidirectional_backward_mask_1,
+      WS + 65552,
     ); // [B, 64, 256] [64, 256] [B, 64] → [B, 64, 64]
     k.bcast_mul_mul_0x64x64_4096x64x1_64x1x0(
       n,

@@ -435,6 +435,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_gru_bidirectional_backward_rech,
       WS,
       WS + 49168 + 768 * B,
+      WS + 49168,
       A_pos_tagger_gru_bidirectional_backward_mask,
     ); // [B, 64, 64] [64, 192] [B, 64, 64] [B, 64, 192] [B, 64, 64] [B, 64] → [B, 64, 192]
     k.gru_rec_grad_64_64(
@@ -491,6 +492,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_pos_tagger_gru_bidirectional_forward_rech,
       WS,
       WS + 49168 + 768 * B,
+      WS + 49168,
       A_pos_tagger_gru_embedding_mask,
     ); // [B, 64, 64] [64, 192] [B, 64, 64] [B, 64, 192] [B, 64, 64] [B, 64] → [B, 64, 192]
     k.gru_rec_grad_64_64(
