@@ -12,7 +12,7 @@ const elsewhere = ["tests/e2e/**", ...slowTests, ...browserTests];
 const shared = [
   "tests/wasm/*.test.ts",
   "tests/backend/{backends,gradients,pytorch}*.test.ts",
-  "tests/backend/{batchnorm-fold,lstm-gradients,rnn-gradients,memory-plan,metrics,ops-forward,optimizers,privacy,registry,transfer,wat}.test.ts",
+  "tests/backend/{batchnorm-fold,lstm-gradients,rnn-gradients,memory-plan,metrics,ops-forward,optimizers,privacy,recurrent-bits,registry,transfer,wat}.test.ts",
   "tests/frontend/{examples,grammar,model-calls,passes,rules,shape-ops}.test.ts",
   "tests/runtime/{autoencode,brown,csv,data-validation,dataset,errors,idx,init,masked-loss,metrics,mnist,npy,privacy,progress,rng,safetensors}.test.ts",
 ];

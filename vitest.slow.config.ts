@@ -19,6 +19,8 @@ export const slowTests = [
   "tests/api/bundlers.test.ts",
   // Threads: every seed example on 1 and 2 threads (the same losses, evaluation and checkpoint bytes), dlm train --threads.
   "tests/threads/examples.test.ts",
+  // Threads: GRU and SimpleRNN scans (and a masked LSTM) split by samples, bitwise on 1, 2 and 3 threads.
+  "tests/threads/recurrent.test.ts",
   // The PyTorch target: train.py against the wasm trainer (100 steps of three seed models, 20 of the GAN) and under torchrun.
   "tests/pytorch/parity.test.ts",
   "tests/pytorch/torchrun.test.ts",

@@ -42,19 +42,28 @@ const specs: Spec[] = [
 const ROWS = [0, 1, 5, 7, 13];
 const nameOf = (s: Spec, kind: string) => `${kind}_${s.steps}_${s.units}_${s.rowTile ?? 0}_${s.epilogueRows ?? 0}`;
 
-let k: KernelInstance<Record<string, Kernel>>;
+let opt: KernelInstance<Record<string, Kernel>>;
+let quick: KernelInstance<Record<string, Kernel>>;
 const MEMORY = 8 << 20;
+// The tagger's size (u = 64) in a module optimized as trainers' are (binaryen -O3), the others at -O0 (faster to build).
+const optimized = (s: Spec) => s.units === 64;
 
 beforeAll(async () => {
-  k = await kernelModule((b, mod) => {
-    for (const s of specs) {
+  const add = (
+    b: Parameters<Parameters<typeof kernelModule>[0]>[0],
+    mod: Parameters<Parameters<typeof kernelModule>[0]>[1],
+    opt: boolean,
+  ) => {
+    for (const s of specs.filter((x) => optimized(x) === opt)) {
       const masked = { ...s, masked: true };
       addLstmScan(b, mod, { ...masked, name: nameOf(s, "full") });
       addLstmScanGrad(b, mod, { ...masked, name: nameOf(s, "full_grad") });
       addLstmScanCompact(b, mod, { ...masked, name: nameOf(s, "compact") });
       addLstmScanGradCompact(b, mod, { ...masked, name: nameOf(s, "compact_grad") });
     }
-  }, MEMORY);
+  };
+  opt = await kernelModule((b, mod) => add(b, mod, true), MEMORY);
+  quick = await kernelModule((b, mod) => add(b, mod, false), MEMORY, { optimizeLevel: 0 });
 }, 60_000);
 
 /** A mask [n, T]: right-padded rows of every length, holes in some, a −0 and a 0.5 (kept). */
@@ -80,6 +89,7 @@ function firstDiff(a: Float32Array, b: Float32Array, only?: (i: number) => boole
 }
 
 function run(s: Spec, n: number, seed: number): void {
+  const k = optimized(s) ? opt : quick;
   const { steps: T, units: u } = s;
   const r = new TestRandom(seed);
   const lay = new Layout(64);
