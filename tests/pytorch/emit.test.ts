@@ -81,9 +81,10 @@ describe("the PyTorch target's emitter", () => {
     const split = splitText("abcd".repeat(40));
     const vocab = buildCharVocab(split.train);
     expect(JSON.parse(metadata.vocab_chars)).toEqual(vocab);
-    expect(Array.from(tensors["train/ids"].data)).toEqual(Array.from(encodeChars(split.train, vocab)));
-    expect(Array.from(tensors["test/ids"].data)).toEqual(Array.from(encodeChars(split.test, vocab)));
-    expect(Array.from(tensors["test/starts"].data)).toEqual(Array.from(testWindowStarts(split.test.length, 8, 4)));
+    const ids = (name: string) => Array.from(tensors[name].data as Uint8Array | Int32Array);
+    expect(ids("train/ids")).toEqual(Array.from(encodeChars(split.train, vocab)));
+    expect(ids("test/ids")).toEqual(Array.from(encodeChars(split.test, vocab)));
+    expect(ids("test/starts")).toEqual(Array.from(testWindowStarts(split.test.length, 8, 4)));
     expect(tensors["train/ids"].dtype).toBe("U8");
     // A missing file: located at the data clause.
     const missingFile = compileText("missing.txt");
