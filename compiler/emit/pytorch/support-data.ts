@@ -239,11 +239,19 @@ def bce(p, t):
     return -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
 
 
+# The positions each masked mean of the current training step kept (Trainer.update weighs this
+# process's loss by its share of them under torchrun, so that the processes' average is the
+# global batch's masked mean).
+kept_positions = []
+
+
 def _kept_mean(per, y, ignore, mask):
     """The mean of per-position losses over the positions whose label is not 'ignore' and that the mask keeps (0 if none)."""
     keep = torch.ones_like(per) if ignore < 0 else (y != ignore).to(per.dtype)
     if mask is not None:
         keep = keep * mask.reshape(-1).to(per.dtype)
+    if torch.is_grad_enabled():
+        kept_positions.append(float(keep.sum()))
     return (per * keep).sum() / keep.sum().clamp(min=1)
 
 

@@ -169,9 +169,17 @@ class Trainer:
         # The loss is this process's mean; weighted by its share of the rows, the average over the
         # processes is the global batch's mean (the shares differ only when the rows do not split evenly).
         n, mine = noise.rows[0], noise.rows[2] - noise.rows[1]
+        share = mine * self.world / n if self.world > 1 and n > 0 and mine * self.world != n else None
+        # A masked mean (a padding mask, ignore_class) is over the positions kept: weighted by this
+        # process's share of the global batch's kept positions instead.
+        if self.world > 1 and len(kept_positions) == 1:
+            total = torch.tensor([kept_positions[0]], device=self.device)
+            self.dist.all_reduce(total)
+            share = kept_positions[0] * self.world / max(float(total), 1.0)
+        kept_positions.clear()
         # A later step may differentiate through the same 'let's: their graph is kept until then.
         retain = k + 1 < len(self.optimizers)
-        (loss * (mine * self.world / n) if self.world > 1 and n > 0 and mine * self.world != n else loss).backward(retain_graph=retain)
+        (loss * share if share is not None else loss).backward(retain_graph=retain)
         if self.world > 1 and self.step_models[k] not in self.ddp:
             for p in params:
                 if p.grad is not None:
