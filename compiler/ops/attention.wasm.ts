@@ -2,8 +2,9 @@
 // per (sample, head) on 4×8 register tiles that read q, k, v, dO and write o and the
 // gradients where the projections keep them (head h at columns h·kd..), so nothing is copied
 // in or out; only kᵀ (and vᵀ) are packed, in panels of 8 keys [kd][8], and the score rows
-// [t][SS] (SS = 8·⌈s/8⌉ + 4: the padding spreads a column's rows over the cache's sets) stay
-// in the kernel scratch (≈ 66 KiB at t = s = 128).
+// [t][SS] stay in the kernel scratch (≈ 66 KiB at t = s = 128; SS = 8·⌈s/8⌉ + 4: the padding
+// spreads a column's rows over the cache's sets, and the gradient, which reads columns, ran 3%
+// faster with it).
 //
 //   addAttention      per (b, h) and block of 4 query rows: S = q·kᵀ for the keys the block
 //                     sees; per row: scale, causal mask, max, exp, sum, lse = max + log(sum),
