@@ -100,7 +100,7 @@ export const ops: OpTable<Names> = {
       const [query, value, key] = c.eqn.inputs.slice(0, 3).map((id) => c.shape(id)[2]);
       const a = c.attrs;
       const causal = a.use_causal_mask ? "True" : "False";
-      const ctor = `dlm.MultiHeadAttention(${query}, ${value}, ${key}, ${a.num_heads}, ${a.key_dim}, ${a.value_dim}, ${causal}, ${py(a.dropout)})`;
+      const ctor = `dlm.MultiHeadAttention(${query}, ${value}, ${key}, heads=${a.num_heads}, key_dim=${a.key_dim}, value_dim=${a.value_dim}, causal=${causal}, dropout=${py(a.dropout)})`;
       const params: Record<string, readonly [string, TorchLayout]> = {};
       for (const sub of ["query", "key", "value"]) {
         params[`${sub}/kernel`] = [`${sub}_kernel`, "same"];

@@ -80,7 +80,10 @@ export const ops: OpTable<Names> = {
         ),
       );
       const sequences = a.return_sequences ? "True" : "False";
-      const m = c.module(`dlm.Bidirectional(${one}, ${one}, ${JSON.stringify(a.merge_mode)}, ${sequences})`, params);
+      const m = c.module(
+        `dlm.Bidirectional(${one}, ${one}, merge_mode=${JSON.stringify(a.merge_mode)}, return_sequences=${sequences})`,
+        params,
+      );
       return `${m}(${c.args[0]}${c.mask ? `, ${c.mask}` : ""})`;
     },
     expand: (c) => {

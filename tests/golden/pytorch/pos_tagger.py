@@ -21,7 +21,7 @@ class PosTagger(nn.Module):
     def __init__(self):
         super().__init__()
         self.embedding = nn.Embedding(26171, 64)  # embedding, dsl-examples/pos_tagger.dlm:7
-        self.bidirectional = dlm.Bidirectional(dlm.LSTM(64, 64, return_sequences=True), dlm.LSTM(64, 64, return_sequences=True), "concat", True)  # bidirectional, dsl-examples/pos_tagger.dlm:8
+        self.bidirectional = dlm.Bidirectional(dlm.LSTM(64, 64, return_sequences=True), dlm.LSTM(64, 64, return_sequences=True), merge_mode="concat", return_sequences=True)  # bidirectional, dsl-examples/pos_tagger.dlm:8
         self.dense = nn.Linear(128, 106)  # dense, dsl-examples/pos_tagger.dlm:9
 
     def forward(self, words, logits=False):
