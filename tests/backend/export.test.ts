@@ -73,11 +73,11 @@ describe("dlm export --format module", () => {
     }, 300_000);
   }
 
-  it("the CNN's dense layers read their kernels packed (the sparse GEMM on relu outputs; the layout marks both dense kernels, not the convolution's)", async () => {
+  it("the CNN's dense layers read their kernels packed (the sparse GEMM on the wide layer's relu inputs; the layout marks both dense kernels, not the convolution's)", async () => {
     const { dir } = await exportOf("dsl-examples/cnn.dlm");
     const js = readFileSync(path.join(dir, "cnn.js"), "utf8");
     expect(js).toMatch(/k\.gemm_sparse_5408x128_bias_relu\(n, /);
-    expect(js).toMatch(/k\.gemm_sparse_128x10_bias\(n, /);
+    expect(js).toMatch(/k\.gemm_packed_128x10_bias\(n, /); // too narrow for the sparse GEMM
     expect(js).toMatch(/k\.conv_relu_pool_28x28x1_k3x3_s1x1_32_bias_pool_k2x2_s2x2\(n, /);
     expect(js).not.toMatch(/k\.gemm_nn_/);
     // The layout's tensor entries, `{ name: "cnn/dense/kernel", shape: [5408, 128], …, packed: true }`.
