@@ -36,7 +36,19 @@ function emit(file: string) {
 }
 
 describe("the PyTorch target's emitter", () => {
-  for (const example of ["cnn", "rnn", "mlp", "gan", "gan_stabilized", "pos_tagger", "char_transformer"]) {
+  for (const example of [
+    "cnn",
+    "rnn",
+    "mlp",
+    "gan",
+    "gan_stabilized",
+    "pos_tagger",
+    "char_transformer",
+    "dcgan_small",
+    "conv_autoencoder",
+    "cnn_schedule",
+    "resnet",
+  ]) {
     it(`emits ${example}.dlm: every parameter placed, in the flat buffer's order`, () => {
       const { program, diagnostics, tp } = emit(`dsl-examples/${example}.dlm`);
       expect(diagnostics).toEqual([]);
@@ -98,7 +110,7 @@ describe("the PyTorch target's emitter", () => {
   const py = anyPython();
   it.skipIf(py === undefined)("writes Python that compiles (py_compile of each example's train.py and of dlm_torch.py)", async () => {
     const files: string[] = [];
-    for (const example of ["cnn", "rnn", "mlp", "gan_stabilized", "pos_tagger", "char_transformer"]) {
+    for (const example of ["cnn", "rnn", "mlp", "gan_stabilized", "pos_tagger", "char_transformer", "dcgan_small", "cnn_schedule"]) {
       const { program } = emit(`dsl-examples/${example}.dlm`);
       for (const f of program!.files) {
         const name = f.file === "train.py" ? `${example}.py` : f.file;

@@ -12,7 +12,7 @@ export const TRAINER_ATTRS = new Set(
     "args world rank device dist batch models optimizers step_counts global_step epoch batch_in_epoch seed wrapped tensor signature " +
     "save resume update clip rows run test build make_optimizers train_step evaluate parameters settings data data_dir name source " +
     "state_buffers step_models loss_names clips ddp trains model_attrs trained params_of training vocab resumed_vocab datasets " +
-    "schedules controls lrs STATE STATE_KEYS KERAS_STATE"
+    "schedules controls lrs STATE STATE_KEYS KERAS_STATE run_controls resumed_controls"
   ).split(" "),
 );
 

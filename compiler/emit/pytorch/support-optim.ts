@@ -142,7 +142,7 @@ class EarlyStopping:
     """Keras 3's EarlyStopping (runtime/callbacks.ts): 'weights' is a callable returning a copy of every parameter."""
 
     def __init__(self, spec):
-        self.spec, self.wait, self.best, self.stopped_epoch, self.best_weights = spec, 0, None, 0, None
+        self.spec, self.wait, self.best, self.best_epoch, self.stopped_epoch, self.best_weights = spec, 0, None, 0, 0, None
         self.min = _lower_is_better(spec["monitor"], spec["mode"])
 
     def _improves(self, current):
@@ -156,10 +156,10 @@ class EarlyStopping:
         if current is None or epoch < self.spec["start_from_epoch"]:
             return False
         if self.spec["restore_best_weights"] and self.best_weights is None:
-            self.best_weights = weights()
+            self.best_weights, self.best_epoch = weights(), epoch
         self.wait += 1
         if self._improves(current):
-            self.best, self.wait = current, 0
+            self.best, self.best_epoch, self.wait = current, epoch, 0
             if self.spec["restore_best_weights"]:
                 self.best_weights = weights()
             return False
@@ -274,6 +274,45 @@ class Controls:
         if stop and not trainer.args.quiet and trainer.rank == 0:
             print("Epoch %d: early stopping" % epoch, flush=True)
         return stop
+
+    def finished(self):
+        """Whether early stopping already ended the run (a resumed checkpoint of a stopped run)."""
+        return self.early is not None and self.early.stopped_epoch > 0
+
+    def save_into(self, trainer, tensors, meta):
+        """The controls' state as dlm's checkpoints hold it: metadata 'controls' (JSON) and early stopping's best weights as best/<name>."""
+        if not (self.early or self.plateau or self.best):
+            return
+        state = {}
+        if self.early is not None:
+            e = self.early
+            state["early_stopping"] = {"wait": e.wait, "best": e.best, "best_epoch": e.best_epoch, "stopped_epoch": e.stopped_epoch}
+        if self.plateau is not None:
+            p = self.plateau
+            state["reduce_lr_on_plateau"] = {"wait": p.wait, "cooldown_counter": p.cooldown, "best": p.best if math.isfinite(p.best) else None}
+        if self.best is not None:
+            state["save_best"] = {"best": self.best.best}
+        state["learning_rates"] = list(trainer.lrs)
+        meta["controls"] = json.dumps(state, separators=(",", ":"))
+        if self.early is not None and self.early.best_weights is not None:
+            for row, w in zip(trainer.parameters, self.early.best_weights):
+                tensors["best/" + row[0]] = to_keras(w, row[5])
+
+    def load(self, trainer, text, best):
+        """Reads save_into's state back (from dlm's checkpoints too); 'best' maps names to best/ tensors."""
+        s = json.loads(text)
+        if self.early is not None and "early_stopping" in s:
+            e, v = self.early, s["early_stopping"]
+            e.wait, e.best, e.best_epoch, e.stopped_epoch = v["wait"], v["best"], v["best_epoch"], v["stopped_epoch"]
+            if best:
+                e.best_weights = [to_torch(best[row[0]], row[5]).to(trainer.device) for row in trainer.parameters]
+        if self.plateau is not None and "reduce_lr_on_plateau" in s:
+            p, v = self.plateau, s["reduce_lr_on_plateau"]
+            p.wait, p.cooldown = v["wait"], v["cooldown_counter"]
+            p.best = v["best"] if v["best"] is not None else p.best
+            trainer.lrs[:] = s["learning_rates"]  # a plateau changes the learning rates; they are restored with it
+        if self.best is not None and "save_best" in s:
+            self.best.best = s["save_best"]["best"]
 
     def restore(self, trainer):
         """Early stopping's best weights back (restore_best_weights), whether or not it stopped the run (Keras 3)."""

@@ -28,6 +28,8 @@ class Trainer:
     ddp = ()  # the models wrapped in DistributedDataParallel (the others' gradients are averaged by hand)
     schedules = None  # per step: its learning-rate schedule (dlm_torch.learning_rate), or None for a constant rate
     controls = {}  # validation_split, early_stopping, reduce_lr_on_plateau, save_best: as the train block sets them
+    run_controls = None  # this run's dlm_torch.Controls (their state goes into checkpoints)
+    resumed_controls = None  # (the checkpoint's controls metadata, its best/ tensors by name)
 
     def __init__(self, args):
         self.args = args
@@ -116,6 +118,8 @@ class Trainer:
             "writer": "pytorch",
         }
         meta.update(self.vocab)  # text data: the vocabularies its ids stand for, as dlm's checkpoints hold them
+        if self.run_controls is not None:
+            self.run_controls.save_into(self, tensors, meta)
         save_safetensors(path, tensors, meta)
 
     def _state_of(self, p):
@@ -126,6 +130,8 @@ class Trainer:
 
     def resume(self, path):
         tensors, meta = load_safetensors(path)
+        if meta.get("controls") is not None:
+            self.resumed_controls = (meta["controls"], {n[5:]: t for n, t in tensors.items() if n.startswith("best/")})
         if meta.get("format") != FORMAT:
             raise SystemExit("error: %s is not a dlm checkpoint (format %r)" % (path, meta.get("format")))
         if meta.get("signature") != self.signature():
@@ -188,7 +194,7 @@ class Trainer:
         self.clip(k, params)
         # The learning rate of this update: the schedule's at the step count (0 for the first), else the current one.
         schedule = self.schedules[k] if self.schedules else None
-        lr = learning_rate(schedule, self.step_counts[k]) if schedule else self.lrs[k]
+        lr = self.lrs[k] = learning_rate(schedule, self.step_counts[k]) if schedule else self.lrs[k]
         for group in self.optimizers[k].param_groups:
             group["lr"], group["t"] = lr, self.step_counts[k] + 1
         self.optimizers[k].step()
@@ -231,6 +237,9 @@ class Trainer:
         args = self.args
         train, test = self.datasets(args.data or self.data_dir)
         validation, controls = None, Controls(self.controls)
+        if self.resumed_controls is not None:
+            controls.load(self, *self.resumed_controls)
+        self.run_controls = controls
         if self.controls.get("validation_split", 0) > 0:
             # Keras's validation_split: the last rows of the training data, taken before any shuffling.
             at = int(math.floor(train.n * (1 - self.controls["validation_split"])))
@@ -240,7 +249,7 @@ class Trainer:
         shuffle = self.settings["shuffle"] and not args.no_shuffle
         start = time.time()
         epoch, b, stopped = self.epoch, self.batch_in_epoch, False
-        while epoch < args.epochs:
+        while epoch < args.epochs and not controls.finished():
             # One seeded permutation per epoch, the same on every process.
             gen = torch.Generator().manual_seed(self.seed * 1000003 + epoch)
             order = torch.randperm(train.n, generator=gen) if shuffle else torch.arange(train.n)
