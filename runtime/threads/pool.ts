@@ -91,7 +91,11 @@ function takeChunks(ctrl: Int32Array, run: (chunk: number) => void): void {
 
 /** The worker's loop: started from its source text (no file to find beside the runtime, in any build). */
 function workerMain(): void {
-  const { workerData } = require("node:worker_threads") as typeof import("node:worker_threads");
+  // The source runs as a script, or as a module where the process was started with
+  // --input-type=module (which workers inherit): there only process.getBuiltinModule (Node ≥ 20.16).
+  type WT = typeof import("node:worker_threads");
+  const builtin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  const { workerData } = (builtin ? builtin("node:worker_threads") : require("node:worker_threads")) as WT;
   const d = workerData as {
     module: object;
     memory: object;
@@ -132,7 +136,10 @@ function workerMain(): void {
   };
   const take = TAKE_CHUNKS;
   const spin = SPIN_WHILE;
+  // A job published before this worker read SEQ (its start can take longer than the first
+  // kernels: a busy machine, a large module) is still the current one: take its chunks now.
   let seen = Atomics.load(ctrl, 0);
+  if (!Atomics.load(ctrl, 7)) take(ctrl, run);
   for (;;) {
     const s = spin(ctrl, 0, seen, spinMs);
     if (s === seen) {

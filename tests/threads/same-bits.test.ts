@@ -25,6 +25,7 @@ import {
 } from "../../compiler/wasm/kernels/conv-grad.js";
 import { instantiateKernelsSync, Layout } from "../../runtime/wasm/instantiate.js";
 import { TestRandom } from "../helpers/numerics.js";
+import { runNode } from "../helpers/spawn.js";
 
 // A small program with every kind of split kernel: convolutions (conv → relu, conv → relu →
 // max-pool with its argmax, the input gradient, the kernel gradient by panels of filters: 20
@@ -100,6 +101,42 @@ describe("threads: the same bits as one thread", () => {
     }
     expect(threads.workerChunkCount()).toBeGreaterThan(chunks); // the workers took part
   }, 60_000);
+});
+
+describe("a job published before a worker has started", () => {
+  // A worker reads the job counter when it starts; the job before that must still be taken.
+  // With the calling thread out of the chunks, a missed job never ends: the child would hang.
+  const script = `
+    const dist = (p) => "file://" + process.cwd() + "/dist/" + p;
+    const { loadBinaryen } = await import(dist("compiler/wasm/kernels/binaryen.js"));
+    const G = await import(dist("compiler/wasm/kernels/gemm.js"));
+    const { sharedMemoryBinary } = await import(dist("runtime/threads/shared-module.js"));
+    const P = await import(dist("runtime/threads/pool.js"));
+    const spec = { name: "g", kind: "nn", k: 8, n: 16, bias: false, range: true };
+    const { binary } = G.emitGemmModule(await loadBinaryen(), [spec]);
+    const params = G.gemmParams(spec);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const module = new WebAssembly.Module(sharedMemoryBinary(binary));
+    const raw = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    const f = new Float32Array(memory.buffer);
+    for (let i = 0; i < 1024; i++) f[i] = (i % 7) - 3;
+    const at = { m: 3, a: 0, b: 256, c: 2048, ws: 4096 };
+    const args = params.filter((p) => p !== "lo" && p !== "hi").map((p) => at[p]);
+    raw.g(...args);
+    const want = f.slice(512, 560);
+    f.fill(0, 512, 560);
+    const split = { kind: "range", params: params.length, count: 2, ws: params.indexOf("ws"), work: 64 };
+    const pool = P.threadedKernels(module, memory, raw, { kernels: { g: split }, scratch: 8192 }, 2, 32768, 1);
+    P.setCallerTakesChunks(false);
+    pool.exports.g(...args);
+    console.log("done", f.slice(512, 560).every((v, i) => Object.is(v, want[i])), pool.workerChunks());
+    pool.close();
+  `;
+  it("is taken by the worker when it starts (the calling thread taking no chunks)", async () => {
+    const r = await runNode(["--input-type=module", "-e", script], { timeoutMs: 60_000 });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("done true 2");
+  }, 70_000);
 });
 
 describe("the default thread count", () => {
