@@ -107,6 +107,19 @@ describe("the PyTorch target's emitter", () => {
     );
   });
 
+  it("gives a DL4012 at a training control that monitors what train.py does not compute", () => {
+    const file = path.join(tmp.dir, "controls.dlm");
+    const source = readFileSync(path.join(repoRoot, "tests/programs/pytorch/controls.dlm"), "utf8");
+    writeFileSync(file, source.replace("early_stopping(monitor=val_loss", "early_stopping(monitor=accuracy"));
+    const front = frontEnd(file, readFileSync(file));
+    const train = front.ir!.trains[0];
+    const text = front.source.text;
+    const r = emitPytorch(front.ir!, train, front.trainings!.get(train.name)!, { source: file, lineOf: () => 1, text, mnistDir: null });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["DL4012"]);
+    expect(r.diagnostics[0].message).toMatch(/early_stopping monitoring `accuracy`/);
+    expect(text.slice(r.diagnostics[0].span.start, r.diagnostics[0].span.end)).toBe("early_stopping");
+  });
+
   const py = anyPython();
   it.skipIf(py === undefined)("writes Python that compiles (py_compile of each example's train.py and of dlm_torch.py)", async () => {
     const files: string[] = [];

@@ -124,7 +124,14 @@ export function emitPytorch(
     );
   const s = train.settings;
   // validation_split, early stopping, reduce_lr_on_plateau, save_best: dlm_torch.Controls (optimizers.ts).
-  const controls = controlsOf(train, (w) => unsupported(w, train.span));
+  // A message about a control goes where the block sets it.
+  const settingSpan = (setting: string): Span => {
+    const at = opts.text.slice(train.span.start, train.span.end).search(new RegExp(`^\\s*${setting}\\b`, "m"));
+    if (at < 0) return train.span;
+    const start = train.span.start + at + (/^\s*/.exec(opts.text.slice(train.span.start + at))?.[0].length ?? 0);
+    return { start, end: start + setting.length };
+  };
+  const controls = controlsOf(train, (w, setting) => unsupported(w, settingSpan(setting)));
   if (train.init)
     unsupported(
       "init from a checkpoint",

@@ -71,12 +71,12 @@ const computed = (train: TrainIR): string[] => [
 ];
 
 /** The table of the block's training controls (dlm_torch.Controls), reporting a monitor the target does not compute. */
-export function controlsOf(train: TrainIR, unsupported: (what: string) => void): string {
+export function controlsOf(train: TrainIR, unsupported: (what: string, setting: string) => void): string {
   const s = train.settings;
   const out: Record<string, unknown> = {};
   const monitor = (what: string, m: string): void => {
     if (!computed(train).includes(m))
-      unsupported(`${what} monitoring \`${m}\` (train.py computes the epoch's losses, val_loss and val_accuracy)`);
+      unsupported(`${what} monitoring \`${m}\` (train.py computes the epoch's losses, val_loss and val_accuracy)`, what);
   };
   if (s.validationSplit > 0) out.validation_split = s.validationSplit;
   if (s.earlyStopping) {
