@@ -106,15 +106,14 @@ describe("threads: the same bits as one thread", () => {
 describe("a job published before a worker has started", () => {
   // A worker reads the job counter when it starts; the job before that must still be taken.
   // With the calling thread out of the chunks, a missed job never ends: the child would hang.
+  // (The GEMM's module and parameters come from here: the child loads only the runtime.)
+  const spec: GemmSpec = { name: "g", kind: "nn", k: 8, n: 16, bias: false, range: true };
   const script = `
     const dist = (p) => "file://" + process.cwd() + "/dist/" + p;
-    const { loadBinaryen } = await import(dist("compiler/wasm/kernels/binaryen.js"));
-    const G = await import(dist("compiler/wasm/kernels/gemm.js"));
     const { sharedMemoryBinary } = await import(dist("runtime/threads/shared-module.js"));
     const P = await import(dist("runtime/threads/pool.js"));
-    const spec = { name: "g", kind: "nn", k: 8, n: 16, bias: false, range: true };
-    const { binary } = G.emitGemmModule(await loadBinaryen(), [spec]);
-    const params = G.gemmParams(spec);
+    const binary = Buffer.from(process.env.GEMM_MODULE, "base64");
+    const params = JSON.parse(process.env.GEMM_PARAMS);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
     const module = new WebAssembly.Module(sharedMemoryBinary(binary));
     const raw = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -133,7 +132,9 @@ describe("a job published before a worker has started", () => {
     pool.close();
   `;
   it("is taken by the worker when it starts (the calling thread taking no chunks)", async () => {
-    const r = await runNode(["--input-type=module", "-e", script], { timeoutMs: 60_000 });
+    const { binary } = emitGemmModule(await loadBinaryen(), [spec]);
+    const env = { GEMM_MODULE: Buffer.from(binary).toString("base64"), GEMM_PARAMS: JSON.stringify(gemmParams(spec)) };
+    const r = await runNode(["--input-type=module", "-e", script], { timeoutMs: 60_000, env });
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe("done true 2");
   }, 70_000);
