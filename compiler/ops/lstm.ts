@@ -29,14 +29,20 @@ import {
   lstmScanParams,
   lstmScanScratchBytes,
 } from "../wasm/kernels/lstm.js";
+import { gemmScratchBytes } from "../wasm/kernels/gemm.js";
 import {
+  addGatherKept,
   addLstmScanCompact,
   addLstmScanGradCompact,
   lstmScanCompactParams,
   lstmScanGradCompactParams,
 } from "../wasm/kernels/lstm-masked.js";
 
-export type Names = { primitive: never; composite: "lstm"; train: "lstm_scan" | "lstm_scan_grad" | "last_step" | "last_step_grad" };
+export type Names = {
+  primitive: never;
+  composite: "lstm";
+  train: "lstm_scan" | "lstm_scan_grad" | "last_step" | "last_step_grad" | "matmul_tn_kept";
+};
 
 export type LstmAttrs = { readonly units: number; readonly return_sequences: boolean };
 export type ScanAttrs = { readonly units: number };
@@ -83,7 +89,8 @@ export const ops: OpTable<Names> = {
       const dxw = c.emit("lstm_scan_grad", [c.dy, u, cseq, acts, ...mask], c.eqn.attrs, shapeOf(c, xw), xw);
       return [
         c.needs[0] ? dxw : null,
-        c.needs[1] ? c.emit("matmul_tn", [hprev, dxw], {}, shapeOf(c, u), u) : null,
+        // Padded: dxw is +0 at padded steps, so dU sums over the kept (sample, step) rows only.
+        c.needs[1] ? c.emit(mask.length ? "matmul_tn_kept" : "matmul_tn", [hprev, dxw, ...mask], {}, shapeOf(c, u), u) : null,
         ...mask.map(() => null),
       ];
     },
@@ -149,6 +156,39 @@ export const ops: OpTable<Names> = {
       const compact = { ...args, mask: c.addr(mask), rows: `${ws} + ${packed} + ${2 * rowBytes} * B` };
       const hint = { work, grain: 4, strides: { ...strides, rows: 4 } };
       return W.call(c, "lstm_scan_grad", spec, addLstmScanGradCompact, lstmScanGradCompactParams, compact, false, hint);
+    },
+  }),
+  // aᵀ·dy over the (sample, step) rows a padding mask keeps, where dy is +0 at the others: the sum
+  // over all rows, bit for bit (gather_kept, lstm-masked.ts). The reference sums every row.
+  matmul_tn_kept: trainOp({
+    vjp: none,
+    split: "columns", // threads: 8-column panels of the kernel gradient, each summed over all kept rows
+    ts: (c) => {
+      const [a, dy] = c.eqn.inputs;
+      return `K.matmulTN(${T.out(c)}, ${c.buf(a)}, ${c.buf(dy)}, ${T.rows(c, a)}, ${T.last(c, a)}, ${T.last(c, dy)});`;
+    },
+    wasm: (c) => {
+      const [a, dy, mask] = c.eqn.inputs;
+      const spec = { steps: W.shape(c, a)[1] as number, ka: W.last(c, a), kb: W.last(c, dy) };
+      // The GEMM's scratch, then the gathered rows of a and dy (B·T rows at most).
+      const gemmWs = gemmScratchBytes({
+        name: "",
+        kind: "tn",
+        k: spec.ka,
+        n: spec.kb,
+        bias: false,
+        range: c.split === "columns" || undefined,
+      });
+      const fixed = Math.ceil(gemmWs / 16) * 16 + 16;
+      const ws = c.scratch(fixed, spec.steps * (spec.ka + spec.kb) * 4);
+      const [pa, pb] = [`${ws} + ${fixed}`, `${ws} + ${fixed} + ${spec.steps * spec.ka * 4} * B`];
+      const key = W.keyOf("gather_kept", spec);
+      const gather = c.kernel(key, (bn, mod, name) => addGatherKept(bn, mod, { ...spec, name }));
+      const m = `${gather}(n, ${pa}, ${pb}, ${c.addr(a)}, ${c.addr(dy)}, ${c.addr(mask)})`;
+      const call = W.gemm(c, "tn", spec.ka, spec.kb, m, a, dy, undefined);
+      const from = `(${m}, ${c.addr(a)}, ${c.addr(dy)},`;
+      if (!call.includes(from)) throw new Error(`internal: matmul_tn_kept expected the GEMM call ${call} to start ${from}`);
+      return call.replace(from, `(${m}, ${pa}, ${pb},`);
     },
   }),
   last_step: trainOp({
