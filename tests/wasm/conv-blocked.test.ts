@@ -16,9 +16,13 @@ import { addConv2d, conv2dParams, conv2dScratchBytes, type Conv2dSpec } from "..
 import { convBlocking, type ConvBlocking } from "../../compiler/wasm/kernels/conv-blocked.js";
 import {
   addConv2dGradInput,
+  addConv2dGradKernel,
   conv2dGradInputParams,
   conv2dGradInputScratchBytes,
+  conv2dGradKernelParams,
+  conv2dGradKernelScratchBytes,
   type Conv2dGradInputSpec,
+  type Conv2dGradKernelSpec,
 } from "../../compiler/wasm/kernels/conv-grad.js";
 import { gradInputBlocking } from "../../compiler/wasm/kernels/conv-grad-blocked.js";
 import { hasRelaxedSimd, instantiateKernels, Layout, type KernelInstance } from "../../runtime/wasm/instantiate.js";
@@ -244,4 +248,92 @@ describe("the automatic choice", () => {
     expect(convBlocking(spec(geom(28, 28, 32, [3, 3], [1, 1], "same"), 32))).toBeUndefined();
     expect(convBlocking(spec(geom(14, 14, 64, [3, 3], [1, 1], "same"), 64))).toBeUndefined();
   });
+});
+
+// The kernel gradient with dk summed in aligned panels in scratch (conv-grad-dk.ts) against dk summed in place,
+// word for word: ±bias, accumulate, a tail panel, panel ranges [lo, hi) (threads' split) and n = 0, 1, 3.
+describe("the kernel gradient summed in panels computes the same bits as in place", () => {
+  interface GkCase {
+    readonly tag: string;
+    readonly g: Window;
+    readonly filters: number;
+    readonly bias: boolean;
+    readonly accumulate: boolean;
+    readonly ranges: readonly (readonly [number, number])[];
+  }
+  const gkCases: GkCase[] = [
+    {
+      tag: "same5",
+      g: geom(7, 7, 6, [5, 5], [1, 1], "same"),
+      filters: 20,
+      bias: true,
+      accumulate: false,
+      ranges: [
+        [0, 0],
+        [0, 1],
+        [1, 2],
+      ],
+    },
+    { tag: "s2acc", g: geom(9, 8, 5, [5, 5], [2, 2], "same"), filters: 13, bias: false, accumulate: true, ranges: [[0, 0]] },
+    {
+      tag: "valid",
+      g: geom(8, 9, 7, [3, 3], [1, 2], "valid"),
+      filters: 32,
+      bias: true,
+      accumulate: true,
+      ranges: [
+        [0, 0],
+        [1, 2],
+      ],
+    },
+  ];
+  const gkSpec = (c: GkCase, panels: boolean): Conv2dGradKernelSpec => ({
+    ...c.g,
+    name: `${c.tag}_gk_${panels ? "panels" : "inplace"}`,
+    filters: c.filters,
+    bias: c.bias,
+    accumulate: c.accumulate,
+    dkPanels: panels,
+  });
+  let gk: KernelInstance<Record<string, Fn_>>;
+  beforeAll(async () => {
+    const b = await loadBinaryen();
+    const built = buildModule(b, (mod) => {
+      for (const c of gkCases) for (const panels of [false, true]) addConv2dGradKernel(b, mod, gkSpec(c, panels));
+    });
+    gk = await instantiateKernels(built.binary, { memoryBytes: 16 << 20 });
+  }, 60_000);
+
+  function runGk(spec: Conv2dGradKernelSpec, n: number, range: readonly [number, number], seed: number): Uint32Array {
+    const lay = new Layout(64);
+    const { h, w, c, oh, ow, kh, kw } = spec;
+    const fl = spec.filters;
+    const x = lay.floats(Math.max(1, n * h * w * c));
+    const dy = lay.floats(Math.max(1, n * oh * ow * fl));
+    const dk = lay.floats(kh * kw * c * fl + 4);
+    const dbias = lay.floats(fl + 4);
+    const bytes = conv2dGradKernelScratchBytes(spec);
+    const ws = lay.alloc(bytes + 4) + 4; // misaligned on purpose
+    fill(gk.f32(x, n * h * w * c), seed);
+    fill(gk.f32(dy, n * oh * ow * fl), seed + 1);
+    fill(gk.f32(dk, kh * kw * c * fl + 4), seed + 2); // what accumulate adds to, and what a range leaves alone
+    fill(gk.f32(dbias, fl + 4), seed + 3);
+    gk.f32(ws, Math.floor(bytes / 4)).fill(NaN);
+    const at: Record<string, number> = { n, x, dy, dk, dbias, ws, lo: range[0], hi: range[1] };
+    gk.exports[spec.name](...conv2dGradKernelParams(spec).map((p) => at[p]));
+    const words = new Uint32Array(gk.f32(dk, kh * kw * c * fl + 4).slice().buffer);
+    return Uint32Array.from([...words, ...new Uint32Array(gk.f32(dbias, fl + 4).slice().buffer)]);
+  }
+
+  for (const c of gkCases)
+    it(`${c.tag}: n ∈ {0, 1, 3}, panel ranges ${c.ranges.map((r) => `[${r.join(", ")})`).join(" ")}`, () => {
+      for (const n of [0, 1, 3])
+        for (const r of c.ranges) {
+          const a = runGk(gkSpec(c, false), n, r, 3 + n);
+          const b = runGk(gkSpec(c, true), n, r, 3 + n);
+          let diff = -1;
+          for (let i = 0; i < a.length && diff < 0; i++) if (a[i] !== b[i]) diff = i;
+          expect(diff, `first differing word of n = ${n}, range [${r.join(", ")})`).toBe(-1);
+        }
+    });
 });

@@ -5,6 +5,7 @@ import type { BinaryenApi } from "./binaryen.js";
 import type { Window } from "../../emit/geometry.js";
 import { ZERO16, loadPartial, storePartial, type Fn, type Mod, type X } from "./fn.js";
 import { blockedFramesBytes, gradInputBlocked, gradInputBlocking, type GradInputBlocking } from "./conv-grad-blocked.js";
+import { dkPanelsBytes, dkPanelsCopy, usesDkPanels } from "./conv-grad-dk.js";
 import {
   align16,
   checkTile,
@@ -44,6 +45,8 @@ export interface Conv2dGradKernelSpec extends Window {
   readonly unroll?: number;
   /** Multiply-add with f32x4.relaxed_madd (the module variant built with `relaxed`). */
   readonly relaxed?: boolean;
+  /** Sum dk in 64-byte aligned panels in scratch (conv-grad-dk.ts; default: when dk exceeds L2). */
+  readonly dkPanels?: boolean;
 }
 
 export interface Conv2dGradInputSpec extends Window {
@@ -84,7 +87,8 @@ export function conv2dGradInputParams(spec: Conv2dGradInputSpec): string[] {
 
 /** Scratch bytes (independent of the batch rows; `maxRows` is accepted for uniformity). */
 export function conv2dGradKernelScratchBytes(spec: Conv2dGradKernelSpec, _maxRows?: number): number {
-  return slack(frameOf(spec).bytes);
+  const panels = usesDkPanels(spec, loopsOverRows(spec)) ? dkPanelsBytes(spec, conv2dGradKernelPanelWidth(spec)) + 16 : 0;
+  return slack(frameOf(spec).bytes) + panels;
 }
 /** Bytes of the transposed kernel kT the input gradient reads (rows of kw·c floats, padded to 4). */
 export function packedKernelBytes(spec: Conv2dGradInputSpec): number {
@@ -100,6 +104,8 @@ export function conv2dGradInputScratchBytes(spec: Conv2dGradInputSpec, _maxRows?
 
 /** Rows of dk (plus the bias row) up to which tiles are laid out statically. */
 const STATIC_ROWS = 48;
+/** Whether the tiles loop over kernel rows (more rows than STATIC_ROWS). */
+const loopsOverRows = (spec: Conv2dGradKernelSpec): boolean => spec.kh * spec.kw * spec.c + (spec.bias ? 1 : 0) > STATIC_ROWS;
 
 /** Adds the export `spec.name`: dk[i, j, c, f] (+)= Σ x[…] · dy[n, oy, ox, f]; dbias[f] (+)= Σ dy[…, f]. */
 export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKernelSpec): void {
@@ -117,6 +123,10 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
   const [t0] = spec.tile ?? defaultTile(fl);
   const PW = conv2dGradKernelPanelWidth(spec);
   const RB = Math.max(1, Math.min(oh, spec.blockRows ?? Math.floor(16384 / (ow * fl * 4))));
+  // dk summed in aligned panels in scratch (conv-grad-dk.ts): the tiles' rows of dk are PW floats apart there.
+  const panelsOn = usesDkPanels(spec, loopsOverRows(spec));
+  const dkS = panelsOn ? PW * 4 : fl * 4;
+  const dkP = f.local(i32);
 
   const [s, xs, xImg, dyImg, xb, dyb, pOff, dy0, dkp, dbp, xi, dki, frame, rb, rem, pj, phi, pEnd] = range(18).map(() => f.local(i32));
 
@@ -184,7 +194,10 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
   const rowTiles = (width: number): X[] => {
     const nv = Math.ceil(width / 4);
     const MR = Math.max(1, Math.min(t0, Math.floor(16 / nv)));
-    const out: X[] = [f.set(dy0, m.i32.add(f.get(dyb), f.get(pOff))), f.set(dkp, m.i32.add(f.get(P("dk")), f.get(pOff)))];
+    const out: X[] = [
+      f.set(dy0, m.i32.add(f.get(dyb), f.get(pOff))),
+      f.set(dkp, panelsOn ? m.i32.add(f.get(dkP), m.i32.mul(f.get(pj), f.i32(K * PW * 4))) : m.i32.add(f.get(P("dk")), f.get(pOff))),
+    ];
     if (spec.bias) out.push(f.set(dbp, m.i32.add(f.get(P("dbias")), f.get(pOff))));
     if (R <= STATIC_ROWS) {
       const rows: Row[] = [];
@@ -195,7 +208,7 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
     } else {
       // Loop over kernel rows i and tiles of MR consecutive (j, ch) within a kernel row.
       const kwc = kw * c;
-      const mk = (k: number): Row[] => range(k).map((q) => ({ x: q * 4, dk: q * fl * 4 }));
+      const mk = (k: number): Row[] => range(k).map((q) => ({ x: q * 4, dk: q * dkS }));
       const xt = f.local(i32);
       const dkt = f.local(i32);
       out.push(
@@ -204,10 +217,10 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
         ...repeat(f, kh, [
           f.set(xt, f.get(xi)),
           f.set(dkt, f.get(dki)),
-          ...repeat(f, Math.floor(kwc / MR), [...tile(mk(MR), width, xt, dkt), f.addI(xt, MR * 4), f.addI(dkt, MR * fl * 4)]),
+          ...repeat(f, Math.floor(kwc / MR), [...tile(mk(MR), width, xt, dkt), f.addI(xt, MR * 4), f.addI(dkt, MR * dkS)]),
           ...(kwc % MR > 0 ? tile(mk(kwc % MR), width, xt, dkt) : []),
           f.addI(xi, fr.wf * c * 4),
-          f.addI(dki, kwc * fl * 4),
+          f.addI(dki, kwc * dkS),
         ]),
       );
       if (spec.bias) out.push(...tile(["bias"], width, xb, dkp));
@@ -249,11 +262,17 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
     body.push(
       f.set(c0, m.i32.mul(f.get(P("lo")), f.i32(PW * 4))),
       f.set(c1, m.i32.mul(m.select(m.i32.lt_s(f.get(pEnd), f.get(phi)), f.i32(fl), m.i32.mul(f.get(phi), f.i32(PW))), f.i32(4))),
-      ...zeroRows(f.get(P("dk")), K),
+      ...(panelsOn ? [] : zeroRows(f.get(P("dk")), K)),
     );
     if (spec.bias) body.push(...zeroRows(f.get(P("dbias")), 1));
   }
   if (!fr.direct) body.push(f.set(frame, align16(f, f.get(P("ws")))), ...zeroBytes(f, f.get(frame), fr.bytes));
+  const panelsAt = { dk: P("dk"), panels: dkP, lo: P("lo"), hi: phi };
+  if (panelsOn)
+    body.push(
+      f.set(dkP, m.i32.and(m.i32.add(f.get(P("ws")), f.i32(16 + fr.bytes + 63)), f.i32(~63))),
+      ...dkPanelsCopy(f, spec, PW, panelsAt, spec.accumulate ? "in" : "zero"),
+    );
   body.push(
     f.set(s, f.i32(0)),
     f.set(xs, f.get(P("x"))),
@@ -283,6 +302,7 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
       ],
     ),
   );
+  if (panelsOn) body.push(...dkPanelsCopy(f, spec, PW, panelsAt, "out"));
   finish(b, mod, name, names, f, body);
 }
 
