@@ -9,19 +9,26 @@
 // weights, reduce-on-plateau), and the examples cnn_schedule (AdamW on a warmed-up cosine
 // schedule, a validation split), conv_autoencoder (images as their own targets), resnet
 // (batch norms), dcgan_small (batch norms in a generator, the simultaneous update through
-// `let`s; dlm's noise and dropout masks fed through --noise-file, within 1e-3). In the slow
-// list (vitest.slow.config.ts).
+// `let`s; dlm's noise and dropout masks fed through --noise-file, within 1e-3). dlm's side runs
+// in the test's process (its compile and trainer, as the commands run them). In the slow list
+// (vitest.slow.config.ts).
 import { afterAll, describe, expect, it } from "vitest";
 import * as path from "node:path";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { compileTrainer, frontEnd, importTrainer } from "../../compiler/compile.js";
+import { renderDiagnostics } from "../../compiler/diagnostics/render.js";
+import { pytorchProgram } from "../../compiler/emit/pytorch/command.js";
 import { Rng } from "../../runtime/rng.js";
 import { loadSafetensors } from "../../runtime/safetensors.js";
-import { repoRoot, runDlm, tempDir } from "../helpers/spawn.js";
+import { train } from "../../runtime/trainer.js";
+import { distRuntime } from "../helpers/trainer.js";
+import { repoRoot, tempDir } from "../helpers/spawn.js";
 import { differences, missing, ok, runPython, script, unshuffled, weights } from "./python.js";
 
 const tmp = tempDir("dlm-pytorch-vision-");
 afterAll(() => tmp.cleanup());
-const dlm = async (...args: string[]) => ok(await runDlm(args, { timeoutMs: 240_000 }), `dlm ${args.join(" ")}`);
+const quiet = { quiet: true, stream: { write: () => true }, note: () => {} };
 
 /**
  * MNIST's first 2,000 training and 200 test rows (IDX files cut, headers rewritten): both
@@ -60,14 +67,28 @@ interface Run {
 }
 
 /** Trains `run` both ways from one checkpoint; returns the worst tensor and train.py's output. */
-async function parity(name: string, run: Run): Promise<{ stdout: string; dlmOut: string; ours: string; theirs: string }> {
+async function parity(name: string, run: Run): Promise<{ stdout: string; stoppedEpoch: number; ours: string; theirs: string }> {
   const dir = path.join(tmp.dir, name);
   const [init, ours, theirs] = ["init", "dlm", "torch"].map((k) => path.join(tmp.dir, `${name}.${k}.safetensors`));
-  const samples = ["--samples", path.join(tmp.dir, `${name}-samples`)];
-  await dlm("train", run.file, "--data", mnist, "--max-steps", "0", "--seed", "1", "--save", init, "--quiet", ...samples);
-  await dlm("compile", run.file, "--target", "pytorch", "-o", dir);
+  // dlm's side in this process: dlm compile --target pytorch's files, then dlm train's (--max-steps 0, then --resume).
+  const front = frontEnd(run.file, readFileSync(run.file));
+  if (!front.ir) throw new Error(renderDiagnostics(front.source, front.diagnostics));
+  const block = front.ir.trains[0].name;
+  const r0 = pytorchProgram(front, block, run.file);
+  if (!r0.program) throw new Error(renderDiagnostics(front.source, r0.diagnostics));
+  mkdirSync(dir, { recursive: true });
+  for (const f of r0.program.files) writeFileSync(path.join(dir, f.file), f.data);
+  const compiled = await compileTrainer(front, block, {
+    runtimeImport: distRuntime,
+    sourceDir: pathToFileURL(path.dirname(run.file) + path.sep).href,
+    format: false,
+    relaxed: false,
+  });
+  const mod = await importTrainer(compiled, "dlm-test-");
+  const common = { ...quiet, data: mnist, samples: path.join(tmp.dir, `${name}-samples`) };
+  train(mod, { ...common, seed: 1, maxSteps: 0, save: init });
+  const mine = train(mod, { ...common, resume: init, ...(run.steps === null ? {} : { maxSteps: run.steps }), save: ours });
   const limit = run.steps === null ? [] : ["--max-steps", String(run.steps)];
-  const mine = await dlm("train", run.file, "--data", mnist, "--resume", init, ...limit, "--save", ours, ...samples);
   const extra: string[] = [];
   if (run.draws) {
     const rng = new Rng(0);
@@ -100,7 +121,7 @@ async function parity(name: string, run: Run): Promise<{ stdout: string; dlmOut:
   }
   // The weights moved: the comparison is of training, not of two copies of the initial checkpoint.
   expect(Math.max(...differences(weights(ours), weights(init)).map((d) => d.rel))).toBeGreaterThan(1e-3);
-  return { stdout: r.stdout, dlmOut: mine.stdout, ours, theirs };
+  return { stdout: r.stdout, stoppedEpoch: mine.stoppedEpoch, ours, theirs };
 }
 
 const program = (name: string): string => path.join(repoRoot, "tests/programs/pytorch", `${name}.dlm`);
@@ -129,11 +150,10 @@ describe.skipIf(missing() !== null)("train.py and the wasm trainer from one chec
   );
 
   it("controls.dlm: whole epochs with a validation split, early stopping and reduce-on-plateau", { timeout: 300_000 }, async () => {
-    const { stdout, dlmOut, ours, theirs } = await parity("controls", { file: program("controls"), steps: null, tol: 1e-4 });
+    const { stdout, stoppedEpoch, ours, theirs } = await parity("controls", { file: program("controls"), steps: null, tol: 1e-4 });
     // Both stop after the same epoch (and the best weights, best/…, were compared above), with the same lowered learning rate.
-    const stoppedAt = (s: string) => /Epoch (\d+): early stopping/.exec(s)?.[1] ?? "none";
-    expect(stoppedAt(stdout)).toBe(stoppedAt(dlmOut));
-    expect(stoppedAt(stdout)).not.toBe("none");
+    expect(stoppedEpoch).toBeGreaterThan(0);
+    expect(stdout).toMatch(new RegExp(`^Epoch ${stoppedEpoch}: early stopping$`, "m"));
     const state = (file: string) => JSON.parse(loadSafetensors(file).metadata.controls) as Record<string, Record<string, number>>;
     const [py, js] = [state(theirs), state(ours)];
     for (const k of ["wait", "best_epoch", "stopped_epoch"]) expect(py.early_stopping[k], k).toBe(js.early_stopping[k]);
