@@ -177,22 +177,16 @@ export function addSparseGemm(b: BinaryenApi, mod: Mod, spec: SparseGemmSpec): v
     m.i32.store(0, 4, m.i32.add(f.get(counts), m.i32.shl(m.i32.sub(f.get(r), f.get(r0)), f.i32(2))), m.i32.sub(f.get(pp), f.get(q))),
   ];
 
+  // The tiles' locals, shared (their lives never overlap): one set per tile made binaryen's optimizer take a minute on
+  // a 784-column layer (33 tiles, ~300 v128 locals; 3 s at 27 tiles).
+  const accs = Array.from({ length: wide }, () => [f.local(v128), f.local(v128)]);
+  const [x, bv, tileTmp] = [f.local(v128), f.local(v128), f.local(v128)];
   // One row × `panels` panels of `width` columns starting at panel p0 (width < 8: the tail panel) over row r's list.
   const tile = (p0: number, panels: number, width: number): X => {
     const nv = Math.ceil(width / 4);
     const lanes = (u: number) => Math.min(4, width - 4 * u);
-    const acc: number[][] = [];
-    const st: X[] = [];
-    for (let p = 0; p < panels; p++) {
-      acc.push([]);
-      for (let u = 0; u < nv; u++) {
-        const l = f.local(v128);
-        acc[p].push(l);
-        st.push(f.set(l, m.v128.const(ZERO16)));
-      }
-    }
-    const x = f.local(v128);
-    const bv = f.local(v128);
+    const acc = accs.slice(0, panels).map((a) => a.slice(0, nv));
+    const st: X[] = acc.flat().map((l) => f.set(l, m.v128.const(ZERO16)));
     // B's row s in the tile's first panel: from the listed address b + 32·s (the tail panel: b + tailAt + width·4·s).
     const rowAddr =
       width === 8
@@ -213,7 +207,7 @@ export function addSparseGemm(b: BinaryenApi, mod: Mod, spec: SparseGemmSpec): v
       m.if(m.i32.lt_u(f.get(q), f.get(end)), m.loop(top, m.block(null, [...inner, m.br(top, m.i32.lt_u(f.get(q), f.get(end)))]))),
     );
     // Epilogue, as the packed GEMM's: + bias, the pre-activation, the activation; partial stores on a tail vector.
-    const tmp = f.local(v128);
+    const tmp = tileTmp;
     for (let p = 0; p < panels; p++)
       for (let u = 0; u < nv; u++) {
         const col = (p0 + p) * 32 + u * 16;
