@@ -413,7 +413,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       n * 64,
       64,
       256,
-    ); // [B, 64, 64] [B, 64, 256] → [64, 256]
+    ); // [B, 64, 64] [B, 64, 256] [B, 64] → [64, 256]
     K.matmulNT(
       dpos_tagger_bidirectional_backward_x,
       dpos_tagger_bidirectional_backward_xw,
@@ -464,7 +464,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       n * 64,
       64,
       256,
-    ); // [B, 64, 64] [B, 64, 256] → [64, 256]
+    ); // [B, 64, 64] [B, 64, 256] [B, 64] → [64, 256]
     K.matmulNT(
       dpos_tagger_embedding_1,
       dpos_tagger_bidirectional_forward_xw,
