@@ -327,6 +327,8 @@ const browserBuilders: Record<string, Builder> = {
 describe.each(Object.keys(browserBuilders))("?browser imports: %s", (bundler) => {
   it("bundles the browser target's trainer, which imports no Node module and trains on bytes as `dlm train` does", async () => {
     const outDir = path.join(cache, `${bundler}-browser`);
+    // A fresh folder: Rollup and esbuild add their hashed assets beside an earlier build's.
+    rmSync(outDir, { recursive: true, force: true });
     const bundle = await browserBuilders[bundler](path.join(fixtures, "mlp-browser/entry.js"), outDir);
     const files = readdirSync(outDir, { recursive: true, encoding: "utf8" }) as string[];
     const code = files.filter((f) => f.endsWith(".js")).map((f) => readFileSync(path.join(outDir, f), "utf8"));
