@@ -28,29 +28,33 @@ interface Bundled {
   readonly losses: number[];
 }
 
-type Builder = (entry: string, outDir: string) => Promise<string>;
+type Builder = (entry: string, outDir: string, platform?: "node" | "browser") => Promise<string>;
 
-/** Each bundler builds `entry` into `outDir` for node and returns the bundle's entry file. */
+/** Each bundler builds `entry` into `outDir` for node (or the browser) and returns the bundle's entry file. */
 const builders: Record<string, Builder> = {
-  vite: async (entry, outDir) => {
+  vite: async (entry, outDir, platform = "node") => {
     await viteBuild({
       configFile: false,
       logLevel: "silent",
       root: path.dirname(entry),
       plugins: [dlm.vite()],
       build: {
-        ssr: entry,
+        ...(platform === "node" ? { ssr: entry, ssrEmitAssets: true } : { lib: { entry, formats: ["es"] } }),
         outDir,
         emptyOutDir: true,
-        ssrEmitAssets: true,
         minify: false,
         rollupOptions: { output: { entryFileNames: "entry.js" } },
       },
     });
     return path.join(outDir, "entry.js");
   },
-  rollup: async (entry, outDir) => {
-    const bundle = await rollup({ input: entry, plugins: [dlm.rollup()], external: [/^node:/], onwarn: () => {} });
+  rollup: async (entry, outDir, platform = "node") => {
+    const bundle = await rollup({
+      input: entry,
+      plugins: [dlm.rollup()],
+      external: platform === "node" ? [/^node:/] : [],
+      onwarn: () => {},
+    });
     try {
       await bundle.write({ dir: outDir, format: "es", entryFileNames: "entry.js" });
     } finally {
@@ -58,25 +62,25 @@ const builders: Record<string, Builder> = {
     }
     return path.join(outDir, "entry.js");
   },
-  esbuild: async (entry, outDir) => {
+  esbuild: async (entry, outDir, platform = "node") => {
     await esbuildBuild({
       entryPoints: { entry },
       bundle: true,
-      platform: "node",
+      platform,
       format: "esm",
-      target: "node20",
+      ...(platform === "node" ? { target: "node20" } : {}),
       outdir: outDir,
       plugins: [dlm.esbuild()],
       logLevel: "silent",
     });
     return path.join(outDir, "entry.js");
   },
-  webpack: async (entry, outDir) => {
+  webpack: async (entry, outDir, platform = "node") => {
     const compiler = webpack({
       mode: "none",
       context: path.dirname(entry),
       entry: `./${path.basename(entry)}`,
-      target: "node20",
+      target: platform === "node" ? "node20" : "web",
       output: { path: outDir, filename: "entry.js", module: true, chunkFormat: "module", library: { type: "module" }, clean: true },
       experiments: { outputModule: true },
       plugins: [dlm.webpack()],
@@ -260,76 +264,12 @@ describe("watch mode", () => {
   }, 60_000);
 });
 
-/** Each bundler builds `entry` into `outDir` for the browser platform and returns the bundle's entry file. */
-const browserBuilders: Record<string, Builder> = {
-  vite: async (entry, outDir) => {
-    await viteBuild({
-      configFile: false,
-      logLevel: "silent",
-      root: path.dirname(entry),
-      plugins: [dlm.vite()],
-      build: {
-        lib: { entry, formats: ["es"] },
-        outDir,
-        emptyOutDir: true,
-        minify: false,
-        rollupOptions: { output: { entryFileNames: "entry.js" } },
-      },
-    });
-    return path.join(outDir, "entry.js");
-  },
-  rollup: async (entry, outDir) => {
-    const bundle = await rollup({ input: entry, plugins: [dlm.rollup()], onwarn: () => {} });
-    try {
-      await bundle.write({ dir: outDir, format: "es", entryFileNames: "entry.js" });
-    } finally {
-      await bundle.close();
-    }
-    return path.join(outDir, "entry.js");
-  },
-  esbuild: async (entry, outDir) => {
-    await esbuildBuild({
-      entryPoints: { entry },
-      bundle: true,
-      platform: "browser",
-      format: "esm",
-      outdir: outDir,
-      plugins: [dlm.esbuild()],
-      logLevel: "silent",
-    });
-    return path.join(outDir, "entry.js");
-  },
-  webpack: async (entry, outDir) => {
-    const compiler = webpack({
-      mode: "none",
-      context: path.dirname(entry),
-      entry: `./${path.basename(entry)}`,
-      target: "web",
-      output: { path: outDir, filename: "entry.js", module: true, chunkFormat: "module", library: { type: "module" }, clean: true },
-      experiments: { outputModule: true },
-      plugins: [dlm.webpack()],
-      infrastructureLogging: { level: "error" },
-    });
-    const stats = await new Promise<webpack.Stats>((resolve, reject) =>
-      compiler.run((err, s) => compiler.close(() => (err || !s ? reject(err ?? new Error("no stats")) : resolve(s)))),
-    );
-    if (stats.hasErrors())
-      throw new Error(
-        stats
-          .toJson({ all: false, errors: true })
-          .errors!.map((e) => e.message)
-          .join("\n"),
-      );
-    return path.join(outDir, "entry.js");
-  },
-};
-
-describe.each(Object.keys(browserBuilders))("?browser imports: %s", (bundler) => {
+describe.each(Object.keys(builders))("?browser imports: %s", (bundler) => {
   it("bundles the browser target's trainer, which imports no Node module and trains on bytes as `dlm train` does", async () => {
     const outDir = path.join(cache, `${bundler}-browser`);
     // A fresh folder: Rollup and esbuild add their hashed assets beside an earlier build's.
     rmSync(outDir, { recursive: true, force: true });
-    const bundle = await browserBuilders[bundler](path.join(fixtures, "mlp-browser/entry.js"), outDir);
+    const bundle = await builders[bundler](path.join(fixtures, "mlp-browser/entry.js"), outDir, "browser");
     const files = readdirSync(outDir, { recursive: true, encoding: "utf8" }) as string[];
     const code = files.filter((f) => f.endsWith(".js")).map((f) => readFileSync(path.join(outDir, f), "utf8"));
     // No Node module is imported (the runtime's few `process` reads are guarded and unused in a page).
