@@ -37,37 +37,17 @@
 import type { BinaryenApi } from "./binaryen.js";
 import { buildModule, type EmittedModule, type ModuleOptions } from "./module.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
-import { activate, addPackedGemm, madd, panelGroups } from "./gemm-packed.js";
-import type { GemmActivation } from "./gemm.js";
+import { activate, addPackedGemm, madd, packedGemmParams, panelGroups, type PackedGemmSpec } from "./gemm-packed.js";
 
-export interface SparseGemmSpec {
-  /** The export's name. */
-  readonly name: string;
-  readonly k: number;
-  readonly n: number;
-  /** Add a bias vector over C's columns. */
-  readonly bias: boolean;
-  /** An activation applied in the epilogue: C = act(A·B + bias). */
-  readonly activation?: GemmActivation;
-  /** leaky_relu's slope. */
-  readonly slope?: number;
-  /** Also store the pre-activation A·B + bias at `pre`. */
-  readonly preOut?: boolean;
-  /** Multiply-add with f32x4.relaxed_madd (the relaxed module variant). */
-  readonly relaxed?: boolean;
-  /** 8-column panels per tile (1..6; default 3). */
-  readonly wide?: number;
+/** The packed GEMM's spec (its rows per tile do not apply: a compacted block runs one-row tiles over its lists). */
+export interface SparseGemmSpec extends Omit<PackedGemmSpec, "rowTile" | "rowBlock" | "internal"> {
   /** Rows compacted per block (default 8). */
   readonly rowBlock?: number;
 }
 
 /** The parameter names of a spec's export, in order. */
 export function sparseGemmParams(spec: Pick<SparseGemmSpec, "bias" | "activation" | "preOut">): string[] {
-  const p = ["m", "a", "b", "c"];
-  if (spec.bias) p.push("bias");
-  if (spec.activation && spec.preOut) p.push("pre");
-  p.push("ws");
-  return p;
+  return [...packedGemmParams(spec), "ws"];
 }
 
 /**
