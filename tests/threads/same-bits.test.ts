@@ -10,7 +10,7 @@
 import { describe, expect, it } from "vitest";
 import * as os from "node:os";
 import { loadTrainer } from "../helpers/trainer.js";
-import { bytes, run, threads, WA } from "./helpers.js";
+import { bytes, expectOneThreadBits, threads } from "./helpers.js";
 import { splitCall, type KernelSplit } from "../../runtime/threads/plan.js";
 import { loadBinaryen } from "../../compiler/wasm/kernels/binaryen.js";
 import { emitGemmModule, gemmOutShape, gemmPanels, gemmParams, gemmScratchBytes, type GemmSpec } from "../../compiler/wasm/kernels/gemm.js";
@@ -72,34 +72,7 @@ describe("threads: the same bits as one thread", () => {
   it("2 and 3 threads (and 2 with the workers taking every chunk), 7, 5 and 6 rows of 7", async () => {
     threads.setMinWork(1);
     const mod = await loadTrainer(PROGRAM, "threads.dlm", undefined, "wasm");
-    const names = Object.keys(threads.threadsPlanOf(new WA.Module(mod.compiled.wasm!.binary))?.kernels ?? {});
-    for (const k of SPLIT)
-      expect(
-        names.some((n) => n.startsWith(k)),
-        `${k} in ${names.join(", ")}`,
-      ).toBe(true);
-    const ns = [7, 5, 6];
-    const chunks = threads.workerChunkCount();
-    const one = await run(mod, 1, 7, ns);
-    for (const [count, callerTakes] of [
-      [2, true],
-      [3, true],
-      [2, false],
-    ] as const) {
-      // With the calling thread out of the split calls, the workers run every chunk: the check
-      // that they took part does not depend on the scheduler.
-      threads.setCallerTakesChunks(callerTakes);
-      const before = threads.splitCallCount();
-      const many = await run(mod, count, 7, ns).finally(() => threads.setCallerTakesChunks(true));
-      expect(threads.splitCallCount()).toBeGreaterThan(before);
-      expect(many.losses).toEqual(one.losses);
-      expect(many.params.equals(one.params)).toBe(true);
-      expect(many.grads.equals(one.grads)).toBe(true);
-      many.state.forEach((s, i) => expect(s.equals(one.state[i])).toBe(true));
-      expect(many.evaluation).toEqual(one.evaluation);
-      many.models.forEach((m, i) => expect(m.equals(one.models[i])).toBe(true));
-    }
-    expect(threads.workerChunkCount()).toBeGreaterThan(chunks); // the workers took part
+    await expectOneThreadBits(mod, SPLIT);
   }, 60_000);
 });
 
