@@ -8,7 +8,7 @@
 //
 // A layer qualifies when it is a float dense layer (not one the int8 export replaced), alone
 // or with its activation fused (the `dense+act` group), and its kernel is a parameter that no
-// other eqn reads (a layer called twice keeps the Keras layout). A layer of 32 to 512 columns
+// other eqn reads (a layer called twice keeps the Keras layout). A layer of 32 columns or more
 // whose input is a relu's output (zeros.ts `reluFed`) calls the sparse GEMM on the same panels instead
 // (wasm/kernels/gemm-sparse.ts: the same bits, skipping the zeros of its input).
 import type { TrainingProgram } from "../ir/train-ir.js";
@@ -43,12 +43,11 @@ export function packDenseLayers(itp: TrainingProgram, fused: FusedProgram): Pack
     const param = itp.values[w].param;
     if (!param || uses.get(w) !== 1) return g;
     packed.add(param.path);
-    // Layers of k ≥ 256 and 32 ≤ n ≤ 512 only. Its code holds a tile per group of 3 panels: at n = 784 (33 groups)
-    // binaryen's optimizer took 40–55 s on it (3 s at n = 640). On narrower layers one-row tiles over lists lose to
-    // the packed GEMM's 4-row tiles (the CNN's 128×10 layer, its inputs 41% zeros: 2.1× its time at 256 rows;
-    // 128×16: 1.5×, 128×24: 1.2×; 128×128 at 60% zeros: 0.65×).
+    // Layers of k ≥ 256 and n ≥ 32 only: on narrower layers one-row tiles over lists lose to the packed GEMM's 4-row
+    // tiles (the CNN's 128×10 layer, its inputs 41% zeros: 2.1× its time at 256 rows; 128×16: 1.5×, 128×24: 1.2×;
+    // 128×128 at 60% zeros: 0.65×).
     const [k, n] = itp.values[w].shape as number[];
-    const sparse = reluFed(itp, d.inputs[0]) && k >= 256 && n >= 32 && n <= 512;
+    const sparse = reluFed(itp, d.inputs[0]) && k >= 256 && n >= 32;
     return { ...g, emit: (c: WasmCtx) => packedCall(c, g, sparse) };
   });
   const segments = new Map(fused.segments);

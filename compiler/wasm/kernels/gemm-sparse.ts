@@ -25,7 +25,8 @@
 // one-row tile (one more load, the address; one pointer fewer to advance), so the time goes
 // with the nonzero share of A, plus the compaction (~5 instructions per 4 entries of A).
 // Tiles: one row × up to `wide` (default 3) 8-column panels (2·wide accumulators, as the
-// packed GEMM's single rows), then the tail panel of n mod 8 columns. Rows go in blocks of
+// packed GEMM's single rows), then the tail panel of n mod 8 columns; the panel groups are
+// loops (one per group size, at most two), so the code does not grow with n. Rows go in blocks of
 // `rowBlock` (default 16). A block's nonzeros are counted first (one SIMD compare per 4
 // entries); where their share is above SPARSE_BELOW the block calls the packed GEMM itself
 // (added to the module beside this kernel, not exported): its 4-row tiles load each B
@@ -120,6 +121,8 @@ export function addSparseGemm(b: BinaryenApi, mod: Mod, spec: SparseGemmSpec): v
   const panelBytes = k * 32;
 
   const [table, counts, lists, r0, rEnd, r, q, end, ap, pp, msk, cRow, addr, bTail] = Array.from({ length: 14 }, () => f.local(i32));
+  // The panel group's byte offsets: of its first panel in B, of its first column in a row of C (and in the bias), and the bias there.
+  const [gOff, colB, biasG] = [f.local(i32), f.local(i32), f.local(i32)];
   const [v, iv, ctl, nz] = [f.local(v128), f.local(v128), f.local(v128), f.local(v128)];
   const preDelta = spec.activation && spec.preOut ? f.local(i32) : null;
   const body: X[] = [];
@@ -161,8 +164,9 @@ export function addSparseGemm(b: BinaryenApi, mod: Mod, spec: SparseGemmSpec): v
   // a 784-column layer (33 tiles, ~300 v128 locals; 3 s at 27 tiles).
   const accs = Array.from({ length: wide }, () => [f.local(v128), f.local(v128)]);
   const [x, bv, tileTmp] = [f.local(v128), f.local(v128), f.local(v128)];
-  // One row × `panels` panels of `width` columns starting at panel p0 (width < 8: the tail panel) over row r's list.
-  const tile = (p0: number, panels: number, width: number): X => {
+  // One row × `panels` panels of `width` columns (width < 8: the tail panel) over row r's list: the panels from B's byte
+  // offset gOff, the columns from colB (cRow and biasG include it); the same code for every group of as many panels.
+  const tile = (panels: number, width: number): X => {
     const nv = Math.ceil(width / 4);
     const lanes = (u: number) => Math.min(4, width - 4 * u);
     const acc = accs.slice(0, panels).map((a) => a.slice(0, nv));
@@ -170,12 +174,12 @@ export function addSparseGemm(b: BinaryenApi, mod: Mod, spec: SparseGemmSpec): v
     // B's row s in the tile's first panel: from the listed address b + 32·s (the tail panel: b + tailAt + width·4·s).
     const rowAddr =
       width === 8
-        ? m.i32.load(half, 4, f.get(q))
+        ? m.i32.add(m.i32.load(half, 4, f.get(q)), f.get(gOff))
         : m.i32.add(f.get(bTail), m.i32.shr_u(m.i32.mul(m.i32.sub(m.i32.load(half, 4, f.get(q)), f.get(pb)), f.i32(width)), f.i32(3)));
     const inner: X[] = [f.set(addr, rowAddr), f.set(x, m.v128.load32_splat(0, 4, f.get(q)))];
     for (let p = 0; p < panels; p++)
       for (let u = 0; u < nv; u++) {
-        const off = width === 8 ? (p0 + p) * panelBytes + u * 16 : u * 16;
+        const off = width === 8 ? p * panelBytes + u * 16 : u * 16;
         inner.push(f.set(bv, loadPartial(f, f.get(addr), off, lanes(u))));
         inner.push(f.set(acc[p][u], madd(f, spec.relaxed, f.get(x), f.get(bv), f.get(acc[p][u]))));
       }
@@ -190,9 +194,9 @@ export function addSparseGemm(b: BinaryenApi, mod: Mod, spec: SparseGemmSpec): v
     const tmp = tileTmp;
     for (let p = 0; p < panels; p++)
       for (let u = 0; u < nv; u++) {
-        const col = (p0 + p) * 32 + u * 16;
+        const col = p * 32 + u * 16;
         let val = f.get(acc[p][u]);
-        if (pbias !== null) val = m.f32x4.add(val, loadPartial(f, f.get(pbias), col, lanes(u)));
+        if (pbias !== null) val = m.f32x4.add(val, loadPartial(f, f.get(biasG), col, lanes(u)));
         st.push(f.set(tmp, val));
         if (spec.activation) {
           if (preDelta !== null) st.push(...storePartial(f, m.i32.add(f.get(cRow), f.get(preDelta)), col, lanes(u), f.get(tmp)));
@@ -204,7 +208,8 @@ export function addSparseGemm(b: BinaryenApi, mod: Mod, spec: SparseGemmSpec): v
   };
   const overRows = (t: X): X[] => [
     f.set(r, f.get(r0)),
-    f.set(cRow, m.i32.add(f.get(pc), m.i32.mul(f.get(r0), f.i32(n * 4)))),
+    f.set(cRow, m.i32.add(m.i32.add(f.get(pc), m.i32.mul(f.get(r0), f.i32(n * 4))), f.get(colB))),
+    ...(pbias !== null ? [f.set(biasG, m.i32.add(f.get(pbias), f.get(colB)))] : []),
     f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(rEnd)), [t, f.addI(r, 1), f.addI(cRow, n * 4)]),
   ];
   // The block's nonzero count (i32x4 lanes of −1 where A ≠ 0, subtracted), to choose its path.
@@ -232,8 +237,16 @@ export function addSparseGemm(b: BinaryenApi, mod: Mod, spec: SparseGemmSpec): v
   if (pbias !== null) denseArgs.push(f.get(pbias));
   if (preDelta !== null) denseArgs.push(m.i32.add(f.get(P("pre")), m.i32.mul(f.get(r0), f.i32(n * 4))));
   const sparseRows: X[] = [f.set(r, f.get(r0)), f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(rEnd)), [...compactRow, f.addI(r, 1)])];
-  for (const [p0, panels] of panelGroups(full, wide)) sparseRows.push(...overRows(tile(p0, panels, 8)));
-  if (tail > 0) sparseRows.push(...overRows(tile(full, 1, tail)));
+  // The panel groups (panelGroups: as even as they go, the larger first) as at most two loops, one per group size: code
+  // unrolled per group made binaryen's optimizer take 40–55 s on a 784-column layer (33 groups).
+  const groups = panelGroups(full, wide);
+  for (const panels of [...new Set(groups.map(([, count]) => count))]) {
+    const same = groups.filter(([, count]) => count === panels);
+    const group = [...overRows(tile(panels, 8)), f.addI(gOff, panels * panelBytes), f.addI(colB, panels * 32)];
+    sparseRows.push(f.set(gOff, f.i32(same[0][0] * panelBytes)), f.set(colB, f.i32(same[0][0] * 32)));
+    sparseRows.push(...(same.length === 1 ? group : [f.countedLoop(same.length, group)]));
+  }
+  if (tail > 0) sparseRows.push(f.set(colB, f.i32(full * 32)), ...overRows(tile(1, tail)));
   const limit = (share: number): X => m.f64.mul(m.f64.convert_u.i32(m.i32.mul(rows(), f.i32(k))), m.f64.const(share));
   const blockBody: X[] = [
     f.set(rEnd, m.select(m.i32.lt_s(m.i32.add(f.get(r0), f.i32(rb)), f.get(pm)), m.i32.add(f.get(r0), f.i32(rb)), f.get(pm))),
