@@ -30,11 +30,13 @@ const HEADER = 16;
 const MAX_PARTS = 64;
 const MAX_ARGS = 32;
 /**
- * Chunks per thread (default; setChunksPerThread): a few, so that a thread the system runs late
- * leaves its share to the others, but not many, since each chunk repeats its kernel's setup (a tn
- * GEMM packs A's rows again for every range of panels).
+ * Chunks per thread (default; setChunksPerThread): one. More let the other threads take over the
+ * share of a thread the system runs late, but each chunk repeats its kernel's setup (a tn GEMM
+ * packs A's rows again for every range of panels), and with one the calling thread takes the
+ * first part of every call and the worker the second, step after step, so each keeps its own
+ * part of the buffers in its cache (measured in docs/threads.md, "Spin and chunks").
  */
-let chunksPerThread = 2;
+let chunksPerThread = 1;
 
 /**
  * Multiply-adds below which a chunk is not worth handing to another thread: 4 × the dispatch's

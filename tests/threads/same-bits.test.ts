@@ -28,7 +28,7 @@ import { TestRandom } from "../helpers/numerics.js";
 import { runNode } from "../helpers/spawn.js";
 
 // A small program with every kind of split kernel: convolutions (conv → relu, conv → relu →
-// max-pool with its argmax, the input gradient, the kernel gradient by panels of filters: 20
+// max-pool with its argmax and its gradient through the relu, the input gradient, the kernel gradient by panels of filters: 20
 // filters, a full panel and a tail, through a padded frame; a transposed convolution, its forward
 // and its kernel gradient with more than 48 rows of dk), dense layers' GEMMs (nn with bias and
 // activation, nt, tn), the LSTM's scans both ways, a weight used twice (the second kernel
@@ -61,6 +61,7 @@ const SPLIT = [
     "conv2d_grad_input",
     "conv2d_grad_kernel",
     "conv2d_transpose",
+    "maxpool2d_grad_relu",
     "gemm_nn_3x21",
     "gemm_nt_3x21",
     "gemm_tn_3x21",

@@ -1,0 +1,241 @@
+// Where the threads suite's short-lived processes lose (docs/benchmarks.md, "Threads: where the
+// 2-thread step loses"): the suite's own children (a compiled seed trainer, 20 warm-up steps, a
+// window of S seconds), but each reports its rate per slice of the window, how long the trainer
+// took to create and its first steps, and, with --profile, each kernel's time per step over the
+// window (so the 1- and 2-thread children show which kernels scale and what stays serial).
+//   node scripts/bench/threads-probe.mjs [--models gan,cnn,lstm,mlp] [--reps 2] [--seconds 8] [--warmup 20]
+//        [--slice 1] [--profile] [--flags=--no-wasm-dynamic-tiering] [--threads 1,2,2c1]   (after npm run build)
+// --threads lists the children's settings: a thread count, optionally with c and the chunks per thread.
+// The children alternate (1, 2, 1, 2, …), one at a time, as the suite runs them; --flags are
+// node/V8 options given to every child.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
+import { dist, MALLOC_ENV, mnist, MODELS, root } from "./common.mjs";
+
+const FILES = { mlp: "dsl-examples/mlp.dlm", cnn: "dsl-examples/cnn.dlm", lstm: "dsl-examples/rnn.dlm", gan: "dsl-examples/gan.dlm" };
+const { values: opt } = parseArgs({
+  options: {
+    child: { type: "boolean" },
+    trainer: { type: "string" },
+    model: { type: "string" },
+    models: { type: "string", default: "gan,cnn,lstm,mlp" },
+    threads: { type: "string", default: "1,2" },
+    chunks: { type: "string" },
+    reps: { type: "string", default: "2" },
+    seconds: { type: "string", default: "8" },
+    warmup: { type: "string", default: "20" },
+    slice: { type: "string", default: "1" },
+    profile: { type: "boolean" },
+    flags: { type: "string", default: "" },
+  },
+});
+
+// ---------------------------------------------------------------------------------------
+// The child: one trainer on --threads threads.
+async function child() {
+  const t0 = performance.now();
+  const model = opt.model;
+  const batch = MODELS[model].batch;
+  const mod = await import(pathToFileURL(opt.trainer).href);
+  const { Rng } = await import(dist("runtime/rng.js"));
+  const { initParameters } = await import(dist("runtime/trainer.js"));
+  const { withKernelThreads, setChunksPerThread } = await import(dist("runtime/threads/index.js"));
+  if (opt.chunks) setChunksPerThread(Number(opt.chunks));
+  const data = await mnist(model === "gan" ? [-1, 1] : [0, 1]);
+  const rng = new Rng(1);
+  // Per-kernel wall time (the trainer wraps its kernel table with `profile.wrap`), reset after the warm-up.
+  const totals = new Map();
+  const profile = opt.profile
+    ? {
+        wrap(exports) {
+          const out = {};
+          for (const [name, fn] of Object.entries(exports)) {
+            if (typeof fn !== "function") continue;
+            const e = { calls: 0, ms: 0 };
+            totals.set(name, e);
+            out[name] = (...args) => {
+              const t = performance.now();
+              const r = fn(...args);
+              e.ms += performance.now() - t;
+              e.calls++;
+              return r;
+            };
+          }
+          return out;
+        },
+      }
+    : undefined;
+  const tLoaded = performance.now();
+  const trainer = withKernelThreads(Number(opt.threads), () => mod.createTrainer(rng, { batch, ...(profile ? { profile } : {}) }));
+  const tCreated = performance.now();
+  initParameters(trainer, mod.parameters, rng);
+  const [x, y] = trainer.inputs;
+  const step = () => {
+    data.next(batch, x, y);
+    if (trainer.trainStep(batch) >= 0) throw new Error("non-finite value");
+  };
+  const first = [];
+  const warm = Number(opt.warmup);
+  for (let i = 0; i < warm; i++) {
+    const s = performance.now();
+    step();
+    first.push(performance.now() - s);
+  }
+  for (const e of totals.values()) ((e.calls = 0), (e.ms = 0));
+  const slice = Number(opt.slice) * 1000;
+  const start = performance.now();
+  const end = start + Number(opt.seconds) * 1000;
+  const slices = [];
+  let steps = 0;
+  let sliceStart = start;
+  let sliceSteps = 0;
+  let now = start;
+  const times = [];
+  do {
+    const s0 = now;
+    step();
+    steps++;
+    sliceSteps++;
+    now = performance.now();
+    times.push(now - s0);
+    if (now - sliceStart >= slice) {
+      slices.push((sliceSteps * batch * 1000) / (now - sliceStart));
+      sliceStart = now;
+      sliceSteps = 0;
+    }
+  } while (now < end);
+  const secs = (now - start) / 1000;
+  const kernels = Object.fromEntries(
+    [...totals].filter(([, e]) => e.calls > 0).map(([n, e]) => [n, { ms: e.ms / steps, calls: e.calls / steps }]),
+  );
+  process.stdout.write(
+    "PROBE " +
+      JSON.stringify({
+        rate: (steps * batch) / secs,
+        stepMs: (secs * 1000) / steps,
+        slices,
+        loadMs: tLoaded - t0,
+        createMs: tCreated - tLoaded,
+        first,
+        quantiles: [0.1, 0.5, 0.9, 0.99].map((q) => times.sort((a, b) => a - b)[Math.floor(q * (times.length - 1))]),
+        kernels,
+      }) +
+      "\n",
+  );
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------
+function runChild(argv) {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, argv, { cwd: root, env: { ...MALLOC_ENV, ...process.env, UV_THREADPOOL_SIZE: "1" } });
+    let out = "";
+    let err = "";
+    c.stdout.on("data", (d) => (out += d));
+    c.stderr.on("data", (d) => (err += d));
+    c.on("close", () => {
+      const line = out.split("\n").find((l) => l.startsWith("PROBE "));
+      if (line) resolve(JSON.parse(line.slice(6)));
+      else reject(new Error(err.trim().split("\n").slice(-3).join("\n")));
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const f = (x, d = 0) => x.toFixed(d);
+
+async function main() {
+  const models = opt.models.split(",").filter((m) => FILES[m]);
+  const counts = opt.threads.split(",");
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "dlm-threads-probe-"));
+  process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
+  const { frontEnd, compileTrainer, trainerFiles } = await import(dist("compiler/compile.js"));
+  const flags = opt.flags.split(" ").filter(Boolean);
+  console.log(
+    `threads probe — ${new Date().toISOString()}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}; flags: ${flags.join(" ") || "none"}`,
+  );
+  for (const m of models) {
+    const front = frontEnd(FILES[m], readFileSync(path.join(root, FILES[m])));
+    const c = await compileTrainer(front, front.ir.trains[0].name, {
+      runtimeImport: pathToFileURL(path.join(root, "dist/runtime")).href,
+      sourceDir: pathToFileURL(path.join(root, "dsl-examples") + "/").href,
+      format: false,
+      relaxed: false,
+    });
+    const dir = path.join(tmp, m);
+    mkdirSync(dir, { recursive: true });
+    for (const file of await trainerFiles(c)) writeFileSync(path.join(dir, file.file.replace(/\.js$/, ".mjs")), file.data);
+    const trainer = path.join(dir, `${c.name}.mjs`);
+    const res = Object.fromEntries(counts.map((t) => [t, []]));
+    for (let r = 0; r < Number(opt.reps); r++)
+      for (const t of counts) {
+        const argv = [...flags, path.join(root, "scripts/bench/threads-probe.mjs"), "--child", "--trainer", trainer, "--model", m];
+        const [threads, chunks] = t.split("c");
+        argv.push(
+          "--threads",
+          threads,
+          ...(chunks ? ["--chunks", chunks] : []),
+          "--seconds",
+          opt.seconds,
+          "--warmup",
+          opt.warmup,
+          "--slice",
+          opt.slice,
+        );
+        if (opt.profile) argv.push("--profile");
+        res[t].push(await runChild(argv));
+      }
+    console.log(`\n## ${m} (batch ${MODELS[m].batch}), median of ${opt.reps}`);
+    for (const t of counts) {
+      const rs = res[t];
+      const slices = rs[0].slices.map((_, i) => median(rs.map((r) => r.slices[i] ?? NaN)));
+      console.log(
+        `threads ${t}: ${f(median(rs.map((r) => r.rate)))} samples/s (${rs.map((r) => f(r.rate)).join(", ")}); step ${f(median(rs.map((r) => r.stepMs)), 2)} ms; ` +
+          `load ${f(median(rs.map((r) => r.loadMs)))} ms, create ${f(median(rs.map((r) => r.createMs)), 1)} ms; first steps ms ${rs[0].first
+            .slice(0, 6)
+            .map((x) => f(x, 1))
+            .join(" ")} … last ${f(rs[0].first.at(-1), 1)}`,
+      );
+      console.log(`  per ${opt.slice} s: ${slices.map((x) => f(x)).join(" ")}`);
+      const q = [0, 1, 2, 3].map((i) => median(rs.map((r) => r.quantiles[i])));
+      console.log(`  step ms p10 ${f(q[0], 2)}, median ${f(q[1], 2)}, p90 ${f(q[2], 2)}, p99 ${f(q[3], 2)}`);
+    }
+    const whole = counts.map((t) => median(res[t].map((r) => r.rate)));
+    const late = counts.map((t) => median(res[t].map((r) => median(r.slices.slice(Math.floor(r.slices.length / 2))))));
+    for (let i = 1; i < counts.length; i++)
+      console.log(
+        `scaling ${counts[i]}/${counts[0]}: whole window ${f(whole[i] / whole[0], 3)}×, its second half ${f(late[i] / late[0], 3)}×`,
+      );
+    if (opt.profile) {
+      const names = [...new Set(counts.flatMap((t) => Object.keys(res[t][0].kernels)))];
+      const per = (t, n) => median(res[t].map((r) => r.kernels[n]?.ms ?? 0));
+      const rows = names.map((n) => [n, ...counts.map((t) => per(t, n))]).sort((p, q) => q[1] - p[1]);
+      const sums = counts.map((_, i) => rows.reduce((s, r) => s + r[i + 1], 0));
+      const steps = counts.map((t) => median(res[t].map((r) => r.stepMs)));
+      console.log(`kernel | ${counts.map((t) => `ms/step at ${t}`).join(" | ")} | ratio`);
+      for (const r of rows)
+        if (r[1] > 0.005 * sums[0])
+          console.log(
+            `${r[0]} | ${r
+              .slice(1)
+              .map((x) => f(x, 3))
+              .join(" | ")} | ${f(r[1] / r[2], 2)}×`,
+          );
+      console.log(`all kernels | ${sums.map((x) => f(x, 3)).join(" | ")} | ${f(sums[0] / sums[1], 2)}×`);
+      console.log(`outside kernels | ${steps.map((s, i) => f(s - sums[i], 3)).join(" | ")}`);
+    }
+  }
+}
+
+if (opt.child) await child();
+else await main();
