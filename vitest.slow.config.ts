@@ -6,6 +6,8 @@ import { defineConfig } from "vitest/config";
 // `npm test` (which stays under 8 minutes) rather than in it. .ci/run runs both.
 export const slowTests = [
   "tests/backend/export.test.ts",
+  // The exported CNN module against the trainer's inference word for word, with few and with mostly zero activations.
+  "tests/export/trained-bits.test.ts",
   "tests/backend/export-formats.test.ts",
   "tests/backend/sample.test.ts",
   "tests/frontend/predict.test.ts",
