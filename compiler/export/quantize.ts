@@ -22,6 +22,8 @@ import type { MemoryPlan } from "../wasm/plan-memory.js";
 import type { WasmCtx } from "../ops/op.js";
 import { nameParams } from "../wasm/kernels/fn.js";
 import { addInt8Dense, int8DenseParams, int8DenseScratchBytes, int8MultBytes, int8PackedBytes } from "../wasm/kernels/int8-gemm.js";
+import { addInt8Sparse, int8SparseParams, int8SparseScratchBytes } from "../wasm/kernels/int8-sparse.js";
+import { reluFed } from "./zeros.js";
 import { addInt8Conv2d, int8ConvParams, int8ConvScratch, type Int8ConvSpec } from "../wasm/kernels/int8-conv.js";
 import { windowOf } from "../emit/geometry.js";
 import { ident } from "../emit/trainer/names.js";
@@ -63,6 +65,8 @@ interface Candidate {
   /** Values per observed row of the input: k for a dense layer, a whole image for a convolution. */
   readonly row: number;
   readonly conv?: Omit<Int8ConvSpec, "name" | "bias" | "relu" | "inputsScale" | "unsigned">;
+  /** A dense layer fed by a relu (zeros.ts `reluFed`) of k ≥ 256 and 32 ≤ n ≤ 512: the sparse int8 kernel, which skips its zeros. */
+  readonly sparse?: boolean;
 }
 
 export interface QuantizedModel {
@@ -110,7 +114,9 @@ function candidateOf(itp: TrainingProgram, fused: FusedProgram, g: Group): Candi
   if (k * 255 * 127 >= 2 ** 31) return float(`its ${k} inputs per output could overflow the int8 kernel's i32 sums`);
   if (int8PackedBytes(k, n) + int8MultBytes(n) > 4 * k * n) return float("its packed int8 kernel does not fit in the float kernel's place");
   const row = conv ? conv.h * conv.w * conv.c : k;
-  return { group: g, eqn: e, relu: act !== undefined, layer, k, n, row, ...(conv ? { conv } : {}) };
+  // The same bounds as the float sparse GEMM's (packed.ts): one-row tiles lose on narrow layers, and wide ones make large code.
+  const sparse = !conv && reluFed(itp, e.inputs[0]) && k >= 256 && n >= 32 && n <= 512;
+  return { group: g, eqn: e, relu: act !== undefined, layer, k, n, row, ...(conv ? { conv } : { sparse }) };
 }
 
 /** The int8 kernel's call for a dense layer or a convolution (with its relu, and its pool). */
@@ -119,7 +125,7 @@ function int8Call(c: WasmCtx, cand: Candidate, inputsScale: number, unsigned: bo
   const common = { bias: b !== undefined, relu: cand.relu, inputsScale, unsigned };
   const last = cand.group.eqns[cand.group.eqns.length - 1];
   const what = `${cand.k}x${cand.n}${common.bias ? "_bias" : ""}${cand.relu ? "_relu" : ""}${cand.conv?.pool ? "_pool" : ""}_${unsigned ? "u8" : "s8"}`;
-  const key = `int8_${cand.eqn.op}_${ident(cand.layer)}_${what}`;
+  const key = `int8_${cand.sparse ? "sparse" : cand.eqn.op}_${ident(cand.layer)}_${what}`;
   const conv = cand.conv;
   const fn = conv
     ? c.kernel(key, (bn, mod, name) => {
@@ -128,8 +134,9 @@ function int8Call(c: WasmCtx, cand: Candidate, inputsScale: number, unsigned: bo
       })
     : c.kernel(key, (bn, mod, name) => {
         const spec = { k: cand.k, n: cand.n, ...common, name };
-        addInt8Dense(bn, mod, spec);
-        nameParams(mod, name, int8DenseParams(spec));
+        if (cand.sparse) addInt8Sparse(bn, mod, spec);
+        else addInt8Dense(bn, mod, spec);
+        nameParams(mod, name, cand.sparse ? int8SparseParams(spec) : int8DenseParams(spec));
       });
   const xs = c.value(x).shape;
   const args = [
@@ -139,7 +146,11 @@ function int8Call(c: WasmCtx, cand: Candidate, inputsScale: number, unsigned: bo
     `${c.addr(w)} + ${int8PackedBytes(cand.k, cand.n)}`,
   ];
   if (b !== undefined) args.push(c.addr(b));
-  const ws = conv ? int8ConvScratch({ ...conv, ...common, name: "" }).total + 16 : int8DenseScratchBytes({ k: cand.k });
+  const ws = conv
+    ? int8ConvScratch({ ...conv, ...common, name: "" }).total + 16
+    : cand.sparse
+      ? int8SparseScratchBytes({ k: cand.k })
+      : int8DenseScratchBytes({ k: cand.k });
   args.push(c.addr(last.outputs[0]), c.scratch(ws));
   return `${fn}(${args.join(", ")});`;
 }

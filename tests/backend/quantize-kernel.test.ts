@@ -18,6 +18,13 @@ import {
   int8RowBlock,
   type Int8DenseSpec,
 } from "../../compiler/wasm/kernels/int8-gemm.js";
+import {
+  INT8_SPARSE_BELOW,
+  addInt8Sparse,
+  int8SparseParams,
+  int8SparseScratchBytes,
+  type Int8SparseSpec,
+} from "../../compiler/wasm/kernels/int8-sparse.js";
 import { addInt8Conv2d, int8ConvParams, int8ConvScratch, type Int8ConvSpec } from "../../compiler/wasm/kernels/int8-conv.js";
 import { int8MultBytes, int8PackedBytes, packInt8 } from "../../runtime/inference.js";
 import { inputsScaleOf, int8Conv2d, int8Dense, quantizeKernel, quantizeValue, roundHalfEven } from "../../runtime/kernels/int8.js";
@@ -81,12 +88,36 @@ const convCases: { spec: Int8ConvSpec; images: number }[] = convShapes.map(([ima
   return { spec, images };
 });
 
+// The sparse kernel (int8-sparse.ts): [m, k, n], its row block and panels per tile. Rows of
+// varied zero shares (below) put blocks on both of its paths.
+const sparseShapes: [number, number, number, number | undefined, number | undefined][] = [
+  [1, 9, 5, undefined, undefined],
+  [7, 37, 31, 4, 3],
+  [37, 300, 40, undefined, undefined],
+  [21, 513, 64, 8, 1],
+  [33, 1352, 128, undefined, undefined],
+];
+const sparseCases: { spec: Int8SparseSpec; m: number }[] = sparseShapes.map(([m, k, n, rowBlock, wide], i) => ({
+  spec: {
+    name: `sp${i}`,
+    k,
+    n,
+    bias: i !== 1,
+    relu: i % 2 === 0,
+    inputsScale: i % 2 === 0 ? 128 : Math.fround(255 / 1.3),
+    unsigned: i !== 3,
+    ...(rowBlock ? { rowBlock } : {}),
+    ...(wide ? { wide } : {}),
+  },
+  m,
+}));
+
 /**
  * Kernels built as they ship (binaryen -O3): the MLP's dense shape, a pooled convolution and
  * the extreme sums; the others unoptimized (-O0, much faster to build;
  * binaryen's optimizer keeps their semantics, and these show it on the rest).
  */
-const SHIPPED = new Set(["d7_s", "conv5", "extreme"]);
+const SHIPPED = new Set(["d7_s", "conv5", "extreme", "sp4"]);
 const instances = new Map<boolean, KernelInstance<Record<string, Kernel>>>();
 const instOf = (name: string) => instances.get(SHIPPED.has(name))!;
 beforeAll(async () => {
@@ -98,6 +129,7 @@ beforeAll(async () => {
         if (mine("extreme"))
           addInt8Dense(b, mod, { name: "extreme", k: 5000, n: 12, bias: false, relu: false, inputsScale: 1, unsigned: true });
         for (const c of convCases) if (mine(c.spec.name)) addInt8Conv2d(b, mod, c.spec);
+        for (const c of sparseCases) if (mine(c.spec.name)) addInt8Sparse(b, mod, c.spec);
       },
       MEMORY,
       { optimizeLevel: shipped ? 3 : 0 },
@@ -248,6 +280,73 @@ describe("the int8 dense kernel against the scalar reference", () => {
     expect(int8RowBlock(50)).toBe(64);
     expect(cases.some((c) => c.m > int8RowBlock(c.spec.k))).toBe(true);
     expect(int8RowBlock(5408)).toBeLessThanOrEqual(64);
+  });
+});
+
+/**
+ * A relu's output as the sparse kernel meets it: row r is zero with a probability that cycles
+ * through 0, 0.5, 0.8 and 1 every 3 rows (pairs of zeros, single zeros, whole zero rows), with
+ * −0, values that round to 0, negatives (0 in uint8), NaN (0), ties and saturation among the rest.
+ */
+function reluLike(rng: Rng, m: number, k: number, scale: number, unsigned: boolean): Float32Array {
+  const x = inputs(rng, m * k, scale, unsigned);
+  const pZero = [0, 0.5, 0.8, 1];
+  for (let r = 0; r < m; r++) {
+    const p = pZero[Math.floor(r / 3) % 4];
+    for (let i = 0; i < k; i++) {
+      const u = rng.uniform();
+      if (u < p) x[r * k + i] = u < p / 8 ? -0 : u < p / 4 ? 0.3 / scale : 0;
+    }
+  }
+  return x;
+}
+
+describe("the sparse int8 kernel against the scalar reference", () => {
+  for (const c of sparseCases) {
+    const { k, n } = c.spec;
+    it(`${c.spec.name}: [${c.m}, ${k}] · [${k}, ${n}], row block ${c.spec.rowBlock ?? 16}, ${c.spec.wide ?? 2} panels per tile, ${c.spec.unsigned ? "uint8" : "int8"} inputs: bit for bit`, () => {
+      const rng = new Rng(300 + k + n);
+      const wf = new Float32Array(k * n);
+      rng.fillNormal(wf, 0, 0.1);
+      const { q, scale } = quantizeKernel(wf, n);
+      const bias = c.spec.bias ? new Float32Array(n) : null;
+      if (bias) rng.fillUniform(bias, -0.5, 0.5);
+      const x = reluLike(rng, c.m, k, c.spec.inputsScale, c.spec.unsigned);
+      const got = runWith(c.spec.name, int8SparseParams(c.spec), c.spec, c.m, c.m * n, int8SparseScratchBytes(c.spec), {
+        x,
+        q,
+        kernelScale: scale,
+        bias,
+      });
+      const want = new Float32Array(c.m * n);
+      int8Dense(want, x, c.m, { ...c.spec, q, kernelScale: scale, bias });
+      expect(bits(got)).toEqual(bits(want));
+      if (c.m * n >= 8) expect(new Set(got).size).toBeGreaterThan(3);
+    });
+  }
+
+  it("the cases' row blocks take both paths: nonzero pairs above and below the dense tiles' share", () => {
+    const shares: number[] = [];
+    for (const c of sparseCases.slice(1)) {
+      const { k, unsigned, inputsScale } = c.spec;
+      const x = reluLike(new Rng(300 + k + c.spec.n), c.m, k, inputsScale, unsigned);
+      const [lo, hi] = unsigned ? [0, 255] : [-127, 127];
+      const rb = c.spec.rowBlock ?? 16;
+      const pairs = Math.ceil(k / 2);
+      for (let r0 = 0; r0 < c.m; r0 += rb) {
+        let nz = 0;
+        const rows = Math.min(rb, c.m - r0);
+        for (let r = r0; r < r0 + rows; r++)
+          for (let p = 0; p < pairs; p++) {
+            const a = quantizeValue(x[r * k + 2 * p], inputsScale, lo, hi);
+            const b = 2 * p + 1 < k ? quantizeValue(x[r * k + 2 * p + 1], inputsScale, lo, hi) : 0;
+            if (a !== 0 || b !== 0) nz++;
+          }
+        shares.push(nz / (rows * pairs));
+      }
+    }
+    expect(shares.some((s) => s > INT8_SPARSE_BELOW)).toBe(true);
+    expect(shares.some((s) => s <= INT8_SPARSE_BELOW)).toBe(true);
   });
 });
 

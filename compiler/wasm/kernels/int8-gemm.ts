@@ -146,22 +146,21 @@ export function int8Rows(f: Fn, g: Int8Rows): X {
     for (let q = 0; q < rows; q++) for (const a of acc[q]) out.push(f.set(a, m.v128.const(ZERO16)));
     out.push(f.set(xp, m.i32.add(f.get(g.xBase), m.i32.mul(f.get(r), f.i32(rowBytes)))), f.set(wp, f.get(panelW)));
     // One pair: the panel's two weight vectors, each row's pair broadcast, 2 dot products per row.
-    const pair = (wOff: number, xOff: number): X[] => {
-      const step: X[] = [f.set(w0, m.v128.load(wOff, 16, f.get(wp))), f.set(w1, m.v128.load(wOff + 16, 16, f.get(wp)))];
+    const pair = (): X[] => {
+      const step: X[] = [f.set(w0, m.v128.load(0, 16, f.get(wp))), f.set(w1, m.v128.load(16, 16, f.get(wp)))];
       for (let q = 0; q < rows; q++) {
-        step.push(f.set(s, m.v128.load32_splat(q * rowBytes + xOff, 4, f.get(xp))));
+        step.push(f.set(s, m.v128.load32_splat(q * rowBytes, 4, f.get(xp))));
         step.push(f.set(acc[q][0], m.i32x4.add(f.get(acc[q][0]), m.i32x4.dot_i16x8_s(f.get(s), f.get(w0)))));
         step.push(f.set(acc[q][1], m.i32x4.add(f.get(acc[q][1]), m.i32x4.dot_i16x8_s(f.get(s), f.get(w1)))));
       }
       return step;
     };
-    // An odd pair first, then two pairs per iteration (integer sums: any order gives the same bits).
-    if (pairs % 2 === 1) out.push(...pair(0, 0), f.addI(xp, 4), f.addI(wp, 32));
-    if (pairs >= 2) {
-      const top = f.label("pair");
-      const body = [...pair(0, 0), ...pair(32, 4), f.addI(xp, 8), f.addI(wp, 64)];
-      out.push(m.loop(top, m.block(null, [...body, m.br(top, m.i32.lt_u(f.get(wp), f.get(wEnd)))])));
-    }
+    // One pair per iteration (integer sums: any order gives the same bits). Two per iteration, as this kernel had,
+    // made V8 keep 8 broadcasts, 4 weight vectors and 8 accumulators live: more than x64's 16 vector registers, so
+    // it spilled 4 accumulators and 2 broadcasts to the stack every iteration (1.30× slower on the seed CNN's layer).
+    const top = f.label("pair");
+    const body = [...pair(), f.addI(xp, 4), f.addI(wp, 32)];
+    out.push(m.loop(top, m.block(null, [...body, m.br(top, m.i32.lt_u(f.get(wp), f.get(wEnd)))])));
     // Epilogue: f32(acc) · mult (+ bias) (relu), the panel's valid columns only.
     for (let q = 0; q < rows; q++) {
       for (let v = 0; v < 2; v++) {
