@@ -5,7 +5,8 @@
 // window (so the 1- and 2-thread children show which kernels scale and what stays serial).
 //   node scripts/bench/threads-probe.mjs [--models gan,cnn,lstm,mlp] [--reps 2] [--seconds 8] [--warmup 20]
 //        [--slice 1] [--profile] [--flags=--no-wasm-dynamic-tiering] [--threads 1,2,2c1]   (after npm run build)
-// --threads lists the children's settings: a thread count, optionally with c and the chunks per thread.
+// --threads lists the children's settings: a thread count, optionally with c and the chunks per
+// thread, and s and the spin in µs (2c1s1000).
 // The children alternate (1, 2, 1, 2, …), one at a time, as the suite runs them; --flags are
 // node/V8 options given to every child.
 import { spawn } from "node:child_process";
@@ -25,6 +26,7 @@ const { values: opt } = parseArgs({
     models: { type: "string", default: "gan,cnn,lstm,mlp" },
     threads: { type: "string", default: "1,2" },
     chunks: { type: "string" },
+    spin: { type: "string" },
     reps: { type: "string", default: "2" },
     seconds: { type: "string", default: "8" },
     warmup: { type: "string", default: "20" },
@@ -43,8 +45,9 @@ async function child() {
   const mod = await import(pathToFileURL(opt.trainer).href);
   const { Rng } = await import(dist("runtime/rng.js"));
   const { initParameters } = await import(dist("runtime/trainer.js"));
-  const { withKernelThreads, setChunksPerThread } = await import(dist("runtime/threads/index.js"));
+  const { withKernelThreads, setChunksPerThread, setSpinMicros } = await import(dist("runtime/threads/index.js"));
   if (opt.chunks) setChunksPerThread(Number(opt.chunks));
+  if (opt.spin) setSpinMicros(Number(opt.spin));
   const data = await mnist(model === "gan" ? [-1, 1] : [0, 1]);
   const rng = new Rng(1);
   // Per-kernel wall time (the trainer wraps its kernel table with `profile.wrap`), reset after the warm-up.
@@ -180,11 +183,12 @@ async function main() {
     for (let r = 0; r < Number(opt.reps); r++)
       for (const t of counts) {
         const argv = [...flags, path.join(root, "scripts/bench/threads-probe.mjs"), "--child", "--trainer", trainer, "--model", m];
-        const [threads, chunks] = t.split("c");
+        const [, threads, chunks, spin] = /^(\d+)(?:c(\d+))?(?:s(\d+))?$/.exec(t) ?? [];
         argv.push(
           "--threads",
           threads,
           ...(chunks ? ["--chunks", chunks] : []),
+          ...(spin ? ["--spin", spin] : []),
           "--seconds",
           opt.seconds,
           "--warmup",

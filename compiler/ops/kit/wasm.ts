@@ -42,6 +42,11 @@ export function gemm(
     ? `_${epi.act}${epi.slope !== undefined ? `${String(epi.slope).replace(".", "p")}` : ""}${epi.pre !== null ? "_pre" : ""}`
     : "";
   const key = `gemm_${kind}_${k}x${n}${bias === undefined ? "" : "_bias"}${actKey}${into?.accumulate ? "_acc" : ""}`;
+  // A sequence's rows (A holds SEQUENCE_ROWS or more rows per sample: B·T rows in all) split by
+  // rows, where the op splits columns: each thread then packs all of B, which is small beside its
+  // rows' work, and writes (or reads) whole rows, the samples a recurrent scan's thread has.
+  const split =
+    c.split === "columns" && kind !== "tn" && c.rowBytes(c.addr(a)) >= SEQUENCE_ROWS * 4 * (kind === "nn" ? k : n) ? "rows" : c.split;
   const spec = {
     kind,
     k,
@@ -51,7 +56,7 @@ export function gemm(
     slope: epi?.slope,
     preOut: epi ? epi.pre !== null : undefined,
     accumulate: into?.accumulate || undefined,
-    range: c.split === "columns" || undefined,
+    range: split === "columns" || undefined,
   };
   const fn = c.kernel(
     key,
@@ -59,7 +64,7 @@ export function gemm(
       addGemm(bn, mod, { ...spec, name, relaxed: variant.relaxed || undefined });
       nameParams(mod, name, gemmParams({ ...spec, name }));
     },
-    gemmSplit(c, { ...spec, name: key }),
+    gemmSplit(split, { ...spec, name: key }),
   );
   const args = [m, c.addr(a), c.addr(b), into ? c.addr(into.out) : epi ? c.addr(epi.out) : out(c)];
   if (bias !== undefined) args.push(c.addr(bias));
@@ -69,19 +74,22 @@ export function gemm(
   return `${fn}(${args.join(", ")});`;
 }
 
+/** Rows of A per sample from which an nn or nt GEMM of a `columns` op splits by rows (gemm, above). */
+export const SEQUENCE_ROWS = 8;
+
 /**
  * How threads share a GEMM call (runtime/threads/plan.ts), where the op's split slot allows it:
  * `columns`, by C's 8-column panels (each thread packs only its own panels of B; a tn GEMM's
  * elements are sums over every row, never split along the sum); `rows` (nn, nt), by rows of A
  * and C, each thread packing all of B.
  */
-function gemmSplit(c: WasmCtx<unknown>, spec: GemmSpec): KernelSplit | undefined {
+function gemmSplit(split: WasmCtx<unknown>["split"], spec: GemmSpec): KernelSplit | undefined {
   const params = gemmParams(spec);
   if (spec.range) {
     const inner = spec.kind === "nt" ? spec.n : spec.k; // multiply-adds per row of A and column of C
     return { kind: "range", params: params.length, count: gemmPanels(spec), ws: params.indexOf("ws"), work: inner * 8 };
   }
-  if (c.split !== "rows" || spec.kind === "tn") return undefined;
+  if (split !== "rows" || spec.kind === "tn") return undefined;
   const inner = spec.kind === "nn" ? spec.k : spec.n;
   const outCols = spec.kind === "nn" ? spec.n : spec.k;
   const bytes: Record<string, number> = { a: inner * 4, c: outCols * 4, pre: outCols * 4 };

@@ -1,0 +1,78 @@
+// Two builds of one trainer on 1 and 2 threads, in one process, alternating (docs/benchmarks.md,
+// "Threads: where the 2-thread step loses"): each DIR is the output of `dlm compile` by one build
+// (the trainer, its kernel module and its copy of the runtime, whose threads it runs on).
+//   node scripts/bench/threads-ab.mjs --a DIR_A/NAME.js --b DIR_B/NAME.js --batch 32 [--rounds 9] [--block 150] [--threads 1,2] [--mnist 0,1]
+// Every round runs each trainer × thread count for --block ms of steps (A1, A2, B1, B2, …); each
+// figure is the median of the rounds' samples/s, the lowest and highest round beside it, so a busy
+// machine slows the variants of one round alike. Inputs are made-up numbers: a step's time does
+// not depend on them.
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
+
+const { values: opt } = parseArgs({
+  options: {
+    a: { type: "string" },
+    b: { type: "string" },
+    batch: { type: "string", default: "32" },
+    rounds: { type: "string", default: "9" },
+    block: { type: "string", default: "150" },
+    threads: { type: "string", default: "1,2" },
+    mnist: { type: "string" },
+  },
+});
+const batch = Number(opt.batch);
+// --mnist 0,1 (or -1,1: the GAN's range): every step first copies a shuffled batch of MNIST into
+// the trainer's inputs, as the suite's children do (scripts/bench/common.mjs).
+const data = opt.mnist ? await (await import("./common.mjs")).mnist(opt.mnist.split(",").map(Number)) : null;
+const counts = opt.threads.split(",").map(Number);
+const median = (xs) => {
+  const s = [...xs].sort((p, q) => p - q);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const variants = [];
+for (const [label, file] of [
+  ["A", opt.a],
+  ["B", opt.b],
+]) {
+  if (!file) continue;
+  const dir = path.dirname(path.resolve(file));
+  const mod = await import(pathToFileURL(path.resolve(file)).href);
+  const { Rng } = await import(pathToFileURL(path.join(dir, "runtime/rng.js")).href);
+  const { initParameters } = await import(pathToFileURL(path.join(dir, "runtime/trainer.js")).href);
+  const TH = await import(pathToFileURL(path.join(dir, "runtime/threads/index.js")).href);
+  for (const t of counts) {
+    const rng = new Rng(1);
+    const trainer = TH.withKernelThreads(t, () => mod.createTrainer(rng, { batch }));
+    initParameters(trainer, mod.parameters, rng);
+    for (const input of trainer.inputs) input.forEach((_, i, a) => (a[i] = ((i * 7919) % 256) / 255));
+    if (trainer.inputs[1]) trainer.inputs[1].forEach((_, i, a) => (a[i] = i % 10));
+    const [x, y] = trainer.inputs;
+    const step = data
+      ? () => {
+          data.next(batch, x, y);
+          trainer.trainStep(batch);
+        }
+      : () => trainer.trainStep(batch);
+    variants.push({ label: `${label}${t}`, step, rates: [] });
+  }
+}
+await new Promise((r) => setTimeout(r, 300)); // the workers start
+for (const v of variants) for (let i = 0; i < 20; i++) v.step();
+for (let r = 0; r < Number(opt.rounds); r++)
+  for (const v of variants) {
+    const t0 = performance.now();
+    let steps = 0;
+    while (performance.now() - t0 < Number(opt.block)) {
+      v.step();
+      steps++;
+    }
+    v.rates.push((steps * batch * 1000) / (performance.now() - t0));
+  }
+const med = Object.fromEntries(variants.map((v) => [v.label, median(v.rates)]));
+for (const v of variants)
+  console.log(`${v.label}: ${med[v.label].toFixed(0)} samples/s [${Math.min(...v.rates).toFixed(0)}, ${Math.max(...v.rates).toFixed(0)}]`);
+for (const l of ["A", "B"]) if (med[`${l}2`] && med[`${l}1`]) console.log(`${l}: 2/1 threads ${(med[`${l}2`] / med[`${l}1`]).toFixed(3)}×`);
+for (const t of counts) if (med[`A${t}`] && med[`B${t}`]) console.log(`B/A at ${t} threads: ${(med[`B${t}`] / med[`A${t}`]).toFixed(3)}×`);
+process.exit(0);
