@@ -103,6 +103,8 @@ describe("dlm export --format module", () => {
     const theirs = await trainerInference("dsl-examples/gan.dlm", "generator", ck, z, n);
     expect(maxAbsDiff(mine, theirs)).toBeLessThanOrEqual(1e-5);
     expect(Math.max(...mine.map(Math.abs))).toBeLessThanOrEqual(1);
+    // The 512 → 784 layer's relu inputs go through the sparse GEMM (its column groups are loops, so n > 512 is fine).
+    expect(readFileSync(path.join(dir, "generator.js"), "utf8")).toMatch(/k\.gemm_sparse_512x784_bias_tanh\(n, /);
     // Not the discriminator's weights: the weights file holds the generator's tensors alone.
     const weights = readFileSync(path.join(dir, "generator.safetensors"));
     const header = JSON.parse(weights.subarray(8, 8 + weights.readUInt32LE(0)).toString("utf8")) as Record<string, unknown>;
