@@ -1,6 +1,7 @@
 // `dlm export --quantize int8` through the command line (in vitest.slow.config.ts's list: it
-// trains, calibrates and exports several times): the MLP and a CNN with a convolution large
-// enough for int8 (tests/programs/export/conv-int8.dlm), each trained a few steps on a small
+// trains, calibrates and exports several times): the MLP, an MLP whose 256 → 64 layer reads a
+// relu (the sparse int8 kernel's call: tests/programs/export/dense-relu-int8.dlm) and a CNN with
+// a convolution large enough for int8 (tests/programs/export/conv-int8.dlm), each trained a few steps on a small
 // MNIST folder, exported float and int8. The int8 module loads and predicts as the float one
 // does (same API, same info besides `quantized`), agrees with it on real MNIST test images,
 // holds its int8 kernels in the weights file (≤ 30% of the float file's bytes for the MLP),
@@ -110,6 +111,25 @@ describe("dlm export --quantize int8", () => {
     const n = 200;
     const x = images(n);
     expect(agreement(f.predict(x, n), q.predict(x, n), 10)).toBeGreaterThanOrEqual(0.95);
+  }, 240_000);
+
+  it("a relu-fed 256×64 layer calls the sparse int8 kernel (tests/programs/export/dense-relu-int8.dlm): rows agree with float and give the same bits alone as in a batch", async () => {
+    const { float, int8, stdout } = await both("tests/programs/export/dense-relu-int8.dlm", "relu2");
+    expect(stdout).toMatch(/relu2\/dense \(uint8 inputs, error [\d.]+%\), relu2\/dense_1 \(uint8 inputs, error [\d.]+%\)/);
+    const js = readFileSync(path.join(int8, "relu2.js"), "utf8");
+    expect(js).toMatch(/k\.int8_dense_relu2_dense_784x256_bias_relu_u8\(/); // pixels: not a relu's output
+    expect(js).toMatch(/k\.int8_sparse_relu2_dense_1_256x64_bias_relu_u8\(/);
+    const [f, q] = [await loadModule(path.join(float, "relu2.js")), await loadModule(path.join(int8, "relu2.js"))];
+    const n = 200;
+    const x = images(n);
+    const yq = q.predict(x, n);
+    expect(agreement(f.predict(x, n), yq, 10)).toBeGreaterThanOrEqual(0.95);
+    // The kernel's wiring (its scratch, its row blocks): a row alone gives the bits it has in the batch. After 20 steps
+    // ~78% of this layer's input pairs are nonzero, so its blocks take the dense tiles; both paths are held to the
+    // scalar reference in quantize-kernel.test.ts.
+    const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+    for (const r of [0, 37, 150])
+      expect(bitsOf(q.predict(x.subarray(r * 784, (r + 1) * 784), 1))).toEqual(bitsOf(yq.subarray(r * 10, r * 10 + 10)));
   }, 240_000);
 
   it("mistakes: another scheme, another format, --calibration without --quantize", async () => {
