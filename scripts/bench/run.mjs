@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [--suite seed|models|inference|threads] [--batches N] [--seconds S] [--budget S] [--cap S]
+// npm run bench [-- --help] [--quick] [--suite seed|models|inference|threads] [--batches N] [--seconds S] [--budget S] [--cap S]
 //               [--models mlp,cnn,...] [--systems dlm-wasm,pytorch,gemm,standalone,...] [--json FILE]
 //
-// Three suites. "seed" (the default) is described below. "models" (--suite models) times the
+// Four suites. "seed" (the default) is described below. "models" (--suite models) times the
 // models beyond the seed against PyTorch in the same run — the ResNet of dsl-examples/resnet.dlm
 // at batch 64 (20 warm-up and 200 timed steps per process) and TensorFlow's DCGAN
 // (dsl-examples/dcgan.dlm, batch 256, 3 warm-up and 20 timed steps) and the character
@@ -44,20 +44,42 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { root, dist, MODELS, MALLOC_ENV } from "./common.mjs";
 
-const { values: opt } = parseArgs({
-  options: {
-    quick: { type: "boolean", default: false },
-    suite: { type: "string", default: "seed" },
-    batches: { type: "string" },
-    seconds: { type: "string" },
-    cap: { type: "string" },
-    budget: { type: "string" },
-    models: { type: "string" },
-    systems: { type: "string" },
-    json: { type: "string" },
-    plan: { type: "boolean", default: false },
-  },
-});
+const options = {
+  help: { type: "boolean", default: false },
+  quick: { type: "boolean", default: false },
+  suite: { type: "string", default: "seed" },
+  batches: { type: "string" },
+  seconds: { type: "string" },
+  cap: { type: "string" },
+  budget: { type: "string" },
+  models: { type: "string" },
+  systems: { type: "string" },
+  json: { type: "string" },
+  plan: { type: "boolean", default: false },
+};
+let opt;
+try {
+  opt = parseArgs({ options }).values;
+} catch (e) {
+  process.stderr.write(`bench: ${e.message} (npm run bench -- --help lists the options)\n`);
+  process.exit(2);
+}
+if (opt.help) {
+  // The usage is this file's header comment.
+  const head = readFileSync(new URL(import.meta.url), "utf8")
+    .split("\n")
+    .slice(1);
+  process.stdout.write(
+    head
+      .slice(
+        0,
+        head.findIndex((l) => !l.startsWith("//")),
+      )
+      .map((l) => l.replace(/^\/\/ ?/, ""))
+      .join("\n") + "\n",
+  );
+  process.exit(0);
+}
 
 /** When `npm run bench` started: the start of the shell npm runs the script in (the build is
  *  part of the bench), read from /proc; else this process's start. */
