@@ -78,7 +78,14 @@ export async function startDemo({ port = 8080, host = "127.0.0.1", compile = tru
 }
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
-  const { values } = parseArgs({ options: { port: { type: "string", default: "8080" } } });
-  const { url } = await startDemo({ port: Number(values.port) });
+  let port;
+  try {
+    port = Number(parseArgs({ options: { port: { type: "string", default: "8080" } } }).values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error("--port takes a port number (0-65535)");
+  } catch (e) {
+    process.stderr.write(`demo: ${e.message}\nusage: npm run demo -- [--port N]\n`);
+    process.exit(2);
+  }
+  const { url } = await startDemo({ port });
   console.log(`dlm demo: ${url} (the seed CNN trains in your browser; Ctrl-C stops the server)`);
 }

@@ -28,19 +28,33 @@ const { loadMnist } = await import(pathToFileURL(path.join(root, "dist/runtime/d
 const { makeDataset } = await import(pathToFileURL(path.join(root, "dist/runtime/dataset.js")).href);
 const { Rng } = await import(pathToFileURL(path.join(root, "dist/runtime/rng.js")).href);
 
-const { values } = parseArgs({
-  options: {
-    epochs: { type: "string", default: "5" },
-    seed: { type: "string", default: "1" },
-    backend: { type: "string", default: "wasm" },
-    quiet: { type: "boolean" },
-    samples: { type: "string" },
-    program: { type: "string", default: "dsl-examples/gan_stabilized.dlm" },
-  },
-});
-if (values.backend !== "wasm" && values.backend !== "ts") throw new Error(`--backend takes wasm or ts, not '${values.backend}'`);
+/** A usage mistake: one line on stderr, exit code 2. */
+function usage(message) {
+  process.stderr.write(
+    `gan:score: ${message}\nusage: npm run gan:score -- [--program FILE] [--epochs N] [--seed S] [--backend wasm|ts] [--quiet] [--samples DIR]\n`,
+  );
+  process.exit(2);
+}
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      epochs: { type: "string", default: "5" },
+      seed: { type: "string", default: "1" },
+      backend: { type: "string", default: "wasm" },
+      quiet: { type: "boolean" },
+      samples: { type: "string" },
+      program: { type: "string", default: "dsl-examples/gan_stabilized.dlm" },
+    },
+  }));
+} catch (e) {
+  usage(e.message);
+}
+if (values.backend !== "wasm" && values.backend !== "ts") usage(`--backend takes wasm or ts, not '${values.backend}'`);
 const epochs = Number(values.epochs);
 const seed = Number(values.seed);
+if (!Number.isInteger(epochs) || epochs < 1) usage(`--epochs takes a positive integer, not '${values.epochs}'`);
+if (!Number.isInteger(seed)) usage(`--seed takes an integer, not '${values.seed}'`);
 const SCORER_SEED = 1;
 const IMAGES = 1000;
 

@@ -47,4 +47,18 @@ describe("gan:score --program: the generator a program must have", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(readFileSync(path.join(repoRoot, file.replace(/\.dlm$/, ".expected")), "utf8"));
   });
+
+  it("a usage mistake is one line and the usage, exit code 2, no stack trace", async () => {
+    for (const [args, said] of [
+      [["--bogus"], "gan:score: Unknown option '--bogus'"],
+      [["--epochs", "0"], "gan:score: --epochs takes a positive integer, not '0'"],
+      [["--backend", "gpu"], "gan:score: --backend takes wasm or ts, not 'gpu'"],
+    ] as const) {
+      const r = await runNode(["scripts/gan-score.mjs", ...args], { timeoutMs: 60_000 });
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.split("\n")[0]).toBe(said);
+      expect(r.stderr).toMatch(/^usage: npm run gan:score -- /m);
+      expect(r.stderr).not.toMatch(/\bat /);
+    }
+  });
 });
