@@ -311,7 +311,7 @@ async function modelRates(file, batch, configs) {
   const trainers = configs.map(([, threads, o]) => {
     TH.setMinWork(o.minWork ?? TH.DEFAULT_MIN_WORK);
     TH.setSpinMicros(o.spinUs ?? 200);
-    TH.setChunksPerThread(o.chunks ?? 2);
+    TH.setChunksPerThread(o.chunks ?? 1);
     const rng = new Rng(1);
     const t = TH.withKernelThreads(threads, () => mod.createTrainer(rng, { batch }));
     initParameters(t, mod.parameters, rng);
@@ -321,7 +321,7 @@ async function modelRates(file, batch, configs) {
   });
   TH.setMinWork(TH.DEFAULT_MIN_WORK);
   TH.setSpinMicros(200);
-  TH.setChunksPerThread(2);
+  TH.setChunksPerThread(1);
   await new Promise((r) => setTimeout(r, 300));
   for (const t of trainers) for (let i = 0; i < 10; i++) t.trainStep(batch);
   const rates = configs.map(() => []);
@@ -354,14 +354,14 @@ for (const [m, file, batch] of [
   const configs = [
     ["1 thread", 1, {}],
     ...(opt.variants === "spin"
-      ? [50, 200, 500, 2000].map((us) => [`2 threads, spin ${us} µs, 2 chunks per thread`, 2, { spinUs: us, chunks: 2 }])
+      ? [50, 200, 500, 2000].map((us) => [`2 threads, spin ${us} µs, 1 chunk per thread`, 2, { spinUs: us, chunks: 1 }])
       : opt.variants === "chunks"
         ? [1, 2, 4].map((n) => [`2 threads, spin 200 µs, ${n} chunks per thread`, 2, { spinUs: 200, chunks: n }])
         : [
             ["2 threads, spin 50 µs, 4 chunks per thread (about the earlier dispatch)", 2, { spinUs: 50, chunks: 4 }],
-            ["2 threads, spin 200 µs, 2 chunks per thread (the default)", 2, { spinUs: 200, chunks: 2 }],
-            ["2 threads, spin 2 ms, 2 chunks per thread", 2, { spinUs: 2000, chunks: 2 }],
-            ["2 threads, spin 200 µs, 1 chunk per thread", 2, { spinUs: 200, chunks: 1 }],
+            ["2 threads, spin 200 µs, 2 chunks per thread (the default before)", 2, { spinUs: 200, chunks: 2 }],
+            ["2 threads, spin 2 ms, 1 chunk per thread", 2, { spinUs: 2000, chunks: 1 }],
+            ["2 threads, spin 200 µs, 1 chunk per thread (the default)", 2, { spinUs: 200, chunks: 1 }],
           ]),
   ];
   const r = await modelRates(file, batch, configs);
