@@ -3,7 +3,8 @@
 // threads, in one run, each measurement a child process, one at a time (the probe's pair at once):
 //   1. the machine: one 512³ GEMM process (dlm's wasm kernel, one thread) alone, then two at
 //      once; the scaling factor = the pair's summed GFLOP/s over the lone one's (two vCPUs that
-//      share a core, or a busy host, give less than 2);
+//      share a core, or a busy host, give less than 2); then the same for memory (one process
+//      copying 64 MiB arrays, then two: reported, not a target — what memory-bound kernels can gain);
 //   2. dlm-wasm on 1 and 2 threads (`--threads`): MLP b32, CNN b32, LSTM b32, GAN b64 (the seed
 //      trainers, compiled once here; each child imports one, as `node out/<model>.js` would);
 //   3. PyTorch on 1 thread (torch 1, OpenBLAS 1) and on 2: every combination of torch's
@@ -57,6 +58,26 @@ async function gemmChild(seconds) {
   report({ gflops: (2 * N * N * N * calls) / secs / 1e9, calls, seconds: secs });
 }
 
+// The memory probe's child: `node threads.mjs --stream-child --seconds S` → BENCH_RESULT { gbs }:
+// one thread copying a 64 MiB Float32Array into another (TypedArray.set: a memcpy), far past the
+// caches, so that it measures what one thread gets from memory — and two such processes at once
+// what two get. Memory-bound kernels (an optimizer's update over all the weights, a large
+// max-pool gradient) scale by this factor at best, whatever the GEMM factor is.
+function streamChild(seconds) {
+  const n = 16 << 20; // 64 MiB of float32 each
+  const src = new Float32Array(n).fill(1.5);
+  const dst = new Float32Array(n);
+  for (let i = 0; i < 3; i++) dst.set(src);
+  const t0 = performance.now();
+  let calls = 0;
+  while (performance.now() - t0 < seconds * 1000) {
+    dst.set(src);
+    calls++;
+  }
+  const secs = (performance.now() - t0) / 1000;
+  report({ gbs: (2 * 4 * n * calls) / secs / 1e9, calls, seconds: secs });
+}
+
 // ---------------------------------------------------------------------------------------
 function run(argv, env, timeoutS) {
   return new Promise((resolve) => {
@@ -104,14 +125,18 @@ export async function threadsSuite(opt) {
   });
   const torch = existsSync("/usr/bin/python3");
   const runs = models.length * (2 * reps + (torch ? 4 * reps : 0));
-  log(`threads suite: probe 2 × ${seconds} s, ${runs} training processes of 20 warm-up steps + ${seconds} s, budget ${budget} s`);
+  log(
+    `threads suite: probes 2 × ${seconds} s (GEMM) and 2 × ${Math.min(seconds, 4)} s (memory), ${runs} training processes of 20 warm-up steps + ${seconds} s, budget ${budget} s`,
+  );
   if (opt.plan) {
     log(`  compile ${models.join(", ")} (wasm): about 15 s`);
     for (const m of models) {
       log(`  ${m}: dlm-wasm --threads 1 and 2 × ${reps}`);
       if (torch) log(`  ${m}: PyTorch (torch, OpenBLAS) threads (1, 1), ${TORCH_TWO.map((c) => `(${c})`).join(", ")} × ${reps}`);
     }
-    log(`estimated ${Math.round(15 + 2 * (seconds + 2) + runs * (seconds + 4))} s of the ${budget} s budget`);
+    log(
+      `estimated ${Math.round(15 + 2 * (seconds + 2) + 2 * (Math.min(seconds, 4) + 1) + runs * (seconds + 4))} s of the ${budget} s budget`,
+    );
     return;
   }
   const header = [
@@ -133,6 +158,14 @@ export async function threadsSuite(opt) {
   const pairSum = pair.reduce((a, r) => a + (r.gflops ?? NaN), 0);
   const factor = Math.min(2, pairSum / alone.gflops);
   results.probe = { alone: alone.gflops, pair: pair.map((r) => r.gflops), factor };
+  log("  the machine's memory: one copying process alone, then two at once…");
+  const memSeconds = Math.min(seconds, 4);
+  const memAlone = await run([process.execPath, self, "--stream-child", "--seconds", String(memSeconds)], {}, memSeconds + 60);
+  const memPair = await Promise.all(
+    [0, 1].map(() => run([process.execPath, self, "--stream-child", "--seconds", String(memSeconds)], {}, memSeconds + 60)),
+  );
+  const memFactor = memPair.reduce((a, r) => a + (r.gbs ?? NaN), 0) / memAlone.gbs;
+  results.memory = { alone: memAlone.gbs, pair: memPair.map((r) => r.gbs), factor: memFactor };
 
   // 2. Compile the trainers.
   const tmp = mkdtempSync(path.join(os.tmpdir(), "dlm-bench-threads-"));
@@ -206,6 +239,12 @@ export async function threadsSuite(opt) {
     `one alone ${fmt(alone.gflops, 1)} GFLOP/s; two at once ${pair.map((r) => fmt(r.gflops, 1)).join(" + ")} GFLOP/s; scaling factor ${fmt(factor, 2)}`,
   );
   out();
+  out(
+    `Memory (not a target; what memory-bound kernels can gain): one thread copying 64 MiB arrays ${fmt(results.memory.alone, 1)} GB/s; two processes at once ${results.memory.pair
+      .map((g) => fmt(g, 1))
+      .join(" + ")} GB/s; memory scaling ${fmt(results.memory.factor, 2)}`,
+  );
+  out();
   out(`## Samples/s on 1 and 2 threads (median of ${reps}; window ${seconds} s after 20 warm-up steps)`);
   out();
   out(
@@ -250,6 +289,10 @@ export async function threadsSuite(opt) {
   if (opt.json) writeFileSync(opt.json, JSON.stringify(results, null, 2));
 }
 
+if (process.argv.includes("--stream-child")) {
+  const { values } = parseArgs({ options: { "stream-child": { type: "boolean" }, seconds: { type: "string", default: "4" } } });
+  streamChild(Number(values.seconds));
+}
 if (process.argv.includes("--gemm-child")) {
   const { values } = parseArgs({ options: { "gemm-child": { type: "boolean" }, seconds: { type: "string", default: "8" } } });
   await gemmChild(Number(values.seconds));
