@@ -92,7 +92,7 @@ export interface ModelLayout {
     readonly shape: readonly number[];
     readonly offset: number;
     readonly size: number;
-    readonly int8?: { readonly k: number; readonly n: number; readonly inputsScale: number };
+    readonly int8?: Int8Layout;
     /** A dense kernel [k, n] that the loader stores in the packed GEMM's panel order (packPanels). */
     readonly packed?: true;
   }[];
@@ -275,24 +275,59 @@ export function int8Multipliers(kernelScale: Float32Array, inputsScale: number):
 export const int8PackedBytes = (k: number, n: number): number => Math.ceil(n / 8) * Math.ceil(k / 2) * 32;
 export const int8MultBytes = (n: number): number => Math.ceil(n / 8) * 32;
 
+/** An int8 tensor's entry in the layout: the kernel [k, n], its input's scale and how its rows go in pairs. */
+export interface Int8Layout {
+  readonly k: number;
+  readonly n: number;
+  readonly inputsScale: number;
+  /**
+   * The input is the flatten of [k / (w·c), w, c] (row, column, channel) and its values go in
+   * pairs of one channel at two neighbouring columns (int8PairOrder); absent: adjacent k.
+   */
+  readonly pairColumns?: { readonly w: number; readonly c: number };
+}
+
+/**
+ * The order in which the int8 kernels take k: pair p is (order[2p], order[2p + 1]). Without
+ * `pairColumns`, 0, 1, 2, …; with it, per row of the [h, w, c] input and per two columns
+ * (2j, 2j + 1), each channel at the two columns ((2j, ch), (2j + 1, ch)), then an odd last
+ * column's channels in order. A relu's zeros are more often shared by one channel at two
+ * neighbouring pixels than by two channels of one pixel, so more pairs are zero.
+ */
+export function int8PairOrder(k: number, pairColumns?: { readonly w: number; readonly c: number }): Int32Array {
+  const order = new Int32Array(k);
+  if (!pairColumns) {
+    for (let i = 0; i < k; i++) order[i] = i;
+    return order;
+  }
+  const { w, c } = pairColumns;
+  if (!(Number.isInteger(w) && Number.isInteger(c) && w >= 1 && c >= 1 && k % (w * c) === 0))
+    throw new Error(`int8 pairs along columns: k = ${k} is not a flatten of [h, ${w}, ${c}]`);
+  let o = 0;
+  for (let row = 0; row < k; row += w * c) {
+    for (let x = 0; x + 1 < w; x += 2)
+      for (let ch = 0; ch < c; ch++) {
+        order[o++] = row + x * c + ch;
+        order[o++] = row + (x + 1) * c + ch;
+      }
+    if (w % 2 === 1) for (let ch = 0; ch < c; ch++) order[o++] = row + (w - 1) * c + ch;
+  }
+  return order;
+}
+
 /**
  * Puts an int8 kernel q [k, n] (Keras layout) where the int8 dense kernel reads it
- * (compiler/wasm/kernels/int8-gemm.ts): per 8-column panel and pair of rows p, the i16
- * pairs [q[2p, c], q[2p+1, c]] of its 8 columns (one i32 each), zeros past k and n; then
- * the f32 multipliers of the panels' columns (zeros past n).
+ * (compiler/wasm/kernels/int8-gemm.ts): per 8-column panel and pair p, the i16 pairs
+ * [q[order[2p], c], q[order[2p+1], c]] of its 8 columns (one i32 each; int8PairOrder), zeros
+ * past k and n; then the f32 multipliers of the panels' columns (zeros past n).
  */
-export function packInt8(
-  mem: Pick<ModelMemory, "i32" | "f32">,
-  at: number,
-  q: Int8Array,
-  kernelScale: Float32Array,
-  l: { readonly k: number; readonly n: number; readonly inputsScale: number },
-): void {
+export function packInt8(mem: Pick<ModelMemory, "i32" | "f32">, at: number, q: Int8Array, kernelScale: Float32Array, l: Int8Layout): void {
   const { k, n } = l;
   const pairs = Math.ceil(k / 2);
   const panels = Math.ceil(n / 8);
   const w = mem.i32(at, int8PackedBytes(k, n) / 4);
-  const get = (i: number, c: number) => (i < k && c < n ? q[i * n + c] : 0);
+  const order = int8PairOrder(k, l.pairColumns);
+  const get = (i: number, c: number) => (i < k && c < n ? q[order[i] * n + c] : 0);
   for (let j = 0; j < panels; j++)
     for (let p = 0; p < pairs; p++)
       for (let c = 0; c < 8; c++) w[(j * pairs + p) * 8 + c] = (get(2 * p, 8 * j + c) & 0xffff) | (get(2 * p + 1, 8 * j + c) << 16);

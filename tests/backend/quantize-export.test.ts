@@ -1,7 +1,8 @@
 // `dlm export --quantize int8` through the command line (in vitest.slow.config.ts's list: it
 // trains, calibrates and exports several times): the MLP, an MLP whose 256 → 64 layer reads a
-// relu (the sparse int8 kernel's call: tests/programs/export/dense-relu-int8.dlm) and a CNN with
-// a convolution large enough for int8 (tests/programs/export/conv-int8.dlm), each trained a few steps on a small
+// relu (the sparse int8 kernel's call: tests/programs/export/dense-relu-int8.dlm), a CNN with
+// a convolution large enough for int8 (tests/programs/export/conv-int8.dlm) and the seed CNN
+// (its sparse layer's pairs along the columns of the flattened [13, 13, 32]), each trained a few steps on a small
 // MNIST folder, exported float and int8. The int8 module loads and predicts as the float one
 // does (same API, same info besides `quantized`), agrees with it on real MNIST test images,
 // holds its int8 kernels in the weights file (≤ 30% of the float file's bytes for the MLP),
@@ -50,7 +51,7 @@ async function both(example: string, model: string): Promise<{ float: string; in
     "--data",
     mnist,
   ]);
-  expect(readFileSync(path.join(int8, `${model}.js`), "utf8")).toMatch(/k\.int8_dense_/);
+  expect(readFileSync(path.join(int8, `${model}.js`), "utf8")).toMatch(/k\.int8_(dense|sparse)_/);
   return { float, int8, stdout: r.stdout };
 }
 
@@ -129,6 +130,21 @@ describe("dlm export --quantize int8", () => {
     // scalar reference in quantize-kernel.test.ts.
     const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
     for (const r of [0, 37, 150])
+      expect(bitsOf(q.predict(x.subarray(r * 784, (r + 1) * 784), 1))).toEqual(bitsOf(yq.subarray(r * 10, r * 10 + 10)));
+  }, 240_000);
+
+  it("the seed CNN's relu-fed 5408×128 layer (the flatten of [13, 13, 32]) takes its pairs along the columns: recorded in the layout, rows agree with float, a row alone has its batch bits", async () => {
+    const { float, int8 } = await both("dsl-examples/cnn.dlm", "cnn");
+    const js = readFileSync(path.join(int8, "cnn.js"), "utf8");
+    expect(js).toMatch(/k\.int8_sparse_cnn_dense_5408x128_bias_relu_u8_cols13x32\(/);
+    expect(js).toMatch(/int8: \{ k: 5408, n: 128, inputsScale: [\d.e-]+, pairColumns: \{ w: 13, c: 32 \} \}/);
+    const [f, q] = [await loadModule(path.join(float, "cnn.js")), await loadModule(path.join(int8, "cnn.js"))];
+    const n = 100;
+    const x = images(n);
+    const yq = q.predict(x, n);
+    expect(agreement(f.predict(x, n), yq, 10)).toBeGreaterThanOrEqual(0.95);
+    const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+    for (const r of [0, 63, 99])
       expect(bitsOf(q.predict(x.subarray(r * 784, (r + 1) * 784), 1))).toEqual(bitsOf(yq.subarray(r * 10, r * 10 + 10)));
   }, 240_000);
 

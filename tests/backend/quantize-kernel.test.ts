@@ -26,7 +26,7 @@ import {
   type Int8SparseSpec,
 } from "../../compiler/wasm/kernels/int8-sparse.js";
 import { addInt8Conv2d, int8ConvParams, int8ConvScratch, type Int8ConvSpec } from "../../compiler/wasm/kernels/int8-conv.js";
-import { int8MultBytes, int8PackedBytes, packInt8 } from "../../runtime/inference.js";
+import { int8MultBytes, int8PackedBytes, int8PairOrder, packInt8 } from "../../runtime/inference.js";
 import { inputsScaleOf, int8Conv2d, int8Dense, quantizeKernel, quantizeValue, roundHalfEven } from "../../runtime/kernels/int8.js";
 import { Rng } from "../../runtime/rng.js";
 
@@ -60,6 +60,12 @@ shapes.forEach(([m, k, n], i) => {
   }
 });
 
+// The dense kernel with k in pairs along the columns of a flattened [h, w, c] input.
+cases.push(
+  { spec: { name: "dc0", k: 140, n: 24, bias: true, relu: true, inputsScale: 64, unsigned: true, pairColumns: { w: 7, c: 10 } }, m: 9 },
+  { spec: { name: "dc1", k: 96, n: 13, bias: false, relu: false, inputsScale: 32, unsigned: false, pairColumns: { w: 4, c: 8 } }, m: 70 },
+);
+
 // Convolutions: [images, h, w, c, k, stride, padding, filters, pool]; windows as Keras computes them.
 const convShapes: [number, number, number, number, number, number, "valid" | "same", number, number][] = [
   [2, 9, 9, 3, 3, 1, "valid", 13, 0],
@@ -88,16 +94,22 @@ const convCases: { spec: Int8ConvSpec; images: number }[] = convShapes.map(([ima
   return { spec, images };
 });
 
-// The sparse kernel (int8-sparse.ts): [m, k, n], its row block and panels per tile. Rows of
-// varied zero shares (below) put blocks on both of its paths.
-const sparseShapes: [number, number, number, number | undefined, number | undefined][] = [
-  [1, 9, 5, undefined, undefined],
-  [7, 37, 31, 4, 3],
-  [37, 300, 40, undefined, undefined],
-  [21, 513, 64, 8, 1],
-  [33, 1352, 128, undefined, undefined],
+// The sparse kernel (int8-sparse.ts): [m, k, n], its row block and panels per tile, and the
+// input's [w, c] where k goes in pairs along the columns of a flattened [h, w, c] (8 channels
+// per step and none left, odd columns; 4 channels left over; odd columns of odd channels, so
+// odd k). Rows of varied zero shares (below) put blocks on both of its paths.
+type Cols = { w: number; c: number } | undefined;
+const sparseShapes: [number, number, number, number | undefined, number | undefined, Cols][] = [
+  [1, 9, 5, undefined, undefined, undefined],
+  [7, 37, 31, 4, 3, undefined],
+  [37, 300, 40, undefined, undefined, undefined],
+  [21, 513, 64, 8, 1, undefined],
+  [33, 1352, 128, undefined, undefined, undefined],
+  [33, 1352, 128, undefined, undefined, { w: 13, c: 8 }],
+  [19, 288, 40, 8, undefined, { w: 6, c: 12 }],
+  [11, 45, 33, 4, 3, { w: 5, c: 3 }],
 ];
-const sparseCases: { spec: Int8SparseSpec; m: number }[] = sparseShapes.map(([m, k, n, rowBlock, wide], i) => ({
+const sparseCases: { spec: Int8SparseSpec; m: number }[] = sparseShapes.map(([m, k, n, rowBlock, wide, pairColumns], i) => ({
   spec: {
     name: `sp${i}`,
     k,
@@ -108,6 +120,7 @@ const sparseCases: { spec: Int8SparseSpec; m: number }[] = sparseShapes.map(([m,
     unsigned: i !== 3,
     ...(rowBlock ? { rowBlock } : {}),
     ...(wide ? { wide } : {}),
+    ...(pairColumns ? { pairColumns } : {}),
   },
   m,
 }));
@@ -203,12 +216,16 @@ function run(name: string, spec: Omit<Int8DenseSpec, "name">, m: number, d: Buff
   return runWith(name, int8DenseParams({ ...spec, name }), spec, m, m * spec.n, int8DenseScratchBytes(spec), d);
 }
 
+const cols = (s: Int8DenseSpec) =>
+  s.pairColumns
+    ? `, pairs along the columns of [${s.k / (s.pairColumns.w * s.pairColumns.c)}, ${s.pairColumns.w}, ${s.pairColumns.c}]`
+    : "";
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 describe("the int8 dense kernel against the scalar reference", () => {
   for (const c of cases) {
     const { k, n } = c.spec;
-    it(`${c.spec.name}: [${c.m}, ${k}] · [${k}, ${n}]${c.spec.bias ? " + bias" : ""}${c.spec.relu ? ", relu" : ""}, ${c.spec.unsigned ? "uint8" : "int8"} inputs: bit for bit`, () => {
+    it(`${c.spec.name}: [${c.m}, ${k}] · [${k}, ${n}]${c.spec.bias ? " + bias" : ""}${c.spec.relu ? ", relu" : ""}, ${c.spec.unsigned ? "uint8" : "int8"} inputs${cols(c.spec)}: bit for bit`, () => {
       const rng = new Rng(1000 + k * 31 + n);
       const wf = new Float32Array(k * n);
       rng.fillNormal(wf, 0, 0.1);
@@ -304,7 +321,7 @@ function reluLike(rng: Rng, m: number, k: number, scale: number, unsigned: boole
 describe("the sparse int8 kernel against the scalar reference", () => {
   for (const c of sparseCases) {
     const { k, n } = c.spec;
-    it(`${c.spec.name}: [${c.m}, ${k}] · [${k}, ${n}], row block ${c.spec.rowBlock ?? 16}, ${c.spec.wide ?? 2} panels per tile, ${c.spec.unsigned ? "uint8" : "int8"} inputs: bit for bit`, () => {
+    it(`${c.spec.name}: [${c.m}, ${k}] · [${k}, ${n}], row block ${c.spec.rowBlock ?? 16}, ${c.spec.wide ?? 2} panels per tile, ${c.spec.unsigned ? "uint8" : "int8"} inputs${cols(c.spec)}: bit for bit`, () => {
       const rng = new Rng(300 + k + n);
       const wf = new Float32Array(k * n);
       rng.fillNormal(wf, 0, 0.1);
@@ -333,13 +350,14 @@ describe("the sparse int8 kernel against the scalar reference", () => {
       const [lo, hi] = unsigned ? [0, 255] : [-127, 127];
       const rb = c.spec.rowBlock ?? 16;
       const pairs = Math.ceil(k / 2);
+      const order = int8PairOrder(k, c.spec.pairColumns);
       for (let r0 = 0; r0 < c.m; r0 += rb) {
         let nz = 0;
         const rows = Math.min(rb, c.m - r0);
         for (let r = r0; r < r0 + rows; r++)
           for (let p = 0; p < pairs; p++) {
-            const a = quantizeValue(x[r * k + 2 * p], inputsScale, lo, hi);
-            const b = 2 * p + 1 < k ? quantizeValue(x[r * k + 2 * p + 1], inputsScale, lo, hi) : 0;
+            const a = quantizeValue(x[r * k + order[2 * p]], inputsScale, lo, hi);
+            const b = 2 * p + 1 < k ? quantizeValue(x[r * k + order[2 * p + 1]], inputsScale, lo, hi) : 0;
             if (a !== 0 || b !== 0) nz++;
           }
         shares.push(nz / (rows * pairs));
@@ -347,6 +365,47 @@ describe("the sparse int8 kernel against the scalar reference", () => {
     }
     expect(shares.some((s) => s > INT8_SPARSE_BELOW)).toBe(true);
     expect(shares.some((s) => s <= INT8_SPARSE_BELOW)).toBe(true);
+  });
+
+  it("pairs along the columns: the kernel quantizes x in the order the loader packs the weights (adjacent packing gives other sums)", () => {
+    const c = sparseCases.find((s) => s.spec.name === "sp6")!;
+    const { k, n } = c.spec;
+    const rng = new Rng(77);
+    const wf = new Float32Array(k * n);
+    rng.fillNormal(wf, 0, 0.1);
+    const { q, scale } = quantizeKernel(wf, n);
+    const x = reluLike(rng, c.m, k, c.spec.inputsScale, c.spec.unsigned);
+    const d = { x, q, kernelScale: scale, bias: new Float32Array(n) };
+    const run = (l: { k: number; n: number; inputsScale: number }) =>
+      runWith(c.spec.name, int8SparseParams(c.spec), l, c.m, c.m * n, int8SparseScratchBytes(c.spec), d);
+    const want = new Float32Array(c.m * n);
+    int8Dense(want, x, c.m, { ...c.spec, q, kernelScale: scale, bias: d.bias });
+    expect(bits(run(c.spec))).toEqual(bits(want));
+    const adjacent = run({ k, n, inputsScale: c.spec.inputsScale });
+    expect(bits(adjacent).filter((v, i) => v !== bits(want)[i]).length).toBeGreaterThan((c.m * n) / 4);
+  });
+});
+
+describe("int8PairOrder", () => {
+  it("pairs each channel with itself one column over, an odd last column's channels in order, row by row", () => {
+    // [2, 3, 2]: index (row·3 + column)·2 + channel.
+    expect([...int8PairOrder(12, { w: 3, c: 2 })]).toEqual([0, 2, 1, 3, 4, 5, 6, 8, 7, 9, 10, 11]);
+    expect([...int8PairOrder(8, { w: 2, c: 2 })]).toEqual([0, 2, 1, 3, 4, 6, 5, 7]);
+    expect([...int8PairOrder(5)]).toEqual([0, 1, 2, 3, 4]);
+    expect(() => int8PairOrder(10, { w: 3, c: 2 })).toThrow(/not a flatten/);
+  });
+
+  it("is a permutation of k for the cases' layouts and the seed CNN's [13, 13, 32]", () => {
+    for (const [k, w, c] of [
+      [5408, 13, 32],
+      [1352, 13, 8],
+      [288, 6, 12],
+      [45, 5, 3],
+      [140, 7, 10],
+    ]) {
+      const order = int8PairOrder(k, { w, c });
+      expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: k }, (_, i) => i));
+    }
   });
 });
 

@@ -36,6 +36,8 @@ export interface Int8DenseSpec {
   readonly inputsScale: number;
   /** Inputs quantized to 0..255 (calibration saw none below 0), else −127..127. */
   readonly unsigned: boolean;
+  /** k in pairs of one channel at two neighbouring columns of a flattened [h, w, c] input (the loader's int8PairOrder); absent: adjacent k. */
+  readonly pairColumns?: { readonly w: number; readonly c: number };
 }
 
 /** Rows quantized at a time: their i16 copy (≤ 512 KiB) stays in cache while every panel passes. */
@@ -62,44 +64,92 @@ export function int8DenseScratchBytes(spec: Pick<Int8DenseSpec, "k">): number {
   return int8RowBlock(spec.k) * pairsOf(spec.k) * 4 + 16;
 }
 
+type QuantSpec = { readonly inputsScale: number; readonly unsigned: boolean };
+
+/** The clamped i16x8 of the 8 f32 at local `src` + off (q(x), saturated to the input's range). */
+function quant8(f: Fn, src: number, off: number, q: QuantSpec): X {
+  const m = f.mod;
+  const [lo, hi] = int8Range(q.unsigned);
+  const quantV = (o: number): X =>
+    m.i32x4.trunc_sat_f32x4_s(m.f32x4.nearest(m.f32x4.mul(m.v128.load(o, 4, f.get(src)), splatF(f, q.inputsScale))));
+  const splat16 = (c: number) => m.i16x8.splat(f.i32(c));
+  return m.i16x8.max_s(m.i16x8.min_s(m.i16x8.narrow_i32x4_s(quantV(off), quantV(off + 16)), splat16(hi)), splat16(lo));
+}
+
+/** Stores q(f32 at local src + from) as i16 at local dst + to (through local tl). */
+function quant1(f: Fn, src: number, from: number, dst: number, to: number, tl: number, q: QuantSpec): X[] {
+  const m = f.mod;
+  const [lo, hi] = int8Range(q.unsigned);
+  return [
+    // i32.trunc_sat_f32_s needs another feature than SIMD128: the vector form on lane 0.
+    f.set(
+      tl,
+      m.i32x4.extract_lane(
+        m.i32x4.trunc_sat_f32x4_s(m.f32x4.splat(m.f32.nearest(m.f32.mul(m.f32.load(from, 4, f.get(src)), m.f32.const(q.inputsScale))))),
+        0,
+      ),
+    ),
+    f.set(tl, m.select(m.i32.lt_s(f.get(tl), f.i32(lo)), f.i32(lo), f.get(tl))),
+    f.set(tl, m.select(m.i32.gt_s(f.get(tl), f.i32(hi)), f.i32(hi), f.get(tl))),
+    m.i32.store16(to, 2, f.get(dst), f.get(tl)),
+  ];
+}
+
 /**
  * Quantizes `count` (static) f32 values at local `src` into i16 at local `dst`, 8 per step
  * and the tail one at a time; advances both locals past them.
  */
-export function quantizeValues(f: Fn, src: number, dst: number, count: number, q: { inputsScale: number; unsigned: boolean }): X {
+export function quantizeValues(f: Fn, src: number, dst: number, count: number, q: QuantSpec): X {
   const m = f.mod;
-  const [lo, hi] = int8Range(q.unsigned);
-  const quantV = (off: number): X =>
-    m.i32x4.trunc_sat_f32x4_s(m.f32x4.nearest(m.f32x4.mul(m.v128.load(off, 4, f.get(src)), splatF(f, q.inputsScale))));
-  const splat16 = (c: number) => m.i16x8.splat(f.i32(c));
-  const step = m.v128.store(
-    0,
-    2,
-    f.get(dst),
-    m.i16x8.max_s(m.i16x8.min_s(m.i16x8.narrow_i32x4_s(quantV(0), quantV(16)), splat16(hi)), splat16(lo)),
-  );
   const out: X[] = [];
   const k8 = Math.floor(count / 8);
-  if (k8 > 0) out.push(f.countedLoop(k8, [step, f.addI(src, 32), f.addI(dst, 16)]));
+  if (k8 > 0) out.push(f.countedLoop(k8, [m.v128.store(0, 2, f.get(dst), quant8(f, src, 0, q)), f.addI(src, 32), f.addI(dst, 16)]));
   const tl = f.local(f.b.i32);
-  for (let i = 0; i < count - k8 * 8; i++) {
-    out.push(
-      // i32.trunc_sat_f32_s needs another feature than SIMD128: the vector form on lane 0.
-      f.set(
-        tl,
-        m.i32x4.extract_lane(
-          m.i32x4.trunc_sat_f32x4_s(m.f32x4.splat(m.f32.nearest(m.f32.mul(m.f32.load(i * 4, 4, f.get(src)), m.f32.const(q.inputsScale))))),
-          0,
-        ),
-      ),
-      f.set(tl, m.select(m.i32.lt_s(f.get(tl), f.i32(lo)), f.i32(lo), f.get(tl))),
-      f.set(tl, m.select(m.i32.gt_s(f.get(tl), f.i32(hi)), f.i32(hi), f.get(tl))),
-      m.i32.store16(i * 2, 2, f.get(dst), f.get(tl)),
-    );
-  }
+  for (let i = 0; i < count - k8 * 8; i++) out.push(...quant1(f, src, i * 4, dst, i * 2, tl, q));
   const tail = count - k8 * 8;
   if (tail > 0) out.push(f.addI(src, tail * 4), f.addI(dst, tail * 2));
   return m.block(null, out);
+}
+
+/** i16 lanes 0–3 (low) or 4–7 (high) of a and b, interleaved: a0 b0 a1 b1 … */
+const ZIP16 = (high: boolean): number[] =>
+  [0, 1, 2, 3].flatMap((i) => [2 * i, 2 * i + 1, 16 + 2 * i, 17 + 2 * i].map((v) => v + (high ? 8 : 0)));
+
+/**
+ * Quantizes a row of k f32 at local `src` into i16 at local `dst` in the order the kernels
+ * take k (runtime/inference.ts's int8PairOrder): as they are, or with `pairColumns`, per two
+ * columns of each row of the [h, w, c] input, each channel's two values side by side (8
+ * channels per step: both columns quantized, their i16 interleaved), then an odd last
+ * column's channels in order. Advances both locals past the row.
+ */
+export function quantizeRow(f: Fn, src: number, dst: number, k: number, q: QuantSpec & Pick<Int8DenseSpec, "pairColumns">): X {
+  const pc = q.pairColumns;
+  if (!pc || pc.w < 2) return quantizeValues(f, src, dst, k, q);
+  const m = f.mod;
+  const { w, c } = pc;
+  if (k % (w * c) !== 0) throw new Error(`int8: k = ${k} is not a flatten of [h, ${w}, ${c}]`);
+  const c8 = Math.floor(c / 8);
+  const a = f.local(f.b.v128);
+  const b = f.local(f.b.v128);
+  const tl = f.local(f.b.i32);
+  const twoColumns: X[] = [];
+  if (c8 > 0)
+    twoColumns.push(
+      f.countedLoop(c8, [
+        f.set(a, quant8(f, src, 0, q)),
+        f.set(b, quant8(f, src, 4 * c, q)),
+        m.v128.store(0, 2, f.get(dst), m.i8x16.shuffle(f.get(a), f.get(b), ZIP16(false))),
+        m.v128.store(16, 2, f.get(dst), m.i8x16.shuffle(f.get(a), f.get(b), ZIP16(true))),
+        f.addI(src, 32),
+        f.addI(dst, 32),
+      ]),
+    );
+  for (let t = 0; t < c % 8; t++)
+    twoColumns.push(...quant1(f, src, 4 * t, dst, 4 * t, tl, q), ...quant1(f, src, 4 * (c + t), dst, 4 * t + 2, tl, q));
+  twoColumns.push(f.addI(src, 4 * (c % 8) + 4 * c), f.addI(dst, 4 * (c % 8)));
+  const row: X[] = [f.countedLoop(Math.floor(w / 2), twoColumns)];
+  if (w % 2 === 1) row.push(quantizeValues(f, src, dst, c, q));
+  return f.countedLoop(k / (w * c), row);
 }
 
 /** What the panel loop reads: quantized rows (i16, 4·pairs bytes apart) and where their outputs go (f32, n apart). */
@@ -220,7 +270,7 @@ export function addInt8Dense(b: BinaryenApi, mod: Mod, spec: Int8DenseSpec): voi
     () => m.i32.lt_s(f.get(r), f.get(rows)),
     [
       f.set(dst, m.i32.add(f.get(pws), m.i32.mul(f.get(r), f.i32(rowBytes)))),
-      quantizeValues(f, src, dst, k, spec),
+      quantizeRow(f, src, dst, k, spec),
       ...(k % 2 === 1 ? [m.i32.store16(0, 2, f.get(dst), f.i32(0))] : []),
       f.addI(r, 1),
     ],

@@ -27,7 +27,7 @@ import type { BinaryenApi } from "./binaryen.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 import { panelGroups } from "./gemm-packed.js";
 import { compactShuffles } from "./gemm-sparse.js";
-import { int8DenseParams, int8Rows, pairsOf, quantizeValues, type Int8DenseSpec } from "./int8-gemm.js";
+import { int8DenseParams, int8Rows, pairsOf, quantizeRow, type Int8DenseSpec } from "./int8-gemm.js";
 import { splatF } from "./math.js";
 
 export interface Int8SparseSpec extends Int8DenseSpec {
@@ -108,7 +108,7 @@ export function addInt8Sparse(b: BinaryenApi, mod: Mod, spec: Int8SparseSpec): v
     () => m.i32.lt_s(f.get(r), f.get(rows)),
     [
       f.set(dst, m.i32.add(f.get(qrows), m.i32.mul(f.get(r), f.i32(rowBytes)))),
-      quantizeValues(f, src, dst, k, spec),
+      quantizeRow(f, src, dst, k, spec),
       ...(k % 2 === 1 ? [m.i32.store16(0, 2, f.get(dst), f.i32(0))] : []),
       f.addI(r, 1),
     ],
