@@ -116,7 +116,8 @@ function candidateOf(itp: TrainingProgram, fused: FusedProgram, g: Group): Candi
   if (k * 255 * 127 >= 2 ** 31) return float(`its ${k} inputs per output could overflow the int8 kernel's i32 sums`);
   if (int8PackedBytes(k, n) + int8MultBytes(n) > 4 * k * n) return float("its packed int8 kernel does not fit in the float kernel's place");
   const row = conv ? conv.h * conv.w * conv.c : k;
-  // The same bounds as the float sparse GEMM's (packed.ts): one-row tiles lose on narrow layers, and wide ones make large code.
+  // One-row tiles lose on narrow layers (n < 32, as in the float sparse GEMM: packed.ts); the int8 kernel emits a tile per group
+  // of panels, so its code grows with n, hence n ≤ 512 (the float one loops over its groups and has no upper bound).
   const sparse = !conv && reluFed(itp, e.inputs[0]) && k >= 256 && n >= 32 && n <= 512;
   const pairColumns = sparse ? pairColumnsOf(itp, e.inputs[0], k) : undefined;
   return {
