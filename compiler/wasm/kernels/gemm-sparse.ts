@@ -76,6 +76,39 @@ export function sparseGemmScratchBytes(spec: Pick<SparseGemmSpec, "k" | "rowBloc
 /** Where a call leaves the byte lengths of its last sparse block's lists (i32, one per row of the block), given its ws: for tests. */
 export const sparseGemmCountsAt = (ws: number): number => Math.ceil(ws / 16) * 16 + TABLE;
 
+/** The locals of a compaction step (compactStep), in the kernel's function. */
+export interface CompactLocals {
+  /** v128: the 4 values just loaded; their mask's shuffle; the 4 lanes' weight addresses (advanced by 128 per step). */
+  readonly v: number;
+  readonly ctl: number;
+  readonly iv: number;
+  /** i32: the 4-bit mask of nonzero lanes, the shuffle table, the row's read pointer and the list's write pointer. */
+  readonly msk: number;
+  readonly table: number;
+  readonly ap: number;
+  readonly pp: number;
+}
+
+/**
+ * One step of compacting a row into its list (`lanes` ≤ 4 values at ap): the lanes that
+ * `nonzero` marks move to the front of the values at pp and of their addresses at pp + half
+ * (the table's shuffle for the 4-bit mask, applied by i8x16.swizzle), and pp advances by
+ * 4 bytes per kept lane. The float GEMM compares floats (−0 is zero) and the int8 one i32 pairs.
+ */
+export function compactStep(f: Fn, l: CompactLocals, half: number, nonzero: (v: X) => X): (lanes: number) => X[] {
+  const m = f.mod;
+  return (lanes) => [
+    f.set(l.v, loadPartial(f, f.get(l.ap), 0, lanes)),
+    f.set(l.msk, m.i32x4.bitmask(nonzero(f.get(l.v)))),
+    f.set(l.ctl, m.v128.load(0, 16, m.i32.add(f.get(l.table), m.i32.shl(f.get(l.msk), f.i32(4))))),
+    m.v128.store(0, 4, f.get(l.pp), m.i8x16.swizzle(f.get(l.v), f.get(l.ctl))),
+    m.v128.store(half, 4, f.get(l.pp), m.i8x16.swizzle(f.get(l.iv), f.get(l.ctl))),
+    f.set(l.pp, m.i32.add(f.get(l.pp), m.i32.shl(m.i32.popcnt(f.get(l.msk)), f.i32(2)))),
+    f.set(l.iv, m.i32x4.add(f.get(l.iv), m.i32x4.splat(f.i32(128)))),
+    f.addI(l.ap, 16),
+  ];
+}
+
 /** The 16 byte shuffles: entry `mask` moves the f32 lanes whose bit is set in mask to the front, in order. */
 export function compactShuffles(): Uint8Array {
   const t = new Uint8Array(TABLE).fill(0x80);
@@ -138,16 +171,7 @@ export function addSparseGemm(b: BinaryenApi, mod: Mod, spec: SparseGemmSpec): v
     body.push(m.v128.store(16 * e, 16, f.get(table), m.v128.const(Array.from(shuffles.subarray(16 * e, 16 * e + 16)))));
 
   // Compaction of row r (A at ap) into the list at pp; its count goes to counts[r − r0].
-  const step = (lanes: number): X[] => [
-    f.set(v, loadPartial(f, f.get(ap), 0, lanes)),
-    f.set(msk, m.i32x4.bitmask(m.f32x4.ne(f.get(v), m.v128.const(ZERO16)))),
-    f.set(ctl, m.v128.load(0, 16, m.i32.add(f.get(table), m.i32.shl(f.get(msk), f.i32(4))))),
-    m.v128.store(0, 4, f.get(pp), m.i8x16.swizzle(f.get(v), f.get(ctl))),
-    m.v128.store(half, 4, f.get(pp), m.i8x16.swizzle(f.get(iv), f.get(ctl))),
-    f.set(pp, m.i32.add(f.get(pp), m.i32.shl(m.i32.popcnt(f.get(msk)), f.i32(2)))),
-    f.set(iv, m.i32x4.add(f.get(iv), m.i32x4.splat(f.i32(128)))),
-    f.addI(ap, 16),
-  ];
+  const step = compactStep(f, { v, msk, ctl, table, ap, pp, iv }, half, (x) => m.f32x4.ne(x, m.v128.const(ZERO16)));
   const slotOf = (row: X): X => m.i32.add(f.get(lists), m.i32.mul(m.i32.sub(row, f.get(r0)), f.i32(slot)));
   const compactRow: X[] = [
     f.set(ap, m.i32.add(f.get(pa), m.i32.mul(f.get(r), f.i32(k * 4)))),

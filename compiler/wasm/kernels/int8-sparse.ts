@@ -26,7 +26,7 @@
 import type { BinaryenApi } from "./binaryen.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 import { panelGroups } from "./gemm-packed.js";
-import { compactShuffles } from "./gemm-sparse.js";
+import { compactShuffles, compactStep } from "./gemm-sparse.js";
 import { int8DenseParams, int8Rows, pairsOf, quantizeRow, type Int8DenseSpec } from "./int8-gemm.js";
 import { splatF } from "./math.js";
 
@@ -114,16 +114,7 @@ export function addInt8Sparse(b: BinaryenApi, mod: Mod, spec: Int8SparseSpec): v
     ],
   );
   // Compaction of row r's pairs (at ap) into its list at pp; its byte length goes to counts[r] and into total.
-  const step = (lanes: number): X[] => [
-    f.set(v, loadPartial(f, f.get(ap), 0, lanes)),
-    f.set(msk, m.i32x4.bitmask(m.i32x4.ne(f.get(v), m.v128.const(ZERO16)))),
-    f.set(ctl, m.v128.load(0, 16, m.i32.add(f.get(table), m.i32.shl(f.get(msk), f.i32(4))))),
-    m.v128.store(0, 4, f.get(pp), m.i8x16.swizzle(f.get(v), f.get(ctl))),
-    m.v128.store(half, 4, f.get(pp), m.i8x16.swizzle(f.get(iv), f.get(ctl))),
-    f.set(pp, m.i32.add(f.get(pp), m.i32.shl(m.i32.popcnt(f.get(msk)), f.i32(2)))),
-    f.set(iv, m.i32x4.add(f.get(iv), m.i32x4.splat(f.i32(128)))),
-    f.addI(ap, 16),
-  ];
+  const step = compactStep(f, { v, msk, ctl, table, ap, pp, iv }, half, (x) => m.i32x4.ne(x, m.v128.const(ZERO16)));
   const slotOf = (row: X): X => m.i32.add(f.get(lists), m.i32.mul(row, f.i32(slot)));
   const countAt = (row: X): X => m.i32.add(f.get(counts), m.i32.shl(row, f.i32(2)));
   const compact = f.whileLoop(
