@@ -3,7 +3,7 @@
 //   { samplesPerSec, samples, seconds, steps, firstStepAt (epoch ms), maxRssMB, loss, note }
 // or { na: "reason" } when the system cannot run the model.
 import * as path from "node:path";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -200,4 +200,33 @@ export async function timeLoop({ warmup, batches, seconds, cap = 0, batch, step,
     loss,
     ...(note ? { note } : {}),
   };
+}
+
+/** The seed trainers the threads suite and its probes compile, by model. */
+export const SEED_FILES = {
+  mlp: "dsl-examples/mlp.dlm",
+  cnn: "dsl-examples/cnn.dlm",
+  lstm: "dsl-examples/rnn.dlm",
+  gan: "dsl-examples/gan.dlm",
+};
+
+/**
+ * Compiles a seed model's trainer (its first train block, SIMD128, not formatted) into DIR/MODEL/
+ * as .mjs files that import dist/runtime, as `node out/<model>.js` would run it; returns the
+ * trainer's path.
+ */
+export async function compileSeedTrainer(model, dir) {
+  const { frontEnd, compileTrainer, trainerFiles } = await import(dist("compiler/compile.js"));
+  const file = SEED_FILES[model];
+  const front = frontEnd(file, readFileSync(path.join(root, file)));
+  const c = await compileTrainer(front, front.ir.trains[0].name, {
+    runtimeImport: pathToFileURL(path.join(root, "dist/runtime")).href,
+    sourceDir: pathToFileURL(path.join(root, "dsl-examples") + "/").href,
+    format: false,
+    relaxed: false,
+  });
+  const out = path.join(dir, model);
+  mkdirSync(out, { recursive: true });
+  for (const f of await trainerFiles(c)) writeFileSync(path.join(out, f.file.replace(/\.js$/, ".mjs")), f.data);
+  return path.join(out, `${c.name}.mjs`);
 }

@@ -10,14 +10,13 @@
 // The children alternate (1, 2, 1, 2, …), one at a time, as the suite runs them; --flags are
 // node/V8 options given to every child.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { dist, MALLOC_ENV, mnist, MODELS, root } from "./common.mjs";
+import { compileSeedTrainer, dist, MALLOC_ENV, mnist, MODELS, root, SEED_FILES as FILES } from "./common.mjs";
 
-const FILES = { mlp: "dsl-examples/mlp.dlm", cnn: "dsl-examples/cnn.dlm", lstm: "dsl-examples/rnn.dlm", gan: "dsl-examples/gan.dlm" };
 const { values: opt } = parseArgs({
   options: {
     child: { type: "boolean" },
@@ -159,7 +158,6 @@ async function main() {
   const counts = opt.threads.split(",");
   const tmp = mkdtempSync(path.join(os.tmpdir(), "dlm-threads-probe-"));
   process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
-  const { frontEnd, compileTrainer, trainerFiles } = await import(dist("compiler/compile.js"));
   const flags = opt.flags.split(" ").filter(Boolean);
   console.log(
     `threads probe — ${new Date().toISOString()}, load ${os
@@ -168,17 +166,7 @@ async function main() {
       .join(" ")}; flags: ${flags.join(" ") || "none"}`,
   );
   for (const m of models) {
-    const front = frontEnd(FILES[m], readFileSync(path.join(root, FILES[m])));
-    const c = await compileTrainer(front, front.ir.trains[0].name, {
-      runtimeImport: pathToFileURL(path.join(root, "dist/runtime")).href,
-      sourceDir: pathToFileURL(path.join(root, "dsl-examples") + "/").href,
-      format: false,
-      relaxed: false,
-    });
-    const dir = path.join(tmp, m);
-    mkdirSync(dir, { recursive: true });
-    for (const file of await trainerFiles(c)) writeFileSync(path.join(dir, file.file.replace(/\.js$/, ".mjs")), file.data);
-    const trainer = path.join(dir, `${c.name}.mjs`);
+    const trainer = await compileSeedTrainer(m, tmp);
     const res = Object.fromEntries(counts.map((t) => [t, []]));
     for (let r = 0; r < Number(opt.reps); r++)
       for (const t of counts) {

