@@ -211,13 +211,11 @@ export const SEED_FILES = {
 };
 
 /**
- * Compiles a seed model's trainer (its first train block, SIMD128, not formatted) into DIR/MODEL/
- * as .mjs files that import dist/runtime, as `node out/<model>.js` would run it; returns the
- * trainer's path.
+ * Compiles FILE's first train block (SIMD128, not formatted) into OUT as .mjs files that import
+ * dist/runtime, as `node out/<model>.js` would run it; returns the trainer's path.
  */
-export async function compileSeedTrainer(model, dir) {
+export async function compileTrainerTo(file, out) {
   const { frontEnd, compileTrainer, trainerFiles } = await import(dist("compiler/compile.js"));
-  const file = SEED_FILES[model];
   const front = frontEnd(file, readFileSync(path.join(root, file)));
   const c = await compileTrainer(front, front.ir.trains[0].name, {
     runtimeImport: pathToFileURL(path.join(root, "dist/runtime")).href,
@@ -225,8 +223,10 @@ export async function compileSeedTrainer(model, dir) {
     format: false,
     relaxed: false,
   });
-  const out = path.join(dir, model);
   mkdirSync(out, { recursive: true });
   for (const f of await trainerFiles(c)) writeFileSync(path.join(out, f.file.replace(/\.js$/, ".mjs")), f.data);
   return path.join(out, `${c.name}.mjs`);
 }
+
+/** A seed model's trainer compiled into DIR/MODEL/ (compileTrainerTo). */
+export const compileSeedTrainer = (model, dir) => compileTrainerTo(SEED_FILES[model], path.join(dir, model));

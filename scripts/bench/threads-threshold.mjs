@@ -18,10 +18,10 @@
 // of a kernel does not depend on its values.
 import * as os from "node:os";
 import * as path from "node:path";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { dist, root } from "./common.mjs";
+import { compileTrainerTo, dist } from "./common.mjs";
 
 const { values: opt } = parseArgs({
   options: {
@@ -295,19 +295,9 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), "dlm-threshold-"));
 process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
 /** Samples/s of `file`'s trainer at `batch` per config [label, threads, { minWork, spinUs, chunks }], trainers alternating. */
 async function modelRates(file, batch, configs) {
-  const { frontEnd, compileTrainer, trainerFiles } = await import(dist("compiler/compile.js"));
   const { Rng } = await import(dist("runtime/rng.js"));
   const { initParameters } = await import(dist("runtime/trainer.js"));
-  const front = frontEnd(file, readFileSync(path.join(root, file)));
-  const compiled = await compileTrainer(front, front.ir.trains[0].name, {
-    runtimeImport: pathToFileURL(path.join(root, "dist/runtime")).href,
-    sourceDir: pathToFileURL(path.join(root, "dsl-examples") + "/").href,
-    format: false,
-    relaxed: false,
-  });
-  const dir = mkdtempSync(path.join(tmp, "m-"));
-  for (const f of await trainerFiles(compiled)) writeFileSync(path.join(dir, f.file.replace(/\.js$/, ".mjs")), f.data);
-  const mod = await import(pathToFileURL(path.join(dir, `${compiled.name}.mjs`)).href);
+  const mod = await import(pathToFileURL(await compileTrainerTo(file, mkdtempSync(path.join(tmp, "m-")))).href);
   const trainers = configs.map(([, threads, o]) => {
     TH.setMinWork(o.minWork ?? TH.DEFAULT_MIN_WORK);
     TH.setSpinMicros(o.spinUs ?? 200);
