@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { distRuntime, loadTrainer } from "../helpers/trainer.js";
 import { example } from "../helpers/seed-models.js";
 import { dlmBin, runNode } from "../helpers/spawn.js";
-import { run, threads, WA } from "./helpers.js";
+import { expectSplitKernels, run, threads } from "./helpers.js";
 
 type TrainerApi = typeof import("../../runtime/trainer.js");
 const trainer = (await import(`${distRuntime}/trainer.js`)) as TrainerApi;
@@ -30,12 +30,7 @@ describe("threads: the seed CNN, RNN and GAN at small batches, every split kerne
       threads.setMinWork(1);
       try {
         const mod = await loadTrainer(example(name), `${name}.dlm`, undefined, "wasm");
-        const names = Object.keys(threads.threadsPlanOf(new WA.Module(mod.compiled.wasm!.binary))?.kernels ?? {});
-        for (const k of kernels)
-          expect(
-            names.some((n) => n.startsWith(k)),
-            `${k} in ${names.join(", ")}`,
-          ).toBe(true);
+        expectSplitKernels(mod, kernels);
         const one = await run(mod, 1, batch, ns);
         for (const count of [2, 3]) {
           const many = await run(mod, count, batch, ns);

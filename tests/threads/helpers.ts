@@ -41,6 +41,16 @@ export interface RunOptions {
   readonly modelInput?: (model: string, input: ArrayBufferView) => void;
 }
 
+/** Checks that the module's threads plan splits a kernel whose name starts with each of `split`. */
+export function expectSplitKernels(mod: { compiled: { wasm?: { binary: Uint8Array } } }, split: readonly string[]): void {
+  const names = Object.keys(threads.threadsPlanOf(new WA.Module(mod.compiled.wasm!.binary))?.kernels ?? {});
+  for (const k of split)
+    expect(
+      names.some((n) => n.startsWith(k)),
+      `${k} in ${names.join(", ")}`,
+    ).toBe(true);
+}
+
 /**
  * Checks that the module's threads plan splits every kernel named (by prefix) in `split`, then
  * that 2 and 3 threads, and 2 with the workers taking every chunk (the calling thread out of the
@@ -52,12 +62,7 @@ export async function expectOneThreadBits(
   split: readonly string[],
   o: RunOptions = {},
 ) {
-  const names = Object.keys(threads.threadsPlanOf(new WA.Module(mod.compiled.wasm!.binary))?.kernels ?? {});
-  for (const k of split)
-    expect(
-      names.some((n) => n.startsWith(k)),
-      `${k} in ${names.join(", ")}`,
-    ).toBe(true);
+  expectSplitKernels(mod, split);
   const ns = [7, 5, 6];
   const chunks = threads.workerChunkCount();
   const one = await run(mod, 1, 7, ns, o);
