@@ -21,7 +21,14 @@ import type { FusedProgram, Group } from "../wasm/fuse.js";
 import type { MemoryPlan } from "../wasm/plan-memory.js";
 import type { WasmCtx } from "../ops/op.js";
 import { nameParams } from "../wasm/kernels/fn.js";
-import { addInt8Dense, int8DenseParams, int8DenseScratchBytes, int8MultBytes, int8PackedBytes } from "../wasm/kernels/int8-gemm.js";
+import {
+  addInt8Dense,
+  int8DenseParams,
+  int8SumsFit,
+  int8DenseScratchBytes,
+  int8MultBytes,
+  int8PackedBytes,
+} from "../wasm/kernels/int8-gemm.js";
 import { addInt8Sparse, int8SparseParams, int8SparseScratchBytes } from "../wasm/kernels/int8-sparse.js";
 import { reluFed } from "./zeros.js";
 import { addInt8Conv2d, int8ConvParams, int8ConvScratch, type Int8ConvSpec } from "../wasm/kernels/int8-conv.js";
@@ -113,7 +120,7 @@ function candidateOf(itp: TrainingProgram, fused: FusedProgram, g: Group): Candi
     [k, n] = shape(e.inputs[1]) as number[];
     if (k * n < INT8_RULE.minMacs) return float(tooFew(`${k}×${n}`, k * n, "row"));
   }
-  if (k * 255 * 127 >= 2 ** 31) return float(`its ${k} inputs per output could overflow the int8 kernel's i32 sums`);
+  if (!int8SumsFit(k)) return float(`its ${k} inputs per output could overflow the int8 kernel's i32 sums`);
   if (int8PackedBytes(k, n) + int8MultBytes(n) > 4 * k * n) return float("its packed int8 kernel does not fit in the float kernel's place");
   const row = conv ? conv.h * conv.w * conv.c : k;
   // One-row tiles lose on narrow layers (n < 32, as in the float sparse GEMM: packed.ts); the int8 kernel emits a tile per group

@@ -15,7 +15,7 @@
 // runtime/kernels/int8.ts int8Conv2d is its scalar reference.
 import type { BinaryenApi } from "./binaryen.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
-import { int8Rows, pairsOf, quantizeValues } from "./int8-gemm.js";
+import { int8Rows, int8SumsFit, pairsOf, quantizeValues } from "./int8-gemm.js";
 import { splatF } from "./math.js";
 
 export interface Int8ConvSpec {
@@ -93,7 +93,7 @@ function copyBytes(f: Fn, src: number, so: number, dst: number, dof: number, byt
 
 export function addInt8Conv2d(b: BinaryenApi, mod: Mod, s: Int8ConvSpec): void {
   const K = s.kh * s.kw * s.c;
-  if (K * 255 * 127 >= 2 ** 31) throw new Error(`int8 conv2d ${s.name}: ${K} taps could overflow the i32 sums`);
+  if (!int8SumsFit(K)) throw new Error(`int8 conv2d ${s.name}: ${K} taps could overflow the i32 sums`);
   const names = int8ConvParams(s);
   const f = new Fn(
     b,

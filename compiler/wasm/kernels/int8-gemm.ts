@@ -242,20 +242,39 @@ export function int8Rows(f: Fn, g: Int8Rows): X {
   return m.block(null, out);
 }
 
-/** Adds the export `spec.name` to `mod`. */
-export function addInt8Dense(b: BinaryenApi, mod: Mod, spec: Int8DenseSpec): void {
+/** Whether a sum of k products of quantized inputs (|q| ≤ 255) and int8 weights (|w| ≤ 127) stays within i32. */
+export const int8SumsFit = (k: number): boolean => k * 255 * 127 < 2 ** 31;
+
+/**
+ * The function of an int8 dense-layer kernel (the dense tiles here, the lists of int8-sparse.ts),
+ * after the checks both make: `p`, its parameters' locals (int8DenseParams); `add(body)` adds
+ * the export. `what` names the kernel in the errors.
+ */
+export function int8DenseFn(b: BinaryenApi, mod: Mod, spec: Int8DenseSpec, what: string) {
   const { k, n } = spec;
-  if (!(Number.isInteger(k) && Number.isInteger(n) && k > 0 && n > 0)) throw new Error(`int8 dense ${spec.name}: bad shape`);
-  if (k * 255 * 127 >= 2 ** 31) throw new Error(`int8 dense ${spec.name}: k = ${k} could overflow the i32 sums`);
+  if (!(Number.isInteger(k) && Number.isInteger(n) && k > 0 && n > 0)) throw new Error(`${what} ${spec.name}: bad shape`);
+  if (!int8SumsFit(k)) throw new Error(`${what} ${spec.name}: k = ${k} could overflow the i32 sums`);
   const names = int8DenseParams(spec);
   const f = new Fn(
     b,
     mod,
     names.map(() => b.i32),
   );
-  const m = mod;
   const P = (name: string) => names.indexOf(name);
-  const [pm, px, pw, pscale, py, pws] = [P("m"), P("x"), P("w"), P("scale"), P("y"), P("ws")];
+  const p = { m: P("m"), x: P("x"), w: P("w"), scale: P("scale"), y: P("y"), ws: P("ws"), bias: spec.bias ? P("bias") : null };
+  const add = (body: X): void => {
+    mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), body);
+    mod.addFunctionExport(spec.name, spec.name);
+  };
+  return { f, p, add };
+}
+
+/** Adds the export `spec.name` to `mod`. */
+export function addInt8Dense(b: BinaryenApi, mod: Mod, spec: Int8DenseSpec): void {
+  const { k, n } = spec;
+  const { f, p, add } = int8DenseFn(b, mod, spec, "int8 dense");
+  const m = mod;
+  const { m: pm, x: px, w: pw, scale: pscale, y: py, ws: pws } = p;
   const pairs = pairsOf(k);
   const rowBytes = pairs * 4; // a quantized row in ws (i16)
   const rb = int8RowBlock(k);
@@ -285,11 +304,10 @@ export function addInt8Dense(b: BinaryenApi, mod: Mod, spec: Int8DenseSpec): voi
         f.set(r, f.i32(0)),
         quantize,
         f.set(yBase, m.i32.add(f.get(py), m.i32.mul(f.get(r0), f.i32(n * 4)))),
-        int8Rows(f, { xBase: pws, yBase, rows, n, pairs, w: pw, scale: pscale, bias: spec.bias ? P("bias") : null, relu: spec.relu }),
+        int8Rows(f, { xBase: pws, yBase, rows, n, pairs, w: pw, scale: pscale, bias: p.bias, relu: spec.relu }),
         f.addI(r0, rb),
       ],
     ),
   ];
-  mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));
-  mod.addFunctionExport(spec.name, spec.name);
+  add(m.block(null, body));
 }

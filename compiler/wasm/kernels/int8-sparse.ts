@@ -24,10 +24,10 @@
 // and row, on the nonzero pairs only. The group's weights (wide · pairs · 32 bytes: 346 KB
 // for the seed CNN's 5408×128 layer) stay in L2 while the block's rows pass.
 import type { BinaryenApi } from "./binaryen.js";
-import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
+import { ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 import { panelGroups } from "./gemm-packed.js";
 import { compactShuffles, compactStep } from "./gemm-sparse.js";
-import { int8DenseParams, int8Rows, pairsOf, quantizeRow, type Int8DenseSpec } from "./int8-gemm.js";
+import { int8DenseFn, int8DenseParams, int8Rows, pairsOf, quantizeRow, type Int8DenseSpec } from "./int8-gemm.js";
 import { splatF } from "./math.js";
 
 export interface Int8SparseSpec extends Int8DenseSpec {
@@ -64,22 +64,13 @@ export function int8SparseScratchBytes(spec: Pick<Int8SparseSpec, "k" | "rowBloc
 /** Adds the export `spec.name` to `mod`. */
 export function addInt8Sparse(b: BinaryenApi, mod: Mod, spec: Int8SparseSpec): void {
   const { k, n } = spec;
-  if (!(Number.isInteger(k) && Number.isInteger(n) && k > 0 && n > 0)) throw new Error(`int8 sparse ${spec.name}: bad shape`);
-  if (k * 255 * 127 >= 2 ** 31) throw new Error(`int8 sparse ${spec.name}: k = ${k} could overflow the i32 sums`);
+  const { f, p, add } = int8DenseFn(b, mod, spec, "int8 sparse");
   const rb = spec.rowBlock ?? 16;
   const wide = spec.wide ?? 2;
   if (!(Number.isInteger(rb) && rb >= 1)) throw new Error(`int8 sparse ${spec.name}: rowBlock must be a positive integer`);
   if (!(Number.isInteger(wide) && wide >= 1 && wide <= 6)) throw new Error(`int8 sparse ${spec.name}: wide must be 1..6`);
-  const names = int8SparseParams(spec);
-  const f = new Fn(
-    b,
-    mod,
-    names.map(() => b.i32),
-  );
   const m = mod;
-  const P = (name: string) => names.indexOf(name);
-  const [pm, px, pw, pscale, py, pws] = [P("m"), P("x"), P("w"), P("scale"), P("y"), P("ws")];
-  const pbias = spec.bias ? P("bias") : null;
+  const { m: pm, x: px, w: pw, scale: pscale, y: py, ws: pws, bias: pbias } = p;
   const [i32, v128] = [b.i32, b.v128];
   const pairs = pairsOf(k);
   const rowBytes = 4 * pairs; // a quantized row in ws (i16 pairs), as int8Rows reads it
@@ -221,6 +212,5 @@ export function addInt8Sparse(b: BinaryenApi, mod: Mod, spec: Int8SparseSpec): v
       ],
     ),
   );
-  mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));
-  mod.addFunctionExport(spec.name, spec.name);
+  add(m.block(null, body));
 }
