@@ -1,0 +1,270 @@
+// Winograd F(2×2, kh×kw) convolutions (compiler/wasm/kernels/conv-winograd.ts) against a
+// float64 reference computed here and against the direct kernels (`winograd: false`): the
+// forward convolution (bias, relu) and the input gradient (conv2d_transpose's forward, with
+// its bias), for kernels 3×3, 5×5, 4×4 and non-square ones, `same` and `valid`, odd sizes
+// (tiles that overhang the output), channel counts that are not multiples of 4 or of the
+// panel width, batch 0, 1 and more, and image blocks that do not divide the batch. The error
+// bound is relative to the largest output: max |y − y64| / max |y64|, for inputs and kernels
+// uniform in [−1, 1]; the direct kernels' error is measured beside it. Also: the automatic
+// choice takes the DCGAN's 7×7 layer and leaves the seed CNN, strided and small convolutions alone.
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadBinaryen } from "../../compiler/wasm/kernels/binaryen.js";
+import { buildModule } from "../../compiler/wasm/kernels/module.js";
+import { windowOf, type Window } from "../../compiler/emit/geometry.js";
+import { addConv2d, conv2dParams, conv2dScratchBytes, type Conv2dSpec } from "../../compiler/wasm/kernels/conv.js";
+import {
+  addConv2dGradInput,
+  conv2dGradInputParams,
+  conv2dGradInputScratchBytes,
+  type Conv2dGradInputSpec,
+} from "../../compiler/wasm/kernels/conv-grad.js";
+import { winogradGradInputPlan, winogradPlan } from "../../compiler/wasm/kernels/conv-winograd.js";
+import { winogradMatrices } from "../../compiler/wasm/kernels/winograd-matrices.js";
+import { hasRelaxedSimd, instantiateKernels, Layout, type KernelInstance } from "../../runtime/wasm/instantiate.js";
+
+function geom(
+  h: number,
+  w: number,
+  c: number,
+  kernel: [number, number],
+  padding: "same" | "valid",
+  strides: [number, number] = [1, 1],
+): Window {
+  const out = (size: number, k: number, s: number) => (padding === "same" ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1);
+  return windowOf([1, h, w, c], [1, out(h, kernel[0], strides[0]), out(w, kernel[1], strides[1]), 1], { kernel, strides, padding });
+}
+
+interface Case {
+  readonly tag: string;
+  readonly g: Window;
+  readonly filters: number;
+  readonly ns: readonly number[];
+  readonly bias: boolean;
+  readonly relu: boolean;
+  readonly images: number;
+}
+
+const CASES: Case[] = [
+  { tag: "k5same", g: geom(7, 7, 6, [5, 5], "same"), filters: 20, ns: [0, 1, 3], bias: true, relu: true, images: 2 },
+  { tag: "k3valid", g: geom(9, 8, 5, [3, 3], "valid"), filters: 13, ns: [1, 4], bias: false, relu: false, images: 3 },
+  { tag: "k3x5same", g: geom(6, 7, 9, [3, 5], "same"), filters: 7, ns: [2], bias: true, relu: false, images: 1 },
+  { tag: "k4same", g: geom(5, 6, 4, [4, 4], "same"), filters: 17, ns: [1, 2], bias: true, relu: true, images: 4 },
+  { tag: "k2x3valid", g: geom(6, 9, 3, [2, 3], "valid"), filters: 5, ns: [3], bias: false, relu: true, images: 2 },
+  { tag: "k5valid", g: geom(11, 10, 12, [5, 5], "valid"), filters: 36, ns: [2], bias: true, relu: false, images: 1 },
+  { tag: "k3big", g: geom(8, 8, 33, [3, 3], "same"), filters: 40, ns: [2], bias: false, relu: false, images: 2 },
+];
+
+const relaxedEngine = hasRelaxedSimd();
+type Fn_ = (...args: number[]) => void;
+let inst: KernelInstance<Record<string, Fn_>>;
+
+const specOf = (c: Case, wino: boolean): Conv2dSpec => ({
+  ...c.g,
+  name: `${c.tag}_${wino ? "wino" : "direct"}`,
+  filters: c.filters,
+  bias: c.bias,
+  activation: c.relu ? "relu" : "none",
+  winograd: wino ? { images: c.images } : false,
+});
+const giSpecOf = (c: Case, wino: boolean, relaxed = false): Conv2dGradInputSpec => ({
+  ...c.g,
+  name: `${c.tag}_gi_${wino ? "wino" : "direct"}${relaxed ? "_relaxed" : ""}`,
+  filters: c.filters,
+  bias: c.bias,
+  relaxed,
+  winograd: wino ? { images: c.images } : false,
+});
+
+beforeAll(async () => {
+  const b = await loadBinaryen();
+  const built = buildModule(
+    b,
+    (mod) => {
+      for (const c of CASES)
+        for (const wino of [false, true]) {
+          addConv2d(b, mod, specOf(c, wino));
+          addConv2dGradInput(b, mod, giSpecOf(c, wino));
+        }
+      if (relaxedEngine) addConv2dGradInput(b, mod, giSpecOf(CASES[0], true, true));
+    },
+    { relaxed: relaxedEngine },
+  );
+  inst = await instantiateKernels(built.binary, { memoryBytes: 16 << 20 });
+}, 60_000);
+
+function uniform(n: number, seed: number): Float64Array {
+  let s = seed >>> 0;
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    v[i] = Math.fround((s / 2 ** 32) * 2 - 1);
+  }
+  return v;
+}
+
+/** The forward convolution in float64 (bias, relu). */
+function conv64(c: Case, n: number, x: Float64Array, k: Float64Array, bias: Float64Array): Float64Array {
+  const { h, w, c: ch, oh, ow, kh, kw, pt, pl } = c.g;
+  const fl = c.filters;
+  const y = new Float64Array(n * oh * ow * fl);
+  for (let s = 0; s < n; s++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++)
+        for (let f = 0; f < fl; f++) {
+          let sum = c.bias ? bias[f] : 0;
+          for (let i = 0; i < kh; i++)
+            for (let j = 0; j < kw; j++) {
+              const yy = oy - pt + i;
+              const xx = ox - pl + j;
+              if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+              for (let q = 0; q < ch; q++) sum += x[((s * h + yy) * w + xx) * ch + q] * k[((i * kw + j) * ch + q) * fl + f];
+            }
+          y[((s * oh + oy) * ow + ox) * fl + f] = c.relu ? Math.max(0, sum) : sum;
+        }
+  return y;
+}
+
+/** The input gradient in float64: dx[s, yy, xx, q] = bias[q] + Σ dy[s, yy + pt − i, xx + pl − j, f] · k[i, j, q, f]. */
+function gradInput64(c: Case, n: number, dy: Float64Array, k: Float64Array, bias: Float64Array): Float64Array {
+  const { h, w, c: ch, oh, ow, kh, kw, pt, pl } = c.g;
+  const fl = c.filters;
+  const dx = new Float64Array(n * h * w * ch);
+  for (let s = 0; s < n; s++)
+    for (let yy = 0; yy < h; yy++)
+      for (let xx = 0; xx < w; xx++)
+        for (let q = 0; q < ch; q++) {
+          let sum = c.bias ? bias[q] : 0;
+          for (let i = 0; i < kh; i++)
+            for (let j = 0; j < kw; j++) {
+              const oy = yy + pt - i;
+              const ox = xx + pl - j;
+              if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) continue;
+              for (let f = 0; f < fl; f++) sum += dy[((s * oh + oy) * ow + ox) * fl + f] * k[((i * kw + j) * ch + q) * fl + f];
+            }
+          dx[((s * h + yy) * w + xx) * ch + q] = sum;
+        }
+  return dx;
+}
+
+/** Runs a kernel on inputs a, k, bias (scratch and output filled with NaN first; the scratch misaligned); returns the output. */
+function runKernel(
+  name: string,
+  names: string[],
+  wsBytes: number,
+  ins: { a: Float64Array; k: Float64Array; bias: Float64Array },
+  outLen: number,
+  aName: string,
+): Float32Array {
+  const lay = new Layout(64);
+  const a = lay.floats(Math.max(1, ins.a.length));
+  const k = lay.floats(ins.k.length);
+  const bias = lay.floats(ins.bias.length);
+  const out = lay.floats(Math.max(1, outLen) + 4);
+  const ws = lay.alloc(wsBytes + 4) + 4;
+  inst.f32(a, ins.a.length).set(ins.a);
+  inst.f32(k, ins.k.length).set(ins.k);
+  inst.f32(bias, ins.bias.length).set(ins.bias);
+  inst.f32(out, outLen + 4).fill(NaN);
+  inst.f32(ws, Math.floor(wsBytes / 4)).fill(NaN);
+  const outName = aName === "x" ? "y" : "dx";
+  const at: Record<string, number> = { n: ins.a.length, [aName]: a, k, [outName]: out, bias, ws };
+  const n = (ins as unknown as { n: number }).n;
+  inst.exports[name](...names.map((p) => (p === "n" ? n : at[p])));
+  const res = inst.f32(out, outLen + 4).slice();
+  for (let i = outLen; i < outLen + 4; i++) expect(Number.isNaN(res[i]), "a word past the output was written").toBe(true);
+  return res.subarray(0, outLen);
+}
+
+/** max |y − ref| / max |ref| (and 0 for an empty output). */
+function relErr(y: Float32Array, ref: Float64Array): number {
+  let e = 0;
+  let m = 0;
+  for (let i = 0; i < ref.length; i++) {
+    e = Math.max(e, Math.abs(y[i] - ref[i]));
+    m = Math.max(m, Math.abs(ref[i]));
+  }
+  return m > 0 ? e / m : e;
+}
+
+/**
+ * Bounds on max |err| / max |y| for these cases. Measured: F(2, 3) ≤ 2.6e-7, F(2, 4) ≤ 1.1e-6,
+ * F(2, 5) ≤ 4.4e-6 (the points ±2 amplify rounding); the direct kernels ≤ 5.5e-7.
+ */
+const boundOf = (g: Window): number => (Math.max(g.kh, g.kw) >= 5 ? 1e-5 : Math.max(g.kh, g.kw) === 4 ? 3e-6 : 5e-7);
+const DIRECT = 1e-6;
+
+describe("Toom-Cook matrices", () => {
+  for (const r of [2, 3, 4, 5])
+    it(`F(2, ${r}) computes the correlation of r taps (float64)`, () => {
+      const M = winogradMatrices(2, r);
+      const g = uniform(r, r);
+      const d = uniform(M.alpha, 10 + r);
+      const Gg = M.G.map((row) => row.reduce((s, v, k) => s + v * g[k], 0));
+      const Bd = M.BT.map((row) => row.reduce((s, v, k) => s + v * d[k], 0));
+      for (let i = 0; i < 2; i++) {
+        const y = M.AT[i].reduce((s, v, k) => s + v * Gg[k] * Bd[k], 0);
+        const ref = g.reduce((s, v, k) => s + v * d[i + k], 0);
+        expect(Math.abs(y - ref)).toBeLessThan(1e-12);
+      }
+    });
+});
+
+describe("Winograd conv2d against float64 and the direct kernel", () => {
+  for (const c of CASES)
+    it(`${c.tag}: ${c.g.h}×${c.g.w}×${c.g.c} → ${c.filters}, k ${c.g.kh}×${c.g.kw}, n ∈ {${c.ns.join(", ")}}`, () => {
+      for (const n of c.ns) {
+        const { h, w, c: ch, oh, ow, kh, kw } = c.g;
+        const ins = { n, a: uniform(n * h * w * ch, 1 + n), k: uniform(kh * kw * ch * c.filters, 2), bias: uniform(c.filters, 3) };
+        const ref = conv64(c, n, ins.a, ins.k, ins.bias);
+        const outLen = n * oh * ow * c.filters;
+        const [sw, sd] = [specOf(c, true), specOf(c, false)];
+        const yw = runKernel(sw.name, conv2dParams(sw), conv2dScratchBytes(sw), ins, outLen, "x");
+        const yd = runKernel(sd.name, conv2dParams(sd), conv2dScratchBytes(sd), ins, outLen, "x");
+        expect(relErr(yw, ref), `winograd, n = ${n}`).toBeLessThan(boundOf(c.g));
+        expect(relErr(yd, ref), `direct, n = ${n}`).toBeLessThan(DIRECT);
+        expect(relErr(yw, Float64Array.from(yd)), `winograd against direct, n = ${n}`).toBeLessThan(boundOf(c.g) + DIRECT);
+      }
+    });
+});
+
+describe("Winograd input gradient (conv2d_transpose's forward) against float64 and the direct kernel", () => {
+  for (const c of CASES)
+    it(`${c.tag}: dy ${c.g.oh}×${c.g.ow}×${c.filters} → dx ${c.g.h}×${c.g.w}×${c.g.c}, n ∈ {${c.ns.join(", ")}}`, () => {
+      for (const n of c.ns) {
+        const { h, w, c: ch, oh, ow, kh, kw } = c.g;
+        const ins = { n, a: uniform(n * oh * ow * c.filters, 5 + n), k: uniform(kh * kw * ch * c.filters, 6), bias: uniform(ch, 7) };
+        const ref = gradInput64(c, n, ins.a, ins.k, ins.bias);
+        const outLen = n * h * w * ch;
+        const [sw, sd] = [giSpecOf(c, true), giSpecOf(c, false)];
+        const yw = runKernel(sw.name, conv2dGradInputParams(sw), conv2dGradInputScratchBytes(sw), ins, outLen, "dy");
+        const yd = runKernel(sd.name, conv2dGradInputParams(sd), conv2dGradInputScratchBytes(sd), ins, outLen, "dy");
+        expect(relErr(yw, ref), `winograd, n = ${n}`).toBeLessThan(boundOf(c.g));
+        expect(relErr(yd, ref), `direct, n = ${n}`).toBeLessThan(DIRECT);
+        expect(relErr(yw, Float64Array.from(yd)), `winograd against direct, n = ${n}`).toBeLessThan(boundOf(c.g) + DIRECT);
+      }
+    });
+  it.runIf(relaxedEngine)("the relaxed multiply-add variant agrees within the bound", () => {
+    const c = CASES[0];
+    const n = 3;
+    const { h, w, c: ch, oh, ow, kh, kw } = c.g;
+    const ins = { n, a: uniform(n * oh * ow * c.filters, 8), k: uniform(kh * kw * ch * c.filters, 9), bias: uniform(ch, 10) };
+    const s = giSpecOf(c, true, true);
+    const y = runKernel(s.name, conv2dGradInputParams(s), conv2dGradInputScratchBytes(s), ins, n * h * w * ch, "dy");
+    expect(relErr(y, gradInput64(c, n, ins.a, ins.k, ins.bias))).toBeLessThan(boundOf(c.g));
+  });
+});
+
+describe("the automatic choice", () => {
+  const conv = (g: Window, filters: number) => ({ ...g, filters });
+  it("takes the DCGAN's 7×7 layer (forward and input gradient) and leaves strided, small and one-channel convolutions alone", () => {
+    const dcgan = geom(7, 7, 128, [5, 5], "same");
+    expect(winogradPlan(conv(dcgan, 256))).toBeDefined();
+    expect(winogradGradInputPlan(conv(dcgan, 256))).toBeDefined();
+    expect(winogradPlan(conv(geom(14, 14, 64, [5, 5], "same", [2, 2]), 128))).toBeUndefined();
+    expect(winogradGradInputPlan(conv(geom(14, 14, 64, [5, 5], "same", [2, 2]), 128))).toBeUndefined();
+    expect(winogradPlan(conv(geom(28, 28, 1, [3, 3], "valid"), 32))).toBeUndefined(); // the seed CNN
+    expect(winogradPlan(conv(geom(7, 7, 32, [5, 5], "same"), 64))).toBeUndefined(); // dcgan_small's
+    expect(winogradPlan(conv(geom(7, 7, 128, [1, 1], "same"), 256))).toBeUndefined();
+    expect(winogradPlan({ ...conv(dcgan, 256), winograd: false })).toBeUndefined();
+  });
+});
