@@ -13,11 +13,15 @@ import { splitCall, type ThreadsPlan } from "./plan.js";
 
 type Kernel = (...args: number[]) => number;
 
-// The control block (Int32Array words). NEXT packs the current job's generation (12 bits), its
-// chunk count (8 bits) and the next chunk to take (8 bits) in one word, so that taking a chunk
-// is one compare-and-swap that also checks the job is still the one the thread looked at.
+// The control block (Int32Array words). Each chunk of the current job has a claim word, set to
+// 2·GEN (free) before the job is published; a thread takes chunk i with one compare-and-swap
+// from 2·GEN to 2·GEN + 1, which also checks that the job is still the one the thread looked at
+// (a thread that read an earlier job's GEN claims nothing of this one). Thread t (the calling
+// thread is 0) tries its own chunks first — with one chunk per thread, chunk t — and then the
+// others', so that each thread computes the same part of a kernel's output call after call
+// while none runs late (affinity: the part of the buffers it wrote, and the part it reads next).
 const SEQ = 0; // bumped for every job (workers wait on it)
-const NEXT = 1;
+const GEN = 1; // the current job's generation (< 2^30)
 const DONE = 2; // chunks done in the current job
 const FAILED = 3; // a worker's kernel threw
 const KERNEL = 4; // index into the plan's kernel names
@@ -25,7 +29,8 @@ const ARGC = 5;
 const WS = 6; // index of the scratch argument, or -1
 const EXIT = 7;
 const WORKED = 8; // chunks the workers ran (tests, benchmarks)
-const HEADER = 16;
+const COUNT = 9; // the current job's chunk count
+const HEADER = 16; // then MAX_PARTS claim words
 /** Chunks per call at most, and each chunk's arguments (float64 words of their own buffer: i32 pointers and f64 scalars alike). */
 const MAX_PARTS = 64;
 const MAX_ARGS = 32;
@@ -76,18 +81,20 @@ function spinWhile(ctrl: Int32Array, word: number, value: number, ms: number): n
 }
 
 /**
- * Takes chunks of the current job until none is left, running each with `run(chunk)` and
- * counting it done. Shared by the calling thread and the workers (a copy goes into their
- * source, so the words are numbers here: 1 is NEXT, 2 is DONE).
+ * Takes chunks of the current job until none is left — thread `t` of `threads` its own first
+ * (chunks [t·count/threads, …)), then the others' in turn — running each with `run(chunk)` and
+ * counting it done. Shared by the calling thread and the workers (a copy goes into their source,
+ * so the words are numbers here: 1 is GEN, 2 is DONE, 9 is COUNT, 16 the first claim word).
  */
-function takeChunks(ctrl: Int32Array, run: (chunk: number) => void): void {
-  for (;;) {
-    const cur = Atomics.load(ctrl, 1);
-    const i = cur & 0xff;
-    if (i >= ((cur >>> 8) & 0xff)) return;
-    if (Atomics.compareExchange(ctrl, 1, cur, cur + 1) !== cur) continue;
+export function takeChunks(ctrl: Int32Array, t: number, threads: number, run: (chunk: number) => void): void {
+  const gen = Atomics.load(ctrl, 1);
+  const count = Atomics.load(ctrl, 9);
+  const first = Math.floor((t * count) / threads);
+  for (let j = 0; j < count; j++) {
+    const i = (first + j) % count;
+    if (Atomics.load(ctrl, 16 + i) !== 2 * gen || Atomics.compareExchange(ctrl, 16 + i, 2 * gen, 2 * gen + 1) !== 2 * gen) continue;
     run(i);
-    if (Atomics.add(ctrl, 2, 1) + 1 === ((cur >>> 8) & 0xff)) Atomics.notify(ctrl, 2);
+    if (Atomics.add(ctrl, 2, 1) + 1 === count) Atomics.notify(ctrl, 2);
   }
 }
 
@@ -107,7 +114,7 @@ function workerMain(): void {
     names: string[];
     layout: number[];
   };
-  const [maxArgs, spinMs] = d.layout;
+  const [maxArgs, spinMs, self, threads] = d.layout;
   const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: Record<string, Kernel> } } })
     .WebAssembly;
   const ctrl = new Int32Array(d.ctrl);
@@ -141,7 +148,7 @@ function workerMain(): void {
   // A job published before this worker read SEQ (its start can take longer than the first
   // kernels: a busy machine, a large module) is still the current one: take its chunks now.
   let seen = Atomics.load(ctrl, 0);
-  if (!Atomics.load(ctrl, 7)) take(ctrl, run);
+  if (!Atomics.load(ctrl, 7)) take(ctrl, self, threads, run);
   for (;;) {
     const s = spin(ctrl, 0, seen, spinMs);
     if (s === seen) {
@@ -150,7 +157,7 @@ function workerMain(): void {
     }
     seen = s;
     if (Atomics.load(ctrl, 7)) return;
-    take(ctrl, run);
+    take(ctrl, self, threads, run);
   }
 }
 declare const TAKE_CHUNKS: typeof takeChunks;
@@ -211,7 +218,7 @@ export function threadedKernels(
   minWork = DEFAULT_MIN_WORK,
 ): ThreadedKernels {
   const names = Object.keys(plan.kernels);
-  const ctrlBuffer = new SharedArrayBuffer(4 * HEADER);
+  const ctrlBuffer = new SharedArrayBuffer(4 * (HEADER + MAX_PARTS));
   const ctrl = new Int32Array(ctrlBuffer);
   const argBuffer = new SharedArrayBuffer(8 * MAX_PARTS * MAX_ARGS);
   const argv = new Float64Array(argBuffer);
@@ -231,7 +238,7 @@ export function threadedKernels(
         args: argBuffer,
         scratch: scratchBase + (t - 1) * plan.scratch,
         names,
-        layout: [MAX_ARGS, spinMs],
+        layout: [MAX_ARGS, spinMs, t, threads],
       },
     });
     w.unref();
@@ -249,13 +256,15 @@ export function threadedKernels(
     ctrl[WS] = ws;
     parts.forEach((args, p) => argv.set(args, p * MAX_ARGS));
     Atomics.store(ctrl, DONE, 0);
-    generation = (generation + 1) & 0xfff;
-    Atomics.store(ctrl, NEXT, (generation << 16) | (parts.length << 8));
+    generation = (generation + 1) & 0x3fffffff;
+    for (let p = 0; p < parts.length; p++) Atomics.store(ctrl, HEADER + p, 2 * generation);
+    Atomics.store(ctrl, COUNT, parts.length);
+    Atomics.store(ctrl, GEN, generation);
     Atomics.add(ctrl, SEQ, 1);
     Atomics.notify(ctrl, SEQ);
     let failure: unknown = null;
     if (callerTakesChunks)
-      takeChunks(ctrl, (p) => {
+      takeChunks(ctrl, 0, threads, (p) => {
         try {
           fn(...parts[p]);
         } catch (e) {
