@@ -62,7 +62,10 @@ async function build(distDir) {
     dy: lay.floats(N * GELU),
     dx: lay.floats(N * GELU),
   };
-  buf.ws = lay.alloc(A.attentionScratchBytes(bwd, true));
+  const geluSpec = (grad) => ({ op: grad ? "gelu_grad" : "gelu", perRow: GELU, batched: true });
+  // Builds from before the GELU kernels took scratch have no actScratchBytes.
+  const geluWs = Math.max(...[false, true].map((g) => G.actScratchBytes?.(geluSpec(g)) ?? 0));
+  buf.ws = lay.alloc(Math.max(A.attentionScratchBytes(bwd, true), geluWs));
   const inst = await instantiateKernels(mod.binary, { memoryBytes: lay.bytes + 1024 });
   let seed = 12345;
   const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
@@ -80,7 +83,7 @@ async function build(distDir) {
     const args = params(spec).map((p) => (p === "n" ? N : buf[p]));
     return { run: () => fn(...args), out: () => (fn(...args), inst.f32(buf[out], floats).slice()) };
   };
-  const geluArgs = (grad) => () => (grad ? ["n", "dx", "dy", "x"] : ["n", "y", "x"]);
+  const geluArgs = (grad) => () => G.actParams(geluSpec(grad));
   const calls = {
     attention: call("attention", A.attentionParams, fwd, "o", N * rowF),
     attention_grad: call("attention_grad", A.attentionGradParams, bwd, "d", 3 * N * rowF),

@@ -14,12 +14,16 @@
 //                 ±1 there in f32; Φ(x) < 1e-12 for x < −7.07, where R(5) is used).
 // Measured by tests/wasm/activations.test.ts against float64: erf's max absolute error, and
 // Φ's relative error in its tail. The GELU kernels skip the tail's parts for a vector whose four
-// lanes are all below the split (normalCdf; about 80% of the character transformer's vectors,
-// whose GELU inputs have an rms of 0.6–0.65): the same bits (tests/wasm/gelu-bits.test.ts).
+// lanes are all below the split (about 80% of the character transformer's vectors, whose GELU
+// inputs have an rms of 0.6–0.65): per block of 256 vectors, a first pass computes every
+// vector's near form, four vectors side by side, and lists the others in the kernel scratch; a
+// second pass computes the listed ones with every part (addExactGelu). No branch per vector,
+// and the same bits as computing every part and selecting by lane (tests/wasm/gelu-bits.test.ts).
 import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Fn, Mod, X } from "../wasm/kernels/fn.js";
+import { loadPartial, storePartial } from "../wasm/kernels/fn.js";
 import * as LP from "../wasm/kernels/loops.js";
-import { expV, logV, sigmoidV, splatF, splatI } from "../wasm/kernels/math.js";
+import { EXP_P, LN2_HI, LN2_LO, LOG2E, MAGIC, expV, logV, sigmoidV, splatF, splatI } from "../wasm/kernels/math.js";
 
 /** The activations of this file and their gradient ops. */
 export type ActOp = "selu" | "gelu" | "silu" | "softplus" | "softsign" | "hard_sigmoid";
@@ -37,9 +41,19 @@ export const readsInput: ReadonlySet<ActOp> = new Set(["gelu", "silu"]);
 
 export function actParams(spec: Omit<ActSpec, "name">): string[] {
   const n = LP.nParam(spec.batched);
-  if (!spec.op.endsWith("_grad")) return [...n, "y", "x"];
-  return [...n, "dx", "dy", readsInput.has(spec.op.slice(0, -5) as ActOp) ? "x" : "y"];
+  const ws = exactGelu(spec) ? ["ws"] : [];
+  if (!spec.op.endsWith("_grad")) return [...n, "y", "x", ...ws];
+  return [...n, "dx", "dy", readsInput.has(spec.op.slice(0, -5) as ActOp) ? "x" : "y", ...ws];
 }
+
+/** The exact GELU and its gradient list their far vectors in scratch (addExactGelu). */
+const exactGelu = (spec: Omit<ActSpec, "name">): boolean => (spec.op === "gelu" || spec.op === "gelu_grad") && spec.approximate !== true;
+
+/** Vectors per block of the exact GELU kernels: the far ones of a block are listed in scratch. */
+const GELU_BLOCK = 256;
+
+/** Bytes of scratch an activation kernel needs (the exact GELU's list of far vectors and a dummy vector). */
+export const actScratchBytes = (spec: Omit<ActSpec, "name">): number => (exactGelu(spec) ? GELU_BLOCK * 4 + 16 : 0);
 
 // SELU's constants (runtime/kernels/elementwise.ts SELU_ALPHA, SELU_SCALE).
 const SELU_SCALE = 1.0507009873554805;
@@ -257,6 +271,7 @@ export function addActivation(b: BinaryenApi, mod: Mod, spec: ActSpec): void {
   const grad = spec.op.endsWith("_grad");
   const op = (grad ? spec.op.slice(0, -5) : spec.op) as ActOp;
   const approximate = spec.approximate === true;
+  if (op === "gelu" && !approximate) return addExactGelu(b, mod, spec, grad);
   const params = actParams(spec);
   const buffers = params.filter((q) => q !== "n");
   LP.addKernel(
@@ -290,4 +305,230 @@ export function addActivation(b: BinaryenApi, mod: Mod, spec: ActSpec): void {
       ];
     },
   );
+}
+
+/**
+ * The exact GELU (y ← x) or its gradient (dx ← dy, x) in two passes per block of GELU_BLOCK
+ * vectors, without a branch per vector: the first computes every vector's near form (Φ by erf's
+ * polynomial alone) and stores it where all four lanes are near (elsewhere into a dummy vector
+ * of the scratch, so that a result written over its own operands leaves the far vector's operands
+ * as they were), listing the others' addresses in the scratch; the second computes the listed
+ * vectors with every part (normalCdf). Each lane's f32 operations are those of normalCdf, so the
+ * bits are those of a branch per vector (tests/wasm/gelu-bits.test.ts). A partial last vector
+ * takes normalCdf directly.
+ */
+function addExactGelu(b: BinaryenApi, mod: Mod, spec: ActSpec, grad: boolean): void {
+  const params = actParams(spec);
+  LP.addKernel(
+    b,
+    mod,
+    spec.name,
+    params.map((q) => [q, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const m = mod;
+      const v = b.v128;
+      const c = (k: number) => splatF(f, k);
+      const [xp, dOut, dDy, rem, blk, cnt, j, ws, dummy] = Array.from({ length: 9 }, () => f.local(b.i32));
+      const [xv, dyv, r, phi, g] = Array.from({ length: 5 }, () => f.local(v));
+      const total = LP.countOf(f, spec, () => f.get(p("n")));
+      const totalX = typeof total === "number" ? () => f.i32(total) : total;
+      const result = (x: number, dy: number, ph: number, gg: number): X =>
+        grad
+          ? m.f32x4.mul(f.get(dy), m.f32x4.add(f.get(ph), m.f32x4.mul(m.f32x4.mul(f.get(x), f.get(gg)), c(INV_SQRT_2PI))))
+          : m.f32x4.mul(f.get(x), f.get(ph));
+      const load = (ptr: () => X, lanes: number): X[] => [
+        f.set(xv, loadPartial(f, ptr(), 0, lanes)),
+        ...(grad ? [f.set(dyv, loadPartial(f, m.i32.add(ptr(), f.get(dDy)), 0, lanes))] : []),
+      ];
+      // The first pass, GELU_UNROLL vectors in lockstep (independent chains side by side).
+      const nearPass = lockstep(
+        Array.from({ length: GELU_UNROLL }, (_, i) => nearSteps(f, grad, i * 16, { xp, dOut, dDy, ws, cnt, dummy }, result)),
+      );
+      // The second pass (and a partial last vector): every part, as a branch per vector did.
+      const fullAt = (ptr: () => X, lanes: number): X[] => [
+        ...load(ptr, lanes),
+        ...normalCdf(f, xv, phi, g, grad),
+        f.set(r, result(xv, dyv, phi, g)),
+        ...storePartial(f, m.i32.add(ptr(), f.get(dOut)), 0, lanes, f.get(r)),
+      ];
+      const tails = LP.tailsOf(spec);
+      return [
+        f.set(xp, f.get(p("x"))),
+        f.set(dOut, m.i32.sub(f.get(p(grad ? "dx" : "y")), f.get(xp))),
+        ...(grad ? [f.set(dDy, m.i32.sub(f.get(p("dy")), f.get(xp)))] : []),
+        f.set(ws, f.get(p("ws"))),
+        f.set(dummy, m.i32.add(f.get(ws), f.i32(GELU_BLOCK * 4))),
+        f.set(rem, m.i32.shr_u(totalX(), f.i32(2))),
+        f.whileLoop(
+          () => m.i32.gt_s(f.get(rem), f.i32(0)),
+          [
+            f.set(blk, m.select(m.i32.lt_s(f.get(rem), f.i32(GELU_BLOCK)), f.get(rem), f.i32(GELU_BLOCK))),
+            f.set(rem, m.i32.sub(f.get(rem), f.get(blk))),
+            f.set(cnt, f.i32(0)),
+            f.whileLoop(
+              () => m.i32.ge_s(f.get(blk), f.i32(GELU_UNROLL)),
+              [...nearPass, f.addI(xp, 16 * GELU_UNROLL), f.set(blk, m.i32.sub(f.get(blk), f.i32(GELU_UNROLL)))],
+            ),
+            f.whileLoop(
+              () => m.i32.gt_s(f.get(blk), f.i32(0)),
+              [
+                ...nearSteps(f, grad, 0, { xp, dOut, dDy, ws, cnt, dummy }, result).flat(),
+                f.addI(xp, 16),
+                f.set(blk, m.i32.sub(f.get(blk), f.i32(1))),
+              ],
+            ),
+            f.set(j, f.i32(0)),
+            f.whileLoop(
+              () => m.i32.le_s(m.i32.add(f.get(j), f.i32(4 * GELU_UNROLL)), f.get(cnt)),
+              [
+                ...lockstep(
+                  Array.from({ length: GELU_UNROLL }, (_, i) => farSteps(f, grad, i * 4, { xp, dOut, dDy, ws, cnt: j, dummy }, result)),
+                ),
+                f.addI(j, 4 * GELU_UNROLL),
+              ],
+            ),
+            f.whileLoop(
+              () => m.i32.lt_s(f.get(j), f.get(cnt)),
+              [...farSteps(f, grad, 0, { xp, dOut, dDy, ws, cnt: j, dummy }, result), f.addI(j, 4)],
+            ),
+          ],
+        ),
+        ...(tails.length
+          ? [
+              f.set(rem, m.i32.and(totalX(), f.i32(3))),
+              ...tails.map((t) =>
+                m.if(
+                  m.i32.eq(f.get(rem), f.i32(t)),
+                  m.block(
+                    null,
+                    fullAt(() => f.get(xp), t),
+                  ),
+                ),
+              ),
+            ]
+          : []),
+      ];
+    },
+  );
+}
+
+/** Vectors side by side in the exact GELU's first pass. */
+const GELU_UNROLL = 4;
+
+/** Statement lists of equal length, interleaved: the first of each, then the second of each, … */
+function lockstep(lists: readonly (readonly X[])[]): X[] {
+  const out: X[] = [];
+  for (let k = 0; k < lists[0].length; k++) for (const l of lists) out.push(l[k]);
+  return out;
+}
+
+interface GeluLocals {
+  xp: number;
+  dOut: number;
+  dDy: number;
+  ws: number;
+  cnt: number;
+  dummy: number;
+}
+
+/**
+ * The exact GELU's first pass on the vector at xp + off: x (and dy), Φ's near form (the f32
+ * operations of erfParts' head and normalCdf's near Φ, and for the gradient expV's e^(−z²)),
+ * the result stored where all four lanes are near, else into the dummy vector, and xp + off
+ * listed at ws + cnt (cnt advancing by 4 for a far vector). Steps of equal count per vector, for lockstep.
+ */
+function nearSteps(f: Fn, grad: boolean, off: number, l: GeluLocals, result: (x: number, dy: number, phi: number, g: number) => X): X[] {
+  const m = f.mod;
+  const v = f.b.v128;
+  const c = (k: number) => splatF(f, k);
+  const [x, dy, z, s, acc, phi, g, et, en, er, eni] = Array.from({ length: 11 }, () => f.local(v));
+  const [at, addr] = [f.local(f.b.i32), f.local(f.b.i32)];
+  const steps: X[] = [
+    f.set(x, m.v128.load(off, 4, f.get(l.xp))),
+    f.set(dy, grad ? m.v128.load(off, 4, m.i32.add(f.get(l.xp), f.get(l.dDy))) : c(0)),
+    f.set(z, m.f32x4.mul(f.get(x), c(Math.SQRT1_2))),
+    f.set(s, m.f32x4.mul(f.get(z), f.get(z))),
+  ];
+  // P(s) by Horner, then erf's near form z + z·P(s) (erfParts' head).
+  steps.push(f.set(acc, c(ERF_P[ERF_P.length - 1])));
+  for (let i = ERF_P.length - 2; i >= 0; i--) steps.push(f.set(acc, m.f32x4.add(m.f32x4.mul(f.get(acc), f.get(s)), c(ERF_P[i]))));
+  steps.push(f.set(acc, m.f32x4.add(f.get(z), m.f32x4.mul(f.get(z), f.get(acc)))));
+  steps.push(f.set(phi, m.f32x4.add(c(0.5), m.f32x4.mul(f.get(acc), c(0.5)))));
+  if (grad) steps.push(...expSteps(f, m.f32x4.neg(f.get(s)), g, [et, en, er, eni]));
+  steps.push(
+    f.set(at, m.i32x4.all_true(m.f32x4.lt(m.f32x4.abs(f.get(z)), c(ERF_SPLIT)))),
+    f.set(addr, m.i32.add(f.get(l.xp), f.i32(off))),
+    m.v128.store(0, 4, m.select(f.get(at), m.i32.add(f.get(addr), f.get(l.dOut)), f.get(l.dummy)), result(x, dy, phi, g)),
+    // One step: the next vector of the lockstep lists itself after this one.
+    m.block(null, [
+      m.i32.store(0, 4, m.i32.add(f.get(l.ws), f.get(l.cnt)), f.get(addr)),
+      f.set(l.cnt, m.i32.add(f.get(l.cnt), m.i32.shl(m.i32.xor(f.get(at), f.i32(1)), f.i32(2)))),
+    ]),
+  );
+  return steps;
+}
+
+/**
+ * The exact GELU's second pass on the listed vector at ws + cnt + off: every part of Φ as
+ * normalCdf computes it when a lane is far (erfParts' head, gauss and rest, the far form, the
+ * select by lane), the result stored. Steps of equal count per vector, for lockstep.
+ */
+function farSteps(f: Fn, grad: boolean, off: number, l: GeluLocals, result: (x: number, dy: number, phi: number, g: number) => X): X[] {
+  const m = f.mod;
+  const v = f.b.v128;
+  const c = (k: number) => splatF(f, k);
+  const [x, dy, z, az, s, acc, phi, g, u, tail, et, en, er, eni] = Array.from({ length: 14 }, () => f.local(v));
+  const addr = f.local(f.b.i32);
+  const half = (e: X) => m.f32x4.mul(e, c(0.5));
+  const steps: X[] = [
+    f.set(addr, m.i32.load(off, 4, m.i32.add(f.get(l.ws), f.get(l.cnt)))),
+    f.set(x, m.v128.load(0, 4, f.get(addr))),
+    f.set(dy, grad ? m.v128.load(0, 4, m.i32.add(f.get(addr), f.get(l.dDy))) : c(0)),
+    f.set(z, m.f32x4.mul(f.get(x), c(Math.SQRT1_2))),
+    f.set(az, m.f32x4.abs(f.get(z))),
+    f.set(s, m.f32x4.mul(f.get(z), f.get(z))),
+    f.set(acc, c(ERF_P[ERF_P.length - 1])),
+  ];
+  for (let i = ERF_P.length - 2; i >= 0; i--) steps.push(f.set(acc, m.f32x4.add(m.f32x4.mul(f.get(acc), f.get(s)), c(ERF_P[i]))));
+  steps.push(f.set(acc, m.f32x4.add(f.get(z), m.f32x4.mul(f.get(z), f.get(acc)))));
+  steps.push(...expSteps(f, m.f32x4.neg(f.get(s)), g, [et, en, er, eni]));
+  steps.push(f.set(u, m.f32x4.sub(m.f32x4.min(f.get(az), c(5)), c(2.5))), f.set(tail, c(ERFC_R[ERFC_R.length - 1])));
+  for (let i = ERFC_R.length - 2; i >= 0; i--) steps.push(f.set(tail, m.f32x4.add(m.f32x4.mul(f.get(tail), f.get(u)), c(ERFC_R[i]))));
+  steps.push(
+    f.set(tail, m.f32x4.mul(f.get(g), f.get(tail))),
+    f.set(
+      phi,
+      m.v128.bitselect(
+        m.f32x4.add(c(0.5), half(f.get(acc))),
+        m.v128.bitselect(m.f32x4.sub(c(1), half(f.get(tail))), half(f.get(tail)), m.f32x4.gt(f.get(z), c(0))),
+        m.f32x4.lt(f.get(az), c(ERF_SPLIT)),
+      ),
+    ),
+    m.v128.store(0, 4, m.i32.add(f.get(addr), f.get(l.dOut)), result(x, dy, phi, g)),
+  );
+  return steps;
+}
+
+/** math.ts's expV as statements (the same f32 and i32 operations), the result in local `out`. */
+function expSteps(f: Fn, x: X, out: number, [t, nf, r, ni]: number[]): X[] {
+  const m = f.mod;
+  const c = (k: number) => splatF(f, k);
+  const steps: X[] = [
+    f.set(out, m.f32x4.pmax(m.f32x4.pmin(x, c(89)), c(-104))),
+    f.set(t, m.f32x4.add(m.f32x4.mul(f.get(out), c(LOG2E)), c(MAGIC))),
+    f.set(nf, m.f32x4.sub(f.get(t), c(MAGIC))),
+    f.set(r, m.f32x4.sub(f.get(out), m.f32x4.mul(f.get(nf), c(LN2_HI)))),
+    f.set(r, m.f32x4.sub(f.get(r), m.f32x4.mul(f.get(nf), c(LN2_LO)))),
+    f.set(out, c(EXP_P[EXP_P.length - 1])),
+  ];
+  for (let i = EXP_P.length - 2; i >= 0; i--) steps.push(f.set(out, m.f32x4.add(m.f32x4.mul(f.get(out), f.get(r)), c(EXP_P[i]))));
+  const pow2 = (e: X) => m.i32x4.shl(m.i32x4.add(e, splatI(f, 127)), f.i32(23));
+  steps.push(
+    f.set(out, m.f32x4.add(m.f32x4.add(m.f32x4.mul(m.f32x4.mul(f.get(r), f.get(r)), f.get(out)), f.get(r)), c(1))),
+    f.set(ni, m.i32x4.sub(f.get(t), splatI(f, 0x4b400000))),
+    f.set(nf, m.i32x4.shr_s(f.get(ni), f.i32(1))),
+    f.set(out, m.f32x4.mul(m.f32x4.mul(f.get(out), pow2(f.get(nf))), pow2(m.i32x4.sub(f.get(ni), f.get(nf))))),
+  );
+  return steps;
 }

@@ -8,7 +8,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BinaryenApi } from "../../compiler/wasm/kernels/binaryen.js";
 import { Fn, type Mod, type X } from "../../compiler/wasm/kernels/fn.js";
-import { actParams, addActivation, erfV, type ActKernel, type ActOp, type ActSpec } from "../../compiler/ops/activations.wasm.js";
+import {
+  actParams,
+  actScratchBytes,
+  addActivation,
+  erfV,
+  type ActKernel,
+  type ActOp,
+  type ActSpec,
+} from "../../compiler/ops/activations.wasm.js";
 import * as K from "../../runtime/kernels/elementwise.js";
 import { erf } from "../helpers/erf.js";
 import { TestRandom } from "../helpers/numerics.js";
@@ -70,12 +78,18 @@ function reference(v: Variant, x: Float32Array, dy: Float32Array | null, y32: Fl
     return out;
   }
   const g = refs[REF[v.op].grad] as unknown as (dx: Float64Array, dy: Float64Array, v: Float64Array, n: number, a?: boolean) => void;
-  const reads = actParams({ op: `${v.op}_grad` as ActKernel, perRow: 1, batched: false }).at(-1) === "x" ? x : y32!;
+  const reads = actParams({ op: `${v.op}_grad` as ActKernel, perRow: 1, batched: false })[2] === "x" ? x : y32!;
   g(out, Float64Array.from(dy), Float64Array.from(reads), x.length, approx);
   return out;
 }
 
 let k: KernelInstance<Record<string, Kernel>>;
+
+/** The kernel scratch of a variant (the exact GELU's list of far vectors) as an input of zeros, or nothing. */
+const scratch = (v: Variant): Record<string, Float32Array> => {
+  const bytes = actScratchBytes({ op: v.op, perRow: 1, batched: false, approximate: v.approximate });
+  return bytes ? { ws: new Float32Array(bytes / 4) } : {};
+};
 
 beforeAll(async () => {
   k = await kernelModule((b, mod) => {
@@ -135,14 +149,16 @@ describe("activation kernels against the reference kernels", () => {
   const dy = new Float32Array(SWEEP).map(() => r.uniform(-1, 1));
   for (const v of VARIANTS) {
     it(`${label(v)} and its gradient: worst error over [−12, 12] and large |x|`, () => {
-      const y = callKernel(k, MEM, { fn: kernelName(v, false, false), params: ["y", "x"], ins: { x: xs }, outs: { y: SWEEP } }).outs.y;
+      const fwd = actParams({ op: v.op, perRow: 1, batched: false, approximate: v.approximate });
+      const y = callKernel(k, MEM, { fn: kernelName(v, false, false), params: fwd, ins: { x: xs, ...scratch(v) }, outs: { y: SWEEP } }).outs
+        .y;
       const want = reference(v, xs, null, null);
-      const grad = actParams({ op: `${v.op}_grad` as ActKernel, perRow: 1, batched: false });
+      const grad = actParams({ op: `${v.op}_grad` as ActKernel, perRow: 1, batched: false, approximate: v.approximate });
       const third = grad[2];
       const dx = callKernel(k, MEM, {
         fn: kernelName(v, true, false),
         params: grad,
-        ins: { dy, [third]: third === "x" ? xs : y },
+        ins: { dy, [third]: third === "x" ? xs : y, ...scratch(v) },
         outs: { dx: SWEEP },
       }).outs.dx;
       const wantDx = reference(v, xs, dy, y);
@@ -173,9 +189,9 @@ describe("activation kernels against the reference kernels", () => {
     const out = (v: Variant) =>
       callKernel(k, MEM, {
         fn: kernelName(v, false, true),
-        params: ["n", "y", "x"],
+        params: actParams({ op: v.op, perRow: 5, batched: true, approximate: v.approximate }),
         n: 1,
-        ins: { x: Float32Array.from([...x, 0]) },
+        ins: { x: Float32Array.from([...x, 0]), ...scratch(v) },
         outs: { y: 5 },
       }).outs.y;
     expect(out({ op: "softplus" })[0]).toBe(100);
@@ -209,10 +225,15 @@ describe("batched calls: partial tails, nothing written outside the output, no r
         for (const n of [0, 1, 3, 33]) {
           const len = 5 * n;
           const x = new Float32Array(len).map(() => r.uniform(-5, 5));
-          const params = actParams({ op: (grad ? `${v.op}_grad` : v.op) as ActKernel, perRow: 5, batched: true });
+          const params = actParams({
+            op: (grad ? `${v.op}_grad` : v.op) as ActKernel,
+            perRow: 5,
+            batched: true,
+            approximate: v.approximate,
+          });
           const ins: Record<string, Float32Array> = grad
-            ? { dy: new Float32Array(len).map(() => r.uniform(-1, 1)), [params[3]]: x }
-            : { x };
+            ? { dy: new Float32Array(len).map(() => r.uniform(-1, 1)), [params[3]]: x, ...scratch(v) }
+            : { x, ...scratch(v) };
           const outName = grad ? "dx" : "y";
           const got = callKernelAllLayouts(k, MEM, { fn: kernelName(v, grad, true), params, n, ins, outs: { [outName]: len } }).outs[
             outName

@@ -1,10 +1,12 @@
-// The exact GELU kernels (compiler/ops/activations.wasm.ts) branch per vector: when all four
-// lanes are in erf's polynomial range the tail's exponential and degree-12 polynomial are
-// skipped. That must not change a bit: the kernels are compared word for word with the
+// The exact GELU kernels (compiler/ops/activations.wasm.ts) compute a vector whose four lanes
+// are all in erf's polynomial range without the tail's exponential and degree-12 polynomial (a
+// first pass over a block, vectors side by side), and list the others for a second pass with
+// every part. That must not change a bit: the kernels are compared word for word with the
 // branch-free formula they had before, kept below as the oracle (the same f32 operations,
 // built from the same constants and math.ts's expV), on inputs that make every vector all-near,
 // all-far or mixed: a dense sweep, normal samples of several scales, and specials (±0, ±∞,
-// NaN, denormals, huge values), forward and gradient.
+// NaN, denormals, huge values), forward and gradient; in place, and on counts that end inside
+// a block, a group of vectors side by side, or a vector.
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBinaryen, type BinaryenApi } from "../../compiler/wasm/kernels/binaryen.js";
 import { buildModule } from "../../compiler/wasm/kernels/module.js";
@@ -117,7 +119,7 @@ beforeAll(async () => {
     addActivation(b, mod, { name: "gelu", op: "gelu", perRow: 1, batched: true });
     addActivation(b, mod, { name: "gelu_grad", op: "gelu_grad", perRow: 1, batched: true });
   });
-  k = await instantiateKernels<Record<string, K>>(mod.binary, { memoryBytes: 6 * N * 4 + 4096 });
+  k = await instantiateKernels<Record<string, K>>(mod.binary, { memoryBytes: 7 * N * 4 + 4096 });
 }, 60_000);
 
 /** Inputs: a sweep of [−8, 8], normal samples at scales 0.3 … 3 (runs of near and far vectors, and mixed ones), specials. */
@@ -137,18 +139,22 @@ function inputs(): Float32Array {
 }
 
 describe("exact gelu kernels: the same bits as the branch-free formula", () => {
-  it("forward and gradient, word for word", () => {
-    const [x, dy, y, y0, dx, dx0] = [0, 1, 2, 3, 4, 5].map((q) => q * N * 4);
+  const [x, dy, y, y0, dx, dx0, ws] = [0, 1, 2, 3, 4, 5, 6].map((q) => q * N * 4);
+  const words = (at: number, len = N) => new Uint32Array(k.f32(at, len).slice().buffer);
+  const firstDifference = (a: Uint32Array, b: Uint32Array) => a.findIndex((w, i) => w !== b[i]);
+  const setUp = () => {
     k.f32(x, N).set(inputs());
     const r = new TestRandom(11);
     const d = k.f32(dy, N);
     for (let q = 0; q < N; q++) d[q] = r.next() - 0.5;
     k.exports.old_gelu(N, y0, x);
-    k.exports.gelu(N, y, x);
     k.exports.old_gelu_grad(N, dx0, dy, x);
-    k.exports.gelu_grad(N, dx, dy, x);
-    const words = (at: number) => new Uint32Array(k.f32(at, N).slice().buffer);
-    const firstDifference = (a: Uint32Array, b: Uint32Array) => a.findIndex((w, i) => w !== b[i]);
+  };
+
+  it("forward and gradient, word for word", () => {
+    setUp();
+    k.exports.gelu(N, y, x, ws);
+    k.exports.gelu_grad(N, dx, dy, x, ws);
     expect(firstDifference(words(y), words(y0)), "gelu: first word that differs").toBe(-1);
     expect(firstDifference(words(dx), words(dx0)), "gelu_grad: first word that differs").toBe(-1);
     // The inputs exercise both branches: vectors with all four lanes near (|x| < 1.2374) and vectors with a far lane.
@@ -157,5 +163,39 @@ describe("exact gelu kernels: the same bits as the branch-free formula", () => {
     for (let q = 0; q < N; q += 4) if ([0, 1, 2, 3].every((l) => Math.abs(xs[q + l] * Math.SQRT1_2) < 0.875)) near++;
     expect(near).toBeGreaterThan(N / 32);
     expect(near).toBeLessThan(N / 4 - N / 32);
+  });
+
+  it("in place (y over x, dx over dy or over x): a far vector's operands are read before its result is written", () => {
+    setUp();
+    const copy = (from: number, to: number) => k.f32(to, N).set(k.f32(from, N));
+    copy(x, y);
+    k.exports.gelu(N, y, y, ws);
+    expect(firstDifference(words(y), words(y0)), "gelu in place").toBe(-1);
+    copy(dy, dx);
+    k.exports.gelu_grad(N, dx, dx, x, ws);
+    expect(firstDifference(words(dx), words(dx0)), "gelu_grad over dy").toBe(-1);
+    copy(x, dx);
+    k.exports.gelu_grad(N, dx, dy, dx, ws);
+    expect(firstDifference(words(dx), words(dx0)), "gelu_grad over x").toBe(-1);
+  });
+
+  it("counts that end inside a block, a lockstep group and a vector: the same words, nothing written past the end", () => {
+    setUp();
+    for (const count of [1, 3, 4, 6, 17, 4 * 256 + 4 * 3 + 2, N - 4 * 256 - 7, N - 1]) {
+      k.f32(y, N).fill(7);
+      k.f32(dx, N).fill(7);
+      k.exports.gelu(count, y, x, ws);
+      k.exports.gelu_grad(count, dx, dy, x, ws);
+      expect(firstDifference(words(y, count), words(y0, count)), `gelu, ${count} values`).toBe(-1);
+      expect(firstDifference(words(dx, count), words(dx0, count)), `gelu_grad, ${count} values`).toBe(-1);
+      expect(
+        [...k.f32(y + 4 * count, N - count)].every((v) => v === 7),
+        `gelu wrote past ${count}`,
+      ).toBe(true);
+      expect(
+        [...k.f32(dx + 4 * count, N - count)].every((v) => v === 7),
+        `gelu_grad wrote past ${count}`,
+      ).toBe(true);
+    }
   });
 });
