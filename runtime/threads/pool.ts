@@ -81,20 +81,25 @@ function spinWhile(ctrl: Int32Array, word: number, value: number, ms: number): n
 }
 
 /**
- * Takes chunks of the current job until none is left — thread `t` of `threads` its own first
- * (chunks [t·count/threads, …)), then the others' in turn — running each with `run(chunk)` and
- * counting it done. Shared by the calling thread and the workers (a copy goes into their source,
- * so the words are numbers here: 1 is GEN, 2 is DONE, 9 is COUNT, 16 the first claim word).
+ * Takes chunks of the current job until none is left — thread `t` of `threads` its own first (the
+ * chunks [⌊t·count/threads⌋, ⌊(t+1)·count/threads⌋), in order), then each other thread's from
+ * its last chunk down, so that a thread that runs late loses the end of its share and keeps the
+ * start — running each with `run(chunk)` and counting it done. Shared by the calling thread and
+ * the workers (a copy goes into their source, so the words are numbers here: 1 is GEN, 2 is
+ * DONE, 9 is COUNT, 16 the first claim word).
  */
 export function takeChunks(ctrl: Int32Array, t: number, threads: number, run: (chunk: number) => void): void {
   const gen = Atomics.load(ctrl, 1);
   const count = Atomics.load(ctrl, 9);
-  const first = Math.floor((t * count) / threads);
-  for (let j = 0; j < count; j++) {
-    const i = (first + j) % count;
-    if (Atomics.load(ctrl, 16 + i) !== 2 * gen || Atomics.compareExchange(ctrl, 16 + i, 2 * gen, 2 * gen + 1) !== 2 * gen) continue;
-    run(i);
-    if (Atomics.add(ctrl, 2, 1) + 1 === count) Atomics.notify(ctrl, 2);
+  for (let k = 0; k < threads; k++) {
+    const u = (t + k) % threads;
+    const [lo, hi] = [Math.floor((u * count) / threads), Math.floor(((u + 1) * count) / threads)];
+    for (let j = 0; j < hi - lo; j++) {
+      const i = k === 0 ? lo + j : hi - 1 - j;
+      if (Atomics.load(ctrl, 16 + i) !== 2 * gen || Atomics.compareExchange(ctrl, 16 + i, 2 * gen, 2 * gen + 1) !== 2 * gen) continue;
+      run(i);
+      if (Atomics.add(ctrl, 2, 1) + 1 === count) Atomics.notify(ctrl, 2);
+    }
   }
 }
 

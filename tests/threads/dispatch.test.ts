@@ -28,8 +28,14 @@ describe("takeChunks", () => {
         const ctrl = job(7, count);
         const ran: number[] = [];
         takeChunks(ctrl, t, threads, (i) => ran.push(i));
-        const first = Math.floor((t * count) / threads);
-        expect(ran).toEqual(Array.from({ length: count }, (_, j) => (first + j) % count));
+        // Its own share in order, then each other thread's (t + 1, t + 2, …) from its end.
+        const share = (u: number) =>
+          Array.from({ length: count }, (_, i) => i).filter(
+            (i) => i >= Math.floor((u * count) / threads) && i < Math.floor(((u + 1) * count) / threads),
+          );
+        const want = share(t);
+        for (let k = 1; k < threads; k++) want.push(...share((t + k) % threads).reverse());
+        expect(ran).toEqual(want);
         expect(ctrl[2]).toBe(count);
       }
     }
@@ -37,10 +43,10 @@ describe("takeChunks", () => {
 
   it("leaves the chunks another thread claimed, and counts only its own", () => {
     const ctrl = job(3, 4);
-    ctrl[16 + 1] = 2 * 3 + 1; // chunk 1 taken by another thread
+    ctrl[16 + 0] = 2 * 3 + 1; // chunk 0 taken by thread 0
     const ran: number[] = [];
     takeChunks(ctrl, 1, 2, (i) => ran.push(i));
-    expect(ran).toEqual([2, 3, 0]);
+    expect(ran).toEqual([2, 3, 1]);
     expect(ctrl[2]).toBe(3);
   });
 
