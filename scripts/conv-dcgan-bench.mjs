@@ -7,8 +7,12 @@
 // the same load on a shared machine; the best round is reported, with GFLOP/s, and every
 // variant's output is checked word for word against the first's. Needs `npm run build`.
 //
+// The stride-1 layer's three kernels also run in the Winograd domain (conv-winograd.ts,
+// conv-winograd-grad.ts: the default there): other bits, so its outputs are compared with the
+// direct kernel's as max |difference| / max |direct|.
+//
 //   node scripts/conv-dcgan-bench.mjs [--n 64] [--seconds 0.5] [--rounds 3] [--only REGEX]
-//        [--sweep]   (also other blockings: images per block, taps per chunk)
+//        [--sweep]   (also other blockings: images per block, taps per chunk, Winograd images per block)
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -34,6 +38,7 @@ const { buildModule } = await import(dist("compiler/wasm/kernels/module.js"));
 const CV = await import(dist("compiler/wasm/kernels/conv.js"));
 const CG = await import(dist("compiler/wasm/kernels/conv-grad.js"));
 const { convBlocking } = await import(dist("compiler/wasm/kernels/conv-blocked.js"));
+const { winogradPlan } = await import(dist("compiler/wasm/kernels/conv-winograd.js"));
 const { gradInputBlocking } = await import(dist("compiler/wasm/kernels/conv-grad-blocked.js"));
 const { addGemm, gemmParams, gemmScratchBytes } = await import(dist("compiler/wasm/kernels/gemm.js"));
 const { windowOf } = await import(dist("compiler/emit/geometry.js"));
@@ -54,7 +59,10 @@ const LAYERS = [
 const kernels = [];
 let id = 0;
 for (const L of LAYERS) {
-  const base = { ...L.g, filters: L.filters };
+  const wino = winogradPlan({ ...L.g, filters: L.filters, winograd: { images: 1 } }) !== undefined;
+  // The direct kernels' variants (the first is the reference of the others' bits); Winograd's after them.
+  const base = { ...L.g, filters: L.filters, ...(wino ? { winograd: false } : {}) };
+  const winoImages = values.sweep ? [1, 2, 4, 8] : [undefined];
   const fwd = (label, extra) => kernels.push([`${L.tag} conv2d`, label, "fwd", { ...base, name: `k${id++}`, bias: false, ...extra }]);
   const auto = convBlocking(base);
   fwd("default", {});
@@ -65,6 +73,9 @@ for (const L of LAYERS) {
       for (const images of [1, 2, 4, 8])
         for (const taps of [128, 256, 512, 1024]) fwd(`packed images ${images} taps ${taps}`, { blocking: { images, taps } });
   }
+  if (wino)
+    for (const images of winoImages)
+      fwd(`winograd${images ? ` images ${images}` : " (default)"}`, { winograd: images ? { images } : undefined });
   const gi = (label, extra) => kernels.push([`${L.tag} grad input`, label, "gi", { ...base, name: `k${id++}`, ...extra }]);
   const giAuto = gradInputBlocking({ ...base, name: "" });
   gi("default", {});
@@ -73,7 +84,14 @@ for (const L of LAYERS) {
     gi("per image", { blocking: false });
     if (values.sweep) for (const images of [1, 2, 4, 8, 16]) gi(`packed images ${images}`, { blocking: { images } });
   }
-  kernels.push([`${L.tag} grad kernel`, "default", "gk", { ...base, name: `k${id++}`, bias: false }]);
+  if (wino)
+    for (const images of winoImages)
+      gi(`winograd${images ? ` images ${images}` : " (default)"}`, { winograd: images ? { images } : undefined });
+  const gk = (label, extra) => kernels.push([`${L.tag} grad kernel`, label, "gk", { ...base, name: `k${id++}`, bias: false, ...extra }]);
+  gk(wino ? "direct" : "default", {});
+  if (wino)
+    for (const images of values.sweep ? [2, 4, 8, 16] : [undefined])
+      gk(`winograd${images ? ` images ${images}` : " (default)"}`, { winograd: images ? { images } : undefined });
 }
 const chosen = kernels.filter(([group]) => only.test(group));
 
@@ -151,10 +169,17 @@ for (const group of new Set(chosen.map(([g]) => g))) {
   const gemmArgs = gemmParams(GEMM).map((p) => gemmAt[p]);
   runs.push(() => inst.exports.gemm(...gemmArgs));
   runs.forEach((r) => r());
-  const first = new Uint32Array(inst.f32(list[0][3].outAt, list[0][3].outFloats).slice().buffer);
-  const same = list.map(([, , , s]) => {
-    const v = new Uint32Array(inst.f32(s.outAt, s.outFloats).slice().buffer);
-    return v.every((u, i) => u === first[i]);
+  const ref = inst.f32(list[0][3].outAt, list[0][3].outFloats).slice();
+  const first = new Uint32Array(ref.buffer);
+  const refMax = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const same = list.map(([, label, , s]) => {
+    const out = inst.f32(s.outAt, s.outFloats).slice();
+    if (label.startsWith("winograd")) {
+      const err = out.reduce((m, v, i) => Math.max(m, Math.abs(v - ref[i])), 0) / refMax;
+      return `  max |diff| / max |direct| ${err.toExponential(1)}`;
+    }
+    const v = new Uint32Array(out.buffer);
+    return v.every((u, i) => u === first[i]) ? "" : "  DIFFERENT BITS";
   });
   const best = runs.map(() => Infinity);
   for (let r = 0; r < ROUNDS; r++) runs.forEach((run, i) => (best[i] = Math.min(best[i], window(run))));
@@ -166,7 +191,7 @@ for (const group of new Set(chosen.map(([g]) => g))) {
   );
   list.forEach(([, label], i) =>
     console.log(
-      `  ${label.padEnd(28)} ${best[i].toFixed(2).padStart(9)} ms  ${(gflop / (best[i] / 1000)).toFixed(1).padStart(6)} GFLOP/s ${((gflop / (best[i] / 1000) / gemmRate) * 100).toFixed(0).padStart(4)}% of the GEMM${same[i] ? "" : "  DIFFERENT BITS"}`,
+      `  ${label.padEnd(28)} ${best[i].toFixed(2).padStart(9)} ms  ${(gflop / (best[i] / 1000)).toFixed(1).padStart(6)} GFLOP/s ${((gflop / (best[i] / 1000) / gemmRate) * 100).toFixed(0).padStart(4)}% of the GEMM${same[i]}`,
     ),
   );
 }

@@ -1,12 +1,13 @@
-// Winograd F(2×2, kh×kw) convolutions (compiler/wasm/kernels/conv-winograd.ts) against a
-// float64 reference computed here and against the direct kernels (`winograd: false`): the
-// forward convolution (bias, relu) and the input gradient (conv2d_transpose's forward, with
-// its bias), for kernels 3×3, 5×5, 4×4 and non-square ones, `same` and `valid`, odd sizes
-// (tiles that overhang the output), channel counts that are not multiples of 4 or of the
-// panel width, batch 0, 1 and more, and image blocks that do not divide the batch. The error
-// bound is relative to the largest output: max |y − y64| / max |y64|, for inputs and kernels
-// uniform in [−1, 1]; the direct kernels' error is measured beside it. Also: the automatic
-// choice takes the DCGAN's 7×7 layer and leaves the seed CNN, strided and small convolutions alone.
+// Winograd F(2×2, kh×kw) convolutions (compiler/wasm/kernels/conv-winograd.ts,
+// conv-winograd-grad.ts) against a float64 reference computed here and against the direct
+// kernels (`winograd: false`): the forward convolution (bias, relu), the input gradient
+// (conv2d_transpose's forward, with its bias) and the kernel gradient (whole, accumulated, and
+// panel by panel as threads split it: the same words), for kernels 3×3, 5×5, 4×4 and
+// non-square ones, `same` and `valid`, odd sizes (tiles that overhang the output), channel
+// counts that are not multiples of 4 or of the panel width, batch 0, 1 and more, and image
+// blocks that do not divide the batch. The error bound is relative to the largest output:
+// max |y − y64| / max |y64|, for inputs and kernels uniform in [−1, 1]; the direct kernels'
+// error is bounded beside it. Also: which convolutions the automatic choice takes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBinaryen } from "../../compiler/wasm/kernels/binaryen.js";
 import { buildModule } from "../../compiler/wasm/kernels/module.js";
@@ -14,11 +15,17 @@ import { windowOf, type Window } from "../../compiler/emit/geometry.js";
 import { addConv2d, conv2dParams, conv2dScratchBytes, type Conv2dSpec } from "../../compiler/wasm/kernels/conv.js";
 import {
   addConv2dGradInput,
+  addConv2dGradKernel,
+  conv2dGradKernelPanels,
+  conv2dGradKernelParams,
+  conv2dGradKernelScratchBytes,
+  type Conv2dGradKernelSpec,
   conv2dGradInputParams,
   conv2dGradInputScratchBytes,
   type Conv2dGradInputSpec,
 } from "../../compiler/wasm/kernels/conv-grad.js";
 import { winogradGradInputPlan, winogradPlan } from "../../compiler/wasm/kernels/conv-winograd.js";
+import { winogradGradKernelPlan } from "../../compiler/wasm/kernels/conv-winograd-grad.js";
 import { winogradMatrices } from "../../compiler/wasm/kernels/winograd-matrices.js";
 import { hasRelaxedSimd, instantiateKernels, Layout, type KernelInstance } from "../../runtime/wasm/instantiate.js";
 
@@ -75,6 +82,15 @@ const giSpecOf = (c: Case, wino: boolean, relaxed = false): Conv2dGradInputSpec 
   winograd: wino ? { images: c.images } : false,
 });
 
+const gkSpecOf = (c: Case, wino: boolean, accumulate = false): Conv2dGradKernelSpec => ({
+  ...c.g,
+  name: `${c.tag}_gk_${wino ? "wino" : "direct"}${accumulate ? "_acc" : ""}`,
+  filters: c.filters,
+  bias: false,
+  accumulate,
+  winograd: wino ? { images: c.images } : false,
+});
+
 beforeAll(async () => {
   const b = await loadBinaryen();
   const built = buildModule(
@@ -84,7 +100,9 @@ beforeAll(async () => {
         for (const wino of [false, true]) {
           addConv2d(b, mod, specOf(c, wino));
           addConv2dGradInput(b, mod, giSpecOf(c, wino));
+          addConv2dGradKernel(b, mod, gkSpecOf(c, wino));
         }
+      addConv2dGradKernel(b, mod, gkSpecOf(CASES[0], true, true));
       if (relaxedEngine) addConv2dGradInput(b, mod, giSpecOf(CASES[0], true, true));
     },
     { relaxed: relaxedEngine },
@@ -175,6 +193,47 @@ function runKernel(
   return res.subarray(0, outLen);
 }
 
+/** The kernel gradient in float64: dk[i, j, q, f] = Σ x[s, oy − pt + i, ox − pl + j, q] · dy[s, oy, ox, f]. */
+function gradKernel64(c: Case, n: number, x: Float64Array, dy: Float64Array): Float64Array {
+  const { h, w, c: ch, oh, ow, kh, kw, pt, pl } = c.g;
+  const fl = c.filters;
+  const dk = new Float64Array(kh * kw * ch * fl);
+  for (let s = 0; s < n; s++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++)
+        for (let i = 0; i < kh; i++)
+          for (let j = 0; j < kw; j++) {
+            const yy = oy - pt + i;
+            const xx = ox - pl + j;
+            if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+            for (let q = 0; q < ch; q++) {
+              const xv = x[((s * h + yy) * w + xx) * ch + q];
+              for (let f = 0; f < fl; f++) dk[((i * kw + j) * ch + q) * fl + f] += xv * dy[((s * oh + oy) * ow + ox) * fl + f];
+            }
+          }
+  return dk;
+}
+
+/** Runs a kernel gradient over panels [lo, hi) (hi = 0: all) on dk filled with `dk0`; returns dk. */
+function runGk(spec: Conv2dGradKernelSpec, n: number, x: Float64Array, dy: Float64Array, dk0: Float32Array, lo = 0, hi = 0): Float32Array {
+  const lay = new Layout(64);
+  const xa = lay.floats(Math.max(1, x.length));
+  const dya = lay.floats(Math.max(1, dy.length));
+  const dk = lay.floats(dk0.length + 4);
+  const bytes = conv2dGradKernelScratchBytes(spec);
+  const ws = lay.alloc(bytes + 4) + 4;
+  inst.f32(xa, x.length).set(x);
+  inst.f32(dya, dy.length).set(dy);
+  inst.f32(dk, dk0.length + 4).fill(NaN);
+  inst.f32(dk, dk0.length).set(dk0);
+  inst.f32(ws, Math.floor(bytes / 4)).fill(NaN);
+  const at: Record<string, number> = { n, x: xa, dy: dya, dk, ws, lo, hi };
+  inst.exports[spec.name](...conv2dGradKernelParams(spec).map((p) => at[p]));
+  const res = inst.f32(dk, dk0.length + 4).slice();
+  for (let i = dk0.length; i < dk0.length + 4; i++) expect(Number.isNaN(res[i]), "a word past dk was written").toBe(true);
+  return res.subarray(0, dk0.length);
+}
+
 /** max |y − ref| / max |ref| (and 0 for an empty output). */
 function relErr(y: Float32Array, ref: Float64Array): number {
   let e = 0;
@@ -254,16 +313,52 @@ describe("Winograd input gradient (conv2d_transpose's forward) against float64 a
   });
 });
 
+describe("Winograd kernel gradient against float64 and the direct kernel", () => {
+  for (const c of CASES)
+    it(`${c.tag}: dk ${c.g.kh}×${c.g.kw}×${c.g.c}×${c.filters}, n ∈ {${c.ns.join(", ")}}; by panels the same bits`, () => {
+      for (const n of c.ns) {
+        const { h, w, c: ch, oh, ow, kh, kw } = c.g;
+        const x = uniform(n * h * w * ch, 11 + n);
+        const dy = uniform(n * oh * ow * c.filters, 12 + n);
+        const len = kh * kw * ch * c.filters;
+        const ref = gradKernel64(c, n, x, dy);
+        const sw = gkSpecOf(c, true);
+        const dw = runGk(sw, n, x, dy, new Float32Array(len));
+        const dd = runGk(gkSpecOf(c, false), n, x, dy, new Float32Array(len));
+        expect(relErr(dw, ref), `winograd, n = ${n}`).toBeLessThan(boundOf(c.g));
+        expect(relErr(dd, ref), `direct, n = ${n}`).toBeLessThan(DIRECT);
+        // Panel by panel (threads' split): every panel's words as in the whole call.
+        const panels = conv2dGradKernelPanels(sw);
+        let parts = new Float32Array(len).fill(NaN);
+        for (let q = 0; q < panels; q++) parts = runGk(sw, n, x, dy, parts, q, q + 1);
+        expect(Array.from(new Uint32Array(parts.slice().buffer))).toEqual(Array.from(new Uint32Array(dw.slice().buffer)));
+      }
+    });
+  it("accumulates into dk", () => {
+    const c = CASES[0];
+    const n = 3;
+    const { h, w, c: ch, oh, ow, kh, kw } = c.g;
+    const x = uniform(n * h * w * ch, 21);
+    const dy = uniform(n * oh * ow * c.filters, 22);
+    const dk0 = Float32Array.from(uniform(kh * kw * ch * c.filters, 23));
+    const ref = gradKernel64(c, n, x, dy).map((v, i) => v + dk0[i]);
+    expect(relErr(runGk(gkSpecOf(c, true, true), n, x, dy, dk0), ref)).toBeLessThan(boundOf(c.g));
+  });
+});
+
 describe("the automatic choice", () => {
   const conv = (g: Window, filters: number) => ({ ...g, filters });
-  it("takes the DCGAN's 7×7 layer (forward and input gradient) and leaves strided, small and one-channel convolutions alone", () => {
+  it("takes the DCGAN's 7×7 layer (all three kernels) and leaves strided, 1×1, and few-channel convolutions alone", () => {
     const dcgan = geom(7, 7, 128, [5, 5], "same");
     expect(winogradPlan(conv(dcgan, 256))).toBeDefined();
     expect(winogradGradInputPlan(conv(dcgan, 256))).toBeDefined();
     expect(winogradPlan(conv(geom(14, 14, 64, [5, 5], "same", [2, 2]), 128))).toBeUndefined();
     expect(winogradGradInputPlan(conv(geom(14, 14, 64, [5, 5], "same", [2, 2]), 128))).toBeUndefined();
     expect(winogradPlan(conv(geom(28, 28, 1, [3, 3], "valid"), 32))).toBeUndefined(); // the seed CNN
-    expect(winogradPlan(conv(geom(7, 7, 32, [5, 5], "same"), 64))).toBeUndefined(); // dcgan_small's
+    expect(winogradGradKernelPlan({ ...conv(dcgan, 256), bias: false })).toBeDefined();
+    expect(winogradGradKernelPlan({ ...conv(dcgan, 256), bias: true })).toBeUndefined(); // the bias gradient stays direct
+    expect(winogradPlan(conv(geom(7, 7, 32, [5, 5], "same"), 64))).toBeDefined(); // dcgan_small's
+    expect(winogradPlan(conv(geom(14, 14, 4, [3, 3], "same"), 16))).toBeUndefined(); // fewer than 8 channels
     expect(winogradPlan(conv(geom(7, 7, 128, [1, 1], "same"), 256))).toBeUndefined();
     expect(winogradPlan({ ...conv(dcgan, 256), winograd: false })).toBeUndefined();
   });

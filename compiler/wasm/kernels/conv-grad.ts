@@ -6,6 +6,8 @@ import type { Window } from "../../emit/geometry.js";
 import { ZERO16, loadPartial, storePartial, type Fn, type Mod, type X } from "./fn.js";
 import { blockedFramesBytes, gradInputBlocked, gradInputBlocking, type GradInputBlocking } from "./conv-grad-blocked.js";
 import { dkPanelsBytes, dkPanelsCopy, usesDkPanels } from "./conv-grad-dk.js";
+import { winogradGradKernelBody, winogradGradKernelPlan, winogradGradKernelScratchBytes } from "./conv-winograd-grad.js";
+import { winogradBody, winogradGradInputPlan, winogradScratchBytes, type WinogradOption } from "./conv-winograd.js";
 import {
   align16,
   checkTile,
@@ -47,6 +49,8 @@ export interface Conv2dGradKernelSpec extends Window {
   readonly relaxed?: boolean;
   /** Sum dk in 64-byte aligned panels in scratch (conv-grad-dk.ts; default: when dk exceeds L2). */
   readonly dkPanels?: boolean;
+  /** In the Winograd domain (conv-winograd-grad.ts) with this blocking (default: by its rule; false: never). */
+  readonly winograd?: WinogradOption;
 }
 
 export interface Conv2dGradInputSpec extends Window {
@@ -62,6 +66,8 @@ export interface Conv2dGradInputSpec extends Window {
   readonly relaxed?: boolean;
   /** Images interleaved per block (conv-grad-blocked.ts; default: when kT exceeds L2; false: never). */
   readonly blocking?: GradInputBlocking | false;
+  /** Winograd F(2×2) (conv-winograd.ts) with this blocking (default: by its rule; false: never). */
+  readonly winograd?: WinogradOption;
 }
 
 /**
@@ -87,6 +93,8 @@ export function conv2dGradInputParams(spec: Conv2dGradInputSpec): string[] {
 
 /** Scratch bytes (independent of the batch rows; `maxRows` is accepted for uniformity). */
 export function conv2dGradKernelScratchBytes(spec: Conv2dGradKernelSpec, _maxRows?: number): number {
+  const wino = winogradGradKernelPlan(spec);
+  if (wino) return winogradGradKernelScratchBytes(wino);
   const panels = usesDkPanels(spec, loopsOverRows(spec)) ? dkPanelsBytes(spec, conv2dGradKernelPanelWidth(spec)) + 16 : 0;
   return slack(frameOf(spec).bytes) + panels;
 }
@@ -95,6 +103,8 @@ export function packedKernelBytes(spec: Conv2dGradInputSpec): number {
   return spec.kh * spec.filters * Math.ceil((spec.kw * spec.c) / 4) * 16;
 }
 export function conv2dGradInputScratchBytes(spec: Conv2dGradInputSpec, _maxRows?: number): number {
+  const wino = winogradGradInputPlan(spec);
+  if (wino) return winogradScratchBytes(wino);
   const blocking = gradInputBlocking(spec);
   return slack(packedKernelBytes(spec) + (blocking ? blockedFramesBytes(spec, blocking) : frameOf(spec).bytes));
 }
@@ -116,6 +126,8 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
   const fr = frameOf(spec);
   const names = conv2dGradKernelParams(spec);
   const { f, P } = params(b, mod, names);
+  const wino = winogradGradKernelPlan(spec);
+  if (wino) return finish(b, mod, name, names, f, winogradGradKernelBody(f, spec, wino, P));
   const m = mod;
   const [i32, v128] = [b.i32, b.v128];
   const K = kh * kw * c;
@@ -403,6 +415,9 @@ export function addConv2dGradInput(b: BinaryenApi, mod: Mod, spec: Conv2dGradInp
   const MR = Math.min(t0, ow);
   const NV = Math.min(t1, L4 / 4);
   const PW = NV * 4;
+  const wino = winogradGradInputPlan(spec);
+  if (wino)
+    return finish(b, mod, name, names, f, winogradBody(f, wino, P, { src: "dy", dst: "dx", bias: !!spec.bias, relaxed: spec.relaxed }));
   const [kT, frame, s, dxImg, dyImg, tgt, tr, dyr, ti, kTi, tp, kTp, dyp, pOff] = range(14).map(() => f.local(i32));
   const body: X[] = [f.set(kT, align16(f, f.get(P("ws"))))];
   const blocking = gradInputBlocking(spec); // packs the kernel its own way

@@ -27,6 +27,8 @@ import { winogradMatrices, type WinogradMatrices } from "./winograd-matrices.js"
 /** How the Winograd path runs: images per block (their transformed inputs and products in scratch). */
 export interface WinogradBlocking {
   readonly images: number;
+  /** The GEMMs' register tile [tiles, filter vectors of 4] (default: conv.ts's for the filters). */
+  readonly tile?: readonly [number, number];
 }
 
 /** A spec's `winograd`: the blocking (forced where the convolution qualifies), false: never; absent: by `winogradPlan`'s rule. */
@@ -36,7 +38,7 @@ export type WinogradOption = WinogradBlocking | false;
  * Channels (in and out) from which a stride-1 convolution takes the Winograd path. Measured
  * (scripts/conv-dcgan-bench.mjs --winograd, docs/benchmarks.md "Winograd convolutions").
  */
-export const WINOGRAD_MIN_CHANNELS = 64;
+export const WINOGRAD_MIN_CHANNELS = 8;
 /** The block's transformed inputs and products stay within about this many bytes (L2). */
 const BLOCK_BYTES = 1024 * 1024;
 
@@ -69,6 +71,10 @@ export interface WinogradPlan extends WinogradGeom {
   readonly wf: number;
   readonly Mh: WinogradMatrices;
   readonly Mw: WinogradMatrices;
+  /** Bytes from one transform point's U, V and M to the next's (skewed: see `skew`). */
+  readonly Up: number;
+  readonly Vp: number;
+  readonly Mp: number;
   /** Byte offsets in the aligned scratch, and the total. */
   readonly at: {
     readonly U: number;
@@ -81,13 +87,23 @@ export interface WinogradPlan extends WinogradGeom {
 }
 
 /** Whether the kernel shape has Winograd matrices here (F(2, r) for r up to 5 per axis, one of them ≥ 3). */
-const kernelFits = (kh: number, kw: number): boolean => kh >= 1 && kw >= 1 && kh <= 5 && kw <= 5 && Math.max(kh, kw) >= 3;
+export const kernelFits = (kh: number, kw: number): boolean => kh >= 1 && kw >= 1 && kh <= 5 && kw <= 5 && Math.max(kh, kw) >= 3;
+
+/**
+ * A transform writes (and reads) one vector per point, α² streams a point's bytes apart: a
+ * multiple of 4 KiB puts them all in one set of L1 (8 ways), which thrashed (the input transform
+ * ran 3× slower). Rounded up to 64 bytes, then to an odd number of 64-byte lines.
+ */
+export function skew(bytes: number): number {
+  const lines = Math.ceil(bytes / 64);
+  return (lines % 2 === 0 ? lines + 1 : lines) * 64;
+}
 
 function planOf(g: WinogradGeom, option: WinogradBlocking | undefined): WinogradPlan {
   const Mh = winogradMatrices(2, g.kh);
   const Mw = winogradMatrices(2, g.kw);
   const pts = Mh.alpha * Mw.alpha;
-  const [t0, t1] = defaultTile(g.cout);
+  const [t0, t1] = option?.tile ?? defaultTile(g.cout);
   const MR = t0;
   const PW = Math.min(t1, Math.ceil(g.cout / 4)) * 4;
   const panels = Math.ceil(g.cout / PW);
@@ -98,13 +114,16 @@ function planOf(g: WinogradGeom, option: WinogradBlocking | undefined): Winograd
   const perImage = pts * th * tw * (g.cin + g.cout) * 4;
   const images = option?.images ?? Math.max(1, Math.floor(BLOCK_BYTES / perImage));
   const TB = Math.ceil((images * th * tw) / MR) * MR;
+  const Up = skew(g.cin * panels * PW * 4);
+  const Vp = skew(TB * g.cin * 4);
+  const Mp = skew(TB * g.cout * 4);
   const U = 0;
-  const kF = U + round16(pts * g.cin * panels * PW * 4);
+  const kF = U + pts * Up;
   const frames = kF + (g.transposed ? round16(g.kh * g.kw * g.cin * g.cout * 4) : 0);
   const V = frames + images * round16(hf * wf * g.cin * 4);
-  const M = V + round16(pts * TB * g.cin * 4);
-  const bytes = M + round16(pts * TB * g.cout * 4);
-  return { ...g, images, MR, PW, panels, th, tw, TB, hf, wf, Mh, Mw, at: { U, kF, frames, V, M, bytes } };
+  const M = V + pts * Vp;
+  const bytes = M + pts * Mp;
+  return { ...g, images, MR, PW, panels, th, tw, TB, hf, wf, Mh, Mw, Up, Vp, Mp, at: { U, kF, frames, V, M, bytes } };
 }
 
 function chosen(g: WinogradGeom, sh: number, sw: number, option: WinogradOption | undefined): WinogradPlan | undefined {
@@ -156,7 +175,7 @@ function combo(f: Fn, coefs: readonly number[], locals: readonly number[]): X {
  * out[x][y] = Σ_i Σ_j L[x][i] · in[i][j] · R[y][j] for in's ni × nj vectors (loaded by `load(i, j)`),
  * separably (rows first); `store(x, y, local)` takes each result (a local) in order.
  */
-function sandwich(
+export function sandwich(
   f: Fn,
   key: string,
   L: readonly (readonly number[])[],
@@ -205,9 +224,7 @@ export function winogradBody(
   const aw = Mw.alpha;
   const pts = ah * aw;
   const tpi = th * tw;
-  const Up = cin * plan.panels * PW * 4;
-  const Vp = TB * cin * 4;
-  const Mp = TB * cout * 4;
+  const { Up, Vp, Mp } = plan;
   const frameStride = round16(hf * wf * cin * 4);
   const relu = (io.activation ?? "none") === "relu";
   const [base, s0, nb, img, a, bv, gp, dp, p1, p2, p3, p4, p5, cnt] = range(14).map(() => f.local(i32));

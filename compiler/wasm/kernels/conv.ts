@@ -84,6 +84,7 @@ import {
 } from "./conv-kit.js";
 import { poolImage } from "./pool.js";
 import { blockedScratchBytes, convBlocking, convForwardBlocked, type ConvBlocking } from "./conv-blocked.js";
+import { winogradBody, winogradPlan, winogradScratchBytes, type WinogradOption } from "./conv-winograd.js";
 
 // ---------------------------------------------------------------------------------------
 // Specs
@@ -102,6 +103,8 @@ export interface Conv2dSpec extends Window {
   readonly relaxed?: boolean;
   /** conv2d only: the loop order of conv-blocked.ts with this blocking (default: when a panel's kernel exceeds L1; false: never). */
   readonly blocking?: ConvBlocking | false;
+  /** conv2d only: Winograd F(2×2) (conv-winograd.ts) with this blocking (default: by its rule; false: never). */
+  readonly winograd?: WinogradOption;
 }
 
 /** conv2d (+ bias, activation) then maxpool2d, one image at a time through scratch. */
@@ -124,6 +127,8 @@ export function convMaxPoolParams(spec: ConvMaxPoolSpec): string[] {
 
 /** Scratch bytes (independent of the batch rows; `maxRows` is accepted for uniformity). */
 export function conv2dScratchBytes(spec: Conv2dSpec, _maxRows?: number): number {
+  const wino = winogradPlan(spec);
+  if (wino) return winogradScratchBytes(wino);
   const blocking = convBlocking(spec);
   return slack(blocking ? blockedScratchBytes(spec, blocking) : frameOf(spec).bytes);
 }
@@ -256,6 +261,11 @@ export function addConv2d(b: BinaryenApi, mod: Mod, spec: Conv2dSpec): void {
   const names = conv2dParams(spec);
   const { f, P } = params(b, mod, names);
   const m = mod;
+  const wino = winogradPlan(spec);
+  if (wino) {
+    const io = { src: "x", dst: "y", bias: spec.bias, activation: spec.activation, relaxed: spec.relaxed };
+    return finish(b, mod, name, names, f, winogradBody(f, wino, P, io));
+  }
   const blocking = convBlocking(spec);
   if (blocking) return finish(b, mod, name, names, f, convForwardBlocked(f, spec, blocking, P, spec.bias));
   const [s, xs, yp, frame] = range(4).map(() => f.local(b.i32));
