@@ -17,7 +17,7 @@ type Kernel = (...args: number[]) => number;
 // 2·GEN (free) before the job is published; a thread takes chunk i with one compare-and-swap
 // from 2·GEN to 2·GEN + 1, which also checks that the job is still the one the thread looked at
 // (a thread that read an earlier job's GEN claims nothing of this one). Thread t (the calling
-// thread is 0) tries its own chunks first — with one chunk per thread, chunk t — and then the
+// thread is 0) tries its own chunks first — of c chunks per thread, chunks [c·t, c·t + c) — and then the
 // others', so that each thread computes the same part of a kernel's output call after call
 // while none runs late (affinity: the part of the buffers it wrote, and the part it reads next).
 const SEQ = 0; // bumped for every job (workers wait on it)
@@ -35,13 +35,15 @@ const HEADER = 16; // then MAX_PARTS claim words
 const MAX_PARTS = 64;
 const MAX_ARGS = 32;
 /**
- * Chunks per thread (default; setChunksPerThread): one. More let the other threads take over the
- * share of a thread the system runs late, but each chunk repeats its kernel's setup (a tn GEMM
- * packs A's rows again for every range of panels), and with one the calling thread takes the
- * first part of every call and the worker the second, step after step, so each keeps its own
- * part of the buffers in its cache (measured in docs/threads.md, "Spin and chunks").
+ * Chunks per thread (default; setChunksPerThread): four. Each thread runs its own chunks first
+ * (takeChunks), so on a machine that runs both threads alike each computes the same part of every
+ * call step after step (its part of the buffers stays in its cache), while a thread the system
+ * runs late — the virtual machines here stall one core for tens of ms now and then — loses the
+ * end of its share to the others instead of holding up the call. Each chunk repeats its kernel's
+ * setup (a tn GEMM packs A's rows again for every range of panels). Measured against one chunk
+ * per thread in docs/threads.md, "Spin and chunks".
  */
-let chunksPerThread = 1;
+let chunksPerThread = 4;
 
 /**
  * Multiply-adds below which a chunk is not worth handing to another thread: 4 × the dispatch's

@@ -346,12 +346,13 @@ for (const [m, file, batch] of [
     ...(opt.variants === "spin"
       ? [50, 200, 500, 2000].map((us) => [`2 threads, spin ${us} µs, 1 chunk per thread`, 2, { spinUs: us, chunks: 1 }])
       : opt.variants === "chunks"
-        ? [1, 2, 4].map((n) => [`2 threads, spin 200 µs, ${n} chunks per thread`, 2, { spinUs: 200, chunks: n }])
+        ? [1, 2, 4, 8].map((n) => [`2 threads, spin 200 µs, ${n} chunks per thread`, 2, { spinUs: 200, chunks: n }])
         : [
             ["2 threads, spin 50 µs, 4 chunks per thread (about the earlier dispatch)", 2, { spinUs: 50, chunks: 4 }],
-            ["2 threads, spin 200 µs, 2 chunks per thread (the default before)", 2, { spinUs: 200, chunks: 2 }],
+            ["2 threads, spin 200 µs, 2 chunks per thread", 2, { spinUs: 200, chunks: 2 }],
             ["2 threads, spin 2 ms, 1 chunk per thread", 2, { spinUs: 2000, chunks: 1 }],
-            ["2 threads, spin 200 µs, 1 chunk per thread (the default)", 2, { spinUs: 200, chunks: 1 }],
+            ["2 threads, spin 200 µs, 1 chunk per thread (the default before)", 2, { spinUs: 200, chunks: 1 }],
+            ["2 threads, spin 200 µs, 4 chunks per thread (the default)", 2, { spinUs: 200, chunks: 4 }],
           ]),
   ];
   const r = await modelRates(file, batch, configs);
