@@ -23,7 +23,7 @@ import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Fn, Mod, X } from "../wasm/kernels/fn.js";
 import { loadPartial, storePartial } from "../wasm/kernels/fn.js";
 import * as LP from "../wasm/kernels/loops.js";
-import { EXP_P, LN2_HI, LN2_LO, LOG2E, MAGIC, expV, logV, sigmoidV, splatF, splatI } from "../wasm/kernels/math.js";
+import { expSteps, expV, logV, sigmoidV, splatF, splatI } from "../wasm/kernels/math.js";
 
 /** The activations of this file and their gradient ops. */
 export type ActOp = "selu" | "gelu" | "silu" | "softplus" | "softsign" | "hard_sigmoid";
@@ -342,7 +342,7 @@ function addExactGelu(b: BinaryenApi, mod: Mod, spec: ActSpec, grad: boolean): v
         ...(grad ? [f.set(dyv, loadPartial(f, m.i32.add(ptr(), f.get(dDy)), 0, lanes))] : []),
       ];
       // The first pass, GELU_UNROLL vectors in lockstep (independent chains side by side).
-      const nearPass = lockstep(
+      const nearPass = LP.lockstep(
         Array.from({ length: GELU_UNROLL }, (_, i) => nearSteps(f, grad, i * 16, { xp, dOut, dDy, ws, cnt, dummy }, result)),
       );
       // The second pass (and a partial last vector): every part, as a branch per vector did.
@@ -382,7 +382,7 @@ function addExactGelu(b: BinaryenApi, mod: Mod, spec: ActSpec, grad: boolean): v
             f.whileLoop(
               () => m.i32.le_s(m.i32.add(f.get(j), f.i32(4 * GELU_UNROLL)), f.get(cnt)),
               [
-                ...lockstep(
+                ...LP.lockstep(
                   Array.from({ length: GELU_UNROLL }, (_, i) => farSteps(f, grad, i * 4, { xp, dOut, dDy, ws, cnt: j, dummy }, result)),
                 ),
                 f.addI(j, 4 * GELU_UNROLL),
@@ -415,13 +415,6 @@ function addExactGelu(b: BinaryenApi, mod: Mod, spec: ActSpec, grad: boolean): v
 
 /** Vectors side by side in the exact GELU's first pass. */
 const GELU_UNROLL = 4;
-
-/** Statement lists of equal length, interleaved: the first of each, then the second of each, … */
-function lockstep(lists: readonly (readonly X[])[]): X[] {
-  const out: X[] = [];
-  for (let k = 0; k < lists[0].length; k++) for (const l of lists) out.push(l[k]);
-  return out;
-}
 
 interface GeluLocals {
   xp: number;
@@ -506,29 +499,6 @@ function farSteps(f: Fn, grad: boolean, off: number, l: GeluLocals, result: (x: 
       ),
     ),
     m.v128.store(0, 4, m.i32.add(f.get(addr), f.get(l.dOut)), result(x, dy, phi, g)),
-  );
-  return steps;
-}
-
-/** math.ts's expV as statements (the same f32 and i32 operations), the result in local `out`. */
-function expSteps(f: Fn, x: X, out: number, [t, nf, r, ni]: number[]): X[] {
-  const m = f.mod;
-  const c = (k: number) => splatF(f, k);
-  const steps: X[] = [
-    f.set(out, m.f32x4.pmax(m.f32x4.pmin(x, c(89)), c(-104))),
-    f.set(t, m.f32x4.add(m.f32x4.mul(f.get(out), c(LOG2E)), c(MAGIC))),
-    f.set(nf, m.f32x4.sub(f.get(t), c(MAGIC))),
-    f.set(r, m.f32x4.sub(f.get(out), m.f32x4.mul(f.get(nf), c(LN2_HI)))),
-    f.set(r, m.f32x4.sub(f.get(r), m.f32x4.mul(f.get(nf), c(LN2_LO)))),
-    f.set(out, c(EXP_P[EXP_P.length - 1])),
-  ];
-  for (let i = EXP_P.length - 2; i >= 0; i--) steps.push(f.set(out, m.f32x4.add(m.f32x4.mul(f.get(out), f.get(r)), c(EXP_P[i]))));
-  const pow2 = (e: X) => m.i32x4.shl(m.i32x4.add(e, splatI(f, 127)), f.i32(23));
-  steps.push(
-    f.set(out, m.f32x4.add(m.f32x4.add(m.f32x4.mul(m.f32x4.mul(f.get(r), f.get(r)), f.get(out)), f.get(r)), c(1))),
-    f.set(ni, m.i32x4.sub(f.get(t), splatI(f, 0x4b400000))),
-    f.set(nf, m.i32x4.shr_s(f.get(ni), f.i32(1))),
-    f.set(out, m.f32x4.mul(m.f32x4.mul(f.get(out), pow2(f.get(nf))), pow2(m.i32x4.sub(f.get(ni), f.get(nf))))),
   );
   return steps;
 }

@@ -4,7 +4,7 @@
 // and the Kit (the (sample, head) loop, kᵀ/vᵀ packing, blocks of 4 rows or keys, the causal
 // extents, the row passes' vector loop with its lane masks, the dropout mask's partial tail).
 import { loadPartial, storePartial, type Fn, type Mod, type X } from "../wasm/kernels/fn.js";
-import { repeat } from "../wasm/kernels/loops.js";
+import { lockstep, repeat } from "../wasm/kernels/loops.js";
 import { splatF, splatI } from "../wasm/kernels/math.js";
 import { mac } from "../wasm/kernels/conv-kit.js";
 import { zeroFill } from "../wasm/kernels/batch-gemm.js";
@@ -169,25 +169,32 @@ export class Kit {
   panels(i0: number, rows: number): number | (() => X) {
     return this.s.causal ? () => this.m.i32.shr_u(this.m.i32.add(this.keys(i0, rows)(), this.f.i32(7)), this.f.i32(3)) : this.L.panels;
   }
+  /** Score row i0 + r's address (i0 a local). */
+  rowOf(buf: number, i0: number, r: number): X {
+    return addB(this.f, this.at(buf), mulI(this.f, this.f.mod.i32.add(this.f.get(i0), this.f.i32(r)), this.L.ss));
+  }
   /** Score row i's address. */
   row(buf: number, i: number): X {
     return addB(this.f, this.at(buf), mulI(this.f, this.f.get(i), this.L.ss));
   }
   /**
-   * The vectors of row i's passes: keys 0 … the 4-aligned end past min(i + 1, s) (causal) or s;
-   * `body(valid, j)` with `valid` the lanes that are keys the query sees (null: all), `j` the
-   * vector's first key (a local); the streams advance by 16 bytes a vector.
+   * The vectors of the passes of rows i0 … i0 + rows − 1 (a block from blocks(), i0 a multiple
+   * of 4, so that its rows have the same number of vectors): keys 0 … the 4-aligned end past
+   * min(i + 1, s) (causal) or s. `body(r, valid, j)` gives row i0 + r's statements for one
+   * vector, `valid` the lanes that are keys the query sees (null: all), `j` the vector's first
+   * key (a local); the rows' statement lists (of equal length) run interleaved, so that the
+   * rows' dependency chains overlap; the streams advance by 16 bytes a vector.
    */
-  rowLoop(i: number, streams: readonly number[], body: (valid: X | null, j: number) => X[]): X {
+  rowsLoop(i0: number, rows: number, streams: readonly number[], body: (r: number, valid: X | null, j: number) => X[]): X {
     const { f, m, s } = this;
-    const [jv, iv] = [f.local(f.b.v128), f.local(f.b.v128)];
-    const [j, cnt] = [f.local(f.b.i32), f.local(f.b.i32)];
+    const [jv, j, cnt] = [f.local(f.b.v128), f.local(f.b.i32), f.local(f.b.i32)];
+    const iv = Array.from({ length: rows }, () => f.local(f.b.v128));
     const count = s.causal
       ? m.i32.shr_u(
           m.i32.add(
             minI(
               f,
-              () => m.i32.add(f.get(i), f.i32(1)),
+              () => m.i32.add(f.get(i0), f.i32(1)),
               () => f.i32(s.s),
             ),
             f.i32(3),
@@ -196,20 +203,20 @@ export class Kit {
         )
       : f.i32(Math.ceil(s.s / 4));
     const inRow = s.s % 4 ? () => m.i32x4.lt_s(f.get(jv), splatI(f, s.s)) : null;
-    const valid = (): X | null => {
+    const valid = (r: number): X | null => {
       if (!s.causal) return inRow ? inRow() : null;
-      const le = m.i32x4.le_s(f.get(jv), f.get(iv));
+      const le = m.i32x4.le_s(f.get(jv), f.get(iv[r]));
       return inRow ? m.v128.and(le, inRow()) : le;
     };
     return m.block(null, [
       f.set(jv, m.v128.const(Array.from(new Uint8Array(new Int32Array([0, 1, 2, 3]).buffer)))),
-      f.set(iv, m.i32x4.splat(f.get(i))),
+      ...iv.map((l, r) => f.set(l, m.i32x4.splat(m.i32.add(f.get(i0), f.i32(r))))),
       f.set(j, f.i32(0)),
       f.set(cnt, count),
       f.whileLoop(
         () => m.i32.gt_s(f.get(cnt), f.i32(0)),
         [
-          ...body(valid(), j),
+          ...lockstep(Array.from({ length: rows }, (_, r) => body(r, valid(r), j))),
           ...streams.map((p) => f.addI(p, 16)),
           f.set(jv, m.i32x4.add(f.get(jv), splatI(f, 4))),
           f.addI(j, 4),

@@ -8,10 +8,13 @@
 //
 //   addAttention      per (b, h) and block of 4 query rows: S = q·kᵀ for the keys the block
 //                     sees; per row: scale, causal mask, max, exp, sum, lse = max + log(sum),
-//                     normalize (× the dropout mask); O = P·v over those keys.
+//                     normalize (× the dropout mask); O = P·v over those keys. The block's rows
+//                     have the same number of vectors, and their passes run side by side
+//                     (Kit.rowsLoop: each row's operations interleaved with the others', whose
+//                     dependency chains, the exponential's above all, then overlap).
 //   addAttentionGrad  per (b, h) and block of 4 query rows: S = q·kᵀ and dP = dO·vᵀ; per row:
 //                     P = exp(scale·S − lse) (0 where masked), D = dO·O, dS = scale·P ⊙
-//                     (dP(⊙ mask) − D), P(⊙ mask) kept; dq = dS·k. Then per block of 4 keys:
+//                     (dP(⊙ mask) − D), P(⊙ mask) kept (the rows side by side); dq = dS·k. Then per block of 4 keys:
 //                     dv = P(⊙ mask)ᵀ·dO and dk = dSᵀ·q, into the packed gradient [dq | dk | dv].
 //
 // Causal: query i sees keys j ≤ i, so a block of rows i0 … i0+3 needs keys < i0 + 4 only, a
@@ -27,7 +30,7 @@
 import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import { type Mod, type X } from "../wasm/kernels/fn.js";
 import { addKernel, checkName, flatLoop, hReduce, loadStream, repeat, storeStream, type Stream } from "../wasm/kernels/loops.js";
-import { expV, logV, splatF } from "../wasm/kernels/math.js";
+import { expSteps, logV, splatF } from "../wasm/kernels/math.js";
 import { zeroFill } from "../wasm/kernels/batch-gemm.js";
 import { addB, and, Kit, lane0, layout, mulI, panelsOf, tile } from "./attention-kit.wasm.js";
 
@@ -85,45 +88,64 @@ export function addAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
       const m = mod;
       const k = new Kit(f, s, false);
       const L = k.L;
-      const [qB, kB, vB, oB, lseB, mkB, i, pan] = Array.from({ length: 8 }, () => f.local(b.i32));
-      const [row, mk] = [f.local(b.i32), f.local(b.i32)];
-      const [x, acc, mx, sum] = [f.local(b.v128), f.local(b.v128), f.local(b.v128), f.local(b.v128)];
-      const scaled = () => m.f32x4.mul(m.v128.load(0, 4, f.get(row)), splatF(f, scaleOf(s)));
-      const rowPass = (): X[] => [
-        // max over the visible keys
-        f.set(row, k.row(L.sc, i)),
-        f.set(acc, splatF(f, -Infinity)),
-        k.rowLoop(i, [row], (valid) => [
-          f.set(acc, m.f32x4.max(f.get(acc), valid ? m.v128.bitselect(scaled(), splatF(f, -Infinity), valid) : scaled())),
-        ]),
-        f.set(
-          mx,
-          hReduce(f, f.get(acc), (a, c) => m.f32x4.max(a, c)),
-        ),
-        // e = exp(scale·s − max) (0 where masked), their sum
-        f.set(row, k.row(L.sc, i)),
-        f.set(acc, splatF(f, 0)),
-        k.rowLoop(i, [row], (valid) => [
-          f.set(x, and(m, expV(f, m.f32x4.sub(scaled(), f.get(mx))), valid)),
-          f.set(acc, m.f32x4.add(f.get(acc), f.get(x))),
-          m.v128.store(0, 4, f.get(row), f.get(x)),
-        ]),
-        f.set(
-          sum,
-          hReduce(f, f.get(acc), (a, c) => m.f32x4.add(a, c)),
-        ),
-        m.f32.store(0, 4, addB(f, f.get(lseB), mulI(f, f.get(i), H)), lane0(m, m.f32x4.add(f.get(mx), logV(f, f.get(sum))))),
-        // normalize (× the dropout mask)
-        f.set(row, k.row(L.sc, i)),
-        ...(s.mask ? [f.set(mk, addB(f, f.get(mkB), mulI(f, f.get(i), s.s)))] : []),
-        f.set(sum, m.f32x4.div(splatF(f, 1), f.get(sum))),
-        k.rowLoop(i, s.mask ? [row, mk] : [row], (_valid, j) => {
-          let v = m.f32x4.mul(m.v128.load(0, 4, f.get(row)), f.get(sum));
-          if (s.mask) v = m.f32x4.mul(v, k.maskAt(mk, j));
-          return [m.v128.store(0, 4, f.get(row), v)];
-        }),
-        f.addI(i, 1),
-      ];
+      const [qB, kB, vB, oB, lseB, mkB, pan] = Array.from({ length: 7 }, () => f.local(b.i32));
+      /** The softmax of the block's score rows, side by side (Kit.rowsLoop): each row's operations as one row alone. */
+      const rowsPass = (R: number, i0: number): X[] => {
+        const each = <T>(make: (r: number) => T): T[] => Array.from({ length: R }, (_, r) => make(r));
+        const [rows, mks] = [each(() => f.local(b.i32)), each(() => f.local(b.i32))];
+        const [acc, mx, sum] = [each(() => f.local(b.v128)), each(() => f.local(b.v128)), each(() => f.local(b.v128))];
+        const rowAt = (r: number) => f.set(rows[r], k.rowOf(L.sc, i0, r));
+        const scaled = (r: number) => m.f32x4.mul(m.v128.load(0, 4, f.get(rows[r])), splatF(f, scaleOf(s)));
+        return [
+          // max over the visible keys
+          ...each(rowAt),
+          ...acc.map((l) => f.set(l, splatF(f, -Infinity))),
+          k.rowsLoop(i0, R, rows, (r, valid) => [
+            f.set(acc[r], m.f32x4.max(f.get(acc[r]), valid ? m.v128.bitselect(scaled(r), splatF(f, -Infinity), valid) : scaled(r))),
+          ]),
+          ...each((r) =>
+            f.set(
+              mx[r],
+              hReduce(f, f.get(acc[r]), (a, c) => m.f32x4.max(a, c)),
+            ),
+          ),
+          // e = exp(scale·s − max) (0 where masked), their sum
+          ...each(rowAt),
+          ...acc.map((l) => f.set(l, splatF(f, 0))),
+          k.rowsLoop(i0, R, rows, (r, valid) => {
+            const [x, t0, t1, t2, t3] = Array.from({ length: 5 }, () => f.local(b.v128));
+            return [
+              ...expSteps(f, m.f32x4.sub(scaled(r), f.get(mx[r])), x, [t0, t1, t2, t3]),
+              f.set(x, and(m, f.get(x), valid)),
+              f.set(acc[r], m.f32x4.add(f.get(acc[r]), f.get(x))),
+              m.v128.store(0, 4, f.get(rows[r]), f.get(x)),
+            ];
+          }),
+          ...each((r) =>
+            f.set(
+              sum[r],
+              hReduce(f, f.get(acc[r]), (a, c) => m.f32x4.add(a, c)),
+            ),
+          ),
+          ...each((r) =>
+            m.f32.store(
+              0,
+              4,
+              addB(f, f.get(lseB), mulI(f, m.i32.add(f.get(i0), f.i32(r)), H)),
+              lane0(m, m.f32x4.add(f.get(mx[r]), logV(f, f.get(sum[r])))),
+            ),
+          ),
+          // normalize (× the dropout mask)
+          ...each(rowAt),
+          ...(s.mask ? each((r) => f.set(mks[r], addB(f, f.get(mkB), mulI(f, m.i32.add(f.get(i0), f.i32(r)), s.s)))) : []),
+          ...sum.map((l) => f.set(l, m.f32x4.div(splatF(f, 1), f.get(l)))),
+          k.rowsLoop(i0, R, s.mask ? [...rows, ...mks] : rows, (r, _valid, j) => {
+            let v = m.f32x4.mul(m.v128.load(0, 4, f.get(rows[r])), f.get(sum[r]));
+            if (s.mask) v = m.f32x4.mul(v, k.maskAt(mks[r], j));
+            return [m.v128.store(0, 4, f.get(rows[r]), v)];
+          }),
+        ];
+      };
       const block = (R: number, i0: number): X[] => [
         // S = q·kᵀ for the keys the block sees
         f.set(pan, f.i32(0)),
@@ -146,8 +168,7 @@ export function addAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
           ),
           f.addI(pan, 1),
         ]),
-        f.set(i, f.get(i0)),
-        repeat(f, R, rowPass()),
+        ...rowsPass(R, i0),
         // O = P·v over those keys
         panelsOf(f, s.vd, (w, col) =>
           tile(
@@ -199,42 +220,57 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
       const m = mod;
       const k = new Kit(f, s, true);
       const L = k.L;
-      const [qB, kB, vB, doB, oB, lseB, mkB, dqB, dkB, dvB, i, pan, start] = Array.from({ length: 13 }, () => f.local(b.i32));
-      const [row, dp, mk] = [f.local(b.i32), f.local(b.i32), f.local(b.i32)];
+      const [qB, kB, vB, doB, oB, lseB, mkB, dqB, dkB, dvB, pan, start] = Array.from({ length: 12 }, () => f.local(b.i32));
       const dos: Stream = { ptr: f.local(b.i32), step: 4 };
       const o: Stream = { ptr: f.local(b.i32), step: 4 };
-      const [lv, dv, acc, pv, gv, mv] = Array.from({ length: 6 }, () => f.local(b.v128));
-      const rowPass = (): X[] => [
-        // D = dO·O over the row's vd values
-        f.set(dos.ptr, addB(f, f.get(doB), mulI(f, f.get(i), H * s.vd))),
-        f.set(o.ptr, addB(f, f.get(oB), mulI(f, f.get(i), H * s.vd))),
-        f.set(acc, splatF(f, 0)),
-        flatLoop(f, s.vd, [dos, o], (lanes, e) => [
-          f.set(acc, m.f32x4.add(f.get(acc), m.f32x4.mul(loadStream(f, dos, lanes, e), loadStream(f, o, lanes, e)))),
-        ]),
-        f.set(
-          dv,
-          hReduce(f, f.get(acc), (a, c) => m.f32x4.add(a, c)),
-        ),
-        f.set(lv, m.v128.load32_splat(0, 4, addB(f, f.get(lseB), mulI(f, f.get(i), H)))),
-        f.set(row, k.row(L.sc, i)),
-        f.set(dp, k.row(L.dp, i)),
-        ...(s.mask ? [f.set(mk, addB(f, f.get(mkB), mulI(f, f.get(i), s.s)))] : []),
-        k.rowLoop(i, s.mask ? [row, dp, mk] : [row, dp], (valid, j) => {
-          const out: X[] = [
-            f.set(pv, and(m, expV(f, m.f32x4.sub(m.f32x4.mul(m.v128.load(0, 4, f.get(row)), splatF(f, scaleOf(s))), f.get(lv))), valid)),
-            f.set(gv, m.v128.load(0, 4, f.get(dp))),
-          ];
-          if (s.mask) out.push(f.set(mv, k.maskAt(mk, j)), f.set(gv, m.f32x4.mul(f.get(gv), f.get(mv))));
-          out.push(
-            m.v128.store(0, 4, f.get(dp), m.f32x4.mul(m.f32x4.mul(f.get(pv), m.f32x4.sub(f.get(gv), f.get(dv))), splatF(f, scaleOf(s)))),
-          );
-          if (s.mask) out.push(f.set(pv, m.f32x4.mul(f.get(pv), f.get(mv))));
-          out.push(m.v128.store(0, 4, f.get(row), f.get(pv)));
-          return out;
-        }),
-        f.addI(i, 1),
-      ];
+      const acc = f.local(b.v128);
+      /** P and dS of the block's rows, side by side (Kit.rowsLoop): each row's operations as one row alone. */
+      const rowsPass = (R: number, i0: number): X[] => {
+        const each = <T>(make: (r: number) => T): T[] => Array.from({ length: R }, (_, r) => make(r));
+        const [rows, dps, mks] = [each(() => f.local(b.i32)), each(() => f.local(b.i32)), each(() => f.local(b.i32))];
+        const [dv, lv] = [each(() => f.local(b.v128)), each(() => f.local(b.v128))];
+        const at = (r: number) => m.i32.add(f.get(i0), f.i32(r));
+        return [
+          // D = dO·O over each row's vd values
+          ...each((r) => [
+            f.set(dos.ptr, addB(f, f.get(doB), mulI(f, at(r), H * s.vd))),
+            f.set(o.ptr, addB(f, f.get(oB), mulI(f, at(r), H * s.vd))),
+            f.set(acc, splatF(f, 0)),
+            flatLoop(f, s.vd, [dos, o], (lanes, e) => [
+              f.set(acc, m.f32x4.add(f.get(acc), m.f32x4.mul(loadStream(f, dos, lanes, e), loadStream(f, o, lanes, e)))),
+            ]),
+            f.set(
+              dv[r],
+              hReduce(f, f.get(acc), (a, c) => m.f32x4.add(a, c)),
+            ),
+            f.set(lv[r], m.v128.load32_splat(0, 4, addB(f, f.get(lseB), mulI(f, at(r), H)))),
+            f.set(rows[r], k.rowOf(L.sc, i0, r)),
+            f.set(dps[r], k.rowOf(L.dp, i0, r)),
+            ...(s.mask ? [f.set(mks[r], addB(f, f.get(mkB), mulI(f, at(r), s.s)))] : []),
+          ]).flat(),
+          k.rowsLoop(i0, R, s.mask ? [...rows, ...dps, ...mks] : [...rows, ...dps], (r, valid, j) => {
+            const [pv, gv, mv, t0, t1, t2, t3] = Array.from({ length: 7 }, () => f.local(b.v128));
+            const scaled = m.f32x4.mul(m.v128.load(0, 4, f.get(rows[r])), splatF(f, scaleOf(s)));
+            const out: X[] = [
+              ...expSteps(f, m.f32x4.sub(scaled, f.get(lv[r])), pv, [t0, t1, t2, t3]),
+              f.set(pv, and(m, f.get(pv), valid)),
+              f.set(gv, m.v128.load(0, 4, f.get(dps[r]))),
+            ];
+            if (s.mask) out.push(f.set(mv, k.maskAt(mks[r], j)), f.set(gv, m.f32x4.mul(f.get(gv), f.get(mv))));
+            out.push(
+              m.v128.store(
+                0,
+                4,
+                f.get(dps[r]),
+                m.f32x4.mul(m.f32x4.mul(f.get(pv), m.f32x4.sub(f.get(gv), f.get(dv[r]))), splatF(f, scaleOf(s))),
+              ),
+            );
+            if (s.mask) out.push(f.set(pv, m.f32x4.mul(f.get(pv), f.get(mv))));
+            out.push(m.v128.store(0, 4, f.get(rows[r]), f.get(pv)));
+            return out;
+          }),
+        ];
+      };
       /** A tile of S (from q, kᵀ) or dP (from dO, vᵀ): the panel `pan` of the block's rows. */
       const scoreTile = (R: number, i0: number, a: number, w: number, panels: number, out: number): X =>
         tile(
@@ -256,8 +292,7 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
       const rowBlock = (R: number, i0: number): X[] => [
         f.set(pan, f.i32(0)),
         repeat(f, k.panels(i0, R), [scoreTile(R, i0, qB, s.kd, L.kT, L.sc), scoreTile(R, i0, doB, s.vd, L.vT, L.dp), f.addI(pan, 1)]),
-        f.set(i, f.get(i0)),
-        repeat(f, R, rowPass()),
+        ...rowsPass(R, i0),
         // dq = dS·k over the keys the block sees
         panelsOf(f, s.kd, (w, col) =>
           tile(

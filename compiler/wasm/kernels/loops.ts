@@ -141,6 +141,17 @@ export function flatLoop(
   return m.block(null, out);
 }
 
+/**
+ * Statement lists of equal length interleaved, the first statement of each list, then the
+ * second of each, …: independent computations side by side, so that their dependency chains
+ * overlap in the processor (the engine keeps the statements' order).
+ */
+export function lockstep(lists: readonly (readonly X[])[]): X[] {
+  const out: X[] = [];
+  for (let k = 0; k < lists[0].length; k++) for (const l of lists) out.push(l[k]);
+  return out;
+}
+
 /** A loop run `count` times (static ≥ 0 or a run-time i32). */
 export function repeat(f: Fn, count: Count, body: X[]): X {
   const m = f.mod;

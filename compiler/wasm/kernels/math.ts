@@ -91,6 +91,33 @@ export function expV(f: Fn, x: X): X {
   return m.block(null, body, b.v128);
 }
 
+/**
+ * expV as a list of statements (the same f32 and i32 operations), the result in the local `out`,
+ * with four v128 temporaries: a kernel that computes several vectors' exponentials interleaves
+ * the lists (statement k of each vector, then k + 1), so that their dependency chains overlap.
+ */
+export function expSteps(f: Fn, x: X, out: number, [t, nf, r, ni]: readonly number[]): X[] {
+  const m = f.mod;
+  const c = (k: number) => splatF(f, k);
+  const steps: X[] = [
+    f.set(out, m.f32x4.pmax(m.f32x4.pmin(x, c(89)), c(-104))),
+    f.set(t, m.f32x4.add(m.f32x4.mul(f.get(out), c(LOG2E)), c(MAGIC))),
+    f.set(nf, m.f32x4.sub(f.get(t), c(MAGIC))),
+    f.set(r, m.f32x4.sub(f.get(out), m.f32x4.mul(f.get(nf), c(LN2_HI)))),
+    f.set(r, m.f32x4.sub(f.get(r), m.f32x4.mul(f.get(nf), c(LN2_LO)))),
+    f.set(out, c(EXP_P[EXP_P.length - 1])),
+  ];
+  for (let i = EXP_P.length - 2; i >= 0; i--) steps.push(f.set(out, m.f32x4.add(m.f32x4.mul(f.get(out), f.get(r)), c(EXP_P[i]))));
+  const pow2 = (e: X) => m.i32x4.shl(m.i32x4.add(e, splatI(f, 127)), f.i32(23));
+  steps.push(
+    f.set(out, m.f32x4.add(m.f32x4.add(m.f32x4.mul(m.f32x4.mul(f.get(r), f.get(r)), f.get(out)), f.get(r)), c(1))),
+    f.set(ni, m.i32x4.sub(f.get(t), splatI(f, 0x4b400000))),
+    f.set(nf, m.i32x4.shr_s(f.get(ni), f.i32(1))),
+    f.set(out, m.f32x4.mul(m.f32x4.mul(f.get(out), pow2(f.get(nf))), pow2(m.i32x4.sub(f.get(ni), f.get(nf))))),
+  );
+  return steps;
+}
+
 const SQRTHF = 0.707106781186547524;
 // Cephes logf: log(1 + z) ≈ z − z²/2 + z³·Q(z), z ∈ [√½ − 1, √2 − 1).
 const LOG_Q = [
