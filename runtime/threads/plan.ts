@@ -48,13 +48,30 @@ export interface ThreadsPlan {
   readonly scratch: number;
 }
 
-/** The parts of one call (at most `most`, each at least `minWork`): one argument list per part; one part is the call itself. */
-export function splitCall(s: KernelSplit, args: readonly number[], most: number, minWork: number): number[][] {
+/**
+ * More chunks than threads: each thread's share cut into several chunks only where every chunk
+ * still has at least `work` (a call's chunks then number a multiple of `threads`).
+ */
+export interface ExtraChunks {
+  readonly threads: number;
+  readonly work: number;
+}
+
+/**
+ * The parts of one call (at most `most`, each at least `minWork`; beyond one per thread only as
+ * `extra` allows): one argument list per part; one part is the call itself.
+ */
+export function splitCall(s: KernelSplit, args: readonly number[], most: number, minWork: number, extra?: ExtraChunks): number[][] {
   const total = (s.kind === "range" && s.unbatched ? 1 : (args[0] ?? 0)) * s.work * (s.kind === "range" ? s.count : 1);
+  const cap = (n: number): number => {
+    const parts = Math.min(most, n, Math.floor(total / minWork));
+    if (!extra || parts <= extra.threads) return parts;
+    return Math.max(extra.threads, extra.threads * Math.floor(Math.min(parts, Math.floor(total / extra.work)) / extra.threads));
+  };
   if (s.kind === "rows") {
     const rows = args[0] ?? 0;
     const units = Math.ceil(rows / s.grain);
-    const parts = Math.min(most, units, Math.floor(total / minWork));
+    const parts = cap(units);
     if (parts <= 1) return [args as number[]];
     const chunk = Math.ceil(units / parts) * s.grain;
     const out: number[][] = [];
@@ -64,7 +81,7 @@ export function splitCall(s: KernelSplit, args: readonly number[], most: number,
     }
     return out;
   }
-  const parts = Math.min(most, s.count, Math.floor(total / minWork));
+  const parts = cap(s.count);
   const full = Array.from({ length: s.params }, (_, i) => args[i] ?? 0);
   if (parts <= 1) return [full.slice(0, s.params - 2).concat([0, s.count])];
   const chunk = Math.ceil(s.count / parts);

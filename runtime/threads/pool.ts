@@ -44,6 +44,13 @@ const MAX_ARGS = 32;
  * per thread in docs/threads.md, "Spin and chunks".
  */
 let chunksPerThread = 4;
+/**
+ * The smallest chunk, as a multiple of the threshold (DEFAULT_MIN_WORK), of a call cut into more
+ * chunks than threads: 4 (2²¹ multiply-adds, ~90 µs of a GEMM). A smaller call runs one chunk per
+ * thread: the MLP's GEMMs of 3.2 M multiply-adds lost 7% on 2 threads in 6 chunks against 2
+ * (docs/benchmarks.md, "Threads: affinity and fusion").
+ */
+const EXTRA_CHUNK_WORK = 4;
 
 /**
  * Multiply-adds below which a chunk is not worth handing to another thread: 4 × the dispatch's
@@ -252,6 +259,8 @@ export function threadedKernels(
     workers.push(w);
   }
   const maxParts = Math.min(MAX_PARTS, threads * chunksPerThread);
+  // A thread's share in several chunks only where each is ≥ EXTRA_CHUNK_WORK × the threshold.
+  let extra = { threads, work: EXTRA_CHUNK_WORK * minWork };
   let threshold = minWork;
   let generation = 0;
 
@@ -299,7 +308,7 @@ export function threadedKernels(
     const split = plan.kernels[name];
     if (!fn) throw new Error(`internal: the threads plan names ${name}, which the module does not export`);
     wrapped[name] = (...args: number[]): number => {
-      const parts = splitCall(split, args, maxParts, threshold);
+      const parts = splitCall(split, args, maxParts, threshold, extra);
       if (parts.length === 1) return fn(...parts[0]);
       run(index, fn, parts, split.ws);
       splitCalls++;
@@ -312,6 +321,7 @@ export function threadedKernels(
     workerChunks: () => Atomics.load(ctrl, WORKED),
     setMinWork: (work) => {
       threshold = work;
+      extra = { threads, work: EXTRA_CHUNK_WORK * work };
     },
     close() {
       if (!open.delete(pool)) return;

@@ -1,7 +1,7 @@
 // Two builds of one trainer on 1 and 2 threads, in one process, alternating (docs/benchmarks.md,
 // "Threads: where the 2-thread step loses"): each DIR is the output of `dlm compile` by one build
 // (the trainer, its kernel module and its copy of the runtime, whose threads it runs on).
-//   node scripts/bench/threads-ab.mjs --a DIR_A/NAME.js --b DIR_B/NAME.js --batch 32 [--rounds 9] [--block 150] [--threads 1,2] [--mnist 0,1]
+//   node scripts/bench/threads-ab.mjs --a DIR_A/NAME.js --b DIR_B/NAME.js [--c DIR_C/NAME.js] --batch 32 [--rounds 9] [--block 150] [--threads 1,2] [--mnist 0,1]
 // Every round runs each trainer × thread count for --block ms of steps (A1, A2, B1, B2, …); each
 // figure is the median of the rounds' samples/s, the lowest and highest round beside it, so a busy
 // machine slows the variants of one round alike. Inputs are made-up numbers: a step's time does
@@ -14,6 +14,7 @@ const { values: opt } = parseArgs({
   options: {
     a: { type: "string" },
     b: { type: "string" },
+    c: { type: "string" },
     batch: { type: "string", default: "32" },
     rounds: { type: "string", default: "9" },
     block: { type: "string", default: "150" },
@@ -35,6 +36,7 @@ const variants = [];
 for (const [label, file] of [
   ["A", opt.a],
   ["B", opt.b],
+  ["C", opt.c],
 ]) {
   if (!file) continue;
   const dir = path.dirname(path.resolve(file));
@@ -73,6 +75,9 @@ for (let r = 0; r < Number(opt.rounds); r++)
 const med = Object.fromEntries(variants.map((v) => [v.label, median(v.rates)]));
 for (const v of variants)
   console.log(`${v.label}: ${med[v.label].toFixed(0)} samples/s [${Math.min(...v.rates).toFixed(0)}, ${Math.max(...v.rates).toFixed(0)}]`);
-for (const l of ["A", "B"]) if (med[`${l}2`] && med[`${l}1`]) console.log(`${l}: 2/1 threads ${(med[`${l}2`] / med[`${l}1`]).toFixed(3)}×`);
-for (const t of counts) if (med[`A${t}`] && med[`B${t}`]) console.log(`B/A at ${t} threads: ${(med[`B${t}`] / med[`A${t}`]).toFixed(3)}×`);
+for (const l of ["A", "B", "C"])
+  if (med[`${l}2`] && med[`${l}1`]) console.log(`${l}: 2/1 threads ${(med[`${l}2`] / med[`${l}1`]).toFixed(3)}×`);
+for (const l of ["B", "C"])
+  for (const t of counts)
+    if (med[`A${t}`] && med[`${l}${t}`]) console.log(`${l}/A at ${t} threads: ${(med[`${l}${t}`] / med[`A${t}`]).toFixed(3)}×`);
 process.exit(0);

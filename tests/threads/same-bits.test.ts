@@ -162,6 +162,16 @@ describe("splitCall", () => {
     ]);
     expect(splitCall(update, [4096, 8192, 0.5], 2, 301)).toEqual([[4096, 8192, 0.5, 0, 3]]);
   });
+  it("more chunks than threads only where each has the extra chunks' work, in a multiple of the threads", () => {
+    const range: KernelSplit = { kind: "range", params: 3, count: 16, ws: -1, work: 100, unbatched: true }; // 1,600 in all
+    const count = (extraWork: number) => splitCall(range, [7], 8, 100, { threads: 2, work: extraWork }).length;
+    expect(count(100)).toBe(8); // at most 8
+    expect(count(400)).toBe(4); // 1,600 / 400
+    expect(count(500)).toBe(2); // 3 rounded down to a multiple of 2 threads
+    expect(count(1000)).toBe(2); // one per thread still
+    expect(splitCall(range, [7], 8, 1000, { threads: 2, work: 100 }).length).toBe(1); // the threshold first
+    expect(splitCall(rows, [10, 1000, 5, 2000, 3000], 3, 1, { threads: 2, work: 1000 }).map((p) => p[0])).toEqual([8, 2]);
+  });
 });
 
 describe("GEMM panels [lo, hi)", () => {
