@@ -246,10 +246,11 @@ function relErr(y: Float32Array, ref: Float64Array): number {
 }
 
 /**
- * Bounds on max |err| / max |y| for these cases. Measured: F(2, 3) ≤ 2.6e-7, F(2, 4) ≤ 1.1e-6,
- * F(2, 5) ≤ 4.4e-6 (the points ±2 amplify rounding); the direct kernels ≤ 5.5e-7.
+ * Bounds on max |err| / max |y| for these cases. Measured (the largest over the forward, the
+ * input gradient and the kernel gradient): F(2, 3) ≤ 2.9e-7, F(2, 4) ≤ 1.4e-6, F(2, 5) ≤ 2.8e-6
+ * (forward and input gradient ≤ 1.3e-6); the direct kernels ≤ 5.5e-7.
  */
-const boundOf = (g: Window): number => (Math.max(g.kh, g.kw) >= 5 ? 1e-5 : Math.max(g.kh, g.kw) === 4 ? 3e-6 : 5e-7);
+const boundOf = (g: Window): number => (Math.max(g.kh, g.kw) >= 5 ? 6e-6 : Math.max(g.kh, g.kw) === 4 ? 3e-6 : 5e-7);
 const DIRECT = 1e-6;
 
 describe("Toom-Cook matrices", () => {
@@ -357,8 +358,9 @@ describe("the automatic choice", () => {
     expect(winogradPlan(conv(geom(28, 28, 1, [3, 3], "valid"), 32))).toBeUndefined(); // the seed CNN
     expect(winogradGradKernelPlan({ ...conv(dcgan, 256), bias: false })).toBeDefined();
     expect(winogradGradKernelPlan({ ...conv(dcgan, 256), bias: true })).toBeUndefined(); // the bias gradient stays direct
-    expect(winogradPlan(conv(geom(7, 7, 32, [5, 5], "same"), 64))).toBeDefined(); // dcgan_small's
-    expect(winogradPlan(conv(geom(14, 14, 4, [3, 3], "same"), 16))).toBeUndefined(); // fewer than 8 channels
+    expect(winogradPlan(conv(geom(7, 7, 32, [5, 5], "same"), 64))).toBeUndefined(); // dcgan_small's (its parity with PyTorch)
+    expect(winogradGradInputPlan(conv(geom(7, 7, 32, [5, 5], "same"), 64))).toBeUndefined();
+    expect(winogradPlan(conv(geom(14, 14, 64, [3, 3], "same"), 64))).toBeDefined(); // the ResNet's 64-channel blocks
     expect(winogradPlan(conv(geom(7, 7, 128, [1, 1], "same"), 256))).toBeUndefined();
     expect(winogradPlan({ ...conv(dcgan, 256), winograd: false })).toBeUndefined();
   });
