@@ -59,7 +59,8 @@ export interface ExtraChunks {
 
 /**
  * The parts of one call (at most `most`, each at least `minWork`; beyond one per thread only as
- * `extra` allows): one argument list per part; one part is the call itself.
+ * `extra` allows), their units spread evenly (part p: units [⌊p·n/parts⌋, ⌊(p+1)·n/parts⌋)): one
+ * argument list per part; one part is the call itself.
  */
 export function splitCall(s: KernelSplit, args: readonly number[], most: number, minWork: number, extra?: ExtraChunks): number[][] {
   const total = (s.kind === "range" && s.unbatched ? 1 : (args[0] ?? 0)) * s.work * (s.kind === "range" ? s.count : 1);
@@ -73,10 +74,10 @@ export function splitCall(s: KernelSplit, args: readonly number[], most: number,
     const units = Math.ceil(rows / s.grain);
     const parts = cap(units);
     if (parts <= 1) return [args as number[]];
-    const chunk = Math.ceil(units / parts) * s.grain;
     const out: number[][] = [];
-    for (let r0 = 0; r0 < rows; r0 += chunk) {
-      const r1 = Math.min(rows, r0 + chunk);
+    for (let p = 0; p < parts; p++) {
+      const r0 = Math.floor((p * units) / parts) * s.grain;
+      const r1 = Math.min(rows, Math.floor(((p + 1) * units) / parts) * s.grain);
       out.push(args.map((a, i) => (i === 0 ? r1 - r0 : a + r0 * (s.strides[i] ?? 0))));
     }
     return out;
@@ -84,12 +85,11 @@ export function splitCall(s: KernelSplit, args: readonly number[], most: number,
   const parts = cap(s.count);
   const full = Array.from({ length: s.params }, (_, i) => args[i] ?? 0);
   if (parts <= 1) return [full.slice(0, s.params - 2).concat([0, s.count])];
-  const chunk = Math.ceil(s.count / parts);
   const out: number[][] = [];
-  for (let lo = 0; lo < s.count; lo += chunk) {
+  for (let p = 0; p < parts; p++) {
     const part = full.slice();
-    part[s.params - 2] = lo;
-    part[s.params - 1] = Math.min(s.count, lo + chunk);
+    part[s.params - 2] = Math.floor((p * s.count) / parts);
+    part[s.params - 1] = Math.floor(((p + 1) * s.count) / parts);
     out.push(part);
   }
   return out;

@@ -137,8 +137,8 @@ describe("splitCall", () => {
   const rows: KernelSplit = { kind: "rows", strides: [0, 40, 0, 8, 16], grain: 4, ws: 4, work: 100 };
   it("rows: parts of whole tiles, pointers advanced by each argument's bytes per row", () => {
     expect(splitCall(rows, [10, 1000, 5, 2000, 3000], 2, 1)).toEqual([
-      [8, 1000, 5, 2000, 3000],
-      [2, 1320, 5, 2064, 3128],
+      [4, 1000, 5, 2000, 3000],
+      [6, 1160, 5, 2032, 3064],
     ]);
     expect(splitCall(rows, [10, 1000, 5, 2000, 3000], 3, 1).map((p) => p[0])).toEqual([4, 4, 2]);
   });
@@ -149,16 +149,19 @@ describe("splitCall", () => {
   it("range: the last two arguments, filled in for a call without them", () => {
     const range: KernelSplit = { kind: "range", params: 6, count: 5, ws: -1, work: 1 };
     expect(splitCall(range, [4, 1, 2, 3], 2, 1)).toEqual([
-      [4, 1, 2, 3, 0, 3],
-      [4, 1, 2, 3, 3, 5],
+      [4, 1, 2, 3, 0, 2],
+      [4, 1, 2, 3, 2, 5],
     ]);
+    // Evenly: 98 panels in 8 parts of 12 and 13 (each thread's four 49), not 7 of 13 and one of 7.
+    const panels: KernelSplit = { kind: "range", params: 3, count: 98, ws: -1, work: 1, unbatched: true };
+    expect(splitCall(panels, [7], 8, 1).map((p) => p[2] - p[1])).toEqual([12, 12, 12, 13, 12, 12, 12, 13]);
     expect(splitCall(range, [4, 1, 2, 3], 2, 1000)).toEqual([[4, 1, 2, 3, 0, 5]]);
   });
   it("range without rows (an optimizer update): the work per unit, whatever argument 0 holds", () => {
     const update: KernelSplit = { kind: "range", params: 5, count: 3, ws: -1, work: 100, unbatched: true };
     expect(splitCall(update, [4096, 8192, 0.5], 2, 150)).toEqual([
-      [4096, 8192, 0.5, 0, 2],
-      [4096, 8192, 0.5, 2, 3],
+      [4096, 8192, 0.5, 0, 1],
+      [4096, 8192, 0.5, 1, 3],
     ]);
     expect(splitCall(update, [4096, 8192, 0.5], 2, 301)).toEqual([[4096, 8192, 0.5, 0, 3]]);
   });
@@ -170,7 +173,7 @@ describe("splitCall", () => {
     expect(count(500)).toBe(2); // 3 rounded down to a multiple of 2 threads
     expect(count(1000)).toBe(2); // one per thread still
     expect(splitCall(range, [7], 8, 1000, { threads: 2, work: 100 }).length).toBe(1); // the threshold first
-    expect(splitCall(rows, [10, 1000, 5, 2000, 3000], 3, 1, { threads: 2, work: 1000 }).map((p) => p[0])).toEqual([8, 2]);
+    expect(splitCall(rows, [10, 1000, 5, 2000, 3000], 3, 1, { threads: 2, work: 1000 }).map((p) => p[0])).toEqual([4, 6]);
   });
 });
 
