@@ -330,7 +330,7 @@ describe("Winograd kernel gradient against float64 and the direct kernel", () =>
         expect(relErr(dd, ref), `direct, n = ${n}`).toBeLessThan(DIRECT);
         // Panel by panel (threads' split): every panel's words as in the whole call.
         const panels = conv2dGradKernelPanels(sw);
-        let parts = new Float32Array(len).fill(NaN);
+        let parts: Float32Array = new Float32Array(len).fill(NaN);
         for (let q = 0; q < panels; q++) parts = runGk(sw, n, x, dy, parts, q, q + 1);
         expect(Array.from(new Uint32Array(parts.slice().buffer))).toEqual(Array.from(new Uint32Array(dw.slice().buffer)));
       }
@@ -344,6 +344,39 @@ describe("Winograd kernel gradient against float64 and the direct kernel", () =>
     const dk0 = Float32Array.from(uniform(kh * kw * ch * c.filters, 23));
     const ref = gradKernel64(c, n, x, dy).map((v, i) => v + dk0[i]);
     expect(relErr(runGk(gkSpecOf(c, true, true), n, x, dy, dk0), ref)).toBeLessThan(boundOf(c.g));
+  });
+});
+
+describe("split by images (threads' rows split)", () => {
+  it("the forward and the input gradient of images 0..1 and 1..4 are the whole call's words", () => {
+    const c = CASES[0];
+    const { h, w, c: ch, oh, ow, kh, kw } = c.g;
+    const n = 4;
+    const k = uniform(kh * kw * ch * c.filters, 31);
+    const words = (v: Float32Array) => Array.from(new Uint32Array(v.slice().buffer));
+    for (const [spec, names, bytes, inPer, outPer, name] of [
+      [specOf(c, true), conv2dParams, conv2dScratchBytes, h * w * ch, oh * ow * c.filters, "x"],
+      [giSpecOf(c, true), conv2dGradInputParams, conv2dGradInputScratchBytes, oh * ow * c.filters, h * w * ch, "dy"],
+    ] as const) {
+      const a = uniform(n * inPer, 32);
+      const bias = uniform(name === "x" ? c.filters : ch, 33);
+      const run = (lo: number, hi: number) =>
+        runKernel(
+          spec.name,
+          (names as (s: typeof spec) => string[])(spec),
+          (bytes as (s: typeof spec) => number)(spec),
+          { n: hi - lo, a: a.subarray(lo * inPer, hi * inPer), k, bias } as unknown as {
+            a: Float64Array;
+            k: Float64Array;
+            bias: Float64Array;
+          },
+          (hi - lo) * outPer,
+          name,
+        );
+      const whole = run(0, n);
+      expect(words(run(0, 1))).toEqual(words(whole.subarray(0, outPer)));
+      expect(words(run(1, n))).toEqual(words(whole.subarray(outPer)));
+    }
   });
 });
 

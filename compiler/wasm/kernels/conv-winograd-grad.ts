@@ -83,7 +83,7 @@ export function winogradGradKernelBody(
   plan: WinogradGradKernelPlan,
   P: (name: string) => number,
 ): X[] {
-  const { h, w, c: cin, oh, ow, kh, kw, pt, pl } = spec;
+  const { h, w, c: cin, oh, ow, kw, pt, pl } = spec;
   const cout = spec.filters;
   const { MR, PW, panels, th, tw, TB, hf, wf, Mh, Mw, Up, Vp, Mp } = plan;
   const m = f.mod;

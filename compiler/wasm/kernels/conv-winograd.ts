@@ -224,7 +224,7 @@ export function winogradBody(
   P: (name: string) => number,
   io: { src: string; dst: string; bias: boolean; activation?: "none" | "relu"; relaxed?: boolean },
 ): X[] {
-  const { h, w, cin, oh, ow, cout, kh, kw, pt, pl, MR, PW, th, tw, TB, hf, wf, Mh, Mw } = plan;
+  const { h, w, cin, oh, ow, cout, kh, kw, pt, pl, MR, PW, th, tw, hf, wf, Mh, Mw } = plan;
   const m = f.mod;
   const i32 = f.b.i32;
   const ah = Mh.alpha;
