@@ -1181,9 +1181,9 @@
        (local.set $i11
         (select
          (local.tee $lo
-          (i32.sub
+          (i32.add
            (local.get $hi)
-           (i32.const -64)
+           (i32.const 256)
           )
          )
          (local.get $m)
@@ -1563,9 +1563,9 @@
       )
      )
      (local.set $hi
-      (i32.sub
+      (i32.add
        (local.get $hi)
-       (i32.const -64)
+       (i32.const 256)
       )
      )
      (br $top8)
@@ -1618,9 +1618,9 @@
        (local.set $i10
         (select
          (local.tee $lo
-          (i32.sub
+          (i32.add
            (local.get $i2)
-           (i32.const -64)
+           (i32.const 256)
           )
          )
          (local.get $m)
@@ -1942,9 +1942,9 @@
       )
      )
      (local.set $i2
-      (i32.sub
+      (i32.add
        (local.get $i2)
-       (i32.const -64)
+       (i32.const 256)
       )
      )
      (br $top8)

@@ -335,9 +335,9 @@
        (local.set $i17
         (select
          (local.tee $lo
-          (i32.sub
+          (i32.add
            (local.get $hi)
-           (i32.const -64)
+           (i32.const 256)
           )
          )
          (local.get $m)
@@ -822,9 +822,9 @@
       )
      )
      (local.set $hi
-      (i32.sub
+      (i32.add
        (local.get $hi)
-       (i32.const -64)
+       (i32.const 256)
       )
      )
      (br $top8)
@@ -878,9 +878,9 @@
        (local.set $i11
         (select
          (local.tee $lo
-          (i32.sub
+          (i32.add
            (local.get $i2)
-           (i32.const -64)
+           (i32.const 256)
           )
          )
          (local.get $m)
@@ -1212,9 +1212,9 @@
       )
      )
      (local.set $i2
-      (i32.sub
+      (i32.add
        (local.get $i2)
-       (i32.const -64)
+       (i32.const 256)
       )
      )
      (br $top8)
@@ -1593,9 +1593,9 @@
        (local.set $i16
         (select
          (local.tee $lo
-          (i32.sub
+          (i32.add
            (local.get $i3)
-           (i32.const -64)
+           (i32.const 256)
           )
          )
          (local.get $m)
@@ -2018,9 +2018,9 @@
       )
      )
      (local.set $i3
-      (i32.sub
+      (i32.add
        (local.get $i3)
-       (i32.const -64)
+       (i32.const 256)
       )
      )
      (br $top8)
