@@ -281,9 +281,9 @@ export const ops: OpTable<Names> = {
         CG.conv2dGradKernelParams,
         { x: c.addr(x), dy: c.addr(dy), dk: W.out(c), ws: ws > 0 ? c.scratch(ws) : "" },
         true,
-        // One input channel: a panel of filters costs about what all of them do (the CNN's 28×28×1 → 32
-        // at 32 images: 280 µs on one thread, 300 µs in 2 panels on 2), so that call stays whole.
-        spec.c > 1 ? { work: convWork(spec) / CG.conv2dGradKernelPanels(spec), panels: CG.conv2dGradKernelPanels(spec) } : undefined,
+        // Panels of filters; one input channel by tiles of taps × filters (conv2dGradKernelTaps: a panel
+        // of filters alone costs about what all of them do there).
+        { work: convWork(spec) / CG.conv2dGradKernelUnits({ ...spec, name: "" }), panels: CG.conv2dGradKernelUnits({ ...spec, name: "" }) },
       );
     },
   }),

@@ -22,7 +22,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("threads: the seed CNN, RNN and GAN at small batches, every split kernel split", () => {
   for (const [name, batch, ns, kernels] of [
-    ["cnn", 7, [7, 5], ["conv_relu_maxpool", "maxpool2d_grad_relu", "gemm_nn_5408x128_bias_relu", "gemm_nt_5408x128", "gemm_tn_5408x128"]],
+    [
+      "cnn",
+      7,
+      [7, 5],
+      [
+        "conv_relu_maxpool",
+        "maxpool2d_grad_relu",
+        "conv2d_grad_kernel_28x28x1",
+        "gemm_nn_5408x128_bias_relu",
+        "gemm_nt_5408x128",
+        "gemm_tn_5408x128",
+      ],
+    ],
     ["rnn", 9, [9, 6], ["lstm_scan_", "lstm_scan_grad", "gemm_nn_28x200_bias", "gemm_tn_50x10"]],
     ["gan", 6, [6, 5], ["gemm_nn_512x784_bias_tanh", "gemm_nt_784x512", "gemm_tn_784x512"]],
   ] as const) {

@@ -51,6 +51,8 @@ export interface Conv2dGradKernelSpec extends Window {
   readonly dkPanels?: boolean;
   /** In the Winograd domain (conv-winograd-grad.ts) with this blocking (default: by its rule; false: never). */
   readonly winograd?: WinogradOption;
+  /** Units of taps × filters for `lo, hi` (conv2dGradKernelTaps; default: with one channel; false: panels). */
+  readonly taps?: false;
 }
 
 export interface Conv2dGradInputSpec extends Window {
@@ -86,6 +88,38 @@ export function conv2dGradKernelPanelWidth(spec: Pick<Conv2dGradKernelSpec, "fil
 /** The kernel gradient's panels of filters (the units of its `lo, hi`): each element of dk and dbias lies in one. */
 export function conv2dGradKernelPanels(spec: Pick<Conv2dGradKernelSpec, "filters" | "tile">): number {
   return Math.ceil(spec.filters / conv2dGradKernelPanelWidth(spec));
+}
+
+/**
+ * A one-channel kernel gradient (no bias, dk's rows laid out statically) is shared by taps: its
+ * units are the panels' register tiles (a tile of taps × a panel of filters), tile-major (unit u:
+ * taps tile ⌊u / panels⌋, panel u mod panels), so each thread computes some taps of every filter.
+ * (By panels of filters, each thread read every patch of x and dy's lines for half the filters,
+ * and the two panels took about what the whole call does.) Every element of dk is summed in the
+ * same order as by panels. Undefined: the call is shared by panels.
+ */
+export function conv2dGradKernelTaps(spec: Conv2dGradKernelSpec): { tiles: number[][]; width: number; panels: number } | undefined {
+  const K = spec.kh * spec.kw * spec.c;
+  if (
+    spec.taps === false ||
+    spec.c !== 1 ||
+    spec.bias ||
+    winogradGradKernelPlan(spec) ||
+    K > STATIC_ROWS ||
+    usesDkPanels(spec, loopsOverRows(spec))
+  )
+    return undefined;
+  const PW = conv2dGradKernelPanelWidth(spec);
+  const MR = Math.max(1, Math.min((spec.tile ?? defaultTile(spec.filters))[0], Math.floor(16 / Math.ceil(PW / 4)))); // rowTiles' rows per tile
+  const tiles = Math.ceil(K / MR);
+  const size = Math.ceil(K / tiles);
+  const taps = range(tiles).map((t) => range(K).slice(t * size, (t + 1) * size));
+  return { tiles: taps, width: PW, panels: Math.ceil(spec.filters / PW) };
+}
+/** The units of the kernel gradient's `lo, hi`: its tiles of taps × panels (conv2dGradKernelTaps), else its panels of filters. */
+export function conv2dGradKernelUnits(spec: Conv2dGradKernelSpec): number {
+  const taps = conv2dGradKernelTaps(spec);
+  return taps ? taps.tiles.length * taps.panels : conv2dGradKernelPanels(spec);
 }
 export function conv2dGradInputParams(spec: Conv2dGradInputSpec): string[] {
   return ["n", "dy", "k", "dx", ...(spec.bias ? ["bias"] : []), ...ws(conv2dGradInputScratchBytes(spec))];
@@ -244,15 +278,36 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
   // range reaches it: every element of dk and dbias is summed in the same order whichever
   // range computes it.
   const full = Math.floor(fl / PW);
-  const block: X[] = [
-    f.set(pOff, m.i32.mul(f.get(P("lo")), f.i32(PW * 4))),
-    f.set(pj, f.get(P("lo"))),
-    ...(full > 0 ? [f.whileLoop(() => m.i32.lt_s(f.get(pj), f.get(pEnd)), [...rowTiles(PW), f.addI(pOff, PW * 4), f.addI(pj, 1)])] : []),
-    ...(fl % PW > 0 ? [m.if(m.i32.gt_s(f.get(phi), f.i32(full)), m.block(null, rowTiles(fl % PW)))] : []),
-  ];
+  // One channel: the units [lo, hi) of taps × filters instead (conv2dGradKernelTaps), each a tile.
+  const taps = conv2dGradKernelTaps(spec);
+  const tapUnits = taps ? range(taps.tiles.length * taps.panels) : [];
+  const unitOf = (u: number): { rows: number[]; col: number; width: number } => {
+    const p = u % taps!.panels;
+    return {
+      rows: taps!.tiles[Math.floor(u / taps!.panels)],
+      col: p * taps!.width * 4,
+      width: Math.min(taps!.width, fl - p * taps!.width),
+    };
+  };
+  const inRange = (u: number): X => m.i32.and(m.i32.le_s(f.get(P("lo")), f.i32(u)), m.i32.gt_s(f.get(phi), f.i32(u)));
+  const tapRow = (r: number): Row => ({ x: (Math.floor(r / (kw * c)) * fr.wf * c + (r % (kw * c))) * 4, dk: r * fl * 4 });
+  const block: X[] = taps
+    ? tapUnits.map((u) => {
+        const { rows, col, width } = unitOf(u);
+        const at = [f.set(dy0, m.i32.add(f.get(dyb), f.i32(col))), f.set(dkp, m.i32.add(f.get(P("dk")), f.i32(col)))];
+        return m.if(inRange(u), m.block(null, [...at, ...tile(rows.map(tapRow), width, xb, dkp)]));
+      })
+    : [
+        f.set(pOff, m.i32.mul(f.get(P("lo")), f.i32(PW * 4))),
+        f.set(pj, f.get(P("lo"))),
+        ...(full > 0
+          ? [f.whileLoop(() => m.i32.lt_s(f.get(pj), f.get(pEnd)), [...rowTiles(PW), f.addI(pOff, PW * 4), f.addI(pj, 1)])]
+          : []),
+        ...(fl % PW > 0 ? [m.if(m.i32.gt_s(f.get(phi), f.i32(full)), m.block(null, rowTiles(fl % PW)))] : []),
+      ];
 
   const body: X[] = [
-    f.set(phi, m.select(f.get(P("hi")), f.get(P("hi")), f.i32(Math.ceil(fl / PW)))),
+    f.set(phi, m.select(f.get(P("hi")), f.get(P("hi")), f.i32(taps ? tapUnits.length : Math.ceil(fl / PW)))),
     f.set(pEnd, m.select(m.i32.lt_s(f.get(phi), f.i32(full)), f.get(phi), f.i32(full))),
   ];
   if (!spec.accumulate) {
@@ -274,8 +329,17 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
     body.push(
       f.set(c0, m.i32.mul(f.get(P("lo")), f.i32(PW * 4))),
       f.set(c1, m.i32.mul(m.select(m.i32.lt_s(f.get(pEnd), f.get(phi)), f.i32(fl), m.i32.mul(f.get(phi), f.i32(PW))), f.i32(4))),
-      ...(panelsOn ? [] : zeroRows(f.get(P("dk")), K)),
+      ...(panelsOn || taps ? [] : zeroRows(f.get(P("dk")), K)),
     );
+    for (const u of tapUnits) {
+      const { rows, col, width } = unitOf(u);
+      const zero = rows.flatMap((r) =>
+        range(Math.ceil(width / 4)).flatMap((v) =>
+          storePartial(f, f.get(P("dk")), r * fl * 4 + col + 16 * v, lanesOf(width, v), m.v128.const(ZERO16)),
+        ),
+      );
+      body.push(m.if(inRange(u), m.block(null, zero)));
+    }
     if (spec.bias) body.push(...zeroRows(f.get(P("dbias")), 1));
   }
   if (!fr.direct) body.push(f.set(frame, align16(f, f.get(P("ws")))), ...zeroBytes(f, f.get(frame), fr.bytes));

@@ -3226,349 +3226,228 @@
  (func $conv2d_grad_kernel_4x4x1_k2x2_s1x1_4 (param $n i32) (param $x i32) (param $dy i32) (param $dk i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
   (local $i1 i32)
-  (local $i2 i32)
-  (local $i3 i32)
-  (local $i4 i32)
-  (local $i5 i32)
+  (local $v2 v128)
+  (local $v3 v128)
+  (local $v4 v128)
+  (local $v5 v128)
   (local $i6 i32)
-  (local $v7 v128)
+  (local $i7 i32)
   (local $v8 v128)
-  (local $v9 v128)
-  (local $v10 v128)
-  (local $v11 v128)
-  (local $i12 i32)
-  (local $i13 i32)
-  (local $i14 i32)
-  (local.set $i12
-   (select
-    (i32.const 1)
-    (local.tee $hi
-     (select
-      (local.get $hi)
-      (i32.const 1)
-      (local.get $hi)
-     )
+  (local $i9 i32)
+  (local $i10 i32)
+  (local $i11 i32)
+  (if
+   (i32.and
+    (i32.le_s
+     (local.get $lo)
+     (i32.const 0)
     )
     (i32.gt_s
-     (local.get $hi)
+     (local.tee $i11
+      (select
+       (local.get $hi)
+       (i32.const 1)
+       (local.get $hi)
+      )
+     )
      (i32.const 0)
     )
    )
-  )
-  (local.set $i5
-   (i32.shl
-    (local.get $lo)
-    (i32.const 4)
-   )
-  )
-  (local.set $i1
-   (i32.shl
-    (select
-     (i32.const 4)
-     (i32.shl
-      (local.get $hi)
-      (i32.const 2)
-     )
-     (i32.gt_s
-      (local.get $hi)
-      (local.get $i12)
-     )
+   (then
+    (v128.store align=4
+     (local.get $dk)
+     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
     )
-    (i32.const 2)
-   )
-  )
-  (local.set $hi
-   (local.get $dk)
-  )
-  (local.set $i2
-   (i32.const 4)
-  )
-  (loop $cnt8
-   (local.set $i0
-    (i32.add
-     (local.get $hi)
-     (local.get $i5)
+    (v128.store offset=16 align=4
+     (local.get $dk)
+     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+    )
+    (v128.store offset=32 align=4
+     (local.get $dk)
+     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+    )
+    (v128.store offset=48 align=4
+     (local.get $dk)
+     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
     )
    )
-   (local.set $i3
-    (i32.add
-     (local.get $hi)
+  )
+  (loop $top3
+   (if
+    (i32.gt_s
+     (local.get $n)
      (local.get $i1)
     )
-   )
-   (loop $top5
-    (if
-     (i32.eqz
-      (i32.lt_s
-       (local.get $i3)
-       (local.tee $i4
-        (i32.add
-         (local.get $i0)
-         (i32.const 16)
-        )
-       )
-      )
-     )
-     (then
-      (v128.store align=4
-       (local.get $i0)
-       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-      )
-      (local.set $i0
-       (local.get $i4)
-      )
-      (br $top5)
-     )
-    )
-   )
-   (loop $top7
-    (if
-     (i32.eqz
-      (i32.ge_s
-       (local.get $i0)
-       (local.get $i3)
-      )
-     )
-     (then
-      (f32.store
-       (local.get $i0)
-       (f32.const 0)
-      )
-      (local.set $i0
-       (i32.add
-        (local.get $i0)
-        (i32.const 4)
-       )
-      )
-      (br $top7)
-     )
-    )
-   )
-   (local.set $hi
-    (i32.add
-     (local.get $hi)
-     (i32.const 16)
-    )
-   )
-   (br_if $cnt8
-    (local.tee $i2
-     (i32.sub
-      (local.get $i2)
-      (i32.const 1)
-     )
-    )
-   )
-  )
-  (loop $top10
-   (if
-    (i32.eqz
-     (i32.le_s
-      (local.get $n)
-      (local.get $i6)
-     )
-    )
     (then
-     (local.set $i5
-      (local.get $dy)
-     )
-     (local.set $i4
-      (i32.shl
-       (local.get $lo)
-       (i32.const 4)
-      )
-     )
-     (local.set $i0
-      (local.get $lo)
-     )
-     (loop $top3
-      (if
-       (i32.eqz
-        (i32.ge_s
-         (local.get $i0)
-         (local.get $i12)
-        )
+     (if
+      (i32.and
+       (i32.le_s
+        (local.get $lo)
+        (i32.const 0)
        )
-       (then
-        (local.set $i1
-         (i32.add
-          (local.get $dk)
-          (local.get $i4)
-         )
+       (i32.gt_s
+        (local.get $i11)
+        (i32.const 0)
+       )
+      )
+      (then
+       (local.set $v2
+        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+       )
+       (local.set $v3
+        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+       )
+       (local.set $v4
+        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+       )
+       (local.set $v5
+        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+       )
+       (local.set $hi
+        (local.get $x)
+       )
+       (local.set $i6
+        (local.get $dy)
+       )
+       (local.set $i9
+        (i32.const 3)
+       )
+       (loop $rows0
+        (local.set $i0
+         (local.get $hi)
         )
-        (local.set $v7
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+        (local.set $i7
+         (local.get $i6)
         )
-        (local.set $v8
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v9
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $v10
-         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-        )
-        (local.set $dy
-         (local.get $x)
-        )
-        (local.set $i2
-         (i32.add
-          (local.get $i4)
-          (local.get $i5)
-         )
-        )
-        (local.set $i13
+        (local.set $i10
          (i32.const 3)
         )
-        (loop $rows0
-         (local.set $hi
-          (local.get $dy)
-         )
-         (local.set $i3
-          (local.get $i2)
-         )
-         (local.set $i14
-          (i32.const 3)
-         )
-         (loop $cnt1
-          (local.set $v7
-           (f32x4.add
-            (local.get $v7)
-            (f32x4.mul
-             (v128.load32_splat
-              (local.get $hi)
-             )
-             (local.tee $v11
-              (v128.load align=4
-               (local.get $i3)
-              )
+        (loop $cnt1
+         (local.set $v2
+          (f32x4.add
+           (local.get $v2)
+           (f32x4.mul
+            (v128.load32_splat
+             (local.get $i0)
+            )
+            (local.tee $v8
+             (v128.load align=4
+              (local.get $i7)
              )
             )
            )
           )
-          (local.set $v8
-           (f32x4.add
+         )
+         (local.set $v3
+          (f32x4.add
+           (local.get $v3)
+           (f32x4.mul
+            (v128.load32_splat offset=4
+             (local.get $i0)
+            )
             (local.get $v8)
-            (f32x4.mul
-             (v128.load32_splat offset=4
-              (local.get $hi)
-             )
-             (local.get $v11)
-            )
-           )
-          )
-          (local.set $v9
-           (f32x4.add
-            (local.get $v9)
-            (f32x4.mul
-             (v128.load32_splat offset=16
-              (local.get $hi)
-             )
-             (local.get $v11)
-            )
-           )
-          )
-          (local.set $v10
-           (f32x4.add
-            (local.get $v10)
-            (f32x4.mul
-             (v128.load32_splat offset=20
-              (local.get $hi)
-             )
-             (local.get $v11)
-            )
-           )
-          )
-          (local.set $hi
-           (i32.add
-            (local.get $hi)
-            (i32.const 4)
-           )
-          )
-          (local.set $i3
-           (i32.add
-            (local.get $i3)
-            (i32.const 16)
-           )
-          )
-          (br_if $cnt1
-           (local.tee $i14
-            (i32.sub
-             (local.get $i14)
-             (i32.const 1)
-            )
            )
           )
          )
-         (local.set $dy
+         (local.set $v4
+          (f32x4.add
+           (local.get $v4)
+           (f32x4.mul
+            (v128.load32_splat offset=16
+             (local.get $i0)
+            )
+            (local.get $v8)
+           )
+          )
+         )
+         (local.set $v5
+          (f32x4.add
+           (local.get $v5)
+           (f32x4.mul
+            (v128.load32_splat offset=20
+             (local.get $i0)
+            )
+            (local.get $v8)
+           )
+          )
+         )
+         (local.set $i0
           (i32.add
-           (local.get $dy)
+           (local.get $i0)
+           (i32.const 4)
+          )
+         )
+         (local.set $i7
+          (i32.add
+           (local.get $i7)
            (i32.const 16)
           )
          )
-         (local.set $i2
-          (i32.add
-           (local.get $i2)
-           (i32.const 48)
-          )
-         )
-         (br_if $rows0
-          (local.tee $i13
+         (br_if $cnt1
+          (local.tee $i10
            (i32.sub
-            (local.get $i13)
+            (local.get $i10)
             (i32.const 1)
            )
           )
          )
         )
-        (v128.store align=4
-         (local.get $i1)
-         (f32x4.add
-          (local.get $v7)
-          (v128.load align=4
-           (local.get $i1)
-          )
-         )
-        )
-        (v128.store offset=16 align=4
-         (local.get $i1)
-         (f32x4.add
-          (local.get $v8)
-          (v128.load offset=16 align=4
-           (local.get $i1)
-          )
-         )
-        )
-        (v128.store offset=32 align=4
-         (local.get $i1)
-         (f32x4.add
-          (local.get $v9)
-          (v128.load offset=32 align=4
-           (local.get $i1)
-          )
-         )
-        )
-        (v128.store offset=48 align=4
-         (local.get $i1)
-         (f32x4.add
-          (local.get $v10)
-          (v128.load offset=48 align=4
-           (local.get $i1)
-          )
-         )
-        )
-        (local.set $i4
+        (local.set $hi
          (i32.add
-          (local.get $i4)
+          (local.get $hi)
           (i32.const 16)
          )
         )
-        (local.set $i0
+        (local.set $i6
          (i32.add
-          (local.get $i0)
-          (i32.const 1)
+          (local.get $i6)
+          (i32.const 48)
          )
         )
-        (br $top3)
+        (br_if $rows0
+         (local.tee $i9
+          (i32.sub
+           (local.get $i9)
+           (i32.const 1)
+          )
+         )
+        )
+       )
+       (v128.store align=4
+        (local.get $dk)
+        (f32x4.add
+         (local.get $v2)
+         (v128.load align=4
+          (local.get $dk)
+         )
+        )
+       )
+       (v128.store offset=16 align=4
+        (local.get $dk)
+        (f32x4.add
+         (local.get $v3)
+         (v128.load offset=16 align=4
+          (local.get $dk)
+         )
+        )
+       )
+       (v128.store offset=32 align=4
+        (local.get $dk)
+        (f32x4.add
+         (local.get $v4)
+         (v128.load offset=32 align=4
+          (local.get $dk)
+         )
+        )
+       )
+       (v128.store offset=48 align=4
+        (local.get $dk)
+        (f32x4.add
+         (local.get $v5)
+         (v128.load offset=48 align=4
+          (local.get $dk)
+         )
+        )
        )
       )
      )
@@ -3580,17 +3459,17 @@
      )
      (local.set $dy
       (i32.add
-       (local.get $i5)
+       (local.get $dy)
        (i32.const 144)
       )
      )
-     (local.set $i6
+     (local.set $i1
       (i32.add
-       (local.get $i6)
+       (local.get $i1)
        (i32.const 1)
       )
      )
-     (br $top10)
+     (br $top3)
     )
    )
   )
