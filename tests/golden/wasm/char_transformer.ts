@@ -1362,7 +1362,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_gelu, A_char_transformer_dense); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_gelu, A_char_transformer_dense, WS); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense_1  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -1453,7 +1453,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_2  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_2_gelu, A_char_transformer_dense_2); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_2_gelu, A_char_transformer_dense_2, WS); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_3  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -1544,7 +1544,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_4  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_4_gelu, A_char_transformer_dense_4); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_4_gelu, A_char_transformer_dense_4, WS); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_5  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -1635,7 +1635,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_6  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_6_gelu, A_char_transformer_dense_6); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_6_gelu, A_char_transformer_dense_6, WS); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_7  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -1740,6 +1740,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_dchar_transformer_dense_6,
       A_dchar_transformer_dense_6_gelu,
       A_char_transformer_dense_6,
+      WS,
     ); // [B, 128, 512] [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_6  dense(512, activation=gelu)
     k.gemm_nt_128x512(
@@ -1938,6 +1939,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_dchar_transformer_dense_4,
       A_dchar_transformer_dense_4_gelu,
       A_char_transformer_dense_4,
+      WS,
     ); // [B, 128, 512] [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_4  dense(512, activation=gelu)
     k.gemm_nt_128x512(
@@ -2136,6 +2138,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_dchar_transformer_dense_2,
       A_dchar_transformer_dense_2_gelu,
       A_char_transformer_dense_2,
+      WS,
     ); // [B, 128, 512] [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_2  dense(512, activation=gelu)
     k.gemm_nt_128x512(
@@ -2329,7 +2332,13 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     ); // [B, 128, 512] [B, 128, 128] → [512, 128]
     k.sum_rows_128_batched_128(n, A_dchar_transformer_dense_1_bias, A_dchar_transformer_add_2_1); // [B, 128, 128] → [128]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense  gelu
-    k.gelu_grad_65536_batched(n, A_dchar_transformer_dense, A_dchar_transformer_dense_gelu, A_char_transformer_dense); // [B, 128, 512] [B, 128, 512] → [B, 128, 512]
+    k.gelu_grad_65536_batched(
+      n,
+      A_dchar_transformer_dense,
+      A_dchar_transformer_dense_gelu,
+      A_char_transformer_dense,
+      WS,
+    ); // [B, 128, 512] [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense  dense(512, activation=gelu)
     k.gemm_nt_128x512(
       n * 128,
@@ -2659,7 +2668,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_gelu, A_char_transformer_dense); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_gelu, A_char_transformer_dense, WS); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense_1  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -2750,7 +2759,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_2  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_2_gelu, A_char_transformer_dense_2); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_2_gelu, A_char_transformer_dense_2, WS); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_3  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -2841,7 +2850,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_4  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_4_gelu, A_char_transformer_dense_4); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_4_gelu, A_char_transformer_dense_4, WS); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_5  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -2932,7 +2941,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_6  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_6_gelu, A_char_transformer_dense_6); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_6_gelu, A_char_transformer_dense_6, WS); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_7  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -3069,7 +3078,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_gelu_1, A_char_transformer_dense_9); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_gelu_1, A_char_transformer_dense_9, WS); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense_1  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -3160,7 +3169,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_2  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_2_gelu_1, A_char_transformer_dense_2_1); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_2_gelu_1, A_char_transformer_dense_2_1, WS); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_3  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -3251,7 +3260,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_4  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_4_gelu_1, A_char_transformer_dense_4_1); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_4_gelu_1, A_char_transformer_dense_4_1, WS); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_5  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -3342,7 +3351,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_6  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_6_gelu_1, A_char_transformer_dense_6_1); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_6_gelu_1, A_char_transformer_dense_6_1, WS); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_7  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
