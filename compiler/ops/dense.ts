@@ -150,6 +150,22 @@ export const ops: OpTable<Names> = {
       const [k, n] = W.shape(c, w) as number[];
       return W.gemm(c, "nt", k, n, W.rows(c, dy), dy, w, undefined);
     },
+    fused: {
+      // matmul_nt, matmul_nt → add, and chains of adds (an input several layers read: attention's
+      // query, key and value projections): the first input gradient writes the last add's output,
+      // the others accumulate into it (wasm/fuse.ts).
+      "matmul_nt+matmul_nt+add": (c) => {
+        const sum = c.group[c.group.length - 1].outputs[0];
+        return c.group
+          .filter((e) => e.op === "matmul_nt")
+          .map((e, i) => {
+            const [dy, w] = e.inputs;
+            const [k, n] = W.shape(c, w) as number[];
+            return W.gemm(c, "nt", k, n, W.rows(c, dy), dy, w, undefined, undefined, { out: sum, accumulate: i > 0 });
+          })
+          .join(" ");
+      },
+    },
   }),
   matmul_tn: trainOp({
     vjp: none,
@@ -163,15 +179,18 @@ export const ops: OpTable<Names> = {
       return W.gemm(c, "tn", W.last(c, a), W.last(c, dy), W.rows(c, a), a, dy, undefined);
     },
     fused: {
-      // matmul_tn, matmul_tn → add: the second kernel gradient accumulates into the add's output.
+      // matmul_tn, matmul_tn → add (and chains of adds: wasm/fuse.ts): the first kernel gradient
+      // writes the last add's output, the others accumulate into it.
       "matmul_tn+matmul_tn+add": (c) => {
-        const [t1, t2, add] = c.group;
-        const sum = add.outputs[0];
+        const sum = c.group[c.group.length - 1].outputs[0];
         const one = (e: TEqn, accumulate: boolean) => {
           const [a, dy] = e.inputs;
           return W.gemm(c, "tn", W.last(c, a), W.last(c, dy), W.rows(c, a), a, dy, undefined, undefined, { out: sum, accumulate });
         };
-        return `${one(t1, false)} ${one(t2, true)}`;
+        return c.group
+          .filter((e) => e.op === "matmul_tn")
+          .map((e, i) => one(e, i > 0))
+          .join(" ");
       },
     },
   }),

@@ -24,7 +24,10 @@
 //   matmul_tn, matmul_tn → add   a weight used twice (the discriminator on real and on fake
 //                        images): the second kernel gradient accumulates into the first's
 //                        output (C += Aᵀ·B) instead of both going to temporaries and an add;
-//                        the group runs where the add was
+//                        the group runs where the add was. The same for matmul_nt (an input
+//                        read by several layers: attention's query, key and value projections),
+//                        and for a chain add(add(g1, g2), g3)…: each GEMM in turn accumulates
+//                        (g3 + (g2 + g1) has the bits of (g1 + g2) + g3: f32 adds commute)
 //   act_grad → sum_to    the backward mirror: the activation's mask (or derivative) and the bias
 //                        gradient Σ_rows in one pass over the gradient; the sum_to moves up to
 //                        its input's producer (it reads nothing else, and only the optimizer
@@ -67,6 +70,8 @@ export interface FusedProgram {
 /** Activations a GEMM applies in its epilogue, and the activation gradients that fuse with a bias gradient (registry facts). */
 const ACTIVATIONS = epilogueOps;
 const ACTIVATION_GRADS = opsWithFused("act_grad+sum_to");
+/** GEMMs whose outputs an add of them may accumulate in place (C += product). */
+const ACCUMULATING = new Set(["matmul_tn", "matmul_nt"]);
 
 export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
   const segments = segmentsOf(tp);
@@ -122,20 +127,36 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
   for (const seg of segments) {
     const groups: Group[] = [];
     const taken = new Set<TEqn>();
-    // add(g1, g2) of two kernel gradients that only the add reads: both GEMMs join the add.
+    // add(g1, g2) of two GEMM outputs (both matmul_tn or both matmul_nt) that only the add
+    // reads, and adds of such a sum and one more GEMM of the kind: the GEMMs join the last add.
     const producer = new Map<ValueId, TEqn>();
     for (const e of seg) for (const id of e.outputs) producer.set(id, e);
-    const accumulated = new Map<TEqn, [TEqn, TEqn]>();
+    const accumulated = new Map<TEqn, TEqn[]>();
+    const chain = (e: TEqn): TEqn[] | null => {
+      if (e.op !== "add" || taken.has(e) || e.inputs[0] === e.inputs[1]) return null;
+      const same = (id: ValueId) => tp.values[id].shape.join() === tp.values[e.outputs[0]].shape.join();
+      const sole = (id: ValueId) => readers.get(id) === 1 && !external.has(id);
+      if (!e.inputs.every((id) => same(id) && sole(id))) return null;
+      const [p1, p2] = e.inputs.map((id) => producer.get(id));
+      if (!p1 || !p2) return null;
+      const gemm = (p: TEqn) => ACCUMULATING.has(p.op) && !taken.has(p);
+      if (gemm(p1) && gemm(p2) && p1.op === p2.op) return [p1, p2, e];
+      // sum + g or g + sum: the sum's GEMMs, then g accumulated (an f32 add is commutative).
+      for (const [sum, g] of [
+        [p1, p2],
+        [p2, p1],
+      ]) {
+        const inner = gemm(g) ? chain(sum) : null;
+        if (inner && inner[0].op === g.op) return [...inner, g, e];
+      }
+      return null;
+    };
     if (enabled) {
-      for (const e of seg) {
-        if (e.op !== "add") continue;
-        const [p1, p2] = e.inputs.map((id) => producer.get(id));
-        const same = (id: ValueId) => tp.values[id].shape.join() === tp.values[e.outputs[0]].shape.join();
-        const sole = (id: ValueId) => readers.get(id) === 1 && !external.has(id);
-        if (p1?.op === "matmul_tn" && p2?.op === "matmul_tn" && p1 !== p2 && e.inputs.every((id) => same(id) && sole(id))) {
-          accumulated.set(e, [p1, p2]);
-          taken.add(p1).add(p2);
-        }
+      for (const e of [...seg].reverse()) {
+        const eqns = chain(e);
+        if (!eqns) continue;
+        accumulated.set(e, eqns);
+        for (const x of eqns) if (x !== e) taken.add(x);
       }
     }
     for (let i = 0; i < seg.length; i++) {
@@ -144,7 +165,7 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
       const next = seg[i + 1];
       const acc = accumulated.get(e);
       if (acc) {
-        groups.push({ pattern: "matmul_tn+matmul_tn+add", rule: "matmul_tn+matmul_tn+add", eqns: [...acc, e] });
+        groups.push({ pattern: acc.map((x) => x.op).join("+"), rule: `${acc[0].op}+${acc[0].op}+add`, eqns: acc });
         continue;
       }
       if (enabled && e.op === "conv2d" && next?.op === "relu" && poolable.has(next.outputs[0]) && seg[i + 2]?.op === "maxpool2d") {

@@ -23,11 +23,10 @@ const CASES: Case[] = [
   // inner 128 (the transformer's projections): blocks of 256 rows.
   { kind: "nn", k: 128, n: 21, ms: [0, 1, 63, 65, 255, 256, 257, 600], extra: { bias: true } },
   { kind: "nt", k: 19, n: 128, ms: [5, 64, 300, 520] },
-  { kind: "nn", k: 40, n: 12, ms: [70, 333], extra: { bias: true, accumulate: true, rowTile: 3 } },
   { kind: "nt", k: 13, n: 36, ms: [259, 401], extra: { accumulate: true, rowTile: 2 } },
+  { kind: "nt", k: 30, n: 20, ms: [70, 290], extra: { bias: true, accumulate: true, rowTile: 3, range: true } },
   { kind: "nn", k: 33, n: 17, ms: [130, 513], extra: { bias: true, activation: "relu", preOut: true, rowTile: 1 } },
   { kind: "nn", k: 24, n: 40, ms: [300], extra: { bias: true, range: true } },
-  { kind: "nt", k: 30, n: 20, ms: [290], extra: { range: true } },
   // inner 600: blocks of 216 rows.
   { kind: "nn", k: 600, n: 9, ms: [217, 450] },
 ];
