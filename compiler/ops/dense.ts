@@ -70,6 +70,14 @@ export const ops: OpTable<Names> = {
         const slope = act.op === "leaky_relu" ? (act.attrs.slope as number) : undefined;
         return W.gemm(c, "nn", k, n, W.rows(c, x), x, w, b, { act: act.op as GemmActivation, slope, out: act.outputs[0], pre });
       },
+      // dense → add (a residual x + dense(h)): C = (h·W + b) + x in the epilogue, the add's output; f32 adds commute.
+      "dense+add": (c) => {
+        const [d, add] = c.group;
+        const [x, w, b] = d.inputs;
+        const [k, n] = W.shape(c, w) as number[];
+        const res = add.inputs[0] === d.outputs[0] ? add.inputs[1] : add.inputs[0];
+        return W.gemm(c, "nn", k, n, W.rows(c, x), x, w, b, undefined, { out: add.outputs[0], accumulate: false, res });
+      },
     },
     export: {
       // Keras's Dense on the last axis (tfjs's too); an LSTM's input projection becomes part of the LSTM (lstm.ts).

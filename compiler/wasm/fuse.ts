@@ -28,6 +28,8 @@
 //                        read by several layers: attention's query, key and value projections),
 //                        and for a chain add(add(g1, g2), g3)…: each GEMM in turn accumulates
 //                        (g3 + (g2 + g1) has the bits of (g1 + g2) + g3: f32 adds commute)
+//   dense → add          a residual x + dense(h): C = (h·W + b) + x in the GEMM's epilogue
+//                        (f32 adds commute), when only the add reads the dense output
 //   act_grad → sum_to    the backward mirror: the activation's mask (or derivative) and the bias
 //                        gradient Σ_rows in one pass over the gradient; the sum_to moves up to
 //                        its input's producer (it reads nothing else, and only the optimizer
@@ -211,6 +213,24 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
         taken.add(next);
         i++;
         continue;
+      }
+      // dense → add: a residual added in the GEMM's epilogue, when only the add reads the dense output.
+      if (enabled && e.op === "dense" && next?.op === "add" && !taken.has(next) && next.inputs[0] !== next.inputs[1]) {
+        const y = e.outputs[0];
+        const other = next.inputs[0] === y ? next.inputs[1] : next.inputs[0];
+        const shape = (id: ValueId) => tp.values[id].shape.join();
+        if (
+          next.inputs.includes(y) &&
+          readers.get(y) === 1 &&
+          !external.has(y) &&
+          shape(other) === shape(y) &&
+          shape(y) === shape(next.outputs[0])
+        ) {
+          groups.push({ pattern: "dense+add", rule: "dense+add", eqns: [e, next] });
+          taken.add(next);
+          i++;
+          continue;
+        }
       }
       const epilogue = e.op === "dense" ? ACTIVATIONS.has(next?.op) : e.op === "conv2d" && next?.op === "relu";
       if (enabled && next && !taken.has(next) && epilogue && next.inputs[0] === e.outputs[0]) {

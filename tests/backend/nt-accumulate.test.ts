@@ -2,7 +2,8 @@
 // dense layers (attention's query, key and value projections read one LayerNorm output), its
 // gradient add(add(dx1, dx2), dx3) runs as one matmul_nt writing the sum and the others
 // accumulating into it (C += dY·Wᵀ), no temporaries and no adds. f32 adds commute, so the
-// fused trainer must give bitwise the losses and parameters of the unfused one.
+// fused trainer must give bitwise the losses and parameters of the unfused one. The same for a
+// residual added in the epilogue of the dense layer before it (dense → add).
 import { describe, expect, it } from "vitest";
 import { loadTrainer } from "../helpers/trainer.js";
 import { setup } from "../helpers/seed-models.js";
@@ -32,6 +33,8 @@ describe("input gradients of a value several dense layers read: summed by accumu
     // The three dense layers' and the attention's projections' input gradients (one chain each).
     expect(fused.compiled.ts.match(/\(fused: matmul_nt\+matmul_nt\+add\+matmul_nt\+add\)/g)?.length).toBe(2);
     expect(plain.compiled.ts).not.toContain("gemm_nt_16x20_acc");
+    // The residual h + dense(s) in the dense GEMM's epilogue (wasm/fuse.ts dense → add).
+    expect(fused.compiled.ts).toContain("(fused: dense+add)");
     const [a, b] = [fused, plain].map((m) => {
       const t = m.createTrainer(new Rng(3), { batch: 4 });
       setup(m, t);

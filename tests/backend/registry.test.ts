@@ -75,6 +75,7 @@ describe("the op registry", () => {
         "conv2d+act",
         "conv2d+relu+maxpool2d",
         "dense+act",
+        "dense+add",
         "matmul_nt+matmul_nt+add",
         "matmul_tn+matmul_tn+add",
         "maxpool2d_grad+relu_grad",

@@ -36,12 +36,12 @@ export function gemm(
   b: number,
   bias: number | undefined,
   epi?: { act: GemmActivation; slope?: number; out: number; pre: number | null },
-  into?: { out: number; accumulate: boolean },
+  into?: { out: number; accumulate: boolean; res?: number },
 ): string {
   const actKey = epi
     ? `_${epi.act}${epi.slope !== undefined ? `${String(epi.slope).replace(".", "p")}` : ""}${epi.pre !== null ? "_pre" : ""}`
     : "";
-  const key = `gemm_${kind}_${k}x${n}${bias === undefined ? "" : "_bias"}${actKey}${into?.accumulate ? "_acc" : ""}`;
+  const key = `gemm_${kind}_${k}x${n}${bias === undefined ? "" : "_bias"}${actKey}${into?.accumulate ? "_acc" : ""}${into?.res !== undefined ? "_res" : ""}`;
   // A sequence's rows (A holds SEQUENCE_ROWS or more rows per sample: B·T rows in all) split by
   // rows, where the op splits columns: each thread then packs all of B, which is small beside its
   // rows' work, and writes (or reads) whole rows, the samples a recurrent scan's thread has.
@@ -56,6 +56,7 @@ export function gemm(
     slope: epi?.slope,
     preOut: epi ? epi.pre !== null : undefined,
     accumulate: into?.accumulate || undefined,
+    residual: into?.res !== undefined || undefined,
     range: split === "columns" || undefined,
   };
   const fn = c.kernel(
@@ -69,6 +70,7 @@ export function gemm(
   const args = [m, c.addr(a), c.addr(b), into ? c.addr(into.out) : epi ? c.addr(epi.out) : out(c)];
   if (bias !== undefined) args.push(c.addr(bias));
   if (epi && epi.pre !== null) args.push(c.addr(epi.pre));
+  if (into?.res !== undefined) args.push(c.addr(into.res));
   const ws = gemmScratchBytes({ ...spec, name: key });
   if (ws > 0) args.push(c.scratch(ws));
   return `${fn}(${args.join(", ")});`;
@@ -92,7 +94,7 @@ function gemmSplit(split: WasmCtx<unknown>["split"], spec: GemmSpec): KernelSpli
   if (split !== "rows" || spec.kind === "tn") return undefined;
   const inner = spec.kind === "nn" ? spec.k : spec.n;
   const outCols = spec.kind === "nn" ? spec.n : spec.k;
-  const bytes: Record<string, number> = { a: inner * 4, c: outCols * 4, pre: outCols * 4 };
+  const bytes: Record<string, number> = { a: inner * 4, c: outCols * 4, pre: outCols * 4, res: outCols * 4 };
   return {
     kind: "rows",
     strides: params.map((p) => bytes[p] ?? 0),

@@ -49,6 +49,8 @@ export interface GemmSpec {
   readonly slope?: number;
   /** Also store the pre-activation A·B + bias at `pre` (when something else reads it). */
   readonly preOut?: boolean;
+  /** nn, no activation: C = (A·B + bias) + res, res an [m, n] operand (a residual add in the epilogue; f32 adds commute). */
+  readonly residual?: boolean;
   /** Multiply-add with relaxed SIMD's f32x4.relaxed_madd (the module variant for engines that have it). */
   readonly relaxed?: boolean;
   /**
@@ -80,6 +82,7 @@ export function gemmParams(spec: GemmSpec): string[] {
   const p = ["m", "a", "b", "c"];
   if (spec.bias) p.push("bias");
   if (spec.activation && spec.preOut) p.push("pre");
+  if (spec.residual) p.push("res");
   if (gemmScratchBytes(spec) > 0) p.push("ws");
   if (spec.range) p.push("lo", "hi");
   return p;
@@ -146,6 +149,7 @@ interface TileSpec {
   activation?: GemmActivation;
   slope?: number;
   preDelta?: number | null; // local: pre − c in bytes, when the pre-activation is stored too
+  resDelta?: number | null; // local: res − c in bytes, when a residual is added
   relaxed?: boolean;
 }
 
@@ -221,6 +225,8 @@ function tile(f: Fn, t: TileSpec): X {
       let val = f.get(acc[q][v]);
       if (t.biasPtr !== null) val = m.f32x4.add(val, loadPartial(f, f.get(t.biasPtr), v * 16, lanes));
       if (t.accumulate) val = m.f32x4.add(val, loadPartial(f, f.get(t.cPtr), off, lanes));
+      if (t.resDelta !== undefined && t.resDelta !== null)
+        val = m.f32x4.add(val, loadPartial(f, m.i32.add(f.get(t.cPtr), f.get(t.resDelta)), off, lanes));
       body.push(f.set(tmp, val));
       if (t.activation) {
         if (t.preDelta !== undefined && t.preDelta !== null)
@@ -256,7 +262,11 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
   if (spec.activation && kind !== "nn") throw new Error(`gemm ${spec.name}: an activation epilogue needs kind nn`);
   const preDelta = spec.activation && spec.preOut ? f.local(b.i32) : null;
   if (preDelta !== null) body.push(f.set(preDelta, m.i32.sub(f.get(P("pre")), f.get(pc))));
-  const epilogue = { activation: spec.activation, slope: spec.slope, preDelta, relaxed: spec.relaxed };
+  if (spec.residual && (kind !== "nn" || spec.activation || acc))
+    throw new Error(`gemm ${spec.name}: a residual needs kind nn, no activation, no accumulate`);
+  const resDelta = spec.residual ? f.local(b.i32) : null;
+  if (resDelta !== null) body.push(f.set(resDelta, m.i32.sub(f.get(P("res")), f.get(pc))));
+  const epilogue = { activation: spec.activation, slope: spec.slope, preDelta, resDelta, relaxed: spec.relaxed };
 
   if (kind === "nn" || kind === "nt") {
     // op(B) is [inner, outCols]; C is [m, outCols]; A is [m, inner].
