@@ -14,9 +14,9 @@
 // is summed over every image by one thread, so the bits do not depend on the thread count.
 import type { Window } from "../../emit/geometry.js";
 import { ZERO16, loadPartial, storePartial, type Fn, type X } from "./fn.js";
-import { align16, copyRows, defaultTile, range, repeat, round16, zeroBytes } from "./conv-kit.js";
+import { align16, defaultTile, range, repeat, round16, zeroBytes } from "./conv-kit.js";
 import { forwardTile } from "./conv.js";
-import { kernelFits, sandwich, skew, WINOGRAD_MIN_CHANNELS, type WinogradOption } from "./conv-winograd.js";
+import { framesIn, inputTransform, kernelFits, sandwich, skew, WINOGRAD_MIN_CHANNELS, type WinogradOption } from "./conv-winograd.js";
 import { winogradMatrices, type WinogradMatrices } from "./winograd-matrices.js";
 
 /** Tiles per block (the GEMMs' reduction length) the images per block aim at: measured at batch 64 on the DCGAN's 7×7 layer, 2 images (32 tiles) 54.0 ms, 4 55.0, 8 56.8, 16 56.7. */
@@ -105,24 +105,8 @@ export function winogradGradKernelBody(
   ];
 
   // x's images into their frames; V[p][a][t] = (Bᵀ d B)[p] (4 channels per vector, stored lane by lane).
-  const copyIn: X[] = [
-    f.set(img, f.i32(0)),
-    f.whileLoop(
-      () => m.i32.lt_s(f.get(img), f.get(nb)),
-      [
-        ...copyRows(
-          f,
-          m.i32.add(f.get(P("x")), m.i32.mul(m.i32.add(f.get(s0), f.get(img)), f.i32(h * w * cin * 4))),
-          m.i32.add(at(plan.at.frames + (pt * wf + pl) * cin * 4), m.i32.mul(f.get(img), f.i32(frameStride))),
-          h,
-          w * cin * 4,
-          w * cin * 4,
-          wf * cin * 4,
-        ),
-        f.addI(img, 1),
-      ],
-    ),
-  ];
+  const fg = { h, w, cin, pt, pl, wf, frameStride, th, tw };
+  const copyIn = framesIn(f, fg, f.get(P("x")), (off) => at(plan.at.frames + off), s0, nb, img);
   const inputVec = (lanes: number): X[] => [
     ...sandwich(
       f,
@@ -138,26 +122,7 @@ export function winogradGradKernelBody(
     f.addI(p2, 4 * TB * 4),
   ];
   // p3: the tile's window in the frame; p4: its column t of V.
-  const inputTile: X[] = [
-    f.set(p1, f.get(p3)),
-    f.set(p2, f.get(p4)),
-    ...repeat(f, Math.floor(cin / 4), inputVec(4)),
-    ...(cin % 4 > 0 ? inputVec(cin % 4) : []),
-    f.addI(p3, 2 * cin * 4),
-    f.addI(p4, 4),
-  ];
-  const inputs: X[] = [
-    f.set(img, f.i32(0)),
-    f.set(p4, at(plan.at.V)),
-    f.whileLoop(
-      () => m.i32.lt_s(f.get(img), f.get(nb)),
-      [
-        f.set(p5, m.i32.add(at(plan.at.frames), m.i32.mul(f.get(img), f.i32(frameStride)))),
-        ...repeat(f, th, [f.set(p3, f.get(p5)), ...repeat(f, tw, inputTile), f.addI(p5, 2 * wf * cin * 4)]),
-        f.addI(img, 1),
-      ],
-    ),
-  ];
+  const inputs = inputTransform(f, fg, at(plan.at.frames), at(plan.at.V), 4, inputVec, { nb, img, p1, p2, p3, p4, p5 });
 
   // dM[p][panel][t] = (A dY Aᵀ)[p] of the tile's rows × cols pixels of dy (the rest 0).
   // p1: the tile's first pixel of dy; p2: its row t of dM's first panel; bv: the vector of filters.

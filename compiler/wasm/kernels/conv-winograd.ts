@@ -218,6 +218,80 @@ export function sandwich(
  * The body of a Winograd convolution export: `P(name)` gives its parameters — n, the input
  * (`src`: x or dy), k, the output (`dst`: y or dx), bias if `bias`, ws. Returns the statements.
  */
+/** The frames' geometry of a Winograd call: images h × w × cin into frames of hf × wf at (pt, pl). */
+interface FrameGeom {
+  readonly h: number;
+  readonly w: number;
+  readonly cin: number;
+  readonly pt: number;
+  readonly pl: number;
+  readonly wf: number;
+  readonly frameStride: number;
+}
+
+/** Copies images s0 + [0, nb) of `src` into their zero-padded frames at `frames` (img: a loop local). */
+export function framesIn(f: Fn, g: FrameGeom, src: X, frames: (off: number) => X, s0: number, nb: number, img: number): X[] {
+  const m = f.mod;
+  const { h, w, cin, pt, pl, wf, frameStride } = g;
+  return [
+    f.set(img, f.i32(0)),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(img), f.get(nb)),
+      [
+        ...copyRows(
+          f,
+          m.i32.add(src, m.i32.mul(m.i32.add(f.get(s0), f.get(img)), f.i32(h * w * cin * 4))),
+          m.i32.add(frames((pt * wf + pl) * cin * 4), m.i32.mul(f.get(img), f.i32(frameStride))),
+          h,
+          w * cin * 4,
+          w * cin * 4,
+          wf * cin * 4,
+        ),
+        f.addI(img, 1),
+      ],
+    ),
+  ];
+}
+
+/**
+ * The input transform's loops over the block's images and their th × tw tiles: for each tile p3 is
+ * its window in the frame and p4 its place in V (advanced by `vStep` per tile); `vec(lanes)`
+ * transforms one vector of channels from p1 into p2 (and advances them).
+ */
+export function inputTransform(
+  f: Fn,
+  g: FrameGeom & { th: number; tw: number },
+  frames: X,
+  V: X,
+  vStep: number,
+  vec: (lanes: number) => X[],
+  loc: { nb: number; img: number; p1: number; p2: number; p3: number; p4: number; p5: number },
+): X[] {
+  const m = f.mod;
+  const { cin, wf, frameStride, th, tw } = g;
+  const { nb, img, p1, p2, p3, p4, p5 } = loc;
+  const tile: X[] = [
+    f.set(p1, f.get(p3)),
+    f.set(p2, f.get(p4)),
+    ...repeat(f, Math.floor(cin / 4), vec(4)),
+    ...(cin % 4 > 0 ? vec(cin % 4) : []),
+    f.addI(p3, 2 * cin * 4),
+    f.addI(p4, vStep),
+  ];
+  return [
+    f.set(img, f.i32(0)),
+    f.set(p4, V),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(img), f.get(nb)),
+      [
+        f.set(p5, m.i32.add(frames, m.i32.mul(f.get(img), f.i32(frameStride)))),
+        ...repeat(f, th, [f.set(p3, f.get(p5)), ...repeat(f, tw, tile), f.addI(p5, 2 * wf * cin * 4)]),
+        f.addI(img, 1),
+      ],
+    ),
+  ];
+}
+
 export function winogradBody(
   f: Fn,
   plan: WinogradPlan,
@@ -303,24 +377,8 @@ export function winogradBody(
 
   // 2. Per block of images: frames, V = Bᵀ d B, M = V · U per point, y = Aᵀ M A.
   out.push(...zeroBytes(f, at(plan.at.frames), frameStride * plan.images));
-  const copyIn: X[] = [
-    f.set(img, f.i32(0)),
-    f.whileLoop(
-      () => m.i32.lt_s(f.get(img), f.get(nb)),
-      [
-        ...copyRows(
-          f,
-          m.i32.add(f.get(P(io.src)), m.i32.mul(m.i32.add(f.get(s0), f.get(img)), f.i32(h * w * cin * 4))),
-          m.i32.add(at(plan.at.frames + (pt * wf + pl) * cin * 4), m.i32.mul(f.get(img), f.i32(frameStride))),
-          h,
-          w * cin * 4,
-          w * cin * 4,
-          wf * cin * 4,
-        ),
-        f.addI(img, 1),
-      ],
-    ),
-  ];
+  const fg = { h, w, cin, pt, pl, wf, frameStride, th, tw };
+  const copyIn = framesIn(f, fg, f.get(P(io.src)), (off) => at(plan.at.frames + off), s0, nb, img);
 
   // Input transform: p1 the tile's window in the frame, p2 its row of V (both at the channel vector).
   const inputVec = (lanes: number): X[] => [
@@ -337,26 +395,7 @@ export function winogradBody(
     f.addI(p1, 16),
     f.addI(p2, 16),
   ];
-  const inputTile: X[] = [
-    f.set(p1, f.get(p3)),
-    f.set(p2, f.get(p4)),
-    ...repeat(f, Math.floor(cin / 4), inputVec(4)),
-    ...(cin % 4 > 0 ? inputVec(cin % 4) : []),
-    f.addI(p3, 2 * cin * 4),
-    f.addI(p4, cin * 4),
-  ];
-  const inputs: X[] = [
-    f.set(img, f.i32(0)),
-    f.set(p4, at(plan.at.V)),
-    f.whileLoop(
-      () => m.i32.lt_s(f.get(img), f.get(nb)),
-      [
-        f.set(p5, m.i32.add(at(plan.at.frames), m.i32.mul(f.get(img), f.i32(frameStride)))),
-        ...repeat(f, th, [f.set(p3, f.get(p5)), ...repeat(f, tw, inputTile), f.addI(p5, 2 * wf * cin * 4)]),
-        f.addI(img, 1),
-      ],
-    ),
-  ];
+  const inputs = inputTransform(f, fg, at(plan.at.frames), at(plan.at.V), cin * 4, inputVec, { nb, img, p1, p2, p3, p4, p5 });
 
   // The GEMMs: per point, per panel of U, every group of MR tiles of the block (cnt groups).
   const tileSpec = { ...plan, c: cin, sh: 1, sw: 1, filters: cout, relaxed: io.relaxed, activation: undefined };
