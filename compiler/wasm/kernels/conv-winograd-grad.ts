@@ -16,7 +16,16 @@ import type { Window } from "../../emit/geometry.js";
 import { ZERO16, loadPartial, storePartial, type Fn, type X } from "./fn.js";
 import { align16, defaultTile, range, repeat, round16, zeroBytes } from "./conv-kit.js";
 import { forwardTile } from "./conv.js";
-import { framesIn, inputTransform, kernelFits, sandwich, skew, WINOGRAD_MIN_CHANNELS, type WinogradOption } from "./conv-winograd.js";
+import {
+  framesIn,
+  imageBlocks,
+  inputTransform,
+  kernelFits,
+  sandwich,
+  skew,
+  WINOGRAD_MIN_CHANNELS,
+  type WinogradOption,
+} from "./conv-winograd.js";
 import { winogradMatrices, type WinogradMatrices } from "./winograd-matrices.js";
 
 /** Tiles per block (the GEMMs' reduction length) the images per block aim at: measured at batch 64 on the DCGAN's 7×7 layer, 2 images (32 tiles) 54.0 ms, 4 55.0, 8 56.8, 16 56.7. */
@@ -230,27 +239,7 @@ export function winogradGradKernelBody(
     ]),
   ];
 
-  out.push(
-    f.set(s0, f.i32(0)),
-    f.whileLoop(
-      () => m.i32.lt_s(f.get(s0), f.get(P("n"))),
-      [
-        f.set(
-          nb,
-          m.select(
-            m.i32.lt_s(m.i32.sub(f.get(P("n")), f.get(s0)), f.i32(plan.images)),
-            m.i32.sub(f.get(P("n")), f.get(s0)),
-            f.i32(plan.images),
-          ),
-        ),
-        ...copyIn,
-        ...inputs,
-        ...dys,
-        ...gemms,
-        f.addI(s0, plan.images),
-      ],
-    ),
-  );
+  out.push(...imageBlocks(f, () => f.get(P("n")), plan.images, s0, nb, [...copyIn, ...inputs, ...dys, ...gemms]));
 
   // dk[i][j][a][b] (+)= (Gᵀ dU G)[i][j] for the panels' filters: p1 dU's row a of panel q, p2 dk's (a, first filter of q).
   const GT_h = transpose(Mh.G);

@@ -292,6 +292,22 @@ export function inputTransform(
   ];
 }
 
+/** The call's images in blocks of `images`: s0 the block's first image, nb its count (the last block may be short). */
+export function imageBlocks(f: Fn, n: () => X, images: number, s0: number, nb: number, body: X[]): X[] {
+  const m = f.mod;
+  return [
+    f.set(s0, f.i32(0)),
+    f.whileLoop(
+      () => m.i32.lt_s(f.get(s0), n()),
+      [
+        f.set(nb, m.select(m.i32.lt_s(m.i32.sub(n(), f.get(s0)), f.i32(images)), m.i32.sub(n(), f.get(s0)), f.i32(images))),
+        ...body,
+        f.addI(s0, images),
+      ],
+    ),
+  ];
+}
+
 export function winogradBody(
   f: Fn,
   plan: WinogradPlan,
@@ -486,26 +502,6 @@ export function winogradBody(
     ),
   ];
 
-  out.push(
-    f.set(s0, f.i32(0)),
-    f.whileLoop(
-      () => m.i32.lt_s(f.get(s0), f.get(P("n"))),
-      [
-        f.set(
-          nb,
-          m.select(
-            m.i32.lt_s(m.i32.sub(f.get(P("n")), f.get(s0)), f.i32(plan.images)),
-            m.i32.sub(f.get(P("n")), f.get(s0)),
-            f.i32(plan.images),
-          ),
-        ),
-        ...copyIn,
-        ...inputs,
-        ...gemms,
-        ...outputs,
-        f.addI(s0, plan.images),
-      ],
-    ),
-  );
+  out.push(...imageBlocks(f, () => f.get(P("n")), plan.images, s0, nb, [...copyIn, ...inputs, ...gemms, ...outputs]));
   return out;
 }
