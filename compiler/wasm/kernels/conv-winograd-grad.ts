@@ -14,19 +14,19 @@
 // is summed over every image by one thread, so the bits do not depend on the thread count.
 import type { Window } from "../../emit/geometry.js";
 import { ZERO16, loadPartial, storePartial, type Fn, type X } from "./fn.js";
-import { align16, defaultTile, range, repeat, round16, zeroBytes } from "./conv-kit.js";
+import { align16, range, repeat, round16, zeroBytes } from "./conv-kit.js";
 import { forwardTile } from "./conv.js";
 import {
   framesIn,
   imageBlocks,
   inputTransform,
-  kernelFits,
   sandwich,
   skew,
-  WINOGRAD_MIN_CHANNELS,
+  winogradQualifies,
+  winogradTiling,
   type WinogradOption,
 } from "./conv-winograd.js";
-import { winogradMatrices, type WinogradMatrices } from "./winograd-matrices.js";
+import type { WinogradMatrices } from "./winograd-matrices.js";
 
 /** Tiles per block (the GEMMs' reduction length) the images per block aim at: measured at batch 64 on the DCGAN's 7×7 layer, 2 images (32 tiles) 54.0 ms, 4 55.0, 8 56.8, 16 56.7. */
 const BLOCK_TILES = 32;
@@ -53,22 +53,11 @@ type GradKernelSpec = Window & { filters: number; bias: boolean; tile?: readonly
 
 /** The plan of conv2dGradKernel's Winograd path (no bias gradient: that stays direct), or undefined. */
 export function winogradGradKernelPlan(spec: GradKernelSpec): WinogradGradKernelPlan | undefined {
-  const { c, oh, ow, kh, kw } = spec;
+  const { c } = spec;
   const fl = spec.filters;
-  if (spec.winograd === false || spec.bias || spec.sh !== 1 || spec.sw !== 1 || !kernelFits(kh, kw)) return undefined;
-  if (spec.winograd === undefined && (c < WINOGRAD_MIN_CHANNELS || fl < WINOGRAD_MIN_CHANNELS)) return undefined;
-  const Mh = winogradMatrices(2, kh);
-  const Mw = winogradMatrices(2, kw);
-  const pts = Mh.alpha * Mw.alpha;
-  const [t0, t1] = spec.tile ?? defaultTile(fl);
-  const MR = t0;
-  const PW = Math.min(t1, Math.ceil(fl / 4)) * 4; // conv2dGradKernelPanelWidth's: the same units of lo, hi
-  const panels = Math.ceil(fl / PW);
-  const th = Math.ceil(oh / 2);
-  const tw = Math.ceil(ow / 2);
-  const hf = Math.max(spec.pt + spec.h, 2 * th + kh - 1);
-  const wf = Math.max(spec.pl + spec.w, 2 * tw + kw - 1);
-  const images = spec.winograd?.images ?? Math.max(1, Math.round(BLOCK_TILES / (th * tw)));
+  if (spec.bias || !winogradQualifies(spec.sh, spec.sw, spec.kh, spec.kw, c, fl, spec.winograd)) return undefined;
+  const { Mh, Mw, pts, MR, PW, panels, th, tw, hf, wf } = winogradTiling({ ...spec, cout: fl }, spec.tile);
+  const images = (spec.winograd || undefined)?.images ?? Math.max(1, Math.round(BLOCK_TILES / (th * tw)));
   const TB = images * th * tw;
   const Up = skew(panels * c * PW * 4);
   const Vp = skew(c * TB * 4);

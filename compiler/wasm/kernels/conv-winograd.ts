@@ -106,18 +106,53 @@ export function skew(bytes: number): number {
   return (lines % 2 === 0 ? lines + 1 : lines) * 64;
 }
 
-function planOf(g: WinogradGeom, option: WinogradBlocking | undefined): WinogradPlan {
+/** The tiling both Winograd plans share: the matrices per axis, the register tile and panels of cout, 2×2 tiles and the frame. */
+export interface WinogradTiling {
+  readonly Mh: WinogradMatrices;
+  readonly Mw: WinogradMatrices;
+  /** Transform points: α_h · α_w. */
+  readonly pts: number;
+  readonly MR: number;
+  readonly PW: number;
+  readonly panels: number;
+  readonly th: number;
+  readonly tw: number;
+  readonly hf: number;
+  readonly wf: number;
+}
+
+export function winogradTiling(
+  g: Pick<WinogradGeom, "h" | "w" | "oh" | "ow" | "cout" | "kh" | "kw" | "pt" | "pl">,
+  tile: readonly [number, number] | undefined,
+): WinogradTiling {
   const Mh = winogradMatrices(2, g.kh);
   const Mw = winogradMatrices(2, g.kw);
-  const pts = Mh.alpha * Mw.alpha;
-  const [t0, t1] = option?.tile ?? defaultTile(g.cout);
-  const MR = t0;
-  const PW = Math.min(t1, Math.ceil(g.cout / 4)) * 4;
-  const panels = Math.ceil(g.cout / PW);
+  const [MR, t1] = tile ?? defaultTile(g.cout);
+  const PW = Math.min(t1, Math.ceil(g.cout / 4)) * 4; // conv2dGradKernelPanelWidth's: the same units of lo, hi
   const th = Math.ceil(g.oh / 2);
   const tw = Math.ceil(g.ow / 2);
   const hf = Math.max(g.pt + g.h, 2 * th + g.kh - 1);
   const wf = Math.max(g.pl + g.w, 2 * tw + g.kw - 1);
+  return { Mh, Mw, pts: Mh.alpha * Mw.alpha, MR, PW, panels: Math.ceil(g.cout / PW), th, tw, hf, wf };
+}
+
+/** Whether a convolution takes the Winograd path: stride 1, a kernel with matrices, and by default ≥ WINOGRAD_MIN_CHANNELS in and out. */
+export function winogradQualifies(
+  sh: number,
+  sw: number,
+  kh: number,
+  kw: number,
+  cin: number,
+  cout: number,
+  option: WinogradOption | undefined,
+): boolean {
+  if (option === false || sh !== 1 || sw !== 1 || !kernelFits(kh, kw)) return false;
+  return option !== undefined || (cin >= WINOGRAD_MIN_CHANNELS && cout >= WINOGRAD_MIN_CHANNELS);
+}
+
+function planOf(g: WinogradGeom, option: WinogradBlocking | undefined): WinogradPlan {
+  const t = winogradTiling(g, option?.tile);
+  const { pts, MR, PW, panels, th, tw, hf, wf, Mh, Mw } = t;
   const perImage = pts * th * tw * (g.cin + g.cout) * 4;
   const images = option?.images ?? Math.max(1, Math.floor(BLOCK_BYTES / perImage));
   const TB = Math.ceil((images * th * tw) / MR) * MR;
@@ -134,9 +169,7 @@ function planOf(g: WinogradGeom, option: WinogradBlocking | undefined): Winograd
 }
 
 function chosen(g: WinogradGeom, sh: number, sw: number, option: WinogradOption | undefined): WinogradPlan | undefined {
-  if (option === false || sh !== 1 || sw !== 1 || !kernelFits(g.kh, g.kw)) return undefined;
-  if (option === undefined && (g.cin < WINOGRAD_MIN_CHANNELS || g.cout < WINOGRAD_MIN_CHANNELS)) return undefined;
-  return planOf(g, option);
+  return winogradQualifies(sh, sw, g.kh, g.kw, g.cin, g.cout, option) ? planOf(g, option || undefined) : undefined;
 }
 
 /** conv2d's Winograd plan, or undefined for the direct kernels. */
