@@ -1,7 +1,8 @@
 // Two builds of one trainer on 1 and 2 threads, in one process, alternating (docs/benchmarks.md,
 // "Threads: where the 2-thread step loses"): each DIR is the output of `dlm compile` by one build
 // (the trainer, its kernel module and its copy of the runtime, whose threads it runs on).
-//   node scripts/bench/threads-ab.mjs --a DIR_A/NAME.js --b DIR_B/NAME.js [--c DIR_C/NAME.js] --batch 32 [--rounds 9] [--block 150] [--threads 1,2] [--mnist 0,1]
+//   node scripts/bench/threads-ab.mjs --a DIR_A/NAME.js --b DIR_B/NAME.js [--c DIR_C/NAME.js] --batch 32 [--rounds 9] [--block 150] [--threads 1,2] [--mnist 0,1] [--profile]
+// --profile: also each kernel's wall time per step (median over the rounds) for every variant, side by side.
 // Every round runs each trainer × thread count for --block ms of steps (A1, A2, B1, B2, …); each
 // figure is the median of the rounds' samples/s, the lowest and highest round beside it, so a busy
 // machine slows the variants of one round alike. Inputs are made-up numbers: a step's time does
@@ -20,6 +21,7 @@ const { values: opt } = parseArgs({
     block: { type: "string", default: "150" },
     threads: { type: "string", default: "1,2" },
     mnist: { type: "string" },
+    profile: { type: "boolean" },
   },
 });
 const batch = Number(opt.batch);
@@ -46,7 +48,27 @@ for (const [label, file] of [
   const TH = await import(pathToFileURL(path.join(dir, "runtime/threads/index.js")).href);
   for (const t of counts) {
     const rng = new Rng(1);
-    const trainer = TH.withKernelThreads(t, () => mod.createTrainer(rng, { batch }));
+    const totals = new Map();
+    const profile = opt.profile
+      ? {
+          wrap(exports) {
+            const o = {};
+            for (const [name, fn] of Object.entries(exports)) {
+              if (typeof fn !== "function") continue;
+              const e = { ms: 0 };
+              totals.set(name, e);
+              o[name] = (...args) => {
+                const t0 = performance.now();
+                const r = fn(...args);
+                e.ms += performance.now() - t0;
+                return r;
+              };
+            }
+            return o;
+          },
+        }
+      : undefined;
+    const trainer = TH.withKernelThreads(t, () => mod.createTrainer(rng, { batch, ...(profile ? { profile } : {}) }));
     initParameters(trainer, mod.parameters, rng);
     for (const input of trainer.inputs) input.forEach((_, i, a) => (a[i] = ((i * 7919) % 256) / 255));
     if (trainer.inputs[1]) trainer.inputs[1].forEach((_, i, a) => (a[i] = i % 10));
@@ -57,13 +79,14 @@ for (const [label, file] of [
           trainer.trainStep(batch);
         }
       : () => trainer.trainStep(batch);
-    variants.push({ label: `${label}${t}`, step, rates: [] });
+    variants.push({ label: `${label}${t}`, step, rates: [], totals, kernels: new Map() });
   }
 }
 await new Promise((r) => setTimeout(r, 300)); // the workers start
 for (const v of variants) for (let i = 0; i < 20; i++) v.step();
 for (let r = 0; r < Number(opt.rounds); r++)
   for (const v of variants) {
+    for (const e of v.totals.values()) e.ms = 0;
     const t0 = performance.now();
     let steps = 0;
     while (performance.now() - t0 < Number(opt.block)) {
@@ -71,6 +94,10 @@ for (let r = 0; r < Number(opt.rounds); r++)
       steps++;
     }
     v.rates.push((steps * batch * 1000) / (performance.now() - t0));
+    for (const [name, e] of v.totals) {
+      if (!v.kernels.has(name)) v.kernels.set(name, []);
+      v.kernels.get(name).push(e.ms / steps);
+    }
   }
 const med = Object.fromEntries(variants.map((v) => [v.label, median(v.rates)]));
 for (const v of variants)
@@ -80,4 +107,11 @@ for (const l of ["A", "B", "C"])
 for (const l of ["B", "C"])
   for (const t of counts)
     if (med[`A${t}`] && med[`${l}${t}`]) console.log(`${l}/A at ${t} threads: ${(med[`${l}${t}`] / med[`A${t}`]).toFixed(3)}×`);
+if (opt.profile) {
+  const names = [...new Set(variants.flatMap((v) => [...v.kernels.keys()]))].filter((n) =>
+    variants.some((v) => median(v.kernels.get(n) ?? [0]) >= 0.01),
+  );
+  console.log(`ms per step (median of the rounds): ${variants.map((v) => v.label).join(" ")}`);
+  for (const n of names) console.log(`  ${n}: ${variants.map((v) => median(v.kernels.get(n) ?? [0]).toFixed(3)).join(" ")}`);
+}
 process.exit(0);

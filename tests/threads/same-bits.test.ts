@@ -31,7 +31,7 @@ import { runNode } from "../helpers/spawn.js";
 // max-pool with its argmax and its gradient through the relu, the input gradient, the kernel gradient by panels of filters: 20
 // filters, a full panel and a tail, through a padded frame; a transposed convolution, its forward
 // and its kernel gradient with more than 48 rows of dk), dense layers' GEMMs (nn with bias and
-// activation, nt, tn), the LSTM's scans both ways, a weight used twice (the second kernel
+// activation, nt, tn by panels and, for the tall 21×4 kernel gradient, by rows), the LSTM's scans both ways, a weight used twice (the second kernel
 // gradient accumulating into the first's), and an optimizer update of two blocks of elements
 // (the LSTM model's 6,136 parameters); two steps, one compile.
 const PROGRAM = `
@@ -65,6 +65,7 @@ const SPLIT = [
     "gemm_nn_3x21",
     "gemm_nt_3x21",
     "gemm_tn_3x21",
+    "gemm_tn_21x4", // by rows of dW (more than 4 times as tall as wide): 21 rows, a tail tile
   ],
   ["lstm_scan_", "lstm_scan_grad", "gemm_nn_5x132_bias", "gemm_tn_6x4", "adam_"],
 ].flat();

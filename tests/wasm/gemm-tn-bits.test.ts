@@ -4,7 +4,8 @@
 // the oracle, built with the same binaryen helpers: every output word must be equal (Uint32
 // views) on random data with zeros, -0, ±∞ and a NaN among the inputs, for shapes with tail
 // panels and tail tiles, row counts from 0 through several chunks (not multiples of a chunk,
-// and fewer rows than one), bias, accumulate, row tiles 1..4, panel ranges (threads), the
+// and fewer rows than one), bias, accumulate, row tiles 1..4, panel ranges and rows ranges
+// (threads: blocks of 8 rows of C, each a range of whole register tiles across groups), the
 // relaxed multiply-add where the engine has it, and blockings small enough that a few rows
 // cross many chunks, groups and column blocks.
 import { beforeAll, describe, expect, it } from "vitest";
@@ -122,8 +123,9 @@ type Fn_ = (...args: number[]) => void;
 let binaryen: BinaryenApi;
 const instances = new Map<boolean, { inst: KernelInstance<Record<string, Fn_>>; specs: Map<string, GemmSpec> }>();
 
-const specOf = (c: Case, i: number, relaxed: boolean, range: boolean): GemmSpec => ({
-  name: `tn${i}${range ? "_range" : ""}`,
+type Range = false | "range" | "rows";
+const specOf = (c: Case, i: number, relaxed: boolean, range: Range): GemmSpec => ({
+  name: `tn${i}${range ? `_${range}` : ""}`,
   kind: "tn",
   k: c.k,
   n: c.n,
@@ -131,7 +133,8 @@ const specOf = (c: Case, i: number, relaxed: boolean, range: boolean): GemmSpec 
   accumulate: c.accumulate || undefined,
   rowTile: c.mr,
   relaxed: relaxed || undefined,
-  range: range || undefined,
+  range: range !== false || undefined,
+  rowRange: range === "rows" || undefined,
   tnBlocking: c.blocking,
 });
 
@@ -143,7 +146,8 @@ beforeAll(async () => {
       binaryen,
       (mod) =>
         CASES.forEach((c, i) => {
-          for (const range of [false, true]) {
+          for (const range of [false, "range", "rows"] as const) {
+            if (range === "rows" && 8 % c.mr !== 0) continue; // a rows range needs 8 rows to be whole tiles
             const spec = specOf(c, i, relaxed, range);
             specs.set(spec.name, spec);
             addGemm(binaryen, mod, spec);
@@ -188,10 +192,11 @@ function outputs(
   m: number,
   seed: number,
   parts: readonly [number, number][] | null,
+  unit: "range" | "rows" = "range",
 ): [Uint32Array, Uint32Array] {
   const { inst, specs } = instances.get(relaxed)!;
   const c = CASES[i];
-  const spec = specs.get(`tn${i}${parts ? "_range" : ""}`)!;
+  const spec = specs.get(`tn${i}${parts ? `_${unit}` : ""}`)!;
   const r = rng(seed);
   const lay = new Layout(16);
   const at = {
@@ -236,6 +241,36 @@ describe("gemm tn: the same bits as the in-place kernel it replaced", () => {
       });
     }
   }
+
+  it("rows ranges (threads' parts of a tall dW) write the same bits as the whole call", () => {
+    for (const [i, c] of CASES.entries()) {
+      if (8 % c.mr !== 0) {
+        expect(() => buildModule(binaryen, (mod) => addGemm(binaryen, mod, specOf(c, i, false, "rows")))).toThrow(/whole tiles/);
+        continue;
+      }
+      const units = gemmPanels({ kind: "tn", k: c.k, n: c.n, rowRange: true });
+      expect(units).toBe(Math.ceil(c.k / 8));
+      const cuts = [
+        [[0, 0]],
+        [[0, units]],
+        [
+          [0, 1],
+          [1, units],
+        ],
+        [
+          [Math.floor(units / 2), units],
+          [0, Math.floor(units / 2)],
+        ],
+        Array.from({ length: units }, (_, q) => [q, q + 1]),
+      ] as [number, number][][];
+      for (const cut of cuts)
+        for (const m of [c.ms[0], c.ms[c.ms.length - 1]]) {
+          const parts = cut.filter(([lo, hi], _, all) => lo < hi || all.length === 1); // hi = 0 alone: the whole call
+          const [got, want] = outputs(false, i, m, 37 * i + parts.length + m, parts, "rows");
+          expect(got).toEqual(want);
+        }
+    }
+  });
 
   it("panel ranges (threads' parts) write the same bits as the whole call", () => {
     for (const [i, c] of CASES.entries()) {

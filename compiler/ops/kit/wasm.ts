@@ -58,6 +58,7 @@ export function gemm(
     accumulate: into?.accumulate || undefined,
     residual: into?.res !== undefined || undefined,
     range: split === "columns" || undefined,
+    rowRange: (split === "columns" && tnByRows(kind, k, n)) || undefined,
   };
   const fn = c.kernel(
     key,
@@ -76,6 +77,14 @@ export function gemm(
   return `${fn}(${args.join(", ")});`;
 }
 
+/**
+ * A tn GEMM whose C (a kernel gradient dW) is more than 4 times as tall as wide splits by its rows
+ * (blocks of 8), not its panels: each thread then writes a contiguous half of dW, the elements
+ * the optimizer's update reads on that thread (its blocks are contiguous too), and packs only
+ * its own columns of A (by panels every chunk packs all of A again).
+ */
+export const tnByRows = (kind: GemmSpec["kind"], k: number, n: number): boolean => kind === "tn" && k > 4 * n;
+
 /** Rows of A per sample from which an nn or nt GEMM of a `columns` op splits by rows (gemm, above). */
 export const SEQUENCE_ROWS = 8;
 
@@ -88,8 +97,9 @@ export const SEQUENCE_ROWS = 8;
 function gemmSplit(split: WasmCtx<unknown>["split"], spec: GemmSpec): KernelSplit | undefined {
   const params = gemmParams(spec);
   if (spec.range) {
-    const inner = spec.kind === "nt" ? spec.n : spec.k; // multiply-adds per row of A and column of C
-    return { kind: "range", params: params.length, count: gemmPanels(spec), ws: params.indexOf("ws"), work: inner * 8 };
+    // Multiply-adds per row of A and unit: 8 columns of C (inner each), or a tn's 8 rows of C (n each).
+    const work = spec.rowRange ? 8 * spec.n : (spec.kind === "nt" ? spec.n : spec.k) * 8;
+    return { kind: "range", params: params.length, count: gemmPanels(spec), ws: params.indexOf("ws"), work };
   }
   if (split !== "rows" || spec.kind === "tn") return undefined;
   const inner = spec.kind === "nn" ? spec.k : spec.n;

@@ -77,6 +77,19 @@ export interface TnColumns {
   readonly hi: () => X;
 }
 
+/**
+ * The rows [8·lo, 8·hi) of C to compute (hi = 0: all), where threads share the call by C's rows
+ * (a tall kernel gradient: each thread packs only its own columns of A and writes a contiguous
+ * block of C, which the optimizer's update then reads on the same thread): locals holding lo, hi.
+ */
+export interface TnRows {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** Rows of C per unit of a rows range. */
+export const TN_ROW_UNIT = 8;
+
 /** acc + a·b (plain or relaxed: the caller's choice, the same as its other GEMMs'). */
 export type Madd = (a: X, b: X, acc: X) => X;
 
@@ -173,6 +186,7 @@ export function tnBody(
   p: { m: number; a: number; b: number; c: number; bias: number | null; ws: number },
   cols: TnColumns,
   madd: Madd,
+  rowRange?: TnRows,
 ): X[] {
   const m = f.mod;
   const i32 = f.b.i32;
@@ -184,7 +198,7 @@ export function tnBody(
   const tiles = full + (kt > 0 ? 1 : 0);
   const tailW = n % 8;
   const [ws, jlo, jhi, fullEnd, t0, nf, hasTail, jb, je, r0, mcl, first, last, j] = Array.from({ length: 14 }, () => f.local(i32));
-  const [src, dst, s2, d2, aT, bpp, sT, cT, biasT] = Array.from({ length: 9 }, () => f.local(i32));
+  const [src, dst, s2, d2, aT, bpp, sT, cT, biasT, tEnd, fEnd] = Array.from({ length: 11 }, () => f.local(i32));
   const at = (off: number): X => m.i32.add(f.get(ws), f.i32(off));
 
   // A[r0 + r, (t0 + i)·MR + q] → ap[i][r][q]: nf full tiles, then the tail tile in the last group.
@@ -264,12 +278,14 @@ export function tnBody(
     f.set(jlo, cols.lo()),
     f.set(jhi, cols.hi()),
     f.set(fullEnd, minI(f, f.get(jhi), f.i32(n - tailW), f.get(jhi), f.i32(n - tailW))),
-    f.set(t0, f.i32(0)),
+    // Register tiles [t0, tEnd) of C's rows; fEnd: the end of the full ones among them. A tile's
+    // sums do not depend on the group it is packed with, so any range writes the whole call's bits.
+    ...tileRange(f, t, rowRange, { t0, tEnd, fEnd }),
     f.whileLoop(
-      () => m.i32.lt_s(f.get(t0), f.i32(tiles)),
+      () => m.i32.lt_s(f.get(t0), f.get(tEnd)),
       [
-        f.set(nf, minI(f, m.i32.sub(f.i32(full), f.get(t0)), f.i32(GT), m.i32.sub(f.i32(full), f.get(t0)), f.i32(GT))),
-        f.set(hasTail, m.i32.ge_s(m.i32.add(f.get(t0), f.i32(GT)), f.i32(tiles))),
+        f.set(nf, minI(f, m.i32.sub(f.get(fEnd), f.get(t0)), f.i32(GT), m.i32.sub(f.get(fEnd), f.get(t0)), f.i32(GT))),
+        f.set(hasTail, m.i32.and(m.i32.gt_s(f.get(tEnd), f.i32(full)), m.i32.ge_s(m.i32.add(f.get(t0), f.i32(GT)), f.i32(tiles)))),
         f.set(jb, f.get(jlo)),
         f.whileLoop(
           () => m.i32.lt_s(f.get(jb), f.get(jhi)),
@@ -283,5 +299,21 @@ export function tnBody(
         f.addI(t0, GT),
       ],
     ),
+  ];
+}
+
+/** Sets t0, tEnd and fEnd: every tile of C, or a rows range's (units of TN_ROW_UNIT rows, hi = 0: all). */
+function tileRange(f: Fn, t: TnShape, r: TnRows | undefined, l: { t0: number; tEnd: number; fEnd: number }): X[] {
+  const m = f.mod;
+  const full = Math.floor(t.k / t.mr);
+  const tiles = full + (t.k % t.mr > 0 ? 1 : 0);
+  if (!r) return [f.set(l.t0, f.i32(0)), f.set(l.tEnd, f.i32(tiles)), f.set(l.fEnd, f.i32(full))];
+  if (TN_ROW_UNIT % t.mr !== 0) throw new Error(`gemm ${t.name}: a rows range needs ${TN_ROW_UNIT} rows to be whole tiles (mr ${t.mr})`);
+  const per = TN_ROW_UNIT / t.mr; // tiles per unit
+  const end = m.i32.mul(f.get(r.hi), f.i32(per));
+  return [
+    f.set(l.t0, m.i32.mul(f.get(r.lo), f.i32(per))),
+    f.set(l.tEnd, m.select(f.get(r.hi), minI(f, end, f.i32(tiles), m.i32.mul(f.get(r.hi), f.i32(per)), f.i32(tiles)), f.i32(tiles))),
+    f.set(l.fEnd, minI(f, f.get(l.tEnd), f.i32(full), f.get(l.tEnd), f.i32(full))),
   ];
 }

@@ -25,7 +25,7 @@ import type { BinaryenApi } from "./binaryen.js";
 import { buildModule, type EmittedModule, type ModuleOptions } from "./module.js";
 import { sigmoidV, splatF, tanhV } from "./math.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
-import { tnBody, tnScratchBytes, type TnBlocking, type TnColumns } from "./gemm-tn.js";
+import { TN_ROW_UNIT, tnBody, tnScratchBytes, type TnBlocking, type TnColumns, type TnRows } from "./gemm-tn.js";
 
 export type GemmKind = "nn" | "nt" | "tn";
 
@@ -58,6 +58,12 @@ export interface GemmSpec {
    * panels: runtime/threads); hi = 0 (a call without them) computes every panel.
    */
   readonly range?: boolean;
+  /**
+   * tn with `range`: lo, hi count C's rows in units of TN_ROW_UNIT (8) rather than its panels, so
+   * that each thread writes a contiguous block of a tall kernel gradient (and packs only its
+   * columns of A).
+   */
+  readonly rowRange?: boolean;
   /** The tn kernel's loop blocking (gemm-tn.ts; benchmarks and tests: the default is TN_BLOCKING). */
   readonly tnBlocking?: TnBlocking;
   /** nn/nt: rows of A per block (benchmarks and tests: the default is gemmRowBlock(inner, rowTile)). */
@@ -88,8 +94,9 @@ export function gemmParams(spec: GemmSpec): string[] {
   return p;
 }
 
-/** The 8-column panels of C (the units of a range). */
-export const gemmPanels = (spec: Pick<GemmSpec, "kind" | "k" | "n">): number => Math.ceil((spec.kind === "nt" ? spec.k : spec.n) / 8);
+/** The units of a range: C's 8-column panels, or a tn rows range's blocks of TN_ROW_UNIT rows. */
+export const gemmPanels = (spec: Pick<GemmSpec, "kind" | "k" | "n" | "rowRange">): number =>
+  spec.kind === "tn" && spec.rowRange ? Math.ceil(spec.k / TN_ROW_UNIT) : Math.ceil((spec.kind === "nt" ? spec.k : spec.n) / 8);
 
 /**
  * With `range`: locals hi (panels [lo, hi), hi = 0 meaning all) and fullEnd (the end of the
@@ -380,7 +387,9 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
   } else {
     // tn: C[k, n] = Σ_r A[r, 0..k)ᵀ B[r, 0..n), the reduction over m in chunks (gemm-tn.ts).
     let cols: TnColumns = { init: [], lo: () => f.i32(0), hi: () => f.i32(n) };
-    if (spec.range) {
+    let rows: TnRows | undefined;
+    if (spec.range && spec.rowRange) rows = { lo: P("lo"), hi: P("hi") };
+    else if (spec.range) {
       // Panels [lo, hi) (hi = 0: all) as columns [8·lo, min(8·hi, n)).
       const r = panelRange(f, P, gemmPanels(spec), Math.floor(n / 8));
       const hi8 = () => m.i32.shl(f.get(r.hi), f.i32(3));
@@ -392,7 +401,7 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
     }
     const madd = (av: X, bv: X, c: X): X => (spec.relaxed ? relaxedMadd(f, av, bv, c) : m.f32x4.add(c, m.f32x4.mul(av, bv)));
     const shape = { name: spec.name, k, n, mr: Math.min(mr, 4), bias: spec.bias, accumulate: acc, blocking: spec.tnBlocking };
-    body.push(...tnBody(f, shape, { m: pm, a: pa, b: pb, c: pc, bias: pbias, ws: pws }, cols, madd));
+    body.push(...tnBody(f, shape, { m: pm, a: pa, b: pb, c: pc, bias: pbias, ws: pws }, cols, madd, rows));
   }
 
   mod.addFunction(spec.name, b.createType(names.map(() => b.i32)), b.none, f.vars(), m.block(null, body));
