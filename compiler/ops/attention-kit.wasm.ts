@@ -10,17 +10,24 @@ import { mac } from "../wasm/kernels/conv-kit.js";
 import { zeroFill } from "../wasm/kernels/batch-gemm.js";
 import type { AttentionSpec } from "./attention.wasm.js";
 
-/** The scratch (byte offsets from the 16-aligned base): kᵀ and vᵀ panels, the score rows S (P) and dS. */
-export function layout(
-  s: AttentionSpec,
-  grad: boolean,
-): { panels: number; ss: number; kT: number; vT: number; sc: number; dp: number; total: number } {
+/**
+ * The scratch (byte offsets from the 16-aligned base): kᵀ (and vᵀ) in panels of 8 keys [kd][8];
+ * in the gradient k, dO and q copied as panels of 8 columns [rows][8] for the tiles that step
+ * through their rows (in place a head's rows are H·kd floats apart: 512 bytes in the character
+ * transformer, so that a column of 8 falls in few of the L1 cache's sets); the score rows S (P)
+ * and dS.
+ */
+export function layout(s: AttentionSpec, grad: boolean) {
   const panels = Math.ceil(s.s / 8);
   const ss = panels * 8 + 4;
+  const rowPanels = (rows: number, w: number) => (grad ? Math.ceil(w / 8) * rows * 32 : 0);
   const vT = panels * s.kd * 32;
-  const sc = vT + (grad ? panels * s.vd * 32 : 0);
+  const kP = vT + (grad ? panels * s.vd * 32 : 0);
+  const doP = kP + rowPanels(s.s, s.kd);
+  const qP = doP + rowPanels(s.t, s.vd);
+  const sc = qP + rowPanels(s.t, s.kd);
   const dp = sc + s.t * ss * 4;
-  return { panels, ss, kT: 0, vT, sc, dp, total: dp + (grad ? s.t * ss * 4 : 0) };
+  return { panels, ss, kT: 0, vT, kP, doP, qP, sc, dp, total: dp + (grad ? s.t * ss * 4 : 0) };
 }
 
 /** A register tile C[rows, width] = Σ_steps A[r, step] · B[step, 0..width), width ≤ 8, in step order from +0. */
@@ -138,6 +145,27 @@ export class Kit {
     for (let c = 0; c < w; c++) row.push(m.f32.store(c * 32, 4, f.get(d), m.f32.load(c * 4, 4, f.get(sp))));
     row.push(f.addI(sp, stride * 4), f.addI(j, 1));
     return m.block(null, [f.set(j, f.i32(0)), f.set(sp, f.get(src)), repeat(f, this.s.s, row)]);
+  }
+  /**
+   * Copies `n` rows of `w` floats (row stride `stride` floats, from the local `src`) to `dst` as
+   * panels of 8 columns, [⌈w/8⌉][n][8]: a tile then reads a panel's rows 32 bytes apart.
+   */
+  packRows(dst: number, src: number, n: number, w: number, stride: number): X {
+    const { f, m } = this;
+    const [sp, d] = [f.local(f.b.i32), f.local(f.b.i32)];
+    const row: X[] = [];
+    for (let c = 0; c < w; c += 4) {
+      const lanes = Math.min(4, w - c);
+      row.push(...storePartial(f, f.get(d), (c >> 3) * n * 32 + (c & 7) * 4, lanes, loadPartial(f, f.get(sp), c * 4, lanes)));
+    }
+    row.push(f.addI(sp, stride * 4), f.addI(d, 32));
+    return m.block(null, [f.set(sp, f.get(src)), f.set(d, this.at(dst)), repeat(f, n, row)]);
+  }
+  /** Row `row` (an i32, or null: 0) of the panel of columns from `col` (a multiple of 8) in a packRows copy of `n` rows. */
+  panelAt(dst: number, n: number, col: X, row: X | null): X {
+    const { f, m } = this;
+    const at = m.i32.add(this.at(dst), mulI(f, col, n * 4));
+    return row ? m.i32.add(at, m.i32.shl(row, f.i32(5))) : at;
   }
   /** Zeros the last panel of a packed [w][8] buffer when s is not a multiple of 8 (its rows past s are never written). */
   padT(dst: number, w: number): X[] {

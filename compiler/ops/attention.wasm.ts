@@ -4,7 +4,11 @@
 // in or out; only kᵀ (and vᵀ) are packed, in panels of 8 keys [kd][8], and the score rows
 // [t][SS] stay in the kernel scratch (≈ 66 KiB at t = s = 128; SS = 8·⌈s/8⌉ + 4: the padding
 // spreads a column's rows over the cache's sets, and the gradient, which reads columns, ran 3%
-// faster with it).
+// faster with it). The gradient's tiles that step through the rows of k, dO and q (dq = dS·k,
+// dv = Pᵀ·dO, dk = dSᵀ·q) read copies of them in panels of 8 columns [rows][8] (Kit.packRows):
+// in place, a head's rows are H·kd floats apart (512 bytes in the character transformer), so
+// that the 128 rows of a column panel fall in 8 of the L1 cache's 64 sets (≈ 4% of the
+// gradient's time; the forward's P·v, measured the same way, gained nothing and reads v in place).
 //
 //   addAttention      per (b, h) and block of 4 query rows: S = q·kᵀ for the keys the block
 //                     sees; per row: scale, causal mask, max, exp, sum, lse = max + log(sum),
@@ -303,8 +307,8 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
               a: () => k.row(L.dp, i0),
               aRow: L.ss * 4,
               aStep: 4,
-              b: () => addB(f, f.get(kB), col()),
-              bStep: H * s.kd * 4,
+              b: () => k.panelAt(L.kP, s.s, col(), null),
+              bStep: 32,
               count: k.keys(i0, R),
               c: () => addB(f, f.get(dqB), m.i32.add(mulI(f, f.get(i0), H * s.kd), col())),
               cRow: H * s.kd * 4,
@@ -314,7 +318,7 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
         ),
       ];
       /** dv = Pᵀ·dO or dk = dSᵀ·q for a block of keys from j0: the queries from `start` on (the others see none of them). */
-      const keyTile = (R: number, j0: number, a: number, bB: number, w: number, out: number) =>
+      const keyTile = (R: number, j0: number, a: number, bP: number, w: number, out: number) =>
         panelsOf(f, w, (width, col) =>
           tile(
             f,
@@ -324,8 +328,8 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
               a: () => addB(f, k.row(a, start), f.get(j0)),
               aRow: 4,
               aStep: L.ss * 4,
-              b: () => addB(f, f.get(bB), m.i32.add(mulI(f, f.get(start), H * w), col())),
-              bStep: H * w * 4,
+              b: () => k.panelAt(bP, s.t, col(), f.get(start)),
+              bStep: 32,
               count: () => m.i32.sub(f.i32(s.t), f.get(start)),
               c: () => addB(f, f.get(out), m.i32.add(mulI(f, f.get(j0), H * w), col())),
               cRow: H * w * 4,
@@ -335,8 +339,8 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
         );
       const keyBlock = (R: number, j0: number): X[] => [
         f.set(start, s.causal ? f.get(j0) : f.i32(0)),
-        keyTile(R, j0, L.sc, doB, s.vd, dvB),
-        keyTile(R, j0, L.dp, qB, s.kd, dkB),
+        keyTile(R, j0, L.sc, L.doP, s.vd, dvB),
+        keyTile(R, j0, L.dp, L.qP, s.kd, dkB),
       ];
       const perHead: X[] = [
         f.set(qB, k.head(f.get(p("q")), s.t * H * s.kd, s.kd)),
@@ -351,6 +355,9 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
         f.set(dvB, k.head(f.get(p("d")), per, s.vd, (s.t + s.s) * H * s.kd)),
         k.packT(L.kT, kB, s.kd, H * s.kd),
         k.packT(L.vT, vB, s.vd, H * s.vd),
+        k.packRows(L.kP, kB, s.s, s.kd, H * s.kd),
+        k.packRows(L.doP, doB, s.t, s.vd, H * s.vd),
+        k.packRows(L.qP, qB, s.t, s.kd, H * s.kd),
         k.blocks(s.t, rowBlock),
         k.blocks(s.s, keyBlock),
       ];

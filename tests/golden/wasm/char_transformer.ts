@@ -1341,7 +1341,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_gelu, A_char_transformer_dense, WS); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_gelu, A_char_transformer_dense); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense_1  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -1432,7 +1432,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_2  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_2_gelu, A_char_transformer_dense_2, WS); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_2_gelu, A_char_transformer_dense_2); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_3  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -1523,7 +1523,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_4  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_4_gelu, A_char_transformer_dense_4, WS); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_4_gelu, A_char_transformer_dense_4); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_5  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -1614,7 +1614,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_6  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_6_gelu, A_char_transformer_dense_6, WS); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_6_gelu, A_char_transformer_dense_6); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_7  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -1719,7 +1719,6 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_dchar_transformer_dense_6,
       A_dchar_transformer_dense_6_gelu,
       A_char_transformer_dense_6,
-      WS,
     ); // [B, 128, 512] [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_6  dense(512, activation=gelu)
     k.gemm_nt_128x512(
@@ -1906,7 +1905,6 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_dchar_transformer_dense_4,
       A_dchar_transformer_dense_4_gelu,
       A_char_transformer_dense_4,
-      WS,
     ); // [B, 128, 512] [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_4  dense(512, activation=gelu)
     k.gemm_nt_128x512(
@@ -2093,7 +2091,6 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_dchar_transformer_dense_2,
       A_dchar_transformer_dense_2_gelu,
       A_char_transformer_dense_2,
-      WS,
     ); // [B, 128, 512] [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_2  dense(512, activation=gelu)
     k.gemm_nt_128x512(
@@ -2275,13 +2272,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     ); // [B, 128, 512] [B, 128, 128] → [512, 128]
     k.sum_rows_128_batched_128(n, A_dchar_transformer_dense_1_bias, A_dchar_transformer_add_2_1); // [B, 128, 128] → [128]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense  gelu
-    k.gelu_grad_65536_batched(
-      n,
-      A_dchar_transformer_dense,
-      A_dchar_transformer_dense_gelu,
-      A_char_transformer_dense,
-      WS,
-    ); // [B, 128, 512] [B, 128, 512] → [B, 128, 512]
+    k.gelu_grad_65536_batched(n, A_dchar_transformer_dense, A_dchar_transformer_dense_gelu, A_char_transformer_dense); // [B, 128, 512] [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense  dense(512, activation=gelu)
     k.gemm_nt_128x512(
       n * 128,
@@ -2599,7 +2590,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_gelu, A_char_transformer_dense, WS); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_gelu, A_char_transformer_dense); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense_1  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -2690,7 +2681,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_2  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_2_gelu, A_char_transformer_dense_2, WS); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_2_gelu, A_char_transformer_dense_2); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_3  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -2781,7 +2772,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_4  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_4_gelu, A_char_transformer_dense_4, WS); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_4_gelu, A_char_transformer_dense_4); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_5  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -2872,7 +2863,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_6  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_6_gelu, A_char_transformer_dense_6, WS); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_6_gelu, A_char_transformer_dense_6); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_7  dense(128)
     k.gemm_nn_512x128_bias(
       n * 128,
@@ -3004,7 +2995,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_gelu_1, A_char_transformer_dense_9, WS); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_gelu_1, A_char_transformer_dense_9); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:14 char_transformer/dense_1  dense(128)
     // dsl-examples/char_transformer.dlm:14 char_transformer/add_2  h0 + (h0 |> layernorm() |> dense(512, activation=gelu) |>...
     k.gemm_nn_512x128_bias_res(
@@ -3090,7 +3081,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_2  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_2_gelu_1, A_char_transformer_dense_2_1, WS); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_2_gelu_1, A_char_transformer_dense_2_1); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:17 char_transformer/dense_3  dense(128)
     // dsl-examples/char_transformer.dlm:17 char_transformer/add_4  h1 + (h1 |> layernorm() |> dense(512, activation=gelu) |>...
     k.gemm_nn_512x128_bias_res(
@@ -3176,7 +3167,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_4  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_4_gelu_1, A_char_transformer_dense_4_1, WS); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_4_gelu_1, A_char_transformer_dense_4_1); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:20 char_transformer/dense_5  dense(128)
     // dsl-examples/char_transformer.dlm:20 char_transformer/add_6  h2 + (h2 |> layernorm() |> dense(512, activation=gelu) |>...
     k.gemm_nn_512x128_bias_res(
@@ -3262,7 +3253,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       WS,
     ); // [B, 128, 128] [128, 512] [512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_6  gelu
-    k.gelu_65536_batched(n, A_char_transformer_dense_6_gelu_1, A_char_transformer_dense_6_1, WS); // [B, 128, 512] → [B, 128, 512]
+    k.gelu_65536_batched(n, A_char_transformer_dense_6_gelu_1, A_char_transformer_dense_6_1); // [B, 128, 512] → [B, 128, 512]
     // dsl-examples/char_transformer.dlm:23 char_transformer/dense_7  dense(128)
     // dsl-examples/char_transformer.dlm:23 char_transformer/add_8  h3 + (h3 |> layernorm() |> dense(512, activation=gelu) |>...
     k.gemm_nn_512x128_bias_res(
