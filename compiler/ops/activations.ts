@@ -25,7 +25,7 @@ import {
 import { fmt, same } from "./kit/shape.js";
 import { fromOutput, none, shapeOf } from "./kit/vjp.js";
 import type { TOp } from "../ir/train-ir.js";
-import { actParams, actScratchBytes, addActivation, readsInput, type ActKernel, type ActOp, type ActSpec } from "./activations.wasm.js";
+import { actParams, addActivation, readsInput, type ActKernel, type ActOp, type ActSpec } from "./activations.wasm.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import * as LP from "../wasm/kernels/loops.js";
@@ -134,10 +134,9 @@ const actCall =
       op,
       approximate: c.eqn.attrs.approximate === true || undefined,
     };
-    const names = actParams(spec).filter((p) => p !== "n" && p !== "ws");
+    const names = actParams(spec).filter((p) => p !== "n");
     const args = Object.fromEntries(names.map((p, i) => [p, i === 0 ? W.out(c) : c.addr(i === 1 ? a : bb)]));
-    const ws = actScratchBytes(spec);
-    return W.call(c, op, spec, addActivation, actParams, ws ? { ...args, ws: c.scratch(ws) } : args);
+    return W.call(c, op, spec, addActivation, actParams, args);
   };
 
 /** An activation in the PyTorch target (torch computes the same functions: hardsigmoid is Keras 3's relu6(x + 3) / 6). */

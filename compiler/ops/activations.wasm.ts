@@ -3,22 +3,24 @@
 // time with partial tails; each computes what its reference kernel in
 // runtime/kernels/elementwise.ts computes, in f32.
 //
-// erf in f32 (erfV, and Φ(x) = ½·(1 + erf(x/√2)) for the exact GELU) is two fits of ours,
-// made in float64 against a 40-digit erf and measured in f32 arithmetic:
+// erf in f32 (erfV) is two fits of ours, made in float64 against a 40-digit erf and measured
+// in f32 arithmetic:
 //   |z| < 0.875   erf(z) = z + z·P(z²), P of degree 6 (a weighted least-squares fit of
 //                 erf(z)/z − 1; the leading 1 is kept out of P so that P's rounding errors
 //                 are an order of magnitude smaller than the result's);
 //   |z| ≥ 0.875   erfc(|z|) = e^(−z²)·R(|z| − 2.5), R of degree 12 fitted to erfc(z)·e^(z²)
-//                 on [0.875, 5] for relative error (≈ 3e-7 in f32 arithmetic), so that Φ's
-//                 negative tail is accurate, not 1 − 1; |z| is clamped to 5 in R only (erf is
-//                 ±1 there in f32; Φ(x) < 1e-12 for x < −7.07, where R(5) is used).
-// Measured by tests/wasm/activations.test.ts against float64: erf's max absolute error, and
-// Φ's relative error in its tail. The GELU kernels skip the tail's parts for a vector whose four
-// lanes are all below the split (about 80% of the character transformer's vectors, whose GELU
-// inputs have an rms of 0.6–0.65): per block of 256 vectors, a first pass computes every
-// vector's near form, four vectors side by side, and lists the others in the kernel scratch; a
-// second pass computes the listed ones with every part (addExactGelu). No branch per vector,
-// and the same bits as computing every part and selecting by lane (tests/wasm/gelu-bits.test.ts).
+//                 on [0.875, 5] for relative error (≈ 3e-7 in f32 arithmetic); |z| is clamped
+//                 to 5 in R only (erf is ±1 there in f32).
+// The exact GELU and its gradient need Φ(x) = ½·erfc(−x/√2), and one formula on every lane
+// (no branch, no split: the cost does not depend on the data): with t = min(|z|, 10), z = x/√2,
+//   erfc(t) = e^(−t²)·P(t)/Q(t),  P of degree 4 and Q of degree 5, all coefficients positive,
+// a rational fit of erfc(t)·e^(t²) on [0, 10] for relative error (iterated weighted least
+// squares in float64 against mpmath's erfc, scripts/fit-erfc.py: 5.6e-9 in float64, 3.2e-7 in
+// f32 arithmetic); Q's degree one above P's gives the 1/(t√π) of the tail. Φ = 1 − ½·erfc(t)
+// for z > 0, ½·erfc(t) otherwise, so Φ's negative tail is accurate relative to itself. The
+// gradient's φ(x) = e^(−x²/2)/√(2π) is the same exponential. Three vectors run side by side
+// (their statement lists interleaved) so that their dependency chains overlap. Measured by
+// tests/wasm/activations.test.ts and tests/wasm/gelu-bits.test.ts against float64.
 import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Fn, Mod, X } from "../wasm/kernels/fn.js";
 import { loadPartial, storePartial } from "../wasm/kernels/fn.js";
@@ -41,19 +43,9 @@ export const readsInput: ReadonlySet<ActOp> = new Set(["gelu", "silu"]);
 
 export function actParams(spec: Omit<ActSpec, "name">): string[] {
   const n = LP.nParam(spec.batched);
-  const ws = exactGelu(spec) ? ["ws"] : [];
-  if (!spec.op.endsWith("_grad")) return [...n, "y", "x", ...ws];
-  return [...n, "dx", "dy", readsInput.has(spec.op.slice(0, -5) as ActOp) ? "x" : "y", ...ws];
+  if (!spec.op.endsWith("_grad")) return [...n, "y", "x"];
+  return [...n, "dx", "dy", readsInput.has(spec.op.slice(0, -5) as ActOp) ? "x" : "y"];
 }
-
-/** The exact GELU and its gradient list their far vectors in scratch (addExactGelu). */
-const exactGelu = (spec: Omit<ActSpec, "name">): boolean => (spec.op === "gelu" || spec.op === "gelu_grad") && spec.approximate !== true;
-
-/** Vectors per block of the exact GELU kernels: the far ones of a block are listed in scratch. */
-const GELU_BLOCK = 256;
-
-/** Bytes of scratch an activation kernel needs (the exact GELU's list of far vectors and a dummy vector). */
-export const actScratchBytes = (spec: Omit<ActSpec, "name">): number => (exactGelu(spec) ? GELU_BLOCK * 4 + 16 : 0);
 
 // SELU's constants (runtime/kernels/elementwise.ts SELU_ALPHA, SELU_SCALE).
 const SELU_SCALE = 1.0507009873554805;
@@ -62,6 +54,12 @@ const SELU_SCALE_ALPHA = SELU_SCALE * 1.6732632423543772;
 const G1 = 2 * Math.sqrt(2 / Math.PI);
 const G3 = G1 * 0.044715;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** erfc(t) = e^(−t²)·P(t)/Q(t) for 0 ≤ t ≤ 10 (the f32 coefficients, lowest degree first; see the header). */
+export const ERFC_P = [1, 1.237605094909668, 0.730760931968689, 0.22881700098514557, 0.032712217420339584];
+export const ERFC_Q = [1, 2.3659846782684326, 2.400479793548584, 1.3237946033477783, 0.4055943787097931, 0.05798018351197243];
+/** t's clamp: Q's degree keeps P/Q near 1/(t√π) up to it, and P(t) and Q(t) finite beyond. */
+export const ERFC_T_MAX = 10;
 
 // erf(z) = z + z·P(z²) on |z| < ERF_SPLIT; erfc(|z|) = e^(−z²)·R(min(|z|, 5) − 2.5) above.
 const ERF_SPLIT = 0.875;
@@ -132,29 +130,6 @@ export function erfV(f: Fn, x: X): X {
   return m.block(null, [set, ...e.code, m.v128.bitselect(f.get(e.small), far, e.near())], f.b.v128);
 }
 
-/**
- * Sets phi to Φ(x) and, with `gauss`, g to e^(−x²/2) for the x in a local. When all four lanes
- * have |x/√2| < 0.875, Φ takes the polynomial alone and the tail's exponential and degree-12
- * polynomial are skipped (a branch per vector: every lane's result comes from the same f32
- * operations as when all parts are computed and selected, so the bits are the same).
- */
-function normalCdf(f: Fn, x: number, phi: number, g: number, gauss: boolean): X[] {
-  const m = f.mod;
-  const z = f.local(f.b.v128);
-  const e = erfParts(f, z);
-  const half = (v: X) => m.f32x4.mul(v, splatF(f, 0.5));
-  // z ≥ 0.875: 1 − erfc(z)/2; z ≤ −0.875: erfc(|z|)/2, the tail itself.
-  const far = m.v128.bitselect(m.f32x4.sub(splatF(f, 1), half(f.get(e.tail))), half(f.get(e.tail)), m.f32x4.gt(f.get(z), splatF(f, 0)));
-  const near = () => m.f32x4.add(splatF(f, 0.5), half(f.get(e.small)));
-  const full = [...(gauss ? [] : e.gauss), ...e.rest, f.set(phi, m.v128.bitselect(near(), far, e.near()))];
-  return [
-    f.set(z, m.f32x4.mul(f.get(x), splatF(f, Math.SQRT1_2))),
-    ...e.head,
-    ...(gauss ? [...e.gauss, f.set(g, f.get(e.g))] : []),
-    m.if(m.i32x4.all_true(e.near()), f.set(phi, near()), m.block(null, full)),
-  ];
-}
-
 /** ln(1 + t) for 0 ≤ t ≤ 1: log(u) + (t − (u − 1))/u with u = f32(1 + t), exact for tiny t. */
 function log1pSmall(f: Fn, t: number): X {
   const m = f.mod;
@@ -197,8 +172,8 @@ function forward(f: Fn, op: ActOp, approximate: boolean, v: number): X {
     case "gelu": {
       if (approximate)
         return m.f32x4.mul(x(), sigmoidV(f, m.f32x4.mul(x(), m.f32x4.add(c(G1), m.f32x4.mul(c(G3), m.f32x4.mul(x(), x()))))));
-      const [phi, g] = [f.local(vt), f.local(vt)];
-      return block([...normalCdf(f, v, phi, g, false), m.f32x4.mul(x(), f.get(phi))]);
+      const r = f.local(vt);
+      return block([...geluSteps(f, { x: x(), dy: null }, r), f.get(r)]);
     }
     case "silu":
       return m.f32x4.mul(x(), sigmoidV(f, x()));
@@ -240,10 +215,7 @@ function backward(f: Fn, op: ActOp, approximate: boolean, d: number, v: number):
           m.f32x4.mul(dy(), m.f32x4.add(f.get(s), d1)),
         ]);
       }
-      // Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)
-      const g = f.local(vt);
-      const dphi = m.f32x4.mul(m.f32x4.mul(x(), f.get(g)), c(INV_SQRT_2PI));
-      return block([...normalCdf(f, v, s, g, true), m.f32x4.mul(dy(), m.f32x4.add(f.get(s), dphi))]);
+      return block([...geluSteps(f, { x: x(), dy: dy() }, s), f.get(s)]);
     }
     case "silu": {
       // σ·(1 + x·(1 − σ))
@@ -308,14 +280,9 @@ export function addActivation(b: BinaryenApi, mod: Mod, spec: ActSpec): void {
 }
 
 /**
- * The exact GELU (y ← x) or its gradient (dx ← dy, x) in two passes per block of GELU_BLOCK
- * vectors, without a branch per vector: the first computes every vector's near form (Φ by erf's
- * polynomial alone) and stores it where all four lanes are near (elsewhere into a dummy vector
- * of the scratch, so that a result written over its own operands leaves the far vector's operands
- * as they were), listing the others' addresses in the scratch; the second computes the listed
- * vectors with every part (normalCdf). Each lane's f32 operations are those of normalCdf, so the
- * bits are those of a branch per vector (tests/wasm/gelu-bits.test.ts). A partial last vector
- * takes normalCdf directly.
+ * The exact GELU (y ← x) or its gradient (dx ← dy, x): geluSteps on every vector, GELU_UNROLL
+ * vectors side by side (their statement lists interleaved, LP.lockstep), then single vectors,
+ * then a partial last vector.
  */
 function addExactGelu(b: BinaryenApi, mod: Mod, spec: ActSpec, grad: boolean): void {
   const params = actParams(spec);
@@ -327,85 +294,37 @@ function addExactGelu(b: BinaryenApi, mod: Mod, spec: ActSpec, grad: boolean): v
     b.none,
     (f, p) => {
       const m = mod;
-      const v = b.v128;
-      const c = (k: number) => splatF(f, k);
-      const [xp, dOut, dDy, rem, blk, cnt, j, ws, dummy] = Array.from({ length: 9 }, () => f.local(b.i32));
-      const [xv, dyv, r, phi, g] = Array.from({ length: 5 }, () => f.local(v));
+      const [xp, dOut, dDy, rem, tail] = Array.from({ length: 5 }, () => f.local(b.i32));
       const total = LP.countOf(f, spec, () => f.get(p("n")));
       const totalX = typeof total === "number" ? () => f.i32(total) : total;
-      const result = (x: number, dy: number, ph: number, gg: number): X =>
-        grad
-          ? m.f32x4.mul(f.get(dy), m.f32x4.add(f.get(ph), m.f32x4.mul(m.f32x4.mul(f.get(x), f.get(gg)), c(INV_SQRT_2PI))))
-          : m.f32x4.mul(f.get(x), f.get(ph));
-      const load = (ptr: () => X, lanes: number): X[] => [
-        f.set(xv, loadPartial(f, ptr(), 0, lanes)),
-        ...(grad ? [f.set(dyv, loadPartial(f, m.i32.add(ptr(), f.get(dDy)), 0, lanes))] : []),
-      ];
-      // The first pass, GELU_UNROLL vectors in lockstep (independent chains side by side).
-      const nearPass = LP.lockstep(
-        Array.from({ length: GELU_UNROLL }, (_, i) => nearSteps(f, grad, i * 16, { xp, dOut, dDy, ws, cnt, dummy }, result)),
-      );
-      // The second pass (and a partial last vector): every part, as a branch per vector did.
-      const fullAt = (ptr: () => X, lanes: number): X[] => [
-        ...load(ptr, lanes),
-        ...normalCdf(f, xv, phi, g, grad),
-        f.set(r, result(xv, dyv, phi, g)),
-        ...storePartial(f, m.i32.add(ptr(), f.get(dOut)), 0, lanes, f.get(r)),
-      ];
+      const at = (off: number) => m.i32.add(f.get(xp), f.i32(off));
+      const vector = (off: number, lanes: number): X[] => {
+        const r = f.local(b.v128);
+        const ld = (delta: number | null) => loadPartial(f, delta === null ? at(off) : m.i32.add(at(off), f.get(delta)), 0, lanes);
+        return [
+          ...geluSteps(f, { x: ld(null), dy: grad ? ld(dDy) : null }, r),
+          m.block(null, storePartial(f, m.i32.add(at(off), f.get(dOut)), 0, lanes, f.get(r))),
+        ];
+      };
       const tails = LP.tailsOf(spec);
       return [
         f.set(xp, f.get(p("x"))),
         f.set(dOut, m.i32.sub(f.get(p(grad ? "dx" : "y")), f.get(xp))),
         ...(grad ? [f.set(dDy, m.i32.sub(f.get(p("dy")), f.get(xp)))] : []),
-        f.set(ws, f.get(p("ws"))),
-        f.set(dummy, m.i32.add(f.get(ws), f.i32(GELU_BLOCK * 4))),
         f.set(rem, m.i32.shr_u(totalX(), f.i32(2))),
         f.whileLoop(
-          () => m.i32.gt_s(f.get(rem), f.i32(0)),
+          () => m.i32.ge_s(f.get(rem), f.i32(GELU_UNROLL)),
           [
-            f.set(blk, m.select(m.i32.lt_s(f.get(rem), f.i32(GELU_BLOCK)), f.get(rem), f.i32(GELU_BLOCK))),
-            f.set(rem, m.i32.sub(f.get(rem), f.get(blk))),
-            f.set(cnt, f.i32(0)),
-            f.whileLoop(
-              () => m.i32.ge_s(f.get(blk), f.i32(GELU_UNROLL)),
-              [...nearPass, f.addI(xp, 16 * GELU_UNROLL), f.set(blk, m.i32.sub(f.get(blk), f.i32(GELU_UNROLL)))],
-            ),
-            f.whileLoop(
-              () => m.i32.gt_s(f.get(blk), f.i32(0)),
-              [
-                ...nearSteps(f, grad, 0, { xp, dOut, dDy, ws, cnt, dummy }, result).flat(),
-                f.addI(xp, 16),
-                f.set(blk, m.i32.sub(f.get(blk), f.i32(1))),
-              ],
-            ),
-            f.set(j, f.i32(0)),
-            f.whileLoop(
-              () => m.i32.le_s(m.i32.add(f.get(j), f.i32(4 * GELU_UNROLL)), f.get(cnt)),
-              [
-                ...LP.lockstep(
-                  Array.from({ length: GELU_UNROLL }, (_, i) => farSteps(f, grad, i * 4, { xp, dOut, dDy, ws, cnt: j, dummy }, result)),
-                ),
-                f.addI(j, 4 * GELU_UNROLL),
-              ],
-            ),
-            f.whileLoop(
-              () => m.i32.lt_s(f.get(j), f.get(cnt)),
-              [...farSteps(f, grad, 0, { xp, dOut, dDy, ws, cnt: j, dummy }, result), f.addI(j, 4)],
-            ),
+            ...LP.lockstep(Array.from({ length: GELU_UNROLL }, (_, i) => vector(16 * i, 4))),
+            f.addI(xp, 16 * GELU_UNROLL),
+            f.set(rem, m.i32.sub(f.get(rem), f.i32(GELU_UNROLL))),
           ],
         ),
+        f.whileLoop(() => m.i32.gt_s(f.get(rem), f.i32(0)), [...vector(0, 4), f.addI(xp, 16), f.set(rem, m.i32.sub(f.get(rem), f.i32(1)))]),
         ...(tails.length
           ? [
-              f.set(rem, m.i32.and(totalX(), f.i32(3))),
-              ...tails.map((t) =>
-                m.if(
-                  m.i32.eq(f.get(rem), f.i32(t)),
-                  m.block(
-                    null,
-                    fullAt(() => f.get(xp), t),
-                  ),
-                ),
-              ),
+              f.set(tail, m.i32.and(totalX(), f.i32(3))),
+              ...tails.map((t) => m.if(m.i32.eq(f.get(tail), f.i32(t)), m.block(null, vector(0, t)))),
             ]
           : []),
       ];
@@ -413,92 +332,49 @@ function addExactGelu(b: BinaryenApi, mod: Mod, spec: ActSpec, grad: boolean): v
   );
 }
 
-/** Vectors side by side in the exact GELU's first pass. */
-const GELU_UNROLL = 4;
-
-interface GeluLocals {
-  xp: number;
-  dOut: number;
-  dDy: number;
-  ws: number;
-  cnt: number;
-  dummy: number;
-}
+/** Vectors side by side in the exact GELU kernels. */
+const GELU_UNROLL = 3;
 
 /**
- * The exact GELU's first pass on the vector at xp + off: x (and dy), Φ's near form (the f32
- * operations of erfParts' head and normalCdf's near Φ, and for the gradient expV's e^(−z²)),
- * the result stored where all four lanes are near, else into the dummy vector, and xp + off
- * listed at ws + cnt (cnt advancing by 4 for a far vector). Steps of equal count per vector, for lockstep.
+ * The exact GELU of the vector x (with dy: its gradient dy·(Φ(x) + x·φ(x))) into the local
+ * `out`, as statements of the same count for every vector (for LP.lockstep): z = x/√2,
+ * t = min(|z|, 10), g = e^(−z²) (math.ts's expSteps), ½·erfc(t) = g·(½P(t))/Q(t) (P's
+ * coefficients halved: exact), Φ = 1 − ½·erfc(t) for z > 0, else ½·erfc(t). Every lane takes the
+ * same operations, whatever x is.
  */
-function nearSteps(f: Fn, grad: boolean, off: number, l: GeluLocals, result: (x: number, dy: number, phi: number, g: number) => X): X[] {
+export function geluSteps(f: Fn, load: { x: X; dy: X | null }, out: number): X[] {
   const m = f.mod;
-  const v = f.b.v128;
   const c = (k: number) => splatF(f, k);
-  const [x, dy, z, s, acc, phi, g, et, en, er, eni] = Array.from({ length: 11 }, () => f.local(v));
-  const [at, addr] = [f.local(f.b.i32), f.local(f.b.i32)];
-  const steps: X[] = [
-    f.set(x, m.v128.load(off, 4, f.get(l.xp))),
-    f.set(dy, grad ? m.v128.load(off, 4, m.i32.add(f.get(l.xp), f.get(l.dDy))) : c(0)),
-    f.set(z, m.f32x4.mul(f.get(x), c(Math.SQRT1_2))),
-    f.set(s, m.f32x4.mul(f.get(z), f.get(z))),
-  ];
-  // P(s) by Horner, then erf's near form z + z·P(s) (erfParts' head).
-  steps.push(f.set(acc, c(ERF_P[ERF_P.length - 1])));
-  for (let i = ERF_P.length - 2; i >= 0; i--) steps.push(f.set(acc, m.f32x4.add(m.f32x4.mul(f.get(acc), f.get(s)), c(ERF_P[i]))));
-  steps.push(f.set(acc, m.f32x4.add(f.get(z), m.f32x4.mul(f.get(z), f.get(acc)))));
-  steps.push(f.set(phi, m.f32x4.add(c(0.5), m.f32x4.mul(f.get(acc), c(0.5)))));
-  if (grad) steps.push(...expSteps(f, m.f32x4.neg(f.get(s)), g, [et, en, er, eni]));
-  steps.push(
-    f.set(at, m.i32x4.all_true(m.f32x4.lt(m.f32x4.abs(f.get(z)), c(ERF_SPLIT)))),
-    f.set(addr, m.i32.add(f.get(l.xp), f.i32(off))),
-    m.v128.store(0, 4, m.select(f.get(at), m.i32.add(f.get(addr), f.get(l.dOut)), f.get(l.dummy)), result(x, dy, phi, g)),
-    // One step: the next vector of the lockstep lists itself after this one.
-    m.block(null, [
-      m.i32.store(0, 4, m.i32.add(f.get(l.ws), f.get(l.cnt)), f.get(addr)),
-      f.set(l.cnt, m.i32.add(f.get(l.cnt), m.i32.shl(m.i32.xor(f.get(at), f.i32(1)), f.i32(2)))),
-    ]),
-  );
-  return steps;
-}
-
-/**
- * The exact GELU's second pass on the listed vector at ws + cnt + off: every part of Φ as
- * normalCdf computes it when a lane is far (erfParts' head, gauss and rest, the far form, the
- * select by lane), the result stored. Steps of equal count per vector, for lockstep.
- */
-function farSteps(f: Fn, grad: boolean, off: number, l: GeluLocals, result: (x: number, dy: number, phi: number, g: number) => X): X[] {
-  const m = f.mod;
   const v = f.b.v128;
-  const c = (k: number) => splatF(f, k);
-  const [x, dy, z, az, s, acc, phi, g, u, tail, et, en, er, eni] = Array.from({ length: 14 }, () => f.local(v));
-  const addr = f.local(f.b.i32);
-  const half = (e: X) => m.f32x4.mul(e, c(0.5));
+  const [x, dy, z, t, s, g, p, q, et, en, er, eni] = Array.from({ length: 12 }, () => f.local(v));
   const steps: X[] = [
-    f.set(addr, m.i32.load(off, 4, m.i32.add(f.get(l.ws), f.get(l.cnt)))),
-    f.set(x, m.v128.load(0, 4, f.get(addr))),
-    f.set(dy, grad ? m.v128.load(0, 4, m.i32.add(f.get(addr), f.get(l.dDy))) : c(0)),
+    f.set(x, load.x),
+    load.dy === null ? m.nop() : f.set(dy, load.dy),
     f.set(z, m.f32x4.mul(f.get(x), c(Math.SQRT1_2))),
-    f.set(az, m.f32x4.abs(f.get(z))),
+    f.set(t, m.f32x4.pmin(m.f32x4.abs(f.get(z)), c(ERFC_T_MAX))),
     f.set(s, m.f32x4.mul(f.get(z), f.get(z))),
-    f.set(acc, c(ERF_P[ERF_P.length - 1])),
+    ...expSteps(f, m.f32x4.neg(f.get(s)), g, [et, en, er, eni]),
   ];
-  for (let i = ERF_P.length - 2; i >= 0; i--) steps.push(f.set(acc, m.f32x4.add(m.f32x4.mul(f.get(acc), f.get(s)), c(ERF_P[i]))));
-  steps.push(f.set(acc, m.f32x4.add(f.get(z), m.f32x4.mul(f.get(z), f.get(acc)))));
-  steps.push(...expSteps(f, m.f32x4.neg(f.get(s)), g, [et, en, er, eni]));
-  steps.push(f.set(u, m.f32x4.sub(m.f32x4.min(f.get(az), c(5)), c(2.5))), f.set(tail, c(ERFC_R[ERFC_R.length - 1])));
-  for (let i = ERFC_R.length - 2; i >= 0; i--) steps.push(f.set(tail, m.f32x4.add(m.f32x4.mul(f.get(tail), f.get(u)), c(ERFC_R[i]))));
+  // ½P and Q by Horner, their steps interleaved (two independent chains), each from its top two coefficients.
+  const [hp, hq] = [ERFC_P.map((a) => a / 2), ERFC_Q];
+  const step = (acc: number, coef: readonly number[], i: number, from: X) =>
+    f.set(acc, m.f32x4.add(m.f32x4.mul(from, f.get(t)), c(coef[i])));
+  for (let i = hq.length - 2; i >= 0; i--) {
+    const j = i - (hq.length - hp.length);
+    steps.push(
+      j >= 0 ? step(p, hp, j, j === hp.length - 2 ? c(hp[j + 1]) : f.get(p)) : m.nop(),
+      step(q, hq, i, i === hq.length - 2 ? c(hq[i + 1]) : f.get(q)),
+    );
+  }
   steps.push(
-    f.set(tail, m.f32x4.mul(f.get(g), f.get(tail))),
+    f.set(p, m.f32x4.mul(f.get(g), m.f32x4.div(f.get(p), f.get(q)))),
+    f.set(p, m.v128.bitselect(m.f32x4.sub(c(1), f.get(p)), f.get(p), m.f32x4.gt(f.get(z), c(0)))),
     f.set(
-      phi,
-      m.v128.bitselect(
-        m.f32x4.add(c(0.5), half(f.get(acc))),
-        m.v128.bitselect(m.f32x4.sub(c(1), half(f.get(tail))), half(f.get(tail)), m.f32x4.gt(f.get(z), c(0))),
-        m.f32x4.lt(f.get(az), c(ERF_SPLIT)),
-      ),
+      out,
+      load.dy === null
+        ? m.f32x4.mul(f.get(x), f.get(p))
+        : m.f32x4.mul(f.get(dy), m.f32x4.add(f.get(p), m.f32x4.mul(m.f32x4.mul(f.get(x), f.get(g)), c(INV_SQRT_2PI)))),
     ),
-    m.v128.store(0, 4, m.i32.add(f.get(addr), f.get(l.dOut)), result(x, dy, phi, g)),
   );
   return steps;
 }

@@ -8,15 +8,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BinaryenApi } from "../../compiler/wasm/kernels/binaryen.js";
 import { Fn, type Mod, type X } from "../../compiler/wasm/kernels/fn.js";
-import {
-  actParams,
-  actScratchBytes,
-  addActivation,
-  erfV,
-  type ActKernel,
-  type ActOp,
-  type ActSpec,
-} from "../../compiler/ops/activations.wasm.js";
+import { actParams, addActivation, erfV, type ActKernel, type ActOp, type ActSpec } from "../../compiler/ops/activations.wasm.js";
 import * as K from "../../runtime/kernels/elementwise.js";
 import { erf } from "../helpers/erf.js";
 import { TestRandom } from "../helpers/numerics.js";
@@ -85,12 +77,6 @@ function reference(v: Variant, x: Float32Array, dy: Float32Array | null, y32: Fl
 
 let k: KernelInstance<Record<string, Kernel>>;
 
-/** The kernel scratch of a variant (the exact GELU's list of far vectors) as an input of zeros, or nothing. */
-const scratch = (v: Variant): Record<string, Float32Array> => {
-  const bytes = actScratchBytes({ op: v.op, perRow: 1, batched: false, approximate: v.approximate });
-  return bytes ? { ws: new Float32Array(bytes / 4) } : {};
-};
-
 beforeAll(async () => {
   k = await kernelModule((b, mod) => {
     addErf(b, mod);
@@ -150,15 +136,14 @@ describe("activation kernels against the reference kernels", () => {
   for (const v of VARIANTS) {
     it(`${label(v)} and its gradient: worst error over [−12, 12] and large |x|`, () => {
       const fwd = actParams({ op: v.op, perRow: 1, batched: false, approximate: v.approximate });
-      const y = callKernel(k, MEM, { fn: kernelName(v, false, false), params: fwd, ins: { x: xs, ...scratch(v) }, outs: { y: SWEEP } }).outs
-        .y;
+      const y = callKernel(k, MEM, { fn: kernelName(v, false, false), params: fwd, ins: { x: xs }, outs: { y: SWEEP } }).outs.y;
       const want = reference(v, xs, null, null);
       const grad = actParams({ op: `${v.op}_grad` as ActKernel, perRow: 1, batched: false, approximate: v.approximate });
       const third = grad[2];
       const dx = callKernel(k, MEM, {
         fn: kernelName(v, true, false),
         params: grad,
-        ins: { dy, [third]: third === "x" ? xs : y, ...scratch(v) },
+        ins: { dy, [third]: third === "x" ? xs : y },
         outs: { dx: SWEEP },
       }).outs.dx;
       const wantDx = reference(v, xs, dy, y);
@@ -191,7 +176,7 @@ describe("activation kernels against the reference kernels", () => {
         fn: kernelName(v, false, true),
         params: actParams({ op: v.op, perRow: 5, batched: true, approximate: v.approximate }),
         n: 1,
-        ins: { x: Float32Array.from([...x, 0]), ...scratch(v) },
+        ins: { x: Float32Array.from([...x, 0]) },
         outs: { y: 5 },
       }).outs.y;
     expect(out({ op: "softplus" })[0]).toBe(100);
@@ -232,8 +217,8 @@ describe("batched calls: partial tails, nothing written outside the output, no r
             approximate: v.approximate,
           });
           const ins: Record<string, Float32Array> = grad
-            ? { dy: new Float32Array(len).map(() => r.uniform(-1, 1)), [params[3]]: x, ...scratch(v) }
-            : { x, ...scratch(v) };
+            ? { dy: new Float32Array(len).map(() => r.uniform(-1, 1)), [params[3]]: x }
+            : { x };
           const outName = grad ? "dx" : "y";
           const got = callKernelAllLayouts(k, MEM, { fn: kernelName(v, grad, true), params, n, ins, outs: { [outName]: len } }).outs[
             outName
