@@ -85,6 +85,14 @@ export function panelsOf(f: Fn, width: number, one: (w: number, col: () => X) =>
   return m.block(null, out);
 }
 
+/** The rows' statement lists, `group` of them interleaved at a time. */
+function groups(rows: number, group: number, body: (r: number) => X[]): X[] {
+  const out: X[] = [];
+  for (let r0 = 0; r0 < rows; r0 += group)
+    out.push(...lockstep(Array.from({ length: Math.min(group, rows - r0) }, (_, r) => body(r0 + r))));
+  return out;
+}
+
 export const mulI = (f: Fn, a: X, k: number): X => f.mod.i32.mul(a, f.i32(k));
 export const addB = (f: Fn, ptr: X, elems: X): X => f.mod.i32.add(ptr, f.mod.i32.shl(elems, f.i32(2)));
 export const minI = (f: Fn, a: () => X, b: () => X): X => f.mod.select(f.mod.i32.lt_s(a(), b()), a(), b());
@@ -210,10 +218,10 @@ export class Kit {
    * of 4, so that its rows have the same number of vectors): keys 0 … the 4-aligned end past
    * min(i + 1, s) (causal) or s. `body(r, valid, j)` gives row i0 + r's statements for one
    * vector, `valid` the lanes that are keys the query sees (null: all), `j` the vector's first
-   * key (a local); the rows' statement lists (of equal length) run interleaved, so that the
-   * rows' dependency chains overlap; the streams advance by 16 bytes a vector.
+   * key (a local); the rows' statement lists (of equal length) run interleaved, `group` rows at a
+   * time, so that the rows' dependency chains overlap; the streams advance by 16 bytes a vector.
    */
-  rowsLoop(i0: number, rows: number, streams: readonly number[], body: (r: number, valid: X | null, j: number) => X[]): X {
+  rowsLoop(i0: number, rows: number, streams: readonly number[], body: (r: number, valid: X | null, j: number) => X[], group = rows): X {
     const { f, m, s } = this;
     const [jv, j, cnt] = [f.local(f.b.v128), f.local(f.b.i32), f.local(f.b.i32)];
     const iv = Array.from({ length: rows }, () => f.local(f.b.v128));
@@ -244,7 +252,7 @@ export class Kit {
       f.whileLoop(
         () => m.i32.gt_s(f.get(cnt), f.i32(0)),
         [
-          ...lockstep(Array.from({ length: rows }, (_, r) => body(r, valid(r), j))),
+          ...groups(rows, group, (r) => body(r, valid(r), j)),
           ...streams.map((p) => f.addI(p, 16)),
           f.set(jv, m.i32x4.add(f.get(jv), splatI(f, 4))),
           f.addI(j, 4),

@@ -101,11 +101,13 @@ export function addAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
         const rowAt = (r: number) => f.set(rows[r], k.rowOf(L.sc, i0, r));
         const scaled = (r: number) => m.f32x4.mul(m.v128.load(0, 4, f.get(rows[r])), splatF(f, scaleOf(s)));
         return [
-          // max over the visible keys
+          // max over the visible keys, by f32x4.pmax (one x64 instruction; f32x4.max's NaN and ±0
+          // rules take about seven): the lanes' maxima differ only where the maximum is a zero
+          // (−0 for +0), and s − (−0) and s − (+0) give the same exponential, max + log(sum) the same lse
           ...each(rowAt),
           ...acc.map((l) => f.set(l, splatF(f, -Infinity))),
           k.rowsLoop(i0, R, rows, (r, valid) => [
-            f.set(acc[r], m.f32x4.max(f.get(acc[r]), valid ? m.v128.bitselect(scaled(r), splatF(f, -Infinity), valid) : scaled(r))),
+            f.set(acc[r], m.f32x4.pmax(f.get(acc[r]), valid ? m.v128.bitselect(scaled(r), splatF(f, -Infinity), valid) : scaled(r))),
           ]),
           ...each((r) =>
             f.set(
@@ -252,27 +254,33 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
             f.set(dps[r], k.rowOf(L.dp, i0, r)),
             ...(s.mask ? [f.set(mks[r], addB(f, f.get(mkB), mulI(f, at(r), s.s)))] : []),
           ]).flat(),
-          k.rowsLoop(i0, R, s.mask ? [...rows, ...dps, ...mks] : [...rows, ...dps], (r, valid, j) => {
-            const [pv, gv, mv, t0, t1, t2, t3] = Array.from({ length: 7 }, () => f.local(b.v128));
-            const scaled = m.f32x4.mul(m.v128.load(0, 4, f.get(rows[r])), splatF(f, scaleOf(s)));
-            const out: X[] = [
-              ...expSteps(f, m.f32x4.sub(scaled, f.get(lv[r])), pv, [t0, t1, t2, t3]),
-              f.set(pv, and(m, f.get(pv), valid)),
-              f.set(gv, m.v128.load(0, 4, f.get(dps[r]))),
-            ];
-            if (s.mask) out.push(f.set(mv, k.maskAt(mks[r], j)), f.set(gv, m.f32x4.mul(f.get(gv), f.get(mv))));
-            out.push(
-              m.v128.store(
-                0,
-                4,
-                f.get(dps[r]),
-                m.f32x4.mul(m.f32x4.mul(f.get(pv), m.f32x4.sub(f.get(gv), f.get(dv[r]))), splatF(f, scaleOf(s))),
-              ),
-            );
-            if (s.mask) out.push(f.set(pv, m.f32x4.mul(f.get(pv), f.get(mv))));
-            out.push(m.v128.store(0, 4, f.get(rows[r]), f.get(pv)));
-            return out;
-          }),
+          k.rowsLoop(
+            i0,
+            R,
+            s.mask ? [...rows, ...dps, ...mks] : [...rows, ...dps],
+            (r, valid, j) => {
+              const [pv, gv, mv, t0, t1, t2, t3] = Array.from({ length: 7 }, () => f.local(b.v128));
+              const scaled = m.f32x4.mul(m.v128.load(0, 4, f.get(rows[r])), splatF(f, scaleOf(s)));
+              const out: X[] = [
+                ...expSteps(f, m.f32x4.sub(scaled, f.get(lv[r])), pv, [t0, t1, t2, t3]),
+                f.set(pv, and(m, f.get(pv), valid)),
+                f.set(gv, m.v128.load(0, 4, f.get(dps[r]))),
+              ];
+              if (s.mask) out.push(f.set(mv, k.maskAt(mks[r], j)), f.set(gv, m.f32x4.mul(f.get(gv), f.get(mv))));
+              out.push(
+                m.v128.store(
+                  0,
+                  4,
+                  f.get(dps[r]),
+                  m.f32x4.mul(m.f32x4.mul(f.get(pv), m.f32x4.sub(f.get(gv), f.get(dv[r]))), splatF(f, scaleOf(s))),
+                ),
+              );
+              if (s.mask) out.push(f.set(pv, m.f32x4.mul(f.get(pv), f.get(mv))));
+              out.push(m.v128.store(0, 4, f.get(rows[r]), f.get(pv)));
+              return out;
+            },
+            2, // two rows at a time: four spill (1.02-1.03x)
+          ),
         ];
       };
       /** A tile of S (from q, kᵀ) or dP (from dO, vᵀ): the panel `pan` of the block's rows. */
