@@ -602,13 +602,13 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 14520688, perRow: 5042176 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 14569840, perRow: 5042176 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 14,520,688 bytes + 5,042,176 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 14,569,840 bytes + 5,042,176 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
   const WS = 14352720 + 5042176 * B; // kernel scratch space
