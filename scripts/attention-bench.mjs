@@ -6,7 +6,9 @@
 // before and after windows round robin so that both see the same load, and checks that both
 // write the same bits. Needs `npm run build` (reads dist/).
 //
-//   node scripts/attention-bench.mjs [--before /tmp/before/dist] [--seconds 0.5] [--rounds 3] [--n 32] [--sigma 1]
+// --kernels picks some of attention, attention_grad, gelu, gelu_grad (comma-separated; all by default).
+//
+//   node scripts/attention-bench.mjs [--before /tmp/before/dist] [--seconds 0.5] [--rounds 3] [--n 32] [--sigma 1] [--kernels attention,attention_grad]
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     n: { type: "string", default: "32" },
     sigma: { type: "string", default: "1" },
     before: { type: "string" },
+    kernels: { type: "string", default: "attention,attention_grad,gelu,gelu_grad" },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -121,14 +124,18 @@ const before = values.before ? await build(path.resolve(values.before)) : null;
 console.log(
   `node ${process.version}, ${os.cpus()[0]?.model ?? "?"}, n = ${N}, gelu σ = ${SIGMA}, ${ROUNDS} rounds of ${SECONDS} s windows; load average before: ${load()}`,
 );
-const times = Object.fromEntries(Object.keys(after).map((name) => [name, { after: [], before: [] }]));
+const names = values.kernels.split(",").filter((name) => {
+  if (!(name in after)) throw new Error(`--kernels: no kernel ${name} (${Object.keys(after).join(", ")})`);
+  return true;
+});
+const times = Object.fromEntries(names.map((name) => [name, { after: [], before: [] }]));
 for (let r = 0; r < ROUNDS; r++)
-  for (const name of Object.keys(after)) {
+  for (const name of names) {
     if (before) times[name].before.push(time(before[name].run));
     times[name].after.push(time(after[name].run));
   }
 const best = (a) => (a.length ? Math.min(...a) : NaN);
-for (const name of Object.keys(after)) {
+for (const name of names) {
   let same = "";
   if (before) {
     const x = new Uint32Array(before[name].out().buffer);
