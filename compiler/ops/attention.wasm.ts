@@ -103,7 +103,8 @@ export function addAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
         return [
           // max over the visible keys, by f32x4.pmax (one x64 instruction; f32x4.max's NaN and ±0
           // rules take about seven): the lanes' maxima differ only where the maximum is a zero
-          // (−0 for +0), and s − (−0) and s − (+0) give the same exponential, max + log(sum) the same lse
+          // (−0 for +0), and s − (−0) and s − (+0) give the same exponential, max + log(sum) the same lse,
+          // or where a score is NaN (pmax may drop it; its exponential makes the row NaN either way)
           ...each(rowAt),
           ...acc.map((l) => f.set(l, splatF(f, -Infinity))),
           k.rowsLoop(i0, R, rows, (r, valid) => [
