@@ -214,14 +214,15 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
         i++;
         continue;
       }
-      // dense → add: a residual added in the GEMM's epilogue, when only the add reads the dense output.
+      // dense → add: a residual added in the GEMM's epilogue, when only the add reads the dense output
+      // (here; a segment that computes it again, the evaluation's forward pass, reads its own).
       if (enabled && e.op === "dense" && next?.op === "add" && !taken.has(next) && next.inputs[0] !== next.inputs[1]) {
         const y = e.outputs[0];
         const other = next.inputs[0] === y ? next.inputs[1] : next.inputs[0];
         const shape = (id: ValueId) => tp.values[id].shape.join();
         if (
           next.inputs.includes(y) &&
-          readers.get(y) === 1 &&
+          onlyReader(segments, seg, y, next) &&
           !external.has(y) &&
           shape(other) === shape(y) &&
           shape(y) === shape(next.outputs[0])
@@ -266,6 +267,12 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
   }
   for (const [id, count] of satisfied) if (count === readers.get(id) && !external.has(id)) internal.add(id);
   return { segments: out, internal, values };
+}
+
+/** Whether `reader` is the only eqn of `seg` that reads `id`, and every other segment that reads it computes it itself. */
+function onlyReader(segments: readonly (readonly TEqn[])[], seg: readonly TEqn[], id: ValueId, reader: TEqn): boolean {
+  if (seg.some((x) => x !== reader && x.inputs.includes(id))) return false;
+  return segments.every((s) => s === seg || !s.some((x) => x.inputs.includes(id)) || s.some((x) => x.outputs.includes(id)));
 }
 
 /** A sum over the leading (row) dimensions to a vector: the bias gradient's shape. */
