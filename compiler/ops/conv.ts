@@ -286,6 +286,33 @@ export const ops: OpTable<Names> = {
         { work: convWork(spec) / CG.conv2dGradKernelUnits({ ...spec, name: "" }), panels: CG.conv2dGradKernelUnits({ ...spec, name: "" }) },
       );
     },
+    fused: {
+      // maxpool2d_grad → relu_grad → conv2d_grad_kernel (→ sum_to), the first layer: dy from the pooled
+      // gradient block by block in scratch, never stored (wasm/kernels/conv-grad-pooled.ts); split as by taps.
+      "maxpool2d_grad+relu_grad+conv2d_grad_kernel": (c) => {
+        const [pg, , gk, st] = c.group;
+        const [x, dy] = gk.inputs;
+        const [argmax, pooled] = c.extraIn;
+        const pool = windowOf(W.shape(c, dy), W.shape(c, pg.inputs[0]), pg.attrs);
+        const spec = {
+          ...windowOf(W.shape(c, x), W.shape(c, dy), gk.attrs),
+          filters: gk.attrs.filters as number,
+          bias: false,
+          pooled: { kh: pool.kh, kw: pool.kw, sh: pool.sh, sw: pool.sw },
+          dbias: st !== undefined || undefined,
+        };
+        const ws = c.scratch(CG.conv2dGradKernelScratchBytes({ ...spec, name: "" }));
+        const units = CG.conv2dGradKernelUnits({ ...spec, name: "" });
+        const args: Record<string, string> = { x: c.addr(x), dp: c.addr(pg.inputs[0]), argmax: c.addr(argmax), yp: c.addr(pooled) };
+        Object.assign(args, { dk: c.addr(gk.outputs[0]), ws, ...(st ? { dbias: c.addr(st.outputs[0]) } : {}) });
+        // The group's first op (the pool's gradient) splits by rows; this kernel by its units of taps × filters.
+        const cc = { ...c, split: "columns" as const };
+        return W.call(cc, "conv2d_grad_kernel", spec, CG.addConv2dGradKernel, CG.conv2dGradKernelParams, args, true, {
+          work: convWork(spec) / units,
+          panels: units,
+        });
+      },
+    },
   }),
 };
 

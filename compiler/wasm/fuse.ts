@@ -21,6 +21,12 @@
 //   maxpool2d_grad → relu_grad  routes the gradient through that argmax, masked where the
 //                        pooled (relu) value is 0: the relu output needs no buffer at all.
 //                        Only when every reader of the relu output is one of these patterns.
+//   maxpool2d_grad → relu_grad → conv2d_grad_kernel (→ sum_to)   the first layer's backward:
+//                        when only a one-channel kernel gradient (by taps) and its bias's row sum
+//                        read the relu gradient dy, one kernel computes dy block by block into
+//                        scratch from the pooled gradient (the same selects) and sums dK and the
+//                        bias from there in their kernels' orders: dy is never stored
+//                        (wasm/kernels/conv-grad-pooled.ts). The group runs where the pool's was.
 //   matmul_tn, matmul_tn → add   a weight used twice (the discriminator on real and on fake
 //                        images): the second kernel gradient accumulates into the first's
 //                        output (C += Aᵀ·B) instead of both going to temporaries and an add;
@@ -44,6 +50,9 @@ import type { ValueId } from "../ir/ir.js";
 import { segmentsOf, type TEqn, type TrainingProgram, type TValue } from "../ir/train-ir.js";
 import { epilogueOps, opsWithFused } from "../ops/index.js";
 import type { WasmCtx } from "../ops/op.js";
+import { windowOf } from "../emit/geometry.js";
+import { conv2dGradKernelTaps } from "./kernels/conv-grad.js";
+import { poolTilesExactly } from "./kernels/conv-grad-pooled.js";
 
 export interface Group {
   /** "dense+relu", "relu_grad+sum_to", or the op of a single eqn. */
@@ -203,6 +212,21 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
         const pooled = [...(readerEqns.get(y) ?? [])].find((r) => r.op === "maxpool2d")?.outputs[0];
         if (argmax === undefined || pooled === undefined)
           throw new Error("internal: a pooled relu's gradient without its training pass's argmax");
+        // The first layer: when only its kernel gradient (and its bias's row sum) read dy, one kernel computes both from the pooled gradient.
+        const first = firstLayer(tp, seg, i + 1, readerEqns.get(next.outputs[0]) ?? [], external, taken);
+        if (first) {
+          groups.push({
+            pattern: [e, next, ...first].map((x) => x.op).join("+"),
+            rule: "maxpool2d_grad+relu_grad+conv2d_grad_kernel",
+            eqns: [e, next, ...first],
+            extraIn: [argmax, pooled],
+            skipReads: [y],
+          });
+          taken.add(next);
+          for (const x of first) taken.add(x);
+          i++;
+          continue;
+        }
         groups.push({
           pattern: "maxpool2d_grad+relu_grad",
           rule: "maxpool2d_grad+relu_grad",
@@ -267,6 +291,39 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
   }
   for (const [id, count] of satisfied) if (count === readers.get(id) && !external.has(id)) internal.add(id);
   return { segments: out, internal, values };
+}
+
+/**
+ * maxpool2d_grad → relu_grad → conv2d_grad_kernel (+ sum_to): the relu gradient dy (the output of
+ * the relu_grad at `at`) read only by a one-channel convolution's kernel gradient, by taps, and
+ * its bias's row sum, later in the segment (no input gradient: the first layer), the pool's
+ * windows tiling the convolution's output (conv-grad-pooled.ts). Returns those readers, or null.
+ */
+function firstLayer(
+  tp: TrainingProgram,
+  seg: readonly TEqn[],
+  at: number,
+  readers: readonly TEqn[],
+  external: ReadonlySet<ValueId>,
+  taken: ReadonlySet<TEqn>,
+): TEqn[] | null {
+  const [pg, rg] = [seg[at - 1], seg[at]];
+  const dy = rg.outputs[0];
+  const later = (r: TEqn) => seg.indexOf(r) > at && !taken.has(r);
+  const gk = readers.find((r) => r.op === "conv2d_grad_kernel" && r.inputs[1] === dy);
+  const st = readers.find((r) => r.op === "sum_to" && r.inputs[0] === dy && isRowSum(tp, r));
+  if (external.has(dy) || !gk || !later(gk) || (st && !later(st)) || readers.length !== (st ? 2 : 1)) return null;
+  const shape = (id: ValueId) => tp.values[id].shape;
+  const conv = {
+    name: "",
+    ...windowOf(shape(gk.inputs[0]), shape(dy), gk.attrs),
+    filters: gk.attrs.filters as number,
+    bias: false,
+  };
+  const pool = windowOf(shape(dy), shape(pg.inputs[0]), pg.attrs);
+  if (!poolTilesExactly(conv, pool) || !conv2dGradKernelTaps({ ...conv, pooled: { kh: pool.kh, kw: pool.kw, sh: pool.sh, sw: pool.sw } }))
+    return null;
+  return st ? [gk, st] : [gk];
 }
 
 /** Whether `reader` is the only eqn of `seg` that reads `id`, and every other segment that reads it computes it itself. */

@@ -79,6 +79,7 @@ describe("the op registry", () => {
         "matmul_nt+matmul_nt+add",
         "matmul_tn+matmul_tn+add",
         "maxpool2d_grad+relu_grad",
+        "maxpool2d_grad+relu_grad+conv2d_grad_kernel",
       ].sort(),
     );
   });

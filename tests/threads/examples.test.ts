@@ -28,8 +28,7 @@ describe("threads: the seed CNN, RNN and GAN at small batches, every split kerne
       [7, 5],
       [
         "conv_relu_maxpool",
-        "maxpool2d_grad_relu",
-        "conv2d_grad_kernel_28x28x1",
+        "conv2d_grad_kernel_28x28x1_k3x3_s1x1_32_pooled_k2x2_s2x2_dbias", // the first layer's backward in one pass
         "gemm_nn_5408x128_bias_relu",
         "gemm_nt_5408x128",
         "gemm_tn_5408x128",

@@ -6,6 +6,7 @@ import type { Window } from "../../emit/geometry.js";
 import { ZERO16, loadPartial, storePartial, type Fn, type Mod, type X } from "./fn.js";
 import { blockedFramesBytes, gradInputBlocked, gradInputBlocking, type GradInputBlocking } from "./conv-grad-blocked.js";
 import { dkPanelsBytes, dkPanelsCopy, usesDkPanels } from "./conv-grad-dk.js";
+import { pooledDyCode, pooledDyParams, pooledDyScratchBytes, type PooledDy } from "./conv-grad-pooled.js";
 import { winogradGradKernelBody, winogradGradKernelPlan, winogradGradKernelScratchBytes } from "./conv-winograd-grad.js";
 import { winogradBody, winogradGradInputPlan, winogradScratchBytes, type WinogradOption } from "./conv-winograd.js";
 import {
@@ -53,6 +54,10 @@ export interface Conv2dGradKernelSpec extends Window {
   readonly winograd?: WinogradOption;
   /** Units of taps × filters for `lo, hi` (conv2dGradKernelTaps; default: with one channel; false: panels). */
   readonly taps?: false;
+  /** dy from the pooled gradient of a relu → max-pool with this window (conv-grad-pooled.ts: by taps only). */
+  readonly pooled?: PooledDy;
+  /** With `pooled`: also dbias[f] = Σ dy[·, f] in sum_rows' order. */
+  readonly dbias?: boolean;
 }
 
 export interface Conv2dGradInputSpec extends Window {
@@ -78,6 +83,7 @@ export interface Conv2dGradInputSpec extends Window {
  * without them) computes every panel.
  */
 export function conv2dGradKernelParams(spec: Conv2dGradKernelSpec): string[] {
+  if (spec.pooled) return pooledDyParams(spec);
   return ["n", "x", "dy", "dk", ...(spec.bias ? ["dbias"] : []), ...ws(conv2dGradKernelScratchBytes(spec)), "lo", "hi"];
 }
 /** Filters per panel of the kernel gradient: its register tile's vectors of 4 (each panel a pass over dy's block). */
@@ -98,7 +104,7 @@ export function conv2dGradKernelPanels(spec: Pick<Conv2dGradKernelSpec, "filters
  * and the two panels took about what the whole call does.) Every element of dk is summed in the
  * same order as by panels. Undefined: the call is shared by panels.
  */
-export function conv2dGradKernelTaps(spec: Conv2dGradKernelSpec): { tiles: number[][]; width: number; panels: number } | undefined {
+export function conv2dGradKernelTaps(spec: Conv2dGradKernelSpec): TapsPlan | undefined {
   const K = spec.kh * spec.kw * spec.c;
   if (
     spec.taps === false ||
@@ -114,8 +120,28 @@ export function conv2dGradKernelTaps(spec: Conv2dGradKernelSpec): { tiles: numbe
   const tiles = Math.ceil(K / MR);
   const size = Math.ceil(K / tiles);
   const taps = range(tiles).map((t) => range(K).slice(t * size, (t + 1) * size));
-  return { tiles: taps, width: PW, panels: Math.ceil(spec.filters / PW) };
+  return { tiles: taps, width: PW, panels: Math.ceil(spec.filters / PW), ...(spec.pooled ? { panelMajor: true as const } : {}) };
 }
+/**
+ * Tiles of taps × panels of filters. With dy from a pool (conv-grad-pooled.ts) the units are
+ * panel-major (unit u: panel ⌊u / tiles⌋, tile u mod tiles): a thread then writes dy's block only
+ * for the panels it has, and two threads each half of it.
+ */
+export interface TapsPlan {
+  readonly tiles: number[][];
+  readonly width: number;
+  readonly panels: number;
+  readonly panelMajor?: true;
+}
+/** Unit u's tile of taps and panel of filters. */
+export function tapUnit(plan: TapsPlan, u: number): { tile: number; panel: number } {
+  const [n, major] = plan.panelMajor ? [plan.tiles.length, "panel"] : [plan.panels, "tile"];
+  const [hi, lo] = [Math.floor(u / n), u % n];
+  return major === "panel" ? { panel: hi, tile: lo } : { tile: hi, panel: lo };
+}
+/** The unit of a tile of taps and a panel of filters. */
+export const unitOfTap = (plan: TapsPlan, tile: number, panel: number): number =>
+  plan.panelMajor ? panel * plan.tiles.length + tile : tile * plan.panels + panel;
 /** The units of the kernel gradient's `lo, hi`: its tiles of taps × panels (conv2dGradKernelTaps), else its panels of filters. */
 export function conv2dGradKernelUnits(spec: Conv2dGradKernelSpec): number {
   const taps = conv2dGradKernelTaps(spec);
@@ -129,6 +155,7 @@ export function conv2dGradInputParams(spec: Conv2dGradInputSpec): string[] {
 export function conv2dGradKernelScratchBytes(spec: Conv2dGradKernelSpec, _maxRows?: number): number {
   const wino = winogradGradKernelPlan(spec);
   if (wino) return winogradGradKernelScratchBytes(wino);
+  if (spec.pooled) return pooledDyScratchBytes(spec, blockRowsOf(spec));
   const panels = usesDkPanels(spec, loopsOverRows(spec)) ? dkPanelsBytes(spec, conv2dGradKernelPanelWidth(spec)) + 16 : 0;
   return slack(frameOf(spec).bytes) + panels;
 }
@@ -148,6 +175,9 @@ export function conv2dGradInputScratchBytes(spec: Conv2dGradInputSpec, _maxRows?
 
 /** Rows of dk (plus the bias row) up to which tiles are laid out statically. */
 const STATIC_ROWS = 48;
+/** Output rows per reduction block (dy's block ≈ 16 KiB). */
+const blockRowsOf = (spec: Conv2dGradKernelSpec): number =>
+  Math.max(1, Math.min(spec.oh, spec.blockRows ?? Math.floor(16384 / (spec.ow * spec.filters * 4))));
 /** Whether the tiles loop over kernel rows (more rows than STATIC_ROWS). */
 const loopsOverRows = (spec: Conv2dGradKernelSpec): boolean => spec.kh * spec.kw * spec.c + (spec.bias ? 1 : 0) > STATIC_ROWS;
 
@@ -168,7 +198,7 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
   const R = K + (spec.bias ? 1 : 0);
   const [t0] = spec.tile ?? defaultTile(fl);
   const PW = conv2dGradKernelPanelWidth(spec);
-  const RB = Math.max(1, Math.min(oh, spec.blockRows ?? Math.floor(16384 / (ow * fl * 4))));
+  const RB = blockRowsOf(spec);
   // dk summed in aligned panels in scratch (conv-grad-dk.ts): the tiles' rows of dk are PW floats apart there.
   const panelsOn = usesDkPanels(spec, loopsOverRows(spec));
   const dkS = panelsOn ? PW * 4 : fl * 4;
@@ -282,9 +312,9 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
   const taps = conv2dGradKernelTaps(spec);
   const tapUnits = taps ? range(taps.tiles.length * taps.panels) : [];
   const unitOf = (u: number): { rows: number[]; col: number; width: number } => {
-    const p = u % taps!.panels;
+    const { tile: t, panel: p } = tapUnit(taps!, u);
     return {
-      rows: taps!.tiles[Math.floor(u / taps!.panels)],
+      rows: taps!.tiles[t],
       col: p * taps!.width * 4,
       width: Math.min(taps!.width, fl - p * taps!.width),
     };
@@ -310,6 +340,9 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
     f.set(phi, m.select(f.get(P("hi")), f.get(P("hi")), f.i32(taps ? tapUnits.length : Math.ceil(fl / PW)))),
     f.set(pEnd, m.select(m.i32.lt_s(f.get(phi), f.i32(full)), f.get(phi), f.i32(full))),
   ];
+  // dy from the pooled gradient, block by block into scratch (conv-grad-pooled.ts).
+  if (spec.pooled && !taps) throw new Error(`${name}: dy from a pool only for a kernel gradient by taps`);
+  const pooled = spec.pooled && taps ? pooledDyCode(f, spec, P, { rb, dyb, inRange, plan: taps }) : undefined;
   if (!spec.accumulate) {
     // dk's (and dbias's) columns of the range [PW·lo, min(PW·hi, filters)), row by row.
     const [c0, c1, zr, zp, ze] = range(5).map(() => f.local(i32));
@@ -350,9 +383,10 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
       ...dkPanelsCopy(f, spec, PW, panelsAt, spec.accumulate ? "in" : "zero"),
     );
   body.push(
+    ...(pooled?.start ?? []),
     f.set(s, f.i32(0)),
     f.set(xs, f.get(P("x"))),
-    f.set(dyImg, f.get(P("dy"))),
+    pooled ? m.nop() : f.set(dyImg, f.get(P("dy"))),
     f.whileLoop(
       () => m.i32.lt_s(f.get(s), f.get(P("n"))),
       [
@@ -363,17 +397,19 @@ export function addConv2dGradKernel(b: BinaryenApi, mod: Mod, spec: Conv2dGradKe
               f.set(xImg, f.get(frame)),
             ]),
         f.set(xb, f.get(xImg)),
-        f.set(dyb, f.get(dyImg)),
+        ...(pooled ? pooled.image : [f.set(dyb, f.get(dyImg))]),
         f.set(rem, f.i32(oh)),
         ...repeat(f, Math.ceil(oh / RB), [
           f.set(rb, m.select(m.i32.lt_s(f.get(rem), f.i32(RB)), f.get(rem), f.i32(RB))),
+          ...(pooled?.fill ?? []),
           ...block,
+          ...(pooled?.bias ?? []),
           f.addI(xb, RB * sh * fr.wf * c * 4),
           f.addI(dyb, RB * ow * fl * 4),
           f.addI(rem, -RB),
         ]),
         f.addI(xs, h * w * c * 4),
-        f.addI(dyImg, oh * ow * fl * 4),
+        ...(pooled ? pooled.nextImage : [f.addI(dyImg, oh * ow * fl * 4)]),
         f.addI(s, 1),
       ],
     ),
