@@ -43,7 +43,9 @@ const CASES: Case[] = [
   { t: 7, s: 10, heads: 1, kd: 4, vd: 3, causal: false, mask: true, ns: [3] },
   { t: 9, s: 9, heads: 2, kd: 3, vd: 17, causal: true, mask: true, ns: [2] },
   { t: 33, s: 33, heads: 1, kd: 1, vd: 1, causal: true, ns: [1] },
+  { t: 8, s: 8, heads: 1, kd: 4, vd: 4, causal: false, ns: [1] }, // also: a key every query ignores (below)
 ];
+const IGNORED = CASES.length - 1;
 
 const GUARD = 8;
 const relaxedEngine = hasRelaxedSimd();
@@ -131,7 +133,13 @@ function firstDifference(a: Uint32Array, b: Uint32Array): number {
 }
 
 /** Runs old and new kernels on the same inputs; returns [new, old] words of o, lse and d (each with its guard words). */
-function run(relaxed: boolean, i: number, n: number, seed: number): { got: Uint32Array[]; want: Uint32Array[] } {
+function run(
+  relaxed: boolean,
+  i: number,
+  n: number,
+  seed: number,
+  inputs: (key: "q" | "k" | "v" | "dout", a: Float32Array, r: () => number) => void = (_, a, r) => fill(a, r),
+): { got: Uint32Array[]; want: Uint32Array[] } {
   const inst = instances.get(relaxed)!;
   const c = CASES[i];
   const spec = specOf(c, i, relaxed);
@@ -155,7 +163,7 @@ function run(relaxed: boolean, i: number, n: number, seed: number): { got: Uint3
     ws: lay.alloc(attentionScratchBytes(spec, true), 4) + 4, // unaligned on purpose: the kernel aligns it
   };
   const view = (key: keyof typeof at, floats: number) => inst.f32(at[key], floats);
-  for (const key of ["q", "k", "v", "dout"] as const) fill(view(key, z[key === "dout" ? "o" : key]), r);
+  for (const key of ["q", "k", "v", "dout"] as const) inputs(key, view(key, z[key === "dout" ? "o" : key]), r);
   const mask = view("mask", z.mask);
   for (let q = 0; q < mask.length; q++) mask[q] = r() < 0.25 ? 0 : 1 / 0.75;
   for (const key of ["o", "lse", "o2", "lse2", "d", "d2"] as const) {
@@ -208,4 +216,31 @@ describe("attention kernels: the same bits as the whole-matrix kernels they repl
       });
     }
   }
+});
+
+// The softmax's exponential (attention-kit.wasm.ts softmaxExp) gives 0 where e^(s − max) or
+// e^(s − lse) is below 2^−126, where the old kernels' expSteps gave a subnormal or tiny number.
+// A key whose scores are ~90 below every query's maximum: o and lse keep their bits, and the
+// gradient differs only in words below 1e-37 (that key's dv and dk, sums of such products).
+describe("attention kernels: probabilities below 2^-126", () => {
+  it("a key every query ignores: o and lse the same bits, the gradient within 1e-37", () => {
+    const { got, want } = run(false, IGNORED, 1, 99, (key, a, r) => {
+      for (let e = 0; e < a.length; e++) {
+        const [row, col] = [Math.floor(e / 4), e % 4];
+        if (key === "q") a[e] = col === 0 ? 10 : (r() - 0.5) * 0.1;
+        else if (key === "k") a[e] = col === 0 ? (row === 0 ? -10 : 8) : (r() - 0.5) * 0.1;
+        else a[e] = r() - 0.5;
+      }
+    });
+    expect(firstDifference(got[0], want[0])).toBe(-1);
+    expect(firstDifference(got[1], want[1])).toBe(-1);
+    const [a, b] = [new Float32Array(got[2].buffer), new Float32Array(want[2].buffer)];
+    let differ = 0;
+    for (let e = 0; e < a.length; e++) {
+      if (got[2][e] === want[2][e]) continue;
+      differ++;
+      expect(Math.abs(a[e] - b[e]), `word ${e}: ${a[e]} against ${b[e]}`).toBeLessThan(1e-37);
+    }
+    expect(differ, "the ignored key's gradient words differ (the old kernel's subnormals)").toBeGreaterThan(0);
+  });
 });
