@@ -25,7 +25,17 @@ import {
 import { fmt, same } from "./kit/shape.js";
 import { fromOutput, none, shapeOf } from "./kit/vjp.js";
 import type { TOp } from "../ir/train-ir.js";
-import { actParams, addActivation, readsInput, type ActKernel, type ActOp, type ActSpec } from "./activations.wasm.js";
+import {
+  actParams,
+  addActivation,
+  addGeluGradBias,
+  geluGradBiasParams,
+  readsInput,
+  type ActKernel,
+  type ActOp,
+  type ActSpec,
+  type GeluGradBiasSpec,
+} from "./activations.wasm.js";
 import * as T from "./kit/ts.js";
 import * as W from "./kit/wasm.js";
 import * as LP from "../wasm/kernels/loops.js";
@@ -173,8 +183,34 @@ const activation = (
       export: exported,
       pytorch: (c) => torchActivation(op, c.args[0], c.attrs.approximate === true),
     }),
-    trainOp({ vjp: none, ts: T.fromOutput(`${tsKernel}Grad`, extra), wasm: actCall(grad) }),
+    trainOp({
+      vjp: none,
+      ts: T.fromOutput(`${tsKernel}Grad`, extra),
+      wasm: actCall(grad),
+      // One rule per name for every op: actGradBias (below) serves gelu_grad too.
+      ...(op === "gelu" ? { fused: { "act_grad+sum_to": (c: Parameters<FusedRule>[0]) => actGradBias(c) } } : {}),
+    }),
   ];
+};
+
+/** gelu_grad → sum_to (the bias gradient of the dense layer before the GELU): one pass (addGeluGradBias). */
+const geluGradBias: FusedRule = (c) => {
+  const [g, sum] = c.group;
+  const [dy, x] = g.inputs;
+  const ds = W.shape(c, g.outputs[0]);
+  const lead = ds.slice(0, -1);
+  const spec: Omit<GeluGradBiasSpec, "name"> = {
+    approximate: g.attrs.approximate === true || undefined,
+    rowsPerBatch: lead.reduce((a: number, d2) => a * (d2 === "B" ? 1 : d2), 1),
+    batched: lead.includes("B"),
+    cols: ds[ds.length - 1] as number,
+  };
+  return W.call(c, "gelu_grad_bias", spec, addGeluGradBias, geluGradBiasParams, {
+    dx: c.addr(g.outputs[0]),
+    dy: c.addr(dy),
+    x: c.addr(x),
+    db: c.addr(sum.outputs[0]),
+  });
 };
 // Exported where the format computes the very function Keras 3 does: ONNX's Selu and
 // HardSigmoid take Keras's constants; silu is x·sigmoid(x) in ONNX nodes, tfjs's swish.
@@ -204,6 +240,7 @@ const [hardSigmoid, hardSigmoidGrad] = activation("hard_sigmoid", "hardSigmoid",
 // act_grad → sum_to: the activation's derivative and the bias gradient in one pass.
 const actGradBias: FusedRule = (c) => {
   const [g, sum] = c.group;
+  if (g.op === "gelu_grad") return geluGradBias(c);
   const [dy, y] = g.inputs;
   const ds = W.shape(c, g.outputs[0]);
   const lead = ds.slice(0, -1);

@@ -378,3 +378,82 @@ export function geluSteps(f: Fn, load: { x: X; dy: X | null }, out: number): X[]
   );
   return steps;
 }
+
+export interface GeluGradBiasSpec {
+  readonly name: string;
+  /** gelu's tanh form. */
+  readonly approximate?: true;
+  /** rows = rowsPerBatch · n when batched. */
+  readonly rowsPerBatch: number;
+  readonly batched: boolean;
+  readonly cols: number;
+}
+
+export const geluGradBiasParams = (spec: Omit<GeluGradBiasSpec, "name">): string[] => [...LP.nParam(spec.batched), "dx", "dy", "x", "db"];
+
+/**
+ * The GELU's gradient and the bias gradient of the dense layer before it in one pass over the
+ * rows (act_grad+sum_to): dx as gelu_grad computes it (geluSteps, GELU_UNROLL vectors of a row
+ * side by side; the tanh form by `backward`), and db[j] = Σ_rows dx[r, j] added in row order from
+ * 0, the order of sumRows (reductions.ts): the same bits as the two kernels, without reading dx
+ * again (db, a row of floats, stays in L1).
+ */
+export function addGeluGradBias(b: BinaryenApi, mod: Mod, spec: GeluGradBiasSpec): void {
+  const { cols } = spec;
+  if (!(Number.isInteger(cols) && cols > 0)) throw new Error(`${spec.name}: cols must be a positive integer`);
+  LP.checkExtent(spec.name, { perRow: spec.rowsPerBatch, batched: spec.batched });
+  LP.addKernel(
+    b,
+    mod,
+    spec.name,
+    geluGradBiasParams(spec).map((q) => [q, b.i32] as const),
+    b.none,
+    (f, p) => {
+      const m = mod;
+      const [xp, dOut, dDy, bp, rows, j] = Array.from({ length: 6 }, () => f.local(b.i32));
+      const count = LP.countOf(f, { perRow: spec.rowsPerBatch, batched: spec.batched }, () => f.get(p("n")));
+      const at = (base: number, off: number) => m.i32.add(f.get(base), f.i32(off));
+      // One vector of a row at column offset `off` bytes: dx stored, and added into db.
+      const vector = (off: number, lanes: number): X[] => {
+        const [r, xv, dyv] = [f.local(b.v128), f.local(b.v128), f.local(b.v128)];
+        const ld = (delta: number | null) => loadPartial(f, delta === null ? at(xp, off) : m.i32.add(at(xp, off), f.get(delta)), 0, lanes);
+        const steps = spec.approximate
+          ? [f.set(xv, ld(null)), f.set(dyv, ld(dDy)), f.set(r, backward(f, "gelu", true, dyv, xv))]
+          : geluSteps(f, { x: ld(null), dy: ld(dDy) }, r);
+        return [
+          ...steps,
+          m.block(null, storePartial(f, m.i32.add(at(xp, off), f.get(dOut)), 0, lanes, f.get(r))),
+          m.block(null, storePartial(f, at(bp, off), 0, lanes, m.f32x4.add(loadPartial(f, at(bp, off), 0, lanes), f.get(r)))),
+        ];
+      };
+      const full = Math.floor(cols / 4);
+      const groups = Math.floor(full / GELU_UNROLL);
+      const row: X[] = [f.set(bp, f.get(p("db")))];
+      if (groups > 0)
+        row.push(
+          f.countedLoop(groups, [
+            ...LP.lockstep(Array.from({ length: GELU_UNROLL }, (_, i) => vector(16 * i, 4))),
+            f.addI(xp, 16 * GELU_UNROLL),
+            f.addI(bp, 16 * GELU_UNROLL),
+          ]),
+        );
+      const done = groups * GELU_UNROLL;
+      for (let v = done; v < full; v++) row.push(...vector(16 * (v - done), 4));
+      if (cols % 4) row.push(...vector(16 * (full - done), cols % 4));
+      row.push(f.addI(xp, 4 * cols - 16 * done), f.set(rows, m.i32.sub(f.get(rows), f.i32(1))));
+      return [
+        // db = 0
+        f.set(j, f.i32(0)),
+        f.whileLoop(
+          () => m.i32.lt_s(f.get(j), f.i32(cols)),
+          [m.i32.store(0, 4, m.i32.add(f.get(p("db")), m.i32.shl(f.get(j), f.i32(2))), f.i32(0)), f.addI(j, 1)],
+        ),
+        f.set(rows, typeof count === "number" ? f.i32(count) : count()),
+        f.set(xp, f.get(p("x"))),
+        f.set(dOut, m.i32.sub(f.get(p("dx")), f.get(xp))),
+        f.set(dDy, m.i32.sub(f.get(p("dy")), f.get(xp))),
+        f.whileLoop(() => m.i32.gt_s(f.get(rows), f.i32(0)), row),
+      ];
+    },
+  );
+}
