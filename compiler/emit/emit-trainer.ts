@@ -26,7 +26,7 @@ import type { EmitOptions, EmittedTrainer, Emission } from "./trainer/context.js
 import { nameBuffers } from "./trainer/names.js";
 import { kernelCalls } from "./trainer/calls.js";
 import { writeDescription, writeFooter, writeHeader } from "./trainer/header.js";
-import { bufferLines, dropUnused, memoryBytes } from "./trainer/buffers.js";
+import { bufferLines, dropUnused, trainerMemoryBytes } from "./trainer/buffers.js";
 import { allLines, generateBodies, writeSteps } from "./trainer/steps.js";
 
 export type { EmitOptions, EmittedTrainer, KernelRequest } from "./trainer/context.js";
@@ -47,7 +47,7 @@ export function emitTrainerTs(tp: TrainingProgram, opts: EmitOptions): EmittedTr
 
   const w = new CodeBlockWriter({ indentNumberOfSpaces: 2, useTabs: false, useSingleQuote: false });
   writeHeader(w, em, allLines(bodies, calls), calls.hoisted, kernels);
-  const memory = wasm ? memoryBytes(wasm.plan, calls.scratchNeed()) : tsMemoryNeed(tp, optState);
+  const memory = wasm ? trainerMemoryBytes(wasm.plan, calls.scratchNeed()) : tsMemoryNeed(tp, optState);
   writeDescription(w, em, memory);
   const hoistAt = w.getLength();
   w.writeLine(`/** Allocates every buffer once; the step functions then allocate nothing. */`);

@@ -4,6 +4,7 @@
 import { availableParallelism } from "node:os";
 import { threadsPlanOf, sharedMemoryBinary } from "./shared-module.js";
 import { threadedKernels, DEFAULT_MIN_WORK } from "./pool.js";
+import { threadScratchAt } from "./plan.js";
 import { setThreadedInstantiate } from "../wasm/trainer-memory.js";
 
 export {
@@ -70,17 +71,16 @@ export interface ThreadedMemory {
 
 /**
  * The module (compiled from `binary`) on `threads` threads with `bytes` of zeroed shared
- * memory (plus each extra thread's scratch past them), or null when its module has no
+ * memory (plus each extra thread's scratch past them, each on pages of its own: threadScratchAt), or null when its module has no
  * threads plan (nothing to split: it runs on one thread, as before).
  */
 export function threadedInstance(module: object, binary: Uint8Array, bytes: number, threads: number): ThreadedMemory | null {
   const plan = threadsPlanOf(module);
   if (!plan || threads <= 1) return null;
   const shared = new WA.Module(sharedMemoryBinary(binary));
-  const base = Math.ceil(bytes / 16) * 16;
-  const pages = Math.max(1, Math.ceil((base + (threads - 1) * plan.scratch) / 65536));
+  const pages = Math.max(1, Math.ceil((threadScratchAt(bytes, plan.scratch, threads - 1) + plan.scratch) / 65536));
   const memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
   const instance = new WA.Instance(shared, { env: { memory } });
-  const pool = threadedKernels(shared, memory, instance.exports as Record<string, Kernel>, plan, threads, base, minWork);
+  const pool = threadedKernels(shared, memory, instance.exports as Record<string, Kernel>, plan, threads, bytes, minWork);
   return { memory, exports: pool.exports };
 }

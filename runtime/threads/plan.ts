@@ -48,6 +48,22 @@ export interface ThreadsPlan {
   readonly scratch: number;
 }
 
+/** Every scratch region starts on a page of this many bytes of its own. */
+export const SCRATCH_PAGE = 4096;
+/**
+ * Free bytes before every scratch region: the calling thread's scratch (a trainer's `WS`) starts
+ * this far past the last buffer of the memory plan, and each extra thread's region this far past
+ * the region before it. A scratch that shares lines or pages with a buffer another core reads or
+ * writes slows the kernels on several threads (docs/threads.md, "Where the scratch lives").
+ */
+export const SCRATCH_GAP = 65536;
+
+/** Where a scratch region after `end` (the byte after whatever comes before it) starts: SCRATCH_GAP past it, on a page boundary. */
+export const scratchAfter = (end: number): number => Math.ceil((end + SCRATCH_GAP) / SCRATCH_PAGE) * SCRATCH_PAGE;
+
+/** The start of extra thread t's scratch region (t ≥ 1), the first at scratchAfter(end), each next one scratchAfter(the last's end). */
+export const threadScratchAt = (end: number, scratch: number, t: number): number => scratchAfter(end) + (t - 1) * scratchAfter(scratch);
+
 /**
  * More chunks than threads: each thread's share cut into several chunks only where every chunk
  * still has at least `work` (a call's chunks then number a multiple of `threads`).

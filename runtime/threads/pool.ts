@@ -9,7 +9,7 @@
 // the call never waits for a sleeping worker to start. Kernels the plan does not list, and
 // calls too small to gain from it, run on the calling thread.
 import { Worker } from "node:worker_threads";
-import { splitCall, type ThreadsPlan } from "./plan.js";
+import { splitCall, threadScratchAt, type ThreadsPlan } from "./plan.js";
 
 type Kernel = (...args: number[]) => number;
 
@@ -220,7 +220,7 @@ export function closeAllThreads(): void {
 /**
  * The kernels of `exports` (the calling thread's instance), split over `threads` threads by
  * `plan`; the workers instantiate `module` with `memory` (both shared). Worker t ≥ 1 uses the
- * scratch region at scratchBase + (t − 1)·plan.scratch, which the memory must hold.
+ * scratch region at threadScratchAt(memoryEnd, plan.scratch, t), which the memory must hold.
  */
 export function threadedKernels(
   module: object,
@@ -228,7 +228,7 @@ export function threadedKernels(
   exports: Readonly<Record<string, Kernel>>,
   plan: ThreadsPlan,
   threads: number,
-  scratchBase: number,
+  memoryEnd: number,
   minWork = DEFAULT_MIN_WORK,
 ): ThreadedKernels {
   const names = Object.keys(plan.kernels);
@@ -250,7 +250,7 @@ export function threadedKernels(
         memory,
         ctrl: ctrlBuffer,
         args: argBuffer,
-        scratch: scratchBase + (t - 1) * plan.scratch,
+        scratch: threadScratchAt(memoryEnd, plan.scratch, t),
         names,
         layout: [MAX_ARGS, spinMs, t, threads],
       },

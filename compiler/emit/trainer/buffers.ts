@@ -5,6 +5,7 @@
 // (`A_<buffer>`, which kernel calls pass).
 import type { ValueId } from "../../ir/ir.js";
 import type { Slot } from "../../wasm/plan-memory.js";
+import { SCRATCH_GAP, SCRATCH_PAGE, scratchAfter } from "../../../runtime/threads/plan.js";
 import type { Calls } from "./calls.js";
 import type { Emission } from "./context.js";
 import { bufferSize, shapeText } from "./names.js";
@@ -17,6 +18,22 @@ export const memoryBytes = (plan: { readonly bytes: Slot }, scratch: Slot): Slot
   fixed: plan.bytes.fixed + scratch.fixed + 16,
   perRow: plan.bytes.perRow + scratch.perRow,
 });
+
+/**
+ * A trainer's linear memory at batch size B (wasm): the plan, the calling thread's scratch on
+ * pages of its own SCRATCH_GAP past the plan's last buffer (at most SCRATCH_GAP + a page − 1 bytes
+ * on), and 16 bytes for the Rng's words. Each extra thread's scratch the runtime adds past it.
+ */
+export const trainerMemoryBytes = (plan: { readonly bytes: Slot }, scratch: Slot): Slot => {
+  const m = memoryBytes(plan, scratch);
+  return { fixed: m.fixed + SCRATCH_GAP + SCRATCH_PAGE, perRow: m.perRow };
+};
+
+/** The calling thread's scratch (`WS`) as code: scratchAfter(the plan's end), a number when the plan has no per-row part. */
+export const scratchAt = (plan: { readonly bytes: Slot }): string =>
+  plan.bytes.perRow === 0
+    ? String(scratchAfter(plan.bytes.fixed))
+    : `Math.ceil((${plan.bytes.fixed + SCRATCH_GAP} + ${plan.bytes.perRow} * B) / ${SCRATCH_PAGE}) * ${SCRATCH_PAGE}`;
 
 /** A line of the buffer section: a declaration of `name`, or a comment or blank line (no name). */
 export interface BufferLine {
@@ -45,7 +62,7 @@ export function bufferLines(
   w.writeLine(`const B = options.batch ?? ${tp.settings.batch}; // rows per batch; a step uses the first n ≤ B`);
   const plan = wasm?.plan;
   if (plan) {
-    const total = memoryBytes(plan, calls.scratchNeed());
+    const total = trainerMemoryBytes(plan, calls.scratchNeed());
     w.writeLine(`if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");`);
     w.writeLine(`const F = Float32Array;`);
     w.writeLine(
@@ -53,7 +70,7 @@ export function bufferLines(
     );
     w.writeLine(`const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);`);
     w.writeLine(`const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel`);
-    w.writeLine(`const WS = ${at(plan.bytes)}; // kernel scratch space`);
+    w.writeLine(`const WS = ${scratchAt(plan)}; // kernel scratch space: pages of its own, ${SCRATCH_GAP / 1024} KiB past the last buffer`);
     w.writeLine(`const rngWords = new Uint32Array(mem.memory.buffer, WS, 4); // the Rng's state, for draws inside the module`);
   } else {
     w.writeLine(`const F = options.float64 ? Float64Array : Float32Array;`);

@@ -132,7 +132,7 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 11276544, perRow: 71744 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 11346176, perRow: 71744 };
 
 // Static sizes of the kernels, computed by the compiler.
 const SCHEDULE_0 = {
@@ -148,10 +148,10 @@ const SCHEDULE_0 = {
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 11,276,544 bytes + 71,744 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 11,346,176 bytes + 71,744 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
-  const WS = 11103456 + 71744 * B; // kernel scratch space
+  const WS = Math.ceil((11168992 + 71744 * B) / 4096) * 4096; // kernel scratch space: pages of its own, 64 KiB past the last buffer
 
   // Flat buffers: parameters, their gradients and the optimizer state share one layout.
   const A_params = 0;

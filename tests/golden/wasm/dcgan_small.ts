@@ -272,16 +272,16 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 7976240, perRow: 283104 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 8045872, perRow: 283104 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 64; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 7,976,240 bytes + 283,104 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 8,045,872 bytes + 283,104 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
-  const WS = 7755920 + 283104 * B; // kernel scratch space
+  const WS = Math.ceil((7821456 + 283104 * B) / 4096) * 4096; // kernel scratch space: pages of its own, 64 KiB past the last buffer
   const rngWords = new Uint32Array(mem.memory.buffer, WS, 4); // the Rng's state, for draws inside the module
 
   // Flat buffers: parameters, their gradients and the optimizer state share one layout.

@@ -96,16 +96,16 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 1686848, perRow: 19072 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 1756480, perRow: 19072 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 32; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 1,686,848 bytes + 19,072 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 1,756,480 bytes + 19,072 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
-  const WS = 1619232 + 19072 * B; // kernel scratch space
+  const WS = Math.ceil((1684768 + 19072 * B) / 4096) * 4096; // kernel scratch space: pages of its own, 64 KiB past the last buffer
 
   // Flat buffers: parameters, their gradients and the optimizer state share one layout.
   const A_params = 0;

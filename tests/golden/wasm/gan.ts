@@ -142,16 +142,16 @@ export const parameters: readonly ParameterInfo[] = [
 ];
 
 /** Bytes of linear memory at batch size B: fixed + perRow·B (the memory plan and the kernels' scratch); checked before anything is allocated. */
-export const memory: MemoryNeed = { backend: "wasm", fixed: 15497680, perRow: 23648 };
+export const memory: MemoryNeed = { backend: "wasm", fixed: 15567312, perRow: 23648 };
 
 /** Allocates every buffer once; the step functions then allocate nothing. */
 export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerInstance {
   const B = options.batch ?? 64; // rows per batch; a step uses the first n ≤ B
   if (options.float64) throw new Error("the WebAssembly backend computes in float32 (use --backend ts for float64)");
-  // One linear memory, laid out by the compiler's memory plan: 15,497,680 bytes + 23,648 per batch row.
+  // One linear memory, laid out by the compiler's memory plan: 15,567,312 bytes + 23,648 per batch row.
   const mem = instantiate(kernelModule, memory.fixed + memory.perRow * B);
   const k = options.profile ? options.profile.wrap(mem.exports) : mem.exports; // --profile times every kernel
-  const WS = 15397296 + 23648 * B; // kernel scratch space
+  const WS = Math.ceil((15462832 + 23648 * B) / 4096) * 4096; // kernel scratch space: pages of its own, 64 KiB past the last buffer
 
   // Flat buffers: parameters, their gradients and the optimizer state share one layout.
   const A_params = 0;
