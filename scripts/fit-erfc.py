@@ -3,7 +3,7 @@
 # the linearized residual P(t) − h(t)·Q(t), weighted for relative error (1/(h·Q) from the previous
 # iterate, then Lawson's reweighting toward the minimax error), in float64 against mpmath's erfc
 # at 40 digits. Prints the relative error in float64 and with the coefficients rounded to f32 and
-# the Horner sums and the division in f32 arithmetic, and the f32 coefficients.
+# the Horner sums and the division in f32 arithmetic, and the f32 coefficients; then the exponential's.
 #
 #   python3 scripts/fit-erfc.py [P's degree 4] [Q's degree 5] [T 10]
 import sys
@@ -55,3 +55,19 @@ e32 = np.max(np.abs(f32_eval(tt).astype(np.float64) / ref - 1))
 print(f"degrees {p}/{q} on [0, {T}]: relative error {e64:.3g} in float64, {e32:.3g} in f32")
 print("ERFC_P", [float(np.float32(c)) for c in P])
 print("ERFC_Q", [float(np.float32(c)) for c in Q])
+
+# The exponential's polynomial (activations.wasm.ts EXP_E): e^r ≈ 1 + r + r²·E(r) on |r| ≤ ln2/2,
+# E of degree 4, by the same reweighted least squares for relative error.
+L = np.log(2) / 2
+r = np.array([L * np.cos(np.pi * (i + 0.5) / N) for i in range(N)])
+ex = np.array([float(mp.exp(mp.mpf(x))) for x in r])
+f = np.array([float((mp.exp(mp.mpf(x)) - 1 - mp.mpf(x)) / mp.mpf(x) ** 2) for x in r])
+w = np.ones(N)
+for it in range(40):
+    A = np.vander(r, 5, increasing=True) * (r**2 / ex)[:, None] * w[:, None]
+    c, *_ = np.linalg.lstsq(A, (f * r**2 / ex) * w, rcond=None)
+    err = (1 + r + r**2 * np.polyval(c[::-1], r)) / ex - 1
+    w = w * np.abs(err) ** 0.3
+    w /= w.mean()
+print(f"exp: relative error {np.abs(err).max():.3g} in float64")
+print("EXP_E", [float(np.float32(x)) for x in c])

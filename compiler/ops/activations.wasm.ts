@@ -25,7 +25,7 @@ import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Fn, Mod, X } from "../wasm/kernels/fn.js";
 import { loadPartial, storePartial } from "../wasm/kernels/fn.js";
 import * as LP from "../wasm/kernels/loops.js";
-import { expSteps, expV, logV, sigmoidV, splatF, splatI } from "../wasm/kernels/math.js";
+import { expV, LN2_HI, LN2_LO, LOG2E, logV, MAGIC, sigmoidV, splatF, splatI } from "../wasm/kernels/math.js";
 
 /** The activations of this file and their gradient ops. */
 export type ActOp = "selu" | "gelu" | "silu" | "softplus" | "softsign" | "hard_sigmoid";
@@ -332,13 +332,43 @@ function addExactGelu(b: BinaryenApi, mod: Mod, spec: ActSpec, grad: boolean): v
   );
 }
 
+/** e^r ≈ 1 + r + r²·E(r) on |r| ≤ ln2/2, E of degree 4 (scripts/fit-erfc.py: 3.1e-9 relative in float64, 6.4e-8 in f32 arithmetic). */
+const EXP_E = [0.4999999403953552, 0.1666652113199234, 0.04166838899254799, 0.008368710987269878, 0.0013814601115882397];
+
+/**
+ * e^(−s) for s ≥ 0 in the local `s` (NaN passes) into `out`, as statements: math.ts's expSteps
+ * without its upper clamp (the argument is ≤ 0) and with a polynomial one degree shorter (EXP_E);
+ * −s below −104 gives 0. Temporaries t, nf, r, ni.
+ */
+function expNegSteps(f: Fn, s: number, out: number, [t, nf, r, ni]: readonly number[]): X[] {
+  const m = f.mod;
+  const c = (k: number) => splatF(f, k);
+  const pow2 = (e: X) => m.i32x4.shl(m.i32x4.add(e, splatI(f, 127)), f.i32(23));
+  const steps: X[] = [
+    f.set(out, m.f32x4.pmax(m.f32x4.neg(f.get(s)), c(-104))),
+    f.set(t, m.f32x4.add(m.f32x4.mul(f.get(out), c(LOG2E)), c(MAGIC))),
+    f.set(nf, m.f32x4.sub(f.get(t), c(MAGIC))),
+    f.set(r, m.f32x4.sub(f.get(out), m.f32x4.mul(f.get(nf), c(LN2_HI)))),
+    f.set(r, m.f32x4.sub(f.get(r), m.f32x4.mul(f.get(nf), c(LN2_LO)))),
+    f.set(out, m.f32x4.add(m.f32x4.mul(c(EXP_E[EXP_E.length - 1]), f.get(r)), c(EXP_E[EXP_E.length - 2]))),
+  ];
+  for (let i = EXP_E.length - 3; i >= 0; i--) steps.push(f.set(out, m.f32x4.add(m.f32x4.mul(f.get(out), f.get(r)), c(EXP_E[i]))));
+  steps.push(
+    f.set(out, m.f32x4.add(m.f32x4.add(m.f32x4.mul(m.f32x4.mul(f.get(r), f.get(r)), f.get(out)), f.get(r)), c(1))),
+    f.set(ni, m.i32x4.sub(f.get(t), splatI(f, 0x4b400000))),
+    f.set(nf, m.i32x4.shr_s(f.get(ni), f.i32(1))),
+    f.set(out, m.f32x4.mul(m.f32x4.mul(f.get(out), pow2(f.get(nf))), pow2(m.i32x4.sub(f.get(ni), f.get(nf))))),
+  );
+  return steps;
+}
+
 /** Vectors side by side in the exact GELU kernels. */
 const GELU_UNROLL = 3;
 
 /**
  * The exact GELU of the vector x (with dy: its gradient dy·(Φ(x) + x·φ(x))) into the local
  * `out`, as statements of the same count for every vector (for LP.lockstep): z = x/√2,
- * t = min(|z|, 10), g = e^(−z²) (math.ts's expSteps), ½·erfc(t) = g·(½P(t))/Q(t) (P's
+ * t = min(|z|, 10), g = e^(−z²) (expNegSteps), ½·erfc(t) = g·(½P(t))/Q(t) (P's
  * coefficients halved: exact), Φ = 1 − ½·erfc(t) for z > 0, else ½·erfc(t). Every lane takes the
  * same operations, whatever x is.
  */
@@ -353,7 +383,7 @@ export function geluSteps(f: Fn, load: { x: X; dy: X | null }, out: number): X[]
     f.set(z, m.f32x4.mul(f.get(x), c(Math.SQRT1_2))),
     f.set(t, m.f32x4.pmin(m.f32x4.abs(f.get(z)), c(ERFC_T_MAX))),
     f.set(s, m.f32x4.mul(f.get(z), f.get(z))),
-    ...expSteps(f, m.f32x4.neg(f.get(s)), g, [et, en, er, eni]),
+    ...expNegSteps(f, s, g, [et, en, er, eni]),
   ];
   // ½P and Q by Horner, their steps interleaved (two independent chains), each from its top two coefficients.
   const [hp, hq] = [ERFC_P.map((a) => a / 2), ERFC_Q];
