@@ -83,14 +83,14 @@ describe("memory limits", () => {
     ]) {
       const r = await run(argv);
       expect(r.code).toBe(1);
-      expect(r.err).toMatch(/cnn_big\.dlm:\d+:3: error DL3012: `train cnn` at batch 65536 needs 9\.6 GiB/);
+      expect(r.err).toMatch(/cnn_big\.dlm:\d+:3: error DL3012: `train cnn` at batch 65536 needs 4\.4 GiB/);
       expect(r.err).toMatch(/hint: the largest batch that fits is \d+/);
       expect(r.out).toBe("");
     }
   });
 
   it("train refuses --batch over the limit in one line (exit 2), the TS backend over this machine's memory", async () => {
-    // --batch within the language's range (1..65536), but the CNN's plan at 65536 rows is 9.6 GiB.
+    // --batch within the language's range (1..65536), but the CNN's plan at 65536 rows is 4.4 GiB.
     const r = await run(["train", path.join(repo, "dsl-examples/cnn.dlm"), "--batch", "65536"]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^dlm: --batch 65536 needs .* a wasm32 memory holds at most 4 GiB: the largest batch that fits is \d+\n$/);
@@ -112,7 +112,7 @@ describe("memory limits", () => {
     const r = await runNode([path.join(out, "wasm/cnn.js"), "--batch", "65536"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /^error: --batch 65536 needs 9\.6 GiB of WebAssembly memory .*a wasm32 memory holds at most 4 GiB: the largest batch that fits is \d+\n$/,
+      /^error: --batch 65536 needs 4\.4 GiB of WebAssembly memory .*a wasm32 memory holds at most 4 GiB: the largest batch that fits is \d+\n$/,
     );
     expect(stackLines(r.stderr)).toEqual([]);
     // The largest batch that fits is within the limit: only the one past it is refused.
