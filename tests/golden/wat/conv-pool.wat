@@ -1,10 +1,10 @@
 (module
  (type $0 (func (param i32 i32 i32 i32 i32 i32 i32)))
  (type $1 (func (param i32 i32 i32)))
- (type $2 (func (param i32 i32 i32 i32 i32 i32)))
- (type $3 (func (param i32 i32 i32 i32 f64 f64 f64 i32 i32)))
- (type $4 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
- (type $5 (func (param i32 i32 i32 i32 i32)))
+ (type $2 (func (param i32 i32 i32 i32 f64 f64 f64 i32 i32)))
+ (type $3 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
+ (type $4 (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
+ (type $5 (func (param i32 i32 i32 i32 i32 i32)))
  (import "env" "memory" (memory $memory 1 65536))
  (export "adam_0_35_0p9_0p999_1em7" (func $adam_0_35_0p9_0p999_1em7))
  (export "conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax" (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax))
@@ -12,9 +12,7 @@
  (export "gemm_nt_4x3" (func $gemm_nt_4x3))
  (export "gemm_tn_4x3" (func $gemm_tn_4x3))
  (export "sum_rows_1_batched_3" (func $sum_rows_1_batched_3))
- (export "maxpool2d_grad_relu_3x3x4_k3x3_s3x3_fromArgmax_reluMask" (func $maxpool2d_grad_relu_3x3x4_k3x3_s3x3_fromArgmax_reluMask))
- (export "conv2d_grad_kernel_4x4x1_k2x2_s1x1_4" (func $conv2d_grad_kernel_4x4x1_k2x2_s1x1_4))
- (export "sum_rows_9_batched_4" (func $sum_rows_9_batched_4))
+ (export "conv2d_grad_kernel_4x4x1_k2x2_s1x1_4_pooled_k3x3_s3x3_dbias" (func $conv2d_grad_kernel_4x4x1_k2x2_s1x1_4_pooled_k3x3_s3x3_dbias))
  (export "conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3" (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3))
  (export "softmax_1_batched_3_1" (func $softmax_1_batched_3_1))
  (func $adam_0_35_0p9_0p999_1em7 (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $lr f64) (param $c1 f64) (param $c2 f64) (param $lo i32) (param $hi i32)
@@ -3069,173 +3067,23 @@
    (local.get $v0)
   )
  )
- (func $maxpool2d_grad_relu_3x3x4_k3x3_s3x3_fromArgmax_reluMask (param $n i32) (param $dy i32) (param $argmax i32) (param $y i32) (param $dx i32)
-  (local $v0 v128)
+ (func $conv2d_grad_kernel_4x4x1_k2x2_s1x1_4_pooled_k3x3_s3x3_dbias (param $n i32) (param $x i32) (param $dp i32) (param $argmax i32) (param $yp i32) (param $dk i32) (param $dbias i32) (param $ws i32) (param $lo i32) (param $hi i32)
+  (local $i0 i32)
   (local $v1 v128)
   (local $i2 i32)
-  (loop $top1
-   (if
-    (i32.eqz
-     (i32.le_s
-      (local.get $n)
-      (local.get $i2)
-     )
-    )
-    (then
-     (v128.store align=4
-      (local.get $dx)
-      (v128.and
-       (local.tee $v0
-        (v128.and
-         (v128.load align=4
-          (local.get $dy)
-         )
-         (f32x4.gt
-          (v128.load align=4
-           (local.get $y)
-          )
-          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-         )
-        )
-       )
-       (i32x4.eq
-        (local.tee $v1
-         (v128.load align=4
-          (local.get $argmax)
-         )
-        )
-        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-       )
-      )
-     )
-     (v128.store offset=16 align=4
-      (local.get $dx)
-      (v128.and
-       (local.get $v0)
-       (i32x4.eq
-        (local.get $v1)
-        (v128.const i32x4 0x00000001 0x00000001 0x00000001 0x00000001)
-       )
-      )
-     )
-     (v128.store offset=32 align=4
-      (local.get $dx)
-      (v128.and
-       (local.get $v0)
-       (i32x4.eq
-        (local.get $v1)
-        (v128.const i32x4 0x00000002 0x00000002 0x00000002 0x00000002)
-       )
-      )
-     )
-     (v128.store offset=48 align=4
-      (local.get $dx)
-      (v128.and
-       (local.get $v0)
-       (i32x4.eq
-        (local.get $v1)
-        (v128.const i32x4 0x00000003 0x00000003 0x00000003 0x00000003)
-       )
-      )
-     )
-     (v128.store offset=64 align=4
-      (local.get $dx)
-      (v128.and
-       (local.get $v0)
-       (i32x4.eq
-        (local.get $v1)
-        (v128.const i32x4 0x00000004 0x00000004 0x00000004 0x00000004)
-       )
-      )
-     )
-     (v128.store offset=80 align=4
-      (local.get $dx)
-      (v128.and
-       (local.get $v0)
-       (i32x4.eq
-        (local.get $v1)
-        (v128.const i32x4 0x00000005 0x00000005 0x00000005 0x00000005)
-       )
-      )
-     )
-     (v128.store offset=96 align=4
-      (local.get $dx)
-      (v128.and
-       (local.get $v0)
-       (i32x4.eq
-        (local.get $v1)
-        (v128.const i32x4 0x00000006 0x00000006 0x00000006 0x00000006)
-       )
-      )
-     )
-     (v128.store offset=112 align=4
-      (local.get $dx)
-      (v128.and
-       (local.get $v0)
-       (i32x4.eq
-        (local.get $v1)
-        (v128.const i32x4 0x00000007 0x00000007 0x00000007 0x00000007)
-       )
-      )
-     )
-     (v128.store offset=128 align=4
-      (local.get $dx)
-      (v128.and
-       (local.get $v0)
-       (i32x4.eq
-        (local.get $v1)
-        (v128.const i32x4 0x00000008 0x00000008 0x00000008 0x00000008)
-       )
-      )
-     )
-     (local.set $dx
-      (i32.add
-       (local.get $dx)
-       (i32.const 144)
-      )
-     )
-     (local.set $dy
-      (i32.add
-       (local.get $dy)
-       (i32.const 16)
-      )
-     )
-     (local.set $argmax
-      (i32.add
-       (local.get $argmax)
-       (i32.const 16)
-      )
-     )
-     (local.set $y
-      (i32.add
-       (local.get $y)
-       (i32.const 16)
-      )
-     )
-     (local.set $i2
-      (i32.add
-       (local.get $i2)
-       (i32.const 1)
-      )
-     )
-     (br $top1)
-    )
-   )
-  )
- )
- (func $conv2d_grad_kernel_4x4x1_k2x2_s1x1_4 (param $n i32) (param $x i32) (param $dy i32) (param $dk i32) (param $lo i32) (param $hi i32)
-  (local $i0 i32)
-  (local $i1 i32)
-  (local $v2 v128)
   (local $v3 v128)
   (local $v4 v128)
-  (local $v5 v128)
+  (local $i5 i32)
   (local $i6 i32)
   (local $i7 i32)
-  (local $v8 v128)
+  (local $i8 i32)
   (local $i9 i32)
   (local $i10 i32)
-  (local $i11 i32)
+  (local $v11 v128)
+  (local $v12 v128)
+  (local $i13 i32)
+  (local $i14 i32)
+  (local $i15 i32)
   (if
    (i32.and
     (i32.le_s
@@ -3243,7 +3091,7 @@
      (i32.const 0)
     )
     (i32.gt_s
-     (local.tee $i11
+     (local.tee $i6
       (select
        (local.get $hi)
        (i32.const 1)
@@ -3272,13 +3120,235 @@
     )
    )
   )
-  (loop $top3
+  (local.set $i7
+   (local.get $dp)
+  )
+  (local.set $i8
+   (local.get $argmax)
+  )
+  (local.set $i9
+   (local.get $yp)
+  )
+  (if
+   (local.tee $i14
+    (i32.and
+     (i32.le_s
+      (local.get $lo)
+      (i32.const 0)
+     )
+     (i32.gt_s
+      (local.get $i6)
+      (i32.const 0)
+     )
+    )
+   )
+   (then
+    (v128.store align=4
+     (local.get $dbias)
+     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+    )
+   )
+  )
+  (local.set $dp
+   (i32.and
+    (i32.add
+     (local.get $ws)
+     (i32.const 15)
+    )
+    (i32.const -16)
+   )
+  )
+  (local.set $i15
+   (i32.and
+    (i32.le_s
+     (local.get $lo)
+     (i32.const 0)
+    )
+    (i32.gt_s
+     (local.get $i6)
+     (i32.const 0)
+    )
+   )
+  )
+  (local.set $argmax
+   (local.get $x)
+  )
+  (loop $top8
    (if
     (i32.gt_s
      (local.get $n)
-     (local.get $i1)
+     (local.get $i10)
     )
     (then
+     (local.set $i5
+      (i32.const 0)
+     )
+     (local.set $x
+      (local.get $dp)
+     )
+     (local.set $i0
+      (i32.const 3)
+     )
+     (loop $top4
+      (if
+       (local.get $i0)
+       (then
+        (local.set $ws
+         (i32.add
+          (local.tee $yp
+           (i32.shl
+            (i32.div_u
+             (local.get $i5)
+             (i32.const 3)
+            )
+            (i32.const 4)
+           )
+          )
+          (local.get $i7)
+         )
+        )
+        (local.set $hi
+         (i32.add
+          (local.get $yp)
+          (local.get $i8)
+         )
+        )
+        (local.set $i2
+         (i32.add
+          (local.get $yp)
+          (local.get $i9)
+         )
+        )
+        (local.set $x
+         (i32.add
+          (if (result i32)
+           (local.get $i15)
+           (then
+            (local.set $v4
+             (i32x4.splat
+              (i32.mul
+               (i32.rem_u
+                (local.get $i5)
+                (i32.const 3)
+               )
+               (i32.const 3)
+              )
+             )
+            )
+            (local.set $yp
+             (local.get $x)
+            )
+            (local.set $i13
+             (i32.const 1)
+            )
+            (loop $cnt2
+             (v128.store align=4
+              (local.get $x)
+              (v128.and
+               (local.tee $v1
+                (v128.and
+                 (v128.load align=4
+                  (local.get $ws)
+                 )
+                 (f32x4.gt
+                  (v128.load align=4
+                   (local.get $i2)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                )
+               )
+               (i32x4.eq
+                (local.tee $v3
+                 (i32x4.sub
+                  (v128.load align=4
+                   (local.get $hi)
+                  )
+                  (local.get $v4)
+                 )
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+              )
+             )
+             (v128.store offset=16 align=4
+              (local.get $x)
+              (v128.and
+               (local.get $v1)
+               (i32x4.eq
+                (local.get $v3)
+                (v128.const i32x4 0x00000001 0x00000001 0x00000001 0x00000001)
+               )
+              )
+             )
+             (v128.store offset=32 align=4
+              (local.get $x)
+              (v128.and
+               (local.get $v1)
+               (i32x4.eq
+                (local.get $v3)
+                (v128.const i32x4 0x00000002 0x00000002 0x00000002 0x00000002)
+               )
+              )
+             )
+             (local.set $ws
+              (i32.add
+               (local.get $ws)
+               (i32.const 16)
+              )
+             )
+             (local.set $hi
+              (i32.add
+               (local.get $hi)
+               (i32.const 16)
+              )
+             )
+             (local.set $i2
+              (i32.add
+               (local.get $i2)
+               (i32.const 16)
+              )
+             )
+             (local.set $x
+              (i32.add
+               (local.get $x)
+               (i32.const 48)
+              )
+             )
+             (br_if $cnt2
+              (local.tee $i13
+               (i32.sub
+                (local.get $i13)
+                (i32.const 1)
+               )
+              )
+             )
+            )
+            (local.get $yp)
+           )
+           (else
+            (local.get $x)
+           )
+          )
+          (i32.const 48)
+         )
+        )
+        (local.set $i5
+         (i32.add
+          (local.get $i5)
+          (i32.const 1)
+         )
+        )
+        (local.set $i0
+         (i32.sub
+          (local.get $i0)
+          (i32.const 1)
+         )
+        )
+        (br $top4)
+       )
+      )
+     )
      (if
       (i32.and
        (i32.le_s
@@ -3286,12 +3356,12 @@
         (i32.const 0)
        )
        (i32.gt_s
-        (local.get $i11)
+        (local.get $i6)
         (i32.const 0)
        )
       )
       (then
-       (local.set $v2
+       (local.set $v1
         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
        )
        (local.set $v3
@@ -3300,39 +3370,39 @@
        (local.set $v4
         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
        )
-       (local.set $v5
+       (local.set $v11
         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
        )
-       (local.set $hi
-        (local.get $x)
+       (local.set $x
+        (local.get $argmax)
        )
-       (local.set $i6
-        (local.get $dy)
+       (local.set $yp
+        (local.get $dp)
        )
-       (local.set $i9
+       (local.set $i2
         (i32.const 3)
        )
        (loop $rows0
+        (local.set $ws
+         (local.get $x)
+        )
+        (local.set $hi
+         (local.get $yp)
+        )
         (local.set $i0
-         (local.get $hi)
-        )
-        (local.set $i7
-         (local.get $i6)
-        )
-        (local.set $i10
          (i32.const 3)
         )
         (loop $cnt1
-         (local.set $v2
+         (local.set $v1
           (f32x4.add
-           (local.get $v2)
+           (local.get $v1)
            (f32x4.mul
             (v128.load32_splat
-             (local.get $i0)
+             (local.get $ws)
             )
-            (local.tee $v8
+            (local.tee $v12
              (v128.load align=4
-              (local.get $i7)
+              (local.get $hi)
              )
             )
            )
@@ -3343,9 +3413,9 @@
            (local.get $v3)
            (f32x4.mul
             (v128.load32_splat offset=4
-             (local.get $i0)
+             (local.get $ws)
             )
-            (local.get $v8)
+            (local.get $v12)
            )
           )
          )
@@ -3354,60 +3424,60 @@
            (local.get $v4)
            (f32x4.mul
             (v128.load32_splat offset=16
-             (local.get $i0)
+             (local.get $ws)
             )
-            (local.get $v8)
+            (local.get $v12)
            )
           )
          )
-         (local.set $v5
+         (local.set $v11
           (f32x4.add
-           (local.get $v5)
+           (local.get $v11)
            (f32x4.mul
             (v128.load32_splat offset=20
-             (local.get $i0)
+             (local.get $ws)
             )
-            (local.get $v8)
+            (local.get $v12)
            )
           )
          )
-         (local.set $i0
+         (local.set $ws
           (i32.add
-           (local.get $i0)
+           (local.get $ws)
            (i32.const 4)
           )
          )
-         (local.set $i7
+         (local.set $hi
           (i32.add
-           (local.get $i7)
+           (local.get $hi)
            (i32.const 16)
           )
          )
          (br_if $cnt1
-          (local.tee $i10
+          (local.tee $i0
            (i32.sub
-            (local.get $i10)
+            (local.get $i0)
             (i32.const 1)
            )
           )
          )
         )
-        (local.set $hi
+        (local.set $x
          (i32.add
-          (local.get $hi)
+          (local.get $x)
           (i32.const 16)
          )
         )
-        (local.set $i6
+        (local.set $yp
          (i32.add
-          (local.get $i6)
+          (local.get $yp)
           (i32.const 48)
          )
         )
         (br_if $rows0
-         (local.tee $i9
+         (local.tee $i2
           (i32.sub
-           (local.get $i9)
+           (local.get $i2)
            (i32.const 1)
           )
          )
@@ -3416,7 +3486,7 @@
        (v128.store align=4
         (local.get $dk)
         (f32x4.add
-         (local.get $v2)
+         (local.get $v1)
          (v128.load align=4
           (local.get $dk)
          )
@@ -3443,7 +3513,7 @@
        (v128.store offset=48 align=4
         (local.get $dk)
         (f32x4.add
-         (local.get $v5)
+         (local.get $v11)
          (v128.load offset=48 align=4
           (local.get $dk)
          )
@@ -3451,73 +3521,87 @@
        )
       )
      )
-     (local.set $x
-      (i32.sub
-       (local.get $x)
-       (i32.const -64)
-      )
-     )
-     (local.set $dy
-      (i32.add
-       (local.get $dy)
-       (i32.const 144)
-      )
-     )
-     (local.set $i1
-      (i32.add
-       (local.get $i1)
-       (i32.const 1)
-      )
-     )
-     (br $top3)
-    )
-   )
-  )
- )
- (func $sum_rows_9_batched_4 (param $n i32) (param $out i32) (param $dy i32)
-  (local $v0 v128)
-  (local.set $n
-   (i32.mul
-    (local.get $n)
-    (i32.const 9)
-   )
-  )
-  (loop $top1
-   (if
-    (i32.eqz
-     (i32.le_s
-      (local.get $n)
-      (i32.const 0)
-     )
-    )
-    (then
-     (local.set $v0
-      (f32x4.add
-       (local.get $v0)
-       (v128.load align=4
-        (local.get $dy)
+     (if
+      (local.get $i14)
+      (then
+       (local.set $v1
+        (v128.load align=4
+         (local.get $dbias)
+        )
+       )
+       (local.set $x
+        (local.get $dp)
+       )
+       (local.set $i0
+        (i32.const 9)
+       )
+       (loop $top6
+        (if
+         (local.get $i0)
+         (then
+          (local.set $v1
+           (f32x4.add
+            (local.get $v1)
+            (v128.load align=4
+             (local.get $x)
+            )
+           )
+          )
+          (local.set $x
+           (i32.add
+            (local.get $x)
+            (i32.const 16)
+           )
+          )
+          (local.set $i0
+           (i32.sub
+            (local.get $i0)
+            (i32.const 1)
+           )
+          )
+          (br $top6)
+         )
+        )
+       )
+       (v128.store align=4
+        (local.get $dbias)
+        (local.get $v1)
        )
       )
      )
-     (local.set $dy
+     (local.set $argmax
+      (i32.sub
+       (local.get $argmax)
+       (i32.const -64)
+      )
+     )
+     (local.set $i7
       (i32.add
-       (local.get $dy)
+       (local.get $i7)
        (i32.const 16)
       )
      )
-     (local.set $n
-      (i32.sub
-       (local.get $n)
+     (local.set $i8
+      (i32.add
+       (local.get $i8)
+       (i32.const 16)
+      )
+     )
+     (local.set $i9
+      (i32.add
+       (local.get $i9)
+       (i32.const 16)
+      )
+     )
+     (local.set $i10
+      (i32.add
+       (local.get $i10)
        (i32.const 1)
       )
      )
-     (br $top1)
+     (br $top8)
     )
    )
-  )
-  (v128.store align=4
-   (local.get $out)
-   (local.get $v0)
   )
  )
  (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3 (param $n i32) (param $x i32) (param $k i32) (param $y i32) (param $bias i32) (param $ws i32)

@@ -1,5 +1,6 @@
 # A tiny convolution with relu, max-pooling and a softmax classifier: the convolution and
-# pooling kernels (forward, kernel gradient, pooling gradient) and a cross-entropy from logits.
+# pooling kernels (the forward; the pooling gradient, kernel gradient and bias sum in one pass)
+# and a cross-entropy from logits.
 model m(x: [B, 4, 4, 1]) {
   x |> conv2d(4, kernel=2, activation=relu)
     |> maxpool2d(3)
