@@ -197,14 +197,7 @@ const activation = (
 const geluGradBias: FusedRule = (c) => {
   const [g, sum] = c.group;
   const [dy, x] = g.inputs;
-  const ds = W.shape(c, g.outputs[0]);
-  const lead = ds.slice(0, -1);
-  const spec: Omit<GeluGradBiasSpec, "name"> = {
-    approximate: g.attrs.approximate === true || undefined,
-    rowsPerBatch: lead.reduce((a: number, d2) => a * (d2 === "B" ? 1 : d2), 1),
-    batched: lead.includes("B"),
-    cols: ds[ds.length - 1] as number,
-  };
+  const spec: Omit<GeluGradBiasSpec, "name"> = { approximate: g.attrs.approximate === true || undefined, ...biasRows(c, g.outputs[0]) };
   return W.call(c, "gelu_grad_bias", spec, addGeluGradBias, geluGradBiasParams, {
     dx: c.addr(g.outputs[0]),
     dy: c.addr(dy),
@@ -237,19 +230,26 @@ const [hardSigmoid, hardSigmoidGrad] = activation("hard_sigmoid", "hardSigmoid",
   onnx: onnxPointwise("HardSigmoid", { alpha: { float: 1 / 6 }, beta: { float: 0.5 } }),
 });
 
+/** A bias gradient's rows: rows per sample (or in all, unbatched) and columns of the gradient `id`. */
+function biasRows(c: Parameters<FusedRule>[0], id: Parameters<typeof W.shape>[1]) {
+  const ds = W.shape(c, id);
+  const lead = ds.slice(0, -1);
+  return {
+    rowsPerBatch: lead.reduce((a: number, d2) => a * (d2 === "B" ? 1 : d2), 1),
+    batched: lead.includes("B"),
+    cols: ds[ds.length - 1] as number,
+  };
+}
+
 // act_grad → sum_to: the activation's derivative and the bias gradient in one pass.
 const actGradBias: FusedRule = (c) => {
   const [g, sum] = c.group;
   if (g.op === "gelu_grad") return geluGradBias(c);
   const [dy, y] = g.inputs;
-  const ds = W.shape(c, g.outputs[0]);
-  const lead = ds.slice(0, -1);
   const spec: Omit<ActGradBiasSpec, "name"> = {
     op: g.op as ActGradBiasSpec["op"],
     slope: g.op === "leaky_relu_grad" ? (g.attrs.slope as number) : undefined,
-    rowsPerBatch: lead.reduce((a: number, d2) => a * (d2 === "B" ? 1 : d2), 1),
-    batched: lead.includes("B"),
-    cols: ds[ds.length - 1] as number,
+    ...biasRows(c, g.outputs[0]),
   };
   return W.call(c, "act_bias", spec, addActGradBias, actGradBiasParams, {
     dx: c.addr(g.outputs[0]),
