@@ -25,7 +25,7 @@ import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Fn, Mod, X } from "../wasm/kernels/fn.js";
 import { loadPartial, storePartial } from "../wasm/kernels/fn.js";
 import * as LP from "../wasm/kernels/loops.js";
-import { expV, LN2_HI, LN2_LO, LOG2E, logV, MAGIC, sigmoidV, splatF, splatI } from "../wasm/kernels/math.js";
+import { expRebuild, expReduce, expScale, expV, logV, sigmoidV, splatF, splatI } from "../wasm/kernels/math.js";
 
 /** The activations of this file and their gradient ops. */
 export type ActOp = "selu" | "gelu" | "silu" | "softplus" | "softsign" | "hard_sigmoid";
@@ -343,22 +343,13 @@ const EXP_E = [0.4999999403953552, 0.1666652113199234, 0.04166838899254799, 0.00
 function expNegSteps(f: Fn, s: number, out: number, [t, nf, r, ni]: readonly number[]): X[] {
   const m = f.mod;
   const c = (k: number) => splatF(f, k);
-  const pow2 = (e: X) => m.i32x4.shl(m.i32x4.add(e, splatI(f, 127)), f.i32(23));
   const steps: X[] = [
     f.set(out, m.f32x4.pmax(m.f32x4.neg(f.get(s)), c(-104))),
-    f.set(t, m.f32x4.add(m.f32x4.mul(f.get(out), c(LOG2E)), c(MAGIC))),
-    f.set(nf, m.f32x4.sub(f.get(t), c(MAGIC))),
-    f.set(r, m.f32x4.sub(f.get(out), m.f32x4.mul(f.get(nf), c(LN2_HI)))),
-    f.set(r, m.f32x4.sub(f.get(r), m.f32x4.mul(f.get(nf), c(LN2_LO)))),
+    ...expReduce(f, out, [t, nf, r]),
     f.set(out, m.f32x4.add(m.f32x4.mul(c(EXP_E[EXP_E.length - 1]), f.get(r)), c(EXP_E[EXP_E.length - 2]))),
   ];
   for (let i = EXP_E.length - 3; i >= 0; i--) steps.push(f.set(out, m.f32x4.add(m.f32x4.mul(f.get(out), f.get(r)), c(EXP_E[i]))));
-  steps.push(
-    f.set(out, m.f32x4.add(m.f32x4.add(m.f32x4.mul(m.f32x4.mul(f.get(r), f.get(r)), f.get(out)), f.get(r)), c(1))),
-    f.set(ni, m.i32x4.sub(f.get(t), splatI(f, 0x4b400000))),
-    f.set(nf, m.i32x4.shr_s(f.get(ni), f.i32(1))),
-    f.set(out, m.f32x4.mul(m.f32x4.mul(f.get(out), pow2(f.get(nf))), pow2(m.i32x4.sub(f.get(ni), f.get(nf))))),
-  );
+  steps.push(expRebuild(f, out, r), ...expScale(f, out, [t, nf, ni]));
   return steps;
 }
 

@@ -5,7 +5,7 @@
 // extents, the row passes' vector loop with its lane masks, the dropout mask's partial tail).
 import { loadPartial, storePartial, type Fn, type Mod, type X } from "../wasm/kernels/fn.js";
 import { lockstep, repeat } from "../wasm/kernels/loops.js";
-import { EXP_P, LN2_HI, LN2_LO, LOG2E, MAGIC, splatF, splatI } from "../wasm/kernels/math.js";
+import { EXP_P, expRebuild, expReduce, splatF, splatI } from "../wasm/kernels/math.js";
 import { mac } from "../wasm/kernels/conv-kit.js";
 import { zeroFill } from "../wasm/kernels/batch-gemm.js";
 import type { AttentionSpec } from "./attention.wasm.js";
@@ -282,20 +282,10 @@ export class Kit {
 export function softmaxExp(f: Fn, x: X, out: number, [t, nf, r]: readonly number[]): X[] {
   const m = f.mod;
   const c = (k: number) => splatF(f, k);
-  const steps: X[] = [
-    f.set(out, m.f32x4.pmax(x, c(-104))),
-    f.set(t, m.f32x4.add(m.f32x4.mul(f.get(out), c(LOG2E)), c(MAGIC))),
-    f.set(nf, m.f32x4.sub(f.get(t), c(MAGIC))),
-    f.set(r, m.f32x4.sub(f.get(out), m.f32x4.mul(f.get(nf), c(LN2_HI)))),
-    f.set(r, m.f32x4.sub(f.get(r), m.f32x4.mul(f.get(nf), c(LN2_LO)))),
-    f.set(out, c(EXP_P[EXP_P.length - 1])),
-  ];
+  const steps: X[] = [f.set(out, m.f32x4.pmax(x, c(-104))), ...expReduce(f, out, [t, nf, r]), f.set(out, c(EXP_P[EXP_P.length - 1]))];
   for (let i = EXP_P.length - 2; i >= 0; i--) steps.push(f.set(out, m.f32x4.add(m.f32x4.mul(f.get(out), f.get(r)), c(EXP_P[i]))));
   const biased = m.i32x4.add(m.i32x4.sub(f.get(t), splatI(f, 0x4b400000)), splatI(f, 127));
-  steps.push(
-    f.set(out, m.f32x4.add(m.f32x4.add(m.f32x4.mul(m.f32x4.mul(f.get(r), f.get(r)), f.get(out)), f.get(r)), c(1))),
-    f.set(out, m.f32x4.mul(f.get(out), m.i32x4.shl(m.i32x4.max_s(biased, splatI(f, 0)), f.i32(23)))),
-  );
+  steps.push(expRebuild(f, out, r), f.set(out, m.f32x4.mul(f.get(out), m.i32x4.shl(m.i32x4.max_s(biased, splatI(f, 0)), f.i32(23)))));
   return steps;
 }
 

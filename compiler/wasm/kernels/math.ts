@@ -101,21 +101,43 @@ export function expSteps(f: Fn, x: X, out: number, [t, nf, r, ni]: readonly numb
   const c = (k: number) => splatF(f, k);
   const steps: X[] = [
     f.set(out, m.f32x4.pmax(m.f32x4.pmin(x, c(89)), c(-104))),
+    ...expReduce(f, out, [t, nf, r]),
+    f.set(out, c(EXP_P[EXP_P.length - 1])),
+  ];
+  for (let i = EXP_P.length - 2; i >= 0; i--) steps.push(f.set(out, m.f32x4.add(m.f32x4.mul(f.get(out), f.get(r)), c(EXP_P[i]))));
+  steps.push(expRebuild(f, out, r), ...expScale(f, out, [t, nf, ni]));
+  return steps;
+}
+
+/**
+ * The exponential's range reduction, shared by every exponential's statements: the clamped x in
+ * `out`; t = x·log2e + MAGIC (n = round(x·log2e) in its low bits), nf = n as f32, r = x − n·ln2
+ * (ln2 in two parts, so r is exact).
+ */
+export function expReduce(f: Fn, out: number, [t, nf, r]: readonly number[]): X[] {
+  const m = f.mod;
+  const c = (k: number) => splatF(f, k);
+  return [
     f.set(t, m.f32x4.add(m.f32x4.mul(f.get(out), c(LOG2E)), c(MAGIC))),
     f.set(nf, m.f32x4.sub(f.get(t), c(MAGIC))),
     f.set(r, m.f32x4.sub(f.get(out), m.f32x4.mul(f.get(nf), c(LN2_HI)))),
     f.set(r, m.f32x4.sub(f.get(r), m.f32x4.mul(f.get(nf), c(LN2_LO)))),
-    f.set(out, c(EXP_P[EXP_P.length - 1])),
   ];
-  for (let i = EXP_P.length - 2; i >= 0; i--) steps.push(f.set(out, m.f32x4.add(m.f32x4.mul(f.get(out), f.get(r)), c(EXP_P[i]))));
+}
+
+/** e^r = 1 + r + r²·P(r), P(r) in `out`: the result in `out`. */
+export const expRebuild = (f: Fn, out: number, r: number): X =>
+  f.set(out, f.mod.f32x4.add(f.mod.f32x4.add(f.mod.f32x4.mul(f.mod.f32x4.mul(f.get(r), f.get(r)), f.get(out)), f.get(r)), splatF(f, 1)));
+
+/** `out` · 2ⁿ (n from expReduce's t) in two steps, 2^⌊n/2⌋ then 2^(n − ⌊n/2⌋), so that no power overflows or goes subnormal. */
+export function expScale(f: Fn, out: number, [t, nf, ni]: readonly number[]): X[] {
+  const m = f.mod;
   const pow2 = (e: X) => m.i32x4.shl(m.i32x4.add(e, splatI(f, 127)), f.i32(23));
-  steps.push(
-    f.set(out, m.f32x4.add(m.f32x4.add(m.f32x4.mul(m.f32x4.mul(f.get(r), f.get(r)), f.get(out)), f.get(r)), c(1))),
+  return [
     f.set(ni, m.i32x4.sub(f.get(t), splatI(f, 0x4b400000))),
     f.set(nf, m.i32x4.shr_s(f.get(ni), f.i32(1))),
     f.set(out, m.f32x4.mul(m.f32x4.mul(f.get(out), pow2(f.get(nf))), pow2(m.i32x4.sub(f.get(ni), f.get(nf))))),
-  );
-  return steps;
+  ];
 }
 
 const SQRTHF = 0.707106781186547524;
