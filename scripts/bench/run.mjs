@@ -504,7 +504,8 @@ const systems = SYSTEMS.filter((s) => wanted(s.name) && (!s.models || s.models.s
 
 // ---------------------------------------------------------------------------------------
 // The time budget. The plan runs in this order: PyTorch, dlm-wasm, the standalone trainer,
-// dlm-wasm --no-fuse (the "fixed" processes), GEMM, then the windows. Every task has an
+// dlm-wasm --no-fuse (the "fixed" processes), GEMM, then the windows (the models suite: model by
+// model, each model's processes alternating between the systems). Every task has an
 // estimate: its start-up and warm-up (from the rates below until the system has run once),
 // plus its timed part (a fixed process's batches, a window's seconds). When the budget left
 // does not cover every task left, the windows give way first, down to half their length
@@ -790,13 +791,25 @@ for (const sys of systems) {
 const doStandalone = wanted("standalone") && modelNames.includes("cnn");
 const ORDER = ["pytorch", "pytorch-packed", "dlm-wasm", "standalone", "dlm-wasm --no-fuse", "gemm"];
 const plan = [];
-for (const name of ORDER) {
-  if (name === "standalone") doStandalone && plan.push({ type: "standalone" });
-  else if (name === "gemm") wanted("gemm") && plan.push({ type: "gemm" });
-  else
-    for (const [sys, m, cmd] of cells.filter(([s]) => s.name === name))
-      for (let i = 0; i < 2; i++) plan.push({ type: "fixed", sys, m, cmd, i });
-}
+if (opt.suite === "models") {
+  // The models suite compares ratios (each model's dlm / PyTorch beside the GAN's), so each
+  // model's processes alternate between the systems — PyTorch #1, dlm #1, PyTorch #2, dlm #2 —
+  // and a ratio's two sides run seconds apart, not minutes: the host's slow and fast phases
+  // (20–30% on this kind of machine) then fall on both sides of a ratio alike.
+  for (const m of modelNames)
+    for (let i = 0; i < 2; i++)
+      for (const name of ORDER)
+        for (const [sys, , cmd] of cells.filter(([s, mm]) => s.name === name && mm === m)) plan.push({ type: "fixed", sys, m, cmd, i });
+  if (doStandalone) plan.push({ type: "standalone" });
+  if (wanted("gemm")) plan.push({ type: "gemm" });
+} else
+  for (const name of ORDER) {
+    if (name === "standalone") doStandalone && plan.push({ type: "standalone" });
+    else if (name === "gemm") wanted("gemm") && plan.push({ type: "gemm" });
+    else
+      for (const [sys, m, cmd] of cells.filter(([s]) => s.name === name))
+        for (let i = 0; i < 2; i++) plan.push({ type: "fixed", sys, m, cmd, i });
+  }
 for (const [sys, m, cmd] of cells.filter(([s]) => s.kind === "window")) plan.push({ type: "window", sys, m, cmd });
 const estTotal = plan.reduce((s, t) => s + estimate(t).fixed + estimate(t).scalable + estimate(t).window, 0);
 log(`plan: ${plan.length} tasks, estimated ${estTotal.toFixed(0)} s for ${left().toFixed(0)} s of budget left`);
