@@ -6,6 +6,11 @@
 // before and after windows round robin so that both see the same load, and checks that both
 // write the same bits. Needs `npm run build` (reads dist/).
 //
+// A build whose gradient reads the probabilities P its forward stored (attention_grad's parameter
+// `p`) times the forward as a training pass runs it (writing P, not lse); against a build whose
+// gradient computes P again from lse, the gradient's bits differ (it reads the forward's e · 1/sum,
+// not exp(s − lse)): the line says so and gives the largest difference relative to the largest value.
+//
 // --kernels picks some of attention, attention_grad, gelu, gelu_grad (comma-separated; all by default).
 //
 //   node scripts/attention-bench.mjs [--before /tmp/before/dist] [--seconds 0.5] [--rounds 3] [--n 32] [--sigma 1] [--kernels attention,attention_grad]
@@ -38,11 +43,13 @@ async function build(distDir) {
   const { loadBinaryen } = await import(at("compiler/wasm/kernels/binaryen.js"));
   const { buildModule } = await import(at("compiler/wasm/kernels/module.js"));
   const A = await import(at("compiler/ops/attention.wasm.js"));
+  const kit = await import(at("compiler/ops/attention-kit.wasm.js"));
   const G = await import(at("compiler/ops/activations.wasm.js"));
   const { instantiateKernels, Layout } = await import(at("runtime/wasm/instantiate.js"));
   const b = await loadBinaryen();
-  const fwd = { ...SPEC, name: "attention" };
   const bwd = { ...SPEC, name: "attention_grad" };
+  const probs = A.attentionGradParams(bwd).includes("p");
+  const fwd = { ...SPEC, name: "attention", ...(probs ? { probs: true } : {}) };
   const mod = buildModule(b, (m) => {
     A.addAttention(b, m, fwd);
     A.addAttentionGrad(b, m, bwd);
@@ -58,6 +65,7 @@ async function build(distDir) {
     v: lay.floats(N * rowF),
     o: lay.floats(N * rowF),
     lse: lay.floats(N * SPEC.t * H),
+    p: lay.floats(probs ? N * H * kit.probsPerHead(SPEC) : 4),
     dout: lay.floats(N * rowF),
     d: lay.floats(3 * N * rowF),
     x: lay.floats(N * GELU),
@@ -93,8 +101,8 @@ async function build(distDir) {
     gelu: call("gelu", geluArgs(false), null, "y", N * GELU),
     gelu_grad: call("gelu_grad", geluArgs(true), null, "dx", N * GELU),
   };
-  calls.attention.run(); // o and lse for the gradient
-  return calls;
+  calls.attention.run(); // o and lse (or P) for the gradient
+  return { calls, probs };
 }
 
 /** ms per call over a window of SECONDS of this process's CPU time (after a warm-up call). */
@@ -119,8 +127,8 @@ const load = () =>
     .loadavg()
     .map((x) => x.toFixed(2))
     .join(" ");
-const after = await build(path.join(root, "dist"));
-const before = values.before ? await build(path.resolve(values.before)) : null;
+const { calls: after, probs: afterProbs } = await build(path.join(root, "dist"));
+const { calls: before, probs: beforeProbs } = values.before ? await build(path.resolve(values.before)) : { calls: null };
 console.log(
   `node ${process.version}, ${os.cpus()[0]?.model ?? "?"}, n = ${N}, gelu σ = ${SIGMA}, ${ROUNDS} rounds of ${SECONDS} s windows; load average before: ${load()}`,
 );
@@ -138,9 +146,15 @@ const best = (a) => (a.length ? Math.min(...a) : NaN);
 for (const name of names) {
   let same = "";
   if (before) {
-    const x = new Uint32Array(before[name].out().buffer);
-    const y = new Uint32Array(after[name].out().buffer);
+    const [bf, af] = [before[name].out(), after[name].out()];
+    const x = new Uint32Array(bf.buffer);
+    const y = new Uint32Array(af.buffer);
     same = x.length === y.length && x.every((w, i) => w === y[i]) ? "same bits" : "BITS DIFFER";
+    if (same !== "same bits" && name === "attention_grad" && beforeProbs !== afterProbs) {
+      let [diff, big] = [0, 0];
+      for (let i = 0; i < bf.length; i++) [diff, big] = [Math.max(diff, Math.abs(af[i] - bf[i])), Math.max(big, Math.abs(bf[i]))];
+      same = `other bits, as expected (P stored by the forward): max |Δ| / max |x| ${(diff / big).toExponential(1)}`;
+    }
   }
   const b = best(times[name].before);
   const a = best(times[name].after);

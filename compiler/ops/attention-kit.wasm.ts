@@ -11,23 +11,38 @@ import { zeroFill } from "../wasm/kernels/batch-gemm.js";
 import type { AttentionSpec } from "./attention.wasm.js";
 
 /**
- * The scratch (byte offsets from the 16-aligned base): kᵀ (and vᵀ) in panels of 8 keys [kd][8];
- * in the gradient k, dO and q copied as panels of 8 columns [rows][8] for the tiles that step
- * through their rows (in place a head's rows are H·kd floats apart: 512 bytes in the character
- * transformer, so that a column of 8 falls in few of the L1 cache's sets); the score rows S (P)
- * and dS.
+ * The scratch (byte offsets from the 16-aligned base): the forward's kᵀ, or the gradient's vᵀ, in
+ * panels of 8 keys [kd][8] (each kernel packs one: the gradient reads the forward's P instead of
+ * computing S = q·kᵀ again); in the gradient k, dO and q copied as panels of 8 columns [rows][8]
+ * for the tiles that step through their rows (in place a head's rows are H·kd floats apart: 512
+ * bytes in the character transformer, so that a column of 8 falls in few of the L1 cache's sets);
+ * the score rows S (P) and dS.
  */
 export function layout(s: AttentionSpec, grad: boolean) {
   const panels = Math.ceil(s.s / 8);
   const ss = panels * 8 + 4;
   const rowPanels = (rows: number, w: number) => (grad ? Math.ceil(w / 8) * rows * 32 : 0);
-  const vT = panels * s.kd * 32;
-  const kP = vT + (grad ? panels * s.vd * 32 : 0);
+  const kP = panels * (grad ? s.vd : s.kd) * 32;
   const doP = kP + rowPanels(s.s, s.kd);
   const qP = doP + rowPanels(s.t, s.vd);
   const sc = qP + rowPanels(s.t, s.kd);
   const dp = sc + s.t * ss * 4;
-  return { panels, ss, kT: 0, vT, kP, doP, qP, sc, dp, total: dp + (grad ? s.t * ss * 4 : 0) };
+  return { panels, ss, kT: 0, vT: 0, kP, doP, qP, sc, dp, total: dp + (grad ? s.t * ss * 4 : 0) };
+}
+
+/** The vectors of 4 keys that each row of a block of query rows from i0 visits: to the 4-aligned end past min(i0 + 1, s) (causal) or s. */
+export const rowVectors = (s: AttentionSpec, i0: number): number => (s.causal ? (Math.min(i0 + 1, s.s) + 3) >> 2 : Math.ceil(s.s / 4));
+
+/**
+ * The floats of one head's stored P (the training forward's probabilities, which its gradient
+ * reads): the blocks of 4 query rows (then the rest) one after the other, each block's rows side by
+ * side, a row its rowVectors' 4·vectors values: the keys the row sees, then zeros to the vector's
+ * end (with a causal mask the visible half of [t, s], ≈ t²/2 + 2t).
+ */
+export function probsPerHead(s: AttentionSpec): number {
+  let n = 0;
+  for (let i0 = 0; i0 < s.t; i0 += 4) n += Math.min(4, s.t - i0) * 4 * rowVectors(s, i0);
+  return n;
 }
 
 /** A register tile C[rows, width] = Σ_steps A[r, step] · B[step, 0..width), width ≤ 8, in step order from +0. */
@@ -213,6 +228,31 @@ export class Kit {
   row(buf: number, i: number): X {
     return addB(this.f, this.at(buf), mulI(this.f, this.f.get(i), this.L.ss));
   }
+  /** rowVectors(s, i0) at run time (i0 a local, a multiple of 4). */
+  vectors(i0: number): X {
+    const { f, m, s } = this;
+    if (!s.causal) return f.i32(rowVectors(s, 0));
+    const end = minI(
+      f,
+      () => m.i32.add(f.get(i0), f.i32(1)),
+      () => f.i32(s.s),
+    );
+    return m.i32.shr_u(m.i32.add(end, f.i32(3)), f.i32(2));
+  }
+  /**
+   * The stored P's rows of a block of `rows` query rows from i0 (Kit.blocks' order): `at` (a local)
+   * is the block's first value; sets each row's local in `prs` (row r at at + r·vectors·16 bytes) and
+   * moves `at` past the block. Run before the block's rowsLoop, which advances the rows' locals.
+   */
+  probRows(at: number, i0: number, rows: number, prs: readonly number[]): X[] {
+    const { f, m } = this;
+    const bytes = f.local(f.b.i32);
+    return [
+      f.set(bytes, m.i32.shl(this.vectors(i0), f.i32(4))),
+      ...prs.map((l, r) => f.set(l, m.i32.add(f.get(at), mulI(f, f.get(bytes), r)))),
+      f.set(at, m.i32.add(f.get(at), mulI(f, f.get(bytes), rows))),
+    ];
+  }
   /**
    * The vectors of the passes of rows i0 … i0 + rows − 1 (a block from blocks(), i0 a multiple
    * of 4, so that its rows have the same number of vectors): keys 0 … the 4-aligned end past
@@ -225,19 +265,7 @@ export class Kit {
     const { f, m, s } = this;
     const [jv, j, cnt] = [f.local(f.b.v128), f.local(f.b.i32), f.local(f.b.i32)];
     const iv = Array.from({ length: rows }, () => f.local(f.b.v128));
-    const count = s.causal
-      ? m.i32.shr_u(
-          m.i32.add(
-            minI(
-              f,
-              () => m.i32.add(f.get(i0), f.i32(1)),
-              () => f.i32(s.s),
-            ),
-            f.i32(3),
-          ),
-          f.i32(2),
-        )
-      : f.i32(Math.ceil(s.s / 4));
+    const count = this.vectors(i0);
     const inRow = s.s % 4 ? () => m.i32x4.lt_s(f.get(jv), splatI(f, s.s)) : null;
     const valid = (r: number): X | null => {
       if (!s.causal) return inRow ? inRow() : null;

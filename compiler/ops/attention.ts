@@ -187,12 +187,16 @@ export const ops: OpTable<Names> = {
       const maskArg = mask === undefined ? "null" : c.buf(mask);
       return `K.attention(${c.buf(o)}, ${c.buf(lse)}, ${c.buf(q)}, ${c.buf(k)}, ${c.buf(v)}, ${maskArg}, n, ${geom(c)}, ${c.scratch(s)});`;
     },
+    // lse only where it has a buffer (the gradient reads P instead); P in a training pass (storedProbs).
     wasm: (c) => {
       const [q, k, v, mask] = c.eqn.inputs;
       const [o, lse] = c.eqn.outputs;
-      const spec = specOf(c, mask !== undefined);
+      const [probs] = c.extraOut;
+      const spec = { ...specOf(c, mask !== undefined), lse: c.hasBuffer(lse) || undefined, probs: probs !== undefined || undefined };
       const ws = c.scratch(attentionScratchBytes({ ...spec, name: "" }, false));
-      const args: Record<string, string> = { o: c.addr(o), lse: c.addr(lse), q: c.addr(q), k: c.addr(k), v: c.addr(v), ws };
+      const args: Record<string, string> = { o: c.addr(o), q: c.addr(q), k: c.addr(k), v: c.addr(v), ws };
+      if (spec.lse) args.lse = c.addr(lse);
+      if (probs !== undefined) args.p = c.addr(probs);
       if (mask !== undefined) args.mask = c.addr(mask);
       return W.call(c, "attention", spec, addAttention, attentionParams, args, true);
     },
@@ -204,12 +208,15 @@ export const ops: OpTable<Names> = {
       const bufs = [dout, q, k, v, o, lse].map((id) => c.buf(id)).join(", ");
       return `K.attentionGrad(${T.out(c)}, ${bufs}, ${mask === undefined ? "null" : c.buf(mask)}, n, ${geom(c)});`;
     },
+    // Reads the P its forward stored (storedProbs), not lse.
     wasm: (c) => {
-      const [dout, q, k, v, o, lse, mask] = c.eqn.inputs;
+      const [dout, q, k, v, o, , mask] = c.eqn.inputs;
+      const [probs] = c.extraIn;
+      if (probs === undefined) throw new Error("internal: attention_grad without the probabilities of its forward");
       const spec = specOf(c, mask !== undefined);
       const ws = c.scratch(attentionScratchBytes({ ...spec, name: "" }, true));
       const args: Record<string, string> = { d: W.out(c), dout: c.addr(dout), q: c.addr(q), k: c.addr(k), v: c.addr(v), o: c.addr(o) };
-      Object.assign(args, { lse: c.addr(lse), ws });
+      Object.assign(args, { p: c.addr(probs), ws });
       if (mask !== undefined) args.mask = c.addr(mask);
       return W.call(c, "attention_grad", spec, addAttentionGrad, attentionGradParams, args, true);
     },

@@ -35,12 +35,14 @@
 // down to 2^−126, and 0 below, where the oracle's expSteps gives subnormals (a probability that
 // small leaves o and lse as they were; the test's case of a key every query ignores shows its
 // dv and dk, sums of such products, as zeros instead of subnormals).
+import type { TEqn, TrainingProgram, TValue } from "../ir/train-ir.js";
+import type { Group } from "../wasm/fuse.js";
 import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import { type Mod, type X } from "../wasm/kernels/fn.js";
 import { addKernel, checkName, flatLoop, hReduce, loadStream, repeat, storeStream, type Stream } from "../wasm/kernels/loops.js";
 import { logV, splatF } from "../wasm/kernels/math.js";
 import { zeroFill } from "../wasm/kernels/batch-gemm.js";
-import { addB, and, Kit, lane0, layout, mulI, panelsOf, softmaxExp, tile } from "./attention-kit.wasm.js";
+import { addB, and, Kit, lane0, layout, mulI, panelsOf, probsPerHead, softmaxExp, tile } from "./attention-kit.wasm.js";
 
 export interface AttentionSpec {
   readonly name: string;
@@ -53,10 +55,24 @@ export interface AttentionSpec {
   readonly causal?: boolean;
   /** A dropout mask [n, heads, t, s] multiplies the probabilities (training with dropout). */
   readonly mask?: boolean;
+  /** The forward writes the softmax's log-sum-exp lse [n, t, heads] (when something reads it: not the gradient). */
+  readonly lse?: boolean;
+  /** The forward writes P [n, heads, probsPerHead] for its gradient (a training pass: storedProbs). */
+  readonly probs?: boolean;
   readonly relaxed?: boolean;
 }
 
-export const attentionParams = (s: AttentionSpec): string[] => ["n", "o", "lse", "q", "k", "v", ...(s.mask ? ["mask"] : []), "ws"];
+export const attentionParams = (s: AttentionSpec): string[] => [
+  "n",
+  "o",
+  ...(s.lse ? ["lse"] : []),
+  ...(s.probs ? ["p"] : []),
+  "q",
+  "k",
+  "v",
+  ...(s.mask ? ["mask"] : []),
+  "ws",
+];
 export const attentionGradParams = (s: AttentionSpec): string[] => [
   "n",
   "d",
@@ -65,12 +81,47 @@ export const attentionGradParams = (s: AttentionSpec): string[] => [
   "k",
   "v",
   "o",
-  "lse",
+  "p",
   ...(s.mask ? ["mask"] : []),
   "ws",
 ];
 
 export const attentionScratchBytes = (s: AttentionSpec, grad: boolean): number => layout(s, grad).total + 16;
+
+/**
+ * The probabilities a training pass's attention keeps for its gradient (wasm/fuse.ts asks, with
+ * --no-fuse too: it decides what the kernels compute, so the numbers must not depend on fusion).
+ * For each attention_grad of a step, the attention of the lets or of the step's forward pass whose
+ * lse it reads writes P (a value added here, [B, heads·probsPerHead], extraOut), and the gradient
+ * reads P instead of lse (extraIn; skipReads: lse, which then has no buffer unless something else
+ * reads it). The evaluation's and the inference entries' attention keep the kernel without P.
+ * Returns the additions of an eqn in a segment.
+ */
+export function storedProbs(tp: TrainingProgram, values: TValue[]): (seg: readonly TEqn[], e: TEqn) => Partial<Group> | undefined {
+  const backward = tp.steps.flatMap((st) => st.backward);
+  const extras = new Map<TEqn, Partial<Group>>();
+  for (const seg of [tp.lets, ...tp.steps.map((st) => st.forward)])
+    for (const e of seg) {
+      const lse = e.outputs[1];
+      const grads = e.op === "attention" ? backward.filter((g) => g.op === "attention_grad" && g.inputs[5] === lse) : [];
+      if (grads.length === 0) continue;
+      const [q, k] = e.inputs.map((id) => values[id].shape);
+      const a = e.attrs as { heads: number; key_dim: number; value_dim: number; causal: boolean };
+      const spec = { name: "", t: q[1] as number, s: k[1] as number, heads: a.heads, kd: a.key_dim, vd: a.value_dim, causal: a.causal };
+      const id = values.length;
+      values.push({
+        id,
+        name: `${values[e.outputs[0]].name}_probs`,
+        kind: "temp",
+        dtype: "f32",
+        shape: ["B", a.heads * probsPerHead(spec)],
+      });
+      extras.set(e, { extraOut: [id] });
+      for (const g of grads) extras.set(g, { extraIn: [id], skipReads: [lse] });
+    }
+  const training = new Set<readonly TEqn[]>([tp.lets, ...tp.steps.flatMap((st) => [st.forward, st.backward])]);
+  return (seg, e) => (training.has(seg) ? extras.get(e) : undefined);
+}
 
 /** The scores' factor 1/√kd. */
 const scaleOf = (s: AttentionSpec): number => 1 / Math.sqrt(s.kd);
@@ -96,11 +147,11 @@ export function addAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
       const m = mod;
       const k = new Kit(f, s, false);
       const L = k.L;
-      const [qB, kB, vB, oB, lseB, mkB, pan] = Array.from({ length: 7 }, () => f.local(b.i32));
+      const [qB, kB, vB, oB, lseB, mkB, pan, pP] = Array.from({ length: 8 }, () => f.local(b.i32));
       /** The softmax of the block's score rows, side by side (Kit.rowsLoop): each row's operations as one row alone. */
       const rowsPass = (R: number, i0: number): X[] => {
         const each = <T>(make: (r: number) => T): T[] => Array.from({ length: R }, (_, r) => make(r));
-        const [rows, mks] = [each(() => f.local(b.i32)), each(() => f.local(b.i32))];
+        const [rows, mks, prs] = [each(() => f.local(b.i32)), each(() => f.local(b.i32)), each(() => f.local(b.i32))];
         const [acc, mx, sum] = [each(() => f.local(b.v128)), each(() => f.local(b.v128)), each(() => f.local(b.v128))];
         const rowAt = (r: number) => f.set(rows[r], k.rowOf(L.sc, i0, r));
         const scaled = (r: number) => m.f32x4.mul(m.v128.load(0, 4, f.get(rows[r])), splatF(f, scaleOf(s)));
@@ -138,22 +189,28 @@ export function addAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
               hReduce(f, f.get(acc[r]), (a, c) => m.f32x4.add(a, c)),
             ),
           ),
-          ...each((r) =>
-            m.f32.store(
-              0,
-              4,
-              addB(f, f.get(lseB), mulI(f, m.i32.add(f.get(i0), f.i32(r)), H)),
-              lane0(m, m.f32x4.add(f.get(mx[r]), logV(f, f.get(sum[r])))),
-            ),
-          ),
-          // normalize (× the dropout mask)
+          ...(s.lse
+            ? each((r) =>
+                m.f32.store(
+                  0,
+                  4,
+                  addB(f, f.get(lseB), mulI(f, m.i32.add(f.get(i0), f.i32(r)), H)),
+                  lane0(m, m.f32x4.add(f.get(mx[r]), logV(f, f.get(sum[r])))),
+                ),
+              )
+            : []),
+          // normalize (P stored for the gradient; × the dropout mask)
           ...each(rowAt),
           ...(s.mask ? each((r) => f.set(mks[r], addB(f, f.get(mkB), mulI(f, m.i32.add(f.get(i0), f.i32(r)), s.s)))) : []),
+          ...(s.probs ? k.probRows(pP, i0, R, prs) : []),
           ...sum.map((l) => f.set(l, m.f32x4.div(splatF(f, 1), f.get(l)))),
-          k.rowsLoop(i0, R, s.mask ? [...rows, ...mks] : rows, (r, _valid, j) => {
-            let v = m.f32x4.mul(m.v128.load(0, 4, f.get(rows[r])), f.get(sum[r]));
-            if (s.mask) v = m.f32x4.mul(v, k.maskAt(mks[r], j));
-            return [m.v128.store(0, 4, f.get(rows[r]), v)];
+          k.rowsLoop(i0, R, [...rows, ...(s.mask ? mks : []), ...(s.probs ? prs : [])], (r, _valid, j) => {
+            const pv = f.local(b.v128);
+            const out: X[] = [f.set(pv, m.f32x4.mul(m.v128.load(0, 4, f.get(rows[r])), f.get(sum[r])))];
+            if (s.probs) out.push(m.v128.store(0, 4, f.get(prs[r]), f.get(pv)));
+            if (s.mask) out.push(f.set(pv, m.f32x4.mul(f.get(pv), k.maskAt(mks[r], j))));
+            out.push(m.v128.store(0, 4, f.get(rows[r]), f.get(pv)));
+            return out;
           }),
         ];
       };
@@ -205,7 +262,8 @@ export function addAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
         f.set(kB, k.head(f.get(p("k")), s.s * H * s.kd, s.kd)),
         f.set(vB, k.head(f.get(p("v")), s.s * H * s.vd, s.vd)),
         f.set(oB, k.head(f.get(p("o")), s.t * H * s.vd, s.vd)),
-        f.set(lseB, k.head(f.get(p("lse")), s.t * H, 1)),
+        ...(s.lse ? [f.set(lseB, k.head(f.get(p("lse")), s.t * H, 1))] : []),
+        ...(s.probs ? [f.set(pP, k.head(f.get(p("p")), H * probsPerHead(s), probsPerHead(s)))] : []),
         ...(s.mask ? [f.set(mkB, k.head(f.get(p("mask")), H * s.t * s.s, s.t * s.s))] : []),
         k.packT(L.kT, kB, s.kd, H * s.kd),
         k.blocks(s.t, block),
@@ -231,15 +289,15 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
       const m = mod;
       const k = new Kit(f, s, true);
       const L = k.L;
-      const [qB, kB, vB, doB, oB, lseB, mkB, dqB, dkB, dvB, pan, start] = Array.from({ length: 12 }, () => f.local(b.i32));
+      const [qB, kB, vB, doB, oB, pP, mkB, dqB, dkB, dvB, pan, start] = Array.from({ length: 12 }, () => f.local(b.i32));
       const dos: Stream = { ptr: f.local(b.i32), step: 4 };
       const o: Stream = { ptr: f.local(b.i32), step: 4 };
       const acc = f.local(b.v128);
       /** P and dS of the block's rows, side by side (Kit.rowsLoop): each row's operations as one row alone. */
       const rowsPass = (R: number, i0: number): X[] => {
         const each = <T>(make: (r: number) => T): T[] => Array.from({ length: R }, (_, r) => make(r));
-        const [rows, dps, mks] = [each(() => f.local(b.i32)), each(() => f.local(b.i32)), each(() => f.local(b.i32))];
-        const [dv, lv] = [each(() => f.local(b.v128)), each(() => f.local(b.v128))];
+        const [rows, dps, mks, prs] = Array.from({ length: 4 }, () => each(() => f.local(b.i32)));
+        const dv = each(() => f.local(b.v128));
         const at = (r: number) => m.i32.add(f.get(i0), f.i32(r));
         return [
           // D = dO·O over each row's vd values
@@ -254,23 +312,20 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
               dv[r],
               hReduce(f, f.get(acc), (a, c) => m.f32x4.add(a, c)),
             ),
-            f.set(lv[r], m.v128.load32_splat(0, 4, addB(f, f.get(lseB), mulI(f, at(r), H)))),
             f.set(rows[r], k.rowOf(L.sc, i0, r)),
             f.set(dps[r], k.rowOf(L.dp, i0, r)),
             ...(s.mask ? [f.set(mks[r], addB(f, f.get(mkB), mulI(f, at(r), s.s)))] : []),
           ]).flat(),
+          ...k.probRows(pP, i0, R, prs),
           k.rowsLoop(
             i0,
             R,
-            s.mask ? [...rows, ...dps, ...mks] : [...rows, ...dps],
+            [...rows, ...dps, ...prs, ...(s.mask ? mks : [])],
             (r, valid, j) => {
-              const [pv, gv, mv, t0, t1, t2] = Array.from({ length: 6 }, () => f.local(b.v128));
-              const scaled = m.f32x4.mul(m.v128.load(0, 4, f.get(rows[r])), splatF(f, scaleOf(s)));
-              const out: X[] = [
-                ...softmaxExp(f, m.f32x4.sub(scaled, f.get(lv[r])), pv, [t0, t1, t2]),
-                f.set(pv, and(m, f.get(pv), valid)),
-                f.set(gv, m.v128.load(0, 4, f.get(dps[r]))),
-              ];
+              const [pv, gv, mv] = Array.from({ length: 3 }, () => f.local(b.v128));
+              // P as the forward stored it; the lanes past the keys the query sees are zeros there
+              // (0 · 1/sum), and zeros here even in a row of NaN.
+              const out: X[] = [f.set(pv, and(m, m.v128.load(0, 4, f.get(prs[r])), valid)), f.set(gv, m.v128.load(0, 4, f.get(dps[r])))];
               if (s.mask) out.push(f.set(mv, k.maskAt(mks[r], j)), f.set(gv, m.f32x4.mul(f.get(gv), f.get(mv))));
               out.push(
                 m.v128.store(
@@ -308,7 +363,7 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
         );
       const rowBlock = (R: number, i0: number): X[] => [
         f.set(pan, f.i32(0)),
-        repeat(f, k.panels(i0, R), [scoreTile(R, i0, qB, s.kd, L.kT, L.sc), scoreTile(R, i0, doB, s.vd, L.vT, L.dp), f.addI(pan, 1)]),
+        repeat(f, k.panels(i0, R), [scoreTile(R, i0, doB, s.vd, L.vT, L.dp), f.addI(pan, 1)]),
         ...rowsPass(R, i0),
         // dq = dS·k over the keys the block sees
         panelsOf(f, s.kd, (w, col) =>
@@ -361,12 +416,11 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
         f.set(vB, k.head(f.get(p("v")), s.s * H * s.vd, s.vd)),
         f.set(doB, k.head(f.get(p("dout")), s.t * H * s.vd, s.vd)),
         f.set(oB, k.head(f.get(p("o")), s.t * H * s.vd, s.vd)),
-        f.set(lseB, k.head(f.get(p("lse")), s.t * H, 1)),
+        f.set(pP, k.head(f.get(p("p")), H * probsPerHead(s), probsPerHead(s))),
         ...(s.mask ? [f.set(mkB, k.head(f.get(p("mask")), H * s.t * s.s, s.t * s.s))] : []),
         f.set(dqB, k.head(f.get(p("d")), per, s.kd)),
         f.set(dkB, k.head(f.get(p("d")), per, s.kd, s.t * H * s.kd)),
         f.set(dvB, k.head(f.get(p("d")), per, s.vd, (s.t + s.s) * H * s.kd)),
-        k.packT(L.kT, kB, s.kd, H * s.kd),
         k.packT(L.vT, vB, s.vd, H * s.vd),
         k.packRows(L.kP, kB, s.s, s.kd, H * s.kd),
         k.packRows(L.doP, doB, s.t, s.vd, H * s.vd),
@@ -374,7 +428,7 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
         k.blocks(s.t, rowBlock),
         k.blocks(s.s, keyBlock),
       ];
-      return k.body(f.get(p("ws")), () => f.get(p("n")), [...k.padT(L.kT, s.kd), ...k.padT(L.vT, s.vd)], perHead);
+      return k.body(f.get(p("ws")), () => f.get(p("n")), k.padT(L.vT, s.vd), perHead);
     },
   );
 }

@@ -41,6 +41,10 @@
 //                        its input's producer (it reads nothing else, and only the optimizer
 //                        reads its output)
 //
+// Not fusion, but decided here, with --no-fuse too (it changes what the kernels compute): the
+// attention of a training pass also writes its probabilities P, which its gradient reads instead
+// of computing them again from lse (ops/attention.wasm.ts storedProbs).
+//
 // Fused elsewhere, by construction: softmax/sigmoid + cross-entropy (the logits pass makes
 // the loss read logits: one stable kernel forward and one backward), the LSTM's gates (one
 // lstm_scan kernel per layer; the input projection is one GEMM over all time steps before
@@ -53,6 +57,7 @@ import type { WasmCtx } from "../ops/op.js";
 import { windowOf } from "../emit/geometry.js";
 import { conv2dGradKernelTaps } from "./kernels/conv-grad.js";
 import { poolTilesExactly } from "./kernels/conv-grad-pooled.js";
+import { storedProbs } from "../ops/attention.wasm.js";
 
 export interface Group {
   /** "dense+relu", "relu_grad+sum_to", or the op of a single eqn. */
@@ -102,6 +107,7 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
   const readerEqns = new Map<ValueId, TEqn[]>();
   for (const seg of segments) for (const e of seg) for (const id of e.inputs) readerEqns.set(id, [...(readerEqns.get(id) ?? []), e]);
   const values: TValue[] = [...tp.values];
+  const probs = storedProbs(tp, values);
 
   // conv2d → relu → maxpool2d: the relu outputs all of whose readers are a max-pool right
   // after it, or a backward maxpool2d_grad (reading it as x) followed by its relu_grad (as y).
@@ -274,7 +280,7 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
           continue;
         }
       }
-      groups.push({ pattern: e.op, eqns: [e] });
+      groups.push({ pattern: e.op, eqns: [e], ...probs(seg, e) });
     }
     out.set(seg, groups);
   }

@@ -1,7 +1,11 @@
 // The attention kernels as they were before the causal register tiles (compiler/ops/attention.wasm.ts
 // now): per (sample, head) the q, k, v (and dO) rows copied into scratch and gemm.ts's GEMMs over
 // the whole score matrix [t, s], the masked entries computed and zeroed. Kept word for word as the
-// oracle of tests/wasm/attention-bits.test.ts (only the names and the import paths changed).
+// oracle of tests/wasm/attention-bits.test.ts (the names and the import paths changed), with one
+// change of arithmetic, the one the kernels made: the forward also writes its normalized
+// probabilities P = e · (1/sum) (before the dropout mask) as a whole matrix p [n, heads, t, s], and
+// the gradient reads P there (zeroed where the query does not see the key) instead of computing
+// exp(scale·s − lse) again.
 import type { BinaryenApi } from "../../compiler/wasm/kernels/binaryen.js";
 import { type Fn, type Mod, type X } from "../../compiler/wasm/kernels/fn.js";
 import { addGemm, gemmScratchBytes, type GemmKind } from "../../compiler/wasm/kernels/gemm.js";
@@ -32,19 +36,8 @@ interface AttentionSpec {
   readonly relaxed?: boolean;
 }
 
-const attentionParams = (s: AttentionSpec): string[] => ["n", "o", "lse", "q", "k", "v", ...(s.mask ? ["mask"] : []), "ws"];
-const attentionGradParams = (s: AttentionSpec): string[] => [
-  "n",
-  "d",
-  "dout",
-  "q",
-  "k",
-  "v",
-  "o",
-  "lse",
-  ...(s.mask ? ["mask"] : []),
-  "ws",
-];
+const attentionParams = (s: AttentionSpec): string[] => ["n", "o", "lse", "p", "q", "k", "v", ...(s.mask ? ["mask"] : []), "ws"];
+const attentionGradParams = (s: AttentionSpec): string[] => ["n", "d", "dout", "q", "k", "v", "o", "p", ...(s.mask ? ["mask"] : []), "ws"];
 
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
@@ -206,6 +199,7 @@ export function addOldAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): voi
     const i = f.local(b.i32);
     const row: Stream = { ptr: f.local(b.i32), step: 4 };
     const mk: Stream = { ptr: f.local(b.i32), step: 4 };
+    const pr: Stream = { ptr: f.local(b.i32), step: 4 };
     const lse = f.local(b.i32);
     const x = f.local(b.v128);
     const acc = f.local(b.v128);
@@ -238,13 +232,13 @@ export function addOldAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): voi
       ),
       m.f32.store(0, 4, f.get(lse), lane0(k, m.f32x4.add(f.get(mx), logV(f, f.get(sum))))),
       f.addI(lse, H * 4),
-      // normalize (× the dropout mask)
+      // normalize (P kept; × the dropout mask)
       rowStart(),
       f.set(sum, m.f32x4.div(splatF(f, 1), f.get(sum))),
-      flatLoop(f, s.s, s.mask ? [row, mk] : [row], (lanes, e) => {
-        let v = m.f32x4.mul(loadStream(f, row, lanes, e), f.get(sum));
-        if (s.mask) v = m.f32x4.mul(v, loadStream(f, mk, lanes, e));
-        return [f.set(x, v), ...storeStream(f, row, lanes, e, x)];
+      flatLoop(f, s.s, s.mask ? [row, pr, mk] : [row, pr], (lanes, e) => {
+        const out: X[] = [f.set(x, m.f32x4.mul(loadStream(f, row, lanes, e), f.get(sum))), ...storeStream(f, pr, lanes, e, x)];
+        if (s.mask) out.push(f.set(x, m.f32x4.mul(f.get(x), loadStream(f, mk, lanes, e))));
+        return [...out, ...storeStream(f, row, lanes, e, x)];
       }),
       f.addI(i, 1),
     ];
@@ -252,6 +246,7 @@ export function addOldAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): voi
       ...scores(k, s),
       f.set(i, f.i32(0)),
       f.set(lse, addr(k, "lse", s.t * H, 1)),
+      f.set(pr.ptr, addr(k, "p", H * s.t * s.s, s.t * s.s)),
       ...(s.mask ? [f.set(mk.ptr, addr(k, "mask", H * s.t * s.s, s.t * s.s))] : []),
       repeat(f, s.t, perRow),
       k.gemm("nn", s.s, s.vd, s.t, k.at("sc"), k.at("vs"), k.at("os")),
@@ -271,8 +266,7 @@ export function addOldAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec):
     const mk: Stream = { ptr: f.local(b.i32), step: 4 };
     const dos: Stream = { ptr: f.local(b.i32), step: 4 };
     const o: Stream = { ptr: f.local(b.i32), step: 4 };
-    const lse = f.local(b.i32);
-    const lv = f.local(b.v128);
+    const pr: Stream = { ptr: f.local(b.i32), step: 4 };
     const dv = f.local(b.v128);
     const acc = f.local(b.v128);
     const pv = f.local(b.v128);
@@ -290,13 +284,8 @@ export function addOldAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec):
         dv,
         hReduce(f, f.get(acc), (p, q) => m.f32x4.add(p, q)),
       ),
-      f.set(lv, m.v128.load32_splat(0, 4, f.get(lse))),
-      f.addI(lse, H * 4),
-      rowPass(k, s, i, s.mask ? [row, dp, mk] : [row, dp], (lanes, e, valid) => {
-        const out: X[] = [
-          f.set(pv, m.v128.and(expV(f, m.f32x4.sub(m.f32x4.mul(loadStream(f, row, lanes, e), splatF(f, scaleOf(s))), f.get(lv))), valid)),
-          f.set(gv, loadStream(f, dp, lanes, e)),
-        ];
+      rowPass(k, s, i, s.mask ? [row, dp, pr, mk] : [row, dp, pr], (lanes, e, valid) => {
+        const out: X[] = [f.set(pv, m.v128.and(loadStream(f, pr, lanes, e), valid)), f.set(gv, loadStream(f, dp, lanes, e))];
         if (s.mask) out.push(f.set(mv, loadStream(f, mk, lanes, e)), f.set(gv, m.f32x4.mul(f.get(gv), f.get(mv))));
         out.push(
           f.set(x, m.f32x4.mul(m.f32x4.mul(f.get(pv), m.f32x4.sub(f.get(gv), f.get(dv))), splatF(f, scaleOf(s)))),
@@ -318,7 +307,7 @@ export function addOldAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec):
       f.set(dp.ptr, k.at("dp")),
       f.set(dos.ptr, k.at("os")),
       f.set(o.ptr, addr(k, "o", s.t * H * s.vd, s.vd)),
-      f.set(lse, addr(k, "lse", s.t * H, 1)),
+      f.set(pr.ptr, addr(k, "p", H * s.t * s.s, s.t * s.s)),
       ...(s.mask ? [f.set(mk.ptr, addr(k, "mask", H * s.t * s.s, s.t * s.s))] : []),
       repeat(f, s.t, perRow),
       k.gemm("tn", s.s, s.vd, s.t, k.at("sc"), k.at("os"), k.at("dvs")),

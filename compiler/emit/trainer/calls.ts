@@ -164,7 +164,7 @@ export function kernelCalls(em: Emission): Calls {
         const rule = "rule" in g && g.rule ? fusedRules[g.rule] : undefined;
         if (!rule) throw new Error(`internal: no rule for the fused pattern ${g.pattern}`);
         code = rule(wasmCtxFor(e, g.eqns, g));
-      } else code = (wasm ? kernelOf(e.op).wasm(wasmCtxFor(e)) : null) ?? kernelOf(e.op).ts(ctxFor(e));
+      } else code = (wasm ? kernelOf(e.op).wasm(wasmCtxFor(e, [e], g)) : null) ?? kernelOf(e.op).ts(ctxFor(e));
       if (code === undefined || code === null) throw new Error(`internal: no TypeScript rule for ${e.op}`);
       for (const x of g.eqns) {
         const here = where(em, x);
