@@ -107,6 +107,10 @@ interface TileArgs {
   accumulate: boolean;
   first: number; // local: 1 in the first chunk (the sums start at 0)
   last: number; // local: 1 in the last chunk (C is written)
+  /** Read A in place (local: the tile's first column at the chunk's first row, rows aStride bytes apart) and write ap as it goes. */
+  packA?: { src: number; stride: number };
+  /** Read B in place (local: the panel at the chunk's first row, rows bStride bytes apart) and write bp as it goes. */
+  packB?: { src: number; stride: number };
 }
 
 /** One MR × width tile over one chunk: sums from 0 or from scratch, then to scratch or (last chunk) to C. */
@@ -125,15 +129,27 @@ function tile(f: Fn, t: TileArgs, madd: Madd): X {
   const ap = f.local(b.i32);
   const bp = f.local(b.i32);
   const cnt = f.local(b.i32);
+  const as = t.packA ? f.local(b.i32) : -1;
+  const bs = t.packB ? f.local(b.i32) : -1;
   const bv = Array.from({ length: nv }, () => f.local(b.v128));
   const av = f.local(b.v128);
   const step: X[] = [];
-  for (let v = 0; v < nv; v++) step.push(f.set(bv[v], m.v128.load(v * 16, 16, f.get(bp))));
+  for (let v = 0; v < nv; v++) {
+    if (!t.packB) step.push(f.set(bv[v], m.v128.load(v * 16, 16, f.get(bp))));
+    else {
+      // The packing's load and store beside the multiply-adds, which hide its misses.
+      step.push(f.set(bv[v], loadPartial(f, f.get(bs), v * 16, Math.min(4, t.width - 4 * v))));
+      step.push(m.v128.store(v * 16, 16, f.get(bp), f.get(bv[v])));
+    }
+  }
+  if (t.packA) step.push(m.v128.store(0, 16, f.get(ap), loadPartial(f, f.get(as), 0, t.rows)));
   for (let q = 0; q < t.rows; q++) {
-    step.push(f.set(av, m.v128.load32_splat(q * 4, 4, f.get(ap))));
+    step.push(f.set(av, m.v128.load32_splat(q * 4, 4, f.get(t.packA ? as : ap))));
     for (let v = 0; v < nv; v++) step.push(f.set(acc[q][v], madd(f.get(av), f.get(bv[v]), f.get(acc[q][v]))));
   }
   step.push(f.addI(ap, 16), f.addI(bp, 32), f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))));
+  if (t.packA) step.push(f.addI(as, t.packA.stride));
+  if (t.packB) step.push(f.addI(bs, t.packB.stride));
   const top = f.label("k");
   // The last chunk: (+ bias) (+ the old C), partial stores on the tail vector; otherwise the sums wait in scratch.
   const tmp = f.local(b.v128);
@@ -155,6 +171,8 @@ function tile(f: Fn, t: TileArgs, madd: Madd): X {
     f.set(ap, f.get(t.ap)),
     f.set(bp, f.get(t.bp)),
     f.set(cnt, f.get(t.count)),
+    ...(t.packA ? [f.set(as, f.get(t.packA.src))] : []),
+    ...(t.packB ? [f.set(bs, f.get(t.packB.src))] : []),
     m.if(m.i32.gt_s(f.get(cnt), f.i32(0)), m.loop(top, m.block(null, [...step, m.br(top, m.i32.gt_s(f.get(cnt), f.i32(0)))]))),
     m.if(f.get(t.last), m.block(null, store), m.block(null, keep)),
   ]);
@@ -198,25 +216,15 @@ export function tnBody(
   const tiles = full + (kt > 0 ? 1 : 0);
   const tailW = n % 8;
   const [ws, jlo, jhi, fullEnd, t0, nf, hasTail, jb, je, r0, mcl, first, last, j] = Array.from({ length: 14 }, () => f.local(i32));
-  const [src, dst, s2, d2, aT, bpp, sT, cT, biasT, tEnd, fEnd] = Array.from({ length: 11 }, () => f.local(i32));
+  const [aT, bpp, sT, cT, biasT, tEnd, fEnd] = Array.from({ length: 7 }, () => f.local(i32));
   const at = (off: number): X => m.i32.add(f.get(ws), f.i32(off));
 
-  // A[r0 + r, (t0 + i)·MR + q] → ap[i][r][q]: nf full tiles, then the tail tile in the last group.
-  const packA: X[] = [
-    f.set(src, m.i32.add(f.get(p.a), m.i32.shl(m.i32.add(m.i32.mul(f.get(r0), f.i32(k)), m.i32.mul(f.get(t0), f.i32(mr))), f.i32(2)))),
-    f.set(dst, f.get(ws)),
-    times(f, f.get(mcl), [
-      f.set(s2, f.get(src)),
-      f.set(d2, f.get(dst)),
-      times(f, f.get(nf), [m.v128.store(0, 16, f.get(d2), loadPartial(f, f.get(s2), 0, mr)), f.addI(s2, mr * 4), f.addI(d2, MC * 16)]),
-      ...(kt > 0 ? [m.if(f.get(hasTail), m.v128.store(0, 16, f.get(d2), loadPartial(f, f.get(s2), 0, kt)))] : []),
-      f.addI(src, k * 4),
-      f.addI(dst, 16),
-    ]),
-  ];
-
-  const panel = (w: number): X => {
-    const args = (rows: number): TileArgs => ({
+  // Packing is fused into the tiles (TileArgs.packA, packB): the block's first panel reads A's chunk in
+  // place and writes ap[i][r][q] = A[r0 + r, (t0 + i)·MR + q] as it goes (the later panels read ap),
+  // and each panel's first tile reads B's chunk in place and writes bp[r][0 … 8) = B[r0 + r, j … j+w).
+  const [aS, bS] = [f.local(i32), f.local(i32)];
+  const panel = (w: number, firstPanel: boolean): X => {
+    const args = (rows: number, packB: boolean): TileArgs => ({
       rows,
       width: w,
       ap: aT,
@@ -230,42 +238,55 @@ export function tnBody(
       accumulate: t.accumulate,
       first,
       last,
+      packA: firstPanel ? { src: aS, stride: k * 4 } : undefined,
+      packB: packB ? { src: bS, stride: n * 4 } : undefined,
     });
+    const next = (): X[] => [
+      f.addI(aT, MC * 16),
+      f.addI(sT, mr * NC * 4),
+      f.addI(cT, mr * n * 4),
+      ...(firstPanel ? [f.addI(aS, mr * 4)] : []),
+    ];
     const out: X[] = [
-      // B[r0 + r, j … j+w) → bp[r][0 … 8).
-      f.set(src, m.i32.add(f.get(p.b), m.i32.shl(m.i32.add(m.i32.mul(f.get(r0), f.i32(n)), f.get(j)), f.i32(2)))),
       f.set(bpp, at(L.bp)),
-      f.set(dst, f.get(bpp)),
-      times(f, f.get(mcl), [
-        m.v128.store(0, 16, f.get(dst), loadPartial(f, f.get(src), 0, Math.min(4, w))),
-        ...(w > 4 ? [m.v128.store(16, 16, f.get(dst), loadPartial(f, f.get(src), 16, w - 4))] : []),
-        f.addI(src, n * 4),
-        f.addI(dst, 32),
-      ]),
+      f.set(bS, m.i32.add(f.get(p.b), m.i32.shl(m.i32.add(m.i32.mul(f.get(r0), f.i32(n)), f.get(j)), f.i32(2)))),
       f.set(aT, f.get(ws)),
       f.set(sT, m.i32.add(at(L.s), m.i32.shl(m.i32.sub(f.get(j), f.get(jb)), f.i32(2)))),
       f.set(cT, m.i32.add(f.get(p.c), m.i32.shl(m.i32.add(m.i32.mul(f.get(t0), f.i32(mr * n)), f.get(j)), f.i32(2)))),
     ];
+    if (firstPanel)
+      out.push(
+        f.set(aS, m.i32.add(f.get(p.a), m.i32.shl(m.i32.add(m.i32.mul(f.get(r0), f.i32(k)), m.i32.mul(f.get(t0), f.i32(mr))), f.i32(2)))),
+      );
     if (p.bias !== null) out.push(f.set(biasT, m.i32.add(f.get(p.bias), m.i32.shl(f.get(j), f.i32(2)))));
-    out.push(times(f, f.get(nf), [tile(f, args(mr), madd), f.addI(aT, MC * 16), f.addI(sT, mr * NC * 4), f.addI(cT, mr * n * 4)]));
-    if (kt > 0) out.push(m.if(f.get(hasTail), tile(f, args(kt), madd)));
+    // The first full tile packs B; without full tiles in the group, the tail tile does.
+    const fullTiles: X[] = [
+      tile(f, args(mr, true), madd),
+      ...next(),
+      times(f, m.i32.sub(f.get(nf), f.i32(1)), [tile(f, args(mr, false), madd), ...next()]),
+    ];
+    if (kt > 0) fullTiles.push(m.if(f.get(hasTail), tile(f, args(kt, false), madd)));
+    out.push(
+      kt > 0 ? m.if(m.i32.gt_s(f.get(nf), f.i32(0)), m.block(null, fullTiles), tile(f, args(kt, true), madd)) : m.block(null, fullTiles),
+    );
     return m.block(null, out);
   };
 
   // One chunk of rows: pack A, then the block's panels (the tail panel last, when in the block).
   const chunkTop = f.label("chunk");
-  const panels: X[] = [
-    f.set(j, f.get(jb)),
-    f.whileLoop(() => m.i32.and(m.i32.lt_s(f.get(j), f.get(je)), m.i32.lt_s(f.get(j), f.get(fullEnd))), [panel(8), f.addI(j, 8)]),
-  ];
-  if (tailW > 0) panels.push(m.if(m.i32.lt_s(f.get(j), f.get(je)), panel(tailW)));
+  // The block's first panel (a full one, else the tail panel), then the others.
+  const panels: X[] = [f.set(j, f.get(jb))];
+  const fullLeft = (): X => m.i32.and(m.i32.lt_s(f.get(j), f.get(je)), m.i32.lt_s(f.get(j), f.get(fullEnd)));
+  const rest: X[] = [f.whileLoop(fullLeft, [panel(8, false), f.addI(j, 8)])];
+  if (tailW > 0) rest.push(m.if(m.i32.lt_s(f.get(j), f.get(je)), panel(tailW, false)));
+  const firstFull = m.block(null, [panel(8, true), f.addI(j, 8), ...rest]);
+  panels.push(tailW > 0 ? m.if(fullLeft(), firstFull, panel(tailW, true)) : firstFull);
   const chunk = m.loop(
     chunkTop,
     m.block(null, [
       f.set(mcl, minI(f, m.i32.sub(f.get(p.m), f.get(r0)), f.i32(MC), m.i32.sub(f.get(p.m), f.get(r0)), f.i32(MC))),
       f.set(first, m.i32.eqz(f.get(r0))),
       f.set(last, m.i32.ge_s(m.i32.add(f.get(r0), f.i32(MC)), f.get(p.m))),
-      ...packA,
       ...panels,
       f.addI(r0, MC),
       m.br(chunkTop, m.i32.lt_s(f.get(r0), f.get(p.m))),

@@ -1953,41 +1953,35 @@
  (func $gemm_tn_4x3 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
   (local $i1 i32)
-  (local $i2 i32)
-  (local $i3 i32)
-  (local $i4 i32)
-  (local $v5 v128)
+  (local $v2 v128)
+  (local $v3 v128)
+  (local $v4 v128)
+  (local $i5 i32)
   (local $v6 v128)
-  (local $v7 v128)
+  (local $i7 i32)
   (local $v8 v128)
-  (local $v9 v128)
+  (local $i9 i32)
   (local $i10 i32)
-  (local $i11 i32)
+  (local $v11 v128)
   (local $i12 i32)
-  (local $i13 i32)
-  (local $i14 i32)
-  (local $i15 i32)
-  (local $v16 v128)
+  (local $v13 v128)
+  (local $v14 v128)
+  (local $v15 v128)
+  (local $i16 i32)
   (local $v17 v128)
   (local $v18 v128)
-  (local $v19 v128)
-  (local $v20 v128)
+  (local $i19 i32)
+  (local $i20 i32)
   (local $i21 i32)
-  (local $v22 v128)
+  (local $i22 i32)
   (local $i23 i32)
   (local $i24 i32)
   (local $i25 i32)
   (local $i26 i32)
   (local $i27 i32)
   (local $i28 i32)
-  (local.set $i15
-   (select
-    (local.get $hi)
-    (i32.const 1)
-    (local.get $hi)
-   )
-  )
-  (local.set $hi
+  (local $i29 i32)
+  (local.set $ws
    (i32.and
     (i32.add
      (local.get $ws)
@@ -1996,732 +1990,422 @@
     (i32.const -16)
    )
   )
-  (local.set $i26
+  (local.set $i29
    (i32.shl
     (local.get $lo)
     (i32.const 3)
    )
   )
-  (local.set $i27
+  (local.set $i28
    (select
-    (local.tee $i21
+    (local.tee $i25
      (select
       (i32.const 3)
-      (local.tee $ws
+      (local.tee $lo
        (i32.shl
-        (local.get $i15)
+        (select
+         (local.get $hi)
+         (i32.const 1)
+         (local.get $hi)
+        )
         (i32.const 3)
        )
       )
       (i32.ge_s
-       (local.get $ws)
+       (local.get $lo)
        (i32.const 3)
       )
      )
     )
     (i32.const 0)
     (i32.lt_s
-     (local.get $i21)
+     (local.get $i25)
      (i32.const 0)
     )
    )
   )
-  (loop $top14
+  (loop $top18
    (if
     (i32.eqz
      (i32.gt_s
-      (local.get $i12)
+      (local.get $i21)
       (i32.const 0)
      )
     )
     (then
-     (local.set $i15
+     (local.set $i26
       (select
        (i32.const 1)
-       (local.tee $ws
+       (local.tee $lo
         (i32.sub
          (i32.const 1)
-         (local.get $i12)
+         (local.get $i21)
         )
        )
        (i32.gt_s
-        (local.get $ws)
+        (local.get $lo)
         (i32.const 0)
        )
       )
      )
-     (local.set $i13
-      (local.get $i26)
+     (local.set $i19
+      (local.get $i29)
      )
-     (loop $top12
+     (loop $top16
       (if
        (i32.eqz
         (i32.ge_s
-         (local.get $i13)
-         (local.get $i21)
+         (local.get $i19)
+         (local.get $i25)
         )
        )
        (then
-        (local.set $i23
+        (local.set $i27
          (select
-          (local.tee $ws
+          (local.tee $lo
            (i32.add
-            (local.get $i13)
+            (local.get $i19)
             (i32.const 8)
            )
           )
-          (local.get $i21)
+          (local.get $i25)
           (i32.lt_s
-           (local.get $ws)
-           (local.get $i21)
+           (local.get $lo)
+           (local.get $i25)
           )
          )
         )
-        (local.set $i10
+        (local.set $i20
          (i32.const 0)
         )
-        (loop $chunk2
-         (local.set $i24
-          (i32.eqz
-           (local.get $i10)
+        (loop $chunk0
+         (local.set $lo
+          (select
+           (i32.const 64)
+           (local.tee $lo
+            (i32.sub
+             (local.get $m)
+             (local.get $i20)
+            )
+           )
+           (i32.ge_s
+            (local.get $lo)
+            (i32.const 64)
+           )
           )
          )
-         (local.set $i25
+         (local.set $i22
+          (i32.eqz
+           (local.get $i20)
+          )
+         )
+         (local.set $i23
           (i32.ge_s
            (i32.sub
-            (local.get $i10)
+            (local.get $i20)
             (i32.const -64)
            )
            (local.get $m)
           )
          )
-         (local.set $i1
-          (i32.add
-           (local.get $a)
-           (i32.shl
+         (if
+          (i32.and
+           (i32.lt_s
+            (local.get $i19)
+            (local.get $i27)
+           )
+           (i32.lt_s
+            (local.get $i19)
+            (local.get $i28)
+           )
+          )
+          (then
+           (local.set $i10
             (i32.add
-             (i32.shl
-              (local.get $i10)
-              (i32.const 2)
-             )
-             (i32.shl
-              (local.get $i12)
-              (i32.const 2)
-             )
-            )
-            (i32.const 2)
-           )
-          )
-         )
-         (local.set $ws
-          (local.get $hi)
-         )
-         (if
-          (i32.gt_s
-           (local.tee $i14
-            (local.tee $lo
-             (select
-              (i32.const 64)
-              (local.tee $lo
-               (i32.sub
-                (local.get $m)
-                (local.get $i10)
-               )
-              )
-              (i32.ge_s
-               (local.get $lo)
-               (i32.const 64)
-              )
-             )
-            )
-           )
-           (i32.const 0)
-          )
-          (then
-           (loop $n1
-            (local.set $i3
-             (local.get $i1)
-            )
-            (local.set $i4
              (local.get $ws)
-            )
-            (if
-             (i32.gt_s
-              (local.tee $i11
-               (local.get $i15)
-              )
-              (i32.const 0)
-             )
-             (then
-              (loop $n0
-               (v128.store
-                (local.get $i4)
-                (v128.load align=4
-                 (local.get $i3)
-                )
-               )
-               (local.set $i3
-                (i32.add
-                 (local.get $i3)
-                 (i32.const 16)
-                )
-               )
-               (local.set $i4
-                (i32.add
-                 (local.get $i4)
-                 (i32.const 1024)
-                )
-               )
-               (br_if $n0
-                (i32.gt_s
-                 (local.tee $i11
-                  (i32.sub
-                   (local.get $i11)
-                   (i32.const 1)
-                  )
-                 )
-                 (i32.const 0)
-                )
-               )
-              )
-             )
-            )
-            (local.set $i1
-             (i32.add
-              (local.get $i1)
-              (i32.const 16)
-             )
-            )
-            (local.set $ws
-             (i32.add
-              (local.get $ws)
-              (i32.const 16)
-             )
-            )
-            (br_if $n1
-             (i32.gt_s
-              (local.tee $i14
-               (i32.sub
-                (local.get $i14)
-                (i32.const 1)
-               )
-              )
-              (i32.const 0)
-             )
+             (i32.const 1024)
             )
            )
-          )
-         )
-         (local.set $i3
-          (local.get $i13)
-         )
-         (loop $top7
-          (if
-           (i32.and
-            (i32.lt_s
-             (local.get $i3)
-             (local.get $i23)
-            )
-            (i32.lt_s
-             (local.get $i3)
-             (local.get $i27)
-            )
-           )
-           (then
-            (local.set $i1
-             (i32.add
-              (local.get $b)
-              (i32.shl
-               (i32.add
-                (i32.mul
-                 (local.get $i10)
-                 (i32.const 3)
-                )
-                (local.get $i3)
-               )
-               (i32.const 2)
-              )
-             )
-            )
-            (local.set $ws
-             (local.tee $i28
-              (i32.add
-               (local.get $hi)
-               (i32.const 1024)
-              )
-             )
-            )
-            (if
-             (i32.gt_s
-              (local.tee $i4
-               (local.get $lo)
-              )
-              (i32.const 0)
-             )
-             (then
-              (loop $n3
-               (v128.store
-                (local.get $ws)
-                (v128.load align=4
-                 (local.get $i1)
-                )
-               )
-               (v128.store offset=16
-                (local.get $ws)
-                (v128.load offset=16 align=4
-                 (local.get $i1)
-                )
-               )
-               (local.set $i1
-                (i32.add
-                 (local.get $i1)
-                 (i32.const 12)
-                )
-               )
-               (local.set $ws
-                (i32.add
-                 (local.get $ws)
-                 (i32.const 32)
-                )
-               )
-               (br_if $n3
-                (i32.gt_s
-                 (local.tee $i4
-                  (i32.sub
-                   (local.get $i4)
-                   (i32.const 1)
-                  )
-                 )
-                 (i32.const 0)
-                )
-               )
-              )
-             )
-            )
-            (local.set $i0
-             (i32.add
-              (i32.add
-               (local.tee $ws
-                (local.get $hi)
-               )
-               (i32.const 3072)
-              )
-              (i32.shl
-               (i32.sub
-                (local.get $i3)
-                (local.get $i13)
-               )
-               (i32.const 2)
-              )
-             )
-            )
-            (local.set $i2
-             (i32.add
-              (local.get $c)
-              (i32.shl
-               (i32.add
-                (i32.mul
-                 (local.get $i12)
-                 (i32.const 12)
-                )
-                (local.get $i3)
-               )
-               (i32.const 2)
-              )
-             )
-            )
-            (if
-             (i32.gt_s
-              (local.tee $i11
-               (local.get $i15)
-              )
-              (i32.const 0)
-             )
-             (then
-              (loop $n5
-               (local.set $v8
-                (if (result v128)
-                 (local.get $i24)
-                 (then
-                  (local.set $v5
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v6
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v7
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v9
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v16
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v17
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v18
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (else
-                  (local.set $v5
-                   (v128.load offset=16
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v6
-                   (v128.load offset=32
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v7
-                   (v128.load offset=48
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v9
-                   (v128.load offset=64
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v16
-                   (v128.load offset=80
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v17
-                   (v128.load offset=96
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v18
-                   (v128.load offset=112
-                    (local.get $i0)
-                   )
-                  )
-                  (v128.load
-                   (local.get $i0)
-                  )
-                 )
-                )
-               )
-               (local.set $i1
-                (local.get $ws)
-               )
-               (local.set $i4
-                (local.get $i28)
-               )
-               (if
-                (i32.gt_s
-                 (local.tee $i14
-                  (local.get $lo)
-                 )
-                 (i32.const 0)
-                )
-                (then
-                 (loop $k4
-                  (local.set $v8
-                   (f32x4.add
-                    (local.get $v8)
-                    (f32x4.mul
-                     (local.tee $v19
-                      (v128.load32_splat
-                       (local.get $i1)
-                      )
-                     )
-                     (local.tee $v22
-                      (v128.load
-                       (local.get $i4)
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (local.set $v5
-                   (f32x4.add
-                    (local.get $v5)
-                    (f32x4.mul
-                     (local.get $v19)
-                     (local.tee $v19
-                      (v128.load offset=16
-                       (local.get $i4)
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (local.set $v6
-                   (f32x4.add
-                    (local.get $v6)
-                    (f32x4.mul
-                     (local.tee $v20
-                      (v128.load32_splat offset=4
-                       (local.get $i1)
-                      )
-                     )
-                     (local.get $v22)
-                    )
-                   )
-                  )
-                  (local.set $v7
-                   (f32x4.add
-                    (local.get $v7)
-                    (f32x4.mul
-                     (local.get $v20)
-                     (local.get $v19)
-                    )
-                   )
-                  )
-                  (local.set $v9
-                   (f32x4.add
-                    (local.get $v9)
-                    (f32x4.mul
-                     (local.tee $v20
-                      (v128.load32_splat offset=8
-                       (local.get $i1)
-                      )
-                     )
-                     (local.get $v22)
-                    )
-                   )
-                  )
-                  (local.set $v16
-                   (f32x4.add
-                    (local.get $v16)
-                    (f32x4.mul
-                     (local.get $v20)
-                     (local.get $v19)
-                    )
-                   )
-                  )
-                  (local.set $v17
-                   (f32x4.add
-                    (local.get $v17)
-                    (f32x4.mul
-                     (local.tee $v20
-                      (v128.load32_splat offset=12
-                       (local.get $i1)
-                      )
-                     )
-                     (local.get $v22)
-                    )
-                   )
-                  )
-                  (local.set $v18
-                   (f32x4.add
-                    (local.get $v18)
-                    (f32x4.mul
-                     (local.get $v20)
-                     (local.get $v19)
-                    )
-                   )
-                  )
-                  (local.set $i1
-                   (i32.add
-                    (local.get $i1)
-                    (i32.const 16)
-                   )
-                  )
-                  (local.set $i4
-                   (i32.add
-                    (local.get $i4)
-                    (i32.const 32)
-                   )
-                  )
-                  (br_if $k4
-                   (i32.gt_s
-                    (local.tee $i14
-                     (i32.sub
-                      (local.get $i14)
-                      (i32.const 1)
-                     )
-                    )
-                    (i32.const 0)
-                   )
-                  )
-                 )
-                )
-               )
-               (if
-                (local.get $i25)
-                (then
-                 (v128.store align=4
-                  (local.get $i2)
-                  (local.get $v8)
-                 )
-                 (v128.store offset=16 align=4
-                  (local.get $i2)
-                  (local.get $v5)
-                 )
-                 (v128.store offset=12 align=4
-                  (local.get $i2)
-                  (local.get $v6)
-                 )
-                 (v128.store offset=28 align=4
-                  (local.get $i2)
-                  (local.get $v7)
-                 )
-                 (v128.store offset=24 align=4
-                  (local.get $i2)
-                  (local.get $v9)
-                 )
-                 (v128.store offset=40 align=4
-                  (local.get $i2)
-                  (local.get $v16)
-                 )
-                 (v128.store offset=36 align=4
-                  (local.get $i2)
-                  (local.get $v17)
-                 )
-                 (v128.store offset=52 align=4
-                  (local.get $i2)
-                  (local.get $v18)
-                 )
-                )
-                (else
-                 (v128.store
-                  (local.get $i0)
-                  (local.get $v8)
-                 )
-                 (v128.store offset=16
-                  (local.get $i0)
-                  (local.get $v5)
-                 )
-                 (v128.store offset=32
-                  (local.get $i0)
-                  (local.get $v6)
-                 )
-                 (v128.store offset=48
-                  (local.get $i0)
-                  (local.get $v7)
-                 )
-                 (v128.store offset=64
-                  (local.get $i0)
-                  (local.get $v9)
-                 )
-                 (v128.store offset=80
-                  (local.get $i0)
-                  (local.get $v16)
-                 )
-                 (v128.store offset=96
-                  (local.get $i0)
-                  (local.get $v17)
-                 )
-                 (v128.store offset=112
-                  (local.get $i0)
-                  (local.get $v18)
-                 )
-                )
-               )
-               (local.set $ws
-                (i32.add
-                 (local.get $ws)
-                 (i32.const 1024)
-                )
-               )
-               (local.set $i0
-                (i32.add
-                 (local.get $i0)
-                 (i32.const 128)
-                )
-               )
-               (local.set $i2
-                (i32.add
-                 (local.get $i2)
-                 (i32.const 48)
-                )
-               )
-               (br_if $n5
-                (i32.gt_s
-                 (local.tee $i11
-                  (i32.sub
-                   (local.get $i11)
-                   (i32.const 1)
-                  )
-                 )
-                 (i32.const 0)
-                )
-               )
-              )
-             )
-            )
-            (local.set $i3
-             (i32.add
-              (local.get $i3)
-              (i32.const 8)
-             )
-            )
-            (br $top7)
-           )
-          )
-         )
-         (if
-          (i32.lt_s
-           (local.get $i3)
-           (local.get $i23)
-          )
-          (then
-           (local.set $i1
+           (local.set $i7
             (i32.add
              (local.get $b)
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i10)
+                (local.get $i20)
                 (i32.const 3)
                )
-               (local.get $i3)
+               (local.get $i19)
               )
               (i32.const 2)
              )
             )
            )
-           (local.set $ws
-            (local.tee $i14
-             (i32.add
-              (local.get $hi)
-              (i32.const 1024)
+           (local.set $i0
+            (i32.add
+             (local.get $ws)
+             (i32.const 3072)
+            )
+           )
+           (local.set $i1
+            (i32.add
+             (local.get $c)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i21)
+                (i32.const 12)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
              )
             )
            )
+           (local.set $i5
+            (i32.add
+             (local.get $a)
+             (i32.shl
+              (i32.add
+               (i32.shl
+                (local.get $i20)
+                (i32.const 2)
+               )
+               (i32.shl
+                (local.get $i21)
+                (i32.const 2)
+               )
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $v6
+            (if (result v128)
+             (local.get $i22)
+             (then
+              (local.set $v2
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v3
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v4
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v8
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v13
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v14
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v15
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+             )
+             (else
+              (local.set $v2
+               (v128.load offset=16
+                (local.get $i0)
+               )
+              )
+              (local.set $v3
+               (v128.load offset=32
+                (local.get $i0)
+               )
+              )
+              (local.set $v4
+               (v128.load offset=48
+                (local.get $i0)
+               )
+              )
+              (local.set $v8
+               (v128.load offset=64
+                (local.get $i0)
+               )
+              )
+              (local.set $v13
+               (v128.load offset=80
+                (local.get $i0)
+               )
+              )
+              (local.set $v14
+               (v128.load offset=96
+                (local.get $i0)
+               )
+              )
+              (local.set $v15
+               (v128.load offset=112
+                (local.get $i0)
+               )
+              )
+              (v128.load
+               (local.get $i0)
+              )
+             )
+            )
+           )
+           (local.set $i12
+            (local.get $ws)
+           )
+           (local.set $i16
+            (local.get $i10)
+           )
+           (local.set $hi
+            (local.get $i5)
+           )
            (if
             (i32.gt_s
-             (local.tee $i4
+             (local.tee $i9
               (local.get $lo)
              )
              (i32.const 0)
             )
             (then
-             (loop $n8
+             (loop $k9
               (v128.store
-               (local.get $ws)
-               (v128.load32_lane offset=8 2
-                (local.get $i1)
-                (v128.load64_zero align=4
-                 (local.get $i1)
+               (local.get $i16)
+               (local.tee $v18
+                (v128.load align=4
+                 (local.get $i7)
                 )
                )
               )
-              (local.set $i1
-               (i32.add
-                (local.get $i1)
-                (i32.const 12)
+              (v128.store offset=16
+               (local.get $i16)
+               (local.tee $v17
+                (v128.load offset=16 align=4
+                 (local.get $i7)
+                )
                )
               )
-              (local.set $ws
+              (v128.store
+               (local.get $i12)
+               (v128.load align=4
+                (local.get $hi)
+               )
+              )
+              (local.set $v6
+               (f32x4.add
+                (local.get $v6)
+                (f32x4.mul
+                 (local.tee $v11
+                  (v128.load32_splat
+                   (local.get $hi)
+                  )
+                 )
+                 (local.get $v18)
+                )
+               )
+              )
+              (local.set $v2
+               (f32x4.add
+                (local.get $v2)
+                (f32x4.mul
+                 (local.get $v11)
+                 (local.get $v17)
+                )
+               )
+              )
+              (local.set $v3
+               (f32x4.add
+                (local.get $v3)
+                (f32x4.mul
+                 (local.tee $v11
+                  (v128.load32_splat offset=4
+                   (local.get $hi)
+                  )
+                 )
+                 (local.get $v18)
+                )
+               )
+              )
+              (local.set $v4
+               (f32x4.add
+                (local.get $v4)
+                (f32x4.mul
+                 (local.get $v11)
+                 (local.get $v17)
+                )
+               )
+              )
+              (local.set $v8
+               (f32x4.add
+                (local.get $v8)
+                (f32x4.mul
+                 (local.tee $v11
+                  (v128.load32_splat offset=8
+                   (local.get $hi)
+                  )
+                 )
+                 (local.get $v18)
+                )
+               )
+              )
+              (local.set $v13
+               (f32x4.add
+                (local.get $v13)
+                (f32x4.mul
+                 (local.get $v11)
+                 (local.get $v17)
+                )
+               )
+              )
+              (local.set $v14
+               (f32x4.add
+                (local.get $v14)
+                (f32x4.mul
+                 (local.tee $v11
+                  (v128.load32_splat offset=12
+                   (local.get $hi)
+                  )
+                 )
+                 (local.get $v18)
+                )
+               )
+              )
+              (local.set $v15
+               (f32x4.add
+                (local.get $v15)
+                (f32x4.mul
+                 (local.get $v11)
+                 (local.get $v17)
+                )
+               )
+              )
+              (local.set $i12
                (i32.add
-                (local.get $ws)
+                (local.get $i12)
+                (i32.const 16)
+               )
+              )
+              (local.set $i16
+               (i32.add
+                (local.get $i16)
                 (i32.const 32)
                )
               )
-              (br_if $n8
+              (local.set $hi
+               (i32.add
+                (local.get $hi)
+                (i32.const 16)
+               )
+              )
+              (local.set $i7
+               (i32.add
+                (local.get $i7)
+                (i32.const 12)
+               )
+              )
+              (br_if $k9
                (i32.gt_s
-                (local.tee $i4
+                (local.tee $i9
                  (i32.sub
-                  (local.get $i4)
+                  (local.get $i9)
                   (i32.const 1)
                  )
                 )
@@ -2731,75 +2415,173 @@
              )
             )
            )
-           (local.set $i0
-            (i32.add
-             (i32.add
-              (local.tee $ws
-               (local.get $hi)
-              )
-              (i32.const 3072)
+           (if
+            (local.get $i23)
+            (then
+             (v128.store align=4
+              (local.get $i1)
+              (local.get $v6)
              )
-             (i32.shl
-              (i32.sub
-               (local.get $i3)
-               (local.get $i13)
-              )
-              (i32.const 2)
+             (v128.store offset=16 align=4
+              (local.get $i1)
+              (local.get $v2)
+             )
+             (v128.store offset=12 align=4
+              (local.get $i1)
+              (local.get $v3)
+             )
+             (v128.store offset=28 align=4
+              (local.get $i1)
+              (local.get $v4)
+             )
+             (v128.store offset=24 align=4
+              (local.get $i1)
+              (local.get $v8)
+             )
+             (v128.store offset=40 align=4
+              (local.get $i1)
+              (local.get $v13)
+             )
+             (v128.store offset=36 align=4
+              (local.get $i1)
+              (local.get $v14)
+             )
+             (v128.store offset=52 align=4
+              (local.get $i1)
+              (local.get $v15)
+             )
+            )
+            (else
+             (v128.store
+              (local.get $i0)
+              (local.get $v6)
+             )
+             (v128.store offset=16
+              (local.get $i0)
+              (local.get $v2)
+             )
+             (v128.store offset=32
+              (local.get $i0)
+              (local.get $v3)
+             )
+             (v128.store offset=48
+              (local.get $i0)
+              (local.get $v4)
+             )
+             (v128.store offset=64
+              (local.get $i0)
+              (local.get $v8)
+             )
+             (v128.store offset=80
+              (local.get $i0)
+              (local.get $v13)
+             )
+             (v128.store offset=96
+              (local.get $i0)
+              (local.get $v14)
+             )
+             (v128.store offset=112
+              (local.get $i0)
+              (local.get $v15)
              )
             )
            )
-           (local.set $i2
+           (local.set $hi
             (i32.add
-             (local.get $c)
-             (i32.shl
-              (i32.add
-               (i32.mul
-                (local.get $i12)
-                (i32.const 12)
-               )
-               (local.get $i3)
-              )
-              (i32.const 2)
-             )
+             (local.get $ws)
+             (i32.const 1024)
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $i0)
+             (i32.const 128)
+            )
+           )
+           (local.set $i1
+            (i32.add
+             (local.get $i1)
+             (i32.const 48)
+            )
+           )
+           (local.set $i16
+            (i32.add
+             (local.get $i5)
+             (i32.const 16)
             )
            )
            (if
             (i32.gt_s
-             (local.tee $i4
-              (local.get $i15)
+             (local.tee $i24
+              (i32.sub
+               (local.get $i26)
+               (i32.const 1)
+              )
              )
              (i32.const 0)
             )
             (then
-             (loop $n10
-              (local.set $v8
+             (loop $n11
+              (local.set $v6
                (if (result v128)
-                (local.get $i24)
+                (local.get $i22)
                 (then
-                 (local.set $v5
+                 (local.set $v2
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
-                 (local.set $v6
+                 (local.set $v3
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
-                 (local.set $v7
+                 (local.set $v4
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v8
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v13
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v14
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v15
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (else
-                 (local.set $v5
+                 (local.set $v2
+                  (v128.load offset=16
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v3
                   (v128.load offset=32
                    (local.get $i0)
                   )
                  )
-                 (local.set $v6
+                 (local.set $v4
+                  (v128.load offset=48
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v8
                   (v128.load offset=64
                    (local.get $i0)
                   )
                  )
-                 (local.set $v7
+                 (local.set $v13
+                  (v128.load offset=80
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v14
                   (v128.load offset=96
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v15
+                  (v128.load offset=112
                    (local.get $i0)
                   )
                  )
@@ -2809,86 +2591,151 @@
                 )
                )
               )
-              (local.set $i1
-               (local.get $ws)
+              (local.set $i5
+               (local.get $hi)
               )
-              (local.set $i3
-               (local.get $i14)
+              (local.set $i12
+               (local.get $i10)
+              )
+              (local.set $i7
+               (local.get $i16)
               )
               (if
                (i32.gt_s
-                (local.tee $i11
+                (local.tee $i9
                  (local.get $lo)
                 )
                 (i32.const 0)
                )
                (then
-                (loop $k9
-                 (local.set $v8
-                  (f32x4.add
-                   (local.get $v8)
-                   (f32x4.mul
-                    (v128.load32_splat
-                     (local.get $i1)
-                    )
-                    (local.tee $v9
-                     (v128.load
-                      (local.get $i3)
-                     )
-                    )
-                   )
+                (loop $k10
+                 (local.set $v18
+                  (v128.load
+                   (local.get $i12)
                   )
                  )
-                 (local.set $v5
-                  (f32x4.add
-                   (local.get $v5)
-                   (f32x4.mul
-                    (v128.load32_splat offset=4
-                     (local.get $i1)
-                    )
-                    (local.get $v9)
-                   )
+                 (local.set $v17
+                  (v128.load offset=16
+                   (local.get $i12)
+                  )
+                 )
+                 (v128.store
+                  (local.get $i5)
+                  (v128.load align=4
+                   (local.get $i7)
                   )
                  )
                  (local.set $v6
                   (f32x4.add
                    (local.get $v6)
                    (f32x4.mul
-                    (v128.load32_splat offset=8
-                     (local.get $i1)
+                    (local.tee $v11
+                     (v128.load32_splat
+                      (local.get $i7)
+                     )
                     )
-                    (local.get $v9)
+                    (local.get $v18)
                    )
                   )
                  )
-                 (local.set $v7
+                 (local.set $v2
                   (f32x4.add
-                   (local.get $v7)
+                   (local.get $v2)
                    (f32x4.mul
-                    (v128.load32_splat offset=12
-                     (local.get $i1)
-                    )
-                    (local.get $v9)
+                    (local.get $v11)
+                    (local.get $v17)
                    )
                   )
                  )
-                 (local.set $i1
+                 (local.set $v3
+                  (f32x4.add
+                   (local.get $v3)
+                   (f32x4.mul
+                    (local.tee $v11
+                     (v128.load32_splat offset=4
+                      (local.get $i7)
+                     )
+                    )
+                    (local.get $v18)
+                   )
+                  )
+                 )
+                 (local.set $v4
+                  (f32x4.add
+                   (local.get $v4)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $v8
+                  (f32x4.add
+                   (local.get $v8)
+                   (f32x4.mul
+                    (local.tee $v11
+                     (v128.load32_splat offset=8
+                      (local.get $i7)
+                     )
+                    )
+                    (local.get $v18)
+                   )
+                  )
+                 )
+                 (local.set $v13
+                  (f32x4.add
+                   (local.get $v13)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $v14
+                  (f32x4.add
+                   (local.get $v14)
+                   (f32x4.mul
+                    (local.tee $v11
+                     (v128.load32_splat offset=12
+                      (local.get $i7)
+                     )
+                    )
+                    (local.get $v18)
+                   )
+                  )
+                 )
+                 (local.set $v15
+                  (f32x4.add
+                   (local.get $v15)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $i5
                   (i32.add
-                   (local.get $i1)
+                   (local.get $i5)
                    (i32.const 16)
                   )
                  )
-                 (local.set $i3
+                 (local.set $i12
                   (i32.add
-                   (local.get $i3)
+                   (local.get $i12)
                    (i32.const 32)
                   )
                  )
-                 (br_if $k9
+                 (local.set $i7
+                  (i32.add
+                   (local.get $i7)
+                   (i32.const 16)
+                  )
+                 )
+                 (br_if $k10
                   (i32.gt_s
-                   (local.tee $i11
+                   (local.tee $i9
                     (i32.sub
-                     (local.get $i11)
+                     (local.get $i9)
                      (i32.const 1)
                     )
                    )
@@ -2899,63 +2746,79 @@
                )
               )
               (if
-               (local.get $i25)
+               (local.get $i23)
                (then
-                (v128.store64_lane align=4 0
-                 (local.get $i2)
-                 (local.get $v8)
-                )
-                (v128.store32_lane offset=8 2
-                 (local.get $i2)
-                 (local.get $v8)
-                )
-                (v128.store64_lane offset=12 align=4 0
-                 (local.get $i2)
-                 (local.get $v5)
-                )
-                (v128.store32_lane offset=20 2
-                 (local.get $i2)
-                 (local.get $v5)
-                )
-                (v128.store64_lane offset=24 align=4 0
-                 (local.get $i2)
+                (v128.store align=4
+                 (local.get $i1)
                  (local.get $v6)
                 )
-                (v128.store32_lane offset=32 2
-                 (local.get $i2)
-                 (local.get $v6)
+                (v128.store offset=16 align=4
+                 (local.get $i1)
+                 (local.get $v2)
                 )
-                (v128.store64_lane offset=36 align=4 0
-                 (local.get $i2)
-                 (local.get $v7)
+                (v128.store offset=12 align=4
+                 (local.get $i1)
+                 (local.get $v3)
                 )
-                (v128.store32_lane offset=44 2
-                 (local.get $i2)
-                 (local.get $v7)
+                (v128.store offset=28 align=4
+                 (local.get $i1)
+                 (local.get $v4)
+                )
+                (v128.store offset=24 align=4
+                 (local.get $i1)
+                 (local.get $v8)
+                )
+                (v128.store offset=40 align=4
+                 (local.get $i1)
+                 (local.get $v13)
+                )
+                (v128.store offset=36 align=4
+                 (local.get $i1)
+                 (local.get $v14)
+                )
+                (v128.store offset=52 align=4
+                 (local.get $i1)
+                 (local.get $v15)
                 )
                )
                (else
                 (v128.store
                  (local.get $i0)
-                 (local.get $v8)
+                 (local.get $v6)
+                )
+                (v128.store offset=16
+                 (local.get $i0)
+                 (local.get $v2)
                 )
                 (v128.store offset=32
                  (local.get $i0)
-                 (local.get $v5)
+                 (local.get $v3)
+                )
+                (v128.store offset=48
+                 (local.get $i0)
+                 (local.get $v4)
                 )
                 (v128.store offset=64
                  (local.get $i0)
-                 (local.get $v6)
+                 (local.get $v8)
+                )
+                (v128.store offset=80
+                 (local.get $i0)
+                 (local.get $v13)
                 )
                 (v128.store offset=96
                  (local.get $i0)
-                 (local.get $v7)
+                 (local.get $v14)
+                )
+                (v128.store offset=112
+                 (local.get $i0)
+                 (local.get $v15)
                 )
                )
               )
-              (local.set $ws
+              (local.set $hi
                (i32.add
-                (local.get $ws)
+                (local.get $hi)
                 (i32.const 1024)
                )
               )
@@ -2965,17 +2828,1771 @@
                 (i32.const 128)
                )
               )
-              (local.set $i2
+              (local.set $i1
                (i32.add
-                (local.get $i2)
+                (local.get $i1)
                 (i32.const 48)
                )
               )
-              (br_if $n10
+              (local.set $i16
+               (i32.add
+                (local.get $i16)
+                (i32.const 16)
+               )
+              )
+              (br_if $n11
                (i32.gt_s
-                (local.tee $i4
+                (local.tee $i24
                  (i32.sub
-                  (local.get $i4)
+                  (local.get $i24)
+                  (i32.const 1)
+                 )
+                )
+                (i32.const 0)
+               )
+              )
+             )
+            )
+           )
+           (local.set $i9
+            (i32.add
+             (local.get $i19)
+             (i32.const 8)
+            )
+           )
+           (loop $top5
+            (if
+             (i32.and
+              (i32.lt_s
+               (local.get $i9)
+               (local.get $i27)
+              )
+              (i32.lt_s
+               (local.get $i9)
+               (local.get $i28)
+              )
+             )
+             (then
+              (local.set $i16
+               (i32.add
+                (local.get $ws)
+                (i32.const 1024)
+               )
+              )
+              (local.set $i7
+               (i32.add
+                (local.get $b)
+                (i32.shl
+                 (i32.add
+                  (i32.mul
+                   (local.get $i20)
+                   (i32.const 3)
+                  )
+                  (local.get $i9)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $i5
+               (i32.add
+                (i32.add
+                 (local.get $ws)
+                 (i32.const 3072)
+                )
+                (i32.shl
+                 (i32.sub
+                  (local.get $i9)
+                  (local.get $i19)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $i1
+               (i32.add
+                (local.get $c)
+                (i32.shl
+                 (i32.add
+                  (i32.mul
+                   (local.get $i21)
+                   (i32.const 12)
+                  )
+                  (local.get $i9)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $v6
+               (if (result v128)
+                (local.get $i22)
+                (then
+                 (local.set $v2
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v3
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v4
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v8
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v13
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v14
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v15
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (else
+                 (local.set $v2
+                  (v128.load offset=16
+                   (local.get $i5)
+                  )
+                 )
+                 (local.set $v3
+                  (v128.load offset=32
+                   (local.get $i5)
+                  )
+                 )
+                 (local.set $v4
+                  (v128.load offset=48
+                   (local.get $i5)
+                  )
+                 )
+                 (local.set $v8
+                  (v128.load offset=64
+                   (local.get $i5)
+                  )
+                 )
+                 (local.set $v13
+                  (v128.load offset=80
+                   (local.get $i5)
+                  )
+                 )
+                 (local.set $v14
+                  (v128.load offset=96
+                   (local.get $i5)
+                  )
+                 )
+                 (local.set $v15
+                  (v128.load offset=112
+                   (local.get $i5)
+                  )
+                 )
+                 (v128.load
+                  (local.get $i5)
+                 )
+                )
+               )
+              )
+              (local.set $hi
+               (local.get $ws)
+              )
+              (local.set $i10
+               (local.get $i16)
+              )
+              (if
+               (i32.gt_s
+                (local.tee $i12
+                 (local.get $lo)
+                )
+                (i32.const 0)
+               )
+               (then
+                (loop $k1
+                 (v128.store
+                  (local.get $i10)
+                  (local.tee $v18
+                   (v128.load align=4
+                    (local.get $i7)
+                   )
+                  )
+                 )
+                 (v128.store offset=16
+                  (local.get $i10)
+                  (local.tee $v17
+                   (v128.load offset=16 align=4
+                    (local.get $i7)
+                   )
+                  )
+                 )
+                 (local.set $v6
+                  (f32x4.add
+                   (local.get $v6)
+                   (f32x4.mul
+                    (local.tee $v11
+                     (v128.load32_splat
+                      (local.get $hi)
+                     )
+                    )
+                    (local.get $v18)
+                   )
+                  )
+                 )
+                 (local.set $v2
+                  (f32x4.add
+                   (local.get $v2)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $v3
+                  (f32x4.add
+                   (local.get $v3)
+                   (f32x4.mul
+                    (local.tee $v11
+                     (v128.load32_splat offset=4
+                      (local.get $hi)
+                     )
+                    )
+                    (local.get $v18)
+                   )
+                  )
+                 )
+                 (local.set $v4
+                  (f32x4.add
+                   (local.get $v4)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $v8
+                  (f32x4.add
+                   (local.get $v8)
+                   (f32x4.mul
+                    (local.tee $v11
+                     (v128.load32_splat offset=8
+                      (local.get $hi)
+                     )
+                    )
+                    (local.get $v18)
+                   )
+                  )
+                 )
+                 (local.set $v13
+                  (f32x4.add
+                   (local.get $v13)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $v14
+                  (f32x4.add
+                   (local.get $v14)
+                   (f32x4.mul
+                    (local.tee $v11
+                     (v128.load32_splat offset=12
+                      (local.get $hi)
+                     )
+                    )
+                    (local.get $v18)
+                   )
+                  )
+                 )
+                 (local.set $v15
+                  (f32x4.add
+                   (local.get $v15)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $hi
+                  (i32.add
+                   (local.get $hi)
+                   (i32.const 16)
+                  )
+                 )
+                 (local.set $i10
+                  (i32.add
+                   (local.get $i10)
+                   (i32.const 32)
+                  )
+                 )
+                 (local.set $i7
+                  (i32.add
+                   (local.get $i7)
+                   (i32.const 12)
+                  )
+                 )
+                 (br_if $k1
+                  (i32.gt_s
+                   (local.tee $i12
+                    (i32.sub
+                     (local.get $i12)
+                     (i32.const 1)
+                    )
+                   )
+                   (i32.const 0)
+                  )
+                 )
+                )
+               )
+              )
+              (if
+               (local.get $i23)
+               (then
+                (v128.store align=4
+                 (local.get $i1)
+                 (local.get $v6)
+                )
+                (v128.store offset=16 align=4
+                 (local.get $i1)
+                 (local.get $v2)
+                )
+                (v128.store offset=12 align=4
+                 (local.get $i1)
+                 (local.get $v3)
+                )
+                (v128.store offset=28 align=4
+                 (local.get $i1)
+                 (local.get $v4)
+                )
+                (v128.store offset=24 align=4
+                 (local.get $i1)
+                 (local.get $v8)
+                )
+                (v128.store offset=40 align=4
+                 (local.get $i1)
+                 (local.get $v13)
+                )
+                (v128.store offset=36 align=4
+                 (local.get $i1)
+                 (local.get $v14)
+                )
+                (v128.store offset=52 align=4
+                 (local.get $i1)
+                 (local.get $v15)
+                )
+               )
+               (else
+                (v128.store
+                 (local.get $i5)
+                 (local.get $v6)
+                )
+                (v128.store offset=16
+                 (local.get $i5)
+                 (local.get $v2)
+                )
+                (v128.store offset=32
+                 (local.get $i5)
+                 (local.get $v3)
+                )
+                (v128.store offset=48
+                 (local.get $i5)
+                 (local.get $v4)
+                )
+                (v128.store offset=64
+                 (local.get $i5)
+                 (local.get $v8)
+                )
+                (v128.store offset=80
+                 (local.get $i5)
+                 (local.get $v13)
+                )
+                (v128.store offset=96
+                 (local.get $i5)
+                 (local.get $v14)
+                )
+                (v128.store offset=112
+                 (local.get $i5)
+                 (local.get $v15)
+                )
+               )
+              )
+              (local.set $hi
+               (i32.add
+                (local.get $ws)
+                (i32.const 1024)
+               )
+              )
+              (local.set $i0
+               (i32.add
+                (local.get $i5)
+                (i32.const 128)
+               )
+              )
+              (local.set $i1
+               (i32.add
+                (local.get $i1)
+                (i32.const 48)
+               )
+              )
+              (if
+               (i32.gt_s
+                (local.tee $i5
+                 (i32.sub
+                  (local.get $i26)
+                  (i32.const 1)
+                 )
+                )
+                (i32.const 0)
+               )
+               (then
+                (loop $n3
+                 (local.set $v6
+                  (if (result v128)
+                   (local.get $i22)
+                   (then
+                    (local.set $v2
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v3
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v4
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v8
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v13
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v14
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v15
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (else
+                    (local.set $v2
+                     (v128.load offset=16
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v3
+                     (v128.load offset=32
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v4
+                     (v128.load offset=48
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v8
+                     (v128.load offset=64
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v13
+                     (v128.load offset=80
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v14
+                     (v128.load offset=96
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v15
+                     (v128.load offset=112
+                      (local.get $i0)
+                     )
+                    )
+                    (v128.load
+                     (local.get $i0)
+                    )
+                   )
+                  )
+                 )
+                 (local.set $i10
+                  (local.get $hi)
+                 )
+                 (local.set $i7
+                  (local.get $i16)
+                 )
+                 (if
+                  (i32.gt_s
+                   (local.tee $i12
+                    (local.get $lo)
+                   )
+                   (i32.const 0)
+                  )
+                  (then
+                   (loop $k2
+                    (local.set $v6
+                     (f32x4.add
+                      (local.get $v6)
+                      (f32x4.mul
+                       (local.tee $v17
+                        (v128.load32_splat
+                         (local.get $i10)
+                        )
+                       )
+                       (local.tee $v18
+                        (v128.load
+                         (local.get $i7)
+                        )
+                       )
+                      )
+                     )
+                    )
+                    (local.set $v2
+                     (f32x4.add
+                      (local.get $v2)
+                      (f32x4.mul
+                       (local.get $v17)
+                       (local.tee $v17
+                        (v128.load offset=16
+                         (local.get $i7)
+                        )
+                       )
+                      )
+                     )
+                    )
+                    (local.set $v3
+                     (f32x4.add
+                      (local.get $v3)
+                      (f32x4.mul
+                       (local.tee $v11
+                        (v128.load32_splat offset=4
+                         (local.get $i10)
+                        )
+                       )
+                       (local.get $v18)
+                      )
+                     )
+                    )
+                    (local.set $v4
+                     (f32x4.add
+                      (local.get $v4)
+                      (f32x4.mul
+                       (local.get $v11)
+                       (local.get $v17)
+                      )
+                     )
+                    )
+                    (local.set $v8
+                     (f32x4.add
+                      (local.get $v8)
+                      (f32x4.mul
+                       (local.tee $v11
+                        (v128.load32_splat offset=8
+                         (local.get $i10)
+                        )
+                       )
+                       (local.get $v18)
+                      )
+                     )
+                    )
+                    (local.set $v13
+                     (f32x4.add
+                      (local.get $v13)
+                      (f32x4.mul
+                       (local.get $v11)
+                       (local.get $v17)
+                      )
+                     )
+                    )
+                    (local.set $v14
+                     (f32x4.add
+                      (local.get $v14)
+                      (f32x4.mul
+                       (local.tee $v11
+                        (v128.load32_splat offset=12
+                         (local.get $i10)
+                        )
+                       )
+                       (local.get $v18)
+                      )
+                     )
+                    )
+                    (local.set $v15
+                     (f32x4.add
+                      (local.get $v15)
+                      (f32x4.mul
+                       (local.get $v11)
+                       (local.get $v17)
+                      )
+                     )
+                    )
+                    (local.set $i10
+                     (i32.add
+                      (local.get $i10)
+                      (i32.const 16)
+                     )
+                    )
+                    (local.set $i7
+                     (i32.add
+                      (local.get $i7)
+                      (i32.const 32)
+                     )
+                    )
+                    (br_if $k2
+                     (i32.gt_s
+                      (local.tee $i12
+                       (i32.sub
+                        (local.get $i12)
+                        (i32.const 1)
+                       )
+                      )
+                      (i32.const 0)
+                     )
+                    )
+                   )
+                  )
+                 )
+                 (if
+                  (local.get $i23)
+                  (then
+                   (v128.store align=4
+                    (local.get $i1)
+                    (local.get $v6)
+                   )
+                   (v128.store offset=16 align=4
+                    (local.get $i1)
+                    (local.get $v2)
+                   )
+                   (v128.store offset=12 align=4
+                    (local.get $i1)
+                    (local.get $v3)
+                   )
+                   (v128.store offset=28 align=4
+                    (local.get $i1)
+                    (local.get $v4)
+                   )
+                   (v128.store offset=24 align=4
+                    (local.get $i1)
+                    (local.get $v8)
+                   )
+                   (v128.store offset=40 align=4
+                    (local.get $i1)
+                    (local.get $v13)
+                   )
+                   (v128.store offset=36 align=4
+                    (local.get $i1)
+                    (local.get $v14)
+                   )
+                   (v128.store offset=52 align=4
+                    (local.get $i1)
+                    (local.get $v15)
+                   )
+                  )
+                  (else
+                   (v128.store
+                    (local.get $i0)
+                    (local.get $v6)
+                   )
+                   (v128.store offset=16
+                    (local.get $i0)
+                    (local.get $v2)
+                   )
+                   (v128.store offset=32
+                    (local.get $i0)
+                    (local.get $v3)
+                   )
+                   (v128.store offset=48
+                    (local.get $i0)
+                    (local.get $v4)
+                   )
+                   (v128.store offset=64
+                    (local.get $i0)
+                    (local.get $v8)
+                   )
+                   (v128.store offset=80
+                    (local.get $i0)
+                    (local.get $v13)
+                   )
+                   (v128.store offset=96
+                    (local.get $i0)
+                    (local.get $v14)
+                   )
+                   (v128.store offset=112
+                    (local.get $i0)
+                    (local.get $v15)
+                   )
+                  )
+                 )
+                 (local.set $hi
+                  (i32.add
+                   (local.get $hi)
+                   (i32.const 1024)
+                  )
+                 )
+                 (local.set $i0
+                  (i32.add
+                   (local.get $i0)
+                   (i32.const 128)
+                  )
+                 )
+                 (local.set $i1
+                  (i32.add
+                   (local.get $i1)
+                   (i32.const 48)
+                  )
+                 )
+                 (br_if $n3
+                  (i32.gt_s
+                   (local.tee $i5
+                    (i32.sub
+                     (local.get $i5)
+                     (i32.const 1)
+                    )
+                   )
+                   (i32.const 0)
+                  )
+                 )
+                )
+               )
+              )
+              (local.set $i9
+               (i32.add
+                (local.get $i9)
+                (i32.const 8)
+               )
+              )
+              (br $top5)
+             )
+            )
+           )
+           (if
+            (i32.lt_s
+             (local.get $i9)
+             (local.get $i27)
+            )
+            (then
+             (local.set $i16
+              (i32.add
+               (local.get $ws)
+               (i32.const 1024)
+              )
+             )
+             (local.set $i10
+              (i32.add
+               (local.get $b)
+               (i32.shl
+                (i32.add
+                 (i32.mul
+                  (local.get $i20)
+                  (i32.const 3)
+                 )
+                 (local.get $i9)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $i5
+              (i32.add
+               (i32.add
+                (local.get $ws)
+                (i32.const 3072)
+               )
+               (i32.shl
+                (i32.sub
+                 (local.get $i9)
+                 (local.get $i19)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $i9
+              (i32.add
+               (local.get $c)
+               (i32.shl
+                (i32.add
+                 (i32.mul
+                  (local.get $i21)
+                  (i32.const 12)
+                 )
+                 (local.get $i9)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $v6
+              (if (result v128)
+               (local.get $i22)
+               (then
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v3
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v4
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=32
+                  (local.get $i5)
+                 )
+                )
+                (local.set $v3
+                 (v128.load offset=64
+                  (local.get $i5)
+                 )
+                )
+                (local.set $v4
+                 (v128.load offset=96
+                  (local.get $i5)
+                 )
+                )
+                (v128.load
+                 (local.get $i5)
+                )
+               )
+              )
+             )
+             (local.set $hi
+              (local.get $ws)
+             )
+             (local.set $i7
+              (local.get $i16)
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i12
+                (local.get $lo)
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $k6
+                (v128.store
+                 (local.get $i7)
+                 (local.tee $v8
+                  (v128.load32_lane offset=8 2
+                   (local.get $i10)
+                   (v128.load64_zero align=4
+                    (local.get $i10)
+                   )
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (v128.load32_splat
+                    (local.get $hi)
+                   )
+                   (local.get $v8)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (v128.load32_splat offset=4
+                    (local.get $hi)
+                   )
+                   (local.get $v8)
+                  )
+                 )
+                )
+                (local.set $v3
+                 (f32x4.add
+                  (local.get $v3)
+                  (f32x4.mul
+                   (v128.load32_splat offset=8
+                    (local.get $hi)
+                   )
+                   (local.get $v8)
+                  )
+                 )
+                )
+                (local.set $v4
+                 (f32x4.add
+                  (local.get $v4)
+                  (f32x4.mul
+                   (v128.load32_splat offset=12
+                    (local.get $hi)
+                   )
+                   (local.get $v8)
+                  )
+                 )
+                )
+                (local.set $hi
+                 (i32.add
+                  (local.get $hi)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i7
+                 (i32.add
+                  (local.get $i7)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i10
+                 (i32.add
+                  (local.get $i10)
+                  (i32.const 12)
+                 )
+                )
+                (br_if $k6
+                 (i32.gt_s
+                  (local.tee $i12
+                   (i32.sub
+                    (local.get $i12)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i23)
+              (then
+               (v128.store64_lane align=4 0
+                (local.get $i9)
+                (local.get $v6)
+               )
+               (v128.store32_lane offset=8 2
+                (local.get $i9)
+                (local.get $v6)
+               )
+               (v128.store64_lane offset=12 align=4 0
+                (local.get $i9)
+                (local.get $v2)
+               )
+               (v128.store32_lane offset=20 2
+                (local.get $i9)
+                (local.get $v2)
+               )
+               (v128.store64_lane offset=24 align=4 0
+                (local.get $i9)
+                (local.get $v3)
+               )
+               (v128.store32_lane offset=32 2
+                (local.get $i9)
+                (local.get $v3)
+               )
+               (v128.store64_lane offset=36 align=4 0
+                (local.get $i9)
+                (local.get $v4)
+               )
+               (v128.store32_lane offset=44 2
+                (local.get $i9)
+                (local.get $v4)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i5)
+                (local.get $v6)
+               )
+               (v128.store offset=32
+                (local.get $i5)
+                (local.get $v2)
+               )
+               (v128.store offset=64
+                (local.get $i5)
+                (local.get $v3)
+               )
+               (v128.store offset=96
+                (local.get $i5)
+                (local.get $v4)
+               )
+              )
+             )
+             (local.set $hi
+              (i32.add
+               (local.get $ws)
+               (i32.const 1024)
+              )
+             )
+             (local.set $i0
+              (i32.add
+               (local.get $i5)
+               (i32.const 128)
+              )
+             )
+             (local.set $i1
+              (i32.add
+               (local.get $i9)
+               (i32.const 48)
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i5
+                (i32.sub
+                 (local.get $i26)
+                 (i32.const 1)
+                )
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $n8
+                (local.set $v6
+                 (if (result v128)
+                  (local.get $i22)
+                  (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v3
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v4
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (else
+                   (local.set $v2
+                    (v128.load offset=32
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v3
+                    (v128.load offset=64
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v4
+                    (v128.load offset=96
+                     (local.get $i0)
+                    )
+                   )
+                   (v128.load
+                    (local.get $i0)
+                   )
+                  )
+                 )
+                )
+                (local.set $i10
+                 (local.get $hi)
+                )
+                (local.set $i7
+                 (local.get $i16)
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i12
+                   (local.get $lo)
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $k7
+                   (local.set $v6
+                    (f32x4.add
+                     (local.get $v6)
+                     (f32x4.mul
+                      (v128.load32_splat
+                       (local.get $i10)
+                      )
+                      (local.tee $v8
+                       (v128.load
+                        (local.get $i7)
+                       )
+                      )
+                     )
+                    )
+                   )
+                   (local.set $v2
+                    (f32x4.add
+                     (local.get $v2)
+                     (f32x4.mul
+                      (v128.load32_splat offset=4
+                       (local.get $i10)
+                      )
+                      (local.get $v8)
+                     )
+                    )
+                   )
+                   (local.set $v3
+                    (f32x4.add
+                     (local.get $v3)
+                     (f32x4.mul
+                      (v128.load32_splat offset=8
+                       (local.get $i10)
+                      )
+                      (local.get $v8)
+                     )
+                    )
+                   )
+                   (local.set $v4
+                    (f32x4.add
+                     (local.get $v4)
+                     (f32x4.mul
+                      (v128.load32_splat offset=12
+                       (local.get $i10)
+                      )
+                      (local.get $v8)
+                     )
+                    )
+                   )
+                   (local.set $i10
+                    (i32.add
+                     (local.get $i10)
+                     (i32.const 16)
+                    )
+                   )
+                   (local.set $i7
+                    (i32.add
+                     (local.get $i7)
+                     (i32.const 32)
+                    )
+                   )
+                   (br_if $k7
+                    (i32.gt_s
+                     (local.tee $i12
+                      (i32.sub
+                       (local.get $i12)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i23)
+                 (then
+                  (v128.store64_lane align=4 0
+                   (local.get $i1)
+                   (local.get $v6)
+                  )
+                  (v128.store32_lane offset=8 2
+                   (local.get $i1)
+                   (local.get $v6)
+                  )
+                  (v128.store64_lane offset=12 align=4 0
+                   (local.get $i1)
+                   (local.get $v2)
+                  )
+                  (v128.store32_lane offset=20 2
+                   (local.get $i1)
+                   (local.get $v2)
+                  )
+                  (v128.store64_lane offset=24 align=4 0
+                   (local.get $i1)
+                   (local.get $v3)
+                  )
+                  (v128.store32_lane offset=32 2
+                   (local.get $i1)
+                   (local.get $v3)
+                  )
+                  (v128.store64_lane offset=36 align=4 0
+                   (local.get $i1)
+                   (local.get $v4)
+                  )
+                  (v128.store32_lane offset=44 2
+                   (local.get $i1)
+                   (local.get $v4)
+                  )
+                 )
+                 (else
+                  (v128.store
+                   (local.get $i0)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=32
+                   (local.get $i0)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=64
+                   (local.get $i0)
+                   (local.get $v3)
+                  )
+                  (v128.store offset=96
+                   (local.get $i0)
+                   (local.get $v4)
+                  )
+                 )
+                )
+                (local.set $hi
+                 (i32.add
+                  (local.get $hi)
+                  (i32.const 1024)
+                 )
+                )
+                (local.set $i0
+                 (i32.add
+                  (local.get $i0)
+                  (i32.const 128)
+                 )
+                )
+                (local.set $i1
+                 (i32.add
+                  (local.get $i1)
+                  (i32.const 48)
+                 )
+                )
+                (br_if $n8
+                 (i32.gt_s
+                  (local.tee $i5
+                   (i32.sub
+                    (local.get $i5)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+            )
+           )
+          )
+          (else
+           (local.set $i10
+            (i32.add
+             (local.get $ws)
+             (i32.const 1024)
+            )
+           )
+           (local.set $i16
+            (i32.add
+             (local.get $b)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i20)
+                (i32.const 3)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $ws)
+             (i32.const 3072)
+            )
+           )
+           (local.set $i1
+            (i32.add
+             (local.get $c)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i21)
+                (i32.const 12)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i5
+            (i32.add
+             (local.get $a)
+             (i32.shl
+              (i32.add
+               (i32.shl
+                (local.get $i20)
+                (i32.const 2)
+               )
+               (i32.shl
+                (local.get $i21)
+                (i32.const 2)
+               )
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $v6
+            (if (result v128)
+             (local.get $i22)
+             (then
+              (local.set $v2
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v3
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v4
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+             )
+             (else
+              (local.set $v2
+               (v128.load offset=32
+                (local.get $i0)
+               )
+              )
+              (local.set $v3
+               (v128.load offset=64
+                (local.get $i0)
+               )
+              )
+              (local.set $v4
+               (v128.load offset=96
+                (local.get $i0)
+               )
+              )
+              (v128.load
+               (local.get $i0)
+              )
+             )
+            )
+           )
+           (local.set $i7
+            (local.get $ws)
+           )
+           (local.set $i12
+            (local.get $i10)
+           )
+           (local.set $hi
+            (local.get $i5)
+           )
+           (if
+            (i32.gt_s
+             (local.tee $i9
+              (local.get $lo)
+             )
+             (i32.const 0)
+            )
+            (then
+             (loop $k12
+              (v128.store
+               (local.get $i12)
+               (local.tee $v8
+                (v128.load32_lane offset=8 2
+                 (local.get $i16)
+                 (v128.load64_zero align=4
+                  (local.get $i16)
+                 )
+                )
+               )
+              )
+              (v128.store
+               (local.get $i7)
+               (v128.load align=4
+                (local.get $hi)
+               )
+              )
+              (local.set $v6
+               (f32x4.add
+                (local.get $v6)
+                (f32x4.mul
+                 (v128.load32_splat
+                  (local.get $hi)
+                 )
+                 (local.get $v8)
+                )
+               )
+              )
+              (local.set $v2
+               (f32x4.add
+                (local.get $v2)
+                (f32x4.mul
+                 (v128.load32_splat offset=4
+                  (local.get $hi)
+                 )
+                 (local.get $v8)
+                )
+               )
+              )
+              (local.set $v3
+               (f32x4.add
+                (local.get $v3)
+                (f32x4.mul
+                 (v128.load32_splat offset=8
+                  (local.get $hi)
+                 )
+                 (local.get $v8)
+                )
+               )
+              )
+              (local.set $v4
+               (f32x4.add
+                (local.get $v4)
+                (f32x4.mul
+                 (v128.load32_splat offset=12
+                  (local.get $hi)
+                 )
+                 (local.get $v8)
+                )
+               )
+              )
+              (local.set $i7
+               (i32.add
+                (local.get $i7)
+                (i32.const 16)
+               )
+              )
+              (local.set $i12
+               (i32.add
+                (local.get $i12)
+                (i32.const 32)
+               )
+              )
+              (local.set $hi
+               (i32.add
+                (local.get $hi)
+                (i32.const 16)
+               )
+              )
+              (local.set $i16
+               (i32.add
+                (local.get $i16)
+                (i32.const 12)
+               )
+              )
+              (br_if $k12
+               (i32.gt_s
+                (local.tee $i9
+                 (i32.sub
+                  (local.get $i9)
+                  (i32.const 1)
+                 )
+                )
+                (i32.const 0)
+               )
+              )
+             )
+            )
+           )
+           (if
+            (local.get $i23)
+            (then
+             (v128.store64_lane align=4 0
+              (local.get $i1)
+              (local.get $v6)
+             )
+             (v128.store32_lane offset=8 2
+              (local.get $i1)
+              (local.get $v6)
+             )
+             (v128.store64_lane offset=12 align=4 0
+              (local.get $i1)
+              (local.get $v2)
+             )
+             (v128.store32_lane offset=20 2
+              (local.get $i1)
+              (local.get $v2)
+             )
+             (v128.store64_lane offset=24 align=4 0
+              (local.get $i1)
+              (local.get $v3)
+             )
+             (v128.store32_lane offset=32 2
+              (local.get $i1)
+              (local.get $v3)
+             )
+             (v128.store64_lane offset=36 align=4 0
+              (local.get $i1)
+              (local.get $v4)
+             )
+             (v128.store32_lane offset=44 2
+              (local.get $i1)
+              (local.get $v4)
+             )
+            )
+            (else
+             (v128.store
+              (local.get $i0)
+              (local.get $v6)
+             )
+             (v128.store offset=32
+              (local.get $i0)
+              (local.get $v2)
+             )
+             (v128.store offset=64
+              (local.get $i0)
+              (local.get $v3)
+             )
+             (v128.store offset=96
+              (local.get $i0)
+              (local.get $v4)
+             )
+            )
+           )
+           (local.set $hi
+            (i32.add
+             (local.get $ws)
+             (i32.const 1024)
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $i0)
+             (i32.const 128)
+            )
+           )
+           (local.set $i1
+            (i32.add
+             (local.get $i1)
+             (i32.const 48)
+            )
+           )
+           (local.set $i16
+            (i32.add
+             (local.get $i5)
+             (i32.const 16)
+            )
+           )
+           (if
+            (i32.gt_s
+             (local.tee $i24
+              (i32.sub
+               (local.get $i26)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
+            )
+            (then
+             (loop $n14
+              (local.set $v6
+               (if (result v128)
+                (local.get $i22)
+                (then
+                 (local.set $v2
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v3
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v4
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (else
+                 (local.set $v2
+                  (v128.load offset=32
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v3
+                  (v128.load offset=64
+                   (local.get $i0)
+                  )
+                 )
+                 (local.set $v4
+                  (v128.load offset=96
+                   (local.get $i0)
+                  )
+                 )
+                 (v128.load
+                  (local.get $i0)
+                 )
+                )
+               )
+              )
+              (local.set $i12
+               (local.get $hi)
+              )
+              (local.set $i5
+               (local.get $i10)
+              )
+              (local.set $i7
+               (local.get $i16)
+              )
+              (if
+               (i32.gt_s
+                (local.tee $i9
+                 (local.get $lo)
+                )
+                (i32.const 0)
+               )
+               (then
+                (loop $k13
+                 (local.set $v8
+                  (v128.load
+                   (local.get $i5)
+                  )
+                 )
+                 (v128.store
+                  (local.get $i12)
+                  (v128.load align=4
+                   (local.get $i7)
+                  )
+                 )
+                 (local.set $v6
+                  (f32x4.add
+                   (local.get $v6)
+                   (f32x4.mul
+                    (v128.load32_splat
+                     (local.get $i7)
+                    )
+                    (local.get $v8)
+                   )
+                  )
+                 )
+                 (local.set $v2
+                  (f32x4.add
+                   (local.get $v2)
+                   (f32x4.mul
+                    (v128.load32_splat offset=4
+                     (local.get $i7)
+                    )
+                    (local.get $v8)
+                   )
+                  )
+                 )
+                 (local.set $v3
+                  (f32x4.add
+                   (local.get $v3)
+                   (f32x4.mul
+                    (v128.load32_splat offset=8
+                     (local.get $i7)
+                    )
+                    (local.get $v8)
+                   )
+                  )
+                 )
+                 (local.set $v4
+                  (f32x4.add
+                   (local.get $v4)
+                   (f32x4.mul
+                    (v128.load32_splat offset=12
+                     (local.get $i7)
+                    )
+                    (local.get $v8)
+                   )
+                  )
+                 )
+                 (local.set $i12
+                  (i32.add
+                   (local.get $i12)
+                   (i32.const 16)
+                  )
+                 )
+                 (local.set $i5
+                  (i32.add
+                   (local.get $i5)
+                   (i32.const 32)
+                  )
+                 )
+                 (local.set $i7
+                  (i32.add
+                   (local.get $i7)
+                   (i32.const 16)
+                  )
+                 )
+                 (br_if $k13
+                  (i32.gt_s
+                   (local.tee $i9
+                    (i32.sub
+                     (local.get $i9)
+                     (i32.const 1)
+                    )
+                   )
+                   (i32.const 0)
+                  )
+                 )
+                )
+               )
+              )
+              (if
+               (local.get $i23)
+               (then
+                (v128.store64_lane align=4 0
+                 (local.get $i1)
+                 (local.get $v6)
+                )
+                (v128.store32_lane offset=8 2
+                 (local.get $i1)
+                 (local.get $v6)
+                )
+                (v128.store64_lane offset=12 align=4 0
+                 (local.get $i1)
+                 (local.get $v2)
+                )
+                (v128.store32_lane offset=20 2
+                 (local.get $i1)
+                 (local.get $v2)
+                )
+                (v128.store64_lane offset=24 align=4 0
+                 (local.get $i1)
+                 (local.get $v3)
+                )
+                (v128.store32_lane offset=32 2
+                 (local.get $i1)
+                 (local.get $v3)
+                )
+                (v128.store64_lane offset=36 align=4 0
+                 (local.get $i1)
+                 (local.get $v4)
+                )
+                (v128.store32_lane offset=44 2
+                 (local.get $i1)
+                 (local.get $v4)
+                )
+               )
+               (else
+                (v128.store
+                 (local.get $i0)
+                 (local.get $v6)
+                )
+                (v128.store offset=32
+                 (local.get $i0)
+                 (local.get $v2)
+                )
+                (v128.store offset=64
+                 (local.get $i0)
+                 (local.get $v3)
+                )
+                (v128.store offset=96
+                 (local.get $i0)
+                 (local.get $v4)
+                )
+               )
+              )
+              (local.set $hi
+               (i32.add
+                (local.get $hi)
+                (i32.const 1024)
+               )
+              )
+              (local.set $i0
+               (i32.add
+                (local.get $i0)
+                (i32.const 128)
+               )
+              )
+              (local.set $i1
+               (i32.add
+                (local.get $i1)
+                (i32.const 48)
+               )
+              )
+              (local.set $i16
+               (i32.add
+                (local.get $i16)
+                (i32.const 16)
+               )
+              )
+              (br_if $n14
+               (i32.gt_s
+                (local.tee $i24
+                 (i32.sub
+                  (local.get $i24)
                   (i32.const 1)
                  )
                 )
@@ -2987,11 +4604,11 @@
            )
           )
          )
-         (br_if $chunk2
+         (br_if $chunk0
           (i32.lt_s
-           (local.tee $i10
+           (local.tee $i20
             (i32.sub
-             (local.get $i10)
+             (local.get $i20)
              (i32.const -64)
             )
            )
@@ -2999,23 +4616,23 @@
           )
          )
         )
-        (local.set $i13
+        (local.set $i19
          (i32.add
-          (local.get $i13)
+          (local.get $i19)
           (i32.const 8)
          )
         )
-        (br $top12)
+        (br $top16)
        )
       )
      )
-     (local.set $i12
+     (local.set $i21
       (i32.add
-       (local.get $i12)
+       (local.get $i21)
        (i32.const 1)
       )
      )
-     (br $top14)
+     (br $top18)
     )
    )
   )

@@ -2030,36 +2030,37 @@
  )
  (func $gemm_tn_5x2 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
-  (local $i1 i32)
-  (local $i2 i32)
+  (local $v1 v128)
+  (local $v2 v128)
   (local $i3 i32)
-  (local $v4 v128)
-  (local $v5 v128)
-  (local $i6 i32)
+  (local $i4 i32)
+  (local $i5 i32)
+  (local $v6 v128)
   (local $i7 i32)
   (local $v8 v128)
-  (local $v9 v128)
+  (local $i9 i32)
   (local $v10 v128)
   (local $i11 i32)
   (local $i12 i32)
-  (local $i13 i32)
-  (local $i14 i32)
-  (local $i15 i32)
+  (local $v13 v128)
+  (local $v14 v128)
+  (local $v15 v128)
   (local $v16 v128)
   (local $v17 v128)
   (local $v18 v128)
-  (local $v19 v128)
-  (local $v20 v128)
+  (local $i19 i32)
+  (local $i20 i32)
   (local $i21 i32)
   (local $i22 i32)
   (local $i23 i32)
   (local $i24 i32)
-  (local $v25 v128)
+  (local $i25 i32)
   (local $i26 i32)
   (local $i27 i32)
   (local $i28 i32)
   (local $i29 i32)
-  (local.set $i15
+  (local $i30 i32)
+  (local.set $i9
    (select
     (local.get $hi)
     (i32.const 1)
@@ -2075,7 +2076,7 @@
     (i32.const -16)
    )
   )
-  (local.set $i28
+  (local.set $i30
    (i32.shl
     (local.get $lo)
     (i32.const 3)
@@ -2083,12 +2084,12 @@
   )
   (local.set $i29
    (select
-    (local.tee $i21
+    (local.tee $i26
      (select
       (i32.const 2)
       (local.tee $ws
        (i32.shl
-        (local.get $i15)
+        (local.get $i9)
         (i32.const 3)
        )
       )
@@ -2100,27 +2101,27 @@
     )
     (i32.const 0)
     (i32.lt_s
-     (local.get $i21)
+     (local.get $i26)
      (i32.const 0)
     )
    )
   )
-  (loop $top16
+  (loop $top26
    (if
     (i32.eqz
      (i32.ge_s
-      (local.get $i11)
+      (local.get $i22)
       (i32.const 2)
      )
     )
     (then
-     (local.set $i15
+     (local.set $i24
       (select
        (i32.const 2)
        (local.tee $ws
         (i32.sub
          (i32.const 1)
-         (local.get $i11)
+         (local.get $i22)
         )
        )
        (i32.ge_s
@@ -2129,829 +2130,112 @@
        )
       )
      )
-     (local.set $i24
+     (local.set $i27
       (i32.ge_s
        (i32.add
-        (local.get $i11)
+        (local.get $i22)
         (i32.const 2)
        )
        (i32.const 2)
       )
      )
-     (local.set $i14
-      (local.get $i28)
+     (local.set $i19
+      (local.get $i30)
      )
-     (loop $top14
+     (loop $top24
       (if
        (i32.eqz
         (i32.ge_s
-         (local.get $i14)
-         (local.get $i21)
+         (local.get $i19)
+         (local.get $i26)
         )
        )
        (then
-        (local.set $i26
+        (local.set $i28
          (select
           (local.tee $ws
            (i32.add
-            (local.get $i14)
+            (local.get $i19)
             (i32.const 8)
            )
           )
-          (local.get $i21)
+          (local.get $i26)
           (i32.lt_s
            (local.get $ws)
-           (local.get $i21)
+           (local.get $i26)
           )
          )
         )
-        (local.set $i12
+        (local.set $i23
          (i32.const 0)
         )
-        (loop $chunk2
-         (local.set $i22
-          (i32.eqz
-           (local.get $i12)
+        (loop $chunk0
+         (local.set $ws
+          (select
+           (i32.const 64)
+           (local.tee $ws
+            (i32.sub
+             (local.get $m)
+             (local.get $i23)
+            )
+           )
+           (i32.ge_s
+            (local.get $ws)
+            (i32.const 64)
+           )
           )
          )
-         (local.set $i23
+         (local.set $i20
+          (i32.eqz
+           (local.get $i23)
+          )
+         )
+         (local.set $i21
           (i32.ge_s
            (i32.sub
-            (local.get $i12)
+            (local.get $i23)
             (i32.const -64)
            )
            (local.get $m)
           )
          )
-         (local.set $i1
-          (i32.add
-           (local.get $a)
-           (i32.shl
+         (if
+          (i32.and
+           (i32.lt_s
+            (local.get $i19)
+            (local.get $i28)
+           )
+           (i32.lt_s
+            (local.get $i19)
+            (local.get $i29)
+           )
+          )
+          (then
+           (local.set $i5
             (i32.add
-             (i32.mul
-              (local.get $i12)
-              (i32.const 5)
-             )
-             (i32.shl
-              (local.get $i11)
-              (i32.const 2)
-             )
-            )
-            (i32.const 2)
-           )
-          )
-         )
-         (local.set $ws
-          (local.get $hi)
-         )
-         (if
-          (i32.gt_s
-           (local.tee $i13
-            (local.tee $lo
-             (select
-              (i32.const 64)
-              (local.tee $lo
-               (i32.sub
-                (local.get $m)
-                (local.get $i12)
-               )
-              )
-              (i32.ge_s
-               (local.get $lo)
-               (i32.const 64)
-              )
-             )
+             (local.get $hi)
+             (i32.const 2048)
             )
            )
-           (i32.const 0)
-          )
-          (then
-           (loop $n1
-            (local.set $i7
-             (local.get $i1)
-            )
-            (local.set $i2
-             (local.get $ws)
-            )
-            (if
-             (i32.gt_s
-              (local.tee $i6
-               (local.get $i15)
-              )
-              (i32.const 0)
-             )
-             (then
-              (loop $n0
-               (v128.store
-                (local.get $i2)
-                (v128.load align=4
-                 (local.get $i7)
-                )
-               )
-               (local.set $i7
-                (i32.add
-                 (local.get $i7)
-                 (i32.const 16)
-                )
-               )
-               (local.set $i2
-                (i32.add
-                 (local.get $i2)
-                 (i32.const 1024)
-                )
-               )
-               (br_if $n0
-                (i32.gt_s
-                 (local.tee $i6
-                  (i32.sub
-                   (local.get $i6)
-                   (i32.const 1)
-                  )
-                 )
-                 (i32.const 0)
-                )
-               )
-              )
-             )
-            )
-            (if
-             (local.get $i24)
-             (then
-              (v128.store
-               (local.get $i2)
-               (v128.load32_zero
-                (local.get $i7)
-               )
-              )
-             )
-            )
-            (local.set $i1
-             (i32.add
-              (local.get $i1)
-              (i32.const 20)
-             )
-            )
-            (local.set $ws
-             (i32.add
-              (local.get $ws)
-              (i32.const 16)
-             )
-            )
-            (br_if $n1
-             (i32.gt_s
-              (local.tee $i13
-               (i32.sub
-                (local.get $i13)
-                (i32.const 1)
-               )
-              )
-              (i32.const 0)
-             )
-            )
-           )
-          )
-         )
-         (local.set $i2
-          (local.get $i14)
-         )
-         (loop $top8
-          (if
-           (i32.and
-            (i32.lt_s
-             (local.get $i2)
-             (local.get $i26)
-            )
-            (i32.lt_s
-             (local.get $i2)
-             (local.get $i29)
-            )
-           )
-           (then
-            (local.set $i1
-             (i32.add
-              (local.get $b)
-              (i32.shl
-               (i32.add
-                (i32.shl
-                 (local.get $i12)
-                 (i32.const 1)
-                )
-                (local.get $i2)
-               )
-               (i32.const 2)
-              )
-             )
-            )
-            (local.set $ws
-             (local.tee $i7
-              (i32.add
-               (local.get $hi)
-               (i32.const 2048)
-              )
-             )
-            )
-            (if
-             (i32.gt_s
-              (local.tee $i6
-               (local.get $lo)
-              )
-              (i32.const 0)
-             )
-             (then
-              (loop $n3
-               (v128.store
-                (local.get $ws)
-                (v128.load align=4
-                 (local.get $i1)
-                )
-               )
-               (v128.store offset=16
-                (local.get $ws)
-                (v128.load offset=16 align=4
-                 (local.get $i1)
-                )
-               )
-               (local.set $i1
-                (i32.add
-                 (local.get $i1)
-                 (i32.const 8)
-                )
-               )
-               (local.set $ws
-                (i32.add
-                 (local.get $ws)
-                 (i32.const 32)
-                )
-               )
-               (br_if $n3
-                (i32.gt_s
-                 (local.tee $i6
-                  (i32.sub
-                   (local.get $i6)
-                   (i32.const 1)
-                  )
-                 )
-                 (i32.const 0)
-                )
-               )
-              )
-             )
-            )
-            (local.set $i0
-             (i32.add
-              (i32.add
-               (local.tee $ws
-                (local.get $hi)
-               )
-               (i32.const 4096)
-              )
-              (i32.shl
-               (i32.sub
-                (local.get $i2)
-                (local.get $i14)
-               )
-               (i32.const 2)
-              )
-             )
-            )
-            (local.set $i3
-             (i32.add
-              (local.get $c)
-              (i32.shl
-               (i32.add
-                (i32.shl
-                 (local.get $i11)
-                 (i32.const 3)
-                )
-                (local.get $i2)
-               )
-               (i32.const 2)
-              )
-             )
-            )
-            (if
-             (i32.gt_s
-              (local.tee $i13
-               (local.get $i15)
-              )
-              (i32.const 0)
-             )
-             (then
-              (loop $n5
-               (local.set $v4
-                (if (result v128)
-                 (local.get $i22)
-                 (then
-                  (local.set $v5
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v8
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v9
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v10
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v16
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v17
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v18
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (else
-                  (local.set $v5
-                   (v128.load offset=16
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v8
-                   (v128.load offset=32
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v9
-                   (v128.load offset=48
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v10
-                   (v128.load offset=64
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v16
-                   (v128.load offset=80
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v17
-                   (v128.load offset=96
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v18
-                   (v128.load offset=112
-                    (local.get $i0)
-                   )
-                  )
-                  (v128.load
-                   (local.get $i0)
-                  )
-                 )
-                )
-               )
-               (local.set $i1
-                (local.get $ws)
-               )
-               (local.set $i6
-                (local.get $i7)
-               )
-               (if
-                (i32.gt_s
-                 (local.tee $i27
-                  (local.get $lo)
-                 )
-                 (i32.const 0)
-                )
-                (then
-                 (loop $k4
-                  (local.set $v4
-                   (f32x4.add
-                    (local.get $v4)
-                    (f32x4.mul
-                     (local.tee $v19
-                      (v128.load32_splat
-                       (local.get $i1)
-                      )
-                     )
-                     (local.tee $v25
-                      (v128.load
-                       (local.get $i6)
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (local.set $v5
-                   (f32x4.add
-                    (local.get $v5)
-                    (f32x4.mul
-                     (local.get $v19)
-                     (local.tee $v19
-                      (v128.load offset=16
-                       (local.get $i6)
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (local.set $v8
-                   (f32x4.add
-                    (local.get $v8)
-                    (f32x4.mul
-                     (local.tee $v20
-                      (v128.load32_splat offset=4
-                       (local.get $i1)
-                      )
-                     )
-                     (local.get $v25)
-                    )
-                   )
-                  )
-                  (local.set $v9
-                   (f32x4.add
-                    (local.get $v9)
-                    (f32x4.mul
-                     (local.get $v20)
-                     (local.get $v19)
-                    )
-                   )
-                  )
-                  (local.set $v10
-                   (f32x4.add
-                    (local.get $v10)
-                    (f32x4.mul
-                     (local.tee $v20
-                      (v128.load32_splat offset=8
-                       (local.get $i1)
-                      )
-                     )
-                     (local.get $v25)
-                    )
-                   )
-                  )
-                  (local.set $v16
-                   (f32x4.add
-                    (local.get $v16)
-                    (f32x4.mul
-                     (local.get $v20)
-                     (local.get $v19)
-                    )
-                   )
-                  )
-                  (local.set $v17
-                   (f32x4.add
-                    (local.get $v17)
-                    (f32x4.mul
-                     (local.tee $v20
-                      (v128.load32_splat offset=12
-                       (local.get $i1)
-                      )
-                     )
-                     (local.get $v25)
-                    )
-                   )
-                  )
-                  (local.set $v18
-                   (f32x4.add
-                    (local.get $v18)
-                    (f32x4.mul
-                     (local.get $v20)
-                     (local.get $v19)
-                    )
-                   )
-                  )
-                  (local.set $i1
-                   (i32.add
-                    (local.get $i1)
-                    (i32.const 16)
-                   )
-                  )
-                  (local.set $i6
-                   (i32.add
-                    (local.get $i6)
-                    (i32.const 32)
-                   )
-                  )
-                  (br_if $k4
-                   (i32.gt_s
-                    (local.tee $i27
-                     (i32.sub
-                      (local.get $i27)
-                      (i32.const 1)
-                     )
-                    )
-                    (i32.const 0)
-                   )
-                  )
-                 )
-                )
-               )
-               (if
-                (local.get $i23)
-                (then
-                 (v128.store align=4
-                  (local.get $i3)
-                  (local.get $v4)
-                 )
-                 (v128.store offset=16 align=4
-                  (local.get $i3)
-                  (local.get $v5)
-                 )
-                 (v128.store offset=8 align=4
-                  (local.get $i3)
-                  (local.get $v8)
-                 )
-                 (v128.store offset=24 align=4
-                  (local.get $i3)
-                  (local.get $v9)
-                 )
-                 (v128.store offset=16 align=4
-                  (local.get $i3)
-                  (local.get $v10)
-                 )
-                 (v128.store offset=32 align=4
-                  (local.get $i3)
-                  (local.get $v16)
-                 )
-                 (v128.store offset=24 align=4
-                  (local.get $i3)
-                  (local.get $v17)
-                 )
-                 (v128.store offset=40 align=4
-                  (local.get $i3)
-                  (local.get $v18)
-                 )
-                )
-                (else
-                 (v128.store
-                  (local.get $i0)
-                  (local.get $v4)
-                 )
-                 (v128.store offset=16
-                  (local.get $i0)
-                  (local.get $v5)
-                 )
-                 (v128.store offset=32
-                  (local.get $i0)
-                  (local.get $v8)
-                 )
-                 (v128.store offset=48
-                  (local.get $i0)
-                  (local.get $v9)
-                 )
-                 (v128.store offset=64
-                  (local.get $i0)
-                  (local.get $v10)
-                 )
-                 (v128.store offset=80
-                  (local.get $i0)
-                  (local.get $v16)
-                 )
-                 (v128.store offset=96
-                  (local.get $i0)
-                  (local.get $v17)
-                 )
-                 (v128.store offset=112
-                  (local.get $i0)
-                  (local.get $v18)
-                 )
-                )
-               )
-               (local.set $ws
-                (i32.add
-                 (local.get $ws)
-                 (i32.const 1024)
-                )
-               )
-               (local.set $i0
-                (i32.add
-                 (local.get $i0)
-                 (i32.const 128)
-                )
-               )
-               (local.set $i3
-                (i32.add
-                 (local.get $i3)
-                 (i32.const 32)
-                )
-               )
-               (br_if $n5
-                (i32.gt_s
-                 (local.tee $i13
-                  (i32.sub
-                   (local.get $i13)
-                   (i32.const 1)
-                  )
-                 )
-                 (i32.const 0)
-                )
-               )
-              )
-             )
-            )
-            (if
-             (local.get $i24)
-             (then
-              (local.set $v4
-               (if (result v128)
-                (local.get $i22)
-                (then
-                 (local.set $v5
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                )
-                (else
-                 (local.set $v5
-                  (v128.load offset=16
-                   (local.get $i0)
-                  )
-                 )
-                 (v128.load
-                  (local.get $i0)
-                 )
-                )
-               )
-              )
-              (if
-               (i32.gt_s
-                (local.tee $i1
-                 (local.get $lo)
-                )
-                (i32.const 0)
-               )
-               (then
-                (loop $k6
-                 (local.set $v4
-                  (f32x4.add
-                   (local.get $v4)
-                   (f32x4.mul
-                    (local.tee $v8
-                     (v128.load32_splat
-                      (local.get $ws)
-                     )
-                    )
-                    (v128.load
-                     (local.get $i7)
-                    )
-                   )
-                  )
-                 )
-                 (local.set $v5
-                  (f32x4.add
-                   (local.get $v5)
-                   (f32x4.mul
-                    (local.get $v8)
-                    (v128.load offset=16
-                     (local.get $i7)
-                    )
-                   )
-                  )
-                 )
-                 (local.set $ws
-                  (i32.add
-                   (local.get $ws)
-                   (i32.const 16)
-                  )
-                 )
-                 (local.set $i7
-                  (i32.add
-                   (local.get $i7)
-                   (i32.const 32)
-                  )
-                 )
-                 (br_if $k6
-                  (i32.gt_s
-                   (local.tee $i1
-                    (i32.sub
-                     (local.get $i1)
-                     (i32.const 1)
-                    )
-                   )
-                   (i32.const 0)
-                  )
-                 )
-                )
-               )
-              )
-              (if
-               (local.get $i23)
-               (then
-                (v128.store align=4
-                 (local.get $i3)
-                 (local.get $v4)
-                )
-                (v128.store offset=16 align=4
-                 (local.get $i3)
-                 (local.get $v5)
-                )
-               )
-               (else
-                (v128.store
-                 (local.get $i0)
-                 (local.get $v4)
-                )
-                (v128.store offset=16
-                 (local.get $i0)
-                 (local.get $v5)
-                )
-               )
-              )
-             )
-            )
-            (local.set $i2
-             (i32.add
-              (local.get $i2)
-              (i32.const 8)
-             )
-            )
-            (br $top8)
-           )
-          )
-         )
-         (if
-          (i32.lt_s
-           (local.get $i2)
-           (local.get $i26)
-          )
-          (then
-           (local.set $i1
+           (local.set $lo
             (i32.add
              (local.get $b)
              (i32.shl
               (i32.add
                (i32.shl
-                (local.get $i12)
+                (local.get $i23)
                 (i32.const 1)
                )
-               (local.get $i2)
+               (local.get $i19)
               )
               (i32.const 2)
-             )
-            )
-           )
-           (local.set $ws
-            (local.tee $i7
-             (i32.add
-              (local.get $hi)
-              (i32.const 2048)
-             )
-            )
-           )
-           (if
-            (i32.gt_s
-             (local.tee $i6
-              (local.get $lo)
-             )
-             (i32.const 0)
-            )
-            (then
-             (loop $n9
-              (v128.store
-               (local.get $ws)
-               (v128.load64_zero align=4
-                (local.get $i1)
-               )
-              )
-              (local.set $i1
-               (i32.add
-                (local.get $i1)
-                (i32.const 8)
-               )
-              )
-              (local.set $ws
-               (i32.add
-                (local.get $ws)
-                (i32.const 32)
-               )
-              )
-              (br_if $n9
-               (i32.gt_s
-                (local.tee $i6
-                 (i32.sub
-                  (local.get $i6)
-                  (i32.const 1)
-                 )
-                )
-                (i32.const 0)
-               )
-              )
              )
             )
            )
            (local.set $i0
             (i32.add
-             (i32.add
-              (local.tee $ws
-               (local.get $hi)
-              )
-              (i32.const 4096)
-             )
-             (i32.shl
-              (i32.sub
-               (local.get $i2)
-               (local.get $i14)
-              )
-              (i32.const 2)
-             )
+             (local.get $hi)
+             (i32.const 4096)
             )
            )
            (local.set $i3
@@ -2960,10 +2244,28 @@
              (i32.shl
               (i32.add
                (i32.shl
-                (local.get $i11)
+                (local.get $i22)
                 (i32.const 3)
                )
-               (local.get $i2)
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i9
+            (i32.add
+             (local.get $a)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i23)
+                (i32.const 5)
+               )
+               (i32.shl
+                (local.get $i22)
+                (i32.const 2)
+               )
               )
               (i32.const 2)
              )
@@ -2971,263 +2273,236 @@
            )
            (if
             (i32.gt_s
-             (local.tee $i6
-              (local.get $i15)
-             )
+             (local.get $i24)
              (i32.const 0)
             )
             (then
-             (loop $n11
-              (local.set $v4
-               (if (result v128)
-                (local.get $i22)
-                (then
-                 (local.set $v5
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v8
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v9
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
+             (local.set $v1
+              (if (result v128)
+               (local.get $i20)
+               (then
+                (local.set $v2
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
-                (else
-                 (local.set $v5
-                  (v128.load offset=32
-                   (local.get $i0)
-                  )
-                 )
-                 (local.set $v8
-                  (v128.load offset=64
-                   (local.get $i0)
-                  )
-                 )
-                 (local.set $v9
-                  (v128.load offset=96
-                   (local.get $i0)
-                  )
-                 )
-                 (v128.load
-                  (local.get $i0)
-                 )
+                (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
-               )
-              )
-              (local.set $i1
-               (local.get $ws)
-              )
-              (local.set $i2
-               (local.get $i7)
-              )
-              (if
-               (i32.gt_s
-                (local.tee $i13
-                 (local.get $lo)
+                (local.set $v8
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
-                (i32.const 0)
-               )
-               (then
-                (loop $k10
-                 (local.set $v4
-                  (f32x4.add
-                   (local.get $v4)
-                   (f32x4.mul
-                    (v128.load32_splat
-                     (local.get $i1)
-                    )
-                    (local.tee $v10
-                     (v128.load
-                      (local.get $i2)
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (local.set $v5
-                  (f32x4.add
-                   (local.get $v5)
-                   (f32x4.mul
-                    (v128.load32_splat offset=4
-                     (local.get $i1)
-                    )
-                    (local.get $v10)
-                   )
-                  )
-                 )
-                 (local.set $v8
-                  (f32x4.add
-                   (local.get $v8)
-                   (f32x4.mul
-                    (v128.load32_splat offset=8
-                     (local.get $i1)
-                    )
-                    (local.get $v10)
-                   )
-                  )
-                 )
-                 (local.set $v9
-                  (f32x4.add
-                   (local.get $v9)
-                   (f32x4.mul
-                    (v128.load32_splat offset=12
-                     (local.get $i1)
-                    )
-                    (local.get $v10)
-                   )
-                  )
-                 )
-                 (local.set $i1
-                  (i32.add
-                   (local.get $i1)
-                   (i32.const 16)
-                  )
-                 )
-                 (local.set $i2
-                  (i32.add
-                   (local.get $i2)
-                   (i32.const 32)
-                  )
-                 )
-                 (br_if $k10
-                  (i32.gt_s
-                   (local.tee $i13
-                    (i32.sub
-                     (local.get $i13)
-                     (i32.const 1)
-                    )
-                   )
-                   (i32.const 0)
-                  )
-                 )
+                (local.set $v10
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
-               )
-              )
-              (if
-               (local.get $i23)
-               (then
-                (v128.store64_lane align=4 0
-                 (local.get $i3)
-                 (local.get $v4)
+                (local.set $v14
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
-                (v128.store64_lane offset=8 align=4 0
-                 (local.get $i3)
-                 (local.get $v5)
+                (local.set $v15
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
-                (v128.store64_lane offset=16 align=4 0
-                 (local.get $i3)
-                 (local.get $v8)
+                (local.set $v16
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
-                (v128.store64_lane offset=24 align=4 0
-                 (local.get $i3)
-                 (local.get $v9)
-                )
-               )
-               (else
-                (v128.store
-                 (local.get $i0)
-                 (local.get $v4)
-                )
-                (v128.store offset=32
-                 (local.get $i0)
-                 (local.get $v5)
-                )
-                (v128.store offset=64
-                 (local.get $i0)
-                 (local.get $v8)
-                )
-                (v128.store offset=96
-                 (local.get $i0)
-                 (local.get $v9)
-                )
-               )
-              )
-              (local.set $ws
-               (i32.add
-                (local.get $ws)
-                (i32.const 1024)
-               )
-              )
-              (local.set $i0
-               (i32.add
-                (local.get $i0)
-                (i32.const 128)
-               )
-              )
-              (local.set $i3
-               (i32.add
-                (local.get $i3)
-                (i32.const 32)
-               )
-              )
-              (br_if $n11
-               (i32.gt_s
-                (local.tee $i6
-                 (i32.sub
-                  (local.get $i6)
-                  (i32.const 1)
-                 )
-                )
-                (i32.const 0)
-               )
-              )
-             )
-            )
-           )
-           (if
-            (local.get $i24)
-            (then
-             (local.set $v4
-              (if (result v128)
-               (local.get $i22)
-               (then
                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                )
                (else
+                (local.set $v2
+                 (v128.load offset=16
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v6
+                 (v128.load offset=32
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v8
+                 (v128.load offset=48
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v10
+                 (v128.load offset=64
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v14
+                 (v128.load offset=80
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v15
+                 (v128.load offset=96
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v16
+                 (v128.load offset=112
+                  (local.get $i0)
+                 )
+                )
                 (v128.load
                  (local.get $i0)
                 )
                )
               )
              )
+             (local.set $i7
+              (local.get $hi)
+             )
+             (local.set $i11
+              (local.get $i5)
+             )
+             (local.set $i4
+              (local.get $i9)
+             )
              (if
               (i32.gt_s
-               (local.get $lo)
+               (local.tee $i12
+                (local.get $ws)
+               )
                (i32.const 0)
               )
               (then
-               (loop $k12
-                (local.set $v4
-                 (f32x4.add
-                  (local.get $v4)
-                  (f32x4.mul
-                   (v128.load32_splat
-                    (local.get $ws)
-                   )
-                   (v128.load
-                    (local.get $i7)
-                   )
+               (loop $k13
+                (v128.store
+                 (local.get $i11)
+                 (local.tee $v18
+                  (v128.load align=4
+                   (local.get $lo)
                   )
                  )
                 )
-                (local.set $ws
-                 (i32.add
-                  (local.get $ws)
-                  (i32.const 16)
+                (v128.store offset=16
+                 (local.get $i11)
+                 (local.tee $v17
+                  (v128.load offset=16 align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i7)
+                 (v128.load align=4
+                  (local.get $i4)
+                 )
+                )
+                (local.set $v1
+                 (f32x4.add
+                  (local.get $v1)
+                  (f32x4.mul
+                   (local.tee $v13
+                    (v128.load32_splat
+                     (local.get $i4)
+                    )
+                   )
+                   (local.get $v18)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (local.get $v13)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (local.tee $v13
+                    (v128.load32_splat offset=4
+                     (local.get $i4)
+                    )
+                   )
+                   (local.get $v18)
+                  )
+                 )
+                )
+                (local.set $v8
+                 (f32x4.add
+                  (local.get $v8)
+                  (f32x4.mul
+                   (local.get $v13)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v10
+                 (f32x4.add
+                  (local.get $v10)
+                  (f32x4.mul
+                   (local.tee $v13
+                    (v128.load32_splat offset=8
+                     (local.get $i4)
+                    )
+                   )
+                   (local.get $v18)
+                  )
+                 )
+                )
+                (local.set $v14
+                 (f32x4.add
+                  (local.get $v14)
+                  (f32x4.mul
+                   (local.get $v13)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v15
+                 (f32x4.add
+                  (local.get $v15)
+                  (f32x4.mul
+                   (local.tee $v13
+                    (v128.load32_splat offset=12
+                     (local.get $i4)
+                    )
+                   )
+                   (local.get $v18)
+                  )
+                 )
+                )
+                (local.set $v16
+                 (f32x4.add
+                  (local.get $v16)
+                  (f32x4.mul
+                   (local.get $v13)
+                   (local.get $v17)
+                  )
                  )
                 )
                 (local.set $i7
                  (i32.add
                   (local.get $i7)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i11
+                 (i32.add
+                  (local.get $i11)
                   (i32.const 32)
                  )
                 )
-                (br_if $k12
+                (local.set $i4
+                 (i32.add
+                  (local.get $i4)
+                  (i32.const 20)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 8)
+                 )
+                )
+                (br_if $k13
                  (i32.gt_s
-                  (local.tee $lo
+                  (local.tee $i12
                    (i32.sub
-                    (local.get $lo)
+                    (local.get $i12)
                     (i32.const 1)
                    )
                   )
@@ -3238,17 +2513,3016 @@
               )
              )
              (if
-              (local.get $i23)
+              (local.get $i21)
               (then
-               (v128.store64_lane align=4 0
+               (v128.store align=4
                 (local.get $i3)
-                (local.get $v4)
+                (local.get $v1)
+               )
+               (v128.store offset=16 align=4
+                (local.get $i3)
+                (local.get $v2)
+               )
+               (v128.store offset=8 align=4
+                (local.get $i3)
+                (local.get $v6)
+               )
+               (v128.store offset=24 align=4
+                (local.get $i3)
+                (local.get $v8)
+               )
+               (v128.store offset=16 align=4
+                (local.get $i3)
+                (local.get $v10)
+               )
+               (v128.store offset=32 align=4
+                (local.get $i3)
+                (local.get $v14)
+               )
+               (v128.store offset=24 align=4
+                (local.get $i3)
+                (local.get $v15)
+               )
+               (v128.store offset=40 align=4
+                (local.get $i3)
+                (local.get $v16)
                )
               )
               (else
                (v128.store
                 (local.get $i0)
-                (local.get $v4)
+                (local.get $v1)
+               )
+               (v128.store offset=16
+                (local.get $i0)
+                (local.get $v2)
+               )
+               (v128.store offset=32
+                (local.get $i0)
+                (local.get $v6)
+               )
+               (v128.store offset=48
+                (local.get $i0)
+                (local.get $v8)
+               )
+               (v128.store offset=64
+                (local.get $i0)
+                (local.get $v10)
+               )
+               (v128.store offset=80
+                (local.get $i0)
+                (local.get $v14)
+               )
+               (v128.store offset=96
+                (local.get $i0)
+                (local.get $v15)
+               )
+               (v128.store offset=112
+                (local.get $i0)
+                (local.get $v16)
+               )
+              )
+             )
+             (local.set $lo
+              (i32.add
+               (local.get $hi)
+               (i32.const 1024)
+              )
+             )
+             (local.set $i0
+              (i32.add
+               (local.get $i0)
+               (i32.const 128)
+              )
+             )
+             (local.set $i3
+              (i32.add
+               (local.get $i3)
+               (i32.const 32)
+              )
+             )
+             (local.set $i9
+              (i32.add
+               (local.get $i9)
+               (i32.const 16)
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i25
+                (i32.sub
+                 (local.get $i24)
+                 (i32.const 1)
+                )
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $n15
+                (local.set $v1
+                 (if (result v128)
+                  (local.get $i20)
+                  (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v6
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v8
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v10
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v14
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v15
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v16
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (else
+                   (local.set $v2
+                    (v128.load offset=16
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v6
+                    (v128.load offset=32
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v8
+                    (v128.load offset=48
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v10
+                    (v128.load offset=64
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v14
+                    (v128.load offset=80
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v15
+                    (v128.load offset=96
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v16
+                    (v128.load offset=112
+                     (local.get $i0)
+                    )
+                   )
+                   (v128.load
+                    (local.get $i0)
+                   )
+                  )
+                 )
+                )
+                (local.set $i7
+                 (local.get $lo)
+                )
+                (local.set $i11
+                 (local.get $i5)
+                )
+                (local.set $i4
+                 (local.get $i9)
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i12
+                   (local.get $ws)
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $k14
+                   (local.set $v18
+                    (v128.load
+                     (local.get $i11)
+                    )
+                   )
+                   (local.set $v17
+                    (v128.load offset=16
+                     (local.get $i11)
+                    )
+                   )
+                   (v128.store
+                    (local.get $i7)
+                    (v128.load align=4
+                     (local.get $i4)
+                    )
+                   )
+                   (local.set $v1
+                    (f32x4.add
+                     (local.get $v1)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat
+                        (local.get $i4)
+                       )
+                      )
+                      (local.get $v18)
+                     )
+                    )
+                   )
+                   (local.set $v2
+                    (f32x4.add
+                     (local.get $v2)
+                     (f32x4.mul
+                      (local.get $v13)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v6
+                    (f32x4.add
+                     (local.get $v6)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat offset=4
+                        (local.get $i4)
+                       )
+                      )
+                      (local.get $v18)
+                     )
+                    )
+                   )
+                   (local.set $v8
+                    (f32x4.add
+                     (local.get $v8)
+                     (f32x4.mul
+                      (local.get $v13)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v10
+                    (f32x4.add
+                     (local.get $v10)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat offset=8
+                        (local.get $i4)
+                       )
+                      )
+                      (local.get $v18)
+                     )
+                    )
+                   )
+                   (local.set $v14
+                    (f32x4.add
+                     (local.get $v14)
+                     (f32x4.mul
+                      (local.get $v13)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v15
+                    (f32x4.add
+                     (local.get $v15)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat offset=12
+                        (local.get $i4)
+                       )
+                      )
+                      (local.get $v18)
+                     )
+                    )
+                   )
+                   (local.set $v16
+                    (f32x4.add
+                     (local.get $v16)
+                     (f32x4.mul
+                      (local.get $v13)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $i7
+                    (i32.add
+                     (local.get $i7)
+                     (i32.const 16)
+                    )
+                   )
+                   (local.set $i11
+                    (i32.add
+                     (local.get $i11)
+                     (i32.const 32)
+                    )
+                   )
+                   (local.set $i4
+                    (i32.add
+                     (local.get $i4)
+                     (i32.const 20)
+                    )
+                   )
+                   (br_if $k14
+                    (i32.gt_s
+                     (local.tee $i12
+                      (i32.sub
+                       (local.get $i12)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i21)
+                 (then
+                  (v128.store align=4
+                   (local.get $i3)
+                   (local.get $v1)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i3)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=8 align=4
+                   (local.get $i3)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=24 align=4
+                   (local.get $i3)
+                   (local.get $v8)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i3)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=32 align=4
+                   (local.get $i3)
+                   (local.get $v14)
+                  )
+                  (v128.store offset=24 align=4
+                   (local.get $i3)
+                   (local.get $v15)
+                  )
+                  (v128.store offset=40 align=4
+                   (local.get $i3)
+                   (local.get $v16)
+                  )
+                 )
+                 (else
+                  (v128.store
+                   (local.get $i0)
+                   (local.get $v1)
+                  )
+                  (v128.store offset=16
+                   (local.get $i0)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=32
+                   (local.get $i0)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=48
+                   (local.get $i0)
+                   (local.get $v8)
+                  )
+                  (v128.store offset=64
+                   (local.get $i0)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=80
+                   (local.get $i0)
+                   (local.get $v14)
+                  )
+                  (v128.store offset=96
+                   (local.get $i0)
+                   (local.get $v15)
+                  )
+                  (v128.store offset=112
+                   (local.get $i0)
+                   (local.get $v16)
+                  )
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 1024)
+                 )
+                )
+                (local.set $i0
+                 (i32.add
+                  (local.get $i0)
+                  (i32.const 128)
+                 )
+                )
+                (local.set $i3
+                 (i32.add
+                  (local.get $i3)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i9
+                 (i32.add
+                  (local.get $i9)
+                  (i32.const 16)
+                 )
+                )
+                (br_if $n15
+                 (i32.gt_s
+                  (local.tee $i25
+                   (i32.sub
+                    (local.get $i25)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i27)
+              (then
+               (local.set $v1
+                (if (result v128)
+                 (local.get $i20)
+                 (then
+                  (local.set $v2
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v2
+                   (v128.load offset=16
+                    (local.get $i0)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i0)
+                  )
+                 )
+                )
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i4
+                  (local.get $ws)
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k16
+                  (local.set $v6
+                   (v128.load
+                    (local.get $i5)
+                   )
+                  )
+                  (local.set $v8
+                   (v128.load offset=16
+                    (local.get $i5)
+                   )
+                  )
+                  (v128.store
+                   (local.get $lo)
+                   (v128.load32_zero
+                    (local.get $i9)
+                   )
+                  )
+                  (local.set $v1
+                   (f32x4.add
+                    (local.get $v1)
+                    (f32x4.mul
+                     (local.tee $v10
+                      (v128.load32_splat
+                       (local.get $i9)
+                      )
+                     )
+                     (local.get $v6)
+                    )
+                   )
+                  )
+                  (local.set $v2
+                   (f32x4.add
+                    (local.get $v2)
+                    (f32x4.mul
+                     (local.get $v10)
+                     (local.get $v8)
+                    )
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i5
+                   (i32.add
+                    (local.get $i5)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $i9
+                   (i32.add
+                    (local.get $i9)
+                    (i32.const 20)
+                   )
+                  )
+                  (br_if $k16
+                   (i32.gt_s
+                    (local.tee $i4
+                     (i32.sub
+                      (local.get $i4)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i21)
+                (then
+                 (v128.store align=4
+                  (local.get $i3)
+                  (local.get $v1)
+                 )
+                 (v128.store offset=16 align=4
+                  (local.get $i3)
+                  (local.get $v2)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i0)
+                  (local.get $v1)
+                 )
+                 (v128.store offset=16
+                  (local.get $i0)
+                  (local.get $v2)
+                 )
+                )
+               )
+              )
+             )
+            )
+            (else
+             (local.set $v1
+              (if (result v128)
+               (local.get $i20)
+               (then
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=16
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i4
+              (local.get $hi)
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i11
+                (local.get $ws)
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $k17
+                (v128.store
+                 (local.get $i5)
+                 (local.tee $v6
+                  (v128.load align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store offset=16
+                 (local.get $i5)
+                 (local.tee $v8
+                  (v128.load offset=16 align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i4)
+                 (v128.load32_zero
+                  (local.get $i9)
+                 )
+                )
+                (local.set $v1
+                 (f32x4.add
+                  (local.get $v1)
+                  (f32x4.mul
+                   (local.tee $v10
+                    (v128.load32_splat
+                     (local.get $i9)
+                    )
+                   )
+                   (local.get $v6)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (local.get $v10)
+                   (local.get $v8)
+                  )
+                 )
+                )
+                (local.set $i4
+                 (i32.add
+                  (local.get $i4)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i5
+                 (i32.add
+                  (local.get $i5)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i9
+                 (i32.add
+                  (local.get $i9)
+                  (i32.const 20)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 8)
+                 )
+                )
+                (br_if $k17
+                 (i32.gt_s
+                  (local.tee $i11
+                   (i32.sub
+                    (local.get $i11)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i21)
+              (then
+               (v128.store align=4
+                (local.get $i3)
+                (local.get $v1)
+               )
+               (v128.store offset=16 align=4
+                (local.get $i3)
+                (local.get $v2)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v1)
+               )
+               (v128.store offset=16
+                (local.get $i0)
+                (local.get $v2)
+               )
+              )
+             )
+            )
+           )
+           (local.set $i12
+            (i32.add
+             (local.get $i19)
+             (i32.const 8)
+            )
+           )
+           (loop $top7
+            (if
+             (i32.and
+              (i32.lt_s
+               (local.get $i12)
+               (local.get $i28)
+              )
+              (i32.lt_s
+               (local.get $i12)
+               (local.get $i29)
+              )
+             )
+             (then
+              (local.set $i9
+               (i32.add
+                (local.get $hi)
+                (i32.const 2048)
+               )
+              )
+              (local.set $lo
+               (i32.add
+                (local.get $b)
+                (i32.shl
+                 (i32.add
+                  (i32.shl
+                   (local.get $i23)
+                   (i32.const 1)
+                  )
+                  (local.get $i12)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $i7
+               (i32.add
+                (i32.add
+                 (local.get $hi)
+                 (i32.const 4096)
+                )
+                (i32.shl
+                 (i32.sub
+                  (local.get $i12)
+                  (local.get $i19)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $i3
+               (i32.add
+                (local.get $c)
+                (i32.shl
+                 (i32.add
+                  (i32.shl
+                   (local.get $i22)
+                   (i32.const 3)
+                  )
+                  (local.get $i12)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (if
+               (i32.gt_s
+                (local.get $i24)
+                (i32.const 0)
+               )
+               (then
+                (local.set $v1
+                 (if (result v128)
+                  (local.get $i20)
+                  (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v6
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v8
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v10
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v14
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v15
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v16
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (else
+                   (local.set $v2
+                    (v128.load offset=16
+                     (local.get $i7)
+                    )
+                   )
+                   (local.set $v6
+                    (v128.load offset=32
+                     (local.get $i7)
+                    )
+                   )
+                   (local.set $v8
+                    (v128.load offset=48
+                     (local.get $i7)
+                    )
+                   )
+                   (local.set $v10
+                    (v128.load offset=64
+                     (local.get $i7)
+                    )
+                   )
+                   (local.set $v14
+                    (v128.load offset=80
+                     (local.get $i7)
+                    )
+                   )
+                   (local.set $v15
+                    (v128.load offset=96
+                     (local.get $i7)
+                    )
+                   )
+                   (local.set $v16
+                    (v128.load offset=112
+                     (local.get $i7)
+                    )
+                   )
+                   (v128.load
+                    (local.get $i7)
+                   )
+                  )
+                 )
+                )
+                (local.set $i5
+                 (local.get $hi)
+                )
+                (local.set $i4
+                 (local.get $i9)
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i11
+                   (local.get $ws)
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $k1
+                   (v128.store
+                    (local.get $i4)
+                    (local.tee $v18
+                     (v128.load align=4
+                      (local.get $lo)
+                     )
+                    )
+                   )
+                   (v128.store offset=16
+                    (local.get $i4)
+                    (local.tee $v17
+                     (v128.load offset=16 align=4
+                      (local.get $lo)
+                     )
+                    )
+                   )
+                   (local.set $v1
+                    (f32x4.add
+                     (local.get $v1)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat
+                        (local.get $i5)
+                       )
+                      )
+                      (local.get $v18)
+                     )
+                    )
+                   )
+                   (local.set $v2
+                    (f32x4.add
+                     (local.get $v2)
+                     (f32x4.mul
+                      (local.get $v13)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v6
+                    (f32x4.add
+                     (local.get $v6)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat offset=4
+                        (local.get $i5)
+                       )
+                      )
+                      (local.get $v18)
+                     )
+                    )
+                   )
+                   (local.set $v8
+                    (f32x4.add
+                     (local.get $v8)
+                     (f32x4.mul
+                      (local.get $v13)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v10
+                    (f32x4.add
+                     (local.get $v10)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat offset=8
+                        (local.get $i5)
+                       )
+                      )
+                      (local.get $v18)
+                     )
+                    )
+                   )
+                   (local.set $v14
+                    (f32x4.add
+                     (local.get $v14)
+                     (f32x4.mul
+                      (local.get $v13)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v15
+                    (f32x4.add
+                     (local.get $v15)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat offset=12
+                        (local.get $i5)
+                       )
+                      )
+                      (local.get $v18)
+                     )
+                    )
+                   )
+                   (local.set $v16
+                    (f32x4.add
+                     (local.get $v16)
+                     (f32x4.mul
+                      (local.get $v13)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $i5
+                    (i32.add
+                     (local.get $i5)
+                     (i32.const 16)
+                    )
+                   )
+                   (local.set $i4
+                    (i32.add
+                     (local.get $i4)
+                     (i32.const 32)
+                    )
+                   )
+                   (local.set $lo
+                    (i32.add
+                     (local.get $lo)
+                     (i32.const 8)
+                    )
+                   )
+                   (br_if $k1
+                    (i32.gt_s
+                     (local.tee $i11
+                      (i32.sub
+                       (local.get $i11)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i21)
+                 (then
+                  (v128.store align=4
+                   (local.get $i3)
+                   (local.get $v1)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i3)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=8 align=4
+                   (local.get $i3)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=24 align=4
+                   (local.get $i3)
+                   (local.get $v8)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i3)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=32 align=4
+                   (local.get $i3)
+                   (local.get $v14)
+                  )
+                  (v128.store offset=24 align=4
+                   (local.get $i3)
+                   (local.get $v15)
+                  )
+                  (v128.store offset=40 align=4
+                   (local.get $i3)
+                   (local.get $v16)
+                  )
+                 )
+                 (else
+                  (v128.store
+                   (local.get $i7)
+                   (local.get $v1)
+                  )
+                  (v128.store offset=16
+                   (local.get $i7)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=32
+                   (local.get $i7)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=48
+                   (local.get $i7)
+                   (local.get $v8)
+                  )
+                  (v128.store offset=64
+                   (local.get $i7)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=80
+                   (local.get $i7)
+                   (local.get $v14)
+                  )
+                  (v128.store offset=96
+                   (local.get $i7)
+                   (local.get $v15)
+                  )
+                  (v128.store offset=112
+                   (local.get $i7)
+                   (local.get $v16)
+                  )
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $hi)
+                  (i32.const 1024)
+                 )
+                )
+                (local.set $i0
+                 (i32.add
+                  (local.get $i7)
+                  (i32.const 128)
+                 )
+                )
+                (local.set $i3
+                 (i32.add
+                  (local.get $i3)
+                  (i32.const 32)
+                 )
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i7
+                   (i32.sub
+                    (local.get $i24)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $n3
+                   (local.set $v1
+                    (if (result v128)
+                     (local.get $i20)
+                     (then
+                      (local.set $v2
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v6
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v8
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v10
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v14
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v15
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v16
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (else
+                      (local.set $v2
+                       (v128.load offset=16
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v6
+                       (v128.load offset=32
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v8
+                       (v128.load offset=48
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v10
+                       (v128.load offset=64
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v14
+                       (v128.load offset=80
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v15
+                       (v128.load offset=96
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v16
+                       (v128.load offset=112
+                        (local.get $i0)
+                       )
+                      )
+                      (v128.load
+                       (local.get $i0)
+                      )
+                     )
+                    )
+                   )
+                   (local.set $i5
+                    (local.get $lo)
+                   )
+                   (local.set $i4
+                    (local.get $i9)
+                   )
+                   (if
+                    (i32.gt_s
+                     (local.tee $i11
+                      (local.get $ws)
+                     )
+                     (i32.const 0)
+                    )
+                    (then
+                     (loop $k2
+                      (local.set $v1
+                       (f32x4.add
+                        (local.get $v1)
+                        (f32x4.mul
+                         (local.tee $v17
+                          (v128.load32_splat
+                           (local.get $i5)
+                          )
+                         )
+                         (local.tee $v18
+                          (v128.load
+                           (local.get $i4)
+                          )
+                         )
+                        )
+                       )
+                      )
+                      (local.set $v2
+                       (f32x4.add
+                        (local.get $v2)
+                        (f32x4.mul
+                         (local.get $v17)
+                         (local.tee $v17
+                          (v128.load offset=16
+                           (local.get $i4)
+                          )
+                         )
+                        )
+                       )
+                      )
+                      (local.set $v6
+                       (f32x4.add
+                        (local.get $v6)
+                        (f32x4.mul
+                         (local.tee $v13
+                          (v128.load32_splat offset=4
+                           (local.get $i5)
+                          )
+                         )
+                         (local.get $v18)
+                        )
+                       )
+                      )
+                      (local.set $v8
+                       (f32x4.add
+                        (local.get $v8)
+                        (f32x4.mul
+                         (local.get $v13)
+                         (local.get $v17)
+                        )
+                       )
+                      )
+                      (local.set $v10
+                       (f32x4.add
+                        (local.get $v10)
+                        (f32x4.mul
+                         (local.tee $v13
+                          (v128.load32_splat offset=8
+                           (local.get $i5)
+                          )
+                         )
+                         (local.get $v18)
+                        )
+                       )
+                      )
+                      (local.set $v14
+                       (f32x4.add
+                        (local.get $v14)
+                        (f32x4.mul
+                         (local.get $v13)
+                         (local.get $v17)
+                        )
+                       )
+                      )
+                      (local.set $v15
+                       (f32x4.add
+                        (local.get $v15)
+                        (f32x4.mul
+                         (local.tee $v13
+                          (v128.load32_splat offset=12
+                           (local.get $i5)
+                          )
+                         )
+                         (local.get $v18)
+                        )
+                       )
+                      )
+                      (local.set $v16
+                       (f32x4.add
+                        (local.get $v16)
+                        (f32x4.mul
+                         (local.get $v13)
+                         (local.get $v17)
+                        )
+                       )
+                      )
+                      (local.set $i5
+                       (i32.add
+                        (local.get $i5)
+                        (i32.const 16)
+                       )
+                      )
+                      (local.set $i4
+                       (i32.add
+                        (local.get $i4)
+                        (i32.const 32)
+                       )
+                      )
+                      (br_if $k2
+                       (i32.gt_s
+                        (local.tee $i11
+                         (i32.sub
+                          (local.get $i11)
+                          (i32.const 1)
+                         )
+                        )
+                        (i32.const 0)
+                       )
+                      )
+                     )
+                    )
+                   )
+                   (if
+                    (local.get $i21)
+                    (then
+                     (v128.store align=4
+                      (local.get $i3)
+                      (local.get $v1)
+                     )
+                     (v128.store offset=16 align=4
+                      (local.get $i3)
+                      (local.get $v2)
+                     )
+                     (v128.store offset=8 align=4
+                      (local.get $i3)
+                      (local.get $v6)
+                     )
+                     (v128.store offset=24 align=4
+                      (local.get $i3)
+                      (local.get $v8)
+                     )
+                     (v128.store offset=16 align=4
+                      (local.get $i3)
+                      (local.get $v10)
+                     )
+                     (v128.store offset=32 align=4
+                      (local.get $i3)
+                      (local.get $v14)
+                     )
+                     (v128.store offset=24 align=4
+                      (local.get $i3)
+                      (local.get $v15)
+                     )
+                     (v128.store offset=40 align=4
+                      (local.get $i3)
+                      (local.get $v16)
+                     )
+                    )
+                    (else
+                     (v128.store
+                      (local.get $i0)
+                      (local.get $v1)
+                     )
+                     (v128.store offset=16
+                      (local.get $i0)
+                      (local.get $v2)
+                     )
+                     (v128.store offset=32
+                      (local.get $i0)
+                      (local.get $v6)
+                     )
+                     (v128.store offset=48
+                      (local.get $i0)
+                      (local.get $v8)
+                     )
+                     (v128.store offset=64
+                      (local.get $i0)
+                      (local.get $v10)
+                     )
+                     (v128.store offset=80
+                      (local.get $i0)
+                      (local.get $v14)
+                     )
+                     (v128.store offset=96
+                      (local.get $i0)
+                      (local.get $v15)
+                     )
+                     (v128.store offset=112
+                      (local.get $i0)
+                      (local.get $v16)
+                     )
+                    )
+                   )
+                   (local.set $lo
+                    (i32.add
+                     (local.get $lo)
+                     (i32.const 1024)
+                    )
+                   )
+                   (local.set $i0
+                    (i32.add
+                     (local.get $i0)
+                     (i32.const 128)
+                    )
+                   )
+                   (local.set $i3
+                    (i32.add
+                     (local.get $i3)
+                     (i32.const 32)
+                    )
+                   )
+                   (br_if $n3
+                    (i32.gt_s
+                     (local.tee $i7
+                      (i32.sub
+                       (local.get $i7)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i27)
+                 (then
+                  (local.set $v1
+                   (if (result v128)
+                    (local.get $i20)
+                    (then
+                     (local.set $v2
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (else
+                     (local.set $v2
+                      (v128.load offset=16
+                       (local.get $i0)
+                      )
+                     )
+                     (v128.load
+                      (local.get $i0)
+                     )
+                    )
+                   )
+                  )
+                  (if
+                   (i32.gt_s
+                    (local.tee $i5
+                     (local.get $ws)
+                    )
+                    (i32.const 0)
+                   )
+                   (then
+                    (loop $k4
+                     (local.set $v1
+                      (f32x4.add
+                       (local.get $v1)
+                       (f32x4.mul
+                        (local.tee $v6
+                         (v128.load32_splat
+                          (local.get $lo)
+                         )
+                        )
+                        (v128.load
+                         (local.get $i9)
+                        )
+                       )
+                      )
+                     )
+                     (local.set $v2
+                      (f32x4.add
+                       (local.get $v2)
+                       (f32x4.mul
+                        (local.get $v6)
+                        (v128.load offset=16
+                         (local.get $i9)
+                        )
+                       )
+                      )
+                     )
+                     (local.set $lo
+                      (i32.add
+                       (local.get $lo)
+                       (i32.const 16)
+                      )
+                     )
+                     (local.set $i9
+                      (i32.add
+                       (local.get $i9)
+                       (i32.const 32)
+                      )
+                     )
+                     (br_if $k4
+                      (i32.gt_s
+                       (local.tee $i5
+                        (i32.sub
+                         (local.get $i5)
+                         (i32.const 1)
+                        )
+                       )
+                       (i32.const 0)
+                      )
+                     )
+                    )
+                   )
+                  )
+                  (if
+                   (local.get $i21)
+                   (then
+                    (v128.store align=4
+                     (local.get $i3)
+                     (local.get $v1)
+                    )
+                    (v128.store offset=16 align=4
+                     (local.get $i3)
+                     (local.get $v2)
+                    )
+                   )
+                   (else
+                    (v128.store
+                     (local.get $i0)
+                     (local.get $v1)
+                    )
+                    (v128.store offset=16
+                     (local.get $i0)
+                     (local.get $v2)
+                    )
+                   )
+                  )
+                 )
+                )
+               )
+               (else
+                (local.set $v1
+                 (if (result v128)
+                  (local.get $i20)
+                  (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (else
+                   (local.set $v2
+                    (v128.load offset=16
+                     (local.get $i7)
+                    )
+                   )
+                   (v128.load
+                    (local.get $i7)
+                   )
+                  )
+                 )
+                )
+                (local.set $i5
+                 (local.get $hi)
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i4
+                   (local.get $ws)
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $k5
+                   (v128.store
+                    (local.get $i9)
+                    (local.tee $v6
+                     (v128.load align=4
+                      (local.get $lo)
+                     )
+                    )
+                   )
+                   (v128.store offset=16
+                    (local.get $i9)
+                    (local.tee $v8
+                     (v128.load offset=16 align=4
+                      (local.get $lo)
+                     )
+                    )
+                   )
+                   (local.set $v1
+                    (f32x4.add
+                     (local.get $v1)
+                     (f32x4.mul
+                      (local.tee $v10
+                       (v128.load32_splat
+                        (local.get $i5)
+                       )
+                      )
+                      (local.get $v6)
+                     )
+                    )
+                   )
+                   (local.set $v2
+                    (f32x4.add
+                     (local.get $v2)
+                     (f32x4.mul
+                      (local.get $v10)
+                      (local.get $v8)
+                     )
+                    )
+                   )
+                   (local.set $i5
+                    (i32.add
+                     (local.get $i5)
+                     (i32.const 16)
+                    )
+                   )
+                   (local.set $i9
+                    (i32.add
+                     (local.get $i9)
+                     (i32.const 32)
+                    )
+                   )
+                   (local.set $lo
+                    (i32.add
+                     (local.get $lo)
+                     (i32.const 8)
+                    )
+                   )
+                   (br_if $k5
+                    (i32.gt_s
+                     (local.tee $i4
+                      (i32.sub
+                       (local.get $i4)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i21)
+                 (then
+                  (v128.store align=4
+                   (local.get $i3)
+                   (local.get $v1)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i3)
+                   (local.get $v2)
+                  )
+                 )
+                 (else
+                  (v128.store
+                   (local.get $i7)
+                   (local.get $v1)
+                  )
+                  (v128.store offset=16
+                   (local.get $i7)
+                   (local.get $v2)
+                  )
+                 )
+                )
+               )
+              )
+              (local.set $i12
+               (i32.add
+                (local.get $i12)
+                (i32.const 8)
+               )
+              )
+              (br $top7)
+             )
+            )
+           )
+           (if
+            (i32.lt_s
+             (local.get $i12)
+             (local.get $i28)
+            )
+            (then
+             (local.set $i9
+              (i32.add
+               (local.get $hi)
+               (i32.const 2048)
+              )
+             )
+             (local.set $lo
+              (i32.add
+               (local.get $b)
+               (i32.shl
+                (i32.add
+                 (i32.shl
+                  (local.get $i23)
+                  (i32.const 1)
+                 )
+                 (local.get $i12)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $i7
+              (i32.add
+               (i32.add
+                (local.get $hi)
+                (i32.const 4096)
+               )
+               (i32.shl
+                (i32.sub
+                 (local.get $i12)
+                 (local.get $i19)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $i12
+              (i32.add
+               (local.get $c)
+               (i32.shl
+                (i32.add
+                 (i32.shl
+                  (local.get $i22)
+                  (i32.const 3)
+                 )
+                 (local.get $i12)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.get $i24)
+               (i32.const 0)
+              )
+              (then
+               (local.set $v1
+                (if (result v128)
+                 (local.get $i20)
+                 (then
+                  (local.set $v2
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v6
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v8
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v2
+                   (v128.load offset=32
+                    (local.get $i7)
+                   )
+                  )
+                  (local.set $v6
+                   (v128.load offset=64
+                    (local.get $i7)
+                   )
+                  )
+                  (local.set $v8
+                   (v128.load offset=96
+                    (local.get $i7)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i7)
+                  )
+                 )
+                )
+               )
+               (local.set $i5
+                (local.get $hi)
+               )
+               (local.set $i4
+                (local.get $i9)
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i11
+                  (local.get $ws)
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k8
+                  (v128.store
+                   (local.get $i4)
+                   (local.tee $v10
+                    (v128.load64_zero align=4
+                     (local.get $lo)
+                    )
+                   )
+                  )
+                  (local.set $v1
+                   (f32x4.add
+                    (local.get $v1)
+                    (f32x4.mul
+                     (v128.load32_splat
+                      (local.get $i5)
+                     )
+                     (local.get $v10)
+                    )
+                   )
+                  )
+                  (local.set $v2
+                   (f32x4.add
+                    (local.get $v2)
+                    (f32x4.mul
+                     (v128.load32_splat offset=4
+                      (local.get $i5)
+                     )
+                     (local.get $v10)
+                    )
+                   )
+                  )
+                  (local.set $v6
+                   (f32x4.add
+                    (local.get $v6)
+                    (f32x4.mul
+                     (v128.load32_splat offset=8
+                      (local.get $i5)
+                     )
+                     (local.get $v10)
+                    )
+                   )
+                  )
+                  (local.set $v8
+                   (f32x4.add
+                    (local.get $v8)
+                    (f32x4.mul
+                     (v128.load32_splat offset=12
+                      (local.get $i5)
+                     )
+                     (local.get $v10)
+                    )
+                   )
+                  )
+                  (local.set $i5
+                   (i32.add
+                    (local.get $i5)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i4
+                   (i32.add
+                    (local.get $i4)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 8)
+                   )
+                  )
+                  (br_if $k8
+                   (i32.gt_s
+                    (local.tee $i11
+                     (i32.sub
+                      (local.get $i11)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i21)
+                (then
+                 (v128.store64_lane align=4 0
+                  (local.get $i12)
+                  (local.get $v1)
+                 )
+                 (v128.store64_lane offset=8 align=4 0
+                  (local.get $i12)
+                  (local.get $v2)
+                 )
+                 (v128.store64_lane offset=16 align=4 0
+                  (local.get $i12)
+                  (local.get $v6)
+                 )
+                 (v128.store64_lane offset=24 align=4 0
+                  (local.get $i12)
+                  (local.get $v8)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i7)
+                  (local.get $v1)
+                 )
+                 (v128.store offset=32
+                  (local.get $i7)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=64
+                  (local.get $i7)
+                  (local.get $v6)
+                 )
+                 (v128.store offset=96
+                  (local.get $i7)
+                  (local.get $v8)
+                 )
+                )
+               )
+               (local.set $lo
+                (i32.add
+                 (local.get $hi)
+                 (i32.const 1024)
+                )
+               )
+               (local.set $i0
+                (i32.add
+                 (local.get $i7)
+                 (i32.const 128)
+                )
+               )
+               (local.set $i3
+                (i32.add
+                 (local.get $i12)
+                 (i32.const 32)
+                )
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i7
+                  (i32.sub
+                   (local.get $i24)
+                   (i32.const 1)
+                  )
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $n10
+                  (local.set $v1
+                   (if (result v128)
+                    (local.get $i20)
+                    (then
+                     (local.set $v2
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v6
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v8
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (else
+                     (local.set $v2
+                      (v128.load offset=32
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v6
+                      (v128.load offset=64
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v8
+                      (v128.load offset=96
+                       (local.get $i0)
+                      )
+                     )
+                     (v128.load
+                      (local.get $i0)
+                     )
+                    )
+                   )
+                  )
+                  (local.set $i5
+                   (local.get $lo)
+                  )
+                  (local.set $i4
+                   (local.get $i9)
+                  )
+                  (if
+                   (i32.gt_s
+                    (local.tee $i11
+                     (local.get $ws)
+                    )
+                    (i32.const 0)
+                   )
+                   (then
+                    (loop $k9
+                     (local.set $v1
+                      (f32x4.add
+                       (local.get $v1)
+                       (f32x4.mul
+                        (v128.load32_splat
+                         (local.get $i5)
+                        )
+                        (local.tee $v10
+                         (v128.load
+                          (local.get $i4)
+                         )
+                        )
+                       )
+                      )
+                     )
+                     (local.set $v2
+                      (f32x4.add
+                       (local.get $v2)
+                       (f32x4.mul
+                        (v128.load32_splat offset=4
+                         (local.get $i5)
+                        )
+                        (local.get $v10)
+                       )
+                      )
+                     )
+                     (local.set $v6
+                      (f32x4.add
+                       (local.get $v6)
+                       (f32x4.mul
+                        (v128.load32_splat offset=8
+                         (local.get $i5)
+                        )
+                        (local.get $v10)
+                       )
+                      )
+                     )
+                     (local.set $v8
+                      (f32x4.add
+                       (local.get $v8)
+                       (f32x4.mul
+                        (v128.load32_splat offset=12
+                         (local.get $i5)
+                        )
+                        (local.get $v10)
+                       )
+                      )
+                     )
+                     (local.set $i5
+                      (i32.add
+                       (local.get $i5)
+                       (i32.const 16)
+                      )
+                     )
+                     (local.set $i4
+                      (i32.add
+                       (local.get $i4)
+                       (i32.const 32)
+                      )
+                     )
+                     (br_if $k9
+                      (i32.gt_s
+                       (local.tee $i11
+                        (i32.sub
+                         (local.get $i11)
+                         (i32.const 1)
+                        )
+                       )
+                       (i32.const 0)
+                      )
+                     )
+                    )
+                   )
+                  )
+                  (if
+                   (local.get $i21)
+                   (then
+                    (v128.store64_lane align=4 0
+                     (local.get $i3)
+                     (local.get $v1)
+                    )
+                    (v128.store64_lane offset=8 align=4 0
+                     (local.get $i3)
+                     (local.get $v2)
+                    )
+                    (v128.store64_lane offset=16 align=4 0
+                     (local.get $i3)
+                     (local.get $v6)
+                    )
+                    (v128.store64_lane offset=24 align=4 0
+                     (local.get $i3)
+                     (local.get $v8)
+                    )
+                   )
+                   (else
+                    (v128.store
+                     (local.get $i0)
+                     (local.get $v1)
+                    )
+                    (v128.store offset=32
+                     (local.get $i0)
+                     (local.get $v2)
+                    )
+                    (v128.store offset=64
+                     (local.get $i0)
+                     (local.get $v6)
+                    )
+                    (v128.store offset=96
+                     (local.get $i0)
+                     (local.get $v8)
+                    )
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 1024)
+                   )
+                  )
+                  (local.set $i0
+                   (i32.add
+                    (local.get $i0)
+                    (i32.const 128)
+                   )
+                  )
+                  (local.set $i3
+                   (i32.add
+                    (local.get $i3)
+                    (i32.const 32)
+                   )
+                  )
+                  (br_if $n10
+                   (i32.gt_s
+                    (local.tee $i7
+                     (i32.sub
+                      (local.get $i7)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i27)
+                (then
+                 (local.set $v1
+                  (if (result v128)
+                   (local.get $i20)
+                   (then
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (else
+                    (v128.load
+                     (local.get $i0)
+                    )
+                   )
+                  )
+                 )
+                 (if
+                  (i32.gt_s
+                   (local.get $ws)
+                   (i32.const 0)
+                  )
+                  (then
+                   (loop $k11
+                    (local.set $v1
+                     (f32x4.add
+                      (local.get $v1)
+                      (f32x4.mul
+                       (v128.load32_splat
+                        (local.get $lo)
+                       )
+                       (v128.load
+                        (local.get $i9)
+                       )
+                      )
+                     )
+                    )
+                    (local.set $lo
+                     (i32.add
+                      (local.get $lo)
+                      (i32.const 16)
+                     )
+                    )
+                    (local.set $i9
+                     (i32.add
+                      (local.get $i9)
+                      (i32.const 32)
+                     )
+                    )
+                    (br_if $k11
+                     (i32.gt_s
+                      (local.tee $ws
+                       (i32.sub
+                        (local.get $ws)
+                        (i32.const 1)
+                       )
+                      )
+                      (i32.const 0)
+                     )
+                    )
+                   )
+                  )
+                 )
+                 (if
+                  (local.get $i21)
+                  (then
+                   (v128.store64_lane align=4 0
+                    (local.get $i3)
+                    (local.get $v1)
+                   )
+                  )
+                  (else
+                   (v128.store
+                    (local.get $i0)
+                    (local.get $v1)
+                   )
+                  )
+                 )
+                )
+               )
+              )
+              (else
+               (local.set $v1
+                (if (result v128)
+                 (local.get $i20)
+                 (then
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (v128.load
+                   (local.get $i7)
+                  )
+                 )
+                )
+               )
+               (local.set $i5
+                (local.get $hi)
+               )
+               (if
+                (i32.gt_s
+                 (local.get $ws)
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k12
+                  (v128.store
+                   (local.get $i9)
+                   (local.tee $v2
+                    (v128.load64_zero align=4
+                     (local.get $lo)
+                    )
+                   )
+                  )
+                  (local.set $v1
+                   (f32x4.add
+                    (local.get $v1)
+                    (f32x4.mul
+                     (v128.load32_splat
+                      (local.get $i5)
+                     )
+                     (local.get $v2)
+                    )
+                   )
+                  )
+                  (local.set $i5
+                   (i32.add
+                    (local.get $i5)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i9
+                   (i32.add
+                    (local.get $i9)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 8)
+                   )
+                  )
+                  (br_if $k12
+                   (i32.gt_s
+                    (local.tee $ws
+                     (i32.sub
+                      (local.get $ws)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i21)
+                (then
+                 (v128.store64_lane align=4 0
+                  (local.get $i12)
+                  (local.get $v1)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i7)
+                  (local.get $v1)
+                 )
+                )
+               )
+              )
+             )
+            )
+           )
+          )
+          (else
+           (local.set $i5
+            (i32.add
+             (local.get $hi)
+             (i32.const 2048)
+            )
+           )
+           (local.set $lo
+            (i32.add
+             (local.get $b)
+             (i32.shl
+              (i32.add
+               (i32.shl
+                (local.get $i23)
+                (i32.const 1)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $hi)
+             (i32.const 4096)
+            )
+           )
+           (local.set $i3
+            (i32.add
+             (local.get $c)
+             (i32.shl
+              (i32.add
+               (i32.shl
+                (local.get $i22)
+                (i32.const 3)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i9
+            (i32.add
+             (local.get $a)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i23)
+                (i32.const 5)
+               )
+               (i32.shl
+                (local.get $i22)
+                (i32.const 2)
+               )
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (if
+            (i32.gt_s
+             (local.get $i24)
+             (i32.const 0)
+            )
+            (then
+             (local.set $v1
+              (if (result v128)
+               (local.get $i20)
+               (then
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v8
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=32
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v6
+                 (v128.load offset=64
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v8
+                 (v128.load offset=96
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i11
+              (local.get $hi)
+             )
+             (local.set $i7
+              (local.get $i5)
+             )
+             (local.set $i4
+              (local.get $i9)
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i12
+                (local.get $ws)
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $k18
+                (v128.store
+                 (local.get $i7)
+                 (local.tee $v10
+                  (v128.load64_zero align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i11)
+                 (v128.load align=4
+                  (local.get $i4)
+                 )
+                )
+                (local.set $v1
+                 (f32x4.add
+                  (local.get $v1)
+                  (f32x4.mul
+                   (v128.load32_splat
+                    (local.get $i4)
+                   )
+                   (local.get $v10)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (v128.load32_splat offset=4
+                    (local.get $i4)
+                   )
+                   (local.get $v10)
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (v128.load32_splat offset=8
+                    (local.get $i4)
+                   )
+                   (local.get $v10)
+                  )
+                 )
+                )
+                (local.set $v8
+                 (f32x4.add
+                  (local.get $v8)
+                  (f32x4.mul
+                   (v128.load32_splat offset=12
+                    (local.get $i4)
+                   )
+                   (local.get $v10)
+                  )
+                 )
+                )
+                (local.set $i11
+                 (i32.add
+                  (local.get $i11)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i7
+                 (i32.add
+                  (local.get $i7)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i4
+                 (i32.add
+                  (local.get $i4)
+                  (i32.const 20)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 8)
+                 )
+                )
+                (br_if $k18
+                 (i32.gt_s
+                  (local.tee $i12
+                   (i32.sub
+                    (local.get $i12)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i21)
+              (then
+               (v128.store64_lane align=4 0
+                (local.get $i3)
+                (local.get $v1)
+               )
+               (v128.store64_lane offset=8 align=4 0
+                (local.get $i3)
+                (local.get $v2)
+               )
+               (v128.store64_lane offset=16 align=4 0
+                (local.get $i3)
+                (local.get $v6)
+               )
+               (v128.store64_lane offset=24 align=4 0
+                (local.get $i3)
+                (local.get $v8)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v1)
+               )
+               (v128.store offset=32
+                (local.get $i0)
+                (local.get $v2)
+               )
+               (v128.store offset=64
+                (local.get $i0)
+                (local.get $v6)
+               )
+               (v128.store offset=96
+                (local.get $i0)
+                (local.get $v8)
+               )
+              )
+             )
+             (local.set $lo
+              (i32.add
+               (local.get $hi)
+               (i32.const 1024)
+              )
+             )
+             (local.set $i0
+              (i32.add
+               (local.get $i0)
+               (i32.const 128)
+              )
+             )
+             (local.set $i3
+              (i32.add
+               (local.get $i3)
+               (i32.const 32)
+              )
+             )
+             (local.set $i9
+              (i32.add
+               (local.get $i9)
+               (i32.const 16)
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i25
+                (i32.sub
+                 (local.get $i24)
+                 (i32.const 1)
+                )
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $n20
+                (local.set $v1
+                 (if (result v128)
+                  (local.get $i20)
+                  (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v6
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v8
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (else
+                   (local.set $v2
+                    (v128.load offset=32
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v6
+                    (v128.load offset=64
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v8
+                    (v128.load offset=96
+                     (local.get $i0)
+                    )
+                   )
+                   (v128.load
+                    (local.get $i0)
+                   )
+                  )
+                 )
+                )
+                (local.set $i11
+                 (local.get $lo)
+                )
+                (local.set $i7
+                 (local.get $i5)
+                )
+                (local.set $i4
+                 (local.get $i9)
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i12
+                   (local.get $ws)
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $k19
+                   (local.set $v10
+                    (v128.load
+                     (local.get $i7)
+                    )
+                   )
+                   (v128.store
+                    (local.get $i11)
+                    (v128.load align=4
+                     (local.get $i4)
+                    )
+                   )
+                   (local.set $v1
+                    (f32x4.add
+                     (local.get $v1)
+                     (f32x4.mul
+                      (v128.load32_splat
+                       (local.get $i4)
+                      )
+                      (local.get $v10)
+                     )
+                    )
+                   )
+                   (local.set $v2
+                    (f32x4.add
+                     (local.get $v2)
+                     (f32x4.mul
+                      (v128.load32_splat offset=4
+                       (local.get $i4)
+                      )
+                      (local.get $v10)
+                     )
+                    )
+                   )
+                   (local.set $v6
+                    (f32x4.add
+                     (local.get $v6)
+                     (f32x4.mul
+                      (v128.load32_splat offset=8
+                       (local.get $i4)
+                      )
+                      (local.get $v10)
+                     )
+                    )
+                   )
+                   (local.set $v8
+                    (f32x4.add
+                     (local.get $v8)
+                     (f32x4.mul
+                      (v128.load32_splat offset=12
+                       (local.get $i4)
+                      )
+                      (local.get $v10)
+                     )
+                    )
+                   )
+                   (local.set $i11
+                    (i32.add
+                     (local.get $i11)
+                     (i32.const 16)
+                    )
+                   )
+                   (local.set $i7
+                    (i32.add
+                     (local.get $i7)
+                     (i32.const 32)
+                    )
+                   )
+                   (local.set $i4
+                    (i32.add
+                     (local.get $i4)
+                     (i32.const 20)
+                    )
+                   )
+                   (br_if $k19
+                    (i32.gt_s
+                     (local.tee $i12
+                      (i32.sub
+                       (local.get $i12)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i21)
+                 (then
+                  (v128.store64_lane align=4 0
+                   (local.get $i3)
+                   (local.get $v1)
+                  )
+                  (v128.store64_lane offset=8 align=4 0
+                   (local.get $i3)
+                   (local.get $v2)
+                  )
+                  (v128.store64_lane offset=16 align=4 0
+                   (local.get $i3)
+                   (local.get $v6)
+                  )
+                  (v128.store64_lane offset=24 align=4 0
+                   (local.get $i3)
+                   (local.get $v8)
+                  )
+                 )
+                 (else
+                  (v128.store
+                   (local.get $i0)
+                   (local.get $v1)
+                  )
+                  (v128.store offset=32
+                   (local.get $i0)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=64
+                   (local.get $i0)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=96
+                   (local.get $i0)
+                   (local.get $v8)
+                  )
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 1024)
+                 )
+                )
+                (local.set $i0
+                 (i32.add
+                  (local.get $i0)
+                  (i32.const 128)
+                 )
+                )
+                (local.set $i3
+                 (i32.add
+                  (local.get $i3)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i9
+                 (i32.add
+                  (local.get $i9)
+                  (i32.const 16)
+                 )
+                )
+                (br_if $n20
+                 (i32.gt_s
+                  (local.tee $i25
+                   (i32.sub
+                    (local.get $i25)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i27)
+              (then
+               (local.set $v1
+                (if (result v128)
+                 (local.get $i20)
+                 (then
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (v128.load
+                   (local.get $i0)
+                  )
+                 )
+                )
+               )
+               (if
+                (i32.gt_s
+                 (local.get $ws)
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k21
+                  (local.set $v2
+                   (v128.load
+                    (local.get $i5)
+                   )
+                  )
+                  (v128.store
+                   (local.get $lo)
+                   (v128.load32_zero
+                    (local.get $i9)
+                   )
+                  )
+                  (local.set $v1
+                   (f32x4.add
+                    (local.get $v1)
+                    (f32x4.mul
+                     (v128.load32_splat
+                      (local.get $i9)
+                     )
+                     (local.get $v2)
+                    )
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i5
+                   (i32.add
+                    (local.get $i5)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $i9
+                   (i32.add
+                    (local.get $i9)
+                    (i32.const 20)
+                   )
+                  )
+                  (br_if $k21
+                   (i32.gt_s
+                    (local.tee $ws
+                     (i32.sub
+                      (local.get $ws)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i21)
+                (then
+                 (v128.store64_lane align=4 0
+                  (local.get $i3)
+                  (local.get $v1)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i0)
+                  (local.get $v1)
+                 )
+                )
+               )
+              )
+             )
+            )
+            (else
+             (local.set $v1
+              (if (result v128)
+               (local.get $i20)
+               (then
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i4
+              (local.get $hi)
+             )
+             (if
+              (i32.gt_s
+               (local.get $ws)
+               (i32.const 0)
+              )
+              (then
+               (loop $k22
+                (v128.store
+                 (local.get $i5)
+                 (local.tee $v2
+                  (v128.load64_zero align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i4)
+                 (v128.load32_zero
+                  (local.get $i9)
+                 )
+                )
+                (local.set $v1
+                 (f32x4.add
+                  (local.get $v1)
+                  (f32x4.mul
+                   (v128.load32_splat
+                    (local.get $i9)
+                   )
+                   (local.get $v2)
+                  )
+                 )
+                )
+                (local.set $i4
+                 (i32.add
+                  (local.get $i4)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i5
+                 (i32.add
+                  (local.get $i5)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i9
+                 (i32.add
+                  (local.get $i9)
+                  (i32.const 20)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 8)
+                 )
+                )
+                (br_if $k22
+                 (i32.gt_s
+                  (local.tee $ws
+                   (i32.sub
+                    (local.get $ws)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i21)
+              (then
+               (v128.store64_lane align=4 0
+                (local.get $i3)
+                (local.get $v1)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v1)
                )
               )
              )
@@ -3256,11 +5530,11 @@
            )
           )
          )
-         (br_if $chunk2
+         (br_if $chunk0
           (i32.lt_s
-           (local.tee $i12
+           (local.tee $i23
             (i32.sub
-             (local.get $i12)
+             (local.get $i23)
              (i32.const -64)
             )
            )
@@ -3268,23 +5542,23 @@
           )
          )
         )
-        (local.set $i14
+        (local.set $i19
          (i32.add
-          (local.get $i14)
+          (local.get $i19)
           (i32.const 8)
          )
         )
-        (br $top14)
+        (br $top24)
        )
       )
      )
-     (local.set $i11
+     (local.set $i22
       (i32.add
-       (local.get $i11)
+       (local.get $i22)
        (i32.const 2)
       )
      )
-     (br $top16)
+     (br $top26)
     )
    )
   )
@@ -3430,7 +5704,7 @@
  (func $gemm_tn_3x5 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
   (local $i1 i32)
-  (local $i2 i32)
+  (local $v2 v128)
   (local $v3 v128)
   (local $v4 v128)
   (local $v5 v128)
@@ -3439,13 +5713,13 @@
   (local $i8 i32)
   (local $v9 v128)
   (local $v10 v128)
-  (local $i11 i32)
-  (local $v12 v128)
+  (local $v11 v128)
+  (local $i12 i32)
   (local $i13 i32)
-  (local $v14 v128)
+  (local $i14 i32)
   (local $v15 v128)
-  (local $v16 v128)
-  (local $i17 i32)
+  (local $i16 i32)
+  (local $v17 v128)
   (local $i18 i32)
   (local $i19 i32)
   (local $i20 i32)
@@ -3458,7 +5732,8 @@
   (local $i27 i32)
   (local $i28 i32)
   (local $i29 i32)
-  (local.set $i21
+  (local $i30 i32)
+  (local.set $i12
    (select
     (local.get $hi)
     (i32.const 1)
@@ -3474,7 +5749,7 @@
     (i32.const -16)
    )
   )
-  (local.set $i28
+  (local.set $i30
    (i32.shl
     (local.get $lo)
     (i32.const 3)
@@ -3482,12 +5757,12 @@
   )
   (local.set $i29
    (select
-    (local.tee $i22
+    (local.tee $i26
      (select
       (i32.const 5)
       (local.tee $ws
        (i32.shl
-        (local.get $i21)
+        (local.get $i12)
         (i32.const 3)
        )
       )
@@ -3499,27 +5774,27 @@
     )
     (i32.const 0)
     (i32.lt_s
-     (local.get $i22)
+     (local.get $i26)
      (i32.const 0)
     )
    )
   )
-  (loop $top16
+  (loop $top26
    (if
     (i32.eqz
      (i32.gt_s
-      (local.get $i17)
+      (local.get $i23)
       (i32.const 0)
      )
     )
     (then
-     (local.set $i21
+     (local.set $i25
       (select
        (i32.const 1)
        (local.tee $ws
         (i32.sub
          (i32.const 0)
-         (local.get $i17)
+         (local.get $i23)
         )
        )
        (i32.gt_s
@@ -3528,950 +5803,112 @@
        )
       )
      )
-     (local.set $i25
+     (local.set $i27
       (i32.gt_s
        (i32.add
-        (local.get $i17)
+        (local.get $i23)
         (i32.const 1)
        )
        (i32.const 0)
       )
      )
-     (local.set $i20
-      (local.get $i28)
+     (local.set $i19
+      (local.get $i30)
      )
-     (loop $top14
+     (loop $top24
       (if
        (i32.eqz
         (i32.ge_s
-         (local.get $i20)
-         (local.get $i22)
+         (local.get $i19)
+         (local.get $i26)
         )
        )
        (then
-        (local.set $i26
+        (local.set $i28
          (select
           (local.tee $ws
            (i32.add
-            (local.get $i20)
+            (local.get $i19)
             (i32.const 8)
            )
           )
-          (local.get $i22)
+          (local.get $i26)
           (i32.lt_s
            (local.get $ws)
-           (local.get $i22)
+           (local.get $i26)
           )
          )
         )
-        (local.set $i18
+        (local.set $i24
          (i32.const 0)
         )
-        (loop $chunk2
-         (local.set $i23
-          (i32.eqz
-           (local.get $i18)
+        (loop $chunk0
+         (local.set $ws
+          (select
+           (i32.const 64)
+           (local.tee $ws
+            (i32.sub
+             (local.get $m)
+             (local.get $i24)
+            )
+           )
+           (i32.ge_s
+            (local.get $ws)
+            (i32.const 64)
+           )
           )
          )
-         (local.set $i24
+         (local.set $i21
+          (i32.eqz
+           (local.get $i24)
+          )
+         )
+         (local.set $i22
           (i32.ge_s
            (i32.sub
-            (local.get $i18)
+            (local.get $i24)
             (i32.const -64)
            )
            (local.get $m)
           )
          )
-         (local.set $i2
-          (i32.add
-           (local.get $a)
-           (i32.shl
+         (if
+          (i32.and
+           (i32.lt_s
+            (local.get $i19)
+            (local.get $i28)
+           )
+           (i32.lt_s
+            (local.get $i19)
+            (local.get $i29)
+           )
+          )
+          (then
+           (local.set $i14
             (i32.add
-             (i32.mul
-              (local.get $i18)
-              (i32.const 3)
-             )
-             (i32.shl
-              (local.get $i17)
-              (i32.const 2)
-             )
-            )
-            (i32.const 2)
-           )
-          )
-         )
-         (local.set $ws
-          (local.get $hi)
-         )
-         (if
-          (i32.gt_s
-           (local.tee $i19
-            (local.tee $lo
-             (select
-              (i32.const 64)
-              (local.tee $lo
-               (i32.sub
-                (local.get $m)
-                (local.get $i18)
-               )
-              )
-              (i32.ge_s
-               (local.get $lo)
-               (i32.const 64)
-              )
-             )
+             (local.get $hi)
+             (i32.const 1024)
             )
            )
-           (i32.const 0)
-          )
-          (then
-           (loop $n1
-            (local.set $i11
-             (local.get $i2)
-            )
-            (local.set $i8
-             (local.get $ws)
-            )
-            (if
-             (i32.gt_s
-              (local.tee $i13
-               (local.get $i21)
-              )
-              (i32.const 0)
-             )
-             (then
-              (loop $n0
-               (v128.store
-                (local.get $i8)
-                (v128.load align=4
-                 (local.get $i11)
-                )
-               )
-               (local.set $i11
-                (i32.add
-                 (local.get $i11)
-                 (i32.const 16)
-                )
-               )
-               (local.set $i8
-                (i32.add
-                 (local.get $i8)
-                 (i32.const 1024)
-                )
-               )
-               (br_if $n0
-                (i32.gt_s
-                 (local.tee $i13
-                  (i32.sub
-                   (local.get $i13)
-                   (i32.const 1)
-                  )
-                 )
-                 (i32.const 0)
-                )
-               )
-              )
-             )
-            )
-            (if
-             (local.get $i25)
-             (then
-              (v128.store
-               (local.get $i8)
-               (v128.load32_lane offset=8 2
-                (local.get $i11)
-                (v128.load64_zero align=4
-                 (local.get $i11)
-                )
-               )
-              )
-             )
-            )
-            (local.set $i2
-             (i32.add
-              (local.get $i2)
-              (i32.const 12)
-             )
-            )
-            (local.set $ws
-             (i32.add
-              (local.get $ws)
-              (i32.const 16)
-             )
-            )
-            (br_if $n1
-             (i32.gt_s
-              (local.tee $i19
-               (i32.sub
-                (local.get $i19)
-                (i32.const 1)
-               )
-              )
-              (i32.const 0)
-             )
-            )
-           )
-          )
-         )
-         (local.set $i8
-          (local.get $i20)
-         )
-         (loop $top8
-          (if
-           (i32.and
-            (i32.lt_s
-             (local.get $i8)
-             (local.get $i26)
-            )
-            (i32.lt_s
-             (local.get $i8)
-             (local.get $i29)
-            )
-           )
-           (then
-            (local.set $i2
-             (i32.add
-              (local.get $b)
-              (i32.shl
-               (i32.add
-                (i32.mul
-                 (local.get $i18)
-                 (i32.const 5)
-                )
-                (local.get $i8)
-               )
-               (i32.const 2)
-              )
-             )
-            )
-            (local.set $ws
-             (local.tee $i11
-              (i32.add
-               (local.get $hi)
-               (i32.const 1024)
-              )
-             )
-            )
-            (if
-             (i32.gt_s
-              (local.tee $i13
-               (local.get $lo)
-              )
-              (i32.const 0)
-             )
-             (then
-              (loop $n3
-               (v128.store
-                (local.get $ws)
-                (v128.load align=4
-                 (local.get $i2)
-                )
-               )
-               (v128.store offset=16
-                (local.get $ws)
-                (v128.load offset=16 align=4
-                 (local.get $i2)
-                )
-               )
-               (local.set $i2
-                (i32.add
-                 (local.get $i2)
-                 (i32.const 20)
-                )
-               )
-               (local.set $ws
-                (i32.add
-                 (local.get $ws)
-                 (i32.const 32)
-                )
-               )
-               (br_if $n3
-                (i32.gt_s
-                 (local.tee $i13
-                  (i32.sub
-                   (local.get $i13)
-                   (i32.const 1)
-                  )
-                 )
-                 (i32.const 0)
-                )
-               )
-              )
-             )
-            )
-            (local.set $i0
-             (i32.add
-              (i32.add
-               (local.tee $ws
-                (local.get $hi)
-               )
-               (i32.const 3072)
-              )
-              (i32.shl
-               (i32.sub
-                (local.get $i8)
-                (local.get $i20)
-               )
-               (i32.const 2)
-              )
-             )
-            )
-            (local.set $i1
-             (i32.add
-              (local.get $c)
-              (i32.shl
-               (i32.add
-                (i32.mul
-                 (local.get $i17)
-                 (i32.const 20)
-                )
-                (local.get $i8)
-               )
-               (i32.const 2)
-              )
-             )
-            )
-            (if
-             (i32.gt_s
-              (local.tee $i19
-               (local.get $i21)
-              )
-              (i32.const 0)
-             )
-             (then
-              (loop $n5
-               (local.set $v10
-                (if (result v128)
-                 (local.get $i23)
-                 (then
-                  (local.set $v3
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v4
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v5
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v6
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v7
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v12
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (local.set $v9
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (else
-                  (local.set $v3
-                   (v128.load offset=16
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v4
-                   (v128.load offset=32
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v5
-                   (v128.load offset=48
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v6
-                   (v128.load offset=64
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v7
-                   (v128.load offset=80
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v12
-                   (v128.load offset=96
-                    (local.get $i0)
-                   )
-                  )
-                  (local.set $v9
-                   (v128.load offset=112
-                    (local.get $i0)
-                   )
-                  )
-                  (v128.load
-                   (local.get $i0)
-                  )
-                 )
-                )
-               )
-               (local.set $i2
-                (local.get $ws)
-               )
-               (local.set $i13
-                (local.get $i11)
-               )
-               (if
-                (i32.gt_s
-                 (local.tee $i27
-                  (local.get $lo)
-                 )
-                 (i32.const 0)
-                )
-                (then
-                 (loop $k4
-                  (local.set $v10
-                   (f32x4.add
-                    (local.get $v10)
-                    (f32x4.mul
-                     (local.tee $v15
-                      (v128.load32_splat
-                       (local.get $i2)
-                      )
-                     )
-                     (local.tee $v14
-                      (v128.load
-                       (local.get $i13)
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (local.set $v3
-                   (f32x4.add
-                    (local.get $v3)
-                    (f32x4.mul
-                     (local.get $v15)
-                     (local.tee $v15
-                      (v128.load offset=16
-                       (local.get $i13)
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (local.set $v4
-                   (f32x4.add
-                    (local.get $v4)
-                    (f32x4.mul
-                     (local.tee $v16
-                      (v128.load32_splat offset=4
-                       (local.get $i2)
-                      )
-                     )
-                     (local.get $v14)
-                    )
-                   )
-                  )
-                  (local.set $v5
-                   (f32x4.add
-                    (local.get $v5)
-                    (f32x4.mul
-                     (local.get $v16)
-                     (local.get $v15)
-                    )
-                   )
-                  )
-                  (local.set $v6
-                   (f32x4.add
-                    (local.get $v6)
-                    (f32x4.mul
-                     (local.tee $v16
-                      (v128.load32_splat offset=8
-                       (local.get $i2)
-                      )
-                     )
-                     (local.get $v14)
-                    )
-                   )
-                  )
-                  (local.set $v7
-                   (f32x4.add
-                    (local.get $v7)
-                    (f32x4.mul
-                     (local.get $v16)
-                     (local.get $v15)
-                    )
-                   )
-                  )
-                  (local.set $v12
-                   (f32x4.add
-                    (local.get $v12)
-                    (f32x4.mul
-                     (local.tee $v16
-                      (v128.load32_splat offset=12
-                       (local.get $i2)
-                      )
-                     )
-                     (local.get $v14)
-                    )
-                   )
-                  )
-                  (local.set $v9
-                   (f32x4.add
-                    (local.get $v9)
-                    (f32x4.mul
-                     (local.get $v16)
-                     (local.get $v15)
-                    )
-                   )
-                  )
-                  (local.set $i2
-                   (i32.add
-                    (local.get $i2)
-                    (i32.const 16)
-                   )
-                  )
-                  (local.set $i13
-                   (i32.add
-                    (local.get $i13)
-                    (i32.const 32)
-                   )
-                  )
-                  (br_if $k4
-                   (i32.gt_s
-                    (local.tee $i27
-                     (i32.sub
-                      (local.get $i27)
-                      (i32.const 1)
-                     )
-                    )
-                    (i32.const 0)
-                   )
-                  )
-                 )
-                )
-               )
-               (if
-                (local.get $i24)
-                (then
-                 (v128.store align=4
-                  (local.get $i1)
-                  (local.get $v10)
-                 )
-                 (v128.store offset=16 align=4
-                  (local.get $i1)
-                  (local.get $v3)
-                 )
-                 (v128.store offset=20 align=4
-                  (local.get $i1)
-                  (local.get $v4)
-                 )
-                 (v128.store offset=36 align=4
-                  (local.get $i1)
-                  (local.get $v5)
-                 )
-                 (v128.store offset=40 align=4
-                  (local.get $i1)
-                  (local.get $v6)
-                 )
-                 (v128.store offset=56 align=4
-                  (local.get $i1)
-                  (local.get $v7)
-                 )
-                 (v128.store offset=60 align=4
-                  (local.get $i1)
-                  (local.get $v12)
-                 )
-                 (v128.store offset=76 align=4
-                  (local.get $i1)
-                  (local.get $v9)
-                 )
-                )
-                (else
-                 (v128.store
-                  (local.get $i0)
-                  (local.get $v10)
-                 )
-                 (v128.store offset=16
-                  (local.get $i0)
-                  (local.get $v3)
-                 )
-                 (v128.store offset=32
-                  (local.get $i0)
-                  (local.get $v4)
-                 )
-                 (v128.store offset=48
-                  (local.get $i0)
-                  (local.get $v5)
-                 )
-                 (v128.store offset=64
-                  (local.get $i0)
-                  (local.get $v6)
-                 )
-                 (v128.store offset=80
-                  (local.get $i0)
-                  (local.get $v7)
-                 )
-                 (v128.store offset=96
-                  (local.get $i0)
-                  (local.get $v12)
-                 )
-                 (v128.store offset=112
-                  (local.get $i0)
-                  (local.get $v9)
-                 )
-                )
-               )
-               (local.set $ws
-                (i32.add
-                 (local.get $ws)
-                 (i32.const 1024)
-                )
-               )
-               (local.set $i0
-                (i32.add
-                 (local.get $i0)
-                 (i32.const 128)
-                )
-               )
-               (local.set $i1
-                (i32.add
-                 (local.get $i1)
-                 (i32.const 80)
-                )
-               )
-               (br_if $n5
-                (i32.gt_s
-                 (local.tee $i19
-                  (i32.sub
-                   (local.get $i19)
-                   (i32.const 1)
-                  )
-                 )
-                 (i32.const 0)
-                )
-               )
-              )
-             )
-            )
-            (if
-             (local.get $i25)
-             (then
-              (local.set $v10
-               (if (result v128)
-                (local.get $i23)
-                (then
-                 (local.set $v3
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v4
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v5
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v6
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v7
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                )
-                (else
-                 (local.set $v3
-                  (v128.load offset=16
-                   (local.get $i0)
-                  )
-                 )
-                 (local.set $v4
-                  (v128.load offset=32
-                   (local.get $i0)
-                  )
-                 )
-                 (local.set $v5
-                  (v128.load offset=48
-                   (local.get $i0)
-                  )
-                 )
-                 (local.set $v6
-                  (v128.load offset=64
-                   (local.get $i0)
-                  )
-                 )
-                 (local.set $v7
-                  (v128.load offset=80
-                   (local.get $i0)
-                  )
-                 )
-                 (v128.load
-                  (local.get $i0)
-                 )
-                )
-               )
-              )
-              (if
-               (i32.gt_s
-                (local.tee $i2
-                 (local.get $lo)
-                )
-                (i32.const 0)
-               )
-               (then
-                (loop $k6
-                 (local.set $v10
-                  (f32x4.add
-                   (local.get $v10)
-                   (f32x4.mul
-                    (local.tee $v9
-                     (v128.load32_splat
-                      (local.get $ws)
-                     )
-                    )
-                    (local.tee $v12
-                     (v128.load
-                      (local.get $i11)
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (local.set $v3
-                  (f32x4.add
-                   (local.get $v3)
-                   (f32x4.mul
-                    (local.get $v9)
-                    (local.tee $v9
-                     (v128.load offset=16
-                      (local.get $i11)
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (local.set $v4
-                  (f32x4.add
-                   (local.get $v4)
-                   (f32x4.mul
-                    (local.tee $v14
-                     (v128.load32_splat offset=4
-                      (local.get $ws)
-                     )
-                    )
-                    (local.get $v12)
-                   )
-                  )
-                 )
-                 (local.set $v5
-                  (f32x4.add
-                   (local.get $v5)
-                   (f32x4.mul
-                    (local.get $v14)
-                    (local.get $v9)
-                   )
-                  )
-                 )
-                 (local.set $v6
-                  (f32x4.add
-                   (local.get $v6)
-                   (f32x4.mul
-                    (local.tee $v14
-                     (v128.load32_splat offset=8
-                      (local.get $ws)
-                     )
-                    )
-                    (local.get $v12)
-                   )
-                  )
-                 )
-                 (local.set $v7
-                  (f32x4.add
-                   (local.get $v7)
-                   (f32x4.mul
-                    (local.get $v14)
-                    (local.get $v9)
-                   )
-                  )
-                 )
-                 (local.set $ws
-                  (i32.add
-                   (local.get $ws)
-                   (i32.const 16)
-                  )
-                 )
-                 (local.set $i11
-                  (i32.add
-                   (local.get $i11)
-                   (i32.const 32)
-                  )
-                 )
-                 (br_if $k6
-                  (i32.gt_s
-                   (local.tee $i2
-                    (i32.sub
-                     (local.get $i2)
-                     (i32.const 1)
-                    )
-                   )
-                   (i32.const 0)
-                  )
-                 )
-                )
-               )
-              )
-              (if
-               (local.get $i24)
-               (then
-                (v128.store align=4
-                 (local.get $i1)
-                 (local.get $v10)
-                )
-                (v128.store offset=16 align=4
-                 (local.get $i1)
-                 (local.get $v3)
-                )
-                (v128.store offset=20 align=4
-                 (local.get $i1)
-                 (local.get $v4)
-                )
-                (v128.store offset=36 align=4
-                 (local.get $i1)
-                 (local.get $v5)
-                )
-                (v128.store offset=40 align=4
-                 (local.get $i1)
-                 (local.get $v6)
-                )
-                (v128.store offset=56 align=4
-                 (local.get $i1)
-                 (local.get $v7)
-                )
-               )
-               (else
-                (v128.store
-                 (local.get $i0)
-                 (local.get $v10)
-                )
-                (v128.store offset=16
-                 (local.get $i0)
-                 (local.get $v3)
-                )
-                (v128.store offset=32
-                 (local.get $i0)
-                 (local.get $v4)
-                )
-                (v128.store offset=48
-                 (local.get $i0)
-                 (local.get $v5)
-                )
-                (v128.store offset=64
-                 (local.get $i0)
-                 (local.get $v6)
-                )
-                (v128.store offset=80
-                 (local.get $i0)
-                 (local.get $v7)
-                )
-               )
-              )
-             )
-            )
-            (local.set $i8
-             (i32.add
-              (local.get $i8)
-              (i32.const 8)
-             )
-            )
-            (br $top8)
-           )
-          )
-         )
-         (if
-          (i32.lt_s
-           (local.get $i8)
-           (local.get $i26)
-          )
-          (then
-           (local.set $i2
+           (local.set $lo
             (i32.add
              (local.get $b)
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i18)
+                (local.get $i24)
                 (i32.const 5)
                )
-               (local.get $i8)
+               (local.get $i19)
               )
               (i32.const 2)
-             )
-            )
-           )
-           (local.set $ws
-            (local.tee $i11
-             (i32.add
-              (local.get $hi)
-              (i32.const 1024)
-             )
-            )
-           )
-           (if
-            (i32.gt_s
-             (local.tee $i13
-              (local.get $lo)
-             )
-             (i32.const 0)
-            )
-            (then
-             (loop $n9
-              (v128.store
-               (local.get $ws)
-               (v128.load align=4
-                (local.get $i2)
-               )
-              )
-              (v128.store offset=16
-               (local.get $ws)
-               (v128.load32_zero offset=16
-                (local.get $i2)
-               )
-              )
-              (local.set $i2
-               (i32.add
-                (local.get $i2)
-                (i32.const 20)
-               )
-              )
-              (local.set $ws
-               (i32.add
-                (local.get $ws)
-                (i32.const 32)
-               )
-              )
-              (br_if $n9
-               (i32.gt_s
-                (local.tee $i13
-                 (i32.sub
-                  (local.get $i13)
-                  (i32.const 1)
-                 )
-                )
-                (i32.const 0)
-               )
-              )
              )
             )
            )
            (local.set $i0
             (i32.add
-             (i32.add
-              (local.tee $ws
-               (local.get $hi)
-              )
-              (i32.const 3072)
-             )
-             (i32.shl
-              (i32.sub
-               (local.get $i8)
-               (local.get $i20)
-              )
-              (i32.const 2)
-             )
+             (local.get $hi)
+             (i32.const 3072)
             )
            )
            (local.set $i1
@@ -4480,10 +5917,28 @@
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i17)
+                (local.get $i23)
                 (i32.const 20)
                )
-               (local.get $i8)
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i12
+            (i32.add
+             (local.get $a)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i24)
+                (i32.const 3)
+               )
+               (i32.shl
+                (local.get $i23)
+                (i32.const 2)
+               )
               )
               (i32.const 2)
              )
@@ -4491,329 +5946,17 @@
            )
            (if
             (i32.gt_s
-             (local.tee $i13
-              (local.get $i21)
-             )
+             (local.get $i25)
              (i32.const 0)
             )
             (then
-             (loop $n11
-              (local.set $v10
-               (if (result v128)
-                (local.get $i23)
-                (then
-                 (local.set $v3
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v4
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v5
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v6
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v7
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v12
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v9
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                )
-                (else
-                 (local.set $v3
-                  (v128.load offset=16
-                   (local.get $i0)
-                  )
-                 )
-                 (local.set $v4
-                  (v128.load offset=32
-                   (local.get $i0)
-                  )
-                 )
-                 (local.set $v5
-                  (v128.load offset=48
-                   (local.get $i0)
-                  )
-                 )
-                 (local.set $v6
-                  (v128.load offset=64
-                   (local.get $i0)
-                  )
-                 )
-                 (local.set $v7
-                  (v128.load offset=80
-                   (local.get $i0)
-                  )
-                 )
-                 (local.set $v12
-                  (v128.load offset=96
-                   (local.get $i0)
-                  )
-                 )
-                 (local.set $v9
-                  (v128.load offset=112
-                   (local.get $i0)
-                  )
-                 )
-                 (v128.load
-                  (local.get $i0)
-                 )
-                )
-               )
-              )
-              (local.set $i2
-               (local.get $ws)
-              )
-              (local.set $i8
-               (local.get $i11)
-              )
-              (if
-               (i32.gt_s
-                (local.tee $i19
-                 (local.get $lo)
-                )
-                (i32.const 0)
-               )
-               (then
-                (loop $k10
-                 (local.set $v10
-                  (f32x4.add
-                   (local.get $v10)
-                   (f32x4.mul
-                    (local.tee $v15
-                     (v128.load32_splat
-                      (local.get $i2)
-                     )
-                    )
-                    (local.tee $v14
-                     (v128.load
-                      (local.get $i8)
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (local.set $v3
-                  (f32x4.add
-                   (local.get $v3)
-                   (f32x4.mul
-                    (local.get $v15)
-                    (local.tee $v15
-                     (v128.load offset=16
-                      (local.get $i8)
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (local.set $v4
-                  (f32x4.add
-                   (local.get $v4)
-                   (f32x4.mul
-                    (local.tee $v16
-                     (v128.load32_splat offset=4
-                      (local.get $i2)
-                     )
-                    )
-                    (local.get $v14)
-                   )
-                  )
-                 )
-                 (local.set $v5
-                  (f32x4.add
-                   (local.get $v5)
-                   (f32x4.mul
-                    (local.get $v16)
-                    (local.get $v15)
-                   )
-                  )
-                 )
-                 (local.set $v6
-                  (f32x4.add
-                   (local.get $v6)
-                   (f32x4.mul
-                    (local.tee $v16
-                     (v128.load32_splat offset=8
-                      (local.get $i2)
-                     )
-                    )
-                    (local.get $v14)
-                   )
-                  )
-                 )
-                 (local.set $v7
-                  (f32x4.add
-                   (local.get $v7)
-                   (f32x4.mul
-                    (local.get $v16)
-                    (local.get $v15)
-                   )
-                  )
-                 )
-                 (local.set $v12
-                  (f32x4.add
-                   (local.get $v12)
-                   (f32x4.mul
-                    (local.tee $v16
-                     (v128.load32_splat offset=12
-                      (local.get $i2)
-                     )
-                    )
-                    (local.get $v14)
-                   )
-                  )
-                 )
-                 (local.set $v9
-                  (f32x4.add
-                   (local.get $v9)
-                   (f32x4.mul
-                    (local.get $v16)
-                    (local.get $v15)
-                   )
-                  )
-                 )
-                 (local.set $i2
-                  (i32.add
-                   (local.get $i2)
-                   (i32.const 16)
-                  )
-                 )
-                 (local.set $i8
-                  (i32.add
-                   (local.get $i8)
-                   (i32.const 32)
-                  )
-                 )
-                 (br_if $k10
-                  (i32.gt_s
-                   (local.tee $i19
-                    (i32.sub
-                     (local.get $i19)
-                     (i32.const 1)
-                    )
-                   )
-                   (i32.const 0)
-                  )
-                 )
-                )
-               )
-              )
-              (if
-               (local.get $i24)
-               (then
-                (v128.store align=4
-                 (local.get $i1)
-                 (local.get $v10)
-                )
-                (v128.store32_lane offset=16 0
-                 (local.get $i1)
-                 (local.get $v3)
-                )
-                (v128.store offset=20 align=4
-                 (local.get $i1)
-                 (local.get $v4)
-                )
-                (v128.store32_lane offset=36 0
-                 (local.get $i1)
-                 (local.get $v5)
-                )
-                (v128.store offset=40 align=4
-                 (local.get $i1)
-                 (local.get $v6)
-                )
-                (v128.store32_lane offset=56 0
-                 (local.get $i1)
-                 (local.get $v7)
-                )
-                (v128.store offset=60 align=4
-                 (local.get $i1)
-                 (local.get $v12)
-                )
-                (v128.store32_lane offset=76 0
-                 (local.get $i1)
-                 (local.get $v9)
-                )
-               )
-               (else
-                (v128.store
-                 (local.get $i0)
-                 (local.get $v10)
-                )
-                (v128.store offset=16
-                 (local.get $i0)
-                 (local.get $v3)
-                )
-                (v128.store offset=32
-                 (local.get $i0)
-                 (local.get $v4)
-                )
-                (v128.store offset=48
-                 (local.get $i0)
-                 (local.get $v5)
-                )
-                (v128.store offset=64
-                 (local.get $i0)
-                 (local.get $v6)
-                )
-                (v128.store offset=80
-                 (local.get $i0)
-                 (local.get $v7)
-                )
-                (v128.store offset=96
-                 (local.get $i0)
-                 (local.get $v12)
-                )
-                (v128.store offset=112
-                 (local.get $i0)
-                 (local.get $v9)
-                )
-               )
-              )
-              (local.set $ws
-               (i32.add
-                (local.get $ws)
-                (i32.const 1024)
-               )
-              )
-              (local.set $i0
-               (i32.add
-                (local.get $i0)
-                (i32.const 128)
-               )
-              )
-              (local.set $i1
-               (i32.add
-                (local.get $i1)
-                (i32.const 80)
-               )
-              )
-              (br_if $n11
-               (i32.gt_s
-                (local.tee $i13
-                 (i32.sub
-                  (local.get $i13)
-                  (i32.const 1)
-                 )
-                )
-                (i32.const 0)
-               )
-              )
-             )
-            )
-           )
-           (if
-            (local.get $i25)
-            (then
              (local.set $v10
               (if (result v128)
-               (local.get $i23)
+               (local.get $i21)
                (then
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
                 (local.set $v3
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
@@ -4824,6 +5967,9 @@
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v11
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (local.set $v7
@@ -4832,28 +5978,38 @@
                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                )
                (else
-                (local.set $v3
+                (local.set $v2
                  (v128.load offset=16
                   (local.get $i0)
                  )
                 )
-                (local.set $v4
+                (local.set $v3
                  (v128.load offset=32
                   (local.get $i0)
                  )
                 )
-                (local.set $v5
+                (local.set $v4
                  (v128.load offset=48
                   (local.get $i0)
                  )
                 )
-                (local.set $v6
+                (local.set $v5
                  (v128.load offset=64
                   (local.get $i0)
                  )
                 )
-                (local.set $v7
+                (local.set $v6
                  (v128.load offset=80
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v11
+                 (v128.load offset=96
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v7
+                 (v128.load offset=112
                   (local.get $i0)
                  )
                 )
@@ -4863,27 +6019,65 @@
                )
               )
              )
+             (local.set $i8
+              (local.get $hi)
+             )
+             (local.set $i18
+              (local.get $i14)
+             )
+             (local.set $i13
+              (local.get $i12)
+             )
              (if
               (i32.gt_s
-               (local.get $lo)
+               (local.tee $i16
+                (local.get $ws)
+               )
                (i32.const 0)
               )
               (then
-               (loop $k12
+               (loop $k13
+                (v128.store
+                 (local.get $i18)
+                 (local.tee $v9
+                  (v128.load align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store offset=16
+                 (local.get $i18)
+                 (local.tee $v17
+                  (v128.load offset=16 align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i8)
+                 (v128.load align=4
+                  (local.get $i13)
+                 )
+                )
                 (local.set $v10
                  (f32x4.add
                   (local.get $v10)
                   (f32x4.mul
-                   (local.tee $v9
+                   (local.tee $v15
                     (v128.load32_splat
-                     (local.get $ws)
+                     (local.get $i13)
                     )
                    )
-                   (local.tee $v12
-                    (v128.load
-                     (local.get $i11)
-                    )
-                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
                   )
                  )
                 )
@@ -4891,12 +6085,12 @@
                  (f32x4.add
                   (local.get $v3)
                   (f32x4.mul
-                   (local.get $v9)
-                   (local.tee $v9
-                    (v128.load offset=16
-                     (local.get $i11)
+                   (local.tee $v15
+                    (v128.load32_splat offset=4
+                     (local.get $i13)
                     )
                    )
+                   (local.get $v9)
                   )
                  )
                 )
@@ -4904,12 +6098,8 @@
                  (f32x4.add
                   (local.get $v4)
                   (f32x4.mul
-                   (local.tee $v14
-                    (v128.load32_splat offset=4
-                     (local.get $ws)
-                    )
-                   )
-                   (local.get $v12)
+                   (local.get $v15)
+                   (local.get $v17)
                   )
                  )
                 )
@@ -4917,7 +6107,11 @@
                  (f32x4.add
                   (local.get $v5)
                   (f32x4.mul
-                   (local.get $v14)
+                   (local.tee $v15
+                    (v128.load32_splat offset=8
+                     (local.get $i13)
+                    )
+                   )
                    (local.get $v9)
                   )
                  )
@@ -4926,12 +6120,21 @@
                  (f32x4.add
                   (local.get $v6)
                   (f32x4.mul
-                   (local.tee $v14
-                    (v128.load32_splat offset=8
-                     (local.get $ws)
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v11
+                 (f32x4.add
+                  (local.get $v11)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat offset=12
+                     (local.get $i13)
                     )
                    )
-                   (local.get $v12)
+                   (local.get $v9)
                   )
                  )
                 )
@@ -4939,28 +6142,40 @@
                  (f32x4.add
                   (local.get $v7)
                   (f32x4.mul
-                   (local.get $v14)
-                   (local.get $v9)
+                   (local.get $v15)
+                   (local.get $v17)
                   )
                  )
                 )
-                (local.set $ws
+                (local.set $i8
                  (i32.add
-                  (local.get $ws)
+                  (local.get $i8)
                   (i32.const 16)
                  )
                 )
-                (local.set $i11
+                (local.set $i18
                  (i32.add
-                  (local.get $i11)
+                  (local.get $i18)
                   (i32.const 32)
                  )
                 )
-                (br_if $k12
+                (local.set $i13
+                 (i32.add
+                  (local.get $i13)
+                  (i32.const 12)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 20)
+                 )
+                )
+                (br_if $k13
                  (i32.gt_s
-                  (local.tee $lo
+                  (local.tee $i16
                    (i32.sub
-                    (local.get $lo)
+                    (local.get $i16)
                     (i32.const 1)
                    )
                   )
@@ -4971,29 +6186,37 @@
               )
              )
              (if
-              (local.get $i24)
+              (local.get $i22)
               (then
                (v128.store align=4
                 (local.get $i1)
                 (local.get $v10)
                )
-               (v128.store32_lane offset=16 0
+               (v128.store offset=16 align=4
                 (local.get $i1)
-                (local.get $v3)
+                (local.get $v2)
                )
                (v128.store offset=20 align=4
                 (local.get $i1)
-                (local.get $v4)
+                (local.get $v3)
                )
-               (v128.store32_lane offset=36 0
+               (v128.store offset=36 align=4
                 (local.get $i1)
-                (local.get $v5)
+                (local.get $v4)
                )
                (v128.store offset=40 align=4
                 (local.get $i1)
+                (local.get $v5)
+               )
+               (v128.store offset=56 align=4
+                (local.get $i1)
                 (local.get $v6)
                )
-               (v128.store32_lane offset=56 0
+               (v128.store offset=60 align=4
+                (local.get $i1)
+                (local.get $v11)
+               )
+               (v128.store offset=76 align=4
                 (local.get $i1)
                 (local.get $v7)
                )
@@ -5005,23 +6228,4446 @@
                )
                (v128.store offset=16
                 (local.get $i0)
-                (local.get $v3)
+                (local.get $v2)
                )
                (v128.store offset=32
                 (local.get $i0)
-                (local.get $v4)
+                (local.get $v3)
                )
                (v128.store offset=48
                 (local.get $i0)
-                (local.get $v5)
+                (local.get $v4)
                )
                (v128.store offset=64
                 (local.get $i0)
-                (local.get $v6)
+                (local.get $v5)
                )
                (v128.store offset=80
                 (local.get $i0)
+                (local.get $v6)
+               )
+               (v128.store offset=96
+                (local.get $i0)
+                (local.get $v11)
+               )
+               (v128.store offset=112
+                (local.get $i0)
                 (local.get $v7)
+               )
+              )
+             )
+             (local.set $lo
+              (i32.add
+               (local.get $hi)
+               (i32.const 1024)
+              )
+             )
+             (local.set $i0
+              (i32.add
+               (local.get $i0)
+               (i32.const 128)
+              )
+             )
+             (local.set $i1
+              (i32.add
+               (local.get $i1)
+               (i32.const 80)
+              )
+             )
+             (local.set $i12
+              (i32.add
+               (local.get $i12)
+               (i32.const 16)
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i20
+                (i32.sub
+                 (local.get $i25)
+                 (i32.const 1)
+                )
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $n15
+                (local.set $v10
+                 (if (result v128)
+                  (local.get $i21)
+                  (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v3
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v4
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v5
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v6
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v11
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v7
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (else
+                   (local.set $v2
+                    (v128.load offset=16
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v3
+                    (v128.load offset=32
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v4
+                    (v128.load offset=48
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v5
+                    (v128.load offset=64
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v6
+                    (v128.load offset=80
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v11
+                    (v128.load offset=96
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v7
+                    (v128.load offset=112
+                     (local.get $i0)
+                    )
+                   )
+                   (v128.load
+                    (local.get $i0)
+                   )
+                  )
+                 )
+                )
+                (local.set $i8
+                 (local.get $lo)
+                )
+                (local.set $i18
+                 (local.get $i14)
+                )
+                (local.set $i13
+                 (local.get $i12)
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i16
+                   (local.get $ws)
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $k14
+                   (local.set $v9
+                    (v128.load
+                     (local.get $i18)
+                    )
+                   )
+                   (local.set $v17
+                    (v128.load offset=16
+                     (local.get $i18)
+                    )
+                   )
+                   (v128.store
+                    (local.get $i8)
+                    (v128.load align=4
+                     (local.get $i13)
+                    )
+                   )
+                   (local.set $v10
+                    (f32x4.add
+                     (local.get $v10)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat
+                        (local.get $i13)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v2
+                    (f32x4.add
+                     (local.get $v2)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v3
+                    (f32x4.add
+                     (local.get $v3)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat offset=4
+                        (local.get $i13)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v4
+                    (f32x4.add
+                     (local.get $v4)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v5
+                    (f32x4.add
+                     (local.get $v5)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat offset=8
+                        (local.get $i13)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v6
+                    (f32x4.add
+                     (local.get $v6)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v11
+                    (f32x4.add
+                     (local.get $v11)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat offset=12
+                        (local.get $i13)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v7
+                    (f32x4.add
+                     (local.get $v7)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $i8
+                    (i32.add
+                     (local.get $i8)
+                     (i32.const 16)
+                    )
+                   )
+                   (local.set $i18
+                    (i32.add
+                     (local.get $i18)
+                     (i32.const 32)
+                    )
+                   )
+                   (local.set $i13
+                    (i32.add
+                     (local.get $i13)
+                     (i32.const 12)
+                    )
+                   )
+                   (br_if $k14
+                    (i32.gt_s
+                     (local.tee $i16
+                      (i32.sub
+                       (local.get $i16)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i22)
+                 (then
+                  (v128.store align=4
+                   (local.get $i1)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i1)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=20 align=4
+                   (local.get $i1)
+                   (local.get $v3)
+                  )
+                  (v128.store offset=36 align=4
+                   (local.get $i1)
+                   (local.get $v4)
+                  )
+                  (v128.store offset=40 align=4
+                   (local.get $i1)
+                   (local.get $v5)
+                  )
+                  (v128.store offset=56 align=4
+                   (local.get $i1)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=60 align=4
+                   (local.get $i1)
+                   (local.get $v11)
+                  )
+                  (v128.store offset=76 align=4
+                   (local.get $i1)
+                   (local.get $v7)
+                  )
+                 )
+                 (else
+                  (v128.store
+                   (local.get $i0)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=16
+                   (local.get $i0)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=32
+                   (local.get $i0)
+                   (local.get $v3)
+                  )
+                  (v128.store offset=48
+                   (local.get $i0)
+                   (local.get $v4)
+                  )
+                  (v128.store offset=64
+                   (local.get $i0)
+                   (local.get $v5)
+                  )
+                  (v128.store offset=80
+                   (local.get $i0)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=96
+                   (local.get $i0)
+                   (local.get $v11)
+                  )
+                  (v128.store offset=112
+                   (local.get $i0)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 1024)
+                 )
+                )
+                (local.set $i0
+                 (i32.add
+                  (local.get $i0)
+                  (i32.const 128)
+                 )
+                )
+                (local.set $i1
+                 (i32.add
+                  (local.get $i1)
+                  (i32.const 80)
+                 )
+                )
+                (local.set $i12
+                 (i32.add
+                  (local.get $i12)
+                  (i32.const 16)
+                 )
+                )
+                (br_if $n15
+                 (i32.gt_s
+                  (local.tee $i20
+                   (i32.sub
+                    (local.get $i20)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i27)
+              (then
+               (local.set $v10
+                (if (result v128)
+                 (local.get $i21)
+                 (then
+                  (local.set $v2
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v3
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v4
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v5
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v6
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v2
+                   (v128.load offset=16
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v3
+                   (v128.load offset=32
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v4
+                   (v128.load offset=48
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v5
+                   (v128.load offset=64
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v6
+                   (v128.load offset=80
+                    (local.get $i0)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i0)
+                  )
+                 )
+                )
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i13
+                  (local.get $ws)
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k16
+                  (local.set $v11
+                   (v128.load
+                    (local.get $i14)
+                   )
+                  )
+                  (local.set $v7
+                   (v128.load offset=16
+                    (local.get $i14)
+                   )
+                  )
+                  (v128.store
+                   (local.get $lo)
+                   (v128.load32_lane offset=8 2
+                    (local.get $i12)
+                    (v128.load64_zero align=4
+                     (local.get $i12)
+                    )
+                   )
+                  )
+                  (local.set $v10
+                   (f32x4.add
+                    (local.get $v10)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat
+                       (local.get $i12)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v2
+                   (f32x4.add
+                    (local.get $v2)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $v3
+                   (f32x4.add
+                    (local.get $v3)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat offset=4
+                       (local.get $i12)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v4
+                   (f32x4.add
+                    (local.get $v4)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $v5
+                   (f32x4.add
+                    (local.get $v5)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat offset=8
+                       (local.get $i12)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v6
+                   (f32x4.add
+                    (local.get $v6)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i14
+                   (i32.add
+                    (local.get $i14)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $i12
+                   (i32.add
+                    (local.get $i12)
+                    (i32.const 12)
+                   )
+                  )
+                  (br_if $k16
+                   (i32.gt_s
+                    (local.tee $i13
+                     (i32.sub
+                      (local.get $i13)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i22)
+                (then
+                 (v128.store align=4
+                  (local.get $i1)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=16 align=4
+                  (local.get $i1)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=20 align=4
+                  (local.get $i1)
+                  (local.get $v3)
+                 )
+                 (v128.store offset=36 align=4
+                  (local.get $i1)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=40 align=4
+                  (local.get $i1)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=56 align=4
+                  (local.get $i1)
+                  (local.get $v6)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i0)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=16
+                  (local.get $i0)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=32
+                  (local.get $i0)
+                  (local.get $v3)
+                 )
+                 (v128.store offset=48
+                  (local.get $i0)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=64
+                  (local.get $i0)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=80
+                  (local.get $i0)
+                  (local.get $v6)
+                 )
+                )
+               )
+              )
+             )
+            )
+            (else
+             (local.set $v10
+              (if (result v128)
+               (local.get $i21)
+               (then
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v3
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v4
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v5
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=16
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v3
+                 (v128.load offset=32
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v4
+                 (v128.load offset=48
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v5
+                 (v128.load offset=64
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v6
+                 (v128.load offset=80
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i13
+              (local.get $hi)
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i18
+                (local.get $ws)
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $k17
+                (v128.store
+                 (local.get $i14)
+                 (local.tee $v11
+                  (v128.load align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store offset=16
+                 (local.get $i14)
+                 (local.tee $v7
+                  (v128.load offset=16 align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i13)
+                 (v128.load32_lane offset=8 2
+                  (local.get $i12)
+                  (v128.load64_zero align=4
+                   (local.get $i12)
+                  )
+                 )
+                )
+                (local.set $v10
+                 (f32x4.add
+                  (local.get $v10)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat
+                     (local.get $i12)
+                    )
+                   )
+                   (local.get $v11)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $v3
+                 (f32x4.add
+                  (local.get $v3)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat offset=4
+                     (local.get $i12)
+                    )
+                   )
+                   (local.get $v11)
+                  )
+                 )
+                )
+                (local.set $v4
+                 (f32x4.add
+                  (local.get $v4)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $v5
+                 (f32x4.add
+                  (local.get $v5)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat offset=8
+                     (local.get $i12)
+                    )
+                   )
+                   (local.get $v11)
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $i13
+                 (i32.add
+                  (local.get $i13)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i14
+                 (i32.add
+                  (local.get $i14)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i12
+                 (i32.add
+                  (local.get $i12)
+                  (i32.const 12)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 20)
+                 )
+                )
+                (br_if $k17
+                 (i32.gt_s
+                  (local.tee $i18
+                   (i32.sub
+                    (local.get $i18)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i22)
+              (then
+               (v128.store align=4
+                (local.get $i1)
+                (local.get $v10)
+               )
+               (v128.store offset=16 align=4
+                (local.get $i1)
+                (local.get $v2)
+               )
+               (v128.store offset=20 align=4
+                (local.get $i1)
+                (local.get $v3)
+               )
+               (v128.store offset=36 align=4
+                (local.get $i1)
+                (local.get $v4)
+               )
+               (v128.store offset=40 align=4
+                (local.get $i1)
+                (local.get $v5)
+               )
+               (v128.store offset=56 align=4
+                (local.get $i1)
+                (local.get $v6)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v10)
+               )
+               (v128.store offset=16
+                (local.get $i0)
+                (local.get $v2)
+               )
+               (v128.store offset=32
+                (local.get $i0)
+                (local.get $v3)
+               )
+               (v128.store offset=48
+                (local.get $i0)
+                (local.get $v4)
+               )
+               (v128.store offset=64
+                (local.get $i0)
+                (local.get $v5)
+               )
+               (v128.store offset=80
+                (local.get $i0)
+                (local.get $v6)
+               )
+              )
+             )
+            )
+           )
+           (local.set $i20
+            (i32.add
+             (local.get $i19)
+             (i32.const 8)
+            )
+           )
+           (loop $top7
+            (if
+             (i32.and
+              (i32.lt_s
+               (local.get $i20)
+               (local.get $i28)
+              )
+              (i32.lt_s
+               (local.get $i20)
+               (local.get $i29)
+              )
+             )
+             (then
+              (local.set $i12
+               (i32.add
+                (local.get $hi)
+                (i32.const 1024)
+               )
+              )
+              (local.set $lo
+               (i32.add
+                (local.get $b)
+                (i32.shl
+                 (i32.add
+                  (i32.mul
+                   (local.get $i24)
+                   (i32.const 5)
+                  )
+                  (local.get $i20)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $i8
+               (i32.add
+                (i32.add
+                 (local.get $hi)
+                 (i32.const 3072)
+                )
+                (i32.shl
+                 (i32.sub
+                  (local.get $i20)
+                  (local.get $i19)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $i16
+               (i32.add
+                (local.get $c)
+                (i32.shl
+                 (i32.add
+                  (i32.mul
+                   (local.get $i23)
+                   (i32.const 20)
+                  )
+                  (local.get $i20)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (if
+               (i32.gt_s
+                (local.get $i25)
+                (i32.const 0)
+               )
+               (then
+                (local.set $v10
+                 (if (result v128)
+                  (local.get $i21)
+                  (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v3
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v4
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v5
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v6
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v11
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v7
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (else
+                   (local.set $v2
+                    (v128.load offset=16
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v3
+                    (v128.load offset=32
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v4
+                    (v128.load offset=48
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v5
+                    (v128.load offset=64
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v6
+                    (v128.load offset=80
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v11
+                    (v128.load offset=96
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v7
+                    (v128.load offset=112
+                     (local.get $i8)
+                    )
+                   )
+                   (v128.load
+                    (local.get $i8)
+                   )
+                  )
+                 )
+                )
+                (local.set $i14
+                 (local.get $hi)
+                )
+                (local.set $i13
+                 (local.get $i12)
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i18
+                   (local.get $ws)
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $k1
+                   (v128.store
+                    (local.get $i13)
+                    (local.tee $v9
+                     (v128.load align=4
+                      (local.get $lo)
+                     )
+                    )
+                   )
+                   (v128.store offset=16
+                    (local.get $i13)
+                    (local.tee $v17
+                     (v128.load offset=16 align=4
+                      (local.get $lo)
+                     )
+                    )
+                   )
+                   (local.set $v10
+                    (f32x4.add
+                     (local.get $v10)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat
+                        (local.get $i14)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v2
+                    (f32x4.add
+                     (local.get $v2)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v3
+                    (f32x4.add
+                     (local.get $v3)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat offset=4
+                        (local.get $i14)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v4
+                    (f32x4.add
+                     (local.get $v4)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v5
+                    (f32x4.add
+                     (local.get $v5)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat offset=8
+                        (local.get $i14)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v6
+                    (f32x4.add
+                     (local.get $v6)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v11
+                    (f32x4.add
+                     (local.get $v11)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat offset=12
+                        (local.get $i14)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v7
+                    (f32x4.add
+                     (local.get $v7)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $i14
+                    (i32.add
+                     (local.get $i14)
+                     (i32.const 16)
+                    )
+                   )
+                   (local.set $i13
+                    (i32.add
+                     (local.get $i13)
+                     (i32.const 32)
+                    )
+                   )
+                   (local.set $lo
+                    (i32.add
+                     (local.get $lo)
+                     (i32.const 20)
+                    )
+                   )
+                   (br_if $k1
+                    (i32.gt_s
+                     (local.tee $i18
+                      (i32.sub
+                       (local.get $i18)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i22)
+                 (then
+                  (v128.store align=4
+                   (local.get $i16)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i16)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=20 align=4
+                   (local.get $i16)
+                   (local.get $v3)
+                  )
+                  (v128.store offset=36 align=4
+                   (local.get $i16)
+                   (local.get $v4)
+                  )
+                  (v128.store offset=40 align=4
+                   (local.get $i16)
+                   (local.get $v5)
+                  )
+                  (v128.store offset=56 align=4
+                   (local.get $i16)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=60 align=4
+                   (local.get $i16)
+                   (local.get $v11)
+                  )
+                  (v128.store offset=76 align=4
+                   (local.get $i16)
+                   (local.get $v7)
+                  )
+                 )
+                 (else
+                  (v128.store
+                   (local.get $i8)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=16
+                   (local.get $i8)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=32
+                   (local.get $i8)
+                   (local.get $v3)
+                  )
+                  (v128.store offset=48
+                   (local.get $i8)
+                   (local.get $v4)
+                  )
+                  (v128.store offset=64
+                   (local.get $i8)
+                   (local.get $v5)
+                  )
+                  (v128.store offset=80
+                   (local.get $i8)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=96
+                   (local.get $i8)
+                   (local.get $v11)
+                  )
+                  (v128.store offset=112
+                   (local.get $i8)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $hi)
+                  (i32.const 1024)
+                 )
+                )
+                (local.set $i0
+                 (i32.add
+                  (local.get $i8)
+                  (i32.const 128)
+                 )
+                )
+                (local.set $i1
+                 (i32.add
+                  (local.get $i16)
+                  (i32.const 80)
+                 )
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i8
+                   (i32.sub
+                    (local.get $i25)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $n3
+                   (local.set $v10
+                    (if (result v128)
+                     (local.get $i21)
+                     (then
+                      (local.set $v2
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v3
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v4
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v5
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v6
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v11
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v7
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (else
+                      (local.set $v2
+                       (v128.load offset=16
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v3
+                       (v128.load offset=32
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v4
+                       (v128.load offset=48
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v5
+                       (v128.load offset=64
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v6
+                       (v128.load offset=80
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v11
+                       (v128.load offset=96
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v7
+                       (v128.load offset=112
+                        (local.get $i0)
+                       )
+                      )
+                      (v128.load
+                       (local.get $i0)
+                      )
+                     )
+                    )
+                   )
+                   (local.set $i14
+                    (local.get $lo)
+                   )
+                   (local.set $i13
+                    (local.get $i12)
+                   )
+                   (if
+                    (i32.gt_s
+                     (local.tee $i18
+                      (local.get $ws)
+                     )
+                     (i32.const 0)
+                    )
+                    (then
+                     (loop $k2
+                      (local.set $v10
+                       (f32x4.add
+                        (local.get $v10)
+                        (f32x4.mul
+                         (local.tee $v17
+                          (v128.load32_splat
+                           (local.get $i14)
+                          )
+                         )
+                         (local.tee $v9
+                          (v128.load
+                           (local.get $i13)
+                          )
+                         )
+                        )
+                       )
+                      )
+                      (local.set $v2
+                       (f32x4.add
+                        (local.get $v2)
+                        (f32x4.mul
+                         (local.get $v17)
+                         (local.tee $v17
+                          (v128.load offset=16
+                           (local.get $i13)
+                          )
+                         )
+                        )
+                       )
+                      )
+                      (local.set $v3
+                       (f32x4.add
+                        (local.get $v3)
+                        (f32x4.mul
+                         (local.tee $v15
+                          (v128.load32_splat offset=4
+                           (local.get $i14)
+                          )
+                         )
+                         (local.get $v9)
+                        )
+                       )
+                      )
+                      (local.set $v4
+                       (f32x4.add
+                        (local.get $v4)
+                        (f32x4.mul
+                         (local.get $v15)
+                         (local.get $v17)
+                        )
+                       )
+                      )
+                      (local.set $v5
+                       (f32x4.add
+                        (local.get $v5)
+                        (f32x4.mul
+                         (local.tee $v15
+                          (v128.load32_splat offset=8
+                           (local.get $i14)
+                          )
+                         )
+                         (local.get $v9)
+                        )
+                       )
+                      )
+                      (local.set $v6
+                       (f32x4.add
+                        (local.get $v6)
+                        (f32x4.mul
+                         (local.get $v15)
+                         (local.get $v17)
+                        )
+                       )
+                      )
+                      (local.set $v11
+                       (f32x4.add
+                        (local.get $v11)
+                        (f32x4.mul
+                         (local.tee $v15
+                          (v128.load32_splat offset=12
+                           (local.get $i14)
+                          )
+                         )
+                         (local.get $v9)
+                        )
+                       )
+                      )
+                      (local.set $v7
+                       (f32x4.add
+                        (local.get $v7)
+                        (f32x4.mul
+                         (local.get $v15)
+                         (local.get $v17)
+                        )
+                       )
+                      )
+                      (local.set $i14
+                       (i32.add
+                        (local.get $i14)
+                        (i32.const 16)
+                       )
+                      )
+                      (local.set $i13
+                       (i32.add
+                        (local.get $i13)
+                        (i32.const 32)
+                       )
+                      )
+                      (br_if $k2
+                       (i32.gt_s
+                        (local.tee $i18
+                         (i32.sub
+                          (local.get $i18)
+                          (i32.const 1)
+                         )
+                        )
+                        (i32.const 0)
+                       )
+                      )
+                     )
+                    )
+                   )
+                   (if
+                    (local.get $i22)
+                    (then
+                     (v128.store align=4
+                      (local.get $i1)
+                      (local.get $v10)
+                     )
+                     (v128.store offset=16 align=4
+                      (local.get $i1)
+                      (local.get $v2)
+                     )
+                     (v128.store offset=20 align=4
+                      (local.get $i1)
+                      (local.get $v3)
+                     )
+                     (v128.store offset=36 align=4
+                      (local.get $i1)
+                      (local.get $v4)
+                     )
+                     (v128.store offset=40 align=4
+                      (local.get $i1)
+                      (local.get $v5)
+                     )
+                     (v128.store offset=56 align=4
+                      (local.get $i1)
+                      (local.get $v6)
+                     )
+                     (v128.store offset=60 align=4
+                      (local.get $i1)
+                      (local.get $v11)
+                     )
+                     (v128.store offset=76 align=4
+                      (local.get $i1)
+                      (local.get $v7)
+                     )
+                    )
+                    (else
+                     (v128.store
+                      (local.get $i0)
+                      (local.get $v10)
+                     )
+                     (v128.store offset=16
+                      (local.get $i0)
+                      (local.get $v2)
+                     )
+                     (v128.store offset=32
+                      (local.get $i0)
+                      (local.get $v3)
+                     )
+                     (v128.store offset=48
+                      (local.get $i0)
+                      (local.get $v4)
+                     )
+                     (v128.store offset=64
+                      (local.get $i0)
+                      (local.get $v5)
+                     )
+                     (v128.store offset=80
+                      (local.get $i0)
+                      (local.get $v6)
+                     )
+                     (v128.store offset=96
+                      (local.get $i0)
+                      (local.get $v11)
+                     )
+                     (v128.store offset=112
+                      (local.get $i0)
+                      (local.get $v7)
+                     )
+                    )
+                   )
+                   (local.set $lo
+                    (i32.add
+                     (local.get $lo)
+                     (i32.const 1024)
+                    )
+                   )
+                   (local.set $i0
+                    (i32.add
+                     (local.get $i0)
+                     (i32.const 128)
+                    )
+                   )
+                   (local.set $i1
+                    (i32.add
+                     (local.get $i1)
+                     (i32.const 80)
+                    )
+                   )
+                   (br_if $n3
+                    (i32.gt_s
+                     (local.tee $i8
+                      (i32.sub
+                       (local.get $i8)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i27)
+                 (then
+                  (local.set $v10
+                   (if (result v128)
+                    (local.get $i21)
+                    (then
+                     (local.set $v2
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v3
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v4
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v5
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v6
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (else
+                     (local.set $v2
+                      (v128.load offset=16
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v3
+                      (v128.load offset=32
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v4
+                      (v128.load offset=48
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v5
+                      (v128.load offset=64
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v6
+                      (v128.load offset=80
+                       (local.get $i0)
+                      )
+                     )
+                     (v128.load
+                      (local.get $i0)
+                     )
+                    )
+                   )
+                  )
+                  (if
+                   (i32.gt_s
+                    (local.tee $i14
+                     (local.get $ws)
+                    )
+                    (i32.const 0)
+                   )
+                   (then
+                    (loop $k4
+                     (local.set $v10
+                      (f32x4.add
+                       (local.get $v10)
+                       (f32x4.mul
+                        (local.tee $v7
+                         (v128.load32_splat
+                          (local.get $lo)
+                         )
+                        )
+                        (local.tee $v11
+                         (v128.load
+                          (local.get $i12)
+                         )
+                        )
+                       )
+                      )
+                     )
+                     (local.set $v2
+                      (f32x4.add
+                       (local.get $v2)
+                       (f32x4.mul
+                        (local.get $v7)
+                        (local.tee $v7
+                         (v128.load offset=16
+                          (local.get $i12)
+                         )
+                        )
+                       )
+                      )
+                     )
+                     (local.set $v3
+                      (f32x4.add
+                       (local.get $v3)
+                       (f32x4.mul
+                        (local.tee $v9
+                         (v128.load32_splat offset=4
+                          (local.get $lo)
+                         )
+                        )
+                        (local.get $v11)
+                       )
+                      )
+                     )
+                     (local.set $v4
+                      (f32x4.add
+                       (local.get $v4)
+                       (f32x4.mul
+                        (local.get $v9)
+                        (local.get $v7)
+                       )
+                      )
+                     )
+                     (local.set $v5
+                      (f32x4.add
+                       (local.get $v5)
+                       (f32x4.mul
+                        (local.tee $v9
+                         (v128.load32_splat offset=8
+                          (local.get $lo)
+                         )
+                        )
+                        (local.get $v11)
+                       )
+                      )
+                     )
+                     (local.set $v6
+                      (f32x4.add
+                       (local.get $v6)
+                       (f32x4.mul
+                        (local.get $v9)
+                        (local.get $v7)
+                       )
+                      )
+                     )
+                     (local.set $lo
+                      (i32.add
+                       (local.get $lo)
+                       (i32.const 16)
+                      )
+                     )
+                     (local.set $i12
+                      (i32.add
+                       (local.get $i12)
+                       (i32.const 32)
+                      )
+                     )
+                     (br_if $k4
+                      (i32.gt_s
+                       (local.tee $i14
+                        (i32.sub
+                         (local.get $i14)
+                         (i32.const 1)
+                        )
+                       )
+                       (i32.const 0)
+                      )
+                     )
+                    )
+                   )
+                  )
+                  (if
+                   (local.get $i22)
+                   (then
+                    (v128.store align=4
+                     (local.get $i1)
+                     (local.get $v10)
+                    )
+                    (v128.store offset=16 align=4
+                     (local.get $i1)
+                     (local.get $v2)
+                    )
+                    (v128.store offset=20 align=4
+                     (local.get $i1)
+                     (local.get $v3)
+                    )
+                    (v128.store offset=36 align=4
+                     (local.get $i1)
+                     (local.get $v4)
+                    )
+                    (v128.store offset=40 align=4
+                     (local.get $i1)
+                     (local.get $v5)
+                    )
+                    (v128.store offset=56 align=4
+                     (local.get $i1)
+                     (local.get $v6)
+                    )
+                   )
+                   (else
+                    (v128.store
+                     (local.get $i0)
+                     (local.get $v10)
+                    )
+                    (v128.store offset=16
+                     (local.get $i0)
+                     (local.get $v2)
+                    )
+                    (v128.store offset=32
+                     (local.get $i0)
+                     (local.get $v3)
+                    )
+                    (v128.store offset=48
+                     (local.get $i0)
+                     (local.get $v4)
+                    )
+                    (v128.store offset=64
+                     (local.get $i0)
+                     (local.get $v5)
+                    )
+                    (v128.store offset=80
+                     (local.get $i0)
+                     (local.get $v6)
+                    )
+                   )
+                  )
+                 )
+                )
+               )
+               (else
+                (local.set $v10
+                 (if (result v128)
+                  (local.get $i21)
+                  (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v3
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v4
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v5
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v6
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (else
+                   (local.set $v2
+                    (v128.load offset=16
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v3
+                    (v128.load offset=32
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v4
+                    (v128.load offset=48
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v5
+                    (v128.load offset=64
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v6
+                    (v128.load offset=80
+                     (local.get $i8)
+                    )
+                   )
+                   (v128.load
+                    (local.get $i8)
+                   )
+                  )
+                 )
+                )
+                (local.set $i14
+                 (local.get $hi)
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i13
+                   (local.get $ws)
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $k5
+                   (v128.store
+                    (local.get $i12)
+                    (local.tee $v11
+                     (v128.load align=4
+                      (local.get $lo)
+                     )
+                    )
+                   )
+                   (v128.store offset=16
+                    (local.get $i12)
+                    (local.tee $v7
+                     (v128.load offset=16 align=4
+                      (local.get $lo)
+                     )
+                    )
+                   )
+                   (local.set $v10
+                    (f32x4.add
+                     (local.get $v10)
+                     (f32x4.mul
+                      (local.tee $v9
+                       (v128.load32_splat
+                        (local.get $i14)
+                       )
+                      )
+                      (local.get $v11)
+                     )
+                    )
+                   )
+                   (local.set $v2
+                    (f32x4.add
+                     (local.get $v2)
+                     (f32x4.mul
+                      (local.get $v9)
+                      (local.get $v7)
+                     )
+                    )
+                   )
+                   (local.set $v3
+                    (f32x4.add
+                     (local.get $v3)
+                     (f32x4.mul
+                      (local.tee $v9
+                       (v128.load32_splat offset=4
+                        (local.get $i14)
+                       )
+                      )
+                      (local.get $v11)
+                     )
+                    )
+                   )
+                   (local.set $v4
+                    (f32x4.add
+                     (local.get $v4)
+                     (f32x4.mul
+                      (local.get $v9)
+                      (local.get $v7)
+                     )
+                    )
+                   )
+                   (local.set $v5
+                    (f32x4.add
+                     (local.get $v5)
+                     (f32x4.mul
+                      (local.tee $v9
+                       (v128.load32_splat offset=8
+                        (local.get $i14)
+                       )
+                      )
+                      (local.get $v11)
+                     )
+                    )
+                   )
+                   (local.set $v6
+                    (f32x4.add
+                     (local.get $v6)
+                     (f32x4.mul
+                      (local.get $v9)
+                      (local.get $v7)
+                     )
+                    )
+                   )
+                   (local.set $i14
+                    (i32.add
+                     (local.get $i14)
+                     (i32.const 16)
+                    )
+                   )
+                   (local.set $i12
+                    (i32.add
+                     (local.get $i12)
+                     (i32.const 32)
+                    )
+                   )
+                   (local.set $lo
+                    (i32.add
+                     (local.get $lo)
+                     (i32.const 20)
+                    )
+                   )
+                   (br_if $k5
+                    (i32.gt_s
+                     (local.tee $i13
+                      (i32.sub
+                       (local.get $i13)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i22)
+                 (then
+                  (v128.store align=4
+                   (local.get $i16)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i16)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=20 align=4
+                   (local.get $i16)
+                   (local.get $v3)
+                  )
+                  (v128.store offset=36 align=4
+                   (local.get $i16)
+                   (local.get $v4)
+                  )
+                  (v128.store offset=40 align=4
+                   (local.get $i16)
+                   (local.get $v5)
+                  )
+                  (v128.store offset=56 align=4
+                   (local.get $i16)
+                   (local.get $v6)
+                  )
+                 )
+                 (else
+                  (v128.store
+                   (local.get $i8)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=16
+                   (local.get $i8)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=32
+                   (local.get $i8)
+                   (local.get $v3)
+                  )
+                  (v128.store offset=48
+                   (local.get $i8)
+                   (local.get $v4)
+                  )
+                  (v128.store offset=64
+                   (local.get $i8)
+                   (local.get $v5)
+                  )
+                  (v128.store offset=80
+                   (local.get $i8)
+                   (local.get $v6)
+                  )
+                 )
+                )
+               )
+              )
+              (local.set $i20
+               (i32.add
+                (local.get $i20)
+                (i32.const 8)
+               )
+              )
+              (br $top7)
+             )
+            )
+           )
+           (if
+            (i32.lt_s
+             (local.get $i20)
+             (local.get $i28)
+            )
+            (then
+             (local.set $i12
+              (i32.add
+               (local.get $hi)
+               (i32.const 1024)
+              )
+             )
+             (local.set $lo
+              (i32.add
+               (local.get $b)
+               (i32.shl
+                (i32.add
+                 (i32.mul
+                  (local.get $i24)
+                  (i32.const 5)
+                 )
+                 (local.get $i20)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $i8
+              (i32.add
+               (i32.add
+                (local.get $hi)
+                (i32.const 3072)
+               )
+               (i32.shl
+                (i32.sub
+                 (local.get $i20)
+                 (local.get $i19)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $i16
+              (i32.add
+               (local.get $c)
+               (i32.shl
+                (i32.add
+                 (i32.mul
+                  (local.get $i23)
+                  (i32.const 20)
+                 )
+                 (local.get $i20)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.get $i25)
+               (i32.const 0)
+              )
+              (then
+               (local.set $v10
+                (if (result v128)
+                 (local.get $i21)
+                 (then
+                  (local.set $v2
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v3
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v4
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v5
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v6
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v11
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v7
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v2
+                   (v128.load offset=16
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v3
+                   (v128.load offset=32
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v4
+                   (v128.load offset=48
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v5
+                   (v128.load offset=64
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v6
+                   (v128.load offset=80
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v11
+                   (v128.load offset=96
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v7
+                   (v128.load offset=112
+                    (local.get $i8)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i8)
+                  )
+                 )
+                )
+               )
+               (local.set $i14
+                (local.get $hi)
+               )
+               (local.set $i13
+                (local.get $i12)
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i18
+                  (local.get $ws)
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k8
+                  (v128.store
+                   (local.get $i13)
+                   (local.tee $v9
+                    (v128.load align=4
+                     (local.get $lo)
+                    )
+                   )
+                  )
+                  (v128.store offset=16
+                   (local.get $i13)
+                   (local.tee $v17
+                    (v128.load32_zero offset=16
+                     (local.get $lo)
+                    )
+                   )
+                  )
+                  (local.set $v10
+                   (f32x4.add
+                    (local.get $v10)
+                    (f32x4.mul
+                     (local.tee $v15
+                      (v128.load32_splat
+                       (local.get $i14)
+                      )
+                     )
+                     (local.get $v9)
+                    )
+                   )
+                  )
+                  (local.set $v2
+                   (f32x4.add
+                    (local.get $v2)
+                    (f32x4.mul
+                     (local.get $v15)
+                     (local.get $v17)
+                    )
+                   )
+                  )
+                  (local.set $v3
+                   (f32x4.add
+                    (local.get $v3)
+                    (f32x4.mul
+                     (local.tee $v15
+                      (v128.load32_splat offset=4
+                       (local.get $i14)
+                      )
+                     )
+                     (local.get $v9)
+                    )
+                   )
+                  )
+                  (local.set $v4
+                   (f32x4.add
+                    (local.get $v4)
+                    (f32x4.mul
+                     (local.get $v15)
+                     (local.get $v17)
+                    )
+                   )
+                  )
+                  (local.set $v5
+                   (f32x4.add
+                    (local.get $v5)
+                    (f32x4.mul
+                     (local.tee $v15
+                      (v128.load32_splat offset=8
+                       (local.get $i14)
+                      )
+                     )
+                     (local.get $v9)
+                    )
+                   )
+                  )
+                  (local.set $v6
+                   (f32x4.add
+                    (local.get $v6)
+                    (f32x4.mul
+                     (local.get $v15)
+                     (local.get $v17)
+                    )
+                   )
+                  )
+                  (local.set $v11
+                   (f32x4.add
+                    (local.get $v11)
+                    (f32x4.mul
+                     (local.tee $v15
+                      (v128.load32_splat offset=12
+                       (local.get $i14)
+                      )
+                     )
+                     (local.get $v9)
+                    )
+                   )
+                  )
+                  (local.set $v7
+                   (f32x4.add
+                    (local.get $v7)
+                    (f32x4.mul
+                     (local.get $v15)
+                     (local.get $v17)
+                    )
+                   )
+                  )
+                  (local.set $i14
+                   (i32.add
+                    (local.get $i14)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i13
+                   (i32.add
+                    (local.get $i13)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 20)
+                   )
+                  )
+                  (br_if $k8
+                   (i32.gt_s
+                    (local.tee $i18
+                     (i32.sub
+                      (local.get $i18)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i22)
+                (then
+                 (v128.store align=4
+                  (local.get $i16)
+                  (local.get $v10)
+                 )
+                 (v128.store32_lane offset=16 0
+                  (local.get $i16)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=20 align=4
+                  (local.get $i16)
+                  (local.get $v3)
+                 )
+                 (v128.store32_lane offset=36 0
+                  (local.get $i16)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=40 align=4
+                  (local.get $i16)
+                  (local.get $v5)
+                 )
+                 (v128.store32_lane offset=56 0
+                  (local.get $i16)
+                  (local.get $v6)
+                 )
+                 (v128.store offset=60 align=4
+                  (local.get $i16)
+                  (local.get $v11)
+                 )
+                 (v128.store32_lane offset=76 0
+                  (local.get $i16)
+                  (local.get $v7)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i8)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=16
+                  (local.get $i8)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=32
+                  (local.get $i8)
+                  (local.get $v3)
+                 )
+                 (v128.store offset=48
+                  (local.get $i8)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=64
+                  (local.get $i8)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=80
+                  (local.get $i8)
+                  (local.get $v6)
+                 )
+                 (v128.store offset=96
+                  (local.get $i8)
+                  (local.get $v11)
+                 )
+                 (v128.store offset=112
+                  (local.get $i8)
+                  (local.get $v7)
+                 )
+                )
+               )
+               (local.set $lo
+                (i32.add
+                 (local.get $hi)
+                 (i32.const 1024)
+                )
+               )
+               (local.set $i0
+                (i32.add
+                 (local.get $i8)
+                 (i32.const 128)
+                )
+               )
+               (local.set $i1
+                (i32.add
+                 (local.get $i16)
+                 (i32.const 80)
+                )
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i8
+                  (i32.sub
+                   (local.get $i25)
+                   (i32.const 1)
+                  )
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $n10
+                  (local.set $v10
+                   (if (result v128)
+                    (local.get $i21)
+                    (then
+                     (local.set $v2
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v3
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v4
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v5
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v6
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v11
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v7
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (else
+                     (local.set $v2
+                      (v128.load offset=16
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v3
+                      (v128.load offset=32
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v4
+                      (v128.load offset=48
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v5
+                      (v128.load offset=64
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v6
+                      (v128.load offset=80
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v11
+                      (v128.load offset=96
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v7
+                      (v128.load offset=112
+                       (local.get $i0)
+                      )
+                     )
+                     (v128.load
+                      (local.get $i0)
+                     )
+                    )
+                   )
+                  )
+                  (local.set $i14
+                   (local.get $lo)
+                  )
+                  (local.set $i13
+                   (local.get $i12)
+                  )
+                  (if
+                   (i32.gt_s
+                    (local.tee $i18
+                     (local.get $ws)
+                    )
+                    (i32.const 0)
+                   )
+                   (then
+                    (loop $k9
+                     (local.set $v10
+                      (f32x4.add
+                       (local.get $v10)
+                       (f32x4.mul
+                        (local.tee $v17
+                         (v128.load32_splat
+                          (local.get $i14)
+                         )
+                        )
+                        (local.tee $v9
+                         (v128.load
+                          (local.get $i13)
+                         )
+                        )
+                       )
+                      )
+                     )
+                     (local.set $v2
+                      (f32x4.add
+                       (local.get $v2)
+                       (f32x4.mul
+                        (local.get $v17)
+                        (local.tee $v17
+                         (v128.load offset=16
+                          (local.get $i13)
+                         )
+                        )
+                       )
+                      )
+                     )
+                     (local.set $v3
+                      (f32x4.add
+                       (local.get $v3)
+                       (f32x4.mul
+                        (local.tee $v15
+                         (v128.load32_splat offset=4
+                          (local.get $i14)
+                         )
+                        )
+                        (local.get $v9)
+                       )
+                      )
+                     )
+                     (local.set $v4
+                      (f32x4.add
+                       (local.get $v4)
+                       (f32x4.mul
+                        (local.get $v15)
+                        (local.get $v17)
+                       )
+                      )
+                     )
+                     (local.set $v5
+                      (f32x4.add
+                       (local.get $v5)
+                       (f32x4.mul
+                        (local.tee $v15
+                         (v128.load32_splat offset=8
+                          (local.get $i14)
+                         )
+                        )
+                        (local.get $v9)
+                       )
+                      )
+                     )
+                     (local.set $v6
+                      (f32x4.add
+                       (local.get $v6)
+                       (f32x4.mul
+                        (local.get $v15)
+                        (local.get $v17)
+                       )
+                      )
+                     )
+                     (local.set $v11
+                      (f32x4.add
+                       (local.get $v11)
+                       (f32x4.mul
+                        (local.tee $v15
+                         (v128.load32_splat offset=12
+                          (local.get $i14)
+                         )
+                        )
+                        (local.get $v9)
+                       )
+                      )
+                     )
+                     (local.set $v7
+                      (f32x4.add
+                       (local.get $v7)
+                       (f32x4.mul
+                        (local.get $v15)
+                        (local.get $v17)
+                       )
+                      )
+                     )
+                     (local.set $i14
+                      (i32.add
+                       (local.get $i14)
+                       (i32.const 16)
+                      )
+                     )
+                     (local.set $i13
+                      (i32.add
+                       (local.get $i13)
+                       (i32.const 32)
+                      )
+                     )
+                     (br_if $k9
+                      (i32.gt_s
+                       (local.tee $i18
+                        (i32.sub
+                         (local.get $i18)
+                         (i32.const 1)
+                        )
+                       )
+                       (i32.const 0)
+                      )
+                     )
+                    )
+                   )
+                  )
+                  (if
+                   (local.get $i22)
+                   (then
+                    (v128.store align=4
+                     (local.get $i1)
+                     (local.get $v10)
+                    )
+                    (v128.store32_lane offset=16 0
+                     (local.get $i1)
+                     (local.get $v2)
+                    )
+                    (v128.store offset=20 align=4
+                     (local.get $i1)
+                     (local.get $v3)
+                    )
+                    (v128.store32_lane offset=36 0
+                     (local.get $i1)
+                     (local.get $v4)
+                    )
+                    (v128.store offset=40 align=4
+                     (local.get $i1)
+                     (local.get $v5)
+                    )
+                    (v128.store32_lane offset=56 0
+                     (local.get $i1)
+                     (local.get $v6)
+                    )
+                    (v128.store offset=60 align=4
+                     (local.get $i1)
+                     (local.get $v11)
+                    )
+                    (v128.store32_lane offset=76 0
+                     (local.get $i1)
+                     (local.get $v7)
+                    )
+                   )
+                   (else
+                    (v128.store
+                     (local.get $i0)
+                     (local.get $v10)
+                    )
+                    (v128.store offset=16
+                     (local.get $i0)
+                     (local.get $v2)
+                    )
+                    (v128.store offset=32
+                     (local.get $i0)
+                     (local.get $v3)
+                    )
+                    (v128.store offset=48
+                     (local.get $i0)
+                     (local.get $v4)
+                    )
+                    (v128.store offset=64
+                     (local.get $i0)
+                     (local.get $v5)
+                    )
+                    (v128.store offset=80
+                     (local.get $i0)
+                     (local.get $v6)
+                    )
+                    (v128.store offset=96
+                     (local.get $i0)
+                     (local.get $v11)
+                    )
+                    (v128.store offset=112
+                     (local.get $i0)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 1024)
+                   )
+                  )
+                  (local.set $i0
+                   (i32.add
+                    (local.get $i0)
+                    (i32.const 128)
+                   )
+                  )
+                  (local.set $i1
+                   (i32.add
+                    (local.get $i1)
+                    (i32.const 80)
+                   )
+                  )
+                  (br_if $n10
+                   (i32.gt_s
+                    (local.tee $i8
+                     (i32.sub
+                      (local.get $i8)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i27)
+                (then
+                 (local.set $v10
+                  (if (result v128)
+                   (local.get $i21)
+                   (then
+                    (local.set $v2
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v3
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v4
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v5
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v6
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (else
+                    (local.set $v2
+                     (v128.load offset=16
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v3
+                     (v128.load offset=32
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v4
+                     (v128.load offset=48
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v5
+                     (v128.load offset=64
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v6
+                     (v128.load offset=80
+                      (local.get $i0)
+                     )
+                    )
+                    (v128.load
+                     (local.get $i0)
+                    )
+                   )
+                  )
+                 )
+                 (if
+                  (i32.gt_s
+                   (local.get $ws)
+                   (i32.const 0)
+                  )
+                  (then
+                   (loop $k11
+                    (local.set $v10
+                     (f32x4.add
+                      (local.get $v10)
+                      (f32x4.mul
+                       (local.tee $v7
+                        (v128.load32_splat
+                         (local.get $lo)
+                        )
+                       )
+                       (local.tee $v11
+                        (v128.load
+                         (local.get $i12)
+                        )
+                       )
+                      )
+                     )
+                    )
+                    (local.set $v2
+                     (f32x4.add
+                      (local.get $v2)
+                      (f32x4.mul
+                       (local.get $v7)
+                       (local.tee $v7
+                        (v128.load offset=16
+                         (local.get $i12)
+                        )
+                       )
+                      )
+                     )
+                    )
+                    (local.set $v3
+                     (f32x4.add
+                      (local.get $v3)
+                      (f32x4.mul
+                       (local.tee $v9
+                        (v128.load32_splat offset=4
+                         (local.get $lo)
+                        )
+                       )
+                       (local.get $v11)
+                      )
+                     )
+                    )
+                    (local.set $v4
+                     (f32x4.add
+                      (local.get $v4)
+                      (f32x4.mul
+                       (local.get $v9)
+                       (local.get $v7)
+                      )
+                     )
+                    )
+                    (local.set $v5
+                     (f32x4.add
+                      (local.get $v5)
+                      (f32x4.mul
+                       (local.tee $v9
+                        (v128.load32_splat offset=8
+                         (local.get $lo)
+                        )
+                       )
+                       (local.get $v11)
+                      )
+                     )
+                    )
+                    (local.set $v6
+                     (f32x4.add
+                      (local.get $v6)
+                      (f32x4.mul
+                       (local.get $v9)
+                       (local.get $v7)
+                      )
+                     )
+                    )
+                    (local.set $lo
+                     (i32.add
+                      (local.get $lo)
+                      (i32.const 16)
+                     )
+                    )
+                    (local.set $i12
+                     (i32.add
+                      (local.get $i12)
+                      (i32.const 32)
+                     )
+                    )
+                    (br_if $k11
+                     (i32.gt_s
+                      (local.tee $ws
+                       (i32.sub
+                        (local.get $ws)
+                        (i32.const 1)
+                       )
+                      )
+                      (i32.const 0)
+                     )
+                    )
+                   )
+                  )
+                 )
+                 (if
+                  (local.get $i22)
+                  (then
+                   (v128.store align=4
+                    (local.get $i1)
+                    (local.get $v10)
+                   )
+                   (v128.store32_lane offset=16 0
+                    (local.get $i1)
+                    (local.get $v2)
+                   )
+                   (v128.store offset=20 align=4
+                    (local.get $i1)
+                    (local.get $v3)
+                   )
+                   (v128.store32_lane offset=36 0
+                    (local.get $i1)
+                    (local.get $v4)
+                   )
+                   (v128.store offset=40 align=4
+                    (local.get $i1)
+                    (local.get $v5)
+                   )
+                   (v128.store32_lane offset=56 0
+                    (local.get $i1)
+                    (local.get $v6)
+                   )
+                  )
+                  (else
+                   (v128.store
+                    (local.get $i0)
+                    (local.get $v10)
+                   )
+                   (v128.store offset=16
+                    (local.get $i0)
+                    (local.get $v2)
+                   )
+                   (v128.store offset=32
+                    (local.get $i0)
+                    (local.get $v3)
+                   )
+                   (v128.store offset=48
+                    (local.get $i0)
+                    (local.get $v4)
+                   )
+                   (v128.store offset=64
+                    (local.get $i0)
+                    (local.get $v5)
+                   )
+                   (v128.store offset=80
+                    (local.get $i0)
+                    (local.get $v6)
+                   )
+                  )
+                 )
+                )
+               )
+              )
+              (else
+               (local.set $v10
+                (if (result v128)
+                 (local.get $i21)
+                 (then
+                  (local.set $v2
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v3
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v4
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v5
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v6
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v2
+                   (v128.load offset=16
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v3
+                   (v128.load offset=32
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v4
+                   (v128.load offset=48
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v5
+                   (v128.load offset=64
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v6
+                   (v128.load offset=80
+                    (local.get $i8)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i8)
+                  )
+                 )
+                )
+               )
+               (local.set $i14
+                (local.get $hi)
+               )
+               (if
+                (i32.gt_s
+                 (local.get $ws)
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k12
+                  (v128.store
+                   (local.get $i12)
+                   (local.tee $v11
+                    (v128.load align=4
+                     (local.get $lo)
+                    )
+                   )
+                  )
+                  (v128.store offset=16
+                   (local.get $i12)
+                   (local.tee $v7
+                    (v128.load32_zero offset=16
+                     (local.get $lo)
+                    )
+                   )
+                  )
+                  (local.set $v10
+                   (f32x4.add
+                    (local.get $v10)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat
+                       (local.get $i14)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v2
+                   (f32x4.add
+                    (local.get $v2)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $v3
+                   (f32x4.add
+                    (local.get $v3)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat offset=4
+                       (local.get $i14)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v4
+                   (f32x4.add
+                    (local.get $v4)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $v5
+                   (f32x4.add
+                    (local.get $v5)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat offset=8
+                       (local.get $i14)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v6
+                   (f32x4.add
+                    (local.get $v6)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $i14
+                   (i32.add
+                    (local.get $i14)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i12
+                   (i32.add
+                    (local.get $i12)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 20)
+                   )
+                  )
+                  (br_if $k12
+                   (i32.gt_s
+                    (local.tee $ws
+                     (i32.sub
+                      (local.get $ws)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i22)
+                (then
+                 (v128.store align=4
+                  (local.get $i16)
+                  (local.get $v10)
+                 )
+                 (v128.store32_lane offset=16 0
+                  (local.get $i16)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=20 align=4
+                  (local.get $i16)
+                  (local.get $v3)
+                 )
+                 (v128.store32_lane offset=36 0
+                  (local.get $i16)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=40 align=4
+                  (local.get $i16)
+                  (local.get $v5)
+                 )
+                 (v128.store32_lane offset=56 0
+                  (local.get $i16)
+                  (local.get $v6)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i8)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=16
+                  (local.get $i8)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=32
+                  (local.get $i8)
+                  (local.get $v3)
+                 )
+                 (v128.store offset=48
+                  (local.get $i8)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=64
+                  (local.get $i8)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=80
+                  (local.get $i8)
+                  (local.get $v6)
+                 )
+                )
+               )
+              )
+             )
+            )
+           )
+          )
+          (else
+           (local.set $i14
+            (i32.add
+             (local.get $hi)
+             (i32.const 1024)
+            )
+           )
+           (local.set $lo
+            (i32.add
+             (local.get $b)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i24)
+                (i32.const 5)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $hi)
+             (i32.const 3072)
+            )
+           )
+           (local.set $i1
+            (i32.add
+             (local.get $c)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i23)
+                (i32.const 20)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i12
+            (i32.add
+             (local.get $a)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i24)
+                (i32.const 3)
+               )
+               (i32.shl
+                (local.get $i23)
+                (i32.const 2)
+               )
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (if
+            (i32.gt_s
+             (local.get $i25)
+             (i32.const 0)
+            )
+            (then
+             (local.set $v10
+              (if (result v128)
+               (local.get $i21)
+               (then
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v3
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v4
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v5
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v11
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v7
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=16
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v3
+                 (v128.load offset=32
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v4
+                 (v128.load offset=48
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v5
+                 (v128.load offset=64
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v6
+                 (v128.load offset=80
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v11
+                 (v128.load offset=96
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v7
+                 (v128.load offset=112
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i8
+              (local.get $hi)
+             )
+             (local.set $i18
+              (local.get $i14)
+             )
+             (local.set $i13
+              (local.get $i12)
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i16
+                (local.get $ws)
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $k18
+                (v128.store
+                 (local.get $i18)
+                 (local.tee $v9
+                  (v128.load align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store offset=16
+                 (local.get $i18)
+                 (local.tee $v17
+                  (v128.load32_zero offset=16
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i8)
+                 (v128.load align=4
+                  (local.get $i13)
+                 )
+                )
+                (local.set $v10
+                 (f32x4.add
+                  (local.get $v10)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat
+                     (local.get $i13)
+                    )
+                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v3
+                 (f32x4.add
+                  (local.get $v3)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat offset=4
+                     (local.get $i13)
+                    )
+                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v4
+                 (f32x4.add
+                  (local.get $v4)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v5
+                 (f32x4.add
+                  (local.get $v5)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat offset=8
+                     (local.get $i13)
+                    )
+                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v11
+                 (f32x4.add
+                  (local.get $v11)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat offset=12
+                     (local.get $i13)
+                    )
+                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v7
+                 (f32x4.add
+                  (local.get $v7)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $i8
+                 (i32.add
+                  (local.get $i8)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i18
+                 (i32.add
+                  (local.get $i18)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i13
+                 (i32.add
+                  (local.get $i13)
+                  (i32.const 12)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 20)
+                 )
+                )
+                (br_if $k18
+                 (i32.gt_s
+                  (local.tee $i16
+                   (i32.sub
+                    (local.get $i16)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i22)
+              (then
+               (v128.store align=4
+                (local.get $i1)
+                (local.get $v10)
+               )
+               (v128.store32_lane offset=16 0
+                (local.get $i1)
+                (local.get $v2)
+               )
+               (v128.store offset=20 align=4
+                (local.get $i1)
+                (local.get $v3)
+               )
+               (v128.store32_lane offset=36 0
+                (local.get $i1)
+                (local.get $v4)
+               )
+               (v128.store offset=40 align=4
+                (local.get $i1)
+                (local.get $v5)
+               )
+               (v128.store32_lane offset=56 0
+                (local.get $i1)
+                (local.get $v6)
+               )
+               (v128.store offset=60 align=4
+                (local.get $i1)
+                (local.get $v11)
+               )
+               (v128.store32_lane offset=76 0
+                (local.get $i1)
+                (local.get $v7)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v10)
+               )
+               (v128.store offset=16
+                (local.get $i0)
+                (local.get $v2)
+               )
+               (v128.store offset=32
+                (local.get $i0)
+                (local.get $v3)
+               )
+               (v128.store offset=48
+                (local.get $i0)
+                (local.get $v4)
+               )
+               (v128.store offset=64
+                (local.get $i0)
+                (local.get $v5)
+               )
+               (v128.store offset=80
+                (local.get $i0)
+                (local.get $v6)
+               )
+               (v128.store offset=96
+                (local.get $i0)
+                (local.get $v11)
+               )
+               (v128.store offset=112
+                (local.get $i0)
+                (local.get $v7)
+               )
+              )
+             )
+             (local.set $lo
+              (i32.add
+               (local.get $hi)
+               (i32.const 1024)
+              )
+             )
+             (local.set $i0
+              (i32.add
+               (local.get $i0)
+               (i32.const 128)
+              )
+             )
+             (local.set $i1
+              (i32.add
+               (local.get $i1)
+               (i32.const 80)
+              )
+             )
+             (local.set $i12
+              (i32.add
+               (local.get $i12)
+               (i32.const 16)
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i20
+                (i32.sub
+                 (local.get $i25)
+                 (i32.const 1)
+                )
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $n20
+                (local.set $v10
+                 (if (result v128)
+                  (local.get $i21)
+                  (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v3
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v4
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v5
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v6
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v11
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v7
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (else
+                   (local.set $v2
+                    (v128.load offset=16
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v3
+                    (v128.load offset=32
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v4
+                    (v128.load offset=48
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v5
+                    (v128.load offset=64
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v6
+                    (v128.load offset=80
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v11
+                    (v128.load offset=96
+                     (local.get $i0)
+                    )
+                   )
+                   (local.set $v7
+                    (v128.load offset=112
+                     (local.get $i0)
+                    )
+                   )
+                   (v128.load
+                    (local.get $i0)
+                   )
+                  )
+                 )
+                )
+                (local.set $i8
+                 (local.get $lo)
+                )
+                (local.set $i18
+                 (local.get $i14)
+                )
+                (local.set $i13
+                 (local.get $i12)
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i16
+                   (local.get $ws)
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $k19
+                   (local.set $v9
+                    (v128.load
+                     (local.get $i18)
+                    )
+                   )
+                   (local.set $v17
+                    (v128.load offset=16
+                     (local.get $i18)
+                    )
+                   )
+                   (v128.store
+                    (local.get $i8)
+                    (v128.load align=4
+                     (local.get $i13)
+                    )
+                   )
+                   (local.set $v10
+                    (f32x4.add
+                     (local.get $v10)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat
+                        (local.get $i13)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v2
+                    (f32x4.add
+                     (local.get $v2)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v3
+                    (f32x4.add
+                     (local.get $v3)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat offset=4
+                        (local.get $i13)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v4
+                    (f32x4.add
+                     (local.get $v4)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v5
+                    (f32x4.add
+                     (local.get $v5)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat offset=8
+                        (local.get $i13)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v6
+                    (f32x4.add
+                     (local.get $v6)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v11
+                    (f32x4.add
+                     (local.get $v11)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat offset=12
+                        (local.get $i13)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v7
+                    (f32x4.add
+                     (local.get $v7)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $i8
+                    (i32.add
+                     (local.get $i8)
+                     (i32.const 16)
+                    )
+                   )
+                   (local.set $i18
+                    (i32.add
+                     (local.get $i18)
+                     (i32.const 32)
+                    )
+                   )
+                   (local.set $i13
+                    (i32.add
+                     (local.get $i13)
+                     (i32.const 12)
+                    )
+                   )
+                   (br_if $k19
+                    (i32.gt_s
+                     (local.tee $i16
+                      (i32.sub
+                       (local.get $i16)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i22)
+                 (then
+                  (v128.store align=4
+                   (local.get $i1)
+                   (local.get $v10)
+                  )
+                  (v128.store32_lane offset=16 0
+                   (local.get $i1)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=20 align=4
+                   (local.get $i1)
+                   (local.get $v3)
+                  )
+                  (v128.store32_lane offset=36 0
+                   (local.get $i1)
+                   (local.get $v4)
+                  )
+                  (v128.store offset=40 align=4
+                   (local.get $i1)
+                   (local.get $v5)
+                  )
+                  (v128.store32_lane offset=56 0
+                   (local.get $i1)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=60 align=4
+                   (local.get $i1)
+                   (local.get $v11)
+                  )
+                  (v128.store32_lane offset=76 0
+                   (local.get $i1)
+                   (local.get $v7)
+                  )
+                 )
+                 (else
+                  (v128.store
+                   (local.get $i0)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=16
+                   (local.get $i0)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=32
+                   (local.get $i0)
+                   (local.get $v3)
+                  )
+                  (v128.store offset=48
+                   (local.get $i0)
+                   (local.get $v4)
+                  )
+                  (v128.store offset=64
+                   (local.get $i0)
+                   (local.get $v5)
+                  )
+                  (v128.store offset=80
+                   (local.get $i0)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=96
+                   (local.get $i0)
+                   (local.get $v11)
+                  )
+                  (v128.store offset=112
+                   (local.get $i0)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 1024)
+                 )
+                )
+                (local.set $i0
+                 (i32.add
+                  (local.get $i0)
+                  (i32.const 128)
+                 )
+                )
+                (local.set $i1
+                 (i32.add
+                  (local.get $i1)
+                  (i32.const 80)
+                 )
+                )
+                (local.set $i12
+                 (i32.add
+                  (local.get $i12)
+                  (i32.const 16)
+                 )
+                )
+                (br_if $n20
+                 (i32.gt_s
+                  (local.tee $i20
+                   (i32.sub
+                    (local.get $i20)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i27)
+              (then
+               (local.set $v10
+                (if (result v128)
+                 (local.get $i21)
+                 (then
+                  (local.set $v2
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v3
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v4
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v5
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v6
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v2
+                   (v128.load offset=16
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v3
+                   (v128.load offset=32
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v4
+                   (v128.load offset=48
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v5
+                   (v128.load offset=64
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v6
+                   (v128.load offset=80
+                    (local.get $i0)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i0)
+                  )
+                 )
+                )
+               )
+               (if
+                (i32.gt_s
+                 (local.get $ws)
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k21
+                  (local.set $v11
+                   (v128.load
+                    (local.get $i14)
+                   )
+                  )
+                  (local.set $v7
+                   (v128.load offset=16
+                    (local.get $i14)
+                   )
+                  )
+                  (v128.store
+                   (local.get $lo)
+                   (v128.load32_lane offset=8 2
+                    (local.get $i12)
+                    (v128.load64_zero align=4
+                     (local.get $i12)
+                    )
+                   )
+                  )
+                  (local.set $v10
+                   (f32x4.add
+                    (local.get $v10)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat
+                       (local.get $i12)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v2
+                   (f32x4.add
+                    (local.get $v2)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $v3
+                   (f32x4.add
+                    (local.get $v3)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat offset=4
+                       (local.get $i12)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v4
+                   (f32x4.add
+                    (local.get $v4)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $v5
+                   (f32x4.add
+                    (local.get $v5)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat offset=8
+                       (local.get $i12)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v6
+                   (f32x4.add
+                    (local.get $v6)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i14
+                   (i32.add
+                    (local.get $i14)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $i12
+                   (i32.add
+                    (local.get $i12)
+                    (i32.const 12)
+                   )
+                  )
+                  (br_if $k21
+                   (i32.gt_s
+                    (local.tee $ws
+                     (i32.sub
+                      (local.get $ws)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i22)
+                (then
+                 (v128.store align=4
+                  (local.get $i1)
+                  (local.get $v10)
+                 )
+                 (v128.store32_lane offset=16 0
+                  (local.get $i1)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=20 align=4
+                  (local.get $i1)
+                  (local.get $v3)
+                 )
+                 (v128.store32_lane offset=36 0
+                  (local.get $i1)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=40 align=4
+                  (local.get $i1)
+                  (local.get $v5)
+                 )
+                 (v128.store32_lane offset=56 0
+                  (local.get $i1)
+                  (local.get $v6)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i0)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=16
+                  (local.get $i0)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=32
+                  (local.get $i0)
+                  (local.get $v3)
+                 )
+                 (v128.store offset=48
+                  (local.get $i0)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=64
+                  (local.get $i0)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=80
+                  (local.get $i0)
+                  (local.get $v6)
+                 )
+                )
+               )
+              )
+             )
+            )
+            (else
+             (local.set $v10
+              (if (result v128)
+               (local.get $i21)
+               (then
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v3
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v4
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v5
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=16
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v3
+                 (v128.load offset=32
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v4
+                 (v128.load offset=48
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v5
+                 (v128.load offset=64
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v6
+                 (v128.load offset=80
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i13
+              (local.get $hi)
+             )
+             (if
+              (i32.gt_s
+               (local.get $ws)
+               (i32.const 0)
+              )
+              (then
+               (loop $k22
+                (v128.store
+                 (local.get $i14)
+                 (local.tee $v11
+                  (v128.load align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store offset=16
+                 (local.get $i14)
+                 (local.tee $v7
+                  (v128.load32_zero offset=16
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i13)
+                 (v128.load32_lane offset=8 2
+                  (local.get $i12)
+                  (v128.load64_zero align=4
+                   (local.get $i12)
+                  )
+                 )
+                )
+                (local.set $v10
+                 (f32x4.add
+                  (local.get $v10)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat
+                     (local.get $i12)
+                    )
+                   )
+                   (local.get $v11)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $v3
+                 (f32x4.add
+                  (local.get $v3)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat offset=4
+                     (local.get $i12)
+                    )
+                   )
+                   (local.get $v11)
+                  )
+                 )
+                )
+                (local.set $v4
+                 (f32x4.add
+                  (local.get $v4)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $v5
+                 (f32x4.add
+                  (local.get $v5)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat offset=8
+                     (local.get $i12)
+                    )
+                   )
+                   (local.get $v11)
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $i13
+                 (i32.add
+                  (local.get $i13)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i14
+                 (i32.add
+                  (local.get $i14)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i12
+                 (i32.add
+                  (local.get $i12)
+                  (i32.const 12)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 20)
+                 )
+                )
+                (br_if $k22
+                 (i32.gt_s
+                  (local.tee $ws
+                   (i32.sub
+                    (local.get $ws)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i22)
+              (then
+               (v128.store align=4
+                (local.get $i1)
+                (local.get $v10)
+               )
+               (v128.store32_lane offset=16 0
+                (local.get $i1)
+                (local.get $v2)
+               )
+               (v128.store offset=20 align=4
+                (local.get $i1)
+                (local.get $v3)
+               )
+               (v128.store32_lane offset=36 0
+                (local.get $i1)
+                (local.get $v4)
+               )
+               (v128.store offset=40 align=4
+                (local.get $i1)
+                (local.get $v5)
+               )
+               (v128.store32_lane offset=56 0
+                (local.get $i1)
+                (local.get $v6)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v10)
+               )
+               (v128.store offset=16
+                (local.get $i0)
+                (local.get $v2)
+               )
+               (v128.store offset=32
+                (local.get $i0)
+                (local.get $v3)
+               )
+               (v128.store offset=48
+                (local.get $i0)
+                (local.get $v4)
+               )
+               (v128.store offset=64
+                (local.get $i0)
+                (local.get $v5)
+               )
+               (v128.store offset=80
+                (local.get $i0)
+                (local.get $v6)
                )
               )
              )
@@ -5029,11 +10675,11 @@
            )
           )
          )
-         (br_if $chunk2
+         (br_if $chunk0
           (i32.lt_s
-           (local.tee $i18
+           (local.tee $i24
             (i32.sub
-             (local.get $i18)
+             (local.get $i24)
              (i32.const -64)
             )
            )
@@ -5041,23 +10687,23 @@
           )
          )
         )
-        (local.set $i20
+        (local.set $i19
          (i32.add
-          (local.get $i20)
+          (local.get $i19)
           (i32.const 8)
          )
         )
-        (br $top14)
+        (br $top24)
        )
       )
      )
-     (local.set $i17
+     (local.set $i23
       (i32.add
-       (local.get $i17)
+       (local.get $i23)
        (i32.const 1)
       )
      )
-     (br $top16)
+     (br $top26)
     )
    )
   )
