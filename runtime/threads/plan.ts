@@ -17,7 +17,9 @@ export const THREADS_SECTION = "dlm.threads";
  * - `range`: the kernel's last two parameters are a range [lo, hi) of `count` units of its
  *   output (a weight gradient's column panels, an optimizer update's blocks of elements; a call
  *   without them, hi = 0, computes all); a part is the call with its own range. `unbatched`:
- *   the call has no row count (argument 0 is a buffer): `work` is per unit.
+ *   the call has no row count (argument 0 is a buffer): `work` is per unit. `threshold`: a factor
+ *   on the smallest work of a part (the pool's threshold; default 1): an optimizer update's 0.5
+ *   (UPDATE_THRESHOLD).
  * `grain`: parts are multiples of it (rows per register tile). `ws`: the index of the scratch
  * argument (-1: none), which each thread replaces with its own scratch region. `work`:
  * multiply-adds (or elements) per unit of argument 0 (rows), times `count` for a range.
@@ -39,6 +41,7 @@ export type KernelSplit =
       readonly ws: number;
       readonly work: number;
       readonly unbatched?: true;
+      readonly threshold?: number;
     };
 
 export interface ThreadsPlan {
@@ -47,6 +50,17 @@ export interface ThreadsPlan {
   /** Bytes of scratch each extra thread needs (the largest fixed scratch of a split kernel). */
   readonly scratch: number;
 }
+
+/**
+ * An optimizer update's factor on the threshold (KernelSplit's `threshold`): its parts need half
+ * the work of another kernel's. Unsplit on several threads an update costs about twice its
+ * one-thread time — it writes the weights, whose lines the forward GEMMs' other threads read
+ * (the seed LSTM's Adam, 36,510 parameters: 0.024 ms a step on one thread, 0.051 unsplit on two)
+ * — and, the step's last kernel, it lets the workers' spin run out before the next step's first
+ * GEMM. Split in two it took 0.039 ms, and that GEMM 0.131 instead of 0.160 (docs/benchmarks.md,
+ * "Threads: the LSTM").
+ */
+export const UPDATE_THRESHOLD = 0.5;
 
 /** Every scratch region starts on a page of this many bytes of its own. */
 export const SCRATCH_PAGE = 4096;
@@ -80,8 +94,9 @@ export interface ExtraChunks {
  */
 export function splitCall(s: KernelSplit, args: readonly number[], most: number, minWork: number, extra?: ExtraChunks): number[][] {
   const total = (s.kind === "range" && s.unbatched ? 1 : (args[0] ?? 0)) * s.work * (s.kind === "range" ? s.count : 1);
+  const least = minWork * (s.kind === "range" ? (s.threshold ?? 1) : 1);
   const cap = (n: number): number => {
-    const parts = Math.min(most, n, Math.floor(total / minWork));
+    const parts = Math.min(most, n, Math.floor(total / least));
     if (!extra || parts <= extra.threads) return parts;
     return Math.max(extra.threads, extra.threads * Math.floor(Math.min(parts, Math.floor(total / extra.work)) / extra.threads));
   };

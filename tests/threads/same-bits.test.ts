@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import * as os from "node:os";
 import { loadTrainer } from "../helpers/trainer.js";
 import { bytes, expectOneThreadBits, threads } from "./helpers.js";
-import { splitCall, type KernelSplit } from "../../runtime/threads/plan.js";
+import { splitCall, UPDATE_THRESHOLD, type KernelSplit } from "../../runtime/threads/plan.js";
 import { loadBinaryen } from "../../compiler/wasm/kernels/binaryen.js";
 import { emitGemmModule, gemmOutShape, gemmPanels, gemmParams, gemmScratchBytes, type GemmSpec } from "../../compiler/wasm/kernels/gemm.js";
 import { buildModule } from "../../compiler/wasm/kernels/module.js";
@@ -165,6 +165,24 @@ describe("splitCall", () => {
       [4096, 8192, 0.5, 1, 3],
     ]);
     expect(splitCall(update, [4096, 8192, 0.5], 2, 301)).toEqual([[4096, 8192, 0.5, 0, 3]]);
+    // An optimizer update's parts need UPDATE_THRESHOLD (half) of the threshold's work: the seed
+    // LSTM's Adam, 9 blocks of 65,536, in 2 parts at the default 2^19 (one part without the factor).
+    const adam = (threshold?: number): KernelSplit => ({
+      kind: "range",
+      params: 9,
+      count: 9,
+      ws: -1,
+      work: 65536,
+      unbatched: true,
+      threshold,
+    });
+    expect(UPDATE_THRESHOLD).toBe(0.5);
+    expect(splitCall(adam(UPDATE_THRESHOLD), [0, 1, 2, 3, 4, 5, 6], 8, 1 << 19).map((p) => p.slice(7))).toEqual([
+      [0, 4],
+      [4, 9],
+    ]);
+    expect(splitCall(adam(), [0, 1, 2, 3, 4, 5, 6], 8, 1 << 19)).toHaveLength(1);
+    expect(splitCall(adam(UPDATE_THRESHOLD), [0, 1, 2, 3, 4, 5, 6], 8, 1 << 20)).toHaveLength(1);
   });
   it("more chunks than threads only where each has the extra chunks' work, in a multiple of the threads", () => {
     const range: KernelSplit = { kind: "range", params: 3, count: 16, ws: -1, work: 100, unbatched: true }; // 1,600 in all

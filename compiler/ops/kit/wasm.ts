@@ -7,7 +7,7 @@ import type { BinaryenApi } from "../../wasm/kernels/binaryen.js";
 import { nameParams, type Mod } from "../../wasm/kernels/fn.js";
 import type { WasmCtx, WasmRule } from "../op.js";
 import { addGemm, gemmPanels, gemmParams, gemmScratchBytes, type GemmActivation, type GemmSpec } from "../../wasm/kernels/gemm.js";
-import type { KernelSplit } from "../../../runtime/threads/plan.js";
+import { UPDATE_THRESHOLD, type KernelSplit } from "../../../runtime/threads/plan.js";
 import * as EW from "../../wasm/kernels/elementwise.js";
 import * as LP from "../../wasm/kernels/loops.js";
 import * as RD from "../../wasm/kernels/reductions.js";
@@ -277,7 +277,8 @@ export function updateSpecOf(o: OptimizerSpec): Omit<UpdateSpec, "name" | "offse
  * buffer) and the expressions of its scalars (`lr`, the rule's, `gs`: updateParams). Threads
  * share a call by blocks of UPDATE_BLOCK elements (its `lo, hi`, which the call leaves out); each
  * element costs about 4 multiply-adds of a GEMM per buffer it reads and writes (measured on the
- * GAN: Adam 0.68 ns per element, a GEMM 0.044 ns per multiply-add), its `work`.
+ * GAN: Adam 0.68 ns per element, a GEMM 0.044 ns per multiply-add), its `work`; its parts need
+ * half the threshold's work (UPDATE_THRESHOLD: unsplit on several threads it costs twice as much).
  */
 export function optimizerCall(
   c: Pick<WasmCtx<unknown>, "kernel">,
@@ -292,7 +293,9 @@ export function optimizerCall(
   const blocks = Math.ceil(range.size / UPDATE_BLOCK);
   const work = UPDATE_BLOCK * 4 * (2 + stateBuffers(o).length);
   const split: KernelSplit | undefined =
-    blocks > 1 ? { kind: "range", params: names.length, count: blocks, ws: -1, work, unbatched: true } : undefined;
+    blocks > 1
+      ? { kind: "range", params: names.length, count: blocks, ws: -1, work, unbatched: true, threshold: UPDATE_THRESHOLD }
+      : undefined;
   const fn = c.kernel(
     key,
     (b, mod, name) => {
