@@ -5,12 +5,13 @@
 // window (so the 1- and 2-thread children show which kernels scale and what stays serial).
 //   node scripts/bench/threads-probe.mjs [--models gan,cnn,lstm,mlp] [--reps 2] [--seconds 8] [--warmup 20]
 //        [--slice 1] [--profile] [--flags=--no-wasm-dynamic-tiering] [--threads 1,2,2c1]   (after npm run build)
+//        [--each] [--trainer DIR/NAME.js]   (one model's trainer as `dlm compile` wrote it, run on its own copy of the runtime)
 // --threads lists the children's settings: a thread count, optionally with c and the chunks per
-// thread, and s and the spin in µs (2c1s1000).
+// thread, and s and the spin in µs (2c1s1000). --each prints every child's rate (and kernels) as it ends.
 // The children alternate (1, 2, 1, 2, …), one at a time, as the suite runs them; --flags are
 // node/V8 options given to every child.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -31,9 +32,51 @@ const { values: opt } = parseArgs({
     warmup: { type: "string", default: "20" },
     slice: { type: "string", default: "1" },
     profile: { type: "boolean" },
+    each: { type: "boolean" },
+    sched: { type: "boolean" },
     flags: { type: "string", default: "" },
   },
 });
+
+// ---------------------------------------------------------------------------------------
+// --sched (Linux): each thread's time on a CPU, time runnable but waiting for one (ms), context
+// switches and migrations over the window, from /proc/self/task/*/schedstat and sched.
+function threadStats() {
+  const out = {};
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      const [run, wait, slices] = readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").trim().split(" ").map(Number);
+      const sched = readFileSync(`/proc/self/task/${tid}/sched`, "utf8");
+      const field = (k) => Number(new RegExp(`^${k.replace(/\./g, "\\.")}\\s*:\\s*(\\S+)`, "m").exec(sched)?.[1] ?? NaN);
+      const comm = readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
+      out[tid] = {
+        comm,
+        run,
+        wait,
+        slices,
+        migrations: field("se.nr_migrations"),
+        cpu: Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[36]),
+      };
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+function schedDelta(a, b) {
+  return Object.entries(b)
+    .filter(([tid]) => a[tid])
+    .map(([tid, e]) => ({
+      tid: Number(tid),
+      comm: e.comm,
+      runMs: (e.run - a[tid].run) / 1e6,
+      waitMs: (e.wait - a[tid].wait) / 1e6,
+      slices: e.slices - a[tid].slices,
+      migrations: e.migrations - a[tid].migrations,
+      cpu: e.cpu,
+    }))
+    .filter((e) => e.runMs > 1);
+}
 
 // ---------------------------------------------------------------------------------------
 // The child: one trainer on --threads threads.
@@ -42,9 +85,12 @@ async function child() {
   const model = opt.model;
   const batch = MODELS[model].batch;
   const mod = await import(pathToFileURL(opt.trainer).href);
-  const { Rng } = await import(dist("runtime/rng.js"));
-  const { initParameters } = await import(dist("runtime/trainer.js"));
-  const { withKernelThreads, setChunksPerThread, setSpinMicros } = await import(dist("runtime/threads/index.js"));
+  // A `dlm compile` output has its own copy of the runtime (whose threads it runs on); the suite's trainers import dist's.
+  const own = path.join(path.dirname(path.resolve(opt.trainer)), "runtime");
+  const rt = (f) => (existsSync(own) ? pathToFileURL(path.join(own, f)).href : dist(`runtime/${f}`));
+  const { Rng } = await import(rt("rng.js"));
+  const { initParameters } = await import(rt("trainer.js"));
+  const { withKernelThreads, setChunksPerThread, setSpinMicros } = await import(rt("threads/index.js"));
   if (opt.chunks) setChunksPerThread(Number(opt.chunks));
   if (opt.spin) setSpinMicros(Number(opt.spin));
   const data = await mnist(model === "gan" ? [-1, 1] : [0, 1]);
@@ -57,13 +103,15 @@ async function child() {
           const out = {};
           for (const [name, fn] of Object.entries(exports)) {
             if (typeof fn !== "function") continue;
-            const e = { calls: 0, ms: 0 };
+            const e = { calls: 0, ms: 0, each: [] };
             totals.set(name, e);
             out[name] = (...args) => {
               const t = performance.now();
               const r = fn(...args);
-              e.ms += performance.now() - t;
+              const dt = performance.now() - t;
+              e.ms += dt;
               e.calls++;
+              if (e.each.length < 100000) e.each.push(dt);
               return r;
             };
           }
@@ -87,7 +135,8 @@ async function child() {
     step();
     first.push(performance.now() - s);
   }
-  for (const e of totals.values()) ((e.calls = 0), (e.ms = 0));
+  for (const e of totals.values()) ((e.calls = 0), (e.ms = 0), (e.each.length = 0));
+  const sched0 = opt.sched ? threadStats() : null;
   const slice = Number(opt.slice) * 1000;
   const start = performance.now();
   const end = start + Number(opt.seconds) * 1000;
@@ -111,8 +160,15 @@ async function child() {
     }
   } while (now < end);
   const secs = (now - start) / 1000;
+  const sched = sched0 ? schedDelta(sched0, threadStats()) : undefined;
   const kernels = Object.fromEntries(
-    [...totals].filter(([, e]) => e.calls > 0).map(([n, e]) => [n, { ms: e.ms / steps, calls: e.calls / steps }]),
+    [...totals]
+      .filter(([, e]) => e.calls > 0)
+      .map(([n, e]) => {
+        const q = e.each.sort((a, b) => a - b);
+        // A call's time: p10, median, p90 (ms)
+        return [n, { ms: e.ms / steps, calls: e.calls / steps, call: [0.1, 0.5, 0.9].map((p) => q[Math.floor(p * (q.length - 1))]) }];
+      }),
   );
   process.stdout.write(
     "PROBE " +
@@ -125,6 +181,7 @@ async function child() {
         first,
         quantiles: [0.1, 0.5, 0.9, 0.99].map((q) => times.sort((a, b) => a - b)[Math.floor(q * (times.length - 1))]),
         kernels,
+        sched,
       }) +
       "\n",
   );
@@ -166,7 +223,7 @@ async function main() {
       .join(" ")}; flags: ${flags.join(" ") || "none"}`,
   );
   for (const m of models) {
-    const trainer = await compileSeedTrainer(m, tmp);
+    const trainer = opt.trainer ? path.resolve(opt.trainer) : await compileSeedTrainer(m, tmp);
     const res = Object.fromEntries(counts.map((t) => [t, []]));
     for (let r = 0; r < Number(opt.reps); r++)
       for (const t of counts) {
@@ -185,7 +242,24 @@ async function main() {
           opt.slice,
         );
         if (opt.profile) argv.push("--profile");
-        res[t].push(await runChild(argv));
+        if (opt.sched) argv.push("--sched");
+        const r = await runChild(argv);
+        res[t].push(r);
+        if (opt.each)
+          console.log(
+            `  ${t}: ${f(r.rate)} samples/s, per s ${r.slices.map((x) => f(x)).join(" ")}` +
+              (r.sched
+                ? `; threads ${r.sched.map((e) => `${e.comm} run ${f(e.runMs)} wait ${f(e.waitMs, 1)} sw ${e.slices} mig ${e.migrations} cpu ${e.cpu}`).join(" | ")}`
+                : "") +
+              (opt.profile
+                ? `; ${Object.entries(r.kernels)
+                    .filter(([, e]) => e.ms > 0.02)
+                    .map(
+                      ([n, e]) => `${n.replace(/_bias$|_28_50$|_batched.*$/, "")} ${f(e.ms, 3)} (${e.call.map((x) => f(x, 3)).join("/")})`,
+                    )
+                    .join(", ")}`
+                : ""),
+          );
       }
     console.log(`\n## ${m} (batch ${MODELS[m].batch}), median of ${opt.reps}`);
     for (const t of counts) {
