@@ -5,7 +5,7 @@
 // window (so the 1- and 2-thread children show which kernels scale and what stays serial).
 //   node scripts/bench/threads-probe.mjs [--models gan,cnn,lstm,mlp] [--reps 2] [--seconds 8] [--warmup 20]
 //        [--slice 1] [--profile] [--flags=--no-wasm-dynamic-tiering] [--threads 1,2,2c1]   (after npm run build)
-//        [--each] [--trainer DIR/NAME.js]   (one model's trainer as `dlm compile` wrote it, run on its own copy of the runtime)
+//        [--each] [--sched] [--host] [--trainer DIR/NAME.js]   (one model's trainer as `dlm compile` wrote it, run on its own copy of the runtime)
 // --threads lists the children's settings: a thread count, optionally with c and the chunks per
 // thread, and s and the spin in µs (2c1s1000). --each prints every child's rate (and kernels) as it ends.
 // The children alternate (1, 2, 1, 2, …), one at a time, as the suite runs them; --flags are
@@ -34,6 +34,7 @@ const { values: opt } = parseArgs({
     profile: { type: "boolean" },
     each: { type: "boolean" },
     sched: { type: "boolean" },
+    host: { type: "boolean" },
     flags: { type: "string", default: "" },
   },
 });
@@ -90,7 +91,7 @@ async function child() {
   const rt = (f) => (existsSync(own) ? pathToFileURL(path.join(own, f)).href : dist(`runtime/${f}`));
   const { Rng } = await import(rt("rng.js"));
   const { initParameters } = await import(rt("trainer.js"));
-  const { withKernelThreads, setChunksPerThread, setSpinMicros } = await import(rt("threads/index.js"));
+  const { withKernelThreads, setChunksPerThread, setSpinMicros, workerChunkCount, splitCallCount } = await import(rt("threads/index.js"));
   if (opt.chunks) setChunksPerThread(Number(opt.chunks));
   if (opt.spin) setSpinMicros(Number(opt.spin));
   const data = await mnist(model === "gan" ? [-1, 1] : [0, 1]);
@@ -137,6 +138,7 @@ async function child() {
   }
   for (const e of totals.values()) ((e.calls = 0), (e.ms = 0), (e.each.length = 0));
   const sched0 = opt.sched ? threadStats() : null;
+  const [worked0, split0] = [workerChunkCount(), splitCallCount()];
   const slice = Number(opt.slice) * 1000;
   const start = performance.now();
   const end = start + Number(opt.seconds) * 1000;
@@ -161,6 +163,9 @@ async function child() {
   } while (now < end);
   const secs = (now - start) / 1000;
   const sched = sched0 ? schedDelta(sched0, threadStats()) : undefined;
+  // Chunks the workers ran and calls split, per step: on a machine that runs both cores alike a
+  // worker takes its share of every split call; fewer where its core runs late.
+  const [workerChunks, splitCalls] = [(workerChunkCount() - worked0) / steps, (splitCallCount() - split0) / steps];
   const kernels = Object.fromEntries(
     [...totals]
       .filter(([, e]) => e.calls > 0)
@@ -182,6 +187,8 @@ async function child() {
         quantiles: [0.1, 0.5, 0.9, 0.99].map((q) => times.sort((a, b) => a - b)[Math.floor(q * (times.length - 1))]),
         kernels,
         sched,
+        workerChunks,
+        splitCalls,
       }) +
       "\n",
   );
@@ -202,6 +209,42 @@ function runChild(argv) {
       else reject(new Error(err.trim().split("\n").slice(-3).join("\n")));
     });
   });
+}
+
+// --host: before each child, a compute loop (8 independent Math.imul chains: the multiplier's
+// throughput, no memory) on the parent's thread alone and then on it and a worker at once, ms for
+// each: a host phase slows the loop too (both threads alike, or one core), our own losses do not.
+const HOST_LOOP = `function hostLoop(n) {
+  let a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8;
+  for (let i = 0; i < n; i++) {
+    a = (Math.imul(a, 1664525) + 1) | 0; b = (Math.imul(b, 1664525) + 1) | 0; c = (Math.imul(c, 1664525) + 1) | 0; d = (Math.imul(d, 1664525) + 1) | 0;
+    e = (Math.imul(e, 1664525) + 1) | 0; f = (Math.imul(f, 1664525) + 1) | 0; g = (Math.imul(g, 1664525) + 1) | 0; h = (Math.imul(h, 1664525) + 1) | 0;
+  }
+  return a ^ b ^ c ^ d ^ e ^ f ^ g ^ h;
+}`;
+async function hostChecker() {
+  const { Worker } = await import("node:worker_threads");
+  const loop = new Function(`${HOST_LOOP}; return hostLoop;`)();
+  const w = new Worker(
+    `${HOST_LOOP}; require("node:worker_threads").parentPort.on("message", (n) => { const t = performance.now(); hostLoop(n); require("node:worker_threads").parentPort.postMessage(performance.now() - t); });`,
+    { eval: true },
+  );
+  w.unref();
+  const ask = (n) => new Promise((r) => (w.once("message", r), w.postMessage(n)));
+  const time = (n) => {
+    const t = performance.now();
+    loop(n);
+    return performance.now() - t;
+  };
+  const N = 3e6;
+  for (let i = 0; i < 10; i++) (time(N), await ask(N));
+  await new Promise((r) => setTimeout(r, 300)); // optimized code (a real-time process starves V8's compile threads)
+  return async () => {
+    const alone = time(N);
+    const other = ask(N);
+    const mine = time(N);
+    return { alone, together: [mine, await other] };
+  };
 }
 
 const median = (xs) => {
@@ -225,8 +268,10 @@ async function main() {
   for (const m of models) {
     const trainer = opt.trainer ? path.resolve(opt.trainer) : await compileSeedTrainer(m, tmp);
     const res = Object.fromEntries(counts.map((t) => [t, []]));
+    const host = opt.host ? await hostChecker() : null;
     for (let r = 0; r < Number(opt.reps); r++)
       for (const t of counts) {
+        const h = host ? await host() : null;
         const argv = [...flags, path.join(root, "scripts/bench/threads-probe.mjs"), "--child", "--trainer", trainer, "--model", m];
         const [, threads, chunks, spin] = /^(\d+)(?:c(\d+))?(?:s(\d+))?$/.exec(t) ?? [];
         argv.push(
@@ -248,6 +293,8 @@ async function main() {
         if (opt.each)
           console.log(
             `  ${t}: ${f(r.rate)} samples/s, per s ${r.slices.map((x) => f(x)).join(" ")}` +
+              (h ? `; host loop alone ${f(h.alone, 1)} ms, two at once ${h.together.map((x) => f(x, 1)).join(" / ")}` : "") +
+              (r.splitCalls ? `; split calls ${f(r.splitCalls, 1)} a step, worker chunks ${f(r.workerChunks, 2)}` : "") +
               (r.sched
                 ? `; threads ${r.sched.map((e) => `${e.comm} run ${f(e.runMs)} wait ${f(e.waitMs, 1)} sw ${e.slices} mig ${e.migrations} cpu ${e.cpu}`).join(" | ")}`
                 : "") +
