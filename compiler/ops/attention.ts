@@ -16,7 +16,8 @@
 // h·key_dim..), so no transpose runs. Its WebAssembly kernel fuses the scale, the causal mask,
 // the softmax and the product with v per (sample, head), the head's score matrix staying in
 // the kernel scratch; it keeps the softmax's log-sum-exp per row, from which `attention_grad`
-// recomputes the probabilities (attention.wasm.ts). The gradient of q, k and v is one packed
+// recomputes the probabilities (the reference kernels; the WebAssembly backend's training forward
+// stores them instead and its gradient reads them: attention.wasm.ts). The gradient of q, k and v is one packed
 // buffer [B, t·h·k + s·h·k + s·h·v] per sample, cut into its three parts by slices.
 //
 // `dropout` (Keras's, on the attention probabilities) draws a mask [B, heads, t, s] of
@@ -187,15 +188,14 @@ export const ops: OpTable<Names> = {
       const maskArg = mask === undefined ? "null" : c.buf(mask);
       return `K.attention(${c.buf(o)}, ${c.buf(lse)}, ${c.buf(q)}, ${c.buf(k)}, ${c.buf(v)}, ${maskArg}, n, ${geom(c)}, ${c.scratch(s)});`;
     },
-    // lse only where it has a buffer (the gradient reads P instead); P in a training pass (storedProbs).
+    // P too in a training pass (storedProbs).
     wasm: (c) => {
       const [q, k, v, mask] = c.eqn.inputs;
       const [o, lse] = c.eqn.outputs;
       const [probs] = c.extraOut;
-      const spec = { ...specOf(c, mask !== undefined), lse: c.hasBuffer(lse) || undefined, probs: probs !== undefined || undefined };
+      const spec = { ...specOf(c, mask !== undefined), probs: probs !== undefined || undefined };
       const ws = c.scratch(attentionScratchBytes({ ...spec, name: "" }, false));
-      const args: Record<string, string> = { o: c.addr(o), q: c.addr(q), k: c.addr(k), v: c.addr(v), ws };
-      if (spec.lse) args.lse = c.addr(lse);
+      const args: Record<string, string> = { o: c.addr(o), lse: c.addr(lse), q: c.addr(q), k: c.addr(k), v: c.addr(v), ws };
       if (probs !== undefined) args.p = c.addr(probs);
       if (mask !== undefined) args.mask = c.addr(mask);
       return W.call(c, "attention", spec, addAttention, attentionParams, args, true);

@@ -1,7 +1,7 @@
 // The WebAssembly kernels of attention (compiler/ops/attention.ts), SIMD128: one fused pass
 // per (sample, head) on 4×8 register tiles that read q, k, v, dO and write o and the
 // gradients where the projections keep them (head h at columns h·kd..), so nothing is copied
-// in or out; only kᵀ (and vᵀ) are packed, in panels of 8 keys [kd][8], and the score rows
+// in or out; only kᵀ (the gradient: vᵀ) is packed, in panels of 8 keys [kd][8], and the score rows
 // [t][SS] stay in the kernel scratch (≈ 66 KiB at t = s = 128; SS = 8·⌈s/8⌉ + 4: the padding
 // spreads a column's rows over the cache's sets, and the gradient, which reads columns, ran 3%
 // faster with it). The gradient's tiles that step through the rows of k, dO and q (dq = dS·k,
@@ -12,14 +12,22 @@
 //
 //   addAttention      per (b, h) and block of 4 query rows: S = q·kᵀ for the keys the block
 //                     sees; per row: scale, causal mask, max, exp, sum, lse = max + log(sum),
-//                     normalize (× the dropout mask); O = P·v over those keys. The block's rows
-//                     have the same number of vectors, and their passes run side by side
+//                     normalize: P = e · (1/sum), stored for the gradient in a training pass
+//                     (spec.probs), then × the dropout mask; O = P·v over those keys. The block's
+//                     rows have the same number of vectors, and their passes run side by side
 //                     (Kit.rowsLoop: each row's operations interleaved with the others', whose
 //                     dependency chains, the exponential's above all, then overlap).
-//   addAttentionGrad  per (b, h) and block of 4 query rows: S = q·kᵀ and dP = dO·vᵀ; per row:
-//                     P = exp(scale·S − lse) (0 where masked), D = dO·O, dS = scale·P ⊙
-//                     (dP(⊙ mask) − D), P(⊙ mask) kept (the rows side by side); dq = dS·k. Then per block of 4 keys:
+//   addAttentionGrad  per (b, h) and block of 4 query rows: dP = dO·vᵀ; per row: P as the forward
+//                     stored it (0 where masked), D = dO·O, dS = scale·P ⊙ (dP(⊙ mask) − D),
+//                     P(⊙ mask) kept (the rows side by side); dq = dS·k. Then per block of 4 keys:
 //                     dv = P(⊙ mask)ᵀ·dO and dk = dSᵀ·q, into the packed gradient [dq | dk | dv].
+//
+// The stored P (probsPerHead, storedProbs) is the visible part of each head's [t, s]: per block
+// of 4 query rows, its rows side by side, each as many vectors of 4 keys as the row pass visits
+// (8,448 floats a head at t = s = 128, causal: 4.3 MB a call at batch 32). Reading it spares the
+// gradient the S tiles and the exponentials (≈ 2.7 ms of ≈ 11), for ≈ 0.4 ms of stores in the
+// forward; its bits are the forward's e · (1/sum), not exp(s − lse) as when the gradient computed
+// them again (tests/wasm/attention-bits.test.ts states both kernels against one oracle).
 //
 // Causal: query i sees keys j ≤ i, so a block of rows i0 … i0+3 needs keys < i0 + 4 only, a
 // row's passes stop at the first 4-aligned key past i, and a block of keys j0 … j0+3 gets
@@ -55,8 +63,6 @@ export interface AttentionSpec {
   readonly causal?: boolean;
   /** A dropout mask [n, heads, t, s] multiplies the probabilities (training with dropout). */
   readonly mask?: boolean;
-  /** The forward writes the softmax's log-sum-exp lse [n, t, heads] (when something reads it: not the gradient). */
-  readonly lse?: boolean;
   /** The forward writes P [n, heads, probsPerHead] for its gradient (a training pass: storedProbs). */
   readonly probs?: boolean;
   readonly relaxed?: boolean;
@@ -65,7 +71,7 @@ export interface AttentionSpec {
 export const attentionParams = (s: AttentionSpec): string[] => [
   "n",
   "o",
-  ...(s.lse ? ["lse"] : []),
+  "lse",
   ...(s.probs ? ["p"] : []),
   "q",
   "k",
@@ -93,8 +99,10 @@ export const attentionScratchBytes = (s: AttentionSpec, grad: boolean): number =
  * --no-fuse too: it decides what the kernels compute, so the numbers must not depend on fusion).
  * For each attention_grad of a step, the attention of the lets or of the step's forward pass whose
  * lse it reads writes P (a value added here, [B, heads·probsPerHead], extraOut), and the gradient
- * reads P instead of lse (extraIn; skipReads: lse, which then has no buffer unless something else
- * reads it). The evaluation's and the inference entries' attention keep the kernel without P.
+ * reads P instead of lse (extraIn). The evaluation's and the inference entries' attention keep the
+ * kernel without P. The forward still writes lse, t·heads floats a sample: V8 compiled the kernel
+ * that left it out ~1 ms slower (5.2–5.7 against 6.2–6.9 ms at the transformer's size, alternated),
+ * apparently by how the exponentials' loop is compiled when the rows' maxima die in it.
  * Returns the additions of an eqn in a segment.
  */
 export function storedProbs(tp: TrainingProgram, values: TValue[]): (seg: readonly TEqn[], e: TEqn) => Partial<Group> | undefined {
@@ -117,7 +125,7 @@ export function storedProbs(tp: TrainingProgram, values: TValue[]): (seg: readon
         shape: ["B", a.heads * probsPerHead(spec)],
       });
       extras.set(e, { extraOut: [id] });
-      for (const g of grads) extras.set(g, { extraIn: [id], skipReads: [lse] });
+      for (const g of grads) extras.set(g, { extraIn: [id] });
     }
   const training = new Set<readonly TEqn[]>([tp.lets, ...tp.steps.flatMap((st) => [st.forward, st.backward])]);
   return (seg, e) => (training.has(seg) ? extras.get(e) : undefined);
@@ -189,16 +197,14 @@ export function addAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
               hReduce(f, f.get(acc[r]), (a, c) => m.f32x4.add(a, c)),
             ),
           ),
-          ...(s.lse
-            ? each((r) =>
-                m.f32.store(
-                  0,
-                  4,
-                  addB(f, f.get(lseB), mulI(f, m.i32.add(f.get(i0), f.i32(r)), H)),
-                  lane0(m, m.f32x4.add(f.get(mx[r]), logV(f, f.get(sum[r])))),
-                ),
-              )
-            : []),
+          ...each((r) =>
+            m.f32.store(
+              0,
+              4,
+              addB(f, f.get(lseB), mulI(f, m.i32.add(f.get(i0), f.i32(r)), H)),
+              lane0(m, m.f32x4.add(f.get(mx[r]), logV(f, f.get(sum[r])))),
+            ),
+          ),
           // normalize (P stored for the gradient; × the dropout mask)
           ...each(rowAt),
           ...(s.mask ? each((r) => f.set(mks[r], addB(f, f.get(mkB), mulI(f, m.i32.add(f.get(i0), f.i32(r)), s.s)))) : []),
@@ -262,7 +268,7 @@ export function addAttention(b: BinaryenApi, mod: Mod, s: AttentionSpec): void {
         f.set(kB, k.head(f.get(p("k")), s.s * H * s.kd, s.kd)),
         f.set(vB, k.head(f.get(p("v")), s.s * H * s.vd, s.vd)),
         f.set(oB, k.head(f.get(p("o")), s.t * H * s.vd, s.vd)),
-        ...(s.lse ? [f.set(lseB, k.head(f.get(p("lse")), s.t * H, 1))] : []),
+        f.set(lseB, k.head(f.get(p("lse")), s.t * H, 1)),
         ...(s.probs ? [f.set(pP, k.head(f.get(p("p")), H * probsPerHead(s), probsPerHead(s)))] : []),
         ...(s.mask ? [f.set(mkB, k.head(f.get(p("mask")), H * s.t * s.s, s.t * s.s))] : []),
         k.packT(L.kT, kB, s.kd, H * s.kd),
@@ -339,7 +345,7 @@ export function addAttentionGrad(b: BinaryenApi, mod: Mod, s: AttentionSpec): vo
               out.push(m.v128.store(0, 4, f.get(rows[r]), f.get(pv)));
               return out;
             },
-            2, // two rows at a time: four spill (1.02-1.03x)
+            2, // two rows at a time (with the exponential four spilled; with P read, 1, 2 and 4 measure alike)
           ),
         ];
       };
