@@ -3,11 +3,12 @@
 // batch 32 × 128 positions), next to the nn and nt GEMMs of the same size, one thread. With
 // --before DIST (another build's dist/, e.g. of the previous commit) it also times that
 // build's kernels, alternating before and after call windows so that both see the same load,
-// and checks that both write the same bits. --sweep times tn blockings (rows/tiles/cols).
+// and checks that both write the same bits. --sweep times tn blockings (rows/tiles/cols); --tn-only leaves out
+// the nn and nt kernels. Each line: the best window of each build, their ratio, and the medians.
 // Needs `npm run build` (reads dist/).
 //
 //   node scripts/tn-bench.mjs [--seconds 0.5] [--rounds 3] [--m 4096] [--before /tmp/before/dist]
-//        [--shapes 512x128,128x512,128x128] [--sweep 64/8/128,128/8/128,256/4/128] [--conv [--n 64]]
+//        [--shapes 512x128,128x512,128x128] [--tn-only] [--sweep 64/8/128,128/8/128,256/4/128] [--conv [--n 64]]
 import { execSync } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     shapes: { type: "string", default: "512x128,128x512,128x128" },
     sweep: { type: "string" },
     nn: { type: "boolean", default: true },
+    "tn-only": { type: "boolean", default: false },
     conv: { type: "boolean", default: false },
     n: { type: "string", default: "64" },
   },
@@ -114,7 +116,7 @@ const specsFor = (withSweep) => {
   const out = [];
   for (const [k, n] of SHAPES) {
     out.push({ name: `tn_${k}x${n}`, kind: "tn", k, n, bias: false });
-    if (values.nn)
+    if (values.nn && !values["tn-only"])
       out.push({ name: `nn_${k}x${n}`, kind: "nn", k, n, bias: true }, { name: `nt_${k}x${n}`, kind: "nt", k, n, bias: false });
     if (withSweep)
       for (const [rows, tiles, cols] of SWEEP)
@@ -154,6 +156,7 @@ if (SHAPES.length) {
   for (const name of Object.keys(after)) {
     const t = times[name];
     const best = (a) => (a.length ? Math.min(...a) : NaN);
+    const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
     let same = "";
     if (before?.[name]) {
       const x = new Uint32Array(before[name].out().buffer);
@@ -162,7 +165,7 @@ if (SHAPES.length) {
     }
     const b = best(t.before);
     console.log(
-      `${name.padEnd(26)} ${Number.isNaN(b) ? "" : `before ${b.toFixed(2).padStart(7)} ms  `}after ${best(t.after).toFixed(2).padStart(7)} ms${Number.isNaN(b) ? "" : `  ${(b / best(t.after)).toFixed(2)}×`}  ${same}`,
+      `${name.padEnd(26)} ${Number.isNaN(b) ? "" : `before ${b.toFixed(2).padStart(7)} ms  `}after ${best(t.after).toFixed(2).padStart(7)} ms${Number.isNaN(b) ? "" : `  ${(b / best(t.after)).toFixed(2)}× (medians ${median(t.before).toFixed(2)} / ${median(t.after).toFixed(2)})`}  ${same}`,
     );
   }
   console.log(`load average after: ${load()}`);

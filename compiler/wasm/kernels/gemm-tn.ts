@@ -9,12 +9,16 @@
 //
 //   for each group (rows of C) and column block:
 //     for each chunk of rows r0 … r0+mc:
-//       pack A[chunk, group's columns] → ws, tile-major (each tile reads 16 contiguous bytes a step)
-//       for each 8-column panel: pack B[chunk, panel] → ws (32 bytes a step)
+//       for each 8-column panel:
 //         for each tile of the group: the tile's sums over the chunk
 //
-// A's packed chunk stays in L1 while B's panels pass, and each panel of B is packed once per
-// group. The bits are those of one pass over all m rows: a tile's accumulators start at 0 in
+// A's chunk is packed tile-major (each tile reads 16 contiguous bytes a step) and stays in L1
+// while B's panels pass; each panel of B is packed (32 bytes a step) once per group. The packing
+// is not a phase of its own: the block's first panel reads A in place and writes the packed copy
+// as it goes, and each panel's first tile does the same for B, so that the packs' cache misses
+// (A's and B's chunks come from L3 or memory) wait behind the multiply-adds instead of stalling a
+// copy loop (3–7% of the call at the transformer's shapes: docs/benchmarks.md).
+// The bits are those of one pass over all m rows: a tile's accumulators start at 0 in
 // the first chunk and carry on in order across chunks (between chunks they wait in the scratch
 // block `s`, stored and reloaded as they are), and the last chunk adds bias and then (with
 // accumulate) the old C at the store. The relaxed variant differs only in the multiply-add.
