@@ -85,6 +85,12 @@ export const threadScratchAt = (end: number, scratch: number, t: number): number
 export interface ExtraChunks {
   readonly threads: number;
   readonly work: number;
+  /**
+   * Each thread's share of the units (summing to 1; the pool's estimate of its core's speed:
+   * pool.ts), where the chunks number a multiple of the threads: thread t's chunks then cover
+   * about that share (chunkBounds). Absent: equal shares.
+   */
+  readonly shares?: readonly number[];
 }
 
 /**
@@ -105,10 +111,11 @@ export function splitCall(s: KernelSplit, args: readonly number[], most: number,
     const units = Math.ceil(rows / s.grain);
     const parts = cap(units);
     if (parts <= 1) return [args as number[]];
+    const at = chunkBounds(units, parts, extra);
     const out: number[][] = [];
     for (let p = 0; p < parts; p++) {
-      const r0 = Math.floor((p * units) / parts) * s.grain;
-      const r1 = Math.min(rows, Math.floor(((p + 1) * units) / parts) * s.grain);
+      const r0 = at[p] * s.grain;
+      const r1 = Math.min(rows, at[p + 1] * s.grain);
       out.push(args.map((a, i) => (i === 0 ? r1 - r0 : a + r0 * (s.strides[i] ?? 0))));
     }
     return out;
@@ -116,12 +123,37 @@ export function splitCall(s: KernelSplit, args: readonly number[], most: number,
   const parts = cap(s.count);
   const full = Array.from({ length: s.params }, (_, i) => args[i] ?? 0);
   if (parts <= 1) return [full.slice(0, s.params - 2).concat([0, s.count])];
+  const at = chunkBounds(s.count, parts, extra);
   const out: number[][] = [];
   for (let p = 0; p < parts; p++) {
     const part = full.slice();
-    part[s.params - 2] = Math.floor((p * s.count) / parts);
-    part[s.params - 1] = Math.floor(((p + 1) * s.count) / parts);
+    part[s.params - 2] = at[p];
+    part[s.params - 1] = at[p + 1];
     out.push(part);
   }
   return out;
+}
+
+/**
+ * Where `parts` chunks of `n` units begin (and the last ends): evenly (⌊p·n/parts⌋), or, with
+ * `shares` and parts a multiple of the threads, thread t's chunks — [⌊t·parts/threads⌋, …), the
+ * ones takeChunks gives it first — over units [S_t, S_t+1), S_t = n · (the shares before t),
+ * rounded, each thread keeping at least one unit per chunk, and cut evenly among its chunks.
+ */
+export function chunkBounds(n: number, parts: number, extra?: ExtraChunks): number[] {
+  const threads = extra?.threads ?? 1;
+  const shares = extra?.shares;
+  if (!shares || shares.length !== threads || parts % threads !== 0)
+    return Array.from({ length: parts + 1 }, (_, p) => Math.floor((p * n) / parts));
+  const c = parts / threads;
+  const start: number[] = [0];
+  let sum = 0;
+  for (let t = 1; t < threads; t++) {
+    sum += shares[t - 1];
+    start.push(Math.min(n - (threads - t) * c, Math.max(start[t - 1] + c, Math.round(n * sum))));
+  }
+  start.push(n);
+  const at: number[] = [];
+  for (let t = 0; t < threads; t++) for (let k = 0; k < c; k++) at.push(start[t] + Math.floor((k * (start[t + 1] - start[t])) / c));
+  return [...at, n];
 }

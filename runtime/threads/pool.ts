@@ -6,10 +6,11 @@
 // wake the workers; every thread, the calling one included, then takes chunks until none is
 // left, and the call returns when every chunk is done. A thread that the system does not
 // schedule in time (a busy machine) takes fewer chunks, and the calling thread does the rest:
-// the call never waits for a sleeping worker to start. Kernels the plan does not list, and
-// calls too small to gain from it, run on the calling thread.
+// the call never waits for a sleeping worker to start. Each thread's share of a call's units
+// follows its core's measured speed (followSpeeds). Kernels the plan does not list, and calls too
+// small to gain from it, run on the calling thread.
 import { Worker } from "node:worker_threads";
-import { splitCall, threadScratchAt, type ThreadsPlan } from "./plan.js";
+import { splitCall, threadScratchAt, type ExtraChunks, type ThreadsPlan } from "./plan.js";
 
 type Kernel = (...args: number[]) => number;
 
@@ -31,6 +32,16 @@ const EXIT = 7;
 const WORKED = 8; // chunks the workers ran (tests, benchmarks)
 const COUNT = 9; // the current job's chunk count
 const HEADER = 16; // then MAX_PARTS claim words
+// The stats block (Float64Array words) of the current job: thread t's time in chunks (ms) at 2t
+// and the units it computed at 2t + 1 (t < STAT_THREADS), chunk p's units at STAT_UNITS + p.
+const STAT_THREADS = 64;
+const STAT_UNITS = 2 * STAT_THREADS;
+/**
+ * How far one call moves each thread's estimated speed (an average over the last ~20 split calls),
+ * and the least and most share of a call's units a thread gets, times 1/threads.
+ */
+const SPEED_STEP = 0.05;
+const [LEAST_SHARE, MOST_SHARE] = [0.6, 1.4];
 /** Chunks per call at most, and each chunk's arguments (float64 words of their own buffer: i32 pointers and f64 scalars alike). */
 const MAX_PARTS = 64;
 const MAX_ARGS = 32;
@@ -124,6 +135,7 @@ function workerMain(): void {
     memory: object;
     ctrl: SharedArrayBuffer;
     args: SharedArrayBuffer;
+    stats: SharedArrayBuffer;
     scratch: number;
     names: string[];
     layout: number[];
@@ -133,6 +145,7 @@ function workerMain(): void {
     .WebAssembly;
   const ctrl = new Int32Array(d.ctrl);
   const argv = new Float64Array(d.args);
+  const stats = new Float64Array(d.stats);
   // A worker that cannot instantiate the module still takes chunks (and fails them), so that
   // every job ends.
   let fns: Kernel[] = [];
@@ -151,7 +164,13 @@ function workerMain(): void {
       const at = chunk * maxArgs;
       for (let i = 0; i < args.length; i++) args[i] = argv[at + i];
       if (ctrl[6] >= 0) args[ctrl[6]] = d.scratch;
+      const t0 = performance.now();
       fn(...args);
+      if (self < 64) {
+        // 64: STAT_THREADS, 128: STAT_UNITS
+        stats[2 * self] += performance.now() - t0;
+        stats[2 * self + 1] += stats[128 + chunk];
+      }
       Atomics.add(ctrl, 8, 1);
     } catch {
       Atomics.store(ctrl, 3, 1);
@@ -236,6 +255,8 @@ export function threadedKernels(
   const ctrl = new Int32Array(ctrlBuffer);
   const argBuffer = new SharedArrayBuffer(8 * MAX_PARTS * MAX_ARGS);
   const argv = new Float64Array(argBuffer);
+  const statsBuffer = new SharedArrayBuffer(8 * (STAT_UNITS + MAX_PARTS));
+  const stats = new Float64Array(statsBuffer);
   const spinMs = spinMicros / 1000;
   const source = `(${workerMain
     .toString()
@@ -250,6 +271,7 @@ export function threadedKernels(
         memory,
         ctrl: ctrlBuffer,
         args: argBuffer,
+        stats: statsBuffer,
         scratch: threadScratchAt(memoryEnd, plan.scratch, t),
         names,
         layout: [MAX_ARGS, spinMs, t, threads],
@@ -260,17 +282,60 @@ export function threadedKernels(
   }
   const maxParts = Math.min(MAX_PARTS, threads * chunksPerThread);
   // A thread's share in several chunks only where each is ≥ EXTRA_CHUNK_WORK × the threshold.
-  let extra = { threads, work: EXTRA_CHUNK_WORK * minWork };
+  // Each thread's share of a call's units follows its core's measured speed (followSpeeds).
+  let extra: ExtraChunks = { threads, work: EXTRA_CHUNK_WORK * minWork };
   let threshold = minWork;
+  const speeds: number[] = new Array<number>(threads).fill(1);
+
+  /**
+   * After a call: each thread's units a ms in its chunks, against the threads' mean, moves its
+   * estimated speed by SPEED_STEP; the shares of the next calls follow (each between LEAST_SHARE
+   * and MOST_SHARE / threads). On a host that runs one core slower than the other (the virtual
+   * machines here, by 25–40% for minutes), the calls' halves would otherwise wait for the slow
+   * core; on cores alike the shares stay near equal. Which thread computes which units never
+   * changes the bits.
+   */
+  const followSpeeds = (): void => {
+    if (threads > STAT_THREADS) return;
+    const v: number[] = [];
+    for (let t = 0; t < threads; t++) {
+      const [ms, units] = [stats[2 * t], stats[2 * t + 1]];
+      if (!(ms > 0.005 && units > 0)) return;
+      v.push(units / ms);
+    }
+    const mean = v.reduce((a, b) => a + b, 0) / threads;
+    for (let t = 0; t < threads; t++) speeds[t] += SPEED_STEP * (Math.min(2, Math.max(0.5, v[t] / mean)) - speeds[t]);
+    const total = speeds.reduce((a, b) => a + b, 0);
+    const clamped = speeds.map((x) => Math.min(MOST_SHARE / threads, Math.max(LEAST_SHARE / threads, x / total)));
+    const sum = clamped.reduce((a, b) => a + b, 0);
+    // The boundaries between the threads' shares in steps of 1/(4·threads), each moved only when
+    // the estimate passes 0.6 of a step from it: every kernel then cuts its units at the same
+    // fractions (a recurrent scan's 8 blocks of 4 samples and the GEMMs' 224 blocks of 4 rows
+    // around it give each thread the same samples), which do not flicker from call to call.
+    const step = 1 / (4 * threads);
+    const shares: number[] = [];
+    let [raw, was, last] = [0, 0, 0];
+    for (let t = 0; t < threads - 1; t++) {
+      raw += clamped[t] / sum;
+      was += extra.shares?.[t] ?? 1 / threads;
+      const at = Math.abs(raw - was) < 0.6 * step ? was : Math.round(raw / step) * step;
+      shares.push(at - last);
+      last = at;
+    }
+    shares.push(1 - last);
+    extra = { ...extra, shares };
+  };
   let generation = 0;
 
-  const run = (index: number, fn: Kernel, parts: number[][], ws: number): void => {
+  const run = (index: number, fn: Kernel, parts: number[][], ws: number, units: readonly number[]): void => {
     const argc = parts[0].length;
     if (argc > MAX_ARGS) throw new Error(`internal: a split kernel with ${argc} arguments`);
     ctrl[KERNEL] = index;
     ctrl[ARGC] = argc;
     ctrl[WS] = ws;
     parts.forEach((args, p) => argv.set(args, p * MAX_ARGS));
+    stats.fill(0, 0, 2 * Math.min(threads, STAT_THREADS));
+    units.forEach((u, p) => (stats[STAT_UNITS + p] = u));
     Atomics.store(ctrl, DONE, 0);
     generation = (generation + 1) & 0x3fffffff;
     for (let p = 0; p < parts.length; p++) Atomics.store(ctrl, HEADER + p, 2 * generation);
@@ -282,7 +347,10 @@ export function threadedKernels(
     if (callerTakesChunks)
       takeChunks(ctrl, 0, threads, (p) => {
         try {
+          const t0 = performance.now();
           fn(...parts[p]);
+          stats[0] += performance.now() - t0;
+          stats[1] += units[p];
         } catch (e) {
           failure ??= e;
         }
@@ -300,6 +368,7 @@ export function threadedKernels(
     }
     if (failure) throw failure;
     if (Atomics.exchange(ctrl, FAILED, 0)) throw new Error("a kernel failed on a worker thread");
+    followSpeeds();
   };
 
   const wrapped: Record<string, Kernel> = { ...exports };
@@ -310,7 +379,13 @@ export function threadedKernels(
     wrapped[name] = (...args: number[]): number => {
       const parts = splitCall(split, args, maxParts, threshold, extra);
       if (parts.length === 1) return fn(...parts[0]);
-      run(index, fn, parts, split.ws);
+      run(
+        index,
+        fn,
+        parts,
+        split.ws,
+        parts.map((q) => (split.kind === "rows" ? q[0] : q[split.params - 1] - q[split.params - 2])),
+      );
       splitCalls++;
       return 0;
     };
@@ -321,7 +396,7 @@ export function threadedKernels(
     workerChunks: () => Atomics.load(ctrl, WORKED),
     setMinWork: (work) => {
       threshold = work;
-      extra = { threads, work: EXTRA_CHUNK_WORK * work };
+      extra = { ...extra, work: EXTRA_CHUNK_WORK * work };
     },
     close() {
       if (!open.delete(pool)) return;

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import * as os from "node:os";
 import { loadTrainer } from "../helpers/trainer.js";
 import { bytes, expectOneThreadBits, threads } from "./helpers.js";
-import { splitCall, UPDATE_THRESHOLD, type KernelSplit } from "../../runtime/threads/plan.js";
+import { chunkBounds, splitCall, UPDATE_THRESHOLD, type KernelSplit } from "../../runtime/threads/plan.js";
 import { loadBinaryen } from "../../compiler/wasm/kernels/binaryen.js";
 import { emitGemmModule, gemmOutShape, gemmPanels, gemmParams, gemmScratchBytes, type GemmSpec } from "../../compiler/wasm/kernels/gemm.js";
 import { buildModule } from "../../compiler/wasm/kernels/module.js";
@@ -187,6 +187,23 @@ describe("splitCall", () => {
     ]);
     expect(splitCall(adam(), [0, 1, 2, 3, 4, 5, 6], 8, 1 << 19)).toHaveLength(1);
     expect(splitCall(adam(UPDATE_THRESHOLD), [0, 1, 2, 3, 4, 5, 6], 8, 1 << 20)).toHaveLength(1);
+  });
+  it("shares: each thread's chunks cover about its share of the units, each chunk at least one unit", () => {
+    expect(chunkBounds(8, 4, { threads: 2, work: 1 })).toEqual([0, 2, 4, 6, 8]); // no shares: evenly
+    expect(chunkBounds(8, 4, { threads: 2, work: 1, shares: [0.5, 0.5] })).toEqual([0, 2, 4, 6, 8]);
+    expect(chunkBounds(8, 4, { threads: 2, work: 1, shares: [0.625, 0.375] })).toEqual([0, 2, 5, 6, 8]);
+    expect(chunkBounds(25, 2, { threads: 2, work: 1, shares: [0.3, 0.7] })).toEqual([0, 8, 25]);
+    expect(chunkBounds(4, 4, { threads: 2, work: 1, shares: [0.9, 0.1] })).toEqual([0, 1, 2, 3, 4]); // two units each at least
+    expect(chunkBounds(9, 3, { threads: 3, work: 1, shares: [0.2, 0.3, 0.5] })).toEqual([0, 2, 5, 9]);
+    expect(chunkBounds(9, 2, { threads: 3, work: 1, shares: [0.2, 0.3, 0.5] })).toEqual([0, 4, 9]); // fewer parts than threads: evenly
+    const rows: KernelSplit = { kind: "rows", strides: [0, 10], grain: 2, ws: -1, work: 100 };
+    // 16 units of 2 rows: thread 0 10 units (two chunks of 5), thread 1 6 (two of 3).
+    expect(splitCall(rows, [32, 1000], 4, 1, { threads: 2, work: 1, shares: [0.625, 0.375] })).toEqual([
+      [10, 1000],
+      [10, 1100],
+      [6, 1200],
+      [6, 1260],
+    ]);
   });
   it("more chunks than threads only where each has the extra chunks' work, in a multiple of the threads", () => {
     const range: KernelSplit = { kind: "range", params: 3, count: 16, ws: -1, work: 100, unbatched: true }; // 1,600 in all
