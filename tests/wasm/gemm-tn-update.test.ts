@@ -10,7 +10,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBinaryen, type BinaryenApi } from "../../compiler/wasm/kernels/binaryen.js";
 import { buildModule } from "../../compiler/wasm/kernels/module.js";
-import { addGemm, gemmParams, gemmScratchBytes, type GemmSpec } from "../../compiler/wasm/kernels/gemm.js";
+import { addGemm, gemmParams, type GemmSpec } from "../../compiler/wasm/kernels/gemm.js";
 import type { TnBlocking } from "../../compiler/wasm/kernels/gemm-tn.js";
 import {
   addTnUpdate,
