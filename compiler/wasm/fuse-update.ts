@@ -15,6 +15,8 @@
 //     sum's output, never a tn GEMM's; nothing else reads a gradient in the program);
 //   - no eqn of the backward pass after the group, and none in the group, reads the weight (the
 //     input gradient dY·Wᵀ of its layer, a later use of the weight): they must see the old W;
+//   - a tall dW (more than 4 times as tall as wide: the tn GEMM's rows split), whose blocks of rows
+//     are contiguous in the flat buffers;
 //   - the WebAssembly backend with fusion on (`--no-fuse` and the TypeScript backend run the
 //     range kernel over every weight, which is how the backend tests compare the two).
 // Each step has its own optimizer (the GAN's two steps): a step fuses only the weights it trains.
@@ -24,6 +26,7 @@ import type { ValueId } from "../ir/ir.js";
 import type { TEqn, TrainingProgram } from "../ir/train-ir.js";
 import { segmentsOf } from "../ir/train-ir.js";
 import { aliasOps } from "../ops/index.js";
+import { tnByRows } from "../ops/kit/wasm.js";
 import { gradientPlacement } from "./plan-memory.js";
 import type { Group } from "./fuse.js";
 
@@ -73,6 +76,10 @@ export function fusedUpdates(tp: TrainingProgram, segments: ReadonlyMap<readonly
       const shape = tp.values[grad].shape;
       if (shape.length !== 2 || shape.some((d) => typeof d !== "number") || (shape[0] as number) * (shape[1] as number) !== p.size)
         continue;
+      // Only a tall dW (split by rows, tnByRows): each block's elements are contiguous. By panels the
+      // update walks every row of dW for each block of columns, which measured slower than the range
+      // kernel after the tn GEMM (the GAN: docs/benchmarks.md, "Adam in the kernel gradient").
+      if (!tnByRows("tn", shape[0] as number, shape[1] as number)) continue;
       const w = names(param);
       const readsW = (x: Group) => x.eqns.some((e) => e.inputs.some((id) => w.has(id)));
       if (groups.slice(at).some(readsW)) continue;

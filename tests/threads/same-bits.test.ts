@@ -66,8 +66,7 @@ const SPLIT = [
     "gemm_nt_3x21",
     "gemm_tn_3x21",
     "gemm_tn_21x4", // by rows of dW (more than 4 times as tall as wide): 21 rows, a tail tile
-    // The weights used twice update in their last kernel gradient (step m), by panels and by rows.
-    "gemm_tn_3x21_acc_adam",
+    // The weight used twice with a tall dW updates in its last kernel gradient (step m), by rows.
     "gemm_tn_21x4_acc_adam",
   ],
   // Step r clips by norm, so its Adam runs after the backward pass, over two blocks.

@@ -28,7 +28,7 @@ const kernelModule = await loadKernelFiles(
   [
     "adam_2330944_206592_0p9_0p999_1em7",
     "adam_2543808_1_0p9_0p999_1em7",
-    "adam_1254400_25088_0p9_0p999_1em7",
+    "adam_0_1279488_0p9_0p999_1em7",
     "adam_1304576_819456_0p9_0p999_1em7",
     "adam_2124288_204928_0p9_0p999_1em7",
     "adam_2329344_1600_0p9_0p999_1em7",
@@ -87,7 +87,7 @@ const kernelModule = await loadKernelFiles(
     "batchnorm_grad_1_batched_12544_1_0p001_scale_center",
     "copy_range_12544_12544",
     "copy_range_12544_0",
-    "gemm_tn_100x12544_adam_0_1254400_0p9_0p999_1em7",
+    "gemm_tn_100x12544",
     "batchnorm_fold_100_12544_1_0p001_scale_center",
     "gemm_nn_100x12544_bias_leaky_relu0p3",
     "batchnorm_infer_49_batched_128_1_0p001_scale_center",
@@ -1003,7 +1003,6 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   /** Step 2: gradients of the loss w.r.t. the parameters of `generator`. */
   function backwardGenerator(n: number): void {
-    stepCounts[1]++; // now: this step's kernel gradients update weights (fused)
     // dsl-examples/dcgan.dlm:51  binary_crossentropy(fake_out, 1, from_logits=true)
     k.loss_grad_binary_crossentropy_fromLogits_1_batched_1_tScalar(
       n,
@@ -1207,24 +1206,13 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     k.copy_range_12544_12544(A_dgenerator_batch_normalization_gamma, A_dgenerator_dense_sums); // [2, 12544] → [12544]
     k.copy_range_12544_0(A_dgenerator_batch_normalization_beta, A_dgenerator_dense_sums); // [2, 12544] → [12544]
     // dsl-examples/dcgan.dlm:11 generator/dense  dense(7 * 7 * 256, use_bias=false)
-    k.gemm_tn_100x12544_adam_0_1254400_0p9_0p999_1em7(
-      n,
-      A_normal,
-      A_dgenerator_dense,
-      A_dgenerator_dense_kernel,
-      WS,
-      A_params,
-      A_adam_m,
-      A_adam_v,
-      learningRates[1],
-      1 - Math.pow(0.9, stepCounts[1]),
-      1 - Math.pow(0.999, stepCounts[1]),
-    ); // [B, 100] [B, 12544] → [100, 12544] (fused: matmul_tn+update)
+    k.gemm_tn_100x12544(n, A_normal, A_dgenerator_dense, A_dgenerator_dense_kernel, WS); // [B, 100] [B, 12544] → [100, 12544]
   }
 
-  /** Step 2: adam(lr=0.0001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `generator` (params[0, 1279488), [1304576, 2124032), [2124288, 2329216), [2329344, 2330944)). Its kernel gradients update params[0, 1254400) (fused). */
+  /** Step 2: adam(lr=0.0001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `generator` (params[0, 1279488), [1304576, 2124032), [2124288, 2329216), [2329344, 2330944)). */
   function updateGenerator(): void {
-    k.adam_1254400_25088_0p9_0p999_1em7(
+    stepCounts[1]++;
+    k.adam_0_1279488_0p9_0p999_1em7(
       A_params,
       A_grads,
       A_adam_m,

@@ -28,7 +28,7 @@ const kernelModule = await loadKernelFiles(
   [
     "adam_390736_13248_0p5_0p999_1em7",
     "adam_405552_1_0p5_0p999_1em7",
-    "adam_313600_6272_0p5_0p999_1em7",
+    "adam_0_319872_0p5_0p999_1em7",
     "adam_326144_51264_0p5_0p999_1em7",
     "adam_377472_12832_0p5_0p999_1em7",
     "adam_390336_400_0p5_0p999_1em7",
@@ -87,7 +87,7 @@ const kernelModule = await loadKernelFiles(
     "batchnorm_grad_1_batched_3136_1_0p001_scale_center",
     "copy_range_3136_3136",
     "copy_range_3136_0",
-    "gemm_tn_100x3136_adam_0_313600_0p5_0p999_1em7",
+    "gemm_tn_100x3136",
     "batchnorm_fold_100_3136_1_0p001_scale_center",
     "gemm_nn_100x3136_bias_leaky_relu0p3",
     "batchnorm_infer_49_batched_32_1_0p001_scale_center",
@@ -975,7 +975,6 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   /** Step 2: gradients of the loss w.r.t. the parameters of `generator`. */
   function backwardGenerator(n: number): void {
-    stepCounts[1]++; // now: this step's kernel gradients update weights (fused)
     // dsl-examples/dcgan_small.dlm:44  binary_crossentropy(fake_out, 1, from_logits=true)
     k.loss_grad_binary_crossentropy_fromLogits_1_batched_1_tScalar(
       n,
@@ -1179,24 +1178,13 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     k.copy_range_3136_3136(A_dgenerator_batch_normalization_gamma, A_dgenerator_dense_sums); // [2, 3136] → [3136]
     k.copy_range_3136_0(A_dgenerator_batch_normalization_beta, A_dgenerator_dense_sums); // [2, 3136] → [3136]
     // dsl-examples/dcgan_small.dlm:6 generator/dense  dense(7 * 7 * 64, use_bias=false)
-    k.gemm_tn_100x3136_adam_0_313600_0p5_0p999_1em7(
-      n,
-      A_normal,
-      A_dgenerator_dense,
-      A_dgenerator_dense_kernel,
-      WS,
-      A_params,
-      A_adam_m,
-      A_adam_v,
-      learningRates[1],
-      1 - Math.pow(0.5, stepCounts[1]),
-      1 - Math.pow(0.999, stepCounts[1]),
-    ); // [B, 100] [B, 3136] → [100, 3136] (fused: matmul_tn+update)
+    k.gemm_tn_100x3136(n, A_normal, A_dgenerator_dense, A_dgenerator_dense_kernel, WS); // [B, 100] [B, 3136] → [100, 3136]
   }
 
-  /** Step 2: adam(lr=0.0002, beta1=0.5, beta2=0.999, eps=1e-7) on the parameters of `generator` (params[0, 319872), [326144, 377408), [377472, 390304), [390336, 390736)). Its kernel gradients update params[0, 313600) (fused). */
+  /** Step 2: adam(lr=0.0002, beta1=0.5, beta2=0.999, eps=1e-7) on the parameters of `generator` (params[0, 319872), [326144, 377408), [377472, 390304), [390336, 390736)). */
   function updateGenerator(): void {
-    k.adam_313600_6272_0p5_0p999_1em7(
+    stepCounts[1]++;
+    k.adam_0_319872_0p5_0p999_1em7(
       A_params,
       A_grads,
       A_adam_m,

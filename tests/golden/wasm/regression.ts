@@ -26,7 +26,7 @@ const kernelModule = await loadKernelFiles(
   new URL("./regression.wasm", import.meta.url),
   new URL("./regression.relaxed.wasm", import.meta.url),
   [
-    "sgd_192_64_0p9",
+    "sgd_0_256_0p9",
     "sgd_320_1_0p9",
     "gemm_nn_3x64_bias_relu",
     "gemm_nn_64x1_bias",
@@ -36,7 +36,7 @@ const kernelModule = await loadKernelFiles(
     "gemm_tn_64x1_sgd_256_64_0p9",
     "sum_rows_1_batched_1",
     "act_bias_relu_grad_1_batched_64",
-    "gemm_tn_3x64_sgd_0_192_0p9",
+    "gemm_tn_3x64",
   ],
 );
 
@@ -206,21 +206,12 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_regression_dense_relu,
       A_dregression_dense_bias,
     ); // [B, 64] [B, 64] → [64] (fused: relu_grad+sum_to)
-    k.gemm_tn_3x64_sgd_0_192_0p9(
-      n,
-      A_x,
-      A_dregression_dense,
-      A_dregression_dense_kernel,
-      WS,
-      A_params,
-      A_momentum,
-      learningRates[0],
-    ); // [B, 3] [B, 64] → [3, 64] (fused: matmul_tn+update)
+    k.gemm_tn_3x64(n, A_x, A_dregression_dense, A_dregression_dense_kernel, WS); // [B, 3] [B, 64] → [3, 64]
   }
 
-  /** Step 1: sgd(lr=0.01, momentum=0.9, nesterov=false) on the parameters of `regression` (params[0, 321)). Its kernel gradients update params[0, 192), [256, 320) (fused). */
+  /** Step 1: sgd(lr=0.01, momentum=0.9, nesterov=false) on the parameters of `regression` (params[0, 321)). Its kernel gradients update params[256, 320) (fused). */
   function updateRegression(): void {
-    k.sgd_192_64_0p9(A_params, A_grads, A_momentum, learningRates[0]);
+    k.sgd_0_256_0p9(A_params, A_grads, A_momentum, learningRates[0]);
     k.sgd_320_1_0p9(A_params, A_grads, A_momentum, learningRates[0]);
   }
 

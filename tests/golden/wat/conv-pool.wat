@@ -1,23 +1,21 @@
 (module
- (type $0 (func (param i32 i32 i32 i32 f64 f64 f64 i32 i32)))
- (type $1 (func (param i32 i32 i32 i32 i32 i32 i32)))
- (type $2 (func (param i32 i32 i32)))
+ (type $0 (func (param i32 i32 i32 i32 i32 i32 i32)))
+ (type $1 (func (param i32 i32 i32)))
+ (type $2 (func (param i32 i32 i32 i32 f64 f64 f64 i32 i32)))
  (type $3 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
- (type $4 (func (param i32 i32 i32 i32 i32 i32 i32 i32 f64 f64 f64 i32 i32)))
- (type $5 (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
- (type $6 (func (param i32 i32 i32 i32 i32 i32)))
+ (type $4 (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
+ (type $5 (func (param i32 i32 i32 i32 i32 i32)))
  (import "env" "memory" (memory $memory 1 65536))
- (export "adam_0_20_0p9_0p999_1em7" (func $adam_0_20_0p9_0p999_1em7))
- (export "adam_32_3_0p9_0p999_1em7" (func $adam_32_3_0p9_0p999_1em7))
+ (export "adam_0_35_0p9_0p999_1em7" (func $adam_0_35_0p9_0p999_1em7))
  (export "conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax" (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3_argmax))
  (export "gemm_nn_4x3_bias" (func $gemm_nn_4x3_bias))
  (export "gemm_nt_4x3" (func $gemm_nt_4x3))
- (export "gemm_tn_4x3_adam_20_12_0p9_0p999_1em7" (func $gemm_tn_4x3_adam_20_12_0p9_0p999_1em7))
+ (export "gemm_tn_4x3" (func $gemm_tn_4x3))
  (export "sum_rows_1_batched_3" (func $sum_rows_1_batched_3))
  (export "conv2d_grad_kernel_4x4x1_k2x2_s1x1_4_pooled_k3x3_s3x3_dbias" (func $conv2d_grad_kernel_4x4x1_k2x2_s1x1_4_pooled_k3x3_s3x3_dbias))
  (export "conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3" (func $conv_relu_maxpool_4x4x1_k2x2_s1x1_4_bias_relu_pool_k3x3_s3x3))
  (export "softmax_1_batched_3_1" (func $softmax_1_batched_3_1))
- (func $adam_0_20_0p9_0p999_1em7 (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $lr f64) (param $c1 f64) (param $c2 f64) (param $lo i32) (param $hi i32)
+ (func $adam_0_35_0p9_0p999_1em7 (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $lr f64) (param $c1 f64) (param $c2 f64) (param $lo i32) (param $hi i32)
   (local $v0 v128)
   (local $v1 v128)
   (local $v2 v128)
@@ -91,7 +89,7 @@
        (i32.const 12)
       )
      )
-     (i32.const 20)
+     (i32.const 35)
      (i32.and
       (i32.ne
        (local.get $hi)
@@ -99,701 +97,7 @@
       )
       (i32.lt_s
        (local.get $v)
-       (i32.const 20)
-      )
-     )
-    )
-    (local.get $i5)
-   )
-  )
-  (loop $top1
-   (if
-    (i32.eqz
-     (i32.lt_s
-      (local.get $v)
-      (i32.const 8)
-     )
-    )
-    (then
-     (local.set $v2
-      (v128.load align=4
-       (local.get $w)
-      )
-     )
-     (local.set $v1
-      (f32x4.add
-       (f32x4.mul
-        (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-        (v128.load align=4
-         (local.get $g)
-        )
-       )
-       (f32x4.mul
-        (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-        (local.tee $v0
-         (v128.load align=4
-          (local.get $lo)
-         )
-        )
-       )
-      )
-     )
-     (local.set $v0
-      (f32x4.add
-       (f32x4.mul
-        (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-        (v128.load align=4
-         (local.get $m)
-        )
-       )
-       (f32x4.mul
-        (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-        (f32x4.mul
-         (local.get $v0)
-         (local.get $v0)
-        )
-       )
-      )
-     )
-     (v128.store align=4
-      (local.get $g)
-      (local.get $v1)
-     )
-     (v128.store align=4
-      (local.get $m)
-      (local.get $v0)
-     )
-     (v128.store align=4
-      (local.get $w)
-      (f32x4.sub
-       (local.get $v2)
-       (f32x4.div
-        (f32x4.mul
-         (local.get $v3)
-         (local.get $v1)
-        )
-        (f32x4.add
-         (f32x4.sqrt
-          (f32x4.mul
-           (local.get $v0)
-           (local.get $v4)
-          )
-         )
-         (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-        )
-       )
-      )
-     )
-     (local.set $v2
-      (v128.load offset=16 align=4
-       (local.get $w)
-      )
-     )
-     (local.set $v1
-      (f32x4.add
-       (f32x4.mul
-        (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-        (v128.load offset=16 align=4
-         (local.get $g)
-        )
-       )
-       (f32x4.mul
-        (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-        (local.tee $v0
-         (v128.load offset=16 align=4
-          (local.get $lo)
-         )
-        )
-       )
-      )
-     )
-     (local.set $v0
-      (f32x4.add
-       (f32x4.mul
-        (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-        (v128.load offset=16 align=4
-         (local.get $m)
-        )
-       )
-       (f32x4.mul
-        (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-        (f32x4.mul
-         (local.get $v0)
-         (local.get $v0)
-        )
-       )
-      )
-     )
-     (v128.store offset=16 align=4
-      (local.get $g)
-      (local.get $v1)
-     )
-     (v128.store offset=16 align=4
-      (local.get $m)
-      (local.get $v0)
-     )
-     (v128.store offset=16 align=4
-      (local.get $w)
-      (f32x4.sub
-       (local.get $v2)
-       (f32x4.div
-        (f32x4.mul
-         (local.get $v3)
-         (local.get $v1)
-        )
-        (f32x4.add
-         (f32x4.sqrt
-          (f32x4.mul
-           (local.get $v0)
-           (local.get $v4)
-          )
-         )
-         (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-        )
-       )
-      )
-     )
-     (local.set $w
-      (i32.add
-       (local.get $w)
-       (i32.const 32)
-      )
-     )
-     (local.set $lo
-      (i32.add
-       (local.get $lo)
-       (i32.const 32)
-      )
-     )
-     (local.set $g
-      (i32.add
-       (local.get $g)
-       (i32.const 32)
-      )
-     )
-     (local.set $m
-      (i32.add
-       (local.get $m)
-       (i32.const 32)
-      )
-     )
-     (local.set $v
-      (i32.sub
-       (local.get $v)
-       (i32.const 8)
-      )
-     )
-     (br $top1)
-    )
-   )
-  )
-  (loop $top3
-   (if
-    (i32.eqz
-     (i32.lt_s
-      (local.get $v)
-      (i32.const 4)
-     )
-    )
-    (then
-     (local.set $v2
-      (v128.load align=4
-       (local.get $w)
-      )
-     )
-     (local.set $v1
-      (f32x4.add
-       (f32x4.mul
-        (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-        (v128.load align=4
-         (local.get $g)
-        )
-       )
-       (f32x4.mul
-        (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-        (local.tee $v0
-         (v128.load align=4
-          (local.get $lo)
-         )
-        )
-       )
-      )
-     )
-     (local.set $v0
-      (f32x4.add
-       (f32x4.mul
-        (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-        (v128.load align=4
-         (local.get $m)
-        )
-       )
-       (f32x4.mul
-        (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-        (f32x4.mul
-         (local.get $v0)
-         (local.get $v0)
-        )
-       )
-      )
-     )
-     (v128.store align=4
-      (local.get $g)
-      (local.get $v1)
-     )
-     (v128.store align=4
-      (local.get $m)
-      (local.get $v0)
-     )
-     (v128.store align=4
-      (local.get $w)
-      (f32x4.sub
-       (local.get $v2)
-       (f32x4.div
-        (f32x4.mul
-         (local.get $v3)
-         (local.get $v1)
-        )
-        (f32x4.add
-         (f32x4.sqrt
-          (f32x4.mul
-           (local.get $v0)
-           (local.get $v4)
-          )
-         )
-         (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-        )
-       )
-      )
-     )
-     (local.set $w
-      (i32.add
-       (local.get $w)
-       (i32.const 16)
-      )
-     )
-     (local.set $lo
-      (i32.add
-       (local.get $lo)
-       (i32.const 16)
-      )
-     )
-     (local.set $g
-      (i32.add
-       (local.get $g)
-       (i32.const 16)
-      )
-     )
-     (local.set $m
-      (i32.add
-       (local.get $m)
-       (i32.const 16)
-      )
-     )
-     (local.set $v
-      (i32.sub
-       (local.get $v)
-       (i32.const 4)
-      )
-     )
-     (br $top3)
-    )
-   )
-  )
-  (if
-   (i32.eq
-    (local.get $v)
-    (i32.const 1)
-   )
-   (then
-    (local.set $v2
-     (v128.load32_zero
-      (local.get $w)
-     )
-    )
-    (local.set $v1
-     (f32x4.add
-      (f32x4.mul
-       (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-       (v128.load32_zero
-        (local.get $g)
-       )
-      )
-      (f32x4.mul
-       (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-       (local.tee $v0
-        (v128.load32_zero
-         (local.get $lo)
-        )
-       )
-      )
-     )
-    )
-    (local.set $v0
-     (f32x4.add
-      (f32x4.mul
-       (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-       (v128.load32_zero
-        (local.get $m)
-       )
-      )
-      (f32x4.mul
-       (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-       (f32x4.mul
-        (local.get $v0)
-        (local.get $v0)
-       )
-      )
-     )
-    )
-    (v128.store32_lane 0
-     (local.get $g)
-     (local.get $v1)
-    )
-    (v128.store32_lane 0
-     (local.get $m)
-     (local.get $v0)
-    )
-    (v128.store32_lane 0
-     (local.get $w)
-     (f32x4.sub
-      (local.get $v2)
-      (f32x4.div
-       (f32x4.mul
-        (local.get $v3)
-        (local.get $v1)
-       )
-       (f32x4.add
-        (f32x4.sqrt
-         (f32x4.mul
-          (local.get $v0)
-          (local.get $v4)
-         )
-        )
-        (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-       )
-      )
-     )
-    )
-    (local.set $lo
-     (i32.add
-      (local.get $lo)
-      (i32.const 4)
-     )
-    )
-    (local.set $g
-     (i32.add
-      (local.get $g)
-      (i32.const 4)
-     )
-    )
-    (local.set $m
-     (i32.add
-      (local.get $m)
-      (i32.const 4)
-     )
-    )
-    (local.set $w
-     (i32.add
-      (local.get $w)
-      (i32.const 4)
-     )
-    )
-   )
-  )
-  (if
-   (i32.eq
-    (local.get $v)
-    (i32.const 2)
-   )
-   (then
-    (local.set $v2
-     (v128.load64_zero align=4
-      (local.get $w)
-     )
-    )
-    (local.set $v1
-     (f32x4.add
-      (f32x4.mul
-       (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-       (v128.load64_zero align=4
-        (local.get $g)
-       )
-      )
-      (f32x4.mul
-       (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-       (local.tee $v0
-        (v128.load64_zero align=4
-         (local.get $lo)
-        )
-       )
-      )
-     )
-    )
-    (local.set $v0
-     (f32x4.add
-      (f32x4.mul
-       (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-       (v128.load64_zero align=4
-        (local.get $m)
-       )
-      )
-      (f32x4.mul
-       (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-       (f32x4.mul
-        (local.get $v0)
-        (local.get $v0)
-       )
-      )
-     )
-    )
-    (v128.store64_lane align=4 0
-     (local.get $g)
-     (local.get $v1)
-    )
-    (v128.store64_lane align=4 0
-     (local.get $m)
-     (local.get $v0)
-    )
-    (v128.store64_lane align=4 0
-     (local.get $w)
-     (f32x4.sub
-      (local.get $v2)
-      (f32x4.div
-       (f32x4.mul
-        (local.get $v3)
-        (local.get $v1)
-       )
-       (f32x4.add
-        (f32x4.sqrt
-         (f32x4.mul
-          (local.get $v0)
-          (local.get $v4)
-         )
-        )
-        (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-       )
-      )
-     )
-    )
-    (local.set $lo
-     (i32.add
-      (local.get $lo)
-      (i32.const 8)
-     )
-    )
-    (local.set $g
-     (i32.add
-      (local.get $g)
-      (i32.const 8)
-     )
-    )
-    (local.set $m
-     (i32.add
-      (local.get $m)
-      (i32.const 8)
-     )
-    )
-    (local.set $w
-     (i32.add
-      (local.get $w)
-      (i32.const 8)
-     )
-    )
-   )
-  )
-  (if
-   (i32.eq
-    (local.get $v)
-    (i32.const 3)
-   )
-   (then
-    (local.set $v2
-     (v128.load32_lane offset=8 2
-      (local.get $w)
-      (v128.load64_zero align=4
-       (local.get $w)
-      )
-     )
-    )
-    (local.set $v0
-     (f32x4.add
-      (f32x4.mul
-       (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-       (v128.load32_lane offset=8 2
-        (local.get $g)
-        (v128.load64_zero align=4
-         (local.get $g)
-        )
-       )
-      )
-      (f32x4.mul
-       (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-       (local.tee $v1
-        (v128.load32_lane offset=8 2
-         (local.get $lo)
-         (v128.load64_zero align=4
-          (local.get $lo)
-         )
-        )
-       )
-      )
-     )
-    )
-    (local.set $v1
-     (f32x4.add
-      (f32x4.mul
-       (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-       (v128.load32_lane offset=8 2
-        (local.get $m)
-        (v128.load64_zero align=4
-         (local.get $m)
-        )
-       )
-      )
-      (f32x4.mul
-       (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-       (f32x4.mul
-        (local.get $v1)
-        (local.get $v1)
-       )
-      )
-     )
-    )
-    (v128.store64_lane align=4 0
-     (local.get $g)
-     (local.get $v0)
-    )
-    (v128.store32_lane offset=8 2
-     (local.get $g)
-     (local.get $v0)
-    )
-    (v128.store64_lane align=4 0
-     (local.get $m)
-     (local.get $v1)
-    )
-    (v128.store32_lane offset=8 2
-     (local.get $m)
-     (local.get $v1)
-    )
-    (v128.store64_lane align=4 0
-     (local.get $w)
-     (local.tee $v3
-      (f32x4.sub
-       (local.get $v2)
-       (f32x4.div
-        (f32x4.mul
-         (local.get $v3)
-         (local.get $v0)
-        )
-        (f32x4.add
-         (f32x4.sqrt
-          (f32x4.mul
-           (local.get $v1)
-           (local.get $v4)
-          )
-         )
-         (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-        )
-       )
-      )
-     )
-    )
-    (v128.store32_lane offset=8 2
-     (local.get $w)
-     (local.get $v3)
-    )
-   )
-  )
- )
- (func $adam_32_3_0p9_0p999_1em7 (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $lr f64) (param $c1 f64) (param $c2 f64) (param $lo i32) (param $hi i32)
-  (local $v0 v128)
-  (local $v1 v128)
-  (local $v2 v128)
-  (local $v3 v128)
-  (local $v4 v128)
-  (local $i5 i32)
-  (local $i6 i32)
-  (local.set $w
-   (i32.add
-    (local.get $w)
-    (i32.add
-     (i32.shl
-      (local.tee $i5
-       (i32.shl
-        (local.get $lo)
-        (i32.const 12)
-       )
-      )
-      (i32.const 2)
-     )
-     (i32.const 128)
-    )
-   )
-  )
-  (local.set $lo
-   (i32.add
-    (local.get $g)
-    (local.tee $i6
-     (i32.add
-      (i32.shl
-       (local.get $i5)
-       (i32.const 2)
-      )
-      (i32.const 128)
-     )
-    )
-   )
-  )
-  (local.set $g
-   (i32.add
-    (local.get $m)
-    (local.get $i6)
-   )
-  )
-  (local.set $m
-   (i32.add
-    (local.get $v)
-    (local.get $i6)
-   )
-  )
-  (local.set $v3
-   (f32x4.splat
-    (f32.demote_f64
-     (f64.div
-      (local.get $lr)
-      (local.get $c1)
-     )
-    )
-   )
-  )
-  (local.set $v4
-   (f32x4.splat
-    (f32.demote_f64
-     (f64.div
-      (f64.const 1)
-      (local.get $c2)
-     )
-    )
-   )
-  )
-  (local.set $v
-   (i32.sub
-    (select
-     (local.tee $v
-      (i32.shl
-       (local.get $hi)
-       (i32.const 12)
-      )
-     )
-     (i32.const 3)
-     (i32.and
-      (i32.ne
-       (local.get $hi)
-       (i32.const 0)
-      )
-      (i32.lt_s
-       (local.get $v)
-       (i32.const 3)
+       (i32.const 35)
       )
      )
     )
@@ -2646,354 +1950,637 @@
    )
   )
  )
- (func $gemm_tn_4x3_adam_20_12_0p9_0p999_1em7 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $w i32) (param $s_m i32) (param $s_v i32) (param $lr f64) (param $c1 f64) (param $c2 f64) (param $lo i32) (param $hi i32)
+ (func $gemm_tn_4x3 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
-  (local $v1 v128)
-  (local $i2 i32)
+  (local $i1 i32)
+  (local $v2 v128)
   (local $v3 v128)
-  (local $i4 i32)
-  (local $v5 v128)
+  (local $v4 v128)
+  (local $i5 i32)
   (local $v6 v128)
   (local $i7 i32)
-  (local $i8 i32)
-  (local $v9 v128)
+  (local $v8 v128)
+  (local $i9 i32)
   (local $i10 i32)
-  (local $i11 i32)
+  (local $v11 v128)
   (local $i12 i32)
-  (local $i13 i32)
-  (local $i14 i32)
+  (local $v13 v128)
+  (local $v14 v128)
   (local $v15 v128)
   (local $i16 i32)
   (local $v17 v128)
   (local $v18 v128)
-  (local $v19 v128)
-  (local $v20 v128)
-  (local $v21 v128)
+  (local $i19 i32)
+  (local $i20 i32)
+  (local $i21 i32)
   (local $i22 i32)
   (local $i23 i32)
   (local $i24 i32)
   (local $i25 i32)
-  (local $v26 v128)
-  (local $v27 v128)
+  (local $i26 i32)
+  (local $i27 i32)
   (local $i28 i32)
   (local $i29 i32)
-  (local $i30 i32)
-  (local $i31 i32)
-  (local $i32 i32)
-  (local $i33 i32)
-  (local $i34 i32)
-  (local $i35 i32)
-  (local.set $i16
-   (local.get $lo)
+  (local.set $ws
+   (i32.and
+    (i32.add
+     (local.get $ws)
+     (i32.const 15)
+    )
+    (i32.const -16)
+   )
   )
-  (local.set $i31
+  (local.set $i29
+   (i32.shl
+    (local.get $lo)
+    (i32.const 3)
+   )
+  )
+  (local.set $i28
    (select
-    (local.get $hi)
-    (i32.const 1)
-    (local.get $hi)
-   )
-  )
-  (local.set $v26
-   (f32x4.splat
-    (f32.demote_f64
-     (f64.div
-      (local.get $lr)
-      (local.get $c1)
-     )
-    )
-   )
-  )
-  (local.set $v27
-   (f32x4.splat
-    (f32.demote_f64
-     (f64.div
-      (f64.const 1)
-      (local.get $c2)
-     )
-    )
-   )
-  )
-  (loop $top26
-   (if
-    (i32.eqz
-     (i32.ge_s
-      (local.get $i16)
-      (local.get $i31)
-     )
-    )
-    (then
-     (local.set $lo
-      (i32.and
-       (i32.add
-        (local.get $ws)
-        (i32.const 15)
+    (local.tee $i25
+     (select
+      (i32.const 3)
+      (local.tee $lo
+       (i32.shl
+        (select
+         (local.get $hi)
+         (i32.const 1)
+         (local.get $hi)
+        )
+        (i32.const 3)
        )
-       (i32.const -16)
       )
-     )
-     (local.set $i35
-      (i32.shl
-       (local.get $i16)
+      (i32.ge_s
+       (local.get $lo)
        (i32.const 3)
       )
      )
-     (local.set $i34
+    )
+    (i32.const 0)
+    (i32.lt_s
+     (local.get $i25)
+     (i32.const 0)
+    )
+   )
+  )
+  (loop $top18
+   (if
+    (i32.eqz
+     (i32.gt_s
+      (local.get $i21)
+      (i32.const 0)
+     )
+    )
+    (then
+     (local.set $i26
       (select
-       (local.tee $i29
-        (select
-         (i32.const 3)
-         (i32.shl
-          (local.tee $i32
-           (select
-            (local.tee $hi
-             (i32.add
-              (local.get $i16)
-              (i32.const 16)
-             )
-            )
-            (local.get $i31)
-            (i32.lt_s
-             (local.get $hi)
-             (local.get $i31)
-            )
-           )
-          )
-          (i32.const 3)
-         )
-         (i32.ge_s
-          (i32.shl
-           (local.get $i32)
-           (i32.const 3)
-          )
-          (i32.const 3)
-         )
+       (i32.const 1)
+       (local.tee $lo
+        (i32.sub
+         (i32.const 1)
+         (local.get $i21)
         )
        )
-       (i32.const 0)
-       (i32.lt_s
-        (local.get $i29)
+       (i32.gt_s
+        (local.get $lo)
         (i32.const 0)
        )
       )
      )
-     (local.set $i23
-      (i32.const 0)
+     (local.set $i19
+      (local.get $i29)
      )
-     (loop $top18
+     (loop $top16
       (if
        (i32.eqz
-        (i32.gt_s
-         (local.get $i23)
-         (i32.const 0)
+        (i32.ge_s
+         (local.get $i19)
+         (local.get $i25)
         )
        )
        (then
-        (local.set $i30
+        (local.set $i27
          (select
-          (i32.const 1)
-          (local.tee $hi
-           (i32.sub
-            (i32.const 1)
-            (local.get $i23)
+          (local.tee $lo
+           (i32.add
+            (local.get $i19)
+            (i32.const 8)
            )
           )
-          (i32.gt_s
-           (local.get $hi)
-           (i32.const 0)
+          (local.get $i25)
+          (i32.lt_s
+           (local.get $lo)
+           (local.get $i25)
           )
          )
         )
-        (local.set $i10
-         (local.get $i35)
+        (local.set $i20
+         (i32.const 0)
         )
-        (loop $top16
-         (if
-          (i32.eqz
+        (loop $chunk0
+         (local.set $lo
+          (select
+           (i32.const 64)
+           (local.tee $lo
+            (i32.sub
+             (local.get $m)
+             (local.get $i20)
+            )
+           )
            (i32.ge_s
-            (local.get $i10)
-            (local.get $i29)
+            (local.get $lo)
+            (i32.const 64)
+           )
+          )
+         )
+         (local.set $i22
+          (i32.eqz
+           (local.get $i20)
+          )
+         )
+         (local.set $i23
+          (i32.ge_s
+           (i32.sub
+            (local.get $i20)
+            (i32.const -64)
+           )
+           (local.get $m)
+          )
+         )
+         (if
+          (i32.and
+           (i32.lt_s
+            (local.get $i19)
+            (local.get $i27)
+           )
+           (i32.lt_s
+            (local.get $i19)
+            (local.get $i28)
            )
           )
           (then
-           (local.set $i33
-            (select
-             (local.tee $hi
+           (local.set $i10
+            (i32.add
+             (local.get $ws)
+             (i32.const 1024)
+            )
+           )
+           (local.set $i7
+            (i32.add
+             (local.get $b)
+             (i32.shl
               (i32.add
-               (local.get $i10)
-               (i32.const 8)
+               (i32.mul
+                (local.get $i20)
+                (i32.const 3)
+               )
+               (local.get $i19)
               )
-             )
-             (local.get $i29)
-             (i32.lt_s
-              (local.get $hi)
-              (local.get $i29)
+              (i32.const 2)
              )
             )
            )
-           (local.set $i22
-            (i32.const 0)
+           (local.set $i0
+            (i32.add
+             (local.get $ws)
+             (i32.const 3072)
+            )
            )
-           (loop $chunk0
-            (local.set $hi
-             (select
-              (i32.const 64)
-              (local.tee $hi
-               (i32.sub
-                (local.get $m)
-                (local.get $i22)
+           (local.set $i1
+            (i32.add
+             (local.get $c)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i21)
+                (i32.const 12)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i5
+            (i32.add
+             (local.get $a)
+             (i32.shl
+              (i32.add
+               (i32.shl
+                (local.get $i20)
+                (i32.const 2)
+               )
+               (i32.shl
+                (local.get $i21)
+                (i32.const 2)
                )
               )
-              (i32.ge_s
-               (local.get $hi)
-               (i32.const 64)
-              )
+              (i32.const 2)
              )
             )
-            (local.set $i24
-             (i32.eqz
-              (local.get $i22)
-             )
-            )
-            (local.set $i25
-             (i32.ge_s
-              (i32.sub
-               (local.get $i22)
-               (i32.const -64)
-              )
-              (local.get $m)
-             )
-            )
-            (if
-             (i32.and
-              (i32.lt_s
-               (local.get $i10)
-               (local.get $i33)
-              )
-              (i32.lt_s
-               (local.get $i10)
-               (local.get $i34)
-              )
-             )
+           )
+           (local.set $v6
+            (if (result v128)
+             (local.get $i22)
              (then
+              (local.set $v2
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v3
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v4
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v8
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v13
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v14
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v15
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+             )
+             (else
+              (local.set $v2
+               (v128.load offset=16
+                (local.get $i0)
+               )
+              )
+              (local.set $v3
+               (v128.load offset=32
+                (local.get $i0)
+               )
+              )
+              (local.set $v4
+               (v128.load offset=48
+                (local.get $i0)
+               )
+              )
+              (local.set $v8
+               (v128.load offset=64
+                (local.get $i0)
+               )
+              )
+              (local.set $v13
+               (v128.load offset=80
+                (local.get $i0)
+               )
+              )
+              (local.set $v14
+               (v128.load offset=96
+                (local.get $i0)
+               )
+              )
+              (local.set $v15
+               (v128.load offset=112
+                (local.get $i0)
+               )
+              )
+              (v128.load
+               (local.get $i0)
+              )
+             )
+            )
+           )
+           (local.set $i12
+            (local.get $ws)
+           )
+           (local.set $i16
+            (local.get $i10)
+           )
+           (local.set $hi
+            (local.get $i5)
+           )
+           (if
+            (i32.gt_s
+             (local.tee $i9
+              (local.get $lo)
+             )
+             (i32.const 0)
+            )
+            (then
+             (loop $k9
+              (v128.store
+               (local.get $i16)
+               (local.tee $v18
+                (v128.load align=4
+                 (local.get $i7)
+                )
+               )
+              )
+              (v128.store offset=16
+               (local.get $i16)
+               (local.tee $v17
+                (v128.load offset=16 align=4
+                 (local.get $i7)
+                )
+               )
+              )
+              (v128.store
+               (local.get $i12)
+               (v128.load align=4
+                (local.get $hi)
+               )
+              )
+              (local.set $v6
+               (f32x4.add
+                (local.get $v6)
+                (f32x4.mul
+                 (local.tee $v11
+                  (v128.load32_splat
+                   (local.get $hi)
+                  )
+                 )
+                 (local.get $v18)
+                )
+               )
+              )
+              (local.set $v2
+               (f32x4.add
+                (local.get $v2)
+                (f32x4.mul
+                 (local.get $v11)
+                 (local.get $v17)
+                )
+               )
+              )
+              (local.set $v3
+               (f32x4.add
+                (local.get $v3)
+                (f32x4.mul
+                 (local.tee $v11
+                  (v128.load32_splat offset=4
+                   (local.get $hi)
+                  )
+                 )
+                 (local.get $v18)
+                )
+               )
+              )
+              (local.set $v4
+               (f32x4.add
+                (local.get $v4)
+                (f32x4.mul
+                 (local.get $v11)
+                 (local.get $v17)
+                )
+               )
+              )
+              (local.set $v8
+               (f32x4.add
+                (local.get $v8)
+                (f32x4.mul
+                 (local.tee $v11
+                  (v128.load32_splat offset=8
+                   (local.get $hi)
+                  )
+                 )
+                 (local.get $v18)
+                )
+               )
+              )
+              (local.set $v13
+               (f32x4.add
+                (local.get $v13)
+                (f32x4.mul
+                 (local.get $v11)
+                 (local.get $v17)
+                )
+               )
+              )
+              (local.set $v14
+               (f32x4.add
+                (local.get $v14)
+                (f32x4.mul
+                 (local.tee $v11
+                  (v128.load32_splat offset=12
+                   (local.get $hi)
+                  )
+                 )
+                 (local.get $v18)
+                )
+               )
+              )
+              (local.set $v15
+               (f32x4.add
+                (local.get $v15)
+                (f32x4.mul
+                 (local.get $v11)
+                 (local.get $v17)
+                )
+               )
+              )
               (local.set $i12
                (i32.add
-                (local.get $lo)
-                (i32.const 1024)
+                (local.get $i12)
+                (i32.const 16)
                )
               )
-              (local.set $i8
+              (local.set $i16
                (i32.add
-                (local.get $b)
-                (i32.shl
-                 (i32.add
-                  (i32.mul
-                   (local.get $i22)
-                   (i32.const 3)
-                  )
-                  (local.get $i10)
-                 )
-                 (i32.const 2)
-                )
+                (local.get $i16)
+                (i32.const 32)
                )
               )
-              (local.set $i0
+              (local.set $hi
                (i32.add
-                (local.get $lo)
-                (i32.const 3072)
-               )
-              )
-              (local.set $i2
-               (i32.add
-                (local.get $c)
-                (i32.shl
-                 (i32.add
-                  (i32.mul
-                   (local.get $i23)
-                   (i32.const 12)
-                  )
-                  (local.get $i10)
-                 )
-                 (i32.const 2)
-                )
+                (local.get $hi)
+                (i32.const 16)
                )
               )
               (local.set $i7
                (i32.add
-                (local.get $a)
-                (i32.shl
-                 (i32.add
-                  (i32.shl
-                   (local.get $i22)
-                   (i32.const 2)
-                  )
-                  (i32.shl
-                   (local.get $i23)
-                   (i32.const 2)
-                  )
-                 )
-                 (i32.const 2)
-                )
+                (local.get $i7)
+                (i32.const 12)
                )
               )
-              (local.set $v1
+              (br_if $k9
+               (i32.gt_s
+                (local.tee $i9
+                 (i32.sub
+                  (local.get $i9)
+                  (i32.const 1)
+                 )
+                )
+                (i32.const 0)
+               )
+              )
+             )
+            )
+           )
+           (if
+            (local.get $i23)
+            (then
+             (v128.store align=4
+              (local.get $i1)
+              (local.get $v6)
+             )
+             (v128.store offset=16 align=4
+              (local.get $i1)
+              (local.get $v2)
+             )
+             (v128.store offset=12 align=4
+              (local.get $i1)
+              (local.get $v3)
+             )
+             (v128.store offset=28 align=4
+              (local.get $i1)
+              (local.get $v4)
+             )
+             (v128.store offset=24 align=4
+              (local.get $i1)
+              (local.get $v8)
+             )
+             (v128.store offset=40 align=4
+              (local.get $i1)
+              (local.get $v13)
+             )
+             (v128.store offset=36 align=4
+              (local.get $i1)
+              (local.get $v14)
+             )
+             (v128.store offset=52 align=4
+              (local.get $i1)
+              (local.get $v15)
+             )
+            )
+            (else
+             (v128.store
+              (local.get $i0)
+              (local.get $v6)
+             )
+             (v128.store offset=16
+              (local.get $i0)
+              (local.get $v2)
+             )
+             (v128.store offset=32
+              (local.get $i0)
+              (local.get $v3)
+             )
+             (v128.store offset=48
+              (local.get $i0)
+              (local.get $v4)
+             )
+             (v128.store offset=64
+              (local.get $i0)
+              (local.get $v8)
+             )
+             (v128.store offset=80
+              (local.get $i0)
+              (local.get $v13)
+             )
+             (v128.store offset=96
+              (local.get $i0)
+              (local.get $v14)
+             )
+             (v128.store offset=112
+              (local.get $i0)
+              (local.get $v15)
+             )
+            )
+           )
+           (local.set $hi
+            (i32.add
+             (local.get $ws)
+             (i32.const 1024)
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $i0)
+             (i32.const 128)
+            )
+           )
+           (local.set $i1
+            (i32.add
+             (local.get $i1)
+             (i32.const 48)
+            )
+           )
+           (local.set $i16
+            (i32.add
+             (local.get $i5)
+             (i32.const 16)
+            )
+           )
+           (if
+            (i32.gt_s
+             (local.tee $i24
+              (i32.sub
+               (local.get $i26)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
+            )
+            (then
+             (loop $n11
+              (local.set $v6
                (if (result v128)
-                (local.get $i24)
+                (local.get $i22)
                 (then
+                 (local.set $v2
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
                  (local.set $v3
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
-                 (local.set $v5
+                 (local.set $v4
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
-                 (local.set $v6
+                 (local.set $v8
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
-                 (local.set $v9
+                 (local.set $v13
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
-                 (local.set $v17
+                 (local.set $v14
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
-                 (local.set $v18
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v19
+                 (local.set $v15
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (else
-                 (local.set $v3
+                 (local.set $v2
                   (v128.load offset=16
                    (local.get $i0)
                   )
                  )
-                 (local.set $v5
+                 (local.set $v3
                   (v128.load offset=32
                    (local.get $i0)
                   )
                  )
-                 (local.set $v6
+                 (local.set $v4
                   (v128.load offset=48
                    (local.get $i0)
                   )
                  )
-                 (local.set $v9
+                 (local.set $v8
                   (v128.load offset=64
                    (local.get $i0)
                   )
                  )
-                 (local.set $v17
+                 (local.set $v13
                   (v128.load offset=80
                    (local.get $i0)
                   )
                  )
-                 (local.set $v18
+                 (local.set $v14
                   (v128.load offset=96
                    (local.get $i0)
                   )
                  )
-                 (local.set $v19
+                 (local.set $v15
                   (v128.load offset=112
                    (local.get $i0)
                   )
@@ -3004,56 +2591,59 @@
                 )
                )
               )
-              (local.set $i14
-               (local.get $lo)
+              (local.set $i5
+               (local.get $hi)
               )
-              (local.set $i11
-               (local.get $i12)
+              (local.set $i12
+               (local.get $i10)
               )
-              (local.set $i4
-               (local.get $i7)
+              (local.set $i7
+               (local.get $i16)
               )
               (if
                (i32.gt_s
-                (local.tee $i13
-                 (local.get $hi)
+                (local.tee $i9
+                 (local.get $lo)
                 )
                 (i32.const 0)
                )
                (then
-                (loop $k9
-                 (v128.store
-                  (local.get $i11)
-                  (local.tee $v21
-                   (v128.load align=4
-                    (local.get $i8)
-                   )
+                (loop $k10
+                 (local.set $v18
+                  (v128.load
+                   (local.get $i12)
                   )
                  )
-                 (v128.store offset=16
-                  (local.get $i11)
-                  (local.tee $v20
-                   (v128.load offset=16 align=4
-                    (local.get $i8)
-                   )
+                 (local.set $v17
+                  (v128.load offset=16
+                   (local.get $i12)
                   )
                  )
                  (v128.store
-                  (local.get $i14)
+                  (local.get $i5)
                   (v128.load align=4
-                   (local.get $i4)
+                   (local.get $i7)
                   )
                  )
-                 (local.set $v1
+                 (local.set $v6
                   (f32x4.add
-                   (local.get $v1)
+                   (local.get $v6)
                    (f32x4.mul
-                    (local.tee $v15
+                    (local.tee $v11
                      (v128.load32_splat
-                      (local.get $i4)
+                      (local.get $i7)
                      )
                     )
-                    (local.get $v21)
+                    (local.get $v18)
+                   )
+                  )
+                 )
+                 (local.set $v2
+                  (f32x4.add
+                   (local.get $v2)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v17)
                    )
                   )
                  )
@@ -3061,106 +2651,91 @@
                   (f32x4.add
                    (local.get $v3)
                    (f32x4.mul
-                    (local.get $v15)
-                    (local.get $v20)
-                   )
-                  )
-                 )
-                 (local.set $v5
-                  (f32x4.add
-                   (local.get $v5)
-                   (f32x4.mul
-                    (local.tee $v15
+                    (local.tee $v11
                      (v128.load32_splat offset=4
-                      (local.get $i4)
+                      (local.get $i7)
                      )
                     )
-                    (local.get $v21)
+                    (local.get $v18)
                    )
                   )
                  )
-                 (local.set $v6
+                 (local.set $v4
                   (f32x4.add
-                   (local.get $v6)
+                   (local.get $v4)
                    (f32x4.mul
-                    (local.get $v15)
-                    (local.get $v20)
+                    (local.get $v11)
+                    (local.get $v17)
                    )
                   )
                  )
-                 (local.set $v9
+                 (local.set $v8
                   (f32x4.add
-                   (local.get $v9)
+                   (local.get $v8)
                    (f32x4.mul
-                    (local.tee $v15
+                    (local.tee $v11
                      (v128.load32_splat offset=8
-                      (local.get $i4)
+                      (local.get $i7)
                      )
                     )
-                    (local.get $v21)
+                    (local.get $v18)
                    )
                   )
                  )
-                 (local.set $v17
+                 (local.set $v13
                   (f32x4.add
-                   (local.get $v17)
+                   (local.get $v13)
                    (f32x4.mul
-                    (local.get $v15)
-                    (local.get $v20)
+                    (local.get $v11)
+                    (local.get $v17)
                    )
                   )
                  )
-                 (local.set $v18
+                 (local.set $v14
                   (f32x4.add
-                   (local.get $v18)
+                   (local.get $v14)
                    (f32x4.mul
-                    (local.tee $v15
+                    (local.tee $v11
                      (v128.load32_splat offset=12
-                      (local.get $i4)
+                      (local.get $i7)
                      )
                     )
-                    (local.get $v21)
+                    (local.get $v18)
                    )
                   )
                  )
-                 (local.set $v19
+                 (local.set $v15
                   (f32x4.add
-                   (local.get $v19)
+                   (local.get $v15)
                    (f32x4.mul
-                    (local.get $v15)
-                    (local.get $v20)
+                    (local.get $v11)
+                    (local.get $v17)
                    )
                   )
                  )
-                 (local.set $i14
+                 (local.set $i5
                   (i32.add
-                   (local.get $i14)
+                   (local.get $i5)
                    (i32.const 16)
                   )
                  )
-                 (local.set $i11
+                 (local.set $i12
                   (i32.add
-                   (local.get $i11)
+                   (local.get $i12)
                    (i32.const 32)
                   )
                  )
-                 (local.set $i4
+                 (local.set $i7
                   (i32.add
-                   (local.get $i4)
+                   (local.get $i7)
                    (i32.const 16)
                   )
                  )
-                 (local.set $i8
-                  (i32.add
-                   (local.get $i8)
-                   (i32.const 12)
-                  )
-                 )
-                 (br_if $k9
+                 (br_if $k10
                   (i32.gt_s
-                   (local.tee $i13
+                   (local.tee $i9
                     (i32.sub
-                     (local.get $i13)
+                     (local.get $i9)
                      (i32.const 1)
                     )
                    )
@@ -3171,79 +2746,79 @@
                )
               )
               (if
-               (local.get $i25)
+               (local.get $i23)
                (then
                 (v128.store align=4
-                 (local.get $i2)
-                 (local.get $v1)
-                )
-                (v128.store offset=16 align=4
-                 (local.get $i2)
-                 (local.get $v3)
-                )
-                (v128.store offset=12 align=4
-                 (local.get $i2)
-                 (local.get $v5)
-                )
-                (v128.store offset=28 align=4
-                 (local.get $i2)
+                 (local.get $i1)
                  (local.get $v6)
                 )
+                (v128.store offset=16 align=4
+                 (local.get $i1)
+                 (local.get $v2)
+                )
+                (v128.store offset=12 align=4
+                 (local.get $i1)
+                 (local.get $v3)
+                )
+                (v128.store offset=28 align=4
+                 (local.get $i1)
+                 (local.get $v4)
+                )
                 (v128.store offset=24 align=4
-                 (local.get $i2)
-                 (local.get $v9)
+                 (local.get $i1)
+                 (local.get $v8)
                 )
                 (v128.store offset=40 align=4
-                 (local.get $i2)
-                 (local.get $v17)
+                 (local.get $i1)
+                 (local.get $v13)
                 )
                 (v128.store offset=36 align=4
-                 (local.get $i2)
-                 (local.get $v18)
+                 (local.get $i1)
+                 (local.get $v14)
                 )
                 (v128.store offset=52 align=4
-                 (local.get $i2)
-                 (local.get $v19)
+                 (local.get $i1)
+                 (local.get $v15)
                 )
                )
                (else
                 (v128.store
                  (local.get $i0)
-                 (local.get $v1)
+                 (local.get $v6)
                 )
                 (v128.store offset=16
                  (local.get $i0)
-                 (local.get $v3)
+                 (local.get $v2)
                 )
                 (v128.store offset=32
                  (local.get $i0)
-                 (local.get $v5)
+                 (local.get $v3)
                 )
                 (v128.store offset=48
                  (local.get $i0)
-                 (local.get $v6)
+                 (local.get $v4)
                 )
                 (v128.store offset=64
                  (local.get $i0)
-                 (local.get $v9)
+                 (local.get $v8)
                 )
                 (v128.store offset=80
                  (local.get $i0)
-                 (local.get $v17)
+                 (local.get $v13)
                 )
                 (v128.store offset=96
                  (local.get $i0)
-                 (local.get $v18)
+                 (local.get $v14)
                 )
                 (v128.store offset=112
                  (local.get $i0)
-                 (local.get $v19)
+                 (local.get $v15)
                 )
                )
               )
-              (local.set $i4
+              (local.set $hi
                (i32.add
-                (local.get $lo)
+                (local.get $hi)
                 (i32.const 1024)
                )
               )
@@ -3253,89 +2828,482 @@
                 (i32.const 128)
                )
               )
-              (local.set $i2
+              (local.set $i1
                (i32.add
-                (local.get $i2)
+                (local.get $i1)
                 (i32.const 48)
                )
               )
-              (local.set $i11
+              (local.set $i16
                (i32.add
-                (local.get $i7)
+                (local.get $i16)
                 (i32.const 16)
+               )
+              )
+              (br_if $n11
+               (i32.gt_s
+                (local.tee $i24
+                 (i32.sub
+                  (local.get $i24)
+                  (i32.const 1)
+                 )
+                )
+                (i32.const 0)
+               )
+              )
+             )
+            )
+           )
+           (local.set $i9
+            (i32.add
+             (local.get $i19)
+             (i32.const 8)
+            )
+           )
+           (loop $top5
+            (if
+             (i32.and
+              (i32.lt_s
+               (local.get $i9)
+               (local.get $i27)
+              )
+              (i32.lt_s
+               (local.get $i9)
+               (local.get $i28)
+              )
+             )
+             (then
+              (local.set $i16
+               (i32.add
+                (local.get $ws)
+                (i32.const 1024)
+               )
+              )
+              (local.set $i7
+               (i32.add
+                (local.get $b)
+                (i32.shl
+                 (i32.add
+                  (i32.mul
+                   (local.get $i20)
+                   (i32.const 3)
+                  )
+                  (local.get $i9)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $i5
+               (i32.add
+                (i32.add
+                 (local.get $ws)
+                 (i32.const 3072)
+                )
+                (i32.shl
+                 (i32.sub
+                  (local.get $i9)
+                  (local.get $i19)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $i1
+               (i32.add
+                (local.get $c)
+                (i32.shl
+                 (i32.add
+                  (i32.mul
+                   (local.get $i21)
+                   (i32.const 12)
+                  )
+                  (local.get $i9)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $v6
+               (if (result v128)
+                (local.get $i22)
+                (then
+                 (local.set $v2
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v3
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v4
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v8
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v13
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v14
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v15
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (else
+                 (local.set $v2
+                  (v128.load offset=16
+                   (local.get $i5)
+                  )
+                 )
+                 (local.set $v3
+                  (v128.load offset=32
+                   (local.get $i5)
+                  )
+                 )
+                 (local.set $v4
+                  (v128.load offset=48
+                   (local.get $i5)
+                  )
+                 )
+                 (local.set $v8
+                  (v128.load offset=64
+                   (local.get $i5)
+                  )
+                 )
+                 (local.set $v13
+                  (v128.load offset=80
+                   (local.get $i5)
+                  )
+                 )
+                 (local.set $v14
+                  (v128.load offset=96
+                   (local.get $i5)
+                  )
+                 )
+                 (local.set $v15
+                  (v128.load offset=112
+                   (local.get $i5)
+                  )
+                 )
+                 (v128.load
+                  (local.get $i5)
+                 )
+                )
+               )
+              )
+              (local.set $hi
+               (local.get $ws)
+              )
+              (local.set $i10
+               (local.get $i16)
+              )
+              (if
+               (i32.gt_s
+                (local.tee $i12
+                 (local.get $lo)
+                )
+                (i32.const 0)
+               )
+               (then
+                (loop $k1
+                 (v128.store
+                  (local.get $i10)
+                  (local.tee $v18
+                   (v128.load align=4
+                    (local.get $i7)
+                   )
+                  )
+                 )
+                 (v128.store offset=16
+                  (local.get $i10)
+                  (local.tee $v17
+                   (v128.load offset=16 align=4
+                    (local.get $i7)
+                   )
+                  )
+                 )
+                 (local.set $v6
+                  (f32x4.add
+                   (local.get $v6)
+                   (f32x4.mul
+                    (local.tee $v11
+                     (v128.load32_splat
+                      (local.get $hi)
+                     )
+                    )
+                    (local.get $v18)
+                   )
+                  )
+                 )
+                 (local.set $v2
+                  (f32x4.add
+                   (local.get $v2)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $v3
+                  (f32x4.add
+                   (local.get $v3)
+                   (f32x4.mul
+                    (local.tee $v11
+                     (v128.load32_splat offset=4
+                      (local.get $hi)
+                     )
+                    )
+                    (local.get $v18)
+                   )
+                  )
+                 )
+                 (local.set $v4
+                  (f32x4.add
+                   (local.get $v4)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $v8
+                  (f32x4.add
+                   (local.get $v8)
+                   (f32x4.mul
+                    (local.tee $v11
+                     (v128.load32_splat offset=8
+                      (local.get $hi)
+                     )
+                    )
+                    (local.get $v18)
+                   )
+                  )
+                 )
+                 (local.set $v13
+                  (f32x4.add
+                   (local.get $v13)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $v14
+                  (f32x4.add
+                   (local.get $v14)
+                   (f32x4.mul
+                    (local.tee $v11
+                     (v128.load32_splat offset=12
+                      (local.get $hi)
+                     )
+                    )
+                    (local.get $v18)
+                   )
+                  )
+                 )
+                 (local.set $v15
+                  (f32x4.add
+                   (local.get $v15)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $hi
+                  (i32.add
+                   (local.get $hi)
+                   (i32.const 16)
+                  )
+                 )
+                 (local.set $i10
+                  (i32.add
+                   (local.get $i10)
+                   (i32.const 32)
+                  )
+                 )
+                 (local.set $i7
+                  (i32.add
+                   (local.get $i7)
+                   (i32.const 12)
+                  )
+                 )
+                 (br_if $k1
+                  (i32.gt_s
+                   (local.tee $i12
+                    (i32.sub
+                     (local.get $i12)
+                     (i32.const 1)
+                    )
+                   )
+                   (i32.const 0)
+                  )
+                 )
+                )
+               )
+              )
+              (if
+               (local.get $i23)
+               (then
+                (v128.store align=4
+                 (local.get $i1)
+                 (local.get $v6)
+                )
+                (v128.store offset=16 align=4
+                 (local.get $i1)
+                 (local.get $v2)
+                )
+                (v128.store offset=12 align=4
+                 (local.get $i1)
+                 (local.get $v3)
+                )
+                (v128.store offset=28 align=4
+                 (local.get $i1)
+                 (local.get $v4)
+                )
+                (v128.store offset=24 align=4
+                 (local.get $i1)
+                 (local.get $v8)
+                )
+                (v128.store offset=40 align=4
+                 (local.get $i1)
+                 (local.get $v13)
+                )
+                (v128.store offset=36 align=4
+                 (local.get $i1)
+                 (local.get $v14)
+                )
+                (v128.store offset=52 align=4
+                 (local.get $i1)
+                 (local.get $v15)
+                )
+               )
+               (else
+                (v128.store
+                 (local.get $i5)
+                 (local.get $v6)
+                )
+                (v128.store offset=16
+                 (local.get $i5)
+                 (local.get $v2)
+                )
+                (v128.store offset=32
+                 (local.get $i5)
+                 (local.get $v3)
+                )
+                (v128.store offset=48
+                 (local.get $i5)
+                 (local.get $v4)
+                )
+                (v128.store offset=64
+                 (local.get $i5)
+                 (local.get $v8)
+                )
+                (v128.store offset=80
+                 (local.get $i5)
+                 (local.get $v13)
+                )
+                (v128.store offset=96
+                 (local.get $i5)
+                 (local.get $v14)
+                )
+                (v128.store offset=112
+                 (local.get $i5)
+                 (local.get $v15)
+                )
+               )
+              )
+              (local.set $hi
+               (i32.add
+                (local.get $ws)
+                (i32.const 1024)
+               )
+              )
+              (local.set $i0
+               (i32.add
+                (local.get $i5)
+                (i32.const 128)
+               )
+              )
+              (local.set $i1
+               (i32.add
+                (local.get $i1)
+                (i32.const 48)
                )
               )
               (if
                (i32.gt_s
-                (local.tee $i28
+                (local.tee $i5
                  (i32.sub
-                  (local.get $i30)
+                  (local.get $i26)
                   (i32.const 1)
                  )
                 )
                 (i32.const 0)
                )
                (then
-                (loop $n11
-                 (local.set $v1
+                (loop $n3
+                 (local.set $v6
                   (if (result v128)
-                   (local.get $i24)
+                   (local.get $i22)
                    (then
+                    (local.set $v2
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
                     (local.set $v3
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
-                    (local.set $v5
+                    (local.set $v4
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
-                    (local.set $v6
+                    (local.set $v8
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
-                    (local.set $v9
+                    (local.set $v13
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
-                    (local.set $v17
+                    (local.set $v14
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
-                    (local.set $v18
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (local.set $v19
+                    (local.set $v15
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (else
-                    (local.set $v3
+                    (local.set $v2
                      (v128.load offset=16
                       (local.get $i0)
                      )
                     )
-                    (local.set $v5
+                    (local.set $v3
                      (v128.load offset=32
                       (local.get $i0)
                      )
                     )
-                    (local.set $v6
+                    (local.set $v4
                      (v128.load offset=48
                       (local.get $i0)
                      )
                     )
-                    (local.set $v9
+                    (local.set $v8
                      (v128.load offset=64
                       (local.get $i0)
                      )
                     )
-                    (local.set $v17
+                    (local.set $v13
                      (v128.load offset=80
                       (local.get $i0)
                      )
                     )
-                    (local.set $v18
+                    (local.set $v14
                      (v128.load offset=96
                       (local.get $i0)
                      )
                     )
-                    (local.set $v19
+                    (local.set $v15
                      (v128.load offset=112
                       (local.get $i0)
                      )
@@ -3346,50 +3314,48 @@
                    )
                   )
                  )
+                 (local.set $i10
+                  (local.get $hi)
+                 )
                  (local.set $i7
-                  (local.get $i4)
-                 )
-                 (local.set $i14
-                  (local.get $i12)
-                 )
-                 (local.set $i8
-                  (local.get $i11)
+                  (local.get $i16)
                  )
                  (if
                   (i32.gt_s
-                   (local.tee $i13
-                    (local.get $hi)
+                   (local.tee $i12
+                    (local.get $lo)
                    )
                    (i32.const 0)
                   )
                   (then
-                   (loop $k10
-                    (local.set $v21
-                     (v128.load
-                      (local.get $i14)
-                     )
-                    )
-                    (local.set $v20
-                     (v128.load offset=16
-                      (local.get $i14)
-                     )
-                    )
-                    (v128.store
-                     (local.get $i7)
-                     (v128.load align=4
-                      (local.get $i8)
-                     )
-                    )
-                    (local.set $v1
+                   (loop $k2
+                    (local.set $v6
                      (f32x4.add
-                      (local.get $v1)
+                      (local.get $v6)
                       (f32x4.mul
-                       (local.tee $v15
+                       (local.tee $v17
                         (v128.load32_splat
-                         (local.get $i8)
+                         (local.get $i10)
                         )
                        )
-                       (local.get $v21)
+                       (local.tee $v18
+                        (v128.load
+                         (local.get $i7)
+                        )
+                       )
+                      )
+                     )
+                    )
+                    (local.set $v2
+                     (f32x4.add
+                      (local.get $v2)
+                      (f32x4.mul
+                       (local.get $v17)
+                       (local.tee $v17
+                        (v128.load offset=16
+                         (local.get $i7)
+                        )
+                       )
                       )
                      )
                     )
@@ -3397,100 +3363,85 @@
                      (f32x4.add
                       (local.get $v3)
                       (f32x4.mul
-                       (local.get $v15)
-                       (local.get $v20)
-                      )
-                     )
-                    )
-                    (local.set $v5
-                     (f32x4.add
-                      (local.get $v5)
-                      (f32x4.mul
-                       (local.tee $v15
+                       (local.tee $v11
                         (v128.load32_splat offset=4
-                         (local.get $i8)
+                         (local.get $i10)
                         )
                        )
-                       (local.get $v21)
+                       (local.get $v18)
                       )
                      )
                     )
-                    (local.set $v6
+                    (local.set $v4
                      (f32x4.add
-                      (local.get $v6)
+                      (local.get $v4)
                       (f32x4.mul
-                       (local.get $v15)
-                       (local.get $v20)
+                       (local.get $v11)
+                       (local.get $v17)
                       )
                      )
                     )
-                    (local.set $v9
+                    (local.set $v8
                      (f32x4.add
-                      (local.get $v9)
+                      (local.get $v8)
                       (f32x4.mul
-                       (local.tee $v15
+                       (local.tee $v11
                         (v128.load32_splat offset=8
-                         (local.get $i8)
+                         (local.get $i10)
                         )
                        )
-                       (local.get $v21)
+                       (local.get $v18)
                       )
                      )
                     )
-                    (local.set $v17
+                    (local.set $v13
                      (f32x4.add
-                      (local.get $v17)
+                      (local.get $v13)
                       (f32x4.mul
-                       (local.get $v15)
-                       (local.get $v20)
+                       (local.get $v11)
+                       (local.get $v17)
                       )
                      )
                     )
-                    (local.set $v18
+                    (local.set $v14
                      (f32x4.add
-                      (local.get $v18)
+                      (local.get $v14)
                       (f32x4.mul
-                       (local.tee $v15
+                       (local.tee $v11
                         (v128.load32_splat offset=12
-                         (local.get $i8)
+                         (local.get $i10)
                         )
                        )
-                       (local.get $v21)
+                       (local.get $v18)
                       )
                      )
                     )
-                    (local.set $v19
+                    (local.set $v15
                      (f32x4.add
-                      (local.get $v19)
+                      (local.get $v15)
                       (f32x4.mul
-                       (local.get $v15)
-                       (local.get $v20)
+                       (local.get $v11)
+                       (local.get $v17)
                       )
+                     )
+                    )
+                    (local.set $i10
+                     (i32.add
+                      (local.get $i10)
+                      (i32.const 16)
                      )
                     )
                     (local.set $i7
                      (i32.add
                       (local.get $i7)
-                      (i32.const 16)
-                     )
-                    )
-                    (local.set $i14
-                     (i32.add
-                      (local.get $i14)
                       (i32.const 32)
                      )
                     )
-                    (local.set $i8
-                     (i32.add
-                      (local.get $i8)
-                      (i32.const 16)
-                     )
-                    )
-                    (br_if $k10
+                    (br_if $k2
                      (i32.gt_s
-                      (local.tee $i13
+                      (local.tee $i12
                        (i32.sub
-                        (local.get $i13)
+                        (local.get $i12)
                         (i32.const 1)
                        )
                       )
@@ -3501,79 +3452,79 @@
                   )
                  )
                  (if
-                  (local.get $i25)
+                  (local.get $i23)
                   (then
                    (v128.store align=4
-                    (local.get $i2)
-                    (local.get $v1)
-                   )
-                   (v128.store offset=16 align=4
-                    (local.get $i2)
-                    (local.get $v3)
-                   )
-                   (v128.store offset=12 align=4
-                    (local.get $i2)
-                    (local.get $v5)
-                   )
-                   (v128.store offset=28 align=4
-                    (local.get $i2)
+                    (local.get $i1)
                     (local.get $v6)
                    )
+                   (v128.store offset=16 align=4
+                    (local.get $i1)
+                    (local.get $v2)
+                   )
+                   (v128.store offset=12 align=4
+                    (local.get $i1)
+                    (local.get $v3)
+                   )
+                   (v128.store offset=28 align=4
+                    (local.get $i1)
+                    (local.get $v4)
+                   )
                    (v128.store offset=24 align=4
-                    (local.get $i2)
-                    (local.get $v9)
+                    (local.get $i1)
+                    (local.get $v8)
                    )
                    (v128.store offset=40 align=4
-                    (local.get $i2)
-                    (local.get $v17)
+                    (local.get $i1)
+                    (local.get $v13)
                    )
                    (v128.store offset=36 align=4
-                    (local.get $i2)
-                    (local.get $v18)
+                    (local.get $i1)
+                    (local.get $v14)
                    )
                    (v128.store offset=52 align=4
-                    (local.get $i2)
-                    (local.get $v19)
+                    (local.get $i1)
+                    (local.get $v15)
                    )
                   )
                   (else
                    (v128.store
                     (local.get $i0)
-                    (local.get $v1)
+                    (local.get $v6)
                    )
                    (v128.store offset=16
                     (local.get $i0)
-                    (local.get $v3)
+                    (local.get $v2)
                    )
                    (v128.store offset=32
                     (local.get $i0)
-                    (local.get $v5)
+                    (local.get $v3)
                    )
                    (v128.store offset=48
                     (local.get $i0)
-                    (local.get $v6)
+                    (local.get $v4)
                    )
                    (v128.store offset=64
                     (local.get $i0)
-                    (local.get $v9)
+                    (local.get $v8)
                    )
                    (v128.store offset=80
                     (local.get $i0)
-                    (local.get $v17)
+                    (local.get $v13)
                    )
                    (v128.store offset=96
                     (local.get $i0)
-                    (local.get $v18)
+                    (local.get $v14)
                    )
                    (v128.store offset=112
                     (local.get $i0)
-                    (local.get $v19)
+                    (local.get $v15)
                    )
                   )
                  )
-                 (local.set $i4
+                 (local.set $hi
                   (i32.add
-                   (local.get $i4)
+                   (local.get $hi)
                    (i32.const 1024)
                   )
                  )
@@ -3583,23 +3534,17 @@
                    (i32.const 128)
                   )
                  )
-                 (local.set $i2
+                 (local.set $i1
                   (i32.add
-                   (local.get $i2)
+                   (local.get $i1)
                    (i32.const 48)
                   )
                  )
-                 (local.set $i11
-                  (i32.add
-                   (local.get $i11)
-                   (i32.const 16)
-                  )
-                 )
-                 (br_if $n11
+                 (br_if $n3
                   (i32.gt_s
-                   (local.tee $i28
+                   (local.tee $i5
                     (i32.sub
-                     (local.get $i28)
+                     (local.get $i5)
                      (i32.const 1)
                     )
                    )
@@ -3609,844 +3554,372 @@
                 )
                )
               )
-              (local.set $i13
+              (local.set $i9
                (i32.add
-                (local.get $i10)
+                (local.get $i9)
                 (i32.const 8)
                )
               )
-              (loop $top5
-               (if
-                (i32.and
-                 (i32.lt_s
-                  (local.get $i13)
-                  (local.get $i33)
+              (br $top5)
+             )
+            )
+           )
+           (if
+            (i32.lt_s
+             (local.get $i9)
+             (local.get $i27)
+            )
+            (then
+             (local.set $i16
+              (i32.add
+               (local.get $ws)
+               (i32.const 1024)
+              )
+             )
+             (local.set $i10
+              (i32.add
+               (local.get $b)
+               (i32.shl
+                (i32.add
+                 (i32.mul
+                  (local.get $i20)
+                  (i32.const 3)
                  )
-                 (i32.lt_s
-                  (local.get $i13)
-                  (local.get $i34)
+                 (local.get $i9)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $i5
+              (i32.add
+               (i32.add
+                (local.get $ws)
+                (i32.const 3072)
+               )
+               (i32.shl
+                (i32.sub
+                 (local.get $i9)
+                 (local.get $i19)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $i9
+              (i32.add
+               (local.get $c)
+               (i32.shl
+                (i32.add
+                 (i32.mul
+                  (local.get $i21)
+                  (i32.const 12)
+                 )
+                 (local.get $i9)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $v6
+              (if (result v128)
+               (local.get $i22)
+               (then
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v3
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v4
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=32
+                  (local.get $i5)
                  )
                 )
-                (then
-                 (local.set $i11
-                  (i32.add
-                   (local.get $lo)
-                   (i32.const 1024)
-                  )
+                (local.set $v3
+                 (v128.load offset=64
+                  (local.get $i5)
                  )
-                 (local.set $i8
-                  (i32.add
-                   (local.get $b)
-                   (i32.shl
-                    (i32.add
-                     (i32.mul
-                      (local.get $i22)
-                      (i32.const 3)
-                     )
-                     (local.get $i13)
-                    )
-                    (i32.const 2)
-                   )
-                  )
+                )
+                (local.set $v4
+                 (v128.load offset=96
+                  (local.get $i5)
                  )
-                 (local.set $i7
-                  (i32.add
-                   (i32.add
-                    (local.get $lo)
-                    (i32.const 3072)
-                   )
-                   (i32.shl
-                    (i32.sub
-                     (local.get $i13)
-                     (local.get $i10)
-                    )
-                    (i32.const 2)
-                   )
-                  )
-                 )
-                 (local.set $i2
-                  (i32.add
-                   (local.get $c)
-                   (i32.shl
-                    (i32.add
-                     (i32.mul
-                      (local.get $i23)
-                      (i32.const 12)
-                     )
-                     (local.get $i13)
-                    )
-                    (i32.const 2)
-                   )
-                  )
-                 )
-                 (local.set $v1
-                  (if (result v128)
-                   (local.get $i24)
-                   (then
-                    (local.set $v3
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (local.set $v5
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (local.set $v6
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (local.set $v9
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (local.set $v17
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (local.set $v18
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (local.set $v19
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (else
-                    (local.set $v3
-                     (v128.load offset=16
-                      (local.get $i7)
-                     )
-                    )
-                    (local.set $v5
-                     (v128.load offset=32
-                      (local.get $i7)
-                     )
-                    )
-                    (local.set $v6
-                     (v128.load offset=48
-                      (local.get $i7)
-                     )
-                    )
-                    (local.set $v9
-                     (v128.load offset=64
-                      (local.get $i7)
-                     )
-                    )
-                    (local.set $v17
-                     (v128.load offset=80
-                      (local.get $i7)
-                     )
-                    )
-                    (local.set $v18
-                     (v128.load offset=96
-                      (local.get $i7)
-                     )
-                    )
-                    (local.set $v19
-                     (v128.load offset=112
-                      (local.get $i7)
-                     )
-                    )
-                    (v128.load
-                     (local.get $i7)
-                    )
-                   )
-                  )
-                 )
-                 (local.set $i4
-                  (local.get $lo)
-                 )
-                 (local.set $i12
-                  (local.get $i11)
-                 )
-                 (if
-                  (i32.gt_s
-                   (local.tee $i14
-                    (local.get $hi)
-                   )
-                   (i32.const 0)
-                  )
-                  (then
-                   (loop $k1
-                    (v128.store
-                     (local.get $i12)
-                     (local.tee $v21
-                      (v128.load align=4
-                       (local.get $i8)
-                      )
-                     )
-                    )
-                    (v128.store offset=16
-                     (local.get $i12)
-                     (local.tee $v20
-                      (v128.load offset=16 align=4
-                       (local.get $i8)
-                      )
-                     )
-                    )
-                    (local.set $v1
-                     (f32x4.add
-                      (local.get $v1)
-                      (f32x4.mul
-                       (local.tee $v15
-                        (v128.load32_splat
-                         (local.get $i4)
-                        )
-                       )
-                       (local.get $v21)
-                      )
-                     )
-                    )
-                    (local.set $v3
-                     (f32x4.add
-                      (local.get $v3)
-                      (f32x4.mul
-                       (local.get $v15)
-                       (local.get $v20)
-                      )
-                     )
-                    )
-                    (local.set $v5
-                     (f32x4.add
-                      (local.get $v5)
-                      (f32x4.mul
-                       (local.tee $v15
-                        (v128.load32_splat offset=4
-                         (local.get $i4)
-                        )
-                       )
-                       (local.get $v21)
-                      )
-                     )
-                    )
-                    (local.set $v6
-                     (f32x4.add
-                      (local.get $v6)
-                      (f32x4.mul
-                       (local.get $v15)
-                       (local.get $v20)
-                      )
-                     )
-                    )
-                    (local.set $v9
-                     (f32x4.add
-                      (local.get $v9)
-                      (f32x4.mul
-                       (local.tee $v15
-                        (v128.load32_splat offset=8
-                         (local.get $i4)
-                        )
-                       )
-                       (local.get $v21)
-                      )
-                     )
-                    )
-                    (local.set $v17
-                     (f32x4.add
-                      (local.get $v17)
-                      (f32x4.mul
-                       (local.get $v15)
-                       (local.get $v20)
-                      )
-                     )
-                    )
-                    (local.set $v18
-                     (f32x4.add
-                      (local.get $v18)
-                      (f32x4.mul
-                       (local.tee $v15
-                        (v128.load32_splat offset=12
-                         (local.get $i4)
-                        )
-                       )
-                       (local.get $v21)
-                      )
-                     )
-                    )
-                    (local.set $v19
-                     (f32x4.add
-                      (local.get $v19)
-                      (f32x4.mul
-                       (local.get $v15)
-                       (local.get $v20)
-                      )
-                     )
-                    )
-                    (local.set $i4
-                     (i32.add
-                      (local.get $i4)
-                      (i32.const 16)
-                     )
-                    )
-                    (local.set $i12
-                     (i32.add
-                      (local.get $i12)
-                      (i32.const 32)
-                     )
-                    )
-                    (local.set $i8
-                     (i32.add
-                      (local.get $i8)
-                      (i32.const 12)
-                     )
-                    )
-                    (br_if $k1
-                     (i32.gt_s
-                      (local.tee $i14
-                       (i32.sub
-                        (local.get $i14)
-                        (i32.const 1)
-                       )
-                      )
-                      (i32.const 0)
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (if
-                  (local.get $i25)
-                  (then
-                   (v128.store align=4
-                    (local.get $i2)
-                    (local.get $v1)
-                   )
-                   (v128.store offset=16 align=4
-                    (local.get $i2)
-                    (local.get $v3)
-                   )
-                   (v128.store offset=12 align=4
-                    (local.get $i2)
-                    (local.get $v5)
-                   )
-                   (v128.store offset=28 align=4
-                    (local.get $i2)
-                    (local.get $v6)
-                   )
-                   (v128.store offset=24 align=4
-                    (local.get $i2)
-                    (local.get $v9)
-                   )
-                   (v128.store offset=40 align=4
-                    (local.get $i2)
-                    (local.get $v17)
-                   )
-                   (v128.store offset=36 align=4
-                    (local.get $i2)
-                    (local.get $v18)
-                   )
-                   (v128.store offset=52 align=4
-                    (local.get $i2)
-                    (local.get $v19)
-                   )
-                  )
-                  (else
-                   (v128.store
-                    (local.get $i7)
-                    (local.get $v1)
-                   )
-                   (v128.store offset=16
-                    (local.get $i7)
-                    (local.get $v3)
-                   )
-                   (v128.store offset=32
-                    (local.get $i7)
-                    (local.get $v5)
-                   )
-                   (v128.store offset=48
-                    (local.get $i7)
-                    (local.get $v6)
-                   )
-                   (v128.store offset=64
-                    (local.get $i7)
-                    (local.get $v9)
-                   )
-                   (v128.store offset=80
-                    (local.get $i7)
-                    (local.get $v17)
-                   )
-                   (v128.store offset=96
-                    (local.get $i7)
-                    (local.get $v18)
-                   )
-                   (v128.store offset=112
-                    (local.get $i7)
-                    (local.get $v19)
-                   )
-                  )
-                 )
-                 (local.set $i4
-                  (i32.add
-                   (local.get $lo)
-                   (i32.const 1024)
-                  )
-                 )
-                 (local.set $i0
-                  (i32.add
-                   (local.get $i7)
-                   (i32.const 128)
-                  )
-                 )
-                 (local.set $i2
-                  (i32.add
-                   (local.get $i2)
-                   (i32.const 48)
-                  )
-                 )
-                 (if
-                  (i32.gt_s
-                   (local.tee $i7
-                    (i32.sub
-                     (local.get $i30)
-                     (i32.const 1)
-                    )
-                   )
-                   (i32.const 0)
-                  )
-                  (then
-                   (loop $n3
-                    (local.set $v1
-                     (if (result v128)
-                      (local.get $i24)
-                      (then
-                       (local.set $v3
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (local.set $v5
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (local.set $v6
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (local.set $v9
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (local.set $v17
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (local.set $v18
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (local.set $v19
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (else
-                       (local.set $v3
-                        (v128.load offset=16
-                         (local.get $i0)
-                        )
-                       )
-                       (local.set $v5
-                        (v128.load offset=32
-                         (local.get $i0)
-                        )
-                       )
-                       (local.set $v6
-                        (v128.load offset=48
-                         (local.get $i0)
-                        )
-                       )
-                       (local.set $v9
-                        (v128.load offset=64
-                         (local.get $i0)
-                        )
-                       )
-                       (local.set $v17
-                        (v128.load offset=80
-                         (local.get $i0)
-                        )
-                       )
-                       (local.set $v18
-                        (v128.load offset=96
-                         (local.get $i0)
-                        )
-                       )
-                       (local.set $v19
-                        (v128.load offset=112
-                         (local.get $i0)
-                        )
-                       )
-                       (v128.load
-                        (local.get $i0)
-                       )
-                      )
-                     )
-                    )
-                    (local.set $i12
-                     (local.get $i4)
-                    )
-                    (local.set $i8
-                     (local.get $i11)
-                    )
-                    (if
-                     (i32.gt_s
-                      (local.tee $i14
-                       (local.get $hi)
-                      )
-                      (i32.const 0)
-                     )
-                     (then
-                      (loop $k2
-                       (local.set $v1
-                        (f32x4.add
-                         (local.get $v1)
-                         (f32x4.mul
-                          (local.tee $v20
-                           (v128.load32_splat
-                            (local.get $i12)
-                           )
-                          )
-                          (local.tee $v21
-                           (v128.load
-                            (local.get $i8)
-                           )
-                          )
-                         )
-                        )
-                       )
-                       (local.set $v3
-                        (f32x4.add
-                         (local.get $v3)
-                         (f32x4.mul
-                          (local.get $v20)
-                          (local.tee $v20
-                           (v128.load offset=16
-                            (local.get $i8)
-                           )
-                          )
-                         )
-                        )
-                       )
-                       (local.set $v5
-                        (f32x4.add
-                         (local.get $v5)
-                         (f32x4.mul
-                          (local.tee $v15
-                           (v128.load32_splat offset=4
-                            (local.get $i12)
-                           )
-                          )
-                          (local.get $v21)
-                         )
-                        )
-                       )
-                       (local.set $v6
-                        (f32x4.add
-                         (local.get $v6)
-                         (f32x4.mul
-                          (local.get $v15)
-                          (local.get $v20)
-                         )
-                        )
-                       )
-                       (local.set $v9
-                        (f32x4.add
-                         (local.get $v9)
-                         (f32x4.mul
-                          (local.tee $v15
-                           (v128.load32_splat offset=8
-                            (local.get $i12)
-                           )
-                          )
-                          (local.get $v21)
-                         )
-                        )
-                       )
-                       (local.set $v17
-                        (f32x4.add
-                         (local.get $v17)
-                         (f32x4.mul
-                          (local.get $v15)
-                          (local.get $v20)
-                         )
-                        )
-                       )
-                       (local.set $v18
-                        (f32x4.add
-                         (local.get $v18)
-                         (f32x4.mul
-                          (local.tee $v15
-                           (v128.load32_splat offset=12
-                            (local.get $i12)
-                           )
-                          )
-                          (local.get $v21)
-                         )
-                        )
-                       )
-                       (local.set $v19
-                        (f32x4.add
-                         (local.get $v19)
-                         (f32x4.mul
-                          (local.get $v15)
-                          (local.get $v20)
-                         )
-                        )
-                       )
-                       (local.set $i12
-                        (i32.add
-                         (local.get $i12)
-                         (i32.const 16)
-                        )
-                       )
-                       (local.set $i8
-                        (i32.add
-                         (local.get $i8)
-                         (i32.const 32)
-                        )
-                       )
-                       (br_if $k2
-                        (i32.gt_s
-                         (local.tee $i14
-                          (i32.sub
-                           (local.get $i14)
-                           (i32.const 1)
-                          )
-                         )
-                         (i32.const 0)
-                        )
-                       )
-                      )
-                     )
-                    )
-                    (if
-                     (local.get $i25)
-                     (then
-                      (v128.store align=4
-                       (local.get $i2)
-                       (local.get $v1)
-                      )
-                      (v128.store offset=16 align=4
-                       (local.get $i2)
-                       (local.get $v3)
-                      )
-                      (v128.store offset=12 align=4
-                       (local.get $i2)
-                       (local.get $v5)
-                      )
-                      (v128.store offset=28 align=4
-                       (local.get $i2)
-                       (local.get $v6)
-                      )
-                      (v128.store offset=24 align=4
-                       (local.get $i2)
-                       (local.get $v9)
-                      )
-                      (v128.store offset=40 align=4
-                       (local.get $i2)
-                       (local.get $v17)
-                      )
-                      (v128.store offset=36 align=4
-                       (local.get $i2)
-                       (local.get $v18)
-                      )
-                      (v128.store offset=52 align=4
-                       (local.get $i2)
-                       (local.get $v19)
-                      )
-                     )
-                     (else
-                      (v128.store
-                       (local.get $i0)
-                       (local.get $v1)
-                      )
-                      (v128.store offset=16
-                       (local.get $i0)
-                       (local.get $v3)
-                      )
-                      (v128.store offset=32
-                       (local.get $i0)
-                       (local.get $v5)
-                      )
-                      (v128.store offset=48
-                       (local.get $i0)
-                       (local.get $v6)
-                      )
-                      (v128.store offset=64
-                       (local.get $i0)
-                       (local.get $v9)
-                      )
-                      (v128.store offset=80
-                       (local.get $i0)
-                       (local.get $v17)
-                      )
-                      (v128.store offset=96
-                       (local.get $i0)
-                       (local.get $v18)
-                      )
-                      (v128.store offset=112
-                       (local.get $i0)
-                       (local.get $v19)
-                      )
-                     )
-                    )
-                    (local.set $i4
-                     (i32.add
-                      (local.get $i4)
-                      (i32.const 1024)
-                     )
-                    )
-                    (local.set $i0
-                     (i32.add
-                      (local.get $i0)
-                      (i32.const 128)
-                     )
-                    )
-                    (local.set $i2
-                     (i32.add
-                      (local.get $i2)
-                      (i32.const 48)
-                     )
-                    )
-                    (br_if $n3
-                     (i32.gt_s
-                      (local.tee $i7
-                       (i32.sub
-                        (local.get $i7)
-                        (i32.const 1)
-                       )
-                      )
-                      (i32.const 0)
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (local.set $i13
-                  (i32.add
-                   (local.get $i13)
-                   (i32.const 8)
-                  )
-                 )
-                 (br $top5)
+                )
+                (v128.load
+                 (local.get $i5)
                 )
                )
               )
-              (if
-               (i32.lt_s
-                (local.get $i13)
-                (local.get $i33)
+             )
+             (local.set $hi
+              (local.get $ws)
+             )
+             (local.set $i7
+              (local.get $i16)
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i12
+                (local.get $lo)
                )
-               (then
-                (local.set $i11
-                 (i32.add
-                  (local.get $lo)
-                  (i32.const 1024)
+               (i32.const 0)
+              )
+              (then
+               (loop $k6
+                (v128.store
+                 (local.get $i7)
+                 (local.tee $v8
+                  (v128.load32_lane offset=8 2
+                   (local.get $i10)
+                   (v128.load64_zero align=4
+                    (local.get $i10)
+                   )
+                  )
                  )
                 )
-                (local.set $i12
-                 (i32.add
-                  (local.get $b)
-                  (i32.shl
-                   (i32.add
-                    (i32.mul
-                     (local.get $i22)
-                     (i32.const 3)
-                    )
-                    (local.get $i13)
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (v128.load32_splat
+                    (local.get $hi)
                    )
-                   (i32.const 2)
+                   (local.get $v8)
                   )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (v128.load32_splat offset=4
+                    (local.get $hi)
+                   )
+                   (local.get $v8)
+                  )
+                 )
+                )
+                (local.set $v3
+                 (f32x4.add
+                  (local.get $v3)
+                  (f32x4.mul
+                   (v128.load32_splat offset=8
+                    (local.get $hi)
+                   )
+                   (local.get $v8)
+                  )
+                 )
+                )
+                (local.set $v4
+                 (f32x4.add
+                  (local.get $v4)
+                  (f32x4.mul
+                   (v128.load32_splat offset=12
+                    (local.get $hi)
+                   )
+                   (local.get $v8)
+                  )
+                 )
+                )
+                (local.set $hi
+                 (i32.add
+                  (local.get $hi)
+                  (i32.const 16)
                  )
                 )
                 (local.set $i7
                  (i32.add
-                  (i32.add
-                   (local.get $lo)
-                   (i32.const 3072)
-                  )
-                  (i32.shl
-                   (i32.sub
-                    (local.get $i13)
-                    (local.get $i10)
-                   )
-                   (i32.const 2)
-                  )
+                  (local.get $i7)
+                  (i32.const 32)
                  )
                 )
-                (local.set $i13
+                (local.set $i10
                  (i32.add
-                  (local.get $c)
-                  (i32.shl
-                   (i32.add
-                    (i32.mul
-                     (local.get $i23)
-                     (i32.const 12)
-                    )
-                    (local.get $i13)
-                   )
-                   (i32.const 2)
-                  )
+                  (local.get $i10)
+                  (i32.const 12)
                  )
                 )
-                (local.set $v1
+                (br_if $k6
+                 (i32.gt_s
+                  (local.tee $i12
+                   (i32.sub
+                    (local.get $i12)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i23)
+              (then
+               (v128.store64_lane align=4 0
+                (local.get $i9)
+                (local.get $v6)
+               )
+               (v128.store32_lane offset=8 2
+                (local.get $i9)
+                (local.get $v6)
+               )
+               (v128.store64_lane offset=12 align=4 0
+                (local.get $i9)
+                (local.get $v2)
+               )
+               (v128.store32_lane offset=20 2
+                (local.get $i9)
+                (local.get $v2)
+               )
+               (v128.store64_lane offset=24 align=4 0
+                (local.get $i9)
+                (local.get $v3)
+               )
+               (v128.store32_lane offset=32 2
+                (local.get $i9)
+                (local.get $v3)
+               )
+               (v128.store64_lane offset=36 align=4 0
+                (local.get $i9)
+                (local.get $v4)
+               )
+               (v128.store32_lane offset=44 2
+                (local.get $i9)
+                (local.get $v4)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i5)
+                (local.get $v6)
+               )
+               (v128.store offset=32
+                (local.get $i5)
+                (local.get $v2)
+               )
+               (v128.store offset=64
+                (local.get $i5)
+                (local.get $v3)
+               )
+               (v128.store offset=96
+                (local.get $i5)
+                (local.get $v4)
+               )
+              )
+             )
+             (local.set $hi
+              (i32.add
+               (local.get $ws)
+               (i32.const 1024)
+              )
+             )
+             (local.set $i0
+              (i32.add
+               (local.get $i5)
+               (i32.const 128)
+              )
+             )
+             (local.set $i1
+              (i32.add
+               (local.get $i9)
+               (i32.const 48)
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i5
+                (i32.sub
+                 (local.get $i26)
+                 (i32.const 1)
+                )
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $n8
+                (local.set $v6
                  (if (result v128)
-                  (local.get $i24)
+                  (local.get $i22)
                   (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
                    (local.set $v3
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v5
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $v6
+                   (local.set $v4
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                   )
                   (else
-                   (local.set $v3
+                   (local.set $v2
                     (v128.load offset=32
-                     (local.get $i7)
+                     (local.get $i0)
                     )
                    )
-                   (local.set $v5
+                   (local.set $v3
                     (v128.load offset=64
-                     (local.get $i7)
+                     (local.get $i0)
                     )
                    )
-                   (local.set $v6
+                   (local.set $v4
                     (v128.load offset=96
-                     (local.get $i7)
+                     (local.get $i0)
                     )
                    )
                    (v128.load
-                    (local.get $i7)
+                    (local.get $i0)
                    )
                   )
                  )
                 )
-                (local.set $i4
-                 (local.get $lo)
+                (local.set $i10
+                 (local.get $hi)
                 )
-                (local.set $i8
-                 (local.get $i11)
+                (local.set $i7
+                 (local.get $i16)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i14
-                   (local.get $hi)
+                  (local.tee $i12
+                   (local.get $lo)
                   )
                   (i32.const 0)
                  )
                  (then
-                  (loop $k6
-                   (v128.store
-                    (local.get $i8)
-                    (local.tee $v9
-                     (v128.load32_lane offset=8 2
-                      (local.get $i12)
-                      (v128.load64_zero align=4
-                       (local.get $i12)
+                  (loop $k7
+                   (local.set $v6
+                    (f32x4.add
+                     (local.get $v6)
+                     (f32x4.mul
+                      (v128.load32_splat
+                       (local.get $i10)
+                      )
+                      (local.tee $v8
+                       (v128.load
+                        (local.get $i7)
+                       )
                       )
                      )
                     )
                    )
-                   (local.set $v1
+                   (local.set $v2
                     (f32x4.add
-                     (local.get $v1)
+                     (local.get $v2)
                      (f32x4.mul
-                      (v128.load32_splat
-                       (local.get $i4)
+                      (v128.load32_splat offset=4
+                       (local.get $i10)
                       )
-                      (local.get $v9)
+                      (local.get $v8)
                      )
                     )
                    )
@@ -4454,58 +3927,41 @@
                     (f32x4.add
                      (local.get $v3)
                      (f32x4.mul
-                      (v128.load32_splat offset=4
-                       (local.get $i4)
-                      )
-                      (local.get $v9)
-                     )
-                    )
-                   )
-                   (local.set $v5
-                    (f32x4.add
-                     (local.get $v5)
-                     (f32x4.mul
                       (v128.load32_splat offset=8
-                       (local.get $i4)
+                       (local.get $i10)
                       )
-                      (local.get $v9)
+                      (local.get $v8)
                      )
                     )
                    )
-                   (local.set $v6
+                   (local.set $v4
                     (f32x4.add
-                     (local.get $v6)
+                     (local.get $v4)
                      (f32x4.mul
                       (v128.load32_splat offset=12
-                       (local.get $i4)
+                       (local.get $i10)
                       )
-                      (local.get $v9)
+                      (local.get $v8)
                      )
                     )
                    )
-                   (local.set $i4
+                   (local.set $i10
                     (i32.add
-                     (local.get $i4)
+                     (local.get $i10)
                      (i32.const 16)
                     )
                    )
-                   (local.set $i8
+                   (local.set $i7
                     (i32.add
-                     (local.get $i8)
+                     (local.get $i7)
                      (i32.const 32)
                     )
                    )
-                   (local.set $i12
-                    (i32.add
-                     (local.get $i12)
-                     (i32.const 12)
-                    )
-                   )
-                   (br_if $k6
+                   (br_if $k7
                     (i32.gt_s
-                     (local.tee $i14
+                     (local.tee $i12
                       (i32.sub
-                       (local.get $i14)
+                       (local.get $i12)
                        (i32.const 1)
                       )
                      )
@@ -4516,394 +3972,428 @@
                  )
                 )
                 (if
-                 (local.get $i25)
+                 (local.get $i23)
                  (then
                   (v128.store64_lane align=4 0
-                   (local.get $i13)
-                   (local.get $v1)
+                   (local.get $i1)
+                   (local.get $v6)
                   )
                   (v128.store32_lane offset=8 2
-                   (local.get $i13)
-                   (local.get $v1)
+                   (local.get $i1)
+                   (local.get $v6)
                   )
                   (v128.store64_lane offset=12 align=4 0
-                   (local.get $i13)
-                   (local.get $v3)
+                   (local.get $i1)
+                   (local.get $v2)
                   )
                   (v128.store32_lane offset=20 2
-                   (local.get $i13)
-                   (local.get $v3)
+                   (local.get $i1)
+                   (local.get $v2)
                   )
                   (v128.store64_lane offset=24 align=4 0
-                   (local.get $i13)
-                   (local.get $v5)
+                   (local.get $i1)
+                   (local.get $v3)
                   )
                   (v128.store32_lane offset=32 2
-                   (local.get $i13)
-                   (local.get $v5)
+                   (local.get $i1)
+                   (local.get $v3)
                   )
                   (v128.store64_lane offset=36 align=4 0
-                   (local.get $i13)
-                   (local.get $v6)
+                   (local.get $i1)
+                   (local.get $v4)
                   )
                   (v128.store32_lane offset=44 2
-                   (local.get $i13)
-                   (local.get $v6)
+                   (local.get $i1)
+                   (local.get $v4)
                   )
                  )
                  (else
                   (v128.store
-                   (local.get $i7)
-                   (local.get $v1)
+                   (local.get $i0)
+                   (local.get $v6)
                   )
                   (v128.store offset=32
-                   (local.get $i7)
-                   (local.get $v3)
+                   (local.get $i0)
+                   (local.get $v2)
                   )
                   (v128.store offset=64
-                   (local.get $i7)
-                   (local.get $v5)
+                   (local.get $i0)
+                   (local.get $v3)
                   )
                   (v128.store offset=96
-                   (local.get $i7)
-                   (local.get $v6)
+                   (local.get $i0)
+                   (local.get $v4)
                   )
                  )
                 )
-                (local.set $i4
+                (local.set $hi
                  (i32.add
-                  (local.get $lo)
+                  (local.get $hi)
                   (i32.const 1024)
                  )
                 )
                 (local.set $i0
                  (i32.add
-                  (local.get $i7)
+                  (local.get $i0)
                   (i32.const 128)
                  )
                 )
-                (local.set $i2
+                (local.set $i1
                  (i32.add
-                  (local.get $i13)
+                  (local.get $i1)
                   (i32.const 48)
                  )
                 )
-                (if
+                (br_if $n8
                  (i32.gt_s
-                  (local.tee $i7
+                  (local.tee $i5
                    (i32.sub
-                    (local.get $i30)
+                    (local.get $i5)
                     (i32.const 1)
                    )
                   )
                   (i32.const 0)
                  )
-                 (then
-                  (loop $n8
-                   (local.set $v1
-                    (if (result v128)
-                     (local.get $i24)
-                     (then
-                      (local.set $v3
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v5
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v6
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (else
-                      (local.set $v3
-                       (v128.load offset=32
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v5
-                       (v128.load offset=64
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v6
-                       (v128.load offset=96
-                        (local.get $i0)
-                       )
-                      )
-                      (v128.load
-                       (local.get $i0)
-                      )
-                     )
-                    )
-                   )
-                   (local.set $i12
-                    (local.get $i4)
-                   )
-                   (local.set $i8
-                    (local.get $i11)
-                   )
-                   (if
-                    (i32.gt_s
-                     (local.tee $i14
-                      (local.get $hi)
-                     )
-                     (i32.const 0)
-                    )
-                    (then
-                     (loop $k7
-                      (local.set $v1
-                       (f32x4.add
-                        (local.get $v1)
-                        (f32x4.mul
-                         (v128.load32_splat
-                          (local.get $i12)
-                         )
-                         (local.tee $v9
-                          (v128.load
-                           (local.get $i8)
-                          )
-                         )
-                        )
-                       )
-                      )
-                      (local.set $v3
-                       (f32x4.add
-                        (local.get $v3)
-                        (f32x4.mul
-                         (v128.load32_splat offset=4
-                          (local.get $i12)
-                         )
-                         (local.get $v9)
-                        )
-                       )
-                      )
-                      (local.set $v5
-                       (f32x4.add
-                        (local.get $v5)
-                        (f32x4.mul
-                         (v128.load32_splat offset=8
-                          (local.get $i12)
-                         )
-                         (local.get $v9)
-                        )
-                       )
-                      )
-                      (local.set $v6
-                       (f32x4.add
-                        (local.get $v6)
-                        (f32x4.mul
-                         (v128.load32_splat offset=12
-                          (local.get $i12)
-                         )
-                         (local.get $v9)
-                        )
-                       )
-                      )
-                      (local.set $i12
-                       (i32.add
-                        (local.get $i12)
-                        (i32.const 16)
-                       )
-                      )
-                      (local.set $i8
-                       (i32.add
-                        (local.get $i8)
-                        (i32.const 32)
-                       )
-                      )
-                      (br_if $k7
-                       (i32.gt_s
-                        (local.tee $i14
-                         (i32.sub
-                          (local.get $i14)
-                          (i32.const 1)
-                         )
-                        )
-                        (i32.const 0)
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (if
-                    (local.get $i25)
-                    (then
-                     (v128.store64_lane align=4 0
-                      (local.get $i2)
-                      (local.get $v1)
-                     )
-                     (v128.store32_lane offset=8 2
-                      (local.get $i2)
-                      (local.get $v1)
-                     )
-                     (v128.store64_lane offset=12 align=4 0
-                      (local.get $i2)
-                      (local.get $v3)
-                     )
-                     (v128.store32_lane offset=20 2
-                      (local.get $i2)
-                      (local.get $v3)
-                     )
-                     (v128.store64_lane offset=24 align=4 0
-                      (local.get $i2)
-                      (local.get $v5)
-                     )
-                     (v128.store32_lane offset=32 2
-                      (local.get $i2)
-                      (local.get $v5)
-                     )
-                     (v128.store64_lane offset=36 align=4 0
-                      (local.get $i2)
-                      (local.get $v6)
-                     )
-                     (v128.store32_lane offset=44 2
-                      (local.get $i2)
-                      (local.get $v6)
-                     )
-                    )
-                    (else
-                     (v128.store
-                      (local.get $i0)
-                      (local.get $v1)
-                     )
-                     (v128.store offset=32
-                      (local.get $i0)
-                      (local.get $v3)
-                     )
-                     (v128.store offset=64
-                      (local.get $i0)
-                      (local.get $v5)
-                     )
-                     (v128.store offset=96
-                      (local.get $i0)
-                      (local.get $v6)
-                     )
-                    )
-                   )
-                   (local.set $i4
-                    (i32.add
-                     (local.get $i4)
-                     (i32.const 1024)
-                    )
-                   )
-                   (local.set $i0
-                    (i32.add
-                     (local.get $i0)
-                     (i32.const 128)
-                    )
-                   )
-                   (local.set $i2
-                    (i32.add
-                     (local.get $i2)
-                     (i32.const 48)
-                    )
-                   )
-                   (br_if $n8
-                    (i32.gt_s
-                     (local.tee $i7
-                      (i32.sub
-                       (local.get $i7)
-                       (i32.const 1)
-                      )
-                     )
-                     (i32.const 0)
-                    )
-                   )
-                  )
-                 )
                 )
                )
               )
              )
-             (else
-              (local.set $i12
-               (i32.add
-                (local.get $lo)
-                (i32.const 1024)
+            )
+           )
+          )
+          (else
+           (local.set $i10
+            (i32.add
+             (local.get $ws)
+             (i32.const 1024)
+            )
+           )
+           (local.set $i16
+            (i32.add
+             (local.get $b)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i20)
+                (i32.const 3)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $ws)
+             (i32.const 3072)
+            )
+           )
+           (local.set $i1
+            (i32.add
+             (local.get $c)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i21)
+                (i32.const 12)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i5
+            (i32.add
+             (local.get $a)
+             (i32.shl
+              (i32.add
+               (i32.shl
+                (local.get $i20)
+                (i32.const 2)
+               )
+               (i32.shl
+                (local.get $i21)
+                (i32.const 2)
                )
               )
-              (local.set $i11
-               (i32.add
-                (local.get $b)
-                (i32.shl
-                 (i32.add
-                  (i32.mul
-                   (local.get $i22)
-                   (i32.const 3)
-                  )
-                  (local.get $i10)
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $v6
+            (if (result v128)
+             (local.get $i22)
+             (then
+              (local.set $v2
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v3
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v4
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+             )
+             (else
+              (local.set $v2
+               (v128.load offset=32
+                (local.get $i0)
+               )
+              )
+              (local.set $v3
+               (v128.load offset=64
+                (local.get $i0)
+               )
+              )
+              (local.set $v4
+               (v128.load offset=96
+                (local.get $i0)
+               )
+              )
+              (v128.load
+               (local.get $i0)
+              )
+             )
+            )
+           )
+           (local.set $i7
+            (local.get $ws)
+           )
+           (local.set $i12
+            (local.get $i10)
+           )
+           (local.set $hi
+            (local.get $i5)
+           )
+           (if
+            (i32.gt_s
+             (local.tee $i9
+              (local.get $lo)
+             )
+             (i32.const 0)
+            )
+            (then
+             (loop $k12
+              (v128.store
+               (local.get $i12)
+               (local.tee $v8
+                (v128.load32_lane offset=8 2
+                 (local.get $i16)
+                 (v128.load64_zero align=4
+                  (local.get $i16)
                  )
-                 (i32.const 2)
                 )
                )
               )
-              (local.set $i0
-               (i32.add
-                (local.get $lo)
-                (i32.const 3072)
+              (v128.store
+               (local.get $i7)
+               (v128.load align=4
+                (local.get $hi)
                )
               )
-              (local.set $i2
-               (i32.add
-                (local.get $c)
-                (i32.shl
-                 (i32.add
-                  (i32.mul
-                   (local.get $i23)
-                   (i32.const 12)
-                  )
-                  (local.get $i10)
+              (local.set $v6
+               (f32x4.add
+                (local.get $v6)
+                (f32x4.mul
+                 (v128.load32_splat
+                  (local.get $hi)
                  )
-                 (i32.const 2)
+                 (local.get $v8)
+                )
+               )
+              )
+              (local.set $v2
+               (f32x4.add
+                (local.get $v2)
+                (f32x4.mul
+                 (v128.load32_splat offset=4
+                  (local.get $hi)
+                 )
+                 (local.get $v8)
+                )
+               )
+              )
+              (local.set $v3
+               (f32x4.add
+                (local.get $v3)
+                (f32x4.mul
+                 (v128.load32_splat offset=8
+                  (local.get $hi)
+                 )
+                 (local.get $v8)
+                )
+               )
+              )
+              (local.set $v4
+               (f32x4.add
+                (local.get $v4)
+                (f32x4.mul
+                 (v128.load32_splat offset=12
+                  (local.get $hi)
+                 )
+                 (local.get $v8)
                 )
                )
               )
               (local.set $i7
                (i32.add
-                (local.get $a)
-                (i32.shl
-                 (i32.add
-                  (i32.shl
-                   (local.get $i22)
-                   (i32.const 2)
-                  )
-                  (i32.shl
-                   (local.get $i23)
-                   (i32.const 2)
-                  )
-                 )
-                 (i32.const 2)
-                )
+                (local.get $i7)
+                (i32.const 16)
                )
               )
-              (local.set $v1
+              (local.set $i12
+               (i32.add
+                (local.get $i12)
+                (i32.const 32)
+               )
+              )
+              (local.set $hi
+               (i32.add
+                (local.get $hi)
+                (i32.const 16)
+               )
+              )
+              (local.set $i16
+               (i32.add
+                (local.get $i16)
+                (i32.const 12)
+               )
+              )
+              (br_if $k12
+               (i32.gt_s
+                (local.tee $i9
+                 (i32.sub
+                  (local.get $i9)
+                  (i32.const 1)
+                 )
+                )
+                (i32.const 0)
+               )
+              )
+             )
+            )
+           )
+           (if
+            (local.get $i23)
+            (then
+             (v128.store64_lane align=4 0
+              (local.get $i1)
+              (local.get $v6)
+             )
+             (v128.store32_lane offset=8 2
+              (local.get $i1)
+              (local.get $v6)
+             )
+             (v128.store64_lane offset=12 align=4 0
+              (local.get $i1)
+              (local.get $v2)
+             )
+             (v128.store32_lane offset=20 2
+              (local.get $i1)
+              (local.get $v2)
+             )
+             (v128.store64_lane offset=24 align=4 0
+              (local.get $i1)
+              (local.get $v3)
+             )
+             (v128.store32_lane offset=32 2
+              (local.get $i1)
+              (local.get $v3)
+             )
+             (v128.store64_lane offset=36 align=4 0
+              (local.get $i1)
+              (local.get $v4)
+             )
+             (v128.store32_lane offset=44 2
+              (local.get $i1)
+              (local.get $v4)
+             )
+            )
+            (else
+             (v128.store
+              (local.get $i0)
+              (local.get $v6)
+             )
+             (v128.store offset=32
+              (local.get $i0)
+              (local.get $v2)
+             )
+             (v128.store offset=64
+              (local.get $i0)
+              (local.get $v3)
+             )
+             (v128.store offset=96
+              (local.get $i0)
+              (local.get $v4)
+             )
+            )
+           )
+           (local.set $hi
+            (i32.add
+             (local.get $ws)
+             (i32.const 1024)
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $i0)
+             (i32.const 128)
+            )
+           )
+           (local.set $i1
+            (i32.add
+             (local.get $i1)
+             (i32.const 48)
+            )
+           )
+           (local.set $i16
+            (i32.add
+             (local.get $i5)
+             (i32.const 16)
+            )
+           )
+           (if
+            (i32.gt_s
+             (local.tee $i24
+              (i32.sub
+               (local.get $i26)
+               (i32.const 1)
+              )
+             )
+             (i32.const 0)
+            )
+            (then
+             (loop $n14
+              (local.set $v6
                (if (result v128)
-                (local.get $i24)
+                (local.get $i22)
                 (then
+                 (local.set $v2
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
                  (local.set $v3
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
-                 (local.set $v5
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v6
+                 (local.set $v4
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (else
-                 (local.set $v3
+                 (local.set $v2
                   (v128.load offset=32
                    (local.get $i0)
                   )
                  )
-                 (local.set $v5
+                 (local.set $v3
                   (v128.load offset=64
                    (local.get $i0)
                   )
                  )
-                 (local.set $v6
+                 (local.set $v4
                   (v128.load offset=96
                    (local.get $i0)
                   )
@@ -4914,49 +4404,54 @@
                 )
                )
               )
-              (local.set $i8
-               (local.get $lo)
+              (local.set $i12
+               (local.get $hi)
               )
-              (local.set $i14
-               (local.get $i12)
+              (local.set $i5
+               (local.get $i10)
               )
-              (local.set $i4
-               (local.get $i7)
+              (local.set $i7
+               (local.get $i16)
               )
               (if
                (i32.gt_s
-                (local.tee $i13
-                 (local.get $hi)
+                (local.tee $i9
+                 (local.get $lo)
                 )
                 (i32.const 0)
                )
                (then
-                (loop $k12
+                (loop $k13
+                 (local.set $v8
+                  (v128.load
+                   (local.get $i5)
+                  )
+                 )
                  (v128.store
-                  (local.get $i14)
-                  (local.tee $v9
-                   (v128.load32_lane offset=8 2
-                    (local.get $i11)
-                    (v128.load64_zero align=4
-                     (local.get $i11)
+                  (local.get $i12)
+                  (v128.load align=4
+                   (local.get $i7)
+                  )
+                 )
+                 (local.set $v6
+                  (f32x4.add
+                   (local.get $v6)
+                   (f32x4.mul
+                    (v128.load32_splat
+                     (local.get $i7)
                     )
+                    (local.get $v8)
                    )
                   )
                  )
-                 (v128.store
-                  (local.get $i8)
-                  (v128.load align=4
-                   (local.get $i4)
-                  )
-                 )
-                 (local.set $v1
+                 (local.set $v2
                   (f32x4.add
-                   (local.get $v1)
+                   (local.get $v2)
                    (f32x4.mul
-                    (v128.load32_splat
-                     (local.get $i4)
+                    (v128.load32_splat offset=4
+                     (local.get $i7)
                     )
-                    (local.get $v9)
+                    (local.get $v8)
                    )
                   )
                  )
@@ -4964,64 +4459,47 @@
                   (f32x4.add
                    (local.get $v3)
                    (f32x4.mul
-                    (v128.load32_splat offset=4
-                     (local.get $i4)
-                    )
-                    (local.get $v9)
-                   )
-                  )
-                 )
-                 (local.set $v5
-                  (f32x4.add
-                   (local.get $v5)
-                   (f32x4.mul
                     (v128.load32_splat offset=8
-                     (local.get $i4)
+                     (local.get $i7)
                     )
-                    (local.get $v9)
+                    (local.get $v8)
                    )
                   )
                  )
-                 (local.set $v6
+                 (local.set $v4
                   (f32x4.add
-                   (local.get $v6)
+                   (local.get $v4)
                    (f32x4.mul
                     (v128.load32_splat offset=12
-                     (local.get $i4)
+                     (local.get $i7)
                     )
-                    (local.get $v9)
+                    (local.get $v8)
                    )
                   )
                  )
-                 (local.set $i8
+                 (local.set $i12
                   (i32.add
-                   (local.get $i8)
+                   (local.get $i12)
                    (i32.const 16)
                   )
                  )
-                 (local.set $i14
+                 (local.set $i5
                   (i32.add
-                   (local.get $i14)
+                   (local.get $i5)
                    (i32.const 32)
                   )
                  )
-                 (local.set $i4
+                 (local.set $i7
                   (i32.add
-                   (local.get $i4)
+                   (local.get $i7)
                    (i32.const 16)
                   )
                  )
-                 (local.set $i11
-                  (i32.add
-                   (local.get $i11)
-                   (i32.const 12)
-                  )
-                 )
-                 (br_if $k12
+                 (br_if $k13
                   (i32.gt_s
-                   (local.tee $i13
+                   (local.tee $i9
                     (i32.sub
-                     (local.get $i13)
+                     (local.get $i9)
                      (i32.const 1)
                     )
                    )
@@ -5032,63 +4510,63 @@
                )
               )
               (if
-               (local.get $i25)
+               (local.get $i23)
                (then
                 (v128.store64_lane align=4 0
-                 (local.get $i2)
-                 (local.get $v1)
+                 (local.get $i1)
+                 (local.get $v6)
                 )
                 (v128.store32_lane offset=8 2
-                 (local.get $i2)
-                 (local.get $v1)
+                 (local.get $i1)
+                 (local.get $v6)
                 )
                 (v128.store64_lane offset=12 align=4 0
-                 (local.get $i2)
-                 (local.get $v3)
+                 (local.get $i1)
+                 (local.get $v2)
                 )
                 (v128.store32_lane offset=20 2
-                 (local.get $i2)
-                 (local.get $v3)
+                 (local.get $i1)
+                 (local.get $v2)
                 )
                 (v128.store64_lane offset=24 align=4 0
-                 (local.get $i2)
-                 (local.get $v5)
+                 (local.get $i1)
+                 (local.get $v3)
                 )
                 (v128.store32_lane offset=32 2
-                 (local.get $i2)
-                 (local.get $v5)
+                 (local.get $i1)
+                 (local.get $v3)
                 )
                 (v128.store64_lane offset=36 align=4 0
-                 (local.get $i2)
-                 (local.get $v6)
+                 (local.get $i1)
+                 (local.get $v4)
                 )
                 (v128.store32_lane offset=44 2
-                 (local.get $i2)
-                 (local.get $v6)
+                 (local.get $i1)
+                 (local.get $v4)
                 )
                )
                (else
                 (v128.store
                  (local.get $i0)
-                 (local.get $v1)
+                 (local.get $v6)
                 )
                 (v128.store offset=32
                  (local.get $i0)
-                 (local.get $v3)
+                 (local.get $v2)
                 )
                 (v128.store offset=64
                  (local.get $i0)
-                 (local.get $v5)
+                 (local.get $v3)
                 )
                 (v128.store offset=96
                  (local.get $i0)
-                 (local.get $v6)
+                 (local.get $v4)
                 )
                )
               )
-              (local.set $i4
+              (local.set $hi
                (i32.add
-                (local.get $lo)
+                (local.get $hi)
                 (i32.const 1024)
                )
               )
@@ -5098,987 +4576,63 @@
                 (i32.const 128)
                )
               )
-              (local.set $i2
+              (local.set $i1
                (i32.add
-                (local.get $i2)
+                (local.get $i1)
                 (i32.const 48)
                )
               )
-              (local.set $i11
+              (local.set $i16
                (i32.add
-                (local.get $i7)
+                (local.get $i16)
                 (i32.const 16)
                )
               )
-              (if
+              (br_if $n14
                (i32.gt_s
-                (local.tee $i28
+                (local.tee $i24
                  (i32.sub
-                  (local.get $i30)
+                  (local.get $i24)
                   (i32.const 1)
                  )
                 )
                 (i32.const 0)
                )
-               (then
-                (loop $n14
-                 (local.set $v1
-                  (if (result v128)
-                   (local.get $i24)
-                   (then
-                    (local.set $v3
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (local.set $v5
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (local.set $v6
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (else
-                    (local.set $v3
-                     (v128.load offset=32
-                      (local.get $i0)
-                     )
-                    )
-                    (local.set $v5
-                     (v128.load offset=64
-                      (local.get $i0)
-                     )
-                    )
-                    (local.set $v6
-                     (v128.load offset=96
-                      (local.get $i0)
-                     )
-                    )
-                    (v128.load
-                     (local.get $i0)
-                    )
-                   )
-                  )
-                 )
-                 (local.set $i14
-                  (local.get $i4)
-                 )
-                 (local.set $i7
-                  (local.get $i12)
-                 )
-                 (local.set $i8
-                  (local.get $i11)
-                 )
-                 (if
-                  (i32.gt_s
-                   (local.tee $i13
-                    (local.get $hi)
-                   )
-                   (i32.const 0)
-                  )
-                  (then
-                   (loop $k13
-                    (local.set $v9
-                     (v128.load
-                      (local.get $i7)
-                     )
-                    )
-                    (v128.store
-                     (local.get $i14)
-                     (v128.load align=4
-                      (local.get $i8)
-                     )
-                    )
-                    (local.set $v1
-                     (f32x4.add
-                      (local.get $v1)
-                      (f32x4.mul
-                       (v128.load32_splat
-                        (local.get $i8)
-                       )
-                       (local.get $v9)
-                      )
-                     )
-                    )
-                    (local.set $v3
-                     (f32x4.add
-                      (local.get $v3)
-                      (f32x4.mul
-                       (v128.load32_splat offset=4
-                        (local.get $i8)
-                       )
-                       (local.get $v9)
-                      )
-                     )
-                    )
-                    (local.set $v5
-                     (f32x4.add
-                      (local.get $v5)
-                      (f32x4.mul
-                       (v128.load32_splat offset=8
-                        (local.get $i8)
-                       )
-                       (local.get $v9)
-                      )
-                     )
-                    )
-                    (local.set $v6
-                     (f32x4.add
-                      (local.get $v6)
-                      (f32x4.mul
-                       (v128.load32_splat offset=12
-                        (local.get $i8)
-                       )
-                       (local.get $v9)
-                      )
-                     )
-                    )
-                    (local.set $i14
-                     (i32.add
-                      (local.get $i14)
-                      (i32.const 16)
-                     )
-                    )
-                    (local.set $i7
-                     (i32.add
-                      (local.get $i7)
-                      (i32.const 32)
-                     )
-                    )
-                    (local.set $i8
-                     (i32.add
-                      (local.get $i8)
-                      (i32.const 16)
-                     )
-                    )
-                    (br_if $k13
-                     (i32.gt_s
-                      (local.tee $i13
-                       (i32.sub
-                        (local.get $i13)
-                        (i32.const 1)
-                       )
-                      )
-                      (i32.const 0)
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (if
-                  (local.get $i25)
-                  (then
-                   (v128.store64_lane align=4 0
-                    (local.get $i2)
-                    (local.get $v1)
-                   )
-                   (v128.store32_lane offset=8 2
-                    (local.get $i2)
-                    (local.get $v1)
-                   )
-                   (v128.store64_lane offset=12 align=4 0
-                    (local.get $i2)
-                    (local.get $v3)
-                   )
-                   (v128.store32_lane offset=20 2
-                    (local.get $i2)
-                    (local.get $v3)
-                   )
-                   (v128.store64_lane offset=24 align=4 0
-                    (local.get $i2)
-                    (local.get $v5)
-                   )
-                   (v128.store32_lane offset=32 2
-                    (local.get $i2)
-                    (local.get $v5)
-                   )
-                   (v128.store64_lane offset=36 align=4 0
-                    (local.get $i2)
-                    (local.get $v6)
-                   )
-                   (v128.store32_lane offset=44 2
-                    (local.get $i2)
-                    (local.get $v6)
-                   )
-                  )
-                  (else
-                   (v128.store
-                    (local.get $i0)
-                    (local.get $v1)
-                   )
-                   (v128.store offset=32
-                    (local.get $i0)
-                    (local.get $v3)
-                   )
-                   (v128.store offset=64
-                    (local.get $i0)
-                    (local.get $v5)
-                   )
-                   (v128.store offset=96
-                    (local.get $i0)
-                    (local.get $v6)
-                   )
-                  )
-                 )
-                 (local.set $i4
-                  (i32.add
-                   (local.get $i4)
-                   (i32.const 1024)
-                  )
-                 )
-                 (local.set $i0
-                  (i32.add
-                   (local.get $i0)
-                   (i32.const 128)
-                  )
-                 )
-                 (local.set $i2
-                  (i32.add
-                   (local.get $i2)
-                   (i32.const 48)
-                  )
-                 )
-                 (local.set $i11
-                  (i32.add
-                   (local.get $i11)
-                   (i32.const 16)
-                  )
-                 )
-                 (br_if $n14
-                  (i32.gt_s
-                   (local.tee $i28
-                    (i32.sub
-                     (local.get $i28)
-                     (i32.const 1)
-                    )
-                   )
-                   (i32.const 0)
-                  )
-                 )
-                )
-               )
               )
              )
             )
-            (br_if $chunk0
-             (i32.lt_s
-              (local.tee $i22
-               (i32.sub
-                (local.get $i22)
-                (i32.const -64)
-               )
-              )
-              (local.get $m)
-             )
-            )
-           )
-           (local.set $i10
-            (i32.add
-             (local.get $i10)
-             (i32.const 8)
-            )
-           )
-           (br $top16)
-          )
-         )
-        )
-        (local.set $i23
-         (i32.add
-          (local.get $i23)
-          (i32.const 1)
-         )
-        )
-        (br $top18)
-       )
-      )
-     )
-     (local.set $hi
-      (i32.sub
-       (select
-        (i32.const 3)
-        (local.tee $lo
-         (i32.shl
-          (local.get $i32)
-          (i32.const 3)
-         )
-        )
-        (i32.ge_s
-         (local.get $lo)
-         (i32.const 3)
-        )
-       )
-       (local.tee $i12
-        (i32.shl
-         (local.get $i16)
-         (i32.const 3)
-        )
-       )
-      )
-     )
-     (local.set $i8
-      (i32.const 0)
-     )
-     (loop $top24
-      (if
-       (i32.lt_s
-        (local.get $i8)
-        (i32.const 4)
-       )
-       (then
-        (local.set $i4
-         (i32.add
-          (local.get $w)
-          (local.tee $lo
-           (i32.add
-            (local.tee $i14
-             (i32.shl
-              (local.get $i12)
-              (i32.const 2)
-             )
-            )
-            (i32.const 80)
            )
           )
          )
-        )
-        (local.set $i11
-         (i32.add
-          (local.get $c)
-          (local.get $i14)
-         )
-        )
-        (local.set $i16
-         (i32.add
-          (local.get $s_m)
-          (local.get $lo)
-         )
-        )
-        (local.set $i10
-         (i32.add
-          (local.get $s_v)
-          (local.get $lo)
-         )
-        )
-        (local.set $lo
-         (local.get $hi)
-        )
-        (loop $top20
-         (if
-          (i32.eqz
-           (i32.lt_s
-            (local.get $lo)
-            (i32.const 8)
-           )
-          )
-          (then
-           (local.set $v5
-            (v128.load align=4
-             (local.get $i4)
-            )
-           )
-           (local.set $v3
-            (f32x4.add
-             (f32x4.mul
-              (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-              (v128.load align=4
-               (local.get $i16)
-              )
-             )
-             (f32x4.mul
-              (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-              (local.tee $v1
-               (v128.load align=4
-                (local.get $i11)
-               )
-              )
-             )
-            )
-           )
-           (local.set $v1
-            (f32x4.add
-             (f32x4.mul
-              (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-              (v128.load align=4
-               (local.get $i10)
-              )
-             )
-             (f32x4.mul
-              (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-              (f32x4.mul
-               (local.get $v1)
-               (local.get $v1)
-              )
-             )
-            )
-           )
-           (v128.store align=4
-            (local.get $i16)
-            (local.get $v3)
-           )
-           (v128.store align=4
-            (local.get $i10)
-            (local.get $v1)
-           )
-           (v128.store align=4
-            (local.get $i4)
-            (f32x4.sub
-             (local.get $v5)
-             (f32x4.div
-              (f32x4.mul
-               (local.get $v26)
-               (local.get $v3)
-              )
-              (f32x4.add
-               (f32x4.sqrt
-                (f32x4.mul
-                 (local.get $v1)
-                 (local.get $v27)
-                )
-               )
-               (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-              )
-             )
-            )
-           )
-           (local.set $v5
-            (v128.load offset=16 align=4
-             (local.get $i4)
-            )
-           )
-           (local.set $v3
-            (f32x4.add
-             (f32x4.mul
-              (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-              (v128.load offset=16 align=4
-               (local.get $i16)
-              )
-             )
-             (f32x4.mul
-              (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-              (local.tee $v1
-               (v128.load offset=16 align=4
-                (local.get $i11)
-               )
-              )
-             )
-            )
-           )
-           (local.set $v1
-            (f32x4.add
-             (f32x4.mul
-              (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-              (v128.load offset=16 align=4
-               (local.get $i10)
-              )
-             )
-             (f32x4.mul
-              (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-              (f32x4.mul
-               (local.get $v1)
-               (local.get $v1)
-              )
-             )
-            )
-           )
-           (v128.store offset=16 align=4
-            (local.get $i16)
-            (local.get $v3)
-           )
-           (v128.store offset=16 align=4
-            (local.get $i10)
-            (local.get $v1)
-           )
-           (v128.store offset=16 align=4
-            (local.get $i4)
-            (f32x4.sub
-             (local.get $v5)
-             (f32x4.div
-              (f32x4.mul
-               (local.get $v26)
-               (local.get $v3)
-              )
-              (f32x4.add
-               (f32x4.sqrt
-                (f32x4.mul
-                 (local.get $v1)
-                 (local.get $v27)
-                )
-               )
-               (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-              )
-             )
-            )
-           )
-           (local.set $i4
-            (i32.add
-             (local.get $i4)
-             (i32.const 32)
-            )
-           )
-           (local.set $i11
-            (i32.add
-             (local.get $i11)
-             (i32.const 32)
-            )
-           )
-           (local.set $i16
-            (i32.add
-             (local.get $i16)
-             (i32.const 32)
-            )
-           )
-           (local.set $i10
-            (i32.add
-             (local.get $i10)
-             (i32.const 32)
-            )
-           )
-           (local.set $lo
+         (br_if $chunk0
+          (i32.lt_s
+           (local.tee $i20
             (i32.sub
-             (local.get $lo)
-             (i32.const 8)
+             (local.get $i20)
+             (i32.const -64)
             )
            )
-           (br $top20)
+           (local.get $m)
           )
          )
         )
-        (loop $top22
-         (if
-          (i32.eqz
-           (i32.lt_s
-            (local.get $lo)
-            (i32.const 4)
-           )
-          )
-          (then
-           (local.set $v5
-            (v128.load align=4
-             (local.get $i4)
-            )
-           )
-           (local.set $v3
-            (f32x4.add
-             (f32x4.mul
-              (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-              (v128.load align=4
-               (local.get $i16)
-              )
-             )
-             (f32x4.mul
-              (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-              (local.tee $v1
-               (v128.load align=4
-                (local.get $i11)
-               )
-              )
-             )
-            )
-           )
-           (local.set $v1
-            (f32x4.add
-             (f32x4.mul
-              (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-              (v128.load align=4
-               (local.get $i10)
-              )
-             )
-             (f32x4.mul
-              (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-              (f32x4.mul
-               (local.get $v1)
-               (local.get $v1)
-              )
-             )
-            )
-           )
-           (v128.store align=4
-            (local.get $i16)
-            (local.get $v3)
-           )
-           (v128.store align=4
-            (local.get $i10)
-            (local.get $v1)
-           )
-           (v128.store align=4
-            (local.get $i4)
-            (f32x4.sub
-             (local.get $v5)
-             (f32x4.div
-              (f32x4.mul
-               (local.get $v26)
-               (local.get $v3)
-              )
-              (f32x4.add
-               (f32x4.sqrt
-                (f32x4.mul
-                 (local.get $v1)
-                 (local.get $v27)
-                )
-               )
-               (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-              )
-             )
-            )
-           )
-           (local.set $i4
-            (i32.add
-             (local.get $i4)
-             (i32.const 16)
-            )
-           )
-           (local.set $i11
-            (i32.add
-             (local.get $i11)
-             (i32.const 16)
-            )
-           )
-           (local.set $i16
-            (i32.add
-             (local.get $i16)
-             (i32.const 16)
-            )
-           )
-           (local.set $i10
-            (i32.add
-             (local.get $i10)
-             (i32.const 16)
-            )
-           )
-           (local.set $lo
-            (i32.sub
-             (local.get $lo)
-             (i32.const 4)
-            )
-           )
-           (br $top22)
-          )
-         )
-        )
-        (if
-         (i32.eq
-          (local.get $lo)
-          (i32.const 1)
-         )
-         (then
-          (local.set $v5
-           (v128.load32_zero
-            (local.get $i4)
-           )
-          )
-          (local.set $v3
-           (f32x4.add
-            (f32x4.mul
-             (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-             (v128.load32_zero
-              (local.get $i16)
-             )
-            )
-            (f32x4.mul
-             (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-             (local.tee $v1
-              (v128.load32_zero
-               (local.get $i11)
-              )
-             )
-            )
-           )
-          )
-          (local.set $v1
-           (f32x4.add
-            (f32x4.mul
-             (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-             (v128.load32_zero
-              (local.get $i10)
-             )
-            )
-            (f32x4.mul
-             (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-             (f32x4.mul
-              (local.get $v1)
-              (local.get $v1)
-             )
-            )
-           )
-          )
-          (v128.store32_lane 0
-           (local.get $i16)
-           (local.get $v3)
-          )
-          (v128.store32_lane 0
-           (local.get $i10)
-           (local.get $v1)
-          )
-          (v128.store32_lane 0
-           (local.get $i4)
-           (f32x4.sub
-            (local.get $v5)
-            (f32x4.div
-             (f32x4.mul
-              (local.get $v26)
-              (local.get $v3)
-             )
-             (f32x4.add
-              (f32x4.sqrt
-               (f32x4.mul
-                (local.get $v1)
-                (local.get $v27)
-               )
-              )
-              (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-             )
-            )
-           )
-          )
-          (local.set $i11
-           (i32.add
-            (local.get $i11)
-            (i32.const 4)
-           )
-          )
-          (local.set $i16
-           (i32.add
-            (local.get $i16)
-            (i32.const 4)
-           )
-          )
-          (local.set $i10
-           (i32.add
-            (local.get $i10)
-            (i32.const 4)
-           )
-          )
-          (local.set $i4
-           (i32.add
-            (local.get $i4)
-            (i32.const 4)
-           )
-          )
-         )
-        )
-        (if
-         (i32.eq
-          (local.get $lo)
-          (i32.const 2)
-         )
-         (then
-          (local.set $v5
-           (v128.load64_zero align=4
-            (local.get $i4)
-           )
-          )
-          (local.set $v3
-           (f32x4.add
-            (f32x4.mul
-             (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-             (v128.load64_zero align=4
-              (local.get $i16)
-             )
-            )
-            (f32x4.mul
-             (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-             (local.tee $v1
-              (v128.load64_zero align=4
-               (local.get $i11)
-              )
-             )
-            )
-           )
-          )
-          (local.set $v1
-           (f32x4.add
-            (f32x4.mul
-             (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-             (v128.load64_zero align=4
-              (local.get $i10)
-             )
-            )
-            (f32x4.mul
-             (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-             (f32x4.mul
-              (local.get $v1)
-              (local.get $v1)
-             )
-            )
-           )
-          )
-          (v128.store64_lane align=4 0
-           (local.get $i16)
-           (local.get $v3)
-          )
-          (v128.store64_lane align=4 0
-           (local.get $i10)
-           (local.get $v1)
-          )
-          (v128.store64_lane align=4 0
-           (local.get $i4)
-           (f32x4.sub
-            (local.get $v5)
-            (f32x4.div
-             (f32x4.mul
-              (local.get $v26)
-              (local.get $v3)
-             )
-             (f32x4.add
-              (f32x4.sqrt
-               (f32x4.mul
-                (local.get $v1)
-                (local.get $v27)
-               )
-              )
-              (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-             )
-            )
-           )
-          )
-          (local.set $i11
-           (i32.add
-            (local.get $i11)
-            (i32.const 8)
-           )
-          )
-          (local.set $i16
-           (i32.add
-            (local.get $i16)
-            (i32.const 8)
-           )
-          )
-          (local.set $i10
-           (i32.add
-            (local.get $i10)
-            (i32.const 8)
-           )
-          )
-          (local.set $i4
-           (i32.add
-            (local.get $i4)
-            (i32.const 8)
-           )
-          )
-         )
-        )
-        (if
-         (i32.eq
-          (local.get $lo)
-          (i32.const 3)
-         )
-         (then
-          (local.set $v5
-           (v128.load32_lane offset=8 2
-            (local.get $i4)
-            (v128.load64_zero align=4
-             (local.get $i4)
-            )
-           )
-          )
-          (local.set $v1
-           (f32x4.add
-            (f32x4.mul
-             (v128.const i32x4 0x3f666666 0x3f666666 0x3f666666 0x3f666666)
-             (v128.load32_lane offset=8 2
-              (local.get $i16)
-              (v128.load64_zero align=4
-               (local.get $i16)
-              )
-             )
-            )
-            (f32x4.mul
-             (v128.const i32x4 0x3dcccccd 0x3dcccccd 0x3dcccccd 0x3dcccccd)
-             (local.tee $v3
-              (v128.load32_lane offset=8 2
-               (local.get $i11)
-               (v128.load64_zero align=4
-                (local.get $i11)
-               )
-              )
-             )
-            )
-           )
-          )
-          (local.set $v3
-           (f32x4.add
-            (f32x4.mul
-             (v128.const i32x4 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77 0x3f7fbe77)
-             (v128.load32_lane offset=8 2
-              (local.get $i10)
-              (v128.load64_zero align=4
-               (local.get $i10)
-              )
-             )
-            )
-            (f32x4.mul
-             (v128.const i32x4 0x3a83126f 0x3a83126f 0x3a83126f 0x3a83126f)
-             (f32x4.mul
-              (local.get $v3)
-              (local.get $v3)
-             )
-            )
-           )
-          )
-          (v128.store64_lane align=4 0
-           (local.get $i16)
-           (local.get $v1)
-          )
-          (v128.store32_lane offset=8 2
-           (local.get $i16)
-           (local.get $v1)
-          )
-          (v128.store64_lane align=4 0
-           (local.get $i10)
-           (local.get $v3)
-          )
-          (v128.store32_lane offset=8 2
-           (local.get $i10)
-           (local.get $v3)
-          )
-          (v128.store64_lane align=4 0
-           (local.get $i4)
-           (local.tee $v1
-            (f32x4.sub
-             (local.get $v5)
-             (f32x4.div
-              (f32x4.mul
-               (local.get $v26)
-               (local.get $v1)
-              )
-              (f32x4.add
-               (f32x4.sqrt
-                (f32x4.mul
-                 (local.get $v3)
-                 (local.get $v27)
-                )
-               )
-               (v128.const i32x4 0x33d6bf95 0x33d6bf95 0x33d6bf95 0x33d6bf95)
-              )
-             )
-            )
-           )
-          )
-          (v128.store32_lane offset=8 2
-           (local.get $i4)
-           (local.get $v1)
-          )
-         )
-        )
-        (local.set $i8
+        (local.set $i19
          (i32.add
-          (local.get $i8)
-          (i32.const 1)
+          (local.get $i19)
+          (i32.const 8)
          )
         )
-        (local.set $i12
-         (i32.add
-          (local.get $i12)
-          (i32.const 3)
-         )
-        )
-        (br $top24)
+        (br $top16)
        )
       )
      )
-     (local.set $i16
-      (local.get $i32)
+     (local.set $i21
+      (i32.add
+       (local.get $i21)
+       (i32.const 1)
+      )
      )
-     (br $top26)
+     (br $top18)
     )
    )
   )

@@ -1,342 +1,64 @@
 (module
- (type $0 (func (param i32 i32 f64 i32 i32)))
+ (type $0 (func (param i32 i32 i32 i32 i32 i32 i32)))
  (type $1 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
  (type $2 (func (param i32 i32 i32 i32 i32)))
- (type $3 (func (param i32 i32 i32 i32 i32 i32 f64 i32 i32)))
+ (type $3 (func (param i32 i32 f64 i32 i32)))
  (type $4 (func (param i32 i32 i32 i32) (result f32)))
- (type $5 (func (param i32 i32 i32 i32 i32 i32 i32)))
- (type $6 (func (param i32 i32 i32)))
+ (type $5 (func (param i32 i32 i32)))
  (import "env" "memory" (memory $memory 1 65536))
- (export "sgd_15_5" (func $sgd_15_5))
- (export "sgd_30_2" (func $sgd_30_2))
+ (export "sgd_0_32" (func $sgd_0_32))
  (export "gemm_nn_3x5_bias_relu" (func $gemm_nn_3x5_bias_relu))
  (export "gemm_nn_5x2_bias" (func $gemm_nn_5x2_bias))
  (export "loss_mse_1_batched_2" (func $loss_mse_1_batched_2))
  (export "loss_grad_mse_1_batched_2" (func $loss_grad_mse_1_batched_2))
  (export "gemm_nt_5x2" (func $gemm_nt_5x2))
- (export "gemm_tn_5x2_sgd_20_10" (func $gemm_tn_5x2_sgd_20_10))
+ (export "gemm_tn_5x2" (func $gemm_tn_5x2))
  (export "sum_rows_1_batched_2" (func $sum_rows_1_batched_2))
  (export "act_bias_relu_grad_1_batched_5" (func $act_bias_relu_grad_1_batched_5))
- (export "gemm_tn_3x5_sgd_0_15" (func $gemm_tn_3x5_sgd_0_15))
- (func $sgd_15_5 (param $w i32) (param $g i32) (param $lr f64) (param $lo i32) (param $hi i32)
+ (export "gemm_tn_3x5" (func $gemm_tn_3x5))
+ (func $sgd_0_32 (param $w i32) (param $g i32) (param $lr f64) (param $lo i32) (param $hi i32)
   (local $v0 v128)
   (local $i1 i32)
   (local.set $w
    (i32.add
     (local.get $w)
-    (i32.add
-     (i32.shl
-      (local.tee $lo
-       (i32.shl
-        (local.get $lo)
-        (i32.const 12)
-       )
-      )
-      (i32.const 2)
-     )
-     (i32.const 60)
-    )
-   )
-  )
-  (local.set $g
-   (i32.add
-    (local.get $g)
-    (i32.add
-     (i32.shl
-      (local.get $lo)
-      (i32.const 2)
-     )
-     (i32.const 60)
-    )
-   )
-  )
-  (local.set $v0
-   (f32x4.splat
-    (f32.demote_f64
-     (local.get $lr)
-    )
-   )
-  )
-  (local.set $lo
-   (i32.sub
-    (select
-     (local.tee $i1
+    (i32.shl
+     (local.tee $lo
       (i32.shl
-       (local.get $hi)
-       (i32.const 12)
-      )
-     )
-     (i32.const 5)
-     (i32.and
-      (i32.ne
-       (local.get $hi)
-       (i32.const 0)
-      )
-      (i32.lt_s
-       (local.get $i1)
-       (i32.const 5)
-      )
-     )
-    )
-    (local.get $lo)
-   )
-  )
-  (loop $top1
-   (if
-    (i32.eqz
-     (i32.lt_s
-      (local.get $lo)
-      (i32.const 8)
-     )
-    )
-    (then
-     (v128.store align=4
-      (local.get $w)
-      (f32x4.sub
-       (v128.load align=4
-        (local.get $w)
-       )
-       (f32x4.mul
-        (local.get $v0)
-        (v128.load align=4
-         (local.get $g)
-        )
-       )
-      )
-     )
-     (v128.store offset=16 align=4
-      (local.get $w)
-      (f32x4.sub
-       (v128.load offset=16 align=4
-        (local.get $w)
-       )
-       (f32x4.mul
-        (local.get $v0)
-        (v128.load offset=16 align=4
-         (local.get $g)
-        )
-       )
-      )
-     )
-     (local.set $w
-      (i32.add
-       (local.get $w)
-       (i32.const 32)
-      )
-     )
-     (local.set $g
-      (i32.add
-       (local.get $g)
-       (i32.const 32)
-      )
-     )
-     (local.set $lo
-      (i32.sub
        (local.get $lo)
-       (i32.const 8)
-      )
-     )
-     (br $top1)
-    )
-   )
-  )
-  (loop $top3
-   (if
-    (i32.eqz
-     (i32.lt_s
-      (local.get $lo)
-      (i32.const 4)
-     )
-    )
-    (then
-     (v128.store align=4
-      (local.get $w)
-      (f32x4.sub
-       (v128.load align=4
-        (local.get $w)
-       )
-       (f32x4.mul
-        (local.get $v0)
-        (v128.load align=4
-         (local.get $g)
-        )
-       )
-      )
-     )
-     (local.set $w
-      (i32.add
-       (local.get $w)
-       (i32.const 16)
-      )
-     )
-     (local.set $g
-      (i32.add
-       (local.get $g)
-       (i32.const 16)
-      )
-     )
-     (local.set $lo
-      (i32.sub
-       (local.get $lo)
-       (i32.const 4)
-      )
-     )
-     (br $top3)
-    )
-   )
-  )
-  (if
-   (i32.eq
-    (local.get $lo)
-    (i32.const 1)
-   )
-   (then
-    (v128.store32_lane 0
-     (local.get $w)
-     (f32x4.sub
-      (v128.load32_zero
-       (local.get $w)
-      )
-      (f32x4.mul
-       (local.get $v0)
-       (v128.load32_zero
-        (local.get $g)
-       )
-      )
-     )
-    )
-    (local.set $g
-     (i32.add
-      (local.get $g)
-      (i32.const 4)
-     )
-    )
-    (local.set $w
-     (i32.add
-      (local.get $w)
-      (i32.const 4)
-     )
-    )
-   )
-  )
-  (if
-   (i32.eq
-    (local.get $lo)
-    (i32.const 2)
-   )
-   (then
-    (v128.store64_lane align=4 0
-     (local.get $w)
-     (f32x4.sub
-      (v128.load64_zero align=4
-       (local.get $w)
-      )
-      (f32x4.mul
-       (local.get $v0)
-       (v128.load64_zero align=4
-        (local.get $g)
-       )
-      )
-     )
-    )
-    (local.set $g
-     (i32.add
-      (local.get $g)
-      (i32.const 8)
-     )
-    )
-    (local.set $w
-     (i32.add
-      (local.get $w)
-      (i32.const 8)
-     )
-    )
-   )
-  )
-  (if
-   (i32.eq
-    (local.get $lo)
-    (i32.const 3)
-   )
-   (then
-    (v128.store64_lane align=4 0
-     (local.get $w)
-     (local.tee $v0
-      (f32x4.sub
-       (v128.load32_lane offset=8 2
-        (local.get $w)
-        (v128.load64_zero align=4
-         (local.get $w)
-        )
-       )
-       (f32x4.mul
-        (local.get $v0)
-        (v128.load32_lane offset=8 2
-         (local.get $g)
-         (v128.load64_zero align=4
-          (local.get $g)
-         )
-        )
-       )
-      )
-     )
-    )
-    (v128.store32_lane offset=8 2
-     (local.get $w)
-     (local.get $v0)
-    )
-   )
-  )
- )
- (func $sgd_30_2 (param $w i32) (param $g i32) (param $lr f64) (param $lo i32) (param $hi i32)
-  (local $v0 v128)
-  (local $i1 i32)
-  (local.set $w
-   (i32.add
-    (local.get $w)
-    (i32.add
-     (i32.shl
-      (local.tee $lo
-       (i32.shl
-        (local.get $lo)
-        (i32.const 12)
-       )
-      )
-      (i32.const 2)
-     )
-     (i32.const 120)
-    )
-   )
-  )
-  (local.set $g
-   (i32.add
-    (local.get $g)
-    (i32.add
-     (i32.shl
-      (local.get $lo)
-      (i32.const 2)
-     )
-     (i32.const 120)
-    )
-   )
-  )
-  (local.set $v0
-   (f32x4.splat
-    (f32.demote_f64
-     (local.get $lr)
-    )
-   )
-  )
-  (local.set $lo
-   (i32.sub
-    (select
-     (local.tee $i1
-      (i32.shl
-       (local.get $hi)
        (i32.const 12)
       )
      )
      (i32.const 2)
+    )
+   )
+  )
+  (local.set $g
+   (i32.add
+    (local.get $g)
+    (i32.shl
+     (local.get $lo)
+     (i32.const 2)
+    )
+   )
+  )
+  (local.set $v0
+   (f32x4.splat
+    (f32.demote_f64
+     (local.get $lr)
+    )
+   )
+  )
+  (local.set $lo
+   (i32.sub
+    (select
+     (local.tee $i1
+      (i32.shl
+       (local.get $hi)
+       (i32.const 12)
+      )
+     )
+     (i32.const 32)
      (i32.and
       (i32.ne
        (local.get $hi)
@@ -344,7 +66,7 @@
       )
       (i32.lt_s
        (local.get $i1)
-       (i32.const 2)
+       (i32.const 32)
       )
      )
     )
@@ -2306,302 +2028,605 @@
    )
   )
  )
- (func $gemm_tn_5x2_sgd_20_10 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $w i32) (param $lr f64) (param $lo i32) (param $hi i32)
+ (func $gemm_tn_5x2 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
-  (local $i1 i32)
+  (local $v1 v128)
   (local $v2 v128)
-  (local $v3 v128)
+  (local $i3 i32)
   (local $i4 i32)
   (local $i5 i32)
-  (local $i6 i32)
+  (local $v6 v128)
   (local $i7 i32)
   (local $v8 v128)
   (local $i9 i32)
   (local $v10 v128)
-  (local $v11 v128)
+  (local $i11 i32)
   (local $i12 i32)
-  (local $i13 i32)
+  (local $v13 v128)
   (local $v14 v128)
   (local $v15 v128)
   (local $v16 v128)
   (local $v17 v128)
-  (local $i18 i32)
-  (local $v19 v128)
-  (local $v20 v128)
+  (local $v18 v128)
+  (local $i19 i32)
+  (local $i20 i32)
   (local $i21 i32)
   (local $i22 i32)
   (local $i23 i32)
   (local $i24 i32)
   (local $i25 i32)
-  (local $v26 v128)
+  (local $i26 i32)
   (local $i27 i32)
   (local $i28 i32)
   (local $i29 i32)
   (local $i30 i32)
-  (local $i31 i32)
-  (local $i32 i32)
-  (local $i33 i32)
-  (local $i34 i32)
-  (local $i35 i32)
-  (local.set $i27
-   (local.get $lo)
-  )
-  (local.set $i31
+  (local.set $i9
    (select
     (local.get $hi)
     (i32.const 1)
     (local.get $hi)
    )
   )
-  (local.set $v26
-   (f32x4.splat
-    (f32.demote_f64
-     (local.get $lr)
+  (local.set $hi
+   (i32.and
+    (i32.add
+     (local.get $ws)
+     (i32.const 15)
+    )
+    (i32.const -16)
+   )
+  )
+  (local.set $i30
+   (i32.shl
+    (local.get $lo)
+    (i32.const 3)
+   )
+  )
+  (local.set $i29
+   (select
+    (local.tee $i26
+     (select
+      (i32.const 2)
+      (local.tee $ws
+       (i32.shl
+        (local.get $i9)
+        (i32.const 3)
+       )
+      )
+      (i32.ge_s
+       (local.get $ws)
+       (i32.const 2)
+      )
+     )
+    )
+    (i32.const 0)
+    (i32.lt_s
+     (local.get $i26)
+     (i32.const 0)
     )
    )
   )
-  (loop $top34
+  (loop $top26
    (if
     (i32.eqz
      (i32.ge_s
-      (local.get $i27)
-      (local.get $i31)
+      (local.get $i22)
+      (i32.const 2)
      )
     )
     (then
-     (local.set $hi
-      (i32.and
-       (i32.add
-        (local.get $ws)
-        (i32.const 15)
-       )
-       (i32.const -16)
-      )
-     )
-     (local.set $i35
-      (i32.shl
-       (local.get $i27)
-       (i32.const 3)
-      )
-     )
-     (local.set $i34
+     (local.set $i24
       (select
-       (local.tee $i29
-        (select
-         (i32.const 2)
-         (i32.shl
-          (local.tee $i32
-           (select
-            (local.tee $lo
-             (i32.add
-              (local.get $i27)
-              (i32.const 16)
-             )
-            )
-            (local.get $i31)
-            (i32.lt_s
-             (local.get $lo)
-             (local.get $i31)
-            )
-           )
-          )
-          (i32.const 3)
-         )
-         (i32.ge_s
-          (i32.shl
-           (local.get $i32)
-           (i32.const 3)
-          )
-          (i32.const 2)
-         )
+       (i32.const 2)
+       (local.tee $ws
+        (i32.sub
+         (i32.const 1)
+         (local.get $i22)
         )
        )
-       (i32.const 0)
-       (i32.lt_s
-        (local.get $i29)
-        (i32.const 0)
+       (i32.ge_s
+        (local.get $ws)
+        (i32.const 2)
        )
       )
      )
-     (local.set $i23
-      (i32.const 0)
+     (local.set $i27
+      (i32.ge_s
+       (i32.add
+        (local.get $i22)
+        (i32.const 2)
+       )
+       (i32.const 2)
+      )
      )
-     (loop $top26
+     (local.set $i19
+      (local.get $i30)
+     )
+     (loop $top24
       (if
        (i32.eqz
         (i32.ge_s
-         (local.get $i23)
-         (i32.const 2)
+         (local.get $i19)
+         (local.get $i26)
         )
        )
        (then
-        (local.set $i25
+        (local.set $i28
          (select
-          (i32.const 2)
-          (local.tee $lo
-           (i32.sub
-            (i32.const 1)
-            (local.get $i23)
+          (local.tee $ws
+           (i32.add
+            (local.get $i19)
+            (i32.const 8)
            )
           )
-          (i32.ge_s
-           (local.get $lo)
-           (i32.const 2)
+          (local.get $i26)
+          (i32.lt_s
+           (local.get $ws)
+           (local.get $i26)
           )
          )
         )
-        (local.set $i30
-         (i32.ge_s
-          (i32.add
-           (local.get $i23)
-           (i32.const 2)
-          )
-          (i32.const 2)
-         )
+        (local.set $i23
+         (i32.const 0)
         )
-        (local.set $i18
-         (local.get $i35)
-        )
-        (loop $top24
-         (if
-          (i32.eqz
+        (loop $chunk0
+         (local.set $ws
+          (select
+           (i32.const 64)
+           (local.tee $ws
+            (i32.sub
+             (local.get $m)
+             (local.get $i23)
+            )
+           )
            (i32.ge_s
-            (local.get $i18)
+            (local.get $ws)
+            (i32.const 64)
+           )
+          )
+         )
+         (local.set $i20
+          (i32.eqz
+           (local.get $i23)
+          )
+         )
+         (local.set $i21
+          (i32.ge_s
+           (i32.sub
+            (local.get $i23)
+            (i32.const -64)
+           )
+           (local.get $m)
+          )
+         )
+         (if
+          (i32.and
+           (i32.lt_s
+            (local.get $i19)
+            (local.get $i28)
+           )
+           (i32.lt_s
+            (local.get $i19)
             (local.get $i29)
            )
           )
           (then
-           (local.set $i33
-            (select
-             (local.tee $lo
+           (local.set $i5
+            (i32.add
+             (local.get $hi)
+             (i32.const 2048)
+            )
+           )
+           (local.set $lo
+            (i32.add
+             (local.get $b)
+             (i32.shl
               (i32.add
-               (local.get $i18)
-               (i32.const 8)
+               (i32.shl
+                (local.get $i23)
+                (i32.const 1)
+               )
+               (local.get $i19)
               )
-             )
-             (local.get $i29)
-             (i32.lt_s
-              (local.get $lo)
-              (local.get $i29)
+              (i32.const 2)
              )
             )
            )
-           (local.set $i24
-            (i32.const 0)
+           (local.set $i0
+            (i32.add
+             (local.get $hi)
+             (i32.const 4096)
+            )
            )
-           (loop $chunk0
-            (local.set $lo
-             (select
-              (i32.const 64)
-              (local.tee $lo
-               (i32.sub
-                (local.get $m)
-                (local.get $i24)
+           (local.set $i3
+            (i32.add
+             (local.get $c)
+             (i32.shl
+              (i32.add
+               (i32.shl
+                (local.get $i22)
+                (i32.const 3)
                )
+               (local.get $i19)
               )
-              (i32.ge_s
-               (local.get $lo)
-               (i32.const 64)
-              )
+              (i32.const 2)
              )
             )
-            (local.set $i21
-             (i32.eqz
-              (local.get $i24)
+           )
+           (local.set $i9
+            (i32.add
+             (local.get $a)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i23)
+                (i32.const 5)
+               )
+               (i32.shl
+                (local.get $i22)
+                (i32.const 2)
+               )
+              )
+              (i32.const 2)
              )
             )
-            (local.set $i22
-             (i32.ge_s
-              (i32.sub
-               (local.get $i24)
-               (i32.const -64)
-              )
-              (local.get $m)
-             )
+           )
+           (if
+            (i32.gt_s
+             (local.get $i24)
+             (i32.const 0)
             )
-            (if
-             (i32.and
-              (i32.lt_s
-               (local.get $i18)
-               (local.get $i33)
-              )
-              (i32.lt_s
-               (local.get $i18)
-               (local.get $i34)
-              )
-             )
-             (then
-              (local.set $i7
-               (i32.add
-                (local.get $hi)
-                (i32.const 2048)
-               )
-              )
-              (local.set $i1
-               (i32.add
-                (local.get $b)
-                (i32.shl
-                 (i32.add
-                  (i32.shl
-                   (local.get $i24)
-                   (i32.const 1)
-                  )
-                  (local.get $i18)
-                 )
-                 (i32.const 2)
-                )
-               )
-              )
-              (local.set $i0
-               (i32.add
-                (local.get $hi)
-                (i32.const 4096)
-               )
-              )
-              (local.set $i4
-               (i32.add
-                (local.get $c)
-                (i32.shl
-                 (i32.add
-                  (i32.shl
-                   (local.get $i23)
-                   (i32.const 3)
-                  )
-                  (local.get $i18)
-                 )
-                 (i32.const 2)
-                )
-               )
-              )
-              (local.set $i5
-               (i32.add
-                (local.get $a)
-                (i32.shl
-                 (i32.add
-                  (i32.mul
-                   (local.get $i24)
-                   (i32.const 5)
-                  )
-                  (i32.shl
-                   (local.get $i23)
-                   (i32.const 2)
-                  )
-                 )
-                 (i32.const 2)
-                )
-               )
-              )
-              (if
-               (i32.gt_s
-                (local.get $i25)
-                (i32.const 0)
-               )
+            (then
+             (local.set $v1
+              (if (result v128)
+               (local.get $i20)
                (then
                 (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v8
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v10
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v14
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v15
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v16
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=16
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v6
+                 (v128.load offset=32
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v8
+                 (v128.load offset=48
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v10
+                 (v128.load offset=64
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v14
+                 (v128.load offset=80
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v15
+                 (v128.load offset=96
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v16
+                 (v128.load offset=112
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i7
+              (local.get $hi)
+             )
+             (local.set $i11
+              (local.get $i5)
+             )
+             (local.set $i4
+              (local.get $i9)
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i12
+                (local.get $ws)
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $k13
+                (v128.store
+                 (local.get $i11)
+                 (local.tee $v18
+                  (v128.load align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store offset=16
+                 (local.get $i11)
+                 (local.tee $v17
+                  (v128.load offset=16 align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i7)
+                 (v128.load align=4
+                  (local.get $i4)
+                 )
+                )
+                (local.set $v1
+                 (f32x4.add
+                  (local.get $v1)
+                  (f32x4.mul
+                   (local.tee $v13
+                    (v128.load32_splat
+                     (local.get $i4)
+                    )
+                   )
+                   (local.get $v18)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (local.get $v13)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (local.tee $v13
+                    (v128.load32_splat offset=4
+                     (local.get $i4)
+                    )
+                   )
+                   (local.get $v18)
+                  )
+                 )
+                )
+                (local.set $v8
+                 (f32x4.add
+                  (local.get $v8)
+                  (f32x4.mul
+                   (local.get $v13)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v10
+                 (f32x4.add
+                  (local.get $v10)
+                  (f32x4.mul
+                   (local.tee $v13
+                    (v128.load32_splat offset=8
+                     (local.get $i4)
+                    )
+                   )
+                   (local.get $v18)
+                  )
+                 )
+                )
+                (local.set $v14
+                 (f32x4.add
+                  (local.get $v14)
+                  (f32x4.mul
+                   (local.get $v13)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v15
+                 (f32x4.add
+                  (local.get $v15)
+                  (f32x4.mul
+                   (local.tee $v13
+                    (v128.load32_splat offset=12
+                     (local.get $i4)
+                    )
+                   )
+                   (local.get $v18)
+                  )
+                 )
+                )
+                (local.set $v16
+                 (f32x4.add
+                  (local.get $v16)
+                  (f32x4.mul
+                   (local.get $v13)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $i7
+                 (i32.add
+                  (local.get $i7)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i11
+                 (i32.add
+                  (local.get $i11)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i4
+                 (i32.add
+                  (local.get $i4)
+                  (i32.const 20)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 8)
+                 )
+                )
+                (br_if $k13
+                 (i32.gt_s
+                  (local.tee $i12
+                   (i32.sub
+                    (local.get $i12)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i21)
+              (then
+               (v128.store align=4
+                (local.get $i3)
+                (local.get $v1)
+               )
+               (v128.store offset=16 align=4
+                (local.get $i3)
+                (local.get $v2)
+               )
+               (v128.store offset=8 align=4
+                (local.get $i3)
+                (local.get $v6)
+               )
+               (v128.store offset=24 align=4
+                (local.get $i3)
+                (local.get $v8)
+               )
+               (v128.store offset=16 align=4
+                (local.get $i3)
+                (local.get $v10)
+               )
+               (v128.store offset=32 align=4
+                (local.get $i3)
+                (local.get $v14)
+               )
+               (v128.store offset=24 align=4
+                (local.get $i3)
+                (local.get $v15)
+               )
+               (v128.store offset=40 align=4
+                (local.get $i3)
+                (local.get $v16)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v1)
+               )
+               (v128.store offset=16
+                (local.get $i0)
+                (local.get $v2)
+               )
+               (v128.store offset=32
+                (local.get $i0)
+                (local.get $v6)
+               )
+               (v128.store offset=48
+                (local.get $i0)
+                (local.get $v8)
+               )
+               (v128.store offset=64
+                (local.get $i0)
+                (local.get $v10)
+               )
+               (v128.store offset=80
+                (local.get $i0)
+                (local.get $v14)
+               )
+               (v128.store offset=96
+                (local.get $i0)
+                (local.get $v15)
+               )
+               (v128.store offset=112
+                (local.get $i0)
+                (local.get $v16)
+               )
+              )
+             )
+             (local.set $lo
+              (i32.add
+               (local.get $hi)
+               (i32.const 1024)
+              )
+             )
+             (local.set $i0
+              (i32.add
+               (local.get $i0)
+               (i32.const 128)
+              )
+             )
+             (local.set $i3
+              (i32.add
+               (local.get $i3)
+               (i32.const 32)
+              )
+             )
+             (local.set $i9
+              (i32.add
+               (local.get $i9)
+               (i32.const 16)
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i25
+                (i32.sub
+                 (local.get $i24)
+                 (i32.const 1)
+                )
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $n15
+                (local.set $v1
                  (if (result v128)
-                  (local.get $i21)
+                  (local.get $i20)
                   (then
-                   (local.set $v3
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v6
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $v8
@@ -2610,52 +2635,49 @@
                    (local.set $v10
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v11
+                   (local.set $v14
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $v15
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $v16
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $v17
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                   )
                   (else
-                   (local.set $v3
+                   (local.set $v2
                     (v128.load offset=16
                      (local.get $i0)
                     )
                    )
-                   (local.set $v8
+                   (local.set $v6
                     (v128.load offset=32
                      (local.get $i0)
                     )
                    )
-                   (local.set $v10
+                   (local.set $v8
                     (v128.load offset=48
                      (local.get $i0)
                     )
                    )
-                   (local.set $v11
+                   (local.set $v10
                     (v128.load offset=64
                      (local.get $i0)
                     )
                    )
-                   (local.set $v15
+                   (local.set $v14
                     (v128.load offset=80
                      (local.get $i0)
                     )
                    )
-                   (local.set $v16
+                   (local.set $v15
                     (v128.load offset=96
                      (local.get $i0)
                     )
                    )
-                   (local.set $v17
+                   (local.set $v16
                     (v128.load offset=112
                      (local.get $i0)
                     )
@@ -2666,65 +2688,72 @@
                   )
                  )
                 )
-                (local.set $i9
-                 (local.get $hi)
+                (local.set $i7
+                 (local.get $lo)
                 )
-                (local.set $i12
-                 (local.get $i7)
-                )
-                (local.set $i6
+                (local.set $i11
                  (local.get $i5)
+                )
+                (local.set $i4
+                 (local.get $i9)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i13
-                   (local.get $lo)
+                  (local.tee $i12
+                   (local.get $ws)
                   )
                   (i32.const 0)
                  )
                  (then
-                  (loop $k13
-                   (v128.store
-                    (local.get $i12)
-                    (local.tee $v20
-                     (v128.load align=4
-                      (local.get $i1)
-                     )
+                  (loop $k14
+                   (local.set $v18
+                    (v128.load
+                     (local.get $i11)
                     )
                    )
-                   (v128.store offset=16
-                    (local.get $i12)
-                    (local.tee $v19
-                     (v128.load offset=16 align=4
-                      (local.get $i1)
-                     )
+                   (local.set $v17
+                    (v128.load offset=16
+                     (local.get $i11)
                     )
                    )
                    (v128.store
-                    (local.get $i9)
+                    (local.get $i7)
                     (v128.load align=4
-                     (local.get $i6)
+                     (local.get $i4)
+                    )
+                   )
+                   (local.set $v1
+                    (f32x4.add
+                     (local.get $v1)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat
+                        (local.get $i4)
+                       )
+                      )
+                      (local.get $v18)
+                     )
                     )
                    )
                    (local.set $v2
                     (f32x4.add
                      (local.get $v2)
                      (f32x4.mul
-                      (local.tee $v14
-                       (v128.load32_splat
-                        (local.get $i6)
-                       )
-                      )
-                      (local.get $v20)
+                      (local.get $v13)
+                      (local.get $v17)
                      )
                     )
                    )
-                   (local.set $v3
+                   (local.set $v6
                     (f32x4.add
-                     (local.get $v3)
+                     (local.get $v6)
                      (f32x4.mul
-                      (local.get $v14)
-                      (local.get $v19)
+                      (local.tee $v13
+                       (v128.load32_splat offset=4
+                        (local.get $i4)
+                       )
+                      )
+                      (local.get $v18)
                      )
                     )
                    )
@@ -2732,12 +2761,8 @@
                     (f32x4.add
                      (local.get $v8)
                      (f32x4.mul
-                      (local.tee $v14
-                       (v128.load32_splat offset=4
-                        (local.get $i6)
-                       )
-                      )
-                      (local.get $v20)
+                      (local.get $v13)
+                      (local.get $v17)
                      )
                     )
                    )
@@ -2745,21 +2770,21 @@
                     (f32x4.add
                      (local.get $v10)
                      (f32x4.mul
-                      (local.get $v14)
-                      (local.get $v19)
+                      (local.tee $v13
+                       (v128.load32_splat offset=8
+                        (local.get $i4)
+                       )
+                      )
+                      (local.get $v18)
                      )
                     )
                    )
-                   (local.set $v11
+                   (local.set $v14
                     (f32x4.add
-                     (local.get $v11)
+                     (local.get $v14)
                      (f32x4.mul
-                      (local.tee $v14
-                       (v128.load32_splat offset=8
-                        (local.get $i6)
-                       )
-                      )
-                      (local.get $v20)
+                      (local.get $v13)
+                      (local.get $v17)
                      )
                     )
                    )
@@ -2767,8 +2792,12 @@
                     (f32x4.add
                      (local.get $v15)
                      (f32x4.mul
-                      (local.get $v14)
-                      (local.get $v19)
+                      (local.tee $v13
+                       (v128.load32_splat offset=12
+                        (local.get $i4)
+                       )
+                      )
+                      (local.get $v18)
                      )
                     )
                    )
@@ -2776,733 +2805,30 @@
                     (f32x4.add
                      (local.get $v16)
                      (f32x4.mul
-                      (local.tee $v14
-                       (v128.load32_splat offset=12
-                        (local.get $i6)
-                       )
-                      )
-                      (local.get $v20)
-                     )
-                    )
-                   )
-                   (local.set $v17
-                    (f32x4.add
-                     (local.get $v17)
-                     (f32x4.mul
-                      (local.get $v14)
-                      (local.get $v19)
-                     )
-                    )
-                   )
-                   (local.set $i9
-                    (i32.add
-                     (local.get $i9)
-                     (i32.const 16)
-                    )
-                   )
-                   (local.set $i12
-                    (i32.add
-                     (local.get $i12)
-                     (i32.const 32)
-                    )
-                   )
-                   (local.set $i6
-                    (i32.add
-                     (local.get $i6)
-                     (i32.const 20)
-                    )
-                   )
-                   (local.set $i1
-                    (i32.add
-                     (local.get $i1)
-                     (i32.const 8)
-                    )
-                   )
-                   (br_if $k13
-                    (i32.gt_s
-                     (local.tee $i13
-                      (i32.sub
-                       (local.get $i13)
-                       (i32.const 1)
-                      )
-                     )
-                     (i32.const 0)
-                    )
-                   )
-                  )
-                 )
-                )
-                (if
-                 (local.get $i22)
-                 (then
-                  (v128.store align=4
-                   (local.get $i4)
-                   (local.get $v2)
-                  )
-                  (v128.store offset=16 align=4
-                   (local.get $i4)
-                   (local.get $v3)
-                  )
-                  (v128.store offset=8 align=4
-                   (local.get $i4)
-                   (local.get $v8)
-                  )
-                  (v128.store offset=24 align=4
-                   (local.get $i4)
-                   (local.get $v10)
-                  )
-                  (v128.store offset=16 align=4
-                   (local.get $i4)
-                   (local.get $v11)
-                  )
-                  (v128.store offset=32 align=4
-                   (local.get $i4)
-                   (local.get $v15)
-                  )
-                  (v128.store offset=24 align=4
-                   (local.get $i4)
-                   (local.get $v16)
-                  )
-                  (v128.store offset=40 align=4
-                   (local.get $i4)
-                   (local.get $v17)
-                  )
-                 )
-                 (else
-                  (v128.store
-                   (local.get $i0)
-                   (local.get $v2)
-                  )
-                  (v128.store offset=16
-                   (local.get $i0)
-                   (local.get $v3)
-                  )
-                  (v128.store offset=32
-                   (local.get $i0)
-                   (local.get $v8)
-                  )
-                  (v128.store offset=48
-                   (local.get $i0)
-                   (local.get $v10)
-                  )
-                  (v128.store offset=64
-                   (local.get $i0)
-                   (local.get $v11)
-                  )
-                  (v128.store offset=80
-                   (local.get $i0)
-                   (local.get $v15)
-                  )
-                  (v128.store offset=96
-                   (local.get $i0)
-                   (local.get $v16)
-                  )
-                  (v128.store offset=112
-                   (local.get $i0)
-                   (local.get $v17)
-                  )
-                 )
-                )
-                (local.set $i1
-                 (i32.add
-                  (local.get $hi)
-                  (i32.const 1024)
-                 )
-                )
-                (local.set $i0
-                 (i32.add
-                  (local.get $i0)
-                  (i32.const 128)
-                 )
-                )
-                (local.set $i4
-                 (i32.add
-                  (local.get $i4)
-                  (i32.const 32)
-                 )
-                )
-                (local.set $i5
-                 (i32.add
-                  (local.get $i5)
-                  (i32.const 16)
-                 )
-                )
-                (if
-                 (i32.gt_s
-                  (local.tee $i28
-                   (i32.sub
-                    (local.get $i25)
-                    (i32.const 1)
-                   )
-                  )
-                  (i32.const 0)
-                 )
-                 (then
-                  (loop $n15
-                   (local.set $v2
-                    (if (result v128)
-                     (local.get $i21)
-                     (then
-                      (local.set $v3
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v8
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v10
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v11
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v15
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v16
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v17
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (else
-                      (local.set $v3
-                       (v128.load offset=16
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v8
-                       (v128.load offset=32
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v10
-                       (v128.load offset=48
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v11
-                       (v128.load offset=64
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v15
-                       (v128.load offset=80
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v16
-                       (v128.load offset=96
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v17
-                       (v128.load offset=112
-                        (local.get $i0)
-                       )
-                      )
-                      (v128.load
-                       (local.get $i0)
-                      )
-                     )
-                    )
-                   )
-                   (local.set $i9
-                    (local.get $i1)
-                   )
-                   (local.set $i12
-                    (local.get $i7)
-                   )
-                   (local.set $i6
-                    (local.get $i5)
-                   )
-                   (if
-                    (i32.gt_s
-                     (local.tee $i13
-                      (local.get $lo)
-                     )
-                     (i32.const 0)
-                    )
-                    (then
-                     (loop $k14
-                      (local.set $v20
-                       (v128.load
-                        (local.get $i12)
-                       )
-                      )
-                      (local.set $v19
-                       (v128.load offset=16
-                        (local.get $i12)
-                       )
-                      )
-                      (v128.store
-                       (local.get $i9)
-                       (v128.load align=4
-                        (local.get $i6)
-                       )
-                      )
-                      (local.set $v2
-                       (f32x4.add
-                        (local.get $v2)
-                        (f32x4.mul
-                         (local.tee $v14
-                          (v128.load32_splat
-                           (local.get $i6)
-                          )
-                         )
-                         (local.get $v20)
-                        )
-                       )
-                      )
-                      (local.set $v3
-                       (f32x4.add
-                        (local.get $v3)
-                        (f32x4.mul
-                         (local.get $v14)
-                         (local.get $v19)
-                        )
-                       )
-                      )
-                      (local.set $v8
-                       (f32x4.add
-                        (local.get $v8)
-                        (f32x4.mul
-                         (local.tee $v14
-                          (v128.load32_splat offset=4
-                           (local.get $i6)
-                          )
-                         )
-                         (local.get $v20)
-                        )
-                       )
-                      )
-                      (local.set $v10
-                       (f32x4.add
-                        (local.get $v10)
-                        (f32x4.mul
-                         (local.get $v14)
-                         (local.get $v19)
-                        )
-                       )
-                      )
-                      (local.set $v11
-                       (f32x4.add
-                        (local.get $v11)
-                        (f32x4.mul
-                         (local.tee $v14
-                          (v128.load32_splat offset=8
-                           (local.get $i6)
-                          )
-                         )
-                         (local.get $v20)
-                        )
-                       )
-                      )
-                      (local.set $v15
-                       (f32x4.add
-                        (local.get $v15)
-                        (f32x4.mul
-                         (local.get $v14)
-                         (local.get $v19)
-                        )
-                       )
-                      )
-                      (local.set $v16
-                       (f32x4.add
-                        (local.get $v16)
-                        (f32x4.mul
-                         (local.tee $v14
-                          (v128.load32_splat offset=12
-                           (local.get $i6)
-                          )
-                         )
-                         (local.get $v20)
-                        )
-                       )
-                      )
-                      (local.set $v17
-                       (f32x4.add
-                        (local.get $v17)
-                        (f32x4.mul
-                         (local.get $v14)
-                         (local.get $v19)
-                        )
-                       )
-                      )
-                      (local.set $i9
-                       (i32.add
-                        (local.get $i9)
-                        (i32.const 16)
-                       )
-                      )
-                      (local.set $i12
-                       (i32.add
-                        (local.get $i12)
-                        (i32.const 32)
-                       )
-                      )
-                      (local.set $i6
-                       (i32.add
-                        (local.get $i6)
-                        (i32.const 20)
-                       )
-                      )
-                      (br_if $k14
-                       (i32.gt_s
-                        (local.tee $i13
-                         (i32.sub
-                          (local.get $i13)
-                          (i32.const 1)
-                         )
-                        )
-                        (i32.const 0)
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (if
-                    (local.get $i22)
-                    (then
-                     (v128.store align=4
-                      (local.get $i4)
-                      (local.get $v2)
-                     )
-                     (v128.store offset=16 align=4
-                      (local.get $i4)
-                      (local.get $v3)
-                     )
-                     (v128.store offset=8 align=4
-                      (local.get $i4)
-                      (local.get $v8)
-                     )
-                     (v128.store offset=24 align=4
-                      (local.get $i4)
-                      (local.get $v10)
-                     )
-                     (v128.store offset=16 align=4
-                      (local.get $i4)
-                      (local.get $v11)
-                     )
-                     (v128.store offset=32 align=4
-                      (local.get $i4)
-                      (local.get $v15)
-                     )
-                     (v128.store offset=24 align=4
-                      (local.get $i4)
-                      (local.get $v16)
-                     )
-                     (v128.store offset=40 align=4
-                      (local.get $i4)
+                      (local.get $v13)
                       (local.get $v17)
                      )
-                    )
-                    (else
-                     (v128.store
-                      (local.get $i0)
-                      (local.get $v2)
-                     )
-                     (v128.store offset=16
-                      (local.get $i0)
-                      (local.get $v3)
-                     )
-                     (v128.store offset=32
-                      (local.get $i0)
-                      (local.get $v8)
-                     )
-                     (v128.store offset=48
-                      (local.get $i0)
-                      (local.get $v10)
-                     )
-                     (v128.store offset=64
-                      (local.get $i0)
-                      (local.get $v11)
-                     )
-                     (v128.store offset=80
-                      (local.get $i0)
-                      (local.get $v15)
-                     )
-                     (v128.store offset=96
-                      (local.get $i0)
-                      (local.get $v16)
-                     )
-                     (v128.store offset=112
-                      (local.get $i0)
-                      (local.get $v17)
-                     )
-                    )
-                   )
-                   (local.set $i1
-                    (i32.add
-                     (local.get $i1)
-                     (i32.const 1024)
-                    )
-                   )
-                   (local.set $i0
-                    (i32.add
-                     (local.get $i0)
-                     (i32.const 128)
-                    )
-                   )
-                   (local.set $i4
-                    (i32.add
-                     (local.get $i4)
-                     (i32.const 32)
-                    )
-                   )
-                   (local.set $i5
-                    (i32.add
-                     (local.get $i5)
-                     (i32.const 16)
-                    )
-                   )
-                   (br_if $n15
-                    (i32.gt_s
-                     (local.tee $i28
-                      (i32.sub
-                       (local.get $i28)
-                       (i32.const 1)
-                      )
-                     )
-                     (i32.const 0)
-                    )
-                   )
-                  )
-                 )
-                )
-                (if
-                 (local.get $i30)
-                 (then
-                  (local.set $v2
-                   (if (result v128)
-                    (local.get $i21)
-                    (then
-                     (local.set $v3
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (else
-                     (local.set $v3
-                      (v128.load offset=16
-                       (local.get $i0)
-                      )
-                     )
-                     (v128.load
-                      (local.get $i0)
-                     )
-                    )
-                   )
-                  )
-                  (if
-                   (i32.gt_s
-                    (local.tee $i6
-                     (local.get $lo)
-                    )
-                    (i32.const 0)
-                   )
-                   (then
-                    (loop $k16
-                     (local.set $v8
-                      (v128.load
-                       (local.get $i7)
-                      )
-                     )
-                     (local.set $v10
-                      (v128.load offset=16
-                       (local.get $i7)
-                      )
-                     )
-                     (v128.store
-                      (local.get $i1)
-                      (v128.load32_zero
-                       (local.get $i5)
-                      )
-                     )
-                     (local.set $v2
-                      (f32x4.add
-                       (local.get $v2)
-                       (f32x4.mul
-                        (local.tee $v11
-                         (v128.load32_splat
-                          (local.get $i5)
-                         )
-                        )
-                        (local.get $v8)
-                       )
-                      )
-                     )
-                     (local.set $v3
-                      (f32x4.add
-                       (local.get $v3)
-                       (f32x4.mul
-                        (local.get $v11)
-                        (local.get $v10)
-                       )
-                      )
-                     )
-                     (local.set $i1
-                      (i32.add
-                       (local.get $i1)
-                       (i32.const 16)
-                      )
-                     )
-                     (local.set $i7
-                      (i32.add
-                       (local.get $i7)
-                       (i32.const 32)
-                      )
-                     )
-                     (local.set $i5
-                      (i32.add
-                       (local.get $i5)
-                       (i32.const 20)
-                      )
-                     )
-                     (br_if $k16
-                      (i32.gt_s
-                       (local.tee $i6
-                        (i32.sub
-                         (local.get $i6)
-                         (i32.const 1)
-                        )
-                       )
-                       (i32.const 0)
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (if
-                   (local.get $i22)
-                   (then
-                    (v128.store align=4
-                     (local.get $i4)
-                     (local.get $v2)
-                    )
-                    (v128.store offset=16 align=4
-                     (local.get $i4)
-                     (local.get $v3)
-                    )
-                   )
-                   (else
-                    (v128.store
-                     (local.get $i0)
-                     (local.get $v2)
-                    )
-                    (v128.store offset=16
-                     (local.get $i0)
-                     (local.get $v3)
-                    )
-                   )
-                  )
-                 )
-                )
-               )
-               (else
-                (local.set $v2
-                 (if (result v128)
-                  (local.get $i21)
-                  (then
-                   (local.set $v3
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (else
-                   (local.set $v3
-                    (v128.load offset=16
-                     (local.get $i0)
-                    )
-                   )
-                   (v128.load
-                    (local.get $i0)
-                   )
-                  )
-                 )
-                )
-                (local.set $i6
-                 (local.get $hi)
-                )
-                (if
-                 (i32.gt_s
-                  (local.tee $i12
-                   (local.get $lo)
-                  )
-                  (i32.const 0)
-                 )
-                 (then
-                  (loop $k17
-                   (v128.store
-                    (local.get $i7)
-                    (local.tee $v8
-                     (v128.load align=4
-                      (local.get $i1)
-                     )
-                    )
-                   )
-                   (v128.store offset=16
-                    (local.get $i7)
-                    (local.tee $v10
-                     (v128.load offset=16 align=4
-                      (local.get $i1)
-                     )
-                    )
-                   )
-                   (v128.store
-                    (local.get $i6)
-                    (v128.load32_zero
-                     (local.get $i5)
-                    )
-                   )
-                   (local.set $v2
-                    (f32x4.add
-                     (local.get $v2)
-                     (f32x4.mul
-                      (local.tee $v11
-                       (v128.load32_splat
-                        (local.get $i5)
-                       )
-                      )
-                      (local.get $v8)
-                     )
-                    )
-                   )
-                   (local.set $v3
-                    (f32x4.add
-                     (local.get $v3)
-                     (f32x4.mul
-                      (local.get $v11)
-                      (local.get $v10)
-                     )
-                    )
-                   )
-                   (local.set $i6
-                    (i32.add
-                     (local.get $i6)
-                     (i32.const 16)
                     )
                    )
                    (local.set $i7
                     (i32.add
                      (local.get $i7)
+                     (i32.const 16)
+                    )
+                   )
+                   (local.set $i11
+                    (i32.add
+                     (local.get $i11)
                      (i32.const 32)
                     )
                    )
-                   (local.set $i5
+                   (local.set $i4
                     (i32.add
-                     (local.get $i5)
+                     (local.get $i4)
                      (i32.const 20)
                     )
                    )
-                   (local.set $i1
-                    (i32.add
-                     (local.get $i1)
-                     (i32.const 8)
-                    )
-                   )
-                   (br_if $k17
+                   (br_if $k14
                     (i32.gt_s
                      (local.tee $i12
                       (i32.sub
@@ -3517,407 +2843,652 @@
                  )
                 )
                 (if
-                 (local.get $i22)
+                 (local.get $i21)
                  (then
                   (v128.store align=4
-                   (local.get $i4)
-                   (local.get $v2)
+                   (local.get $i3)
+                   (local.get $v1)
                   )
                   (v128.store offset=16 align=4
-                   (local.get $i4)
-                   (local.get $v3)
+                   (local.get $i3)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=8 align=4
+                   (local.get $i3)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=24 align=4
+                   (local.get $i3)
+                   (local.get $v8)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i3)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=32 align=4
+                   (local.get $i3)
+                   (local.get $v14)
+                  )
+                  (v128.store offset=24 align=4
+                   (local.get $i3)
+                   (local.get $v15)
+                  )
+                  (v128.store offset=40 align=4
+                   (local.get $i3)
+                   (local.get $v16)
                   )
                  )
                  (else
                   (v128.store
                    (local.get $i0)
-                   (local.get $v2)
+                   (local.get $v1)
                   )
                   (v128.store offset=16
                    (local.get $i0)
-                   (local.get $v3)
+                   (local.get $v2)
                   )
+                  (v128.store offset=32
+                   (local.get $i0)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=48
+                   (local.get $i0)
+                   (local.get $v8)
+                  )
+                  (v128.store offset=64
+                   (local.get $i0)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=80
+                   (local.get $i0)
+                   (local.get $v14)
+                  )
+                  (v128.store offset=96
+                   (local.get $i0)
+                   (local.get $v15)
+                  )
+                  (v128.store offset=112
+                   (local.get $i0)
+                   (local.get $v16)
+                  )
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 1024)
+                 )
+                )
+                (local.set $i0
+                 (i32.add
+                  (local.get $i0)
+                  (i32.const 128)
+                 )
+                )
+                (local.set $i3
+                 (i32.add
+                  (local.get $i3)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i9
+                 (i32.add
+                  (local.get $i9)
+                  (i32.const 16)
+                 )
+                )
+                (br_if $n15
+                 (i32.gt_s
+                  (local.tee $i25
+                   (i32.sub
+                    (local.get $i25)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
                  )
                 )
                )
               )
-              (local.set $i13
-               (i32.add
-                (local.get $i18)
-                (i32.const 8)
+             )
+             (if
+              (local.get $i27)
+              (then
+               (local.set $v1
+                (if (result v128)
+                 (local.get $i20)
+                 (then
+                  (local.set $v2
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v2
+                   (v128.load offset=16
+                    (local.get $i0)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i0)
+                  )
+                 )
+                )
                )
-              )
-              (loop $top7
                (if
-                (i32.and
-                 (i32.lt_s
-                  (local.get $i13)
-                  (local.get $i33)
+                (i32.gt_s
+                 (local.tee $i4
+                  (local.get $ws)
                  )
-                 (i32.lt_s
-                  (local.get $i13)
-                  (local.get $i34)
-                 )
+                 (i32.const 0)
                 )
                 (then
-                 (local.set $i5
-                  (i32.add
-                   (local.get $hi)
-                   (i32.const 2048)
-                  )
-                 )
-                 (local.set $i1
-                  (i32.add
-                   (local.get $b)
-                   (i32.shl
-                    (i32.add
-                     (i32.shl
-                      (local.get $i24)
-                      (i32.const 1)
-                     )
-                     (local.get $i13)
-                    )
-                    (i32.const 2)
+                 (loop $k16
+                  (local.set $v6
+                   (v128.load
+                    (local.get $i5)
                    )
                   )
-                 )
-                 (local.set $i9
-                  (i32.add
-                   (i32.add
-                    (local.get $hi)
-                    (i32.const 4096)
-                   )
-                   (i32.shl
-                    (i32.sub
-                     (local.get $i13)
-                     (local.get $i18)
-                    )
-                    (i32.const 2)
+                  (local.set $v8
+                   (v128.load offset=16
+                    (local.get $i5)
                    )
                   )
-                 )
-                 (local.set $i4
-                  (i32.add
-                   (local.get $c)
-                   (i32.shl
-                    (i32.add
-                     (i32.shl
-                      (local.get $i23)
-                      (i32.const 3)
-                     )
-                     (local.get $i13)
-                    )
-                    (i32.const 2)
+                  (v128.store
+                   (local.get $lo)
+                   (v128.load32_zero
+                    (local.get $i9)
                    )
                   )
-                 )
-                 (if
-                  (i32.gt_s
-                   (local.get $i25)
-                   (i32.const 0)
-                  )
-                  (then
-                   (local.set $v2
-                    (if (result v128)
-                     (local.get $i21)
-                     (then
-                      (local.set $v3
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v8
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v10
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v11
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v15
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v16
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v17
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (else
-                      (local.set $v3
-                       (v128.load offset=16
-                        (local.get $i9)
-                       )
-                      )
-                      (local.set $v8
-                       (v128.load offset=32
-                        (local.get $i9)
-                       )
-                      )
-                      (local.set $v10
-                       (v128.load offset=48
-                        (local.get $i9)
-                       )
-                      )
-                      (local.set $v11
-                       (v128.load offset=64
-                        (local.get $i9)
-                       )
-                      )
-                      (local.set $v15
-                       (v128.load offset=80
-                        (local.get $i9)
-                       )
-                      )
-                      (local.set $v16
-                       (v128.load offset=96
-                        (local.get $i9)
-                       )
-                      )
-                      (local.set $v17
-                       (v128.load offset=112
-                        (local.get $i9)
-                       )
-                      )
-                      (v128.load
+                  (local.set $v1
+                   (f32x4.add
+                    (local.get $v1)
+                    (f32x4.mul
+                     (local.tee $v10
+                      (v128.load32_splat
                        (local.get $i9)
                       )
                      )
+                     (local.get $v6)
                     )
                    )
-                   (local.set $i7
-                    (local.get $hi)
+                  )
+                  (local.set $v2
+                   (f32x4.add
+                    (local.get $v2)
+                    (f32x4.mul
+                     (local.get $v10)
+                     (local.get $v8)
+                    )
                    )
-                   (local.set $i6
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i5
+                   (i32.add
                     (local.get $i5)
+                    (i32.const 32)
                    )
-                   (if
-                    (i32.gt_s
-                     (local.tee $i12
+                  )
+                  (local.set $i9
+                   (i32.add
+                    (local.get $i9)
+                    (i32.const 20)
+                   )
+                  )
+                  (br_if $k16
+                   (i32.gt_s
+                    (local.tee $i4
+                     (i32.sub
+                      (local.get $i4)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i21)
+                (then
+                 (v128.store align=4
+                  (local.get $i3)
+                  (local.get $v1)
+                 )
+                 (v128.store offset=16 align=4
+                  (local.get $i3)
+                  (local.get $v2)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i0)
+                  (local.get $v1)
+                 )
+                 (v128.store offset=16
+                  (local.get $i0)
+                  (local.get $v2)
+                 )
+                )
+               )
+              )
+             )
+            )
+            (else
+             (local.set $v1
+              (if (result v128)
+               (local.get $i20)
+               (then
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=16
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i4
+              (local.get $hi)
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i11
+                (local.get $ws)
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $k17
+                (v128.store
+                 (local.get $i5)
+                 (local.tee $v6
+                  (v128.load align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store offset=16
+                 (local.get $i5)
+                 (local.tee $v8
+                  (v128.load offset=16 align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i4)
+                 (v128.load32_zero
+                  (local.get $i9)
+                 )
+                )
+                (local.set $v1
+                 (f32x4.add
+                  (local.get $v1)
+                  (f32x4.mul
+                   (local.tee $v10
+                    (v128.load32_splat
+                     (local.get $i9)
+                    )
+                   )
+                   (local.get $v6)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (local.get $v10)
+                   (local.get $v8)
+                  )
+                 )
+                )
+                (local.set $i4
+                 (i32.add
+                  (local.get $i4)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i5
+                 (i32.add
+                  (local.get $i5)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i9
+                 (i32.add
+                  (local.get $i9)
+                  (i32.const 20)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 8)
+                 )
+                )
+                (br_if $k17
+                 (i32.gt_s
+                  (local.tee $i11
+                   (i32.sub
+                    (local.get $i11)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i21)
+              (then
+               (v128.store align=4
+                (local.get $i3)
+                (local.get $v1)
+               )
+               (v128.store offset=16 align=4
+                (local.get $i3)
+                (local.get $v2)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v1)
+               )
+               (v128.store offset=16
+                (local.get $i0)
+                (local.get $v2)
+               )
+              )
+             )
+            )
+           )
+           (local.set $i12
+            (i32.add
+             (local.get $i19)
+             (i32.const 8)
+            )
+           )
+           (loop $top7
+            (if
+             (i32.and
+              (i32.lt_s
+               (local.get $i12)
+               (local.get $i28)
+              )
+              (i32.lt_s
+               (local.get $i12)
+               (local.get $i29)
+              )
+             )
+             (then
+              (local.set $i9
+               (i32.add
+                (local.get $hi)
+                (i32.const 2048)
+               )
+              )
+              (local.set $lo
+               (i32.add
+                (local.get $b)
+                (i32.shl
+                 (i32.add
+                  (i32.shl
+                   (local.get $i23)
+                   (i32.const 1)
+                  )
+                  (local.get $i12)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $i7
+               (i32.add
+                (i32.add
+                 (local.get $hi)
+                 (i32.const 4096)
+                )
+                (i32.shl
+                 (i32.sub
+                  (local.get $i12)
+                  (local.get $i19)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $i3
+               (i32.add
+                (local.get $c)
+                (i32.shl
+                 (i32.add
+                  (i32.shl
+                   (local.get $i22)
+                   (i32.const 3)
+                  )
+                  (local.get $i12)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (if
+               (i32.gt_s
+                (local.get $i24)
+                (i32.const 0)
+               )
+               (then
+                (local.set $v1
+                 (if (result v128)
+                  (local.get $i20)
+                  (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v6
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v8
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v10
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v14
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v15
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v16
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (else
+                   (local.set $v2
+                    (v128.load offset=16
+                     (local.get $i7)
+                    )
+                   )
+                   (local.set $v6
+                    (v128.load offset=32
+                     (local.get $i7)
+                    )
+                   )
+                   (local.set $v8
+                    (v128.load offset=48
+                     (local.get $i7)
+                    )
+                   )
+                   (local.set $v10
+                    (v128.load offset=64
+                     (local.get $i7)
+                    )
+                   )
+                   (local.set $v14
+                    (v128.load offset=80
+                     (local.get $i7)
+                    )
+                   )
+                   (local.set $v15
+                    (v128.load offset=96
+                     (local.get $i7)
+                    )
+                   )
+                   (local.set $v16
+                    (v128.load offset=112
+                     (local.get $i7)
+                    )
+                   )
+                   (v128.load
+                    (local.get $i7)
+                   )
+                  )
+                 )
+                )
+                (local.set $i5
+                 (local.get $hi)
+                )
+                (local.set $i4
+                 (local.get $i9)
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i11
+                   (local.get $ws)
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $k1
+                   (v128.store
+                    (local.get $i4)
+                    (local.tee $v18
+                     (v128.load align=4
                       (local.get $lo)
                      )
-                     (i32.const 0)
                     )
-                    (then
-                     (loop $k1
-                      (v128.store
-                       (local.get $i6)
-                       (local.tee $v20
-                        (v128.load align=4
-                         (local.get $i1)
-                        )
-                       )
-                      )
-                      (v128.store offset=16
-                       (local.get $i6)
-                       (local.tee $v19
-                        (v128.load offset=16 align=4
-                         (local.get $i1)
-                        )
-                       )
-                      )
-                      (local.set $v2
-                       (f32x4.add
-                        (local.get $v2)
-                        (f32x4.mul
-                         (local.tee $v14
-                          (v128.load32_splat
-                           (local.get $i7)
-                          )
-                         )
-                         (local.get $v20)
-                        )
-                       )
-                      )
-                      (local.set $v3
-                       (f32x4.add
-                        (local.get $v3)
-                        (f32x4.mul
-                         (local.get $v14)
-                         (local.get $v19)
-                        )
-                       )
-                      )
-                      (local.set $v8
-                       (f32x4.add
-                        (local.get $v8)
-                        (f32x4.mul
-                         (local.tee $v14
-                          (v128.load32_splat offset=4
-                           (local.get $i7)
-                          )
-                         )
-                         (local.get $v20)
-                        )
-                       )
-                      )
-                      (local.set $v10
-                       (f32x4.add
-                        (local.get $v10)
-                        (f32x4.mul
-                         (local.get $v14)
-                         (local.get $v19)
-                        )
-                       )
-                      )
-                      (local.set $v11
-                       (f32x4.add
-                        (local.get $v11)
-                        (f32x4.mul
-                         (local.tee $v14
-                          (v128.load32_splat offset=8
-                           (local.get $i7)
-                          )
-                         )
-                         (local.get $v20)
-                        )
-                       )
-                      )
-                      (local.set $v15
-                       (f32x4.add
-                        (local.get $v15)
-                        (f32x4.mul
-                         (local.get $v14)
-                         (local.get $v19)
-                        )
-                       )
-                      )
-                      (local.set $v16
-                       (f32x4.add
-                        (local.get $v16)
-                        (f32x4.mul
-                         (local.tee $v14
-                          (v128.load32_splat offset=12
-                           (local.get $i7)
-                          )
-                         )
-                         (local.get $v20)
-                        )
-                       )
-                      )
-                      (local.set $v17
-                       (f32x4.add
-                        (local.get $v17)
-                        (f32x4.mul
-                         (local.get $v14)
-                         (local.get $v19)
-                        )
-                       )
-                      )
-                      (local.set $i7
-                       (i32.add
-                        (local.get $i7)
-                        (i32.const 16)
-                       )
-                      )
-                      (local.set $i6
-                       (i32.add
-                        (local.get $i6)
-                        (i32.const 32)
-                       )
-                      )
-                      (local.set $i1
-                       (i32.add
-                        (local.get $i1)
-                        (i32.const 8)
-                       )
-                      )
-                      (br_if $k1
-                       (i32.gt_s
-                        (local.tee $i12
-                         (i32.sub
-                          (local.get $i12)
-                          (i32.const 1)
-                         )
-                        )
-                        (i32.const 0)
-                       )
-                      )
+                   )
+                   (v128.store offset=16
+                    (local.get $i4)
+                    (local.tee $v17
+                     (v128.load offset=16 align=4
+                      (local.get $lo)
                      )
                     )
                    )
-                   (if
-                    (local.get $i22)
-                    (then
-                     (v128.store align=4
-                      (local.get $i4)
-                      (local.get $v2)
-                     )
-                     (v128.store offset=16 align=4
-                      (local.get $i4)
-                      (local.get $v3)
-                     )
-                     (v128.store offset=8 align=4
-                      (local.get $i4)
-                      (local.get $v8)
-                     )
-                     (v128.store offset=24 align=4
-                      (local.get $i4)
-                      (local.get $v10)
-                     )
-                     (v128.store offset=16 align=4
-                      (local.get $i4)
-                      (local.get $v11)
-                     )
-                     (v128.store offset=32 align=4
-                      (local.get $i4)
-                      (local.get $v15)
-                     )
-                     (v128.store offset=24 align=4
-                      (local.get $i4)
-                      (local.get $v16)
-                     )
-                     (v128.store offset=40 align=4
-                      (local.get $i4)
-                      (local.get $v17)
+                   (local.set $v1
+                    (f32x4.add
+                     (local.get $v1)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat
+                        (local.get $i5)
+                       )
+                      )
+                      (local.get $v18)
                      )
                     )
-                    (else
-                     (v128.store
-                      (local.get $i9)
-                      (local.get $v2)
-                     )
-                     (v128.store offset=16
-                      (local.get $i9)
-                      (local.get $v3)
-                     )
-                     (v128.store offset=32
-                      (local.get $i9)
-                      (local.get $v8)
-                     )
-                     (v128.store offset=48
-                      (local.get $i9)
-                      (local.get $v10)
-                     )
-                     (v128.store offset=64
-                      (local.get $i9)
-                      (local.get $v11)
-                     )
-                     (v128.store offset=80
-                      (local.get $i9)
-                      (local.get $v15)
-                     )
-                     (v128.store offset=96
-                      (local.get $i9)
-                      (local.get $v16)
-                     )
-                     (v128.store offset=112
-                      (local.get $i9)
+                   )
+                   (local.set $v2
+                    (f32x4.add
+                     (local.get $v2)
+                     (f32x4.mul
+                      (local.get $v13)
                       (local.get $v17)
                      )
                     )
                    )
-                   (local.set $i1
-                    (i32.add
-                     (local.get $hi)
-                     (i32.const 1024)
+                   (local.set $v6
+                    (f32x4.add
+                     (local.get $v6)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat offset=4
+                        (local.get $i5)
+                       )
+                      )
+                      (local.get $v18)
+                     )
                     )
                    )
-                   (local.set $i0
+                   (local.set $v8
+                    (f32x4.add
+                     (local.get $v8)
+                     (f32x4.mul
+                      (local.get $v13)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v10
+                    (f32x4.add
+                     (local.get $v10)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat offset=8
+                        (local.get $i5)
+                       )
+                      )
+                      (local.get $v18)
+                     )
+                    )
+                   )
+                   (local.set $v14
+                    (f32x4.add
+                     (local.get $v14)
+                     (f32x4.mul
+                      (local.get $v13)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v15
+                    (f32x4.add
+                     (local.get $v15)
+                     (f32x4.mul
+                      (local.tee $v13
+                       (v128.load32_splat offset=12
+                        (local.get $i5)
+                       )
+                      )
+                      (local.get $v18)
+                     )
+                    )
+                   )
+                   (local.set $v16
+                    (f32x4.add
+                     (local.get $v16)
+                     (f32x4.mul
+                      (local.get $v13)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $i5
                     (i32.add
-                     (local.get $i9)
-                     (i32.const 128)
+                     (local.get $i5)
+                     (i32.const 16)
                     )
                    )
                    (local.set $i4
@@ -3926,305 +3497,311 @@
                      (i32.const 32)
                     )
                    )
-                   (if
+                   (local.set $lo
+                    (i32.add
+                     (local.get $lo)
+                     (i32.const 8)
+                    )
+                   )
+                   (br_if $k1
                     (i32.gt_s
-                     (local.tee $i9
+                     (local.tee $i11
                       (i32.sub
-                       (local.get $i25)
+                       (local.get $i11)
                        (i32.const 1)
                       )
                      )
                      (i32.const 0)
                     )
-                    (then
-                     (loop $n3
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i21)
+                 (then
+                  (v128.store align=4
+                   (local.get $i3)
+                   (local.get $v1)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i3)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=8 align=4
+                   (local.get $i3)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=24 align=4
+                   (local.get $i3)
+                   (local.get $v8)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i3)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=32 align=4
+                   (local.get $i3)
+                   (local.get $v14)
+                  )
+                  (v128.store offset=24 align=4
+                   (local.get $i3)
+                   (local.get $v15)
+                  )
+                  (v128.store offset=40 align=4
+                   (local.get $i3)
+                   (local.get $v16)
+                  )
+                 )
+                 (else
+                  (v128.store
+                   (local.get $i7)
+                   (local.get $v1)
+                  )
+                  (v128.store offset=16
+                   (local.get $i7)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=32
+                   (local.get $i7)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=48
+                   (local.get $i7)
+                   (local.get $v8)
+                  )
+                  (v128.store offset=64
+                   (local.get $i7)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=80
+                   (local.get $i7)
+                   (local.get $v14)
+                  )
+                  (v128.store offset=96
+                   (local.get $i7)
+                   (local.get $v15)
+                  )
+                  (v128.store offset=112
+                   (local.get $i7)
+                   (local.get $v16)
+                  )
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $hi)
+                  (i32.const 1024)
+                 )
+                )
+                (local.set $i0
+                 (i32.add
+                  (local.get $i7)
+                  (i32.const 128)
+                 )
+                )
+                (local.set $i3
+                 (i32.add
+                  (local.get $i3)
+                  (i32.const 32)
+                 )
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i7
+                   (i32.sub
+                    (local.get $i24)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $n3
+                   (local.set $v1
+                    (if (result v128)
+                     (local.get $i20)
+                     (then
                       (local.set $v2
-                       (if (result v128)
-                        (local.get $i21)
-                        (then
-                         (local.set $v3
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (local.set $v8
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (local.set $v10
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (local.set $v11
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (local.set $v15
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (local.set $v16
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (local.set $v17
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (else
-                         (local.set $v3
-                          (v128.load offset=16
-                           (local.get $i0)
-                          )
-                         )
-                         (local.set $v8
-                          (v128.load offset=32
-                           (local.get $i0)
-                          )
-                         )
-                         (local.set $v10
-                          (v128.load offset=48
-                           (local.get $i0)
-                          )
-                         )
-                         (local.set $v11
-                          (v128.load offset=64
-                           (local.get $i0)
-                          )
-                         )
-                         (local.set $v15
-                          (v128.load offset=80
-                           (local.get $i0)
-                          )
-                         )
-                         (local.set $v16
-                          (v128.load offset=96
-                           (local.get $i0)
-                          )
-                         )
-                         (local.set $v17
-                          (v128.load offset=112
-                           (local.get $i0)
-                          )
-                         )
-                         (v128.load
-                          (local.get $i0)
-                         )
-                        )
-                       )
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
-                      (local.set $i7
-                       (local.get $i1)
+                      (local.set $v6
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
-                      (local.set $i6
-                       (local.get $i5)
+                      (local.set $v8
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
-                      (if
-                       (i32.gt_s
-                        (local.tee $i12
-                         (local.get $lo)
-                        )
-                        (i32.const 0)
-                       )
-                       (then
-                        (loop $k2
-                         (local.set $v2
-                          (f32x4.add
-                           (local.get $v2)
-                           (f32x4.mul
-                            (local.tee $v19
-                             (v128.load32_splat
-                              (local.get $i7)
-                             )
-                            )
-                            (local.tee $v20
-                             (v128.load
-                              (local.get $i6)
-                             )
-                            )
-                           )
-                          )
-                         )
-                         (local.set $v3
-                          (f32x4.add
-                           (local.get $v3)
-                           (f32x4.mul
-                            (local.get $v19)
-                            (local.tee $v19
-                             (v128.load offset=16
-                              (local.get $i6)
-                             )
-                            )
-                           )
-                          )
-                         )
-                         (local.set $v8
-                          (f32x4.add
-                           (local.get $v8)
-                           (f32x4.mul
-                            (local.tee $v14
-                             (v128.load32_splat offset=4
-                              (local.get $i7)
-                             )
-                            )
-                            (local.get $v20)
-                           )
-                          )
-                         )
-                         (local.set $v10
-                          (f32x4.add
-                           (local.get $v10)
-                           (f32x4.mul
-                            (local.get $v14)
-                            (local.get $v19)
-                           )
-                          )
-                         )
-                         (local.set $v11
-                          (f32x4.add
-                           (local.get $v11)
-                           (f32x4.mul
-                            (local.tee $v14
-                             (v128.load32_splat offset=8
-                              (local.get $i7)
-                             )
-                            )
-                            (local.get $v20)
-                           )
-                          )
-                         )
-                         (local.set $v15
-                          (f32x4.add
-                           (local.get $v15)
-                           (f32x4.mul
-                            (local.get $v14)
-                            (local.get $v19)
-                           )
-                          )
-                         )
-                         (local.set $v16
-                          (f32x4.add
-                           (local.get $v16)
-                           (f32x4.mul
-                            (local.tee $v14
-                             (v128.load32_splat offset=12
-                              (local.get $i7)
-                             )
-                            )
-                            (local.get $v20)
-                           )
-                          )
-                         )
-                         (local.set $v17
-                          (f32x4.add
-                           (local.get $v17)
-                           (f32x4.mul
-                            (local.get $v14)
-                            (local.get $v19)
-                           )
-                          )
-                         )
-                         (local.set $i7
-                          (i32.add
-                           (local.get $i7)
-                           (i32.const 16)
-                          )
-                         )
-                         (local.set $i6
-                          (i32.add
-                           (local.get $i6)
-                           (i32.const 32)
-                          )
-                         )
-                         (br_if $k2
-                          (i32.gt_s
-                           (local.tee $i12
-                            (i32.sub
-                             (local.get $i12)
-                             (i32.const 1)
-                            )
-                           )
-                           (i32.const 0)
-                          )
-                         )
-                        )
-                       )
+                      (local.set $v10
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
-                      (if
-                       (local.get $i22)
-                       (then
-                        (v128.store align=4
-                         (local.get $i4)
-                         (local.get $v2)
-                        )
-                        (v128.store offset=16 align=4
-                         (local.get $i4)
-                         (local.get $v3)
-                        )
-                        (v128.store offset=8 align=4
-                         (local.get $i4)
-                         (local.get $v8)
-                        )
-                        (v128.store offset=24 align=4
-                         (local.get $i4)
-                         (local.get $v10)
-                        )
-                        (v128.store offset=16 align=4
-                         (local.get $i4)
-                         (local.get $v11)
-                        )
-                        (v128.store offset=32 align=4
-                         (local.get $i4)
-                         (local.get $v15)
-                        )
-                        (v128.store offset=24 align=4
-                         (local.get $i4)
-                         (local.get $v16)
-                        )
-                        (v128.store offset=40 align=4
-                         (local.get $i4)
-                         (local.get $v17)
-                        )
-                       )
-                       (else
-                        (v128.store
-                         (local.get $i0)
-                         (local.get $v2)
-                        )
-                        (v128.store offset=16
-                         (local.get $i0)
-                         (local.get $v3)
-                        )
-                        (v128.store offset=32
-                         (local.get $i0)
-                         (local.get $v8)
-                        )
-                        (v128.store offset=48
-                         (local.get $i0)
-                         (local.get $v10)
-                        )
-                        (v128.store offset=64
-                         (local.get $i0)
-                         (local.get $v11)
-                        )
-                        (v128.store offset=80
-                         (local.get $i0)
-                         (local.get $v15)
-                        )
-                        (v128.store offset=96
-                         (local.get $i0)
-                         (local.get $v16)
-                        )
-                        (v128.store offset=112
-                         (local.get $i0)
-                         (local.get $v17)
-                        )
-                       )
+                      (local.set $v14
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
-                      (local.set $i1
-                       (i32.add
-                        (local.get $i1)
-                        (i32.const 1024)
-                       )
+                      (local.set $v15
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
-                      (local.set $i0
-                       (i32.add
+                      (local.set $v16
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (else
+                      (local.set $v2
+                       (v128.load offset=16
                         (local.get $i0)
-                        (i32.const 128)
+                       )
+                      )
+                      (local.set $v6
+                       (v128.load offset=32
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v8
+                       (v128.load offset=48
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v10
+                       (v128.load offset=64
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v14
+                       (v128.load offset=80
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v15
+                       (v128.load offset=96
+                        (local.get $i0)
+                       )
+                      )
+                      (local.set $v16
+                       (v128.load offset=112
+                        (local.get $i0)
+                       )
+                      )
+                      (v128.load
+                       (local.get $i0)
+                      )
+                     )
+                    )
+                   )
+                   (local.set $i5
+                    (local.get $lo)
+                   )
+                   (local.set $i4
+                    (local.get $i9)
+                   )
+                   (if
+                    (i32.gt_s
+                     (local.tee $i11
+                      (local.get $ws)
+                     )
+                     (i32.const 0)
+                    )
+                    (then
+                     (loop $k2
+                      (local.set $v1
+                       (f32x4.add
+                        (local.get $v1)
+                        (f32x4.mul
+                         (local.tee $v17
+                          (v128.load32_splat
+                           (local.get $i5)
+                          )
+                         )
+                         (local.tee $v18
+                          (v128.load
+                           (local.get $i4)
+                          )
+                         )
+                        )
+                       )
+                      )
+                      (local.set $v2
+                       (f32x4.add
+                        (local.get $v2)
+                        (f32x4.mul
+                         (local.get $v17)
+                         (local.tee $v17
+                          (v128.load offset=16
+                           (local.get $i4)
+                          )
+                         )
+                        )
+                       )
+                      )
+                      (local.set $v6
+                       (f32x4.add
+                        (local.get $v6)
+                        (f32x4.mul
+                         (local.tee $v13
+                          (v128.load32_splat offset=4
+                           (local.get $i5)
+                          )
+                         )
+                         (local.get $v18)
+                        )
+                       )
+                      )
+                      (local.set $v8
+                       (f32x4.add
+                        (local.get $v8)
+                        (f32x4.mul
+                         (local.get $v13)
+                         (local.get $v17)
+                        )
+                       )
+                      )
+                      (local.set $v10
+                       (f32x4.add
+                        (local.get $v10)
+                        (f32x4.mul
+                         (local.tee $v13
+                          (v128.load32_splat offset=8
+                           (local.get $i5)
+                          )
+                         )
+                         (local.get $v18)
+                        )
+                       )
+                      )
+                      (local.set $v14
+                       (f32x4.add
+                        (local.get $v14)
+                        (f32x4.mul
+                         (local.get $v13)
+                         (local.get $v17)
+                        )
+                       )
+                      )
+                      (local.set $v15
+                       (f32x4.add
+                        (local.get $v15)
+                        (f32x4.mul
+                         (local.tee $v13
+                          (v128.load32_splat offset=12
+                           (local.get $i5)
+                          )
+                         )
+                         (local.get $v18)
+                        )
+                       )
+                      )
+                      (local.set $v16
+                       (f32x4.add
+                        (local.get $v16)
+                        (f32x4.mul
+                         (local.get $v13)
+                         (local.get $v17)
+                        )
+                       )
+                      )
+                      (local.set $i5
+                       (i32.add
+                        (local.get $i5)
+                        (i32.const 16)
                        )
                       )
                       (local.set $i4
@@ -4233,11 +3810,11 @@
                         (i32.const 32)
                        )
                       )
-                      (br_if $n3
+                      (br_if $k2
                        (i32.gt_s
-                        (local.tee $i9
+                        (local.tee $i11
                          (i32.sub
-                          (local.get $i9)
+                          (local.get $i11)
                           (i32.const 1)
                          )
                         )
@@ -4248,375 +3825,153 @@
                     )
                    )
                    (if
-                    (local.get $i30)
-                    (then
-                     (local.set $v2
-                      (if (result v128)
-                       (local.get $i21)
-                       (then
-                        (local.set $v3
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (else
-                        (local.set $v3
-                         (v128.load offset=16
-                          (local.get $i0)
-                         )
-                        )
-                        (v128.load
-                         (local.get $i0)
-                        )
-                       )
-                      )
-                     )
-                     (if
-                      (i32.gt_s
-                       (local.tee $i7
-                        (local.get $lo)
-                       )
-                       (i32.const 0)
-                      )
-                      (then
-                       (loop $k4
-                        (local.set $v2
-                         (f32x4.add
-                          (local.get $v2)
-                          (f32x4.mul
-                           (local.tee $v8
-                            (v128.load32_splat
-                             (local.get $i1)
-                            )
-                           )
-                           (v128.load
-                            (local.get $i5)
-                           )
-                          )
-                         )
-                        )
-                        (local.set $v3
-                         (f32x4.add
-                          (local.get $v3)
-                          (f32x4.mul
-                           (local.get $v8)
-                           (v128.load offset=16
-                            (local.get $i5)
-                           )
-                          )
-                         )
-                        )
-                        (local.set $i1
-                         (i32.add
-                          (local.get $i1)
-                          (i32.const 16)
-                         )
-                        )
-                        (local.set $i5
-                         (i32.add
-                          (local.get $i5)
-                          (i32.const 32)
-                         )
-                        )
-                        (br_if $k4
-                         (i32.gt_s
-                          (local.tee $i7
-                           (i32.sub
-                            (local.get $i7)
-                            (i32.const 1)
-                           )
-                          )
-                          (i32.const 0)
-                         )
-                        )
-                       )
-                      )
-                     )
-                     (if
-                      (local.get $i22)
-                      (then
-                       (v128.store align=4
-                        (local.get $i4)
-                        (local.get $v2)
-                       )
-                       (v128.store offset=16 align=4
-                        (local.get $i4)
-                        (local.get $v3)
-                       )
-                      )
-                      (else
-                       (v128.store
-                        (local.get $i0)
-                        (local.get $v2)
-                       )
-                       (v128.store offset=16
-                        (local.get $i0)
-                        (local.get $v3)
-                       )
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (else
-                   (local.set $v2
-                    (if (result v128)
-                     (local.get $i21)
-                     (then
-                      (local.set $v3
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (else
-                      (local.set $v3
-                       (v128.load offset=16
-                        (local.get $i9)
-                       )
-                      )
-                      (v128.load
-                       (local.get $i9)
-                      )
-                     )
-                    )
-                   )
-                   (local.set $i7
-                    (local.get $hi)
-                   )
-                   (if
-                    (i32.gt_s
-                     (local.tee $i6
-                      (local.get $lo)
-                     )
-                     (i32.const 0)
-                    )
-                    (then
-                     (loop $k5
-                      (v128.store
-                       (local.get $i5)
-                       (local.tee $v8
-                        (v128.load align=4
-                         (local.get $i1)
-                        )
-                       )
-                      )
-                      (v128.store offset=16
-                       (local.get $i5)
-                       (local.tee $v10
-                        (v128.load offset=16 align=4
-                         (local.get $i1)
-                        )
-                       )
-                      )
-                      (local.set $v2
-                       (f32x4.add
-                        (local.get $v2)
-                        (f32x4.mul
-                         (local.tee $v11
-                          (v128.load32_splat
-                           (local.get $i7)
-                          )
-                         )
-                         (local.get $v8)
-                        )
-                       )
-                      )
-                      (local.set $v3
-                       (f32x4.add
-                        (local.get $v3)
-                        (f32x4.mul
-                         (local.get $v11)
-                         (local.get $v10)
-                        )
-                       )
-                      )
-                      (local.set $i7
-                       (i32.add
-                        (local.get $i7)
-                        (i32.const 16)
-                       )
-                      )
-                      (local.set $i5
-                       (i32.add
-                        (local.get $i5)
-                        (i32.const 32)
-                       )
-                      )
-                      (local.set $i1
-                       (i32.add
-                        (local.get $i1)
-                        (i32.const 8)
-                       )
-                      )
-                      (br_if $k5
-                       (i32.gt_s
-                        (local.tee $i6
-                         (i32.sub
-                          (local.get $i6)
-                          (i32.const 1)
-                         )
-                        )
-                        (i32.const 0)
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (if
-                    (local.get $i22)
+                    (local.get $i21)
                     (then
                      (v128.store align=4
-                      (local.get $i4)
-                      (local.get $v2)
+                      (local.get $i3)
+                      (local.get $v1)
                      )
                      (v128.store offset=16 align=4
-                      (local.get $i4)
-                      (local.get $v3)
+                      (local.get $i3)
+                      (local.get $v2)
+                     )
+                     (v128.store offset=8 align=4
+                      (local.get $i3)
+                      (local.get $v6)
+                     )
+                     (v128.store offset=24 align=4
+                      (local.get $i3)
+                      (local.get $v8)
+                     )
+                     (v128.store offset=16 align=4
+                      (local.get $i3)
+                      (local.get $v10)
+                     )
+                     (v128.store offset=32 align=4
+                      (local.get $i3)
+                      (local.get $v14)
+                     )
+                     (v128.store offset=24 align=4
+                      (local.get $i3)
+                      (local.get $v15)
+                     )
+                     (v128.store offset=40 align=4
+                      (local.get $i3)
+                      (local.get $v16)
                      )
                     )
                     (else
                      (v128.store
-                      (local.get $i9)
-                      (local.get $v2)
+                      (local.get $i0)
+                      (local.get $v1)
                      )
                      (v128.store offset=16
-                      (local.get $i9)
-                      (local.get $v3)
+                      (local.get $i0)
+                      (local.get $v2)
+                     )
+                     (v128.store offset=32
+                      (local.get $i0)
+                      (local.get $v6)
+                     )
+                     (v128.store offset=48
+                      (local.get $i0)
+                      (local.get $v8)
+                     )
+                     (v128.store offset=64
+                      (local.get $i0)
+                      (local.get $v10)
+                     )
+                     (v128.store offset=80
+                      (local.get $i0)
+                      (local.get $v14)
+                     )
+                     (v128.store offset=96
+                      (local.get $i0)
+                      (local.get $v15)
+                     )
+                     (v128.store offset=112
+                      (local.get $i0)
+                      (local.get $v16)
                      )
                     )
                    )
-                  )
-                 )
-                 (local.set $i13
-                  (i32.add
-                   (local.get $i13)
-                   (i32.const 8)
-                  )
-                 )
-                 (br $top7)
-                )
-               )
-              )
-              (if
-               (i32.lt_s
-                (local.get $i13)
-                (local.get $i33)
-               )
-               (then
-                (local.set $i5
-                 (i32.add
-                  (local.get $hi)
-                  (i32.const 2048)
-                 )
-                )
-                (local.set $i1
-                 (i32.add
-                  (local.get $b)
-                  (i32.shl
-                   (i32.add
-                    (i32.shl
-                     (local.get $i24)
-                     (i32.const 1)
+                   (local.set $lo
+                    (i32.add
+                     (local.get $lo)
+                     (i32.const 1024)
                     )
-                    (local.get $i13)
                    )
-                   (i32.const 2)
-                  )
-                 )
-                )
-                (local.set $i9
-                 (i32.add
-                  (i32.add
-                   (local.get $hi)
-                   (i32.const 4096)
-                  )
-                  (i32.shl
-                   (i32.sub
-                    (local.get $i13)
-                    (local.get $i18)
-                   )
-                   (i32.const 2)
-                  )
-                 )
-                )
-                (local.set $i13
-                 (i32.add
-                  (local.get $c)
-                  (i32.shl
-                   (i32.add
-                    (i32.shl
-                     (local.get $i23)
-                     (i32.const 3)
+                   (local.set $i0
+                    (i32.add
+                     (local.get $i0)
+                     (i32.const 128)
                     )
-                    (local.get $i13)
                    )
-                   (i32.const 2)
+                   (local.set $i3
+                    (i32.add
+                     (local.get $i3)
+                     (i32.const 32)
+                    )
+                   )
+                   (br_if $n3
+                    (i32.gt_s
+                     (local.tee $i7
+                      (i32.sub
+                       (local.get $i7)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
                   )
                  )
                 )
                 (if
-                 (i32.gt_s
-                  (local.get $i25)
-                  (i32.const 0)
-                 )
+                 (local.get $i27)
                  (then
-                  (local.set $v2
+                  (local.set $v1
                    (if (result v128)
-                    (local.get $i21)
+                    (local.get $i20)
                     (then
-                     (local.set $v3
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (local.set $v8
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (local.set $v10
+                     (local.set $v2
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                      )
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
                     (else
-                     (local.set $v3
-                      (v128.load offset=32
-                       (local.get $i9)
-                      )
-                     )
-                     (local.set $v8
-                      (v128.load offset=64
-                       (local.get $i9)
-                      )
-                     )
-                     (local.set $v10
-                      (v128.load offset=96
-                       (local.get $i9)
+                     (local.set $v2
+                      (v128.load offset=16
+                       (local.get $i0)
                       )
                      )
                      (v128.load
-                      (local.get $i9)
+                      (local.get $i0)
                      )
                     )
                    )
                   )
-                  (local.set $i7
-                   (local.get $hi)
-                  )
-                  (local.set $i6
-                   (local.get $i5)
-                  )
                   (if
                    (i32.gt_s
-                    (local.tee $i12
-                     (local.get $lo)
+                    (local.tee $i5
+                     (local.get $ws)
                     )
                     (i32.const 0)
                    )
                    (then
-                    (loop $k8
-                     (v128.store
-                      (local.get $i6)
-                      (local.tee $v11
-                       (v128.load64_zero align=4
-                        (local.get $i1)
+                    (loop $k4
+                     (local.set $v1
+                      (f32x4.add
+                       (local.get $v1)
+                       (f32x4.mul
+                        (local.tee $v6
+                         (v128.load32_splat
+                          (local.get $lo)
+                         )
+                        )
+                        (v128.load
+                         (local.get $i9)
+                        )
                        )
                       )
                      )
@@ -4624,69 +3979,30 @@
                       (f32x4.add
                        (local.get $v2)
                        (f32x4.mul
-                        (v128.load32_splat
-                         (local.get $i7)
+                        (local.get $v6)
+                        (v128.load offset=16
+                         (local.get $i9)
                         )
-                        (local.get $v11)
                        )
                       )
                      )
-                     (local.set $v3
-                      (f32x4.add
-                       (local.get $v3)
-                       (f32x4.mul
-                        (v128.load32_splat offset=4
-                         (local.get $i7)
-                        )
-                        (local.get $v11)
-                       )
-                      )
-                     )
-                     (local.set $v8
-                      (f32x4.add
-                       (local.get $v8)
-                       (f32x4.mul
-                        (v128.load32_splat offset=8
-                         (local.get $i7)
-                        )
-                        (local.get $v11)
-                       )
-                      )
-                     )
-                     (local.set $v10
-                      (f32x4.add
-                       (local.get $v10)
-                       (f32x4.mul
-                        (v128.load32_splat offset=12
-                         (local.get $i7)
-                        )
-                        (local.get $v11)
-                       )
-                      )
-                     )
-                     (local.set $i7
+                     (local.set $lo
                       (i32.add
-                       (local.get $i7)
+                       (local.get $lo)
                        (i32.const 16)
                       )
                      )
-                     (local.set $i6
+                     (local.set $i9
                       (i32.add
-                       (local.get $i6)
+                       (local.get $i9)
                        (i32.const 32)
                       )
                      )
-                     (local.set $i1
-                      (i32.add
-                       (local.get $i1)
-                       (i32.const 8)
-                      )
-                     )
-                     (br_if $k8
+                     (br_if $k4
                       (i32.gt_s
-                       (local.tee $i12
+                       (local.tee $i5
                         (i32.sub
-                         (local.get $i12)
+                         (local.get $i5)
                          (i32.const 1)
                         )
                        )
@@ -4697,249 +4013,542 @@
                    )
                   )
                   (if
-                   (local.get $i22)
+                   (local.get $i21)
                    (then
-                    (v128.store64_lane align=4 0
-                     (local.get $i13)
+                    (v128.store align=4
+                     (local.get $i3)
+                     (local.get $v1)
+                    )
+                    (v128.store offset=16 align=4
+                     (local.get $i3)
                      (local.get $v2)
-                    )
-                    (v128.store64_lane offset=8 align=4 0
-                     (local.get $i13)
-                     (local.get $v3)
-                    )
-                    (v128.store64_lane offset=16 align=4 0
-                     (local.get $i13)
-                     (local.get $v8)
-                    )
-                    (v128.store64_lane offset=24 align=4 0
-                     (local.get $i13)
-                     (local.get $v10)
                     )
                    )
                    (else
                     (v128.store
-                     (local.get $i9)
+                     (local.get $i0)
+                     (local.get $v1)
+                    )
+                    (v128.store offset=16
+                     (local.get $i0)
                      (local.get $v2)
                     )
-                    (v128.store offset=32
-                     (local.get $i9)
-                     (local.get $v3)
+                   )
+                  )
+                 )
+                )
+               )
+               (else
+                (local.set $v1
+                 (if (result v128)
+                  (local.get $i20)
+                  (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (else
+                   (local.set $v2
+                    (v128.load offset=16
+                     (local.get $i7)
                     )
-                    (v128.store offset=64
-                     (local.get $i9)
-                     (local.get $v8)
+                   )
+                   (v128.load
+                    (local.get $i7)
+                   )
+                  )
+                 )
+                )
+                (local.set $i5
+                 (local.get $hi)
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i4
+                   (local.get $ws)
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $k5
+                   (v128.store
+                    (local.get $i9)
+                    (local.tee $v6
+                     (v128.load align=4
+                      (local.get $lo)
+                     )
                     )
-                    (v128.store offset=96
+                   )
+                   (v128.store offset=16
+                    (local.get $i9)
+                    (local.tee $v8
+                     (v128.load offset=16 align=4
+                      (local.get $lo)
+                     )
+                    )
+                   )
+                   (local.set $v1
+                    (f32x4.add
+                     (local.get $v1)
+                     (f32x4.mul
+                      (local.tee $v10
+                       (v128.load32_splat
+                        (local.get $i5)
+                       )
+                      )
+                      (local.get $v6)
+                     )
+                    )
+                   )
+                   (local.set $v2
+                    (f32x4.add
+                     (local.get $v2)
+                     (f32x4.mul
+                      (local.get $v10)
+                      (local.get $v8)
+                     )
+                    )
+                   )
+                   (local.set $i5
+                    (i32.add
+                     (local.get $i5)
+                     (i32.const 16)
+                    )
+                   )
+                   (local.set $i9
+                    (i32.add
                      (local.get $i9)
+                     (i32.const 32)
+                    )
+                   )
+                   (local.set $lo
+                    (i32.add
+                     (local.get $lo)
+                     (i32.const 8)
+                    )
+                   )
+                   (br_if $k5
+                    (i32.gt_s
+                     (local.tee $i4
+                      (i32.sub
+                       (local.get $i4)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i21)
+                 (then
+                  (v128.store align=4
+                   (local.get $i3)
+                   (local.get $v1)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i3)
+                   (local.get $v2)
+                  )
+                 )
+                 (else
+                  (v128.store
+                   (local.get $i7)
+                   (local.get $v1)
+                  )
+                  (v128.store offset=16
+                   (local.get $i7)
+                   (local.get $v2)
+                  )
+                 )
+                )
+               )
+              )
+              (local.set $i12
+               (i32.add
+                (local.get $i12)
+                (i32.const 8)
+               )
+              )
+              (br $top7)
+             )
+            )
+           )
+           (if
+            (i32.lt_s
+             (local.get $i12)
+             (local.get $i28)
+            )
+            (then
+             (local.set $i9
+              (i32.add
+               (local.get $hi)
+               (i32.const 2048)
+              )
+             )
+             (local.set $lo
+              (i32.add
+               (local.get $b)
+               (i32.shl
+                (i32.add
+                 (i32.shl
+                  (local.get $i23)
+                  (i32.const 1)
+                 )
+                 (local.get $i12)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $i7
+              (i32.add
+               (i32.add
+                (local.get $hi)
+                (i32.const 4096)
+               )
+               (i32.shl
+                (i32.sub
+                 (local.get $i12)
+                 (local.get $i19)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $i12
+              (i32.add
+               (local.get $c)
+               (i32.shl
+                (i32.add
+                 (i32.shl
+                  (local.get $i22)
+                  (i32.const 3)
+                 )
+                 (local.get $i12)
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.get $i24)
+               (i32.const 0)
+              )
+              (then
+               (local.set $v1
+                (if (result v128)
+                 (local.get $i20)
+                 (then
+                  (local.set $v2
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v6
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v8
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v2
+                   (v128.load offset=32
+                    (local.get $i7)
+                   )
+                  )
+                  (local.set $v6
+                   (v128.load offset=64
+                    (local.get $i7)
+                   )
+                  )
+                  (local.set $v8
+                   (v128.load offset=96
+                    (local.get $i7)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i7)
+                  )
+                 )
+                )
+               )
+               (local.set $i5
+                (local.get $hi)
+               )
+               (local.set $i4
+                (local.get $i9)
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i11
+                  (local.get $ws)
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k8
+                  (v128.store
+                   (local.get $i4)
+                   (local.tee $v10
+                    (v128.load64_zero align=4
+                     (local.get $lo)
+                    )
+                   )
+                  )
+                  (local.set $v1
+                   (f32x4.add
+                    (local.get $v1)
+                    (f32x4.mul
+                     (v128.load32_splat
+                      (local.get $i5)
+                     )
                      (local.get $v10)
                     )
                    )
                   )
-                  (local.set $i1
-                   (i32.add
-                    (local.get $hi)
-                    (i32.const 1024)
+                  (local.set $v2
+                   (f32x4.add
+                    (local.get $v2)
+                    (f32x4.mul
+                     (v128.load32_splat offset=4
+                      (local.get $i5)
+                     )
+                     (local.get $v10)
+                    )
                    )
                   )
-                  (local.set $i0
+                  (local.set $v6
+                   (f32x4.add
+                    (local.get $v6)
+                    (f32x4.mul
+                     (v128.load32_splat offset=8
+                      (local.get $i5)
+                     )
+                     (local.get $v10)
+                    )
+                   )
+                  )
+                  (local.set $v8
+                   (f32x4.add
+                    (local.get $v8)
+                    (f32x4.mul
+                     (v128.load32_splat offset=12
+                      (local.get $i5)
+                     )
+                     (local.get $v10)
+                    )
+                   )
+                  )
+                  (local.set $i5
                    (i32.add
-                    (local.get $i9)
-                    (i32.const 128)
+                    (local.get $i5)
+                    (i32.const 16)
                    )
                   )
                   (local.set $i4
                    (i32.add
-                    (local.get $i13)
+                    (local.get $i4)
                     (i32.const 32)
                    )
                   )
-                  (if
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 8)
+                   )
+                  )
+                  (br_if $k8
                    (i32.gt_s
-                    (local.tee $i9
+                    (local.tee $i11
                      (i32.sub
-                      (local.get $i25)
+                      (local.get $i11)
                       (i32.const 1)
                      )
                     )
                     (i32.const 0)
                    )
-                   (then
-                    (loop $n10
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i21)
+                (then
+                 (v128.store64_lane align=4 0
+                  (local.get $i12)
+                  (local.get $v1)
+                 )
+                 (v128.store64_lane offset=8 align=4 0
+                  (local.get $i12)
+                  (local.get $v2)
+                 )
+                 (v128.store64_lane offset=16 align=4 0
+                  (local.get $i12)
+                  (local.get $v6)
+                 )
+                 (v128.store64_lane offset=24 align=4 0
+                  (local.get $i12)
+                  (local.get $v8)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i7)
+                  (local.get $v1)
+                 )
+                 (v128.store offset=32
+                  (local.get $i7)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=64
+                  (local.get $i7)
+                  (local.get $v6)
+                 )
+                 (v128.store offset=96
+                  (local.get $i7)
+                  (local.get $v8)
+                 )
+                )
+               )
+               (local.set $lo
+                (i32.add
+                 (local.get $hi)
+                 (i32.const 1024)
+                )
+               )
+               (local.set $i0
+                (i32.add
+                 (local.get $i7)
+                 (i32.const 128)
+                )
+               )
+               (local.set $i3
+                (i32.add
+                 (local.get $i12)
+                 (i32.const 32)
+                )
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i7
+                  (i32.sub
+                   (local.get $i24)
+                   (i32.const 1)
+                  )
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $n10
+                  (local.set $v1
+                   (if (result v128)
+                    (local.get $i20)
+                    (then
                      (local.set $v2
-                      (if (result v128)
-                       (local.get $i21)
-                       (then
-                        (local.set $v3
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (local.set $v8
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (local.set $v10
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (else
-                        (local.set $v3
-                         (v128.load offset=32
-                          (local.get $i0)
-                         )
-                        )
-                        (local.set $v8
-                         (v128.load offset=64
-                          (local.get $i0)
-                         )
-                        )
-                        (local.set $v10
-                         (v128.load offset=96
-                          (local.get $i0)
-                         )
-                        )
-                        (v128.load
-                         (local.get $i0)
-                        )
-                       )
-                      )
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                      )
-                     (local.set $i7
-                      (local.get $i1)
+                     (local.set $v6
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                      )
-                     (local.set $i6
-                      (local.get $i5)
+                     (local.set $v8
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                      )
-                     (if
-                      (i32.gt_s
-                       (local.tee $i12
-                        (local.get $lo)
-                       )
-                       (i32.const 0)
-                      )
-                      (then
-                       (loop $k9
-                        (local.set $v2
-                         (f32x4.add
-                          (local.get $v2)
-                          (f32x4.mul
-                           (v128.load32_splat
-                            (local.get $i7)
-                           )
-                           (local.tee $v11
-                            (v128.load
-                             (local.get $i6)
-                            )
-                           )
-                          )
-                         )
-                        )
-                        (local.set $v3
-                         (f32x4.add
-                          (local.get $v3)
-                          (f32x4.mul
-                           (v128.load32_splat offset=4
-                            (local.get $i7)
-                           )
-                           (local.get $v11)
-                          )
-                         )
-                        )
-                        (local.set $v8
-                         (f32x4.add
-                          (local.get $v8)
-                          (f32x4.mul
-                           (v128.load32_splat offset=8
-                            (local.get $i7)
-                           )
-                           (local.get $v11)
-                          )
-                         )
-                        )
-                        (local.set $v10
-                         (f32x4.add
-                          (local.get $v10)
-                          (f32x4.mul
-                           (v128.load32_splat offset=12
-                            (local.get $i7)
-                           )
-                           (local.get $v11)
-                          )
-                         )
-                        )
-                        (local.set $i7
-                         (i32.add
-                          (local.get $i7)
-                          (i32.const 16)
-                         )
-                        )
-                        (local.set $i6
-                         (i32.add
-                          (local.get $i6)
-                          (i32.const 32)
-                         )
-                        )
-                        (br_if $k9
-                         (i32.gt_s
-                          (local.tee $i12
-                           (i32.sub
-                            (local.get $i12)
-                            (i32.const 1)
-                           )
-                          )
-                          (i32.const 0)
-                         )
-                        )
-                       )
-                      )
-                     )
-                     (if
-                      (local.get $i22)
-                      (then
-                       (v128.store64_lane align=4 0
-                        (local.get $i4)
-                        (local.get $v2)
-                       )
-                       (v128.store64_lane offset=8 align=4 0
-                        (local.get $i4)
-                        (local.get $v3)
-                       )
-                       (v128.store64_lane offset=16 align=4 0
-                        (local.get $i4)
-                        (local.get $v8)
-                       )
-                       (v128.store64_lane offset=24 align=4 0
-                        (local.get $i4)
-                        (local.get $v10)
-                       )
-                      )
-                      (else
-                       (v128.store
-                        (local.get $i0)
-                        (local.get $v2)
-                       )
-                       (v128.store offset=32
-                        (local.get $i0)
-                        (local.get $v3)
-                       )
-                       (v128.store offset=64
-                        (local.get $i0)
-                        (local.get $v8)
-                       )
-                       (v128.store offset=96
-                        (local.get $i0)
-                        (local.get $v10)
-                       )
-                      )
-                     )
-                     (local.set $i1
-                      (i32.add
-                       (local.get $i1)
-                       (i32.const 1024)
-                      )
-                     )
-                     (local.set $i0
-                      (i32.add
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (else
+                     (local.set $v2
+                      (v128.load offset=32
                        (local.get $i0)
-                       (i32.const 128)
+                      )
+                     )
+                     (local.set $v6
+                      (v128.load offset=64
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v8
+                      (v128.load offset=96
+                       (local.get $i0)
+                      )
+                     )
+                     (v128.load
+                      (local.get $i0)
+                     )
+                    )
+                   )
+                  )
+                  (local.set $i5
+                   (local.get $lo)
+                  )
+                  (local.set $i4
+                   (local.get $i9)
+                  )
+                  (if
+                   (i32.gt_s
+                    (local.tee $i11
+                     (local.get $ws)
+                    )
+                    (i32.const 0)
+                   )
+                   (then
+                    (loop $k9
+                     (local.set $v1
+                      (f32x4.add
+                       (local.get $v1)
+                       (f32x4.mul
+                        (v128.load32_splat
+                         (local.get $i5)
+                        )
+                        (local.tee $v10
+                         (v128.load
+                          (local.get $i4)
+                         )
+                        )
+                       )
+                      )
+                     )
+                     (local.set $v2
+                      (f32x4.add
+                       (local.get $v2)
+                       (f32x4.mul
+                        (v128.load32_splat offset=4
+                         (local.get $i5)
+                        )
+                        (local.get $v10)
+                       )
+                      )
+                     )
+                     (local.set $v6
+                      (f32x4.add
+                       (local.get $v6)
+                       (f32x4.mul
+                        (v128.load32_splat offset=8
+                         (local.get $i5)
+                        )
+                        (local.get $v10)
+                       )
+                      )
+                     )
+                     (local.set $v8
+                      (f32x4.add
+                       (local.get $v8)
+                       (f32x4.mul
+                        (v128.load32_splat offset=12
+                         (local.get $i5)
+                        )
+                        (local.get $v10)
+                       )
+                      )
+                     )
+                     (local.set $i5
+                      (i32.add
+                       (local.get $i5)
+                       (i32.const 16)
                       )
                      )
                      (local.set $i4
@@ -4948,11 +4557,11 @@
                        (i32.const 32)
                       )
                      )
-                     (br_if $n10
+                     (br_if $k9
                       (i32.gt_s
-                       (local.tee $i9
+                       (local.tee $i11
                         (i32.sub
-                         (local.get $i9)
+                         (local.get $i11)
                          (i32.const 1)
                         )
                        )
@@ -4963,274 +4572,571 @@
                    )
                   )
                   (if
-                   (local.get $i30)
+                   (local.get $i21)
                    (then
-                    (local.set $v2
-                     (if (result v128)
-                      (local.get $i21)
-                      (then
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (else
+                    (v128.store64_lane align=4 0
+                     (local.get $i3)
+                     (local.get $v1)
+                    )
+                    (v128.store64_lane offset=8 align=4 0
+                     (local.get $i3)
+                     (local.get $v2)
+                    )
+                    (v128.store64_lane offset=16 align=4 0
+                     (local.get $i3)
+                     (local.get $v6)
+                    )
+                    (v128.store64_lane offset=24 align=4 0
+                     (local.get $i3)
+                     (local.get $v8)
+                    )
+                   )
+                   (else
+                    (v128.store
+                     (local.get $i0)
+                     (local.get $v1)
+                    )
+                    (v128.store offset=32
+                     (local.get $i0)
+                     (local.get $v2)
+                    )
+                    (v128.store offset=64
+                     (local.get $i0)
+                     (local.get $v6)
+                    )
+                    (v128.store offset=96
+                     (local.get $i0)
+                     (local.get $v8)
+                    )
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 1024)
+                   )
+                  )
+                  (local.set $i0
+                   (i32.add
+                    (local.get $i0)
+                    (i32.const 128)
+                   )
+                  )
+                  (local.set $i3
+                   (i32.add
+                    (local.get $i3)
+                    (i32.const 32)
+                   )
+                  )
+                  (br_if $n10
+                   (i32.gt_s
+                    (local.tee $i7
+                     (i32.sub
+                      (local.get $i7)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i27)
+                (then
+                 (local.set $v1
+                  (if (result v128)
+                   (local.get $i20)
+                   (then
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (else
+                    (v128.load
+                     (local.get $i0)
+                    )
+                   )
+                  )
+                 )
+                 (if
+                  (i32.gt_s
+                   (local.get $ws)
+                   (i32.const 0)
+                  )
+                  (then
+                   (loop $k11
+                    (local.set $v1
+                     (f32x4.add
+                      (local.get $v1)
+                      (f32x4.mul
+                       (v128.load32_splat
+                        (local.get $lo)
+                       )
                        (v128.load
-                        (local.get $i0)
+                        (local.get $i9)
                        )
                       )
                      )
                     )
-                    (if
-                     (i32.gt_s
+                    (local.set $lo
+                     (i32.add
                       (local.get $lo)
-                      (i32.const 0)
-                     )
-                     (then
-                      (loop $k11
-                       (local.set $v2
-                        (f32x4.add
-                         (local.get $v2)
-                         (f32x4.mul
-                          (v128.load32_splat
-                           (local.get $i1)
-                          )
-                          (v128.load
-                           (local.get $i5)
-                          )
-                         )
-                        )
-                       )
-                       (local.set $i1
-                        (i32.add
-                         (local.get $i1)
-                         (i32.const 16)
-                        )
-                       )
-                       (local.set $i5
-                        (i32.add
-                         (local.get $i5)
-                         (i32.const 32)
-                        )
-                       )
-                       (br_if $k11
-                        (i32.gt_s
-                         (local.tee $lo
-                          (i32.sub
-                           (local.get $lo)
-                           (i32.const 1)
-                          )
-                         )
-                         (i32.const 0)
-                        )
-                       )
-                      )
+                      (i32.const 16)
                      )
                     )
-                    (if
-                     (local.get $i22)
-                     (then
-                      (v128.store64_lane align=4 0
-                       (local.get $i4)
-                       (local.get $v2)
-                      )
+                    (local.set $i9
+                     (i32.add
+                      (local.get $i9)
+                      (i32.const 32)
                      )
-                     (else
-                      (v128.store
-                       (local.get $i0)
-                       (local.get $v2)
+                    )
+                    (br_if $k11
+                     (i32.gt_s
+                      (local.tee $ws
+                       (i32.sub
+                        (local.get $ws)
+                        (i32.const 1)
+                       )
                       )
+                      (i32.const 0)
                      )
                     )
                    )
                   )
                  )
+                 (if
+                  (local.get $i21)
+                  (then
+                   (v128.store64_lane align=4 0
+                    (local.get $i3)
+                    (local.get $v1)
+                   )
+                  )
+                  (else
+                   (v128.store
+                    (local.get $i0)
+                    (local.get $v1)
+                   )
+                  )
+                 )
+                )
+               )
+              )
+              (else
+               (local.set $v1
+                (if (result v128)
+                 (local.get $i20)
+                 (then
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
                  (else
-                  (local.set $v2
-                   (if (result v128)
-                    (local.get $i21)
-                    (then
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (else
-                     (v128.load
-                      (local.get $i9)
-                     )
+                  (v128.load
+                   (local.get $i7)
+                  )
+                 )
+                )
+               )
+               (local.set $i5
+                (local.get $hi)
+               )
+               (if
+                (i32.gt_s
+                 (local.get $ws)
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k12
+                  (v128.store
+                   (local.get $i9)
+                   (local.tee $v2
+                    (v128.load64_zero align=4
+                     (local.get $lo)
                     )
                    )
                   )
-                  (local.set $i7
-                   (local.get $hi)
+                  (local.set $v1
+                   (f32x4.add
+                    (local.get $v1)
+                    (f32x4.mul
+                     (v128.load32_splat
+                      (local.get $i5)
+                     )
+                     (local.get $v2)
+                    )
+                   )
                   )
-                  (if
-                   (i32.gt_s
+                  (local.set $i5
+                   (i32.add
+                    (local.get $i5)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i9
+                   (i32.add
+                    (local.get $i9)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
                     (local.get $lo)
+                    (i32.const 8)
+                   )
+                  )
+                  (br_if $k12
+                   (i32.gt_s
+                    (local.tee $ws
+                     (i32.sub
+                      (local.get $ws)
+                      (i32.const 1)
+                     )
+                    )
                     (i32.const 0)
                    )
-                   (then
-                    (loop $k12
-                     (v128.store
-                      (local.get $i5)
-                      (local.tee $v3
-                       (v128.load64_zero align=4
-                        (local.get $i1)
-                       )
-                      )
-                     )
-                     (local.set $v2
-                      (f32x4.add
-                       (local.get $v2)
-                       (f32x4.mul
-                        (v128.load32_splat
-                         (local.get $i7)
-                        )
-                        (local.get $v3)
-                       )
-                      )
-                     )
-                     (local.set $i7
-                      (i32.add
-                       (local.get $i7)
-                       (i32.const 16)
-                      )
-                     )
-                     (local.set $i5
-                      (i32.add
-                       (local.get $i5)
-                       (i32.const 32)
-                      )
-                     )
-                     (local.set $i1
-                      (i32.add
-                       (local.get $i1)
-                       (i32.const 8)
-                      )
-                     )
-                     (br_if $k12
-                      (i32.gt_s
-                       (local.tee $lo
-                        (i32.sub
-                         (local.get $lo)
-                         (i32.const 1)
-                        )
-                       )
-                       (i32.const 0)
-                      )
-                     )
-                    )
-                   )
                   )
-                  (if
-                   (local.get $i22)
-                   (then
-                    (v128.store64_lane align=4 0
-                     (local.get $i13)
-                     (local.get $v2)
-                    )
-                   )
-                   (else
-                    (v128.store
-                     (local.get $i9)
-                     (local.get $v2)
-                    )
-                   )
-                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i21)
+                (then
+                 (v128.store64_lane align=4 0
+                  (local.get $i12)
+                  (local.get $v1)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i7)
+                  (local.get $v1)
                  )
                 )
                )
               )
              )
-             (else
-              (local.set $i7
-               (i32.add
-                (local.get $hi)
-                (i32.const 2048)
+            )
+           )
+          )
+          (else
+           (local.set $i5
+            (i32.add
+             (local.get $hi)
+             (i32.const 2048)
+            )
+           )
+           (local.set $lo
+            (i32.add
+             (local.get $b)
+             (i32.shl
+              (i32.add
+               (i32.shl
+                (local.get $i23)
+                (i32.const 1)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $hi)
+             (i32.const 4096)
+            )
+           )
+           (local.set $i3
+            (i32.add
+             (local.get $c)
+             (i32.shl
+              (i32.add
+               (i32.shl
+                (local.get $i22)
+                (i32.const 3)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i9
+            (i32.add
+             (local.get $a)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i23)
+                (i32.const 5)
+               )
+               (i32.shl
+                (local.get $i22)
+                (i32.const 2)
                )
               )
-              (local.set $i1
-               (i32.add
-                (local.get $b)
-                (i32.shl
-                 (i32.add
-                  (i32.shl
-                   (local.get $i24)
-                   (i32.const 1)
-                  )
-                  (local.get $i18)
-                 )
-                 (i32.const 2)
-                )
-               )
-              )
-              (local.set $i0
-               (i32.add
-                (local.get $hi)
-                (i32.const 4096)
-               )
-              )
-              (local.set $i4
-               (i32.add
-                (local.get $c)
-                (i32.shl
-                 (i32.add
-                  (i32.shl
-                   (local.get $i23)
-                   (i32.const 3)
-                  )
-                  (local.get $i18)
-                 )
-                 (i32.const 2)
-                )
-               )
-              )
-              (local.set $i5
-               (i32.add
-                (local.get $a)
-                (i32.shl
-                 (i32.add
-                  (i32.mul
-                   (local.get $i24)
-                   (i32.const 5)
-                  )
-                  (i32.shl
-                   (local.get $i23)
-                   (i32.const 2)
-                  )
-                 )
-                 (i32.const 2)
-                )
-               )
-              )
-              (if
-               (i32.gt_s
-                (local.get $i25)
-                (i32.const 0)
-               )
+              (i32.const 2)
+             )
+            )
+           )
+           (if
+            (i32.gt_s
+             (local.get $i24)
+             (i32.const 0)
+            )
+            (then
+             (local.set $v1
+              (if (result v128)
+               (local.get $i20)
                (then
                 (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v8
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=32
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v6
+                 (v128.load offset=64
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v8
+                 (v128.load offset=96
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i11
+              (local.get $hi)
+             )
+             (local.set $i7
+              (local.get $i5)
+             )
+             (local.set $i4
+              (local.get $i9)
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i12
+                (local.get $ws)
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $k18
+                (v128.store
+                 (local.get $i7)
+                 (local.tee $v10
+                  (v128.load64_zero align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i11)
+                 (v128.load align=4
+                  (local.get $i4)
+                 )
+                )
+                (local.set $v1
+                 (f32x4.add
+                  (local.get $v1)
+                  (f32x4.mul
+                   (v128.load32_splat
+                    (local.get $i4)
+                   )
+                   (local.get $v10)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (v128.load32_splat offset=4
+                    (local.get $i4)
+                   )
+                   (local.get $v10)
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (v128.load32_splat offset=8
+                    (local.get $i4)
+                   )
+                   (local.get $v10)
+                  )
+                 )
+                )
+                (local.set $v8
+                 (f32x4.add
+                  (local.get $v8)
+                  (f32x4.mul
+                   (v128.load32_splat offset=12
+                    (local.get $i4)
+                   )
+                   (local.get $v10)
+                  )
+                 )
+                )
+                (local.set $i11
+                 (i32.add
+                  (local.get $i11)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i7
+                 (i32.add
+                  (local.get $i7)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i4
+                 (i32.add
+                  (local.get $i4)
+                  (i32.const 20)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 8)
+                 )
+                )
+                (br_if $k18
+                 (i32.gt_s
+                  (local.tee $i12
+                   (i32.sub
+                    (local.get $i12)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i21)
+              (then
+               (v128.store64_lane align=4 0
+                (local.get $i3)
+                (local.get $v1)
+               )
+               (v128.store64_lane offset=8 align=4 0
+                (local.get $i3)
+                (local.get $v2)
+               )
+               (v128.store64_lane offset=16 align=4 0
+                (local.get $i3)
+                (local.get $v6)
+               )
+               (v128.store64_lane offset=24 align=4 0
+                (local.get $i3)
+                (local.get $v8)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v1)
+               )
+               (v128.store offset=32
+                (local.get $i0)
+                (local.get $v2)
+               )
+               (v128.store offset=64
+                (local.get $i0)
+                (local.get $v6)
+               )
+               (v128.store offset=96
+                (local.get $i0)
+                (local.get $v8)
+               )
+              )
+             )
+             (local.set $lo
+              (i32.add
+               (local.get $hi)
+               (i32.const 1024)
+              )
+             )
+             (local.set $i0
+              (i32.add
+               (local.get $i0)
+               (i32.const 128)
+              )
+             )
+             (local.set $i3
+              (i32.add
+               (local.get $i3)
+               (i32.const 32)
+              )
+             )
+             (local.set $i9
+              (i32.add
+               (local.get $i9)
+               (i32.const 16)
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i25
+                (i32.sub
+                 (local.get $i24)
+                 (i32.const 1)
+                )
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $n20
+                (local.set $v1
                  (if (result v128)
-                  (local.get $i21)
+                  (local.get $i20)
                   (then
-                   (local.set $v3
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v6
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $v8
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $v10
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                   )
                   (else
-                   (local.set $v3
+                   (local.set $v2
                     (v128.load offset=32
                      (local.get $i0)
                     )
                    )
-                   (local.set $v8
+                   (local.set $v6
                     (v128.load offset=64
                      (local.get $i0)
                     )
                    )
-                   (local.set $v10
+                   (local.set $v8
                     (v128.load offset=96
                      (local.get $i0)
                     )
@@ -5241,57 +5147,65 @@
                   )
                  )
                 )
-                (local.set $i12
-                 (local.get $hi)
+                (local.set $i11
+                 (local.get $lo)
                 )
-                (local.set $i9
-                 (local.get $i7)
-                )
-                (local.set $i6
+                (local.set $i7
                  (local.get $i5)
+                )
+                (local.set $i4
+                 (local.get $i9)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i13
-                   (local.get $lo)
+                  (local.tee $i12
+                   (local.get $ws)
                   )
                   (i32.const 0)
                  )
                  (then
-                  (loop $k18
-                   (v128.store
-                    (local.get $i9)
-                    (local.tee $v11
-                     (v128.load64_zero align=4
-                      (local.get $i1)
-                     )
+                  (loop $k19
+                   (local.set $v10
+                    (v128.load
+                     (local.get $i7)
                     )
                    )
                    (v128.store
-                    (local.get $i12)
+                    (local.get $i11)
                     (v128.load align=4
-                     (local.get $i6)
+                     (local.get $i4)
+                    )
+                   )
+                   (local.set $v1
+                    (f32x4.add
+                     (local.get $v1)
+                     (f32x4.mul
+                      (v128.load32_splat
+                       (local.get $i4)
+                      )
+                      (local.get $v10)
+                     )
                     )
                    )
                    (local.set $v2
                     (f32x4.add
                      (local.get $v2)
                      (f32x4.mul
-                      (v128.load32_splat
-                       (local.get $i6)
+                      (v128.load32_splat offset=4
+                       (local.get $i4)
                       )
-                      (local.get $v11)
+                      (local.get $v10)
                      )
                     )
                    )
-                   (local.set $v3
+                   (local.set $v6
                     (f32x4.add
-                     (local.get $v3)
+                     (local.get $v6)
                      (f32x4.mul
-                      (v128.load32_splat offset=4
-                       (local.get $i6)
+                      (v128.load32_splat offset=8
+                       (local.get $i4)
                       )
-                      (local.get $v11)
+                      (local.get $v10)
                      )
                     )
                    )
@@ -5299,503 +5213,16 @@
                     (f32x4.add
                      (local.get $v8)
                      (f32x4.mul
-                      (v128.load32_splat offset=8
-                       (local.get $i6)
-                      )
-                      (local.get $v11)
-                     )
-                    )
-                   )
-                   (local.set $v10
-                    (f32x4.add
-                     (local.get $v10)
-                     (f32x4.mul
                       (v128.load32_splat offset=12
-                       (local.get $i6)
+                       (local.get $i4)
                       )
-                      (local.get $v11)
-                     )
-                    )
-                   )
-                   (local.set $i12
-                    (i32.add
-                     (local.get $i12)
-                     (i32.const 16)
-                    )
-                   )
-                   (local.set $i9
-                    (i32.add
-                     (local.get $i9)
-                     (i32.const 32)
-                    )
-                   )
-                   (local.set $i6
-                    (i32.add
-                     (local.get $i6)
-                     (i32.const 20)
-                    )
-                   )
-                   (local.set $i1
-                    (i32.add
-                     (local.get $i1)
-                     (i32.const 8)
-                    )
-                   )
-                   (br_if $k18
-                    (i32.gt_s
-                     (local.tee $i13
-                      (i32.sub
-                       (local.get $i13)
-                       (i32.const 1)
-                      )
-                     )
-                     (i32.const 0)
-                    )
-                   )
-                  )
-                 )
-                )
-                (if
-                 (local.get $i22)
-                 (then
-                  (v128.store64_lane align=4 0
-                   (local.get $i4)
-                   (local.get $v2)
-                  )
-                  (v128.store64_lane offset=8 align=4 0
-                   (local.get $i4)
-                   (local.get $v3)
-                  )
-                  (v128.store64_lane offset=16 align=4 0
-                   (local.get $i4)
-                   (local.get $v8)
-                  )
-                  (v128.store64_lane offset=24 align=4 0
-                   (local.get $i4)
-                   (local.get $v10)
-                  )
-                 )
-                 (else
-                  (v128.store
-                   (local.get $i0)
-                   (local.get $v2)
-                  )
-                  (v128.store offset=32
-                   (local.get $i0)
-                   (local.get $v3)
-                  )
-                  (v128.store offset=64
-                   (local.get $i0)
-                   (local.get $v8)
-                  )
-                  (v128.store offset=96
-                   (local.get $i0)
-                   (local.get $v10)
-                  )
-                 )
-                )
-                (local.set $i1
-                 (i32.add
-                  (local.get $hi)
-                  (i32.const 1024)
-                 )
-                )
-                (local.set $i0
-                 (i32.add
-                  (local.get $i0)
-                  (i32.const 128)
-                 )
-                )
-                (local.set $i4
-                 (i32.add
-                  (local.get $i4)
-                  (i32.const 32)
-                 )
-                )
-                (local.set $i5
-                 (i32.add
-                  (local.get $i5)
-                  (i32.const 16)
-                 )
-                )
-                (if
-                 (i32.gt_s
-                  (local.tee $i28
-                   (i32.sub
-                    (local.get $i25)
-                    (i32.const 1)
-                   )
-                  )
-                  (i32.const 0)
-                 )
-                 (then
-                  (loop $n20
-                   (local.set $v2
-                    (if (result v128)
-                     (local.get $i21)
-                     (then
-                      (local.set $v3
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v8
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v10
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (else
-                      (local.set $v3
-                       (v128.load offset=32
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v8
-                       (v128.load offset=64
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v10
-                       (v128.load offset=96
-                        (local.get $i0)
-                       )
-                      )
-                      (v128.load
-                       (local.get $i0)
-                      )
-                     )
-                    )
-                   )
-                   (local.set $i12
-                    (local.get $i1)
-                   )
-                   (local.set $i9
-                    (local.get $i7)
-                   )
-                   (local.set $i6
-                    (local.get $i5)
-                   )
-                   (if
-                    (i32.gt_s
-                     (local.tee $i13
-                      (local.get $lo)
-                     )
-                     (i32.const 0)
-                    )
-                    (then
-                     (loop $k19
-                      (local.set $v11
-                       (v128.load
-                        (local.get $i9)
-                       )
-                      )
-                      (v128.store
-                       (local.get $i12)
-                       (v128.load align=4
-                        (local.get $i6)
-                       )
-                      )
-                      (local.set $v2
-                       (f32x4.add
-                        (local.get $v2)
-                        (f32x4.mul
-                         (v128.load32_splat
-                          (local.get $i6)
-                         )
-                         (local.get $v11)
-                        )
-                       )
-                      )
-                      (local.set $v3
-                       (f32x4.add
-                        (local.get $v3)
-                        (f32x4.mul
-                         (v128.load32_splat offset=4
-                          (local.get $i6)
-                         )
-                         (local.get $v11)
-                        )
-                       )
-                      )
-                      (local.set $v8
-                       (f32x4.add
-                        (local.get $v8)
-                        (f32x4.mul
-                         (v128.load32_splat offset=8
-                          (local.get $i6)
-                         )
-                         (local.get $v11)
-                        )
-                       )
-                      )
-                      (local.set $v10
-                       (f32x4.add
-                        (local.get $v10)
-                        (f32x4.mul
-                         (v128.load32_splat offset=12
-                          (local.get $i6)
-                         )
-                         (local.get $v11)
-                        )
-                       )
-                      )
-                      (local.set $i12
-                       (i32.add
-                        (local.get $i12)
-                        (i32.const 16)
-                       )
-                      )
-                      (local.set $i9
-                       (i32.add
-                        (local.get $i9)
-                        (i32.const 32)
-                       )
-                      )
-                      (local.set $i6
-                       (i32.add
-                        (local.get $i6)
-                        (i32.const 20)
-                       )
-                      )
-                      (br_if $k19
-                       (i32.gt_s
-                        (local.tee $i13
-                         (i32.sub
-                          (local.get $i13)
-                          (i32.const 1)
-                         )
-                        )
-                        (i32.const 0)
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (if
-                    (local.get $i22)
-                    (then
-                     (v128.store64_lane align=4 0
-                      (local.get $i4)
-                      (local.get $v2)
-                     )
-                     (v128.store64_lane offset=8 align=4 0
-                      (local.get $i4)
-                      (local.get $v3)
-                     )
-                     (v128.store64_lane offset=16 align=4 0
-                      (local.get $i4)
-                      (local.get $v8)
-                     )
-                     (v128.store64_lane offset=24 align=4 0
-                      (local.get $i4)
-                      (local.get $v10)
-                     )
-                    )
-                    (else
-                     (v128.store
-                      (local.get $i0)
-                      (local.get $v2)
-                     )
-                     (v128.store offset=32
-                      (local.get $i0)
-                      (local.get $v3)
-                     )
-                     (v128.store offset=64
-                      (local.get $i0)
-                      (local.get $v8)
-                     )
-                     (v128.store offset=96
-                      (local.get $i0)
                       (local.get $v10)
                      )
                     )
                    )
-                   (local.set $i1
+                   (local.set $i11
                     (i32.add
-                     (local.get $i1)
-                     (i32.const 1024)
-                    )
-                   )
-                   (local.set $i0
-                    (i32.add
-                     (local.get $i0)
-                     (i32.const 128)
-                    )
-                   )
-                   (local.set $i4
-                    (i32.add
-                     (local.get $i4)
-                     (i32.const 32)
-                    )
-                   )
-                   (local.set $i5
-                    (i32.add
-                     (local.get $i5)
-                     (i32.const 16)
-                    )
-                   )
-                   (br_if $n20
-                    (i32.gt_s
-                     (local.tee $i28
-                      (i32.sub
-                       (local.get $i28)
-                       (i32.const 1)
-                      )
-                     )
-                     (i32.const 0)
-                    )
-                   )
-                  )
-                 )
-                )
-                (if
-                 (local.get $i30)
-                 (then
-                  (local.set $v2
-                   (if (result v128)
-                    (local.get $i21)
-                    (then
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (else
-                     (v128.load
-                      (local.get $i0)
-                     )
-                    )
-                   )
-                  )
-                  (if
-                   (i32.gt_s
-                    (local.get $lo)
-                    (i32.const 0)
-                   )
-                   (then
-                    (loop $k21
-                     (local.set $v3
-                      (v128.load
-                       (local.get $i7)
-                      )
-                     )
-                     (v128.store
-                      (local.get $i1)
-                      (v128.load32_zero
-                       (local.get $i5)
-                      )
-                     )
-                     (local.set $v2
-                      (f32x4.add
-                       (local.get $v2)
-                       (f32x4.mul
-                        (v128.load32_splat
-                         (local.get $i5)
-                        )
-                        (local.get $v3)
-                       )
-                      )
-                     )
-                     (local.set $i1
-                      (i32.add
-                       (local.get $i1)
-                       (i32.const 16)
-                      )
-                     )
-                     (local.set $i7
-                      (i32.add
-                       (local.get $i7)
-                       (i32.const 32)
-                      )
-                     )
-                     (local.set $i5
-                      (i32.add
-                       (local.get $i5)
-                       (i32.const 20)
-                      )
-                     )
-                     (br_if $k21
-                      (i32.gt_s
-                       (local.tee $lo
-                        (i32.sub
-                         (local.get $lo)
-                         (i32.const 1)
-                        )
-                       )
-                       (i32.const 0)
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (if
-                   (local.get $i22)
-                   (then
-                    (v128.store64_lane align=4 0
-                     (local.get $i4)
-                     (local.get $v2)
-                    )
-                   )
-                   (else
-                    (v128.store
-                     (local.get $i0)
-                     (local.get $v2)
-                    )
-                   )
-                  )
-                 )
-                )
-               )
-               (else
-                (local.set $v2
-                 (if (result v128)
-                  (local.get $i21)
-                  (then
-                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                  )
-                  (else
-                   (v128.load
-                    (local.get $i0)
-                   )
-                  )
-                 )
-                )
-                (local.set $i6
-                 (local.get $hi)
-                )
-                (if
-                 (i32.gt_s
-                  (local.get $lo)
-                  (i32.const 0)
-                 )
-                 (then
-                  (loop $k22
-                   (v128.store
-                    (local.get $i7)
-                    (local.tee $v3
-                     (v128.load64_zero align=4
-                      (local.get $i1)
-                     )
-                    )
-                   )
-                   (v128.store
-                    (local.get $i6)
-                    (v128.load32_zero
-                     (local.get $i5)
-                    )
-                   )
-                   (local.set $v2
-                    (f32x4.add
-                     (local.get $v2)
-                     (f32x4.mul
-                      (v128.load32_splat
-                       (local.get $i5)
-                      )
-                      (local.get $v3)
-                     )
-                    )
-                   )
-                   (local.set $i6
-                    (i32.add
-                     (local.get $i6)
+                     (local.get $i11)
                      (i32.const 16)
                     )
                    )
@@ -5805,23 +5232,17 @@
                      (i32.const 32)
                     )
                    )
-                   (local.set $i5
+                   (local.set $i4
                     (i32.add
-                     (local.get $i5)
+                     (local.get $i4)
                      (i32.const 20)
                     )
                    )
-                   (local.set $i1
-                    (i32.add
-                     (local.get $i1)
-                     (i32.const 8)
-                    )
-                   )
-                   (br_if $k22
+                   (br_if $k19
                     (i32.gt_s
-                     (local.tee $lo
+                     (local.tee $i12
                       (i32.sub
-                       (local.get $lo)
+                       (local.get $i12)
                        (i32.const 1)
                       )
                      )
@@ -5832,338 +5253,312 @@
                  )
                 )
                 (if
-                 (local.get $i22)
+                 (local.get $i21)
                  (then
                   (v128.store64_lane align=4 0
-                   (local.get $i4)
+                   (local.get $i3)
+                   (local.get $v1)
+                  )
+                  (v128.store64_lane offset=8 align=4 0
+                   (local.get $i3)
                    (local.get $v2)
+                  )
+                  (v128.store64_lane offset=16 align=4 0
+                   (local.get $i3)
+                   (local.get $v6)
+                  )
+                  (v128.store64_lane offset=24 align=4 0
+                   (local.get $i3)
+                   (local.get $v8)
                   )
                  )
                  (else
                   (v128.store
                    (local.get $i0)
+                   (local.get $v1)
+                  )
+                  (v128.store offset=32
+                   (local.get $i0)
                    (local.get $v2)
                   )
+                  (v128.store offset=64
+                   (local.get $i0)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=96
+                   (local.get $i0)
+                   (local.get $v8)
+                  )
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 1024)
+                 )
+                )
+                (local.set $i0
+                 (i32.add
+                  (local.get $i0)
+                  (i32.const 128)
+                 )
+                )
+                (local.set $i3
+                 (i32.add
+                  (local.get $i3)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i9
+                 (i32.add
+                  (local.get $i9)
+                  (i32.const 16)
+                 )
+                )
+                (br_if $n20
+                 (i32.gt_s
+                  (local.tee $i25
+                   (i32.sub
+                    (local.get $i25)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i27)
+              (then
+               (local.set $v1
+                (if (result v128)
+                 (local.get $i20)
+                 (then
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (v128.load
+                   (local.get $i0)
+                  )
+                 )
+                )
+               )
+               (if
+                (i32.gt_s
+                 (local.get $ws)
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k21
+                  (local.set $v2
+                   (v128.load
+                    (local.get $i5)
+                   )
+                  )
+                  (v128.store
+                   (local.get $lo)
+                   (v128.load32_zero
+                    (local.get $i9)
+                   )
+                  )
+                  (local.set $v1
+                   (f32x4.add
+                    (local.get $v1)
+                    (f32x4.mul
+                     (v128.load32_splat
+                      (local.get $i9)
+                     )
+                     (local.get $v2)
+                    )
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i5
+                   (i32.add
+                    (local.get $i5)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $i9
+                   (i32.add
+                    (local.get $i9)
+                    (i32.const 20)
+                   )
+                  )
+                  (br_if $k21
+                   (i32.gt_s
+                    (local.tee $ws
+                     (i32.sub
+                      (local.get $ws)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i21)
+                (then
+                 (v128.store64_lane align=4 0
+                  (local.get $i3)
+                  (local.get $v1)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i0)
+                  (local.get $v1)
                  )
                 )
                )
               )
              )
             )
-            (br_if $chunk0
-             (i32.lt_s
-              (local.tee $i24
-               (i32.sub
-                (local.get $i24)
-                (i32.const -64)
+            (else
+             (local.set $v1
+              (if (result v128)
+               (local.get $i20)
+               (then
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (v128.load
+                 (local.get $i0)
+                )
                )
               )
-              (local.get $m)
              )
-            )
-           )
-           (local.set $i18
-            (i32.add
-             (local.get $i18)
-             (i32.const 8)
-            )
-           )
-           (br $top24)
-          )
-         )
-        )
-        (local.set $i23
-         (i32.add
-          (local.get $i23)
-          (i32.const 2)
-         )
-        )
-        (br $top26)
-       )
-      )
-     )
-     (local.set $hi
-      (i32.sub
-       (select
-        (i32.const 2)
-        (local.tee $lo
-         (i32.shl
-          (local.get $i32)
-          (i32.const 3)
-         )
-        )
-        (i32.ge_s
-         (local.get $lo)
-         (i32.const 2)
-        )
-       )
-       (local.tee $i7
-        (i32.shl
-         (local.get $i27)
-         (i32.const 3)
-        )
-       )
-      )
-     )
-     (local.set $i18
-      (i32.const 0)
-     )
-     (loop $top32
-      (if
-       (i32.lt_s
-        (local.get $i18)
-        (i32.const 5)
-       )
-       (then
-        (local.set $i1
-         (i32.add
-          (local.get $w)
-          (i32.add
-           (local.tee $lo
-            (i32.shl
-             (local.get $i7)
-             (i32.const 2)
-            )
-           )
-           (i32.const 80)
-          )
-         )
-        )
-        (local.set $i5
-         (i32.add
-          (local.get $c)
-          (local.get $lo)
-         )
-        )
-        (local.set $lo
-         (local.get $hi)
-        )
-        (loop $top28
-         (if
-          (i32.eqz
-           (i32.lt_s
-            (local.get $lo)
-            (i32.const 8)
-           )
-          )
-          (then
-           (v128.store align=4
-            (local.get $i1)
-            (f32x4.sub
-             (v128.load align=4
-              (local.get $i1)
+             (local.set $i4
+              (local.get $hi)
              )
-             (f32x4.mul
-              (local.get $v26)
-              (v128.load align=4
-               (local.get $i5)
+             (if
+              (i32.gt_s
+               (local.get $ws)
+               (i32.const 0)
+              )
+              (then
+               (loop $k22
+                (v128.store
+                 (local.get $i5)
+                 (local.tee $v2
+                  (v128.load64_zero align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i4)
+                 (v128.load32_zero
+                  (local.get $i9)
+                 )
+                )
+                (local.set $v1
+                 (f32x4.add
+                  (local.get $v1)
+                  (f32x4.mul
+                   (v128.load32_splat
+                    (local.get $i9)
+                   )
+                   (local.get $v2)
+                  )
+                 )
+                )
+                (local.set $i4
+                 (i32.add
+                  (local.get $i4)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i5
+                 (i32.add
+                  (local.get $i5)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i9
+                 (i32.add
+                  (local.get $i9)
+                  (i32.const 20)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 8)
+                 )
+                )
+                (br_if $k22
+                 (i32.gt_s
+                  (local.tee $ws
+                   (i32.sub
+                    (local.get $ws)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
               )
              )
-            )
-           )
-           (v128.store offset=16 align=4
-            (local.get $i1)
-            (f32x4.sub
-             (v128.load offset=16 align=4
-              (local.get $i1)
-             )
-             (f32x4.mul
-              (local.get $v26)
-              (v128.load offset=16 align=4
-               (local.get $i5)
+             (if
+              (local.get $i21)
+              (then
+               (v128.store64_lane align=4 0
+                (local.get $i3)
+                (local.get $v1)
+               )
               )
-             )
-            )
-           )
-           (local.set $i1
-            (i32.add
-             (local.get $i1)
-             (i32.const 32)
-            )
-           )
-           (local.set $i5
-            (i32.add
-             (local.get $i5)
-             (i32.const 32)
-            )
-           )
-           (local.set $lo
-            (i32.sub
-             (local.get $lo)
-             (i32.const 8)
-            )
-           )
-           (br $top28)
-          )
-         )
-        )
-        (loop $top30
-         (if
-          (i32.eqz
-           (i32.lt_s
-            (local.get $lo)
-            (i32.const 4)
-           )
-          )
-          (then
-           (v128.store align=4
-            (local.get $i1)
-            (f32x4.sub
-             (v128.load align=4
-              (local.get $i1)
-             )
-             (f32x4.mul
-              (local.get $v26)
-              (v128.load align=4
-               (local.get $i5)
-              )
-             )
-            )
-           )
-           (local.set $i1
-            (i32.add
-             (local.get $i1)
-             (i32.const 16)
-            )
-           )
-           (local.set $i5
-            (i32.add
-             (local.get $i5)
-             (i32.const 16)
-            )
-           )
-           (local.set $lo
-            (i32.sub
-             (local.get $lo)
-             (i32.const 4)
-            )
-           )
-           (br $top30)
-          )
-         )
-        )
-        (if
-         (i32.eq
-          (local.get $lo)
-          (i32.const 1)
-         )
-         (then
-          (v128.store32_lane 0
-           (local.get $i1)
-           (f32x4.sub
-            (v128.load32_zero
-             (local.get $i1)
-            )
-            (f32x4.mul
-             (local.get $v26)
-             (v128.load32_zero
-              (local.get $i5)
-             )
-            )
-           )
-          )
-          (local.set $i5
-           (i32.add
-            (local.get $i5)
-            (i32.const 4)
-           )
-          )
-          (local.set $i1
-           (i32.add
-            (local.get $i1)
-            (i32.const 4)
-           )
-          )
-         )
-        )
-        (if
-         (i32.eq
-          (local.get $lo)
-          (i32.const 2)
-         )
-         (then
-          (v128.store64_lane align=4 0
-           (local.get $i1)
-           (f32x4.sub
-            (v128.load64_zero align=4
-             (local.get $i1)
-            )
-            (f32x4.mul
-             (local.get $v26)
-             (v128.load64_zero align=4
-              (local.get $i5)
-             )
-            )
-           )
-          )
-          (local.set $i5
-           (i32.add
-            (local.get $i5)
-            (i32.const 8)
-           )
-          )
-          (local.set $i1
-           (i32.add
-            (local.get $i1)
-            (i32.const 8)
-           )
-          )
-         )
-        )
-        (if
-         (i32.eq
-          (local.get $lo)
-          (i32.const 3)
-         )
-         (then
-          (v128.store64_lane align=4 0
-           (local.get $i1)
-           (local.tee $v2
-            (f32x4.sub
-             (v128.load32_lane offset=8 2
-              (local.get $i1)
-              (v128.load64_zero align=4
-               (local.get $i1)
-              )
-             )
-             (f32x4.mul
-              (local.get $v26)
-              (v128.load32_lane offset=8 2
-               (local.get $i5)
-               (v128.load64_zero align=4
-                (local.get $i5)
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v1)
                )
               )
              )
             )
            )
           )
-          (v128.store32_lane offset=8 2
-           (local.get $i1)
-           (local.get $v2)
+         )
+         (br_if $chunk0
+          (i32.lt_s
+           (local.tee $i23
+            (i32.sub
+             (local.get $i23)
+             (i32.const -64)
+            )
+           )
+           (local.get $m)
           )
          )
         )
-        (local.set $i18
+        (local.set $i19
          (i32.add
-          (local.get $i18)
-          (i32.const 1)
+          (local.get $i19)
+          (i32.const 8)
          )
         )
-        (local.set $i7
-         (i32.add
-          (local.get $i7)
-          (i32.const 2)
-         )
-        )
-        (br $top32)
+        (br $top24)
        )
       )
      )
-     (local.set $i27
-      (local.get $i32)
+     (local.set $i22
+      (i32.add
+       (local.get $i22)
+       (i32.const 2)
+      )
      )
-     (br $top34)
+     (br $top26)
     )
    )
   )
@@ -6306,7 +5701,7 @@
    )
   )
  )
- (func $gemm_tn_3x5_sgd_0_15 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $w i32) (param $lr f64) (param $lo i32) (param $hi i32)
+ (func $gemm_tn_3x5 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
   (local $i1 i32)
   (local $v2 v128)
@@ -6314,18 +5709,18 @@
   (local $v4 v128)
   (local $v5 v128)
   (local $v6 v128)
-  (local $i7 i32)
-  (local $v8 v128)
+  (local $v7 v128)
+  (local $i8 i32)
   (local $v9 v128)
-  (local $i10 i32)
+  (local $v10 v128)
   (local $v11 v128)
   (local $i12 i32)
-  (local $v13 v128)
+  (local $i13 i32)
   (local $i14 i32)
-  (local $i15 i32)
-  (local $v16 v128)
-  (local $i17 i32)
-  (local $v18 v128)
+  (local $v15 v128)
+  (local $i16 i32)
+  (local $v17 v128)
+  (local $i18 i32)
   (local $i19 i32)
   (local $i20 i32)
   (local $i21 i32)
@@ -6334,272 +5729,572 @@
   (local $i24 i32)
   (local $i25 i32)
   (local $i26 i32)
-  (local $v27 v128)
+  (local $i27 i32)
   (local $i28 i32)
   (local $i29 i32)
   (local $i30 i32)
-  (local $i31 i32)
-  (local $i32 i32)
-  (local $i33 i32)
-  (local $i34 i32)
-  (local $i35 i32)
-  (local.set $i28
-   (local.get $lo)
-  )
-  (local.set $i31
+  (local.set $i12
    (select
     (local.get $hi)
     (i32.const 1)
     (local.get $hi)
    )
   )
-  (local.set $v27
-   (f32x4.splat
-    (f32.demote_f64
-     (local.get $lr)
+  (local.set $hi
+   (i32.and
+    (i32.add
+     (local.get $ws)
+     (i32.const 15)
+    )
+    (i32.const -16)
+   )
+  )
+  (local.set $i30
+   (i32.shl
+    (local.get $lo)
+    (i32.const 3)
+   )
+  )
+  (local.set $i29
+   (select
+    (local.tee $i26
+     (select
+      (i32.const 5)
+      (local.tee $ws
+       (i32.shl
+        (local.get $i12)
+        (i32.const 3)
+       )
+      )
+      (i32.ge_s
+       (local.get $ws)
+       (i32.const 5)
+      )
+     )
+    )
+    (i32.const 0)
+    (i32.lt_s
+     (local.get $i26)
+     (i32.const 0)
     )
    )
   )
-  (loop $top34
+  (loop $top26
    (if
     (i32.eqz
-     (i32.ge_s
-      (local.get $i28)
-      (local.get $i31)
+     (i32.gt_s
+      (local.get $i23)
+      (i32.const 0)
      )
     )
     (then
-     (local.set $hi
-      (i32.and
-       (i32.add
-        (local.get $ws)
-        (i32.const 15)
-       )
-       (i32.const -16)
-      )
-     )
-     (local.set $i35
-      (i32.shl
-       (local.get $i28)
-       (i32.const 3)
-      )
-     )
-     (local.set $i34
+     (local.set $i25
       (select
-       (local.tee $i29
-        (select
-         (i32.const 5)
-         (i32.shl
-          (local.tee $i32
-           (select
-            (local.tee $lo
-             (i32.add
-              (local.get $i28)
-              (i32.const 16)
-             )
-            )
-            (local.get $i31)
-            (i32.lt_s
-             (local.get $lo)
-             (local.get $i31)
-            )
-           )
-          )
-          (i32.const 3)
-         )
-         (i32.ge_s
-          (i32.shl
-           (local.get $i32)
-           (i32.const 3)
-          )
-          (i32.const 5)
-         )
+       (i32.const 1)
+       (local.tee $ws
+        (i32.sub
+         (i32.const 0)
+         (local.get $i23)
         )
        )
-       (i32.const 0)
-       (i32.lt_s
-        (local.get $i29)
+       (i32.gt_s
+        (local.get $ws)
         (i32.const 0)
        )
       )
      )
-     (local.set $i24
-      (i32.const 0)
+     (local.set $i27
+      (i32.gt_s
+       (i32.add
+        (local.get $i23)
+        (i32.const 1)
+       )
+       (i32.const 0)
+      )
      )
-     (loop $top26
+     (local.set $i19
+      (local.get $i30)
+     )
+     (loop $top24
       (if
        (i32.eqz
-        (i32.gt_s
-         (local.get $i24)
-         (i32.const 0)
+        (i32.ge_s
+         (local.get $i19)
+         (local.get $i26)
         )
        )
        (then
-        (local.set $i26
+        (local.set $i28
          (select
-          (i32.const 1)
-          (local.tee $lo
-           (i32.sub
-            (i32.const 0)
-            (local.get $i24)
+          (local.tee $ws
+           (i32.add
+            (local.get $i19)
+            (i32.const 8)
            )
           )
-          (i32.gt_s
-           (local.get $lo)
-           (i32.const 0)
+          (local.get $i26)
+          (i32.lt_s
+           (local.get $ws)
+           (local.get $i26)
           )
          )
         )
-        (local.set $i30
-         (i32.gt_s
-          (i32.add
-           (local.get $i24)
-           (i32.const 1)
-          )
-          (i32.const 0)
-         )
+        (local.set $i24
+         (i32.const 0)
         )
-        (local.set $i20
-         (local.get $i35)
-        )
-        (loop $top24
-         (if
-          (i32.eqz
+        (loop $chunk0
+         (local.set $ws
+          (select
+           (i32.const 64)
+           (local.tee $ws
+            (i32.sub
+             (local.get $m)
+             (local.get $i24)
+            )
+           )
            (i32.ge_s
-            (local.get $i20)
+            (local.get $ws)
+            (i32.const 64)
+           )
+          )
+         )
+         (local.set $i21
+          (i32.eqz
+           (local.get $i24)
+          )
+         )
+         (local.set $i22
+          (i32.ge_s
+           (i32.sub
+            (local.get $i24)
+            (i32.const -64)
+           )
+           (local.get $m)
+          )
+         )
+         (if
+          (i32.and
+           (i32.lt_s
+            (local.get $i19)
+            (local.get $i28)
+           )
+           (i32.lt_s
+            (local.get $i19)
             (local.get $i29)
            )
           )
           (then
-           (local.set $i33
-            (select
-             (local.tee $lo
+           (local.set $i14
+            (i32.add
+             (local.get $hi)
+             (i32.const 1024)
+            )
+           )
+           (local.set $lo
+            (i32.add
+             (local.get $b)
+             (i32.shl
               (i32.add
-               (local.get $i20)
-               (i32.const 8)
+               (i32.mul
+                (local.get $i24)
+                (i32.const 5)
+               )
+               (local.get $i19)
               )
-             )
-             (local.get $i29)
-             (i32.lt_s
-              (local.get $lo)
-              (local.get $i29)
+              (i32.const 2)
              )
             )
            )
-           (local.set $i25
-            (i32.const 0)
+           (local.set $i0
+            (i32.add
+             (local.get $hi)
+             (i32.const 3072)
+            )
            )
-           (loop $chunk0
-            (local.set $lo
-             (select
-              (i32.const 64)
-              (local.tee $lo
-               (i32.sub
-                (local.get $m)
-                (local.get $i25)
+           (local.set $i1
+            (i32.add
+             (local.get $c)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i23)
+                (i32.const 20)
                )
+               (local.get $i19)
               )
-              (i32.ge_s
-               (local.get $lo)
-               (i32.const 64)
-              )
+              (i32.const 2)
              )
             )
-            (local.set $i22
-             (i32.eqz
-              (local.get $i25)
+           )
+           (local.set $i12
+            (i32.add
+             (local.get $a)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i24)
+                (i32.const 3)
+               )
+               (i32.shl
+                (local.get $i23)
+                (i32.const 2)
+               )
+              )
+              (i32.const 2)
              )
             )
-            (local.set $i23
-             (i32.ge_s
-              (i32.sub
-               (local.get $i25)
-               (i32.const -64)
-              )
-              (local.get $m)
-             )
+           )
+           (if
+            (i32.gt_s
+             (local.get $i25)
+             (i32.const 0)
             )
-            (if
-             (i32.and
-              (i32.lt_s
-               (local.get $i20)
-               (local.get $i33)
-              )
-              (i32.lt_s
-               (local.get $i20)
-               (local.get $i34)
-              )
-             )
-             (then
-              (local.set $i14
-               (i32.add
-                (local.get $hi)
-                (i32.const 1024)
-               )
-              )
-              (local.set $i7
-               (i32.add
-                (local.get $b)
-                (i32.shl
-                 (i32.add
-                  (i32.mul
-                   (local.get $i25)
-                   (i32.const 5)
-                  )
-                  (local.get $i20)
-                 )
-                 (i32.const 2)
-                )
-               )
-              )
-              (local.set $i0
-               (i32.add
-                (local.get $hi)
-                (i32.const 3072)
-               )
-              )
-              (local.set $i1
-               (i32.add
-                (local.get $c)
-                (i32.shl
-                 (i32.add
-                  (i32.mul
-                   (local.get $i24)
-                   (i32.const 20)
-                  )
-                  (local.get $i20)
-                 )
-                 (i32.const 2)
-                )
-               )
-              )
-              (local.set $i12
-               (i32.add
-                (local.get $a)
-                (i32.shl
-                 (i32.add
-                  (i32.mul
-                   (local.get $i25)
-                   (i32.const 3)
-                  )
-                  (i32.shl
-                   (local.get $i24)
-                   (i32.const 2)
-                  )
-                 )
-                 (i32.const 2)
-                )
-               )
-              )
-              (if
-               (i32.gt_s
-                (local.get $i26)
-                (i32.const 0)
-               )
+            (then
+             (local.set $v10
+              (if (result v128)
+               (local.get $i21)
                (then
-                (local.set $v9
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v3
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v4
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v5
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v11
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v7
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=16
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v3
+                 (v128.load offset=32
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v4
+                 (v128.load offset=48
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v5
+                 (v128.load offset=64
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v6
+                 (v128.load offset=80
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v11
+                 (v128.load offset=96
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v7
+                 (v128.load offset=112
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i8
+              (local.get $hi)
+             )
+             (local.set $i18
+              (local.get $i14)
+             )
+             (local.set $i13
+              (local.get $i12)
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i16
+                (local.get $ws)
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $k13
+                (v128.store
+                 (local.get $i18)
+                 (local.tee $v9
+                  (v128.load align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store offset=16
+                 (local.get $i18)
+                 (local.tee $v17
+                  (v128.load offset=16 align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i8)
+                 (v128.load align=4
+                  (local.get $i13)
+                 )
+                )
+                (local.set $v10
+                 (f32x4.add
+                  (local.get $v10)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat
+                     (local.get $i13)
+                    )
+                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v3
+                 (f32x4.add
+                  (local.get $v3)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat offset=4
+                     (local.get $i13)
+                    )
+                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v4
+                 (f32x4.add
+                  (local.get $v4)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v5
+                 (f32x4.add
+                  (local.get $v5)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat offset=8
+                     (local.get $i13)
+                    )
+                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v11
+                 (f32x4.add
+                  (local.get $v11)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat offset=12
+                     (local.get $i13)
+                    )
+                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v7
+                 (f32x4.add
+                  (local.get $v7)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $i8
+                 (i32.add
+                  (local.get $i8)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i18
+                 (i32.add
+                  (local.get $i18)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i13
+                 (i32.add
+                  (local.get $i13)
+                  (i32.const 12)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 20)
+                 )
+                )
+                (br_if $k13
+                 (i32.gt_s
+                  (local.tee $i16
+                   (i32.sub
+                    (local.get $i16)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i22)
+              (then
+               (v128.store align=4
+                (local.get $i1)
+                (local.get $v10)
+               )
+               (v128.store offset=16 align=4
+                (local.get $i1)
+                (local.get $v2)
+               )
+               (v128.store offset=20 align=4
+                (local.get $i1)
+                (local.get $v3)
+               )
+               (v128.store offset=36 align=4
+                (local.get $i1)
+                (local.get $v4)
+               )
+               (v128.store offset=40 align=4
+                (local.get $i1)
+                (local.get $v5)
+               )
+               (v128.store offset=56 align=4
+                (local.get $i1)
+                (local.get $v6)
+               )
+               (v128.store offset=60 align=4
+                (local.get $i1)
+                (local.get $v11)
+               )
+               (v128.store offset=76 align=4
+                (local.get $i1)
+                (local.get $v7)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v10)
+               )
+               (v128.store offset=16
+                (local.get $i0)
+                (local.get $v2)
+               )
+               (v128.store offset=32
+                (local.get $i0)
+                (local.get $v3)
+               )
+               (v128.store offset=48
+                (local.get $i0)
+                (local.get $v4)
+               )
+               (v128.store offset=64
+                (local.get $i0)
+                (local.get $v5)
+               )
+               (v128.store offset=80
+                (local.get $i0)
+                (local.get $v6)
+               )
+               (v128.store offset=96
+                (local.get $i0)
+                (local.get $v11)
+               )
+               (v128.store offset=112
+                (local.get $i0)
+                (local.get $v7)
+               )
+              )
+             )
+             (local.set $lo
+              (i32.add
+               (local.get $hi)
+               (i32.const 1024)
+              )
+             )
+             (local.set $i0
+              (i32.add
+               (local.get $i0)
+               (i32.const 128)
+              )
+             )
+             (local.set $i1
+              (i32.add
+               (local.get $i1)
+               (i32.const 80)
+              )
+             )
+             (local.set $i12
+              (i32.add
+               (local.get $i12)
+               (i32.const 16)
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i20
+                (i32.sub
+                 (local.get $i25)
+                 (i32.const 1)
+                )
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $n15
+                (local.set $v10
                  (if (result v128)
-                  (local.get $i22)
+                  (local.get $i21)
                   (then
                    (local.set $v2
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -6616,10 +6311,10 @@
                    (local.set $v6
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v13
+                   (local.set $v11
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v8
+                   (local.set $v7
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -6650,12 +6345,12 @@
                      (local.get $i0)
                     )
                    )
-                   (local.set $v13
+                   (local.set $v11
                     (v128.load offset=96
                      (local.get $i0)
                     )
                    )
-                   (local.set $v8
+                   (local.set $v7
                     (v128.load offset=112
                      (local.get $i0)
                     )
@@ -6666,56 +6361,50 @@
                   )
                  )
                 )
-                (local.set $i10
-                 (local.get $hi)
+                (local.set $i8
+                 (local.get $lo)
                 )
-                (local.set $i19
+                (local.set $i18
                  (local.get $i14)
                 )
-                (local.set $i15
+                (local.set $i13
                  (local.get $i12)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i17
-                   (local.get $lo)
+                  (local.tee $i16
+                   (local.get $ws)
                   )
                   (i32.const 0)
                  )
                  (then
-                  (loop $k13
-                   (v128.store
-                    (local.get $i19)
-                    (local.tee $v11
-                     (v128.load align=4
-                      (local.get $i7)
-                     )
-                    )
-                   )
-                   (v128.store offset=16
-                    (local.get $i19)
-                    (local.tee $v18
-                     (v128.load offset=16 align=4
-                      (local.get $i7)
-                     )
-                    )
-                   )
-                   (v128.store
-                    (local.get $i10)
-                    (v128.load align=4
-                     (local.get $i15)
-                    )
-                   )
+                  (loop $k14
                    (local.set $v9
+                    (v128.load
+                     (local.get $i18)
+                    )
+                   )
+                   (local.set $v17
+                    (v128.load offset=16
+                     (local.get $i18)
+                    )
+                   )
+                   (v128.store
+                    (local.get $i8)
+                    (v128.load align=4
+                     (local.get $i13)
+                    )
+                   )
+                   (local.set $v10
                     (f32x4.add
-                     (local.get $v9)
+                     (local.get $v10)
                      (f32x4.mul
-                      (local.tee $v16
+                      (local.tee $v15
                        (v128.load32_splat
-                        (local.get $i15)
+                        (local.get $i13)
                        )
                       )
-                      (local.get $v11)
+                      (local.get $v9)
                      )
                     )
                    )
@@ -6723,8 +6412,8 @@
                     (f32x4.add
                      (local.get $v2)
                      (f32x4.mul
-                      (local.get $v16)
-                      (local.get $v18)
+                      (local.get $v15)
+                      (local.get $v17)
                      )
                     )
                    )
@@ -6732,12 +6421,12 @@
                     (f32x4.add
                      (local.get $v3)
                      (f32x4.mul
-                      (local.tee $v16
+                      (local.tee $v15
                        (v128.load32_splat offset=4
-                        (local.get $i15)
+                        (local.get $i13)
                        )
                       )
-                      (local.get $v11)
+                      (local.get $v9)
                      )
                     )
                    )
@@ -6745,8 +6434,8 @@
                     (f32x4.add
                      (local.get $v4)
                      (f32x4.mul
-                      (local.get $v16)
-                      (local.get $v18)
+                      (local.get $v15)
+                      (local.get $v17)
                      )
                     )
                    )
@@ -6754,12 +6443,12 @@
                     (f32x4.add
                      (local.get $v5)
                      (f32x4.mul
-                      (local.tee $v16
+                      (local.tee $v15
                        (v128.load32_splat offset=8
-                        (local.get $i15)
+                        (local.get $i13)
                        )
                       )
-                      (local.get $v11)
+                      (local.get $v9)
                      )
                     )
                    )
@@ -6767,62 +6456,56 @@
                     (f32x4.add
                      (local.get $v6)
                      (f32x4.mul
-                      (local.get $v16)
-                      (local.get $v18)
+                      (local.get $v15)
+                      (local.get $v17)
                      )
                     )
                    )
-                   (local.set $v13
+                   (local.set $v11
                     (f32x4.add
-                     (local.get $v13)
+                     (local.get $v11)
                      (f32x4.mul
-                      (local.tee $v16
+                      (local.tee $v15
                        (v128.load32_splat offset=12
-                        (local.get $i15)
+                        (local.get $i13)
                        )
                       )
-                      (local.get $v11)
+                      (local.get $v9)
                      )
                     )
                    )
-                   (local.set $v8
+                   (local.set $v7
                     (f32x4.add
-                     (local.get $v8)
+                     (local.get $v7)
                      (f32x4.mul
-                      (local.get $v16)
-                      (local.get $v18)
+                      (local.get $v15)
+                      (local.get $v17)
                      )
                     )
                    )
-                   (local.set $i10
+                   (local.set $i8
                     (i32.add
-                     (local.get $i10)
+                     (local.get $i8)
                      (i32.const 16)
                     )
                    )
-                   (local.set $i19
+                   (local.set $i18
                     (i32.add
-                     (local.get $i19)
+                     (local.get $i18)
                      (i32.const 32)
                     )
                    )
-                   (local.set $i15
+                   (local.set $i13
                     (i32.add
-                     (local.get $i15)
+                     (local.get $i13)
                      (i32.const 12)
                     )
                    )
-                   (local.set $i7
-                    (i32.add
-                     (local.get $i7)
-                     (i32.const 20)
-                    )
-                   )
-                   (br_if $k13
+                   (br_if $k14
                     (i32.gt_s
-                     (local.tee $i17
+                     (local.tee $i16
                       (i32.sub
-                       (local.get $i17)
+                       (local.get $i16)
                        (i32.const 1)
                       )
                      )
@@ -6833,11 +6516,11 @@
                  )
                 )
                 (if
-                 (local.get $i23)
+                 (local.get $i22)
                  (then
                   (v128.store align=4
                    (local.get $i1)
-                   (local.get $v9)
+                   (local.get $v10)
                   )
                   (v128.store offset=16 align=4
                    (local.get $i1)
@@ -6861,17 +6544,17 @@
                   )
                   (v128.store offset=60 align=4
                    (local.get $i1)
-                   (local.get $v13)
+                   (local.get $v11)
                   )
                   (v128.store offset=76 align=4
                    (local.get $i1)
-                   (local.get $v8)
+                   (local.get $v7)
                   )
                  )
                  (else
                   (v128.store
                    (local.get $i0)
-                   (local.get $v9)
+                   (local.get $v10)
                   )
                   (v128.store offset=16
                    (local.get $i0)
@@ -6895,17 +6578,17 @@
                   )
                   (v128.store offset=96
                    (local.get $i0)
-                   (local.get $v13)
+                   (local.get $v11)
                   )
                   (v128.store offset=112
                    (local.get $i0)
-                   (local.get $v8)
+                   (local.get $v7)
                   )
                  )
                 )
-                (local.set $i7
+                (local.set $lo
                  (i32.add
-                  (local.get $hi)
+                  (local.get $lo)
                   (i32.const 1024)
                  )
                 )
@@ -6927,21 +6610,912 @@
                   (i32.const 16)
                  )
                 )
+                (br_if $n15
+                 (i32.gt_s
+                  (local.tee $i20
+                   (i32.sub
+                    (local.get $i20)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i27)
+              (then
+               (local.set $v10
+                (if (result v128)
+                 (local.get $i21)
+                 (then
+                  (local.set $v2
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v3
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v4
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v5
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v6
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v2
+                   (v128.load offset=16
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v3
+                   (v128.load offset=32
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v4
+                   (v128.load offset=48
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v5
+                   (v128.load offset=64
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v6
+                   (v128.load offset=80
+                    (local.get $i0)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i0)
+                  )
+                 )
+                )
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i13
+                  (local.get $ws)
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k16
+                  (local.set $v11
+                   (v128.load
+                    (local.get $i14)
+                   )
+                  )
+                  (local.set $v7
+                   (v128.load offset=16
+                    (local.get $i14)
+                   )
+                  )
+                  (v128.store
+                   (local.get $lo)
+                   (v128.load32_lane offset=8 2
+                    (local.get $i12)
+                    (v128.load64_zero align=4
+                     (local.get $i12)
+                    )
+                   )
+                  )
+                  (local.set $v10
+                   (f32x4.add
+                    (local.get $v10)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat
+                       (local.get $i12)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v2
+                   (f32x4.add
+                    (local.get $v2)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $v3
+                   (f32x4.add
+                    (local.get $v3)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat offset=4
+                       (local.get $i12)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v4
+                   (f32x4.add
+                    (local.get $v4)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $v5
+                   (f32x4.add
+                    (local.get $v5)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat offset=8
+                       (local.get $i12)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v6
+                   (f32x4.add
+                    (local.get $v6)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i14
+                   (i32.add
+                    (local.get $i14)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $i12
+                   (i32.add
+                    (local.get $i12)
+                    (i32.const 12)
+                   )
+                  )
+                  (br_if $k16
+                   (i32.gt_s
+                    (local.tee $i13
+                     (i32.sub
+                      (local.get $i13)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i22)
+                (then
+                 (v128.store align=4
+                  (local.get $i1)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=16 align=4
+                  (local.get $i1)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=20 align=4
+                  (local.get $i1)
+                  (local.get $v3)
+                 )
+                 (v128.store offset=36 align=4
+                  (local.get $i1)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=40 align=4
+                  (local.get $i1)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=56 align=4
+                  (local.get $i1)
+                  (local.get $v6)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i0)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=16
+                  (local.get $i0)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=32
+                  (local.get $i0)
+                  (local.get $v3)
+                 )
+                 (v128.store offset=48
+                  (local.get $i0)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=64
+                  (local.get $i0)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=80
+                  (local.get $i0)
+                  (local.get $v6)
+                 )
+                )
+               )
+              )
+             )
+            )
+            (else
+             (local.set $v10
+              (if (result v128)
+               (local.get $i21)
+               (then
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v3
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v4
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v5
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=16
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v3
+                 (v128.load offset=32
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v4
+                 (v128.load offset=48
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v5
+                 (v128.load offset=64
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v6
+                 (v128.load offset=80
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i13
+              (local.get $hi)
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i18
+                (local.get $ws)
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $k17
+                (v128.store
+                 (local.get $i14)
+                 (local.tee $v11
+                  (v128.load align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store offset=16
+                 (local.get $i14)
+                 (local.tee $v7
+                  (v128.load offset=16 align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i13)
+                 (v128.load32_lane offset=8 2
+                  (local.get $i12)
+                  (v128.load64_zero align=4
+                   (local.get $i12)
+                  )
+                 )
+                )
+                (local.set $v10
+                 (f32x4.add
+                  (local.get $v10)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat
+                     (local.get $i12)
+                    )
+                   )
+                   (local.get $v11)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $v3
+                 (f32x4.add
+                  (local.get $v3)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat offset=4
+                     (local.get $i12)
+                    )
+                   )
+                   (local.get $v11)
+                  )
+                 )
+                )
+                (local.set $v4
+                 (f32x4.add
+                  (local.get $v4)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $v5
+                 (f32x4.add
+                  (local.get $v5)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat offset=8
+                     (local.get $i12)
+                    )
+                   )
+                   (local.get $v11)
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $i13
+                 (i32.add
+                  (local.get $i13)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i14
+                 (i32.add
+                  (local.get $i14)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i12
+                 (i32.add
+                  (local.get $i12)
+                  (i32.const 12)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 20)
+                 )
+                )
+                (br_if $k17
+                 (i32.gt_s
+                  (local.tee $i18
+                   (i32.sub
+                    (local.get $i18)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i22)
+              (then
+               (v128.store align=4
+                (local.get $i1)
+                (local.get $v10)
+               )
+               (v128.store offset=16 align=4
+                (local.get $i1)
+                (local.get $v2)
+               )
+               (v128.store offset=20 align=4
+                (local.get $i1)
+                (local.get $v3)
+               )
+               (v128.store offset=36 align=4
+                (local.get $i1)
+                (local.get $v4)
+               )
+               (v128.store offset=40 align=4
+                (local.get $i1)
+                (local.get $v5)
+               )
+               (v128.store offset=56 align=4
+                (local.get $i1)
+                (local.get $v6)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v10)
+               )
+               (v128.store offset=16
+                (local.get $i0)
+                (local.get $v2)
+               )
+               (v128.store offset=32
+                (local.get $i0)
+                (local.get $v3)
+               )
+               (v128.store offset=48
+                (local.get $i0)
+                (local.get $v4)
+               )
+               (v128.store offset=64
+                (local.get $i0)
+                (local.get $v5)
+               )
+               (v128.store offset=80
+                (local.get $i0)
+                (local.get $v6)
+               )
+              )
+             )
+            )
+           )
+           (local.set $i20
+            (i32.add
+             (local.get $i19)
+             (i32.const 8)
+            )
+           )
+           (loop $top7
+            (if
+             (i32.and
+              (i32.lt_s
+               (local.get $i20)
+               (local.get $i28)
+              )
+              (i32.lt_s
+               (local.get $i20)
+               (local.get $i29)
+              )
+             )
+             (then
+              (local.set $i12
+               (i32.add
+                (local.get $hi)
+                (i32.const 1024)
+               )
+              )
+              (local.set $lo
+               (i32.add
+                (local.get $b)
+                (i32.shl
+                 (i32.add
+                  (i32.mul
+                   (local.get $i24)
+                   (i32.const 5)
+                  )
+                  (local.get $i20)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $i8
+               (i32.add
+                (i32.add
+                 (local.get $hi)
+                 (i32.const 3072)
+                )
+                (i32.shl
+                 (i32.sub
+                  (local.get $i20)
+                  (local.get $i19)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (local.set $i16
+               (i32.add
+                (local.get $c)
+                (i32.shl
+                 (i32.add
+                  (i32.mul
+                   (local.get $i23)
+                   (i32.const 20)
+                  )
+                  (local.get $i20)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (if
+               (i32.gt_s
+                (local.get $i25)
+                (i32.const 0)
+               )
+               (then
+                (local.set $v10
+                 (if (result v128)
+                  (local.get $i21)
+                  (then
+                   (local.set $v2
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v3
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v4
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v5
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v6
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v11
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v7
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (else
+                   (local.set $v2
+                    (v128.load offset=16
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v3
+                    (v128.load offset=32
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v4
+                    (v128.load offset=48
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v5
+                    (v128.load offset=64
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v6
+                    (v128.load offset=80
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v11
+                    (v128.load offset=96
+                     (local.get $i8)
+                    )
+                   )
+                   (local.set $v7
+                    (v128.load offset=112
+                     (local.get $i8)
+                    )
+                   )
+                   (v128.load
+                    (local.get $i8)
+                   )
+                  )
+                 )
+                )
+                (local.set $i14
+                 (local.get $hi)
+                )
+                (local.set $i13
+                 (local.get $i12)
+                )
                 (if
                  (i32.gt_s
-                  (local.tee $i21
+                  (local.tee $i18
+                   (local.get $ws)
+                  )
+                  (i32.const 0)
+                 )
+                 (then
+                  (loop $k1
+                   (v128.store
+                    (local.get $i13)
+                    (local.tee $v9
+                     (v128.load align=4
+                      (local.get $lo)
+                     )
+                    )
+                   )
+                   (v128.store offset=16
+                    (local.get $i13)
+                    (local.tee $v17
+                     (v128.load offset=16 align=4
+                      (local.get $lo)
+                     )
+                    )
+                   )
+                   (local.set $v10
+                    (f32x4.add
+                     (local.get $v10)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat
+                        (local.get $i14)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v2
+                    (f32x4.add
+                     (local.get $v2)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v3
+                    (f32x4.add
+                     (local.get $v3)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat offset=4
+                        (local.get $i14)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v4
+                    (f32x4.add
+                     (local.get $v4)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v5
+                    (f32x4.add
+                     (local.get $v5)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat offset=8
+                        (local.get $i14)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v6
+                    (f32x4.add
+                     (local.get $v6)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $v11
+                    (f32x4.add
+                     (local.get $v11)
+                     (f32x4.mul
+                      (local.tee $v15
+                       (v128.load32_splat offset=12
+                        (local.get $i14)
+                       )
+                      )
+                      (local.get $v9)
+                     )
+                    )
+                   )
+                   (local.set $v7
+                    (f32x4.add
+                     (local.get $v7)
+                     (f32x4.mul
+                      (local.get $v15)
+                      (local.get $v17)
+                     )
+                    )
+                   )
+                   (local.set $i14
+                    (i32.add
+                     (local.get $i14)
+                     (i32.const 16)
+                    )
+                   )
+                   (local.set $i13
+                    (i32.add
+                     (local.get $i13)
+                     (i32.const 32)
+                    )
+                   )
+                   (local.set $lo
+                    (i32.add
+                     (local.get $lo)
+                     (i32.const 20)
+                    )
+                   )
+                   (br_if $k1
+                    (i32.gt_s
+                     (local.tee $i18
+                      (i32.sub
+                       (local.get $i18)
+                       (i32.const 1)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                   )
+                  )
+                 )
+                )
+                (if
+                 (local.get $i22)
+                 (then
+                  (v128.store align=4
+                   (local.get $i16)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=16 align=4
+                   (local.get $i16)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=20 align=4
+                   (local.get $i16)
+                   (local.get $v3)
+                  )
+                  (v128.store offset=36 align=4
+                   (local.get $i16)
+                   (local.get $v4)
+                  )
+                  (v128.store offset=40 align=4
+                   (local.get $i16)
+                   (local.get $v5)
+                  )
+                  (v128.store offset=56 align=4
+                   (local.get $i16)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=60 align=4
+                   (local.get $i16)
+                   (local.get $v11)
+                  )
+                  (v128.store offset=76 align=4
+                   (local.get $i16)
+                   (local.get $v7)
+                  )
+                 )
+                 (else
+                  (v128.store
+                   (local.get $i8)
+                   (local.get $v10)
+                  )
+                  (v128.store offset=16
+                   (local.get $i8)
+                   (local.get $v2)
+                  )
+                  (v128.store offset=32
+                   (local.get $i8)
+                   (local.get $v3)
+                  )
+                  (v128.store offset=48
+                   (local.get $i8)
+                   (local.get $v4)
+                  )
+                  (v128.store offset=64
+                   (local.get $i8)
+                   (local.get $v5)
+                  )
+                  (v128.store offset=80
+                   (local.get $i8)
+                   (local.get $v6)
+                  )
+                  (v128.store offset=96
+                   (local.get $i8)
+                   (local.get $v11)
+                  )
+                  (v128.store offset=112
+                   (local.get $i8)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $hi)
+                  (i32.const 1024)
+                 )
+                )
+                (local.set $i0
+                 (i32.add
+                  (local.get $i8)
+                  (i32.const 128)
+                 )
+                )
+                (local.set $i1
+                 (i32.add
+                  (local.get $i16)
+                  (i32.const 80)
+                 )
+                )
+                (if
+                 (i32.gt_s
+                  (local.tee $i8
                    (i32.sub
-                    (local.get $i26)
+                    (local.get $i25)
                     (i32.const 1)
                    )
                   )
                   (i32.const 0)
                  )
                  (then
-                  (loop $n15
-                   (local.set $v9
+                  (loop $n3
+                   (local.set $v10
                     (if (result v128)
-                     (local.get $i22)
+                     (local.get $i21)
                      (then
                       (local.set $v2
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -6958,10 +7532,10 @@
                       (local.set $v6
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
-                      (local.set $v13
+                      (local.set $v11
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
-                      (local.set $v8
+                      (local.set $v7
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -6992,12 +7566,12 @@
                         (local.get $i0)
                        )
                       )
-                      (local.set $v13
+                      (local.set $v11
                        (v128.load offset=96
                         (local.get $i0)
                        )
                       )
-                      (local.set $v8
+                      (local.set $v7
                        (v128.load offset=112
                         (local.get $i0)
                        )
@@ -7008,50 +7582,35 @@
                      )
                     )
                    )
-                   (local.set $i10
-                    (local.get $i7)
+                   (local.set $i14
+                    (local.get $lo)
                    )
-                   (local.set $i19
-                    (local.get $i14)
-                   )
-                   (local.set $i15
+                   (local.set $i13
                     (local.get $i12)
                    )
                    (if
                     (i32.gt_s
-                     (local.tee $i17
-                      (local.get $lo)
+                     (local.tee $i18
+                      (local.get $ws)
                      )
                      (i32.const 0)
                     )
                     (then
-                     (loop $k14
-                      (local.set $v11
-                       (v128.load
-                        (local.get $i19)
-                       )
-                      )
-                      (local.set $v18
-                       (v128.load offset=16
-                        (local.get $i19)
-                       )
-                      )
-                      (v128.store
-                       (local.get $i10)
-                       (v128.load align=4
-                        (local.get $i15)
-                       )
-                      )
-                      (local.set $v9
+                     (loop $k2
+                      (local.set $v10
                        (f32x4.add
-                        (local.get $v9)
+                        (local.get $v10)
                         (f32x4.mul
-                         (local.tee $v16
+                         (local.tee $v17
                           (v128.load32_splat
-                           (local.get $i15)
+                           (local.get $i14)
                           )
                          )
-                         (local.get $v11)
+                         (local.tee $v9
+                          (v128.load
+                           (local.get $i13)
+                          )
+                         )
                         )
                        )
                       )
@@ -7059,8 +7618,12 @@
                        (f32x4.add
                         (local.get $v2)
                         (f32x4.mul
-                         (local.get $v16)
-                         (local.get $v18)
+                         (local.get $v17)
+                         (local.tee $v17
+                          (v128.load offset=16
+                           (local.get $i13)
+                          )
+                         )
                         )
                        )
                       )
@@ -7068,12 +7631,12 @@
                        (f32x4.add
                         (local.get $v3)
                         (f32x4.mul
-                         (local.tee $v16
+                         (local.tee $v15
                           (v128.load32_splat offset=4
-                           (local.get $i15)
+                           (local.get $i14)
                           )
                          )
-                         (local.get $v11)
+                         (local.get $v9)
                         )
                        )
                       )
@@ -7081,8 +7644,8 @@
                        (f32x4.add
                         (local.get $v4)
                         (f32x4.mul
-                         (local.get $v16)
-                         (local.get $v18)
+                         (local.get $v15)
+                         (local.get $v17)
                         )
                        )
                       )
@@ -7090,12 +7653,12 @@
                        (f32x4.add
                         (local.get $v5)
                         (f32x4.mul
-                         (local.tee $v16
+                         (local.tee $v15
                           (v128.load32_splat offset=8
-                           (local.get $i15)
+                           (local.get $i14)
                           )
                          )
-                         (local.get $v11)
+                         (local.get $v9)
                         )
                        )
                       )
@@ -7103,56 +7666,50 @@
                        (f32x4.add
                         (local.get $v6)
                         (f32x4.mul
-                         (local.get $v16)
-                         (local.get $v18)
+                         (local.get $v15)
+                         (local.get $v17)
                         )
                        )
                       )
-                      (local.set $v13
+                      (local.set $v11
                        (f32x4.add
-                        (local.get $v13)
+                        (local.get $v11)
                         (f32x4.mul
-                         (local.tee $v16
+                         (local.tee $v15
                           (v128.load32_splat offset=12
-                           (local.get $i15)
+                           (local.get $i14)
                           )
                          )
-                         (local.get $v11)
+                         (local.get $v9)
                         )
                        )
                       )
-                      (local.set $v8
+                      (local.set $v7
                        (f32x4.add
-                        (local.get $v8)
+                        (local.get $v7)
                         (f32x4.mul
-                         (local.get $v16)
-                         (local.get $v18)
+                         (local.get $v15)
+                         (local.get $v17)
                         )
                        )
                       )
-                      (local.set $i10
+                      (local.set $i14
                        (i32.add
-                        (local.get $i10)
+                        (local.get $i14)
                         (i32.const 16)
                        )
                       )
-                      (local.set $i19
+                      (local.set $i13
                        (i32.add
-                        (local.get $i19)
+                        (local.get $i13)
                         (i32.const 32)
                        )
                       )
-                      (local.set $i15
-                       (i32.add
-                        (local.get $i15)
-                        (i32.const 12)
-                       )
-                      )
-                      (br_if $k14
+                      (br_if $k2
                        (i32.gt_s
-                        (local.tee $i17
+                        (local.tee $i18
                          (i32.sub
-                          (local.get $i17)
+                          (local.get $i18)
                           (i32.const 1)
                          )
                         )
@@ -7163,11 +7720,11 @@
                     )
                    )
                    (if
-                    (local.get $i23)
+                    (local.get $i22)
                     (then
                      (v128.store align=4
                       (local.get $i1)
-                      (local.get $v9)
+                      (local.get $v10)
                      )
                      (v128.store offset=16 align=4
                       (local.get $i1)
@@ -7191,17 +7748,17 @@
                      )
                      (v128.store offset=60 align=4
                       (local.get $i1)
-                      (local.get $v13)
+                      (local.get $v11)
                      )
                      (v128.store offset=76 align=4
                       (local.get $i1)
-                      (local.get $v8)
+                      (local.get $v7)
                      )
                     )
                     (else
                      (v128.store
                       (local.get $i0)
-                      (local.get $v9)
+                      (local.get $v10)
                      )
                      (v128.store offset=16
                       (local.get $i0)
@@ -7225,17 +7782,17 @@
                      )
                      (v128.store offset=96
                       (local.get $i0)
-                      (local.get $v13)
+                      (local.get $v11)
                      )
                      (v128.store offset=112
                       (local.get $i0)
-                      (local.get $v8)
+                      (local.get $v7)
                      )
                     )
                    )
-                   (local.set $i7
+                   (local.set $lo
                     (i32.add
-                     (local.get $i7)
+                     (local.get $lo)
                      (i32.const 1024)
                     )
                    )
@@ -7251,17 +7808,11 @@
                      (i32.const 80)
                     )
                    )
-                   (local.set $i12
-                    (i32.add
-                     (local.get $i12)
-                     (i32.const 16)
-                    )
-                   )
-                   (br_if $n15
+                   (br_if $n3
                     (i32.gt_s
-                     (local.tee $i21
+                     (local.tee $i8
                       (i32.sub
-                       (local.get $i21)
+                       (local.get $i8)
                        (i32.const 1)
                       )
                      )
@@ -7272,11 +7823,11 @@
                  )
                 )
                 (if
-                 (local.get $i30)
+                 (local.get $i27)
                  (then
-                  (local.set $v9
+                  (local.set $v10
                    (if (result v128)
-                    (local.get $i22)
+                    (local.get $i21)
                     (then
                      (local.set $v2
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -7329,42 +7880,27 @@
                   )
                   (if
                    (i32.gt_s
-                    (local.tee $i15
-                     (local.get $lo)
+                    (local.tee $i14
+                     (local.get $ws)
                     )
                     (i32.const 0)
                    )
                    (then
-                    (loop $k16
-                     (local.set $v13
-                      (v128.load
-                       (local.get $i14)
-                      )
-                     )
-                     (local.set $v8
-                      (v128.load offset=16
-                       (local.get $i14)
-                      )
-                     )
-                     (v128.store
-                      (local.get $i7)
-                      (v128.load32_lane offset=8 2
-                       (local.get $i12)
-                       (v128.load64_zero align=4
-                        (local.get $i12)
-                       )
-                      )
-                     )
-                     (local.set $v9
+                    (loop $k4
+                     (local.set $v10
                       (f32x4.add
-                       (local.get $v9)
+                       (local.get $v10)
                        (f32x4.mul
-                        (local.tee $v11
+                        (local.tee $v7
                          (v128.load32_splat
+                          (local.get $lo)
+                         )
+                        )
+                        (local.tee $v11
+                         (v128.load
                           (local.get $i12)
                          )
                         )
-                        (local.get $v13)
                        )
                       )
                      )
@@ -7372,8 +7908,12 @@
                       (f32x4.add
                        (local.get $v2)
                        (f32x4.mul
-                        (local.get $v11)
-                        (local.get $v8)
+                        (local.get $v7)
+                        (local.tee $v7
+                         (v128.load offset=16
+                          (local.get $i12)
+                         )
+                        )
                        )
                       )
                      )
@@ -7381,12 +7921,12 @@
                       (f32x4.add
                        (local.get $v3)
                        (f32x4.mul
-                        (local.tee $v11
+                        (local.tee $v9
                          (v128.load32_splat offset=4
-                          (local.get $i12)
+                          (local.get $lo)
                          )
                         )
-                        (local.get $v13)
+                        (local.get $v11)
                        )
                       )
                      )
@@ -7394,8 +7934,8 @@
                       (f32x4.add
                        (local.get $v4)
                        (f32x4.mul
-                        (local.get $v11)
-                        (local.get $v8)
+                        (local.get $v9)
+                        (local.get $v7)
                        )
                       )
                      )
@@ -7403,12 +7943,12 @@
                       (f32x4.add
                        (local.get $v5)
                        (f32x4.mul
-                        (local.tee $v11
+                        (local.tee $v9
                          (v128.load32_splat offset=8
-                          (local.get $i12)
+                          (local.get $lo)
                          )
                         )
-                        (local.get $v13)
+                        (local.get $v11)
                        )
                       )
                      )
@@ -7416,34 +7956,28 @@
                       (f32x4.add
                        (local.get $v6)
                        (f32x4.mul
-                        (local.get $v11)
-                        (local.get $v8)
+                        (local.get $v9)
+                        (local.get $v7)
                        )
                       )
                      )
-                     (local.set $i7
+                     (local.set $lo
                       (i32.add
-                       (local.get $i7)
+                       (local.get $lo)
                        (i32.const 16)
-                      )
-                     )
-                     (local.set $i14
-                      (i32.add
-                       (local.get $i14)
-                       (i32.const 32)
                       )
                      )
                      (local.set $i12
                       (i32.add
                        (local.get $i12)
-                       (i32.const 12)
+                       (i32.const 32)
                       )
                      )
-                     (br_if $k16
+                     (br_if $k4
                       (i32.gt_s
-                       (local.tee $i15
+                       (local.tee $i14
                         (i32.sub
-                         (local.get $i15)
+                         (local.get $i14)
                          (i32.const 1)
                         )
                        )
@@ -7454,11 +7988,11 @@
                    )
                   )
                   (if
-                   (local.get $i23)
+                   (local.get $i22)
                    (then
                     (v128.store align=4
                      (local.get $i1)
-                     (local.get $v9)
+                     (local.get $v10)
                     )
                     (v128.store offset=16 align=4
                      (local.get $i1)
@@ -7484,7 +8018,7 @@
                    (else
                     (v128.store
                      (local.get $i0)
-                     (local.get $v9)
+                     (local.get $v10)
                     )
                     (v128.store offset=16
                      (local.get $i0)
@@ -7512,9 +8046,9 @@
                 )
                )
                (else
-                (local.set $v9
+                (local.set $v10
                  (if (result v128)
-                  (local.get $i22)
+                  (local.get $i21)
                   (then
                    (local.set $v2
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -7536,82 +8070,73 @@
                   (else
                    (local.set $v2
                     (v128.load offset=16
-                     (local.get $i0)
+                     (local.get $i8)
                     )
                    )
                    (local.set $v3
                     (v128.load offset=32
-                     (local.get $i0)
+                     (local.get $i8)
                     )
                    )
                    (local.set $v4
                     (v128.load offset=48
-                     (local.get $i0)
+                     (local.get $i8)
                     )
                    )
                    (local.set $v5
                     (v128.load offset=64
-                     (local.get $i0)
+                     (local.get $i8)
                     )
                    )
                    (local.set $v6
                     (v128.load offset=80
-                     (local.get $i0)
+                     (local.get $i8)
                     )
                    )
                    (v128.load
-                    (local.get $i0)
+                    (local.get $i8)
                    )
                   )
                  )
                 )
-                (local.set $i15
+                (local.set $i14
                  (local.get $hi)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i19
-                   (local.get $lo)
+                  (local.tee $i13
+                   (local.get $ws)
                   )
                   (i32.const 0)
                  )
                  (then
-                  (loop $k17
+                  (loop $k5
                    (v128.store
-                    (local.get $i14)
-                    (local.tee $v13
+                    (local.get $i12)
+                    (local.tee $v11
                      (v128.load align=4
-                      (local.get $i7)
+                      (local.get $lo)
                      )
                     )
                    )
                    (v128.store offset=16
-                    (local.get $i14)
-                    (local.tee $v8
+                    (local.get $i12)
+                    (local.tee $v7
                      (v128.load offset=16 align=4
-                      (local.get $i7)
+                      (local.get $lo)
                      )
                     )
                    )
-                   (v128.store
-                    (local.get $i15)
-                    (v128.load32_lane offset=8 2
-                     (local.get $i12)
-                     (v128.load64_zero align=4
-                      (local.get $i12)
-                     )
-                    )
-                   )
-                   (local.set $v9
+                   (local.set $v10
                     (f32x4.add
-                     (local.get $v9)
+                     (local.get $v10)
                      (f32x4.mul
-                      (local.tee $v11
+                      (local.tee $v9
                        (v128.load32_splat
-                        (local.get $i12)
+                        (local.get $i14)
                        )
                       )
-                      (local.get $v13)
+                      (local.get $v11)
                      )
                     )
                    )
@@ -7619,8 +8144,8 @@
                     (f32x4.add
                      (local.get $v2)
                      (f32x4.mul
-                      (local.get $v11)
-                      (local.get $v8)
+                      (local.get $v9)
+                      (local.get $v7)
                      )
                     )
                    )
@@ -7628,12 +8153,12 @@
                     (f32x4.add
                      (local.get $v3)
                      (f32x4.mul
-                      (local.tee $v11
+                      (local.tee $v9
                        (v128.load32_splat offset=4
-                        (local.get $i12)
+                        (local.get $i14)
                        )
                       )
-                      (local.get $v13)
+                      (local.get $v11)
                      )
                     )
                    )
@@ -7641,8 +8166,8 @@
                     (f32x4.add
                      (local.get $v4)
                      (f32x4.mul
-                      (local.get $v11)
-                      (local.get $v8)
+                      (local.get $v9)
+                      (local.get $v7)
                      )
                     )
                    )
@@ -7650,12 +8175,12 @@
                     (f32x4.add
                      (local.get $v5)
                      (f32x4.mul
-                      (local.tee $v11
+                      (local.tee $v9
                        (v128.load32_splat offset=8
-                        (local.get $i12)
+                        (local.get $i14)
                        )
                       )
-                      (local.get $v13)
+                      (local.get $v11)
                      )
                     )
                    )
@@ -7663,40 +8188,34 @@
                     (f32x4.add
                      (local.get $v6)
                      (f32x4.mul
-                      (local.get $v11)
-                      (local.get $v8)
+                      (local.get $v9)
+                      (local.get $v7)
                      )
-                    )
-                   )
-                   (local.set $i15
-                    (i32.add
-                     (local.get $i15)
-                     (i32.const 16)
                     )
                    )
                    (local.set $i14
                     (i32.add
                      (local.get $i14)
-                     (i32.const 32)
+                     (i32.const 16)
                     )
                    )
                    (local.set $i12
                     (i32.add
                      (local.get $i12)
-                     (i32.const 12)
+                     (i32.const 32)
                     )
                    )
-                   (local.set $i7
+                   (local.set $lo
                     (i32.add
-                     (local.get $i7)
+                     (local.get $lo)
                      (i32.const 20)
                     )
                    )
-                   (br_if $k17
+                   (br_if $k5
                     (i32.gt_s
-                     (local.tee $i19
+                     (local.tee $i13
                       (i32.sub
-                       (local.get $i19)
+                       (local.get $i13)
                        (i32.const 1)
                       )
                      )
@@ -7707,2156 +8226,459 @@
                  )
                 )
                 (if
-                 (local.get $i23)
+                 (local.get $i22)
                  (then
                   (v128.store align=4
-                   (local.get $i1)
-                   (local.get $v9)
+                   (local.get $i16)
+                   (local.get $v10)
                   )
                   (v128.store offset=16 align=4
-                   (local.get $i1)
+                   (local.get $i16)
                    (local.get $v2)
                   )
                   (v128.store offset=20 align=4
-                   (local.get $i1)
+                   (local.get $i16)
                    (local.get $v3)
                   )
                   (v128.store offset=36 align=4
-                   (local.get $i1)
+                   (local.get $i16)
                    (local.get $v4)
                   )
                   (v128.store offset=40 align=4
-                   (local.get $i1)
+                   (local.get $i16)
                    (local.get $v5)
                   )
                   (v128.store offset=56 align=4
-                   (local.get $i1)
+                   (local.get $i16)
                    (local.get $v6)
                   )
                  )
                  (else
                   (v128.store
-                   (local.get $i0)
-                   (local.get $v9)
+                   (local.get $i8)
+                   (local.get $v10)
                   )
                   (v128.store offset=16
-                   (local.get $i0)
+                   (local.get $i8)
                    (local.get $v2)
                   )
                   (v128.store offset=32
-                   (local.get $i0)
+                   (local.get $i8)
                    (local.get $v3)
                   )
                   (v128.store offset=48
-                   (local.get $i0)
+                   (local.get $i8)
                    (local.get $v4)
                   )
                   (v128.store offset=64
-                   (local.get $i0)
+                   (local.get $i8)
                    (local.get $v5)
                   )
                   (v128.store offset=80
-                   (local.get $i0)
+                   (local.get $i8)
                    (local.get $v6)
                   )
                  )
                 )
                )
               )
-              (local.set $i21
+              (local.set $i20
                (i32.add
                 (local.get $i20)
                 (i32.const 8)
                )
               )
-              (loop $top7
-               (if
-                (i32.and
-                 (i32.lt_s
-                  (local.get $i21)
-                  (local.get $i33)
+              (br $top7)
+             )
+            )
+           )
+           (if
+            (i32.lt_s
+             (local.get $i20)
+             (local.get $i28)
+            )
+            (then
+             (local.set $i12
+              (i32.add
+               (local.get $hi)
+               (i32.const 1024)
+              )
+             )
+             (local.set $lo
+              (i32.add
+               (local.get $b)
+               (i32.shl
+                (i32.add
+                 (i32.mul
+                  (local.get $i24)
+                  (i32.const 5)
                  )
-                 (i32.lt_s
-                  (local.get $i21)
-                  (local.get $i34)
-                 )
+                 (local.get $i20)
                 )
-                (then
-                 (local.set $i12
-                  (i32.add
-                   (local.get $hi)
-                   (i32.const 1024)
-                  )
-                 )
-                 (local.set $i7
-                  (i32.add
-                   (local.get $b)
-                   (i32.shl
-                    (i32.add
-                     (i32.mul
-                      (local.get $i25)
-                      (i32.const 5)
-                     )
-                     (local.get $i21)
-                    )
-                    (i32.const 2)
-                   )
-                  )
-                 )
-                 (local.set $i10
-                  (i32.add
-                   (i32.add
-                    (local.get $hi)
-                    (i32.const 3072)
-                   )
-                   (i32.shl
-                    (i32.sub
-                     (local.get $i21)
-                     (local.get $i20)
-                    )
-                    (i32.const 2)
-                   )
-                  )
-                 )
-                 (local.set $i17
-                  (i32.add
-                   (local.get $c)
-                   (i32.shl
-                    (i32.add
-                     (i32.mul
-                      (local.get $i24)
-                      (i32.const 20)
-                     )
-                     (local.get $i21)
-                    )
-                    (i32.const 2)
-                   )
-                  )
-                 )
-                 (if
-                  (i32.gt_s
-                   (local.get $i26)
-                   (i32.const 0)
-                  )
-                  (then
-                   (local.set $v9
-                    (if (result v128)
-                     (local.get $i22)
-                     (then
-                      (local.set $v2
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v3
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v4
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v5
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v6
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v13
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v8
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (else
-                      (local.set $v2
-                       (v128.load offset=16
-                        (local.get $i10)
-                       )
-                      )
-                      (local.set $v3
-                       (v128.load offset=32
-                        (local.get $i10)
-                       )
-                      )
-                      (local.set $v4
-                       (v128.load offset=48
-                        (local.get $i10)
-                       )
-                      )
-                      (local.set $v5
-                       (v128.load offset=64
-                        (local.get $i10)
-                       )
-                      )
-                      (local.set $v6
-                       (v128.load offset=80
-                        (local.get $i10)
-                       )
-                      )
-                      (local.set $v13
-                       (v128.load offset=96
-                        (local.get $i10)
-                       )
-                      )
-                      (local.set $v8
-                       (v128.load offset=112
-                        (local.get $i10)
-                       )
-                      )
-                      (v128.load
-                       (local.get $i10)
-                      )
-                     )
-                    )
-                   )
-                   (local.set $i14
-                    (local.get $hi)
-                   )
-                   (local.set $i15
-                    (local.get $i12)
-                   )
-                   (if
-                    (i32.gt_s
-                     (local.tee $i19
-                      (local.get $lo)
-                     )
-                     (i32.const 0)
-                    )
-                    (then
-                     (loop $k1
-                      (v128.store
-                       (local.get $i15)
-                       (local.tee $v11
-                        (v128.load align=4
-                         (local.get $i7)
-                        )
-                       )
-                      )
-                      (v128.store offset=16
-                       (local.get $i15)
-                       (local.tee $v18
-                        (v128.load offset=16 align=4
-                         (local.get $i7)
-                        )
-                       )
-                      )
-                      (local.set $v9
-                       (f32x4.add
-                        (local.get $v9)
-                        (f32x4.mul
-                         (local.tee $v16
-                          (v128.load32_splat
-                           (local.get $i14)
-                          )
-                         )
-                         (local.get $v11)
-                        )
-                       )
-                      )
-                      (local.set $v2
-                       (f32x4.add
-                        (local.get $v2)
-                        (f32x4.mul
-                         (local.get $v16)
-                         (local.get $v18)
-                        )
-                       )
-                      )
-                      (local.set $v3
-                       (f32x4.add
-                        (local.get $v3)
-                        (f32x4.mul
-                         (local.tee $v16
-                          (v128.load32_splat offset=4
-                           (local.get $i14)
-                          )
-                         )
-                         (local.get $v11)
-                        )
-                       )
-                      )
-                      (local.set $v4
-                       (f32x4.add
-                        (local.get $v4)
-                        (f32x4.mul
-                         (local.get $v16)
-                         (local.get $v18)
-                        )
-                       )
-                      )
-                      (local.set $v5
-                       (f32x4.add
-                        (local.get $v5)
-                        (f32x4.mul
-                         (local.tee $v16
-                          (v128.load32_splat offset=8
-                           (local.get $i14)
-                          )
-                         )
-                         (local.get $v11)
-                        )
-                       )
-                      )
-                      (local.set $v6
-                       (f32x4.add
-                        (local.get $v6)
-                        (f32x4.mul
-                         (local.get $v16)
-                         (local.get $v18)
-                        )
-                       )
-                      )
-                      (local.set $v13
-                       (f32x4.add
-                        (local.get $v13)
-                        (f32x4.mul
-                         (local.tee $v16
-                          (v128.load32_splat offset=12
-                           (local.get $i14)
-                          )
-                         )
-                         (local.get $v11)
-                        )
-                       )
-                      )
-                      (local.set $v8
-                       (f32x4.add
-                        (local.get $v8)
-                        (f32x4.mul
-                         (local.get $v16)
-                         (local.get $v18)
-                        )
-                       )
-                      )
-                      (local.set $i14
-                       (i32.add
-                        (local.get $i14)
-                        (i32.const 16)
-                       )
-                      )
-                      (local.set $i15
-                       (i32.add
-                        (local.get $i15)
-                        (i32.const 32)
-                       )
-                      )
-                      (local.set $i7
-                       (i32.add
-                        (local.get $i7)
-                        (i32.const 20)
-                       )
-                      )
-                      (br_if $k1
-                       (i32.gt_s
-                        (local.tee $i19
-                         (i32.sub
-                          (local.get $i19)
-                          (i32.const 1)
-                         )
-                        )
-                        (i32.const 0)
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (if
-                    (local.get $i23)
-                    (then
-                     (v128.store align=4
-                      (local.get $i17)
-                      (local.get $v9)
-                     )
-                     (v128.store offset=16 align=4
-                      (local.get $i17)
-                      (local.get $v2)
-                     )
-                     (v128.store offset=20 align=4
-                      (local.get $i17)
-                      (local.get $v3)
-                     )
-                     (v128.store offset=36 align=4
-                      (local.get $i17)
-                      (local.get $v4)
-                     )
-                     (v128.store offset=40 align=4
-                      (local.get $i17)
-                      (local.get $v5)
-                     )
-                     (v128.store offset=56 align=4
-                      (local.get $i17)
-                      (local.get $v6)
-                     )
-                     (v128.store offset=60 align=4
-                      (local.get $i17)
-                      (local.get $v13)
-                     )
-                     (v128.store offset=76 align=4
-                      (local.get $i17)
-                      (local.get $v8)
-                     )
-                    )
-                    (else
-                     (v128.store
-                      (local.get $i10)
-                      (local.get $v9)
-                     )
-                     (v128.store offset=16
-                      (local.get $i10)
-                      (local.get $v2)
-                     )
-                     (v128.store offset=32
-                      (local.get $i10)
-                      (local.get $v3)
-                     )
-                     (v128.store offset=48
-                      (local.get $i10)
-                      (local.get $v4)
-                     )
-                     (v128.store offset=64
-                      (local.get $i10)
-                      (local.get $v5)
-                     )
-                     (v128.store offset=80
-                      (local.get $i10)
-                      (local.get $v6)
-                     )
-                     (v128.store offset=96
-                      (local.get $i10)
-                      (local.get $v13)
-                     )
-                     (v128.store offset=112
-                      (local.get $i10)
-                      (local.get $v8)
-                     )
-                    )
-                   )
-                   (local.set $i7
-                    (i32.add
-                     (local.get $hi)
-                     (i32.const 1024)
-                    )
-                   )
-                   (local.set $i0
-                    (i32.add
-                     (local.get $i10)
-                     (i32.const 128)
-                    )
-                   )
-                   (local.set $i1
-                    (i32.add
-                     (local.get $i17)
-                     (i32.const 80)
-                    )
-                   )
-                   (if
-                    (i32.gt_s
-                     (local.tee $i10
-                      (i32.sub
-                       (local.get $i26)
-                       (i32.const 1)
-                      )
-                     )
-                     (i32.const 0)
-                    )
-                    (then
-                     (loop $n3
-                      (local.set $v9
-                       (if (result v128)
-                        (local.get $i22)
-                        (then
-                         (local.set $v2
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (local.set $v3
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (local.set $v4
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (local.set $v5
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (local.set $v6
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (local.set $v13
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (local.set $v8
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (else
-                         (local.set $v2
-                          (v128.load offset=16
-                           (local.get $i0)
-                          )
-                         )
-                         (local.set $v3
-                          (v128.load offset=32
-                           (local.get $i0)
-                          )
-                         )
-                         (local.set $v4
-                          (v128.load offset=48
-                           (local.get $i0)
-                          )
-                         )
-                         (local.set $v5
-                          (v128.load offset=64
-                           (local.get $i0)
-                          )
-                         )
-                         (local.set $v6
-                          (v128.load offset=80
-                           (local.get $i0)
-                          )
-                         )
-                         (local.set $v13
-                          (v128.load offset=96
-                           (local.get $i0)
-                          )
-                         )
-                         (local.set $v8
-                          (v128.load offset=112
-                           (local.get $i0)
-                          )
-                         )
-                         (v128.load
-                          (local.get $i0)
-                         )
-                        )
-                       )
-                      )
-                      (local.set $i14
-                       (local.get $i7)
-                      )
-                      (local.set $i15
-                       (local.get $i12)
-                      )
-                      (if
-                       (i32.gt_s
-                        (local.tee $i19
-                         (local.get $lo)
-                        )
-                        (i32.const 0)
-                       )
-                       (then
-                        (loop $k2
-                         (local.set $v9
-                          (f32x4.add
-                           (local.get $v9)
-                           (f32x4.mul
-                            (local.tee $v18
-                             (v128.load32_splat
-                              (local.get $i14)
-                             )
-                            )
-                            (local.tee $v11
-                             (v128.load
-                              (local.get $i15)
-                             )
-                            )
-                           )
-                          )
-                         )
-                         (local.set $v2
-                          (f32x4.add
-                           (local.get $v2)
-                           (f32x4.mul
-                            (local.get $v18)
-                            (local.tee $v18
-                             (v128.load offset=16
-                              (local.get $i15)
-                             )
-                            )
-                           )
-                          )
-                         )
-                         (local.set $v3
-                          (f32x4.add
-                           (local.get $v3)
-                           (f32x4.mul
-                            (local.tee $v16
-                             (v128.load32_splat offset=4
-                              (local.get $i14)
-                             )
-                            )
-                            (local.get $v11)
-                           )
-                          )
-                         )
-                         (local.set $v4
-                          (f32x4.add
-                           (local.get $v4)
-                           (f32x4.mul
-                            (local.get $v16)
-                            (local.get $v18)
-                           )
-                          )
-                         )
-                         (local.set $v5
-                          (f32x4.add
-                           (local.get $v5)
-                           (f32x4.mul
-                            (local.tee $v16
-                             (v128.load32_splat offset=8
-                              (local.get $i14)
-                             )
-                            )
-                            (local.get $v11)
-                           )
-                          )
-                         )
-                         (local.set $v6
-                          (f32x4.add
-                           (local.get $v6)
-                           (f32x4.mul
-                            (local.get $v16)
-                            (local.get $v18)
-                           )
-                          )
-                         )
-                         (local.set $v13
-                          (f32x4.add
-                           (local.get $v13)
-                           (f32x4.mul
-                            (local.tee $v16
-                             (v128.load32_splat offset=12
-                              (local.get $i14)
-                             )
-                            )
-                            (local.get $v11)
-                           )
-                          )
-                         )
-                         (local.set $v8
-                          (f32x4.add
-                           (local.get $v8)
-                           (f32x4.mul
-                            (local.get $v16)
-                            (local.get $v18)
-                           )
-                          )
-                         )
-                         (local.set $i14
-                          (i32.add
-                           (local.get $i14)
-                           (i32.const 16)
-                          )
-                         )
-                         (local.set $i15
-                          (i32.add
-                           (local.get $i15)
-                           (i32.const 32)
-                          )
-                         )
-                         (br_if $k2
-                          (i32.gt_s
-                           (local.tee $i19
-                            (i32.sub
-                             (local.get $i19)
-                             (i32.const 1)
-                            )
-                           )
-                           (i32.const 0)
-                          )
-                         )
-                        )
-                       )
-                      )
-                      (if
-                       (local.get $i23)
-                       (then
-                        (v128.store align=4
-                         (local.get $i1)
-                         (local.get $v9)
-                        )
-                        (v128.store offset=16 align=4
-                         (local.get $i1)
-                         (local.get $v2)
-                        )
-                        (v128.store offset=20 align=4
-                         (local.get $i1)
-                         (local.get $v3)
-                        )
-                        (v128.store offset=36 align=4
-                         (local.get $i1)
-                         (local.get $v4)
-                        )
-                        (v128.store offset=40 align=4
-                         (local.get $i1)
-                         (local.get $v5)
-                        )
-                        (v128.store offset=56 align=4
-                         (local.get $i1)
-                         (local.get $v6)
-                        )
-                        (v128.store offset=60 align=4
-                         (local.get $i1)
-                         (local.get $v13)
-                        )
-                        (v128.store offset=76 align=4
-                         (local.get $i1)
-                         (local.get $v8)
-                        )
-                       )
-                       (else
-                        (v128.store
-                         (local.get $i0)
-                         (local.get $v9)
-                        )
-                        (v128.store offset=16
-                         (local.get $i0)
-                         (local.get $v2)
-                        )
-                        (v128.store offset=32
-                         (local.get $i0)
-                         (local.get $v3)
-                        )
-                        (v128.store offset=48
-                         (local.get $i0)
-                         (local.get $v4)
-                        )
-                        (v128.store offset=64
-                         (local.get $i0)
-                         (local.get $v5)
-                        )
-                        (v128.store offset=80
-                         (local.get $i0)
-                         (local.get $v6)
-                        )
-                        (v128.store offset=96
-                         (local.get $i0)
-                         (local.get $v13)
-                        )
-                        (v128.store offset=112
-                         (local.get $i0)
-                         (local.get $v8)
-                        )
-                       )
-                      )
-                      (local.set $i7
-                       (i32.add
-                        (local.get $i7)
-                        (i32.const 1024)
-                       )
-                      )
-                      (local.set $i0
-                       (i32.add
-                        (local.get $i0)
-                        (i32.const 128)
-                       )
-                      )
-                      (local.set $i1
-                       (i32.add
-                        (local.get $i1)
-                        (i32.const 80)
-                       )
-                      )
-                      (br_if $n3
-                       (i32.gt_s
-                        (local.tee $i10
-                         (i32.sub
-                          (local.get $i10)
-                          (i32.const 1)
-                         )
-                        )
-                        (i32.const 0)
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (if
-                    (local.get $i30)
-                    (then
-                     (local.set $v9
-                      (if (result v128)
-                       (local.get $i22)
-                       (then
-                        (local.set $v2
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (local.set $v3
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (local.set $v4
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (local.set $v5
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (local.set $v6
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (else
-                        (local.set $v2
-                         (v128.load offset=16
-                          (local.get $i0)
-                         )
-                        )
-                        (local.set $v3
-                         (v128.load offset=32
-                          (local.get $i0)
-                         )
-                        )
-                        (local.set $v4
-                         (v128.load offset=48
-                          (local.get $i0)
-                         )
-                        )
-                        (local.set $v5
-                         (v128.load offset=64
-                          (local.get $i0)
-                         )
-                        )
-                        (local.set $v6
-                         (v128.load offset=80
-                          (local.get $i0)
-                         )
-                        )
-                        (v128.load
-                         (local.get $i0)
-                        )
-                       )
-                      )
-                     )
-                     (if
-                      (i32.gt_s
-                       (local.tee $i14
-                        (local.get $lo)
-                       )
-                       (i32.const 0)
-                      )
-                      (then
-                       (loop $k4
-                        (local.set $v9
-                         (f32x4.add
-                          (local.get $v9)
-                          (f32x4.mul
-                           (local.tee $v8
-                            (v128.load32_splat
-                             (local.get $i7)
-                            )
-                           )
-                           (local.tee $v13
-                            (v128.load
-                             (local.get $i12)
-                            )
-                           )
-                          )
-                         )
-                        )
-                        (local.set $v2
-                         (f32x4.add
-                          (local.get $v2)
-                          (f32x4.mul
-                           (local.get $v8)
-                           (local.tee $v8
-                            (v128.load offset=16
-                             (local.get $i12)
-                            )
-                           )
-                          )
-                         )
-                        )
-                        (local.set $v3
-                         (f32x4.add
-                          (local.get $v3)
-                          (f32x4.mul
-                           (local.tee $v11
-                            (v128.load32_splat offset=4
-                             (local.get $i7)
-                            )
-                           )
-                           (local.get $v13)
-                          )
-                         )
-                        )
-                        (local.set $v4
-                         (f32x4.add
-                          (local.get $v4)
-                          (f32x4.mul
-                           (local.get $v11)
-                           (local.get $v8)
-                          )
-                         )
-                        )
-                        (local.set $v5
-                         (f32x4.add
-                          (local.get $v5)
-                          (f32x4.mul
-                           (local.tee $v11
-                            (v128.load32_splat offset=8
-                             (local.get $i7)
-                            )
-                           )
-                           (local.get $v13)
-                          )
-                         )
-                        )
-                        (local.set $v6
-                         (f32x4.add
-                          (local.get $v6)
-                          (f32x4.mul
-                           (local.get $v11)
-                           (local.get $v8)
-                          )
-                         )
-                        )
-                        (local.set $i7
-                         (i32.add
-                          (local.get $i7)
-                          (i32.const 16)
-                         )
-                        )
-                        (local.set $i12
-                         (i32.add
-                          (local.get $i12)
-                          (i32.const 32)
-                         )
-                        )
-                        (br_if $k4
-                         (i32.gt_s
-                          (local.tee $i14
-                           (i32.sub
-                            (local.get $i14)
-                            (i32.const 1)
-                           )
-                          )
-                          (i32.const 0)
-                         )
-                        )
-                       )
-                      )
-                     )
-                     (if
-                      (local.get $i23)
-                      (then
-                       (v128.store align=4
-                        (local.get $i1)
-                        (local.get $v9)
-                       )
-                       (v128.store offset=16 align=4
-                        (local.get $i1)
-                        (local.get $v2)
-                       )
-                       (v128.store offset=20 align=4
-                        (local.get $i1)
-                        (local.get $v3)
-                       )
-                       (v128.store offset=36 align=4
-                        (local.get $i1)
-                        (local.get $v4)
-                       )
-                       (v128.store offset=40 align=4
-                        (local.get $i1)
-                        (local.get $v5)
-                       )
-                       (v128.store offset=56 align=4
-                        (local.get $i1)
-                        (local.get $v6)
-                       )
-                      )
-                      (else
-                       (v128.store
-                        (local.get $i0)
-                        (local.get $v9)
-                       )
-                       (v128.store offset=16
-                        (local.get $i0)
-                        (local.get $v2)
-                       )
-                       (v128.store offset=32
-                        (local.get $i0)
-                        (local.get $v3)
-                       )
-                       (v128.store offset=48
-                        (local.get $i0)
-                        (local.get $v4)
-                       )
-                       (v128.store offset=64
-                        (local.get $i0)
-                        (local.get $v5)
-                       )
-                       (v128.store offset=80
-                        (local.get $i0)
-                        (local.get $v6)
-                       )
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (else
-                   (local.set $v9
-                    (if (result v128)
-                     (local.get $i22)
-                     (then
-                      (local.set $v2
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v3
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v4
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v5
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v6
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (else
-                      (local.set $v2
-                       (v128.load offset=16
-                        (local.get $i10)
-                       )
-                      )
-                      (local.set $v3
-                       (v128.load offset=32
-                        (local.get $i10)
-                       )
-                      )
-                      (local.set $v4
-                       (v128.load offset=48
-                        (local.get $i10)
-                       )
-                      )
-                      (local.set $v5
-                       (v128.load offset=64
-                        (local.get $i10)
-                       )
-                      )
-                      (local.set $v6
-                       (v128.load offset=80
-                        (local.get $i10)
-                       )
-                      )
-                      (v128.load
-                       (local.get $i10)
-                      )
-                     )
-                    )
-                   )
-                   (local.set $i14
-                    (local.get $hi)
-                   )
-                   (if
-                    (i32.gt_s
-                     (local.tee $i15
-                      (local.get $lo)
-                     )
-                     (i32.const 0)
-                    )
-                    (then
-                     (loop $k5
-                      (v128.store
-                       (local.get $i12)
-                       (local.tee $v13
-                        (v128.load align=4
-                         (local.get $i7)
-                        )
-                       )
-                      )
-                      (v128.store offset=16
-                       (local.get $i12)
-                       (local.tee $v8
-                        (v128.load offset=16 align=4
-                         (local.get $i7)
-                        )
-                       )
-                      )
-                      (local.set $v9
-                       (f32x4.add
-                        (local.get $v9)
-                        (f32x4.mul
-                         (local.tee $v11
-                          (v128.load32_splat
-                           (local.get $i14)
-                          )
-                         )
-                         (local.get $v13)
-                        )
-                       )
-                      )
-                      (local.set $v2
-                       (f32x4.add
-                        (local.get $v2)
-                        (f32x4.mul
-                         (local.get $v11)
-                         (local.get $v8)
-                        )
-                       )
-                      )
-                      (local.set $v3
-                       (f32x4.add
-                        (local.get $v3)
-                        (f32x4.mul
-                         (local.tee $v11
-                          (v128.load32_splat offset=4
-                           (local.get $i14)
-                          )
-                         )
-                         (local.get $v13)
-                        )
-                       )
-                      )
-                      (local.set $v4
-                       (f32x4.add
-                        (local.get $v4)
-                        (f32x4.mul
-                         (local.get $v11)
-                         (local.get $v8)
-                        )
-                       )
-                      )
-                      (local.set $v5
-                       (f32x4.add
-                        (local.get $v5)
-                        (f32x4.mul
-                         (local.tee $v11
-                          (v128.load32_splat offset=8
-                           (local.get $i14)
-                          )
-                         )
-                         (local.get $v13)
-                        )
-                       )
-                      )
-                      (local.set $v6
-                       (f32x4.add
-                        (local.get $v6)
-                        (f32x4.mul
-                         (local.get $v11)
-                         (local.get $v8)
-                        )
-                       )
-                      )
-                      (local.set $i14
-                       (i32.add
-                        (local.get $i14)
-                        (i32.const 16)
-                       )
-                      )
-                      (local.set $i12
-                       (i32.add
-                        (local.get $i12)
-                        (i32.const 32)
-                       )
-                      )
-                      (local.set $i7
-                       (i32.add
-                        (local.get $i7)
-                        (i32.const 20)
-                       )
-                      )
-                      (br_if $k5
-                       (i32.gt_s
-                        (local.tee $i15
-                         (i32.sub
-                          (local.get $i15)
-                          (i32.const 1)
-                         )
-                        )
-                        (i32.const 0)
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (if
-                    (local.get $i23)
-                    (then
-                     (v128.store align=4
-                      (local.get $i17)
-                      (local.get $v9)
-                     )
-                     (v128.store offset=16 align=4
-                      (local.get $i17)
-                      (local.get $v2)
-                     )
-                     (v128.store offset=20 align=4
-                      (local.get $i17)
-                      (local.get $v3)
-                     )
-                     (v128.store offset=36 align=4
-                      (local.get $i17)
-                      (local.get $v4)
-                     )
-                     (v128.store offset=40 align=4
-                      (local.get $i17)
-                      (local.get $v5)
-                     )
-                     (v128.store offset=56 align=4
-                      (local.get $i17)
-                      (local.get $v6)
-                     )
-                    )
-                    (else
-                     (v128.store
-                      (local.get $i10)
-                      (local.get $v9)
-                     )
-                     (v128.store offset=16
-                      (local.get $i10)
-                      (local.get $v2)
-                     )
-                     (v128.store offset=32
-                      (local.get $i10)
-                      (local.get $v3)
-                     )
-                     (v128.store offset=48
-                      (local.get $i10)
-                      (local.get $v4)
-                     )
-                     (v128.store offset=64
-                      (local.get $i10)
-                      (local.get $v5)
-                     )
-                     (v128.store offset=80
-                      (local.get $i10)
-                      (local.get $v6)
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (local.set $i21
-                  (i32.add
-                   (local.get $i21)
-                   (i32.const 8)
-                  )
-                 )
-                 (br $top7)
-                )
+                (i32.const 2)
                )
               )
-              (if
-               (i32.lt_s
-                (local.get $i21)
-                (local.get $i33)
+             )
+             (local.set $i8
+              (i32.add
+               (i32.add
+                (local.get $hi)
+                (i32.const 3072)
                )
-               (then
-                (local.set $i12
-                 (i32.add
-                  (local.get $hi)
-                  (i32.const 1024)
-                 )
+               (i32.shl
+                (i32.sub
+                 (local.get $i20)
+                 (local.get $i19)
                 )
-                (local.set $i7
-                 (i32.add
-                  (local.get $b)
-                  (i32.shl
-                   (i32.add
-                    (i32.mul
-                     (local.get $i25)
-                     (i32.const 5)
-                    )
-                    (local.get $i21)
-                   )
-                   (i32.const 2)
-                  )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $i16
+              (i32.add
+               (local.get $c)
+               (i32.shl
+                (i32.add
+                 (i32.mul
+                  (local.get $i23)
+                  (i32.const 20)
                  )
+                 (local.get $i20)
                 )
-                (local.set $i10
-                 (i32.add
-                  (i32.add
-                   (local.get $hi)
-                   (i32.const 3072)
-                  )
-                  (i32.shl
-                   (i32.sub
-                    (local.get $i21)
-                    (local.get $i20)
-                   )
-                   (i32.const 2)
-                  )
-                 )
-                )
-                (local.set $i17
-                 (i32.add
-                  (local.get $c)
-                  (i32.shl
-                   (i32.add
-                    (i32.mul
-                     (local.get $i24)
-                     (i32.const 20)
-                    )
-                    (local.get $i21)
-                   )
-                   (i32.const 2)
-                  )
-                 )
-                )
-                (if
-                 (i32.gt_s
-                  (local.get $i26)
-                  (i32.const 0)
-                 )
+                (i32.const 2)
+               )
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.get $i25)
+               (i32.const 0)
+              )
+              (then
+               (local.set $v10
+                (if (result v128)
+                 (local.get $i21)
                  (then
-                  (local.set $v9
-                   (if (result v128)
-                    (local.get $i22)
-                    (then
-                     (local.set $v2
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (local.set $v3
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (local.set $v4
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (local.set $v5
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (local.set $v6
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (local.set $v13
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (local.set $v8
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  (local.set $v2
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v3
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v4
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v5
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v6
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v11
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v7
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v2
+                   (v128.load offset=16
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v3
+                   (v128.load offset=32
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v4
+                   (v128.load offset=48
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v5
+                   (v128.load offset=64
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v6
+                   (v128.load offset=80
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v11
+                   (v128.load offset=96
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v7
+                   (v128.load offset=112
+                    (local.get $i8)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i8)
+                  )
+                 )
+                )
+               )
+               (local.set $i14
+                (local.get $hi)
+               )
+               (local.set $i13
+                (local.get $i12)
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i18
+                  (local.get $ws)
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k8
+                  (v128.store
+                   (local.get $i13)
+                   (local.tee $v9
+                    (v128.load align=4
+                     (local.get $lo)
                     )
-                    (else
-                     (local.set $v2
-                      (v128.load offset=16
-                       (local.get $i10)
+                   )
+                  )
+                  (v128.store offset=16
+                   (local.get $i13)
+                   (local.tee $v17
+                    (v128.load32_zero offset=16
+                     (local.get $lo)
+                    )
+                   )
+                  )
+                  (local.set $v10
+                   (f32x4.add
+                    (local.get $v10)
+                    (f32x4.mul
+                     (local.tee $v15
+                      (v128.load32_splat
+                       (local.get $i14)
                       )
                      )
-                     (local.set $v3
-                      (v128.load offset=32
-                       (local.get $i10)
+                     (local.get $v9)
+                    )
+                   )
+                  )
+                  (local.set $v2
+                   (f32x4.add
+                    (local.get $v2)
+                    (f32x4.mul
+                     (local.get $v15)
+                     (local.get $v17)
+                    )
+                   )
+                  )
+                  (local.set $v3
+                   (f32x4.add
+                    (local.get $v3)
+                    (f32x4.mul
+                     (local.tee $v15
+                      (v128.load32_splat offset=4
+                       (local.get $i14)
                       )
                      )
-                     (local.set $v4
-                      (v128.load offset=48
-                       (local.get $i10)
+                     (local.get $v9)
+                    )
+                   )
+                  )
+                  (local.set $v4
+                   (f32x4.add
+                    (local.get $v4)
+                    (f32x4.mul
+                     (local.get $v15)
+                     (local.get $v17)
+                    )
+                   )
+                  )
+                  (local.set $v5
+                   (f32x4.add
+                    (local.get $v5)
+                    (f32x4.mul
+                     (local.tee $v15
+                      (v128.load32_splat offset=8
+                       (local.get $i14)
                       )
                      )
-                     (local.set $v5
-                      (v128.load offset=64
-                       (local.get $i10)
+                     (local.get $v9)
+                    )
+                   )
+                  )
+                  (local.set $v6
+                   (f32x4.add
+                    (local.get $v6)
+                    (f32x4.mul
+                     (local.get $v15)
+                     (local.get $v17)
+                    )
+                   )
+                  )
+                  (local.set $v11
+                   (f32x4.add
+                    (local.get $v11)
+                    (f32x4.mul
+                     (local.tee $v15
+                      (v128.load32_splat offset=12
+                       (local.get $i14)
                       )
                      )
-                     (local.set $v6
-                      (v128.load offset=80
-                       (local.get $i10)
-                      )
-                     )
-                     (local.set $v13
-                      (v128.load offset=96
-                       (local.get $i10)
-                      )
-                     )
-                     (local.set $v8
-                      (v128.load offset=112
-                       (local.get $i10)
-                      )
-                     )
-                     (v128.load
-                      (local.get $i10)
-                     )
+                     (local.get $v9)
+                    )
+                   )
+                  )
+                  (local.set $v7
+                   (f32x4.add
+                    (local.get $v7)
+                    (f32x4.mul
+                     (local.get $v15)
+                     (local.get $v17)
                     )
                    )
                   )
                   (local.set $i14
-                   (local.get $hi)
+                   (i32.add
+                    (local.get $i14)
+                    (i32.const 16)
+                   )
                   )
-                  (local.set $i15
-                   (local.get $i12)
+                  (local.set $i13
+                   (i32.add
+                    (local.get $i13)
+                    (i32.const 32)
+                   )
                   )
-                  (if
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 20)
+                   )
+                  )
+                  (br_if $k8
                    (i32.gt_s
-                    (local.tee $i19
-                     (local.get $lo)
-                    )
-                    (i32.const 0)
-                   )
-                   (then
-                    (loop $k8
-                     (v128.store
-                      (local.get $i15)
-                      (local.tee $v11
-                       (v128.load align=4
-                        (local.get $i7)
-                       )
-                      )
-                     )
-                     (v128.store offset=16
-                      (local.get $i15)
-                      (local.tee $v18
-                       (v128.load32_zero offset=16
-                        (local.get $i7)
-                       )
-                      )
-                     )
-                     (local.set $v9
-                      (f32x4.add
-                       (local.get $v9)
-                       (f32x4.mul
-                        (local.tee $v16
-                         (v128.load32_splat
-                          (local.get $i14)
-                         )
-                        )
-                        (local.get $v11)
-                       )
-                      )
-                     )
-                     (local.set $v2
-                      (f32x4.add
-                       (local.get $v2)
-                       (f32x4.mul
-                        (local.get $v16)
-                        (local.get $v18)
-                       )
-                      )
-                     )
-                     (local.set $v3
-                      (f32x4.add
-                       (local.get $v3)
-                       (f32x4.mul
-                        (local.tee $v16
-                         (v128.load32_splat offset=4
-                          (local.get $i14)
-                         )
-                        )
-                        (local.get $v11)
-                       )
-                      )
-                     )
-                     (local.set $v4
-                      (f32x4.add
-                       (local.get $v4)
-                       (f32x4.mul
-                        (local.get $v16)
-                        (local.get $v18)
-                       )
-                      )
-                     )
-                     (local.set $v5
-                      (f32x4.add
-                       (local.get $v5)
-                       (f32x4.mul
-                        (local.tee $v16
-                         (v128.load32_splat offset=8
-                          (local.get $i14)
-                         )
-                        )
-                        (local.get $v11)
-                       )
-                      )
-                     )
-                     (local.set $v6
-                      (f32x4.add
-                       (local.get $v6)
-                       (f32x4.mul
-                        (local.get $v16)
-                        (local.get $v18)
-                       )
-                      )
-                     )
-                     (local.set $v13
-                      (f32x4.add
-                       (local.get $v13)
-                       (f32x4.mul
-                        (local.tee $v16
-                         (v128.load32_splat offset=12
-                          (local.get $i14)
-                         )
-                        )
-                        (local.get $v11)
-                       )
-                      )
-                     )
-                     (local.set $v8
-                      (f32x4.add
-                       (local.get $v8)
-                       (f32x4.mul
-                        (local.get $v16)
-                        (local.get $v18)
-                       )
-                      )
-                     )
-                     (local.set $i14
-                      (i32.add
-                       (local.get $i14)
-                       (i32.const 16)
-                      )
-                     )
-                     (local.set $i15
-                      (i32.add
-                       (local.get $i15)
-                       (i32.const 32)
-                      )
-                     )
-                     (local.set $i7
-                      (i32.add
-                       (local.get $i7)
-                       (i32.const 20)
-                      )
-                     )
-                     (br_if $k8
-                      (i32.gt_s
-                       (local.tee $i19
-                        (i32.sub
-                         (local.get $i19)
-                         (i32.const 1)
-                        )
-                       )
-                       (i32.const 0)
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (if
-                   (local.get $i23)
-                   (then
-                    (v128.store align=4
-                     (local.get $i17)
-                     (local.get $v9)
-                    )
-                    (v128.store32_lane offset=16 0
-                     (local.get $i17)
-                     (local.get $v2)
-                    )
-                    (v128.store offset=20 align=4
-                     (local.get $i17)
-                     (local.get $v3)
-                    )
-                    (v128.store32_lane offset=36 0
-                     (local.get $i17)
-                     (local.get $v4)
-                    )
-                    (v128.store offset=40 align=4
-                     (local.get $i17)
-                     (local.get $v5)
-                    )
-                    (v128.store32_lane offset=56 0
-                     (local.get $i17)
-                     (local.get $v6)
-                    )
-                    (v128.store offset=60 align=4
-                     (local.get $i17)
-                     (local.get $v13)
-                    )
-                    (v128.store32_lane offset=76 0
-                     (local.get $i17)
-                     (local.get $v8)
-                    )
-                   )
-                   (else
-                    (v128.store
-                     (local.get $i10)
-                     (local.get $v9)
-                    )
-                    (v128.store offset=16
-                     (local.get $i10)
-                     (local.get $v2)
-                    )
-                    (v128.store offset=32
-                     (local.get $i10)
-                     (local.get $v3)
-                    )
-                    (v128.store offset=48
-                     (local.get $i10)
-                     (local.get $v4)
-                    )
-                    (v128.store offset=64
-                     (local.get $i10)
-                     (local.get $v5)
-                    )
-                    (v128.store offset=80
-                     (local.get $i10)
-                     (local.get $v6)
-                    )
-                    (v128.store offset=96
-                     (local.get $i10)
-                     (local.get $v13)
-                    )
-                    (v128.store offset=112
-                     (local.get $i10)
-                     (local.get $v8)
-                    )
-                   )
-                  )
-                  (local.set $i7
-                   (i32.add
-                    (local.get $hi)
-                    (i32.const 1024)
-                   )
-                  )
-                  (local.set $i0
-                   (i32.add
-                    (local.get $i10)
-                    (i32.const 128)
-                   )
-                  )
-                  (local.set $i1
-                   (i32.add
-                    (local.get $i17)
-                    (i32.const 80)
-                   )
-                  )
-                  (if
-                   (i32.gt_s
-                    (local.tee $i10
+                    (local.tee $i18
                      (i32.sub
-                      (local.get $i26)
+                      (local.get $i18)
                       (i32.const 1)
                      )
                     )
                     (i32.const 0)
                    )
-                   (then
-                    (loop $n10
-                     (local.set $v9
-                      (if (result v128)
-                       (local.get $i22)
-                       (then
-                        (local.set $v2
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (local.set $v3
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (local.set $v4
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (local.set $v5
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (local.set $v6
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (local.set $v13
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (local.set $v8
-                         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                        )
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (else
-                        (local.set $v2
-                         (v128.load offset=16
-                          (local.get $i0)
-                         )
-                        )
-                        (local.set $v3
-                         (v128.load offset=32
-                          (local.get $i0)
-                         )
-                        )
-                        (local.set $v4
-                         (v128.load offset=48
-                          (local.get $i0)
-                         )
-                        )
-                        (local.set $v5
-                         (v128.load offset=64
-                          (local.get $i0)
-                         )
-                        )
-                        (local.set $v6
-                         (v128.load offset=80
-                          (local.get $i0)
-                         )
-                        )
-                        (local.set $v13
-                         (v128.load offset=96
-                          (local.get $i0)
-                         )
-                        )
-                        (local.set $v8
-                         (v128.load offset=112
-                          (local.get $i0)
-                         )
-                        )
-                        (v128.load
-                         (local.get $i0)
-                        )
-                       )
-                      )
-                     )
-                     (local.set $i14
-                      (local.get $i7)
-                     )
-                     (local.set $i15
-                      (local.get $i12)
-                     )
-                     (if
-                      (i32.gt_s
-                       (local.tee $i19
-                        (local.get $lo)
-                       )
-                       (i32.const 0)
-                      )
-                      (then
-                       (loop $k9
-                        (local.set $v9
-                         (f32x4.add
-                          (local.get $v9)
-                          (f32x4.mul
-                           (local.tee $v18
-                            (v128.load32_splat
-                             (local.get $i14)
-                            )
-                           )
-                           (local.tee $v11
-                            (v128.load
-                             (local.get $i15)
-                            )
-                           )
-                          )
-                         )
-                        )
-                        (local.set $v2
-                         (f32x4.add
-                          (local.get $v2)
-                          (f32x4.mul
-                           (local.get $v18)
-                           (local.tee $v18
-                            (v128.load offset=16
-                             (local.get $i15)
-                            )
-                           )
-                          )
-                         )
-                        )
-                        (local.set $v3
-                         (f32x4.add
-                          (local.get $v3)
-                          (f32x4.mul
-                           (local.tee $v16
-                            (v128.load32_splat offset=4
-                             (local.get $i14)
-                            )
-                           )
-                           (local.get $v11)
-                          )
-                         )
-                        )
-                        (local.set $v4
-                         (f32x4.add
-                          (local.get $v4)
-                          (f32x4.mul
-                           (local.get $v16)
-                           (local.get $v18)
-                          )
-                         )
-                        )
-                        (local.set $v5
-                         (f32x4.add
-                          (local.get $v5)
-                          (f32x4.mul
-                           (local.tee $v16
-                            (v128.load32_splat offset=8
-                             (local.get $i14)
-                            )
-                           )
-                           (local.get $v11)
-                          )
-                         )
-                        )
-                        (local.set $v6
-                         (f32x4.add
-                          (local.get $v6)
-                          (f32x4.mul
-                           (local.get $v16)
-                           (local.get $v18)
-                          )
-                         )
-                        )
-                        (local.set $v13
-                         (f32x4.add
-                          (local.get $v13)
-                          (f32x4.mul
-                           (local.tee $v16
-                            (v128.load32_splat offset=12
-                             (local.get $i14)
-                            )
-                           )
-                           (local.get $v11)
-                          )
-                         )
-                        )
-                        (local.set $v8
-                         (f32x4.add
-                          (local.get $v8)
-                          (f32x4.mul
-                           (local.get $v16)
-                           (local.get $v18)
-                          )
-                         )
-                        )
-                        (local.set $i14
-                         (i32.add
-                          (local.get $i14)
-                          (i32.const 16)
-                         )
-                        )
-                        (local.set $i15
-                         (i32.add
-                          (local.get $i15)
-                          (i32.const 32)
-                         )
-                        )
-                        (br_if $k9
-                         (i32.gt_s
-                          (local.tee $i19
-                           (i32.sub
-                            (local.get $i19)
-                            (i32.const 1)
-                           )
-                          )
-                          (i32.const 0)
-                         )
-                        )
-                       )
-                      )
-                     )
-                     (if
-                      (local.get $i23)
-                      (then
-                       (v128.store align=4
-                        (local.get $i1)
-                        (local.get $v9)
-                       )
-                       (v128.store32_lane offset=16 0
-                        (local.get $i1)
-                        (local.get $v2)
-                       )
-                       (v128.store offset=20 align=4
-                        (local.get $i1)
-                        (local.get $v3)
-                       )
-                       (v128.store32_lane offset=36 0
-                        (local.get $i1)
-                        (local.get $v4)
-                       )
-                       (v128.store offset=40 align=4
-                        (local.get $i1)
-                        (local.get $v5)
-                       )
-                       (v128.store32_lane offset=56 0
-                        (local.get $i1)
-                        (local.get $v6)
-                       )
-                       (v128.store offset=60 align=4
-                        (local.get $i1)
-                        (local.get $v13)
-                       )
-                       (v128.store32_lane offset=76 0
-                        (local.get $i1)
-                        (local.get $v8)
-                       )
-                      )
-                      (else
-                       (v128.store
-                        (local.get $i0)
-                        (local.get $v9)
-                       )
-                       (v128.store offset=16
-                        (local.get $i0)
-                        (local.get $v2)
-                       )
-                       (v128.store offset=32
-                        (local.get $i0)
-                        (local.get $v3)
-                       )
-                       (v128.store offset=48
-                        (local.get $i0)
-                        (local.get $v4)
-                       )
-                       (v128.store offset=64
-                        (local.get $i0)
-                        (local.get $v5)
-                       )
-                       (v128.store offset=80
-                        (local.get $i0)
-                        (local.get $v6)
-                       )
-                       (v128.store offset=96
-                        (local.get $i0)
-                        (local.get $v13)
-                       )
-                       (v128.store offset=112
-                        (local.get $i0)
-                        (local.get $v8)
-                       )
-                      )
-                     )
-                     (local.set $i7
-                      (i32.add
-                       (local.get $i7)
-                       (i32.const 1024)
-                      )
-                     )
-                     (local.set $i0
-                      (i32.add
-                       (local.get $i0)
-                       (i32.const 128)
-                      )
-                     )
-                     (local.set $i1
-                      (i32.add
-                       (local.get $i1)
-                       (i32.const 80)
-                      )
-                     )
-                     (br_if $n10
-                      (i32.gt_s
-                       (local.tee $i10
-                        (i32.sub
-                         (local.get $i10)
-                         (i32.const 1)
-                        )
-                       )
-                       (i32.const 0)
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (if
-                   (local.get $i30)
-                   (then
-                    (local.set $v9
-                     (if (result v128)
-                      (local.get $i22)
-                      (then
-                       (local.set $v2
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (local.set $v3
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (local.set $v4
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (local.set $v5
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (local.set $v6
-                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                       )
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (else
-                       (local.set $v2
-                        (v128.load offset=16
-                         (local.get $i0)
-                        )
-                       )
-                       (local.set $v3
-                        (v128.load offset=32
-                         (local.get $i0)
-                        )
-                       )
-                       (local.set $v4
-                        (v128.load offset=48
-                         (local.get $i0)
-                        )
-                       )
-                       (local.set $v5
-                        (v128.load offset=64
-                         (local.get $i0)
-                        )
-                       )
-                       (local.set $v6
-                        (v128.load offset=80
-                         (local.get $i0)
-                        )
-                       )
-                       (v128.load
-                        (local.get $i0)
-                       )
-                      )
-                     )
-                    )
-                    (if
-                     (i32.gt_s
-                      (local.get $lo)
-                      (i32.const 0)
-                     )
-                     (then
-                      (loop $k11
-                       (local.set $v9
-                        (f32x4.add
-                         (local.get $v9)
-                         (f32x4.mul
-                          (local.tee $v8
-                           (v128.load32_splat
-                            (local.get $i7)
-                           )
-                          )
-                          (local.tee $v13
-                           (v128.load
-                            (local.get $i12)
-                           )
-                          )
-                         )
-                        )
-                       )
-                       (local.set $v2
-                        (f32x4.add
-                         (local.get $v2)
-                         (f32x4.mul
-                          (local.get $v8)
-                          (local.tee $v8
-                           (v128.load offset=16
-                            (local.get $i12)
-                           )
-                          )
-                         )
-                        )
-                       )
-                       (local.set $v3
-                        (f32x4.add
-                         (local.get $v3)
-                         (f32x4.mul
-                          (local.tee $v11
-                           (v128.load32_splat offset=4
-                            (local.get $i7)
-                           )
-                          )
-                          (local.get $v13)
-                         )
-                        )
-                       )
-                       (local.set $v4
-                        (f32x4.add
-                         (local.get $v4)
-                         (f32x4.mul
-                          (local.get $v11)
-                          (local.get $v8)
-                         )
-                        )
-                       )
-                       (local.set $v5
-                        (f32x4.add
-                         (local.get $v5)
-                         (f32x4.mul
-                          (local.tee $v11
-                           (v128.load32_splat offset=8
-                            (local.get $i7)
-                           )
-                          )
-                          (local.get $v13)
-                         )
-                        )
-                       )
-                       (local.set $v6
-                        (f32x4.add
-                         (local.get $v6)
-                         (f32x4.mul
-                          (local.get $v11)
-                          (local.get $v8)
-                         )
-                        )
-                       )
-                       (local.set $i7
-                        (i32.add
-                         (local.get $i7)
-                         (i32.const 16)
-                        )
-                       )
-                       (local.set $i12
-                        (i32.add
-                         (local.get $i12)
-                         (i32.const 32)
-                        )
-                       )
-                       (br_if $k11
-                        (i32.gt_s
-                         (local.tee $lo
-                          (i32.sub
-                           (local.get $lo)
-                           (i32.const 1)
-                          )
-                         )
-                         (i32.const 0)
-                        )
-                       )
-                      )
-                     )
-                    )
-                    (if
-                     (local.get $i23)
-                     (then
-                      (v128.store align=4
-                       (local.get $i1)
-                       (local.get $v9)
-                      )
-                      (v128.store32_lane offset=16 0
-                       (local.get $i1)
-                       (local.get $v2)
-                      )
-                      (v128.store offset=20 align=4
-                       (local.get $i1)
-                       (local.get $v3)
-                      )
-                      (v128.store32_lane offset=36 0
-                       (local.get $i1)
-                       (local.get $v4)
-                      )
-                      (v128.store offset=40 align=4
-                       (local.get $i1)
-                       (local.get $v5)
-                      )
-                      (v128.store32_lane offset=56 0
-                       (local.get $i1)
-                       (local.get $v6)
-                      )
-                     )
-                     (else
-                      (v128.store
-                       (local.get $i0)
-                       (local.get $v9)
-                      )
-                      (v128.store offset=16
-                       (local.get $i0)
-                       (local.get $v2)
-                      )
-                      (v128.store offset=32
-                       (local.get $i0)
-                       (local.get $v3)
-                      )
-                      (v128.store offset=48
-                       (local.get $i0)
-                       (local.get $v4)
-                      )
-                      (v128.store offset=64
-                       (local.get $i0)
-                       (local.get $v5)
-                      )
-                      (v128.store offset=80
-                       (local.get $i0)
-                       (local.get $v6)
-                      )
-                     )
-                    )
-                   )
                   )
                  )
-                 (else
-                  (local.set $v9
+                )
+               )
+               (if
+                (local.get $i22)
+                (then
+                 (v128.store align=4
+                  (local.get $i16)
+                  (local.get $v10)
+                 )
+                 (v128.store32_lane offset=16 0
+                  (local.get $i16)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=20 align=4
+                  (local.get $i16)
+                  (local.get $v3)
+                 )
+                 (v128.store32_lane offset=36 0
+                  (local.get $i16)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=40 align=4
+                  (local.get $i16)
+                  (local.get $v5)
+                 )
+                 (v128.store32_lane offset=56 0
+                  (local.get $i16)
+                  (local.get $v6)
+                 )
+                 (v128.store offset=60 align=4
+                  (local.get $i16)
+                  (local.get $v11)
+                 )
+                 (v128.store32_lane offset=76 0
+                  (local.get $i16)
+                  (local.get $v7)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i8)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=16
+                  (local.get $i8)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=32
+                  (local.get $i8)
+                  (local.get $v3)
+                 )
+                 (v128.store offset=48
+                  (local.get $i8)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=64
+                  (local.get $i8)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=80
+                  (local.get $i8)
+                  (local.get $v6)
+                 )
+                 (v128.store offset=96
+                  (local.get $i8)
+                  (local.get $v11)
+                 )
+                 (v128.store offset=112
+                  (local.get $i8)
+                  (local.get $v7)
+                 )
+                )
+               )
+               (local.set $lo
+                (i32.add
+                 (local.get $hi)
+                 (i32.const 1024)
+                )
+               )
+               (local.set $i0
+                (i32.add
+                 (local.get $i8)
+                 (i32.const 128)
+                )
+               )
+               (local.set $i1
+                (i32.add
+                 (local.get $i16)
+                 (i32.const 80)
+                )
+               )
+               (if
+                (i32.gt_s
+                 (local.tee $i8
+                  (i32.sub
+                   (local.get $i25)
+                   (i32.const 1)
+                  )
+                 )
+                 (i32.const 0)
+                )
+                (then
+                 (loop $n10
+                  (local.set $v10
                    (if (result v128)
-                    (local.get $i22)
+                    (local.get $i21)
                     (then
                      (local.set $v2
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -9873,76 +8695,85 @@
                      (local.set $v6
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                      )
+                     (local.set $v11
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
+                     (local.set $v7
+                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                     )
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
                     (else
                      (local.set $v2
                       (v128.load offset=16
-                       (local.get $i10)
+                       (local.get $i0)
                       )
                      )
                      (local.set $v3
                       (v128.load offset=32
-                       (local.get $i10)
+                       (local.get $i0)
                       )
                      )
                      (local.set $v4
                       (v128.load offset=48
-                       (local.get $i10)
+                       (local.get $i0)
                       )
                      )
                      (local.set $v5
                       (v128.load offset=64
-                       (local.get $i10)
+                       (local.get $i0)
                       )
                      )
                      (local.set $v6
                       (v128.load offset=80
-                       (local.get $i10)
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v11
+                      (v128.load offset=96
+                       (local.get $i0)
+                      )
+                     )
+                     (local.set $v7
+                      (v128.load offset=112
+                       (local.get $i0)
                       )
                      )
                      (v128.load
-                      (local.get $i10)
+                      (local.get $i0)
                      )
                     )
                    )
                   )
                   (local.set $i14
-                   (local.get $hi)
+                   (local.get $lo)
+                  )
+                  (local.set $i13
+                   (local.get $i12)
                   )
                   (if
                    (i32.gt_s
-                    (local.get $lo)
+                    (local.tee $i18
+                     (local.get $ws)
+                    )
                     (i32.const 0)
                    )
                    (then
-                    (loop $k12
-                     (v128.store
-                      (local.get $i12)
-                      (local.tee $v13
-                       (v128.load align=4
-                        (local.get $i7)
-                       )
-                      )
-                     )
-                     (v128.store offset=16
-                      (local.get $i12)
-                      (local.tee $v8
-                       (v128.load32_zero offset=16
-                        (local.get $i7)
-                       )
-                      )
-                     )
-                     (local.set $v9
+                    (loop $k9
+                     (local.set $v10
                       (f32x4.add
-                       (local.get $v9)
+                       (local.get $v10)
                        (f32x4.mul
-                        (local.tee $v11
+                        (local.tee $v17
                          (v128.load32_splat
                           (local.get $i14)
                          )
                         )
-                        (local.get $v13)
+                        (local.tee $v9
+                         (v128.load
+                          (local.get $i13)
+                         )
+                        )
                        )
                       )
                      )
@@ -9950,8 +8781,12 @@
                       (f32x4.add
                        (local.get $v2)
                        (f32x4.mul
-                        (local.get $v11)
-                        (local.get $v8)
+                        (local.get $v17)
+                        (local.tee $v17
+                         (v128.load offset=16
+                          (local.get $i13)
+                         )
+                        )
                        )
                       )
                      )
@@ -9959,12 +8794,12 @@
                       (f32x4.add
                        (local.get $v3)
                        (f32x4.mul
-                        (local.tee $v11
+                        (local.tee $v15
                          (v128.load32_splat offset=4
                           (local.get $i14)
                          )
                         )
-                        (local.get $v13)
+                        (local.get $v9)
                        )
                       )
                      )
@@ -9972,8 +8807,8 @@
                       (f32x4.add
                        (local.get $v4)
                        (f32x4.mul
-                        (local.get $v11)
-                        (local.get $v8)
+                        (local.get $v15)
+                        (local.get $v17)
                        )
                       )
                      )
@@ -9981,12 +8816,12 @@
                       (f32x4.add
                        (local.get $v5)
                        (f32x4.mul
-                        (local.tee $v11
+                        (local.tee $v15
                          (v128.load32_splat offset=8
                           (local.get $i14)
                          )
                         )
-                        (local.get $v13)
+                        (local.get $v9)
                        )
                       )
                      )
@@ -9994,8 +8829,30 @@
                       (f32x4.add
                        (local.get $v6)
                        (f32x4.mul
-                        (local.get $v11)
-                        (local.get $v8)
+                        (local.get $v15)
+                        (local.get $v17)
+                       )
+                      )
+                     )
+                     (local.set $v11
+                      (f32x4.add
+                       (local.get $v11)
+                       (f32x4.mul
+                        (local.tee $v15
+                         (v128.load32_splat offset=12
+                          (local.get $i14)
+                         )
+                        )
+                        (local.get $v9)
+                       )
+                      )
+                     )
+                     (local.set $v7
+                      (f32x4.add
+                       (local.get $v7)
+                       (f32x4.mul
+                        (local.get $v15)
+                        (local.get $v17)
                        )
                       )
                      )
@@ -10005,23 +8862,17 @@
                        (i32.const 16)
                       )
                      )
-                     (local.set $i12
+                     (local.set $i13
                       (i32.add
-                       (local.get $i12)
+                       (local.get $i13)
                        (i32.const 32)
                       )
                      )
-                     (local.set $i7
-                      (i32.add
-                       (local.get $i7)
-                       (i32.const 20)
-                      )
-                     )
-                     (br_if $k12
+                     (br_if $k9
                       (i32.gt_s
-                       (local.tee $lo
+                       (local.tee $i18
                         (i32.sub
-                         (local.get $lo)
+                         (local.get $i18)
                          (i32.const 1)
                         )
                        )
@@ -10032,135 +8883,979 @@
                    )
                   )
                   (if
-                   (local.get $i23)
+                   (local.get $i22)
                    (then
                     (v128.store align=4
-                     (local.get $i17)
-                     (local.get $v9)
+                     (local.get $i1)
+                     (local.get $v10)
                     )
                     (v128.store32_lane offset=16 0
-                     (local.get $i17)
+                     (local.get $i1)
                      (local.get $v2)
                     )
                     (v128.store offset=20 align=4
-                     (local.get $i17)
+                     (local.get $i1)
                      (local.get $v3)
                     )
                     (v128.store32_lane offset=36 0
-                     (local.get $i17)
+                     (local.get $i1)
                      (local.get $v4)
                     )
                     (v128.store offset=40 align=4
-                     (local.get $i17)
+                     (local.get $i1)
                      (local.get $v5)
                     )
                     (v128.store32_lane offset=56 0
-                     (local.get $i17)
+                     (local.get $i1)
                      (local.get $v6)
+                    )
+                    (v128.store offset=60 align=4
+                     (local.get $i1)
+                     (local.get $v11)
+                    )
+                    (v128.store32_lane offset=76 0
+                     (local.get $i1)
+                     (local.get $v7)
                     )
                    )
                    (else
                     (v128.store
-                     (local.get $i10)
-                     (local.get $v9)
+                     (local.get $i0)
+                     (local.get $v10)
                     )
                     (v128.store offset=16
-                     (local.get $i10)
+                     (local.get $i0)
                      (local.get $v2)
                     )
                     (v128.store offset=32
-                     (local.get $i10)
+                     (local.get $i0)
                      (local.get $v3)
                     )
                     (v128.store offset=48
-                     (local.get $i10)
+                     (local.get $i0)
                      (local.get $v4)
                     )
                     (v128.store offset=64
-                     (local.get $i10)
+                     (local.get $i0)
                      (local.get $v5)
                     )
                     (v128.store offset=80
-                     (local.get $i10)
+                     (local.get $i0)
                      (local.get $v6)
+                    )
+                    (v128.store offset=96
+                     (local.get $i0)
+                     (local.get $v11)
+                    )
+                    (v128.store offset=112
+                     (local.get $i0)
+                     (local.get $v7)
                     )
                    )
                   )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 1024)
+                   )
+                  )
+                  (local.set $i0
+                   (i32.add
+                    (local.get $i0)
+                    (i32.const 128)
+                   )
+                  )
+                  (local.set $i1
+                   (i32.add
+                    (local.get $i1)
+                    (i32.const 80)
+                   )
+                  )
+                  (br_if $n10
+                   (i32.gt_s
+                    (local.tee $i8
+                     (i32.sub
+                      (local.get $i8)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i27)
+                (then
+                 (local.set $v10
+                  (if (result v128)
+                   (local.get $i21)
+                   (then
+                    (local.set $v2
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v3
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v4
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v5
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v6
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (else
+                    (local.set $v2
+                     (v128.load offset=16
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v3
+                     (v128.load offset=32
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v4
+                     (v128.load offset=48
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v5
+                     (v128.load offset=64
+                      (local.get $i0)
+                     )
+                    )
+                    (local.set $v6
+                     (v128.load offset=80
+                      (local.get $i0)
+                     )
+                    )
+                    (v128.load
+                     (local.get $i0)
+                    )
+                   )
+                  )
+                 )
+                 (if
+                  (i32.gt_s
+                   (local.get $ws)
+                   (i32.const 0)
+                  )
+                  (then
+                   (loop $k11
+                    (local.set $v10
+                     (f32x4.add
+                      (local.get $v10)
+                      (f32x4.mul
+                       (local.tee $v7
+                        (v128.load32_splat
+                         (local.get $lo)
+                        )
+                       )
+                       (local.tee $v11
+                        (v128.load
+                         (local.get $i12)
+                        )
+                       )
+                      )
+                     )
+                    )
+                    (local.set $v2
+                     (f32x4.add
+                      (local.get $v2)
+                      (f32x4.mul
+                       (local.get $v7)
+                       (local.tee $v7
+                        (v128.load offset=16
+                         (local.get $i12)
+                        )
+                       )
+                      )
+                     )
+                    )
+                    (local.set $v3
+                     (f32x4.add
+                      (local.get $v3)
+                      (f32x4.mul
+                       (local.tee $v9
+                        (v128.load32_splat offset=4
+                         (local.get $lo)
+                        )
+                       )
+                       (local.get $v11)
+                      )
+                     )
+                    )
+                    (local.set $v4
+                     (f32x4.add
+                      (local.get $v4)
+                      (f32x4.mul
+                       (local.get $v9)
+                       (local.get $v7)
+                      )
+                     )
+                    )
+                    (local.set $v5
+                     (f32x4.add
+                      (local.get $v5)
+                      (f32x4.mul
+                       (local.tee $v9
+                        (v128.load32_splat offset=8
+                         (local.get $lo)
+                        )
+                       )
+                       (local.get $v11)
+                      )
+                     )
+                    )
+                    (local.set $v6
+                     (f32x4.add
+                      (local.get $v6)
+                      (f32x4.mul
+                       (local.get $v9)
+                       (local.get $v7)
+                      )
+                     )
+                    )
+                    (local.set $lo
+                     (i32.add
+                      (local.get $lo)
+                      (i32.const 16)
+                     )
+                    )
+                    (local.set $i12
+                     (i32.add
+                      (local.get $i12)
+                      (i32.const 32)
+                     )
+                    )
+                    (br_if $k11
+                     (i32.gt_s
+                      (local.tee $ws
+                       (i32.sub
+                        (local.get $ws)
+                        (i32.const 1)
+                       )
+                      )
+                      (i32.const 0)
+                     )
+                    )
+                   )
+                  )
+                 )
+                 (if
+                  (local.get $i22)
+                  (then
+                   (v128.store align=4
+                    (local.get $i1)
+                    (local.get $v10)
+                   )
+                   (v128.store32_lane offset=16 0
+                    (local.get $i1)
+                    (local.get $v2)
+                   )
+                   (v128.store offset=20 align=4
+                    (local.get $i1)
+                    (local.get $v3)
+                   )
+                   (v128.store32_lane offset=36 0
+                    (local.get $i1)
+                    (local.get $v4)
+                   )
+                   (v128.store offset=40 align=4
+                    (local.get $i1)
+                    (local.get $v5)
+                   )
+                   (v128.store32_lane offset=56 0
+                    (local.get $i1)
+                    (local.get $v6)
+                   )
+                  )
+                  (else
+                   (v128.store
+                    (local.get $i0)
+                    (local.get $v10)
+                   )
+                   (v128.store offset=16
+                    (local.get $i0)
+                    (local.get $v2)
+                   )
+                   (v128.store offset=32
+                    (local.get $i0)
+                    (local.get $v3)
+                   )
+                   (v128.store offset=48
+                    (local.get $i0)
+                    (local.get $v4)
+                   )
+                   (v128.store offset=64
+                    (local.get $i0)
+                    (local.get $v5)
+                   )
+                   (v128.store offset=80
+                    (local.get $i0)
+                    (local.get $v6)
+                   )
+                  )
+                 )
+                )
+               )
+              )
+              (else
+               (local.set $v10
+                (if (result v128)
+                 (local.get $i21)
+                 (then
+                  (local.set $v2
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v3
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v4
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v5
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v6
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v2
+                   (v128.load offset=16
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v3
+                   (v128.load offset=32
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v4
+                   (v128.load offset=48
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v5
+                   (v128.load offset=64
+                    (local.get $i8)
+                   )
+                  )
+                  (local.set $v6
+                   (v128.load offset=80
+                    (local.get $i8)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i8)
+                  )
+                 )
+                )
+               )
+               (local.set $i14
+                (local.get $hi)
+               )
+               (if
+                (i32.gt_s
+                 (local.get $ws)
+                 (i32.const 0)
+                )
+                (then
+                 (loop $k12
+                  (v128.store
+                   (local.get $i12)
+                   (local.tee $v11
+                    (v128.load align=4
+                     (local.get $lo)
+                    )
+                   )
+                  )
+                  (v128.store offset=16
+                   (local.get $i12)
+                   (local.tee $v7
+                    (v128.load32_zero offset=16
+                     (local.get $lo)
+                    )
+                   )
+                  )
+                  (local.set $v10
+                   (f32x4.add
+                    (local.get $v10)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat
+                       (local.get $i14)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v2
+                   (f32x4.add
+                    (local.get $v2)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $v3
+                   (f32x4.add
+                    (local.get $v3)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat offset=4
+                       (local.get $i14)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v4
+                   (f32x4.add
+                    (local.get $v4)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $v5
+                   (f32x4.add
+                    (local.get $v5)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat offset=8
+                       (local.get $i14)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v6
+                   (f32x4.add
+                    (local.get $v6)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $i14
+                   (i32.add
+                    (local.get $i14)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i12
+                   (i32.add
+                    (local.get $i12)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 20)
+                   )
+                  )
+                  (br_if $k12
+                   (i32.gt_s
+                    (local.tee $ws
+                     (i32.sub
+                      (local.get $ws)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i22)
+                (then
+                 (v128.store align=4
+                  (local.get $i16)
+                  (local.get $v10)
+                 )
+                 (v128.store32_lane offset=16 0
+                  (local.get $i16)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=20 align=4
+                  (local.get $i16)
+                  (local.get $v3)
+                 )
+                 (v128.store32_lane offset=36 0
+                  (local.get $i16)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=40 align=4
+                  (local.get $i16)
+                  (local.get $v5)
+                 )
+                 (v128.store32_lane offset=56 0
+                  (local.get $i16)
+                  (local.get $v6)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i8)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=16
+                  (local.get $i8)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=32
+                  (local.get $i8)
+                  (local.get $v3)
+                 )
+                 (v128.store offset=48
+                  (local.get $i8)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=64
+                  (local.get $i8)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=80
+                  (local.get $i8)
+                  (local.get $v6)
                  )
                 )
                )
               )
              )
-             (else
-              (local.set $i14
-               (i32.add
-                (local.get $hi)
-                (i32.const 1024)
+            )
+           )
+          )
+          (else
+           (local.set $i14
+            (i32.add
+             (local.get $hi)
+             (i32.const 1024)
+            )
+           )
+           (local.set $lo
+            (i32.add
+             (local.get $b)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i24)
+                (i32.const 5)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i0
+            (i32.add
+             (local.get $hi)
+             (i32.const 3072)
+            )
+           )
+           (local.set $i1
+            (i32.add
+             (local.get $c)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i23)
+                (i32.const 20)
+               )
+               (local.get $i19)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+           (local.set $i12
+            (i32.add
+             (local.get $a)
+             (i32.shl
+              (i32.add
+               (i32.mul
+                (local.get $i24)
+                (i32.const 3)
+               )
+               (i32.shl
+                (local.get $i23)
+                (i32.const 2)
                )
               )
-              (local.set $i7
-               (i32.add
-                (local.get $b)
-                (i32.shl
-                 (i32.add
-                  (i32.mul
-                   (local.get $i25)
-                   (i32.const 5)
-                  )
-                  (local.get $i20)
-                 )
-                 (i32.const 2)
-                )
-               )
-              )
-              (local.set $i0
-               (i32.add
-                (local.get $hi)
-                (i32.const 3072)
-               )
-              )
-              (local.set $i1
-               (i32.add
-                (local.get $c)
-                (i32.shl
-                 (i32.add
-                  (i32.mul
-                   (local.get $i24)
-                   (i32.const 20)
-                  )
-                  (local.get $i20)
-                 )
-                 (i32.const 2)
-                )
-               )
-              )
-              (local.set $i12
-               (i32.add
-                (local.get $a)
-                (i32.shl
-                 (i32.add
-                  (i32.mul
-                   (local.get $i25)
-                   (i32.const 3)
-                  )
-                  (i32.shl
-                   (local.get $i24)
-                   (i32.const 2)
-                  )
-                 )
-                 (i32.const 2)
-                )
-               )
-              )
-              (if
-               (i32.gt_s
-                (local.get $i26)
-                (i32.const 0)
-               )
+              (i32.const 2)
+             )
+            )
+           )
+           (if
+            (i32.gt_s
+             (local.get $i25)
+             (i32.const 0)
+            )
+            (then
+             (local.set $v10
+              (if (result v128)
+               (local.get $i21)
                (then
-                (local.set $v9
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v3
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v4
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v5
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v11
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v7
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=16
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v3
+                 (v128.load offset=32
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v4
+                 (v128.load offset=48
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v5
+                 (v128.load offset=64
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v6
+                 (v128.load offset=80
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v11
+                 (v128.load offset=96
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v7
+                 (v128.load offset=112
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i8
+              (local.get $hi)
+             )
+             (local.set $i18
+              (local.get $i14)
+             )
+             (local.set $i13
+              (local.get $i12)
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i16
+                (local.get $ws)
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $k18
+                (v128.store
+                 (local.get $i18)
+                 (local.tee $v9
+                  (v128.load align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store offset=16
+                 (local.get $i18)
+                 (local.tee $v17
+                  (v128.load32_zero offset=16
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i8)
+                 (v128.load align=4
+                  (local.get $i13)
+                 )
+                )
+                (local.set $v10
+                 (f32x4.add
+                  (local.get $v10)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat
+                     (local.get $i13)
+                    )
+                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v3
+                 (f32x4.add
+                  (local.get $v3)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat offset=4
+                     (local.get $i13)
+                    )
+                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v4
+                 (f32x4.add
+                  (local.get $v4)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v5
+                 (f32x4.add
+                  (local.get $v5)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat offset=8
+                     (local.get $i13)
+                    )
+                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $v11
+                 (f32x4.add
+                  (local.get $v11)
+                  (f32x4.mul
+                   (local.tee $v15
+                    (v128.load32_splat offset=12
+                     (local.get $i13)
+                    )
+                   )
+                   (local.get $v9)
+                  )
+                 )
+                )
+                (local.set $v7
+                 (f32x4.add
+                  (local.get $v7)
+                  (f32x4.mul
+                   (local.get $v15)
+                   (local.get $v17)
+                  )
+                 )
+                )
+                (local.set $i8
+                 (i32.add
+                  (local.get $i8)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i18
+                 (i32.add
+                  (local.get $i18)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i13
+                 (i32.add
+                  (local.get $i13)
+                  (i32.const 12)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
+                  (local.get $lo)
+                  (i32.const 20)
+                 )
+                )
+                (br_if $k18
+                 (i32.gt_s
+                  (local.tee $i16
+                   (i32.sub
+                    (local.get $i16)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.const 0)
+                 )
+                )
+               )
+              )
+             )
+             (if
+              (local.get $i22)
+              (then
+               (v128.store align=4
+                (local.get $i1)
+                (local.get $v10)
+               )
+               (v128.store32_lane offset=16 0
+                (local.get $i1)
+                (local.get $v2)
+               )
+               (v128.store offset=20 align=4
+                (local.get $i1)
+                (local.get $v3)
+               )
+               (v128.store32_lane offset=36 0
+                (local.get $i1)
+                (local.get $v4)
+               )
+               (v128.store offset=40 align=4
+                (local.get $i1)
+                (local.get $v5)
+               )
+               (v128.store32_lane offset=56 0
+                (local.get $i1)
+                (local.get $v6)
+               )
+               (v128.store offset=60 align=4
+                (local.get $i1)
+                (local.get $v11)
+               )
+               (v128.store32_lane offset=76 0
+                (local.get $i1)
+                (local.get $v7)
+               )
+              )
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v10)
+               )
+               (v128.store offset=16
+                (local.get $i0)
+                (local.get $v2)
+               )
+               (v128.store offset=32
+                (local.get $i0)
+                (local.get $v3)
+               )
+               (v128.store offset=48
+                (local.get $i0)
+                (local.get $v4)
+               )
+               (v128.store offset=64
+                (local.get $i0)
+                (local.get $v5)
+               )
+               (v128.store offset=80
+                (local.get $i0)
+                (local.get $v6)
+               )
+               (v128.store offset=96
+                (local.get $i0)
+                (local.get $v11)
+               )
+               (v128.store offset=112
+                (local.get $i0)
+                (local.get $v7)
+               )
+              )
+             )
+             (local.set $lo
+              (i32.add
+               (local.get $hi)
+               (i32.const 1024)
+              )
+             )
+             (local.set $i0
+              (i32.add
+               (local.get $i0)
+               (i32.const 128)
+              )
+             )
+             (local.set $i1
+              (i32.add
+               (local.get $i1)
+               (i32.const 80)
+              )
+             )
+             (local.set $i12
+              (i32.add
+               (local.get $i12)
+               (i32.const 16)
+              )
+             )
+             (if
+              (i32.gt_s
+               (local.tee $i20
+                (i32.sub
+                 (local.get $i25)
+                 (i32.const 1)
+                )
+               )
+               (i32.const 0)
+              )
+              (then
+               (loop $n20
+                (local.set $v10
                  (if (result v128)
-                  (local.get $i22)
+                  (local.get $i21)
                   (then
                    (local.set $v2
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -10177,10 +9872,10 @@
                    (local.set $v6
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v13
+                   (local.set $v11
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v8
+                   (local.set $v7
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -10211,12 +9906,12 @@
                      (local.get $i0)
                     )
                    )
-                   (local.set $v13
+                   (local.set $v11
                     (v128.load offset=96
                      (local.get $i0)
                     )
                    )
-                   (local.set $v8
+                   (local.set $v7
                     (v128.load offset=112
                      (local.get $i0)
                     )
@@ -10227,56 +9922,50 @@
                   )
                  )
                 )
-                (local.set $i10
-                 (local.get $hi)
+                (local.set $i8
+                 (local.get $lo)
                 )
-                (local.set $i19
+                (local.set $i18
                  (local.get $i14)
                 )
-                (local.set $i15
+                (local.set $i13
                  (local.get $i12)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i17
-                   (local.get $lo)
+                  (local.tee $i16
+                   (local.get $ws)
                   )
                   (i32.const 0)
                  )
                  (then
-                  (loop $k18
-                   (v128.store
-                    (local.get $i19)
-                    (local.tee $v11
-                     (v128.load align=4
-                      (local.get $i7)
-                     )
-                    )
-                   )
-                   (v128.store offset=16
-                    (local.get $i19)
-                    (local.tee $v18
-                     (v128.load32_zero offset=16
-                      (local.get $i7)
-                     )
-                    )
-                   )
-                   (v128.store
-                    (local.get $i10)
-                    (v128.load align=4
-                     (local.get $i15)
-                    )
-                   )
+                  (loop $k19
                    (local.set $v9
+                    (v128.load
+                     (local.get $i18)
+                    )
+                   )
+                   (local.set $v17
+                    (v128.load offset=16
+                     (local.get $i18)
+                    )
+                   )
+                   (v128.store
+                    (local.get $i8)
+                    (v128.load align=4
+                     (local.get $i13)
+                    )
+                   )
+                   (local.set $v10
                     (f32x4.add
-                     (local.get $v9)
+                     (local.get $v10)
                      (f32x4.mul
-                      (local.tee $v16
+                      (local.tee $v15
                        (v128.load32_splat
-                        (local.get $i15)
+                        (local.get $i13)
                        )
                       )
-                      (local.get $v11)
+                      (local.get $v9)
                      )
                     )
                    )
@@ -10284,8 +9973,8 @@
                     (f32x4.add
                      (local.get $v2)
                      (f32x4.mul
-                      (local.get $v16)
-                      (local.get $v18)
+                      (local.get $v15)
+                      (local.get $v17)
                      )
                     )
                    )
@@ -10293,12 +9982,12 @@
                     (f32x4.add
                      (local.get $v3)
                      (f32x4.mul
-                      (local.tee $v16
+                      (local.tee $v15
                        (v128.load32_splat offset=4
-                        (local.get $i15)
+                        (local.get $i13)
                        )
                       )
-                      (local.get $v11)
+                      (local.get $v9)
                      )
                     )
                    )
@@ -10306,8 +9995,8 @@
                     (f32x4.add
                      (local.get $v4)
                      (f32x4.mul
-                      (local.get $v16)
-                      (local.get $v18)
+                      (local.get $v15)
+                      (local.get $v17)
                      )
                     )
                    )
@@ -10315,12 +10004,12 @@
                     (f32x4.add
                      (local.get $v5)
                      (f32x4.mul
-                      (local.tee $v16
+                      (local.tee $v15
                        (v128.load32_splat offset=8
-                        (local.get $i15)
+                        (local.get $i13)
                        )
                       )
-                      (local.get $v11)
+                      (local.get $v9)
                      )
                     )
                    )
@@ -10328,62 +10017,56 @@
                     (f32x4.add
                      (local.get $v6)
                      (f32x4.mul
-                      (local.get $v16)
-                      (local.get $v18)
+                      (local.get $v15)
+                      (local.get $v17)
                      )
                     )
                    )
-                   (local.set $v13
+                   (local.set $v11
                     (f32x4.add
-                     (local.get $v13)
+                     (local.get $v11)
                      (f32x4.mul
-                      (local.tee $v16
+                      (local.tee $v15
                        (v128.load32_splat offset=12
-                        (local.get $i15)
+                        (local.get $i13)
                        )
                       )
-                      (local.get $v11)
+                      (local.get $v9)
                      )
                     )
                    )
-                   (local.set $v8
+                   (local.set $v7
                     (f32x4.add
-                     (local.get $v8)
+                     (local.get $v7)
                      (f32x4.mul
-                      (local.get $v16)
-                      (local.get $v18)
+                      (local.get $v15)
+                      (local.get $v17)
                      )
                     )
                    )
-                   (local.set $i10
+                   (local.set $i8
                     (i32.add
-                     (local.get $i10)
+                     (local.get $i8)
                      (i32.const 16)
                     )
                    )
-                   (local.set $i19
+                   (local.set $i18
                     (i32.add
-                     (local.get $i19)
+                     (local.get $i18)
                      (i32.const 32)
                     )
                    )
-                   (local.set $i15
+                   (local.set $i13
                     (i32.add
-                     (local.get $i15)
+                     (local.get $i13)
                      (i32.const 12)
                     )
                    )
-                   (local.set $i7
-                    (i32.add
-                     (local.get $i7)
-                     (i32.const 20)
-                    )
-                   )
-                   (br_if $k18
+                   (br_if $k19
                     (i32.gt_s
-                     (local.tee $i17
+                     (local.tee $i16
                       (i32.sub
-                       (local.get $i17)
+                       (local.get $i16)
                        (i32.const 1)
                       )
                      )
@@ -10394,11 +10077,11 @@
                  )
                 )
                 (if
-                 (local.get $i23)
+                 (local.get $i22)
                  (then
                   (v128.store align=4
                    (local.get $i1)
-                   (local.get $v9)
+                   (local.get $v10)
                   )
                   (v128.store32_lane offset=16 0
                    (local.get $i1)
@@ -10422,17 +10105,17 @@
                   )
                   (v128.store offset=60 align=4
                    (local.get $i1)
-                   (local.get $v13)
+                   (local.get $v11)
                   )
                   (v128.store32_lane offset=76 0
                    (local.get $i1)
-                   (local.get $v8)
+                   (local.get $v7)
                   )
                  )
                  (else
                   (v128.store
                    (local.get $i0)
-                   (local.get $v9)
+                   (local.get $v10)
                   )
                   (v128.store offset=16
                    (local.get $i0)
@@ -10456,17 +10139,17 @@
                   )
                   (v128.store offset=96
                    (local.get $i0)
-                   (local.get $v13)
+                   (local.get $v11)
                   )
                   (v128.store offset=112
                    (local.get $i0)
-                   (local.get $v8)
+                   (local.get $v7)
                   )
                  )
                 )
-                (local.set $i7
+                (local.set $lo
                  (i32.add
-                  (local.get $hi)
+                  (local.get $lo)
                   (i32.const 1024)
                  )
                 )
@@ -10488,1151 +10171,539 @@
                   (i32.const 16)
                  )
                 )
-                (if
+                (br_if $n20
                  (i32.gt_s
-                  (local.tee $i21
+                  (local.tee $i20
                    (i32.sub
-                    (local.get $i26)
+                    (local.get $i20)
                     (i32.const 1)
                    )
                   )
                   (i32.const 0)
                  )
-                 (then
-                  (loop $n20
-                   (local.set $v9
-                    (if (result v128)
-                     (local.get $i22)
-                     (then
-                      (local.set $v2
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v3
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v4
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v5
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v6
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v13
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v8
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (else
-                      (local.set $v2
-                       (v128.load offset=16
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v3
-                       (v128.load offset=32
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v4
-                       (v128.load offset=48
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v5
-                       (v128.load offset=64
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v6
-                       (v128.load offset=80
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v13
-                       (v128.load offset=96
-                        (local.get $i0)
-                       )
-                      )
-                      (local.set $v8
-                       (v128.load offset=112
-                        (local.get $i0)
-                       )
-                      )
-                      (v128.load
-                       (local.get $i0)
-                      )
-                     )
-                    )
-                   )
-                   (local.set $i10
-                    (local.get $i7)
-                   )
-                   (local.set $i19
-                    (local.get $i14)
-                   )
-                   (local.set $i15
-                    (local.get $i12)
-                   )
-                   (if
-                    (i32.gt_s
-                     (local.tee $i17
-                      (local.get $lo)
-                     )
-                     (i32.const 0)
-                    )
-                    (then
-                     (loop $k19
-                      (local.set $v11
-                       (v128.load
-                        (local.get $i19)
-                       )
-                      )
-                      (local.set $v18
-                       (v128.load offset=16
-                        (local.get $i19)
-                       )
-                      )
-                      (v128.store
-                       (local.get $i10)
-                       (v128.load align=4
-                        (local.get $i15)
-                       )
-                      )
-                      (local.set $v9
-                       (f32x4.add
-                        (local.get $v9)
-                        (f32x4.mul
-                         (local.tee $v16
-                          (v128.load32_splat
-                           (local.get $i15)
-                          )
-                         )
-                         (local.get $v11)
-                        )
-                       )
-                      )
-                      (local.set $v2
-                       (f32x4.add
-                        (local.get $v2)
-                        (f32x4.mul
-                         (local.get $v16)
-                         (local.get $v18)
-                        )
-                       )
-                      )
-                      (local.set $v3
-                       (f32x4.add
-                        (local.get $v3)
-                        (f32x4.mul
-                         (local.tee $v16
-                          (v128.load32_splat offset=4
-                           (local.get $i15)
-                          )
-                         )
-                         (local.get $v11)
-                        )
-                       )
-                      )
-                      (local.set $v4
-                       (f32x4.add
-                        (local.get $v4)
-                        (f32x4.mul
-                         (local.get $v16)
-                         (local.get $v18)
-                        )
-                       )
-                      )
-                      (local.set $v5
-                       (f32x4.add
-                        (local.get $v5)
-                        (f32x4.mul
-                         (local.tee $v16
-                          (v128.load32_splat offset=8
-                           (local.get $i15)
-                          )
-                         )
-                         (local.get $v11)
-                        )
-                       )
-                      )
-                      (local.set $v6
-                       (f32x4.add
-                        (local.get $v6)
-                        (f32x4.mul
-                         (local.get $v16)
-                         (local.get $v18)
-                        )
-                       )
-                      )
-                      (local.set $v13
-                       (f32x4.add
-                        (local.get $v13)
-                        (f32x4.mul
-                         (local.tee $v16
-                          (v128.load32_splat offset=12
-                           (local.get $i15)
-                          )
-                         )
-                         (local.get $v11)
-                        )
-                       )
-                      )
-                      (local.set $v8
-                       (f32x4.add
-                        (local.get $v8)
-                        (f32x4.mul
-                         (local.get $v16)
-                         (local.get $v18)
-                        )
-                       )
-                      )
-                      (local.set $i10
-                       (i32.add
-                        (local.get $i10)
-                        (i32.const 16)
-                       )
-                      )
-                      (local.set $i19
-                       (i32.add
-                        (local.get $i19)
-                        (i32.const 32)
-                       )
-                      )
-                      (local.set $i15
-                       (i32.add
-                        (local.get $i15)
-                        (i32.const 12)
-                       )
-                      )
-                      (br_if $k19
-                       (i32.gt_s
-                        (local.tee $i17
-                         (i32.sub
-                          (local.get $i17)
-                          (i32.const 1)
-                         )
-                        )
-                        (i32.const 0)
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (if
-                    (local.get $i23)
-                    (then
-                     (v128.store align=4
-                      (local.get $i1)
-                      (local.get $v9)
-                     )
-                     (v128.store32_lane offset=16 0
-                      (local.get $i1)
-                      (local.get $v2)
-                     )
-                     (v128.store offset=20 align=4
-                      (local.get $i1)
-                      (local.get $v3)
-                     )
-                     (v128.store32_lane offset=36 0
-                      (local.get $i1)
-                      (local.get $v4)
-                     )
-                     (v128.store offset=40 align=4
-                      (local.get $i1)
-                      (local.get $v5)
-                     )
-                     (v128.store32_lane offset=56 0
-                      (local.get $i1)
-                      (local.get $v6)
-                     )
-                     (v128.store offset=60 align=4
-                      (local.get $i1)
-                      (local.get $v13)
-                     )
-                     (v128.store32_lane offset=76 0
-                      (local.get $i1)
-                      (local.get $v8)
-                     )
-                    )
-                    (else
-                     (v128.store
-                      (local.get $i0)
-                      (local.get $v9)
-                     )
-                     (v128.store offset=16
-                      (local.get $i0)
-                      (local.get $v2)
-                     )
-                     (v128.store offset=32
-                      (local.get $i0)
-                      (local.get $v3)
-                     )
-                     (v128.store offset=48
-                      (local.get $i0)
-                      (local.get $v4)
-                     )
-                     (v128.store offset=64
-                      (local.get $i0)
-                      (local.get $v5)
-                     )
-                     (v128.store offset=80
-                      (local.get $i0)
-                      (local.get $v6)
-                     )
-                     (v128.store offset=96
-                      (local.get $i0)
-                      (local.get $v13)
-                     )
-                     (v128.store offset=112
-                      (local.get $i0)
-                      (local.get $v8)
-                     )
-                    )
-                   )
-                   (local.set $i7
-                    (i32.add
-                     (local.get $i7)
-                     (i32.const 1024)
-                    )
-                   )
-                   (local.set $i0
-                    (i32.add
-                     (local.get $i0)
-                     (i32.const 128)
-                    )
-                   )
-                   (local.set $i1
-                    (i32.add
-                     (local.get $i1)
-                     (i32.const 80)
-                    )
-                   )
-                   (local.set $i12
-                    (i32.add
-                     (local.get $i12)
-                     (i32.const 16)
-                    )
-                   )
-                   (br_if $n20
-                    (i32.gt_s
-                     (local.tee $i21
-                      (i32.sub
-                       (local.get $i21)
-                       (i32.const 1)
-                      )
-                     )
-                     (i32.const 0)
-                    )
-                   )
-                  )
-                 )
-                )
-                (if
-                 (local.get $i30)
-                 (then
-                  (local.set $v9
-                   (if (result v128)
-                    (local.get $i22)
-                    (then
-                     (local.set $v2
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (local.set $v3
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (local.set $v4
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (local.set $v5
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (local.set $v6
-                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                     )
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (else
-                     (local.set $v2
-                      (v128.load offset=16
-                       (local.get $i0)
-                      )
-                     )
-                     (local.set $v3
-                      (v128.load offset=32
-                       (local.get $i0)
-                      )
-                     )
-                     (local.set $v4
-                      (v128.load offset=48
-                       (local.get $i0)
-                      )
-                     )
-                     (local.set $v5
-                      (v128.load offset=64
-                       (local.get $i0)
-                      )
-                     )
-                     (local.set $v6
-                      (v128.load offset=80
-                       (local.get $i0)
-                      )
-                     )
-                     (v128.load
-                      (local.get $i0)
-                     )
-                    )
-                   )
-                  )
-                  (if
-                   (i32.gt_s
-                    (local.get $lo)
-                    (i32.const 0)
-                   )
-                   (then
-                    (loop $k21
-                     (local.set $v13
-                      (v128.load
-                       (local.get $i14)
-                      )
-                     )
-                     (local.set $v8
-                      (v128.load offset=16
-                       (local.get $i14)
-                      )
-                     )
-                     (v128.store
-                      (local.get $i7)
-                      (v128.load32_lane offset=8 2
-                       (local.get $i12)
-                       (v128.load64_zero align=4
-                        (local.get $i12)
-                       )
-                      )
-                     )
-                     (local.set $v9
-                      (f32x4.add
-                       (local.get $v9)
-                       (f32x4.mul
-                        (local.tee $v11
-                         (v128.load32_splat
-                          (local.get $i12)
-                         )
-                        )
-                        (local.get $v13)
-                       )
-                      )
-                     )
-                     (local.set $v2
-                      (f32x4.add
-                       (local.get $v2)
-                       (f32x4.mul
-                        (local.get $v11)
-                        (local.get $v8)
-                       )
-                      )
-                     )
-                     (local.set $v3
-                      (f32x4.add
-                       (local.get $v3)
-                       (f32x4.mul
-                        (local.tee $v11
-                         (v128.load32_splat offset=4
-                          (local.get $i12)
-                         )
-                        )
-                        (local.get $v13)
-                       )
-                      )
-                     )
-                     (local.set $v4
-                      (f32x4.add
-                       (local.get $v4)
-                       (f32x4.mul
-                        (local.get $v11)
-                        (local.get $v8)
-                       )
-                      )
-                     )
-                     (local.set $v5
-                      (f32x4.add
-                       (local.get $v5)
-                       (f32x4.mul
-                        (local.tee $v11
-                         (v128.load32_splat offset=8
-                          (local.get $i12)
-                         )
-                        )
-                        (local.get $v13)
-                       )
-                      )
-                     )
-                     (local.set $v6
-                      (f32x4.add
-                       (local.get $v6)
-                       (f32x4.mul
-                        (local.get $v11)
-                        (local.get $v8)
-                       )
-                      )
-                     )
-                     (local.set $i7
-                      (i32.add
-                       (local.get $i7)
-                       (i32.const 16)
-                      )
-                     )
-                     (local.set $i14
-                      (i32.add
-                       (local.get $i14)
-                       (i32.const 32)
-                      )
-                     )
-                     (local.set $i12
-                      (i32.add
-                       (local.get $i12)
-                       (i32.const 12)
-                      )
-                     )
-                     (br_if $k21
-                      (i32.gt_s
-                       (local.tee $lo
-                        (i32.sub
-                         (local.get $lo)
-                         (i32.const 1)
-                        )
-                       )
-                       (i32.const 0)
-                      )
-                     )
-                    )
-                   )
-                  )
-                  (if
-                   (local.get $i23)
-                   (then
-                    (v128.store align=4
-                     (local.get $i1)
-                     (local.get $v9)
-                    )
-                    (v128.store32_lane offset=16 0
-                     (local.get $i1)
-                     (local.get $v2)
-                    )
-                    (v128.store offset=20 align=4
-                     (local.get $i1)
-                     (local.get $v3)
-                    )
-                    (v128.store32_lane offset=36 0
-                     (local.get $i1)
-                     (local.get $v4)
-                    )
-                    (v128.store offset=40 align=4
-                     (local.get $i1)
-                     (local.get $v5)
-                    )
-                    (v128.store32_lane offset=56 0
-                     (local.get $i1)
-                     (local.get $v6)
-                    )
-                   )
-                   (else
-                    (v128.store
-                     (local.get $i0)
-                     (local.get $v9)
-                    )
-                    (v128.store offset=16
-                     (local.get $i0)
-                     (local.get $v2)
-                    )
-                    (v128.store offset=32
-                     (local.get $i0)
-                     (local.get $v3)
-                    )
-                    (v128.store offset=48
-                     (local.get $i0)
-                     (local.get $v4)
-                    )
-                    (v128.store offset=64
-                     (local.get $i0)
-                     (local.get $v5)
-                    )
-                    (v128.store offset=80
-                     (local.get $i0)
-                     (local.get $v6)
-                    )
-                   )
-                  )
-                 )
                 )
                )
-               (else
-                (local.set $v9
-                 (if (result v128)
-                  (local.get $i22)
-                  (then
-                   (local.set $v2
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $v3
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $v4
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $v5
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $v6
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
+              )
+             )
+             (if
+              (local.get $i27)
+              (then
+               (local.set $v10
+                (if (result v128)
+                 (local.get $i21)
+                 (then
+                  (local.set $v2
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                   )
-                  (else
-                   (local.set $v2
-                    (v128.load offset=16
-                     (local.get $i0)
-                    )
-                   )
-                   (local.set $v3
-                    (v128.load offset=32
-                     (local.get $i0)
-                    )
-                   )
-                   (local.set $v4
-                    (v128.load offset=48
-                     (local.get $i0)
-                    )
-                   )
-                   (local.set $v5
-                    (v128.load offset=64
-                     (local.get $i0)
-                    )
-                   )
-                   (local.set $v6
-                    (v128.load offset=80
-                     (local.get $i0)
-                    )
-                   )
-                   (v128.load
+                  (local.set $v3
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v4
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v5
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (local.set $v6
+                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                  )
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (else
+                  (local.set $v2
+                   (v128.load offset=16
                     (local.get $i0)
                    )
                   )
+                  (local.set $v3
+                   (v128.load offset=32
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v4
+                   (v128.load offset=48
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v5
+                   (v128.load offset=64
+                    (local.get $i0)
+                   )
+                  )
+                  (local.set $v6
+                   (v128.load offset=80
+                    (local.get $i0)
+                   )
+                  )
+                  (v128.load
+                   (local.get $i0)
+                  )
                  )
                 )
-                (local.set $i15
-                 (local.get $hi)
+               )
+               (if
+                (i32.gt_s
+                 (local.get $ws)
+                 (i32.const 0)
                 )
-                (if
-                 (i32.gt_s
+                (then
+                 (loop $k21
+                  (local.set $v11
+                   (v128.load
+                    (local.get $i14)
+                   )
+                  )
+                  (local.set $v7
+                   (v128.load offset=16
+                    (local.get $i14)
+                   )
+                  )
+                  (v128.store
+                   (local.get $lo)
+                   (v128.load32_lane offset=8 2
+                    (local.get $i12)
+                    (v128.load64_zero align=4
+                     (local.get $i12)
+                    )
+                   )
+                  )
+                  (local.set $v10
+                   (f32x4.add
+                    (local.get $v10)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat
+                       (local.get $i12)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v2
+                   (f32x4.add
+                    (local.get $v2)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $v3
+                   (f32x4.add
+                    (local.get $v3)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat offset=4
+                       (local.get $i12)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v4
+                   (f32x4.add
+                    (local.get $v4)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $v5
+                   (f32x4.add
+                    (local.get $v5)
+                    (f32x4.mul
+                     (local.tee $v9
+                      (v128.load32_splat offset=8
+                       (local.get $i12)
+                      )
+                     )
+                     (local.get $v11)
+                    )
+                   )
+                  )
+                  (local.set $v6
+                   (f32x4.add
+                    (local.get $v6)
+                    (f32x4.mul
+                     (local.get $v9)
+                     (local.get $v7)
+                    )
+                   )
+                  )
+                  (local.set $lo
+                   (i32.add
+                    (local.get $lo)
+                    (i32.const 16)
+                   )
+                  )
+                  (local.set $i14
+                   (i32.add
+                    (local.get $i14)
+                    (i32.const 32)
+                   )
+                  )
+                  (local.set $i12
+                   (i32.add
+                    (local.get $i12)
+                    (i32.const 12)
+                   )
+                  )
+                  (br_if $k21
+                   (i32.gt_s
+                    (local.tee $ws
+                     (i32.sub
+                      (local.get $ws)
+                      (i32.const 1)
+                     )
+                    )
+                    (i32.const 0)
+                   )
+                  )
+                 )
+                )
+               )
+               (if
+                (local.get $i22)
+                (then
+                 (v128.store align=4
+                  (local.get $i1)
+                  (local.get $v10)
+                 )
+                 (v128.store32_lane offset=16 0
+                  (local.get $i1)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=20 align=4
+                  (local.get $i1)
+                  (local.get $v3)
+                 )
+                 (v128.store32_lane offset=36 0
+                  (local.get $i1)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=40 align=4
+                  (local.get $i1)
+                  (local.get $v5)
+                 )
+                 (v128.store32_lane offset=56 0
+                  (local.get $i1)
+                  (local.get $v6)
+                 )
+                )
+                (else
+                 (v128.store
+                  (local.get $i0)
+                  (local.get $v10)
+                 )
+                 (v128.store offset=16
+                  (local.get $i0)
+                  (local.get $v2)
+                 )
+                 (v128.store offset=32
+                  (local.get $i0)
+                  (local.get $v3)
+                 )
+                 (v128.store offset=48
+                  (local.get $i0)
+                  (local.get $v4)
+                 )
+                 (v128.store offset=64
+                  (local.get $i0)
+                  (local.get $v5)
+                 )
+                 (v128.store offset=80
+                  (local.get $i0)
+                  (local.get $v6)
+                 )
+                )
+               )
+              )
+             )
+            )
+            (else
+             (local.set $v10
+              (if (result v128)
+               (local.get $i21)
+               (then
+                (local.set $v2
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v3
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v4
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v5
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v6
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (else
+                (local.set $v2
+                 (v128.load offset=16
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v3
+                 (v128.load offset=32
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v4
+                 (v128.load offset=48
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v5
+                 (v128.load offset=64
+                  (local.get $i0)
+                 )
+                )
+                (local.set $v6
+                 (v128.load offset=80
+                  (local.get $i0)
+                 )
+                )
+                (v128.load
+                 (local.get $i0)
+                )
+               )
+              )
+             )
+             (local.set $i13
+              (local.get $hi)
+             )
+             (if
+              (i32.gt_s
+               (local.get $ws)
+               (i32.const 0)
+              )
+              (then
+               (loop $k22
+                (v128.store
+                 (local.get $i14)
+                 (local.tee $v11
+                  (v128.load align=4
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store offset=16
+                 (local.get $i14)
+                 (local.tee $v7
+                  (v128.load32_zero offset=16
+                   (local.get $lo)
+                  )
+                 )
+                )
+                (v128.store
+                 (local.get $i13)
+                 (v128.load32_lane offset=8 2
+                  (local.get $i12)
+                  (v128.load64_zero align=4
+                   (local.get $i12)
+                  )
+                 )
+                )
+                (local.set $v10
+                 (f32x4.add
+                  (local.get $v10)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat
+                     (local.get $i12)
+                    )
+                   )
+                   (local.get $v11)
+                  )
+                 )
+                )
+                (local.set $v2
+                 (f32x4.add
+                  (local.get $v2)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $v3
+                 (f32x4.add
+                  (local.get $v3)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat offset=4
+                     (local.get $i12)
+                    )
+                   )
+                   (local.get $v11)
+                  )
+                 )
+                )
+                (local.set $v4
+                 (f32x4.add
+                  (local.get $v4)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $v5
+                 (f32x4.add
+                  (local.get $v5)
+                  (f32x4.mul
+                   (local.tee $v9
+                    (v128.load32_splat offset=8
+                     (local.get $i12)
+                    )
+                   )
+                   (local.get $v11)
+                  )
+                 )
+                )
+                (local.set $v6
+                 (f32x4.add
+                  (local.get $v6)
+                  (f32x4.mul
+                   (local.get $v9)
+                   (local.get $v7)
+                  )
+                 )
+                )
+                (local.set $i13
+                 (i32.add
+                  (local.get $i13)
+                  (i32.const 16)
+                 )
+                )
+                (local.set $i14
+                 (i32.add
+                  (local.get $i14)
+                  (i32.const 32)
+                 )
+                )
+                (local.set $i12
+                 (i32.add
+                  (local.get $i12)
+                  (i32.const 12)
+                 )
+                )
+                (local.set $lo
+                 (i32.add
                   (local.get $lo)
+                  (i32.const 20)
+                 )
+                )
+                (br_if $k22
+                 (i32.gt_s
+                  (local.tee $ws
+                   (i32.sub
+                    (local.get $ws)
+                    (i32.const 1)
+                   )
+                  )
                   (i32.const 0)
                  )
-                 (then
-                  (loop $k22
-                   (v128.store
-                    (local.get $i14)
-                    (local.tee $v13
-                     (v128.load align=4
-                      (local.get $i7)
-                     )
-                    )
-                   )
-                   (v128.store offset=16
-                    (local.get $i14)
-                    (local.tee $v8
-                     (v128.load32_zero offset=16
-                      (local.get $i7)
-                     )
-                    )
-                   )
-                   (v128.store
-                    (local.get $i15)
-                    (v128.load32_lane offset=8 2
-                     (local.get $i12)
-                     (v128.load64_zero align=4
-                      (local.get $i12)
-                     )
-                    )
-                   )
-                   (local.set $v9
-                    (f32x4.add
-                     (local.get $v9)
-                     (f32x4.mul
-                      (local.tee $v11
-                       (v128.load32_splat
-                        (local.get $i12)
-                       )
-                      )
-                      (local.get $v13)
-                     )
-                    )
-                   )
-                   (local.set $v2
-                    (f32x4.add
-                     (local.get $v2)
-                     (f32x4.mul
-                      (local.get $v11)
-                      (local.get $v8)
-                     )
-                    )
-                   )
-                   (local.set $v3
-                    (f32x4.add
-                     (local.get $v3)
-                     (f32x4.mul
-                      (local.tee $v11
-                       (v128.load32_splat offset=4
-                        (local.get $i12)
-                       )
-                      )
-                      (local.get $v13)
-                     )
-                    )
-                   )
-                   (local.set $v4
-                    (f32x4.add
-                     (local.get $v4)
-                     (f32x4.mul
-                      (local.get $v11)
-                      (local.get $v8)
-                     )
-                    )
-                   )
-                   (local.set $v5
-                    (f32x4.add
-                     (local.get $v5)
-                     (f32x4.mul
-                      (local.tee $v11
-                       (v128.load32_splat offset=8
-                        (local.get $i12)
-                       )
-                      )
-                      (local.get $v13)
-                     )
-                    )
-                   )
-                   (local.set $v6
-                    (f32x4.add
-                     (local.get $v6)
-                     (f32x4.mul
-                      (local.get $v11)
-                      (local.get $v8)
-                     )
-                    )
-                   )
-                   (local.set $i15
-                    (i32.add
-                     (local.get $i15)
-                     (i32.const 16)
-                    )
-                   )
-                   (local.set $i14
-                    (i32.add
-                     (local.get $i14)
-                     (i32.const 32)
-                    )
-                   )
-                   (local.set $i12
-                    (i32.add
-                     (local.get $i12)
-                     (i32.const 12)
-                    )
-                   )
-                   (local.set $i7
-                    (i32.add
-                     (local.get $i7)
-                     (i32.const 20)
-                    )
-                   )
-                   (br_if $k22
-                    (i32.gt_s
-                     (local.tee $lo
-                      (i32.sub
-                       (local.get $lo)
-                       (i32.const 1)
-                      )
-                     )
-                     (i32.const 0)
-                    )
-                   )
-                  )
-                 )
-                )
-                (if
-                 (local.get $i23)
-                 (then
-                  (v128.store align=4
-                   (local.get $i1)
-                   (local.get $v9)
-                  )
-                  (v128.store32_lane offset=16 0
-                   (local.get $i1)
-                   (local.get $v2)
-                  )
-                  (v128.store offset=20 align=4
-                   (local.get $i1)
-                   (local.get $v3)
-                  )
-                  (v128.store32_lane offset=36 0
-                   (local.get $i1)
-                   (local.get $v4)
-                  )
-                  (v128.store offset=40 align=4
-                   (local.get $i1)
-                   (local.get $v5)
-                  )
-                  (v128.store32_lane offset=56 0
-                   (local.get $i1)
-                   (local.get $v6)
-                  )
-                 )
-                 (else
-                  (v128.store
-                   (local.get $i0)
-                   (local.get $v9)
-                  )
-                  (v128.store offset=16
-                   (local.get $i0)
-                   (local.get $v2)
-                  )
-                  (v128.store offset=32
-                   (local.get $i0)
-                   (local.get $v3)
-                  )
-                  (v128.store offset=48
-                   (local.get $i0)
-                   (local.get $v4)
-                  )
-                  (v128.store offset=64
-                   (local.get $i0)
-                   (local.get $v5)
-                  )
-                  (v128.store offset=80
-                   (local.get $i0)
-                   (local.get $v6)
-                  )
-                 )
                 )
                )
               )
              )
-            )
-            (br_if $chunk0
-             (i32.lt_s
-              (local.tee $i25
-               (i32.sub
-                (local.get $i25)
-                (i32.const -64)
+             (if
+              (local.get $i22)
+              (then
+               (v128.store align=4
+                (local.get $i1)
+                (local.get $v10)
+               )
+               (v128.store32_lane offset=16 0
+                (local.get $i1)
+                (local.get $v2)
+               )
+               (v128.store offset=20 align=4
+                (local.get $i1)
+                (local.get $v3)
+               )
+               (v128.store32_lane offset=36 0
+                (local.get $i1)
+                (local.get $v4)
+               )
+               (v128.store offset=40 align=4
+                (local.get $i1)
+                (local.get $v5)
+               )
+               (v128.store32_lane offset=56 0
+                (local.get $i1)
+                (local.get $v6)
                )
               )
-              (local.get $m)
-             )
-            )
-           )
-           (local.set $i20
-            (i32.add
-             (local.get $i20)
-             (i32.const 8)
-            )
-           )
-           (br $top24)
-          )
-         )
-        )
-        (local.set $i24
-         (i32.add
-          (local.get $i24)
-          (i32.const 1)
-         )
-        )
-        (br $top26)
-       )
-      )
-     )
-     (local.set $hi
-      (i32.sub
-       (select
-        (i32.const 5)
-        (local.tee $lo
-         (i32.shl
-          (local.get $i32)
-          (i32.const 3)
-         )
-        )
-        (i32.ge_s
-         (local.get $lo)
-         (i32.const 5)
-        )
-       )
-       (local.tee $i14
-        (i32.shl
-         (local.get $i28)
-         (i32.const 3)
-        )
-       )
-      )
-     )
-     (local.set $i20
-      (i32.const 0)
-     )
-     (loop $top32
-      (if
-       (i32.lt_s
-        (local.get $i20)
-        (i32.const 3)
-       )
-       (then
-        (local.set $i7
-         (i32.add
-          (local.get $w)
-          (local.tee $lo
-           (i32.shl
-            (local.get $i14)
-            (i32.const 2)
-           )
-          )
-         )
-        )
-        (local.set $i12
-         (i32.add
-          (local.get $c)
-          (local.get $lo)
-         )
-        )
-        (local.set $lo
-         (local.get $hi)
-        )
-        (loop $top28
-         (if
-          (i32.eqz
-           (i32.lt_s
-            (local.get $lo)
-            (i32.const 8)
-           )
-          )
-          (then
-           (v128.store align=4
-            (local.get $i7)
-            (f32x4.sub
-             (v128.load align=4
-              (local.get $i7)
-             )
-             (f32x4.mul
-              (local.get $v27)
-              (v128.load align=4
-               (local.get $i12)
-              )
-             )
-            )
-           )
-           (v128.store offset=16 align=4
-            (local.get $i7)
-            (f32x4.sub
-             (v128.load offset=16 align=4
-              (local.get $i7)
-             )
-             (f32x4.mul
-              (local.get $v27)
-              (v128.load offset=16 align=4
-               (local.get $i12)
-              )
-             )
-            )
-           )
-           (local.set $i7
-            (i32.add
-             (local.get $i7)
-             (i32.const 32)
-            )
-           )
-           (local.set $i12
-            (i32.add
-             (local.get $i12)
-             (i32.const 32)
-            )
-           )
-           (local.set $lo
-            (i32.sub
-             (local.get $lo)
-             (i32.const 8)
-            )
-           )
-           (br $top28)
-          )
-         )
-        )
-        (loop $top30
-         (if
-          (i32.eqz
-           (i32.lt_s
-            (local.get $lo)
-            (i32.const 4)
-           )
-          )
-          (then
-           (v128.store align=4
-            (local.get $i7)
-            (f32x4.sub
-             (v128.load align=4
-              (local.get $i7)
-             )
-             (f32x4.mul
-              (local.get $v27)
-              (v128.load align=4
-               (local.get $i12)
-              )
-             )
-            )
-           )
-           (local.set $i7
-            (i32.add
-             (local.get $i7)
-             (i32.const 16)
-            )
-           )
-           (local.set $i12
-            (i32.add
-             (local.get $i12)
-             (i32.const 16)
-            )
-           )
-           (local.set $lo
-            (i32.sub
-             (local.get $lo)
-             (i32.const 4)
-            )
-           )
-           (br $top30)
-          )
-         )
-        )
-        (if
-         (i32.eq
-          (local.get $lo)
-          (i32.const 1)
-         )
-         (then
-          (v128.store32_lane 0
-           (local.get $i7)
-           (f32x4.sub
-            (v128.load32_zero
-             (local.get $i7)
-            )
-            (f32x4.mul
-             (local.get $v27)
-             (v128.load32_zero
-              (local.get $i12)
-             )
-            )
-           )
-          )
-          (local.set $i12
-           (i32.add
-            (local.get $i12)
-            (i32.const 4)
-           )
-          )
-          (local.set $i7
-           (i32.add
-            (local.get $i7)
-            (i32.const 4)
-           )
-          )
-         )
-        )
-        (if
-         (i32.eq
-          (local.get $lo)
-          (i32.const 2)
-         )
-         (then
-          (v128.store64_lane align=4 0
-           (local.get $i7)
-           (f32x4.sub
-            (v128.load64_zero align=4
-             (local.get $i7)
-            )
-            (f32x4.mul
-             (local.get $v27)
-             (v128.load64_zero align=4
-              (local.get $i12)
-             )
-            )
-           )
-          )
-          (local.set $i12
-           (i32.add
-            (local.get $i12)
-            (i32.const 8)
-           )
-          )
-          (local.set $i7
-           (i32.add
-            (local.get $i7)
-            (i32.const 8)
-           )
-          )
-         )
-        )
-        (if
-         (i32.eq
-          (local.get $lo)
-          (i32.const 3)
-         )
-         (then
-          (v128.store64_lane align=4 0
-           (local.get $i7)
-           (local.tee $v9
-            (f32x4.sub
-             (v128.load32_lane offset=8 2
-              (local.get $i7)
-              (v128.load64_zero align=4
-               (local.get $i7)
-              )
-             )
-             (f32x4.mul
-              (local.get $v27)
-              (v128.load32_lane offset=8 2
-               (local.get $i12)
-               (v128.load64_zero align=4
-                (local.get $i12)
+              (else
+               (v128.store
+                (local.get $i0)
+                (local.get $v10)
+               )
+               (v128.store offset=16
+                (local.get $i0)
+                (local.get $v2)
+               )
+               (v128.store offset=32
+                (local.get $i0)
+                (local.get $v3)
+               )
+               (v128.store offset=48
+                (local.get $i0)
+                (local.get $v4)
+               )
+               (v128.store offset=64
+                (local.get $i0)
+                (local.get $v5)
+               )
+               (v128.store offset=80
+                (local.get $i0)
+                (local.get $v6)
                )
               )
              )
             )
            )
           )
-          (v128.store32_lane offset=8 2
-           (local.get $i7)
-           (local.get $v9)
+         )
+         (br_if $chunk0
+          (i32.lt_s
+           (local.tee $i24
+            (i32.sub
+             (local.get $i24)
+             (i32.const -64)
+            )
+           )
+           (local.get $m)
           )
          )
         )
-        (local.set $i20
+        (local.set $i19
          (i32.add
-          (local.get $i20)
-          (i32.const 1)
+          (local.get $i19)
+          (i32.const 8)
          )
         )
-        (local.set $i14
-         (i32.add
-          (local.get $i14)
-          (i32.const 5)
-         )
-        )
-        (br $top32)
+        (br $top24)
        )
       )
      )
-     (local.set $i28
-      (local.get $i32)
+     (local.set $i23
+      (i32.add
+       (local.get $i23)
+       (i32.const 1)
+      )
      )
-     (br $top34)
+     (br $top26)
     )
    )
   )
