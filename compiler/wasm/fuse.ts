@@ -36,9 +36,6 @@
 //                        (g3 + (g2 + g1) has the bits of (g1 + g2) + g3: f32 adds commute)
 //   dense → add          a residual x + dense(h): C = (h·W + b) + x in the GEMM's epilogue
 //                        (f32 adds commute), when only the add reads the dense output
-//   matmul_tn → update   a weight's optimizer update in its kernel gradient's kernel, block by
-//                        block of dW (also the last GEMM of a weight-used-twice chain): where
-//                        it is safe, fuse-update.ts
 //   act_grad → sum_to    the backward mirror: the activation's mask (or derivative) and the bias
 //                        gradient Σ_rows in one pass over the gradient; the sum_to moves up to
 //                        its input's producer (it reads nothing else, and only the optimizer
@@ -60,7 +57,6 @@ import type { WasmCtx } from "../ops/op.js";
 import { windowOf } from "../emit/geometry.js";
 import { conv2dGradKernelTaps } from "./kernels/conv-grad.js";
 import { poolTilesExactly } from "./kernels/conv-grad-pooled.js";
-import { fusedUpdates, type FusedUpdate } from "./fuse-update.js";
 import { storedProbs } from "../ops/attention.wasm.js";
 
 export interface Group {
@@ -85,8 +81,6 @@ export interface FusedProgram {
   readonly internal: ReadonlySet<ValueId>;
   /** The program's values and the ones fusion adds (ids from tp.values.length on). */
   readonly values: readonly TValue[];
-  /** Kernel gradients that also update their weight (fuse-update.ts: where it is safe). */
-  readonly updates: ReadonlyMap<Group, FusedUpdate>;
 }
 
 /** Activations a GEMM applies in its epilogue, and the activation gradients that fuse with a bias gradient (registry facts). */
@@ -302,7 +296,7 @@ export function fuse(tp: TrainingProgram, enabled: boolean): FusedProgram {
     }
   }
   for (const [id, count] of satisfied) if (count === readers.get(id) && !external.has(id)) internal.add(id);
-  return { segments: out, internal, values, updates: enabled ? fusedUpdates(tp, out) : new Map() };
+  return { segments: out, internal, values };
 }
 
 /**

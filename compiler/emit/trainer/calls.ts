@@ -14,15 +14,13 @@ import { positionOf } from "../../source.js";
 import type { Emission, KernelRequest } from "./context.js";
 import type { KernelSplit, ThreadsPlan } from "../../../runtime/threads/plan.js";
 import { ident, shapeText } from "./names.js";
-import { fusedUpdateCall, updateLines as stepUpdate, updatePrelude } from "./update.js";
+import { updateLines as stepUpdate } from "./update.js";
 
 export interface Calls {
   /** The code of a list of eqns (one segment), in order. */
   lines(eqns: readonly TEqn[]): string[];
   /** Per step: its optimizer update (learning rate, clipping, one call per trained range). */
   readonly updateLines: readonly (readonly string[])[];
-  /** Per step: the lines before its backward pass (the step count and scalars, where kernel gradients update weights). */
-  readonly updatePrelude: readonly (readonly string[])[];
   /** The constant holding a buffer's byte offset in linear memory (wasm), e.g. `A_cnn_dense_kernel`. */
   addrOf(id: ValueId): string;
   /** The constant holding a flat buffer's byte offset (wasm): `A_params`, `A_grads`, `A_adam_m` … */
@@ -161,9 +159,7 @@ export function kernelCalls(em: Emission): Calls {
       const e = g.eqns[0];
       if (aliasOps.has(e.op)) continue;
       let code: string | null;
-      const fusedUpdate = wasm?.fused.updates.get(g as Group);
-      if (fusedUpdate) code = fusedUpdateCall(em, fusedUpdate, wasmCtxFor(e, g.eqns, g as Group), flatAddr);
-      else if ("emit" in g && g.emit) code = g.emit(wasmCtxFor(e, g.eqns, g));
+      if ("emit" in g && g.emit) code = g.emit(wasmCtxFor(e, g.eqns, g));
       else if (g.eqns.length > 1) {
         const rule = "rule" in g && g.rule ? fusedRules[g.rule] : undefined;
         if (!rule) throw new Error(`internal: no rule for the fused pattern ${g.pattern}`);
@@ -176,7 +172,7 @@ export function kernelCalls(em: Emission): Calls {
         lastWhere = here;
       }
       const last = g.eqns[g.eqns.length - 1];
-      const fusedNote = fusedUpdate ? ` (fused: ${g.pattern}+update)` : g.eqns.length > 1 ? ` (fused: ${g.pattern})` : "";
+      const fusedNote = g.eqns.length > 1 ? ` (fused: ${g.pattern})` : "";
       const shapes = e.inputs.length
         ? ` // ${e.inputs.map((id) => shapeText(values[id].shape)).join(" ")} → ${shapeText(values[last.outputs[0]].shape)}${fusedNote}`
         : "";
@@ -188,7 +184,6 @@ export function kernelCalls(em: Emission): Calls {
   // The optimizer updates (wasm: one kernel per trained range of the flat buffers).
   const updateCtx = (label: string) =>
     wasmCtxFor({ op: "constant", inputs: [], outputs: [], attrs: {}, span: tp.steps[0].span }, undefined, undefined, label);
-  const updatePreludes = tp.steps.map((_, k) => updatePrelude(em, k, { kernels: wasm ? updateCtx : undefined, flatAddr, hoist }));
   const updateLines = tp.steps.map((_, k) => stepUpdate(em, k, { kernels: wasm ? updateCtx : undefined, flatAddr, hoist }));
 
   // A kernel whose scratch grows with the batch stays on one thread, unless its rows of that
@@ -206,16 +201,5 @@ export function kernelCalls(em: Emission): Calls {
     return { kernels: split, scratch };
   };
 
-  return {
-    lines,
-    updateLines,
-    updatePrelude: updatePreludes,
-    addrOf,
-    flatAddr,
-    hoisted,
-    scratches,
-    kernels,
-    scratchNeed: () => scratchNeed,
-    threadsPlan,
-  };
+  return { lines, updateLines, addrOf, flatAddr, hoisted, scratches, kernels, scratchNeed: () => scratchNeed, threadsPlan };
 }

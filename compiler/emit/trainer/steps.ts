@@ -10,7 +10,7 @@ import type { Emission } from "./context.js";
 import { optimizerText } from "./header.js";
 import { camel, ident } from "./names.js";
 import { traceEntries } from "./trace.js";
-import { fusedWeights, NADAM_STATE } from "./update.js";
+import { NADAM_STATE } from "./update.js";
 import { learningRate } from "../../../runtime/kernels/schedules.js";
 
 /** The code of every segment, generated before anything is written (kernels reserve scratch and tables as they go). */
@@ -40,7 +40,6 @@ export const allLines = (b: Bodies, calls: Calls): string[] => [
   ...b.steps.flatMap((l) => [...l.forward, ...l.backward]),
   ...b.evaluation,
   ...b.inference.flat(),
-  ...calls.updatePrelude.flat(),
   ...calls.updateLines.flat(),
 ];
 
@@ -95,8 +94,6 @@ export function writeSteps(
     w.blankLine();
     w.writeLine(`/** Step ${k + 1}: gradients of the loss w.r.t. the parameters of \`${s.model}\`. */`);
     w.write(`function ${fnName("backward", k)}(n: number): void`).block(() => {
-      // Kernel gradients that update their weights (fused) read the step's count and scalars.
-      body(calls.updatePrelude[k]);
       body(bodies.steps[k].backward);
       // A trained parameter this loss cannot reach gets a zero gradient (not an earlier step's).
       for (const g of s.grads) {
@@ -112,11 +109,9 @@ export function writeSteps(
     w.blankLine();
     const o = s.optimizer;
     const spans = s.ranges.map((r) => `[${r.offset}, ${r.offset + r.size})`).join(", ");
-    const fused = fusedWeights(em, k).map((r) => `[${r.offset}, ${r.offset + r.size})`);
-    const inGradients = fused.length ? ` Its kernel gradients update params${fused.join(", ")} (fused).` : "";
-    w.writeLine(`/** Step ${k + 1}: ${optimizerText(o)} on the parameters of \`${s.model}\` (params${spans}).${inGradients} */`);
+    w.writeLine(`/** Step ${k + 1}: ${optimizerText(o)} on the parameters of \`${s.model}\` (params${spans}). */`);
     w.write(`function ${fnName("update", k)}(): void`).block(() => {
-      if (calls.updatePrelude[k].length === 0) w.writeLine(`stepCounts[${k}]++;`);
+      w.writeLine(`stepCounts[${k}]++;`);
       for (const line of calls.updateLines[k]) w.writeLine(line);
       // State that is not trained (moving statistics) takes the values this step's forward pass computed.
       for (const u of s.updates) {

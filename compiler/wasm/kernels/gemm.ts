@@ -161,7 +161,7 @@ interface TileSpec {
 }
 
 /** a·b + c with f32x4.relaxed_madd (binaryen's JS API has no wrapper for it; the C API does). */
-export function relaxedMadd(f: Fn, a: X, b: X, c: X): X {
+function relaxedMadd(f: Fn, a: X, b: X, c: X): X {
   const api = f.b as unknown as { _BinaryenSIMDTernary(mod: number, op: number, a: X, b: X, c: X): X; RelaxedMaddVecF32x4: number };
   return api._BinaryenSIMDTernary(f.mod.ptr, api.RelaxedMaddVecF32x4, a, b, c);
 }

@@ -28,7 +28,7 @@
 // the scalars combined in f64 and rounded once per call (lr, lr·wd, lr/c1, 1/c2, lr·cm,
 // lr·cg, gs): a few ulps of each update.
 import type { BinaryenApi } from "./binaryen.js";
-import type { Fn, Mod, X } from "./fn.js";
+import type { Mod, X } from "./fn.js";
 import { addKernel, flatLoop, hsum64, loadStream, promoteHi, promoteLo, storeStream, type Stream } from "./loops.js";
 import { splatF } from "./math.js";
 
@@ -126,7 +126,137 @@ export function addUpdate(b: BinaryenApi, mod: Mod, spec: UpdateSpec): void {
     b.none,
     (f, p) => {
       const base = spec.offset * 4;
-      const { buffers, streams, prelude, body } = updateCode(f, spec, (name) => f.get(p(name)));
+      const buffers = ["w", "g", ...state];
+      const streams: Stream[] = buffers.map(() => ({ ptr: f.local(b.i32), step: 4 }));
+      const s = Object.fromEntries(buffers.map((n, k) => [n, streams[k]]));
+      const v = () => f.local(b.v128);
+      const f64 = (name: string): X => f.get(p(name));
+      const splat64 = (x: X): X => m.f32x4.splat(m.f32.demote(x));
+      // Per-call scalars, splatted once: each an f64 expression rounded to f32 once.
+      const prelude: X[] = [];
+      const scalar = (x: X): number => {
+        const l = v();
+        prelude.push(f.set(l, splat64(x)));
+        return l;
+      };
+      const wd = spec.weightDecay ?? 0;
+      const decay = wd !== 0 ? scalar(m.f64.mul(f64("lr"), m.f64.const(wd))) : -1;
+      const gs = spec.scaled ? scalar(f64("gs")) : -1;
+      const one = (x: X): X => m.f64.div(m.f64.const(1), x);
+      const c = (x: number | undefined, what: string): X => splatF(f, num(x, what, spec.name));
+      const mul = m.f32x4.mul.bind(m.f32x4);
+      const add = m.f32x4.add.bind(m.f32x4);
+      const sub = m.f32x4.sub.bind(m.f32x4);
+      const div = m.f32x4.div.bind(m.f32x4);
+      // The rule's step Δ (w ← w − Δ), given the gradient vg; it updates and stores the state.
+      type Rule = (vg: number, lanes: number, e: number) => { out: X[]; step: X };
+      const ema = (beta: number | undefined, old: X, x: X): X => add(mul(c(beta, "beta"), old), mul(c(1 - (beta ?? NaN), "1 − beta"), x));
+      const rules: Record<UpdateRule, () => Rule> = {
+        sgd: () => {
+          const lr = scalar(f64("lr"));
+          const mu = spec.momentum ?? 0;
+          const vb = v();
+          return (vg, lanes, e) => {
+            if (mu === 0) return { out: [], step: mul(f.get(lr), f.get(vg)) };
+            const out = [
+              f.set(vb, add(mul(c(mu, "momentum"), loadStream(f, s.buf, lanes, e)), f.get(vg))),
+              ...storeStream(f, s.buf, lanes, e, vb),
+            ];
+            const dir = spec.nesterov ? add(f.get(vg), mul(c(mu, "momentum"), f.get(vb))) : f.get(vb);
+            return { out, step: mul(f.get(lr), dir) };
+          };
+        },
+        adam: () => {
+          const st = scalar(m.f64.div(f64("lr"), f64("c1")));
+          const ic2 = scalar(one(f64("c2")));
+          return moments((vm, vv) => div(mul(f.get(st), f.get(vm)), add(m.f32x4.sqrt(mul(f.get(vv), f.get(ic2))), c(spec.eps, "eps"))));
+        },
+        nadam: () => {
+          const a = scalar(m.f64.mul(f64("lr"), f64("cm")));
+          const bg = scalar(m.f64.mul(f64("lr"), f64("cg")));
+          const ic2 = scalar(one(f64("c2")));
+          return moments((vm, vv, vg) =>
+            div(
+              add(mul(f.get(a), f.get(vm)), mul(f.get(bg), f.get(vg))),
+              add(m.f32x4.sqrt(mul(f.get(vv), f.get(ic2))), c(spec.eps, "eps")),
+            ),
+          );
+        },
+        adamax: () => {
+          const st = scalar(m.f64.div(f64("lr"), f64("c1")));
+          const vm = v();
+          const vu = v();
+          return (vg, lanes, e) => ({
+            out: [
+              f.set(vm, ema(spec.beta1, loadStream(f, s.m, lanes, e), f.get(vg))),
+              f.set(vu, m.f32x4.max(mul(c(spec.beta2, "beta2"), loadStream(f, s.u, lanes, e)), m.f32x4.abs(f.get(vg)))),
+              ...storeStream(f, s.m, lanes, e, vm),
+              ...storeStream(f, s.u, lanes, e, vu),
+            ],
+            step: div(mul(f.get(st), f.get(vm)), add(f.get(vu), c(spec.eps, "eps"))),
+          });
+        },
+        adagrad: () => {
+          const lr = scalar(f64("lr"));
+          const va = v();
+          return (vg, lanes, e) => ({
+            out: [f.set(va, add(loadStream(f, s.acc, lanes, e), mul(f.get(vg), f.get(vg)))), ...storeStream(f, s.acc, lanes, e, va)],
+            step: div(mul(f.get(lr), f.get(vg)), m.f32x4.sqrt(add(f.get(va), c(spec.eps, "eps")))),
+          });
+        },
+        rmsprop: () => {
+          const lr = scalar(f64("lr"));
+          const vv = v();
+          const va = v();
+          const inc = v();
+          return (vg, lanes, e) => {
+            const out: X[] = [
+              f.set(vv, ema(spec.rho, loadStream(f, s.vel, lanes, e), mul(f.get(vg), f.get(vg)))),
+              ...storeStream(f, s.vel, lanes, e, vv),
+            ];
+            let den = add(f.get(vv), c(spec.eps, "eps"));
+            if (spec.centered) {
+              out.push(f.set(va, ema(spec.rho, loadStream(f, s.avg, lanes, e), f.get(vg))), ...storeStream(f, s.avg, lanes, e, va));
+              den = add(sub(f.get(vv), mul(f.get(va), f.get(va))), c(spec.eps, "eps"));
+            }
+            out.push(f.set(inc, div(mul(f.get(lr), f.get(vg)), m.f32x4.sqrt(den))));
+            if (spec.momentum) {
+              out.push(f.set(inc, add(mul(c(spec.momentum, "momentum"), loadStream(f, s.mom, lanes, e)), f.get(inc))));
+              out.push(...storeStream(f, s.mom, lanes, e, inc));
+            }
+            return { out, step: f.get(inc) };
+          };
+        },
+      };
+      /** Adam's and Nadam's moments m ← β1·m + (1 − β1)·g, v ← β2·v + (1 − β2)·g²; `step` from them. */
+      function moments(step: (vm: number, vv: number, vg: number) => X): Rule {
+        const vm = v();
+        const vv = v();
+        return (vg, lanes, e) => ({
+          out: [
+            f.set(vm, ema(spec.beta1, loadStream(f, s.m, lanes, e), f.get(vg))),
+            f.set(vv, ema(spec.beta2, loadStream(f, s.v, lanes, e), mul(f.get(vg), f.get(vg)))),
+            ...storeStream(f, s.m, lanes, e, vm),
+            ...storeStream(f, s.v, lanes, e, vv),
+          ],
+          step: step(vm, vv, vg),
+        });
+      }
+      const rule = rules[spec.rule]();
+      const vg = v();
+      const vw = v();
+      const zero = v();
+      const body = (lanes: number, e: number): X[] => {
+        let g = loadStream(f, s.g, lanes, e);
+        if (spec.scaled) g = mul(g, f.get(gs));
+        if (spec.clipValue !== undefined) g = m.f32x4.min(m.f32x4.max(g, c(-spec.clipValue, "clipValue")), c(spec.clipValue, "clipValue"));
+        const out: X[] = [f.set(vg, g), f.set(vw, loadStream(f, s.w, lanes, e))];
+        if (wd !== 0) out.push(f.set(vw, sub(f.get(vw), mul(f.get(vw), f.get(decay)))));
+        const r = rule(vg, lanes, e);
+        out.push(...r.out, f.set(vw, sub(f.get(vw), r.step)), ...storeStream(f, s.w, lanes, e, vw));
+        if (spec.zeroGrad) out.push(...storeStream(f, s.g, lanes, e, zero));
+        return out;
+      };
       // The blocks [lo, hi) of the range (hi = 0: all) as elements [start, end): each element is
       // updated alone, so any cut into blocks gives the bits of the whole call.
       const [start, end] = [f.local(b.i32), f.local(b.i32)];
@@ -141,6 +271,7 @@ export function addUpdate(b: BinaryenApi, mod: Mod, spec: UpdateSpec): void {
           f.set(st.ptr, m.i32.add(f.get(p(buffers[k])), m.i32.add(f.i32(base), m.i32.shl(f.get(start), f.i32(2))))),
         ),
         ...prelude,
+        f.set(zero, splatF(f, 0)),
         flatLoop(f, () => m.i32.sub(f.get(end), f.get(start)), streams, body),
       ];
     },
@@ -184,158 +315,4 @@ export function addSumSquares(b: BinaryenApi, mod: Mod, spec: OptimizerRange): v
       m.f64x2.extract_lane(hsum64(f, m.f64x2.add(f.get(lo), f.get(hi))), 0),
     ];
   });
-}
-
-/** The per-element code of an update, for a kernel that sets the streams' pointers and runs `body` over its elements (flatLoop). */
-export interface UpdateCode {
-  /** The flat buffers the update reads and writes, in `streams`' order: w, g, then the rule's state. */
-  readonly buffers: readonly string[];
-  /** One pointer local per buffer, at the element the loop starts from (4 bytes a step). */
-  readonly streams: readonly Stream[];
-  /** The per-call scalars, each an f64 expression rounded to f32 once and splatted: run once before any loop. */
-  readonly prelude: readonly X[];
-  /** The update of `lanes` elements at `e` past the pointers. */
-  readonly body: (lanes: number, e: number) => X[];
-}
-
-/**
- * The update of `spec.rule` fused with weight decay and clipping, element by element: `scalarArg`
- * gives the f64 expression of a per-call scalar (lr, the rule's, gs: updateParams). Shared by the
- * range kernel below and the kernel gradient that updates its weights as it writes them
- * (gemm-tn-update.ts), so both compute each element with the same f32 operations.
- */
-export function updateCode(f: Fn, spec: Omit<UpdateSpec, "offset" | "size">, scalarArg: (name: string) => X): UpdateCode {
-  const m = f.mod;
-  const b = f.b;
-  const state = updateState(spec);
-  const buffers = ["w", "g", ...state];
-  const streams: Stream[] = buffers.map(() => ({ ptr: f.local(b.i32), step: 4 }));
-  const s = Object.fromEntries(buffers.map((n, k) => [n, streams[k]]));
-  const v = () => f.local(b.v128);
-  const f64 = scalarArg;
-  const splat64 = (x: X): X => m.f32x4.splat(m.f32.demote(x));
-  // Per-call scalars, splatted once: each an f64 expression rounded to f32 once.
-  const prelude: X[] = [];
-  const scalar = (x: X): number => {
-    const l = v();
-    prelude.push(f.set(l, splat64(x)));
-    return l;
-  };
-  const wd = spec.weightDecay ?? 0;
-  const decay = wd !== 0 ? scalar(m.f64.mul(f64("lr"), m.f64.const(wd))) : -1;
-  const gs = spec.scaled ? scalar(f64("gs")) : -1;
-  const one = (x: X): X => m.f64.div(m.f64.const(1), x);
-  const c = (x: number | undefined, what: string): X => splatF(f, num(x, what, spec.name));
-  const mul = m.f32x4.mul.bind(m.f32x4);
-  const add = m.f32x4.add.bind(m.f32x4);
-  const sub = m.f32x4.sub.bind(m.f32x4);
-  const div = m.f32x4.div.bind(m.f32x4);
-  // The rule's step Δ (w ← w − Δ), given the gradient vg; it updates and stores the state.
-  type Rule = (vg: number, lanes: number, e: number) => { out: X[]; step: X };
-  const ema = (beta: number | undefined, old: X, x: X): X => add(mul(c(beta, "beta"), old), mul(c(1 - (beta ?? NaN), "1 − beta"), x));
-  const rules: Record<UpdateRule, () => Rule> = {
-    sgd: () => {
-      const lr = scalar(f64("lr"));
-      const mu = spec.momentum ?? 0;
-      const vb = v();
-      return (vg, lanes, e) => {
-        if (mu === 0) return { out: [], step: mul(f.get(lr), f.get(vg)) };
-        const out = [
-          f.set(vb, add(mul(c(mu, "momentum"), loadStream(f, s.buf, lanes, e)), f.get(vg))),
-          ...storeStream(f, s.buf, lanes, e, vb),
-        ];
-        const dir = spec.nesterov ? add(f.get(vg), mul(c(mu, "momentum"), f.get(vb))) : f.get(vb);
-        return { out, step: mul(f.get(lr), dir) };
-      };
-    },
-    adam: () => {
-      const st = scalar(m.f64.div(f64("lr"), f64("c1")));
-      const ic2 = scalar(one(f64("c2")));
-      return moments((vm, vv) => div(mul(f.get(st), f.get(vm)), add(m.f32x4.sqrt(mul(f.get(vv), f.get(ic2))), c(spec.eps, "eps"))));
-    },
-    nadam: () => {
-      const a = scalar(m.f64.mul(f64("lr"), f64("cm")));
-      const bg = scalar(m.f64.mul(f64("lr"), f64("cg")));
-      const ic2 = scalar(one(f64("c2")));
-      return moments((vm, vv, vg) =>
-        div(add(mul(f.get(a), f.get(vm)), mul(f.get(bg), f.get(vg))), add(m.f32x4.sqrt(mul(f.get(vv), f.get(ic2))), c(spec.eps, "eps"))),
-      );
-    },
-    adamax: () => {
-      const st = scalar(m.f64.div(f64("lr"), f64("c1")));
-      const vm = v();
-      const vu = v();
-      return (vg, lanes, e) => ({
-        out: [
-          f.set(vm, ema(spec.beta1, loadStream(f, s.m, lanes, e), f.get(vg))),
-          f.set(vu, m.f32x4.max(mul(c(spec.beta2, "beta2"), loadStream(f, s.u, lanes, e)), m.f32x4.abs(f.get(vg)))),
-          ...storeStream(f, s.m, lanes, e, vm),
-          ...storeStream(f, s.u, lanes, e, vu),
-        ],
-        step: div(mul(f.get(st), f.get(vm)), add(f.get(vu), c(spec.eps, "eps"))),
-      });
-    },
-    adagrad: () => {
-      const lr = scalar(f64("lr"));
-      const va = v();
-      return (vg, lanes, e) => ({
-        out: [f.set(va, add(loadStream(f, s.acc, lanes, e), mul(f.get(vg), f.get(vg)))), ...storeStream(f, s.acc, lanes, e, va)],
-        step: div(mul(f.get(lr), f.get(vg)), m.f32x4.sqrt(add(f.get(va), c(spec.eps, "eps")))),
-      });
-    },
-    rmsprop: () => {
-      const lr = scalar(f64("lr"));
-      const vv = v();
-      const va = v();
-      const inc = v();
-      return (vg, lanes, e) => {
-        const out: X[] = [
-          f.set(vv, ema(spec.rho, loadStream(f, s.vel, lanes, e), mul(f.get(vg), f.get(vg)))),
-          ...storeStream(f, s.vel, lanes, e, vv),
-        ];
-        let den = add(f.get(vv), c(spec.eps, "eps"));
-        if (spec.centered) {
-          out.push(f.set(va, ema(spec.rho, loadStream(f, s.avg, lanes, e), f.get(vg))), ...storeStream(f, s.avg, lanes, e, va));
-          den = add(sub(f.get(vv), mul(f.get(va), f.get(va))), c(spec.eps, "eps"));
-        }
-        out.push(f.set(inc, div(mul(f.get(lr), f.get(vg)), m.f32x4.sqrt(den))));
-        if (spec.momentum) {
-          out.push(f.set(inc, add(mul(c(spec.momentum, "momentum"), loadStream(f, s.mom, lanes, e)), f.get(inc))));
-          out.push(...storeStream(f, s.mom, lanes, e, inc));
-        }
-        return { out, step: f.get(inc) };
-      };
-    },
-  };
-  /** Adam's and Nadam's moments m ← β1·m + (1 − β1)·g, v ← β2·v + (1 − β2)·g²; `step` from them. */
-  function moments(step: (vm: number, vv: number, vg: number) => X): Rule {
-    const vm = v();
-    const vv = v();
-    return (vg, lanes, e) => ({
-      out: [
-        f.set(vm, ema(spec.beta1, loadStream(f, s.m, lanes, e), f.get(vg))),
-        f.set(vv, ema(spec.beta2, loadStream(f, s.v, lanes, e), mul(f.get(vg), f.get(vg)))),
-        ...storeStream(f, s.m, lanes, e, vm),
-        ...storeStream(f, s.v, lanes, e, vv),
-      ],
-      step: step(vm, vv, vg),
-    });
-  }
-  const rule = rules[spec.rule]();
-  const vg = v();
-  const vw = v();
-  const zero = v();
-  const body = (lanes: number, e: number): X[] => {
-    let g = loadStream(f, s.g, lanes, e);
-    if (spec.scaled) g = mul(g, f.get(gs));
-    if (spec.clipValue !== undefined) g = m.f32x4.min(m.f32x4.max(g, c(-spec.clipValue, "clipValue")), c(spec.clipValue, "clipValue"));
-    const out: X[] = [f.set(vg, g), f.set(vw, loadStream(f, s.w, lanes, e))];
-    if (wd !== 0) out.push(f.set(vw, sub(f.get(vw), mul(f.get(vw), f.get(decay)))));
-    const r = rule(vg, lanes, e);
-    out.push(...r.out, f.set(vw, sub(f.get(vw), r.step)), ...storeStream(f, s.w, lanes, e, vw));
-    if (spec.zeroGrad) out.push(...storeStream(f, s.g, lanes, e, zero));
-    return out;
-  };
-  prelude.push(f.set(zero, splatF(f, 0)));
-  return { buffers, streams, prelude, body };
 }

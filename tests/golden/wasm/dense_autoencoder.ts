@@ -26,7 +26,7 @@ const kernelModule = await loadKernelFiles(
   new URL("./dense_autoencoder.wasm", import.meta.url),
   new URL("./dense_autoencoder.relaxed.wasm", import.meta.url),
   [
-    "adam_50176_51024_0p9_0p999_1em7",
+    "adam_0_101200_0p9_0p999_1em7",
     "gemm_nn_784x64_bias_relu",
     "gemm_nn_64x784_bias_sigmoid",
     "loss_mse_1_batched_784",
@@ -35,7 +35,7 @@ const kernelModule = await loadKernelFiles(
     "gemm_nt_64x784",
     "gemm_tn_64x784",
     "act_bias_relu_grad_1_batched_64",
-    "gemm_tn_784x64_adam_0_50176_0p9_0p999_1em7",
+    "gemm_tn_784x64",
   ],
 );
 
@@ -192,7 +192,6 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   /** Step 1: gradients of the loss w.r.t. the parameters of `dense_autoencoder`. */
   function backwardDenseAutoencoder(n: number): void {
-    stepCounts[0]++; // now: this step's kernel gradients update weights (fused)
     // dsl-examples/dense_autoencoder.dlm:11  mse
     k.loss_grad_mse_1_batched_784(
       n,
@@ -233,24 +232,13 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       A_dense_autoencoder_dense_relu,
       A_ddense_autoencoder_dense_bias,
     ); // [B, 64] [B, 64] → [64] (fused: relu_grad+sum_to)
-    k.gemm_tn_784x64_adam_0_50176_0p9_0p999_1em7(
-      n,
-      A_x,
-      A_ddense_autoencoder_dense,
-      A_ddense_autoencoder_dense_kernel,
-      WS,
-      A_params,
-      A_adam_m,
-      A_adam_v,
-      learningRates[0],
-      1 - Math.pow(0.9, stepCounts[0]),
-      1 - Math.pow(0.999, stepCounts[0]),
-    ); // [B, 784] [B, 64] → [784, 64] (fused: matmul_tn+update)
+    k.gemm_tn_784x64(n, A_x, A_ddense_autoencoder_dense, A_ddense_autoencoder_dense_kernel, WS); // [B, 784] [B, 64] → [784, 64]
   }
 
-  /** Step 1: adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `dense_autoencoder` (params[0, 101200)). Its kernel gradients update params[0, 50176) (fused). */
+  /** Step 1: adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `dense_autoencoder` (params[0, 101200)). */
   function updateDenseAutoencoder(): void {
-    k.adam_50176_51024_0p9_0p999_1em7(
+    stepCounts[0]++;
+    k.adam_0_101200_0p9_0p999_1em7(
       A_params,
       A_grads,
       A_adam_m,

@@ -32,7 +32,7 @@ const kernelModule = await loadKernelFiles(
     "adam_19200_18624_0p9_0p999_1em7",
     "adam_37952_37056_0p9_0p999_1em7",
     "adam_75136_37056_0p9_0p999_1em7",
-    "adam_112960_10_0p9_0p999_1em7",
+    "adam_112320_650_0p9_0p999_1em7",
     "conv2d_28x28x1_k3x3_s1x1_p1x1_32_bias",
     "batchnorm_train_784_batched_32_1_0p001_scale_center",
     "moving_average_32_0p9",
@@ -50,7 +50,7 @@ const kernelModule = await loadKernelFiles(
     "loss_sparse_categorical_crossentropy_fromLogits_1_batched_10",
     "loss_grad_sparse_categorical_crossentropy_fromLogits_1_batched_10",
     "gemm_nt_64x10",
-    "gemm_tn_64x10_adam_112320_640_0p9_0p999_1em7",
+    "gemm_tn_64x10",
     "sum_rows_1_batched_10",
     "global_avgpool_grad_196_64",
     "relu_grad_12544_batched",
@@ -836,7 +836,6 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
 
   /** Step 1: gradients of the loss w.r.t. the parameters of `resnet`. */
   function backwardResnet(n: number): void {
-    stepCounts[0]++; // now: this step's kernel gradients update weights (fused)
     // dsl-examples/resnet.dlm:26  sparse_categorical_crossentropy
     k.loss_grad_sparse_categorical_crossentropy_fromLogits_1_batched_10(
       n,
@@ -847,19 +846,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     ); // [B, 10] [B] [] → [B, 10]
     // dsl-examples/resnet.dlm:21 resnet/dense  dense(10, activation=softmax)
     k.gemm_nt_64x10(n, A_dresnet_dense, A_resnet_dense_kernel, A_dresnet_global_average_pooling2d, WS); // [B, 10] [64, 10] → [B, 64]
-    k.gemm_tn_64x10_adam_112320_640_0p9_0p999_1em7(
-      n,
-      A_resnet_global_average_pooling2d,
-      A_dresnet_dense,
-      A_dresnet_dense_kernel,
-      WS,
-      A_params,
-      A_adam_m,
-      A_adam_v,
-      learningRates[0],
-      1 - Math.pow(0.9, stepCounts[0]),
-      1 - Math.pow(0.999, stepCounts[0]),
-    ); // [B, 64] [B, 10] → [64, 10] (fused: matmul_tn+update)
+    k.gemm_tn_64x10(n, A_resnet_global_average_pooling2d, A_dresnet_dense, A_dresnet_dense_kernel, WS); // [B, 64] [B, 10] → [64, 10]
     k.sum_rows_1_batched_10(n, A_dresnet_dense_bias, A_dresnet_dense); // [B, 10] → [10]
     // dsl-examples/resnet.dlm:21 resnet/global_average_pooling2d  global_avgpool2d()
     k.global_avgpool_grad_196_64(n, A_dresnet_global_average_pooling2d, A_dresnet_re_lu_5); // [B, 64] → [B, 14, 14, 64]
@@ -1088,8 +1075,9 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
     k.sum_rows_784_batched_32(n, A_dresnet_conv2d_bias, A_dresnet_conv2d); // [B, 28, 28, 32] → [32]
   }
 
-  /** Step 1: adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `resnet` (params[0, 384), [448, 9760), [9824, 19136), [19200, 37824), [37952, 75008), [75136, 112192), [112320, 112970)). Its kernel gradients update params[112320, 112960) (fused). */
+  /** Step 1: adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7) on the parameters of `resnet` (params[0, 384), [448, 9760), [9824, 19136), [19200, 37824), [37952, 75008), [75136, 112192), [112320, 112970)). */
   function updateResnet(): void {
+    stepCounts[0]++;
     k.adam_0_384_0p9_0p999_1em7(
       A_params,
       A_grads,
@@ -1144,7 +1132,7 @@ export function createTrainer(rng: Rng, options: TrainerOptions = {}): TrainerIn
       1 - Math.pow(0.9, stepCounts[0]),
       1 - Math.pow(0.999, stepCounts[0]),
     );
-    k.adam_112960_10_0p9_0p999_1em7(
+    k.adam_112320_650_0p9_0p999_1em7(
       A_params,
       A_grads,
       A_adam_m,
