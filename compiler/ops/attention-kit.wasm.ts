@@ -71,18 +71,22 @@ export function tile(f: Fn, t: Tile, relaxed: boolean): X {
   const acc = Array.from({ length: t.rows }, () => Array.from({ length: nv }, () => f.local(f.b.v128)));
   const bv = Array.from({ length: nv }, () => f.local(f.b.v128));
   const av = f.local(f.b.v128);
-  const [ap, bp, cp, cnt] = [f.local(i32), f.local(i32), f.local(i32), f.local(i32)];
+  const [ap, bp, cp, bEnd] = [f.local(i32), f.local(i32), f.local(i32), f.local(i32)]; // bEnd: the loop ends on a pointer compare
   const step: X[] = [];
   for (let v = 0; v < nv; v++) step.push(f.set(bv[v], loadPartial(f, f.get(bp), v * 16, lanes(v))));
   for (let q = 0; q < t.rows; q++) {
     step.push(f.set(av, m.v128.load32_splat(q * t.aRow, 4, f.get(ap))));
     for (let v = 0; v < nv; v++) step.push(mac(f, acc[q][v], f.get(av), f.get(bv[v]), relaxed));
   }
-  step.push(f.addI(ap, t.aStep), f.addI(bp, t.bStep), f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))));
+  step.push(f.addI(ap, t.aStep), f.addI(bp, t.bStep));
   const top = f.label("k");
-  const loop = m.loop(top, m.block(null, [...step, m.br(top, m.i32.gt_s(f.get(cnt), f.i32(0)))]));
+  const loop = m.loop(top, m.block(null, [...step, m.br(top, m.i32.ne(f.get(bp), f.get(bEnd)))]));
+  if (!(t.bStep > 0)) throw new Error("attention tile: B must advance");
+  const count = typeof t.count === "number" ? f.i32(t.count) : t.count();
   const out: X[] = acc.flat().map((l) => f.set(l, splatF(f, 0)));
-  out.push(f.set(ap, t.a()), f.set(bp, t.b()), f.set(cp, t.c()), f.set(cnt, typeof t.count === "number" ? f.i32(t.count) : t.count()));
+  const cnt = f.local(i32);
+  out.push(f.set(ap, t.a()), f.set(bp, t.b()), f.set(cp, t.c()), f.set(cnt, count));
+  out.push(f.set(bEnd, m.i32.add(f.get(bp), m.i32.mul(f.get(cnt), f.i32(t.bStep)))));
   out.push(typeof t.count === "number" ? loop : m.if(m.i32.gt_s(f.get(cnt), f.i32(0)), loop));
   for (let q = 0; q < t.rows; q++)
     for (let v = 0; v < nv; v++) out.push(...storePartial(f, f.get(cp), q * t.cRow + v * 16, lanes(v), f.get(acc[q][v])));

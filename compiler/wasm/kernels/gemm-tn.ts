@@ -132,7 +132,7 @@ function tile(f: Fn, t: TileArgs, madd: Madd): X {
     }
   const ap = f.local(b.i32);
   const bp = f.local(b.i32);
-  const cnt = f.local(b.i32);
+  const bEnd = f.local(b.i32); // bp past the chunk: the loop ends on a pointer compare, no counter
   const as = t.packA ? f.local(b.i32) : -1;
   const bs = t.packB ? f.local(b.i32) : -1;
   const bv = Array.from({ length: nv }, () => f.local(b.v128));
@@ -151,7 +151,7 @@ function tile(f: Fn, t: TileArgs, madd: Madd): X {
     step.push(f.set(av, m.v128.load32_splat(q * 4, 4, f.get(t.packA ? as : ap))));
     for (let v = 0; v < nv; v++) step.push(f.set(acc[q][v], madd(f.get(av), f.get(bv[v]), f.get(acc[q][v]))));
   }
-  step.push(f.addI(ap, 16), f.addI(bp, 32), f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))));
+  step.push(f.addI(ap, 16), f.addI(bp, 32));
   if (t.packA) step.push(f.addI(as, t.packA.stride));
   if (t.packB) step.push(f.addI(bs, t.packB.stride));
   const top = f.label("k");
@@ -174,10 +174,10 @@ function tile(f: Fn, t: TileArgs, madd: Madd): X {
     m.if(f.get(t.first), m.block(null, zero), m.block(null, load)),
     f.set(ap, f.get(t.ap)),
     f.set(bp, f.get(t.bp)),
-    f.set(cnt, f.get(t.count)),
+    f.set(bEnd, m.i32.add(f.get(t.bp), m.i32.shl(f.get(t.count), f.i32(5)))),
     ...(t.packA ? [f.set(as, f.get(t.packA.src))] : []),
     ...(t.packB ? [f.set(bs, f.get(t.packB.src))] : []),
-    m.if(m.i32.gt_s(f.get(cnt), f.i32(0)), m.loop(top, m.block(null, [...step, m.br(top, m.i32.gt_s(f.get(cnt), f.i32(0)))]))),
+    m.if(m.i32.gt_s(f.get(t.count), f.i32(0)), m.loop(top, m.block(null, [...step, m.br(top, m.i32.ne(f.get(bp), f.get(bEnd)))]))),
     m.if(f.get(t.last), m.block(null, store), m.block(null, keep)),
   ]);
 }

@@ -199,8 +199,12 @@ function tile(f: Fn, t: TileSpec): X {
   }
   const ap = f.local(b.i32);
   const bp = f.local(b.i32);
-  const cnt = f.local(b.i32);
-  body.push(f.set(ap, f.get(t.aPtr)), f.set(bp, f.get(t.bPtr)), f.set(cnt, t.count()));
+  const bEnd = f.local(b.i32); // B past the last step: the loop ends on a pointer compare, no counter
+  body.push(
+    f.set(ap, f.get(t.aPtr)),
+    f.set(bp, f.get(t.bPtr)),
+    f.set(bEnd, m.i32.add(f.get(t.bPtr), m.i32.mul(t.count(), f.i32(t.bStepBytes)))),
+  );
   const bv: number[] = [];
   for (let v = 0; v < nv; v++) bv.push(f.local(b.v128));
   const av = f.local(b.v128);
@@ -219,10 +223,10 @@ function tile(f: Fn, t: TileSpec): X {
       );
     }
   }
-  step.push(f.addI(ap, t.aStepBytes), f.addI(bp, t.bStepBytes), f.set(cnt, m.i32.sub(f.get(cnt), f.i32(1))));
+  step.push(f.addI(ap, t.aStepBytes), f.addI(bp, t.bStepBytes));
   const top = f.label("k");
-  const loop = m.loop(top, m.block(null, [...step, m.br(top, m.i32.gt_s(f.get(cnt), f.i32(0)))]));
-  body.push(t.countStatic ? loop : m.if(m.i32.gt_s(f.get(cnt), f.i32(0)), loop));
+  const loop = m.loop(top, m.block(null, [...step, m.br(top, m.i32.ne(f.get(bp), f.get(bEnd)))]));
+  body.push(t.countStatic ? loop : m.if(m.i32.ne(f.get(bp), f.get(bEnd)), loop));
   // Epilogue: (+ bias) (+ C), partial stores on the tail vector.
   const tmp = f.local(b.v128);
   for (let q = 0; q < t.rows; q++) {

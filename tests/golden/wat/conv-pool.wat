@@ -1137,10 +1137,10 @@
   (local $i3 i32)
   (local $i4 i32)
   (local $i5 i32)
-  (local $i6 i32)
+  (local $v6 v128)
   (local $v7 v128)
   (local $v8 v128)
-  (local $v9 v128)
+  (local $i9 i32)
   (local $v10 v128)
   (local $i11 i32)
   (local $i12 i32)
@@ -1274,13 +1274,13 @@
           (local.set $v0
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
+          (local.set $v6
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
           (local.set $v7
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
           (local.set $v8
-           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-          )
-          (local.set $v9
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
           (local.set $i2
@@ -1289,8 +1289,11 @@
           (local.set $i5
            (local.get $ws)
           )
-          (local.set $i6
-           (i32.const 4)
+          (local.set $i9
+           (i32.add
+            (local.get $ws)
+            (i32.const 128)
+           )
           )
           (loop $k1
            (local.set $v0
@@ -1308,11 +1311,22 @@
              )
             )
            )
+           (local.set $v6
+            (f32x4.add
+             (local.get $v6)
+             (f32x4.mul
+              (v128.load32_splat offset=16
+               (local.get $i2)
+              )
+              (local.get $v10)
+             )
+            )
+           )
            (local.set $v7
             (f32x4.add
              (local.get $v7)
              (f32x4.mul
-              (v128.load32_splat offset=16
+              (v128.load32_splat offset=32
                (local.get $i2)
               )
               (local.get $v10)
@@ -1322,17 +1336,6 @@
            (local.set $v8
             (f32x4.add
              (local.get $v8)
-             (f32x4.mul
-              (v128.load32_splat offset=32
-               (local.get $i2)
-              )
-              (local.get $v10)
-             )
-            )
-           )
-           (local.set $v9
-            (f32x4.add
-             (local.get $v9)
              (f32x4.mul
               (v128.load32_splat offset=48
                (local.get $i2)
@@ -1347,21 +1350,15 @@
              (i32.const 4)
             )
            )
-           (local.set $i5
-            (i32.add
-             (local.get $i5)
-             (i32.const 32)
-            )
-           )
            (br_if $k1
-            (i32.gt_s
-             (local.tee $i6
-              (i32.sub
-               (local.get $i6)
-               (i32.const 1)
+            (i32.ne
+             (local.get $i9)
+             (local.tee $i5
+              (i32.add
+               (local.get $i5)
+               (i32.const 32)
               )
              )
-             (i32.const 0)
             )
            )
           )
@@ -1387,7 +1384,7 @@
            (local.get $i1)
            (local.tee $v0
             (f32x4.add
-             (local.get $v7)
+             (local.get $v6)
              (v128.load32_lane offset=8 2
               (local.get $i4)
               (v128.load64_zero align=4
@@ -1405,7 +1402,7 @@
            (local.get $i1)
            (local.tee $v0
             (f32x4.add
-             (local.get $v8)
+             (local.get $v7)
              (v128.load32_lane offset=8 2
               (local.get $i4)
               (v128.load64_zero align=4
@@ -1423,7 +1420,7 @@
            (local.get $i1)
            (local.tee $v0
             (f32x4.add
-             (local.get $v9)
+             (local.get $v8)
              (v128.load32_lane offset=8 2
               (local.get $i4)
               (v128.load64_zero align=4
@@ -1477,8 +1474,11 @@
           (local.set $i5
            (local.get $ws)
           )
-          (local.set $i6
-           (i32.const 4)
+          (local.set $i9
+           (i32.add
+            (local.get $ws)
+            (i32.const 128)
+           )
           )
           (loop $k4
            (local.set $v0
@@ -1500,21 +1500,15 @@
              (i32.const 4)
             )
            )
-           (local.set $i5
-            (i32.add
-             (local.get $i5)
-             (i32.const 32)
-            )
-           )
            (br_if $k4
-            (i32.gt_s
-             (local.tee $i6
-              (i32.sub
-               (local.get $i6)
-               (i32.const 1)
+            (i32.ne
+             (local.get $i9)
+             (local.tee $i5
+              (i32.add
+               (local.get $i5)
+               (i32.const 32)
               )
              )
-             (i32.const 0)
             )
            )
           )
@@ -1577,11 +1571,11 @@
   (local $i2 i32)
   (local $v3 v128)
   (local $i4 i32)
-  (local $i5 i32)
+  (local $v5 v128)
   (local $v6 v128)
   (local $v7 v128)
   (local $v8 v128)
-  (local $v9 v128)
+  (local $i9 i32)
   (local $i10 i32)
   (local $i11 i32)
   (local.set $ws
@@ -1720,6 +1714,9 @@
           )
          )
          (then
+          (local.set $v5
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
           (local.set $v6
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
@@ -1729,22 +1726,21 @@
           (local.set $v8
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
-          (local.set $v9
-           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-          )
           (local.set $i0
            (local.get $lo)
           )
-          (local.set $hi
-           (local.get $ws)
-          )
-          (local.set $i5
-           (i32.const 3)
+          (local.set $i9
+           (i32.add
+            (local.tee $hi
+             (local.get $ws)
+            )
+            (i32.const 96)
+           )
           )
           (loop $k1
-           (local.set $v6
+           (local.set $v5
             (f32x4.add
-             (local.get $v6)
+             (local.get $v5)
              (f32x4.mul
               (v128.load32_splat
                (local.get $i0)
@@ -1757,11 +1753,22 @@
              )
             )
            )
+           (local.set $v6
+            (f32x4.add
+             (local.get $v6)
+             (f32x4.mul
+              (v128.load32_splat offset=12
+               (local.get $i0)
+              )
+              (local.get $v3)
+             )
+            )
+           )
            (local.set $v7
             (f32x4.add
              (local.get $v7)
              (f32x4.mul
-              (v128.load32_splat offset=12
+              (v128.load32_splat offset=24
                (local.get $i0)
               )
               (local.get $v3)
@@ -1771,17 +1778,6 @@
            (local.set $v8
             (f32x4.add
              (local.get $v8)
-             (f32x4.mul
-              (v128.load32_splat offset=24
-               (local.get $i0)
-              )
-              (local.get $v3)
-             )
-            )
-           )
-           (local.set $v9
-            (f32x4.add
-             (local.get $v9)
              (f32x4.mul
               (v128.load32_splat offset=36
                (local.get $i0)
@@ -1796,39 +1792,33 @@
              (i32.const 4)
             )
            )
-           (local.set $hi
-            (i32.add
-             (local.get $hi)
-             (i32.const 32)
-            )
-           )
            (br_if $k1
-            (i32.gt_s
-             (local.tee $i5
-              (i32.sub
-               (local.get $i5)
-               (i32.const 1)
+            (i32.ne
+             (local.get $i9)
+             (local.tee $hi
+              (i32.add
+               (local.get $hi)
+               (i32.const 32)
               )
              )
-             (i32.const 0)
             )
            )
           )
           (v128.store align=4
            (local.get $i1)
-           (local.get $v6)
+           (local.get $v5)
           )
           (v128.store offset=16 align=4
            (local.get $i1)
-           (local.get $v7)
+           (local.get $v6)
           )
           (v128.store offset=32 align=4
            (local.get $i1)
-           (local.get $v8)
+           (local.get $v7)
           )
           (v128.store offset=48 align=4
            (local.get $i1)
-           (local.get $v9)
+           (local.get $v8)
           )
           (local.set $i4
            (i32.add
@@ -1867,11 +1857,13 @@
           (local.set $i0
            (local.get $lo)
           )
-          (local.set $hi
-           (local.get $ws)
-          )
-          (local.set $i5
-           (i32.const 3)
+          (local.set $i9
+           (i32.add
+            (local.tee $hi
+             (local.get $ws)
+            )
+            (i32.const 96)
+           )
           )
           (loop $k4
            (local.set $v3
@@ -1893,21 +1885,15 @@
              (i32.const 4)
             )
            )
-           (local.set $hi
-            (i32.add
-             (local.get $hi)
-             (i32.const 32)
-            )
-           )
            (br_if $k4
-            (i32.gt_s
-             (local.tee $i5
-              (i32.sub
-               (local.get $i5)
-               (i32.const 1)
+            (i32.ne
+             (local.get $i9)
+             (local.tee $hi
+              (i32.add
+               (local.get $hi)
+               (i32.const 32)
               )
              )
-             (i32.const 0)
             )
            )
           )
@@ -1953,23 +1939,23 @@
  (func $gemm_tn_4x3 (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $ws i32) (param $lo i32) (param $hi i32)
   (local $i0 i32)
   (local $i1 i32)
-  (local $v2 v128)
+  (local $i2 i32)
   (local $v3 v128)
   (local $v4 v128)
-  (local $i5 i32)
-  (local $v6 v128)
-  (local $i7 i32)
+  (local $v5 v128)
+  (local $i6 i32)
+  (local $v7 v128)
   (local $v8 v128)
   (local $i9 i32)
   (local $i10 i32)
   (local $v11 v128)
-  (local $i12 i32)
+  (local $v12 v128)
   (local $v13 v128)
   (local $v14 v128)
-  (local $v15 v128)
-  (local $i16 i32)
+  (local $i15 i32)
+  (local $v16 v128)
   (local $v17 v128)
-  (local $v18 v128)
+  (local $i18 i32)
   (local $i19 i32)
   (local $i20 i32)
   (local $i21 i32)
@@ -1998,7 +1984,7 @@
   )
   (local.set $i28
    (select
-    (local.tee $i25
+    (local.tee $i24
      (select
       (i32.const 3)
       (local.tee $lo
@@ -2019,7 +2005,7 @@
     )
     (i32.const 0)
     (i32.lt_s
-     (local.get $i25)
+     (local.get $i24)
      (i32.const 0)
     )
    )
@@ -2033,7 +2019,7 @@
      )
     )
     (then
-     (local.set $i26
+     (local.set $i25
       (select
        (i32.const 1)
        (local.tee $lo
@@ -2048,44 +2034,44 @@
        )
       )
      )
-     (local.set $i19
+     (local.set $hi
       (local.get $i29)
      )
      (loop $top16
       (if
        (i32.eqz
         (i32.ge_s
-         (local.get $i19)
-         (local.get $i25)
+         (local.get $hi)
+         (local.get $i24)
         )
        )
        (then
-        (local.set $i27
+        (local.set $i26
          (select
           (local.tee $lo
            (i32.add
-            (local.get $i19)
+            (local.get $hi)
             (i32.const 8)
            )
           )
-          (local.get $i25)
+          (local.get $i24)
           (i32.lt_s
            (local.get $lo)
-           (local.get $i25)
+           (local.get $i24)
           )
          )
         )
-        (local.set $i20
+        (local.set $i19
          (i32.const 0)
         )
         (loop $chunk0
-         (local.set $lo
+         (local.set $i18
           (select
            (i32.const 64)
            (local.tee $lo
             (i32.sub
              (local.get $m)
-             (local.get $i20)
+             (local.get $i19)
             )
            )
            (i32.ge_s
@@ -2096,13 +2082,13 @@
          )
          (local.set $i22
           (i32.eqz
-           (local.get $i20)
+           (local.get $i19)
           )
          )
          (local.set $i23
           (i32.ge_s
            (i32.sub
-            (local.get $i20)
+            (local.get $i19)
             (i32.const -64)
            )
            (local.get $m)
@@ -2111,11 +2097,11 @@
          (if
           (i32.and
            (i32.lt_s
-            (local.get $i19)
-            (local.get $i27)
+            (local.get $hi)
+            (local.get $i26)
            )
            (i32.lt_s
-            (local.get $i19)
+            (local.get $hi)
             (local.get $i28)
            )
           )
@@ -2126,16 +2112,16 @@
              (i32.const 1024)
             )
            )
-           (local.set $i7
+           (local.set $i6
             (i32.add
              (local.get $b)
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i20)
+                (local.get $i19)
                 (i32.const 3)
                )
-               (local.get $i19)
+               (local.get $hi)
               )
               (i32.const 2)
              )
@@ -2156,19 +2142,19 @@
                 (local.get $i21)
                 (i32.const 12)
                )
-               (local.get $i19)
+               (local.get $hi)
               )
               (i32.const 2)
              )
             )
            )
-           (local.set $i5
+           (local.set $i9
             (i32.add
              (local.get $a)
              (i32.shl
               (i32.add
                (i32.shl
-                (local.get $i20)
+                (local.get $i19)
                 (i32.const 2)
                )
                (i32.shl
@@ -2180,20 +2166,23 @@
              )
             )
            )
-           (local.set $v6
+           (local.set $v7
             (if (result v128)
              (local.get $i22)
              (then
-              (local.set $v2
-               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-              )
               (local.set $v3
                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
               )
               (local.set $v4
                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
               )
+              (local.set $v5
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
               (local.set $v8
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v12
                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
               )
               (local.set $v13
@@ -2202,23 +2191,20 @@
               (local.set $v14
                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
               )
-              (local.set $v15
-               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-              )
               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
              )
              (else
-              (local.set $v2
+              (local.set $v3
                (v128.load offset=16
                 (local.get $i0)
                )
               )
-              (local.set $v3
+              (local.set $v4
                (v128.load offset=32
                 (local.get $i0)
                )
               )
-              (local.set $v4
+              (local.set $v5
                (v128.load offset=48
                 (local.get $i0)
                )
@@ -2228,17 +2214,17 @@
                 (local.get $i0)
                )
               )
-              (local.set $v13
+              (local.set $v12
                (v128.load offset=80
                 (local.get $i0)
                )
               )
-              (local.set $v14
+              (local.set $v13
                (v128.load offset=96
                 (local.get $i0)
                )
               )
-              (local.set $v15
+              (local.set $v14
                (v128.load offset=112
                 (local.get $i0)
                )
@@ -2249,64 +2235,62 @@
              )
             )
            )
-           (local.set $i12
+           (local.set $i2
             (local.get $ws)
            )
-           (local.set $i16
+           (local.set $i15
             (local.get $i10)
            )
-           (local.set $hi
-            (local.get $i5)
+           (local.set $lo
+            (local.get $i9)
            )
            (if
             (i32.gt_s
-             (local.tee $i9
-              (local.get $lo)
-             )
+             (local.get $i18)
              (i32.const 0)
             )
             (then
+             (local.set $i20
+              (i32.add
+               (local.get $i10)
+               (i32.shl
+                (local.get $i18)
+                (i32.const 5)
+               )
+              )
+             )
              (loop $k9
               (v128.store
-               (local.get $i16)
-               (local.tee $v18
+               (local.get $i15)
+               (local.tee $v17
                 (v128.load align=4
-                 (local.get $i7)
+                 (local.get $i6)
                 )
                )
               )
               (v128.store offset=16
-               (local.get $i16)
-               (local.tee $v17
+               (local.get $i15)
+               (local.tee $v16
                 (v128.load offset=16 align=4
-                 (local.get $i7)
+                 (local.get $i6)
                 )
                )
               )
               (v128.store
-               (local.get $i12)
+               (local.get $i2)
                (v128.load align=4
-                (local.get $hi)
+                (local.get $lo)
                )
               )
-              (local.set $v6
+              (local.set $v7
                (f32x4.add
-                (local.get $v6)
+                (local.get $v7)
                 (f32x4.mul
                  (local.tee $v11
                   (v128.load32_splat
-                   (local.get $hi)
+                   (local.get $lo)
                   )
                  )
-                 (local.get $v18)
-                )
-               )
-              )
-              (local.set $v2
-               (f32x4.add
-                (local.get $v2)
-                (f32x4.mul
-                 (local.get $v11)
                  (local.get $v17)
                 )
                )
@@ -2315,12 +2299,8 @@
                (f32x4.add
                 (local.get $v3)
                 (f32x4.mul
-                 (local.tee $v11
-                  (v128.load32_splat offset=4
-                   (local.get $hi)
-                  )
-                 )
-                 (local.get $v18)
+                 (local.get $v11)
+                 (local.get $v16)
                 )
                )
               )
@@ -2328,8 +2308,21 @@
                (f32x4.add
                 (local.get $v4)
                 (f32x4.mul
-                 (local.get $v11)
+                 (local.tee $v11
+                  (v128.load32_splat offset=4
+                   (local.get $lo)
+                  )
+                 )
                  (local.get $v17)
+                )
+               )
+              )
+              (local.set $v5
+               (f32x4.add
+                (local.get $v5)
+                (f32x4.mul
+                 (local.get $v11)
+                 (local.get $v16)
                 )
                )
               )
@@ -2339,10 +2332,19 @@
                 (f32x4.mul
                  (local.tee $v11
                   (v128.load32_splat offset=8
-                   (local.get $hi)
+                   (local.get $lo)
                   )
                  )
-                 (local.get $v18)
+                 (local.get $v17)
+                )
+               )
+              )
+              (local.set $v12
+               (f32x4.add
+                (local.get $v12)
+                (f32x4.mul
+                 (local.get $v11)
+                 (local.get $v16)
                 )
                )
               )
@@ -2350,7 +2352,11 @@
                (f32x4.add
                 (local.get $v13)
                 (f32x4.mul
-                 (local.get $v11)
+                 (local.tee $v11
+                  (v128.load32_splat offset=12
+                   (local.get $lo)
+                  )
+                 )
                  (local.get $v17)
                 )
                )
@@ -2359,57 +2365,38 @@
                (f32x4.add
                 (local.get $v14)
                 (f32x4.mul
-                 (local.tee $v11
-                  (v128.load32_splat offset=12
-                   (local.get $hi)
-                  )
-                 )
-                 (local.get $v18)
-                )
-               )
-              )
-              (local.set $v15
-               (f32x4.add
-                (local.get $v15)
-                (f32x4.mul
                  (local.get $v11)
-                 (local.get $v17)
+                 (local.get $v16)
                 )
                )
               )
-              (local.set $i12
+              (local.set $i2
                (i32.add
-                (local.get $i12)
+                (local.get $i2)
                 (i32.const 16)
                )
               )
-              (local.set $i16
+              (local.set $lo
                (i32.add
-                (local.get $i16)
-                (i32.const 32)
-               )
-              )
-              (local.set $hi
-               (i32.add
-                (local.get $hi)
+                (local.get $lo)
                 (i32.const 16)
                )
               )
-              (local.set $i7
+              (local.set $i6
                (i32.add
-                (local.get $i7)
+                (local.get $i6)
                 (i32.const 12)
                )
               )
               (br_if $k9
-               (i32.gt_s
-                (local.tee $i9
-                 (i32.sub
-                  (local.get $i9)
-                  (i32.const 1)
+               (i32.ne
+                (local.get $i20)
+                (local.tee $i15
+                 (i32.add
+                  (local.get $i15)
+                  (i32.const 32)
                  )
                 )
-                (i32.const 0)
                )
               )
              )
@@ -2420,19 +2407,19 @@
             (then
              (v128.store align=4
               (local.get $i1)
-              (local.get $v6)
+              (local.get $v7)
              )
              (v128.store offset=16 align=4
               (local.get $i1)
-              (local.get $v2)
+              (local.get $v3)
              )
              (v128.store offset=12 align=4
               (local.get $i1)
-              (local.get $v3)
+              (local.get $v4)
              )
              (v128.store offset=28 align=4
               (local.get $i1)
-              (local.get $v4)
+              (local.get $v5)
              )
              (v128.store offset=24 align=4
               (local.get $i1)
@@ -2440,33 +2427,33 @@
              )
              (v128.store offset=40 align=4
               (local.get $i1)
-              (local.get $v13)
+              (local.get $v12)
              )
              (v128.store offset=36 align=4
               (local.get $i1)
-              (local.get $v14)
+              (local.get $v13)
              )
              (v128.store offset=52 align=4
               (local.get $i1)
-              (local.get $v15)
+              (local.get $v14)
              )
             )
             (else
              (v128.store
               (local.get $i0)
-              (local.get $v6)
+              (local.get $v7)
              )
              (v128.store offset=16
               (local.get $i0)
-              (local.get $v2)
+              (local.get $v3)
              )
              (v128.store offset=32
               (local.get $i0)
-              (local.get $v3)
+              (local.get $v4)
              )
              (v128.store offset=48
               (local.get $i0)
-              (local.get $v4)
+              (local.get $v5)
              )
              (v128.store offset=64
               (local.get $i0)
@@ -2474,19 +2461,19 @@
              )
              (v128.store offset=80
               (local.get $i0)
-              (local.get $v13)
+              (local.get $v12)
              )
              (v128.store offset=96
               (local.get $i0)
-              (local.get $v14)
+              (local.get $v13)
              )
              (v128.store offset=112
               (local.get $i0)
-              (local.get $v15)
+              (local.get $v14)
              )
             )
            )
-           (local.set $hi
+           (local.set $lo
             (i32.add
              (local.get $ws)
              (i32.const 1024)
@@ -2504,17 +2491,17 @@
              (i32.const 48)
             )
            )
-           (local.set $i16
+           (local.set $i15
             (i32.add
-             (local.get $i5)
+             (local.get $i9)
              (i32.const 16)
             )
            )
            (if
             (i32.gt_s
-             (local.tee $i24
+             (local.tee $i20
               (i32.sub
-               (local.get $i26)
+               (local.get $i25)
                (i32.const 1)
               )
              )
@@ -2522,20 +2509,23 @@
             )
             (then
              (loop $n11
-              (local.set $v6
+              (local.set $v7
                (if (result v128)
                 (local.get $i22)
                 (then
-                 (local.set $v2
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
                  (local.set $v3
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
                  (local.set $v4
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
+                 (local.set $v5
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
                  (local.set $v8
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v12
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
                  (local.set $v13
@@ -2544,23 +2534,20 @@
                  (local.set $v14
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
-                 (local.set $v15
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (else
-                 (local.set $v2
+                 (local.set $v3
                   (v128.load offset=16
                    (local.get $i0)
                   )
                  )
-                 (local.set $v3
+                 (local.set $v4
                   (v128.load offset=32
                    (local.get $i0)
                   )
                  )
-                 (local.set $v4
+                 (local.set $v5
                   (v128.load offset=48
                    (local.get $i0)
                   )
@@ -2570,17 +2557,17 @@
                    (local.get $i0)
                   )
                  )
-                 (local.set $v13
+                 (local.set $v12
                   (v128.load offset=80
                    (local.get $i0)
                   )
                  )
-                 (local.set $v14
+                 (local.set $v13
                   (v128.load offset=96
                    (local.get $i0)
                   )
                  )
-                 (local.set $v15
+                 (local.set $v14
                   (v128.load offset=112
                    (local.get $i0)
                   )
@@ -2591,58 +2578,56 @@
                 )
                )
               )
-              (local.set $i5
-               (local.get $hi)
+              (local.set $i9
+               (local.get $lo)
               )
-              (local.set $i12
+              (local.set $i2
                (local.get $i10)
               )
-              (local.set $i7
-               (local.get $i16)
+              (local.set $i6
+               (local.get $i15)
               )
               (if
                (i32.gt_s
-                (local.tee $i9
-                 (local.get $lo)
-                )
+                (local.get $i18)
                 (i32.const 0)
                )
                (then
-                (loop $k10
-                 (local.set $v18
-                  (v128.load
-                   (local.get $i12)
+                (local.set $i27
+                 (i32.add
+                  (local.get $i2)
+                  (i32.shl
+                   (local.get $i18)
+                   (i32.const 5)
                   )
                  )
+                )
+                (loop $k10
                  (local.set $v17
+                  (v128.load
+                   (local.get $i2)
+                  )
+                 )
+                 (local.set $v16
                   (v128.load offset=16
-                   (local.get $i12)
+                   (local.get $i2)
                   )
                  )
                  (v128.store
-                  (local.get $i5)
+                  (local.get $i9)
                   (v128.load align=4
-                   (local.get $i7)
+                   (local.get $i6)
                   )
                  )
-                 (local.set $v6
+                 (local.set $v7
                   (f32x4.add
-                   (local.get $v6)
+                   (local.get $v7)
                    (f32x4.mul
                     (local.tee $v11
                      (v128.load32_splat
-                      (local.get $i7)
+                      (local.get $i6)
                      )
                     )
-                    (local.get $v18)
-                   )
-                  )
-                 )
-                 (local.set $v2
-                  (f32x4.add
-                   (local.get $v2)
-                   (f32x4.mul
-                    (local.get $v11)
                     (local.get $v17)
                    )
                   )
@@ -2651,12 +2636,8 @@
                   (f32x4.add
                    (local.get $v3)
                    (f32x4.mul
-                    (local.tee $v11
-                     (v128.load32_splat offset=4
-                      (local.get $i7)
-                     )
-                    )
-                    (local.get $v18)
+                    (local.get $v11)
+                    (local.get $v16)
                    )
                   )
                  )
@@ -2664,8 +2645,21 @@
                   (f32x4.add
                    (local.get $v4)
                    (f32x4.mul
-                    (local.get $v11)
+                    (local.tee $v11
+                     (v128.load32_splat offset=4
+                      (local.get $i6)
+                     )
+                    )
                     (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $v5
+                  (f32x4.add
+                   (local.get $v5)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v16)
                    )
                   )
                  )
@@ -2675,10 +2669,19 @@
                    (f32x4.mul
                     (local.tee $v11
                      (v128.load32_splat offset=8
-                      (local.get $i7)
+                      (local.get $i6)
                      )
                     )
-                    (local.get $v18)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $v12
+                  (f32x4.add
+                   (local.get $v12)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v16)
                    )
                   )
                  )
@@ -2686,7 +2689,11 @@
                   (f32x4.add
                    (local.get $v13)
                    (f32x4.mul
-                    (local.get $v11)
+                    (local.tee $v11
+                     (v128.load32_splat offset=12
+                      (local.get $i6)
+                     )
+                    )
                     (local.get $v17)
                    )
                   )
@@ -2695,51 +2702,32 @@
                   (f32x4.add
                    (local.get $v14)
                    (f32x4.mul
-                    (local.tee $v11
-                     (v128.load32_splat offset=12
-                      (local.get $i7)
-                     )
-                    )
-                    (local.get $v18)
-                   )
-                  )
-                 )
-                 (local.set $v15
-                  (f32x4.add
-                   (local.get $v15)
-                   (f32x4.mul
                     (local.get $v11)
-                    (local.get $v17)
+                    (local.get $v16)
                    )
                   )
                  )
-                 (local.set $i5
+                 (local.set $i9
                   (i32.add
-                   (local.get $i5)
+                   (local.get $i9)
                    (i32.const 16)
                   )
                  )
-                 (local.set $i12
+                 (local.set $i6
                   (i32.add
-                   (local.get $i12)
-                   (i32.const 32)
-                  )
-                 )
-                 (local.set $i7
-                  (i32.add
-                   (local.get $i7)
+                   (local.get $i6)
                    (i32.const 16)
                   )
                  )
                  (br_if $k10
-                  (i32.gt_s
-                   (local.tee $i9
-                    (i32.sub
-                     (local.get $i9)
-                     (i32.const 1)
+                  (i32.ne
+                   (local.get $i27)
+                   (local.tee $i2
+                    (i32.add
+                     (local.get $i2)
+                     (i32.const 32)
                     )
                    )
-                   (i32.const 0)
                   )
                  )
                 )
@@ -2750,19 +2738,19 @@
                (then
                 (v128.store align=4
                  (local.get $i1)
-                 (local.get $v6)
+                 (local.get $v7)
                 )
                 (v128.store offset=16 align=4
                  (local.get $i1)
-                 (local.get $v2)
+                 (local.get $v3)
                 )
                 (v128.store offset=12 align=4
                  (local.get $i1)
-                 (local.get $v3)
+                 (local.get $v4)
                 )
                 (v128.store offset=28 align=4
                  (local.get $i1)
-                 (local.get $v4)
+                 (local.get $v5)
                 )
                 (v128.store offset=24 align=4
                  (local.get $i1)
@@ -2770,33 +2758,33 @@
                 )
                 (v128.store offset=40 align=4
                  (local.get $i1)
-                 (local.get $v13)
+                 (local.get $v12)
                 )
                 (v128.store offset=36 align=4
                  (local.get $i1)
-                 (local.get $v14)
+                 (local.get $v13)
                 )
                 (v128.store offset=52 align=4
                  (local.get $i1)
-                 (local.get $v15)
+                 (local.get $v14)
                 )
                )
                (else
                 (v128.store
                  (local.get $i0)
-                 (local.get $v6)
+                 (local.get $v7)
                 )
                 (v128.store offset=16
                  (local.get $i0)
-                 (local.get $v2)
+                 (local.get $v3)
                 )
                 (v128.store offset=32
                  (local.get $i0)
-                 (local.get $v3)
+                 (local.get $v4)
                 )
                 (v128.store offset=48
                  (local.get $i0)
-                 (local.get $v4)
+                 (local.get $v5)
                 )
                 (v128.store offset=64
                  (local.get $i0)
@@ -2804,21 +2792,21 @@
                 )
                 (v128.store offset=80
                  (local.get $i0)
-                 (local.get $v13)
+                 (local.get $v12)
                 )
                 (v128.store offset=96
                  (local.get $i0)
-                 (local.get $v14)
+                 (local.get $v13)
                 )
                 (v128.store offset=112
                  (local.get $i0)
-                 (local.get $v15)
+                 (local.get $v14)
                 )
                )
               )
-              (local.set $hi
+              (local.set $lo
                (i32.add
-                (local.get $hi)
+                (local.get $lo)
                 (i32.const 1024)
                )
               )
@@ -2834,17 +2822,17 @@
                 (i32.const 48)
                )
               )
-              (local.set $i16
+              (local.set $i15
                (i32.add
-                (local.get $i16)
+                (local.get $i15)
                 (i32.const 16)
                )
               )
               (br_if $n11
                (i32.gt_s
-                (local.tee $i24
+                (local.tee $i20
                  (i32.sub
-                  (local.get $i24)
+                  (local.get $i20)
                   (i32.const 1)
                  )
                 )
@@ -2856,7 +2844,7 @@
            )
            (local.set $i9
             (i32.add
-             (local.get $i19)
+             (local.get $hi)
              (i32.const 8)
             )
            )
@@ -2865,7 +2853,7 @@
              (i32.and
               (i32.lt_s
                (local.get $i9)
-               (local.get $i27)
+               (local.get $i26)
               )
               (i32.lt_s
                (local.get $i9)
@@ -2873,19 +2861,19 @@
               )
              )
              (then
-              (local.set $i16
+              (local.set $i15
                (i32.add
                 (local.get $ws)
                 (i32.const 1024)
                )
               )
-              (local.set $i7
+              (local.set $i6
                (i32.add
                 (local.get $b)
                 (i32.shl
                  (i32.add
                   (i32.mul
-                   (local.get $i20)
+                   (local.get $i19)
                    (i32.const 3)
                   )
                   (local.get $i9)
@@ -2894,7 +2882,7 @@
                 )
                )
               )
-              (local.set $i5
+              (local.set $i2
                (i32.add
                 (i32.add
                  (local.get $ws)
@@ -2903,7 +2891,7 @@
                 (i32.shl
                  (i32.sub
                   (local.get $i9)
-                  (local.get $i19)
+                  (local.get $hi)
                  )
                  (i32.const 2)
                 )
@@ -2924,124 +2912,122 @@
                 )
                )
               )
-              (local.set $v6
+              (local.set $v7
                (if (result v128)
                 (local.get $i22)
                 (then
-                 (local.set $v2
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
                  (local.set $v3
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
                  (local.set $v4
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
+                 (local.set $v5
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
                  (local.set $v8
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v12
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
                  (local.set $v13
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
                  (local.set $v14
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
-                 (local.set $v15
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (else
-                 (local.set $v2
-                  (v128.load offset=16
-                   (local.get $i5)
-                  )
-                 )
                  (local.set $v3
-                  (v128.load offset=32
-                   (local.get $i5)
+                  (v128.load offset=16
+                   (local.get $i2)
                   )
                  )
                  (local.set $v4
+                  (v128.load offset=32
+                   (local.get $i2)
+                  )
+                 )
+                 (local.set $v5
                   (v128.load offset=48
-                   (local.get $i5)
+                   (local.get $i2)
                   )
                  )
                  (local.set $v8
                   (v128.load offset=64
-                   (local.get $i5)
+                   (local.get $i2)
+                  )
+                 )
+                 (local.set $v12
+                  (v128.load offset=80
+                   (local.get $i2)
                   )
                  )
                  (local.set $v13
-                  (v128.load offset=80
-                   (local.get $i5)
+                  (v128.load offset=96
+                   (local.get $i2)
                   )
                  )
                  (local.set $v14
-                  (v128.load offset=96
-                   (local.get $i5)
-                  )
-                 )
-                 (local.set $v15
                   (v128.load offset=112
-                   (local.get $i5)
+                   (local.get $i2)
                   )
                  )
                  (v128.load
-                  (local.get $i5)
+                  (local.get $i2)
                  )
                 )
                )
               )
-              (local.set $hi
+              (local.set $lo
                (local.get $ws)
               )
               (local.set $i10
-               (local.get $i16)
+               (local.get $i15)
               )
               (if
                (i32.gt_s
-                (local.tee $i12
-                 (local.get $lo)
-                )
+                (local.get $i18)
                 (i32.const 0)
                )
                (then
+                (local.set $i0
+                 (i32.add
+                  (local.get $i10)
+                  (i32.shl
+                   (local.get $i18)
+                   (i32.const 5)
+                  )
+                 )
+                )
                 (loop $k1
                  (v128.store
                   (local.get $i10)
-                  (local.tee $v18
+                  (local.tee $v17
                    (v128.load align=4
-                    (local.get $i7)
+                    (local.get $i6)
                    )
                   )
                  )
                  (v128.store offset=16
                   (local.get $i10)
-                  (local.tee $v17
+                  (local.tee $v16
                    (v128.load offset=16 align=4
-                    (local.get $i7)
+                    (local.get $i6)
                    )
                   )
                  )
-                 (local.set $v6
+                 (local.set $v7
                   (f32x4.add
-                   (local.get $v6)
+                   (local.get $v7)
                    (f32x4.mul
                     (local.tee $v11
                      (v128.load32_splat
-                      (local.get $hi)
+                      (local.get $lo)
                      )
                     )
-                    (local.get $v18)
-                   )
-                  )
-                 )
-                 (local.set $v2
-                  (f32x4.add
-                   (local.get $v2)
-                   (f32x4.mul
-                    (local.get $v11)
                     (local.get $v17)
                    )
                   )
@@ -3050,12 +3036,8 @@
                   (f32x4.add
                    (local.get $v3)
                    (f32x4.mul
-                    (local.tee $v11
-                     (v128.load32_splat offset=4
-                      (local.get $hi)
-                     )
-                    )
-                    (local.get $v18)
+                    (local.get $v11)
+                    (local.get $v16)
                    )
                   )
                  )
@@ -3063,8 +3045,21 @@
                   (f32x4.add
                    (local.get $v4)
                    (f32x4.mul
-                    (local.get $v11)
+                    (local.tee $v11
+                     (v128.load32_splat offset=4
+                      (local.get $lo)
+                     )
+                    )
                     (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $v5
+                  (f32x4.add
+                   (local.get $v5)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v16)
                    )
                   )
                  )
@@ -3074,10 +3069,19 @@
                    (f32x4.mul
                     (local.tee $v11
                      (v128.load32_splat offset=8
-                      (local.get $hi)
+                      (local.get $lo)
                      )
                     )
-                    (local.get $v18)
+                    (local.get $v17)
+                   )
+                  )
+                 )
+                 (local.set $v12
+                  (f32x4.add
+                   (local.get $v12)
+                   (f32x4.mul
+                    (local.get $v11)
+                    (local.get $v16)
                    )
                   )
                  )
@@ -3085,7 +3089,11 @@
                   (f32x4.add
                    (local.get $v13)
                    (f32x4.mul
-                    (local.get $v11)
+                    (local.tee $v11
+                     (v128.load32_splat offset=12
+                      (local.get $lo)
+                     )
+                    )
                     (local.get $v17)
                    )
                   )
@@ -3094,51 +3102,32 @@
                   (f32x4.add
                    (local.get $v14)
                    (f32x4.mul
-                    (local.tee $v11
-                     (v128.load32_splat offset=12
-                      (local.get $hi)
-                     )
-                    )
-                    (local.get $v18)
-                   )
-                  )
-                 )
-                 (local.set $v15
-                  (f32x4.add
-                   (local.get $v15)
-                   (f32x4.mul
                     (local.get $v11)
-                    (local.get $v17)
+                    (local.get $v16)
                    )
                   )
                  )
-                 (local.set $hi
+                 (local.set $lo
                   (i32.add
-                   (local.get $hi)
+                   (local.get $lo)
                    (i32.const 16)
                   )
                  )
-                 (local.set $i10
+                 (local.set $i6
                   (i32.add
-                   (local.get $i10)
-                   (i32.const 32)
-                  )
-                 )
-                 (local.set $i7
-                  (i32.add
-                   (local.get $i7)
+                   (local.get $i6)
                    (i32.const 12)
                   )
                  )
                  (br_if $k1
-                  (i32.gt_s
-                   (local.tee $i12
-                    (i32.sub
-                     (local.get $i12)
-                     (i32.const 1)
+                  (i32.ne
+                   (local.get $i0)
+                   (local.tee $i10
+                    (i32.add
+                     (local.get $i10)
+                     (i32.const 32)
                     )
                    )
-                   (i32.const 0)
                   )
                  )
                 )
@@ -3149,19 +3138,19 @@
                (then
                 (v128.store align=4
                  (local.get $i1)
-                 (local.get $v6)
+                 (local.get $v7)
                 )
                 (v128.store offset=16 align=4
                  (local.get $i1)
-                 (local.get $v2)
+                 (local.get $v3)
                 )
                 (v128.store offset=12 align=4
                  (local.get $i1)
-                 (local.get $v3)
+                 (local.get $v4)
                 )
                 (v128.store offset=28 align=4
                  (local.get $i1)
-                 (local.get $v4)
+                 (local.get $v5)
                 )
                 (v128.store offset=24 align=4
                  (local.get $i1)
@@ -3169,53 +3158,53 @@
                 )
                 (v128.store offset=40 align=4
                  (local.get $i1)
-                 (local.get $v13)
+                 (local.get $v12)
                 )
                 (v128.store offset=36 align=4
                  (local.get $i1)
-                 (local.get $v14)
+                 (local.get $v13)
                 )
                 (v128.store offset=52 align=4
                  (local.get $i1)
-                 (local.get $v15)
+                 (local.get $v14)
                 )
                )
                (else
                 (v128.store
-                 (local.get $i5)
-                 (local.get $v6)
+                 (local.get $i2)
+                 (local.get $v7)
                 )
                 (v128.store offset=16
-                 (local.get $i5)
-                 (local.get $v2)
-                )
-                (v128.store offset=32
-                 (local.get $i5)
+                 (local.get $i2)
                  (local.get $v3)
                 )
-                (v128.store offset=48
-                 (local.get $i5)
+                (v128.store offset=32
+                 (local.get $i2)
                  (local.get $v4)
                 )
+                (v128.store offset=48
+                 (local.get $i2)
+                 (local.get $v5)
+                )
                 (v128.store offset=64
-                 (local.get $i5)
+                 (local.get $i2)
                  (local.get $v8)
                 )
                 (v128.store offset=80
-                 (local.get $i5)
-                 (local.get $v13)
+                 (local.get $i2)
+                 (local.get $v12)
                 )
                 (v128.store offset=96
-                 (local.get $i5)
-                 (local.get $v14)
+                 (local.get $i2)
+                 (local.get $v13)
                 )
                 (v128.store offset=112
-                 (local.get $i5)
-                 (local.get $v15)
+                 (local.get $i2)
+                 (local.get $v14)
                 )
                )
               )
-              (local.set $hi
+              (local.set $lo
                (i32.add
                 (local.get $ws)
                 (i32.const 1024)
@@ -3223,7 +3212,7 @@
               )
               (local.set $i0
                (i32.add
-                (local.get $i5)
+                (local.get $i2)
                 (i32.const 128)
                )
               )
@@ -3235,9 +3224,9 @@
               )
               (if
                (i32.gt_s
-                (local.tee $i5
+                (local.tee $i2
                  (i32.sub
-                  (local.get $i26)
+                  (local.get $i25)
                   (i32.const 1)
                  )
                 )
@@ -3245,20 +3234,23 @@
                )
                (then
                 (loop $n3
-                 (local.set $v6
+                 (local.set $v7
                   (if (result v128)
                    (local.get $i22)
                    (then
-                    (local.set $v2
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
                     (local.set $v3
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
                     (local.set $v4
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
+                    (local.set $v5
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
                     (local.set $v8
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $v12
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
                     (local.set $v13
@@ -3267,23 +3259,20 @@
                     (local.set $v14
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
-                    (local.set $v15
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (else
-                    (local.set $v2
+                    (local.set $v3
                      (v128.load offset=16
                       (local.get $i0)
                      )
                     )
-                    (local.set $v3
+                    (local.set $v4
                      (v128.load offset=32
                       (local.get $i0)
                      )
                     )
-                    (local.set $v4
+                    (local.set $v5
                      (v128.load offset=48
                       (local.get $i0)
                      )
@@ -3293,17 +3282,17 @@
                       (local.get $i0)
                      )
                     )
-                    (local.set $v13
+                    (local.set $v12
                      (v128.load offset=80
                       (local.get $i0)
                      )
                     )
-                    (local.set $v14
+                    (local.set $v13
                      (v128.load offset=96
                       (local.get $i0)
                      )
                     )
-                    (local.set $v15
+                    (local.set $v14
                      (v128.load offset=112
                       (local.get $i0)
                      )
@@ -3315,45 +3304,39 @@
                   )
                  )
                  (local.set $i10
-                  (local.get $hi)
+                  (local.get $lo)
                  )
-                 (local.set $i7
-                  (local.get $i16)
+                 (local.set $i6
+                  (local.get $i15)
                  )
                  (if
                   (i32.gt_s
-                   (local.tee $i12
-                    (local.get $lo)
-                   )
+                   (local.get $i18)
                    (i32.const 0)
                   )
                   (then
+                   (local.set $i20
+                    (i32.add
+                     (local.get $i6)
+                     (i32.shl
+                      (local.get $i18)
+                      (i32.const 5)
+                     )
+                    )
+                   )
                    (loop $k2
-                    (local.set $v6
+                    (local.set $v7
                      (f32x4.add
-                      (local.get $v6)
+                      (local.get $v7)
                       (f32x4.mul
-                       (local.tee $v17
+                       (local.tee $v16
                         (v128.load32_splat
                          (local.get $i10)
                         )
                        )
-                       (local.tee $v18
-                        (v128.load
-                         (local.get $i7)
-                        )
-                       )
-                      )
-                     )
-                    )
-                    (local.set $v2
-                     (f32x4.add
-                      (local.get $v2)
-                      (f32x4.mul
-                       (local.get $v17)
                        (local.tee $v17
-                        (v128.load offset=16
-                         (local.get $i7)
+                        (v128.load
+                         (local.get $i6)
                         )
                        )
                       )
@@ -3363,12 +3346,12 @@
                      (f32x4.add
                       (local.get $v3)
                       (f32x4.mul
-                       (local.tee $v11
-                        (v128.load32_splat offset=4
-                         (local.get $i10)
+                       (local.get $v16)
+                       (local.tee $v16
+                        (v128.load offset=16
+                         (local.get $i6)
                         )
                        )
-                       (local.get $v18)
                       )
                      )
                     )
@@ -3376,8 +3359,21 @@
                      (f32x4.add
                       (local.get $v4)
                       (f32x4.mul
-                       (local.get $v11)
+                       (local.tee $v11
+                        (v128.load32_splat offset=4
+                         (local.get $i10)
+                        )
+                       )
                        (local.get $v17)
+                      )
+                     )
+                    )
+                    (local.set $v5
+                     (f32x4.add
+                      (local.get $v5)
+                      (f32x4.mul
+                       (local.get $v11)
+                       (local.get $v16)
                       )
                      )
                     )
@@ -3390,7 +3386,16 @@
                          (local.get $i10)
                         )
                        )
-                       (local.get $v18)
+                       (local.get $v17)
+                      )
+                     )
+                    )
+                    (local.set $v12
+                     (f32x4.add
+                      (local.get $v12)
+                      (f32x4.mul
+                       (local.get $v11)
+                       (local.get $v16)
                       )
                      )
                     )
@@ -3398,7 +3403,11 @@
                      (f32x4.add
                       (local.get $v13)
                       (f32x4.mul
-                       (local.get $v11)
+                       (local.tee $v11
+                        (v128.load32_splat offset=12
+                         (local.get $i10)
+                        )
+                       )
                        (local.get $v17)
                       )
                      )
@@ -3407,21 +3416,8 @@
                      (f32x4.add
                       (local.get $v14)
                       (f32x4.mul
-                       (local.tee $v11
-                        (v128.load32_splat offset=12
-                         (local.get $i10)
-                        )
-                       )
-                       (local.get $v18)
-                      )
-                     )
-                    )
-                    (local.set $v15
-                     (f32x4.add
-                      (local.get $v15)
-                      (f32x4.mul
                        (local.get $v11)
-                       (local.get $v17)
+                       (local.get $v16)
                       )
                      )
                     )
@@ -3431,21 +3427,15 @@
                       (i32.const 16)
                      )
                     )
-                    (local.set $i7
-                     (i32.add
-                      (local.get $i7)
-                      (i32.const 32)
-                     )
-                    )
                     (br_if $k2
-                     (i32.gt_s
-                      (local.tee $i12
-                       (i32.sub
-                        (local.get $i12)
-                        (i32.const 1)
+                     (i32.ne
+                      (local.get $i20)
+                      (local.tee $i6
+                       (i32.add
+                        (local.get $i6)
+                        (i32.const 32)
                        )
                       )
-                      (i32.const 0)
                      )
                     )
                    )
@@ -3456,19 +3446,19 @@
                   (then
                    (v128.store align=4
                     (local.get $i1)
-                    (local.get $v6)
+                    (local.get $v7)
                    )
                    (v128.store offset=16 align=4
                     (local.get $i1)
-                    (local.get $v2)
+                    (local.get $v3)
                    )
                    (v128.store offset=12 align=4
                     (local.get $i1)
-                    (local.get $v3)
+                    (local.get $v4)
                    )
                    (v128.store offset=28 align=4
                     (local.get $i1)
-                    (local.get $v4)
+                    (local.get $v5)
                    )
                    (v128.store offset=24 align=4
                     (local.get $i1)
@@ -3476,33 +3466,33 @@
                    )
                    (v128.store offset=40 align=4
                     (local.get $i1)
-                    (local.get $v13)
+                    (local.get $v12)
                    )
                    (v128.store offset=36 align=4
                     (local.get $i1)
-                    (local.get $v14)
+                    (local.get $v13)
                    )
                    (v128.store offset=52 align=4
                     (local.get $i1)
-                    (local.get $v15)
+                    (local.get $v14)
                    )
                   )
                   (else
                    (v128.store
                     (local.get $i0)
-                    (local.get $v6)
+                    (local.get $v7)
                    )
                    (v128.store offset=16
                     (local.get $i0)
-                    (local.get $v2)
+                    (local.get $v3)
                    )
                    (v128.store offset=32
                     (local.get $i0)
-                    (local.get $v3)
+                    (local.get $v4)
                    )
                    (v128.store offset=48
                     (local.get $i0)
-                    (local.get $v4)
+                    (local.get $v5)
                    )
                    (v128.store offset=64
                     (local.get $i0)
@@ -3510,21 +3500,21 @@
                    )
                    (v128.store offset=80
                     (local.get $i0)
-                    (local.get $v13)
+                    (local.get $v12)
                    )
                    (v128.store offset=96
                     (local.get $i0)
-                    (local.get $v14)
+                    (local.get $v13)
                    )
                    (v128.store offset=112
                     (local.get $i0)
-                    (local.get $v15)
+                    (local.get $v14)
                    )
                   )
                  )
-                 (local.set $hi
+                 (local.set $lo
                   (i32.add
-                   (local.get $hi)
+                   (local.get $lo)
                    (i32.const 1024)
                   )
                  )
@@ -3542,9 +3532,9 @@
                  )
                  (br_if $n3
                   (i32.gt_s
-                   (local.tee $i5
+                   (local.tee $i2
                     (i32.sub
-                     (local.get $i5)
+                     (local.get $i2)
                      (i32.const 1)
                     )
                    )
@@ -3567,10 +3557,10 @@
            (if
             (i32.lt_s
              (local.get $i9)
-             (local.get $i27)
+             (local.get $i26)
             )
             (then
-             (local.set $i16
+             (local.set $i15
               (i32.add
                (local.get $ws)
                (i32.const 1024)
@@ -3582,7 +3572,7 @@
                (i32.shl
                 (i32.add
                  (i32.mul
-                  (local.get $i20)
+                  (local.get $i19)
                   (i32.const 3)
                  )
                  (local.get $i9)
@@ -3591,7 +3581,7 @@
                )
               )
              )
-             (local.set $i5
+             (local.set $i2
               (i32.add
                (i32.add
                 (local.get $ws)
@@ -3600,7 +3590,7 @@
                (i32.shl
                 (i32.sub
                  (local.get $i9)
-                 (local.get $i19)
+                 (local.get $hi)
                 )
                 (i32.const 2)
                )
@@ -3621,60 +3611,67 @@
                )
               )
              )
-             (local.set $v6
+             (local.set $v7
               (if (result v128)
                (local.get $i22)
                (then
-                (local.set $v2
-                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                )
                 (local.set $v3
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (local.set $v4
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v5
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                )
                (else
-                (local.set $v2
-                 (v128.load offset=32
-                  (local.get $i5)
-                 )
-                )
                 (local.set $v3
-                 (v128.load offset=64
-                  (local.get $i5)
+                 (v128.load offset=32
+                  (local.get $i2)
                  )
                 )
                 (local.set $v4
+                 (v128.load offset=64
+                  (local.get $i2)
+                 )
+                )
+                (local.set $v5
                  (v128.load offset=96
-                  (local.get $i5)
+                  (local.get $i2)
                  )
                 )
                 (v128.load
-                 (local.get $i5)
+                 (local.get $i2)
                 )
                )
               )
              )
-             (local.set $hi
+             (local.set $lo
               (local.get $ws)
              )
-             (local.set $i7
-              (local.get $i16)
+             (local.set $i6
+              (local.get $i15)
              )
              (if
               (i32.gt_s
-               (local.tee $i12
-                (local.get $lo)
-               )
+               (local.get $i18)
                (i32.const 0)
               )
               (then
+               (local.set $i0
+                (i32.add
+                 (local.get $i6)
+                 (i32.shl
+                  (local.get $i18)
+                  (i32.const 5)
+                 )
+                )
+               )
                (loop $k6
                 (v128.store
-                 (local.get $i7)
+                 (local.get $i6)
                  (local.tee $v8
                   (v128.load32_lane offset=8 2
                    (local.get $i10)
@@ -3684,23 +3681,12 @@
                   )
                  )
                 )
-                (local.set $v6
+                (local.set $v7
                  (f32x4.add
-                  (local.get $v6)
+                  (local.get $v7)
                   (f32x4.mul
                    (v128.load32_splat
-                    (local.get $hi)
-                   )
-                   (local.get $v8)
-                  )
-                 )
-                )
-                (local.set $v2
-                 (f32x4.add
-                  (local.get $v2)
-                  (f32x4.mul
-                   (v128.load32_splat offset=4
-                    (local.get $hi)
+                    (local.get $lo)
                    )
                    (local.get $v8)
                   )
@@ -3710,8 +3696,8 @@
                  (f32x4.add
                   (local.get $v3)
                   (f32x4.mul
-                   (v128.load32_splat offset=8
-                    (local.get $hi)
+                   (v128.load32_splat offset=4
+                    (local.get $lo)
                    )
                    (local.get $v8)
                   )
@@ -3721,23 +3707,28 @@
                  (f32x4.add
                   (local.get $v4)
                   (f32x4.mul
-                   (v128.load32_splat offset=12
-                    (local.get $hi)
+                   (v128.load32_splat offset=8
+                    (local.get $lo)
                    )
                    (local.get $v8)
                   )
                  )
                 )
-                (local.set $hi
-                 (i32.add
-                  (local.get $hi)
-                  (i32.const 16)
+                (local.set $v5
+                 (f32x4.add
+                  (local.get $v5)
+                  (f32x4.mul
+                   (v128.load32_splat offset=12
+                    (local.get $lo)
+                   )
+                   (local.get $v8)
+                  )
                  )
                 )
-                (local.set $i7
+                (local.set $lo
                  (i32.add
-                  (local.get $i7)
-                  (i32.const 32)
+                  (local.get $lo)
+                  (i32.const 16)
                  )
                 )
                 (local.set $i10
@@ -3747,14 +3738,14 @@
                  )
                 )
                 (br_if $k6
-                 (i32.gt_s
-                  (local.tee $i12
-                   (i32.sub
-                    (local.get $i12)
-                    (i32.const 1)
+                 (i32.ne
+                  (local.get $i0)
+                  (local.tee $i6
+                   (i32.add
+                    (local.get $i6)
+                    (i32.const 32)
                    )
                   )
-                  (i32.const 0)
                  )
                 )
                )
@@ -3765,57 +3756,57 @@
               (then
                (v128.store64_lane align=4 0
                 (local.get $i9)
-                (local.get $v6)
+                (local.get $v7)
                )
                (v128.store32_lane offset=8 2
                 (local.get $i9)
-                (local.get $v6)
+                (local.get $v7)
                )
                (v128.store64_lane offset=12 align=4 0
                 (local.get $i9)
-                (local.get $v2)
+                (local.get $v3)
                )
                (v128.store32_lane offset=20 2
                 (local.get $i9)
-                (local.get $v2)
+                (local.get $v3)
                )
                (v128.store64_lane offset=24 align=4 0
                 (local.get $i9)
-                (local.get $v3)
+                (local.get $v4)
                )
                (v128.store32_lane offset=32 2
                 (local.get $i9)
-                (local.get $v3)
+                (local.get $v4)
                )
                (v128.store64_lane offset=36 align=4 0
                 (local.get $i9)
-                (local.get $v4)
+                (local.get $v5)
                )
                (v128.store32_lane offset=44 2
                 (local.get $i9)
-                (local.get $v4)
+                (local.get $v5)
                )
               )
               (else
                (v128.store
-                (local.get $i5)
-                (local.get $v6)
+                (local.get $i2)
+                (local.get $v7)
                )
                (v128.store offset=32
-                (local.get $i5)
-                (local.get $v2)
-               )
-               (v128.store offset=64
-                (local.get $i5)
+                (local.get $i2)
                 (local.get $v3)
                )
-               (v128.store offset=96
-                (local.get $i5)
+               (v128.store offset=64
+                (local.get $i2)
                 (local.get $v4)
+               )
+               (v128.store offset=96
+                (local.get $i2)
+                (local.get $v5)
                )
               )
              )
-             (local.set $hi
+             (local.set $lo
               (i32.add
                (local.get $ws)
                (i32.const 1024)
@@ -3823,7 +3814,7 @@
              )
              (local.set $i0
               (i32.add
-               (local.get $i5)
+               (local.get $i2)
                (i32.const 128)
               )
              )
@@ -3835,9 +3826,9 @@
              )
              (if
               (i32.gt_s
-               (local.tee $i5
+               (local.tee $i2
                 (i32.sub
-                 (local.get $i26)
+                 (local.get $i25)
                  (i32.const 1)
                 )
                )
@@ -3845,33 +3836,33 @@
               )
               (then
                (loop $n8
-                (local.set $v6
+                (local.set $v7
                  (if (result v128)
                   (local.get $i22)
                   (then
-                   (local.set $v2
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
                    (local.set $v3
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $v4
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v5
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                   )
                   (else
-                   (local.set $v2
+                   (local.set $v3
                     (v128.load offset=32
                      (local.get $i0)
                     )
                    )
-                   (local.set $v3
+                   (local.set $v4
                     (v128.load offset=64
                      (local.get $i0)
                     )
                    )
-                   (local.set $v4
+                   (local.set $v5
                     (v128.load offset=96
                      (local.get $i0)
                     )
@@ -3883,43 +3874,39 @@
                  )
                 )
                 (local.set $i10
-                 (local.get $hi)
+                 (local.get $lo)
                 )
-                (local.set $i7
-                 (local.get $i16)
+                (local.set $i6
+                 (local.get $i15)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i12
-                   (local.get $lo)
-                  )
+                  (local.get $i18)
                   (i32.const 0)
                  )
                  (then
+                  (local.set $i9
+                   (i32.add
+                    (local.get $i6)
+                    (i32.shl
+                     (local.get $i18)
+                     (i32.const 5)
+                    )
+                   )
+                  )
                   (loop $k7
-                   (local.set $v6
+                   (local.set $v7
                     (f32x4.add
-                     (local.get $v6)
+                     (local.get $v7)
                      (f32x4.mul
                       (v128.load32_splat
                        (local.get $i10)
                       )
                       (local.tee $v8
                        (v128.load
-                        (local.get $i7)
+                        (local.get $i6)
                        )
                       )
-                     )
-                    )
-                   )
-                   (local.set $v2
-                    (f32x4.add
-                     (local.get $v2)
-                     (f32x4.mul
-                      (v128.load32_splat offset=4
-                       (local.get $i10)
-                      )
-                      (local.get $v8)
                      )
                     )
                    )
@@ -3927,7 +3914,7 @@
                     (f32x4.add
                      (local.get $v3)
                      (f32x4.mul
-                      (v128.load32_splat offset=8
+                      (v128.load32_splat offset=4
                        (local.get $i10)
                       )
                       (local.get $v8)
@@ -3937,6 +3924,17 @@
                    (local.set $v4
                     (f32x4.add
                      (local.get $v4)
+                     (f32x4.mul
+                      (v128.load32_splat offset=8
+                       (local.get $i10)
+                      )
+                      (local.get $v8)
+                     )
+                    )
+                   )
+                   (local.set $v5
+                    (f32x4.add
+                     (local.get $v5)
                      (f32x4.mul
                       (v128.load32_splat offset=12
                        (local.get $i10)
@@ -3951,21 +3949,15 @@
                      (i32.const 16)
                     )
                    )
-                   (local.set $i7
-                    (i32.add
-                     (local.get $i7)
-                     (i32.const 32)
-                    )
-                   )
                    (br_if $k7
-                    (i32.gt_s
-                     (local.tee $i12
-                      (i32.sub
-                       (local.get $i12)
-                       (i32.const 1)
+                    (i32.ne
+                     (local.get $i9)
+                     (local.tee $i6
+                      (i32.add
+                       (local.get $i6)
+                       (i32.const 32)
                       )
                      )
-                     (i32.const 0)
                     )
                    )
                   )
@@ -3976,59 +3968,59 @@
                  (then
                   (v128.store64_lane align=4 0
                    (local.get $i1)
-                   (local.get $v6)
+                   (local.get $v7)
                   )
                   (v128.store32_lane offset=8 2
                    (local.get $i1)
-                   (local.get $v6)
+                   (local.get $v7)
                   )
                   (v128.store64_lane offset=12 align=4 0
                    (local.get $i1)
-                   (local.get $v2)
+                   (local.get $v3)
                   )
                   (v128.store32_lane offset=20 2
                    (local.get $i1)
-                   (local.get $v2)
+                   (local.get $v3)
                   )
                   (v128.store64_lane offset=24 align=4 0
                    (local.get $i1)
-                   (local.get $v3)
+                   (local.get $v4)
                   )
                   (v128.store32_lane offset=32 2
                    (local.get $i1)
-                   (local.get $v3)
+                   (local.get $v4)
                   )
                   (v128.store64_lane offset=36 align=4 0
                    (local.get $i1)
-                   (local.get $v4)
+                   (local.get $v5)
                   )
                   (v128.store32_lane offset=44 2
                    (local.get $i1)
-                   (local.get $v4)
+                   (local.get $v5)
                   )
                  )
                  (else
                   (v128.store
                    (local.get $i0)
-                   (local.get $v6)
+                   (local.get $v7)
                   )
                   (v128.store offset=32
                    (local.get $i0)
-                   (local.get $v2)
+                   (local.get $v3)
                   )
                   (v128.store offset=64
                    (local.get $i0)
-                   (local.get $v3)
+                   (local.get $v4)
                   )
                   (v128.store offset=96
                    (local.get $i0)
-                   (local.get $v4)
+                   (local.get $v5)
                   )
                  )
                 )
-                (local.set $hi
+                (local.set $lo
                  (i32.add
-                  (local.get $hi)
+                  (local.get $lo)
                   (i32.const 1024)
                  )
                 )
@@ -4046,9 +4038,9 @@
                 )
                 (br_if $n8
                  (i32.gt_s
-                  (local.tee $i5
+                  (local.tee $i2
                    (i32.sub
-                    (local.get $i5)
+                    (local.get $i2)
                     (i32.const 1)
                    )
                   )
@@ -4068,16 +4060,16 @@
              (i32.const 1024)
             )
            )
-           (local.set $i16
+           (local.set $i15
             (i32.add
              (local.get $b)
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i20)
+                (local.get $i19)
                 (i32.const 3)
                )
-               (local.get $i19)
+               (local.get $hi)
               )
               (i32.const 2)
              )
@@ -4098,19 +4090,19 @@
                 (local.get $i21)
                 (i32.const 12)
                )
-               (local.get $i19)
+               (local.get $hi)
               )
               (i32.const 2)
              )
             )
            )
-           (local.set $i5
+           (local.set $i9
             (i32.add
              (local.get $a)
              (i32.shl
               (i32.add
                (i32.shl
-                (local.get $i20)
+                (local.get $i19)
                 (i32.const 2)
                )
                (i32.shl
@@ -4122,33 +4114,33 @@
              )
             )
            )
-           (local.set $v6
+           (local.set $v7
             (if (result v128)
              (local.get $i22)
              (then
-              (local.set $v2
-               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-              )
               (local.set $v3
                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
               )
               (local.set $v4
+               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              )
+              (local.set $v5
                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
               )
               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
              )
              (else
-              (local.set $v2
+              (local.set $v3
                (v128.load offset=32
                 (local.get $i0)
                )
               )
-              (local.set $v3
+              (local.set $v4
                (v128.load offset=64
                 (local.get $i0)
                )
               )
-              (local.set $v4
+              (local.set $v5
                (v128.load offset=96
                 (local.get $i0)
                )
@@ -4159,58 +4151,54 @@
              )
             )
            )
-           (local.set $i7
+           (local.set $i6
             (local.get $ws)
            )
-           (local.set $i12
+           (local.set $i2
             (local.get $i10)
            )
-           (local.set $hi
-            (local.get $i5)
+           (local.set $lo
+            (local.get $i9)
            )
            (if
             (i32.gt_s
-             (local.tee $i9
-              (local.get $lo)
-             )
+             (local.get $i18)
              (i32.const 0)
             )
             (then
+             (local.set $i20
+              (i32.add
+               (local.get $i2)
+               (i32.shl
+                (local.get $i18)
+                (i32.const 5)
+               )
+              )
+             )
              (loop $k12
               (v128.store
-               (local.get $i12)
+               (local.get $i2)
                (local.tee $v8
                 (v128.load32_lane offset=8 2
-                 (local.get $i16)
+                 (local.get $i15)
                  (v128.load64_zero align=4
-                  (local.get $i16)
+                  (local.get $i15)
                  )
                 )
                )
               )
               (v128.store
-               (local.get $i7)
+               (local.get $i6)
                (v128.load align=4
-                (local.get $hi)
+                (local.get $lo)
                )
               )
-              (local.set $v6
+              (local.set $v7
                (f32x4.add
-                (local.get $v6)
+                (local.get $v7)
                 (f32x4.mul
                  (v128.load32_splat
-                  (local.get $hi)
-                 )
-                 (local.get $v8)
-                )
-               )
-              )
-              (local.set $v2
-               (f32x4.add
-                (local.get $v2)
-                (f32x4.mul
-                 (v128.load32_splat offset=4
-                  (local.get $hi)
+                  (local.get $lo)
                  )
                  (local.get $v8)
                 )
@@ -4220,8 +4208,8 @@
                (f32x4.add
                 (local.get $v3)
                 (f32x4.mul
-                 (v128.load32_splat offset=8
-                  (local.get $hi)
+                 (v128.load32_splat offset=4
+                  (local.get $lo)
                  )
                  (local.get $v8)
                 )
@@ -4231,46 +4219,51 @@
                (f32x4.add
                 (local.get $v4)
                 (f32x4.mul
-                 (v128.load32_splat offset=12
-                  (local.get $hi)
+                 (v128.load32_splat offset=8
+                  (local.get $lo)
                  )
                  (local.get $v8)
                 )
                )
               )
-              (local.set $i7
+              (local.set $v5
+               (f32x4.add
+                (local.get $v5)
+                (f32x4.mul
+                 (v128.load32_splat offset=12
+                  (local.get $lo)
+                 )
+                 (local.get $v8)
+                )
+               )
+              )
+              (local.set $i6
                (i32.add
-                (local.get $i7)
+                (local.get $i6)
                 (i32.const 16)
                )
               )
-              (local.set $i12
+              (local.set $lo
                (i32.add
-                (local.get $i12)
-                (i32.const 32)
-               )
-              )
-              (local.set $hi
-               (i32.add
-                (local.get $hi)
+                (local.get $lo)
                 (i32.const 16)
                )
               )
-              (local.set $i16
+              (local.set $i15
                (i32.add
-                (local.get $i16)
+                (local.get $i15)
                 (i32.const 12)
                )
               )
               (br_if $k12
-               (i32.gt_s
-                (local.tee $i9
-                 (i32.sub
-                  (local.get $i9)
-                  (i32.const 1)
+               (i32.ne
+                (local.get $i20)
+                (local.tee $i2
+                 (i32.add
+                  (local.get $i2)
+                  (i32.const 32)
                  )
                 )
-                (i32.const 0)
                )
               )
              )
@@ -4281,57 +4274,57 @@
             (then
              (v128.store64_lane align=4 0
               (local.get $i1)
-              (local.get $v6)
+              (local.get $v7)
              )
              (v128.store32_lane offset=8 2
               (local.get $i1)
-              (local.get $v6)
+              (local.get $v7)
              )
              (v128.store64_lane offset=12 align=4 0
               (local.get $i1)
-              (local.get $v2)
+              (local.get $v3)
              )
              (v128.store32_lane offset=20 2
               (local.get $i1)
-              (local.get $v2)
+              (local.get $v3)
              )
              (v128.store64_lane offset=24 align=4 0
               (local.get $i1)
-              (local.get $v3)
+              (local.get $v4)
              )
              (v128.store32_lane offset=32 2
               (local.get $i1)
-              (local.get $v3)
+              (local.get $v4)
              )
              (v128.store64_lane offset=36 align=4 0
               (local.get $i1)
-              (local.get $v4)
+              (local.get $v5)
              )
              (v128.store32_lane offset=44 2
               (local.get $i1)
-              (local.get $v4)
+              (local.get $v5)
              )
             )
             (else
              (v128.store
               (local.get $i0)
-              (local.get $v6)
+              (local.get $v7)
              )
              (v128.store offset=32
               (local.get $i0)
-              (local.get $v2)
+              (local.get $v3)
              )
              (v128.store offset=64
               (local.get $i0)
-              (local.get $v3)
+              (local.get $v4)
              )
              (v128.store offset=96
               (local.get $i0)
-              (local.get $v4)
+              (local.get $v5)
              )
             )
            )
-           (local.set $hi
+           (local.set $lo
             (i32.add
              (local.get $ws)
              (i32.const 1024)
@@ -4349,17 +4342,17 @@
              (i32.const 48)
             )
            )
-           (local.set $i16
+           (local.set $i15
             (i32.add
-             (local.get $i5)
+             (local.get $i9)
              (i32.const 16)
             )
            )
            (if
             (i32.gt_s
-             (local.tee $i24
+             (local.tee $i20
               (i32.sub
-               (local.get $i26)
+               (local.get $i25)
                (i32.const 1)
               )
              )
@@ -4367,33 +4360,33 @@
             )
             (then
              (loop $n14
-              (local.set $v6
+              (local.set $v7
                (if (result v128)
                 (local.get $i22)
                 (then
-                 (local.set $v2
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                 )
                  (local.set $v3
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
                  (local.set $v4
+                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                 )
+                 (local.set $v5
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (else
-                 (local.set $v2
+                 (local.set $v3
                   (v128.load offset=32
                    (local.get $i0)
                   )
                  )
-                 (local.set $v3
+                 (local.set $v4
                   (v128.load offset=64
                    (local.get $i0)
                   )
                  )
-                 (local.set $v4
+                 (local.set $v5
                   (v128.load offset=96
                    (local.get $i0)
                   )
@@ -4404,52 +4397,48 @@
                 )
                )
               )
-              (local.set $i12
-               (local.get $hi)
+              (local.set $i2
+               (local.get $lo)
               )
-              (local.set $i5
+              (local.set $i9
                (local.get $i10)
               )
-              (local.set $i7
-               (local.get $i16)
+              (local.set $i6
+               (local.get $i15)
               )
               (if
                (i32.gt_s
-                (local.tee $i9
-                 (local.get $lo)
-                )
+                (local.get $i18)
                 (i32.const 0)
                )
                (then
+                (local.set $i27
+                 (i32.add
+                  (local.get $i9)
+                  (i32.shl
+                   (local.get $i18)
+                   (i32.const 5)
+                  )
+                 )
+                )
                 (loop $k13
                  (local.set $v8
                   (v128.load
-                   (local.get $i5)
+                   (local.get $i9)
                   )
                  )
                  (v128.store
-                  (local.get $i12)
+                  (local.get $i2)
                   (v128.load align=4
-                   (local.get $i7)
+                   (local.get $i6)
                   )
                  )
-                 (local.set $v6
+                 (local.set $v7
                   (f32x4.add
-                   (local.get $v6)
+                   (local.get $v7)
                    (f32x4.mul
                     (v128.load32_splat
-                     (local.get $i7)
-                    )
-                    (local.get $v8)
-                   )
-                  )
-                 )
-                 (local.set $v2
-                  (f32x4.add
-                   (local.get $v2)
-                   (f32x4.mul
-                    (v128.load32_splat offset=4
-                     (local.get $i7)
+                     (local.get $i6)
                     )
                     (local.get $v8)
                    )
@@ -4459,8 +4448,8 @@
                   (f32x4.add
                    (local.get $v3)
                    (f32x4.mul
-                    (v128.load32_splat offset=8
-                     (local.get $i7)
+                    (v128.load32_splat offset=4
+                     (local.get $i6)
                     )
                     (local.get $v8)
                    )
@@ -4470,40 +4459,45 @@
                   (f32x4.add
                    (local.get $v4)
                    (f32x4.mul
-                    (v128.load32_splat offset=12
-                     (local.get $i7)
+                    (v128.load32_splat offset=8
+                     (local.get $i6)
                     )
                     (local.get $v8)
                    )
                   )
                  )
-                 (local.set $i12
+                 (local.set $v5
+                  (f32x4.add
+                   (local.get $v5)
+                   (f32x4.mul
+                    (v128.load32_splat offset=12
+                     (local.get $i6)
+                    )
+                    (local.get $v8)
+                   )
+                  )
+                 )
+                 (local.set $i2
                   (i32.add
-                   (local.get $i12)
+                   (local.get $i2)
                    (i32.const 16)
                   )
                  )
-                 (local.set $i5
+                 (local.set $i6
                   (i32.add
-                   (local.get $i5)
-                   (i32.const 32)
-                  )
-                 )
-                 (local.set $i7
-                  (i32.add
-                   (local.get $i7)
+                   (local.get $i6)
                    (i32.const 16)
                   )
                  )
                  (br_if $k13
-                  (i32.gt_s
+                  (i32.ne
+                   (local.get $i27)
                    (local.tee $i9
-                    (i32.sub
+                    (i32.add
                      (local.get $i9)
-                     (i32.const 1)
+                     (i32.const 32)
                     )
                    )
-                   (i32.const 0)
                   )
                  )
                 )
@@ -4514,59 +4508,59 @@
                (then
                 (v128.store64_lane align=4 0
                  (local.get $i1)
-                 (local.get $v6)
+                 (local.get $v7)
                 )
                 (v128.store32_lane offset=8 2
                  (local.get $i1)
-                 (local.get $v6)
+                 (local.get $v7)
                 )
                 (v128.store64_lane offset=12 align=4 0
                  (local.get $i1)
-                 (local.get $v2)
+                 (local.get $v3)
                 )
                 (v128.store32_lane offset=20 2
                  (local.get $i1)
-                 (local.get $v2)
+                 (local.get $v3)
                 )
                 (v128.store64_lane offset=24 align=4 0
                  (local.get $i1)
-                 (local.get $v3)
+                 (local.get $v4)
                 )
                 (v128.store32_lane offset=32 2
                  (local.get $i1)
-                 (local.get $v3)
+                 (local.get $v4)
                 )
                 (v128.store64_lane offset=36 align=4 0
                  (local.get $i1)
-                 (local.get $v4)
+                 (local.get $v5)
                 )
                 (v128.store32_lane offset=44 2
                  (local.get $i1)
-                 (local.get $v4)
+                 (local.get $v5)
                 )
                )
                (else
                 (v128.store
                  (local.get $i0)
-                 (local.get $v6)
+                 (local.get $v7)
                 )
                 (v128.store offset=32
                  (local.get $i0)
-                 (local.get $v2)
+                 (local.get $v3)
                 )
                 (v128.store offset=64
                  (local.get $i0)
-                 (local.get $v3)
+                 (local.get $v4)
                 )
                 (v128.store offset=96
                  (local.get $i0)
-                 (local.get $v4)
+                 (local.get $v5)
                 )
                )
               )
-              (local.set $hi
+              (local.set $lo
                (i32.add
-                (local.get $hi)
+                (local.get $lo)
                 (i32.const 1024)
                )
               )
@@ -4582,17 +4576,17 @@
                 (i32.const 48)
                )
               )
-              (local.set $i16
+              (local.set $i15
                (i32.add
-                (local.get $i16)
+                (local.get $i15)
                 (i32.const 16)
                )
               )
               (br_if $n14
                (i32.gt_s
-                (local.tee $i24
+                (local.tee $i20
                  (i32.sub
-                  (local.get $i24)
+                  (local.get $i20)
                   (i32.const 1)
                  )
                 )
@@ -4606,9 +4600,9 @@
          )
          (br_if $chunk0
           (i32.lt_s
-           (local.tee $i20
+           (local.tee $i19
             (i32.sub
-             (local.get $i20)
+             (local.get $i19)
              (i32.const -64)
             )
            )
@@ -4616,9 +4610,9 @@
           )
          )
         )
-        (local.set $i19
+        (local.set $hi
          (i32.add
-          (local.get $i19)
+          (local.get $hi)
           (i32.const 8)
          )
         )

@@ -289,14 +289,14 @@
   (local $v5 v128)
   (local $v6 v128)
   (local $v7 v128)
-  (local $i8 i32)
+  (local $v8 v128)
   (local $v9 v128)
   (local $v10 v128)
   (local $v11 v128)
   (local $v12 v128)
   (local $v13 v128)
   (local $v14 v128)
-  (local $v15 v128)
+  (local $i15 i32)
   (local $v16 v128)
   (local $i17 i32)
   (local $i18 i32)
@@ -435,6 +435,9 @@
           (local.set $v7
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
+          (local.set $v10
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
           (local.set $v11
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
@@ -447,24 +450,23 @@
           (local.set $v14
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
-          (local.set $v15
-           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-          )
           (local.set $i0
            (local.get $lo)
           )
-          (local.set $i4
-           (local.get $ws)
-          )
-          (local.set $i8
-           (i32.const 3)
+          (local.set $i15
+           (i32.add
+            (local.tee $i4
+             (local.get $ws)
+            )
+            (i32.const 96)
+           )
           )
           (loop $k1
            (local.set $v5
             (f32x4.add
              (local.get $v5)
              (f32x4.mul
-              (local.tee $v9
+              (local.tee $v8
                (v128.load32_splat
                 (local.get $i0)
                )
@@ -481,8 +483,8 @@
             (f32x4.add
              (local.get $v6)
              (f32x4.mul
-              (local.get $v9)
-              (local.tee $v9
+              (local.get $v8)
+              (local.tee $v8
                (v128.load offset=16 align=4
                 (local.get $i4)
                )
@@ -494,7 +496,7 @@
             (f32x4.add
              (local.get $v7)
              (f32x4.mul
-              (local.tee $v10
+              (local.tee $v9
                (v128.load32_splat offset=12
                 (local.get $i0)
                )
@@ -503,20 +505,20 @@
              )
             )
            )
+           (local.set $v10
+            (f32x4.add
+             (local.get $v10)
+             (f32x4.mul
+              (local.get $v9)
+              (local.get $v8)
+             )
+            )
+           )
            (local.set $v11
             (f32x4.add
              (local.get $v11)
              (f32x4.mul
-              (local.get $v10)
-              (local.get $v9)
-             )
-            )
-           )
-           (local.set $v12
-            (f32x4.add
-             (local.get $v12)
-             (f32x4.mul
-              (local.tee $v10
+              (local.tee $v9
                (v128.load32_splat offset=24
                 (local.get $i0)
                )
@@ -525,20 +527,20 @@
              )
             )
            )
+           (local.set $v12
+            (f32x4.add
+             (local.get $v12)
+             (f32x4.mul
+              (local.get $v9)
+              (local.get $v8)
+             )
+            )
+           )
            (local.set $v13
             (f32x4.add
              (local.get $v13)
              (f32x4.mul
-              (local.get $v10)
-              (local.get $v9)
-             )
-            )
-           )
-           (local.set $v14
-            (f32x4.add
-             (local.get $v14)
-             (f32x4.mul
-              (local.tee $v10
+              (local.tee $v9
                (v128.load32_splat offset=36
                 (local.get $i0)
                )
@@ -547,12 +549,12 @@
              )
             )
            )
-           (local.set $v15
+           (local.set $v14
             (f32x4.add
-             (local.get $v15)
+             (local.get $v14)
              (f32x4.mul
-              (local.get $v10)
               (local.get $v9)
+              (local.get $v8)
              )
             )
            )
@@ -562,21 +564,15 @@
              (i32.const 4)
             )
            )
-           (local.set $i4
-            (i32.add
-             (local.get $i4)
-             (i32.const 32)
-            )
-           )
            (br_if $k1
-            (i32.gt_s
-             (local.tee $i8
-              (i32.sub
-               (local.get $i8)
-               (i32.const 1)
+            (i32.ne
+             (local.get $i15)
+             (local.tee $i4
+              (i32.add
+               (local.get $i4)
+               (i32.const 32)
               )
              )
-             (i32.const 0)
             )
            )
           )
@@ -620,7 +616,7 @@
            (local.get $i1)
            (f32x4.max
             (f32x4.add
-             (local.get $v11)
+             (local.get $v10)
              (v128.load32_zero offset=16
               (local.get $i3)
              )
@@ -632,7 +628,7 @@
            (local.get $i1)
            (f32x4.max
             (f32x4.add
-             (local.get $v12)
+             (local.get $v11)
              (v128.load align=4
               (local.get $i3)
              )
@@ -644,7 +640,7 @@
            (local.get $i1)
            (f32x4.max
             (f32x4.add
-             (local.get $v13)
+             (local.get $v12)
              (v128.load32_zero offset=16
               (local.get $i3)
              )
@@ -656,7 +652,7 @@
            (local.get $i1)
            (f32x4.max
             (f32x4.add
-             (local.get $v14)
+             (local.get $v13)
              (v128.load align=4
               (local.get $i3)
              )
@@ -668,7 +664,7 @@
            (local.get $i1)
            (f32x4.max
             (f32x4.add
-             (local.get $v15)
+             (local.get $v14)
              (v128.load32_zero offset=16
               (local.get $i3)
              )
@@ -716,11 +712,13 @@
           (local.set $i4
            (local.get $lo)
           )
-          (local.set $i0
-           (local.get $ws)
-          )
-          (local.set $i8
-           (i32.const 3)
+          (local.set $i15
+           (i32.add
+            (local.tee $i0
+             (local.get $ws)
+            )
+            (i32.const 96)
+           )
           )
           (loop $k4
            (local.set $v5
@@ -755,21 +753,15 @@
              (i32.const 4)
             )
            )
-           (local.set $i0
-            (i32.add
-             (local.get $i0)
-             (i32.const 32)
-            )
-           )
            (br_if $k4
-            (i32.gt_s
-             (local.tee $i8
-              (i32.sub
-               (local.get $i8)
-               (i32.const 1)
+            (i32.ne
+             (local.get $i15)
+             (local.tee $i0
+              (i32.add
+               (local.get $i0)
+               (i32.const 32)
               )
              )
-             (i32.const 0)
             )
            )
           )
@@ -839,11 +831,11 @@
   (local $v3 v128)
   (local $i4 i32)
   (local $i5 i32)
-  (local $i6 i32)
+  (local $v6 v128)
   (local $v7 v128)
   (local $v8 v128)
   (local $v9 v128)
-  (local $v10 v128)
+  (local $i10 i32)
   (local $i11 i32)
   (local $i12 i32)
   (local.set $ws
@@ -967,6 +959,9 @@
           )
          )
          (then
+          (local.set $v6
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
           (local.set $v7
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
@@ -976,22 +971,21 @@
           (local.set $v9
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
-          (local.set $v10
-           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-          )
           (local.set $i0
            (local.get $lo)
           )
-          (local.set $hi
-           (local.get $ws)
-          )
-          (local.set $i6
-           (i32.const 5)
+          (local.set $i10
+           (i32.add
+            (local.tee $hi
+             (local.get $ws)
+            )
+            (i32.const 160)
+           )
           )
           (loop $k1
-           (local.set $v7
+           (local.set $v6
             (f32x4.add
-             (local.get $v7)
+             (local.get $v6)
              (f32x4.mul
               (v128.load32_splat
                (local.get $i0)
@@ -1004,11 +998,22 @@
              )
             )
            )
+           (local.set $v7
+            (f32x4.add
+             (local.get $v7)
+             (f32x4.mul
+              (v128.load32_splat offset=20
+               (local.get $i0)
+              )
+              (local.get $v3)
+             )
+            )
+           )
            (local.set $v8
             (f32x4.add
              (local.get $v8)
              (f32x4.mul
-              (v128.load32_splat offset=20
+              (v128.load32_splat offset=40
                (local.get $i0)
               )
               (local.get $v3)
@@ -1018,17 +1023,6 @@
            (local.set $v9
             (f32x4.add
              (local.get $v9)
-             (f32x4.mul
-              (v128.load32_splat offset=40
-               (local.get $i0)
-              )
-              (local.get $v3)
-             )
-            )
-           )
-           (local.set $v10
-            (f32x4.add
-             (local.get $v10)
              (f32x4.mul
               (v128.load32_splat offset=60
                (local.get $i0)
@@ -1043,28 +1037,22 @@
              (i32.const 4)
             )
            )
-           (local.set $hi
-            (i32.add
-             (local.get $hi)
-             (i32.const 32)
-            )
-           )
            (br_if $k1
-            (i32.gt_s
-             (local.tee $i6
-              (i32.sub
-               (local.get $i6)
-               (i32.const 1)
+            (i32.ne
+             (local.get $i10)
+             (local.tee $hi
+              (i32.add
+               (local.get $hi)
+               (i32.const 32)
               )
              )
-             (i32.const 0)
             )
            )
           )
           (v128.store64_lane align=4 0
            (local.get $i1)
            (f32x4.add
-            (local.get $v7)
+            (local.get $v6)
             (v128.load64_zero align=4
              (local.get $i5)
             )
@@ -1073,7 +1061,7 @@
           (v128.store64_lane offset=8 align=4 0
            (local.get $i1)
            (f32x4.add
-            (local.get $v8)
+            (local.get $v7)
             (v128.load64_zero align=4
              (local.get $i5)
             )
@@ -1082,7 +1070,7 @@
           (v128.store64_lane offset=16 align=4 0
            (local.get $i1)
            (f32x4.add
-            (local.get $v9)
+            (local.get $v8)
             (v128.load64_zero align=4
              (local.get $i5)
             )
@@ -1091,7 +1079,7 @@
           (v128.store64_lane offset=24 align=4 0
            (local.get $i1)
            (f32x4.add
-            (local.get $v10)
+            (local.get $v9)
             (v128.load64_zero align=4
              (local.get $i5)
             )
@@ -1134,11 +1122,13 @@
           (local.set $i0
            (local.get $lo)
           )
-          (local.set $hi
-           (local.get $ws)
-          )
-          (local.set $i6
-           (i32.const 5)
+          (local.set $i10
+           (i32.add
+            (local.tee $hi
+             (local.get $ws)
+            )
+            (i32.const 160)
+           )
           )
           (loop $k4
            (local.set $v3
@@ -1160,21 +1150,15 @@
              (i32.const 4)
             )
            )
-           (local.set $hi
-            (i32.add
-             (local.get $hi)
-             (i32.const 32)
-            )
-           )
            (br_if $k4
-            (i32.gt_s
-             (local.tee $i6
-              (i32.sub
-               (local.get $i6)
-               (i32.const 1)
+            (i32.ne
+             (local.get $i10)
+             (local.tee $hi
+              (i32.add
+               (local.get $hi)
+               (i32.const 32)
               )
              )
-             (i32.const 0)
             )
            )
           )
@@ -1550,7 +1534,7 @@
   (local $v4 v128)
   (local $v5 v128)
   (local $i6 i32)
-  (local $i7 i32)
+  (local $v7 v128)
   (local $v8 v128)
   (local $v9 v128)
   (local $v10 v128)
@@ -1558,7 +1542,7 @@
   (local $v12 v128)
   (local $v13 v128)
   (local $v14 v128)
-  (local $v15 v128)
+  (local $i15 i32)
   (local $i16 i32)
   (local $i17 i32)
   (local.set $ws
@@ -1702,6 +1686,9 @@
           )
          )
          (then
+          (local.set $v7
+           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+          )
           (local.set $v8
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
@@ -1723,22 +1710,21 @@
           (local.set $v14
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
-          (local.set $v15
-           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-          )
           (local.set $i0
            (local.get $lo)
           )
-          (local.set $hi
-           (local.get $ws)
-          )
-          (local.set $i7
-           (i32.const 2)
+          (local.set $i15
+           (i32.sub
+            (local.tee $hi
+             (local.get $ws)
+            )
+            (i32.const -64)
+           )
           )
           (loop $k1
-           (local.set $v8
+           (local.set $v7
             (f32x4.add
-             (local.get $v8)
+             (local.get $v7)
              (f32x4.mul
               (local.tee $v2
                (v128.load32_splat
@@ -1753,9 +1739,9 @@
              )
             )
            )
-           (local.set $v9
+           (local.set $v8
             (f32x4.add
-             (local.get $v9)
+             (local.get $v8)
              (f32x4.mul
               (local.get $v2)
               (local.tee $v5
@@ -1766,9 +1752,9 @@
              )
             )
            )
-           (local.set $v10
+           (local.set $v9
             (f32x4.add
-             (local.get $v10)
+             (local.get $v9)
              (f32x4.mul
               (local.tee $v2
                (v128.load32_splat offset=8
@@ -1779,18 +1765,18 @@
              )
             )
            )
-           (local.set $v11
+           (local.set $v10
             (f32x4.add
-             (local.get $v11)
+             (local.get $v10)
              (f32x4.mul
               (local.get $v2)
               (local.get $v5)
              )
             )
            )
-           (local.set $v12
+           (local.set $v11
             (f32x4.add
-             (local.get $v12)
+             (local.get $v11)
              (f32x4.mul
               (local.tee $v2
                (v128.load32_splat offset=16
@@ -1801,18 +1787,18 @@
              )
             )
            )
-           (local.set $v13
+           (local.set $v12
             (f32x4.add
-             (local.get $v13)
+             (local.get $v12)
              (f32x4.mul
               (local.get $v2)
               (local.get $v5)
              )
             )
            )
-           (local.set $v14
+           (local.set $v13
             (f32x4.add
-             (local.get $v14)
+             (local.get $v13)
              (f32x4.mul
               (local.tee $v2
                (v128.load32_splat offset=24
@@ -1823,9 +1809,9 @@
              )
             )
            )
-           (local.set $v15
+           (local.set $v14
             (f32x4.add
-             (local.get $v15)
+             (local.get $v14)
              (f32x4.mul
               (local.get $v2)
               (local.get $v5)
@@ -1838,55 +1824,49 @@
              (i32.const 4)
             )
            )
-           (local.set $hi
-            (i32.add
-             (local.get $hi)
-             (i32.const 32)
-            )
-           )
            (br_if $k1
-            (i32.gt_s
-             (local.tee $i7
-              (i32.sub
-               (local.get $i7)
-               (i32.const 1)
+            (i32.ne
+             (local.get $i15)
+             (local.tee $hi
+              (i32.add
+               (local.get $hi)
+               (i32.const 32)
               )
              )
-             (i32.const 0)
             )
            )
           )
           (v128.store align=4
            (local.get $i1)
-           (local.get $v8)
+           (local.get $v7)
           )
           (v128.store32_lane offset=16 0
            (local.get $i1)
-           (local.get $v9)
+           (local.get $v8)
           )
           (v128.store offset=20 align=4
            (local.get $i1)
-           (local.get $v10)
+           (local.get $v9)
           )
           (v128.store32_lane offset=36 0
            (local.get $i1)
-           (local.get $v11)
+           (local.get $v10)
           )
           (v128.store offset=40 align=4
            (local.get $i1)
-           (local.get $v12)
+           (local.get $v11)
           )
           (v128.store32_lane offset=56 0
            (local.get $i1)
-           (local.get $v13)
+           (local.get $v12)
           )
           (v128.store offset=60 align=4
            (local.get $i1)
-           (local.get $v14)
+           (local.get $v13)
           )
           (v128.store32_lane offset=76 0
            (local.get $i1)
-           (local.get $v15)
+           (local.get $v14)
           )
           (local.set $i6
            (i32.add
@@ -1928,11 +1908,13 @@
           (local.set $hi
            (local.get $lo)
           )
-          (local.set $i0
-           (local.get $ws)
-          )
-          (local.set $i7
-           (i32.const 2)
+          (local.set $i15
+           (i32.sub
+            (local.tee $i0
+             (local.get $ws)
+            )
+            (i32.const -64)
+           )
           )
           (loop $k4
            (local.set $v4
@@ -1967,21 +1949,15 @@
              (i32.const 4)
             )
            )
-           (local.set $i0
-            (i32.add
-             (local.get $i0)
-             (i32.const 32)
-            )
-           )
            (br_if $k4
-            (i32.gt_s
-             (local.tee $i7
-              (i32.sub
-               (local.get $i7)
-               (i32.const 1)
+            (i32.ne
+             (local.get $i15)
+             (local.tee $i0
+              (i32.add
+               (local.get $i0)
+               (i32.const 32)
               )
              )
-             (i32.const 0)
             )
            )
           )
@@ -2035,19 +2011,19 @@
   (local $i3 i32)
   (local $i4 i32)
   (local $i5 i32)
-  (local $v6 v128)
-  (local $i7 i32)
+  (local $i6 i32)
+  (local $v7 v128)
   (local $v8 v128)
-  (local $i9 i32)
-  (local $v10 v128)
+  (local $v9 v128)
+  (local $i10 i32)
   (local $i11 i32)
-  (local $i12 i32)
+  (local $v12 v128)
   (local $v13 v128)
   (local $v14 v128)
   (local $v15 v128)
   (local $v16 v128)
   (local $v17 v128)
-  (local $v18 v128)
+  (local $i18 i32)
   (local $i19 i32)
   (local $i20 i32)
   (local $i21 i32)
@@ -2060,14 +2036,7 @@
   (local $i28 i32)
   (local $i29 i32)
   (local $i30 i32)
-  (local.set $i9
-   (select
-    (local.get $hi)
-    (i32.const 1)
-    (local.get $hi)
-   )
-  )
-  (local.set $hi
+  (local.set $ws
    (i32.and
     (i32.add
      (local.get $ws)
@@ -2084,24 +2053,28 @@
   )
   (local.set $i29
    (select
-    (local.tee $i26
+    (local.tee $i25
      (select
       (i32.const 2)
-      (local.tee $ws
+      (local.tee $lo
        (i32.shl
-        (local.get $i9)
+        (select
+         (local.get $hi)
+         (i32.const 1)
+         (local.get $hi)
+        )
         (i32.const 3)
        )
       )
       (i32.ge_s
-       (local.get $ws)
+       (local.get $lo)
        (i32.const 2)
       )
      )
     )
     (i32.const 0)
     (i32.lt_s
-     (local.get $i26)
+     (local.get $i25)
      (i32.const 0)
     )
    )
@@ -2110,7 +2083,7 @@
    (if
     (i32.eqz
      (i32.ge_s
-      (local.get $i22)
+      (local.get $i21)
       (i32.const 2)
      )
     )
@@ -2118,82 +2091,82 @@
      (local.set $i24
       (select
        (i32.const 2)
-       (local.tee $ws
+       (local.tee $lo
         (i32.sub
          (i32.const 1)
-         (local.get $i22)
+         (local.get $i21)
         )
        )
        (i32.ge_s
-        (local.get $ws)
+        (local.get $lo)
         (i32.const 2)
        )
       )
      )
-     (local.set $i27
+     (local.set $i26
       (i32.ge_s
        (i32.add
-        (local.get $i22)
+        (local.get $i21)
         (i32.const 2)
        )
        (i32.const 2)
       )
      )
-     (local.set $i19
+     (local.set $i18
       (local.get $i30)
      )
      (loop $top24
       (if
        (i32.eqz
         (i32.ge_s
-         (local.get $i19)
-         (local.get $i26)
+         (local.get $i18)
+         (local.get $i25)
         )
        )
        (then
-        (local.set $i28
+        (local.set $i27
          (select
-          (local.tee $ws
+          (local.tee $lo
            (i32.add
-            (local.get $i19)
+            (local.get $i18)
             (i32.const 8)
            )
           )
-          (local.get $i26)
+          (local.get $i25)
           (i32.lt_s
-           (local.get $ws)
-           (local.get $i26)
+           (local.get $lo)
+           (local.get $i25)
           )
          )
         )
-        (local.set $i23
+        (local.set $i22
          (i32.const 0)
         )
         (loop $chunk0
-         (local.set $ws
+         (local.set $i11
           (select
            (i32.const 64)
-           (local.tee $ws
+           (local.tee $lo
             (i32.sub
              (local.get $m)
-             (local.get $i23)
+             (local.get $i22)
             )
            )
            (i32.ge_s
-            (local.get $ws)
+            (local.get $lo)
             (i32.const 64)
            )
           )
          )
-         (local.set $i20
+         (local.set $i19
           (i32.eqz
-           (local.get $i23)
+           (local.get $i22)
           )
          )
-         (local.set $i21
+         (local.set $i20
           (i32.ge_s
            (i32.sub
-            (local.get $i23)
+            (local.get $i22)
             (i32.const -64)
            )
            (local.get $m)
@@ -2202,18 +2175,18 @@
          (if
           (i32.and
            (i32.lt_s
-            (local.get $i19)
-            (local.get $i28)
+            (local.get $i18)
+            (local.get $i27)
            )
            (i32.lt_s
-            (local.get $i19)
+            (local.get $i18)
             (local.get $i29)
            )
           )
           (then
-           (local.set $i5
+           (local.set $i4
             (i32.add
-             (local.get $hi)
+             (local.get $ws)
              (i32.const 2048)
             )
            )
@@ -2223,10 +2196,10 @@
              (i32.shl
               (i32.add
                (i32.shl
-                (local.get $i23)
+                (local.get $i22)
                 (i32.const 1)
                )
-               (local.get $i19)
+               (local.get $i18)
               )
               (i32.const 2)
              )
@@ -2234,7 +2207,7 @@
            )
            (local.set $i0
             (i32.add
-             (local.get $hi)
+             (local.get $ws)
              (i32.const 4096)
             )
            )
@@ -2244,26 +2217,26 @@
              (i32.shl
               (i32.add
                (i32.shl
-                (local.get $i22)
+                (local.get $i21)
                 (i32.const 3)
                )
-               (local.get $i19)
+               (local.get $i18)
               )
               (i32.const 2)
              )
             )
            )
-           (local.set $i9
+           (local.set $hi
             (i32.add
              (local.get $a)
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i23)
+                (local.get $i22)
                 (i32.const 5)
                )
                (i32.shl
-                (local.get $i22)
+                (local.get $i21)
                 (i32.const 2)
                )
               )
@@ -2279,27 +2252,27 @@
             (then
              (local.set $v1
               (if (result v128)
-               (local.get $i20)
+               (local.get $i19)
                (then
                 (local.set $v2
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
-                (local.set $v6
+                (local.set $v7
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (local.set $v8
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
-                (local.set $v10
+                (local.set $v9
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                )
+                (local.set $v13
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (local.set $v14
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (local.set $v15
-                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                )
-                (local.set $v16
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -2310,7 +2283,7 @@
                   (local.get $i0)
                  )
                 )
-                (local.set $v6
+                (local.set $v7
                  (v128.load offset=32
                   (local.get $i0)
                  )
@@ -2320,22 +2293,22 @@
                   (local.get $i0)
                  )
                 )
-                (local.set $v10
+                (local.set $v9
                  (v128.load offset=64
                   (local.get $i0)
                  )
                 )
-                (local.set $v14
+                (local.set $v13
                  (v128.load offset=80
                   (local.get $i0)
                  )
                 )
-                (local.set $v15
+                (local.set $v14
                  (v128.load offset=96
                   (local.get $i0)
                  )
                 )
-                (local.set $v16
+                (local.set $v15
                  (v128.load offset=112
                   (local.get $i0)
                  )
@@ -2346,56 +2319,63 @@
                )
               )
              )
-             (local.set $i7
+             (local.set $i10
+              (local.get $ws)
+             )
+             (local.set $i6
+              (local.get $i4)
+             )
+             (local.set $i5
               (local.get $hi)
-             )
-             (local.set $i11
-              (local.get $i5)
-             )
-             (local.set $i4
-              (local.get $i9)
              )
              (if
               (i32.gt_s
-               (local.tee $i12
-                (local.get $ws)
-               )
+               (local.get $i11)
                (i32.const 0)
               )
               (then
+               (local.set $i23
+                (i32.add
+                 (local.get $i4)
+                 (i32.shl
+                  (local.get $i11)
+                  (i32.const 5)
+                 )
+                )
+               )
                (loop $k13
                 (v128.store
-                 (local.get $i11)
-                 (local.tee $v18
+                 (local.get $i6)
+                 (local.tee $v17
                   (v128.load align=4
                    (local.get $lo)
                   )
                  )
                 )
                 (v128.store offset=16
-                 (local.get $i11)
-                 (local.tee $v17
+                 (local.get $i6)
+                 (local.tee $v16
                   (v128.load offset=16 align=4
                    (local.get $lo)
                   )
                  )
                 )
                 (v128.store
-                 (local.get $i7)
+                 (local.get $i10)
                  (v128.load align=4
-                  (local.get $i4)
+                  (local.get $i5)
                  )
                 )
                 (local.set $v1
                  (f32x4.add
                   (local.get $v1)
                   (f32x4.mul
-                   (local.tee $v13
+                   (local.tee $v12
                     (v128.load32_splat
-                     (local.get $i4)
+                     (local.get $i5)
                     )
                    )
-                   (local.get $v18)
+                   (local.get $v17)
                   )
                  )
                 )
@@ -2403,21 +2383,21 @@
                  (f32x4.add
                   (local.get $v2)
                   (f32x4.mul
-                   (local.get $v13)
-                   (local.get $v17)
+                   (local.get $v12)
+                   (local.get $v16)
                   )
                  )
                 )
-                (local.set $v6
+                (local.set $v7
                  (f32x4.add
-                  (local.get $v6)
+                  (local.get $v7)
                   (f32x4.mul
-                   (local.tee $v13
+                   (local.tee $v12
                     (v128.load32_splat offset=4
-                     (local.get $i4)
+                     (local.get $i5)
                     )
                    )
-                   (local.get $v18)
+                   (local.get $v17)
                   )
                  )
                 )
@@ -2425,21 +2405,30 @@
                  (f32x4.add
                   (local.get $v8)
                   (f32x4.mul
-                   (local.get $v13)
+                   (local.get $v12)
+                   (local.get $v16)
+                  )
+                 )
+                )
+                (local.set $v9
+                 (f32x4.add
+                  (local.get $v9)
+                  (f32x4.mul
+                   (local.tee $v12
+                    (v128.load32_splat offset=8
+                     (local.get $i5)
+                    )
+                   )
                    (local.get $v17)
                   )
                  )
                 )
-                (local.set $v10
+                (local.set $v13
                  (f32x4.add
-                  (local.get $v10)
+                  (local.get $v13)
                   (f32x4.mul
-                   (local.tee $v13
-                    (v128.load32_splat offset=8
-                     (local.get $i4)
-                    )
-                   )
-                   (local.get $v18)
+                   (local.get $v12)
+                   (local.get $v16)
                   )
                  )
                 )
@@ -2447,7 +2436,11 @@
                  (f32x4.add
                   (local.get $v14)
                   (f32x4.mul
-                   (local.get $v13)
+                   (local.tee $v12
+                    (v128.load32_splat offset=12
+                     (local.get $i5)
+                    )
+                   )
                    (local.get $v17)
                   )
                  )
@@ -2456,39 +2449,20 @@
                  (f32x4.add
                   (local.get $v15)
                   (f32x4.mul
-                   (local.tee $v13
-                    (v128.load32_splat offset=12
-                     (local.get $i4)
-                    )
-                   )
-                   (local.get $v18)
+                   (local.get $v12)
+                   (local.get $v16)
                   )
                  )
                 )
-                (local.set $v16
-                 (f32x4.add
-                  (local.get $v16)
-                  (f32x4.mul
-                   (local.get $v13)
-                   (local.get $v17)
-                  )
-                 )
-                )
-                (local.set $i7
+                (local.set $i10
                  (i32.add
-                  (local.get $i7)
+                  (local.get $i10)
                   (i32.const 16)
                  )
                 )
-                (local.set $i11
+                (local.set $i5
                  (i32.add
-                  (local.get $i11)
-                  (i32.const 32)
-                 )
-                )
-                (local.set $i4
-                 (i32.add
-                  (local.get $i4)
+                  (local.get $i5)
                   (i32.const 20)
                  )
                 )
@@ -2499,21 +2473,21 @@
                  )
                 )
                 (br_if $k13
-                 (i32.gt_s
-                  (local.tee $i12
-                   (i32.sub
-                    (local.get $i12)
-                    (i32.const 1)
+                 (i32.ne
+                  (local.get $i23)
+                  (local.tee $i6
+                   (i32.add
+                    (local.get $i6)
+                    (i32.const 32)
                    )
                   )
-                  (i32.const 0)
                  )
                 )
                )
               )
              )
              (if
-              (local.get $i21)
+              (local.get $i20)
               (then
                (v128.store align=4
                 (local.get $i3)
@@ -2525,7 +2499,7 @@
                )
                (v128.store offset=8 align=4
                 (local.get $i3)
-                (local.get $v6)
+                (local.get $v7)
                )
                (v128.store offset=24 align=4
                 (local.get $i3)
@@ -2533,19 +2507,19 @@
                )
                (v128.store offset=16 align=4
                 (local.get $i3)
-                (local.get $v10)
+                (local.get $v9)
                )
                (v128.store offset=32 align=4
                 (local.get $i3)
-                (local.get $v14)
+                (local.get $v13)
                )
                (v128.store offset=24 align=4
                 (local.get $i3)
-                (local.get $v15)
+                (local.get $v14)
                )
                (v128.store offset=40 align=4
                 (local.get $i3)
-                (local.get $v16)
+                (local.get $v15)
                )
               )
               (else
@@ -2559,7 +2533,7 @@
                )
                (v128.store offset=32
                 (local.get $i0)
-                (local.get $v6)
+                (local.get $v7)
                )
                (v128.store offset=48
                 (local.get $i0)
@@ -2567,25 +2541,25 @@
                )
                (v128.store offset=64
                 (local.get $i0)
-                (local.get $v10)
+                (local.get $v9)
                )
                (v128.store offset=80
                 (local.get $i0)
-                (local.get $v14)
+                (local.get $v13)
                )
                (v128.store offset=96
                 (local.get $i0)
-                (local.get $v15)
+                (local.get $v14)
                )
                (v128.store offset=112
                 (local.get $i0)
-                (local.get $v16)
+                (local.get $v15)
                )
               )
              )
              (local.set $lo
               (i32.add
-               (local.get $hi)
+               (local.get $ws)
                (i32.const 1024)
               )
              )
@@ -2601,15 +2575,15 @@
                (i32.const 32)
               )
              )
-             (local.set $i9
+             (local.set $hi
               (i32.add
-               (local.get $i9)
+               (local.get $hi)
                (i32.const 16)
               )
              )
              (if
               (i32.gt_s
-               (local.tee $i25
+               (local.tee $i23
                 (i32.sub
                  (local.get $i24)
                  (i32.const 1)
@@ -2621,27 +2595,27 @@
                (loop $n15
                 (local.set $v1
                  (if (result v128)
-                  (local.get $i20)
+                  (local.get $i19)
                   (then
                    (local.set $v2
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v6
+                   (local.set $v7
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $v8
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v10
+                   (local.set $v9
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v13
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $v14
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $v15
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $v16
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -2652,7 +2626,7 @@
                      (local.get $i0)
                     )
                    )
-                   (local.set $v6
+                   (local.set $v7
                     (v128.load offset=32
                      (local.get $i0)
                     )
@@ -2662,22 +2636,22 @@
                      (local.get $i0)
                     )
                    )
-                   (local.set $v10
+                   (local.set $v9
                     (v128.load offset=64
                      (local.get $i0)
                     )
                    )
-                   (local.set $v14
+                   (local.set $v13
                     (v128.load offset=80
                      (local.get $i0)
                     )
                    )
-                   (local.set $v15
+                   (local.set $v14
                     (v128.load offset=96
                      (local.get $i0)
                     )
                    )
-                   (local.set $v16
+                   (local.set $v15
                     (v128.load offset=112
                      (local.get $i0)
                     )
@@ -2688,50 +2662,57 @@
                   )
                  )
                 )
-                (local.set $i7
+                (local.set $i10
                  (local.get $lo)
                 )
-                (local.set $i11
-                 (local.get $i5)
+                (local.set $i6
+                 (local.get $i4)
                 )
-                (local.set $i4
-                 (local.get $i9)
+                (local.set $i5
+                 (local.get $hi)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i12
-                   (local.get $ws)
-                  )
+                  (local.get $i11)
                   (i32.const 0)
                  )
                  (then
-                  (loop $k14
-                   (local.set $v18
-                    (v128.load
+                  (local.set $i28
+                   (i32.add
+                    (local.get $i4)
+                    (i32.shl
                      (local.get $i11)
+                     (i32.const 5)
                     )
                    )
+                  )
+                  (loop $k14
                    (local.set $v17
+                    (v128.load
+                     (local.get $i6)
+                    )
+                   )
+                   (local.set $v16
                     (v128.load offset=16
-                     (local.get $i11)
+                     (local.get $i6)
                     )
                    )
                    (v128.store
-                    (local.get $i7)
+                    (local.get $i10)
                     (v128.load align=4
-                     (local.get $i4)
+                     (local.get $i5)
                     )
                    )
                    (local.set $v1
                     (f32x4.add
                      (local.get $v1)
                      (f32x4.mul
-                      (local.tee $v13
+                      (local.tee $v12
                        (v128.load32_splat
-                        (local.get $i4)
+                        (local.get $i5)
                        )
                       )
-                      (local.get $v18)
+                      (local.get $v17)
                      )
                     )
                    )
@@ -2739,21 +2720,21 @@
                     (f32x4.add
                      (local.get $v2)
                      (f32x4.mul
-                      (local.get $v13)
-                      (local.get $v17)
+                      (local.get $v12)
+                      (local.get $v16)
                      )
                     )
                    )
-                   (local.set $v6
+                   (local.set $v7
                     (f32x4.add
-                     (local.get $v6)
+                     (local.get $v7)
                      (f32x4.mul
-                      (local.tee $v13
+                      (local.tee $v12
                        (v128.load32_splat offset=4
-                        (local.get $i4)
+                        (local.get $i5)
                        )
                       )
-                      (local.get $v18)
+                      (local.get $v17)
                      )
                     )
                    )
@@ -2761,21 +2742,30 @@
                     (f32x4.add
                      (local.get $v8)
                      (f32x4.mul
-                      (local.get $v13)
+                      (local.get $v12)
+                      (local.get $v16)
+                     )
+                    )
+                   )
+                   (local.set $v9
+                    (f32x4.add
+                     (local.get $v9)
+                     (f32x4.mul
+                      (local.tee $v12
+                       (v128.load32_splat offset=8
+                        (local.get $i5)
+                       )
+                      )
                       (local.get $v17)
                      )
                     )
                    )
-                   (local.set $v10
+                   (local.set $v13
                     (f32x4.add
-                     (local.get $v10)
+                     (local.get $v13)
                      (f32x4.mul
-                      (local.tee $v13
-                       (v128.load32_splat offset=8
-                        (local.get $i4)
-                       )
-                      )
-                      (local.get $v18)
+                      (local.get $v12)
+                      (local.get $v16)
                      )
                     )
                    )
@@ -2783,7 +2773,11 @@
                     (f32x4.add
                      (local.get $v14)
                      (f32x4.mul
-                      (local.get $v13)
+                      (local.tee $v12
+                       (v128.load32_splat offset=12
+                        (local.get $i5)
+                       )
+                      )
                       (local.get $v17)
                      )
                     )
@@ -2792,58 +2786,39 @@
                     (f32x4.add
                      (local.get $v15)
                      (f32x4.mul
-                      (local.tee $v13
-                       (v128.load32_splat offset=12
-                        (local.get $i4)
-                       )
-                      )
-                      (local.get $v18)
+                      (local.get $v12)
+                      (local.get $v16)
                      )
                     )
                    )
-                   (local.set $v16
-                    (f32x4.add
-                     (local.get $v16)
-                     (f32x4.mul
-                      (local.get $v13)
-                      (local.get $v17)
-                     )
-                    )
-                   )
-                   (local.set $i7
+                   (local.set $i10
                     (i32.add
-                     (local.get $i7)
+                     (local.get $i10)
                      (i32.const 16)
                     )
                    )
-                   (local.set $i11
+                   (local.set $i5
                     (i32.add
-                     (local.get $i11)
-                     (i32.const 32)
-                    )
-                   )
-                   (local.set $i4
-                    (i32.add
-                     (local.get $i4)
+                     (local.get $i5)
                      (i32.const 20)
                     )
                    )
                    (br_if $k14
-                    (i32.gt_s
-                     (local.tee $i12
-                      (i32.sub
-                       (local.get $i12)
-                       (i32.const 1)
+                    (i32.ne
+                     (local.get $i28)
+                     (local.tee $i6
+                      (i32.add
+                       (local.get $i6)
+                       (i32.const 32)
                       )
                      )
-                     (i32.const 0)
                     )
                    )
                   )
                  )
                 )
                 (if
-                 (local.get $i21)
+                 (local.get $i20)
                  (then
                   (v128.store align=4
                    (local.get $i3)
@@ -2855,7 +2830,7 @@
                   )
                   (v128.store offset=8 align=4
                    (local.get $i3)
-                   (local.get $v6)
+                   (local.get $v7)
                   )
                   (v128.store offset=24 align=4
                    (local.get $i3)
@@ -2863,19 +2838,19 @@
                   )
                   (v128.store offset=16 align=4
                    (local.get $i3)
-                   (local.get $v10)
+                   (local.get $v9)
                   )
                   (v128.store offset=32 align=4
                    (local.get $i3)
-                   (local.get $v14)
+                   (local.get $v13)
                   )
                   (v128.store offset=24 align=4
                    (local.get $i3)
-                   (local.get $v15)
+                   (local.get $v14)
                   )
                   (v128.store offset=40 align=4
                    (local.get $i3)
-                   (local.get $v16)
+                   (local.get $v15)
                   )
                  )
                  (else
@@ -2889,7 +2864,7 @@
                   )
                   (v128.store offset=32
                    (local.get $i0)
-                   (local.get $v6)
+                   (local.get $v7)
                   )
                   (v128.store offset=48
                    (local.get $i0)
@@ -2897,19 +2872,19 @@
                   )
                   (v128.store offset=64
                    (local.get $i0)
-                   (local.get $v10)
+                   (local.get $v9)
                   )
                   (v128.store offset=80
                    (local.get $i0)
-                   (local.get $v14)
+                   (local.get $v13)
                   )
                   (v128.store offset=96
                    (local.get $i0)
-                   (local.get $v15)
+                   (local.get $v14)
                   )
                   (v128.store offset=112
                    (local.get $i0)
-                   (local.get $v16)
+                   (local.get $v15)
                   )
                  )
                 )
@@ -2931,17 +2906,17 @@
                   (i32.const 32)
                  )
                 )
-                (local.set $i9
+                (local.set $hi
                  (i32.add
-                  (local.get $i9)
+                  (local.get $hi)
                   (i32.const 16)
                  )
                 )
                 (br_if $n15
                  (i32.gt_s
-                  (local.tee $i25
+                  (local.tee $i23
                    (i32.sub
-                    (local.get $i25)
+                    (local.get $i23)
                     (i32.const 1)
                    )
                   )
@@ -2952,11 +2927,11 @@
               )
              )
              (if
-              (local.get $i27)
+              (local.get $i26)
               (then
                (local.set $v1
                 (if (result v128)
-                 (local.get $i20)
+                 (local.get $i19)
                  (then
                   (local.set $v2
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -2977,39 +2952,46 @@
                )
                (if
                 (i32.gt_s
-                 (local.tee $i4
-                  (local.get $ws)
-                 )
+                 (local.get $i11)
                  (i32.const 0)
                 )
                 (then
+                 (local.set $i5
+                  (i32.add
+                   (local.get $i4)
+                   (i32.shl
+                    (local.get $i11)
+                    (i32.const 5)
+                   )
+                  )
+                 )
                  (loop $k16
-                  (local.set $v6
+                  (local.set $v7
                    (v128.load
-                    (local.get $i5)
+                    (local.get $i4)
                    )
                   )
                   (local.set $v8
                    (v128.load offset=16
-                    (local.get $i5)
+                    (local.get $i4)
                    )
                   )
                   (v128.store
                    (local.get $lo)
                    (v128.load32_zero
-                    (local.get $i9)
+                    (local.get $hi)
                    )
                   )
                   (local.set $v1
                    (f32x4.add
                     (local.get $v1)
                     (f32x4.mul
-                     (local.tee $v10
+                     (local.tee $v9
                       (v128.load32_splat
-                       (local.get $i9)
+                       (local.get $hi)
                       )
                      )
-                     (local.get $v6)
+                     (local.get $v7)
                     )
                    )
                   )
@@ -3017,7 +2999,7 @@
                    (f32x4.add
                     (local.get $v2)
                     (f32x4.mul
-                     (local.get $v10)
+                     (local.get $v9)
                      (local.get $v8)
                     )
                    )
@@ -3028,34 +3010,28 @@
                     (i32.const 16)
                    )
                   )
-                  (local.set $i5
+                  (local.set $hi
                    (i32.add
-                    (local.get $i5)
-                    (i32.const 32)
-                   )
-                  )
-                  (local.set $i9
-                   (i32.add
-                    (local.get $i9)
+                    (local.get $hi)
                     (i32.const 20)
                    )
                   )
                   (br_if $k16
-                   (i32.gt_s
+                   (i32.ne
+                    (local.get $i5)
                     (local.tee $i4
-                     (i32.sub
+                     (i32.add
                       (local.get $i4)
-                      (i32.const 1)
+                      (i32.const 32)
                      )
                     )
-                    (i32.const 0)
                    )
                   )
                  )
                 )
                )
                (if
-                (local.get $i21)
+                (local.get $i20)
                 (then
                  (v128.store align=4
                   (local.get $i3)
@@ -3083,7 +3059,7 @@
             (else
              (local.set $v1
               (if (result v128)
-               (local.get $i20)
+               (local.get $i19)
                (then
                 (local.set $v2
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -3102,28 +3078,35 @@
                )
               )
              )
-             (local.set $i4
-              (local.get $hi)
+             (local.set $i5
+              (local.get $ws)
              )
              (if
               (i32.gt_s
-               (local.tee $i11
-                (local.get $ws)
-               )
+               (local.get $i11)
                (i32.const 0)
               )
               (then
+               (local.set $i6
+                (i32.add
+                 (local.get $i4)
+                 (i32.shl
+                  (local.get $i11)
+                  (i32.const 5)
+                 )
+                )
+               )
                (loop $k17
                 (v128.store
-                 (local.get $i5)
-                 (local.tee $v6
+                 (local.get $i4)
+                 (local.tee $v7
                   (v128.load align=4
                    (local.get $lo)
                   )
                  )
                 )
                 (v128.store offset=16
-                 (local.get $i5)
+                 (local.get $i4)
                  (local.tee $v8
                   (v128.load offset=16 align=4
                    (local.get $lo)
@@ -3131,21 +3114,21 @@
                  )
                 )
                 (v128.store
-                 (local.get $i4)
+                 (local.get $i5)
                  (v128.load32_zero
-                  (local.get $i9)
+                  (local.get $hi)
                  )
                 )
                 (local.set $v1
                  (f32x4.add
                   (local.get $v1)
                   (f32x4.mul
-                   (local.tee $v10
+                   (local.tee $v9
                     (v128.load32_splat
-                     (local.get $i9)
+                     (local.get $hi)
                     )
                    )
-                   (local.get $v6)
+                   (local.get $v7)
                   )
                  )
                 )
@@ -3153,26 +3136,20 @@
                  (f32x4.add
                   (local.get $v2)
                   (f32x4.mul
-                   (local.get $v10)
+                   (local.get $v9)
                    (local.get $v8)
                   )
-                 )
-                )
-                (local.set $i4
-                 (i32.add
-                  (local.get $i4)
-                  (i32.const 16)
                  )
                 )
                 (local.set $i5
                  (i32.add
                   (local.get $i5)
-                  (i32.const 32)
+                  (i32.const 16)
                  )
                 )
-                (local.set $i9
+                (local.set $hi
                  (i32.add
-                  (local.get $i9)
+                  (local.get $hi)
                   (i32.const 20)
                  )
                 )
@@ -3183,21 +3160,21 @@
                  )
                 )
                 (br_if $k17
-                 (i32.gt_s
-                  (local.tee $i11
-                   (i32.sub
-                    (local.get $i11)
-                    (i32.const 1)
+                 (i32.ne
+                  (local.get $i6)
+                  (local.tee $i4
+                   (i32.add
+                    (local.get $i4)
+                    (i32.const 32)
                    )
                   )
-                  (i32.const 0)
                  )
                 )
                )
               )
              )
              (if
-              (local.get $i21)
+              (local.get $i20)
               (then
                (v128.store align=4
                 (local.get $i3)
@@ -3221,9 +3198,9 @@
              )
             )
            )
-           (local.set $i12
+           (local.set $i10
             (i32.add
-             (local.get $i19)
+             (local.get $i18)
              (i32.const 8)
             )
            )
@@ -3231,18 +3208,18 @@
             (if
              (i32.and
               (i32.lt_s
-               (local.get $i12)
-               (local.get $i28)
+               (local.get $i10)
+               (local.get $i27)
               )
               (i32.lt_s
-               (local.get $i12)
+               (local.get $i10)
                (local.get $i29)
               )
              )
              (then
-              (local.set $i9
+              (local.set $hi
                (i32.add
-                (local.get $hi)
+                (local.get $ws)
                 (i32.const 2048)
                )
               )
@@ -3252,25 +3229,25 @@
                 (i32.shl
                  (i32.add
                   (i32.shl
-                   (local.get $i23)
+                   (local.get $i22)
                    (i32.const 1)
                   )
-                  (local.get $i12)
+                  (local.get $i10)
                  )
                  (i32.const 2)
                 )
                )
               )
-              (local.set $i7
+              (local.set $i6
                (i32.add
                 (i32.add
-                 (local.get $hi)
+                 (local.get $ws)
                  (i32.const 4096)
                 )
                 (i32.shl
                  (i32.sub
-                  (local.get $i12)
-                  (local.get $i19)
+                  (local.get $i10)
+                  (local.get $i18)
                  )
                  (i32.const 2)
                 )
@@ -3282,10 +3259,10 @@
                 (i32.shl
                  (i32.add
                   (i32.shl
-                   (local.get $i22)
+                   (local.get $i21)
                    (i32.const 3)
                   )
-                  (local.get $i12)
+                  (local.get $i10)
                  )
                  (i32.const 2)
                 )
@@ -3299,27 +3276,27 @@
                (then
                 (local.set $v1
                  (if (result v128)
-                  (local.get $i20)
+                  (local.get $i19)
                   (then
                    (local.set $v2
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v6
+                   (local.set $v7
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $v8
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v10
+                   (local.set $v9
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $v13
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $v14
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $v15
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $v16
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -3327,71 +3304,78 @@
                   (else
                    (local.set $v2
                     (v128.load offset=16
-                     (local.get $i7)
+                     (local.get $i6)
                     )
                    )
-                   (local.set $v6
+                   (local.set $v7
                     (v128.load offset=32
-                     (local.get $i7)
+                     (local.get $i6)
                     )
                    )
                    (local.set $v8
                     (v128.load offset=48
-                     (local.get $i7)
+                     (local.get $i6)
                     )
                    )
-                   (local.set $v10
+                   (local.set $v9
                     (v128.load offset=64
-                     (local.get $i7)
+                     (local.get $i6)
+                    )
+                   )
+                   (local.set $v13
+                    (v128.load offset=80
+                     (local.get $i6)
                     )
                    )
                    (local.set $v14
-                    (v128.load offset=80
-                     (local.get $i7)
+                    (v128.load offset=96
+                     (local.get $i6)
                     )
                    )
                    (local.set $v15
-                    (v128.load offset=96
-                     (local.get $i7)
-                    )
-                   )
-                   (local.set $v16
                     (v128.load offset=112
-                     (local.get $i7)
+                     (local.get $i6)
                     )
                    )
                    (v128.load
-                    (local.get $i7)
+                    (local.get $i6)
                    )
                   )
                  )
+                )
+                (local.set $i4
+                 (local.get $ws)
                 )
                 (local.set $i5
                  (local.get $hi)
                 )
-                (local.set $i4
-                 (local.get $i9)
-                )
                 (if
                  (i32.gt_s
-                  (local.tee $i11
-                   (local.get $ws)
-                  )
+                  (local.get $i11)
                   (i32.const 0)
                  )
                  (then
+                  (local.set $i0
+                   (i32.add
+                    (local.get $hi)
+                    (i32.shl
+                     (local.get $i11)
+                     (i32.const 5)
+                    )
+                   )
+                  )
                   (loop $k1
                    (v128.store
-                    (local.get $i4)
-                    (local.tee $v18
+                    (local.get $i5)
+                    (local.tee $v17
                      (v128.load align=4
                       (local.get $lo)
                      )
                     )
                    )
                    (v128.store offset=16
-                    (local.get $i4)
-                    (local.tee $v17
+                    (local.get $i5)
+                    (local.tee $v16
                      (v128.load offset=16 align=4
                       (local.get $lo)
                      )
@@ -3401,12 +3385,12 @@
                     (f32x4.add
                      (local.get $v1)
                      (f32x4.mul
-                      (local.tee $v13
+                      (local.tee $v12
                        (v128.load32_splat
-                        (local.get $i5)
+                        (local.get $i4)
                        )
                       )
-                      (local.get $v18)
+                      (local.get $v17)
                      )
                     )
                    )
@@ -3414,21 +3398,21 @@
                     (f32x4.add
                      (local.get $v2)
                      (f32x4.mul
-                      (local.get $v13)
-                      (local.get $v17)
+                      (local.get $v12)
+                      (local.get $v16)
                      )
                     )
                    )
-                   (local.set $v6
+                   (local.set $v7
                     (f32x4.add
-                     (local.get $v6)
+                     (local.get $v7)
                      (f32x4.mul
-                      (local.tee $v13
+                      (local.tee $v12
                        (v128.load32_splat offset=4
-                        (local.get $i5)
+                        (local.get $i4)
                        )
                       )
-                      (local.get $v18)
+                      (local.get $v17)
                      )
                     )
                    )
@@ -3436,21 +3420,30 @@
                     (f32x4.add
                      (local.get $v8)
                      (f32x4.mul
-                      (local.get $v13)
+                      (local.get $v12)
+                      (local.get $v16)
+                     )
+                    )
+                   )
+                   (local.set $v9
+                    (f32x4.add
+                     (local.get $v9)
+                     (f32x4.mul
+                      (local.tee $v12
+                       (v128.load32_splat offset=8
+                        (local.get $i4)
+                       )
+                      )
                       (local.get $v17)
                      )
                     )
                    )
-                   (local.set $v10
+                   (local.set $v13
                     (f32x4.add
-                     (local.get $v10)
+                     (local.get $v13)
                      (f32x4.mul
-                      (local.tee $v13
-                       (v128.load32_splat offset=8
-                        (local.get $i5)
-                       )
-                      )
-                      (local.get $v18)
+                      (local.get $v12)
+                      (local.get $v16)
                      )
                     )
                    )
@@ -3458,7 +3451,11 @@
                     (f32x4.add
                      (local.get $v14)
                      (f32x4.mul
-                      (local.get $v13)
+                      (local.tee $v12
+                       (v128.load32_splat offset=12
+                        (local.get $i4)
+                       )
+                      )
                       (local.get $v17)
                      )
                     )
@@ -3467,34 +3464,15 @@
                     (f32x4.add
                      (local.get $v15)
                      (f32x4.mul
-                      (local.tee $v13
-                       (v128.load32_splat offset=12
-                        (local.get $i5)
-                       )
-                      )
-                      (local.get $v18)
+                      (local.get $v12)
+                      (local.get $v16)
                      )
-                    )
-                   )
-                   (local.set $v16
-                    (f32x4.add
-                     (local.get $v16)
-                     (f32x4.mul
-                      (local.get $v13)
-                      (local.get $v17)
-                     )
-                    )
-                   )
-                   (local.set $i5
-                    (i32.add
-                     (local.get $i5)
-                     (i32.const 16)
                     )
                    )
                    (local.set $i4
                     (i32.add
                      (local.get $i4)
-                     (i32.const 32)
+                     (i32.const 16)
                     )
                    )
                    (local.set $lo
@@ -3504,21 +3482,21 @@
                     )
                    )
                    (br_if $k1
-                    (i32.gt_s
-                     (local.tee $i11
-                      (i32.sub
-                       (local.get $i11)
-                       (i32.const 1)
+                    (i32.ne
+                     (local.get $i0)
+                     (local.tee $i5
+                      (i32.add
+                       (local.get $i5)
+                       (i32.const 32)
                       )
                      )
-                     (i32.const 0)
                     )
                    )
                   )
                  )
                 )
                 (if
-                 (local.get $i21)
+                 (local.get $i20)
                  (then
                   (v128.store align=4
                    (local.get $i3)
@@ -3530,7 +3508,7 @@
                   )
                   (v128.store offset=8 align=4
                    (local.get $i3)
-                   (local.get $v6)
+                   (local.get $v7)
                   )
                   (v128.store offset=24 align=4
                    (local.get $i3)
@@ -3538,65 +3516,65 @@
                   )
                   (v128.store offset=16 align=4
                    (local.get $i3)
-                   (local.get $v10)
+                   (local.get $v9)
                   )
                   (v128.store offset=32 align=4
                    (local.get $i3)
-                   (local.get $v14)
+                   (local.get $v13)
                   )
                   (v128.store offset=24 align=4
                    (local.get $i3)
-                   (local.get $v15)
+                   (local.get $v14)
                   )
                   (v128.store offset=40 align=4
                    (local.get $i3)
-                   (local.get $v16)
+                   (local.get $v15)
                   )
                  )
                  (else
                   (v128.store
-                   (local.get $i7)
+                   (local.get $i6)
                    (local.get $v1)
                   )
                   (v128.store offset=16
-                   (local.get $i7)
+                   (local.get $i6)
                    (local.get $v2)
                   )
                   (v128.store offset=32
-                   (local.get $i7)
-                   (local.get $v6)
+                   (local.get $i6)
+                   (local.get $v7)
                   )
                   (v128.store offset=48
-                   (local.get $i7)
+                   (local.get $i6)
                    (local.get $v8)
                   )
                   (v128.store offset=64
-                   (local.get $i7)
-                   (local.get $v10)
+                   (local.get $i6)
+                   (local.get $v9)
                   )
                   (v128.store offset=80
-                   (local.get $i7)
-                   (local.get $v14)
+                   (local.get $i6)
+                   (local.get $v13)
                   )
                   (v128.store offset=96
-                   (local.get $i7)
-                   (local.get $v15)
+                   (local.get $i6)
+                   (local.get $v14)
                   )
                   (v128.store offset=112
-                   (local.get $i7)
-                   (local.get $v16)
+                   (local.get $i6)
+                   (local.get $v15)
                   )
                  )
                 )
                 (local.set $lo
                  (i32.add
-                  (local.get $hi)
+                  (local.get $ws)
                   (i32.const 1024)
                  )
                 )
                 (local.set $i0
                  (i32.add
-                  (local.get $i7)
+                  (local.get $i6)
                   (i32.const 128)
                  )
                 )
@@ -3608,7 +3586,7 @@
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i7
+                  (local.tee $i6
                    (i32.sub
                     (local.get $i24)
                     (i32.const 1)
@@ -3620,27 +3598,27 @@
                   (loop $n3
                    (local.set $v1
                     (if (result v128)
-                     (local.get $i20)
+                     (local.get $i19)
                      (then
                       (local.set $v2
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
-                      (local.set $v6
+                      (local.set $v7
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
                       (local.set $v8
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
-                      (local.set $v10
+                      (local.set $v9
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                      )
+                      (local.set $v13
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
                       (local.set $v14
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
                       (local.set $v15
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (local.set $v16
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -3651,7 +3629,7 @@
                         (local.get $i0)
                        )
                       )
-                      (local.set $v6
+                      (local.set $v7
                        (v128.load offset=32
                         (local.get $i0)
                        )
@@ -3661,22 +3639,22 @@
                         (local.get $i0)
                        )
                       )
-                      (local.set $v10
+                      (local.set $v9
                        (v128.load offset=64
                         (local.get $i0)
                        )
                       )
-                      (local.set $v14
+                      (local.set $v13
                        (v128.load offset=80
                         (local.get $i0)
                        )
                       )
-                      (local.set $v15
+                      (local.set $v14
                        (v128.load offset=96
                         (local.get $i0)
                        )
                       )
-                      (local.set $v16
+                      (local.set $v15
                        (v128.load offset=112
                         (local.get $i0)
                        )
@@ -3687,33 +3665,40 @@
                      )
                     )
                    )
-                   (local.set $i5
+                   (local.set $i4
                     (local.get $lo)
                    )
-                   (local.set $i4
-                    (local.get $i9)
+                   (local.set $i5
+                    (local.get $hi)
                    )
                    (if
                     (i32.gt_s
-                     (local.tee $i11
-                      (local.get $ws)
-                     )
+                     (local.get $i11)
                      (i32.const 0)
                     )
                     (then
+                     (local.set $i23
+                      (i32.add
+                       (local.get $hi)
+                       (i32.shl
+                        (local.get $i11)
+                        (i32.const 5)
+                       )
+                      )
+                     )
                      (loop $k2
                       (local.set $v1
                        (f32x4.add
                         (local.get $v1)
                         (f32x4.mul
-                         (local.tee $v17
+                         (local.tee $v16
                           (v128.load32_splat
-                           (local.get $i5)
+                           (local.get $i4)
                           )
                          )
-                         (local.tee $v18
+                         (local.tee $v17
                           (v128.load
-                           (local.get $i4)
+                           (local.get $i5)
                           )
                          )
                         )
@@ -3723,25 +3708,25 @@
                        (f32x4.add
                         (local.get $v2)
                         (f32x4.mul
-                         (local.get $v17)
-                         (local.tee $v17
+                         (local.get $v16)
+                         (local.tee $v16
                           (v128.load offset=16
-                           (local.get $i4)
+                           (local.get $i5)
                           )
                          )
                         )
                        )
                       )
-                      (local.set $v6
+                      (local.set $v7
                        (f32x4.add
-                        (local.get $v6)
+                        (local.get $v7)
                         (f32x4.mul
-                         (local.tee $v13
+                         (local.tee $v12
                           (v128.load32_splat offset=4
-                           (local.get $i5)
+                           (local.get $i4)
                           )
                          )
-                         (local.get $v18)
+                         (local.get $v17)
                         )
                        )
                       )
@@ -3749,21 +3734,30 @@
                        (f32x4.add
                         (local.get $v8)
                         (f32x4.mul
-                         (local.get $v13)
+                         (local.get $v12)
+                         (local.get $v16)
+                        )
+                       )
+                      )
+                      (local.set $v9
+                       (f32x4.add
+                        (local.get $v9)
+                        (f32x4.mul
+                         (local.tee $v12
+                          (v128.load32_splat offset=8
+                           (local.get $i4)
+                          )
+                         )
                          (local.get $v17)
                         )
                        )
                       )
-                      (local.set $v10
+                      (local.set $v13
                        (f32x4.add
-                        (local.get $v10)
+                        (local.get $v13)
                         (f32x4.mul
-                         (local.tee $v13
-                          (v128.load32_splat offset=8
-                           (local.get $i5)
-                          )
-                         )
-                         (local.get $v18)
+                         (local.get $v12)
+                         (local.get $v16)
                         )
                        )
                       )
@@ -3771,7 +3765,11 @@
                        (f32x4.add
                         (local.get $v14)
                         (f32x4.mul
-                         (local.get $v13)
+                         (local.tee $v12
+                          (v128.load32_splat offset=12
+                           (local.get $i4)
+                          )
+                         )
                          (local.get $v17)
                         )
                        )
@@ -3780,52 +3778,33 @@
                        (f32x4.add
                         (local.get $v15)
                         (f32x4.mul
-                         (local.tee $v13
-                          (v128.load32_splat offset=12
-                           (local.get $i5)
-                          )
-                         )
-                         (local.get $v18)
+                         (local.get $v12)
+                         (local.get $v16)
                         )
-                       )
-                      )
-                      (local.set $v16
-                       (f32x4.add
-                        (local.get $v16)
-                        (f32x4.mul
-                         (local.get $v13)
-                         (local.get $v17)
-                        )
-                       )
-                      )
-                      (local.set $i5
-                       (i32.add
-                        (local.get $i5)
-                        (i32.const 16)
                        )
                       )
                       (local.set $i4
                        (i32.add
                         (local.get $i4)
-                        (i32.const 32)
+                        (i32.const 16)
                        )
                       )
                       (br_if $k2
-                       (i32.gt_s
-                        (local.tee $i11
-                         (i32.sub
-                          (local.get $i11)
-                          (i32.const 1)
+                       (i32.ne
+                        (local.get $i23)
+                        (local.tee $i5
+                         (i32.add
+                          (local.get $i5)
+                          (i32.const 32)
                          )
                         )
-                        (i32.const 0)
                        )
                       )
                      )
                     )
                    )
                    (if
-                    (local.get $i21)
+                    (local.get $i20)
                     (then
                      (v128.store align=4
                       (local.get $i3)
@@ -3837,7 +3816,7 @@
                      )
                      (v128.store offset=8 align=4
                       (local.get $i3)
-                      (local.get $v6)
+                      (local.get $v7)
                      )
                      (v128.store offset=24 align=4
                       (local.get $i3)
@@ -3845,19 +3824,19 @@
                      )
                      (v128.store offset=16 align=4
                       (local.get $i3)
-                      (local.get $v10)
+                      (local.get $v9)
                      )
                      (v128.store offset=32 align=4
                       (local.get $i3)
-                      (local.get $v14)
+                      (local.get $v13)
                      )
                      (v128.store offset=24 align=4
                       (local.get $i3)
-                      (local.get $v15)
+                      (local.get $v14)
                      )
                      (v128.store offset=40 align=4
                       (local.get $i3)
-                      (local.get $v16)
+                      (local.get $v15)
                      )
                     )
                     (else
@@ -3871,7 +3850,7 @@
                      )
                      (v128.store offset=32
                       (local.get $i0)
-                      (local.get $v6)
+                      (local.get $v7)
                      )
                      (v128.store offset=48
                       (local.get $i0)
@@ -3879,19 +3858,19 @@
                      )
                      (v128.store offset=64
                       (local.get $i0)
-                      (local.get $v10)
+                      (local.get $v9)
                      )
                      (v128.store offset=80
                       (local.get $i0)
-                      (local.get $v14)
+                      (local.get $v13)
                      )
                      (v128.store offset=96
                       (local.get $i0)
-                      (local.get $v15)
+                      (local.get $v14)
                      )
                      (v128.store offset=112
                       (local.get $i0)
-                      (local.get $v16)
+                      (local.get $v15)
                      )
                     )
                    )
@@ -3915,9 +3894,9 @@
                    )
                    (br_if $n3
                     (i32.gt_s
-                     (local.tee $i7
+                     (local.tee $i6
                       (i32.sub
-                       (local.get $i7)
+                       (local.get $i6)
                        (i32.const 1)
                       )
                      )
@@ -3928,11 +3907,11 @@
                  )
                 )
                 (if
-                 (local.get $i27)
+                 (local.get $i26)
                  (then
                   (local.set $v1
                    (if (result v128)
-                    (local.get $i20)
+                    (local.get $i19)
                     (then
                      (local.set $v2
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -3953,24 +3932,31 @@
                   )
                   (if
                    (i32.gt_s
-                    (local.tee $i5
-                     (local.get $ws)
-                    )
+                    (local.get $i11)
                     (i32.const 0)
                    )
                    (then
+                    (local.set $i4
+                     (i32.add
+                      (local.get $hi)
+                      (i32.shl
+                       (local.get $i11)
+                       (i32.const 5)
+                      )
+                     )
+                    )
                     (loop $k4
                      (local.set $v1
                       (f32x4.add
                        (local.get $v1)
                        (f32x4.mul
-                        (local.tee $v6
+                        (local.tee $v7
                          (v128.load32_splat
                           (local.get $lo)
                          )
                         )
                         (v128.load
-                         (local.get $i9)
+                         (local.get $hi)
                         )
                        )
                       )
@@ -3979,9 +3965,9 @@
                       (f32x4.add
                        (local.get $v2)
                        (f32x4.mul
-                        (local.get $v6)
+                        (local.get $v7)
                         (v128.load offset=16
-                         (local.get $i9)
+                         (local.get $hi)
                         )
                        )
                       )
@@ -3992,28 +3978,22 @@
                        (i32.const 16)
                       )
                      )
-                     (local.set $i9
-                      (i32.add
-                       (local.get $i9)
-                       (i32.const 32)
-                      )
-                     )
                      (br_if $k4
-                      (i32.gt_s
-                       (local.tee $i5
-                        (i32.sub
-                         (local.get $i5)
-                         (i32.const 1)
+                      (i32.ne
+                       (local.get $i4)
+                       (local.tee $hi
+                        (i32.add
+                         (local.get $hi)
+                         (i32.const 32)
                         )
                        )
-                       (i32.const 0)
                       )
                      )
                     )
                    )
                   )
                   (if
-                   (local.get $i21)
+                   (local.get $i20)
                    (then
                     (v128.store align=4
                      (local.get $i3)
@@ -4041,7 +4021,7 @@
                (else
                 (local.set $v1
                  (if (result v128)
-                  (local.get $i20)
+                  (local.get $i19)
                   (then
                    (local.set $v2
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -4051,37 +4031,44 @@
                   (else
                    (local.set $v2
                     (v128.load offset=16
-                     (local.get $i7)
+                     (local.get $i6)
                     )
                    )
                    (v128.load
-                    (local.get $i7)
+                    (local.get $i6)
                    )
                   )
                  )
                 )
-                (local.set $i5
-                 (local.get $hi)
+                (local.set $i4
+                 (local.get $ws)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i4
-                   (local.get $ws)
-                  )
+                  (local.get $i11)
                   (i32.const 0)
                  )
                  (then
+                  (local.set $i5
+                   (i32.add
+                    (local.get $hi)
+                    (i32.shl
+                     (local.get $i11)
+                     (i32.const 5)
+                    )
+                   )
+                  )
                   (loop $k5
                    (v128.store
-                    (local.get $i9)
-                    (local.tee $v6
+                    (local.get $hi)
+                    (local.tee $v7
                      (v128.load align=4
                       (local.get $lo)
                      )
                     )
                    )
                    (v128.store offset=16
-                    (local.get $i9)
+                    (local.get $hi)
                     (local.tee $v8
                      (v128.load offset=16 align=4
                       (local.get $lo)
@@ -4092,12 +4079,12 @@
                     (f32x4.add
                      (local.get $v1)
                      (f32x4.mul
-                      (local.tee $v10
+                      (local.tee $v9
                        (v128.load32_splat
-                        (local.get $i5)
+                        (local.get $i4)
                        )
                       )
-                      (local.get $v6)
+                      (local.get $v7)
                      )
                     )
                    )
@@ -4105,21 +4092,15 @@
                     (f32x4.add
                      (local.get $v2)
                      (f32x4.mul
-                      (local.get $v10)
+                      (local.get $v9)
                       (local.get $v8)
                      )
                     )
                    )
-                   (local.set $i5
+                   (local.set $i4
                     (i32.add
-                     (local.get $i5)
+                     (local.get $i4)
                      (i32.const 16)
-                    )
-                   )
-                   (local.set $i9
-                    (i32.add
-                     (local.get $i9)
-                     (i32.const 32)
                     )
                    )
                    (local.set $lo
@@ -4129,21 +4110,21 @@
                     )
                    )
                    (br_if $k5
-                    (i32.gt_s
-                     (local.tee $i4
-                      (i32.sub
-                       (local.get $i4)
-                       (i32.const 1)
+                    (i32.ne
+                     (local.get $i5)
+                     (local.tee $hi
+                      (i32.add
+                       (local.get $hi)
+                       (i32.const 32)
                       )
                      )
-                     (i32.const 0)
                     )
                    )
                   )
                  )
                 )
                 (if
-                 (local.get $i21)
+                 (local.get $i20)
                  (then
                   (v128.store align=4
                    (local.get $i3)
@@ -4156,20 +4137,20 @@
                  )
                  (else
                   (v128.store
-                   (local.get $i7)
+                   (local.get $i6)
                    (local.get $v1)
                   )
                   (v128.store offset=16
-                   (local.get $i7)
+                   (local.get $i6)
                    (local.get $v2)
                   )
                  )
                 )
                )
               )
-              (local.set $i12
+              (local.set $i10
                (i32.add
-                (local.get $i12)
+                (local.get $i10)
                 (i32.const 8)
                )
               )
@@ -4179,13 +4160,13 @@
            )
            (if
             (i32.lt_s
-             (local.get $i12)
-             (local.get $i28)
+             (local.get $i10)
+             (local.get $i27)
             )
             (then
-             (local.set $i9
+             (local.set $hi
               (i32.add
-               (local.get $hi)
+               (local.get $ws)
                (i32.const 2048)
               )
              )
@@ -4195,40 +4176,40 @@
                (i32.shl
                 (i32.add
                  (i32.shl
-                  (local.get $i23)
+                  (local.get $i22)
                   (i32.const 1)
                  )
-                 (local.get $i12)
+                 (local.get $i10)
                 )
                 (i32.const 2)
                )
               )
              )
-             (local.set $i7
+             (local.set $i6
               (i32.add
                (i32.add
-                (local.get $hi)
+                (local.get $ws)
                 (i32.const 4096)
                )
                (i32.shl
                 (i32.sub
-                 (local.get $i12)
-                 (local.get $i19)
+                 (local.get $i10)
+                 (local.get $i18)
                 )
                 (i32.const 2)
                )
               )
              )
-             (local.set $i12
+             (local.set $i10
               (i32.add
                (local.get $c)
                (i32.shl
                 (i32.add
                  (i32.shl
-                  (local.get $i22)
+                  (local.get $i21)
                   (i32.const 3)
                  )
-                 (local.get $i12)
+                 (local.get $i10)
                 )
                 (i32.const 2)
                )
@@ -4242,12 +4223,12 @@
               (then
                (local.set $v1
                 (if (result v128)
-                 (local.get $i20)
+                 (local.get $i19)
                  (then
                   (local.set $v2
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                   )
-                  (local.set $v6
+                  (local.set $v7
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                   )
                   (local.set $v8
@@ -4258,43 +4239,50 @@
                  (else
                   (local.set $v2
                    (v128.load offset=32
-                    (local.get $i7)
+                    (local.get $i6)
                    )
                   )
-                  (local.set $v6
+                  (local.set $v7
                    (v128.load offset=64
-                    (local.get $i7)
+                    (local.get $i6)
                    )
                   )
                   (local.set $v8
                    (v128.load offset=96
-                    (local.get $i7)
+                    (local.get $i6)
                    )
                   )
                   (v128.load
-                   (local.get $i7)
+                   (local.get $i6)
                   )
                  )
                 )
+               )
+               (local.set $i4
+                (local.get $ws)
                )
                (local.set $i5
                 (local.get $hi)
                )
-               (local.set $i4
-                (local.get $i9)
-               )
                (if
                 (i32.gt_s
-                 (local.tee $i11
-                  (local.get $ws)
-                 )
+                 (local.get $i11)
                  (i32.const 0)
                 )
                 (then
+                 (local.set $i0
+                  (i32.add
+                   (local.get $hi)
+                   (i32.shl
+                    (local.get $i11)
+                    (i32.const 5)
+                   )
+                  )
+                 )
                  (loop $k8
                   (v128.store
-                   (local.get $i4)
-                   (local.tee $v10
+                   (local.get $i5)
+                   (local.tee $v9
                     (v128.load64_zero align=4
                      (local.get $lo)
                     )
@@ -4305,9 +4293,9 @@
                     (local.get $v1)
                     (f32x4.mul
                      (v128.load32_splat
-                      (local.get $i5)
+                      (local.get $i4)
                      )
-                     (local.get $v10)
+                     (local.get $v9)
                     )
                    )
                   )
@@ -4316,20 +4304,20 @@
                     (local.get $v2)
                     (f32x4.mul
                      (v128.load32_splat offset=4
-                      (local.get $i5)
+                      (local.get $i4)
                      )
-                     (local.get $v10)
+                     (local.get $v9)
                     )
                    )
                   )
-                  (local.set $v6
+                  (local.set $v7
                    (f32x4.add
-                    (local.get $v6)
+                    (local.get $v7)
                     (f32x4.mul
                      (v128.load32_splat offset=8
-                      (local.get $i5)
+                      (local.get $i4)
                      )
-                     (local.get $v10)
+                     (local.get $v9)
                     )
                    )
                   )
@@ -4338,22 +4326,16 @@
                     (local.get $v8)
                     (f32x4.mul
                      (v128.load32_splat offset=12
-                      (local.get $i5)
+                      (local.get $i4)
                      )
-                     (local.get $v10)
+                     (local.get $v9)
                     )
-                   )
-                  )
-                  (local.set $i5
-                   (i32.add
-                    (local.get $i5)
-                    (i32.const 16)
                    )
                   )
                   (local.set $i4
                    (i32.add
                     (local.get $i4)
-                    (i32.const 32)
+                    (i32.const 16)
                    )
                   )
                   (local.set $lo
@@ -4363,79 +4345,79 @@
                    )
                   )
                   (br_if $k8
-                   (i32.gt_s
-                    (local.tee $i11
-                     (i32.sub
-                      (local.get $i11)
-                      (i32.const 1)
+                   (i32.ne
+                    (local.get $i0)
+                    (local.tee $i5
+                     (i32.add
+                      (local.get $i5)
+                      (i32.const 32)
                      )
                     )
-                    (i32.const 0)
                    )
                   )
                  )
                 )
                )
                (if
-                (local.get $i21)
+                (local.get $i20)
                 (then
                  (v128.store64_lane align=4 0
-                  (local.get $i12)
+                  (local.get $i10)
                   (local.get $v1)
                  )
                  (v128.store64_lane offset=8 align=4 0
-                  (local.get $i12)
+                  (local.get $i10)
                   (local.get $v2)
                  )
                  (v128.store64_lane offset=16 align=4 0
-                  (local.get $i12)
-                  (local.get $v6)
+                  (local.get $i10)
+                  (local.get $v7)
                  )
                  (v128.store64_lane offset=24 align=4 0
-                  (local.get $i12)
+                  (local.get $i10)
                   (local.get $v8)
                  )
                 )
                 (else
                  (v128.store
-                  (local.get $i7)
+                  (local.get $i6)
                   (local.get $v1)
                  )
                  (v128.store offset=32
-                  (local.get $i7)
+                  (local.get $i6)
                   (local.get $v2)
                  )
                  (v128.store offset=64
-                  (local.get $i7)
-                  (local.get $v6)
+                  (local.get $i6)
+                  (local.get $v7)
                  )
                  (v128.store offset=96
-                  (local.get $i7)
+                  (local.get $i6)
                   (local.get $v8)
                  )
                 )
                )
                (local.set $lo
                 (i32.add
-                 (local.get $hi)
+                 (local.get $ws)
                  (i32.const 1024)
                 )
                )
                (local.set $i0
                 (i32.add
-                 (local.get $i7)
+                 (local.get $i6)
                  (i32.const 128)
                 )
                )
                (local.set $i3
                 (i32.add
-                 (local.get $i12)
+                 (local.get $i10)
                  (i32.const 32)
                 )
                )
                (if
                 (i32.gt_s
-                 (local.tee $i7
+                 (local.tee $i6
                   (i32.sub
                    (local.get $i24)
                    (i32.const 1)
@@ -4447,12 +4429,12 @@
                  (loop $n10
                   (local.set $v1
                    (if (result v128)
-                    (local.get $i20)
+                    (local.get $i19)
                     (then
                      (local.set $v2
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                      )
-                     (local.set $v6
+                     (local.set $v7
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                      )
                      (local.set $v8
@@ -4466,7 +4448,7 @@
                        (local.get $i0)
                       )
                      )
-                     (local.set $v6
+                     (local.set $v7
                       (v128.load offset=64
                        (local.get $i0)
                       )
@@ -4482,31 +4464,38 @@
                     )
                    )
                   )
-                  (local.set $i5
+                  (local.set $i4
                    (local.get $lo)
                   )
-                  (local.set $i4
-                   (local.get $i9)
+                  (local.set $i5
+                   (local.get $hi)
                   )
                   (if
                    (i32.gt_s
-                    (local.tee $i11
-                     (local.get $ws)
-                    )
+                    (local.get $i11)
                     (i32.const 0)
                    )
                    (then
+                    (local.set $i10
+                     (i32.add
+                      (local.get $hi)
+                      (i32.shl
+                       (local.get $i11)
+                       (i32.const 5)
+                      )
+                     )
+                    )
                     (loop $k9
                      (local.set $v1
                       (f32x4.add
                        (local.get $v1)
                        (f32x4.mul
                         (v128.load32_splat
-                         (local.get $i5)
+                         (local.get $i4)
                         )
-                        (local.tee $v10
+                        (local.tee $v9
                          (v128.load
-                          (local.get $i4)
+                          (local.get $i5)
                          )
                         )
                        )
@@ -4517,20 +4506,20 @@
                        (local.get $v2)
                        (f32x4.mul
                         (v128.load32_splat offset=4
-                         (local.get $i5)
+                         (local.get $i4)
                         )
-                        (local.get $v10)
+                        (local.get $v9)
                        )
                       )
                      )
-                     (local.set $v6
+                     (local.set $v7
                       (f32x4.add
-                       (local.get $v6)
+                       (local.get $v7)
                        (f32x4.mul
                         (v128.load32_splat offset=8
-                         (local.get $i5)
+                         (local.get $i4)
                         )
-                        (local.get $v10)
+                        (local.get $v9)
                        )
                       )
                      )
@@ -4539,40 +4528,34 @@
                        (local.get $v8)
                        (f32x4.mul
                         (v128.load32_splat offset=12
-                         (local.get $i5)
+                         (local.get $i4)
                         )
-                        (local.get $v10)
+                        (local.get $v9)
                        )
-                      )
-                     )
-                     (local.set $i5
-                      (i32.add
-                       (local.get $i5)
-                       (i32.const 16)
                       )
                      )
                      (local.set $i4
                       (i32.add
                        (local.get $i4)
-                       (i32.const 32)
+                       (i32.const 16)
                       )
                      )
                      (br_if $k9
-                      (i32.gt_s
-                       (local.tee $i11
-                        (i32.sub
-                         (local.get $i11)
-                         (i32.const 1)
+                      (i32.ne
+                       (local.get $i10)
+                       (local.tee $i5
+                        (i32.add
+                         (local.get $i5)
+                         (i32.const 32)
                         )
                        )
-                       (i32.const 0)
                       )
                      )
                     )
                    )
                   )
                   (if
-                   (local.get $i21)
+                   (local.get $i20)
                    (then
                     (v128.store64_lane align=4 0
                      (local.get $i3)
@@ -4584,7 +4567,7 @@
                     )
                     (v128.store64_lane offset=16 align=4 0
                      (local.get $i3)
-                     (local.get $v6)
+                     (local.get $v7)
                     )
                     (v128.store64_lane offset=24 align=4 0
                      (local.get $i3)
@@ -4602,7 +4585,7 @@
                     )
                     (v128.store offset=64
                      (local.get $i0)
-                     (local.get $v6)
+                     (local.get $v7)
                     )
                     (v128.store offset=96
                      (local.get $i0)
@@ -4630,9 +4613,9 @@
                   )
                   (br_if $n10
                    (i32.gt_s
-                    (local.tee $i7
+                    (local.tee $i6
                      (i32.sub
-                      (local.get $i7)
+                      (local.get $i6)
                       (i32.const 1)
                      )
                     )
@@ -4643,11 +4626,11 @@
                 )
                )
                (if
-                (local.get $i27)
+                (local.get $i26)
                 (then
                  (local.set $v1
                   (if (result v128)
-                   (local.get $i20)
+                   (local.get $i19)
                    (then
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
@@ -4660,10 +4643,19 @@
                  )
                  (if
                   (i32.gt_s
-                   (local.get $ws)
+                   (local.get $i11)
                    (i32.const 0)
                   )
                   (then
+                   (local.set $i4
+                    (i32.add
+                     (local.get $hi)
+                     (i32.shl
+                      (local.get $i11)
+                      (i32.const 5)
+                     )
+                    )
+                   )
                    (loop $k11
                     (local.set $v1
                      (f32x4.add
@@ -4673,7 +4665,7 @@
                         (local.get $lo)
                        )
                        (v128.load
-                        (local.get $i9)
+                        (local.get $hi)
                        )
                       )
                      )
@@ -4684,28 +4676,22 @@
                       (i32.const 16)
                      )
                     )
-                    (local.set $i9
-                     (i32.add
-                      (local.get $i9)
-                      (i32.const 32)
-                     )
-                    )
                     (br_if $k11
-                     (i32.gt_s
-                      (local.tee $ws
-                       (i32.sub
-                        (local.get $ws)
-                        (i32.const 1)
+                     (i32.ne
+                      (local.get $i4)
+                      (local.tee $hi
+                       (i32.add
+                        (local.get $hi)
+                        (i32.const 32)
                        )
                       )
-                      (i32.const 0)
                      )
                     )
                    )
                   )
                  )
                  (if
-                  (local.get $i21)
+                  (local.get $i20)
                   (then
                    (v128.store64_lane align=4 0
                     (local.get $i3)
@@ -4725,29 +4711,38 @@
               (else
                (local.set $v1
                 (if (result v128)
-                 (local.get $i20)
+                 (local.get $i19)
                  (then
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
                  (else
                   (v128.load
-                   (local.get $i7)
+                   (local.get $i6)
                   )
                  )
                 )
                )
-               (local.set $i5
-                (local.get $hi)
+               (local.set $i4
+                (local.get $ws)
                )
                (if
                 (i32.gt_s
-                 (local.get $ws)
+                 (local.get $i11)
                  (i32.const 0)
                 )
                 (then
+                 (local.set $i5
+                  (i32.add
+                   (local.get $hi)
+                   (i32.shl
+                    (local.get $i11)
+                    (i32.const 5)
+                   )
+                  )
+                 )
                  (loop $k12
                   (v128.store
-                   (local.get $i9)
+                   (local.get $hi)
                    (local.tee $v2
                     (v128.load64_zero align=4
                      (local.get $lo)
@@ -4759,22 +4754,16 @@
                     (local.get $v1)
                     (f32x4.mul
                      (v128.load32_splat
-                      (local.get $i5)
+                      (local.get $i4)
                      )
                      (local.get $v2)
                     )
                    )
                   )
-                  (local.set $i5
+                  (local.set $i4
                    (i32.add
-                    (local.get $i5)
+                    (local.get $i4)
                     (i32.const 16)
-                   )
-                  )
-                  (local.set $i9
-                   (i32.add
-                    (local.get $i9)
-                    (i32.const 32)
                    )
                   )
                   (local.set $lo
@@ -4784,30 +4773,30 @@
                    )
                   )
                   (br_if $k12
-                   (i32.gt_s
-                    (local.tee $ws
-                     (i32.sub
-                      (local.get $ws)
-                      (i32.const 1)
+                   (i32.ne
+                    (local.get $i5)
+                    (local.tee $hi
+                     (i32.add
+                      (local.get $hi)
+                      (i32.const 32)
                      )
                     )
-                    (i32.const 0)
                    )
                   )
                  )
                 )
                )
                (if
-                (local.get $i21)
+                (local.get $i20)
                 (then
                  (v128.store64_lane align=4 0
-                  (local.get $i12)
+                  (local.get $i10)
                   (local.get $v1)
                  )
                 )
                 (else
                  (v128.store
-                  (local.get $i7)
+                  (local.get $i6)
                   (local.get $v1)
                  )
                 )
@@ -4818,9 +4807,9 @@
            )
           )
           (else
-           (local.set $i5
+           (local.set $i4
             (i32.add
-             (local.get $hi)
+             (local.get $ws)
              (i32.const 2048)
             )
            )
@@ -4830,10 +4819,10 @@
              (i32.shl
               (i32.add
                (i32.shl
-                (local.get $i23)
+                (local.get $i22)
                 (i32.const 1)
                )
-               (local.get $i19)
+               (local.get $i18)
               )
               (i32.const 2)
              )
@@ -4841,7 +4830,7 @@
            )
            (local.set $i0
             (i32.add
-             (local.get $hi)
+             (local.get $ws)
              (i32.const 4096)
             )
            )
@@ -4851,26 +4840,26 @@
              (i32.shl
               (i32.add
                (i32.shl
-                (local.get $i22)
+                (local.get $i21)
                 (i32.const 3)
                )
-               (local.get $i19)
+               (local.get $i18)
               )
               (i32.const 2)
              )
             )
            )
-           (local.set $i9
+           (local.set $hi
             (i32.add
              (local.get $a)
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i23)
+                (local.get $i22)
                 (i32.const 5)
                )
                (i32.shl
-                (local.get $i22)
+                (local.get $i21)
                 (i32.const 2)
                )
               )
@@ -4886,12 +4875,12 @@
             (then
              (local.set $v1
               (if (result v128)
-               (local.get $i20)
+               (local.get $i19)
                (then
                 (local.set $v2
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
-                (local.set $v6
+                (local.set $v7
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (local.set $v8
@@ -4905,7 +4894,7 @@
                   (local.get $i0)
                  )
                 )
-                (local.set $v6
+                (local.set $v7
                  (v128.load offset=64
                   (local.get $i0)
                  )
@@ -4921,36 +4910,43 @@
                )
               )
              )
-             (local.set $i11
+             (local.set $i6
+              (local.get $ws)
+             )
+             (local.set $i10
+              (local.get $i4)
+             )
+             (local.set $i5
               (local.get $hi)
-             )
-             (local.set $i7
-              (local.get $i5)
-             )
-             (local.set $i4
-              (local.get $i9)
              )
              (if
               (i32.gt_s
-               (local.tee $i12
-                (local.get $ws)
-               )
+               (local.get $i11)
                (i32.const 0)
               )
               (then
+               (local.set $i23
+                (i32.add
+                 (local.get $i4)
+                 (i32.shl
+                  (local.get $i11)
+                  (i32.const 5)
+                 )
+                )
+               )
                (loop $k18
                 (v128.store
-                 (local.get $i7)
-                 (local.tee $v10
+                 (local.get $i10)
+                 (local.tee $v9
                   (v128.load64_zero align=4
                    (local.get $lo)
                   )
                  )
                 )
                 (v128.store
-                 (local.get $i11)
+                 (local.get $i6)
                  (v128.load align=4
-                  (local.get $i4)
+                  (local.get $i5)
                  )
                 )
                 (local.set $v1
@@ -4958,9 +4954,9 @@
                   (local.get $v1)
                   (f32x4.mul
                    (v128.load32_splat
-                    (local.get $i4)
+                    (local.get $i5)
                    )
-                   (local.get $v10)
+                   (local.get $v9)
                   )
                  )
                 )
@@ -4969,20 +4965,20 @@
                   (local.get $v2)
                   (f32x4.mul
                    (v128.load32_splat offset=4
-                    (local.get $i4)
+                    (local.get $i5)
                    )
-                   (local.get $v10)
+                   (local.get $v9)
                   )
                  )
                 )
-                (local.set $v6
+                (local.set $v7
                  (f32x4.add
-                  (local.get $v6)
+                  (local.get $v7)
                   (f32x4.mul
                    (v128.load32_splat offset=8
-                    (local.get $i4)
+                    (local.get $i5)
                    )
-                   (local.get $v10)
+                   (local.get $v9)
                   )
                  )
                 )
@@ -4991,27 +4987,21 @@
                   (local.get $v8)
                   (f32x4.mul
                    (v128.load32_splat offset=12
-                    (local.get $i4)
+                    (local.get $i5)
                    )
-                   (local.get $v10)
+                   (local.get $v9)
                   )
                  )
                 )
-                (local.set $i11
+                (local.set $i6
                  (i32.add
-                  (local.get $i11)
+                  (local.get $i6)
                   (i32.const 16)
                  )
                 )
-                (local.set $i7
+                (local.set $i5
                  (i32.add
-                  (local.get $i7)
-                  (i32.const 32)
-                 )
-                )
-                (local.set $i4
-                 (i32.add
-                  (local.get $i4)
+                  (local.get $i5)
                   (i32.const 20)
                  )
                 )
@@ -5022,21 +5012,21 @@
                  )
                 )
                 (br_if $k18
-                 (i32.gt_s
-                  (local.tee $i12
-                   (i32.sub
-                    (local.get $i12)
-                    (i32.const 1)
+                 (i32.ne
+                  (local.get $i23)
+                  (local.tee $i10
+                   (i32.add
+                    (local.get $i10)
+                    (i32.const 32)
                    )
                   )
-                  (i32.const 0)
                  )
                 )
                )
               )
              )
              (if
-              (local.get $i21)
+              (local.get $i20)
               (then
                (v128.store64_lane align=4 0
                 (local.get $i3)
@@ -5048,7 +5038,7 @@
                )
                (v128.store64_lane offset=16 align=4 0
                 (local.get $i3)
-                (local.get $v6)
+                (local.get $v7)
                )
                (v128.store64_lane offset=24 align=4 0
                 (local.get $i3)
@@ -5066,7 +5056,7 @@
                )
                (v128.store offset=64
                 (local.get $i0)
-                (local.get $v6)
+                (local.get $v7)
                )
                (v128.store offset=96
                 (local.get $i0)
@@ -5076,7 +5066,7 @@
              )
              (local.set $lo
               (i32.add
-               (local.get $hi)
+               (local.get $ws)
                (i32.const 1024)
               )
              )
@@ -5092,15 +5082,15 @@
                (i32.const 32)
               )
              )
-             (local.set $i9
+             (local.set $hi
               (i32.add
-               (local.get $i9)
+               (local.get $hi)
                (i32.const 16)
               )
              )
              (if
               (i32.gt_s
-               (local.tee $i25
+               (local.tee $i23
                 (i32.sub
                  (local.get $i24)
                  (i32.const 1)
@@ -5112,12 +5102,12 @@
                (loop $n20
                 (local.set $v1
                  (if (result v128)
-                  (local.get $i20)
+                  (local.get $i19)
                   (then
                    (local.set $v2
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v6
+                   (local.set $v7
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $v8
@@ -5131,7 +5121,7 @@
                      (local.get $i0)
                     )
                    )
-                   (local.set $v6
+                   (local.set $v7
                     (v128.load offset=64
                      (local.get $i0)
                     )
@@ -5147,33 +5137,40 @@
                   )
                  )
                 )
-                (local.set $i11
+                (local.set $i6
                  (local.get $lo)
                 )
-                (local.set $i7
-                 (local.get $i5)
+                (local.set $i10
+                 (local.get $i4)
                 )
-                (local.set $i4
-                 (local.get $i9)
+                (local.set $i5
+                 (local.get $hi)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i12
-                   (local.get $ws)
-                  )
+                  (local.get $i11)
                   (i32.const 0)
                  )
                  (then
+                  (local.set $i28
+                   (i32.add
+                    (local.get $i4)
+                    (i32.shl
+                     (local.get $i11)
+                     (i32.const 5)
+                    )
+                   )
+                  )
                   (loop $k19
-                   (local.set $v10
+                   (local.set $v9
                     (v128.load
-                     (local.get $i7)
+                     (local.get $i10)
                     )
                    )
                    (v128.store
-                    (local.get $i11)
+                    (local.get $i6)
                     (v128.load align=4
-                     (local.get $i4)
+                     (local.get $i5)
                     )
                    )
                    (local.set $v1
@@ -5181,9 +5178,9 @@
                      (local.get $v1)
                      (f32x4.mul
                       (v128.load32_splat
-                       (local.get $i4)
+                       (local.get $i5)
                       )
-                      (local.get $v10)
+                      (local.get $v9)
                      )
                     )
                    )
@@ -5192,20 +5189,20 @@
                      (local.get $v2)
                      (f32x4.mul
                       (v128.load32_splat offset=4
-                       (local.get $i4)
+                       (local.get $i5)
                       )
-                      (local.get $v10)
+                      (local.get $v9)
                      )
                     )
                    )
-                   (local.set $v6
+                   (local.set $v7
                     (f32x4.add
-                     (local.get $v6)
+                     (local.get $v7)
                      (f32x4.mul
                       (v128.load32_splat offset=8
-                       (local.get $i4)
+                       (local.get $i5)
                       )
-                      (local.get $v10)
+                      (local.get $v9)
                      )
                     )
                    )
@@ -5214,46 +5211,40 @@
                      (local.get $v8)
                      (f32x4.mul
                       (v128.load32_splat offset=12
-                       (local.get $i4)
+                       (local.get $i5)
                       )
-                      (local.get $v10)
+                      (local.get $v9)
                      )
                     )
                    )
-                   (local.set $i11
+                   (local.set $i6
                     (i32.add
-                     (local.get $i11)
+                     (local.get $i6)
                      (i32.const 16)
                     )
                    )
-                   (local.set $i7
+                   (local.set $i5
                     (i32.add
-                     (local.get $i7)
-                     (i32.const 32)
-                    )
-                   )
-                   (local.set $i4
-                    (i32.add
-                     (local.get $i4)
+                     (local.get $i5)
                      (i32.const 20)
                     )
                    )
                    (br_if $k19
-                    (i32.gt_s
-                     (local.tee $i12
-                      (i32.sub
-                       (local.get $i12)
-                       (i32.const 1)
+                    (i32.ne
+                     (local.get $i28)
+                     (local.tee $i10
+                      (i32.add
+                       (local.get $i10)
+                       (i32.const 32)
                       )
                      )
-                     (i32.const 0)
                     )
                    )
                   )
                  )
                 )
                 (if
-                 (local.get $i21)
+                 (local.get $i20)
                  (then
                   (v128.store64_lane align=4 0
                    (local.get $i3)
@@ -5265,7 +5256,7 @@
                   )
                   (v128.store64_lane offset=16 align=4 0
                    (local.get $i3)
-                   (local.get $v6)
+                   (local.get $v7)
                   )
                   (v128.store64_lane offset=24 align=4 0
                    (local.get $i3)
@@ -5283,7 +5274,7 @@
                   )
                   (v128.store offset=64
                    (local.get $i0)
-                   (local.get $v6)
+                   (local.get $v7)
                   )
                   (v128.store offset=96
                    (local.get $i0)
@@ -5309,17 +5300,17 @@
                   (i32.const 32)
                  )
                 )
-                (local.set $i9
+                (local.set $hi
                  (i32.add
-                  (local.get $i9)
+                  (local.get $hi)
                   (i32.const 16)
                  )
                 )
                 (br_if $n20
                  (i32.gt_s
-                  (local.tee $i25
+                  (local.tee $i23
                    (i32.sub
-                    (local.get $i25)
+                    (local.get $i23)
                     (i32.const 1)
                    )
                   )
@@ -5330,11 +5321,11 @@
               )
              )
              (if
-              (local.get $i27)
+              (local.get $i26)
               (then
                (local.set $v1
                 (if (result v128)
-                 (local.get $i20)
+                 (local.get $i19)
                  (then
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                  )
@@ -5347,20 +5338,29 @@
                )
                (if
                 (i32.gt_s
-                 (local.get $ws)
+                 (local.get $i11)
                  (i32.const 0)
                 )
                 (then
+                 (local.set $i5
+                  (i32.add
+                   (local.get $i4)
+                   (i32.shl
+                    (local.get $i11)
+                    (i32.const 5)
+                   )
+                  )
+                 )
                  (loop $k21
                   (local.set $v2
                    (v128.load
-                    (local.get $i5)
+                    (local.get $i4)
                    )
                   )
                   (v128.store
                    (local.get $lo)
                    (v128.load32_zero
-                    (local.get $i9)
+                    (local.get $hi)
                    )
                   )
                   (local.set $v1
@@ -5368,7 +5368,7 @@
                     (local.get $v1)
                     (f32x4.mul
                      (v128.load32_splat
-                      (local.get $i9)
+                      (local.get $hi)
                      )
                      (local.get $v2)
                     )
@@ -5380,34 +5380,28 @@
                     (i32.const 16)
                    )
                   )
-                  (local.set $i5
+                  (local.set $hi
                    (i32.add
-                    (local.get $i5)
-                    (i32.const 32)
-                   )
-                  )
-                  (local.set $i9
-                   (i32.add
-                    (local.get $i9)
+                    (local.get $hi)
                     (i32.const 20)
                    )
                   )
                   (br_if $k21
-                   (i32.gt_s
-                    (local.tee $ws
-                     (i32.sub
-                      (local.get $ws)
-                      (i32.const 1)
+                   (i32.ne
+                    (local.get $i5)
+                    (local.tee $i4
+                     (i32.add
+                      (local.get $i4)
+                      (i32.const 32)
                      )
                     )
-                    (i32.const 0)
                    )
                   )
                  )
                 )
                )
                (if
-                (local.get $i21)
+                (local.get $i20)
                 (then
                  (v128.store64_lane align=4 0
                   (local.get $i3)
@@ -5427,7 +5421,7 @@
             (else
              (local.set $v1
               (if (result v128)
-               (local.get $i20)
+               (local.get $i19)
                (then
                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                )
@@ -5438,18 +5432,27 @@
                )
               )
              )
-             (local.set $i4
-              (local.get $hi)
+             (local.set $i5
+              (local.get $ws)
              )
              (if
               (i32.gt_s
-               (local.get $ws)
+               (local.get $i11)
                (i32.const 0)
               )
               (then
+               (local.set $i6
+                (i32.add
+                 (local.get $i4)
+                 (i32.shl
+                  (local.get $i11)
+                  (i32.const 5)
+                 )
+                )
+               )
                (loop $k22
                 (v128.store
-                 (local.get $i5)
+                 (local.get $i4)
                  (local.tee $v2
                   (v128.load64_zero align=4
                    (local.get $lo)
@@ -5457,9 +5460,9 @@
                  )
                 )
                 (v128.store
-                 (local.get $i4)
+                 (local.get $i5)
                  (v128.load32_zero
-                  (local.get $i9)
+                  (local.get $hi)
                  )
                 )
                 (local.set $v1
@@ -5467,27 +5470,21 @@
                   (local.get $v1)
                   (f32x4.mul
                    (v128.load32_splat
-                    (local.get $i9)
+                    (local.get $hi)
                    )
                    (local.get $v2)
                   )
                  )
                 )
-                (local.set $i4
-                 (i32.add
-                  (local.get $i4)
-                  (i32.const 16)
-                 )
-                )
                 (local.set $i5
                  (i32.add
                   (local.get $i5)
-                  (i32.const 32)
+                  (i32.const 16)
                  )
                 )
-                (local.set $i9
+                (local.set $hi
                  (i32.add
-                  (local.get $i9)
+                  (local.get $hi)
                   (i32.const 20)
                  )
                 )
@@ -5498,21 +5495,21 @@
                  )
                 )
                 (br_if $k22
-                 (i32.gt_s
-                  (local.tee $ws
-                   (i32.sub
-                    (local.get $ws)
-                    (i32.const 1)
+                 (i32.ne
+                  (local.get $i6)
+                  (local.tee $i4
+                   (i32.add
+                    (local.get $i4)
+                    (i32.const 32)
                    )
                   )
-                  (i32.const 0)
                  )
                 )
                )
               )
              )
              (if
-              (local.get $i21)
+              (local.get $i20)
               (then
                (v128.store64_lane align=4 0
                 (local.get $i3)
@@ -5532,9 +5529,9 @@
          )
          (br_if $chunk0
           (i32.lt_s
-           (local.tee $i23
+           (local.tee $i22
             (i32.sub
-             (local.get $i23)
+             (local.get $i22)
              (i32.const -64)
             )
            )
@@ -5542,9 +5539,9 @@
           )
          )
         )
-        (local.set $i19
+        (local.set $i18
          (i32.add
-          (local.get $i19)
+          (local.get $i18)
           (i32.const 8)
          )
         )
@@ -5552,9 +5549,9 @@
        )
       )
      )
-     (local.set $i22
+     (local.set $i21
       (i32.add
-       (local.get $i22)
+       (local.get $i21)
        (i32.const 2)
       )
      )
@@ -5709,17 +5706,17 @@
   (local $v4 v128)
   (local $v5 v128)
   (local $v6 v128)
-  (local $v7 v128)
-  (local $i8 i32)
+  (local $i7 i32)
+  (local $v8 v128)
   (local $v9 v128)
   (local $v10 v128)
   (local $v11 v128)
   (local $i12 i32)
   (local $i13 i32)
-  (local $i14 i32)
-  (local $v15 v128)
-  (local $i16 i32)
-  (local $v17 v128)
+  (local $v14 v128)
+  (local $i15 i32)
+  (local $v16 v128)
+  (local $i17 i32)
   (local $i18 i32)
   (local $i19 i32)
   (local $i20 i32)
@@ -5733,14 +5730,7 @@
   (local $i28 i32)
   (local $i29 i32)
   (local $i30 i32)
-  (local.set $i12
-   (select
-    (local.get $hi)
-    (i32.const 1)
-    (local.get $hi)
-   )
-  )
-  (local.set $hi
+  (local.set $ws
    (i32.and
     (i32.add
      (local.get $ws)
@@ -5757,24 +5747,28 @@
   )
   (local.set $i29
    (select
-    (local.tee $i26
+    (local.tee $i25
      (select
       (i32.const 5)
-      (local.tee $ws
+      (local.tee $lo
        (i32.shl
-        (local.get $i12)
+        (select
+         (local.get $hi)
+         (i32.const 1)
+         (local.get $hi)
+        )
         (i32.const 3)
        )
       )
       (i32.ge_s
-       (local.get $ws)
+       (local.get $lo)
        (i32.const 5)
       )
      )
     )
     (i32.const 0)
     (i32.lt_s
-     (local.get $i26)
+     (local.get $i25)
      (i32.const 0)
     )
    )
@@ -5783,30 +5777,30 @@
    (if
     (i32.eqz
      (i32.gt_s
-      (local.get $i23)
+      (local.get $i22)
       (i32.const 0)
      )
     )
     (then
-     (local.set $i25
+     (local.set $i24
       (select
        (i32.const 1)
-       (local.tee $ws
+       (local.tee $lo
         (i32.sub
          (i32.const 0)
-         (local.get $i23)
+         (local.get $i22)
         )
        )
        (i32.gt_s
-        (local.get $ws)
+        (local.get $lo)
         (i32.const 0)
        )
       )
      )
-     (local.set $i27
+     (local.set $i26
       (i32.gt_s
        (i32.add
-        (local.get $i23)
+        (local.get $i22)
         (i32.const 1)
        )
        (i32.const 0)
@@ -5820,53 +5814,53 @@
        (i32.eqz
         (i32.ge_s
          (local.get $i19)
-         (local.get $i26)
+         (local.get $i25)
         )
        )
        (then
-        (local.set $i28
+        (local.set $i27
          (select
-          (local.tee $ws
+          (local.tee $lo
            (i32.add
             (local.get $i19)
             (i32.const 8)
            )
           )
-          (local.get $i26)
+          (local.get $i25)
           (i32.lt_s
-           (local.get $ws)
-           (local.get $i26)
+           (local.get $lo)
+           (local.get $i25)
           )
          )
         )
-        (local.set $i24
+        (local.set $i23
          (i32.const 0)
         )
         (loop $chunk0
-         (local.set $ws
+         (local.set $i17
           (select
            (i32.const 64)
-           (local.tee $ws
+           (local.tee $lo
             (i32.sub
              (local.get $m)
-             (local.get $i24)
+             (local.get $i23)
             )
            )
            (i32.ge_s
-            (local.get $ws)
+            (local.get $lo)
             (i32.const 64)
            )
           )
          )
-         (local.set $i21
+         (local.set $i20
           (i32.eqz
-           (local.get $i24)
+           (local.get $i23)
           )
          )
-         (local.set $i22
+         (local.set $i21
           (i32.ge_s
            (i32.sub
-            (local.get $i24)
+            (local.get $i23)
             (i32.const -64)
            )
            (local.get $m)
@@ -5876,7 +5870,7 @@
           (i32.and
            (i32.lt_s
             (local.get $i19)
-            (local.get $i28)
+            (local.get $i27)
            )
            (i32.lt_s
             (local.get $i19)
@@ -5884,9 +5878,9 @@
            )
           )
           (then
-           (local.set $i14
+           (local.set $i12
             (i32.add
-             (local.get $hi)
+             (local.get $ws)
              (i32.const 1024)
             )
            )
@@ -5896,7 +5890,7 @@
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i24)
+                (local.get $i23)
                 (i32.const 5)
                )
                (local.get $i19)
@@ -5907,7 +5901,7 @@
            )
            (local.set $i0
             (i32.add
-             (local.get $hi)
+             (local.get $ws)
              (i32.const 3072)
             )
            )
@@ -5917,7 +5911,7 @@
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i23)
+                (local.get $i22)
                 (i32.const 20)
                )
                (local.get $i19)
@@ -5926,17 +5920,17 @@
              )
             )
            )
-           (local.set $i12
+           (local.set $hi
             (i32.add
              (local.get $a)
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i24)
+                (local.get $i23)
                 (i32.const 3)
                )
                (i32.shl
-                (local.get $i23)
+                (local.get $i22)
                 (i32.const 2)
                )
               )
@@ -5946,13 +5940,13 @@
            )
            (if
             (i32.gt_s
-             (local.get $i25)
+             (local.get $i24)
              (i32.const 0)
             )
             (then
              (local.set $v10
               (if (result v128)
-               (local.get $i21)
+               (local.get $i20)
                (then
                 (local.set $v2
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -5972,7 +5966,7 @@
                 (local.set $v11
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
-                (local.set $v7
+                (local.set $v8
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -6008,7 +6002,7 @@
                   (local.get $i0)
                  )
                 )
-                (local.set $v7
+                (local.set $v8
                  (v128.load offset=112
                   (local.get $i0)
                  )
@@ -6019,26 +6013,33 @@
                )
               )
              )
-             (local.set $i8
-              (local.get $hi)
+             (local.set $i15
+              (local.get $ws)
              )
-             (local.set $i18
-              (local.get $i14)
+             (local.set $i7
+              (local.get $i12)
              )
              (local.set $i13
-              (local.get $i12)
+              (local.get $hi)
              )
              (if
               (i32.gt_s
-               (local.tee $i16
-                (local.get $ws)
-               )
+               (local.get $i17)
                (i32.const 0)
               )
               (then
+               (local.set $i18
+                (i32.add
+                 (local.get $i7)
+                 (i32.shl
+                  (local.get $i17)
+                  (i32.const 5)
+                 )
+                )
+               )
                (loop $k13
                 (v128.store
-                 (local.get $i18)
+                 (local.get $i7)
                  (local.tee $v9
                   (v128.load align=4
                    (local.get $lo)
@@ -6046,15 +6047,15 @@
                  )
                 )
                 (v128.store offset=16
-                 (local.get $i18)
-                 (local.tee $v17
+                 (local.get $i7)
+                 (local.tee $v16
                   (v128.load offset=16 align=4
                    (local.get $lo)
                   )
                  )
                 )
                 (v128.store
-                 (local.get $i8)
+                 (local.get $i15)
                  (v128.load align=4
                   (local.get $i13)
                  )
@@ -6063,7 +6064,7 @@
                  (f32x4.add
                   (local.get $v10)
                   (f32x4.mul
-                   (local.tee $v15
+                   (local.tee $v14
                     (v128.load32_splat
                      (local.get $i13)
                     )
@@ -6076,8 +6077,8 @@
                  (f32x4.add
                   (local.get $v2)
                   (f32x4.mul
-                   (local.get $v15)
-                   (local.get $v17)
+                   (local.get $v14)
+                   (local.get $v16)
                   )
                  )
                 )
@@ -6085,7 +6086,7 @@
                  (f32x4.add
                   (local.get $v3)
                   (f32x4.mul
-                   (local.tee $v15
+                   (local.tee $v14
                     (v128.load32_splat offset=4
                      (local.get $i13)
                     )
@@ -6098,8 +6099,8 @@
                  (f32x4.add
                   (local.get $v4)
                   (f32x4.mul
-                   (local.get $v15)
-                   (local.get $v17)
+                   (local.get $v14)
+                   (local.get $v16)
                   )
                  )
                 )
@@ -6107,7 +6108,7 @@
                  (f32x4.add
                   (local.get $v5)
                   (f32x4.mul
-                   (local.tee $v15
+                   (local.tee $v14
                     (v128.load32_splat offset=8
                      (local.get $i13)
                     )
@@ -6120,8 +6121,8 @@
                  (f32x4.add
                   (local.get $v6)
                   (f32x4.mul
-                   (local.get $v15)
-                   (local.get $v17)
+                   (local.get $v14)
+                   (local.get $v16)
                   )
                  )
                 )
@@ -6129,7 +6130,7 @@
                  (f32x4.add
                   (local.get $v11)
                   (f32x4.mul
-                   (local.tee $v15
+                   (local.tee $v14
                     (v128.load32_splat offset=12
                      (local.get $i13)
                     )
@@ -6138,25 +6139,19 @@
                   )
                  )
                 )
-                (local.set $v7
+                (local.set $v8
                  (f32x4.add
-                  (local.get $v7)
+                  (local.get $v8)
                   (f32x4.mul
-                   (local.get $v15)
-                   (local.get $v17)
+                   (local.get $v14)
+                   (local.get $v16)
                   )
                  )
                 )
-                (local.set $i8
+                (local.set $i15
                  (i32.add
-                  (local.get $i8)
+                  (local.get $i15)
                   (i32.const 16)
-                 )
-                )
-                (local.set $i18
-                 (i32.add
-                  (local.get $i18)
-                  (i32.const 32)
                  )
                 )
                 (local.set $i13
@@ -6172,21 +6167,21 @@
                  )
                 )
                 (br_if $k13
-                 (i32.gt_s
-                  (local.tee $i16
-                   (i32.sub
-                    (local.get $i16)
-                    (i32.const 1)
+                 (i32.ne
+                  (local.get $i18)
+                  (local.tee $i7
+                   (i32.add
+                    (local.get $i7)
+                    (i32.const 32)
                    )
                   )
-                  (i32.const 0)
                  )
                 )
                )
               )
              )
              (if
-              (local.get $i22)
+              (local.get $i21)
               (then
                (v128.store align=4
                 (local.get $i1)
@@ -6218,7 +6213,7 @@
                )
                (v128.store offset=76 align=4
                 (local.get $i1)
-                (local.get $v7)
+                (local.get $v8)
                )
               )
               (else
@@ -6252,13 +6247,13 @@
                )
                (v128.store offset=112
                 (local.get $i0)
-                (local.get $v7)
+                (local.get $v8)
                )
               )
              )
              (local.set $lo
               (i32.add
-               (local.get $hi)
+               (local.get $ws)
                (i32.const 1024)
               )
              )
@@ -6274,17 +6269,17 @@
                (i32.const 80)
               )
              )
-             (local.set $i12
+             (local.set $hi
               (i32.add
-               (local.get $i12)
+               (local.get $hi)
                (i32.const 16)
               )
              )
              (if
               (i32.gt_s
-               (local.tee $i20
+               (local.tee $i18
                 (i32.sub
-                 (local.get $i25)
+                 (local.get $i24)
                  (i32.const 1)
                 )
                )
@@ -6294,7 +6289,7 @@
                (loop $n15
                 (local.set $v10
                  (if (result v128)
-                  (local.get $i21)
+                  (local.get $i20)
                   (then
                    (local.set $v2
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -6314,7 +6309,7 @@
                    (local.set $v11
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v7
+                   (local.set $v8
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -6350,7 +6345,7 @@
                      (local.get $i0)
                     )
                    )
-                   (local.set $v7
+                   (local.set $v8
                     (v128.load offset=112
                      (local.get $i0)
                     )
@@ -6361,36 +6356,43 @@
                   )
                  )
                 )
-                (local.set $i8
+                (local.set $i15
                  (local.get $lo)
                 )
-                (local.set $i18
-                 (local.get $i14)
+                (local.set $i7
+                 (local.get $i12)
                 )
                 (local.set $i13
-                 (local.get $i12)
+                 (local.get $hi)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i16
-                   (local.get $ws)
-                  )
+                  (local.get $i17)
                   (i32.const 0)
                  )
                  (then
+                  (local.set $i28
+                   (i32.add
+                    (local.get $i7)
+                    (i32.shl
+                     (local.get $i17)
+                     (i32.const 5)
+                    )
+                   )
+                  )
                   (loop $k14
                    (local.set $v9
                     (v128.load
-                     (local.get $i18)
+                     (local.get $i7)
                     )
                    )
-                   (local.set $v17
+                   (local.set $v16
                     (v128.load offset=16
-                     (local.get $i18)
+                     (local.get $i7)
                     )
                    )
                    (v128.store
-                    (local.get $i8)
+                    (local.get $i15)
                     (v128.load align=4
                      (local.get $i13)
                     )
@@ -6399,7 +6401,7 @@
                     (f32x4.add
                      (local.get $v10)
                      (f32x4.mul
-                      (local.tee $v15
+                      (local.tee $v14
                        (v128.load32_splat
                         (local.get $i13)
                        )
@@ -6412,8 +6414,8 @@
                     (f32x4.add
                      (local.get $v2)
                      (f32x4.mul
-                      (local.get $v15)
-                      (local.get $v17)
+                      (local.get $v14)
+                      (local.get $v16)
                      )
                     )
                    )
@@ -6421,7 +6423,7 @@
                     (f32x4.add
                      (local.get $v3)
                      (f32x4.mul
-                      (local.tee $v15
+                      (local.tee $v14
                        (v128.load32_splat offset=4
                         (local.get $i13)
                        )
@@ -6434,8 +6436,8 @@
                     (f32x4.add
                      (local.get $v4)
                      (f32x4.mul
-                      (local.get $v15)
-                      (local.get $v17)
+                      (local.get $v14)
+                      (local.get $v16)
                      )
                     )
                    )
@@ -6443,7 +6445,7 @@
                     (f32x4.add
                      (local.get $v5)
                      (f32x4.mul
-                      (local.tee $v15
+                      (local.tee $v14
                        (v128.load32_splat offset=8
                         (local.get $i13)
                        )
@@ -6456,8 +6458,8 @@
                     (f32x4.add
                      (local.get $v6)
                      (f32x4.mul
-                      (local.get $v15)
-                      (local.get $v17)
+                      (local.get $v14)
+                      (local.get $v16)
                      )
                     )
                    )
@@ -6465,7 +6467,7 @@
                     (f32x4.add
                      (local.get $v11)
                      (f32x4.mul
-                      (local.tee $v15
+                      (local.tee $v14
                        (v128.load32_splat offset=12
                         (local.get $i13)
                        )
@@ -6474,25 +6476,19 @@
                      )
                     )
                    )
-                   (local.set $v7
+                   (local.set $v8
                     (f32x4.add
-                     (local.get $v7)
+                     (local.get $v8)
                      (f32x4.mul
-                      (local.get $v15)
-                      (local.get $v17)
+                      (local.get $v14)
+                      (local.get $v16)
                      )
                     )
                    )
-                   (local.set $i8
+                   (local.set $i15
                     (i32.add
-                     (local.get $i8)
+                     (local.get $i15)
                      (i32.const 16)
-                    )
-                   )
-                   (local.set $i18
-                    (i32.add
-                     (local.get $i18)
-                     (i32.const 32)
                     )
                    )
                    (local.set $i13
@@ -6502,21 +6498,21 @@
                     )
                    )
                    (br_if $k14
-                    (i32.gt_s
-                     (local.tee $i16
-                      (i32.sub
-                       (local.get $i16)
-                       (i32.const 1)
+                    (i32.ne
+                     (local.get $i28)
+                     (local.tee $i7
+                      (i32.add
+                       (local.get $i7)
+                       (i32.const 32)
                       )
                      )
-                     (i32.const 0)
                     )
                    )
                   )
                  )
                 )
                 (if
-                 (local.get $i22)
+                 (local.get $i21)
                  (then
                   (v128.store align=4
                    (local.get $i1)
@@ -6548,7 +6544,7 @@
                   )
                   (v128.store offset=76 align=4
                    (local.get $i1)
-                   (local.get $v7)
+                   (local.get $v8)
                   )
                  )
                  (else
@@ -6582,7 +6578,7 @@
                   )
                   (v128.store offset=112
                    (local.get $i0)
-                   (local.get $v7)
+                   (local.get $v8)
                   )
                  )
                 )
@@ -6604,17 +6600,17 @@
                   (i32.const 80)
                  )
                 )
-                (local.set $i12
+                (local.set $hi
                  (i32.add
-                  (local.get $i12)
+                  (local.get $hi)
                   (i32.const 16)
                  )
                 )
                 (br_if $n15
                  (i32.gt_s
-                  (local.tee $i20
+                  (local.tee $i18
                    (i32.sub
-                    (local.get $i20)
+                    (local.get $i18)
                     (i32.const 1)
                    )
                   )
@@ -6625,11 +6621,11 @@
               )
              )
              (if
-              (local.get $i27)
+              (local.get $i26)
               (then
                (local.set $v10
                 (if (result v128)
-                 (local.get $i21)
+                 (local.get $i20)
                  (then
                   (local.set $v2
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -6682,29 +6678,36 @@
                )
                (if
                 (i32.gt_s
-                 (local.tee $i13
-                  (local.get $ws)
-                 )
+                 (local.get $i17)
                  (i32.const 0)
                 )
                 (then
+                 (local.set $i13
+                  (i32.add
+                   (local.get $i12)
+                   (i32.shl
+                    (local.get $i17)
+                    (i32.const 5)
+                   )
+                  )
+                 )
                  (loop $k16
                   (local.set $v11
                    (v128.load
-                    (local.get $i14)
+                    (local.get $i12)
                    )
                   )
-                  (local.set $v7
+                  (local.set $v8
                    (v128.load offset=16
-                    (local.get $i14)
+                    (local.get $i12)
                    )
                   )
                   (v128.store
                    (local.get $lo)
                    (v128.load32_lane offset=8 2
-                    (local.get $i12)
+                    (local.get $hi)
                     (v128.load64_zero align=4
-                     (local.get $i12)
+                     (local.get $hi)
                     )
                    )
                   )
@@ -6714,7 +6717,7 @@
                     (f32x4.mul
                      (local.tee $v9
                       (v128.load32_splat
-                       (local.get $i12)
+                       (local.get $hi)
                       )
                      )
                      (local.get $v11)
@@ -6726,7 +6729,7 @@
                     (local.get $v2)
                     (f32x4.mul
                      (local.get $v9)
-                     (local.get $v7)
+                     (local.get $v8)
                     )
                    )
                   )
@@ -6736,7 +6739,7 @@
                     (f32x4.mul
                      (local.tee $v9
                       (v128.load32_splat offset=4
-                       (local.get $i12)
+                       (local.get $hi)
                       )
                      )
                      (local.get $v11)
@@ -6748,7 +6751,7 @@
                     (local.get $v4)
                     (f32x4.mul
                      (local.get $v9)
-                     (local.get $v7)
+                     (local.get $v8)
                     )
                    )
                   )
@@ -6758,7 +6761,7 @@
                     (f32x4.mul
                      (local.tee $v9
                       (v128.load32_splat offset=8
-                       (local.get $i12)
+                       (local.get $hi)
                       )
                      )
                      (local.get $v11)
@@ -6770,7 +6773,7 @@
                     (local.get $v6)
                     (f32x4.mul
                      (local.get $v9)
-                     (local.get $v7)
+                     (local.get $v8)
                     )
                    )
                   )
@@ -6780,34 +6783,28 @@
                     (i32.const 16)
                    )
                   )
-                  (local.set $i14
+                  (local.set $hi
                    (i32.add
-                    (local.get $i14)
-                    (i32.const 32)
-                   )
-                  )
-                  (local.set $i12
-                   (i32.add
-                    (local.get $i12)
+                    (local.get $hi)
                     (i32.const 12)
                    )
                   )
                   (br_if $k16
-                   (i32.gt_s
-                    (local.tee $i13
-                     (i32.sub
-                      (local.get $i13)
-                      (i32.const 1)
+                   (i32.ne
+                    (local.get $i13)
+                    (local.tee $i12
+                     (i32.add
+                      (local.get $i12)
+                      (i32.const 32)
                      )
                     )
-                    (i32.const 0)
                    )
                   )
                  )
                 )
                )
                (if
-                (local.get $i22)
+                (local.get $i21)
                 (then
                  (v128.store align=4
                   (local.get $i1)
@@ -6867,7 +6864,7 @@
             (else
              (local.set $v10
               (if (result v128)
-               (local.get $i21)
+               (local.get $i20)
                (then
                 (local.set $v2
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -6919,19 +6916,26 @@
               )
              )
              (local.set $i13
-              (local.get $hi)
+              (local.get $ws)
              )
              (if
               (i32.gt_s
-               (local.tee $i18
-                (local.get $ws)
-               )
+               (local.get $i17)
                (i32.const 0)
               )
               (then
+               (local.set $i7
+                (i32.add
+                 (local.get $i12)
+                 (i32.shl
+                  (local.get $i17)
+                  (i32.const 5)
+                 )
+                )
+               )
                (loop $k17
                 (v128.store
-                 (local.get $i14)
+                 (local.get $i12)
                  (local.tee $v11
                   (v128.load align=4
                    (local.get $lo)
@@ -6939,8 +6943,8 @@
                  )
                 )
                 (v128.store offset=16
-                 (local.get $i14)
-                 (local.tee $v7
+                 (local.get $i12)
+                 (local.tee $v8
                   (v128.load offset=16 align=4
                    (local.get $lo)
                   )
@@ -6949,9 +6953,9 @@
                 (v128.store
                  (local.get $i13)
                  (v128.load32_lane offset=8 2
-                  (local.get $i12)
+                  (local.get $hi)
                   (v128.load64_zero align=4
-                   (local.get $i12)
+                   (local.get $hi)
                   )
                  )
                 )
@@ -6961,7 +6965,7 @@
                   (f32x4.mul
                    (local.tee $v9
                     (v128.load32_splat
-                     (local.get $i12)
+                     (local.get $hi)
                     )
                    )
                    (local.get $v11)
@@ -6973,7 +6977,7 @@
                   (local.get $v2)
                   (f32x4.mul
                    (local.get $v9)
-                   (local.get $v7)
+                   (local.get $v8)
                   )
                  )
                 )
@@ -6983,7 +6987,7 @@
                   (f32x4.mul
                    (local.tee $v9
                     (v128.load32_splat offset=4
-                     (local.get $i12)
+                     (local.get $hi)
                     )
                    )
                    (local.get $v11)
@@ -6995,7 +6999,7 @@
                   (local.get $v4)
                   (f32x4.mul
                    (local.get $v9)
-                   (local.get $v7)
+                   (local.get $v8)
                   )
                  )
                 )
@@ -7005,7 +7009,7 @@
                   (f32x4.mul
                    (local.tee $v9
                     (v128.load32_splat offset=8
-                     (local.get $i12)
+                     (local.get $hi)
                     )
                    )
                    (local.get $v11)
@@ -7017,7 +7021,7 @@
                   (local.get $v6)
                   (f32x4.mul
                    (local.get $v9)
-                   (local.get $v7)
+                   (local.get $v8)
                   )
                  )
                 )
@@ -7027,15 +7031,9 @@
                   (i32.const 16)
                  )
                 )
-                (local.set $i14
+                (local.set $hi
                  (i32.add
-                  (local.get $i14)
-                  (i32.const 32)
-                 )
-                )
-                (local.set $i12
-                 (i32.add
-                  (local.get $i12)
+                  (local.get $hi)
                   (i32.const 12)
                  )
                 )
@@ -7046,21 +7044,21 @@
                  )
                 )
                 (br_if $k17
-                 (i32.gt_s
-                  (local.tee $i18
-                   (i32.sub
-                    (local.get $i18)
-                    (i32.const 1)
+                 (i32.ne
+                  (local.get $i7)
+                  (local.tee $i12
+                   (i32.add
+                    (local.get $i12)
+                    (i32.const 32)
                    )
                   )
-                  (i32.const 0)
                  )
                 )
                )
               )
              )
              (if
-              (local.get $i22)
+              (local.get $i21)
               (then
                (v128.store align=4
                 (local.get $i1)
@@ -7116,7 +7114,7 @@
              )
             )
            )
-           (local.set $i20
+           (local.set $i18
             (i32.add
              (local.get $i19)
              (i32.const 8)
@@ -7126,18 +7124,18 @@
             (if
              (i32.and
               (i32.lt_s
-               (local.get $i20)
-               (local.get $i28)
+               (local.get $i18)
+               (local.get $i27)
               )
               (i32.lt_s
-               (local.get $i20)
+               (local.get $i18)
                (local.get $i29)
               )
              )
              (then
-              (local.set $i12
+              (local.set $hi
                (i32.add
-                (local.get $hi)
+                (local.get $ws)
                 (i32.const 1024)
                )
               )
@@ -7147,40 +7145,40 @@
                 (i32.shl
                  (i32.add
                   (i32.mul
-                   (local.get $i24)
+                   (local.get $i23)
                    (i32.const 5)
                   )
-                  (local.get $i20)
+                  (local.get $i18)
                  )
                  (i32.const 2)
                 )
                )
               )
-              (local.set $i8
+              (local.set $i7
                (i32.add
                 (i32.add
-                 (local.get $hi)
+                 (local.get $ws)
                  (i32.const 3072)
                 )
                 (i32.shl
                  (i32.sub
-                  (local.get $i20)
+                  (local.get $i18)
                   (local.get $i19)
                  )
                  (i32.const 2)
                 )
                )
               )
-              (local.set $i16
+              (local.set $i15
                (i32.add
                 (local.get $c)
                 (i32.shl
                  (i32.add
                   (i32.mul
-                   (local.get $i23)
+                   (local.get $i22)
                    (i32.const 20)
                   )
-                  (local.get $i20)
+                  (local.get $i18)
                  )
                  (i32.const 2)
                 )
@@ -7188,13 +7186,13 @@
               )
               (if
                (i32.gt_s
-                (local.get $i25)
+                (local.get $i24)
                 (i32.const 0)
                )
                (then
                 (local.set $v10
                  (if (result v128)
-                  (local.get $i21)
+                  (local.get $i20)
                   (then
                    (local.set $v2
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -7214,7 +7212,7 @@
                    (local.set $v11
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v7
+                   (local.set $v8
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -7222,59 +7220,66 @@
                   (else
                    (local.set $v2
                     (v128.load offset=16
-                     (local.get $i8)
+                     (local.get $i7)
                     )
                    )
                    (local.set $v3
                     (v128.load offset=32
-                     (local.get $i8)
+                     (local.get $i7)
                     )
                    )
                    (local.set $v4
                     (v128.load offset=48
-                     (local.get $i8)
+                     (local.get $i7)
                     )
                    )
                    (local.set $v5
                     (v128.load offset=64
-                     (local.get $i8)
+                     (local.get $i7)
                     )
                    )
                    (local.set $v6
                     (v128.load offset=80
-                     (local.get $i8)
+                     (local.get $i7)
                     )
                    )
                    (local.set $v11
                     (v128.load offset=96
-                     (local.get $i8)
+                     (local.get $i7)
                     )
                    )
-                   (local.set $v7
+                   (local.set $v8
                     (v128.load offset=112
-                     (local.get $i8)
+                     (local.get $i7)
                     )
                    )
                    (v128.load
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                  )
                 )
-                (local.set $i14
-                 (local.get $hi)
+                (local.set $i12
+                 (local.get $ws)
                 )
                 (local.set $i13
-                 (local.get $i12)
+                 (local.get $hi)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i18
-                   (local.get $ws)
-                  )
+                  (local.get $i17)
                   (i32.const 0)
                  )
                  (then
+                  (local.set $i0
+                   (i32.add
+                    (local.get $hi)
+                    (i32.shl
+                     (local.get $i17)
+                     (i32.const 5)
+                    )
+                   )
+                  )
                   (loop $k1
                    (v128.store
                     (local.get $i13)
@@ -7286,7 +7291,7 @@
                    )
                    (v128.store offset=16
                     (local.get $i13)
-                    (local.tee $v17
+                    (local.tee $v16
                      (v128.load offset=16 align=4
                       (local.get $lo)
                      )
@@ -7296,9 +7301,9 @@
                     (f32x4.add
                      (local.get $v10)
                      (f32x4.mul
-                      (local.tee $v15
+                      (local.tee $v14
                        (v128.load32_splat
-                        (local.get $i14)
+                        (local.get $i12)
                        )
                       )
                       (local.get $v9)
@@ -7309,8 +7314,8 @@
                     (f32x4.add
                      (local.get $v2)
                      (f32x4.mul
-                      (local.get $v15)
-                      (local.get $v17)
+                      (local.get $v14)
+                      (local.get $v16)
                      )
                     )
                    )
@@ -7318,9 +7323,9 @@
                     (f32x4.add
                      (local.get $v3)
                      (f32x4.mul
-                      (local.tee $v15
+                      (local.tee $v14
                        (v128.load32_splat offset=4
-                        (local.get $i14)
+                        (local.get $i12)
                        )
                       )
                       (local.get $v9)
@@ -7331,8 +7336,8 @@
                     (f32x4.add
                      (local.get $v4)
                      (f32x4.mul
-                      (local.get $v15)
-                      (local.get $v17)
+                      (local.get $v14)
+                      (local.get $v16)
                      )
                     )
                    )
@@ -7340,9 +7345,9 @@
                     (f32x4.add
                      (local.get $v5)
                      (f32x4.mul
-                      (local.tee $v15
+                      (local.tee $v14
                        (v128.load32_splat offset=8
-                        (local.get $i14)
+                        (local.get $i12)
                        )
                       )
                       (local.get $v9)
@@ -7353,8 +7358,8 @@
                     (f32x4.add
                      (local.get $v6)
                      (f32x4.mul
-                      (local.get $v15)
-                      (local.get $v17)
+                      (local.get $v14)
+                      (local.get $v16)
                      )
                     )
                    )
@@ -7362,34 +7367,28 @@
                     (f32x4.add
                      (local.get $v11)
                      (f32x4.mul
-                      (local.tee $v15
+                      (local.tee $v14
                        (v128.load32_splat offset=12
-                        (local.get $i14)
+                        (local.get $i12)
                        )
                       )
                       (local.get $v9)
                      )
                     )
                    )
-                   (local.set $v7
+                   (local.set $v8
                     (f32x4.add
-                     (local.get $v7)
+                     (local.get $v8)
                      (f32x4.mul
-                      (local.get $v15)
-                      (local.get $v17)
+                      (local.get $v14)
+                      (local.get $v16)
                      )
                     )
                    )
-                   (local.set $i14
+                   (local.set $i12
                     (i32.add
-                     (local.get $i14)
+                     (local.get $i12)
                      (i32.const 16)
-                    )
-                   )
-                   (local.set $i13
-                    (i32.add
-                     (local.get $i13)
-                     (i32.const 32)
                     )
                    )
                    (local.set $lo
@@ -7399,113 +7398,113 @@
                     )
                    )
                    (br_if $k1
-                    (i32.gt_s
-                     (local.tee $i18
-                      (i32.sub
-                       (local.get $i18)
-                       (i32.const 1)
+                    (i32.ne
+                     (local.get $i0)
+                     (local.tee $i13
+                      (i32.add
+                       (local.get $i13)
+                       (i32.const 32)
                       )
                      )
-                     (i32.const 0)
                     )
                    )
                   )
                  )
                 )
                 (if
-                 (local.get $i22)
+                 (local.get $i21)
                  (then
                   (v128.store align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v10)
                   )
                   (v128.store offset=16 align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v2)
                   )
                   (v128.store offset=20 align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v3)
                   )
                   (v128.store offset=36 align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v4)
                   )
                   (v128.store offset=40 align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v5)
                   )
                   (v128.store offset=56 align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v6)
                   )
                   (v128.store offset=60 align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v11)
                   )
                   (v128.store offset=76 align=4
-                   (local.get $i16)
-                   (local.get $v7)
+                   (local.get $i15)
+                   (local.get $v8)
                   )
                  )
                  (else
                   (v128.store
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v10)
                   )
                   (v128.store offset=16
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v2)
                   )
                   (v128.store offset=32
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v3)
                   )
                   (v128.store offset=48
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v4)
                   )
                   (v128.store offset=64
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v5)
                   )
                   (v128.store offset=80
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v6)
                   )
                   (v128.store offset=96
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v11)
                   )
                   (v128.store offset=112
-                   (local.get $i8)
-                   (local.get $v7)
+                   (local.get $i7)
+                   (local.get $v8)
                   )
                  )
                 )
                 (local.set $lo
                  (i32.add
-                  (local.get $hi)
+                  (local.get $ws)
                   (i32.const 1024)
                  )
                 )
                 (local.set $i0
                  (i32.add
-                  (local.get $i8)
+                  (local.get $i7)
                   (i32.const 128)
                  )
                 )
                 (local.set $i1
                  (i32.add
-                  (local.get $i16)
+                  (local.get $i15)
                   (i32.const 80)
                  )
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i8
+                  (local.tee $i7
                    (i32.sub
-                    (local.get $i25)
+                    (local.get $i24)
                     (i32.const 1)
                    )
                   )
@@ -7515,7 +7514,7 @@
                   (loop $n3
                    (local.set $v10
                     (if (result v128)
-                     (local.get $i21)
+                     (local.get $i20)
                      (then
                       (local.set $v2
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -7535,7 +7534,7 @@
                       (local.set $v11
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
-                      (local.set $v7
+                      (local.set $v8
                        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -7571,7 +7570,7 @@
                         (local.get $i0)
                        )
                       )
-                      (local.set $v7
+                      (local.set $v8
                        (v128.load offset=112
                         (local.get $i0)
                        )
@@ -7582,28 +7581,35 @@
                      )
                     )
                    )
-                   (local.set $i14
+                   (local.set $i12
                     (local.get $lo)
                    )
                    (local.set $i13
-                    (local.get $i12)
+                    (local.get $hi)
                    )
                    (if
                     (i32.gt_s
-                     (local.tee $i18
-                      (local.get $ws)
-                     )
+                     (local.get $i17)
                      (i32.const 0)
                     )
                     (then
+                     (local.set $i15
+                      (i32.add
+                       (local.get $hi)
+                       (i32.shl
+                        (local.get $i17)
+                        (i32.const 5)
+                       )
+                      )
+                     )
                      (loop $k2
                       (local.set $v10
                        (f32x4.add
                         (local.get $v10)
                         (f32x4.mul
-                         (local.tee $v17
+                         (local.tee $v16
                           (v128.load32_splat
-                           (local.get $i14)
+                           (local.get $i12)
                           )
                          )
                          (local.tee $v9
@@ -7618,8 +7624,8 @@
                        (f32x4.add
                         (local.get $v2)
                         (f32x4.mul
-                         (local.get $v17)
-                         (local.tee $v17
+                         (local.get $v16)
+                         (local.tee $v16
                           (v128.load offset=16
                            (local.get $i13)
                           )
@@ -7631,9 +7637,9 @@
                        (f32x4.add
                         (local.get $v3)
                         (f32x4.mul
-                         (local.tee $v15
+                         (local.tee $v14
                           (v128.load32_splat offset=4
-                           (local.get $i14)
+                           (local.get $i12)
                           )
                          )
                          (local.get $v9)
@@ -7644,8 +7650,8 @@
                        (f32x4.add
                         (local.get $v4)
                         (f32x4.mul
-                         (local.get $v15)
-                         (local.get $v17)
+                         (local.get $v14)
+                         (local.get $v16)
                         )
                        )
                       )
@@ -7653,9 +7659,9 @@
                        (f32x4.add
                         (local.get $v5)
                         (f32x4.mul
-                         (local.tee $v15
+                         (local.tee $v14
                           (v128.load32_splat offset=8
-                           (local.get $i14)
+                           (local.get $i12)
                           )
                          )
                          (local.get $v9)
@@ -7666,8 +7672,8 @@
                        (f32x4.add
                         (local.get $v6)
                         (f32x4.mul
-                         (local.get $v15)
-                         (local.get $v17)
+                         (local.get $v14)
+                         (local.get $v16)
                         )
                        )
                       )
@@ -7675,52 +7681,46 @@
                        (f32x4.add
                         (local.get $v11)
                         (f32x4.mul
-                         (local.tee $v15
+                         (local.tee $v14
                           (v128.load32_splat offset=12
-                           (local.get $i14)
+                           (local.get $i12)
                           )
                          )
                          (local.get $v9)
                         )
                        )
                       )
-                      (local.set $v7
+                      (local.set $v8
                        (f32x4.add
-                        (local.get $v7)
+                        (local.get $v8)
                         (f32x4.mul
-                         (local.get $v15)
-                         (local.get $v17)
+                         (local.get $v14)
+                         (local.get $v16)
                         )
                        )
                       )
-                      (local.set $i14
+                      (local.set $i12
                        (i32.add
-                        (local.get $i14)
+                        (local.get $i12)
                         (i32.const 16)
                        )
                       )
-                      (local.set $i13
-                       (i32.add
-                        (local.get $i13)
-                        (i32.const 32)
-                       )
-                      )
                       (br_if $k2
-                       (i32.gt_s
-                        (local.tee $i18
-                         (i32.sub
-                          (local.get $i18)
-                          (i32.const 1)
+                       (i32.ne
+                        (local.get $i15)
+                        (local.tee $i13
+                         (i32.add
+                          (local.get $i13)
+                          (i32.const 32)
                          )
                         )
-                        (i32.const 0)
                        )
                       )
                      )
                     )
                    )
                    (if
-                    (local.get $i22)
+                    (local.get $i21)
                     (then
                      (v128.store align=4
                       (local.get $i1)
@@ -7752,7 +7752,7 @@
                      )
                      (v128.store offset=76 align=4
                       (local.get $i1)
-                      (local.get $v7)
+                      (local.get $v8)
                      )
                     )
                     (else
@@ -7786,7 +7786,7 @@
                      )
                      (v128.store offset=112
                       (local.get $i0)
-                      (local.get $v7)
+                      (local.get $v8)
                      )
                     )
                    )
@@ -7810,9 +7810,9 @@
                    )
                    (br_if $n3
                     (i32.gt_s
-                     (local.tee $i8
+                     (local.tee $i7
                       (i32.sub
-                       (local.get $i8)
+                       (local.get $i7)
                        (i32.const 1)
                       )
                      )
@@ -7823,11 +7823,11 @@
                  )
                 )
                 (if
-                 (local.get $i27)
+                 (local.get $i26)
                  (then
                   (local.set $v10
                    (if (result v128)
-                    (local.get $i21)
+                    (local.get $i20)
                     (then
                      (local.set $v2
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -7880,25 +7880,32 @@
                   )
                   (if
                    (i32.gt_s
-                    (local.tee $i14
-                     (local.get $ws)
-                    )
+                    (local.get $i17)
                     (i32.const 0)
                    )
                    (then
+                    (local.set $i12
+                     (i32.add
+                      (local.get $hi)
+                      (i32.shl
+                       (local.get $i17)
+                       (i32.const 5)
+                      )
+                     )
+                    )
                     (loop $k4
                      (local.set $v10
                       (f32x4.add
                        (local.get $v10)
                        (f32x4.mul
-                        (local.tee $v7
+                        (local.tee $v8
                          (v128.load32_splat
                           (local.get $lo)
                          )
                         )
                         (local.tee $v11
                          (v128.load
-                          (local.get $i12)
+                          (local.get $hi)
                          )
                         )
                        )
@@ -7908,10 +7915,10 @@
                       (f32x4.add
                        (local.get $v2)
                        (f32x4.mul
-                        (local.get $v7)
-                        (local.tee $v7
+                        (local.get $v8)
+                        (local.tee $v8
                          (v128.load offset=16
-                          (local.get $i12)
+                          (local.get $hi)
                          )
                         )
                        )
@@ -7935,7 +7942,7 @@
                        (local.get $v4)
                        (f32x4.mul
                         (local.get $v9)
-                        (local.get $v7)
+                        (local.get $v8)
                        )
                       )
                      )
@@ -7957,7 +7964,7 @@
                        (local.get $v6)
                        (f32x4.mul
                         (local.get $v9)
-                        (local.get $v7)
+                        (local.get $v8)
                        )
                       )
                      )
@@ -7967,28 +7974,22 @@
                        (i32.const 16)
                       )
                      )
-                     (local.set $i12
-                      (i32.add
-                       (local.get $i12)
-                       (i32.const 32)
-                      )
-                     )
                      (br_if $k4
-                      (i32.gt_s
-                       (local.tee $i14
-                        (i32.sub
-                         (local.get $i14)
-                         (i32.const 1)
+                      (i32.ne
+                       (local.get $i12)
+                       (local.tee $hi
+                        (i32.add
+                         (local.get $hi)
+                         (i32.const 32)
                         )
                        )
-                       (i32.const 0)
                       )
                      )
                     )
                    )
                   )
                   (if
-                   (local.get $i22)
+                   (local.get $i21)
                    (then
                     (v128.store align=4
                      (local.get $i1)
@@ -8048,7 +8049,7 @@
                (else
                 (local.set $v10
                  (if (result v128)
-                  (local.get $i21)
+                  (local.get $i20)
                   (then
                    (local.set $v2
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -8070,49 +8071,56 @@
                   (else
                    (local.set $v2
                     (v128.load offset=16
-                     (local.get $i8)
+                     (local.get $i7)
                     )
                    )
                    (local.set $v3
                     (v128.load offset=32
-                     (local.get $i8)
+                     (local.get $i7)
                     )
                    )
                    (local.set $v4
                     (v128.load offset=48
-                     (local.get $i8)
+                     (local.get $i7)
                     )
                    )
                    (local.set $v5
                     (v128.load offset=64
-                     (local.get $i8)
+                     (local.get $i7)
                     )
                    )
                    (local.set $v6
                     (v128.load offset=80
-                     (local.get $i8)
+                     (local.get $i7)
                     )
                    )
                    (v128.load
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                  )
                 )
-                (local.set $i14
-                 (local.get $hi)
+                (local.set $i12
+                 (local.get $ws)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i13
-                   (local.get $ws)
-                  )
+                  (local.get $i17)
                   (i32.const 0)
                  )
                  (then
+                  (local.set $i13
+                   (i32.add
+                    (local.get $hi)
+                    (i32.shl
+                     (local.get $i17)
+                     (i32.const 5)
+                    )
+                   )
+                  )
                   (loop $k5
                    (v128.store
-                    (local.get $i12)
+                    (local.get $hi)
                     (local.tee $v11
                      (v128.load align=4
                       (local.get $lo)
@@ -8120,8 +8128,8 @@
                     )
                    )
                    (v128.store offset=16
-                    (local.get $i12)
-                    (local.tee $v7
+                    (local.get $hi)
+                    (local.tee $v8
                      (v128.load offset=16 align=4
                       (local.get $lo)
                      )
@@ -8133,7 +8141,7 @@
                      (f32x4.mul
                       (local.tee $v9
                        (v128.load32_splat
-                        (local.get $i14)
+                        (local.get $i12)
                        )
                       )
                       (local.get $v11)
@@ -8145,7 +8153,7 @@
                      (local.get $v2)
                      (f32x4.mul
                       (local.get $v9)
-                      (local.get $v7)
+                      (local.get $v8)
                      )
                     )
                    )
@@ -8155,7 +8163,7 @@
                      (f32x4.mul
                       (local.tee $v9
                        (v128.load32_splat offset=4
-                        (local.get $i14)
+                        (local.get $i12)
                        )
                       )
                       (local.get $v11)
@@ -8167,7 +8175,7 @@
                      (local.get $v4)
                      (f32x4.mul
                       (local.get $v9)
-                      (local.get $v7)
+                      (local.get $v8)
                      )
                     )
                    )
@@ -8177,7 +8185,7 @@
                      (f32x4.mul
                       (local.tee $v9
                        (v128.load32_splat offset=8
-                        (local.get $i14)
+                        (local.get $i12)
                        )
                       )
                       (local.get $v11)
@@ -8189,20 +8197,14 @@
                      (local.get $v6)
                      (f32x4.mul
                       (local.get $v9)
-                      (local.get $v7)
+                      (local.get $v8)
                      )
-                    )
-                   )
-                   (local.set $i14
-                    (i32.add
-                     (local.get $i14)
-                     (i32.const 16)
                     )
                    )
                    (local.set $i12
                     (i32.add
                      (local.get $i12)
-                     (i32.const 32)
+                     (i32.const 16)
                     )
                    )
                    (local.set $lo
@@ -8212,79 +8214,79 @@
                     )
                    )
                    (br_if $k5
-                    (i32.gt_s
-                     (local.tee $i13
-                      (i32.sub
-                       (local.get $i13)
-                       (i32.const 1)
+                    (i32.ne
+                     (local.get $i13)
+                     (local.tee $hi
+                      (i32.add
+                       (local.get $hi)
+                       (i32.const 32)
                       )
                      )
-                     (i32.const 0)
                     )
                    )
                   )
                  )
                 )
                 (if
-                 (local.get $i22)
+                 (local.get $i21)
                  (then
                   (v128.store align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v10)
                   )
                   (v128.store offset=16 align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v2)
                   )
                   (v128.store offset=20 align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v3)
                   )
                   (v128.store offset=36 align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v4)
                   )
                   (v128.store offset=40 align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v5)
                   )
                   (v128.store offset=56 align=4
-                   (local.get $i16)
+                   (local.get $i15)
                    (local.get $v6)
                   )
                  )
                  (else
                   (v128.store
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v10)
                   )
                   (v128.store offset=16
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v2)
                   )
                   (v128.store offset=32
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v3)
                   )
                   (v128.store offset=48
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v4)
                   )
                   (v128.store offset=64
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v5)
                   )
                   (v128.store offset=80
-                   (local.get $i8)
+                   (local.get $i7)
                    (local.get $v6)
                   )
                  )
                 )
                )
               )
-              (local.set $i20
+              (local.set $i18
                (i32.add
-                (local.get $i20)
+                (local.get $i18)
                 (i32.const 8)
                )
               )
@@ -8294,13 +8296,13 @@
            )
            (if
             (i32.lt_s
-             (local.get $i20)
-             (local.get $i28)
+             (local.get $i18)
+             (local.get $i27)
             )
             (then
-             (local.set $i12
+             (local.set $hi
               (i32.add
-               (local.get $hi)
+               (local.get $ws)
                (i32.const 1024)
               )
              )
@@ -8310,40 +8312,40 @@
                (i32.shl
                 (i32.add
                  (i32.mul
-                  (local.get $i24)
+                  (local.get $i23)
                   (i32.const 5)
                  )
-                 (local.get $i20)
+                 (local.get $i18)
                 )
                 (i32.const 2)
                )
               )
              )
-             (local.set $i8
+             (local.set $i7
               (i32.add
                (i32.add
-                (local.get $hi)
+                (local.get $ws)
                 (i32.const 3072)
                )
                (i32.shl
                 (i32.sub
-                 (local.get $i20)
+                 (local.get $i18)
                  (local.get $i19)
                 )
                 (i32.const 2)
                )
               )
              )
-             (local.set $i16
+             (local.set $i15
               (i32.add
                (local.get $c)
                (i32.shl
                 (i32.add
                  (i32.mul
-                  (local.get $i23)
+                  (local.get $i22)
                   (i32.const 20)
                  )
-                 (local.get $i20)
+                 (local.get $i18)
                 )
                 (i32.const 2)
                )
@@ -8351,13 +8353,13 @@
              )
              (if
               (i32.gt_s
-               (local.get $i25)
+               (local.get $i24)
                (i32.const 0)
               )
               (then
                (local.set $v10
                 (if (result v128)
-                 (local.get $i21)
+                 (local.get $i20)
                  (then
                   (local.set $v2
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -8377,7 +8379,7 @@
                   (local.set $v11
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                   )
-                  (local.set $v7
+                  (local.set $v8
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                   )
                   (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -8385,59 +8387,66 @@
                  (else
                   (local.set $v2
                    (v128.load offset=16
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                   (local.set $v3
                    (v128.load offset=32
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                   (local.set $v4
                    (v128.load offset=48
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                   (local.set $v5
                    (v128.load offset=64
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                   (local.set $v6
                    (v128.load offset=80
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                   (local.set $v11
                    (v128.load offset=96
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
-                  (local.set $v7
+                  (local.set $v8
                    (v128.load offset=112
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                   (v128.load
-                   (local.get $i8)
+                   (local.get $i7)
                   )
                  )
                 )
                )
-               (local.set $i14
-                (local.get $hi)
+               (local.set $i12
+                (local.get $ws)
                )
                (local.set $i13
-                (local.get $i12)
+                (local.get $hi)
                )
                (if
                 (i32.gt_s
-                 (local.tee $i18
-                  (local.get $ws)
-                 )
+                 (local.get $i17)
                  (i32.const 0)
                 )
                 (then
+                 (local.set $i0
+                  (i32.add
+                   (local.get $hi)
+                   (i32.shl
+                    (local.get $i17)
+                    (i32.const 5)
+                   )
+                  )
+                 )
                  (loop $k8
                   (v128.store
                    (local.get $i13)
@@ -8449,7 +8458,7 @@
                   )
                   (v128.store offset=16
                    (local.get $i13)
-                   (local.tee $v17
+                   (local.tee $v16
                     (v128.load32_zero offset=16
                      (local.get $lo)
                     )
@@ -8459,9 +8468,9 @@
                    (f32x4.add
                     (local.get $v10)
                     (f32x4.mul
-                     (local.tee $v15
+                     (local.tee $v14
                       (v128.load32_splat
-                       (local.get $i14)
+                       (local.get $i12)
                       )
                      )
                      (local.get $v9)
@@ -8472,8 +8481,8 @@
                    (f32x4.add
                     (local.get $v2)
                     (f32x4.mul
-                     (local.get $v15)
-                     (local.get $v17)
+                     (local.get $v14)
+                     (local.get $v16)
                     )
                    )
                   )
@@ -8481,9 +8490,9 @@
                    (f32x4.add
                     (local.get $v3)
                     (f32x4.mul
-                     (local.tee $v15
+                     (local.tee $v14
                       (v128.load32_splat offset=4
-                       (local.get $i14)
+                       (local.get $i12)
                       )
                      )
                      (local.get $v9)
@@ -8494,8 +8503,8 @@
                    (f32x4.add
                     (local.get $v4)
                     (f32x4.mul
-                     (local.get $v15)
-                     (local.get $v17)
+                     (local.get $v14)
+                     (local.get $v16)
                     )
                    )
                   )
@@ -8503,9 +8512,9 @@
                    (f32x4.add
                     (local.get $v5)
                     (f32x4.mul
-                     (local.tee $v15
+                     (local.tee $v14
                       (v128.load32_splat offset=8
-                       (local.get $i14)
+                       (local.get $i12)
                       )
                      )
                      (local.get $v9)
@@ -8516,8 +8525,8 @@
                    (f32x4.add
                     (local.get $v6)
                     (f32x4.mul
-                     (local.get $v15)
-                     (local.get $v17)
+                     (local.get $v14)
+                     (local.get $v16)
                     )
                    )
                   )
@@ -8525,34 +8534,28 @@
                    (f32x4.add
                     (local.get $v11)
                     (f32x4.mul
-                     (local.tee $v15
+                     (local.tee $v14
                       (v128.load32_splat offset=12
-                       (local.get $i14)
+                       (local.get $i12)
                       )
                      )
                      (local.get $v9)
                     )
                    )
                   )
-                  (local.set $v7
+                  (local.set $v8
                    (f32x4.add
-                    (local.get $v7)
+                    (local.get $v8)
                     (f32x4.mul
-                     (local.get $v15)
-                     (local.get $v17)
+                     (local.get $v14)
+                     (local.get $v16)
                     )
                    )
                   )
-                  (local.set $i14
+                  (local.set $i12
                    (i32.add
-                    (local.get $i14)
+                    (local.get $i12)
                     (i32.const 16)
-                   )
-                  )
-                  (local.set $i13
-                   (i32.add
-                    (local.get $i13)
-                    (i32.const 32)
                    )
                   )
                   (local.set $lo
@@ -8562,113 +8565,113 @@
                    )
                   )
                   (br_if $k8
-                   (i32.gt_s
-                    (local.tee $i18
-                     (i32.sub
-                      (local.get $i18)
-                      (i32.const 1)
+                   (i32.ne
+                    (local.get $i0)
+                    (local.tee $i13
+                     (i32.add
+                      (local.get $i13)
+                      (i32.const 32)
                      )
                     )
-                    (i32.const 0)
                    )
                   )
                  )
                 )
                )
                (if
-                (local.get $i22)
+                (local.get $i21)
                 (then
                  (v128.store align=4
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v10)
                  )
                  (v128.store32_lane offset=16 0
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v2)
                  )
                  (v128.store offset=20 align=4
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v3)
                  )
                  (v128.store32_lane offset=36 0
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v4)
                  )
                  (v128.store offset=40 align=4
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v5)
                  )
                  (v128.store32_lane offset=56 0
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v6)
                  )
                  (v128.store offset=60 align=4
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v11)
                  )
                  (v128.store32_lane offset=76 0
-                  (local.get $i16)
-                  (local.get $v7)
+                  (local.get $i15)
+                  (local.get $v8)
                  )
                 )
                 (else
                  (v128.store
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v10)
                  )
                  (v128.store offset=16
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v2)
                  )
                  (v128.store offset=32
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v3)
                  )
                  (v128.store offset=48
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v4)
                  )
                  (v128.store offset=64
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v5)
                  )
                  (v128.store offset=80
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v6)
                  )
                  (v128.store offset=96
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v11)
                  )
                  (v128.store offset=112
-                  (local.get $i8)
-                  (local.get $v7)
+                  (local.get $i7)
+                  (local.get $v8)
                  )
                 )
                )
                (local.set $lo
                 (i32.add
-                 (local.get $hi)
+                 (local.get $ws)
                  (i32.const 1024)
                 )
                )
                (local.set $i0
                 (i32.add
-                 (local.get $i8)
+                 (local.get $i7)
                  (i32.const 128)
                 )
                )
                (local.set $i1
                 (i32.add
-                 (local.get $i16)
+                 (local.get $i15)
                  (i32.const 80)
                 )
                )
                (if
                 (i32.gt_s
-                 (local.tee $i8
+                 (local.tee $i7
                   (i32.sub
-                   (local.get $i25)
+                   (local.get $i24)
                    (i32.const 1)
                   )
                  )
@@ -8678,7 +8681,7 @@
                  (loop $n10
                   (local.set $v10
                    (if (result v128)
-                    (local.get $i21)
+                    (local.get $i20)
                     (then
                      (local.set $v2
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -8698,7 +8701,7 @@
                      (local.set $v11
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                      )
-                     (local.set $v7
+                     (local.set $v8
                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                      )
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -8734,7 +8737,7 @@
                        (local.get $i0)
                       )
                      )
-                     (local.set $v7
+                     (local.set $v8
                       (v128.load offset=112
                        (local.get $i0)
                       )
@@ -8745,28 +8748,35 @@
                     )
                    )
                   )
-                  (local.set $i14
+                  (local.set $i12
                    (local.get $lo)
                   )
                   (local.set $i13
-                   (local.get $i12)
+                   (local.get $hi)
                   )
                   (if
                    (i32.gt_s
-                    (local.tee $i18
-                     (local.get $ws)
-                    )
+                    (local.get $i17)
                     (i32.const 0)
                    )
                    (then
+                    (local.set $i15
+                     (i32.add
+                      (local.get $hi)
+                      (i32.shl
+                       (local.get $i17)
+                       (i32.const 5)
+                      )
+                     )
+                    )
                     (loop $k9
                      (local.set $v10
                       (f32x4.add
                        (local.get $v10)
                        (f32x4.mul
-                        (local.tee $v17
+                        (local.tee $v16
                          (v128.load32_splat
-                          (local.get $i14)
+                          (local.get $i12)
                          )
                         )
                         (local.tee $v9
@@ -8781,8 +8791,8 @@
                       (f32x4.add
                        (local.get $v2)
                        (f32x4.mul
-                        (local.get $v17)
-                        (local.tee $v17
+                        (local.get $v16)
+                        (local.tee $v16
                          (v128.load offset=16
                           (local.get $i13)
                          )
@@ -8794,9 +8804,9 @@
                       (f32x4.add
                        (local.get $v3)
                        (f32x4.mul
-                        (local.tee $v15
+                        (local.tee $v14
                          (v128.load32_splat offset=4
-                          (local.get $i14)
+                          (local.get $i12)
                          )
                         )
                         (local.get $v9)
@@ -8807,8 +8817,8 @@
                       (f32x4.add
                        (local.get $v4)
                        (f32x4.mul
-                        (local.get $v15)
-                        (local.get $v17)
+                        (local.get $v14)
+                        (local.get $v16)
                        )
                       )
                      )
@@ -8816,9 +8826,9 @@
                       (f32x4.add
                        (local.get $v5)
                        (f32x4.mul
-                        (local.tee $v15
+                        (local.tee $v14
                          (v128.load32_splat offset=8
-                          (local.get $i14)
+                          (local.get $i12)
                          )
                         )
                         (local.get $v9)
@@ -8829,8 +8839,8 @@
                       (f32x4.add
                        (local.get $v6)
                        (f32x4.mul
-                        (local.get $v15)
-                        (local.get $v17)
+                        (local.get $v14)
+                        (local.get $v16)
                        )
                       )
                      )
@@ -8838,52 +8848,46 @@
                       (f32x4.add
                        (local.get $v11)
                        (f32x4.mul
-                        (local.tee $v15
+                        (local.tee $v14
                          (v128.load32_splat offset=12
-                          (local.get $i14)
+                          (local.get $i12)
                          )
                         )
                         (local.get $v9)
                        )
                       )
                      )
-                     (local.set $v7
+                     (local.set $v8
                       (f32x4.add
-                       (local.get $v7)
+                       (local.get $v8)
                        (f32x4.mul
-                        (local.get $v15)
-                        (local.get $v17)
+                        (local.get $v14)
+                        (local.get $v16)
                        )
                       )
                      )
-                     (local.set $i14
+                     (local.set $i12
                       (i32.add
-                       (local.get $i14)
+                       (local.get $i12)
                        (i32.const 16)
                       )
                      )
-                     (local.set $i13
-                      (i32.add
-                       (local.get $i13)
-                       (i32.const 32)
-                      )
-                     )
                      (br_if $k9
-                      (i32.gt_s
-                       (local.tee $i18
-                        (i32.sub
-                         (local.get $i18)
-                         (i32.const 1)
+                      (i32.ne
+                       (local.get $i15)
+                       (local.tee $i13
+                        (i32.add
+                         (local.get $i13)
+                         (i32.const 32)
                         )
                        )
-                       (i32.const 0)
                       )
                      )
                     )
                    )
                   )
                   (if
-                   (local.get $i22)
+                   (local.get $i21)
                    (then
                     (v128.store align=4
                      (local.get $i1)
@@ -8915,7 +8919,7 @@
                     )
                     (v128.store32_lane offset=76 0
                      (local.get $i1)
-                     (local.get $v7)
+                     (local.get $v8)
                     )
                    )
                    (else
@@ -8949,7 +8953,7 @@
                     )
                     (v128.store offset=112
                      (local.get $i0)
-                     (local.get $v7)
+                     (local.get $v8)
                     )
                    )
                   )
@@ -8973,9 +8977,9 @@
                   )
                   (br_if $n10
                    (i32.gt_s
-                    (local.tee $i8
+                    (local.tee $i7
                      (i32.sub
-                      (local.get $i8)
+                      (local.get $i7)
                       (i32.const 1)
                      )
                     )
@@ -8986,11 +8990,11 @@
                 )
                )
                (if
-                (local.get $i27)
+                (local.get $i26)
                 (then
                  (local.set $v10
                   (if (result v128)
-                   (local.get $i21)
+                   (local.get $i20)
                    (then
                     (local.set $v2
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -9043,23 +9047,32 @@
                  )
                  (if
                   (i32.gt_s
-                   (local.get $ws)
+                   (local.get $i17)
                    (i32.const 0)
                   )
                   (then
+                   (local.set $i12
+                    (i32.add
+                     (local.get $hi)
+                     (i32.shl
+                      (local.get $i17)
+                      (i32.const 5)
+                     )
+                    )
+                   )
                    (loop $k11
                     (local.set $v10
                      (f32x4.add
                       (local.get $v10)
                       (f32x4.mul
-                       (local.tee $v7
+                       (local.tee $v8
                         (v128.load32_splat
                          (local.get $lo)
                         )
                        )
                        (local.tee $v11
                         (v128.load
-                         (local.get $i12)
+                         (local.get $hi)
                         )
                        )
                       )
@@ -9069,10 +9082,10 @@
                      (f32x4.add
                       (local.get $v2)
                       (f32x4.mul
-                       (local.get $v7)
-                       (local.tee $v7
+                       (local.get $v8)
+                       (local.tee $v8
                         (v128.load offset=16
-                         (local.get $i12)
+                         (local.get $hi)
                         )
                        )
                       )
@@ -9096,7 +9109,7 @@
                       (local.get $v4)
                       (f32x4.mul
                        (local.get $v9)
-                       (local.get $v7)
+                       (local.get $v8)
                       )
                      )
                     )
@@ -9118,7 +9131,7 @@
                       (local.get $v6)
                       (f32x4.mul
                        (local.get $v9)
-                       (local.get $v7)
+                       (local.get $v8)
                       )
                      )
                     )
@@ -9128,28 +9141,22 @@
                       (i32.const 16)
                      )
                     )
-                    (local.set $i12
-                     (i32.add
-                      (local.get $i12)
-                      (i32.const 32)
-                     )
-                    )
                     (br_if $k11
-                     (i32.gt_s
-                      (local.tee $ws
-                       (i32.sub
-                        (local.get $ws)
-                        (i32.const 1)
+                     (i32.ne
+                      (local.get $i12)
+                      (local.tee $hi
+                       (i32.add
+                        (local.get $hi)
+                        (i32.const 32)
                        )
                       )
-                      (i32.const 0)
                      )
                     )
                    )
                   )
                  )
                  (if
-                  (local.get $i22)
+                  (local.get $i21)
                   (then
                    (v128.store align=4
                     (local.get $i1)
@@ -9209,7 +9216,7 @@
               (else
                (local.set $v10
                 (if (result v128)
-                 (local.get $i21)
+                 (local.get $i20)
                  (then
                   (local.set $v2
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -9231,47 +9238,56 @@
                  (else
                   (local.set $v2
                    (v128.load offset=16
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                   (local.set $v3
                    (v128.load offset=32
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                   (local.set $v4
                    (v128.load offset=48
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                   (local.set $v5
                    (v128.load offset=64
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                   (local.set $v6
                    (v128.load offset=80
-                    (local.get $i8)
+                    (local.get $i7)
                    )
                   )
                   (v128.load
-                   (local.get $i8)
+                   (local.get $i7)
                   )
                  )
                 )
                )
-               (local.set $i14
-                (local.get $hi)
+               (local.set $i12
+                (local.get $ws)
                )
                (if
                 (i32.gt_s
-                 (local.get $ws)
+                 (local.get $i17)
                  (i32.const 0)
                 )
                 (then
+                 (local.set $i13
+                  (i32.add
+                   (local.get $hi)
+                   (i32.shl
+                    (local.get $i17)
+                    (i32.const 5)
+                   )
+                  )
+                 )
                  (loop $k12
                   (v128.store
-                   (local.get $i12)
+                   (local.get $hi)
                    (local.tee $v11
                     (v128.load align=4
                      (local.get $lo)
@@ -9279,8 +9295,8 @@
                    )
                   )
                   (v128.store offset=16
-                   (local.get $i12)
-                   (local.tee $v7
+                   (local.get $hi)
+                   (local.tee $v8
                     (v128.load32_zero offset=16
                      (local.get $lo)
                     )
@@ -9292,7 +9308,7 @@
                     (f32x4.mul
                      (local.tee $v9
                       (v128.load32_splat
-                       (local.get $i14)
+                       (local.get $i12)
                       )
                      )
                      (local.get $v11)
@@ -9304,7 +9320,7 @@
                     (local.get $v2)
                     (f32x4.mul
                      (local.get $v9)
-                     (local.get $v7)
+                     (local.get $v8)
                     )
                    )
                   )
@@ -9314,7 +9330,7 @@
                     (f32x4.mul
                      (local.tee $v9
                       (v128.load32_splat offset=4
-                       (local.get $i14)
+                       (local.get $i12)
                       )
                      )
                      (local.get $v11)
@@ -9326,7 +9342,7 @@
                     (local.get $v4)
                     (f32x4.mul
                      (local.get $v9)
-                     (local.get $v7)
+                     (local.get $v8)
                     )
                    )
                   )
@@ -9336,7 +9352,7 @@
                     (f32x4.mul
                      (local.tee $v9
                       (v128.load32_splat offset=8
-                       (local.get $i14)
+                       (local.get $i12)
                       )
                      )
                      (local.get $v11)
@@ -9348,20 +9364,14 @@
                     (local.get $v6)
                     (f32x4.mul
                      (local.get $v9)
-                     (local.get $v7)
+                     (local.get $v8)
                     )
-                   )
-                  )
-                  (local.set $i14
-                   (i32.add
-                    (local.get $i14)
-                    (i32.const 16)
                    )
                   )
                   (local.set $i12
                    (i32.add
                     (local.get $i12)
-                    (i32.const 32)
+                    (i32.const 16)
                    )
                   )
                   (local.set $lo
@@ -9371,70 +9381,70 @@
                    )
                   )
                   (br_if $k12
-                   (i32.gt_s
-                    (local.tee $ws
-                     (i32.sub
-                      (local.get $ws)
-                      (i32.const 1)
+                   (i32.ne
+                    (local.get $i13)
+                    (local.tee $hi
+                     (i32.add
+                      (local.get $hi)
+                      (i32.const 32)
                      )
                     )
-                    (i32.const 0)
                    )
                   )
                  )
                 )
                )
                (if
-                (local.get $i22)
+                (local.get $i21)
                 (then
                  (v128.store align=4
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v10)
                  )
                  (v128.store32_lane offset=16 0
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v2)
                  )
                  (v128.store offset=20 align=4
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v3)
                  )
                  (v128.store32_lane offset=36 0
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v4)
                  )
                  (v128.store offset=40 align=4
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v5)
                  )
                  (v128.store32_lane offset=56 0
-                  (local.get $i16)
+                  (local.get $i15)
                   (local.get $v6)
                  )
                 )
                 (else
                  (v128.store
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v10)
                  )
                  (v128.store offset=16
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v2)
                  )
                  (v128.store offset=32
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v3)
                  )
                  (v128.store offset=48
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v4)
                  )
                  (v128.store offset=64
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v5)
                  )
                  (v128.store offset=80
-                  (local.get $i8)
+                  (local.get $i7)
                   (local.get $v6)
                  )
                 )
@@ -9445,9 +9455,9 @@
            )
           )
           (else
-           (local.set $i14
+           (local.set $i12
             (i32.add
-             (local.get $hi)
+             (local.get $ws)
              (i32.const 1024)
             )
            )
@@ -9457,7 +9467,7 @@
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i24)
+                (local.get $i23)
                 (i32.const 5)
                )
                (local.get $i19)
@@ -9468,7 +9478,7 @@
            )
            (local.set $i0
             (i32.add
-             (local.get $hi)
+             (local.get $ws)
              (i32.const 3072)
             )
            )
@@ -9478,7 +9488,7 @@
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i23)
+                (local.get $i22)
                 (i32.const 20)
                )
                (local.get $i19)
@@ -9487,17 +9497,17 @@
              )
             )
            )
-           (local.set $i12
+           (local.set $hi
             (i32.add
              (local.get $a)
              (i32.shl
               (i32.add
                (i32.mul
-                (local.get $i24)
+                (local.get $i23)
                 (i32.const 3)
                )
                (i32.shl
-                (local.get $i23)
+                (local.get $i22)
                 (i32.const 2)
                )
               )
@@ -9507,13 +9517,13 @@
            )
            (if
             (i32.gt_s
-             (local.get $i25)
+             (local.get $i24)
              (i32.const 0)
             )
             (then
              (local.set $v10
               (if (result v128)
-               (local.get $i21)
+               (local.get $i20)
                (then
                 (local.set $v2
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -9533,7 +9543,7 @@
                 (local.set $v11
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
-                (local.set $v7
+                (local.set $v8
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -9569,7 +9579,7 @@
                   (local.get $i0)
                  )
                 )
-                (local.set $v7
+                (local.set $v8
                  (v128.load offset=112
                   (local.get $i0)
                  )
@@ -9580,26 +9590,33 @@
                )
               )
              )
-             (local.set $i8
-              (local.get $hi)
+             (local.set $i15
+              (local.get $ws)
              )
-             (local.set $i18
-              (local.get $i14)
+             (local.set $i7
+              (local.get $i12)
              )
              (local.set $i13
-              (local.get $i12)
+              (local.get $hi)
              )
              (if
               (i32.gt_s
-               (local.tee $i16
-                (local.get $ws)
-               )
+               (local.get $i17)
                (i32.const 0)
               )
               (then
+               (local.set $i18
+                (i32.add
+                 (local.get $i7)
+                 (i32.shl
+                  (local.get $i17)
+                  (i32.const 5)
+                 )
+                )
+               )
                (loop $k18
                 (v128.store
-                 (local.get $i18)
+                 (local.get $i7)
                  (local.tee $v9
                   (v128.load align=4
                    (local.get $lo)
@@ -9607,15 +9624,15 @@
                  )
                 )
                 (v128.store offset=16
-                 (local.get $i18)
-                 (local.tee $v17
+                 (local.get $i7)
+                 (local.tee $v16
                   (v128.load32_zero offset=16
                    (local.get $lo)
                   )
                  )
                 )
                 (v128.store
-                 (local.get $i8)
+                 (local.get $i15)
                  (v128.load align=4
                   (local.get $i13)
                  )
@@ -9624,7 +9641,7 @@
                  (f32x4.add
                   (local.get $v10)
                   (f32x4.mul
-                   (local.tee $v15
+                   (local.tee $v14
                     (v128.load32_splat
                      (local.get $i13)
                     )
@@ -9637,8 +9654,8 @@
                  (f32x4.add
                   (local.get $v2)
                   (f32x4.mul
-                   (local.get $v15)
-                   (local.get $v17)
+                   (local.get $v14)
+                   (local.get $v16)
                   )
                  )
                 )
@@ -9646,7 +9663,7 @@
                  (f32x4.add
                   (local.get $v3)
                   (f32x4.mul
-                   (local.tee $v15
+                   (local.tee $v14
                     (v128.load32_splat offset=4
                      (local.get $i13)
                     )
@@ -9659,8 +9676,8 @@
                  (f32x4.add
                   (local.get $v4)
                   (f32x4.mul
-                   (local.get $v15)
-                   (local.get $v17)
+                   (local.get $v14)
+                   (local.get $v16)
                   )
                  )
                 )
@@ -9668,7 +9685,7 @@
                  (f32x4.add
                   (local.get $v5)
                   (f32x4.mul
-                   (local.tee $v15
+                   (local.tee $v14
                     (v128.load32_splat offset=8
                      (local.get $i13)
                     )
@@ -9681,8 +9698,8 @@
                  (f32x4.add
                   (local.get $v6)
                   (f32x4.mul
-                   (local.get $v15)
-                   (local.get $v17)
+                   (local.get $v14)
+                   (local.get $v16)
                   )
                  )
                 )
@@ -9690,7 +9707,7 @@
                  (f32x4.add
                   (local.get $v11)
                   (f32x4.mul
-                   (local.tee $v15
+                   (local.tee $v14
                     (v128.load32_splat offset=12
                      (local.get $i13)
                     )
@@ -9699,25 +9716,19 @@
                   )
                  )
                 )
-                (local.set $v7
+                (local.set $v8
                  (f32x4.add
-                  (local.get $v7)
+                  (local.get $v8)
                   (f32x4.mul
-                   (local.get $v15)
-                   (local.get $v17)
+                   (local.get $v14)
+                   (local.get $v16)
                   )
                  )
                 )
-                (local.set $i8
+                (local.set $i15
                  (i32.add
-                  (local.get $i8)
+                  (local.get $i15)
                   (i32.const 16)
-                 )
-                )
-                (local.set $i18
-                 (i32.add
-                  (local.get $i18)
-                  (i32.const 32)
                  )
                 )
                 (local.set $i13
@@ -9733,21 +9744,21 @@
                  )
                 )
                 (br_if $k18
-                 (i32.gt_s
-                  (local.tee $i16
-                   (i32.sub
-                    (local.get $i16)
-                    (i32.const 1)
+                 (i32.ne
+                  (local.get $i18)
+                  (local.tee $i7
+                   (i32.add
+                    (local.get $i7)
+                    (i32.const 32)
                    )
                   )
-                  (i32.const 0)
                  )
                 )
                )
               )
              )
              (if
-              (local.get $i22)
+              (local.get $i21)
               (then
                (v128.store align=4
                 (local.get $i1)
@@ -9779,7 +9790,7 @@
                )
                (v128.store32_lane offset=76 0
                 (local.get $i1)
-                (local.get $v7)
+                (local.get $v8)
                )
               )
               (else
@@ -9813,13 +9824,13 @@
                )
                (v128.store offset=112
                 (local.get $i0)
-                (local.get $v7)
+                (local.get $v8)
                )
               )
              )
              (local.set $lo
               (i32.add
-               (local.get $hi)
+               (local.get $ws)
                (i32.const 1024)
               )
              )
@@ -9835,17 +9846,17 @@
                (i32.const 80)
               )
              )
-             (local.set $i12
+             (local.set $hi
               (i32.add
-               (local.get $i12)
+               (local.get $hi)
                (i32.const 16)
               )
              )
              (if
               (i32.gt_s
-               (local.tee $i20
+               (local.tee $i18
                 (i32.sub
-                 (local.get $i25)
+                 (local.get $i24)
                  (i32.const 1)
                 )
                )
@@ -9855,7 +9866,7 @@
                (loop $n20
                 (local.set $v10
                  (if (result v128)
-                  (local.get $i21)
+                  (local.get $i20)
                   (then
                    (local.set $v2
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -9875,7 +9886,7 @@
                    (local.set $v11
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $v7
+                   (local.set $v8
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -9911,7 +9922,7 @@
                      (local.get $i0)
                     )
                    )
-                   (local.set $v7
+                   (local.set $v8
                     (v128.load offset=112
                      (local.get $i0)
                     )
@@ -9922,36 +9933,43 @@
                   )
                  )
                 )
-                (local.set $i8
+                (local.set $i15
                  (local.get $lo)
                 )
-                (local.set $i18
-                 (local.get $i14)
+                (local.set $i7
+                 (local.get $i12)
                 )
                 (local.set $i13
-                 (local.get $i12)
+                 (local.get $hi)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $i16
-                   (local.get $ws)
-                  )
+                  (local.get $i17)
                   (i32.const 0)
                  )
                  (then
+                  (local.set $i28
+                   (i32.add
+                    (local.get $i7)
+                    (i32.shl
+                     (local.get $i17)
+                     (i32.const 5)
+                    )
+                   )
+                  )
                   (loop $k19
                    (local.set $v9
                     (v128.load
-                     (local.get $i18)
+                     (local.get $i7)
                     )
                    )
-                   (local.set $v17
+                   (local.set $v16
                     (v128.load offset=16
-                     (local.get $i18)
+                     (local.get $i7)
                     )
                    )
                    (v128.store
-                    (local.get $i8)
+                    (local.get $i15)
                     (v128.load align=4
                      (local.get $i13)
                     )
@@ -9960,7 +9978,7 @@
                     (f32x4.add
                      (local.get $v10)
                      (f32x4.mul
-                      (local.tee $v15
+                      (local.tee $v14
                        (v128.load32_splat
                         (local.get $i13)
                        )
@@ -9973,8 +9991,8 @@
                     (f32x4.add
                      (local.get $v2)
                      (f32x4.mul
-                      (local.get $v15)
-                      (local.get $v17)
+                      (local.get $v14)
+                      (local.get $v16)
                      )
                     )
                    )
@@ -9982,7 +10000,7 @@
                     (f32x4.add
                      (local.get $v3)
                      (f32x4.mul
-                      (local.tee $v15
+                      (local.tee $v14
                        (v128.load32_splat offset=4
                         (local.get $i13)
                        )
@@ -9995,8 +10013,8 @@
                     (f32x4.add
                      (local.get $v4)
                      (f32x4.mul
-                      (local.get $v15)
-                      (local.get $v17)
+                      (local.get $v14)
+                      (local.get $v16)
                      )
                     )
                    )
@@ -10004,7 +10022,7 @@
                     (f32x4.add
                      (local.get $v5)
                      (f32x4.mul
-                      (local.tee $v15
+                      (local.tee $v14
                        (v128.load32_splat offset=8
                         (local.get $i13)
                        )
@@ -10017,8 +10035,8 @@
                     (f32x4.add
                      (local.get $v6)
                      (f32x4.mul
-                      (local.get $v15)
-                      (local.get $v17)
+                      (local.get $v14)
+                      (local.get $v16)
                      )
                     )
                    )
@@ -10026,7 +10044,7 @@
                     (f32x4.add
                      (local.get $v11)
                      (f32x4.mul
-                      (local.tee $v15
+                      (local.tee $v14
                        (v128.load32_splat offset=12
                         (local.get $i13)
                        )
@@ -10035,25 +10053,19 @@
                      )
                     )
                    )
-                   (local.set $v7
+                   (local.set $v8
                     (f32x4.add
-                     (local.get $v7)
+                     (local.get $v8)
                      (f32x4.mul
-                      (local.get $v15)
-                      (local.get $v17)
+                      (local.get $v14)
+                      (local.get $v16)
                      )
                     )
                    )
-                   (local.set $i8
+                   (local.set $i15
                     (i32.add
-                     (local.get $i8)
+                     (local.get $i15)
                      (i32.const 16)
-                    )
-                   )
-                   (local.set $i18
-                    (i32.add
-                     (local.get $i18)
-                     (i32.const 32)
                     )
                    )
                    (local.set $i13
@@ -10063,21 +10075,21 @@
                     )
                    )
                    (br_if $k19
-                    (i32.gt_s
-                     (local.tee $i16
-                      (i32.sub
-                       (local.get $i16)
-                       (i32.const 1)
+                    (i32.ne
+                     (local.get $i28)
+                     (local.tee $i7
+                      (i32.add
+                       (local.get $i7)
+                       (i32.const 32)
                       )
                      )
-                     (i32.const 0)
                     )
                    )
                   )
                  )
                 )
                 (if
-                 (local.get $i22)
+                 (local.get $i21)
                  (then
                   (v128.store align=4
                    (local.get $i1)
@@ -10109,7 +10121,7 @@
                   )
                   (v128.store32_lane offset=76 0
                    (local.get $i1)
-                   (local.get $v7)
+                   (local.get $v8)
                   )
                  )
                  (else
@@ -10143,7 +10155,7 @@
                   )
                   (v128.store offset=112
                    (local.get $i0)
-                   (local.get $v7)
+                   (local.get $v8)
                   )
                  )
                 )
@@ -10165,17 +10177,17 @@
                   (i32.const 80)
                  )
                 )
-                (local.set $i12
+                (local.set $hi
                  (i32.add
-                  (local.get $i12)
+                  (local.get $hi)
                   (i32.const 16)
                  )
                 )
                 (br_if $n20
                  (i32.gt_s
-                  (local.tee $i20
+                  (local.tee $i18
                    (i32.sub
-                    (local.get $i20)
+                    (local.get $i18)
                     (i32.const 1)
                    )
                   )
@@ -10186,11 +10198,11 @@
               )
              )
              (if
-              (local.get $i27)
+              (local.get $i26)
               (then
                (local.set $v10
                 (if (result v128)
-                 (local.get $i21)
+                 (local.get $i20)
                  (then
                   (local.set $v2
                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -10243,27 +10255,36 @@
                )
                (if
                 (i32.gt_s
-                 (local.get $ws)
+                 (local.get $i17)
                  (i32.const 0)
                 )
                 (then
+                 (local.set $i13
+                  (i32.add
+                   (local.get $i12)
+                   (i32.shl
+                    (local.get $i17)
+                    (i32.const 5)
+                   )
+                  )
+                 )
                  (loop $k21
                   (local.set $v11
                    (v128.load
-                    (local.get $i14)
+                    (local.get $i12)
                    )
                   )
-                  (local.set $v7
+                  (local.set $v8
                    (v128.load offset=16
-                    (local.get $i14)
+                    (local.get $i12)
                    )
                   )
                   (v128.store
                    (local.get $lo)
                    (v128.load32_lane offset=8 2
-                    (local.get $i12)
+                    (local.get $hi)
                     (v128.load64_zero align=4
-                     (local.get $i12)
+                     (local.get $hi)
                     )
                    )
                   )
@@ -10273,7 +10294,7 @@
                     (f32x4.mul
                      (local.tee $v9
                       (v128.load32_splat
-                       (local.get $i12)
+                       (local.get $hi)
                       )
                      )
                      (local.get $v11)
@@ -10285,7 +10306,7 @@
                     (local.get $v2)
                     (f32x4.mul
                      (local.get $v9)
-                     (local.get $v7)
+                     (local.get $v8)
                     )
                    )
                   )
@@ -10295,7 +10316,7 @@
                     (f32x4.mul
                      (local.tee $v9
                       (v128.load32_splat offset=4
-                       (local.get $i12)
+                       (local.get $hi)
                       )
                      )
                      (local.get $v11)
@@ -10307,7 +10328,7 @@
                     (local.get $v4)
                     (f32x4.mul
                      (local.get $v9)
-                     (local.get $v7)
+                     (local.get $v8)
                     )
                    )
                   )
@@ -10317,7 +10338,7 @@
                     (f32x4.mul
                      (local.tee $v9
                       (v128.load32_splat offset=8
-                       (local.get $i12)
+                       (local.get $hi)
                       )
                      )
                      (local.get $v11)
@@ -10329,7 +10350,7 @@
                     (local.get $v6)
                     (f32x4.mul
                      (local.get $v9)
-                     (local.get $v7)
+                     (local.get $v8)
                     )
                    )
                   )
@@ -10339,34 +10360,28 @@
                     (i32.const 16)
                    )
                   )
-                  (local.set $i14
+                  (local.set $hi
                    (i32.add
-                    (local.get $i14)
-                    (i32.const 32)
-                   )
-                  )
-                  (local.set $i12
-                   (i32.add
-                    (local.get $i12)
+                    (local.get $hi)
                     (i32.const 12)
                    )
                   )
                   (br_if $k21
-                   (i32.gt_s
-                    (local.tee $ws
-                     (i32.sub
-                      (local.get $ws)
-                      (i32.const 1)
+                   (i32.ne
+                    (local.get $i13)
+                    (local.tee $i12
+                     (i32.add
+                      (local.get $i12)
+                      (i32.const 32)
                      )
                     )
-                    (i32.const 0)
                    )
                   )
                  )
                 )
                )
                (if
-                (local.get $i22)
+                (local.get $i21)
                 (then
                  (v128.store align=4
                   (local.get $i1)
@@ -10426,7 +10441,7 @@
             (else
              (local.set $v10
               (if (result v128)
-               (local.get $i21)
+               (local.get $i20)
                (then
                 (local.set $v2
                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
@@ -10478,17 +10493,26 @@
               )
              )
              (local.set $i13
-              (local.get $hi)
+              (local.get $ws)
              )
              (if
               (i32.gt_s
-               (local.get $ws)
+               (local.get $i17)
                (i32.const 0)
               )
               (then
+               (local.set $i7
+                (i32.add
+                 (local.get $i12)
+                 (i32.shl
+                  (local.get $i17)
+                  (i32.const 5)
+                 )
+                )
+               )
                (loop $k22
                 (v128.store
-                 (local.get $i14)
+                 (local.get $i12)
                  (local.tee $v11
                   (v128.load align=4
                    (local.get $lo)
@@ -10496,8 +10520,8 @@
                  )
                 )
                 (v128.store offset=16
-                 (local.get $i14)
-                 (local.tee $v7
+                 (local.get $i12)
+                 (local.tee $v8
                   (v128.load32_zero offset=16
                    (local.get $lo)
                   )
@@ -10506,9 +10530,9 @@
                 (v128.store
                  (local.get $i13)
                  (v128.load32_lane offset=8 2
-                  (local.get $i12)
+                  (local.get $hi)
                   (v128.load64_zero align=4
-                   (local.get $i12)
+                   (local.get $hi)
                   )
                  )
                 )
@@ -10518,7 +10542,7 @@
                   (f32x4.mul
                    (local.tee $v9
                     (v128.load32_splat
-                     (local.get $i12)
+                     (local.get $hi)
                     )
                    )
                    (local.get $v11)
@@ -10530,7 +10554,7 @@
                   (local.get $v2)
                   (f32x4.mul
                    (local.get $v9)
-                   (local.get $v7)
+                   (local.get $v8)
                   )
                  )
                 )
@@ -10540,7 +10564,7 @@
                   (f32x4.mul
                    (local.tee $v9
                     (v128.load32_splat offset=4
-                     (local.get $i12)
+                     (local.get $hi)
                     )
                    )
                    (local.get $v11)
@@ -10552,7 +10576,7 @@
                   (local.get $v4)
                   (f32x4.mul
                    (local.get $v9)
-                   (local.get $v7)
+                   (local.get $v8)
                   )
                  )
                 )
@@ -10562,7 +10586,7 @@
                   (f32x4.mul
                    (local.tee $v9
                     (v128.load32_splat offset=8
-                     (local.get $i12)
+                     (local.get $hi)
                     )
                    )
                    (local.get $v11)
@@ -10574,7 +10598,7 @@
                   (local.get $v6)
                   (f32x4.mul
                    (local.get $v9)
-                   (local.get $v7)
+                   (local.get $v8)
                   )
                  )
                 )
@@ -10584,15 +10608,9 @@
                   (i32.const 16)
                  )
                 )
-                (local.set $i14
+                (local.set $hi
                  (i32.add
-                  (local.get $i14)
-                  (i32.const 32)
-                 )
-                )
-                (local.set $i12
-                 (i32.add
-                  (local.get $i12)
+                  (local.get $hi)
                   (i32.const 12)
                  )
                 )
@@ -10603,21 +10621,21 @@
                  )
                 )
                 (br_if $k22
-                 (i32.gt_s
-                  (local.tee $ws
-                   (i32.sub
-                    (local.get $ws)
-                    (i32.const 1)
+                 (i32.ne
+                  (local.get $i7)
+                  (local.tee $i12
+                   (i32.add
+                    (local.get $i12)
+                    (i32.const 32)
                    )
                   )
-                  (i32.const 0)
                  )
                 )
                )
               )
              )
              (if
-              (local.get $i22)
+              (local.get $i21)
               (then
                (v128.store align=4
                 (local.get $i1)
@@ -10677,9 +10695,9 @@
          )
          (br_if $chunk0
           (i32.lt_s
-           (local.tee $i24
+           (local.tee $i23
             (i32.sub
-             (local.get $i24)
+             (local.get $i23)
              (i32.const -64)
             )
            )
@@ -10697,9 +10715,9 @@
        )
       )
      )
-     (local.set $i23
+     (local.set $i22
       (i32.add
-       (local.get $i23)
+       (local.get $i22)
        (i32.const 1)
       )
      )
