@@ -25,7 +25,7 @@ import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Fn, Mod, X } from "../wasm/kernels/fn.js";
 import { loadPartial, storePartial } from "../wasm/kernels/fn.js";
 import * as LP from "../wasm/kernels/loops.js";
-import { expRebuild, expReduce, expScale, expV, logV, sigmoidV, splatF, splatI } from "../wasm/kernels/math.js";
+import { absV, expRebuild, expReduce, expScale, expV, logV, negV, sigmoidV, splatF, splatI } from "../wasm/kernels/math.js";
 
 /** The activations of this file and their gradient ops. */
 export type ActOp = "selu" | "gelu" | "silu" | "softplus" | "softsign" | "hard_sigmoid";
@@ -92,7 +92,7 @@ function erfParts(
   const v = f.b.v128;
   const [s, g, small, tail, az, u] = [f.local(v), f.local(v), f.local(v), f.local(v), f.local(v), f.local(v)];
   const head = [
-    f.set(az, m.f32x4.abs(f.get(z))),
+    f.set(az, absV(f, f.get(z))),
     f.set(s, m.f32x4.mul(f.get(z), f.get(z))),
     f.set(
       small,
@@ -105,7 +105,7 @@ function erfParts(
       ),
     ),
   ];
-  const gauss = [f.set(g, expV(f, m.f32x4.neg(f.get(s))))];
+  const gauss = [f.set(g, expV(f, negV(f, f.get(s))))];
   const rest = [
     f.set(u, m.f32x4.sub(m.f32x4.min(f.get(az), splatF(f, 5)), splatF(f, 2.5))),
     f.set(
@@ -148,8 +148,8 @@ function oneMinusExpNeg(f: Fn, y: number): X {
   let p = splatF(f, 1);
   for (let k = 7; k >= 2; k--) p = m.f32x4.sub(splatF(f, 1), m.f32x4.mul(m.f32x4.mul(f.get(y), splatF(f, 1 / k)), p));
   const taylor = m.f32x4.mul(f.get(y), p);
-  const big = m.f32x4.sub(splatF(f, 1), expV(f, m.f32x4.neg(f.get(y))));
-  return m.v128.bitselect(taylor, big, m.f32x4.lt(m.f32x4.abs(f.get(y)), splatF(f, 0.25)));
+  const big = m.f32x4.sub(splatF(f, 1), expV(f, negV(f, f.get(y))));
+  return m.v128.bitselect(taylor, big, m.f32x4.lt(absV(f, f.get(y)), splatF(f, 0.25)));
 }
 
 /** The forward map of `op` on the x in local `v`, as statements and the result's expression. */
@@ -165,7 +165,7 @@ function forward(f: Fn, op: ActOp, approximate: boolean, v: number): X {
       const t = f.local(vt);
       const neg = m.f32x4.mul(c(-SELU_SCALE_ALPHA), oneMinusExpNeg(f, t));
       return block([
-        f.set(t, m.f32x4.max(m.f32x4.neg(x()), c(0))),
+        f.set(t, m.f32x4.max(negV(f, x()), c(0))),
         m.v128.bitselect(m.f32x4.mul(x(), c(SELU_SCALE)), neg, m.f32x4.gt(x(), c(0))),
       ]);
     }
@@ -179,10 +179,10 @@ function forward(f: Fn, op: ActOp, approximate: boolean, v: number): X {
       return m.f32x4.mul(x(), sigmoidV(f, x()));
     case "softplus": {
       const t = f.local(vt);
-      return block([f.set(t, expV(f, m.f32x4.neg(m.f32x4.abs(x())))), m.f32x4.add(m.f32x4.max(x(), c(0)), log1pSmall(f, t))]);
+      return block([f.set(t, expV(f, negV(f, absV(f, x())))), m.f32x4.add(m.f32x4.max(x(), c(0)), log1pSmall(f, t))]);
     }
     case "softsign":
-      return m.f32x4.div(x(), m.f32x4.add(c(1), m.f32x4.abs(x())));
+      return m.f32x4.div(x(), m.f32x4.add(c(1), absV(f, x())));
     case "hard_sigmoid":
       return m.f32x4.div(m.f32x4.min(m.f32x4.max(m.f32x4.add(x(), c(3)), c(0)), c(6)), c(6));
   }
@@ -227,7 +227,7 @@ function backward(f: Fn, op: ActOp, approximate: boolean, d: number, v: number):
       return m.f32x4.mul(dy(), oneMinusExpNeg(f, v));
     case "softsign": {
       const t = f.local(vt);
-      return block([f.set(t, m.f32x4.sub(c(1), m.f32x4.abs(x()))), m.f32x4.mul(dy(), m.f32x4.mul(f.get(t), f.get(t)))]);
+      return block([f.set(t, m.f32x4.sub(c(1), absV(f, x()))), m.f32x4.mul(dy(), m.f32x4.mul(f.get(t), f.get(t)))]);
     }
     case "hard_sigmoid": {
       const inside = m.v128.and(m.f32x4.gt(x(), c(0)), m.f32x4.lt(x(), c(1)));
@@ -344,7 +344,7 @@ function expNegSteps(f: Fn, s: number, out: number, [t, nf, r, ni]: readonly num
   const m = f.mod;
   const c = (k: number) => splatF(f, k);
   const steps: X[] = [
-    f.set(out, m.f32x4.pmax(m.f32x4.neg(f.get(s)), c(-104))),
+    f.set(out, m.f32x4.pmax(negV(f, f.get(s)), c(-104))),
     ...expReduce(f, out, [t, nf, r]),
     f.set(out, m.f32x4.add(m.f32x4.mul(c(EXP_E[EXP_E.length - 1]), f.get(r)), c(EXP_E[EXP_E.length - 2]))),
   ];
@@ -372,7 +372,7 @@ export function geluSteps(f: Fn, load: { x: X; dy: X | null }, out: number): X[]
     f.set(x, load.x),
     load.dy === null ? m.nop() : f.set(dy, load.dy),
     f.set(z, m.f32x4.mul(f.get(x), c(Math.SQRT1_2))),
-    f.set(t, m.f32x4.pmin(m.f32x4.abs(f.get(z)), c(ERFC_T_MAX))),
+    f.set(t, m.f32x4.pmin(absV(f, f.get(z)), c(ERFC_T_MAX))),
     f.set(s, m.f32x4.mul(f.get(z), f.get(z))),
     ...expNegSteps(f, s, g, [et, en, er, eni]),
   ];

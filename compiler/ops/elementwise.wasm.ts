@@ -22,7 +22,7 @@
 import type { BinaryenApi } from "../wasm/kernels/binaryen.js";
 import type { Fn, Mod, X } from "../wasm/kernels/fn.js";
 import * as LP from "../wasm/kernels/loops.js";
-import { expV, logV, splatF } from "../wasm/kernels/math.js";
+import { absV, expV, logV, negV, splatF } from "../wasm/kernels/math.js";
 
 export type MapOp =
   | "exp"
@@ -156,7 +156,7 @@ function apply(f: Fn, spec: MapSpec, v: readonly number[]): X {
     case "sqrt":
       return m.f32x4.sqrt(g(0));
     case "abs":
-      return m.f32x4.abs(g(0));
+      return absV(f, g(0));
     case "square":
       return m.f32x4.mul(g(0), g(0));
     case "pow":
@@ -170,7 +170,7 @@ function apply(f: Fn, spec: MapSpec, v: readonly number[]): X {
     case "sqrt_grad": // (0.5·dy) / y
       return m.f32x4.div(m.f32x4.mul(g(0), splatF(f, 0.5)), g(1));
     case "abs_grad": // dy where x > 0, −dy where x < 0, else 0
-      return m.v128.or(m.v128.and(g(0), m.f32x4.gt(g(1), zero())), m.v128.and(m.f32x4.neg(g(0)), m.f32x4.lt(g(1), zero())));
+      return m.v128.or(m.v128.and(g(0), m.f32x4.gt(g(1), zero())), m.v128.and(negV(f, g(0)), m.f32x4.lt(g(1), zero())));
     case "square_grad": // dy·(2x)
       return m.f32x4.mul(g(0), m.f32x4.add(g(1), g(1)));
     case "pow_grad": {

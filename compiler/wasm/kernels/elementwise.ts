@@ -47,7 +47,7 @@
 // kept are bit-identical; softmax uses the SIMD exp of math.ts and f32 sums.
 import type { BinaryenApi } from "./binaryen.js";
 import { Fn, ZERO16, type Mod, type X } from "./fn.js";
-import { sigmoidV, splatF, tanhV } from "./math.js";
+import { negV, sigmoidV, splatF, tanhV } from "./math.js";
 import {
   addKernel,
   canonical,
@@ -121,7 +121,7 @@ export function addUnary(b: BinaryenApi, mod: Mod, spec: UnarySpec): void {
           case "tanh":
             return tanhV(f, v);
           case "neg":
-            return m.f32x4.neg(v);
+            return negV(f, v);
           case "copy":
             return v;
         }

@@ -20,7 +20,7 @@ import {
 } from "./loops.js";
 import { accumulate, EPS, f32Above, f32Below, f64x2c, rowExpSum, rowMax, rowSum64, smooth64, zeroAcc } from "./loss-kit.js";
 import { checkLossSpec, elementwiseLosses, lossGradParams, type LossSpec } from "./losses.js";
-import { expV, splatF } from "./math.js";
+import { absV, expV, negV, splatF } from "./math.js";
 
 // ---------------------------------------------------------------------------------------
 // Gradients
@@ -89,10 +89,7 @@ export function addLossGrad(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
           // −k·clip(t, ε, 1)/p, 0 where p < ε or p > 1 (clipped).
           value = () =>
             m.v128.andnot(
-              m.f32x4.mul(
-                f.get(kv),
-                m.f32x4.div(m.f32x4.neg(m.f32x4.min(m.f32x4.max(f.get(vt), splatF(f, EPS)), splatF(f, 1))), f.get(vp)),
-              ),
+              m.f32x4.mul(f.get(kv), m.f32x4.div(negV(f, m.f32x4.min(m.f32x4.max(f.get(vt), splatF(f, EPS)), splatF(f, 1))), f.get(vp))),
               m.v128.or(m.f32x4.le(f.get(vp), splatF(f, lo)), m.f32x4.gt(f.get(vp), splatF(f, 1))),
             );
         } else if (spec.fromLogits) {
@@ -103,7 +100,7 @@ export function addLossGrad(b: BinaryenApi, mod: Mod, spec: LossSpec): void {
             m.block(
               null,
               [
-                f.set(c, expV(f, m.f32x4.neg(m.f32x4.abs(f.get(vp))))),
+                f.set(c, expV(f, negV(f, absV(f, f.get(vp))))),
                 f.set(c, m.f32x4.div(f.get(c), m.f32x4.add(splatF(f, 1), f.get(c)))),
                 m.f32x4.mul(
                   f.get(kv),

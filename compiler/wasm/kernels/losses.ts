@@ -56,7 +56,7 @@ import {
   total,
   zeroAcc,
 } from "./loss-kit.js";
-import { expV } from "./math.js";
+import { absV, expV, negV } from "./math.js";
 
 export type LossKind =
   | "mse"
@@ -241,7 +241,7 @@ function elementwiseSum(f: Fn, spec: LossSpec, count: Count, p0: X, t0: X): X[] 
       (lanes, e) => [
         f.set(vp, loadStream(f, sp, lanes, e)),
         f.set(vt, loadT(lanes, e)),
-        f.set(e32, expV(f, m.f32x4.neg(m.f32x4.abs(f.get(vp))))),
+        f.set(e32, expV(f, negV(f, absV(f, f.get(vp))))),
         f.set(u[0], promoteLo(f, e32)),
         f.set(u[1], promoteHi(f, e32)),
         ...log1pPair(f, u[0], u[1], l[0], l[1]),

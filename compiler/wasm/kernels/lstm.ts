@@ -44,7 +44,7 @@
 // instructions of math.ts's general sigmoidV/tanhV, which `sharedMath` selects instead.
 import type { BinaryenApi } from "./binaryen.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
-import { EXP_P, LN2_HI, LN2_LO, LOG2E, MAGIC, TANH_T, sigmoidV as sigmoidMathV, splatF, splatI, tanhV as tanhMathV } from "./math.js";
+import { EXP_P, negV, LN2_HI, LN2_LO, LOG2E, MAGIC, TANH_T, sigmoidV as sigmoidMathV, splatF, splatI, tanhV as tanhMathV } from "./math.js";
 
 export interface LstmScanSpec {
   /** The export's name. */
@@ -145,7 +145,7 @@ const clampExp = (f: Fn, y: X): X => f.mod.f32x4.pmax(f.mod.f32x4.pmin(y, splatF
 /** σ(x) = 1/(1 + e^−x), e^−x clamped to e^±87.3 (σ(x < −87.3) = 1/(1 + e^87.3) ≈ 1.2e−38). */
 export function sigmoidFastV(f: Fn, x: X): X {
   const m = f.mod;
-  return m.f32x4.div(splatF(f, 1), m.f32x4.add(splatF(f, 1), expClamped(f, clampExp(f, m.f32x4.neg(x)))));
+  return m.f32x4.div(splatF(f, 1), m.f32x4.add(splatF(f, 1), expClamped(f, clampExp(f, negV(f, x)))));
 }
 
 /** tanh x: the Cephes odd polynomial for |x| < 0.625, else (1 − e^−2x)/(1 + e^−2x) (saturates to ±1). */

@@ -28,6 +28,15 @@ export function splatF(f: Fn, c: number): X {
   return f.mod.v128.const(Array.from(new Uint8Array(new Float32Array([c, c, c, c]).buffer)));
 }
 
+/**
+ * −x and |x| lane by lane as sign-bit operations against a constant mask: the bits of f32x4.neg
+ * and f32x4.abs (which flip and clear the sign bit, NaNs included), but V8 builds their mask
+ * anew at every use (all-ones, a shift, then the xor/and: three x64 instructions), where a
+ * constant operand is hoisted out of the loop.
+ */
+export const negV = (f: Fn, x: X): X => f.mod.v128.xor(x, splatI(f, -0x80000000));
+export const absV = (f: Fn, x: X): X => f.mod.v128.and(x, splatI(f, 0x7fffffff));
+
 /** A v128 constant with the i32 value c in every lane. */
 export function splatI(f: Fn, c: number): X {
   return f.mod.v128.const(Array.from(new Uint8Array(new Int32Array([c, c, c, c]).buffer)));
@@ -211,7 +220,7 @@ export function tanhV(f: Fn, x: X): X {
   const z = f.local(b.v128);
   const body: X[] = [];
   body.push(f.set(xv, x));
-  body.push(f.set(ax, m.f32x4.abs(f.get(xv))));
+  body.push(f.set(ax, absV(f, f.get(xv))));
   // Large: (1 − t)/(1 + t), t = e^(−2|x|); small: |x| + |x|·z·T(z), z = x². Both are ≥ 0
   // (or NaN) and get x's sign, so tanh(−0) = −0.
   body.push(f.set(t, expV(f, m.f32x4.mul(f.get(ax), splatF(f, -2)))));
@@ -237,7 +246,7 @@ export function sigmoidV(f: Fn, x: X): X {
   const t = f.local(b.v128);
   const body: X[] = [];
   body.push(f.set(xv, x));
-  body.push(f.set(t, expV(f, m.f32x4.neg(m.f32x4.abs(f.get(xv))))));
+  body.push(f.set(t, expV(f, negV(f, absV(f, f.get(xv))))));
   // x ≥ 0: 1/(1 + t); x < 0: t/(1 + t) (NaN: t is NaN).
   const num = m.v128.bitselect(f.get(t), splatF(f, 1), m.f32x4.lt(f.get(xv), splatF(f, 0)));
   body.push(m.f32x4.div(num, m.f32x4.add(splatF(f, 1), f.get(t))));

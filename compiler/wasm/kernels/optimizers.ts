@@ -30,7 +30,7 @@
 import type { BinaryenApi } from "./binaryen.js";
 import type { Mod, X } from "./fn.js";
 import { addKernel, flatLoop, hsum64, loadStream, promoteHi, promoteLo, storeStream, type Stream } from "./loops.js";
-import { splatF } from "./math.js";
+import { absV, splatF } from "./math.js";
 
 export interface OptimizerRange {
   /** The export's name. */
@@ -189,7 +189,7 @@ export function addUpdate(b: BinaryenApi, mod: Mod, spec: UpdateSpec): void {
           return (vg, lanes, e) => ({
             out: [
               f.set(vm, ema(spec.beta1, loadStream(f, s.m, lanes, e), f.get(vg))),
-              f.set(vu, m.f32x4.max(mul(c(spec.beta2, "beta2"), loadStream(f, s.u, lanes, e)), m.f32x4.abs(f.get(vg)))),
+              f.set(vu, m.f32x4.max(mul(c(spec.beta2, "beta2"), loadStream(f, s.u, lanes, e)), absV(f, f.get(vg)))),
               ...storeStream(f, s.m, lanes, e, vm),
               ...storeStream(f, s.u, lanes, e, vu),
             ],
