@@ -23,7 +23,7 @@
 // its scratch, with the same bits as one pass; a static MR = k mod 4 tile takes C's last rows.
 import type { BinaryenApi } from "./binaryen.js";
 import { buildModule, type EmittedModule, type ModuleOptions } from "./module.js";
-import { sigmoidV, splatF, tanhV } from "./math.js";
+import { reluV, sigmoidV, splatF, tanhV } from "./math.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 import { TN_ROW_UNIT, tnBody, tnScratchBytes, type TnBlocking, type TnColumns, type TnRows } from "./gemm-tn.js";
 
@@ -171,7 +171,7 @@ function activate(f: Fn, act: GemmActivation, v: number, slope: number): X {
   const m = f.mod;
   switch (act) {
     case "relu":
-      return m.f32x4.max(f.get(v), splatF(f, 0));
+      return reluV(f, v);
     case "leaky_relu":
       // x > 0 ? x : slope·x, as the reference (NaN stays NaN through the multiply).
       return m.v128.bitselect(f.get(v), m.f32x4.mul(f.get(v), splatF(f, slope)), m.f32x4.gt(f.get(v), splatF(f, 0)));

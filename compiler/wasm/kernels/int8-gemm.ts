@@ -24,7 +24,7 @@
 // runtime/kernels/int8.ts is the scalar reference that tests hold it to, bit for bit.
 import type { BinaryenApi } from "./binaryen.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
-import { splatF } from "./math.js";
+import { reluV, splatF } from "./math.js";
 
 export interface Int8DenseSpec {
   readonly name: string;
@@ -218,8 +218,8 @@ export function int8Rows(f: Fn, g: Int8Rows): X {
         if (lanes <= 0) continue;
         let val = m.f32x4.mul(m.f32x4.convert_i32x4_s(f.get(acc[q][v])), m.v128.load(v * 16, 16, f.get(scaleAt)));
         if (g.bias !== null) val = m.f32x4.add(val, loadPartial(f, f.get(biasAt), v * 16, lanes));
-        if (g.relu) val = m.f32x4.max(val, splatF(f, 0));
         out.push(f.set(tmp, val));
+        if (g.relu) out.push(f.set(tmp, reluV(f, tmp)));
         out.push(...storePartial(f, f.get(yRow), q * n * 4 + v * 16, lanes, f.get(tmp)));
       }
     }

@@ -28,7 +28,7 @@ import { ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
 import { panelGroups } from "./gemm-packed.js";
 import { compactShuffles, compactStep } from "./gemm-sparse.js";
 import { int8DenseFn, int8DenseParams, int8Rows, pairsOf, quantizeRow, type Int8DenseSpec } from "./int8-gemm.js";
-import { splatF } from "./math.js";
+import { reluV } from "./math.js";
 
 export interface Int8SparseSpec extends Int8DenseSpec {
   /** Rows per block (default 16). */
@@ -173,8 +173,8 @@ export function addInt8Sparse(b: BinaryenApi, mod: Mod, spec: Int8SparseSpec): v
         const col = (p0 + p) * 32 + u * 16;
         let val = m.f32x4.mul(m.f32x4.convert_i32x4_s(f.get(acc[p][u])), m.v128.load(col, 16, f.get(pscale)));
         if (pbias !== null) val = m.f32x4.add(val, loadPartial(f, f.get(pbias), col, lanes(u)));
-        if (spec.relu) val = m.f32x4.max(val, splatF(f, 0));
         st.push(f.set(tmp, val));
+        if (spec.relu) st.push(f.set(tmp, reluV(f, tmp)));
         st.push(...storePartial(f, f.get(yRow), col, lanes(u), f.get(tmp)));
       }
     return m.block(null, st);

@@ -281,12 +281,12 @@
   )
  )
  (func $gemm_nn_3x5_bias_relu (param $m i32) (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $ws i32) (param $lo i32) (param $hi i32)
-  (local $i0 i32)
+  (local $v0 v128)
   (local $i1 i32)
   (local $i2 i32)
   (local $i3 i32)
   (local $i4 i32)
-  (local $v5 v128)
+  (local $i5 i32)
   (local $v6 v128)
   (local $v7 v128)
   (local $v8 v128)
@@ -347,31 +347,31 @@
          )
         )
        )
-       (local.set $i2
+       (local.set $i3
         (local.get $b)
        )
        (local.set $lo
         (local.get $ws)
        )
-       (local.set $i0
+       (local.set $i1
         (i32.const 3)
        )
        (loop $cnt0
         (v128.store
          (local.get $lo)
          (v128.load align=4
-          (local.get $i2)
+          (local.get $i3)
          )
         )
         (v128.store offset=16
          (local.get $lo)
          (v128.load32_zero offset=16
-          (local.get $i2)
+          (local.get $i3)
          )
         )
-        (local.set $i2
+        (local.set $i3
          (i32.add
-          (local.get $i2)
+          (local.get $i3)
           (i32.const 20)
          )
         )
@@ -382,15 +382,15 @@
          )
         )
         (br_if $cnt0
-         (local.tee $i0
+         (local.tee $i1
           (i32.sub
-           (local.get $i0)
+           (local.get $i1)
            (i32.const 1)
           )
          )
         )
        )
-       (local.set $i2
+       (local.set $i3
         (local.get $hi)
        )
        (local.set $lo
@@ -402,7 +402,7 @@
          )
         )
        )
-       (local.set $i1
+       (local.set $i2
         (i32.add
          (local.get $c)
          (i32.mul
@@ -411,7 +411,7 @@
          )
         )
        )
-       (local.set $i3
+       (local.set $i4
         (local.get $bias)
        )
        (loop $top3
@@ -420,13 +420,13 @@
           (i32.lt_s
            (local.get $i17)
            (i32.add
-            (local.get $i2)
+            (local.get $i3)
             (i32.const 4)
            )
           )
          )
          (then
-          (local.set $v5
+          (local.set $v0
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
           (local.set $v6
@@ -450,30 +450,30 @@
           (local.set $v14
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
-          (local.set $i0
+          (local.set $i1
            (local.get $lo)
           )
           (local.set $i15
            (i32.add
-            (local.tee $i4
+            (local.tee $i5
              (local.get $ws)
             )
             (i32.const 96)
            )
           )
           (loop $k1
-           (local.set $v5
+           (local.set $v0
             (f32x4.add
-             (local.get $v5)
+             (local.get $v0)
              (f32x4.mul
               (local.tee $v8
                (v128.load32_splat
-                (local.get $i0)
+                (local.get $i1)
                )
               )
               (local.tee $v16
                (v128.load align=4
-                (local.get $i4)
+                (local.get $i5)
                )
               )
              )
@@ -486,7 +486,7 @@
               (local.get $v8)
               (local.tee $v8
                (v128.load offset=16 align=4
-                (local.get $i4)
+                (local.get $i5)
                )
               )
              )
@@ -498,7 +498,7 @@
              (f32x4.mul
               (local.tee $v9
                (v128.load32_splat offset=12
-                (local.get $i0)
+                (local.get $i1)
                )
               )
               (local.get $v16)
@@ -520,7 +520,7 @@
              (f32x4.mul
               (local.tee $v9
                (v128.load32_splat offset=24
-                (local.get $i0)
+                (local.get $i1)
                )
               )
               (local.get $v16)
@@ -542,7 +542,7 @@
              (f32x4.mul
               (local.tee $v9
                (v128.load32_splat offset=36
-                (local.get $i0)
+                (local.get $i1)
                )
               )
               (local.get $v16)
@@ -558,18 +558,18 @@
              )
             )
            )
-           (local.set $i0
+           (local.set $i1
             (i32.add
-             (local.get $i0)
+             (local.get $i1)
              (i32.const 4)
             )
            )
            (br_if $k1
             (i32.ne
              (local.get $i15)
-             (local.tee $i4
+             (local.tee $i5
               (i32.add
-               (local.get $i4)
+               (local.get $i5)
                (i32.const 32)
               )
              )
@@ -577,104 +577,144 @@
            )
           )
           (v128.store align=4
-           (local.get $i1)
-           (f32x4.max
-            (f32x4.add
-             (local.get $v5)
-             (v128.load align=4
-              (local.get $i3)
+           (local.get $i2)
+           (v128.andnot
+            (local.tee $v0
+             (f32x4.add
+              (local.get $v0)
+              (v128.load align=4
+               (local.get $i4)
+              )
              )
             )
-            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            (f32x4.le
+             (local.get $v0)
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            )
            )
           )
           (v128.store32_lane offset=16 0
-           (local.get $i1)
-           (f32x4.max
-            (f32x4.add
-             (local.get $v6)
-             (v128.load32_zero offset=16
-              (local.get $i3)
+           (local.get $i2)
+           (v128.andnot
+            (local.tee $v0
+             (f32x4.add
+              (local.get $v6)
+              (v128.load32_zero offset=16
+               (local.get $i4)
+              )
              )
             )
-            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            (f32x4.le
+             (local.get $v0)
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            )
            )
           )
           (v128.store offset=20 align=4
-           (local.get $i1)
-           (f32x4.max
-            (f32x4.add
-             (local.get $v7)
-             (v128.load align=4
-              (local.get $i3)
+           (local.get $i2)
+           (v128.andnot
+            (local.tee $v0
+             (f32x4.add
+              (local.get $v7)
+              (v128.load align=4
+               (local.get $i4)
+              )
              )
             )
-            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            (f32x4.le
+             (local.get $v0)
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            )
            )
           )
           (v128.store32_lane offset=36 0
-           (local.get $i1)
-           (f32x4.max
-            (f32x4.add
-             (local.get $v10)
-             (v128.load32_zero offset=16
-              (local.get $i3)
+           (local.get $i2)
+           (v128.andnot
+            (local.tee $v0
+             (f32x4.add
+              (local.get $v10)
+              (v128.load32_zero offset=16
+               (local.get $i4)
+              )
              )
             )
-            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            (f32x4.le
+             (local.get $v0)
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            )
            )
           )
           (v128.store offset=40 align=4
-           (local.get $i1)
-           (f32x4.max
-            (f32x4.add
-             (local.get $v11)
-             (v128.load align=4
-              (local.get $i3)
+           (local.get $i2)
+           (v128.andnot
+            (local.tee $v0
+             (f32x4.add
+              (local.get $v11)
+              (v128.load align=4
+               (local.get $i4)
+              )
              )
             )
-            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            (f32x4.le
+             (local.get $v0)
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            )
            )
           )
           (v128.store32_lane offset=56 0
-           (local.get $i1)
-           (f32x4.max
-            (f32x4.add
-             (local.get $v12)
-             (v128.load32_zero offset=16
-              (local.get $i3)
+           (local.get $i2)
+           (v128.andnot
+            (local.tee $v0
+             (f32x4.add
+              (local.get $v12)
+              (v128.load32_zero offset=16
+               (local.get $i4)
+              )
              )
             )
-            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            (f32x4.le
+             (local.get $v0)
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            )
            )
           )
           (v128.store offset=60 align=4
-           (local.get $i1)
-           (f32x4.max
-            (f32x4.add
-             (local.get $v13)
-             (v128.load align=4
-              (local.get $i3)
+           (local.get $i2)
+           (v128.andnot
+            (local.tee $v0
+             (f32x4.add
+              (local.get $v13)
+              (v128.load align=4
+               (local.get $i4)
+              )
              )
             )
-            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            (f32x4.le
+             (local.get $v0)
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            )
            )
           )
           (v128.store32_lane offset=76 0
-           (local.get $i1)
-           (f32x4.max
-            (f32x4.add
-             (local.get $v14)
-             (v128.load32_zero offset=16
-              (local.get $i3)
+           (local.get $i2)
+           (v128.andnot
+            (local.tee $v0
+             (f32x4.add
+              (local.get $v14)
+              (v128.load32_zero offset=16
+               (local.get $i4)
+              )
              )
             )
-            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            (f32x4.le
+             (local.get $v0)
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            )
            )
           )
-          (local.set $i2
+          (local.set $i3
            (i32.add
-            (local.get $i2)
+            (local.get $i3)
             (i32.const 4)
            )
           )
@@ -684,9 +724,9 @@
             (i32.const 48)
            )
           )
-          (local.set $i1
+          (local.set $i2
            (i32.add
-            (local.get $i1)
+            (local.get $i2)
             (i32.const 80)
            )
           )
@@ -698,40 +738,40 @@
         (if
          (i32.eqz
           (i32.ge_s
-           (local.get $i2)
+           (local.get $i3)
            (local.get $i17)
           )
          )
          (then
-          (local.set $v5
+          (local.set $v0
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
           (local.set $v6
            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
           )
-          (local.set $i4
+          (local.set $i5
            (local.get $lo)
           )
           (local.set $i15
            (i32.add
-            (local.tee $i0
+            (local.tee $i1
              (local.get $ws)
             )
             (i32.const 96)
            )
           )
           (loop $k4
-           (local.set $v5
+           (local.set $v0
             (f32x4.add
-             (local.get $v5)
+             (local.get $v0)
              (f32x4.mul
               (local.tee $v7
                (v128.load32_splat
-                (local.get $i4)
+                (local.get $i5)
                )
               )
               (v128.load align=4
-               (local.get $i0)
+               (local.get $i1)
               )
              )
             )
@@ -742,23 +782,23 @@
              (f32x4.mul
               (local.get $v7)
               (v128.load offset=16 align=4
-               (local.get $i0)
+               (local.get $i1)
               )
              )
             )
            )
-           (local.set $i4
+           (local.set $i5
             (i32.add
-             (local.get $i4)
+             (local.get $i5)
              (i32.const 4)
             )
            )
            (br_if $k4
             (i32.ne
              (local.get $i15)
-             (local.tee $i0
+             (local.tee $i1
               (i32.add
-               (local.get $i0)
+               (local.get $i1)
                (i32.const 32)
               )
              )
@@ -766,32 +806,42 @@
            )
           )
           (v128.store align=4
-           (local.get $i1)
-           (f32x4.max
-            (f32x4.add
-             (local.get $v5)
-             (v128.load align=4
-              (local.get $i3)
+           (local.get $i2)
+           (v128.andnot
+            (local.tee $v0
+             (f32x4.add
+              (local.get $v0)
+              (v128.load align=4
+               (local.get $i4)
+              )
              )
             )
-            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            (f32x4.le
+             (local.get $v0)
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            )
            )
           )
           (v128.store32_lane offset=16 0
-           (local.get $i1)
-           (f32x4.max
-            (f32x4.add
-             (local.get $v6)
-             (v128.load32_zero offset=16
-              (local.get $i3)
+           (local.get $i2)
+           (v128.andnot
+            (local.tee $v0
+             (f32x4.add
+              (local.get $v6)
+              (v128.load32_zero offset=16
+               (local.get $i4)
+              )
              )
             )
-            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            (f32x4.le
+             (local.get $v0)
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            )
            )
           )
-          (local.set $i2
+          (local.set $i3
            (i32.add
-            (local.get $i2)
+            (local.get $i3)
             (i32.const 1)
            )
           )
@@ -801,9 +851,9 @@
             (i32.const 12)
            )
           )
-          (local.set $i1
+          (local.set $i2
            (i32.add
-            (local.get $i1)
+            (local.get $i2)
             (i32.const 20)
            )
           )
