@@ -141,12 +141,13 @@ export function fillBatch(
   const x = ds.x;
   const table = ds.table;
   const fetch = ds.fetch;
+  const words = table && x instanceof Uint8Array ? wordsOf(x) : null;
   for (let r = 0; r < count; r++) {
     const row = order === null ? start + r : order[start + r];
     if (fetch) fetch(row);
     const src = row * xs;
     const dst = r * xs;
-    if (table) for (let k = 0; k < xs; k++) xOut[dst + k] = table[x[src + k]];
+    if (table) throughTable(x as Uint8Array, words, table, src, xs, xOut, dst);
     else for (let k = 0; k < xs; k++) xOut[dst + k] = x[src + k];
   }
   xOut.fill(0, count * xs, batchSize * xs);
@@ -164,6 +165,49 @@ export function fillBatch(
     yOut.fill(0, count * ys, batchSize * ys);
   }
   return count;
+}
+
+/** Whether a Uint32Array word holds bytes 0 … 3 from its low end (every engine dlm runs on; checked, not assumed). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Each byte array's view as 32-bit words (the same memory), made on its first batch. */
+const wordViews = new WeakMap<Uint8Array, Uint32Array | null>();
+
+/** The bytes as 32-bit words, where their offset allows; null otherwise. */
+function wordsOf(bytes: Uint8Array): Uint32Array | null {
+  let w = wordViews.get(bytes);
+  if (w === undefined) {
+    w = LITTLE_ENDIAN && bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : null;
+    wordViews.set(bytes, w);
+  }
+  return w;
+}
+
+/**
+ * out[dst + k] = table[bytes[src + k]] for k < n: a word of four bytes at a time where src and n
+ * are multiples of 4 (an MNIST image's 784), which halves the time of a batch's conversion
+ * (JavaScript, on the calling thread, between the steps' kernels); the same values either way.
+ */
+function throughTable(
+  bytes: Uint8Array,
+  words: Uint32Array | null,
+  table: Float32Array,
+  src: number,
+  n: number,
+  out: Float32Array,
+  dst: number,
+): void {
+  if (words !== null && (src & 3) === 0 && (n & 3) === 0) {
+    for (let w = src >> 2, end = (src + n) >> 2, o = dst; w < end; w++, o += 4) {
+      const v = words[w];
+      out[o] = table[v & 255];
+      out[o + 1] = table[(v >>> 8) & 255];
+      out[o + 2] = table[(v >>> 16) & 255];
+      out[o + 3] = table[v >>> 24];
+    }
+    return;
+  }
+  for (let k = 0; k < n; k++) out[dst + k] = table[bytes[src + k]];
 }
 
 /** Rows 0 … count−1 of a batch of windows: samples order[first + r] (or first + r). */

@@ -112,6 +112,31 @@ describe("dataset", () => {
     expect(() => makeDataset(new Float32Array(4), [2], new Int32Array(3))).toThrow(/expected 2 targets/);
   });
 
+  it("fillBatch converts bytes through their table the same way in words of four and byte by byte", () => {
+    // Sample sizes a multiple of 4 (read four bytes a word) and not; byte arrays aligned and not (a view at offset 1).
+    const table = new Float32Array(256);
+    for (let p = 0; p < 256; p++) table[p] = -1 + (2 * p) / 255;
+    const rng = new Rng(5);
+    for (const [xs, offset] of [
+      [8, 0],
+      [8, 1],
+      [6, 0],
+      [784, 0],
+    ]) {
+      const n = 5;
+      const buf = new Uint8Array(n * xs + offset);
+      for (let i = 0; i < buf.length; i++) buf[i] = Math.floor(rng.uniform() * 256);
+      const bytes = buf.subarray(offset);
+      const ds = makeDataset(bytes, [xs], undefined, [], "bytes", table);
+      const order = new Uint32Array([3, 0, 4, 1, 2]);
+      const x = new Float32Array(4 * xs);
+      expect(fillBatch(ds, order, 0, 4, x)).toBe(4);
+      const want = new Float32Array(4 * xs);
+      for (let r = 0; r < 4; r++) for (let k = 0; k < xs; k++) want[r * xs + k] = table[bytes[order[r] * xs + k]];
+      expect(x, `xs ${xs}, offset ${offset}`).toEqual(want);
+    }
+  });
+
   it("checkShape names the source and both shapes", () => {
     expect(() => checkShape([28, 28, 1], [32, 32, 3], "cifar.npy")).toThrow(
       /cifar\.npy: expected samples of shape \[28, 28, 1\], found \[32, 32, 3\]/,
