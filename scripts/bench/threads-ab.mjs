@@ -2,7 +2,8 @@
 // "Threads: where the 2-thread step loses"): each DIR is the output of `dlm compile` by one build
 // (the trainer, its kernel module and its copy of the runtime, whose threads it runs on).
 //   node scripts/bench/threads-ab.mjs --a DIR_A/NAME.js --b DIR_B/NAME.js [--c DIR_C/NAME.js] --batch 32 [--rounds 9] [--block 150] [--threads 1,2] [--mnist 0,1] [--profile]
-// --profile: also each kernel's wall time per step (median over the rounds) for every variant, side by side.
+// --profile: also each kernel's wall time per step (median over the rounds) for every variant, side by side,
+// then the batch copy's (--mnist) and what is left outside the kernels (the step's JavaScript).
 // Every round runs each trainer × thread count for --block ms of steps (A1, A2, B1, B2, …); each
 // figure is the median of the rounds' samples/s, the lowest and highest round beside it, so a busy
 // machine slows the variants of one round alike. Inputs are made-up numbers: a step's time does
@@ -73,13 +74,16 @@ for (const [label, file] of [
     for (const input of trainer.inputs) input.forEach((_, i, a) => (a[i] = ((i * 7919) % 256) / 255));
     if (trainer.inputs[1]) trainer.inputs[1].forEach((_, i, a) => (a[i] = i % 10));
     const [x, y] = trainer.inputs;
+    const copy = { ms: 0 };
     const step = data
       ? () => {
+          const t0 = performance.now();
           data.next(batch, x, y);
+          copy.ms += performance.now() - t0;
           trainer.trainStep(batch);
         }
       : () => trainer.trainStep(batch);
-    variants.push({ label: `${label}${t}`, step, rates: [], totals, kernels: new Map() });
+    variants.push({ label: `${label}${t}`, step, rates: [], totals, kernels: new Map(), copy, outside: [], copies: [] });
   }
 }
 await new Promise((r) => setTimeout(r, 300)); // the workers start
@@ -87,13 +91,19 @@ for (const v of variants) for (let i = 0; i < 20; i++) v.step();
 for (let r = 0; r < Number(opt.rounds); r++)
   for (const v of variants) {
     for (const e of v.totals.values()) e.ms = 0;
+    v.copy.ms = 0;
     const t0 = performance.now();
     let steps = 0;
     while (performance.now() - t0 < Number(opt.block)) {
       v.step();
       steps++;
     }
-    v.rates.push((steps * batch * 1000) / (performance.now() - t0));
+    const elapsed = performance.now() - t0;
+    v.rates.push((steps * batch * 1000) / elapsed);
+    let inKernels = 0;
+    for (const e of v.totals.values()) inKernels += e.ms;
+    v.outside.push((elapsed - inKernels - v.copy.ms) / steps);
+    v.copies.push(v.copy.ms / steps);
     for (const [name, e] of v.totals) {
       if (!v.kernels.has(name)) v.kernels.set(name, []);
       v.kernels.get(name).push(e.ms / steps);
@@ -113,5 +123,8 @@ if (opt.profile) {
   );
   console.log(`ms per step (median of the rounds): ${variants.map((v) => v.label).join(" ")}`);
   for (const n of names) console.log(`  ${n}: ${variants.map((v) => median(v.kernels.get(n) ?? [0]).toFixed(3)).join(" ")}`);
+  // The step's time outside every kernel call (the trainer's JavaScript, serial on the calling thread), and the batch copy.
+  if (data) console.log(`  (copying the batch into the inputs): ${variants.map((v) => median(v.copies).toFixed(3)).join(" ")}`);
+  console.log(`  (outside the kernels and the copy): ${variants.map((v) => median(v.outside).toFixed(3)).join(" ")}`);
 }
 process.exit(0);
