@@ -226,7 +226,7 @@ function tile(f: Fn, t: TileSpec): X {
   step.push(f.addI(ap, t.aStepBytes), f.addI(bp, t.bStepBytes));
   const top = f.label("k");
   const loop = m.loop(top, m.block(null, [...step, m.br(top, m.i32.ne(f.get(bp), f.get(bEnd)))]));
-  body.push(t.countStatic ? loop : m.if(m.i32.ne(f.get(bp), f.get(bEnd)), loop));
+  body.push(t.countStatic ? loop : m.if(m.i32.gt_s(t.count(), f.i32(0)), loop));
   // Epilogue: (+ bias) (+ C), partial stores on the tail vector.
   const tmp = f.local(b.v128);
   for (let q = 0; q < t.rows; q++) {
