@@ -141,13 +141,12 @@ export function fillBatch(
   const x = ds.x;
   const table = ds.table;
   const fetch = ds.fetch;
-  const words = table && x instanceof Uint8Array ? wordsOf(x) : null;
   for (let r = 0; r < count; r++) {
     const row = order === null ? start + r : order[start + r];
     if (fetch) fetch(row);
     const src = row * xs;
     const dst = r * xs;
-    if (table) throughTable(x as Uint8Array, words, table, src, xs, xOut, dst);
+    if (table) throughTable(x as Uint8Array, table, src, xs, xOut, dst);
     else for (let k = 0; k < xs; k++) xOut[dst + k] = x[src + k];
   }
   xOut.fill(0, count * xs, batchSize * xs);
@@ -187,16 +186,10 @@ function wordsOf(bytes: Uint8Array): Uint32Array | null {
  * out[dst + k] = table[bytes[src + k]] for k < n: a word of four bytes at a time where src and n
  * are multiples of 4 (an MNIST image's 784), which halves the time of a batch's conversion
  * (JavaScript, on the calling thread, between the steps' kernels); the same values either way.
+ * The benchmark's MNIST feed (scripts/bench/common.mjs) calls it too.
  */
-function throughTable(
-  bytes: Uint8Array,
-  words: Uint32Array | null,
-  table: Float32Array,
-  src: number,
-  n: number,
-  out: Float32Array,
-  dst: number,
-): void {
+export function throughTable(bytes: Uint8Array, table: Float32Array, src: number, n: number, out: Float32Array, dst: number): void {
+  const words = wordsOf(bytes);
   if (words !== null && (src & 3) === 0 && (n & 3) === 0) {
     for (let w = src >> 2, end = (src + n) >> 2, o = dst; w < end; w++, o += 4) {
       const v = words[w];

@@ -64,6 +64,7 @@ export interface Tile {
 }
 
 export function tile(f: Fn, t: Tile, relaxed: boolean): X {
+  if (!(t.bStep > 0)) throw new Error("attention tile: B must advance (the loop ends on B's pointer)");
   const m = f.mod;
   const i32 = f.b.i32;
   const nv = Math.ceil(t.width / 4);
@@ -81,7 +82,6 @@ export function tile(f: Fn, t: Tile, relaxed: boolean): X {
   step.push(f.addI(ap, t.aStep), f.addI(bp, t.bStep));
   const top = f.label("k");
   const loop = m.loop(top, m.block(null, [...step, m.br(top, m.i32.ne(f.get(bp), f.get(bEnd)))]));
-  if (!(t.bStep > 0)) throw new Error("attention tile: B must advance");
   const count = typeof t.count === "number" ? f.i32(t.count) : t.count();
   const out: X[] = acc.flat().map((l) => f.set(l, splatF(f, 0)));
   const cnt = f.local(i32);

@@ -73,6 +73,7 @@ export async function mnist(range = [0, 1]) {
   const { mnistDataDir, MNIST_FILES } = await import(dist("runtime/data/mnist.js"));
   const { readIdx } = await import(dist("runtime/data/idx.js"));
   const { Rng } = await import(dist("runtime/rng.js"));
+  const { throughTable } = await import(dist("runtime/dataset.js"));
   const dir = mnistDataDir();
   const images = readIdx(path.join(dir, MNIST_FILES.train.images), { dtype: "ubyte", rank: 3 }).data;
   const labels = readIdx(path.join(dir, MNIST_FILES.train.labels), { dtype: "ubyte", rank: 1 }).data;
@@ -82,9 +83,6 @@ export async function mnist(range = [0, 1]) {
   const rng = new Rng(1234);
   const order = new Uint32Array(n);
   let pos = n;
-  // Four pixels a 32-bit word, as the runtime's batches convert them (runtime/dataset.ts, throughTable).
-  const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-  const words = littleEndian && images.byteOffset % 4 === 0 ? new Uint32Array(images.buffer, images.byteOffset, images.length >> 2) : null;
   /** Writes the next `b` samples (shuffled, wrapping into a new epoch) into x [b, 784] and y [b]. */
   function next(b, x, y) {
     for (let r = 0; r < b; r++) {
@@ -93,15 +91,7 @@ export async function mnist(range = [0, 1]) {
         pos = 0;
       }
       const s = order[pos++];
-      if (words)
-        for (let w = s * 196, end = w + 196, o = r * 784; w < end; w++, o += 4) {
-          const v = words[w];
-          x[o] = table[v & 255];
-          x[o + 1] = table[(v >>> 8) & 255];
-          x[o + 2] = table[(v >>> 16) & 255];
-          x[o + 3] = table[v >>> 24];
-        }
-      else for (let k = 0, src = s * 784, dst = r * 784; k < 784; k++) x[dst + k] = table[images[src + k]];
+      throughTable(images, table, s * 784, 784, x, r * 784); // as the runtime's batches convert them
       if (y) y[r] = labels[s];
     }
   }
