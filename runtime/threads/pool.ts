@@ -77,6 +77,35 @@ export const DEFAULT_MIN_WORK = 1 << 19;
  * session's) share of the CPUs. Measured in docs/threads.md ("Spin and chunks").
  */
 let spinMicros = 200;
+/**
+ * A worker's spin after a job is not fixed: it stretches to catch the longest idle gap it has
+ * seen lately (`followIdle`: the longest gap, decaying by IDLE_DECAY a job, times SPIN_MARGIN),
+ * up to SPIN_MOST × the spin. Between two steps the calling thread runs longer without a split
+ * kernel than between a step's kernels: the caller copies the next batch and runs the step's
+ * JavaScript before its first kernel (the GAN draws its noise), 0.15–0.35 ms in the seed models
+ * — past a fixed 200 µs spin, so the worker slept and each step's first split kernel waited for
+ * it to wake (40–120 µs, and now and then the whole kernel ran on the calling thread alone:
+ * docs/threads.md, "Spin and chunks"). A gap longer than the longest spin does not count, so
+ * where the caller is away longer (a busy machine, a data pipeline), the spin stays short.
+ */
+const SPIN_MOST = 4;
+const SPIN_MARGIN = 1.25;
+const IDLE_DECAY = 0.995;
+
+/**
+ * The longest idle gap (ms) a worker keeps in mind after one more gap of `idle` ms: the last
+ * estimate times `decay`, raised to `idle` where `idle` ≤ `catchable` (the longest spin over
+ * its margin). (A copy goes into the workers' source, hence the parameters.)
+ */
+export function followIdle(longest: number, idle: number, catchable: number, decay: number): number {
+  const decayed = longest * decay;
+  return idle <= catchable ? Math.max(decayed, idle) : decayed;
+}
+
+/** A worker's spin (ms) after a job: `base`, stretched to `margin` × the longest recent gap, at most `most`. */
+export function spinAfter(longest: number, base: number, most: number, margin: number): number {
+  return Math.min(most, Math.max(base, margin * longest));
+}
 
 /** Sets the spin (µs) and the chunks per thread of pools created from now on (benchmarks; docs/threads.md). */
 export function setSpinMicros(us: number): void {
@@ -140,7 +169,7 @@ function workerMain(): void {
     names: string[];
     layout: number[];
   };
-  const [maxArgs, spinMs, self, threads] = d.layout;
+  const [maxArgs, spinMs, self, threads, spinMostMs, margin, decay] = d.layout;
   const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: Record<string, Kernel> } } })
     .WebAssembly;
   const ctrl = new Int32Array(d.ctrl);
@@ -178,23 +207,32 @@ function workerMain(): void {
   };
   const take = TAKE_CHUNKS;
   const spin = SPIN_WHILE;
+  const follow = FOLLOW_IDLE;
+  const spinAfter = SPIN_AFTER;
   // A job published before this worker read SEQ (its start can take longer than the first
   // kernels: a busy machine, a large module) is still the current one: take its chunks now.
   let seen = Atomics.load(ctrl, 0);
   if (!Atomics.load(ctrl, 7)) take(ctrl, self, threads, run);
+  // The spin after each job follows the idle gaps before the jobs (followIdle, spinAfter).
+  let longest = 0;
+  let idleSince = performance.now();
   for (;;) {
-    const s = spin(ctrl, 0, seen, spinMs);
+    const s = spin(ctrl, 0, seen, spinAfter(longest, spinMs, spinMostMs, margin));
     if (s === seen) {
       Atomics.wait(ctrl, 0, seen);
       continue;
     }
+    longest = follow(longest, performance.now() - idleSince, spinMostMs / margin, decay);
     seen = s;
     if (Atomics.load(ctrl, 7)) return;
     take(ctrl, self, threads, run);
+    idleSince = performance.now();
   }
 }
 declare const TAKE_CHUNKS: typeof takeChunks;
 declare const SPIN_WHILE: typeof spinWhile;
+declare const FOLLOW_IDLE: typeof followIdle;
+declare const SPIN_AFTER: typeof spinAfter;
 
 export interface ThreadedKernels {
   readonly exports: Readonly<Record<string, Kernel>>;
@@ -261,7 +299,9 @@ export function threadedKernels(
   const source = `(${workerMain
     .toString()
     .replace("TAKE_CHUNKS", `(${takeChunks.toString()})`)
-    .replace("SPIN_WHILE", `(${spinWhile.toString()})`)})()`;
+    .replace("SPIN_WHILE", `(${spinWhile.toString()})`)
+    .replace("FOLLOW_IDLE", `(${followIdle.toString()})`)
+    .replace("SPIN_AFTER", `(${spinAfter.toString()})`)})()`;
   const workers: Worker[] = [];
   for (let t = 1; t < threads; t++) {
     const w = new Worker(source, {
@@ -274,7 +314,7 @@ export function threadedKernels(
         stats: statsBuffer,
         scratch: threadScratchAt(memoryEnd, plan.scratch, t),
         names,
-        layout: [MAX_ARGS, spinMs, t, threads],
+        layout: [MAX_ARGS, spinMs, t, threads, SPIN_MOST * spinMs, SPIN_MARGIN, IDLE_DECAY],
       },
     });
     w.unref();

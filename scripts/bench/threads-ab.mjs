@@ -1,7 +1,7 @@
 // Two builds of one trainer on 1 and 2 threads, in one process, alternating (docs/benchmarks.md,
 // "Threads: where the 2-thread step loses"): each DIR is the output of `dlm compile` by one build
 // (the trainer, its kernel module and its copy of the runtime, whose threads it runs on).
-//   node scripts/bench/threads-ab.mjs --a DIR_A/NAME.js --b DIR_B/NAME.js [--c DIR_C/NAME.js] --batch 32 [--rounds 9] [--block 150] [--threads 1,2] [--mnist 0,1] [--profile]
+//   node scripts/bench/threads-ab.mjs --a DIR_A/NAME.js --b DIR_B/NAME.js [--c DIR_C/NAME.js] --batch 32 [--rounds 9] [--block 150] [--threads 1,2] [--mnist 0,1] [--profile [--min-ms 0.01]]
 // --profile: also each kernel's wall time per step (median over the rounds) for every variant, side by side,
 // then the batch copy's (--mnist) and what is left outside the kernels (the step's JavaScript).
 // Every round runs each trainer × thread count for --block ms of steps (A1, A2, B1, B2, …); each
@@ -23,6 +23,7 @@ const { values: opt } = parseArgs({
     threads: { type: "string", default: "1,2" },
     mnist: { type: "string" },
     profile: { type: "boolean" },
+    "min-ms": { type: "string", default: "0.01" },
   },
 });
 const batch = Number(opt.batch);
@@ -119,7 +120,7 @@ for (const l of ["B", "C"])
     if (med[`A${t}`] && med[`${l}${t}`]) console.log(`${l}/A at ${t} threads: ${(med[`${l}${t}`] / med[`A${t}`]).toFixed(3)}×`);
 if (opt.profile) {
   const names = [...new Set(variants.flatMap((v) => [...v.kernels.keys()]))].filter((n) =>
-    variants.some((v) => median(v.kernels.get(n) ?? [0]) >= 0.01),
+    variants.some((v) => median(v.kernels.get(n) ?? [0]) >= Number(opt["min-ms"])),
   );
   console.log(`ms per step (median of the rounds): ${variants.map((v) => v.label).join(" ")}`);
   for (const n of names) console.log(`  ${n}: ${variants.map((v) => median(v.kernels.get(n) ?? [0]).toFixed(3)).join(" ")}`);

@@ -5,6 +5,7 @@
 //      once; the scaling factor = the pair's summed GFLOP/s over the lone one's (two vCPUs that
 //      share a core, or a busy host, give less than 2); then the same for memory (one process
 //      copying 64 MiB arrays, then two: reported, not a target — what memory-bound kernels can gain);
+//      then what handing a buffer from one core to the other costs (threads-fabric.mjs: reported);
 //   2. dlm-wasm on 1 and 2 threads (`--threads`): MLP b32, CNN b32, LSTM b32, GAN b64 (the seed
 //      trainers, compiled once here; each child imports one, as `node out/<model>.js` would);
 //   3. PyTorch on 1 thread (torch 1, OpenBLAS 1) and on 2: every combination of torch's
@@ -138,7 +139,7 @@ export async function threadsSuite(opt) {
       if (torch) log(`  ${m}: PyTorch (torch, OpenBLAS) threads (1, 1), ${TORCH_TWO.map((c) => `(${c})`).join(", ")} × ${reps}`);
     }
     log(
-      `estimated ${Math.round(15 + 2 * (seconds + 2) + 2 * (Math.min(seconds, 4) + 1) + runs * (seconds + 4))} s of the ${budget} s budget`,
+      `estimated ${Math.round(15 + 2 * (seconds + 2) + 2 * (Math.min(seconds, 4) + 1) + 2 + runs * (seconds + 4))} s of the ${budget} s budget`,
     );
     return;
   }
@@ -169,6 +170,9 @@ export async function threadsSuite(opt) {
   );
   const memFactor = memPair.reduce((a, r) => a + (r.gbs ?? NaN), 0) / memAlone.gbs;
   results.memory = { alone: memAlone.gbs, pair: memPair.map((r) => r.gbs), factor: memFactor };
+  log("  the machine's cores: one buffer handed between two threads…");
+  const fabric = await run([process.execPath, path.join(root, "scripts/bench/threads-fabric.mjs")], {}, 60);
+  results.fabric = fabric;
 
   // 2. Compile the trainers.
   const tmp = mkdtempSync(path.join(os.tmpdir(), "dlm-bench-threads-"));
@@ -247,6 +251,13 @@ export async function threadsSuite(opt) {
       .map((g) => fmt(g, 1))
       .join(" + ")} GB/s; memory scaling ${fmt(results.memory.factor, 2)}`,
   );
+  out();
+  if (fabric.perMiB) {
+    const f = fabric.perMiB;
+    out(
+      `Between the cores (not a target; what a step pays where a kernel writes lines the other core has read: scripts/bench/threads-fabric.mjs): a word's round trip ${fmt(fabric.roundTripUs, 2)} µs; one pass over 1 MiB, a line at a time: read ${fmt(f.readAgain, 1)} µs when its lines are the thread's own, ${fmt(f.readAfterWrite, 1)} after the other thread wrote them; written ${fmt(f.writeAgain, 1)} µs when its own, ${fmt(f.writeAfterWrite, 1)} after the other thread wrote them, ${fmt(f.writeAfterRead, 1)} after the other thread read them (${fmt(f.writeAfterRead / f.writeAgain, 1)}×)`,
+    );
+  } else out(`Between the cores: n/a (${fabric.na})`);
   out();
   out(
     `## Samples/s on 1 and 2 threads (dlm: median of ${dlmReps} processes each, 1 and 2 threads alternating, the scaling the median of the adjacent pairs' ratios; PyTorch: median of ${reps}; window ${seconds} s after 20 warm-up steps)`,

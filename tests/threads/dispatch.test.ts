@@ -4,7 +4,7 @@
 // one thread over a control block laid out as the pool lays it out (word 1 the generation,
 // 2 the chunks done, 9 the chunk count, 16 on the claim words).
 import { describe, expect, it } from "vitest";
-import { takeChunks } from "../../runtime/threads/pool.js";
+import { followIdle, spinAfter, takeChunks } from "../../runtime/threads/pool.js";
 
 /** A control block with a job of generation `gen` and `count` chunks published (claim words free). */
 function job(gen: number, count: number): Int32Array {
@@ -62,5 +62,34 @@ describe("takeChunks", () => {
     expect(ran).toEqual([0]);
     expect(ctrl[16 + 1]).toBe(12);
     expect(ctrl[2]).toBe(1);
+  });
+});
+
+// A worker's spin after a job (pool.ts: followIdle, spinAfter): it stretches to catch the idle
+// gaps it has seen lately — the step's boundary, longer than the gaps between a step's kernels —
+// but never past the longest spin, and a gap no spin would catch does not stretch it.
+describe("the worker's spin", () => {
+  const [base, most, margin, decay] = [0.2, 0.8, 1.25, 0.995];
+  const spinAfterGaps = (gaps: number[]): number => {
+    let longest = 0;
+    for (const g of gaps) longest = followIdle(longest, g, most / margin, decay);
+    return spinAfter(longest, base, most, margin);
+  };
+  it("is the base spin while every gap is short", () => {
+    expect(spinAfterGaps([0.01, 0.05, 0.1, 0.02])).toBe(base);
+  });
+  it("stretches to catch a step's boundary that recurs among the kernels' short gaps", () => {
+    const step = [0.3, 0.01, 0.02, 0.005, 0.01, 0.03, 0.01, 0.02];
+    const spin = spinAfterGaps([...step, ...step, ...step]);
+    expect(spin).toBeGreaterThan(0.3);
+    expect(spin).toBeLessThanOrEqual(most);
+  });
+  it("does not stretch for gaps no spin would catch, and is never past the longest spin", () => {
+    expect(spinAfterGaps([5, 12, 0.9, 0.01])).toBe(base);
+    expect(spinAfterGaps([0.64, 0.64])).toBeCloseTo(most, 12);
+  });
+  it("comes back to the base spin once the long gaps stop", () => {
+    const gaps = [0.4, ...Array.from({ length: 400 }, () => 0.01)];
+    expect(spinAfterGaps(gaps)).toBe(base);
   });
 });
