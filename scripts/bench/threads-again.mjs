@@ -5,6 +5,7 @@
 // core (or an earlier kernel, on one thread) left elsewhere.
 //   node scripts/bench/threads-again.mjs --trainer DIR/NAME.js [--threads 2] [--batch 32] [--steps 300]
 //        [--kernels adam,gemm_nn_5408,...] [--mnist 0,1]
+// Last, the sums over a step (each kernel's median call times its calls a step).
 // --kernels: name prefixes (default: every kernel). Calling a kernel twice is harmless for
 // these figures (an optimizer update then applies twice; the trainer's numbers are not looked at).
 import * as path from "node:path";
@@ -70,5 +71,12 @@ on = true;
 for (let i = 0; i < Number(opt.steps); i++) step();
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 console.log(`${path.basename(file)} on ${opt.threads} threads: ms per call, median of ${opt.steps} steps — in the step | again`);
-for (const [name, r] of rec) console.log(`  ${name}: ${median(r.step).toFixed(3)} | ${median(r.again).toFixed(3)}`);
+let [inStep, again] = [0, 0];
+for (const [name, r] of rec) {
+  const calls = r.step.length / Number(opt.steps);
+  [inStep, again] = [inStep + calls * median(r.step), again + calls * median(r.again)];
+  console.log(`  ${name}: ${median(r.step).toFixed(3)} | ${median(r.again).toFixed(3)}${calls === 1 ? "" : ` (${calls} calls a step)`}`);
+}
+// The step's kernels (those named), each call's median times its calls a step.
+console.log(`  a step's kernels: ${inStep.toFixed(3)} ms in the step | ${again.toFixed(3)} again`);
 process.exit(0);
