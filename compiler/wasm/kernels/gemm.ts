@@ -345,6 +345,7 @@ function outerProduct(
   row.push(f.addI(r, 1), f.addI(aRow, 4));
   return [...init, f.set(r, f.i32(0)), f.set(aRow, f.get(P("a"))), f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(P("m"))), row)];
 }
+
 /** Adds the export `spec.name` to `mod` (memory 0 must exist). */
 export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
   const { k, n, kind } = spec;
