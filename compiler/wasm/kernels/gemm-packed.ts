@@ -25,9 +25,8 @@
 // L2 beside one 173 KB panel of B; 16 measured 5–8% faster than 64 at 64 and 128 rows).
 import type { BinaryenApi } from "./binaryen.js";
 import { buildModule, type EmittedModule, type ModuleOptions } from "./module.js";
-import { reluV, sigmoidV, splatF, tanhV } from "./math.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
-import type { GemmActivation } from "./gemm.js";
+import { activate, type GemmActivation } from "./gemm.js";
 
 export interface PackedGemmSpec {
   /** The export's name. */
@@ -94,21 +93,6 @@ export function madd(f: Fn, relaxed: boolean | undefined, a: X, b: X, c: X): X {
   if (!relaxed) return f.mod.f32x4.add(c, f.mod.f32x4.mul(a, b));
   const api = f.b as unknown as { _BinaryenSIMDTernary(mod: number, op: number, a: X, b: X, c: X): X; RelaxedMaddVecF32x4: number };
   return api._BinaryenSIMDTernary(f.mod.ptr, api.RelaxedMaddVecF32x4, a, b, c);
-}
-
-/** act(v) on a v128 held in local `v`, as gemm.ts's epilogue computes it. */
-export function activate(f: Fn, act: GemmActivation, v: number, slope: number): X {
-  const m = f.mod;
-  switch (act) {
-    case "relu":
-      return reluV(f, v);
-    case "leaky_relu":
-      return m.v128.bitselect(f.get(v), m.f32x4.mul(f.get(v), splatF(f, slope)), m.f32x4.gt(f.get(v), splatF(f, 0)));
-    case "tanh":
-      return tanhV(f, f.get(v));
-    case "sigmoid":
-      return sigmoidV(f, f.get(v));
-  }
 }
 
 /** A rows × (panels · width) block of C = act(Σ_s A[r, s] · B[s, ·] + bias). */

@@ -38,7 +38,8 @@
 import type { BinaryenApi } from "./binaryen.js";
 import { buildModule, type EmittedModule, type ModuleOptions } from "./module.js";
 import { Fn, ZERO16, loadPartial, storePartial, type Mod, type X } from "./fn.js";
-import { activate, addPackedGemm, madd, packedGemmParams, panelGroups, type PackedGemmSpec } from "./gemm-packed.js";
+import { activate } from "./gemm.js";
+import { addPackedGemm, madd, packedGemmParams, panelGroups, type PackedGemmSpec } from "./gemm-packed.js";
 
 /** The packed GEMM's spec (its rows per tile do not apply: a compacted block runs one-row tiles over its lists). */
 export interface SparseGemmSpec extends Omit<PackedGemmSpec, "rowTile" | "rowBlock" | "internal"> {

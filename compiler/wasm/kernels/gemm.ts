@@ -171,8 +171,8 @@ function relaxedMadd(f: Fn, a: X, b: X, c: X): X {
   return api._BinaryenSIMDTernary(f.mod.ptr, api.RelaxedMaddVecF32x4, a, b, c);
 }
 
-/** act(v) on a v128 held in local `v`. */
-function activate(f: Fn, act: GemmActivation, v: number, slope: number): X {
+/** act(v) on a v128 held in local `v` (also the packed and sparse GEMMs' epilogue). */
+export function activate(f: Fn, act: GemmActivation, v: number, slope: number): X {
   const m = f.mod;
   switch (act) {
     case "relu":
@@ -286,12 +286,13 @@ function outerProduct(
   spec: GemmSpec,
   P: (name: string) => number,
   outCols: number,
+  range: ReturnType<typeof panelRange> | null,
   e: Pick<TileSpec, "activation" | "slope" | "preDelta" | "resDelta">,
 ): X[] {
   const m = f.mod;
   const b = f.b;
   const [av, tmp, zero] = [f.local(b.v128), f.local(b.v128), f.local(b.v128)];
-  const [r, aRow, cRow, bCol, biasCol, j, j0, fullEnd, hi] = Array.from({ length: 9 }, () => f.local(b.i32));
+  const [r, aRow, cRow, bCol, biasCol, j, j0] = Array.from({ length: 7 }, () => f.local(b.i32));
   const pbias = spec.bias ? P("bias") : null;
   const t = { ...e, biasPtr: pbias === null ? null : biasCol, accumulate: spec.accumulate ?? false, cPtr: cRow };
   const full = Math.floor(outCols / 8);
@@ -307,15 +308,10 @@ function outerProduct(
     return out;
   };
   const at = (base: number, col: number): X => m.i32.add(f.get(base), m.i32.shl(f.get(col), f.i32(2)));
-  // Columns [j0, fullEnd) in full panels, then the tail panel where the range reaches it.
-  const init: X[] = [f.set(zero, m.v128.const(ZERO16))];
-  if (spec.range) {
-    init.push(
-      f.set(hi, m.select(f.get(P("hi")), f.get(P("hi")), f.i32(Math.ceil(outCols / 8)))),
-      f.set(j0, m.i32.shl(f.get(P("lo")), f.i32(3))),
-      f.set(fullEnd, m.i32.shl(m.select(m.i32.lt_s(f.get(hi), f.i32(full)), f.get(hi), f.i32(full)), f.i32(3))),
-    );
-  } else init.push(f.set(hi, f.i32(Math.ceil(outCols / 8))), f.set(j0, f.i32(0)), f.set(fullEnd, f.i32(full * 8)));
+  // Columns [j0, fullEnd) in full panels, then the tail panel where the range reaches it (its
+  // locals set by panelRange's init at the function's start; without a range, every panel).
+  const init: X[] = [f.set(zero, m.v128.const(ZERO16)), f.set(j0, range ? m.i32.shl(f.get(P("lo")), f.i32(3)) : f.i32(0))];
+  const fullEnd = (): X => (range ? f.get(range.fullEnd) : f.i32(full * 8));
   const row: X[] = [
     f.set(av, m.v128.load32_splat(0, 4, f.get(aRow))),
     f.set(j, f.get(j0)),
@@ -323,25 +319,21 @@ function outerProduct(
     f.set(bCol, at(P("b"), j0)),
     ...(pbias === null ? [] : [f.set(biasCol, at(pbias, j0))]),
     f.whileLoop(
-      () => m.i32.lt_s(f.get(j), f.get(fullEnd)),
+      () => m.i32.lt_s(f.get(j), fullEnd()),
       [...columns(8), f.addI(cRow, 32), f.addI(bCol, 32), ...(pbias === null ? [] : [f.addI(biasCol, 32)]), f.addI(j, 8)],
     ),
   ];
   // The tail panel as the tile's loop has it: wherever the range's end passes the full panels.
   const tailAt = (base: number, rowOff: X | null): X =>
     m.i32.add(f.get(base), m.i32.shl(rowOff === null ? f.i32(full * 8) : m.i32.add(rowOff, f.i32(full * 8)), f.i32(2)));
-  if (tail > 0)
-    row.push(
-      m.if(
-        m.i32.gt_s(f.get(hi), f.i32(full)),
-        m.block(null, [
-          f.set(cRow, tailAt(P("c"), m.i32.mul(f.get(r), f.i32(outCols)))),
-          f.set(bCol, tailAt(P("b"), null)),
-          ...(pbias === null ? [] : [f.set(biasCol, tailAt(pbias, null))]),
-          ...columns(tail),
-        ]),
-      ),
-    );
+  const tailPanel = (): X =>
+    m.block(null, [
+      f.set(cRow, tailAt(P("c"), m.i32.mul(f.get(r), f.i32(outCols)))),
+      f.set(bCol, tailAt(P("b"), null)),
+      ...(pbias === null ? [] : [f.set(biasCol, tailAt(pbias, null))]),
+      ...columns(tail),
+    ]);
+  if (tail > 0) row.push(range ? m.if(m.i32.gt_s(f.get(range.hi), f.i32(full)), tailPanel()) : tailPanel());
   row.push(f.addI(r, 1), f.addI(aRow, 4));
   return [...init, f.set(r, f.i32(0)), f.set(aRow, f.get(P("a"))), f.whileLoop(() => m.i32.lt_s(f.get(r), f.get(P("m"))), row)];
 }
@@ -453,28 +445,29 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
       );
       return m.block(null, out);
     };
-    // Row blocks (gemmRowBlock) keep A's block in L2 while every panel of B passes
-    // (B is packed once per block: ≤ 1/64 copies per multiply-add).
-    body.push(f.set(ws, m.i32.and(m.i32.add(f.get(pws), f.i32(15)), f.i32(~15))));
     const full = Math.floor(outCols / 8);
     const tail = outCols % 8;
-    const panels: X[] = [];
-    if (spec.range) {
-      // Panels [lo, hi): the full ones, then the tail panel when the range reaches it.
-      const r = panelRange(f, P, gemmPanels(spec), full);
-      body.push(...r.init);
-      panels.push(f.set(j, m.i32.shl(f.get(P("lo")), f.i32(3))));
-      if (full > 0) panels.push(f.whileLoop(() => m.i32.lt_s(f.get(j), f.get(r.fullEnd)), [pack(8), rowTiles(8), f.addI(j, 8)]));
-      if (tail > 0)
-        panels.push(m.if(m.i32.gt_s(f.get(r.hi), f.i32(full)), m.block(null, [f.set(j, f.i32(full * 8)), pack(tail), rowTiles(tail)])));
-    } else {
-      panels.push(f.set(j, f.i32(0)));
-      if (full > 0) panels.push(f.countedLoop(full, [pack(8), rowTiles(8), f.addI(j, 8)]));
-      if (tail > 0) panels.push(pack(tail), rowTiles(tail));
-    }
-    const rb = spec.rowBlock === undefined ? gemmRowBlock(inner, mr) : Math.max(mr, Math.floor(spec.rowBlock / mr) * mr);
-    if (inner === 1 && !spec.tiled) body.push(...outerProduct(f, spec, P, outCols, epilogue));
-    else
+    const range = spec.range ? panelRange(f, P, gemmPanels(spec), full) : null;
+    if (inner === 1 && !spec.tiled) body.push(...(range?.init ?? []), ...outerProduct(f, spec, P, outCols, range, epilogue));
+    else {
+      // Row blocks (gemmRowBlock) keep A's block in L2 while every panel of B passes
+      // (B is packed once per block: ≤ 1/64 copies per multiply-add).
+      body.push(f.set(ws, m.i32.and(m.i32.add(f.get(pws), f.i32(15)), f.i32(~15))), ...(range?.init ?? []));
+      const panels: X[] = [];
+      if (range) {
+        // Panels [lo, hi): the full ones, then the tail panel when the range reaches it.
+        panels.push(f.set(j, m.i32.shl(f.get(P("lo")), f.i32(3))));
+        if (full > 0) panels.push(f.whileLoop(() => m.i32.lt_s(f.get(j), f.get(range.fullEnd)), [pack(8), rowTiles(8), f.addI(j, 8)]));
+        if (tail > 0)
+          panels.push(
+            m.if(m.i32.gt_s(f.get(range.hi), f.i32(full)), m.block(null, [f.set(j, f.i32(full * 8)), pack(tail), rowTiles(tail)])),
+          );
+      } else {
+        panels.push(f.set(j, f.i32(0)));
+        if (full > 0) panels.push(f.countedLoop(full, [pack(8), rowTiles(8), f.addI(j, 8)]));
+        if (tail > 0) panels.push(pack(tail), rowTiles(tail));
+      }
+      const rb = spec.rowBlock === undefined ? gemmRowBlock(inner, mr) : Math.max(mr, Math.floor(spec.rowBlock / mr) * mr);
       body.push(
         f.set(r0, f.i32(0)),
         f.whileLoop(
@@ -486,6 +479,7 @@ export function addGemm(b: BinaryenApi, mod: Mod, spec: GemmSpec): void {
           ],
         ),
       );
+    }
   } else {
     // tn: C[k, n] = Σ_r A[r, 0..k)ᵀ B[r, 0..n), the reduction over m in chunks (gemm-tn.ts).
     let cols: TnColumns = { init: [], lo: () => f.i32(0), hi: () => f.i32(n) };
